@@ -1,0 +1,24 @@
+/*
+ * errcodes.h — wagecheck's SQLSTATEs. Class WC holds business-rule rejections
+ * (a rule of the wage regulations refused the change); data-integrity faults use
+ * the standard class 23 and bad text input 22P02.
+ */
+#ifndef WAGECHECK_ERRCODES_H
+#define WAGECHECK_ERRCODES_H
+
+#include "utils/elog.h"
+
+#define ERRCODE_WC_RULE_VIOLATION		MAKE_SQLSTATE('W','C','0','0','0')	/* generic */
+/* dedicated wage account */
+#define ERRCODE_WC_ACCOUNT_OUTFLOW		MAKE_SQLSTATE('W','C','0','0','1')	/* AC03 */
+#define ERRCODE_WC_PAYEE_NOT_OWN_CARD	MAKE_SQLSTATE('W','C','0','0','2')	/* WP04 */
+#define ERRCODE_WC_ACCOUNT_OVERDRAWN	MAKE_SQLSTATE('W','C','0','0','3')
+#define ERRCODE_WC_ACCOUNT_CLOSURE		MAKE_SQLSTATE('W','C','0','0','4')	/* AC05 */
+/* real-name roster and pay sheets */
+#define ERRCODE_WC_NOT_ON_ROSTER		MAKE_SQLSTATE('W','C','0','1','0')	/* RN01 */
+#define ERRCODE_WC_PAID_LINE_EDITED		MAKE_SQLSTATE('W','C','0','2','1')
+/* alerts, cases, complaints */
+#define ERRCODE_WC_ILLEGAL_TRANSITION	MAKE_SQLSTATE('W','C','0','4','0')
+#define ERRCODE_WC_CASE_NOT_REPAID		MAKE_SQLSTATE('W','C','0','5','0')
+
+#endif							/* WAGECHECK_ERRCODES_H */

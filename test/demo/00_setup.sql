@@ -1,0 +1,3 @@
+-- Setting up: the extension in a fresh database
+CREATE EXTENSION wagecheck;
+SELECT wagecheck.version() AS wagecheck_version;
