@@ -10,6 +10,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "calendar/calendar.h"
 #include "compat.h"
 #include "wagecheck.h"
 
@@ -22,6 +23,7 @@ void
 _PG_init(void)
 {
 	MarkGUCPrefixReserved("wagecheck");
+	wc_calendar_init();
 }
 
 PG_FUNCTION_INFO_V1(wagecheck_version);
