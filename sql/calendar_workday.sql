@@ -109,7 +109,7 @@ SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparal
  WHERE p.pronamespace = 'wagecheck'::regnamespace
    AND p.proname IN ('is_working_day', 'add_working_days', 'working_days_between', 'pay_day',
                      'holiday_changed')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 
 -- Bad arguments: SQLSTATE and message.
 CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$

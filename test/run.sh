@@ -30,7 +30,7 @@ count_line() {
 }
 
 core_sources() { ls src/core/*.c 2>/dev/null; }
-dep_libs() { pkg-config --libs icu-uc icu-i18n; }
+dep_libs() { pkg-config --libs icu-uc icu-i18n; echo -lm; }
 
 # build: compiles the extension (warnings are errors).
 build() {
