@@ -1,0 +1,72 @@
+/*
+ * coverage_agg.c — wagecheck.coverage_agg(worker, rostered, attended,
+ * on_payroll, paid): distinct workers of a group by what was seen of them.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+
+#include "indicators/indicators.h"
+
+#define AGG "coverage_agg"
+
+PG_FUNCTION_INFO_V1(wc_coverage_agg_trans);
+/* Transition: ORs one row's flags into its worker's entry; rows with a NULL are ignored. */
+Datum
+wc_coverage_agg_trans(PG_FUNCTION_ARGS)
+{
+	wc_ind_state *st;
+	unsigned	flags = 0;
+
+	for (int i = 1; i <= 5; i++)
+	{
+		if (PG_ARGISNULL(i))
+		{
+			if (!AggCheckCallContext(fcinfo, NULL))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("%s transition function called in non-aggregate context", AGG)));
+			if (PG_ARGISNULL(0))
+				PG_RETURN_NULL();
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		}
+	}
+	st = wc_ind_state_get(fcinfo, WC_KIND_COVERAGE, AGG);
+	flags |= PG_GETARG_BOOL(2) ? WC_COV_ROSTERED : 0;
+	flags |= PG_GETARG_BOOL(3) ? WC_COV_ATTENDED : 0;
+	flags |= PG_GETARG_BOOL(4) ? WC_COV_ON_PAYROLL : 0;
+	flags |= PG_GETARG_BOOL(5) ? WC_COV_PAID : 0;
+	wc_ind_check(wc_coverage_add(st, PG_GETARG_INT64(1), flags, PG_GETARG_BOOL(5) ? 1 : 0), AGG);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(wc_coverage_agg_final);
+/* Final: the wagecheck.coverage_summary of the group. */
+Datum
+wc_coverage_agg_final(PG_FUNCTION_ARGS)
+{
+	wc_ind_state *st = (wc_ind_state *) PG_GETARG_POINTER(0);
+	wc_coverage_result r;
+	TupleDesc	tupdesc;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+
+	if (st->kind != WC_KIND_COVERAGE)
+		wc_ind_check(WC_IND_KIND, AGG);
+	wc_ind_check(wc_coverage_final(st, &r), AGG);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s: return type must be a row type", AGG);
+	values[0] = Int64GetDatum(r.workers);
+	values[1] = Int64GetDatum(r.rostered);
+	values[2] = Int64GetDatum(r.attended);
+	values[3] = Int64GetDatum(r.on_payroll);
+	values[4] = Int64GetDatum(r.paid);
+	values[5] = Int64GetDatum(r.attended_on_payroll);
+	values[6] = Int64GetDatum(r.attended_paid);
+	values[7] = Int64GetDatum(r.attended_not_rostered);
+	values[8] = Int64GetDatum(r.paid_not_rostered);
+	values[9] = Int64GetDatum(r.payments);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}

@@ -1,0 +1,69 @@
+/*
+ * labour_agg.c — wagecheck.labour_cost_agg(on, due, paid, as_of): labour cost
+ * due by the schedule against payments into the dedicated account, as of a day.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+
+#include "indicators/indicators.h"
+
+#define AGG "labour_cost_agg"
+
+PG_FUNCTION_INFO_V1(wc_labour_agg_trans);
+/* Transition: adds a schedule row (due) and/or an inflow (paid) on one day; NULL rows ignored. */
+Datum
+wc_labour_agg_trans(PG_FUNCTION_ARGS)
+{
+	wc_ind_state *st;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		if (!AggCheckCallContext(fcinfo, NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s transition function called in non-aggregate context", AGG)));
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	st = wc_ind_state_get(fcinfo, WC_KIND_LABOUR, AGG);
+	wc_ind_check(wc_labour_add(st,
+							   wc_ind_day(PG_GETARG_DATEADT(1), AGG, "on"),
+							   wc_ind_cents(PG_GETARG_DATUM(2), AGG, "due"),
+							   wc_ind_cents(PG_GETARG_DATUM(3), AGG, "paid"),
+							   wc_ind_day(PG_GETARG_DATEADT(4), AGG, "as_of")), AGG);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(wc_labour_agg_final);
+/* Final: the wagecheck.labour_cost_summary of the group. */
+Datum
+wc_labour_agg_final(PG_FUNCTION_ARGS)
+{
+	wc_ind_state *st = (wc_ind_state *) PG_GETARG_POINTER(0);
+	wc_labour_result r;
+	TupleDesc	tupdesc;
+	Datum		values[9];
+	bool		nulls[9] = {0};
+
+	if (st->kind != WC_KIND_LABOUR)
+		wc_ind_check(WC_IND_KIND, AGG);
+	wc_ind_check(wc_labour_final(st, &r), AGG);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s: return type must be a row type", AGG);
+	values[0] = wc_ind_numeric(r.due);
+	values[1] = wc_ind_numeric(r.paid);
+	values[2] = wc_ind_numeric(r.shortfall);
+	values[3] = wc_ind_numeric(r.not_yet_due);
+	values[4] = Int32GetDatum(r.days_overdue);
+	values[5] = Int32GetDatum(r.max_days_late);
+	values[6] = Int32GetDatum(r.late_count);
+	values[7] = DateADTGetDatum((DateADT) r.oldest_uncovered);
+	values[8] = DateADTGetDatum((DateADT) st->as_of);
+	nulls[7] = !r.has_uncovered;
+	nulls[8] = !st->has_as_of;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
