@@ -21,12 +21,18 @@ wc_ind_init(wc_ind_state *st, wc_ind_kind kind, wc_ind_realloc grow, void *arg)
 static wc_ind_rc
 fold(int32_t kind, wc_ind_entry *dst, const wc_ind_entry *src)
 {
+	int64_t		a,
+				b;
+
+	/* on overflow dst is left as it was, so the state stays valid */
 	if (kind == WC_KIND_COVERAGE)
-		dst->a |= src->a;
-	else if (__builtin_add_overflow(dst->a, src->a, &dst->a))
+		a = dst->a | src->a;
+	else if (__builtin_add_overflow(dst->a, src->a, &a))
 		return WC_IND_RANGE;
-	if (__builtin_add_overflow(dst->b, src->b, &dst->b))
+	if (__builtin_add_overflow(dst->b, src->b, &b))
 		return WC_IND_RANGE;
+	dst->a = a;
+	dst->b = b;
 	return WC_IND_OK;
 }
 
