@@ -7,7 +7,7 @@ SELECT count(*) AS shipped_days, min(day), max(day), bool_and(shipped) AS all_sh
        count(*) FILTER (WHERE kind = 'work') AS swapped_working_days
   FROM wagecheck.holiday;
 SELECT count(DISTINCT extract(year FROM day)) AS years FROM wagecheck.holiday;
-SELECT c.relname, e.extcondition
+SELECT c.relname, x.extcondition
   FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(oid, extcondition)
   JOIN pg_class c ON c.oid = x.oid
  WHERE e.extname = 'wagecheck' AND c.relname = 'holiday';

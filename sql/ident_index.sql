@@ -56,16 +56,16 @@ RESET enable_seqscan;
 RESET enable_bitmapscan;
 
 -- Hash joins and merge joins.
-CREATE TABLE roster AS SELECT id, i % 7 AS project FROM people WHERE i % 3 = 0;
-ANALYZE roster;
+CREATE TABLE crew AS SELECT id, i % 7 AS project FROM people WHERE i % 3 = 0;
+ANALYZE crew;
 SET enable_nestloop = off;
 SET enable_mergejoin = off;
-EXPLAIN (COSTS OFF) SELECT count(*) FROM people p JOIN roster r ON r.id = p.id;
-SELECT count(*) FROM people p JOIN roster r ON r.id = p.id;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM people p JOIN crew r ON r.id = p.id;
+SELECT count(*) FROM people p JOIN crew r ON r.id = p.id;
 SET enable_mergejoin = on;
 SET enable_hashjoin = off;
-EXPLAIN (COSTS OFF) SELECT count(*) FROM people p JOIN roster r ON r.id = p.id;
-SELECT count(*) FROM people p JOIN roster r ON r.id = p.id;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM people p JOIN crew r ON r.id = p.id;
+SELECT count(*) FROM people p JOIN crew r ON r.id = p.id;
 RESET enable_hashjoin;
 RESET enable_nestloop;
 SET enable_nestloop = off;
@@ -83,5 +83,5 @@ RESET enable_mergejoin;
 SELECT count(*) FROM (SELECT DISTINCT province(d) FROM places) AS x;
 SELECT city(d), count(*) FROM places WHERE d <@ '371300' GROUP BY 1 ORDER BY 1;
 
-DROP TABLE people, cards, firms, places, roster;
+DROP TABLE people, cards, firms, places, crew;
 DROP EXTENSION wagecheck CASCADE;

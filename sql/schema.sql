@@ -4,34 +4,44 @@ CREATE EXTENSION wagecheck;
 \set VERBOSITY terse
 \set SHOW_CONTEXT never
 
--- every table of the contract, with a comment
-SELECT c.relname, obj_description(c.oid, 'pg_class') IS NOT NULL AS commented
-  FROM pg_class c
- WHERE c.relnamespace = 'wagecheck'::regnamespace AND c.relkind = 'r'
- ORDER BY c.relname;
+-- every table of the contract exists and is commented
+SELECT t AS "table", to_regclass('wagecheck.' || t) IS NOT NULL AS exists,
+       obj_description(to_regclass('wagecheck.' || t), 'pg_class') IS NOT NULL AS commented
+  FROM unnest(ARRAY['enterprise', 'project', 'subcontract', 'worker', 'roster', 'attendance',
+                    'wage_account', 'account_txn', 'labour_cost_schedule', 'pay_sheet', 'pay_line',
+                    'wage_payment', 'guarantee_deposit', 'violation']) AS t;
+CREATE TEMP TABLE domain_tables AS
+SELECT to_regclass('wagecheck.' || t) AS rel
+  FROM unnest(ARRAY['enterprise', 'project', 'subcontract', 'worker', 'roster', 'attendance',
+                    'wage_account', 'account_txn', 'labour_cost_schedule', 'pay_sheet', 'pay_line',
+                    'wage_payment', 'guarantee_deposit', 'violation']) AS t;
+
+-- identifier columns use the identifier types
+SELECT a.attrelid::regclass AS "table", a.attname, format_type(a.atttypid, a.atttypmod)
+  FROM pg_attribute a JOIN domain_tables d ON d.rel = a.attrelid
+ WHERE a.atttypid IN ('wagecheck.resident_id'::regtype, 'wagecheck.credit_code'::regtype,
+                      'wagecheck.bank_card'::regtype, 'wagecheck.division_code'::regtype)
+ ORDER BY 1, 2;
 
 -- no column of money is anything but numeric(14,2)
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
- WHERE c.relnamespace = 'wagecheck'::regnamespace AND c.relkind = 'r' AND a.attnum > 0
+SELECT a.attrelid::regclass AS "table", a.attname, format_type(a.atttypid, a.atttypmod)
+  FROM pg_attribute a JOIN domain_tables d ON d.rel = a.attrelid
+ WHERE a.attnum > 0
    AND a.attname ~ '(amount|payable|deductions|net|value|balance|rate)'
    AND format_type(a.atttypid, a.atttypmod) <> 'numeric(14,2)';
 
 -- every table and every identity sequence is registered with pg_extension_config_dump
-SELECT count(*) FILTER (WHERE c.relkind = 'r') AS tables,
-       count(*) FILTER (WHERE c.relkind = 'S') AS sequences
-  FROM pg_extension e, unnest(e.extconfig) AS x(oid) JOIN pg_class c ON c.oid = x.oid
+SELECT count(*) FILTER (WHERE x.oid IN (SELECT rel FROM domain_tables)) AS tables,
+       count(*) FILTER (WHERE x.oid IN (SELECT pg_get_serial_sequence(d.rel::text, a.attname)::regclass
+                                          FROM domain_tables d JOIN pg_attribute a ON a.attrelid = d.rel
+                                         WHERE a.attidentity <> '')) AS identity_sequences
+  FROM pg_extension e, unnest(e.extconfig) AS x(oid)
  WHERE e.extname = 'wagecheck';
-SELECT c.relname AS not_registered
-  FROM pg_class c
- WHERE c.relnamespace = 'wagecheck'::regnamespace AND c.relkind IN ('r', 'S')
-   AND c.oid <> ALL ((SELECT extconfig FROM pg_extension WHERE extname = 'wagecheck')::oid[]);
 
 -- ids are bigint identity columns named <thing>_id
-SELECT c.relname, a.attname
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
- WHERE c.relnamespace = 'wagecheck'::regnamespace AND a.attidentity <> ''
-   AND (a.atttypid <> 'bigint'::regtype OR a.attname !~ '_id$')
+SELECT a.attrelid::regclass AS "table", a.attname
+  FROM pg_attribute a JOIN domain_tables d ON d.rel = a.attrelid
+ WHERE a.attidentity <> '' AND (a.atttypid <> 'bigint'::regtype OR a.attname !~ '_id$')
  ORDER BY 1;
 
 -- a small valid world
@@ -78,6 +88,10 @@ INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on)
 VALUES (1, 2, '2026-04-02', '2026-05-01');
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO wagecheck.worker (resident_id, name) VALUES ('371302199001011233', '');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.worker (resident_id, name) VALUES ('371302199001011234', '李娜');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.worker (resident_id, name, wage_card) VALUES ('371302199001011233', '李娜', '6228481234567890012');
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO wagecheck.guarantee_deposit (project_id, form, amount, deposited_on)
 VALUES (1, 'gold', 1000, '2026-03-10');

@@ -239,25 +239,26 @@ COMMENT ON COLUMN wagecheck.violation.source IS 'table the offending row was wri
 CREATE INDEX ON wagecheck.violation (project_id, occurred_at);
 CREATE INDEX ON wagecheck.violation (rule_code, occurred_at);
 
--- Register every table and every identity sequence, so that pg_dump keeps the
--- data and the ids continue after a restore (one call per statement: each call
--- updates pg_extension).
+-- Register every table of this file and its identity sequence, so that pg_dump
+-- keeps the data and the ids continue after a restore (one call per statement:
+-- each call updates pg_extension).
 DO $$
 DECLARE
-    r regclass;
+    t text;
+    s text;
 BEGIN
-    FOR r IN
-        SELECT c.oid::regclass FROM pg_catalog.pg_class c
-         WHERE c.relnamespace = 'wagecheck'::regnamespace AND c.relkind = 'r'
-        UNION ALL
-        SELECT s.oid::regclass FROM pg_catalog.pg_class s
-          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass
-                                     AND d.objid = s.oid AND d.deptype = 'i'
-                                     AND d.refclassid = 'pg_catalog.pg_class'::regclass
-          JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
-         WHERE s.relkind = 'S' AND t.relnamespace = 'wagecheck'::regnamespace
+    FOREACH t IN ARRAY ARRAY['enterprise', 'project', 'subcontract', 'worker', 'roster', 'attendance',
+                             'wage_account', 'account_txn', 'labour_cost_schedule', 'pay_sheet',
+                             'pay_line', 'wage_payment', 'guarantee_deposit', 'violation']
     LOOP
-        PERFORM pg_catalog.pg_extension_config_dump(r, '');
+        PERFORM pg_catalog.pg_extension_config_dump(pg_catalog.format('wagecheck.%I', t)::regclass, '');
+        FOR s IN
+            SELECT pg_catalog.pg_get_serial_sequence(pg_catalog.format('wagecheck.%I', t), a.attname)
+              FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = pg_catalog.format('wagecheck.%I', t)::regclass AND a.attidentity <> ''
+        LOOP
+            PERFORM pg_catalog.pg_extension_config_dump(s::regclass, '');
+        END LOOP;
     END LOOP;
 END
 $$;
