@@ -1,0 +1,423 @@
+-- Alert engine: rules, parameters, alerts and their events, the scan.
+--
+-- A rule is a row of wagecheck.rule whose evaluator function returns, as of a
+-- moment, every subject for which its condition holds (wagecheck.rule_hit rows).
+-- wagecheck.scan(as_of) turns those hits into alerts: G alerts open and clear by
+-- themselves, K alerts get a rectification deadline in working days and go
+-- overdue, O alerts must be verified and reported within hours. Every change of
+-- an alert is an event row; the legal changes are the C state machine of
+-- src/core/alert_fsm.c (wagecheck.alert_transition).
+--
+-- Replay: every event carries `at`, the moment it took effect (the scan's as_of,
+-- or the officer's action time). Each rule has a high-water mark (rule_scan): a
+-- scan moves a rule forward only. A scan as of an earlier moment than the mark
+-- is a replay: it evaluates the rule and compares the hits with the alert state
+-- derived from the events with at <= as_of, reports what it finds, and writes
+-- nothing; so later alerts and events never leak into an earlier replay.
+
+CREATE FUNCTION wagecheck._creating_extension() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'wagecheck_creating_extension'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION wagecheck._creating_extension() IS
+    'true while an extension script runs: marks rule rows shipped with wagecheck (rule.builtin)';
+
+CREATE FUNCTION wagecheck.alert_transition(tier text, state text, action text, actor text)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'wagecheck_alert_transition'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION wagecheck.alert_transition(text, text, text, text) IS
+    'state an alert of the tier reaches when the actor (engine or officer) takes the action from the state (NULL = not yet open); SQLSTATE WC040 when illegal';
+
+CREATE FUNCTION wagecheck.alert_transitions(
+        OUT tier text, OUT from_state text, OUT action text, OUT to_state text,
+        OUT to_tier text, OUT actor text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'wagecheck_alert_transitions'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION wagecheck.alert_transitions() IS
+    'the alert lifecycle: every legal transition per tier, and who may make it';
+
+CREATE TYPE wagecheck.rule_hit AS (
+    subject_kind  text,
+    subject_id    text,
+    period        text,
+    project_id    bigint,
+    enterprise_id bigint,
+    division      wagecheck.division_code,
+    level         text,
+    due_at        timestamptz,
+    details       jsonb
+);
+COMMENT ON TYPE wagecheck.rule_hit IS
+    'one subject for which a rule''s condition holds: (subject_kind, subject_id, period) identifies the alert; level G/K for G->K rules; due_at the hit''s own deadline; details the numbers an inspector needs';
+
+CREATE TABLE wagecheck.rule (
+    code         text PRIMARY KEY CHECK (code ~ '^[A-Z]{2}[0-9]{2}$'),
+    tier         text NOT NULL CHECK (tier IN ('G', 'K', 'O')),
+    escalates    boolean NOT NULL DEFAULT false,
+    subject_kind text NOT NULL CHECK (subject_kind <> ''),
+    name_zh      text NOT NULL CHECK (name_zh <> ''),
+    name_en      text NOT NULL CHECK (name_en <> ''),
+    description  text,
+    enabled      boolean NOT NULL DEFAULT true,
+    params       jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(params) = 'object'),
+    evaluator    regprocedure NOT NULL,
+    builtin      boolean NOT NULL DEFAULT wagecheck._creating_extension(),
+    CHECK (NOT escalates OR tier = 'G')
+);
+COMMENT ON TABLE wagecheck.rule IS
+    'alert rules (预警规则): code, tier (G general 一般性, K key 关键性, O public opinion 舆情), parameters and the evaluator function';
+COMMENT ON COLUMN wagecheck.rule.escalates IS 'G->K rule: a hit of level K opens or escalates the alert to tier K';
+COMMENT ON COLUMN wagecheck.rule.params IS
+    'parameters with the catalogue defaults; per-division values in rule_param_override. K rules: deadline_wd (rectification deadline in working days); O rules: verify_hours, report_hours';
+COMMENT ON COLUMN wagecheck.rule.evaluator IS 'function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit';
+COMMENT ON COLUMN wagecheck.rule.builtin IS 'row shipped with wagecheck (not dumped; change parameters with rule_param_override)';
+
+CREATE TABLE wagecheck.rule_param_override (
+    code            text NOT NULL REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
+    division_prefix text NOT NULL CHECK (division_prefix ~ '^([0-9]{2}){1,3}$'),
+    params          jsonb NOT NULL CHECK (jsonb_typeof(params) = 'object'),
+    PRIMARY KEY (code, division_prefix)
+);
+COMMENT ON TABLE wagecheck.rule_param_override IS
+    'province (2 digits), city (4) or county (6) values of rule parameters; the longest matching division prefix wins';
+
+-- rule_check(): the evaluator must have the contract's signature; override keys must exist.
+CREATE FUNCTION wagecheck._rule_check() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    p pg_catalog.pg_proc;
+    bad text;
+BEGIN
+    IF TG_TABLE_NAME = 'rule' THEN
+        SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.evaluator;
+        IF p.pronargs <> 1 OR p.proargtypes[0] <> 'timestamptz'::regtype
+           OR p.prorettype <> 'wagecheck.rule_hit'::regtype OR NOT p.proretset THEN
+            RAISE EXCEPTION 'evaluator % of rule % has the wrong signature', NEW.evaluator, NEW.code
+                USING ERRCODE = 'check_violation',
+                      HINT = 'An evaluator is a function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit.';
+        END IF;
+        -- the engine's own parameters, with the catalogue's defaults where the rule gives none
+        IF NEW.tier = 'K' OR NEW.escalates THEN
+            NEW.params := jsonb_build_object('deadline_wd', 5) || NEW.params;
+        ELSIF NEW.tier = 'O' THEN
+            NEW.params := jsonb_build_object('verify_hours', 2, 'report_hours', 24) || NEW.params;
+        END IF;
+    ELSE
+        SELECT string_agg(k, ', ') INTO bad
+          FROM jsonb_object_keys(NEW.params) k
+         WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule r WHERE r.code = NEW.code AND r.params ? k);
+        IF bad IS NOT NULL THEN
+            RAISE EXCEPTION 'rule % has no parameter %', NEW.code, bad
+                USING ERRCODE = 'check_violation',
+                      HINT = 'An override sets parameters the rule defines in wagecheck.rule.params.';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._rule_check() IS 'trigger: checks rule evaluators and parameter overrides; adds the engine''s default parameters (deadline_wd 5; verify_hours 2, report_hours 24)';
+CREATE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params ON wagecheck.rule
+    FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
+CREATE TRIGGER rule_param_override_check BEFORE INSERT OR UPDATE ON wagecheck.rule_param_override
+    FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
+
+CREATE FUNCTION wagecheck.rule_param(code text, key text, division wagecheck.division_code DEFAULT NULL)
+    RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    v jsonb;
+    d text := division::text;
+BEGIN
+    IF code IS NULL OR key IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF d IS NOT NULL THEN
+        SELECT o.params -> key INTO v
+          FROM wagecheck.rule_param_override o
+         WHERE o.code = rule_param.code AND o.params ? key
+           AND o.division_prefix = left(d, length(o.division_prefix))
+         ORDER BY length(o.division_prefix) DESC
+         LIMIT 1;
+        IF v IS NOT NULL THEN
+            RETURN v;
+        END IF;
+    END IF;
+    SELECT r.params -> key INTO v FROM wagecheck.rule r WHERE r.code = rule_param.code;
+    IF v IS NULL THEN
+        RAISE EXCEPTION 'rule % has no parameter %', code, key
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Parameters are the keys of wagecheck.rule.params.';
+    END IF;
+    RETURN v;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.rule_param(text, text, wagecheck.division_code) IS
+    'value of a rule parameter for a division: the override of the longest matching division prefix, else the rule''s default';
+
+CREATE TABLE wagecheck.alert (
+    alert_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rule_code     text NOT NULL REFERENCES wagecheck.rule ON UPDATE CASCADE,
+    tier          text NOT NULL CHECK (tier IN ('G', 'K', 'O')),
+    state         text NOT NULL CHECK (state IN ('open', 'cleared', 'overdue', 'rectified', 'closed',
+                                                  'verify_overdue', 'verified', 'report_overdue', 'reported')),
+    subject_kind  text NOT NULL,
+    subject_id    text NOT NULL,
+    period        text NOT NULL DEFAULT '',
+    project_id    bigint,
+    enterprise_id bigint,
+    division      wagecheck.division_code,
+    details       jsonb NOT NULL DEFAULT '{}',
+    evidence      text NOT NULL DEFAULT 'rule' CHECK (evidence IN ('rule', 'violation', 'both')),
+    opened_at     timestamptz NOT NULL,
+    deadline_on   date,
+    due_at        timestamptz,
+    escalated_at  timestamptz,
+    closed_at     timestamptz,
+    updated_at    timestamptz NOT NULL,
+    CHECK ((state IN ('cleared', 'closed', 'reported')) = (closed_at IS NOT NULL)),
+    CHECK (tier <> 'K' OR deadline_on IS NOT NULL)
+);
+COMMENT ON TABLE wagecheck.alert IS
+    'alerts (预警): one per rule, subject and period while live; its history is in alert_event';
+COMMENT ON COLUMN wagecheck.alert.tier IS 'current tier: G, K (also a G alert escalated by a G->K rule) or O';
+COMMENT ON COLUMN wagecheck.alert.state IS
+    'G: open, cleared; K: open, overdue, rectified (condition gone, awaiting confirmation), closed; O: open, verify_overdue, verified, report_overdue, reported';
+COMMENT ON COLUMN wagecheck.alert.evidence IS 'what raised it: the rule''s evaluator, violations recorded by triggers in alert mode, or both';
+COMMENT ON COLUMN wagecheck.alert.deadline_on IS 'K: rectification deadline (整改期限), working days after opening unless the rule gives one';
+COMMENT ON COLUMN wagecheck.alert.due_at IS 'O: deadline of the current step (verify, then report)';
+COMMENT ON COLUMN wagecheck.alert.updated_at IS 'effective time of the last event';
+CREATE UNIQUE INDEX alert_one_live ON wagecheck.alert (rule_code, subject_kind, subject_id, period)
+    WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue');
+CREATE INDEX alert_division_live ON wagecheck.alert (division, tier)
+    WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue');
+CREATE INDEX alert_project ON wagecheck.alert (project_id);
+CREATE INDEX alert_rule_subject ON wagecheck.alert (rule_code, subject_kind, subject_id, period);
+
+CREATE TABLE wagecheck.alert_event (
+    event_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    alert_id    bigint NOT NULL REFERENCES wagecheck.alert ON DELETE CASCADE,
+    at          timestamptz NOT NULL,
+    action      text NOT NULL,
+    from_state  text,
+    to_state    text NOT NULL,
+    from_tier   text,
+    to_tier     text NOT NULL,
+    deadline_on date,
+    due_at      timestamptz,
+    actor       text NOT NULL DEFAULT current_user,
+    note        text,
+    recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE wagecheck.alert_event IS
+    'every change of every alert (who, when, from, to, note); the alert''s state at any moment is its last event at or before it';
+COMMENT ON COLUMN wagecheck.alert_event.at IS 'when the change took effect: the scan''s as_of, or the officer''s action time';
+COMMENT ON COLUMN wagecheck.alert_event.actor IS 'database role that made the change (the scan''s caller for engine actions)';
+COMMENT ON COLUMN wagecheck.alert_event.recorded_at IS 'when the row was written';
+CREATE INDEX alert_event_alert ON wagecheck.alert_event (alert_id, at);
+
+-- Violations recorded by enforcing triggers in alert mode (CONTRACTS.md). The
+-- enforcement area owns this table; created here only when it is not there yet.
+CREATE TABLE IF NOT EXISTS wagecheck.violation (
+    violation_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rule_code    text NOT NULL,
+    subject_kind text NOT NULL,
+    subject_id   text NOT NULL,
+    project_id   bigint NULL,
+    occurred_at  timestamptz NOT NULL DEFAULT now(),
+    details      jsonb NOT NULL DEFAULT '{}',
+    source       regclass NULL
+);
+COMMENT ON TABLE wagecheck.violation IS
+    'rule violations accepted in alert mode (enforcement_mode = alert); wagecheck.scan() turns each into an alert of its rule';
+CREATE INDEX IF NOT EXISTS violation_rule_occurred ON wagecheck.violation (rule_code, occurred_at);
+
+CREATE TABLE wagecheck.alert_violation (
+    violation_id bigint PRIMARY KEY,
+    alert_id     bigint NOT NULL REFERENCES wagecheck.alert ON DELETE CASCADE,
+    consumed_at  timestamptz NOT NULL
+);
+COMMENT ON TABLE wagecheck.alert_violation IS
+    'which alert each recorded violation raised or joined, and as of which scan (the engine never changes wagecheck.violation)';
+CREATE INDEX alert_violation_alert ON wagecheck.alert_violation (alert_id);
+
+CREATE TABLE wagecheck.rule_scan (
+    code       text PRIMARY KEY REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
+    scanned_to timestamptz NOT NULL,
+    scanned_at timestamptz NOT NULL
+);
+COMMENT ON TABLE wagecheck.rule_scan IS
+    'per rule, the latest as_of a scan applied (scanned_to) and when; a scan as of an earlier moment is a replay that writes nothing';
+
+-- _alert_state_at(code, as_of): the live alerts of a rule as the events say they stood at as_of.
+CREATE FUNCTION wagecheck._alert_state_at(p_code text, p_as_of timestamptz)
+    RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
+                   tier text, state text, deadline_on date, due_at timestamptz,
+                   details jsonb, evidence text)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT s.alert_id, a.subject_kind, a.subject_id, a.period, s.to_tier, s.to_state,
+           s.deadline_on, s.due_at, a.details, a.evidence
+      FROM (SELECT DISTINCT ON (e.alert_id) e.alert_id, e.to_tier, e.to_state, e.deadline_on, e.due_at
+              FROM wagecheck.alert_event e
+              JOIN wagecheck.alert a0 ON a0.alert_id = e.alert_id
+             WHERE a0.rule_code = p_code AND e.at <= p_as_of
+             ORDER BY e.alert_id, e.at DESC, e.event_id DESC) s
+      JOIN wagecheck.alert a ON a.alert_id = s.alert_id
+$$;
+COMMENT ON FUNCTION wagecheck._alert_state_at(text, timestamptz) IS
+    'alerts of a rule as they stood at a moment, derived from their events (used by replays)';
+
+CREATE FUNCTION wagecheck.alerts_as_of(as_of timestamptz)
+    RETURNS TABLE (alert_id bigint, rule_code text, tier text, state text,
+                   subject_kind text, subject_id text, period text, division wagecheck.division_code,
+                   opened_at timestamptz, deadline_on date, due_at timestamptz)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT a.alert_id, a.rule_code, s.to_tier, s.to_state, a.subject_kind, a.subject_id, a.period,
+           a.division, a.opened_at, s.deadline_on, s.due_at
+      FROM (SELECT DISTINCT ON (e.alert_id) e.alert_id, e.to_tier, e.to_state, e.deadline_on, e.due_at
+              FROM wagecheck.alert_event e
+             WHERE e.at <= as_of
+             ORDER BY e.alert_id, e.at DESC, e.event_id DESC) s
+      JOIN wagecheck.alert a ON a.alert_id = s.alert_id
+$$;
+COMMENT ON FUNCTION wagecheck.alerts_as_of(timestamptz) IS
+    'every alert as it stood at a moment (what was known then), derived from alert_event';
+
+-- _scan_plan(code, as_of, replay): what a scan of one rule does, one row per
+-- (alert, step) — steps in order — plus no-op rows for hits that change nothing.
+CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean)
+    RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
+                   project_id bigint, enterprise_id bigint, division wagecheck.division_code,
+                   details jsonb, evidence text, violation_ids bigint[], hit boolean,
+                   cur_state text, step int, action text, from_state text, to_state text,
+                   from_tier text, to_tier text, deadline_on date, due_at timestamptz)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    r wagecheck.rule;
+BEGIN
+    SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
+    RETURN QUERY EXECUTE format($q$
+    WITH cur AS MATERIALIZED (
+        SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
+               c.deadline_on, c.due_at, c.details, c.evidence
+          FROM wagecheck.alert c
+         WHERE NOT $3 AND c.rule_code = $2
+           AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                OR $4 = 'O')
+        UNION ALL
+        SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
+         WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                       OR $4 = 'O')
+    ),
+    raw AS (
+        SELECT h.subject_kind, h.subject_id, coalesce(h.period, '') AS period, h.project_id,
+               h.enterprise_id, h.division, h.level, h.due_at, coalesce(h.details, '{}') AS details,
+               true AS by_rule, NULL::bigint AS violation_id
+          FROM %s($1) h
+        UNION ALL
+        SELECT v.subject_kind, v.subject_id, coalesce(v.details ->> 'period', ''), v.project_id,
+               NULL, p.division, NULL, NULL,
+               v.details || jsonb_build_object('violation_id', v.violation_id, 'occurred_at', v.occurred_at),
+               false, v.violation_id
+          FROM wagecheck.violation v
+          LEFT JOIN wagecheck.project p ON p.project_id = v.project_id
+          LEFT JOIN wagecheck.alert_violation av
+                 ON av.violation_id = v.violation_id AND av.consumed_at <= $1
+         WHERE v.rule_code = $2 AND v.occurred_at <= $1
+           AND (av.alert_id IS NULL
+                OR av.alert_id IN (SELECT cur.alert_id FROM cur
+                                    WHERE cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                                        'verified', 'report_overdue')))
+    ),
+    hits AS (
+        SELECT DISTINCT ON (raw.subject_kind, raw.subject_id, raw.period)
+               raw.subject_kind, raw.subject_id, raw.period, raw.project_id, raw.enterprise_id,
+               raw.division, raw.due_at, raw.details,
+               CASE $4 WHEN 'G' THEN CASE WHEN $5 AND bool_or(raw.level = 'K') OVER w THEN 'K' ELSE 'G' END
+                       ELSE $4 END AS lvl,
+               CASE WHEN bool_or(raw.by_rule) OVER w
+                    THEN CASE WHEN bool_or(NOT raw.by_rule) OVER w THEN 'both' ELSE 'rule' END
+                    ELSE 'violation' END AS evidence,
+               array_agg(raw.violation_id) FILTER (WHERE raw.violation_id IS NOT NULL) OVER w AS violation_ids
+          FROM raw
+        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period)
+         ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
+    ),
+    j AS (
+        SELECT c.alert_id, coalesce(h.subject_kind, c.subject_kind) AS subject_kind,
+               coalesce(h.subject_id, c.subject_id) AS subject_id, coalesce(h.period, c.period) AS period,
+               h.project_id, h.enterprise_id, h.division, coalesce(h.details, c.details) AS details,
+               coalesce(h.evidence, c.evidence) AS evidence, h.violation_ids,
+               h.subject_id IS NOT NULL AS hit, h.lvl, h.due_at AS hit_due,
+               c.tier AS c_tier, c.state AS c_state, c.deadline_on AS c_deadline, c.due_at AS c_due,
+               $1::date AS today
+          FROM hits h
+          FULL JOIN (SELECT DISTINCT ON (cur.subject_kind, cur.subject_id, cur.period) cur.*
+                       FROM cur
+                      ORDER BY cur.subject_kind, cur.subject_id, cur.period,
+                               cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                             'verified', 'report_overdue') DESC,
+                               cur.alert_id DESC) c
+            ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
+    ),
+    s1 AS (
+        SELECT j.*,
+               CASE
+                   WHEN j.hit AND j.alert_id IS NULL THEN 'open'
+                   WHEN j.c_state IN ('cleared', 'closed', 'reported') THEN NULL
+                   WHEN j.hit AND j.c_tier = 'G' AND j.lvl = 'K' THEN 'escalate'
+                   WHEN j.hit AND j.c_tier = 'K' AND j.c_state = 'open' AND j.today > j.c_deadline THEN 'overdue'
+                   WHEN j.hit AND j.c_tier = 'K' AND j.c_state = 'rectified'
+                       THEN CASE WHEN j.today > j.c_deadline THEN 'reopen_overdue' ELSE 'reopen' END
+                   WHEN j.c_tier = 'O' AND j.c_state IN ('open', 'verified') AND $1 > j.c_due THEN 'overdue'
+                   WHEN NOT j.hit AND j.c_tier = 'G' THEN 'clear'
+                   WHEN NOT j.hit AND j.c_tier = 'K' AND j.c_state IN ('open', 'overdue') THEN 'rectify'
+               END AS action1
+          FROM j
+    ),
+    s2 AS (
+        SELECT s1.*,
+               CASE WHEN s1.action1 IN ('open', 'escalate') AND s1.lvl = 'K'
+                    THEN coalesce(s1.hit_due::date,
+                                  wagecheck.add_working_days(s1.today,
+                                      (wagecheck.rule_param($2, 'deadline_wd', s1.division))::int))
+                    ELSE s1.c_deadline END AS new_deadline,
+               CASE WHEN s1.action1 = 'open' AND s1.lvl = 'O'
+                    THEN coalesce(s1.hit_due,
+                                  $1 + make_interval(hours => (wagecheck.rule_param($2, 'verify_hours', s1.division))::int))
+                    ELSE s1.c_due END AS new_due,
+               CASE WHEN s1.action1 = 'open' THEN s1.lvl
+                    WHEN s1.action1 = 'escalate' THEN 'K'
+                    ELSE s1.c_tier END AS tier1
+          FROM s1
+    )
+    SELECT s2.alert_id, s2.subject_kind, s2.subject_id, s2.period, s2.project_id, s2.enterprise_id,
+           s2.division, s2.details, s2.evidence, s2.violation_ids, s2.hit, s2.c_state,
+           st.step, st.action,
+           CASE st.step WHEN 1 THEN s2.c_state ELSE 'open' END,
+           wagecheck.alert_transition(CASE WHEN st.action = 'open' OR st.step = 2 THEN s2.tier1 ELSE s2.c_tier END,
+                                      CASE st.step WHEN 1 THEN s2.c_state ELSE 'open' END,
+                                      st.action, 'engine'),
+           CASE st.step WHEN 1 THEN s2.c_tier ELSE s2.tier1 END,
+           s2.tier1, s2.new_deadline, s2.new_due
+      FROM s2
+     CROSS JOIN LATERAL (VALUES
+            (1, s2.action1),
+            (2, CASE WHEN s2.action1 IN ('open', 'escalate')
+                      AND ((s2.tier1 = 'K' AND s2.today > s2.new_deadline)
+                           OR (s2.tier1 = 'O' AND $1 > s2.new_due))
+                     THEN 'overdue' END)) st(step, action)
+     WHERE st.action IS NOT NULL
+        OR (st.step = 1 AND s2.hit)
+     ORDER BY s2.subject_kind, s2.subject_id, s2.period, st.step
+    $q$, r.evaluator::regproc::text)
+    USING p_as_of, p_code, p_replay, r.tier, r.escalates;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean) IS
+    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes (internal to scan)';

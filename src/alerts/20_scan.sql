@@ -1,0 +1,176 @@
+-- wagecheck.scan(as_of): evaluates every enabled rule and applies the plan.
+
+-- _alert_payload(...): the small JSON payload of NOTIFY wagecheck_alert.
+CREATE FUNCTION wagecheck._alert_payload(p_event text, p_alert bigint, p_rule text, p_tier text,
+                                         p_state text, p_subject_kind text, p_subject_id text,
+                                         p_period text, p_division text, p_at timestamptz)
+    RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog AS
+$$
+    SELECT jsonb_build_object('event', p_event, 'alert', p_alert, 'rule', p_rule, 'tier', p_tier,
+                              'state', p_state, 'subject', p_subject_kind || ':' || p_subject_id,
+                              'period', p_period, 'division', p_division, 'at', p_at)::text
+$$;
+COMMENT ON FUNCTION wagecheck._alert_payload(text, bigint, text, text, text, text, text, text, text, timestamptz) IS
+    'payload of NOTIFY wagecheck_alert: event (opened, escalated, cleared), alert id, rule, tier, state, subject, period, division, at';
+
+-- _notify_kind(action): which announcement an action makes (NULL: none).
+CREATE FUNCTION wagecheck._notify_kind(action text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog AS
+$$
+    SELECT CASE action
+               WHEN 'open' THEN 'opened'
+               WHEN 'escalate' THEN 'escalated'
+               WHEN 'overdue' THEN 'escalated'
+               WHEN 'reopen_overdue' THEN 'escalated'
+               WHEN 'clear' THEN 'cleared'
+               WHEN 'confirm' THEN 'cleared'
+               WHEN 'report' THEN 'cleared'
+           END
+$$;
+COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
+    'announcement of an alert action on channel wagecheck_alert: opened, escalated (G->K, overdue) or cleared (cleared, confirmed, reported)';
+
+CREATE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now())
+    RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
+                   rectified int, replay boolean)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+#variable_conflict use_column
+DECLARE
+    r record;
+    mark timestamptz;
+    payloads text[];
+BEGIN
+    IF as_of IS NULL OR NOT isfinite(as_of) THEN
+        RAISE EXCEPTION 'scan needs a finite as_of moment'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
+                  HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
+    END IF;
+    FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
+        -- one scan per rule at a time: lock the rule's high-water mark
+        INSERT INTO wagecheck.rule_scan AS rs (code, scanned_to, scanned_at)
+        VALUES (r.code, '-infinity', now())
+        ON CONFLICT (code) DO NOTHING;
+        SELECT rs.scanned_to INTO mark FROM wagecheck.rule_scan rs WHERE rs.code = r.code FOR UPDATE;
+
+        rule_code := r.code;
+        IF as_of < mark THEN
+            -- replay: what was known then, nothing written
+            replay := true;
+            SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FILTER (WHERE p.hit),
+                   count(*) FILTER (WHERE p.action = 'open'),
+                   count(*) FILTER (WHERE p.action IN ('escalate', 'overdue', 'reopen_overdue')),
+                   count(*) FILTER (WHERE p.action = 'clear'),
+                   count(*) FILTER (WHERE p.action = 'rectify')
+              INTO hits, opened, escalated, cleared, rectified
+              FROM wagecheck._scan_plan(r.code, as_of, true) p;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        replay := false;
+        WITH p AS MATERIALIZED (
+            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false)
+        ),
+        fin AS MATERIALIZED (
+            SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
+              FROM p
+             ORDER BY p.subject_kind, p.subject_id, p.period, p.step DESC
+        ),
+        ins AS (
+            INSERT INTO wagecheck.alert AS a
+                   (rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
+                    division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
+            SELECT r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
+                   f.enterprise_id, f.division, f.details, f.evidence, as_of,
+                   CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
+                   CASE WHEN f.to_tier = 'O' THEN f.due_at END,
+                   CASE WHEN f.step > 1 THEN as_of END, as_of
+              FROM fin f
+             WHERE f.alert_id IS NULL AND f.action IS NOT NULL
+            ON CONFLICT (rule_code, subject_kind, subject_id, period)
+               WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               DO NOTHING
+            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+        ),
+        upd AS (
+            UPDATE wagecheck.alert a
+               SET tier = f.to_tier,
+                   state = coalesce(f.to_state, a.state),
+                   details = f.details,
+                   evidence = f.evidence,
+                   project_id = coalesce(f.project_id, a.project_id),
+                   enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
+                   division = coalesce(f.division, a.division),
+                   deadline_on = CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
+                   due_at = CASE WHEN f.to_tier = 'O' THEN f.due_at END,
+                   escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
+                                       THEN as_of ELSE a.escalated_at END,
+                   closed_at = CASE WHEN f.to_state = 'cleared' THEN as_of END,
+                   updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
+              FROM fin f
+             WHERE a.alert_id = f.alert_id
+               AND a.state = f.cur_state
+               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
+                    OR a.evidence IS DISTINCT FROM f.evidence)
+            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+        ),
+        ev AS (
+            INSERT INTO wagecheck.alert_event AS e
+                   (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
+            SELECT coalesce(i.alert_id, u.alert_id), as_of, p.action, p.from_state, p.to_state,
+                   p.from_tier, p.to_tier,
+                   CASE WHEN p.to_tier = 'K' THEN p.deadline_on END,
+                   CASE WHEN p.to_tier = 'O' THEN p.due_at END,
+                   CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END
+              FROM p
+              LEFT JOIN ins i ON p.alert_id IS NULL AND i.subject_kind = p.subject_kind
+                             AND i.subject_id = p.subject_id AND i.period = p.period
+              LEFT JOIN upd u ON u.alert_id = p.alert_id
+             WHERE p.action IS NOT NULL AND coalesce(i.alert_id, u.alert_id) IS NOT NULL
+             ORDER BY p.subject_kind, p.subject_id, p.period, p.step
+            RETURNING e.alert_id, e.action, e.to_state, e.to_tier
+        ),
+        lnk AS (
+            INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
+            SELECT v.id, coalesce(i.alert_id, f.alert_id), as_of
+              FROM fin f
+              LEFT JOIN ins i ON f.alert_id IS NULL AND i.subject_kind = f.subject_kind
+                             AND i.subject_id = f.subject_id AND i.period = f.period
+             CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
+             WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
+            ON CONFLICT (violation_id) DO NOTHING
+        )
+        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
+               count(*) FILTER (WHERE ev.action = 'open'),
+               count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
+               count(*) FILTER (WHERE ev.action = 'clear'),
+               count(*) FILTER (WHERE ev.action = 'rectify'),
+               array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
+                                                  ev.to_tier, ev.to_state,
+                                                  coalesce(i.subject_kind, u.subject_kind),
+                                                  coalesce(i.subject_id, u.subject_id),
+                                                  coalesce(i.period, u.period),
+                                                  coalesce(i.division, u.division)::text, as_of)
+                         ORDER BY ev.alert_id, ev.action)
+                   FILTER (WHERE wagecheck._notify_kind(ev.action) IS NOT NULL)
+          INTO hits, opened, escalated, cleared, rectified, payloads
+          FROM ev
+          LEFT JOIN ins i ON i.alert_id = ev.alert_id
+          LEFT JOIN upd u ON u.alert_id = ev.alert_id;
+        PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
+        UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
+         WHERE rs.code = r.code AND rs.scanned_to < as_of;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.scan(timestamptz) IS
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing';

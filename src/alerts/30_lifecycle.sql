@@ -1,0 +1,94 @@
+-- Officer steps of the alert lifecycle: confirm a K rectification, verify and report an O alert.
+
+-- _officer_step(alert, action, note, at): one officer action, checked by the state machine.
+CREATE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz)
+    RETURNS wagecheck.alert
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    a wagecheck.alert;
+    steps text[] := ARRAY[p_action];
+    step text;
+    from_state text;
+    to_state text;
+    kind text;
+BEGIN
+    IF p_alert IS NULL THEN
+        RAISE EXCEPTION 'no alert given' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_note IS NULL OR btrim(p_note) = '' THEN
+        RAISE EXCEPTION 'a note is required to % alert %', p_action, p_alert
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Say what was found or done: the note goes into the alert''s history.';
+    END IF;
+    IF p_at IS NULL OR NOT isfinite(p_at) THEN
+        RAISE EXCEPTION 'the time of the action must be a finite moment' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO a FROM wagecheck.alert WHERE alert_id = p_alert FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'alert % does not exist', p_alert USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_at < a.updated_at THEN
+        RAISE EXCEPTION 'cannot % alert % as of %: it last changed at %', p_action, p_alert, p_at, a.updated_at
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'An alert''s history moves forward only.';
+    END IF;
+    -- a K alert raised only by recorded violations has no condition a scan can re-check:
+    -- the officer's confirmation records the rectification itself
+    IF p_action = 'confirm' AND a.tier = 'K' AND a.evidence = 'violation' AND a.state IN ('open', 'overdue') THEN
+        steps := ARRAY['rectify_violation', 'confirm'];
+    END IF;
+    FOREACH step IN ARRAY steps LOOP
+        from_state := a.state;
+        to_state := wagecheck.alert_transition(a.tier, a.state, step, 'officer');
+        a.state := to_state;
+        a.updated_at := p_at;
+        IF to_state IN ('closed', 'reported') THEN
+            a.closed_at := p_at;
+        END IF;
+        IF step = 'verify' THEN
+            a.due_at := coalesce((a.details ->> 'report_due')::timestamptz,
+                                 a.opened_at + make_interval(hours =>
+                                     (wagecheck.rule_param(a.rule_code, 'report_hours', a.division))::int));
+        END IF;
+        INSERT INTO wagecheck.alert_event (alert_id, at, action, from_state, to_state, from_tier, to_tier,
+                                           deadline_on, due_at, note)
+        VALUES (a.alert_id, p_at, step, from_state, to_state, a.tier, a.tier,
+                a.deadline_on, CASE WHEN a.tier = 'O' THEN a.due_at END, p_note);
+    END LOOP;
+    UPDATE wagecheck.alert
+       SET state = a.state, updated_at = a.updated_at, closed_at = a.closed_at, due_at = a.due_at
+     WHERE alert_id = a.alert_id;
+    kind := wagecheck._notify_kind(p_action);
+    IF kind IS NOT NULL THEN
+        PERFORM pg_notify('wagecheck_alert',
+                          wagecheck._alert_payload(kind, a.alert_id, a.rule_code, a.tier, a.state,
+                                                   a.subject_kind, a.subject_id, a.period,
+                                                   a.division::text, p_at));
+    END IF;
+    RETURN a;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz) IS
+    'one officer action on an alert, checked by the lifecycle state machine (internal)';
+
+CREATE FUNCTION wagecheck.confirm_rectified(alert bigint, note text, at timestamptz DEFAULT now())
+    RETURNS wagecheck.alert
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$ SELECT wagecheck._officer_step(alert, 'confirm', note, at) $$;
+COMMENT ON FUNCTION wagecheck.confirm_rectified(bigint, text, timestamptz) IS
+    'closes a key (K) alert: an officer confirms the rectification after a scan found the condition gone (state rectified); SQLSTATE WC040 otherwise';
+
+CREATE FUNCTION wagecheck.verify_alert(alert bigint, note text, at timestamptz DEFAULT now())
+    RETURNS wagecheck.alert
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$ SELECT wagecheck._officer_step(alert, 'verify', note, at) $$;
+COMMENT ON FUNCTION wagecheck.verify_alert(bigint, text, timestamptz) IS
+    'records the verification (核查落实) of a public-opinion (O) alert; its report deadline then runs';
+
+CREATE FUNCTION wagecheck.report_alert(alert bigint, note text, at timestamptz DEFAULT now())
+    RETURNS wagecheck.alert
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$ SELECT wagecheck._officer_step(alert, 'report', note, at) $$;
+COMMENT ON FUNCTION wagecheck.report_alert(bigint, text, timestamptz) IS
+    'records the report upward (反馈上报) of a verified public-opinion (O) alert, which closes it';

@@ -1,0 +1,134 @@
+/*
+ * transition.c — SQL glue of the alert lifecycle state machine (src/core/alert_fsm.c).
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "core/alert_fsm.h"
+#include "errcodes.h"
+
+/* Parses the tier argument ('G', 'K' or 'O'). */
+static char
+tier_arg(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (strlen(s) != 1 || (s[0] != 'G' && s[0] != 'K' && s[0] != 'O'))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid alert tier: \"%s\"", s),
+				 errhint("The tiers are G (general), K (key) and O (public opinion).")));
+	return s[0];
+}
+
+/* Parses the actor argument ('engine' or 'officer'). */
+static WcAlertActor
+actor_arg(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (strcmp(s, "engine") == 0)
+		return WC_ACTOR_ENGINE;
+	if (strcmp(s, "officer") == 0)
+		return WC_ACTOR_OFFICER;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid alert actor: \"%s\"", s),
+			 errhint("The actors are engine (wagecheck.scan) and officer.")));
+	return WC_ACTOR_ENGINE;		/* not reached */
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_alert_transition);
+/* Next state of an alert after an action, or SQLSTATE WC040 when the action is illegal. */
+Datum
+wagecheck_alert_transition(PG_FUNCTION_ARGS)
+{
+	char		tier;
+	char	   *state;
+	char	   *action;
+	WcAlertActor actor;
+	const WcAlertTransition *t = NULL;
+	char		legal[512];
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	tier = tier_arg(PG_GETARG_TEXT_PP(0));
+	state = PG_ARGISNULL(1) ? "" : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	action = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	actor = actor_arg(PG_GETARG_TEXT_PP(3));
+
+	switch (wc_alert_next(tier, state, action, actor, &t))
+	{
+		case WC_FSM_OK:
+			PG_RETURN_TEXT_P(cstring_to_text(t->to));
+		case WC_FSM_BAD_TIER:
+			elog(ERROR, "alert tier was checked above");
+			break;
+		case WC_FSM_BAD_STATE:
+			ereport(ERROR,
+					(errcode(ERRCODE_WC_ILLEGAL_TRANSITION),
+					 errmsg("alert state \"%s\" does not exist in tier %c", state, tier)));
+			break;
+		case WC_FSM_BAD_ACTION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown alert action: \"%s\"", action)));
+			break;
+		case WC_FSM_WRONG_ACTOR:
+			wc_alert_legal_actions(tier, state, legal, sizeof(legal));
+			ereport(ERROR,
+					(errcode(ERRCODE_WC_ILLEGAL_TRANSITION),
+					 errmsg("%s cannot %s a tier %c alert in state \"%s\"",
+							actor == WC_ACTOR_ENGINE ? "a scan" : "an officer", action, tier,
+							state[0] ? state : "(not open)"),
+					 errdetail("Legal from here: %s.", legal)));
+			break;
+		case WC_FSM_ILLEGAL:
+			wc_alert_legal_actions(tier, state, legal, sizeof(legal));
+			ereport(ERROR,
+					(errcode(ERRCODE_WC_ILLEGAL_TRANSITION),
+					 errmsg("cannot %s a tier %c alert in state \"%s\"", action, tier,
+							state[0] ? state : "(not open)"),
+					 errdetail("Legal from here: %s.", legal),
+					 tier == 'K' && strcmp(action, "confirm") == 0 ?
+					 errhint("A key alert is confirmed only after wagecheck.scan() found its condition gone (state \"rectified\").") : 0));
+			break;
+	}
+	PG_RETURN_NULL();			/* not reached */
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_alert_transitions);
+/* The lifecycle transition table as rows, for documentation and checks. */
+Datum
+wagecheck_alert_transitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const WcAlertTransition *all;
+	int			n;
+
+	InitMaterializedSRF(fcinfo, 0);
+	all = wc_alert_transitions(&n);
+	for (int i = 0; i < n; i++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+		char		tier[2] = {all[i].tier, '\0'};
+		char		to_tier[2] = {all[i].to_tier, '\0'};
+
+		values[0] = CStringGetTextDatum(tier);
+		if (all[i].from[0] == '\0')
+			nulls[1] = true;
+		else
+			values[1] = CStringGetTextDatum(all[i].from);
+		values[2] = CStringGetTextDatum(all[i].action);
+		values[3] = CStringGetTextDatum(all[i].to);
+		values[4] = CStringGetTextDatum(to_tier);
+		values[5] = CStringGetTextDatum(all[i].actor == WC_ACTOR_ENGINE ? "engine" : "officer");
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

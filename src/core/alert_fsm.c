@@ -1,0 +1,157 @@
+/*
+ * alert_fsm.c — the alert lifecycle transition table and its lookups.
+ */
+#include "core/alert_fsm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define E WC_ACTOR_ENGINE
+#define P WC_ACTOR_OFFICER
+
+/*
+ * The lifecycle. G: open -> cleared, or escalated to K (G->K rules). K: open ->
+ * overdue when its deadline passes; open/overdue -> rectified when the condition
+ * is gone (back to open/overdue if it returns); rectified -> closed only when an
+ * officer confirms. A K alert raised only by recorded violations has no
+ * condition the engine can re-check, so the officer records the rectification.
+ * O: open -> verified -> reported, escalated to verify_overdue / report_overdue
+ * when past the hours.
+ */
+static const WcAlertTransition transitions[] = {
+	{'G', "", "open", "open", 'G', E},
+	{'G', "open", "clear", "cleared", 'G', E},
+	{'G', "open", "escalate", "open", 'K', E},
+
+	{'K', "", "open", "open", 'K', E},
+	{'K', "open", "overdue", "overdue", 'K', E},
+	{'K', "open", "rectify", "rectified", 'K', E},
+	{'K', "overdue", "rectify", "rectified", 'K', E},
+	{'K', "rectified", "reopen", "open", 'K', E},
+	{'K', "rectified", "reopen_overdue", "overdue", 'K', E},
+	{'K', "open", "rectify_violation", "rectified", 'K', P},
+	{'K', "overdue", "rectify_violation", "rectified", 'K', P},
+	{'K', "rectified", "confirm", "closed", 'K', P},
+
+	{'O', "", "open", "open", 'O', E},
+	{'O', "open", "overdue", "verify_overdue", 'O', E},
+	{'O', "open", "verify", "verified", 'O', P},
+	{'O', "verify_overdue", "verify", "verified", 'O', P},
+	{'O', "verified", "overdue", "report_overdue", 'O', E},
+	{'O', "verified", "report", "reported", 'O', P},
+	{'O', "report_overdue", "report", "reported", 'O', P},
+};
+
+#define N_TRANSITIONS ((int) (sizeof(transitions) / sizeof(transitions[0])))
+
+static const char *const live_states[] = {
+	"open", "overdue", "rectified", "verify_overdue", "verified", "report_overdue"
+};
+
+/* Returns the table; *n receives its length. */
+const WcAlertTransition *
+wc_alert_transitions(int *n)
+{
+	*n = N_TRANSITIONS;
+	return transitions;
+}
+
+/* True when `s` is one of the `n` strings of `list`. */
+static bool
+in_list(const char *s, const char *const *list, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* True when the state is live (the alert can still change). */
+bool
+wc_alert_state_is_live(const char *state)
+{
+	return state != NULL && in_list(state, live_states, 6);
+}
+
+/* True when some row of the table mentions this state for this tier. */
+static bool
+state_known(char tier, const char *state)
+{
+	if (state[0] == '\0')
+		return true;
+	for (int i = 0; i < N_TRANSITIONS; i++)
+		if (transitions[i].tier == tier &&
+			(strcmp(transitions[i].from, state) == 0 || strcmp(transitions[i].to, state) == 0))
+			return true;
+	/* a G alert escalated to K keeps its state name; K/O final states are in the table */
+	return false;
+}
+
+/* Looks up one transition; see alert_fsm.h. */
+WcAlertFsmStatus
+wc_alert_next(char tier, const char *state, const char *action,
+			  WcAlertActor actor, const WcAlertTransition **out)
+{
+	bool		action_known = false;
+	bool		wrong_actor = false;
+
+	if (state == NULL)
+		state = "";
+	if (tier != 'G' && tier != 'K' && tier != 'O')
+		return WC_FSM_BAD_TIER;
+	if (action == NULL)
+		return WC_FSM_BAD_ACTION;
+	if (!state_known(tier, state))
+		return WC_FSM_BAD_STATE;
+	for (int i = 0; i < N_TRANSITIONS; i++)
+	{
+		const WcAlertTransition *t = &transitions[i];
+
+		if (strcmp(t->action, action) != 0)
+			continue;
+		action_known = true;
+		if (t->tier != tier || strcmp(t->from, state) != 0)
+			continue;
+		if (t->actor != actor)
+		{
+			wrong_actor = true;
+			continue;
+		}
+		*out = t;
+		return WC_FSM_OK;
+	}
+	if (!action_known)
+		return WC_FSM_BAD_ACTION;
+	return wrong_actor ? WC_FSM_WRONG_ACTOR : WC_FSM_ILLEGAL;
+}
+
+/* Lists the actions legal from a state, for error details. */
+void
+wc_alert_legal_actions(char tier, const char *state, char *buf, int len)
+{
+	int			used = 0;
+
+	if (len <= 0)
+		return;
+	buf[0] = '\0';
+	if (state == NULL)
+		state = "";
+	for (int i = 0; i < N_TRANSITIONS && used < len; i++)
+	{
+		const WcAlertTransition *t = &transitions[i];
+		int			w;
+
+		if (t->tier != tier || strcmp(t->from, state) != 0)
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s (%s)", used ? ", " : "", t->action,
+					 t->actor == WC_ACTOR_ENGINE ? "scan" : "officer");
+		if (w < 0 || w >= len - used)
+		{
+			buf[used] = '\0';
+			return;
+		}
+		used += w;
+	}
+	if (used == 0)
+		snprintf(buf, len, "none: the alert is %s", state[0] ? "closed" : "not open");
+}
