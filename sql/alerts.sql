@@ -4,6 +4,14 @@
 CREATE EXTENSION wagecheck;
 SET TimeZone = 'Asia/Shanghai';
 \set VERBOSITY terse
+-- err(sql): runs a statement and shows the SQLSTATE and message of its error
+CREATE FUNCTION err(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE q;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
 
 -- the lifecycle table, from the C state machine
 SELECT * FROM wagecheck.alert_transitions() ORDER BY tier, from_state NULLS FIRST, action;
@@ -84,9 +92,9 @@ SELECT * FROM board;
 SELECT state, due_at FROM wagecheck.verify_alert(
     (SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'r1'), '核实：项目部已确认', '2026-03-04 13:00');
 -- report before verification is refused; so is a note-less step
-SELECT wagecheck.report_alert((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'r2'), '上报', '2026-03-04 13:00');
-SELECT wagecheck.verify_alert((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'r2'), '  ', '2026-03-04 13:00');
-SELECT wagecheck.verify_alert((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'r2'), 'late', '2026-03-01 13:00');
+SELECT err($$SELECT wagecheck.report_alert((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'r2'), '上报', '2026-03-04 13:00')$$);
+SELECT err($$SELECT wagecheck.verify_alert((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'r2'), '  ', '2026-03-04 13:00')$$);
+SELECT err($$SELECT wagecheck.verify_alert((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'r2'), 'late', '2026-03-01 13:00')$$);
 
 -- a violation recorded in alert mode raises an alert of its rule
 INSERT INTO wagecheck.violation (rule_code, subject_kind, subject_id, occurred_at, details)
@@ -108,21 +116,21 @@ SELECT rule_code, subject_id, tier, state, deadline_on
   FROM wagecheck.alerts_as_of('2026-03-06 09:00') ORDER BY rule_code, subject_id;
 
 -- K closes only through an officer's confirmation once the condition is gone
-SELECT wagecheck.confirm_rectified((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'p4'),
-                                   '已整改', '2026-03-06 10:00');
+SELECT err($$SELECT wagecheck.confirm_rectified((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'p4'),
+                                   '已整改', '2026-03-06 10:00')$$);
 SELECT state, closed_at FROM wagecheck.confirm_rectified(
     (SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'p3'), '已补发工资，凭证已核', '2026-03-06 10:00');
-SELECT wagecheck.confirm_rectified((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'p3'),
-                                   'again', '2026-03-06 11:00');
+SELECT err($$SELECT wagecheck.confirm_rectified((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'p3'),
+                                   'again', '2026-03-06 11:00')$$);
 -- a violation-only K alert: the officer's confirmation records the rectification too
 SELECT state FROM wagecheck.confirm_rectified(
     (SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'p9'), '款项已退回专户', '2026-03-06 10:00');
 SELECT state, closed_at FROM wagecheck.report_alert(
     (SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'r1'), '已报市专班', '2026-03-06 10:30');
 -- G alerts have no officer step
-SELECT wagecheck.confirm_rectified((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'p1'),
-                                   'x', '2026-03-06 10:30');
-SELECT wagecheck.confirm_rectified(-1, 'x');
+SELECT err($$SELECT wagecheck.confirm_rectified((SELECT alert_id FROM wagecheck.alert WHERE subject_id = 'p1'),
+                                   'x', '2026-03-06 10:30')$$);
+SELECT err($$SELECT wagecheck.confirm_rectified(-1, 'x')$$);
 
 -- 03-09 (deadline day of p4): not overdue yet; the consumed violation and the reported
 -- O alert do not come back; a new violation on p9 opens a new alert
@@ -146,17 +154,17 @@ SELECT a.subject_id, e.at, e.action, e.from_state, e.to_state, e.from_tier, e.to
  ORDER BY a.subject_id, a.alert_id, e.event_id;
 
 -- one live alert per (rule, subject, period)
-INSERT INTO wagecheck.alert (rule_code, tier, state, subject_kind, subject_id, opened_at, deadline_on, updated_at)
-VALUES ('ZZ02', 'K', 'open', 'project', 'p4', now(), current_date, now());
+SELECT err($$INSERT INTO wagecheck.alert (rule_code, tier, state, subject_kind, subject_id, opened_at, deadline_on, updated_at)
+VALUES ('ZZ02', 'K', 'open', 'project', 'p4', now(), current_date, now())$$);
 -- the state machine refuses what the lifecycle does not allow
-SELECT wagecheck.alert_transition('K', 'open', 'clear', 'engine');
-SELECT wagecheck.alert_transition('G', 'open', 'clear', 'officer');
+SELECT err($$SELECT wagecheck.alert_transition('K', 'open', 'clear', 'engine')$$);
+SELECT err($$SELECT wagecheck.alert_transition('G', 'open', 'clear', 'officer')$$);
 SELECT wagecheck.alert_transition('K', 'rectified', 'confirm', 'officer');
-SELECT wagecheck.alert_transition('X', 'open', 'clear', 'engine');
+SELECT err($$SELECT wagecheck.alert_transition('X', 'open', 'clear', 'engine')$$);
 -- scans run at READ COMMITTED only
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT * FROM wagecheck.scan('2026-03-12 08:00');
 ROLLBACK;
-SELECT * FROM wagecheck.scan(NULL);
+SELECT err($$SELECT * FROM wagecheck.scan(NULL)$$);
 
 DROP EXTENSION wagecheck CASCADE;

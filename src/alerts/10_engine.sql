@@ -37,6 +37,18 @@ CREATE FUNCTION wagecheck.alert_transitions(
 COMMENT ON FUNCTION wagecheck.alert_transitions() IS
     'the alert lifecycle: every legal transition per tier, and who may make it';
 
+CREATE FUNCTION wagecheck._engine_steps(
+        cur_tier text, cur_state text, hit boolean, level text,
+        deadline_passed boolean, new_deadline_passed boolean,
+        due_passed boolean, new_due_passed boolean, verified boolean, report_due_passed boolean,
+        OUT step int, OUT action text, OUT from_state text, OUT to_state text,
+        OUT from_tier text, OUT to_tier text, OUT deadline_new boolean, OUT due int)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'wagecheck_engine_steps'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1;
+COMMENT ON FUNCTION wagecheck._engine_steps(text, text, boolean, text, boolean, boolean, boolean, boolean, boolean, boolean) IS
+    'the steps one scan takes for one (rule, subject, period) from its alert and the rule''s hit, up to a fixpoint (internal to scan)';
+
 CREATE TYPE wagecheck.rule_hit AS (
     subject_kind  text,
     subject_id    text,
@@ -55,6 +67,7 @@ CREATE TABLE wagecheck.rule (
     code         text PRIMARY KEY CHECK (code ~ '^[A-Z]{2}[0-9]{2}$'),
     tier         text NOT NULL CHECK (tier IN ('G', 'K', 'O')),
     escalates    boolean NOT NULL DEFAULT false,
+    once         boolean NOT NULL DEFAULT false,
     subject_kind text NOT NULL CHECK (subject_kind <> ''),
     name_zh      text NOT NULL CHECK (name_zh <> ''),
     name_en      text NOT NULL CHECK (name_en <> ''),
@@ -68,6 +81,8 @@ CREATE TABLE wagecheck.rule (
 COMMENT ON TABLE wagecheck.rule IS
     'alert rules (预警规则): code, tier (G general 一般性, K key 关键性, O public opinion 舆情), parameters and the evaluator function';
 COMMENT ON COLUMN wagecheck.rule.escalates IS 'G->K rule: a hit of level K opens or escalates the alert to tier K';
+COMMENT ON COLUMN wagecheck.rule.once IS
+    'the subject is an event (a transaction, a payment, a report): it raises one alert only, and an officer may confirm its rectification directly';
 COMMENT ON COLUMN wagecheck.rule.params IS
     'parameters with the catalogue defaults; per-division values in rule_param_override. K rules: deadline_wd (rectification deadline in working days); O rules: verify_hours, report_hours';
 COMMENT ON COLUMN wagecheck.rule.evaluator IS 'function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit';
@@ -255,11 +270,11 @@ COMMENT ON TABLE wagecheck.rule_scan IS
 CREATE FUNCTION wagecheck._alert_state_at(p_code text, p_as_of timestamptz)
     RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
                    tier text, state text, deadline_on date, due_at timestamptz,
-                   details jsonb, evidence text)
+                   details jsonb, evidence text, opened_at timestamptz)
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT s.alert_id, a.subject_kind, a.subject_id, a.period, s.to_tier, s.to_state,
-           s.deadline_on, s.due_at, a.details, a.evidence
+           s.deadline_on, s.due_at, a.details, a.evidence, a.opened_at
       FROM (SELECT DISTINCT ON (e.alert_id) e.alert_id, e.to_tier, e.to_state, e.deadline_on, e.due_at
               FROM wagecheck.alert_event e
               JOIN wagecheck.alert a0 ON a0.alert_id = e.alert_id
@@ -304,15 +319,15 @@ BEGIN
     RETURN QUERY EXECUTE format($q$
     WITH cur AS MATERIALIZED (
         SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
-               c.deadline_on, c.due_at, c.details, c.evidence
+               c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at
           FROM wagecheck.alert c
          WHERE NOT $3 AND c.rule_code = $2
            AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-                OR $4 = 'O')
+                OR $6)
         UNION ALL
         SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
          WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-                       OR $4 = 'O')
+                       OR $6)
     ),
     raw AS (
         SELECT h.subject_kind, h.subject_id, coalesce(h.period, '') AS period, h.project_id,
@@ -355,7 +370,7 @@ BEGIN
                coalesce(h.evidence, c.evidence) AS evidence, h.violation_ids,
                h.subject_id IS NOT NULL AS hit, h.lvl, h.due_at AS hit_due,
                c.tier AS c_tier, c.state AS c_state, c.deadline_on AS c_deadline, c.due_at AS c_due,
-               $1::date AS today
+               c.opened_at AS c_opened, $1::date AS today
           FROM hits h
           FULL JOIN (SELECT DISTINCT ON (cur.subject_kind, cur.subject_id, cur.period) cur.*
                        FROM cur
@@ -365,59 +380,61 @@ BEGIN
                                cur.alert_id DESC) c
             ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
     ),
-    s1 AS (
+    f AS (
         SELECT j.*,
-               CASE
-                   WHEN j.hit AND j.alert_id IS NULL THEN 'open'
-                   WHEN j.c_state IN ('cleared', 'closed', 'reported') THEN NULL
-                   WHEN j.hit AND j.c_tier = 'G' AND j.lvl = 'K' THEN 'escalate'
-                   WHEN j.hit AND j.c_tier = 'K' AND j.c_state = 'open' AND j.today > j.c_deadline THEN 'overdue'
-                   WHEN j.hit AND j.c_tier = 'K' AND j.c_state = 'rectified'
-                       THEN CASE WHEN j.today > j.c_deadline THEN 'reopen_overdue' ELSE 'reopen' END
-                   WHEN j.c_tier = 'O' AND j.c_state IN ('open', 'verified') AND $1 > j.c_due THEN 'overdue'
-                   WHEN NOT j.hit AND j.c_tier = 'G' THEN 'clear'
-                   WHEN NOT j.hit AND j.c_tier = 'K' AND j.c_state IN ('open', 'overdue') THEN 'rectify'
-               END AS action1
+               CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                    THEN coalesce(j.hit_due::date,
+                                  wagecheck.add_working_days(j.today,
+                                      (wagecheck.rule_param($2, 'deadline_wd', j.division))::int))
+               END AS new_deadline,
+               CASE WHEN j.hit AND j.lvl = 'O' AND j.alert_id IS NULL
+                    THEN coalesce(j.hit_due,
+                                  $1 + make_interval(hours => (wagecheck.rule_param($2, 'verify_hours', j.division))::int))
+               END AS new_due,
+               CASE WHEN coalesce(j.c_tier, j.lvl) = 'O'
+                    THEN coalesce((j.details ->> 'report_due')::timestamptz,
+                                  coalesce(j.c_opened, $1)
+                                  + make_interval(hours => (wagecheck.rule_param($2, 'report_hours', j.division))::int))
+               END AS report_due,
+               -- nothing can change: a hit on a live G alert of the same level, an overdue K
+               -- alert, or an open K alert before its deadline
+               j.hit AND ((j.c_tier = 'G' AND j.lvl = 'G' AND j.c_state = 'open')
+                          OR (j.c_tier = 'K' AND j.c_state = 'overdue')
+                          OR (j.c_tier = 'K' AND j.c_state = 'open' AND j.today <= j.c_deadline))
+                 AS quiet
           FROM j
-    ),
-    s2 AS (
-        SELECT s1.*,
-               CASE WHEN s1.action1 IN ('open', 'escalate') AND s1.lvl = 'K'
-                    THEN coalesce(s1.hit_due::date,
-                                  wagecheck.add_working_days(s1.today,
-                                      (wagecheck.rule_param($2, 'deadline_wd', s1.division))::int))
-                    ELSE s1.c_deadline END AS new_deadline,
-               CASE WHEN s1.action1 = 'open' AND s1.lvl = 'O'
-                    THEN coalesce(s1.hit_due,
-                                  $1 + make_interval(hours => (wagecheck.rule_param($2, 'verify_hours', s1.division))::int))
-                    ELSE s1.c_due END AS new_due,
-               CASE WHEN s1.action1 = 'open' THEN s1.lvl
-                    WHEN s1.action1 = 'escalate' THEN 'K'
-                    ELSE s1.c_tier END AS tier1
-          FROM s1
     )
-    SELECT s2.alert_id, s2.subject_kind, s2.subject_id, s2.period, s2.project_id, s2.enterprise_id,
-           s2.division, s2.details, s2.evidence, s2.violation_ids, s2.hit, s2.c_state,
-           st.step, st.action,
-           CASE st.step WHEN 1 THEN s2.c_state ELSE 'open' END,
-           wagecheck.alert_transition(CASE WHEN st.action = 'open' OR st.step = 2 THEN s2.tier1 ELSE s2.c_tier END,
-                                      CASE st.step WHEN 1 THEN s2.c_state ELSE 'open' END,
-                                      st.action, 'engine'),
-           CASE st.step WHEN 1 THEN s2.c_tier ELSE s2.tier1 END,
-           s2.tier1, s2.new_deadline, s2.new_due
-      FROM s2
-     CROSS JOIN LATERAL (VALUES
-            (1, s2.action1),
-            (2, CASE WHEN s2.action1 IN ('open', 'escalate')
-                      AND ((s2.tier1 = 'K' AND s2.today > s2.new_deadline)
-                           OR (s2.tier1 = 'O' AND $1 > s2.new_due))
-                     THEN 'overdue' END)) st(step, action)
-     WHERE st.action IS NOT NULL
-        OR (st.step = 1 AND s2.hit)
-     ORDER BY s2.subject_kind, s2.subject_id, s2.period, st.step
+    SELECT f.alert_id, f.subject_kind, f.subject_id, f.period, f.project_id, f.enterprise_id,
+           f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,
+           coalesce(st.step, 1), st.action, st.from_state, st.to_state, st.from_tier, st.to_tier,
+           CASE WHEN st.deadline_new THEN f.new_deadline ELSE f.c_deadline END,
+           CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END
+      FROM f
+      LEFT JOIN LATERAL (
+            SELECT * FROM wagecheck._engine_steps(
+                f.c_tier, f.c_state, f.hit, f.lvl,
+                f.today > f.c_deadline, f.today > f.new_deadline,
+                $1 > f.c_due, $1 > f.new_due,
+                coalesce((f.details ->> 'verified')::boolean, false) AND f.hit,
+                $1 > f.report_due)
+             WHERE NOT f.quiet) st ON true
+     WHERE st.action IS NOT NULL OR f.hit
+     ORDER BY f.subject_kind, f.subject_id, f.period, st.step
     $q$, r.evaluator::regproc::text)
-    USING p_as_of, p_code, p_replay, r.tier, r.escalates;
+    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O';
 END
 $$;
 COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean) IS
     'what a scan of one rule as of a moment does: the steps of every alert it opens or changes (internal to scan)';
+
+-- user data and configuration survive pg_dump; rules shipped with wagecheck come from the script
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule_param_override', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_event', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_violation', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule_scan', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.violation', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_alert_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_event_event_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.violation_violation_id_seq', '');

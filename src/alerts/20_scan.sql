@@ -26,6 +26,7 @@ $$
                WHEN 'clear' THEN 'cleared'
                WHEN 'confirm' THEN 'cleared'
                WHEN 'report' THEN 'cleared'
+               WHEN 'reported_in_source' THEN 'cleared'
            END
 $$;
 COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
@@ -66,7 +67,7 @@ BEGIN
             SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FILTER (WHERE p.hit),
                    count(*) FILTER (WHERE p.action = 'open'),
                    count(*) FILTER (WHERE p.action IN ('escalate', 'overdue', 'reopen_overdue')),
-                   count(*) FILTER (WHERE p.action = 'clear'),
+                   count(*) FILTER (WHERE p.action IN ('clear', 'reported_in_source')),
                    count(*) FILTER (WHERE p.action = 'rectify')
               INTO hits, opened, escalated, cleared, rectified
               FROM wagecheck._scan_plan(r.code, as_of, true) p;
@@ -151,7 +152,7 @@ BEGIN
         SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
                count(*) FILTER (WHERE ev.action = 'open'),
                count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
-               count(*) FILTER (WHERE ev.action = 'clear'),
+               count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
                count(*) FILTER (WHERE ev.action = 'rectify'),
                array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
                                                   ev.to_tier, ev.to_state,

@@ -33,9 +33,10 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'An alert''s history moves forward only.';
     END IF;
-    -- a K alert raised only by recorded violations has no condition a scan can re-check:
-    -- the officer's confirmation records the rectification itself
-    IF p_action = 'confirm' AND a.tier = 'K' AND a.evidence = 'violation' AND a.state IN ('open', 'overdue') THEN
+    -- a K alert raised only by recorded violations, or by an event (rule.once), has no
+    -- condition a scan sees go away: the officer's confirmation records the rectification
+    IF p_action = 'confirm' AND a.tier = 'K' AND a.state IN ('open', 'overdue')
+       AND (a.evidence = 'violation' OR (SELECT r.once FROM wagecheck.rule r WHERE r.code = a.rule_code)) THEN
         steps := ARRAY['rectify_violation', 'confirm'];
     END IF;
     FOREACH step IN ARRAY steps LOOP

@@ -132,3 +132,60 @@ wagecheck_alert_transitions(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
+
+PG_FUNCTION_INFO_V1(wagecheck_engine_steps);
+/* The steps a scan takes for one (rule, subject, period), from what it knows (internal to scan). */
+Datum
+wagecheck_engine_steps(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	WcAlertFacts f;
+	WcAlertStep steps[WC_ALERT_MAX_STEPS];
+	char	   *state = NULL;
+	int			n;
+
+	InitMaterializedSRF(fcinfo, 0);
+	memset(&f, 0, sizeof(f));
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+	{
+		f.tier = tier_arg(PG_GETARG_TEXT_PP(0));
+		state = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	}
+	f.state = state;
+#define BOOL_ARG(i) (!PG_ARGISNULL(i) && PG_GETARG_BOOL(i))
+	f.hit = BOOL_ARG(2);
+	f.level = PG_ARGISNULL(3) ? 'G' : tier_arg(PG_GETARG_TEXT_PP(3));
+	f.deadline_passed = BOOL_ARG(4);
+	f.new_deadline_passed = BOOL_ARG(5);
+	f.due_passed = BOOL_ARG(6);
+	f.new_due_passed = BOOL_ARG(7);
+	f.verified = BOOL_ARG(8);
+	f.report_due_passed = BOOL_ARG(9);
+#undef BOOL_ARG
+
+	n = wc_alert_engine_steps(&f, steps);
+	for (int i = 0; i < n; i++)
+	{
+		const WcAlertTransition *t = steps[i].t;
+		Datum		values[8];
+		bool		nulls[8] = {false, false, false, false, false, false, false, false};
+		char		from_tier[2] = {t->tier, '\0'};
+		char		to_tier[2] = {t->to_tier, '\0'};
+
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = CStringGetTextDatum(t->action);
+		if (t->from[0] == '\0')
+			nulls[2] = nulls[4] = true;
+		else
+		{
+			values[2] = CStringGetTextDatum(t->from);
+			values[4] = CStringGetTextDatum(from_tier);
+		}
+		values[3] = CStringGetTextDatum(t->to);
+		values[5] = CStringGetTextDatum(to_tier);
+		values[6] = BoolGetDatum(steps[i].deadline_new);
+		values[7] = Int32GetDatum(steps[i].due);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -16,7 +16,8 @@
  * officer confirms. A K alert raised only by recorded violations has no
  * condition the engine can re-check, so the officer records the rectification.
  * O: open -> verified -> reported, escalated to verify_overdue / report_overdue
- * when past the hours.
+ * when past the hours; an officer records each step, or the scan sees it in the
+ * rule's own data (the hit says verified, or the hit is gone: reported).
  */
 static const WcAlertTransition transitions[] = {
 	{'G', "", "open", "open", 'G', E},
@@ -40,6 +41,11 @@ static const WcAlertTransition transitions[] = {
 	{'O', "verified", "overdue", "report_overdue", 'O', E},
 	{'O', "verified", "report", "reported", 'O', P},
 	{'O', "report_overdue", "report", "reported", 'O', P},
+	/* verification and report recorded in the rule's own data (e.g. opinion_report) */
+	{'O', "open", "verified_in_source", "verified", 'O', E},
+	{'O', "verify_overdue", "verified_in_source", "verified", 'O', E},
+	{'O', "verified", "reported_in_source", "reported", 'O', E},
+	{'O', "report_overdue", "reported_in_source", "reported", 'O', E},
 };
 
 #define N_TRANSITIONS ((int) (sizeof(transitions) / sizeof(transitions[0])))
@@ -154,4 +160,96 @@ wc_alert_legal_actions(char tier, const char *state, char *buf, int len)
 	}
 	if (used == 0)
 		snprintf(buf, len, "none: the alert is %s", state[0] ? "closed" : "not open");
+}
+
+/* Appends the transition of `action` to the steps; false when it is not legal. */
+static bool
+push_step(WcAlertStep *steps, int *n, char *tier, const char **state, const char *action,
+		  bool deadline_new, int due)
+{
+	const WcAlertTransition *t = NULL;
+
+	if (*n >= WC_ALERT_MAX_STEPS ||
+		wc_alert_next(*tier, *state, action, WC_ACTOR_ENGINE, &t) != WC_FSM_OK)
+		return false;
+	steps[*n].t = t;
+	steps[*n].deadline_new = deadline_new;
+	steps[*n].due = due;
+	(*n)++;
+	*tier = t->to_tier;
+	*state = t->to;
+	return true;
+}
+
+/* The engine's steps for one subject; see alert_fsm.h. */
+int
+wc_alert_engine_steps(const WcAlertFacts *f, WcAlertStep *steps)
+{
+	int			n = 0;
+	char		tier = f->tier;
+	const char *state = f->state ? f->state : "";
+	bool		dl_new = false;
+	bool		dl_passed = f->deadline_passed;
+	bool		due_passed = f->due_passed;
+	int			due = 0;
+
+	if (tier == '\0' || state[0] == '\0')
+	{
+		if (!f->hit)
+			return 0;
+		tier = f->level;
+		state = "";
+		dl_new = true;
+		dl_passed = f->new_deadline_passed;
+		due = 1;
+		due_passed = f->new_due_passed;
+		if (!push_step(steps, &n, &tier, &state, "open", dl_new, due))
+			return n;
+	}
+	else if (!wc_alert_state_is_live(state))
+		return 0;				/* terminal: only a rule that is not `once` opens anew (a new alert) */
+
+	while (n < WC_ALERT_MAX_STEPS)
+	{
+		const char *action = NULL;
+
+		if (tier == 'G')
+		{
+			if (!f->hit)
+				action = "clear";
+			else if (f->level == 'K')
+			{
+				action = "escalate";
+				dl_new = true;
+				dl_passed = f->new_deadline_passed;
+			}
+		}
+		else if (tier == 'K')
+		{
+			if (strcmp(state, "open") == 0)
+				action = !f->hit ? "rectify" : dl_passed ? "overdue" : NULL;
+			else if (strcmp(state, "overdue") == 0)
+				action = !f->hit ? "rectify" : NULL;
+			else if (strcmp(state, "rectified") == 0 && f->hit)
+				action = dl_passed ? "reopen_overdue" : "reopen";
+		}
+		else if (tier == 'O')
+		{
+			bool		unverified = strcmp(state, "open") == 0 || strcmp(state, "verify_overdue") == 0;
+
+			if (unverified && (f->verified || !f->hit))
+			{
+				action = "verified_in_source";
+				due = 2;
+				due_passed = f->report_due_passed;
+			}
+			else if (!unverified && !f->hit)
+				action = "reported_in_source";
+			else if ((strcmp(state, "open") == 0 || strcmp(state, "verified") == 0) && due_passed)
+				action = "overdue";
+		}
+		if (action == NULL || !push_step(steps, &n, &tier, &state, action, dl_new, due))
+			break;
+	}
+	return n;
 }

@@ -57,4 +57,36 @@ extern bool wc_alert_state_is_live(const char *state);
 /* Writes into buf (size len) the actions legal from `state` in `tier`, comma-separated. */
 extern void wc_alert_legal_actions(char tier, const char *state, char *buf, int len);
 
+/* What a scan knows about one (rule, subject, period): its alert and the rule's hit. */
+typedef struct WcAlertFacts
+{
+	char		tier;			/* current tier of the alert; '\0' when there is none */
+	const char *state;			/* its state (NULL when there is none) */
+	bool		hit;			/* the rule's condition holds now */
+	char		level;			/* the hit's effective tier (G, K or O) */
+	bool		deadline_passed;	/* K: today is after the alert's deadline */
+	bool		new_deadline_passed;	/* K: today is after the deadline an opening now would set */
+	bool		due_passed;		/* O: now is after the alert's current due time */
+	bool		new_due_passed;	/* O: now is after the verify due time an opening now would set */
+	bool		verified;		/* O: the source data records the verification */
+	bool		report_due_passed;	/* O: now is after the report due time */
+} WcAlertFacts;
+
+/* One step a scan takes; deadline_new/due say which deadline holds after it. */
+typedef struct WcAlertStep
+{
+	const WcAlertTransition *t;
+	bool		deadline_new;	/* K: the deadline set by this scan holds from here on */
+	int			due;			/* O: 0 the alert's current due time, 1 the new verify due, 2 the report due */
+} WcAlertStep;
+
+#define WC_ALERT_MAX_STEPS 4
+
+/*
+ * The engine's steps for one (rule, subject, period), in order (at most
+ * WC_ALERT_MAX_STEPS), so that one scan reaches a fixpoint: a second scan with the
+ * same facts takes none. Returns the number of steps.
+ */
+extern int	wc_alert_engine_steps(const WcAlertFacts *f, WcAlertStep *steps);
+
 #endif							/* WC_CORE_ALERT_FSM_H */

@@ -28,9 +28,68 @@ next(char tier, const char *state, const char *action, WcAlertActor actor)
 	return "?";
 }
 
+/* The engine's steps for the facts, as "action>state/tier action>state/tier ...". */
+static const char *
+steps_of(WcAlertFacts f)
+{
+	static char buf[256];
+	WcAlertStep st[WC_ALERT_MAX_STEPS];
+	int			n = wc_alert_engine_steps(&f, st);
+	int			used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++)
+		used += snprintf(buf + used, sizeof(buf) - used, "%s%s>%s/%c", i ? " " : "",
+						 st[i].t->action, st[i].t->to, st[i].t->to_tier);
+	return buf;
+}
+
+/* True when the state belongs to the tier's lifecycle. */
+static bool
+state_known_for(char tier, const char *state)
+{
+	const WcAlertTransition *t;
+
+	return wc_alert_next(tier, state, "open", WC_ACTOR_ENGINE, &t) != WC_FSM_BAD_STATE;
+}
+
+/* Facts of an existing alert. */
+static WcAlertFacts
+alert(char tier, const char *state, bool hit, char level)
+{
+	WcAlertFacts f = {0};
+
+	f.tier = tier;
+	f.state = state;
+	f.hit = hit;
+	f.level = level;
+	return f;
+}
+
+/* The engine reaches a fixpoint: after its steps, the same facts give no more. */
+static bool
+fixpoint(WcAlertFacts f)
+{
+	WcAlertStep st[WC_ALERT_MAX_STEPS];
+	int			n = wc_alert_engine_steps(&f, st);
+
+	if (n == 0)
+		return true;
+	f.tier = st[n - 1].t->to_tier;
+	f.state = st[n - 1].t->to;
+	if (st[n - 1].deadline_new)
+		f.deadline_passed = f.new_deadline_passed;
+	if (st[n - 1].due == 1)
+		f.due_passed = f.new_due_passed;
+	else if (st[n - 1].due == 2)
+		f.due_passed = f.report_due_passed;
+	return wc_alert_engine_steps(&f, st) == 0;
+}
+
 int
 main(void)
 {
+	WcAlertFacts f;
 	const WcAlertTransition *t = NULL;
 	const WcAlertTransition *all;
 	int			n;
@@ -115,6 +174,100 @@ main(void)
 	CHECK_STR(buf, "none: the alert is closed");
 	wc_alert_legal_actions('O', "open", buf, 12);
 	CHECK(strlen(buf) < 12);
+
+	/* engine steps: opening */
+	f = alert('\0', NULL, false, 'G');
+	CHECK_STR(steps_of(f), "");
+	f.hit = true;
+	CHECK_STR(steps_of(f), "open>open/G");
+	f.level = 'K';
+	CHECK_STR(steps_of(f), "open>open/K");
+	f.new_deadline_passed = true;
+	CHECK_STR(steps_of(f), "open>open/K overdue>overdue/K");
+	f = alert('\0', NULL, true, 'O');
+	f.new_due_passed = true;
+	CHECK_STR(steps_of(f), "open>open/O overdue>verify_overdue/O");
+	f.verified = true;
+	CHECK_STR(steps_of(f), "open>open/O verified_in_source>verified/O");
+	f.report_due_passed = true;
+	CHECK_STR(steps_of(f), "open>open/O verified_in_source>verified/O overdue>report_overdue/O");
+
+	/* G */
+	CHECK_STR(steps_of(alert('G', "open", true, 'G')), "");
+	CHECK_STR(steps_of(alert('G', "open", false, 'G')), "clear>cleared/G");
+	CHECK_STR(steps_of(alert('G', "open", true, 'K')), "escalate>open/K");
+	f = alert('G', "open", true, 'K');
+	f.new_deadline_passed = true;
+	f.deadline_passed = false;
+	CHECK_STR(steps_of(f), "escalate>open/K overdue>overdue/K");
+	CHECK_STR(steps_of(alert('G', "cleared", true, 'G')), "");
+
+	/* K */
+	f = alert('K', "open", true, 'K');
+	CHECK_STR(steps_of(f), "");
+	f.deadline_passed = true;
+	CHECK_STR(steps_of(f), "overdue>overdue/K");
+	CHECK_STR(steps_of(alert('K', "open", false, 'K')), "rectify>rectified/K");
+	CHECK_STR(steps_of(alert('K', "overdue", false, 'K')), "rectify>rectified/K");
+	CHECK_STR(steps_of(alert('K', "overdue", true, 'K')), "");
+	CHECK_STR(steps_of(alert('K', "rectified", false, 'K')), "");
+	CHECK_STR(steps_of(alert('K', "rectified", true, 'K')), "reopen>open/K");
+	f = alert('K', "rectified", true, 'G');
+	f.deadline_passed = true;
+	CHECK_STR(steps_of(f), "reopen_overdue>overdue/K");
+	CHECK_STR(steps_of(alert('K', "closed", true, 'K')), "");
+	/* a K alert never steps down to G, and the hit's level does not matter once K */
+	CHECK_STR(steps_of(alert('K', "open", true, 'G')), "");
+
+	/* O */
+	f = alert('O', "open", true, 'O');
+	CHECK_STR(steps_of(f), "");
+	f.due_passed = true;
+	CHECK_STR(steps_of(f), "overdue>verify_overdue/O");
+	CHECK_STR(steps_of(alert('O', "verify_overdue", true, 'O')), "");
+	CHECK_STR(steps_of(alert('O', "open", false, 'O')),
+			  "verified_in_source>verified/O reported_in_source>reported/O");
+	f = alert('O', "verify_overdue", true, 'O');
+	f.verified = true;
+	CHECK_STR(steps_of(f), "verified_in_source>verified/O");
+	f.report_due_passed = true;
+	CHECK_STR(steps_of(f), "verified_in_source>verified/O overdue>report_overdue/O");
+	f = alert('O', "verified", true, 'O');
+	f.due_passed = true;
+	CHECK_STR(steps_of(f), "overdue>report_overdue/O");
+	CHECK_STR(steps_of(alert('O', "report_overdue", false, 'O')), "reported_in_source>reported/O");
+	CHECK_STR(steps_of(alert('O', "reported", true, 'O')), "");
+
+	/* every combination of facts reaches a fixpoint in one scan, with legal steps only */
+	{
+		const char *states[] = {NULL, "open", "overdue", "rectified", "closed", "cleared",
+								"verify_overdue", "verified", "report_overdue", "reported"};
+		const char	tiers[] = {'G', 'K', 'O'};
+		int			bad = 0;
+
+		for (int ti = 0; ti < 3; ti++)
+			for (int si = 0; si < 10; si++)
+				for (int bits = 0; bits < 256; bits++)
+				{
+					f = alert(states[si] ? tiers[ti] : '\0', states[si], bits & 1, tiers[ti]);
+					if (tiers[ti] == 'G' && (bits & 2))
+						f.level = 'K';
+					f.deadline_passed = bits & 4;
+					f.new_deadline_passed = bits & 8;
+					f.due_passed = bits & 16;
+					f.new_due_passed = bits & 32;
+					f.verified = bits & 64;
+					f.report_due_passed = bits & 128;
+					if (states[si] && !state_known_for(tiers[ti], states[si]))
+						continue;
+					if (!fixpoint(f))
+					{
+						bad++;
+						printf("no fixpoint: tier %c state %s bits %d: %s\n", tiers[ti], states[si], bits, steps_of(f));
+					}
+				}
+		CHECK_INT(bad, 0);
+	}
 
 	UNIT_DONE();
 }
