@@ -3,6 +3,7 @@
 -- O verify/report hours, replay, violations in alert mode, illegal transitions.
 CREATE EXTENSION wagecheck;
 SET TimeZone = 'Asia/Shanghai';
+SET DateStyle = 'ISO, YMD';
 \set VERBOSITY terse
 -- err(sql): runs a statement and shows the SQLSTATE and message of its error
 CREATE FUNCTION err(q text) RETURNS text LANGUAGE plpgsql AS $$
