@@ -233,29 +233,13 @@ COMMENT ON COLUMN wagecheck.alert_event.actor IS 'database role that made the ch
 COMMENT ON COLUMN wagecheck.alert_event.recorded_at IS 'when the row was written';
 CREATE INDEX alert_event_alert ON wagecheck.alert_event (alert_id, at);
 
--- Violations recorded by enforcing triggers in alert mode (CONTRACTS.md). The
--- enforcement area owns this table; created here only when it is not there yet.
-CREATE TABLE IF NOT EXISTS wagecheck.violation (
-    violation_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    rule_code    text NOT NULL,
-    subject_kind text NOT NULL,
-    subject_id   text NOT NULL,
-    project_id   bigint NULL,
-    occurred_at  timestamptz NOT NULL DEFAULT now(),
-    details      jsonb NOT NULL DEFAULT '{}',
-    source       regclass NULL
-);
-COMMENT ON TABLE wagecheck.violation IS
-    'rule violations accepted in alert mode (enforcement_mode = alert); wagecheck.scan() turns each into an alert of its rule';
-CREATE INDEX IF NOT EXISTS violation_rule_occurred ON wagecheck.violation (rule_code, occurred_at);
-
 CREATE TABLE wagecheck.alert_violation (
-    violation_id bigint PRIMARY KEY,
+    violation_id bigint PRIMARY KEY REFERENCES wagecheck.violation ON DELETE CASCADE,
     alert_id     bigint NOT NULL REFERENCES wagecheck.alert ON DELETE CASCADE,
     consumed_at  timestamptz NOT NULL
 );
 COMMENT ON TABLE wagecheck.alert_violation IS
-    'which alert each recorded violation raised or joined, and as of which scan (the engine never changes wagecheck.violation)';
+    'which alert each violation recorded in alert mode (wagecheck.violation, schema area) raised or joined, and as of which scan; the engine never changes wagecheck.violation';
 CREATE INDEX alert_violation_alert ON wagecheck.alert_violation (alert_id);
 
 CREATE TABLE wagecheck.rule_scan (
@@ -417,7 +401,7 @@ BEGIN
                 $1 > f.c_due, $1 > f.new_due,
                 coalesce((f.details ->> 'verified')::boolean, false) AND f.hit,
                 $1 > f.report_due)
-             WHERE NOT f.quiet) st ON true
+             WHERE NOT coalesce(f.quiet, false)) st ON true
      WHERE st.action IS NOT NULL OR f.hit
      ORDER BY f.subject_kind, f.subject_id, f.period, st.step
     $q$, r.evaluator::regproc::text)
@@ -434,7 +418,5 @@ SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert', '');
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_event', '');
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_violation', '');
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule_scan', '');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.violation', '');
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_alert_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_event_event_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.violation_violation_id_seq', '');

@@ -1,0 +1,125 @@
+-- Real-name rules (实名制): RN01-RN04.
+
+-- RN01 (K, pay line): a payroll line for a worker not on the project's real-name roster.
+CREATE FUNCTION wagecheck.eval_rn01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', l.worker_id, 'period', to_char(s.period, 'YYYY-MM'),
+                              'sheet_id', s.sheet_id, 'net', l.net)
+      FROM wagecheck.pay_line l
+      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+      JOIN wagecheck.project p ON p.project_id = s.project_id
+     WHERE l.created_at <= as_of
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.roster r
+                        WHERE r.project_id = s.project_id AND r.worker_id = l.worker_id
+                          AND r.created_at <= as_of AND r.start_on <= as_of::date)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn01(timestamptz) IS
+    'RN01: pay lines of workers not on the project''s real-name roster (known at as_of)';
+
+-- RN02 (G, roster entry): on the roster without a signed labour contract.
+CREATE FUNCTION wagecheck.eval_rn02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('worker_id', r.worker_id, 'start_on', r.start_on)
+      FROM wagecheck.roster r
+      JOIN wagecheck.project p ON p.project_id = r.project_id
+     WHERE r.created_at <= as_of AND r.start_on <= as_of::date
+       AND (r.end_on IS NULL OR r.end_on >= as_of::date)
+       AND (r.contract_signed_on IS NULL OR r.contract_signed_on > as_of::date)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn02(timestamptz) IS
+    'RN02: workers on a roster (active at as_of) without a signed labour contract';
+
+-- RN03 (G, project): under construction, no attendance record for gap_days days.
+CREATE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('gap_days', g.gap, 'last_attendance',
+                              (SELECT max(a.day) FROM wagecheck.attendance a
+                                WHERE a.project_id = p.project_id AND a.day <= as_of::date
+                                  AND a.created_at <= as_of))
+      FROM wagecheck.project p
+     CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('RN03', 'gap_days', p.division))::int AS gap) g
+     WHERE p.status = 'under_construction' AND p.created_at <= as_of
+       AND p.start_on <= as_of::date - g.gap + 1
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
+                        WHERE a.project_id = p.project_id
+                          AND a.day > as_of::date - g.gap AND a.day <= as_of::date
+                          AND a.created_at <= as_of)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
+    'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
+
+-- RN04 (G->K, project-month): attendees of a month without a payroll line after their pay day.
+CREATE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH att AS (
+        SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+          FROM wagecheck.attendance a
+         WHERE a.day <= as_of::date AND a.created_at <= as_of
+         GROUP BY 1, 2, 3
+    ),
+    terms AS (
+        SELECT att.*, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
+          FROM att
+          LEFT JOIN wagecheck._pay_terms(as_of) t
+                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
+    ),
+    dates AS (
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT terms.period, terms.pay_day, terms.pay_month_offset FROM terms) k
+    ),
+    due AS (
+        SELECT terms.project_id, terms.worker_id, terms.period
+          FROM terms
+          JOIN dates USING (period, pay_day, pay_month_offset)
+         WHERE dates.pay_date < as_of::date
+    ),
+    lines AS (
+        SELECT DISTINCT s.project_id, l.worker_id, s.period
+          FROM wagecheck.pay_line l
+          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+         WHERE l.created_at <= as_of
+    ),
+    pm AS (
+        SELECT due.project_id, due.period, count(*) AS attendees,
+               count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
+          FROM due
+          LEFT JOIN lines ON lines.project_id = due.project_id AND lines.worker_id = due.worker_id
+                         AND lines.period = due.period
+         GROUP BY due.project_id, due.period
+    )
+    SELECT 'project', pm.project_id::text, to_char(pm.period, 'YYYY-MM'), pm.project_id, p.contractor_id,
+           p.division,
+           CASE WHEN pm.unpaid::numeric / pm.attendees
+                     > (wagecheck.rule_param('RN04', 'k_share', p.division))::numeric
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('attendees', pm.attendees, 'without_payroll', pm.unpaid,
+                              'share', round(pm.unpaid::numeric / pm.attendees, 4))
+      FROM pm
+      JOIN wagecheck.project p ON p.project_id = pm.project_id
+     WHERE pm.unpaid > 0
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
+    'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
+
+INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params, evaluator) VALUES
+('RN01', 'K', false, false, 'pay_line', '工资发放对象不在实名制名册', 'payroll line for a worker not on the real-name roster',
+ 'a pay-sheet line (and so any payment on it) for a worker who is not on the project''s real-name roster (Decree 724 arts. 28, 31)',
+ '{"deadline_wd": 5}', 'wagecheck.eval_rn01(timestamptz)'),
+('RN02', 'G', false, false, 'roster', '未签订劳动合同', 'on the roster without a signed labour contract',
+ 'a worker on the roster without a written labour contract (Decree 724 art. 28)',
+ '{}', 'wagecheck.eval_rn02(timestamptz)'),
+('RN03', 'G', false, false, 'project', '考勤数据未及时更新', 'attendance not kept current',
+ 'a project under construction with no attendance record for gap_days consecutive calendar days (应录必录、实时更新)',
+ '{"gap_days": 7}', 'wagecheck.eval_rn03(timestamptz)'),
+('RN04', 'G', true, false, 'project_month', '有考勤无工资发放记录', 'attendance without payroll after the pay day',
+ 'workers with attendance in a month but no payroll line after their pay day: any → G; more than k_share of the month''s attendees → K',
+ '{"k_share": 0.10, "deadline_wd": 5}', 'wagecheck.eval_rn04(timestamptz)');
