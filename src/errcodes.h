@@ -19,6 +19,11 @@
 #define ERRCODE_WC_PAID_LINE_EDITED		MAKE_SQLSTATE('W','C','0','2','1')
 /* alerts, cases, complaints */
 #define ERRCODE_WC_ILLEGAL_TRANSITION	MAKE_SQLSTATE('W','C','0','4','0')
-#define ERRCODE_WC_CASE_NOT_REPAID		MAKE_SQLSTATE('W','C','0','5','0')
+#define ERRCODE_WC_CASE_NOT_REPAID		MAKE_SQLSTATE('W','C','0','5','0')	/* 不解决不销账 */
+#define ERRCODE_WC_CASE_CLOSED			MAKE_SQLSTATE('W','C','0','5','1')	/* change to a closed case */
+#define ERRCODE_WC_CLOSE_REASON_REQUIRED	MAKE_SQLSTATE('W','C','0','5','2')	/* lawful end without reason */
+#define ERRCODE_WC_LEDGER_APPEND_ONLY	MAKE_SQLSTATE('W','C','0','5','3')	/* DELETE/TRUNCATE of the ledger */
+#define ERRCODE_WC_DEADLINE_PASSED		MAKE_SQLSTATE('W','C','0','5','4')	/* extension after the deadline */
+#define ERRCODE_WC_LISTING_REMOVAL		MAKE_SQLSTATE('W','C','0','6','0')	/* early removal conditions unmet */
 
 #endif							/* WAGECHECK_ERRCODES_H */
