@@ -150,6 +150,9 @@ BEGIN
                 HINT = 'Use wagecheck.accept_complaint or wagecheck.reject_complaint to decide it.';
         END IF;
         SELECT p.division INTO div FROM wagecheck.project p WHERE p.project_id = NEW.project_id;
+        IF NEW.unit_code IS NULL AND div IS NOT NULL THEN
+            NEW.unit_code := wagecheck.unit_for_division(div);
+        END IF;
         IF div IS NULL THEN
             SELECT u.division INTO div FROM wagecheck.case_unit u WHERE u.unit_code = NEW.unit_code;
         END IF;
@@ -171,7 +174,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-COMMENT ON FUNCTION wagecheck.complaint_before() IS 'trigger: complaints start received; computes the acceptance deadline; a decision is final';
+COMMENT ON FUNCTION wagecheck.complaint_before() IS 'trigger: complaints start received; the unit defaults to the one answering for the project''s division; computes the acceptance deadline; a decision is final';
 
 CREATE TRIGGER complaint_before BEFORE INSERT OR UPDATE ON wagecheck.complaint
     FOR EACH ROW EXECUTE FUNCTION wagecheck.complaint_before();
@@ -522,8 +525,7 @@ CREATE FUNCTION wagecheck.case_child_logged() RETURNS trigger
 BEGIN
     INSERT INTO wagecheck.case_event (case_id, at, kind, details)
     VALUES (NEW.case_id,
-            CASE TG_TABLE_NAME WHEN 'case_contact' THEN NEW.contacted_at::timestamptz
-                               ELSE now() END,
+            coalesce((to_jsonb(NEW) ->> 'contacted_at')::timestamptz, now()),
             replace(TG_TABLE_NAME, 'case_', '') || CASE TG_OP WHEN 'UPDATE' THEN '_changed' ELSE '' END,
             CASE TG_OP WHEN 'UPDATE' THEN jsonb_build_object('from', to_jsonb(OLD), 'to', to_jsonb(NEW))
                        ELSE to_jsonb(NEW) END);

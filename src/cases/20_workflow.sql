@@ -166,11 +166,11 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('repayment %s does not exist', p_repayment_id);
     END IF;
     INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on, reverses_id, note)
-    VALUES (r.case_id, -r.amount, current_date, r.repayment_id, p_note)
+    VALUES (r.case_id, -r.amount, r.paid_on, r.repayment_id, p_note)
     RETURNING repayment_id INTO id;
     RETURN id;
 END $$;
-COMMENT ON FUNCTION wagecheck.reverse_repayment(bigint, text) IS 'cancels a wrongly recorded repayment with a negative row (only while the case is open)';
+COMMENT ON FUNCTION wagecheck.reverse_repayment(bigint, text) IS 'cancels a wrongly recorded repayment with a negative row dated like it (only while the case is open)';
 
 -- the case ledger with its deadline and repayments now
 CREATE VIEW wagecheck.case_overview AS

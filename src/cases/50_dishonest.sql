@@ -154,12 +154,12 @@ CREATE FUNCTION wagecheck.dishonest_candidates(p_as_of timestamptz)
                    AND (r.enterprise_id = o.enterprise_id OR r.project_id = c.project_id)) AS mass
           FROM wagecheck.case_order o
           JOIN wagecheck.case_ledger c ON c.case_id = o.case_id
-         WHERE o.recorded_at <= p_as_of AND o.due_on < p_as_of::date
+         WHERE o.issued_on <= p_as_of::date AND o.due_on < p_as_of::date
            AND (o.complied_on IS NULL OR o.complied_on > o.due_on)
            AND NOT EXISTS (SELECT 1 FROM wagecheck.dishonest_declined d
                             WHERE o.order_id = ANY (d.order_ids) AND d.decided_at <= p_as_of)
            AND NOT EXISTS (SELECT 1 FROM wagecheck.dishonest_listing l
-                            WHERE o.order_id = ANY (l.order_ids) AND l.created_at <= p_as_of)
+                            WHERE o.order_id = ANY (l.order_ids) AND l.listed_on <= p_as_of::date)
     )
     SELECT m.enterprise_id, (array_agg(m.division ORDER BY m.amount DESC))[1],
            (array_agg(m.project_id ORDER BY m.amount DESC))[1],
@@ -170,8 +170,7 @@ CREATE FUNCTION wagecheck.dishonest_candidates(p_as_of timestamptz)
       FROM missed m
      WHERE (m.big OR m.mass IS NOT NULL)
        AND NOT EXISTS (SELECT 1 FROM wagecheck.dishonest_listing l
-                        WHERE l.enterprise_id = m.enterprise_id AND l.created_at <= p_as_of
-                          AND l.listed_on <= p_as_of::date AND p_as_of::date < l.ends_on
+                        WHERE l.enterprise_id = m.enterprise_id AND l.listed_on <= p_as_of::date AND p_as_of::date < l.ends_on
                           AND (l.removed_on IS NULL OR p_as_of::date < l.removed_on))
      GROUP BY m.enterprise_id
 $$;

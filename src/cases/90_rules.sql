@@ -27,7 +27,7 @@ CREATE FUNCTION wagecheck.eval_cs01(as_of timestamptz) RETURNS SETOF wagecheck.r
                               'working_days_over', wagecheck.working_days_between(d.due_on, as_of::date))
       FROM wagecheck.case_ledger c
      CROSS JOIN LATERAL (SELECT wagecheck.case_due_on(c.case_id, as_of) AS due_on) d
-     WHERE c.registered_at <= as_of AND as_of::date > d.due_on
+     WHERE as_of::date > d.due_on
        AND wagecheck.case_open_at(c.case_id, as_of) $$;
 COMMENT ON FUNCTION wagecheck.eval_cs01(timestamptz) IS 'CS01: cases still open after finish_wd (60) working days from filing, + extension_wd (30) when an extension was approved';
 
@@ -39,7 +39,7 @@ CREATE FUNCTION wagecheck.eval_cs02(as_of timestamptz) RETURNS SETOF wagecheck.r
       FROM wagecheck.campaign m
      CROSS JOIN LATERAL wagecheck.campaign_cases(m.name, as_of::date) x
       JOIN wagecheck.case_ledger c ON c.case_id = x.case_id
-     WHERE m.starts_on <= as_of::date AND c.registered_at <= as_of AND as_of::date > x.deadline_on
+     WHERE m.starts_on <= as_of::date AND as_of::date > x.deadline_on
        AND wagecheck.case_open_at(c.case_id, as_of) $$;
 COMMENT ON FUNCTION wagecheck.eval_cs02(timestamptz) IS 'CS02: cases of a campaign still open after the campaign''s deadline for their funding class (period = campaign name)';
 
