@@ -486,7 +486,9 @@ BEGIN
                     MESSAGE = format('a reversal must cancel exactly one positive repayment of the same case (repayment %s)', NEW.reverses_id);
             END IF;
         END IF;
-    ELSIF c.status = 'closed' AND TG_TABLE_NAME IN ('case_plan', 'case_supervision', 'case_extension', 'case_order') THEN
+    ELSIF c.status = 'closed' AND TG_TABLE_NAME IN ('case_plan', 'case_supervision', 'case_extension', 'case_order')
+          AND NOT (TG_TABLE_NAME = 'case_order' AND TG_OP = 'UPDATE'
+                   AND (to_jsonb(NEW) - 'complied_on') = (to_jsonb(OLD) - 'complied_on')) THEN
         RAISE EXCEPTION USING ERRCODE = 'WC051',
             MESSAGE = format('case %s is closed: its %s cannot change', c.case_no, replace(TG_TABLE_NAME, 'case_', '')),
             HINT = 'Reopen the case first with wagecheck.reopen_case(case_id, reason).';
@@ -518,7 +520,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-COMMENT ON FUNCTION wagecheck.case_child_before() IS 'trigger on the records of a case: locks the case; refuses changes to closed cases (WC051), edits of repayments, late extensions (WC054)';
+COMMENT ON FUNCTION wagecheck.case_child_before() IS 'trigger on the records of a case: locks the case; refuses changes to closed cases (WC051) except recording an order''s compliance, edits of repayments, late extensions (WC054)';
 
 CREATE FUNCTION wagecheck.case_child_logged() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$

@@ -119,7 +119,7 @@ BEGIN
         END IF;
         IF NEW.pledge_on IS NULL OR NEW.pledge_on > NEW.removed_on THEN
             RAISE EXCEPTION USING ERRCODE = 'WC060',
-                MESSAGE = format('listing %s cannot be removed early without a written credit-repair pledge', OLD.listing_id),
+                MESSAGE = format('listing %s cannot be removed early without a written credit-repair pledge signed by the removal day', OLD.listing_id),
                 HINT = 'Record pledge_on, the day the pledge (信用承诺书) was signed.';
         END IF;
     END IF;
@@ -202,7 +202,8 @@ DECLARE
     d record;
     id bigint;
 BEGIN
-    SELECT * INTO d FROM wagecheck.dishonest_candidates(now()) c WHERE c.enterprise_id = p_enterprise_id;
+    SELECT * INTO d FROM wagecheck.dishonest_candidates((p_listed_on + 1)::timestamptz) c
+     WHERE c.enterprise_id = p_enterprise_id;
     INSERT INTO wagecheck.dishonest_listing (enterprise_id, responsible_persons, reason, order_ids, report_ids,
                                              decided_by, listed_on)
     VALUES (p_enterprise_id, coalesce(p_responsible_persons, '{}'), p_reason, coalesce(d.order_ids, '{}'),
@@ -210,7 +211,7 @@ BEGIN
     RETURNING listing_id INTO id;
     RETURN id;
 END $$;
-COMMENT ON FUNCTION wagecheck.list_dishonest(bigint, text, text, date, text[]) IS 'an officer lists an enterprise on the dishonest list, resting on the orders and incidents BL01 proposes now';
+COMMENT ON FUNCTION wagecheck.list_dishonest(bigint, text, text, date, text[]) IS 'an officer lists an enterprise on the dishonest list, resting on the orders and incidents BL01 proposes on the listing day';
 
 CREATE FUNCTION wagecheck.remove_dishonest_listing(p_listing_id bigint, p_removed_on date, p_corrected_on date,
                                                    p_pledge_on date, p_reason text)
