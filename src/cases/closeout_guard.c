@@ -75,7 +75,11 @@ col_changed(HeapTuple a, HeapTuple b, TupleDesc desc, int attnum)
 	return !datumIsEqual(da, db, att->attbyval, att->attlen);
 }
 
-/* Sum of the repayments recorded against a case. */
+/*
+ * Sum of the repayments recorded against a case, read with a fresh snapshot
+ * (read_only = false) so that a reversal committed while this UPDATE waited for
+ * the case row is counted.
+ */
 static Numeric
 repaid_sum(Datum case_id)
 {
@@ -94,7 +98,7 @@ repaid_sum(Datum case_id)
 		SPI_keepplan(plan);
 	}
 	args[0] = case_id;
-	if (SPI_execute_plan(plan, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	if (SPI_execute_plan(plan, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "repayment sum failed");
 	result = DatumGetNumeric(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	/* copy out of SPI memory */
