@@ -102,15 +102,15 @@ BEGIN
         ),
         upd AS (
             UPDATE wagecheck.alert a
-               SET tier = f.to_tier,
+               SET tier = coalesce(f.to_tier, a.tier),
                    state = coalesce(f.to_state, a.state),
                    details = f.details,
                    evidence = f.evidence,
                    project_id = coalesce(f.project_id, a.project_id),
                    enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
                    division = coalesce(f.division, a.division),
-                   deadline_on = CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
-                   due_at = CASE WHEN f.to_tier = 'O' THEN f.due_at END,
+                   deadline_on = CASE WHEN coalesce(f.to_tier, a.tier) = 'K' THEN f.deadline_on END,
+                   due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
                    escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
                                        THEN as_of ELSE a.escalated_at END,
                    closed_at = CASE WHEN f.to_state = 'cleared' THEN as_of END,

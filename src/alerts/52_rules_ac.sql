@@ -5,8 +5,7 @@ CREATE FUNCTION wagecheck.eval_ac01(as_of timestamptz) RETURNS SETOF wagecheck.r
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('contract_signed_on', p.contract_signed_on, 'open_days', g.days,
-                              'days_since_contract', as_of::date - p.contract_signed_on)
+           jsonb_build_object('contract_signed_on', p.contract_signed_on, 'open_days', g.days)
       FROM wagecheck.project p
      CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('AC01', 'open_days', p.division))::int AS days) g
      WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
@@ -50,7 +49,7 @@ $$
                 THEN 'K' ELSE 'G' END,
            NULL::timestamptz,
            jsonb_build_object('amount_due', short.amount_due, 'due_on', short.due_on,
-                              'shortfall', short.shortfall, 'days_overdue', as_of::date - short.due_on)
+                              'shortfall', short.shortfall)
       FROM short
       JOIN wagecheck.project p ON p.project_id = short.project_id
      WHERE short.shortfall > 0

@@ -42,7 +42,7 @@ $$
            o.project_id, o.employer_id, p.division,
            CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
            jsonb_build_object('worker_id', o.worker_id, 'net', o.net, 'paid', o.paid, 'owed', o.owed,
-                              'pay_date', o.pay_date, 'days_late', as_of::date - o.pay_date)
+                              'pay_date', o.pay_date)
       FROM wagecheck.wages_owed(as_of) o
       JOIN wagecheck.project p ON p.project_id = o.project_id
      CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('WP02', 'k_days', p.division))::int AS days) k
@@ -172,8 +172,7 @@ CREATE FUNCTION wagecheck.eval_wp07(as_of timestamptz) RETURNS SETOF wagecheck.r
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('worker_id', r.worker_id, 'end_on', r.end_on,
-                              'days_since_leaving', as_of::date - r.end_on)
+           jsonb_build_object('worker_id', r.worker_id, 'end_on', r.end_on)
       FROM wagecheck.roster r
       JOIN wagecheck.project p ON p.project_id = r.project_id
      CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('WP07', 'settle_days', p.division))::int AS days) g

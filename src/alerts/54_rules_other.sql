@@ -70,7 +70,7 @@ CREATE FUNCTION wagecheck.eval_nb01(as_of timestamptz) RETURNS SETOF wagecheck.r
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
-           jsonb_build_object('start_on', p.start_on, 'days_since_start', as_of::date - p.start_on)
+           jsonb_build_object('start_on', p.start_on)
       FROM wagecheck.project p
      CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('NB01', 'board_days', p.division))::int AS days) g
      WHERE p.created_at <= as_of AND p.status IN ('under_construction', 'suspended')
