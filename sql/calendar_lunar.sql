@@ -34,6 +34,11 @@ SELECT y, wagecheck.chinese_new_years_eve(y) AS eve, h.kind, h.name
 SELECT y, m, wagecheck.lunar_to_gregorian(y, m, 1) AS first_day
   FROM (VALUES (1954, 1), (1955, 2), (1998, 12), (2012, 7), (2018, 10),
                (2027, 1), (2030, 1), (2057, 9), (2070, 2)) AS c(y, m);
+-- 1987: ICU puts the leap month after month 7; officially it follows month 6 (闰六月),
+-- because the principal term 处暑 falls at 00:09:47 on 08-24, after the month of 07-26 ended.
+SELECT wagecheck.lunar_to_gregorian(1987, 6, 1, true) AS leap6_1987,
+       wagecheck.lunar_to_gregorian(1987, 7, 7) AS qixi_1987,
+       (wagecheck.gregorian_to_lunar('1987-08-01')).*;
 
 -- Leap months (闰月) and the reverse conversion.
 SELECT wagecheck.lunar_to_gregorian(2025, 6, 1, true) AS leap6_2025,

@@ -24,12 +24,13 @@
 
 
 /*
- * Month starts ICU 72 puts on the wrong day, 1929-2100: all nine that
- * test/unit/test_lunar.c finds. The official month starts on the day (UTC+8)
- * of its new moon (GB/T 33661-2017, 农历的编算和颁行); each instant below is
- * Meeus' (ch. 49, ΔT by Espenak & Meeus) in Beijing time. 2057's new moon falls
- * 2 s before midnight, inside the uncertainty of ΔT for 2057: it follows the
- * reference, and is flagged in the test.
+ * Months ICU 72 gets wrong, 1929-2100: all that test/unit/test_lunar.c finds.
+ * A month starts on the day (UTC+8) of its new moon, and in a year of 13 months
+ * the first month without a principal solar term (中气) is the leap month
+ * (GB/T 33661-2017, 农历的编算和颁行). Each instant is the reference's (Meeus
+ * ch. 49 for new moons, ch. 25 with VSOP87 for solar terms, ΔT by Espenak &
+ * Meeus) in Beijing time. 2057's new moon falls 2 s before midnight, inside the
+ * uncertainty of ΔT for 2057: it follows the reference, and is flagged in the test.
  */
 static const struct
 {
@@ -42,18 +43,24 @@ static const struct
 	int			y,
 				m,
 				d;
-	const char *new_moon;
+	int			official_month;
+	bool		official_leap;
+	const char *evidence;
 }			correction_src[] = {
-	{1954, 1, false, 1954, 2, 4, 1954, 2, 3, "1954-02-03 23:55:20"},	/* 春节 1954 */
-	{1955, 2, false, 1955, 2, 23, 1955, 2, 22, "1955-02-22 23:54:22"},
-	{1998, 12, false, 1999, 1, 18, 1999, 1, 17, "1999-01-17 23:46:14"},	/* 除夕 1999 */
-	{2012, 7, false, 2012, 8, 18, 2012, 8, 17, "2012-08-17 23:54:30"},
-	{2018, 10, false, 2018, 11, 7, 2018, 11, 8, "2018-11-08 00:02:03"},
-	{2027, 1, false, 2027, 2, 7, 2027, 2, 6, "2027-02-06 23:56:03"},	/* 春节 2027 */
-	{2030, 1, false, 2030, 2, 2, 2030, 2, 3, "2030-02-03 00:07:28"},	/* 春节 2030 */
-	{2057, 9, false, 2057, 9, 29, 2057, 9, 28, "2057-09-28 23:59:58"},
-	{2070, 2, false, 2070, 3, 13, 2070, 3, 12, "2070-03-12 23:51:58"},
-	{0, 0, false, 0, 0, 0, 0, 0, 0, NULL}
+	/* month starts: ICU's day is one off from the new moon's */
+	{1954, 1, false, 1954, 2, 4, 1954, 2, 3, 1, false, "new moon 1954-02-03 23:55:20"},	/* 春节 */
+	{1955, 2, false, 1955, 2, 23, 1955, 2, 22, 2, false, "new moon 1955-02-22 23:54:22"},
+	{1998, 12, false, 1999, 1, 18, 1999, 1, 17, 12, false, "new moon 1999-01-17 23:46:14"},
+	{2012, 7, false, 2012, 8, 18, 2012, 8, 17, 7, false, "new moon 2012-08-17 23:54:30"},
+	{2018, 10, false, 2018, 11, 7, 2018, 11, 8, 10, false, "new moon 2018-11-08 00:02:03"},
+	{2027, 1, false, 2027, 2, 7, 2027, 2, 6, 1, false, "new moon 2027-02-06 23:56:03"},	/* 春节 */
+	{2030, 1, false, 2030, 2, 2, 2030, 2, 3, 1, false, "new moon 2030-02-03 00:07:28"},	/* 春节 */
+	{2057, 9, false, 2057, 9, 29, 2057, 9, 28, 9, false, "new moon 2057-09-28 23:59:58"},
+	{2070, 2, false, 2070, 3, 13, 2070, 3, 12, 2, false, "new moon 2070-03-12 23:51:58"},
+	/* 1987: 处暑 falls after midnight, so the month of 07-26 has no principal term: 闰六月 */
+	{1987, 7, false, 1987, 7, 26, 1987, 7, 26, 6, true, "principal term 1987-08-24 00:09:47"},
+	{1987, 7, true, 1987, 8, 24, 1987, 8, 24, 7, false, "principal term 1987-08-24 00:09:47"},
+	{0, 0, false, 0, 0, 0, 0, 0, 0, 0, false, NULL}
 };
 
 #define N_CORRECTIONS ((int) (sizeof(correction_src) / sizeof(correction_src[0])) - 1)
@@ -77,7 +84,9 @@ wc_lunar_corrections(int *n)
 													   correction_src[i].icu_d);
 			corrections[i].start = wc_day_from_ymd(correction_src[i].y, correction_src[i].m,
 												   correction_src[i].d);
-			corrections[i].new_moon = correction_src[i].new_moon;
+			corrections[i].official_month = correction_src[i].official_month;
+			corrections[i].official_leap = correction_src[i].official_leap;
+			corrections[i].evidence = correction_src[i].evidence;
 		}
 		corrections_ready = true;
 	}
@@ -202,7 +211,12 @@ wc_lunar_year(int year, WcLunarYear *out, UErrorCode *status)
 		for (int k = 0; k < nc; k++)
 			if (c[k].year == y && c[k].month == out->m[i].month &&
 				c[k].leap == out->m[i].leap && c[k].icu_start == out->m[i].start)
+			{
 				out->m[i].start = c[k].start;
+				out->m[i].month = c[k].official_month;
+				out->m[i].leap = c[k].official_leap;
+				break;
+			}
 	}
 	year_cache[year - WC_LUNAR_MIN_YEAR] = *out;
 	year_cached[year - WC_LUNAR_MIN_YEAR] = true;

@@ -49,15 +49,17 @@ typedef enum WcLunarStatus
 	WC_LUNAR_ICU_ERROR			/* ICU failed; the UErrorCode says why */
 } WcLunarStatus;
 
-/* A month start that ICU gets wrong, and the official day. */
+/* A month ICU gets wrong: its start day, or its number (the leap month's place). */
 typedef struct WcLunarCorrection
 {
 	int			year;			/* lunar year (Gregorian year of its first day) */
-	int			month;
+	int			month;			/* the month as ICU (72) numbers it */
 	bool		leap;
-	int32_t		icu_start;		/* the day ICU (72) gives */
+	int32_t		icu_start;		/* the day ICU gives */
 	int32_t		start;			/* the official day: the new moon's day at UTC+8 */
-	const char *new_moon;		/* the new-moon instant, UTC+8, e.g. "2027-02-06 23:5x" */
+	int			official_month;	/* the official number and leap flag */
+	bool		official_leap;
+	const char *evidence;		/* the new moon or solar term (UTC+8) that decides */
 } WcLunarCorrection;
 
 /* The table of corrections, sorted by start. */

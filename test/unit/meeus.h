@@ -125,6 +125,158 @@ meeus_new_moon_beijing(double k)
 	return jde - meeus_delta_t(year) / 86400.0 + 8.0 / 24.0;
 }
 
+/* One term A cos(B + C tau) of the VSOP87 series of the Earth. */
+typedef struct MeeusTerm
+{
+	double		a,
+				b,
+				c;
+} MeeusTerm;
+
+/*
+ * The Earth's heliocentric longitude L (terms L0-L5, complete) and radius vector R
+ * (leading terms) from VSOP87 as truncated in Meeus, Astronomical Algorithms,
+ * Appendix III: about 1 arc second, i.e. about 25 s in the time of a solar term.
+ */
+static const MeeusTerm earth_L0[] = {
+	{175347046, 0, 0}, {3341656, 4.6692568, 6283.07585}, {34894, 4.6261, 12566.1517},
+	{3497, 2.7441, 5753.3849}, {3418, 2.8289, 3.5231}, {3136, 3.6277, 77713.7715},
+	{2676, 4.4181, 7860.4194}, {2343, 6.1352, 3930.2097}, {1324, 0.7425, 11506.7698},
+	{1273, 2.0371, 529.691}, {1199, 1.1096, 1577.3435}, {990, 5.233, 5884.927},
+	{902, 2.045, 26.298}, {857, 3.508, 398.149}, {780, 1.179, 5223.694},
+	{753, 2.533, 5507.553}, {505, 4.583, 18849.228}, {492, 4.205, 775.523},
+	{357, 2.92, 0.067}, {317, 5.849, 11790.629}, {284, 1.899, 796.298},
+	{271, 0.315, 10977.079}, {243, 0.345, 5486.778}, {206, 4.806, 2544.314},
+	{205, 1.869, 5573.143}, {202, 2.458, 6069.777}, {156, 0.833, 213.299},
+	{132, 3.411, 2942.463}, {126, 1.083, 20.775}, {115, 0.645, 0.98},
+	{103, 0.636, 4694.003}, {102, 0.976, 15720.839}, {102, 4.267, 7.114},
+	{99, 6.21, 2146.17}, {98, 0.68, 155.42}, {86, 5.98, 161000.69}, {85, 1.3, 6275.96},
+	{85, 3.67, 71430.7}, {80, 1.81, 17260.15}, {79, 3.04, 12036.46}, {75, 1.76, 5088.63},
+	{74, 3.5, 3154.69}, {74, 4.68, 801.82}, {70, 0.83, 9437.76}, {62, 3.98, 8827.39},
+	{61, 1.82, 7084.9}, {57, 2.78, 6286.6}, {56, 4.39, 14143.5}, {56, 3.47, 6279.55},
+	{52, 0.19, 12139.55}, {52, 1.33, 1748.02}, {51, 0.28, 5856.48}, {49, 0.49, 1194.45},
+	{41, 5.37, 8429.24}, {41, 2.4, 19651.05}, {39, 6.17, 10447.39}, {37, 6.04, 10213.29},
+	{37, 2.57, 1059.38}, {36, 1.71, 2352.87}, {36, 1.78, 6812.77}, {33, 0.59, 17789.85},
+	{30, 0.44, 83996.85}, {30, 2.74, 1349.87}, {25, 3.16, 4690.48}
+};
+
+static const MeeusTerm earth_L1[] = {
+	{628331966747, 0, 0}, {206059, 2.678235, 6283.07585}, {4303, 2.6351, 12566.1517},
+	{425, 1.59, 3.523}, {119, 5.796, 26.298}, {109, 2.966, 1577.344}, {93, 2.59, 18849.23},
+	{72, 1.14, 529.69}, {68, 1.87, 398.15}, {67, 4.41, 5507.55}, {59, 2.89, 5223.69},
+	{56, 2.17, 155.42}, {45, 0.4, 796.3}, {36, 0.47, 775.52}, {29, 2.65, 7.11},
+	{21, 5.34, 0.98}, {19, 1.85, 5486.78}, {19, 4.97, 213.3}, {17, 2.99, 6275.96},
+	{16, 0.03, 2544.31}, {16, 1.43, 2146.17}, {15, 1.21, 10977.08}, {12, 2.83, 1748.02},
+	{12, 3.26, 5088.63}, {12, 5.27, 1194.45}, {12, 2.08, 4694.0}, {11, 0.77, 553.57},
+	{10, 1.3, 6286.6}, {10, 4.24, 1349.87}, {9, 2.7, 242.73}, {9, 5.64, 951.72},
+	{8, 5.3, 2352.87}, {6, 2.65, 9437.76}, {6, 4.67, 4690.48}
+};
+
+static const MeeusTerm earth_L2[] = {
+	{52919, 0, 0}, {8720, 1.0721, 6283.0758}, {309, 0.867, 12566.152}, {27, 0.05, 3.52},
+	{16, 5.19, 26.3}, {16, 3.68, 155.42}, {10, 0.76, 18849.23}, {9, 2.06, 77713.77},
+	{7, 0.83, 775.52}, {5, 4.66, 1577.34}, {4, 1.03, 7.11}, {4, 3.44, 5573.14},
+	{3, 5.14, 796.3}, {3, 6.05, 5507.55}, {3, 1.19, 242.73}, {3, 6.12, 529.69},
+	{3, 0.31, 398.15}, {3, 2.28, 553.57}, {2, 4.38, 5223.69}, {2, 3.75, 0.98}
+};
+
+static const MeeusTerm earth_L3[] = {
+	{289, 5.844, 6283.076}, {35, 0, 0}, {17, 5.49, 12566.15}, {3, 5.2, 155.42},
+	{1, 4.72, 3.52}, {1, 5.3, 18849.23}, {1, 5.97, 242.73}
+};
+
+static const MeeusTerm earth_L4[] = {
+	{114, 3.142, 0}, {8, 4.13, 6283.08}, {1, 3.84, 12566.15}
+};
+
+static const MeeusTerm earth_L5[] = {
+	{1, 3.14, 0}
+};
+
+static const MeeusTerm earth_R0[] = {
+	{100013989, 0, 0}, {1670700, 3.0984635, 6283.07585}, {13956, 3.05525, 12566.1517},
+	{3084, 5.1985, 77713.7715}, {1628, 1.1739, 5753.3849}, {1576, 2.8469, 7860.4194}
+};
+
+static const MeeusTerm earth_R1[] = {
+	{103019, 1.10749, 6283.07585}, {1721, 1.0644, 12566.1517}, {702, 3.142, 0}
+};
+
+static const MeeusTerm earth_R2[] = {
+	{4359, 5.7846, 6283.0758}, {124, 5.579, 12566.152}
+};
+
+#define MEEUS_N(t) ((int) (sizeof(t) / sizeof((t)[0])))
+
+/* Sum of A cos(B + C tau) over a series. */
+static double
+meeus_series(const MeeusTerm *t, int n, double tau)
+{
+	double		sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += t[i].a * cos(t[i].b + t[i].c * tau);
+	return sum;
+}
+
+/*
+ * The Sun's apparent geocentric longitude in degrees at a JDE (Meeus ch. 25,
+ * higher accuracy): VSOP87 longitude + 180 degrees, the FK5 correction,
+ * nutation in longitude (ch. 22, to 0.5") and aberration.
+ */
+static double
+meeus_sun_longitude(double jde)
+{
+	double		tau = (jde - 2451545.0) / 365250.0;
+	double		T = tau * 10;
+	double		L = (meeus_series(earth_L0, MEEUS_N(earth_L0), tau) +
+					 meeus_series(earth_L1, MEEUS_N(earth_L1), tau) * tau +
+					 meeus_series(earth_L2, MEEUS_N(earth_L2), tau) * tau * tau +
+					 meeus_series(earth_L3, MEEUS_N(earth_L3), tau) * pow(tau, 3) +
+					 meeus_series(earth_L4, MEEUS_N(earth_L4), tau) * pow(tau, 4) +
+					 meeus_series(earth_L5, MEEUS_N(earth_L5), tau) * pow(tau, 5)) / 1e8;
+	double		R = (meeus_series(earth_R0, MEEUS_N(earth_R0), tau) +
+					 meeus_series(earth_R1, MEEUS_N(earth_R1), tau) * tau +
+					 meeus_series(earth_R2, MEEUS_N(earth_R2), tau) * tau * tau) / 1e8;
+	double		omega = MEEUS_RAD(125.04452 - 1934.136261 * T);
+	double		Ls = MEEUS_RAD(280.4665 + 36000.7698 * T);
+	double		Lm = MEEUS_RAD(218.3165 + 481267.8813 * T);
+	double		dpsi = -17.20 * sin(omega) - 1.32 * sin(2 * Ls) - 0.23 * sin(2 * Lm) +
+		0.21 * sin(2 * omega);	/* arc seconds */
+	double		lambda = L * 180.0 / M_PI + 180.0 +
+		(-0.09033 + dpsi - 20.4898 / R) / 3600.0;
+
+	return fmod(fmod(lambda, 360.0) + 360.0, 360.0);
+}
+
+/* The JDE near `guess` when the Sun's apparent longitude is `angle` degrees. */
+static double
+meeus_solar_term_jde(double angle, double guess)
+{
+	double		jde = guess;
+
+	for (int i = 0; i < 50; i++)
+	{
+		double		diff = angle - meeus_sun_longitude(jde);
+
+		diff -= 360.0 * floor((diff + 180.0) / 360.0);	/* into [-180, 180) */
+		jde += diff / 360.0 * 365.2422;
+		if (fabs(diff) < 1e-7)
+			break;
+	}
+	return jde;
+}
+
+/* A solar term as a Julian date in Beijing time (UTC+8). */
+static double
+meeus_solar_term_beijing(double angle, double guess)
+{
+	double		jde = meeus_solar_term_jde(angle, guess);
+	double		year = 2000 + (jde - 2451545.0) / 365.25;
+
+	return jde - meeus_delta_t(year) / 86400.0 + 8.0 / 24.0;
+}
+
 /* Day number since 2000-01-01 of a Julian date (in whatever zone it is given). */
 static int
 meeus_day(double jd)

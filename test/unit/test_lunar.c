@@ -36,6 +36,19 @@ format_jd(double jd, char *buf, size_t len)
 	return buf;
 }
 
+/* Formats a day number as "YYYY-MM-DD". */
+static const char *
+format_day(int32_t day, char *buf, size_t len)
+{
+	int			y,
+				m,
+				d;
+
+	wc_ymd_from_day(day, &y, &m, &d);
+	snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+	return buf;
+}
+
 /* The reference itself: Meeus' worked example and published instants. */
 static void
 test_reference(void)
@@ -52,6 +65,12 @@ test_reference(void)
 	/* the 2021 Spring Festival new moon: 2021-02-11 19:05 UTC = 2021-02-12 03:05 UTC+8 */
 	CHECK_INT(meeus_day(meeus_new_moon_beijing(k2021)), D(2021, 2, 12));
 	CHECK(fabs(fmod(meeus_new_moon_beijing(k2021) - 2451544.5, 1.0) * 1440 - (3 * 60 + 5.6)) < 1.5);
+	/* the Sun: example 25.b (1992-10-13 0h TD: 199°54'21.818") and 27.a (June solstice
+	 * 1962: JDE 2437837.39245), and the March equinox 2024 (03:06 UTC) */
+	CHECK(fabs(meeus_sun_longitude(2448908.5) - 199.906060) < 1.0 / 3600);
+	CHECK(fabs(meeus_solar_term_jde(90, 2437837.0) - 2437837.39245) < 60.0 / 86400);
+	CHECK(fabs((meeus_solar_term_beijing(0, 2460390.0) - 2460389.5 - 8.0 / 24) * 1440 -
+			   (3 * 60 + 6)) < 1.5);
 	/* 2027-02-06 15:56 UTC = 23:56 UTC+8: Spring Festival 2027 is on 02-06 */
 	CHECK_INT(meeus_day(meeus_new_moon_beijing(k2027)), D(2027, 2, 6));
 	CHECK(fabs(fmod(meeus_new_moon_beijing(k2027) - 2451544.5, 1.0) * 1440 - (23 * 60 + 56)) < 1.5);
@@ -145,7 +164,8 @@ test_all_months(void)
 				for (int c = 0; c < ncorr; c++)
 					found += corr[c].year == year && corr[c].month == raw.m[i].month &&
 						corr[c].leap == raw.m[i].leap && corr[c].start == ref &&
-						strcmp(corr[c].new_moon, format_jd(nm, buf, sizeof(buf))) == 0;
+						strncmp(corr[c].evidence, "new moon ", 9) == 0 &&
+						strcmp(corr[c].evidence + 9, format_jd(nm, buf, sizeof(buf))) == 0;
 				CHECK_INT(found, 1);
 			}
 		}
@@ -155,6 +175,144 @@ test_all_months(void)
 		   months, WC_LUNAR_MIN_YEAR, WC_LUNAR_MAX_YEAR, icu_wrong, wrong, marginal);
 	CHECK_INT(wrong, 0);
 	CHECK(months > 2100);
+}
+
+/*
+ * Month numbering against the rule of GB/T 33661-2017: the month holding the
+ * winter solstice is month 11; in a year from one such month to the next that
+ * holds 13 months, the first month without a principal solar term (中气) is the
+ * leap month, numbered as the month before it. Solar terms come from Meeus ch. 25
+ * with VSOP87 (about 30 s): a principal term within 5 minutes of midnight at the
+ * start of a month of a 13-month year is reported as too close to call.
+ */
+#define NM_MAX 2300
+#define ZQ_MAX 2300
+
+static void
+test_month_numbering(void)
+{
+	static int	nm[NM_MAX],
+				label[NM_MAX];	/* month number, negated for a leap month */
+	static int	zq[ZQ_MAX];
+	static double zq_jd[ZQ_MAX];
+	int			n_nm = 0,
+				n_zq = 0,
+				checked = 0,
+				wrong = 0,
+				close_calls = 0,
+				icu_wrong = 0;
+	double		k0 = round((WC_LUNAR_MIN_YEAR - 2 - 2000) * 12.3685);
+	double		ws0 = 2451545.0 + (WC_LUNAR_MIN_YEAR - 2 - 2000) * 365.2422 + 355;
+	char		buf[32];
+
+	for (double k = k0; n_nm < NM_MAX; k++)
+		nm[n_nm++] = meeus_day(meeus_new_moon_beijing(k));
+	for (int m = 0; n_zq < ZQ_MAX; m++)
+	{
+		zq_jd[n_zq] = meeus_solar_term_beijing(fmod(270.0 + 30.0 * m, 360.0), ws0 + m * 30.4368);
+		zq[n_zq] = meeus_day(zq_jd[n_zq]);
+		n_zq++;
+	}
+	for (int j = 0; j < NM_MAX; j++)
+		label[j] = 0;
+	/* each winter solstice is zq[12 * s]; number the months of each such year */
+	for (int s = 0; 12 * (s + 1) < n_zq; s++)
+	{
+		int			a = -1,
+					b = -1,
+					month = 11,
+					leap_done = 0;
+
+		for (int j = 0; j + 1 < n_nm; j++)
+		{
+			if (nm[j] <= zq[12 * s] && zq[12 * s] < nm[j + 1])
+				a = j;
+			if (nm[j] <= zq[12 * (s + 1)] && zq[12 * (s + 1)] < nm[j + 1])
+				b = j;
+		}
+		if (a < 0 || b < 0 || b + 1 >= n_nm)
+			break;
+		for (int j = a; j < b; j++)
+		{
+			int			has_zq = 0;
+
+			for (int z = 12 * s; z <= 12 * (s + 1); z++)
+			{
+				has_zq |= nm[j] <= zq[z] && zq[z] < nm[j + 1];
+				/* a principal term near midnight of a month's first day */
+				if ((zq[z] == nm[j] || zq[z] + 1 == nm[j]) && b - a == 13 &&
+					fabs(zq_jd[z] - 2451544.5 - (double) nm[j]) * 1440 < 5 && j > a)
+				{
+					close_calls++;
+					printf("  close to midnight: principal term %s UTC+8, month starting that day or the next\n",
+						   format_jd(zq_jd[z], buf, sizeof(buf)));
+				}
+			}
+			if (j > a && b - a == 13 && !has_zq && !leap_done)
+			{
+				label[j] = -(month == 1 ? 12 : month - 1);
+				leap_done = 1;
+				continue;
+			}
+			label[j] = month;
+			month = month == 12 ? 1 : month + 1;
+		}
+	}
+	for (int year = WC_LUNAR_MIN_YEAR; year <= WC_LUNAR_MAX_YEAR; year++)
+	{
+		WcLunarYear ly,
+					raw;
+		UErrorCode	st = U_ZERO_ERROR;
+		int			ncorr;
+		const WcLunarCorrection *corr = wc_lunar_corrections(&ncorr);
+
+		if (wc_lunar_year(year, &ly, &st) != WC_LUNAR_OK ||
+			wc_lunar_year_icu(year, &raw, &st) != WC_LUNAR_OK || raw.n != ly.n)
+			continue;			/* reported by test_all_months */
+		for (int i = 0; i < ly.n; i++)
+		{
+			int			j = 0;
+
+			while (j < n_nm && nm[j] != ly.m[i].start)
+				j++;
+			checked++;
+			if (j == n_nm || label[j] != (ly.m[i].leap ? -ly.m[i].month : ly.m[i].month))
+			{
+				wrong++;
+				printf("FAIL %d month %d%s: reference says %d%s\n", year, ly.m[i].month,
+					   ly.m[i].leap ? " (leap)" : "", j < n_nm ? abs(label[j]) : 0,
+					   j < n_nm && label[j] < 0 ? " (leap)" : "");
+			}
+			else if (label[j] != (raw.m[i].leap ? -raw.m[i].month : raw.m[i].month))
+			{
+				int			found = 0;
+
+				icu_wrong++;
+				printf("  ICU: %d month %d%s from %s numbered wrong: reference says %d%s: corrected\n",
+					   year, raw.m[i].month, raw.m[i].leap ? " (leap)" : "",
+					   format_day(raw.m[i].start, buf, sizeof(buf)), abs(label[j]),
+					   label[j] < 0 ? " (leap)" : "");
+				/* the table records it, with the principal term that decides */
+				for (int c = 0; c < ncorr; c++)
+				{
+					if (corr[c].year != year || corr[c].month != raw.m[i].month ||
+						corr[c].leap != raw.m[i].leap || corr[c].icu_start != raw.m[i].start ||
+						strncmp(corr[c].evidence, "principal term ", 15) != 0)
+						continue;
+					for (int z = 0; z < n_zq; z++)
+						if (zq[z] >= nm[j] - 31 && zq[z] <= nm[j + 1] + 31 &&
+							strcmp(corr[c].evidence + 15, format_jd(zq_jd[z], buf, sizeof(buf))) == 0)
+							found++;
+				}
+				CHECK_INT(found, 1);
+			}
+		}
+	}
+	printf("  %d month numbers of %d-%d checked against the leap-month rule: %d wrong in raw ICU, "
+		   "%d after correction, %d principal terms too close to midnight to call\n",
+		   checked, WC_LUNAR_MIN_YEAR, WC_LUNAR_MAX_YEAR, icu_wrong, wrong, close_calls);
+	CHECK_INT(wrong, 0);
+	CHECK(checked > 2100);
 }
 
 /* Known dates: the issue's anchors, festivals in the shipped holiday data, leap months. */
@@ -190,6 +348,8 @@ test_anchors(void)
 		{2025, 6, 1, true, 2025, 7, 25},	/* 闰六月 2025 */
 		{2033, 11, 1, true, 2033, 12, 22},	/* 闰十一月 2033 (the "2033 problem") */
 		{2012, 7, 7, false, 2012, 8, 23},	/* 七夕 2012: month 7 corrected */
+		{1987, 6, 1, true, 1987, 7, 26},	/* 闰六月 1987: ICU says month 7 */
+		{1987, 7, 7, false, 1987, 8, 30},	/* 七夕 1987: ICU says 08-01 */
 	};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
@@ -283,6 +443,7 @@ main(void)
 {
 	test_reference();
 	test_all_months();
+	test_month_numbering();
 	test_anchors();
 	test_errors();
 	test_roundtrip();
