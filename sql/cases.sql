@@ -124,7 +124,7 @@ SELECT pg_temp.try($$UPDATE wagecheck.case_extension SET extra_wd = 60 WHERE cas
 SELECT wagecheck.case_due_on(3, '2021-02-19'), wagecheck.case_due_on(3, '2021-02-21');
 -- CS01 as of several moments: case 3 overdue only after the extended limit
 SELECT as_of, h.subject_id, h.details ->> 'due_on' AS due_on, h.details ->> 'extended' AS extended,
-       h.details ->> 'working_days_over' AS wd_over
+       wagecheck.working_days_between((h.details ->> 'due_on')::date, as_of::date) AS wd_over
   FROM unnest(ARRAY['2021-03-01', '2021-03-31', '2021-04-06', '2021-05-20']::timestamptz[]) as_of
   LEFT JOIN LATERAL wagecheck.eval_cs01(as_of) h ON true
  ORDER BY as_of, h.subject_id;

@@ -34,7 +34,8 @@ SELECT count(*) FILTER (WHERE delivered_at IS NULL) AS pending, count(*) FILTER 
   FROM wagecheck.lead_outbox;
 
 -- CP01: not decided within 5 working days (New Year and Spring Festival skipped, swapped Sunday 02-07 counted)
-SELECT as_of, h.subject_id, h.level, h.details ->> 'accept_due_on' AS due, h.details ->> 'working_days_waiting' AS waiting
+SELECT as_of, h.subject_id, h.level, h.details ->> 'accept_due_on' AS due,
+       wagecheck.working_days_between((h.details ->> 'received_at')::timestamptz::date, as_of::date) AS waiting
   FROM unnest(ARRAY['2021-01-05 18:00', '2021-01-06 08:00', '2021-01-14 09:00', '2021-02-18 12:00', '2021-02-19 00:00']::timestamptz[]) as_of
   LEFT JOIN LATERAL wagecheck.eval_cp01(as_of) h ON true
  ORDER BY as_of, h.subject_id::int;

@@ -15,8 +15,8 @@ SELECT pg_temp.try($$INSERT INTO wagecheck.opinion_report (kind, summary) VALUES
 SELECT pg_temp.try($$INSERT INTO wagecheck.opinion_report (project_id, kind, summary) VALUES (1, 'rumour', 'x')$$);
 
 -- OP01: verify within 2 hours, report within 24 hours of receipt
-SELECT as_of, h.subject_id, h.level, h.due_at, h.details ->> 'verify_overdue' AS verify_late,
-       h.details ->> 'report_overdue' AS report_late
+SELECT as_of, h.subject_id, h.level, h.due_at, as_of > h.due_at AS verify_late,
+       as_of > (h.details ->> 'report_due')::timestamptz AS report_late
   FROM unnest(ARRAY['2021-01-10 10:30', '2021-01-10 11:30']::timestamptz[]) as_of
   LEFT JOIN LATERAL wagecheck.eval_op01(as_of) h ON true ORDER BY 1, 2;
 SELECT report_id, verified_at, verification, mass_incident
@@ -26,10 +26,11 @@ SELECT pg_temp.try($$SELECT wagecheck.report_opinion_report(3, '市领导小组�
 SELECT pg_temp.try($$UPDATE wagecheck.opinion_report SET reported_at = '2021-01-13 09:00', reported_to = 'x' WHERE report_id = 3$$);
 SELECT pg_temp.try($$SELECT wagecheck.verify_opinion_report(3, 'x', 'maybe')$$);
 SELECT pg_temp.try($$SELECT wagecheck.verify_opinion_report(3, 'x', 'confirmed', NULL, '2021-01-13 07:00')$$);
-SELECT as_of, h.subject_id, h.details ->> 'verified' AS verified, h.details ->> 'verify_overdue' AS verify_late,
-       h.details ->> 'report_overdue' AS report_late, h.details ->> 'report_due' AS report_due
+SELECT as_of, h.subject_id, r.verified_at <= as_of AS verified, r.verified_at > h.due_at AS verified_late,
+       as_of > (h.details ->> 'report_due')::timestamptz AS report_late, h.details ->> 'report_due' AS report_due
   FROM unnest(ARRAY['2021-01-10 12:00', '2021-01-11 10:00']::timestamptz[]) as_of
-  LEFT JOIN LATERAL wagecheck.eval_op01(as_of) h ON true ORDER BY 1, 2;
+  LEFT JOIN LATERAL wagecheck.eval_op01(as_of) h ON true
+  LEFT JOIN wagecheck.opinion_report r ON r.report_id = h.subject_id::bigint ORDER BY 1, 2;
 SELECT report_id, reported_at, reported_to FROM wagecheck.report_opinion_report(1, '临沂市根治欠薪领导小组办公室', '2021-01-11 10:30');
 SELECT pg_temp.try($$SELECT wagecheck.report_opinion_report(1, 'again')$$);
 SELECT pg_temp.try($$SELECT wagecheck.report_opinion_report(99, 'x')$$);

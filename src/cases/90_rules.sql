@@ -1,5 +1,7 @@
 -- The case area's alert rules: evaluators (as_of timestamptz) RETURNS SETOF rule_hit,
--- registered in wagecheck.rule for the alert engine (wagecheck.scan).
+-- registered in wagecheck.rule for the alert engine (wagecheck.scan). Details carry
+-- the facts of the subject, never counters that grow with as_of (the engine would
+-- rewrite every alert at every scan).
 
 CREATE FUNCTION wagecheck.eval_cp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
@@ -7,8 +9,7 @@ CREATE FUNCTION wagecheck.eval_cp01(as_of timestamptz) RETURNS SETOF wagecheck.r
            coalesce(p.division, u.division), 'K', NULL::timestamptz,
            jsonb_build_object('unit', c.unit_code, 'channel', c.channel, 'received_at', c.received_at,
                               'accept_due_on', c.accept_due_on, 'workers', c.workers_count,
-                              'amount_claimed', c.amount_claimed,
-                              'working_days_waiting', wagecheck.working_days_between(c.received_at::date, as_of::date))
+                              'amount_claimed', c.amount_claimed)
       FROM wagecheck.complaint c
       JOIN wagecheck.case_unit u ON u.unit_code = c.unit_code
       LEFT JOIN wagecheck.project p ON p.project_id = c.project_id
@@ -23,8 +24,7 @@ CREATE FUNCTION wagecheck.eval_cs01(as_of timestamptz) RETURNS SETOF wagecheck.r
                               'extended', EXISTS (SELECT 1 FROM wagecheck.case_extension x
                                                    WHERE x.case_id = c.case_id AND x.approved_at <= as_of),
                               'amount_owed', c.amount_owed,
-                              'repaid', wagecheck.case_repaid_at(c.case_id, as_of::date),
-                              'working_days_over', wagecheck.working_days_between(d.due_on, as_of::date))
+                              'repaid', wagecheck.case_repaid_at(c.case_id, as_of::date))
       FROM wagecheck.case_ledger c
      CROSS JOIN LATERAL (SELECT wagecheck.case_due_on(c.case_id, as_of) AS due_on) d
      WHERE as_of::date > d.due_on
@@ -57,10 +57,7 @@ CREATE FUNCTION wagecheck.eval_op01(as_of timestamptz) RETURNS SETOF wagecheck.r
     LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'opinion_report', r.report_id::text, '', r.project_id, r.enterprise_id, t.division, 'O', t.verify_due,
            jsonb_build_object('kind', r.kind, 'mass_incident', r.mass_incident, 'summary', r.summary,
-                              'received_at', r.received_at, 'verify_due', t.verify_due, 'report_due', t.report_due,
-                              'verified', r.verified_at <= as_of,
-                              'verify_overdue', coalesce(r.verified_at > t.verify_due, as_of > t.verify_due),
-                              'report_overdue', as_of > t.report_due)
+                              'received_at', r.received_at, 'verify_due', t.verify_due, 'report_due', t.report_due)
       FROM wagecheck.opinion_report r
       LEFT JOIN wagecheck.project p ON p.project_id = r.project_id
       LEFT JOIN wagecheck.enterprise e ON e.enterprise_id = r.enterprise_id

@@ -1,0 +1,42 @@
+-- The case area's rules in the alert engine: CP01, CS01, CS02, BL01 and OP01 are
+-- registered with their parameters and raise alerts through wagecheck.scan.
+CREATE EXTENSION wagecheck;
+\i test/regress/cases_fixture.sql
+
+SELECT code, tier, subject_kind, name_zh, params, evaluator, builtin
+  FROM wagecheck.rule WHERE code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY code;
+
+INSERT INTO wagecheck.complaint (complaint_id, channel, complainant_name, workers_count, amount_claimed, project_id, received_at)
+VALUES (1, 'hotline_12333', '张三', 4, 20000, 2, '2021-03-01 09:00');
+INSERT INTO wagecheck.opinion_report (report_id, project_id, kind, mass_incident, summary, received_at)
+VALUES (1, 3, 'gathering', true, '工人聚集讨薪', '2021-03-08 09:00');
+INSERT INTO wagecheck.case_ledger (case_id, unit_code, source, project_id, workers_affected, amount_owed, filed_on)
+VALUES (1, 'LZRS', 'inspection', 3, 12, 60000, '2020-12-01');
+INSERT INTO wagecheck.case_order (case_id, enterprise_id, issued_on, due_on, amount, workers, months_owed, max_worker_amount)
+VALUES (1, 4, '2021-02-20', '2021-03-02', 60000, 12, 3, 5000);
+INSERT INTO wagecheck.campaign (campaign_id, name, starts_on) VALUES (1, '2020-21冬季', '2020-11-16');
+INSERT INTO wagecheck.campaign_deadline VALUES (1, 'government', '2020-12-31', NULL), (1, 'soe', '2020-12-31', NULL),
+                                               (1, 'other', NULL, 2021);
+
+-- scan as of 2021-03-08 10:00: complaint 1 (due 03-08) not yet late; case 1 past 12-31 (CS02),
+-- past 60 WD from 12-01 (due 2021-03-01: CS01); enterprise 4 missed its order (BL01);
+-- the opinion report waits for verification (OP01, due 11:00)
+SELECT rule_code, hits, opened FROM wagecheck.scan('2021-03-08 10:00')
+ WHERE rule_code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY rule_code;
+SELECT rule_code, tier, state, subject_kind, subject_id, period, deadline_on, due_at
+  FROM wagecheck.alert WHERE rule_code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY rule_code, subject_id;
+-- a day later: the complaint is late (CP01); the report was never verified (OP01 overdue)
+SELECT rule_code, hits, opened FROM wagecheck.scan('2021-03-09 10:00')
+ WHERE rule_code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY rule_code;
+SELECT rule_code, tier, state, subject_id, deadline_on
+  FROM wagecheck.alert WHERE rule_code IN ('CP01', 'OP01') ORDER BY rule_code, subject_id;
+-- the complaint is accepted and the case repaid and closed: CP01, CS01 and CS02 rectified
+SELECT wagecheck.accept_complaint(1, '兰山监察员', '2021-03-09 11:00') > 0 AS accepted;
+INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on) VALUES (1, 60000, '2021-03-09');
+SELECT status FROM wagecheck.close_case(1, 'repaid', NULL, '罗庄监察员', '2021-03-09 16:00');
+SELECT rule_code, hits, rectified FROM wagecheck.scan('2021-03-10 09:00')
+ WHERE rule_code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY rule_code;
+SELECT rule_code, state, subject_id FROM wagecheck.alert
+ WHERE rule_code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY rule_code, subject_id;
+
+DROP EXTENSION wagecheck CASCADE;
