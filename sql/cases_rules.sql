@@ -11,9 +11,9 @@ VALUES (1, 'hotline_12333', '张三', 4, 20000, 2, '2021-03-01 09:00');
 INSERT INTO wagecheck.opinion_report (report_id, project_id, kind, mass_incident, summary, received_at)
 VALUES (1, 3, 'gathering', true, '工人聚集讨薪', '2021-03-08 09:00');
 INSERT INTO wagecheck.case_ledger (case_id, unit_code, source, project_id, workers_affected, amount_owed, filed_on)
-VALUES (1, 'LZRS', 'inspection', 3, 12, 60000, '2020-12-01');
+VALUES (100, 'LZRS', 'inspection', 3, 12, 60000, '2020-12-01');
 INSERT INTO wagecheck.case_order (case_id, enterprise_id, issued_on, due_on, amount, workers, months_owed, max_worker_amount)
-VALUES (1, 4, '2021-02-20', '2021-03-02', 60000, 12, 3, 5000);
+VALUES (100, 4, '2021-02-20', '2021-03-02', 60000, 12, 3, 5000);
 INSERT INTO wagecheck.campaign (campaign_id, name, starts_on) VALUES (1, '2020-21冬季', '2020-11-16');
 INSERT INTO wagecheck.campaign_deadline VALUES (1, 'government', '2020-12-31', NULL), (1, 'soe', '2020-12-31', NULL),
                                                (1, 'other', NULL, 2021);
@@ -30,10 +30,13 @@ SELECT rule_code, hits, opened FROM wagecheck.scan('2021-03-09 10:00')
  WHERE rule_code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY rule_code;
 SELECT rule_code, tier, state, subject_id, deadline_on
   FROM wagecheck.alert WHERE rule_code IN ('CP01', 'OP01') ORDER BY rule_code, subject_id;
--- the complaint is accepted and the case repaid and closed: CP01, CS01 and CS02 rectified
+-- the complaint is accepted and the case repaid and closed: CP01, CS01, CS02 (and BL01) rectified
 SELECT wagecheck.accept_complaint(1, '兰山监察员', '2021-03-09 11:00') > 0 AS accepted;
-INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on) VALUES (1, 60000, '2021-03-09');
-SELECT status FROM wagecheck.close_case(1, 'repaid', NULL, '罗庄监察员', '2021-03-09 16:00');
+INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on) VALUES (100, 60000, '2021-03-09');
+SELECT status FROM wagecheck.close_case(100, 'repaid', NULL, '罗庄监察员', '2021-03-09 16:00');
+-- the missed order stays a ground for listing until an officer decides: declined here
+UPDATE wagecheck.case_order SET complied_on = '2021-03-09' WHERE case_id = 100;
+SELECT wagecheck.decline_dishonest_listing(4, '临沂市人社局', '逾期3日后全额支付，未造成严重后果', '2021-03-09 17:00') > 0 AS declined;
 SELECT rule_code, hits, rectified FROM wagecheck.scan('2021-03-10 09:00')
  WHERE rule_code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY rule_code;
 SELECT rule_code, state, subject_id FROM wagecheck.alert
