@@ -14,9 +14,14 @@
 #define ERRCODE_WC_PAYEE_NOT_OWN_CARD	MAKE_SQLSTATE('W','C','0','0','2')	/* WP04 */
 #define ERRCODE_WC_ACCOUNT_OVERDRAWN	MAKE_SQLSTATE('W','C','0','0','3')
 #define ERRCODE_WC_ACCOUNT_CLOSURE		MAKE_SQLSTATE('W','C','0','0','4')	/* AC05 */
+#define ERRCODE_WC_ACCOUNT_CLOSED		MAKE_SQLSTATE('W','C','0','0','5')	/* AC05: movement on a closed account */
+#define ERRCODE_WC_BALANCE_DERIVED		MAKE_SQLSTATE('W','C','0','0','6')	/* balance written by hand */
+#define ERRCODE_WC_TXN_EDITED			MAKE_SQLSTATE('W','C','0','0','7')	/* booked movement changed */
 /* real-name roster and pay sheets */
 #define ERRCODE_WC_NOT_ON_ROSTER		MAKE_SQLSTATE('W','C','0','1','0')	/* RN01 */
+#define ERRCODE_WC_PAY_LINE_ARITHMETIC	MAKE_SQLSTATE('W','C','0','2','0')	/* PS01 */
 #define ERRCODE_WC_PAID_LINE_EDITED		MAKE_SQLSTATE('W','C','0','2','1')
+#define ERRCODE_WC_BAD_CORRECTION		MAKE_SQLSTATE('W','C','0','2','2')
 /* alerts, cases, complaints */
 #define ERRCODE_WC_ILLEGAL_TRANSITION	MAKE_SQLSTATE('W','C','0','4','0')
 #define ERRCODE_WC_CASE_NOT_REPAID		MAKE_SQLSTATE('W','C','0','5','0')	/* 不解决不销账 */

@@ -13,6 +13,7 @@
 #include "calendar/calendar.h"
 #include "compat.h"
 #include "wagecheck.h"
+#include "enforce/enforce.h"
 
 PG_MODULE_MAGIC;
 
@@ -22,6 +23,7 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	wc_enforce_guc_init();
 	MarkGUCPrefixReserved("wagecheck");
 	wc_calendar_init();
 }

@@ -1,0 +1,219 @@
+/*
+ * outflow.c — pure rule logic of the enforcing triggers (see outflow.h).
+ */
+#include "core/outflow.h"
+
+#include <string.h>
+
+/* word_eq: true when s[0..len) equals the NUL-terminated word w, ASCII case-insensitively. */
+static bool
+word_eq(const char *s, size_t len, const char *w)
+{
+	size_t		i;
+
+	if (strlen(w) != len)
+		return false;
+	for (i = 0; i < len; i++)
+	{
+		char		a = s[i],
+					b = w[i];
+
+		if (a >= 'A' && a <= 'Z')
+			a = (char) (a - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
+/* trim: strips ASCII blanks from both ends of s[0..*len). */
+static const char *
+trim(const char *s, size_t *len)
+{
+	while (*len > 0 && (*s == ' ' || *s == '\t'))
+		s++, (*len)--;
+	while (*len > 0 && (s[*len - 1] == ' ' || s[*len - 1] == '\t'))
+		(*len)--;
+	return s;
+}
+
+/* Direction words of bank files: in/out, C/D (credit/debit), +/-, 收/付, 入/出, 贷/借, 收入/支出. */
+wc_direction
+wc_parse_direction(const char *s, size_t len)
+{
+	static const char *const in_words[] = {"in", "c", "cr", "credit", "+", "1", "收", "入", "贷", "收入", "转入", NULL};
+	static const char *const out_words[] = {"out", "d", "dr", "debit", "-", "2", "付", "出", "借", "支", "支出", "转出", NULL};
+	int			i;
+
+	s = trim(s, &len);
+	for (i = 0; in_words[i]; i++)
+		if (word_eq(s, len, in_words[i]))
+			return WC_DIR_IN;
+	for (i = 0; out_words[i]; i++)
+		if (word_eq(s, len, out_words[i]))
+			return WC_DIR_OUT;
+	return WC_DIR_UNKNOWN;
+}
+
+/* Purpose words: wage/工资/代发工资, cash/现金/取现, labour_cost/top_up/人工费; empty = not given. */
+wc_purpose
+wc_parse_purpose(const char *s, size_t len)
+{
+	static const char *const wage[] = {"wage", "wages", "salary", "工资", "代发工资", "农民工工资", "工资代发", NULL};
+	static const char *const cash[] = {"cash", "现金", "取现", "提现", NULL};
+	static const char *const inflow[] = {"labour_cost", "top_up", "人工费", "人工费用", "拨付", NULL};
+	int			i;
+
+	s = trim(s, &len);
+	if (len == 0)
+		return WC_PURPOSE_NONE;
+	for (i = 0; wage[i]; i++)
+		if (word_eq(s, len, wage[i]))
+			return WC_PURPOSE_WAGE;
+	for (i = 0; cash[i]; i++)
+		if (word_eq(s, len, cash[i]))
+			return WC_PURPOSE_CASH;
+	for (i = 0; inflow[i]; i++)
+		if (word_eq(s, len, inflow[i]))
+			return WC_PURPOSE_INFLOW;
+	return WC_PURPOSE_OTHER;
+}
+
+/*
+ * The outflow rule (AC03, WP04): money may leave the dedicated account only as a
+ * wage into the own registered card of a worker on the project's roster.
+ */
+wc_outflow_verdict
+wc_outflow_decide(wc_purpose purpose, wc_payee payee)
+{
+	switch (purpose)
+	{
+		case WC_PURPOSE_CASH:
+		case WC_PURPOSE_OTHER:
+		case WC_PURPOSE_INFLOW:
+			return WC_OUT_AC03;
+		case WC_PURPOSE_WAGE:
+			if (payee == WC_PAYEE_ROSTERED)
+				return WC_OUT_OK;
+			if (payee == WC_PAYEE_OTHER_WORKER)
+				return WC_OUT_AC03;
+			return WC_OUT_WP04; /* a wage in cash or into someone else's account */
+		case WC_PURPOSE_NONE:
+			return payee == WC_PAYEE_ROSTERED ? WC_OUT_OK : WC_OUT_AC03;
+	}
+	return WC_OUT_AC03;
+}
+
+/*
+ * Parses a decimal amount ("-1234.5", "12.30", "7") into cents. Digits beyond
+ * the cents must be zero; overflow of int64 is reported.
+ */
+int
+wc_parse_cents(const char *s, int64_t *cents)
+{
+	bool		neg = false;
+	int64_t		v = 0;
+	int			frac = 0;
+	bool		digits = false;
+	const int64_t limit = INT64_MAX / 10 - 9;
+
+	if (*s == '-' || *s == '+')
+		neg = (*s++ == '-');
+	for (; *s >= '0' && *s <= '9'; s++)
+	{
+		if (v > limit)
+			return WC_CENTS_OVERFLOW;
+		v = v * 10 + (*s - '0');
+		digits = true;
+	}
+	if (*s == '.')
+	{
+		for (s++; *s >= '0' && *s <= '9'; s++)
+		{
+			digits = true;
+			if (frac < 2)
+			{
+				if (v > limit)
+					return WC_CENTS_OVERFLOW;
+				v = v * 10 + (*s - '0');
+				frac++;
+			}
+			else if (*s != '0')
+				return WC_CENTS_SUBCENT;
+		}
+	}
+	if (!digits || *s != '\0')
+		return WC_CENTS_SYNTAX;
+	for (; frac < 2; frac++)
+	{
+		if (v > limit)
+			return WC_CENTS_OVERFLOW;
+		v *= 10;
+	}
+	*cents = neg ? -v : v;
+	return WC_CENTS_OK;
+}
+
+/* Balance after one movement; false on int64 overflow. */
+bool
+wc_balance_apply(int64_t balance, wc_direction dir, int64_t amount, int64_t *after)
+{
+	if (dir == WC_DIR_OUT)
+		return !__builtin_sub_overflow(balance, amount, after);
+	return !__builtin_add_overflow(balance, amount, after);
+}
+
+/* Pay-line arithmetic: nothing negative and net = payable - deductions. */
+wc_payline_verdict
+wc_payline_check(int64_t payable, int64_t deductions, int64_t net)
+{
+	int64_t		expect;
+
+	if (payable < 0 || deductions < 0 || net < 0)
+		return WC_LINE_NEGATIVE;
+	if (__builtin_sub_overflow(payable, deductions, &expect) || expect != net)
+		return WC_LINE_MISMATCH;
+	return WC_LINE_OK;
+}
+
+/* Formats cents as "-1234.56" into buf; returns the length written. */
+size_t
+wc_format_cents(int64_t cents, char *buf, size_t size)
+{
+	char		tmp[32];
+	uint64_t	u = cents < 0 ? (uint64_t) 0 - (uint64_t) cents : (uint64_t) cents;
+	int			n = 0;
+	size_t		len = 0,
+				i;
+
+	do
+	{
+		tmp[n++] = (char) ('0' + u % 10);
+		u /= 10;
+		if (n == 2)
+			tmp[n++] = '.';
+	} while (u > 0 || n < 4);
+	if (cents < 0)
+		tmp[n++] = '-';
+	if (size == 0)
+		return 0;
+	for (i = 0; i < (size_t) n && len + 1 < size; i++)
+		buf[len++] = tmp[n - 1 - i];
+	buf[len] = '\0';
+	return len;
+}
+
+/* Masks an account or card number for messages: first 4 and last 4 characters kept. */
+size_t
+wc_mask_account(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t		i,
+				out = 0;
+
+	if (size == 0)
+		return 0;
+	for (i = 0; i < len && out + 1 < size; i++)
+		buf[out++] = (len <= 8 || i < 4 || i >= len - 4) ? s[i] : '*';
+	buf[out] = '\0';
+	return out;
+}

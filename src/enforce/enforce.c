@@ -1,0 +1,828 @@
+/*
+ * enforce.c — wagecheck.enforce(), the C trigger that makes the rules that can be
+ * checked as a row arrives hold: dedicated-account outflows (AC03, WP04), no
+ * overdraft (AC06), real-name pay lines and payments (RN01), pay-line arithmetic
+ * (PS01) and paid lines never edited, account closure (AC05). The same function
+ * serves wagecheck's own tables and legacy tables attached with wagecheck.attach().
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "enforce/enforce.h"
+#include "errcodes.h"
+
+static int	closure_notice_days = 30;
+
+/* eff_mode: the mode that applies to a row of a project with enforcement_mode pm ('r'/'a'). */
+static wc_mode
+eff_mode(const wc_map *map, char pm)
+{
+	if (map->mode != WC_MODE_PROJECT)
+		return map->mode;
+	return pm == 'a' ? WC_MODE_ALERT : WC_MODE_REJECT;
+}
+
+/* subject_id: the row's mapped id as text, or "" when none. */
+static char *
+subject_id(wc_map *map, HeapTuple tup, TupleDesc desc)
+{
+	char	   *s;
+
+	return wc_get_text(map, tup, desc, WC_R_ID, &s) ? s : "";
+}
+
+/* trimmed: s without surrounding blanks (in place). */
+static char *
+trimmed(char *s)
+{
+	char	   *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/* spi_select: runs a cached plan with arguments inside its own SPI connection level. */
+static void
+spi_select(int slot, const char *sql, int nargs, const Oid *types, Datum *args)
+{
+	int			rc = SPI_execute_plan(wc_plan(slot, sql, nargs, types), args, NULL, false, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "wagecheck: lookup failed: %s", SPI_result_code_string(rc));
+}
+
+/* project_lookup: project id, code and mode of a pay line's sheet or project key (cached). */
+static wc_lookup *
+project_lookup(wc_map *map, HeapTuple tup, TupleDesc desc)
+{
+	char		key[96];
+	char	   *s = NULL;
+	int64		n = 0;
+	wc_lookup  *l;
+	bool		found;
+	Datum		arg;
+	Oid			type;
+	int			slot;
+	const char *sql;
+
+	if (map->attnum[WC_R_SHEET])
+	{
+		if (!wc_get_int64(map, tup, desc, WC_R_SHEET, &n))
+			return NULL;
+		snprintf(key, sizeof(key), "S" INT64_FORMAT, n);
+		slot = WC_P_SHEET;
+		sql = "SELECT s.project_id, p.code, p.enforcement_mode FROM wagecheck.pay_sheet s"
+			" JOIN wagecheck.project p USING (project_id) WHERE s.sheet_id = $1";
+		type = INT8OID;
+		arg = Int64GetDatum(n);
+	}
+	else if (map->is_int[WC_R_PROJECT])
+	{
+		if (!wc_get_int64(map, tup, desc, WC_R_PROJECT, &n))
+			return NULL;
+		snprintf(key, sizeof(key), "J" INT64_FORMAT, n);
+		slot = WC_P_PROJECT_BY_ID;
+		sql = "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE project_id = $1";
+		type = INT8OID;
+		arg = Int64GetDatum(n);
+	}
+	else
+	{
+		if (!wc_get_text(map, tup, desc, WC_R_PROJECT, &s))
+			return NULL;
+		s = trimmed(s);
+		if (strlen(s) > 80)
+			return NULL;
+		snprintf(key, sizeof(key), "C%s", s);
+		slot = WC_P_PROJECT_BY_CODE;
+		sql = "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE code = $1";
+		type = TEXTOID;
+		arg = CStringGetTextDatum(s);
+	}
+	l = wc_lookup_find(key, &found);
+	if (found)
+		return l->found ? l : NULL;
+	SPI_connect();
+	spi_select(slot, sql, 1, &type, &arg);
+	l->found = SPI_processed > 0;
+	if (l->found)
+	{
+		bool		isnull;
+
+		l->n1 = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		strlcpy(l->text1, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(l->text1));
+		l->mode = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3)[0];
+	}
+	SPI_finish();
+	return l->found ? l : NULL;
+}
+
+/*
+ * worker_lookup: is the worker (by worker_id or resident ID text) on the
+ * project's roster? n1 = worker_id, text1 = name, flag = rostered (cached).
+ */
+static wc_lookup *
+worker_lookup(wc_map *map, HeapTuple tup, TupleDesc desc, int64 project_id, char **label)
+{
+	char		key[96];
+	char	   *s = NULL;
+	int64		n = 0;
+	wc_lookup  *l;
+	bool		found;
+	Datum		args[2];
+	Oid			types[2] = {INT8OID, INT8OID};
+
+	if (map->is_int[WC_R_WORKER])
+	{
+		if (!wc_get_int64(map, tup, desc, WC_R_WORKER, &n))
+			return NULL;
+		snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project_id, n);
+		*label = psprintf("worker " INT64_FORMAT, n);
+	}
+	else
+	{
+		if (!wc_get_text(map, tup, desc, WC_R_WORKER, &s))
+			return NULL;
+		s = trimmed(s);
+		snprintf(key, sizeof(key), "R" INT64_FORMAT ":%.70s", project_id, s);
+		*label = psprintf("ID %s", wc_masked(s));
+	}
+	l = wc_lookup_find(key, &found);
+	if (!found)
+	{
+		SPI_connect();
+		args[0] = Int64GetDatum(project_id);
+		if (s == NULL)
+		{
+			args[1] = Int64GetDatum(n);
+			spi_select(WC_P_WORKER_BY_ID,
+					   "SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+					   " WHERE r.project_id = $1 AND r.worker_id = w.worker_id)"
+					   " FROM wagecheck.worker w WHERE w.worker_id = $2", 2, types, args);
+		}
+		else
+		{
+			types[1] = TEXTOID;
+			args[1] = CStringGetTextDatum(s);
+			spi_select(WC_P_WORKER_BY_RID,
+					   "SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+					   " WHERE r.project_id = $1 AND r.worker_id = w.worker_id)"
+					   " FROM wagecheck.worker w WHERE w.resident_id OPERATOR(wagecheck.=) CASE"
+					   " WHEN wagecheck.is_valid_resident_id($2) THEN $2::wagecheck.resident_id END",
+					   2, types, args);
+		}
+		l->found = SPI_processed > 0;
+		if (l->found)
+		{
+			bool		isnull;
+
+			l->n1 = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			strlcpy(l->text1, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(l->text1));
+			l->flag = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+		}
+		SPI_finish();
+	}
+	if (l->found)
+		*label = psprintf("%s (worker " INT64_FORMAT ")", l->text1, l->n1);
+	return l;
+}
+
+/* payee_lookup: whose registered card is this counterparty account? (cached per project) */
+static wc_payee
+payee_lookup(int64 project_id, const char *account, wc_lookup **out)
+{
+	char		key[96];
+	wc_lookup  *l;
+	bool		found;
+
+	snprintf(key, sizeof(key), "P" INT64_FORMAT ":%.70s", project_id, account);
+	l = wc_lookup_find(key, &found);
+	if (!found)
+	{
+		Oid			types[2] = {INT8OID, TEXTOID};
+		Datum		args[2];
+
+		args[0] = Int64GetDatum(project_id);
+		args[1] = CStringGetTextDatum(account);
+		SPI_connect();
+		spi_select(WC_P_PAYEE,
+				   "SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+				   " WHERE r.project_id = $1 AND r.worker_id = w.worker_id) AS rostered"
+				   " FROM wagecheck.worker w WHERE w.wage_card OPERATOR(wagecheck.=) CASE"
+				   " WHEN wagecheck.is_valid_bank_card($2) THEN $2::wagecheck.bank_card END"
+				   " ORDER BY 3 DESC, 1 LIMIT 1", 2, types, args);
+		l->found = SPI_processed > 0;
+		if (l->found)
+		{
+			bool		isnull;
+
+			l->n1 = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			strlcpy(l->text1, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(l->text1));
+			l->flag = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+		}
+		SPI_finish();
+	}
+	*out = l;
+	if (!l->found)
+		return WC_PAYEE_NOT_WORKER_CARD;
+	return l->flag ? WC_PAYEE_ROSTERED : WC_PAYEE_OTHER_WORKER;
+}
+
+/* Movements of a dedicated account: closed account, outflow rule, running balance. */
+static void
+check_account_txn(TriggerData *td, wc_map *map, HeapTuple tup)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	int64		amount,
+				after;
+	char	   *s;
+	wc_direction dir;
+	wc_account *acct;
+	wc_mode		mode;
+	wc_violation v;
+	const char *code;
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_WC_TXN_EDITED),
+				 errmsg("a booked movement of a dedicated wage account cannot be changed or deleted"),
+				 errdetail("Table %s, movement %s.", map->relname, subject_id(map, tup, desc)),
+				 errhint("Book a reversing movement instead.")));
+	if (!wc_get_cents(map, tup, desc, WC_R_AMOUNT, &amount))
+		return;
+	if (map->attnum[WC_R_DIRECTION])
+	{
+		if (!wc_get_text(map, tup, desc, WC_R_DIRECTION, &s))
+			s = "";
+		dir = wc_parse_direction(s, strlen(s));
+		if (dir == WC_DIR_UNKNOWN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("direction \"%s\" of a movement in %s is neither in nor out", s, map->relname),
+					 errhint("Directions are written in/out, C/D, 收/付 or 贷/借.")));
+		if (amount < 0)
+			amount = -amount;
+	}
+	else
+	{
+		dir = amount < 0 ? WC_DIR_OUT : WC_DIR_IN;
+		if (amount < 0)
+			amount = -amount;
+	}
+	if (amount == 0)
+		return;
+
+	if (map->is_int[WC_R_ACCOUNT])
+	{
+		int64		id;
+
+		if (!wc_get_int64(map, tup, desc, WC_R_ACCOUNT, &id))
+			return;
+		acct = wc_account_get(true, id, NULL);
+	}
+	else
+	{
+		if (!wc_get_text(map, tup, desc, WC_R_ACCOUNT, &s))
+			return;
+		acct = wc_account_get(false, 0, trimmed(s));
+	}
+	if (acct == NULL || !acct->known)
+		return;					/* not a dedicated account under supervision */
+
+	mode = eff_mode(map, acct->project_mode);
+	code = acct->project_code;
+	memset(&v, 0, sizeof(v));
+	v.subject_kind = "account_txn";
+	v.subject_id = subject_id(map, tup, desc);
+	v.project_id = acct->project_id;
+	v.amount = amount;
+
+	if (acct->closed)
+	{
+		v.rule = "AC05";
+		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
+		v.message = psprintf("the dedicated wage account of project %s is closed", code);
+		v.detail = psprintf("Project %s, account " INT64_FORMAT ": %s of %s on a closed account.",
+							code, acct->account_id, dir == WC_DIR_IN ? "inflow" : "outflow",
+							wc_cents_str(amount));
+		v.hint = "A closed account takes no movements; use the project's open dedicated account.";
+		wc_report(mode, relid, &v);
+	}
+
+	if (dir == WC_DIR_OUT)
+	{
+		wc_purpose purpose = WC_PURPOSE_NONE;
+		wc_payee	payee = WC_PAYEE_NONE;
+		wc_lookup  *l = NULL;
+		char	   *cp = NULL;
+		char	   *purpose_text = NULL;
+		char	   *to;
+
+		if (wc_get_text(map, tup, desc, WC_R_PURPOSE, &purpose_text))
+			purpose = wc_parse_purpose(purpose_text, strlen(purpose_text));
+		if (wc_get_text(map, tup, desc, WC_R_COUNTERPARTY, &cp) && *(cp = trimmed(cp)) != '\0')
+			payee = payee_lookup(acct->project_id, cp, &l);
+		to = payee == WC_PAYEE_NONE ? "no account (cash)" :
+			(l && l->found) ? psprintf("card %s of %s (worker " INT64_FORMAT ")", wc_masked(cp), l->text1, l->n1) :
+			psprintf("account %s", wc_masked(cp));
+		if (l && l->found)
+			v.worker = l->text1;
+
+		switch (wc_outflow_decide(purpose, payee))
+		{
+			case WC_OUT_OK:
+				break;
+			case WC_OUT_AC03:
+				v.rule = "AC03";
+				v.sqlstate = ERRCODE_WC_ACCOUNT_OUTFLOW;
+				if (purpose == WC_PURPOSE_CASH)
+					v.message = psprintf("cash may not be withdrawn from the dedicated wage account of project %s", code);
+				else if (payee == WC_PAYEE_OTHER_WORKER)
+					v.message = psprintf("the dedicated wage account of project %s may not pay a worker who is not on its roster", code);
+				else
+					v.message = psprintf("money may leave the dedicated wage account of project %s only as wages to its rostered workers", code);
+				v.detail = psprintf("Project %s, account " INT64_FORMAT ": outflow of %s to %s, purpose \"%s\".",
+									code, acct->account_id, wc_cents_str(amount), to,
+									purpose_text ? purpose_text : "");
+				v.hint = "Pay other costs from the contractor's general account; wages go to each worker's own registered card.";
+				wc_report(mode, relid, &v);
+				break;
+			case WC_OUT_WP04:
+				v.rule = "WP04";
+				v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+				v.message = psprintf("wages from the dedicated account of project %s must go to the worker's own registered card", code);
+				v.detail = payee == WC_PAYEE_NONE
+					? psprintf("Project %s, account " INT64_FORMAT ": wage of %s with no receiving account (cash).",
+							   code, acct->account_id, wc_cents_str(amount))
+					: psprintf("Project %s, account " INT64_FORMAT ": wage of %s to %s, which is not the registered wage card of any worker.",
+							   code, acct->account_id, wc_cents_str(amount), to);
+				v.hint = "Register the worker's own card (wagecheck.worker.wage_card) and pay into it.";
+				wc_report(mode, relid, &v);
+				break;
+		}
+	}
+
+	if (!wc_balance_apply(acct->balance, dir, amount, &after))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("balance of the wage account of project %s is out of range", code)));
+	if (dir == WC_DIR_OUT && after < 0)
+	{
+		v.rule = "AC06";
+		v.sqlstate = ERRCODE_WC_ACCOUNT_OVERDRAWN;
+		v.message = psprintf("the dedicated wage account of project %s does not hold enough money for this payment", code);
+		v.detail = psprintf("Project %s, account " INT64_FORMAT ": balance %s, outflow %s%s%s.",
+							code, acct->account_id, wc_cents_str(acct->balance), wc_cents_str(amount),
+							v.worker ? " to " : "", v.worker ? v.worker : "");
+		v.hint = "The owner must pay labour cost into the account first.";
+		wc_report(mode, relid, &v);
+	}
+	wc_account_set_balance(acct, after);
+}
+
+/* line_paid: has a payment been recorded against pay line line_id? */
+static bool
+line_paid(int64 line_id)
+{
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(line_id);
+	bool		paid;
+
+	SPI_connect();
+	spi_select(WC_P_LINE_PAID,
+			   "SELECT 1 FROM wagecheck.wage_payment WHERE line_id = $1 LIMIT 1", 1, &type, &arg);
+	paid = SPI_processed > 0;
+	SPI_finish();
+	return paid;
+}
+
+/* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
+static void
+check_pay_line(TriggerData *td, wc_map *map, HeapTuple tup)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	wc_lookup  *p,
+			   *w;
+	int64		payable,
+				deductions = 0,
+				net,
+				id;
+	bool		has_net;
+	wc_mode		mode;
+	wc_violation v;
+	char	   *wlabel = NULL;
+	char		key[96];
+	bool		found;
+	wc_lookup  *acc;
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && map->mode == WC_MODE_PROJECT &&
+		wc_get_int64(map, td->tg_trigtuple, desc, WC_R_ID, &id) && line_paid(id))
+		ereport(ERROR,
+				(errcode(ERRCODE_WC_PAID_LINE_EDITED),
+				 errmsg("pay-sheet line " INT64_FORMAT " has been paid and cannot be %s", id,
+						TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "deleted" : "changed"),
+				 errdetail("The wage ledger is kept for at least 3 years as written."),
+				 errhint("Insert a correcting line that references it in corrects_line_id.")));
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		return;
+
+	if ((p = project_lookup(map, tup, desc)) == NULL)
+		return;					/* unknown project: not under supervision (or a foreign key says so) */
+	if (!wc_get_cents(map, tup, desc, WC_R_PAYABLE, &payable))
+		return;
+	wc_get_cents(map, tup, desc, WC_R_DEDUCTIONS, &deductions);
+	has_net = wc_get_cents(map, tup, desc, WC_R_NET, &net);
+	w = worker_lookup(map, tup, desc, p->n1, &wlabel);
+	if (w == NULL)
+		return;
+
+	mode = eff_mode(map, p->mode);
+	memset(&v, 0, sizeof(v));
+	v.subject_kind = "pay_line";
+	v.subject_id = subject_id(map, tup, desc);
+	v.project_id = p->n1;
+	v.amount = has_net ? net : payable - deductions;
+	v.worker = wlabel;
+
+	if (wc_payline_check(payable, deductions, has_net ? net : payable - deductions) != WC_LINE_OK)
+	{
+		v.rule = "PS01";
+		v.sqlstate = ERRCODE_WC_PAY_LINE_ARITHMETIC;
+		v.message = wc_payline_check(payable, deductions, has_net ? net : payable - deductions) == WC_LINE_NEGATIVE
+			? psprintf("pay-sheet line for %s has a negative amount", wlabel)
+			: psprintf("pay-sheet line for %s does not add up: net pay must be payable minus deductions", wlabel);
+		v.detail = psprintf("Project %s, %s: payable %s, deductions %s, net %s.", p->text1, wlabel,
+							wc_cents_str(payable), wc_cents_str(deductions),
+							has_net ? wc_cents_str(net) : "(none)");
+		/* wagecheck's own ledger never takes a line that does not add up */
+		wc_report(map->mode == WC_MODE_PROJECT ? WC_MODE_REJECT : mode, relid, &v);
+	}
+
+	if (!w->found || !w->flag)
+	{
+		v.rule = "RN01";
+		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
+		v.message = psprintf("%s is not on the real-name roster of project %s", wlabel, p->text1);
+		v.detail = psprintf("Project %s, %s, net pay %s: wages are recorded only for workers registered on the project's roster.",
+							p->text1, wlabel, wc_cents_str(v.amount));
+		v.hint = w->found ? "Add the worker to the project's roster (wagecheck.roster) first."
+			: "Register the worker by real name (wagecheck.worker) and on the project's roster first.";
+		wc_report(mode, relid, &v);
+	}
+
+	if (wc_get_int64(map, tup, desc, WC_R_CORRECTS, &id))
+	{
+		Oid			type = INT8OID;
+		Datum		arg = Int64GetDatum(id);
+		bool		ok;
+
+		SPI_connect();
+		spi_select(WC_P_CORRECTS,
+				   "SELECT l.worker_id, s.project_id FROM wagecheck.pay_line l"
+				   " JOIN wagecheck.pay_sheet s USING (sheet_id) WHERE l.line_id = $1", 1, &type, &arg);
+		ok = SPI_processed == 0 ||	/* the foreign key reports a missing line */
+			(w->found &&
+			 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &found)) == w->n1 &&
+			 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &found)) == p->n1);
+		SPI_finish();
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_WC_BAD_CORRECTION),
+					 errmsg("pay-sheet line " INT64_FORMAT " may only be corrected by a line for the same worker and project", id),
+					 errdetail("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount))));
+	}
+
+	/* wages recorded against a project whose account is closed: lock out a racing closure */
+	snprintf(key, sizeof(key), "A" INT64_FORMAT, p->n1);
+	acc = wc_lookup_find(key, &found);
+	if (!found)
+	{
+		Oid			type = INT8OID;
+		Datum		arg = Int64GetDatum(p->n1);
+		uint64		i;
+
+		SPI_connect();
+		spi_select(WC_P_ACCT_SHARE,
+				   "SELECT a.closed_on IS NULL FROM wagecheck.wage_account a"
+				   " WHERE a.project_id = $1 FOR SHARE", 1, &type, &arg);
+		acc->n1 = (int64) SPI_processed;
+		acc->flag = false;
+		for (i = 0; i < SPI_processed; i++)
+			if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &found)))
+				acc->flag = true;
+		SPI_finish();
+		acc->found = true;
+	}
+	if (acc->n1 > 0 && !acc->flag)
+	{
+		v.rule = "AC05";
+		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
+		v.message = psprintf("the dedicated wage account of project %s is closed: no new wages can be recorded", p->text1);
+		v.detail = psprintf("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount));
+		v.hint = "Wages owed after closure mean the account was closed too early; reopen it.";
+		wc_report(mode, relid, &v);
+	}
+}
+
+/* Wage payments: real name (RN01) and the worker's own registered card (WP04). */
+static void
+check_wage_payment(TriggerData *td, wc_map *map, HeapTuple tup)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	int64		line,
+				amount = 0;
+	char	   *method = NULL,
+			   *card = NULL,
+			   *code,
+			   *name,
+			   *own;
+	Oid			type = INT8OID;
+	Datum		arg;
+	wc_violation v;
+	wc_mode		mode;
+	bool		rostered,
+				isnull;
+	int64		project_id,
+				worker_id;
+	HeapTuple	r;
+	TupleDesc	rd;
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event) || !wc_get_int64(map, tup, desc, WC_R_LINE, &line))
+		return;
+	wc_get_cents(map, tup, desc, WC_R_AMOUNT, &amount);
+	wc_get_text(map, tup, desc, WC_R_METHOD, &method);
+	wc_get_text(map, tup, desc, WC_R_CARD, &card);
+	arg = Int64GetDatum(line);
+	SPI_connect();
+	spi_select(WC_P_PAYMENT_LINE,
+			   "SELECT l.worker_id, s.project_id, p.code, p.enforcement_mode, w.name, w.wage_card::text,"
+			   " EXISTS (SELECT 1 FROM wagecheck.roster r WHERE r.project_id = s.project_id"
+			   " AND r.worker_id = l.worker_id)"
+			   " FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)"
+			   " JOIN wagecheck.project p ON p.project_id = s.project_id"
+			   " JOIN wagecheck.worker w ON w.worker_id = l.worker_id WHERE l.line_id = $1", 1, &type, &arg);
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return;					/* the foreign key reports a missing line */
+	}
+	r = SPI_tuptable->vals[0];
+	rd = SPI_tuptable->tupdesc;
+	worker_id = DatumGetInt64(SPI_getbinval(r, rd, 1, &isnull));
+	project_id = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull));
+	code = SPI_getvalue(r, rd, 3);
+	mode = eff_mode(map, SPI_getvalue(r, rd, 4)[0]);
+	name = psprintf("%s (worker " INT64_FORMAT ")", SPI_getvalue(r, rd, 5), worker_id);
+	own = SPI_getvalue(r, rd, 6);
+	rostered = DatumGetBool(SPI_getbinval(r, rd, 7, &isnull));
+	/* copy out of SPI memory before finishing */
+	code = pstrdup(code);
+	own = own ? pstrdup(own) : NULL;
+	SPI_finish();
+
+	memset(&v, 0, sizeof(v));
+	v.subject_kind = "payment";
+	v.subject_id = subject_id(map, tup, desc);
+	v.project_id = project_id;
+	v.amount = amount;
+	v.worker = name;
+	if (!rostered)
+	{
+		v.rule = "RN01";
+		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
+		v.message = psprintf("%s is not on the real-name roster of project %s", name, code);
+		v.detail = psprintf("Project %s, %s, payment of %s against pay-sheet line " INT64_FORMAT ".",
+							code, name, wc_cents_str(amount), line);
+		v.hint = "Add the worker to the project's roster (wagecheck.roster) first.";
+		wc_report(mode, relid, &v);
+	}
+	if (method && strcmp(method, "account") != 0)
+	{
+		v.rule = "WP04";
+		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+		v.message = psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
+							 code, strcmp(method, "cash") == 0 ? "cash" : "another account");
+		v.detail = psprintf("Project %s, %s, payment of %s.", code, name, wc_cents_str(amount));
+		v.hint = "Pay through the project's dedicated wage account into the worker's registered card.";
+		wc_report(mode, relid, &v);
+	}
+	else if (card == NULL || own == NULL || strcmp(card, own) != 0)
+	{
+		v.rule = "WP04";
+		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+		v.message = psprintf("wages of project %s must go to the worker's own registered card", code);
+		v.detail = psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", code, name,
+							wc_cents_str(amount), card ? wc_masked(card) : "no card",
+							own ? wc_masked(own) : "none");
+		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
+		wc_report(mode, relid, &v);
+	}
+}
+
+/* Dedicated accounts: balance kept from movements; closure only after notice and with nothing owed (AC05). */
+static void
+check_wage_account(TriggerData *td, wc_map *map)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	HeapTuple	oldt = td->tg_trigtuple,
+				newt = td->tg_newtuple;
+	char	   *ob = NULL,
+			   *nb = NULL,
+			   *code,
+			   *sid;
+	bool		oldnull,
+				newnull,
+				nnull;
+	Datum		closed,
+				notice;
+	int64		account_id = 0,
+				project_id = 0,
+				owed = 0;
+	int			workers = 0;
+	wc_violation v;
+	wc_mode		mode;
+	Oid			type = INT8OID;
+	Datum		arg;
+
+	if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		return;
+	wc_get_text(map, oldt, desc, WC_R_BALANCE, &ob);
+	wc_get_text(map, newt, desc, WC_R_BALANCE, &nb);
+	if (!wc_flushing() && (ob == NULL) != (nb == NULL || strcmp(ob, nb) != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_WC_BALANCE_DERIVED),
+				 errmsg("the balance of a dedicated wage account is kept by wagecheck from its movements"),
+				 errdetail("Balance %s, new value %s.", ob ? ob : "NULL", nb ? nb : "NULL"),
+				 errhint("Insert the movement into wagecheck.account_txn instead.")));
+
+	heap_getattr(oldt, map->attnum[WC_R_CLOSED_ON], desc, &oldnull);
+	closed = heap_getattr(newt, map->attnum[WC_R_CLOSED_ON], desc, &newnull);
+	if (!oldnull || newnull)
+		return;					/* not a closure */
+
+	wc_get_int64(map, newt, desc, WC_R_ID, &account_id);
+	wc_get_int64(map, newt, desc, WC_R_PROJECT, &project_id);
+	sid = subject_id(map, newt, desc);
+	arg = Int64GetDatum(project_id);
+	SPI_connect();
+	spi_select(WC_P_PROJECT_BY_ID,
+			   "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE project_id = $1",
+			   1, &type, &arg);
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return;
+	}
+	code = pstrdup(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
+	mode = eff_mode(map, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3)[0]);
+	spi_select(WC_P_OWED,
+			   "SELECT coalesce(sum(owed), 0)::text, count(DISTINCT worker_id) FILTER (WHERE owed > 0)"
+			   " FROM wagecheck.wages_owed($1)", 1, &type, &arg);
+	if (wc_parse_cents(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), &owed) != WC_CENTS_OK)
+		elog(ERROR, "wagecheck: wages owed are not money");
+	workers = (int) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &nnull));
+	SPI_finish();
+
+	memset(&v, 0, sizeof(v));
+	v.rule = "AC05";
+	v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSURE;
+	v.subject_kind = "project";
+	v.subject_id = psprintf(INT64_FORMAT, project_id);
+	v.project_id = project_id;
+	v.amount = PG_INT64_MIN;
+
+	notice = heap_getattr(newt, map->attnum[WC_R_NOTICE_ON], desc, &nnull);
+	if (nnull)
+	{
+		v.message = psprintf("the dedicated wage account of project %s cannot be closed without a %d-day public notice",
+							 code, closure_notice_days);
+		v.detail = psprintf("Project %s, account %s: no public notice of closure recorded.", code, sid);
+		v.hint = "Record closure_notice_on when the notice is posted; close the account when it has ended.";
+		wc_report(mode, relid, &v);
+	}
+	else if ((int64) DatumGetDateADT(closed) < (int64) DatumGetDateADT(notice) + closure_notice_days)
+	{
+		v.message = psprintf("the dedicated wage account of project %s cannot be closed before its public notice ends",
+							 code);
+		v.detail = psprintf("Project %s, account %s: notice posted %s runs %d days; closure asked for %s.",
+							code, sid, OutputFunctionCall(&map->out[WC_R_NOTICE_ON], notice),
+							closure_notice_days, OutputFunctionCall(&map->out[WC_R_CLOSED_ON], closed));
+		v.hint = "Close the account on or after the last day of the notice.";
+		wc_report(mode, relid, &v);
+	}
+	if (owed > 0)
+	{
+		v.amount = owed;
+		v.message = psprintf("the dedicated wage account of project %s cannot be closed while wages are owed", code);
+		v.detail = psprintf("Project %s, account %s: %s owed to %d worker%s.", code, sid, wc_cents_str(owed),
+							workers, workers == 1 ? "" : "s");
+		v.hint = "Pay every worker's wages first (see wagecheck.wages_owed).";
+		wc_report(mode, relid, &v);
+	}
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_enforce);
+/* The enforcing trigger: row checks of its mapped kind; the statement-level call writes balances. */
+Datum
+wagecheck_enforce(PG_FUNCTION_ARGS)
+{
+	TriggerData *td;
+	wc_map	   *map;
+	HeapTuple	tup;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wagecheck.enforce() may only be called as a trigger")));
+	td = (TriggerData *) fcinfo->context;
+	if (TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
+	{
+		if (TRIGGER_FIRED_AFTER(td->tg_event))
+			wc_flush();
+		return PointerGetDatum(NULL);
+	}
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wagecheck.enforce() must be fired BEFORE each row, or AFTER each statement")));
+	map = wc_get_map(td);
+	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	switch (map->kind)
+	{
+		case WC_KIND_ACCOUNT_TXN:
+			check_account_txn(td, map, tup);
+			break;
+		case WC_KIND_PAY_LINE:
+			check_pay_line(td, map, tup);
+			break;
+		case WC_KIND_WAGE_PAYMENT:
+			check_wage_payment(td, map, tup);
+			break;
+		case WC_KIND_WAGE_ACCOUNT:
+			check_wage_account(td, map);
+			break;
+	}
+	return PointerGetDatum(tup);
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_check_mapping);
+/* Checks a mapping (trigger arguments) against a table: the same check the trigger makes. */
+Datum
+wagecheck_check_mapping(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i;
+	char	  **args;
+	Relation	rel;
+	wc_map		map;
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	args = palloc(sizeof(char *) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("mapping entries may not be NULL")));
+		args[i] = TextDatumGetCString(elems[i]);
+	}
+	rel = relation_open(relid, AccessShareLock);
+	memset(&map, 0, sizeof(map));
+	wc_resolve_mapping(RelationGetDescr(rel),
+					   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+												  RelationGetRelationName(rel)),
+					   n, args, &map);
+	relation_close(rel, AccessShareLock);
+	PG_RETURN_VOID();
+}
+
+/* Registers the GUCs and callbacks of the enforcing triggers; called from _PG_init. */
+void
+wc_enforce_guc_init(void)
+{
+	DefineCustomIntVariable("wagecheck.closure_notice_days",
+							gettext_noop("Days of public notice before a dedicated wage account may be closed (AC05)."),
+							NULL, &closure_notice_days, 30, 0, 3650, PGC_SUSET, 0, NULL, NULL, NULL);
+	wc_enforce_init();
+}

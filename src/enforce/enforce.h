@@ -1,0 +1,154 @@
+/*
+ * enforce.h — shared declarations of the enforcing triggers: the column map of a
+ * trigger (which column plays which role), the per-statement caches, and how a
+ * rule violation is reported (raised, or recorded in alert mode).
+ */
+#ifndef WC_ENFORCE_H
+#define WC_ENFORCE_H
+
+#include "postgres.h"
+
+#include "access/htup.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+
+#include "core/outflow.h"
+
+/* What kind of rows a trigger enforces. */
+typedef enum wc_kind
+{
+	WC_KIND_ACCOUNT_TXN,		/* movements of a dedicated account */
+	WC_KIND_PAY_LINE,			/* pay-sheet lines */
+	WC_KIND_WAGE_PAYMENT,		/* wagecheck.wage_payment */
+	WC_KIND_WAGE_ACCOUNT		/* wagecheck.wage_account (closure, balance) */
+} wc_kind;
+
+/* What happens to a violating row. */
+typedef enum wc_mode
+{
+	WC_MODE_PROJECT,			/* the project's enforcement_mode decides */
+	WC_MODE_REJECT,
+	WC_MODE_ALERT
+} wc_mode;
+
+/* Column roles a trigger's mapping can name. */
+typedef enum wc_role
+{
+	WC_R_ID,
+	WC_R_ACCOUNT,
+	WC_R_DIRECTION,
+	WC_R_AMOUNT,
+	WC_R_COUNTERPARTY,
+	WC_R_COUNTERPARTY_NAME,
+	WC_R_PURPOSE,
+	WC_R_SHEET,
+	WC_R_PROJECT,
+	WC_R_WORKER,
+	WC_R_PAYABLE,
+	WC_R_DEDUCTIONS,
+	WC_R_NET,
+	WC_R_CORRECTS,
+	WC_R_LINE,
+	WC_R_METHOD,
+	WC_R_CARD,
+	WC_R_CLOSED_ON,
+	WC_R_NOTICE_ON,
+	WC_R_BALANCE,
+	WC_NROLES
+} wc_role;
+
+/* A trigger's resolved mapping: attribute number and output function per role. */
+typedef struct wc_map
+{
+	Oid			tgoid;			/* hash key */
+	Oid			relid;
+	bool		valid;
+	MemoryContext cxt;
+	wc_kind		kind;
+	wc_mode		mode;
+	char	   *relname;		/* qualified, for messages */
+	AttrNumber	attnum[WC_NROLES];	/* 0 = role not mapped */
+	bool		is_int[WC_NROLES];	/* integer-typed column */
+	Oid			base[WC_NROLES];	/* base type of the column */
+	FmgrInfo	out[WC_NROLES];
+} wc_map;
+
+/* map.c */
+extern wc_map *wc_get_map(TriggerData *trigdata);
+extern void wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, wc_map *map);
+extern const char *wc_role_name(wc_role role);
+extern bool wc_get_text(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, char **out);
+extern bool wc_get_int64(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *out);
+extern bool wc_get_cents(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *out);
+
+/* A dedicated account as the current statement sees it (row locked). */
+typedef struct wc_account
+{
+	char		key[48];		/* 'i' + id or 'n' + account number */
+	bool		known;
+	int64		account_id;
+	int64		project_id;
+	char		project_code[64];
+	char		project_mode;	/* 'r' or 'a' */
+	bool		closed;
+	int64		balance;		/* cents, running within the statement */
+	bool		dirty;
+	SubTransactionId created_subid;
+	int			nsaved;			/* balance before changes of each open subtransaction */
+	SubTransactionId saved_subid[8];
+	int64		saved_balance[8];
+} wc_account;
+
+/* A cached answer of a lookup query within the statement. */
+typedef struct wc_lookup
+{
+	char		key[96];
+	bool		found;
+	int64		n1;
+	int64		n2;
+	bool		flag;
+	char		mode;
+	char		text1[64];
+	char		text2[64];
+} wc_lookup;
+
+/* state.c */
+extern wc_account *wc_account_get(bool by_id, int64 id, const char *number);
+extern void wc_account_set_balance(wc_account *acct, int64 balance);
+extern wc_lookup *wc_lookup_find(const char *key, bool *found);
+extern void wc_flush(void);
+extern bool wc_flushing(void);
+extern SPIPlanPtr wc_plan(int slot, const char *sql, int nargs, const Oid *argtypes);
+extern void wc_enforce_init(void);
+extern void wc_enforce_guc_init(void);
+
+/* plan slots of wc_plan */
+enum
+{
+	WC_P_ACCT_BY_ID, WC_P_ACCT_BY_NO, WC_P_PAYEE, WC_P_SHEET, WC_P_PROJECT_BY_ID,
+	WC_P_PROJECT_BY_CODE, WC_P_WORKER_BY_ID, WC_P_WORKER_BY_RID, WC_P_ACCT_SHARE,
+	WC_P_CORRECTS, WC_P_LINE_PAID, WC_P_PAYMENT_LINE, WC_P_OWED, WC_P_FLUSH,
+	WC_P_VIOLATION, WC_NPLANS
+};
+
+/* report.c: one rule violation, raised (reject) or recorded (alert). */
+typedef struct wc_violation
+{
+	const char *rule;			/* AC03, WP04, RN01, AC05, AC06, PS01 */
+	int			sqlstate;
+	const char *subject_kind;
+	const char *subject_id;
+	int64		project_id;		/* 0 = unknown */
+	char	   *message;
+	char	   *detail;
+	const char *hint;
+	int64		amount;			/* cents; INT64_MIN = none */
+	const char *worker;			/* for details, may be NULL */
+} wc_violation;
+
+extern void wc_report(wc_mode mode, Oid source, const wc_violation *v);
+extern char *wc_cents_str(int64 cents);
+extern char *wc_masked(const char *s);
+
+#endif							/* WC_ENFORCE_H */

@@ -1,0 +1,379 @@
+/*
+ * map.c — which column of a table plays which role for an enforcing trigger.
+ *
+ * The mapping travels in the trigger's own arguments (kind, mode, "role=column"
+ * pairs), so no catalog table is read per row: it is resolved against the
+ * relation's tuple descriptor once per backend, cached by trigger OID, and
+ * dropped when the relation's relcache entry is invalidated (ALTER TABLE,
+ * CREATE/DROP TRIGGER, ...).
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "enforce/enforce.h"
+#include "errcodes.h"
+
+typedef enum wc_class
+{
+	WC_CLS_ANY,					/* any type, read through its output function */
+	WC_CLS_KEY,					/* integer id or text-like key */
+	WC_CLS_TEXT,				/* text, varchar, char or a wagecheck identifier type */
+	WC_CLS_NUMBER,				/* numeric or integer */
+	WC_CLS_INT,					/* integer */
+	WC_CLS_DATE					/* date */
+} wc_class;
+
+#define K(k) (1u << (k))
+
+static const struct
+{
+	const char *name;
+	wc_class	cls;
+	unsigned	kinds;			/* kinds the role belongs to */
+	unsigned	required;		/* kinds that must map it */
+}			roles[WC_NROLES] = {
+	[WC_R_ID] = {"id", WC_CLS_ANY, K(WC_KIND_ACCOUNT_TXN) | K(WC_KIND_PAY_LINE) | K(WC_KIND_WAGE_PAYMENT) | K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_PAYMENT) | K(WC_KIND_WAGE_ACCOUNT)},
+	[WC_R_ACCOUNT] = {"account", WC_CLS_KEY, K(WC_KIND_ACCOUNT_TXN), K(WC_KIND_ACCOUNT_TXN)},
+	[WC_R_DIRECTION] = {"direction", WC_CLS_TEXT, K(WC_KIND_ACCOUNT_TXN), 0},
+	[WC_R_AMOUNT] = {"amount", WC_CLS_NUMBER, K(WC_KIND_ACCOUNT_TXN) | K(WC_KIND_WAGE_PAYMENT), K(WC_KIND_ACCOUNT_TXN) | K(WC_KIND_WAGE_PAYMENT)},
+	[WC_R_COUNTERPARTY] = {"counterparty", WC_CLS_TEXT, K(WC_KIND_ACCOUNT_TXN), 0},
+	[WC_R_COUNTERPARTY_NAME] = {"counterparty_name", WC_CLS_TEXT, K(WC_KIND_ACCOUNT_TXN), 0},
+	[WC_R_PURPOSE] = {"purpose", WC_CLS_TEXT, K(WC_KIND_ACCOUNT_TXN), 0},
+	[WC_R_SHEET] = {"sheet", WC_CLS_INT, K(WC_KIND_PAY_LINE), 0},
+	[WC_R_PROJECT] = {"project", WC_CLS_KEY, K(WC_KIND_PAY_LINE) | K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
+	[WC_R_WORKER] = {"worker", WC_CLS_KEY, K(WC_KIND_PAY_LINE), K(WC_KIND_PAY_LINE)},
+	[WC_R_PAYABLE] = {"payable", WC_CLS_NUMBER, K(WC_KIND_PAY_LINE), K(WC_KIND_PAY_LINE)},
+	[WC_R_DEDUCTIONS] = {"deductions", WC_CLS_NUMBER, K(WC_KIND_PAY_LINE), 0},
+	[WC_R_NET] = {"net", WC_CLS_NUMBER, K(WC_KIND_PAY_LINE), 0},
+	[WC_R_CORRECTS] = {"corrects", WC_CLS_INT, K(WC_KIND_PAY_LINE), 0},
+	[WC_R_LINE] = {"line", WC_CLS_INT, K(WC_KIND_WAGE_PAYMENT), K(WC_KIND_WAGE_PAYMENT)},
+	[WC_R_METHOD] = {"method", WC_CLS_TEXT, K(WC_KIND_WAGE_PAYMENT), K(WC_KIND_WAGE_PAYMENT)},
+	[WC_R_CARD] = {"card", WC_CLS_TEXT, K(WC_KIND_WAGE_PAYMENT), K(WC_KIND_WAGE_PAYMENT)},
+	[WC_R_CLOSED_ON] = {"closed_on", WC_CLS_DATE, K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
+	[WC_R_NOTICE_ON] = {"notice_on", WC_CLS_DATE, K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
+	[WC_R_BALANCE] = {"balance", WC_CLS_NUMBER, K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
+};
+
+static const char *const kind_names[] = {"account_txn", "pay_line", "wage_payment", "wage_account"};
+
+static HTAB *map_cache = NULL;
+
+/* Name of a role, as written in mappings. */
+const char *
+wc_role_name(wc_role role)
+{
+	return roles[role].name;
+}
+
+/* Relcache callback: forgets the mappings of an invalidated relation (all when relid is 0). */
+static void
+map_invalidate(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS seq;
+	wc_map	   *m;
+
+	if (map_cache == NULL)
+		return;
+	hash_seq_init(&seq, map_cache);
+	while ((m = hash_seq_search(&seq)) != NULL)
+		if (relid == InvalidOid || m->relid == relid)
+			m->valid = false;
+}
+
+/* is_integer_type: int2, int4 or int8 (after looking through domains). */
+static bool
+is_integer_type(Oid base)
+{
+	return base == INT2OID || base == INT4OID || base == INT8OID;
+}
+
+/* is_text_like: text, varchar, bpchar, or a type of the wagecheck schema (identifier types). */
+static bool
+is_text_like(Oid typid, Oid base)
+{
+	HeapTuple	tp;
+	bool		ours = false;
+
+	if (base == TEXTOID || base == VARCHAROID || base == BPCHAROID)
+		return true;
+	tp = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (HeapTupleIsValid(tp))
+	{
+		Oid			nsp = ((Form_pg_type) GETSTRUCT(tp))->typnamespace;
+
+		ours = (nsp == get_namespace_oid("wagecheck", true));
+		ReleaseSysCache(tp);
+	}
+	return ours;
+}
+
+/* class_ok: does a column of type typid fit a role of class cls? */
+static bool
+class_ok(wc_class cls, Oid typid)
+{
+	Oid			base = getBaseType(typid);
+
+	switch (cls)
+	{
+		case WC_CLS_ANY:
+			return true;
+		case WC_CLS_KEY:
+			return is_integer_type(base) || is_text_like(typid, base);
+		case WC_CLS_TEXT:
+			return is_text_like(typid, base);
+		case WC_CLS_NUMBER:
+			return base == NUMERICOID || is_integer_type(base);
+		case WC_CLS_INT:
+			return is_integer_type(base);
+		case WC_CLS_DATE:
+			return base == DATEOID;
+	}
+	return false;
+}
+
+static const char *const class_names[] = {
+	"any type", "an integer or text type", "a text type", "numeric or an integer type",
+	"an integer type", "date"
+};
+
+/*
+ * Resolves trigger arguments (kind, mode, "role=column"...) against a tuple
+ * descriptor into map; raises a clear error for every defect. relname names
+ * the table in messages.
+ */
+void
+wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, wc_map *map)
+{
+	int			i,
+				k;
+
+	if (nargs < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("enforcing trigger on %s needs a kind and a mode as its first arguments", relname)));
+	for (k = 0; k < (int) lengthof(kind_names); k++)
+		if (strcmp(args[0], kind_names[k]) == 0)
+			break;
+	if (k == (int) lengthof(kind_names))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown kind \"%s\" for an enforcing trigger", args[0]),
+				 errhint("Kinds are account_txn and pay_line.")));
+	map->kind = (wc_kind) k;
+	if (strcmp(args[1], "project") == 0)
+		map->mode = WC_MODE_PROJECT;
+	else if (strcmp(args[1], "reject") == 0)
+		map->mode = WC_MODE_REJECT;
+	else if (strcmp(args[1], "alert") == 0)
+		map->mode = WC_MODE_ALERT;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown enforcement mode \"%s\"", args[1]),
+				 errhint("Modes are reject and alert.")));
+	memset(map->attnum, 0, sizeof(map->attnum));
+
+	for (i = 2; i < nargs; i++)
+	{
+		char	   *eq = strchr(args[i], '=');
+		int			r;
+		int			a;
+		const char *col;
+
+		if (eq == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("mapping entry \"%s\" is not of the form role=column", args[i])));
+		for (r = 0; r < WC_NROLES; r++)
+			if (strlen(roles[r].name) == (size_t) (eq - args[i]) &&
+				strncmp(roles[r].name, args[i], eq - args[i]) == 0)
+				break;
+		if (r == WC_NROLES || !(roles[r].kinds & K(map->kind)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%.*s\" is not a column role of kind %s", (int) (eq - args[i]), args[i],
+							kind_names[map->kind])));
+		if (map->attnum[r] != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("column role \"%s\" is mapped twice", roles[r].name)));
+		col = eq + 1;
+		for (a = 0; a < desc->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, a);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), col) == 0)
+				break;
+		}
+		if (a == desc->natts)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of table %s does not exist", col, relname),
+					 errdetail("The mapping names it for role \"%s\".", roles[r].name)));
+		if (!class_ok(roles[r].cls, TupleDescAttr(desc, a)->atttypid))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of table %s has type %s, but role \"%s\" needs %s",
+							col, relname, format_type_be(TupleDescAttr(desc, a)->atttypid),
+							roles[r].name, class_names[roles[r].cls])));
+		map->attnum[r] = (AttrNumber) (a + 1);
+	}
+
+	for (i = 0; i < WC_NROLES; i++)
+		if ((roles[i].required & K(map->kind)) && map->attnum[i] == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the mapping of %s as %s does not name a column for role \"%s\"",
+							relname, kind_names[map->kind], roles[i].name)));
+	if (map->kind == WC_KIND_PAY_LINE && map->attnum[WC_R_SHEET] == 0 && map->attnum[WC_R_PROJECT] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the mapping of %s as pay_line names neither a \"project\" nor a \"sheet\" column", relname)));
+	if (map->mode == WC_MODE_ALERT && map->attnum[WC_R_ID] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("alert mode needs an \"id\" column in the mapping of %s", relname),
+				 errdetail("Each recorded violation names the row it is about.")));
+	if (map->mode == WC_MODE_PROJECT && map->attnum[WC_R_ACCOUNT] == 0 &&
+		map->attnum[WC_R_SHEET] == 0 && map->attnum[WC_R_PROJECT] == 0 && map->attnum[WC_R_LINE] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mode \"project\" needs a column that leads to the project")));
+}
+
+/* Finds (or builds) the cached mapping of the firing trigger. */
+wc_map *
+wc_get_map(TriggerData *trigdata)
+{
+	Trigger    *tg = trigdata->tg_trigger;
+	Relation	rel = trigdata->tg_relation;
+	wc_map	   *map;
+	bool		found;
+	int			r;
+
+	if (map_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(wc_map);
+		ctl.hcxt = CacheMemoryContext;
+		map_cache = hash_create("wagecheck trigger mappings", 16, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(map_invalidate, (Datum) 0);
+	}
+	map = hash_search(map_cache, &tg->tgoid, HASH_ENTER, &found);
+	if (found && map->valid)
+		return map;
+	if (!found)
+		map->cxt = NULL;
+	if (map->cxt)
+		MemoryContextReset(map->cxt);
+	else
+		map->cxt = AllocSetContextCreate(CacheMemoryContext, "wagecheck trigger mapping",
+										 ALLOCSET_SMALL_SIZES);
+	map->valid = false;
+	map->relid = RelationGetRelid(rel);
+	map->relname = MemoryContextStrdup(map->cxt,
+									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+																  RelationGetRelationName(rel)));
+	wc_resolve_mapping(RelationGetDescr(rel), map->relname, tg->tgnargs, tg->tgargs, map);
+	for (r = 0; r < WC_NROLES; r++)
+	{
+		Oid			typid,
+					outfn;
+		bool		isvarlena;
+
+		if (map->attnum[r] == 0)
+			continue;
+		typid = TupleDescAttr(RelationGetDescr(rel), map->attnum[r] - 1)->atttypid;
+		map->base[r] = getBaseType(typid);
+		map->is_int[r] = is_integer_type(map->base[r]);
+		getTypeOutputInfo(typid, &outfn, &isvarlena);
+		fmgr_info_cxt(outfn, &map->out[r], map->cxt);
+	}
+	map->valid = true;
+	return map;
+}
+
+/* Value of a role as text (output function); false when NULL or not mapped. */
+bool
+wc_get_text(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, char **out)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (map->attnum[role] == 0)
+		return false;
+	d = heap_getattr(tuple, map->attnum[role], desc, &isnull);
+	if (isnull)
+		return false;
+	*out = OutputFunctionCall(&map->out[role], d);
+	return true;
+}
+
+/* Value of an integer-typed role; false when NULL or not mapped. */
+bool
+wc_get_int64(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *out)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (map->attnum[role] == 0)
+		return false;
+	d = heap_getattr(tuple, map->attnum[role], desc, &isnull);
+	if (isnull)
+		return false;
+	if (map->base[role] == INT8OID)
+		*out = DatumGetInt64(d);
+	else if (map->base[role] == INT4OID)
+		*out = DatumGetInt32(d);
+	else
+		*out = DatumGetInt16(d);
+	return true;
+}
+
+/* Value of a money role in cents; false when NULL or not mapped. */
+bool
+wc_get_cents(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *out)
+{
+	char	   *s;
+	int			rc;
+
+	if (map->is_int[role])
+	{
+		int64		v;
+
+		if (!wc_get_int64(map, tuple, desc, role, &v))
+			return false;
+		if (__builtin_mul_overflow(v, 100, out))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("amount in column %s is out of range", wc_role_name(role))));
+		return true;
+	}
+	if (!wc_get_text(map, tuple, desc, role, &s))
+		return false;
+	rc = wc_parse_cents(s, out);
+	if (rc == WC_CENTS_SUBCENT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount %s in %s has fractions of a cent", s, map->relname),
+				 errdetail("Column role \"%s\".", wc_role_name(role))));
+	if (rc != WC_CENTS_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("amount %s in %s is out of range", s, map->relname)));
+	pfree(s);
+	return true;
+}

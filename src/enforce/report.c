@@ -1,0 +1,90 @@
+/*
+ * report.c — what happens to a rule violation: in reject mode an ERROR with the
+ * rule's SQLSTATE; in alert mode a wagecheck.violation row (the alert engine
+ * turns it into an alert) and the offending row goes in.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+
+#include "enforce/enforce.h"
+
+/* Cents as "1234.56", palloc'd. */
+char *
+wc_cents_str(int64 cents)
+{
+	char	   *buf = palloc(32);
+
+	wc_format_cents(cents, buf, 32);
+	return buf;
+}
+
+/* An account or card number with all but its first and last 4 characters hidden, palloc'd. */
+char *
+wc_masked(const char *s)
+{
+	size_t		len = strlen(s);
+	char	   *buf = palloc(len + 1);
+
+	wc_mask_account(s, len, buf, len + 1);
+	return buf;
+}
+
+/* json_field: appends ,"name":"value" (value JSON-escaped) when value is set. */
+static void
+json_field(StringInfo buf, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	appendStringInfo(buf, "%s\"%s\":", buf->len > 1 ? "," : "", name);
+	escape_json(buf, value);
+}
+
+/* Raises the violation (reject) or records it and lets the row in (alert). */
+void
+wc_report(wc_mode mode, Oid source, const wc_violation *v)
+{
+	StringInfoData details;
+	Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, OIDOID};
+	Datum		args[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	int			rc;
+
+	if (mode != WC_MODE_ALERT)
+		ereport(ERROR,
+				(errcode(v->sqlstate),
+				 errmsg_internal("%s", v->message),
+				 v->detail ? errdetail_internal("%s", v->detail) : 0,
+				 v->hint ? errhint("%s", v->hint) : 0));
+
+	initStringInfo(&details);
+	appendStringInfoChar(&details, '{');
+	json_field(&details, "message", v->message);
+	json_field(&details, "detail", v->detail);
+	if (v->amount != PG_INT64_MIN)
+		appendStringInfo(&details, ",\"amount\":%s", wc_cents_str(v->amount));
+	json_field(&details, "worker", v->worker);
+	json_field(&details, "sqlstate", unpack_sql_state(v->sqlstate));
+	appendStringInfoChar(&details, '}');
+
+	args[0] = CStringGetTextDatum(v->rule);
+	args[1] = CStringGetTextDatum(v->subject_kind);
+	args[2] = CStringGetTextDatum(v->subject_id ? v->subject_id : "");
+	args[3] = Int64GetDatum(v->project_id);
+	if (v->project_id == 0)
+		nulls[3] = 'n';
+	args[4] = CStringGetTextDatum(details.data);
+	args[5] = ObjectIdGetDatum(source);
+	SPI_connect();
+	rc = SPI_execute_plan(wc_plan(WC_P_VIOLATION,
+								  "INSERT INTO wagecheck.violation"
+								  " (rule_code, subject_kind, subject_id, project_id, details, source)"
+								  " VALUES ($1, $2, $3, $4, $5::jsonb, $6::regclass)", 6, types),
+						  args, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "wagecheck: recording violation failed: %s", SPI_result_code_string(rc));
+	SPI_finish();
+}

@@ -1,0 +1,342 @@
+/*
+ * state.c — what an enforcing trigger remembers within one statement.
+ *
+ * A bulk load (a bank's nightly COPY) must not UPDATE the account row once per
+ * movement: same-transaction updates of one row grow a HOT chain and make the
+ * load quadratic. Instead the first movement of an account in a statement locks
+ * its row (FOR NO KEY UPDATE, so concurrent sessions wait and cannot overdraw)
+ * and reads its balance; each movement is checked against the running balance
+ * held here; the statement-level AFTER trigger writes each touched balance once
+ * (wc_flush). Lookups (payee cards, rosters, sheets) are cached for the
+ * statement too. Subtransaction aborts roll the running balances back; a
+ * transaction cannot commit with balances left unwritten.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+
+#include "enforce/enforce.h"
+
+static MemoryContext stmt_cxt = NULL;
+static HTAB *accounts = NULL;
+static HTAB *lookups = NULL;
+static bool flushing = false;
+static SPIPlanPtr plans[WC_NPLANS];
+
+/* Prepares (once per backend) and returns the plan of a slot; SPI must be connected. */
+SPIPlanPtr
+wc_plan(int slot, const char *sql, int nargs, const Oid *argtypes)
+{
+	if (plans[slot] == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, (Oid *) argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "wagecheck: SPI_prepare failed for \"%s\": %s", sql,
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "wagecheck: SPI_keepplan failed");
+		plans[slot] = p;
+	}
+	return plans[slot];
+}
+
+/* Creates the statement's hash tables on first use. */
+static void
+ensure_tables(void)
+{
+	HASHCTL		ctl;
+
+	if (stmt_cxt == NULL)
+		stmt_cxt = AllocSetContextCreate(TopMemoryContext, "wagecheck statement state",
+										 ALLOCSET_DEFAULT_SIZES);
+	if (accounts == NULL)
+	{
+		ctl.keysize = sizeof(((wc_account *) 0)->key);
+		ctl.entrysize = sizeof(wc_account);
+		ctl.hcxt = stmt_cxt;
+		accounts = hash_create("wagecheck accounts", 16, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+	if (lookups == NULL)
+	{
+		ctl.keysize = sizeof(((wc_lookup *) 0)->key);
+		ctl.entrysize = sizeof(wc_lookup);
+		ctl.hcxt = stmt_cxt;
+		lookups = hash_create("wagecheck lookups", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+}
+
+/* Forgets everything the statement remembered. */
+static void
+reset_state(void)
+{
+	accounts = NULL;
+	lookups = NULL;
+	if (stmt_cxt)
+		MemoryContextReset(stmt_cxt);
+}
+
+/*
+ * The account of a movement, by id or by account number: on first use in the
+ * statement its row is locked and read; then served from memory.
+ */
+wc_account *
+wc_account_get(bool by_id, int64 id, const char *number)
+{
+	char		key[sizeof(((wc_account *) 0)->key)];
+	wc_account *a;
+	bool		found;
+	Datum		arg;
+	Oid			argtype;
+	int			rc;
+
+	if (by_id)
+		snprintf(key, sizeof(key), "i" INT64_FORMAT, id);
+	else
+	{
+		if (strlen(number) > 40)
+			return NULL;		/* longer than any dedicated account number */
+		snprintf(key, sizeof(key), "n%s", number);
+	}
+	ensure_tables();
+	a = hash_search(accounts, key, HASH_FIND, NULL);
+	if (a)
+		return a;
+
+	SPI_connect();
+	if (by_id)
+	{
+		argtype = INT8OID;
+		arg = Int64GetDatum(id);
+		rc = SPI_execute_plan(wc_plan(WC_P_ACCT_BY_ID,
+									  "SELECT a.account_id, a.project_id, a.closed_on IS NOT NULL, a.balance::text,"
+									  " p.code, p.enforcement_mode"
+									  " FROM wagecheck.wage_account a JOIN wagecheck.project p USING (project_id)"
+									  " WHERE a.account_id = $1 FOR NO KEY UPDATE OF a", 1, &argtype),
+							  &arg, NULL, false, 1);
+	}
+	else
+	{
+		argtype = TEXTOID;
+		arg = CStringGetTextDatum(number);
+		rc = SPI_execute_plan(wc_plan(WC_P_ACCT_BY_NO,
+									  "SELECT a.account_id, a.project_id, a.closed_on IS NOT NULL, a.balance::text,"
+									  " p.code, p.enforcement_mode"
+									  " FROM wagecheck.wage_account a JOIN wagecheck.project p USING (project_id)"
+									  " WHERE a.account_no = $1 FOR NO KEY UPDATE OF a", 1, &argtype),
+							  &arg, NULL, false, 1);
+	}
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "wagecheck: account lookup failed: %s", SPI_result_code_string(rc));
+
+	a = hash_search(accounts, key, HASH_ENTER, &found);
+	a->known = SPI_processed > 0;
+	a->dirty = false;
+	a->nsaved = 0;
+	a->created_subid = GetCurrentSubTransactionId();
+	if (a->known)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *s;
+
+		a->account_id = DatumGetInt64(SPI_getbinval(t, d, 1, &isnull));
+		a->project_id = DatumGetInt64(SPI_getbinval(t, d, 2, &isnull));
+		a->closed = DatumGetBool(SPI_getbinval(t, d, 3, &isnull));
+		s = SPI_getvalue(t, d, 4);
+		if (wc_parse_cents(s, &a->balance) != WC_CENTS_OK)
+			elog(ERROR, "wagecheck: balance \"%s\" of account " INT64_FORMAT " is not money", s, a->account_id);
+		strlcpy(a->project_code, SPI_getvalue(t, d, 5), sizeof(a->project_code));
+		a->project_mode = SPI_getvalue(t, d, 6)[0];
+	}
+	SPI_finish();
+	return a;
+}
+
+/* Sets the running balance, remembering the value before each open subtransaction. */
+void
+wc_account_set_balance(wc_account *acct, int64 balance)
+{
+	SubTransactionId sub = GetCurrentSubTransactionId();
+
+	if (sub != acct->created_subid &&
+		(acct->nsaved == 0 || acct->saved_subid[acct->nsaved - 1] != sub))
+	{
+		if (acct->nsaved == lengthof(acct->saved_subid))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many nested savepoints around movements of one wage account in one statement")));
+		acct->saved_subid[acct->nsaved] = sub;
+		acct->saved_balance[acct->nsaved] = acct->balance;
+		acct->nsaved++;
+	}
+	acct->balance = balance;
+	acct->dirty = true;
+}
+
+/* A cached lookup by key; *found tells whether it was there already. */
+wc_lookup *
+wc_lookup_find(const char *key, bool *found)
+{
+	char		k[sizeof(((wc_lookup *) 0)->key)];
+
+	ensure_tables();
+	strlcpy(k, key, sizeof(k));
+	return hash_search(lookups, k, HASH_ENTER, found);
+}
+
+/* True while wc_flush writes balances (the account trigger lets those through). */
+bool
+wc_flushing(void)
+{
+	return flushing;
+}
+
+/* Statement end: writes each touched balance once, then forgets the statement. */
+void
+wc_flush(void)
+{
+	HASH_SEQ_STATUS seq;
+	wc_account *a;
+	volatile bool connected = false;
+
+	if (accounts == NULL)
+	{
+		reset_state();
+		return;
+	}
+	PG_TRY();
+	{
+		flushing = true;
+		hash_seq_init(&seq, accounts);
+		while ((a = hash_seq_search(&seq)) != NULL)
+		{
+			Oid			types[2] = {INT8OID, TEXTOID};
+			Datum		args[2];
+			int			rc;
+
+			if (!a->known || !a->dirty)
+				continue;
+			if (!connected)
+			{
+				SPI_connect();
+				connected = true;
+			}
+			args[0] = Int64GetDatum(a->account_id);
+			args[1] = CStringGetTextDatum(wc_cents_str(a->balance));
+			rc = SPI_execute_plan(wc_plan(WC_P_FLUSH,
+										  "UPDATE wagecheck.wage_account SET balance = $2::numeric"
+										  " WHERE account_id = $1", 2, types),
+								  args, NULL, false, 0);
+			if (rc != SPI_OK_UPDATE)
+				elog(ERROR, "wagecheck: balance update failed: %s", SPI_result_code_string(rc));
+			a->dirty = false;
+		}
+		if (connected)
+			SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		flushing = false;
+	}
+	PG_END_TRY();
+	reset_state();
+}
+
+/* Transaction end: nothing may stay unwritten; then forget everything. */
+static void
+xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (accounts)
+			{
+				HASH_SEQ_STATUS seq;
+				wc_account *a;
+
+				hash_seq_init(&seq, accounts);
+				while ((a = hash_seq_search(&seq)) != NULL)
+					if (a->known && a->dirty)
+					{
+						hash_seq_term(&seq);
+						ereport(ERROR,
+								(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+								 errmsg("balance of wage account " INT64_FORMAT " was not written", a->account_id),
+								 errdetail("The statement-level part of the enforcing trigger did not run."),
+								 errhint("Enable both triggers of wagecheck on the table, or neither.")));
+					}
+			}
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			reset_state();
+			flushing = false;
+			break;
+	}
+}
+
+/* Subtransaction end: roll running balances back, forget accounts locked inside it. */
+static void
+subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
+{
+	HASH_SEQ_STATUS seq;
+	wc_account *a;
+
+	if (accounts == NULL)
+		return;
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		hash_seq_init(&seq, accounts);
+		while ((a = hash_seq_search(&seq)) != NULL)
+		{
+			if (a->created_subid >= mySubid)
+			{
+				hash_search(accounts, a->key, HASH_REMOVE, NULL);
+				continue;
+			}
+			while (a->nsaved > 0 && a->saved_subid[a->nsaved - 1] >= mySubid)
+			{
+				a->nsaved--;
+				a->balance = a->saved_balance[a->nsaved];
+			}
+		}
+		lookups = NULL;			/* its memory goes with the next reset */
+		flushing = false;
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		hash_seq_init(&seq, accounts);
+		while ((a = hash_seq_search(&seq)) != NULL)
+		{
+			if (a->created_subid == mySubid)
+				a->created_subid = parentSubid;
+			if (a->nsaved > 0 && a->saved_subid[a->nsaved - 1] == mySubid)
+			{
+				if ((a->nsaved >= 2 && a->saved_subid[a->nsaved - 2] == parentSubid) ||
+					a->created_subid == parentSubid)
+					a->nsaved--;	/* the parent already remembers an older value */
+				else
+					a->saved_subid[a->nsaved - 1] = parentSubid;
+			}
+		}
+	}
+}
+
+/* Registers the transaction callbacks; called from _PG_init. */
+void
+wc_enforce_init(void)
+{
+	RegisterXactCallback(xact_callback, NULL);
+	RegisterSubXactCallback(subxact_callback, NULL);
+}

@@ -1,0 +1,98 @@
+/*
+ * test_outflow.c — unit tests of the enforcing triggers' pure rule logic.
+ */
+#include "unit.h"
+
+#include "core/outflow.h"
+
+#define DIR(s) wc_parse_direction((s), strlen(s))
+#define PUR(s) wc_parse_purpose((s), strlen(s))
+
+int
+main(void)
+{
+	int64_t		c = 0;
+	char		buf[64];
+
+	/* direction words of bank files */
+	CHECK_INT(DIR("in"), WC_DIR_IN);
+	CHECK_INT(DIR(" OUT "), WC_DIR_OUT);
+	CHECK_INT(DIR("D"), WC_DIR_OUT);
+	CHECK_INT(DIR("Cr"), WC_DIR_IN);
+	CHECK_INT(DIR("借"), WC_DIR_OUT);
+	CHECK_INT(DIR("贷"), WC_DIR_IN);
+	CHECK_INT(DIR("支出"), WC_DIR_OUT);
+	CHECK_INT(DIR("sideways"), WC_DIR_UNKNOWN);
+	CHECK_INT(DIR(""), WC_DIR_UNKNOWN);
+
+	/* purpose words */
+	CHECK_INT(PUR("wage"), WC_PURPOSE_WAGE);
+	CHECK_INT(PUR("代发工资"), WC_PURPOSE_WAGE);
+	CHECK_INT(PUR("现金"), WC_PURPOSE_CASH);
+	CHECK_INT(PUR("CASH"), WC_PURPOSE_CASH);
+	CHECK_INT(PUR("  "), WC_PURPOSE_NONE);
+	CHECK_INT(PUR("labour_cost"), WC_PURPOSE_INFLOW);
+	CHECK_INT(PUR("transfer"), WC_PURPOSE_OTHER);
+
+	/* the outflow rule: only wages into a rostered worker's own card */
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_ROSTERED), WC_OUT_OK);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_NONE, WC_PAYEE_ROSTERED), WC_OUT_OK);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_OTHER_WORKER), WC_OUT_AC03);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_NOT_WORKER_CARD), WC_OUT_WP04);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_NONE), WC_OUT_WP04);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_CASH, WC_PAYEE_ROSTERED), WC_OUT_AC03);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_OTHER, WC_PAYEE_ROSTERED), WC_OUT_AC03);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_NONE, WC_PAYEE_NOT_WORKER_CARD), WC_OUT_AC03);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_NONE, WC_PAYEE_NONE), WC_OUT_AC03);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_INFLOW, WC_PAYEE_ROSTERED), WC_OUT_AC03);
+
+	/* cents */
+	CHECK_INT(wc_parse_cents("1234.56", &c), WC_CENTS_OK);
+	CHECK_INT(c, 123456);
+	CHECK_INT(wc_parse_cents("-7", &c), WC_CENTS_OK);
+	CHECK_INT(c, -700);
+	CHECK_INT(wc_parse_cents("0.5", &c), WC_CENTS_OK);
+	CHECK_INT(c, 50);
+	CHECK_INT(wc_parse_cents("12.3400", &c), WC_CENTS_OK);
+	CHECK_INT(c, 1234);
+	CHECK_INT(wc_parse_cents("12.345", &c), WC_CENTS_SUBCENT);
+	CHECK_INT(wc_parse_cents("abc", &c), WC_CENTS_SYNTAX);
+	CHECK_INT(wc_parse_cents("", &c), WC_CENTS_SYNTAX);
+	CHECK_INT(wc_parse_cents("1e5", &c), WC_CENTS_SYNTAX);
+	CHECK_INT(wc_parse_cents("99999999999999999999", &c), WC_CENTS_OVERFLOW);
+	CHECK_INT(wc_parse_cents("92233720368547758.07", &c), WC_CENTS_OVERFLOW);
+
+	/* balances */
+	CHECK(wc_balance_apply(1000, WC_DIR_OUT, 1500, &c) && c == -500);
+	CHECK(wc_balance_apply(1000, WC_DIR_IN, 1500, &c) && c == 2500);
+	CHECK(!wc_balance_apply(INT64_MAX, WC_DIR_IN, 1, &c));
+	CHECK(!wc_balance_apply(INT64_MIN, WC_DIR_OUT, 1, &c));
+
+	/* pay-line arithmetic */
+	CHECK_INT(wc_payline_check(500000, 20000, 480000), WC_LINE_OK);
+	CHECK_INT(wc_payline_check(500000, 20000, 500000), WC_LINE_MISMATCH);
+	CHECK_INT(wc_payline_check(500000, 600000, -100000), WC_LINE_NEGATIVE);
+	CHECK_INT(wc_payline_check(-1, 0, -1), WC_LINE_NEGATIVE);
+	CHECK_INT(wc_payline_check(INT64_MAX, 0, INT64_MAX), WC_LINE_OK);
+	CHECK_INT(wc_payline_check(0, 0, 0), WC_LINE_OK);
+
+	/* formatting and masking for messages */
+	wc_format_cents(123456, buf, sizeof(buf));
+	CHECK_STR(buf, "1234.56");
+	wc_format_cents(5, buf, sizeof(buf));
+	CHECK_STR(buf, "0.05");
+	wc_format_cents(-70000, buf, sizeof(buf));
+	CHECK_STR(buf, "-700.00");
+	wc_format_cents(0, buf, sizeof(buf));
+	CHECK_STR(buf, "0.00");
+	wc_format_cents(INT64_MIN, buf, sizeof(buf));
+	CHECK_STR(buf, "-92233720368547758.08");
+	wc_format_cents(123456, buf, 4);
+	CHECK_STR(buf, "123");
+	wc_mask_account("6228481234567890003", 19, buf, sizeof(buf));
+	CHECK_STR(buf, "6228***********0003");
+	wc_mask_account("12345678", 8, buf, sizeof(buf));
+	CHECK_STR(buf, "12345678");
+
+	UNIT_DONE();
+}
