@@ -169,7 +169,7 @@ VALUES (1, 2, 26, 5200, 300, 4900, 1);
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net, corrects_line_id)
 VALUES (1, 1, 26, 5400, 0, 5400, 1);
-SELECT worker_id, period, net, paid, owed FROM wagecheck.wages_owed(1) ORDER BY worker_id;
+SELECT worker_id, period, net, paid, owed FROM wagecheck.project_wages_owed(1) ORDER BY worker_id;
 
 -- === AC05: closure refused without notice, before the notice ends, while wages are owed
 UPDATE wagecheck.wage_account SET closed_on = '2026-07-01' WHERE account_id = 1;

@@ -694,7 +694,7 @@ check_wage_account(TriggerData *td, wc_map *map)
 	mode = eff_mode(map, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3)[0]);
 	spi_select(WC_P_OWED,
 			   "SELECT coalesce(sum(owed), 0)::text, count(DISTINCT worker_id) FILTER (WHERE owed > 0)"
-			   " FROM wagecheck.wages_owed($1)", 1, &type, &arg);
+			   " FROM wagecheck.project_wages_owed($1)", 1, &type, &arg);
 	if (wc_parse_cents(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), &owed) != WC_CENTS_OK)
 		elog(ERROR, "wagecheck: wages owed are not money");
 	workers = (int) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &nnull));
@@ -733,7 +733,7 @@ check_wage_account(TriggerData *td, wc_map *map)
 		v.message = psprintf("the dedicated wage account of project %s cannot be closed while wages are owed", code);
 		v.detail = psprintf("Project %s, account %s: %s owed to %d worker%s.", code, sid, wc_cents_str(owed),
 							workers, workers == 1 ? "" : "s");
-		v.hint = "Pay every worker's wages first (see wagecheck.wages_owed).";
+		v.hint = "Pay every worker's wages first (see wagecheck.project_wages_owed).";
 		wc_report(mode, relid, &v);
 	}
 }

@@ -10,7 +10,7 @@ CREATE FUNCTION wagecheck.check_mapping(tbl regclass, args text[]) RETURNS void
     LANGUAGE C STRICT STABLE;
 COMMENT ON FUNCTION wagecheck.check_mapping(regclass, text[]) IS 'raises the error the enforcing trigger would raise for this mapping (kind, mode, role=column...) on this table; returns nothing when it fits';
 
-CREATE FUNCTION wagecheck.wages_owed(project bigint)
+CREATE FUNCTION wagecheck.project_wages_owed(project bigint)
 RETURNS TABLE (sheet_id bigint, worker_id bigint, period date, net numeric, paid numeric, owed numeric)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, wagecheck
@@ -28,7 +28,7 @@ AS $$
      WHERE s.project_id = $1
      GROUP BY l.sheet_id, l.worker_id, s.period, n.net
 $$;
-COMMENT ON FUNCTION wagecheck.wages_owed(bigint) IS 'per pay sheet and worker of a project: net pay of the lines in force (not corrected), paid, and still owed';
+COMMENT ON FUNCTION wagecheck.project_wages_owed(bigint) IS 'per pay sheet and worker of a project: net pay of the lines in force (not corrected), paid, and still owed';
 
 -- wagecheck's own tables, mapped like any attached table; mode "project" follows
 -- project.enforcement_mode.
