@@ -87,11 +87,25 @@ INSERT INTO wagecheck.holiday VALUES (DATE '2026-12-01', 'off', 'rolled back');
 SELECT wagecheck.is_working_day(DATE '2026-12-01') AS inside_transaction;
 ROLLBACK;
 SELECT wagecheck.is_working_day(DATE '2026-12-01') AS after_rollback;
-BEGIN;
-TRUNCATE wagecheck.holiday;
-SELECT wagecheck.is_working_day(DATE '2024-02-12') AS truncated;
-ROLLBACK;
-SELECT wagecheck.is_working_day(DATE '2024-02-12') AS restored;
+-- Shipped arrangements stay as shipped (pg_dump keeps only user rows): changes are refused.
+CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE q;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT q, pg_temp.error_of(q) AS error
+  FROM (VALUES ($q$UPDATE wagecheck.holiday SET kind = 'work' WHERE day = '2024-02-12'$q$),
+               ($q$DELETE FROM wagecheck.holiday WHERE day = '2024-02-12'$q$),
+               ($q$TRUNCATE wagecheck.holiday$q$),
+               ($q$INSERT INTO wagecheck.holiday VALUES ('2027-10-01', 'off', '国庆节', true)$q$),
+               ($q$INSERT INTO wagecheck.holiday VALUES ('2027-10-01', 'off', '国庆节')$q$),
+               ($q$UPDATE wagecheck.holiday SET shipped = true WHERE day = '2027-10-01'$q$),
+               ($q$UPDATE wagecheck.holiday SET name = '国庆节（2027）' WHERE day = '2027-10-01'$q$),
+               ($q$DELETE FROM wagecheck.holiday WHERE day = '2027-10-01'$q$)) AS t(q);
+SELECT wagecheck.is_working_day(DATE '2024-02-12') AS still_off, count(*) AS rows
+  FROM wagecheck.holiday;
 -- a user-added year: 2027 (no longer falls back)
 INSERT INTO wagecheck.holiday VALUES (DATE '2027-01-01', 'off', '元旦');
 SELECT wagecheck.is_working_day(DATE '2027-01-01') AS new_year_2027, shipped
@@ -108,17 +122,10 @@ SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparal
   FROM pg_proc p
  WHERE p.pronamespace = 'wagecheck'::regnamespace
    AND p.proname IN ('is_working_day', 'add_working_days', 'working_days_between', 'pay_day',
-                     'holiday_changed')
+                     'holiday_changed', 'holiday_guard')
  ORDER BY p.oid::regprocedure::text;
 
 -- Bad arguments: SQLSTATE and message.
-CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
 SELECT q, pg_temp.error_of(q) AS error
   FROM (VALUES ($q$SELECT wagecheck.is_working_day('infinity')$q$),
                ($q$SELECT wagecheck.add_working_days('-infinity', 1)$q$),

@@ -30,5 +30,7 @@
 #define ERRCODE_WC_LEDGER_APPEND_ONLY	MAKE_SQLSTATE('W','C','0','5','3')	/* DELETE/TRUNCATE of the ledger */
 #define ERRCODE_WC_DEADLINE_PASSED		MAKE_SQLSTATE('W','C','0','5','4')	/* extension after the deadline */
 #define ERRCODE_WC_LISTING_REMOVAL		MAKE_SQLSTATE('W','C','0','6','0')	/* early removal conditions unmet */
+/* calendar */
+#define ERRCODE_WC_SHIPPED_HOLIDAY		MAKE_SQLSTATE('W','C','0','7','0')	/* change to a shipped arrangement */
 
 #endif							/* WAGECHECK_ERRCODES_H */

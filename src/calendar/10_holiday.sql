@@ -31,6 +31,23 @@ CREATE TRIGGER holiday_changed
 COMMENT ON TRIGGER holiday_changed ON wagecheck.holiday IS
     'keeps the per-backend holiday cache of the working-day functions fresh';
 
+CREATE FUNCTION wagecheck.holiday_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'wagecheck_holiday_guard'
+    LANGUAGE C;
+COMMENT ON FUNCTION wagecheck.holiday_guard() IS
+    'trigger of wagecheck.holiday: refuses to add, change, delete or truncate shipped arrangements outside wagecheck''s own scripts (pg_dump keeps only rows users added)';
+
+CREATE TRIGGER holiday_guard
+    BEFORE INSERT OR UPDATE OR DELETE ON wagecheck.holiday
+    FOR EACH ROW EXECUTE FUNCTION wagecheck.holiday_guard();
+COMMENT ON TRIGGER holiday_guard ON wagecheck.holiday IS
+    'keeps shipped rows (shipped = true) as shipped, so that a dump and restore loses nothing';
+CREATE TRIGGER holiday_guard_truncate
+    BEFORE TRUNCATE ON wagecheck.holiday
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.holiday_guard();
+COMMENT ON TRIGGER holiday_guard_truncate ON wagecheck.holiday IS
+    'TRUNCATE would remove the shipped rows: refused (DELETE FROM wagecheck.holiday WHERE NOT shipped removes the rows users added)';
+
 CREATE FUNCTION wagecheck.is_working_day(date) RETURNS boolean
     AS 'MODULE_PATHNAME', 'wagecheck_is_working_day'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;

@@ -1,0 +1,123 @@
+/*
+ * holiday_guard.c — keeps the official arrangements shipped in wagecheck.holiday
+ * as shipped: pg_dump saves only the rows users added (WHERE NOT shipped) and
+ * CREATE EXTENSION brings the shipped ones back, so a change to a shipped row
+ * would be silently lost by a dump and restore (or break the restore): it is
+ * refused instead, except inside wagecheck's own install and upgrade scripts.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "commands/extension.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/fmgrprotos.h"
+#include "utils/rel.h"
+
+#include "errcodes.h"
+
+/* Attribute number of a live column by name, or 0. */
+static int
+column_number(TupleDesc desc, const char *name)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* A boolean column of a row, NULL counting as false. */
+static bool
+row_flag(HeapTuple tuple, int attnum, TupleDesc desc)
+{
+	bool		isnull;
+	Datum		v = heap_getattr(tuple, attnum, desc, &isnull);
+
+	return !isnull && DatumGetBool(v);
+}
+
+/* Raises the refusal to change, delete or truncate (tuple NULL) shipped rows. */
+static void
+refuse(HeapTuple tuple, TupleDesc desc, const char *action)
+{
+	int			day_att = tuple ? column_number(desc, "day") : 0;
+	bool		isnull = true;
+	Datum		day = day_att ? heap_getattr(tuple, day_att, desc, &isnull) : (Datum) 0;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_WC_SHIPPED_HOLIDAY),
+			 isnull ? errmsg("cannot %s the holiday arrangements shipped with wagecheck", action)
+			 : errmsg("cannot %s the holiday arrangement of %s shipped with wagecheck", action,
+					  DatumGetCString(DirectFunctionCall1(date_out, day))),
+			 errdetail("Rows with shipped = true are the State Council's published arrangements; pg_dump keeps only the rows users added, so a change to a shipped row would be lost on restore."),
+			 errhint("Shipped rows change only with a wagecheck upgrade; add rows for the years that are not shipped.")));
+}
+
+/* Raises the refusal to mark a row as shipped. */
+static void
+refuse_mark(HeapTuple tuple, TupleDesc desc)
+{
+	int			day_att = column_number(desc, "day");
+	bool		isnull = true;
+	Datum		day = day_att ? heap_getattr(tuple, day_att, desc, &isnull) : (Datum) 0;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_WC_SHIPPED_HOLIDAY),
+			 errmsg("cannot mark the holiday arrangement of %s as shipped",
+					isnull ? "(null)" : DatumGetCString(DirectFunctionCall1(date_out, day))),
+			 errdetail("shipped = true is reserved for the arrangements installed with wagecheck; rows users add keep shipped = false so that pg_dump saves them."),
+			 errhint("Leave out the shipped column, or set it to false.")));
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_holiday_guard);
+/* Trigger on wagecheck.holiday: refuses changes to shipped rows outside extension scripts. */
+Datum
+wagecheck_holiday_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	int			shipped_att;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wagecheck.holiday_guard() was not called by a trigger")));
+	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wagecheck.holiday_guard() must be a BEFORE trigger")));
+	if (creating_extension)
+		return PointerGetDatum(TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ?
+							   (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+								trigdata->tg_newtuple : trigdata->tg_trigtuple) : NULL);
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		refuse(NULL, NULL, "truncate");
+
+	desc = RelationGetDescr(trigdata->tg_relation);
+	shipped_att = column_number(desc, "shipped");
+	if (shipped_att == 0)
+		elog(ERROR, "wagecheck.holiday has no column \"shipped\"");
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
+		if (row_flag(trigdata->tg_trigtuple, shipped_att, desc))
+			refuse_mark(trigdata->tg_trigtuple, desc);
+		return PointerGetDatum(trigdata->tg_trigtuple);
+	}
+	/* UPDATE or DELETE: the old row decides; an UPDATE may not set shipped either */
+	if (row_flag(trigdata->tg_trigtuple, shipped_att, desc))
+		refuse(trigdata->tg_trigtuple, desc,
+			   TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? "change" : "delete");
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	{
+		if (row_flag(trigdata->tg_newtuple, shipped_att, desc))
+			refuse_mark(trigdata->tg_newtuple, desc);
+		return PointerGetDatum(trigdata->tg_newtuple);
+	}
+	return PointerGetDatum(trigdata->tg_trigtuple);
+}
