@@ -12,6 +12,7 @@
 
 #include "calendar/calendar.h"
 #include "compat.h"
+#include "indicators/indicators.h"
 #include "wagecheck.h"
 #include "enforce/enforce.h"
 
@@ -26,6 +27,7 @@ _PG_init(void)
 	wc_enforce_guc_init();
 	MarkGUCPrefixReserved("wagecheck");
 	wc_calendar_init();
+	wc_indicators_init();
 }
 
 PG_FUNCTION_INFO_V1(wagecheck_version);

@@ -13,6 +13,7 @@
 
 #include "core/indicators.h"
 
+extern void wc_indicators_init(void);
 extern wc_ind_state *wc_ind_state_get(FunctionCallInfo fcinfo, wc_ind_kind kind, const char *aggname);
 extern void wc_ind_check(wc_ind_rc rc, const char *aggname);
 extern int64 wc_ind_cents(Datum num, const char *aggname, const char *argname);

@@ -82,6 +82,9 @@ DECLARE
     counties text[] := '{371302,371311,371312,371321,371322,371323,371324,371325,371326,371327,371328,371329}';
     sectors  text[] := '{housing,housing,housing,housing,housing,housing,housing,housing,housing,municipal,municipal,municipal,municipal,transport,transport,transport,water,water,development_reform,other}';
 BEGIN
+    IF n_work > 240000 THEN    -- resident IDs are unique by (county, sequence, 700-day birth band)
+        RAISE EXCEPTION 'gen_city: scale % too large', scale USING HINT = 'Use a scale of at most 2.4.';
+    END IF;
     SET LOCAL session_replication_role = replica;
     SET LOCAL synchronous_commit = off;
     SET LOCAL client_min_messages = warning;
@@ -152,7 +155,9 @@ BEGIN
     INSERT INTO wagecheck.worker (worker_id, resident_id, name, phone, wage_card, card_bank, registered_at)
     SELECT w,
            wc_bench.rid(counties[1 + (w % 12)] ||
-                        to_char(date '1965-01-01' + floor(h(w, seed + 50) * 14000)::int, 'YYYYMMDD') ||
+                        -- (county, sequence, birth-date band) = (w % 12, w / 12 % 1000, w / 12000): unique
+                        to_char(date '1965-01-01' + (w / 12000) * 700 + floor(h(w, seed + 50) * 700)::int,
+                                'YYYYMMDD') ||
                         lpad(((w / 12) % 1000)::text, 3, '0'))::resident_id,
            '工人' || w, '13' || lpad((w * 7919 % 1000000000)::text, 9, '0'),
            wc_bench.luhn('621700' || lpad(w::text, 12, '0'))::bank_card,
