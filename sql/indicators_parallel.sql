@@ -63,12 +63,15 @@ WITH m AS (
          (extract(year FROM month) * 12 + extract(month FROM month))::int
            - row_number() OVER (PARTITION BY worker, owed > 0 ORDER BY month)::int AS island
     FROM m
+), runs AS (
+  SELECT worker, max(n) AS longest_run
+    FROM (SELECT worker, count(*) AS n FROM islands WHERE owed > 0 GROUP BY worker, island) r
+   GROUP BY worker
 ), plain AS (
   SELECT worker, sum(owed) AS owed, count(*) FILTER (WHERE owed > 0) AS months_owed,
          min(month) FILTER (WHERE owed > 0) AS oldest_unpaid,
-         coalesce((SELECT max(n) FROM (SELECT count(*) n FROM islands i2
-                    WHERE i2.worker = i.worker AND i2.owed > 0 GROUP BY island) r), 0) AS longest_run
-    FROM islands i GROUP BY worker
+         coalesce(max(r.longest_run), 0) AS longest_run
+    FROM islands i LEFT JOIN runs r USING (worker) GROUP BY worker
 ), agg AS (
   SELECT worker, (wagecheck.owed_agg(month, payable, paid)).* FROM pw GROUP BY worker
 )
