@@ -412,6 +412,14 @@ test_errors(void)
 	CHECK_INT(wc_lunar_from_day(D(2101, 12, 31), &y, &m, &leap, &d, &st), WC_LUNAR_YEAR_RANGE);
 	CHECK_INT(wc_lunar_from_day(D(1, 1, 1), &y, &m, &leap, &d, &st), WC_LUNAR_YEAR_RANGE);
 	CHECK(st == U_ZERO_ERROR);
+	/* an ICU failure is reported as such, with ICU's status kept for the caller */
+	{
+		WcLunarYear ly;
+
+		st = U_MEMORY_ALLOCATION_ERROR;
+		CHECK_INT(wc_lunar_year_icu(2024, &ly, &st), WC_LUNAR_ICU_ERROR);
+		CHECK(st == U_MEMORY_ALLOCATION_ERROR);
+	}
 }
 
 /* Gregorian -> lunar -> Gregorian is the identity on every 3rd day of 1929-2100. */
