@@ -217,3 +217,87 @@ wc_mask_account(const char *s, size_t len, char *buf, size_t size)
 	buf[out] = '\0';
 	return out;
 }
+
+/* rd16: a native-endian uint16 from possibly unaligned bytes. */
+static uint16_t
+rd16(const unsigned char *p)
+{
+	uint16_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * Cents of a PostgreSQL numeric in its stored form (the bytes after the varlena
+ * header: a 2-byte short header, or 2-byte sign/dscale and 2-byte weight, then
+ * base-10000 digits), without going through text. NaN and infinities are
+ * WC_CENTS_SYNTAX; digits beyond the cents must be zero.
+ */
+int
+wc_numeric_cents(const unsigned char *data, size_t len, int64_t *cents)
+{
+	uint16_t	h;
+	int			weight,
+				ndigits,
+				i;
+	bool		neg;
+	const unsigned char *digits;
+	int64_t		v = 0;
+
+	if (len < 2)
+		return WC_CENTS_SYNTAX;
+	h = rd16(data);
+	if ((h & 0xC000) == 0xC000)
+		return WC_CENTS_SYNTAX;		/* NaN, +/-Infinity */
+	if (h & 0x8000)
+	{
+		/* short format */
+		neg = (h & 0x2000) != 0;
+		weight = (h & 0x0040) ? (int) (int16_t) (0xFFC0 | (h & 0x003F)) : (int) (h & 0x003F);
+		digits = data + 2;
+		ndigits = (int) ((len - 2) / 2);
+	}
+	else
+	{
+		if (len < 4)
+			return WC_CENTS_SYNTAX;
+		neg = (h & 0xC000) == 0x4000;
+		weight = (int16_t) rd16(data + 2);
+		digits = data + 4;
+		ndigits = (int) ((len - 4) / 2);
+	}
+	if (ndigits == 0)
+	{
+		*cents = 0;
+		return WC_CENTS_OK;
+	}
+	/* integer part: digits 0..weight; then the first fractional digit */
+	for (i = 0; i <= weight + 1; i++)
+	{
+		int64_t		d = i < ndigits ? rd16(digits + 2 * i) : 0;
+
+		if (i == weight + 1)
+		{
+			if (d % 100 != 0)
+				return WC_CENTS_SUBCENT;
+			if (__builtin_mul_overflow(v, 100, &v) || __builtin_add_overflow(v, d / 100, &v))
+				return WC_CENTS_OVERFLOW;
+		}
+		else if (__builtin_mul_overflow(v, 10000, &v) || __builtin_add_overflow(v, d, &v))
+			return WC_CENTS_OVERFLOW;
+	}
+	if (weight + 1 < 0)
+	{
+		/* |value| < 0.0001 * 10000^(weight+1): only zero cents allowed */
+		for (i = 0; i < ndigits; i++)
+			if (rd16(digits + 2 * i) != 0)
+				return WC_CENTS_SUBCENT;
+		v = 0;
+	}
+	for (i = weight + 2 > 0 ? weight + 2 : 0; i < ndigits; i++)
+		if (rd16(digits + 2 * i) != 0)
+			return WC_CENTS_SUBCENT;
+	*cents = neg ? -v : v;
+	return WC_CENTS_OK;
+}

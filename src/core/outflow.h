@@ -52,6 +52,7 @@ extern wc_direction wc_parse_direction(const char *s, size_t len);
 extern wc_purpose wc_parse_purpose(const char *s, size_t len);
 extern wc_outflow_verdict wc_outflow_decide(wc_purpose purpose, wc_payee payee);
 extern int	wc_parse_cents(const char *s, int64_t *cents);
+extern int	wc_numeric_cents(const unsigned char *data, size_t len, int64_t *cents);
 extern bool wc_balance_apply(int64_t balance, wc_direction dir, int64_t amount, int64_t *after);
 extern wc_payline_verdict wc_payline_check(int64_t payable, int64_t deductions, int64_t net);
 extern size_t wc_format_cents(int64_t cents, char *buf, size_t size);

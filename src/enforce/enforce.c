@@ -9,13 +9,16 @@
 
 #include "access/htup_details.h"
 #include "access/relation.h"
+#include "executor/tuptable.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/tuplestore.h"
 
 #include "enforce/enforce.h"
 #include "errcodes.h"
@@ -33,11 +36,11 @@ eff_mode(const wc_map *map, char pm)
 
 /* subject_id: the row's mapped id as text, or "" when none. */
 static char *
-subject_id(wc_map *map, HeapTuple tup, TupleDesc desc)
+subject_id(wc_map *map, TupleTableSlot *slot)
 {
 	char	   *s;
 
-	return wc_get_text(map, tup, desc, WC_R_ID, &s) ? s : "";
+	return wc_get_text(map, slot, WC_R_ID, &s) ? s : "";
 }
 
 /* trimmed: s without surrounding blanks (in place). */
@@ -66,7 +69,7 @@ spi_select(int slot, const char *sql, int nargs, const Oid *types, Datum *args)
 
 /* project_lookup: project id, code and mode of a pay line's sheet or project key (cached). */
 static wc_lookup *
-project_lookup(wc_map *map, HeapTuple tup, TupleDesc desc)
+project_lookup(wc_map *map, TupleTableSlot *slot)
 {
 	char		key[96];
 	char	   *s = NULL;
@@ -75,15 +78,15 @@ project_lookup(wc_map *map, HeapTuple tup, TupleDesc desc)
 	bool		found;
 	Datum		arg;
 	Oid			type;
-	int			slot;
+	int			plan;
 	const char *sql;
 
 	if (map->attnum[WC_R_SHEET])
 	{
-		if (!wc_get_int64(map, tup, desc, WC_R_SHEET, &n))
+		if (!wc_get_int64(map, slot, WC_R_SHEET, &n))
 			return NULL;
 		snprintf(key, sizeof(key), "S" INT64_FORMAT, n);
-		slot = WC_P_SHEET;
+		plan = WC_P_SHEET;
 		sql = "SELECT s.project_id, p.code, p.enforcement_mode FROM wagecheck.pay_sheet s"
 			" JOIN wagecheck.project p USING (project_id) WHERE s.sheet_id = $1";
 		type = INT8OID;
@@ -91,23 +94,23 @@ project_lookup(wc_map *map, HeapTuple tup, TupleDesc desc)
 	}
 	else if (map->is_int[WC_R_PROJECT])
 	{
-		if (!wc_get_int64(map, tup, desc, WC_R_PROJECT, &n))
+		if (!wc_get_int64(map, slot, WC_R_PROJECT, &n))
 			return NULL;
 		snprintf(key, sizeof(key), "J" INT64_FORMAT, n);
-		slot = WC_P_PROJECT_BY_ID;
+		plan = WC_P_PROJECT_BY_ID;
 		sql = "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE project_id = $1";
 		type = INT8OID;
 		arg = Int64GetDatum(n);
 	}
 	else
 	{
-		if (!wc_get_text(map, tup, desc, WC_R_PROJECT, &s))
+		if (!wc_get_text(map, slot, WC_R_PROJECT, &s))
 			return NULL;
 		s = trimmed(s);
 		if (strlen(s) > 80)
 			return NULL;
 		snprintf(key, sizeof(key), "C%s", s);
-		slot = WC_P_PROJECT_BY_CODE;
+		plan = WC_P_PROJECT_BY_CODE;
 		sql = "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE code = $1";
 		type = TEXTOID;
 		arg = CStringGetTextDatum(s);
@@ -116,7 +119,7 @@ project_lookup(wc_map *map, HeapTuple tup, TupleDesc desc)
 	if (found)
 		return l->found ? l : NULL;
 	SPI_connect();
-	spi_select(slot, sql, 1, &type, &arg);
+	spi_select(plan, sql, 1, &type, &arg);
 	l->found = SPI_processed > 0;
 	if (l->found)
 	{
@@ -135,7 +138,7 @@ project_lookup(wc_map *map, HeapTuple tup, TupleDesc desc)
  * project's roster? n1 = worker_id, text1 = name, flag = rostered (cached).
  */
 static wc_lookup *
-worker_lookup(wc_map *map, HeapTuple tup, TupleDesc desc, int64 project_id, char **label)
+worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label)
 {
 	char		key[96];
 	char	   *s = NULL;
@@ -147,14 +150,14 @@ worker_lookup(wc_map *map, HeapTuple tup, TupleDesc desc, int64 project_id, char
 
 	if (map->is_int[WC_R_WORKER])
 	{
-		if (!wc_get_int64(map, tup, desc, WC_R_WORKER, &n))
+		if (!wc_get_int64(map, slot, WC_R_WORKER, &n))
 			return NULL;
 		snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project_id, n);
 		*label = psprintf("worker " INT64_FORMAT, n);
 	}
 	else
 	{
-		if (!wc_get_text(map, tup, desc, WC_R_WORKER, &s))
+		if (!wc_get_text(map, slot, WC_R_WORKER, &s))
 			return NULL;
 		s = trimmed(s);
 		snprintf(key, sizeof(key), "R" INT64_FORMAT ":%.70s", project_id, s);
@@ -208,7 +211,16 @@ payee_lookup(int64 project_id, const char *account, wc_lookup **out)
 	wc_lookup  *l;
 	bool		found;
 
-	snprintf(key, sizeof(key), "P" INT64_FORMAT ":%.70s", project_id, account);
+	{
+		/* "P<project>:<account>", built without printf: this runs for every outflow */
+		int			n = 1 + pg_lltoa(project_id, key + 1);
+		size_t		alen = strnlen(account, 70);
+
+		key[0] = 'P';
+		key[n++] = ':';
+		memcpy(key + n, account, alen);
+		key[n + alen] = '\0';
+	}
 	l = wc_lookup_find(key, &found);
 	if (!found)
 	{
@@ -243,9 +255,8 @@ payee_lookup(int64 project_id, const char *account, wc_lookup **out)
 
 /* Movements of a dedicated account: closed account, outflow rule, running balance. */
 static void
-check_account_txn(TriggerData *td, wc_map *map, HeapTuple tup)
+check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 {
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	Oid			relid = RelationGetRelid(td->tg_relation);
 	int64		amount,
 				after;
@@ -260,19 +271,21 @@ check_account_txn(TriggerData *td, wc_map *map, HeapTuple tup)
 		ereport(ERROR,
 				(errcode(ERRCODE_WC_TXN_EDITED),
 				 errmsg("a booked movement of a dedicated wage account cannot be changed or deleted"),
-				 errdetail("Table %s, movement %s.", map->relname, subject_id(map, tup, desc)),
+				 errdetail("Table %s, movement %s.", map->relname, subject_id(map, slot)),
 				 errhint("Book a reversing movement instead.")));
-	if (!wc_get_cents(map, tup, desc, WC_R_AMOUNT, &amount))
+	if (!wc_get_cents(map, slot, WC_R_AMOUNT, &amount))
 		return;
 	if (map->attnum[WC_R_DIRECTION])
 	{
-		if (!wc_get_text(map, tup, desc, WC_R_DIRECTION, &s))
-			s = "";
-		dir = wc_parse_direction(s, strlen(s));
+		const char *dp = "";
+		int			dlen = 0;
+
+		wc_get_textn(map, slot, WC_R_DIRECTION, &dp, &dlen);
+		dir = wc_parse_direction(dp, dlen);
 		if (dir == WC_DIR_UNKNOWN)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("direction \"%s\" of a movement in %s is neither in nor out", s, map->relname),
+					 errmsg("direction \"%.*s\" of a movement in %s is neither in nor out", dlen, dp, map->relname),
 					 errhint("Directions are written in/out, C/D, 收/付 or 贷/借.")));
 		if (amount < 0)
 			amount = -amount;
@@ -290,13 +303,13 @@ check_account_txn(TriggerData *td, wc_map *map, HeapTuple tup)
 	{
 		int64		id;
 
-		if (!wc_get_int64(map, tup, desc, WC_R_ACCOUNT, &id))
+		if (!wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
 			return;
 		acct = wc_account_get(true, id, NULL);
 	}
 	else
 	{
-		if (!wc_get_text(map, tup, desc, WC_R_ACCOUNT, &s))
+		if (!wc_get_text(map, slot, WC_R_ACCOUNT, &s))
 			return;
 		acct = wc_account_get(false, 0, trimmed(s));
 	}
@@ -307,12 +320,12 @@ check_account_txn(TriggerData *td, wc_map *map, HeapTuple tup)
 	code = acct->project_code;
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "account_txn";
-	v.subject_id = subject_id(map, tup, desc);
 	v.project_id = acct->project_id;
 	v.amount = amount;
 
 	if (acct->closed)
 	{
+		v.subject_id = subject_id(map, slot);
 		v.rule = "AC05";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
 		v.message = psprintf("the dedicated wage account of project %s is closed", code);
@@ -331,18 +344,33 @@ check_account_txn(TriggerData *td, wc_map *map, HeapTuple tup)
 		char	   *cp = NULL;
 		char	   *purpose_text = NULL;
 		char	   *to;
+		wc_outflow_verdict verdict;
 
-		if (wc_get_text(map, tup, desc, WC_R_PURPOSE, &purpose_text))
-			purpose = wc_parse_purpose(purpose_text, strlen(purpose_text));
-		if (wc_get_text(map, tup, desc, WC_R_COUNTERPARTY, &cp) && *(cp = trimmed(cp)) != '\0')
+		const char *pp;
+		int			plen;
+
+		if (wc_get_textn(map, slot, WC_R_PURPOSE, &pp, &plen))
+		{
+			purpose = wc_parse_purpose(pp, plen);
+			purpose_text = pnstrdup(pp, plen);
+		}
+		if (wc_get_text(map, slot, WC_R_COUNTERPARTY, &cp) && *(cp = trimmed(cp)) != '\0')
 			payee = payee_lookup(acct->project_id, cp, &l);
-		to = payee == WC_PAYEE_NONE ? "no account (cash)" :
-			(l && l->found) ? psprintf("card %s of %s (worker " INT64_FORMAT ")", wc_masked(cp), l->text1, l->n1) :
-			psprintf("account %s", wc_masked(cp));
 		if (l && l->found)
 			v.worker = l->text1;
+		verdict = wc_outflow_decide(purpose, payee);
+		if (verdict != WC_OUT_OK)
+		{
+			/* only a violation pays for building its message */
+			v.subject_id = subject_id(map, slot);
+			to = payee == WC_PAYEE_NONE ? "no account (cash)" :
+				(l && l->found) ? psprintf("card %s of %s (worker " INT64_FORMAT ")", wc_masked(cp), l->text1, l->n1) :
+				psprintf("account %s", wc_masked(cp));
+		}
+		else
+			to = NULL;
 
-		switch (wc_outflow_decide(purpose, payee))
+		switch (verdict)
 		{
 			case WC_OUT_OK:
 				break;
@@ -382,6 +410,7 @@ check_account_txn(TriggerData *td, wc_map *map, HeapTuple tup)
 				 errmsg("balance of the wage account of project %s is out of range", code)));
 	if (dir == WC_DIR_OUT && after < 0)
 	{
+		v.subject_id = subject_id(map, slot);
 		v.rule = "AC06";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_OVERDRAWN;
 		v.message = psprintf("the dedicated wage account of project %s does not hold enough money for this payment", code);
@@ -412,9 +441,8 @@ line_paid(int64 line_id)
 
 /* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
 static void
-check_pay_line(TriggerData *td, wc_map *map, HeapTuple tup)
+check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 {
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	Oid			relid = RelationGetRelid(td->tg_relation);
 	wc_lookup  *p,
 			   *w;
@@ -431,7 +459,7 @@ check_pay_line(TriggerData *td, wc_map *map, HeapTuple tup)
 	wc_lookup  *acc;
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && map->mode == WC_MODE_PROJECT &&
-		wc_get_int64(map, td->tg_trigtuple, desc, WC_R_ID, &id) && line_paid(id))
+		wc_get_int64(map, map->oldslot, WC_R_ID, &id) && line_paid(id))
 		ereport(ERROR,
 				(errcode(ERRCODE_WC_PAID_LINE_EDITED),
 				 errmsg("pay-sheet line " INT64_FORMAT " has been paid and cannot be %s", id,
@@ -441,20 +469,20 @@ check_pay_line(TriggerData *td, wc_map *map, HeapTuple tup)
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
 
-	if ((p = project_lookup(map, tup, desc)) == NULL)
+	if ((p = project_lookup(map, slot)) == NULL)
 		return;					/* unknown project: not under supervision (or a foreign key says so) */
-	if (!wc_get_cents(map, tup, desc, WC_R_PAYABLE, &payable))
+	if (!wc_get_cents(map, slot, WC_R_PAYABLE, &payable))
 		return;
-	wc_get_cents(map, tup, desc, WC_R_DEDUCTIONS, &deductions);
-	has_net = wc_get_cents(map, tup, desc, WC_R_NET, &net);
-	w = worker_lookup(map, tup, desc, p->n1, &wlabel);
+	wc_get_cents(map, slot, WC_R_DEDUCTIONS, &deductions);
+	has_net = wc_get_cents(map, slot, WC_R_NET, &net);
+	w = worker_lookup(map, slot, p->n1, &wlabel);
 	if (w == NULL)
 		return;
 
 	mode = eff_mode(map, p->mode);
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "pay_line";
-	v.subject_id = subject_id(map, tup, desc);
+	v.subject_id = subject_id(map, slot);
 	v.project_id = p->n1;
 	v.amount = has_net ? net : payable - deductions;
 	v.worker = wlabel;
@@ -485,7 +513,7 @@ check_pay_line(TriggerData *td, wc_map *map, HeapTuple tup)
 		wc_report(mode, relid, &v);
 	}
 
-	if (wc_get_int64(map, tup, desc, WC_R_CORRECTS, &id))
+	if (wc_get_int64(map, slot, WC_R_CORRECTS, &id))
 	{
 		Oid			type = INT8OID;
 		Datum		arg = Int64GetDatum(id);
@@ -541,9 +569,8 @@ check_pay_line(TriggerData *td, wc_map *map, HeapTuple tup)
 
 /* Wage payments: real name (RN01) and the worker's own registered card (WP04). */
 static void
-check_wage_payment(TriggerData *td, wc_map *map, HeapTuple tup)
+check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 {
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	Oid			relid = RelationGetRelid(td->tg_relation);
 	int64		line,
 				amount = 0;
@@ -563,11 +590,11 @@ check_wage_payment(TriggerData *td, wc_map *map, HeapTuple tup)
 	HeapTuple	r;
 	TupleDesc	rd;
 
-	if (TRIGGER_FIRED_BY_DELETE(td->tg_event) || !wc_get_int64(map, tup, desc, WC_R_LINE, &line))
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event) || !wc_get_int64(map, slot, WC_R_LINE, &line))
 		return;
-	wc_get_cents(map, tup, desc, WC_R_AMOUNT, &amount);
-	wc_get_text(map, tup, desc, WC_R_METHOD, &method);
-	wc_get_text(map, tup, desc, WC_R_CARD, &card);
+	wc_get_cents(map, slot, WC_R_AMOUNT, &amount);
+	wc_get_text(map, slot, WC_R_METHOD, &method);
+	wc_get_text(map, slot, WC_R_CARD, &card);
 	arg = Int64GetDatum(line);
 	SPI_connect();
 	spi_select(WC_P_PAYMENT_LINE,
@@ -598,7 +625,7 @@ check_wage_payment(TriggerData *td, wc_map *map, HeapTuple tup)
 
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "payment";
-	v.subject_id = subject_id(map, tup, desc);
+	v.subject_id = subject_id(map, slot);
 	v.project_id = project_id;
 	v.amount = amount;
 	v.worker = name;
@@ -639,10 +666,7 @@ check_wage_payment(TriggerData *td, wc_map *map, HeapTuple tup)
 static void
 check_wage_account(TriggerData *td, wc_map *map)
 {
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	Oid			relid = RelationGetRelid(td->tg_relation);
-	HeapTuple	oldt = td->tg_trigtuple,
-				newt = td->tg_newtuple;
 	char	   *ob = NULL,
 			   *nb = NULL,
 			   *code,
@@ -663,8 +687,8 @@ check_wage_account(TriggerData *td, wc_map *map)
 
 	if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 		return;
-	wc_get_text(map, oldt, desc, WC_R_BALANCE, &ob);
-	wc_get_text(map, newt, desc, WC_R_BALANCE, &nb);
+	wc_get_text(map, map->oldslot, WC_R_BALANCE, &ob);
+	wc_get_text(map, map->slot, WC_R_BALANCE, &nb);
 	if (!wc_flushing() && (ob == NULL) != (nb == NULL || strcmp(ob, nb) != 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_WC_BALANCE_DERIVED),
@@ -672,14 +696,14 @@ check_wage_account(TriggerData *td, wc_map *map)
 				 errdetail("Balance %s, new value %s.", ob ? ob : "NULL", nb ? nb : "NULL"),
 				 errhint("Insert the movement into wagecheck.account_txn instead.")));
 
-	heap_getattr(oldt, map->attnum[WC_R_CLOSED_ON], desc, &oldnull);
-	closed = heap_getattr(newt, map->attnum[WC_R_CLOSED_ON], desc, &newnull);
+	slot_getattr(map->oldslot, map->attnum[WC_R_CLOSED_ON], &oldnull);
+	closed = slot_getattr(map->slot, map->attnum[WC_R_CLOSED_ON], &newnull);
 	if (!oldnull || newnull)
 		return;					/* not a closure */
 
-	wc_get_int64(map, newt, desc, WC_R_ID, &account_id);
-	wc_get_int64(map, newt, desc, WC_R_PROJECT, &project_id);
-	sid = subject_id(map, newt, desc);
+	wc_get_int64(map, map->slot, WC_R_ID, &account_id);
+	wc_get_int64(map, map->slot, WC_R_PROJECT, &project_id);
+	sid = subject_id(map, map->slot);
 	arg = Int64GetDatum(project_id);
 	SPI_connect();
 	spi_select(WC_P_PROJECT_BY_ID,
@@ -708,7 +732,7 @@ check_wage_account(TriggerData *td, wc_map *map)
 	v.project_id = project_id;
 	v.amount = PG_INT64_MIN;
 
-	notice = heap_getattr(newt, map->attnum[WC_R_NOTICE_ON], desc, &nnull);
+	notice = slot_getattr(map->slot, map->attnum[WC_R_NOTICE_ON], &nnull);
 	if (nnull)
 	{
 		v.message = psprintf("the dedicated wage account of project %s cannot be closed without a %d-day public notice",
@@ -738,8 +762,34 @@ check_wage_account(TriggerData *td, wc_map *map)
 	}
 }
 
+/*
+ * check_new_table: the statement-level pass over a transition table of inserted
+ * movements (COPY keeps its multi-row inserts: no BEFORE ROW trigger is needed),
+ * each checked in insertion order against the running balance; then the
+ * balances are written once.
+ */
+static void
+check_new_table(TriggerData *td, wc_map *map)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck row",
+												 ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old;
+
+	tuplestore_rescan(td->tg_newtable);
+	while (tuplestore_gettupleslot(td->tg_newtable, true, false, slot))
+	{
+		old = MemoryContextSwitchTo(rowcxt);
+		check_account_txn(td, map, slot);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	MemoryContextDelete(rowcxt);
+}
+
 PG_FUNCTION_INFO_V1(wagecheck_enforce);
-/* The enforcing trigger: row checks of its mapped kind; the statement-level call writes balances. */
+/* The enforcing trigger: row checks of its mapped kind; the statement-level call checks new movements and writes balances. */
 Datum
 wagecheck_enforce(PG_FUNCTION_ARGS)
 {
@@ -755,7 +805,15 @@ wagecheck_enforce(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
 	{
 		if (TRIGGER_FIRED_AFTER(td->tg_event))
+		{
+			if (td->tg_newtable != NULL && TRIGGER_FIRED_BY_INSERT(td->tg_event))
+			{
+				map = wc_get_map(td);
+				if (map->kind == WC_KIND_ACCOUNT_TXN)
+					check_new_table(td, map);
+			}
 			wc_flush();
+		}
 		return PointerGetDatum(NULL);
 	}
 	if (!TRIGGER_FIRED_BEFORE(td->tg_event))
@@ -764,21 +822,26 @@ wagecheck_enforce(PG_FUNCTION_ARGS)
 				 errmsg("wagecheck.enforce() must be fired BEFORE each row, or AFTER each statement")));
 	map = wc_get_map(td);
 	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	ExecStoreHeapTuple(tup, map->slot, false);
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		ExecStoreHeapTuple(td->tg_trigtuple, map->oldslot, false);
 	switch (map->kind)
 	{
 		case WC_KIND_ACCOUNT_TXN:
-			check_account_txn(td, map, tup);
+			check_account_txn(td, map, map->slot);
 			break;
 		case WC_KIND_PAY_LINE:
-			check_pay_line(td, map, tup);
+			check_pay_line(td, map, map->slot);
 			break;
 		case WC_KIND_WAGE_PAYMENT:
-			check_wage_payment(td, map, tup);
+			check_wage_payment(td, map, map->slot);
 			break;
 		case WC_KIND_WAGE_ACCOUNT:
 			check_wage_account(td, map);
 			break;
 	}
+	ExecClearTuple(map->slot);
+	ExecClearTuple(map->oldslot);
 	return PointerGetDatum(tup);
 }
 

@@ -10,6 +10,7 @@
 
 #include "access/htup.h"
 #include "commands/trigger.h"
+#include "executor/tuptable.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 
@@ -72,15 +73,19 @@ typedef struct wc_map
 	bool		is_int[WC_NROLES];	/* integer-typed column */
 	Oid			base[WC_NROLES];	/* base type of the column */
 	FmgrInfo	out[WC_NROLES];
+	TupleDesc	desc;			/* copy of the relation's descriptor (not pinned) */
+	TupleTableSlot *slot;		/* for the new (or only) row */
+	TupleTableSlot *oldslot;	/* for the old row of an UPDATE */
 } wc_map;
 
 /* map.c */
 extern wc_map *wc_get_map(TriggerData *trigdata);
 extern void wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, wc_map *map);
 extern const char *wc_role_name(wc_role role);
-extern bool wc_get_text(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, char **out);
-extern bool wc_get_int64(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *out);
-extern bool wc_get_cents(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *out);
+extern bool wc_get_text(wc_map *map, TupleTableSlot *slot, wc_role role, char **out);
+extern bool wc_get_textn(wc_map *map, TupleTableSlot *slot, wc_role role, const char **ptr, int *len);
+extern bool wc_get_int64(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out);
+extern bool wc_get_cents(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out);
 
 /* A dedicated account as the current statement sees it (row locked). */
 typedef struct wc_account

@@ -31,13 +31,15 @@ $$;
 COMMENT ON FUNCTION wagecheck.project_wages_owed(bigint) IS 'per pay sheet and worker of a project: net pay of the lines in force (not corrected), paid, and still owed';
 
 -- wagecheck's own tables, mapped like any attached table; mode "project" follows
--- project.enforcement_mode.
-CREATE TRIGGER enforce_row BEFORE INSERT OR UPDATE OR DELETE ON wagecheck.account_txn
+-- project.enforcement_mode. New movements are checked by the statement-level call
+-- over the transition table (so COPY keeps its multi-row inserts); the row-level
+-- call refuses changes to booked movements.
+CREATE TRIGGER enforce_row BEFORE UPDATE OR DELETE ON wagecheck.account_txn
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('account_txn', 'project', 'id=txn_id',
         'account=account_id', 'direction=direction', 'amount=amount',
         'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose');
 CREATE TRIGGER enforce_statement AFTER INSERT ON wagecheck.account_txn
-    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('account_txn', 'project', 'id=txn_id',
+    REFERENCING NEW TABLE AS wagecheck_new FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('account_txn', 'project', 'id=txn_id',
         'account=account_id', 'direction=direction', 'amount=amount',
         'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose');
 

@@ -13,6 +13,8 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -288,6 +290,14 @@ wc_get_map(TriggerData *trigdata)
 									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 																  RelationGetRelationName(rel)));
 	wc_resolve_mapping(RelationGetDescr(rel), map->relname, tg->tgnargs, tg->tgargs, map);
+	{
+		MemoryContext old = MemoryContextSwitchTo(map->cxt);
+
+		map->desc = CreateTupleDescCopy(RelationGetDescr(rel));
+		map->slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsHeapTuple);
+		map->oldslot = MakeSingleTupleTableSlot(map->desc, &TTSOpsHeapTuple);
+		MemoryContextSwitchTo(old);
+	}
 	for (r = 0; r < WC_NROLES; r++)
 	{
 		Oid			typid,
@@ -308,30 +318,62 @@ wc_get_map(TriggerData *trigdata)
 
 /* Value of a role as text (output function); false when NULL or not mapped. */
 bool
-wc_get_text(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, char **out)
+wc_get_text(wc_map *map, TupleTableSlot *slot, wc_role role, char **out)
 {
 	bool		isnull;
 	Datum		d;
 
 	if (map->attnum[role] == 0)
 		return false;
-	d = heap_getattr(tuple, map->attnum[role], desc, &isnull);
+	d = slot_getattr(slot, map->attnum[role], &isnull);
 	if (isnull)
 		return false;
 	*out = OutputFunctionCall(&map->out[role], d);
 	return true;
 }
 
-/* Value of an integer-typed role; false when NULL or not mapped. */
+/*
+ * Value of a role as bytes without a copy when the column is text-like and
+ * stored as text (else through the output function); false when NULL or not mapped.
+ */
 bool
-wc_get_int64(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *out)
+wc_get_textn(wc_map *map, TupleTableSlot *slot, wc_role role, const char **ptr, int *len)
 {
 	bool		isnull;
 	Datum		d;
 
 	if (map->attnum[role] == 0)
 		return false;
-	d = heap_getattr(tuple, map->attnum[role], desc, &isnull);
+	d = slot_getattr(slot, map->attnum[role], &isnull);
+	if (isnull)
+		return false;
+	if (map->base[role] == TEXTOID || map->base[role] == VARCHAROID)
+	{
+		struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+
+		*ptr = VARDATA_ANY(v);
+		*len = VARSIZE_ANY_EXHDR(v);
+	}
+	else
+	{
+		char	   *s = OutputFunctionCall(&map->out[role], d);
+
+		*ptr = s;
+		*len = strlen(s);
+	}
+	return true;
+}
+
+/* Value of an integer-typed role; false when NULL or not mapped. */
+bool
+wc_get_int64(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (map->attnum[role] == 0)
+		return false;
+	d = slot_getattr(slot, map->attnum[role], &isnull);
 	if (isnull)
 		return false;
 	if (map->base[role] == INT8OID)
@@ -343,37 +385,43 @@ wc_get_int64(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *
 	return true;
 }
 
-/* Value of a money role in cents; false when NULL or not mapped. */
+/* Value of a money role in cents (numeric read in its stored form); false when NULL or not mapped. */
 bool
-wc_get_cents(wc_map *map, HeapTuple tuple, TupleDesc desc, wc_role role, int64 *out)
+wc_get_cents(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out)
 {
-	char	   *s;
 	int			rc;
+	bool		isnull;
+	Datum		d;
+	struct varlena *v;
 
 	if (map->is_int[role])
 	{
-		int64		v;
+		int64		i;
 
-		if (!wc_get_int64(map, tuple, desc, role, &v))
+		if (!wc_get_int64(map, slot, role, &i))
 			return false;
-		if (__builtin_mul_overflow(v, 100, out))
+		if (__builtin_mul_overflow(i, 100, out))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("amount in column %s is out of range", wc_role_name(role))));
 		return true;
 	}
-	if (!wc_get_text(map, tuple, desc, role, &s))
+	if (map->attnum[role] == 0)
 		return false;
-	rc = wc_parse_cents(s, out);
+	d = slot_getattr(slot, map->attnum[role], &isnull);
+	if (isnull)
+		return false;
+	v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+	rc = wc_numeric_cents((const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), out);
+	if (rc == WC_CENTS_OK)
+		return true;
 	if (rc == WC_CENTS_SUBCENT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("amount %s in %s has fractions of a cent", s, map->relname),
+				 errmsg("amount %s in %s has fractions of a cent", OutputFunctionCall(&map->out[role], d), map->relname),
 				 errdetail("Column role \"%s\".", wc_role_name(role))));
-	if (rc != WC_CENTS_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("amount %s in %s is out of range", s, map->relname)));
-	pfree(s);
-	return true;
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("amount %s in %s is not a finite amount of money", OutputFunctionCall(&map->out[role], d), map->relname)));
+	return false;
 }

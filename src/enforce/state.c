@@ -25,6 +25,8 @@ static MemoryContext stmt_cxt = NULL;
 static HTAB *accounts = NULL;
 static HTAB *lookups = NULL;
 static bool flushing = false;
+static wc_account *recent[16];	/* accounts by id already seen in this statement */
+static int	nrecent = 0;
 static SPIPlanPtr plans[WC_NPLANS];
 
 /* Prepares (once per backend) and returns the plan of a slot; SPI must be connected. */
@@ -74,6 +76,7 @@ ensure_tables(void)
 static void
 reset_state(void)
 {
+	nrecent = 0;
 	accounts = NULL;
 	lookups = NULL;
 	if (stmt_cxt)
@@ -95,7 +98,14 @@ wc_account_get(bool by_id, int64 id, const char *number)
 	int			rc;
 
 	if (by_id)
+	{
+		int			i;
+
+		for (i = 0; i < nrecent; i++)
+			if (recent[i]->account_id == id)
+				return recent[i];
 		snprintf(key, sizeof(key), "i" INT64_FORMAT, id);
+	}
 	else
 	{
 		if (strlen(number) > 40)
@@ -155,6 +165,8 @@ wc_account_get(bool by_id, int64 id, const char *number)
 		a->project_mode = SPI_getvalue(t, d, 6)[0];
 	}
 	SPI_finish();
+	if (by_id && a->known && nrecent < (int) lengthof(recent))
+		recent[nrecent++] = a;
 	return a;
 }
 
@@ -297,6 +309,7 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId 
 		return;
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
+		nrecent = 0;
 		hash_seq_init(&seq, accounts);
 		while ((a = hash_seq_search(&seq)) != NULL)
 		{

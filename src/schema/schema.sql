@@ -72,6 +72,7 @@ CREATE TABLE wagecheck.worker (
     registered_at timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE wagecheck.worker IS 'workers registered by real name (实名制) with their own wage card';
+CREATE INDEX ON wagecheck.worker (wage_card);
 COMMENT ON COLUMN wagecheck.worker.wage_card IS 'the worker''s own bank card: wages from the dedicated account may go only here';
 
 CREATE TABLE wagecheck.roster (

@@ -62,6 +62,44 @@ main(void)
 	CHECK_INT(wc_parse_cents("99999999999999999999", &c), WC_CENTS_OVERFLOW);
 	CHECK_INT(wc_parse_cents("92233720368547758.07", &c), WC_CENTS_OVERFLOW);
 
+	/* numeric in its stored form (short header: 0x8000 | sign 0x2000 | dscale << 7 | weight) */
+	{
+		unsigned char b[16];
+		uint16_t	w[4];
+
+#define NUM(...) do { uint16_t v_[] = {__VA_ARGS__}; memcpy(b, v_, sizeof(v_)); n_ = sizeof(v_); } while (0)
+		size_t		n_;
+
+		NUM(0x8000 | (2 << 7), 1234, 5600);		/* 1234.56 */
+		CHECK(wc_numeric_cents(b, n_, &c) == WC_CENTS_OK && c == 123456);
+		NUM(0x8000 | 0x2000, 7);		/* -7 */
+		CHECK(wc_numeric_cents(b, n_, &c) == WC_CENTS_OK && c == -700);
+		NUM(0x8000 | (2 << 7) | 0x7F, 500);	/* 0.05: weight -1 */
+		CHECK(wc_numeric_cents(b, n_, &c) == WC_CENTS_OK && c == 5);
+		NUM(0x8000 | 1, 1);		/* 10000: weight 1, trailing zero digits stripped */
+		CHECK(wc_numeric_cents(b, n_, &c) == WC_CENTS_OK && c == 1000000);
+		NUM(0x8000 | (3 << 7) | 0x7F, 1234);	/* 0.1234: sub-cent */
+		CHECK_INT(wc_numeric_cents(b, n_, &c), WC_CENTS_SUBCENT);
+		NUM(0x8000 | (5 << 7) | 0x7E, 5000);	/* 0.00005: weight -2 */
+		CHECK_INT(wc_numeric_cents(b, n_, &c), WC_CENTS_SUBCENT);
+		NUM(0x8000);			/* 0 */
+		CHECK(wc_numeric_cents(b, n_, &c) == WC_CENTS_OK && c == 0);
+		NUM(0xC000);			/* NaN */
+		CHECK_INT(wc_numeric_cents(b, n_, &c), WC_CENTS_SYNTAX);
+		NUM(0x4000 | 2, 0, 12, 3456, 7800);	/* long format: -123456.78, weight 1 */
+		w[0] = 0x4000 | 2; w[1] = 1; w[2] = 12; w[3] = 3456;
+		memcpy(b, w, sizeof(w));
+		{
+			uint16_t	last = 7800;
+
+			memcpy(b + 8, &last, 2);
+		}
+		CHECK(wc_numeric_cents(b, 10, &c) == WC_CENTS_OK && c == -12345678);
+		NUM(0x8000 | 5, 1, 0, 0, 0);	/* 10^20: too large for cents in int64 */
+		CHECK_INT(wc_numeric_cents(b, n_, &c), WC_CENTS_OVERFLOW);
+		CHECK_INT(wc_numeric_cents(b, 1, &c), WC_CENTS_SYNTAX);
+	}
+
 	/* balances */
 	CHECK(wc_balance_apply(1000, WC_DIR_OUT, 1500, &c) && c == -500);
 	CHECK(wc_balance_apply(1000, WC_DIR_IN, 1500, &c) && c == 2500);
