@@ -113,7 +113,7 @@ BEGIN
                    due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
                    escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
                                        THEN as_of ELSE a.escalated_at END,
-                   closed_at = CASE WHEN f.to_state = 'cleared' THEN as_of END,
+                   closed_at = CASE WHEN f.to_state IN ('cleared', 'closed', 'reported') THEN as_of END,
                    updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
               FROM fin f
              WHERE a.alert_id = f.alert_id
