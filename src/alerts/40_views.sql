@@ -31,21 +31,23 @@ SELECT a.alert_id,
        a.state,
        a.opened_at,
        a.deadline_on,
-       greatest(current_date - a.deadline_on, 0) AS days_overdue,
-       CASE WHEN current_date > a.deadline_on
-            THEN wagecheck.working_days_between(a.deadline_on, current_date) ELSE 0 END AS working_days_overdue,
+       s.scanned_to AS as_of,
+       greatest(s.scanned_to::date - a.deadline_on, 0) AS days_overdue,
+       CASE WHEN s.scanned_to::date > a.deadline_on
+            THEN wagecheck.working_days_between(a.deadline_on, s.scanned_to::date) ELSE 0 END AS working_days_overdue,
        coalesce(d.department_zh, '人力资源和社会保障局') AS department_zh,
        coalesce(d.department_en, 'human resources and social security bureau') AS department_en,
        coalesce(p.sector, 'other') AS sector,
        a.details
   FROM wagecheck.alert a
   JOIN wagecheck.rule r ON r.code = a.rule_code
+  LEFT JOIN wagecheck.rule_scan s ON s.code = a.rule_code
   LEFT JOIN wagecheck.project p ON p.project_id = a.project_id
   LEFT JOIN wagecheck.enterprise e ON e.enterprise_id = a.enterprise_id AND p.project_id IS NULL
   LEFT JOIN wagecheck.sector_department d ON d.sector = coalesce(p.sector, 'other')
  WHERE a.tier = 'K' AND a.state IN ('open', 'overdue', 'rectified');
 COMMENT ON VIEW wagecheck.supervision_ledger IS
-    'supervision ledger (督办台账) of live key alerts: unit, rule, opened, rectification deadline, days overdue, responsible department (sector regulator of the project, HRSS otherwise) and county';
+    'supervision ledger (督办台账) of live key alerts: unit, rule, opened, rectification deadline, days overdue as of the rule''s last scan (as_of), responsible department (sector regulator of the project, HRSS otherwise) and county';
 
 CREATE VIEW wagecheck.alert_board AS
 SELECT a.division AS county,

@@ -57,7 +57,9 @@ CREATE FUNCTION wagecheck.eval_op01(as_of timestamptz) RETURNS SETOF wagecheck.r
     LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'opinion_report', r.report_id::text, '', r.project_id, r.enterprise_id, t.division, 'O', t.verify_due,
            jsonb_build_object('kind', r.kind, 'mass_incident', r.mass_incident, 'summary', r.summary,
-                              'received_at', r.received_at, 'verify_due', t.verify_due, 'report_due', t.report_due)
+                              'received_at', r.received_at, 'verify_due', t.verify_due, 'report_due', t.report_due,
+                              -- the alert engine follows a verification recorded here (O: verified_in_source)
+                              'verified', r.verified_at <= as_of)
       FROM wagecheck.opinion_report r
       LEFT JOIN wagecheck.project p ON p.project_id = r.project_id
       LEFT JOIN wagecheck.enterprise e ON e.enterprise_id = r.enterprise_id
