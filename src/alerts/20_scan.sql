@@ -32,6 +32,47 @@ $$;
 COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
     'announcement of an alert action on channel wagecheck_alert: opened, escalated (G->K, overdue) or cleared (cleared, confirmed, reported)';
 
+-- _memo_build(as_of): computes once, for the whole scan, the building blocks that more
+-- than one enabled evaluator uses (wages_owed, attendance_months), as temporary tables.
+CREATE FUNCTION wagecheck._memo_build(p_as_of timestamptz) RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    b text;
+BEGIN
+    PERFORM wagecheck._memo_drop();
+    CREATE TEMP TABLE wc_memo (name text PRIMARY KEY, as_of timestamptz NOT NULL) ON COMMIT DROP;
+    FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
+        IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
+             WHERE r.enabled AND strpos(p.prosrc, b || '(') > 0) > 1 THEN
+            EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
+                           'wc_memo_' || b, '_' || b || '_compute') USING p_as_of;
+            EXECUTE format('ANALYZE pg_temp.%I', 'wc_memo_' || b);
+            INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._memo_build(timestamptz) IS
+    'computes the building blocks shared by several enabled evaluators once per scan (internal)';
+
+CREATE FUNCTION wagecheck._memo_drop() RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF to_regclass('pg_temp.wc_memo') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo;
+    END IF;
+    IF to_regclass('pg_temp.wc_memo_wages_owed') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo_wages_owed;
+    END IF;
+    IF to_regclass('pg_temp.wc_memo_attendance_months') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo_attendance_months;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._memo_drop() IS 'drops the building blocks of a scan (internal)';
+
 CREATE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now())
     RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
                    rectified int, replay boolean)
@@ -53,6 +94,7 @@ BEGIN
                   DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
                   HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
     END IF;
+    PERFORM wagecheck._memo_build(as_of);
     FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
         -- one scan per rule at a time: lock the rule's high-water mark
         INSERT INTO wagecheck.rule_scan AS rs (code, scanned_to, scanned_at)
@@ -171,6 +213,7 @@ BEGIN
          WHERE rs.code = r.code AND rs.scanned_to < as_of;
         RETURN NEXT;
     END LOOP;
+    PERFORM wagecheck._memo_drop();
 END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz) IS

@@ -1,6 +1,24 @@
 -- Shared building blocks of the catalogue's evaluators: pay days and wages owed,
 -- as known at a moment (rows created after it are not seen).
 
+-- _memo_ready(name, as_of): the scan in progress has computed this building block for this moment.
+CREATE FUNCTION wagecheck._memo_ready(p_name text, p_as_of timestamptz) RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    found boolean;
+BEGIN
+    IF to_regclass('pg_temp.wc_memo') IS NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_temp.wc_memo WHERE name = $1 AND as_of = $2)'
+       INTO found USING p_name, p_as_of;
+    RETURN found;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._memo_ready(text, timestamptz) IS
+    'true when the running scan has computed the named building block for the moment (internal)';
+
 CREATE FUNCTION wagecheck.wage_pay_date(period date, pay_day smallint, pay_month_offset smallint)
     RETURNS date
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
@@ -26,9 +44,9 @@ $$;
 COMMENT ON FUNCTION wagecheck._pay_terms(timestamptz) IS
     'pay day and month offset of each worker on each project (latest roster entry known at the moment)';
 
--- wages_owed(as_of): per project, worker and month on a pay sheet, the net wages
--- (effective lines: corrections replace the line they correct), paid, and owed.
-CREATE FUNCTION wagecheck.wages_owed(as_of timestamptz)
+-- _wages_owed_compute(as_of): per project, worker and month on a pay sheet, the net
+-- wages (effective lines: corrections replace the line they correct), paid, and owed.
+CREATE FUNCTION wagecheck._wages_owed_compute(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -91,5 +109,53 @@ $$
       LEFT JOIN paid ON paid.project_id = o.project_id AND paid.worker_id = o.worker_id
                     AND paid.period = o.period
 $$;
+COMMENT ON FUNCTION wagecheck._wages_owed_compute(timestamptz) IS
+    'computes wagecheck.wages_owed (internal)';
+
+-- _attendance_months_compute(as_of): per project, worker and month, the days attended.
+CREATE FUNCTION wagecheck._attendance_months_compute(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, period date, days bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*)
+      FROM wagecheck.attendance a
+     WHERE a.day <= as_of::date AND a.created_at <= as_of
+     GROUP BY 1, 2, 3
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_months_compute(timestamptz) IS
+    'computes wagecheck.attendance_months (internal)';
+
+-- A scan computes once the building blocks its evaluators share, as temporary tables that
+-- live until the end of the scan (pg_temp.wc_memo names them and their moment); the
+-- functions below read them when they are there for the moment asked, else compute.
+CREATE FUNCTION wagecheck.wages_owed(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF wagecheck._memo_ready('wages_owed', as_of) THEN
+        RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_wages_owed';
+    ELSE
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of);
+    END IF;
+END
+$$;
 COMMENT ON FUNCTION wagecheck.wages_owed(timestamptz) IS
     'wages per project, worker and month as known at a moment: pay date, days, payable (应发), net (实发), paid, paid by the pay date, owed (corrections replace the line they correct; unknown pay terms: the 15th of the next month)';
+
+CREATE FUNCTION wagecheck.attendance_months(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, period date, days bigint)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF wagecheck._memo_ready('attendance_months', as_of) THEN
+        RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_attendance_months';
+    ELSE
+        RETURN QUERY SELECT * FROM wagecheck._attendance_months_compute(as_of);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.attendance_months(timestamptz) IS
+    'days attended per project, worker and month, as known at a moment';

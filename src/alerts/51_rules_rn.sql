@@ -59,10 +59,7 @@ CREATE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.r
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH att AS (
-        SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
-          FROM wagecheck.attendance a
-         WHERE a.day <= as_of::date AND a.created_at <= as_of
-         GROUP BY 1, 2, 3
+        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_months(as_of) m
     ),
     terms AS (
         SELECT att.*, coalesce(t.pay_day, 15::smallint) AS pay_day,

@@ -5,9 +5,8 @@ CREATE FUNCTION wagecheck.eval_wp01(as_of timestamptz) RETURNS SETOF wagecheck.r
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH att AS (
-        SELECT a.project_id, date_trunc('month', a.day)::date AS period, count(DISTINCT a.worker_id) AS workers
-          FROM wagecheck.attendance a
-         WHERE a.day <= as_of::date AND a.created_at <= as_of
+        SELECT m.project_id, m.period, count(*) AS workers
+          FROM wagecheck.attendance_months(as_of) m
          GROUP BY 1, 2
     ),
     -- the project's earliest pay terms: the first pay day of the month's wages
