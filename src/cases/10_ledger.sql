@@ -452,6 +452,7 @@ DECLARE
     orig wagecheck.case_repayment;
     pay_amount numeric;
     pay_at timestamptz;
+    pay_project bigint;
 BEGIN
     -- lock the case: a close-out and a change to what it depends on are serialised
     SELECT * INTO c FROM wagecheck.case_ledger WHERE case_id = NEW.case_id FOR UPDATE;
@@ -465,8 +466,20 @@ BEGIN
                 HINT = 'Reverse it with wagecheck.reverse_repayment and record the right amount.';
         END IF;
         IF NEW.payment_id IS NOT NULL THEN
-            SELECT w.amount, w.paid_at INTO pay_amount, pay_at
-              FROM wagecheck.wage_payment w WHERE w.payment_id = NEW.payment_id;
+            SELECT w.amount, w.paid_at, s.project_id INTO pay_amount, pay_at, pay_project
+              FROM wagecheck.wage_payment w
+              JOIN wagecheck.pay_line l ON l.line_id = w.line_id
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+             WHERE w.payment_id = NEW.payment_id;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = '23503',
+                    MESSAGE = format('wage payment %s does not exist', NEW.payment_id);
+            END IF;
+            IF c.project_id IS NOT NULL AND pay_project <> c.project_id THEN
+                RAISE EXCEPTION USING ERRCODE = '23514',
+                    MESSAGE = format('wage payment %s was made on project %s, not on project %s of case %s',
+                                     NEW.payment_id, pay_project, c.project_id, c.case_no);
+            END IF;
             NEW.amount := coalesce(NEW.amount, pay_amount);
             NEW.paid_on := coalesce(NEW.paid_on, pay_at::date);
             IF NEW.amount > pay_amount THEN
