@@ -72,6 +72,7 @@ SELECT pg_temp.try($$SELECT wagecheck.reopen_case(3, 'why')$$);
 SELECT pg_temp.try($$SELECT wagecheck.reopen_case(1, 'before close', '2020-12-22')$$);
 SELECT case_no, status, reopen_count, reopen_reason
   FROM wagecheck.reopen_case(1, '工人反映仍有2人未领到工资', '2021-01-04 09:00');
+SELECT pg_temp.try($$SELECT wagecheck.close_case(1, 'court', '判决', 'x', '2021-01-03')$$);
 SELECT wagecheck.reverse_repayment(2, 'bank returned the transfer') > 0 AS reversed;
 SELECT pg_temp.try($$SELECT wagecheck.reverse_repayment(2, 'twice')$$);
 SELECT pg_temp.try($$INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on) VALUES (1, -100, '2021-01-04')$$);
@@ -111,7 +112,7 @@ SELECT pg_temp.try($$INSERT INTO wagecheck.case_supervision (case_id, level, uni
                      VALUES (3, 'county', 'LZRS', '2020-12-11', '2020-12-01', 'deadline before listing')$$);
 SELECT pg_temp.try($$INSERT INTO wagecheck.case_supervision (case_id, level, unit_code, listed_on, deadline_on, reason)
                      VALUES (2, 'county', 'LSRS', '2020-12-30', '2021-01-15', 'closed case')$$);
-SELECT case_no, amount_owed, repaid, outstanding, due_on, extended, status, plan_officer, supervised
+SELECT case_no, amount_owed, repaid, outstanding, due_on, extended, status, plan_officer, supervised, supervision_overdue
   FROM wagecheck.case_overview ORDER BY case_id;
 
 -- time limit: 60 WD from filing (holidays skipped), +30 WD with an approval before it ends

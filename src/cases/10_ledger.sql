@@ -42,7 +42,7 @@ COMMENT ON COLUMN wagecheck.case_unit.unit_code IS 'short code (2-16 of A-Z, 0-9
 COMMENT ON COLUMN wagecheck.case_unit.division IS 'the division the unit answers for (属地管理); leads on projects there are routed to it';
 
 CREATE FUNCTION wagecheck.unit_for_division(p_division wagecheck.division_code) RETURNS text
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT u.unit_code
       FROM wagecheck.case_unit u, LATERAL (SELECT u.division::text AS ud, p_division::text AS d) x
      WHERE x.ud = x.d
@@ -350,7 +350,7 @@ CREATE TRIGGER case_logged AFTER INSERT OR UPDATE ON wagecheck.case_ledger
     FOR EACH ROW EXECUTE FUNCTION wagecheck.case_logged();
 
 CREATE FUNCTION wagecheck.case_open_at(p_case_id bigint, p_at timestamptz) RETURNS boolean
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT c.filed_on <= p_at::date
            AND coalesce((SELECT e.kind FROM wagecheck.case_event e
                            WHERE e.case_id = c.case_id AND e.kind IN ('closed', 'reopened') AND e.at <= p_at
@@ -565,7 +565,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION wagecheck.case_due_on(p_case_id bigint, p_as_of timestamptz) RETURNS date
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT wagecheck.add_working_days(c.filed_on,
                (wagecheck.rule_param('CS01', 'finish_wd', c.division))::int
                + coalesce((SELECT x.extra_wd FROM wagecheck.case_extension x
@@ -574,7 +574,7 @@ CREATE FUNCTION wagecheck.case_due_on(p_case_id bigint, p_as_of timestamptz) RET
 COMMENT ON FUNCTION wagecheck.case_due_on(bigint, timestamptz) IS 'last day to finish the case: filing date + 60 WD (CS01 finish_wd), + the approved extension known at p_as_of';
 
 CREATE FUNCTION wagecheck.case_repaid_at(p_case_id bigint, p_on date) RETURNS numeric
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT coalesce(sum(r.amount), 0) FROM wagecheck.case_repayment r
      WHERE r.case_id = p_case_id AND r.paid_on <= p_on $$;
 

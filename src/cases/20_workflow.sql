@@ -183,13 +183,16 @@ SELECT c.case_id, c.case_no, c.unit_code, c.source, c.project_id, c.enterprise_i
        c.status, c.close_kind, c.closed_at, c.reopen_count,
        p.officer AS plan_officer,
        (SELECT string_agg(s.level || ':' || s.deadline_on, ', ' ORDER BY s.level)
-          FROM wagecheck.case_supervision s WHERE s.case_id = c.case_id AND s.lifted_on IS NULL) AS supervised
+          FROM wagecheck.case_supervision s WHERE s.case_id = c.case_id AND s.lifted_on IS NULL) AS supervised,
+       c.status = 'open' AND EXISTS (SELECT 1 FROM wagecheck.case_supervision s
+                                      WHERE s.case_id = c.case_id AND s.lifted_on IS NULL
+                                        AND s.deadline_on < current_date) AS supervision_overdue
   FROM wagecheck.case_ledger c
   LEFT JOIN (SELECT case_id, sum(amount) AS repaid FROM wagecheck.case_repayment GROUP BY case_id) r
          ON r.case_id = c.case_id
   LEFT JOIN wagecheck.case_extension x ON x.case_id = c.case_id
   LEFT JOIN wagecheck.case_plan p ON p.case_id = c.case_id;
-COMMENT ON VIEW wagecheck.case_overview IS 'the case ledger with repaid and outstanding amounts, time limit, plan officer and active supervision';
+COMMENT ON VIEW wagecheck.case_overview IS 'the case ledger with repaid and outstanding amounts, time limit, plan officer, active supervision and whether its supervision deadline has passed with the case still open';
 
 CREATE VIEW wagecheck.complaint_masked AS
 SELECT complaint_id, unit_code, channel, transferred_from,

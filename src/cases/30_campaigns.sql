@@ -26,7 +26,7 @@ COMMENT ON TABLE wagecheck.campaign_deadline IS 'deadline of a campaign per fund
 COMMENT ON COLUMN wagecheck.campaign_deadline.before_spring_festival_of IS 'year Y of "cleared before the Spring Festival of Y": the deadline is the eve, spring_festival(Y) - 1';
 
 CREATE FUNCTION wagecheck.campaign_deadline_on(p_campaign_id bigint, p_funding text) RETURNS date
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT coalesce(d.deadline_on, wagecheck.spring_festival(d.before_spring_festival_of) - 1)
       FROM wagecheck.campaign_deadline d
      WHERE d.campaign_id = p_campaign_id AND d.funding = p_funding $$;
@@ -55,7 +55,7 @@ CREATE TRIGGER campaign_deadline_check BEFORE INSERT OR UPDATE ON wagecheck.camp
 CREATE FUNCTION wagecheck.campaign_cases(p_campaign text, p_as_of date)
     RETURNS TABLE (campaign_id bigint, case_id bigint, funding text, deadline_on date, county text,
                    sector text, amount_owed numeric, repaid numeric, open_at_end boolean, overdue boolean)
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     WITH k AS (
         SELECT m.campaign_id, m.starts_on,
                ((p_as_of + 1)::timestamp - interval '1 microsecond')::timestamptz AS end_of_day
@@ -79,7 +79,7 @@ CREATE FUNCTION wagecheck.campaign_progress(p_campaign text, p_as_of date, p_by 
                    cases_to_clear bigint, amount_to_clear numeric, cases_cleared bigint,
                    amount_repaid numeric, cases_overdue bigint, amount_overdue numeric,
                    cleared_share numeric)
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
     IF p_by IS NULL OR p_by NOT IN ('county', 'sector') THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('progress is by county or by sector, not %L', p_by);

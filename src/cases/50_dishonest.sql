@@ -38,7 +38,7 @@ COMMENT ON COLUMN wagecheck.dishonest_listing.published_on IS 'day pushed to the
 CREATE INDEX ON wagecheck.dishonest_listing (enterprise_id, listed_on);
 
 CREATE FUNCTION wagecheck.dishonest_listed(p_enterprise_id bigint, p_on date) RETURNS boolean
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT EXISTS (SELECT 1 FROM wagecheck.dishonest_listing l
                     WHERE l.enterprise_id = p_enterprise_id AND l.listed_on <= p_on AND p_on < l.ends_on
                       AND (l.removed_on IS NULL OR p_on < l.removed_on)) $$;
@@ -142,7 +142,7 @@ CREATE FUNCTION wagecheck.dishonest_candidates(p_as_of timestamptz)
     RETURNS TABLE (enterprise_id bigint, division wagecheck.division_code, project_id bigint,
                    order_ids bigint[], report_ids bigint[], amount numeric, workers int,
                    by_threshold boolean, by_mass_incident boolean)
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     WITH missed AS (
         SELECT o.order_id, o.enterprise_id, o.amount, o.workers, c.division, c.project_id,
                (o.months_owed >= (wagecheck.rule_param('BL01', 'one_worker_months', c.division))::int

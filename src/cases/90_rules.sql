@@ -4,7 +4,7 @@
 -- rewrite every alert at every scan).
 
 CREATE FUNCTION wagecheck.eval_cp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'complaint', c.complaint_id::text, '', c.project_id, c.enterprise_id,
            coalesce(p.division, u.division), 'K', NULL::timestamptz,
            jsonb_build_object('unit', c.unit_code, 'channel', c.channel, 'received_at', c.received_at,
@@ -18,7 +18,7 @@ CREATE FUNCTION wagecheck.eval_cp01(as_of timestamptz) RETURNS SETOF wagecheck.r
 COMMENT ON FUNCTION wagecheck.eval_cp01(timestamptz) IS 'CP01: complaints neither accepted nor rejected within accept_wd (5) working days of receipt';
 
 CREATE FUNCTION wagecheck.eval_cs01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'case', c.case_id::text, '', c.project_id, c.enterprise_id, c.division, 'K', NULL::timestamptz,
            jsonb_build_object('case_no', c.case_no, 'unit', c.unit_code, 'filed_on', c.filed_on, 'due_on', d.due_on,
                               'extended', EXISTS (SELECT 1 FROM wagecheck.case_extension x
@@ -32,7 +32,7 @@ CREATE FUNCTION wagecheck.eval_cs01(as_of timestamptz) RETURNS SETOF wagecheck.r
 COMMENT ON FUNCTION wagecheck.eval_cs01(timestamptz) IS 'CS01: cases still open after finish_wd (60) working days from filing, + extension_wd (30) when an extension was approved';
 
 CREATE FUNCTION wagecheck.eval_cs02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'case', c.case_id::text, m.name, c.project_id, c.enterprise_id, c.division, 'K', NULL::timestamptz,
            jsonb_build_object('case_no', c.case_no, 'campaign', m.name, 'funding', x.funding,
                               'deadline_on', x.deadline_on, 'amount_owed', x.amount_owed, 'repaid', x.repaid)
@@ -44,7 +44,7 @@ CREATE FUNCTION wagecheck.eval_cs02(as_of timestamptz) RETURNS SETOF wagecheck.r
 COMMENT ON FUNCTION wagecheck.eval_cs02(timestamptz) IS 'CS02: cases of a campaign still open after the campaign''s deadline for their funding class (period = campaign name)';
 
 CREATE FUNCTION wagecheck.eval_bl01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'enterprise', d.enterprise_id::text, '', d.project_id, d.enterprise_id, d.division, 'K', NULL::timestamptz,
            jsonb_build_object('enterprise', e.name, 'legal_rep', e.legal_rep, 'order_ids', d.order_ids,
                               'mass_incident_reports', d.report_ids, 'amount', d.amount, 'workers', d.workers,
@@ -54,7 +54,7 @@ CREATE FUNCTION wagecheck.eval_bl01(as_of timestamptz) RETURNS SETOF wagecheck.r
 COMMENT ON FUNCTION wagecheck.eval_bl01(timestamptz) IS 'BL01: enterprises meeting the dishonest-list criteria (missed order to pay, and the provincial threshold or a mass incident), proposed for an officer''s decision';
 
 CREATE FUNCTION wagecheck.eval_op01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, wagecheck AS $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'opinion_report', r.report_id::text, '', r.project_id, r.enterprise_id, t.division, 'O', t.verify_due,
            jsonb_build_object('kind', r.kind, 'mass_incident', r.mass_incident, 'summary', r.summary,
                               'received_at', r.received_at, 'verify_due', t.verify_due, 'report_due', t.report_due,

@@ -4,6 +4,7 @@
  * BEFORE INSERT OR UPDATE trigger on wagecheck.case_ledger:
  *  - a case is registered open;
  *  - its number, unit, filing date and source never change;
+ *  - a closing is not dated before the last reopening;
  *  - open -> closed as 'repaid' only when the repayments recorded against the
  *    case reach the amount owed (WC050); the other lawful ends (police, court,
  *    withdrawn, unsubstantiated) need a written reason (WC052);
@@ -22,6 +23,7 @@
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
+#include "utils/timestamp.h"
 
 #include "compat.h"
 #include "errcodes.h"
@@ -218,6 +220,17 @@ wc_case_closeout_guard(PG_FUNCTION_ARGS)
 	if (strcmp(new_status, "closed") == 0)
 	{
 		char	   *kind = col_text(newtup, desc, "close_kind");
+		bool		n_closed,
+					n_reopened;
+		TimestampTz closed_at = DatumGetTimestampTz(col(newtup, desc, "closed_at", &n_closed));
+		TimestampTz reopened_at = DatumGetTimestampTz(col(oldtup, desc, "reopened_at", &n_reopened));
+
+		/* the history moves forward: no closing dated before the last reopening */
+		if (!n_closed && !n_reopened && closed_at < reopened_at)
+			ereport(ERROR,
+					(errcode(ERRCODE_WC_ILLEGAL_TRANSITION),
+					 errmsg("case %s cannot be closed at %s, before it was reopened (%s)", case_no,
+							col_text(newtup, desc, "closed_at"), col_text(oldtup, desc, "reopened_at"))));
 
 		if (kind != NULL && strcmp(kind, "repaid") == 0)
 			check_repaid(newtup, desc);
