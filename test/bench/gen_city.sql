@@ -94,7 +94,7 @@ BEGIN
     TRUNCATE wagecheck.wage_payment, wagecheck.pay_line, wagecheck.pay_sheet, wagecheck.account_txn,
              wagecheck.wage_account, wagecheck.labour_cost_schedule, wagecheck.attendance, wagecheck.roster,
              wagecheck.guarantee_deposit, wagecheck.subcontract, wagecheck.worker, wagecheck.project,
-             wagecheck.enterprise, wagecheck.violation;
+             wagecheck.enterprise, wagecheck.violation CASCADE;   -- and what references them (cases, ...)
 
     -- enterprises: owners, general contractors, labour companies
     INSERT INTO wagecheck.enterprise (enterprise_id, credit_code, name, role, legal_rep, division, created_at)
