@@ -1,6 +1,7 @@
 -- Indicator views on a small city whose right answers are worked out by hand below.
 CREATE EXTENSION wagecheck;
 SET DateStyle = ISO;
+SET jit = off;      -- the views' cost estimates would JIT-compile every query of this tiny fixture
 SET client_min_messages = warning;
 
 -- Two projects: P1 (兰山区, housing, government, alert mode) and P2 (罗庄区, transport, other).

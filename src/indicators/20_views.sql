@@ -12,7 +12,7 @@
 -- Months a project has any activity in, with the figures of every indicator.
 CREATE VIEW wagecheck.project_month_indicators WITH (security_invoker = true) AS
 WITH current_line AS (          -- pay lines not replaced by a correction
-    SELECT l.line_id, l.worker_id, l.payable, s.project_id, s.period
+    SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period
       FROM wagecheck.pay_line l
       JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
      WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)
@@ -25,7 +25,7 @@ WITH current_line AS (          -- pay lines not replaced by a correction
 ), coverage AS (                -- who was rostered, attended, on the pay sheet, paid
     SELECT project_id, period,
            wagecheck.coverage_agg(worker_id, rostered, attended, on_payroll, paid) AS c
-      FROM (SELECT a.project_id, date_trunc('month', a.day)::date AS period, a.worker_id,
+      FROM (SELECT a.project_id, date_trunc('month', a.day::timestamp)::date AS period, a.worker_id,
                    false AS rostered, true AS attended, false AS on_payroll, false AS paid
               FROM wagecheck.attendance a
             UNION ALL
@@ -35,23 +35,23 @@ WITH current_line AS (          -- pay lines not replaced by a correction
             UNION ALL
             SELECT r.project_id, m::date, r.worker_id, true, false, false, false
               FROM wagecheck.roster r,
-                   generate_series(date_trunc('month', r.start_on),
-                                   date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)),
+                   generate_series(date_trunc('month', r.start_on::timestamp),
+                                   date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)::timestamp),
                                    interval '1 month') m) f
      GROUP BY project_id, period
-), worker_month AS (            -- each worker's payable and paid per project-month
-    SELECT cl.project_id, cl.period, cl.worker_id, sum(cl.payable) AS payable,
+), worker_month AS (            -- each worker's payable, net (实发) and paid per project-month
+    SELECT cl.project_id, cl.period, cl.worker_id, sum(cl.payable) AS payable, sum(cl.net) AS net,
            coalesce(sum(pp.paid), 0) AS paid
       FROM current_line cl
       LEFT JOIN (SELECT line_id, sum(amount) AS paid FROM payment GROUP BY line_id) pp USING (line_id)
      GROUP BY cl.project_id, cl.period, cl.worker_id
 ), worker_run AS (              -- runs of months owed up to each month, per worker
-    SELECT project_id, period, worker_id, payable, paid, greatest(payable - paid, 0) AS owed,
-           wagecheck.owed_agg(period, payable, paid)
+    SELECT project_id, period, worker_id, payable, net, paid, greatest(net - paid, 0) AS owed,
+           wagecheck.owed_agg(period, net, paid)
                OVER (PARTITION BY project_id, worker_id ORDER BY period) AS o
       FROM worker_month
 ), wages AS (
-    SELECT project_id, period, sum(payable) AS payable, sum(paid) AS paid, sum(owed) AS owed,
+    SELECT project_id, period, sum(payable) AS payable, sum(net) AS net, sum(paid) AS paid, sum(owed) AS owed,
            count(*) FILTER (WHERE owed > 0) AS workers_owed,
            coalesce(max((o).current_run), 0) AS longest_owed_run,
            min((o).oldest_unpaid) AS oldest_unpaid_period
@@ -67,7 +67,7 @@ WITH current_line AS (          -- pay lines not replaced by a correction
     UNION
     SELECT project_id, period FROM wagecheck.labour_cost_schedule
     UNION                       -- the month a period's labour cost falls due
-    SELECT project_id, date_trunc('month', due_on)::date FROM wagecheck.labour_cost_schedule
+    SELECT project_id, date_trunc('month', due_on::timestamp)::date FROM wagecheck.labour_cost_schedule
 ), labour_event AS (            -- schedule rows (due) and the owner's payments in (paid)
     SELECT project_id, due_on AS day, amount_due AS due, 0::numeric AS paid
       FROM wagecheck.labour_cost_schedule
@@ -93,6 +93,7 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
        coalesce((l.l).shortfall, 0.00) AS labour_cost_shortfall,
        coalesce((l.l).days_overdue, 0) AS labour_cost_days_overdue,
        coalesce(w.payable, 0.00) AS wages_payable,
+       coalesce(w.net, 0.00) AS wages_net,
        coalesce(w.paid, 0.00) AS wages_paid,
        coalesce(w.owed, 0.00) AS wages_owed,
        coalesce(w.workers_owed, 0) AS workers_owed,
@@ -145,8 +146,9 @@ COMMENT ON COLUMN wagecheck.project_month_indicators.labour_cost_paid IS 'labour
 COMMENT ON COLUMN wagecheck.project_month_indicators.labour_cost_shortfall IS 'labour cost due and not covered by then, oldest dues settled first (AC02)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.labour_cost_days_overdue IS 'days the oldest uncovered due had been overdue by then';
 COMMENT ON COLUMN wagecheck.project_month_indicators.wages_payable IS 'wages payable on this month''s pay sheets (corrected lines replaced by their corrections)';
+COMMENT ON COLUMN wagecheck.project_month_indicators.wages_net IS 'wages to be paid out (实发: payable minus withholdings) on this month''s pay sheets';
 COMMENT ON COLUMN wagecheck.project_month_indicators.wages_paid IS 'payments recorded so far against this month''s pay lines';
-COMMENT ON COLUMN wagecheck.project_month_indicators.wages_owed IS 'sum over workers of payable minus paid where positive';
+COMMENT ON COLUMN wagecheck.project_month_indicators.wages_owed IS 'sum over workers of net minus paid where positive (withholdings are not owed)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.workers_owed IS 'workers with wages owed for this month';
 COMMENT ON COLUMN wagecheck.project_month_indicators.longest_owed_run IS 'longest run of consecutive months owed ending with this month, among the project''s workers (WP03)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.oldest_unpaid_period IS 'oldest month, up to this one, still owed to one of the project''s workers';

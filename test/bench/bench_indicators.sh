@@ -29,8 +29,8 @@ $PSQL -d "$db" -At -F ' ' -c "SELECT 'city: scale ' || scale || ', generated in 
 # Inputs of each indicator, materialised once so that both sides read the same rows.
 $PSQL -d "$db" <<'SQL'
 DROP TABLE IF EXISTS wc_bench.in_owed, wc_bench.in_labour, wc_bench.in_cov;
-CREATE TABLE wc_bench.in_owed AS     -- worker-months: payable and paid per project
-SELECT s.project_id, l.worker_id, s.period, sum(l.payable) AS payable, coalesce(sum(p.paid), 0) AS paid
+CREATE TABLE wc_bench.in_owed AS     -- worker-months: net pay (实发) and paid per project
+SELECT s.project_id, l.worker_id, s.period, sum(l.net) AS payable, coalesce(sum(p.paid), 0) AS paid
   FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)
   LEFT JOIN (SELECT line_id, sum(amount) AS paid FROM wagecheck.wage_payment GROUP BY 1) p USING (line_id)
  GROUP BY 1, 2, 3;

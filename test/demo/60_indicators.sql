@@ -34,7 +34,7 @@ SELECT project_code, period, wages_owed, workers_owed, longest_owed_run, oldest_
 -- The aggregates on raw rows: the workers with the longest runs of months owed (WP03: 2 or more)
 SELECT l.worker_id, (o).owed, (o).months_owed, (o).longest_run, (o).oldest_unpaid
   FROM (SELECT l.worker_id,
-               wagecheck.owed_agg(s.period, l.payable, coalesce(p.paid, 0)) AS o
+               wagecheck.owed_agg(s.period, l.net, coalesce(p.paid, 0)) AS o
           FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)
           LEFT JOIN (SELECT line_id, sum(amount) AS paid FROM wagecheck.wage_payment GROUP BY 1) p USING (line_id)
          GROUP BY l.worker_id) l
