@@ -42,4 +42,13 @@ SELECT rule_code, hits, rectified FROM wagecheck.scan('2021-03-10 09:00')
 SELECT rule_code, state, subject_id FROM wagecheck.alert
  WHERE rule_code IN ('CP01', 'CS01', 'CS02', 'BL01', 'OP01') ORDER BY rule_code, subject_id;
 
+-- the opinion report is verified and then reported in opinion_report: the O alert follows
+SELECT report_id FROM wagecheck.verify_opinion_report(1, '罗庄区人社局', 'confirmed', true, '2021-03-10 10:00');
+SELECT rule_code, hits FROM wagecheck.scan('2021-03-10 11:00') WHERE rule_code = 'OP01';
+SELECT state FROM wagecheck.alert WHERE rule_code = 'OP01';
+SELECT report_id FROM wagecheck.report_opinion_report(1, '临沂市根治欠薪领导小组办公室', '2021-03-10 12:00');
+SELECT rule_code, hits, cleared FROM wagecheck.scan('2021-03-10 13:00') WHERE rule_code = 'OP01';
+SELECT e.action, e.from_state, e.to_state FROM wagecheck.alert a JOIN wagecheck.alert_event e USING (alert_id)
+ WHERE a.rule_code = 'OP01' ORDER BY e.event_id;
+
 DROP EXTENSION wagecheck CASCADE;
