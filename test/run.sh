@@ -2,7 +2,7 @@
 # `make test`: builds wagecheck, runs the plain-C unit tests, a short fuzz run of every
 # parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/.
 # Ends with "N passed, N failed"; exits non-zero on any failure.
-# Usage: run.sh [all|unit|fuzz|regress|isolation|check-valgrind]
+# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|check-valgrind]
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -143,6 +143,17 @@ run_isolation() {
   [ -s tmp/isolation/regression.diffs ] && cat tmp/isolation/regression.diffs
 }
 
+# run_dump_restore: pg_dump -> fresh database -> pg_restore keeps every row, id and check (one step).
+run_dump_restore() {
+  echo "== pg_dump / pg_restore round trip"
+  local out
+  if out=$(bash test/dump_restore.sh 2>&1); then
+    echo "  $out"; count dump_restore ok
+  else
+    printf '%s\n' "$out" | sed 's/^/  /'; count dump_restore fail
+  fi
+}
+
 mkdir -p tmp
 case "$what" in
   unit) run_unit ;;
@@ -150,8 +161,9 @@ case "$what" in
   check-valgrind) run_unit valgrind ;;
   regress) build; start_cluster; run_regress ;;
   isolation) build; start_cluster; run_isolation ;;
-  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation ;;
-  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|check-valgrind]" >&2; exit 2 ;;
+  dump) build; start_cluster; run_dump_restore ;;
+  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore ;;
+  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|check-valgrind]" >&2; exit 2 ;;
 esac
 
 echo
