@@ -50,64 +50,56 @@ CREATE FUNCTION wagecheck._wages_owed_compute(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE sql STABLE PARALLEL SAFE
+    -- whole-city hash joins and aggregates: a nested loop is never the right plan here,
+    -- and the hash tables should not spill to disk
+    SET search_path = pg_catalog, wagecheck SET enable_nestloop = off SET work_mem = '64MB' AS
 $$
     WITH lines AS (
         SELECT s.project_id, l.worker_id, s.employer_id, s.period, l.line_id, l.days, l.payable, l.net,
-               NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c
-                            WHERE c.corrects_line_id = l.line_id AND c.created_at <= as_of) AS effective
+               c.line_id IS NULL AS effective
           FROM wagecheck.pay_line l
           JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+          LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id AND c.created_at <= as_of
          WHERE l.created_at <= as_of
     ),
-    pays AS (
-        SELECT p.line_id, p.amount, p.paid_at
-          FROM wagecheck.wage_payment p
-         WHERE p.paid_at <= as_of AND p.created_at <= as_of
-    ),
-    per AS (
-        SELECT ln.project_id, ln.worker_id, min(ln.employer_id) AS employer_id, ln.period,
-               sum(ln.days) FILTER (WHERE ln.effective) AS days,
-               sum(ln.payable) FILTER (WHERE ln.effective) AS payable,
-               sum(ln.net) FILTER (WHERE ln.effective) AS net
-          FROM lines ln
-         GROUP BY ln.project_id, ln.worker_id, ln.period
-    ),
     terms AS (
-        SELECT per.*, coalesce(t.pay_day, 15::smallint) AS pay_day,
+        SELECT k.project_id, k.worker_id, k.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
                coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
-          FROM per
-          LEFT JOIN wagecheck._pay_terms(as_of) t
-                 ON t.project_id = per.project_id AND t.worker_id = per.worker_id
+          FROM (SELECT DISTINCT lines.project_id, lines.worker_id, lines.period FROM lines) k
+          LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = k.project_id AND t.worker_id = k.worker_id
     ),
     -- pay dates for the few distinct (month, day, offset) combinations
     dates AS (
-        SELECT k.period, k.pay_day, k.pay_month_offset,
-               wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
-          FROM (SELECT DISTINCT terms.period, terms.pay_day, terms.pay_month_offset FROM terms) k
+        SELECT d.period, d.pay_day, d.pay_month_offset,
+               wagecheck.wage_pay_date(d.period, d.pay_day, d.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT terms.period, terms.pay_day, terms.pay_month_offset FROM terms) d
     ),
-    owed AS (
-        SELECT terms.project_id, terms.worker_id, terms.employer_id, terms.period, dates.pay_date,
-               terms.days, terms.payable, terms.net
-          FROM terms
+    lp AS (
+        SELECT lines.*, dates.pay_date
+          FROM lines
+          JOIN terms ON terms.project_id = lines.project_id AND terms.worker_id = lines.worker_id
+                    AND terms.period = lines.period
           JOIN dates ON dates.period = terms.period AND dates.pay_day = terms.pay_day
                     AND dates.pay_month_offset = terms.pay_month_offset
     ),
-    paid AS (
-        SELECT ln.project_id, ln.worker_id, ln.period, sum(py.amount) AS paid,
-               sum(py.amount) FILTER (WHERE py.paid_at::date <= o.pay_date) AS paid_by
-          FROM lines ln
-          JOIN pays py ON py.line_id = ln.line_id
-          JOIN owed o ON o.project_id = ln.project_id AND o.worker_id = ln.worker_id AND o.period = ln.period
-         GROUP BY ln.project_id, ln.worker_id, ln.period
+    py AS (
+        SELECT lp.line_id, sum(y.amount) AS paid,
+               sum(y.amount) FILTER (WHERE y.paid_at::date <= lp.pay_date) AS paid_by
+          FROM lp
+          JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
+         WHERE y.paid_at <= as_of AND y.created_at <= as_of
+         GROUP BY lp.line_id
     )
-    SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.pay_date,
-           coalesce(o.days, 0), coalesce(o.payable, 0), coalesce(o.net, 0),
-           coalesce(paid.paid, 0), coalesce(paid.paid_by, 0),
-           greatest(coalesce(o.net, 0) - coalesce(paid.paid, 0), 0)
-      FROM owed o
-      LEFT JOIN paid ON paid.project_id = o.project_id AND paid.worker_id = o.worker_id
-                    AND paid.period = o.period
+    SELECT lp.project_id, lp.worker_id, min(lp.employer_id), lp.period, lp.pay_date,
+           coalesce(sum(lp.days) FILTER (WHERE lp.effective), 0),
+           coalesce(sum(lp.payable) FILTER (WHERE lp.effective), 0),
+           coalesce(sum(lp.net) FILTER (WHERE lp.effective), 0),
+           coalesce(sum(py.paid), 0), coalesce(sum(py.paid_by), 0),
+           greatest(coalesce(sum(lp.net) FILTER (WHERE lp.effective), 0) - coalesce(sum(py.paid), 0), 0)
+      FROM lp
+      LEFT JOIN py ON py.line_id = lp.line_id
+     GROUP BY lp.project_id, lp.worker_id, lp.period, lp.pay_date
 $$;
 COMMENT ON FUNCTION wagecheck._wages_owed_compute(timestamptz) IS
     'computes wagecheck.wages_owed (internal)';
@@ -115,7 +107,7 @@ COMMENT ON FUNCTION wagecheck._wages_owed_compute(timestamptz) IS
 -- _attendance_months_compute(as_of): per project, worker and month, the days attended.
 CREATE FUNCTION wagecheck._attendance_months_compute(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, period date, days bigint)
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*)
       FROM wagecheck.attendance a
