@@ -33,6 +33,12 @@ SELECT pg_temp.try($$SELECT wagecheck.lead_delivered(999, 'mailer@lsrs')$$);
 SELECT count(*) FILTER (WHERE delivered_at IS NULL) AS pending, count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered
   FROM wagecheck.lead_outbox;
 
+-- a waiting complaint handed to the right unit is pushed to it (the deadline runs from receipt)
+UPDATE wagecheck.complaint SET unit_code = 'LZRS' WHERE complaint_id = 5;
+UPDATE wagecheck.complaint SET summary = summary || '（已转罗庄）' WHERE complaint_id = 5;
+SELECT unit_code, kind, ref_id, payload ->> 'handed_over_by' AS handed_over_by FROM wagecheck.lead_outbox
+ WHERE ref_id = 5 ORDER BY outbox_id;
+
 -- CP01: not decided within 5 working days (New Year and Spring Festival skipped, swapped Sunday 02-07 counted)
 SELECT as_of, h.subject_id, h.level, h.details ->> 'accept_due_on' AS due,
        wagecheck.working_days_between((h.details ->> 'received_at')::timestamptz::date, as_of::date) AS waiting
@@ -56,6 +62,7 @@ SELECT pg_temp.try($$SELECT wagecheck.reject_complaint(4, '乙', NULL)$$);
 SELECT pg_temp.try($$SELECT wagecheck.reject_complaint(1, '乙', '重复')$$);
 SELECT pg_temp.try($$UPDATE wagecheck.complaint SET status = 'rejected', decision_reason = 'x' WHERE complaint_id = 1$$);
 SELECT pg_temp.try($$UPDATE wagecheck.complaint SET received_at = received_at - interval '1 day' WHERE complaint_id = 4$$);
+SELECT pg_temp.try($$UPDATE wagecheck.complaint SET unit_code = 'LZRS' WHERE complaint_id = 1$$);
 -- an acceptance without its case is refused at commit
 BEGIN;
 UPDATE wagecheck.complaint SET status = 'accepted', decided_at = '2021-01-08 10:00', decided_by = 'x' WHERE complaint_id = 6;

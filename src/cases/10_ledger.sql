@@ -160,6 +160,11 @@ BEGIN
                                  (wagecheck.rule_param('CP01', 'accept_wd', div))::int);
         RETURN NEW;
     END IF;
+    IF NEW.unit_code IS DISTINCT FROM OLD.unit_code AND OLD.status <> 'received' THEN
+        RAISE EXCEPTION USING ERRCODE = 'WC040',
+            MESSAGE = format('complaint %s was already %s: it can no longer be handed to another unit', OLD.complaint_id, OLD.status),
+            HINT = 'Transfer its case instead: register a case with source ''transfer'' at the other unit.';
+    END IF;
     IF NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.channel IS DISTINCT FROM OLD.channel
        OR NEW.accept_due_on IS DISTINCT FROM OLD.accept_due_on THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
@@ -174,7 +179,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-COMMENT ON FUNCTION wagecheck.complaint_before() IS 'trigger: complaints start received; the unit defaults to the one answering for the project''s division; computes the acceptance deadline; a decision is final';
+COMMENT ON FUNCTION wagecheck.complaint_before() IS 'trigger: complaints start received; the unit defaults to the one answering for the project''s division; computes the acceptance deadline; only a waiting complaint changes unit; a decision is final';
 
 CREATE TRIGGER complaint_before BEFORE INSERT OR UPDATE ON wagecheck.complaint
     FOR EACH ROW EXECUTE FUNCTION wagecheck.complaint_before();
@@ -186,8 +191,12 @@ CREATE TRIGGER complaint_no_truncate BEFORE TRUNCATE ON wagecheck.complaint
 CREATE FUNCTION wagecheck.complaint_pushed() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.unit_code IS NOT DISTINCT FROM OLD.unit_code THEN
+        RETURN NULL;
+    END IF;
     PERFORM wagecheck.push_lead(NEW.unit_code, 'complaint', NEW.complaint_id,
         jsonb_build_object('complaint_id', NEW.complaint_id, 'channel', NEW.channel,
+                           'handed_over_by', CASE TG_OP WHEN 'UPDATE' THEN OLD.unit_code END,
                            'received_at', NEW.received_at, 'accept_due_on', NEW.accept_due_on,
                            'complainant', wagecheck.mask_person_name(NEW.complainant_name),
                            'phone', wagecheck.mask_phone(NEW.complainant_phone),
@@ -195,8 +204,8 @@ BEGIN
                            'project_id', NEW.project_id, 'enterprise_id', NEW.enterprise_id));
     RETURN NULL;
 END $$;
-COMMENT ON FUNCTION wagecheck.complaint_pushed() IS 'trigger: pushes each new complaint to its unit (outbox + NOTIFY)';
-CREATE TRIGGER complaint_pushed AFTER INSERT ON wagecheck.complaint
+COMMENT ON FUNCTION wagecheck.complaint_pushed() IS 'trigger: pushes each new complaint to its unit (outbox + NOTIFY), and again to the new unit when a waiting complaint is handed over';
+CREATE TRIGGER complaint_pushed AFTER INSERT OR UPDATE OF unit_code ON wagecheck.complaint
     FOR EACH ROW EXECUTE FUNCTION wagecheck.complaint_pushed();
 
 -- ---------------------------------------------------------------- cases
