@@ -51,55 +51,48 @@ CREATE FUNCTION wagecheck._wages_owed_compute(as_of timestamptz)
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
     LANGUAGE sql STABLE PARALLEL SAFE
-    -- whole-city hash joins and aggregates: a nested loop is never the right plan here,
-    -- and the hash tables should not spill to disk
-    SET search_path = pg_catalog, wagecheck SET enable_nestloop = off SET work_mem = '64MB' AS
+    -- one pass over lines and payments with hash joins: the hash tables should not spill
+    SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
-    WITH lines AS (
+    WITH dates AS (    -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    lp AS (            -- lines known then, whether a correction replaces them, their pay date
         SELECT s.project_id, l.worker_id, s.employer_id, s.period, l.line_id, l.days, l.payable, l.net,
-               c.line_id IS NULL AS effective
+               c.line_id IS NULL AS effective, d.pay_date
           FROM wagecheck.pay_line l
           JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
           LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id AND c.created_at <= as_of
+          LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = s.project_id AND t.worker_id = l.worker_id
+          JOIN dates d ON d.period = s.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                      AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
          WHERE l.created_at <= as_of
     ),
-    terms AS (
-        SELECT k.project_id, k.worker_id, k.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
-               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
-          FROM (SELECT DISTINCT lines.project_id, lines.worker_id, lines.period FROM lines) k
-          LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = k.project_id AND t.worker_id = k.worker_id
-    ),
-    -- pay dates for the few distinct (month, day, offset) combinations
-    dates AS (
-        SELECT d.period, d.pay_day, d.pay_month_offset,
-               wagecheck.wage_pay_date(d.period, d.pay_day, d.pay_month_offset) AS pay_date
-          FROM (SELECT DISTINCT terms.period, terms.pay_day, terms.pay_month_offset FROM terms) d
-    ),
-    lp AS (
-        SELECT lines.*, dates.pay_date
-          FROM lines
-          JOIN terms ON terms.project_id = lines.project_id AND terms.worker_id = lines.worker_id
-                    AND terms.period = lines.period
-          JOIN dates ON dates.period = terms.period AND dates.pay_day = terms.pay_day
-                    AND dates.pay_month_offset = terms.pay_month_offset
-    ),
-    py AS (
-        SELECT lp.line_id, sum(y.amount) AS paid,
-               sum(y.amount) FILTER (WHERE y.paid_at::date <= lp.pay_date) AS paid_by
-          FROM lp
-          JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
+    py AS (            -- payments per line known then
+        SELECT y.line_id, sum(y.amount) AS paid, array_agg(y.paid_at) AS ats, array_agg(y.amount) AS amounts
+          FROM wagecheck.wage_payment y
          WHERE y.paid_at <= as_of AND y.created_at <= as_of
-         GROUP BY lp.line_id
+         GROUP BY y.line_id
+    ),
+    pl AS (
+        SELECT lp.*, py.paid, b.paid_by
+          FROM lp
+          LEFT JOIN py ON py.line_id = lp.line_id
+          LEFT JOIN LATERAL (SELECT sum(u.a) FILTER (WHERE u.at::date <= lp.pay_date) AS paid_by
+                               FROM unnest(py.ats, py.amounts) u(at, a)) b ON true
     )
-    SELECT lp.project_id, lp.worker_id, min(lp.employer_id), lp.period, lp.pay_date,
-           coalesce(sum(lp.days) FILTER (WHERE lp.effective), 0),
-           coalesce(sum(lp.payable) FILTER (WHERE lp.effective), 0),
-           coalesce(sum(lp.net) FILTER (WHERE lp.effective), 0),
-           coalesce(sum(py.paid), 0), coalesce(sum(py.paid_by), 0),
-           greatest(coalesce(sum(lp.net) FILTER (WHERE lp.effective), 0) - coalesce(sum(py.paid), 0), 0)
-      FROM lp
-      LEFT JOIN py ON py.line_id = lp.line_id
-     GROUP BY lp.project_id, lp.worker_id, lp.period, lp.pay_date
+    SELECT pl.project_id, pl.worker_id, min(pl.employer_id), pl.period, pl.pay_date,
+           coalesce(sum(pl.days) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.payable) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.net) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.paid), 0), coalesce(sum(pl.paid_by), 0),
+           greatest(coalesce(sum(pl.net) FILTER (WHERE pl.effective), 0) - coalesce(sum(pl.paid), 0), 0)
+      FROM pl
+     GROUP BY pl.project_id, pl.worker_id, pl.period, pl.pay_date
 $$;
 COMMENT ON FUNCTION wagecheck._wages_owed_compute(timestamptz) IS
     'computes wagecheck.wages_owed (internal)';
