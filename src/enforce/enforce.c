@@ -345,21 +345,33 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		wc_purpose purpose = WC_PURPOSE_NONE;
 		wc_payee	payee = WC_PAYEE_NONE;
 		wc_lookup  *l = NULL;
+		char		cpbuf[72];
 		char	   *cp = NULL;
-		char	   *purpose_text = NULL;
+		const char *purpose_text = NULL;
 		char	   *to;
 		wc_outflow_verdict verdict;
-
 		const char *pp;
 		int			plen;
+		int			cplen;
 
 		if (wc_get_textn(map, slot, WC_R_PURPOSE, &pp, &plen))
 		{
 			purpose = wc_parse_purpose(pp, plen);
-			purpose_text = pnstrdup(pp, plen);
+			purpose_text = pp;
 		}
-		if (wc_get_text(map, slot, WC_R_COUNTERPARTY, &cp) && *(cp = trimmed(cp)) != '\0')
-			payee = payee_lookup(acct->project_id, cp, &l);
+		else
+			plen = 0;
+		if (wc_get_textn(map, slot, WC_R_COUNTERPARTY, &pp, &cplen))
+		{
+			/* a copy on the stack, trimmed: the lookup key and the message use it */
+			int			n = Min(cplen, (int) sizeof(cpbuf) - 1);
+
+			memcpy(cpbuf, pp, n);
+			cpbuf[n] = '\0';
+			cp = trimmed(cpbuf);
+			if (*cp != '\0')
+				payee = payee_lookup(acct->project_id, cp, &l);
+		}
 		if (l && l->found)
 			v.worker = l->text1;
 		verdict = wc_outflow_decide(purpose, payee);
@@ -387,9 +399,9 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 					v.message = psprintf("the dedicated wage account of project %s may not pay a worker who is not on its roster", code);
 				else
 					v.message = psprintf("money may leave the dedicated wage account of project %s only as wages to its rostered workers", code);
-				v.detail = psprintf("Project %s, account " INT64_FORMAT ": outflow of %s to %s, purpose \"%s\".",
+				v.detail = psprintf("Project %s, account " INT64_FORMAT ": outflow of %s to %s, purpose \"%.*s\".",
 									code, acct->account_id, wc_cents_str(amount), to,
-									purpose_text ? purpose_text : "");
+									purpose_text ? plen : 0, purpose_text ? purpose_text : "");
 				v.hint = "Pay other costs from the contractor's general account; wages go to each worker's own registered card.";
 				wc_report(mode, relid, &v);
 				break;
