@@ -113,7 +113,7 @@ $$
           FROM wagecheck.wages_owed(as_of) o
           JOIN wagecheck.project p ON p.project_id = o.project_id
     ),
-    params AS (
+    params AS MATERIALIZED (   -- once per division, not per row
         SELECT d.division,
                (wagecheck.rule_param('WP05', 'min_monthly_wage', d.division))::numeric AS min_wage,
                (wagecheck.rule_param('WP05', 'full_month_days', d.division))::numeric AS full_days
@@ -152,7 +152,7 @@ $$
           FROM pay
          GROUP BY pay.worker_id, to_char(pay.period, 'YYYY')
     ),
-    limits AS (
+    limits AS MATERIALIZED (   -- once per division, not per row
         SELECT d.division, k.limit_key, (wagecheck.rule_param('WP06', k.limit_key, d.division))::numeric AS amount
           FROM (SELECT DISTINCT pay.division FROM pay) d
          CROSS JOIN (VALUES ('month_amount'), ('year_amount')) k(limit_key)
