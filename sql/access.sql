@@ -78,6 +78,13 @@ VALUES (1, 'in', 1, 'top_up', now());
 \echo :LAST_ERROR_SQLSTATE
 DELETE FROM wagecheck.officer_scope;
 \echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+CREATE TABLE public.lanshan_feed (lsh text, zh text, je numeric);
+ALTER TABLE public.lanshan_feed OWNER TO regress_wc_lanshan;
+SET ROLE regress_wc_lanshan;
+-- only an administrator may attach the enforcing trigger (it checks as wagecheck's owner)
+SELECT wagecheck.attach('public.lanshan_feed', 'account_txn', '{"id": "lsh", "account": "zh", "amount": "je"}', 'alert');
+\echo :LAST_ERROR_SQLSTATE
 SET ROLE regress_wc_housing;
 UPDATE wagecheck.project SET status = 'under_construction';           -- A and C (housing), not B
 SET ROLE regress_wc_inspector;
@@ -127,5 +134,6 @@ SELECT count(*) FROM wagecheck.project;
 RESET ROLE;
 
 DROP EXTENSION wagecheck CASCADE;
+DROP TABLE public.lanshan_feed;
 DROP ROLE regress_wc_admin, regress_wc_inspector, regress_wc_housing, regress_wc_lanshan,
     regress_wc_analyst, regress_wc_nobody;

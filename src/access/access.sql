@@ -129,6 +129,12 @@ GRANT SELECT ON wagecheck.enterprise, wagecheck.project, wagecheck.subcontract, 
     wagecheck.attendance, wagecheck.wage_account, wagecheck.labour_cost_schedule, wagecheck.pay_sheet,
     wagecheck.pay_line, wagecheck.guarantee_deposit, wagecheck.officer_scope TO wagecheck_analyst;
 
+-- Attaching the enforcing trigger is an administrator's act: the trigger checks (and
+-- records violations) as the owner of wagecheck's tables, so not everyone who can
+-- create a table may install it (CREATE TRIGGER needs EXECUTE on the function).
+REVOKE EXECUTE ON FUNCTION wagecheck.enforce() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION wagecheck.enforce() TO wagecheck_admin;
+
 -- mask_account: any account or card number as text, first 4 and last 4 characters kept.
 CREATE FUNCTION wagecheck.mask_account(account text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
