@@ -37,6 +37,17 @@ SELECT month, (wagecheck.owed_agg(month, payable, paid) OVER (ORDER BY month)).l
 SELECT (wagecheck.owed_agg('2024-01-01', x, 0)).payable
   FROM (SELECT CASE WHEN i % 2 = 0 THEN 0.10 ELSE 0.20 END FROM generate_series(1, 100001) i) s(x);
 SELECT (wagecheck.owed_agg('2024-01-01', 92233720368547758.07, 0)).owed AS largest_amount;
+-- amounts are read from numeric's digits: totals equal sum() for every size and scale,
+-- including scales above 2 with trailing zeros and values read back from a table
+SELECT setseed(0.25);
+CREATE TEMP TABLE amounts AS
+  SELECT i % 40 AS g, CASE WHEN i % 4 = 0 THEN round((random() * 10 ^ (i % 13))::numeric, i % 3)::numeric(20,6)
+                           ELSE round((random() * 10 ^ (i % 13))::numeric, i % 3) END AS x
+    FROM generate_series(1, 20000) i;
+SELECT count(*) AS groups, count(*) FILTER (WHERE (o).payable = s AND (o).paid = s) AS equal_to_sum
+  FROM (SELECT g, wagecheck.owed_agg('2024-01-01', x, x) o, sum(x) s FROM amounts GROUP BY g) q;
+SELECT count(*) AS groups, count(*) FILTER (WHERE (o).payable = s) AS equal_to_sum
+  FROM (SELECT g, wagecheck.owed_agg('2024-01-01', x * 1, 0) o, sum(x) s FROM amounts GROUP BY g) q;
 
 -- Errors
 SELECT pg_temp.try($$SELECT wagecheck.owed_agg('2024-01-01', 1.005, 0)$$);

@@ -23,4 +23,37 @@
 #define WC_SOFT_ERROR_OCCURRED(escontext) SOFT_ERROR_OCCURRED(escontext)
 #endif
 
+/*
+ * On-disk layout of numeric (src/backend/utils/adt/numeric.c), unchanged since
+ * PostgreSQL 9.1 because pg_upgrade keeps numeric data as it is: after the
+ * varlena header, a uint16 header; short form (bits 15-14 = 10): sign bit 13,
+ * weight in bits 6-0 (bit 6 the sign); long form (00 positive, 01 negative): an
+ * int16 weight follows; 11 marks NaN and the infinities.  Then int16 base-10000
+ * digits.  WC_NUMERIC_DECODE reads a detoasted numeric without calling numeric.c.
+ */
+#define WC_NUMERIC_DECODE(num, special, neg, weight, digits, ndigits) \
+	do { \
+		const char *p_ = VARDATA(num); \
+		uint16		h_; \
+		int			hdr_; \
+		memcpy(&h_, p_, sizeof(uint16)); \
+		(special) = (h_ & 0xC000) == 0xC000; \
+		if ((h_ & 0xC000) == 0x8000) \
+		{ \
+			(neg) = (h_ & 0x2000) != 0; \
+			(weight) = ((h_ & 0x0040) ? ~0x003F : 0) | (h_ & 0x003F); \
+			hdr_ = sizeof(uint16); \
+		} \
+		else \
+		{ \
+			int16		w_; \
+			memcpy(&w_, p_ + sizeof(uint16), sizeof(int16)); \
+			(neg) = (h_ & 0xC000) == 0x4000; \
+			(weight) = w_; \
+			hdr_ = sizeof(uint16) + sizeof(int16); \
+		} \
+		(digits) = (const int16 *) (p_ + hdr_); \
+		(ndigits) = (int) ((VARSIZE(num) - VARHDRSZ - hdr_) / sizeof(int16)); \
+	} while (0)
+
 #endif							/* WAGECHECK_COMPAT_H */

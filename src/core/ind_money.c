@@ -1,8 +1,9 @@
 /*
  * ind_money.c — exact decimal text <-> int64 cents for the indicator aggregates.
  *
- * The glue hands over numeric values as their canonical text; parsing them here
- * keeps the range and precision checks in one tested, fuzzed place.
+ * The glue hands over numeric values as their base-10000 digits (or, for error
+ * messages, their text); converting them here keeps the range and precision
+ * checks in one tested, fuzzed place.
  */
 #include "indicators.h"
 
@@ -72,4 +73,58 @@ wc_money_format(int64_t cents, char *buf, size_t buflen)
 
 	return snprintf(buf, buflen, "%s%llu.%02llu", cents < 0 ? "-" : "",
 					(unsigned long long) (mag / 100), (unsigned long long) (mag % 100));
+}
+
+/*
+ * Exact cents of a decimal given as base-10000 digits, the layout of a
+ * PostgreSQL numeric: value = sum of digits[i] * 10000^(weight - i).
+ */
+wc_ind_rc
+wc_money_from_nbase(bool neg, int weight, const int16_t *digits, int ndigits, int64_t *cents)
+{
+	const uint64_t limit = (uint64_t) INT64_MAX + 1;	/* magnitude of INT64_MIN */
+	uint64_t	v = 0;
+
+	if (ndigits < 0)
+		return WC_IND_SYNTAX;
+	for (int i = 0; i < ndigits; i++)
+	{
+		int			e = weight - i;
+		int			d = digits[i];
+
+		if (d < 0 || d > 9999)
+			return WC_IND_SYNTAX;
+		if (e >= 0 && d != 0 && e > 4)
+			return WC_IND_RANGE;
+		if (e < -1 && d != 0)
+			return WC_IND_FRACTION;
+		if (e == -1 && d % 100 != 0)
+			return WC_IND_FRACTION;
+	}
+	/* integer groups from the top, then the group of hundredths (weight -1) */
+	for (int e = weight > 4 ? 4 : weight; e >= -1; e--)
+	{
+		int			i = weight - e;
+		uint64_t	d = (i >= 0 && i < ndigits) ? (uint64_t) digits[i] : 0;
+
+		if (e >= 0)
+		{
+			if (v > (limit - d) / 10000)
+				return WC_IND_RANGE;
+			v = v * 10000 + d;
+		}
+		else
+		{
+			if (v > (limit - d / 100) / 100)
+				return WC_IND_RANGE;
+			v = v * 100 + d / 100;
+		}
+	}
+	if (neg)
+		*cents = (v == limit) ? INT64_MIN : -(int64_t) v;
+	else if (v > (uint64_t) INT64_MAX)
+		return WC_IND_RANGE;
+	else
+		*cents = (int64_t) v;
+	return WC_IND_OK;
 }

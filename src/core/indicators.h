@@ -83,6 +83,8 @@ typedef struct wc_ind_state
 /* ---- money (ind_money.c) ---- */
 extern wc_ind_rc wc_money_parse(const char *s, int64_t *cents);
 extern int	wc_money_format(int64_t cents, char *buf, size_t buflen);
+extern wc_ind_rc wc_money_from_nbase(bool neg, int weight, const int16_t *digits, int ndigits,
+									 int64_t *cents);
 
 /* ---- state container (ind_state.c) ---- */
 extern void wc_ind_init(wc_ind_state *st, wc_ind_kind kind, wc_ind_realloc grow, void *arg);

@@ -12,6 +12,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "compat.h"
 #include "indicators/indicators.h"
 
 /* Core allocator over a memory context (huge allocations allowed, errors thrown). */
@@ -103,9 +104,25 @@ wc_ind_state_get(FunctionCallInfo fcinfo, wc_ind_kind kind, const char *aggname)
 int64
 wc_ind_cents(Datum num, const char *aggname, const char *argname)
 {
-	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	Numeric		n = DatumGetNumeric(num);
+	bool		special,
+				neg;
+	int			weight,
+				ndigits;
+	const int16 *digits;
 	int64_t		cents = 0;
-	wc_ind_rc	rc = wc_money_parse(s, &cents);
+	wc_ind_rc	rc;
+	char	   *s;
+
+	/* fast path: read the digits in place; the text form only for messages */
+	WC_NUMERIC_DECODE(n, special, neg, weight, digits, ndigits);
+	rc = special ? WC_IND_SYNTAX : wc_money_from_nbase(neg, weight, digits, ndigits, &cents);
+	if ((Pointer) n != DatumGetPointer(num))
+		pfree(n);
+	if (rc == WC_IND_OK)
+		return cents;
+	s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	rc = wc_money_parse(s, &cents);
 
 	if (rc == WC_IND_FRACTION || rc == WC_IND_SYNTAX)
 		ereport(ERROR,

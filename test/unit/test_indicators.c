@@ -82,6 +82,41 @@ test_money(void)
 }
 
 static void
+test_nbase(void)
+{
+	int64_t		c = 0;
+	const int16_t d1[] = {12, 3456, 7800};	/* 123456.78 */
+	const int16_t d2[] = {5000};	/* 0.5 */
+	const int16_t d3[] = {1, 50};	/* 0.000100 50: weight -1 -> 0.0001 */
+	const int16_t d4[] = {9, 2233, 7203, 6854, 7758, 700};	/* 92233720368547758.07 */
+	const int16_t d5[] = {9, 2233, 7203, 6854, 7758, 800};
+	const int16_t d6[] = {7};		/* 7 x 10000^3 */
+	const int16_t d7[] = {1, 0, 0, 0, 0, 1};	/* 1e20 + ... */
+	const int16_t bad[] = {10000};
+
+	CHECK_INT(wc_money_from_nbase(false, 1, d1, 3, &c), WC_IND_OK);
+	CHECK_INT(c, 12345678);
+	CHECK_INT(wc_money_from_nbase(true, 1, d1, 3, &c), WC_IND_OK);
+	CHECK_INT(c, -12345678);
+	CHECK_INT(wc_money_from_nbase(false, -1, d2, 1, &c), WC_IND_OK);
+	CHECK_INT(c, 50);
+	CHECK_INT(wc_money_from_nbase(false, -1, d3, 2, &c), WC_IND_FRACTION);
+	CHECK_INT(wc_money_from_nbase(false, -2, d2, 1, &c), WC_IND_FRACTION);
+	CHECK_INT(wc_money_from_nbase(false, 4, d4, 6, &c), WC_IND_OK);
+	CHECK_INT(c, INT64_MAX);
+	CHECK_INT(wc_money_from_nbase(false, 4, d5, 6, &c), WC_IND_RANGE);
+	CHECK_INT(wc_money_from_nbase(true, 4, d5, 6, &c), WC_IND_OK);
+	CHECK_INT(c, INT64_MIN);
+	CHECK_INT(wc_money_from_nbase(false, 3, d6, 1, &c), WC_IND_OK);
+	CHECK_INT(c, 700000000000000LL);	/* 7e12 yuan */
+	CHECK_INT(wc_money_from_nbase(false, 5, d7, 6, &c), WC_IND_RANGE);
+	CHECK_INT(wc_money_from_nbase(false, 30000, d6, 1, &c), WC_IND_RANGE);
+	CHECK_INT(wc_money_from_nbase(false, 0, bad, 1, &c), WC_IND_SYNTAX);
+	CHECK_INT(wc_money_from_nbase(false, 0, d1, 0, &c), WC_IND_OK);	/* zero has no digits */
+	CHECK_INT(c, 0);
+}
+
+static void
 test_owed(void)
 {
 	wc_ind_state st = fresh(WC_KIND_OWED);
@@ -393,6 +428,7 @@ int
 main(void)
 {
 	test_money();
+	test_nbase();
 	test_owed();
 	test_labour();
 	test_coverage();
