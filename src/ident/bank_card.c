@@ -69,7 +69,7 @@ bank_card_recv(PG_FUNCTION_ARGS)
 	int64_t		v;
 
 	if (!wc_ident_recv_canonical(buf, &c))
-		wc_ident_report_recv(TYPNAME, "the binary form is the canonical digits");
+		wc_ident_report_recv(TYPNAME, "The binary form is the canonical text: 12 to 19 digits.");
 	if (wc_bank_card_from_compact(&c, &v, detail) != WC_IDENT_OK)
 		wc_ident_report_recv(TYPNAME, detail);
 	PG_RETURN_INT64(v);

@@ -68,7 +68,7 @@ credit_code_recv(PG_FUNCTION_ARGS)
 	wc_credit_code *v = palloc(sizeof(wc_credit_code));
 
 	if (!wc_ident_recv_canonical(buf, &c) || c.len != WC_CREDIT_CODE_LEN)
-		wc_ident_report_recv(TYPNAME, "the binary form is the canonical 18 characters");
+		wc_ident_report_recv(TYPNAME, "The binary form is the canonical text: 18 digits and capital letters.");
 	if (wc_credit_code_from_compact(&c, v, detail) != WC_IDENT_OK)
 		wc_ident_report_recv(TYPNAME, detail);
 	PG_RETURN_POINTER(v);

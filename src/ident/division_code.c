@@ -69,7 +69,7 @@ division_code_recv(PG_FUNCTION_ARGS)
 	int32_t		v;
 
 	if (!wc_ident_recv_canonical(buf, &c))
-		wc_ident_report_recv(TYPNAME, "the binary form is the six digits");
+		wc_ident_report_recv(TYPNAME, "The binary form is the canonical text: 6 digits.");
 	if (wc_division_code_from_compact(&c, &v, detail) != WC_IDENT_OK)
 		wc_ident_report_recv(TYPNAME, detail);
 	PG_RETURN_INT32(v);

@@ -78,7 +78,7 @@ resident_id_recv(PG_FUNCTION_ARGS)
 	int64_t		v;
 
 	if (!wc_ident_recv_canonical(buf, &c) || c.len != WC_RESIDENT_ID_LEN)
-		wc_ident_report_recv(TYPNAME, "the binary form is the canonical 18 characters");
+		wc_ident_report_recv(TYPNAME, "The binary form is the canonical text: 18 characters, digits and a capital X.");
 	if (wc_resident_id_from_compact(&c, wc_today_ymd(), &v, detail) != WC_IDENT_OK)
 		wc_ident_report_recv(TYPNAME, detail);
 	PG_RETURN_INT64(v);
