@@ -1,7 +1,7 @@
 /*
  * ident.c — the normalisation every identifier type shares: ICU NFKC (full-width
  * digits and letters become ASCII), removal of spaces and hyphens, upper-casing.
- * ASCII input, the common case, takes a fast path that never calls ICU.
+ * ASCII and full-width input, the common cases, take a fast path without ICU.
  */
 #include "core/ident.h"
 
@@ -36,6 +36,24 @@ is_separator(uint32_t c)
 		(c >= 0x2010 && c <= 0x2015) ||	/* hyphen, non-breaking hyphen, dashes */
 		c == 0x2212;			/* minus sign */
 }
+
+/*
+ * ASCII fast path: for each byte, the upper-case character it contributes, 1 for a
+ * separator (space, tab, hyphen) or 0 for a character that is not allowed.
+ */
+static const char ascii_class[128] = {
+	['\t'] = 1, [' '] = 1, ['-'] = 1,
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'A', ['B'] = 'B', ['C'] = 'C', ['D'] = 'D', ['E'] = 'E', ['F'] = 'F', ['G'] = 'G',
+	['H'] = 'H', ['I'] = 'I', ['J'] = 'J', ['K'] = 'K', ['L'] = 'L', ['M'] = 'M', ['N'] = 'N',
+	['O'] = 'O', ['P'] = 'P', ['Q'] = 'Q', ['R'] = 'R', ['S'] = 'S', ['T'] = 'T', ['U'] = 'U',
+	['V'] = 'V', ['W'] = 'W', ['X'] = 'X', ['Y'] = 'Y', ['Z'] = 'Z',
+	['a'] = 'A', ['b'] = 'B', ['c'] = 'C', ['d'] = 'D', ['e'] = 'E', ['f'] = 'F', ['g'] = 'G',
+	['h'] = 'H', ['i'] = 'I', ['j'] = 'J', ['k'] = 'K', ['l'] = 'L', ['m'] = 'M', ['n'] = 'N',
+	['o'] = 'O', ['p'] = 'P', ['q'] = 'Q', ['r'] = 'R', ['s'] = 'S', ['t'] = 'T', ['u'] = 'U',
+	['v'] = 'V', ['w'] = 'W', ['x'] = 'X', ['y'] = 'Y', ['z'] = 'Z',
+};
 
 /* Appends one code point of normalised input to out; false (with detail) if not allowed. */
 static bool
@@ -131,24 +149,49 @@ wc_ident_compact(const char *in, size_t len, wc_compact *out, char *detail)
 	const UNormalizer2 *norm;
 	wc_ident_status result = WC_IDENT_OK;
 	size_t		i;
-	bool		ascii = true;
 
+	/*
+	 * Fast path, no ICU: ASCII plus the full-width forms U+FF01..U+FF5E and the
+	 * ideographic space U+3000, whose NFKC is the ASCII character (or space). With
+	 * no other character present nothing can compose, so this equals NFKC.
+	 */
 	out->len = 0;
 	for (i = 0; i < len; i++)
 	{
-		if ((unsigned char) in[i] >= 0x80)
+		unsigned char b = (unsigned char) in[i];
+		char		k;
+
+		if (b >= 0x80)
 		{
-			ascii = false;
-			break;
+			unsigned char b1 = i + 2 < len ? (unsigned char) in[i + 1] : 0;
+			unsigned char b2 = i + 2 < len ? (unsigned char) in[i + 2] : 0;
+
+			if (b == 0xEF && b1 == 0xBC && b2 >= 0x81 && b2 <= 0xBF)
+				b = (unsigned char) (b2 - 0x80 + 0x20);	/* U+FF01..U+FF3F */
+			else if (b == 0xEF && b1 == 0xBD && b2 >= 0x80 && b2 <= 0x9E)
+				b = (unsigned char) (b2 - 0x80 + 0x60);	/* U+FF40..U+FF5E */
+			else if (b == 0xE3 && b1 == 0x80 && b2 == 0x80)
+				b = ' ';		/* U+3000 */
+			else
+				break;
+			i += 2;
+		}
+		k = ascii_class[b];
+		if (k > 1)
+		{
+			if (out->len < WC_IDENT_COMPACT_MAX)
+				out->s[out->len] = k;
+			out->len++;
+		}
+		else if (k == 0)
+		{
+			compact_add(out, b, detail);
+			return WC_IDENT_INVALID;
 		}
 	}
-	if (ascii)
-	{
-		for (i = 0; i < len; i++)
-			if (!compact_add(out, (unsigned char) in[i], detail))
-				return WC_IDENT_INVALID;
+	if (i >= len)
 		return compact_finish(out, detail);
-	}
+	out->len = 0;
 
 	if (len > WC_IDENT_INPUT_MAX)
 	{

@@ -9,18 +9,36 @@
 static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 static const char check_chars[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
 
-/* The check character of a number given its 17 leading digits: S mod 11 -> 10X98765432. */
-char
-wc_resident_id_check_char(int64_t digits17)
+/* The check character of 17 ASCII digits: S = sum of digit x weight, S mod 11 -> 10X98765432. */
+static char
+check_char_digits(const char *d)
 {
 	int			sum = 0;
 
+	for (int i = 0; i < 17; i++)
+		sum += (d[i] - '0') * weights[i];
+	return check_chars[sum % 11];
+}
+
+/* Writes the 17 leading digits of a stored value as ASCII. */
+static void
+digits17(int64_t v, char *d)
+{
 	for (int i = 16; i >= 0; i--)
 	{
-		sum += (int) (digits17 % 10) * weights[i];
-		digits17 /= 10;
+		d[i] = (char) ('0' + v % 10);
+		v /= 10;
 	}
-	return check_chars[sum % 11];
+}
+
+/* The check character of a number given its 17 leading digits as an integer. */
+char
+wc_resident_id_check_char(int64_t v)
+{
+	char		d[17];
+
+	digits17(v, d);
+	return check_char_digits(d);
 }
 
 /* Checks the region part of 17 digits: province digits, residence permits, foreigners' cards. */
@@ -136,7 +154,7 @@ wc_resident_id_from_compact(const wc_compact *c, int32_t today, int64_t *out, ch
 		v = v * 10 + (d[i] - '0');
 	if (c->len == WC_RESIDENT_ID_LEN)
 	{
-		char		want = wc_resident_id_check_char(v);
+		char		want = check_char_digits(d);
 
 		if (c->s[17] != want)
 		{
@@ -164,12 +182,8 @@ wc_resident_id_parse(const char *in, size_t len, int32_t today, int64_t *out, ch
 void
 wc_resident_id_format(int64_t v, char out[WC_RESIDENT_ID_LEN + 1])
 {
-	out[17] = wc_resident_id_check_char(v);
-	for (int i = 16; i >= 0; i--)
-	{
-		out[i] = (char) ('0' + v % 10);
-		v /= 10;
-	}
+	digits17(v, out);
+	out[17] = check_char_digits(out);
 	out[WC_RESIDENT_ID_LEN] = '\0';
 }
 

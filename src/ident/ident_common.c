@@ -125,11 +125,18 @@ wc_ident_report_recv(const char *typname, const char *detail)
 int32
 wc_today_ymd(void)
 {
+	static DateADT cached_date = DATEVAL_NOBEGIN;
+	static int32 cached_ymd = 0;
 	DateADT		today = GetSQLCurrentDate();
 	int			y,
 				m,
 				d;
 
-	j2date(today + POSTGRES_EPOCH_JDATE, &y, &m, &d);
-	return y * 10000 + m * 100 + d;
+	if (today != cached_date)
+	{
+		j2date(today + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+		cached_ymd = y * 10000 + m * 100 + d;
+		cached_date = today;
+	}
+	return cached_ymd;
 }

@@ -139,11 +139,34 @@ test_compact(void)
 	CHECK_INT(wc_ident_compact(big, 600, &c, detail), WC_IDENT_OK);
 	CHECK_INT(c.len, 200);
 	CHECK_INT((int) strlen(c.s), WC_IDENT_COMPACT_MAX);
-	/* too long for normalisation */
+	/* too long for ICU normalisation (circled digits are not on the fast path) */
 	for (int i = 0; i < 400; i++)
-		memcpy(big + 3 * i, "\xEF\xBC\x99", 3);
+		memcpy(big + 3 * i, "\xE2\x91\xA0", 3);
 	CHECK_INT(wc_ident_compact(big, 1200, &c, detail), WC_IDENT_INVALID);
 	CHECK_STR(detail, "The value is too long (1200 bytes).");
+	/* the full-width fast path agrees with ICU: each U+FF01..U+FF5E alone, and followed
+	 * by a circled one (which sends the whole value through ICU) */
+	for (unsigned cp = 0xFF01; cp <= 0xFF5E; cp++)
+	{
+		char		fw[8] = {(char) 0xEF, (char) (0xBC + ((cp - 0xFF00) >> 6)), (char) (0x80 + (cp & 0x3F)),
+		(char) 0xE2, (char) 0x91, (char) 0xA0};
+		char		ascii[3] = {(char) (cp - 0xFEE0), '1', '\0'};
+		wc_compact	c1,
+					c2;
+		wc_ident_status s1 = wc_ident_compact(fw, 6, &c1, NULL);
+		wc_ident_status s2 = wc_ident_compact(ascii, 2, &c2, NULL);
+
+		CHECK(s1 == s2 && (s1 != WC_IDENT_OK || strcmp(c1.s, c2.s) == 0));
+		s1 = wc_ident_compact(fw, 3, &c1, NULL);
+		s2 = wc_ident_compact(ascii, 1, &c2, NULL);
+		CHECK(s1 == s2 && (s1 != WC_IDENT_OK || strcmp(c1.s, c2.s) == 0));
+	}
+	/* a full-width letter with a combining accent composes under NFKC: not a letter any more */
+	CHECK_INT(wc_ident_compact("\xEF\xBC\xA1\xCC\x81", 5, &c, detail), WC_IDENT_INVALID);
+	CHECK_STR(detail, "Character \"\xC3\x81\" (U+00C1) is not allowed (only digits, letters, spaces and hyphens are).");
+	/* a truncated full-width sequence at the end is bad UTF-8 */
+	CHECK_INT(wc_ident_compact("1\xEF\xBC", 3, &c, detail), WC_IDENT_INVALID);
+	CHECK_STR(detail, "The value is not valid UTF-8.");
 	/* a long ASCII value is counted, not refused early */
 	memset(big, '7', 3000);
 	CHECK_INT(wc_ident_compact(big, 3000, &c, NULL), WC_IDENT_OK);
