@@ -6,12 +6,13 @@ CREATE TEMP VIEW ident_types AS
   SELECT t.oid, t.typname FROM pg_type t
    WHERE t.typnamespace = 'wagecheck'::regnamespace
      AND t.typname IN ('resident_id', 'credit_code', 'bank_card', 'division_code');
+-- The functions of the identifier area: its C symbols, and the one SQL function.
 CREATE TEMP VIEW ident_functions AS
   SELECT p.* FROM pg_proc p
    WHERE p.pronamespace = 'wagecheck'::regnamespace
-     AND (p.prorettype IN (SELECT oid FROM ident_types)
-          OR EXISTS (SELECT 1 FROM unnest(p.proargtypes) AS a WHERE a IN (SELECT oid FROM ident_types))
-          OR p.proname LIKE 'is\_valid\_%');
+     AND ((p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
+           AND p.prosrc ~ '^((resident_id|credit_code|bank_card|division_code)_|is_valid_(resident_id|credit_code|bank_card|division_code)$|wc_ident_|wc_credit_code_)')
+          OR p.oid = 'wagecheck.age(wagecheck.resident_id)'::regprocedure);
 
 -- Types: storage and comments.
 SELECT t.typname, t.typlen, t.typbyval, t.typalign, t.typstorage, obj_description(t.oid, 'pg_type') IS NOT NULL AS commented
