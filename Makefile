@@ -38,7 +38,7 @@ $(DATA_built): $(SQL_PARTS) wagecheck.control
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
 
-.PHONY: deps test demo unit fuzz bench check-valgrind
+.PHONY: deps test demo unit fuzz bench check-valgrind docs
 
 # deps: installs any missing Debian build dependency (as root).
 deps:
@@ -58,3 +58,8 @@ unit fuzz check-valgrind: deps
 
 bench: deps
 	@bash test/bench/run.sh
+
+# docs: regenerates contrib-docs/objects.sgml (the manual's object index) from the objects' COMMENTs.
+docs: deps
+	@bash test/run.sh docs >/dev/null || true
+	@cp tmp/objects.sgml contrib-docs/objects.sgml && echo "contrib-docs/objects.sgml updated"

@@ -154,6 +154,26 @@ run_dump_restore() {
   fi
 }
 
+# run_docs: the manual is well-formed DocBook and its object index matches the installed objects.
+run_docs() {
+  echo "== reference manual"
+  if xmllint --noent --noout contrib-docs/wagecheck.sgml 2>tmp/docs.log; then
+    count "docs well-formed" ok
+  else
+    cat tmp/docs.log; count "docs well-formed" fail
+  fi
+  if bash test/tools/objects-doc.sh tmp/objects.sgml && diff -u contrib-docs/objects.sgml tmp/objects.sgml; then
+    echo "  object index: $(grep -c '^     <row>' tmp/objects.sgml) objects, all commented and listed"
+    count "docs object index" ok
+  else
+    echo "  contrib-docs/objects.sgml is stale or an object lacks a COMMENT: run 'make docs'"
+    count "docs object index" fail
+  fi
+  if grep -q UNDOCUMENTED tmp/objects.sgml; then
+    grep UNDOCUMENTED tmp/objects.sgml; count "every object has a COMMENT" fail
+  fi
+}
+
 mkdir -p tmp
 case "$what" in
   unit) run_unit ;;
@@ -161,8 +181,9 @@ case "$what" in
   check-valgrind) run_unit valgrind ;;
   regress) build; start_cluster; run_regress ;;
   isolation) build; start_cluster; run_isolation ;;
+  docs) build; start_cluster; run_docs ;;
   dump) build; start_cluster; run_dump_restore ;;
-  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore ;;
+  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_docs ;;
   *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|check-valgrind]" >&2; exit 2 ;;
 esac
 
