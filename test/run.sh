@@ -169,6 +169,13 @@ run_docs() {
     echo "  contrib-docs/objects.sgml is stale or an object lacks a COMMENT: run 'make docs'"
     count "docs object index" fail
   fi
+  # the README's tour is the regression test sql/readme_tour.sql, verbatim
+  if awk '/^## A five-minute tour/{t=1} t&&/^```sql/{c=1;next} c&&/^```/{exit} c' README.md \
+      | diff -u sql/readme_tour.sql - >tmp/readme.diff; then
+    count "README tour is sql/readme_tour.sql" ok
+  else
+    cat tmp/readme.diff; count "README tour is sql/readme_tour.sql" fail
+  fi
   if grep -q UNDOCUMENTED tmp/objects.sgml; then
     grep UNDOCUMENTED tmp/objects.sgml; count "every object has a COMMENT" fail
   fi
