@@ -117,12 +117,19 @@ SELECT rule_code, subject_id, evidence, details->>'balance_after' AS balance_aft
 SELECT * FROM fx.scan('2026-03-13 12:00');  -- P30's AC06 deadline day: still open
 SELECT * FROM fx.scan('2026-03-16 12:00');  -- past it: overdue
 SELECT * FROM fx.scan('2026-03-18 12:00');  -- line 1 corrected: PS01 rectified
--- the officer confirms the rectification the scan found
+-- the officer confirms the rectification the scan found; P32's account is still overdrawn: refused
 SELECT state, closed_at FROM wagecheck.confirm_rectified(
     (SELECT alert_id FROM wagecheck.alert WHERE rule_code = 'PS01' AND subject_id = '1'),
     '已以更正行补扣200元', '2026-03-18 14:00');
+\set VERBOSITY sqlstate
+SELECT wagecheck.confirm_rectified(
+    (SELECT alert_id FROM wagecheck.alert WHERE rule_code = 'AC06' AND subject_id = '8'),
+    '已整改', '2026-03-18 14:00');
+\set VERBOSITY default
 SELECT * FROM fx.scan('2026-03-20 12:00');  -- P30's balance restored (its violation stays a hit); the legacy line overdue
--- P30's overdraft and the legacy line were raised by recorded events: the officer confirms directly
+SELECT rule_code, subject_id, evidence, state FROM wagecheck.alert ORDER BY alert_id;
+-- P30's overdraft now rests on its recorded violation alone, like the legacy line: the scan cannot
+-- see the recorded event go away, so the officer's confirmation records the rectification
 SELECT state, closed_at FROM wagecheck.confirm_rectified(
     (SELECT alert_id FROM wagecheck.alert WHERE rule_code = 'AC06' AND subject_id = '3'),
     '建设单位已补拨人工费用，专户余额3000元', '2026-03-20 14:00');

@@ -64,9 +64,9 @@ COMMENT ON FUNCTION wagecheck.eval_ps01(timestamptz) IS
     'PS01: pay lines whose net pay (实发) is not payable (应发) minus deductions, or with a negative amount, not yet replaced by a correcting line';
 
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params, evaluator) VALUES
-('AC06', 'K', false, true, 'account_txn', '工资专用账户透支支付', 'dedicated account overdrawn',
+('AC06', 'K', false, false, 'account_txn', '工资专用账户透支支付', 'dedicated account overdrawn',
  'an outflow larger than the balance of the dedicated account: wages paid before the labour cost was paid in (Decree 724 arts. 24, 26); rectified when money paid in brings the balance back to zero',
  '{"deadline_wd": 5}', 'wagecheck.eval_ac06(timestamptz)'),
-('PS01', 'K', false, true, 'pay_line', '工资支付表金额不符', 'pay-sheet line does not add up',
+('PS01', 'K', false, false, 'pay_line', '工资支付表金额不符', 'pay-sheet line does not add up',
  'a pay-sheet line whose net pay (实发) is not payable (应发) minus deductions, or with a negative amount (Decree 724 art. 15: the wage ledger records what is payable, withheld and paid); rectified by a correcting line (corrects_line_id)',
  '{"deadline_wd": 5}', 'wagecheck.eval_ps01(timestamptz)');
