@@ -167,10 +167,21 @@ COMMENT ON COLUMN wagecheck.project_month_indicators.share_payments_own_card_via
 COMMENT ON COLUMN wagecheck.project_month_indicators.deposit_required IS 'guarantee deposit required: contract value times wagecheck.deposit_rate (exemptions not applied)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.deposit_in_place IS 'deposits and bank letters in force at the end of the month';
 
--- Roll-ups: one view per dimension, same measures.  Shares are recomputed from the
--- summed counts (never averaged); maxima stay maxima.
-CREATE VIEW wagecheck.county_month_indicators WITH (security_invoker = true) AS
-SELECT county, period, count(*) AS projects,
+-- Roll-ups: one view per dimension, same measures, from one template.  Shares are
+-- recomputed from the summed counts (never averaged); maxima stay maxima.
+DO $roll$
+DECLARE
+    d record;
+BEGIN
+    FOR d IN SELECT * FROM (VALUES
+        ('county', 'county (县区, territorial responsibility)'),
+        ('city', 'city (市)'),
+        ('sector', 'sector regulator (行业主管部门)'),
+        ('funding', 'funding type (government investment, state-owned enterprise, other)')) AS v(dim, label)
+    LOOP
+        EXECUTE format($v$
+CREATE VIEW wagecheck.%2$I WITH (security_invoker = true) AS
+SELECT %1$I, period, count(*) AS projects,
        sum(labour_cost_due) AS labour_cost_due, sum(labour_cost_paid) AS labour_cost_paid,
        sum(labour_cost_shortfall) AS labour_cost_shortfall,
        count(*) FILTER (WHERE labour_cost_shortfall > 0) AS projects_with_shortfall,
@@ -187,71 +198,13 @@ SELECT county, period, count(*) AS projects,
        sum(deposit_required) AS deposit_required, sum(deposit_in_place) AS deposit_in_place,
        count(*) FILTER (WHERE deposit_in_place < deposit_required) AS projects_deposit_short
   FROM wagecheck.project_month_indicators
- GROUP BY county, period;
-COMMENT ON VIEW wagecheck.county_month_indicators IS 'project_month_indicators rolled up by county (县区, territorial responsibility) and month';
-
-CREATE VIEW wagecheck.city_month_indicators WITH (security_invoker = true) AS
-SELECT city, period, count(*) AS projects,
-       sum(labour_cost_due) AS labour_cost_due, sum(labour_cost_paid) AS labour_cost_paid,
-       sum(labour_cost_shortfall) AS labour_cost_shortfall,
-       count(*) FILTER (WHERE labour_cost_shortfall > 0) AS projects_with_shortfall,
-       max(labour_cost_days_overdue) AS max_labour_cost_days_overdue,
-       sum(wages_payable) AS wages_payable, sum(wages_paid) AS wages_paid, sum(wages_owed) AS wages_owed,
-       sum(workers_owed) AS workers_owed, count(*) FILTER (WHERE wages_owed > 0) AS projects_owing,
-       max(longest_owed_run) AS longest_owed_run, max(oldest_unpaid_age_months) AS oldest_unpaid_age_months,
-       sum(roster_size) AS roster_size, sum(workers_attended) AS workers_attended,
-       sum(workers_paid) AS workers_paid, sum(attendees_paid) AS attendees_paid,
-       round(sum(attendees_paid)::numeric / nullif(sum(workers_attended), 0), 4) AS share_attendees_paid,
-       sum(payments) AS payments, sum(payments_own_card_via_account) AS payments_own_card_via_account,
-       round(sum(payments_own_card_via_account)::numeric / nullif(sum(payments), 0), 4)
-           AS share_payments_own_card_via_account,
-       sum(deposit_required) AS deposit_required, sum(deposit_in_place) AS deposit_in_place,
-       count(*) FILTER (WHERE deposit_in_place < deposit_required) AS projects_deposit_short
-  FROM wagecheck.project_month_indicators
- GROUP BY city, period;
-COMMENT ON VIEW wagecheck.city_month_indicators IS 'project_month_indicators rolled up by city (市) and month';
-
-CREATE VIEW wagecheck.sector_month_indicators WITH (security_invoker = true) AS
-SELECT sector, period, count(*) AS projects,
-       sum(labour_cost_due) AS labour_cost_due, sum(labour_cost_paid) AS labour_cost_paid,
-       sum(labour_cost_shortfall) AS labour_cost_shortfall,
-       count(*) FILTER (WHERE labour_cost_shortfall > 0) AS projects_with_shortfall,
-       max(labour_cost_days_overdue) AS max_labour_cost_days_overdue,
-       sum(wages_payable) AS wages_payable, sum(wages_paid) AS wages_paid, sum(wages_owed) AS wages_owed,
-       sum(workers_owed) AS workers_owed, count(*) FILTER (WHERE wages_owed > 0) AS projects_owing,
-       max(longest_owed_run) AS longest_owed_run, max(oldest_unpaid_age_months) AS oldest_unpaid_age_months,
-       sum(roster_size) AS roster_size, sum(workers_attended) AS workers_attended,
-       sum(workers_paid) AS workers_paid, sum(attendees_paid) AS attendees_paid,
-       round(sum(attendees_paid)::numeric / nullif(sum(workers_attended), 0), 4) AS share_attendees_paid,
-       sum(payments) AS payments, sum(payments_own_card_via_account) AS payments_own_card_via_account,
-       round(sum(payments_own_card_via_account)::numeric / nullif(sum(payments), 0), 4)
-           AS share_payments_own_card_via_account,
-       sum(deposit_required) AS deposit_required, sum(deposit_in_place) AS deposit_in_place,
-       count(*) FILTER (WHERE deposit_in_place < deposit_required) AS projects_deposit_short
-  FROM wagecheck.project_month_indicators
- GROUP BY sector, period;
-COMMENT ON VIEW wagecheck.sector_month_indicators IS 'project_month_indicators rolled up by sector regulator (行业主管部门) and month';
-
-CREATE VIEW wagecheck.funding_month_indicators WITH (security_invoker = true) AS
-SELECT funding, period, count(*) AS projects,
-       sum(labour_cost_due) AS labour_cost_due, sum(labour_cost_paid) AS labour_cost_paid,
-       sum(labour_cost_shortfall) AS labour_cost_shortfall,
-       count(*) FILTER (WHERE labour_cost_shortfall > 0) AS projects_with_shortfall,
-       max(labour_cost_days_overdue) AS max_labour_cost_days_overdue,
-       sum(wages_payable) AS wages_payable, sum(wages_paid) AS wages_paid, sum(wages_owed) AS wages_owed,
-       sum(workers_owed) AS workers_owed, count(*) FILTER (WHERE wages_owed > 0) AS projects_owing,
-       max(longest_owed_run) AS longest_owed_run, max(oldest_unpaid_age_months) AS oldest_unpaid_age_months,
-       sum(roster_size) AS roster_size, sum(workers_attended) AS workers_attended,
-       sum(workers_paid) AS workers_paid, sum(attendees_paid) AS attendees_paid,
-       round(sum(attendees_paid)::numeric / nullif(sum(workers_attended), 0), 4) AS share_attendees_paid,
-       sum(payments) AS payments, sum(payments_own_card_via_account) AS payments_own_card_via_account,
-       round(sum(payments_own_card_via_account)::numeric / nullif(sum(payments), 0), 4)
-           AS share_payments_own_card_via_account,
-       sum(deposit_required) AS deposit_required, sum(deposit_in_place) AS deposit_in_place,
-       count(*) FILTER (WHERE deposit_in_place < deposit_required) AS projects_deposit_short
-  FROM wagecheck.project_month_indicators
- GROUP BY funding, period;
-COMMENT ON VIEW wagecheck.funding_month_indicators IS 'project_month_indicators rolled up by funding type (government investment, state-owned enterprise, other) and month';
+ GROUP BY %1$I, period
+$v$, d.dim, d.dim || '_month_indicators');
+        EXECUTE format('COMMENT ON VIEW wagecheck.%I IS %L', d.dim || '_month_indicators',
+                       'project_month_indicators rolled up by ' || d.label || ' and month');
+    END LOOP;
+END
+$roll$;
 
 -- Column comments shared by the four roll-ups.
 DO $$
