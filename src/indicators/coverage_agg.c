@@ -20,19 +20,8 @@ wc_coverage_agg_trans(PG_FUNCTION_ARGS)
 	wc_ind_state *st;
 	unsigned	flags = 0;
 
-	for (int i = 1; i <= 5; i++)
-	{
-		if (PG_ARGISNULL(i))
-		{
-			if (!AggCheckCallContext(fcinfo, NULL))
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("%s transition function called in non-aggregate context", AGG)));
-			if (PG_ARGISNULL(0))
-				PG_RETURN_NULL();
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-		}
-	}
+	if (wc_ind_row_has_null(fcinfo, 5, AGG))
+		return wc_ind_unchanged(fcinfo);
 	st = wc_ind_state_get(fcinfo, WC_KIND_COVERAGE, AGG);
 	flags |= PG_GETARG_BOOL(2) ? WC_COV_ROSTERED : 0;
 	flags |= PG_GETARG_BOOL(3) ? WC_COV_ATTENDED : 0;
@@ -47,17 +36,14 @@ PG_FUNCTION_INFO_V1(wc_coverage_agg_final);
 Datum
 wc_coverage_agg_final(PG_FUNCTION_ARGS)
 {
-	wc_ind_state *st = (wc_ind_state *) PG_GETARG_POINTER(0);
+	wc_ind_state *st;
 	wc_coverage_result r;
 	TupleDesc	tupdesc;
 	Datum		values[10];
 	bool		nulls[10] = {0};
 
-	if (st->kind != WC_KIND_COVERAGE)
-		wc_ind_check(WC_IND_KIND, AGG);
+	st = wc_ind_final_state(fcinfo, WC_KIND_COVERAGE, AGG, &tupdesc);
 	wc_ind_check(wc_coverage_final(st, &r), AGG);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "%s: return type must be a row type", AGG);
 	values[0] = Int64GetDatum(r.workers);
 	values[1] = Int64GetDatum(r.rostered);
 	values[2] = Int64GetDatum(r.attended);

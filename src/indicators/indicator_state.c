@@ -7,6 +7,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
@@ -80,6 +81,46 @@ wc_ind_check(wc_ind_rc rc, const char *aggname)
 		case WC_IND_NOMEM:
 			elog(ERROR, "indicator state allocation failed");
 	}
+}
+
+/* True when one of arguments 1..nargs is NULL: such a row leaves the group's state as it is. */
+bool
+wc_ind_row_has_null(FunctionCallInfo fcinfo, int nargs, const char *aggname)
+{
+	for (int i = 1; i <= nargs; i++)
+	{
+		if (PG_ARGISNULL(i))
+		{
+			if (!AggCheckCallContext(fcinfo, NULL))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("%s transition function called in non-aggregate context", aggname)));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The transition's result for a skipped row: the state passed in, NULL before the first row. */
+Datum
+wc_ind_unchanged(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
+/* The state of a final call, checked to be of KIND, and the row type to build the result in. */
+wc_ind_state *
+wc_ind_final_state(FunctionCallInfo fcinfo, wc_ind_kind kind, const char *aggname, TupleDesc *tupdesc)
+{
+	wc_ind_state *st = (wc_ind_state *) PG_GETARG_POINTER(0);
+
+	if (st->kind != kind)
+		wc_ind_check(WC_IND_KIND, aggname);
+	if (get_call_result_type(fcinfo, NULL, tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s: return type must be a row type", aggname);
+	return st;
 }
 
 /* The group's state for a transition call, created on first use in the aggregate context. */

@@ -14,7 +14,11 @@
 #include "core/indicators.h"
 
 extern void wc_indicators_init(void);
+extern bool wc_ind_row_has_null(FunctionCallInfo fcinfo, int nargs, const char *aggname);
+extern Datum wc_ind_unchanged(FunctionCallInfo fcinfo);
 extern wc_ind_state *wc_ind_state_get(FunctionCallInfo fcinfo, wc_ind_kind kind, const char *aggname);
+extern wc_ind_state *wc_ind_final_state(FunctionCallInfo fcinfo, wc_ind_kind kind, const char *aggname,
+										TupleDesc *tupdesc);
 extern void wc_ind_check(wc_ind_rc rc, const char *aggname);
 extern int64 wc_ind_cents(Datum num, const char *aggname, const char *argname);
 extern Datum wc_ind_numeric(int64 cents);

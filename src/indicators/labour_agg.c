@@ -19,16 +19,8 @@ wc_labour_agg_trans(PG_FUNCTION_ARGS)
 {
 	wc_ind_state *st;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		if (!AggCheckCallContext(fcinfo, NULL))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("%s transition function called in non-aggregate context", AGG)));
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+	if (wc_ind_row_has_null(fcinfo, 4, AGG))
+		return wc_ind_unchanged(fcinfo);
 	st = wc_ind_state_get(fcinfo, WC_KIND_LABOUR, AGG);
 	wc_ind_check(wc_labour_add(st,
 							   wc_ind_day(PG_GETARG_DATEADT(1), AGG, "on"),
@@ -43,17 +35,14 @@ PG_FUNCTION_INFO_V1(wc_labour_agg_final);
 Datum
 wc_labour_agg_final(PG_FUNCTION_ARGS)
 {
-	wc_ind_state *st = (wc_ind_state *) PG_GETARG_POINTER(0);
+	wc_ind_state *st;
 	wc_labour_result r;
 	TupleDesc	tupdesc;
 	Datum		values[9];
 	bool		nulls[9] = {0};
 
-	if (st->kind != WC_KIND_LABOUR)
-		wc_ind_check(WC_IND_KIND, AGG);
+	st = wc_ind_final_state(fcinfo, WC_KIND_LABOUR, AGG, &tupdesc);
 	wc_ind_check(wc_labour_final(st, &r), AGG);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "%s: return type must be a row type", AGG);
 	values[0] = wc_ind_numeric(r.due);
 	values[1] = wc_ind_numeric(r.paid);
 	values[2] = wc_ind_numeric(r.shortfall);

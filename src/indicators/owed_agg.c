@@ -19,16 +19,8 @@ wc_owed_agg_trans(PG_FUNCTION_ARGS)
 {
 	wc_ind_state *st;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-	{
-		if (!AggCheckCallContext(fcinfo, NULL))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("%s transition function called in non-aggregate context", AGG)));
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+	if (wc_ind_row_has_null(fcinfo, 3, AGG))
+		return wc_ind_unchanged(fcinfo);
 	st = wc_ind_state_get(fcinfo, WC_KIND_OWED, AGG);
 	wc_ind_check(wc_owed_add(st,
 							 wc_ind_month(PG_GETARG_DATEADT(1), AGG, "month"),
@@ -42,17 +34,14 @@ PG_FUNCTION_INFO_V1(wc_owed_agg_final);
 Datum
 wc_owed_agg_final(PG_FUNCTION_ARGS)
 {
-	wc_ind_state *st = (wc_ind_state *) PG_GETARG_POINTER(0);
+	wc_ind_state *st;
 	wc_owed_result r;
 	TupleDesc	tupdesc;
 	Datum		values[10];
 	bool		nulls[10] = {0};
 
-	if (st->kind != WC_KIND_OWED)
-		wc_ind_check(WC_IND_KIND, AGG);
+	st = wc_ind_final_state(fcinfo, WC_KIND_OWED, AGG, &tupdesc);
 	wc_ind_check(wc_owed_final(st, &r), AGG);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "%s: return type must be a row type", AGG);
 	values[0] = wc_ind_numeric(r.payable);
 	values[1] = wc_ind_numeric(r.paid);
 	values[2] = wc_ind_numeric(r.owed);
