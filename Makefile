@@ -11,12 +11,15 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases views
 SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)))
 DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard src/upgrade/$(EXTENSION)--*--*.sql)
+# A released install script is frozen in src/released/ and never edited; later changes
+# reach installed databases through the upgrade scripts in src/upgrade/ (test/upgrade.sh
+# proves that an upgrade gives what a fresh install of the current version gives).
+DATA = $(wildcard src/released/$(EXTENSION)--*.sql) $(wildcard src/upgrade/$(EXTENSION)--*--*.sql)
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 DEP_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n libxml-2.0 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n libxml-2.0 2>/dev/null)
-PG_CPPFLAGS = -Isrc $(DEP_CFLAGS)
+PG_CPPFLAGS = -Isrc $(DEP_CFLAGS) -DWAGECHECK_VERSION='"$(EXTVERSION)"'
 PG_CFLAGS   = -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
               -Wno-missing-field-initializers -Wno-sign-compare
 SHLIB_LINK  = $(DEP_LIBS)
@@ -31,6 +34,8 @@ else
 all install installcheck:
 	@echo "PostgreSQL 15 server headers not found: run 'make deps' (as root)"; exit 1
 endif
+
+src/wagecheck.o: wagecheck.control
 
 $(DATA_built): $(SQL_PARTS) wagecheck.control
 	@mkdir -p build

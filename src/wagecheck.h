@@ -4,6 +4,9 @@
 #ifndef WAGECHECK_H
 #define WAGECHECK_H
 
-#define WAGECHECK_VERSION "0.1.0"
+/* the Makefile passes default_version of wagecheck.control */
+#ifndef WAGECHECK_VERSION
+#error "WAGECHECK_VERSION is defined by the Makefile"
+#endif
 
 #endif							/* WAGECHECK_H */

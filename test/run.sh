@@ -2,7 +2,7 @@
 # `make test`: builds wagecheck, runs the plain-C unit tests, a short fuzz run of every
 # parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/.
 # Ends with "N passed, N failed"; exits non-zero on any failure.
-# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|check-valgrind]
+# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|check-valgrind]
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -154,6 +154,17 @@ run_dump_restore() {
   fi
 }
 
+# run_upgrade: each released version upgraded to the current one equals a fresh install (one step).
+run_upgrade() {
+  echo "== upgrade from released versions"
+  local out
+  if out=$(bash test/upgrade.sh 2>&1); then
+    printf '%s\n' "$out" | sed 's/^/  /'; count upgrade ok
+  else
+    printf '%s\n' "$out" | sed 's/^/  /'; count upgrade fail
+  fi
+}
+
 # run_docs: the manual is well-formed DocBook and its object index matches the installed objects.
 run_docs() {
   echo "== reference manual"
@@ -190,8 +201,9 @@ case "$what" in
   isolation) build; start_cluster; run_isolation ;;
   docs) build; start_cluster; run_docs ;;
   dump) build; start_cluster; run_dump_restore ;;
-  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_docs ;;
-  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|check-valgrind]" >&2; exit 2 ;;
+  upgrade) build; start_cluster; run_upgrade ;;
+  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade; run_docs ;;
+  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|check-valgrind]" >&2; exit 2 ;;
 esac
 
 echo
