@@ -8,11 +8,12 @@
 -- guard's count of repayments run as the owner of the tables, like foreign-key checks, so
 -- writers need no privileges on them and row-level security cannot blind the guard.
 
-ALTER FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) SECURITY DEFINER;
-ALTER FUNCTION wagecheck.case_logged() SECURITY DEFINER;
-ALTER FUNCTION wagecheck.case_child_logged() SECURITY DEFINER;
-ALTER FUNCTION wagecheck.case_number_assign() SECURITY DEFINER SET search_path = pg_catalog, wagecheck;
-ALTER FUNCTION wagecheck.case_closeout_guard() SECURITY DEFINER SET search_path = pg_catalog, wagecheck;
+-- pg_temp last: a caller's temporary table can never stand in for one of wagecheck's.
+ALTER FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
+ALTER FUNCTION wagecheck.case_logged() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
+ALTER FUNCTION wagecheck.case_child_logged() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
+ALTER FUNCTION wagecheck.case_number_assign() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
+ALTER FUNCTION wagecheck.case_closeout_guard() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
 REVOKE EXECUTE ON FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) TO wagecheck_admin, wagecheck_inspector;
 
