@@ -45,8 +45,9 @@ BEGIN
     FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
         IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
              WHERE r.enabled AND strpos(p.prosrc, b || '(') > 0) > 1 THEN
+            -- from the summary kept at write time when it is exact for the moment, else raw rows
             EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
-                           'wc_memo_' || b, '_' || b || '_compute') USING p_as_of;
+                           'wc_memo_' || b, b) USING p_as_of;
             EXECUTE format('ANALYZE pg_temp.%I', 'wc_memo_' || b);
             INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
         END IF;

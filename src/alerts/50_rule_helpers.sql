@@ -110,9 +110,40 @@ $$;
 COMMENT ON FUNCTION wagecheck._attendance_months_compute(timestamptz) IS
     'computes wagecheck.attendance_months (internal)';
 
+-- _wages_owed_summary(as_of): wages_owed from the summary wagecheck.wage_month (exact
+-- only when _summary_exact('wages_owed', as_of)); pay dates from the pay terms known then.
+CREATE FUNCTION wagecheck._wages_owed_summary(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH dates AS MATERIALIZED (    -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    )
+    SELECT w.project_id, w.worker_id, w.employer_id, w.period, d.pay_date, w.days, w.payable, w.net, w.paid,
+           -- payments are in time order: all, none, or those up to the pay date
+           CASE WHEN cardinality(w.paid_ats) = 0 OR w.paid_ats[1]::date > d.pay_date THEN 0
+                WHEN w.paid_ats[cardinality(w.paid_ats)]::date <= d.pay_date THEN w.paid
+                ELSE (SELECT sum(u.a) FROM unnest(w.paid_ats, w.paid_each) u(at, a)
+                       WHERE u.at::date <= d.pay_date) END,
+           greatest(w.net - w.paid, 0)
+      FROM wagecheck.wage_month w
+      LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = w.project_id AND t.worker_id = w.worker_id
+      JOIN dates d ON d.period = w.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                  AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+$$;
+COMMENT ON FUNCTION wagecheck._wages_owed_summary(timestamptz) IS
+    'wagecheck.wages_owed read from the summary wagecheck.wage_month (internal)';
+
 -- A scan computes once the building blocks its evaluators share, as temporary tables that
 -- live until the end of the scan (pg_temp.wc_memo names them and their moment); the
--- functions below read them when they are there for the moment asked, else compute.
+-- functions below read them when they are there for the moment asked, else read the
+-- summary kept at write time when it is exact for the moment, else compute from raw rows.
 CREATE FUNCTION wagecheck.wages_owed(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
@@ -122,7 +153,11 @@ $$
 BEGIN
     IF wagecheck._memo_ready('wages_owed', as_of) THEN
         RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_wages_owed';
+    ELSIF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RAISE DEBUG 'wagecheck: wages_owed as of % from the summary wage_month', as_of;
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_summary(as_of);
     ELSE
+        RAISE DEBUG 'wagecheck: wages_owed as of % from the raw rows (rows known after it)', as_of;
         RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of);
     END IF;
 END
@@ -137,7 +172,11 @@ $$
 BEGIN
     IF wagecheck._memo_ready('attendance_months', as_of) THEN
         RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_attendance_months';
+    ELSIF wagecheck._summary_exact('attendance_months', as_of) THEN
+        RAISE DEBUG 'wagecheck: attendance_months as of % from the summary attendance_month', as_of;
+        RETURN QUERY SELECT a.project_id, a.worker_id, a.period, a.days FROM wagecheck.attendance_month a;
     ELSE
+        RAISE DEBUG 'wagecheck: attendance_months as of % from the raw rows (rows known after it)', as_of;
         RETURN QUERY SELECT * FROM wagecheck._attendance_months_compute(as_of);
     END IF;
 END

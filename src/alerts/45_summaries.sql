@@ -1,0 +1,342 @@
+-- Summaries kept at write time for the evaluators' two heavy building blocks:
+-- wagecheck.attendance_month (days attended per project, worker and month) and
+-- wagecheck.wage_month (per project, worker and month: effective net, payable, days, and
+-- the payments made). Statement-level triggers with transition tables keep them right on
+-- every INSERT, UPDATE, DELETE and TRUNCATE of the input tables; they are ENABLE ALWAYS,
+-- so loads with session_replication_role = replica (bulk generators, pg_restore) keep
+-- them right too. They are derived data: never dumped (a restore rebuilds them through
+-- the triggers); wagecheck.rebuild_summaries() recomputes them after the triggers were
+-- disabled. Each row records known_to, the latest moment a row it summarizes became
+-- known (or was paid): wages_owed(as_of) and attendance_months(as_of) read a summary only
+-- when no summarized row is known after as_of, else they compute from the raw rows.
+-- Pay dates are not stored: they depend on the roster's pay terms and the holiday
+-- calendar as of the moment asked, and are derived when the summary is read.
+
+CREATE TABLE wagecheck.attendance_month (
+    project_id bigint NOT NULL,
+    worker_id  bigint NOT NULL,
+    period     date NOT NULL,
+    days       bigint NOT NULL,
+    known_to   timestamptz NOT NULL,
+    last_day   date NOT NULL,
+    PRIMARY KEY (project_id, worker_id, period)
+);
+COMMENT ON TABLE wagecheck.attendance_month IS
+    'derived (kept by triggers on wagecheck.attendance, not dumped): days attended per project, worker and month';
+COMMENT ON COLUMN wagecheck.attendance_month.known_to IS
+    'latest created_at of the attendance rows counted (an upper bound after deletes)';
+COMMENT ON COLUMN wagecheck.attendance_month.last_day IS
+    'latest day counted (an upper bound after deletes)';
+CREATE INDEX attendance_month_known_to ON wagecheck.attendance_month (known_to);
+CREATE INDEX attendance_month_last_day ON wagecheck.attendance_month (last_day);
+
+CREATE TABLE wagecheck.wage_month (
+    project_id   bigint NOT NULL,
+    worker_id    bigint NOT NULL,
+    period       date NOT NULL,
+    employer_id  bigint,
+    days         numeric NOT NULL,
+    payable      numeric(14,2) NOT NULL,
+    net          numeric(14,2) NOT NULL,
+    paid         numeric(14,2) NOT NULL,
+    paid_ats     timestamptz[] NOT NULL,
+    paid_each    numeric(14,2)[] NOT NULL,
+    known_to     timestamptz NOT NULL,
+    PRIMARY KEY (project_id, worker_id, period)
+);
+COMMENT ON TABLE wagecheck.wage_month IS
+    'derived (kept by triggers on pay_sheet, pay_line and wage_payment, not dumped): per project, worker and month on a pay sheet, the effective lines'' days, payable and net (a correction replaces the line it corrects) and the payments made';
+COMMENT ON COLUMN wagecheck.wage_month.paid_ats IS 'when each payment on the month''s lines was made (with paid_each: paid by the pay date)';
+COMMENT ON COLUMN wagecheck.wage_month.known_to IS
+    'latest moment among the summarized rows: created_at of sheets, lines, correcting lines and payments, paid_at of payments';
+CREATE INDEX wage_month_known_to ON wagecheck.wage_month (known_to);
+
+-- _wage_month_rows(project_ids, worker_ids, periods): the wage_month rows of these keys
+-- (all of them when the arrays are NULL), computed from the raw rows, whatever their moment.
+CREATE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS SETOF wagecheck.wage_month
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH k AS (
+        SELECT DISTINCT u.project_id, u.worker_id, u.period
+          FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+    ),
+    lp AS (
+        SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id, l.days, l.payable, l.net,
+               c.line_id IS NULL AS effective,
+               greatest(l.created_at, s.created_at, c.created_at) AS known
+          FROM wagecheck.pay_line l
+          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+          LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id
+         WHERE p_projects IS NULL
+            OR (s.project_id, l.worker_id, s.period) IN (SELECT k.project_id, k.worker_id, k.period FROM k)
+    ),
+    py AS (
+        SELECT y.line_id, sum(y.amount) AS paid, max(greatest(y.created_at, y.paid_at)) AS known
+          FROM wagecheck.wage_payment y
+         WHERE p_projects IS NULL OR y.line_id IN (SELECT lp.line_id FROM lp)
+         GROUP BY y.line_id
+    ),
+    pays AS (          -- every payment of the month's lines, for "paid by the pay date"
+        SELECT lp.project_id, lp.worker_id, lp.period,
+               array_agg(y.paid_at ORDER BY y.paid_at, y.payment_id) AS ats,
+               array_agg(y.amount ORDER BY y.paid_at, y.payment_id) AS amounts
+          FROM lp
+          JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
+         GROUP BY lp.project_id, lp.worker_id, lp.period
+    ),
+    sums AS (
+        SELECT lp.project_id, lp.worker_id, lp.period, min(lp.employer_id) AS employer_id,
+               coalesce(sum(lp.days) FILTER (WHERE lp.effective), 0) AS days,
+               coalesce(sum(lp.payable) FILTER (WHERE lp.effective), 0) AS payable,
+               coalesce(sum(lp.net) FILTER (WHERE lp.effective), 0) AS net,
+               coalesce(sum(py.paid), 0) AS paid,
+               greatest(max(lp.known), max(py.known)) AS known_to
+          FROM lp
+          LEFT JOIN py ON py.line_id = lp.line_id
+         GROUP BY lp.project_id, lp.worker_id, lp.period
+    )
+    SELECT s.project_id, s.worker_id, s.period, s.employer_id, s.days, s.payable, s.net, s.paid,
+           coalesce(pays.ats, '{}'), coalesce(pays.amounts, '{}'), s.known_to
+      FROM sums s
+      LEFT JOIN pays ON (pays.project_id, pays.worker_id, pays.period) = (s.project_id, s.worker_id, s.period)
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_rows(bigint[], bigint[], date[]) IS
+    'wage_month rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
+
+-- _wage_month_refresh(keys): recomputes the summary rows of these keys. Rows are locked
+-- first (a placeholder for a new key), in key order, then computed with a fresh snapshot:
+-- two writers touching one key serialise, and the later one sees the earlier one's rows.
+CREATE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.wage_month AS w
+           (project_id, worker_id, period, days, payable, net, paid, paid_ats, paid_each, known_to)
+    SELECT DISTINCT u.project_id, u.worker_id, u.period, 0, 0, 0, 0, '{}'::timestamptz[], '{}'::numeric(14,2)[],
+           'infinity'::timestamptz
+      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+     WHERE u.project_id IS NOT NULL AND u.worker_id IS NOT NULL AND u.period IS NOT NULL
+     ORDER BY 1, 2, 3
+    ON CONFLICT (project_id, worker_id, period) DO NOTHING;
+    PERFORM 1
+       FROM wagecheck.wage_month w
+       JOIN unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+         ON (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
+      ORDER BY w.project_id, w.worker_id, w.period
+        FOR UPDATE OF w;
+    WITH n AS MATERIALIZED (
+        SELECT * FROM wagecheck._wage_month_rows(p_projects, p_workers, p_periods)
+    ),
+    upd AS (
+        UPDATE wagecheck.wage_month w
+           SET employer_id = n.employer_id, days = n.days, payable = n.payable, net = n.net, paid = n.paid,
+               paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to
+          FROM n
+         WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
+    )
+    DELETE FROM wagecheck.wage_month w
+     USING unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+     WHERE (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
+       AND NOT EXISTS (SELECT 1 FROM n WHERE (n.project_id, n.worker_id, n.period)
+                                             = (u.project_id, u.worker_id, u.period));
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
+    'recomputes the wage_month rows of the given keys from the raw rows, locking them first (internal)';
+
+-- _wage_month_sync(): trigger on pay_sheet, pay_line and wage_payment (statement level,
+-- transition tables old_rows/new_rows): refreshes the keys the statement touched.
+CREATE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    p bigint[] := '{}';
+    w bigint[] := '{}';
+    m date[] := '{}';
+    kp bigint[];
+    kw bigint[];
+    km date[];
+    t text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        -- what is left of the other two tables (payments truncated alone leave the lines)
+        TRUNCATE wagecheck.wage_month;
+        INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+        RETURN NULL;
+    END IF;
+    -- the keys (project, worker, month) of the statement's old and new rows
+    FOREACH t IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
+                                  ELSE ARRAY['old_rows', 'new_rows'] END LOOP
+        EXECUTE 'SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) FROM ('
+             || format(CASE TG_TABLE_NAME
+            WHEN 'pay_sheet' THEN   -- the lines of the sheets, under the sheets' project and month
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM %I s JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id'
+            WHEN 'pay_line' THEN    -- the lines themselves and the lines they correct
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM %I c
+                  CROSS JOIN LATERAL (SELECT c.sheet_id, c.worker_id
+                                      UNION ALL
+                                      SELECT k.sheet_id, k.worker_id FROM wagecheck.pay_line k
+                                       WHERE k.line_id = c.corrects_line_id) l
+                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
+            ELSE                    -- wage_payment: the lines paid
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM (SELECT DISTINCT y.line_id FROM %I y) y
+                   JOIN wagecheck.pay_line l ON l.line_id = y.line_id
+                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
+            END, t) || ') x'
+        INTO kp, kw, km;
+        p := p || coalesce(kp, '{}'); w := w || coalesce(kw, '{}'); m := m || coalesce(km, '{}');
+    END LOOP;
+    PERFORM wagecheck._wage_month_refresh(p, w, m);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
+    'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
+
+-- _attendance_month_sync(): trigger on attendance (statement level): adds the new rows'
+-- days and takes the old rows' days away; counts are commutative, so concurrent writers
+-- only wait on the row lock of a month they share.
+CREATE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE wagecheck.attendance_month;
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        -- lock the months in key order, then take the old rows' days away
+        PERFORM 1
+           FROM wagecheck.attendance_month a
+          WHERE (a.project_id, a.worker_id, a.period) IN
+                (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date FROM old_rows o)
+          ORDER BY a.project_id, a.worker_id, a.period
+            FOR UPDATE OF a;
+        UPDATE wagecheck.attendance_month a
+           SET days = a.days - d.n
+          FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period, count(*) AS n
+                  FROM old_rows o
+                 GROUP BY 1, 2, 3) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO wagecheck.attendance_month AS a (project_id, worker_id, period, days, known_to, last_day)
+        SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at), max(n.day)
+          FROM new_rows n
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+        ON CONFLICT (project_id, worker_id, period) DO UPDATE
+           SET days = a.days + excluded.days,
+               known_to = greatest(a.known_to, excluded.known_to),
+               last_day = greatest(a.last_day, excluded.last_day);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM wagecheck.attendance_month a
+         USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                  FROM old_rows o) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
+           AND a.days <= 0;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
+    'trigger: keeps wagecheck.attendance_month right after a statement on attendance (internal)';
+
+CREATE TRIGGER attendance_month_ins AFTER INSERT ON wagecheck.attendance
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
+CREATE TRIGGER attendance_month_upd AFTER UPDATE ON wagecheck.attendance
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
+CREATE TRIGGER attendance_month_del AFTER DELETE ON wagecheck.attendance
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
+CREATE TRIGGER attendance_month_trunc AFTER TRUNCATE ON wagecheck.attendance
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
+ALTER TABLE wagecheck.attendance ENABLE ALWAYS TRIGGER attendance_month_ins;
+ALTER TABLE wagecheck.attendance ENABLE ALWAYS TRIGGER attendance_month_upd;
+ALTER TABLE wagecheck.attendance ENABLE ALWAYS TRIGGER attendance_month_del;
+ALTER TABLE wagecheck.attendance ENABLE ALWAYS TRIGGER attendance_month_trunc;
+
+CREATE TRIGGER wage_month_ins AFTER INSERT ON wagecheck.pay_sheet
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_upd AFTER UPDATE ON wagecheck.pay_sheet
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_del AFTER DELETE ON wagecheck.pay_sheet
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_trunc AFTER TRUNCATE ON wagecheck.pay_sheet
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_ins AFTER INSERT ON wagecheck.pay_line
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_upd AFTER UPDATE ON wagecheck.pay_line
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_del AFTER DELETE ON wagecheck.pay_line
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_trunc AFTER TRUNCATE ON wagecheck.pay_line
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_ins AFTER INSERT ON wagecheck.wage_payment
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_upd AFTER UPDATE ON wagecheck.wage_payment
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+CREATE TRIGGER wage_month_del AFTER DELETE ON wagecheck.wage_payment
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+ALTER TABLE wagecheck.pay_sheet ENABLE ALWAYS TRIGGER wage_month_ins;
+ALTER TABLE wagecheck.pay_sheet ENABLE ALWAYS TRIGGER wage_month_upd;
+ALTER TABLE wagecheck.pay_sheet ENABLE ALWAYS TRIGGER wage_month_del;
+ALTER TABLE wagecheck.pay_sheet ENABLE ALWAYS TRIGGER wage_month_trunc;
+ALTER TABLE wagecheck.pay_line ENABLE ALWAYS TRIGGER wage_month_ins;
+ALTER TABLE wagecheck.pay_line ENABLE ALWAYS TRIGGER wage_month_upd;
+ALTER TABLE wagecheck.pay_line ENABLE ALWAYS TRIGGER wage_month_del;
+ALTER TABLE wagecheck.pay_line ENABLE ALWAYS TRIGGER wage_month_trunc;
+ALTER TABLE wagecheck.wage_payment ENABLE ALWAYS TRIGGER wage_month_ins;
+ALTER TABLE wagecheck.wage_payment ENABLE ALWAYS TRIGGER wage_month_upd;
+ALTER TABLE wagecheck.wage_payment ENABLE ALWAYS TRIGGER wage_month_del;
+
+CREATE TRIGGER wage_month_trunc AFTER TRUNCATE ON wagecheck.wage_payment
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync();
+ALTER TABLE wagecheck.wage_payment ENABLE ALWAYS TRIGGER wage_month_trunc;
+
+CREATE FUNCTION wagecheck.rebuild_summaries() RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
+        IN SHARE MODE;
+    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month;
+    INSERT INTO wagecheck.attendance_month (project_id, worker_id, period, days, known_to, last_day)
+    SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day)
+      FROM wagecheck.attendance a
+     GROUP BY 1, 2, 3;
+    INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+    ANALYZE wagecheck.attendance_month;
+    ANALYZE wagecheck.wage_month;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
+    'recomputes the derived summaries (attendance_month, wage_month) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+
+-- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
+CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT CASE p_name
+        WHEN 'attendance_months' THEN
+            NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE a.known_to > p_as_of)
+            AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE a.last_day > p_as_of::date)
+        WHEN 'wages_owed' THEN
+            NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w WHERE w.known_to > p_as_of)
+        ELSE false
+    END
+$$;
+COMMENT ON FUNCTION wagecheck._summary_exact(text, timestamptz) IS
+    'true when the summary behind a building block (wages_owed, attendance_months) holds exactly what was known at the moment: no row it summarizes is known, paid or dated after it (internal)';
