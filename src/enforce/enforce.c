@@ -207,32 +207,25 @@ worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label)
 	return l;
 }
 
-/* payee_lookup: whose registered card is this counterparty account? (cached per project) */
+/*
+ * payee_lookup: whose registered card is this counterparty account (bytes
+ * account[0..len), trimmed), and is he on the project's roster? Cached per
+ * statement and project: a nightly file pays the same cards over and over.
+ */
 static wc_payee
-payee_lookup(int64 project_id, const char *account, wc_lookup **out)
+payee_lookup(int64 project_id, const char *account, int len, wc_payee_entry **out)
 {
-	char		key[96];
-	wc_lookup  *l;
-	bool		found;
+	wc_payee_entry *e = wc_payee_find(project_id, account, len);
 
-	{
-		/* "P<project>:<account>", built without printf: this runs for every outflow */
-		int			n = 1 + pg_lltoa(project_id, key + 1);
-		size_t		alen = strnlen(account, 70);
-
-		key[0] = 'P';
-		key[n++] = ':';
-		memcpy(key + n, account, alen);
-		key[n + alen] = '\0';
-	}
-	l = wc_lookup_find(key, &found);
-	if (!found)
+	if (e == NULL)
 	{
 		Oid			types[2] = {INT8OID, TEXTOID};
 		Datum		args[2];
+		bool		found,
+					isnull;
 
 		args[0] = Int64GetDatum(project_id);
-		args[1] = CStringGetTextDatum(account);
+		args[1] = PointerGetDatum(cstring_to_text_with_len(account, len));
 		SPI_connect();
 		spi_select(WC_P_PAYEE,
 				   "SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
@@ -240,21 +233,32 @@ payee_lookup(int64 project_id, const char *account, wc_lookup **out)
 				   " FROM wagecheck.worker w WHERE w.wage_card OPERATOR(wagecheck.=) CASE"
 				   " WHEN wagecheck.is_valid_bank_card($2) THEN $2::wagecheck.bank_card END"
 				   " ORDER BY 3 DESC, 1 LIMIT 1", 2, types, args);
-		l->found = SPI_processed > 0;
-		if (l->found)
+		found = SPI_processed > 0;
+		/* only now, with the answer at hand, does the cache get an entry */
+		e = wc_payee_store(project_id, account, len, found);
+		if (found)
 		{
-			bool		isnull;
-
-			l->n1 = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-			strlcpy(l->text1, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(l->text1));
-			l->flag = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+			e->worker->worker_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			strlcpy(e->worker->name, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(e->worker->name));
+			e->rostered = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 		}
 		SPI_finish();
 	}
-	*out = l;
-	if (!l->found)
+	*out = e;
+	if (e->worker == NULL)
 		return WC_PAYEE_NOT_WORKER_CARD;
-	return l->flag ? WC_PAYEE_ROSTERED : WC_PAYEE_OTHER_WORKER;
+	return e->rostered ? WC_PAYEE_ROSTERED : WC_PAYEE_OTHER_WORKER;
+}
+
+/* trim_n: s[0..*len) without surrounding blanks (no copy). */
+static const char *
+trim_n(const char *s, int *len)
+{
+	while (*len > 0 && (*s == ' ' || *s == '\t'))
+		s++, (*len)--;
+	while (*len > 0 && (s[*len - 1] == ' ' || s[*len - 1] == '\t'))
+		(*len)--;
+	return s;
 }
 
 /* Movements of a dedicated account: closed account, outflow rule, running balance. */
@@ -344,15 +348,15 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	{
 		wc_purpose purpose = WC_PURPOSE_NONE;
 		wc_payee	payee = WC_PAYEE_NONE;
-		wc_lookup  *l = NULL;
-		char		cpbuf[72];
-		char	   *cp = NULL;
+		wc_payee_entry *l = NULL;
+		const char *cpp = NULL;
+		int			cplen = 0;
+		char	   *cp;
 		const char *purpose_text = NULL;
 		char	   *to;
 		wc_outflow_verdict verdict;
 		const char *pp;
 		int			plen;
-		int			cplen;
 
 		if (wc_get_textn(map, slot, WC_R_PURPOSE, &pp, &plen))
 		{
@@ -361,26 +365,24 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		}
 		else
 			plen = 0;
-		if (wc_get_textn(map, slot, WC_R_COUNTERPARTY, &pp, &cplen))
+		if (wc_get_textn(map, slot, WC_R_COUNTERPARTY, &cpp, &cplen))
 		{
-			/* a copy on the stack, trimmed: the lookup key and the message use it */
-			int			n = Min(cplen, (int) sizeof(cpbuf) - 1);
-
-			memcpy(cpbuf, pp, n);
-			cpbuf[n] = '\0';
-			cp = trimmed(cpbuf);
-			if (*cp != '\0')
-				payee = payee_lookup(acct->project_id, cp, &l);
+			/* the lookup reads the bytes in place; a message copies the first 71 */
+			cplen = Min(cplen, 71);
+			cpp = trim_n(cpp, &cplen);
+			if (cplen > 0)
+				payee = payee_lookup(acct->project_id, cpp, cplen, &l);
 		}
-		if (l && l->found)
-			v.worker = l->text1;
+		if (l && l->worker)
+			v.worker = l->worker->name;
 		verdict = wc_outflow_decide(purpose, payee);
 		if (verdict != WC_OUT_OK)
 		{
 			/* only a violation pays for building its message */
 			v.subject_id = subject_id(map, slot);
+			cp = pnstrdup(cpp ? cpp : "", cplen);
 			to = payee == WC_PAYEE_NONE ? "no account (cash)" :
-				(l && l->found) ? psprintf("card %s of %s (worker " INT64_FORMAT ")", wc_masked(cp), l->text1, l->n1) :
+				(l && l->worker) ? psprintf("card %s of %s (worker " INT64_FORMAT ")", wc_masked(cp), l->worker->name, l->worker->worker_id) :
 				psprintf("account %s", wc_masked(cp));
 		}
 		else

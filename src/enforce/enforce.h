@@ -118,7 +118,37 @@ typedef struct wc_lookup
 	char		text2[64];
 } wc_lookup;
 
+/*
+ * A cached answer to "whose registered wage card is this counterparty account,
+ * and is he on this project's roster?" (the lookup every wage outflow needs).
+ */
+#define WC_PAYEE_KEYLEN 36
+typedef struct wc_payee_key
+{
+	int64		project_id;
+	int32		len;
+	char		account[WC_PAYEE_KEYLEN];	/* trimmed counterparty bytes (len of them) */
+} wc_payee_key;
+
+/* The worker whose registered card it is (kept apart: the hot entry fits a cache line). */
+typedef struct wc_payee_worker
+{
+	int64		worker_id;
+	char		name[64];
+} wc_payee_worker;
+
+typedef struct wc_payee_entry
+{
+	wc_payee_key key;
+	uint32		hash;
+	char		status;			/* simplehash's */
+	bool		rostered;		/* the card of a worker on the project's roster */
+	wc_payee_worker *worker;	/* NULL: not any worker's registered card */
+} wc_payee_entry;
+
 /* state.c */
+extern wc_payee_entry *wc_payee_find(int64 project_id, const char *account, int len);
+extern wc_payee_entry *wc_payee_store(int64 project_id, const char *account, int len, bool is_card);
 extern wc_account *wc_account_get(bool by_id, int64 id, const char *number);
 extern void wc_account_set_balance(wc_account *acct, int64 balance);
 extern wc_lookup *wc_lookup_find(const char *key, bool *found);

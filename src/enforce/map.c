@@ -316,6 +316,15 @@ wc_get_map(TriggerData *trigdata)
 	return map;
 }
 
+/* in_place: a varlena datum readable in place (detoasted only when compressed or external). */
+static inline struct varlena *
+in_place(Datum d)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	return (VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v)) ? pg_detoast_datum_packed(v) : v;
+}
+
 /* Value of a role as text (output function); false when NULL or not mapped. */
 bool
 wc_get_text(wc_map *map, TupleTableSlot *slot, wc_role role, char **out)
@@ -349,7 +358,7 @@ wc_get_textn(wc_map *map, TupleTableSlot *slot, wc_role role, const char **ptr, 
 		return false;
 	if (map->base[role] == TEXTOID || map->base[role] == VARCHAROID)
 	{
-		struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+		struct varlena *v = in_place(d);
 
 		*ptr = VARDATA_ANY(v);
 		*len = VARSIZE_ANY_EXHDR(v);
@@ -411,7 +420,7 @@ wc_get_cents(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out)
 	d = slot_getattr(slot, map->attnum[role], &isnull);
 	if (isnull)
 		return false;
-	v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+	v = in_place(d);
 	rc = wc_numeric_cents((const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), out);
 	if (rc == WC_CENTS_OK)
 		return true;

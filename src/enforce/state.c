@@ -15,15 +15,67 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
 #include "enforce/enforce.h"
 
+/*
+ * payee_hash: hash of a payee key, 8 bytes at a time (a nightly file looks up
+ * every wage's card: this runs once per movement).
+ */
+static inline uint32
+payee_hash(const wc_payee_key *k)
+{
+	uint64		h = (uint64) k->project_id * UINT64CONST(0x9E3779B97F4A7C15) ^ (uint64) k->len;
+	int			i;
+
+	for (i = 0; i + 8 <= k->len; i += 8)
+	{
+		uint64		c;
+
+		memcpy(&c, k->account + i, 8);
+		h = (h ^ c) * UINT64CONST(0xFF51AFD7ED558CCD);
+		h ^= h >> 32;
+	}
+	if (i < k->len)
+	{
+		uint64		c = 0;
+
+		memcpy(&c, k->account + i, k->len - i);
+		h = (h ^ c) * UINT64CONST(0xC4CEB9FE1A85EC53);
+	}
+	h ^= h >> 33;			/* fmix64 of MurmurHash3 */
+	h *= UINT64CONST(0xFF51AFD7ED558CCD);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xC4CEB9FE1A85EC53);
+	h ^= h >> 33;
+	return (uint32) h;
+}
+
+/* The payee cache: an open-addressing hash (lib/simplehash.h) keyed by value, no string copies. */
+#define SH_PREFIX payees
+#define SH_ELEMENT_TYPE wc_payee_entry
+#define SH_KEY_TYPE wc_payee_key
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) payee_hash(&(k))
+#define SH_EQUAL(tb, a, b) ((a).project_id == (b).project_id && (a).len == (b).len && \
+							memcmp((a).account, (b).account, (a).len) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, e) ((e)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 static MemoryContext stmt_cxt = NULL;
 static HTAB *accounts = NULL;
 static HTAB *lookups = NULL;
+static payees_hash *payees = NULL;
+static wc_payee_entry payee_scratch;	/* answer for an account too long to cache */
+static wc_payee_worker payee_scratch_worker;
 static bool flushing = false;
 static wc_account *recent[16];	/* accounts by id already seen in this statement */
 static int	nrecent = 0;
@@ -79,6 +131,7 @@ reset_state(void)
 	nrecent = 0;
 	accounts = NULL;
 	lookups = NULL;
+	payees = NULL;
 	if (stmt_cxt)
 		MemoryContextReset(stmt_cxt);
 }
@@ -200,6 +253,56 @@ wc_lookup_find(const char *key, bool *found)
 	ensure_tables();
 	strlcpy(k, key, sizeof(k));
 	return hash_search(lookups, k, HASH_ENTER, found);
+}
+
+/* payee_key: the cache key of a counterparty account of a project; false when too long to cache. */
+static bool
+payee_key(int64 project_id, const char *account, int len, wc_payee_key *k)
+{
+	if (len > WC_PAYEE_KEYLEN)
+		return false;
+	k->project_id = project_id;
+	k->len = len;
+	memcpy(k->account, account, len);
+	return true;
+}
+
+/* The cached payee answer for a project's counterparty account, or NULL when not cached yet. */
+wc_payee_entry *
+wc_payee_find(int64 project_id, const char *account, int len)
+{
+	wc_payee_key k;
+
+	if (payees == NULL || !payee_key(project_id, account, len, &k))
+		return NULL;
+	return payees_lookup(payees, k);
+}
+
+/*
+ * An entry to fill with the answer for a project's counterparty account: in the
+ * statement's cache (call it only once the answer is at hand, so a failed lookup
+ * leaves nothing behind), or a scratch entry when the account is too long to cache.
+ */
+wc_payee_entry *
+wc_payee_store(int64 project_id, const char *account, int len, bool is_card)
+{
+	wc_payee_key k;
+	wc_payee_entry *e;
+	bool		found;
+
+	ensure_tables();
+	if (!payee_key(project_id, account, len, &k))
+	{
+		memset(&payee_scratch, 0, sizeof(payee_scratch));
+		payee_scratch.worker = is_card ? &payee_scratch_worker : NULL;
+		return &payee_scratch;
+	}
+	if (payees == NULL)
+		payees = payees_create(stmt_cxt, 256, NULL);
+	e = payees_insert(payees, k, &found);
+	e->rostered = false;
+	e->worker = is_card ? MemoryContextAllocZero(stmt_cxt, sizeof(wc_payee_worker)) : NULL;
+	return e;
 }
 
 /* True while wc_flush writes balances (the account trigger lets those through). */
@@ -325,6 +428,7 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId 
 			}
 		}
 		lookups = NULL;			/* its memory goes with the next reset */
+		payees = NULL;
 		flushing = false;
 	}
 	else if (event == SUBXACT_EVENT_COMMIT_SUB)
