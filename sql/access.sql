@@ -78,6 +78,80 @@ VALUES (1, 'in', 1, 'top_up', now());
 \echo :LAST_ERROR_SQLSTATE
 DELETE FROM wagecheck.officer_scope;
 \echo :LAST_ERROR_SQLSTATE
+-- a county officer records the facts of the projects of its division: a worker by real
+-- name, his roster entry, attendance, a pay sheet and line, the payment, a new project
+INSERT INTO wagecheck.worker (resident_id, name, phone, wage_card) VALUES
+    ('371302199203151242', '赵敏', '13705393456', '6228481234567890045');
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (1, 4, 2, '2026-05-01');
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (1, 4, '2026-05-06', 8);
+INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on) VALUES (1, 2, '2026-05-01', '2026-06-05');
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net) VALUES (4, 4, 1, 3000, 100, 2900);
+UPDATE wagecheck.pay_line SET signed_on = '2026-06-06' WHERE line_id = 4;
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card) VALUES (4, 2900, '2026-06-15', '6228481234567890045');
+UPDATE wagecheck.worker SET phone = '13705390000' WHERE name IN ('赵敏', '李娜')   -- 李娜 is on B's roster
+RETURNING worker_id, name;
+INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
+    ('D-371302-water', '兰山水厂', '371302', 'water', 'government', 1, 2);
+INSERT INTO wagecheck.wage_account (project_id, bank, account_no, opened_on)
+SELECT project_id, '农业银行', '372101040099', '2026-06-01' FROM wagecheck.project WHERE code LIKE 'D%';
+-- the enforcing trigger checks an officer's rows too (project A is in alert mode: RN01 recorded)
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (4, 2, 100, 0, 100);
+-- ... and nothing outside its division (42501: row-level security), nothing deleted,
+-- no payment edited, no balance or enforcement mode set
+INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
+    ('E-371311-water', '罗庄水厂', '371311', 'water', 'government', 1, 2);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE wagecheck.project SET division = '371311' WHERE code LIKE 'A%';
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (2, 4, 2, '2026-05-01');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (3, 3, '2026-05-06', 8);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (2, 2, 100, 0, 100);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE wagecheck.pay_line SET days = 20 WHERE line_id IN (2, 5) RETURNING line_id;   -- line 2 is B's
+UPDATE wagecheck.roster SET project_id = 2 WHERE worker_id = 4;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE wagecheck.wage_payment SET amount = 1;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM wagecheck.roster WHERE worker_id = 4;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE wagecheck.wage_account SET balance = 0;
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.violation (rule_code, subject_kind, subject_id) VALUES ('RN01', 'pay_line', '1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT current_user, * FROM pg_temp.matrix();
+RESET ROLE;
+SELECT rule_code, subject_kind, p.code, details->>'sqlstate' AS sqlstate
+  FROM wagecheck.violation v JOIN wagecheck.project p USING (project_id)
+ WHERE rule_code = 'RN01' ORDER BY violation_id;
+SELECT worker_id, phone FROM wagecheck.worker ORDER BY 1;
+-- a sector officer (city housing bureau): housing projects of the city, not others
+SET ROLE regress_wc_housing;
+INSERT INTO wagecheck.worker (resident_id, name, wage_card) VALUES
+    ('371311198807062154', '刘洋', '6228481234567890052');
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (3, 5, 2, '2026-05-01');
+INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
+    ('F-371311-housing', '罗庄安置房', '371311', 'housing', 'other', 1, 2);
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (2, 5, 2, '2026-05-01');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
+    ('G-371311-transport', '罗庄公路', '371311', 'transport', 'soe', 1, 2);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE wagecheck.project SET sector = 'transport' WHERE code LIKE 'C%';
+\echo :LAST_ERROR_SQLSTATE
+-- inspectors, analysts and roles without a wagecheck role write nothing
+SET ROLE regress_wc_inspector;
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (1, 2, 2, '2026-05-01');
+\echo :LAST_ERROR_SQLSTATE
+UPDATE wagecheck.pay_line SET signed_on = '2026-06-06';
+\echo :LAST_ERROR_SQLSTATE
+SET ROLE regress_wc_analyst;
+INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on) VALUES (1, 2, '2026-06-01', '2026-07-05');
+\echo :LAST_ERROR_SQLSTATE
+SET ROLE regress_wc_nobody;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (1, 1, '2026-05-07', 8);
+\echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 CREATE TABLE public.lanshan_feed (lsh text, zh text, je numeric);
 ALTER TABLE public.lanshan_feed OWNER TO regress_wc_lanshan;

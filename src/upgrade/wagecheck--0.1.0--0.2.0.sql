@@ -447,3 +447,68 @@ COMMENT ON FUNCTION wagecheck._memo_build(timestamptz) IS
 
 -- the summaries of the rows already there (later writes keep them right through the triggers)
 SELECT wagecheck.rebuild_summaries();
+
+-- ==== enforce: officers of a county or sector regulator write within their scope
+COMMENT ON ROLE wagecheck_sector IS 'wagecheck: officer of a sector regulator (行业主管部门): reads, records and corrects (never deletes) the facts of the projects of the sectors and divisions in wagecheck.officer_scope';
+COMMENT ON ROLE wagecheck_county IS 'wagecheck: officer of a county or district (属地): reads, records and corrects (never deletes) the facts of the projects of the divisions in wagecheck.officer_scope';
+
+-- Officers of a county (属地) or a sector regulator record and correct the facts of the
+-- projects in their scope (wagecheck.officer_scope) and nowhere else: projects,
+-- subcontracts, workers and rosters, attendance, dedicated accounts (not their balance),
+-- labour-cost schedules, pay sheets and lines, wage payments, deposits. Nothing is deleted
+-- (ledgers are kept 3 years: only an administrator deletes) and payments are not edited
+-- (a wrong payment is answered by a correcting pay line). Account movements come from the
+-- bank's feed and violations from the enforcing trigger: officers write neither, nor their
+-- own scope, nor a project's enforcement mode. Inspectors and analysts only read.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['subcontract', 'roster', 'attendance', 'wage_account', 'labour_cost_schedule',
+                             'pay_sheet', 'guarantee_deposit']
+    LOOP
+        EXECUTE format('CREATE POLICY officer_insert ON wagecheck.%I FOR INSERT TO wagecheck_county, wagecheck_sector'
+                       ' WITH CHECK (project_id IN (SELECT project_id FROM wagecheck.project))', t);
+        EXECUTE format('CREATE POLICY officer_update ON wagecheck.%I FOR UPDATE TO wagecheck_county, wagecheck_sector'
+                       ' USING (project_id IN (SELECT project_id FROM wagecheck.project))'
+                       ' WITH CHECK (project_id IN (SELECT project_id FROM wagecheck.project))', t);
+    END LOOP;
+END
+$$;
+CREATE POLICY officer_insert ON wagecheck.pay_line FOR INSERT TO wagecheck_county, wagecheck_sector
+    WITH CHECK (sheet_id IN (SELECT sheet_id FROM wagecheck.pay_sheet));
+CREATE POLICY officer_update ON wagecheck.pay_line FOR UPDATE TO wagecheck_county, wagecheck_sector
+    USING (sheet_id IN (SELECT sheet_id FROM wagecheck.pay_sheet))
+    WITH CHECK (sheet_id IN (SELECT sheet_id FROM wagecheck.pay_sheet));
+CREATE POLICY officer_insert ON wagecheck.wage_payment FOR INSERT TO wagecheck_county, wagecheck_sector
+    WITH CHECK (line_id IN (SELECT line_id FROM wagecheck.pay_line));
+-- a worker is registered by real name before any roster names him; his record is then
+-- kept by the officers of the projects whose roster he is on
+CREATE POLICY officer_insert ON wagecheck.worker FOR INSERT TO wagecheck_county, wagecheck_sector
+    WITH CHECK (true);
+CREATE POLICY officer_update ON wagecheck.worker FOR UPDATE TO wagecheck_county, wagecheck_sector
+    USING (worker_id IN (SELECT worker_id FROM wagecheck.roster))
+    WITH CHECK (worker_id IN (SELECT worker_id FROM wagecheck.roster));
+
+GRANT INSERT (code, name, division, sector, funding, owner_id, contractor_id, contract_value,
+              contract_signed_on, labour_share, start_on, planned_end_on, completed_on, status,
+              notice_board_on, complaint_qr),
+      UPDATE (name, division, sector, funding, owner_id, contractor_id, contract_value,
+              contract_signed_on, labour_share, start_on, planned_end_on)
+    ON wagecheck.project TO wagecheck_sector, wagecheck_county;
+GRANT INSERT (credit_code, name, role, legal_rep, division) ON wagecheck.enterprise
+    TO wagecheck_sector, wagecheck_county;
+GRANT INSERT, UPDATE ON wagecheck.subcontract, wagecheck.roster, wagecheck.attendance,
+    wagecheck.labour_cost_schedule, wagecheck.pay_sheet, wagecheck.guarantee_deposit
+    TO wagecheck_sector, wagecheck_county;
+GRANT INSERT (project_id, bank, account_no, account_name, opened_on, registered_on, closure_notice_on, closed_on),
+      UPDATE (bank, account_name, registered_on, closure_notice_on, closed_on)
+    ON wagecheck.wage_account TO wagecheck_sector, wagecheck_county;
+GRANT INSERT (sheet_id, worker_id, days, payable, deductions, net, signed_on, corrects_line_id),
+      UPDATE (days, payable, deductions, net, signed_on)
+    ON wagecheck.pay_line TO wagecheck_sector, wagecheck_county;
+GRANT INSERT (line_id, txn_id, amount, paid_at, method, card) ON wagecheck.wage_payment
+    TO wagecheck_sector, wagecheck_county;
+GRANT INSERT (resident_id, name, phone, wage_card, card_bank),
+      UPDATE (name, phone, wage_card, card_bank)
+    ON wagecheck.worker TO wagecheck_sector, wagecheck_county;
