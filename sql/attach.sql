@@ -131,6 +131,121 @@ INSERT INTO legacy.gzmx (xmbh, sfzh, xm, yfgz, kkje, sfgz, gzyf)
 VALUES ('LS-2026-017', '37130219780521001X', '王强', 4800, 0, 4800, '2026-05');
 \echo :LAST_ERROR_SQLSTATE
 
+-- === wage payments of the legacy system (工资发放记录): real name and the worker's own card
+CREATE TABLE legacy.gzff (
+    ffid serial PRIMARY KEY,
+    xmbh text NOT NULL,
+    sfzh text,
+    xm   text,
+    ffje numeric(12,2) NOT NULL,
+    skzh varchar(40),
+    ffgs text,
+    ffrq date
+);
+COMMENT ON TABLE legacy.gzff IS '农民工工资发放记录';
+COMMENT ON COLUMN legacy.gzff.xmbh IS '项目编号';
+COMMENT ON COLUMN legacy.gzff.sfzh IS '身份证号（原样录入）';
+COMMENT ON COLUMN legacy.gzff.xm IS '姓名';
+COMMENT ON COLUMN legacy.gzff.ffje IS '发放金额';
+COMMENT ON COLUMN legacy.gzff.skzh IS '收款账号';
+COMMENT ON COLUMN legacy.gzff.ffgs IS '发放方式（银行代发、现金……）';
+COMMENT ON COLUMN legacy.gzff.ffrq IS '发放日期';
+-- the mapping is checked: a card, and either a pay line or both project and worker
+SELECT wagecheck.attach('legacy.gzff', 'wage_payment', '{"id": "ffid", "project": "xmbh", "worker": "sfzh", "amount": "ffje"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT wagecheck.attach('legacy.gzff', 'wage_payment', '{"id": "ffid", "worker": "sfzh", "amount": "ffje", "card": "skzh"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT wagecheck.attach('legacy.gzff', 'wage_payment', '{"id": "ffid", "project": "xmbh", "worker": "sfzh", "amount": "ffje", "card": "ffrq"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT wagecheck.attach('legacy.gzff', 'wage_payment',
+    '{"id": "ffid", "project": "xmbh", "worker": "sfzh", "amount": "ffje", "card": "skzh", "method": "ffgs"}');
+-- reject mode: his own card (written with blanks) passes; another system's project is not checked
+INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq) VALUES
+    ('LS-2026-017', ' 3713 0219 8503 1221 31 ', '张伟', 5200, '6228 4812 3456 7890 003', '银行代发', '2026-05-15'),
+    ('OTHER-SYSTEM-1', 'garbage', 'x', 1, NULL, '现金', '2026-05-15');
+-- 王强 is registered by real name but not on this project's roster (RN01)
+INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
+VALUES ('LS-2026-017', '37130219780521001x', '王强', 4800, '6228481234567890029', '银行代发', '2026-05-15');
+\echo :LAST_ERROR_SQLSTATE
+-- 张伟's wages into another worker's card, and in cash (WP04)
+INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
+VALUES ('LS-2026-017', '371302198503122131', '张伟', 5200, '6228481234567890029', '银行代发', '2026-05-15');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
+VALUES ('LS-2026-017', '371302198503122131', '张伟', 5200, NULL, '现金', '2026-05-15');
+\echo :LAST_ERROR_SQLSTATE
+-- a method word wagecheck does not know is bad input, not a guess
+INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
+VALUES ('LS-2026-017', '371302198503122131', '张伟', 5200, '6228481234567890003', '微信', '2026-05-15');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS payments FROM legacy.gzff;
+-- alert mode: every row goes in, each violation is recorded
+SELECT wagecheck.attach('legacy.gzff', 'wage_payment',
+    '{"id": "ffid", "project": "xmbh", "worker": "sfzh", "amount": "ffje", "card": "skzh", "method": "ffgs"}',
+    'alert');
+INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq) VALUES
+    ('LS-2026-017', '37130219780521001X', '王强', 4800, '6228481234567890029', '银行代发', '2026-06-15'),
+    ('LS-2026-017', '371302198503122131', '张伟', 5200, '6228 4812 3456 7890 029', '银行代发', '2026-06-15'),
+    ('LS-2026-017', '371302198503122131', '张伟', 300, NULL, '现金', '2026-06-15'),
+    ('LS-2026-017', '371302199001011233', '李娜', 100, '6228481234567890011', 'account', '2026-06-15'),
+    ('LS-2026-017', '371302198503122131', '张伟', 5200, '6228481234567890003', '专户代发', '2026-06-15');
+SELECT count(*) AS payments FROM legacy.gzff;
+SELECT rule_code, subject_id, details->>'worker' AS worker, details->>'amount' AS amount,
+       details->>'detail' AS detail
+  FROM wagecheck.violation WHERE subject_kind = 'payment' ORDER BY violation_id;
+
+-- === dedicated accounts of the legacy system (专户信息): closure (AC05)
+CREATE TABLE legacy.zhxx (
+    zh   varchar(32) PRIMARY KEY,
+    xmbh text NOT NULL,
+    khyh text,
+    khrq date,
+    gsrq date,
+    xhrq date,
+    ye   numeric(16,2)
+);
+COMMENT ON TABLE legacy.zhxx IS '农民工工资专用账户信息';
+COMMENT ON COLUMN legacy.zhxx.zh IS '账号';
+COMMENT ON COLUMN legacy.zhxx.xmbh IS '项目编号';
+COMMENT ON COLUMN legacy.zhxx.khyh IS '开户银行';
+COMMENT ON COLUMN legacy.zhxx.khrq IS '开户日期';
+COMMENT ON COLUMN legacy.zhxx.gsrq IS '销户公示日期';
+COMMENT ON COLUMN legacy.zhxx.xhrq IS '销户日期';
+COMMENT ON COLUMN legacy.zhxx.ye IS '余额';
+INSERT INTO legacy.zhxx VALUES
+    ('15230101040012345', 'LS-2026-017', '农业银行临沂兰山支行', '2026-03-05', NULL, NULL, 80000.00),
+    ('15230101040067890', 'LS-2026-017', '建设银行临沂兰山支行', '2026-03-06', NULL, NULL, 0.00);
+-- the legacy system keeps its own balance: not a role of an attached table; dates must be dates
+SELECT wagecheck.attach('legacy.zhxx', 'wage_account',
+    '{"id": "zh", "project": "xmbh", "closed_on": "xhrq", "notice_on": "gsrq", "balance": "ye"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "khyh", "notice_on": "gsrq"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "xhrq", "notice_on": "gsrq"}');
+UPDATE legacy.zhxx SET ye = 70000.00 WHERE zh = '15230101040012345';
+-- closing without a public notice, then before the 30-day notice has run: refused
+UPDATE legacy.zhxx SET xhrq = '2026-06-30' WHERE zh = '15230101040012345';
+\echo :LAST_ERROR_SQLSTATE
+UPDATE legacy.zhxx SET gsrq = '2026-06-20' WHERE zh = '15230101040012345';
+UPDATE legacy.zhxx SET xhrq = '2026-07-10' WHERE zh = '15230101040012345';
+\echo :LAST_ERROR_SQLSTATE
+-- wages owed on the project (wagecheck's pay ledger): refused after the notice too
+INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on) VALUES (1, 2, '2026-06-01', '2026-07-05');
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (1, 1, 3000, 0, 3000);
+UPDATE legacy.zhxx SET xhrq = '2026-07-20' WHERE zh = '15230101040012345';
+\echo :LAST_ERROR_SQLSTATE
+-- paid: the account closes
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card) VALUES (1, 3000, '2026-07-15', '6228481234567890003');
+UPDATE legacy.zhxx SET xhrq = '2026-07-20' WHERE zh = '15230101040012345';
+-- alert mode: a closure without notice goes through and is recorded
+SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "xhrq", "notice_on": "gsrq"}', 'alert');
+UPDATE legacy.zhxx SET xhrq = '2026-07-01' WHERE zh = '15230101040067890';
+SELECT zh, gsrq, xhrq, ye FROM legacy.zhxx ORDER BY zh;
+SELECT rule_code, subject_kind, subject_id, details->>'message' AS message
+  FROM wagecheck.violation WHERE rule_code = 'AC05' ORDER BY violation_id;
+SELECT "table", kind, mode, columns FROM wagecheck.attached
+ WHERE kind IN ('wage_payment', 'wage_account') AND NOT builtin ORDER BY "table"::text;
+
 -- === column positions are cached per backend and dropped when the table changes
 ALTER TABLE legacy.yhls RENAME COLUMN jyje TO je;
 INSERT INTO legacy.yhls VALUES

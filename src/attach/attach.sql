@@ -44,9 +44,10 @@ DECLARE
     quoted text;
     r record;
 BEGIN
-    IF kind NOT IN ('account_txn', 'pay_line') THEN
+    IF kind NOT IN ('account_txn', 'pay_line', 'wage_payment', 'wage_account') THEN
         RAISE EXCEPTION 'cannot attach wagecheck to a table of kind "%"', kind
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'Kinds are account_txn and pay_line.';
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Kinds are account_txn, pay_line, wage_payment and wage_account.';
     END IF;
     IF mode NOT IN ('reject', 'alert') THEN
         RAISE EXCEPTION 'unknown enforcement mode "%"', mode
@@ -55,6 +56,11 @@ BEGIN
     IF jsonb_typeof(columns) <> 'object' THEN
         RAISE EXCEPTION 'the column mapping must be a JSON object of role: column name'
             USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF kind = 'wage_account' AND columns ? 'balance' THEN
+        RAISE EXCEPTION 'an attached table of accounts keeps its own balance: do not map "balance"'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'wagecheck derives balances from movements only in wagecheck.wage_account.';
     END IF;
     IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) <> 'r' THEN
         RAISE EXCEPTION '% is not an ordinary table', tbl
@@ -77,6 +83,10 @@ BEGIN
         EXECUTE format('CREATE TRIGGER wagecheck_enforce_statement AFTER INSERT ON %s'
                        ' REFERENCING NEW TABLE AS wagecheck_new FOR EACH STATEMENT'
                        ' EXECUTE FUNCTION wagecheck.enforce(%s)', tbl, quoted);
+    ELSIF kind = 'wage_account' THEN
+        -- a closure is an update of the account row; nothing is remembered across rows
+        EXECUTE format('CREATE TRIGGER wagecheck_enforce_row BEFORE UPDATE ON %s'
+                       ' FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce(%s)', tbl, quoted);
     ELSE
         EXECUTE format('CREATE TRIGGER wagecheck_enforce_row BEFORE INSERT OR UPDATE ON %s'
                        ' FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce(%s)', tbl, quoted);
@@ -85,7 +95,7 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn or pay_line, a mapping {role: column}, mode reject or alert; attaching again replaces it';
+COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column}, mode reject or alert; attaching again replaces it';
 
 CREATE VIEW wagecheck.attached AS
 SELECT DISTINCT ON (tg.tgrelid)

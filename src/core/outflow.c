@@ -86,6 +86,30 @@ wc_parse_purpose(const char *s, size_t len)
 	return WC_PURPOSE_OTHER;
 }
 
+/* Payment-method words: account/专户代发/银行代发, cash/现金, other_account/他户代发; empty = not given. */
+wc_method
+wc_parse_method(const char *s, size_t len)
+{
+	static const char *const account[] = {"account", "专户", "专户代发", "专户转账", "银行代发", "代发", NULL};
+	static const char *const cash[] = {"cash", "现金", "现金发放", NULL};
+	static const char *const other[] = {"other_account", "他户代发", "其他账户", "非专户", NULL};
+	int			i;
+
+	s = trim(s, &len);
+	if (len == 0)
+		return WC_METHOD_NONE;
+	for (i = 0; account[i]; i++)
+		if (word_eq(s, len, account[i]))
+			return WC_METHOD_ACCOUNT;
+	for (i = 0; cash[i]; i++)
+		if (word_eq(s, len, cash[i]))
+			return WC_METHOD_CASH;
+	for (i = 0; other[i]; i++)
+		if (word_eq(s, len, other[i]))
+			return WC_METHOD_OTHER_ACCOUNT;
+	return WC_METHOD_UNKNOWN;
+}
+
 /*
  * The outflow rule (AC03, WP04): money may leave the dedicated account only as a
  * wage into the own registered card of a worker on the project's roster.

@@ -34,6 +34,15 @@ typedef enum wc_payee
 	WC_PAYEE_NOT_WORKER_CARD	/* not a registered wage card at all */
 } wc_payee;
 
+typedef enum wc_method
+{
+	WC_METHOD_NONE = 0,			/* not given */
+	WC_METHOD_ACCOUNT,			/* from the dedicated account to the worker's card */
+	WC_METHOD_CASH,				/* in cash */
+	WC_METHOD_OTHER_ACCOUNT,	/* from some other account */
+	WC_METHOD_UNKNOWN			/* a word wagecheck does not know */
+} wc_method;
+
 typedef enum wc_outflow_verdict
 {
 	WC_OUT_OK = 0,
@@ -50,6 +59,7 @@ typedef enum wc_payline_verdict
 
 extern wc_direction wc_parse_direction(const char *s, size_t len);
 extern wc_purpose wc_parse_purpose(const char *s, size_t len);
+extern wc_method wc_parse_method(const char *s, size_t len);
 extern wc_outflow_verdict wc_outflow_decide(wc_purpose purpose, wc_payee payee);
 extern int	wc_parse_cents(const char *s, int64_t *cents);
 extern int	wc_numeric_cents(const unsigned char *data, size_t len, int64_t *cents);

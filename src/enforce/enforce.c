@@ -71,10 +71,15 @@ spi_select(int slot, const char *sql, int nargs, const Oid *types, Datum *args)
 		elog(ERROR, "wagecheck: lookup failed: %s", SPI_result_code_string(rc));
 }
 
-/* project_lookup: project id, code and mode of a pay line's sheet or project key (cached). */
+/*
+ * project_lookup: project id, code and mode of a row's sheet or project key;
+ * cached for the statement when cached (callers whose trigger has no
+ * statement-level part, which forgets the cache, look it up afresh).
+ */
 static wc_lookup *
-project_lookup(wc_map *map, TupleTableSlot *slot)
+project_lookup(wc_map *map, TupleTableSlot *slot, bool cached)
 {
+	static wc_lookup fresh;
 	char		key[96];
 	char	   *s = NULL;
 	int64		n = 0;
@@ -119,9 +124,14 @@ project_lookup(wc_map *map, TupleTableSlot *slot)
 		type = TEXTOID;
 		arg = CStringGetTextDatum(s);
 	}
-	l = wc_lookup_find(key, &found);
-	if (found)
-		return l->found ? l : NULL;
+	if (cached)
+	{
+		l = wc_lookup_find(key, &found);
+		if (found)
+			return l->found ? l : NULL;
+	}
+	else
+		l = &fresh;
 	SPI_connect();
 	spi_select(plan, sql, 1, &type, &arg);
 	l->found = SPI_processed > 0;
@@ -487,7 +497,7 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
 
-	if ((p = project_lookup(map, slot)) == NULL)
+	if ((p = project_lookup(map, slot, true)) == NULL)
 		return;					/* unknown project: not under supervision (or a foreign key says so) */
 	if (!wc_get_cents(map, slot, WC_R_PAYABLE, &payable))
 		return;
@@ -585,6 +595,116 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	}
 }
 
+/*
+ * Payments of a table that names the project and the worker (a legacy payment
+ * record, not tied to wagecheck's pay lines): the worker is on the project's
+ * roster (RN01) and is paid from the account into his own registered card (WP04).
+ */
+static void
+check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	wc_lookup  *p,
+			   *w;
+	char	   *wlabel = NULL,
+			   *card = NULL,
+			   *own = NULL;
+	const char *mp = NULL;
+	int			mlen = 0;
+	int64		amount = 0;
+	wc_method	method = WC_METHOD_NONE;
+	bool		matches = false;
+	wc_mode		mode;
+	wc_violation v;
+
+	if ((p = project_lookup(map, slot, true)) == NULL)
+		return;					/* not a project under supervision */
+	if ((w = worker_lookup(map, slot, p->n1, &wlabel)) == NULL)
+		return;					/* no worker named: nothing to check against */
+	wc_get_cents(map, slot, WC_R_AMOUNT, &amount);
+	if (wc_get_textn(map, slot, WC_R_METHOD, &mp, &mlen))
+	{
+		method = wc_parse_method(mp, mlen);
+		if (method == WC_METHOD_UNKNOWN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("payment method \"%.*s\" in %s is not one wagecheck knows", mlen, mp, map->relname),
+					 errhint("Methods are written account/专户代发/银行代发, cash/现金 or other_account/他户代发.")));
+	}
+	if (wc_get_text(map, slot, WC_R_CARD, &card))
+	{
+		card = trimmed(card);
+		if (*card == '\0')
+			card = NULL;
+	}
+	if (w->found && method != WC_METHOD_CASH && method != WC_METHOD_OTHER_ACCOUNT)
+	{
+		Oid			types[2] = {INT8OID, TEXTOID};
+		Datum		args[2];
+		char		nulls[2] = {' ', card ? ' ' : 'n'};
+		bool		isnull;
+		Datum		m;
+
+		args[0] = Int64GetDatum(w->n1);
+		args[1] = card ? CStringGetTextDatum(card) : (Datum) 0;
+		SPI_connect();
+		if (SPI_execute_plan(wc_plan(WC_P_PAYMENT_CARD,
+									 "SELECT w.wage_card::text, w.wage_card OPERATOR(wagecheck.=) CASE"
+									 " WHEN wagecheck.is_valid_bank_card($2) THEN $2::wagecheck.bank_card END"
+									 " FROM wagecheck.worker w WHERE w.worker_id = $1", 2, types),
+							 args, nulls, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "wagecheck: card lookup failed");
+		if (SPI_processed > 0)
+		{
+			own = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+			own = own ? pstrdup(own) : NULL;
+			m = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+			matches = !isnull && DatumGetBool(m);
+		}
+		SPI_finish();
+	}
+
+	mode = eff_mode(map, p->mode);
+	memset(&v, 0, sizeof(v));
+	v.subject_kind = "payment";
+	v.subject_id = subject_id(map, slot);
+	v.project_id = p->n1;
+	v.amount = amount;
+	v.worker = wlabel;
+	if (!w->found || !w->flag)
+	{
+		v.rule = "RN01";
+		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
+		v.message = psprintf("%s is not on the real-name roster of project %s", wlabel, p->text1);
+		v.detail = psprintf("Project %s, %s, payment of %s: wages are paid only to workers registered on the project's roster.",
+							p->text1, wlabel, wc_cents_str(amount));
+		v.hint = w->found ? "Add the worker to the project's roster (wagecheck.roster) first."
+			: "Register the worker by real name (wagecheck.worker) and on the project's roster first.";
+		wc_report(mode, relid, &v);
+	}
+	if (method == WC_METHOD_CASH || method == WC_METHOD_OTHER_ACCOUNT)
+	{
+		v.rule = "WP04";
+		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+		v.message = psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
+							 p->text1, method == WC_METHOD_CASH ? "cash" : "another account");
+		v.detail = psprintf("Project %s, %s, payment of %s.", p->text1, wlabel, wc_cents_str(amount));
+		v.hint = "Pay through the project's dedicated wage account into the worker's registered card.";
+		wc_report(mode, relid, &v);
+	}
+	else if (!matches)
+	{
+		v.rule = "WP04";
+		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+		v.message = psprintf("wages of project %s must go to the worker's own registered card", p->text1);
+		v.detail = psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", p->text1, wlabel,
+							wc_cents_str(amount), card ? wc_masked(card) : "no card",
+							own ? wc_masked(own) : "none");
+		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
+		wc_report(mode, relid, &v);
+	}
+}
+
 /* Wage payments: real name (RN01) and the worker's own registered card (WP04). */
 static void
 check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -608,7 +728,14 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	HeapTuple	r;
 	TupleDesc	rd;
 
-	if (TRIGGER_FIRED_BY_DELETE(td->tg_event) || !wc_get_int64(map, slot, WC_R_LINE, &line))
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		return;
+	if (map->attnum[WC_R_LINE] == 0)
+	{
+		check_payment_direct(td, map, slot);
+		return;
+	}
+	if (!wc_get_int64(map, slot, WC_R_LINE, &line))
 		return;
 	wc_get_cents(map, slot, WC_R_AMOUNT, &amount);
 	wc_get_text(map, slot, WC_R_METHOD, &method);
@@ -694,9 +821,9 @@ check_wage_account(TriggerData *td, wc_map *map)
 				nnull;
 	Datum		closed,
 				notice;
-	int64		account_id = 0,
-				project_id = 0,
+	int64		project_id = 0,
 				owed = 0;
+	wc_lookup  *p;
 	int			workers = 0;
 	wc_violation v;
 	wc_mode		mode;
@@ -719,21 +846,14 @@ check_wage_account(TriggerData *td, wc_map *map)
 	if (!oldnull || newnull)
 		return;					/* not a closure */
 
-	wc_get_int64(map, map->slot, WC_R_ID, &account_id);
-	wc_get_int64(map, map->slot, WC_R_PROJECT, &project_id);
+	if ((p = project_lookup(map, map->slot, false)) == NULL)
+		return;					/* not a project under supervision */
+	project_id = p->n1;
+	code = pstrdup(p->text1);
+	mode = eff_mode(map, p->mode);
 	sid = subject_id(map, map->slot);
 	arg = Int64GetDatum(project_id);
 	SPI_connect();
-	spi_select(WC_P_PROJECT_BY_ID,
-			   "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE project_id = $1",
-			   1, &type, &arg);
-	if (SPI_processed == 0)
-	{
-		SPI_finish();
-		return;
-	}
-	code = pstrdup(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
-	mode = eff_mode(map, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3)[0]);
 	spi_select(WC_P_OWED,
 			   "SELECT coalesce(sum(owed), 0)::text, count(DISTINCT worker_id) FILTER (WHERE owed > 0)"
 			   " FROM wagecheck.project_wages_owed($1)", 1, &type, &arg);
@@ -756,7 +876,8 @@ check_wage_account(TriggerData *td, wc_map *map)
 		v.message = psprintf("the dedicated wage account of project %s cannot be closed without a %d-day public notice",
 							 code, closure_notice_days);
 		v.detail = psprintf("Project %s, account %s: no public notice of closure recorded.", code, sid);
-		v.hint = "Record closure_notice_on when the notice is posted; close the account when it has ended.";
+		v.hint = psprintf("Record %s when the notice is posted; close the account when it has ended.",
+						  NameStr(TupleDescAttr(map->desc, map->attnum[WC_R_NOTICE_ON] - 1)->attname));
 		wc_report(mode, relid, &v);
 	}
 	else if ((int64) DatumGetDateADT(closed) < (int64) DatumGetDateADT(notice) + closure_notice_days)

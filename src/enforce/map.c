@@ -52,18 +52,18 @@ static const struct
 	[WC_R_COUNTERPARTY_NAME] = {"counterparty_name", WC_CLS_TEXT, K(WC_KIND_ACCOUNT_TXN), 0},
 	[WC_R_PURPOSE] = {"purpose", WC_CLS_TEXT, K(WC_KIND_ACCOUNT_TXN), 0},
 	[WC_R_SHEET] = {"sheet", WC_CLS_INT, K(WC_KIND_PAY_LINE), 0},
-	[WC_R_PROJECT] = {"project", WC_CLS_KEY, K(WC_KIND_PAY_LINE) | K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
-	[WC_R_WORKER] = {"worker", WC_CLS_KEY, K(WC_KIND_PAY_LINE), K(WC_KIND_PAY_LINE)},
+	[WC_R_PROJECT] = {"project", WC_CLS_KEY, K(WC_KIND_PAY_LINE) | K(WC_KIND_WAGE_PAYMENT) | K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
+	[WC_R_WORKER] = {"worker", WC_CLS_KEY, K(WC_KIND_PAY_LINE) | K(WC_KIND_WAGE_PAYMENT), K(WC_KIND_PAY_LINE)},
 	[WC_R_PAYABLE] = {"payable", WC_CLS_NUMBER, K(WC_KIND_PAY_LINE), K(WC_KIND_PAY_LINE)},
 	[WC_R_DEDUCTIONS] = {"deductions", WC_CLS_NUMBER, K(WC_KIND_PAY_LINE), 0},
 	[WC_R_NET] = {"net", WC_CLS_NUMBER, K(WC_KIND_PAY_LINE), 0},
 	[WC_R_CORRECTS] = {"corrects", WC_CLS_INT, K(WC_KIND_PAY_LINE), 0},
-	[WC_R_LINE] = {"line", WC_CLS_INT, K(WC_KIND_WAGE_PAYMENT), K(WC_KIND_WAGE_PAYMENT)},
-	[WC_R_METHOD] = {"method", WC_CLS_TEXT, K(WC_KIND_WAGE_PAYMENT), K(WC_KIND_WAGE_PAYMENT)},
+	[WC_R_LINE] = {"line", WC_CLS_INT, K(WC_KIND_WAGE_PAYMENT), 0},
+	[WC_R_METHOD] = {"method", WC_CLS_TEXT, K(WC_KIND_WAGE_PAYMENT), 0},
 	[WC_R_CARD] = {"card", WC_CLS_TEXT, K(WC_KIND_WAGE_PAYMENT), K(WC_KIND_WAGE_PAYMENT)},
 	[WC_R_CLOSED_ON] = {"closed_on", WC_CLS_DATE, K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
 	[WC_R_NOTICE_ON] = {"notice_on", WC_CLS_DATE, K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
-	[WC_R_BALANCE] = {"balance", WC_CLS_NUMBER, K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
+	[WC_R_BALANCE] = {"balance", WC_CLS_NUMBER, K(WC_KIND_WAGE_ACCOUNT), 0},
 };
 
 static const char *const kind_names[] = {"account_txn", "pay_line", "wage_payment", "wage_account"};
@@ -170,7 +170,7 @@ wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, 
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown kind \"%s\" for an enforcing trigger", args[0]),
-				 errhint("Kinds are account_txn and pay_line.")));
+				 errhint("Kinds are account_txn, pay_line, wage_payment and wage_account.")));
 	map->kind = (wc_kind) k;
 	if (strcmp(args[1], "project") == 0)
 		map->mode = WC_MODE_PROJECT;
@@ -241,6 +241,12 @@ wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, 
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the mapping of %s as pay_line names neither a \"project\" nor a \"sheet\" column", relname)));
+	if (map->kind == WC_KIND_WAGE_PAYMENT && map->attnum[WC_R_LINE] == 0 &&
+		(map->attnum[WC_R_PROJECT] == 0 || map->attnum[WC_R_WORKER] == 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the mapping of %s as wage_payment names neither a \"line\" column nor both a \"project\" and a \"worker\" column", relname),
+				 errhint("A payment is checked against the worker it pays and the project's roster.")));
 	if (map->mode == WC_MODE_ALERT && map->attnum[WC_R_ID] == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

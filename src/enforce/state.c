@@ -79,7 +79,7 @@ static wc_payee_worker payee_scratch_worker;
 static bool flushing = false;
 static wc_account *recent[16];	/* accounts by id already seen in this statement */
 static int	nrecent = 0;
-static SPIPlanPtr plans[WC_NPLANS];
+static SPIPlanPtr plans[WC_NPLANS];	/* one per WC_P_* slot of enforce.h */
 
 /* Prepares (once per backend) and returns the plan of a slot; SPI must be connected. */
 SPIPlanPtr

@@ -512,3 +512,67 @@ GRANT INSERT (line_id, txn_id, amount, paid_at, method, card) ON wagecheck.wage_
 GRANT INSERT (resident_id, name, phone, wage_card, card_bank),
       UPDATE (name, phone, wage_card, card_bank)
     ON wagecheck.worker TO wagecheck_sector, wagecheck_county;
+
+-- ==== enforce: attach kinds wage_payment (RN01, WP04) and wage_account (AC05 closure)
+CREATE OR REPLACE FUNCTION wagecheck.attach(tbl regclass, kind text, columns jsonb, mode text DEFAULT 'reject')
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, wagecheck
+AS $$
+DECLARE
+    args text[];
+    quoted text;
+    r record;
+BEGIN
+    IF kind NOT IN ('account_txn', 'pay_line', 'wage_payment', 'wage_account') THEN
+        RAISE EXCEPTION 'cannot attach wagecheck to a table of kind "%"', kind
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Kinds are account_txn, pay_line, wage_payment and wage_account.';
+    END IF;
+    IF mode NOT IN ('reject', 'alert') THEN
+        RAISE EXCEPTION 'unknown enforcement mode "%"', mode
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Modes are reject and alert.';
+    END IF;
+    IF jsonb_typeof(columns) <> 'object' THEN
+        RAISE EXCEPTION 'the column mapping must be a JSON object of role: column name'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF kind = 'wage_account' AND columns ? 'balance' THEN
+        RAISE EXCEPTION 'an attached table of accounts keeps its own balance: do not map "balance"'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'wagecheck derives balances from movements only in wagecheck.wage_account.';
+    END IF;
+    IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) <> 'r' THEN
+        RAISE EXCEPTION '% is not an ordinary table', tbl
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+    args := ARRAY[kind, mode];
+    FOR r IN SELECT key, value FROM jsonb_each(columns) ORDER BY key LOOP
+        IF jsonb_typeof(r.value) <> 'string' THEN
+            RAISE EXCEPTION 'column role "%" must name a column as a JSON string', r.key
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        args := args || (r.key || '=' || (r.value #>> '{}'));
+    END LOOP;
+    -- the same check the trigger makes, so a bad mapping fails here, not at the first row
+    PERFORM wagecheck.check_mapping(tbl, args);
+    PERFORM wagecheck.detach(tbl);
+    SELECT string_agg(quote_literal(a), ', ' ORDER BY n) INTO quoted
+      FROM unnest(args) WITH ORDINALITY AS u(a, n);
+    IF kind = 'account_txn' THEN
+        EXECUTE format('CREATE TRIGGER wagecheck_enforce_statement AFTER INSERT ON %s'
+                       ' REFERENCING NEW TABLE AS wagecheck_new FOR EACH STATEMENT'
+                       ' EXECUTE FUNCTION wagecheck.enforce(%s)', tbl, quoted);
+    ELSIF kind = 'wage_account' THEN
+        -- a closure is an update of the account row; nothing is remembered across rows
+        EXECUTE format('CREATE TRIGGER wagecheck_enforce_row BEFORE UPDATE ON %s'
+                       ' FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce(%s)', tbl, quoted);
+    ELSE
+        EXECUTE format('CREATE TRIGGER wagecheck_enforce_row BEFORE INSERT OR UPDATE ON %s'
+                       ' FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce(%s)', tbl, quoted);
+        EXECUTE format('CREATE TRIGGER wagecheck_enforce_statement AFTER INSERT OR UPDATE ON %s'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce(%s)', tbl, quoted);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column}, mode reject or alert; attaching again replaces it';

@@ -42,6 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (v != WC_OUT_OK && v != WC_OUT_AC03 && v != WC_OUT_WP04)
 		abort();
 	(void) wc_parse_direction(s, size);
+	if (wc_parse_method(s, size) > WC_METHOD_UNKNOWN)
+		abort();
 	{
 		char	   *m = malloc(size + 1);
 

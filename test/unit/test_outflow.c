@@ -7,6 +7,7 @@
 
 #define DIR(s) wc_parse_direction((s), strlen(s))
 #define PUR(s) wc_parse_purpose((s), strlen(s))
+#define MET(s) wc_parse_method((s), strlen(s))
 
 int
 main(void)
@@ -33,6 +34,16 @@ main(void)
 	CHECK_INT(PUR("  "), WC_PURPOSE_NONE);
 	CHECK_INT(PUR("labour_cost"), WC_PURPOSE_INFLOW);
 	CHECK_INT(PUR("transfer"), WC_PURPOSE_OTHER);
+
+	/* payment-method words */
+	CHECK_INT(MET("account"), WC_METHOD_ACCOUNT);
+	CHECK_INT(MET(" 银行代发 "), WC_METHOD_ACCOUNT);
+	CHECK_INT(MET("Cash"), WC_METHOD_CASH);
+	CHECK_INT(MET("现金"), WC_METHOD_CASH);
+	CHECK_INT(MET("other_account"), WC_METHOD_OTHER_ACCOUNT);
+	CHECK_INT(MET("他户代发"), WC_METHOD_OTHER_ACCOUNT);
+	CHECK_INT(MET(" "), WC_METHOD_NONE);
+	CHECK_INT(MET("by pigeon"), WC_METHOD_UNKNOWN);
 
 	/* the outflow rule: only wages into a rostered worker's own card */
 	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_ROSTERED), WC_OUT_OK);
