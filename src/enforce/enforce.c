@@ -23,6 +23,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
+#include "storage/lock.h"
 
 #include "enforce/enforce.h"
 #include "errcodes.h"
@@ -59,6 +60,25 @@ trimmed(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
 		*--e = '\0';
 	return s;
+}
+
+/* field4 of the advisory lock tag of a project's wage ledger (SQL advisory locks use 1 and 2) */
+#define WC_LEDGER_LOCK_FIELD4 0x5743
+
+/*
+ * ledger_lock: a transaction lock on the wage ledger of a project. Recording
+ * wages takes it shared, closing an account (of wagecheck or of an attached
+ * table) exclusively, so a closure waits for wages being recorded and then
+ * counts them as owed (READ COMMITTED reads what they committed).
+ */
+static void
+ledger_lock(int64 project_id, LOCKMODE mode)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) ((uint64) project_id >> 32), (uint32) project_id,
+						 WC_LEDGER_LOCK_FIELD4);
+	(void) LockAcquire(&tag, mode, false, false);
 }
 
 /* spi_select: runs a cached plan with arguments inside its own SPI connection level. */
@@ -583,6 +603,8 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 				acc->flag = true;
 		SPI_finish();
 		acc->found = true;
+		/* after the account rows, so it never waits holding what a closure needs */
+		ledger_lock(p->n1, ShareLock);
 	}
 	if (acc->n1 > 0 && !acc->flag)
 	{
@@ -852,6 +874,7 @@ check_wage_account(TriggerData *td, wc_map *map)
 	code = pstrdup(p->text1);
 	mode = eff_mode(map, p->mode);
 	sid = subject_id(map, map->slot);
+	ledger_lock(project_id, ExclusiveLock);		/* wages being recorded commit first */
 	arg = Int64GetDatum(project_id);
 	SPI_connect();
 	spi_select(WC_P_OWED,
