@@ -94,6 +94,15 @@ INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, 
     ('D-371302-water', '兰山水厂', '371302', 'water', 'government', 1, 2);
 INSERT INTO wagecheck.wage_account (project_id, bank, account_no, opened_on)
 SELECT project_id, '农业银行', '372101040099', '2026-06-01' FROM wagecheck.project WHERE code LIKE 'D%';
+INSERT INTO wagecheck.enterprise (credit_code, name, role) VALUES ('91371302MA3MXQ5G8W', '兰山劳务有限公司', 'labour_company');
+INSERT INTO wagecheck.subcontract (project_id, contractor_id, subcontractor_id, kind, value, signed_on)
+SELECT 1, 2, enterprise_id, 'labour', 800000, '2026-03-01' FROM wagecheck.enterprise WHERE name = '兰山劳务有限公司';
+INSERT INTO wagecheck.labour_cost_schedule (project_id, period, amount_due, due_on) VALUES (1, '2026-05-01', 60000, '2026-05-10');
+INSERT INTO wagecheck.guarantee_deposit (project_id, form, amount, bank, deposited_on)
+VALUES (1, 'bank_letter', 90000, '农业银行', '2026-03-20');
+SELECT (SELECT count(*) FROM wagecheck.subcontract) AS subcontracts,
+       (SELECT count(*) FROM wagecheck.labour_cost_schedule) AS schedules,
+       (SELECT count(*) FROM wagecheck.guarantee_deposit) AS deposits;
 -- the enforcing trigger checks an officer's rows too (project A is in alert mode: RN01 recorded)
 INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (4, 2, 100, 0, 100);
 -- ... and nothing outside its division (42501: row-level security), nothing deleted,
@@ -106,6 +115,11 @@ UPDATE wagecheck.project SET division = '371311' WHERE code LIKE 'A%';
 INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (2, 4, 2, '2026-05-01');
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (3, 3, '2026-05-06', 8);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.guarantee_deposit (project_id, form, amount, bank, deposited_on)
+VALUES (2, 'cash', 50000, '农业银行', '2026-03-20');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.labour_cost_schedule (project_id, period, amount_due, due_on) VALUES (3, '2026-05-01', 60000, '2026-05-10');
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (2, 2, 100, 0, 100);
 \echo :LAST_ERROR_SQLSTATE
