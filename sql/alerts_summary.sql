@@ -12,15 +12,15 @@ SELECT fx.roster(41, 4, '2026-01-05');
 -- fx.stale(): rows where a summary differs from a recomputation from the raw rows
 CREATE FUNCTION fx.stale() RETURNS TABLE (summary text, diff bigint) LANGUAGE sql AS $$
     SELECT 'attendance_month', count(*) FROM (
-        (SELECT project_id, worker_id, period, days FROM wagecheck.attendance_month
+        (SELECT project_id, worker_id, period, days, known_to, last_day FROM wagecheck.attendance_month
          EXCEPT ALL
-         SELECT project_id, worker_id, date_trunc('month', day)::date, count(*) FROM wagecheck.attendance
+         SELECT project_id, worker_id, date_trunc('month', day)::date, count(*), max(created_at), max(day) FROM wagecheck.attendance
           GROUP BY 1, 2, 3)
         UNION ALL
-        (SELECT project_id, worker_id, date_trunc('month', day)::date, count(*) FROM wagecheck.attendance
+        (SELECT project_id, worker_id, date_trunc('month', day)::date, count(*), max(created_at), max(day) FROM wagecheck.attendance
           GROUP BY 1, 2, 3
          EXCEPT ALL
-         SELECT project_id, worker_id, period, days FROM wagecheck.attendance_month)) x
+         SELECT project_id, worker_id, period, days, known_to, last_day FROM wagecheck.attendance_month)) x
     UNION ALL
     SELECT 'wage_month', count(*) FROM (
         (SELECT * FROM wagecheck.wage_month EXCEPT ALL SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL))

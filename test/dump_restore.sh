@@ -62,7 +62,9 @@ SELECT wagecheck.attach('legacy.yhls', 'account_txn', '{"id": "lsh", "account": 
 INSERT INTO legacy.yhls VALUES ('L1', '372101040012345', 'C', 100, NULL, '人工费'), ('L2', '372101040012345', 'D', 50, NULL, '现金');
 SQL
 
-# fingerprint DB: one line per table of wagecheck (rows and a digest of their text) and per sequence.
+# fingerprint DB: one line per table of wagecheck (rows and a digest of their text) and per sequence;
+# not the change log of incremental scans (wagecheck.input_change: one row per statement that
+# wrote, so a restore writes its own rows; it is not dumped).
 fingerprint() {
   $psql -d "$1" -At <<'SQL'
 SELECT format('%s %s %s', c.oid::regclass, x.n, x.digest)
@@ -70,10 +72,12 @@ SELECT format('%s %s %s', c.oid::regclass, x.n, x.digest)
   CROSS JOIN LATERAL (SELECT (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text AS n,
                              (xpath('/row/d/text()', query_to_xml(format('SELECT md5(string_agg(t::text, ''|'' ORDER BY t::text)) AS d FROM %s t', c.oid::regclass), false, true, '')))[1]::text AS digest) x
  WHERE c.relnamespace IN ('wagecheck'::regnamespace, 'legacy'::regnamespace) AND c.relkind = 'r'
+   AND c.oid <> 'wagecheck.input_change'::regclass
 UNION ALL
 SELECT format('%s last_value=%s', s.seqrelid::regclass, pg_sequence_last_value(s.seqrelid))
   FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
  WHERE c.relnamespace IN ('wagecheck'::regnamespace, 'legacy'::regnamespace)
+   AND s.seqrelid <> 'wagecheck.input_change_seq_seq'::regclass
 UNION ALL
 SELECT format('attached %s %s %s', "table", kind, mode) FROM wagecheck.attached
 ORDER BY 1;

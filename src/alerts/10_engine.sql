@@ -76,6 +76,8 @@ CREATE TABLE wagecheck.rule (
     params       jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(params) = 'object'),
     evaluator    regprocedure NOT NULL,
     builtin      boolean NOT NULL DEFAULT wagecheck._creating_extension(),
+    inputs       text[] CHECK (cardinality(inputs) > 0),
+    time_driven  boolean NOT NULL DEFAULT true,
     CHECK (NOT escalates OR tier = 'G')
 );
 COMMENT ON TABLE wagecheck.rule IS
@@ -87,6 +89,10 @@ COMMENT ON COLUMN wagecheck.rule.params IS
     'parameters with the catalogue defaults; per-division values in rule_param_override. K rules: deadline_wd (rectification deadline in working days); O rules: verify_hours, report_hours';
 COMMENT ON COLUMN wagecheck.rule.evaluator IS 'function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit';
 COMMENT ON COLUMN wagecheck.rule.builtin IS 'row shipped with wagecheck (not dumped; change parameters with rule_param_override)';
+COMMENT ON COLUMN wagecheck.rule.inputs IS
+    'tables of schema wagecheck the evaluator reads (NULL: unknown, the rule is evaluated at every scan); with time_driven false, a forward scan carries the hits over while none of them changed';
+COMMENT ON COLUMN wagecheck.rule.time_driven IS
+    'the rule''s result can change by the passage of time alone (deadlines, pay days, gaps counted from as_of): evaluated at every scan';
 
 CREATE TABLE wagecheck.rule_param_override (
     code            text NOT NULL REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
@@ -288,7 +294,8 @@ COMMENT ON FUNCTION wagecheck.alerts_as_of(timestamptz) IS
 
 -- _scan_plan(code, as_of, replay): what a scan of one rule does, one row per
 -- (alert, step) — steps in order — plus no-op rows for hits that change nothing.
-CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean)
+CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
+                                     p_carry boolean DEFAULT false)
     RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
                    project_id bigint, enterprise_id bigint, division wagecheck.division_code,
                    details jsonb, evidence text, violation_ids bigint[], hit boolean,
@@ -317,7 +324,7 @@ BEGIN
         SELECT h.subject_kind, h.subject_id, coalesce(h.period, '') AS period, h.project_id,
                h.enterprise_id, h.division, h.level, h.due_at, coalesce(h.details, '{}') AS details,
                true AS by_rule, NULL::bigint AS violation_id
-          FROM %s($1) h
+          FROM %s h
         UNION ALL
         SELECT v.subject_kind, v.subject_id, coalesce(v.details ->> 'period', ''), v.project_id,
                NULL, p.division, NULL, NULL,
@@ -404,12 +411,12 @@ BEGIN
              WHERE NOT coalesce(f.quiet, false)) st ON true
      WHERE st.action IS NOT NULL OR f.hit
      ORDER BY f.subject_kind, f.subject_id, f.period, st.step
-    $q$, r.evaluator::regproc::text)
+    $q$, CASE WHEN p_carry THEN 'wagecheck._carried_hits($2)' ELSE r.evaluator::regproc::text || '($1)' END)
     USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O';
 END
 $$;
-COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean) IS
-    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes (internal to scan)';
+COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean) IS
+    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold (internal to scan)';
 
 -- user data and configuration survive pg_dump; rules shipped with wagecheck come from the script
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule', 'WHERE NOT builtin');

@@ -32,9 +32,9 @@ $$;
 COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
     'announcement of an alert action on channel wagecheck_alert: opened, escalated (G->K, overdue) or cleared (cleared, confirmed, reported)';
 
--- _memo_build(as_of): computes once, for the whole scan, the building blocks that more
+-- _memo_build(as_of, skip): computes once, for the whole scan, the building blocks that more
 -- than one enabled evaluator uses (wages_owed, attendance_months), as temporary tables.
-CREATE FUNCTION wagecheck._memo_build(p_as_of timestamptz) RETURNS void
+CREATE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 DECLARE
@@ -44,7 +44,8 @@ BEGIN
     CREATE TEMP TABLE wc_memo (name text PRIMARY KEY, as_of timestamptz NOT NULL) ON COMMIT DROP;
     FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
         IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
-             WHERE r.enabled AND strpos(p.prosrc, b || '(') > 0) > 1 THEN
+             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
+               AND strpos(p.prosrc, b || '(') > 0) > 1 THEN
             -- from the summary kept at write time when it is exact for the moment, else raw rows
             EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
                            'wc_memo_' || b, b) USING p_as_of;
@@ -54,8 +55,8 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION wagecheck._memo_build(timestamptz) IS
-    'computes the building blocks shared by several enabled evaluators once per scan (internal)';
+COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
+    'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will carry over (internal)';
 
 CREATE FUNCTION wagecheck._memo_drop() RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
@@ -74,7 +75,7 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._memo_drop() IS 'drops the building blocks of a scan (internal)';
 
-CREATE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now())
+CREATE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
     RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
                    rectified int, replay boolean)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
@@ -84,6 +85,10 @@ DECLARE
     r record;
     mark timestamptz;
     payloads text[];
+    carry boolean;
+    skip text[];
+    snap pg_catalog.pg_snapshot;
+    seen bigint;
 BEGIN
     IF as_of IS NULL OR NOT isfinite(as_of) THEN
         RAISE EXCEPTION 'scan needs a finite as_of moment'
@@ -95,7 +100,21 @@ BEGIN
                   DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
                   HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
     END IF;
-    PERFORM wagecheck._memo_build(as_of);
+    IF incremental IS NULL THEN
+        RAISE EXCEPTION 'scan needs incremental true or false'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a rule disabled since its last scan is evaluated in full once it is enabled again
+    DELETE FROM wagecheck.rule_eval_state s
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule ru WHERE ru.code = s.code AND ru.enabled);
+    -- the rules whose inputs did not change are carried over: no building block for them
+    IF incremental THEN
+        SELECT array_agg(ru.code) INTO skip
+          FROM wagecheck.rule ru
+          JOIN wagecheck.rule_scan rs ON rs.code = ru.code
+         WHERE ru.enabled AND as_of >= rs.scanned_to AND wagecheck._inputs_unchanged(ru.code, as_of);
+    END IF;
+    PERFORM wagecheck._memo_build(as_of, skip);
     FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
         -- one scan per rule at a time: lock the rule's high-water mark
         INSERT INTO wagecheck.rule_scan AS rs (code, scanned_to, scanned_at)
@@ -119,8 +138,14 @@ BEGIN
         END IF;
 
         replay := false;
+        -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
+        seen := wagecheck._input_change_seen();
+        snap := pg_catalog.pg_current_snapshot();
+        carry := incremental AND wagecheck._inputs_unchanged(r.code, as_of);
+        RAISE DEBUG 'wagecheck: scan of % as of %: %', r.code, as_of,
+              CASE WHEN carry THEN 'hits carried over (inputs unchanged)' ELSE 'evaluated' END;
         WITH p AS MATERIALIZED (
-            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false)
+            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, carry)
         ),
         fin AS MATERIALIZED (
             SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
@@ -212,10 +237,17 @@ BEGIN
         PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
         UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
          WHERE rs.code = r.code AND rs.scanned_to < as_of;
+        INSERT INTO wagecheck.rule_eval_state AS es
+               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at)
+        VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now())
+        ON CONFLICT (code) DO UPDATE
+           SET snapshot = excluded.snapshot, scan_xid = excluded.scan_xid, seen_seq = excluded.seen_seq,
+               evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at;
         RETURN NEXT;
     END LOOP;
     PERFORM wagecheck._memo_drop();
+    PERFORM wagecheck._input_change_trim();
 END
 $$;
-COMMENT ON FUNCTION wagecheck.scan(timestamptz) IS
-    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing';
+COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated; incremental => false evaluates every rule';

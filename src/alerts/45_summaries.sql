@@ -24,9 +24,9 @@ CREATE TABLE wagecheck.attendance_month (
 COMMENT ON TABLE wagecheck.attendance_month IS
     'derived (kept by triggers on wagecheck.attendance, not dumped): days attended per project, worker and month';
 COMMENT ON COLUMN wagecheck.attendance_month.known_to IS
-    'latest created_at of the attendance rows counted (an upper bound after deletes)';
+    'latest created_at of the attendance rows counted';
 COMMENT ON COLUMN wagecheck.attendance_month.last_day IS
-    'latest day counted (an upper bound after deletes)';
+    'latest day counted';
 CREATE INDEX attendance_month_known_to ON wagecheck.attendance_month (known_to);
 CREATE INDEX attendance_month_last_day ON wagecheck.attendance_month (last_day);
 
@@ -239,11 +239,23 @@ BEGIN
                last_day = greatest(a.last_day, excluded.last_day);
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        -- months left empty go; the others' latest moment and day come from the rows left
         DELETE FROM wagecheck.attendance_month a
          USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
                   FROM old_rows o) d
          WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
            AND a.days <= 0;
+        UPDATE wagecheck.attendance_month a
+           SET known_to = x.known_to, last_day = x.last_day
+          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day
+                  FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                          FROM old_rows o) d
+                  JOIN wagecheck.attendance r
+                    ON r.project_id = d.project_id AND r.worker_id = d.worker_id
+                   AND r.day >= d.period AND r.day < (d.period + interval '1 month')::date
+                 GROUP BY 1, 2, 3) x
+         WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
+           AND (a.known_to, a.last_day) IS DISTINCT FROM (x.known_to, x.last_day);
     END IF;
     RETURN NULL;
 END

@@ -36,9 +36,9 @@ CREATE TABLE wagecheck.attendance_month (
 COMMENT ON TABLE wagecheck.attendance_month IS
     'derived (kept by triggers on wagecheck.attendance, not dumped): days attended per project, worker and month';
 COMMENT ON COLUMN wagecheck.attendance_month.known_to IS
-    'latest created_at of the attendance rows counted (an upper bound after deletes)';
+    'latest created_at of the attendance rows counted';
 COMMENT ON COLUMN wagecheck.attendance_month.last_day IS
-    'latest day counted (an upper bound after deletes)';
+    'latest day counted';
 CREATE INDEX attendance_month_known_to ON wagecheck.attendance_month (known_to);
 CREATE INDEX attendance_month_last_day ON wagecheck.attendance_month (last_day);
 
@@ -251,11 +251,23 @@ BEGIN
                last_day = greatest(a.last_day, excluded.last_day);
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        -- months left empty go; the others' latest moment and day come from the rows left
         DELETE FROM wagecheck.attendance_month a
          USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
                   FROM old_rows o) d
          WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
            AND a.days <= 0;
+        UPDATE wagecheck.attendance_month a
+           SET known_to = x.known_to, last_day = x.last_day
+          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day
+                  FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                          FROM old_rows o) d
+                  JOIN wagecheck.attendance r
+                    ON r.project_id = d.project_id AND r.worker_id = d.worker_id
+                   AND r.day >= d.period AND r.day < (d.period + interval '1 month')::date
+                 GROUP BY 1, 2, 3) x
+         WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
+           AND (a.known_to, a.last_day) IS DISTINCT FROM (x.known_to, x.last_day);
     END IF;
     RETURN NULL;
 END
@@ -353,6 +365,291 @@ $$;
 COMMENT ON FUNCTION wagecheck._summary_exact(text, timestamptz) IS
     'true when the summary behind a building block (wages_owed, attendance_months) holds exactly what was known at the moment: no row it summarizes is known, paid or dated after it (internal)';
 
+-- ==== alerts: incremental scans (what each rule reads, change capture, carried-over hits)
+ALTER TABLE wagecheck.rule ADD COLUMN inputs text[] CHECK (cardinality(inputs) > 0),
+                           ADD COLUMN time_driven boolean NOT NULL DEFAULT true;
+COMMENT ON COLUMN wagecheck.rule.inputs IS
+    'tables of schema wagecheck the evaluator reads (NULL: unknown, the rule is evaluated at every scan); with time_driven false, a forward scan carries the hits over while none of them changed';
+COMMENT ON COLUMN wagecheck.rule.time_driven IS
+    'the rule''s result can change by the passage of time alone (deadlines, pay days, gaps counted from as_of): evaluated at every scan';
+-- Change capture for incremental scans. Statement-level triggers on every table an
+-- evaluator reads append one row per statement to wagecheck.input_change (insert-only:
+-- writers never wait on each other for it): the table, the writing transaction, and the
+-- moments of the written rows (their date and time columns). A rule whose declared inputs
+-- (rule.inputs) have no change since its last evaluation - none written by a transaction
+-- its last scan could not see, and no written row dated between that scan's moment and
+-- this one - and whose result cannot change by the passage of time alone
+-- (rule.time_driven false) has the same hits as then: a forward scan carries them over
+-- from its live alerts instead of evaluating the rule (see scan()).
+
+CREATE TABLE wagecheck.input_change (
+    table_name text NOT NULL,
+    xid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    moments    tstzmultirange,
+    seq        bigint GENERATED ALWAYS AS IDENTITY
+);
+COMMENT ON TABLE wagecheck.input_change IS
+    'derived (change capture, not dumped): one row per statement that wrote a table the rules read; consumed by scan() to skip rules whose inputs did not change';
+COMMENT ON COLUMN wagecheck.input_change.xid IS 'the writing transaction (a scan whose snapshot does not see it has not seen the change)';
+COMMENT ON COLUMN wagecheck.input_change.seq IS 'order of the changes (within one transaction: before or after a scan in it)';
+COMMENT ON COLUMN wagecheck.input_change.moments IS
+    'the moments of the written rows'' date and time columns (a date counts for the whole day in any time zone): a rule reading them can change when a scan passes one; NULL for deletes';
+CREATE INDEX input_change_table ON wagecheck.input_change (table_name);
+
+CREATE TABLE wagecheck.rule_eval_state (
+    code         text PRIMARY KEY REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
+    snapshot     pg_snapshot NOT NULL,
+    scan_xid     xid8 NOT NULL,
+    seen_seq     bigint NOT NULL,
+    evaluated_to timestamptz NOT NULL,
+    carried      boolean NOT NULL,
+    at           timestamptz NOT NULL
+);
+COMMENT ON TABLE wagecheck.rule_eval_state IS
+    'derived (not dumped: a restored database evaluates every rule once): per rule, the snapshot and moment up to which its live alerts reflect its hits, and whether its last forward scan evaluated it or carried its hits over';
+COMMENT ON COLUMN wagecheck.rule_eval_state.scan_xid IS 'the scan''s transaction: its own changes (which its snapshot does not list) count when recorded after seen_seq';
+COMMENT ON COLUMN wagecheck.rule_eval_state.seen_seq IS 'the last input_change.seq recorded when the rule was evaluated';
+COMMENT ON COLUMN wagecheck.rule_eval_state.carried IS 'the last forward scan carried the hits over (inputs unchanged) instead of evaluating the rule';
+
+-- _input_changed(): trigger (statement level) on the tables the rules read.
+CREATE FUNCTION wagecheck._input_changed() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    exprs text;
+    m tstzmultirange;
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        -- every date or time column of the new rows: a timestamptz is a moment; a timestamp
+        -- is one in the session's time zone (UTC-12 to UTC+14); a date compared with as_of::date
+        -- turns at its first or its last midnight, in the session's time zone
+        SELECT string_agg(CASE a.atttypid
+                              WHEN 'timestamptz'::regtype THEN format('(n.%I, 0, 0)', a.attname)
+                              WHEN 'timestamp'::regtype THEN format('(n.%I AT TIME ZONE ''UTC'', 15, 15)', a.attname)
+                              ELSE format('(n.%I::timestamp AT TIME ZONE ''UTC'', 15, 39)', a.attname)
+                          END, ', ' ORDER BY a.attnum)
+          INTO exprs
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped
+           AND a.atttypid IN ('timestamptz'::regtype, 'date'::regtype, 'timestamp'::regtype);
+        IF exprs IS NOT NULL THEN
+            EXECUTE format('SELECT range_agg(tstzrange(x.t - make_interval(hours => x.lo), '
+                           'x.t + make_interval(hours => x.hi), ''[]'')) '
+                           'FROM (SELECT DISTINCT v.t, v.lo, v.hi FROM new_rows n '
+                           'CROSS JOIN LATERAL (VALUES %s) v(t, lo, hi) WHERE v.t IS NOT NULL) x', exprs)
+               INTO m;
+        END IF;
+    END IF;
+    INSERT INTO wagecheck.input_change (table_name, moments) VALUES (TG_TABLE_NAME, m);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._input_changed() IS
+    'trigger: records in wagecheck.input_change that a statement wrote a table the rules read (internal)';
+
+-- the tables the rules read, and the engine's own configuration (parameters, calendar)
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['enterprise', 'project', 'subcontract', 'worker', 'roster', 'attendance',
+                             'wage_account', 'account_txn', 'labour_cost_schedule', 'pay_sheet', 'pay_line',
+                             'wage_payment', 'guarantee_deposit', 'rule', 'rule_param_override', 'holiday'] LOOP
+        EXECUTE format('CREATE TRIGGER input_change_ins AFTER INSERT ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+        EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+        EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE OR TRUNCATE ON wagecheck.%I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins', t);
+        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_upd', t);
+        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_del', t);
+    END LOOP;
+END
+$$;
+
+-- _inputs_unchanged(code, as_of): the rule's hits as of as_of are those of its last
+-- evaluation (its live alerts): it declares its inputs, does not change with time alone,
+-- and nothing it reads changed since (nor does a row it reads turn visible by as_of).
+CREATE FUNCTION wagecheck._inputs_unchanged(p_code text, p_as_of timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT coalesce((
+        SELECT r.inputs IS NOT NULL AND NOT r.time_driven AND r.tier <> 'O' AND NOT r.once
+               AND p_as_of >= s.evaluated_to
+               AND NOT EXISTS (
+                   SELECT 1 FROM wagecheck.input_change c
+                    WHERE c.table_name = ANY (r.inputs || ARRAY['rule', 'rule_param_override', 'holiday'])
+                      AND (CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
+                                ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
+                           OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]'))))
+          FROM wagecheck.rule r
+          JOIN wagecheck.rule_eval_state s ON s.code = r.code
+         WHERE r.code = p_code), false)
+$$;
+COMMENT ON FUNCTION wagecheck._inputs_unchanged(text, timestamptz) IS
+    'true when a forward scan as of the moment may carry the rule''s hits over from its live alerts instead of evaluating it (internal)';
+
+-- _carried_hits(code): the hits of a rule's last evaluation, from its live alerts.
+CREATE FUNCTION wagecheck._carried_hits(p_code text) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT a.subject_kind, a.subject_id, a.period, a.project_id, a.enterprise_id, a.division, a.tier,
+           NULL::timestamptz, a.details
+      FROM wagecheck.alert a
+     WHERE a.rule_code = p_code AND a.evidence IN ('rule', 'both')
+       AND ((a.tier = 'G' AND a.state = 'open') OR (a.tier = 'K' AND a.state IN ('open', 'overdue')))
+$$;
+COMMENT ON FUNCTION wagecheck._carried_hits(text) IS
+    'the hits of a rule as its live alerts hold them (G open, K open or overdue, raised by the rule): what an unchanged rule finds again (internal)';
+
+-- _input_change_trim(): forgets the changes every rule's last evaluation has seen.
+CREATE FUNCTION wagecheck._input_change_trim() RETURNS void
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+    DELETE FROM wagecheck.input_change c
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule_eval_state s
+                        WHERE CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
+                                   ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
+                           OR upper_inf(c.moments) OR upper(c.moments) > s.evaluated_to)
+$$;
+COMMENT ON FUNCTION wagecheck._input_change_trim() IS
+    'deletes the recorded changes that every rule''s last evaluation saw and whose moments have all passed (internal)';
+
+-- _input_change_seen(): the last change recorded so far (with the snapshot: what a scan has seen).
+CREATE FUNCTION wagecheck._input_change_seen() RETURNS bigint
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT s.last_value FROM wagecheck.input_change_seq_seq s
+$$;
+COMMENT ON FUNCTION wagecheck._input_change_seen() IS
+    'the last input_change.seq handed out (internal)';
+
+DROP FUNCTION wagecheck._scan_plan(text, timestamptz, boolean);
+CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
+                                     p_carry boolean DEFAULT false)
+    RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
+                   project_id bigint, enterprise_id bigint, division wagecheck.division_code,
+                   details jsonb, evidence text, violation_ids bigint[], hit boolean,
+                   cur_state text, step int, action text, from_state text, to_state text,
+                   from_tier text, to_tier text, deadline_on date, due_at timestamptz)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    r wagecheck.rule;
+BEGIN
+    SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
+    RETURN QUERY EXECUTE format($q$
+    WITH cur AS MATERIALIZED (
+        SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
+               c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at
+          FROM wagecheck.alert c
+         WHERE NOT $3 AND c.rule_code = $2
+           AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                OR $6)
+        UNION ALL
+        SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
+         WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                       OR $6)
+    ),
+    raw AS (
+        SELECT h.subject_kind, h.subject_id, coalesce(h.period, '') AS period, h.project_id,
+               h.enterprise_id, h.division, h.level, h.due_at, coalesce(h.details, '{}') AS details,
+               true AS by_rule, NULL::bigint AS violation_id
+          FROM %s h
+        UNION ALL
+        SELECT v.subject_kind, v.subject_id, coalesce(v.details ->> 'period', ''), v.project_id,
+               NULL, p.division, NULL, NULL,
+               v.details || jsonb_build_object('violation_id', v.violation_id, 'occurred_at', v.occurred_at),
+               false, v.violation_id
+          FROM wagecheck.violation v
+          LEFT JOIN wagecheck.project p ON p.project_id = v.project_id
+          LEFT JOIN wagecheck.alert_violation av
+                 ON av.violation_id = v.violation_id AND av.consumed_at <= $1
+         WHERE v.rule_code = $2 AND v.occurred_at <= $1
+           AND (av.alert_id IS NULL
+                OR av.alert_id IN (SELECT cur.alert_id FROM cur
+                                    WHERE cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                                        'verified', 'report_overdue')))
+    ),
+    hits AS (
+        SELECT DISTINCT ON (raw.subject_kind, raw.subject_id, raw.period)
+               raw.subject_kind, raw.subject_id, raw.period, raw.project_id, raw.enterprise_id,
+               raw.division, raw.due_at, raw.details,
+               CASE $4 WHEN 'G' THEN CASE WHEN $5 AND bool_or(raw.level = 'K') OVER w THEN 'K' ELSE 'G' END
+                       ELSE $4 END AS lvl,
+               CASE WHEN bool_or(raw.by_rule) OVER w
+                    THEN CASE WHEN bool_or(NOT raw.by_rule) OVER w THEN 'both' ELSE 'rule' END
+                    ELSE 'violation' END AS evidence,
+               array_agg(raw.violation_id) FILTER (WHERE raw.violation_id IS NOT NULL) OVER w AS violation_ids
+          FROM raw
+        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period)
+         ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
+    ),
+    j AS (
+        SELECT c.alert_id, coalesce(h.subject_kind, c.subject_kind) AS subject_kind,
+               coalesce(h.subject_id, c.subject_id) AS subject_id, coalesce(h.period, c.period) AS period,
+               h.project_id, h.enterprise_id, h.division, coalesce(h.details, c.details) AS details,
+               coalesce(h.evidence, c.evidence) AS evidence, h.violation_ids,
+               h.subject_id IS NOT NULL AS hit, h.lvl, h.due_at AS hit_due,
+               c.tier AS c_tier, c.state AS c_state, c.deadline_on AS c_deadline, c.due_at AS c_due,
+               c.opened_at AS c_opened, $1::date AS today
+          FROM hits h
+          FULL JOIN (SELECT DISTINCT ON (cur.subject_kind, cur.subject_id, cur.period) cur.*
+                       FROM cur
+                      ORDER BY cur.subject_kind, cur.subject_id, cur.period,
+                               cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                             'verified', 'report_overdue') DESC,
+                               cur.alert_id DESC) c
+            ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
+    ),
+    f AS (
+        SELECT j.*,
+               CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                    THEN coalesce(j.hit_due::date,
+                                  wagecheck.add_working_days(j.today,
+                                      (wagecheck.rule_param($2, 'deadline_wd', j.division))::int))
+               END AS new_deadline,
+               CASE WHEN j.hit AND j.lvl = 'O' AND j.alert_id IS NULL
+                    THEN coalesce(j.hit_due,
+                                  $1 + make_interval(hours => (wagecheck.rule_param($2, 'verify_hours', j.division))::int))
+               END AS new_due,
+               CASE WHEN coalesce(j.c_tier, j.lvl) = 'O'
+                    THEN coalesce((j.details ->> 'report_due')::timestamptz,
+                                  coalesce(j.c_opened, $1)
+                                  + make_interval(hours => (wagecheck.rule_param($2, 'report_hours', j.division))::int))
+               END AS report_due,
+               -- nothing can change: a hit on a live G alert of the same level, an overdue K
+               -- alert, or an open K alert before its deadline
+               j.hit AND ((j.c_tier = 'G' AND j.lvl = 'G' AND j.c_state = 'open')
+                          OR (j.c_tier = 'K' AND j.c_state = 'overdue')
+                          OR (j.c_tier = 'K' AND j.c_state = 'open' AND j.today <= j.c_deadline))
+                 AS quiet
+          FROM j
+    )
+    SELECT f.alert_id, f.subject_kind, f.subject_id, f.period, f.project_id, f.enterprise_id,
+           f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,
+           coalesce(st.step, 1), st.action, st.from_state, st.to_state, st.from_tier, st.to_tier,
+           CASE WHEN st.deadline_new THEN f.new_deadline ELSE f.c_deadline END,
+           CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END
+      FROM f
+      LEFT JOIN LATERAL (
+            SELECT * FROM wagecheck._engine_steps(
+                f.c_tier, f.c_state, f.hit, f.lvl,
+                f.today > f.c_deadline, f.today > f.new_deadline,
+                $1 > f.c_due, $1 > f.new_due,
+                coalesce((f.details ->> 'verified')::boolean, false) AND f.hit,
+                $1 > f.report_due)
+             WHERE NOT coalesce(f.quiet, false)) st ON true
+     WHERE st.action IS NOT NULL OR f.hit
+     ORDER BY f.subject_kind, f.subject_id, f.period, st.step
+    $q$, CASE WHEN p_carry THEN 'wagecheck._carried_hits($2)' ELSE r.evaluator::regproc::text || '($1)' END)
+    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O';
+END
+$$;
+COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean) IS
+    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold (internal to scan)';
+
 -- the building blocks read the summaries when exact for the moment; the scan's memo through them
 CREATE FUNCTION wagecheck._wages_owed_summary(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
@@ -422,7 +719,8 @@ $$;
 COMMENT ON FUNCTION wagecheck.attendance_months(timestamptz) IS
     'days attended per project, worker and month, as known at a moment';
 
-CREATE OR REPLACE FUNCTION wagecheck._memo_build(p_as_of timestamptz) RETURNS void
+DROP FUNCTION wagecheck._memo_build(timestamptz);
+CREATE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 DECLARE
@@ -432,7 +730,8 @@ BEGIN
     CREATE TEMP TABLE wc_memo (name text PRIMARY KEY, as_of timestamptz NOT NULL) ON COMMIT DROP;
     FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
         IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
-             WHERE r.enabled AND strpos(p.prosrc, b || '(') > 0) > 1 THEN
+             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
+               AND strpos(p.prosrc, b || '(') > 0) > 1 THEN
             -- from the summary kept at write time when it is exact for the moment, else raw rows
             EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
                            'wc_memo_' || b, b) USING p_as_of;
@@ -442,8 +741,218 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION wagecheck._memo_build(timestamptz) IS
-    'computes the building blocks shared by several enabled evaluators once per scan (internal)';
+COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
+    'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will carry over (internal)';
+
+DROP FUNCTION wagecheck.scan(timestamptz);
+CREATE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
+    RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
+                   rectified int, replay boolean)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+#variable_conflict use_column
+DECLARE
+    r record;
+    mark timestamptz;
+    payloads text[];
+    carry boolean;
+    skip text[];
+    snap pg_catalog.pg_snapshot;
+    seen bigint;
+BEGIN
+    IF as_of IS NULL OR NOT isfinite(as_of) THEN
+        RAISE EXCEPTION 'scan needs a finite as_of moment'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
+                  HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
+    END IF;
+    IF incremental IS NULL THEN
+        RAISE EXCEPTION 'scan needs incremental true or false'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a rule disabled since its last scan is evaluated in full once it is enabled again
+    DELETE FROM wagecheck.rule_eval_state s
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule ru WHERE ru.code = s.code AND ru.enabled);
+    -- the rules whose inputs did not change are carried over: no building block for them
+    IF incremental THEN
+        SELECT array_agg(ru.code) INTO skip
+          FROM wagecheck.rule ru
+          JOIN wagecheck.rule_scan rs ON rs.code = ru.code
+         WHERE ru.enabled AND as_of >= rs.scanned_to AND wagecheck._inputs_unchanged(ru.code, as_of);
+    END IF;
+    PERFORM wagecheck._memo_build(as_of, skip);
+    FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
+        -- one scan per rule at a time: lock the rule's high-water mark
+        INSERT INTO wagecheck.rule_scan AS rs (code, scanned_to, scanned_at)
+        VALUES (r.code, '-infinity', now())
+        ON CONFLICT (code) DO NOTHING;
+        SELECT rs.scanned_to INTO mark FROM wagecheck.rule_scan rs WHERE rs.code = r.code FOR UPDATE;
+
+        rule_code := r.code;
+        IF as_of < mark THEN
+            -- replay: what was known then, nothing written
+            replay := true;
+            SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FILTER (WHERE p.hit),
+                   count(*) FILTER (WHERE p.action = 'open'),
+                   count(*) FILTER (WHERE p.action IN ('escalate', 'overdue', 'reopen_overdue')),
+                   count(*) FILTER (WHERE p.action IN ('clear', 'reported_in_source')),
+                   count(*) FILTER (WHERE p.action = 'rectify')
+              INTO hits, opened, escalated, cleared, rectified
+              FROM wagecheck._scan_plan(r.code, as_of, true) p;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        replay := false;
+        -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
+        seen := wagecheck._input_change_seen();
+        snap := pg_catalog.pg_current_snapshot();
+        carry := incremental AND wagecheck._inputs_unchanged(r.code, as_of);
+        RAISE DEBUG 'wagecheck: scan of % as of %: %', r.code, as_of,
+              CASE WHEN carry THEN 'hits carried over (inputs unchanged)' ELSE 'evaluated' END;
+        WITH p AS MATERIALIZED (
+            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, carry)
+        ),
+        fin AS MATERIALIZED (
+            SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
+              FROM p
+             ORDER BY p.subject_kind, p.subject_id, p.period, p.step DESC
+        ),
+        ins AS (
+            INSERT INTO wagecheck.alert AS a
+                   (rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
+                    division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
+            SELECT r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
+                   f.enterprise_id, f.division, f.details, f.evidence, as_of,
+                   CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
+                   CASE WHEN f.to_tier = 'O' THEN f.due_at END,
+                   CASE WHEN f.step > 1 THEN as_of END, as_of
+              FROM fin f
+             WHERE f.alert_id IS NULL AND f.action IS NOT NULL
+            ON CONFLICT (rule_code, subject_kind, subject_id, period)
+               WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               DO NOTHING
+            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+        ),
+        upd AS (
+            UPDATE wagecheck.alert a
+               SET tier = coalesce(f.to_tier, a.tier),
+                   state = coalesce(f.to_state, a.state),
+                   details = f.details,
+                   evidence = f.evidence,
+                   project_id = coalesce(f.project_id, a.project_id),
+                   enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
+                   division = coalesce(f.division, a.division),
+                   deadline_on = CASE WHEN coalesce(f.to_tier, a.tier) = 'K' THEN f.deadline_on END,
+                   due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
+                   escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
+                                       THEN as_of ELSE a.escalated_at END,
+                   closed_at = CASE WHEN f.to_state IN ('cleared', 'closed', 'reported') THEN as_of END,
+                   updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
+              FROM fin f
+             WHERE a.alert_id = f.alert_id
+               AND a.state = f.cur_state
+               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
+                    OR a.evidence IS DISTINCT FROM f.evidence)
+            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+        ),
+        ev AS (
+            INSERT INTO wagecheck.alert_event AS e
+                   (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
+            SELECT coalesce(i.alert_id, u.alert_id), as_of, p.action, p.from_state, p.to_state,
+                   p.from_tier, p.to_tier,
+                   CASE WHEN p.to_tier = 'K' THEN p.deadline_on END,
+                   CASE WHEN p.to_tier = 'O' THEN p.due_at END,
+                   CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END
+              FROM p
+              LEFT JOIN ins i ON p.alert_id IS NULL AND i.subject_kind = p.subject_kind
+                             AND i.subject_id = p.subject_id AND i.period = p.period
+              LEFT JOIN upd u ON u.alert_id = p.alert_id
+             WHERE p.action IS NOT NULL AND coalesce(i.alert_id, u.alert_id) IS NOT NULL
+             ORDER BY p.subject_kind, p.subject_id, p.period, p.step
+            RETURNING e.alert_id, e.action, e.to_state, e.to_tier
+        ),
+        lnk AS (
+            INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
+            SELECT v.id, coalesce(i.alert_id, f.alert_id), as_of
+              FROM fin f
+              LEFT JOIN ins i ON f.alert_id IS NULL AND i.subject_kind = f.subject_kind
+                             AND i.subject_id = f.subject_id AND i.period = f.period
+             CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
+             WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
+            ON CONFLICT (violation_id) DO NOTHING
+        )
+        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
+               count(*) FILTER (WHERE ev.action = 'open'),
+               count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
+               count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
+               count(*) FILTER (WHERE ev.action = 'rectify'),
+               array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
+                                                  ev.to_tier, ev.to_state,
+                                                  coalesce(i.subject_kind, u.subject_kind),
+                                                  coalesce(i.subject_id, u.subject_id),
+                                                  coalesce(i.period, u.period),
+                                                  coalesce(i.division, u.division)::text, as_of)
+                         ORDER BY ev.alert_id, ev.action)
+                   FILTER (WHERE wagecheck._notify_kind(ev.action) IS NOT NULL)
+          INTO hits, opened, escalated, cleared, rectified, payloads
+          FROM ev
+          LEFT JOIN ins i ON i.alert_id = ev.alert_id
+          LEFT JOIN upd u ON u.alert_id = ev.alert_id;
+        PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
+        UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
+         WHERE rs.code = r.code AND rs.scanned_to < as_of;
+        INSERT INTO wagecheck.rule_eval_state AS es
+               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at)
+        VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now())
+        ON CONFLICT (code) DO UPDATE
+           SET snapshot = excluded.snapshot, scan_xid = excluded.scan_xid, seen_seq = excluded.seen_seq,
+               evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at;
+        RETURN NEXT;
+    END LOOP;
+    PERFORM wagecheck._memo_drop();
+    PERFORM wagecheck._input_change_trim();
+END
+$$;
+COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated; incremental => false evaluates every rule';
+
+-- What each rule of the catalogue reads, and whether time alone changes its result
+-- (rule.inputs, rule.time_driven): a forward scan carries the hits of a rule that is not
+-- time-driven over while none of its inputs changed (46_changes.sql). A rule compares
+-- dates of its rows with as_of (created_at, booked_at, paid_at, start_on, ...) - such a
+-- row is recorded with its moments, so the scan that passes one evaluates the rule - but
+-- time-driven rules also count from as_of: a deadline, a pay day, a gap of days.
+UPDATE wagecheck.rule r SET inputs = d.inputs, time_driven = d.time_driven
+  FROM (VALUES
+    ('RN01', '{pay_line,pay_sheet,project,roster}'::text[], false),
+    ('RN02', '{roster,project}', false),
+    ('RN03', '{project,attendance}', true),                      -- no attendance for gap_days up to as_of
+    ('RN04', '{attendance,pay_sheet,pay_line,roster,project}', true),   -- after the pay day
+    ('AC01', '{project,wage_account}', true),                    -- open_days after the contract
+    ('AC02', '{labour_cost_schedule,account_txn,wage_account,project}', true),   -- K after k_overdue_days
+    ('AC03', '{account_txn,wage_account,project,roster,worker}', false),
+    ('AC04', '{project}', false),
+    ('AC05', '{wage_account,project,pay_sheet,pay_line,wage_payment,roster}', false),
+    ('AC06', '{account_txn,wage_account,project}', false),
+    ('PS01', '{pay_line,pay_sheet,project}', false),
+    ('WP01', '{attendance,pay_sheet,roster,project}', true),     -- after the pay day
+    ('WP02', '{pay_sheet,pay_line,wage_payment,roster,project}', true),  -- after the pay day, K k_days later
+    ('WP03', '{pay_sheet,pay_line,wage_payment,roster,project}', true),  -- months owed after their pay day
+    ('WP04', '{wage_payment,pay_line,pay_sheet,project,worker}', false),
+    ('WP05', '{pay_sheet,pay_line,wage_payment,roster,project}', false),
+    ('WP06', '{pay_sheet,pay_line,wage_payment,roster,project}', false),
+    ('WP07', '{roster,project}', true),                          -- settle_days after leaving
+    ('DP01', '{project,guarantee_deposit,wage_account,pay_sheet,pay_line,wage_payment,roster}', true),  -- working days after the contract
+    ('NB01', '{project}', true),                                 -- board_days after the start
+    ('QR01', '{project}', false)
+  ) d(code, inputs, time_driven)
+ WHERE r.code = d.code;
 
 -- the summaries of the rows already there (later writes keep them right through the triggers)
 SELECT wagecheck.rebuild_summaries();
