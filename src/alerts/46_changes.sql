@@ -45,6 +45,16 @@ DECLARE
     exprs text;
     m tstzmultirange;
 BEGIN
+    -- a statement that wrote no row changed nothing
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+            RETURN NULL;
+        END IF;
+    ELSIF TG_OP = 'DELETE' THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         -- every date or time column of the new rows: a timestamptz is a moment; a timestamp
         -- is one in the session's time zone (UTC-12 to UTC+14); a date compared with as_of::date
@@ -85,11 +95,14 @@ BEGIN
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
         EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
-        EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE OR TRUNCATE ON wagecheck.%I '
+        EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE ON wagecheck.%I REFERENCING OLD TABLE AS old_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+        EXECUTE format('CREATE TRIGGER input_change_trunc AFTER TRUNCATE ON wagecheck.%I '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins', t);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_upd', t);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_del', t);
+        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_trunc', t);
     END LOOP;
 END
 $$;

@@ -56,7 +56,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
 
 -- RN04 (G->K, project-month): attendees of a month without a payroll line after their pay day.
 CREATE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     WITH att AS (
         SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_months(as_of) m
@@ -68,7 +68,7 @@ $$
           LEFT JOIN wagecheck._pay_terms(as_of) t
                  ON t.project_id = att.project_id AND t.worker_id = att.worker_id
     ),
-    dates AS (
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms), not one per row
         SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
           FROM (SELECT DISTINCT terms.period, terms.pay_day, terms.pay_month_offset FROM terms) k
     ),

@@ -132,13 +132,42 @@ COMMENT ON FUNCTION wagecheck.eval_wp05(timestamptz) IS
 
 -- WP06 (G, worker): over month_amount in one month or year_amount in one year (possible fictitious payroll).
 CREATE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
-    WITH pay AS (
+    WITH bounds AS MATERIALIZED (   -- the lowest limits of any division: only sums above them can hit
+        SELECT min(v.amount) FILTER (WHERE v.key = 'month_amount') AS month_amount,
+               min(v.amount) FILTER (WHERE v.key = 'year_amount') AS year_amount
+          FROM (SELECT e.key, e.value::numeric AS amount
+                  FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
+                 WHERE r.code = 'WP06'
+                UNION ALL
+                SELECT e.key, e.value::numeric
+                  FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
+                 WHERE o.code = 'WP06') v
+    ),
+    owed AS MATERIALIZED (
+        SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck.wages_owed(as_of) o
+    ),
+    months AS MATERIALIZED (
+        SELECT o.worker_id, o.period, sum(o.payable) AS payable
+          FROM owed o
+         GROUP BY o.worker_id, o.period
+    ),
+    candidates AS (    -- the worker-months over the lowest month limit, or in a year over the lowest year limit
+        SELECT m.worker_id, m.period
+          FROM months m
+         WHERE m.payable > (SELECT b.month_amount FROM bounds b)
+            OR (m.worker_id, date_trunc('year', m.period)) IN
+               (SELECT y.worker_id, date_trunc('year', y.period) FROM months y
+                 GROUP BY y.worker_id, date_trunc('year', y.period)
+                HAVING sum(y.payable) > (SELECT b.year_amount FROM bounds b))
+    ),
+    pay AS (
         -- the worker's division: that of the first project of the month
         SELECT o.worker_id, o.period, sum(o.payable) AS payable,
                (array_agg(p.division ORDER BY o.project_id))[1] AS division, min(o.project_id) AS project_id
-          FROM wagecheck.wages_owed(as_of) o
+          FROM owed o
+          JOIN candidates c ON c.worker_id = o.worker_id AND c.period = o.period
           JOIN wagecheck.project p ON p.project_id = o.project_id
          GROUP BY o.worker_id, o.period
     ),

@@ -419,6 +419,16 @@ DECLARE
     exprs text;
     m tstzmultirange;
 BEGIN
+    -- a statement that wrote no row changed nothing
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+            RETURN NULL;
+        END IF;
+    ELSIF TG_OP = 'DELETE' THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         -- every date or time column of the new rows: a timestamptz is a moment; a timestamp
         -- is one in the session's time zone (UTC-12 to UTC+14); a date compared with as_of::date
@@ -459,11 +469,14 @@ BEGIN
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
         EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
-        EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE OR TRUNCATE ON wagecheck.%I '
+        EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE ON wagecheck.%I REFERENCING OLD TABLE AS old_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+        EXECUTE format('CREATE TRIGGER input_change_trunc AFTER TRUNCATE ON wagecheck.%I '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins', t);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_upd', t);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_del', t);
+        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_trunc', t);
     END LOOP;
 END
 $$;
@@ -921,6 +934,123 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
     'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated; incremental => false evaluates every rule';
+
+-- evaluators: one pay date per distinct (month, terms) in RN04; WP06 sums only above the lowest limits
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH att AS (
+        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_months(as_of) m
+    ),
+    terms AS (
+        SELECT att.*, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
+          FROM att
+          LEFT JOIN wagecheck._pay_terms(as_of) t
+                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms), not one per row
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT terms.period, terms.pay_day, terms.pay_month_offset FROM terms) k
+    ),
+    due AS (
+        SELECT terms.project_id, terms.worker_id, terms.period
+          FROM terms
+          JOIN dates USING (period, pay_day, pay_month_offset)
+         WHERE dates.pay_date < as_of::date
+    ),
+    lines AS (
+        SELECT DISTINCT s.project_id, l.worker_id, s.period
+          FROM wagecheck.pay_line l
+          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+         WHERE l.created_at <= as_of
+    ),
+    pm AS (
+        SELECT due.project_id, due.period, count(*) AS attendees,
+               count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
+          FROM due
+          LEFT JOIN lines ON lines.project_id = due.project_id AND lines.worker_id = due.worker_id
+                         AND lines.period = due.period
+         GROUP BY due.project_id, due.period
+    )
+    SELECT 'project', pm.project_id::text, to_char(pm.period, 'YYYY-MM'), pm.project_id, p.contractor_id,
+           p.division,
+           CASE WHEN pm.unpaid::numeric / pm.attendees
+                     > (wagecheck.rule_param('RN04', 'k_share', p.division))::numeric
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('attendees', pm.attendees, 'without_payroll', pm.unpaid,
+                              'share', round(pm.unpaid::numeric / pm.attendees, 4))
+      FROM pm
+      JOIN wagecheck.project p ON p.project_id = pm.project_id
+     WHERE pm.unpaid > 0
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
+    'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
+
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH bounds AS MATERIALIZED (   -- the lowest limits of any division: only sums above them can hit
+        SELECT min(v.amount) FILTER (WHERE v.key = 'month_amount') AS month_amount,
+               min(v.amount) FILTER (WHERE v.key = 'year_amount') AS year_amount
+          FROM (SELECT e.key, e.value::numeric AS amount
+                  FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
+                 WHERE r.code = 'WP06'
+                UNION ALL
+                SELECT e.key, e.value::numeric
+                  FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
+                 WHERE o.code = 'WP06') v
+    ),
+    owed AS MATERIALIZED (
+        SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck.wages_owed(as_of) o
+    ),
+    months AS MATERIALIZED (
+        SELECT o.worker_id, o.period, sum(o.payable) AS payable
+          FROM owed o
+         GROUP BY o.worker_id, o.period
+    ),
+    candidates AS (    -- the worker-months over the lowest month limit, or in a year over the lowest year limit
+        SELECT m.worker_id, m.period
+          FROM months m
+         WHERE m.payable > (SELECT b.month_amount FROM bounds b)
+            OR (m.worker_id, date_trunc('year', m.period)) IN
+               (SELECT y.worker_id, date_trunc('year', y.period) FROM months y
+                 GROUP BY y.worker_id, date_trunc('year', y.period)
+                HAVING sum(y.payable) > (SELECT b.year_amount FROM bounds b))
+    ),
+    pay AS (
+        -- the worker's division: that of the first project of the month
+        SELECT o.worker_id, o.period, sum(o.payable) AS payable,
+               (array_agg(p.division ORDER BY o.project_id))[1] AS division, min(o.project_id) AS project_id
+          FROM owed o
+          JOIN candidates c ON c.worker_id = o.worker_id AND c.period = o.period
+          JOIN wagecheck.project p ON p.project_id = o.project_id
+         GROUP BY o.worker_id, o.period
+    ),
+    sums AS (
+        SELECT pay.worker_id, to_char(pay.period, 'YYYY-MM') AS period, pay.payable, pay.division,
+               pay.project_id, 'month_amount' AS limit_key
+          FROM pay
+        UNION ALL
+        SELECT pay.worker_id, to_char(pay.period, 'YYYY'), sum(pay.payable),
+               (array_agg(pay.division ORDER BY pay.period))[1], min(pay.project_id), 'year_amount'
+          FROM pay
+         GROUP BY pay.worker_id, to_char(pay.period, 'YYYY')
+    ),
+    limits AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, k.limit_key, (wagecheck.rule_param('WP06', k.limit_key, d.division))::numeric AS amount
+          FROM (SELECT DISTINCT pay.division FROM pay) d
+         CROSS JOIN (VALUES ('month_amount'), ('year_amount')) k(limit_key)
+    )
+    SELECT 'worker', s.worker_id::text, s.period, s.project_id, NULL::bigint, s.division, 'G', NULL::timestamptz,
+           jsonb_build_object('payable', s.payable, 'limit', l.amount, 'limit_key', s.limit_key)
+      FROM sums s
+      JOIN limits l ON l.division = s.division AND l.limit_key = s.limit_key
+     WHERE s.payable > l.amount
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
+    'WP06: a worker paid (payable, all projects) over month_amount in a month (period YYYY-MM) or over year_amount in a year (period YYYY): possible fictitious payroll';
 
 -- What each rule of the catalogue reads, and whether time alone changes its result
 -- (rule.inputs, rule.time_driven): a forward scan carries the hits of a rule that is not
