@@ -24,11 +24,18 @@ PG_CFLAGS   = -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
               -Wno-missing-field-initializers -Wno-sign-compare
 SHLIB_LINK  = $(DEP_LIBS)
 
-EXTRA_CLEAN = build
+EXTRA_CLEAN = build $(OBJS:.o=.o.d) $(OBJS:.o=.bc.d)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
+# Debian's PGXS tracks no header dependencies: each compile also writes the list of
+# headers it read (foo.o.d, foo.bc.d), included here, so a changed header rebuilds its users.
+%.o: %.c
+	$(COMPILE.c) -MMD -MP -MF $@.d -o $@ $<
+%.bc: %.c
+	$(COMPILE.c.bc) -MMD -MP -MF $@.d -o $@ $<
+-include $(wildcard $(OBJS:.o=.o.d) $(OBJS:.o=.bc.d))
 else
 # On a fresh machine the server headers come with `make deps` (run by test and demo).
 all install installcheck:
