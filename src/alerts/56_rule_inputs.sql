@@ -21,8 +21,10 @@ UPDATE wagecheck.rule r SET inputs = d.inputs, time_driven = d.time_driven
     ('WP02', '{pay_sheet,pay_line,wage_payment,roster,project}', true),  -- after the pay day, K k_days later
     ('WP03', '{pay_sheet,pay_line,wage_payment,roster,project}', true),  -- months owed after their pay day
     ('WP04', '{wage_payment,pay_line,pay_sheet,project,worker}', false),
-    ('WP05', '{pay_sheet,pay_line,wage_payment,roster,project}', false),
-    ('WP06', '{pay_sheet,pay_line,wage_payment,roster,project}', false),
+    -- WP05 and WP06 read only the days and payable of wages_owed: its rows and those columns
+    -- come from the sheets and lines alone (payments and pay terms give paid and pay_date)
+    ('WP05', '{pay_sheet,pay_line,project}', false),
+    ('WP06', '{pay_sheet,pay_line,project}', false),
     ('WP07', '{roster,project}', true),                          -- settle_days after leaving
     ('DP01', '{project,guarantee_deposit,wage_account,pay_sheet,pay_line,wage_payment,roster}', true),  -- working days after the contract
     ('NB01', '{project}', true),                                 -- board_days after the start
