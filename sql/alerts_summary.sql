@@ -130,6 +130,23 @@ VALUES (6, 6, 4000, '2026-02-13 10:00', 'cash', '2026-02-13 10:00');
 RESET session_replication_role;
 SELECT * FROM fx.stale();
 
+-- RN03 reads the last day attended from attendance_month when it is exact: the same hits as
+-- from the attendance rows (project 41 silent since 02-27; on 03-20 project 40 too)
+CREATE FUNCTION fx.rn03_raw(as_of timestamptz) RETURNS TABLE (project text, last_attendance date) LANGUAGE sql AS $$
+    SELECT p.project_id::text, (SELECT max(a.day) FROM wagecheck.attendance a
+                                 WHERE a.project_id = p.project_id AND a.day <= as_of::date AND a.created_at <= as_of)
+      FROM wagecheck.project p
+     WHERE p.status = 'under_construction' AND p.start_on <= as_of::date - 6
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
+                        WHERE a.project_id = p.project_id AND a.day > as_of::date - 7 AND a.day <= as_of::date
+                          AND a.created_at <= as_of) $$;
+SELECT m.as_of, wagecheck._summary_exact('attendance_months', m.as_of) AS exact,
+       (SELECT string_agg(h.subject_id || ' ' || (h.details ->> 'last_attendance'), ', ' ORDER BY h.subject_id)
+          FROM wagecheck.eval_rn03(m.as_of) h) AS rn03,
+       (SELECT string_agg(r.project || ' ' || r.last_attendance, ', ' ORDER BY r.project)
+          FROM fx.rn03_raw(m.as_of) r) AS from_rows
+  FROM (VALUES ('2026-03-12 12:00'::timestamptz), ('2026-03-20 12:00'), ('2026-03-05 12:00')) m(as_of);
+
 -- TRUNCATE (as a generator does it, in replica mode: the case ledger refuses it otherwise):
 -- payments alone leave the lines' months, unpaid; attendance empties its summary
 SET session_replication_role = replica;

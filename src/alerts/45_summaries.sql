@@ -341,12 +341,13 @@ COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
 CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
+    -- the latest moments, from the ends of their indexes (an empty summary is exact)
     SELECT CASE p_name
         WHEN 'attendance_months' THEN
-            NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE a.known_to > p_as_of)
-            AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE a.last_day > p_as_of::date)
+            coalesce((SELECT max(a.known_to) FROM wagecheck.attendance_month a) <= p_as_of, true)
+            AND coalesce((SELECT max(a.last_day) FROM wagecheck.attendance_month a) <= p_as_of::date, true)
         WHEN 'wages_owed' THEN
-            NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w WHERE w.known_to > p_as_of)
+            coalesce((SELECT max(w.known_to) FROM wagecheck.wage_month w) <= p_as_of, true)
         ELSE false
     END
 $$;

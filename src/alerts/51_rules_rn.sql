@@ -33,23 +33,40 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn02(timestamptz) IS
     'RN02: workers on a roster (active at as_of) without a signed labour contract';
 
--- RN03 (G, project): under construction, no attendance record for gap_days days.
+-- RN03 (G, project): under construction, no attendance record for gap_days days. When the
+-- summary attendance_month is exact for as_of (every attendance row known and dated by then)
+-- the project's last day attended is the latest of its months' last days; else it comes
+-- from the attendance rows known then.
 CREATE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS exact
+    ),
+    last AS MATERIALIZED (
+        SELECT m.project_id, max(m.last_day) AS last_day
+          FROM wagecheck.attendance_month m
+         WHERE (SELECT ex.exact FROM ex)
+         GROUP BY m.project_id
+    )
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('gap_days', g.gap, 'last_attendance',
-                              (SELECT max(a.day) FROM wagecheck.attendance a
-                                WHERE a.project_id = p.project_id AND a.day <= as_of::date
-                                  AND a.created_at <= as_of))
+                              CASE WHEN (SELECT ex.exact FROM ex)
+                                   THEN (SELECT l.last_day FROM last l WHERE l.project_id = p.project_id)
+                                   ELSE (SELECT max(a.day) FROM wagecheck.attendance a
+                                          WHERE a.project_id = p.project_id AND a.day <= as_of::date
+                                            AND a.created_at <= as_of) END)
       FROM wagecheck.project p
      CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('RN03', 'gap_days', p.division))::int AS gap) g
      WHERE p.status = 'under_construction' AND p.created_at <= as_of
        AND p.start_on <= as_of::date - g.gap + 1
-       AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
-                        WHERE a.project_id = p.project_id
-                          AND a.day > as_of::date - g.gap AND a.day <= as_of::date
-                          AND a.created_at <= as_of)
+       AND CASE WHEN (SELECT ex.exact FROM ex)
+                THEN NOT EXISTS (SELECT 1 FROM last l
+                                  WHERE l.project_id = p.project_id AND l.last_day > as_of::date - g.gap)
+                ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
+                                  WHERE a.project_id = p.project_id
+                                    AND a.day > as_of::date - g.gap AND a.day <= as_of::date
+                                    AND a.created_at <= as_of) END
 $$;
 COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
     'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';

@@ -353,12 +353,13 @@ COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
 CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
+    -- the latest moments, from the ends of their indexes (an empty summary is exact)
     SELECT CASE p_name
         WHEN 'attendance_months' THEN
-            NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE a.known_to > p_as_of)
-            AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE a.last_day > p_as_of::date)
+            coalesce((SELECT max(a.known_to) FROM wagecheck.attendance_month a) <= p_as_of, true)
+            AND coalesce((SELECT max(a.last_day) FROM wagecheck.attendance_month a) <= p_as_of::date, true)
         WHEN 'wages_owed' THEN
-            NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w WHERE w.known_to > p_as_of)
+            coalesce((SELECT max(w.known_to) FROM wagecheck.wage_month w) <= p_as_of, true)
         ELSE false
     END
 $$;
@@ -936,6 +937,40 @@ COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
     'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated; incremental => false evaluates every rule';
 
 -- evaluators: one pay date per distinct (month, terms) in RN04; WP06 sums only above the lowest limits
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS exact
+    ),
+    last AS MATERIALIZED (
+        SELECT m.project_id, max(m.last_day) AS last_day
+          FROM wagecheck.attendance_month m
+         WHERE (SELECT ex.exact FROM ex)
+         GROUP BY m.project_id
+    )
+    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('gap_days', g.gap, 'last_attendance',
+                              CASE WHEN (SELECT ex.exact FROM ex)
+                                   THEN (SELECT l.last_day FROM last l WHERE l.project_id = p.project_id)
+                                   ELSE (SELECT max(a.day) FROM wagecheck.attendance a
+                                          WHERE a.project_id = p.project_id AND a.day <= as_of::date
+                                            AND a.created_at <= as_of) END)
+      FROM wagecheck.project p
+     CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('RN03', 'gap_days', p.division))::int AS gap) g
+     WHERE p.status = 'under_construction' AND p.created_at <= as_of
+       AND p.start_on <= as_of::date - g.gap + 1
+       AND CASE WHEN (SELECT ex.exact FROM ex)
+                THEN NOT EXISTS (SELECT 1 FROM last l
+                                  WHERE l.project_id = p.project_id AND l.last_day > as_of::date - g.gap)
+                ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
+                                  WHERE a.project_id = p.project_id
+                                    AND a.day > as_of::date - g.gap AND a.day <= as_of::date
+                                    AND a.created_at <= as_of) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
+    'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
+
 CREATE OR REPLACE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
