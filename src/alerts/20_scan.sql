@@ -238,11 +238,13 @@ BEGIN
         UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
          WHERE rs.code = r.code AND rs.scanned_to < as_of;
         INSERT INTO wagecheck.rule_eval_state AS es
-               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at)
-        VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now())
+               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at, time_zone)
+        VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now(),
+                pg_catalog.current_setting('TimeZone'))
         ON CONFLICT (code) DO UPDATE
            SET snapshot = excluded.snapshot, scan_xid = excluded.scan_xid, seen_seq = excluded.seen_seq,
-               evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at;
+               evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at,
+               time_zone = excluded.time_zone;
         RETURN NEXT;
     END LOOP;
     PERFORM wagecheck._memo_drop();

@@ -29,13 +29,15 @@ CREATE TABLE wagecheck.rule_eval_state (
     seen_seq     bigint NOT NULL,
     evaluated_to timestamptz NOT NULL,
     carried      boolean NOT NULL,
-    at           timestamptz NOT NULL
+    at           timestamptz NOT NULL,
+    time_zone    text NOT NULL
 );
 COMMENT ON TABLE wagecheck.rule_eval_state IS
     'derived (not dumped: a restored database evaluates every rule once): per rule, the snapshot and moment up to which its live alerts reflect its hits, and whether its last forward scan evaluated it or carried its hits over';
 COMMENT ON COLUMN wagecheck.rule_eval_state.scan_xid IS 'the scan''s transaction: its own changes (which its snapshot does not list) count when recorded after seen_seq';
 COMMENT ON COLUMN wagecheck.rule_eval_state.seen_seq IS 'the last input_change.seq recorded when the rule was evaluated';
 COMMENT ON COLUMN wagecheck.rule_eval_state.carried IS 'the last forward scan carried the hits over (inputs unchanged) instead of evaluating the rule';
+COMMENT ON COLUMN wagecheck.rule_eval_state.time_zone IS 'the session time zone (TimeZone) of that scan: the day of as_of that time-driven rules count from';
 
 -- _input_changed(): trigger (statement level) on the tables the rules read.
 CREATE FUNCTION wagecheck._input_changed() RETURNS trigger
@@ -108,13 +110,17 @@ END
 $$;
 
 -- _inputs_unchanged(code, as_of): the rule's hits as of as_of are those of its last
--- evaluation (its live alerts): it declares its inputs, does not change with time alone,
--- and nothing it reads changed since (nor does a row it reads turn visible by as_of).
+-- evaluation (its live alerts): it declares its inputs, does not change with time alone
+-- (or does, counting whole days from as_of, and as_of is still the same day in the same
+-- time zone), and nothing it reads changed since (nor does a row it reads turn visible by as_of).
 CREATE FUNCTION wagecheck._inputs_unchanged(p_code text, p_as_of timestamptz) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT coalesce((
-        SELECT r.inputs IS NOT NULL AND NOT r.time_driven AND r.tier <> 'O' AND NOT r.once
+        SELECT r.inputs IS NOT NULL AND r.tier <> 'O' AND NOT r.once
+               AND (NOT r.time_driven
+                    OR (s.time_zone = pg_catalog.current_setting('TimeZone')
+                        AND p_as_of::date = s.evaluated_to::date))
                AND p_as_of >= s.evaluated_to
                AND NOT EXISTS (
                    SELECT 1 FROM wagecheck.input_change c
