@@ -403,7 +403,6 @@ CREATE FUNCTION wagecheck._input_changed() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 DECLARE
-    exprs text;
     m tstzmultirange;
 BEGIN
     -- a statement that wrote no row changed nothing
@@ -416,26 +415,14 @@ BEGIN
             RETURN NULL;
         END IF;
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        -- every date or time column of the new rows: a timestamptz is a moment; a timestamp
-        -- is one in the session's time zone (UTC-12 to UTC+14); a date compared with as_of::date
-        -- turns at its first or its last midnight, in the session's time zone
-        SELECT string_agg(CASE a.atttypid
-                              WHEN 'timestamptz'::regtype THEN format('(n.%I, 0, 0)', a.attname)
-                              WHEN 'timestamp'::regtype THEN format('(n.%I AT TIME ZONE ''UTC'', 15, 15)', a.attname)
-                              ELSE format('(n.%I::timestamp AT TIME ZONE ''UTC'', 15, 39)', a.attname)
-                          END, ', ' ORDER BY a.attnum)
-          INTO exprs
-          FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped
-           AND a.atttypid IN ('timestamptz'::regtype, 'date'::regtype, 'timestamp'::regtype);
-        IF exprs IS NOT NULL THEN
-            EXECUTE format('SELECT range_agg(tstzrange(x.t - make_interval(hours => x.lo), '
-                           'x.t + make_interval(hours => x.hi), ''[]'')) '
-                           'FROM (SELECT DISTINCT v.t, v.lo, v.hi FROM new_rows n '
-                           'CROSS JOIN LATERAL (VALUES %s) v(t, lo, hi) WHERE v.t IS NOT NULL) x', exprs)
-               INTO m;
-        END IF;
+    -- the moments of the new rows, from the (moment, hours before, hours after) expressions
+    -- over their date and time columns that the trigger was created with (TG_ARGV[0])
+    IF TG_OP IN ('INSERT', 'UPDATE') AND TG_NARGS > 0 THEN
+        EXECUTE format('SELECT range_agg(tstzrange(x.t - make_interval(hours => x.lo), '
+                       'x.t + make_interval(hours => x.hi), ''[]'')) '
+                       'FROM (SELECT DISTINCT v.t, v.lo, v.hi FROM new_rows n '
+                       'CROSS JOIN LATERAL (VALUES %s) v(t, lo, hi) WHERE v.t IS NOT NULL) x', TG_ARGV[0])
+           INTO m;
     END IF;
     INSERT INTO wagecheck.input_change (table_name, moments) VALUES (TG_TABLE_NAME, m);
     RETURN NULL;
@@ -444,26 +431,41 @@ $$;
 COMMENT ON FUNCTION wagecheck._input_changed() IS
     'trigger: records in wagecheck.input_change that a statement wrote a table the rules read (internal)';
 
--- the tables the rules read, and the engine's own configuration (parameters, calendar)
+-- the tables the rules read, and the engine's own configuration (parameters, calendar);
+-- the insert and update triggers carry the expressions of the table's moments, computed
+-- here once instead of from the catalogs at every statement (an upgrade that adds a date or
+-- time column to one of these tables creates its triggers anew)
 DO $$
 DECLARE
     t text;
+    moments text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['enterprise', 'project', 'subcontract', 'worker', 'roster', 'attendance',
                              'wage_account', 'account_txn', 'labour_cost_schedule', 'pay_sheet', 'pay_line',
                              'wage_payment', 'guarantee_deposit', 'rule', 'rule_param_override', 'holiday'] LOOP
+        -- every date or time column: a timestamptz is a moment; a timestamp is one in the
+        -- session's time zone (UTC-12 to UTC+14); a date compared with as_of::date turns at
+        -- its first or its last midnight, in the session's time zone
+        SELECT coalesce(quote_literal(string_agg(CASE a.atttypid
+                   WHEN 'timestamptz'::regtype THEN format('(n.%I, 0, 0)', a.attname)
+                   WHEN 'timestamp'::regtype THEN format('(n.%I AT TIME ZONE ''UTC'', 15, 15)', a.attname)
+                   ELSE format('(n.%I::timestamp AT TIME ZONE ''UTC'', 15, 39)', a.attname)
+               END, ', ' ORDER BY a.attnum)), '')
+          INTO moments
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = format('wagecheck.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+           AND a.atttypid IN ('timestamptz'::regtype, 'date'::regtype, 'timestamp'::regtype);
         EXECUTE format('CREATE TRIGGER input_change_ins AFTER INSERT ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%s)', t, moments);
         EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%s)', t, moments);
         EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE ON wagecheck.%I REFERENCING OLD TABLE AS old_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
         EXECUTE format('CREATE TRIGGER input_change_trunc AFTER TRUNCATE ON wagecheck.%I '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
-        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins', t);
-        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_upd', t);
-        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_del', t);
-        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_trunc', t);
+        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins, '
+                       'ENABLE ALWAYS TRIGGER input_change_upd, ENABLE ALWAYS TRIGGER input_change_del, '
+                       'ENABLE ALWAYS TRIGGER input_change_trunc', t);
     END LOOP;
 END
 $$;
