@@ -86,10 +86,12 @@ BEGIN
                              'wage_payment', 'guarantee_deposit', 'rule', 'rule_param_override', 'holiday'] LOOP
         -- every date or time column: a timestamptz is a moment; a timestamp is one in the
         -- session's time zone (UTC-12 to UTC+14); a date compared with as_of::date turns at
-        -- its first or its last midnight, in the session's time zone
+        -- its first or its last midnight, in the session's time zone. Moments are kept to
+        -- the hour (in UTC) that holds them (a bank file's million movements, one a second,
+        -- make a few hundred ranges, not a million): a scan whose window meets that hour evaluates
         SELECT coalesce(quote_literal(string_agg(CASE a.atttypid
-                   WHEN 'timestamptz'::regtype THEN format('(n.%I, 0, 0)', a.attname)
-                   WHEN 'timestamp'::regtype THEN format('(n.%I AT TIME ZONE ''UTC'', 15, 15)', a.attname)
+                   WHEN 'timestamptz'::regtype THEN format('(date_trunc(''hour'', n.%I, ''UTC''), 0, 1)', a.attname)
+                   WHEN 'timestamp'::regtype THEN format('(date_trunc(''hour'', n.%I) AT TIME ZONE ''UTC'', 15, 16)', a.attname)
                    ELSE format('(n.%I::timestamp AT TIME ZONE ''UTC'', 15, 39)', a.attname)
                END, ', ' ORDER BY a.attnum)), '')
           INTO moments
