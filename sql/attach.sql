@@ -246,6 +246,34 @@ SELECT rule_code, subject_kind, subject_id, details->>'message' AS message
 SELECT "table", kind, mode, columns FROM wagecheck.attached
  WHERE kind IN ('wage_payment', 'wage_account') AND NOT builtin ORDER BY "table"::text;
 
+-- === every account of LS-2026-017 in the legacy system is now closed (wagecheck's own
+-- account row 1 is still open): no new wages are recorded or paid on the project (AC05)
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (1, 1, 800, 0, 800);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card) VALUES (1, 100, '2026-07-25', '6228481234567890003');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO legacy.gzmx (xmbh, sfzh, xm, yfgz, kkje, sfgz, gzyf)
+VALUES (' LS-2026-017 ', '371302198503122131', '张伟', 800, 0, 800, '2026-07');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS lines FROM wagecheck.pay_line;
+SELECT count(*) AS payments FROM wagecheck.wage_payment;
+-- alert mode: the rows go in, each recorded as AC05 (legacy.gzff is attached in alert mode)
+INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
+VALUES ('LS-2026-017', '371302198503122131', '张伟', 800, '6228481234567890003', '银行代发', '2026-07-25');
+UPDATE wagecheck.project SET enforcement_mode = 'alert' WHERE project_id = 1;
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (1, 1, 800, 0, 800);
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card)
+SELECT max(line_id), 800, '2026-07-26', '6228481234567890003' FROM wagecheck.pay_line;
+SELECT rule_code, subject_kind, source, details->>'worker' AS worker, details->>'amount' AS amount,
+       details->>'sqlstate' AS sqlstate, details->>'message' AS message, details->>'detail' AS detail
+  FROM wagecheck.violation WHERE rule_code = 'AC05' AND subject_kind IN ('pay_line', 'payment')
+ ORDER BY violation_id;
+-- reopened in the legacy system: wages are recorded again, in reject mode too
+UPDATE wagecheck.project SET enforcement_mode = 'reject' WHERE project_id = 1;
+UPDATE legacy.zhxx SET xhrq = NULL WHERE zh = '15230101040067890';
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (1, 1, 500, 0, 500);
+SELECT count(*) AS lines FROM wagecheck.pay_line;
+
 -- === column positions are cached per backend and dropped when the table changes
 ALTER TABLE legacy.yhls RENAME COLUMN jyje TO je;
 INSERT INTO legacy.yhls VALUES

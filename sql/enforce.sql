@@ -192,6 +192,10 @@ VALUES (1, 'out', 100, '6228481234567890003', 'wage', '2026-07-11 09:00+08');
 INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on) VALUES (1, 3, '2026-06-01', '2026-07-11');
 INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net) VALUES (3, 1, 5, 1000, 0, 1000);
 \echo :LAST_ERROR_SQLSTATE
+-- nor paid from it
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card)
+VALUES (2, 10, '2026-07-11 09:00+08', 'account', '6228481234567890011');
+\echo :LAST_ERROR_SQLSTATE
 -- alert mode: LY-002 closed early is accepted and recorded
 UPDATE wagecheck.wage_account SET closed_on = '2026-07-10' WHERE account_id = 2;
 SELECT rule_code, subject_kind, subject_id, details->>'message' AS message FROM wagecheck.violation

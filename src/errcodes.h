@@ -14,7 +14,7 @@
 #define ERRCODE_WC_PAYEE_NOT_OWN_CARD	MAKE_SQLSTATE('W','C','0','0','2')	/* WP04 */
 #define ERRCODE_WC_ACCOUNT_OVERDRAWN	MAKE_SQLSTATE('W','C','0','0','3')
 #define ERRCODE_WC_ACCOUNT_CLOSURE		MAKE_SQLSTATE('W','C','0','0','4')	/* AC05 */
-#define ERRCODE_WC_ACCOUNT_CLOSED		MAKE_SQLSTATE('W','C','0','0','5')	/* AC05: movement on a closed account */
+#define ERRCODE_WC_ACCOUNT_CLOSED		MAKE_SQLSTATE('W','C','0','0','5')	/* AC05: movement, new wages or a payment on a closed account */
 #define ERRCODE_WC_BALANCE_DERIVED		MAKE_SQLSTATE('W','C','0','0','6')	/* balance written by hand */
 #define ERRCODE_WC_TXN_EDITED			MAKE_SQLSTATE('W','C','0','0','7')	/* booked movement changed */
 /* real-name roster and pay sheets */

@@ -471,6 +471,92 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_account_set_balance(acct, after);
 }
 
+/* rel_label: a table's schema-qualified name, for messages. */
+static char *
+rel_label(Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+
+	if (name == NULL)
+		return psprintf("table %u", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name);
+}
+
+/*
+ * accounts_closed: is the dedicated account of a project closed? It is when the
+ * project has accounts in wagecheck.wage_account and none is open (n2 =
+ * InvalidOid), or when a table of accounts attached with wagecheck.attach()
+ * lists accounts of the project and all of them are closed (n2 = that table).
+ * NULL while the project has an open account. The account rows are locked FOR
+ * SHARE first, then the project's ledger lock is taken shared: a closure in
+ * progress is waited for and then seen; a closure starting later waits for
+ * these wages and counts them. Cached for the statement when cached (callers
+ * whose trigger has no statement-level part, which forgets the cache, ask afresh).
+ */
+static wc_lookup *
+accounts_closed(int64 project_id, bool cached)
+{
+	static wc_lookup fresh;
+	char		key[96];
+	bool		found = false;
+	wc_lookup  *l;
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(project_id);
+	bool		isnull;
+	uint64		i;
+	int64		accounts;
+	bool		open = false;
+	Datum		legacy;
+
+	if (cached)
+	{
+		snprintf(key, sizeof(key), "A" INT64_FORMAT, project_id);
+		l = wc_lookup_find(key, &found);
+		if (found)
+			return l->flag ? l : NULL;
+	}
+	else
+		l = &fresh;
+	SPI_connect();
+	spi_select(WC_P_ACCT_SHARE,
+			   "SELECT a.closed_on IS NULL FROM wagecheck.wage_account a"
+			   " WHERE a.project_id = $1 FOR SHARE", 1, &type, &arg);
+	accounts = (int64) SPI_processed;
+	for (i = 0; i < SPI_processed; i++)
+		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)))
+			open = true;
+	spi_select(WC_P_ACCT_ATTACHED,
+			   "SELECT wagecheck._attached_accounts_closed($1)", 1, &type, &arg);
+	legacy = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	l->found = true;
+	l->n1 = accounts;
+	l->flag = (accounts > 0 && !open) || !isnull;
+	l->n2 = (accounts > 0 && !open) || isnull ? InvalidOid : DatumGetObjectId(legacy);
+	SPI_finish();
+	/* after the account rows, so it never waits holding what a closure needs */
+	ledger_lock(project_id, ShareLock);
+	return l->flag ? l : NULL;
+}
+
+/*
+ * report_paid_after_closure: a wage payment recorded for a project whose
+ * dedicated account is closed (AC05): no money can leave a closed account.
+ */
+static void
+report_paid_after_closure(wc_mode mode, Oid relid, wc_violation *v, const char *code,
+						  const wc_lookup *closed, const char *worker, int64 amount)
+{
+	v->rule = "AC05";
+	v->sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
+	v->message = psprintf("the dedicated wage account of project %s is closed: no wages can be paid from it", code);
+	v->detail = closed->n2 == InvalidOid
+		? psprintf("Project %s, %s, payment of %s.", code, worker, wc_cents_str(amount))
+		: psprintf("Project %s, %s, payment of %s: every account of the project in %s is closed.",
+				   code, worker, wc_cents_str(amount), rel_label((Oid) closed->n2));
+	v->hint = "A payment after closure means the account was closed too early; reopen it before paying.";
+	wc_report(mode, relid, v);
+}
+
 /* line_paid: has a payment been recorded against pay line line_id? */
 static bool
 line_paid(int64 line_id)
@@ -502,9 +588,8 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_mode		mode;
 	wc_violation v;
 	char	   *wlabel = NULL;
-	char		key[96];
 	bool		found;
-	wc_lookup  *acc;
+	wc_lookup  *closed;
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && map->mode == WC_MODE_PROJECT &&
 		wc_get_int64(map, map->oldslot, WC_R_ID, &id) && line_paid(id))
@@ -583,35 +668,16 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 					 errdetail("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount))));
 	}
 
-	/* wages recorded against a project whose account is closed: lock out a racing closure */
-	snprintf(key, sizeof(key), "A" INT64_FORMAT, p->n1);
-	acc = wc_lookup_find(key, &found);
-	if (!found)
-	{
-		Oid			type = INT8OID;
-		Datum		arg = Int64GetDatum(p->n1);
-		uint64		i;
-
-		SPI_connect();
-		spi_select(WC_P_ACCT_SHARE,
-				   "SELECT a.closed_on IS NULL FROM wagecheck.wage_account a"
-				   " WHERE a.project_id = $1 FOR SHARE", 1, &type, &arg);
-		acc->n1 = (int64) SPI_processed;
-		acc->flag = false;
-		for (i = 0; i < SPI_processed; i++)
-			if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &found)))
-				acc->flag = true;
-		SPI_finish();
-		acc->found = true;
-		/* after the account rows, so it never waits holding what a closure needs */
-		ledger_lock(p->n1, ShareLock);
-	}
-	if (acc->n1 > 0 && !acc->flag)
+	/* wages recorded against a project whose account is closed (here or in an attached table) */
+	if ((closed = accounts_closed(p->n1, true)) != NULL)
 	{
 		v.rule = "AC05";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
 		v.message = psprintf("the dedicated wage account of project %s is closed: no new wages can be recorded", p->text1);
-		v.detail = psprintf("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount));
+		v.detail = closed->n2 == InvalidOid
+			? psprintf("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount))
+			: psprintf("Project %s, %s, net pay %s: every account of the project in %s is closed.",
+					   p->text1, wlabel, wc_cents_str(v.amount), rel_label((Oid) closed->n2));
 		v.hint = "Wages owed after closure mean the account was closed too early; reopen it.";
 		wc_report(mode, relid, &v);
 	}
@@ -638,6 +704,7 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	bool		matches = false;
 	wc_mode		mode;
 	wc_violation v;
+	wc_lookup  *closed;
 
 	if ((p = project_lookup(map, slot, true)) == NULL)
 		return;					/* not a project under supervision */
@@ -725,9 +792,11 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
 		wc_report(mode, relid, &v);
 	}
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (closed = accounts_closed(p->n1, true)) != NULL)
+		report_paid_after_closure(mode, relid, &v, p->text1, closed, wlabel, amount);
 }
 
-/* Wage payments: real name (RN01) and the worker's own registered card (WP04). */
+/* Wage payments: real name (RN01), the worker's own registered card (WP04), an open account (AC05). */
 static void
 check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 {
@@ -749,6 +818,7 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 				worker_id;
 	HeapTuple	r;
 	TupleDesc	rd;
+	wc_lookup  *closed;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
@@ -827,6 +897,9 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
 		wc_report(mode, relid, &v);
 	}
+	/* wagecheck's own payments have no statement-level trigger to forget a cached answer */
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (closed = accounts_closed(project_id, false)) != NULL)
+		report_paid_after_closure(mode, relid, &v, code, closed, name, amount);
 }
 
 /* Dedicated accounts: balance kept from movements; closure only after notice and with nothing owed (AC05). */
