@@ -371,21 +371,32 @@ BEGIN
                                cur.alert_id DESC) c
             ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
     ),
+    -- the engine's parameters, once per division, read only where a row below uses them
+    prm AS MATERIALIZED (
+        SELECT d.div,
+               CASE WHEN d.deadline THEN (wagecheck.rule_param($2, 'deadline_wd', d.division))::int END AS deadline_wd,
+               CASE WHEN d.verify THEN (wagecheck.rule_param($2, 'verify_hours', d.division))::int END AS verify_hours,
+               CASE WHEN d.report THEN (wagecheck.rule_param($2, 'report_hours', d.division))::int END AS report_hours
+          FROM (SELECT coalesce(j.division::text, '') AS div,
+                       nullif(coalesce(j.division::text, ''), '')::wagecheck.division_code AS division,
+                       bool_or(j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                               AND j.hit_due IS NULL) AS deadline,
+                       bool_or(j.hit AND j.lvl = 'O' AND j.alert_id IS NULL AND j.hit_due IS NULL) AS verify,
+                       bool_or(coalesce(j.c_tier, j.lvl) = 'O' AND j.details ->> 'report_due' IS NULL) AS report
+                  FROM j
+                 GROUP BY 1) d
+    ),
     f AS (
         SELECT j.*,
                CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
-                    THEN coalesce(j.hit_due::date,
-                                  wagecheck.add_working_days(j.today,
-                                      (wagecheck.rule_param($2, 'deadline_wd', j.division))::int))
+                    THEN coalesce(j.hit_due::date, wagecheck.add_working_days(j.today, prm.deadline_wd))
                END AS new_deadline,
                CASE WHEN j.hit AND j.lvl = 'O' AND j.alert_id IS NULL
-                    THEN coalesce(j.hit_due,
-                                  $1 + make_interval(hours => (wagecheck.rule_param($2, 'verify_hours', j.division))::int))
+                    THEN coalesce(j.hit_due, $1 + make_interval(hours => prm.verify_hours))
                END AS new_due,
                CASE WHEN coalesce(j.c_tier, j.lvl) = 'O'
                     THEN coalesce((j.details ->> 'report_due')::timestamptz,
-                                  coalesce(j.c_opened, $1)
-                                  + make_interval(hours => (wagecheck.rule_param($2, 'report_hours', j.division))::int))
+                                  coalesce(j.c_opened, $1) + make_interval(hours => prm.report_hours))
                END AS report_due,
                -- nothing can change: a hit on a live G alert of the same level, an overdue K
                -- alert, or an open K alert before its deadline
@@ -394,6 +405,7 @@ BEGIN
                           OR (j.c_tier = 'K' AND j.c_state = 'open' AND j.today <= j.c_deadline))
                  AS quiet
           FROM j
+          JOIN prm ON prm.div = coalesce(j.division::text, '')
     )
     SELECT f.alert_id, f.subject_kind, f.subject_id, f.period, f.project_id, f.enterprise_id,
            f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,

@@ -43,6 +43,10 @@ $$
     WITH ex AS MATERIALIZED (
         SELECT wagecheck._summary_exact('attendance_months', as_of) AS exact
     ),
+    g AS MATERIALIZED (   -- gap_days once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
     last AS MATERIALIZED (
         SELECT m.project_id, max(m.last_day) AS last_day
           FROM wagecheck.attendance_month m
@@ -57,7 +61,7 @@ $$
                                           WHERE a.project_id = p.project_id AND a.day <= as_of::date
                                             AND a.created_at <= as_of) END)
       FROM wagecheck.project p
-     CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('RN03', 'gap_days', p.division))::int AS gap) g
+      JOIN g ON g.division = p.division
      WHERE p.status = 'under_construction' AND p.created_at <= as_of
        AND p.start_on <= as_of::date - g.gap + 1
        AND CASE WHEN (SELECT ex.exact FROM ex)
@@ -72,54 +76,73 @@ COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
     'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
 
 -- RN04 (G->K, project-month): attendees of a month without a payroll line after their pay day.
+-- The months attended come from the summary attendance_month, and the (project, worker, month)
+-- with a payroll line from the keys of wage_month, when each is exact for as_of; else from
+-- attendance_months(as_of) and the pay lines known then. Attendees are counted per project,
+-- month and pay terms first, so a pay date is computed once per distinct (month, terms).
 CREATE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
-    WITH att AS (
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att,
+               wagecheck._summary_exact('wages_owed', as_of) AS wages
+    ),
+    att AS (
+        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_month m
+         WHERE (SELECT ex.att FROM ex)
+        UNION ALL
         SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_months(as_of) m
-    ),
-    terms AS (
-        SELECT att.*, coalesce(t.pay_day, 15::smallint) AS pay_day,
-               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
-          FROM att
-          LEFT JOIN wagecheck._pay_terms(as_of) t
-                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
-    ),
-    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms), not one per row
-        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
-          FROM (SELECT DISTINCT terms.period, terms.pay_day, terms.pay_month_offset FROM terms) k
-    ),
-    due AS (
-        SELECT terms.project_id, terms.worker_id, terms.period
-          FROM terms
-          JOIN dates USING (period, pay_day, pay_month_offset)
-         WHERE dates.pay_date < as_of::date
+         WHERE NOT (SELECT ex.att FROM ex)
     ),
     lines AS (
+        SELECT w.project_id, w.worker_id, w.period FROM wagecheck.wage_month w
+         WHERE (SELECT ex.wages FROM ex)
+        UNION ALL
         SELECT DISTINCT s.project_id, l.worker_id, s.period
           FROM wagecheck.pay_line l
           JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-         WHERE l.created_at <= as_of
+         WHERE NOT (SELECT ex.wages FROM ex) AND l.created_at <= as_of
     ),
-    pm AS (
-        SELECT due.project_id, due.period, count(*) AS attendees,
-               count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
-          FROM due
-          LEFT JOIN lines ON lines.project_id = due.project_id AND lines.worker_id = due.worker_id
-                         AND lines.period = due.period
-         GROUP BY due.project_id, due.period
+    g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
+        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
+               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
+          FROM att
+          LEFT JOIN wagecheck._pay_terms(as_of) t
+                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
+          LEFT JOIN lines ON lines.project_id = att.project_id AND lines.worker_id = att.worker_id
+                         AND lines.period = att.period
+         GROUP BY 1, 2, 3, 4
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
+    ),
+    pm AS MATERIALIZED (
+        SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
+          FROM g
+          JOIN dates USING (period, pay_day, pay_month_offset)
+         WHERE dates.pay_date < as_of::date
+         GROUP BY g.project_id, g.period
+    ),
+    hit AS (
+        SELECT pm.*, p.contractor_id, p.division
+          FROM pm
+          JOIN wagecheck.project p ON p.project_id = pm.project_id
+         WHERE pm.unpaid > 0
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN04', 'k_share', d.division))::numeric AS k_share
+          FROM (SELECT DISTINCT hit.division FROM hit) d
     )
-    SELECT 'project', pm.project_id::text, to_char(pm.period, 'YYYY-MM'), pm.project_id, p.contractor_id,
-           p.division,
-           CASE WHEN pm.unpaid::numeric / pm.attendees
-                     > (wagecheck.rule_param('RN04', 'k_share', p.division))::numeric
-                THEN 'K' ELSE 'G' END,
+    SELECT 'project', hit.project_id::text, to_char(hit.period, 'YYYY-MM'), hit.project_id, hit.contractor_id,
+           hit.division,
+           CASE WHEN hit.unpaid::numeric / hit.attendees > params.k_share THEN 'K' ELSE 'G' END,
            NULL::timestamptz,
-           jsonb_build_object('attendees', pm.attendees, 'without_payroll', pm.unpaid,
-                              'share', round(pm.unpaid::numeric / pm.attendees, 4))
-      FROM pm
-      JOIN wagecheck.project p ON p.project_id = pm.project_id
-     WHERE pm.unpaid > 0
+           jsonb_build_object('attendees', hit.attendees, 'without_payroll', hit.unpaid,
+                              'share', round(hit.unpaid::numeric / hit.attendees, 4))
+      FROM hit
+      JOIN params ON params.division = hit.division
 $$;
 COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
     'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';

@@ -4,10 +4,14 @@
 CREATE FUNCTION wagecheck.eval_ac01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
+    WITH g AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('AC01', 'open_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
            jsonb_build_object('contract_signed_on', p.contract_signed_on, 'open_days', g.days)
       FROM wagecheck.project p
-     CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('AC01', 'open_days', p.division))::int AS days) g
+      JOIN g ON g.division = p.division
      WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
        AND as_of::date > p.contract_signed_on + g.days
        AND p.status NOT IN ('completed', 'closed')
@@ -41,17 +45,22 @@ $$
         SELECT sched.*, coalesce(paid.paid, 0) AS paid,
                least(sched.amount_due, sched.cum_due - coalesce(paid.paid, 0)) AS shortfall
           FROM sched LEFT JOIN paid ON paid.project_id = sched.project_id
+    ),
+    k AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('AC02', 'k_overdue_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
     )
     SELECT 'project', short.project_id::text, to_char(short.period, 'YYYY-MM'), short.project_id, p.owner_id,
            p.division,
            CASE WHEN short.shortfall >= short.amount_due
-                  OR as_of::date - short.due_on > (wagecheck.rule_param('AC02', 'k_overdue_days', p.division))::int
+                  OR as_of::date - short.due_on > k.days
                 THEN 'K' ELSE 'G' END,
            NULL::timestamptz,
            jsonb_build_object('amount_due', short.amount_due, 'due_on', short.due_on,
                               'shortfall', short.shortfall)
       FROM short
       JOIN wagecheck.project p ON p.project_id = short.project_id
+      JOIN k ON k.division = p.division
      WHERE short.shortfall > 0
 $$;
 COMMENT ON FUNCTION wagecheck.eval_ac02(timestamptz) IS

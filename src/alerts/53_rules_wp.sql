@@ -4,9 +4,19 @@
 CREATE FUNCTION wagecheck.eval_wp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH att AS (
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
+    ),
+    -- from the summary attendance_month when it is exact for as_of, else attendance_months(as_of)
+    att AS (
         SELECT m.project_id, m.period, count(*) AS workers
+          FROM wagecheck.attendance_month m
+         WHERE (SELECT ex.att FROM ex)
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT m.project_id, m.period, count(*)
           FROM wagecheck.attendance_months(as_of) m
+         WHERE NOT (SELECT ex.att FROM ex)
          GROUP BY 1, 2
     ),
     -- the project's earliest pay terms: the first pay day of the month's wages
@@ -37,6 +47,10 @@ COMMENT ON FUNCTION wagecheck.eval_wp01(timestamptz) IS
 CREATE FUNCTION wagecheck.eval_wp02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
+    WITH k AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
     SELECT 'worker_on_project', o.project_id || '/' || o.worker_id, to_char(o.period, 'YYYY-MM'),
            o.project_id, o.employer_id, p.division,
            CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
@@ -44,7 +58,7 @@ $$
                               'pay_date', o.pay_date)
       FROM wagecheck.wages_owed(as_of) o
       JOIN wagecheck.project p ON p.project_id = o.project_id
-     CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('WP02', 'k_days', p.division))::int AS days) k
+      JOIN k ON k.division = p.division
      WHERE o.owed > 0 AND o.pay_date < as_of::date
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp02(timestamptz) IS
@@ -68,6 +82,11 @@ $$
                sum(owed.owed) AS owed
           FROM owed
          GROUP BY owed.project_id, owed.worker_id, owed.run
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP03', 'min_months', d.division))::int AS min_months
+          FROM (SELECT DISTINCT p.division
+                  FROM runs JOIN wagecheck.project p ON p.project_id = runs.project_id) d
     )
     SELECT DISTINCT ON (runs.project_id, runs.worker_id)
            'worker_on_project', runs.project_id || '/' || runs.worker_id, '', runs.project_id, runs.employer_id,
@@ -77,7 +96,8 @@ $$
                               'to', to_char(runs.last_month, 'YYYY-MM'), 'owed', runs.owed)
       FROM runs
       JOIN wagecheck.project p ON p.project_id = runs.project_id
-     WHERE runs.months >= (wagecheck.rule_param('WP03', 'min_months', p.division))::int
+      JOIN params ON params.division = p.division
+     WHERE runs.months >= params.min_months
      ORDER BY runs.project_id, runs.worker_id, runs.months DESC, runs.last_month DESC
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp03(timestamptz) IS
@@ -199,11 +219,15 @@ COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
 CREATE FUNCTION wagecheck.eval_wp07(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
+    WITH g AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP07', 'settle_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
     SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'K', NULL::timestamptz,
            jsonb_build_object('worker_id', r.worker_id, 'end_on', r.end_on)
       FROM wagecheck.roster r
       JOIN wagecheck.project p ON p.project_id = r.project_id
-     CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('WP07', 'settle_days', p.division))::int AS days) g
+      JOIN g ON g.division = p.division
      WHERE r.created_at <= as_of AND r.end_on IS NOT NULL
        AND as_of::date > r.end_on + g.days
        AND (r.settled_on IS NULL OR r.settled_on > as_of::date)

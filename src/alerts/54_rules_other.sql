@@ -5,15 +5,19 @@
 CREATE FUNCTION wagecheck.eval_dp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH cand AS (
-        SELECT p.*, x.*
+    WITH params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division,
+               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
+               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
+               (wagecheck.rule_param('DP01', 'exempt_below', d.division))::numeric AS exempt_below,
+               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years,
+               (wagecheck.rule_param('DP01', 'rate', d.division))::numeric AS rate
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    cand AS (
+        SELECT p.*, x.due_wd, x.escalate_wd, x.exempt_below, x.clean_years, x.rate
           FROM wagecheck.project p
-         CROSS JOIN LATERAL (
-                SELECT (wagecheck.rule_param('DP01', 'due_wd', p.division))::int AS due_wd,
-                       (wagecheck.rule_param('DP01', 'escalate_wd', p.division))::int AS escalate_wd,
-                       (wagecheck.rule_param('DP01', 'exempt_below', p.division))::numeric AS exempt_below,
-                       (wagecheck.rule_param('DP01', 'clean_years', p.division))::int AS clean_years,
-                       (wagecheck.rule_param('DP01', 'rate', p.division))::numeric AS rate) x
+          JOIN params x ON x.division = p.division
          WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
            AND p.status NOT IN ('completed', 'closed')
            AND as_of::date > wagecheck.add_working_days(p.contract_signed_on, x.due_wd)
@@ -69,10 +73,14 @@ COMMENT ON FUNCTION wagecheck.eval_dp01(timestamptz) IS
 CREATE FUNCTION wagecheck.eval_nb01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
+    WITH g AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('NB01', 'board_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('start_on', p.start_on)
       FROM wagecheck.project p
-     CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('NB01', 'board_days', p.division))::int AS days) g
+      JOIN g ON g.division = p.division
      WHERE p.created_at <= as_of AND p.status IN ('under_construction', 'suspended')
        AND as_of::date > p.start_on + g.days
        AND (p.notice_board_on IS NULL OR p.notice_board_on > as_of::date)
