@@ -115,6 +115,33 @@ SELECT rule_code, subject_kind, subject_id, project_id, details->>'amount' AS am
        details->>'worker' AS worker, details->>'sqlstate' AS sqlstate, details->>'message' AS message, source
   FROM wagecheck.violation ORDER BY violation_id;
 
+-- the statement's cache of payees, tested on one statement paying 1,200 distinct
+-- accounts of 4 to 48 characters twice each (the cache grows several times; an
+-- account too long for it is looked up every time) and a rostered worker's card
+-- from both projects (blanks around it do not matter): every row gets the answer
+-- it would get alone
+BEGIN;
+CREATE TEMP TABLE seen AS SELECT coalesce(max(violation_id), 0) AS last FROM wagecheck.violation;
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at)
+SELECT a, 'in', 100000, '9558800001000000001', 'labour_cost', '2026-04-20 09:00+08' FROM generate_series(1, 2) a;
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at)
+SELECT acct, 'out', 1, card, 'wage', '2026-04-20 10:00+08'
+  FROM (SELECT 2 AS acct, repeat('7', i % 45) || i AS card, rep * 10000 + i AS k
+          FROM generate_series(1, 1200) i, generate_series(1, 2) rep
+        UNION ALL
+        SELECT acct, card, 5000 + rep * 10000 + acct
+          FROM generate_series(1, 2) acct, generate_series(1, 2) rep,
+               (VALUES ('6228481234567890003'), (' 6228481234567890003 ')) c(card)
+         WHERE acct = 2 OR rep = 1) m
+ ORDER BY k;
+SELECT v.rule_code, t.account_id, length(btrim(t.counterparty_account)) > 40 AS too_long_to_cache, count(*)
+  FROM wagecheck.violation v JOIN wagecheck.account_txn t ON t.txn_id::text = v.subject_id
+ WHERE v.violation_id > (SELECT last FROM seen)
+ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+SELECT count(*) FILTER (WHERE account_id = 1) AS paid_from_1, count(*) FILTER (WHERE account_id = 2) AS paid_from_2
+  FROM wagecheck.account_txn WHERE booked_at = '2026-04-20 10:00+08';
+ROLLBACK;
+
 -- === pay sheets: arithmetic, real name (RN01), paid lines frozen, corrections
 INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on) VALUES
     (1, 3, '2026-04-01', '2026-05-05'), (2, 3, '2026-04-01', '2026-05-05');

@@ -1014,6 +1014,7 @@ check_new_table(TriggerData *td, wc_map *map)
 	tuplestore_rescan(td->tg_newtable);
 	while (tuplestore_gettupleslot(td->tg_newtable, true, false, slot))
 	{
+		slot_getsomeattrs(slot, map->maxatt);
 		old = MemoryContextSwitchTo(rowcxt);
 		check_account_txn(td, map, slot);
 		MemoryContextSwitchTo(old);

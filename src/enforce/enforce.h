@@ -13,6 +13,7 @@
 #include "executor/tuptable.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "catalog/pg_type_d.h"
 
 #include "core/outflow.h"
 
@@ -70,6 +71,7 @@ typedef struct wc_map
 	wc_mode		mode;
 	char	   *relname;		/* qualified, for messages */
 	AttrNumber	attnum[WC_NROLES];	/* 0 = role not mapped */
+	AttrNumber	maxatt;			/* highest attnum mapped: rows are deformed up to it, once */
 	bool		is_int[WC_NROLES];	/* integer-typed column */
 	Oid			base[WC_NROLES];	/* base type of the column */
 	FmgrInfo	out[WC_NROLES];
@@ -83,9 +85,108 @@ extern wc_map *wc_get_map(TriggerData *trigdata);
 extern void wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, wc_map *map);
 extern const char *wc_role_name(wc_role role);
 extern bool wc_get_text(wc_map *map, TupleTableSlot *slot, wc_role role, char **out);
-extern bool wc_get_textn(wc_map *map, TupleTableSlot *slot, wc_role role, const char **ptr, int *len);
-extern bool wc_get_int64(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out);
-extern bool wc_get_cents(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out);
+extern void wc_cents_error(wc_map *map, wc_role role, Datum d, int rc) pg_attribute_noreturn();
+
+/*
+ * The role getters below run for every column of every row a bulk load brings,
+ * so they are inline: a few loads from the slot's deformed values, no call.
+ */
+
+#define WC_CENTS_OVERFLOW_INT (-100)	/* wc_cents_error: integer amount * 100 overflows */
+
+/* wc_in_place: a varlena datum readable in place (detoasted only when compressed or external). */
+static pg_attribute_always_inline struct varlena *
+wc_in_place(Datum d)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	return unlikely(VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v)) ? pg_detoast_datum_packed(v) : v;
+}
+
+/* wc_get_datum: the value of a mapped role; false when NULL or not mapped. */
+static pg_attribute_always_inline bool
+wc_get_datum(wc_map *map, TupleTableSlot *slot, wc_role role, Datum *d)
+{
+	bool		isnull;
+
+	if (map->attnum[role] == 0)
+		return false;
+	*d = slot_getattr(slot, map->attnum[role], &isnull);
+	return !isnull;
+}
+
+/*
+ * Value of a role as bytes without a copy when the column is text-like and
+ * stored as text (else through the output function); false when NULL or not mapped.
+ */
+static pg_attribute_always_inline bool
+wc_get_textn(wc_map *map, TupleTableSlot *slot, wc_role role, const char **ptr, int *len)
+{
+	Datum		d;
+
+	if (!wc_get_datum(map, slot, role, &d))
+		return false;
+	if (likely(map->base[role] == TEXTOID || map->base[role] == VARCHAROID))
+	{
+		struct varlena *v = wc_in_place(d);
+
+		*ptr = VARDATA_ANY(v);
+		*len = VARSIZE_ANY_EXHDR(v);
+	}
+	else
+	{
+		char	   *s = OutputFunctionCall(&map->out[role], d);
+
+		*ptr = s;
+		*len = strlen(s);
+	}
+	return true;
+}
+
+/* Value of an integer-typed role; false when NULL or not mapped. */
+static pg_attribute_always_inline bool
+wc_get_int64(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out)
+{
+	Datum		d;
+
+	if (!wc_get_datum(map, slot, role, &d))
+		return false;
+	if (map->base[role] == INT8OID)
+		*out = DatumGetInt64(d);
+	else if (map->base[role] == INT4OID)
+		*out = DatumGetInt32(d);
+	else
+		*out = DatumGetInt16(d);
+	return true;
+}
+
+/* Value of a money role in cents (numeric read in its stored form); false when NULL or not mapped. */
+static pg_attribute_always_inline bool
+wc_get_cents(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out)
+{
+	Datum		d;
+	int			rc;
+
+	if (!wc_get_datum(map, slot, role, &d))
+		return false;
+	if (map->is_int[role])
+	{
+		int64		i = map->base[role] == INT8OID ? DatumGetInt64(d) :
+			map->base[role] == INT4OID ? DatumGetInt32(d) : DatumGetInt16(d);
+
+		if (unlikely(__builtin_mul_overflow(i, 100, out)))
+			wc_cents_error(map, role, d, WC_CENTS_OVERFLOW_INT);
+		return true;
+	}
+	{
+		struct varlena *v = wc_in_place(d);
+
+		rc = wc_numeric_cents((const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), out);
+	}
+	if (unlikely(rc != WC_CENTS_OK))
+		wc_cents_error(map, role, d, rc);
+	return true;
+}
 
 /* A dedicated account as the current statement sees it (row locked). */
 typedef struct wc_account
@@ -122,13 +223,7 @@ typedef struct wc_lookup
  * A cached answer to "whose registered wage card is this counterparty account,
  * and is he on this project's roster?" (the lookup every wage outflow needs).
  */
-#define WC_PAYEE_KEYLEN 36
-typedef struct wc_payee_key
-{
-	int64		project_id;
-	int32		len;
-	char		account[WC_PAYEE_KEYLEN];	/* trimmed counterparty bytes (len of them) */
-} wc_payee_key;
+#define WC_PAYEE_KEYLEN 40
 
 /* The worker whose registered card it is (kept apart: the hot entry fits a cache line). */
 typedef struct wc_payee_worker
@@ -137,13 +232,16 @@ typedef struct wc_payee_worker
 	char		name[64];
 } wc_payee_worker;
 
+/* One slot of the statement's payee table: 64 bytes, one cache line. */
 typedef struct wc_payee_entry
 {
-	wc_payee_key key;
-	uint32		hash;
-	char		status;			/* simplehash's */
-	bool		rostered;		/* the card of a worker on the project's roster */
+	int64		project_id;
 	wc_payee_worker *worker;	/* NULL: not any worker's registered card */
+	uint32		hash;
+	uint8		len;			/* bytes of account; 0 = empty slot */
+	bool		rostered;		/* the card of a worker on the project's roster */
+	char		pad[2];
+	char		account[WC_PAYEE_KEYLEN];	/* trimmed counterparty bytes (len of them) */
 } wc_payee_entry;
 
 /* state.c */

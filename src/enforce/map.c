@@ -291,6 +291,7 @@ wc_get_map(TriggerData *trigdata)
 		map->cxt = AllocSetContextCreate(CacheMemoryContext, "wagecheck trigger mapping",
 										 ALLOCSET_SMALL_SIZES);
 	map->valid = false;
+	map->maxatt = 0;
 	map->relid = RelationGetRelid(rel);
 	map->relname = MemoryContextStrdup(map->cxt,
 									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
@@ -312,6 +313,7 @@ wc_get_map(TriggerData *trigdata)
 
 		if (map->attnum[r] == 0)
 			continue;
+		map->maxatt = Max(map->maxatt, map->attnum[r]);
 		typid = TupleDescAttr(RelationGetDescr(rel), map->attnum[r] - 1)->atttypid;
 		map->base[r] = getBaseType(typid);
 		map->is_int[r] = is_integer_type(map->base[r]);
@@ -320,15 +322,6 @@ wc_get_map(TriggerData *trigdata)
 	}
 	map->valid = true;
 	return map;
-}
-
-/* in_place: a varlena datum readable in place (detoasted only when compressed or external). */
-static inline struct varlena *
-in_place(Datum d)
-{
-	struct varlena *v = (struct varlena *) DatumGetPointer(d);
-
-	return (VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v)) ? pg_detoast_datum_packed(v) : v;
 }
 
 /* Value of a role as text (output function); false when NULL or not mapped. */
@@ -347,96 +340,20 @@ wc_get_text(wc_map *map, TupleTableSlot *slot, wc_role role, char **out)
 	return true;
 }
 
-/*
- * Value of a role as bytes without a copy when the column is text-like and
- * stored as text (else through the output function); false when NULL or not mapped.
- */
-bool
-wc_get_textn(wc_map *map, TupleTableSlot *slot, wc_role role, const char **ptr, int *len)
+/* Raises the error for a money role's value that is not a whole number of cents (rc of wc_numeric_cents). */
+void
+wc_cents_error(wc_map *map, wc_role role, Datum d, int rc)
 {
-	bool		isnull;
-	Datum		d;
-
-	if (map->attnum[role] == 0)
-		return false;
-	d = slot_getattr(slot, map->attnum[role], &isnull);
-	if (isnull)
-		return false;
-	if (map->base[role] == TEXTOID || map->base[role] == VARCHAROID)
-	{
-		struct varlena *v = in_place(d);
-
-		*ptr = VARDATA_ANY(v);
-		*len = VARSIZE_ANY_EXHDR(v);
-	}
-	else
-	{
-		char	   *s = OutputFunctionCall(&map->out[role], d);
-
-		*ptr = s;
-		*len = strlen(s);
-	}
-	return true;
-}
-
-/* Value of an integer-typed role; false when NULL or not mapped. */
-bool
-wc_get_int64(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out)
-{
-	bool		isnull;
-	Datum		d;
-
-	if (map->attnum[role] == 0)
-		return false;
-	d = slot_getattr(slot, map->attnum[role], &isnull);
-	if (isnull)
-		return false;
-	if (map->base[role] == INT8OID)
-		*out = DatumGetInt64(d);
-	else if (map->base[role] == INT4OID)
-		*out = DatumGetInt32(d);
-	else
-		*out = DatumGetInt16(d);
-	return true;
-}
-
-/* Value of a money role in cents (numeric read in its stored form); false when NULL or not mapped. */
-bool
-wc_get_cents(wc_map *map, TupleTableSlot *slot, wc_role role, int64 *out)
-{
-	int			rc;
-	bool		isnull;
-	Datum		d;
-	struct varlena *v;
-
-	if (map->is_int[role])
-	{
-		int64		i;
-
-		if (!wc_get_int64(map, slot, role, &i))
-			return false;
-		if (__builtin_mul_overflow(i, 100, out))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("amount in column %s is out of range", wc_role_name(role))));
-		return true;
-	}
-	if (map->attnum[role] == 0)
-		return false;
-	d = slot_getattr(slot, map->attnum[role], &isnull);
-	if (isnull)
-		return false;
-	v = in_place(d);
-	rc = wc_numeric_cents((const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), out);
-	if (rc == WC_CENTS_OK)
-		return true;
 	if (rc == WC_CENTS_SUBCENT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("amount %s in %s has fractions of a cent", OutputFunctionCall(&map->out[role], d), map->relname),
 				 errdetail("Column role \"%s\".", wc_role_name(role))));
+	if (rc == WC_CENTS_OVERFLOW_INT)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("amount in column %s is out of range", wc_role_name(role))));
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 			 errmsg("amount %s in %s is not a finite amount of money", OutputFunctionCall(&map->out[role], d), map->relname)));
-	return false;
 }

@@ -22,31 +22,39 @@
 
 #include "enforce/enforce.h"
 
+/* load8: 8 bytes at p, any alignment. */
+static inline uint64
+load8(const char *p)
+{
+	uint64		c;
+
+	memcpy(&c, p, 8);
+	return c;
+}
+
 /*
- * payee_hash: hash of a payee key, 8 bytes at a time (a nightly file looks up
- * every wage's card: this runs once per movement).
+ * payee_hash: hash of a project and the counterparty bytes, read in place 8 at
+ * a time (the last 8 overlapping), with no copy of the key: a nightly file
+ * looks up every wage's card, so this runs once per movement.
  */
 static inline uint32
-payee_hash(const wc_payee_key *k)
+payee_hash(int64 project_id, const char *account, int len)
 {
-	uint64		h = (uint64) k->project_id * UINT64CONST(0x9E3779B97F4A7C15) ^ (uint64) k->len;
+	uint64		h = (uint64) project_id * UINT64CONST(0x9E3779B97F4A7C15) ^ (uint64) len;
 	int			i;
 
-	for (i = 0; i + 8 <= k->len; i += 8)
+	if (len >= 8)
 	{
-		uint64		c;
-
-		memcpy(&c, k->account + i, 8);
-		h = (h ^ c) * UINT64CONST(0xFF51AFD7ED558CCD);
-		h ^= h >> 32;
+		for (i = 0; i + 8 < len; i += 8)
+		{
+			h = (h ^ load8(account + i)) * UINT64CONST(0xFF51AFD7ED558CCD);
+			h ^= h >> 32;
+		}
+		h = (h ^ load8(account + len - 8)) * UINT64CONST(0xC4CEB9FE1A85EC53);
 	}
-	if (i < k->len)
-	{
-		uint64		c = 0;
-
-		memcpy(&c, k->account + i, k->len - i);
-		h = (h ^ c) * UINT64CONST(0xC4CEB9FE1A85EC53);
-	}
+	else
+		for (i = 0; i < len; i++)
+			h = (h ^ (unsigned char) account[i]) * UINT64CONST(0xC4CEB9FE1A85EC53);
 	h ^= h >> 33;			/* fmix64 of MurmurHash3 */
 	h *= UINT64CONST(0xFF51AFD7ED558CCD);
 	h ^= h >> 33;
@@ -55,29 +63,43 @@ payee_hash(const wc_payee_key *k)
 	return (uint32) h;
 }
 
-/* The payee cache: an open-addressing hash (lib/simplehash.h) keyed by value, no string copies. */
-#define SH_PREFIX payees
-#define SH_ELEMENT_TYPE wc_payee_entry
-#define SH_KEY_TYPE wc_payee_key
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) payee_hash(&(k))
-#define SH_EQUAL(tb, a, b) ((a).project_id == (b).project_id && (a).len == (b).len && \
-							memcmp((a).account, (b).account, (a).len) == 0)
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, e) ((e)->hash)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
+/* same_bytes: a[0..len) = b[0..len), 8 bytes at a time (the last 8 overlapping). */
+static inline bool
+same_bytes(const char *a, const char *b, int len)
+{
+	int			i;
+
+	if (len < 8)
+		return memcmp(a, b, len) == 0;
+	for (i = 0; i + 8 < len; i += 8)
+		if (load8(a + i) != load8(b + i))
+			return false;
+	return load8(a + len - 8) == load8(b + len - 8);
+}
+
+/*
+ * The payee cache: open addressing with linear probing over 64-byte slots,
+ * keyed by (project, counterparty bytes) compared in place, at most half full.
+ */
+#define WC_LINE 64
+StaticAssertDecl(sizeof(wc_payee_entry) == WC_LINE, "a payee slot is one 64-byte cache line");
+
+typedef struct payee_table
+{
+	uint32		mask;			/* slots - 1 */
+	uint32		used;
+	wc_payee_entry *slots;
+} payee_table;
 
 static MemoryContext stmt_cxt = NULL;
 static HTAB *accounts = NULL;
 static HTAB *lookups = NULL;
-static payees_hash *payees = NULL;
+static payee_table *payees = NULL;
 static wc_payee_entry payee_scratch;	/* answer for an account too long to cache */
 static wc_payee_worker payee_scratch_worker;
 static bool flushing = false;
 static wc_account *recent[16];	/* accounts by id already seen in this statement */
+static int64 recent_id[16];		/* their ids, scanned without touching the entries */
 static int	nrecent = 0;
 static SPIPlanPtr plans[WC_NPLANS];	/* one per WC_P_* slot of enforce.h */
 
@@ -155,7 +177,7 @@ wc_account_get(bool by_id, int64 id, const char *number)
 		int			i;
 
 		for (i = 0; i < nrecent; i++)
-			if (recent[i]->account_id == id)
+			if (recent_id[i] == id)
 				return recent[i];
 		snprintf(key, sizeof(key), "i" INT64_FORMAT, id);
 	}
@@ -219,7 +241,10 @@ wc_account_get(bool by_id, int64 id, const char *number)
 	}
 	SPI_finish();
 	if (by_id && a->known && nrecent < (int) lengthof(recent))
+	{
+		recent_id[nrecent] = a->account_id;
 		recent[nrecent++] = a;
+	}
 	return a;
 }
 
@@ -255,27 +280,59 @@ wc_lookup_find(const char *key, bool *found)
 	return hash_search(lookups, k, HASH_ENTER, found);
 }
 
-/* payee_key: the cache key of a counterparty account of a project; false when too long to cache. */
-static bool
-payee_key(int64 project_id, const char *account, int len, wc_payee_key *k)
+/* payee_slot: the slot holding the key, or the empty slot where it belongs. */
+static inline wc_payee_entry *
+payee_slot(const payee_table *t, uint32 hash, int64 project_id, const char *account, int len)
 {
-	if (len > WC_PAYEE_KEYLEN)
-		return false;
-	k->project_id = project_id;
-	k->len = len;
-	memcpy(k->account, account, len);
-	return true;
+	uint32		i = hash & t->mask;
+
+	for (;;)
+	{
+		wc_payee_entry *e = &t->slots[i];
+
+		if (e->len == 0 ||
+			(e->hash == hash && e->project_id == project_id && e->len == len &&
+			 same_bytes(e->account, account, len)))
+			return e;
+		i = (i + 1) & t->mask;
+	}
 }
 
 /* The cached payee answer for a project's counterparty account, or NULL when not cached yet. */
 wc_payee_entry *
 wc_payee_find(int64 project_id, const char *account, int len)
 {
-	wc_payee_key k;
+	wc_payee_entry *e;
 
-	if (payees == NULL || !payee_key(project_id, account, len, &k))
+	if (payees == NULL || len > WC_PAYEE_KEYLEN || len <= 0)
 		return NULL;
-	return payees_lookup(payees, k);
+	e = payee_slot(payees, payee_hash(project_id, account, len), project_id, account, len);
+	return e->len ? e : NULL;
+}
+
+/* payee_slots: n empty slots in the statement's memory, each on a cache line of its own. */
+static wc_payee_entry *
+payee_slots(uint32 n)
+{
+	char	   *p = MemoryContextAllocZero(stmt_cxt, sizeof(wc_payee_entry) * n + WC_LINE);
+
+	return (wc_payee_entry *) TYPEALIGN(WC_LINE, p);
+}
+
+/* payee_grow: doubles the table, moving every entry. */
+static void
+payee_grow(payee_table *t)
+{
+	wc_payee_entry *old = t->slots;
+	uint32		n = t->mask + 1,
+				i;
+
+	t->slots = payee_slots(n * 2);
+	t->mask = n * 2 - 1;
+	for (i = 0; i < n; i++)
+		if (old[i].len)
+			*payee_slot(t, old[i].hash, old[i].project_id, old[i].account, old[i].len) = old[i];
+	/* the old slots go with the statement's memory */
 }
 
 /*
@@ -286,20 +343,35 @@ wc_payee_find(int64 project_id, const char *account, int len)
 wc_payee_entry *
 wc_payee_store(int64 project_id, const char *account, int len, bool is_card)
 {
-	wc_payee_key k;
 	wc_payee_entry *e;
-	bool		found;
+	uint32		hash;
 
 	ensure_tables();
-	if (!payee_key(project_id, account, len, &k))
+	if (len > WC_PAYEE_KEYLEN || len <= 0)
 	{
 		memset(&payee_scratch, 0, sizeof(payee_scratch));
 		payee_scratch.worker = is_card ? &payee_scratch_worker : NULL;
 		return &payee_scratch;
 	}
 	if (payees == NULL)
-		payees = payees_create(stmt_cxt, 256, NULL);
-	e = payees_insert(payees, k, &found);
+	{
+		payees = MemoryContextAlloc(stmt_cxt, sizeof(payee_table));
+		payees->mask = 255;
+		payees->used = 0;
+		payees->slots = payee_slots(256);
+	}
+	if ((payees->used + 1) * 2 > payees->mask + 1)
+		payee_grow(payees);
+	hash = payee_hash(project_id, account, len);
+	e = payee_slot(payees, hash, project_id, account, len);
+	if (e->len == 0)
+	{
+		payees->used++;
+		e->hash = hash;
+		e->project_id = project_id;
+		e->len = (uint8) len;
+		memcpy(e->account, account, len);
+	}
 	e->rostered = false;
 	e->worker = is_card ? MemoryContextAllocZero(stmt_cxt, sizeof(wc_payee_worker)) : NULL;
 	return e;
