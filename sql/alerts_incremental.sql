@@ -5,10 +5,14 @@
 -- state, carrying over the hits of rules whose inputs did not change (and that time alone
 -- does not change, or does only from day to day and it is still the same day). The two
 -- outcomes must be identical at every scan - so the whole history is what full scans alone
--- would have written.
+-- would have written. Rules with a project evaluator are evaluated, after a day's writes,
+-- only for the projects the writes touched (their other hits carried over): the writes
+-- below touch one project while the other has live alerts, delete a payment, correct
+-- lines, move a worker to the other project, change a worker's card, close an alert of a
+-- once rule (whose hit stays a hit).
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
-SELECT fx.only(ARRAY['RN01', 'RN02', 'RN03', 'RN04', 'AC03', 'AC04', 'AC06', 'PS01',
+SELECT fx.only(ARRAY['RN01', 'RN02', 'RN03', 'RN04', 'AC03', 'AC04', 'AC05', 'AC06', 'PS01',
                      'WP01', 'WP02', 'WP03', 'WP04', 'WP05', 'WP06', 'QR01']);
 SELECT fx.project(50, '371302', '2026-01-05', '2025-12-01');
 SELECT fx.project(51, '371311', '2026-01-05', '2025-12-01');
@@ -47,21 +51,38 @@ INSERT INTO fx.arrival VALUES
     (3, 5, 2000, '2026-03-11 10:00', 'account', fx.card(4)::wagecheck.bank_card, '2026-03-11 10:00')$s$),
 ('2026-03-11', 2, $s$INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
     VALUES (50, 5, 3, '2026-03-13', '2026-03-13', '2026-03-11 12:00')$s$),
+-- project 51's account pays worker 1, who is not on its roster (AC03)
+('2026-03-12', 1, $s$INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at, created_at)
+    VALUES (2, 'out', 3000, fx.card(1), 'wage', '2026-03-12 10:00', '2026-03-12 10:00')$s$),
 -- worker 3's line corrected (PS01 rectified); project 50's account overdrawn by a wage (AC06)
 ('2026-03-13', 1, $s$INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id, created_at)
     VALUES (7, 1, 3, 20, 5500, 500, 5000, 3, '2026-03-13 09:00')$s$),
 ('2026-03-13', 2, $s$INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at, created_at)
     VALUES (1, 'out', 15000, fx.card(3), 'wage', '2026-03-13 10:00', '2026-03-13 10:00')$s$),
+-- the officer confirms that AC03's transfer was rectified (closed: still a hit of AC03)
+('2026-03-13', 3, $s$SELECT wagecheck.confirm_rectified(a.alert_id, '已退回专户', '2026-03-13 13:00')
+    FROM wagecheck.alert a WHERE a.rule_code = 'AC03'$s$),
 -- labour cost paid in: the balance is back above zero
 ('2026-03-14', 1, $s$INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
     VALUES (1, 'in', 20000, 'labour_cost', '2026-03-14 10:00', '2026-03-14 10:00')$s$),
+-- the cash payment was recorded by mistake: deleted (WP04 rectified)
+('2026-03-14', 2, $s$DELETE FROM wagecheck.wage_payment WHERE payment_id = 2$s$),
 -- a lower minimum wage for the county of project 51: WP05 cleared by a parameter
 ('2026-03-15', 1, $s$INSERT INTO wagecheck.rule_param_override VALUES ('WP05', '371311', '{"min_monthly_wage": 1900}')$s$),
+-- worker 3 moves: leaves project 50 today, on project 51's roster from tomorrow without a
+-- labour contract (RN02 the next day)
+('2026-03-15', 2, $s$UPDATE wagecheck.roster SET end_on = '2026-03-15' WHERE project_id = 50 AND worker_id = 3$s$),
+('2026-03-15', 3, $s$INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+    VALUES (51, 3, 3, NULL, '2026-03-16', '2026-03-15 12:00')$s$),
 -- worker 6's line corrected below the limit (WP06 cleared)
 ('2026-03-16', 1, $s$INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id, created_at)
     VALUES (8, 2, 6, 22, 40000, 0, 40000, 6, '2026-03-16 09:00')$s$),
+-- worker 1 registers another card: his payment went to the old one (WP04)
+('2026-03-16', 2, $s$UPDATE wagecheck.worker SET wage_card = fx.card(101)::wagecheck.bank_card WHERE worker_id = 1$s$),
 -- project 51's contract turns out to give labour too small a share (AC04)
-('2026-03-17', 1, $s$UPDATE wagecheck.project SET labour_share = 0.05 WHERE project_id = 51$s$);
+('2026-03-17', 1, $s$UPDATE wagecheck.project SET labour_share = 0.05 WHERE project_id = 51$s$),
+-- project 51's account is put under closure notice while wages are owed (AC05)
+('2026-03-17', 2, $s$UPDATE wagecheck.wage_account SET closure_notice_on = '2026-03-17' WHERE account_id = 2$s$);
 
 -- fx.outcome: the alerts and their events, without ids
 CREATE VIEW fx.outcome AS
@@ -71,7 +92,7 @@ CREATE VIEW fx.outcome AS
            e.deadline_on AS event_deadline, e.due_at AS event_due, e.note
       FROM wagecheck.alert a JOIN wagecheck.alert_event e USING (alert_id);
 CREATE TABLE fx.evening (at timestamptz, full_scan jsonb, full_outcome jsonb, scan jsonb, outcome jsonb,
-                         carried text, evaluated text);
+                         carried text, by_project text, evaluated text);
 -- fx.compare(at): scans as of the moment in full (kept, rolled back), then incrementally
 CREATE FUNCTION fx.compare(t timestamptz) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -91,7 +112,10 @@ BEGIN
     UPDATE fx.evening
        SET outcome = (SELECT jsonb_agg(to_jsonb(o) ORDER BY to_jsonb(o)::text) FROM fx.outcome o),
            carried = (SELECT string_agg(e.code, ' ' ORDER BY e.code) FROM wagecheck.rule_eval_state e WHERE e.carried),
-           evaluated = (SELECT string_agg(e.code, ' ' ORDER BY e.code) FROM wagecheck.rule_eval_state e WHERE NOT e.carried)
+           by_project = (SELECT string_agg(e.code || ':' || array_to_string(e.projects, ','), ' ' ORDER BY e.code)
+                           FROM wagecheck.rule_eval_state e WHERE e.projects IS NOT NULL),
+           evaluated = (SELECT string_agg(e.code, ' ' ORDER BY e.code) FROM wagecheck.rule_eval_state e
+                         WHERE NOT e.carried AND e.projects IS NULL)
      WHERE at = t;
 END
 $$;
@@ -128,30 +152,60 @@ SELECT fx.run();
 RESET client_min_messages;
 
 -- every scan: the incremental scan returned and wrote what the full scan did; which
--- rules it carried over, and which it evaluated
+-- rules it carried over, which it evaluated for some projects (RN01:50: RN01 evaluated for
+-- project 50, its hits on project 51 carried over), and which in full
 SELECT to_char(at, 'MM-DD HH24:MI') AS at, scan = full_scan AS same_counts, outcome IS NOT DISTINCT FROM full_outcome AS same_alerts_and_events,
-       jsonb_array_length(coalesce(outcome, '[]')) AS alert_events, carried, evaluated
+       jsonb_array_length(coalesce(outcome, '[]')) AS alert_events, carried, by_project, evaluated
   FROM fx.evening ORDER BY at;
 -- what happened
 SELECT rule_code, subject_kind || ':' || subject_id AS subject, period, at::date AS day, action, to_state, to_tier
   FROM fx.outcome ORDER BY rule_code, subject, period, at, action;
+-- each project evaluator, given every project, finds what its rule's evaluator does (at
+-- noon and in the evening of the days above; hits: the evaluator's, differing: in one only)
+CREATE FUNCTION fx.by_project_differs(t timestamptz)
+RETURNS TABLE (code text, hits bigint, differing bigint) LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT ru.code, ru.evaluator, ru.project_evaluator FROM wagecheck.rule ru
+              WHERE ru.project_evaluator IS NOT NULL ORDER BY ru.code LOOP
+        code := r.code;
+        EXECUTE format('SELECT (SELECT count(*) FROM %1$s($1)), '
+                       '(SELECT count(*) FROM ((SELECT * FROM %1$s($1) EXCEPT ALL SELECT * FROM %2$s($1, $2)) '
+                       'UNION ALL (SELECT * FROM %2$s($1, $2) EXCEPT ALL SELECT * FROM %1$s($1))) d)',
+                       r.evaluator::regproc, r.project_evaluator::regproc)
+           INTO hits, differing
+          USING t, ARRAY(SELECT p.project_id FROM wagecheck.project p);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+SELECT d.code, sum(d.hits) AS hits, sum(d.differing) AS differing
+  FROM generate_series('2026-03-09 12:00'::timestamptz, '2026-03-18 20:00', '8 hours') t
+ CROSS JOIN LATERAL fx.by_project_differs(t) d
+ GROUP BY d.code ORDER BY d.code;
+
 -- the same evening again, incrementally: nothing changed, every rule that may be is carried
 -- over; in full: nothing is
 SELECT count(*) AS rules, sum(opened + escalated + cleared + rectified) AS changes
   FROM wagecheck.scan('2026-03-18 20:00');
 SELECT string_agg(code, ' ' ORDER BY code) FILTER (WHERE carried) AS carried,
-       string_agg(code, ' ' ORDER BY code) FILTER (WHERE NOT carried) AS evaluated
+       string_agg(code || ':' || array_to_string(projects, ','), ' ' ORDER BY code) FILTER (WHERE projects IS NOT NULL) AS by_project,
+       string_agg(code, ' ' ORDER BY code) FILTER (WHERE NOT carried AND projects IS NULL) AS evaluated
   FROM wagecheck.rule_eval_state;
 SELECT count(*) AS rules, sum(opened + escalated + cleared + rectified) AS changes
   FROM wagecheck.scan('2026-03-18 20:00', incremental => false);
 SELECT count(*) FILTER (WHERE carried) AS carried FROM wagecheck.rule_eval_state;
 -- time-driven rules count days in the session's time zone: the same moment, the same day,
 -- but another time zone evaluates them (RN03 RN04 WP01-WP03); the data-driven ones are carried
+-- over, but for project 51, whose account's closure notice is dated the day before (a date
+-- counts for its whole day in any time zone: UTC-12 to UTC+14)
 SET TimeZone = 'America/Denver';
 SELECT count(*) AS rules, sum(opened + escalated + cleared + rectified) AS changes
   FROM wagecheck.scan('2026-03-18 20:00 PST8PDT');
 SELECT string_agg(code, ' ' ORDER BY code) FILTER (WHERE carried) AS carried,
-       string_agg(code, ' ' ORDER BY code) FILTER (WHERE NOT carried) AS evaluated
+       string_agg(code || ':' || array_to_string(projects, ','), ' ' ORDER BY code) FILTER (WHERE projects IS NOT NULL) AS by_project,
+       string_agg(code, ' ' ORDER BY code) FILTER (WHERE NOT carried AND projects IS NULL) AS evaluated
   FROM wagecheck.rule_eval_state;
 RESET TimeZone;
 -- a change to any rule's parameters is a change of every rule's inputs

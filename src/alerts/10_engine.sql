@@ -78,7 +78,8 @@ CREATE TABLE wagecheck.rule (
     builtin      boolean NOT NULL DEFAULT wagecheck._creating_extension(),
     inputs       text[] CHECK (cardinality(inputs) > 0),
     time_driven  boolean NOT NULL DEFAULT true,
-    CHECK (NOT escalates OR tier = 'G')
+    CHECK (NOT escalates OR tier = 'G'),
+    project_evaluator regprocedure
 );
 COMMENT ON TABLE wagecheck.rule IS
     'alert rules (预警规则): code, tier (G general 一般性, K key 关键性, O public opinion 舆情), parameters and the evaluator function';
@@ -91,6 +92,8 @@ COMMENT ON COLUMN wagecheck.rule.evaluator IS 'function (as_of timestamptz) RETU
 COMMENT ON COLUMN wagecheck.rule.builtin IS 'row shipped with wagecheck (not dumped; change parameters with rule_param_override)';
 COMMENT ON COLUMN wagecheck.rule.inputs IS
     'tables of schema wagecheck the evaluator reads (NULL: unknown, the rule is evaluated at every scan); with time_driven false, a forward scan carries the hits over while none of them changed';
+COMMENT ON COLUMN wagecheck.rule.project_evaluator IS
+    'optional function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit: the evaluator''s hits whose project is one of projects, reading only rows of those projects; a forward scan then evaluates only the projects whose rows changed and carries the hits of the others over';
 COMMENT ON COLUMN wagecheck.rule.time_driven IS
     'the rule''s result can change by the passage of time alone (deadlines, pay days, gaps counted from as_of): evaluated at every scan';
 
@@ -119,6 +122,16 @@ BEGIN
                 USING ERRCODE = 'check_violation',
                       HINT = 'An evaluator is a function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit.';
         END IF;
+        IF NEW.project_evaluator IS NOT NULL THEN
+            SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.project_evaluator;
+            IF p.pronargs <> 2 OR p.proargtypes[0] <> 'timestamptz'::regtype
+               OR p.proargtypes[1] <> 'bigint[]'::regtype
+               OR p.prorettype <> 'wagecheck.rule_hit'::regtype OR NOT p.proretset THEN
+                RAISE EXCEPTION 'project evaluator % of rule % has the wrong signature', NEW.project_evaluator, NEW.code
+                    USING ERRCODE = 'check_violation',
+                          HINT = 'A project evaluator is a function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit.';
+            END IF;
+        END IF;
         -- the engine's own parameters, with the catalogue's defaults where the rule gives none
         IF NEW.tier = 'K' OR NEW.escalates THEN
             NEW.params := jsonb_build_object('deadline_wd', 5) || NEW.params;
@@ -139,7 +152,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck._rule_check() IS 'trigger: checks rule evaluators and parameter overrides; adds the engine''s default parameters (deadline_wd 5; verify_hours 2, report_hours 24)';
-CREATE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params ON wagecheck.rule
+CREATE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator ON wagecheck.rule
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
 CREATE TRIGGER rule_param_override_check BEFORE INSERT OR UPDATE ON wagecheck.rule_param_override
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
@@ -292,10 +305,12 @@ $$;
 COMMENT ON FUNCTION wagecheck.alerts_as_of(timestamptz) IS
     'every alert as it stood at a moment (what was known then), derived from alert_event';
 
--- _scan_plan(code, as_of, replay): what a scan of one rule does, one row per
--- (alert, step) — steps in order — plus no-op rows for hits that change nothing.
+-- _scan_plan(code, as_of, replay, carry, projects): what a scan of one rule does, one row
+-- per (alert, step) — steps in order — plus no-op rows for hits that change nothing. With
+-- carry, the hits are those the rule's live alerts hold; with projects too, the rule's
+-- project evaluator gives the hits of those projects and the live alerts those of the others.
 CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
-                                     p_carry boolean DEFAULT false)
+                                     p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL)
     RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
                    project_id bigint, enterprise_id bigint, division wagecheck.division_code,
                    details jsonb, evidence text, violation_ids bigint[], hit boolean,
@@ -423,12 +438,16 @@ BEGIN
              WHERE NOT coalesce(f.quiet, false)) st ON true
      WHERE st.action IS NOT NULL OR f.hit
      ORDER BY f.subject_kind, f.subject_id, f.period, st.step
-    $q$, CASE WHEN p_carry THEN 'wagecheck._carried_hits($2)' ELSE r.evaluator::regproc::text || '($1)' END)
-    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O';
+    $q$, CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
+              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT * FROM wagecheck._carried_hits($2, $7))',
+                          r.project_evaluator::regproc)
+              WHEN p_carry THEN 'wagecheck._carried_hits($2)'
+              ELSE r.evaluator::regproc::text || '($1)' END)
+    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O', p_projects;
 END
 $$;
-COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean) IS
-    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold (internal to scan)';
+COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean, bigint[]) IS
+    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold, or (carry with projects) the project evaluator''s hits of those projects and the carried ones of the others (internal to scan)';
 
 -- user data and configuration survive pg_dump; rules shipped with wagecheck come from the script
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule', 'WHERE NOT builtin');

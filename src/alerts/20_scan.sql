@@ -89,6 +89,7 @@ DECLARE
     mark timestamptz;
     payloads text[];
     carry boolean;
+    changed bigint[];
     skip text[];
     snap pg_catalog.pg_snapshot;
     seen bigint;
@@ -115,7 +116,7 @@ BEGIN
         SELECT array_agg(ru.code) INTO skip
           FROM wagecheck.rule ru
           JOIN wagecheck.rule_scan rs ON rs.code = ru.code
-         WHERE ru.enabled AND as_of >= rs.scanned_to AND wagecheck._inputs_unchanged(ru.code, as_of);
+         WHERE ru.enabled AND as_of >= rs.scanned_to AND wagecheck._changed_projects(ru.code, as_of) = '{}';
     END IF;
     PERFORM wagecheck._memo_build(as_of, skip);
     FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
@@ -144,11 +145,18 @@ BEGIN
         -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
         seen := wagecheck._input_change_seen();
         snap := pg_catalog.pg_current_snapshot();
-        carry := incremental AND wagecheck._inputs_unchanged(r.code, as_of);
+        -- '{}': carried over; projects: those evaluated, the others carried over; NULL: evaluated
+        changed := CASE WHEN incremental THEN wagecheck._changed_projects(r.code, as_of) END;
+        carry := coalesce(cardinality(changed) = 0, false);
         RAISE DEBUG 'wagecheck: scan of % as of %: %', r.code, as_of,
-              CASE WHEN carry THEN 'hits carried over (inputs unchanged)' ELSE 'evaluated' END;
+              CASE WHEN carry THEN 'hits carried over (inputs unchanged)' WHEN changed IS NULL THEN 'evaluated'
+                   ELSE format('evaluated for projects %s, other hits carried over', changed) END;
+        IF NOT carry THEN   -- a once rule's hits of closed alerts, kept for carrying over
+            DELETE FROM wagecheck.rule_kept_hit k
+             WHERE k.code = r.code AND (changed IS NULL OR k.project_id = ANY (changed));
+        END IF;
         WITH p AS MATERIALIZED (
-            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, carry)
+            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, changed IS NOT NULL, nullif(changed, '{}'))
         ),
         fin AS MATERIALIZED (
             SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
@@ -219,6 +227,15 @@ BEGIN
              CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
              WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
             ON CONFLICT (violation_id) DO NOTHING
+        ),
+        kept AS (
+            INSERT INTO wagecheck.rule_kept_hit (code, alert_id, project_id)
+            SELECT r.code, f.alert_id, f.project_id
+              FROM fin f
+             WHERE NOT carry AND f.hit AND f.evidence IN ('rule', 'both') AND f.alert_id IS NOT NULL
+               AND f.cur_state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               AND (changed IS NULL OR f.project_id = ANY (changed))
+            ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
         )
         SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
                count(*) FILTER (WHERE ev.action = 'open'),
@@ -241,13 +258,13 @@ BEGIN
         UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
          WHERE rs.code = r.code AND rs.scanned_to < as_of;
         INSERT INTO wagecheck.rule_eval_state AS es
-               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at, time_zone)
+               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at, time_zone, projects)
         VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now(),
-                pg_catalog.current_setting('TimeZone'))
+                pg_catalog.current_setting('TimeZone'), nullif(changed, '{}'))
         ON CONFLICT (code) DO UPDATE
            SET snapshot = excluded.snapshot, scan_xid = excluded.scan_xid, seen_seq = excluded.seen_seq,
                evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at,
-               time_zone = excluded.time_zone;
+               time_zone = excluded.time_zone, projects = excluded.projects;
         RETURN NEXT;
     END LOOP;
     PERFORM wagecheck._memo_drop();
@@ -255,4 +272,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
-    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated; incremental => false evaluates every rule';
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed; incremental => false evaluates every rule';

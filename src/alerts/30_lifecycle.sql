@@ -60,6 +60,14 @@ BEGIN
     UPDATE wagecheck.alert
        SET state = a.state, updated_at = a.updated_at, closed_at = a.closed_at, due_at = a.due_at
      WHERE alert_id = a.alert_id;
+    -- a once rule's alert raised by its evaluator and closed by the officer was a hit of the
+    -- rule's last evaluation: recorded as a change of the project, so that the next scan
+    -- evaluates it and keeps the hit (rule_kept_hit) instead of carrying over live alerts only
+    IF a.state = 'closed' AND a.evidence IN ('rule', 'both')
+       AND (SELECT r.once FROM wagecheck.rule r WHERE r.code = a.rule_code) THEN
+        INSERT INTO wagecheck.input_change (table_name, projects)
+        VALUES ('alert', CASE WHEN a.project_id IS NOT NULL THEN ARRAY[a.project_id] END);
+    END IF;
     kind := wagecheck._notify_kind(p_action);
     IF kind IS NOT NULL THEN
         PERFORM pg_notify('wagecheck_alert',

@@ -6,20 +6,26 @@
 -- its last scan could not see, and no written row dated between that scan's moment and
 -- this one - and whose result cannot change by the passage of time alone
 -- (rule.time_driven false) has the same hits as then: a forward scan carries them over
--- from its live alerts instead of evaluating the rule (see scan()).
+-- from its live alerts instead of evaluating the rule (see scan()). Each change also names
+-- the projects whose rows it wrote (input_change.projects): a rule with a project evaluator
+-- (rule.project_evaluator) is evaluated for those projects only, the hits of the others
+-- carried over.
 
 CREATE TABLE wagecheck.input_change (
     table_name text NOT NULL,
     xid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
     moments    tstzmultirange,
-    seq        bigint GENERATED ALWAYS AS IDENTITY
+    seq        bigint GENERATED ALWAYS AS IDENTITY,
+    projects   bigint[]
 );
 COMMENT ON TABLE wagecheck.input_change IS
-    'derived (change capture, not dumped): one row per statement that wrote a table the rules read; consumed by scan() to skip rules whose inputs did not change';
+    'derived (change capture, not dumped): one row per statement that wrote a table the rules read (and per officer closure of a once rule''s alert: table alert); consumed by scan() to skip rules, or projects, whose inputs did not change';
 COMMENT ON COLUMN wagecheck.input_change.xid IS 'the writing transaction (a scan whose snapshot does not see it has not seen the change)';
 COMMENT ON COLUMN wagecheck.input_change.seq IS 'order of the changes (within one transaction: before or after a scan in it)';
 COMMENT ON COLUMN wagecheck.input_change.moments IS
     'the moments of the written rows'' date and time columns (a date counts for the whole day in any time zone): a rule reading them can change when a scan passes one; NULL for deletes';
+COMMENT ON COLUMN wagecheck.input_change.projects IS
+    'the projects whose rows the statement wrote (pay lines through their sheet, payments through their line, account movements through their account, workers through their rosters and pay lines; old and new rows); NULL: not limited to projects (rules, parameters, holidays, enterprises, TRUNCATE)';
 CREATE INDEX input_change_table ON wagecheck.input_change (table_name);
 
 CREATE TABLE wagecheck.rule_eval_state (
@@ -30,7 +36,8 @@ CREATE TABLE wagecheck.rule_eval_state (
     evaluated_to timestamptz NOT NULL,
     carried      boolean NOT NULL,
     at           timestamptz NOT NULL,
-    time_zone    text NOT NULL
+    time_zone    text NOT NULL,
+    projects     bigint[]
 );
 COMMENT ON TABLE wagecheck.rule_eval_state IS
     'derived (not dumped: a restored database evaluates every rule once): per rule, the snapshot and moment up to which its live alerts reflect its hits, and whether its last forward scan evaluated it or carried its hits over';
@@ -38,48 +45,60 @@ COMMENT ON COLUMN wagecheck.rule_eval_state.scan_xid IS 'the scan''s transaction
 COMMENT ON COLUMN wagecheck.rule_eval_state.seen_seq IS 'the last input_change.seq recorded when the rule was evaluated';
 COMMENT ON COLUMN wagecheck.rule_eval_state.carried IS 'the last forward scan carried the hits over (inputs unchanged) instead of evaluating the rule';
 COMMENT ON COLUMN wagecheck.rule_eval_state.time_zone IS 'the session time zone (TimeZone) of that scan: the day of as_of that time-driven rules count from';
+COMMENT ON COLUMN wagecheck.rule_eval_state.projects IS
+    'the projects the last forward scan evaluated with the rule''s project evaluator, carrying the hits of the others over (NULL: evaluated in full, or carried over)';
 
--- _input_changed(): trigger (statement level) on the tables the rules read.
+CREATE TABLE wagecheck.rule_kept_hit (
+    code       text NOT NULL REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
+    alert_id   bigint NOT NULL REFERENCES wagecheck.alert ON DELETE CASCADE,
+    project_id bigint,
+    PRIMARY KEY (code, alert_id)
+);
+COMMENT ON TABLE wagecheck.rule_kept_hit IS
+    'derived (not dumped): hits of a rule.once rule at its last evaluation whose alert is no longer live (confirmed, closed): what carrying its hits over must count besides its live alerts';
+COMMENT ON COLUMN wagecheck.rule_kept_hit.project_id IS 'the project of the hit (scopes a per-project evaluation)';
+
+-- _input_changed(): trigger (statement level) on the tables the rules read. Its arguments,
+-- computed when the trigger was created: TG_ARGV[0] the (moment, hours before, hours after)
+-- expressions over the date and time columns of a row n (insert and update only),
+-- TG_ARGV[1] the expression of the projects the written rows belong to (over the rows
+-- written, old and new; NULL when a write of the table is not limited to projects).
+-- One dynamic statement records the change, and nothing when the statement wrote no row.
 CREATE FUNCTION wagecheck._input_changed() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
-DECLARE
-    m tstzmultirange;
 BEGIN
-    -- a statement that wrote no row changed nothing
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
-            RETURN NULL;
-        END IF;
-    ELSIF TG_OP = 'DELETE' THEN
-        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
-            RETURN NULL;
-        END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        INSERT INTO wagecheck.input_change (table_name, moments, projects) VALUES (TG_TABLE_NAME, NULL, NULL);
+        RETURN NULL;
     END IF;
-    -- the moments of the new rows, from the (moment, hours before, hours after) expressions
-    -- over their date and time columns that the trigger was created with (TG_ARGV[0])
-    IF TG_OP IN ('INSERT', 'UPDATE') AND TG_NARGS > 0 THEN
-        EXECUTE format('SELECT range_agg(tstzrange(x.t - make_interval(hours => x.lo), '
-                       'x.t + make_interval(hours => x.hi), ''[]'')) '
-                       'FROM (SELECT DISTINCT v.t, v.lo, v.hi FROM new_rows n '
-                       'CROSS JOIN LATERAL (VALUES %s) v(t, lo, hi) WHERE v.t IS NOT NULL) x', TG_ARGV[0])
-           INTO m;
-    END IF;
-    INSERT INTO wagecheck.input_change (table_name, moments) VALUES (TG_TABLE_NAME, m);
+    EXECUTE 'INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, '
+            || CASE WHEN TG_OP <> 'DELETE' AND TG_ARGV[0] <> ''
+                    THEN '(SELECT range_agg(tstzrange(x.t - make_interval(hours => x.lo), '
+                         'x.t + make_interval(hours => x.hi), ''[]'')) '
+                         'FROM (SELECT DISTINCT v.t, v.lo, v.hi FROM new_rows n '
+                         'CROSS JOIN LATERAL (VALUES ' || TG_ARGV[0] || ') v(t, lo, hi) WHERE v.t IS NOT NULL) x), '
+                    ELSE 'NULL, ' END
+            || TG_ARGV[1]
+            || CASE WHEN TG_OP = 'DELETE' THEN ' WHERE EXISTS (SELECT 1 FROM old_rows)'
+                    ELSE ' WHERE EXISTS (SELECT 1 FROM new_rows)' END
+      USING TG_TABLE_NAME;
     RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION wagecheck._input_changed() IS
-    'trigger: records in wagecheck.input_change that a statement wrote a table the rules read (internal)';
+    'trigger: records in wagecheck.input_change that a statement wrote a table the rules read, with the moments and projects of its rows (internal)';
 
 -- the tables the rules read, and the engine's own configuration (parameters, calendar);
--- the insert and update triggers carry the expressions of the table's moments, computed
--- here once instead of from the catalogs at every statement (an upgrade that adds a date or
--- time column to one of these tables creates its triggers anew)
+-- the triggers carry the expressions of their table's moments and projects, computed here
+-- once instead of from the catalogs at every statement (an upgrade that adds a date or
+-- time column to one of these tables, or changes how its rows belong to projects,
+-- creates its triggers anew)
 DO $$
 DECLARE
     t text;
     moments text;
+    projects text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['enterprise', 'project', 'subcontract', 'worker', 'roster', 'attendance',
                              'wage_account', 'account_txn', 'labour_cost_schedule', 'pay_sheet', 'pay_line',
@@ -89,21 +108,44 @@ BEGIN
         -- its first or its last midnight, in the session's time zone. Moments are kept to
         -- the hour (in UTC) that holds them (a bank file's million movements, one a second,
         -- make a few hundred ranges, not a million): a scan whose window meets that hour evaluates
-        SELECT coalesce(quote_literal(string_agg(CASE a.atttypid
+        SELECT coalesce(string_agg(CASE a.atttypid
                    WHEN 'timestamptz'::regtype THEN format('(date_trunc(''hour'', n.%I, ''UTC''), 0, 1)', a.attname)
                    WHEN 'timestamp'::regtype THEN format('(date_trunc(''hour'', n.%I) AT TIME ZONE ''UTC'', 15, 16)', a.attname)
                    ELSE format('(n.%I::timestamp AT TIME ZONE ''UTC'', 15, 39)', a.attname)
-               END, ', ' ORDER BY a.attnum)), '')
+               END, ', ' ORDER BY a.attnum), '')
           INTO moments
           FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = format('wagecheck.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
            AND a.atttypid IN ('timestamptz'::regtype, 'date'::regtype, 'timestamp'::regtype);
+        -- the projects of the rows (%1$s: the rows written): their own project, or that of
+        -- the sheet of a pay line (and of the line it corrects), of the line of a payment,
+        -- of the account of a movement, of the rosters and pay lines of a worker
+        projects := CASE
+            WHEN t = 'pay_line' THEN
+                'ARRAY(SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id IN (SELECT n.sheet_id FROM %1$s n) '
+                'UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
+                'WHERE l.line_id IN (SELECT n.corrects_line_id FROM %1$s n))'
+            WHEN t = 'wage_payment' THEN
+                'ARRAY(SELECT DISTINCT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
+                'WHERE l.line_id IN (SELECT n.line_id FROM %1$s n))'
+            WHEN t = 'account_txn' THEN
+                'ARRAY(SELECT DISTINCT w.project_id FROM wagecheck.wage_account w WHERE w.account_id IN (SELECT n.account_id FROM %1$s n))'
+            WHEN t = 'worker' THEN
+                'ARRAY(SELECT r.project_id FROM wagecheck.roster r WHERE r.worker_id IN (SELECT n.worker_id FROM %1$s n) '
+                'UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
+                'WHERE l.worker_id IN (SELECT n.worker_id FROM %1$s n))'
+            WHEN t IN ('enterprise', 'rule', 'rule_param_override', 'holiday') THEN 'NULL'
+            ELSE 'ARRAY(SELECT DISTINCT n.project_id FROM %1$s n)' END;
         EXECUTE format('CREATE TRIGGER input_change_ins AFTER INSERT ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%s)', t, moments);
-        EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%s)', t, moments);
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
+                       t, moments, format(projects, 'new_rows'));
+        EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I '
+                       'REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
+                       t, moments, format(projects, '(SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows)'));
         EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE ON wagecheck.%I REFERENCING OLD TABLE AS old_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
+                       t, '', format(projects, 'old_rows'));
         EXECUTE format('CREATE TRIGGER input_change_trunc AFTER TRUNCATE ON wagecheck.%I '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins, '
@@ -113,34 +155,50 @@ BEGIN
 END
 $$;
 
--- _inputs_unchanged(code, as_of): the rule's hits as of as_of are those of its last
--- evaluation (its live alerts): it declares its inputs, does not change with time alone
--- (or does, counting whole days from as_of, and as_of is still the same day in the same
--- time zone), and nothing it reads changed since (nor does a row it reads turn visible by as_of).
-CREATE FUNCTION wagecheck._inputs_unchanged(p_code text, p_as_of timestamptz) RETURNS boolean
+-- _changed_projects(code, as_of): what a forward scan as of as_of must evaluate of the rule.
+-- '{}': nothing - its hits as of as_of are those of its last evaluation (its live alerts,
+-- and for a rule.once rule the kept hits of alerts no longer live): it declares its inputs,
+-- is not of tier O, does not change with time alone (or does, counting whole days from
+-- as_of, and as_of is still the same day in the same time zone), and nothing it reads
+-- changed since (nor does a row it reads turn visible by as_of; nor did an officer close an
+-- alert of a once rule that was a hit: 'alert' changes). The projects whose rows
+-- changed, when the rule has a project evaluator and every change names its projects.
+-- NULL: the whole rule.
+CREATE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    SELECT coalesce((
-        SELECT r.inputs IS NOT NULL AND r.tier <> 'O' AND NOT r.once
-               AND (NOT r.time_driven
-                    OR (s.time_zone = pg_catalog.current_setting('TimeZone')
-                        AND p_as_of::date = s.evaluated_to::date))
-               AND p_as_of >= s.evaluated_to
-               AND NOT EXISTS (
-                   SELECT 1 FROM wagecheck.input_change c
-                    WHERE c.table_name = ANY (r.inputs || ARRAY['rule', 'rule_param_override', 'holiday'])
-                      AND (CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
-                                ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
-                           OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]'))))
+    WITH s AS MATERIALIZED (
+        SELECT r.inputs || ARRAY['rule', 'rule_param_override', 'holiday']
+               || CASE WHEN r.once THEN ARRAY['alert'] ELSE '{}' END AS tables,
+               r.project_evaluator IS NOT NULL AS by_project, e.snapshot, e.scan_xid, e.seen_seq, e.evaluated_to
           FROM wagecheck.rule r
-          JOIN wagecheck.rule_eval_state s ON s.code = r.code
-         WHERE r.code = p_code), false)
+          JOIN wagecheck.rule_eval_state e ON e.code = r.code
+         WHERE r.code = p_code AND r.inputs IS NOT NULL AND r.tier <> 'O'
+           AND (NOT r.time_driven
+                OR (e.time_zone = pg_catalog.current_setting('TimeZone')
+                    AND p_as_of::date = e.evaluated_to::date))
+           AND p_as_of >= e.evaluated_to
+    ),
+    c AS MATERIALIZED (
+        SELECT c.projects
+          FROM s
+          JOIN wagecheck.input_change c ON c.table_name = ANY (s.tables)
+         WHERE CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
+                    ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
+            OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]'))
+    )
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM s) THEN NULL
+                WHEN NOT EXISTS (SELECT 1 FROM c) THEN '{}'::bigint[]
+                WHEN NOT (SELECT s.by_project FROM s) OR EXISTS (SELECT 1 FROM c WHERE c.projects IS NULL) THEN NULL
+                ELSE ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u ORDER BY u) END
 $$;
-COMMENT ON FUNCTION wagecheck._inputs_unchanged(text, timestamptz) IS
-    'true when a forward scan as of the moment may carry the rule''s hits over from its live alerts instead of evaluating it (internal)';
+COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz) IS
+    'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed (rules with a project evaluator), NULL all (internal)';
 
--- _carried_hits(code): the hits of a rule's last evaluation, from its live alerts.
-CREATE FUNCTION wagecheck._carried_hits(p_code text) RETURNS SETOF wagecheck.rule_hit
+-- _carried_hits(code, except): the hits of a rule's last evaluation, from its live alerts
+-- (and a once rule's kept hits), but for those of the projects except.
+CREATE FUNCTION wagecheck._carried_hits(p_code text, p_except bigint[] DEFAULT NULL)
+    RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT a.subject_kind, a.subject_id, a.period, a.project_id, a.enterprise_id, a.division, a.tier,
@@ -148,9 +206,17 @@ $$
       FROM wagecheck.alert a
      WHERE a.rule_code = p_code AND a.evidence IN ('rule', 'both')
        AND ((a.tier = 'G' AND a.state = 'open') OR (a.tier = 'K' AND a.state IN ('open', 'overdue')))
+       AND (p_except IS NULL OR a.project_id IS NULL OR a.project_id <> ALL (p_except))
+    UNION ALL
+    SELECT a.subject_kind, a.subject_id, a.period, k.project_id, a.enterprise_id, a.division, a.tier,
+           NULL::timestamptz, a.details
+      FROM wagecheck.rule_kept_hit k
+      JOIN wagecheck.alert a ON a.alert_id = k.alert_id
+     WHERE k.code = p_code
+       AND (p_except IS NULL OR k.project_id IS NULL OR k.project_id <> ALL (p_except))
 $$;
-COMMENT ON FUNCTION wagecheck._carried_hits(text) IS
-    'the hits of a rule as its live alerts hold them (G open, K open or overdue, raised by the rule): what an unchanged rule finds again (internal)';
+COMMENT ON FUNCTION wagecheck._carried_hits(text, bigint[]) IS
+    'the hits of a rule as its live alerts hold them (G open, K open or overdue, raised by the rule) and, for a once rule, its kept hits: what an unchanged rule finds again; but for the projects given (internal)';
 
 -- _input_change_trim(): forgets the changes every rule's last evaluation has seen.
 CREATE FUNCTION wagecheck._input_change_trim() RETURNS void

@@ -2018,3 +2018,921 @@ $$
 $$;
 COMMENT ON FUNCTION wagecheck.eval_nb01(timestamptz) IS
     'NB01: projects under construction with no rights notice board (维权信息告示牌) recorded board_days after work started';
+
+-- ==== per-project changes: change capture names the projects written; rules with a project
+-- evaluator are evaluated for those projects only (alerts: incremental scans)
+
+ALTER TABLE wagecheck.rule ADD COLUMN project_evaluator regprocedure;
+
+COMMENT ON COLUMN wagecheck.rule.project_evaluator IS
+    'optional function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit: the evaluator''s hits whose project is one of projects, reading only rows of those projects; a forward scan then evaluates only the projects whose rows changed and carries the hits of the others over';
+
+ALTER TABLE wagecheck.input_change ADD COLUMN projects bigint[];
+
+COMMENT ON TABLE wagecheck.input_change IS
+    'derived (change capture, not dumped): one row per statement that wrote a table the rules read (and per officer closure of a once rule''s alert: table alert); consumed by scan() to skip rules, or projects, whose inputs did not change';
+
+COMMENT ON COLUMN wagecheck.input_change.projects IS
+    'the projects whose rows the statement wrote (pay lines through their sheet, payments through their line, account movements through their account, workers through their rosters and pay lines; old and new rows); NULL: not limited to projects (rules, parameters, holidays, enterprises, TRUNCATE)';
+
+ALTER TABLE wagecheck.rule_eval_state ADD COLUMN projects bigint[];
+
+COMMENT ON COLUMN wagecheck.rule_eval_state.projects IS
+    'the projects the last forward scan evaluated with the rule''s project evaluator, carrying the hits of the others over (NULL: evaluated in full, or carried over)';
+
+CREATE TABLE wagecheck.rule_kept_hit (
+    code       text NOT NULL REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
+    alert_id   bigint NOT NULL REFERENCES wagecheck.alert ON DELETE CASCADE,
+    project_id bigint,
+    PRIMARY KEY (code, alert_id)
+);
+COMMENT ON TABLE wagecheck.rule_kept_hit IS
+    'derived (not dumped): hits of a rule.once rule at its last evaluation whose alert is no longer live (confirmed, closed): what carrying its hits over must count besides its live alerts';
+COMMENT ON COLUMN wagecheck.rule_kept_hit.project_id IS 'the project of the hit (scopes a per-project evaluation)';
+
+-- rule_check(): the evaluator must have the contract's signature; override keys must exist.
+CREATE OR REPLACE FUNCTION wagecheck._rule_check() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    p pg_catalog.pg_proc;
+    bad text;
+BEGIN
+    IF TG_TABLE_NAME = 'rule' THEN
+        SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.evaluator;
+        IF p.pronargs <> 1 OR p.proargtypes[0] <> 'timestamptz'::regtype
+           OR p.prorettype <> 'wagecheck.rule_hit'::regtype OR NOT p.proretset THEN
+            RAISE EXCEPTION 'evaluator % of rule % has the wrong signature', NEW.evaluator, NEW.code
+                USING ERRCODE = 'check_violation',
+                      HINT = 'An evaluator is a function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit.';
+        END IF;
+        IF NEW.project_evaluator IS NOT NULL THEN
+            SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.project_evaluator;
+            IF p.pronargs <> 2 OR p.proargtypes[0] <> 'timestamptz'::regtype
+               OR p.proargtypes[1] <> 'bigint[]'::regtype
+               OR p.prorettype <> 'wagecheck.rule_hit'::regtype OR NOT p.proretset THEN
+                RAISE EXCEPTION 'project evaluator % of rule % has the wrong signature', NEW.project_evaluator, NEW.code
+                    USING ERRCODE = 'check_violation',
+                          HINT = 'A project evaluator is a function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit.';
+            END IF;
+        END IF;
+        -- the engine's own parameters, with the catalogue's defaults where the rule gives none
+        IF NEW.tier = 'K' OR NEW.escalates THEN
+            NEW.params := jsonb_build_object('deadline_wd', 5) || NEW.params;
+        ELSIF NEW.tier = 'O' THEN
+            NEW.params := jsonb_build_object('verify_hours', 2, 'report_hours', 24) || NEW.params;
+        END IF;
+    ELSE
+        SELECT string_agg(k, ', ') INTO bad
+          FROM jsonb_object_keys(NEW.params) k
+         WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule r WHERE r.code = NEW.code AND r.params ? k);
+        IF bad IS NOT NULL THEN
+            RAISE EXCEPTION 'rule % has no parameter %', NEW.code, bad
+                USING ERRCODE = 'check_violation',
+                      HINT = 'An override sets parameters the rule defines in wagecheck.rule.params.';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._rule_check() IS 'trigger: checks rule evaluators and parameter overrides; adds the engine''s default parameters (deadline_wd 5; verify_hours 2, report_hours 24)';
+
+DROP TRIGGER rule_check ON wagecheck.rule;
+
+CREATE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator ON wagecheck.rule
+    FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
+
+DROP FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean);
+
+-- _scan_plan(code, as_of, replay, carry, projects): what a scan of one rule does, one row
+-- per (alert, step) — steps in order — plus no-op rows for hits that change nothing. With
+-- carry, the hits are those the rule's live alerts hold; with projects too, the rule's
+-- project evaluator gives the hits of those projects and the live alerts those of the others.
+CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
+                                     p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL)
+    RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
+                   project_id bigint, enterprise_id bigint, division wagecheck.division_code,
+                   details jsonb, evidence text, violation_ids bigint[], hit boolean,
+                   cur_state text, step int, action text, from_state text, to_state text,
+                   from_tier text, to_tier text, deadline_on date, due_at timestamptz)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    r wagecheck.rule;
+BEGIN
+    SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
+    RETURN QUERY EXECUTE format($q$
+    WITH cur AS MATERIALIZED (
+        SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
+               c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at
+          FROM wagecheck.alert c
+         WHERE NOT $3 AND c.rule_code = $2
+           AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                OR $6)
+        UNION ALL
+        SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
+         WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                       OR $6)
+    ),
+    raw AS (
+        SELECT h.subject_kind, h.subject_id, coalesce(h.period, '') AS period, h.project_id,
+               h.enterprise_id, h.division, h.level, h.due_at, coalesce(h.details, '{}') AS details,
+               true AS by_rule, NULL::bigint AS violation_id
+          FROM %s h
+        UNION ALL
+        SELECT v.subject_kind, v.subject_id, coalesce(v.details ->> 'period', ''), v.project_id,
+               NULL, p.division, NULL, NULL,
+               v.details || jsonb_build_object('violation_id', v.violation_id, 'occurred_at', v.occurred_at),
+               false, v.violation_id
+          FROM wagecheck.violation v
+          LEFT JOIN wagecheck.project p ON p.project_id = v.project_id
+          LEFT JOIN wagecheck.alert_violation av
+                 ON av.violation_id = v.violation_id AND av.consumed_at <= $1
+         WHERE v.rule_code = $2 AND v.occurred_at <= $1
+           AND (av.alert_id IS NULL
+                OR av.alert_id IN (SELECT cur.alert_id FROM cur
+                                    WHERE cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                                        'verified', 'report_overdue')))
+    ),
+    hits AS (
+        SELECT DISTINCT ON (raw.subject_kind, raw.subject_id, raw.period)
+               raw.subject_kind, raw.subject_id, raw.period, raw.project_id, raw.enterprise_id,
+               raw.division, raw.due_at, raw.details,
+               CASE $4 WHEN 'G' THEN CASE WHEN $5 AND bool_or(raw.level = 'K') OVER w THEN 'K' ELSE 'G' END
+                       ELSE $4 END AS lvl,
+               CASE WHEN bool_or(raw.by_rule) OVER w
+                    THEN CASE WHEN bool_or(NOT raw.by_rule) OVER w THEN 'both' ELSE 'rule' END
+                    ELSE 'violation' END AS evidence,
+               array_agg(raw.violation_id) FILTER (WHERE raw.violation_id IS NOT NULL) OVER w AS violation_ids
+          FROM raw
+        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period)
+         ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
+    ),
+    j AS (
+        SELECT c.alert_id, coalesce(h.subject_kind, c.subject_kind) AS subject_kind,
+               coalesce(h.subject_id, c.subject_id) AS subject_id, coalesce(h.period, c.period) AS period,
+               h.project_id, h.enterprise_id, h.division, coalesce(h.details, c.details) AS details,
+               coalesce(h.evidence, c.evidence) AS evidence, h.violation_ids,
+               h.subject_id IS NOT NULL AS hit, h.lvl, h.due_at AS hit_due,
+               c.tier AS c_tier, c.state AS c_state, c.deadline_on AS c_deadline, c.due_at AS c_due,
+               c.opened_at AS c_opened, $1::date AS today
+          FROM hits h
+          FULL JOIN (SELECT DISTINCT ON (cur.subject_kind, cur.subject_id, cur.period) cur.*
+                       FROM cur
+                      ORDER BY cur.subject_kind, cur.subject_id, cur.period,
+                               cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                             'verified', 'report_overdue') DESC,
+                               cur.alert_id DESC) c
+            ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
+    ),
+    -- the engine's parameters, once per division, read only where a row below uses them
+    prm AS MATERIALIZED (
+        SELECT d.div,
+               CASE WHEN d.deadline THEN (wagecheck.rule_param($2, 'deadline_wd', d.division))::int END AS deadline_wd,
+               CASE WHEN d.verify THEN (wagecheck.rule_param($2, 'verify_hours', d.division))::int END AS verify_hours,
+               CASE WHEN d.report THEN (wagecheck.rule_param($2, 'report_hours', d.division))::int END AS report_hours
+          FROM (SELECT coalesce(j.division::text, '') AS div,
+                       nullif(coalesce(j.division::text, ''), '')::wagecheck.division_code AS division,
+                       bool_or(j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                               AND j.hit_due IS NULL) AS deadline,
+                       bool_or(j.hit AND j.lvl = 'O' AND j.alert_id IS NULL AND j.hit_due IS NULL) AS verify,
+                       bool_or(coalesce(j.c_tier, j.lvl) = 'O' AND j.details ->> 'report_due' IS NULL) AS report
+                  FROM j
+                 GROUP BY 1) d
+    ),
+    f AS (
+        SELECT j.*,
+               CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                    THEN coalesce(j.hit_due::date, wagecheck.add_working_days(j.today, prm.deadline_wd))
+               END AS new_deadline,
+               CASE WHEN j.hit AND j.lvl = 'O' AND j.alert_id IS NULL
+                    THEN coalesce(j.hit_due, $1 + make_interval(hours => prm.verify_hours))
+               END AS new_due,
+               CASE WHEN coalesce(j.c_tier, j.lvl) = 'O'
+                    THEN coalesce((j.details ->> 'report_due')::timestamptz,
+                                  coalesce(j.c_opened, $1) + make_interval(hours => prm.report_hours))
+               END AS report_due,
+               -- nothing can change: a hit on a live G alert of the same level, an overdue K
+               -- alert, or an open K alert before its deadline
+               j.hit AND ((j.c_tier = 'G' AND j.lvl = 'G' AND j.c_state = 'open')
+                          OR (j.c_tier = 'K' AND j.c_state = 'overdue')
+                          OR (j.c_tier = 'K' AND j.c_state = 'open' AND j.today <= j.c_deadline))
+                 AS quiet
+          FROM j
+          JOIN prm ON prm.div = coalesce(j.division::text, '')
+    )
+    SELECT f.alert_id, f.subject_kind, f.subject_id, f.period, f.project_id, f.enterprise_id,
+           f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,
+           coalesce(st.step, 1), st.action, st.from_state, st.to_state, st.from_tier, st.to_tier,
+           CASE WHEN st.deadline_new THEN f.new_deadline ELSE f.c_deadline END,
+           CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END
+      FROM f
+      LEFT JOIN LATERAL (
+            SELECT * FROM wagecheck._engine_steps(
+                f.c_tier, f.c_state, f.hit, f.lvl,
+                f.today > f.c_deadline, f.today > f.new_deadline,
+                $1 > f.c_due, $1 > f.new_due,
+                coalesce((f.details ->> 'verified')::boolean, false) AND f.hit,
+                $1 > f.report_due)
+             WHERE NOT coalesce(f.quiet, false)) st ON true
+     WHERE st.action IS NOT NULL OR f.hit
+     ORDER BY f.subject_kind, f.subject_id, f.period, st.step
+    $q$, CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
+              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT * FROM wagecheck._carried_hits($2, $7))',
+                          r.project_evaluator::regproc)
+              WHEN p_carry THEN 'wagecheck._carried_hits($2)'
+              ELSE r.evaluator::regproc::text || '($1)' END)
+    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O', p_projects;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean, bigint[]) IS
+    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold, or (carry with projects) the project evaluator''s hits of those projects and the carried ones of the others (internal to scan)';
+
+CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
+    RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
+                   rectified int, replay boolean)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck
+    -- compiling its queries' expressions costs more than running them (100-150 ms per scan)
+    SET jit = off AS
+$$
+#variable_conflict use_column
+DECLARE
+    r record;
+    mark timestamptz;
+    payloads text[];
+    carry boolean;
+    changed bigint[];
+    skip text[];
+    snap pg_catalog.pg_snapshot;
+    seen bigint;
+BEGIN
+    IF as_of IS NULL OR NOT isfinite(as_of) THEN
+        RAISE EXCEPTION 'scan needs a finite as_of moment'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
+                  HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
+    END IF;
+    IF incremental IS NULL THEN
+        RAISE EXCEPTION 'scan needs incremental true or false'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a rule disabled since its last scan is evaluated in full once it is enabled again
+    DELETE FROM wagecheck.rule_eval_state s
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule ru WHERE ru.code = s.code AND ru.enabled);
+    -- the rules whose inputs did not change are carried over: no building block for them
+    IF incremental THEN
+        SELECT array_agg(ru.code) INTO skip
+          FROM wagecheck.rule ru
+          JOIN wagecheck.rule_scan rs ON rs.code = ru.code
+         WHERE ru.enabled AND as_of >= rs.scanned_to AND wagecheck._changed_projects(ru.code, as_of) = '{}';
+    END IF;
+    PERFORM wagecheck._memo_build(as_of, skip);
+    FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
+        -- one scan per rule at a time: lock the rule's high-water mark
+        INSERT INTO wagecheck.rule_scan AS rs (code, scanned_to, scanned_at)
+        VALUES (r.code, '-infinity', now())
+        ON CONFLICT (code) DO NOTHING;
+        SELECT rs.scanned_to INTO mark FROM wagecheck.rule_scan rs WHERE rs.code = r.code FOR UPDATE;
+
+        rule_code := r.code;
+        IF as_of < mark THEN
+            -- replay: what was known then, nothing written
+            replay := true;
+            SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FILTER (WHERE p.hit),
+                   count(*) FILTER (WHERE p.action = 'open'),
+                   count(*) FILTER (WHERE p.action IN ('escalate', 'overdue', 'reopen_overdue')),
+                   count(*) FILTER (WHERE p.action IN ('clear', 'reported_in_source')),
+                   count(*) FILTER (WHERE p.action = 'rectify')
+              INTO hits, opened, escalated, cleared, rectified
+              FROM wagecheck._scan_plan(r.code, as_of, true) p;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        replay := false;
+        -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
+        seen := wagecheck._input_change_seen();
+        snap := pg_catalog.pg_current_snapshot();
+        -- '{}': carried over; projects: those evaluated, the others carried over; NULL: evaluated
+        changed := CASE WHEN incremental THEN wagecheck._changed_projects(r.code, as_of) END;
+        carry := coalesce(cardinality(changed) = 0, false);
+        RAISE DEBUG 'wagecheck: scan of % as of %: %', r.code, as_of,
+              CASE WHEN carry THEN 'hits carried over (inputs unchanged)' WHEN changed IS NULL THEN 'evaluated'
+                   ELSE format('evaluated for projects %s, other hits carried over', changed) END;
+        IF NOT carry THEN   -- a once rule's hits of closed alerts, kept for carrying over
+            DELETE FROM wagecheck.rule_kept_hit k
+             WHERE k.code = r.code AND (changed IS NULL OR k.project_id = ANY (changed));
+        END IF;
+        WITH p AS MATERIALIZED (
+            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, changed IS NOT NULL, nullif(changed, '{}'))
+        ),
+        fin AS MATERIALIZED (
+            SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
+              FROM p
+             ORDER BY p.subject_kind, p.subject_id, p.period, p.step DESC
+        ),
+        ins AS (
+            INSERT INTO wagecheck.alert AS a
+                   (rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
+                    division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
+            SELECT r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
+                   f.enterprise_id, f.division, f.details, f.evidence, as_of,
+                   CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
+                   CASE WHEN f.to_tier = 'O' THEN f.due_at END,
+                   CASE WHEN f.step > 1 THEN as_of END, as_of
+              FROM fin f
+             WHERE f.alert_id IS NULL AND f.action IS NOT NULL
+            ON CONFLICT (rule_code, subject_kind, subject_id, period)
+               WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               DO NOTHING
+            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+        ),
+        upd AS (
+            UPDATE wagecheck.alert a
+               SET tier = coalesce(f.to_tier, a.tier),
+                   state = coalesce(f.to_state, a.state),
+                   details = f.details,
+                   evidence = f.evidence,
+                   project_id = coalesce(f.project_id, a.project_id),
+                   enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
+                   division = coalesce(f.division, a.division),
+                   deadline_on = CASE WHEN coalesce(f.to_tier, a.tier) = 'K' THEN f.deadline_on END,
+                   due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
+                   escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
+                                       THEN as_of ELSE a.escalated_at END,
+                   closed_at = CASE WHEN f.to_state IN ('cleared', 'closed', 'reported') THEN as_of END,
+                   updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
+              FROM fin f
+             WHERE a.alert_id = f.alert_id
+               AND a.state = f.cur_state
+               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
+                    OR a.evidence IS DISTINCT FROM f.evidence)
+            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+        ),
+        ev AS (
+            INSERT INTO wagecheck.alert_event AS e
+                   (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
+            SELECT coalesce(i.alert_id, u.alert_id), as_of, p.action, p.from_state, p.to_state,
+                   p.from_tier, p.to_tier,
+                   CASE WHEN p.to_tier = 'K' THEN p.deadline_on END,
+                   CASE WHEN p.to_tier = 'O' THEN p.due_at END,
+                   CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END
+              FROM p
+              LEFT JOIN ins i ON p.alert_id IS NULL AND i.subject_kind = p.subject_kind
+                             AND i.subject_id = p.subject_id AND i.period = p.period
+              LEFT JOIN upd u ON u.alert_id = p.alert_id
+             WHERE p.action IS NOT NULL AND coalesce(i.alert_id, u.alert_id) IS NOT NULL
+             ORDER BY p.subject_kind, p.subject_id, p.period, p.step
+            RETURNING e.alert_id, e.action, e.to_state, e.to_tier
+        ),
+        lnk AS (
+            INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
+            SELECT v.id, coalesce(i.alert_id, f.alert_id), as_of
+              FROM fin f
+              LEFT JOIN ins i ON f.alert_id IS NULL AND i.subject_kind = f.subject_kind
+                             AND i.subject_id = f.subject_id AND i.period = f.period
+             CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
+             WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
+            ON CONFLICT (violation_id) DO NOTHING
+        ),
+        kept AS (
+            INSERT INTO wagecheck.rule_kept_hit (code, alert_id, project_id)
+            SELECT r.code, f.alert_id, f.project_id
+              FROM fin f
+             WHERE NOT carry AND f.hit AND f.evidence IN ('rule', 'both') AND f.alert_id IS NOT NULL
+               AND f.cur_state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               AND (changed IS NULL OR f.project_id = ANY (changed))
+            ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
+        )
+        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
+               count(*) FILTER (WHERE ev.action = 'open'),
+               count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
+               count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
+               count(*) FILTER (WHERE ev.action = 'rectify'),
+               array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
+                                                  ev.to_tier, ev.to_state,
+                                                  coalesce(i.subject_kind, u.subject_kind),
+                                                  coalesce(i.subject_id, u.subject_id),
+                                                  coalesce(i.period, u.period),
+                                                  coalesce(i.division, u.division)::text, as_of)
+                         ORDER BY ev.alert_id, ev.action)
+                   FILTER (WHERE wagecheck._notify_kind(ev.action) IS NOT NULL)
+          INTO hits, opened, escalated, cleared, rectified, payloads
+          FROM ev
+          LEFT JOIN ins i ON i.alert_id = ev.alert_id
+          LEFT JOIN upd u ON u.alert_id = ev.alert_id;
+        PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
+        UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
+         WHERE rs.code = r.code AND rs.scanned_to < as_of;
+        INSERT INTO wagecheck.rule_eval_state AS es
+               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at, time_zone, projects)
+        VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now(),
+                pg_catalog.current_setting('TimeZone'), nullif(changed, '{}'))
+        ON CONFLICT (code) DO UPDATE
+           SET snapshot = excluded.snapshot, scan_xid = excluded.scan_xid, seen_seq = excluded.seen_seq,
+               evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at,
+               time_zone = excluded.time_zone, projects = excluded.projects;
+        RETURN NEXT;
+    END LOOP;
+    PERFORM wagecheck._memo_drop();
+    PERFORM wagecheck._input_change_trim();
+END
+$$;
+COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed; incremental => false evaluates every rule';
+
+-- _officer_step(alert, action, note, at): one officer action, checked by the state machine.
+CREATE OR REPLACE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz)
+    RETURNS wagecheck.alert
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    a wagecheck.alert;
+    steps text[] := ARRAY[p_action];
+    step text;
+    from_state text;
+    to_state text;
+    kind text;
+BEGIN
+    IF p_alert IS NULL THEN
+        RAISE EXCEPTION 'no alert given' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_note IS NULL OR btrim(p_note) = '' THEN
+        RAISE EXCEPTION 'a note is required to % alert %', p_action, p_alert
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Say what was found or done: the note goes into the alert''s history.';
+    END IF;
+    IF p_at IS NULL OR NOT isfinite(p_at) THEN
+        RAISE EXCEPTION 'the time of the action must be a finite moment' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO a FROM wagecheck.alert WHERE alert_id = p_alert FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'alert % does not exist', p_alert USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_at < a.updated_at THEN
+        RAISE EXCEPTION 'cannot % alert % as of %: it last changed at %', p_action, p_alert, p_at, a.updated_at
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'An alert''s history moves forward only.';
+    END IF;
+    -- a K alert raised only by recorded violations, or by an event (rule.once), has no
+    -- condition a scan sees go away: the officer's confirmation records the rectification
+    IF p_action = 'confirm' AND a.tier = 'K' AND a.state IN ('open', 'overdue')
+       AND (a.evidence = 'violation' OR (SELECT r.once FROM wagecheck.rule r WHERE r.code = a.rule_code)) THEN
+        steps := ARRAY['rectify_violation', 'confirm'];
+    END IF;
+    FOREACH step IN ARRAY steps LOOP
+        from_state := a.state;
+        to_state := wagecheck.alert_transition(a.tier, a.state, step, 'officer');
+        a.state := to_state;
+        a.updated_at := p_at;
+        IF to_state IN ('closed', 'reported') THEN
+            a.closed_at := p_at;
+        END IF;
+        IF step = 'verify' THEN
+            a.due_at := coalesce((a.details ->> 'report_due')::timestamptz,
+                                 a.opened_at + make_interval(hours =>
+                                     (wagecheck.rule_param(a.rule_code, 'report_hours', a.division))::int));
+        END IF;
+        INSERT INTO wagecheck.alert_event (alert_id, at, action, from_state, to_state, from_tier, to_tier,
+                                           deadline_on, due_at, note)
+        VALUES (a.alert_id, p_at, step, from_state, to_state, a.tier, a.tier,
+                a.deadline_on, CASE WHEN a.tier = 'O' THEN a.due_at END, p_note);
+    END LOOP;
+    UPDATE wagecheck.alert
+       SET state = a.state, updated_at = a.updated_at, closed_at = a.closed_at, due_at = a.due_at
+     WHERE alert_id = a.alert_id;
+    -- a once rule's alert raised by its evaluator and closed by the officer was a hit of the
+    -- rule's last evaluation: recorded as a change of the project, so that the next scan
+    -- evaluates it and keeps the hit (rule_kept_hit) instead of carrying over live alerts only
+    IF a.state = 'closed' AND a.evidence IN ('rule', 'both')
+       AND (SELECT r.once FROM wagecheck.rule r WHERE r.code = a.rule_code) THEN
+        INSERT INTO wagecheck.input_change (table_name, projects)
+        VALUES ('alert', CASE WHEN a.project_id IS NOT NULL THEN ARRAY[a.project_id] END);
+    END IF;
+    kind := wagecheck._notify_kind(p_action);
+    IF kind IS NOT NULL THEN
+        PERFORM pg_notify('wagecheck_alert',
+                          wagecheck._alert_payload(kind, a.alert_id, a.rule_code, a.tier, a.state,
+                                                   a.subject_kind, a.subject_id, a.period,
+                                                   a.division::text, p_at));
+    END IF;
+    RETURN a;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz) IS
+    'one officer action on an alert, checked by the lifecycle state machine (internal)';
+
+-- _input_changed(): trigger (statement level) on the tables the rules read. Its arguments,
+-- computed when the trigger was created: TG_ARGV[0] the (moment, hours before, hours after)
+-- expressions over the date and time columns of a row n (insert and update only),
+-- TG_ARGV[1] the expression of the projects the written rows belong to (over the rows
+-- written, old and new; NULL when a write of the table is not limited to projects).
+-- One dynamic statement records the change, and nothing when the statement wrote no row.
+CREATE OR REPLACE FUNCTION wagecheck._input_changed() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        INSERT INTO wagecheck.input_change (table_name, moments, projects) VALUES (TG_TABLE_NAME, NULL, NULL);
+        RETURN NULL;
+    END IF;
+    EXECUTE 'INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, '
+            || CASE WHEN TG_OP <> 'DELETE' AND TG_ARGV[0] <> ''
+                    THEN '(SELECT range_agg(tstzrange(x.t - make_interval(hours => x.lo), '
+                         'x.t + make_interval(hours => x.hi), ''[]'')) '
+                         'FROM (SELECT DISTINCT v.t, v.lo, v.hi FROM new_rows n '
+                         'CROSS JOIN LATERAL (VALUES ' || TG_ARGV[0] || ') v(t, lo, hi) WHERE v.t IS NOT NULL) x), '
+                    ELSE 'NULL, ' END
+            || TG_ARGV[1]
+            || CASE WHEN TG_OP = 'DELETE' THEN ' WHERE EXISTS (SELECT 1 FROM old_rows)'
+                    ELSE ' WHERE EXISTS (SELECT 1 FROM new_rows)' END
+      USING TG_TABLE_NAME;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._input_changed() IS
+    'trigger: records in wagecheck.input_change that a statement wrote a table the rules read, with the moments and projects of its rows (internal)';
+
+-- the tables the rules read, and the engine's own configuration (parameters, calendar);
+-- the triggers carry the expressions of their table's moments and projects, computed here
+-- once instead of from the catalogs at every statement (an upgrade that adds a date or
+-- time column to one of these tables, or changes how its rows belong to projects,
+-- creates its triggers anew)
+DO $$
+DECLARE
+    t text;
+    moments text;
+    projects text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['enterprise', 'project', 'subcontract', 'worker', 'roster', 'attendance',
+                             'wage_account', 'account_txn', 'labour_cost_schedule', 'pay_sheet', 'pay_line',
+                             'wage_payment', 'guarantee_deposit', 'rule', 'rule_param_override', 'holiday'] LOOP
+        -- every date or time column: a timestamptz is a moment; a timestamp is one in the
+        -- session's time zone (UTC-12 to UTC+14); a date compared with as_of::date turns at
+        -- its first or its last midnight, in the session's time zone. Moments are kept to
+        -- the hour (in UTC) that holds them (a bank file's million movements, one a second,
+        -- make a few hundred ranges, not a million): a scan whose window meets that hour evaluates
+        SELECT coalesce(string_agg(CASE a.atttypid
+                   WHEN 'timestamptz'::regtype THEN format('(date_trunc(''hour'', n.%I, ''UTC''), 0, 1)', a.attname)
+                   WHEN 'timestamp'::regtype THEN format('(date_trunc(''hour'', n.%I) AT TIME ZONE ''UTC'', 15, 16)', a.attname)
+                   ELSE format('(n.%I::timestamp AT TIME ZONE ''UTC'', 15, 39)', a.attname)
+               END, ', ' ORDER BY a.attnum), '')
+          INTO moments
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = format('wagecheck.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+           AND a.atttypid IN ('timestamptz'::regtype, 'date'::regtype, 'timestamp'::regtype);
+        -- the projects of the rows (%1$s: the rows written): their own project, or that of
+        -- the sheet of a pay line (and of the line it corrects), of the line of a payment,
+        -- of the account of a movement, of the rosters and pay lines of a worker
+        projects := CASE
+            WHEN t = 'pay_line' THEN
+                'ARRAY(SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id IN (SELECT n.sheet_id FROM %1$s n) '
+                'UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
+                'WHERE l.line_id IN (SELECT n.corrects_line_id FROM %1$s n))'
+            WHEN t = 'wage_payment' THEN
+                'ARRAY(SELECT DISTINCT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
+                'WHERE l.line_id IN (SELECT n.line_id FROM %1$s n))'
+            WHEN t = 'account_txn' THEN
+                'ARRAY(SELECT DISTINCT w.project_id FROM wagecheck.wage_account w WHERE w.account_id IN (SELECT n.account_id FROM %1$s n))'
+            WHEN t = 'worker' THEN
+                'ARRAY(SELECT r.project_id FROM wagecheck.roster r WHERE r.worker_id IN (SELECT n.worker_id FROM %1$s n) '
+                'UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
+                'WHERE l.worker_id IN (SELECT n.worker_id FROM %1$s n))'
+            WHEN t IN ('enterprise', 'rule', 'rule_param_override', 'holiday') THEN 'NULL'
+            ELSE 'ARRAY(SELECT DISTINCT n.project_id FROM %1$s n)' END;
+        EXECUTE format('DROP TRIGGER input_change_ins ON wagecheck.%1$I; DROP TRIGGER input_change_upd ON wagecheck.%1$I; '
+                       'DROP TRIGGER input_change_del ON wagecheck.%1$I; DROP TRIGGER input_change_trunc ON wagecheck.%1$I', t);
+        EXECUTE format('CREATE TRIGGER input_change_ins AFTER INSERT ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
+                       t, moments, format(projects, 'new_rows'));
+        EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I '
+                       'REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
+                       t, moments, format(projects, '(SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows)'));
+        EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE ON wagecheck.%I REFERENCING OLD TABLE AS old_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
+                       t, '', format(projects, 'old_rows'));
+        EXECUTE format('CREATE TRIGGER input_change_trunc AFTER TRUNCATE ON wagecheck.%I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+        EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins, '
+                       'ENABLE ALWAYS TRIGGER input_change_upd, ENABLE ALWAYS TRIGGER input_change_del, '
+                       'ENABLE ALWAYS TRIGGER input_change_trunc', t);
+    END LOOP;
+END
+$$;
+
+DROP FUNCTION wagecheck._inputs_unchanged(text, timestamptz);
+DROP FUNCTION wagecheck._carried_hits(text);
+
+-- _changed_projects(code, as_of): what a forward scan as of as_of must evaluate of the rule.
+-- '{}': nothing - its hits as of as_of are those of its last evaluation (its live alerts,
+-- and for a rule.once rule the kept hits of alerts no longer live): it declares its inputs,
+-- is not of tier O, does not change with time alone (or does, counting whole days from
+-- as_of, and as_of is still the same day in the same time zone), and nothing it reads
+-- changed since (nor does a row it reads turn visible by as_of; nor did an officer close an
+-- alert of a once rule that was a hit: 'alert' changes). The projects whose rows
+-- changed, when the rule has a project evaluator and every change names its projects.
+-- NULL: the whole rule.
+CREATE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH s AS MATERIALIZED (
+        SELECT r.inputs || ARRAY['rule', 'rule_param_override', 'holiday']
+               || CASE WHEN r.once THEN ARRAY['alert'] ELSE '{}' END AS tables,
+               r.project_evaluator IS NOT NULL AS by_project, e.snapshot, e.scan_xid, e.seen_seq, e.evaluated_to
+          FROM wagecheck.rule r
+          JOIN wagecheck.rule_eval_state e ON e.code = r.code
+         WHERE r.code = p_code AND r.inputs IS NOT NULL AND r.tier <> 'O'
+           AND (NOT r.time_driven
+                OR (e.time_zone = pg_catalog.current_setting('TimeZone')
+                    AND p_as_of::date = e.evaluated_to::date))
+           AND p_as_of >= e.evaluated_to
+    ),
+    c AS MATERIALIZED (
+        SELECT c.projects
+          FROM s
+          JOIN wagecheck.input_change c ON c.table_name = ANY (s.tables)
+         WHERE CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
+                    ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
+            OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]'))
+    )
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM s) THEN NULL
+                WHEN NOT EXISTS (SELECT 1 FROM c) THEN '{}'::bigint[]
+                WHEN NOT (SELECT s.by_project FROM s) OR EXISTS (SELECT 1 FROM c WHERE c.projects IS NULL) THEN NULL
+                ELSE ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u ORDER BY u) END
+$$;
+COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz) IS
+    'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed (rules with a project evaluator), NULL all (internal)';
+
+-- _carried_hits(code, except): the hits of a rule's last evaluation, from its live alerts
+-- (and a once rule's kept hits), but for those of the projects except.
+CREATE FUNCTION wagecheck._carried_hits(p_code text, p_except bigint[] DEFAULT NULL)
+    RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT a.subject_kind, a.subject_id, a.period, a.project_id, a.enterprise_id, a.division, a.tier,
+           NULL::timestamptz, a.details
+      FROM wagecheck.alert a
+     WHERE a.rule_code = p_code AND a.evidence IN ('rule', 'both')
+       AND ((a.tier = 'G' AND a.state = 'open') OR (a.tier = 'K' AND a.state IN ('open', 'overdue')))
+       AND (p_except IS NULL OR a.project_id IS NULL OR a.project_id <> ALL (p_except))
+    UNION ALL
+    SELECT a.subject_kind, a.subject_id, a.period, k.project_id, a.enterprise_id, a.division, a.tier,
+           NULL::timestamptz, a.details
+      FROM wagecheck.rule_kept_hit k
+      JOIN wagecheck.alert a ON a.alert_id = k.alert_id
+     WHERE k.code = p_code
+       AND (p_except IS NULL OR k.project_id IS NULL OR k.project_id <> ALL (p_except))
+$$;
+COMMENT ON FUNCTION wagecheck._carried_hits(text, bigint[]) IS
+    'the hits of a rule as its live alerts hold them (G open, K open or overdue, raised by the rule) and, for a once rule, its kept hits: what an unchanged rule finds again; but for the projects given (internal)';
+
+-- Project evaluators (rule.project_evaluator) of the catalogue's event-driven rules: each
+-- gives the hits of its rule's evaluator whose project is one of the projects asked, and
+-- reads only rows of those projects (through the indexes on project_id, sheet_id, line_id,
+-- account_id), so the scan after a day's writes evaluates the few projects they touched.
+-- Each is its evaluator with the projects as the starting point of the plan; the
+-- regression test alerts_incremental checks that, given every project, each returns what
+-- its evaluator does. WP06 (a worker across projects) has none: it is evaluated in full.
+
+-- RN01: pay lines of the projects' sheets for workers not on the project's roster.
+CREATE FUNCTION wagecheck.eval_rn01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', l.worker_id, 'period', to_char(s.period, 'YYYY-MM'),
+                              'sheet_id', s.sheet_id, 'net', l.net)
+      FROM wagecheck.project p
+      JOIN wagecheck.pay_sheet s ON s.project_id = p.project_id
+      JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
+     WHERE p.project_id = ANY (projects) AND l.created_at <= as_of
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.roster r
+                        WHERE r.project_id = s.project_id AND r.worker_id = l.worker_id
+                          AND r.created_at <= as_of AND r.start_on <= as_of::date)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn01_projects(timestamptz, bigint[]) IS
+    'RN01 for the given projects only (project evaluator of eval_rn01)';
+
+-- RN02: the projects' roster entries without a signed labour contract.
+CREATE FUNCTION wagecheck.eval_rn02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('worker_id', r.worker_id, 'start_on', r.start_on)
+      FROM wagecheck.project p
+      JOIN wagecheck.roster r ON r.project_id = p.project_id
+     WHERE p.project_id = ANY (projects)
+       AND r.created_at <= as_of AND r.start_on <= as_of::date
+       AND (r.end_on IS NULL OR r.end_on >= as_of::date)
+       AND (r.contract_signed_on IS NULL OR r.contract_signed_on > as_of::date)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn02_projects(timestamptz, bigint[]) IS
+    'RN02 for the given projects only (project evaluator of eval_rn02)';
+
+-- AC03: outflows of the projects' accounts other than wages into the own card of a worker on the roster.
+CREATE FUNCTION wagecheck.eval_ac03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'account_txn', t.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('amount', t.amount, 'purpose', t.purpose, 'booked_at', t.booked_at,
+                              'counterparty', t.counterparty_name,
+                              'reason', CASE WHEN t.purpose <> 'wage' THEN 'not a wage'
+                                             ELSE 'not the own card of a worker on the roster' END)
+      FROM wagecheck.project p
+      JOIN wagecheck.wage_account w ON w.project_id = p.project_id
+      JOIN wagecheck.account_txn t ON t.account_id = w.account_id
+     WHERE p.project_id = ANY (projects)
+       AND t.direction = 'out' AND t.booked_at <= as_of AND t.created_at <= as_of
+       AND (t.purpose <> 'wage'
+            OR NOT EXISTS (SELECT 1 FROM wagecheck.roster r
+                             JOIN wagecheck.worker k ON k.worker_id = r.worker_id
+                            WHERE r.project_id = w.project_id AND r.created_at <= as_of
+                              AND k.wage_card::text = regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')))
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac03_projects(timestamptz, bigint[]) IS
+    'AC03 for the given projects only (project evaluator of eval_ac03)';
+
+-- AC04: the projects whose labour-cost share is below the minimum for their sector.
+CREATE FUNCTION wagecheck.eval_ac04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'project', p.project_id::text, '', p.project_id, p.owner_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('sector', p.sector, 'labour_share', p.labour_share, 'minimum', m.share)
+      FROM wagecheck.project p
+     CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('AC04', 'min_share', p.division) ->> p.sector)::numeric
+                                AS share) m
+     WHERE p.project_id = ANY (projects)
+       AND p.created_at <= as_of AND p.status NOT IN ('completed', 'closed')
+       AND p.labour_share < m.share
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac04_projects(timestamptz, bigint[]) IS
+    'AC04 for the given projects only (project evaluator of eval_ac04)';
+
+-- AC05: the projects' accounts closed or closing while wages are owed, or closed before the notice ended.
+CREATE FUNCTION wagecheck.eval_ac05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH closing AS MATERIALIZED (
+        SELECT w.*, p.division, p.contractor_id,
+               (wagecheck.rule_param('AC05', 'notice_days', p.division))::int AS notice_days
+          FROM wagecheck.project p
+          JOIN wagecheck.wage_account w ON w.project_id = p.project_id
+         WHERE p.project_id = ANY (projects) AND w.created_at <= as_of
+           AND (w.closure_notice_on <= as_of::date OR w.closed_on <= as_of::date)
+    ),
+    owed AS (
+        SELECT o.project_id, sum(o.owed) AS owed
+          FROM wagecheck.wages_owed(as_of) o
+         WHERE o.project_id IN (SELECT closing.project_id FROM closing)
+         GROUP BY o.project_id
+        HAVING sum(o.owed) > 0
+    )
+    SELECT 'project', c.project_id::text, '', c.project_id, c.contractor_id, c.division, 'K', NULL::timestamptz,
+           jsonb_build_object('account_id', c.account_id, 'closure_notice_on', c.closure_notice_on,
+                              'closed_on', c.closed_on, 'wages_owed', coalesce(owed.owed, 0),
+                              'notice_ends_on', c.closure_notice_on + c.notice_days)
+      FROM closing c
+      LEFT JOIN owed ON owed.project_id = c.project_id
+     WHERE owed.owed > 0
+        OR (c.closed_on <= as_of::date
+            AND (c.closure_notice_on IS NULL OR c.closed_on < c.closure_notice_on + c.notice_days))
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac05_projects(timestamptz, bigint[]) IS
+    'AC05 for the given projects only (project evaluator of eval_ac05)';
+
+-- AC06: outflows that overdrew one of the projects' accounts.
+CREATE FUNCTION wagecheck.eval_ac06_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH mv AS (
+        SELECT t.txn_id, t.account_id, t.direction, t.amount, t.purpose, t.booked_at, t.counterparty_name,
+               row_number() OVER w AS n,
+               sum(CASE t.direction WHEN 'in' THEN t.amount ELSE -t.amount END)
+                   OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS balance_after
+          FROM wagecheck.wage_account a
+          JOIN wagecheck.account_txn t ON t.account_id = a.account_id
+         WHERE a.project_id = ANY (projects) AND t.booked_at <= as_of AND t.created_at <= as_of
+        WINDOW w AS (PARTITION BY t.account_id ORDER BY t.booked_at, t.txn_id)
+    ),
+    restored AS (
+        SELECT mv.*, max(mv.n) FILTER (WHERE mv.balance_after >= 0)
+                         OVER (PARTITION BY mv.account_id) AS last_ok
+          FROM mv
+    )
+    SELECT 'account_txn', o.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('account_id', o.account_id, 'amount', o.amount, 'purpose', o.purpose,
+                              'booked_at', o.booked_at, 'counterparty', o.counterparty_name,
+                              'balance_before', o.balance_after + o.amount, 'balance_after', o.balance_after)
+      FROM restored o
+      JOIN wagecheck.wage_account w ON w.account_id = o.account_id
+      JOIN wagecheck.project p ON p.project_id = w.project_id
+     WHERE o.direction = 'out' AND o.balance_after < 0
+       AND (o.last_ok IS NULL OR o.last_ok < o.n)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac06_projects(timestamptz, bigint[]) IS
+    'AC06 for the given projects only (project evaluator of eval_ac06)';
+
+-- PS01: the projects' pay lines that do not add up, not yet corrected.
+CREATE FUNCTION wagecheck.eval_ps01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', l.worker_id, 'period', to_char(s.period, 'YYYY-MM'),
+                              'sheet_id', s.sheet_id, 'payable', l.payable, 'deductions', l.deductions,
+                              'net', l.net,
+                              'reason', CASE WHEN l.payable < 0 OR l.deductions < 0 OR l.net < 0
+                                             THEN 'negative amount'
+                                             ELSE 'net is not payable minus deductions' END)
+      FROM wagecheck.project p
+      JOIN wagecheck.pay_sheet s ON s.project_id = p.project_id
+      JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
+     WHERE p.project_id = ANY (projects) AND l.created_at <= as_of
+       AND (l.payable < 0 OR l.deductions < 0 OR l.net < 0 OR l.net <> l.payable - l.deductions)
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c
+                        WHERE c.corrects_line_id = l.line_id AND c.created_at <= as_of)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ps01_projects(timestamptz, bigint[]) IS
+    'PS01 for the given projects only (project evaluator of eval_ps01)';
+
+-- WP04: payments on the projects' pay lines in cash or to an account not the worker's own card.
+CREATE FUNCTION wagecheck.eval_wp04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'payment', y.payment_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', l.worker_id, 'amount', y.amount, 'method', y.method,
+                              'paid_at', y.paid_at,
+                              'reason', CASE WHEN y.method = 'cash' THEN 'cash'
+                                             WHEN k.wage_card IS NULL THEN 'worker has no registered card'
+                                             ELSE 'not the worker''s registered card' END)
+      FROM wagecheck.project p
+      JOIN wagecheck.pay_sheet s ON s.project_id = p.project_id
+      JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
+      JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
+      JOIN wagecheck.worker k ON k.worker_id = l.worker_id
+     WHERE p.project_id = ANY (projects) AND y.paid_at <= as_of AND y.created_at <= as_of
+       AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
+    'WP04 for the given projects only (project evaluator of eval_wp04)';
+
+-- WP05: the projects' full months paid below the minimum wage.
+CREATE FUNCTION wagecheck.eval_wp05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH full_month AS (
+        SELECT o.*, p.division
+          FROM wagecheck.wages_owed(as_of) o
+          JOIN wagecheck.project p ON p.project_id = o.project_id
+         WHERE o.project_id = ANY (projects)
+    ),
+    params AS MATERIALIZED (
+        SELECT d.division,
+               (wagecheck.rule_param('WP05', 'min_monthly_wage', d.division))::numeric AS min_wage,
+               (wagecheck.rule_param('WP05', 'full_month_days', d.division))::numeric AS full_days
+          FROM (SELECT DISTINCT full_month.division FROM full_month) d
+    )
+    SELECT 'worker_on_project', f.project_id || '/' || f.worker_id, to_char(f.period, 'YYYY-MM'),
+           f.project_id, f.employer_id, f.division, 'G', NULL::timestamptz,
+           jsonb_build_object('worker_id', f.worker_id, 'days', f.days, 'payable', f.payable,
+                              'minimum', params.min_wage)
+      FROM full_month f
+      JOIN params ON params.division = f.division
+     WHERE f.days >= params.full_days AND f.payable < params.min_wage
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp05_projects(timestamptz, bigint[]) IS
+    'WP05 for the given projects only (project evaluator of eval_wp05)';
+
+-- QR01: the projects under construction with no complaint QR code.
+CREATE FUNCTION wagecheck.eval_qr01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('start_on', p.start_on)
+      FROM wagecheck.project p
+     WHERE p.project_id = ANY (projects)
+       AND p.created_at <= as_of AND p.status IN ('under_construction', 'suspended')
+       AND p.start_on <= as_of::date
+       AND coalesce(btrim(p.complaint_qr), '') = ''
+$$;
+COMMENT ON FUNCTION wagecheck.eval_qr01_projects(timestamptz, bigint[]) IS
+    'QR01 for the given projects only (project evaluator of eval_qr01)';
+
+UPDATE wagecheck.rule r SET project_evaluator = d.f
+  FROM (VALUES
+    ('RN01', 'wagecheck.eval_rn01_projects(timestamptz, bigint[])'::regprocedure),
+    ('RN02', 'wagecheck.eval_rn02_projects(timestamptz, bigint[])'),
+    ('AC03', 'wagecheck.eval_ac03_projects(timestamptz, bigint[])'),
+    ('AC04', 'wagecheck.eval_ac04_projects(timestamptz, bigint[])'),
+    ('AC05', 'wagecheck.eval_ac05_projects(timestamptz, bigint[])'),
+    ('AC06', 'wagecheck.eval_ac06_projects(timestamptz, bigint[])'),
+    ('PS01', 'wagecheck.eval_ps01_projects(timestamptz, bigint[])'),
+    ('WP04', 'wagecheck.eval_wp04_projects(timestamptz, bigint[])'),
+    ('WP05', 'wagecheck.eval_wp05_projects(timestamptz, bigint[])'),
+    ('QR01', 'wagecheck.eval_qr01_projects(timestamptz, bigint[])')
+  ) d(code, f)
+ WHERE r.code = d.code;
