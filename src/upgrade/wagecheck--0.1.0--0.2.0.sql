@@ -2707,10 +2707,11 @@ $$
     SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
            jsonb_build_object('worker_id', l.worker_id, 'period', to_char(s.period, 'YYYY-MM'),
                               'sheet_id', s.sheet_id, 'net', l.net)
-      FROM wagecheck.project p
+      FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+      JOIN wagecheck.project p ON p.project_id = q.project_id
       JOIN wagecheck.pay_sheet s ON s.project_id = p.project_id
       JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
-     WHERE p.project_id = ANY (projects) AND l.created_at <= as_of
+     WHERE l.created_at <= as_of
        AND NOT EXISTS (SELECT 1 FROM wagecheck.roster r
                         WHERE r.project_id = s.project_id AND r.worker_id = l.worker_id
                           AND r.created_at <= as_of AND r.start_on <= as_of::date)
@@ -2724,10 +2725,10 @@ CREATE FUNCTION wagecheck.eval_rn02_projects(as_of timestamptz, projects bigint[
 $$
     SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('worker_id', r.worker_id, 'start_on', r.start_on)
-      FROM wagecheck.project p
+      FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+      JOIN wagecheck.project p ON p.project_id = q.project_id
       JOIN wagecheck.roster r ON r.project_id = p.project_id
-     WHERE p.project_id = ANY (projects)
-       AND r.created_at <= as_of AND r.start_on <= as_of::date
+     WHERE r.created_at <= as_of AND r.start_on <= as_of::date
        AND (r.end_on IS NULL OR r.end_on >= as_of::date)
        AND (r.contract_signed_on IS NULL OR r.contract_signed_on > as_of::date)
 $$;
@@ -2738,21 +2739,32 @@ COMMENT ON FUNCTION wagecheck.eval_rn02_projects(timestamptz, bigint[]) IS
 CREATE FUNCTION wagecheck.eval_ac03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    SELECT 'account_txn', t.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
+    WITH acc AS MATERIALIZED (     -- the projects' accounts
+        SELECT w.account_id, w.project_id, p.contractor_id, p.division
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
+          JOIN wagecheck.wage_account w ON w.project_id = p.project_id
+    ),
+    cards AS MATERIALIZED (        -- the cards of the workers on their rosters
+        SELECT DISTINCT r.project_id, k.wage_card::text AS card
+          FROM (SELECT DISTINCT acc.project_id FROM acc) q
+          JOIN wagecheck.roster r ON r.project_id = q.project_id
+          JOIN wagecheck.worker k ON k.worker_id = r.worker_id
+         WHERE r.created_at <= as_of
+    )
+    SELECT 'account_txn', t.txn_id::text, '', a.project_id, a.contractor_id, a.division, 'K', NULL::timestamptz,
            jsonb_build_object('amount', t.amount, 'purpose', t.purpose, 'booked_at', t.booked_at,
                               'counterparty', t.counterparty_name,
                               'reason', CASE WHEN t.purpose <> 'wage' THEN 'not a wage'
                                              ELSE 'not the own card of a worker on the roster' END)
-      FROM wagecheck.project p
-      JOIN wagecheck.wage_account w ON w.project_id = p.project_id
-      JOIN wagecheck.account_txn t ON t.account_id = w.account_id
-     WHERE p.project_id = ANY (projects)
-       AND t.direction = 'out' AND t.booked_at <= as_of AND t.created_at <= as_of
-       AND (t.purpose <> 'wage'
-            OR NOT EXISTS (SELECT 1 FROM wagecheck.roster r
-                             JOIN wagecheck.worker k ON k.worker_id = r.worker_id
-                            WHERE r.project_id = w.project_id AND r.created_at <= as_of
-                              AND k.wage_card::text = regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')))
+      FROM acc a
+     CROSS JOIN LATERAL (SELECT t.* FROM wagecheck.account_txn t    -- through the account's index
+                          WHERE t.account_id = a.account_id AND t.booked_at <= as_of
+                            AND t.direction = 'out' AND t.created_at <= as_of OFFSET 0) t
+     WHERE t.purpose <> 'wage'
+        OR NOT EXISTS (SELECT 1 FROM cards c
+                        WHERE c.project_id = a.project_id
+                          AND c.card = regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
 $$;
 COMMENT ON FUNCTION wagecheck.eval_ac03_projects(timestamptz, bigint[]) IS
     'AC03 for the given projects only (project evaluator of eval_ac03)';
@@ -2763,11 +2775,11 @@ CREATE FUNCTION wagecheck.eval_ac04_projects(as_of timestamptz, projects bigint[
 $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.owner_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('sector', p.sector, 'labour_share', p.labour_share, 'minimum', m.share)
-      FROM wagecheck.project p
+      FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+      JOIN wagecheck.project p ON p.project_id = q.project_id
      CROSS JOIN LATERAL (SELECT (wagecheck.rule_param('AC04', 'min_share', p.division) ->> p.sector)::numeric
                                 AS share) m
-     WHERE p.project_id = ANY (projects)
-       AND p.created_at <= as_of AND p.status NOT IN ('completed', 'closed')
+     WHERE p.created_at <= as_of AND p.status NOT IN ('completed', 'closed')
        AND p.labour_share < m.share
 $$;
 COMMENT ON FUNCTION wagecheck.eval_ac04_projects(timestamptz, bigint[]) IS
@@ -2780,9 +2792,10 @@ $$
     WITH closing AS MATERIALIZED (
         SELECT w.*, p.division, p.contractor_id,
                (wagecheck.rule_param('AC05', 'notice_days', p.division))::int AS notice_days
-          FROM wagecheck.project p
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
           JOIN wagecheck.wage_account w ON w.project_id = p.project_id
-         WHERE p.project_id = ANY (projects) AND w.created_at <= as_of
+         WHERE w.created_at <= as_of
            AND (w.closure_notice_on <= as_of::date OR w.closed_on <= as_of::date)
     ),
     owed AS (
@@ -2814,9 +2827,10 @@ $$
                row_number() OVER w AS n,
                sum(CASE t.direction WHEN 'in' THEN t.amount ELSE -t.amount END)
                    OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS balance_after
-          FROM wagecheck.wage_account a
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.wage_account a ON a.project_id = q.project_id
           JOIN wagecheck.account_txn t ON t.account_id = a.account_id
-         WHERE a.project_id = ANY (projects) AND t.booked_at <= as_of AND t.created_at <= as_of
+         WHERE t.booked_at <= as_of AND t.created_at <= as_of
         WINDOW w AS (PARTITION BY t.account_id ORDER BY t.booked_at, t.txn_id)
     ),
     restored AS (
@@ -2848,10 +2862,11 @@ $$
                               'reason', CASE WHEN l.payable < 0 OR l.deductions < 0 OR l.net < 0
                                              THEN 'negative amount'
                                              ELSE 'net is not payable minus deductions' END)
-      FROM wagecheck.project p
+      FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+      JOIN wagecheck.project p ON p.project_id = q.project_id
       JOIN wagecheck.pay_sheet s ON s.project_id = p.project_id
       JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
-     WHERE p.project_id = ANY (projects) AND l.created_at <= as_of
+     WHERE l.created_at <= as_of
        AND (l.payable < 0 OR l.deductions < 0 OR l.net < 0 OR l.net <> l.payable - l.deductions)
        AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c
                         WHERE c.corrects_line_id = l.line_id AND c.created_at <= as_of)
@@ -2869,12 +2884,13 @@ $$
                               'reason', CASE WHEN y.method = 'cash' THEN 'cash'
                                              WHEN k.wage_card IS NULL THEN 'worker has no registered card'
                                              ELSE 'not the worker''s registered card' END)
-      FROM wagecheck.project p
+      FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+      JOIN wagecheck.project p ON p.project_id = q.project_id
       JOIN wagecheck.pay_sheet s ON s.project_id = p.project_id
       JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
       JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
       JOIN wagecheck.worker k ON k.worker_id = l.worker_id
-     WHERE p.project_id = ANY (projects) AND y.paid_at <= as_of AND y.created_at <= as_of
+     WHERE y.paid_at <= as_of AND y.created_at <= as_of
        AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card)
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
@@ -2913,9 +2929,9 @@ CREATE FUNCTION wagecheck.eval_qr01_projects(as_of timestamptz, projects bigint[
 $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('start_on', p.start_on)
-      FROM wagecheck.project p
-     WHERE p.project_id = ANY (projects)
-       AND p.created_at <= as_of AND p.status IN ('under_construction', 'suspended')
+      FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+      JOIN wagecheck.project p ON p.project_id = q.project_id
+     WHERE p.created_at <= as_of AND p.status IN ('under_construction', 'suspended')
        AND p.start_on <= as_of::date
        AND coalesce(btrim(p.complaint_qr), '') = ''
 $$;

@@ -58,6 +58,9 @@ hold_back() {
 }
 arrive infinity          # a previous run's held-back rows
 hold_back "$as_of"
+# the database now holds what was known at the full scan's moment: the change log of the
+# rows moved out and back (whose moments would stay in reach of the next day) is forgotten
+$PSQL -d "$db" -c "TRUNCATE wagecheck.input_change"
 $PSQL -d "$db" -c "VACUUM ANALYZE"
 $PSQL -d "$db" -At -c "SET TimeZone = 'Asia/Shanghai'; SELECT 'summaries exact at the full scan''s moment: wages ' || wagecheck._summary_exact('wages_owed', '$as_of') || ', attendance ' || wagecheck._summary_exact('attendance_months', '$as_of')"
 
@@ -78,7 +81,7 @@ best() {
   done
   echo "$b"
 }
-reset_alerts="SET client_min_messages = warning; TRUNCATE wagecheck.alert_violation, wagecheck.alert_event, wagecheck.alert, wagecheck.rule_scan; UPDATE wagecheck.rule SET enabled = code IN ($rules)"
+reset_alerts="SET client_min_messages = warning; TRUNCATE wagecheck.alert_violation, wagecheck.rule_kept_hit, wagecheck.alert_event, wagecheck.alert, wagecheck.rule_scan; UPDATE wagecheck.rule SET enabled = code IN ($rules)"
 
 echo "-- data (scale $scale):"
 $PSQL -d "$db" -At -F ' ' <<SQL
