@@ -213,6 +213,35 @@ UPDATE wagecheck.rule SET params = params WHERE code = 'QR01';
 SELECT count(*) AS rules FROM wagecheck.scan('2026-03-18 20:00');
 SELECT count(*) FILTER (WHERE carried) AS carried FROM wagecheck.rule_eval_state;
 
+-- what the change capture records per statement: the moments of the new rows' dates and
+-- times (a moment: the hour that holds it; a date: from 15 h before its midnight in UTC to
+-- 39 h after) and the projects of the new and old rows
+TRUNCATE wagecheck.input_change;
+SET session_replication_role = replica;
+-- a correcting line on project 51's sheet for a line of project 50
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id, created_at)
+VALUES (9, 2, 6, 22, 40000, 0, 40000, 1, '2026-03-19 09:30+08');
+-- worker 3: on both projects' rosters, a line on project 50's sheet
+UPDATE wagecheck.worker SET phone = '13800000003' WHERE worker_id = 3;
+-- a new worker: on no roster yet, no line
+SELECT fx.worker(7);
+-- a payment on a line of project 51's sheet, deleted (no moments)
+DELETE FROM wagecheck.wage_payment WHERE payment_id = 3;
+-- a movement of project 50's account
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
+VALUES (1, 'in', 100, 'labour_cost', '2026-03-19 10:15+08', '2026-03-19 10:16+08');
+-- attendance of two days on both projects
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+VALUES (50, 1, '2026-03-19', 8, '2026-03-19 18:00+08'), (51, 4, '2026-03-20', 8, '2026-03-20 18:00+08');
+-- an enterprise: not limited to projects
+UPDATE wagecheck.enterprise SET legal_rep = '张三' WHERE enterprise_id = 4;
+-- statements that write no row record nothing; TRUNCATE is a change of every project
+DELETE FROM wagecheck.attendance WHERE false;
+UPDATE wagecheck.roster SET end_on = NULL WHERE false;
+TRUNCATE wagecheck.guarantee_deposit;
+RESET session_replication_role;
+SELECT table_name, moments, projects FROM wagecheck.input_change ORDER BY seq;
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

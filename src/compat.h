@@ -56,4 +56,11 @@
 		(ndigits) = (int) ((VARSIZE(num) - VARHDRSZ - hdr_) / sizeof(int16)); \
 	} while (0)
 
+/* make_range() takes a soft-error context since PostgreSQL 16. */
+#if PG_VERSION_NUM < 160000
+#define WC_MAKE_RANGE(typcache, lower, upper)	make_range((typcache), (lower), (upper), false)
+#else
+#define WC_MAKE_RANGE(typcache, lower, upper)	make_range((typcache), (lower), (upper), false, NULL)
+#endif
+
 #endif							/* WAGECHECK_COMPAT_H */

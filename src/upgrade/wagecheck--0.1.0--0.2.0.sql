@@ -2527,98 +2527,50 @@ $$;
 COMMENT ON FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz) IS
     'one officer action on an alert, checked by the lifecycle state machine (internal)';
 
--- _input_changed(): trigger (statement level) on the tables the rules read. Its arguments,
--- computed when the trigger was created: TG_ARGV[0] the (moment, hours before, hours after)
--- expressions over the date and time columns of a row n (insert and update only),
--- TG_ARGV[1] the expression of the projects the written rows belong to (over the rows
--- written, old and new; NULL when a write of the table is not limited to projects).
--- One dynamic statement records the change, and nothing when the statement wrote no row.
+-- _input_changed(): trigger (statement level, C: src/alerts/capture.c) on the tables the
+-- rules read. One pass over the statement's transition tables records the moments of the
+-- new rows' date and time columns (to the hour that holds them, see src/core/changeset.c)
+-- and the projects of the new and old rows, from its argument: project (the rows'
+-- project_id), sheet (a pay line: its sheet's project, and that of the line it corrects),
+-- line (a payment: its line's project), account (a movement: its account's project),
+-- worker (a worker: the projects of his rosters and pay lines) or none (not limited to
+-- projects). A statement that wrote no row records nothing.
 CREATE OR REPLACE FUNCTION wagecheck._input_changed() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
-$$
-BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-        INSERT INTO wagecheck.input_change (table_name, moments, projects) VALUES (TG_TABLE_NAME, NULL, NULL);
-        RETURN NULL;
-    END IF;
-    EXECUTE 'INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, '
-            || CASE WHEN TG_OP <> 'DELETE' AND TG_ARGV[0] <> ''
-                    THEN '(SELECT range_agg(tstzrange(x.t - make_interval(hours => x.lo), '
-                         'x.t + make_interval(hours => x.hi), ''[]'')) '
-                         'FROM (SELECT DISTINCT v.t, v.lo, v.hi FROM new_rows n '
-                         'CROSS JOIN LATERAL (VALUES ' || TG_ARGV[0] || ') v(t, lo, hi) WHERE v.t IS NOT NULL) x), '
-                    ELSE 'NULL, ' END
-            || TG_ARGV[1]
-            || CASE WHEN TG_OP = 'DELETE' THEN ' WHERE EXISTS (SELECT 1 FROM old_rows)'
-                    ELSE ' WHERE EXISTS (SELECT 1 FROM new_rows)' END
-      USING TG_TABLE_NAME;
-    RETURN NULL;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'wagecheck_input_changed'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
 COMMENT ON FUNCTION wagecheck._input_changed() IS
     'trigger: records in wagecheck.input_change that a statement wrote a table the rules read, with the moments and projects of its rows (internal)';
 
--- the tables the rules read, and the engine's own configuration (parameters, calendar);
--- the triggers carry the expressions of their table's moments and projects, computed here
--- once instead of from the catalogs at every statement (an upgrade that adds a date or
--- time column to one of these tables, or changes how its rows belong to projects,
--- creates its triggers anew)
+-- the tables the rules read, and the engine's own configuration (parameters, calendar): the
+-- moments come from every date or time column - a timestamptz is a moment; a timestamp is
+-- one in the session's time zone (UTC-12 to UTC+14); a date compared with as_of::date turns
+-- at its first or its last midnight, in the session's time zone - kept to the hour (in UTC)
+-- that holds them (a bank file's million movements, one a second, make a few hundred
+-- ranges, not a million): a scan whose window meets that hour evaluates
 DO $$
 DECLARE
     t text;
-    moments text;
-    projects text;
+    mode text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['enterprise', 'project', 'subcontract', 'worker', 'roster', 'attendance',
                              'wage_account', 'account_txn', 'labour_cost_schedule', 'pay_sheet', 'pay_line',
                              'wage_payment', 'guarantee_deposit', 'rule', 'rule_param_override', 'holiday'] LOOP
-        -- every date or time column: a timestamptz is a moment; a timestamp is one in the
-        -- session's time zone (UTC-12 to UTC+14); a date compared with as_of::date turns at
-        -- its first or its last midnight, in the session's time zone. Moments are kept to
-        -- the hour (in UTC) that holds them (a bank file's million movements, one a second,
-        -- make a few hundred ranges, not a million): a scan whose window meets that hour evaluates
-        SELECT coalesce(string_agg(CASE a.atttypid
-                   WHEN 'timestamptz'::regtype THEN format('(date_trunc(''hour'', n.%I, ''UTC''), 0, 1)', a.attname)
-                   WHEN 'timestamp'::regtype THEN format('(date_trunc(''hour'', n.%I) AT TIME ZONE ''UTC'', 15, 16)', a.attname)
-                   ELSE format('(n.%I::timestamp AT TIME ZONE ''UTC'', 15, 39)', a.attname)
-               END, ', ' ORDER BY a.attnum), '')
-          INTO moments
-          FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = format('wagecheck.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
-           AND a.atttypid IN ('timestamptz'::regtype, 'date'::regtype, 'timestamp'::regtype);
-        -- the projects of the rows (%1$s: the rows written): their own project, or that of
-        -- the sheet of a pay line (and of the line it corrects), of the line of a payment,
-        -- of the account of a movement, of the rosters and pay lines of a worker
-        projects := CASE
-            WHEN t = 'pay_line' THEN
-                'ARRAY(SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id IN (SELECT n.sheet_id FROM %1$s n) '
-                'UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
-                'WHERE l.line_id IN (SELECT n.corrects_line_id FROM %1$s n))'
-            WHEN t = 'wage_payment' THEN
-                'ARRAY(SELECT DISTINCT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
-                'WHERE l.line_id IN (SELECT n.line_id FROM %1$s n))'
-            WHEN t = 'account_txn' THEN
-                'ARRAY(SELECT DISTINCT w.project_id FROM wagecheck.wage_account w WHERE w.account_id IN (SELECT n.account_id FROM %1$s n))'
-            WHEN t = 'worker' THEN
-                'ARRAY(SELECT r.project_id FROM wagecheck.roster r WHERE r.worker_id IN (SELECT n.worker_id FROM %1$s n) '
-                'UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id '
-                'WHERE l.worker_id IN (SELECT n.worker_id FROM %1$s n))'
-            WHEN t IN ('enterprise', 'rule', 'rule_param_override', 'holiday') THEN 'NULL'
-            ELSE 'ARRAY(SELECT DISTINCT n.project_id FROM %1$s n)' END;
+        mode := CASE t WHEN 'pay_line' THEN 'sheet' WHEN 'wage_payment' THEN 'line'
+                       WHEN 'account_txn' THEN 'account' WHEN 'worker' THEN 'worker'
+                       WHEN 'enterprise' THEN 'none' WHEN 'rule' THEN 'none'
+                       WHEN 'rule_param_override' THEN 'none' WHEN 'holiday' THEN 'none'
+                       ELSE 'project' END;
         EXECUTE format('DROP TRIGGER input_change_ins ON wagecheck.%1$I; DROP TRIGGER input_change_upd ON wagecheck.%1$I; '
                        'DROP TRIGGER input_change_del ON wagecheck.%1$I; DROP TRIGGER input_change_trunc ON wagecheck.%1$I', t);
         EXECUTE format('CREATE TRIGGER input_change_ins AFTER INSERT ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
-                       t, moments, format(projects, 'new_rows'));
-        EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I '
-                       'REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
-                       t, moments, format(projects, '(SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows)'));
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L)', t, mode);
+        EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I REFERENCING NEW TABLE AS new_rows %s'
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L)',
+                       t, CASE WHEN mode <> 'none' THEN 'OLD TABLE AS old_rows ' ELSE '' END, mode);
         EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE ON wagecheck.%I REFERENCING OLD TABLE AS old_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L, %L)',
-                       t, '', format(projects, 'old_rows'));
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L)', t, mode);
         EXECUTE format('CREATE TRIGGER input_change_trunc AFTER TRUNCATE ON wagecheck.%I '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed()', t);
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L)', t, mode);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins, '
                        'ENABLE ALWAYS TRIGGER input_change_upd, ENABLE ALWAYS TRIGGER input_change_del, '
                        'ENABLE ALWAYS TRIGGER input_change_trunc', t);

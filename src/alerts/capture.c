@@ -1,0 +1,347 @@
+/*
+ * capture.c — wagecheck._input_changed(), the change capture of incremental scans:
+ * a statement-level AFTER trigger that records in wagecheck.input_change the table a
+ * statement wrote, the moments of the written rows (from every date and time
+ * column, see src/core/changeset.c) and the projects the rows belong to. It reads
+ * the transition tables in one pass, keeps the spans and ids compact as it goes,
+ * and writes one row through a plan prepared once per backend (with the lookup of
+ * the projects of pay lines, payments, account movements or workers).
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/timestamp.h"
+#include "utils/memutils.h"
+#include "utils/multirangetypes.h"
+#include "utils/rangetypes.h"
+#include "utils/rel.h"
+#include "utils/tuplestore.h"
+#include "utils/typcache.h"
+
+#include "compat.h"
+#include "core/changeset.h"
+
+/* How the rows of a table belong to projects (the trigger's argument). */
+typedef enum capture_mode
+{
+	MODE_NONE,					/* "none": not limited to projects (projects NULL) */
+	MODE_PROJECT,				/* "project": the rows' own project_id */
+	MODE_SHEET,					/* "sheet": pay lines, through sheet_id (and corrects_line_id) */
+	MODE_LINE,					/* "line": payments, through line_id */
+	MODE_ACCOUNT,				/* "account": account movements, through account_id */
+	MODE_WORKER,				/* "worker": workers, through their rosters and pay lines */
+	MODE_COUNT
+} capture_mode;
+
+static const char *const mode_names[MODE_COUNT] = {"none", "project", "sheet", "line", "account", "worker"};
+static const char *const mode_keys[MODE_COUNT] = {NULL, "project_id", "sheet_id", "line_id", "account_id", "worker_id"};
+
+/* The statement writing the change, per mode: $1 table, $2 moments, $3 and $4 the keys (projects in order). */
+static const char *const mode_sql[MODE_COUNT] = {
+	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, NULL",
+	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, $3",
+	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, "
+	"ARRAY(SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id = ANY ($3) "
+	"UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id "
+	"WHERE l.line_id = ANY ($4) ORDER BY 1)",
+	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, "
+	"ARRAY(SELECT DISTINCT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id "
+	"WHERE l.line_id = ANY ($3) ORDER BY 1)",
+	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, "
+	"ARRAY(SELECT DISTINCT w.project_id FROM wagecheck.wage_account w WHERE w.account_id = ANY ($3) ORDER BY 1)",
+	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, "
+	"ARRAY(SELECT r.project_id FROM wagecheck.roster r WHERE r.worker_id = ANY ($3) "
+	"UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id "
+	"WHERE l.worker_id = ANY ($3) ORDER BY 1)",
+};
+
+static SPIPlanPtr mode_plans[MODE_COUNT];
+
+/* A growing array of spans or ids, compacted (sorted, merged) when it fills up. */
+typedef struct capture_buf
+{
+	void	   *items;
+	size_t		n;
+	size_t		cap;
+	size_t		size;			/* of one item */
+	bool		spans;			/* wc_span items, else int64 ids */
+} capture_buf;
+
+/* buf_init: an empty buffer of spans or ids. */
+static void
+buf_init(capture_buf *b, bool spans)
+{
+	b->spans = spans;
+	b->size = spans ? sizeof(wc_span) : sizeof(int64);
+	b->cap = 256;
+	b->n = 0;
+	b->items = palloc(b->cap * b->size);
+}
+
+/* buf_compact: sorts the items and merges or drops repeats. */
+static void
+buf_compact(capture_buf *b)
+{
+	b->n = b->spans ? wc_spans_merge((wc_span *) b->items, b->n) : wc_ids_unique((int64_t *) b->items, b->n);
+}
+
+/* buf_room: makes room for one more item (compacting first, growing when that is not enough). */
+static void
+buf_room(capture_buf *b)
+{
+	if (b->n < b->cap)
+		return;
+	buf_compact(b);
+	if (b->n * 2 > b->cap)
+	{
+		b->cap *= 2;
+		b->items = repalloc_huge(b->items, b->cap * b->size);
+	}
+}
+
+/* buf_add_span: adds a span, unless it repeats the last one added. */
+static void
+buf_add_span(capture_buf *b, const wc_span *s)
+{
+	wc_span    *v = (wc_span *) b->items;
+
+	if (b->n > 0 && v[b->n - 1].lo == s->lo && v[b->n - 1].hi == s->hi)
+		return;
+	buf_room(b);
+	((wc_span *) b->items)[b->n++] = *s;
+}
+
+/* buf_add_id: adds an id, unless it repeats the last one added. */
+static void
+buf_add_id(capture_buf *b, int64 id)
+{
+	int64	   *v = (int64 *) b->items;
+
+	if (b->n > 0 && v[b->n - 1] == id)
+		return;
+	buf_room(b);
+	((int64 *) b->items)[b->n++] = id;
+}
+
+/* attnum_of: the number of the column named name in desc, or 0 when it has none. */
+static int
+attnum_of(TupleDesc desc, const char *name)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+
+		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+/*
+ * scan_rows: one pass over a transition table: the spans of the date and time
+ * columns (when spans is given) and the ids of the key columns (when given).
+ */
+static void
+scan_rows(Tuplestorestate *rows, TupleDesc desc, capture_buf *spans,
+		  int key, capture_buf *keys, int key2, capture_buf *keys2)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		isnull;
+		Datum		d;
+
+		slot_getallattrs(slot);
+		if (spans != NULL)
+		{
+			for (int i = 0; i < desc->natts; i++)
+			{
+				Form_pg_attribute a = TupleDescAttr(desc, i);
+				wc_span		s;
+				bool		ok;
+
+				if (a->attisdropped || slot->tts_isnull[i])
+					continue;
+				d = slot->tts_values[i];
+				if (a->atttypid == TIMESTAMPTZOID)
+					ok = wc_moment_span(WC_MOMENT_TIMESTAMPTZ, DatumGetTimestampTz(d), &s);
+				else if (a->atttypid == TIMESTAMPOID)
+					ok = wc_moment_span(WC_MOMENT_TIMESTAMP, DatumGetTimestamp(d), &s);
+				else if (a->atttypid == DATEOID)
+					ok = wc_moment_span(WC_MOMENT_DATE, DatumGetDateADT(d), &s);
+				else
+					continue;
+				if (ok)
+					buf_add_span(spans, &s);
+			}
+		}
+		if (key > 0)
+		{
+			d = slot_getattr(slot, key, &isnull);
+			if (!isnull)
+				buf_add_id(keys, DatumGetInt64(d));
+		}
+		if (key2 > 0)
+		{
+			d = slot_getattr(slot, key2, &isnull);
+			if (!isnull)
+				buf_add_id(keys2, DatumGetInt64(d));
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/* ids_array: the ids as a bigint[]. */
+static Datum
+ids_array(capture_buf *b)
+{
+	Datum	   *elems;
+
+	buf_compact(b);
+	elems = palloc(Max(b->n, 1) * sizeof(Datum));
+	for (size_t i = 0; i < b->n; i++)
+		elems[i] = Int64GetDatum(((int64 *) b->items)[i]);
+	return PointerGetDatum(construct_array_builtin(elems, (int) b->n, INT8OID));
+}
+
+/* moments_multirange: the spans as a tstzmultirange of closed ranges. */
+static Datum
+moments_multirange(capture_buf *b)
+{
+	TypeCacheEntry *rtc = lookup_type_cache(TSTZRANGEOID, TYPECACHE_RANGE_INFO);
+	RangeType **ranges;
+
+	buf_compact(b);
+	ranges = palloc(Max(b->n, 1) * sizeof(RangeType *));
+	for (size_t i = 0; i < b->n; i++)
+	{
+		wc_span    *s = &((wc_span *) b->items)[i];
+		RangeBound	lo = {.val = TimestampTzGetDatum(s->lo), .infinite = false, .inclusive = true, .lower = true};
+		RangeBound	hi = {.val = TimestampTzGetDatum(s->hi), .infinite = false, .inclusive = true, .lower = false};
+
+		ranges[i] = WC_MAKE_RANGE(rtc, &lo, &hi);
+	}
+	return PointerGetDatum(make_multirange(TSTZMULTIRANGEOID, rtc, (int32) b->n, ranges));
+}
+
+/* capture_mode_arg: the trigger's argument. */
+static capture_mode
+capture_mode_arg(TriggerData *td)
+{
+	if (td->tg_trigger->tgnargs == 1)
+		for (int m = 0; m < MODE_COUNT; m++)
+			if (strcmp(td->tg_trigger->tgargs[0], mode_names[m]) == 0)
+				return (capture_mode) m;
+	ereport(ERROR,
+			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			 errmsg("wagecheck._input_changed() needs one argument: none, project, sheet, line, account or worker")));
+	return MODE_NONE;			/* not reached */
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_input_changed);
+/* Change capture trigger: records a statement's table, moments and projects in wagecheck.input_change. */
+Datum
+wagecheck_input_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	capture_mode mode;
+	capture_buf spans,
+				keys,
+				keys2;
+	int			key = 0,
+				key2 = 0;
+	bool		truncate;
+	Datum		values[4];
+	char		nulls[4] = {' ', 'n', 'n', 'n'};
+	MemoryContext cxt,
+				old;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) ||
+		!TRIGGER_FIRED_AFTER(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wagecheck._input_changed() must be fired AFTER each statement")));
+	mode = capture_mode_arg(td);
+	truncate = TRIGGER_FIRED_BY_TRUNCATE(td->tg_event);
+	if (!truncate)
+	{
+		/* a statement that wrote no row changed nothing */
+		Tuplestorestate *rows = TRIGGER_FIRED_BY_DELETE(td->tg_event) ? td->tg_oldtable : td->tg_newtable;
+
+		if (rows == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("wagecheck._input_changed() needs the statement's transition table (REFERENCING NEW TABLE / OLD TABLE)")));
+		if (tuplestore_tuple_count(rows) == 0)
+			return PointerGetDatum(NULL);
+	}
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck change capture", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	desc = RelationGetDescr(td->tg_relation);
+	buf_init(&spans, true);
+	buf_init(&keys, false);
+	buf_init(&keys2, false);
+	if (truncate)
+		mode = MODE_NONE;		/* every row, every project */
+	else
+	{
+		if (mode != MODE_NONE)
+		{
+			key = attnum_of(desc, mode_keys[mode]);
+			if (key == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+						 errmsg("table %s has no column %s for wagecheck._input_changed('%s')",
+								RelationGetRelationName(td->tg_relation), mode_keys[mode], mode_names[mode])));
+			if (mode == MODE_SHEET)
+				key2 = attnum_of(desc, "corrects_line_id");
+		}
+		/* moments from the new rows; projects from the new rows and the old ones */
+		if (td->tg_newtable != NULL && !TRIGGER_FIRED_BY_DELETE(td->tg_event))
+			scan_rows(td->tg_newtable, desc, &spans, key, &keys, key2, &keys2);
+		if (td->tg_oldtable != NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event) && mode != MODE_NONE)
+			scan_rows(td->tg_oldtable, desc, NULL, key, &keys, key2, &keys2);
+		if (spans.n > 0)
+		{
+			values[1] = moments_multirange(&spans);
+			nulls[1] = ' ';
+		}
+		if (mode != MODE_NONE)
+		{
+			values[2] = ids_array(&keys);
+			values[3] = ids_array(&keys2);
+			nulls[2] = nulls[3] = ' ';
+		}
+	}
+	values[0] = CStringGetTextDatum(RelationGetRelationName(td->tg_relation));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (mode_plans[mode] == NULL)
+	{
+		Oid			types[4] = {TEXTOID, TSTZMULTIRANGEOID, INT8ARRAYOID, INT8ARRAYOID};
+		int			nargs = mode == MODE_NONE ? 2 : mode == MODE_SHEET ? 4 : 3;
+		SPIPlanPtr	plan = SPI_prepare(mode_sql[mode], nargs, types);
+
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		mode_plans[mode] = plan;
+	}
+	if (SPI_execute_plan(mode_plans[mode], values, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "wagecheck: recording the change of %s failed", RelationGetRelationName(td->tg_relation));
+	SPI_finish();
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	return PointerGetDatum(NULL);
+}
