@@ -36,7 +36,7 @@ COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
 -- summary attendance_month, as cheap as a copy. No ANALYZE: the readers see a memo through
 -- the building block's function scan, where its statistics serve no plan.
 CREATE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
 DECLARE
     b text;
@@ -48,9 +48,12 @@ BEGIN
              WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
                AND strpos(p.prosrc, b || '(') > 0) > 1
            AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
-            -- from the summary kept at write time when it is exact for the moment, else raw rows
+            -- from the summary kept at write time when it is exact for the moment, else raw rows;
+            -- straight from the query (wages_owed() would copy its rows twice on their way)
             EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
-                           'wc_memo_' || b, b) USING p_as_of;
+                           'wc_memo_' || b,
+                           '_' || b || CASE WHEN b = 'wages_owed' AND wagecheck._summary_exact(b, p_as_of)
+                                            THEN '_summary' ELSE '_compute' END) USING p_as_of;
             INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
         END IF;
     END LOOP;
@@ -81,7 +84,9 @@ CREATE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental bool
                    rectified int, replay boolean)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck
     -- compiling its queries' expressions costs more than running them (100-150 ms per scan)
-    SET jit = off AS
+    SET jit = off
+    -- the evaluators' hash joins over payments, lines and months should not spill to disk
+    SET work_mem = '64MB' AS
 $$
 #variable_conflict use_column
 DECLARE

@@ -1319,7 +1319,7 @@ CREATE OR REPLACE FUNCTION wagecheck._notify_kind(action text) RETURNS text
 COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
     'announcement of an alert action on channel wagecheck_alert: opened, escalated (G->K, overdue) or cleared (cleared, confirmed, reported)';
 CREATE OR REPLACE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
 DECLARE
     b text;
@@ -1331,9 +1331,12 @@ BEGIN
              WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
                AND strpos(p.prosrc, b || '(') > 0) > 1
            AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
-            -- from the summary kept at write time when it is exact for the moment, else raw rows
+            -- from the summary kept at write time when it is exact for the moment, else raw rows;
+            -- straight from the query (wages_owed() would copy its rows twice on their way)
             EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
-                           'wc_memo_' || b, b) USING p_as_of;
+                           'wc_memo_' || b,
+                           '_' || b || CASE WHEN b = 'wages_owed' AND wagecheck._summary_exact(b, p_as_of)
+                                            THEN '_summary' ELSE '_compute' END) USING p_as_of;
             INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
         END IF;
     END LOOP;
@@ -1346,7 +1349,9 @@ CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incre
                    rectified int, replay boolean)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck
     -- compiling its queries' expressions costs more than running them (100-150 ms per scan)
-    SET jit = off AS
+    SET jit = off
+    -- the evaluators' hash joins over payments, lines and months should not spill to disk
+    SET work_mem = '64MB' AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1656,6 +1661,67 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean) IS
     'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold (internal to scan)';
+CREATE OR REPLACE FUNCTION wagecheck._pay_terms(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, roster_id bigint, employer_id bigint,
+                   pay_day smallint, pay_month_offset smallint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT DISTINCT ON (r.project_id, r.worker_id)
+           r.project_id, r.worker_id, r.roster_id, r.employer_id, r.pay_day, r.pay_month_offset
+      FROM wagecheck.roster r
+     WHERE r.created_at <= as_of AND r.start_on <= as_of::date
+     ORDER BY r.project_id, r.worker_id, r.start_on DESC;
+END;
+COMMENT ON FUNCTION wagecheck._pay_terms(timestamptz) IS
+    'pay day and month offset of each worker on each project (latest roster entry known at the moment)';
+CREATE OR REPLACE FUNCTION wagecheck._wages_owed_summary(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH dates AS MATERIALIZED (    -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    )
+    SELECT w.project_id, w.worker_id, w.employer_id, w.period, d.pay_date, w.days, w.payable, w.net, w.paid,
+           -- payments are in time order: all, none, or those up to the pay date
+           CASE WHEN cardinality(w.paid_ats) = 0 OR w.paid_ats[1]::date > d.pay_date THEN 0
+                WHEN w.paid_ats[cardinality(w.paid_ats)]::date <= d.pay_date THEN w.paid
+                ELSE (SELECT sum(u.a) FROM unnest(w.paid_ats, w.paid_each) u(at, a)
+                       WHERE u.at::date <= d.pay_date) END,
+           greatest(w.net - w.paid, 0)
+      FROM wagecheck.wage_month w
+      LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = w.project_id AND t.worker_id = w.worker_id
+      JOIN dates d ON d.period = w.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                  AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint);
+END;
+COMMENT ON FUNCTION wagecheck._wages_owed_summary(timestamptz) IS
+    'wagecheck.wages_owed read from the summary wagecheck.wage_month (internal)';
+CREATE OR REPLACE FUNCTION wagecheck.wages_owed(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck
+    SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._memo_ready('wages_owed', as_of) THEN
+        RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_wages_owed';
+    ELSIF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RAISE DEBUG 'wagecheck: wages_owed as of % from the summary wage_month', as_of;
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_summary(as_of);
+    ELSE
+        RAISE DEBUG 'wagecheck: wages_owed as of % from the raw rows (rows known after it)', as_of;
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.wages_owed(timestamptz) IS
+    'wages per project, worker and month as known at a moment: pay date, days, payable (应发), net (实发), paid, paid by the pay date, owed (corrections replace the line they correct; unknown pay terms: the 15th of the next month)';
 CREATE OR REPLACE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
