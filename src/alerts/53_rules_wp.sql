@@ -168,18 +168,37 @@ $$
     owed AS MATERIALIZED (
         SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck.wages_owed(as_of) o
     ),
-    months AS MATERIALIZED (
+    -- sums in float8 (no numeric state per group) only choose the worker-months and years
+    -- summed exactly below; the margin covers their rounding, so no sum over a limit is missed
+    approx AS MATERIALIZED (
+        SELECT o.worker_id, o.period, date_trunc('year', o.period::timestamp) AS year,
+               sum(o.payable::float8) AS payable, sum(abs(o.payable::float8)) AS size
+          FROM owed o
+         GROUP BY o.worker_id, o.period
+    ),
+    maybe_years AS MATERIALIZED (
+        SELECT a.worker_id, a.year
+          FROM approx a
+         GROUP BY a.worker_id, a.year
+        HAVING sum(a.payable) > (SELECT b.year_amount FROM bounds b)::float8 - sum(a.size) * 1e-9
+    ),
+    months AS MATERIALIZED (   -- exact sums of the worker-months that may be over a limit
         SELECT o.worker_id, o.period, sum(o.payable) AS payable
           FROM owed o
+          JOIN approx a ON a.worker_id = o.worker_id AND a.period = o.period
+         WHERE a.payable > (SELECT b.month_amount FROM bounds b)::float8 - a.size * 1e-9
+            OR (a.worker_id, a.year) IN (SELECT y.worker_id, y.year FROM maybe_years y)
          GROUP BY o.worker_id, o.period
     ),
     candidates AS (    -- the worker-months over the lowest month limit, or in a year over the lowest year limit
         SELECT m.worker_id, m.period
           FROM months m
          WHERE m.payable > (SELECT b.month_amount FROM bounds b)
-            OR (m.worker_id, date_trunc('year', m.period)) IN
-               (SELECT y.worker_id, date_trunc('year', y.period) FROM months y
-                 GROUP BY y.worker_id, date_trunc('year', y.period)
+            OR (m.worker_id, date_trunc('year', m.period::timestamp)) IN
+               (SELECT y.worker_id, date_trunc('year', y.period::timestamp) FROM months y
+                 WHERE (y.worker_id, date_trunc('year', y.period::timestamp)) IN
+                       (SELECT my.worker_id, my.year FROM maybe_years my)
+                 GROUP BY y.worker_id, date_trunc('year', y.period::timestamp)
                 HAVING sum(y.payable) > (SELECT b.year_amount FROM bounds b))
     ),
     pay AS (

@@ -1983,6 +1983,88 @@ $$
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp03(timestamptz) IS
     'WP03: workers on a project with min_months or more consecutive months owed (the longest run)';
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH bounds AS MATERIALIZED (   -- the lowest limits of any division: only sums above them can hit
+        SELECT min(v.amount) FILTER (WHERE v.key = 'month_amount') AS month_amount,
+               min(v.amount) FILTER (WHERE v.key = 'year_amount') AS year_amount
+          FROM (SELECT e.key, e.value::numeric AS amount
+                  FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
+                 WHERE r.code = 'WP06'
+                UNION ALL
+                SELECT e.key, e.value::numeric
+                  FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
+                 WHERE o.code = 'WP06') v
+    ),
+    owed AS MATERIALIZED (
+        SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck.wages_owed(as_of) o
+    ),
+    -- sums in float8 (no numeric state per group) only choose the worker-months and years
+    -- summed exactly below; the margin covers their rounding, so no sum over a limit is missed
+    approx AS MATERIALIZED (
+        SELECT o.worker_id, o.period, date_trunc('year', o.period::timestamp) AS year,
+               sum(o.payable::float8) AS payable, sum(abs(o.payable::float8)) AS size
+          FROM owed o
+         GROUP BY o.worker_id, o.period
+    ),
+    maybe_years AS MATERIALIZED (
+        SELECT a.worker_id, a.year
+          FROM approx a
+         GROUP BY a.worker_id, a.year
+        HAVING sum(a.payable) > (SELECT b.year_amount FROM bounds b)::float8 - sum(a.size) * 1e-9
+    ),
+    months AS MATERIALIZED (   -- exact sums of the worker-months that may be over a limit
+        SELECT o.worker_id, o.period, sum(o.payable) AS payable
+          FROM owed o
+          JOIN approx a ON a.worker_id = o.worker_id AND a.period = o.period
+         WHERE a.payable > (SELECT b.month_amount FROM bounds b)::float8 - a.size * 1e-9
+            OR (a.worker_id, a.year) IN (SELECT y.worker_id, y.year FROM maybe_years y)
+         GROUP BY o.worker_id, o.period
+    ),
+    candidates AS (    -- the worker-months over the lowest month limit, or in a year over the lowest year limit
+        SELECT m.worker_id, m.period
+          FROM months m
+         WHERE m.payable > (SELECT b.month_amount FROM bounds b)
+            OR (m.worker_id, date_trunc('year', m.period::timestamp)) IN
+               (SELECT y.worker_id, date_trunc('year', y.period::timestamp) FROM months y
+                 WHERE (y.worker_id, date_trunc('year', y.period::timestamp)) IN
+                       (SELECT my.worker_id, my.year FROM maybe_years my)
+                 GROUP BY y.worker_id, date_trunc('year', y.period::timestamp)
+                HAVING sum(y.payable) > (SELECT b.year_amount FROM bounds b))
+    ),
+    pay AS (
+        -- the worker's division: that of the first project of the month
+        SELECT o.worker_id, o.period, sum(o.payable) AS payable,
+               (array_agg(p.division ORDER BY o.project_id))[1] AS division, min(o.project_id) AS project_id
+          FROM owed o
+          JOIN candidates c ON c.worker_id = o.worker_id AND c.period = o.period
+          JOIN wagecheck.project p ON p.project_id = o.project_id
+         GROUP BY o.worker_id, o.period
+    ),
+    sums AS (
+        SELECT pay.worker_id, to_char(pay.period, 'YYYY-MM') AS period, pay.payable, pay.division,
+               pay.project_id, 'month_amount' AS limit_key
+          FROM pay
+        UNION ALL
+        SELECT pay.worker_id, to_char(pay.period, 'YYYY'), sum(pay.payable),
+               (array_agg(pay.division ORDER BY pay.period))[1], min(pay.project_id), 'year_amount'
+          FROM pay
+         GROUP BY pay.worker_id, to_char(pay.period, 'YYYY')
+    ),
+    limits AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, k.limit_key, (wagecheck.rule_param('WP06', k.limit_key, d.division))::numeric AS amount
+          FROM (SELECT DISTINCT pay.division FROM pay) d
+         CROSS JOIN (VALUES ('month_amount'), ('year_amount')) k(limit_key)
+    )
+    SELECT 'worker', s.worker_id::text, s.period, s.project_id, NULL::bigint, s.division, 'G', NULL::timestamptz,
+           jsonb_build_object('payable', s.payable, 'limit', l.amount, 'limit_key', s.limit_key)
+      FROM sums s
+      JOIN limits l ON l.division = s.division AND l.limit_key = s.limit_key
+     WHERE s.payable > l.amount
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
+    'WP06: a worker paid (payable, all projects) over month_amount in a month (period YYYY-MM) or over year_amount in a year (period YYYY): possible fictitious payroll';
 CREATE OR REPLACE FUNCTION wagecheck.eval_wp07(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
