@@ -1291,882 +1291,6 @@ END
 $$;
 REVOKE ALL ON FUNCTION wagecheck._attached_accounts_closed(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION wagecheck._attached_accounts_closed(bigint) IS 'the first table of accounts attached with attach() in which every account of the project is closed, or NULL; locks the project''s rows of every such table FOR SHARE (the enforcing trigger asks it before recording wages or a payment)';
--- ==== scan speed
--- full scans faster, same results: per-division rule parameters, summaries read directly,
--- NOTIFY payloads inlined, no JIT inside scan(), no ANALYZE of the memo.
-CREATE OR REPLACE FUNCTION wagecheck._alert_payload(p_event text, p_alert bigint, p_rule text, p_tier text,
-                                         p_state text, p_subject_kind text, p_subject_id text,
-                                         p_period text, p_division text, p_at timestamptz)
-    RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN pg_catalog.jsonb_build_object('event', p_event, 'alert', p_alert, 'rule', p_rule, 'tier', p_tier,
-                                         'state', p_state, 'subject', p_subject_kind || ':' || p_subject_id,
-                                         'period', p_period, 'division', p_division, 'at', p_at)::text;
-COMMENT ON FUNCTION wagecheck._alert_payload(text, bigint, text, text, text, text, text, text, text, timestamptz) IS
-    'payload of NOTIFY wagecheck_alert: event (opened, escalated, cleared), alert id, rule, tier, state, subject, period, division, at';
-CREATE OR REPLACE FUNCTION wagecheck._notify_kind(action text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE action
-               WHEN 'open' THEN 'opened'
-               WHEN 'escalate' THEN 'escalated'
-               WHEN 'overdue' THEN 'escalated'
-               WHEN 'reopen_overdue' THEN 'escalated'
-               WHEN 'clear' THEN 'cleared'
-               WHEN 'confirm' THEN 'cleared'
-               WHEN 'report' THEN 'cleared'
-               WHEN 'reported_in_source' THEN 'cleared'
-           END;
-COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
-    'announcement of an alert action on channel wagecheck_alert: opened, escalated (G->K, overdue) or cleared (cleared, confirmed, reported)';
-CREATE OR REPLACE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
-$$
-DECLARE
-    b text;
-BEGIN
-    PERFORM wagecheck._memo_drop();
-    CREATE TEMP TABLE wc_memo (name text PRIMARY KEY, as_of timestamptz NOT NULL) ON COMMIT DROP;
-    FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
-        IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
-             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
-               AND strpos(p.prosrc, b || '(') > 0) > 1
-           AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
-            -- from the summary kept at write time when it is exact for the moment, else raw rows;
-            -- straight from the query (wages_owed() would copy its rows twice on their way)
-            EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
-                           'wc_memo_' || b,
-                           '_' || b || CASE WHEN b = 'wages_owed' AND wagecheck._summary_exact(b, p_as_of)
-                                            THEN '_summary' ELSE '_compute' END) USING p_as_of;
-            INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
-        END IF;
-    END LOOP;
-END
-$$;
-COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
-    'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will carry over (internal)';
-CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
-    RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
-                   rectified int, replay boolean)
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck
-    -- compiling its queries' expressions costs more than running them (100-150 ms per scan)
-    SET jit = off
-    -- the evaluators' hash joins over payments, lines and months should not spill to disk
-    SET work_mem = '64MB' AS
-$$
-#variable_conflict use_column
-DECLARE
-    r record;
-    mark timestamptz;
-    payloads text[];
-    carry boolean;
-    skip text[];
-    snap pg_catalog.pg_snapshot;
-    seen bigint;
-BEGIN
-    IF as_of IS NULL OR NOT isfinite(as_of) THEN
-        RAISE EXCEPTION 'scan needs a finite as_of moment'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
-            USING ERRCODE = 'invalid_transaction_state',
-                  DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
-                  HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
-    END IF;
-    IF incremental IS NULL THEN
-        RAISE EXCEPTION 'scan needs incremental true or false'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    -- a rule disabled since its last scan is evaluated in full once it is enabled again
-    DELETE FROM wagecheck.rule_eval_state s
-     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule ru WHERE ru.code = s.code AND ru.enabled);
-    -- the rules whose inputs did not change are carried over: no building block for them
-    IF incremental THEN
-        SELECT array_agg(ru.code) INTO skip
-          FROM wagecheck.rule ru
-          JOIN wagecheck.rule_scan rs ON rs.code = ru.code
-         WHERE ru.enabled AND as_of >= rs.scanned_to AND wagecheck._inputs_unchanged(ru.code, as_of);
-    END IF;
-    PERFORM wagecheck._memo_build(as_of, skip);
-    FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
-        -- one scan per rule at a time: lock the rule's high-water mark
-        INSERT INTO wagecheck.rule_scan AS rs (code, scanned_to, scanned_at)
-        VALUES (r.code, '-infinity', now())
-        ON CONFLICT (code) DO NOTHING;
-        SELECT rs.scanned_to INTO mark FROM wagecheck.rule_scan rs WHERE rs.code = r.code FOR UPDATE;
-
-        rule_code := r.code;
-        IF as_of < mark THEN
-            -- replay: what was known then, nothing written
-            replay := true;
-            SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FILTER (WHERE p.hit),
-                   count(*) FILTER (WHERE p.action = 'open'),
-                   count(*) FILTER (WHERE p.action IN ('escalate', 'overdue', 'reopen_overdue')),
-                   count(*) FILTER (WHERE p.action IN ('clear', 'reported_in_source')),
-                   count(*) FILTER (WHERE p.action = 'rectify')
-              INTO hits, opened, escalated, cleared, rectified
-              FROM wagecheck._scan_plan(r.code, as_of, true) p;
-            RETURN NEXT;
-            CONTINUE;
-        END IF;
-
-        replay := false;
-        -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
-        seen := wagecheck._input_change_seen();
-        snap := pg_catalog.pg_current_snapshot();
-        carry := incremental AND wagecheck._inputs_unchanged(r.code, as_of);
-        RAISE DEBUG 'wagecheck: scan of % as of %: %', r.code, as_of,
-              CASE WHEN carry THEN 'hits carried over (inputs unchanged)' ELSE 'evaluated' END;
-        WITH p AS MATERIALIZED (
-            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, carry)
-        ),
-        fin AS MATERIALIZED (
-            SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
-              FROM p
-             ORDER BY p.subject_kind, p.subject_id, p.period, p.step DESC
-        ),
-        ins AS (
-            INSERT INTO wagecheck.alert AS a
-                   (rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
-                    division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
-            SELECT r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
-                   f.enterprise_id, f.division, f.details, f.evidence, as_of,
-                   CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
-                   CASE WHEN f.to_tier = 'O' THEN f.due_at END,
-                   CASE WHEN f.step > 1 THEN as_of END, as_of
-              FROM fin f
-             WHERE f.alert_id IS NULL AND f.action IS NOT NULL
-            ON CONFLICT (rule_code, subject_kind, subject_id, period)
-               WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-               DO NOTHING
-            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
-        ),
-        upd AS (
-            UPDATE wagecheck.alert a
-               SET tier = coalesce(f.to_tier, a.tier),
-                   state = coalesce(f.to_state, a.state),
-                   details = f.details,
-                   evidence = f.evidence,
-                   project_id = coalesce(f.project_id, a.project_id),
-                   enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
-                   division = coalesce(f.division, a.division),
-                   deadline_on = CASE WHEN coalesce(f.to_tier, a.tier) = 'K' THEN f.deadline_on END,
-                   due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
-                   escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
-                                       THEN as_of ELSE a.escalated_at END,
-                   closed_at = CASE WHEN f.to_state IN ('cleared', 'closed', 'reported') THEN as_of END,
-                   updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
-              FROM fin f
-             WHERE a.alert_id = f.alert_id
-               AND a.state = f.cur_state
-               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-               AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
-                    OR a.evidence IS DISTINCT FROM f.evidence)
-            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
-        ),
-        ev AS (
-            INSERT INTO wagecheck.alert_event AS e
-                   (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
-            SELECT coalesce(i.alert_id, u.alert_id), as_of, p.action, p.from_state, p.to_state,
-                   p.from_tier, p.to_tier,
-                   CASE WHEN p.to_tier = 'K' THEN p.deadline_on END,
-                   CASE WHEN p.to_tier = 'O' THEN p.due_at END,
-                   CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END
-              FROM p
-              LEFT JOIN ins i ON p.alert_id IS NULL AND i.subject_kind = p.subject_kind
-                             AND i.subject_id = p.subject_id AND i.period = p.period
-              LEFT JOIN upd u ON u.alert_id = p.alert_id
-             WHERE p.action IS NOT NULL AND coalesce(i.alert_id, u.alert_id) IS NOT NULL
-             ORDER BY p.subject_kind, p.subject_id, p.period, p.step
-            RETURNING e.alert_id, e.action, e.to_state, e.to_tier
-        ),
-        lnk AS (
-            INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
-            SELECT v.id, coalesce(i.alert_id, f.alert_id), as_of
-              FROM fin f
-              LEFT JOIN ins i ON f.alert_id IS NULL AND i.subject_kind = f.subject_kind
-                             AND i.subject_id = f.subject_id AND i.period = f.period
-             CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
-             WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
-            ON CONFLICT (violation_id) DO NOTHING
-        )
-        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
-               count(*) FILTER (WHERE ev.action = 'open'),
-               count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
-               count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
-               count(*) FILTER (WHERE ev.action = 'rectify'),
-               array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
-                                                  ev.to_tier, ev.to_state,
-                                                  coalesce(i.subject_kind, u.subject_kind),
-                                                  coalesce(i.subject_id, u.subject_id),
-                                                  coalesce(i.period, u.period),
-                                                  coalesce(i.division, u.division)::text, as_of)
-                         ORDER BY ev.alert_id, ev.action)
-                   FILTER (WHERE wagecheck._notify_kind(ev.action) IS NOT NULL)
-          INTO hits, opened, escalated, cleared, rectified, payloads
-          FROM ev
-          LEFT JOIN ins i ON i.alert_id = ev.alert_id
-          LEFT JOIN upd u ON u.alert_id = ev.alert_id;
-        PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
-        UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
-         WHERE rs.code = r.code AND rs.scanned_to < as_of;
-        INSERT INTO wagecheck.rule_eval_state AS es
-               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at, time_zone)
-        VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now(),
-                pg_catalog.current_setting('TimeZone'))
-        ON CONFLICT (code) DO UPDATE
-           SET snapshot = excluded.snapshot, scan_xid = excluded.scan_xid, seen_seq = excluded.seen_seq,
-               evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at,
-               time_zone = excluded.time_zone;
-        RETURN NEXT;
-    END LOOP;
-    PERFORM wagecheck._memo_drop();
-    PERFORM wagecheck._input_change_trim();
-END
-$$;
-COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
-    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated; incremental => false evaluates every rule';
-CREATE OR REPLACE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
-                                     p_carry boolean DEFAULT false)
-    RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
-                   project_id bigint, enterprise_id bigint, division wagecheck.division_code,
-                   details jsonb, evidence text, violation_ids bigint[], hit boolean,
-                   cur_state text, step int, action text, from_state text, to_state text,
-                   from_tier text, to_tier text, deadline_on date, due_at timestamptz)
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
-$$
-DECLARE
-    r wagecheck.rule;
-BEGIN
-    SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
-    RETURN QUERY EXECUTE format($q$
-    WITH cur AS MATERIALIZED (
-        SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
-               c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at
-          FROM wagecheck.alert c
-         WHERE NOT $3 AND c.rule_code = $2
-           AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-                OR $6)
-        UNION ALL
-        SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
-         WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-                       OR $6)
-    ),
-    raw AS (
-        SELECT h.subject_kind, h.subject_id, coalesce(h.period, '') AS period, h.project_id,
-               h.enterprise_id, h.division, h.level, h.due_at, coalesce(h.details, '{}') AS details,
-               true AS by_rule, NULL::bigint AS violation_id
-          FROM %s h
-        UNION ALL
-        SELECT v.subject_kind, v.subject_id, coalesce(v.details ->> 'period', ''), v.project_id,
-               NULL, p.division, NULL, NULL,
-               v.details || jsonb_build_object('violation_id', v.violation_id, 'occurred_at', v.occurred_at),
-               false, v.violation_id
-          FROM wagecheck.violation v
-          LEFT JOIN wagecheck.project p ON p.project_id = v.project_id
-          LEFT JOIN wagecheck.alert_violation av
-                 ON av.violation_id = v.violation_id AND av.consumed_at <= $1
-         WHERE v.rule_code = $2 AND v.occurred_at <= $1
-           AND (av.alert_id IS NULL
-                OR av.alert_id IN (SELECT cur.alert_id FROM cur
-                                    WHERE cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
-                                                        'verified', 'report_overdue')))
-    ),
-    hits AS (
-        SELECT DISTINCT ON (raw.subject_kind, raw.subject_id, raw.period)
-               raw.subject_kind, raw.subject_id, raw.period, raw.project_id, raw.enterprise_id,
-               raw.division, raw.due_at, raw.details,
-               CASE $4 WHEN 'G' THEN CASE WHEN $5 AND bool_or(raw.level = 'K') OVER w THEN 'K' ELSE 'G' END
-                       ELSE $4 END AS lvl,
-               CASE WHEN bool_or(raw.by_rule) OVER w
-                    THEN CASE WHEN bool_or(NOT raw.by_rule) OVER w THEN 'both' ELSE 'rule' END
-                    ELSE 'violation' END AS evidence,
-               array_agg(raw.violation_id) FILTER (WHERE raw.violation_id IS NOT NULL) OVER w AS violation_ids
-          FROM raw
-        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period)
-         ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
-    ),
-    j AS (
-        SELECT c.alert_id, coalesce(h.subject_kind, c.subject_kind) AS subject_kind,
-               coalesce(h.subject_id, c.subject_id) AS subject_id, coalesce(h.period, c.period) AS period,
-               h.project_id, h.enterprise_id, h.division, coalesce(h.details, c.details) AS details,
-               coalesce(h.evidence, c.evidence) AS evidence, h.violation_ids,
-               h.subject_id IS NOT NULL AS hit, h.lvl, h.due_at AS hit_due,
-               c.tier AS c_tier, c.state AS c_state, c.deadline_on AS c_deadline, c.due_at AS c_due,
-               c.opened_at AS c_opened, $1::date AS today
-          FROM hits h
-          FULL JOIN (SELECT DISTINCT ON (cur.subject_kind, cur.subject_id, cur.period) cur.*
-                       FROM cur
-                      ORDER BY cur.subject_kind, cur.subject_id, cur.period,
-                               cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
-                                             'verified', 'report_overdue') DESC,
-                               cur.alert_id DESC) c
-            ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
-    ),
-    -- the engine's parameters, once per division, read only where a row below uses them
-    prm AS MATERIALIZED (
-        SELECT d.div,
-               CASE WHEN d.deadline THEN (wagecheck.rule_param($2, 'deadline_wd', d.division))::int END AS deadline_wd,
-               CASE WHEN d.verify THEN (wagecheck.rule_param($2, 'verify_hours', d.division))::int END AS verify_hours,
-               CASE WHEN d.report THEN (wagecheck.rule_param($2, 'report_hours', d.division))::int END AS report_hours
-          FROM (SELECT coalesce(j.division::text, '') AS div,
-                       nullif(coalesce(j.division::text, ''), '')::wagecheck.division_code AS division,
-                       bool_or(j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
-                               AND j.hit_due IS NULL) AS deadline,
-                       bool_or(j.hit AND j.lvl = 'O' AND j.alert_id IS NULL AND j.hit_due IS NULL) AS verify,
-                       bool_or(coalesce(j.c_tier, j.lvl) = 'O' AND j.details ->> 'report_due' IS NULL) AS report
-                  FROM j
-                 GROUP BY 1) d
-    ),
-    f AS (
-        SELECT j.*,
-               CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
-                    THEN coalesce(j.hit_due::date, wagecheck.add_working_days(j.today, prm.deadline_wd))
-               END AS new_deadline,
-               CASE WHEN j.hit AND j.lvl = 'O' AND j.alert_id IS NULL
-                    THEN coalesce(j.hit_due, $1 + make_interval(hours => prm.verify_hours))
-               END AS new_due,
-               CASE WHEN coalesce(j.c_tier, j.lvl) = 'O'
-                    THEN coalesce((j.details ->> 'report_due')::timestamptz,
-                                  coalesce(j.c_opened, $1) + make_interval(hours => prm.report_hours))
-               END AS report_due,
-               -- nothing can change: a hit on a live G alert of the same level, an overdue K
-               -- alert, or an open K alert before its deadline
-               j.hit AND ((j.c_tier = 'G' AND j.lvl = 'G' AND j.c_state = 'open')
-                          OR (j.c_tier = 'K' AND j.c_state = 'overdue')
-                          OR (j.c_tier = 'K' AND j.c_state = 'open' AND j.today <= j.c_deadline))
-                 AS quiet
-          FROM j
-          JOIN prm ON prm.div = coalesce(j.division::text, '')
-    )
-    SELECT f.alert_id, f.subject_kind, f.subject_id, f.period, f.project_id, f.enterprise_id,
-           f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,
-           coalesce(st.step, 1), st.action, st.from_state, st.to_state, st.from_tier, st.to_tier,
-           CASE WHEN st.deadline_new THEN f.new_deadline ELSE f.c_deadline END,
-           CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END
-      FROM f
-      LEFT JOIN LATERAL (
-            SELECT * FROM wagecheck._engine_steps(
-                f.c_tier, f.c_state, f.hit, f.lvl,
-                f.today > f.c_deadline, f.today > f.new_deadline,
-                $1 > f.c_due, $1 > f.new_due,
-                coalesce((f.details ->> 'verified')::boolean, false) AND f.hit,
-                $1 > f.report_due)
-             WHERE NOT coalesce(f.quiet, false)) st ON true
-     WHERE st.action IS NOT NULL OR f.hit
-     ORDER BY f.subject_kind, f.subject_id, f.period, st.step
-    $q$, CASE WHEN p_carry THEN 'wagecheck._carried_hits($2)' ELSE r.evaluator::regproc::text || '($1)' END)
-    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O';
-END
-$$;
-COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean) IS
-    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold (internal to scan)';
-CREATE OR REPLACE FUNCTION wagecheck._pay_terms(as_of timestamptz)
-    RETURNS TABLE (project_id bigint, worker_id bigint, roster_id bigint, employer_id bigint,
-                   pay_day smallint, pay_month_offset smallint)
-    LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-    SELECT DISTINCT ON (r.project_id, r.worker_id)
-           r.project_id, r.worker_id, r.roster_id, r.employer_id, r.pay_day, r.pay_month_offset
-      FROM wagecheck.roster r
-     WHERE r.created_at <= as_of AND r.start_on <= as_of::date
-     ORDER BY r.project_id, r.worker_id, r.start_on DESC;
-END;
-COMMENT ON FUNCTION wagecheck._pay_terms(timestamptz) IS
-    'pay day and month offset of each worker on each project (latest roster entry known at the moment)';
-CREATE OR REPLACE FUNCTION wagecheck._wages_owed_summary(as_of timestamptz)
-    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
-                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
-                   paid_by_pay_date numeric, owed numeric)
-    LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-    WITH dates AS MATERIALIZED (    -- pay dates of the few (month, day, offset) combinations
-        SELECT m.period, k.pay_day, k.pay_month_offset,
-               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
-          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
-         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
-                     UNION SELECT 15::smallint, 1::smallint) k
-    )
-    SELECT w.project_id, w.worker_id, w.employer_id, w.period, d.pay_date, w.days, w.payable, w.net, w.paid,
-           -- payments are in time order: all, none, or those up to the pay date
-           CASE WHEN cardinality(w.paid_ats) = 0 OR w.paid_ats[1]::date > d.pay_date THEN 0
-                WHEN w.paid_ats[cardinality(w.paid_ats)]::date <= d.pay_date THEN w.paid
-                ELSE (SELECT sum(u.a) FROM unnest(w.paid_ats, w.paid_each) u(at, a)
-                       WHERE u.at::date <= d.pay_date) END,
-           greatest(w.net - w.paid, 0)
-      FROM wagecheck.wage_month w
-      LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = w.project_id AND t.worker_id = w.worker_id
-      JOIN dates d ON d.period = w.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
-                  AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint);
-END;
-COMMENT ON FUNCTION wagecheck._wages_owed_summary(timestamptz) IS
-    'wagecheck.wages_owed read from the summary wagecheck.wage_month (internal)';
-CREATE OR REPLACE FUNCTION wagecheck.wages_owed(as_of timestamptz)
-    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
-                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
-                   paid_by_pay_date numeric, owed numeric)
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck
-    SET work_mem = '64MB' AS
-$$
-BEGIN
-    IF wagecheck._memo_ready('wages_owed', as_of) THEN
-        RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_wages_owed';
-    ELSIF wagecheck._summary_exact('wages_owed', as_of) THEN
-        RAISE DEBUG 'wagecheck: wages_owed as of % from the summary wage_month', as_of;
-        RETURN QUERY SELECT * FROM wagecheck._wages_owed_summary(as_of);
-    ELSE
-        RAISE DEBUG 'wagecheck: wages_owed as of % from the raw rows (rows known after it)', as_of;
-        RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of);
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION wagecheck.wages_owed(timestamptz) IS
-    'wages per project, worker and month as known at a moment: pay date, days, payable (应发), net (实发), paid, paid by the pay date, owed (corrections replace the line they correct; unknown pay terms: the 15th of the next month)';
-CREATE OR REPLACE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH ex AS MATERIALIZED (
-        SELECT wagecheck._summary_exact('attendance_months', as_of) AS exact
-    ),
-    g AS MATERIALIZED (   -- gap_days once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-    ),
-    last AS MATERIALIZED (
-        SELECT m.project_id, max(m.last_day) AS last_day
-          FROM wagecheck.attendance_month m
-         WHERE (SELECT ex.exact FROM ex)
-         GROUP BY m.project_id
-    )
-    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
-           jsonb_build_object('gap_days', g.gap, 'last_attendance',
-                              CASE WHEN (SELECT ex.exact FROM ex)
-                                   THEN (SELECT l.last_day FROM last l WHERE l.project_id = p.project_id)
-                                   ELSE (SELECT max(a.day) FROM wagecheck.attendance a
-                                          WHERE a.project_id = p.project_id AND a.day <= as_of::date
-                                            AND a.created_at <= as_of) END)
-      FROM wagecheck.project p
-      JOIN g ON g.division = p.division
-     WHERE p.status = 'under_construction' AND p.created_at <= as_of
-       AND p.start_on <= as_of::date - g.gap + 1
-       AND CASE WHEN (SELECT ex.exact FROM ex)
-                THEN NOT EXISTS (SELECT 1 FROM last l
-                                  WHERE l.project_id = p.project_id AND l.last_day > as_of::date - g.gap)
-                ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
-                                  WHERE a.project_id = p.project_id
-                                    AND a.day > as_of::date - g.gap AND a.day <= as_of::date
-                                    AND a.created_at <= as_of) END
-$$;
-COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
-    'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
-CREATE OR REPLACE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
-$$
-    WITH ex AS MATERIALIZED (
-        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att,
-               wagecheck._summary_exact('wages_owed', as_of) AS wages
-    ),
-    att AS (
-        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_month m
-         WHERE (SELECT ex.att FROM ex)
-        UNION ALL
-        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_months(as_of) m
-         WHERE NOT (SELECT ex.att FROM ex)
-    ),
-    lines AS (
-        SELECT w.project_id, w.worker_id, w.period FROM wagecheck.wage_month w
-         WHERE (SELECT ex.wages FROM ex)
-        UNION ALL
-        SELECT DISTINCT s.project_id, l.worker_id, s.period
-          FROM wagecheck.pay_line l
-          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-         WHERE NOT (SELECT ex.wages FROM ex) AND l.created_at <= as_of
-    ),
-    g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
-        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
-               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
-               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
-          FROM att
-          LEFT JOIN wagecheck._pay_terms(as_of) t
-                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
-          LEFT JOIN lines ON lines.project_id = att.project_id AND lines.worker_id = att.worker_id
-                         AND lines.period = att.period
-         GROUP BY 1, 2, 3, 4
-    ),
-    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
-        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
-          FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
-    ),
-    pm AS MATERIALIZED (
-        SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
-          FROM g
-          JOIN dates USING (period, pay_day, pay_month_offset)
-         WHERE dates.pay_date < as_of::date
-         GROUP BY g.project_id, g.period
-    ),
-    hit AS (
-        SELECT pm.*, p.contractor_id, p.division
-          FROM pm
-          JOIN wagecheck.project p ON p.project_id = pm.project_id
-         WHERE pm.unpaid > 0
-    ),
-    params AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('RN04', 'k_share', d.division))::numeric AS k_share
-          FROM (SELECT DISTINCT hit.division FROM hit) d
-    )
-    SELECT 'project', hit.project_id::text, to_char(hit.period, 'YYYY-MM'), hit.project_id, hit.contractor_id,
-           hit.division,
-           CASE WHEN hit.unpaid::numeric / hit.attendees > params.k_share THEN 'K' ELSE 'G' END,
-           NULL::timestamptz,
-           jsonb_build_object('attendees', hit.attendees, 'without_payroll', hit.unpaid,
-                              'share', round(hit.unpaid::numeric / hit.attendees, 4))
-      FROM hit
-      JOIN params ON params.division = hit.division
-$$;
-COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
-    'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
-CREATE OR REPLACE FUNCTION wagecheck.eval_ac01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH g AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('AC01', 'open_days', d.division))::int AS days
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-    )
-    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('contract_signed_on', p.contract_signed_on, 'open_days', g.days)
-      FROM wagecheck.project p
-      JOIN g ON g.division = p.division
-     WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
-       AND as_of::date > p.contract_signed_on + g.days
-       AND p.status NOT IN ('completed', 'closed')
-       AND NOT EXISTS (SELECT 1 FROM wagecheck.wage_account w
-                        WHERE w.project_id = p.project_id AND w.opened_on <= as_of::date
-                          AND w.created_at <= as_of)
-$$;
-COMMENT ON FUNCTION wagecheck.eval_ac01(timestamptz) IS
-    'AC01: projects with no dedicated wage account open_days after the construction contract was signed';
-CREATE OR REPLACE FUNCTION wagecheck.eval_ac02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH sched AS (
-        SELECT s.project_id, s.period, s.amount_due, s.due_on,
-               sum(s.amount_due) OVER (PARTITION BY s.project_id ORDER BY s.period) AS cum_due
-          FROM wagecheck.labour_cost_schedule s
-         WHERE s.created_at <= as_of AND s.due_on < as_of::date
-    ),
-    paid AS (
-        SELECT w.project_id, sum(t.amount) AS paid
-          FROM wagecheck.account_txn t
-          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-         WHERE t.direction = 'in' AND t.purpose = 'labour_cost'
-           AND t.booked_at <= as_of AND t.created_at <= as_of
-         GROUP BY w.project_id
-    ),
-    short AS (
-        SELECT sched.*, coalesce(paid.paid, 0) AS paid,
-               least(sched.amount_due, sched.cum_due - coalesce(paid.paid, 0)) AS shortfall
-          FROM sched LEFT JOIN paid ON paid.project_id = sched.project_id
-    ),
-    k AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('AC02', 'k_overdue_days', d.division))::int AS days
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-    )
-    SELECT 'project', short.project_id::text, to_char(short.period, 'YYYY-MM'), short.project_id, p.owner_id,
-           p.division,
-           CASE WHEN short.shortfall >= short.amount_due
-                  OR as_of::date - short.due_on > k.days
-                THEN 'K' ELSE 'G' END,
-           NULL::timestamptz,
-           jsonb_build_object('amount_due', short.amount_due, 'due_on', short.due_on,
-                              'shortfall', short.shortfall)
-      FROM short
-      JOIN wagecheck.project p ON p.project_id = short.project_id
-      JOIN k ON k.division = p.division
-     WHERE short.shortfall > 0
-$$;
-COMMENT ON FUNCTION wagecheck.eval_ac02(timestamptz) IS
-    'AC02: schedule periods past their due date with labour cost not fully paid in (payments set against the oldest period first); K when nothing was paid for the period or it is over k_overdue_days overdue';
-CREATE OR REPLACE FUNCTION wagecheck.eval_wp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH ex AS MATERIALIZED (
-        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
-    ),
-    -- from the summary attendance_month when it is exact for as_of, else attendance_months(as_of)
-    att AS (
-        SELECT m.project_id, m.period, count(*) AS workers
-          FROM wagecheck.attendance_month m
-         WHERE (SELECT ex.att FROM ex)
-         GROUP BY 1, 2
-        UNION ALL
-        SELECT m.project_id, m.period, count(*)
-          FROM wagecheck.attendance_months(as_of) m
-         WHERE NOT (SELECT ex.att FROM ex)
-         GROUP BY 1, 2
-    ),
-    -- the project's earliest pay terms: the first pay day of the month's wages
-    terms AS (
-        SELECT t.project_id, min(t.pay_month_offset * 100 + t.pay_day) AS code
-          FROM wagecheck._pay_terms(as_of) t
-         GROUP BY t.project_id
-    ),
-    due AS (
-        SELECT att.*, wagecheck.wage_pay_date(att.period, coalesce(terms.code % 100, 15)::smallint,
-                                              coalesce(terms.code / 100, 1)::smallint) AS pay_date
-          FROM att LEFT JOIN terms ON terms.project_id = att.project_id
-    )
-    SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
-           p.division, 'G', NULL::timestamptz,
-           jsonb_build_object('workers_with_attendance', due.workers, 'pay_date', due.pay_date)
-      FROM due
-      JOIN wagecheck.project p ON p.project_id = due.project_id
-     WHERE due.pay_date < as_of::date
-       AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
-                        WHERE s.project_id = due.project_id AND s.period = due.period
-                          AND s.prepared_on <= as_of::date AND s.created_at <= as_of)
-$$;
-COMMENT ON FUNCTION wagecheck.eval_wp01(timestamptz) IS
-    'WP01: project-months with attendance and no pay sheet after the pay day (the earliest pay terms of the project''s roster)';
-CREATE OR REPLACE FUNCTION wagecheck.eval_wp02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH k AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-    )
-    SELECT 'worker_on_project', o.project_id || '/' || o.worker_id, to_char(o.period, 'YYYY-MM'),
-           o.project_id, o.employer_id, p.division,
-           CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
-           jsonb_build_object('worker_id', o.worker_id, 'net', o.net, 'paid', o.paid, 'owed', o.owed,
-                              'pay_date', o.pay_date)
-      FROM wagecheck.wages_owed(as_of) o
-      JOIN wagecheck.project p ON p.project_id = o.project_id
-      JOIN k ON k.division = p.division
-     WHERE o.owed > 0 AND o.pay_date < as_of::date
-$$;
-COMMENT ON FUNCTION wagecheck.eval_wp02(timestamptz) IS
-    'WP02: a worker''s month of wages on a project not fully paid after the pay day (moved earlier to a working day); K when still owed k_days later';
-CREATE OR REPLACE FUNCTION wagecheck.eval_wp03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH owed AS (
-        SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.owed,
-               -- months since year 0 minus the row number: constant along a run of consecutive months
-               (extract(year FROM o.period) * 12 + extract(month FROM o.period))::int
-               - row_number() OVER (PARTITION BY o.project_id, o.worker_id ORDER BY o.period) AS run
-          FROM wagecheck.wages_owed(as_of) o
-         WHERE o.owed > 0 AND o.pay_date < as_of::date
-    ),
-    runs AS (
-        SELECT owed.project_id, owed.worker_id, min(owed.employer_id) AS employer_id,
-               count(*) AS months, min(owed.period) AS first_month, max(owed.period) AS last_month,
-               sum(owed.owed) AS owed
-          FROM owed
-         GROUP BY owed.project_id, owed.worker_id, owed.run
-    ),
-    params AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('WP03', 'min_months', d.division))::int AS min_months
-          FROM (SELECT DISTINCT p.division
-                  FROM runs JOIN wagecheck.project p ON p.project_id = runs.project_id) d
-    )
-    SELECT DISTINCT ON (runs.project_id, runs.worker_id)
-           'worker_on_project', runs.project_id || '/' || runs.worker_id, '', runs.project_id, runs.employer_id,
-           p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('worker_id', runs.worker_id, 'months', runs.months,
-                              'from', to_char(runs.first_month, 'YYYY-MM'),
-                              'to', to_char(runs.last_month, 'YYYY-MM'), 'owed', runs.owed)
-      FROM runs
-      JOIN wagecheck.project p ON p.project_id = runs.project_id
-      JOIN params ON params.division = p.division
-     WHERE runs.months >= params.min_months
-     ORDER BY runs.project_id, runs.worker_id, runs.months DESC, runs.last_month DESC
-$$;
-COMMENT ON FUNCTION wagecheck.eval_wp03(timestamptz) IS
-    'WP03: workers on a project with min_months or more consecutive months owed (the longest run)';
-CREATE OR REPLACE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
-$$
-    WITH bounds AS MATERIALIZED (   -- the lowest limits of any division: only sums above them can hit
-        SELECT min(v.amount) FILTER (WHERE v.key = 'month_amount') AS month_amount,
-               min(v.amount) FILTER (WHERE v.key = 'year_amount') AS year_amount
-          FROM (SELECT e.key, e.value::numeric AS amount
-                  FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
-                 WHERE r.code = 'WP06'
-                UNION ALL
-                SELECT e.key, e.value::numeric
-                  FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
-                 WHERE o.code = 'WP06') v
-    ),
-    owed AS MATERIALIZED (
-        SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck.wages_owed(as_of) o
-    ),
-    -- sums in float8 (no numeric state per group) only choose the worker-months and years
-    -- summed exactly below; the margin covers their rounding, so no sum over a limit is missed
-    approx AS MATERIALIZED (
-        SELECT o.worker_id, o.period, date_trunc('year', o.period::timestamp) AS year,
-               sum(o.payable::float8) AS payable, sum(abs(o.payable::float8)) AS size
-          FROM owed o
-         GROUP BY o.worker_id, o.period
-    ),
-    maybe_years AS MATERIALIZED (
-        SELECT a.worker_id, a.year
-          FROM approx a
-         GROUP BY a.worker_id, a.year
-        HAVING sum(a.payable) > (SELECT b.year_amount FROM bounds b)::float8 - sum(a.size) * 1e-9
-    ),
-    months AS MATERIALIZED (   -- exact sums of the worker-months that may be over a limit
-        SELECT o.worker_id, o.period, sum(o.payable) AS payable
-          FROM owed o
-          JOIN approx a ON a.worker_id = o.worker_id AND a.period = o.period
-         WHERE a.payable > (SELECT b.month_amount FROM bounds b)::float8 - a.size * 1e-9
-            OR (a.worker_id, a.year) IN (SELECT y.worker_id, y.year FROM maybe_years y)
-         GROUP BY o.worker_id, o.period
-    ),
-    candidates AS (    -- the worker-months over the lowest month limit, or in a year over the lowest year limit
-        SELECT m.worker_id, m.period
-          FROM months m
-         WHERE m.payable > (SELECT b.month_amount FROM bounds b)
-            OR (m.worker_id, date_trunc('year', m.period::timestamp)) IN
-               (SELECT y.worker_id, date_trunc('year', y.period::timestamp) FROM months y
-                 WHERE (y.worker_id, date_trunc('year', y.period::timestamp)) IN
-                       (SELECT my.worker_id, my.year FROM maybe_years my)
-                 GROUP BY y.worker_id, date_trunc('year', y.period::timestamp)
-                HAVING sum(y.payable) > (SELECT b.year_amount FROM bounds b))
-    ),
-    pay AS (
-        -- the worker's division: that of the first project of the month
-        SELECT o.worker_id, o.period, sum(o.payable) AS payable,
-               (array_agg(p.division ORDER BY o.project_id))[1] AS division, min(o.project_id) AS project_id
-          FROM owed o
-          JOIN candidates c ON c.worker_id = o.worker_id AND c.period = o.period
-          JOIN wagecheck.project p ON p.project_id = o.project_id
-         GROUP BY o.worker_id, o.period
-    ),
-    sums AS (
-        SELECT pay.worker_id, to_char(pay.period, 'YYYY-MM') AS period, pay.payable, pay.division,
-               pay.project_id, 'month_amount' AS limit_key
-          FROM pay
-        UNION ALL
-        SELECT pay.worker_id, to_char(pay.period, 'YYYY'), sum(pay.payable),
-               (array_agg(pay.division ORDER BY pay.period))[1], min(pay.project_id), 'year_amount'
-          FROM pay
-         GROUP BY pay.worker_id, to_char(pay.period, 'YYYY')
-    ),
-    limits AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, k.limit_key, (wagecheck.rule_param('WP06', k.limit_key, d.division))::numeric AS amount
-          FROM (SELECT DISTINCT pay.division FROM pay) d
-         CROSS JOIN (VALUES ('month_amount'), ('year_amount')) k(limit_key)
-    )
-    SELECT 'worker', s.worker_id::text, s.period, s.project_id, NULL::bigint, s.division, 'G', NULL::timestamptz,
-           jsonb_build_object('payable', s.payable, 'limit', l.amount, 'limit_key', s.limit_key)
-      FROM sums s
-      JOIN limits l ON l.division = s.division AND l.limit_key = s.limit_key
-     WHERE s.payable > l.amount
-$$;
-COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
-    'WP06: a worker paid (payable, all projects) over month_amount in a month (period YYYY-MM) or over year_amount in a year (period YYYY): possible fictitious payroll';
-CREATE OR REPLACE FUNCTION wagecheck.eval_wp07(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH g AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('WP07', 'settle_days', d.division))::int AS days
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-    )
-    SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('worker_id', r.worker_id, 'end_on', r.end_on)
-      FROM wagecheck.roster r
-      JOIN wagecheck.project p ON p.project_id = r.project_id
-      JOIN g ON g.division = p.division
-     WHERE r.created_at <= as_of AND r.end_on IS NOT NULL
-       AND as_of::date > r.end_on + g.days
-       AND (r.settled_on IS NULL OR r.settled_on > as_of::date)
-$$;
-COMMENT ON FUNCTION wagecheck.eval_wp07(timestamptz) IS
-    'WP07: workers who left a project over settle_days ago without final wage settlement';
-CREATE OR REPLACE FUNCTION wagecheck.eval_dp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH params AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division,
-               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
-               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
-               (wagecheck.rule_param('DP01', 'exempt_below', d.division))::numeric AS exempt_below,
-               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years,
-               (wagecheck.rule_param('DP01', 'rate', d.division))::numeric AS rate
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-    ),
-    cand AS (
-        SELECT p.*, x.due_wd, x.escalate_wd, x.exempt_below, x.clean_years, x.rate
-          FROM wagecheck.project p
-          JOIN params x ON x.division = p.division
-         WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
-           AND p.status NOT IN ('completed', 'closed')
-           AND as_of::date > wagecheck.add_working_days(p.contract_signed_on, x.due_wd)
-           AND NOT EXISTS (SELECT 1 FROM wagecheck.guarantee_deposit g
-                            WHERE g.project_id = p.project_id AND g.created_at <= as_of
-                              AND g.deposited_on <= as_of::date
-                              AND (g.returned_on IS NULL OR g.returned_on > as_of::date)
-                              AND (g.expires_on IS NULL OR g.expires_on >= as_of::date))
-    ),
-    -- months of the contractor's projects with wages not fully paid by their pay day
-    arrears AS (
-        SELECT pr.contractor_id, max(o.pay_date) AS last_arrears
-          FROM wagecheck.wages_owed(as_of) o
-          JOIN wagecheck.project pr ON pr.project_id = o.project_id
-         WHERE o.paid_by_pay_date < o.net AND o.pay_date < as_of::date
-           AND pr.contractor_id IN (SELECT cand.contractor_id FROM cand)
-         GROUP BY pr.contractor_id
-    ),
-    judged AS (
-        SELECT cand.*, arrears.last_arrears,
-               -- small contract and no arrears in the past year
-               (cand.contract_value < cand.exempt_below
-                AND (arrears.last_arrears IS NULL OR arrears.last_arrears < as_of::date - 365)) AS small_clean,
-               -- clean_years without arrears, real-name roster and the dedicated account in place
-               ((arrears.last_arrears IS NULL
-                 OR arrears.last_arrears < (as_of::date - make_interval(years => cand.clean_years))::date)
-                AND EXISTS (SELECT 1 FROM wagecheck.project o2
-                             WHERE o2.contractor_id = cand.contractor_id AND o2.created_at <= as_of
-                               AND o2.start_on <= (as_of::date - make_interval(years => cand.clean_years))::date)
-                AND EXISTS (SELECT 1 FROM wagecheck.wage_account w
-                             WHERE w.project_id = cand.project_id AND w.opened_on <= as_of::date
-                               AND w.created_at <= as_of)
-                AND EXISTS (SELECT 1 FROM wagecheck.roster r
-                             WHERE r.project_id = cand.project_id AND r.created_at <= as_of)) AS long_clean
-          FROM cand LEFT JOIN arrears ON arrears.contractor_id = cand.contractor_id
-    )
-    SELECT 'project', j.project_id::text, '', j.project_id, j.contractor_id, j.division,
-           CASE WHEN as_of::date > wagecheck.add_working_days(j.contract_signed_on, j.due_wd + j.escalate_wd)
-                THEN 'K' ELSE 'G' END,
-           NULL::timestamptz,
-           jsonb_build_object('contract_signed_on', j.contract_signed_on,
-                              'due_on', wagecheck.add_working_days(j.contract_signed_on, j.due_wd),
-                              'contract_value', j.contract_value,
-                              'deposit_required', round(j.contract_value * j.rate, 2),
-                              'last_arrears', j.last_arrears)
-      FROM judged j
-     WHERE NOT j.small_clean AND NOT j.long_clean
-$$;
-COMMENT ON FUNCTION wagecheck.eval_dp01(timestamptz) IS
-    'DP01: projects without a wage guarantee deposit or bank letter due_wd working days after the contract (K escalate_wd later); exempt: contract below exempt_below with no arrears in a year, or clean_years without arrears with roster and account in place';
-CREATE OR REPLACE FUNCTION wagecheck.eval_nb01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH g AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('NB01', 'board_days', d.division))::int AS days
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-    )
-    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
-           jsonb_build_object('start_on', p.start_on)
-      FROM wagecheck.project p
-      JOIN g ON g.division = p.division
-     WHERE p.created_at <= as_of AND p.status IN ('under_construction', 'suspended')
-       AND as_of::date > p.start_on + g.days
-       AND (p.notice_board_on IS NULL OR p.notice_board_on > as_of::date)
-$$;
-COMMENT ON FUNCTION wagecheck.eval_nb01(timestamptz) IS
-    'NB01: projects under construction with no rights notice board (维权信息告示牌) recorded board_days after work started';
-
 -- ==== per-project changes: change capture names the projects written; rules with a project
 -- evaluator are evaluated for those projects only (alerts: incremental scans)
 
@@ -3052,3 +2176,900 @@ UPDATE wagecheck.rule r SET project_evaluator = d.f
     ('QR01', 'wagecheck.eval_qr01_projects(timestamptz, bigint[])')
   ) d(code, f)
  WHERE r.code = d.code;
+
+-- ==== scan speed
+-- full scans faster, same results: per-division rule parameters, summaries read directly,
+-- NOTIFY payloads inlined, no JIT inside scan(), no ANALYZE of the memo.
+CREATE OR REPLACE FUNCTION wagecheck._alert_payload(p_event text, p_alert bigint, p_rule text, p_tier text,
+                                         p_state text, p_subject_kind text, p_subject_id text,
+                                         p_period text, p_division text, p_at timestamptz)
+    RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN pg_catalog.jsonb_build_object('event', p_event, 'alert', p_alert, 'rule', p_rule, 'tier', p_tier,
+                                         'state', p_state, 'subject', p_subject_kind || ':' || p_subject_id,
+                                         'period', p_period, 'division', p_division, 'at', p_at)::text;
+COMMENT ON FUNCTION wagecheck._alert_payload(text, bigint, text, text, text, text, text, text, text, timestamptz) IS
+    'payload of NOTIFY wagecheck_alert: event (opened, escalated, cleared), alert id, rule, tier, state, subject, period, division, at';
+CREATE OR REPLACE FUNCTION wagecheck._notify_kind(action text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE action
+               WHEN 'open' THEN 'opened'
+               WHEN 'escalate' THEN 'escalated'
+               WHEN 'overdue' THEN 'escalated'
+               WHEN 'reopen_overdue' THEN 'escalated'
+               WHEN 'clear' THEN 'cleared'
+               WHEN 'confirm' THEN 'cleared'
+               WHEN 'report' THEN 'cleared'
+               WHEN 'reported_in_source' THEN 'cleared'
+           END;
+COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
+    'announcement of an alert action on channel wagecheck_alert: opened, escalated (G->K, overdue) or cleared (cleared, confirmed, reported)';
+CREATE OR REPLACE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+DECLARE
+    b text;
+BEGIN
+    PERFORM wagecheck._memo_drop();
+    CREATE TEMP TABLE wc_memo (name text PRIMARY KEY, as_of timestamptz NOT NULL) ON COMMIT DROP;
+    FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
+        IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
+             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
+               AND strpos(p.prosrc, b || '(') > 0) > 1
+           AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
+            -- from the summary kept at write time when it is exact for the moment, else raw rows;
+            -- straight from the query (wages_owed() would copy its rows twice on their way)
+            EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
+                           'wc_memo_' || b,
+                           '_' || b || CASE WHEN b = 'wages_owed' AND wagecheck._summary_exact(b, p_as_of)
+                                            THEN '_summary' ELSE '_compute' END) USING p_as_of;
+            INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
+    'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will carry over (internal)';
+CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
+    RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
+                   rectified int, replay boolean)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck
+    -- compiling its queries' expressions costs more than running them (100-150 ms per scan)
+    SET jit = off
+    -- the evaluators' hash joins over payments, lines and months should not spill to disk
+    SET work_mem = '64MB' AS
+$$
+#variable_conflict use_column
+DECLARE
+    r record;
+    mark timestamptz;
+    payloads text[];
+    carry boolean;
+    changed bigint[];
+    skip text[];
+    snap pg_catalog.pg_snapshot;
+    seen bigint;
+BEGIN
+    IF as_of IS NULL OR NOT isfinite(as_of) THEN
+        RAISE EXCEPTION 'scan needs a finite as_of moment'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
+                  HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
+    END IF;
+    IF incremental IS NULL THEN
+        RAISE EXCEPTION 'scan needs incremental true or false'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a rule disabled since its last scan is evaluated in full once it is enabled again
+    DELETE FROM wagecheck.rule_eval_state s
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule ru WHERE ru.code = s.code AND ru.enabled);
+    -- the rules whose inputs did not change are carried over: no building block for them
+    IF incremental THEN
+        SELECT array_agg(ru.code) INTO skip
+          FROM wagecheck.rule ru
+          JOIN wagecheck.rule_scan rs ON rs.code = ru.code
+         WHERE ru.enabled AND as_of >= rs.scanned_to AND wagecheck._changed_projects(ru.code, as_of) = '{}';
+    END IF;
+    PERFORM wagecheck._memo_build(as_of, skip);
+    FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
+        -- one scan per rule at a time: lock the rule's high-water mark
+        INSERT INTO wagecheck.rule_scan AS rs (code, scanned_to, scanned_at)
+        VALUES (r.code, '-infinity', now())
+        ON CONFLICT (code) DO NOTHING;
+        SELECT rs.scanned_to INTO mark FROM wagecheck.rule_scan rs WHERE rs.code = r.code FOR UPDATE;
+
+        rule_code := r.code;
+        IF as_of < mark THEN
+            -- replay: what was known then, nothing written
+            replay := true;
+            SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FILTER (WHERE p.hit),
+                   count(*) FILTER (WHERE p.action = 'open'),
+                   count(*) FILTER (WHERE p.action IN ('escalate', 'overdue', 'reopen_overdue')),
+                   count(*) FILTER (WHERE p.action IN ('clear', 'reported_in_source')),
+                   count(*) FILTER (WHERE p.action = 'rectify')
+              INTO hits, opened, escalated, cleared, rectified
+              FROM wagecheck._scan_plan(r.code, as_of, true) p;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        replay := false;
+        -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
+        seen := wagecheck._input_change_seen();
+        snap := pg_catalog.pg_current_snapshot();
+        -- '{}': carried over; projects: those evaluated, the others carried over; NULL: evaluated
+        changed := CASE WHEN incremental THEN wagecheck._changed_projects(r.code, as_of) END;
+        carry := coalesce(cardinality(changed) = 0, false);
+        RAISE DEBUG 'wagecheck: scan of % as of %: %', r.code, as_of,
+              CASE WHEN carry THEN 'hits carried over (inputs unchanged)' WHEN changed IS NULL THEN 'evaluated'
+                   ELSE format('evaluated for projects %s, other hits carried over', changed) END;
+        IF NOT carry THEN   -- a once rule's hits of closed alerts, kept for carrying over
+            DELETE FROM wagecheck.rule_kept_hit k
+             WHERE k.code = r.code AND (changed IS NULL OR k.project_id = ANY (changed));
+        END IF;
+        WITH p AS MATERIALIZED (
+            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, changed IS NOT NULL, nullif(changed, '{}'))
+        ),
+        fin AS MATERIALIZED (
+            SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
+              FROM p
+             ORDER BY p.subject_kind, p.subject_id, p.period, p.step DESC
+        ),
+        ins AS (
+            INSERT INTO wagecheck.alert AS a
+                   (rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
+                    division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
+            SELECT r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
+                   f.enterprise_id, f.division, f.details, f.evidence, as_of,
+                   CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
+                   CASE WHEN f.to_tier = 'O' THEN f.due_at END,
+                   CASE WHEN f.step > 1 THEN as_of END, as_of
+              FROM fin f
+             WHERE f.alert_id IS NULL AND f.action IS NOT NULL
+            ON CONFLICT (rule_code, subject_kind, subject_id, period)
+               WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               DO NOTHING
+            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+        ),
+        upd AS (
+            UPDATE wagecheck.alert a
+               SET tier = coalesce(f.to_tier, a.tier),
+                   state = coalesce(f.to_state, a.state),
+                   details = f.details,
+                   evidence = f.evidence,
+                   project_id = coalesce(f.project_id, a.project_id),
+                   enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
+                   division = coalesce(f.division, a.division),
+                   deadline_on = CASE WHEN coalesce(f.to_tier, a.tier) = 'K' THEN f.deadline_on END,
+                   due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
+                   escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
+                                       THEN as_of ELSE a.escalated_at END,
+                   closed_at = CASE WHEN f.to_state IN ('cleared', 'closed', 'reported') THEN as_of END,
+                   updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
+              FROM fin f
+             WHERE a.alert_id = f.alert_id
+               AND a.state = f.cur_state
+               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
+                    OR a.evidence IS DISTINCT FROM f.evidence)
+            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+        ),
+        ev AS (
+            INSERT INTO wagecheck.alert_event AS e
+                   (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
+            SELECT coalesce(i.alert_id, u.alert_id), as_of, p.action, p.from_state, p.to_state,
+                   p.from_tier, p.to_tier,
+                   CASE WHEN p.to_tier = 'K' THEN p.deadline_on END,
+                   CASE WHEN p.to_tier = 'O' THEN p.due_at END,
+                   CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END
+              FROM p
+              LEFT JOIN ins i ON p.alert_id IS NULL AND i.subject_kind = p.subject_kind
+                             AND i.subject_id = p.subject_id AND i.period = p.period
+              LEFT JOIN upd u ON u.alert_id = p.alert_id
+             WHERE p.action IS NOT NULL AND coalesce(i.alert_id, u.alert_id) IS NOT NULL
+             ORDER BY p.subject_kind, p.subject_id, p.period, p.step
+            RETURNING e.alert_id, e.action, e.to_state, e.to_tier
+        ),
+        lnk AS (
+            INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
+            SELECT v.id, coalesce(i.alert_id, f.alert_id), as_of
+              FROM fin f
+              LEFT JOIN ins i ON f.alert_id IS NULL AND i.subject_kind = f.subject_kind
+                             AND i.subject_id = f.subject_id AND i.period = f.period
+             CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
+             WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
+            ON CONFLICT (violation_id) DO NOTHING
+        ),
+        kept AS (
+            INSERT INTO wagecheck.rule_kept_hit (code, alert_id, project_id)
+            SELECT r.code, f.alert_id, f.project_id
+              FROM fin f
+             WHERE NOT carry AND f.hit AND f.evidence IN ('rule', 'both') AND f.alert_id IS NOT NULL
+               AND f.cur_state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               AND (changed IS NULL OR f.project_id = ANY (changed))
+            ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
+        )
+        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
+               count(*) FILTER (WHERE ev.action = 'open'),
+               count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
+               count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
+               count(*) FILTER (WHERE ev.action = 'rectify'),
+               array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
+                                                  ev.to_tier, ev.to_state,
+                                                  coalesce(i.subject_kind, u.subject_kind),
+                                                  coalesce(i.subject_id, u.subject_id),
+                                                  coalesce(i.period, u.period),
+                                                  coalesce(i.division, u.division)::text, as_of)
+                         ORDER BY ev.alert_id, ev.action)
+                   FILTER (WHERE wagecheck._notify_kind(ev.action) IS NOT NULL)
+          INTO hits, opened, escalated, cleared, rectified, payloads
+          FROM ev
+          LEFT JOIN ins i ON i.alert_id = ev.alert_id
+          LEFT JOIN upd u ON u.alert_id = ev.alert_id;
+        PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
+        UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
+         WHERE rs.code = r.code AND rs.scanned_to < as_of;
+        INSERT INTO wagecheck.rule_eval_state AS es
+               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at, time_zone, projects)
+        VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now(),
+                pg_catalog.current_setting('TimeZone'), nullif(changed, '{}'))
+        ON CONFLICT (code) DO UPDATE
+           SET snapshot = excluded.snapshot, scan_xid = excluded.scan_xid, seen_seq = excluded.seen_seq,
+               evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at,
+               time_zone = excluded.time_zone, projects = excluded.projects;
+        RETURN NEXT;
+    END LOOP;
+    PERFORM wagecheck._memo_drop();
+    PERFORM wagecheck._input_change_trim();
+END
+$$;
+COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed; incremental => false evaluates every rule';
+CREATE OR REPLACE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
+                                     p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL)
+    RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
+                   project_id bigint, enterprise_id bigint, division wagecheck.division_code,
+                   details jsonb, evidence text, violation_ids bigint[], hit boolean,
+                   cur_state text, step int, action text, from_state text, to_state text,
+                   from_tier text, to_tier text, deadline_on date, due_at timestamptz)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    r wagecheck.rule;
+BEGIN
+    SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
+    RETURN QUERY EXECUTE format($q$
+    WITH cur AS MATERIALIZED (
+        SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
+               c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at
+          FROM wagecheck.alert c
+         WHERE NOT $3 AND c.rule_code = $2
+           AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                OR $6)
+        UNION ALL
+        SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
+         WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                       OR $6)
+    ),
+    raw AS (
+        SELECT h.subject_kind, h.subject_id, coalesce(h.period, '') AS period, h.project_id,
+               h.enterprise_id, h.division, h.level, h.due_at, coalesce(h.details, '{}') AS details,
+               true AS by_rule, NULL::bigint AS violation_id
+          FROM %s h
+        UNION ALL
+        SELECT v.subject_kind, v.subject_id, coalesce(v.details ->> 'period', ''), v.project_id,
+               NULL, p.division, NULL, NULL,
+               v.details || jsonb_build_object('violation_id', v.violation_id, 'occurred_at', v.occurred_at),
+               false, v.violation_id
+          FROM wagecheck.violation v
+          LEFT JOIN wagecheck.project p ON p.project_id = v.project_id
+          LEFT JOIN wagecheck.alert_violation av
+                 ON av.violation_id = v.violation_id AND av.consumed_at <= $1
+         WHERE v.rule_code = $2 AND v.occurred_at <= $1
+           AND (av.alert_id IS NULL
+                OR av.alert_id IN (SELECT cur.alert_id FROM cur
+                                    WHERE cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                                        'verified', 'report_overdue')))
+    ),
+    hits AS (
+        SELECT DISTINCT ON (raw.subject_kind, raw.subject_id, raw.period)
+               raw.subject_kind, raw.subject_id, raw.period, raw.project_id, raw.enterprise_id,
+               raw.division, raw.due_at, raw.details,
+               CASE $4 WHEN 'G' THEN CASE WHEN $5 AND bool_or(raw.level = 'K') OVER w THEN 'K' ELSE 'G' END
+                       ELSE $4 END AS lvl,
+               CASE WHEN bool_or(raw.by_rule) OVER w
+                    THEN CASE WHEN bool_or(NOT raw.by_rule) OVER w THEN 'both' ELSE 'rule' END
+                    ELSE 'violation' END AS evidence,
+               array_agg(raw.violation_id) FILTER (WHERE raw.violation_id IS NOT NULL) OVER w AS violation_ids
+          FROM raw
+        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period)
+         ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
+    ),
+    j AS (
+        SELECT c.alert_id, coalesce(h.subject_kind, c.subject_kind) AS subject_kind,
+               coalesce(h.subject_id, c.subject_id) AS subject_id, coalesce(h.period, c.period) AS period,
+               h.project_id, h.enterprise_id, h.division, coalesce(h.details, c.details) AS details,
+               coalesce(h.evidence, c.evidence) AS evidence, h.violation_ids,
+               h.subject_id IS NOT NULL AS hit, h.lvl, h.due_at AS hit_due,
+               c.tier AS c_tier, c.state AS c_state, c.deadline_on AS c_deadline, c.due_at AS c_due,
+               c.opened_at AS c_opened, $1::date AS today
+          FROM hits h
+          FULL JOIN (SELECT DISTINCT ON (cur.subject_kind, cur.subject_id, cur.period) cur.*
+                       FROM cur
+                      ORDER BY cur.subject_kind, cur.subject_id, cur.period,
+                               cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                             'verified', 'report_overdue') DESC,
+                               cur.alert_id DESC) c
+            ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
+    ),
+    -- the engine's parameters, once per division, read only where a row below uses them
+    prm AS MATERIALIZED (
+        SELECT d.div,
+               CASE WHEN d.deadline THEN (wagecheck.rule_param($2, 'deadline_wd', d.division))::int END AS deadline_wd,
+               CASE WHEN d.verify THEN (wagecheck.rule_param($2, 'verify_hours', d.division))::int END AS verify_hours,
+               CASE WHEN d.report THEN (wagecheck.rule_param($2, 'report_hours', d.division))::int END AS report_hours
+          FROM (SELECT coalesce(j.division::text, '') AS div,
+                       nullif(coalesce(j.division::text, ''), '')::wagecheck.division_code AS division,
+                       bool_or(j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                               AND j.hit_due IS NULL) AS deadline,
+                       bool_or(j.hit AND j.lvl = 'O' AND j.alert_id IS NULL AND j.hit_due IS NULL) AS verify,
+                       bool_or(coalesce(j.c_tier, j.lvl) = 'O' AND j.details ->> 'report_due' IS NULL) AS report
+                  FROM j
+                 GROUP BY 1) d
+    ),
+    f AS (
+        SELECT j.*,
+               CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                    THEN coalesce(j.hit_due::date, wagecheck.add_working_days(j.today, prm.deadline_wd))
+               END AS new_deadline,
+               CASE WHEN j.hit AND j.lvl = 'O' AND j.alert_id IS NULL
+                    THEN coalesce(j.hit_due, $1 + make_interval(hours => prm.verify_hours))
+               END AS new_due,
+               CASE WHEN coalesce(j.c_tier, j.lvl) = 'O'
+                    THEN coalesce((j.details ->> 'report_due')::timestamptz,
+                                  coalesce(j.c_opened, $1) + make_interval(hours => prm.report_hours))
+               END AS report_due,
+               -- nothing can change: a hit on a live G alert of the same level, an overdue K
+               -- alert, or an open K alert before its deadline
+               j.hit AND ((j.c_tier = 'G' AND j.lvl = 'G' AND j.c_state = 'open')
+                          OR (j.c_tier = 'K' AND j.c_state = 'overdue')
+                          OR (j.c_tier = 'K' AND j.c_state = 'open' AND j.today <= j.c_deadline))
+                 AS quiet
+          FROM j
+          JOIN prm ON prm.div = coalesce(j.division::text, '')
+    )
+    SELECT f.alert_id, f.subject_kind, f.subject_id, f.period, f.project_id, f.enterprise_id,
+           f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,
+           coalesce(st.step, 1), st.action, st.from_state, st.to_state, st.from_tier, st.to_tier,
+           CASE WHEN st.deadline_new THEN f.new_deadline ELSE f.c_deadline END,
+           CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END
+      FROM f
+      LEFT JOIN LATERAL (
+            SELECT * FROM wagecheck._engine_steps(
+                f.c_tier, f.c_state, f.hit, f.lvl,
+                f.today > f.c_deadline, f.today > f.new_deadline,
+                $1 > f.c_due, $1 > f.new_due,
+                coalesce((f.details ->> 'verified')::boolean, false) AND f.hit,
+                $1 > f.report_due)
+             WHERE NOT coalesce(f.quiet, false)) st ON true
+     WHERE st.action IS NOT NULL OR f.hit
+     ORDER BY f.subject_kind, f.subject_id, f.period, st.step
+    $q$, CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
+              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT * FROM wagecheck._carried_hits($2, $7))',
+                          r.project_evaluator::regproc)
+              WHEN p_carry THEN 'wagecheck._carried_hits($2)'
+              ELSE r.evaluator::regproc::text || '($1)' END)
+    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O', p_projects;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean, bigint[]) IS
+    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold, or (carry with projects) the project evaluator''s hits of those projects and the carried ones of the others (internal to scan)';
+CREATE OR REPLACE FUNCTION wagecheck._pay_terms(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, roster_id bigint, employer_id bigint,
+                   pay_day smallint, pay_month_offset smallint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT DISTINCT ON (r.project_id, r.worker_id)
+           r.project_id, r.worker_id, r.roster_id, r.employer_id, r.pay_day, r.pay_month_offset
+      FROM wagecheck.roster r
+     WHERE r.created_at <= as_of AND r.start_on <= as_of::date
+     ORDER BY r.project_id, r.worker_id, r.start_on DESC;
+END;
+COMMENT ON FUNCTION wagecheck._pay_terms(timestamptz) IS
+    'pay day and month offset of each worker on each project (latest roster entry known at the moment)';
+CREATE OR REPLACE FUNCTION wagecheck._wages_owed_summary(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH dates AS MATERIALIZED (    -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    )
+    SELECT w.project_id, w.worker_id, w.employer_id, w.period, d.pay_date, w.days, w.payable, w.net, w.paid,
+           -- payments are in time order: all, none, or those up to the pay date
+           CASE WHEN cardinality(w.paid_ats) = 0 OR w.paid_ats[1]::date > d.pay_date THEN 0
+                WHEN w.paid_ats[cardinality(w.paid_ats)]::date <= d.pay_date THEN w.paid
+                ELSE (SELECT sum(u.a) FROM unnest(w.paid_ats, w.paid_each) u(at, a)
+                       WHERE u.at::date <= d.pay_date) END,
+           greatest(w.net - w.paid, 0)
+      FROM wagecheck.wage_month w
+      LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = w.project_id AND t.worker_id = w.worker_id
+      JOIN dates d ON d.period = w.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                  AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint);
+END;
+COMMENT ON FUNCTION wagecheck._wages_owed_summary(timestamptz) IS
+    'wagecheck.wages_owed read from the summary wagecheck.wage_month (internal)';
+CREATE OR REPLACE FUNCTION wagecheck.wages_owed(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck
+    SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._memo_ready('wages_owed', as_of) THEN
+        RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_wages_owed';
+    ELSIF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RAISE DEBUG 'wagecheck: wages_owed as of % from the summary wage_month', as_of;
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_summary(as_of);
+    ELSE
+        RAISE DEBUG 'wagecheck: wages_owed as of % from the raw rows (rows known after it)', as_of;
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.wages_owed(timestamptz) IS
+    'wages per project, worker and month as known at a moment: pay date, days, payable (应发), net (实发), paid, paid by the pay date, owed (corrections replace the line they correct; unknown pay terms: the 15th of the next month)';
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS exact
+    ),
+    g AS MATERIALIZED (   -- gap_days once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    last AS MATERIALIZED (
+        SELECT m.project_id, max(m.last_day) AS last_day
+          FROM wagecheck.attendance_month m
+         WHERE (SELECT ex.exact FROM ex)
+         GROUP BY m.project_id
+    )
+    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('gap_days', g.gap, 'last_attendance',
+                              CASE WHEN (SELECT ex.exact FROM ex)
+                                   THEN (SELECT l.last_day FROM last l WHERE l.project_id = p.project_id)
+                                   ELSE (SELECT max(a.day) FROM wagecheck.attendance a
+                                          WHERE a.project_id = p.project_id AND a.day <= as_of::date
+                                            AND a.created_at <= as_of) END)
+      FROM wagecheck.project p
+      JOIN g ON g.division = p.division
+     WHERE p.status = 'under_construction' AND p.created_at <= as_of
+       AND p.start_on <= as_of::date - g.gap + 1
+       AND CASE WHEN (SELECT ex.exact FROM ex)
+                THEN NOT EXISTS (SELECT 1 FROM last l
+                                  WHERE l.project_id = p.project_id AND l.last_day > as_of::date - g.gap)
+                ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
+                                  WHERE a.project_id = p.project_id
+                                    AND a.day > as_of::date - g.gap AND a.day <= as_of::date
+                                    AND a.created_at <= as_of) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
+    'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att,
+               wagecheck._summary_exact('wages_owed', as_of) AS wages
+    ),
+    att AS (
+        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_month m
+         WHERE (SELECT ex.att FROM ex)
+        UNION ALL
+        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_months(as_of) m
+         WHERE NOT (SELECT ex.att FROM ex)
+    ),
+    lines AS (
+        SELECT w.project_id, w.worker_id, w.period FROM wagecheck.wage_month w
+         WHERE (SELECT ex.wages FROM ex)
+        UNION ALL
+        SELECT DISTINCT s.project_id, l.worker_id, s.period
+          FROM wagecheck.pay_line l
+          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+         WHERE NOT (SELECT ex.wages FROM ex) AND l.created_at <= as_of
+    ),
+    g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
+        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
+               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
+          FROM att
+          LEFT JOIN wagecheck._pay_terms(as_of) t
+                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
+          LEFT JOIN lines ON lines.project_id = att.project_id AND lines.worker_id = att.worker_id
+                         AND lines.period = att.period
+         GROUP BY 1, 2, 3, 4
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
+    ),
+    pm AS MATERIALIZED (
+        SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
+          FROM g
+          JOIN dates USING (period, pay_day, pay_month_offset)
+         WHERE dates.pay_date < as_of::date
+         GROUP BY g.project_id, g.period
+    ),
+    hit AS (
+        SELECT pm.*, p.contractor_id, p.division
+          FROM pm
+          JOIN wagecheck.project p ON p.project_id = pm.project_id
+         WHERE pm.unpaid > 0
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN04', 'k_share', d.division))::numeric AS k_share
+          FROM (SELECT DISTINCT hit.division FROM hit) d
+    )
+    SELECT 'project', hit.project_id::text, to_char(hit.period, 'YYYY-MM'), hit.project_id, hit.contractor_id,
+           hit.division,
+           CASE WHEN hit.unpaid::numeric / hit.attendees > params.k_share THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('attendees', hit.attendees, 'without_payroll', hit.unpaid,
+                              'share', round(hit.unpaid::numeric / hit.attendees, 4))
+      FROM hit
+      JOIN params ON params.division = hit.division
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
+    'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH g AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('AC01', 'open_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
+    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('contract_signed_on', p.contract_signed_on, 'open_days', g.days)
+      FROM wagecheck.project p
+      JOIN g ON g.division = p.division
+     WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
+       AND as_of::date > p.contract_signed_on + g.days
+       AND p.status NOT IN ('completed', 'closed')
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.wage_account w
+                        WHERE w.project_id = p.project_id AND w.opened_on <= as_of::date
+                          AND w.created_at <= as_of)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac01(timestamptz) IS
+    'AC01: projects with no dedicated wage account open_days after the construction contract was signed';
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH sched AS (
+        SELECT s.project_id, s.period, s.amount_due, s.due_on,
+               sum(s.amount_due) OVER (PARTITION BY s.project_id ORDER BY s.period) AS cum_due
+          FROM wagecheck.labour_cost_schedule s
+         WHERE s.created_at <= as_of AND s.due_on < as_of::date
+    ),
+    paid AS (
+        SELECT w.project_id, sum(t.amount) AS paid
+          FROM wagecheck.account_txn t
+          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+         WHERE t.direction = 'in' AND t.purpose = 'labour_cost'
+           AND t.booked_at <= as_of AND t.created_at <= as_of
+         GROUP BY w.project_id
+    ),
+    short AS (
+        SELECT sched.*, coalesce(paid.paid, 0) AS paid,
+               least(sched.amount_due, sched.cum_due - coalesce(paid.paid, 0)) AS shortfall
+          FROM sched LEFT JOIN paid ON paid.project_id = sched.project_id
+    ),
+    k AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('AC02', 'k_overdue_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
+    SELECT 'project', short.project_id::text, to_char(short.period, 'YYYY-MM'), short.project_id, p.owner_id,
+           p.division,
+           CASE WHEN short.shortfall >= short.amount_due
+                  OR as_of::date - short.due_on > k.days
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('amount_due', short.amount_due, 'due_on', short.due_on,
+                              'shortfall', short.shortfall)
+      FROM short
+      JOIN wagecheck.project p ON p.project_id = short.project_id
+      JOIN k ON k.division = p.division
+     WHERE short.shortfall > 0
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac02(timestamptz) IS
+    'AC02: schedule periods past their due date with labour cost not fully paid in (payments set against the oldest period first); K when nothing was paid for the period or it is over k_overdue_days overdue';
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
+    ),
+    -- from the summary attendance_month when it is exact for as_of, else attendance_months(as_of)
+    att AS (
+        SELECT m.project_id, m.period, count(*) AS workers
+          FROM wagecheck.attendance_month m
+         WHERE (SELECT ex.att FROM ex)
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT m.project_id, m.period, count(*)
+          FROM wagecheck.attendance_months(as_of) m
+         WHERE NOT (SELECT ex.att FROM ex)
+         GROUP BY 1, 2
+    ),
+    -- the project's earliest pay terms: the first pay day of the month's wages
+    terms AS (
+        SELECT t.project_id, min(t.pay_month_offset * 100 + t.pay_day) AS code
+          FROM wagecheck._pay_terms(as_of) t
+         GROUP BY t.project_id
+    ),
+    due AS (
+        SELECT att.*, wagecheck.wage_pay_date(att.period, coalesce(terms.code % 100, 15)::smallint,
+                                              coalesce(terms.code / 100, 1)::smallint) AS pay_date
+          FROM att LEFT JOIN terms ON terms.project_id = att.project_id
+    )
+    SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
+           p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('workers_with_attendance', due.workers, 'pay_date', due.pay_date)
+      FROM due
+      JOIN wagecheck.project p ON p.project_id = due.project_id
+     WHERE due.pay_date < as_of::date
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
+                        WHERE s.project_id = due.project_id AND s.period = due.period
+                          AND s.prepared_on <= as_of::date AND s.created_at <= as_of)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp01(timestamptz) IS
+    'WP01: project-months with attendance and no pay sheet after the pay day (the earliest pay terms of the project''s roster)';
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH k AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
+    SELECT 'worker_on_project', o.project_id || '/' || o.worker_id, to_char(o.period, 'YYYY-MM'),
+           o.project_id, o.employer_id, p.division,
+           CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
+           jsonb_build_object('worker_id', o.worker_id, 'net', o.net, 'paid', o.paid, 'owed', o.owed,
+                              'pay_date', o.pay_date)
+      FROM wagecheck.wages_owed(as_of) o
+      JOIN wagecheck.project p ON p.project_id = o.project_id
+      JOIN k ON k.division = p.division
+     WHERE o.owed > 0 AND o.pay_date < as_of::date
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp02(timestamptz) IS
+    'WP02: a worker''s month of wages on a project not fully paid after the pay day (moved earlier to a working day); K when still owed k_days later';
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH owed AS (
+        SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.owed,
+               -- months since year 0 minus the row number: constant along a run of consecutive months
+               (extract(year FROM o.period) * 12 + extract(month FROM o.period))::int
+               - row_number() OVER (PARTITION BY o.project_id, o.worker_id ORDER BY o.period) AS run
+          FROM wagecheck.wages_owed(as_of) o
+         WHERE o.owed > 0 AND o.pay_date < as_of::date
+    ),
+    runs AS (
+        SELECT owed.project_id, owed.worker_id, min(owed.employer_id) AS employer_id,
+               count(*) AS months, min(owed.period) AS first_month, max(owed.period) AS last_month,
+               sum(owed.owed) AS owed
+          FROM owed
+         GROUP BY owed.project_id, owed.worker_id, owed.run
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP03', 'min_months', d.division))::int AS min_months
+          FROM (SELECT DISTINCT p.division
+                  FROM runs JOIN wagecheck.project p ON p.project_id = runs.project_id) d
+    )
+    SELECT DISTINCT ON (runs.project_id, runs.worker_id)
+           'worker_on_project', runs.project_id || '/' || runs.worker_id, '', runs.project_id, runs.employer_id,
+           p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', runs.worker_id, 'months', runs.months,
+                              'from', to_char(runs.first_month, 'YYYY-MM'),
+                              'to', to_char(runs.last_month, 'YYYY-MM'), 'owed', runs.owed)
+      FROM runs
+      JOIN wagecheck.project p ON p.project_id = runs.project_id
+      JOIN params ON params.division = p.division
+     WHERE runs.months >= params.min_months
+     ORDER BY runs.project_id, runs.worker_id, runs.months DESC, runs.last_month DESC
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp03(timestamptz) IS
+    'WP03: workers on a project with min_months or more consecutive months owed (the longest run)';
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH bounds AS MATERIALIZED (   -- the lowest limits of any division: only sums above them can hit
+        SELECT min(v.amount) FILTER (WHERE v.key = 'month_amount') AS month_amount,
+               min(v.amount) FILTER (WHERE v.key = 'year_amount') AS year_amount
+          FROM (SELECT e.key, e.value::numeric AS amount
+                  FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
+                 WHERE r.code = 'WP06'
+                UNION ALL
+                SELECT e.key, e.value::numeric
+                  FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
+                 WHERE o.code = 'WP06') v
+    ),
+    owed AS MATERIALIZED (
+        SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck.wages_owed(as_of) o
+    ),
+    -- sums in float8 (no numeric state per group) only choose the worker-months and years
+    -- summed exactly below; the margin covers their rounding, so no sum over a limit is missed
+    approx AS MATERIALIZED (
+        SELECT o.worker_id, o.period, date_trunc('year', o.period::timestamp) AS year,
+               sum(o.payable::float8) AS payable, sum(abs(o.payable::float8)) AS size
+          FROM owed o
+         GROUP BY o.worker_id, o.period
+    ),
+    maybe_years AS MATERIALIZED (
+        SELECT a.worker_id, a.year
+          FROM approx a
+         GROUP BY a.worker_id, a.year
+        HAVING sum(a.payable) > (SELECT b.year_amount FROM bounds b)::float8 - sum(a.size) * 1e-9
+    ),
+    months AS MATERIALIZED (   -- exact sums of the worker-months that may be over a limit
+        SELECT o.worker_id, o.period, sum(o.payable) AS payable
+          FROM owed o
+          JOIN approx a ON a.worker_id = o.worker_id AND a.period = o.period
+         WHERE a.payable > (SELECT b.month_amount FROM bounds b)::float8 - a.size * 1e-9
+            OR (a.worker_id, a.year) IN (SELECT y.worker_id, y.year FROM maybe_years y)
+         GROUP BY o.worker_id, o.period
+    ),
+    candidates AS (    -- the worker-months over the lowest month limit, or in a year over the lowest year limit
+        SELECT m.worker_id, m.period
+          FROM months m
+         WHERE m.payable > (SELECT b.month_amount FROM bounds b)
+            OR (m.worker_id, date_trunc('year', m.period::timestamp)) IN
+               (SELECT y.worker_id, date_trunc('year', y.period::timestamp) FROM months y
+                 WHERE (y.worker_id, date_trunc('year', y.period::timestamp)) IN
+                       (SELECT my.worker_id, my.year FROM maybe_years my)
+                 GROUP BY y.worker_id, date_trunc('year', y.period::timestamp)
+                HAVING sum(y.payable) > (SELECT b.year_amount FROM bounds b))
+    ),
+    pay AS (
+        -- the worker's division: that of the first project of the month
+        SELECT o.worker_id, o.period, sum(o.payable) AS payable,
+               (array_agg(p.division ORDER BY o.project_id))[1] AS division, min(o.project_id) AS project_id
+          FROM owed o
+          JOIN candidates c ON c.worker_id = o.worker_id AND c.period = o.period
+          JOIN wagecheck.project p ON p.project_id = o.project_id
+         GROUP BY o.worker_id, o.period
+    ),
+    sums AS (
+        SELECT pay.worker_id, to_char(pay.period, 'YYYY-MM') AS period, pay.payable, pay.division,
+               pay.project_id, 'month_amount' AS limit_key
+          FROM pay
+        UNION ALL
+        SELECT pay.worker_id, to_char(pay.period, 'YYYY'), sum(pay.payable),
+               (array_agg(pay.division ORDER BY pay.period))[1], min(pay.project_id), 'year_amount'
+          FROM pay
+         GROUP BY pay.worker_id, to_char(pay.period, 'YYYY')
+    ),
+    limits AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, k.limit_key, (wagecheck.rule_param('WP06', k.limit_key, d.division))::numeric AS amount
+          FROM (SELECT DISTINCT pay.division FROM pay) d
+         CROSS JOIN (VALUES ('month_amount'), ('year_amount')) k(limit_key)
+    )
+    SELECT 'worker', s.worker_id::text, s.period, s.project_id, NULL::bigint, s.division, 'G', NULL::timestamptz,
+           jsonb_build_object('payable', s.payable, 'limit', l.amount, 'limit_key', s.limit_key)
+      FROM sums s
+      JOIN limits l ON l.division = s.division AND l.limit_key = s.limit_key
+     WHERE s.payable > l.amount
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
+    'WP06: a worker paid (payable, all projects) over month_amount in a month (period YYYY-MM) or over year_amount in a year (period YYYY): possible fictitious payroll';
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp07(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH g AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP07', 'settle_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
+    SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', r.worker_id, 'end_on', r.end_on)
+      FROM wagecheck.roster r
+      JOIN wagecheck.project p ON p.project_id = r.project_id
+      JOIN g ON g.division = p.division
+     WHERE r.created_at <= as_of AND r.end_on IS NOT NULL
+       AND as_of::date > r.end_on + g.days
+       AND (r.settled_on IS NULL OR r.settled_on > as_of::date)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp07(timestamptz) IS
+    'WP07: workers who left a project over settle_days ago without final wage settlement';
+CREATE OR REPLACE FUNCTION wagecheck.eval_dp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division,
+               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
+               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
+               (wagecheck.rule_param('DP01', 'exempt_below', d.division))::numeric AS exempt_below,
+               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years,
+               (wagecheck.rule_param('DP01', 'rate', d.division))::numeric AS rate
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    cand AS (
+        SELECT p.*, x.due_wd, x.escalate_wd, x.exempt_below, x.clean_years, x.rate
+          FROM wagecheck.project p
+          JOIN params x ON x.division = p.division
+         WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
+           AND p.status NOT IN ('completed', 'closed')
+           AND as_of::date > wagecheck.add_working_days(p.contract_signed_on, x.due_wd)
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.guarantee_deposit g
+                            WHERE g.project_id = p.project_id AND g.created_at <= as_of
+                              AND g.deposited_on <= as_of::date
+                              AND (g.returned_on IS NULL OR g.returned_on > as_of::date)
+                              AND (g.expires_on IS NULL OR g.expires_on >= as_of::date))
+    ),
+    -- months of the contractor's projects with wages not fully paid by their pay day
+    arrears AS (
+        SELECT pr.contractor_id, max(o.pay_date) AS last_arrears
+          FROM wagecheck.wages_owed(as_of) o
+          JOIN wagecheck.project pr ON pr.project_id = o.project_id
+         WHERE o.paid_by_pay_date < o.net AND o.pay_date < as_of::date
+           AND pr.contractor_id IN (SELECT cand.contractor_id FROM cand)
+         GROUP BY pr.contractor_id
+    ),
+    judged AS (
+        SELECT cand.*, arrears.last_arrears,
+               -- small contract and no arrears in the past year
+               (cand.contract_value < cand.exempt_below
+                AND (arrears.last_arrears IS NULL OR arrears.last_arrears < as_of::date - 365)) AS small_clean,
+               -- clean_years without arrears, real-name roster and the dedicated account in place
+               ((arrears.last_arrears IS NULL
+                 OR arrears.last_arrears < (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.project o2
+                             WHERE o2.contractor_id = cand.contractor_id AND o2.created_at <= as_of
+                               AND o2.start_on <= (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.wage_account w
+                             WHERE w.project_id = cand.project_id AND w.opened_on <= as_of::date
+                               AND w.created_at <= as_of)
+                AND EXISTS (SELECT 1 FROM wagecheck.roster r
+                             WHERE r.project_id = cand.project_id AND r.created_at <= as_of)) AS long_clean
+          FROM cand LEFT JOIN arrears ON arrears.contractor_id = cand.contractor_id
+    )
+    SELECT 'project', j.project_id::text, '', j.project_id, j.contractor_id, j.division,
+           CASE WHEN as_of::date > wagecheck.add_working_days(j.contract_signed_on, j.due_wd + j.escalate_wd)
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('contract_signed_on', j.contract_signed_on,
+                              'due_on', wagecheck.add_working_days(j.contract_signed_on, j.due_wd),
+                              'contract_value', j.contract_value,
+                              'deposit_required', round(j.contract_value * j.rate, 2),
+                              'last_arrears', j.last_arrears)
+      FROM judged j
+     WHERE NOT j.small_clean AND NOT j.long_clean
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01(timestamptz) IS
+    'DP01: projects without a wage guarantee deposit or bank letter due_wd working days after the contract (K escalate_wd later); exempt: contract below exempt_below with no arrears in a year, or clean_years without arrears with roster and account in place';
+CREATE OR REPLACE FUNCTION wagecheck.eval_nb01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH g AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('NB01', 'board_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
+    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('start_on', p.start_on)
+      FROM wagecheck.project p
+      JOIN g ON g.division = p.division
+     WHERE p.created_at <= as_of AND p.status IN ('under_construction', 'suspended')
+       AND as_of::date > p.start_on + g.days
+       AND (p.notice_board_on IS NULL OR p.notice_board_on > as_of::date)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_nb01(timestamptz) IS
+    'NB01: projects under construction with no rights notice board (维权信息告示牌) recorded board_days after work started';
