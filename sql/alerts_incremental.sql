@@ -213,6 +213,20 @@ UPDATE wagecheck.rule SET params = params WHERE code = 'QR01';
 SELECT count(*) AS rules FROM wagecheck.scan('2026-03-18 20:00');
 SELECT count(*) FILTER (WHERE carried) AS carried FROM wagecheck.rule_eval_state;
 
+-- a K alert outside the projects evaluated goes overdue all the same: a cash payment of
+-- project 51 is recorded; WP04 is evaluated for project 51 only, and payment 1's alert
+-- (project 50, deadline 03-23, not planned while nothing can change it) goes overdue
+SET session_replication_role = replica;
+INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+VALUES (4, 5, 100, '2026-03-24 10:00', 'cash', NULL, '2026-03-24 10:00');
+RESET session_replication_role;
+SELECT fx.compare('2026-03-24 12:00');
+SELECT to_char(at, 'MM-DD HH24:MI') AS at, scan = full_scan AS same_counts,
+       outcome IS NOT DISTINCT FROM full_outcome AS same_alerts_and_events, by_project
+  FROM fx.evening WHERE at = '2026-03-24 12:00';
+SELECT rule_code, subject_kind || ':' || subject_id AS subject, at::date AS day, action, to_state, deadline_on
+  FROM fx.outcome WHERE rule_code = 'WP04' ORDER BY 1, 2, 3, 4;
+
 -- what the change capture records per statement: the moments of the new rows' dates and
 -- times (a moment: the hour that holds it; a date: from 15 h before its midnight in UTC to
 -- 39 h after) and the projects of the new and old rows

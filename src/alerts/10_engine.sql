@@ -308,7 +308,8 @@ COMMENT ON FUNCTION wagecheck.alerts_as_of(timestamptz) IS
 -- _scan_plan(code, as_of, replay, carry, projects): what a scan of one rule does, one row
 -- per (alert, step) — steps in order — plus no-op rows for hits that change nothing. With
 -- carry, the hits are those the rule's live alerts hold; with projects too, the rule's
--- project evaluator gives the hits of those projects and the live alerts those of the others.
+-- project evaluator gives the hits of those projects and the live alerts those of the others,
+-- but for the alerts on which that changes nothing (_quiet_elsewhere: not planned at all).
 CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
                                      p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL)
     RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
@@ -330,6 +331,7 @@ BEGIN
          WHERE NOT $3 AND c.rule_code = $2
            AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                 OR $6)
+           %s
         UNION ALL
         SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
          WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
@@ -439,7 +441,12 @@ BEGIN
      WHERE st.action IS NOT NULL OR f.hit
      ORDER BY f.subject_kind, f.subject_id, f.period, st.step
     $q$, CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
-              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT * FROM wagecheck._carried_hits($2, $7))',
+              THEN 'AND c.alert_id NOT IN (SELECT q.alert_id FROM wagecheck._quiet_elsewhere($2, $1, $7) q)'
+              ELSE '' END,
+         CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
+              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT ch.* FROM wagecheck._carried_hits($2, $7) ch '
+                          'WHERE (ch.subject_kind, ch.subject_id, ch.period) IN '
+                          '(SELECT cur.subject_kind, cur.subject_id, cur.period FROM cur))',
                           r.project_evaluator::regproc)
               WHEN p_carry THEN 'wagecheck._carried_hits($2)'
               ELSE r.evaluator::regproc::text || '($1)' END)

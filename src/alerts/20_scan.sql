@@ -242,7 +242,10 @@ BEGIN
                AND (changed IS NULL OR f.project_id = ANY (changed))
             ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
         )
-        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
+        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit)
+               + CASE WHEN cardinality(changed) > 0    -- the hits left out of a per-project plan
+                      THEN (SELECT count(*) FROM wagecheck._quiet_elsewhere(r.code, as_of, changed) q WHERE q.hit)
+                      ELSE 0 END,
                count(*) FILTER (WHERE ev.action = 'open'),
                count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
                count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),

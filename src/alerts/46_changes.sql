@@ -170,6 +170,31 @@ $$;
 COMMENT ON FUNCTION wagecheck._carried_hits(text, bigint[]) IS
     'the hits of a rule as its live alerts hold them (G open, K open or overdue, raised by the rule) and, for a once rule, its kept hits: what an unchanged rule finds again; but for the projects given (internal)';
 
+-- _quiet_elsewhere(code, as_of, projects): the alerts a scan evaluating the rule for the
+-- projects only need not plan: raised by the rule alone (no violation of the rule names
+-- their subject), on another project, and on which carrying the hit over changes nothing
+-- (a G alert open, a K alert overdue, a K alert open up to its deadline, or, for a once
+-- rule, an alert no longer live); hit: their subject is a hit (a live alert's or a kept one).
+CREATE FUNCTION wagecheck._quiet_elsewhere(p_code text, p_as_of timestamptz, p_projects bigint[])
+    RETURNS TABLE (alert_id bigint, hit boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT a.alert_id,
+           a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+           OR EXISTS (SELECT 1 FROM wagecheck.rule_kept_hit k WHERE k.code = p_code AND k.alert_id = a.alert_id)
+      FROM wagecheck.alert a
+     WHERE a.rule_code = p_code AND a.evidence = 'rule'
+       AND a.project_id IS NOT NULL AND a.project_id <> ALL (p_projects)
+       AND ((a.tier = 'G' AND a.state = 'open') OR (a.tier = 'K' AND a.state = 'overdue')
+            OR (a.tier = 'K' AND a.state = 'open' AND p_as_of::date <= a.deadline_on)
+            OR (a.state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                AND (SELECT r.once OR r.tier = 'O' FROM wagecheck.rule r WHERE r.code = p_code)))
+       AND (a.subject_kind, a.subject_id) NOT IN (SELECT v.subject_kind, v.subject_id FROM wagecheck.violation v
+                                                   WHERE v.rule_code = p_code)
+$$;
+COMMENT ON FUNCTION wagecheck._quiet_elsewhere(text, timestamptz, bigint[]) IS
+    'the alerts of a rule outside the projects evaluated on which carrying their hits over changes nothing, and whether each is a hit: left out of a per-project scan''s plan, counted in its hits (internal)';
+
 -- _input_change_trim(): forgets the changes every rule's last evaluation has seen.
 CREATE FUNCTION wagecheck._input_change_trim() RETURNS void
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS

@@ -1379,7 +1379,8 @@ DROP FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean);
 -- _scan_plan(code, as_of, replay, carry, projects): what a scan of one rule does, one row
 -- per (alert, step) — steps in order — plus no-op rows for hits that change nothing. With
 -- carry, the hits are those the rule's live alerts hold; with projects too, the rule's
--- project evaluator gives the hits of those projects and the live alerts those of the others.
+-- project evaluator gives the hits of those projects and the live alerts those of the others,
+-- but for the alerts on which that changes nothing (_quiet_elsewhere: not planned at all).
 CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
                                      p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL)
     RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
@@ -1401,6 +1402,7 @@ BEGIN
          WHERE NOT $3 AND c.rule_code = $2
            AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                 OR $6)
+           %s
         UNION ALL
         SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
          WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
@@ -1510,7 +1512,12 @@ BEGIN
      WHERE st.action IS NOT NULL OR f.hit
      ORDER BY f.subject_kind, f.subject_id, f.period, st.step
     $q$, CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
-              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT * FROM wagecheck._carried_hits($2, $7))',
+              THEN 'AND c.alert_id NOT IN (SELECT q.alert_id FROM wagecheck._quiet_elsewhere($2, $1, $7) q)'
+              ELSE '' END,
+         CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
+              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT ch.* FROM wagecheck._carried_hits($2, $7) ch '
+                          'WHERE (ch.subject_kind, ch.subject_id, ch.period) IN '
+                          '(SELECT cur.subject_kind, cur.subject_id, cur.period FROM cur))',
                           r.project_evaluator::regproc)
               WHEN p_carry THEN 'wagecheck._carried_hits($2)'
               ELSE r.evaluator::regproc::text || '($1)' END)
@@ -1681,7 +1688,10 @@ BEGIN
                AND (changed IS NULL OR f.project_id = ANY (changed))
             ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
         )
-        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
+        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit)
+               + CASE WHEN cardinality(changed) > 0    -- the hits left out of a per-project plan
+                      THEN (SELECT count(*) FROM wagecheck._quiet_elsewhere(r.code, as_of, changed) q WHERE q.hit)
+                      ELSE 0 END,
                count(*) FILTER (WHERE ev.action = 'open'),
                count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
                count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
@@ -1915,6 +1925,31 @@ $$
 $$;
 COMMENT ON FUNCTION wagecheck._carried_hits(text, bigint[]) IS
     'the hits of a rule as its live alerts hold them (G open, K open or overdue, raised by the rule) and, for a once rule, its kept hits: what an unchanged rule finds again; but for the projects given (internal)';
+
+-- _quiet_elsewhere(code, as_of, projects): the alerts a scan evaluating the rule for the
+-- projects only need not plan: raised by the rule alone (no violation of the rule names
+-- their subject), on another project, and on which carrying the hit over changes nothing
+-- (a G alert open, a K alert overdue, a K alert open up to its deadline, or, for a once
+-- rule, an alert no longer live); hit: their subject is a hit (a live alert's or a kept one).
+CREATE FUNCTION wagecheck._quiet_elsewhere(p_code text, p_as_of timestamptz, p_projects bigint[])
+    RETURNS TABLE (alert_id bigint, hit boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT a.alert_id,
+           a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+           OR EXISTS (SELECT 1 FROM wagecheck.rule_kept_hit k WHERE k.code = p_code AND k.alert_id = a.alert_id)
+      FROM wagecheck.alert a
+     WHERE a.rule_code = p_code AND a.evidence = 'rule'
+       AND a.project_id IS NOT NULL AND a.project_id <> ALL (p_projects)
+       AND ((a.tier = 'G' AND a.state = 'open') OR (a.tier = 'K' AND a.state = 'overdue')
+            OR (a.tier = 'K' AND a.state = 'open' AND p_as_of::date <= a.deadline_on)
+            OR (a.state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                AND (SELECT r.once OR r.tier = 'O' FROM wagecheck.rule r WHERE r.code = p_code)))
+       AND (a.subject_kind, a.subject_id) NOT IN (SELECT v.subject_kind, v.subject_id FROM wagecheck.violation v
+                                                   WHERE v.rule_code = p_code)
+$$;
+COMMENT ON FUNCTION wagecheck._quiet_elsewhere(text, timestamptz, bigint[]) IS
+    'the alerts of a rule outside the projects evaluated on which carrying their hits over changes nothing, and whether each is a hit: left out of a per-project scan''s plan, counted in its hits (internal)';
 
 -- Project evaluators (rule.project_evaluator) of the catalogue's event-driven rules: each
 -- gives the hits of its rule's evaluator whose project is one of the projects asked, and
