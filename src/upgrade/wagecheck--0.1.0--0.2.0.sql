@@ -1532,7 +1532,9 @@ CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incre
                    rectified int, replay boolean)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck
     -- compiling its queries' expressions costs more than running them (100-150 ms per scan)
-    SET jit = off AS
+    SET jit = off
+    -- the evaluators' hash joins over payments, lines and months should not spill to disk
+    SET work_mem = '64MB' AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -2428,7 +2430,10 @@ BEGIN
                AND (changed IS NULL OR f.project_id = ANY (changed))
             ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
         )
-        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit),
+        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit)
+               + CASE WHEN cardinality(changed) > 0    -- the hits left out of a per-project plan
+                      THEN (SELECT count(*) FROM wagecheck._quiet_elsewhere(r.code, as_of, changed) q WHERE q.hit)
+                      ELSE 0 END,
                count(*) FILTER (WHERE ev.action = 'open'),
                count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
                count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
@@ -2485,6 +2490,7 @@ BEGIN
          WHERE NOT $3 AND c.rule_code = $2
            AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                 OR $6)
+           %s
         UNION ALL
         SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
          WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
@@ -2594,7 +2600,12 @@ BEGIN
      WHERE st.action IS NOT NULL OR f.hit
      ORDER BY f.subject_kind, f.subject_id, f.period, st.step
     $q$, CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
-              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT * FROM wagecheck._carried_hits($2, $7))',
+              THEN 'AND c.alert_id NOT IN (SELECT q.alert_id FROM wagecheck._quiet_elsewhere($2, $1, $7) q)'
+              ELSE '' END,
+         CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
+              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT ch.* FROM wagecheck._carried_hits($2, $7) ch '
+                          'WHERE (ch.subject_kind, ch.subject_id, ch.period) IN '
+                          '(SELECT cur.subject_kind, cur.subject_id, cur.period FROM cur))',
                           r.project_evaluator::regproc)
               WHEN p_carry THEN 'wagecheck._carried_hits($2)'
               ELSE r.evaluator::regproc::text || '($1)' END)
