@@ -247,7 +247,8 @@ SELECT "table", kind, mode, columns FROM wagecheck.attached
  WHERE kind IN ('wage_payment', 'wage_account') AND NOT builtin ORDER BY "table"::text;
 
 -- === every account of LS-2026-017 in the legacy system is now closed (wagecheck's own
--- account row 1 is still open): no new wages are recorded or paid on the project (AC05)
+-- account row 1 is still open): no new wages are recorded or paid on the project, and
+-- its account takes no movements (AC05)
 INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (1, 1, 800, 0, 800);
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card) VALUES (1, 100, '2026-07-25', '6228481234567890003');
@@ -255,9 +256,15 @@ INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card) VALUES (1, 1
 INSERT INTO legacy.gzmx (xmbh, sfzh, xm, yfgz, kkje, sfgz, gzyf)
 VALUES (' LS-2026-017 ', '371302198503122131', '张伟', 800, 0, 800, '2026-07');
 \echo :LAST_ERROR_SQLSTATE
+-- nor does its account take movements (wagecheck's own row of it is still open)
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at)
+VALUES (1, 'out', 100, '6228481234567890003', 'wage', '2026-07-25 09:00+08');
+\echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS lines FROM wagecheck.pay_line;
 SELECT count(*) AS payments FROM wagecheck.wage_payment;
--- alert mode: the rows go in, each recorded as AC05 (legacy.gzff is attached in alert mode)
+-- alert mode: the rows go in, each recorded as AC05 (legacy.gzff and legacy.yhls are attached in alert mode)
+INSERT INTO legacy.yhls VALUES
+    ('20260725-0001', '15230101040012345', 'D', 800.00, '6228481234567890003', '张伟', '代发工资', '2026-07-25 09:00');
 INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
 VALUES ('LS-2026-017', '371302198503122131', '张伟', 800, '6228481234567890003', '银行代发', '2026-07-25');
 UPDATE wagecheck.project SET enforcement_mode = 'alert' WHERE project_id = 1;
@@ -266,7 +273,7 @@ INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card)
 SELECT max(line_id), 800, '2026-07-26', '6228481234567890003' FROM wagecheck.pay_line;
 SELECT rule_code, subject_kind, source, details->>'worker' AS worker, details->>'amount' AS amount,
        details->>'sqlstate' AS sqlstate, details->>'message' AS message, details->>'detail' AS detail
-  FROM wagecheck.violation WHERE rule_code = 'AC05' AND subject_kind IN ('pay_line', 'payment')
+  FROM wagecheck.violation WHERE rule_code = 'AC05' AND subject_kind IN ('account_txn', 'pay_line', 'payment')
  ORDER BY violation_id;
 -- reopened in the legacy system: wages are recorded again, in reject mode too
 UPDATE wagecheck.project SET enforcement_mode = 'reject' WHERE project_id = 1;

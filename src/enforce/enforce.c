@@ -81,6 +81,17 @@ ledger_lock(int64 project_id, LOCKMODE mode)
 	(void) LockAcquire(&tag, mode, false, false);
 }
 
+/* rel_label: a table's schema-qualified name, for messages. */
+static char *
+rel_label(Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+
+	if (name == NULL)
+		return psprintf("table %u", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name);
+}
+
 /* spi_select: runs a cached plan with arguments inside its own SPI connection level. */
 static void
 spi_select(int slot, const char *sql, int nargs, const Oid *types, Datum *args)
@@ -367,9 +378,13 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.rule = "AC05";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
 		v.message = psprintf("the dedicated wage account of project %s is closed", code);
-		v.detail = psprintf("Project %s, account " INT64_FORMAT ": %s of %s on a closed account.",
-							code, acct->account_id, dir == WC_DIR_IN ? "inflow" : "outflow",
-							wc_cents_str(amount));
+		v.detail = acct->closed_in == InvalidOid
+			? psprintf("Project %s, account " INT64_FORMAT ": %s of %s on a closed account.",
+					   code, acct->account_id, dir == WC_DIR_IN ? "inflow" : "outflow",
+					   wc_cents_str(amount))
+			: psprintf("Project %s, account " INT64_FORMAT ": %s of %s; every account of the project in %s is closed.",
+					   code, acct->account_id, dir == WC_DIR_IN ? "inflow" : "outflow",
+					   wc_cents_str(amount), rel_label(acct->closed_in));
 		v.hint = "A closed account takes no movements; use the project's open dedicated account.";
 		wc_report(mode, relid, &v);
 	}
@@ -471,17 +486,6 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_account_set_balance(acct, after);
 }
 
-/* rel_label: a table's schema-qualified name, for messages. */
-static char *
-rel_label(Oid relid)
-{
-	char	   *name = get_rel_name(relid);
-
-	if (name == NULL)
-		return psprintf("table %u", relid);
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name);
-}
-
 /*
  * accounts_closed: is the dedicated account of a project closed? It is when the
  * project has accounts in wagecheck.wage_account and none is open (n2 =
@@ -525,8 +529,7 @@ accounts_closed(int64 project_id, bool cached)
 	for (i = 0; i < SPI_processed; i++)
 		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)))
 			open = true;
-	spi_select(WC_P_ACCT_ATTACHED,
-			   "SELECT wagecheck._attached_accounts_closed($1)", 1, &type, &arg);
+	spi_select(WC_P_ACCT_ATTACHED, WC_SQL_ATTACHED_CLOSED, 1, &type, &arg);
 	legacy = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	l->found = true;
 	l->n1 = accounts;

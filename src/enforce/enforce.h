@@ -198,6 +198,7 @@ typedef struct wc_account
 	char		project_code[64];
 	char		project_mode;	/* 'r' or 'a' */
 	bool		closed;
+	Oid			closed_in;		/* the attached table of accounts that closed it, or InvalidOid */
 	int64		balance;		/* cents, running within the statement */
 	bool		dirty;
 	SubTransactionId created_subid;
@@ -264,6 +265,12 @@ enum
 	WC_P_CORRECTS, WC_P_LINE_PAID, WC_P_PAYMENT_LINE, WC_P_OWED, WC_P_FLUSH,
 	WC_P_VIOLATION, WC_P_PAYMENT_CARD, WC_P_ACCT_ATTACHED, WC_NPLANS
 };
+
+/*
+ * The query (plan slot WC_P_ACCT_ATTACHED) asking whether an attached table of
+ * accounts has every account of project $1 closed; it locks them FOR SHARE.
+ */
+#define WC_SQL_ATTACHED_CLOSED "SELECT wagecheck._attached_accounts_closed($1)"
 
 /* report.c: one rule violation, raised (reject) or recorded (alert). */
 typedef struct wc_violation

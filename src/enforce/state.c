@@ -238,6 +238,25 @@ wc_account_get(bool by_id, int64 id, const char *number)
 			elog(ERROR, "wagecheck: balance \"%s\" of account " INT64_FORMAT " is not money", s, a->account_id);
 		strlcpy(a->project_code, SPI_getvalue(t, d, 5), sizeof(a->project_code));
 		a->project_mode = SPI_getvalue(t, d, 6)[0];
+		a->closed_in = InvalidOid;
+		if (!a->closed)
+		{
+			/* an attached table of accounts may have closed every account of the project */
+			Oid			type = INT8OID;
+			Datum		pid = Int64GetDatum(a->project_id);
+			Datum		closed_in;
+
+			rc = SPI_execute_plan(wc_plan(WC_P_ACCT_ATTACHED, WC_SQL_ATTACHED_CLOSED, 1, &type),
+								  &pid, NULL, false, 1);
+			if (rc != SPI_OK_SELECT)
+				elog(ERROR, "wagecheck: account lookup failed: %s", SPI_result_code_string(rc));
+			closed_in = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+			if (!isnull)
+			{
+				a->closed = true;
+				a->closed_in = DatumGetObjectId(closed_in);
+			}
+		}
 	}
 	SPI_finish();
 	if (by_id && a->known && nrecent < (int) lengthof(recent))
