@@ -30,7 +30,7 @@ SELECT p.oid::regprocedure AS definer_open_to_public
  ORDER BY 1;
 
 -- stable or immutable functions that are not PARALLEL SAFE, each for a reason:
--- check_mapping reads the catalogs through SPI; the three plpgsql readers of a scan's
+-- check_mapping reads the catalogs through SPI; the four plpgsql readers of a scan's
 -- building blocks read temporary tables, which parallel workers cannot see
 SELECT p.oid::regprocedure AS not_parallel_safe, p.provolatile, p.proparallel
   FROM pg_proc p

@@ -171,6 +171,26 @@ $$;
 COMMENT ON FUNCTION wagecheck.wages_owed(timestamptz) IS
     'wages per project, worker and month as known at a moment: pay date, days, payable (应发), net (实发), paid, paid by the pay date, owed (corrections replace the line they correct; unknown pay terms: the 15th of the next month)';
 
+-- _wages_late(as_of): the rows of wages_owed(as_of) past their pay day and not all paid: owed,
+-- or paid in full only after the pay day (WP02, WP03, DP01 read only those).
+CREATE FUNCTION wagecheck._wages_late(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._memo_ready('wages_late', as_of) THEN
+        RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_wages_late';
+    ELSE
+        RETURN QUERY SELECT * FROM wagecheck.wages_owed(as_of) o
+                      WHERE o.pay_date < as_of::date AND (o.owed > 0 OR o.paid_by_pay_date < o.net);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wages_late(timestamptz) IS
+    'the rows of wages_owed past their pay day with wages owed or paid late (internal)';
+
 CREATE FUNCTION wagecheck.attendance_months(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, period date, days bigint)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck AS

@@ -75,43 +75,60 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
     'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
 
+-- _rn04_counts(as_of): per project, month and pay terms, the attendees of the month and those
+-- without a payroll line, from the summaries attendance_month and wage_month (the caller reads
+-- it only when both are exact for as_of). Both summaries are read in their primary key order
+-- and merged with the pay terms, which come sorted the same way: no hash table, no sort of the
+-- 100,000 worker-months (a hash or a sort of each side cost twice as much on the 1/10 city).
+CREATE FUNCTION wagecheck._rn04_counts(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, period date, pay_day smallint, pay_month_offset smallint,
+                   attendees bigint, unpaid bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB'
+    SET enable_hashjoin = off SET enable_nestloop = off AS
+$$
+    SELECT a.project_id, a.period, coalesce(t.pay_day, 15::smallint), coalesce(t.pay_month_offset, 1::smallint),
+           count(*), count(*) FILTER (WHERE w.worker_id IS NULL)
+      FROM wagecheck.attendance_month a
+      LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = a.project_id AND t.worker_id = a.worker_id
+      LEFT JOIN wagecheck.wage_month w
+             ON w.project_id = a.project_id AND w.worker_id = a.worker_id AND w.period = a.period
+     GROUP BY 1, 2, 3, 4
+$$;
+COMMENT ON FUNCTION wagecheck._rn04_counts(timestamptz) IS
+    'RN04''s counts per project, month and pay terms from the summaries attendance_month and wage_month (internal)';
+
 -- RN04 (G->K, project-month): attendees of a month without a payroll line after their pay day.
--- The months attended come from the summary attendance_month, and the (project, worker, month)
--- with a payroll line from the keys of wage_month, when each is exact for as_of; else from
--- attendance_months(as_of) and the pay lines known then. Attendees are counted per project,
--- month and pay terms first, so a pay date is computed once per distinct (month, terms).
+-- When the summaries attendance_month and wage_month are exact for as_of the counts come from
+-- them (_rn04_counts); else from attendance_months(as_of) and the pay lines known then.
+-- Attendees are counted per project, month and pay terms first, so a pay date is computed once
+-- per distinct (month, terms).
 CREATE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     WITH ex AS MATERIALIZED (
-        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att,
-               wagecheck._summary_exact('wages_owed', as_of) AS wages
-    ),
-    att AS (
-        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_month m
-         WHERE (SELECT ex.att FROM ex)
-        UNION ALL
-        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_months(as_of) m
-         WHERE NOT (SELECT ex.att FROM ex)
+        SELECT wagecheck._summary_exact('attendance_months', as_of)
+               AND wagecheck._summary_exact('wages_owed', as_of) AS exact
     ),
     lines AS (
-        SELECT w.project_id, w.worker_id, w.period FROM wagecheck.wage_month w
-         WHERE (SELECT ex.wages FROM ex)
-        UNION ALL
         SELECT DISTINCT s.project_id, l.worker_id, s.period
           FROM wagecheck.pay_line l
           JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-         WHERE NOT (SELECT ex.wages FROM ex) AND l.created_at <= as_of
+         WHERE l.created_at <= as_of
     ),
     g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
-        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
-               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
-               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
-          FROM att
+        SELECT c.project_id, c.period, c.pay_day, c.pay_month_offset, c.attendees, c.unpaid
+          FROM wagecheck._rn04_counts(as_of) c
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint),
+               coalesce(t.pay_month_offset, 1::smallint),
+               count(*), count(*) FILTER (WHERE lines.worker_id IS NULL)
+          FROM wagecheck.attendance_months(as_of) att
           LEFT JOIN wagecheck._pay_terms(as_of) t
                  ON t.project_id = att.project_id AND t.worker_id = att.worker_id
           LEFT JOIN lines ON lines.project_id = att.project_id AND lines.worker_id = att.worker_id
                          AND lines.period = att.period
+         WHERE NOT (SELECT ex.exact FROM ex)
          GROUP BY 1, 2, 3, 4
     ),
     dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)

@@ -25,10 +25,18 @@ $$
           FROM wagecheck._pay_terms(as_of) t
          GROUP BY t.project_id
     ),
-    due AS (
-        SELECT att.*, wagecheck.wage_pay_date(att.period, coalesce(terms.code % 100, 15)::smallint,
-                                              coalesce(terms.code / 100, 1)::smallint) AS pay_date
+    keyed AS (
+        SELECT att.*, coalesce(terms.code % 100, 15)::smallint AS pay_day,
+               coalesce(terms.code / 100, 1)::smallint AS pay_month_offset
           FROM att LEFT JOIN terms ON terms.project_id = att.project_id
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms), not one per project-month
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT keyed.period, keyed.pay_day, keyed.pay_month_offset FROM keyed) k
+    ),
+    due AS (
+        SELECT keyed.project_id, keyed.period, keyed.workers, dates.pay_date
+          FROM keyed JOIN dates USING (period, pay_day, pay_month_offset)
     )
     SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
            p.division, 'G', NULL::timestamptz,
@@ -56,7 +64,7 @@ $$
            CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
            jsonb_build_object('worker_id', o.worker_id, 'net', o.net, 'paid', o.paid, 'owed', o.owed,
                               'pay_date', o.pay_date)
-      FROM wagecheck.wages_owed(as_of) o
+      FROM wagecheck._wages_late(as_of) o
       JOIN wagecheck.project p ON p.project_id = o.project_id
       JOIN k ON k.division = p.division
      WHERE o.owed > 0 AND o.pay_date < as_of::date
@@ -73,7 +81,7 @@ $$
                -- months since year 0 minus the row number: constant along a run of consecutive months
                (extract(year FROM o.period) * 12 + extract(month FROM o.period))::int
                - row_number() OVER (PARTITION BY o.project_id, o.worker_id ORDER BY o.period) AS run
-          FROM wagecheck.wages_owed(as_of) o
+          FROM wagecheck._wages_late(as_of) o
          WHERE o.owed > 0 AND o.pay_date < as_of::date
     ),
     runs AS (

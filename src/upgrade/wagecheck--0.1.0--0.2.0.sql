@@ -2252,7 +2252,8 @@ BEGIN
     FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
         IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
              WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
-               AND strpos(p.prosrc, b || '(') > 0) > 1
+               AND (strpos(p.prosrc, b || '(') > 0
+                    OR (b = 'wages_owed' AND strpos(p.prosrc, '_wages_late(') > 0))) > 1
            AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
             -- from the summary kept at write time when it is exact for the moment, else raw rows;
             -- straight from the query (wages_owed() would copy its rows twice on their way)
@@ -2261,12 +2262,37 @@ BEGIN
                            '_' || b || CASE WHEN b = 'wages_owed' AND wagecheck._summary_exact(b, p_as_of)
                                             THEN '_summary' ELSE '_compute' END) USING p_as_of;
             INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
+            IF b = 'wages_owed' THEN
+                CREATE TEMP TABLE wc_memo_wages_late ON COMMIT DROP AS
+                SELECT * FROM pg_temp.wc_memo_wages_owed o
+                 WHERE o.pay_date < p_as_of::date AND (o.owed > 0 OR o.paid_by_pay_date < o.net);
+                INSERT INTO pg_temp.wc_memo VALUES ('wages_late', p_as_of);
+            END IF;
         END IF;
     END LOOP;
 END
 $$;
 COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
     'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will carry over (internal)';
+CREATE OR REPLACE FUNCTION wagecheck._memo_drop() RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF to_regclass('pg_temp.wc_memo') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo;
+    END IF;
+    IF to_regclass('pg_temp.wc_memo_wages_owed') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo_wages_owed;
+    END IF;
+    IF to_regclass('pg_temp.wc_memo_attendance_months') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo_attendance_months;
+    END IF;
+    IF to_regclass('pg_temp.wc_memo_wages_late') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo_wages_late;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._memo_drop() IS 'drops the building blocks of a scan (internal)';
 CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
     RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
                    rectified int, replay boolean)
@@ -2675,6 +2701,23 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.wages_owed(timestamptz) IS
     'wages per project, worker and month as known at a moment: pay date, days, payable (应发), net (实发), paid, paid by the pay date, owed (corrections replace the line they correct; unknown pay terms: the 15th of the next month)';
+CREATE OR REPLACE FUNCTION wagecheck._wages_late(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._memo_ready('wages_late', as_of) THEN
+        RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_wages_late';
+    ELSE
+        RETURN QUERY SELECT * FROM wagecheck.wages_owed(as_of) o
+                      WHERE o.pay_date < as_of::date AND (o.owed > 0 OR o.paid_by_pay_date < o.net);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wages_late(timestamptz) IS
+    'the rows of wages_owed past their pay day with wages owed or paid late (internal)';
 CREATE OR REPLACE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -2712,38 +2755,49 @@ $$
 $$;
 COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
     'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
+CREATE OR REPLACE FUNCTION wagecheck._rn04_counts(as_of timestamptz)
+    RETURNS TABLE (project_id bigint, period date, pay_day smallint, pay_month_offset smallint,
+                   attendees bigint, unpaid bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB'
+    SET enable_hashjoin = off SET enable_nestloop = off AS
+$$
+    SELECT a.project_id, a.period, coalesce(t.pay_day, 15::smallint), coalesce(t.pay_month_offset, 1::smallint),
+           count(*), count(*) FILTER (WHERE w.worker_id IS NULL)
+      FROM wagecheck.attendance_month a
+      LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = a.project_id AND t.worker_id = a.worker_id
+      LEFT JOIN wagecheck.wage_month w
+             ON w.project_id = a.project_id AND w.worker_id = a.worker_id AND w.period = a.period
+     GROUP BY 1, 2, 3, 4
+$$;
+COMMENT ON FUNCTION wagecheck._rn04_counts(timestamptz) IS
+    'RN04''s counts per project, month and pay terms from the summaries attendance_month and wage_month (internal)';
 CREATE OR REPLACE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     WITH ex AS MATERIALIZED (
-        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att,
-               wagecheck._summary_exact('wages_owed', as_of) AS wages
-    ),
-    att AS (
-        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_month m
-         WHERE (SELECT ex.att FROM ex)
-        UNION ALL
-        SELECT m.project_id, m.worker_id, m.period FROM wagecheck.attendance_months(as_of) m
-         WHERE NOT (SELECT ex.att FROM ex)
+        SELECT wagecheck._summary_exact('attendance_months', as_of)
+               AND wagecheck._summary_exact('wages_owed', as_of) AS exact
     ),
     lines AS (
-        SELECT w.project_id, w.worker_id, w.period FROM wagecheck.wage_month w
-         WHERE (SELECT ex.wages FROM ex)
-        UNION ALL
         SELECT DISTINCT s.project_id, l.worker_id, s.period
           FROM wagecheck.pay_line l
           JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-         WHERE NOT (SELECT ex.wages FROM ex) AND l.created_at <= as_of
+         WHERE l.created_at <= as_of
     ),
     g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
-        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
-               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
-               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
-          FROM att
+        SELECT c.project_id, c.period, c.pay_day, c.pay_month_offset, c.attendees, c.unpaid
+          FROM wagecheck._rn04_counts(as_of) c
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint),
+               coalesce(t.pay_month_offset, 1::smallint),
+               count(*), count(*) FILTER (WHERE lines.worker_id IS NULL)
+          FROM wagecheck.attendance_months(as_of) att
           LEFT JOIN wagecheck._pay_terms(as_of) t
                  ON t.project_id = att.project_id AND t.worker_id = att.worker_id
           LEFT JOIN lines ON lines.project_id = att.project_id AND lines.worker_id = att.worker_id
                          AND lines.period = att.period
+         WHERE NOT (SELECT ex.exact FROM ex)
          GROUP BY 1, 2, 3, 4
     ),
     dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
@@ -2863,10 +2917,18 @@ $$
           FROM wagecheck._pay_terms(as_of) t
          GROUP BY t.project_id
     ),
-    due AS (
-        SELECT att.*, wagecheck.wage_pay_date(att.period, coalesce(terms.code % 100, 15)::smallint,
-                                              coalesce(terms.code / 100, 1)::smallint) AS pay_date
+    keyed AS (
+        SELECT att.*, coalesce(terms.code % 100, 15)::smallint AS pay_day,
+               coalesce(terms.code / 100, 1)::smallint AS pay_month_offset
           FROM att LEFT JOIN terms ON terms.project_id = att.project_id
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms), not one per project-month
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT keyed.period, keyed.pay_day, keyed.pay_month_offset FROM keyed) k
+    ),
+    due AS (
+        SELECT keyed.project_id, keyed.period, keyed.workers, dates.pay_date
+          FROM keyed JOIN dates USING (period, pay_day, pay_month_offset)
     )
     SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
            p.division, 'G', NULL::timestamptz,
@@ -2892,7 +2954,7 @@ $$
            CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
            jsonb_build_object('worker_id', o.worker_id, 'net', o.net, 'paid', o.paid, 'owed', o.owed,
                               'pay_date', o.pay_date)
-      FROM wagecheck.wages_owed(as_of) o
+      FROM wagecheck._wages_late(as_of) o
       JOIN wagecheck.project p ON p.project_id = o.project_id
       JOIN k ON k.division = p.division
      WHERE o.owed > 0 AND o.pay_date < as_of::date
@@ -2907,7 +2969,7 @@ $$
                -- months since year 0 minus the row number: constant along a run of consecutive months
                (extract(year FROM o.period) * 12 + extract(month FROM o.period))::int
                - row_number() OVER (PARTITION BY o.project_id, o.worker_id ORDER BY o.period) AS run
-          FROM wagecheck.wages_owed(as_of) o
+          FROM wagecheck._wages_late(as_of) o
          WHERE o.owed > 0 AND o.pay_date < as_of::date
     ),
     runs AS (
@@ -3064,7 +3126,7 @@ $$
     -- months of the contractor's projects with wages not fully paid by their pay day
     arrears AS (
         SELECT pr.contractor_id, max(o.pay_date) AS last_arrears
-          FROM wagecheck.wages_owed(as_of) o
+          FROM wagecheck._wages_late(as_of) o
           JOIN wagecheck.project pr ON pr.project_id = o.project_id
          WHERE o.paid_by_pay_date < o.net AND o.pay_date < as_of::date
            AND pr.contractor_id IN (SELECT cand.contractor_id FROM cand)
