@@ -136,23 +136,19 @@ COMMENT ON FUNCTION wagecheck.eval_wp04(timestamptz) IS
 CREATE FUNCTION wagecheck.eval_wp05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH full_month AS (
-        SELECT o.*, p.division
-          FROM wagecheck.wages_owed(as_of) o
-          JOIN wagecheck.project p ON p.project_id = o.project_id
-    ),
-    params AS MATERIALIZED (   -- once per division, not per row
+    WITH params AS MATERIALIZED (   -- once per division, not per row
         SELECT d.division,
                (wagecheck.rule_param('WP05', 'min_monthly_wage', d.division))::numeric AS min_wage,
                (wagecheck.rule_param('WP05', 'full_month_days', d.division))::numeric AS full_days
-          FROM (SELECT DISTINCT full_month.division FROM full_month) d
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
     )
     SELECT 'worker_on_project', f.project_id || '/' || f.worker_id, to_char(f.period, 'YYYY-MM'),
-           f.project_id, f.employer_id, f.division, 'G', NULL::timestamptz,
+           f.project_id, f.employer_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('worker_id', f.worker_id, 'days', f.days, 'payable', f.payable,
                               'minimum', params.min_wage)
-      FROM full_month f
-      JOIN params ON params.division = f.division
+      FROM wagecheck.wages_owed(as_of) f
+      JOIN wagecheck.project p ON p.project_id = f.project_id
+      JOIN params ON params.division = p.division
      WHERE f.days >= params.full_days AND f.payable < params.min_wage
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp05(timestamptz) IS

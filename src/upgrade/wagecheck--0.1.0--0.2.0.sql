@@ -2998,6 +2998,26 @@ $$
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp03(timestamptz) IS
     'WP03: workers on a project with min_months or more consecutive months owed (the longest run)';
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division,
+               (wagecheck.rule_param('WP05', 'min_monthly_wage', d.division))::numeric AS min_wage,
+               (wagecheck.rule_param('WP05', 'full_month_days', d.division))::numeric AS full_days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
+    SELECT 'worker_on_project', f.project_id || '/' || f.worker_id, to_char(f.period, 'YYYY-MM'),
+           f.project_id, f.employer_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('worker_id', f.worker_id, 'days', f.days, 'payable', f.payable,
+                              'minimum', params.min_wage)
+      FROM wagecheck.wages_owed(as_of) f
+      JOIN wagecheck.project p ON p.project_id = f.project_id
+      JOIN params ON params.division = p.division
+     WHERE f.days >= params.full_days AND f.payable < params.min_wage
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp05(timestamptz) IS
+    'WP05: a full month''s pay (days >= full_month_days) below the local monthly minimum wage (min_monthly_wage, per division)';
 CREATE OR REPLACE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
