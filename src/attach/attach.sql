@@ -12,47 +12,6 @@ AS $$
 $$;
 COMMENT ON FUNCTION wagecheck._trigger_args(bytea) IS 'the arguments of a trigger (pg_trigger.tgargs) as a text array';
 
-CREATE FUNCTION wagecheck._attached_accounts_closed(project bigint) RETURNS regclass
-    LANGUAGE plpgsql VOLATILE STRICT
-    SET search_path = pg_catalog, wagecheck
-AS $$
-DECLARE
-    t record;
-    code text := (SELECT p.code FROM wagecheck.project p WHERE p.project_id = project);
-    accounts bigint;
-    open bigint;
-    closed regclass;
-BEGIN
-    FOR t IN
-        SELECT tg.tgrelid::regclass AS tbl,
-               (SELECT substr(m, 9) FROM unnest(a.args[3:]) AS m WHERE starts_with(m, 'project=')) AS project_col,
-               (SELECT substr(m, 11) FROM unnest(a.args[3:]) AS m WHERE starts_with(m, 'closed_on=')) AS closed_col
-          FROM pg_catalog.pg_trigger tg
-          CROSS JOIN LATERAL (SELECT wagecheck._trigger_args(tg.tgargs) AS args) AS a
-         WHERE tg.tgfoid = 'wagecheck.enforce()'::regprocedure AND NOT tg.tgisinternal
-           AND a.args[1] = 'wage_account' AND tg.tgrelid <> 'wagecheck.wage_account'::regclass
-         ORDER BY tg.tgrelid
-    LOOP
-        -- the project column holds a project id (integer) or a code (text, blanks around it)
-        EXECUTE format('SELECT count(*), count(*) FILTER (WHERE c IS NULL)'
-                       '  FROM (SELECT %I AS c FROM %s WHERE %s FOR SHARE) AS a', t.closed_col, t.tbl,
-                       CASE WHEN (SELECT coalesce(nullif(ty.typbasetype, 0), ty.oid)
-                                    FROM pg_catalog.pg_attribute att
-                                    JOIN pg_catalog.pg_type ty ON ty.oid = att.atttypid
-                                   WHERE att.attrelid = t.tbl AND att.attname = t.project_col)
-                                 IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
-                            THEN format('%I = $1', t.project_col)
-                            ELSE format('btrim(%I::text, E'' \t'') = $2', t.project_col) END)
-          INTO accounts, open USING project, code;
-        IF accounts > 0 AND open = 0 AND closed IS NULL THEN
-            closed := t.tbl;
-        END IF;
-    END LOOP;
-    RETURN closed;
-END
-$$;
-REVOKE ALL ON FUNCTION wagecheck._attached_accounts_closed(bigint) FROM PUBLIC;
-COMMENT ON FUNCTION wagecheck._attached_accounts_closed(bigint) IS 'the first table of accounts attached with attach() in which every account of the project is closed, or NULL; locks the project''s rows of every such table FOR SHARE (the enforcing trigger asks it before recording wages or a payment)';
 
 CREATE FUNCTION wagecheck.detach(tbl regclass) RETURNS boolean
     LANGUAGE plpgsql VOLATILE STRICT

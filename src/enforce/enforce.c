@@ -498,7 +498,7 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
  * whose trigger has no statement-level part, which forgets the cache, ask afresh).
  */
 static wc_lookup *
-accounts_closed(int64 project_id, bool cached)
+accounts_closed(int64 project_id, const char *code, bool cached)
 {
 	static wc_lookup fresh;
 	char		key[96];
@@ -510,7 +510,7 @@ accounts_closed(int64 project_id, bool cached)
 	uint64		i;
 	int64		accounts;
 	bool		open = false;
-	Datum		legacy;
+	Oid			legacy;
 
 	if (cached)
 	{
@@ -529,12 +529,11 @@ accounts_closed(int64 project_id, bool cached)
 	for (i = 0; i < SPI_processed; i++)
 		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)))
 			open = true;
-	spi_select(WC_P_ACCT_ATTACHED, WC_SQL_ATTACHED_CLOSED, 1, &type, &arg);
-	legacy = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	legacy = wc_attached_accounts_closed(project_id, code);
 	l->found = true;
 	l->n1 = accounts;
-	l->flag = (accounts > 0 && !open) || !isnull;
-	l->n2 = (accounts > 0 && !open) || isnull ? InvalidOid : DatumGetObjectId(legacy);
+	l->flag = (accounts > 0 && !open) || legacy != InvalidOid;
+	l->n2 = (accounts > 0 && !open) ? InvalidOid : legacy;
 	SPI_finish();
 	/* after the account rows, so it never waits holding what a closure needs */
 	ledger_lock(project_id, ShareLock);
@@ -672,7 +671,7 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	}
 
 	/* wages recorded against a project whose account is closed (here or in an attached table) */
-	if ((closed = accounts_closed(p->n1, true)) != NULL)
+	if ((closed = accounts_closed(p->n1, p->text1, true)) != NULL)
 	{
 		v.rule = "AC05";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
@@ -736,6 +735,7 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		char		nulls[2] = {' ', card ? ' ' : 'n'};
 		bool		isnull;
 		Datum		m;
+		MemoryContext caller = CurrentMemoryContext;
 
 		args[0] = Int64GetDatum(w->n1);
 		args[1] = card ? CStringGetTextDatum(card) : (Datum) 0;
@@ -749,7 +749,7 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		if (SPI_processed > 0)
 		{
 			own = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-			own = own ? pstrdup(own) : NULL;
+			own = own ? MemoryContextStrdup(caller, own) : NULL;	/* SPI's memory goes at SPI_finish */
 			m = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 			matches = !isnull && DatumGetBool(m);
 		}
@@ -795,7 +795,7 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
 		wc_report(mode, relid, &v);
 	}
-	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (closed = accounts_closed(p->n1, true)) != NULL)
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (closed = accounts_closed(p->n1, p->text1, true)) != NULL)
 		report_paid_after_closure(mode, relid, &v, p->text1, closed, wlabel, amount);
 }
 
@@ -822,6 +822,7 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	HeapTuple	r;
 	TupleDesc	rd;
 	wc_lookup  *closed;
+	MemoryContext caller;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
@@ -836,6 +837,7 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_get_text(map, slot, WC_R_METHOD, &method);
 	wc_get_text(map, slot, WC_R_CARD, &card);
 	arg = Int64GetDatum(line);
+	caller = CurrentMemoryContext;
 	SPI_connect();
 	spi_select(WC_P_PAYMENT_LINE,
 			   "SELECT l.worker_id, s.project_id, p.code, p.enforcement_mode, w.name, w.wage_card::text,"
@@ -855,12 +857,13 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	project_id = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull));
 	code = SPI_getvalue(r, rd, 3);
 	mode = eff_mode(map, SPI_getvalue(r, rd, 4)[0]);
-	name = psprintf("%s (worker " INT64_FORMAT ")", SPI_getvalue(r, rd, 5), worker_id);
+	name = SPI_getvalue(r, rd, 5);
 	own = SPI_getvalue(r, rd, 6);
 	rostered = DatumGetBool(SPI_getbinval(r, rd, 7, &isnull));
-	/* copy out of SPI memory before finishing */
-	code = pstrdup(code);
-	own = own ? pstrdup(own) : NULL;
+	/* copy out of SPI memory (a palloc here would go with it at SPI_finish) */
+	code = MemoryContextStrdup(caller, code);
+	name = MemoryContextStrdup(caller, psprintf("%s (worker " INT64_FORMAT ")", name, worker_id));
+	own = own ? MemoryContextStrdup(caller, own) : NULL;
 	SPI_finish();
 
 	memset(&v, 0, sizeof(v));
@@ -901,7 +904,7 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		wc_report(mode, relid, &v);
 	}
 	/* wagecheck's own payments have no statement-level trigger to forget a cached answer */
-	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (closed = accounts_closed(project_id, false)) != NULL)
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (closed = accounts_closed(project_id, code, false)) != NULL)
 		report_paid_after_closure(mode, relid, &v, code, closed, name, amount);
 }
 

@@ -249,6 +249,10 @@ typedef struct wc_payee_entry
 extern wc_payee_entry *wc_payee_find(int64 project_id, const char *account, int len);
 extern wc_payee_entry *wc_payee_store(int64 project_id, const char *account, int len, bool is_card);
 extern wc_account *wc_account_get(bool by_id, int64 id, const char *number);
+
+/* attached.c */
+extern bool wc_attached_accounts_exist(void);
+extern Oid	wc_attached_accounts_closed(int64 project_id, const char *code);
 extern void wc_account_set_balance(wc_account *acct, int64 balance);
 extern wc_lookup *wc_lookup_find(const char *key, bool *found);
 extern void wc_flush(void);
@@ -263,14 +267,8 @@ enum
 	WC_P_ACCT_BY_ID, WC_P_ACCT_BY_NO, WC_P_PAYEE, WC_P_SHEET, WC_P_PROJECT_BY_ID,
 	WC_P_PROJECT_BY_CODE, WC_P_WORKER_BY_ID, WC_P_WORKER_BY_RID, WC_P_ACCT_SHARE,
 	WC_P_CORRECTS, WC_P_LINE_PAID, WC_P_PAYMENT_LINE, WC_P_OWED, WC_P_FLUSH,
-	WC_P_VIOLATION, WC_P_PAYMENT_CARD, WC_P_ACCT_ATTACHED, WC_NPLANS
+	WC_P_VIOLATION, WC_P_PAYMENT_CARD, WC_NPLANS
 };
-
-/*
- * The query (plan slot WC_P_ACCT_ATTACHED) asking whether an attached table of
- * accounts has every account of project $1 closed; it locks them FOR SHARE.
- */
-#define WC_SQL_ATTACHED_CLOSED "SELECT wagecheck._attached_accounts_closed($1)"
 
 /* report.c: one rule violation, raised (reject) or recorded (alert). */
 typedef struct wc_violation

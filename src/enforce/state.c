@@ -242,20 +242,8 @@ wc_account_get(bool by_id, int64 id, const char *number)
 		if (!a->closed)
 		{
 			/* an attached table of accounts may have closed every account of the project */
-			Oid			type = INT8OID;
-			Datum		pid = Int64GetDatum(a->project_id);
-			Datum		closed_in;
-
-			rc = SPI_execute_plan(wc_plan(WC_P_ACCT_ATTACHED, WC_SQL_ATTACHED_CLOSED, 1, &type),
-								  &pid, NULL, false, 1);
-			if (rc != SPI_OK_SELECT)
-				elog(ERROR, "wagecheck: account lookup failed: %s", SPI_result_code_string(rc));
-			closed_in = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-			if (!isnull)
-			{
-				a->closed = true;
-				a->closed_in = DatumGetObjectId(closed_in);
-			}
+			a->closed_in = wc_attached_accounts_closed(a->project_id, a->project_code);
+			a->closed = a->closed_in != InvalidOid;
 		}
 	}
 	SPI_finish();
