@@ -1473,9 +1473,16 @@ BEGIN
               THEN 'AND c.alert_id NOT IN (SELECT q.alert_id FROM wagecheck._quiet_elsewhere($2, $1, $7) q)'
               ELSE '' END,
          CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
-              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT ch.* FROM wagecheck._carried_hits($2, $7) ch '
-                          'WHERE (ch.subject_kind, ch.subject_id, ch.period) IN '
-                          '(SELECT cur.subject_kind, cur.subject_id, cur.period FROM cur))',
+              -- the carried hits (as _carried_hits gives them) of the alerts left in cur
+              THEN format('(SELECT * FROM %s($1, $7) UNION ALL '
+                          'SELECT a.subject_kind, a.subject_id, a.period, coalesce(k.project_id, a.project_id), '
+                          'a.enterprise_id, a.division, a.tier, NULL::timestamptz, a.details '
+                          'FROM cur JOIN wagecheck.alert a ON a.alert_id = cur.alert_id '
+                          'LEFT JOIN wagecheck.rule_kept_hit k ON k.code = $2 AND k.alert_id = a.alert_id '
+                          'WHERE CASE WHEN k.alert_id IS NOT NULL THEN k.project_id IS NULL OR k.project_id <> ALL ($7) '
+                          'ELSE a.evidence IN (''rule'', ''both'') '
+                          'AND ((a.tier = ''G'' AND a.state = ''open'') OR (a.tier = ''K'' AND a.state IN (''open'', ''overdue''))) '
+                          'AND (a.project_id IS NULL OR a.project_id <> ALL ($7)) END)',
                           r.project_evaluator::regproc)
               WHEN p_carry THEN 'wagecheck._carried_hits($2)'
               ELSE r.evaluator::regproc::text || '($1)' END)
@@ -2587,9 +2594,16 @@ BEGIN
               THEN 'AND c.alert_id NOT IN (SELECT q.alert_id FROM wagecheck._quiet_elsewhere($2, $1, $7) q)'
               ELSE '' END,
          CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
-              THEN format('(SELECT * FROM %s($1, $7) UNION ALL SELECT ch.* FROM wagecheck._carried_hits($2, $7) ch '
-                          'WHERE (ch.subject_kind, ch.subject_id, ch.period) IN '
-                          '(SELECT cur.subject_kind, cur.subject_id, cur.period FROM cur))',
+              -- the carried hits (as _carried_hits gives them) of the alerts left in cur
+              THEN format('(SELECT * FROM %s($1, $7) UNION ALL '
+                          'SELECT a.subject_kind, a.subject_id, a.period, coalesce(k.project_id, a.project_id), '
+                          'a.enterprise_id, a.division, a.tier, NULL::timestamptz, a.details '
+                          'FROM cur JOIN wagecheck.alert a ON a.alert_id = cur.alert_id '
+                          'LEFT JOIN wagecheck.rule_kept_hit k ON k.code = $2 AND k.alert_id = a.alert_id '
+                          'WHERE CASE WHEN k.alert_id IS NOT NULL THEN k.project_id IS NULL OR k.project_id <> ALL ($7) '
+                          'ELSE a.evidence IN (''rule'', ''both'') '
+                          'AND ((a.tier = ''G'' AND a.state = ''open'') OR (a.tier = ''K'' AND a.state IN (''open'', ''overdue''))) '
+                          'AND (a.project_id IS NULL OR a.project_id <> ALL ($7)) END)',
                           r.project_evaluator::regproc)
               WHEN p_carry THEN 'wagecheck._carried_hits($2)'
               ELSE r.evaluator::regproc::text || '($1)' END)
