@@ -254,7 +254,10 @@ BEGIN
                AND (changed IS NULL OR f.project_id = ANY (changed))
             ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
         )
-        SELECT (SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FROM p WHERE p.hit)
+        -- distinct subjects hit: a hashed DISTINCT of the columns (a sort comparing row values
+        -- took 0.2 s for WP04's 46,000 hits on the full city)
+        SELECT (SELECT count(*) FROM (SELECT DISTINCT p.subject_kind, p.subject_id, p.period
+                                        FROM p WHERE p.hit) d)
                + CASE WHEN cardinality(changed) > 0    -- the hits left out of a per-project plan
                       THEN (SELECT count(*) FROM wagecheck._quiet_elsewhere(r.code, as_of, changed) q WHERE q.hit)
                       ELSE 0 END,
