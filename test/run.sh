@@ -102,14 +102,19 @@ start_cluster() {
   trap 'bash test/tools/cluster.sh stop' EXIT
 }
 
-# parse_pg_regress NAME LOG: counts each test line of a pg_regress run.
+# parse_pg_regress NAME LOG EXPECTED: counts each test line of a pg_regress run; a run
+# that reports fewer tests than the EXPECTED number it was given (pg_regress stops early,
+# e.g. on a missing expected file) counts as one more failure.
 parse_pg_regress() {
   local ok bad
   ok=$(grep -cE '(\.\.\. ok|^ok [0-9]+ )' "$2")
   bad=$(grep -cE '(\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ )' "$2")
   passed=$((passed + ok)); failed=$((failed + bad))
   [ "$bad" -eq 0 ] || failures+=("$1: $bad")
-  if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then count "$1 (no test ran)" fail; fi
+  if [ $((ok + bad)) -lt "$3" ]; then
+    tail -n 20 "$2"
+    count "$1 (only $((ok + bad)) of $3 tests reported)" fail
+  fi
 }
 
 # run_regress: pg_regress over sql/*.sql (each test creates the extension itself).
@@ -122,8 +127,8 @@ run_regress() {
   # shellcheck disable=SC2086
   "$WC_PGXS_DIR/test/regress/pg_regress" --bindir="$WC_BINDIR" --inputdir=. \
       --outputdir=tmp/regress --dbname=wc_regress $tests >tmp/regress/run.log 2>&1
-  sed 's/^/  /' tmp/regress/run.log | grep -E 'ok|FAIL|failed' 
-  parse_pg_regress pg_regress tmp/regress/run.log
+  sed 's/^/  /' tmp/regress/run.log | grep -E 'ok|FAIL|failed'
+  parse_pg_regress pg_regress tmp/regress/run.log "$(echo $tests | wc -w)"
   [ -s tmp/regress/regression.diffs ] && cat tmp/regress/regression.diffs
 }
 
@@ -139,7 +144,7 @@ run_isolation() {
       --inputdir=test/isolation --outputdir=tmp/isolation --dbname=wc_isolation $specs \
       >tmp/isolation/run.log 2>&1
   sed 's/^/  /' tmp/isolation/run.log | grep -E 'ok|FAIL|failed'
-  parse_pg_regress pg_isolation_regress tmp/isolation/run.log
+  parse_pg_regress pg_isolation_regress tmp/isolation/run.log "$(echo $specs | wc -w)"
   [ -s tmp/isolation/regression.diffs ] && cat tmp/isolation/regression.diffs
 }
 
