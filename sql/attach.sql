@@ -260,6 +260,13 @@ VALUES (' LS-2026-017 ', '371302198503122131', '张伟', 800, 0, 800, '2026-07')
 INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at)
 VALUES (1, 'out', 100, '6228481234567890003', 'wage', '2026-07-25 09:00+08');
 \echo :LAST_ERROR_SQLSTATE
+-- nor does an update raise the wages owed on it: a larger net is refused; a smaller one, or
+-- a change of what is not money (the month as written), goes through
+UPDATE legacy.gzmx SET yfgz = 5300, sfgz = 5300 WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE legacy.gzmx SET yfgz = 5100, sfgz = 5100 WHERE id = 1;
+UPDATE legacy.gzmx SET gzyf = '2026年4月' WHERE id = 1;
+SELECT id, yfgz, sfgz, gzyf FROM legacy.gzmx WHERE id = 1;
 SELECT count(*) AS lines FROM wagecheck.pay_line;
 SELECT count(*) AS payments FROM wagecheck.wage_payment;
 -- alert mode: the rows go in, each recorded as AC05 (legacy.gzff and legacy.yhls are attached in alert mode)
@@ -271,6 +278,9 @@ UPDATE wagecheck.project SET enforcement_mode = 'alert' WHERE project_id = 1;
 INSERT INTO wagecheck.pay_line (sheet_id, worker_id, payable, deductions, net) VALUES (1, 1, 800, 0, 800);
 INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card)
 SELECT max(line_id), 800, '2026-07-26', '6228481234567890003' FROM wagecheck.pay_line;
+-- a legacy payment's amount changed after closure is recorded too; its date changed is not
+UPDATE legacy.gzff SET ffje = 5300 WHERE ffid = 1;
+UPDATE legacy.gzff SET ffrq = '2026-05-16' WHERE ffid = 1;
 SELECT rule_code, subject_kind, source, details->>'worker' AS worker, details->>'amount' AS amount,
        details->>'sqlstate' AS sqlstate, details->>'message' AS message, details->>'detail' AS detail
   FROM wagecheck.violation WHERE rule_code = 'AC05' AND subject_kind IN ('account_txn', 'pay_line', 'payment')

@@ -223,10 +223,35 @@ INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, 
 INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card)
 VALUES (2, 10, '2026-07-11 09:00+08', 'account', '6228481234567890011');
 \echo :LAST_ERROR_SQLSTATE
+-- nor is a payment from it changed: neither a larger nor a smaller amount; what moves no
+-- money (when it was booked, the same amount written again) goes through
+UPDATE wagecheck.wage_payment SET amount = 4600 WHERE line_id = 2 AND paid_at = '2026-07-05 09:00+08';
+\echo :LAST_ERROR_SQLSTATE
+UPDATE wagecheck.wage_payment SET amount = 4000 WHERE line_id = 2 AND paid_at = '2026-07-05 09:00+08';
+\echo :LAST_ERROR_SQLSTATE
+UPDATE wagecheck.wage_payment SET paid_at = '2026-07-05 10:00+08', amount = 4500.00
+ WHERE line_id = 2 AND paid_at = '2026-07-05 09:00+08';
+SELECT line_id, amount, paid_at, card FROM wagecheck.wage_payment WHERE line_id = 2 ORDER BY payment_id;
+-- a paid line stays frozen: refused as a paid line, once
+UPDATE wagecheck.pay_line SET payable = 4900, net = 4600 WHERE line_id = 2;
+\echo :LAST_ERROR_SQLSTATE
 -- alert mode: LY-002 closed early is accepted and recorded
 UPDATE wagecheck.wage_account SET closed_on = '2026-07-10' WHERE account_id = 2;
 SELECT rule_code, subject_kind, subject_id, details->>'message' AS message FROM wagecheck.violation
  WHERE rule_code = 'AC05';
+-- alert mode: after LY-002's closure a payment sent to another card and a line raised
+-- from nothing go in, each recorded as AC05 (the updated payment is checked again in full:
+-- its RN01 and WP04 are recorded too); a line's days changed records nothing new
+CREATE TEMP TABLE seen AS SELECT max(violation_id) AS last FROM wagecheck.violation;
+UPDATE wagecheck.wage_payment SET card = '6228481234567890029'
+ WHERE line_id = (SELECT line_id FROM wagecheck.pay_line WHERE sheet_id = 2 AND worker_id = 5);
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net) VALUES (2, 3, 0, 0, 0, 0);
+UPDATE wagecheck.pay_line SET days = 1 WHERE sheet_id = 2 AND worker_id = 3;
+UPDATE wagecheck.pay_line SET days = 22, payable = 4400, net = 4400 WHERE sheet_id = 2 AND worker_id = 3;
+SELECT rule_code, subject_kind, details->>'sqlstate' AS sqlstate, details->>'amount' AS amount,
+       details->>'detail' AS detail
+  FROM wagecheck.violation WHERE violation_id > (SELECT last FROM seen) ORDER BY violation_id;
+SELECT worker_id, days, net FROM wagecheck.pay_line WHERE sheet_id = 2 ORDER BY worker_id;
 
 -- the trigger function refuses to be called any other way
 SELECT wagecheck.enforce();

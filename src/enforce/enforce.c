@@ -487,6 +487,60 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 }
 
 /*
+ * changed_roles: the roles among roles[0..n) whose value an UPDATE changes, as a
+ * comma-separated list of role names, or NULL when none changes; amounts
+ * compare as money (800 and 800.00 are the same amount).
+ */
+static char *
+changed_roles(wc_map *map, const wc_role *roles, int n)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < n; i++)
+	{
+		bool		changed;
+
+		if (map->attnum[roles[i]] == 0)
+			continue;
+		if (roles[i] == WC_R_AMOUNT || roles[i] == WC_R_PAYABLE ||
+			roles[i] == WC_R_DEDUCTIONS || roles[i] == WC_R_NET)
+		{
+			int64		a = 0,
+						b = 0;
+			bool		ha = wc_get_cents(map, map->oldslot, roles[i], &a),
+						hb = wc_get_cents(map, map->slot, roles[i], &b);
+
+			changed = ha != hb || a != b;
+		}
+		else
+		{
+			char	   *a = NULL,
+					   *b = NULL;
+			bool		ha = wc_get_text(map, map->oldslot, roles[i], &a),
+						hb = wc_get_text(map, map->slot, roles[i], &b);
+
+			changed = ha != hb || (ha && strcmp(a, b) != 0);
+		}
+		if (changed)
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", wc_role_name(roles[i]));
+	}
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/* payment_change: what an UPDATE of a wage payment changes of the money paid (NULL: nothing, or not an UPDATE). */
+static char *
+payment_change(TriggerData *td, wc_map *map)
+{
+	static const wc_role money[] = {WC_R_LINE, WC_R_PROJECT, WC_R_WORKER, WC_R_AMOUNT, WC_R_METHOD, WC_R_CARD};
+
+	if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		return NULL;
+	return changed_roles(map, money, lengthof(money));
+}
+
+/*
  * accounts_closed: is the dedicated account of a project closed? It is when the
  * project has accounts in wagecheck.wage_account and none is open (n2 =
  * InvalidOid), or when a table of accounts attached with wagecheck.attach()
@@ -541,20 +595,23 @@ accounts_closed(int64 project_id, const char *code, bool cached)
 }
 
 /*
- * report_paid_after_closure: a wage payment recorded for a project whose
- * dedicated account is closed (AC05): no money can leave a closed account.
+ * report_paid_after_closure: a wage payment recorded, or its money changed
+ * (change: the roles an UPDATE changed), for a project whose dedicated account
+ * is closed (AC05): no money can leave a closed account.
  */
 static void
 report_paid_after_closure(wc_mode mode, Oid relid, wc_violation *v, const char *code,
-						  const wc_lookup *closed, const char *worker, int64 amount)
+						  const wc_lookup *closed, const char *worker, int64 amount, const char *change)
 {
+	char	   *what = change ? psprintf(" changed after closure (%s)", change) : "";
+
 	v->rule = "AC05";
 	v->sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
 	v->message = psprintf("the dedicated wage account of project %s is closed: no wages can be paid from it", code);
 	v->detail = closed->n2 == InvalidOid
-		? psprintf("Project %s, %s, payment of %s.", code, worker, wc_cents_str(amount))
-		: psprintf("Project %s, %s, payment of %s: every account of the project in %s is closed.",
-				   code, worker, wc_cents_str(amount), rel_label((Oid) closed->n2));
+		? psprintf("Project %s, %s, payment of %s%s.", code, worker, wc_cents_str(amount), what)
+		: psprintf("Project %s, %s, payment of %s%s: every account of the project in %s is closed.",
+				   code, worker, wc_cents_str(amount), what, rel_label((Oid) closed->n2));
 	v->hint = "A payment after closure means the account was closed too early; reopen it before paying.";
 	wc_report(mode, relid, v);
 }
@@ -575,6 +632,22 @@ line_paid(int64 line_id)
 	return paid;
 }
 
+/* line_net: what a pay-sheet line row owes: its net, else payable minus deductions (0 when no payable). */
+static int64
+line_net(wc_map *map, TupleTableSlot *slot)
+{
+	int64		payable,
+				deductions = 0,
+				net;
+
+	if (wc_get_cents(map, slot, WC_R_NET, &net))
+		return net;
+	if (!wc_get_cents(map, slot, WC_R_PAYABLE, &payable))
+		return 0;
+	wc_get_cents(map, slot, WC_R_DEDUCTIONS, &deductions);
+	return payable - deductions;
+}
+
 /* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
 static void
 check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -592,6 +665,7 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	char	   *wlabel = NULL;
 	bool		found;
 	wc_lookup  *closed;
+	char	   *change = NULL;
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && map->mode == WC_MODE_PROJECT &&
 		wc_get_int64(map, map->oldslot, WC_R_ID, &id) && line_paid(id))
@@ -670,16 +744,34 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 					 errdetail("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount))));
 	}
 
-	/* wages recorded against a project whose account is closed (here or in an attached table) */
-	if ((closed = accounts_closed(p->n1, p->text1, true)) != NULL)
+	/*
+	 * wages recorded against a project whose account is closed (here or in an
+	 * attached table): a new line, or an update raising what the line owes or
+	 * moving it to another sheet, project, worker or corrected line
+	 */
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 	{
+		static const wc_role owner[] = {WC_R_SHEET, WC_R_PROJECT, WC_R_WORKER, WC_R_CORRECTS};
+		int64		was;
+
+		change = changed_roles(map, owner, lengthof(owner));
+		if (change == NULL && (was = line_net(map, map->oldslot)) < v.amount)
+			change = psprintf("raised from %s", wc_cents_str(was));
+		else if (change != NULL)
+			change = psprintf("changed %s", change);
+	}
+	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
+		(closed = accounts_closed(p->n1, p->text1, true)) != NULL)
+	{
+		char	   *what = change ? psprintf(" (%s after closure)", change) : "";
+
 		v.rule = "AC05";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
 		v.message = psprintf("the dedicated wage account of project %s is closed: no new wages can be recorded", p->text1);
 		v.detail = closed->n2 == InvalidOid
-			? psprintf("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount))
-			: psprintf("Project %s, %s, net pay %s: every account of the project in %s is closed.",
-					   p->text1, wlabel, wc_cents_str(v.amount), rel_label((Oid) closed->n2));
+			? psprintf("Project %s, %s, net pay %s%s.", p->text1, wlabel, wc_cents_str(v.amount), what)
+			: psprintf("Project %s, %s, net pay %s%s: every account of the project in %s is closed.",
+					   p->text1, wlabel, wc_cents_str(v.amount), what, rel_label((Oid) closed->n2));
 		v.hint = "Wages owed after closure mean the account was closed too early; reopen it.";
 		wc_report(mode, relid, &v);
 	}
@@ -707,6 +799,7 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_mode		mode;
 	wc_violation v;
 	wc_lookup  *closed;
+	char	   *change;
 
 	if ((p = project_lookup(map, slot, true)) == NULL)
 		return;					/* not a project under supervision */
@@ -795,8 +888,11 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
 		wc_report(mode, relid, &v);
 	}
-	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (closed = accounts_closed(p->n1, p->text1, true)) != NULL)
-		report_paid_after_closure(mode, relid, &v, p->text1, closed, wlabel, amount);
+	/* a new payment, or an update of its money (not of a note), after closure */
+	change = payment_change(td, map);
+	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
+		(closed = accounts_closed(p->n1, p->text1, true)) != NULL)
+		report_paid_after_closure(mode, relid, &v, p->text1, closed, wlabel, amount, change);
 }
 
 /* Wage payments: real name (RN01), the worker's own registered card (WP04), an open account (AC05). */
@@ -822,6 +918,7 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	HeapTuple	r;
 	TupleDesc	rd;
 	wc_lookup  *closed;
+	char	   *change;
 	MemoryContext caller;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
@@ -904,8 +1001,10 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		wc_report(mode, relid, &v);
 	}
 	/* wagecheck's own payments have no statement-level trigger to forget a cached answer */
-	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (closed = accounts_closed(project_id, code, false)) != NULL)
-		report_paid_after_closure(mode, relid, &v, code, closed, name, amount);
+	change = payment_change(td, map);
+	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
+		(closed = accounts_closed(project_id, code, false)) != NULL)
+		report_paid_after_closure(mode, relid, &v, code, closed, name, amount, change);
 }
 
 /* Dedicated accounts: balance kept from movements; closure only after notice and with nothing owed (AC05). */
