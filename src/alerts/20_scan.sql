@@ -69,7 +69,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
-    'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will carry over (internal)';
+    'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will not evaluate in full (carried over, or evaluated for some projects) (internal)';
 
 CREATE FUNCTION wagecheck._memo_drop() RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
@@ -128,12 +128,15 @@ BEGIN
     -- a rule disabled since its last scan is evaluated in full once it is enabled again
     DELETE FROM wagecheck.rule_eval_state s
      WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule ru WHERE ru.code = s.code AND ru.enabled);
-    -- the rules whose inputs did not change are carried over: no building block for them
+    -- building blocks only for the rules evaluated in full: those carried over read none, those
+    -- evaluated for some projects read them through their project filter (a rule whose
+    -- horizon turns out to name every project is evaluated in full without them)
     IF incremental THEN
         SELECT array_agg(ru.code) INTO skip
           FROM wagecheck.rule ru
           JOIN wagecheck.rule_scan rs ON rs.code = ru.code
-         WHERE ru.enabled AND as_of >= rs.scanned_to AND wagecheck._changed_projects(ru.code, as_of) = '{}';
+         WHERE ru.enabled AND as_of >= rs.scanned_to
+           AND wagecheck._changed_projects(ru.code, as_of, false) IS NOT NULL;
     END IF;
     PERFORM wagecheck._memo_build(as_of, skip);
     FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
@@ -295,4 +298,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
-    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed; incremental => false evaluates every rule';
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule';

@@ -107,45 +107,87 @@ BEGIN
 END
 $$;
 
--- _changed_projects(code, as_of): what a forward scan as of as_of must evaluate of the rule.
--- '{}': nothing - its hits as of as_of are those of its last evaluation (its live alerts,
--- and for a rule.once rule the kept hits of alerts no longer live): it declares its inputs,
--- is not of tier O, does not change with time alone (or does, counting whole days from
--- as_of, and as_of is still the same day in the same time zone), and nothing it reads
+-- _changed_projects(code, as_of, horizon): what a forward scan as of as_of must evaluate of
+-- the rule. '{}': nothing - its hits as of as_of are those of its last evaluation (its live
+-- alerts, and for a rule.once rule the kept hits of alerts no longer live): it declares its
+-- inputs, is not of tier O, does not change with time alone (or does, counting whole days
+-- from as_of, and as_of is still the same day in the same time zone), and nothing it reads
 -- changed since (nor does a row it reads turn visible by as_of; nor did an officer close an
--- alert of a once rule that was a hit: 'alert' changes). The projects whose rows
--- changed, when the rule has a project evaluator and every change names its projects.
--- NULL: the whole rule.
-CREATE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz) RETURNS bigint[]
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+-- alert of a once rule that was a hit: 'alert' changes). The projects whose rows changed,
+-- when the rule has a project evaluator and every change names its projects; for a
+-- time-driven rule with a project evaluator and a horizon (rule.horizon) scanned on another
+-- day (or in another time zone), those and the projects its horizon names between the day of
+-- its last evaluation and as_of (with horizon false, for a plan only: without them). NULL:
+-- the whole rule.
+CREATE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz, p_horizon boolean DEFAULT true)
+    RETURNS bigint[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH s AS MATERIALIZED (
-        SELECT r.inputs || ARRAY['rule', 'rule_param_override', 'holiday']
-               || CASE WHEN r.once THEN ARRAY['alert'] ELSE '{}' END AS tables,
-               r.project_evaluator IS NOT NULL AS by_project, e.snapshot, e.scan_xid, e.seen_seq, e.evaluated_to
-          FROM wagecheck.rule r
-          JOIN wagecheck.rule_eval_state e ON e.code = r.code
-         WHERE r.code = p_code AND r.inputs IS NOT NULL AND r.tier <> 'O'
-           AND (NOT r.time_driven
-                OR (e.time_zone = pg_catalog.current_setting('TimeZone')
-                    AND p_as_of::date = e.evaluated_to::date))
-           AND p_as_of >= e.evaluated_to
-    ),
-    c AS MATERIALIZED (
+DECLARE
+    s record;
+    by_time boolean;
+    any_change boolean;
+    unnamed boolean;
+    changed bigint[];
+    h bigint[];
+    from_ts timestamptz;
+    to_ts timestamptz;
+    old_day date;
+BEGIN
+    SELECT r.inputs || ARRAY['rule', 'rule_param_override', 'holiday']
+           || CASE WHEN r.once THEN ARRAY['alert'] ELSE '{}' END AS tables,
+           r.project_evaluator IS NOT NULL AS by_project, r.time_driven, r.horizon,
+           e.snapshot, e.scan_xid, e.seen_seq, e.evaluated_to, e.time_zone
+      INTO s
+      FROM wagecheck.rule r
+      JOIN wagecheck.rule_eval_state e ON e.code = r.code
+     WHERE r.code = p_code AND r.inputs IS NOT NULL AND r.tier <> 'O'
+       AND p_as_of >= e.evaluated_to;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    -- time alone may have changed the hits: another day, or the same moment in another zone
+    by_time := s.time_driven AND NOT (s.time_zone = pg_catalog.current_setting('TimeZone')
+                                      AND p_as_of::date = s.evaluated_to::date);
+    IF by_time AND (s.horizon IS NULL OR NOT s.by_project) THEN
+        RETURN NULL;
+    END IF;
+    WITH c AS MATERIALIZED (
         SELECT c.projects
-          FROM s
-          JOIN wagecheck.input_change c ON c.table_name = ANY (s.tables)
-         WHERE CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
-                    ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
-            OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]'))
+          FROM wagecheck.input_change c
+         WHERE c.table_name = ANY (s.tables)
+           AND (CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
+                     ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
+                OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]')))
     )
-    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM s) THEN NULL
-                WHEN NOT EXISTS (SELECT 1 FROM c) THEN '{}'::bigint[]
-                WHEN NOT (SELECT s.by_project FROM s) OR EXISTS (SELECT 1 FROM c WHERE c.projects IS NULL) THEN NULL
-                ELSE ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u ORDER BY u) END
+    SELECT EXISTS (SELECT 1 FROM c), EXISTS (SELECT 1 FROM c WHERE c.projects IS NULL),
+           ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u)
+      INTO any_change, unnamed, changed;
+    IF unnamed OR (any_change AND NOT s.by_project) THEN
+        RETURN NULL;
+    END IF;
+    IF by_time AND p_horizon THEN
+        -- the window from the day of the last evaluation (in its time zone) to as_of's, both
+        -- days seen in this session's time zone
+        from_ts := s.evaluated_to;
+        to_ts := p_as_of;
+        IF s.time_zone <> pg_catalog.current_setting('TimeZone') THEN
+            old_day := (s.evaluated_to AT TIME ZONE s.time_zone)::date;
+            from_ts := least(from_ts, old_day::timestamptz);
+            to_ts := greatest(to_ts, (old_day + 1)::timestamptz - interval '1 microsecond');
+        END IF;
+        EXECUTE format('SELECT %s($1, $2)', s.horizon::regproc) INTO h USING from_ts, to_ts;
+        RAISE DEBUG 'wagecheck: horizon of % from % to %: %', p_code, from_ts, to_ts, coalesce(h::text, 'all projects');
+        IF h IS NULL THEN
+            RETURN NULL;
+        END IF;
+        changed := changed || h;
+    END IF;
+    RETURN ARRAY(SELECT DISTINCT u FROM unnest(changed) u WHERE u IS NOT NULL ORDER BY u);
+END
 $$;
-COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz) IS
-    'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed (rules with a project evaluator), NULL all (internal)';
+COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz, boolean) IS
+    'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed and, for a time-driven rule with a horizon on another day, those its horizon names (rules with a project evaluator; horizon false leaves those out), NULL all (internal)';
 
 -- _carried_hits(code, except): the hits of a rule's last evaluation, from its live alerts
 -- (and a once rule's kept hits), but for those of the projects except.
