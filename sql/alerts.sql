@@ -168,4 +168,24 @@ SELECT * FROM wagecheck.scan('2026-03-12 08:00');
 ROLLBACK;
 SELECT err($$SELECT * FROM wagecheck.scan(NULL)$$);
 
+-- alerts and their history are kept (triggers, not foreign keys: see 10_engine.sql)
+SELECT err($$DELETE FROM wagecheck.alert WHERE subject_id = 'p1'$$);
+SELECT err($$TRUNCATE wagecheck.alert CASCADE$$);
+SELECT err($$DELETE FROM wagecheck.rule WHERE code = 'ZZ01'$$);
+-- a rule without alerts goes; a rule's new code goes to its alerts
+BEGIN;
+INSERT INTO wagecheck.rule (code, tier, subject_kind, name_zh, name_en, evaluator)
+VALUES ('ZZ09', 'G', 'project', '测试', 'test', 'eval_zz01(timestamptz)');
+DELETE FROM wagecheck.rule WHERE code = 'ZZ09';
+UPDATE wagecheck.rule SET code = 'ZZ08' WHERE code = 'ZZ02';
+SELECT rule_code, count(*) FROM wagecheck.alert GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS events_of_zz08 FROM wagecheck.alert_event e JOIN wagecheck.alert a USING (alert_id)
+ WHERE a.rule_code = 'ZZ08';
+ROLLBACK;
+-- truncated together, both go
+BEGIN;
+TRUNCATE wagecheck.alert_event, wagecheck.alert CASCADE;
+SELECT (SELECT count(*) FROM wagecheck.alert) AS alerts, (SELECT count(*) FROM wagecheck.alert_event) AS events;
+ROLLBACK;
+
 DROP EXTENSION wagecheck CASCADE;

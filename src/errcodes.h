@@ -24,6 +24,7 @@
 #define ERRCODE_WC_BAD_CORRECTION		MAKE_SQLSTATE('W','C','0','2','2')
 /* alerts, cases, complaints */
 #define ERRCODE_WC_ILLEGAL_TRANSITION	MAKE_SQLSTATE('W','C','0','4','0')
+#define ERRCODE_WC_ALERT_KEPT			MAKE_SQLSTATE('W','C','0','4','1')	/* DELETE of an alert (raised in SQL) */
 #define ERRCODE_WC_CASE_NOT_REPAID		MAKE_SQLSTATE('W','C','0','5','0')	/* 不解决不销账 */
 #define ERRCODE_WC_CASE_CLOSED			MAKE_SQLSTATE('W','C','0','5','1')	/* change to a closed case */
 #define ERRCODE_WC_CLOSE_REASON_REQUIRED	MAKE_SQLSTATE('W','C','0','5','2')	/* lawful end without reason */

@@ -206,7 +206,7 @@ COMMENT ON FUNCTION wagecheck.rule_param(text, text, wagecheck.division_code) IS
 
 CREATE TABLE wagecheck.alert (
     alert_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    rule_code     text NOT NULL REFERENCES wagecheck.rule ON UPDATE CASCADE,
+    rule_code     text NOT NULL,   -- a rule's code: kept by trigger rule_alerts, see below
     tier          text NOT NULL CHECK (tier IN ('G', 'K', 'O')),
     state         text NOT NULL CHECK (state IN ('open', 'cleared', 'overdue', 'rectified', 'closed',
                                                   'verify_overdue', 'verified', 'report_overdue', 'reported')),
@@ -245,7 +245,7 @@ CREATE INDEX alert_rule_subject ON wagecheck.alert (rule_code, subject_kind, sub
 
 CREATE TABLE wagecheck.alert_event (
     event_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    alert_id    bigint NOT NULL REFERENCES wagecheck.alert ON DELETE CASCADE,
+    alert_id    bigint NOT NULL,   -- an alert's id: kept by trigger alert_kept, see below
     at          timestamptz NOT NULL,
     action      text NOT NULL,
     from_state  text,
@@ -264,6 +264,68 @@ COMMENT ON COLUMN wagecheck.alert_event.at IS 'when the change took effect: the 
 COMMENT ON COLUMN wagecheck.alert_event.actor IS 'database role that made the change (the scan''s caller for engine actions)';
 COMMENT ON COLUMN wagecheck.alert_event.recorded_at IS 'when the row was written';
 CREATE INDEX alert_event_alert ON wagecheck.alert_event (alert_id, at);
+
+-- Integrity of alert.rule_code and alert_event.alert_id without foreign keys. A key checks
+-- every inserted row with a query of its own (3-4 us each, a fifth of what a full scan
+-- spends writing an alert and its event); here the rows are checked where they can go wrong.
+-- Alerts and events are written only by wagecheck's functions (no role is granted INSERT):
+-- scan() writes an alert's events in the statement that returns the alert's id, and holds
+-- the rule's row (FOR KEY SHARE, as the key's check did) while it writes the rule's alerts;
+-- an officer's step writes the event of the alert it holds FOR UPDATE. What is left to guard
+-- is removal: an alert is never deleted (its events are its history, replays read them),
+-- alert and alert_event are truncated together, and a rule with alerts is not deleted; a
+-- rule's new code is carried to its alerts (as ON UPDATE CASCADE did).
+CREATE FUNCTION wagecheck._alert_kept() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'alerts are never deleted'
+            USING ERRCODE = 'WC041',
+                  DETAIL = format('Alert %s has a history in wagecheck.alert_event, which replays of past scans read.', OLD.alert_id),
+                  HINT = 'An alert ends by its lifecycle: cleared, closed or reported.';
+    END IF;
+    -- TRUNCATE: checked after it, when every table it names is empty
+    IF EXISTS (SELECT 1 FROM wagecheck.alert_event) THEN
+        RAISE EXCEPTION 'wagecheck.alert cannot be truncated without wagecheck.alert_event'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = 'Every event belongs to an alert.',
+                  HINT = 'Truncate wagecheck.alert_event in the same statement.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._alert_kept() IS
+    'trigger on alert: refuses DELETE (WC041: an alert''s history is kept) and a TRUNCATE that leaves events behind (23503)';
+CREATE TRIGGER alert_kept BEFORE DELETE ON wagecheck.alert
+    FOR EACH ROW EXECUTE FUNCTION wagecheck._alert_kept();
+CREATE TRIGGER alert_kept_truncate AFTER TRUNCATE ON wagecheck.alert
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._alert_kept();
+
+CREATE FUNCTION wagecheck._rule_alerts() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    -- the rule's row is locked before this runs: a scan writing its alerts has committed
+    IF TG_OP = 'DELETE' THEN
+        IF EXISTS (SELECT 1 FROM wagecheck.alert a WHERE a.rule_code = OLD.code) THEN
+            RAISE EXCEPTION 'rule % has alerts and cannot be deleted', OLD.code
+                USING ERRCODE = 'foreign_key_violation',
+                      DETAIL = 'Alerts keep the code of the rule that raised them.',
+                      HINT = 'Disable the rule instead (enabled = false).';
+        END IF;
+        RETURN OLD;
+    END IF;
+    UPDATE wagecheck.alert a SET rule_code = NEW.code WHERE a.rule_code = OLD.code;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._rule_alerts() IS
+    'trigger on rule: a rule with alerts is not deleted (23503); a new code is carried to its alerts';
+CREATE TRIGGER rule_alerts BEFORE DELETE ON wagecheck.rule
+    FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_alerts();
+CREATE TRIGGER rule_alerts_code AFTER UPDATE OF code ON wagecheck.rule
+    FOR EACH ROW WHEN (OLD.code IS DISTINCT FROM NEW.code) EXECUTE FUNCTION wagecheck._rule_alerts();
 
 CREATE TABLE wagecheck.alert_violation (
     violation_id bigint PRIMARY KEY REFERENCES wagecheck.violation ON DELETE CASCADE,

@@ -162,6 +162,13 @@ BEGIN
         END IF;
 
         replay := false;
+        -- the rule's row, held until commit as a foreign key on alert.rule_code would hold it:
+        -- the rule is neither deleted nor renamed while its alerts are written (rule_alerts)
+        PERFORM FROM wagecheck.rule ru WHERE ru.code = r.code FOR KEY SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'rule % was deleted during the scan', r.code
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
         -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
         seen := wagecheck._input_change_seen();
         snap := pg_catalog.pg_current_snapshot();
