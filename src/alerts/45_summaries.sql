@@ -50,6 +50,29 @@ COMMENT ON COLUMN wagecheck.wage_month.paid_ats IS 'when each payment on the mon
 COMMENT ON COLUMN wagecheck.wage_month.known_to IS
     'latest moment among the summarized rows: created_at of sheets, lines, correcting lines and payments, paid_at of payments';
 CREATE INDEX wage_month_known_to ON wagecheck.wage_month (known_to);
+-- WP05 reads only the months paid below the minimum wage
+CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable);
+
+-- worker_pay: per worker, the sums of wage_month's payable over all projects, per month and
+-- per year. Kept by _wage_month_refresh, which adds each key's change (new minus old, taken
+-- under the wage_month row lock) to the worker's month and year: additions commute, so two
+-- writers of different projects only wait on the row lock of a month they share. Exact
+-- whenever wage_month is. WP06 finds the sums over its limits by the index on payable.
+CREATE TABLE wagecheck.worker_pay (
+    worker_id  bigint NOT NULL,
+    span       text NOT NULL CHECK (span IN ('month', 'year')),
+    period     date NOT NULL,
+    payable    numeric(16,2) NOT NULL,
+    entries    bigint NOT NULL,
+    PRIMARY KEY (worker_id, span, period)
+);
+COMMENT ON TABLE wagecheck.worker_pay IS
+    'derived (kept with wagecheck.wage_month, not dumped): per worker, payable summed over all projects per month and per year';
+COMMENT ON COLUMN wagecheck.worker_pay.period IS
+    'first day of the month (span month) or of the year (span year)';
+COMMENT ON COLUMN wagecheck.worker_pay.entries IS
+    'number of wage_month rows summed (the row goes when none is left)';
+CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable);
 
 -- _wage_month_rows(project_ids, worker_ids, periods): the wage_month rows of these keys
 -- (all of them when the arrays are NULL), computed from the raw rows, whatever their moment.
@@ -104,13 +127,63 @@ $$;
 COMMENT ON FUNCTION wagecheck._wage_month_rows(bigint[], bigint[], date[]) IS
     'wage_month rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
 
+-- _worker_pay_rows(): worker_pay computed from wage_month (for TRUNCATE, rebuilds and checks).
+CREATE FUNCTION wagecheck._worker_pay_rows() RETURNS SETOF wagecheck.worker_pay
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    SELECT w.worker_id, k.span, k.period, sum(w.payable), count(*)
+      FROM wagecheck.wage_month w
+     CROSS JOIN LATERAL (VALUES ('month', w.period), ('year', date_trunc('year', w.period)::date)) k(span, period)
+     GROUP BY 1, 2, 3
+$$;
+COMMENT ON FUNCTION wagecheck._worker_pay_rows() IS
+    'wagecheck.worker_pay recomputed from wagecheck.wage_month (internal)';
+
+-- _worker_pay_add(workers, periods, payable, entries): adds changes of wage_month rows (one
+-- element per row: its month, the change of its payable and of the row count) to the
+-- workers' month and year sums, in key order; sums left without rows go.
+CREATE FUNCTION wagecheck._worker_pay_add(p_workers bigint[], p_periods date[], p_payable numeric[],
+                                          p_entries bigint[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_workers), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)
+    SELECT u.worker_id, k.span, k.period, sum(u.payable), sum(u.entries)
+      FROM unnest(p_workers, p_periods, p_payable, p_entries) u(worker_id, period, payable, entries)
+     CROSS JOIN LATERAL (VALUES ('month', u.period), ('year', date_trunc('year', u.period)::date)) k(span, period)
+     GROUP BY 1, 2, 3
+    HAVING sum(u.payable) <> 0 OR sum(u.entries) <> 0
+     ORDER BY 1, 2, 3
+    ON CONFLICT (worker_id, span, period) DO UPDATE
+       SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries;
+    DELETE FROM wagecheck.worker_pay t
+     USING (SELECT DISTINCT u.worker_id, k.span, k.period
+              FROM unnest(p_workers, p_periods) u(worker_id, period)
+             CROSS JOIN LATERAL (VALUES ('month', u.period), ('year', date_trunc('year', u.period)::date)) k(span, period)) d
+     WHERE (t.worker_id, t.span, t.period) = (d.worker_id, d.span, d.period) AND t.entries <= 0;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigint[]) IS
+    'adds the changes of wage_month rows to the workers'' month and year sums in wagecheck.worker_pay (internal)';
+
 -- _wage_month_refresh(keys): recomputes the summary rows of these keys. Rows are locked
 -- first (a placeholder for a new key), in key order, then computed with a fresh snapshot:
 -- two writers touching one key serialise, and the later one sees the earlier one's rows.
+-- The locked rows' payable (before) and the new one (after) give the change that is added
+-- to the workers' sums in worker_pay.
 CREATE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
+DECLARE
+    dw bigint[];
+    dm date[];
+    dp numeric[];
+    dn bigint[];
 BEGIN
     IF coalesce(cardinality(p_projects), 0) = 0 THEN
         RETURN;
@@ -123,12 +196,18 @@ BEGIN
      WHERE u.project_id IS NOT NULL AND u.worker_id IS NOT NULL AND u.period IS NOT NULL
      ORDER BY 1, 2, 3
     ON CONFLICT (project_id, worker_id, period) DO NOTHING;
-    PERFORM 1
-       FROM wagecheck.wage_month w
-       JOIN unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
-         ON (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
-      ORDER BY w.project_id, w.worker_id, w.period
-        FOR UPDATE OF w;
+    -- lock the keys' rows; what they held before (a placeholder, known_to infinity, is no row:
+    -- any other writer's placeholder was replaced or removed before its lock was let go)
+    SELECT array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
+           array_agg(CASE WHEN o.known_to = 'infinity' THEN 0 ELSE -1 END)
+      INTO dw, dm, dp, dn
+      FROM (SELECT w.worker_id, w.period, w.payable, w.known_to
+              FROM wagecheck.wage_month w
+             WHERE (w.project_id, w.worker_id, w.period) IN
+                   (SELECT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period))
+             ORDER BY w.project_id, w.worker_id, w.period
+               FOR UPDATE OF w) o;
     WITH n AS MATERIALIZED (
         SELECT * FROM wagecheck._wage_month_rows(p_projects, p_workers, p_periods)
     ),
@@ -138,12 +217,20 @@ BEGIN
                paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to
           FROM n
          WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
+    ),
+    del AS (
+        DELETE FROM wagecheck.wage_month w
+         USING unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+         WHERE (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
+           AND NOT EXISTS (SELECT 1 FROM n WHERE (n.project_id, n.worker_id, n.period)
+                                                 = (u.project_id, u.worker_id, u.period))
     )
-    DELETE FROM wagecheck.wage_month w
-     USING unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
-     WHERE (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
-       AND NOT EXISTS (SELECT 1 FROM n WHERE (n.project_id, n.worker_id, n.period)
-                                             = (u.project_id, u.worker_id, u.period));
+    -- the rows after: the changes are before's negated plus after's
+    SELECT dw || array_agg(n.worker_id), dm || array_agg(n.period), dp || array_agg(n.payable::numeric),
+           dn || array_agg(1::bigint)
+      INTO dw, dm, dp, dn
+      FROM n;
+    PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
 END
 $$;
 COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
@@ -165,8 +252,9 @@ DECLARE
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         -- what is left of the other two tables (payments truncated alone leave the lines)
-        TRUNCATE wagecheck.wage_month;
+        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay;
         INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+        INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
         RETURN NULL;
     END IF;
     -- the keys (project, worker, month) of the statement's old and new rows
@@ -308,18 +396,20 @@ $$
 BEGIN
     LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
         IN SHARE MODE;
-    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month;
+    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay;
     INSERT INTO wagecheck.attendance_month (project_id, worker_id, period, days, known_to, last_day)
     SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day)
       FROM wagecheck.attendance a
      GROUP BY 1, 2, 3;
     INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
     ANALYZE wagecheck.attendance_month;
     ANALYZE wagecheck.wage_month;
+    ANALYZE wagecheck.worker_pay;
 END
 $$;
 COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
-    'recomputes the derived summaries (attendance_month, wage_month) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+    'recomputes the derived summaries (attendance_month, wage_month, worker_pay) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
 -- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
 CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean

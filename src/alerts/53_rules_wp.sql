@@ -132,107 +132,198 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp04(timestamptz) IS
     'WP04: wage payments in cash or into an account other than the worker''s own registered card';
 
+-- _wp05_months(as_of, below, days): the months (project, worker) paid below `below` for at
+-- least `days` days, as known at as_of: from the summary wage_month by its index on payable
+-- when it is exact for as_of, else from the raw rows. PL/pgSQL so that the bounds are known
+-- to the planner (a custom plan: an index range, not a third of the table).
+CREATE FUNCTION wagecheck._wp05_months(as_of timestamptz, below numeric, min_days numeric)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date, days numeric,
+                   payable numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY
+        SELECT w.project_id, w.worker_id, w.employer_id, w.period, w.days, w.payable::numeric
+          FROM wagecheck.wage_month w
+         WHERE w.payable < below AND w.days >= min_days;
+    ELSE
+        RETURN QUERY
+        SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.days, o.payable
+          FROM wagecheck._wages_owed_compute(as_of) o
+         WHERE o.payable < below AND o.days >= min_days;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wp05_months(timestamptz, numeric, numeric) IS
+    'WP05''s candidate months: paid below a bound for at least a number of days, from wage_month when exact, else from the raw rows (internal)';
+
 -- WP05 (G, worker on project, month): full-month pay below the local monthly minimum wage.
+-- Only the months below the highest minimum wage of any division (catalogue or override), of
+-- at least the fewest full-month days, are read (_wp05_months).
 CREATE FUNCTION wagecheck.eval_wp05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH params AS MATERIALIZED (   -- once per division, not per row
+    WITH bounds AS MATERIALIZED (   -- the highest minimum and fewest days of any division: only months below it can hit
+        SELECT max(v.amount) FILTER (WHERE v.key = 'min_monthly_wage') AS min_wage,
+               min(v.amount) FILTER (WHERE v.key = 'full_month_days') AS full_days
+          FROM (SELECT e.key, e.value::numeric AS amount
+                  FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
+                 WHERE r.code = 'WP05' AND e.key IN ('min_monthly_wage', 'full_month_days')
+                UNION ALL
+                SELECT e.key, e.value::numeric
+                  FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
+                 WHERE o.code = 'WP05' AND e.key IN ('min_monthly_wage', 'full_month_days')) v
+    ),
+    months AS MATERIALIZED (
+        SELECT f.*, p.division
+          FROM bounds b
+         CROSS JOIN LATERAL wagecheck._wp05_months(as_of, b.min_wage, b.full_days) f
+          JOIN wagecheck.project p ON p.project_id = f.project_id
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
         SELECT d.division,
                (wagecheck.rule_param('WP05', 'min_monthly_wage', d.division))::numeric AS min_wage,
                (wagecheck.rule_param('WP05', 'full_month_days', d.division))::numeric AS full_days
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+          FROM (SELECT DISTINCT months.division FROM months) d
     )
     SELECT 'worker_on_project', f.project_id || '/' || f.worker_id, to_char(f.period, 'YYYY-MM'),
-           f.project_id, f.employer_id, p.division, 'G', NULL::timestamptz,
+           f.project_id, f.employer_id, f.division, 'G', NULL::timestamptz,
            jsonb_build_object('worker_id', f.worker_id, 'days', f.days, 'payable', f.payable,
                               'minimum', params.min_wage)
-      FROM wagecheck.wages_owed(as_of) f
-      JOIN wagecheck.project p ON p.project_id = f.project_id
-      JOIN params ON params.division = p.division
+      FROM months f
+      JOIN params ON params.division = f.division
      WHERE f.days >= params.full_days AND f.payable < params.min_wage
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp05(timestamptz) IS
     'WP05: a full month''s pay (days >= full_month_days) below the local monthly minimum wage (min_monthly_wage, per division)';
 
+-- _wp06_sums(as_of, month_over, year_over): a worker's sums of payable over all projects
+-- above month_over in a month (span month) or above year_over in a year (span year), with
+-- the first project (of the first month) and the lowest project. When the summaries are
+-- exact for as_of, from worker_pay by its index on payable, and the projects from the
+-- worker's pay lines; else from the raw rows (_wages_owed_compute). PL/pgSQL so that the
+-- bounds are known to the planner (a custom plan: an index range).
+CREATE FUNCTION wagecheck._wp06_sums(as_of timestamptz, month_over numeric, year_over numeric)
+    RETURNS TABLE (worker_id bigint, span text, period date, payable numeric, first_project bigint,
+                   min_project bigint)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY
+        WITH over AS (
+            SELECT w.worker_id, w.span, w.period, w.payable
+              FROM wagecheck.worker_pay w
+             WHERE w.span = 'month' AND w.payable > month_over
+            UNION ALL
+            SELECT w.worker_id, w.span, w.period, w.payable
+              FROM wagecheck.worker_pay w
+             WHERE w.span = 'year' AND w.payable > year_over
+        )
+        -- the projects of the sums' wage_month rows: the sheets of the worker's lines then
+        SELECT o.worker_id, o.span, o.period, o.payable::numeric, f.first_project, f.min_project
+          FROM over o
+         CROSS JOIN LATERAL (
+                SELECT (array_agg(s.project_id ORDER BY s.period, s.project_id))[1] AS first_project,
+                       min(s.project_id) AS min_project
+                  FROM wagecheck.pay_line l
+                  JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+                 WHERE l.worker_id = o.worker_id AND s.period >= o.period
+                   AND s.period < o.period + CASE o.span WHEN 'month' THEN interval '1 month'
+                                                         ELSE interval '1 year' END) f;
+    ELSE
+        RETURN QUERY
+        WITH owed AS MATERIALIZED (
+            SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck._wages_owed_compute(as_of) o
+        ),
+        -- sums in float8 (no numeric state per group) only choose the worker-months and years
+        -- summed exactly below; the margin covers their rounding, so no sum over a bound is missed
+        approx AS MATERIALIZED (
+            SELECT o.worker_id, o.period, date_trunc('year', o.period::timestamp) AS year,
+                   sum(o.payable::float8) AS payable, sum(abs(o.payable::float8)) AS size
+              FROM owed o
+             GROUP BY o.worker_id, o.period
+        ),
+        maybe_years AS MATERIALIZED (
+            SELECT a.worker_id, a.year
+              FROM approx a
+             GROUP BY a.worker_id, a.year
+            HAVING sum(a.payable) > year_over::float8 - sum(a.size) * 1e-9
+        ),
+        months AS MATERIALIZED (   -- exact sums of the worker-months that may be over a bound
+            SELECT o.worker_id, o.period, sum(o.payable) AS payable
+              FROM owed o
+              JOIN approx a ON a.worker_id = o.worker_id AND a.period = o.period
+             WHERE a.payable > month_over::float8 - a.size * 1e-9
+                OR (a.worker_id, a.year) IN (SELECT y.worker_id, y.year FROM maybe_years y)
+             GROUP BY o.worker_id, o.period
+        ),
+        years AS (         -- the years over the bound, summed exactly
+            SELECT y.worker_id, date_trunc('year', y.period)::date AS year
+              FROM months y
+             WHERE (y.worker_id, date_trunc('year', y.period::timestamp)) IN
+                   (SELECT my.worker_id, my.year FROM maybe_years my)
+             GROUP BY y.worker_id, date_trunc('year', y.period)::date
+            HAVING sum(y.payable) > year_over
+        ),
+        pay AS (           -- the months over the bound or in a year over its bound, and their projects
+            SELECT o.worker_id, o.period, sum(o.payable) AS payable, min(o.project_id) AS project_id
+              FROM owed o
+              JOIN months m ON m.worker_id = o.worker_id AND m.period = o.period
+             WHERE m.payable > month_over
+                OR (m.worker_id, date_trunc('year', m.period)::date) IN (SELECT y.worker_id, y.year FROM years y)
+             GROUP BY o.worker_id, o.period
+        )
+        SELECT pay.worker_id, 'month', pay.period, pay.payable, pay.project_id, pay.project_id
+          FROM pay
+         WHERE pay.payable > month_over
+        UNION ALL
+        SELECT pay.worker_id, 'year', date_trunc('year', pay.period)::date, sum(pay.payable),
+               (array_agg(pay.project_id ORDER BY pay.period))[1], min(pay.project_id)
+          FROM pay
+         GROUP BY pay.worker_id, date_trunc('year', pay.period)::date
+        HAVING sum(pay.payable) > year_over;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wp06_sums(timestamptz, numeric, numeric) IS
+    'WP06''s candidate sums: a worker''s payable over all projects above a bound in a month or a year, from worker_pay when exact, else from the raw rows (internal)';
+
 -- WP06 (G, worker): over month_amount in one month or year_amount in one year (possible fictitious payroll).
+-- Only the sums over the lowest limits of any division are read (_wp06_sums).
 CREATE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH bounds AS MATERIALIZED (   -- the lowest limits of any division: only sums above them can hit
         SELECT min(v.amount) FILTER (WHERE v.key = 'month_amount') AS month_amount,
                min(v.amount) FILTER (WHERE v.key = 'year_amount') AS year_amount
           FROM (SELECT e.key, e.value::numeric AS amount
                   FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
-                 WHERE r.code = 'WP06'
+                 WHERE r.code = 'WP06' AND e.key IN ('month_amount', 'year_amount')
                 UNION ALL
                 SELECT e.key, e.value::numeric
                   FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
-                 WHERE o.code = 'WP06') v
+                 WHERE o.code = 'WP06' AND e.key IN ('month_amount', 'year_amount')) v
     ),
-    owed AS MATERIALIZED (
-        SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck.wages_owed(as_of) o
-    ),
-    -- sums in float8 (no numeric state per group) only choose the worker-months and years
-    -- summed exactly below; the margin covers their rounding, so no sum over a limit is missed
-    approx AS MATERIALIZED (
-        SELECT o.worker_id, o.period, date_trunc('year', o.period::timestamp) AS year,
-               sum(o.payable::float8) AS payable, sum(abs(o.payable::float8)) AS size
-          FROM owed o
-         GROUP BY o.worker_id, o.period
-    ),
-    maybe_years AS MATERIALIZED (
-        SELECT a.worker_id, a.year
-          FROM approx a
-         GROUP BY a.worker_id, a.year
-        HAVING sum(a.payable) > (SELECT b.year_amount FROM bounds b)::float8 - sum(a.size) * 1e-9
-    ),
-    months AS MATERIALIZED (   -- exact sums of the worker-months that may be over a limit
-        SELECT o.worker_id, o.period, sum(o.payable) AS payable
-          FROM owed o
-          JOIN approx a ON a.worker_id = o.worker_id AND a.period = o.period
-         WHERE a.payable > (SELECT b.month_amount FROM bounds b)::float8 - a.size * 1e-9
-            OR (a.worker_id, a.year) IN (SELECT y.worker_id, y.year FROM maybe_years y)
-         GROUP BY o.worker_id, o.period
-    ),
-    candidates AS (    -- the worker-months over the lowest month limit, or in a year over the lowest year limit
-        SELECT m.worker_id, m.period
-          FROM months m
-         WHERE m.payable > (SELECT b.month_amount FROM bounds b)
-            OR (m.worker_id, date_trunc('year', m.period::timestamp)) IN
-               (SELECT y.worker_id, date_trunc('year', y.period::timestamp) FROM months y
-                 WHERE (y.worker_id, date_trunc('year', y.period::timestamp)) IN
-                       (SELECT my.worker_id, my.year FROM maybe_years my)
-                 GROUP BY y.worker_id, date_trunc('year', y.period::timestamp)
-                HAVING sum(y.payable) > (SELECT b.year_amount FROM bounds b))
-    ),
-    pay AS (
-        -- the worker's division: that of the first project of the month
-        SELECT o.worker_id, o.period, sum(o.payable) AS payable,
-               (array_agg(p.division ORDER BY o.project_id))[1] AS division, min(o.project_id) AS project_id
-          FROM owed o
-          JOIN candidates c ON c.worker_id = o.worker_id AND c.period = o.period
-          JOIN wagecheck.project p ON p.project_id = o.project_id
-         GROUP BY o.worker_id, o.period
-    ),
-    sums AS (
-        SELECT pay.worker_id, to_char(pay.period, 'YYYY-MM') AS period, pay.payable, pay.division,
-               pay.project_id, 'month_amount' AS limit_key
-          FROM pay
-        UNION ALL
-        SELECT pay.worker_id, to_char(pay.period, 'YYYY'), sum(pay.payable),
-               (array_agg(pay.division ORDER BY pay.period))[1], min(pay.project_id), 'year_amount'
-          FROM pay
-         GROUP BY pay.worker_id, to_char(pay.period, 'YYYY')
+    -- the worker's division: that of the first project of the month (of the year's first month)
+    sums AS MATERIALIZED (
+        SELECT s.worker_id, s.span, s.period, s.payable, s.min_project, p.division
+          FROM bounds b
+         CROSS JOIN LATERAL wagecheck._wp06_sums(as_of, b.month_amount, b.year_amount) s
+          JOIN wagecheck.project p ON p.project_id = s.first_project
     ),
     limits AS MATERIALIZED (   -- once per division, not per row
-        SELECT d.division, k.limit_key, (wagecheck.rule_param('WP06', k.limit_key, d.division))::numeric AS amount
-          FROM (SELECT DISTINCT pay.division FROM pay) d
-         CROSS JOIN (VALUES ('month_amount'), ('year_amount')) k(limit_key)
+        SELECT d.division, k.span,
+               (wagecheck.rule_param('WP06', k.span || '_amount', d.division))::numeric AS amount
+          FROM (SELECT DISTINCT sums.division FROM sums) d
+         CROSS JOIN (VALUES ('month'), ('year')) k(span)
     )
-    SELECT 'worker', s.worker_id::text, s.period, s.project_id, NULL::bigint, s.division, 'G', NULL::timestamptz,
-           jsonb_build_object('payable', s.payable, 'limit', l.amount, 'limit_key', s.limit_key)
+    SELECT 'worker', s.worker_id::text, to_char(s.period, CASE s.span WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY' END),
+           s.min_project, NULL::bigint, s.division, 'G', NULL::timestamptz,
+           jsonb_build_object('payable', s.payable, 'limit', l.amount, 'limit_key', s.span || '_amount')
       FROM sums s
-      JOIN limits l ON l.division = s.division AND l.limit_key = s.limit_key
+      JOIN limits l ON l.division = s.division AND l.span = s.span
      WHERE s.payable > l.amount
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS

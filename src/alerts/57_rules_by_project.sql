@@ -4,7 +4,8 @@
 -- account_id), so the scan after a day's writes evaluates the few projects they touched.
 -- Each is its evaluator with the projects as the starting point of the plan; the
 -- regression test alerts_incremental checks that, given every project, each returns what
--- its evaluator does. WP06 (a worker across projects) has none: it is evaluated in full.
+-- its evaluator does. WP06 (a worker across projects) has none: it is evaluated in full, from
+-- the summary worker_pay (its sums over the limits) when exact.
 
 -- RN01: pay lines of the projects' sheets for workers not on the project's roster.
 CREATE FUNCTION wagecheck.eval_rn01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
@@ -206,11 +207,21 @@ COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
 CREATE FUNCTION wagecheck.eval_wp05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH full_month AS (
-        SELECT o.*, p.division
-          FROM wagecheck.wages_owed(as_of) o
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('wages_owed', as_of) AS exact
+    ),
+    -- the projects' months from the summary wage_month when it is exact, else from the raw rows
+    full_month AS (
+        SELECT w.project_id, w.worker_id, w.employer_id, w.period, w.days, w.payable, p.division
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
+          JOIN wagecheck.wage_month w ON w.project_id = p.project_id
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.days, o.payable, p.division
+          FROM wagecheck._wages_owed_compute(as_of) o
           JOIN wagecheck.project p ON p.project_id = o.project_id
-         WHERE o.project_id = ANY (projects)
+         WHERE NOT (SELECT ex.exact FROM ex) AND o.project_id = ANY (projects)
     ),
     params AS MATERIALIZED (
         SELECT d.division,

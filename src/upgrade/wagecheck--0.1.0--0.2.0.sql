@@ -3517,3 +3517,457 @@ UPDATE wagecheck.rule r SET project_evaluator = d.f, horizon = d.h
     ('RN03', 'wagecheck.eval_rn03_projects(timestamptz, bigint[])', 'wagecheck.eval_rn03_horizon(timestamptz, timestamptz)')
   ) d(code, f, h)
  WHERE r.code = d.code;
+
+-- ==== WP05/WP06 from the summaries (session 4): worker_pay, wage_month's index on payable
+-- WP05 reads only the months paid below the minimum wage
+CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable);
+
+-- worker_pay: per worker, the sums of wage_month's payable over all projects, per month and
+-- per year. Kept by _wage_month_refresh, which adds each key's change (new minus old, taken
+-- under the wage_month row lock) to the worker's month and year: additions commute, so two
+-- writers of different projects only wait on the row lock of a month they share. Exact
+-- whenever wage_month is. WP06 finds the sums over its limits by the index on payable.
+CREATE TABLE wagecheck.worker_pay (
+    worker_id  bigint NOT NULL,
+    span       text NOT NULL CHECK (span IN ('month', 'year')),
+    period     date NOT NULL,
+    payable    numeric(16,2) NOT NULL,
+    entries    bigint NOT NULL,
+    PRIMARY KEY (worker_id, span, period)
+);
+COMMENT ON TABLE wagecheck.worker_pay IS
+    'derived (kept with wagecheck.wage_month, not dumped): per worker, payable summed over all projects per month and per year';
+COMMENT ON COLUMN wagecheck.worker_pay.period IS
+    'first day of the month (span month) or of the year (span year)';
+COMMENT ON COLUMN wagecheck.worker_pay.entries IS
+    'number of wage_month rows summed (the row goes when none is left)';
+CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable);
+
+-- _worker_pay_rows(): worker_pay computed from wage_month (for TRUNCATE, rebuilds and checks).
+CREATE FUNCTION wagecheck._worker_pay_rows() RETURNS SETOF wagecheck.worker_pay
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    SELECT w.worker_id, k.span, k.period, sum(w.payable), count(*)
+      FROM wagecheck.wage_month w
+     CROSS JOIN LATERAL (VALUES ('month', w.period), ('year', date_trunc('year', w.period)::date)) k(span, period)
+     GROUP BY 1, 2, 3
+$$;
+COMMENT ON FUNCTION wagecheck._worker_pay_rows() IS
+    'wagecheck.worker_pay recomputed from wagecheck.wage_month (internal)';
+
+
+-- _worker_pay_add(workers, periods, payable, entries): adds changes of wage_month rows (one
+-- element per row: its month, the change of its payable and of the row count) to the
+-- workers' month and year sums, in key order; sums left without rows go.
+CREATE FUNCTION wagecheck._worker_pay_add(p_workers bigint[], p_periods date[], p_payable numeric[],
+                                          p_entries bigint[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_workers), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)
+    SELECT u.worker_id, k.span, k.period, sum(u.payable), sum(u.entries)
+      FROM unnest(p_workers, p_periods, p_payable, p_entries) u(worker_id, period, payable, entries)
+     CROSS JOIN LATERAL (VALUES ('month', u.period), ('year', date_trunc('year', u.period)::date)) k(span, period)
+     GROUP BY 1, 2, 3
+    HAVING sum(u.payable) <> 0 OR sum(u.entries) <> 0
+     ORDER BY 1, 2, 3
+    ON CONFLICT (worker_id, span, period) DO UPDATE
+       SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries;
+    DELETE FROM wagecheck.worker_pay t
+     USING (SELECT DISTINCT u.worker_id, k.span, k.period
+              FROM unnest(p_workers, p_periods) u(worker_id, period)
+             CROSS JOIN LATERAL (VALUES ('month', u.period), ('year', date_trunc('year', u.period)::date)) k(span, period)) d
+     WHERE (t.worker_id, t.span, t.period) = (d.worker_id, d.span, d.period) AND t.entries <= 0;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigint[]) IS
+    'adds the changes of wage_month rows to the workers'' month and year sums in wagecheck.worker_pay (internal)';
+
+
+-- the sums of what wage_month holds already
+INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+
+-- _wage_month_refresh(keys): recomputes the summary rows of these keys. Rows are locked
+-- first (a placeholder for a new key), in key order, then computed with a fresh snapshot:
+-- two writers touching one key serialise, and the later one sees the earlier one's rows.
+-- The locked rows' payable (before) and the new one (after) give the change that is added
+-- to the workers' sums in worker_pay.
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    dw bigint[];
+    dm date[];
+    dp numeric[];
+    dn bigint[];
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.wage_month AS w
+           (project_id, worker_id, period, days, payable, net, paid, paid_ats, paid_each, known_to)
+    SELECT DISTINCT u.project_id, u.worker_id, u.period, 0, 0, 0, 0, '{}'::timestamptz[], '{}'::numeric(14,2)[],
+           'infinity'::timestamptz
+      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+     WHERE u.project_id IS NOT NULL AND u.worker_id IS NOT NULL AND u.period IS NOT NULL
+     ORDER BY 1, 2, 3
+    ON CONFLICT (project_id, worker_id, period) DO NOTHING;
+    -- lock the keys' rows; what they held before (a placeholder, known_to infinity, is no row:
+    -- any other writer's placeholder was replaced or removed before its lock was let go)
+    SELECT array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
+           array_agg(CASE WHEN o.known_to = 'infinity' THEN 0 ELSE -1 END)
+      INTO dw, dm, dp, dn
+      FROM (SELECT w.worker_id, w.period, w.payable, w.known_to
+              FROM wagecheck.wage_month w
+             WHERE (w.project_id, w.worker_id, w.period) IN
+                   (SELECT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period))
+             ORDER BY w.project_id, w.worker_id, w.period
+               FOR UPDATE OF w) o;
+    WITH n AS MATERIALIZED (
+        SELECT * FROM wagecheck._wage_month_rows(p_projects, p_workers, p_periods)
+    ),
+    upd AS (
+        UPDATE wagecheck.wage_month w
+           SET employer_id = n.employer_id, days = n.days, payable = n.payable, net = n.net, paid = n.paid,
+               paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to
+          FROM n
+         WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
+    ),
+    del AS (
+        DELETE FROM wagecheck.wage_month w
+         USING unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+         WHERE (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
+           AND NOT EXISTS (SELECT 1 FROM n WHERE (n.project_id, n.worker_id, n.period)
+                                                 = (u.project_id, u.worker_id, u.period))
+    )
+    -- the rows after: the changes are before's negated plus after's
+    SELECT dw || array_agg(n.worker_id), dm || array_agg(n.period), dp || array_agg(n.payable::numeric),
+           dn || array_agg(1::bigint)
+      INTO dw, dm, dp, dn
+      FROM n;
+    PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
+    'recomputes the wage_month rows of the given keys from the raw rows, locking them first (internal)';
+
+
+-- _wage_month_sync(): trigger on pay_sheet, pay_line and wage_payment (statement level,
+-- transition tables old_rows/new_rows): refreshes the keys the statement touched.
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    p bigint[] := '{}';
+    w bigint[] := '{}';
+    m date[] := '{}';
+    kp bigint[];
+    kw bigint[];
+    km date[];
+    t text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        -- what is left of the other two tables (payments truncated alone leave the lines)
+        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay;
+        INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+        INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+        RETURN NULL;
+    END IF;
+    -- the keys (project, worker, month) of the statement's old and new rows
+    FOREACH t IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
+                                  ELSE ARRAY['old_rows', 'new_rows'] END LOOP
+        EXECUTE 'SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) FROM ('
+             || format(CASE TG_TABLE_NAME
+            WHEN 'pay_sheet' THEN   -- the lines of the sheets, under the sheets' project and month
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM %I s JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id'
+            WHEN 'pay_line' THEN    -- the lines themselves and the lines they correct
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM %I c
+                  CROSS JOIN LATERAL (SELECT c.sheet_id, c.worker_id
+                                      UNION ALL
+                                      SELECT k.sheet_id, k.worker_id FROM wagecheck.pay_line k
+                                       WHERE k.line_id = c.corrects_line_id) l
+                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
+            ELSE                    -- wage_payment: the lines paid
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM (SELECT DISTINCT y.line_id FROM %I y) y
+                   JOIN wagecheck.pay_line l ON l.line_id = y.line_id
+                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
+            END, t) || ') x'
+        INTO kp, kw, km;
+        p := p || coalesce(kp, '{}'); w := w || coalesce(kw, '{}'); m := m || coalesce(km, '{}');
+    END LOOP;
+    PERFORM wagecheck._wage_month_refresh(p, w, m);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
+    'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
+
+
+CREATE OR REPLACE FUNCTION wagecheck.rebuild_summaries() RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
+        IN SHARE MODE;
+    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay;
+    INSERT INTO wagecheck.attendance_month (project_id, worker_id, period, days, known_to, last_day)
+    SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day)
+      FROM wagecheck.attendance a
+     GROUP BY 1, 2, 3;
+    INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+    ANALYZE wagecheck.attendance_month;
+    ANALYZE wagecheck.wage_month;
+    ANALYZE wagecheck.worker_pay;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
+    'recomputes the derived summaries (attendance_month, wage_month, worker_pay) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+
+
+-- _wp05_months(as_of, below, days): the months (project, worker) paid below `below` for at
+-- least `days` days, as known at as_of: from the summary wage_month by its index on payable
+-- when it is exact for as_of, else from the raw rows. PL/pgSQL so that the bounds are known
+-- to the planner (a custom plan: an index range, not a third of the table).
+CREATE FUNCTION wagecheck._wp05_months(as_of timestamptz, below numeric, min_days numeric)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date, days numeric,
+                   payable numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY
+        SELECT w.project_id, w.worker_id, w.employer_id, w.period, w.days, w.payable::numeric
+          FROM wagecheck.wage_month w
+         WHERE w.payable < below AND w.days >= min_days;
+    ELSE
+        RETURN QUERY
+        SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.days, o.payable
+          FROM wagecheck._wages_owed_compute(as_of) o
+         WHERE o.payable < below AND o.days >= min_days;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wp05_months(timestamptz, numeric, numeric) IS
+    'WP05''s candidate months: paid below a bound for at least a number of days, from wage_month when exact, else from the raw rows (internal)';
+
+
+-- WP05 (G, worker on project, month): full-month pay below the local monthly minimum wage.
+-- Only the months below the highest minimum wage of any division (catalogue or override), of
+-- at least the fewest full-month days, are read (_wp05_months).
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH bounds AS MATERIALIZED (   -- the highest minimum and fewest days of any division: only months below it can hit
+        SELECT max(v.amount) FILTER (WHERE v.key = 'min_monthly_wage') AS min_wage,
+               min(v.amount) FILTER (WHERE v.key = 'full_month_days') AS full_days
+          FROM (SELECT e.key, e.value::numeric AS amount
+                  FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
+                 WHERE r.code = 'WP05' AND e.key IN ('min_monthly_wage', 'full_month_days')
+                UNION ALL
+                SELECT e.key, e.value::numeric
+                  FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
+                 WHERE o.code = 'WP05' AND e.key IN ('min_monthly_wage', 'full_month_days')) v
+    ),
+    months AS MATERIALIZED (
+        SELECT f.*, p.division
+          FROM bounds b
+         CROSS JOIN LATERAL wagecheck._wp05_months(as_of, b.min_wage, b.full_days) f
+          JOIN wagecheck.project p ON p.project_id = f.project_id
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division,
+               (wagecheck.rule_param('WP05', 'min_monthly_wage', d.division))::numeric AS min_wage,
+               (wagecheck.rule_param('WP05', 'full_month_days', d.division))::numeric AS full_days
+          FROM (SELECT DISTINCT months.division FROM months) d
+    )
+    SELECT 'worker_on_project', f.project_id || '/' || f.worker_id, to_char(f.period, 'YYYY-MM'),
+           f.project_id, f.employer_id, f.division, 'G', NULL::timestamptz,
+           jsonb_build_object('worker_id', f.worker_id, 'days', f.days, 'payable', f.payable,
+                              'minimum', params.min_wage)
+      FROM months f
+      JOIN params ON params.division = f.division
+     WHERE f.days >= params.full_days AND f.payable < params.min_wage
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp05(timestamptz) IS
+    'WP05: a full month''s pay (days >= full_month_days) below the local monthly minimum wage (min_monthly_wage, per division)';
+
+
+-- _wp06_sums(as_of, month_over, year_over): a worker's sums of payable over all projects
+-- above month_over in a month (span month) or above year_over in a year (span year), with
+-- the first project (of the first month) and the lowest project. When the summaries are
+-- exact for as_of, from worker_pay by its index on payable, and the projects from the
+-- worker's pay lines; else from the raw rows (_wages_owed_compute). PL/pgSQL so that the
+-- bounds are known to the planner (a custom plan: an index range).
+CREATE FUNCTION wagecheck._wp06_sums(as_of timestamptz, month_over numeric, year_over numeric)
+    RETURNS TABLE (worker_id bigint, span text, period date, payable numeric, first_project bigint,
+                   min_project bigint)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY
+        WITH over AS (
+            SELECT w.worker_id, w.span, w.period, w.payable
+              FROM wagecheck.worker_pay w
+             WHERE w.span = 'month' AND w.payable > month_over
+            UNION ALL
+            SELECT w.worker_id, w.span, w.period, w.payable
+              FROM wagecheck.worker_pay w
+             WHERE w.span = 'year' AND w.payable > year_over
+        )
+        -- the projects of the sums' wage_month rows: the sheets of the worker's lines then
+        SELECT o.worker_id, o.span, o.period, o.payable::numeric, f.first_project, f.min_project
+          FROM over o
+         CROSS JOIN LATERAL (
+                SELECT (array_agg(s.project_id ORDER BY s.period, s.project_id))[1] AS first_project,
+                       min(s.project_id) AS min_project
+                  FROM wagecheck.pay_line l
+                  JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+                 WHERE l.worker_id = o.worker_id AND s.period >= o.period
+                   AND s.period < o.period + CASE o.span WHEN 'month' THEN interval '1 month'
+                                                         ELSE interval '1 year' END) f;
+    ELSE
+        RETURN QUERY
+        WITH owed AS MATERIALIZED (
+            SELECT o.worker_id, o.project_id, o.period, o.payable FROM wagecheck._wages_owed_compute(as_of) o
+        ),
+        -- sums in float8 (no numeric state per group) only choose the worker-months and years
+        -- summed exactly below; the margin covers their rounding, so no sum over a bound is missed
+        approx AS MATERIALIZED (
+            SELECT o.worker_id, o.period, date_trunc('year', o.period::timestamp) AS year,
+                   sum(o.payable::float8) AS payable, sum(abs(o.payable::float8)) AS size
+              FROM owed o
+             GROUP BY o.worker_id, o.period
+        ),
+        maybe_years AS MATERIALIZED (
+            SELECT a.worker_id, a.year
+              FROM approx a
+             GROUP BY a.worker_id, a.year
+            HAVING sum(a.payable) > year_over::float8 - sum(a.size) * 1e-9
+        ),
+        months AS MATERIALIZED (   -- exact sums of the worker-months that may be over a bound
+            SELECT o.worker_id, o.period, sum(o.payable) AS payable
+              FROM owed o
+              JOIN approx a ON a.worker_id = o.worker_id AND a.period = o.period
+             WHERE a.payable > month_over::float8 - a.size * 1e-9
+                OR (a.worker_id, a.year) IN (SELECT y.worker_id, y.year FROM maybe_years y)
+             GROUP BY o.worker_id, o.period
+        ),
+        years AS (         -- the years over the bound, summed exactly
+            SELECT y.worker_id, date_trunc('year', y.period)::date AS year
+              FROM months y
+             WHERE (y.worker_id, date_trunc('year', y.period::timestamp)) IN
+                   (SELECT my.worker_id, my.year FROM maybe_years my)
+             GROUP BY y.worker_id, date_trunc('year', y.period)::date
+            HAVING sum(y.payable) > year_over
+        ),
+        pay AS (           -- the months over the bound or in a year over its bound, and their projects
+            SELECT o.worker_id, o.period, sum(o.payable) AS payable, min(o.project_id) AS project_id
+              FROM owed o
+              JOIN months m ON m.worker_id = o.worker_id AND m.period = o.period
+             WHERE m.payable > month_over
+                OR (m.worker_id, date_trunc('year', m.period)::date) IN (SELECT y.worker_id, y.year FROM years y)
+             GROUP BY o.worker_id, o.period
+        )
+        SELECT pay.worker_id, 'month', pay.period, pay.payable, pay.project_id, pay.project_id
+          FROM pay
+         WHERE pay.payable > month_over
+        UNION ALL
+        SELECT pay.worker_id, 'year', date_trunc('year', pay.period)::date, sum(pay.payable),
+               (array_agg(pay.project_id ORDER BY pay.period))[1], min(pay.project_id)
+          FROM pay
+         GROUP BY pay.worker_id, date_trunc('year', pay.period)::date
+        HAVING sum(pay.payable) > year_over;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wp06_sums(timestamptz, numeric, numeric) IS
+    'WP06''s candidate sums: a worker''s payable over all projects above a bound in a month or a year, from worker_pay when exact, else from the raw rows (internal)';
+
+
+-- WP06 (G, worker): over month_amount in one month or year_amount in one year (possible fictitious payroll).
+-- Only the sums over the lowest limits of any division are read (_wp06_sums).
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH bounds AS MATERIALIZED (   -- the lowest limits of any division: only sums above them can hit
+        SELECT min(v.amount) FILTER (WHERE v.key = 'month_amount') AS month_amount,
+               min(v.amount) FILTER (WHERE v.key = 'year_amount') AS year_amount
+          FROM (SELECT e.key, e.value::numeric AS amount
+                  FROM wagecheck.rule r CROSS JOIN LATERAL jsonb_each_text(r.params) e
+                 WHERE r.code = 'WP06' AND e.key IN ('month_amount', 'year_amount')
+                UNION ALL
+                SELECT e.key, e.value::numeric
+                  FROM wagecheck.rule_param_override o CROSS JOIN LATERAL jsonb_each_text(o.params) e
+                 WHERE o.code = 'WP06' AND e.key IN ('month_amount', 'year_amount')) v
+    ),
+    -- the worker's division: that of the first project of the month (of the year's first month)
+    sums AS MATERIALIZED (
+        SELECT s.worker_id, s.span, s.period, s.payable, s.min_project, p.division
+          FROM bounds b
+         CROSS JOIN LATERAL wagecheck._wp06_sums(as_of, b.month_amount, b.year_amount) s
+          JOIN wagecheck.project p ON p.project_id = s.first_project
+    ),
+    limits AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, k.span,
+               (wagecheck.rule_param('WP06', k.span || '_amount', d.division))::numeric AS amount
+          FROM (SELECT DISTINCT sums.division FROM sums) d
+         CROSS JOIN (VALUES ('month'), ('year')) k(span)
+    )
+    SELECT 'worker', s.worker_id::text, to_char(s.period, CASE s.span WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY' END),
+           s.min_project, NULL::bigint, s.division, 'G', NULL::timestamptz,
+           jsonb_build_object('payable', s.payable, 'limit', l.amount, 'limit_key', s.span || '_amount')
+      FROM sums s
+      JOIN limits l ON l.division = s.division AND l.span = s.span
+     WHERE s.payable > l.amount
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
+    'WP06: a worker paid (payable, all projects) over month_amount in a month (period YYYY-MM) or over year_amount in a year (period YYYY): possible fictitious payroll';
+
+
+-- WP05: the projects' full months paid below the minimum wage.
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('wages_owed', as_of) AS exact
+    ),
+    -- the projects' months from the summary wage_month when it is exact, else from the raw rows
+    full_month AS (
+        SELECT w.project_id, w.worker_id, w.employer_id, w.period, w.days, w.payable, p.division
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
+          JOIN wagecheck.wage_month w ON w.project_id = p.project_id
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.days, o.payable, p.division
+          FROM wagecheck._wages_owed_compute(as_of) o
+          JOIN wagecheck.project p ON p.project_id = o.project_id
+         WHERE NOT (SELECT ex.exact FROM ex) AND o.project_id = ANY (projects)
+    ),
+    params AS MATERIALIZED (
+        SELECT d.division,
+               (wagecheck.rule_param('WP05', 'min_monthly_wage', d.division))::numeric AS min_wage,
+               (wagecheck.rule_param('WP05', 'full_month_days', d.division))::numeric AS full_days
+          FROM (SELECT DISTINCT full_month.division FROM full_month) d
+    )
+    SELECT 'worker_on_project', f.project_id || '/' || f.worker_id, to_char(f.period, 'YYYY-MM'),
+           f.project_id, f.employer_id, f.division, 'G', NULL::timestamptz,
+           jsonb_build_object('worker_id', f.worker_id, 'days', f.days, 'payable', f.payable,
+                              'minimum', params.min_wage)
+      FROM full_month f
+      JOIN params ON params.division = f.division
+     WHERE f.days >= params.full_days AND f.payable < params.min_wage
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp05_projects(timestamptz, bigint[]) IS
+    'WP05 for the given projects only (project evaluator of eval_wp05)';
