@@ -3531,7 +3531,7 @@ CREATE TABLE wagecheck.worker_pay (
     worker_id  bigint NOT NULL,
     span       text NOT NULL CHECK (span IN ('month', 'year')),
     period     date NOT NULL,
-    payable    numeric(16,2) NOT NULL,
+    payable    numeric(14,2) NOT NULL,
     entries    bigint NOT NULL,
     PRIMARY KEY (worker_id, span, period)
 );
