@@ -16,6 +16,27 @@ END $$;
 
 -- the lifecycle table, from the C state machine
 SELECT * FROM wagecheck.alert_transitions() ORDER BY tier, from_state NULLS FIRST, action;
+-- the scan's fast path: _engine_opens_only is true exactly where _engine_steps is the one
+-- row _scan_plan writes in its place (step 1, open, to the hit's level, new deadline and due)
+WITH facts AS (
+    SELECT t.tier, s.state, l.level, (b & 1) > 0 AS hit, (b & 2) > 0 AS dl, (b & 4) > 0 AS ndl,
+           (b & 8) > 0 AS due, (b & 16) > 0 AS ndue, (b & 32) > 0 AS ver, (b & 64) > 0 AS rdue
+      FROM (VALUES ('G'), ('K'), ('O')) t(tier),
+           (VALUES (NULL), ('open'), ('overdue'), ('rectified'), ('verified'), ('cleared')) s(state),
+           (VALUES ('G'), ('K'), ('O')) l(level), generate_series(0, 127) b
+     WHERE l.level = t.tier OR (t.tier = 'G' AND l.level = 'K')
+), cmp AS (
+    SELECT f.*, wagecheck._engine_opens_only(CASE WHEN f.state IS NOT NULL THEN f.tier END, f.state, f.hit,
+                   f.level, f.dl, f.ndl, f.due, f.ndue, f.ver, f.rdue) AS fast,
+           (SELECT array_agg(row(e.*)::text ORDER BY e.step)
+              FROM wagecheck._engine_steps(CASE WHEN f.state IS NOT NULL THEN f.tier END, f.state, f.hit,
+                   f.level, f.dl, f.ndl, f.due, f.ndue, f.ver, f.rdue) e) AS steps
+      FROM facts f
+     WHERE f.state IS NULL OR f.state IN (SELECT a.from_state FROM wagecheck.alert_transitions() a WHERE a.tier = f.tier)
+)
+SELECT fast, count(*) AS cases,
+       count(*) FILTER (WHERE (steps IS NOT DISTINCT FROM ARRAY[format('(1,open,,open,,%s,t,1)', level)]) <> fast) AS differing
+  FROM cmp GROUP BY fast ORDER BY fast;
 
 -- fixture: a hit of rule `rule` for `subject` holds from `since` until `until`
 -- (scan runs evaluators with search_path = pg_catalog, wagecheck: they pin their own)
@@ -167,6 +188,26 @@ BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT * FROM wagecheck.scan('2026-03-12 08:00');
 ROLLBACK;
 SELECT err($$SELECT * FROM wagecheck.scan(NULL)$$);
+
+-- NOTIFY payloads are written in C as jsonb prints them: the same text for awkward values
+-- (quotes, backslashes, control characters, CJK, NULLs) in two time zones
+CREATE TEMP TABLE pv (event text, alert bigint, rule text, tier text, state text, kind text,
+                      id text, period text, division text, at timestamptz);
+INSERT INTO pv VALUES
+  ('opened', 1, 'ZZ01', 'G', 'open', 'project', 'p1', '', '371302', '2026-03-02 12:00'),
+  ('escalated', 9223372036854775807, 'WP04', 'K', 'overdue', 'worker', '37130219900101001X', '2026-02',
+   NULL, '2026-03-02 12:00:00.123456'),
+  ('cleared', -5, 'a"b\c', E'\t', E'x\ny\u0001', 'enterprise', '兰山区"建工"', E'/\u007f', '', '1999-12-31 23:59:59.5'),
+  (NULL, NULL, NULL, NULL, NULL, NULL, 'p', NULL, NULL, NULL),
+  ('opened', 0, 'ZZ02', 'O', 'open', 'k', NULL, 'p', '37', 'infinity');
+SELECT count(*) AS payloads, count(*) FILTER (WHERE p IS DISTINCT FROM j) AS differing
+  FROM (SELECT wagecheck._alert_payload(event, alert, rule, tier, state, kind, id, period, division, at) AS p,
+               jsonb_build_object('event', event, 'alert', alert, 'rule', rule, 'tier', tier,
+                                  'state', state, 'subject', kind || ':' || id, 'period', period,
+                                  'division', division, 'at', at)::text AS j
+          FROM pv, (VALUES ('Asia/Shanghai'), ('America/St_Johns')) z(tz),
+               LATERAL set_config('TimeZone', z.tz, true) c) s;
+SELECT wagecheck._alert_payload(event, alert, rule, tier, state, kind, id, period, division, at) FROM pv;
 
 -- alerts and their history are kept (triggers, not foreign keys: see 10_engine.sql)
 SELECT err($$DELETE FROM wagecheck.alert WHERE subject_id = 'p1'$$);

@@ -49,6 +49,19 @@ CREATE FUNCTION wagecheck._engine_steps(
 COMMENT ON FUNCTION wagecheck._engine_steps(text, text, boolean, text, boolean, boolean, boolean, boolean, boolean, boolean) IS
     'the steps one scan takes for one (rule, subject, period) from its alert and the rule''s hit, up to a fixpoint (internal to scan)';
 
+-- _engine_opens_only(...): the fast path of _engine_steps (same arguments): true when its
+-- steps are one opening, which _scan_plan then writes as a constant row instead of calling
+-- the set-returning function (a tuple store per call) for each of a full scan's new alerts.
+CREATE FUNCTION wagecheck._engine_opens_only(
+        cur_tier text, cur_state text, hit boolean, level text,
+        deadline_passed boolean, new_deadline_passed boolean,
+        due_passed boolean, new_due_passed boolean, verified boolean, report_due_passed boolean)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'wagecheck_engine_opens_only'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION wagecheck._engine_opens_only(text, text, boolean, text, boolean, boolean, boolean, boolean, boolean, boolean) IS
+    'true when _engine_steps with the same arguments is one step, open (no alert yet, a hit, nothing more due at once): the scan''s fast path (internal)';
+
 CREATE TYPE wagecheck.rule_hit AS (
     subject_kind  text,
     subject_id    text,
@@ -381,7 +394,8 @@ COMMENT ON FUNCTION wagecheck.alerts_as_of(timestamptz) IS
     'every alert as it stood at a moment (what was known then), derived from alert_event';
 
 -- _scan_plan(code, as_of, replay, carry, projects): what a scan of one rule does, one row
--- per (alert, step) — steps in order — plus no-op rows for hits that change nothing. With
+-- per (alert, step), numbered (in no order: scan() orders what it writes), plus no-op rows
+-- for hits that change nothing. With
 -- carry, the hits are those the rule's live alerts hold; with projects too, the rule's
 -- project evaluator gives the hits of those projects and the live alerts those of the others,
 -- but for the alerts on which that changes nothing (_quiet_elsewhere: not planned at all).
@@ -478,7 +492,7 @@ BEGIN
                   FROM j
                  GROUP BY 1) d
     ),
-    f AS (
+    f0 AS (
         SELECT j.*,
                CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
                     THEN coalesce(j.hit_due::date, wagecheck.add_working_days(j.today, prm.deadline_wd))
@@ -498,6 +512,19 @@ BEGIN
                  AS quiet
           FROM j
           JOIN prm ON prm.div = coalesce(j.division::text, '')
+    ),
+    -- a hit without an alert: the steps are a lone opening unless a deadline or a
+    -- verification moves the new alert on at once (_engine_opens_only, same arguments)
+    f AS (
+        SELECT f0.*,
+               f0.alert_id IS NULL AND f0.hit
+               AND wagecheck._engine_opens_only(
+                       f0.c_tier, f0.c_state, f0.hit, f0.lvl,
+                       f0.today > f0.c_deadline, f0.today > f0.new_deadline,
+                       $1 > f0.c_due, $1 > f0.new_due,
+                       coalesce((f0.details ->> 'verified')::boolean, false) AND f0.hit,
+                       $1 > f0.report_due) AS opens
+          FROM f0
     )
     SELECT f.alert_id, f.subject_kind, f.subject_id, f.period, f.project_id, f.enterprise_id,
            f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,
@@ -505,6 +532,8 @@ BEGIN
            CASE WHEN st.deadline_new THEN f.new_deadline ELSE f.c_deadline END,
            CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END
       FROM f
+      -- a lone opening (most rows of a full scan) is a constant row; other steps come from
+      -- the state machine, called only where something can change
       LEFT JOIN LATERAL (
             SELECT * FROM wagecheck._engine_steps(
                 f.c_tier, f.c_state, f.hit, f.lvl,
@@ -512,9 +541,11 @@ BEGIN
                 $1 > f.c_due, $1 > f.new_due,
                 coalesce((f.details ->> 'verified')::boolean, false) AND f.hit,
                 $1 > f.report_due)
-             WHERE NOT coalesce(f.quiet, false)) st ON true
+             WHERE NOT coalesce(f.quiet, false) AND NOT coalesce(f.opens, false)
+            UNION ALL
+            SELECT 1, 'open', NULL, 'open', NULL, f.lvl, true, 1
+             WHERE f.opens) st ON true
      WHERE st.action IS NOT NULL OR f.hit
-     ORDER BY f.subject_kind, f.subject_id, f.period, st.step
     $q$, CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
               THEN 'AND c.alert_id NOT IN (SELECT q.alert_id FROM wagecheck._quiet_elsewhere($2, $1, $7) q)'
               ELSE '' END,

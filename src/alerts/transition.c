@@ -133,6 +133,28 @@ wagecheck_alert_transitions(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* Reads the facts of _engine_steps/_engine_opens_only's ten arguments (NULL booleans: false). */
+static void
+facts_arg(FunctionCallInfo fcinfo, WcAlertFacts *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+	{
+		f->tier = tier_arg(PG_GETARG_TEXT_PP(0));
+		f->state = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	}
+#define BOOL_ARG(i) (!PG_ARGISNULL(i) && PG_GETARG_BOOL(i))
+	f->hit = BOOL_ARG(2);
+	f->level = PG_ARGISNULL(3) ? 'G' : tier_arg(PG_GETARG_TEXT_PP(3));
+	f->deadline_passed = BOOL_ARG(4);
+	f->new_deadline_passed = BOOL_ARG(5);
+	f->due_passed = BOOL_ARG(6);
+	f->new_due_passed = BOOL_ARG(7);
+	f->verified = BOOL_ARG(8);
+	f->report_due_passed = BOOL_ARG(9);
+#undef BOOL_ARG
+}
+
 PG_FUNCTION_INFO_V1(wagecheck_engine_steps);
 /* The steps a scan takes for one (rule, subject, period), from what it knows (internal to scan). */
 Datum
@@ -141,28 +163,11 @@ wagecheck_engine_steps(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	WcAlertFacts f;
 	WcAlertStep steps[WC_ALERT_MAX_STEPS];
-	char	   *state = NULL;
 	int			n;
 
-	InitMaterializedSRF(fcinfo, 0);
-	memset(&f, 0, sizeof(f));
-	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
-	{
-		f.tier = tier_arg(PG_GETARG_TEXT_PP(0));
-		state = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	}
-	f.state = state;
-#define BOOL_ARG(i) (!PG_ARGISNULL(i) && PG_GETARG_BOOL(i))
-	f.hit = BOOL_ARG(2);
-	f.level = PG_ARGISNULL(3) ? 'G' : tier_arg(PG_GETARG_TEXT_PP(3));
-	f.deadline_passed = BOOL_ARG(4);
-	f.new_deadline_passed = BOOL_ARG(5);
-	f.due_passed = BOOL_ARG(6);
-	f.new_due_passed = BOOL_ARG(7);
-	f.verified = BOOL_ARG(8);
-	f.report_due_passed = BOOL_ARG(9);
-#undef BOOL_ARG
-
+	/* the caller's row type: not rebuilt from the catalogs at each of a scan's many calls */
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	facts_arg(fcinfo, &f);
 	n = wc_alert_engine_steps(&f, steps);
 	for (int i = 0; i < n; i++)
 	{
@@ -188,4 +193,15 @@ wagecheck_engine_steps(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_engine_opens_only);
+/* True when _engine_steps with the same arguments is one opening (the scan's fast path). */
+Datum
+wagecheck_engine_opens_only(PG_FUNCTION_ARGS)
+{
+	WcAlertFacts f;
+
+	facts_arg(fcinfo, &f);
+	PG_RETURN_BOOL(wc_alert_opens_only(&f));
 }

@@ -253,3 +253,15 @@ wc_alert_engine_steps(const WcAlertFacts *f, WcAlertStep *steps)
 	}
 	return n;
 }
+
+/* The steps are a lone opening; see alert_fsm.h. */
+bool
+wc_alert_opens_only(const WcAlertFacts *f)
+{
+	WcAlertStep steps[WC_ALERT_MAX_STEPS];
+
+	/* only an alert that does not exist yet opens; its steps are the general path's */
+	if ((f->tier != '\0' && f->state != NULL && f->state[0] != '\0') || !f->hit)
+		return false;
+	return wc_alert_engine_steps(f, steps) == 1 && strcmp(steps[0].t->action, "open") == 0;
+}

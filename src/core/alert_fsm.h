@@ -89,4 +89,11 @@ typedef struct WcAlertStep
  */
 extern int	wc_alert_engine_steps(const WcAlertFacts *f, WcAlertStep *steps);
 
+/*
+ * True when the engine's steps are exactly one opening (no alert yet, a hit, and no
+ * deadline or verification that moves it on at once): the common case of a full scan,
+ * which the scan then writes without asking for the steps one by one.
+ */
+extern bool wc_alert_opens_only(const WcAlertFacts *f);
+
 #endif							/* WC_CORE_ALERT_FSM_H */

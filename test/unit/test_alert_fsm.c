@@ -269,5 +269,64 @@ main(void)
 		CHECK_INT(bad, 0);
 	}
 
+	/* the fast path: a lone opening, as the general path says */
+	f = alert('\0', NULL, true, 'G');
+	CHECK(wc_alert_opens_only(&f));
+	f.level = 'K';
+	CHECK(wc_alert_opens_only(&f));
+	f.new_deadline_passed = true;		/* opens overdue: two steps */
+	CHECK_STR(steps_of(f), "open>open/K overdue>overdue/K");
+	CHECK(!wc_alert_opens_only(&f));
+	f = alert('\0', "", true, 'O');
+	CHECK(wc_alert_opens_only(&f));
+	f.verified = true;					/* opens verified: two steps */
+	CHECK(!wc_alert_opens_only(&f));
+	f = alert('\0', NULL, false, 'G');	/* no hit, nothing to open */
+	CHECK(!wc_alert_opens_only(&f));
+	f = alert('G', "cleared", true, 'G');	/* a closed alert is not reopened by a hit */
+	CHECK(!wc_alert_opens_only(&f));
+	f = alert('G', "open", true, 'G');
+	CHECK(!wc_alert_opens_only(&f));
+	{
+		/* every fact combination: fast path exactly where the steps are one "open" */
+		const char *states[] = {NULL, "", "open", "cleared", "overdue", "rectified", "closed",
+								"verify_overdue", "verified", "report_overdue", "reported"};
+		const char	tiers[] = {'G', 'K', 'O'};
+		int			bad = 0,
+					fast = 0;
+
+		for (int ti = 0; ti < 3; ti++)
+			for (int si = 0; si < 11; si++)
+				for (int bits = 0; bits < 256; bits++)
+				{
+					WcAlertStep st[WC_ALERT_MAX_STEPS];
+					bool		one_open;
+
+					f = alert(states[si] && states[si][0] ? tiers[ti] : '\0', states[si], bits & 1, tiers[ti]);
+					if (tiers[ti] == 'G' && (bits & 2))
+						f.level = 'K';
+					f.deadline_passed = bits & 4;
+					f.new_deadline_passed = bits & 8;
+					f.due_passed = bits & 16;
+					f.new_due_passed = bits & 32;
+					f.verified = bits & 64;
+					f.report_due_passed = bits & 128;
+					if (states[si] && states[si][0] && !state_known_for(tiers[ti], states[si]))
+						continue;
+					n = wc_alert_engine_steps(&f, st);
+					one_open = n == 1 && strcmp(st[0].t->action, "open") == 0 && st[0].t->from[0] == '\0'
+						&& st[0].t->to_tier == f.level && st[0].deadline_new && st[0].due == 1;
+					fast += wc_alert_opens_only(&f);
+					if (wc_alert_opens_only(&f) != one_open)
+					{
+						bad++;
+						printf("fast path differs: tier %c state %s bits %d: %s\n", tiers[ti],
+							   states[si] ? states[si] : "NULL", bits, steps_of(f));
+					}
+				}
+		CHECK_INT(bad, 0);
+		CHECK(fast > 0);
+	}
+
 	UNIT_DONE();
 }
