@@ -2,6 +2,8 @@
 -- stays equal to a recomputation from wage_month on every kind of write, and WP05/WP06
 -- read the summaries only when they are exact for the moment asked: at every moment their
 -- hits equal a plain computation from the raw rows (a replay as of an earlier moment too).
+-- WP04 reads the summary payment_off_card (kept when a worker's card changes too): its hits
+-- equal a plain join of every payment with its worker's card.
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
 SELECT fx.project(50, '371302', '2026-01-05', '2025-12-01');
@@ -12,7 +14,7 @@ SELECT fx.roster(p, w, '2026-01-05') FROM generate_series(1, 4) w CROSS JOIN (VA
 INSERT INTO wagecheck.rule_param_override VALUES ('WP06', '3713', '{"year_amount": 60000}');
 
 -- fx.stale(): rows where worker_pay differs from a recomputation from wage_month, and
--- rows where wage_month differs from a recomputation from the raw rows
+-- rows where wage_month and payment_off_card differ from a recomputation from the raw rows
 CREATE FUNCTION fx.stale() RETURNS TABLE (summary text, diff bigint) LANGUAGE sql AS $$
     SELECT 'worker_pay', count(*) FROM (
         (SELECT * FROM wagecheck.worker_pay EXCEPT ALL SELECT * FROM wagecheck._worker_pay_rows())
@@ -23,6 +25,13 @@ CREATE FUNCTION fx.stale() RETURNS TABLE (summary text, diff bigint) LANGUAGE sq
         (SELECT * FROM wagecheck.wage_month EXCEPT ALL SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL))
         UNION ALL
         (SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL) EXCEPT ALL SELECT * FROM wagecheck.wage_month)) y
+    UNION ALL
+    SELECT 'payment_off_card', count(*) FROM (
+        (SELECT * FROM wagecheck.payment_off_card
+         EXCEPT ALL SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL))
+        UNION ALL
+        (SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL)
+         EXCEPT ALL SELECT * FROM wagecheck.payment_off_card)) z
 $$;
 -- fx.wp06_raw(as_of): WP06's hits computed plainly from the raw rows known at as_of
 CREATE FUNCTION fx.wp06_raw(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit LANGUAGE sql AS $$
@@ -128,6 +137,43 @@ SELECT * FROM fx.stale();
 SELECT * FROM wagecheck.worker_pay ORDER BY 1, 2, 3;
 SELECT * FROM fx.check('2026-04-01 12:00');
 
+-- WP04: a cash payment, one into worker 1's card for worker 3, then worker 3's registered card
+-- changes (his earlier payments are no longer to his card), and changes back
+CREATE FUNCTION fx.wp04_raw(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit LANGUAGE sql AS $$
+    SELECT 'payment', y.payment_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', l.worker_id, 'amount', y.amount, 'method', y.method, 'paid_at', y.paid_at,
+                              'reason', CASE WHEN y.method = 'cash' THEN 'cash'
+                                             WHEN k.wage_card IS NULL THEN 'worker has no registered card'
+                                             ELSE 'not the worker''s registered card' END)
+      FROM wagecheck.wage_payment y
+      JOIN wagecheck.pay_line l ON l.line_id = y.line_id
+      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+      JOIN wagecheck.project p ON p.project_id = s.project_id
+      JOIN wagecheck.worker k ON k.worker_id = l.worker_id
+     WHERE y.paid_at <= as_of AND y.created_at <= as_of
+       AND (y.method <> 'account' OR y.card::text IS DISTINCT FROM k.wage_card::text) $$;
+CREATE FUNCTION fx.wp04(as_of timestamptz) RETURNS TABLE (hits text, differing bigint) LANGUAGE sql AS $$
+    SELECT (SELECT string_agg(h.subject_id || ' ' || (h.details ->> 'reason'), ', ' ORDER BY h.subject_id::int)
+              FROM wagecheck.eval_wp04(as_of) h),
+           (SELECT count(*) FROM ((SELECT * FROM wagecheck.eval_wp04(as_of) EXCEPT ALL SELECT * FROM fx.wp04_raw(as_of))
+                                  UNION ALL
+                                  (SELECT * FROM fx.wp04_raw(as_of) EXCEPT ALL SELECT * FROM wagecheck.eval_wp04(as_of))) x) $$;
+SELECT * FROM fx.wp04('2026-04-01 12:00');
+INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at) VALUES
+    (101, 3, 100, '2026-04-02 10:00', 'cash', NULL, '2026-04-02 10:00'),
+    (102, 4, 100, '2026-04-02 10:00', 'account', fx.card(1), '2026-04-02 10:00');
+SELECT * FROM fx.stale();
+SELECT project_id, worker_id, period, payment_id, employer_id, amount, method, reason FROM wagecheck.payment_off_card ORDER BY 1, 2, 3, 4;
+SELECT * FROM fx.wp04('2026-04-02 12:00');
+SELECT * FROM fx.wp04('2026-04-01 12:00');    -- a replay before them
+UPDATE wagecheck.worker SET wage_card = fx.luhn('622202000000000099')::wagecheck.bank_card WHERE worker_id = 3;
+SELECT * FROM fx.stale();
+SELECT project_id, worker_id, period, payment_id, employer_id, amount, method, reason FROM wagecheck.payment_off_card ORDER BY 1, 2, 3, 4;
+SELECT * FROM fx.wp04('2026-04-02 12:00');
+UPDATE wagecheck.worker SET wage_card = fx.card(3)::wagecheck.bank_card WHERE worker_id = 3;
+SELECT * FROM fx.stale();
+SELECT * FROM fx.wp04('2026-04-02 12:00');
+
 -- TRUNCATE (in replica mode, as generators do): the lines left unpaid, the sums unchanged;
 -- then every line: no sums left
 SET session_replication_role = replica;
@@ -154,7 +200,7 @@ SELECT * FROM fx.check('2026-04-01 12:00');
 
 -- derived data: not dumped with the extension's configuration
 SELECT count(*) AS dumped FROM pg_catalog.pg_extension e CROSS JOIN LATERAL unnest(e.extconfig) t(oid)
- WHERE e.extname = 'wagecheck' AND t.oid = 'wagecheck.worker_pay'::regclass;
+ WHERE e.extname = 'wagecheck' AND t.oid IN ('wagecheck.worker_pay'::regclass, 'wagecheck.payment_off_card'::regclass);
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;

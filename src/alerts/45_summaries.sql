@@ -74,6 +74,53 @@ COMMENT ON COLUMN wagecheck.worker_pay.entries IS
     'number of wage_month rows summed (the row goes when none is left)';
 CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable);
 
+-- payment_off_card: the payments made in cash or into an account other than the worker's
+-- registered card (WP04), under the wage_month key of their line, with what WP04 reports.
+-- Kept by _wage_month_refresh with the keys it recomputes (a change of a worker's card
+-- recomputes the keys of his lines), whatever the payments' moments: WP04 keeps those known
+-- at the moment asked. The worker's card is the one registered now, as WP04 compares.
+CREATE TABLE wagecheck.payment_off_card (
+    project_id  bigint NOT NULL,
+    worker_id   bigint NOT NULL,
+    period      date NOT NULL,
+    payment_id  bigint NOT NULL,
+    employer_id bigint NOT NULL,
+    amount      numeric(14,2) NOT NULL,
+    method      text NOT NULL,
+    paid_at     timestamptz NOT NULL,
+    created_at  timestamptz NOT NULL,
+    reason      text NOT NULL,
+    PRIMARY KEY (project_id, worker_id, period, payment_id)
+);
+COMMENT ON TABLE wagecheck.payment_off_card IS
+    'derived (kept with wagecheck.wage_month, not dumped): wage payments in cash or into an account other than the worker''s registered card, for WP04';
+COMMENT ON COLUMN wagecheck.payment_off_card.reason IS
+    'cash, worker has no registered card, or not the worker''s registered card';
+
+-- _payment_off_card_rows(project_ids, worker_ids, periods): the payment_off_card rows of
+-- these wage_month keys (all of them when the arrays are NULL), from the raw rows.
+CREATE FUNCTION wagecheck._payment_off_card_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS SETOF wagecheck.payment_off_card
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    SELECT s.project_id, l.worker_id, s.period, y.payment_id, s.employer_id, y.amount, y.method, y.paid_at,
+           y.created_at,
+           CASE WHEN y.method = 'cash' THEN 'cash'
+                WHEN k.wage_card IS NULL THEN 'worker has no registered card'
+                ELSE 'not the worker''s registered card' END
+      FROM wagecheck.pay_line l
+      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+      JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
+      JOIN wagecheck.worker k ON k.worker_id = l.worker_id
+     WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card)
+       AND (p_projects IS NULL
+            OR (s.project_id, l.worker_id, s.period) IN
+               (SELECT u.project_id, u.worker_id, u.period
+                  FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)))
+$$;
+COMMENT ON FUNCTION wagecheck._payment_off_card_rows(bigint[], bigint[], date[]) IS
+    'payment_off_card rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
+
 -- _wage_month_rows(project_ids, worker_ids, periods): the wage_month rows of these keys
 -- (all of them when the arrays are NULL), computed from the raw rows, whatever their moment.
 CREATE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
@@ -174,7 +221,7 @@ COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigin
 -- first (a placeholder for a new key), in key order, then computed with a fresh snapshot:
 -- two writers touching one key serialise, and the later one sees the earlier one's rows.
 -- The locked rows' payable (before) and the new one (after) give the change that is added
--- to the workers' sums in worker_pay.
+-- to the workers' sums in worker_pay; the keys' rows of payment_off_card are recomputed.
 CREATE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
@@ -231,6 +278,13 @@ BEGIN
       INTO dw, dm, dp, dn
       FROM n;
     PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
+    -- the keys' payments off the workers' cards (the keys are locked: no other writer's)
+    DELETE FROM wagecheck.payment_off_card o
+     USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
+              FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) u
+     WHERE (o.project_id, o.worker_id, o.period) = (u.project_id, u.worker_id, u.period);
+    INSERT INTO wagecheck.payment_off_card
+    SELECT * FROM wagecheck._payment_off_card_rows(p_projects, p_workers, p_periods);
 END
 $$;
 COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
@@ -252,9 +306,10 @@ DECLARE
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         -- what is left of the other two tables (payments truncated alone leave the lines)
-        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay;
+        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card;
         INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
         INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+        INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
         RETURN NULL;
     END IF;
     -- the keys (project, worker, month) of the statement's old and new rows
@@ -390,26 +445,56 @@ BEGIN
 END
 $$;
 
+-- _wage_month_cards(): trigger on worker (statement level, after UPDATE): a worker's
+-- registered card changed, so the months of his lines are recomputed (payment_off_card).
+CREATE FUNCTION wagecheck._wage_month_cards() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    kp bigint[];
+    kw bigint[];
+    km date[];
+BEGIN
+    SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) INTO kp, kw, km
+      FROM (SELECT DISTINCT s.project_id, l.worker_id, s.period
+              FROM old_rows o
+              JOIN new_rows n ON n.worker_id = o.worker_id
+              JOIN wagecheck.pay_line l ON l.worker_id = n.worker_id
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+             WHERE o.wage_card IS DISTINCT FROM n.wage_card) x;
+    PERFORM wagecheck._wage_month_refresh(kp, kw, km);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_cards() IS
+    'trigger: recomputes the wage_month and payment_off_card rows of workers whose registered card changed (internal)';
+CREATE TRIGGER wage_month_cards AFTER UPDATE ON wagecheck.worker
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_cards();
+ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER wage_month_cards;
+
 CREATE FUNCTION wagecheck.rebuild_summaries() RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
     LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
         IN SHARE MODE;
-    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay;
+    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card;
     INSERT INTO wagecheck.attendance_month (project_id, worker_id, period, days, known_to, last_day)
     SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day)
       FROM wagecheck.attendance a
      GROUP BY 1, 2, 3;
     INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
     INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+    INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
     ANALYZE wagecheck.attendance_month;
     ANALYZE wagecheck.wage_month;
     ANALYZE wagecheck.worker_pay;
+    ANALYZE wagecheck.payment_off_card;
 END
 $$;
 COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
-    'recomputes the derived summaries (attendance_month, wage_month, worker_pay) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+    'recomputes the derived summaries (attendance_month, wage_month, worker_pay, payment_off_card) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
 -- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
 CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean

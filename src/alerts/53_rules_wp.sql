@@ -112,22 +112,17 @@ COMMENT ON FUNCTION wagecheck.eval_wp03(timestamptz) IS
     'WP03: workers on a project with min_months or more consecutive months owed (the longest run)';
 
 -- WP04 (K, payment): paid in cash, or into an account that is not the worker's registered card.
+-- Read from the summary payment_off_card (kept at write time whatever the payments' moments):
+-- those known at as_of.
 CREATE FUNCTION wagecheck.eval_wp04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    SELECT 'payment', y.payment_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('worker_id', l.worker_id, 'amount', y.amount, 'method', y.method,
-                              'paid_at', y.paid_at,
-                              'reason', CASE WHEN y.method = 'cash' THEN 'cash'
-                                             WHEN k.wage_card IS NULL THEN 'worker has no registered card'
-                                             ELSE 'not the worker''s registered card' END)
-      FROM wagecheck.wage_payment y
-      JOIN wagecheck.pay_line l ON l.line_id = y.line_id
-      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-      JOIN wagecheck.project p ON p.project_id = s.project_id
-      JOIN wagecheck.worker k ON k.worker_id = l.worker_id
-     WHERE y.paid_at <= as_of AND y.created_at <= as_of
-       AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card)
+    SELECT 'payment', o.payment_id::text, '', o.project_id, o.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', o.worker_id, 'amount', o.amount, 'method', o.method,
+                              'paid_at', o.paid_at, 'reason', o.reason)
+      FROM wagecheck.payment_off_card o
+      JOIN wagecheck.project p ON p.project_id = o.project_id
+     WHERE o.paid_at <= as_of AND o.created_at <= as_of
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp04(timestamptz) IS
     'WP04: wage payments in cash or into an account other than the worker''s own registered card';
