@@ -3136,15 +3136,15 @@ CREATE FUNCTION wagecheck.eval_wp07_horizon(from_ts timestamptz, to_ts timestamp
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH w AS MATERIALIZED (SELECT from_ts::date AS lo, to_ts::date AS hi),   -- the days (lo, hi]
-    g AS MATERIALIZED (
-        SELECT p.project_id, (wagecheck.rule_param('WP07', 'settle_days', d.division))::int AS days
+    g AS MATERIALIZED (   -- once per division, not per project
+        SELECT d.division, (wagecheck.rule_param('WP07', 'settle_days', d.division))::int AS days
           FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-          JOIN wagecheck.project p ON p.division = d.division
     )
     SELECT ARRAY(
         SELECT DISTINCT r.project_id
           FROM wagecheck.roster r
-          JOIN g ON g.project_id = r.project_id
+          JOIN wagecheck.project p ON p.project_id = r.project_id
+          JOIN g ON g.division = p.division
          CROSS JOIN w
          WHERE r.end_on + g.days + 1 > w.lo AND r.end_on + g.days + 1 <= w.hi
             OR r.settled_on > w.lo AND r.settled_on <= w.hi
@@ -3153,7 +3153,9 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp07_horizon(timestamptz, timestamptz) IS
     'WP07''s horizon: the projects on which a worker''s settle_days after leaving run out, or a settlement is dated, between the two moments';
 
--- RN03: project evaluator (the last day attended from the projects' months of the summary).
+-- RN03: project evaluator. When the summary attendance_month is exact, the projects attended
+-- within the gap come from its index on last_day (the months of the last gap_days, not every
+-- month of every project), and the last day attended of the few hit projects from their months.
 CREATE FUNCTION wagecheck.eval_rn03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -3164,32 +3166,37 @@ $$
         SELECT p.*
           FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
           JOIN wagecheck.project p ON p.project_id = q.project_id
+         WHERE p.status = 'under_construction' AND p.created_at <= as_of
     ),
     g AS MATERIALIZED (   -- gap_days once per division, not per row
         SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
           FROM (SELECT DISTINCT q.division FROM q) d
     ),
-    last AS MATERIALIZED (
+    recent AS MATERIALIZED (   -- the projects' last days attended within the longest gap
         SELECT m.project_id, max(m.last_day) AS last_day
-          FROM q
-          JOIN wagecheck.attendance_month m ON m.project_id = q.project_id
-         WHERE (SELECT ex.exact FROM ex)
+          FROM (SELECT m.project_id, m.last_day     -- through the index on last_day
+                  FROM wagecheck.attendance_month m
+                 WHERE (SELECT ex.exact FROM ex)
+                   AND m.last_day > as_of::date - (SELECT max(g.gap) FROM g) OFFSET 0) m
+         WHERE m.project_id = ANY (projects)
          GROUP BY m.project_id
     )
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('gap_days', g.gap, 'last_attendance',
                               CASE WHEN (SELECT ex.exact FROM ex)
-                                   THEN (SELECT l.last_day FROM last l WHERE l.project_id = p.project_id)
+                                   THEN coalesce((SELECT r.last_day FROM recent r WHERE r.project_id = p.project_id),
+                                                 (SELECT max(m.last_day) FROM wagecheck.attendance_month m
+                                                   WHERE m.project_id = p.project_id    -- by its key
+                                                   GROUP BY m.project_id))
                                    ELSE (SELECT max(a.day) FROM wagecheck.attendance a
                                           WHERE a.project_id = p.project_id AND a.day <= as_of::date
                                             AND a.created_at <= as_of) END)
       FROM q p
       JOIN g ON g.division = p.division
-     WHERE p.status = 'under_construction' AND p.created_at <= as_of
-       AND p.start_on <= as_of::date - g.gap + 1
+     WHERE p.start_on <= as_of::date - g.gap + 1
        AND CASE WHEN (SELECT ex.exact FROM ex)
-                THEN NOT EXISTS (SELECT 1 FROM last l
-                                  WHERE l.project_id = p.project_id AND l.last_day > as_of::date - g.gap)
+                THEN NOT EXISTS (SELECT 1 FROM recent r
+                                  WHERE r.project_id = p.project_id AND r.last_day > as_of::date - g.gap)
                 ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
                                   WHERE a.project_id = p.project_id
                                     AND a.day > as_of::date - g.gap AND a.day <= as_of::date
