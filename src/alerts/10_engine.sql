@@ -249,11 +249,16 @@ COMMENT ON COLUMN wagecheck.alert.evidence IS 'what raised it: the rule''s evalu
 COMMENT ON COLUMN wagecheck.alert.deadline_on IS 'K: rectification deadline (整改期限), working days after opening unless the rule gives one';
 COMMENT ON COLUMN wagecheck.alert.due_at IS 'O: deadline of the current step (verify, then report)';
 COMMENT ON COLUMN wagecheck.alert.updated_at IS 'effective time of the last event';
+-- Every index is written for each alert a scan opens (and, the state being indexed, for
+-- each change of an alert), so the alerts keep only those their readers use: the primary
+-- key (events, violations, kept hits, officers' steps); alert_one_live (one live alert per
+-- rule, subject and period; the scan's conflict arbiter; a rule's live alerts: _scan_plan,
+-- _carried_hits, _quiet_elsewhere); alert_rule_subject (a rule's alerts in every state:
+-- replays, rules raising one alert per event, rule_alerts). No index on division or
+-- project: no query of wagecheck looks alerts up by them (the boards read every live
+-- alert), and each cost a full scan about 1 us per alert.
 CREATE UNIQUE INDEX alert_one_live ON wagecheck.alert (rule_code, subject_kind, subject_id, period)
     WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue');
-CREATE INDEX alert_division_live ON wagecheck.alert (division, tier)
-    WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue');
-CREATE INDEX alert_project ON wagecheck.alert (project_id);
 CREATE INDEX alert_rule_subject ON wagecheck.alert (rule_code, subject_kind, subject_id, period);
 
 CREATE TABLE wagecheck.alert_event (
@@ -457,7 +462,10 @@ BEGIN
                     ELSE 'violation' END AS evidence,
                array_agg(raw.violation_id) FILTER (WHERE raw.violation_id IS NOT NULL) OVER w AS violation_ids
           FROM raw
-        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period)
+        -- ordered as DISTINCT ON wants it, over the whole subject: one sort serves both
+        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period
+                     ORDER BY raw.by_rule DESC, (raw.level = 'K') DESC
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
          ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
     ),
     j AS (

@@ -3818,6 +3818,8 @@ COMMENT ON FUNCTION wagecheck.eval_wp05_projects(timestamptz, bigint[]) IS
 -- triggers guard what the keys guarded (src/alerts/10_engine.sql says how)
 ALTER TABLE wagecheck.alert DROP CONSTRAINT alert_rule_code_fkey;
 ALTER TABLE wagecheck.alert_event DROP CONSTRAINT alert_event_alert_id_fkey;
+-- no index on division or project: no query of wagecheck uses them (10_engine.sql)
+DROP INDEX wagecheck.alert_division_live, wagecheck.alert_project;
 CREATE FUNCTION wagecheck._alert_kept() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
 $$
@@ -3936,7 +3938,10 @@ BEGIN
                     ELSE 'violation' END AS evidence,
                array_agg(raw.violation_id) FILTER (WHERE raw.violation_id IS NOT NULL) OVER w AS violation_ids
           FROM raw
-        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period)
+        -- ordered as DISTINCT ON wants it, over the whole subject: one sort serves both
+        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period
+                     ORDER BY raw.by_rule DESC, (raw.level = 'K') DESC
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
          ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
     ),
     j AS (
