@@ -223,7 +223,7 @@ SELECT to_char(t, 'MM-DD') AS day, wagecheck.eval_nb01_horizon(t - interval '1 d
 UPDATE wagecheck.rule SET horizon = 'wagecheck.eval_nb01_projects(timestamptz, bigint[])' WHERE code = 'NB01';
 \set VERBOSITY default
 -- time-driven rules count days in the session's time zone: the same moment, the same day,
--- but another time zone evaluates those without a horizon in full (RN04 WP01-WP03), and those
+-- but another time zone evaluates those without a horizon in full (RN04 WP01), and those
 -- with one for the projects their horizon names over both days (none) and those whose rows
 -- changed (RN03: the attendance dated 03-18); the data-driven ones are carried over, but for
 -- project 51, whose account's closure notice is dated the day before (a date counts for its

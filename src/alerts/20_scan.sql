@@ -34,9 +34,8 @@ COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
 -- than one enabled evaluator uses (wages_owed, attendance_months), as temporary tables. Not
 -- attendance_months when its summary is exact for the moment: its readers then read the
 -- summary attendance_month, as cheap as a copy. No ANALYZE: the readers see a memo through
--- the building block's function scan, where its statistics serve no plan. The months whose
--- wages were not all paid by their pay day (_wages_late) are kept apart too, for the rules
--- that read only those.
+-- the building block's function scan, where its statistics serve no plan. The months owed or
+-- paid late (WP02, WP03, DP01) are not: they are found through the summary's settled_at.
 CREATE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
@@ -48,8 +47,7 @@ BEGIN
     FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
         IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
              WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
-               AND (strpos(p.prosrc, b || '(') > 0
-                    OR (b = 'wages_owed' AND strpos(p.prosrc, '_wages_late(') > 0))) > 1
+               AND strpos(p.prosrc, b || '(') > 0) > 1
            AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
             -- from the summary kept at write time when it is exact for the moment, else raw rows;
             -- straight from the query (wages_owed() would copy its rows twice on their way)
@@ -58,12 +56,6 @@ BEGIN
                            '_' || b || CASE WHEN b = 'wages_owed' AND wagecheck._summary_exact(b, p_as_of)
                                             THEN '_summary' ELSE '_compute' END) USING p_as_of;
             INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
-            IF b = 'wages_owed' THEN
-                CREATE TEMP TABLE wc_memo_wages_late ON COMMIT DROP AS
-                SELECT * FROM pg_temp.wc_memo_wages_owed o
-                 WHERE o.pay_date < p_as_of::date AND (o.owed > 0 OR o.paid_by_pay_date < o.net);
-                INSERT INTO pg_temp.wc_memo VALUES ('wages_late', p_as_of);
-            END IF;
         END IF;
     END LOOP;
 END
@@ -83,9 +75,6 @@ BEGIN
     END IF;
     IF to_regclass('pg_temp.wc_memo_attendance_months') IS NOT NULL THEN
         DROP TABLE pg_temp.wc_memo_attendance_months;
-    END IF;
-    IF to_regclass('pg_temp.wc_memo_wages_late') IS NOT NULL THEN
-        DROP TABLE pg_temp.wc_memo_wages_late;
     END IF;
 END
 $$;

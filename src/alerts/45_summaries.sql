@@ -42,6 +42,7 @@ CREATE TABLE wagecheck.wage_month (
     paid_ats     timestamptz[] NOT NULL,
     paid_each    numeric(14,2)[] NOT NULL,
     known_to     timestamptz NOT NULL,
+    settled_at   timestamptz,
     PRIMARY KEY (project_id, worker_id, period)
 );
 COMMENT ON TABLE wagecheck.wage_month IS
@@ -49,6 +50,8 @@ COMMENT ON TABLE wagecheck.wage_month IS
 COMMENT ON COLUMN wagecheck.wage_month.paid_ats IS 'when each payment on the month''s lines was made (with paid_each: paid by the pay date)';
 COMMENT ON COLUMN wagecheck.wage_month.known_to IS
     'latest moment among the summarized rows: created_at of sheets, lines, correcting lines and payments, paid_at of payments';
+COMMENT ON COLUMN wagecheck.wage_month.settled_at IS
+    'when the payments (in time order) reached the net: -infinity when the net is not positive, NULL while the month is not fully paid (the months that can be owed); a month is paid late when this is after its pay date';
 CREATE INDEX wage_month_known_to ON wagecheck.wage_month (known_to);
 -- WP05 reads only the months paid below the minimum wage
 CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable);
@@ -121,6 +124,24 @@ $$;
 COMMENT ON FUNCTION wagecheck._payment_off_card_rows(bigint[], bigint[], date[]) IS
     'payment_off_card rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
 
+-- the months still owed (few), for WP02 and WP03
+CREATE INDEX wage_month_unsettled ON wagecheck.wage_month (project_id, worker_id, period) WHERE settled_at IS NULL;
+
+-- _settled_at(net, paid_ats, paid_each): the moment payments made at paid_ats (in time order)
+-- of paid_each reached net; -infinity when net is not positive; NULL when they never did.
+CREATE FUNCTION wagecheck._settled_at(net numeric, paid_ats timestamptz[], paid_each numeric[])
+    RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT CASE WHEN net <= 0 THEN '-infinity'::timestamptz
+                ELSE (SELECT min(c.at)
+                        FROM (SELECT u.at, sum(u.amount) OVER (ORDER BY u.n) AS cum
+                                FROM unnest(paid_ats, paid_each) WITH ORDINALITY u(at, amount, n)) c
+                       WHERE c.cum >= net) END;
+END;
+COMMENT ON FUNCTION wagecheck._settled_at(numeric, timestamptz[], numeric[]) IS
+    'the moment a month''s payments (in time order) reached its net: -infinity when the net is not positive, NULL when they never did (internal)';
+
 -- _wage_month_rows(project_ids, worker_ids, periods): the wage_month rows of these keys
 -- (all of them when the arrays are NULL), computed from the raw rows, whatever their moment.
 CREATE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
@@ -167,7 +188,8 @@ $$
          GROUP BY lp.project_id, lp.worker_id, lp.period
     )
     SELECT s.project_id, s.worker_id, s.period, s.employer_id, s.days, s.payable, s.net, s.paid,
-           coalesce(pays.ats, '{}'), coalesce(pays.amounts, '{}'), s.known_to
+           coalesce(pays.ats, '{}'), coalesce(pays.amounts, '{}'), s.known_to,
+           wagecheck._settled_at(s.net, coalesce(pays.ats, '{}'), coalesce(pays.amounts, '{}'))
       FROM sums s
       LEFT JOIN pays ON (pays.project_id, pays.worker_id, pays.period) = (s.project_id, s.worker_id, s.period)
 $$;
@@ -261,7 +283,7 @@ BEGIN
     upd AS (
         UPDATE wagecheck.wage_month w
            SET employer_id = n.employer_id, days = n.days, payable = n.payable, net = n.net, paid = n.paid,
-               paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to
+               paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to, settled_at = n.settled_at
           FROM n
          WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
     ),

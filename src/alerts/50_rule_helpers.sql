@@ -171,25 +171,214 @@ $$;
 COMMENT ON FUNCTION wagecheck.wages_owed(timestamptz) IS
     'wages per project, worker and month as known at a moment: pay date, days, payable (应发), net (实发), paid, paid by the pay date, owed (corrections replace the line they correct; unknown pay terms: the 15th of the next month)';
 
--- _wages_late(as_of): the rows of wages_owed(as_of) past their pay day and not all paid: owed,
--- or paid in full only after the pay day (WP02, WP03, DP01 read only those).
-CREATE FUNCTION wagecheck._wages_late(as_of timestamptz)
+-- _wages_owed_projects(as_of, projects): _wages_owed_compute(as_of) for the given projects
+-- only, reading their sheets, lines, payments and roster through the indexes on project_id,
+-- sheet_id and line_id (the raw rows of a per-project evaluation when the summary is not exact).
+CREATE FUNCTION wagecheck._wages_owed_projects(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH lines AS MATERIALIZED (   -- the projects' lines known then, the pay terms of their worker
+        SELECT s.project_id, l.worker_id, s.employer_id, s.period, l.line_id, l.days, l.payable, l.net,
+               NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c
+                            WHERE c.corrects_line_id = l.line_id AND c.created_at <= as_of) AS effective,
+               coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.pay_sheet s ON s.project_id = q.project_id
+          JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
+          LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE r.project_id = s.project_id AND r.worker_id = l.worker_id
+                                AND r.created_at <= as_of AND r.start_on <= as_of::date
+                              ORDER BY r.start_on DESC LIMIT 1) t ON true
+         WHERE l.created_at <= as_of
+    ),
+    dates AS MATERIALIZED (        -- as _wages_owed_compute: months with a sheet known then
+        SELECT k.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT lines.period, lines.pay_day, lines.pay_month_offset FROM lines) k
+         WHERE k.period IN (SELECT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of)
+    ),
+    pl AS (
+        SELECT lines.*, d.pay_date, y.paid, y.paid_by
+          FROM lines
+          JOIN dates d USING (period, pay_day, pay_month_offset)
+          LEFT JOIN LATERAL (SELECT sum(y.amount) AS paid,
+                                    sum(y.amount) FILTER (WHERE y.paid_at::date <= d.pay_date) AS paid_by
+                               FROM wagecheck.wage_payment y
+                              WHERE y.line_id = lines.line_id AND y.paid_at <= as_of
+                                AND y.created_at <= as_of) y ON true
+    )
+    SELECT pl.project_id, pl.worker_id, min(pl.employer_id), pl.period, pl.pay_date,
+           coalesce(sum(pl.days) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.payable) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.net) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.paid), 0), coalesce(sum(pl.paid_by), 0),
+           greatest(coalesce(sum(pl.net) FILTER (WHERE pl.effective), 0) - coalesce(sum(pl.paid), 0), 0)
+      FROM pl
+     GROUP BY pl.project_id, pl.worker_id, pl.period, pl.pay_date
+$$;
+COMMENT ON FUNCTION wagecheck._wages_owed_projects(timestamptz, bigint[]) IS
+    'wagecheck.wages_owed of the given projects only, computed from their raw rows (internal)';
+
+-- _wages_unpaid_summary(as_of, projects): the months of wage_month not fully paid (the partial
+-- index wage_month_unsettled: few), with the pay date of the pay terms known then, past it;
+-- of the given projects, or all when NULL. Exact only when _summary_exact('wages_owed', as_of).
+CREATE FUNCTION wagecheck._wages_unpaid_summary(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH c AS MATERIALIZED (
+        SELECT w.*, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
+          FROM wagecheck.wage_month w
+          LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE r.project_id = w.project_id AND r.worker_id = w.worker_id
+                                AND r.created_at <= as_of AND r.start_on <= as_of::date
+                              ORDER BY r.start_on DESC LIMIT 1) t ON true
+         WHERE w.settled_at IS NULL AND (projects IS NULL OR w.project_id = ANY (projects))
+    ),
+    dates AS MATERIALIZED (        -- one pay date per (month, terms), not per row
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT c.period, c.pay_day, c.pay_month_offset FROM c) k
+    )
+    SELECT c.project_id, c.worker_id, c.employer_id, c.period, d.pay_date, c.days, c.payable, c.net, c.paid,
+           (SELECT coalesce(sum(u.a), 0) FROM unnest(c.paid_ats, c.paid_each) u(at, a)
+             WHERE u.at::date <= d.pay_date),
+           greatest(c.net - c.paid, 0)
+      FROM c
+      JOIN dates d USING (period, pay_day, pay_month_offset)
+     WHERE d.pay_date < as_of::date
+$$;
+COMMENT ON FUNCTION wagecheck._wages_unpaid_summary(timestamptz, bigint[]) IS
+    'the months of the summary wage_month still owed past their pay day, of the given projects or all (internal)';
+
+-- _wages_unpaid(as_of, projects): the rows of wages_owed(as_of) with wages owed past their
+-- pay day (WP02, WP03), of the given projects or all when NULL: from the few months of the
+-- summary not fully paid when it is exact for the moment, else from the raw rows.
+CREATE FUNCTION wagecheck._wages_unpaid(as_of timestamptz, projects bigint[] DEFAULT NULL)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
 BEGIN
-    IF wagecheck._memo_ready('wages_late', as_of) THEN
-        RETURN QUERY EXECUTE 'SELECT * FROM pg_temp.wc_memo_wages_late';
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY SELECT * FROM wagecheck._wages_unpaid_summary(as_of, projects);
+    ELSIF projects IS NULL THEN
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of) o
+                      WHERE o.owed > 0 AND o.pay_date < as_of::date;
     ELSE
-        RETURN QUERY SELECT * FROM wagecheck.wages_owed(as_of) o
-                      WHERE o.pay_date < as_of::date AND (o.owed > 0 OR o.paid_by_pay_date < o.net);
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_projects(as_of, projects) o
+                      WHERE o.owed > 0 AND o.pay_date < as_of::date;
     END IF;
 END
 $$;
-COMMENT ON FUNCTION wagecheck._wages_late(timestamptz) IS
-    'the rows of wages_owed past their pay day with wages owed or paid late (internal)';
+COMMENT ON FUNCTION wagecheck._wages_unpaid(timestamptz, bigint[]) IS
+    'the rows of wages_owed with wages owed past their pay day, of the given projects or all (internal)';
+
+-- _wages_late_summary(as_of, projects): the months of the projects in wage_month past their
+-- pay day and not fully paid by it. A month settled (settled_at) before the first pay date
+-- any pay terms give its month cannot be late: pay terms and dates only for the others.
+CREATE FUNCTION wagecheck._wages_late_summary(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH dates AS MATERIALIZED (   -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    first AS MATERIALIZED (        -- per month, the earliest pay date, as the moment it ends
+        SELECT d.period, ((min(d.pay_date) + 1)::timestamptz) AS after
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+    ),
+    c AS MATERIALIZED (            -- the projects' months settled after that, or not at all
+        SELECT w.*
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.wage_month w ON w.project_id = q.project_id
+          JOIN first f ON f.period = w.period
+         WHERE coalesce(w.settled_at, 'infinity') >= f.after
+    ),
+    terms AS (                     -- the pay terms known then of the projects' workers
+        SELECT DISTINCT ON (r.project_id, r.worker_id) r.project_id, r.worker_id, r.pay_day, r.pay_month_offset
+          FROM wagecheck.roster r
+         WHERE r.project_id = ANY (projects) AND r.created_at <= as_of AND r.start_on <= as_of::date
+         ORDER BY r.project_id, r.worker_id, r.start_on DESC
+    )
+    SELECT c.project_id, c.worker_id, c.employer_id, c.period, d.pay_date, c.days, c.payable, c.net, c.paid,
+           (SELECT coalesce(sum(u.a), 0) FROM unnest(c.paid_ats, c.paid_each) u(at, a)
+             WHERE u.at::date <= d.pay_date),
+           greatest(c.net - c.paid, 0)
+      FROM c
+      LEFT JOIN terms t ON t.project_id = c.project_id AND t.worker_id = c.worker_id
+      JOIN dates d ON d.period = c.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                  AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+     WHERE d.pay_date < as_of::date
+       AND coalesce(c.settled_at, 'infinity') >= (d.pay_date + 1)::timestamptz
+$$;
+COMMENT ON FUNCTION wagecheck._wages_late_summary(timestamptz, bigint[]) IS
+    'the months of the given projects in the summary wage_month past their pay day and not fully paid by it (internal)';
+
+-- _wages_late(as_of, projects): the rows of wages_owed(as_of) of the given projects (all when
+-- NULL) past their pay day and not fully paid by it: owed, or paid in full only after the pay
+-- day (DP01 reads those of a contractor's projects).
+CREATE FUNCTION wagecheck._wages_late(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY SELECT * FROM wagecheck._wages_late_summary(
+            as_of, coalesce(projects, ARRAY(SELECT p.project_id FROM wagecheck.project p)));
+    ELSIF projects IS NULL THEN
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of) o
+                      WHERE o.pay_date < as_of::date AND o.paid_by_pay_date < o.net;
+    ELSE
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_projects(as_of, projects) o
+                      WHERE o.pay_date < as_of::date AND o.paid_by_pay_date < o.net;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wages_late(timestamptz, bigint[]) IS
+    'the rows of wages_owed of the given projects (all when NULL) past their pay day and not fully paid by it: owed or paid late (internal)';
+
+-- _wages_owed_by_project(as_of, projects): per project of those given, the wages owed (the
+-- sum of wages_owed(as_of).owed), where positive: from the months of the summary not fully
+-- paid when it is exact for the moment, else from the projects' raw rows (AC05).
+CREATE FUNCTION wagecheck._wages_owed_by_project(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, owed numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY SELECT w.project_id, sum(w.net - w.paid)
+                       FROM wagecheck.wage_month w
+                      WHERE w.settled_at IS NULL AND w.project_id = ANY (projects)
+                      GROUP BY w.project_id
+                     HAVING sum(w.net - w.paid) > 0;
+    ELSE
+        RETURN QUERY SELECT o.project_id, sum(o.owed)
+                       FROM wagecheck._wages_owed_projects(as_of, projects) o
+                      GROUP BY o.project_id
+                     HAVING sum(o.owed) > 0;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wages_owed_by_project(timestamptz, bigint[]) IS
+    'wages owed per project of those given, where positive (internal)';
 
 CREATE FUNCTION wagecheck.attendance_months(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, period date, days bigint)

@@ -64,10 +64,9 @@ $$
            CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
            jsonb_build_object('worker_id', o.worker_id, 'net', o.net, 'paid', o.paid, 'owed', o.owed,
                               'pay_date', o.pay_date)
-      FROM wagecheck._wages_late(as_of) o
+      FROM wagecheck._wages_unpaid(as_of) o
       JOIN wagecheck.project p ON p.project_id = o.project_id
       JOIN k ON k.division = p.division
-     WHERE o.owed > 0 AND o.pay_date < as_of::date
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp02(timestamptz) IS
     'WP02: a worker''s month of wages on a project not fully paid after the pay day (moved earlier to a working day); K when still owed k_days later';
@@ -81,8 +80,7 @@ $$
                -- months since year 0 minus the row number: constant along a run of consecutive months
                (extract(year FROM o.period) * 12 + extract(month FROM o.period))::int
                - row_number() OVER (PARTITION BY o.project_id, o.worker_id ORDER BY o.period) AS run
-          FROM wagecheck._wages_late(as_of) o
-         WHERE o.owed > 0 AND o.pay_date < as_of::date
+          FROM wagecheck._wages_unpaid(as_of) o
     ),
     runs AS (
         SELECT owed.project_id, owed.worker_id, min(owed.employer_id) AS employer_id,

@@ -30,10 +30,9 @@ $$
     -- months of the contractor's projects with wages not fully paid by their pay day
     arrears AS (
         SELECT pr.contractor_id, max(o.pay_date) AS last_arrears
-          FROM wagecheck._wages_late(as_of) o
+          FROM wagecheck._wages_late(as_of, ARRAY(SELECT pc.project_id FROM wagecheck.project pc
+                                                   WHERE pc.contractor_id IN (SELECT cand.contractor_id FROM cand))) o
           JOIN wagecheck.project pr ON pr.project_id = o.project_id
-         WHERE o.paid_by_pay_date < o.net AND o.pay_date < as_of::date
-           AND pr.contractor_id IN (SELECT cand.contractor_id FROM cand)
          GROUP BY pr.contractor_id
     ),
     judged AS (

@@ -106,11 +106,8 @@ $$
            AND (w.closure_notice_on <= as_of::date OR w.closed_on <= as_of::date)
     ),
     owed AS (
-        SELECT o.project_id, sum(o.owed) AS owed
-          FROM wagecheck.wages_owed(as_of) o
-         WHERE o.project_id IN (SELECT closing.project_id FROM closing)
-         GROUP BY o.project_id
-        HAVING sum(o.owed) > 0
+        SELECT o.project_id, o.owed
+          FROM wagecheck._wages_owed_by_project(as_of, ARRAY(SELECT closing.project_id FROM closing)) o
     )
     SELECT 'project', c.project_id::text, '', c.project_id, c.contractor_id, c.division, 'K', NULL::timestamptz,
            jsonb_build_object('account_id', c.account_id, 'closure_notice_on', c.closure_notice_on,

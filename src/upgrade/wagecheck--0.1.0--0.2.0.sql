@@ -4277,3 +4277,784 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
     'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule';
+
+-- ==== owed and late wages (session 4): wage_month.settled_at finds the months owed or paid
+-- late without a scan's memo of wages_owed; AC05 reads the owed months of its projects only
+ALTER TABLE wagecheck.wage_month ADD COLUMN settled_at timestamptz;
+COMMENT ON COLUMN wagecheck.wage_month.settled_at IS
+    'when the payments (in time order) reached the net: -infinity when the net is not positive, NULL while the month is not fully paid (the months that can be owed); a month is paid late when this is after its pay date';
+-- _settled_at(net, paid_ats, paid_each): the moment payments made at paid_ats (in time order)
+-- of paid_each reached net; -infinity when net is not positive; NULL when they never did.
+CREATE FUNCTION wagecheck._settled_at(net numeric, paid_ats timestamptz[], paid_each numeric[])
+    RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT CASE WHEN net <= 0 THEN '-infinity'::timestamptz
+                ELSE (SELECT min(c.at)
+                        FROM (SELECT u.at, sum(u.amount) OVER (ORDER BY u.n) AS cum
+                                FROM unnest(paid_ats, paid_each) WITH ORDINALITY u(at, amount, n)) c
+                       WHERE c.cum >= net) END;
+END;
+COMMENT ON FUNCTION wagecheck._settled_at(numeric, timestamptz[], numeric[]) IS
+    'the moment a month''s payments (in time order) reached its net: -infinity when the net is not positive, NULL when they never did (internal)';
+UPDATE wagecheck.wage_month SET settled_at = wagecheck._settled_at(net, paid_ats, paid_each);
+-- the months still owed (few), for WP02 and WP03
+CREATE INDEX wage_month_unsettled ON wagecheck.wage_month (project_id, worker_id, period) WHERE settled_at IS NULL;
+-- _wage_month_rows(project_ids, worker_ids, periods): the wage_month rows of these keys
+-- (all of them when the arrays are NULL), computed from the raw rows, whatever their moment.
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS SETOF wagecheck.wage_month
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH k AS (
+        SELECT DISTINCT u.project_id, u.worker_id, u.period
+          FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+    ),
+    lp AS (
+        SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id, l.days, l.payable, l.net,
+               c.line_id IS NULL AS effective,
+               greatest(l.created_at, s.created_at, c.created_at) AS known
+          FROM wagecheck.pay_line l
+          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+          LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id
+         WHERE p_projects IS NULL
+            OR (s.project_id, l.worker_id, s.period) IN (SELECT k.project_id, k.worker_id, k.period FROM k)
+    ),
+    py AS (
+        SELECT y.line_id, sum(y.amount) AS paid, max(greatest(y.created_at, y.paid_at)) AS known
+          FROM wagecheck.wage_payment y
+         WHERE p_projects IS NULL OR y.line_id IN (SELECT lp.line_id FROM lp)
+         GROUP BY y.line_id
+    ),
+    pays AS (          -- every payment of the month's lines, for "paid by the pay date"
+        SELECT lp.project_id, lp.worker_id, lp.period,
+               array_agg(y.paid_at ORDER BY y.paid_at, y.payment_id) AS ats,
+               array_agg(y.amount ORDER BY y.paid_at, y.payment_id) AS amounts
+          FROM lp
+          JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
+         GROUP BY lp.project_id, lp.worker_id, lp.period
+    ),
+    sums AS (
+        SELECT lp.project_id, lp.worker_id, lp.period, min(lp.employer_id) AS employer_id,
+               coalesce(sum(lp.days) FILTER (WHERE lp.effective), 0) AS days,
+               coalesce(sum(lp.payable) FILTER (WHERE lp.effective), 0) AS payable,
+               coalesce(sum(lp.net) FILTER (WHERE lp.effective), 0) AS net,
+               coalesce(sum(py.paid), 0) AS paid,
+               greatest(max(lp.known), max(py.known)) AS known_to
+          FROM lp
+          LEFT JOIN py ON py.line_id = lp.line_id
+         GROUP BY lp.project_id, lp.worker_id, lp.period
+    )
+    SELECT s.project_id, s.worker_id, s.period, s.employer_id, s.days, s.payable, s.net, s.paid,
+           coalesce(pays.ats, '{}'), coalesce(pays.amounts, '{}'), s.known_to,
+           wagecheck._settled_at(s.net, coalesce(pays.ats, '{}'), coalesce(pays.amounts, '{}'))
+      FROM sums s
+      LEFT JOIN pays ON (pays.project_id, pays.worker_id, pays.period) = (s.project_id, s.worker_id, s.period)
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_rows(bigint[], bigint[], date[]) IS
+    'wage_month rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
+
+-- _wage_month_refresh(keys): recomputes the summary rows of these keys. Rows are locked
+-- first (a placeholder for a new key), in key order, then computed with a fresh snapshot:
+-- two writers touching one key serialise, and the later one sees the earlier one's rows.
+-- The locked rows' payable (before) and the new one (after) give the change that is added
+-- to the workers' sums in worker_pay; the keys' rows of payment_off_card are recomputed.
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    dw bigint[];
+    dm date[];
+    dp numeric[];
+    dn bigint[];
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.wage_month AS w
+           (project_id, worker_id, period, days, payable, net, paid, paid_ats, paid_each, known_to)
+    SELECT DISTINCT u.project_id, u.worker_id, u.period, 0, 0, 0, 0, '{}'::timestamptz[], '{}'::numeric(14,2)[],
+           'infinity'::timestamptz
+      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+     WHERE u.project_id IS NOT NULL AND u.worker_id IS NOT NULL AND u.period IS NOT NULL
+     ORDER BY 1, 2, 3
+    ON CONFLICT (project_id, worker_id, period) DO NOTHING;
+    -- lock the keys' rows; what they held before (a placeholder, known_to infinity, is no row:
+    -- any other writer's placeholder was replaced or removed before its lock was let go)
+    SELECT array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
+           array_agg(CASE WHEN o.known_to = 'infinity' THEN 0 ELSE -1 END)
+      INTO dw, dm, dp, dn
+      FROM (SELECT w.worker_id, w.period, w.payable, w.known_to
+              FROM wagecheck.wage_month w
+             WHERE (w.project_id, w.worker_id, w.period) IN
+                   (SELECT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period))
+             ORDER BY w.project_id, w.worker_id, w.period
+               FOR UPDATE OF w) o;
+    WITH n AS MATERIALIZED (
+        SELECT * FROM wagecheck._wage_month_rows(p_projects, p_workers, p_periods)
+    ),
+    upd AS (
+        UPDATE wagecheck.wage_month w
+           SET employer_id = n.employer_id, days = n.days, payable = n.payable, net = n.net, paid = n.paid,
+               paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to, settled_at = n.settled_at
+          FROM n
+         WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
+    ),
+    del AS (
+        DELETE FROM wagecheck.wage_month w
+         USING unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+         WHERE (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
+           AND NOT EXISTS (SELECT 1 FROM n WHERE (n.project_id, n.worker_id, n.period)
+                                                 = (u.project_id, u.worker_id, u.period))
+    )
+    -- the rows after: the changes are before's negated plus after's
+    SELECT dw || array_agg(n.worker_id), dm || array_agg(n.period), dp || array_agg(n.payable::numeric),
+           dn || array_agg(1::bigint)
+      INTO dw, dm, dp, dn
+      FROM n;
+    PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
+    -- the keys' payments off the workers' cards (the keys are locked: no other writer's)
+    DELETE FROM wagecheck.payment_off_card o
+     USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
+              FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) u
+     WHERE (o.project_id, o.worker_id, o.period) = (u.project_id, u.worker_id, u.period);
+    INSERT INTO wagecheck.payment_off_card
+    SELECT * FROM wagecheck._payment_off_card_rows(p_projects, p_workers, p_periods);
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
+    'recomputes the wage_month rows of the given keys from the raw rows, locking them first (internal)';
+DROP FUNCTION wagecheck._wages_late(timestamptz);
+-- _wages_owed_projects(as_of, projects): _wages_owed_compute(as_of) for the given projects
+-- only, reading their sheets, lines, payments and roster through the indexes on project_id,
+-- sheet_id and line_id (the raw rows of a per-project evaluation when the summary is not exact).
+CREATE FUNCTION wagecheck._wages_owed_projects(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH lines AS MATERIALIZED (   -- the projects' lines known then, the pay terms of their worker
+        SELECT s.project_id, l.worker_id, s.employer_id, s.period, l.line_id, l.days, l.payable, l.net,
+               NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c
+                            WHERE c.corrects_line_id = l.line_id AND c.created_at <= as_of) AS effective,
+               coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.pay_sheet s ON s.project_id = q.project_id
+          JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
+          LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE r.project_id = s.project_id AND r.worker_id = l.worker_id
+                                AND r.created_at <= as_of AND r.start_on <= as_of::date
+                              ORDER BY r.start_on DESC LIMIT 1) t ON true
+         WHERE l.created_at <= as_of
+    ),
+    dates AS MATERIALIZED (        -- as _wages_owed_compute: months with a sheet known then
+        SELECT k.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT lines.period, lines.pay_day, lines.pay_month_offset FROM lines) k
+         WHERE k.period IN (SELECT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of)
+    ),
+    pl AS (
+        SELECT lines.*, d.pay_date, y.paid, y.paid_by
+          FROM lines
+          JOIN dates d USING (period, pay_day, pay_month_offset)
+          LEFT JOIN LATERAL (SELECT sum(y.amount) AS paid,
+                                    sum(y.amount) FILTER (WHERE y.paid_at::date <= d.pay_date) AS paid_by
+                               FROM wagecheck.wage_payment y
+                              WHERE y.line_id = lines.line_id AND y.paid_at <= as_of
+                                AND y.created_at <= as_of) y ON true
+    )
+    SELECT pl.project_id, pl.worker_id, min(pl.employer_id), pl.period, pl.pay_date,
+           coalesce(sum(pl.days) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.payable) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.net) FILTER (WHERE pl.effective), 0),
+           coalesce(sum(pl.paid), 0), coalesce(sum(pl.paid_by), 0),
+           greatest(coalesce(sum(pl.net) FILTER (WHERE pl.effective), 0) - coalesce(sum(pl.paid), 0), 0)
+      FROM pl
+     GROUP BY pl.project_id, pl.worker_id, pl.period, pl.pay_date
+$$;
+COMMENT ON FUNCTION wagecheck._wages_owed_projects(timestamptz, bigint[]) IS
+    'wagecheck.wages_owed of the given projects only, computed from their raw rows (internal)';
+
+-- _wages_unpaid_summary(as_of, projects): the months of wage_month not fully paid (the partial
+-- index wage_month_unsettled: few), with the pay date of the pay terms known then, past it;
+-- of the given projects, or all when NULL. Exact only when _summary_exact('wages_owed', as_of).
+CREATE FUNCTION wagecheck._wages_unpaid_summary(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH c AS MATERIALIZED (
+        SELECT w.*, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
+          FROM wagecheck.wage_month w
+          LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE r.project_id = w.project_id AND r.worker_id = w.worker_id
+                                AND r.created_at <= as_of AND r.start_on <= as_of::date
+                              ORDER BY r.start_on DESC LIMIT 1) t ON true
+         WHERE w.settled_at IS NULL AND (projects IS NULL OR w.project_id = ANY (projects))
+    ),
+    dates AS MATERIALIZED (        -- one pay date per (month, terms), not per row
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT c.period, c.pay_day, c.pay_month_offset FROM c) k
+    )
+    SELECT c.project_id, c.worker_id, c.employer_id, c.period, d.pay_date, c.days, c.payable, c.net, c.paid,
+           (SELECT coalesce(sum(u.a), 0) FROM unnest(c.paid_ats, c.paid_each) u(at, a)
+             WHERE u.at::date <= d.pay_date),
+           greatest(c.net - c.paid, 0)
+      FROM c
+      JOIN dates d USING (period, pay_day, pay_month_offset)
+     WHERE d.pay_date < as_of::date
+$$;
+COMMENT ON FUNCTION wagecheck._wages_unpaid_summary(timestamptz, bigint[]) IS
+    'the months of the summary wage_month still owed past their pay day, of the given projects or all (internal)';
+
+-- _wages_unpaid(as_of, projects): the rows of wages_owed(as_of) with wages owed past their
+-- pay day (WP02, WP03), of the given projects or all when NULL: from the few months of the
+-- summary not fully paid when it is exact for the moment, else from the raw rows.
+CREATE FUNCTION wagecheck._wages_unpaid(as_of timestamptz, projects bigint[] DEFAULT NULL)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY SELECT * FROM wagecheck._wages_unpaid_summary(as_of, projects);
+    ELSIF projects IS NULL THEN
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of) o
+                      WHERE o.owed > 0 AND o.pay_date < as_of::date;
+    ELSE
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_projects(as_of, projects) o
+                      WHERE o.owed > 0 AND o.pay_date < as_of::date;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wages_unpaid(timestamptz, bigint[]) IS
+    'the rows of wages_owed with wages owed past their pay day, of the given projects or all (internal)';
+
+-- _wages_late_summary(as_of, projects): the months of the projects in wage_month past their
+-- pay day and not fully paid by it. A month settled (settled_at) before the first pay date
+-- any pay terms give its month cannot be late: pay terms and dates only for the others.
+CREATE FUNCTION wagecheck._wages_late_summary(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH dates AS MATERIALIZED (   -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    first AS MATERIALIZED (        -- per month, the earliest pay date, as the moment it ends
+        SELECT d.period, ((min(d.pay_date) + 1)::timestamptz) AS after
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+    ),
+    c AS MATERIALIZED (            -- the projects' months settled after that, or not at all
+        SELECT w.*
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.wage_month w ON w.project_id = q.project_id
+          JOIN first f ON f.period = w.period
+         WHERE coalesce(w.settled_at, 'infinity') >= f.after
+    ),
+    terms AS (                     -- the pay terms known then of the projects' workers
+        SELECT DISTINCT ON (r.project_id, r.worker_id) r.project_id, r.worker_id, r.pay_day, r.pay_month_offset
+          FROM wagecheck.roster r
+         WHERE r.project_id = ANY (projects) AND r.created_at <= as_of AND r.start_on <= as_of::date
+         ORDER BY r.project_id, r.worker_id, r.start_on DESC
+    )
+    SELECT c.project_id, c.worker_id, c.employer_id, c.period, d.pay_date, c.days, c.payable, c.net, c.paid,
+           (SELECT coalesce(sum(u.a), 0) FROM unnest(c.paid_ats, c.paid_each) u(at, a)
+             WHERE u.at::date <= d.pay_date),
+           greatest(c.net - c.paid, 0)
+      FROM c
+      LEFT JOIN terms t ON t.project_id = c.project_id AND t.worker_id = c.worker_id
+      JOIN dates d ON d.period = c.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                  AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+     WHERE d.pay_date < as_of::date
+       AND coalesce(c.settled_at, 'infinity') >= (d.pay_date + 1)::timestamptz
+$$;
+COMMENT ON FUNCTION wagecheck._wages_late_summary(timestamptz, bigint[]) IS
+    'the months of the given projects in the summary wage_month past their pay day and not fully paid by it (internal)';
+
+-- _wages_late(as_of, projects): the rows of wages_owed(as_of) of the given projects (all when
+-- NULL) past their pay day and not fully paid by it: owed, or paid in full only after the pay
+-- day (DP01 reads those of a contractor's projects).
+CREATE FUNCTION wagecheck._wages_late(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY SELECT * FROM wagecheck._wages_late_summary(
+            as_of, coalesce(projects, ARRAY(SELECT p.project_id FROM wagecheck.project p)));
+    ELSIF projects IS NULL THEN
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_compute(as_of) o
+                      WHERE o.pay_date < as_of::date AND o.paid_by_pay_date < o.net;
+    ELSE
+        RETURN QUERY SELECT * FROM wagecheck._wages_owed_projects(as_of, projects) o
+                      WHERE o.pay_date < as_of::date AND o.paid_by_pay_date < o.net;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wages_late(timestamptz, bigint[]) IS
+    'the rows of wages_owed of the given projects (all when NULL) past their pay day and not fully paid by it: owed or paid late (internal)';
+
+-- _wages_owed_by_project(as_of, projects): per project of those given, the wages owed (the
+-- sum of wages_owed(as_of).owed), where positive: from the months of the summary not fully
+-- paid when it is exact for the moment, else from the projects' raw rows (AC05).
+CREATE FUNCTION wagecheck._wages_owed_by_project(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, owed numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY SELECT w.project_id, sum(w.net - w.paid)
+                       FROM wagecheck.wage_month w
+                      WHERE w.settled_at IS NULL AND w.project_id = ANY (projects)
+                      GROUP BY w.project_id
+                     HAVING sum(w.net - w.paid) > 0;
+    ELSE
+        RETURN QUERY SELECT o.project_id, sum(o.owed)
+                       FROM wagecheck._wages_owed_projects(as_of, projects) o
+                      GROUP BY o.project_id
+                     HAVING sum(o.owed) > 0;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wages_owed_by_project(timestamptz, bigint[]) IS
+    'wages owed per project of those given, where positive (internal)';
+-- _memo_build(as_of, skip): computes once, for the whole scan, the building blocks that more
+-- than one enabled evaluator uses (wages_owed, attendance_months), as temporary tables. Not
+-- attendance_months when its summary is exact for the moment: its readers then read the
+-- summary attendance_month, as cheap as a copy. No ANALYZE: the readers see a memo through
+-- the building block's function scan, where its statistics serve no plan. The months owed or
+-- paid late (WP02, WP03, DP01) are not: they are found through the summary's settled_at.
+CREATE OR REPLACE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+DECLARE
+    b text;
+BEGIN
+    PERFORM wagecheck._memo_drop();
+    CREATE TEMP TABLE wc_memo (name text PRIMARY KEY, as_of timestamptz NOT NULL) ON COMMIT DROP;
+    FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
+        IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
+             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
+               AND strpos(p.prosrc, b || '(') > 0) > 1
+           AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
+            -- from the summary kept at write time when it is exact for the moment, else raw rows;
+            -- straight from the query (wages_owed() would copy its rows twice on their way)
+            EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM wagecheck.%I($1)',
+                           'wc_memo_' || b,
+                           '_' || b || CASE WHEN b = 'wages_owed' AND wagecheck._summary_exact(b, p_as_of)
+                                            THEN '_summary' ELSE '_compute' END) USING p_as_of;
+            INSERT INTO pg_temp.wc_memo VALUES (b, p_as_of);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
+    'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will not evaluate in full (carried over, or evaluated for some projects) (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck._memo_drop() RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF to_regclass('pg_temp.wc_memo') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo;
+    END IF;
+    IF to_regclass('pg_temp.wc_memo_wages_owed') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo_wages_owed;
+    END IF;
+    IF to_regclass('pg_temp.wc_memo_attendance_months') IS NOT NULL THEN
+        DROP TABLE pg_temp.wc_memo_attendance_months;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._memo_drop() IS 'drops the building blocks of a scan (internal)';
+
+-- WP02 (G->K, worker on project, month): wages not fully paid by the pay day.
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH k AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    )
+    SELECT 'worker_on_project', o.project_id || '/' || o.worker_id, to_char(o.period, 'YYYY-MM'),
+           o.project_id, o.employer_id, p.division,
+           CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
+           jsonb_build_object('worker_id', o.worker_id, 'net', o.net, 'paid', o.paid, 'owed', o.owed,
+                              'pay_date', o.pay_date)
+      FROM wagecheck._wages_unpaid(as_of) o
+      JOIN wagecheck.project p ON p.project_id = o.project_id
+      JOIN k ON k.division = p.division
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp02(timestamptz) IS
+    'WP02: a worker''s month of wages on a project not fully paid after the pay day (moved earlier to a working day); K when still owed k_days later';
+
+-- WP03 (K, worker on project): min_months or more consecutive months with wages owed.
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH owed AS (
+        SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.owed,
+               -- months since year 0 minus the row number: constant along a run of consecutive months
+               (extract(year FROM o.period) * 12 + extract(month FROM o.period))::int
+               - row_number() OVER (PARTITION BY o.project_id, o.worker_id ORDER BY o.period) AS run
+          FROM wagecheck._wages_unpaid(as_of) o
+    ),
+    runs AS (
+        SELECT owed.project_id, owed.worker_id, min(owed.employer_id) AS employer_id,
+               count(*) AS months, min(owed.period) AS first_month, max(owed.period) AS last_month,
+               sum(owed.owed) AS owed
+          FROM owed
+         GROUP BY owed.project_id, owed.worker_id, owed.run
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP03', 'min_months', d.division))::int AS min_months
+          FROM (SELECT DISTINCT p.division
+                  FROM runs JOIN wagecheck.project p ON p.project_id = runs.project_id) d
+    )
+    SELECT DISTINCT ON (runs.project_id, runs.worker_id)
+           'worker_on_project', runs.project_id || '/' || runs.worker_id, '', runs.project_id, runs.employer_id,
+           p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', runs.worker_id, 'months', runs.months,
+                              'from', to_char(runs.first_month, 'YYYY-MM'),
+                              'to', to_char(runs.last_month, 'YYYY-MM'), 'owed', runs.owed)
+      FROM runs
+      JOIN wagecheck.project p ON p.project_id = runs.project_id
+      JOIN params ON params.division = p.division
+     WHERE runs.months >= params.min_months
+     ORDER BY runs.project_id, runs.worker_id, runs.months DESC, runs.last_month DESC
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp03(timestamptz) IS
+    'WP03: workers on a project with min_months or more consecutive months owed (the longest run)';
+
+-- DP01 (G->K, project): no wage guarantee deposit or bank letter due_wd working days after
+-- the contract (G), escalate_wd working days later (K), unless exempt.
+CREATE OR REPLACE FUNCTION wagecheck.eval_dp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division,
+               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
+               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
+               (wagecheck.rule_param('DP01', 'exempt_below', d.division))::numeric AS exempt_below,
+               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years,
+               (wagecheck.rule_param('DP01', 'rate', d.division))::numeric AS rate
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    cand AS (
+        SELECT p.*, x.due_wd, x.escalate_wd, x.exempt_below, x.clean_years, x.rate
+          FROM wagecheck.project p
+          JOIN params x ON x.division = p.division
+         WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
+           AND p.status NOT IN ('completed', 'closed')
+           AND as_of::date > wagecheck.add_working_days(p.contract_signed_on, x.due_wd)
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.guarantee_deposit g
+                            WHERE g.project_id = p.project_id AND g.created_at <= as_of
+                              AND g.deposited_on <= as_of::date
+                              AND (g.returned_on IS NULL OR g.returned_on > as_of::date)
+                              AND (g.expires_on IS NULL OR g.expires_on >= as_of::date))
+    ),
+    -- months of the contractor's projects with wages not fully paid by their pay day
+    arrears AS (
+        SELECT pr.contractor_id, max(o.pay_date) AS last_arrears
+          FROM wagecheck._wages_late(as_of, ARRAY(SELECT pc.project_id FROM wagecheck.project pc
+                                                   WHERE pc.contractor_id IN (SELECT cand.contractor_id FROM cand))) o
+          JOIN wagecheck.project pr ON pr.project_id = o.project_id
+         GROUP BY pr.contractor_id
+    ),
+    judged AS (
+        SELECT cand.*, arrears.last_arrears,
+               -- small contract and no arrears in the past year
+               (cand.contract_value < cand.exempt_below
+                AND (arrears.last_arrears IS NULL OR arrears.last_arrears < as_of::date - 365)) AS small_clean,
+               -- clean_years without arrears, real-name roster and the dedicated account in place
+               ((arrears.last_arrears IS NULL
+                 OR arrears.last_arrears < (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.project o2
+                             WHERE o2.contractor_id = cand.contractor_id AND o2.created_at <= as_of
+                               AND o2.start_on <= (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.wage_account w
+                             WHERE w.project_id = cand.project_id AND w.opened_on <= as_of::date
+                               AND w.created_at <= as_of)
+                AND EXISTS (SELECT 1 FROM wagecheck.roster r
+                             WHERE r.project_id = cand.project_id AND r.created_at <= as_of)) AS long_clean
+          FROM cand LEFT JOIN arrears ON arrears.contractor_id = cand.contractor_id
+    )
+    SELECT 'project', j.project_id::text, '', j.project_id, j.contractor_id, j.division,
+           CASE WHEN as_of::date > wagecheck.add_working_days(j.contract_signed_on, j.due_wd + j.escalate_wd)
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('contract_signed_on', j.contract_signed_on,
+                              'due_on', wagecheck.add_working_days(j.contract_signed_on, j.due_wd),
+                              'contract_value', j.contract_value,
+                              'deposit_required', round(j.contract_value * j.rate, 2),
+                              'last_arrears', j.last_arrears)
+      FROM judged j
+     WHERE NOT j.small_clean AND NOT j.long_clean
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01(timestamptz) IS
+    'DP01: projects without a wage guarantee deposit or bank letter due_wd working days after the contract (K escalate_wd later); exempt: contract below exempt_below with no arrears in a year, or clean_years without arrears with roster and account in place';
+
+-- AC05 (K, project): account closed or closing while wages are owed, or closed before the
+-- public notice ended.
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH closing AS (
+        SELECT w.*, p.division, p.contractor_id,
+               (wagecheck.rule_param('AC05', 'notice_days', p.division))::int AS notice_days
+          FROM wagecheck.wage_account w
+          JOIN wagecheck.project p ON p.project_id = w.project_id
+         WHERE w.created_at <= as_of
+           AND (w.closure_notice_on <= as_of::date OR w.closed_on <= as_of::date)
+    ),
+    owed AS (
+        SELECT o.project_id, o.owed
+          FROM wagecheck._wages_owed_by_project(as_of, ARRAY(SELECT closing.project_id FROM closing)) o
+    )
+    SELECT 'project', c.project_id::text, '', c.project_id, c.contractor_id, c.division, 'K', NULL::timestamptz,
+           jsonb_build_object('account_id', c.account_id, 'closure_notice_on', c.closure_notice_on,
+                              'closed_on', c.closed_on, 'wages_owed', coalesce(owed.owed, 0),
+                              'notice_ends_on', c.closure_notice_on + c.notice_days)
+      FROM closing c
+      LEFT JOIN owed ON owed.project_id = c.project_id
+     WHERE owed.owed > 0
+        OR (c.closed_on <= as_of::date
+            AND (c.closure_notice_on IS NULL OR c.closed_on < c.closure_notice_on + c.notice_days))
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac05(timestamptz) IS
+    'AC05: dedicated accounts closed or under closure notice while wages are owed, or closed before notice_days of public notice';
+
+-- AC05: the projects' accounts closed or closing while wages are owed, or closed before the notice ended.
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH closing AS MATERIALIZED (
+        SELECT w.*, p.division, p.contractor_id,
+               (wagecheck.rule_param('AC05', 'notice_days', p.division))::int AS notice_days
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
+          JOIN wagecheck.wage_account w ON w.project_id = p.project_id
+         WHERE w.created_at <= as_of
+           AND (w.closure_notice_on <= as_of::date OR w.closed_on <= as_of::date)
+    ),
+    owed AS (
+        SELECT o.project_id, o.owed
+          FROM wagecheck._wages_owed_by_project(as_of, ARRAY(SELECT closing.project_id FROM closing)) o
+    )
+    SELECT 'project', c.project_id::text, '', c.project_id, c.contractor_id, c.division, 'K', NULL::timestamptz,
+           jsonb_build_object('account_id', c.account_id, 'closure_notice_on', c.closure_notice_on,
+                              'closed_on', c.closed_on, 'wages_owed', coalesce(owed.owed, 0),
+                              'notice_ends_on', c.closure_notice_on + c.notice_days)
+      FROM closing c
+      LEFT JOIN owed ON owed.project_id = c.project_id
+     WHERE owed.owed > 0
+        OR (c.closed_on <= as_of::date
+            AND (c.closure_notice_on IS NULL OR c.closed_on < c.closure_notice_on + c.notice_days))
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac05_projects(timestamptz, bigint[]) IS
+    'AC05 for the given projects only (project evaluator of eval_ac05)';
+
+-- Project evaluators (rule.project_evaluator) and date horizons (rule.horizon) of the
+-- time-driven rules on wages owed and labour cost paid in: WP02, WP03, AC02. A forward scan
+-- on a later day evaluates them only for the projects whose rows changed and those their
+-- horizon names: the projects whose hits may differ between as_of = from_ts and as_of =
+-- to_ts with the same rows. A hit turns with the day of as_of at a date X compared as
+-- "X < as_of::date" (a pay date passed, a deadline of k days after it): it differs between
+-- the two moments exactly when from_ts::date <= X < to_ts::date. Their details hold dates
+-- and amounts, no count of days up to as_of, so only those dates change them.
+
+-- WP02: the projects' months with wages owed past the pay day (K k_days after it).
+CREATE FUNCTION wagecheck.eval_wp02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH k AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p WHERE p.project_id = ANY (projects)) d
+    )
+    SELECT 'worker_on_project', o.project_id || '/' || o.worker_id, to_char(o.period, 'YYYY-MM'),
+           o.project_id, o.employer_id, p.division,
+           CASE WHEN as_of::date - o.pay_date > k.days THEN 'K' ELSE 'G' END, NULL::timestamptz,
+           jsonb_build_object('worker_id', o.worker_id, 'net', o.net, 'paid', o.paid, 'owed', o.owed,
+                              'pay_date', o.pay_date)
+      FROM wagecheck._wages_unpaid(as_of, projects) o
+      JOIN wagecheck.project p ON p.project_id = o.project_id
+      JOIN k ON k.division = p.division
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp02_projects(timestamptz, bigint[]) IS
+    'WP02 for the given projects only (project evaluator of eval_wp02)';
+
+-- WP02's horizon: the projects with a month still owed whose pay date, or pay date + k_days,
+-- is passed between the two moments (NULL when the summary wage_month is not exact at to_ts).
+CREATE FUNCTION wagecheck.eval_wp02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH o AS MATERIALIZED (
+        SELECT o.project_id, o.pay_date, p.division
+          FROM wagecheck._wages_unpaid_summary(to_ts, NULL) o
+          JOIN wagecheck.project p ON p.project_id = o.project_id
+         WHERE wagecheck._summary_exact('wages_owed', to_ts)
+    ),
+    k AS MATERIALIZED (
+        SELECT d.division, (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
+          FROM (SELECT DISTINCT o.division FROM o) d
+    )
+    SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
+                THEN ARRAY(SELECT DISTINCT o.project_id
+                             FROM o JOIN k ON k.division = o.division
+                            WHERE o.pay_date >= from_ts::date
+                               OR (o.pay_date + k.days >= from_ts::date AND o.pay_date + k.days < to_ts::date)
+                            ORDER BY 1) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp02_horizon(timestamptz, timestamptz) IS
+    'WP02''s date horizon: the projects with a month owed whose pay date or pay date + k_days falls between the two moments (NULL: cannot tell, the summary is not exact)';
+
+-- WP03: the projects' workers with min_months or more consecutive months owed.
+CREATE FUNCTION wagecheck.eval_wp03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH owed AS (
+        SELECT o.project_id, o.worker_id, o.employer_id, o.period, o.owed,
+               (extract(year FROM o.period) * 12 + extract(month FROM o.period))::int
+               - row_number() OVER (PARTITION BY o.project_id, o.worker_id ORDER BY o.period) AS run
+          FROM wagecheck._wages_unpaid(as_of, projects) o
+    ),
+    runs AS (
+        SELECT owed.project_id, owed.worker_id, min(owed.employer_id) AS employer_id,
+               count(*) AS months, min(owed.period) AS first_month, max(owed.period) AS last_month,
+               sum(owed.owed) AS owed
+          FROM owed
+         GROUP BY owed.project_id, owed.worker_id, owed.run
+    ),
+    params AS MATERIALIZED (
+        SELECT d.division, (wagecheck.rule_param('WP03', 'min_months', d.division))::int AS min_months
+          FROM (SELECT DISTINCT p.division
+                  FROM runs JOIN wagecheck.project p ON p.project_id = runs.project_id) d
+    )
+    SELECT DISTINCT ON (runs.project_id, runs.worker_id)
+           'worker_on_project', runs.project_id || '/' || runs.worker_id, '', runs.project_id, runs.employer_id,
+           p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', runs.worker_id, 'months', runs.months,
+                              'from', to_char(runs.first_month, 'YYYY-MM'),
+                              'to', to_char(runs.last_month, 'YYYY-MM'), 'owed', runs.owed)
+      FROM runs
+      JOIN wagecheck.project p ON p.project_id = runs.project_id
+      JOIN params ON params.division = p.division
+     WHERE runs.months >= params.min_months
+     ORDER BY runs.project_id, runs.worker_id, runs.months DESC, runs.last_month DESC
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp03_projects(timestamptz, bigint[]) IS
+    'WP03 for the given projects only (project evaluator of eval_wp03)';
+
+-- WP03's horizon: the projects with a month still owed whose pay date is passed between the
+-- two moments (a run of months owed grows then); NULL when the summary is not exact at to_ts.
+CREATE FUNCTION wagecheck.eval_wp03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
+                THEN ARRAY(SELECT DISTINCT o.project_id
+                             FROM wagecheck._wages_unpaid_summary(to_ts, NULL) o
+                            WHERE o.pay_date >= from_ts::date
+                            ORDER BY 1) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp03_horizon(timestamptz, timestamptz) IS
+    'WP03''s date horizon: the projects with a month owed whose pay date falls between the two moments (NULL: cannot tell, the summary is not exact)';
+
+-- AC02: the projects' schedule periods past their due date with labour cost not fully paid in.
+CREATE FUNCTION wagecheck.eval_ac02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH q AS MATERIALIZED (
+        SELECT p.project_id, p.owner_id, p.division
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
+    ),
+    sched AS (
+        SELECT s.project_id, s.period, s.amount_due, s.due_on,
+               sum(s.amount_due) OVER (PARTITION BY s.project_id ORDER BY s.period) AS cum_due
+          FROM q
+          JOIN wagecheck.labour_cost_schedule s ON s.project_id = q.project_id
+         WHERE s.created_at <= as_of AND s.due_on < as_of::date
+    ),
+    paid AS (
+        SELECT w.project_id, sum(t.amount) AS paid
+          FROM q
+          JOIN wagecheck.wage_account w ON w.project_id = q.project_id
+          JOIN wagecheck.account_txn t ON t.account_id = w.account_id
+         WHERE t.direction = 'in' AND t.purpose = 'labour_cost'
+           AND t.booked_at <= as_of AND t.created_at <= as_of
+         GROUP BY w.project_id
+    ),
+    short AS (
+        SELECT sched.*, coalesce(paid.paid, 0) AS paid,
+               least(sched.amount_due, sched.cum_due - coalesce(paid.paid, 0)) AS shortfall
+          FROM sched LEFT JOIN paid ON paid.project_id = sched.project_id
+    ),
+    k AS MATERIALIZED (
+        SELECT d.division, (wagecheck.rule_param('AC02', 'k_overdue_days', d.division))::int AS days
+          FROM (SELECT DISTINCT q.division FROM q) d
+    )
+    SELECT 'project', short.project_id::text, to_char(short.period, 'YYYY-MM'), short.project_id, q.owner_id,
+           q.division,
+           CASE WHEN short.shortfall >= short.amount_due
+                  OR as_of::date - short.due_on > k.days
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('amount_due', short.amount_due, 'due_on', short.due_on,
+                              'shortfall', short.shortfall)
+      FROM short
+      JOIN q ON q.project_id = short.project_id
+      JOIN k ON k.division = q.division
+     WHERE short.shortfall > 0
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac02_projects(timestamptz, bigint[]) IS
+    'AC02 for the given projects only (project evaluator of eval_ac02)';
+
+-- AC02's horizon: the projects with a schedule period whose due date, or due date +
+-- k_overdue_days, is passed between the two moments.
+CREATE FUNCTION wagecheck.eval_ac02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH s AS MATERIALIZED (
+        SELECT s.project_id, s.due_on, p.division
+          FROM wagecheck.labour_cost_schedule s
+          JOIN wagecheck.project p ON p.project_id = s.project_id
+         WHERE s.created_at <= to_ts AND s.due_on < to_ts::date
+    ),
+    k AS MATERIALIZED (
+        SELECT d.division, (wagecheck.rule_param('AC02', 'k_overdue_days', d.division))::int AS days
+          FROM (SELECT DISTINCT s.division FROM s) d
+    )
+    SELECT ARRAY(SELECT DISTINCT s.project_id
+                   FROM s JOIN k ON k.division = s.division
+                  WHERE s.due_on >= from_ts::date
+                     OR (s.due_on + k.days >= from_ts::date AND s.due_on + k.days < to_ts::date)
+                  ORDER BY 1)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac02_horizon(timestamptz, timestamptz) IS
+    'AC02''s date horizon: the projects with a schedule period whose due date or due date + k_overdue_days falls between the two moments';
+
+UPDATE wagecheck.rule r SET project_evaluator = d.f, horizon = d.h
+  FROM (VALUES
+    ('WP02', 'wagecheck.eval_wp02_projects(timestamptz, bigint[])'::regprocedure,
+             'wagecheck.eval_wp02_horizon(timestamptz, timestamptz)'::regprocedure),
+    ('WP03', 'wagecheck.eval_wp03_projects(timestamptz, bigint[])', 'wagecheck.eval_wp03_horizon(timestamptz, timestamptz)'),
+    ('AC02', 'wagecheck.eval_ac02_projects(timestamptz, bigint[])', 'wagecheck.eval_ac02_horizon(timestamptz, timestamptz)')
+  ) d(code, f, h)
+ WHERE r.code = d.code;
