@@ -105,21 +105,21 @@ INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card, crea
 VALUES (100, 4000, '2026-03-31 12:00', 'account', fx.card(2)::wagecheck.bank_card, '2026-03-31 12:00');
 
 -- fx.hits(code, t, projects): the hits of a rule's evaluator, or of its project evaluator
+-- (wagecheck.eval_<code>_projects)
 CREATE FUNCTION fx.hits(code text, t timestamptz, projects bigint[] DEFAULT NULL) RETURNS SETOF wagecheck.rule_hit
 LANGUAGE plpgsql AS $$
-DECLARE
-    r record;
 BEGIN
-    SELECT * INTO r FROM wagecheck.rule ru WHERE ru.code = hits.code;
     IF projects IS NULL THEN
-        RETURN QUERY EXECUTE format('SELECT * FROM %s($1)', r.evaluator::regproc) USING t;
+        RETURN QUERY EXECUTE format('SELECT * FROM wagecheck.%I($1)', 'eval_' || lower(code)) USING t;
     ELSE
-        RETURN QUERY EXECUTE format('SELECT * FROM %s($1, $2)', r.project_evaluator::regproc) USING t, projects;
+        RETURN QUERY EXECUTE format('SELECT * FROM wagecheck.%I($1, $2)', 'eval_' || lower(code) || '_projects')
+            USING t, projects;
     END IF;
 END
 $$;
--- each project evaluator, given every project, finds what its rule's evaluator does; given
--- some, the evaluator's hits of those (every other day from 02-01 to 06-30, at noon)
+-- each project evaluator (DP01's too, not registered: its hits read other projects' rows),
+-- given every project, finds what its rule's evaluator does; given some, the evaluator's hits
+-- of those (every other day from 02-01 to 06-30, at noon)
 SELECT c.code, count(*) AS days, sum((SELECT count(*) FROM fx.hits(c.code, t))) AS hits,
        sum((SELECT count(*) FROM ((SELECT * FROM fx.hits(c.code, t) EXCEPT ALL SELECT * FROM fx.hits(c.code, t, '{60,61,62}'))
                                   UNION ALL
@@ -129,7 +129,7 @@ SELECT c.code, count(*) AS days, sum((SELECT count(*) FROM fx.hits(c.code, t))) 
                                   UNION ALL
                                   (SELECT * FROM fx.hits(c.code, t, '{61,62}')
                                    EXCEPT ALL SELECT * FROM fx.hits(c.code, t) WHERE project_id IN (61, 62))) d)) AS differing_61_62
-  FROM unnest(ARRAY['WP02', 'WP03', 'AC02']) c(code)
+  FROM unnest(ARRAY['WP02', 'WP03', 'AC02', 'DP01']) c(code)
  CROSS JOIN generate_series('2026-02-01 12:00'::timestamptz, '2026-06-30 12:00', '2 days') t
  GROUP BY c.code ORDER BY c.code;
 
@@ -141,8 +141,7 @@ CREATE FUNCTION fx.horizon(code text, a timestamptz, b timestamptz) RETURNS bigi
 DECLARE
     h bigint[];
 BEGIN
-    EXECUTE format('SELECT %s($1, $2)', (SELECT r.horizon::regproc FROM wagecheck.rule r WHERE r.code = horizon.code))
-       INTO h USING a, b;
+    EXECUTE format('SELECT wagecheck.%I($1, $2)', 'eval_' || lower(code) || '_horizon') INTO h USING a, b;
     RETURN h;
 END
 $$;
@@ -155,7 +154,7 @@ SELECT c.code, w.days, count(*) AS windows, count(*) FILTER (WHERE x.changed <> 
        sum(cardinality(x.changed)) AS changed, sum(cardinality(x.named)) AS named,
        count(*) FILTER (WHERE x.named IS NULL) AS cannot_tell,
        sum(cardinality(ARRAY(SELECT unnest(x.changed) EXCEPT SELECT unnest(x.named)))) AS missed
-  FROM unnest(ARRAY['WP02', 'WP03', 'AC02']) c(code)
+  FROM unnest(ARRAY['WP02', 'WP03', 'AC02', 'DP01']) c(code)
  CROSS JOIN unnest(ARRAY[1, 10]) w(days)
  CROSS JOIN generate_series('2026-04-01 12:00'::timestamptz, '2026-06-30 12:00', '1 day') a
  CROSS JOIN LATERAL (SELECT fx.changed(c.code, a, a + w.days * interval '1 day') AS changed,
@@ -164,13 +163,22 @@ SELECT c.code, w.days, count(*) AS windows, count(*) FILTER (WHERE x.changed <> 
 -- the days each rule's hits change, and what its horizon names for that day
 SELECT c.code, a::date + 1 AS day, fx.changed(c.code, a, a + interval '1 day') AS changed,
        fx.horizon(c.code, a, a + interval '1 day') AS named
-  FROM unnest(ARRAY['WP02', 'WP03', 'AC02']) c(code)
+  FROM unnest(ARRAY['WP02', 'WP03', 'AC02', 'DP01']) c(code)
  CROSS JOIN generate_series('2026-04-01 12:00'::timestamptz, '2026-06-30 12:00', '1 day') a
  WHERE fx.changed(c.code, a, a + interval '1 day') <> '{}' OR fx.horizon(c.code, a, a + interval '1 day') <> '{}'
  ORDER BY 1, 2;
 -- not exact: a row is known after to_ts (the summary cannot tell what was owed then): NULL
 SELECT wagecheck.eval_wp02_horizon('2026-03-20 12:00', '2026-03-21 12:00') AS wp02,
-       wagecheck.eval_wp03_horizon('2026-03-20 12:00', '2026-03-21 12:00') AS wp03;
+       wagecheck.eval_wp03_horizon('2026-03-20 12:00', '2026-03-21 12:00') AS wp03,
+       wagecheck.eval_dp01_horizon('2026-03-20 12:00', '2026-03-21 12:00') AS dp01;
+-- DP01 a year on: with a contract below exempt_below, project 62 is exempt once its
+-- contractor's last month late (worker 6's March, pay date 2026-04-10) is over a year old:
+-- from 2027-04-11 (named by the horizon that day)
+UPDATE wagecheck.project SET contract_value = 1000000 WHERE project_id = 62;
+SELECT a::date + 1 AS day, fx.changed('DP01', a, a + interval '1 day') AS changed,
+       fx.horizon('DP01', a, a + interval '1 day') AS named
+  FROM generate_series('2027-04-07 12:00'::timestamptz, '2027-04-13 12:00', '1 day') a;
+UPDATE wagecheck.project SET contract_value = 50000000 WHERE project_id = 62;
 
 -- incremental scans (from 04-02, a day at a time) against full ones: time-driven rules with
 -- a horizon are evaluated only for the projects their horizon names (no row changes), the

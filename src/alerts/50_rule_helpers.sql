@@ -281,10 +281,12 @@ $$;
 COMMENT ON FUNCTION wagecheck._wages_unpaid(timestamptz, bigint[]) IS
     'the rows of wages_owed with wages owed past their pay day, of the given projects or all (internal)';
 
--- _wages_late_summary(as_of, projects): the months of the projects in wage_month past their
--- pay day and not fully paid by it. A month settled (settled_at) before the first pay date
--- any pay terms give its month cannot be late: pay terms and dates only for the others.
-CREATE FUNCTION wagecheck._wages_late_summary(as_of timestamptz, projects bigint[])
+-- _wages_late_summary(as_of, projects, pay_dates): the months of the projects in wage_month
+-- past their pay day and not fully paid by it (with pay_dates: only those whose pay date is
+-- one of them). A month settled (settled_at) before the first pay date any pay terms give its
+-- month cannot be late: pay terms and dates only for the others.
+CREATE FUNCTION wagecheck._wages_late_summary(as_of timestamptz, projects bigint[],
+                                              pay_dates datemultirange DEFAULT NULL)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -302,6 +304,7 @@ $$
           FROM dates d
          GROUP BY d.period
         HAVING min(d.pay_date) < as_of::date
+           AND (pay_dates IS NULL OR datemultirange(daterange(min(d.pay_date), max(d.pay_date), '[]')) && pay_dates)
     ),
     c AS MATERIALIZED (            -- the projects' months settled after that, or not at all
         SELECT w.*
@@ -326,9 +329,10 @@ $$
                   AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
      WHERE d.pay_date < as_of::date
        AND coalesce(c.settled_at, 'infinity') >= (d.pay_date + 1)::timestamptz
+       AND (pay_dates IS NULL OR d.pay_date <@ pay_dates)
 $$;
-COMMENT ON FUNCTION wagecheck._wages_late_summary(timestamptz, bigint[]) IS
-    'the months of the given projects in the summary wage_month past their pay day and not fully paid by it (internal)';
+COMMENT ON FUNCTION wagecheck._wages_late_summary(timestamptz, bigint[], datemultirange) IS
+    'the months of the given projects in the summary wage_month past their pay day and not fully paid by it, with pay_dates only those paid on one of them (internal)';
 
 -- _wages_late(as_of, projects): the rows of wages_owed(as_of) of the given projects (all when
 -- NULL) past their pay day and not fully paid by it: owed, or paid in full only after the pay
@@ -354,6 +358,73 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._wages_late(timestamptz, bigint[]) IS
     'the rows of wages_owed of the given projects (all when NULL) past their pay day and not fully paid by it: owed or paid late (internal)';
+
+-- _contractor_arrears(as_of, contractors): per contractor, the latest pay date of a month of
+-- its projects past its pay day and not fully paid by it (DP01's exemptions). From the
+-- summary when it is exact for the moment: only the key, month and settled_at of the months
+-- settled after their month's earliest pay date are read, then their workers' pay terms.
+CREATE FUNCTION wagecheck._contractor_arrears(as_of timestamptz, contractors bigint[])
+    RETURNS TABLE (contractor_id bigint, last_arrears date)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+DECLARE
+    projects bigint[] := ARRAY(SELECT p.project_id FROM wagecheck.project p WHERE p.contractor_id = ANY (contractors));
+BEGIN
+    IF NOT wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY
+        SELECT pr.contractor_id, max(o.pay_date)
+          FROM wagecheck._wages_late(as_of, projects) o
+          JOIN wagecheck.project pr ON pr.project_id = o.project_id
+         GROUP BY pr.contractor_id;
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH dates AS MATERIALIZED (   -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    first AS MATERIALIZED (
+        SELECT d.period, ((min(d.pay_date) + 1)::timestamptz) AS after
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+    ),
+    c AS (                    -- per project and month, the months settled after its first pay date
+        SELECT w.project_id, w.worker_id, w.period, w.settled
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+         CROSS JOIN first f
+         CROSS JOIN LATERAL (SELECT w.project_id, w.worker_id, w.period, coalesce(w.settled_at, 'infinity') AS settled
+                               FROM wagecheck.wage_month w
+                              WHERE w.project_id = q.project_id AND w.period = f.period
+                                AND coalesce(w.settled_at, 'infinity') >= f.after
+                             OFFSET 0) w      -- through the index, per project and month
+    ),
+    terms AS (
+        SELECT DISTINCT ON (r.project_id, r.worker_id) r.project_id, r.worker_id, r.pay_day, r.pay_month_offset
+          FROM wagecheck.roster r
+         WHERE r.project_id = ANY (projects) AND r.created_at <= as_of AND r.start_on <= as_of::date
+         ORDER BY r.project_id, r.worker_id, r.start_on DESC
+    ),
+    by_project AS MATERIALIZED (
+        SELECT c.project_id, max(d.pay_date) AS last_arrears
+          FROM c
+          LEFT JOIN terms t ON t.project_id = c.project_id AND t.worker_id = c.worker_id
+          JOIN dates d ON d.period = c.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                      AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+         WHERE d.pay_date < as_of::date AND c.settled >= (d.pay_date + 1)::timestamptz
+         GROUP BY c.project_id
+    )
+    SELECT pr.contractor_id, max(b.last_arrears)
+      FROM by_project b
+      JOIN wagecheck.project pr ON pr.project_id = b.project_id
+     GROUP BY pr.contractor_id;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._contractor_arrears(timestamptz, bigint[]) IS
+    'per contractor, the latest pay date of a month of its projects paid late or owed (internal)';
 
 -- _wages_owed_by_project(as_of, projects): per project of those given, the wages owed (the
 -- sum of wages_owed(as_of).owed), where positive: from the months of the summary not fully

@@ -29,11 +29,8 @@ $$
     ),
     -- months of the contractor's projects with wages not fully paid by their pay day
     arrears AS (
-        SELECT pr.contractor_id, max(o.pay_date) AS last_arrears
-          FROM wagecheck._wages_late(as_of, ARRAY(SELECT pc.project_id FROM wagecheck.project pc
-                                                   WHERE pc.contractor_id IN (SELECT cand.contractor_id FROM cand))) o
-          JOIN wagecheck.project pr ON pr.project_id = o.project_id
-         GROUP BY pr.contractor_id
+        SELECT a.contractor_id, a.last_arrears
+          FROM wagecheck._contractor_arrears(as_of, ARRAY(SELECT DISTINCT cand.contractor_id FROM cand)) a
     ),
     judged AS (
         SELECT cand.*, arrears.last_arrears,

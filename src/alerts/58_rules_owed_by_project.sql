@@ -1,5 +1,6 @@
 -- Project evaluators (rule.project_evaluator) and date horizons (rule.horizon) of the
--- time-driven rules on wages owed and labour cost paid in: WP02, WP03, AC02. A forward scan
+-- time-driven rules on wages owed and labour cost paid in: WP02, WP03, AC02 (and DP01's, not
+-- registered: see there). A forward scan
 -- on a later day evaluates them only for the projects whose rows changed and those their
 -- horizon names: the projects whose hits may differ between as_of = from_ts and as_of =
 -- to_ts with the same rows. A hit turns with the day of as_of at a date X compared as
@@ -176,6 +177,138 @@ $$
 $$;
 COMMENT ON FUNCTION wagecheck.eval_ac02_horizon(timestamptz, timestamptz) IS
     'AC02''s date horizon: the projects with a schedule period whose due date or due date + k_overdue_days falls between the two moments';
+
+-- DP01: the projects without a deposit past its due date. Not registered as DP01's project
+-- evaluator and horizon: a project's hit depends on the rows of its contractor's other
+-- projects (their months paid late, their start), whose changes name only those projects,
+-- so a scan evaluating the projects changed would keep a stale hit; DP01 is evaluated in full.
+CREATE FUNCTION wagecheck.eval_dp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH q AS MATERIALIZED (
+        SELECT p.*
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
+    ),
+    params AS MATERIALIZED (
+        SELECT d.division,
+               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
+               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
+               (wagecheck.rule_param('DP01', 'exempt_below', d.division))::numeric AS exempt_below,
+               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years,
+               (wagecheck.rule_param('DP01', 'rate', d.division))::numeric AS rate
+          FROM (SELECT DISTINCT q.division FROM q) d
+    ),
+    cand AS (
+        SELECT q.*, x.due_wd, x.escalate_wd, x.exempt_below, x.clean_years, x.rate
+          FROM q
+          JOIN params x ON x.division = q.division
+         WHERE q.created_at <= as_of AND q.contract_signed_on IS NOT NULL
+           AND q.status NOT IN ('completed', 'closed')
+           AND as_of::date > wagecheck.add_working_days(q.contract_signed_on, x.due_wd)
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.guarantee_deposit g
+                            WHERE g.project_id = q.project_id AND g.created_at <= as_of
+                              AND g.deposited_on <= as_of::date
+                              AND (g.returned_on IS NULL OR g.returned_on > as_of::date)
+                              AND (g.expires_on IS NULL OR g.expires_on >= as_of::date))
+    ),
+    arrears AS (
+        SELECT a.contractor_id, a.last_arrears
+          FROM wagecheck._contractor_arrears(as_of, ARRAY(SELECT DISTINCT cand.contractor_id FROM cand)) a
+    ),
+    judged AS (
+        SELECT cand.*, arrears.last_arrears,
+               (cand.contract_value < cand.exempt_below
+                AND (arrears.last_arrears IS NULL OR arrears.last_arrears < as_of::date - 365)) AS small_clean,
+               ((arrears.last_arrears IS NULL
+                 OR arrears.last_arrears < (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.project o2
+                             WHERE o2.contractor_id = cand.contractor_id AND o2.created_at <= as_of
+                               AND o2.start_on <= (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.wage_account w
+                             WHERE w.project_id = cand.project_id AND w.opened_on <= as_of::date
+                               AND w.created_at <= as_of)
+                AND EXISTS (SELECT 1 FROM wagecheck.roster r
+                             WHERE r.project_id = cand.project_id AND r.created_at <= as_of)) AS long_clean
+          FROM cand LEFT JOIN arrears ON arrears.contractor_id = cand.contractor_id
+    )
+    SELECT 'project', j.project_id::text, '', j.project_id, j.contractor_id, j.division,
+           CASE WHEN as_of::date > wagecheck.add_working_days(j.contract_signed_on, j.due_wd + j.escalate_wd)
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('contract_signed_on', j.contract_signed_on,
+                              'due_on', wagecheck.add_working_days(j.contract_signed_on, j.due_wd),
+                              'contract_value', j.contract_value,
+                              'deposit_required', round(j.contract_value * j.rate, 2),
+                              'last_arrears', j.last_arrears)
+      FROM judged j
+     WHERE NOT j.small_clean AND NOT j.long_clean
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01_projects(timestamptz, bigint[]) IS
+    'DP01 for the given projects only (project evaluator of eval_dp01; it reads the wages of their contractors'' other projects too)';
+
+-- DP01's horizon: of the projects that may lack a deposit past its due date at to_ts, those
+-- whose due or escalation day passes between the two moments, and those of a contractor with
+-- a month late whose pay date passes, or turns a year or clean_years old, or a project that
+-- turns clean_years old (NULL when the summary wage_month is not exact at to_ts).
+CREATE FUNCTION wagecheck.eval_dp01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH params AS MATERIALIZED (
+        SELECT d.division,
+               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
+               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
+               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    cand AS MATERIALIZED (
+        SELECT p.project_id, p.contractor_id, x.clean_years,
+               wagecheck.add_working_days(p.contract_signed_on, x.due_wd) AS due_on,
+               wagecheck.add_working_days(p.contract_signed_on, x.due_wd + x.escalate_wd) AS k_on
+          FROM wagecheck.project p
+          JOIN params x ON x.division = p.division
+         WHERE p.created_at <= to_ts AND p.contract_signed_on IS NOT NULL
+           AND p.status NOT IN ('completed', 'closed')
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.guarantee_deposit g
+                            WHERE g.project_id = p.project_id AND g.created_at <= to_ts
+                              AND g.deposited_on <= to_ts::date
+                              AND (g.returned_on IS NULL OR g.returned_on > to_ts::date)
+                              AND (g.expires_on IS NULL OR g.expires_on >= to_ts::date))
+    ),
+    live AS MATERIALIZED (SELECT * FROM cand WHERE cand.due_on < to_ts::date),
+    -- the windows of pay dates whose passing, or turning a year or clean_years old, counts
+    win AS MATERIALIZED (
+        SELECT from_ts::date AS lo, to_ts::date AS hi
+        UNION SELECT from_ts::date - 366, to_ts::date - 365
+        UNION SELECT (from_ts::date - make_interval(years => y.c))::date - 1, (to_ts::date - make_interval(years => y.c))::date + 1
+          FROM (SELECT DISTINCT live.clean_years AS c FROM live) y
+    ),
+    late AS MATERIALIZED (   -- the months late of the live projects' contractors, pay date in a window
+        SELECT DISTINCT pr.contractor_id
+          FROM wagecheck._wages_late_summary(to_ts, ARRAY(SELECT pc.project_id FROM wagecheck.project pc
+                                                           WHERE pc.contractor_id IN (SELECT live.contractor_id FROM live)),
+                                             (SELECT range_agg(daterange(win.lo, win.hi, '[]')) FROM win)) o
+          JOIN wagecheck.project pr ON pr.project_id = o.project_id
+    ),
+    started AS MATERIALIZED (   -- a project of the contractor turning clean_years old
+        SELECT DISTINCT live.contractor_id
+          FROM live
+          JOIN wagecheck.project o2 ON o2.contractor_id = live.contractor_id
+         WHERE o2.start_on BETWEEN (from_ts::date - make_interval(years => live.clean_years))::date - 1
+                               AND (to_ts::date - make_interval(years => live.clean_years))::date + 1
+    )
+    SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts) THEN
+           ARRAY(SELECT cand.project_id FROM cand
+                  WHERE (cand.due_on >= from_ts::date AND cand.due_on < to_ts::date)
+                     OR (cand.k_on >= from_ts::date AND cand.k_on < to_ts::date)
+                 UNION
+                 SELECT live.project_id FROM live
+                  WHERE live.contractor_id IN (SELECT late.contractor_id FROM late)
+                     OR live.contractor_id IN (SELECT started.contractor_id FROM started)
+                 ORDER BY 1) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01_horizon(timestamptz, timestamptz) IS
+    'DP01''s date horizon: the projects without a deposit whose due or escalation day falls between the two moments, or whose contractor''s arrears or projects'' age change the exemptions then (NULL: cannot tell, the summary is not exact)';
 
 UPDATE wagecheck.rule r SET project_evaluator = d.f, horizon = d.h
   FROM (VALUES

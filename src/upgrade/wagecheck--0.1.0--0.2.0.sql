@@ -5058,3 +5058,328 @@ UPDATE wagecheck.rule r SET project_evaluator = d.f, horizon = d.h
     ('AC02', 'wagecheck.eval_ac02_projects(timestamptz, bigint[])', 'wagecheck.eval_ac02_horizon(timestamptz, timestamptz)')
   ) d(code, f, h)
  WHERE r.code = d.code;
+
+-- ==== owed and late wages, DP01 (session 4): DP01's project evaluator and date horizon
+-- (written and tested, not registered: a DP01 hit reads the rows of the contractor's other
+-- projects); DP01 reads its contractors' arrears from the months settled late through an index
+-- (_contractor_arrears); the months late can be asked for some pay dates only
+DROP FUNCTION wagecheck._wages_late_summary(timestamptz, bigint[]);
+-- per project and month, the months by when they were settled (DP01: those settled after the
+-- month's first pay date, read without their rows)
+CREATE INDEX wage_month_settled ON wagecheck.wage_month (project_id, period, (coalesce(settled_at, 'infinity'::timestamptz)))
+    INCLUDE (worker_id);
+-- _wages_late_summary(as_of, projects, pay_dates): the months of the projects in wage_month
+-- past their pay day and not fully paid by it (with pay_dates: only those whose pay date is
+-- one of them). A month settled (settled_at) before the first pay date any pay terms give its
+-- month cannot be late: pay terms and dates only for the others.
+CREATE FUNCTION wagecheck._wages_late_summary(as_of timestamptz, projects bigint[],
+                                              pay_dates datemultirange DEFAULT NULL)
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH dates AS MATERIALIZED (   -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    first AS MATERIALIZED (        -- per month, the earliest pay date, as the moment it ends
+        SELECT d.period, ((min(d.pay_date) + 1)::timestamptz) AS after
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+           AND (pay_dates IS NULL OR datemultirange(daterange(min(d.pay_date), max(d.pay_date), '[]')) && pay_dates)
+    ),
+    c AS MATERIALIZED (            -- the projects' months settled after that, or not at all
+        SELECT w.*
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.wage_month w ON w.project_id = q.project_id
+          JOIN first f ON f.period = w.period
+         WHERE coalesce(w.settled_at, 'infinity') >= f.after
+    ),
+    terms AS (                     -- the pay terms known then of the projects' workers
+        SELECT DISTINCT ON (r.project_id, r.worker_id) r.project_id, r.worker_id, r.pay_day, r.pay_month_offset
+          FROM wagecheck.roster r
+         WHERE r.project_id = ANY (projects) AND r.created_at <= as_of AND r.start_on <= as_of::date
+         ORDER BY r.project_id, r.worker_id, r.start_on DESC
+    )
+    SELECT c.project_id, c.worker_id, c.employer_id, c.period, d.pay_date, c.days, c.payable, c.net, c.paid,
+           (SELECT coalesce(sum(u.a), 0) FROM unnest(c.paid_ats, c.paid_each) u(at, a)
+             WHERE u.at::date <= d.pay_date),
+           greatest(c.net - c.paid, 0)
+      FROM c
+      LEFT JOIN terms t ON t.project_id = c.project_id AND t.worker_id = c.worker_id
+      JOIN dates d ON d.period = c.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                  AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+     WHERE d.pay_date < as_of::date
+       AND coalesce(c.settled_at, 'infinity') >= (d.pay_date + 1)::timestamptz
+       AND (pay_dates IS NULL OR d.pay_date <@ pay_dates)
+$$;
+COMMENT ON FUNCTION wagecheck._wages_late_summary(timestamptz, bigint[], datemultirange) IS
+    'the months of the given projects in the summary wage_month past their pay day and not fully paid by it, with pay_dates only those paid on one of them (internal)';
+
+-- _contractor_arrears(as_of, contractors): per contractor, the latest pay date of a month of
+-- its projects past its pay day and not fully paid by it (DP01's exemptions). From the
+-- summary when it is exact for the moment: only the key, month and settled_at of the months
+-- settled after their month's earliest pay date are read, then their workers' pay terms.
+CREATE FUNCTION wagecheck._contractor_arrears(as_of timestamptz, contractors bigint[])
+    RETURNS TABLE (contractor_id bigint, last_arrears date)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+DECLARE
+    projects bigint[] := ARRAY(SELECT p.project_id FROM wagecheck.project p WHERE p.contractor_id = ANY (contractors));
+BEGIN
+    IF NOT wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY
+        SELECT pr.contractor_id, max(o.pay_date)
+          FROM wagecheck._wages_late(as_of, projects) o
+          JOIN wagecheck.project pr ON pr.project_id = o.project_id
+         GROUP BY pr.contractor_id;
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH dates AS MATERIALIZED (   -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    first AS MATERIALIZED (
+        SELECT d.period, ((min(d.pay_date) + 1)::timestamptz) AS after
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+    ),
+    c AS (                    -- per project and month, the months settled after its first pay date
+        SELECT w.project_id, w.worker_id, w.period, w.settled
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+         CROSS JOIN first f
+         CROSS JOIN LATERAL (SELECT w.project_id, w.worker_id, w.period, coalesce(w.settled_at, 'infinity') AS settled
+                               FROM wagecheck.wage_month w
+                              WHERE w.project_id = q.project_id AND w.period = f.period
+                                AND coalesce(w.settled_at, 'infinity') >= f.after
+                             OFFSET 0) w      -- through the index, per project and month
+    ),
+    terms AS (
+        SELECT DISTINCT ON (r.project_id, r.worker_id) r.project_id, r.worker_id, r.pay_day, r.pay_month_offset
+          FROM wagecheck.roster r
+         WHERE r.project_id = ANY (projects) AND r.created_at <= as_of AND r.start_on <= as_of::date
+         ORDER BY r.project_id, r.worker_id, r.start_on DESC
+    ),
+    by_project AS MATERIALIZED (
+        SELECT c.project_id, max(d.pay_date) AS last_arrears
+          FROM c
+          LEFT JOIN terms t ON t.project_id = c.project_id AND t.worker_id = c.worker_id
+          JOIN dates d ON d.period = c.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                      AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+         WHERE d.pay_date < as_of::date AND c.settled >= (d.pay_date + 1)::timestamptz
+         GROUP BY c.project_id
+    )
+    SELECT pr.contractor_id, max(b.last_arrears)
+      FROM by_project b
+      JOIN wagecheck.project pr ON pr.project_id = b.project_id
+     GROUP BY pr.contractor_id;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._contractor_arrears(timestamptz, bigint[]) IS
+    'per contractor, the latest pay date of a month of its projects paid late or owed (internal)';
+
+-- DP01: the projects without a deposit past its due date. Not registered as DP01's project
+-- evaluator and horizon: a project's hit depends on the rows of its contractor's other
+-- projects (their months paid late, their start), whose changes name only those projects,
+-- so a scan evaluating the projects changed would keep a stale hit; DP01 is evaluated in full.
+CREATE FUNCTION wagecheck.eval_dp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH q AS MATERIALIZED (
+        SELECT p.*
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
+    ),
+    params AS MATERIALIZED (
+        SELECT d.division,
+               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
+               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
+               (wagecheck.rule_param('DP01', 'exempt_below', d.division))::numeric AS exempt_below,
+               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years,
+               (wagecheck.rule_param('DP01', 'rate', d.division))::numeric AS rate
+          FROM (SELECT DISTINCT q.division FROM q) d
+    ),
+    cand AS (
+        SELECT q.*, x.due_wd, x.escalate_wd, x.exempt_below, x.clean_years, x.rate
+          FROM q
+          JOIN params x ON x.division = q.division
+         WHERE q.created_at <= as_of AND q.contract_signed_on IS NOT NULL
+           AND q.status NOT IN ('completed', 'closed')
+           AND as_of::date > wagecheck.add_working_days(q.contract_signed_on, x.due_wd)
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.guarantee_deposit g
+                            WHERE g.project_id = q.project_id AND g.created_at <= as_of
+                              AND g.deposited_on <= as_of::date
+                              AND (g.returned_on IS NULL OR g.returned_on > as_of::date)
+                              AND (g.expires_on IS NULL OR g.expires_on >= as_of::date))
+    ),
+    arrears AS (
+        SELECT a.contractor_id, a.last_arrears
+          FROM wagecheck._contractor_arrears(as_of, ARRAY(SELECT DISTINCT cand.contractor_id FROM cand)) a
+    ),
+    judged AS (
+        SELECT cand.*, arrears.last_arrears,
+               (cand.contract_value < cand.exempt_below
+                AND (arrears.last_arrears IS NULL OR arrears.last_arrears < as_of::date - 365)) AS small_clean,
+               ((arrears.last_arrears IS NULL
+                 OR arrears.last_arrears < (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.project o2
+                             WHERE o2.contractor_id = cand.contractor_id AND o2.created_at <= as_of
+                               AND o2.start_on <= (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.wage_account w
+                             WHERE w.project_id = cand.project_id AND w.opened_on <= as_of::date
+                               AND w.created_at <= as_of)
+                AND EXISTS (SELECT 1 FROM wagecheck.roster r
+                             WHERE r.project_id = cand.project_id AND r.created_at <= as_of)) AS long_clean
+          FROM cand LEFT JOIN arrears ON arrears.contractor_id = cand.contractor_id
+    )
+    SELECT 'project', j.project_id::text, '', j.project_id, j.contractor_id, j.division,
+           CASE WHEN as_of::date > wagecheck.add_working_days(j.contract_signed_on, j.due_wd + j.escalate_wd)
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('contract_signed_on', j.contract_signed_on,
+                              'due_on', wagecheck.add_working_days(j.contract_signed_on, j.due_wd),
+                              'contract_value', j.contract_value,
+                              'deposit_required', round(j.contract_value * j.rate, 2),
+                              'last_arrears', j.last_arrears)
+      FROM judged j
+     WHERE NOT j.small_clean AND NOT j.long_clean
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01_projects(timestamptz, bigint[]) IS
+    'DP01 for the given projects only (project evaluator of eval_dp01; it reads the wages of their contractors'' other projects too)';
+
+-- DP01's horizon: of the projects that may lack a deposit past its due date at to_ts, those
+-- whose due or escalation day passes between the two moments, and those of a contractor with
+-- a month late whose pay date passes, or turns a year or clean_years old, or a project that
+-- turns clean_years old (NULL when the summary wage_month is not exact at to_ts).
+CREATE FUNCTION wagecheck.eval_dp01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH params AS MATERIALIZED (
+        SELECT d.division,
+               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
+               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
+               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    cand AS MATERIALIZED (
+        SELECT p.project_id, p.contractor_id, x.clean_years,
+               wagecheck.add_working_days(p.contract_signed_on, x.due_wd) AS due_on,
+               wagecheck.add_working_days(p.contract_signed_on, x.due_wd + x.escalate_wd) AS k_on
+          FROM wagecheck.project p
+          JOIN params x ON x.division = p.division
+         WHERE p.created_at <= to_ts AND p.contract_signed_on IS NOT NULL
+           AND p.status NOT IN ('completed', 'closed')
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.guarantee_deposit g
+                            WHERE g.project_id = p.project_id AND g.created_at <= to_ts
+                              AND g.deposited_on <= to_ts::date
+                              AND (g.returned_on IS NULL OR g.returned_on > to_ts::date)
+                              AND (g.expires_on IS NULL OR g.expires_on >= to_ts::date))
+    ),
+    live AS MATERIALIZED (SELECT * FROM cand WHERE cand.due_on < to_ts::date),
+    -- the windows of pay dates whose passing, or turning a year or clean_years old, counts
+    win AS MATERIALIZED (
+        SELECT from_ts::date AS lo, to_ts::date AS hi
+        UNION SELECT from_ts::date - 366, to_ts::date - 365
+        UNION SELECT (from_ts::date - make_interval(years => y.c))::date - 1, (to_ts::date - make_interval(years => y.c))::date + 1
+          FROM (SELECT DISTINCT live.clean_years AS c FROM live) y
+    ),
+    late AS MATERIALIZED (   -- the months late of the live projects' contractors, pay date in a window
+        SELECT DISTINCT pr.contractor_id
+          FROM wagecheck._wages_late_summary(to_ts, ARRAY(SELECT pc.project_id FROM wagecheck.project pc
+                                                           WHERE pc.contractor_id IN (SELECT live.contractor_id FROM live)),
+                                             (SELECT range_agg(daterange(win.lo, win.hi, '[]')) FROM win)) o
+          JOIN wagecheck.project pr ON pr.project_id = o.project_id
+    ),
+    started AS MATERIALIZED (   -- a project of the contractor turning clean_years old
+        SELECT DISTINCT live.contractor_id
+          FROM live
+          JOIN wagecheck.project o2 ON o2.contractor_id = live.contractor_id
+         WHERE o2.start_on BETWEEN (from_ts::date - make_interval(years => live.clean_years))::date - 1
+                               AND (to_ts::date - make_interval(years => live.clean_years))::date + 1
+    )
+    SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts) THEN
+           ARRAY(SELECT cand.project_id FROM cand
+                  WHERE (cand.due_on >= from_ts::date AND cand.due_on < to_ts::date)
+                     OR (cand.k_on >= from_ts::date AND cand.k_on < to_ts::date)
+                 UNION
+                 SELECT live.project_id FROM live
+                  WHERE live.contractor_id IN (SELECT late.contractor_id FROM late)
+                     OR live.contractor_id IN (SELECT started.contractor_id FROM started)
+                 ORDER BY 1) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01_horizon(timestamptz, timestamptz) IS
+    'DP01''s date horizon: the projects without a deposit whose due or escalation day falls between the two moments, or whose contractor''s arrears or projects'' age change the exemptions then (NULL: cannot tell, the summary is not exact)';
+-- DP01 (G->K, project): no wage guarantee deposit or bank letter due_wd working days after
+-- the contract (G), escalate_wd working days later (K), unless exempt.
+CREATE OR REPLACE FUNCTION wagecheck.eval_dp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division,
+               (wagecheck.rule_param('DP01', 'due_wd', d.division))::int AS due_wd,
+               (wagecheck.rule_param('DP01', 'escalate_wd', d.division))::int AS escalate_wd,
+               (wagecheck.rule_param('DP01', 'exempt_below', d.division))::numeric AS exempt_below,
+               (wagecheck.rule_param('DP01', 'clean_years', d.division))::int AS clean_years,
+               (wagecheck.rule_param('DP01', 'rate', d.division))::numeric AS rate
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    cand AS (
+        SELECT p.*, x.due_wd, x.escalate_wd, x.exempt_below, x.clean_years, x.rate
+          FROM wagecheck.project p
+          JOIN params x ON x.division = p.division
+         WHERE p.created_at <= as_of AND p.contract_signed_on IS NOT NULL
+           AND p.status NOT IN ('completed', 'closed')
+           AND as_of::date > wagecheck.add_working_days(p.contract_signed_on, x.due_wd)
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.guarantee_deposit g
+                            WHERE g.project_id = p.project_id AND g.created_at <= as_of
+                              AND g.deposited_on <= as_of::date
+                              AND (g.returned_on IS NULL OR g.returned_on > as_of::date)
+                              AND (g.expires_on IS NULL OR g.expires_on >= as_of::date))
+    ),
+    -- months of the contractor's projects with wages not fully paid by their pay day
+    arrears AS (
+        SELECT a.contractor_id, a.last_arrears
+          FROM wagecheck._contractor_arrears(as_of, ARRAY(SELECT DISTINCT cand.contractor_id FROM cand)) a
+    ),
+    judged AS (
+        SELECT cand.*, arrears.last_arrears,
+               -- small contract and no arrears in the past year
+               (cand.contract_value < cand.exempt_below
+                AND (arrears.last_arrears IS NULL OR arrears.last_arrears < as_of::date - 365)) AS small_clean,
+               -- clean_years without arrears, real-name roster and the dedicated account in place
+               ((arrears.last_arrears IS NULL
+                 OR arrears.last_arrears < (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.project o2
+                             WHERE o2.contractor_id = cand.contractor_id AND o2.created_at <= as_of
+                               AND o2.start_on <= (as_of::date - make_interval(years => cand.clean_years))::date)
+                AND EXISTS (SELECT 1 FROM wagecheck.wage_account w
+                             WHERE w.project_id = cand.project_id AND w.opened_on <= as_of::date
+                               AND w.created_at <= as_of)
+                AND EXISTS (SELECT 1 FROM wagecheck.roster r
+                             WHERE r.project_id = cand.project_id AND r.created_at <= as_of)) AS long_clean
+          FROM cand LEFT JOIN arrears ON arrears.contractor_id = cand.contractor_id
+    )
+    SELECT 'project', j.project_id::text, '', j.project_id, j.contractor_id, j.division,
+           CASE WHEN as_of::date > wagecheck.add_working_days(j.contract_signed_on, j.due_wd + j.escalate_wd)
+                THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('contract_signed_on', j.contract_signed_on,
+                              'due_on', wagecheck.add_working_days(j.contract_signed_on, j.due_wd),
+                              'contract_value', j.contract_value,
+                              'deposit_required', round(j.contract_value * j.rate, 2),
+                              'last_arrears', j.last_arrears)
+      FROM judged j
+     WHERE NOT j.small_clean AND NOT j.long_clean
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01(timestamptz) IS
+    'DP01: projects without a wage guarantee deposit or bank letter due_wd working days after the contract (K escalate_wd later); exempt: contract below exempt_below with no arrears in a year, or clean_years without arrears with roster and account in place';
