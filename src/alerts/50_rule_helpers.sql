@@ -47,6 +47,91 @@ END;
 COMMENT ON FUNCTION wagecheck._pay_terms(timestamptz) IS
     'pay day and month offset of each worker on each project (latest roster entry known at the moment)';
 
+-- _pay_dates_passing(from_ts, to_ts): the months and pay terms in use (the default, 15th of the
+-- next month, for a worker without terms; those of some roster entry, skipping through the
+-- index roster_pay_terms) whose pay date passes between the two moments: an evaluator's test
+-- pay_date < as_of::date is false as of from_ts and true as of to_ts, i.e. from_ts::date <=
+-- pay_date < to_ts::date. For given terms the pay date grows with the month (the nominal day
+-- does, and moving it earlier to a working day keeps the order), so each terms' months are
+-- walked from the first whose nominal pay day can be on or after from_ts::date until the pay
+-- date reaches to_ts::date, however long a run of holidays moves a pay day.
+CREATE FUNCTION wagecheck._pay_dates_passing(from_ts timestamptz, to_ts timestamptz)
+    RETURNS TABLE (period date, pay_day smallint, pay_month_offset smallint, pay_date date)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH RECURSIVE used AS (     -- the roster's distinct terms: one index probe each
+        (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+          ORDER BY r.pay_day, r.pay_month_offset LIMIT 1)
+        UNION ALL
+        SELECT n.pay_day, n.pay_month_offset
+          FROM used u
+         CROSS JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE (r.pay_day, r.pay_month_offset) > (u.pay_day, u.pay_month_offset)
+                              ORDER BY r.pay_day, r.pay_month_offset LIMIT 1) n
+    ),
+    t AS (
+        SELECT k.pay_day, k.pay_month_offset,
+               (date_trunc('month', from_ts::date) - make_interval(months => k.pay_month_offset))::date AS first_month
+          FROM (SELECT used.pay_day, used.pay_month_offset FROM used
+                UNION SELECT 15::smallint, 1::smallint) k
+         WHERE from_ts::date < to_ts::date
+    ),
+    m (period, pay_day, pay_month_offset, pay_date) AS (
+        SELECT t.first_month, t.pay_day, t.pay_month_offset,
+               wagecheck.wage_pay_date(t.first_month, t.pay_day, t.pay_month_offset)
+          FROM t
+        UNION ALL
+        SELECT (m.period + interval '1 month')::date, m.pay_day, m.pay_month_offset,
+               wagecheck.wage_pay_date((m.period + interval '1 month')::date, m.pay_day, m.pay_month_offset)
+          FROM m
+         WHERE m.pay_date < to_ts::date
+    )
+    SELECT m.period, m.pay_day, m.pay_month_offset, m.pay_date
+      FROM m
+     WHERE m.pay_date >= from_ts::date AND m.pay_date < to_ts::date
+$$;
+COMMENT ON FUNCTION wagecheck._pay_dates_passing(timestamptz, timestamptz) IS
+    'the (month, pay day, month offset) of the pay terms in use whose pay date passes between two moments: from_ts::date <= pay date < to_ts::date, where the evaluators'' test pay_date < as_of::date turns true (internal)';
+
+-- Finds the pay terms in use (_pay_dates_passing) and the projects using them without reading
+-- the roster.
+CREATE INDEX roster_pay_terms ON wagecheck.roster (pay_day, pay_month_offset, project_id);
+
+-- _attendance_pay_passing(from_ts, to_ts): the rows of the summary attendance_month (every
+-- attendance, whenever known) of the project-months whose pay date may pass between the two
+-- moments: a month of _pay_dates_passing, for any project when its terms are the default (a
+-- worker without pay terms), else for the projects with a roster entry of those terms. Most
+-- days no terms in use pass and nothing is read; a month passing for the default terms is
+-- read through the index on last_day, for other terms through the projects' keys.
+CREATE FUNCTION wagecheck._attendance_pay_passing(from_ts timestamptz, to_ts timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, period date)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH c AS MATERIALIZED (     -- months passing for terms in use
+        SELECT c.period, c.pay_day, c.pay_month_offset,
+               c.pay_day = 15 AND c.pay_month_offset = 1 AS default_terms
+          FROM wagecheck._pay_dates_passing(from_ts, to_ts) c
+    ),
+    anyp AS (                    -- months passing for every project
+        SELECT DISTINCT c.period FROM c WHERE c.default_terms
+    )
+    SELECT a.project_id, a.worker_id, a.period
+      FROM anyp m
+     CROSS JOIN LATERAL (SELECT a.project_id, a.worker_id, a.period
+                           FROM wagecheck.attendance_month a
+                          WHERE a.last_day >= m.period AND a.last_day < (m.period + interval '1 month')::date
+                         OFFSET 0) a
+    UNION ALL
+    SELECT a.project_id, a.worker_id, a.period
+      FROM (SELECT DISTINCT r.project_id, c.period
+              FROM c
+              JOIN wagecheck.roster r ON r.pay_day = c.pay_day AND r.pay_month_offset = c.pay_month_offset
+             WHERE NOT c.default_terms AND c.period NOT IN (SELECT anyp.period FROM anyp)) k
+      JOIN wagecheck.attendance_month a ON a.project_id = k.project_id AND a.period = k.period
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_pay_passing(timestamptz, timestamptz) IS
+    'the attendance months (project, worker, month) whose pay date may pass between two moments, for the pay terms in use on their project (internal)';
+
 -- _wages_owed_compute(as_of): per project, worker and month on a pay sheet, the net
 -- wages (effective lines: corrections replace the line they correct), paid, and owed.
 CREATE FUNCTION wagecheck._wages_owed_compute(as_of timestamptz)

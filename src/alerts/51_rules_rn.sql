@@ -164,6 +164,105 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
     'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
 
+-- RN04 for the given projects only (project evaluator): eval_rn04 with the projects as the
+-- start of the plan - their attendance months through the summaries' primary keys (or their
+-- attendance rows and the lines of their sheets when a summary is not exact), their workers'
+-- pay terms through the roster's (project_id, worker_id, start_on) key.
+CREATE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of)
+               AND wagecheck._summary_exact('wages_owed', as_of) AS exact
+    ),
+    q AS MATERIALIZED (
+        SELECT DISTINCT u AS project_id FROM unnest(projects) u WHERE u IS NOT NULL
+    ),
+    lines AS (             -- the lines known then of the projects' sheets (summary not exact)
+        SELECT DISTINCT s.project_id, l.worker_id, s.period
+          FROM q
+          JOIN wagecheck.pay_sheet s ON s.project_id = q.project_id
+          JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
+         WHERE NOT (SELECT ex.exact FROM ex) AND l.created_at <= as_of
+    ),
+    att AS (               -- per project, worker and month attended: whether it has a payroll line
+        SELECT a.project_id, a.worker_id, a.period, w.worker_id IS NOT NULL AS lined
+          FROM q
+          JOIN wagecheck.attendance_month a ON a.project_id = q.project_id
+          LEFT JOIN wagecheck.wage_month w
+                 ON w.project_id = a.project_id AND w.worker_id = a.worker_id AND w.period = a.period
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT m.project_id, m.worker_id, m.period, lines.worker_id IS NOT NULL
+          FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+                  FROM q
+                  JOIN wagecheck.attendance a ON a.project_id = q.project_id
+                 WHERE NOT (SELECT ex.exact FROM ex) AND a.day <= as_of::date AND a.created_at <= as_of) m
+          LEFT JOIN lines ON lines.project_id = m.project_id AND lines.worker_id = m.worker_id
+                         AND lines.period = m.period
+    ),
+    g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
+        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
+               count(*) AS attendees, count(*) FILTER (WHERE NOT att.lined) AS unpaid
+          FROM att
+          LEFT JOIN (SELECT * FROM wagecheck._pay_terms(as_of) t WHERE t.project_id = ANY (projects)) t
+                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
+         GROUP BY 1, 2, 3, 4
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
+    ),
+    pm AS MATERIALIZED (
+        SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
+          FROM g
+          JOIN dates USING (period, pay_day, pay_month_offset)
+         WHERE dates.pay_date < as_of::date
+         GROUP BY g.project_id, g.period
+    ),
+    hit AS (
+        SELECT pm.*, p.contractor_id, p.division
+          FROM pm
+          JOIN wagecheck.project p ON p.project_id = pm.project_id
+         WHERE pm.unpaid > 0
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN04', 'k_share', d.division))::numeric AS k_share
+          FROM (SELECT DISTINCT hit.division FROM hit) d
+    )
+    SELECT 'project', hit.project_id::text, to_char(hit.period, 'YYYY-MM'), hit.project_id, hit.contractor_id,
+           hit.division,
+           CASE WHEN hit.unpaid::numeric / hit.attendees > params.k_share THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('attendees', hit.attendees, 'without_payroll', hit.unpaid,
+                              'share', round(hit.unpaid::numeric / hit.attendees, 4))
+      FROM hit
+      JOIN params ON params.division = hit.division
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04_projects(timestamptz, bigint[]) IS
+    'RN04 for the given projects only (project evaluator of eval_rn04)';
+
+-- RN04's horizon: what time alone changes in eval_rn04 is which (month, pay terms) have their
+-- pay date before as_of::date (every other date it reads is a row's own, which the change
+-- capture records). A project-month moves when one of its (month, terms) passes and it has an
+-- attendee without a payroll line (else it is no hit, before or after). The projects: those
+-- with a month passing for terms in use (_attendance_pay_passing) and an attendance month of
+-- it without a wage_month row known by to_ts (a line known in between is a change the capture
+-- records). A superset: attendance not yet known, another worker's terms, a month whose
+-- payment is recorded later count as possibly moving.
+CREATE FUNCTION wagecheck.eval_rn04_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT coalesce(array_agg(DISTINCT a.project_id ORDER BY a.project_id), '{}')
+      FROM wagecheck._attendance_pay_passing(from_ts, to_ts) a
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w
+                        WHERE w.project_id = a.project_id AND w.worker_id = a.worker_id
+                          AND w.period = a.period AND w.known_to <= to_ts)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04_horizon(timestamptz, timestamptz) IS
+    'RN04''s horizon: the projects whose hits may change between two moments by time alone (a month''s pay date passing while a worker attending it has no payroll line)';
+
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params, evaluator) VALUES
 ('RN01', 'K', false, false, 'pay_line', '工资发放对象不在实名制名册', 'payroll line for a worker not on the real-name roster',
  'a pay-sheet line (and so any payment on it) for a worker who is not on the project''s real-name roster (Decree 724 arts. 28, 31)',
@@ -177,3 +276,6 @@ INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, 
 ('RN04', 'G', true, false, 'project_month', '有考勤无工资发放记录', 'attendance without payroll after the pay day',
  'workers with attendance in a month but no payroll line after their pay day: any → G; more than k_share of the month''s attendees → K',
  '{"k_share": 0.10, "deadline_wd": 5}', 'wagecheck.eval_rn04(timestamptz)');
+UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_rn04_projects(timestamptz, bigint[])',
+                          horizon = 'wagecheck.eval_rn04_horizon(timestamptz, timestamptz)'
+ WHERE code = 'RN04';

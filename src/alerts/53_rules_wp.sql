@@ -51,6 +51,82 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp01(timestamptz) IS
     'WP01: project-months with attendance and no pay sheet after the pay day (the earliest pay terms of the project''s roster)';
 
+-- WP01 for the given projects only (project evaluator): eval_wp01 with the projects as the
+-- start of the plan (their attendance months through the summary's primary key, or their
+-- attendance rows when it is not exact; their roster and sheets through their project keys).
+CREATE FUNCTION wagecheck.eval_wp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
+    ),
+    q AS MATERIALIZED (
+        SELECT DISTINCT u AS project_id FROM unnest(projects) u WHERE u IS NOT NULL
+    ),
+    att AS (
+        SELECT m.project_id, m.period, count(*) AS workers
+          FROM q
+          JOIN wagecheck.attendance_month m ON m.project_id = q.project_id
+         WHERE (SELECT ex.att FROM ex)
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT m.project_id, m.period, count(*)
+          FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+                  FROM q
+                  JOIN wagecheck.attendance a ON a.project_id = q.project_id
+                 WHERE NOT (SELECT ex.att FROM ex) AND a.day <= as_of::date AND a.created_at <= as_of) m
+         GROUP BY 1, 2
+    ),
+    terms AS (             -- the project's earliest pay terms
+        SELECT t.project_id, min(t.pay_month_offset * 100 + t.pay_day) AS code
+          FROM wagecheck._pay_terms(as_of) t
+         WHERE t.project_id = ANY (projects)
+         GROUP BY t.project_id
+    ),
+    keyed AS (
+        SELECT att.*, coalesce(terms.code % 100, 15)::smallint AS pay_day,
+               coalesce(terms.code / 100, 1)::smallint AS pay_month_offset
+          FROM att LEFT JOIN terms ON terms.project_id = att.project_id
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT keyed.period, keyed.pay_day, keyed.pay_month_offset FROM keyed) k
+    ),
+    due AS (
+        SELECT keyed.project_id, keyed.period, keyed.workers, dates.pay_date
+          FROM keyed JOIN dates USING (period, pay_day, pay_month_offset)
+    )
+    SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
+           p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('workers_with_attendance', due.workers, 'pay_date', due.pay_date)
+      FROM due
+      JOIN wagecheck.project p ON p.project_id = due.project_id
+     WHERE due.pay_date < as_of::date
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
+                        WHERE s.project_id = due.project_id AND s.period = due.period
+                          AND s.prepared_on <= as_of::date AND s.created_at <= as_of)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp01_projects(timestamptz, bigint[]) IS
+    'WP01 for the given projects only (project evaluator of eval_wp01)';
+
+-- WP01's horizon: time alone changes which months have their pay date before as_of::date (the
+-- sheets' prepared_on and the roster's dates are rows' own dates, recorded by the change
+-- capture). The projects with a month attended whose pay date passes for terms in use
+-- (_attendance_pay_passing) and no pay sheet for it prepared and known by to_ts (one that
+-- turns known or prepared in between is a change the capture records).
+CREATE FUNCTION wagecheck.eval_wp01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT coalesce(array_agg(DISTINCT pm.project_id ORDER BY pm.project_id), '{}')
+      FROM (SELECT DISTINCT a.project_id, a.period
+              FROM wagecheck._attendance_pay_passing(from_ts, to_ts) a) pm
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
+                        WHERE s.project_id = pm.project_id AND s.period = pm.period
+                          AND s.prepared_on <= to_ts::date AND s.created_at <= to_ts)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp01_horizon(timestamptz, timestamptz) IS
+    'WP01''s horizon: the projects whose hits may change between two moments by time alone (the pay date of a month with attendance and no pay sheet passing)';
+
 -- WP02 (G->K, worker on project, month): wages not fully paid by the pay day.
 CREATE FUNCTION wagecheck.eval_wp02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
@@ -364,3 +440,6 @@ INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, 
 ('WP07', 'K', false, false, 'roster', '离场未结清工资', 'left without final settlement',
  'a worker who left the project without final wage settlement within settle_days',
  '{"settle_days": 30, "deadline_wd": 5}', 'wagecheck.eval_wp07(timestamptz)');
+UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_wp01_projects(timestamptz, bigint[])',
+                          horizon = 'wagecheck.eval_wp01_horizon(timestamptz, timestamptz)'
+ WHERE code = 'WP01';

@@ -5383,3 +5383,271 @@ $$
 $$;
 COMMENT ON FUNCTION wagecheck.eval_dp01(timestamptz) IS
     'DP01: projects without a wage guarantee deposit or bank letter due_wd working days after the contract (K escalate_wd later); exempt: contract below exempt_below with no arrears in a year, or clean_years without arrears with roster and account in place';
+
+-- ==== RN04 and WP01 by project, and their date horizons (session 4)
+-- _pay_dates_passing(from_ts, to_ts): the months and pay terms in use (the default, 15th of the
+-- next month, for a worker without terms; those of some roster entry, skipping through the
+-- index roster_pay_terms) whose pay date passes between the two moments: an evaluator's test
+-- pay_date < as_of::date is false as of from_ts and true as of to_ts, i.e. from_ts::date <=
+-- pay_date < to_ts::date. For given terms the pay date grows with the month (the nominal day
+-- does, and moving it earlier to a working day keeps the order), so each terms' months are
+-- walked from the first whose nominal pay day can be on or after from_ts::date until the pay
+-- date reaches to_ts::date, however long a run of holidays moves a pay day.
+CREATE FUNCTION wagecheck._pay_dates_passing(from_ts timestamptz, to_ts timestamptz)
+    RETURNS TABLE (period date, pay_day smallint, pay_month_offset smallint, pay_date date)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH RECURSIVE used AS (     -- the roster's distinct terms: one index probe each
+        (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+          ORDER BY r.pay_day, r.pay_month_offset LIMIT 1)
+        UNION ALL
+        SELECT n.pay_day, n.pay_month_offset
+          FROM used u
+         CROSS JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE (r.pay_day, r.pay_month_offset) > (u.pay_day, u.pay_month_offset)
+                              ORDER BY r.pay_day, r.pay_month_offset LIMIT 1) n
+    ),
+    t AS (
+        SELECT k.pay_day, k.pay_month_offset,
+               (date_trunc('month', from_ts::date) - make_interval(months => k.pay_month_offset))::date AS first_month
+          FROM (SELECT used.pay_day, used.pay_month_offset FROM used
+                UNION SELECT 15::smallint, 1::smallint) k
+         WHERE from_ts::date < to_ts::date
+    ),
+    m (period, pay_day, pay_month_offset, pay_date) AS (
+        SELECT t.first_month, t.pay_day, t.pay_month_offset,
+               wagecheck.wage_pay_date(t.first_month, t.pay_day, t.pay_month_offset)
+          FROM t
+        UNION ALL
+        SELECT (m.period + interval '1 month')::date, m.pay_day, m.pay_month_offset,
+               wagecheck.wage_pay_date((m.period + interval '1 month')::date, m.pay_day, m.pay_month_offset)
+          FROM m
+         WHERE m.pay_date < to_ts::date
+    )
+    SELECT m.period, m.pay_day, m.pay_month_offset, m.pay_date
+      FROM m
+     WHERE m.pay_date >= from_ts::date AND m.pay_date < to_ts::date
+$$;
+COMMENT ON FUNCTION wagecheck._pay_dates_passing(timestamptz, timestamptz) IS
+    'the (month, pay day, month offset) of the pay terms in use whose pay date passes between two moments: from_ts::date <= pay date < to_ts::date, where the evaluators'' test pay_date < as_of::date turns true (internal)';
+
+-- Finds the pay terms in use (_pay_dates_passing) and the projects using them without reading
+-- the roster.
+CREATE INDEX roster_pay_terms ON wagecheck.roster (pay_day, pay_month_offset, project_id);
+
+-- _attendance_pay_passing(from_ts, to_ts): the rows of the summary attendance_month (every
+-- attendance, whenever known) of the project-months whose pay date may pass between the two
+-- moments: a month of _pay_dates_passing, for any project when its terms are the default (a
+-- worker without pay terms), else for the projects with a roster entry of those terms. Most
+-- days no terms in use pass and nothing is read; a month passing for the default terms is
+-- read through the index on last_day, for other terms through the projects' keys.
+CREATE FUNCTION wagecheck._attendance_pay_passing(from_ts timestamptz, to_ts timestamptz)
+    RETURNS TABLE (project_id bigint, worker_id bigint, period date)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH c AS MATERIALIZED (     -- months passing for terms in use
+        SELECT c.period, c.pay_day, c.pay_month_offset,
+               c.pay_day = 15 AND c.pay_month_offset = 1 AS default_terms
+          FROM wagecheck._pay_dates_passing(from_ts, to_ts) c
+    ),
+    anyp AS (                    -- months passing for every project
+        SELECT DISTINCT c.period FROM c WHERE c.default_terms
+    )
+    SELECT a.project_id, a.worker_id, a.period
+      FROM anyp m
+     CROSS JOIN LATERAL (SELECT a.project_id, a.worker_id, a.period
+                           FROM wagecheck.attendance_month a
+                          WHERE a.last_day >= m.period AND a.last_day < (m.period + interval '1 month')::date
+                         OFFSET 0) a
+    UNION ALL
+    SELECT a.project_id, a.worker_id, a.period
+      FROM (SELECT DISTINCT r.project_id, c.period
+              FROM c
+              JOIN wagecheck.roster r ON r.pay_day = c.pay_day AND r.pay_month_offset = c.pay_month_offset
+             WHERE NOT c.default_terms AND c.period NOT IN (SELECT anyp.period FROM anyp)) k
+      JOIN wagecheck.attendance_month a ON a.project_id = k.project_id AND a.period = k.period
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_pay_passing(timestamptz, timestamptz) IS
+    'the attendance months (project, worker, month) whose pay date may pass between two moments, for the pay terms in use on their project (internal)';
+
+-- RN04 for the given projects only (project evaluator): eval_rn04 with the projects as the
+-- start of the plan - their attendance months through the summaries' primary keys (or their
+-- attendance rows and the lines of their sheets when a summary is not exact), their workers'
+-- pay terms through the roster's (project_id, worker_id, start_on) key.
+CREATE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of)
+               AND wagecheck._summary_exact('wages_owed', as_of) AS exact
+    ),
+    q AS MATERIALIZED (
+        SELECT DISTINCT u AS project_id FROM unnest(projects) u WHERE u IS NOT NULL
+    ),
+    lines AS (             -- the lines known then of the projects' sheets (summary not exact)
+        SELECT DISTINCT s.project_id, l.worker_id, s.period
+          FROM q
+          JOIN wagecheck.pay_sheet s ON s.project_id = q.project_id
+          JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
+         WHERE NOT (SELECT ex.exact FROM ex) AND l.created_at <= as_of
+    ),
+    att AS (               -- per project, worker and month attended: whether it has a payroll line
+        SELECT a.project_id, a.worker_id, a.period, w.worker_id IS NOT NULL AS lined
+          FROM q
+          JOIN wagecheck.attendance_month a ON a.project_id = q.project_id
+          LEFT JOIN wagecheck.wage_month w
+                 ON w.project_id = a.project_id AND w.worker_id = a.worker_id AND w.period = a.period
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT m.project_id, m.worker_id, m.period, lines.worker_id IS NOT NULL
+          FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+                  FROM q
+                  JOIN wagecheck.attendance a ON a.project_id = q.project_id
+                 WHERE NOT (SELECT ex.exact FROM ex) AND a.day <= as_of::date AND a.created_at <= as_of) m
+          LEFT JOIN lines ON lines.project_id = m.project_id AND lines.worker_id = m.worker_id
+                         AND lines.period = m.period
+    ),
+    g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
+        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
+               count(*) AS attendees, count(*) FILTER (WHERE NOT att.lined) AS unpaid
+          FROM att
+          LEFT JOIN (SELECT * FROM wagecheck._pay_terms(as_of) t WHERE t.project_id = ANY (projects)) t
+                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
+         GROUP BY 1, 2, 3, 4
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
+    ),
+    pm AS MATERIALIZED (
+        SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
+          FROM g
+          JOIN dates USING (period, pay_day, pay_month_offset)
+         WHERE dates.pay_date < as_of::date
+         GROUP BY g.project_id, g.period
+    ),
+    hit AS (
+        SELECT pm.*, p.contractor_id, p.division
+          FROM pm
+          JOIN wagecheck.project p ON p.project_id = pm.project_id
+         WHERE pm.unpaid > 0
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN04', 'k_share', d.division))::numeric AS k_share
+          FROM (SELECT DISTINCT hit.division FROM hit) d
+    )
+    SELECT 'project', hit.project_id::text, to_char(hit.period, 'YYYY-MM'), hit.project_id, hit.contractor_id,
+           hit.division,
+           CASE WHEN hit.unpaid::numeric / hit.attendees > params.k_share THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('attendees', hit.attendees, 'without_payroll', hit.unpaid,
+                              'share', round(hit.unpaid::numeric / hit.attendees, 4))
+      FROM hit
+      JOIN params ON params.division = hit.division
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04_projects(timestamptz, bigint[]) IS
+    'RN04 for the given projects only (project evaluator of eval_rn04)';
+
+-- RN04's horizon: what time alone changes in eval_rn04 is which (month, pay terms) have their
+-- pay date before as_of::date (every other date it reads is a row's own, which the change
+-- capture records). A project-month moves when one of its (month, terms) passes and it has an
+-- attendee without a payroll line (else it is no hit, before or after). The projects: those
+-- with a month passing for terms in use (_attendance_pay_passing) and an attendance month of
+-- it without a wage_month row known by to_ts (a line known in between is a change the capture
+-- records). A superset: attendance not yet known, another worker's terms, a month whose
+-- payment is recorded later count as possibly moving.
+CREATE FUNCTION wagecheck.eval_rn04_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT coalesce(array_agg(DISTINCT a.project_id ORDER BY a.project_id), '{}')
+      FROM wagecheck._attendance_pay_passing(from_ts, to_ts) a
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w
+                        WHERE w.project_id = a.project_id AND w.worker_id = a.worker_id
+                          AND w.period = a.period AND w.known_to <= to_ts)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04_horizon(timestamptz, timestamptz) IS
+    'RN04''s horizon: the projects whose hits may change between two moments by time alone (a month''s pay date passing while a worker attending it has no payroll line)';
+
+-- WP01 for the given projects only (project evaluator): eval_wp01 with the projects as the
+-- start of the plan (their attendance months through the summary's primary key, or their
+-- attendance rows when it is not exact; their roster and sheets through their project keys).
+CREATE FUNCTION wagecheck.eval_wp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
+    ),
+    q AS MATERIALIZED (
+        SELECT DISTINCT u AS project_id FROM unnest(projects) u WHERE u IS NOT NULL
+    ),
+    att AS (
+        SELECT m.project_id, m.period, count(*) AS workers
+          FROM q
+          JOIN wagecheck.attendance_month m ON m.project_id = q.project_id
+         WHERE (SELECT ex.att FROM ex)
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT m.project_id, m.period, count(*)
+          FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+                  FROM q
+                  JOIN wagecheck.attendance a ON a.project_id = q.project_id
+                 WHERE NOT (SELECT ex.att FROM ex) AND a.day <= as_of::date AND a.created_at <= as_of) m
+         GROUP BY 1, 2
+    ),
+    terms AS (             -- the project's earliest pay terms
+        SELECT t.project_id, min(t.pay_month_offset * 100 + t.pay_day) AS code
+          FROM wagecheck._pay_terms(as_of) t
+         WHERE t.project_id = ANY (projects)
+         GROUP BY t.project_id
+    ),
+    keyed AS (
+        SELECT att.*, coalesce(terms.code % 100, 15)::smallint AS pay_day,
+               coalesce(terms.code / 100, 1)::smallint AS pay_month_offset
+          FROM att LEFT JOIN terms ON terms.project_id = att.project_id
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT keyed.period, keyed.pay_day, keyed.pay_month_offset FROM keyed) k
+    ),
+    due AS (
+        SELECT keyed.project_id, keyed.period, keyed.workers, dates.pay_date
+          FROM keyed JOIN dates USING (period, pay_day, pay_month_offset)
+    )
+    SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
+           p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('workers_with_attendance', due.workers, 'pay_date', due.pay_date)
+      FROM due
+      JOIN wagecheck.project p ON p.project_id = due.project_id
+     WHERE due.pay_date < as_of::date
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
+                        WHERE s.project_id = due.project_id AND s.period = due.period
+                          AND s.prepared_on <= as_of::date AND s.created_at <= as_of)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp01_projects(timestamptz, bigint[]) IS
+    'WP01 for the given projects only (project evaluator of eval_wp01)';
+
+-- WP01's horizon: time alone changes which months have their pay date before as_of::date (the
+-- sheets' prepared_on and the roster's dates are rows' own dates, recorded by the change
+-- capture). The projects with a month attended whose pay date passes for terms in use
+-- (_attendance_pay_passing) and no pay sheet for it prepared and known by to_ts (one that
+-- turns known or prepared in between is a change the capture records).
+CREATE FUNCTION wagecheck.eval_wp01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT coalesce(array_agg(DISTINCT pm.project_id ORDER BY pm.project_id), '{}')
+      FROM (SELECT DISTINCT a.project_id, a.period
+              FROM wagecheck._attendance_pay_passing(from_ts, to_ts) a) pm
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
+                        WHERE s.project_id = pm.project_id AND s.period = pm.period
+                          AND s.prepared_on <= to_ts::date AND s.created_at <= to_ts)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp01_horizon(timestamptz, timestamptz) IS
+    'WP01''s horizon: the projects whose hits may change between two moments by time alone (the pay date of a month with attendance and no pay sheet passing)';
+
+UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_rn04_projects(timestamptz, bigint[])',
+                          horizon = 'wagecheck.eval_rn04_horizon(timestamptz, timestamptz)'
+ WHERE code = 'RN04';
+UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_wp01_projects(timestamptz, bigint[])',
+                          horizon = 'wagecheck.eval_wp01_horizon(timestamptz, timestamptz)'
+ WHERE code = 'WP01';
