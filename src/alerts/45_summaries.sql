@@ -127,9 +127,9 @@ COMMENT ON FUNCTION wagecheck._payment_off_card_rows(bigint[], bigint[], date[])
 -- the months still owed (few), for WP02 and WP03
 CREATE INDEX wage_month_unsettled ON wagecheck.wage_month (project_id, worker_id, period) WHERE settled_at IS NULL;
 -- per project and month, the months by when they were settled (DP01: those settled after the
--- month's first pay date, read without their rows)
+-- month's first pay date, read without their rows: an index-only scan)
 CREATE INDEX wage_month_settled ON wagecheck.wage_month (project_id, period, (coalesce(settled_at, 'infinity'::timestamptz)))
-    INCLUDE (worker_id);
+    INCLUDE (worker_id, settled_at);
 
 -- _settled_at(net, paid_ats, paid_each): the moment payments made at paid_ats (in time order)
 -- of paid_each reached net; -infinity when net is not positive; NULL when they never did.

@@ -5651,3 +5651,9 @@ UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_rn04_projects(time
 UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_wp01_projects(timestamptz, bigint[])',
                           horizon = 'wagecheck.eval_wp01_horizon(timestamptz, timestamptz)'
  WHERE code = 'WP01';
+
+-- ==== owed and late wages, index (session 4): wage_month_settled holds settled_at too, so
+-- that DP01's arrears are read by an index-only scan
+DROP INDEX wagecheck.wage_month_settled;
+CREATE INDEX wage_month_settled ON wagecheck.wage_month (project_id, period, (coalesce(settled_at, 'infinity'::timestamptz)))
+    INCLUDE (worker_id, settled_at);
