@@ -255,6 +255,22 @@ SELECT to_char(at, 'MM-DD HH24:MI') AS at, scan = full_scan AS same_counts,
 SELECT rule_code, subject_kind || ':' || subject_id AS subject, at::date AS day, action, to_state, deadline_on
   FROM fx.outcome WHERE rule_code = 'WP04' ORDER BY 1, 2, 3, 4;
 
+-- a horizon that cannot tell evaluates its rule in full: a day of worker 7 on project 52 is
+-- recorded on 03-25 but known only from 03-27, so the summary attendance_month holds a row
+-- not known on 03-25 and RN03's horizon is NULL; the scan of 03-25 evaluates RN03 in full
+-- (project 52's gap stays open: the day is not known yet; projects 50 and 51, last attended
+-- on 03-18, reach theirs)
+SET session_replication_role = replica;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+VALUES (52, 7, '2026-03-25', 8, '2026-03-27 18:00');
+RESET session_replication_role;
+SELECT wagecheck.eval_rn03_horizon('2026-03-24 12:00', '2026-03-25 12:00') AS rn03_horizon;
+SELECT fx.compare('2026-03-25 12:00');
+SELECT scan = full_scan AS same_counts, outcome IS NOT DISTINCT FROM full_outcome AS same_alerts_and_events,
+       by_project, evaluated
+  FROM fx.evening WHERE at = '2026-03-25 12:00';
+SELECT subject_id AS project, state, opened_at::date AS opened FROM wagecheck.alert WHERE rule_code = 'RN03' ORDER BY 1;
+
 -- what the change capture records per statement: the moments of the new rows' dates and
 -- times (a moment: the hour that holds it; a date: from 15 h before its midnight in UTC to
 -- 39 h after) and the projects of the new and old rows
