@@ -3,13 +3,15 @@
 -- read the summaries only when they are exact for the moment asked: at every moment their
 -- hits equal a plain computation from the raw rows (a replay as of an earlier moment too).
 -- WP04 reads the summary payment_off_card (kept when a worker's card changes too): its hits
--- equal a plain join of every payment with its worker's card.
+-- equal a plain join of every payment with its worker's card. RN01 reads the pairs (project,
+-- worker) on pay sheets from sheet_worker: its hits equal a plain anti-join of every line.
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
 SELECT fx.project(50, '371302', '2026-01-05', '2025-12-01');
 SELECT fx.project(51, '371311', '2026-01-05', '2025-12-01');
 SELECT fx.worker(i) FROM generate_series(1, 4) i;
-SELECT fx.roster(p, w, '2026-01-05') FROM generate_series(1, 4) w CROSS JOIN (VALUES (50), (51)) v(p);
+SELECT fx.roster(p, w, '2026-01-05') FROM generate_series(1, 3) w CROSS JOIN (VALUES (50), (51)) v(p);
+SELECT fx.roster(50, 4, '2026-02-15');   -- worker 4: on P50's roster from 02-15, never on P51's
 -- in this city the yearly limit of WP06 is lowered to 60,000
 INSERT INTO wagecheck.rule_param_override VALUES ('WP06', '3713', '{"year_amount": 60000}');
 
@@ -25,6 +27,11 @@ CREATE FUNCTION fx.stale() RETURNS TABLE (summary text, diff bigint) LANGUAGE sq
         (SELECT * FROM wagecheck.wage_month EXCEPT ALL SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL))
         UNION ALL
         (SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL) EXCEPT ALL SELECT * FROM wagecheck.wage_month)) y
+    UNION ALL
+    SELECT 'sheet_worker', count(*) FROM (
+        (SELECT * FROM wagecheck.sheet_worker EXCEPT ALL SELECT * FROM wagecheck._sheet_worker_rows())
+        UNION ALL
+        (SELECT * FROM wagecheck._sheet_worker_rows() EXCEPT ALL SELECT * FROM wagecheck.sheet_worker)) v
     UNION ALL
     SELECT 'payment_off_card', count(*) FROM (
         (SELECT * FROM wagecheck.payment_off_card
@@ -63,6 +70,17 @@ CREATE FUNCTION fx.wp05_raw(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit 
      WHERE o.days >= wagecheck.rule_param('WP05', 'full_month_days', p.division)::numeric
        AND o.payable < wagecheck.rule_param('WP05', 'min_monthly_wage', p.division)::numeric
 $$;
+-- fx.rn01_raw(as_of): RN01's hits computed plainly from the raw rows known at as_of
+CREATE FUNCTION fx.rn01_raw(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit LANGUAGE sql AS $$
+    SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', l.worker_id, 'period', to_char(s.period, 'YYYY-MM'),
+                              'sheet_id', s.sheet_id, 'net', l.net)
+      FROM wagecheck.pay_line l
+      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+      JOIN wagecheck.project p ON p.project_id = s.project_id
+     WHERE l.created_at <= as_of
+       AND (s.project_id, l.worker_id) NOT IN (SELECT r.project_id, r.worker_id FROM wagecheck.roster r
+                                                WHERE r.created_at <= as_of AND r.start_on <= as_of::date) $$;
 -- fx.check(as_of): whether the summaries are exact then, the evaluators' hits, and how many
 -- differ from the plain computation (both ways)
 CREATE FUNCTION fx.check(as_of timestamptz)
@@ -82,6 +100,14 @@ RETURNS TABLE (exact boolean, rule text, hits text, differing bigint) LANGUAGE s
            (SELECT count(*) FROM ((SELECT * FROM wagecheck.eval_wp05(as_of) EXCEPT ALL SELECT * FROM fx.wp05_raw(as_of))
                                   UNION ALL
                                   (SELECT * FROM fx.wp05_raw(as_of) EXCEPT ALL SELECT * FROM wagecheck.eval_wp05(as_of))) x)
+    UNION ALL
+    SELECT NULL, 'RN01',
+           (SELECT string_agg(h.subject_id || ' P' || h.project_id || ' W' || (h.details ->> 'worker_id'), ', '
+                              ORDER BY h.subject_id::int)
+              FROM wagecheck.eval_rn01(as_of) h),
+           (SELECT count(*) FROM ((SELECT * FROM wagecheck.eval_rn01(as_of) EXCEPT ALL SELECT * FROM fx.rn01_raw(as_of))
+                                  UNION ALL
+                                  (SELECT * FROM fx.rn01_raw(as_of) EXCEPT ALL SELECT * FROM wagecheck.eval_rn01(as_of))) x)
 $$;
 
 -- January on both projects, February on P50. Worker 1: 30,000 on P50 and 25,000 on P51 in
@@ -98,7 +124,9 @@ INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net
     (3, 1, 2, 22, 2000, 2000, '2026-02-10 10:00'),
     (4, 1, 3, 22, 6000, 6000, '2026-02-10 10:00'),
     (5, 3, 1, 20, 10000, 10000, '2026-03-10 10:00'),
-    (6, 3, 3, 20, 6000, 6000, '2026-03-10 10:00');
+    (6, 3, 3, 20, 6000, 6000, '2026-03-10 10:00'),
+    (9, 1, 4, 10, 3000, 3000, '2026-02-10 10:00'),     -- worker 4 on P50's and P51's January sheets
+    (10, 2, 4, 10, 3000, 3000, '2026-02-10 10:00');
 INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card, created_at)
 SELECT l.line_id, l.net, s.created_at + interval '2 days', 'account', fx.card(l.worker_id)::wagecheck.bank_card,
        s.created_at + interval '2 days'

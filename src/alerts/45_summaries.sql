@@ -77,6 +77,27 @@ COMMENT ON COLUMN wagecheck.worker_pay.entries IS
     'number of wage_month rows summed (the row goes when none is left)';
 CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable);
 
+-- sheet_worker: the workers on each project's pay sheets (any line, whatever its moment),
+-- with the number of wage_month rows (months) they have there; kept by _wage_month_refresh
+-- by additions like worker_pay. RN01 looks for lines only of the pairs not on the roster.
+CREATE TABLE wagecheck.sheet_worker (
+    project_id bigint NOT NULL,
+    worker_id  bigint NOT NULL,
+    months     bigint NOT NULL,
+    PRIMARY KEY (project_id, worker_id)
+);
+COMMENT ON TABLE wagecheck.sheet_worker IS
+    'derived (kept with wagecheck.wage_month, not dumped): the workers on each project''s pay sheets and their number of months there';
+
+-- _sheet_worker_rows(): sheet_worker computed from wage_month (for TRUNCATE, rebuilds and checks).
+CREATE FUNCTION wagecheck._sheet_worker_rows() RETURNS SETOF wagecheck.sheet_worker
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT w.project_id, w.worker_id, count(*) FROM wagecheck.wage_month w GROUP BY 1, 2
+$$;
+COMMENT ON FUNCTION wagecheck._sheet_worker_rows() IS
+    'wagecheck.sheet_worker recomputed from wagecheck.wage_month (internal)';
+
 -- payment_off_card: the payments made in cash or into an account other than the worker's
 -- registered card (WP04), under the wage_month key of their line, with what WP04 reports.
 -- Kept by _wage_month_refresh with the keys it recomputes (a change of a worker's card
@@ -247,12 +268,14 @@ COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigin
 -- first (a placeholder for a new key), in key order, then computed with a fresh snapshot:
 -- two writers touching one key serialise, and the later one sees the earlier one's rows.
 -- The locked rows' payable (before) and the new one (after) give the change that is added
--- to the workers' sums in worker_pay; the keys' rows of payment_off_card are recomputed.
+-- to the workers' sums in worker_pay (and the change of the row count to sheet_worker); the
+-- keys' rows of payment_off_card are recomputed.
 CREATE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 DECLARE
+    dj bigint[];
     dw bigint[];
     dm date[];
     dp numeric[];
@@ -271,10 +294,10 @@ BEGIN
     ON CONFLICT (project_id, worker_id, period) DO NOTHING;
     -- lock the keys' rows; what they held before (a placeholder, known_to infinity, is no row:
     -- any other writer's placeholder was replaced or removed before its lock was let go)
-    SELECT array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
+    SELECT array_agg(o.project_id), array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
            array_agg(CASE WHEN o.known_to = 'infinity' THEN 0 ELSE -1 END)
-      INTO dw, dm, dp, dn
-      FROM (SELECT w.worker_id, w.period, w.payable, w.known_to
+      INTO dj, dw, dm, dp, dn
+      FROM (SELECT w.project_id, w.worker_id, w.period, w.payable, w.known_to
               FROM wagecheck.wage_month w
              WHERE (w.project_id, w.worker_id, w.period) IN
                    (SELECT u.project_id, u.worker_id, u.period
@@ -299,11 +322,22 @@ BEGIN
                                                  = (u.project_id, u.worker_id, u.period))
     )
     -- the rows after: the changes are before's negated plus after's
-    SELECT dw || array_agg(n.worker_id), dm || array_agg(n.period), dp || array_agg(n.payable::numeric),
-           dn || array_agg(1::bigint)
-      INTO dw, dm, dp, dn
+    SELECT dj || array_agg(n.project_id), dw || array_agg(n.worker_id), dm || array_agg(n.period),
+           dp || array_agg(n.payable::numeric), dn || array_agg(1::bigint)
+      INTO dj, dw, dm, dp, dn
       FROM n;
     PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
+    -- the projects' workers on pay sheets: the change of their count of months
+    INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)
+    SELECT u.project_id, u.worker_id, sum(u.entries)
+      FROM unnest(dj, dw, dn) u(project_id, worker_id, entries)
+     GROUP BY 1, 2
+    HAVING sum(u.entries) <> 0
+     ORDER BY 1, 2
+    ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months;
+    DELETE FROM wagecheck.sheet_worker t
+     USING (SELECT DISTINCT u.project_id, u.worker_id FROM unnest(dj, dw) u(project_id, worker_id)) d
+     WHERE (t.project_id, t.worker_id) = (d.project_id, d.worker_id) AND t.months <= 0;
     -- the keys' payments off the workers' cards (the keys are locked: no other writer's)
     DELETE FROM wagecheck.payment_off_card o
      USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
@@ -332,9 +366,10 @@ DECLARE
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         -- what is left of the other two tables (payments truncated alone leave the lines)
-        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card;
+        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker;
         INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
         INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+        INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
         INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
         RETURN NULL;
     END IF;
@@ -505,7 +540,8 @@ $$
 BEGIN
     LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
         IN SHARE MODE;
-    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card;
+    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card,
+             wagecheck.sheet_worker;
     INSERT INTO wagecheck.attendance_month (project_id, worker_id, period, days, known_to, last_day)
     SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day)
       FROM wagecheck.attendance a
@@ -513,14 +549,16 @@ BEGIN
     INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
     INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
     INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
     ANALYZE wagecheck.attendance_month;
     ANALYZE wagecheck.wage_month;
     ANALYZE wagecheck.worker_pay;
     ANALYZE wagecheck.payment_off_card;
+    ANALYZE wagecheck.sheet_worker;
 END
 $$;
 COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
-    'recomputes the derived summaries (attendance_month, wage_month, worker_pay, payment_off_card) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+    'recomputes the derived summaries (attendance_month, wage_month, worker_pay, payment_off_card, sheet_worker) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
 -- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
 CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean

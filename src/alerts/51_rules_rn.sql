@@ -1,18 +1,26 @@
 -- Real-name rules (实名制): RN01-RN04.
 
 -- RN01 (K, pay line): a payroll line for a worker not on the project's real-name roster.
+-- The pairs (project, worker) on pay sheets come from the summary sheet_worker (every line,
+-- whatever its moment); only the lines of the pairs not on the roster then are read, per
+-- pair through the index on pay_line.worker_id (OFFSET 0 keeps that subquery apart: the
+-- function's generic plan would otherwise join every line to every pair).
 CREATE FUNCTION wagecheck.eval_rn01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('worker_id', l.worker_id, 'period', to_char(s.period, 'YYYY-MM'),
-                              'sheet_id', s.sheet_id, 'net', l.net)
-      FROM wagecheck.pay_line l
-      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-      JOIN wagecheck.project p ON p.project_id = s.project_id
-     WHERE l.created_at <= as_of
-       AND NOT EXISTS (SELECT 1 FROM wagecheck.roster r
-                        WHERE r.project_id = s.project_id AND r.worker_id = l.worker_id
+    SELECT 'pay_line', x.line_id::text, '', x.project_id, x.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', x.worker_id, 'period', to_char(x.period, 'YYYY-MM'),
+                              'sheet_id', x.sheet_id, 'net', x.net)
+      FROM wagecheck.sheet_worker q
+     CROSS JOIN LATERAL (
+            SELECT l.line_id, l.worker_id, l.net, s.sheet_id, s.project_id, s.employer_id, s.period
+              FROM wagecheck.pay_line l
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+             WHERE l.worker_id = q.worker_id AND s.project_id = q.project_id AND l.created_at <= as_of
+            OFFSET 0) x
+      JOIN wagecheck.project p ON p.project_id = x.project_id
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.roster r
+                        WHERE r.project_id = q.project_id AND r.worker_id = q.worker_id
                           AND r.created_at <= as_of AND r.start_on <= as_of::date)
 $$;
 COMMENT ON FUNCTION wagecheck.eval_rn01(timestamptz) IS

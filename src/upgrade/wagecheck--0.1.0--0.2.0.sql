@@ -3254,7 +3254,7 @@ UPDATE wagecheck.rule r SET project_evaluator = d.f, horizon = d.h
  WHERE r.code = d.code;
 
 -- ==== WP05/WP06 from the summaries (session 4): worker_pay, wage_month's index on payable
--- (and WP04: payment_off_card)
+-- (and WP04: payment_off_card; RN01: sheet_worker; AC03 compares an account's text first)
 -- WP05 reads only the months paid below the minimum wage
 CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable);
 
@@ -3326,6 +3326,29 @@ COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigin
 
 -- the sums of what wage_month holds already
 INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+
+-- sheet_worker: the workers on each project's pay sheets (any line, whatever its moment),
+-- with the number of wage_month rows (months) they have there; kept by _wage_month_refresh
+-- by additions like worker_pay. RN01 looks for lines only of the pairs not on the roster.
+CREATE TABLE wagecheck.sheet_worker (
+    project_id bigint NOT NULL,
+    worker_id  bigint NOT NULL,
+    months     bigint NOT NULL,
+    PRIMARY KEY (project_id, worker_id)
+);
+COMMENT ON TABLE wagecheck.sheet_worker IS
+    'derived (kept with wagecheck.wage_month, not dumped): the workers on each project''s pay sheets and their number of months there';
+
+-- _sheet_worker_rows(): sheet_worker computed from wage_month (for TRUNCATE, rebuilds and checks).
+CREATE FUNCTION wagecheck._sheet_worker_rows() RETURNS SETOF wagecheck.sheet_worker
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT w.project_id, w.worker_id, count(*) FROM wagecheck.wage_month w GROUP BY 1, 2
+$$;
+COMMENT ON FUNCTION wagecheck._sheet_worker_rows() IS
+    'wagecheck.sheet_worker recomputed from wagecheck.wage_month (internal)';
+
+INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
 
 -- payment_off_card: the payments made in cash or into an account other than the worker's
 -- registered card (WP04), under the wage_month key of their line, with what WP04 reports.
@@ -3409,12 +3432,14 @@ ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER wage_month_cards;
 -- first (a placeholder for a new key), in key order, then computed with a fresh snapshot:
 -- two writers touching one key serialise, and the later one sees the earlier one's rows.
 -- The locked rows' payable (before) and the new one (after) give the change that is added
--- to the workers' sums in worker_pay; the keys' rows of payment_off_card are recomputed.
+-- to the workers' sums in worker_pay (and the change of the row count to sheet_worker); the
+-- keys' rows of payment_off_card are recomputed.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 DECLARE
+    dj bigint[];
     dw bigint[];
     dm date[];
     dp numeric[];
@@ -3433,10 +3458,10 @@ BEGIN
     ON CONFLICT (project_id, worker_id, period) DO NOTHING;
     -- lock the keys' rows; what they held before (a placeholder, known_to infinity, is no row:
     -- any other writer's placeholder was replaced or removed before its lock was let go)
-    SELECT array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
+    SELECT array_agg(o.project_id), array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
            array_agg(CASE WHEN o.known_to = 'infinity' THEN 0 ELSE -1 END)
-      INTO dw, dm, dp, dn
-      FROM (SELECT w.worker_id, w.period, w.payable, w.known_to
+      INTO dj, dw, dm, dp, dn
+      FROM (SELECT w.project_id, w.worker_id, w.period, w.payable, w.known_to
               FROM wagecheck.wage_month w
              WHERE (w.project_id, w.worker_id, w.period) IN
                    (SELECT u.project_id, u.worker_id, u.period
@@ -3461,11 +3486,22 @@ BEGIN
                                                  = (u.project_id, u.worker_id, u.period))
     )
     -- the rows after: the changes are before's negated plus after's
-    SELECT dw || array_agg(n.worker_id), dm || array_agg(n.period), dp || array_agg(n.payable::numeric),
-           dn || array_agg(1::bigint)
-      INTO dw, dm, dp, dn
+    SELECT dj || array_agg(n.project_id), dw || array_agg(n.worker_id), dm || array_agg(n.period),
+           dp || array_agg(n.payable::numeric), dn || array_agg(1::bigint)
+      INTO dj, dw, dm, dp, dn
       FROM n;
     PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
+    -- the projects' workers on pay sheets: the change of their count of months
+    INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)
+    SELECT u.project_id, u.worker_id, sum(u.entries)
+      FROM unnest(dj, dw, dn) u(project_id, worker_id, entries)
+     GROUP BY 1, 2
+    HAVING sum(u.entries) <> 0
+     ORDER BY 1, 2
+    ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months;
+    DELETE FROM wagecheck.sheet_worker t
+     USING (SELECT DISTINCT u.project_id, u.worker_id FROM unnest(dj, dw) u(project_id, worker_id)) d
+     WHERE (t.project_id, t.worker_id) = (d.project_id, d.worker_id) AND t.months <= 0;
     -- the keys' payments off the workers' cards (the keys are locked: no other writer's)
     DELETE FROM wagecheck.payment_off_card o
      USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
@@ -3495,9 +3531,10 @@ DECLARE
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         -- what is left of the other two tables (payments truncated alone leave the lines)
-        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card;
+        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker;
         INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
         INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+        INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
         INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
         RETURN NULL;
     END IF;
@@ -3540,7 +3577,8 @@ $$
 BEGIN
     LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
         IN SHARE MODE;
-    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card;
+    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card,
+             wagecheck.sheet_worker;
     INSERT INTO wagecheck.attendance_month (project_id, worker_id, period, days, known_to, last_day)
     SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day)
       FROM wagecheck.attendance a
@@ -3548,14 +3586,16 @@ BEGIN
     INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
     INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
     INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
     ANALYZE wagecheck.attendance_month;
     ANALYZE wagecheck.wage_month;
     ANALYZE wagecheck.worker_pay;
     ANALYZE wagecheck.payment_off_card;
+    ANALYZE wagecheck.sheet_worker;
 END
 $$;
 COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
-    'recomputes the derived summaries (attendance_month, wage_month, worker_pay, payment_off_card) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+    'recomputes the derived summaries (attendance_month, wage_month, worker_pay, payment_off_card, sheet_worker) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
 
 -- _wp05_months(as_of, below, days): the months (project, worker) paid below `below` for at
@@ -3812,6 +3852,65 @@ $$
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp05_projects(timestamptz, bigint[]) IS
     'WP05 for the given projects only (project evaluator of eval_wp05)';
+
+
+-- RN01 (K, pay line): a payroll line for a worker not on the project's real-name roster.
+-- The pairs (project, worker) on pay sheets come from the summary sheet_worker (every line,
+-- whatever its moment); only the lines of the pairs not on the roster then are read, per
+-- pair through the index on pay_line.worker_id (OFFSET 0 keeps that subquery apart: the
+-- function's generic plan would otherwise join every line to every pair).
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'pay_line', x.line_id::text, '', x.project_id, x.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', x.worker_id, 'period', to_char(x.period, 'YYYY-MM'),
+                              'sheet_id', x.sheet_id, 'net', x.net)
+      FROM wagecheck.sheet_worker q
+     CROSS JOIN LATERAL (
+            SELECT l.line_id, l.worker_id, l.net, s.sheet_id, s.project_id, s.employer_id, s.period
+              FROM wagecheck.pay_line l
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+             WHERE l.worker_id = q.worker_id AND s.project_id = q.project_id AND l.created_at <= as_of
+            OFFSET 0) x
+      JOIN wagecheck.project p ON p.project_id = x.project_id
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.roster r
+                        WHERE r.project_id = q.project_id AND r.worker_id = q.worker_id
+                          AND r.created_at <= as_of AND r.start_on <= as_of::date)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn01(timestamptz) IS
+    'RN01: pay lines of workers not on the project''s real-name roster (known at as_of)';
+
+
+-- AC03 (K, account transaction): money leaving the account other than as a wage into the
+-- own card of a worker on that project's roster. A card's text is its digits alone, so an
+-- account written as the digits of a rostered card needs no normalising: the account's
+-- digits (regexp_replace) are compared only for the outflows whose text matched no card.
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH cards AS MATERIALIZED (   -- the own cards of the workers on each project's roster then
+        SELECT r.project_id, k.wage_card::text AS card
+          FROM wagecheck.roster r
+          JOIN wagecheck.worker k ON k.worker_id = r.worker_id
+         WHERE r.created_at <= as_of AND k.wage_card IS NOT NULL
+    )
+    SELECT 'account_txn', t.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('amount', t.amount, 'purpose', t.purpose, 'booked_at', t.booked_at,
+                              'counterparty', t.counterparty_name,
+                              'reason', CASE WHEN t.purpose <> 'wage' THEN 'not a wage'
+                                             ELSE 'not the own card of a worker on the roster' END)
+      FROM wagecheck.account_txn t
+      JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+      JOIN wagecheck.project p ON p.project_id = w.project_id
+     WHERE t.direction = 'out' AND t.booked_at <= as_of AND t.created_at <= as_of
+       AND (t.purpose <> 'wage'
+            OR NOT EXISTS (SELECT 1 FROM cards c WHERE c.project_id = w.project_id AND c.card = t.counterparty_account)
+               AND NOT EXISTS (SELECT 1 FROM cards c
+                                WHERE c.project_id = w.project_id
+                                  AND c.card = regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')))
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac03(timestamptz) IS
+    'AC03: outflows of a dedicated account that are not wages into the own card of a worker on the project''s roster (cash, other accounts, other projects'' workers)';
 
 -- ==== alert writes (session 4)
 -- alert.rule_code and alert_event.alert_id lose their foreign keys (a query per written row);
