@@ -270,6 +270,20 @@ SELECT scan = full_scan AS same_counts, outcome IS NOT DISTINCT FROM full_outcom
        by_project, evaluated
   FROM fx.evening WHERE at = '2026-03-25 12:00';
 SELECT subject_id AS project, state, opened_at::date AS opened FROM wagecheck.alert WHERE rule_code = 'RN03' ORDER BY 1;
+-- a K alert goes overdue on a day its rule is carried over: nothing WP04 reads changed since,
+-- so of its alerts only payment 4's (project 51, deadline 03-31, past it on 04-01) is planned;
+-- the others' hits are counted, not planned
+SELECT fx.compare('2026-04-01 12:00');
+SELECT to_char(at, 'MM-DD HH24:MI') AS at, scan = full_scan AS same_counts,
+       outcome IS NOT DISTINCT FROM full_outcome AS same_alerts_and_events,
+       ' ' || carried || ' ' LIKE '% WP04 %' AS wp04_carried
+  FROM fx.evening WHERE at = '2026-04-01 12:00';
+SELECT rule_code, subject_kind || ':' || subject_id AS subject, at::date AS day, action, to_state, deadline_on
+  FROM fx.outcome WHERE rule_code = 'WP04' AND at >= '2026-03-24' ORDER BY 1, 2, 3, 4;
+-- what the scan returned for WP04: its two live alerts are hits
+SELECT s ->> 'hits' AS hits, s ->> 'escalated' AS escalated
+  FROM fx.evening, jsonb_array_elements(scan) s
+ WHERE at = '2026-04-01 12:00' AND s ->> 'rule_code' = 'WP04';
 
 -- what the change capture records per statement: the moments of the new rows' dates and
 -- times (a moment: the hour that holds it; a date: from 15 h before its midnight in UTC to

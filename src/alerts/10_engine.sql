@@ -253,13 +253,21 @@ COMMENT ON COLUMN wagecheck.alert.updated_at IS 'effective time of the last even
 -- each change of an alert), so the alerts keep only those their readers use: the primary
 -- key (events, violations, kept hits, officers' steps); alert_one_live (one live alert per
 -- rule, subject and period; the scan's conflict arbiter; a rule's live alerts: _scan_plan,
--- _carried_hits, _quiet_elsewhere); alert_rule_subject (a rule's alerts in every state:
+-- _carried_hits, _quiet_hits); alert_rule_subject (a rule's alerts in every state:
 -- replays, rules raising one alert per event, rule_alerts). No index on division or
 -- project: no query of wagecheck looks alerts up by them (the boards read every live
 -- alert), and each cost a full scan about 1 us per alert.
 CREATE UNIQUE INDEX alert_one_live ON wagecheck.alert (rule_code, subject_kind, subject_id, period)
     WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue');
 CREATE INDEX alert_rule_subject ON wagecheck.alert (rule_code, subject_kind, subject_id, period);
+-- What a scan carrying a rule's hits over must plan (_plan_alerts): its K alerts open, by
+-- deadline (the deadline passes), and its alerts a step may move whatever the hits (rectified,
+-- O) or raised by violations. Each holds only the alerts a quiet day may change.
+CREATE INDEX alert_k_open ON wagecheck.alert (rule_code, deadline_on) WHERE tier = 'K' AND state = 'open';
+CREATE INDEX alert_rule_unquiet ON wagecheck.alert (rule_code)
+    WHERE evidence <> 'rule'
+          OR NOT (state IN ('cleared', 'closed', 'reported') OR (tier = 'G' AND state = 'open')
+                  OR (tier = 'K' AND state IN ('open', 'overdue')));
 
 CREATE TABLE wagecheck.alert_event (
     event_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -398,14 +406,15 @@ $$;
 COMMENT ON FUNCTION wagecheck.alerts_as_of(timestamptz) IS
     'every alert as it stood at a moment (what was known then), derived from alert_event';
 
--- _scan_plan(code, as_of, replay, carry, projects): what a scan of one rule does, one row
--- per (alert, step), numbered (in no order: scan() orders what it writes), plus no-op rows
--- for hits that change nothing. With
--- carry, the hits are those the rule's live alerts hold; with projects too, the rule's
--- project evaluator gives the hits of those projects and the live alerts those of the others,
--- but for the alerts on which that changes nothing (_quiet_elsewhere: not planned at all).
+-- _scan_plan(code, as_of, replay, carry, projects, alerts): what a scan of one rule does,
+-- one row per (alert, step), numbered (in no order: scan() orders what it writes), plus no-op
+-- rows for hits that change nothing. With carry, the hits are those the rule's live alerts
+-- hold; with projects too ('{}': none), the rule's project evaluator gives the hits of those
+-- projects and the alerts those of the others, and only the alerts given (_plan_alerts: those
+-- on which something may change) are planned: the others are quiet (_quiet_hits counts them).
 CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
-                                     p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL)
+                                     p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL,
+                                     p_alerts bigint[] DEFAULT NULL)
     RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
                    project_id bigint, enterprise_id bigint, division wagecheck.division_code,
                    details jsonb, evidence text, violation_ids bigint[], hit boolean,
@@ -417,15 +426,18 @@ DECLARE
     r wagecheck.rule;
 BEGIN
     SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
+    IF p_carry AND cardinality(p_projects) > 0 AND r.project_evaluator IS NULL THEN
+        RAISE EXCEPTION 'rule % has no project evaluator to evaluate projects %', p_code, p_projects
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     RETURN QUERY EXECUTE format($q$
     WITH cur AS MATERIALIZED (
         SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
                c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at
-          FROM wagecheck.alert c
+          FROM %s
          WHERE NOT $3 AND c.rule_code = $2
            AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                 OR $6)
-           %s
         UNION ALL
         SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
          WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
@@ -554,28 +566,32 @@ BEGIN
             SELECT 1, 'open', NULL, 'open', NULL, f.lvl, true, 1
              WHERE f.opens) st ON true
      WHERE st.action IS NOT NULL OR f.hit
-    $q$, CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
-              THEN 'AND c.alert_id NOT IN (SELECT q.alert_id FROM wagecheck._quiet_elsewhere($2, $1, $7) q)'
-              ELSE '' END,
-         CASE WHEN p_carry AND p_projects IS NOT NULL AND r.project_evaluator IS NOT NULL
+    $q$, CASE WHEN p_carry AND p_projects IS NOT NULL
+              -- the alerts on which something may change, by their primary key
+              THEN 'unnest($8::bigint[]) pa(id) JOIN wagecheck.alert c ON c.alert_id = pa.id'
+              ELSE 'wagecheck.alert c' END,
+         CASE WHEN p_carry AND p_projects IS NOT NULL
               -- the carried hits (as _carried_hits gives them) of the alerts left in cur
-              THEN format('(SELECT * FROM %s($1, $7) UNION ALL '
-                          'SELECT a.subject_kind, a.subject_id, a.period, coalesce(k.project_id, a.project_id), '
-                          'a.enterprise_id, a.division, a.tier, NULL::timestamptz, a.details '
+              THEN format('(%s SELECT a.subject_kind, a.subject_id, a.period, '
+                          'coalesce(k.project_id, a.project_id) AS project_id, a.enterprise_id, a.division, '
+                          'a.tier AS level, NULL::timestamptz AS due_at, a.details '
                           'FROM cur JOIN wagecheck.alert a ON a.alert_id = cur.alert_id '
                           'LEFT JOIN wagecheck.rule_kept_hit k ON k.code = $2 AND k.alert_id = a.alert_id '
                           'WHERE CASE WHEN k.alert_id IS NOT NULL THEN k.project_id IS NULL OR k.project_id <> ALL ($7) '
                           'ELSE a.evidence IN (''rule'', ''both'') '
                           'AND ((a.tier = ''G'' AND a.state = ''open'') OR (a.tier = ''K'' AND a.state IN (''open'', ''overdue''))) '
                           'AND (a.project_id IS NULL OR a.project_id <> ALL ($7)) END)',
-                          r.project_evaluator::regproc)
+                          CASE WHEN cardinality(p_projects) > 0
+                               THEN format('SELECT * FROM %s($1, $7) UNION ALL', r.project_evaluator::regproc)
+                               ELSE '' END)
               WHEN p_carry THEN 'wagecheck._carried_hits($2)'
               ELSE r.evaluator::regproc::text || '($1)' END)
-    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O', p_projects;
+    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O', p_projects,
+          coalesce(p_alerts, '{}');
 END
 $$;
-COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean, bigint[]) IS
-    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold, or (carry with projects) the project evaluator''s hits of those projects and the carried ones of the others (internal to scan)';
+COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean, bigint[], bigint[]) IS
+    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold, or (carry with projects, ''{}'' for none) the project evaluator''s hits of those projects and the carried ones of the others, planning only the alerts given (internal to scan)';
 
 -- user data and configuration survive pg_dump; rules shipped with wagecheck come from the script
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule', 'WHERE NOT builtin');

@@ -99,6 +99,8 @@ DECLARE
     skip text[];
     snap pg_catalog.pg_snapshot;
     seen bigint;
+    planned bigint[];
+    n_planned bigint;
 BEGIN
     IF as_of IS NULL OR NOT isfinite(as_of) THEN
         RAISE EXCEPTION 'scan needs a finite as_of moment'
@@ -171,114 +173,137 @@ BEGIN
             DELETE FROM wagecheck.rule_kept_hit k
              WHERE k.code = r.code AND (changed IS NULL OR k.project_id = ANY (changed));
         END IF;
-        WITH p AS MATERIALIZED (
-            SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, changed IS NOT NULL, nullif(changed, '{}'))
-        ),
-        fin AS MATERIALIZED (
-            SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
-              FROM p
-             ORDER BY p.subject_kind, p.subject_id, p.period, p.step DESC
-        ),
-        ins AS (
-            INSERT INTO wagecheck.alert AS a
-                   (rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
-                    division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
-            SELECT r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
-                   f.enterprise_id, f.division, f.details, f.evidence, as_of,
-                   CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
-                   CASE WHEN f.to_tier = 'O' THEN f.due_at END,
-                   CASE WHEN f.step > 1 THEN as_of END, as_of
-              FROM fin f
-             WHERE f.alert_id IS NULL AND f.action IS NOT NULL
-            ON CONFLICT (rule_code, subject_kind, subject_id, period)
-               WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-               DO NOTHING
-            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
-        ),
-        upd AS (
-            UPDATE wagecheck.alert a
-               SET tier = coalesce(f.to_tier, a.tier),
-                   state = coalesce(f.to_state, a.state),
-                   details = f.details,
-                   evidence = f.evidence,
-                   project_id = coalesce(f.project_id, a.project_id),
-                   enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
-                   division = coalesce(f.division, a.division),
-                   deadline_on = CASE WHEN coalesce(f.to_tier, a.tier) = 'K' THEN f.deadline_on END,
-                   due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
-                   escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
-                                       THEN as_of ELSE a.escalated_at END,
-                   closed_at = CASE WHEN f.to_state IN ('cleared', 'closed', 'reported') THEN as_of END,
-                   updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
-              FROM fin f
-             WHERE a.alert_id = f.alert_id
-               -- this rule's live alerts only (alert_one_live), not a hash of every live alert
-               AND a.rule_code = r.code AND f.alert_id IS NOT NULL
-               AND a.state = f.cur_state
-               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-               AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
-                    OR a.evidence IS DISTINCT FROM f.evidence)
-            RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
-        ),
-        ev AS (
-            INSERT INTO wagecheck.alert_event AS e
-                   (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
-            SELECT coalesce(i.alert_id, u.alert_id), as_of, p.action, p.from_state, p.to_state,
-                   p.from_tier, p.to_tier,
-                   CASE WHEN p.to_tier = 'K' THEN p.deadline_on END,
-                   CASE WHEN p.to_tier = 'O' THEN p.due_at END,
-                   CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END
-              FROM p
-              LEFT JOIN ins i ON p.alert_id IS NULL AND i.subject_kind = p.subject_kind
-                             AND i.subject_id = p.subject_id AND i.period = p.period
-              LEFT JOIN upd u ON u.alert_id = p.alert_id
-             WHERE p.action IS NOT NULL AND coalesce(i.alert_id, u.alert_id) IS NOT NULL
-             ORDER BY p.subject_kind, p.subject_id, p.period, p.step
-            RETURNING e.alert_id, e.action, e.to_state, e.to_tier
-        ),
-        lnk AS (
-            INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
-            SELECT v.id, coalesce(i.alert_id, f.alert_id), as_of
-              FROM fin f
-              LEFT JOIN ins i ON f.alert_id IS NULL AND i.subject_kind = f.subject_kind
-                             AND i.subject_id = f.subject_id AND i.period = f.period
-             CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
-             WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
-            ON CONFLICT (violation_id) DO NOTHING
-        ),
-        kept AS (
-            INSERT INTO wagecheck.rule_kept_hit (code, alert_id, project_id)
-            SELECT r.code, f.alert_id, f.project_id
-              FROM fin f
-             WHERE NOT carry AND f.hit AND f.evidence IN ('rule', 'both') AND f.alert_id IS NOT NULL
-               AND f.cur_state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-               AND (changed IS NULL OR f.project_id = ANY (changed))
-            ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
-        )
-        -- distinct subjects hit: a hashed DISTINCT of the columns (a sort comparing row values
-        -- took 0.2 s for WP04's 46,000 hits on the full city)
-        SELECT (SELECT count(*) FROM (SELECT DISTINCT p.subject_kind, p.subject_id, p.period
-                                        FROM p WHERE p.hit) d)
-               + CASE WHEN cardinality(changed) > 0    -- the hits left out of a per-project plan
-                      THEN (SELECT count(*) FROM wagecheck._quiet_elsewhere(r.code, as_of, changed) q WHERE q.hit)
-                      ELSE 0 END,
-               count(*) FILTER (WHERE ev.action = 'open'),
-               count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
-               count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
-               count(*) FILTER (WHERE ev.action = 'rectify'),
-               array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
-                                                  ev.to_tier, ev.to_state,
-                                                  coalesce(i.subject_kind, u.subject_kind),
-                                                  coalesce(i.subject_id, u.subject_id),
-                                                  coalesce(i.period, u.period),
-                                                  coalesce(i.division, u.division)::text, as_of)
-                         ORDER BY ev.alert_id, ev.action)
-                   FILTER (WHERE wagecheck._notify_kind(ev.action) IS NOT NULL)
-          INTO hits, opened, escalated, cleared, rectified, payloads
-          FROM ev
-          LEFT JOIN ins i ON i.alert_id = ev.alert_id
-          LEFT JOIN upd u ON u.alert_id = ev.alert_id;
-        PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
+        -- carried over, or evaluated for some projects: only the alerts on which something may
+        -- change are planned (a deadline passing, a violation, a project evaluated)
+        planned := NULL;
+        n_planned := 0;
+        IF changed IS NOT NULL THEN
+            SELECT coalesce(array_agg(u.alert_id), '{}'),
+                   count(*) FILTER (WHERE u.live) + count(*) FILTER (WHERE u.kept)
+              INTO planned, n_planned
+              FROM wagecheck._plan_alerts(r.code, as_of, changed) u;
+        END IF;
+        IF carry AND cardinality(planned) = 0
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.violation v
+                            WHERE v.rule_code = r.code AND v.occurred_at <= as_of
+                              AND NOT EXISTS (SELECT 1 FROM wagecheck.alert_violation av
+                                               WHERE av.violation_id = v.violation_id
+                                                 AND av.consumed_at <= as_of)) THEN
+            -- nothing can change: the hits are its live alerts and kept hits, nothing is written
+            hits := wagecheck._quiet_hits(r.code, 0);
+            opened := 0;
+            escalated := 0;
+            cleared := 0;
+            rectified := 0;
+        ELSE
+            WITH p AS MATERIALIZED (
+                SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, changed IS NOT NULL, changed, planned)
+            ),
+            fin AS MATERIALIZED (
+                SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
+                  FROM p
+                 ORDER BY p.subject_kind, p.subject_id, p.period, p.step DESC
+            ),
+            ins AS (
+                INSERT INTO wagecheck.alert AS a
+                       (rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
+                        division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
+                SELECT r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
+                       f.enterprise_id, f.division, f.details, f.evidence, as_of,
+                       CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
+                       CASE WHEN f.to_tier = 'O' THEN f.due_at END,
+                       CASE WHEN f.step > 1 THEN as_of END, as_of
+                  FROM fin f
+                 WHERE f.alert_id IS NULL AND f.action IS NOT NULL
+                ON CONFLICT (rule_code, subject_kind, subject_id, period)
+                   WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                   DO NOTHING
+                RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+            ),
+            upd AS (
+                UPDATE wagecheck.alert a
+                   SET tier = coalesce(f.to_tier, a.tier),
+                       state = coalesce(f.to_state, a.state),
+                       details = f.details,
+                       evidence = f.evidence,
+                       project_id = coalesce(f.project_id, a.project_id),
+                       enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
+                       division = coalesce(f.division, a.division),
+                       deadline_on = CASE WHEN coalesce(f.to_tier, a.tier) = 'K' THEN f.deadline_on END,
+                       due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
+                       escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
+                                           THEN as_of ELSE a.escalated_at END,
+                       closed_at = CASE WHEN f.to_state IN ('cleared', 'closed', 'reported') THEN as_of END,
+                       updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
+                  FROM fin f
+                 WHERE a.alert_id = f.alert_id
+                   -- this rule's live alerts only (alert_one_live), not a hash of every live alert
+                   AND a.rule_code = r.code AND f.alert_id IS NOT NULL
+                   AND a.state = f.cur_state
+                   AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                   AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
+                        OR a.evidence IS DISTINCT FROM f.evidence)
+                RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+            ),
+            ev AS (
+                INSERT INTO wagecheck.alert_event AS e
+                       (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
+                SELECT coalesce(i.alert_id, u.alert_id), as_of, p.action, p.from_state, p.to_state,
+                       p.from_tier, p.to_tier,
+                       CASE WHEN p.to_tier = 'K' THEN p.deadline_on END,
+                       CASE WHEN p.to_tier = 'O' THEN p.due_at END,
+                       CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END
+                  FROM p
+                  LEFT JOIN ins i ON p.alert_id IS NULL AND i.subject_kind = p.subject_kind
+                                 AND i.subject_id = p.subject_id AND i.period = p.period
+                  LEFT JOIN upd u ON u.alert_id = p.alert_id
+                 WHERE p.action IS NOT NULL AND coalesce(i.alert_id, u.alert_id) IS NOT NULL
+                 ORDER BY p.subject_kind, p.subject_id, p.period, p.step
+                RETURNING e.alert_id, e.action, e.to_state, e.to_tier
+            ),
+            lnk AS (
+                INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
+                SELECT v.id, coalesce(i.alert_id, f.alert_id), as_of
+                  FROM fin f
+                  LEFT JOIN ins i ON f.alert_id IS NULL AND i.subject_kind = f.subject_kind
+                                 AND i.subject_id = f.subject_id AND i.period = f.period
+                 CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
+                 WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
+                ON CONFLICT (violation_id) DO NOTHING
+            ),
+            kept AS (
+                INSERT INTO wagecheck.rule_kept_hit (code, alert_id, project_id)
+                SELECT r.code, f.alert_id, f.project_id
+                  FROM fin f
+                 WHERE NOT carry AND f.hit AND f.evidence IN ('rule', 'both') AND f.alert_id IS NOT NULL
+                   AND f.cur_state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                   AND (changed IS NULL OR f.project_id = ANY (changed))
+                ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
+            )
+            -- distinct subjects hit: a hashed DISTINCT of the columns (a sort comparing row values
+            -- took 0.2 s for WP04's 46,000 hits on the full city)
+            SELECT (SELECT count(*) FROM (SELECT DISTINCT p.subject_kind, p.subject_id, p.period
+                                            FROM p WHERE p.hit) d)
+                   + CASE WHEN changed IS NOT NULL    -- the hits left out of the plan
+                          THEN wagecheck._quiet_hits(r.code, n_planned) ELSE 0 END,
+                   count(*) FILTER (WHERE ev.action = 'open'),
+                   count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
+                   count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
+                   count(*) FILTER (WHERE ev.action = 'rectify'),
+                   array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
+                                                      ev.to_tier, ev.to_state,
+                                                      coalesce(i.subject_kind, u.subject_kind),
+                                                      coalesce(i.subject_id, u.subject_id),
+                                                      coalesce(i.period, u.period),
+                                                      coalesce(i.division, u.division)::text, as_of)
+                             ORDER BY ev.alert_id, ev.action)
+                       FILTER (WHERE wagecheck._notify_kind(ev.action) IS NOT NULL)
+              INTO hits, opened, escalated, cleared, rectified, payloads
+              FROM ev
+              LEFT JOIN ins i ON i.alert_id = ev.alert_id
+              LEFT JOIN upd u ON u.alert_id = ev.alert_id;
+            PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
+        END IF;
         UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
          WHERE rs.code = r.code AND rs.scanned_to < as_of;
         INSERT INTO wagecheck.rule_eval_state AS es

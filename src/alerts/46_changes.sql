@@ -212,30 +212,71 @@ $$;
 COMMENT ON FUNCTION wagecheck._carried_hits(text, bigint[]) IS
     'the hits of a rule as its live alerts hold them (G open, K open or overdue, raised by the rule) and, for a once rule, its kept hits: what an unchanged rule finds again; but for the projects given (internal)';
 
--- _quiet_elsewhere(code, as_of, projects): the alerts a scan evaluating the rule for the
--- projects only need not plan: raised by the rule alone (no violation of the rule names
--- their subject), on another project, and on which carrying the hit over changes nothing
--- (a G alert open, a K alert overdue, a K alert open up to its deadline, or, for a once
--- rule, an alert no longer live); hit: their subject is a hit (a live alert's or a kept one).
-CREATE FUNCTION wagecheck._quiet_elsewhere(p_code text, p_as_of timestamptz, p_projects bigint[])
-    RETURNS TABLE (alert_id bigint, hit boolean)
+-- _plan_alerts(code, as_of, projects): the alerts of a rule that a forward scan carrying
+-- its hits over (projects '{}') or evaluating it for the projects only must plan; the others
+-- are quiet: raised by the rule alone (no violation of the rule names their subject), on
+-- another project (with projects given; any, or none, when all hits are carried), and
+-- carrying the hit over changes nothing on them (a G alert open, a K alert overdue, a K alert
+-- open up to its deadline, or, for a once rule, an alert no longer live). Found from the
+-- indexes, so that a rule costs what can change and not what it has: K alerts open past
+-- their deadline (alert_k_open), alerts in other states or raised by violations
+-- (alert_rule_unquiet), those of the subjects its violations name (alert_rule_subject);
+-- only the projects evaluated read the rule's live alerts. live and kept: the alert is live,
+-- or a once rule's kept hit (what _quiet_hits subtracts).
+CREATE FUNCTION wagecheck._plan_alerts(p_code text, p_as_of timestamptz, p_projects bigint[])
+    RETURNS TABLE (alert_id bigint, live boolean, kept boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE ROWS 100 SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ru AS (SELECT r.once OR r.tier = 'O' AS all_states FROM wagecheck.rule r WHERE r.code = p_code),
+    ids AS (
+        SELECT a.alert_id FROM wagecheck.alert a
+         WHERE a.rule_code = p_code AND a.tier = 'K' AND a.state = 'open' AND a.deadline_on < p_as_of::date
+        UNION
+        SELECT a.alert_id FROM wagecheck.alert a
+         WHERE a.rule_code = p_code
+           AND (a.evidence <> 'rule'
+                OR NOT (a.state IN ('cleared', 'closed', 'reported') OR (a.tier = 'G' AND a.state = 'open')
+                        OR (a.tier = 'K' AND a.state IN ('open', 'overdue'))))
+           AND (a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                OR (SELECT ru.all_states FROM ru))
+        UNION
+        SELECT a.alert_id FROM wagecheck.alert a
+         WHERE cardinality(p_projects) > 0 AND a.rule_code = p_code
+           AND (a.project_id IS NULL OR a.project_id = ANY (p_projects))
+           AND (a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                OR (SELECT ru.all_states FROM ru))
+        UNION
+        SELECT a.alert_id
+          FROM (SELECT DISTINCT v.subject_kind, v.subject_id FROM wagecheck.violation v
+                 WHERE v.rule_code = p_code) v
+          JOIN wagecheck.alert a ON a.rule_code = p_code AND a.subject_kind = v.subject_kind
+                                AND a.subject_id = v.subject_id
+         WHERE a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+               OR (SELECT ru.all_states FROM ru)
+    )
+    SELECT a.alert_id,
+           a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue'),
+           EXISTS (SELECT 1 FROM wagecheck.rule_kept_hit k WHERE k.code = p_code AND k.alert_id = a.alert_id)
+      FROM ids JOIN wagecheck.alert a ON a.alert_id = ids.alert_id
+$$;
+COMMENT ON FUNCTION wagecheck._plan_alerts(text, timestamptz, bigint[]) IS
+    'the alerts of a rule a scan carrying its hits over (projects ''{}'') or evaluating it for the projects only must plan, and whether each is live or a kept hit; the others are quiet: carrying their hits over changes nothing (internal)';
+
+-- _quiet_hits(code, planned): the hits of the alerts of a rule left out of a scan's plan
+-- (_plan_alerts): its live alerts and kept hits, less the planned number of them (live or
+-- kept). Counted from the indexes (alert_one_live, rule_kept_hit's key).
+CREATE FUNCTION wagecheck._quiet_hits(p_code text, p_planned bigint)
+    RETURNS bigint
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    SELECT a.alert_id,
-           a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-           OR EXISTS (SELECT 1 FROM wagecheck.rule_kept_hit k WHERE k.code = p_code AND k.alert_id = a.alert_id)
-      FROM wagecheck.alert a
-     WHERE a.rule_code = p_code AND a.evidence = 'rule'
-       AND a.project_id IS NOT NULL AND a.project_id <> ALL (p_projects)
-       AND ((a.tier = 'G' AND a.state = 'open') OR (a.tier = 'K' AND a.state = 'overdue')
-            OR (a.tier = 'K' AND a.state = 'open' AND p_as_of::date <= a.deadline_on)
-            OR (a.state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-                AND (SELECT r.once OR r.tier = 'O' FROM wagecheck.rule r WHERE r.code = p_code)))
-       AND (a.subject_kind, a.subject_id) NOT IN (SELECT v.subject_kind, v.subject_id FROM wagecheck.violation v
-                                                   WHERE v.rule_code = p_code)
+    SELECT (SELECT count(*) FROM wagecheck.alert a
+             WHERE a.rule_code = p_code
+               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue'))
+           + (SELECT count(*) FROM wagecheck.rule_kept_hit k WHERE k.code = p_code)
+           - p_planned
 $$;
-COMMENT ON FUNCTION wagecheck._quiet_elsewhere(text, timestamptz, bigint[]) IS
-    'the alerts of a rule outside the projects evaluated on which carrying their hits over changes nothing, and whether each is a hit: left out of a per-project scan''s plan, counted in its hits (internal)';
+COMMENT ON FUNCTION wagecheck._quiet_hits(text, bigint) IS
+    'the hits of a rule''s alerts left out of a scan''s plan: its live alerts and kept hits but for the planned number of them (internal)';
 
 -- _input_change_trim(): forgets the changes every rule's last evaluation has seen.
 CREATE FUNCTION wagecheck._input_change_trim() RETURNS void
