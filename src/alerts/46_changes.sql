@@ -229,10 +229,10 @@ CREATE FUNCTION wagecheck._plan_alerts(p_code text, p_as_of timestamptz, p_proje
 $$
     WITH ru AS (SELECT r.once OR r.tier = 'O' AS all_states FROM wagecheck.rule r WHERE r.code = p_code),
     ids AS (
-        SELECT a.alert_id FROM wagecheck.alert a
+        SELECT a.alert_id, a.state FROM wagecheck.alert a
          WHERE a.rule_code = p_code AND a.tier = 'K' AND a.state = 'open' AND a.deadline_on < p_as_of::date
         UNION
-        SELECT a.alert_id FROM wagecheck.alert a
+        SELECT a.alert_id, a.state FROM wagecheck.alert a
          WHERE a.rule_code = p_code
            AND (a.evidence <> 'rule'
                 OR NOT (a.state IN ('cleared', 'closed', 'reported') OR (a.tier = 'G' AND a.state = 'open')
@@ -240,13 +240,13 @@ $$
            AND (a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                 OR (SELECT ru.all_states FROM ru))
         UNION
-        SELECT a.alert_id FROM wagecheck.alert a
+        SELECT a.alert_id, a.state FROM wagecheck.alert a
          WHERE cardinality(p_projects) > 0 AND a.rule_code = p_code
            AND (a.project_id IS NULL OR a.project_id = ANY (p_projects))
            AND (a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                 OR (SELECT ru.all_states FROM ru))
         UNION
-        SELECT a.alert_id
+        SELECT a.alert_id, a.state
           FROM (SELECT DISTINCT v.subject_kind, v.subject_id FROM wagecheck.violation v
                  WHERE v.rule_code = p_code) v
           JOIN wagecheck.alert a ON a.rule_code = p_code AND a.subject_kind = v.subject_kind
@@ -254,10 +254,10 @@ $$
          WHERE a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                OR (SELECT ru.all_states FROM ru)
     )
-    SELECT a.alert_id,
-           a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue'),
-           EXISTS (SELECT 1 FROM wagecheck.rule_kept_hit k WHERE k.code = p_code AND k.alert_id = a.alert_id)
-      FROM ids JOIN wagecheck.alert a ON a.alert_id = ids.alert_id
+    SELECT ids.alert_id,
+           ids.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue'),
+           EXISTS (SELECT 1 FROM wagecheck.rule_kept_hit k WHERE k.code = p_code AND k.alert_id = ids.alert_id)
+      FROM ids
 $$;
 COMMENT ON FUNCTION wagecheck._plan_alerts(text, timestamptz, bigint[]) IS
     'the alerts of a rule a scan carrying its hits over (projects ''{}'') or evaluating it for the projects only must plan, and whether each is live or a kept hit; the others are quiet: carrying their hits over changes nothing (internal)';
