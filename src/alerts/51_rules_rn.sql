@@ -105,6 +105,29 @@ $$;
 COMMENT ON FUNCTION wagecheck._rn04_counts(timestamptz) IS
     'RN04''s counts per project, month and pay terms from the summaries attendance_month and wage_month (internal)';
 
+-- _rn04_counts_projects(as_of, projects): _rn04_counts for the given projects only, merged the
+-- same way: each side read through its key on project_id = ANY (projects), in key order, so
+-- that a few projects cost little and every project (a day's attendance names them all) no
+-- more than _rn04_counts.
+CREATE FUNCTION wagecheck._rn04_counts_projects(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, period date, pay_day smallint, pay_month_offset smallint,
+                   attendees bigint, unpaid bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB'
+    SET enable_hashjoin = off SET enable_nestloop = off AS
+$$
+    SELECT a.project_id, a.period, coalesce(t.pay_day, 15::smallint), coalesce(t.pay_month_offset, 1::smallint),
+           count(*), count(*) FILTER (WHERE w.worker_id IS NULL)
+      FROM wagecheck.attendance_month a
+      LEFT JOIN (SELECT * FROM wagecheck._pay_terms(as_of) t WHERE t.project_id = ANY (projects)) t
+             ON t.project_id = a.project_id AND t.worker_id = a.worker_id
+      LEFT JOIN (SELECT * FROM wagecheck.wage_month w WHERE w.project_id = ANY (projects)) w
+             ON w.project_id = a.project_id AND w.worker_id = a.worker_id AND w.period = a.period
+     WHERE a.project_id = ANY (projects)
+     GROUP BY 1, 2, 3, 4
+$$;
+COMMENT ON FUNCTION wagecheck._rn04_counts_projects(timestamptz, bigint[]) IS
+    'RN04''s counts per project, month and pay terms of the given projects from the summaries attendance_month and wage_month (internal)';
+
 -- RN04 (G->K, project-month): attendees of a month without a payroll line after their pay day.
 -- When the summaries attendance_month and wage_month are exact for as_of the counts come from
 -- them (_rn04_counts); else from attendance_months(as_of) and the pay lines known then.
@@ -172,10 +195,10 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
     'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
 
--- RN04 for the given projects only (project evaluator): eval_rn04 with the projects as the
--- start of the plan - their attendance months through the summaries' primary keys (or their
--- attendance rows and the lines of their sheets when a summary is not exact), their workers'
--- pay terms through the roster's (project_id, worker_id, start_on) key.
+-- RN04 for the given projects only (project evaluator): eval_rn04 reading the projects' rows
+-- only - their attendance months merged with their wage months and pay terms through the keys
+-- starting with project_id (_rn04_counts_projects), or their attendance rows and the lines of
+-- their sheets when a summary is not exact.
 CREATE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
@@ -183,39 +206,27 @@ $$
         SELECT wagecheck._summary_exact('attendance_months', as_of)
                AND wagecheck._summary_exact('wages_owed', as_of) AS exact
     ),
-    q AS MATERIALIZED (
-        SELECT DISTINCT u AS project_id FROM unnest(projects) u WHERE u IS NOT NULL
-    ),
-    lines AS (             -- the lines known then of the projects' sheets (summary not exact)
+    lines AS (             -- the lines known then of the projects' sheets (summaries not exact)
         SELECT DISTINCT s.project_id, l.worker_id, s.period
-          FROM q
-          JOIN wagecheck.pay_sheet s ON s.project_id = q.project_id
+          FROM wagecheck.pay_sheet s
           JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
-         WHERE NOT (SELECT ex.exact FROM ex) AND l.created_at <= as_of
-    ),
-    att AS (               -- per project, worker and month attended: whether it has a payroll line
-        SELECT a.project_id, a.worker_id, a.period, w.worker_id IS NOT NULL AS lined
-          FROM q
-          JOIN wagecheck.attendance_month a ON a.project_id = q.project_id
-          LEFT JOIN wagecheck.wage_month w
-                 ON w.project_id = a.project_id AND w.worker_id = a.worker_id AND w.period = a.period
-         WHERE (SELECT ex.exact FROM ex)
-        UNION ALL
-        SELECT m.project_id, m.worker_id, m.period, lines.worker_id IS NOT NULL
-          FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
-                  FROM q
-                  JOIN wagecheck.attendance a ON a.project_id = q.project_id
-                 WHERE NOT (SELECT ex.exact FROM ex) AND a.day <= as_of::date AND a.created_at <= as_of) m
-          LEFT JOIN lines ON lines.project_id = m.project_id AND lines.worker_id = m.worker_id
-                         AND lines.period = m.period
+         WHERE NOT (SELECT ex.exact FROM ex) AND s.project_id = ANY (projects) AND l.created_at <= as_of
     ),
     g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
-        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
-               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
-               count(*) AS attendees, count(*) FILTER (WHERE NOT att.lined) AS unpaid
-          FROM att
+        SELECT c.project_id, c.period, c.pay_day, c.pay_month_offset, c.attendees, c.unpaid
+          FROM wagecheck._rn04_counts_projects(as_of, projects) c
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT m.project_id, m.period, coalesce(t.pay_day, 15::smallint), coalesce(t.pay_month_offset, 1::smallint),
+               count(*), count(*) FILTER (WHERE lines.worker_id IS NULL)
+          FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+                  FROM wagecheck.attendance a
+                 WHERE NOT (SELECT ex.exact FROM ex) AND a.project_id = ANY (projects)
+                   AND a.day <= as_of::date AND a.created_at <= as_of) m
           LEFT JOIN (SELECT * FROM wagecheck._pay_terms(as_of) t WHERE t.project_id = ANY (projects)) t
-                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
+                 ON t.project_id = m.project_id AND t.worker_id = m.worker_id
+          LEFT JOIN lines ON lines.project_id = m.project_id AND lines.worker_id = m.worker_id
+                         AND lines.period = m.period
          GROUP BY 1, 2, 3, 4
     ),
     dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)

@@ -60,21 +60,17 @@ $$
     WITH ex AS MATERIALIZED (
         SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
     ),
-    q AS MATERIALIZED (
-        SELECT DISTINCT u AS project_id FROM unnest(projects) u WHERE u IS NOT NULL
-    ),
     att AS (
         SELECT m.project_id, m.period, count(*) AS workers
-          FROM q
-          JOIN wagecheck.attendance_month m ON m.project_id = q.project_id
-         WHERE (SELECT ex.att FROM ex)
+          FROM wagecheck.attendance_month m
+         WHERE (SELECT ex.att FROM ex) AND m.project_id = ANY (projects)
          GROUP BY 1, 2
         UNION ALL
         SELECT m.project_id, m.period, count(*)
           FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
-                  FROM q
-                  JOIN wagecheck.attendance a ON a.project_id = q.project_id
-                 WHERE NOT (SELECT ex.att FROM ex) AND a.day <= as_of::date AND a.created_at <= as_of) m
+                  FROM wagecheck.attendance a
+                 WHERE NOT (SELECT ex.att FROM ex) AND a.project_id = ANY (projects)
+                   AND a.day <= as_of::date AND a.created_at <= as_of) m
          GROUP BY 1, 2
     ),
     terms AS (             -- the project's earliest pay terms
