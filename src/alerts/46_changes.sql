@@ -118,7 +118,8 @@ $$;
 -- time-driven rule with a project evaluator and a horizon (rule.horizon) scanned on another
 -- day (or in another time zone), those and the projects its horizon names between the day of
 -- its last evaluation and as_of (with horizon false, for a plan only: without them). NULL:
--- the whole rule.
+-- the whole rule, also when the projects to evaluate are more than 100 and more than half of
+-- all (one evaluation of the whole rule then costs less than one per project).
 CREATE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz, p_horizon boolean DEFAULT true)
     RETURNS bigint[]
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
@@ -183,7 +184,13 @@ BEGIN
         END IF;
         changed := changed || h;
     END IF;
-    RETURN ARRAY(SELECT DISTINCT u FROM unnest(changed) u WHERE u IS NOT NULL ORDER BY u);
+    changed := ARRAY(SELECT DISTINCT u FROM unnest(changed) u WHERE u IS NOT NULL ORDER BY u);
+    -- most of many projects: one evaluation of the whole rule costs less than per project
+    IF cardinality(changed) > 100
+       AND cardinality(changed) * 2 > (SELECT count(*) FROM wagecheck.project) THEN
+        RETURN NULL;
+    END IF;
+    RETURN changed;
 END
 $$;
 COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz, boolean) IS
