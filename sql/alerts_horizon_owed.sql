@@ -117,7 +117,7 @@ BEGIN
     END IF;
 END
 $$;
--- each project evaluator (DP01's too, not registered: its hits read other projects' rows),
+-- each project evaluator (DP01's reads its contractors' other projects' rows too),
 -- given every project, finds what its rule's evaluator does; given some, the evaluator's hits
 -- of those (every other day from 02-01 to 06-30, at noon)
 SELECT c.code, count(*) AS days, sum((SELECT count(*) FROM fx.hits(c.code, t))) AS hits,

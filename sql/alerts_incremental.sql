@@ -296,7 +296,7 @@ VALUES (9, 2, 6, 22, 40000, 0, 40000, 1, '2026-03-19 09:30+08');
 -- worker 3: on both projects' rosters, a line on project 50's sheet
 UPDATE wagecheck.worker SET phone = '13800000003' WHERE worker_id = 3;
 -- a new worker: on no roster yet, no line
-SELECT fx.worker(8);
+SELECT fx.worker(9);
 -- a payment on a line of project 51's sheet, deleted (no moments)
 DELETE FROM wagecheck.wage_payment WHERE payment_id = 3;
 -- a movement of project 50's account
@@ -313,6 +313,56 @@ UPDATE wagecheck.roster SET end_on = NULL WHERE false;
 TRUNCATE wagecheck.guarantee_deposit;
 RESET session_replication_role;
 SELECT table_name, moments, projects FROM wagecheck.input_change ORDER BY seq;
+
+-- DP01 by project: a project's hit reads its contractor's arrears on all its projects, so the
+-- projects whose rows changed are widened to every project of their contractors (rule.peers),
+-- and a project leaving a contractor names that contractor's remaining projects. Projects 60
+-- and 61 of contractor 4, below exempt_below, without a deposit: exempt while contractor 4 has
+-- no arrears. Worker 9's February on project 60 (pay date 03-13) is unpaid: both are hits.
+SELECT fx.only(ARRAY['DP01']);
+SELECT fx.worker(9);
+SELECT fx.project(60, '371302', '2026-01-05', '2026-01-05', contractor => 4, value => 1000000);
+SELECT fx.project(61, '371311', '2026-01-05', '2026-01-05', contractor => 4, value => 1000000);
+SELECT fx.roster(60, 9, '2026-01-05');
+SET session_replication_role = replica;
+INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at)
+VALUES (60, 60, 3, '2026-02-01', '2026-03-10', '2026-03-10 10:00');
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, created_at)
+VALUES (60, 60, 9, 20, 5000, 0, 5000, '2026-03-10 10:00');
+RESET session_replication_role;
+SELECT fx.compare('2026-03-25 12:00');
+-- a payment made on 03-12 (before the pay date) is recorded: contractor 4 has no arrears,
+-- projects 60 and 61 are exempt (61 found through its peer 60)
+SET session_replication_role = replica;
+INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+VALUES (60, 60, 5000, '2026-03-12 10:00', 'account', fx.card(9)::wagecheck.bank_card, '2026-03-25 15:00');
+RESET session_replication_role;
+SELECT wagecheck.eval_dp01_peers('{60}') AS peers_of_60, wagecheck.eval_dp01_peers('{}') AS peers_of_none;
+SELECT fx.compare('2026-03-25 20:00');
+-- the payment was recorded by mistake: deleted, arrears again (the next day: the horizon too)
+SET session_replication_role = replica;
+DELETE FROM wagecheck.wage_payment WHERE payment_id = 60;
+RESET session_replication_role;
+SELECT fx.compare('2026-03-26 12:00');
+-- project 60 moves to contractor 2: contractor 4's project 61 is exempt again (named by the
+-- move), project 60 is judged by contractor 2's arrears
+UPDATE wagecheck.project SET contractor_id = 2 WHERE project_id = 60;
+SELECT table_name, projects FROM wagecheck.input_change WHERE table_name = 'project' ORDER BY seq DESC LIMIT 2;
+SELECT fx.compare('2026-03-26 20:00');
+-- a project deleted: its contractor's other projects are named
+SET session_replication_role = replica;
+DELETE FROM wagecheck.roster WHERE project_id = 60;
+DELETE FROM wagecheck.pay_line WHERE line_id = 60;
+DELETE FROM wagecheck.pay_sheet WHERE sheet_id = 60;
+RESET session_replication_role;
+DELETE FROM wagecheck.project WHERE project_id = 60;
+SELECT table_name, projects FROM wagecheck.input_change WHERE table_name = 'project' ORDER BY seq DESC LIMIT 2;
+SELECT fx.compare('2026-03-27 12:00');
+SELECT to_char(at, 'MM-DD HH24:MI') AS at, scan = full_scan AS same_counts,
+       outcome IS NOT DISTINCT FROM full_outcome AS same_alerts_and_events, by_project, evaluated
+  FROM fx.evening WHERE at >= '2026-03-25 12:00' ORDER BY at;
+SELECT subject_id AS project, at::date AS day, to_char(at, 'HH24:MI') AS at, action, to_state
+  FROM fx.outcome WHERE rule_code = 'DP01' AND project_id IN (60, 61) ORDER BY 2, 3, 1;
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;

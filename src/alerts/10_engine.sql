@@ -93,7 +93,8 @@ CREATE TABLE wagecheck.rule (
     time_driven  boolean NOT NULL DEFAULT true,
     CHECK (NOT escalates OR tier = 'G'),
     project_evaluator regprocedure,
-    horizon      regprocedure
+    horizon      regprocedure,
+    peers        regprocedure
 );
 COMMENT ON TABLE wagecheck.rule IS
     'alert rules (预警规则): code, tier (G general 一般性, K key 关键性, O public opinion 舆情), parameters and the evaluator function';
@@ -110,6 +111,8 @@ COMMENT ON COLUMN wagecheck.rule.project_evaluator IS
     'optional function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit: the evaluator''s hits whose project is one of projects, reading only rows of those projects; a forward scan then evaluates only the projects whose rows changed and carries the hits of the others over';
 COMMENT ON COLUMN wagecheck.rule.horizon IS
     'optional function (from_ts timestamptz, to_ts timestamptz) RETURNS bigint[] of a time-driven rule with a project evaluator: the projects whose hits may differ between as_of from_ts and to_ts by the passage of time alone (NULL: cannot tell); a forward scan on a later day then evaluates only those and the projects whose rows changed, and carries the hits of the others over';
+COMMENT ON COLUMN wagecheck.rule.peers IS
+    'optional function (projects bigint[]) RETURNS bigint[] of a rule with a project evaluator whose hits of a project read rows of other projects too: the projects whose hits may depend on rows of the given projects (NULL: all); a forward scan evaluates those too for the projects whose rows changed (its horizon must name every project whose hits time alone moves, peers included)';
 COMMENT ON COLUMN wagecheck.rule.time_driven IS
     'the rule''s result can change by the passage of time alone (deadlines, pay days, gaps counted from as_of): evaluated at every scan';
 
@@ -158,6 +161,15 @@ BEGIN
                           HINT = 'A horizon is a function (from_ts timestamptz, to_ts timestamptz) RETURNS bigint[].';
             END IF;
         END IF;
+        IF NEW.peers IS NOT NULL THEN
+            SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.peers;
+            IF p.pronargs <> 1 OR p.proargtypes[0] <> 'bigint[]'::regtype
+               OR p.prorettype <> 'bigint[]'::regtype OR p.proretset THEN
+                RAISE EXCEPTION 'peers function % of rule % has the wrong signature', NEW.peers, NEW.code
+                    USING ERRCODE = 'check_violation',
+                          HINT = 'A peers function is a function (projects bigint[]) RETURNS bigint[].';
+            END IF;
+        END IF;
         -- the engine's own parameters, with the catalogue's defaults where the rule gives none
         IF NEW.tier = 'K' OR NEW.escalates THEN
             NEW.params := jsonb_build_object('deadline_wd', 5) || NEW.params;
@@ -177,8 +189,8 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION wagecheck._rule_check() IS 'trigger: checks the signatures of rule evaluators, project evaluators and horizons, and parameter overrides; adds the engine''s default parameters (deadline_wd 5; verify_hours 2, report_hours 24)';
-CREATE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator, horizon ON wagecheck.rule
+COMMENT ON FUNCTION wagecheck._rule_check() IS 'trigger: checks the signatures of rule evaluators, project evaluators, horizons and peers functions, and parameter overrides; adds the engine''s default parameters (deadline_wd 5; verify_hours 2, report_hours 24)';
+CREATE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator, horizon, peers ON wagecheck.rule
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
 CREATE TRIGGER rule_param_override_check BEFORE INSERT OR UPDATE ON wagecheck.rule_param_override
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();

@@ -114,7 +114,8 @@ $$;
 -- from as_of, and as_of is still the same day in the same time zone), and nothing it reads
 -- changed since (nor does a row it reads turn visible by as_of; nor did an officer close an
 -- alert of a once rule that was a hit: 'alert' changes). The projects whose rows changed,
--- when the rule has a project evaluator and every change names its projects; for a
+-- when the rule has a project evaluator and every change names its projects, with those
+-- its peers function (rule.peers) names for them (the horizon names its own); for a
 -- time-driven rule with a project evaluator and a horizon (rule.horizon) scanned on another
 -- day (or in another time zone), those and the projects its horizon names between the day of
 -- its last evaluation and as_of (with horizon false, for a plan only: without them). NULL:
@@ -131,13 +132,14 @@ DECLARE
     unnamed boolean;
     changed bigint[];
     h bigint[];
+    w bigint[];
     from_ts timestamptz;
     to_ts timestamptz;
     old_day date;
 BEGIN
     SELECT r.inputs || ARRAY['rule', 'rule_param_override', 'holiday']
            || CASE WHEN r.once THEN ARRAY['alert'] ELSE '{}' END AS tables,
-           r.project_evaluator IS NOT NULL AS by_project, r.time_driven, r.horizon,
+           r.project_evaluator IS NOT NULL AS by_project, r.time_driven, r.horizon, r.peers,
            e.snapshot, e.scan_xid, e.seen_seq, e.evaluated_to, e.time_zone
       INTO s
       FROM wagecheck.rule r
@@ -167,6 +169,15 @@ BEGIN
     IF unnamed OR (any_change AND NOT s.by_project) THEN
         RETURN NULL;
     END IF;
+    -- the projects whose hits read rows of those changed (rule.peers; NULL: all)
+    IF s.peers IS NOT NULL AND cardinality(changed) > 0 THEN
+        EXECUTE format('SELECT %s($1)', s.peers::regproc) INTO w USING changed;
+        RAISE DEBUG 'wagecheck: peers of % for %: %', p_code, changed, coalesce(w::text, 'all projects');
+        IF w IS NULL THEN
+            RETURN NULL;
+        END IF;
+        changed := changed || w;
+    END IF;
     IF by_time AND p_horizon THEN
         -- the window from the day of the last evaluation (in its time zone) to as_of's, both
         -- days seen in this session's time zone
@@ -194,7 +205,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz, boolean) IS
-    'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed and, for a time-driven rule with a horizon on another day, those its horizon names (rules with a project evaluator; horizon false leaves those out), NULL all (internal)';
+    'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed (and their peers, rule.peers) and, for a time-driven rule with a horizon on another day, those its horizon names (rules with a project evaluator; horizon false leaves those out), NULL all (internal)';
 
 -- _carried_hits(code, except): the hits of a rule's last evaluation, from its live alerts
 -- (and a once rule's kept hits), but for those of the projects except.

@@ -178,10 +178,11 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac02_horizon(timestamptz, timestamptz) IS
     'AC02''s date horizon: the projects with a schedule period whose due date or due date + k_overdue_days falls between the two moments';
 
--- DP01: the projects without a deposit past its due date. Not registered as DP01's project
--- evaluator and horizon: a project's hit depends on the rows of its contractor's other
--- projects (their months paid late, their start), whose changes name only those projects,
--- so a scan evaluating the projects changed would keep a stale hit; DP01 is evaluated in full.
+-- DP01: the projects without a deposit past its due date. A project's hit depends on the rows
+-- of its contractor's other projects (their months paid late, their start), whose changes
+-- name only those projects: DP01's peers function (eval_dp01_peers) widens them to every
+-- project of their contractors, and a project leaving a contractor (_dp01_project_moved)
+-- names the old contractor's projects as changed.
 CREATE FUNCTION wagecheck.eval_dp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -310,6 +311,57 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_dp01_horizon(timestamptz, timestamptz) IS
     'DP01''s date horizon: the projects without a deposit whose due or escalation day falls between the two moments, or whose contractor''s arrears or projects'' age change the exemptions then (NULL: cannot tell, the summary is not exact)';
 
+-- DP01's peers: every project of the contractors of the given projects (their arrears and
+-- their projects' start decide the exemptions of all of them), and the given projects.
+CREATE FUNCTION wagecheck.eval_dp01_peers(projects bigint[]) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT ARRAY(SELECT u FROM unnest(projects) u WHERE u IS NOT NULL
+                 UNION
+                 SELECT o.project_id
+                   FROM wagecheck.project o
+                  WHERE o.contractor_id IN (SELECT p.contractor_id FROM wagecheck.project p
+                                             WHERE p.project_id = ANY (projects))
+                 ORDER BY 1)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01_peers(bigint[]) IS
+    'DP01''s peers: the given projects and every project of their contractors, whose exemptions read the contractor''s arrears and projects';
+
+-- _dp01_project_moved(): trigger (statement level) on project: a project leaving a contractor
+-- (contractor changed, project deleted) changes the exemptions of the contractor's remaining
+-- projects, which eval_dp01_peers no longer finds through it: records them as changed.
+CREATE FUNCTION wagecheck._dp01_project_moved() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    left_from bigint[];
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        SELECT array_agg(DISTINCT o.contractor_id) INTO left_from
+          FROM old_rows o
+         WHERE o.contractor_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM new_rows n
+                            WHERE n.project_id = o.project_id AND n.contractor_id = o.contractor_id);
+    ELSE
+        SELECT array_agg(DISTINCT o.contractor_id) INTO left_from
+          FROM old_rows o WHERE o.contractor_id IS NOT NULL;
+    END IF;
+    IF left_from IS NOT NULL THEN
+        INSERT INTO wagecheck.input_change (table_name, projects)
+        SELECT 'project', ARRAY(SELECT p.project_id FROM wagecheck.project p
+                                 WHERE p.contractor_id = ANY (left_from) ORDER BY 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._dp01_project_moved() IS
+    'trigger: records in wagecheck.input_change the remaining projects of a contractor a project left (contractor changed or project deleted), whose DP01 exemptions change (internal)';
+CREATE TRIGGER dp01_project_moved_upd AFTER UPDATE ON wagecheck.project REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._dp01_project_moved();
+CREATE TRIGGER dp01_project_moved_del AFTER DELETE ON wagecheck.project REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._dp01_project_moved();
+ALTER TABLE wagecheck.project ENABLE ALWAYS TRIGGER dp01_project_moved_upd, ENABLE ALWAYS TRIGGER dp01_project_moved_del;
+
 UPDATE wagecheck.rule r SET project_evaluator = d.f, horizon = d.h
   FROM (VALUES
     ('WP02', 'wagecheck.eval_wp02_projects(timestamptz, bigint[])'::regprocedure,
@@ -318,3 +370,11 @@ UPDATE wagecheck.rule r SET project_evaluator = d.f, horizon = d.h
     ('AC02', 'wagecheck.eval_ac02_projects(timestamptz, bigint[])', 'wagecheck.eval_ac02_horizon(timestamptz, timestamptz)')
   ) d(code, f, h)
  WHERE r.code = d.code;
+
+-- DP01: its horizon names every project of a contractor whose arrears or projects' age move
+-- by time (no peers needed there); its peers widen the projects whose rows changed
+UPDATE wagecheck.rule
+   SET project_evaluator = 'wagecheck.eval_dp01_projects(timestamptz, bigint[])',
+       horizon = 'wagecheck.eval_dp01_horizon(timestamptz, timestamptz)',
+       peers = 'wagecheck.eval_dp01_peers(bigint[])'
+ WHERE code = 'DP01';

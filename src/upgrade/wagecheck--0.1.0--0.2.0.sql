@@ -6205,3 +6205,218 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
     'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule';
+
+-- ==== DP01 by project, with peers (session 4): rule.peers widens the projects whose rows
+-- changed to those whose hits read them; DP01 registered with its project evaluator, horizon and peers
+
+ALTER TABLE wagecheck.rule ADD COLUMN peers regprocedure;
+
+COMMENT ON COLUMN wagecheck.rule.peers IS
+    'optional function (projects bigint[]) RETURNS bigint[] of a rule with a project evaluator whose hits of a project read rows of other projects too: the projects whose hits may depend on rows of the given projects (NULL: all); a forward scan evaluates those too for the projects whose rows changed (its horizon must name every project whose hits time alone moves, peers included)';
+
+CREATE OR REPLACE FUNCTION wagecheck._rule_check() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    p pg_catalog.pg_proc;
+    bad text;
+BEGIN
+    IF TG_TABLE_NAME = 'rule' THEN
+        SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.evaluator;
+        IF p.pronargs <> 1 OR p.proargtypes[0] <> 'timestamptz'::regtype
+           OR p.prorettype <> 'wagecheck.rule_hit'::regtype OR NOT p.proretset THEN
+            RAISE EXCEPTION 'evaluator % of rule % has the wrong signature', NEW.evaluator, NEW.code
+                USING ERRCODE = 'check_violation',
+                      HINT = 'An evaluator is a function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit.';
+        END IF;
+        IF NEW.project_evaluator IS NOT NULL THEN
+            SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.project_evaluator;
+            IF p.pronargs <> 2 OR p.proargtypes[0] <> 'timestamptz'::regtype
+               OR p.proargtypes[1] <> 'bigint[]'::regtype
+               OR p.prorettype <> 'wagecheck.rule_hit'::regtype OR NOT p.proretset THEN
+                RAISE EXCEPTION 'project evaluator % of rule % has the wrong signature', NEW.project_evaluator, NEW.code
+                    USING ERRCODE = 'check_violation',
+                          HINT = 'A project evaluator is a function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit.';
+            END IF;
+        END IF;
+        IF NEW.horizon IS NOT NULL THEN
+            SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.horizon;
+            IF p.pronargs <> 2 OR p.proargtypes[0] <> 'timestamptz'::regtype
+               OR p.proargtypes[1] <> 'timestamptz'::regtype
+               OR p.prorettype <> 'bigint[]'::regtype OR p.proretset THEN
+                RAISE EXCEPTION 'horizon % of rule % has the wrong signature', NEW.horizon, NEW.code
+                    USING ERRCODE = 'check_violation',
+                          HINT = 'A horizon is a function (from_ts timestamptz, to_ts timestamptz) RETURNS bigint[].';
+            END IF;
+        END IF;
+        IF NEW.peers IS NOT NULL THEN
+            SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.peers;
+            IF p.pronargs <> 1 OR p.proargtypes[0] <> 'bigint[]'::regtype
+               OR p.prorettype <> 'bigint[]'::regtype OR p.proretset THEN
+                RAISE EXCEPTION 'peers function % of rule % has the wrong signature', NEW.peers, NEW.code
+                    USING ERRCODE = 'check_violation',
+                          HINT = 'A peers function is a function (projects bigint[]) RETURNS bigint[].';
+            END IF;
+        END IF;
+        -- the engine's own parameters, with the catalogue's defaults where the rule gives none
+        IF NEW.tier = 'K' OR NEW.escalates THEN
+            NEW.params := jsonb_build_object('deadline_wd', 5) || NEW.params;
+        ELSIF NEW.tier = 'O' THEN
+            NEW.params := jsonb_build_object('verify_hours', 2, 'report_hours', 24) || NEW.params;
+        END IF;
+    ELSE
+        SELECT string_agg(k, ', ') INTO bad
+          FROM jsonb_object_keys(NEW.params) k
+         WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule r WHERE r.code = NEW.code AND r.params ? k);
+        IF bad IS NOT NULL THEN
+            RAISE EXCEPTION 'rule % has no parameter %', NEW.code, bad
+                USING ERRCODE = 'check_violation',
+                      HINT = 'An override sets parameters the rule defines in wagecheck.rule.params.';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION wagecheck._rule_check() IS 'trigger: checks the signatures of rule evaluators, project evaluators, horizons and peers functions, and parameter overrides; adds the engine''s default parameters (deadline_wd 5; verify_hours 2, report_hours 24)';
+
+DROP TRIGGER rule_check ON wagecheck.rule;
+
+CREATE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator, horizon, peers ON wagecheck.rule
+    FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
+
+CREATE OR REPLACE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz, p_horizon boolean DEFAULT true)
+    RETURNS bigint[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    s record;
+    by_time boolean;
+    any_change boolean;
+    unnamed boolean;
+    changed bigint[];
+    h bigint[];
+    w bigint[];
+    from_ts timestamptz;
+    to_ts timestamptz;
+    old_day date;
+BEGIN
+    SELECT r.inputs || ARRAY['rule', 'rule_param_override', 'holiday']
+           || CASE WHEN r.once THEN ARRAY['alert'] ELSE '{}' END AS tables,
+           r.project_evaluator IS NOT NULL AS by_project, r.time_driven, r.horizon, r.peers,
+           e.snapshot, e.scan_xid, e.seen_seq, e.evaluated_to, e.time_zone
+      INTO s
+      FROM wagecheck.rule r
+      JOIN wagecheck.rule_eval_state e ON e.code = r.code
+     WHERE r.code = p_code AND r.inputs IS NOT NULL AND r.tier <> 'O'
+       AND p_as_of >= e.evaluated_to;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    -- time alone may have changed the hits: another day, or the same moment in another zone
+    by_time := s.time_driven AND NOT (s.time_zone = pg_catalog.current_setting('TimeZone')
+                                      AND p_as_of::date = s.evaluated_to::date);
+    IF by_time AND (s.horizon IS NULL OR NOT s.by_project) THEN
+        RETURN NULL;
+    END IF;
+    WITH c AS MATERIALIZED (
+        SELECT c.projects
+          FROM wagecheck.input_change c
+         WHERE c.table_name = ANY (s.tables)
+           AND (CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
+                     ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
+                OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]')))
+    )
+    SELECT EXISTS (SELECT 1 FROM c), EXISTS (SELECT 1 FROM c WHERE c.projects IS NULL),
+           ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u)
+      INTO any_change, unnamed, changed;
+    IF unnamed OR (any_change AND NOT s.by_project) THEN
+        RETURN NULL;
+    END IF;
+    -- the projects whose hits read rows of those changed (rule.peers; NULL: all)
+    IF s.peers IS NOT NULL AND cardinality(changed) > 0 THEN
+        EXECUTE format('SELECT %s($1)', s.peers::regproc) INTO w USING changed;
+        RAISE DEBUG 'wagecheck: peers of % for %: %', p_code, changed, coalesce(w::text, 'all projects');
+        IF w IS NULL THEN
+            RETURN NULL;
+        END IF;
+        changed := changed || w;
+    END IF;
+    IF by_time AND p_horizon THEN
+        -- the window from the day of the last evaluation (in its time zone) to as_of's, both
+        -- days seen in this session's time zone
+        from_ts := s.evaluated_to;
+        to_ts := p_as_of;
+        IF s.time_zone <> pg_catalog.current_setting('TimeZone') THEN
+            old_day := (s.evaluated_to AT TIME ZONE s.time_zone)::date;
+            from_ts := least(from_ts, old_day::timestamptz);
+            to_ts := greatest(to_ts, (old_day + 1)::timestamptz - interval '1 microsecond');
+        END IF;
+        EXECUTE format('SELECT %s($1, $2)', s.horizon::regproc) INTO h USING from_ts, to_ts;
+        RAISE DEBUG 'wagecheck: horizon of % from % to %: %', p_code, from_ts, to_ts, coalesce(h::text, 'all projects');
+        IF h IS NULL THEN
+            RETURN NULL;
+        END IF;
+        changed := changed || h;
+    END IF;
+    RETURN ARRAY(SELECT DISTINCT u FROM unnest(changed) u WHERE u IS NOT NULL ORDER BY u);
+END
+$$;
+
+COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz, boolean) IS
+    'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed (and their peers, rule.peers) and, for a time-driven rule with a horizon on another day, those its horizon names (rules with a project evaluator; horizon false leaves those out), NULL all (internal)';
+
+CREATE FUNCTION wagecheck.eval_dp01_peers(projects bigint[]) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT ARRAY(SELECT u FROM unnest(projects) u WHERE u IS NOT NULL
+                 UNION
+                 SELECT o.project_id
+                   FROM wagecheck.project o
+                  WHERE o.contractor_id IN (SELECT p.contractor_id FROM wagecheck.project p
+                                             WHERE p.project_id = ANY (projects))
+                 ORDER BY 1)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_dp01_peers(bigint[]) IS
+    'DP01''s peers: the given projects and every project of their contractors, whose exemptions read the contractor''s arrears and projects';
+
+-- _dp01_project_moved(): trigger (statement level) on project: a project leaving a contractor
+-- (contractor changed, project deleted) changes the exemptions of the contractor's remaining
+-- projects, which eval_dp01_peers no longer finds through it: records them as changed.
+CREATE FUNCTION wagecheck._dp01_project_moved() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    left_from bigint[];
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        SELECT array_agg(DISTINCT o.contractor_id) INTO left_from
+          FROM old_rows o
+         WHERE o.contractor_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM new_rows n
+                            WHERE n.project_id = o.project_id AND n.contractor_id = o.contractor_id);
+    ELSE
+        SELECT array_agg(DISTINCT o.contractor_id) INTO left_from
+          FROM old_rows o WHERE o.contractor_id IS NOT NULL;
+    END IF;
+    IF left_from IS NOT NULL THEN
+        INSERT INTO wagecheck.input_change (table_name, projects)
+        SELECT 'project', ARRAY(SELECT p.project_id FROM wagecheck.project p
+                                 WHERE p.contractor_id = ANY (left_from) ORDER BY 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._dp01_project_moved() IS
+    'trigger: records in wagecheck.input_change the remaining projects of a contractor a project left (contractor changed or project deleted), whose DP01 exemptions change (internal)';
+CREATE TRIGGER dp01_project_moved_upd AFTER UPDATE ON wagecheck.project REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._dp01_project_moved();
+CREATE TRIGGER dp01_project_moved_del AFTER DELETE ON wagecheck.project REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._dp01_project_moved();
+ALTER TABLE wagecheck.project ENABLE ALWAYS TRIGGER dp01_project_moved_upd, ENABLE ALWAYS TRIGGER dp01_project_moved_del;
+
+UPDATE wagecheck.rule
+   SET project_evaluator = 'wagecheck.eval_dp01_projects(timestamptz, bigint[])',
+       horizon = 'wagecheck.eval_dp01_horizon(timestamptz, timestamptz)',
+       peers = 'wagecheck.eval_dp01_peers(bigint[])'
+ WHERE code = 'DP01';
