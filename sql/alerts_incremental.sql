@@ -330,25 +330,25 @@ VALUES (60, 60, 3, '2026-02-01', '2026-03-10', '2026-03-10 10:00');
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, created_at)
 VALUES (60, 60, 9, 20, 5000, 0, 5000, '2026-03-10 10:00');
 RESET session_replication_role;
-SELECT fx.compare('2026-03-30 12:00');
+SELECT fx.compare('2026-04-13 12:00');
 -- a payment made on 03-12 (before the pay date) is recorded: contractor 4 has no arrears,
 -- projects 60 and 61 are exempt (61 found through its peer 60)
 SET session_replication_role = replica;
 INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
-VALUES (60, 60, 5000, '2026-03-12 10:00', 'account', fx.card(9)::wagecheck.bank_card, '2026-03-30 15:00');
+VALUES (60, 60, 5000, '2026-03-12 10:00', 'account', fx.card(9)::wagecheck.bank_card, '2026-04-13 15:00');
 RESET session_replication_role;
 SELECT wagecheck.eval_dp01_peers('{60}') AS peers_of_60, wagecheck.eval_dp01_peers('{}') AS peers_of_none;
-SELECT fx.compare('2026-03-30 20:00');
+SELECT fx.compare('2026-04-13 20:00');
 -- the payment was recorded by mistake: deleted, arrears again (the next day: with the horizon)
 SET session_replication_role = replica;
 DELETE FROM wagecheck.wage_payment WHERE payment_id = 60;
 RESET session_replication_role;
-SELECT fx.compare('2026-03-31 12:00');
+SELECT fx.compare('2026-04-14 12:00');
 -- project 60 moves to contractor 2: contractor 4's project 61 is exempt again (named by the
 -- move), project 60 is judged by contractor 2's arrears
 UPDATE wagecheck.project SET contractor_id = 2 WHERE project_id = 60;
 SELECT table_name, projects FROM wagecheck.input_change WHERE table_name = 'project' ORDER BY seq DESC LIMIT 2;
-SELECT fx.compare('2026-03-31 20:00');
+SELECT fx.compare('2026-04-14 20:00');
 -- a project deleted: its contractor's other projects are named
 SET session_replication_role = replica;
 DELETE FROM wagecheck.roster WHERE project_id = 60;
@@ -357,10 +357,10 @@ DELETE FROM wagecheck.pay_sheet WHERE sheet_id = 60;
 RESET session_replication_role;
 DELETE FROM wagecheck.project WHERE project_id = 60;
 SELECT table_name, projects FROM wagecheck.input_change WHERE table_name = 'project' ORDER BY seq DESC LIMIT 2;
-SELECT fx.compare('2026-04-01 12:00');
+SELECT fx.compare('2026-04-15 12:00');
 SELECT to_char(at, 'MM-DD HH24:MI') AS at, scan = full_scan AS same_counts,
        outcome IS NOT DISTINCT FROM full_outcome AS same_alerts_and_events, by_project, evaluated
-  FROM fx.evening WHERE at >= '2026-03-30 12:00' ORDER BY at;
+  FROM fx.evening WHERE at >= '2026-04-13 12:00' ORDER BY at;
 SELECT subject_id AS project, at::date AS day, to_char(at, 'HH24:MI') AS at, action, to_state
   FROM fx.outcome WHERE rule_code = 'DP01' AND project_id IN (60, 61) ORDER BY 2, 3, 1;
 
