@@ -3225,12 +3225,15 @@ $$
         SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
           FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
     ),
-    cand AS MATERIALIZED (   -- projects with a month ending in (lo - gap, hi - gap], some gap
+    b AS MATERIALIZED (SELECT min(g.gap) AS gmin, max(g.gap) AS gmax FROM g),   -- gaps of every division
+    -- projects with a month last attended in (lo - longest gap, hi - shortest gap]: the
+    -- only ones whose last day attended can be in (lo - gap, hi - gap]; of those, a project
+    -- attended after hi - shortest gap is not (through attendance_month's index on last_day
+    -- and its key, not the last day of every candidate project)
+    cand AS MATERIALIZED (
         SELECT DISTINCT m.project_id
-          FROM wagecheck.attendance_month m
-         CROSS JOIN w
-         WHERE m.last_day > w.lo - (SELECT max(g.gap) FROM g)
-           AND m.last_day <= w.hi - (SELECT min(g.gap) FROM g)
+          FROM wagecheck.attendance_month m CROSS JOIN w CROSS JOIN b
+         WHERE m.last_day > w.lo - b.gmax AND m.last_day <= w.hi - b.gmin
     )
     SELECT CASE WHEN wagecheck._summary_exact('attendance_months', to_ts) THEN ARRAY(
         SELECT p.project_id
@@ -3240,10 +3243,9 @@ $$
          WHERE p.status = 'under_construction'
            AND (p.start_on + g.gap - 1 > w.lo AND p.start_on + g.gap - 1 <= w.hi
                 OR p.project_id IN (SELECT cand.project_id FROM cand)
-                   AND (SELECT max(m.last_day) FROM wagecheck.attendance_month m
-                         WHERE m.project_id = p.project_id) > w.lo - g.gap
-                   AND (SELECT max(m.last_day) FROM wagecheck.attendance_month m
-                         WHERE m.project_id = p.project_id) <= w.hi - g.gap)
+                   AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month m
+                                    WHERE m.project_id = p.project_id
+                                      AND m.last_day > w.hi - (SELECT b.gmin FROM b)))
          ORDER BY p.project_id) END
 $$;
 COMMENT ON FUNCTION wagecheck.eval_rn03_horizon(timestamptz, timestamptz) IS
