@@ -264,7 +264,7 @@ COMMENT ON COLUMN wagecheck.alert.updated_at IS 'effective time of the last even
 -- Every index is written for each alert a scan opens (and, the state being indexed, for
 -- each change of an alert), so the alerts keep only those their readers use: the primary
 -- key (events, violations, kept hits, officers' steps); alert_one_live (one live alert per
--- rule, subject and period; the scan's conflict arbiter; a rule's live alerts: _scan_plan,
+-- rule, subject and period; where the scan looks before opening one; a rule's live alerts: _scan_plan,
 -- _carried_hits, _quiet_hits); alert_rule_subject (a rule's alerts in every state:
 -- replays, rules raising one alert per event, rule_alerts). No index on division or
 -- project: no query of wagecheck looks alerts up by them (the boards read every live
@@ -420,7 +420,9 @@ COMMENT ON FUNCTION wagecheck.alerts_as_of(timestamptz) IS
 
 -- _scan_plan(code, as_of, replay, carry, projects, alerts): what a scan of one rule does,
 -- one row per (alert, step), numbered (in no order: scan() orders what it writes), plus no-op
--- rows for hits that change nothing. With carry, the hits are those the rule's live alerts
+-- rows for hits that change nothing; sid numbers the subjects in their order, so that scan()
+-- orders and joins its writes by an integer and not by the subjects' text; cur_division is
+-- the alert's division (scan() announces an alert with the division it keeps). With carry, the hits are those the rule's live alerts
 -- hold; with projects too ('{}': none), the rule's project evaluator gives the hits of those
 -- projects and the alerts those of the others, and only the alerts given (_plan_alerts: those
 -- on which something may change) are planned: the others are quiet (_quiet_hits counts them).
@@ -431,7 +433,8 @@ CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay 
                    project_id bigint, enterprise_id bigint, division wagecheck.division_code,
                    details jsonb, evidence text, violation_ids bigint[], hit boolean,
                    cur_state text, step int, action text, from_state text, to_state text,
-                   from_tier text, to_tier text, deadline_on date, due_at timestamptz)
+                   from_tier text, to_tier text, deadline_on date, due_at timestamptz, sid bigint,
+                   cur_division wagecheck.division_code)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 DECLARE
@@ -445,13 +448,13 @@ BEGIN
     RETURN QUERY EXECUTE format($q$
     WITH cur AS MATERIALIZED (
         SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
-               c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at
+               c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at, c.division
           FROM %s
          WHERE NOT $3 AND c.rule_code = $2
            AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                 OR $6)
         UNION ALL
-        SELECT s.* FROM wagecheck._alert_state_at($2, $1) s
+        SELECT s.*, NULL FROM wagecheck._alert_state_at($2, $1) s
          WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                        OR $6)
     ),
@@ -499,7 +502,11 @@ BEGIN
                coalesce(h.evidence, c.evidence) AS evidence, h.violation_ids,
                h.subject_id IS NOT NULL AS hit, h.lvl, h.due_at AS hit_due,
                c.tier AS c_tier, c.state AS c_state, c.deadline_on AS c_deadline, c.due_at AS c_due,
-               c.opened_at AS c_opened, $1::date AS today
+               c.opened_at AS c_opened, c.division AS c_division, $1::date AS today,
+               -- the subjects in order: the merge join's output is (a sort finds it sorted)
+               row_number() OVER (ORDER BY coalesce(h.subject_kind, c.subject_kind),
+                                           coalesce(h.subject_id, c.subject_id),
+                                           coalesce(h.period, c.period)) AS sid
           FROM hits h
           FULL JOIN (SELECT DISTINCT ON (cur.subject_kind, cur.subject_id, cur.period) cur.*
                        FROM cur
@@ -509,10 +516,13 @@ BEGIN
                                cur.alert_id DESC) c
             ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
     ),
-    -- the engine's parameters, once per division, read only where a row below uses them
+    -- the engine's parameters, once per division, read only where a row below uses them; a
+    -- new deadline counted once per division
     prm AS MATERIALIZED (
         SELECT d.div,
-               CASE WHEN d.deadline THEN (wagecheck.rule_param($2, 'deadline_wd', d.division))::int END AS deadline_wd,
+               CASE WHEN d.deadline
+                    THEN wagecheck.add_working_days($1::date, (wagecheck.rule_param($2, 'deadline_wd', d.division))::int)
+               END AS deadline_to,
                CASE WHEN d.verify THEN (wagecheck.rule_param($2, 'verify_hours', d.division))::int END AS verify_hours,
                CASE WHEN d.report THEN (wagecheck.rule_param($2, 'report_hours', d.division))::int END AS report_hours
           FROM (SELECT coalesce(j.division::text, '') AS div,
@@ -527,7 +537,7 @@ BEGIN
     f0 AS (
         SELECT j.*,
                CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
-                    THEN coalesce(j.hit_due::date, wagecheck.add_working_days(j.today, prm.deadline_wd))
+                    THEN coalesce(j.hit_due::date, prm.deadline_to)
                END AS new_deadline,
                CASE WHEN j.hit AND j.lvl = 'O' AND j.alert_id IS NULL
                     THEN coalesce(j.hit_due, $1 + make_interval(hours => prm.verify_hours))
@@ -562,7 +572,7 @@ BEGIN
            f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,
            coalesce(st.step, 1), st.action, st.from_state, st.to_state, st.from_tier, st.to_tier,
            CASE WHEN st.deadline_new THEN f.new_deadline ELSE f.c_deadline END,
-           CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END
+           CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END, f.sid, f.c_division
       FROM f
       -- a lone opening (most rows of a full scan) is a constant row; other steps come from
       -- the state machine, called only where something can change

@@ -141,7 +141,7 @@ BEGIN
         IF as_of < mark THEN
             -- replay: what was known then, nothing written
             replay := true;
-            SELECT count(DISTINCT (p.subject_kind, p.subject_id, p.period)) FILTER (WHERE p.hit),
+            SELECT count(DISTINCT p.sid) FILTER (WHERE p.hit),
                    count(*) FILTER (WHERE p.action = 'open'),
                    count(*) FILTER (WHERE p.action IN ('escalate', 'overdue', 'reopen_overdue')),
                    count(*) FILTER (WHERE p.action IN ('clear', 'reported_in_source')),
@@ -199,26 +199,37 @@ BEGIN
             WITH p AS MATERIALIZED (
                 SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, changed IS NOT NULL, changed, planned)
             ),
+            -- each subject's last step; a new alert's id drawn here, in the subjects' order
+            -- (as the identity gave them), so that its events need no join on the subject's text
             fin AS MATERIALIZED (
-                SELECT DISTINCT ON (p.subject_kind, p.subject_id, p.period) p.*
-                  FROM p
-                 ORDER BY p.subject_kind, p.subject_id, p.period, p.step DESC
+                SELECT l.*,
+                       CASE WHEN l.alert_id IS NULL AND l.action IS NOT NULL
+                            THEN pg_catalog.nextval('wagecheck.alert_alert_id_seq'::pg_catalog.regclass) END AS new_id
+                  FROM (SELECT DISTINCT ON (p.sid) p.* FROM p ORDER BY p.sid, p.step DESC) l
+                 ORDER BY l.sid
             ),
             ins AS (
                 INSERT INTO wagecheck.alert AS a
-                       (rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
+                       (alert_id, rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
                         division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
-                SELECT r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
+                OVERRIDING SYSTEM VALUE
+                SELECT f.new_id, r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
                        f.enterprise_id, f.division, f.details, f.evidence, as_of,
                        CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
                        CASE WHEN f.to_tier = 'O' THEN f.due_at END,
                        CASE WHEN f.step > 1 THEN as_of END, as_of
                   FROM fin f
-                 WHERE f.alert_id IS NULL AND f.action IS NOT NULL
-                ON CONFLICT (rule_code, subject_kind, subject_id, period)
-                   WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
-                   DO NOTHING
-                RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+                 WHERE f.new_id IS NOT NULL
+                   -- a live alert of the subject that the plan left out (a scan by project plans
+                   -- only some) stays as it is. Only a scan of the rule, which holds the rule's
+                   -- rule_scan row, writes its alerts, and no step makes an alert live again: no
+                   -- other transaction can add one (alert_one_live) before this one ends.
+                   AND NOT EXISTS (SELECT 1 FROM wagecheck.alert o
+                                    WHERE o.rule_code = r.code AND o.subject_kind = f.subject_kind
+                                      AND o.subject_id = f.subject_id AND o.period = f.period
+                                      AND o.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                                      'verified', 'report_overdue'))
+                RETURNING a.alert_id
             ),
             upd AS (
                 UPDATE wagecheck.alert a
@@ -243,32 +254,38 @@ BEGIN
                    AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                    AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
                         OR a.evidence IS DISTINCT FROM f.evidence)
-                RETURNING a.alert_id, a.subject_kind, a.subject_id, a.period, a.division
+                RETURNING a.alert_id
+            ),
+            -- the events of the alerts inserted or updated, with what their announcements say
+            -- (an updated alert keeps its division where the hit has none, as upd does)
+            evs AS MATERIALIZED (
+                SELECT coalesce(f.new_id, p.alert_id) AS alert_id, p.sid, p.step, p.action,
+                       p.from_state, p.to_state, p.from_tier, p.to_tier,
+                       CASE WHEN p.to_tier = 'K' THEN p.deadline_on END AS deadline_on,
+                       CASE WHEN p.to_tier = 'O' THEN p.due_at END AS due_at,
+                       CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END AS note,
+                       p.subject_kind, p.subject_id, p.period, coalesce(f.division, f.cur_division) AS division
+                  FROM p
+                  JOIN fin f ON f.sid = p.sid
+                 WHERE p.action IS NOT NULL
+                   AND CASE WHEN f.new_id IS NOT NULL THEN f.new_id IN (SELECT i.alert_id FROM ins i)
+                            ELSE p.alert_id IN (SELECT u.alert_id FROM upd u) END
             ),
             ev AS (
                 INSERT INTO wagecheck.alert_event AS e
                        (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
-                SELECT coalesce(i.alert_id, u.alert_id), as_of, p.action, p.from_state, p.to_state,
-                       p.from_tier, p.to_tier,
-                       CASE WHEN p.to_tier = 'K' THEN p.deadline_on END,
-                       CASE WHEN p.to_tier = 'O' THEN p.due_at END,
-                       CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END
-                  FROM p
-                  LEFT JOIN ins i ON p.alert_id IS NULL AND i.subject_kind = p.subject_kind
-                                 AND i.subject_id = p.subject_id AND i.period = p.period
-                  LEFT JOIN upd u ON u.alert_id = p.alert_id
-                 WHERE p.action IS NOT NULL AND coalesce(i.alert_id, u.alert_id) IS NOT NULL
-                 ORDER BY p.subject_kind, p.subject_id, p.period, p.step
-                RETURNING e.alert_id, e.action, e.to_state, e.to_tier
+                SELECT evs.alert_id, as_of, evs.action, evs.from_state, evs.to_state, evs.from_tier, evs.to_tier,
+                       evs.deadline_on, evs.due_at, evs.note
+                  FROM evs
+                 ORDER BY evs.sid, evs.step
             ),
             lnk AS (
                 INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
-                SELECT v.id, coalesce(i.alert_id, f.alert_id), as_of
+                SELECT v.id, coalesce(f.new_id, f.alert_id), as_of
                   FROM fin f
-                  LEFT JOIN ins i ON f.alert_id IS NULL AND i.subject_kind = f.subject_kind
-                                 AND i.subject_id = f.subject_id AND i.period = f.period
                  CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
-                 WHERE coalesce(i.alert_id, f.alert_id) IS NOT NULL
+                 WHERE CASE WHEN f.new_id IS NOT NULL THEN f.new_id IN (SELECT i.alert_id FROM ins i)
+                            ELSE f.alert_id IS NOT NULL END
                 ON CONFLICT (violation_id) DO NOTHING
             ),
             kept AS (
@@ -280,28 +297,21 @@ BEGIN
                    AND (changed IS NULL OR f.project_id = ANY (changed))
                 ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
             )
-            -- distinct subjects hit: a hashed DISTINCT of the columns (a sort comparing row values
-            -- took 0.2 s for WP04's 46,000 hits on the full city)
-            SELECT (SELECT count(*) FROM (SELECT DISTINCT p.subject_kind, p.subject_id, p.period
-                                            FROM p WHERE p.hit) d)
+            -- distinct subjects hit: fin has a row per subject
+            SELECT (SELECT count(*) FROM fin WHERE fin.hit)
                    + CASE WHEN changed IS NOT NULL    -- the hits left out of the plan
                           THEN wagecheck._quiet_hits(r.code, n_planned) ELSE 0 END,
-                   count(*) FILTER (WHERE ev.action = 'open'),
-                   count(*) FILTER (WHERE ev.action IN ('escalate', 'overdue', 'reopen_overdue')),
-                   count(*) FILTER (WHERE ev.action IN ('clear', 'reported_in_source')),
-                   count(*) FILTER (WHERE ev.action = 'rectify'),
-                   array_agg(wagecheck._alert_payload(wagecheck._notify_kind(ev.action), ev.alert_id, r.code,
-                                                      ev.to_tier, ev.to_state,
-                                                      coalesce(i.subject_kind, u.subject_kind),
-                                                      coalesce(i.subject_id, u.subject_id),
-                                                      coalesce(i.period, u.period),
-                                                      coalesce(i.division, u.division)::text, as_of)
-                             ORDER BY ev.alert_id, ev.action)
-                       FILTER (WHERE wagecheck._notify_kind(ev.action) IS NOT NULL)
+                   count(*) FILTER (WHERE evs.action = 'open'),
+                   count(*) FILTER (WHERE evs.action IN ('escalate', 'overdue', 'reopen_overdue')),
+                   count(*) FILTER (WHERE evs.action IN ('clear', 'reported_in_source')),
+                   count(*) FILTER (WHERE evs.action = 'rectify'),
+                   array_agg(wagecheck._alert_payload(wagecheck._notify_kind(evs.action), evs.alert_id, r.code,
+                                                      evs.to_tier, evs.to_state, evs.subject_kind, evs.subject_id,
+                                                      evs.period, evs.division::text, as_of)
+                             ORDER BY evs.alert_id, evs.action)
+                       FILTER (WHERE wagecheck._notify_kind(evs.action) IS NOT NULL)
               INTO hits, opened, escalated, cleared, rectified, payloads
-              FROM ev
-              LEFT JOIN ins i ON i.alert_id = ev.alert_id
-              LEFT JOIN upd u ON u.alert_id = ev.alert_id;
+              FROM evs;
             PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
         END IF;
         UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()

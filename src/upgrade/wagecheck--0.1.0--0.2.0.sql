@@ -6428,3 +6428,449 @@ UPDATE wagecheck.rule
        horizon = 'wagecheck.eval_dp01_horizon(timestamptz, timestamptz)',
        peers = 'wagecheck.eval_dp01_peers(bigint[])'
  WHERE code = 'DP01';
+
+-- ==== scan writes (session 5): scan() draws a new alert's id before writing it and joins its events
+-- by the subject's number from _scan_plan (sid), not by the subject's text; a live alert left
+-- out of the plan is found by an anti-join instead of ON CONFLICT; the announcements are built
+-- from the events written, with the division from the plan (cur_division).
+DROP FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean, bigint[], bigint[]);
+CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
+                                     p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL,
+                                     p_alerts bigint[] DEFAULT NULL)
+    RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
+                   project_id bigint, enterprise_id bigint, division wagecheck.division_code,
+                   details jsonb, evidence text, violation_ids bigint[], hit boolean,
+                   cur_state text, step int, action text, from_state text, to_state text,
+                   from_tier text, to_tier text, deadline_on date, due_at timestamptz, sid bigint,
+                   cur_division wagecheck.division_code)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    r wagecheck.rule;
+BEGIN
+    SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
+    IF p_carry AND cardinality(p_projects) > 0 AND r.project_evaluator IS NULL THEN
+        RAISE EXCEPTION 'rule % has no project evaluator to evaluate projects %', p_code, p_projects
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY EXECUTE format($q$
+    WITH cur AS MATERIALIZED (
+        SELECT c.alert_id, c.subject_kind, c.subject_id, c.period, c.tier, c.state,
+               c.deadline_on, c.due_at, c.details, c.evidence, c.opened_at, c.division
+          FROM %s
+         WHERE NOT $3 AND c.rule_code = $2
+           AND (c.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                OR $6)
+        UNION ALL
+        SELECT s.*, NULL FROM wagecheck._alert_state_at($2, $1) s
+         WHERE $3 AND (s.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                       OR $6)
+    ),
+    raw AS (
+        SELECT h.subject_kind, h.subject_id, coalesce(h.period, '') AS period, h.project_id,
+               h.enterprise_id, h.division, h.level, h.due_at, coalesce(h.details, '{}') AS details,
+               true AS by_rule, NULL::bigint AS violation_id
+          FROM %s h
+        UNION ALL
+        SELECT v.subject_kind, v.subject_id, coalesce(v.details ->> 'period', ''), v.project_id,
+               NULL, p.division, NULL, NULL,
+               v.details || jsonb_build_object('violation_id', v.violation_id, 'occurred_at', v.occurred_at),
+               false, v.violation_id
+          FROM wagecheck.violation v
+          LEFT JOIN wagecheck.project p ON p.project_id = v.project_id
+          LEFT JOIN wagecheck.alert_violation av
+                 ON av.violation_id = v.violation_id AND av.consumed_at <= $1
+         WHERE v.rule_code = $2 AND v.occurred_at <= $1
+           AND (av.alert_id IS NULL
+                OR av.alert_id IN (SELECT cur.alert_id FROM cur
+                                    WHERE cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                                        'verified', 'report_overdue')))
+    ),
+    hits AS (
+        SELECT DISTINCT ON (raw.subject_kind, raw.subject_id, raw.period)
+               raw.subject_kind, raw.subject_id, raw.period, raw.project_id, raw.enterprise_id,
+               raw.division, raw.due_at, raw.details,
+               CASE $4 WHEN 'G' THEN CASE WHEN $5 AND bool_or(raw.level = 'K') OVER w THEN 'K' ELSE 'G' END
+                       ELSE $4 END AS lvl,
+               CASE WHEN bool_or(raw.by_rule) OVER w
+                    THEN CASE WHEN bool_or(NOT raw.by_rule) OVER w THEN 'both' ELSE 'rule' END
+                    ELSE 'violation' END AS evidence,
+               array_agg(raw.violation_id) FILTER (WHERE raw.violation_id IS NOT NULL) OVER w AS violation_ids
+          FROM raw
+        -- ordered as DISTINCT ON wants it, over the whole subject: one sort serves both
+        WINDOW w AS (PARTITION BY raw.subject_kind, raw.subject_id, raw.period
+                     ORDER BY raw.by_rule DESC, (raw.level = 'K') DESC
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+         ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
+    ),
+    j AS (
+        SELECT c.alert_id, coalesce(h.subject_kind, c.subject_kind) AS subject_kind,
+               coalesce(h.subject_id, c.subject_id) AS subject_id, coalesce(h.period, c.period) AS period,
+               h.project_id, h.enterprise_id, h.division, coalesce(h.details, c.details) AS details,
+               coalesce(h.evidence, c.evidence) AS evidence, h.violation_ids,
+               h.subject_id IS NOT NULL AS hit, h.lvl, h.due_at AS hit_due,
+               c.tier AS c_tier, c.state AS c_state, c.deadline_on AS c_deadline, c.due_at AS c_due,
+               c.opened_at AS c_opened, c.division AS c_division, $1::date AS today,
+               -- the subjects in order: the merge join's output is (a sort finds it sorted)
+               row_number() OVER (ORDER BY coalesce(h.subject_kind, c.subject_kind),
+                                           coalesce(h.subject_id, c.subject_id),
+                                           coalesce(h.period, c.period)) AS sid
+          FROM hits h
+          FULL JOIN (SELECT DISTINCT ON (cur.subject_kind, cur.subject_id, cur.period) cur.*
+                       FROM cur
+                      ORDER BY cur.subject_kind, cur.subject_id, cur.period,
+                               cur.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                             'verified', 'report_overdue') DESC,
+                               cur.alert_id DESC) c
+            ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
+    ),
+    -- the engine's parameters, once per division, read only where a row below uses them; a
+    -- new deadline counted once per division
+    prm AS MATERIALIZED (
+        SELECT d.div,
+               CASE WHEN d.deadline
+                    THEN wagecheck.add_working_days($1::date, (wagecheck.rule_param($2, 'deadline_wd', d.division))::int)
+               END AS deadline_to,
+               CASE WHEN d.verify THEN (wagecheck.rule_param($2, 'verify_hours', d.division))::int END AS verify_hours,
+               CASE WHEN d.report THEN (wagecheck.rule_param($2, 'report_hours', d.division))::int END AS report_hours
+          FROM (SELECT coalesce(j.division::text, '') AS div,
+                       nullif(coalesce(j.division::text, ''), '')::wagecheck.division_code AS division,
+                       bool_or(j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                               AND j.hit_due IS NULL) AS deadline,
+                       bool_or(j.hit AND j.lvl = 'O' AND j.alert_id IS NULL AND j.hit_due IS NULL) AS verify,
+                       bool_or(coalesce(j.c_tier, j.lvl) = 'O' AND j.details ->> 'report_due' IS NULL) AS report
+                  FROM j
+                 GROUP BY 1) d
+    ),
+    f0 AS (
+        SELECT j.*,
+               CASE WHEN j.hit AND j.lvl = 'K' AND (j.alert_id IS NULL OR j.c_tier = 'G')
+                    THEN coalesce(j.hit_due::date, prm.deadline_to)
+               END AS new_deadline,
+               CASE WHEN j.hit AND j.lvl = 'O' AND j.alert_id IS NULL
+                    THEN coalesce(j.hit_due, $1 + make_interval(hours => prm.verify_hours))
+               END AS new_due,
+               CASE WHEN coalesce(j.c_tier, j.lvl) = 'O'
+                    THEN coalesce((j.details ->> 'report_due')::timestamptz,
+                                  coalesce(j.c_opened, $1) + make_interval(hours => prm.report_hours))
+               END AS report_due,
+               -- nothing can change: a hit on a live G alert of the same level, an overdue K
+               -- alert, or an open K alert before its deadline
+               j.hit AND ((j.c_tier = 'G' AND j.lvl = 'G' AND j.c_state = 'open')
+                          OR (j.c_tier = 'K' AND j.c_state = 'overdue')
+                          OR (j.c_tier = 'K' AND j.c_state = 'open' AND j.today <= j.c_deadline))
+                 AS quiet
+          FROM j
+          JOIN prm ON prm.div = coalesce(j.division::text, '')
+    ),
+    -- a hit without an alert: the steps are a lone opening unless a deadline or a
+    -- verification moves the new alert on at once (_engine_opens_only, same arguments)
+    f AS (
+        SELECT f0.*,
+               f0.alert_id IS NULL AND f0.hit
+               AND wagecheck._engine_opens_only(
+                       f0.c_tier, f0.c_state, f0.hit, f0.lvl,
+                       f0.today > f0.c_deadline, f0.today > f0.new_deadline,
+                       $1 > f0.c_due, $1 > f0.new_due,
+                       coalesce((f0.details ->> 'verified')::boolean, false) AND f0.hit,
+                       $1 > f0.report_due) AS opens
+          FROM f0
+    )
+    SELECT f.alert_id, f.subject_kind, f.subject_id, f.period, f.project_id, f.enterprise_id,
+           f.division, f.details, f.evidence, f.violation_ids, f.hit, f.c_state,
+           coalesce(st.step, 1), st.action, st.from_state, st.to_state, st.from_tier, st.to_tier,
+           CASE WHEN st.deadline_new THEN f.new_deadline ELSE f.c_deadline END,
+           CASE st.due WHEN 1 THEN f.new_due WHEN 2 THEN f.report_due ELSE f.c_due END, f.sid, f.c_division
+      FROM f
+      -- a lone opening (most rows of a full scan) is a constant row; other steps come from
+      -- the state machine, called only where something can change
+      LEFT JOIN LATERAL (
+            SELECT * FROM wagecheck._engine_steps(
+                f.c_tier, f.c_state, f.hit, f.lvl,
+                f.today > f.c_deadline, f.today > f.new_deadline,
+                $1 > f.c_due, $1 > f.new_due,
+                coalesce((f.details ->> 'verified')::boolean, false) AND f.hit,
+                $1 > f.report_due)
+             WHERE NOT coalesce(f.quiet, false) AND NOT coalesce(f.opens, false)
+            UNION ALL
+            SELECT 1, 'open', NULL, 'open', NULL, f.lvl, true, 1
+             WHERE f.opens) st ON true
+     WHERE st.action IS NOT NULL OR f.hit
+    $q$, CASE WHEN p_carry AND p_projects IS NOT NULL
+              -- the alerts on which something may change, by their primary key
+              THEN 'unnest($8::bigint[]) pa(id) JOIN wagecheck.alert c ON c.alert_id = pa.id'
+              ELSE 'wagecheck.alert c' END,
+         CASE WHEN p_carry AND p_projects IS NOT NULL
+              -- the carried hits (as _carried_hits gives them) of the alerts left in cur
+              THEN format('(%s SELECT a.subject_kind, a.subject_id, a.period, '
+                          'coalesce(k.project_id, a.project_id) AS project_id, a.enterprise_id, a.division, '
+                          'a.tier AS level, NULL::timestamptz AS due_at, a.details '
+                          'FROM cur JOIN wagecheck.alert a ON a.alert_id = cur.alert_id '
+                          'LEFT JOIN wagecheck.rule_kept_hit k ON k.code = $2 AND k.alert_id = a.alert_id '
+                          'WHERE CASE WHEN k.alert_id IS NOT NULL THEN k.project_id IS NULL OR k.project_id <> ALL ($7) '
+                          'ELSE a.evidence IN (''rule'', ''both'') '
+                          'AND ((a.tier = ''G'' AND a.state = ''open'') OR (a.tier = ''K'' AND a.state IN (''open'', ''overdue''))) '
+                          'AND (a.project_id IS NULL OR a.project_id <> ALL ($7)) END)',
+                          CASE WHEN cardinality(p_projects) > 0
+                               THEN format('SELECT * FROM %s($1, $7) UNION ALL', r.project_evaluator::regproc)
+                               ELSE '' END)
+              WHEN p_carry THEN 'wagecheck._carried_hits($2)'
+              ELSE r.evaluator::regproc::text || '($1)' END)
+    USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O', p_projects,
+          coalesce(p_alerts, '{}');
+END
+$$;
+COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean, bigint[], bigint[]) IS
+    'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold, or (carry with projects, ''{}'' for none) the project evaluator''s hits of those projects and the carried ones of the others, planning only the alerts given (internal to scan)';
+CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
+    RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
+                   rectified int, replay boolean)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck
+    -- compiling its queries' expressions costs more than running them (100-150 ms per scan)
+    SET jit = off
+    -- the evaluators' hash joins over payments, lines and months should not spill to disk
+    SET work_mem = '64MB' AS
+$$
+#variable_conflict use_column
+DECLARE
+    r record;
+    mark timestamptz;
+    payloads text[];
+    carry boolean;
+    changed bigint[];
+    skip text[];
+    snap pg_catalog.pg_snapshot;
+    seen bigint;
+    planned bigint[];
+    n_planned bigint;
+BEGIN
+    IF as_of IS NULL OR NOT isfinite(as_of) THEN
+        RAISE EXCEPTION 'scan needs a finite as_of moment'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
+                  HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
+    END IF;
+    IF incremental IS NULL THEN
+        RAISE EXCEPTION 'scan needs incremental true or false'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a rule disabled since its last scan is evaluated in full once it is enabled again
+    DELETE FROM wagecheck.rule_eval_state s
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule ru WHERE ru.code = s.code AND ru.enabled);
+    -- building blocks only for the rules evaluated in full: those carried over read none, those
+    -- evaluated for some projects read them through their project filter (a rule whose
+    -- horizon turns out to name every project is evaluated in full without them)
+    IF incremental THEN
+        SELECT array_agg(ru.code) INTO skip
+          FROM wagecheck.rule ru
+          JOIN wagecheck.rule_scan rs ON rs.code = ru.code
+         WHERE ru.enabled AND as_of >= rs.scanned_to
+           AND wagecheck._changed_projects(ru.code, as_of, false) IS NOT NULL;
+    END IF;
+    PERFORM wagecheck._memo_build(as_of, skip);
+    FOR r IN SELECT ru.code FROM wagecheck.rule ru WHERE ru.enabled ORDER BY ru.code LOOP
+        -- one scan per rule at a time: lock the rule's high-water mark
+        INSERT INTO wagecheck.rule_scan AS rs (code, scanned_to, scanned_at)
+        VALUES (r.code, '-infinity', now())
+        ON CONFLICT (code) DO NOTHING;
+        SELECT rs.scanned_to INTO mark FROM wagecheck.rule_scan rs WHERE rs.code = r.code FOR UPDATE;
+
+        rule_code := r.code;
+        IF as_of < mark THEN
+            -- replay: what was known then, nothing written
+            replay := true;
+            SELECT count(DISTINCT p.sid) FILTER (WHERE p.hit),
+                   count(*) FILTER (WHERE p.action = 'open'),
+                   count(*) FILTER (WHERE p.action IN ('escalate', 'overdue', 'reopen_overdue')),
+                   count(*) FILTER (WHERE p.action IN ('clear', 'reported_in_source')),
+                   count(*) FILTER (WHERE p.action = 'rectify')
+              INTO hits, opened, escalated, cleared, rectified
+              FROM wagecheck._scan_plan(r.code, as_of, true) p;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        replay := false;
+        -- the rule's row, held until commit as a foreign key on alert.rule_code would hold it:
+        -- the rule is neither deleted nor renamed while its alerts are written (rule_alerts)
+        PERFORM FROM wagecheck.rule ru WHERE ru.code = r.code FOR KEY SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'rule % was deleted during the scan', r.code
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
+        seen := wagecheck._input_change_seen();
+        snap := pg_catalog.pg_current_snapshot();
+        -- '{}': carried over; projects: those evaluated, the others carried over; NULL: evaluated
+        changed := CASE WHEN incremental THEN wagecheck._changed_projects(r.code, as_of) END;
+        carry := coalesce(cardinality(changed) = 0, false);
+        RAISE DEBUG 'wagecheck: scan of % as of %: %', r.code, as_of,
+              CASE WHEN carry THEN 'hits carried over (inputs unchanged)' WHEN changed IS NULL THEN 'evaluated'
+                   ELSE format('evaluated for projects %s, other hits carried over', changed) END;
+        IF NOT carry THEN   -- a once rule's hits of closed alerts, kept for carrying over
+            DELETE FROM wagecheck.rule_kept_hit k
+             WHERE k.code = r.code AND (changed IS NULL OR k.project_id = ANY (changed));
+        END IF;
+        -- carried over, or evaluated for some projects: only the alerts on which something may
+        -- change are planned (a deadline passing, a violation, a project evaluated)
+        planned := NULL;
+        n_planned := 0;
+        IF changed IS NOT NULL THEN
+            SELECT coalesce(array_agg(u.alert_id), '{}'),
+                   count(*) FILTER (WHERE u.live) + count(*) FILTER (WHERE u.kept)
+              INTO planned, n_planned
+              FROM wagecheck._plan_alerts(r.code, as_of, changed) u;
+        END IF;
+        IF carry AND cardinality(planned) = 0
+           AND NOT EXISTS (SELECT 1 FROM wagecheck.violation v
+                            WHERE v.rule_code = r.code AND v.occurred_at <= as_of
+                              AND NOT EXISTS (SELECT 1 FROM wagecheck.alert_violation av
+                                               WHERE av.violation_id = v.violation_id
+                                                 AND av.consumed_at <= as_of)) THEN
+            -- nothing can change: the hits are its live alerts and kept hits, nothing is written
+            hits := wagecheck._quiet_hits(r.code, 0);
+            opened := 0;
+            escalated := 0;
+            cleared := 0;
+            rectified := 0;
+        ELSE
+            WITH p AS MATERIALIZED (
+                SELECT * FROM wagecheck._scan_plan(r.code, as_of, false, changed IS NOT NULL, changed, planned)
+            ),
+            -- each subject's last step; a new alert's id drawn here, in the subjects' order
+            -- (as the identity gave them), so that its events need no join on the subject's text
+            fin AS MATERIALIZED (
+                SELECT l.*,
+                       CASE WHEN l.alert_id IS NULL AND l.action IS NOT NULL
+                            THEN pg_catalog.nextval('wagecheck.alert_alert_id_seq'::pg_catalog.regclass) END AS new_id
+                  FROM (SELECT DISTINCT ON (p.sid) p.* FROM p ORDER BY p.sid, p.step DESC) l
+                 ORDER BY l.sid
+            ),
+            ins AS (
+                INSERT INTO wagecheck.alert AS a
+                       (alert_id, rule_code, tier, state, subject_kind, subject_id, period, project_id, enterprise_id,
+                        division, details, evidence, opened_at, deadline_on, due_at, escalated_at, updated_at)
+                OVERRIDING SYSTEM VALUE
+                SELECT f.new_id, r.code, f.to_tier, f.to_state, f.subject_kind, f.subject_id, f.period, f.project_id,
+                       f.enterprise_id, f.division, f.details, f.evidence, as_of,
+                       CASE WHEN f.to_tier = 'K' THEN f.deadline_on END,
+                       CASE WHEN f.to_tier = 'O' THEN f.due_at END,
+                       CASE WHEN f.step > 1 THEN as_of END, as_of
+                  FROM fin f
+                 WHERE f.new_id IS NOT NULL
+                   -- a live alert of the subject that the plan left out (a scan by project plans
+                   -- only some) stays as it is. Only a scan of the rule, which holds the rule's
+                   -- rule_scan row, writes its alerts, and no step makes an alert live again: no
+                   -- other transaction can add one (alert_one_live) before this one ends.
+                   AND NOT EXISTS (SELECT 1 FROM wagecheck.alert o
+                                    WHERE o.rule_code = r.code AND o.subject_kind = f.subject_kind
+                                      AND o.subject_id = f.subject_id AND o.period = f.period
+                                      AND o.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                                      'verified', 'report_overdue'))
+                RETURNING a.alert_id
+            ),
+            upd AS (
+                UPDATE wagecheck.alert a
+                   SET tier = coalesce(f.to_tier, a.tier),
+                       state = coalesce(f.to_state, a.state),
+                       details = f.details,
+                       evidence = f.evidence,
+                       project_id = coalesce(f.project_id, a.project_id),
+                       enterprise_id = coalesce(f.enterprise_id, a.enterprise_id),
+                       division = coalesce(f.division, a.division),
+                       deadline_on = CASE WHEN coalesce(f.to_tier, a.tier) = 'K' THEN f.deadline_on END,
+                       due_at = CASE WHEN coalesce(f.to_tier, a.tier) = 'O' THEN f.due_at END,
+                       escalated_at = CASE WHEN f.action IN ('escalate', 'overdue', 'reopen_overdue')
+                                           THEN as_of ELSE a.escalated_at END,
+                       closed_at = CASE WHEN f.to_state IN ('cleared', 'closed', 'reported') THEN as_of END,
+                       updated_at = CASE WHEN f.action IS NOT NULL THEN as_of ELSE a.updated_at END
+                  FROM fin f
+                 WHERE a.alert_id = f.alert_id
+                   -- this rule's live alerts only (alert_one_live), not a hash of every live alert
+                   AND a.rule_code = r.code AND f.alert_id IS NOT NULL
+                   AND a.state = f.cur_state
+                   AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                   AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
+                        OR a.evidence IS DISTINCT FROM f.evidence)
+                RETURNING a.alert_id
+            ),
+            -- the events of the alerts inserted or updated, with what their announcements say
+            -- (an updated alert keeps its division where the hit has none, as upd does)
+            evs AS MATERIALIZED (
+                SELECT coalesce(f.new_id, p.alert_id) AS alert_id, p.sid, p.step, p.action,
+                       p.from_state, p.to_state, p.from_tier, p.to_tier,
+                       CASE WHEN p.to_tier = 'K' THEN p.deadline_on END AS deadline_on,
+                       CASE WHEN p.to_tier = 'O' THEN p.due_at END AS due_at,
+                       CASE WHEN p.evidence = 'violation' THEN 'raised by recorded violation(s)' END AS note,
+                       p.subject_kind, p.subject_id, p.period, coalesce(f.division, f.cur_division) AS division
+                  FROM p
+                  JOIN fin f ON f.sid = p.sid
+                 WHERE p.action IS NOT NULL
+                   AND CASE WHEN f.new_id IS NOT NULL THEN f.new_id IN (SELECT i.alert_id FROM ins i)
+                            ELSE p.alert_id IN (SELECT u.alert_id FROM upd u) END
+            ),
+            ev AS (
+                INSERT INTO wagecheck.alert_event AS e
+                       (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
+                SELECT evs.alert_id, as_of, evs.action, evs.from_state, evs.to_state, evs.from_tier, evs.to_tier,
+                       evs.deadline_on, evs.due_at, evs.note
+                  FROM evs
+                 ORDER BY evs.sid, evs.step
+            ),
+            lnk AS (
+                INSERT INTO wagecheck.alert_violation (violation_id, alert_id, consumed_at)
+                SELECT v.id, coalesce(f.new_id, f.alert_id), as_of
+                  FROM fin f
+                 CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
+                 WHERE CASE WHEN f.new_id IS NOT NULL THEN f.new_id IN (SELECT i.alert_id FROM ins i)
+                            ELSE f.alert_id IS NOT NULL END
+                ON CONFLICT (violation_id) DO NOTHING
+            ),
+            kept AS (
+                INSERT INTO wagecheck.rule_kept_hit (code, alert_id, project_id)
+                SELECT r.code, f.alert_id, f.project_id
+                  FROM fin f
+                 WHERE NOT carry AND f.hit AND f.evidence IN ('rule', 'both') AND f.alert_id IS NOT NULL
+                   AND f.cur_state NOT IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+                   AND (changed IS NULL OR f.project_id = ANY (changed))
+                ON CONFLICT (code, alert_id) DO UPDATE SET project_id = excluded.project_id
+            )
+            -- distinct subjects hit: fin has a row per subject
+            SELECT (SELECT count(*) FROM fin WHERE fin.hit)
+                   + CASE WHEN changed IS NOT NULL    -- the hits left out of the plan
+                          THEN wagecheck._quiet_hits(r.code, n_planned) ELSE 0 END,
+                   count(*) FILTER (WHERE evs.action = 'open'),
+                   count(*) FILTER (WHERE evs.action IN ('escalate', 'overdue', 'reopen_overdue')),
+                   count(*) FILTER (WHERE evs.action IN ('clear', 'reported_in_source')),
+                   count(*) FILTER (WHERE evs.action = 'rectify'),
+                   array_agg(wagecheck._alert_payload(wagecheck._notify_kind(evs.action), evs.alert_id, r.code,
+                                                      evs.to_tier, evs.to_state, evs.subject_kind, evs.subject_id,
+                                                      evs.period, evs.division::text, as_of)
+                             ORDER BY evs.alert_id, evs.action)
+                       FILTER (WHERE wagecheck._notify_kind(evs.action) IS NOT NULL)
+              INTO hits, opened, escalated, cleared, rectified, payloads
+              FROM evs;
+            PERFORM pg_notify('wagecheck_alert', x) FROM unnest(payloads) x;
+        END IF;
+        UPDATE wagecheck.rule_scan rs SET scanned_to = as_of, scanned_at = now()
+         WHERE rs.code = r.code AND rs.scanned_to < as_of;
+        INSERT INTO wagecheck.rule_eval_state AS es
+               (code, snapshot, scan_xid, seen_seq, evaluated_to, carried, at, time_zone, projects)
+        VALUES (r.code, snap, pg_catalog.pg_current_xact_id(), seen, as_of, carry, now(),
+                pg_catalog.current_setting('TimeZone'), nullif(changed, '{}'))
+        ON CONFLICT (code) DO UPDATE
+           SET snapshot = excluded.snapshot, scan_xid = excluded.scan_xid, seen_seq = excluded.seen_seq,
+               evaluated_to = excluded.evaluated_to, carried = excluded.carried, at = excluded.at,
+               time_zone = excluded.time_zone, projects = excluded.projects;
+        RETURN NEXT;
+    END LOOP;
+    PERFORM wagecheck._memo_drop();
+    PERFORM wagecheck._input_change_trim();
+END
+$$;
+COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule';
