@@ -223,9 +223,10 @@ SELECT to_char(t, 'MM-DD') AS day, wagecheck.eval_nb01_horizon(t - interval '1 d
 UPDATE wagecheck.rule SET horizon = 'wagecheck.eval_nb01_projects(timestamptz, bigint[])' WHERE code = 'NB01';
 \set VERBOSITY default
 -- time-driven rules count days in the session's time zone: the same moment, the same day,
--- but another time zone evaluates those without a horizon in full (RN04 WP01), and those
--- with one for the projects their horizon names over both days (none) and those whose rows
--- changed (RN03: the attendance dated 03-18); the data-driven ones are carried over, but for
+-- but another time zone evaluates those with a horizon for the projects their horizon names
+-- over both days (none) and those whose rows changed (none: the attendance dated 03-18 adds
+-- a day to months already attended, which RN04 and WP01 do not read, and can only end RN03's
+-- gaps, of which neither project has one); the data-driven ones are carried over, but for
 -- project 51, whose account's closure notice is dated the day before (a date counts for its
 -- whole day in any time zone: UTC-12 to UTC+14)
 SET TimeZone = 'America/Denver';
@@ -312,7 +313,34 @@ DELETE FROM wagecheck.attendance WHERE false;
 UPDATE wagecheck.roster SET end_on = NULL WHERE false;
 TRUNCATE wagecheck.guarantee_deposit;
 RESET session_replication_role;
-SELECT table_name, moments, projects FROM wagecheck.input_change ORDER BY seq;
+SELECT table_name, op, moments, projects FROM wagecheck.input_change ORDER BY seq;
+
+-- the summary attendance_month records (as table attendance_month) the projects whose months
+-- may now exist at other moments: RN04 and WP01 read of attendance only which workers
+-- attended which months. A day of a month already attended, known after the month's rows
+-- and dated after its first day, records none; a new month, a row known before the month's
+-- latest known one or dated before its first day, and every update or delete record theirs.
+BEGIN;
+TRUNCATE wagecheck.input_change;
+SET LOCAL session_replication_role = replica;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)   -- none
+VALUES (50, 1, '2026-03-23', 8, '2026-03-23 18:00+08');
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)   -- April: 50
+VALUES (50, 1, '2026-04-01', 8, '2026-04-01 18:00+08'), (50, 1, '2026-04-02', 8, '2026-04-02 18:00+08');
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)   -- known early: 51
+VALUES (51, 4, '2026-03-24', 8, '2026-03-19 08:00+08');
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)   -- dated early: 50
+VALUES (50, 2, '2026-02-01', 8, '2026-03-24 18:00+08');
+UPDATE wagecheck.attendance SET hours = 9 WHERE project_id = 51 AND worker_id = 4 AND day = '2026-03-24';
+DELETE FROM wagecheck.attendance WHERE project_id = 50 AND worker_id = 1 AND day >= '2026-04-01';
+SELECT table_name, op, moments, projects FROM wagecheck.input_change
+ WHERE table_name IN ('attendance', 'attendance_month') ORDER BY seq;
+-- the bounds of the months written, recomputed from the rows left after a delete
+SELECT project_id, worker_id, period, days, first_day, last_day, first_known, known_to
+  FROM wagecheck.attendance_month
+ WHERE (project_id, worker_id) IN ((50, 1), (50, 2), (51, 4)) AND period >= '2026-02-01'
+ ORDER BY 1, 2, 3;
+ROLLBACK;
 
 -- DP01 by project: a project's hit reads its contractor's arrears on all its projects, so the
 -- projects whose rows changed are widened to every project of their contractors (rule.peers),

@@ -94,7 +94,9 @@ CREATE TABLE wagecheck.rule (
     CHECK (NOT escalates OR tier = 'G'),
     project_evaluator regprocedure,
     horizon      regprocedure,
-    peers        regprocedure
+    peers        regprocedure,
+    clears_on    text[],
+    CONSTRAINT rule_clears_on_inputs CHECK (clears_on <@ inputs)
 );
 COMMENT ON TABLE wagecheck.rule IS
     'alert rules (预警规则): code, tier (G general 一般性, K key 关键性, O public opinion 舆情), parameters and the evaluator function';
@@ -113,6 +115,8 @@ COMMENT ON COLUMN wagecheck.rule.horizon IS
     'optional function (from_ts timestamptz, to_ts timestamptz) RETURNS bigint[] of a time-driven rule with a project evaluator: the projects whose hits may differ between as_of from_ts and to_ts by the passage of time alone (NULL: cannot tell); a forward scan on a later day then evaluates only those and the projects whose rows changed, and carries the hits of the others over';
 COMMENT ON COLUMN wagecheck.rule.peers IS
     'optional function (projects bigint[]) RETURNS bigint[] of a rule with a project evaluator whose hits of a project read rows of other projects too: the projects whose hits may depend on rows of the given projects (NULL: all); a forward scan evaluates those too for the projects whose rows changed (its horizon must name every project whose hits time alone moves, peers included)';
+COMMENT ON COLUMN wagecheck.rule.clears_on IS
+    'inputs whose new rows can only clear a hit of the rule or change its details, never raise one (a rule with a project evaluator and no peers function): a forward scan evaluates for the rows inserted into them only the projects of the rule''s live alerts';
 COMMENT ON COLUMN wagecheck.rule.time_driven IS
     'the rule''s result can change by the passage of time alone (deadlines, pay days, gaps counted from as_of): evaluated at every scan';
 

@@ -19,7 +19,10 @@ CREATE TABLE wagecheck.attendance_month (
     days       bigint NOT NULL,
     known_to   timestamptz NOT NULL,
     last_day   date NOT NULL,
-    PRIMARY KEY (project_id, worker_id, period)
+    PRIMARY KEY (project_id, worker_id, period),
+    first_day   date NOT NULL,
+    first_known timestamptz NOT NULL,
+    extended    boolean NOT NULL DEFAULT true
 );
 COMMENT ON TABLE wagecheck.attendance_month IS
     'derived (kept by triggers on wagecheck.attendance, not dumped): days attended per project, worker and month';
@@ -27,6 +30,12 @@ COMMENT ON COLUMN wagecheck.attendance_month.known_to IS
     'latest created_at of the attendance rows counted';
 COMMENT ON COLUMN wagecheck.attendance_month.last_day IS
     'latest day counted';
+COMMENT ON COLUMN wagecheck.attendance_month.first_day IS
+    'earliest day counted';
+COMMENT ON COLUMN wagecheck.attendance_month.first_known IS
+    'earliest created_at of the attendance rows counted';
+COMMENT ON COLUMN wagecheck.attendance_month.extended IS
+    'the last statement adding rows to the month may have moved the moments from which it exists: it added the month, or rows known before its latest known_to or dated before its first_day (the row of first_day, known by known_to, otherwise counts first; see _attendance_month_sync)';
 CREATE INDEX attendance_month_known_to ON wagecheck.attendance_month (known_to);
 CREATE INDEX attendance_month_last_day ON wagecheck.attendance_month (last_day);
 
@@ -405,18 +414,45 @@ $$;
 COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
     'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
 
+-- _attendance_month_moments(first_known, known_to, first_day, last_day): the moments from
+-- which attendance rows known and dated within those bounds count for a scan (a day turns
+-- at its midnight in any time zone, UTC+14 to UTC-12): what the change capture records.
+CREATE FUNCTION wagecheck._attendance_month_moments(first_known timestamptz, known_to timestamptz,
+                                                    first_day date, last_day date)
+    RETURNS tstzrange
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN pg_catalog.tstzrange(
+        LEAST(first_known, (first_day::timestamp AT TIME ZONE 'UTC') - interval '14 hours'),
+        GREATEST(known_to, ((last_day + 1)::timestamp AT TIME ZONE 'UTC') + interval '12 hours'), '[]');
+COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz, date, date) IS
+    'the moments from which attendance rows known and dated within the bounds count for a scan (internal)';
+
 -- _attendance_month_sync(): trigger on attendance (statement level): adds the new rows'
 -- days and takes the old rows' days away; counts are commutative, so concurrent writers
--- only wait on the row lock of a month they share.
+-- only wait on the row lock of a month they share. It also records in input_change (table
+-- attendance_month) the projects whose months may now exist at other moments - a month
+-- exists as of as_of when one of its rows is known (created_at) and dated by then - for
+-- the rules that read only which workers attended which months (RN04, WP01): every project
+-- of a statement that updates or deletes rows; for an insert, the months it adds and those
+-- to which it adds a row known before the month's latest known_to or dated before its
+-- first_day. Any other new row counts only after the month's row of first_day, known by
+-- known_to, counts already (checked on the row as locked by ON CONFLICT: a concurrent
+-- delete of that row is waited for). A day's attendance for months already attended names
+-- no project.
 CREATE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         TRUNCATE wagecheck.attendance_month;
+        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+        VALUES ('attendance_month', NULL, NULL, 't');
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+            RETURN NULL;    -- no row written: nothing changed
+        END IF;
         -- lock the months in key order, then take the old rows' days away
         PERFORM 1
            FROM wagecheck.attendance_month a
@@ -431,27 +467,58 @@ BEGIN
                  GROUP BY 1, 2, 3) d
          WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period);
     END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO wagecheck.attendance_month AS a (project_id, worker_id, period, days, known_to, last_day)
-        SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at), max(n.day)
+    IF TG_OP = 'INSERT' THEN
+        WITH up AS (
+            INSERT INTO wagecheck.attendance_month AS a
+                   (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+            SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
+                   max(n.day), min(n.day), min(n.created_at), true
+              FROM new_rows n
+             GROUP BY 1, 2, 3
+             ORDER BY 1, 2, 3
+            ON CONFLICT (project_id, worker_id, period) DO UPDATE
+               SET days = a.days + excluded.days,
+                   known_to = greatest(a.known_to, excluded.known_to),
+                   last_day = greatest(a.last_day, excluded.last_day),
+                   first_day = least(a.first_day, excluded.first_day),
+                   first_known = least(a.first_known, excluded.first_known),
+                   extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day
+            RETURNING a.project_id, a.extended, a.first_known, a.known_to, a.first_day, a.last_day
+        )
+        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+        SELECT 'attendance_month',
+               range_agg(wagecheck._attendance_month_moments(up.first_known, up.known_to, up.first_day, up.last_day)),
+               array_agg(DISTINCT up.project_id ORDER BY up.project_id), 'i'
+          FROM up
+         WHERE up.extended
+        HAVING count(*) > 0;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO wagecheck.attendance_month AS a
+               (project_id, worker_id, period, days, known_to, last_day, first_day, first_known)
+        SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
+               max(n.day), min(n.day), min(n.created_at)
           FROM new_rows n
          GROUP BY 1, 2, 3
          ORDER BY 1, 2, 3
         ON CONFLICT (project_id, worker_id, period) DO UPDATE
            SET days = a.days + excluded.days,
                known_to = greatest(a.known_to, excluded.known_to),
-               last_day = greatest(a.last_day, excluded.last_day);
+               last_day = greatest(a.last_day, excluded.last_day),
+               first_day = least(a.first_day, excluded.first_day),
+               first_known = least(a.first_known, excluded.first_known),
+               extended = true;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        -- months left empty go; the others' latest moment and day come from the rows left
+        -- months left empty go; the others' bounds come from the rows left
         DELETE FROM wagecheck.attendance_month a
          USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
                   FROM old_rows o) d
          WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
            AND a.days <= 0;
         UPDATE wagecheck.attendance_month a
-           SET known_to = x.known_to, last_day = x.last_day
-          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day
+           SET known_to = x.known_to, last_day = x.last_day, first_day = x.first_day, first_known = x.first_known
+          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day,
+                       min(r.day) AS first_day, min(r.created_at) AS first_known
                   FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
                           FROM old_rows o) d
                   JOIN wagecheck.attendance r
@@ -459,7 +526,20 @@ BEGIN
                    AND r.day >= d.period AND r.day < (d.period + interval '1 month')::date
                  GROUP BY 1, 2, 3) x
          WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
-           AND (a.known_to, a.last_day) IS DISTINCT FROM (x.known_to, x.last_day);
+           AND (a.known_to, a.last_day, a.first_day, a.first_known)
+               IS DISTINCT FROM (x.known_to, x.last_day, x.first_day, x.first_known);
+        -- every project of the old and new rows; the moments of the new rows
+        IF TG_OP = 'UPDATE' THEN
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month',
+                   (SELECT range_agg(wagecheck._attendance_month_moments(n.created_at, n.created_at, n.day, n.day))
+                      FROM new_rows n),
+                   ARRAY(SELECT o.project_id FROM old_rows o UNION SELECT n.project_id FROM new_rows n ORDER BY 1),
+                   'u';
+        ELSE
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month', NULL, ARRAY(SELECT DISTINCT o.project_id FROM old_rows o ORDER BY 1), 'd';
+        END IF;
     END IF;
     RETURN NULL;
 END
@@ -542,10 +622,15 @@ BEGIN
         IN SHARE MODE;
     TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card,
              wagecheck.sheet_worker;
-    INSERT INTO wagecheck.attendance_month (project_id, worker_id, period, days, known_to, last_day)
-    SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day)
+    INSERT INTO wagecheck.attendance_month
+           (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+    SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day),
+           min(a.day), min(a.created_at), true
       FROM wagecheck.attendance a
      GROUP BY 1, 2, 3;
+    -- what the rules read of them may differ from what they read before: every rule evaluates
+    INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+    VALUES ('attendance_month', NULL, NULL, 't');
     INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
     INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
     INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);

@@ -16,7 +16,8 @@ CREATE TABLE wagecheck.input_change (
     xid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
     moments    tstzmultirange,
     seq        bigint GENERATED ALWAYS AS IDENTITY,
-    projects   bigint[]
+    projects   bigint[],
+    op         "char" CHECK (op IN ('i', 'u', 'd', 't'))
 );
 COMMENT ON TABLE wagecheck.input_change IS
     'derived (change capture, not dumped): one row per statement that wrote a table the rules read (and per officer closure of a once rule''s alert: table alert); consumed by scan() to skip rules, or projects, whose inputs did not change';
@@ -26,6 +27,8 @@ COMMENT ON COLUMN wagecheck.input_change.moments IS
     'the moments of the written rows'' date and time columns (a date counts for the whole day in any time zone): a rule reading them can change when a scan passes one; NULL for deletes';
 COMMENT ON COLUMN wagecheck.input_change.projects IS
     'the projects whose rows the statement wrote (pay lines through their sheet, payments through their line, account movements through their account, workers through their rosters and pay lines; old and new rows); NULL: not limited to projects (rules, parameters, holidays, enterprises, TRUNCATE)';
+COMMENT ON COLUMN wagecheck.input_change.op IS
+    'what the statement did: i insert, u update, d delete, t truncate (a rule that new rows of a table can only clear, rule.clears_on, evaluates for an insert only the projects of its live alerts)';
 CREATE INDEX input_change_table ON wagecheck.input_change (table_name);
 
 CREATE TABLE wagecheck.rule_eval_state (
@@ -131,6 +134,7 @@ DECLARE
     any_change boolean;
     unnamed boolean;
     changed bigint[];
+    cleared bigint[];
     h bigint[];
     w bigint[];
     from_ts timestamptz;
@@ -140,6 +144,7 @@ BEGIN
     SELECT r.inputs || ARRAY['rule', 'rule_param_override', 'holiday']
            || CASE WHEN r.once THEN ARRAY['alert'] ELSE '{}' END AS tables,
            r.project_evaluator IS NOT NULL AS by_project, r.time_driven, r.horizon, r.peers,
+           CASE WHEN r.peers IS NULL THEN r.clears_on END AS clears_on,
            e.snapshot, e.scan_xid, e.seen_seq, e.evaluated_to, e.time_zone
       INTO s
       FROM wagecheck.rule r
@@ -156,7 +161,7 @@ BEGIN
         RETURN NULL;
     END IF;
     WITH c AS MATERIALIZED (
-        SELECT c.projects
+        SELECT c.projects, coalesce(c.op = 'i' AND c.table_name = ANY (s.clears_on), false) AS clears
           FROM wagecheck.input_change c
          WHERE c.table_name = ANY (s.tables)
            AND (CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
@@ -164,10 +169,22 @@ BEGIN
                 OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]')))
     )
     SELECT EXISTS (SELECT 1 FROM c), EXISTS (SELECT 1 FROM c WHERE c.projects IS NULL),
-           ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u)
-      INTO any_change, unnamed, changed;
+           ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u WHERE NOT c.clears),
+           ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u WHERE c.clears)
+      INTO any_change, unnamed, changed, cleared;
     IF unnamed OR (any_change AND NOT s.by_project) THEN
         RETURN NULL;
+    END IF;
+    -- rows inserted into a table that can only clear the rule's hits (rule.clears_on): only
+    -- the projects of its live alerts (and a once rule's kept hits) may change
+    IF cardinality(cleared) > 0 THEN
+        changed := changed || ARRAY(
+            SELECT a.project_id FROM wagecheck.alert a
+             WHERE a.rule_code = p_code AND a.project_id = ANY (cleared)
+               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+            UNION
+            SELECT k.project_id FROM wagecheck.rule_kept_hit k
+             WHERE k.code = p_code AND k.project_id = ANY (cleared));
     END IF;
     -- the projects whose hits read rows of those changed (rule.peers; NULL: all)
     IF s.peers IS NOT NULL AND cardinality(changed) > 0 THEN

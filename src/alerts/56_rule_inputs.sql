@@ -8,8 +8,10 @@ UPDATE wagecheck.rule r SET inputs = d.inputs, time_driven = d.time_driven
   FROM (VALUES
     ('RN01', '{pay_line,pay_sheet,project,roster}'::text[], false),
     ('RN02', '{roster,project}', false),
-    ('RN03', '{project,attendance}', true),                      -- no attendance for gap_days up to as_of
-    ('RN04', '{attendance,pay_sheet,pay_line,roster,project}', true),   -- after the pay day
+    ('RN03', '{project,attendance,attendance_month}', true),     -- no attendance for gap_days up to as_of
+    -- RN04 and WP01 read of attendance only which workers attended which months: the changes
+    -- of the summary attendance_month (a day's attendance of months already attended is none)
+    ('RN04', '{attendance_month,pay_sheet,pay_line,roster,project}', true),   -- after the pay day
     ('AC01', '{project,wage_account}', true),                    -- open_days after the contract
     ('AC02', '{labour_cost_schedule,account_txn,wage_account,project}', true),   -- K after k_overdue_days
     ('AC03', '{account_txn,wage_account,project,roster,worker}', false),
@@ -17,7 +19,7 @@ UPDATE wagecheck.rule r SET inputs = d.inputs, time_driven = d.time_driven
     ('AC05', '{wage_account,project,pay_sheet,pay_line,wage_payment,roster}', false),
     ('AC06', '{account_txn,wage_account,project}', false),
     ('PS01', '{pay_line,pay_sheet,project}', false),
-    ('WP01', '{attendance,pay_sheet,roster,project}', true),     -- after the pay day
+    ('WP01', '{attendance_month,pay_sheet,roster,project}', true),   -- after the pay day
     ('WP02', '{pay_sheet,pay_line,wage_payment,roster,project}', true),  -- after the pay day, K k_days later
     ('WP03', '{pay_sheet,pay_line,wage_payment,roster,project}', true),  -- months owed after their pay day
     ('WP04', '{wage_payment,pay_line,pay_sheet,project,worker}', false),
@@ -31,3 +33,7 @@ UPDATE wagecheck.rule r SET inputs = d.inputs, time_driven = d.time_driven
     ('QR01', '{project}', false)
   ) d(code, inputs, time_driven)
  WHERE r.code = d.code;
+
+-- New attendance can only end a gap without attendance (RN03), never open one: a forward
+-- scan evaluates RN03 for the projects of new attendance rows only where it has a live alert.
+UPDATE wagecheck.rule SET clears_on = '{attendance,attendance_month}' WHERE code = 'RN03';

@@ -42,20 +42,20 @@ typedef enum capture_mode
 static const char *const mode_names[MODE_COUNT] = {"none", "project", "sheet", "line", "account", "worker"};
 static const char *const mode_keys[MODE_COUNT] = {NULL, "project_id", "sheet_id", "line_id", "account_id", "worker_id"};
 
-/* The statement writing the change, per mode: $1 table, $2 moments, $3 and $4 the keys (projects in order). */
+/* The statement writing the change, per mode: $1 table, $2 moments, $3 and $4 the keys (projects in order), $5 the operation. */
 static const char *const mode_sql[MODE_COUNT] = {
-	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, NULL",
-	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, $3",
-	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, "
+	"INSERT INTO wagecheck.input_change (table_name, moments, projects, op) SELECT $1, $2, NULL, $5",
+	"INSERT INTO wagecheck.input_change (table_name, moments, projects, op) SELECT $1, $2, $3, $5",
+	"INSERT INTO wagecheck.input_change (table_name, moments, op, projects) SELECT $1, $2, $5, "
 	"ARRAY(SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id = ANY ($3) "
 	"UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id "
 	"WHERE l.line_id = ANY ($4) ORDER BY 1)",
-	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, "
+	"INSERT INTO wagecheck.input_change (table_name, moments, op, projects) SELECT $1, $2, $5, "
 	"ARRAY(SELECT DISTINCT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id "
 	"WHERE l.line_id = ANY ($3) ORDER BY 1)",
-	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, "
+	"INSERT INTO wagecheck.input_change (table_name, moments, op, projects) SELECT $1, $2, $5, "
 	"ARRAY(SELECT DISTINCT w.project_id FROM wagecheck.wage_account w WHERE w.account_id = ANY ($3) ORDER BY 1)",
-	"INSERT INTO wagecheck.input_change (table_name, moments, projects) SELECT $1, $2, "
+	"INSERT INTO wagecheck.input_change (table_name, moments, op, projects) SELECT $1, $2, $5, "
 	"ARRAY(SELECT r.project_id FROM wagecheck.roster r WHERE r.worker_id = ANY ($3) "
 	"UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id "
 	"WHERE l.worker_id = ANY ($3) ORDER BY 1)",
@@ -260,8 +260,8 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 	int			key = 0,
 				key2 = 0;
 	bool		truncate;
-	Datum		values[4];
-	char		nulls[4] = {' ', 'n', 'n', 'n'};
+	Datum		values[5] = {0};
+	char		nulls[5] = {' ', 'n', 'n', 'n', ' '};
 	MemoryContext cxt,
 				old;
 
@@ -324,14 +324,16 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 		}
 	}
 	values[0] = CStringGetTextDatum(RelationGetRelationName(td->tg_relation));
+	values[4] = CharGetDatum(truncate ? 't' :
+							 TRIGGER_FIRED_BY_INSERT(td->tg_event) ? 'i' :
+							 TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? 'u' : 'd');
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (mode_plans[mode] == NULL)
 	{
-		Oid			types[4] = {TEXTOID, TSTZMULTIRANGEOID, INT8ARRAYOID, INT8ARRAYOID};
-		int			nargs = mode == MODE_NONE ? 2 : mode == MODE_SHEET ? 4 : 3;
-		SPIPlanPtr	plan = SPI_prepare(mode_sql[mode], nargs, types);
+		Oid			types[5] = {TEXTOID, TSTZMULTIRANGEOID, INT8ARRAYOID, INT8ARRAYOID, CHAROID};
+		SPIPlanPtr	plan = SPI_prepare(mode_sql[mode], 5, types);
 
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));

@@ -1086,6 +1086,8 @@ COMMENT ON COLUMN wagecheck.rule.project_evaluator IS
     'optional function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit: the evaluator''s hits whose project is one of projects, reading only rows of those projects; a forward scan then evaluates only the projects whose rows changed and carries the hits of the others over';
 
 ALTER TABLE wagecheck.input_change ADD COLUMN projects bigint[];
+-- (session 5) what the statement did, written by the capture trigger from here on
+ALTER TABLE wagecheck.input_change ADD COLUMN op "char" CHECK (op IN ('i', 'u', 'd', 't'));
 
 COMMENT ON TABLE wagecheck.input_change IS
     'derived (change capture, not dumped): one row per statement that wrote a table the rules read (and per officer closure of a once rule''s alert: table alert); consumed by scan() to skip rules, or projects, whose inputs did not change';
@@ -6874,3 +6876,286 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
     'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule';
+-- ==== change capture by attendance months (session 5): RN04 and WP01 read of attendance
+-- only which workers attended which months - the summary attendance_month records the
+-- projects whose months may exist at other moments (table attendance_month in input_change);
+-- input_change.op (added above, after input_change.projects) and rule.clears_on: new
+-- attendance only evaluates RN03 where it has a live alert
+ALTER TABLE wagecheck.attendance_month ADD COLUMN first_day date, ADD COLUMN first_known timestamptz,
+    ADD COLUMN extended boolean NOT NULL DEFAULT true;
+UPDATE wagecheck.attendance_month a
+   SET first_day = x.first_day, first_known = x.first_known
+  FROM (SELECT r.project_id, r.worker_id, date_trunc('month', r.day)::date AS period,
+               min(r.day) AS first_day, min(r.created_at) AS first_known
+          FROM wagecheck.attendance r
+         GROUP BY 1, 2, 3) x
+ WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period);
+ALTER TABLE wagecheck.attendance_month ALTER COLUMN first_day SET NOT NULL, ALTER COLUMN first_known SET NOT NULL;
+COMMENT ON COLUMN wagecheck.attendance_month.first_day IS
+    'earliest day counted';
+COMMENT ON COLUMN wagecheck.attendance_month.first_known IS
+    'earliest created_at of the attendance rows counted';
+COMMENT ON COLUMN wagecheck.attendance_month.extended IS
+    'the last statement adding rows to the month may have moved the moments from which it exists: it added the month, or rows known before its latest known_to or dated before its first_day (the row of first_day, known by known_to, otherwise counts first; see _attendance_month_sync)';
+COMMENT ON COLUMN wagecheck.input_change.op IS
+    'what the statement did: i insert, u update, d delete, t truncate (a rule that new rows of a table can only clear, rule.clears_on, evaluates for an insert only the projects of its live alerts)';
+ALTER TABLE wagecheck.rule ADD COLUMN clears_on text[],
+    ADD CONSTRAINT rule_clears_on_inputs CHECK (clears_on <@ inputs);
+COMMENT ON COLUMN wagecheck.rule.clears_on IS
+    'inputs whose new rows can only clear a hit of the rule or change its details, never raise one (a rule with a project evaluator and no peers function): a forward scan evaluates for the rows inserted into them only the projects of the rule''s live alerts';
+
+CREATE OR REPLACE FUNCTION wagecheck._attendance_month_moments(first_known timestamptz, known_to timestamptz,
+                                                    first_day date, last_day date)
+    RETURNS tstzrange
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN pg_catalog.tstzrange(
+        LEAST(first_known, (first_day::timestamp AT TIME ZONE 'UTC') - interval '14 hours'),
+        GREATEST(known_to, ((last_day + 1)::timestamp AT TIME ZONE 'UTC') + interval '12 hours'), '[]');
+COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz, date, date) IS
+    'the moments from which attendance rows known and dated within the bounds count for a scan (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE wagecheck.attendance_month;
+        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+        VALUES ('attendance_month', NULL, NULL, 't');
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+            RETURN NULL;    -- no row written: nothing changed
+        END IF;
+        -- lock the months in key order, then take the old rows' days away
+        PERFORM 1
+           FROM wagecheck.attendance_month a
+          WHERE (a.project_id, a.worker_id, a.period) IN
+                (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date FROM old_rows o)
+          ORDER BY a.project_id, a.worker_id, a.period
+            FOR UPDATE OF a;
+        UPDATE wagecheck.attendance_month a
+           SET days = a.days - d.n
+          FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period, count(*) AS n
+                  FROM old_rows o
+                 GROUP BY 1, 2, 3) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period);
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        WITH up AS (
+            INSERT INTO wagecheck.attendance_month AS a
+                   (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+            SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
+                   max(n.day), min(n.day), min(n.created_at), true
+              FROM new_rows n
+             GROUP BY 1, 2, 3
+             ORDER BY 1, 2, 3
+            ON CONFLICT (project_id, worker_id, period) DO UPDATE
+               SET days = a.days + excluded.days,
+                   known_to = greatest(a.known_to, excluded.known_to),
+                   last_day = greatest(a.last_day, excluded.last_day),
+                   first_day = least(a.first_day, excluded.first_day),
+                   first_known = least(a.first_known, excluded.first_known),
+                   extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day
+            RETURNING a.project_id, a.extended, a.first_known, a.known_to, a.first_day, a.last_day
+        )
+        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+        SELECT 'attendance_month',
+               range_agg(wagecheck._attendance_month_moments(up.first_known, up.known_to, up.first_day, up.last_day)),
+               array_agg(DISTINCT up.project_id ORDER BY up.project_id), 'i'
+          FROM up
+         WHERE up.extended
+        HAVING count(*) > 0;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO wagecheck.attendance_month AS a
+               (project_id, worker_id, period, days, known_to, last_day, first_day, first_known)
+        SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
+               max(n.day), min(n.day), min(n.created_at)
+          FROM new_rows n
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+        ON CONFLICT (project_id, worker_id, period) DO UPDATE
+           SET days = a.days + excluded.days,
+               known_to = greatest(a.known_to, excluded.known_to),
+               last_day = greatest(a.last_day, excluded.last_day),
+               first_day = least(a.first_day, excluded.first_day),
+               first_known = least(a.first_known, excluded.first_known),
+               extended = true;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        -- months left empty go; the others' bounds come from the rows left
+        DELETE FROM wagecheck.attendance_month a
+         USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                  FROM old_rows o) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
+           AND a.days <= 0;
+        UPDATE wagecheck.attendance_month a
+           SET known_to = x.known_to, last_day = x.last_day, first_day = x.first_day, first_known = x.first_known
+          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day,
+                       min(r.day) AS first_day, min(r.created_at) AS first_known
+                  FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                          FROM old_rows o) d
+                  JOIN wagecheck.attendance r
+                    ON r.project_id = d.project_id AND r.worker_id = d.worker_id
+                   AND r.day >= d.period AND r.day < (d.period + interval '1 month')::date
+                 GROUP BY 1, 2, 3) x
+         WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
+           AND (a.known_to, a.last_day, a.first_day, a.first_known)
+               IS DISTINCT FROM (x.known_to, x.last_day, x.first_day, x.first_known);
+        -- every project of the old and new rows; the moments of the new rows
+        IF TG_OP = 'UPDATE' THEN
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month',
+                   (SELECT range_agg(wagecheck._attendance_month_moments(n.created_at, n.created_at, n.day, n.day))
+                      FROM new_rows n),
+                   ARRAY(SELECT o.project_id FROM old_rows o UNION SELECT n.project_id FROM new_rows n ORDER BY 1),
+                   'u';
+        ELSE
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month', NULL, ARRAY(SELECT DISTINCT o.project_id FROM old_rows o ORDER BY 1), 'd';
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
+    'trigger: keeps wagecheck.attendance_month right after a statement on attendance (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck.rebuild_summaries() RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
+        IN SHARE MODE;
+    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card,
+             wagecheck.sheet_worker;
+    INSERT INTO wagecheck.attendance_month
+           (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+    SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day),
+           min(a.day), min(a.created_at), true
+      FROM wagecheck.attendance a
+     GROUP BY 1, 2, 3;
+    -- what the rules read of them may differ from what they read before: every rule evaluates
+    INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+    VALUES ('attendance_month', NULL, NULL, 't');
+    INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+    INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
+    ANALYZE wagecheck.attendance_month;
+    ANALYZE wagecheck.wage_month;
+    ANALYZE wagecheck.worker_pay;
+    ANALYZE wagecheck.payment_off_card;
+    ANALYZE wagecheck.sheet_worker;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
+    'recomputes the derived summaries (attendance_month, wage_month, worker_pay, payment_off_card, sheet_worker) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+
+CREATE OR REPLACE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz, p_horizon boolean DEFAULT true)
+    RETURNS bigint[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    s record;
+    by_time boolean;
+    any_change boolean;
+    unnamed boolean;
+    changed bigint[];
+    cleared bigint[];
+    h bigint[];
+    w bigint[];
+    from_ts timestamptz;
+    to_ts timestamptz;
+    old_day date;
+BEGIN
+    SELECT r.inputs || ARRAY['rule', 'rule_param_override', 'holiday']
+           || CASE WHEN r.once THEN ARRAY['alert'] ELSE '{}' END AS tables,
+           r.project_evaluator IS NOT NULL AS by_project, r.time_driven, r.horizon, r.peers,
+           CASE WHEN r.peers IS NULL THEN r.clears_on END AS clears_on,
+           e.snapshot, e.scan_xid, e.seen_seq, e.evaluated_to, e.time_zone
+      INTO s
+      FROM wagecheck.rule r
+      JOIN wagecheck.rule_eval_state e ON e.code = r.code
+     WHERE r.code = p_code AND r.inputs IS NOT NULL AND r.tier <> 'O'
+       AND p_as_of >= e.evaluated_to;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    -- time alone may have changed the hits: another day, or the same moment in another zone
+    by_time := s.time_driven AND NOT (s.time_zone = pg_catalog.current_setting('TimeZone')
+                                      AND p_as_of::date = s.evaluated_to::date);
+    IF by_time AND (s.horizon IS NULL OR NOT s.by_project) THEN
+        RETURN NULL;
+    END IF;
+    WITH c AS MATERIALIZED (
+        SELECT c.projects, coalesce(c.op = 'i' AND c.table_name = ANY (s.clears_on), false) AS clears
+          FROM wagecheck.input_change c
+         WHERE c.table_name = ANY (s.tables)
+           AND (CASE WHEN c.xid = s.scan_xid THEN c.seq > s.seen_seq
+                     ELSE NOT pg_catalog.pg_visible_in_snapshot(c.xid, s.snapshot) END
+                OR c.moments && tstzmultirange(tstzrange(s.evaluated_to, p_as_of, '(]')))
+    )
+    SELECT EXISTS (SELECT 1 FROM c), EXISTS (SELECT 1 FROM c WHERE c.projects IS NULL),
+           ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u WHERE NOT c.clears),
+           ARRAY(SELECT DISTINCT u FROM c CROSS JOIN LATERAL unnest(c.projects) u WHERE c.clears)
+      INTO any_change, unnamed, changed, cleared;
+    IF unnamed OR (any_change AND NOT s.by_project) THEN
+        RETURN NULL;
+    END IF;
+    -- rows inserted into a table that can only clear the rule's hits (rule.clears_on): only
+    -- the projects of its live alerts (and a once rule's kept hits) may change
+    IF cardinality(cleared) > 0 THEN
+        changed := changed || ARRAY(
+            SELECT a.project_id FROM wagecheck.alert a
+             WHERE a.rule_code = p_code AND a.project_id = ANY (cleared)
+               AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+            UNION
+            SELECT k.project_id FROM wagecheck.rule_kept_hit k
+             WHERE k.code = p_code AND k.project_id = ANY (cleared));
+    END IF;
+    -- the projects whose hits read rows of those changed (rule.peers; NULL: all)
+    IF s.peers IS NOT NULL AND cardinality(changed) > 0 THEN
+        EXECUTE format('SELECT %s($1)', s.peers::regproc) INTO w USING changed;
+        RAISE DEBUG 'wagecheck: peers of % for %: %', p_code, changed, coalesce(w::text, 'all projects');
+        IF w IS NULL THEN
+            RETURN NULL;
+        END IF;
+        changed := changed || w;
+    END IF;
+    IF by_time AND p_horizon THEN
+        -- the window from the day of the last evaluation (in its time zone) to as_of's, both
+        -- days seen in this session's time zone
+        from_ts := s.evaluated_to;
+        to_ts := p_as_of;
+        IF s.time_zone <> pg_catalog.current_setting('TimeZone') THEN
+            old_day := (s.evaluated_to AT TIME ZONE s.time_zone)::date;
+            from_ts := least(from_ts, old_day::timestamptz);
+            to_ts := greatest(to_ts, (old_day + 1)::timestamptz - interval '1 microsecond');
+        END IF;
+        EXECUTE format('SELECT %s($1, $2)', s.horizon::regproc) INTO h USING from_ts, to_ts;
+        RAISE DEBUG 'wagecheck: horizon of % from % to %: %', p_code, from_ts, to_ts, coalesce(h::text, 'all projects');
+        IF h IS NULL THEN
+            RETURN NULL;
+        END IF;
+        changed := changed || h;
+    END IF;
+    changed := ARRAY(SELECT DISTINCT u FROM unnest(changed) u WHERE u IS NOT NULL ORDER BY u);
+    -- most of many projects: one evaluation of the whole rule costs less than per project
+    IF cardinality(changed) > 100
+       AND cardinality(changed) * 2 > (SELECT count(*) FROM wagecheck.project) THEN
+        RETURN NULL;
+    END IF;
+    RETURN changed;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz, boolean) IS
+    'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed (and their peers, rule.peers) and, for a time-driven rule with a horizon on another day, those its horizon names (rules with a project evaluator; horizon false leaves those out), NULL all (internal)';
+
+UPDATE wagecheck.rule r SET inputs = d.inputs
+  FROM (VALUES ('RN03', '{project,attendance,attendance_month}'::text[]),
+               ('RN04', '{attendance_month,pay_sheet,pay_line,roster,project}'),
+               ('WP01', '{attendance_month,pay_sheet,roster,project}')) d(code, inputs)
+ WHERE r.code = d.code;
+UPDATE wagecheck.rule SET clears_on = '{attendance,attendance_month}' WHERE code = 'RN03';
