@@ -178,24 +178,18 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ps01_projects(timestamptz, bigint[]) IS
     'PS01 for the given projects only (project evaluator of eval_ps01)';
 
--- WP04: payments on the projects' pay lines in cash or to an account not the worker's own card.
+-- WP04: the projects' payments in cash or off the worker's registered card, from the summary
+-- payment_off_card (as eval_wp04), through its key starting with project_id.
 CREATE FUNCTION wagecheck.eval_wp04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    SELECT 'payment', y.payment_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('worker_id', l.worker_id, 'amount', y.amount, 'method', y.method,
-                              'paid_at', y.paid_at,
-                              'reason', CASE WHEN y.method = 'cash' THEN 'cash'
-                                             WHEN k.wage_card IS NULL THEN 'worker has no registered card'
-                                             ELSE 'not the worker''s registered card' END)
+    SELECT 'payment', o.payment_id::text, '', o.project_id, o.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', o.worker_id, 'amount', o.amount, 'method', o.method,
+                              'paid_at', o.paid_at, 'reason', o.reason)
       FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
       JOIN wagecheck.project p ON p.project_id = q.project_id
-      JOIN wagecheck.pay_sheet s ON s.project_id = p.project_id
-      JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
-      JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
-      JOIN wagecheck.worker k ON k.worker_id = l.worker_id
-     WHERE y.paid_at <= as_of AND y.created_at <= as_of
-       AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card)
+      JOIN wagecheck.payment_off_card o ON o.project_id = p.project_id
+     WHERE o.paid_at <= as_of AND o.created_at <= as_of
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
     'WP04 for the given projects only (project evaluator of eval_wp04)';

@@ -7153,6 +7153,20 @@ $$;
 COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz, boolean) IS
     'what a forward scan as of the moment must evaluate of the rule: ''{}'' nothing (its hits carried over), the projects whose rows changed (and their peers, rule.peers) and, for a time-driven rule with a horizon on another day, those its horizon names (rules with a project evaluator; horizon false leaves those out), NULL all (internal)';
 
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'payment', o.payment_id::text, '', o.project_id, o.employer_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('worker_id', o.worker_id, 'amount', o.amount, 'method', o.method,
+                              'paid_at', o.paid_at, 'reason', o.reason)
+      FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+      JOIN wagecheck.project p ON p.project_id = q.project_id
+      JOIN wagecheck.payment_off_card o ON o.project_id = p.project_id
+     WHERE o.paid_at <= as_of AND o.created_at <= as_of
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
+    'WP04 for the given projects only (project evaluator of eval_wp04)';
+
 UPDATE wagecheck.rule r SET inputs = d.inputs
   FROM (VALUES ('RN03', '{project,attendance,attendance_month}'::text[]),
                ('RN04', '{attendance_month,pay_sheet,pay_line,roster,project}'),
