@@ -30,24 +30,29 @@ COMMENT ON FUNCTION wagecheck.eval_wp02_projects(timestamptz, bigint[]) IS
 
 -- WP02's horizon: the projects with a month still owed whose pay date, or pay date + k_days,
 -- is passed between the two moments (NULL when the summary wage_month is not exact at to_ts).
+-- The months owed are found by period, among the few whose pay date passes for some pay
+-- terms in use (_pay_dates_passing, for each k_days in use the window moved back by it),
+-- through the partial index of the months owed: no pay terms or pay date per month owed.
 CREATE FUNCTION wagecheck.eval_wp02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH o AS MATERIALIZED (
-        SELECT o.project_id, o.pay_date, p.division
-          FROM wagecheck._wages_unpaid_summary(to_ts, NULL) o
-          JOIN wagecheck.project p ON p.project_id = o.project_id
-         WHERE wagecheck._summary_exact('wages_owed', to_ts)
+    WITH k AS MATERIALIZED (
+        SELECT DISTINCT (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
     ),
-    k AS MATERIALIZED (
-        SELECT d.division, (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
-          FROM (SELECT DISTINCT o.division FROM o) d
+    months AS MATERIALIZED (
+        SELECT d.period FROM wagecheck._pay_dates_passing(from_ts, to_ts) d
+        UNION
+        SELECT d.period
+          FROM k
+         CROSS JOIN LATERAL wagecheck._pay_dates_passing(from_ts - make_interval(days => k.days),
+                                                         to_ts - make_interval(days => k.days)) d
     )
     SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
-                THEN ARRAY(SELECT DISTINCT o.project_id
-                             FROM o JOIN k ON k.division = o.division
-                            WHERE o.pay_date >= from_ts::date
-                               OR (o.pay_date + k.days >= from_ts::date AND o.pay_date + k.days < to_ts::date)
+                THEN ARRAY(SELECT DISTINCT w.project_id
+                             FROM wagecheck.wage_month w
+                            WHERE w.settled_at IS NULL
+                              AND w.period = ANY (ARRAY(SELECT months.period FROM months))
                             ORDER BY 1) END
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp02_horizon(timestamptz, timestamptz) IS
@@ -92,13 +97,16 @@ COMMENT ON FUNCTION wagecheck.eval_wp03_projects(timestamptz, bigint[]) IS
 
 -- WP03's horizon: the projects with a month still owed whose pay date is passed between the
 -- two moments (a run of months owed grows then); NULL when the summary is not exact at to_ts.
+-- As WP02's: the months owed of the periods whose pay date passes for some pay terms in use.
 CREATE FUNCTION wagecheck.eval_wp03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
-                THEN ARRAY(SELECT DISTINCT o.project_id
-                             FROM wagecheck._wages_unpaid_summary(to_ts, NULL) o
-                            WHERE o.pay_date >= from_ts::date
+                THEN ARRAY(SELECT DISTINCT w.project_id
+                             FROM wagecheck.wage_month w
+                            WHERE w.settled_at IS NULL
+                              AND w.period = ANY (ARRAY(SELECT d.period
+                                                          FROM wagecheck._pay_dates_passing(from_ts, to_ts) d))
                             ORDER BY 1) END
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp03_horizon(timestamptz, timestamptz) IS

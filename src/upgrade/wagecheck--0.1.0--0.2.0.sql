@@ -7167,6 +7167,45 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
     'WP04 for the given projects only (project evaluator of eval_wp04)';
 
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH k AS MATERIALIZED (
+        SELECT DISTINCT (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    months AS MATERIALIZED (
+        SELECT d.period FROM wagecheck._pay_dates_passing(from_ts, to_ts) d
+        UNION
+        SELECT d.period
+          FROM k
+         CROSS JOIN LATERAL wagecheck._pay_dates_passing(from_ts - make_interval(days => k.days),
+                                                         to_ts - make_interval(days => k.days)) d
+    )
+    SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
+                THEN ARRAY(SELECT DISTINCT w.project_id
+                             FROM wagecheck.wage_month w
+                            WHERE w.settled_at IS NULL
+                              AND w.period = ANY (ARRAY(SELECT months.period FROM months))
+                            ORDER BY 1) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp02_horizon(timestamptz, timestamptz) IS
+    'WP02''s date horizon: the projects with a month owed whose pay date or pay date + k_days falls between the two moments (NULL: cannot tell, the summary is not exact)';
+
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
+                THEN ARRAY(SELECT DISTINCT w.project_id
+                             FROM wagecheck.wage_month w
+                            WHERE w.settled_at IS NULL
+                              AND w.period = ANY (ARRAY(SELECT d.period
+                                                          FROM wagecheck._pay_dates_passing(from_ts, to_ts) d))
+                            ORDER BY 1) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp03_horizon(timestamptz, timestamptz) IS
+    'WP03''s date horizon: the projects with a month owed whose pay date falls between the two moments (NULL: cannot tell, the summary is not exact)';
+
 UPDATE wagecheck.rule r SET inputs = d.inputs
   FROM (VALUES ('RN03', '{project,attendance,attendance_month}'::text[]),
                ('RN04', '{attendance_month,pay_sheet,pay_line,roster,project}'),
