@@ -8,6 +8,34 @@
 -- the two moments exactly when from_ts::date <= X < to_ts::date. Their details hold dates
 -- and amounts, no count of days up to as_of, so only those dates change them.
 
+-- pay_term_month: a month and pay terms (whose pay date passes: _pay_dates_passing).
+CREATE TYPE wagecheck.pay_term_month AS (period date, pay_day smallint, pay_month_offset smallint);
+COMMENT ON TYPE wagecheck.pay_term_month IS 'a month and pay terms (pay day, month offset) (internal)';
+
+-- _owed_months_passing(months, as_of): the projects with a month still owed (the partial
+-- index of wage_month's months owed, by period) among the given (month, pay terms), where the
+-- project uses those terms (the index roster_pay_terms), or they are the default ones (15th of
+-- the next month) and the month's worker has no pay terms on the project as of as_of. A
+-- superset of the projects with such a month owed for a worker of those terms, found without
+-- the pay terms of each month owed.
+CREATE FUNCTION wagecheck._owed_months_passing(months wagecheck.pay_term_month[], as_of timestamptz)
+    RETURNS bigint[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT ARRAY(SELECT DISTINCT w.project_id
+                   FROM unnest(months) m
+                   JOIN wagecheck.wage_month w ON w.period = m.period AND w.settled_at IS NULL
+                  WHERE EXISTS (SELECT 1 FROM wagecheck.roster r
+                                 WHERE r.pay_day = m.pay_day AND r.pay_month_offset = m.pay_month_offset
+                                   AND r.project_id = w.project_id)
+                     OR ((m.pay_day, m.pay_month_offset) = (15, 1)
+                         AND NOT EXISTS (SELECT 1 FROM wagecheck._pay_terms(as_of) t
+                                          WHERE t.project_id = w.project_id AND t.worker_id = w.worker_id))
+                  ORDER BY 1)
+$$;
+COMMENT ON FUNCTION wagecheck._owed_months_passing(wagecheck.pay_term_month[], timestamptz) IS
+    'the projects with a month owed among the given (month, pay terms) that use those terms, or the default ones for a worker without terms (internal)';
+
 -- WP02: the projects' months with wages owed past the pay day (K k_days after it).
 CREATE FUNCTION wagecheck.eval_wp02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
@@ -30,9 +58,10 @@ COMMENT ON FUNCTION wagecheck.eval_wp02_projects(timestamptz, bigint[]) IS
 
 -- WP02's horizon: the projects with a month still owed whose pay date, or pay date + k_days,
 -- is passed between the two moments (NULL when the summary wage_month is not exact at to_ts).
--- The months owed are found by period, among the few whose pay date passes for some pay
--- terms in use (_pay_dates_passing, for each k_days in use the window moved back by it),
--- through the partial index of the months owed: no pay terms or pay date per month owed.
+-- The months owed are found by period among the few (month, pay terms) whose pay date passes
+-- (_pay_dates_passing; for each k_days in use, in the window moved back by it), through the
+-- partial index of the months owed, and kept where the project uses those terms (the index
+-- roster_pay_terms) or they are the default ones: no pay date computed per month owed.
 CREATE FUNCTION wagecheck.eval_wp02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -40,20 +69,17 @@ $$
         SELECT DISTINCT (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
           FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
     ),
-    months AS MATERIALIZED (
-        SELECT d.period FROM wagecheck._pay_dates_passing(from_ts, to_ts) d
+    passing AS MATERIALIZED (
+        SELECT d.period, d.pay_day, d.pay_month_offset FROM wagecheck._pay_dates_passing(from_ts, to_ts) d
         UNION
-        SELECT d.period
+        SELECT d.period, d.pay_day, d.pay_month_offset
           FROM k
          CROSS JOIN LATERAL wagecheck._pay_dates_passing(from_ts - make_interval(days => k.days),
                                                          to_ts - make_interval(days => k.days)) d
     )
     SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
-                THEN ARRAY(SELECT DISTINCT w.project_id
-                             FROM wagecheck.wage_month w
-                            WHERE w.settled_at IS NULL
-                              AND w.period = ANY (ARRAY(SELECT months.period FROM months))
-                            ORDER BY 1) END
+                THEN wagecheck._owed_months_passing(ARRAY(SELECT ROW(x.period, x.pay_day, x.pay_month_offset)::wagecheck.pay_term_month
+                                                            FROM passing x), to_ts) END
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp02_horizon(timestamptz, timestamptz) IS
     'WP02''s date horizon: the projects with a month owed whose pay date or pay date + k_days falls between the two moments (NULL: cannot tell, the summary is not exact)';
@@ -97,17 +123,13 @@ COMMENT ON FUNCTION wagecheck.eval_wp03_projects(timestamptz, bigint[]) IS
 
 -- WP03's horizon: the projects with a month still owed whose pay date is passed between the
 -- two moments (a run of months owed grows then); NULL when the summary is not exact at to_ts.
--- As WP02's: the months owed of the periods whose pay date passes for some pay terms in use.
+-- As WP02's: the months owed of the (month, pay terms) whose pay date passes.
 CREATE FUNCTION wagecheck.eval_wp03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
-                THEN ARRAY(SELECT DISTINCT w.project_id
-                             FROM wagecheck.wage_month w
-                            WHERE w.settled_at IS NULL
-                              AND w.period = ANY (ARRAY(SELECT d.period
-                                                          FROM wagecheck._pay_dates_passing(from_ts, to_ts) d))
-                            ORDER BY 1) END
+                THEN wagecheck._owed_months_passing(ARRAY(SELECT ROW(d.period, d.pay_day, d.pay_month_offset)::wagecheck.pay_term_month
+                                                            FROM wagecheck._pay_dates_passing(from_ts, to_ts) d), to_ts) END
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp03_horizon(timestamptz, timestamptz) IS
     'WP03''s date horizon: the projects with a month owed whose pay date falls between the two moments (NULL: cannot tell, the summary is not exact)';

@@ -7167,6 +7167,27 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
     'WP04 for the given projects only (project evaluator of eval_wp04)';
 
+CREATE TYPE wagecheck.pay_term_month AS (period date, pay_day smallint, pay_month_offset smallint);
+COMMENT ON TYPE wagecheck.pay_term_month IS 'a month and pay terms (pay day, month offset) (internal)';
+COMMENT ON TYPE wagecheck.pay_term_month IS 'a month and pay terms (pay day, month offset) (internal)';
+CREATE OR REPLACE FUNCTION wagecheck._owed_months_passing(months wagecheck.pay_term_month[], as_of timestamptz)
+    RETURNS bigint[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT ARRAY(SELECT DISTINCT w.project_id
+                   FROM unnest(months) m
+                   JOIN wagecheck.wage_month w ON w.period = m.period AND w.settled_at IS NULL
+                  WHERE EXISTS (SELECT 1 FROM wagecheck.roster r
+                                 WHERE r.pay_day = m.pay_day AND r.pay_month_offset = m.pay_month_offset
+                                   AND r.project_id = w.project_id)
+                     OR ((m.pay_day, m.pay_month_offset) = (15, 1)
+                         AND NOT EXISTS (SELECT 1 FROM wagecheck._pay_terms(as_of) t
+                                          WHERE t.project_id = w.project_id AND t.worker_id = w.worker_id))
+                  ORDER BY 1)
+$$;
+COMMENT ON FUNCTION wagecheck._owed_months_passing(wagecheck.pay_term_month[], timestamptz) IS
+    'the projects with a month owed among the given (month, pay terms) that use those terms, or the default ones for a worker without terms (internal)';
+
 CREATE OR REPLACE FUNCTION wagecheck.eval_wp02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -7174,20 +7195,17 @@ $$
         SELECT DISTINCT (wagecheck.rule_param('WP02', 'k_days', d.division))::int AS days
           FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
     ),
-    months AS MATERIALIZED (
-        SELECT d.period FROM wagecheck._pay_dates_passing(from_ts, to_ts) d
+    passing AS MATERIALIZED (
+        SELECT d.period, d.pay_day, d.pay_month_offset FROM wagecheck._pay_dates_passing(from_ts, to_ts) d
         UNION
-        SELECT d.period
+        SELECT d.period, d.pay_day, d.pay_month_offset
           FROM k
          CROSS JOIN LATERAL wagecheck._pay_dates_passing(from_ts - make_interval(days => k.days),
                                                          to_ts - make_interval(days => k.days)) d
     )
     SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
-                THEN ARRAY(SELECT DISTINCT w.project_id
-                             FROM wagecheck.wage_month w
-                            WHERE w.settled_at IS NULL
-                              AND w.period = ANY (ARRAY(SELECT months.period FROM months))
-                            ORDER BY 1) END
+                THEN wagecheck._owed_months_passing(ARRAY(SELECT ROW(x.period, x.pay_day, x.pay_month_offset)::wagecheck.pay_term_month
+                                                            FROM passing x), to_ts) END
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp02_horizon(timestamptz, timestamptz) IS
     'WP02''s date horizon: the projects with a month owed whose pay date or pay date + k_days falls between the two moments (NULL: cannot tell, the summary is not exact)';
@@ -7196,12 +7214,8 @@ CREATE OR REPLACE FUNCTION wagecheck.eval_wp03_horizon(from_ts timestamptz, to_t
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
-                THEN ARRAY(SELECT DISTINCT w.project_id
-                             FROM wagecheck.wage_month w
-                            WHERE w.settled_at IS NULL
-                              AND w.period = ANY (ARRAY(SELECT d.period
-                                                          FROM wagecheck._pay_dates_passing(from_ts, to_ts) d))
-                            ORDER BY 1) END
+                THEN wagecheck._owed_months_passing(ARRAY(SELECT ROW(d.period, d.pay_day, d.pay_month_offset)::wagecheck.pay_term_month
+                                                            FROM wagecheck._pay_dates_passing(from_ts, to_ts) d), to_ts) END
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp03_horizon(timestamptz, timestamptz) IS
     'WP03''s date horizon: the projects with a month owed whose pay date falls between the two moments (NULL: cannot tell, the summary is not exact)';
