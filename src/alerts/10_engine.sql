@@ -443,11 +443,26 @@ CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay 
 $$
 DECLARE
     r wagecheck.rule;
+    fresh boolean;
 BEGIN
     SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
     IF p_carry AND cardinality(p_projects) > 0 AND r.project_evaluator IS NULL THEN
         RAISE EXCEPTION 'rule % has no project evaluator to evaluate projects %', p_code, p_projects
             USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- a rule evaluated with no alert to plan and no violation recorded (its first scan): each
+    -- subject is its hits alone, found without joining alerts or aggregating violations. The
+    -- scan holds the rule's rule_scan row: no other transaction writes the rule's alerts.
+    fresh := NOT p_replay AND NOT p_carry
+             AND NOT EXISTS (SELECT 1 FROM wagecheck.violation v
+                              WHERE v.rule_code = p_code AND v.occurred_at <= p_as_of);
+    IF fresh AND (r.once OR r.tier = 'O') THEN
+        fresh := NOT EXISTS (SELECT 1 FROM wagecheck.alert a WHERE a.rule_code = p_code);
+    ELSIF fresh THEN
+        fresh := NOT EXISTS (SELECT 1 FROM wagecheck.alert a
+                              WHERE a.rule_code = p_code
+                                AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
+                                                'verified', 'report_overdue'));
     END IF;
     RETURN QUERY EXECUTE format($q$
     WITH cur AS MATERIALIZED (
@@ -499,7 +514,7 @@ BEGIN
                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
          ORDER BY raw.subject_kind, raw.subject_id, raw.period, raw.by_rule DESC, (raw.level = 'K') DESC
     ),
-    j AS (
+    jall AS (
         SELECT c.alert_id, coalesce(h.subject_kind, c.subject_kind) AS subject_kind,
                coalesce(h.subject_id, c.subject_id) AS subject_id, coalesce(h.period, c.period) AS period,
                h.project_id, h.enterprise_id, h.division, coalesce(h.details, c.details) AS details,
@@ -520,6 +535,7 @@ BEGIN
                                cur.alert_id DESC) c
             ON c.subject_kind = h.subject_kind AND c.subject_id = h.subject_id AND c.period = h.period
     ),
+    j AS (%s),
     -- the engine's parameters, once per division, read only where a row below uses them; a
     -- new deadline counted once per division
     prm AS MATERIALIZED (
@@ -611,7 +627,34 @@ BEGIN
                                THEN format('SELECT * FROM %s($1, $7) UNION ALL', r.project_evaluator::regproc)
                                ELSE '' END)
               WHEN p_carry THEN 'wagecheck._carried_hits($2)'
-              ELSE r.evaluator::regproc::text || '($1)' END)
+              ELSE r.evaluator::regproc::text || '($1)' END,
+         CASE WHEN fresh
+              -- the hits of each subject as hits above finds them without violations, in
+              -- the same order: the lone evaluator's rows (a G->K rule's level K if any is)
+              THEN format($j$
+        SELECT NULL::bigint AS alert_id, h.subject_kind, h.subject_id, h.period, h.project_id,
+               h.enterprise_id, h.division, h.details, 'rule'::text AS evidence,
+               NULL::bigint[] AS violation_ids, h.subject_id IS NOT NULL AS hit, h.lvl,
+               h.due_at AS hit_due, NULL::text AS c_tier, NULL::text AS c_state,
+               NULL::date AS c_deadline, NULL::timestamptz AS c_due, NULL::timestamptz AS c_opened,
+               NULL::wagecheck.division_code AS c_division, $1::date AS today,
+               row_number() OVER (ORDER BY h.subject_kind, h.subject_id, h.period) AS sid
+          FROM (SELECT DISTINCT ON (e.subject_kind, e.subject_id, coalesce(e.period, ''))
+                       e.subject_kind, e.subject_id, coalesce(e.period, '') AS period, e.project_id,
+                       e.enterprise_id, e.division, e.due_at, coalesce(e.details, '{}') AS details,
+                       %s AS lvl
+                  FROM %s($1) e
+                 %s
+                 ORDER BY e.subject_kind, e.subject_id, coalesce(e.period, ''), (e.level = 'K') DESC) h
+    $j$, CASE WHEN r.tier <> 'G' THEN quote_literal(r.tier)
+              WHEN r.escalates THEN 'CASE WHEN bool_or(e.level = ''K'') OVER w THEN ''K'' ELSE ''G'' END'
+              ELSE '''G''' END,
+         r.evaluator::regproc,
+         CASE WHEN r.tier = 'G' AND r.escalates
+              THEN 'WINDOW w AS (PARTITION BY e.subject_kind, e.subject_id, coalesce(e.period, '''') '
+                   'ORDER BY (e.level = ''K'') DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)'
+              ELSE '' END)
+              ELSE 'SELECT * FROM jall' END)
     USING p_as_of, p_code, p_replay, r.tier, r.escalates, r.once OR r.tier = 'O', p_projects,
           coalesce(p_alerts, '{}');
 END

@@ -284,7 +284,8 @@ BEGIN
                 SELECT v.id, coalesce(f.new_id, f.alert_id), as_of
                   FROM fin f
                  CROSS JOIN LATERAL unnest(f.violation_ids) v(id)
-                 WHERE CASE WHEN f.new_id IS NOT NULL THEN f.new_id IN (SELECT i.alert_id FROM ins i)
+                 WHERE f.violation_ids IS NOT NULL
+                   AND CASE WHEN f.new_id IS NOT NULL THEN f.new_id IN (SELECT i.alert_id FROM ins i)
                             ELSE f.alert_id IS NOT NULL END
                 ON CONFLICT (violation_id) DO NOTHING
             ),
