@@ -12,15 +12,34 @@ SELECT fx.roster(41, 4, '2026-01-05');
 -- fx.stale(): rows where a summary differs from a recomputation from the raw rows
 CREATE FUNCTION fx.stale() RETURNS TABLE (summary text, diff bigint) LANGUAGE sql AS $$
     SELECT 'attendance_month', count(*) FROM (
-        (SELECT project_id, worker_id, period, days, known_to, last_day FROM wagecheck.attendance_month
+        (SELECT project_id, worker_id, period, days, known_to, last_day, first_day, first_known
+           FROM wagecheck.attendance_month
          EXCEPT ALL
-         SELECT project_id, worker_id, date_trunc('month', day)::date, count(*), max(created_at), max(day) FROM wagecheck.attendance
+         SELECT project_id, worker_id, date_trunc('month', day)::date, count(*), max(created_at), max(day),
+                min(day), min(created_at)
+           FROM wagecheck.attendance
           GROUP BY 1, 2, 3)
         UNION ALL
-        (SELECT project_id, worker_id, date_trunc('month', day)::date, count(*), max(created_at), max(day) FROM wagecheck.attendance
+        (SELECT project_id, worker_id, date_trunc('month', day)::date, count(*), max(created_at), max(day),
+                min(day), min(created_at)
+           FROM wagecheck.attendance
           GROUP BY 1, 2, 3
          EXCEPT ALL
-         SELECT project_id, worker_id, period, days, known_to, last_day FROM wagecheck.attendance_month)) x
+         SELECT project_id, worker_id, period, days, known_to, last_day, first_day, first_known
+           FROM wagecheck.attendance_month)) x
+    UNION ALL
+    SELECT 'attendance_project_month', count(*) FROM (
+        (SELECT project_id, period, workers, known_to, last_day FROM wagecheck.attendance_project_month
+         EXCEPT ALL
+         SELECT project_id, date_trunc('month', day)::date, count(DISTINCT worker_id), max(created_at), max(day)
+           FROM wagecheck.attendance
+          GROUP BY 1, 2)
+        UNION ALL
+        (SELECT project_id, date_trunc('month', day)::date, count(DISTINCT worker_id), max(created_at), max(day)
+           FROM wagecheck.attendance
+          GROUP BY 1, 2
+         EXCEPT ALL
+         SELECT project_id, period, workers, known_to, last_day FROM wagecheck.attendance_project_month)) p
     UNION ALL
     SELECT 'wage_month', count(*) FROM (
         (SELECT * FROM wagecheck.wage_month EXCEPT ALL SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL))

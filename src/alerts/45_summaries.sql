@@ -1,5 +1,6 @@
 -- Summaries kept at write time for the evaluators' two heavy building blocks:
--- wagecheck.attendance_month (days attended per project, worker and month) and
+-- wagecheck.attendance_month (days attended per project, worker and month; per project and
+-- month in wagecheck.attendance_project_month) and
 -- wagecheck.wage_month (per project, worker and month: effective net, payable, days, and
 -- the payments made). Statement-level triggers with transition tables keep them right on
 -- every INSERT, UPDATE, DELETE and TRUNCATE of the input tables; they are ENABLE ALWAYS,
@@ -38,6 +39,20 @@ COMMENT ON COLUMN wagecheck.attendance_month.extended IS
     'the last statement adding rows to the month may have moved the moments from which it exists: it added the month, or rows known before its latest known_to or dated before its first_day (the row of first_day, known by known_to, otherwise counts first; see _attendance_month_sync)';
 CREATE INDEX attendance_month_known_to ON wagecheck.attendance_month (known_to);
 CREATE INDEX attendance_month_last_day ON wagecheck.attendance_month (last_day);
+
+CREATE TABLE wagecheck.attendance_project_month (
+    project_id bigint NOT NULL,
+    period     date NOT NULL,
+    workers    bigint NOT NULL,
+    known_to   timestamptz NOT NULL,
+    last_day   date NOT NULL,
+    PRIMARY KEY (project_id, period)
+);
+COMMENT ON TABLE wagecheck.attendance_project_month IS
+    'derived (kept with wagecheck.attendance_month, not dumped): per project and month, the workers who attended and the latest day and moment counted (WP01, RN03); exact when attendance_month is';
+COMMENT ON COLUMN wagecheck.attendance_project_month.workers IS 'workers with attendance in the month (rows of attendance_month)';
+COMMENT ON COLUMN wagecheck.attendance_project_month.known_to IS 'latest created_at of the attendance rows counted';
+COMMENT ON COLUMN wagecheck.attendance_project_month.last_day IS 'latest day counted';
 
 CREATE TABLE wagecheck.wage_month (
     project_id   bigint NOT NULL,
@@ -414,6 +429,50 @@ $$;
 COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
     'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
 
+-- _attendance_project_month_refresh(projects, periods): recomputes the rows of
+-- attendance_project_month of these project months from attendance_month. The rows are
+-- locked first (a placeholder for a new one), in key order, then computed with a fresh
+-- snapshot: an insert adding workers to one waits for the lock and adds them to the count
+-- recomputed, and this one sees the workers' months of a writer it waited for.
+CREATE FUNCTION wagecheck._attendance_project_month_refresh(p_projects bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)
+    SELECT DISTINCT u.project_id, u.period, 0, '-infinity'::timestamptz, '-infinity'::date
+      FROM unnest(p_projects, p_periods) u(project_id, period)
+     ORDER BY 1, 2
+    ON CONFLICT (project_id, period) DO NOTHING;
+    PERFORM 1
+       FROM wagecheck.attendance_project_month m
+      WHERE (m.project_id, m.period) IN (SELECT u.project_id, u.period FROM unnest(p_projects, p_periods) u(project_id, period))
+      ORDER BY m.project_id, m.period
+        FOR UPDATE OF m;
+    WITH x AS MATERIALIZED (
+        SELECT k.project_id, k.period, count(a.worker_id) AS workers, max(a.known_to) AS known_to,
+               max(a.last_day) AS last_day
+          FROM (SELECT DISTINCT u.project_id, u.period FROM unnest(p_projects, p_periods) u(project_id, period)) k
+          LEFT JOIN wagecheck.attendance_month a ON a.project_id = k.project_id AND a.period = k.period
+         GROUP BY 1, 2
+    ),
+    gone AS (
+        DELETE FROM wagecheck.attendance_project_month m
+         USING x
+         WHERE (m.project_id, m.period) = (x.project_id, x.period) AND x.workers = 0
+    )
+    UPDATE wagecheck.attendance_project_month m
+       SET workers = x.workers, known_to = x.known_to, last_day = x.last_day
+      FROM x
+     WHERE (m.project_id, m.period) = (x.project_id, x.period) AND x.workers > 0;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_project_month_refresh(bigint[], date[]) IS
+    'recomputes the rows of wagecheck.attendance_project_month of the given project months from attendance_month (internal)';
+
 -- _attendance_month_moments(first_known, known_to, first_day, last_day): the moments from
 -- which attendance rows known and dated within those bounds count for a scan (a day turns
 -- at its midnight in any time zone, UTC+14 to UTC-12): what the change capture records.
@@ -444,7 +503,7 @@ CREATE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
 $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        TRUNCATE wagecheck.attendance_month;
+        TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month;
         INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
         VALUES ('attendance_month', NULL, NULL, 't');
         RETURN NULL;
@@ -468,13 +527,18 @@ BEGIN
          WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period);
     END IF;
     IF TG_OP = 'INSERT' THEN
-        WITH up AS (
-            INSERT INTO wagecheck.attendance_month AS a
-                   (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
-            SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
-                   max(n.day), min(n.day), min(n.created_at), true
+        WITH g AS MATERIALIZED (
+            SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date AS period, count(*) AS days,
+                   max(n.created_at) AS known_to, max(n.day) AS last_day, min(n.day) AS first_day,
+                   min(n.created_at) AS first_known
               FROM new_rows n
              GROUP BY 1, 2, 3
+        ),
+        up AS (
+            INSERT INTO wagecheck.attendance_month AS a
+                   (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+            SELECT g.project_id, g.worker_id, g.period, g.days, g.known_to, g.last_day, g.first_day, g.first_known, true
+              FROM g
              ORDER BY 1, 2, 3
             ON CONFLICT (project_id, worker_id, period) DO UPDATE
                SET days = a.days + excluded.days,
@@ -483,7 +547,22 @@ BEGIN
                    first_day = least(a.first_day, excluded.first_day),
                    first_known = least(a.first_known, excluded.first_known),
                    extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day
-            RETURNING a.project_id, a.extended, a.first_known, a.known_to, a.first_day, a.last_day
+            RETURNING a.project_id, a.worker_id, a.period, a.days, a.extended, a.first_known, a.known_to,
+                      a.first_day, a.last_day
+        ),
+        -- the project's months: a month of a worker is new when it holds only the new rows' days
+        pm AS (
+            INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)
+            SELECT up.project_id, up.period, count(*) FILTER (WHERE up.days = g.days), max(g.known_to),
+                   max(g.last_day)
+              FROM up
+              JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
+             GROUP BY 1, 2
+             ORDER BY 1, 2
+            ON CONFLICT (project_id, period) DO UPDATE
+               SET workers = m.workers + excluded.workers,
+                   known_to = greatest(m.known_to, excluded.known_to),
+                   last_day = greatest(m.last_day, excluded.last_day)
         )
         INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
         SELECT 'attendance_month',
@@ -528,6 +607,15 @@ BEGIN
          WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
            AND (a.known_to, a.last_day, a.first_day, a.first_known)
                IS DISTINCT FROM (x.known_to, x.last_day, x.first_day, x.first_known);
+        -- the project months written, recomputed from their workers' months
+        IF TG_OP = 'UPDATE' THEN
+            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
+               FROM (SELECT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o
+                     UNION SELECT n.project_id, date_trunc('month', n.day)::date FROM new_rows n) t;
+        ELSE
+            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
+               FROM (SELECT DISTINCT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o) t;
+        END IF;
         -- every project of the old and new rows; the moments of the new rows
         IF TG_OP = 'UPDATE' THEN
             INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
@@ -620,14 +708,18 @@ $$
 BEGIN
     LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
         IN SHARE MODE;
-    TRUNCATE wagecheck.attendance_month, wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card,
-             wagecheck.sheet_worker;
+    TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.wage_month,
+             wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker;
     INSERT INTO wagecheck.attendance_month
            (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
     SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day),
            min(a.day), min(a.created_at), true
       FROM wagecheck.attendance a
      GROUP BY 1, 2, 3;
+    INSERT INTO wagecheck.attendance_project_month (project_id, period, workers, known_to, last_day)
+    SELECT a.project_id, a.period, count(*), max(a.known_to), max(a.last_day)
+      FROM wagecheck.attendance_month a
+     GROUP BY 1, 2;
     -- what the rules read of them may differ from what they read before: every rule evaluates
     INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
     VALUES ('attendance_month', NULL, NULL, 't');
@@ -636,6 +728,7 @@ BEGIN
     INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
     INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
     ANALYZE wagecheck.attendance_month;
+    ANALYZE wagecheck.attendance_project_month;
     ANALYZE wagecheck.wage_month;
     ANALYZE wagecheck.worker_pay;
     ANALYZE wagecheck.payment_off_card;
@@ -643,7 +736,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
-    'recomputes the derived summaries (attendance_month, wage_month, worker_pay, payment_off_card, sheet_worker) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+    'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
 -- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
 CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean

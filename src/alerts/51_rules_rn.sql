@@ -43,8 +43,8 @@ COMMENT ON FUNCTION wagecheck.eval_rn02(timestamptz) IS
 
 -- RN03 (G, project): under construction, no attendance record for gap_days days. When the
 -- summary attendance_month is exact for as_of (every attendance row known and dated by then)
--- the project's last day attended is the latest of its months' last days; else it comes
--- from the attendance rows known then.
+-- the project's last day attended is the latest of its months' last days (in the summary
+-- attendance_project_month); else it comes from the attendance rows known then.
 CREATE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -57,7 +57,7 @@ $$
     ),
     last AS MATERIALIZED (
         SELECT m.project_id, max(m.last_day) AS last_day
-          FROM wagecheck.attendance_month m
+          FROM wagecheck.attendance_project_month m
          WHERE (SELECT ex.exact FROM ex)
          GROUP BY m.project_id
     )

@@ -7,12 +7,12 @@ $$
     WITH ex AS MATERIALIZED (
         SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
     ),
-    -- from the summary attendance_month when it is exact for as_of, else attendance_months(as_of)
+    -- from the summary attendance_project_month when attendance_month is exact for as_of,
+    -- else attendance_months(as_of)
     att AS (
-        SELECT m.project_id, m.period, count(*) AS workers
-          FROM wagecheck.attendance_month m
+        SELECT m.project_id, m.period, m.workers
+          FROM wagecheck.attendance_project_month m
          WHERE (SELECT ex.att FROM ex)
-         GROUP BY 1, 2
         UNION ALL
         SELECT m.project_id, m.period, count(*)
           FROM wagecheck.attendance_months(as_of) m
@@ -52,7 +52,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp01(timestamptz) IS
     'WP01: project-months with attendance and no pay sheet after the pay day (the earliest pay terms of the project''s roster)';
 
 -- WP01 for the given projects only (project evaluator): eval_wp01 with the projects as the
--- start of the plan (their attendance months through the summary's primary key, or their
+-- start of the plan (their months through attendance_project_month's primary key, or their
 -- attendance rows when it is not exact; their roster and sheets through their project keys).
 CREATE FUNCTION wagecheck.eval_wp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
@@ -61,10 +61,9 @@ $$
         SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
     ),
     att AS (
-        SELECT m.project_id, m.period, count(*) AS workers
-          FROM wagecheck.attendance_month m
+        SELECT m.project_id, m.period, m.workers
+          FROM wagecheck.attendance_project_month m
          WHERE (SELECT ex.att FROM ex) AND m.project_id = ANY (projects)
-         GROUP BY 1, 2
         UNION ALL
         SELECT m.project_id, m.period, count(*)
           FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period

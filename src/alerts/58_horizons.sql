@@ -158,9 +158,8 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp07_horizon(timestamptz, timestamptz) IS
     'WP07''s horizon: the projects on which a worker''s settle_days after leaving run out, or a settlement is dated, between the two moments';
 
--- RN03: project evaluator. When the summary attendance_month is exact, the projects attended
--- within the gap come from its index on last_day (the months of the last gap_days, not every
--- month of every project), and the last day attended of the few hit projects from their months.
+-- RN03: project evaluator. When the summary attendance_month is exact, the projects' last days
+-- attended come from their months in attendance_project_month, through its key.
 CREATE FUNCTION wagecheck.eval_rn03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -177,22 +176,16 @@ $$
         SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
           FROM (SELECT DISTINCT q.division FROM q) d
     ),
-    recent AS MATERIALIZED (   -- the projects' last days attended within the longest gap
+    recent AS MATERIALIZED (   -- the projects' last days attended (their months, by key)
         SELECT m.project_id, max(m.last_day) AS last_day
-          FROM (SELECT m.project_id, m.last_day     -- through the index on last_day
-                  FROM wagecheck.attendance_month m
-                 WHERE (SELECT ex.exact FROM ex)
-                   AND m.last_day > as_of::date - (SELECT max(g.gap) FROM g) OFFSET 0) m
-         WHERE m.project_id = ANY (projects)
+          FROM wagecheck.attendance_project_month m
+         WHERE (SELECT ex.exact FROM ex) AND m.project_id IN (SELECT q.project_id FROM q)
          GROUP BY m.project_id
     )
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('gap_days', g.gap, 'last_attendance',
                               CASE WHEN (SELECT ex.exact FROM ex)
-                                   THEN coalesce((SELECT r.last_day FROM recent r WHERE r.project_id = p.project_id),
-                                                 (SELECT max(m.last_day) FROM wagecheck.attendance_month m
-                                                   WHERE m.project_id = p.project_id    -- by its key
-                                                   GROUP BY m.project_id))
+                                   THEN (SELECT r.last_day FROM recent r WHERE r.project_id = p.project_id)
                                    ELSE (SELECT max(a.day) FROM wagecheck.attendance a
                                           WHERE a.project_id = p.project_id AND a.day <= as_of::date
                                             AND a.created_at <= as_of) END)

@@ -7270,3 +7270,418 @@ UPDATE wagecheck.rule r SET inputs = d.inputs
                ('WP01', '{attendance_month,pay_sheet,roster,project}')) d(code, inputs)
  WHERE r.code = d.code;
 UPDATE wagecheck.rule SET clears_on = '{attendance,attendance_month}' WHERE code = 'RN03';
+
+-- ==== attendance_project_month (session 5): per project and month, the workers who attended
+-- and the latest day counted, kept with attendance_month: WP01 and RN03 read it instead of
+-- grouping every worker's month
+CREATE TABLE wagecheck.attendance_project_month (
+    project_id bigint NOT NULL,
+    period     date NOT NULL,
+    workers    bigint NOT NULL,
+    known_to   timestamptz NOT NULL,
+    last_day   date NOT NULL,
+    PRIMARY KEY (project_id, period)
+);
+COMMENT ON TABLE wagecheck.attendance_project_month IS
+    'derived (kept with wagecheck.attendance_month, not dumped): per project and month, the workers who attended and the latest day and moment counted (WP01, RN03); exact when attendance_month is';
+COMMENT ON COLUMN wagecheck.attendance_project_month.workers IS 'workers with attendance in the month (rows of attendance_month)';
+COMMENT ON COLUMN wagecheck.attendance_project_month.known_to IS 'latest created_at of the attendance rows counted';
+COMMENT ON COLUMN wagecheck.attendance_project_month.last_day IS 'latest day counted';
+
+INSERT INTO wagecheck.attendance_project_month (project_id, period, workers, known_to, last_day)
+SELECT a.project_id, a.period, count(*), max(a.known_to), max(a.last_day)
+  FROM wagecheck.attendance_month a
+ GROUP BY 1, 2;
+CREATE OR REPLACE FUNCTION wagecheck._attendance_project_month_refresh(p_projects bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)
+    SELECT DISTINCT u.project_id, u.period, 0, '-infinity'::timestamptz, '-infinity'::date
+      FROM unnest(p_projects, p_periods) u(project_id, period)
+     ORDER BY 1, 2
+    ON CONFLICT (project_id, period) DO NOTHING;
+    PERFORM 1
+       FROM wagecheck.attendance_project_month m
+      WHERE (m.project_id, m.period) IN (SELECT u.project_id, u.period FROM unnest(p_projects, p_periods) u(project_id, period))
+      ORDER BY m.project_id, m.period
+        FOR UPDATE OF m;
+    WITH x AS MATERIALIZED (
+        SELECT k.project_id, k.period, count(a.worker_id) AS workers, max(a.known_to) AS known_to,
+               max(a.last_day) AS last_day
+          FROM (SELECT DISTINCT u.project_id, u.period FROM unnest(p_projects, p_periods) u(project_id, period)) k
+          LEFT JOIN wagecheck.attendance_month a ON a.project_id = k.project_id AND a.period = k.period
+         GROUP BY 1, 2
+    ),
+    gone AS (
+        DELETE FROM wagecheck.attendance_project_month m
+         USING x
+         WHERE (m.project_id, m.period) = (x.project_id, x.period) AND x.workers = 0
+    )
+    UPDATE wagecheck.attendance_project_month m
+       SET workers = x.workers, known_to = x.known_to, last_day = x.last_day
+      FROM x
+     WHERE (m.project_id, m.period) = (x.project_id, x.period) AND x.workers > 0;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_project_month_refresh(bigint[], date[]) IS
+    'recomputes the rows of wagecheck.attendance_project_month of the given project months from attendance_month (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month;
+        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+        VALUES ('attendance_month', NULL, NULL, 't');
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+            RETURN NULL;    -- no row written: nothing changed
+        END IF;
+        -- lock the months in key order, then take the old rows' days away
+        PERFORM 1
+           FROM wagecheck.attendance_month a
+          WHERE (a.project_id, a.worker_id, a.period) IN
+                (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date FROM old_rows o)
+          ORDER BY a.project_id, a.worker_id, a.period
+            FOR UPDATE OF a;
+        UPDATE wagecheck.attendance_month a
+           SET days = a.days - d.n
+          FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period, count(*) AS n
+                  FROM old_rows o
+                 GROUP BY 1, 2, 3) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period);
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        WITH g AS MATERIALIZED (
+            SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date AS period, count(*) AS days,
+                   max(n.created_at) AS known_to, max(n.day) AS last_day, min(n.day) AS first_day,
+                   min(n.created_at) AS first_known
+              FROM new_rows n
+             GROUP BY 1, 2, 3
+        ),
+        up AS (
+            INSERT INTO wagecheck.attendance_month AS a
+                   (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+            SELECT g.project_id, g.worker_id, g.period, g.days, g.known_to, g.last_day, g.first_day, g.first_known, true
+              FROM g
+             ORDER BY 1, 2, 3
+            ON CONFLICT (project_id, worker_id, period) DO UPDATE
+               SET days = a.days + excluded.days,
+                   known_to = greatest(a.known_to, excluded.known_to),
+                   last_day = greatest(a.last_day, excluded.last_day),
+                   first_day = least(a.first_day, excluded.first_day),
+                   first_known = least(a.first_known, excluded.first_known),
+                   extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day
+            RETURNING a.project_id, a.worker_id, a.period, a.days, a.extended, a.first_known, a.known_to,
+                      a.first_day, a.last_day
+        ),
+        -- the project's months: a month of a worker is new when it holds only the new rows' days
+        pm AS (
+            INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)
+            SELECT up.project_id, up.period, count(*) FILTER (WHERE up.days = g.days), max(g.known_to),
+                   max(g.last_day)
+              FROM up
+              JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
+             GROUP BY 1, 2
+             ORDER BY 1, 2
+            ON CONFLICT (project_id, period) DO UPDATE
+               SET workers = m.workers + excluded.workers,
+                   known_to = greatest(m.known_to, excluded.known_to),
+                   last_day = greatest(m.last_day, excluded.last_day)
+        )
+        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+        SELECT 'attendance_month',
+               range_agg(wagecheck._attendance_month_moments(up.first_known, up.known_to, up.first_day, up.last_day)),
+               array_agg(DISTINCT up.project_id ORDER BY up.project_id), 'i'
+          FROM up
+         WHERE up.extended
+        HAVING count(*) > 0;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO wagecheck.attendance_month AS a
+               (project_id, worker_id, period, days, known_to, last_day, first_day, first_known)
+        SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
+               max(n.day), min(n.day), min(n.created_at)
+          FROM new_rows n
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+        ON CONFLICT (project_id, worker_id, period) DO UPDATE
+           SET days = a.days + excluded.days,
+               known_to = greatest(a.known_to, excluded.known_to),
+               last_day = greatest(a.last_day, excluded.last_day),
+               first_day = least(a.first_day, excluded.first_day),
+               first_known = least(a.first_known, excluded.first_known),
+               extended = true;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        -- months left empty go; the others' bounds come from the rows left
+        DELETE FROM wagecheck.attendance_month a
+         USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                  FROM old_rows o) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
+           AND a.days <= 0;
+        UPDATE wagecheck.attendance_month a
+           SET known_to = x.known_to, last_day = x.last_day, first_day = x.first_day, first_known = x.first_known
+          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day,
+                       min(r.day) AS first_day, min(r.created_at) AS first_known
+                  FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                          FROM old_rows o) d
+                  JOIN wagecheck.attendance r
+                    ON r.project_id = d.project_id AND r.worker_id = d.worker_id
+                   AND r.day >= d.period AND r.day < (d.period + interval '1 month')::date
+                 GROUP BY 1, 2, 3) x
+         WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
+           AND (a.known_to, a.last_day, a.first_day, a.first_known)
+               IS DISTINCT FROM (x.known_to, x.last_day, x.first_day, x.first_known);
+        -- the project months written, recomputed from their workers' months
+        IF TG_OP = 'UPDATE' THEN
+            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
+               FROM (SELECT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o
+                     UNION SELECT n.project_id, date_trunc('month', n.day)::date FROM new_rows n) t;
+        ELSE
+            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
+               FROM (SELECT DISTINCT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o) t;
+        END IF;
+        -- every project of the old and new rows; the moments of the new rows
+        IF TG_OP = 'UPDATE' THEN
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month',
+                   (SELECT range_agg(wagecheck._attendance_month_moments(n.created_at, n.created_at, n.day, n.day))
+                      FROM new_rows n),
+                   ARRAY(SELECT o.project_id FROM old_rows o UNION SELECT n.project_id FROM new_rows n ORDER BY 1),
+                   'u';
+        ELSE
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month', NULL, ARRAY(SELECT DISTINCT o.project_id FROM old_rows o ORDER BY 1), 'd';
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
+    'trigger: keeps wagecheck.attendance_month right after a statement on attendance (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck.rebuild_summaries() RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
+        IN SHARE MODE;
+    TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.wage_month,
+             wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker;
+    INSERT INTO wagecheck.attendance_month
+           (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+    SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day),
+           min(a.day), min(a.created_at), true
+      FROM wagecheck.attendance a
+     GROUP BY 1, 2, 3;
+    INSERT INTO wagecheck.attendance_project_month (project_id, period, workers, known_to, last_day)
+    SELECT a.project_id, a.period, count(*), max(a.known_to), max(a.last_day)
+      FROM wagecheck.attendance_month a
+     GROUP BY 1, 2;
+    -- what the rules read of them may differ from what they read before: every rule evaluates
+    INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+    VALUES ('attendance_month', NULL, NULL, 't');
+    INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+    INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
+    ANALYZE wagecheck.attendance_month;
+    ANALYZE wagecheck.attendance_project_month;
+    ANALYZE wagecheck.wage_month;
+    ANALYZE wagecheck.worker_pay;
+    ANALYZE wagecheck.payment_off_card;
+    ANALYZE wagecheck.sheet_worker;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
+    'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
+    ),
+    -- from the summary attendance_project_month when attendance_month is exact for as_of,
+    -- else attendance_months(as_of)
+    att AS (
+        SELECT m.project_id, m.period, m.workers
+          FROM wagecheck.attendance_project_month m
+         WHERE (SELECT ex.att FROM ex)
+        UNION ALL
+        SELECT m.project_id, m.period, count(*)
+          FROM wagecheck.attendance_months(as_of) m
+         WHERE NOT (SELECT ex.att FROM ex)
+         GROUP BY 1, 2
+    ),
+    -- the project's earliest pay terms: the first pay day of the month's wages
+    terms AS (
+        SELECT t.project_id, min(t.pay_month_offset * 100 + t.pay_day) AS code
+          FROM wagecheck._pay_terms(as_of) t
+         GROUP BY t.project_id
+    ),
+    keyed AS (
+        SELECT att.*, coalesce(terms.code % 100, 15)::smallint AS pay_day,
+               coalesce(terms.code / 100, 1)::smallint AS pay_month_offset
+          FROM att LEFT JOIN terms ON terms.project_id = att.project_id
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms), not one per project-month
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT keyed.period, keyed.pay_day, keyed.pay_month_offset FROM keyed) k
+    ),
+    due AS (
+        SELECT keyed.project_id, keyed.period, keyed.workers, dates.pay_date
+          FROM keyed JOIN dates USING (period, pay_day, pay_month_offset)
+    )
+    SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
+           p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('workers_with_attendance', due.workers, 'pay_date', due.pay_date)
+      FROM due
+      JOIN wagecheck.project p ON p.project_id = due.project_id
+     WHERE due.pay_date < as_of::date
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
+                        WHERE s.project_id = due.project_id AND s.period = due.period
+                          AND s.prepared_on <= as_of::date AND s.created_at <= as_of)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp01(timestamptz) IS
+    'WP01: project-months with attendance and no pay sheet after the pay day (the earliest pay terms of the project''s roster)';
+
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS att
+    ),
+    att AS (
+        SELECT m.project_id, m.period, m.workers
+          FROM wagecheck.attendance_project_month m
+         WHERE (SELECT ex.att FROM ex) AND m.project_id = ANY (projects)
+        UNION ALL
+        SELECT m.project_id, m.period, count(*)
+          FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+                  FROM wagecheck.attendance a
+                 WHERE NOT (SELECT ex.att FROM ex) AND a.project_id = ANY (projects)
+                   AND a.day <= as_of::date AND a.created_at <= as_of) m
+         GROUP BY 1, 2
+    ),
+    terms AS (             -- the project's earliest pay terms
+        SELECT t.project_id, min(t.pay_month_offset * 100 + t.pay_day) AS code
+          FROM wagecheck._pay_terms(as_of) t
+         WHERE t.project_id = ANY (projects)
+         GROUP BY t.project_id
+    ),
+    keyed AS (
+        SELECT att.*, coalesce(terms.code % 100, 15)::smallint AS pay_day,
+               coalesce(terms.code / 100, 1)::smallint AS pay_month_offset
+          FROM att LEFT JOIN terms ON terms.project_id = att.project_id
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT keyed.period, keyed.pay_day, keyed.pay_month_offset FROM keyed) k
+    ),
+    due AS (
+        SELECT keyed.project_id, keyed.period, keyed.workers, dates.pay_date
+          FROM keyed JOIN dates USING (period, pay_day, pay_month_offset)
+    )
+    SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
+           p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('workers_with_attendance', due.workers, 'pay_date', due.pay_date)
+      FROM due
+      JOIN wagecheck.project p ON p.project_id = due.project_id
+     WHERE due.pay_date < as_of::date
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
+                        WHERE s.project_id = due.project_id AND s.period = due.period
+                          AND s.prepared_on <= as_of::date AND s.created_at <= as_of)
+$$;
+COMMENT ON FUNCTION wagecheck.eval_wp01_projects(timestamptz, bigint[]) IS
+    'WP01 for the given projects only (project evaluator of eval_wp01)';
+
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS exact
+    ),
+    g AS MATERIALIZED (   -- gap_days once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
+          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
+    ),
+    last AS MATERIALIZED (
+        SELECT m.project_id, max(m.last_day) AS last_day
+          FROM wagecheck.attendance_project_month m
+         WHERE (SELECT ex.exact FROM ex)
+         GROUP BY m.project_id
+    )
+    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('gap_days', g.gap, 'last_attendance',
+                              CASE WHEN (SELECT ex.exact FROM ex)
+                                   THEN (SELECT l.last_day FROM last l WHERE l.project_id = p.project_id)
+                                   ELSE (SELECT max(a.day) FROM wagecheck.attendance a
+                                          WHERE a.project_id = p.project_id AND a.day <= as_of::date
+                                            AND a.created_at <= as_of) END)
+      FROM wagecheck.project p
+      JOIN g ON g.division = p.division
+     WHERE p.status = 'under_construction' AND p.created_at <= as_of
+       AND p.start_on <= as_of::date - g.gap + 1
+       AND CASE WHEN (SELECT ex.exact FROM ex)
+                THEN NOT EXISTS (SELECT 1 FROM last l
+                                  WHERE l.project_id = p.project_id AND l.last_day > as_of::date - g.gap)
+                ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
+                                  WHERE a.project_id = p.project_id
+                                    AND a.day > as_of::date - g.gap AND a.day <= as_of::date
+                                    AND a.created_at <= as_of) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
+    'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
+
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of) AS exact
+    ),
+    q AS MATERIALIZED (
+        SELECT p.*
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+          JOIN wagecheck.project p ON p.project_id = q.project_id
+         WHERE p.status = 'under_construction' AND p.created_at <= as_of
+    ),
+    g AS MATERIALIZED (   -- gap_days once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
+          FROM (SELECT DISTINCT q.division FROM q) d
+    ),
+    recent AS MATERIALIZED (   -- the projects' last days attended (their months, by key)
+        SELECT m.project_id, max(m.last_day) AS last_day
+          FROM wagecheck.attendance_project_month m
+         WHERE (SELECT ex.exact FROM ex) AND m.project_id IN (SELECT q.project_id FROM q)
+         GROUP BY m.project_id
+    )
+    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
+           jsonb_build_object('gap_days', g.gap, 'last_attendance',
+                              CASE WHEN (SELECT ex.exact FROM ex)
+                                   THEN (SELECT r.last_day FROM recent r WHERE r.project_id = p.project_id)
+                                   ELSE (SELECT max(a.day) FROM wagecheck.attendance a
+                                          WHERE a.project_id = p.project_id AND a.day <= as_of::date
+                                            AND a.created_at <= as_of) END)
+      FROM q p
+      JOIN g ON g.division = p.division
+     WHERE p.start_on <= as_of::date - g.gap + 1
+       AND CASE WHEN (SELECT ex.exact FROM ex)
+                THEN NOT EXISTS (SELECT 1 FROM recent r
+                                  WHERE r.project_id = p.project_id AND r.last_day > as_of::date - g.gap)
+                ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
+                                  WHERE a.project_id = p.project_id
+                                    AND a.day > as_of::date - g.gap AND a.day <= as_of::date
+                                    AND a.created_at <= as_of) END
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn03_projects(timestamptz, bigint[]) IS
+    'RN03 for the given projects only (project evaluator of eval_rn03)';
+
