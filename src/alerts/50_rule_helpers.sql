@@ -47,6 +47,30 @@ END;
 COMMENT ON FUNCTION wagecheck._pay_terms(timestamptz) IS
     'pay day and month offset of each worker on each project (latest roster entry known at the moment)';
 
+-- _pay_terms_in_use(): the distinct pay terms of the roster (one index probe each, through
+-- roster_pay_terms) and the default ones (15th of the next month, for a worker without
+-- terms): every pay terms a worker's month can have.
+CREATE FUNCTION wagecheck._pay_terms_in_use()
+    RETURNS TABLE (pay_day smallint, pay_month_offset smallint)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH RECURSIVE used AS (
+        (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+          ORDER BY r.pay_day, r.pay_month_offset LIMIT 1)
+        UNION ALL
+        SELECT n.pay_day, n.pay_month_offset
+          FROM used u
+         CROSS JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE (r.pay_day, r.pay_month_offset) > (u.pay_day, u.pay_month_offset)
+                              ORDER BY r.pay_day, r.pay_month_offset LIMIT 1) n
+    )
+    SELECT used.pay_day, used.pay_month_offset FROM used
+    UNION
+    SELECT 15::smallint, 1::smallint
+$$;
+COMMENT ON FUNCTION wagecheck._pay_terms_in_use() IS
+    'the distinct pay terms of the roster and the default ones (15th of the next month) (internal)';
+
 -- _pay_dates_passing(from_ts, to_ts): the months and pay terms in use (the default, 15th of the
 -- next month, for a worker without terms; those of some roster entry, skipping through the
 -- index roster_pay_terms) whose pay date passes between the two moments: an evaluator's test

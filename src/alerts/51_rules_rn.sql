@@ -64,17 +64,17 @@ $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
            jsonb_build_object('gap_days', g.gap, 'last_attendance',
                               CASE WHEN (SELECT ex.exact FROM ex)
-                                   THEN (SELECT l.last_day FROM last l WHERE l.project_id = p.project_id)
+                                   THEN l.last_day
                                    ELSE (SELECT max(a.day) FROM wagecheck.attendance a
                                           WHERE a.project_id = p.project_id AND a.day <= as_of::date
                                             AND a.created_at <= as_of) END)
       FROM wagecheck.project p
       JOIN g ON g.division = p.division
+      LEFT JOIN last l ON l.project_id = p.project_id    -- one row per project (hashed)
      WHERE p.status = 'under_construction' AND p.created_at <= as_of
        AND p.start_on <= as_of::date - g.gap + 1
        AND CASE WHEN (SELECT ex.exact FROM ex)
-                THEN NOT EXISTS (SELECT 1 FROM last l
-                                  WHERE l.project_id = p.project_id AND l.last_day > as_of::date - g.gap)
+                THEN l.last_day IS NULL OR l.last_day <= as_of::date - g.gap
                 ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
                                   WHERE a.project_id = p.project_id
                                     AND a.day > as_of::date - g.gap AND a.day <= as_of::date

@@ -1,6 +1,9 @@
 -- Wage payment rules (工资支付): WP01-WP07.
 
--- WP01 (G, project-month): attendance in a month but no pay sheet after the pay day.
+-- WP01 (G, project-month): attendance in a month but no pay sheet after the pay day. The
+-- project-months without a sheet known are found first (few: mostly the current month), and
+-- those whose pay date cannot have passed for any pay terms in use are left out before the
+-- pay terms of the remaining projects are read (through the roster's key).
 CREATE FUNCTION wagecheck.eval_wp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -19,34 +22,47 @@ $$
          WHERE NOT (SELECT ex.att FROM ex)
          GROUP BY 1, 2
     ),
+    unsheeted AS MATERIALIZED (    -- the months with no pay sheet known
+        SELECT att.*
+          FROM att
+         WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
+                            WHERE s.project_id = att.project_id AND s.period = att.period
+                              AND s.prepared_on <= as_of::date AND s.created_at <= as_of)
+    ),
+    earliest AS MATERIALIZED (     -- per month, its earliest pay date for the pay terms in use
+        SELECT k.period, min(wagecheck.wage_pay_date(k.period, u.pay_day, u.pay_month_offset)) AS pay_date
+          FROM (SELECT DISTINCT unsheeted.period FROM unsheeted) k
+         CROSS JOIN wagecheck._pay_terms_in_use() u
+         GROUP BY k.period
+    ),
+    cand AS MATERIALIZED (
+        SELECT unsheeted.*
+          FROM unsheeted JOIN earliest USING (period)
+         WHERE earliest.pay_date < as_of::date
+    ),
     -- the project's earliest pay terms: the first pay day of the month's wages
     terms AS (
         SELECT t.project_id, min(t.pay_month_offset * 100 + t.pay_day) AS code
           FROM wagecheck._pay_terms(as_of) t
+         WHERE t.project_id = ANY (ARRAY(SELECT DISTINCT cand.project_id FROM cand))   -- by the roster's key
          GROUP BY t.project_id
     ),
     keyed AS (
-        SELECT att.*, coalesce(terms.code % 100, 15)::smallint AS pay_day,
+        SELECT cand.*, coalesce(terms.code % 100, 15)::smallint AS pay_day,
                coalesce(terms.code / 100, 1)::smallint AS pay_month_offset
-          FROM att LEFT JOIN terms ON terms.project_id = att.project_id
+          FROM cand LEFT JOIN terms ON terms.project_id = cand.project_id
     ),
     dates AS MATERIALIZED (    -- one pay date per distinct (month, terms), not one per project-month
         SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
           FROM (SELECT DISTINCT keyed.period, keyed.pay_day, keyed.pay_month_offset FROM keyed) k
-    ),
-    due AS (
-        SELECT keyed.project_id, keyed.period, keyed.workers, dates.pay_date
-          FROM keyed JOIN dates USING (period, pay_day, pay_month_offset)
     )
-    SELECT 'project', due.project_id::text, to_char(due.period, 'YYYY-MM'), due.project_id, p.contractor_id,
+    SELECT 'project', keyed.project_id::text, to_char(keyed.period, 'YYYY-MM'), keyed.project_id, p.contractor_id,
            p.division, 'G', NULL::timestamptz,
-           jsonb_build_object('workers_with_attendance', due.workers, 'pay_date', due.pay_date)
-      FROM due
-      JOIN wagecheck.project p ON p.project_id = due.project_id
-     WHERE due.pay_date < as_of::date
-       AND NOT EXISTS (SELECT 1 FROM wagecheck.pay_sheet s
-                        WHERE s.project_id = due.project_id AND s.period = due.period
-                          AND s.prepared_on <= as_of::date AND s.created_at <= as_of)
+           jsonb_build_object('workers_with_attendance', keyed.workers, 'pay_date', dates.pay_date)
+      FROM keyed
+      JOIN dates USING (period, pay_day, pay_month_offset)
+      JOIN wagecheck.project p ON p.project_id = keyed.project_id
+     WHERE dates.pay_date < as_of::date
 $$;
 COMMENT ON FUNCTION wagecheck.eval_wp01(timestamptz) IS
     'WP01: project-months with attendance and no pay sheet after the pay day (the earliest pay terms of the project''s roster)';
