@@ -470,8 +470,12 @@ COMMENT ON FUNCTION wagecheck._wages_late(timestamptz, bigint[]) IS
 
 -- _contractor_arrears(as_of, contractors): per contractor, the latest pay date of a month of
 -- its projects past its pay day and not fully paid by it (DP01's exemptions). From the
--- summary when it is exact for the moment: only the key, month and settled_at of the months
--- settled after their month's earliest pay date are read, then their workers' pay terms.
+-- summary when it is exact for the moment, without reading every month late: per project,
+-- the latest month with a month late (months latest first, through wage_month_settled, the
+-- first with one); a month late of an earlier month can only have a later pay date when that
+-- month's latest pay date (any terms in use) reaches the latest month's earliest, so only
+-- those months are asked, each for its pay dates latest first, the first with a month late
+-- of those terms. Pay terms are looked up per month asked, not for every month late.
 CREATE FUNCTION wagecheck._contractor_arrears(as_of timestamptz, contractors bigint[])
     RETURNS TABLE (contractor_id bigint, last_arrears date)
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
@@ -495,36 +499,55 @@ BEGIN
          CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
                      UNION SELECT 15::smallint, 1::smallint) k
     ),
-    first AS MATERIALIZED (
-        SELECT d.period, ((min(d.pay_date) + 1)::timestamptz) AS after
+    first AS MATERIALIZED (        -- per month: its earliest pay date (as the moment it ends) and latest
+        SELECT d.period, ((min(d.pay_date) + 1)::timestamptz) AS after, min(d.pay_date) AS lo,
+               max(d.pay_date) AS hi
           FROM dates d
          GROUP BY d.period
         HAVING min(d.pay_date) < as_of::date
     ),
-    c AS (                    -- per project and month, the months settled after its first pay date
-        SELECT w.project_id, w.worker_id, w.period, w.settled
+    latest AS MATERIALIZED (       -- per project, the latest month with a month late: its earliest pay date
+        SELECT q.project_id, l.lo
           FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
-         CROSS JOIN first f
-         CROSS JOIN LATERAL (SELECT w.project_id, w.worker_id, w.period, coalesce(w.settled_at, 'infinity') AS settled
-                               FROM wagecheck.wage_month w
-                              WHERE w.project_id = q.project_id AND w.period = f.period
-                                AND coalesce(w.settled_at, 'infinity') >= f.after
-                             OFFSET 0) w      -- through the index, per project and month
+         CROSS JOIN LATERAL (
+                SELECT f.lo
+                  FROM first f
+                 WHERE EXISTS (SELECT 1
+                                 FROM wagecheck.wage_month w
+                                 LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                                                     WHERE r.project_id = w.project_id AND r.worker_id = w.worker_id
+                                                       AND r.created_at <= as_of AND r.start_on <= as_of::date
+                                                     ORDER BY r.start_on DESC LIMIT 1) t ON true
+                                 JOIN dates d ON d.period = w.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                                             AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+                                WHERE w.project_id = q.project_id AND w.period = f.period
+                                  AND coalesce(w.settled_at, 'infinity') >= f.after
+                                  AND d.pay_date < as_of::date
+                                  AND coalesce(w.settled_at, 'infinity') >= (d.pay_date + 1)::timestamptz)
+                 ORDER BY f.period DESC
+                 LIMIT 1) l
     ),
-    terms AS (
-        SELECT DISTINCT ON (r.project_id, r.worker_id) r.project_id, r.worker_id, r.pay_day, r.pay_month_offset
-          FROM wagecheck.roster r
-         WHERE r.project_id = ANY (projects) AND r.created_at <= as_of AND r.start_on <= as_of::date
-         ORDER BY r.project_id, r.worker_id, r.start_on DESC
-    ),
-    by_project AS MATERIALIZED (
-        SELECT c.project_id, max(d.pay_date) AS last_arrears
-          FROM c
-          LEFT JOIN terms t ON t.project_id = c.project_id AND t.worker_id = c.worker_id
-          JOIN dates d ON d.period = c.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
-                      AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
-         WHERE d.pay_date < as_of::date AND c.settled >= (d.pay_date + 1)::timestamptz
-         GROUP BY c.project_id
+    by_project AS MATERIALIZED (   -- per project, the latest pay date of a month late
+        SELECT lt.project_id, max(x.pay_date) AS last_arrears
+          FROM latest lt
+          JOIN first f ON f.hi >= lt.lo
+         CROSS JOIN LATERAL (
+                SELECT d.pay_date
+                  FROM dates d
+                 WHERE d.period = f.period AND d.pay_date >= lt.lo AND d.pay_date < as_of::date
+                   AND EXISTS (SELECT 1
+                                 FROM wagecheck.wage_month w
+                                 LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                                                     WHERE r.project_id = w.project_id AND r.worker_id = w.worker_id
+                                                       AND r.created_at <= as_of AND r.start_on <= as_of::date
+                                                     ORDER BY r.start_on DESC LIMIT 1) t ON true
+                                WHERE w.project_id = lt.project_id AND w.period = f.period
+                                  AND coalesce(w.settled_at, 'infinity') >= (d.pay_date + 1)::timestamptz
+                                  AND coalesce(t.pay_day, 15::smallint) = d.pay_day
+                                  AND coalesce(t.pay_month_offset, 1::smallint) = d.pay_month_offset)
+                 ORDER BY d.pay_date DESC
+                 LIMIT 1) x
+         GROUP BY lt.project_id
     )
     SELECT pr.contractor_id, max(b.last_arrears)
       FROM by_project b

@@ -7719,3 +7719,96 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn03_projects(timestamptz, bigint[]) IS
     'RN03 for the given projects only (project evaluator of eval_rn03)';
 
+
+-- ==== evaluators' speed (session 5): DP01's arrears, RN04, AC03 from less
+
+-- _contractor_arrears(as_of, contractors): per contractor, the latest pay date of a month of
+-- its projects past its pay day and not fully paid by it (DP01's exemptions). From the
+-- summary when it is exact for the moment, without reading every month late: per project,
+-- the latest month with a month late (months latest first, through wage_month_settled, the
+-- first with one); a month late of an earlier month can only have a later pay date when that
+-- month's latest pay date (any terms in use) reaches the latest month's earliest, so only
+-- those months are asked, each for its pay dates latest first, the first with a month late
+-- of those terms. Pay terms are looked up per month asked, not for every month late.
+CREATE OR REPLACE FUNCTION wagecheck._contractor_arrears(as_of timestamptz, contractors bigint[])
+    RETURNS TABLE (contractor_id bigint, last_arrears date)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+DECLARE
+    projects bigint[] := ARRAY(SELECT p.project_id FROM wagecheck.project p WHERE p.contractor_id = ANY (contractors));
+BEGIN
+    IF NOT wagecheck._summary_exact('wages_owed', as_of) THEN
+        RETURN QUERY
+        SELECT pr.contractor_id, max(o.pay_date)
+          FROM wagecheck._wages_late(as_of, projects) o
+          JOIN wagecheck.project pr ON pr.project_id = o.project_id
+         GROUP BY pr.contractor_id;
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH dates AS MATERIALIZED (   -- pay dates of the few (month, day, offset) combinations
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT s.period FROM wagecheck.pay_sheet s WHERE s.created_at <= as_of) m
+         CROSS JOIN (SELECT DISTINCT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    first AS MATERIALIZED (        -- per month: its earliest pay date (as the moment it ends) and latest
+        SELECT d.period, ((min(d.pay_date) + 1)::timestamptz) AS after, min(d.pay_date) AS lo,
+               max(d.pay_date) AS hi
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+    ),
+    latest AS MATERIALIZED (       -- per project, the latest month with a month late: its earliest pay date
+        SELECT q.project_id, l.lo
+          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
+         CROSS JOIN LATERAL (
+                SELECT f.lo
+                  FROM first f
+                 WHERE EXISTS (SELECT 1
+                                 FROM wagecheck.wage_month w
+                                 LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                                                     WHERE r.project_id = w.project_id AND r.worker_id = w.worker_id
+                                                       AND r.created_at <= as_of AND r.start_on <= as_of::date
+                                                     ORDER BY r.start_on DESC LIMIT 1) t ON true
+                                 JOIN dates d ON d.period = w.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                                             AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+                                WHERE w.project_id = q.project_id AND w.period = f.period
+                                  AND coalesce(w.settled_at, 'infinity') >= f.after
+                                  AND d.pay_date < as_of::date
+                                  AND coalesce(w.settled_at, 'infinity') >= (d.pay_date + 1)::timestamptz)
+                 ORDER BY f.period DESC
+                 LIMIT 1) l
+    ),
+    by_project AS MATERIALIZED (   -- per project, the latest pay date of a month late
+        SELECT lt.project_id, max(x.pay_date) AS last_arrears
+          FROM latest lt
+          JOIN first f ON f.hi >= lt.lo
+         CROSS JOIN LATERAL (
+                SELECT d.pay_date
+                  FROM dates d
+                 WHERE d.period = f.period AND d.pay_date >= lt.lo AND d.pay_date < as_of::date
+                   AND EXISTS (SELECT 1
+                                 FROM wagecheck.wage_month w
+                                 LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                                                     WHERE r.project_id = w.project_id AND r.worker_id = w.worker_id
+                                                       AND r.created_at <= as_of AND r.start_on <= as_of::date
+                                                     ORDER BY r.start_on DESC LIMIT 1) t ON true
+                                WHERE w.project_id = lt.project_id AND w.period = f.period
+                                  AND coalesce(w.settled_at, 'infinity') >= (d.pay_date + 1)::timestamptz
+                                  AND coalesce(t.pay_day, 15::smallint) = d.pay_day
+                                  AND coalesce(t.pay_month_offset, 1::smallint) = d.pay_month_offset)
+                 ORDER BY d.pay_date DESC
+                 LIMIT 1) x
+         GROUP BY lt.project_id
+    )
+    SELECT pr.contractor_id, max(b.last_arrears)
+      FROM by_project b
+      JOIN wagecheck.project pr ON pr.project_id = b.project_id
+     GROUP BY pr.contractor_id;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._contractor_arrears(timestamptz, bigint[]) IS
+    'per contractor, the latest pay date of a month of its projects paid late or owed (internal)';
+
