@@ -1,6 +1,7 @@
--- The summaries kept at write time (attendance_month, wage_month): every kind of write
--- keeps them equal to a recomputation from the raw rows, and wages_owed/attendance_months
--- read them only when they are exact for the moment asked (else compute from raw rows).
+-- The summaries kept at write time (attendance_month, wage_month, and with them RN04's
+-- attendance_unpaid): every kind of write keeps them equal to a recomputation from the raw
+-- rows, and wages_owed/attendance_months (and RN04) read them only when they are exact for
+-- the moment asked (else compute from raw rows).
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
 SELECT fx.project(40, '371302', '2026-01-05', '2025-12-01');
@@ -9,6 +10,13 @@ SELECT fx.worker(i) FROM generate_series(1, 4) i;
 SELECT fx.roster(40, w, '2026-01-05') FROM generate_series(1, 3) w;
 SELECT fx.roster(41, 4, '2026-01-05');
 
+-- fx.unpaid_raw(): attendance_unpaid computed plainly from the attendance rows and pay lines
+CREATE FUNCTION fx.unpaid_raw() RETURNS SETOF wagecheck.attendance_unpaid LANGUAGE sql AS $$
+    SELECT DISTINCT date_trunc('month', a.day)::date, a.project_id, a.worker_id
+      FROM wagecheck.attendance a
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+                        WHERE s.project_id = a.project_id AND l.worker_id = a.worker_id
+                          AND s.period = date_trunc('month', a.day)::date) $$;
 -- fx.stale(): rows where a summary differs from a recomputation from the raw rows
 CREATE FUNCTION fx.stale() RETURNS TABLE (summary text, diff bigint) LANGUAGE sql AS $$
     SELECT 'attendance_month', count(*) FROM (
@@ -45,6 +53,11 @@ CREATE FUNCTION fx.stale() RETURNS TABLE (summary text, diff bigint) LANGUAGE sq
         (SELECT * FROM wagecheck.wage_month EXCEPT ALL SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL))
         UNION ALL
         (SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL) EXCEPT ALL SELECT * FROM wagecheck.wage_month)) y
+    UNION ALL   -- the attendance months without a line of the month on the project's sheets
+    SELECT 'attendance_unpaid', count(*) FROM (
+        (SELECT * FROM wagecheck.attendance_unpaid EXCEPT ALL SELECT * FROM fx.unpaid_raw())
+        UNION ALL
+        (SELECT * FROM fx.unpaid_raw() EXCEPT ALL SELECT * FROM wagecheck.attendance_unpaid)) v
 $$;
 -- fx.same(as_of): the building blocks read from the summaries equal those computed from raw rows
 CREATE FUNCTION fx.same(as_of timestamptz) RETURNS TABLE (block text, exact boolean, diff bigint) LANGUAGE sql AS $$
@@ -166,6 +179,52 @@ SELECT m.as_of, wagecheck._summary_exact('attendance_months', m.as_of) AS exact,
           FROM fx.rn03_raw(m.as_of) r) AS from_rows
   FROM (VALUES ('2026-03-12 12:00'::timestamptz), ('2026-03-20 12:00'), ('2026-03-05 12:00')) m(as_of);
 
+-- RN04 reads the attendance months without a wage month (attendance_unpaid) and the
+-- projects' workers per month when both summaries are exact: the same project-months,
+-- attendees and workers without a line as a plain count from the attendance rows and lines
+-- known then. Worker 1 (no line for February) is paid on the 28th of the same month from
+-- 03-01: February's pay day is 02-27 for him, 03-13 for the others, so on 03-12 only he
+-- counts (read per worker), on 03-20 every attendee does (attendance_project_month)
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, pay_day,
+                              pay_month_offset, created_at)
+VALUES (40, 1, 3, '2026-03-01', '2026-03-01', 28, 0, '2026-03-01 09:00');
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES
+    (41, 4, '2026-03-02', 8, '2026-03-02 18:00');
+CREATE FUNCTION fx.rn04_raw(as_of timestamptz) RETURNS TABLE (project text, period text, attendees bigint,
+                                                               without_payroll bigint) LANGUAGE sql AS $$
+    SELECT m.project_id::text, to_char(m.period, 'YYYY-MM'), count(*),
+           count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line l
+                                                JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+                                               WHERE s.project_id = m.project_id AND l.worker_id = m.worker_id
+                                                 AND s.period = m.period AND l.created_at <= as_of))
+      FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+              FROM wagecheck.attendance a WHERE a.day <= as_of::date AND a.created_at <= as_of) m
+      LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = m.project_id AND t.worker_id = m.worker_id
+     WHERE wagecheck.wage_pay_date(m.period, coalesce(t.pay_day, 15::smallint),
+                                   coalesce(t.pay_month_offset, 1::smallint)) < as_of::date
+     GROUP BY 1, 2
+    HAVING count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line l
+                                                JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+                                               WHERE s.project_id = m.project_id AND l.worker_id = m.worker_id
+                                                 AND s.period = m.period AND l.created_at <= as_of)) > 0 $$;
+SELECT * FROM fx.stale();
+SELECT * FROM wagecheck.attendance_unpaid ORDER BY 1, 2, 3;
+SELECT m.as_of, wagecheck._summary_exact('attendance_months', m.as_of)
+                AND wagecheck._summary_exact('wages_owed', m.as_of) AS exact,
+       (SELECT string_agg(h.subject_id || ' ' || h.period || ' ' || h.level || ' ' || (h.details ->> 'attendees')
+                          || '/' || (h.details ->> 'without_payroll'), ', ' ORDER BY h.subject_id, h.period)
+          FROM wagecheck.eval_rn04(m.as_of) h) AS rn04,
+       (SELECT string_agg(r.project || ' ' || r.period || ' ' || r.attendees || '/' || r.without_payroll, ', '
+                          ORDER BY r.project, r.period)
+          FROM fx.rn04_raw(m.as_of) r) AS from_rows,
+       (SELECT count(*) FROM ((SELECT * FROM wagecheck.eval_rn04(m.as_of)
+                               EXCEPT ALL SELECT * FROM wagecheck.eval_rn04_projects(m.as_of, '{40,41}'))
+                              UNION ALL
+                              (SELECT * FROM wagecheck.eval_rn04_projects(m.as_of, '{40,41}')
+                               EXCEPT ALL SELECT * FROM wagecheck.eval_rn04(m.as_of))) x) AS by_project_differing
+  FROM (VALUES ('2026-03-20 12:00'::timestamptz), ('2026-03-05 12:00'), ('2026-04-20 12:00'),
+               ('2026-03-12 09:00')) m(as_of);
+
 -- TRUNCATE (as a generator does it, in replica mode: the case ledger refuses it otherwise):
 -- payments alone leave the lines' months, unpaid; attendance empties its summary
 SET session_replication_role = replica;
@@ -175,8 +234,10 @@ RESET client_min_messages;
 RESET session_replication_role;
 SELECT * FROM fx.stale();
 SELECT project_id, worker_id, period, net, paid, paid_ats FROM wagecheck.wage_month ORDER BY 1, 2, 3;
+SELECT count(*) AS unpaid_attendance_months FROM wagecheck.attendance_unpaid;
 TRUNCATE wagecheck.attendance;
 SELECT count(*) AS attendance_months FROM wagecheck.attendance_month;
+SELECT * FROM fx.stale();
 
 -- with the triggers disabled the summaries go stale; rebuild_summaries() recomputes them
 ALTER TABLE wagecheck.pay_line DISABLE TRIGGER wage_month_ins;
@@ -190,7 +251,7 @@ SELECT * FROM fx.stale();
 -- the summaries are derived data: not dumped with the extension's configuration
 SELECT c.relname FROM pg_catalog.pg_extension e CROSS JOIN LATERAL unnest(e.extconfig) t(oid)
   JOIN pg_catalog.pg_class c ON c.oid = t.oid
- WHERE e.extname = 'wagecheck' AND c.relname IN ('attendance_month', 'wage_month');
+ WHERE e.extname = 'wagecheck' AND c.relname IN ('attendance_month', 'wage_month', 'attendance_unpaid');
 -- and the triggers that keep them fire in replica mode too
 SELECT tgrelid::regclass, tgname, tgenabled FROM pg_catalog.pg_trigger
  WHERE tgname ~ '^(attendance|wage)_month_' ORDER BY 1, 2;

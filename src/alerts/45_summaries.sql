@@ -169,6 +169,69 @@ $$;
 COMMENT ON FUNCTION wagecheck._payment_off_card_rows(bigint[], bigint[], date[]) IS
     'payment_off_card rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
 
+-- attendance_unpaid: the attendance months (keys of attendance_month) without a wage_month
+-- row - a worker who attended a project in a month with no payroll line for it on the
+-- project's sheets: RN04's candidates, by month first (RN04 reads the months whose pay
+-- date may have passed). Kept by both summaries' triggers (_attendance_unpaid_sync) for
+-- the keys whose attendance month or wage month came or went. Exact whenever both are.
+CREATE TABLE wagecheck.attendance_unpaid (
+    period     date NOT NULL,
+    project_id bigint NOT NULL,
+    worker_id  bigint NOT NULL,
+    PRIMARY KEY (period, project_id, worker_id)
+);
+COMMENT ON TABLE wagecheck.attendance_unpaid IS
+    'derived (kept with wagecheck.attendance_month and wagecheck.wage_month, not dumped): the workers who attended a project in a month without a payroll line of that month on the project''s sheets, for RN04';
+
+-- _attendance_unpaid_rows(project_ids, worker_ids, periods): the attendance_unpaid rows of
+-- these keys (all of them when the arrays are NULL), from the summaries.
+CREATE FUNCTION wagecheck._attendance_unpaid_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS SETOF wagecheck.attendance_unpaid
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    SELECT a.period, a.project_id, a.worker_id
+      FROM wagecheck.attendance_month a
+     WHERE (p_projects IS NULL
+            OR (a.project_id, a.worker_id, a.period) IN
+               (SELECT u.project_id, u.worker_id, u.period
+                  FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)))
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w
+                        WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period))
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_unpaid_rows(bigint[], bigint[], date[]) IS
+    'attendance_unpaid rows of the given (project, worker, month) keys, or of all when NULL, from attendance_month and wage_month (internal)';
+
+-- _attendance_unpaid_sync(project_ids, worker_ids, periods): the keys' attendance month or
+-- wage month came or went. Their attendance_unpaid rows are locked first (a placeholder for
+-- a key without one), in key order, then those without an attendance month or with a wage
+-- month go, read with a fresh snapshot: a writer changes its summary before it locks here,
+-- so of two writers of one key the later one sees the earlier one's month.
+CREATE FUNCTION wagecheck._attendance_unpaid_sync(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.attendance_unpaid AS t (period, project_id, worker_id)
+    SELECT DISTINCT u.period, u.project_id, u.worker_id
+      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+     ORDER BY 1, 2, 3
+    ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id;
+    DELETE FROM wagecheck.attendance_unpaid t
+     USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
+              FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) k
+     WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)
+       AND (NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a
+                         WHERE (a.project_id, a.worker_id, a.period) = (k.project_id, k.worker_id, k.period))
+            OR EXISTS (SELECT 1 FROM wagecheck.wage_month w
+                        WHERE (w.project_id, w.worker_id, w.period) = (k.project_id, k.worker_id, k.period)));
+END
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_unpaid_sync(bigint[], bigint[], date[]) IS
+    'keeps the attendance_unpaid rows of keys whose attendance month or wage month came or went, locking them first (internal)';
+
 -- the months still owed (few), for WP02 and WP03
 CREATE INDEX wage_month_unsettled ON wagecheck.wage_month (project_id, worker_id, period) WHERE settled_at IS NULL;
 -- per project and month, the months by when they were settled (DP01: those settled after the
@@ -293,7 +356,8 @@ COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigin
 -- two writers touching one key serialise, and the later one sees the earlier one's rows.
 -- The locked rows' payable (before) and the new one (after) give the change that is added
 -- to the workers' sums in worker_pay (and the change of the row count to sheet_worker); the
--- keys' rows of payment_off_card are recomputed.
+-- keys' rows of payment_off_card are recomputed; the keys whose row came or went are synced
+-- in attendance_unpaid.
 CREATE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
@@ -304,6 +368,9 @@ DECLARE
     dm date[];
     dp numeric[];
     dn bigint[];
+    kj bigint[];
+    kw bigint[];
+    km date[];
 BEGIN
     IF coalesce(cardinality(p_projects), 0) = 0 THEN
         RETURN;
@@ -351,6 +418,15 @@ BEGIN
       INTO dj, dw, dm, dp, dn
       FROM n;
     PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
+    -- the keys whose wage month came or went (row count changed): their attendance months
+    -- without one (attendance_unpaid)
+    SELECT array_agg(c.project_id), array_agg(c.worker_id), array_agg(c.period)
+      INTO kj, kw, km
+      FROM (SELECT u.project_id, u.worker_id, u.period
+              FROM unnest(dj, dw, dm, dn) u(project_id, worker_id, period, n)
+             GROUP BY 1, 2, 3
+            HAVING sum(u.n) <> 0) c;
+    PERFORM wagecheck._attendance_unpaid_sync(kj, kw, km);
     -- the projects' workers on pay sheets: the change of their count of months
     INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)
     SELECT u.project_id, u.worker_id, sum(u.entries)
@@ -390,11 +466,13 @@ DECLARE
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         -- what is left of the other two tables (payments truncated alone leave the lines)
-        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker;
+        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker,
+                 wagecheck.attendance_unpaid;
         INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
         INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
         INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
         INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
+        INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
         RETURN NULL;
     END IF;
     -- the keys (project, worker, month) of the statement's old and new rows
@@ -497,13 +575,18 @@ COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz
 -- first_day. Any other new row counts only after the month's row of first_day, known by
 -- known_to, counts already (checked on the row as locked by ON CONFLICT: a concurrent
 -- delete of that row is waited for). A day's attendance for months already attended names
--- no project.
+-- no project. The keys of the months it adds (those holding only the new rows' days), or of
+-- every month an update or delete touched, are synced in attendance_unpaid.
 CREATE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
+DECLARE
+    kp bigint[];
+    kw bigint[];
+    km date[];
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month;
+        TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.attendance_unpaid;
         INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
         VALUES ('attendance_month', NULL, NULL, 't');
         RETURN NULL;
@@ -563,14 +646,23 @@ BEGIN
                SET workers = m.workers + excluded.workers,
                    known_to = greatest(m.known_to, excluded.known_to),
                    last_day = greatest(m.last_day, excluded.last_day)
+        ),
+        ic AS (
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month',
+                   range_agg(wagecheck._attendance_month_moments(up.first_known, up.known_to, up.first_day, up.last_day)),
+                   array_agg(DISTINCT up.project_id ORDER BY up.project_id), 'i'
+              FROM up
+             WHERE up.extended
+            HAVING count(*) > 0
         )
-        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
-        SELECT 'attendance_month',
-               range_agg(wagecheck._attendance_month_moments(up.first_known, up.known_to, up.first_day, up.last_day)),
-               array_agg(DISTINCT up.project_id ORDER BY up.project_id), 'i'
+        -- the months added: their attendance without a wage month
+        SELECT array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)
+          INTO kp, kw, km
           FROM up
-         WHERE up.extended
-        HAVING count(*) > 0;
+          JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
+         WHERE up.days = g.days;
+        PERFORM wagecheck._attendance_unpaid_sync(kp, kw, km);
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO wagecheck.attendance_month AS a
                (project_id, worker_id, period, days, known_to, last_day, first_day, first_known)
@@ -612,9 +704,15 @@ BEGIN
             PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
                FROM (SELECT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o
                      UNION SELECT n.project_id, date_trunc('month', n.day)::date FROM new_rows n) t;
+            PERFORM wagecheck._attendance_unpaid_sync(array_agg(t.project_id), array_agg(t.worker_id), array_agg(t.period))
+               FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period FROM old_rows o
+                     UNION SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date FROM new_rows n) t;
         ELSE
             PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
                FROM (SELECT DISTINCT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o) t;
+            PERFORM wagecheck._attendance_unpaid_sync(array_agg(t.project_id), array_agg(t.worker_id), array_agg(t.period))
+               FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                       FROM old_rows o) t;
         END IF;
         -- every project of the old and new rows; the moments of the new rows
         IF TG_OP = 'UPDATE' THEN
@@ -633,7 +731,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
-    'trigger: keeps wagecheck.attendance_month right after a statement on attendance (internal)';
+    'trigger: keeps wagecheck.attendance_month (and attendance_unpaid) right after a statement on attendance (internal)';
 
 CREATE TRIGGER attendance_month_ins AFTER INSERT ON wagecheck.attendance
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
@@ -709,7 +807,7 @@ BEGIN
     LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
         IN SHARE MODE;
     TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.wage_month,
-             wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker;
+             wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker, wagecheck.attendance_unpaid;
     INSERT INTO wagecheck.attendance_month
            (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
     SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day),
@@ -727,16 +825,18 @@ BEGIN
     INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
     INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
     INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
+    INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
     ANALYZE wagecheck.attendance_month;
     ANALYZE wagecheck.attendance_project_month;
     ANALYZE wagecheck.wage_month;
     ANALYZE wagecheck.worker_pay;
     ANALYZE wagecheck.payment_off_card;
     ANALYZE wagecheck.sheet_worker;
+    ANALYZE wagecheck.attendance_unpaid;
 END
 $$;
 COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
-    'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+    'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker, attendance_unpaid) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
 -- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
 CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean

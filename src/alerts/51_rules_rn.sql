@@ -83,55 +83,95 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
     'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
 
--- _rn04_counts(as_of): per project, month and pay terms, the attendees of the month and those
--- without a payroll line, from the summaries attendance_month and wage_month (the caller reads
--- it only when both are exact for as_of). Both summaries are read in their primary key order
--- and merged with the pay terms, which come sorted the same way: no hash table, no sort of the
--- 100,000 worker-months (a hash or a sort of each side cost twice as much on the 1/10 city).
-CREATE FUNCTION wagecheck._rn04_counts(as_of timestamptz)
-    RETURNS TABLE (project_id bigint, period date, pay_day smallint, pay_month_offset smallint,
-                   attendees bigint, unpaid bigint)
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB'
-    SET enable_hashjoin = off SET enable_nestloop = off AS
+-- _rn04_months(as_of, projects): per project and month (of the given projects, all when
+-- NULL) with a worker who attended without a payroll line past his pay date: the attendees
+-- past their pay date and those of them without a line, from the summaries (exact only when
+-- attendance_month and wage_month both are for as_of). The months come from the keys of
+-- attendance_unpaid (the attendance months without a wage month, by month first): a month
+-- whose earliest pay date (pay terms of any roster entry, or the default) has not passed is
+-- not read. In a month whose latest pay date has passed too, every attendee's has: its rows
+-- are counted without their pay terms and its attendees are the project's workers of the
+-- month (attendance_project_month); in the others each worker's pay terms known then decide.
+CREATE FUNCTION wagecheck._rn04_months(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, period date, attendees bigint, unpaid bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    SELECT a.project_id, a.period, coalesce(t.pay_day, 15::smallint), coalesce(t.pay_month_offset, 1::smallint),
-           count(*), count(*) FILTER (WHERE w.worker_id IS NULL)
-      FROM wagecheck.attendance_month a
-      LEFT JOIN wagecheck._pay_terms(as_of) t ON t.project_id = a.project_id AND t.worker_id = a.worker_id
-      LEFT JOIN wagecheck.wage_month w
-             ON w.project_id = a.project_id AND w.worker_id = a.worker_id AND w.period = a.period
-     GROUP BY 1, 2, 3, 4
+    WITH RECURSIVE used AS (     -- the roster's distinct pay terms: one index probe each
+        (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+          ORDER BY r.pay_day, r.pay_month_offset LIMIT 1)
+        UNION ALL
+        SELECT n.pay_day, n.pay_month_offset
+          FROM used u
+         CROSS JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE (r.pay_day, r.pay_month_offset) > (u.pay_day, u.pay_month_offset)
+                              ORDER BY r.pay_day, r.pay_month_offset LIMIT 1) n
+    ),
+    months AS (                  -- the months with attendees without a line: one index probe each
+        (SELECT u.period FROM wagecheck.attendance_unpaid u ORDER BY u.period LIMIT 1)
+        UNION ALL
+        SELECT n.period
+          FROM months m
+         CROSS JOIN LATERAL (SELECT u.period FROM wagecheck.attendance_unpaid u
+                              WHERE u.period > m.period ORDER BY u.period LIMIT 1) n
+    ),
+    dates AS MATERIALIZED (      -- their pay dates for every pay terms in use
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM months m
+         CROSS JOIN (SELECT used.pay_day, used.pay_month_offset FROM used
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    passed AS MATERIALIZED (     -- the months with a pay date passed: whether every one has
+        SELECT d.period, max(d.pay_date) < as_of::date AS all_passed
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+    ),
+    unpaid AS (
+        SELECT u.project_id, u.period, count(*) AS unpaid
+          FROM passed m
+          JOIN wagecheck.attendance_unpaid u ON u.period = m.period
+         WHERE m.all_passed AND (projects IS NULL OR u.project_id = ANY (projects))
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT u.project_id, u.period, count(*)
+          FROM passed m
+          JOIN wagecheck.attendance_unpaid u ON u.period = m.period
+          LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE r.project_id = u.project_id AND r.worker_id = u.worker_id
+                                AND r.created_at <= as_of AND r.start_on <= as_of::date
+                              ORDER BY r.start_on DESC LIMIT 1) t ON true
+          JOIN dates d ON d.period = u.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                      AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+         WHERE NOT m.all_passed AND (projects IS NULL OR u.project_id = ANY (projects))
+           AND d.pay_date < as_of::date
+         GROUP BY 1, 2
+    )
+    SELECT x.project_id, x.period,
+           CASE WHEN m.all_passed
+                THEN (SELECT h.workers FROM wagecheck.attendance_project_month h
+                       WHERE h.project_id = x.project_id AND h.period = x.period)
+                ELSE (SELECT count(*)
+                        FROM wagecheck.attendance_month a
+                        LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                                            WHERE r.project_id = a.project_id AND r.worker_id = a.worker_id
+                                              AND r.created_at <= as_of AND r.start_on <= as_of::date
+                                            ORDER BY r.start_on DESC LIMIT 1) t ON true
+                        JOIN dates d ON d.period = a.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                                    AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+                       WHERE a.project_id = x.project_id AND a.period = x.period
+                         AND d.pay_date < as_of::date) END,
+           x.unpaid
+      FROM unpaid x
+      JOIN passed m ON m.period = x.period
 $$;
-COMMENT ON FUNCTION wagecheck._rn04_counts(timestamptz) IS
-    'RN04''s counts per project, month and pay terms from the summaries attendance_month and wage_month (internal)';
-
--- _rn04_counts_projects(as_of, projects): _rn04_counts for the given projects only, merged the
--- same way: each side read through its key on project_id = ANY (projects), in key order, so
--- that a few projects cost little and every project (a day's attendance names them all) no
--- more than _rn04_counts.
-CREATE FUNCTION wagecheck._rn04_counts_projects(as_of timestamptz, projects bigint[])
-    RETURNS TABLE (project_id bigint, period date, pay_day smallint, pay_month_offset smallint,
-                   attendees bigint, unpaid bigint)
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB'
-    SET enable_hashjoin = off SET enable_nestloop = off AS
-$$
-    SELECT a.project_id, a.period, coalesce(t.pay_day, 15::smallint), coalesce(t.pay_month_offset, 1::smallint),
-           count(*), count(*) FILTER (WHERE w.worker_id IS NULL)
-      FROM wagecheck.attendance_month a
-      LEFT JOIN (SELECT * FROM wagecheck._pay_terms(as_of) t WHERE t.project_id = ANY (projects)) t
-             ON t.project_id = a.project_id AND t.worker_id = a.worker_id
-      LEFT JOIN (SELECT * FROM wagecheck.wage_month w WHERE w.project_id = ANY (projects)) w
-             ON w.project_id = a.project_id AND w.worker_id = a.worker_id AND w.period = a.period
-     WHERE a.project_id = ANY (projects)
-     GROUP BY 1, 2, 3, 4
-$$;
-COMMENT ON FUNCTION wagecheck._rn04_counts_projects(timestamptz, bigint[]) IS
-    'RN04''s counts per project, month and pay terms of the given projects from the summaries attendance_month and wage_month (internal)';
+COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
+    'RN04''s project-months with attendees without a payroll line past their pay date, of the given projects or all, from the summaries attendance_unpaid and attendance_project_month (internal)';
 
 -- RN04 (G->K, project-month): attendees of a month without a payroll line after their pay day.
--- When the summaries attendance_month and wage_month are exact for as_of the counts come from
--- them (_rn04_counts); else from attendance_months(as_of) and the pay lines known then.
--- Attendees are counted per project, month and pay terms first, so a pay date is computed once
+-- When the summaries attendance_month and wage_month are exact for as_of the project-months
+-- come from them (_rn04_months); else from attendance_months(as_of) and the pay lines known
+-- then, counted per project, month and pay terms first, so that a pay date is computed once
 -- per distinct (month, terms).
 CREATE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
@@ -147,13 +187,9 @@ $$
          WHERE l.created_at <= as_of
     ),
     g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
-        SELECT c.project_id, c.period, c.pay_day, c.pay_month_offset, c.attendees, c.unpaid
-          FROM wagecheck._rn04_counts(as_of) c
-         WHERE (SELECT ex.exact FROM ex)
-        UNION ALL
-        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint),
-               coalesce(t.pay_month_offset, 1::smallint),
-               count(*), count(*) FILTER (WHERE lines.worker_id IS NULL)
+        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
+               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
           FROM wagecheck.attendance_months(as_of) att
           LEFT JOIN wagecheck._pay_terms(as_of) t
                  ON t.project_id = att.project_id AND t.worker_id = att.worker_id
@@ -167,6 +203,10 @@ $$
           FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
     ),
     pm AS MATERIALIZED (
+        SELECT c.project_id, c.period, c.attendees, c.unpaid
+          FROM wagecheck._rn04_months(as_of, NULL) c
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
         SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
           FROM g
           JOIN dates USING (period, pay_day, pay_month_offset)
@@ -196,9 +236,8 @@ COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
     'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
 
 -- RN04 for the given projects only (project evaluator): eval_rn04 reading the projects' rows
--- only - their attendance months merged with their wage months and pay terms through the keys
--- starting with project_id (_rn04_counts_projects), or their attendance rows and the lines of
--- their sheets when a summary is not exact.
+-- only - their attendance months without a wage month and their workers per month (_rn04_months),
+-- or their attendance rows and the lines of their sheets when a summary is not exact.
 CREATE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
@@ -213,12 +252,9 @@ $$
          WHERE NOT (SELECT ex.exact FROM ex) AND s.project_id = ANY (projects) AND l.created_at <= as_of
     ),
     g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
-        SELECT c.project_id, c.period, c.pay_day, c.pay_month_offset, c.attendees, c.unpaid
-          FROM wagecheck._rn04_counts_projects(as_of, projects) c
-         WHERE (SELECT ex.exact FROM ex)
-        UNION ALL
-        SELECT m.project_id, m.period, coalesce(t.pay_day, 15::smallint), coalesce(t.pay_month_offset, 1::smallint),
-               count(*), count(*) FILTER (WHERE lines.worker_id IS NULL)
+        SELECT m.project_id, m.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
+               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
           FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
                   FROM wagecheck.attendance a
                  WHERE NOT (SELECT ex.exact FROM ex) AND a.project_id = ANY (projects)
@@ -234,6 +270,10 @@ $$
           FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
     ),
     pm AS MATERIALIZED (
+        SELECT c.project_id, c.period, c.attendees, c.unpaid
+          FROM wagecheck._rn04_months(as_of, coalesce(projects, '{}')) c
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
         SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
           FROM g
           JOIN dates USING (period, pay_day, pay_month_offset)

@@ -7812,3 +7812,655 @@ $$;
 COMMENT ON FUNCTION wagecheck._contractor_arrears(timestamptz, bigint[]) IS
     'per contractor, the latest pay date of a month of its projects paid late or owed (internal)';
 
+
+-- RN04 from the attendance months without a wage month (attendance_unpaid), kept by the
+-- summaries' triggers, and the projects' workers per month (attendance_project_month)
+-- attendance_unpaid: the attendance months (keys of attendance_month) without a wage_month
+-- row - a worker who attended a project in a month with no payroll line for it on the
+-- project's sheets: RN04's candidates, by month first (RN04 reads the months whose pay
+-- date may have passed). Kept by both summaries' triggers (_attendance_unpaid_sync) for
+-- the keys whose attendance month or wage month came or went. Exact whenever both are.
+CREATE TABLE wagecheck.attendance_unpaid (
+    period     date NOT NULL,
+    project_id bigint NOT NULL,
+    worker_id  bigint NOT NULL,
+    PRIMARY KEY (period, project_id, worker_id)
+);
+COMMENT ON TABLE wagecheck.attendance_unpaid IS
+    'derived (kept with wagecheck.attendance_month and wagecheck.wage_month, not dumped): the workers who attended a project in a month without a payroll line of that month on the project''s sheets, for RN04';
+
+-- _attendance_unpaid_rows(project_ids, worker_ids, periods): the attendance_unpaid rows of
+-- these keys (all of them when the arrays are NULL), from the summaries.
+CREATE FUNCTION wagecheck._attendance_unpaid_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS SETOF wagecheck.attendance_unpaid
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    SELECT a.period, a.project_id, a.worker_id
+      FROM wagecheck.attendance_month a
+     WHERE (p_projects IS NULL
+            OR (a.project_id, a.worker_id, a.period) IN
+               (SELECT u.project_id, u.worker_id, u.period
+                  FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)))
+       AND NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w
+                        WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period))
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_unpaid_rows(bigint[], bigint[], date[]) IS
+    'attendance_unpaid rows of the given (project, worker, month) keys, or of all when NULL, from attendance_month and wage_month (internal)';
+
+-- _attendance_unpaid_sync(project_ids, worker_ids, periods): the keys' attendance month or
+-- wage month came or went. Their attendance_unpaid rows are locked first (a placeholder for
+-- a key without one), in key order, then those without an attendance month or with a wage
+-- month go, read with a fresh snapshot: a writer changes its summary before it locks here,
+-- so of two writers of one key the later one sees the earlier one's month.
+CREATE FUNCTION wagecheck._attendance_unpaid_sync(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.attendance_unpaid AS t (period, project_id, worker_id)
+    SELECT DISTINCT u.period, u.project_id, u.worker_id
+      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+     ORDER BY 1, 2, 3
+    ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id;
+    DELETE FROM wagecheck.attendance_unpaid t
+     USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
+              FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) k
+     WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)
+       AND (NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a
+                         WHERE (a.project_id, a.worker_id, a.period) = (k.project_id, k.worker_id, k.period))
+            OR EXISTS (SELECT 1 FROM wagecheck.wage_month w
+                        WHERE (w.project_id, w.worker_id, w.period) = (k.project_id, k.worker_id, k.period)));
+END
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_unpaid_sync(bigint[], bigint[], date[]) IS
+    'keeps the attendance_unpaid rows of keys whose attendance month or wage month came or went, locking them first (internal)';
+
+INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
+
+-- _wage_month_refresh(keys): recomputes the summary rows of these keys. Rows are locked
+-- first (a placeholder for a new key), in key order, then computed with a fresh snapshot:
+-- two writers touching one key serialise, and the later one sees the earlier one's rows.
+-- The locked rows' payable (before) and the new one (after) give the change that is added
+-- to the workers' sums in worker_pay (and the change of the row count to sheet_worker); the
+-- keys' rows of payment_off_card are recomputed; the keys whose row came or went are synced
+-- in attendance_unpaid.
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    dj bigint[];
+    dw bigint[];
+    dm date[];
+    dp numeric[];
+    dn bigint[];
+    kj bigint[];
+    kw bigint[];
+    km date[];
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.wage_month AS w
+           (project_id, worker_id, period, days, payable, net, paid, paid_ats, paid_each, known_to)
+    SELECT DISTINCT u.project_id, u.worker_id, u.period, 0, 0, 0, 0, '{}'::timestamptz[], '{}'::numeric(14,2)[],
+           'infinity'::timestamptz
+      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+     WHERE u.project_id IS NOT NULL AND u.worker_id IS NOT NULL AND u.period IS NOT NULL
+     ORDER BY 1, 2, 3
+    ON CONFLICT (project_id, worker_id, period) DO NOTHING;
+    -- lock the keys' rows; what they held before (a placeholder, known_to infinity, is no row:
+    -- any other writer's placeholder was replaced or removed before its lock was let go)
+    SELECT array_agg(o.project_id), array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
+           array_agg(CASE WHEN o.known_to = 'infinity' THEN 0 ELSE -1 END)
+      INTO dj, dw, dm, dp, dn
+      FROM (SELECT w.project_id, w.worker_id, w.period, w.payable, w.known_to
+              FROM wagecheck.wage_month w
+             WHERE (w.project_id, w.worker_id, w.period) IN
+                   (SELECT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period))
+             ORDER BY w.project_id, w.worker_id, w.period
+               FOR UPDATE OF w) o;
+    WITH n AS MATERIALIZED (
+        SELECT * FROM wagecheck._wage_month_rows(p_projects, p_workers, p_periods)
+    ),
+    upd AS (
+        UPDATE wagecheck.wage_month w
+           SET employer_id = n.employer_id, days = n.days, payable = n.payable, net = n.net, paid = n.paid,
+               paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to, settled_at = n.settled_at
+          FROM n
+         WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
+    ),
+    del AS (
+        DELETE FROM wagecheck.wage_month w
+         USING unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+         WHERE (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
+           AND NOT EXISTS (SELECT 1 FROM n WHERE (n.project_id, n.worker_id, n.period)
+                                                 = (u.project_id, u.worker_id, u.period))
+    )
+    -- the rows after: the changes are before's negated plus after's
+    SELECT dj || array_agg(n.project_id), dw || array_agg(n.worker_id), dm || array_agg(n.period),
+           dp || array_agg(n.payable::numeric), dn || array_agg(1::bigint)
+      INTO dj, dw, dm, dp, dn
+      FROM n;
+    PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
+    -- the keys whose wage month came or went (row count changed): their attendance months
+    -- without one (attendance_unpaid)
+    SELECT array_agg(c.project_id), array_agg(c.worker_id), array_agg(c.period)
+      INTO kj, kw, km
+      FROM (SELECT u.project_id, u.worker_id, u.period
+              FROM unnest(dj, dw, dm, dn) u(project_id, worker_id, period, n)
+             GROUP BY 1, 2, 3
+            HAVING sum(u.n) <> 0) c;
+    PERFORM wagecheck._attendance_unpaid_sync(kj, kw, km);
+    -- the projects' workers on pay sheets: the change of their count of months
+    INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)
+    SELECT u.project_id, u.worker_id, sum(u.entries)
+      FROM unnest(dj, dw, dn) u(project_id, worker_id, entries)
+     GROUP BY 1, 2
+    HAVING sum(u.entries) <> 0
+     ORDER BY 1, 2
+    ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months;
+    DELETE FROM wagecheck.sheet_worker t
+     USING (SELECT DISTINCT u.project_id, u.worker_id FROM unnest(dj, dw) u(project_id, worker_id)) d
+     WHERE (t.project_id, t.worker_id) = (d.project_id, d.worker_id) AND t.months <= 0;
+    -- the keys' payments off the workers' cards (the keys are locked: no other writer's)
+    DELETE FROM wagecheck.payment_off_card o
+     USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
+              FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) u
+     WHERE (o.project_id, o.worker_id, o.period) = (u.project_id, u.worker_id, u.period);
+    INSERT INTO wagecheck.payment_off_card
+    SELECT * FROM wagecheck._payment_off_card_rows(p_projects, p_workers, p_periods);
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
+    'recomputes the wage_month rows of the given keys from the raw rows, locking them first (internal)';
+
+-- _wage_month_sync(): trigger on pay_sheet, pay_line and wage_payment (statement level,
+-- transition tables old_rows/new_rows): refreshes the keys the statement touched.
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    p bigint[] := '{}';
+    w bigint[] := '{}';
+    m date[] := '{}';
+    kp bigint[];
+    kw bigint[];
+    km date[];
+    t text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        -- what is left of the other two tables (payments truncated alone leave the lines)
+        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker,
+                 wagecheck.attendance_unpaid;
+        INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+        INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+        INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
+        INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
+        INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
+        RETURN NULL;
+    END IF;
+    -- the keys (project, worker, month) of the statement's old and new rows
+    FOREACH t IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
+                                  ELSE ARRAY['old_rows', 'new_rows'] END LOOP
+        EXECUTE 'SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) FROM ('
+             || format(CASE TG_TABLE_NAME
+            WHEN 'pay_sheet' THEN   -- the lines of the sheets, under the sheets' project and month
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM %I s JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id'
+            WHEN 'pay_line' THEN    -- the lines themselves and the lines they correct
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM %I c
+                  CROSS JOIN LATERAL (SELECT c.sheet_id, c.worker_id
+                                      UNION ALL
+                                      SELECT k.sheet_id, k.worker_id FROM wagecheck.pay_line k
+                                       WHERE k.line_id = c.corrects_line_id) l
+                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
+            ELSE                    -- wage_payment: the lines paid
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM (SELECT DISTINCT y.line_id FROM %I y) y
+                   JOIN wagecheck.pay_line l ON l.line_id = y.line_id
+                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
+            END, t) || ') x'
+        INTO kp, kw, km;
+        p := p || coalesce(kp, '{}'); w := w || coalesce(kw, '{}'); m := m || coalesce(km, '{}');
+    END LOOP;
+    PERFORM wagecheck._wage_month_refresh(p, w, m);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
+    'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
+
+-- _attendance_month_sync(): trigger on attendance (statement level): adds the new rows'
+-- days and takes the old rows' days away; counts are commutative, so concurrent writers
+-- only wait on the row lock of a month they share. It also records in input_change (table
+-- attendance_month) the projects whose months may now exist at other moments - a month
+-- exists as of as_of when one of its rows is known (created_at) and dated by then - for
+-- the rules that read only which workers attended which months (RN04, WP01): every project
+-- of a statement that updates or deletes rows; for an insert, the months it adds and those
+-- to which it adds a row known before the month's latest known_to or dated before its
+-- first_day. Any other new row counts only after the month's row of first_day, known by
+-- known_to, counts already (checked on the row as locked by ON CONFLICT: a concurrent
+-- delete of that row is waited for). A day's attendance for months already attended names
+-- no project. The keys of the months it adds (those holding only the new rows' days), or of
+-- every month an update or delete touched, are synced in attendance_unpaid.
+CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    kp bigint[];
+    kw bigint[];
+    km date[];
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.attendance_unpaid;
+        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+        VALUES ('attendance_month', NULL, NULL, 't');
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+            RETURN NULL;    -- no row written: nothing changed
+        END IF;
+        -- lock the months in key order, then take the old rows' days away
+        PERFORM 1
+           FROM wagecheck.attendance_month a
+          WHERE (a.project_id, a.worker_id, a.period) IN
+                (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date FROM old_rows o)
+          ORDER BY a.project_id, a.worker_id, a.period
+            FOR UPDATE OF a;
+        UPDATE wagecheck.attendance_month a
+           SET days = a.days - d.n
+          FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period, count(*) AS n
+                  FROM old_rows o
+                 GROUP BY 1, 2, 3) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period);
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        WITH g AS MATERIALIZED (
+            SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date AS period, count(*) AS days,
+                   max(n.created_at) AS known_to, max(n.day) AS last_day, min(n.day) AS first_day,
+                   min(n.created_at) AS first_known
+              FROM new_rows n
+             GROUP BY 1, 2, 3
+        ),
+        up AS (
+            INSERT INTO wagecheck.attendance_month AS a
+                   (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+            SELECT g.project_id, g.worker_id, g.period, g.days, g.known_to, g.last_day, g.first_day, g.first_known, true
+              FROM g
+             ORDER BY 1, 2, 3
+            ON CONFLICT (project_id, worker_id, period) DO UPDATE
+               SET days = a.days + excluded.days,
+                   known_to = greatest(a.known_to, excluded.known_to),
+                   last_day = greatest(a.last_day, excluded.last_day),
+                   first_day = least(a.first_day, excluded.first_day),
+                   first_known = least(a.first_known, excluded.first_known),
+                   extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day
+            RETURNING a.project_id, a.worker_id, a.period, a.days, a.extended, a.first_known, a.known_to,
+                      a.first_day, a.last_day
+        ),
+        -- the project's months: a month of a worker is new when it holds only the new rows' days
+        pm AS (
+            INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)
+            SELECT up.project_id, up.period, count(*) FILTER (WHERE up.days = g.days), max(g.known_to),
+                   max(g.last_day)
+              FROM up
+              JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
+             GROUP BY 1, 2
+             ORDER BY 1, 2
+            ON CONFLICT (project_id, period) DO UPDATE
+               SET workers = m.workers + excluded.workers,
+                   known_to = greatest(m.known_to, excluded.known_to),
+                   last_day = greatest(m.last_day, excluded.last_day)
+        ),
+        ic AS (
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month',
+                   range_agg(wagecheck._attendance_month_moments(up.first_known, up.known_to, up.first_day, up.last_day)),
+                   array_agg(DISTINCT up.project_id ORDER BY up.project_id), 'i'
+              FROM up
+             WHERE up.extended
+            HAVING count(*) > 0
+        )
+        -- the months added: their attendance without a wage month
+        SELECT array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)
+          INTO kp, kw, km
+          FROM up
+          JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
+         WHERE up.days = g.days;
+        PERFORM wagecheck._attendance_unpaid_sync(kp, kw, km);
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO wagecheck.attendance_month AS a
+               (project_id, worker_id, period, days, known_to, last_day, first_day, first_known)
+        SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
+               max(n.day), min(n.day), min(n.created_at)
+          FROM new_rows n
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+        ON CONFLICT (project_id, worker_id, period) DO UPDATE
+           SET days = a.days + excluded.days,
+               known_to = greatest(a.known_to, excluded.known_to),
+               last_day = greatest(a.last_day, excluded.last_day),
+               first_day = least(a.first_day, excluded.first_day),
+               first_known = least(a.first_known, excluded.first_known),
+               extended = true;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        -- months left empty go; the others' bounds come from the rows left
+        DELETE FROM wagecheck.attendance_month a
+         USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                  FROM old_rows o) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
+           AND a.days <= 0;
+        UPDATE wagecheck.attendance_month a
+           SET known_to = x.known_to, last_day = x.last_day, first_day = x.first_day, first_known = x.first_known
+          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day,
+                       min(r.day) AS first_day, min(r.created_at) AS first_known
+                  FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                          FROM old_rows o) d
+                  JOIN wagecheck.attendance r
+                    ON r.project_id = d.project_id AND r.worker_id = d.worker_id
+                   AND r.day >= d.period AND r.day < (d.period + interval '1 month')::date
+                 GROUP BY 1, 2, 3) x
+         WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
+           AND (a.known_to, a.last_day, a.first_day, a.first_known)
+               IS DISTINCT FROM (x.known_to, x.last_day, x.first_day, x.first_known);
+        -- the project months written, recomputed from their workers' months
+        IF TG_OP = 'UPDATE' THEN
+            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
+               FROM (SELECT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o
+                     UNION SELECT n.project_id, date_trunc('month', n.day)::date FROM new_rows n) t;
+            PERFORM wagecheck._attendance_unpaid_sync(array_agg(t.project_id), array_agg(t.worker_id), array_agg(t.period))
+               FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period FROM old_rows o
+                     UNION SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date FROM new_rows n) t;
+        ELSE
+            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
+               FROM (SELECT DISTINCT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o) t;
+            PERFORM wagecheck._attendance_unpaid_sync(array_agg(t.project_id), array_agg(t.worker_id), array_agg(t.period))
+               FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                       FROM old_rows o) t;
+        END IF;
+        -- every project of the old and new rows; the moments of the new rows
+        IF TG_OP = 'UPDATE' THEN
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month',
+                   (SELECT range_agg(wagecheck._attendance_month_moments(n.created_at, n.created_at, n.day, n.day))
+                      FROM new_rows n),
+                   ARRAY(SELECT o.project_id FROM old_rows o UNION SELECT n.project_id FROM new_rows n ORDER BY 1),
+                   'u';
+        ELSE
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month', NULL, ARRAY(SELECT DISTINCT o.project_id FROM old_rows o ORDER BY 1), 'd';
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
+    'trigger: keeps wagecheck.attendance_month (and attendance_unpaid) right after a statement on attendance (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck.rebuild_summaries() RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
+        IN SHARE MODE;
+    TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.wage_month,
+             wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker, wagecheck.attendance_unpaid;
+    INSERT INTO wagecheck.attendance_month
+           (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+    SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day),
+           min(a.day), min(a.created_at), true
+      FROM wagecheck.attendance a
+     GROUP BY 1, 2, 3;
+    INSERT INTO wagecheck.attendance_project_month (project_id, period, workers, known_to, last_day)
+    SELECT a.project_id, a.period, count(*), max(a.known_to), max(a.last_day)
+      FROM wagecheck.attendance_month a
+     GROUP BY 1, 2;
+    -- what the rules read of them may differ from what they read before: every rule evaluates
+    INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+    VALUES ('attendance_month', NULL, NULL, 't');
+    INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+    INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
+    INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
+    ANALYZE wagecheck.attendance_month;
+    ANALYZE wagecheck.attendance_project_month;
+    ANALYZE wagecheck.wage_month;
+    ANALYZE wagecheck.worker_pay;
+    ANALYZE wagecheck.payment_off_card;
+    ANALYZE wagecheck.sheet_worker;
+    ANALYZE wagecheck.attendance_unpaid;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
+    'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker, attendance_unpaid) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+
+-- _rn04_months(as_of, projects): per project and month (of the given projects, all when
+-- NULL) with a worker who attended without a payroll line past his pay date: the attendees
+-- past their pay date and those of them without a line, from the summaries (exact only when
+-- attendance_month and wage_month both are for as_of). The months come from the keys of
+-- attendance_unpaid (the attendance months without a wage month, by month first): a month
+-- whose earliest pay date (pay terms of any roster entry, or the default) has not passed is
+-- not read. In a month whose latest pay date has passed too, every attendee's has: its rows
+-- are counted without their pay terms and its attendees are the project's workers of the
+-- month (attendance_project_month); in the others each worker's pay terms known then decide.
+CREATE OR REPLACE FUNCTION wagecheck._rn04_months(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, period date, attendees bigint, unpaid bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH RECURSIVE used AS (     -- the roster's distinct pay terms: one index probe each
+        (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+          ORDER BY r.pay_day, r.pay_month_offset LIMIT 1)
+        UNION ALL
+        SELECT n.pay_day, n.pay_month_offset
+          FROM used u
+         CROSS JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE (r.pay_day, r.pay_month_offset) > (u.pay_day, u.pay_month_offset)
+                              ORDER BY r.pay_day, r.pay_month_offset LIMIT 1) n
+    ),
+    months AS (                  -- the months with attendees without a line: one index probe each
+        (SELECT u.period FROM wagecheck.attendance_unpaid u ORDER BY u.period LIMIT 1)
+        UNION ALL
+        SELECT n.period
+          FROM months m
+         CROSS JOIN LATERAL (SELECT u.period FROM wagecheck.attendance_unpaid u
+                              WHERE u.period > m.period ORDER BY u.period LIMIT 1) n
+    ),
+    dates AS MATERIALIZED (      -- their pay dates for every pay terms in use
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM months m
+         CROSS JOIN (SELECT used.pay_day, used.pay_month_offset FROM used
+                     UNION SELECT 15::smallint, 1::smallint) k
+    ),
+    passed AS MATERIALIZED (     -- the months with a pay date passed: whether every one has
+        SELECT d.period, max(d.pay_date) < as_of::date AS all_passed
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+    ),
+    unpaid AS (
+        SELECT u.project_id, u.period, count(*) AS unpaid
+          FROM passed m
+          JOIN wagecheck.attendance_unpaid u ON u.period = m.period
+         WHERE m.all_passed AND (projects IS NULL OR u.project_id = ANY (projects))
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT u.project_id, u.period, count(*)
+          FROM passed m
+          JOIN wagecheck.attendance_unpaid u ON u.period = m.period
+          LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE r.project_id = u.project_id AND r.worker_id = u.worker_id
+                                AND r.created_at <= as_of AND r.start_on <= as_of::date
+                              ORDER BY r.start_on DESC LIMIT 1) t ON true
+          JOIN dates d ON d.period = u.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                      AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+         WHERE NOT m.all_passed AND (projects IS NULL OR u.project_id = ANY (projects))
+           AND d.pay_date < as_of::date
+         GROUP BY 1, 2
+    )
+    SELECT x.project_id, x.period,
+           CASE WHEN m.all_passed
+                THEN (SELECT h.workers FROM wagecheck.attendance_project_month h
+                       WHERE h.project_id = x.project_id AND h.period = x.period)
+                ELSE (SELECT count(*)
+                        FROM wagecheck.attendance_month a
+                        LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                                            WHERE r.project_id = a.project_id AND r.worker_id = a.worker_id
+                                              AND r.created_at <= as_of AND r.start_on <= as_of::date
+                                            ORDER BY r.start_on DESC LIMIT 1) t ON true
+                        JOIN dates d ON d.period = a.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                                    AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+                       WHERE a.project_id = x.project_id AND a.period = x.period
+                         AND d.pay_date < as_of::date) END,
+           x.unpaid
+      FROM unpaid x
+      JOIN passed m ON m.period = x.period
+$$;
+COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
+    'RN04''s project-months with attendees without a payroll line past their pay date, of the given projects or all, from the summaries attendance_unpaid and attendance_project_month (internal)';
+
+-- RN04 (G->K, project-month): attendees of a month without a payroll line after their pay day.
+-- When the summaries attendance_month and wage_month are exact for as_of the project-months
+-- come from them (_rn04_months); else from attendance_months(as_of) and the pay lines known
+-- then, counted per project, month and pay terms first, so that a pay date is computed once
+-- per distinct (month, terms).
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of)
+               AND wagecheck._summary_exact('wages_owed', as_of) AS exact
+    ),
+    lines AS (
+        SELECT DISTINCT s.project_id, l.worker_id, s.period
+          FROM wagecheck.pay_line l
+          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+         WHERE l.created_at <= as_of
+    ),
+    g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
+        SELECT att.project_id, att.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
+               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
+          FROM wagecheck.attendance_months(as_of) att
+          LEFT JOIN wagecheck._pay_terms(as_of) t
+                 ON t.project_id = att.project_id AND t.worker_id = att.worker_id
+          LEFT JOIN lines ON lines.project_id = att.project_id AND lines.worker_id = att.worker_id
+                         AND lines.period = att.period
+         WHERE NOT (SELECT ex.exact FROM ex)
+         GROUP BY 1, 2, 3, 4
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
+    ),
+    pm AS MATERIALIZED (
+        SELECT c.project_id, c.period, c.attendees, c.unpaid
+          FROM wagecheck._rn04_months(as_of, NULL) c
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
+          FROM g
+          JOIN dates USING (period, pay_day, pay_month_offset)
+         WHERE dates.pay_date < as_of::date
+         GROUP BY g.project_id, g.period
+    ),
+    hit AS (
+        SELECT pm.*, p.contractor_id, p.division
+          FROM pm
+          JOIN wagecheck.project p ON p.project_id = pm.project_id
+         WHERE pm.unpaid > 0
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN04', 'k_share', d.division))::numeric AS k_share
+          FROM (SELECT DISTINCT hit.division FROM hit) d
+    )
+    SELECT 'project', hit.project_id::text, to_char(hit.period, 'YYYY-MM'), hit.project_id, hit.contractor_id,
+           hit.division,
+           CASE WHEN hit.unpaid::numeric / hit.attendees > params.k_share THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('attendees', hit.attendees, 'without_payroll', hit.unpaid,
+                              'share', round(hit.unpaid::numeric / hit.attendees, 4))
+      FROM hit
+      JOIN params ON params.division = hit.division
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
+    'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
+
+-- RN04 for the given projects only (project evaluator): eval_rn04 reading the projects' rows
+-- only - their attendance months without a wage month and their workers per month (_rn04_months),
+-- or their attendance rows and the lines of their sheets when a summary is not exact.
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    WITH ex AS MATERIALIZED (
+        SELECT wagecheck._summary_exact('attendance_months', as_of)
+               AND wagecheck._summary_exact('wages_owed', as_of) AS exact
+    ),
+    lines AS (             -- the lines known then of the projects' sheets (summaries not exact)
+        SELECT DISTINCT s.project_id, l.worker_id, s.period
+          FROM wagecheck.pay_sheet s
+          JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id
+         WHERE NOT (SELECT ex.exact FROM ex) AND s.project_id = ANY (projects) AND l.created_at <= as_of
+    ),
+    g AS MATERIALIZED (    -- per project, month and pay terms: attendees, and those without a line
+        SELECT m.project_id, m.period, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset,
+               count(*) AS attendees, count(*) FILTER (WHERE lines.worker_id IS NULL) AS unpaid
+          FROM (SELECT DISTINCT a.project_id, a.worker_id, date_trunc('month', a.day)::date AS period
+                  FROM wagecheck.attendance a
+                 WHERE NOT (SELECT ex.exact FROM ex) AND a.project_id = ANY (projects)
+                   AND a.day <= as_of::date AND a.created_at <= as_of) m
+          LEFT JOIN (SELECT * FROM wagecheck._pay_terms(as_of) t WHERE t.project_id = ANY (projects)) t
+                 ON t.project_id = m.project_id AND t.worker_id = m.worker_id
+          LEFT JOIN lines ON lines.project_id = m.project_id AND lines.worker_id = m.worker_id
+                         AND lines.period = m.period
+         GROUP BY 1, 2, 3, 4
+    ),
+    dates AS MATERIALIZED (    -- one pay date per distinct (month, terms)
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT g.period, g.pay_day, g.pay_month_offset FROM g) k
+    ),
+    pm AS MATERIALIZED (
+        SELECT c.project_id, c.period, c.attendees, c.unpaid
+          FROM wagecheck._rn04_months(as_of, coalesce(projects, '{}')) c
+         WHERE (SELECT ex.exact FROM ex)
+        UNION ALL
+        SELECT g.project_id, g.period, sum(g.attendees)::bigint AS attendees, sum(g.unpaid)::bigint AS unpaid
+          FROM g
+          JOIN dates USING (period, pay_day, pay_month_offset)
+         WHERE dates.pay_date < as_of::date
+         GROUP BY g.project_id, g.period
+    ),
+    hit AS (
+        SELECT pm.*, p.contractor_id, p.division
+          FROM pm
+          JOIN wagecheck.project p ON p.project_id = pm.project_id
+         WHERE pm.unpaid > 0
+    ),
+    params AS MATERIALIZED (   -- once per division, not per row
+        SELECT d.division, (wagecheck.rule_param('RN04', 'k_share', d.division))::numeric AS k_share
+          FROM (SELECT DISTINCT hit.division FROM hit) d
+    )
+    SELECT 'project', hit.project_id::text, to_char(hit.period, 'YYYY-MM'), hit.project_id, hit.contractor_id,
+           hit.division,
+           CASE WHEN hit.unpaid::numeric / hit.attendees > params.k_share THEN 'K' ELSE 'G' END,
+           NULL::timestamptz,
+           jsonb_build_object('attendees', hit.attendees, 'without_payroll', hit.unpaid,
+                              'share', round(hit.unpaid::numeric / hit.attendees, 4))
+      FROM hit
+      JOIN params ON params.division = hit.division
+$$;
+COMMENT ON FUNCTION wagecheck.eval_rn04_projects(timestamptz, bigint[]) IS
+    'RN04 for the given projects only (project evaluator of eval_rn04)';
+
+DROP FUNCTION wagecheck._rn04_counts(timestamptz);
+DROP FUNCTION wagecheck._rn04_counts_projects(timestamptz, bigint[]);
