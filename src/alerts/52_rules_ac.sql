@@ -22,6 +22,12 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac01(timestamptz) IS
     'AC01: projects with no dedicated wage account open_days after the construction contract was signed';
 
+-- The labour cost paid into the dedicated accounts (AC02): a partial index holding the few
+-- inflows of labour cost with what AC02 reads of them (an index-only scan, not a pass over
+-- every movement of every account).
+CREATE INDEX account_txn_labour_in ON wagecheck.account_txn (account_id) INCLUDE (amount, booked_at, created_at)
+    WHERE direction = 'in' AND purpose = 'labour_cost';
+
 -- AC02 (G->K, project-period): labour cost paid in below the schedule after its due date.
 -- Payments are set against the periods in order (the oldest first).
 CREATE FUNCTION wagecheck.eval_ac02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit

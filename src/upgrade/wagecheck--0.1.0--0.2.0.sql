@@ -8464,3 +8464,8 @@ COMMENT ON FUNCTION wagecheck.eval_rn04_projects(timestamptz, bigint[]) IS
 
 DROP FUNCTION wagecheck._rn04_counts(timestamptz);
 DROP FUNCTION wagecheck._rn04_counts_projects(timestamptz, bigint[]);
+
+-- ==== AC02's inflows (session 5): the labour cost paid into the dedicated accounts, from a
+-- partial index (an index-only scan, not a pass over every movement of every account)
+CREATE INDEX account_txn_labour_in ON wagecheck.account_txn (account_id) INCLUDE (amount, booked_at, created_at)
+    WHERE direction = 'in' AND purpose = 'labour_cost';
