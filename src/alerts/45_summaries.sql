@@ -232,6 +232,231 @@ $$;
 COMMENT ON FUNCTION wagecheck._attendance_unpaid_sync(bigint[], bigint[], date[]) IS
     'keeps the attendance_unpaid rows of keys whose attendance month or wage month came or went, locking them first (internal)';
 
+-- outflow_unmatched: AC03's candidates - the outflows of dedicated accounts that are not
+-- wages, or wages whose account matched no card of a worker on the project's roster known
+-- by the time the outflow was booked and recorded (the worker's card as registered now, as
+-- AC03 compares). Every other outflow is no AC03 hit at any moment it is known: the roster
+-- entry it matched is known then too. A superset of AC03's hits at every moment (a roster
+-- entry or a card recorded after an outflow may match it later: AC03 checks its candidates).
+-- Kept by triggers: an outflow written is looked at again, after locking (FOR SHARE) its
+-- account and the roster entries and workers it matched, so that a concurrent change of
+-- those waits for it and then looks at it again; a roster entry moved or deleted, a card
+-- changed, an account moved to another project look at the outflows of their projects again;
+-- a roster entry or a worker added (a restore loads workers last), the candidates there.
+CREATE TABLE wagecheck.outflow_unmatched (
+    txn_id bigint PRIMARY KEY
+);
+COMMENT ON TABLE wagecheck.outflow_unmatched IS
+    'derived (kept by triggers on account_txn, wage_account, roster and worker, not dumped): the outflows of dedicated accounts that are not wages, or wages whose account matched no card of a worker on the project''s roster when they were booked and recorded: AC03''s candidates';
+
+-- finds a card by its text (AC03 compares an account's text with the rostered workers' cards)
+CREATE INDEX worker_wage_card_text ON wagecheck.worker ((wage_card::text));
+
+-- _outflow_unmatched_rows(txn_ids): the outflow_unmatched rows of these account movements
+-- (all of them when NULL), from the raw rows.
+CREATE FUNCTION wagecheck._outflow_unmatched_rows(p_txns bigint[]) RETURNS SETOF wagecheck.outflow_unmatched
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+    SELECT t.txn_id
+      FROM wagecheck.account_txn t
+      JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+     WHERE t.direction = 'out' AND (p_txns IS NULL OR t.txn_id = ANY (p_txns))
+       AND (t.purpose <> 'wage'
+            OR NOT EXISTS (SELECT 1
+                             FROM wagecheck.worker k
+                             JOIN wagecheck.roster r ON r.worker_id = k.worker_id
+                            WHERE k.wage_card::text IN (t.counterparty_account,
+                                                        regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
+                              AND r.project_id = w.project_id
+                              AND r.created_at <= greatest(t.created_at, t.booked_at)))
+$$;
+COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
+    'outflow_unmatched rows of the given account movements, or of all when NULL, from the raw rows (internal)';
+
+-- _outflow_unmatched_refresh(txn_ids): looks at these account movements again. Their accounts
+-- and the roster entries and workers whose cards their accounts name are locked FOR SHARE
+-- first (a writer moving or deleting one waits for this transaction, then looks at the
+-- movement again; one that did so first is waited for), then they are read with a fresh
+-- snapshot.
+CREATE FUNCTION wagecheck._outflow_unmatched_refresh(p_txns bigint[]) RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_txns), 0) = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM 1
+       FROM wagecheck.wage_account w
+      WHERE w.account_id IN (SELECT t.account_id FROM wagecheck.account_txn t WHERE t.txn_id = ANY (p_txns))
+      ORDER BY w.account_id
+        FOR SHARE OF w;
+    PERFORM 1
+       FROM wagecheck.account_txn t
+       JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+       JOIN wagecheck.worker k ON k.wage_card::text IN (t.counterparty_account,
+                                                       regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
+       JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = w.project_id
+      WHERE t.txn_id = ANY (p_txns) AND t.direction = 'out' AND t.purpose = 'wage'
+      ORDER BY r.roster_id, k.worker_id
+        FOR SHARE OF r, k;
+    -- (a row another writer of the movement left in between is one candidate too many: AC03
+    -- checks its candidates)
+    DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id = ANY (p_txns);
+    INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(p_txns) ORDER BY 1
+        ON CONFLICT (txn_id) DO NOTHING;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._outflow_unmatched_refresh(bigint[]) IS
+    'recomputes the outflow_unmatched rows of the given account movements, locking what they matched first (internal)';
+
+-- _outflow_unmatched_redo(projects): looks at every outflow of these projects' accounts
+-- again, as _outflow_unmatched_refresh does (a roster entry, card or account they may have
+-- matched moved, went or changed); at every outflow, without locks, when NULL (TRUNCATE).
+CREATE FUNCTION wagecheck._outflow_unmatched_redo(p_projects bigint[]) RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF p_projects IS NULL THEN
+        DELETE FROM wagecheck.outflow_unmatched;
+        INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(NULL) ORDER BY 1;
+        RETURN;
+    END IF;
+    PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(
+        SELECT t.txn_id
+          FROM wagecheck.wage_account w
+          JOIN wagecheck.account_txn t ON t.account_id = w.account_id
+         WHERE w.project_id = ANY (p_projects) AND t.direction = 'out'));
+END
+$$;
+COMMENT ON FUNCTION wagecheck._outflow_unmatched_redo(bigint[]) IS
+    'recomputes the outflow_unmatched rows of every outflow of the given projects'' accounts, or of all when NULL (internal)';
+
+-- _outflow_unmatched_recheck(projects): looks at the candidates of these projects' accounts
+-- again (a roster entry or a worker's card came that they may match now), as
+-- _outflow_unmatched_refresh does; the other outflows cannot become candidates by it.
+CREATE FUNCTION wagecheck._outflow_unmatched_recheck(p_projects bigint[]) RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(
+        SELECT u.txn_id
+          FROM wagecheck.outflow_unmatched u
+          JOIN wagecheck.account_txn t ON t.txn_id = u.txn_id
+          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+         WHERE w.project_id = ANY (p_projects)));
+END
+$$;
+COMMENT ON FUNCTION wagecheck._outflow_unmatched_recheck(bigint[]) IS
+    'recomputes the outflow_unmatched rows of the candidates of the given projects'' accounts (internal)';
+
+-- _outflow_unmatched_sync(): trigger (statement level) on account_txn: the movements written
+-- are looked at again (_outflow_unmatched_refresh), those deleted go; on wage_account, roster
+-- and worker: the outflows of the projects of an account moved to another project, of a
+-- roster entry moved or deleted, of a worker whose card changed are (_outflow_unmatched_redo),
+-- and the candidates of the projects of a roster entry or worker added or moved there
+-- (_outflow_unmatched_recheck); a TRUNCATE looks at all of them again.
+CREATE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF TG_TABLE_NAME = 'account_txn' THEN
+            TRUNCATE wagecheck.outflow_unmatched;
+        ELSE
+            PERFORM wagecheck._outflow_unmatched_redo(NULL);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'account_txn' THEN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id IN (SELECT o.txn_id FROM old_rows o);
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(SELECT n.txn_id FROM new_rows n WHERE n.direction = 'out'));
+        END IF;
+    ELSIF TG_TABLE_NAME = 'wage_account' THEN
+        -- accounts moved to another project (or deleted: their movements are gone)
+        PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
+            SELECT n.project_id FROM new_rows n JOIN old_rows o ON o.account_id = n.account_id
+             WHERE o.project_id IS DISTINCT FROM n.project_id));
+    ELSIF TG_TABLE_NAME = 'roster' THEN
+        -- roster entries moved to another project or worker, made known later, or deleted:
+        -- their old projects' outflows; new entries (or moved): their projects' candidates
+        IF TG_OP = 'DELETE' THEN
+            PERFORM wagecheck._outflow_unmatched_redo(ARRAY(SELECT DISTINCT o.project_id FROM old_rows o));
+        ELSIF TG_OP = 'INSERT' THEN
+            PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(SELECT DISTINCT n.project_id FROM new_rows n));
+        ELSE
+            PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
+                SELECT DISTINCT o.project_id FROM old_rows o
+                 WHERE NOT EXISTS (SELECT 1 FROM new_rows n
+                                    WHERE n.roster_id = o.roster_id AND n.project_id = o.project_id
+                                      AND n.worker_id = o.worker_id AND n.created_at <= o.created_at)));
+            PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(
+                SELECT DISTINCT n.project_id FROM new_rows n
+                 WHERE NOT EXISTS (SELECT 1 FROM old_rows o
+                                    WHERE o.roster_id = n.roster_id AND o.project_id = n.project_id
+                                      AND o.worker_id = n.worker_id AND o.created_at <= n.created_at)));
+        END IF;
+    ELSIF TG_OP = 'INSERT' THEN
+        -- new workers (loaded after their roster entries): the candidates of their projects
+        PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(
+            SELECT DISTINCT r.project_id FROM new_rows n JOIN wagecheck.roster r ON r.worker_id = n.worker_id
+             WHERE n.wage_card IS NOT NULL));
+    ELSE
+        -- workers whose registered card changed: the outflows of the projects they are on
+        PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
+            SELECT DISTINCT r.project_id
+              FROM old_rows o
+              JOIN new_rows n ON n.worker_id = o.worker_id
+              JOIN wagecheck.roster r ON r.worker_id = o.worker_id
+             WHERE o.wage_card IS DISTINCT FROM n.wage_card));
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._outflow_unmatched_sync() IS
+    'trigger: keeps wagecheck.outflow_unmatched right after a statement on account_txn, wage_account, roster or worker (internal)';
+
+CREATE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.account_txn
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.account_txn
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_del AFTER DELETE ON wagecheck.account_txn
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.account_txn
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.wage_account
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.wage_account
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.roster
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.roster
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_del AFTER DELETE ON wagecheck.roster
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.roster
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.worker
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+CREATE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.worker
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+ALTER TABLE wagecheck.account_txn ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE ALWAYS TRIGGER outflow_unmatched_upd,
+    ENABLE ALWAYS TRIGGER outflow_unmatched_del, ENABLE ALWAYS TRIGGER outflow_unmatched_trunc;
+ALTER TABLE wagecheck.wage_account ENABLE ALWAYS TRIGGER outflow_unmatched_upd,
+    ENABLE ALWAYS TRIGGER outflow_unmatched_trunc;
+ALTER TABLE wagecheck.roster ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE ALWAYS TRIGGER outflow_unmatched_upd,
+    ENABLE ALWAYS TRIGGER outflow_unmatched_del, ENABLE ALWAYS TRIGGER outflow_unmatched_trunc;
+ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE ALWAYS TRIGGER outflow_unmatched_upd;
+
 -- the months still owed (few), for WP02 and WP03
 CREATE INDEX wage_month_unsettled ON wagecheck.wage_month (project_id, worker_id, period) WHERE settled_at IS NULL;
 -- per project and month, the months by when they were settled (DP01: those settled after the
@@ -804,10 +1029,12 @@ CREATE FUNCTION wagecheck.rebuild_summaries() RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
-    LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment
+    LOCK TABLE wagecheck.attendance, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment,
+               wagecheck.account_txn, wagecheck.wage_account, wagecheck.roster, wagecheck.worker
         IN SHARE MODE;
     TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.wage_month,
-             wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker, wagecheck.attendance_unpaid;
+             wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker, wagecheck.attendance_unpaid,
+             wagecheck.outflow_unmatched;
     INSERT INTO wagecheck.attendance_month
            (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
     SELECT a.project_id, a.worker_id, date_trunc('month', a.day)::date, count(*), max(a.created_at), max(a.day),
@@ -826,6 +1053,7 @@ BEGIN
     INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
     INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
     INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
+    INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(NULL);
     ANALYZE wagecheck.attendance_month;
     ANALYZE wagecheck.attendance_project_month;
     ANALYZE wagecheck.wage_month;
@@ -833,10 +1061,11 @@ BEGIN
     ANALYZE wagecheck.payment_off_card;
     ANALYZE wagecheck.sheet_worker;
     ANALYZE wagecheck.attendance_unpaid;
+    ANALYZE wagecheck.outflow_unmatched;
 END
 $$;
 COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
-    'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker, attendance_unpaid) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
+    'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker, attendance_unpaid, outflow_unmatched) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
 -- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
 CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean

@@ -73,32 +73,31 @@ COMMENT ON FUNCTION wagecheck.eval_ac02(timestamptz) IS
     'AC02: schedule periods past their due date with labour cost not fully paid in (payments set against the oldest period first); K when nothing was paid for the period or it is over k_overdue_days overdue';
 
 -- AC03 (K, account transaction): money leaving the account other than as a wage into the
--- own card of a worker on that project's roster. A card's text is its digits alone, so an
--- account written as the digits of a rostered card needs no normalising: the account's
--- digits (regexp_replace) are compared only for the outflows whose text matched no card.
+-- own card of a worker on that project's roster. Only the candidates kept at write time are
+-- read (outflow_unmatched: the outflows that are not wages or matched no rostered card when
+-- they were booked and recorded; any other is no hit at any moment it is known), and each is
+-- checked against the cards of its project's roster known then, found by the card's text (its
+-- digits): the account as written, or its digits.
 CREATE FUNCTION wagecheck.eval_ac03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH cards AS MATERIALIZED (   -- the own cards of the workers on each project's roster then
-        SELECT r.project_id, k.wage_card::text AS card
-          FROM wagecheck.roster r
-          JOIN wagecheck.worker k ON k.worker_id = r.worker_id
-         WHERE r.created_at <= as_of AND k.wage_card IS NOT NULL
-    )
     SELECT 'account_txn', t.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
            jsonb_build_object('amount', t.amount, 'purpose', t.purpose, 'booked_at', t.booked_at,
                               'counterparty', t.counterparty_name,
                               'reason', CASE WHEN t.purpose <> 'wage' THEN 'not a wage'
                                              ELSE 'not the own card of a worker on the roster' END)
-      FROM wagecheck.account_txn t
+      FROM wagecheck.outflow_unmatched u
+      JOIN wagecheck.account_txn t ON t.txn_id = u.txn_id
       JOIN wagecheck.wage_account w ON w.account_id = t.account_id
       JOIN wagecheck.project p ON p.project_id = w.project_id
      WHERE t.direction = 'out' AND t.booked_at <= as_of AND t.created_at <= as_of
        AND (t.purpose <> 'wage'
-            OR NOT EXISTS (SELECT 1 FROM cards c WHERE c.project_id = w.project_id AND c.card = t.counterparty_account)
-               AND NOT EXISTS (SELECT 1 FROM cards c
-                                WHERE c.project_id = w.project_id
-                                  AND c.card = regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')))
+            OR NOT EXISTS (SELECT 1
+                             FROM wagecheck.worker k
+                             JOIN wagecheck.roster r ON r.worker_id = k.worker_id
+                            WHERE k.wage_card::text IN (t.counterparty_account,
+                                                        regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
+                              AND r.project_id = w.project_id AND r.created_at <= as_of))
 $$;
 COMMENT ON FUNCTION wagecheck.eval_ac03(timestamptz) IS
     'AC03: outflows of a dedicated account that are not wages into the own card of a worker on the project''s roster (cash, other accounts, other projects'' workers)';
