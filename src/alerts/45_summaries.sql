@@ -77,8 +77,9 @@ COMMENT ON COLUMN wagecheck.wage_month.known_to IS
 COMMENT ON COLUMN wagecheck.wage_month.settled_at IS
     'when the payments (in time order) reached the net: -infinity when the net is not positive, NULL while the month is not fully paid (the months that can be owed); a month is paid late when this is after its pay date';
 CREATE INDEX wage_month_known_to ON wagecheck.wage_month (known_to);
--- WP05 reads only the months paid below the minimum wage
-CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable);
+-- WP05's candidates (paid below a bound for at least a number of days): both bounds are
+-- checked in the index, no month read that is not one
+CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable, days);
 
 -- worker_pay: per worker, the sums of wage_month's payable over all projects, per month and
 -- per year. Kept by _wage_month_refresh, which adds each key's change (new minus old, taken

@@ -335,18 +335,25 @@ COMMENT ON FUNCTION wagecheck._wages_owed_projects(timestamptz, bigint[]) IS
 -- _wages_unpaid_summary(as_of, projects): the months of wage_month not fully paid (the partial
 -- index wage_month_unsettled: few), with the pay date of the pay terms known then, past it;
 -- of the given projects, or all when NULL. Exact only when _summary_exact('wages_owed', as_of).
+-- When the roster holds no pay terms but the default ones (15th of the next month), every
+-- month has those: the roster is not read per month.
 CREATE FUNCTION wagecheck._wages_unpaid_summary(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH c AS MATERIALIZED (
+    WITH terms AS MATERIALIZED (   -- other pay terms than the default in use
+        SELECT EXISTS (SELECT 1 FROM wagecheck._pay_terms_in_use() u
+                        WHERE (u.pay_day, u.pay_month_offset) <> (15, 1)) AS other
+    ),
+    c AS MATERIALIZED (
         SELECT w.*, coalesce(t.pay_day, 15::smallint) AS pay_day,
                coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
           FROM wagecheck.wage_month w
           LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
-                              WHERE r.project_id = w.project_id AND r.worker_id = w.worker_id
+                              WHERE (SELECT terms.other FROM terms)
+                                AND r.project_id = w.project_id AND r.worker_id = w.worker_id
                                 AND r.created_at <= as_of AND r.start_on <= as_of::date
                               ORDER BY r.start_on DESC LIMIT 1) t ON true
          WHERE w.settled_at IS NULL AND (projects IS NULL OR w.project_id = ANY (projects))

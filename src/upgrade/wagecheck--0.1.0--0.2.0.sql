@@ -8730,3 +8730,46 @@ COMMENT ON FUNCTION wagecheck.eval_ac03(timestamptz) IS
 -- partial index (an index-only scan, not a pass over every movement of every account)
 CREATE INDEX account_txn_labour_in ON wagecheck.account_txn (account_id) INCLUDE (amount, booked_at, created_at)
     WHERE direction = 'in' AND purpose = 'labour_cost';
+
+-- ==== WP02/WP03/WP05 building blocks (session 5): the months owed without the roster when
+-- only the default pay terms are in use; WP05's candidates bounded in the index on both columns
+DROP INDEX wagecheck.wage_month_payable;
+-- WP05's candidates (paid below a bound for at least a number of days): both bounds are
+-- checked in the index, no month read that is not one
+CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable, days);
+CREATE OR REPLACE FUNCTION wagecheck._wages_unpaid_summary(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
+                   pay_date date, days numeric, payable numeric, net numeric, paid numeric,
+                   paid_by_pay_date numeric, owed numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH terms AS MATERIALIZED (   -- other pay terms than the default in use
+        SELECT EXISTS (SELECT 1 FROM wagecheck._pay_terms_in_use() u
+                        WHERE (u.pay_day, u.pay_month_offset) <> (15, 1)) AS other
+    ),
+    c AS MATERIALIZED (
+        SELECT w.*, coalesce(t.pay_day, 15::smallint) AS pay_day,
+               coalesce(t.pay_month_offset, 1::smallint) AS pay_month_offset
+          FROM wagecheck.wage_month w
+          LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE (SELECT terms.other FROM terms)
+                                AND r.project_id = w.project_id AND r.worker_id = w.worker_id
+                                AND r.created_at <= as_of AND r.start_on <= as_of::date
+                              ORDER BY r.start_on DESC LIMIT 1) t ON true
+         WHERE w.settled_at IS NULL AND (projects IS NULL OR w.project_id = ANY (projects))
+    ),
+    dates AS MATERIALIZED (        -- one pay date per (month, terms), not per row
+        SELECT k.*, wagecheck.wage_pay_date(k.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM (SELECT DISTINCT c.period, c.pay_day, c.pay_month_offset FROM c) k
+    )
+    SELECT c.project_id, c.worker_id, c.employer_id, c.period, d.pay_date, c.days, c.payable, c.net, c.paid,
+           (SELECT coalesce(sum(u.a), 0) FROM unnest(c.paid_ats, c.paid_each) u(at, a)
+             WHERE u.at::date <= d.pay_date),
+           greatest(c.net - c.paid, 0)
+      FROM c
+      JOIN dates d USING (period, pay_day, pay_month_offset)
+     WHERE d.pay_date < as_of::date
+$$;
+COMMENT ON FUNCTION wagecheck._wages_unpaid_summary(timestamptz, bigint[]) IS
+    'the months of the summary wage_month still owed past their pay day, of the given projects or all (internal)';
+
