@@ -254,22 +254,36 @@ COMMENT ON TABLE wagecheck.outflow_unmatched IS
 CREATE INDEX worker_wage_card_text ON wagecheck.worker ((wage_card::text));
 
 -- _outflow_unmatched_rows(txn_ids): the outflow_unmatched rows of these account movements
--- (all of them when NULL), from the raw rows.
+-- (all of them when NULL), from the raw rows: the outflows less the wages whose account, as
+-- written or its digits, is the card of a worker on the project's roster known by then -
+-- joined (hashed for many movements, through the indexes on a card's text and the roster's
+-- worker for a few), not looked up per movement.
 CREATE FUNCTION wagecheck._outflow_unmatched_rows(p_txns bigint[]) RETURNS SETOF wagecheck.outflow_unmatched
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
-    SELECT t.txn_id
-      FROM wagecheck.account_txn t
-      JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-     WHERE t.direction = 'out' AND (p_txns IS NULL OR t.txn_id = ANY (p_txns))
-       AND (t.purpose <> 'wage'
-            OR NOT EXISTS (SELECT 1
-                             FROM wagecheck.worker k
-                             JOIN wagecheck.roster r ON r.worker_id = k.worker_id
-                            WHERE k.wage_card::text IN (t.counterparty_account,
-                                                        regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
-                              AND r.project_id = w.project_id
-                              AND r.created_at <= greatest(t.created_at, t.booked_at)))
+    WITH t AS MATERIALIZED (
+        SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
+               w.project_id
+          FROM wagecheck.account_txn t
+          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+         WHERE t.direction = 'out' AND p_txns IS NULL
+        UNION ALL
+        SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at), w.project_id
+          FROM (SELECT DISTINCT u FROM unnest(p_txns) u) q(txn_id)
+          JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id
+          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+         WHERE t.direction = 'out'
+    ),
+    matched AS (      -- the wages paid to the card of a worker on the roster then
+        SELECT t.txn_id
+          FROM t
+         CROSS JOIN LATERAL (SELECT t.counterparty_account
+                             UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
+          JOIN wagecheck.worker k ON k.wage_card::text = c.card
+          JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
+         WHERE t.purpose = 'wage' AND r.created_at <= t.known
+    )
+    SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched)
 $$;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
     'outflow_unmatched rows of the given account movements, or of all when NULL, from the raw rows (internal)';
@@ -280,29 +294,43 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
 -- movement again; one that did so first is waited for), then they are read with a fresh
 -- snapshot.
 CREATE FUNCTION wagecheck._outflow_unmatched_refresh(p_txns bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
+DECLARE
+    rosters bigint[];
+    workers bigint[];
 BEGIN
     IF coalesce(cardinality(p_txns), 0) = 0 THEN
         RETURN;
     END IF;
     PERFORM 1
        FROM wagecheck.wage_account w
-      WHERE w.account_id IN (SELECT t.account_id FROM wagecheck.account_txn t WHERE t.txn_id = ANY (p_txns))
+      WHERE w.account_id IN (SELECT t.account_id
+                               FROM (SELECT DISTINCT u FROM unnest(p_txns) u) q(txn_id)
+                               JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id)
       ORDER BY w.account_id
         FOR SHARE OF w;
-    PERFORM 1
-       FROM wagecheck.account_txn t
-       JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-       JOIN wagecheck.worker k ON k.wage_card::text IN (t.counterparty_account,
-                                                       regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
-       JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = w.project_id
-      WHERE t.txn_id = ANY (p_txns) AND t.direction = 'out' AND t.purpose = 'wage'
-      ORDER BY r.roster_id, k.worker_id
-        FOR SHARE OF r, k;
+    SELECT array_agg(DISTINCT r.roster_id), array_agg(DISTINCT k.worker_id)
+      INTO rosters, workers
+      FROM (SELECT DISTINCT u FROM unnest(p_txns) u) q(txn_id)
+      JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id
+      JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+     CROSS JOIN LATERAL (SELECT t.counterparty_account
+                         UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
+      JOIN wagecheck.worker k ON k.wage_card::text = c.card
+      JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = w.project_id
+     WHERE t.direction = 'out' AND t.purpose = 'wage';
+    PERFORM 1 FROM wagecheck.roster r
+      WHERE r.roster_id IN (SELECT unnest(rosters))
+      ORDER BY r.roster_id
+        FOR SHARE OF r;
+    PERFORM 1 FROM wagecheck.worker k
+      WHERE k.worker_id IN (SELECT unnest(workers))
+      ORDER BY k.worker_id
+        FOR SHARE OF k;
     -- (a row another writer of the movement left in between is one candidate too many: AC03
     -- checks its candidates)
-    DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id = ANY (p_txns);
+    DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id IN (SELECT unnest(p_txns));
     INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(p_txns) ORDER BY 1
         ON CONFLICT (txn_id) DO NOTHING;
 END
