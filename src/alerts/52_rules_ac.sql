@@ -75,7 +75,8 @@ COMMENT ON FUNCTION wagecheck.eval_ac02(timestamptz) IS
 -- AC03 (K, account transaction): money leaving the account other than as a wage into the
 -- own card of a worker on that project's roster. Only the candidates kept at write time are
 -- read (outflow_unmatched: the outflows that are not wages or matched no rostered card when
--- they were booked and recorded; any other is no hit at any moment it is known), and each is
+-- they were booked and recorded; any other is no hit at any moment it is known), each through
+-- account_txn's key (OFFSET 0: the generic plan would hash a scan of every movement), and
 -- checked against the cards of its project's roster known then, found by the card's text (its
 -- digits): the account as written, or its digits.
 CREATE FUNCTION wagecheck.eval_ac03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
@@ -87,11 +88,12 @@ $$
                               'reason', CASE WHEN t.purpose <> 'wage' THEN 'not a wage'
                                              ELSE 'not the own card of a worker on the roster' END)
       FROM wagecheck.outflow_unmatched u
-      JOIN wagecheck.account_txn t ON t.txn_id = u.txn_id
+     CROSS JOIN LATERAL (SELECT t.* FROM wagecheck.account_txn t    -- by its key, not a scan of all
+                          WHERE t.txn_id = u.txn_id AND t.direction = 'out'
+                            AND t.booked_at <= as_of AND t.created_at <= as_of OFFSET 0) t
       JOIN wagecheck.wage_account w ON w.account_id = t.account_id
       JOIN wagecheck.project p ON p.project_id = w.project_id
-     WHERE t.direction = 'out' AND t.booked_at <= as_of AND t.created_at <= as_of
-       AND (t.purpose <> 'wage'
+     WHERE (t.purpose <> 'wage'
             OR NOT EXISTS (SELECT 1
                              FROM wagecheck.worker k
                              JOIN wagecheck.roster r ON r.worker_id = k.worker_id
