@@ -42,36 +42,31 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn02_projects(timestamptz, bigint[]) IS
     'RN02 for the given projects only (project evaluator of eval_rn02)';
 
--- AC03: outflows of the projects' accounts other than wages into the own card of a worker on the roster.
+-- AC03: outflows of the projects' accounts other than wages into the own card of a worker on
+-- the roster: eval_ac03's candidates (outflow_unmatched, few: each through account_txn's key)
+-- of the projects' accounts, checked the same way.
 CREATE FUNCTION wagecheck.eval_ac03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH acc AS MATERIALIZED (     -- the projects' accounts
-        SELECT w.account_id, w.project_id, p.contractor_id, p.division
-          FROM (SELECT DISTINCT u FROM unnest(projects) u) q(project_id)
-          JOIN wagecheck.project p ON p.project_id = q.project_id
-          JOIN wagecheck.wage_account w ON w.project_id = p.project_id
-    ),
-    cards AS MATERIALIZED (        -- the cards of the workers on their rosters
-        SELECT DISTINCT r.project_id, k.wage_card::text AS card
-          FROM (SELECT DISTINCT acc.project_id FROM acc) q
-          JOIN wagecheck.roster r ON r.project_id = q.project_id
-          JOIN wagecheck.worker k ON k.worker_id = r.worker_id
-         WHERE r.created_at <= as_of
-    )
-    SELECT 'account_txn', t.txn_id::text, '', a.project_id, a.contractor_id, a.division, 'K', NULL::timestamptz,
+    SELECT 'account_txn', t.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
            jsonb_build_object('amount', t.amount, 'purpose', t.purpose, 'booked_at', t.booked_at,
                               'counterparty', t.counterparty_name,
                               'reason', CASE WHEN t.purpose <> 'wage' THEN 'not a wage'
                                              ELSE 'not the own card of a worker on the roster' END)
-      FROM acc a
-     CROSS JOIN LATERAL (SELECT t.* FROM wagecheck.account_txn t    -- through the account's index
-                          WHERE t.account_id = a.account_id AND t.booked_at <= as_of
-                            AND t.direction = 'out' AND t.created_at <= as_of OFFSET 0) t
-     WHERE t.purpose <> 'wage'
-        OR NOT EXISTS (SELECT 1 FROM cards c
-                        WHERE c.project_id = a.project_id
-                          AND c.card = regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
+      FROM wagecheck.outflow_unmatched u
+     CROSS JOIN LATERAL (SELECT t.* FROM wagecheck.account_txn t    -- by its key, not a scan of all
+                          WHERE t.txn_id = u.txn_id AND t.direction = 'out'
+                            AND t.booked_at <= as_of AND t.created_at <= as_of OFFSET 0) t
+      JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+      JOIN wagecheck.project p ON p.project_id = w.project_id
+     WHERE w.project_id IN (SELECT unnest(projects))
+       AND (t.purpose <> 'wage'
+            OR NOT EXISTS (SELECT 1
+                             FROM wagecheck.worker k
+                             JOIN wagecheck.roster r ON r.worker_id = k.worker_id
+                            WHERE k.wage_card::text IN (t.counterparty_account,
+                                                        regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
+                              AND r.project_id = w.project_id AND r.created_at <= as_of))
 $$;
 COMMENT ON FUNCTION wagecheck.eval_ac03_projects(timestamptz, bigint[]) IS
     'AC03 for the given projects only (project evaluator of eval_ac03)';

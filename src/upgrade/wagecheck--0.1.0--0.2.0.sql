@@ -8756,6 +8756,35 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac03(timestamptz) IS
     'AC03: outflows of a dedicated account that are not wages into the own card of a worker on the project''s roster (cash, other accounts, other projects'' workers)';
 
+-- AC03: outflows of the projects' accounts other than wages into the own card of a worker on
+-- the roster: eval_ac03's candidates (outflow_unmatched, few: each through account_txn's key)
+-- of the projects' accounts, checked the same way.
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT 'account_txn', t.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
+           jsonb_build_object('amount', t.amount, 'purpose', t.purpose, 'booked_at', t.booked_at,
+                              'counterparty', t.counterparty_name,
+                              'reason', CASE WHEN t.purpose <> 'wage' THEN 'not a wage'
+                                             ELSE 'not the own card of a worker on the roster' END)
+      FROM wagecheck.outflow_unmatched u
+     CROSS JOIN LATERAL (SELECT t.* FROM wagecheck.account_txn t    -- by its key, not a scan of all
+                          WHERE t.txn_id = u.txn_id AND t.direction = 'out'
+                            AND t.booked_at <= as_of AND t.created_at <= as_of OFFSET 0) t
+      JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+      JOIN wagecheck.project p ON p.project_id = w.project_id
+     WHERE w.project_id IN (SELECT unnest(projects))
+       AND (t.purpose <> 'wage'
+            OR NOT EXISTS (SELECT 1
+                             FROM wagecheck.worker k
+                             JOIN wagecheck.roster r ON r.worker_id = k.worker_id
+                            WHERE k.wage_card::text IN (t.counterparty_account,
+                                                        regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))
+                              AND r.project_id = w.project_id AND r.created_at <= as_of))
+$$;
+COMMENT ON FUNCTION wagecheck.eval_ac03_projects(timestamptz, bigint[]) IS
+    'AC03 for the given projects only (project evaluator of eval_ac03)';
+
 -- ==== AC02's inflows (session 5): the labour cost paid into the dedicated accounts, from a
 -- partial index (an index-only scan, not a pass over every movement of every account)
 CREATE INDEX account_txn_labour_in ON wagecheck.account_txn (account_id) INCLUDE (amount, booked_at, created_at)
