@@ -71,9 +71,8 @@ $$;
 COMMENT ON FUNCTION wagecheck._pay_terms_in_use() IS
     'the distinct pay terms of the roster and the default ones (15th of the next month) (internal)';
 
--- _pay_dates_passing(from_ts, to_ts): the months and pay terms in use (the default, 15th of the
--- next month, for a worker without terms; those of some roster entry, skipping through the
--- index roster_pay_terms) whose pay date passes between the two moments: an evaluator's test
+-- _pay_dates_passing(from_ts, to_ts): the months and pay terms in use (_pay_terms_in_use)
+-- whose pay date passes between the two moments: an evaluator's test
 -- pay_date < as_of::date is false as of from_ts and true as of to_ts, i.e. from_ts::date <=
 -- pay_date < to_ts::date. For given terms the pay date grows with the month (the nominal day
 -- does, and moving it earlier to a working day keeps the order), so each terms' months are
@@ -83,21 +82,10 @@ CREATE FUNCTION wagecheck._pay_dates_passing(from_ts timestamptz, to_ts timestam
     RETURNS TABLE (period date, pay_day smallint, pay_month_offset smallint, pay_date date)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH RECURSIVE used AS (     -- the roster's distinct terms: one index probe each
-        (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
-          ORDER BY r.pay_day, r.pay_month_offset LIMIT 1)
-        UNION ALL
-        SELECT n.pay_day, n.pay_month_offset
-          FROM used u
-         CROSS JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
-                              WHERE (r.pay_day, r.pay_month_offset) > (u.pay_day, u.pay_month_offset)
-                              ORDER BY r.pay_day, r.pay_month_offset LIMIT 1) n
-    ),
-    t AS (
+    WITH RECURSIVE t AS (
         SELECT k.pay_day, k.pay_month_offset,
                (date_trunc('month', from_ts::date) - make_interval(months => k.pay_month_offset))::date AS first_month
-          FROM (SELECT used.pay_day, used.pay_month_offset FROM used
-                UNION SELECT 15::smallint, 1::smallint) k
+          FROM wagecheck._pay_terms_in_use() k
          WHERE from_ts::date < to_ts::date
     ),
     m (period, pay_day, pay_month_offset, pay_date) AS (

@@ -96,17 +96,7 @@ CREATE FUNCTION wagecheck._rn04_months(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, period date, attendees bigint, unpaid bigint)
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    WITH RECURSIVE used AS (     -- the roster's distinct pay terms: one index probe each
-        (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
-          ORDER BY r.pay_day, r.pay_month_offset LIMIT 1)
-        UNION ALL
-        SELECT n.pay_day, n.pay_month_offset
-          FROM used u
-         CROSS JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
-                              WHERE (r.pay_day, r.pay_month_offset) > (u.pay_day, u.pay_month_offset)
-                              ORDER BY r.pay_day, r.pay_month_offset LIMIT 1) n
-    ),
-    months AS (                  -- the months with attendees without a line: one index probe each
+    WITH RECURSIVE months AS (                  -- the months with attendees without a line: one index probe each
         (SELECT u.period FROM wagecheck.attendance_unpaid u ORDER BY u.period LIMIT 1)
         UNION ALL
         SELECT n.period
@@ -118,8 +108,7 @@ $$
         SELECT m.period, k.pay_day, k.pay_month_offset,
                wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
           FROM months m
-         CROSS JOIN (SELECT used.pay_day, used.pay_month_offset FROM used
-                     UNION SELECT 15::smallint, 1::smallint) k
+         CROSS JOIN wagecheck._pay_terms_in_use() k
     ),
     passed AS MATERIALIZED (     -- the months with a pay date passed: whether every one has
         SELECT d.period, max(d.pay_date) < as_of::date AS all_passed

@@ -8832,3 +8832,98 @@ $$;
 COMMENT ON FUNCTION wagecheck._wages_unpaid_summary(timestamptz, bigint[]) IS
     'the months of the summary wage_month still owed past their pay day, of the given projects or all (internal)';
 
+
+-- ==== pay terms in use (session 5): _pay_dates_passing and _rn04_months read them from
+-- _pay_terms_in_use() instead of each walking the roster's index itself
+CREATE OR REPLACE FUNCTION wagecheck._pay_dates_passing(from_ts timestamptz, to_ts timestamptz)
+    RETURNS TABLE (period date, pay_day smallint, pay_month_offset smallint, pay_date date)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH RECURSIVE t AS (
+        SELECT k.pay_day, k.pay_month_offset,
+               (date_trunc('month', from_ts::date) - make_interval(months => k.pay_month_offset))::date AS first_month
+          FROM wagecheck._pay_terms_in_use() k
+         WHERE from_ts::date < to_ts::date
+    ),
+    m (period, pay_day, pay_month_offset, pay_date) AS (
+        SELECT t.first_month, t.pay_day, t.pay_month_offset,
+               wagecheck.wage_pay_date(t.first_month, t.pay_day, t.pay_month_offset)
+          FROM t
+        UNION ALL
+        SELECT (m.period + interval '1 month')::date, m.pay_day, m.pay_month_offset,
+               wagecheck.wage_pay_date((m.period + interval '1 month')::date, m.pay_day, m.pay_month_offset)
+          FROM m
+         WHERE m.pay_date < to_ts::date
+    )
+    SELECT m.period, m.pay_day, m.pay_month_offset, m.pay_date
+      FROM m
+     WHERE m.pay_date >= from_ts::date AND m.pay_date < to_ts::date
+$$;
+COMMENT ON FUNCTION wagecheck._pay_dates_passing(timestamptz, timestamptz) IS
+    'the (month, pay day, month offset) of the pay terms in use whose pay date passes between two moments: from_ts::date <= pay date < to_ts::date, where the evaluators'' test pay_date < as_of::date turns true (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck._rn04_months(as_of timestamptz, projects bigint[])
+    RETURNS TABLE (project_id bigint, period date, attendees bigint, unpaid bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    WITH RECURSIVE months AS (                  -- the months with attendees without a line: one index probe each
+        (SELECT u.period FROM wagecheck.attendance_unpaid u ORDER BY u.period LIMIT 1)
+        UNION ALL
+        SELECT n.period
+          FROM months m
+         CROSS JOIN LATERAL (SELECT u.period FROM wagecheck.attendance_unpaid u
+                              WHERE u.period > m.period ORDER BY u.period LIMIT 1) n
+    ),
+    dates AS MATERIALIZED (      -- their pay dates for every pay terms in use
+        SELECT m.period, k.pay_day, k.pay_month_offset,
+               wagecheck.wage_pay_date(m.period, k.pay_day, k.pay_month_offset) AS pay_date
+          FROM months m
+         CROSS JOIN wagecheck._pay_terms_in_use() k
+    ),
+    passed AS MATERIALIZED (     -- the months with a pay date passed: whether every one has
+        SELECT d.period, max(d.pay_date) < as_of::date AS all_passed
+          FROM dates d
+         GROUP BY d.period
+        HAVING min(d.pay_date) < as_of::date
+    ),
+    unpaid AS (
+        SELECT u.project_id, u.period, count(*) AS unpaid
+          FROM passed m
+          JOIN wagecheck.attendance_unpaid u ON u.period = m.period
+         WHERE m.all_passed AND (projects IS NULL OR u.project_id = ANY (projects))
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT u.project_id, u.period, count(*)
+          FROM passed m
+          JOIN wagecheck.attendance_unpaid u ON u.period = m.period
+          LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                              WHERE r.project_id = u.project_id AND r.worker_id = u.worker_id
+                                AND r.created_at <= as_of AND r.start_on <= as_of::date
+                              ORDER BY r.start_on DESC LIMIT 1) t ON true
+          JOIN dates d ON d.period = u.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                      AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+         WHERE NOT m.all_passed AND (projects IS NULL OR u.project_id = ANY (projects))
+           AND d.pay_date < as_of::date
+         GROUP BY 1, 2
+    )
+    SELECT x.project_id, x.period,
+           CASE WHEN m.all_passed
+                THEN (SELECT h.workers FROM wagecheck.attendance_project_month h
+                       WHERE h.project_id = x.project_id AND h.period = x.period)
+                ELSE (SELECT count(*)
+                        FROM wagecheck.attendance_month a
+                        LEFT JOIN LATERAL (SELECT r.pay_day, r.pay_month_offset FROM wagecheck.roster r
+                                            WHERE r.project_id = a.project_id AND r.worker_id = a.worker_id
+                                              AND r.created_at <= as_of AND r.start_on <= as_of::date
+                                            ORDER BY r.start_on DESC LIMIT 1) t ON true
+                        JOIN dates d ON d.period = a.period AND d.pay_day = coalesce(t.pay_day, 15::smallint)
+                                    AND d.pay_month_offset = coalesce(t.pay_month_offset, 1::smallint)
+                       WHERE a.project_id = x.project_id AND a.period = x.period
+                         AND d.pay_date < as_of::date) END,
+           x.unpaid
+      FROM unpaid x
+      JOIN passed m ON m.period = x.period
+$$;
+COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
+    'RN04''s project-months with attendees without a payroll line past their pay date, of the given projects or all, from the summaries attendance_unpaid and attendance_project_month (internal)';
+
