@@ -192,9 +192,8 @@ GRANT INSERT (resident_id, name, phone, wage_card, card_bank),
 
 -- Attaching the enforcing trigger is an administrator's act: the trigger checks (and
 -- records violations) as the owner of wagecheck's tables, so not everyone who can
--- create a table may install it (CREATE TRIGGER needs EXECUTE on the function).
-REVOKE EXECUTE ON FUNCTION wagecheck.enforce() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION wagecheck.enforce() TO wagecheck_admin;
+-- create a table may install it (CREATE TRIGGER needs EXECUTE on the function, which
+-- src/privileges.sql grants to wagecheck_admin alone).
 
 -- mask_account: any account or card number as text, first 4 and last 4 characters kept.
 CREATE FUNCTION wagecheck.mask_account(account text) RETURNS text

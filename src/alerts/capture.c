@@ -25,6 +25,7 @@
 #include "utils/typcache.h"
 
 #include "compat.h"
+#include "access/trigger_guard.h"
 #include "core/changeset.h"
 
 /* How the rows of a table belong to projects (the trigger's argument). */
@@ -270,6 +271,7 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("wagecheck._input_changed() must be fired AFTER each statement")));
+	wc_trigger_on_own_table(fcinfo, "wagecheck._input_changed", NULL);
 	mode = capture_mode_arg(td);
 	truncate = TRIGGER_FIRED_BY_TRUNCATE(td->tg_event);
 	if (!truncate)

@@ -321,6 +321,11 @@ CREATE FUNCTION wagecheck.case_logged() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 DECLARE changed jsonb;
 BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> 'wagecheck.case_ledger'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'wagecheck.case_logged() fires only AFTER each row on case_ledger, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO wagecheck.case_event (case_id, at, kind, details)
         VALUES (NEW.case_id, NEW.filed_on::timestamptz, 'registered',
@@ -547,6 +552,14 @@ COMMENT ON FUNCTION wagecheck.case_child_before() IS 'trigger on the records of 
 CREATE FUNCTION wagecheck.case_child_logged() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> ALL (ARRAY['wagecheck.case_plan', 'wagecheck.case_contact', 'wagecheck.case_supervision',
+                              'wagecheck.case_extension', 'wagecheck.case_order', 'wagecheck.case_repayment']::regclass[])
+       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'wagecheck.case_child_logged() fires only AFTER each row on the records of a case, not on %',
+              TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     INSERT INTO wagecheck.case_event (case_id, at, kind, details)
     VALUES (NEW.case_id,
             coalesce((to_jsonb(NEW) ->> 'contacted_at')::timestamptz, now()),

@@ -14,8 +14,7 @@ ALTER FUNCTION wagecheck.case_logged() SECURITY DEFINER SET search_path = pg_cat
 ALTER FUNCTION wagecheck.case_child_logged() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
 ALTER FUNCTION wagecheck.case_number_assign() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
 ALTER FUNCTION wagecheck.case_closeout_guard() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
-REVOKE EXECUTE ON FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) TO wagecheck_admin, wagecheck_inspector;
+-- EXECUTE on push_lead: wagecheck_admin and wagecheck_inspector (src/privileges.sql)
 
 -- deadlines and thresholds are rule parameters: whoever records or reads cases computes them
 GRANT SELECT ON wagecheck.rule, wagecheck.rule_param_override

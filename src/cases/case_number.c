@@ -18,6 +18,7 @@
 #include "utils/date.h"
 
 #include "compat.h"
+#include "access/trigger_guard.h"
 #include "core/caseno.h"
 #include "errcodes.h"
 
@@ -168,6 +169,7 @@ wc_case_number_assign(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("case_number_assign() must be a BEFORE INSERT FOR EACH ROW trigger")));
+	wc_trigger_on_own_table(fcinfo, "wagecheck.case_number_assign", "case_ledger");
 
 	tuple = trigdata->tg_trigtuple;
 	desc = trigdata->tg_relation->rd_att;

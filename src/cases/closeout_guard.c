@@ -26,6 +26,7 @@
 #include "utils/timestamp.h"
 
 #include "compat.h"
+#include "access/trigger_guard.h"
 #include "errcodes.h"
 
 /* Value of a named column of a case row (NULL-aware). */
@@ -161,6 +162,7 @@ wc_case_closeout_guard(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("case_closeout_guard() must be a BEFORE INSERT OR UPDATE FOR EACH ROW trigger")));
+	wc_trigger_on_own_table(fcinfo, "wagecheck.case_closeout_guard", "case_ledger");
 
 	desc = trigdata->tg_relation->rd_att;
 

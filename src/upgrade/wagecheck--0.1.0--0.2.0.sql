@@ -8927,3 +8927,504 @@ $$;
 COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
     'RN04''s project-months with attendees without a payroll line past their pay date, of the given projects or all, from the summaries attendance_unpaid and attendance_project_month (internal)';
 
+-- ==== access: no function runs for PUBLIC unless the access table says so (src/privileges.sql,
+-- repeated at the end of this section); SECURITY DEFINER trigger functions fire only on
+-- their own tables
+CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> ALL (ARRAY['wagecheck.account_txn', 'wagecheck.wage_account', 'wagecheck.roster',
+                              'wagecheck.worker']::regclass[])
+       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._outflow_unmatched_sync() fires only AFTER each statement on account_txn, wage_account, roster or worker, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        IF TG_TABLE_NAME = 'account_txn' THEN
+            TRUNCATE wagecheck.outflow_unmatched;
+        ELSE
+            PERFORM wagecheck._outflow_unmatched_redo(NULL);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'account_txn' THEN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id IN (SELECT o.txn_id FROM old_rows o);
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(SELECT n.txn_id FROM new_rows n WHERE n.direction = 'out'));
+        END IF;
+    ELSIF TG_TABLE_NAME = 'wage_account' THEN
+        -- accounts moved to another project (or deleted: their movements are gone)
+        PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
+            SELECT n.project_id FROM new_rows n JOIN old_rows o ON o.account_id = n.account_id
+             WHERE o.project_id IS DISTINCT FROM n.project_id));
+    ELSIF TG_TABLE_NAME = 'roster' THEN
+        -- roster entries moved to another project or worker, made known later, or deleted:
+        -- their old projects' outflows; new entries (or moved): their projects' candidates
+        IF TG_OP = 'DELETE' THEN
+            PERFORM wagecheck._outflow_unmatched_redo(ARRAY(SELECT DISTINCT o.project_id FROM old_rows o));
+        ELSIF TG_OP = 'INSERT' THEN
+            PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(SELECT DISTINCT n.project_id FROM new_rows n));
+        ELSE
+            PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
+                SELECT DISTINCT o.project_id FROM old_rows o
+                 WHERE NOT EXISTS (SELECT 1 FROM new_rows n
+                                    WHERE n.roster_id = o.roster_id AND n.project_id = o.project_id
+                                      AND n.worker_id = o.worker_id AND n.created_at <= o.created_at)));
+            PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(
+                SELECT DISTINCT n.project_id FROM new_rows n
+                 WHERE NOT EXISTS (SELECT 1 FROM old_rows o
+                                    WHERE o.roster_id = n.roster_id AND o.project_id = n.project_id
+                                      AND o.worker_id = n.worker_id AND o.created_at <= n.created_at)));
+        END IF;
+    ELSIF TG_OP = 'INSERT' THEN
+        -- new workers (loaded after their roster entries): the candidates of their projects
+        PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(
+            SELECT DISTINCT r.project_id FROM new_rows n JOIN wagecheck.roster r ON r.worker_id = n.worker_id
+             WHERE n.wage_card IS NOT NULL));
+    ELSE
+        -- workers whose registered card changed: the outflows of the projects they are on
+        PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
+            SELECT DISTINCT r.project_id
+              FROM old_rows o
+              JOIN new_rows n ON n.worker_id = o.worker_id
+              JOIN wagecheck.roster r ON r.worker_id = o.worker_id
+             WHERE o.wage_card IS DISTINCT FROM n.wage_card));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    p bigint[] := '{}';
+    w bigint[] := '{}';
+    m date[] := '{}';
+    kp bigint[];
+    kw bigint[];
+    km date[];
+    t text;
+BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> ALL (ARRAY['wagecheck.pay_sheet', 'wagecheck.pay_line', 'wagecheck.wage_payment']::regclass[])
+       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._wage_month_sync() fires only AFTER each statement on pay_sheet, pay_line or wage_payment, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        -- what is left of the other two tables (payments truncated alone leave the lines)
+        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker,
+                 wagecheck.attendance_unpaid;
+        INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
+        INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
+        INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
+        INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
+        INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
+        RETURN NULL;
+    END IF;
+    -- the keys (project, worker, month) of the statement's old and new rows
+    FOREACH t IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
+                                  ELSE ARRAY['old_rows', 'new_rows'] END LOOP
+        EXECUTE 'SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) FROM ('
+             || format(CASE TG_TABLE_NAME
+            WHEN 'pay_sheet' THEN   -- the lines of the sheets, under the sheets' project and month
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM %I s JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id'
+            WHEN 'pay_line' THEN    -- the lines themselves and the lines they correct
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM %I c
+                  CROSS JOIN LATERAL (SELECT c.sheet_id, c.worker_id
+                                      UNION ALL
+                                      SELECT k.sheet_id, k.worker_id FROM wagecheck.pay_line k
+                                       WHERE k.line_id = c.corrects_line_id) l
+                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
+            ELSE                    -- wage_payment: the lines paid
+                'SELECT DISTINCT s.project_id, l.worker_id, s.period
+                   FROM (SELECT DISTINCT y.line_id FROM %I y) y
+                   JOIN wagecheck.pay_line l ON l.line_id = y.line_id
+                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
+            END, t) || ') x'
+        INTO kp, kw, km;
+        p := p || coalesce(kp, '{}'); w := w || coalesce(kw, '{}'); m := m || coalesce(km, '{}');
+    END LOOP;
+    PERFORM wagecheck._wage_month_refresh(p, w, m);
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    kp bigint[];
+    kw bigint[];
+    km date[];
+BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> 'wagecheck.attendance'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._attendance_month_sync() fires only AFTER each statement on attendance, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.attendance_unpaid;
+        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+        VALUES ('attendance_month', NULL, NULL, 't');
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+            RETURN NULL;    -- no row written: nothing changed
+        END IF;
+        -- lock the months in key order, then take the old rows' days away
+        PERFORM 1
+           FROM wagecheck.attendance_month a
+          WHERE (a.project_id, a.worker_id, a.period) IN
+                (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date FROM old_rows o)
+          ORDER BY a.project_id, a.worker_id, a.period
+            FOR UPDATE OF a;
+        UPDATE wagecheck.attendance_month a
+           SET days = a.days - d.n
+          FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period, count(*) AS n
+                  FROM old_rows o
+                 GROUP BY 1, 2, 3) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period);
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        WITH g AS MATERIALIZED (
+            SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date AS period, count(*) AS days,
+                   max(n.created_at) AS known_to, max(n.day) AS last_day, min(n.day) AS first_day,
+                   min(n.created_at) AS first_known
+              FROM new_rows n
+             GROUP BY 1, 2, 3
+        ),
+        up AS (
+            INSERT INTO wagecheck.attendance_month AS a
+                   (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
+            SELECT g.project_id, g.worker_id, g.period, g.days, g.known_to, g.last_day, g.first_day, g.first_known, true
+              FROM g
+             ORDER BY 1, 2, 3
+            ON CONFLICT (project_id, worker_id, period) DO UPDATE
+               SET days = a.days + excluded.days,
+                   known_to = greatest(a.known_to, excluded.known_to),
+                   last_day = greatest(a.last_day, excluded.last_day),
+                   first_day = least(a.first_day, excluded.first_day),
+                   first_known = least(a.first_known, excluded.first_known),
+                   extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day
+            RETURNING a.project_id, a.worker_id, a.period, a.days, a.extended, a.first_known, a.known_to,
+                      a.first_day, a.last_day
+        ),
+        -- the project's months: a month of a worker is new when it holds only the new rows' days
+        pm AS (
+            INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)
+            SELECT up.project_id, up.period, count(*) FILTER (WHERE up.days = g.days), max(g.known_to),
+                   max(g.last_day)
+              FROM up
+              JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
+             GROUP BY 1, 2
+             ORDER BY 1, 2
+            ON CONFLICT (project_id, period) DO UPDATE
+               SET workers = m.workers + excluded.workers,
+                   known_to = greatest(m.known_to, excluded.known_to),
+                   last_day = greatest(m.last_day, excluded.last_day)
+        ),
+        ic AS (
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month',
+                   range_agg(wagecheck._attendance_month_moments(up.first_known, up.known_to, up.first_day, up.last_day)),
+                   array_agg(DISTINCT up.project_id ORDER BY up.project_id), 'i'
+              FROM up
+             WHERE up.extended
+            HAVING count(*) > 0
+        )
+        -- the months added: their attendance without a wage month
+        SELECT array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)
+          INTO kp, kw, km
+          FROM up
+          JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
+         WHERE up.days = g.days;
+        PERFORM wagecheck._attendance_unpaid_sync(kp, kw, km);
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO wagecheck.attendance_month AS a
+               (project_id, worker_id, period, days, known_to, last_day, first_day, first_known)
+        SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
+               max(n.day), min(n.day), min(n.created_at)
+          FROM new_rows n
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+        ON CONFLICT (project_id, worker_id, period) DO UPDATE
+           SET days = a.days + excluded.days,
+               known_to = greatest(a.known_to, excluded.known_to),
+               last_day = greatest(a.last_day, excluded.last_day),
+               first_day = least(a.first_day, excluded.first_day),
+               first_known = least(a.first_known, excluded.first_known),
+               extended = true;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        -- months left empty go; the others' bounds come from the rows left
+        DELETE FROM wagecheck.attendance_month a
+         USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                  FROM old_rows o) d
+         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
+           AND a.days <= 0;
+        UPDATE wagecheck.attendance_month a
+           SET known_to = x.known_to, last_day = x.last_day, first_day = x.first_day, first_known = x.first_known
+          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day,
+                       min(r.day) AS first_day, min(r.created_at) AS first_known
+                  FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                          FROM old_rows o) d
+                  JOIN wagecheck.attendance r
+                    ON r.project_id = d.project_id AND r.worker_id = d.worker_id
+                   AND r.day >= d.period AND r.day < (d.period + interval '1 month')::date
+                 GROUP BY 1, 2, 3) x
+         WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
+           AND (a.known_to, a.last_day, a.first_day, a.first_known)
+               IS DISTINCT FROM (x.known_to, x.last_day, x.first_day, x.first_known);
+        -- the project months written, recomputed from their workers' months
+        IF TG_OP = 'UPDATE' THEN
+            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
+               FROM (SELECT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o
+                     UNION SELECT n.project_id, date_trunc('month', n.day)::date FROM new_rows n) t;
+            PERFORM wagecheck._attendance_unpaid_sync(array_agg(t.project_id), array_agg(t.worker_id), array_agg(t.period))
+               FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period FROM old_rows o
+                     UNION SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date FROM new_rows n) t;
+        ELSE
+            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
+               FROM (SELECT DISTINCT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o) t;
+            PERFORM wagecheck._attendance_unpaid_sync(array_agg(t.project_id), array_agg(t.worker_id), array_agg(t.period))
+               FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
+                       FROM old_rows o) t;
+        END IF;
+        -- every project of the old and new rows; the moments of the new rows
+        IF TG_OP = 'UPDATE' THEN
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month',
+                   (SELECT range_agg(wagecheck._attendance_month_moments(n.created_at, n.created_at, n.day, n.day))
+                      FROM new_rows n),
+                   ARRAY(SELECT o.project_id FROM old_rows o UNION SELECT n.project_id FROM new_rows n ORDER BY 1),
+                   'u';
+        ELSE
+            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
+            SELECT 'attendance_month', NULL, ARRAY(SELECT DISTINCT o.project_id FROM old_rows o ORDER BY 1), 'd';
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_cards() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    kp bigint[];
+    kw bigint[];
+    km date[];
+BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> 'wagecheck.worker'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._wage_month_cards() fires only AFTER each statement on worker, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
+    SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) INTO kp, kw, km
+      FROM (SELECT DISTINCT s.project_id, l.worker_id, s.period
+              FROM old_rows o
+              JOIN new_rows n ON n.worker_id = o.worker_id
+              JOIN wagecheck.pay_line l ON l.worker_id = n.worker_id
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+             WHERE o.wage_card IS DISTINCT FROM n.wage_card) x;
+    PERFORM wagecheck._wage_month_refresh(kp, kw, km);
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION wagecheck._dp01_project_moved() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    left_from bigint[];
+BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> 'wagecheck.project'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._dp01_project_moved() fires only AFTER each statement on project, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        SELECT array_agg(DISTINCT o.contractor_id) INTO left_from
+          FROM old_rows o
+         WHERE o.contractor_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM new_rows n
+                            WHERE n.project_id = o.project_id AND n.contractor_id = o.contractor_id);
+    ELSE
+        SELECT array_agg(DISTINCT o.contractor_id) INTO left_from
+          FROM old_rows o WHERE o.contractor_id IS NOT NULL;
+    END IF;
+    IF left_from IS NOT NULL THEN
+        INSERT INTO wagecheck.input_change (table_name, projects)
+        SELECT 'project', ARRAY(SELECT p.project_id FROM wagecheck.project p
+                                 WHERE p.contractor_id = ANY (left_from) ORDER BY 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION wagecheck.case_logged() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
+DECLARE changed jsonb;
+BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> 'wagecheck.case_ledger'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'wagecheck.case_logged() fires only AFTER each row on case_ledger, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO wagecheck.case_event (case_id, at, kind, details)
+        VALUES (NEW.case_id, NEW.filed_on::timestamptz, 'registered',
+                jsonb_build_object('case_no', NEW.case_no, 'source', NEW.source,
+                                   'amount_owed', NEW.amount_owed, 'workers', NEW.workers_affected));
+        PERFORM wagecheck.push_lead(NEW.unit_code, 'case', NEW.case_id,
+            jsonb_build_object('case_id', NEW.case_id, 'case_no', NEW.case_no, 'source', NEW.source,
+                               'project_id', NEW.project_id, 'enterprise_id', NEW.enterprise_id,
+                               'amount_owed', NEW.amount_owed, 'workers', NEW.workers_affected,
+                               'filed_on', NEW.filed_on));
+        RETURN NULL;
+    END IF;
+    IF OLD.status = 'open' AND NEW.status = 'closed' THEN
+        INSERT INTO wagecheck.case_event (case_id, at, kind, actor, details)
+        VALUES (NEW.case_id, NEW.closed_at, 'closed', coalesce(NEW.closed_by, current_user),
+                jsonb_build_object('close_kind', NEW.close_kind, 'reason', NEW.close_reason));
+    ELSIF OLD.status = 'closed' AND NEW.status = 'open' THEN
+        INSERT INTO wagecheck.case_event (case_id, at, kind, details)
+        VALUES (NEW.case_id, coalesce(NEW.reopened_at, now()), 'reopened',
+                jsonb_build_object('reason', NEW.reopen_reason, 'reopen_count', NEW.reopen_count,
+                                   'was', jsonb_build_object('close_kind', OLD.close_kind, 'closed_at', OLD.closed_at,
+                                                             'reason', OLD.close_reason)));
+    ELSE
+        SELECT jsonb_object_agg(n.key, jsonb_build_object('from', o.value, 'to', n.value)) INTO changed
+          FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
+         WHERE n.value IS DISTINCT FROM o.value;
+        IF changed IS NOT NULL THEN
+            INSERT INTO wagecheck.case_event (case_id, at, kind, details)
+            VALUES (NEW.case_id, now(), 'updated', changed);
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION wagecheck.case_child_logged() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
+BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> ALL (ARRAY['wagecheck.case_plan', 'wagecheck.case_contact', 'wagecheck.case_supervision',
+                              'wagecheck.case_extension', 'wagecheck.case_order', 'wagecheck.case_repayment']::regclass[])
+       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'wagecheck.case_child_logged() fires only AFTER each row on the records of a case, not on %',
+              TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
+    INSERT INTO wagecheck.case_event (case_id, at, kind, details)
+    VALUES (NEW.case_id,
+            coalesce((to_jsonb(NEW) ->> 'contacted_at')::timestamptz, now()),
+            replace(TG_TABLE_NAME, 'case_', '') || CASE TG_OP WHEN 'UPDATE' THEN '_changed' ELSE '' END,
+            CASE TG_OP WHEN 'UPDATE' THEN jsonb_build_object('from', to_jsonb(OLD), 'to', to_jsonb(NEW))
+                       ELSE to_jsonb(NEW) END);
+    RETURN NULL;
+END $$;
+ALTER FUNCTION wagecheck.case_logged() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
+ALTER FUNCTION wagecheck.case_child_logged() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
+-- Who may run which function: the access table of the manual (contrib-docs/enforce.sgml,
+-- "Function privileges"), applied last, over every function of the extension. Each
+-- function first loses EXECUTE for PUBLIC and the five roles, then gets exactly the
+-- grants listed here, so an install and an upgrade end with the same privileges, and a
+-- function added later runs for its owner only until it is listed.
+--  PUBLIC: the identifier types' input, output, operators, casts and index support, the
+--    aggregates, and functions of their arguments alone (identifiers, calendar, masks);
+--  the five roles: what row-level security, views and defaults of tables they read call;
+--  wagecheck_admin and wagecheck_inspector: recording and deciding complaints and cases;
+--  wagecheck_admin: attaching the enforcing trigger to other tables;
+--  nobody else: the rule engine (scan() and its evaluators, run by the owner, as the
+--    scheduled scan is), the summaries, and every trigger function (a trigger fires
+--    without EXECUTE; CREATE TRIGGER needs it, so nobody can attach them elsewhere).
+DO $$
+DECLARE
+    f regprocedure;
+    grantees text;
+BEGIN
+    FOR f, grantees IN
+        WITH access (name, grantees) AS (VALUES
+            -- identifiers
+            ('is_valid_resident_id', 'PUBLIC'), ('is_valid_credit_code', 'PUBLIC'),
+            ('is_valid_bank_card', 'PUBLIC'), ('is_valid_division_code', 'PUBLIC'),
+            ('birth_date', 'PUBLIC'), ('sex', 'PUBLIC'), ('age', 'PUBLIC'), ('region', 'PUBLIC'),
+            ('category', 'PUBLIC'), ('registration_authority', 'PUBLIC'), ('province', 'PUBLIC'),
+            ('city', 'PUBLIC'), ('county', 'PUBLIC'), ('level', 'PUBLIC'),
+            ('mask', 'PUBLIC'), ('mask_account', 'PUBLIC'), ('mask_person_name', 'PUBLIC'),
+            ('mask_phone', 'PUBLIC'),
+            -- calendar
+            ('add_working_days', 'PUBLIC'), ('is_working_day', 'PUBLIC'), ('working_days_between', 'PUBLIC'),
+            ('pay_day', 'PUBLIC'), ('wage_pay_date', 'PUBLIC'), ('lunar_to_gregorian', 'PUBLIC'),
+            ('gregorian_to_lunar', 'PUBLIC'), ('spring_festival', 'PUBLIC'), ('lunar_new_year', 'PUBLIC'),
+            ('lantern_festival', 'PUBLIC'), ('dragon_boat_festival', 'PUBLIC'),
+            ('mid_autumn_festival', 'PUBLIC'), ('chinese_new_years_eve', 'PUBLIC'),
+            -- formats and constants
+            ('version', 'PUBLIC'), ('case_number', 'PUBLIC'), ('case_number_parts', 'PUBLIC'),
+            ('alert_transition', 'PUBLIC'), ('alert_transitions', 'PUBLIC'),
+            -- row-level security, rule parameters, the case area's views and defaults
+            ('sees_everything', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('rule_param', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('unit_for_division', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('case_due_on', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('case_open_at', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('case_repaid_at', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('campaign_deadline_on', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('campaign_cases', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('campaign_progress', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('dishonest_listed', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            -- complaints, cases, opinion reports, the dishonest list
+            ('accept_complaint', 'wagecheck_admin, wagecheck_inspector'),
+            ('reject_complaint', 'wagecheck_admin, wagecheck_inspector'),
+            ('withdraw_complaint', 'wagecheck_admin, wagecheck_inspector'),
+            ('_complaint_for_decision', 'wagecheck_admin, wagecheck_inspector'),
+            ('close_case', 'wagecheck_admin, wagecheck_inspector'),
+            ('reopen_case', 'wagecheck_admin, wagecheck_inspector'),
+            ('reverse_repayment', 'wagecheck_admin, wagecheck_inspector'),
+            ('push_lead', 'wagecheck_admin, wagecheck_inspector'),
+            ('report_opinion_report', 'wagecheck_admin, wagecheck_inspector'),
+            ('verify_opinion_report', 'wagecheck_admin, wagecheck_inspector'),
+            ('dishonest_candidates', 'wagecheck_admin, wagecheck_inspector'),
+            ('list_dishonest', 'wagecheck_admin, wagecheck_inspector'),
+            ('decline_dishonest_listing', 'wagecheck_admin, wagecheck_inspector'),
+            ('remove_dishonest_listing', 'wagecheck_admin, wagecheck_inspector'),
+            -- the outbox's reader, attaching the enforcing trigger to other tables
+            ('lead_delivered', 'wagecheck_admin'),
+            ('attach', 'wagecheck_admin'), ('detach', 'wagecheck_admin'), ('check_mapping', 'wagecheck_admin'),
+            ('enforce', 'wagecheck_admin'), ('_trigger_args', 'wagecheck_admin')
+        ),
+        -- what the types, operators, casts, operator classes and aggregates are made of
+        type_support (oid) AS (
+            SELECT unnest(ARRAY[t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typmodout, t.typanalyze])
+              FROM pg_catalog.pg_type t WHERE t.typnamespace = 'wagecheck'::regnamespace
+            UNION SELECT unnest(ARRAY[o.oprcode, o.oprrest, o.oprjoin])
+              FROM pg_catalog.pg_operator o WHERE o.oprnamespace = 'wagecheck'::regnamespace
+            UNION SELECT ap.amproc
+              FROM pg_catalog.pg_amproc ap JOIN pg_catalog.pg_opfamily f ON f.oid = ap.amprocfamily
+             WHERE f.opfnamespace = 'wagecheck'::regnamespace
+            UNION SELECT c.castfunc
+              FROM pg_catalog.pg_cast c JOIN pg_catalog.pg_proc p ON p.oid = c.castfunc
+             WHERE p.pronamespace = 'wagecheck'::regnamespace
+            UNION SELECT unnest(ARRAY[a.aggfnoid, a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn])
+              FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
+             WHERE p.pronamespace = 'wagecheck'::regnamespace
+        )
+        SELECT p.oid::regprocedure,
+               CASE WHEN p.oid IN (SELECT oid FROM type_support) THEN 'PUBLIC' ELSE a.grantees END
+          FROM pg_catalog.pg_proc p LEFT JOIN access a ON a.name = p.proname
+         WHERE p.pronamespace = 'wagecheck'::regnamespace
+         ORDER BY p.oid::regprocedure::text
+    LOOP
+        EXECUTE format('REVOKE ALL ON ROUTINE %s FROM PUBLIC, wagecheck_admin, wagecheck_inspector, '
+                       'wagecheck_sector, wagecheck_county, wagecheck_analyst', f);
+        IF grantees IS NOT NULL THEN
+            EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %s', f, grantees);
+        END IF;
+    END LOOP;
+END
+$$;

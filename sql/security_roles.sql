@@ -1,0 +1,179 @@
+-- Security regression suite: a login user for every role, connected as that user, tries
+-- every way out of its place: attaching the extension's trigger functions to a table of its
+-- own. The function audits list which functions PUBLIC and each role may run.
+CREATE EXTENSION wagecheck;
+\i test/regress/cases_fixture.sql
+\set SHOW_CONTEXT never
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_sec_admin, regress_sec_inspector, regress_sec_lanshan, regress_sec_luozhuang,
+    regress_sec_housing, regress_sec_analyst, regress_sec_nobody;
+RESET client_min_messages;
+CREATE ROLE regress_sec_admin LOGIN IN ROLE wagecheck_admin;
+CREATE ROLE regress_sec_inspector LOGIN IN ROLE wagecheck_inspector;
+CREATE ROLE regress_sec_lanshan LOGIN IN ROLE wagecheck_county;       -- 兰山区 371302
+CREATE ROLE regress_sec_luozhuang LOGIN IN ROLE wagecheck_county;     -- 罗庄区 371311
+CREATE ROLE regress_sec_housing LOGIN IN ROLE wagecheck_sector;       -- city housing bureau
+CREATE ROLE regress_sec_analyst LOGIN IN ROLE wagecheck_analyst;
+CREATE ROLE regress_sec_nobody LOGIN;
+INSERT INTO wagecheck.officer_scope (officer, division_prefix, sector) VALUES
+    ('regress_sec_lanshan', '371302', NULL), ('regress_sec_luozhuang', '371311', NULL),
+    ('regress_sec_housing', '3713', 'housing');
+
+-- data: a worker on a 兰山 project, one on a 罗庄 project, one registered in 罗庄 but on no
+-- roster yet; wages paid (one to a card not the worker's own, one line for a worker not on
+-- the roster: violations naming them); a complaint and its case, with a contact record
+UPDATE wagecheck.project SET enforcement_mode = 'alert';
+INSERT INTO wagecheck.worker (resident_id, name, phone, wage_card) VALUES
+    ('371302198503122131', '张伟伟', '13805391234', '6228481234567890003'),
+    ('37131119900101123X', '李娜娜', '13905392345', '6228481234567890011'),
+    ('371311197805224557', '王强强', '13705393456', '6228481234567890029')
+RETURNING worker_id, name;
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES
+    (1, 1, 2, '2020-03-01'), (3, 2, 4, '2020-05-01');
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on) VALUES
+    (1, 1, '农业银行', '372101040001', '2020-03-05'), (3, 3, '农业银行', '372101040003', '2020-05-05');
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at) VALUES
+    (1, 'in', 50000, '9558800001000000001', 'labour_cost', '2020-04-08'),
+    (1, 'out', 5000, '6228481234567890003', 'wage', '2020-04-15'),
+    (3, 'in', 50000, '9558800001000000001', 'labour_cost', '2020-06-08'),
+    (3, 'out', 5000, '6228481234567890011', 'wage', '2020-06-15');
+INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on) VALUES
+    (1, 1, 2, '2020-04-01', '2020-05-05'), (3, 3, 4, '2020-06-01', '2020-07-05');
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, payable, deductions, net) VALUES
+    (1, 1, 1, 5000, 0, 5000), (3, 3, 2, 5000, 0, 5000), (4, 1, 2, 100, 0, 100);
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card) VALUES
+    (1, 5000, '2020-04-15', '6228481234567890003'), (3, 5000, '2020-06-15', '6228481234567890029');
+INSERT INTO wagecheck.complaint (complaint_id, channel, complainant_name, complainant_phone, complainant_id,
+                                 workers_count, amount_claimed, project_id, summary, received_at)
+VALUES (1, 'visit', '张三丰', '13812345678', '11010519491231002X', 3, 9000, 1, '欠薪三个月', '2020-12-01 09:00');
+SELECT wagecheck.accept_complaint(1, '兰山监察员', '2020-12-02 10:00') AS case_id;
+INSERT INTO wagecheck.case_contact (case_id, contacted_at, officer, channel, summary)
+VALUES (1, '2020-12-03 10:00', '兰山监察员', 'phone', '电话联系张三丰(11010519491231002X, 13812345678)');
+SELECT rule_code, count(*) AS violations FROM wagecheck.violation GROUP BY 1 ORDER BY 1;
+
+-- sec_try: runs a statement, returns 'ok' or its SQLSTATE and message
+CREATE FUNCTION public.sec_try(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE st text; msg text;
+BEGIN
+    EXECUTE q;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    RETURN st || ': ' || msg;
+END $$;
+
+-- sec_attach: every trigger function of the extension the current role could attach to a
+-- table of its own (CREATE TRIGGER checks EXECUTE on the function)
+CREATE FUNCTION public.sec_attach() RETURNS TABLE (attachable text) LANGUAGE plpgsql AS $$
+DECLARE f record; st text;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS sec_own (id bigint, project_id bigint, at timestamptz);
+    FOR f IN SELECT p.oid::regprocedure AS sig, format('%I.%I', n.nspname, p.proname) AS fn
+               FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+              WHERE n.nspname = 'wagecheck' AND p.prorettype = 'trigger'::regtype
+              ORDER BY 1::text LOOP
+        st := public.sec_try(format('CREATE TRIGGER sec_t AFTER INSERT ON pg_temp.sec_own REFERENCING NEW TABLE AS new_rows '
+                                    'FOR EACH STATEMENT EXECUTE FUNCTION %s(''none'')', f.fn));
+        IF st = 'ok' THEN
+            EXECUTE 'DROP TRIGGER sec_t ON pg_temp.sec_own';
+            attachable := f.sig::text;
+            RETURN NEXT;
+        ELSIF st NOT LIKE '42501:%' THEN
+            attachable := f.sig::text || ' ' || st;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END $$;
+
+-- 1. no role can attach a trigger function of the extension to a table of its own
+-- (administrators: only the enforcing trigger, by design)
+\c - regress_sec_analyst
+SELECT current_user, * FROM public.sec_attach();
+\c - regress_sec_lanshan
+SELECT current_user, * FROM public.sec_attach();
+\c - regress_sec_housing
+SELECT current_user, * FROM public.sec_attach();
+\c - regress_sec_inspector
+SELECT current_user, * FROM public.sec_attach();
+\c - regress_sec_admin
+SELECT current_user, * FROM public.sec_attach();
+\c - regress_sec_nobody
+SELECT current_user, * FROM public.sec_attach();
+-- ... and the SECURITY DEFINER ones refuse to run anywhere but on their own tables, even
+-- when the owner attaches them to a table of the same name, at any timing
+\c - postgres
+SET client_min_messages = warning;
+CREATE TEMP TABLE sec_guard (fn text, timing text, outcome text);
+DO $$
+DECLARE f record; timing text; st text;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure AS sig, format('%I.%I', n.nspname, p.proname) AS fn,
+                    (SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                      WHERE t.tgfoid = p.oid ORDER BY 1 LIMIT 1) AS own_table
+               FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+              WHERE n.nspname = 'wagecheck' AND p.prorettype = 'trigger'::regtype AND p.prosecdef
+              ORDER BY 1::text LOOP
+        FOREACH timing IN ARRAY ARRAY['AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT',
+                                      'AFTER INSERT ON %I FOR EACH ROW', 'BEFORE INSERT ON %I FOR EACH ROW'] LOOP
+            EXECUTE format('CREATE TEMP TABLE %I AS SELECT * FROM wagecheck.%I WITH NO DATA', f.own_table, f.own_table);
+            EXECUTE format('CREATE TRIGGER sec_t ' || timing || ' EXECUTE FUNCTION %s(''none'')', f.own_table, f.fn);
+            st := public.sec_try(format('INSERT INTO pg_temp.%I DEFAULT VALUES', f.own_table));
+            INSERT INTO sec_guard VALUES (f.sig::text, split_part(timing, ' ON', 1) || split_part(timing, '%I', 2),
+                                          split_part(st, ':', 1));
+            EXECUTE format('DROP TABLE pg_temp.%I', f.own_table);
+        END LOOP;
+    END LOOP;
+END $$;
+RESET client_min_messages;
+SELECT fn, string_agg(DISTINCT outcome, ', ') AS outcomes, count(*) AS attempts FROM sec_guard GROUP BY 1 ORDER BY 1;
+-- they still work where they belong: the summaries and the case history keep up
+SELECT (SELECT count(*) FROM wagecheck.input_change) > 0 AS changes_captured,
+       (SELECT count(*) FROM wagecheck.case_event WHERE kind = 'contact') AS contact_events,
+       (SELECT case_no FROM wagecheck.case_ledger WHERE case_id = 1) AS case_no;
+
+-- 2. function audits. Functions PUBLIC may run besides those the types, operators, casts,
+-- operator classes and aggregates are made of: the manual's access table lists the same
+\c - postgres
+WITH type_support (oid) AS (
+    SELECT unnest(ARRAY[t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typmodout, t.typanalyze])
+      FROM pg_type t WHERE t.typnamespace = 'wagecheck'::regnamespace
+    UNION SELECT unnest(ARRAY[o.oprcode, o.oprrest, o.oprjoin]) FROM pg_operator o WHERE o.oprnamespace = 'wagecheck'::regnamespace
+    UNION SELECT ap.amproc FROM pg_amproc ap JOIN pg_opfamily f ON f.oid = ap.amprocfamily
+     WHERE f.opfnamespace = 'wagecheck'::regnamespace
+    UNION SELECT c.castfunc FROM pg_cast c JOIN pg_proc p ON p.oid = c.castfunc WHERE p.pronamespace = 'wagecheck'::regnamespace
+    UNION SELECT unnest(ARRAY[a.aggfnoid, a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn])
+      FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid WHERE p.pronamespace = 'wagecheck'::regnamespace
+),
+allowed (proname) AS (VALUES
+    ('is_valid_resident_id'), ('is_valid_credit_code'), ('is_valid_bank_card'), ('is_valid_division_code'),
+    ('birth_date'), ('sex'), ('age'), ('region'), ('category'), ('registration_authority'), ('province'),
+    ('city'), ('county'), ('level'), ('mask'), ('mask_account'), ('mask_person_name'), ('mask_phone'),
+    ('add_working_days'), ('is_working_day'), ('working_days_between'), ('pay_day'), ('wage_pay_date'),
+    ('lunar_to_gregorian'), ('gregorian_to_lunar'), ('spring_festival'), ('lunar_new_year'),
+    ('lantern_festival'), ('dragon_boat_festival'), ('mid_autumn_festival'), ('chinese_new_years_eve'),
+    ('version'), ('case_number'), ('case_number_parts'), ('alert_transition'), ('alert_transitions'))
+SELECT p.oid::regprocedure AS public_not_allowed
+  FROM pg_proc p
+ WHERE p.pronamespace = 'wagecheck'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE')
+   AND p.oid NOT IN (SELECT oid FROM type_support) AND p.proname NOT IN (SELECT proname FROM allowed)
+ ORDER BY 1;
+-- what each role may run beyond PUBLIC (the manual's access table)
+SELECT r.rolname, string_agg(DISTINCT p.proname, ', ' ORDER BY p.proname) AS functions
+  FROM pg_roles r, pg_proc p
+ WHERE r.rolname LIKE 'wagecheck\_%' AND p.pronamespace = 'wagecheck'::regnamespace
+   AND has_function_privilege(r.oid, p.oid, 'EXECUTE') AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
+ GROUP BY 1 ORDER BY 1;
+-- every SECURITY DEFINER function pins search_path (pg_temp last) and is closed to PUBLIC
+SELECT p.oid::regprocedure AS definer, p.proconfig, has_function_privilege('public', p.oid, 'EXECUTE') AS public
+  FROM pg_proc p
+ WHERE p.pronamespace = 'wagecheck'::regnamespace AND p.prosecdef
+   AND (NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c ~ '^search_path=.*pg_temp$')
+        OR has_function_privilege('public', p.oid, 'EXECUTE'))
+ ORDER BY 1;
+
+DROP FUNCTION public.sec_attach(), public.sec_try(text);
+DROP EXTENSION wagecheck CASCADE;
+DROP OWNED BY regress_sec_admin, regress_sec_inspector, regress_sec_lanshan, regress_sec_luozhuang,
+    regress_sec_housing, regress_sec_analyst, regress_sec_nobody;
+DROP ROLE regress_sec_admin, regress_sec_inspector, regress_sec_lanshan, regress_sec_luozhuang,
+    regress_sec_housing, regress_sec_analyst, regress_sec_nobody;
