@@ -1,6 +1,7 @@
 -- Security regression suite: a login user for every role, connected as that user, tries
 -- every way out of its place: attaching the extension's trigger functions to a table of its
--- own. The function audits list which functions PUBLIC and each role may run.
+-- own, writing outside its scope, rostering a worker of another county to read him. The
+-- function audits list which functions PUBLIC and each role may run.
 CREATE EXTENSION wagecheck;
 \i test/regress/cases_fixture.sql
 \set SHOW_CONTEXT never
@@ -23,10 +24,10 @@ INSERT INTO wagecheck.officer_scope (officer, division_prefix, sector) VALUES
 -- roster yet; wages paid (one to a card not the worker's own, one line for a worker not on
 -- the roster: violations naming them); a complaint and its case, with a contact record
 UPDATE wagecheck.project SET enforcement_mode = 'alert';
-INSERT INTO wagecheck.worker (resident_id, name, phone, wage_card) VALUES
-    ('371302198503122131', '张伟伟', '13805391234', '6228481234567890003'),
-    ('37131119900101123X', '李娜娜', '13905392345', '6228481234567890011'),
-    ('371311197805224557', '王强强', '13705393456', '6228481234567890029')
+INSERT INTO wagecheck.worker (resident_id, name, phone, wage_card, registered_by) VALUES
+    ('371302198503122131', '张伟伟', '13805391234', '6228481234567890003', 'regress_sec_lanshan'),
+    ('37131119900101123X', '李娜娜', '13905392345', '6228481234567890011', 'regress_sec_luozhuang'),
+    ('371311197805224557', '王强强', '13705393456', '6228481234567890029', 'regress_sec_luozhuang')
 RETURNING worker_id, name;
 INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES
     (1, 1, 2, '2020-03-01'), (3, 2, 4, '2020-05-01');
@@ -131,7 +132,45 @@ SELECT (SELECT count(*) FROM wagecheck.input_change) > 0 AS changes_captured,
        (SELECT count(*) FROM wagecheck.case_event WHERE kind = 'contact') AS contact_events,
        (SELECT case_no FROM wagecheck.case_ledger WHERE case_id = 1) AS case_no;
 
--- 2. function audits. Functions PUBLIC may run besides those the types, operators, casts,
+-- 2. scoped officers: nothing outside their scope, and no worker of another county
+\c - regress_sec_lanshan
+SELECT worker_id, name FROM wagecheck.worker ORDER BY 1;
+-- rostering a worker of 罗庄 onto a 兰山 project (to read him) is refused, rostered or not
+SELECT public.sec_try($$INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on)
+                        VALUES (1, 2, 2, '2020-07-01')$$);
+SELECT public.sec_try($$INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on)
+                        VALUES (1, 3, 2, '2020-07-01')$$);
+SELECT public.sec_try($$UPDATE wagecheck.roster SET worker_id = 2 WHERE project_id = 1$$);
+UPDATE wagecheck.worker SET wage_card = '6228481234567890045' WHERE worker_id IN (2, 3);
+SELECT worker_id, name, resident_id FROM wagecheck.worker WHERE worker_id IN (2, 3);
+-- nor may he ask whom another officer sees
+SELECT public.sec_try($$SELECT wagecheck.worker_in_scope(2, 'regress_sec_luozhuang')$$);
+SELECT wagecheck.worker_in_scope(1) AS own, wagecheck.worker_in_scope(2) AS other;
+-- a worker he registers himself he sees and rosters
+INSERT INTO wagecheck.worker (resident_id, name, wage_card) VALUES ('371302199203151242', '赵敏敏', '6228481234567890045')
+RETURNING worker_id, name, registered_by;
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on)
+SELECT 2, worker_id, 2, '2020-07-01' FROM wagecheck.worker WHERE name = '赵敏敏';
+-- ... but not onto a project of 罗庄, nor records of 罗庄's projects
+SELECT public.sec_try($$INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on)
+                        SELECT 3, worker_id, 4, '2020-07-01' FROM wagecheck.worker WHERE name = '赵敏敏'$$);
+SELECT public.sec_try($$INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on)
+                        VALUES (3, 4, '2020-07-01', '2020-08-05')$$);
+SELECT public.sec_try($$INSERT INTO wagecheck.worker (resident_id, name, registered_by)
+                        VALUES ('371302199001011233', '冒名', 'regress_sec_luozhuang')$$);
+UPDATE wagecheck.project SET status = 'suspended' WHERE division::text = '371311';
+SELECT public.sec_try($$DELETE FROM wagecheck.worker$$);
+-- the sector officer (housing, city-wide) sees 兰山's housing workers, not 罗庄's transport one
+\c - regress_sec_housing
+SELECT worker_id, name FROM wagecheck.worker ORDER BY 1;
+SELECT public.sec_try($$INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on)
+                        VALUES (2, 3, 2, '2020-07-01')$$);
+\c - regress_sec_luozhuang
+SELECT worker_id, name, wage_card FROM wagecheck.worker ORDER BY 1;
+-- a worker of his roster goes onto another of his projects
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (4, 2, 4, '2020-07-01');
+
+-- 3. function audits. Functions PUBLIC may run besides those the types, operators, casts,
 -- operator classes and aggregates are made of: the manual's access table lists the same
 \c - postgres
 WITH type_support (oid) AS (

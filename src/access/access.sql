@@ -57,6 +57,36 @@ AS $$
 $$;
 COMMENT ON FUNCTION wagecheck.in_scope(wagecheck.division_code, text) IS 'true when a project of this division and sector is within the current role''s scope (wagecheck.officer_scope)';
 
+-- worker_in_scope: may the officer (by default the current role) see this worker, and so
+-- put him on a roster? Yes for the roles that see everything, for the officer who
+-- registered him, and for the officers of the projects whose rosters name him. It reads
+-- as the owner (no row-level security of its own to recurse into), for the officer the
+-- session acts as: asking about another role is refused.
+CREATE FUNCTION wagecheck.worker_in_scope(worker bigint, officer name DEFAULT current_user) RETURNS boolean
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, wagecheck, pg_temp
+AS $$
+BEGIN
+    IF worker_in_scope.officer <> session_user AND NOT pg_has_role(session_user, worker_in_scope.officer, 'MEMBER') THEN
+        RAISE EXCEPTION 'permission denied to ask which workers % sees', worker_in_scope.officer
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN pg_has_role(worker_in_scope.officer, 'wagecheck_admin', 'MEMBER')
+        OR pg_has_role(worker_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
+        OR pg_has_role(worker_in_scope.officer, 'wagecheck_analyst', 'MEMBER')
+        OR EXISTS (SELECT 1 FROM wagecheck.worker w
+                    WHERE w.worker_id = worker_in_scope.worker AND w.registered_by = worker_in_scope.officer)
+        OR EXISTS (SELECT 1
+                     FROM wagecheck.roster r
+                     JOIN wagecheck.project p ON p.project_id = r.project_id
+                     JOIN wagecheck.officer_scope s ON s.officer = worker_in_scope.officer
+                                                    AND starts_with(p.division::text, s.division_prefix)
+                                                    AND (s.sector IS NULL OR s.sector = p.sector)
+                    WHERE r.worker_id = worker_in_scope.worker);
+END
+$$;
+COMMENT ON FUNCTION wagecheck.worker_in_scope(bigint, name) IS 'true when the officer (the current role unless named; only a role the session may act as) may see the worker: roles that see everything, the officer who registered him, officers of the projects whose rosters name him';
+
 ALTER TABLE wagecheck.officer_scope ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_scope ON wagecheck.officer_scope FOR SELECT
     USING (officer = current_user OR wagecheck.sees_everything());
@@ -87,7 +117,7 @@ CREATE POLICY scope ON wagecheck.subcontract FOR SELECT
 CREATE POLICY scope ON wagecheck.roster FOR SELECT
     USING (project_id IN (SELECT project_id FROM wagecheck.project));
 CREATE POLICY scope ON wagecheck.worker FOR SELECT
-    USING (wagecheck.sees_everything() OR worker_id IN (SELECT worker_id FROM wagecheck.roster));
+    USING (wagecheck.sees_everything() OR registered_by = current_user OR wagecheck.worker_in_scope(worker_id));
 CREATE POLICY scope ON wagecheck.attendance FOR SELECT
     USING (project_id IN (SELECT project_id FROM wagecheck.project));
 CREATE POLICY scope ON wagecheck.wage_account FOR SELECT
@@ -141,7 +171,7 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['subcontract', 'roster', 'attendance', 'wage_account', 'labour_cost_schedule',
+    FOREACH t IN ARRAY ARRAY['subcontract', 'attendance', 'wage_account', 'labour_cost_schedule',
                              'pay_sheet', 'guarantee_deposit']
     LOOP
         EXECUTE format('CREATE POLICY officer_insert ON wagecheck.%I FOR INSERT TO wagecheck_county, wagecheck_sector'
@@ -152,6 +182,13 @@ BEGIN
     END LOOP;
 END
 $$;
+-- a roster entry links a worker to a project: an officer links only workers he already
+-- sees (registered by him, or on a roster in his scope) to projects in his scope
+CREATE POLICY officer_insert ON wagecheck.roster FOR INSERT TO wagecheck_county, wagecheck_sector
+    WITH CHECK (project_id IN (SELECT project_id FROM wagecheck.project) AND wagecheck.worker_in_scope(worker_id));
+CREATE POLICY officer_update ON wagecheck.roster FOR UPDATE TO wagecheck_county, wagecheck_sector
+    USING (project_id IN (SELECT project_id FROM wagecheck.project))
+    WITH CHECK (project_id IN (SELECT project_id FROM wagecheck.project) AND wagecheck.worker_in_scope(worker_id));
 CREATE POLICY officer_insert ON wagecheck.pay_line FOR INSERT TO wagecheck_county, wagecheck_sector
     WITH CHECK (sheet_id IN (SELECT sheet_id FROM wagecheck.pay_sheet));
 CREATE POLICY officer_update ON wagecheck.pay_line FOR UPDATE TO wagecheck_county, wagecheck_sector
@@ -159,13 +196,15 @@ CREATE POLICY officer_update ON wagecheck.pay_line FOR UPDATE TO wagecheck_count
     WITH CHECK (sheet_id IN (SELECT sheet_id FROM wagecheck.pay_sheet));
 CREATE POLICY officer_insert ON wagecheck.wage_payment FOR INSERT TO wagecheck_county, wagecheck_sector
     WITH CHECK (line_id IN (SELECT line_id FROM wagecheck.pay_line));
--- a worker is registered by real name before any roster names him; his record is then
--- kept by the officers of the projects whose roster he is on
+-- a worker is registered by real name (by the officer himself: registered_by) before any
+-- roster names him; his record is then kept by that officer and the officers of the
+-- projects whose roster he is on. A worker already registered by another officer is not
+-- registered again (his ID number is unique): an administrator puts him on the roster.
 CREATE POLICY officer_insert ON wagecheck.worker FOR INSERT TO wagecheck_county, wagecheck_sector
-    WITH CHECK (true);
+    WITH CHECK (registered_by = current_user);
 CREATE POLICY officer_update ON wagecheck.worker FOR UPDATE TO wagecheck_county, wagecheck_sector
-    USING (worker_id IN (SELECT worker_id FROM wagecheck.roster))
-    WITH CHECK (worker_id IN (SELECT worker_id FROM wagecheck.roster));
+    USING (registered_by = current_user OR wagecheck.worker_in_scope(worker_id))
+    WITH CHECK (registered_by = current_user OR wagecheck.worker_in_scope(worker_id));
 
 GRANT INSERT (code, name, division, sector, funding, owner_id, contractor_id, contract_value,
               contract_signed_on, labour_share, start_on, planned_end_on, completed_on, status,

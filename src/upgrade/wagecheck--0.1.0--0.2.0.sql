@@ -8929,7 +8929,51 @@ COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
 
 -- ==== access: no function runs for PUBLIC unless the access table says so (src/privileges.sql,
 -- repeated at the end of this section); SECURITY DEFINER trigger functions fire only on
--- their own tables
+-- their own tables; an officer rosters only workers he sees (worker.registered_by,
+-- worker_in_scope)
+ALTER TABLE wagecheck.worker ADD COLUMN registered_by name NOT NULL DEFAULT current_user;
+COMMENT ON COLUMN wagecheck.worker.registered_by IS 'the role that registered the worker: a county or sector officer sees the workers he registered and those on the rosters of the projects in his scope';
+CREATE FUNCTION wagecheck.worker_in_scope(worker bigint, officer name DEFAULT current_user) RETURNS boolean
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, wagecheck, pg_temp
+AS $$
+BEGIN
+    IF worker_in_scope.officer <> session_user AND NOT pg_has_role(session_user, worker_in_scope.officer, 'MEMBER') THEN
+        RAISE EXCEPTION 'permission denied to ask which workers % sees', worker_in_scope.officer
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN pg_has_role(worker_in_scope.officer, 'wagecheck_admin', 'MEMBER')
+        OR pg_has_role(worker_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
+        OR pg_has_role(worker_in_scope.officer, 'wagecheck_analyst', 'MEMBER')
+        OR EXISTS (SELECT 1 FROM wagecheck.worker w
+                    WHERE w.worker_id = worker_in_scope.worker AND w.registered_by = worker_in_scope.officer)
+        OR EXISTS (SELECT 1
+                     FROM wagecheck.roster r
+                     JOIN wagecheck.project p ON p.project_id = r.project_id
+                     JOIN wagecheck.officer_scope s ON s.officer = worker_in_scope.officer
+                                                    AND starts_with(p.division::text, s.division_prefix)
+                                                    AND (s.sector IS NULL OR s.sector = p.sector)
+                    WHERE r.worker_id = worker_in_scope.worker);
+END
+$$;
+COMMENT ON FUNCTION wagecheck.worker_in_scope(bigint, name) IS 'true when the officer (the current role unless named; only a role the session may act as) may see the worker: roles that see everything, the officer who registered him, officers of the projects whose rosters name him';
+DROP POLICY scope ON wagecheck.worker;
+DROP POLICY officer_insert ON wagecheck.worker;
+DROP POLICY officer_update ON wagecheck.worker;
+DROP POLICY officer_insert ON wagecheck.roster;
+DROP POLICY officer_update ON wagecheck.roster;
+CREATE POLICY scope ON wagecheck.worker FOR SELECT
+    USING (wagecheck.sees_everything() OR registered_by = current_user OR wagecheck.worker_in_scope(worker_id));
+CREATE POLICY officer_insert ON wagecheck.roster FOR INSERT TO wagecheck_county, wagecheck_sector
+    WITH CHECK (project_id IN (SELECT project_id FROM wagecheck.project) AND wagecheck.worker_in_scope(worker_id));
+CREATE POLICY officer_update ON wagecheck.roster FOR UPDATE TO wagecheck_county, wagecheck_sector
+    USING (project_id IN (SELECT project_id FROM wagecheck.project))
+    WITH CHECK (project_id IN (SELECT project_id FROM wagecheck.project) AND wagecheck.worker_in_scope(worker_id));
+CREATE POLICY officer_insert ON wagecheck.worker FOR INSERT TO wagecheck_county, wagecheck_sector
+    WITH CHECK (registered_by = current_user);
+CREATE POLICY officer_update ON wagecheck.worker FOR UPDATE TO wagecheck_county, wagecheck_sector
+    USING (registered_by = current_user OR wagecheck.worker_in_scope(worker_id))
+    WITH CHECK (registered_by = current_user OR wagecheck.worker_in_scope(worker_id));
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
@@ -9369,6 +9413,7 @@ BEGIN
             -- row-level security, rule parameters, the case area's views and defaults
             ('sees_everything', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('worker_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('rule_param', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('unit_for_division', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('case_due_on', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
