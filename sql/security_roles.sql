@@ -1,7 +1,9 @@
 -- Security regression suite: a login user for every role, connected as that user, tries
 -- every way out of its place: attaching the extension's trigger functions to a table of its
--- own, writing outside its scope, rostering a worker of another county to read him. The
--- function audits list which functions PUBLIC and each role may run.
+-- own, writing outside its scope, rostering a worker of another county to read him, and
+-- reading full ID or card numbers (or enough to rebuild an ID) from any column of any
+-- relation it can read. The relations and columns come from the catalogs, so new objects
+-- are scanned too. The function audits list which functions PUBLIC and each role may run.
 CREATE EXTENSION wagecheck;
 \i test/regress/cases_fixture.sql
 \set SHOW_CONTEXT never
@@ -52,6 +54,21 @@ INSERT INTO wagecheck.case_contact (case_id, contacted_at, officer, channel, sum
 VALUES (1, '2020-12-03 10:00', '兰山监察员', 'phone', '电话联系张三丰(11010519491231002X, 13812345678)');
 SELECT rule_code, count(*) AS violations FROM wagecheck.violation GROUP BY 1 ORDER BY 1;
 
+-- what must stay hidden, and from whom (division: whose officers may see it)
+CREATE TABLE public.sec_secret (worker text, division text, kind text, value text);
+INSERT INTO public.sec_secret
+SELECT 'w' || w.worker_id, CASE w.worker_id WHEN 1 THEN '371302' ELSE '371311' END, k.kind, k.value
+  FROM wagecheck.worker w,
+       LATERAL (VALUES ('id', w.resident_id::text), ('card', w.wage_card::text), ('name', w.name),
+                       ('phone', w.phone), ('region', left(w.resident_id::text, 6)),
+                       ('birth', to_char(wagecheck.birth_date(w.resident_id), 'YYYY-MM-DD')),
+                       ('birth', to_char(wagecheck.birth_date(w.resident_id), 'YYYYMMDD')),
+                       ('tail', right(w.resident_id::text, 4))) k (kind, value)
+UNION ALL
+SELECT 'c1', '371302', k.kind, k.value
+  FROM (VALUES ('id', '11010519491231002X'), ('name', '张三丰'), ('phone', '13812345678')) k (kind, value);
+GRANT SELECT ON public.sec_secret TO PUBLIC;
+
 -- sec_try: runs a statement, returns 'ok' or its SQLSTATE and message
 CREATE FUNCTION public.sec_try(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; msg text;
@@ -84,6 +101,57 @@ BEGIN
             RETURN NEXT;
         END IF;
     END LOOP;
+END $$;
+
+-- sec_scan: every column the current role may read, of every table and view of the
+-- extension, scanned for the secrets of the given divisions (NULL: every secret) of the
+-- given kinds (full ID numbers, cards, names, phones); a row holding a worker's region,
+-- birth date and sequence together (enough to rebuild his ID); any valid 18-character ID
+-- number at all (when every secret is hidden)
+CREATE FUNCTION public.sec_scan(hidden text[], kinds text[]) RETURNS TABLE (relation text, finding text, hits bigint)
+LANGUAGE plpgsql AS $$
+DECLARE rel regclass; cols text; st text; scanned int := 0;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS sec_rows (relation text, t text);
+    TRUNCATE sec_rows;
+    FOR rel IN SELECT c.oid::regclass FROM pg_class c
+                WHERE c.relnamespace = 'wagecheck'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                ORDER BY c.relname LOOP
+        SELECT string_agg(format('coalesce(x.%I::text, '''')', a.attname), ' || ''|'' || ' ORDER BY a.attnum) INTO cols
+          FROM pg_attribute a
+         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped
+           AND has_column_privilege(rel, a.attnum, 'SELECT');
+        CONTINUE WHEN cols IS NULL;
+        st := public.sec_try(format('INSERT INTO pg_temp.sec_rows SELECT %L, %s FROM %s x', rel::text, cols, rel));
+        IF st <> 'ok' THEN
+            relation := rel::text; finding := 'unreadable: ' || st; hits := NULL;
+            RETURN NEXT;
+        END IF;
+        scanned := scanned + 1;
+    END LOOP;
+    RETURN QUERY
+    SELECT r.relation, s.kind, count(DISTINCT r.t)
+      FROM pg_temp.sec_rows r JOIN public.sec_secret s ON strpos(r.t, s.value) > 0
+     WHERE s.kind = ANY (kinds) AND (hidden IS NULL OR s.division = ANY (hidden))
+     GROUP BY 1, 2
+    UNION ALL
+    SELECT r.relation, 'region, birth date and sequence of ' || b.worker, count(DISTINCT r.t)
+      FROM pg_temp.sec_rows r
+      JOIN public.sec_secret b ON b.kind = 'birth' AND strpos(r.t, b.value) > 0
+      JOIN public.sec_secret g ON g.kind = 'region' AND g.worker = b.worker AND strpos(r.t, g.value) > 0
+      JOIN public.sec_secret q ON q.kind = 'tail' AND q.worker = b.worker AND strpos(r.t, q.value) > 0
+     WHERE hidden IS NULL OR b.division = ANY (hidden)
+     GROUP BY 1, 2
+    UNION ALL
+    SELECT r.relation, 'valid ID number', count(DISTINCT r.t)
+      FROM pg_temp.sec_rows r, regexp_matches(r.t, '(?<![0-9])([1-9][0-9]{16}[0-9X])(?![0-9X])', 'g') m
+     WHERE hidden IS NULL AND wagecheck.is_valid_resident_id(m[1])
+     GROUP BY 1, 2
+     ORDER BY 1, 2;
+    IF scanned < 5 THEN
+        relation := NULL; finding := 'only ' || scanned || ' relations readable'; hits := NULL;
+        RETURN NEXT;
+    END IF;
 END $$;
 
 -- 1. no role can attach a trigger function of the extension to a table of its own
@@ -170,7 +238,33 @@ SELECT worker_id, name, wage_card FROM wagecheck.worker ORDER BY 1;
 -- a worker of his roster goes onto another of his projects
 INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (4, 2, 4, '2020-07-01');
 
--- 3. function audits. Functions PUBLIC may run besides those the types, operators, casts,
+-- 3. personal data: nothing of what is hidden from a role can be read from any column of
+-- any relation it can read (an empty result is a pass; the admin's run shows the scan
+-- works). Analysts see no one's data; officers no ID, card or phone of a worker outside
+-- their scope (a violation on their own project may name a worker paid there without
+-- being on its roster: that is theirs to look into)
+\c - regress_sec_analyst
+SELECT * FROM public.sec_scan(NULL, ARRAY['id', 'card', 'name', 'phone']);
+\c - regress_sec_lanshan
+SELECT * FROM public.sec_scan(ARRAY['371311'], ARRAY['id', 'card', 'phone']);
+\c - regress_sec_luozhuang
+SELECT * FROM public.sec_scan(ARRAY['371302'], ARRAY['id', 'card', 'phone']);
+\c - regress_sec_housing
+SELECT * FROM public.sec_scan(ARRAY['371311'], ARRAY['id', 'card', 'phone']);
+\c - regress_sec_nobody
+SELECT public.sec_try($$SELECT * FROM wagecheck.worker_masked$$);
+\c - regress_sec_admin
+SELECT finding, count(DISTINCT relation) > 2 AS admin_reads_it FROM public.sec_scan(NULL, ARRAY['id', 'card'])
+ WHERE finding IN ('id', 'card') OR finding LIKE 'region%' GROUP BY 1 ORDER BY 1;
+-- analysts read masked views: what is left of a worker, a violation, a case's history
+\c - regress_sec_analyst
+SELECT worker_id, name, resident_id, birth_year, sex, phone, wage_card FROM wagecheck.worker_masked ORDER BY 1;
+SELECT rule_code, details FROM wagecheck.violation_masked ORDER BY violation_id;
+SELECT kind FROM wagecheck.case_event_masked ORDER BY event_id;
+SELECT public.sec_try($$SELECT details FROM wagecheck.case_event$$);
+SELECT public.sec_try($$SELECT summary FROM wagecheck.case_contact$$);
+
+-- 4. function audits. Functions PUBLIC may run besides those the types, operators, casts,
 -- operator classes and aggregates are made of: the manual's access table lists the same
 \c - postgres
 WITH type_support (oid) AS (
@@ -210,7 +304,8 @@ SELECT p.oid::regprocedure AS definer, p.proconfig, has_function_privilege('publ
         OR has_function_privilege('public', p.oid, 'EXECUTE'))
  ORDER BY 1;
 
-DROP FUNCTION public.sec_attach(), public.sec_try(text);
+DROP FUNCTION public.sec_scan(text[], text[]), public.sec_attach(), public.sec_try(text);
+DROP TABLE public.sec_secret;
 DROP EXTENSION wagecheck CASCADE;
 DROP OWNED BY regress_sec_admin, regress_sec_inspector, regress_sec_lanshan, regress_sec_luozhuang,
     regress_sec_housing, regress_sec_analyst, regress_sec_nobody;

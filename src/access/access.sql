@@ -245,13 +245,17 @@ AS $$
 $$;
 COMMENT ON FUNCTION wagecheck.mask_account(text) IS 'an account or card number with all but its first and last 4 characters hidden';
 
+-- No combination of its columns rebuilds an ID number: of the number only the region (the
+-- first 6 digits) is shown, of the birth date only the year, of the sequence only the sex.
 CREATE VIEW wagecheck.worker_masked AS
-SELECT w.worker_id, w.name, wagecheck.mask(w.resident_id) AS resident_id,
-       wagecheck.birth_date(w.resident_id) AS birth_date, wagecheck.sex(w.resident_id) AS sex,
+SELECT w.worker_id, left(w.name, 1) || repeat('*', length(w.name) - 1) AS name,
+       left(w.resident_id::text, 6) || '************' AS resident_id,
+       extract(year FROM wagecheck.birth_date(w.resident_id))::integer AS birth_year,
+       wagecheck.sex(w.resident_id) AS sex,
        CASE WHEN w.phone IS NULL THEN NULL ELSE left(w.phone, 3) || '****' || right(w.phone, 4) END AS phone,
        wagecheck.mask(w.wage_card) AS wage_card, w.card_bank, w.registered_at
   FROM wagecheck.worker w;
-COMMENT ON VIEW wagecheck.worker_masked IS 'workers without personal numbers: ID, phone and card masked (for analysts)';
+COMMENT ON VIEW wagecheck.worker_masked IS 'workers without personal data (for analysts): name masked, of the ID number only the region, year of birth and sex, phone and card masked';
 CREATE VIEW wagecheck.account_txn_masked AS
 SELECT t.txn_id, t.account_id, t.direction, t.amount, wagecheck.mask_account(t.counterparty_account) AS counterparty_account,
        t.counterparty_name, t.purpose, t.booked_at, t.created_at
@@ -261,11 +265,14 @@ CREATE VIEW wagecheck.wage_payment_masked AS
 SELECT p.payment_id, p.line_id, p.txn_id, p.amount, p.paid_at, p.method, wagecheck.mask(p.card) AS card, p.created_at
   FROM wagecheck.wage_payment p;
 COMMENT ON VIEW wagecheck.wage_payment_masked IS 'wage payments with the card masked (for analysts)';
+-- the message and detail of a violation name the worker and his card: only the amount and
+-- the SQLSTATE are kept (the rule's code names what was violated)
 CREATE VIEW wagecheck.violation_masked AS
 SELECT v.violation_id, v.rule_code, v.subject_kind, v.subject_id, v.project_id, v.occurred_at,
-       v.details - 'worker' AS details, v.source
+       jsonb_strip_nulls(jsonb_build_object('amount', v.details -> 'amount', 'sqlstate', v.details -> 'sqlstate')) AS details,
+       v.source
   FROM wagecheck.violation v;
-COMMENT ON VIEW wagecheck.violation_masked IS 'recorded violations (numbers in messages are already masked; worker names removed) for analysts';
+COMMENT ON VIEW wagecheck.violation_masked IS 'recorded violations without personal data (for analysts): of the details only amount and sqlstate';
 GRANT SELECT ON wagecheck.worker_masked, wagecheck.account_txn_masked, wagecheck.wage_payment_masked,
     wagecheck.violation_masked TO wagecheck_analyst, wagecheck_admin, wagecheck_inspector;
 

@@ -317,6 +317,13 @@ CREATE TRIGGER case_event_no_delete BEFORE DELETE OR UPDATE ON wagecheck.case_ev
 CREATE TRIGGER case_event_no_truncate BEFORE TRUNCATE ON wagecheck.case_event
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.ledger_append_only();
 
+-- analysts read the history without the contact log (case_contact is not theirs to read)
+CREATE VIEW wagecheck.case_event_masked AS
+SELECT e.event_id, e.case_id, e.at, e.kind, e.actor, e.recorded_at, e.details
+  FROM wagecheck.case_event e
+ WHERE e.kind NOT IN ('contact', 'contact_changed');
+COMMENT ON VIEW wagecheck.case_event_masked IS 'history of each case without the contact log (for analysts)';
+
 CREATE FUNCTION wagecheck.case_logged() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 DECLARE changed jsonb;

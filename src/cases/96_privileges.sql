@@ -28,7 +28,7 @@ GRANT SELECT, INSERT, UPDATE ON wagecheck.complaint, wagecheck.case_ledger, wage
 GRANT SELECT, INSERT, UPDATE ON wagecheck.case_unit TO wagecheck_admin;
 GRANT SELECT, UPDATE ON wagecheck.lead_outbox TO wagecheck_admin;
 GRANT SELECT ON wagecheck.case_unit, wagecheck.case_event, wagecheck.lead_outbox, wagecheck.case_number_counter,
-    wagecheck.case_overview, wagecheck.complaint_masked, wagecheck.campaign_progress_county,
+    wagecheck.case_overview, wagecheck.complaint_masked, wagecheck.case_event_masked, wagecheck.campaign_progress_county,
     wagecheck.campaign_progress_sector
     TO wagecheck_admin, wagecheck_inspector;
 GRANT SELECT ON wagecheck.case_unit, wagecheck.case_ledger, wagecheck.case_event, wagecheck.case_plan,
@@ -59,7 +59,7 @@ GRANT SELECT (complaint_id, unit_code, channel, transferred_from, workers_count,
               decision_reason, created_at)
     ON wagecheck.complaint TO wagecheck_analyst;
 GRANT SELECT ON wagecheck.complaint_masked, wagecheck.case_unit, wagecheck.case_ledger,
-                wagecheck.case_event, wagecheck.case_plan, wagecheck.case_supervision,
+                wagecheck.case_event_masked, wagecheck.case_plan, wagecheck.case_supervision,
                 wagecheck.case_extension, wagecheck.case_order, wagecheck.case_repayment,
                 wagecheck.case_overview, wagecheck.campaign, wagecheck.campaign_deadline,
                 wagecheck.campaign_progress_county, wagecheck.campaign_progress_sector,

@@ -8930,7 +8930,8 @@ COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
 -- ==== access: no function runs for PUBLIC unless the access table says so (src/privileges.sql,
 -- repeated at the end of this section); SECURITY DEFINER trigger functions fire only on
 -- their own tables; an officer rosters only workers he sees (worker.registered_by,
--- worker_in_scope)
+-- worker_in_scope); analysts' views rebuild no ID number and show no worker's name inside
+-- violations, nor the contact log of a case
 ALTER TABLE wagecheck.worker ADD COLUMN registered_by name NOT NULL DEFAULT current_user;
 COMMENT ON COLUMN wagecheck.worker.registered_by IS 'the role that registered the worker: a county or sector officer sees the workers he registered and those on the rosters of the projects in his scope';
 CREATE FUNCTION wagecheck.worker_in_scope(worker bigint, officer name DEFAULT current_user) RETURNS boolean
@@ -8974,6 +8975,31 @@ CREATE POLICY officer_insert ON wagecheck.worker FOR INSERT TO wagecheck_county,
 CREATE POLICY officer_update ON wagecheck.worker FOR UPDATE TO wagecheck_county, wagecheck_sector
     USING (registered_by = current_user OR wagecheck.worker_in_scope(worker_id))
     WITH CHECK (registered_by = current_user OR wagecheck.worker_in_scope(worker_id));
+DROP VIEW wagecheck.worker_masked;
+CREATE VIEW wagecheck.worker_masked AS
+SELECT w.worker_id, left(w.name, 1) || repeat('*', length(w.name) - 1) AS name,
+       left(w.resident_id::text, 6) || '************' AS resident_id,
+       extract(year FROM wagecheck.birth_date(w.resident_id))::integer AS birth_year,
+       wagecheck.sex(w.resident_id) AS sex,
+       CASE WHEN w.phone IS NULL THEN NULL ELSE left(w.phone, 3) || '****' || right(w.phone, 4) END AS phone,
+       wagecheck.mask(w.wage_card) AS wage_card, w.card_bank, w.registered_at
+  FROM wagecheck.worker w;
+COMMENT ON VIEW wagecheck.worker_masked IS 'workers without personal data (for analysts): name masked, of the ID number only the region, year of birth and sex, phone and card masked';
+CREATE OR REPLACE VIEW wagecheck.violation_masked AS
+SELECT v.violation_id, v.rule_code, v.subject_kind, v.subject_id, v.project_id, v.occurred_at,
+       jsonb_strip_nulls(jsonb_build_object('amount', v.details -> 'amount', 'sqlstate', v.details -> 'sqlstate')) AS details,
+       v.source
+  FROM wagecheck.violation v;
+COMMENT ON VIEW wagecheck.violation_masked IS 'recorded violations without personal data (for analysts): of the details only amount and sqlstate';
+GRANT SELECT ON wagecheck.worker_masked TO wagecheck_analyst, wagecheck_admin, wagecheck_inspector;
+CREATE VIEW wagecheck.case_event_masked AS
+SELECT e.event_id, e.case_id, e.at, e.kind, e.actor, e.recorded_at, e.details
+  FROM wagecheck.case_event e
+ WHERE e.kind NOT IN ('contact', 'contact_changed');
+COMMENT ON VIEW wagecheck.case_event_masked IS 'history of each case without the contact log (for analysts)';
+REVOKE SELECT ON wagecheck.case_event FROM wagecheck_analyst;
+GRANT SELECT ON wagecheck.case_event_masked TO wagecheck_admin, wagecheck_inspector;
+GRANT SELECT ON wagecheck.case_event_masked TO wagecheck_analyst;
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
