@@ -24,6 +24,15 @@ SELECT v AS input, pg_temp.try(v) AS result
   FROM (VALUES (''), ('79927398713'), ('12345678901234567897'), ('4111 1111 1111 111A'),
                ('4111111111111112'), ('6222 0212 3456 7890 123'), ('4111*1111*1111*1111')) AS t(v);
 
+-- Only ASCII and full-width digits, spaces and hyphens: decorative digits, tab, dashes
+-- and the minus sign are refused by input, cast and is_valid_bank_card alike.
+SELECT replace(v, chr(9), '<TAB>') AS input, replace(pg_temp.try(v), chr(9), '<TAB>') AS result,
+       is_valid_bank_card(v) AS valid
+  FROM (VALUES ('４１１１－１１１１－１１１１－１１１１'), ('4①①① 1111 1111 1111'), ('4111 1111 1111 111¹'),
+               ('𝟒111 1111 1111 1111'), (E'4111\t1111\t1111\t1111'), ('4111—1111—1111—1111'),
+               ('4111−1111−1111−1111')) AS t(v);
+SELECT '4111—1111—1111—1111'::bank_card;
+
 -- As plain psql shows it.
 SELECT '6222021234567890123'::bank_card;
 

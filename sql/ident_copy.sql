@@ -75,6 +75,18 @@ SELECT * FROM one_card ORDER BY card;
 COPY one_card FROM STDIN;
 6222 0212 3456 7890 13
 \.
+-- Text COPY admits what text input admits, no more: a decorative digit, a dash.
+COPY one_card FROM STDIN;
+6222 0212 3456 7890 1②
+\.
+COPY one_card FROM STDIN;
+6222—0212—3456—7890—12
+\.
+-- Binary receive takes the canonical ASCII text only: a circled digit is refused there too.
+SELECT lo_from_bytea(0, pg_temp.bad_copy('622202123456789①')) AS lo \gset
+\lo_export :lo :badfile
+\lo_unlink :lo
+COPY one_card FROM :'badfile' (FORMAT binary);
 
 DROP TABLE ids, ids_back, one_id, one_firm, one_card, one_place;
 DROP EXTENSION wagecheck CASCADE;
