@@ -59,6 +59,15 @@ SELECT lo_from_bytea(0, pg_temp.bad_copy('991234')) AS lo \gset
 \lo_export :lo :badfile
 \lo_unlink :lo
 COPY one_place FROM :'badfile' (FORMAT binary);
+-- All zeros is refused on receive as on text input.
+SELECT lo_from_bytea(0, pg_temp.bad_copy('0000000000000000')) AS lo \gset
+\lo_export :lo :badfile
+\lo_unlink :lo
+COPY one_card FROM :'badfile' (FORMAT binary);
+SELECT lo_from_bytea(0, pg_temp.bad_copy('000000000000000000')) AS lo \gset
+\lo_export :lo :badfile
+\lo_unlink :lo
+COPY one_firm FROM :'badfile' (FORMAT binary);
 -- A good value goes in the same way.
 SELECT lo_from_bytea(0, pg_temp.bad_copy('371302')) AS lo \gset
 \lo_export :lo :badfile
@@ -81,6 +90,9 @@ COPY one_card FROM STDIN;
 \.
 COPY one_card FROM STDIN;
 6222—0212—3456—7890—12
+\.
+COPY one_card FROM STDIN;
+0000 0000 0000 0000
 \.
 -- Binary receive takes the canonical ASCII text only: a circled digit is refused there too.
 SELECT lo_from_bytea(0, pg_temp.bad_copy('622202123456789①')) AS lo \gset

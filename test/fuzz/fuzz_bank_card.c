@@ -2,8 +2,8 @@
  * fuzz_bank_card.c — libFuzzer harness of the bank card parser: no crash, and every
  * accepted input is made of admitted characters only (fuzz_admitted.h), re-parses
  * from its canonical form to the same value (parse(format(parse(x))) == parse(x)),
- * the canonical form passes the binary-input path and the mask keeps the first and
- * last four digits. abort() on violation.
+ * is not all zeros, the canonical form passes the binary-input path and the mask
+ * keeps the first and last four digits. abort() on violation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fuzz_only_admitted(data, size))
 		abort();
 	len = wc_bank_card_format(v, s);
-	if (len < WC_BANK_CARD_MIN || len > WC_BANK_CARD_MAX || (int) strlen(s) != len)
+	if (len < WC_BANK_CARD_MIN || len > WC_BANK_CARD_MAX || (int) strlen(s) != len ||
+		strspn(s, "0") == (size_t) len)
 		abort();
 	if (wc_bank_card_parse(s, (size_t) len, &v2, NULL) != WC_IDENT_OK || v2 != v)
 		abort();

@@ -343,6 +343,11 @@ test_resident_id(void)
 	CHECK_STR(rid("440524188001010013"), "ERR: Check character should be 4.");
 	CHECK_STR(rid("11010519491231002Y"), "ERR: The check character must be a digit or X, not \"Y\".");
 	CHECK_STR(rid("1101051949X231002X"), "ERR: Character 11 (\"X\") is not a digit (only the 18th, the check character, may be X).");
+	/* all zeros (18 or 15 digits) fails on its province code; GB 11643 gives sequence 000 no exception */
+	CHECK_STR(rid("000000000000000000"), "ERR: Province code 00 does not exist (the first two digits must be a province-level code).");
+	CHECK_STR(rid("000000000000000"), "ERR: Province code 00 does not exist (the first two digits must be a province-level code).");
+	CHECK_INT(wc_resident_id_check_char(11010519491231000LL), '3');
+	CHECK_STR(rid("110105194912310003"), "110105194912310003");
 	CHECK_STR(rid("001234199001010013"), "ERR: Province code 00 does not exist (the first two digits must be a province-level code).");
 	CHECK_STR(rid("161234199001010013"), "ERR: Province code 16 does not exist (the first two digits must be a province-level code).");
 	CHECK_STR(rid("110105194913320021"), "ERR: Birth date 19491332 is not a date.");
@@ -429,6 +434,17 @@ test_credit_code(void)
 	CHECK_STR(ccode("91350100M000100I43"), "ERR: Character 16 (\"I\") is not used in credit codes (I, O, S, V and Z are left out).");
 	CHECK_STR(ccode("91350100M000100Y4Z"), "ERR: Character 18 (\"Z\") is not used in credit codes (I, O, S, V and Z are left out).");
 	CHECK_STR(ccode("yyyyyyyyyyyyyyyyyt"), "YYYYYYYYYYYYYYYYYT");
+	/* all zeros has check character 0 but is refused; one character off is checked as usual */
+	CHECK_INT(wc_credit_check_char("00000000000000000"), '0');
+	CHECK_STR(ccode("000000000000000000"), "ERR: A unified social credit code cannot be all zeros.");
+	CHECK_STR(ccode("000000 000000 000000"), "ERR: A unified social credit code cannot be all zeros.");
+	CHECK_STR(ccode("\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90"
+					"\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90"
+					"\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90"),
+			  "ERR: A unified social credit code cannot be all zeros.");
+	CHECK_STR(ccode("000000000000000001"), "ERR: Check character should be 0.");
+	CHECK_STR(ccode("0000000000000000I0"), "ERR: Character 17 (\"I\") is not used in credit codes (I, O, S, V and Z are left out).");
+	CHECK_STR(ccode("00000000000000000"), "ERR: A unified social credit code has 18 characters, not 17.");
 	/* packed bytes order like the text */
 	wc_credit_code_parse("11100000000013127D", 18, &a, NULL);
 	wc_credit_code_parse("91350100M000100Y43", 18, &b, NULL);
@@ -472,6 +488,21 @@ test_bank_card(void)
 	CHECK_STR(card("9999999999999999998"), "9999999999999999998");
 	CHECK_STR(card("12345678901234567897"), "ERR: A bank card number has 12 to 19 digits, not 20.");
 	CHECK_STR(card("0000000000018"), "0000000000018");
+	/* all zeros passes Luhn but is refused, at every length; zeros with a wrong check digit fail Luhn */
+	for (int n = WC_BANK_CARD_MIN; n <= WC_BANK_CARD_MAX; n++)
+	{
+		char		z[WC_BANK_CARD_MAX + 1];
+
+		memset(z, '0', (size_t) n);
+		z[n] = '\0';
+		CHECK_STR(card(z), "ERR: A bank card number cannot be all zeros.");
+	}
+	CHECK_STR(card("0000 0000 0000 0000"), "ERR: A bank card number cannot be all zeros.");
+	CHECK_STR(card("\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xE3\x80\x80\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90"
+				   "\xEF\xBC\x8D" "0000"), "ERR: A bank card number cannot be all zeros.");
+	CHECK_STR(card("00000000000"), "ERR: A bank card number has 12 to 19 digits, not 11.");
+	CHECK_STR(card("000000000005"), "ERR: Check digit should be 0 (Luhn).");
+	CHECK_STR(card("000000000026"), "000000000026");
 	CHECK_STR(card("4111111111111112"), "ERR: Check digit should be 1 (Luhn).");
 	CHECK_STR(card("411111111111111A"), "ERR: Character 16 (\"A\") is not a digit.");
 	/* order: length first, then numeric */
@@ -500,6 +531,7 @@ test_division_code(void)
 			  "ERR: Character \"\xE2\x91\xA2\" (U+2462) is a compatibility form of \"3\": only ASCII and full-width digits and letters are allowed.");
 	CHECK_STR(div_("710000"), "710000");
 	CHECK_STR(div_("830000"), "ERR: Province code 83 does not exist (the first two digits must be a province-level code).");
+	CHECK_STR(div_("000000"), "ERR: Province code 00 does not exist (the first two digits must be a province-level code).");
 	CHECK_STR(div_("3713"), "ERR: A division code has 6 digits, not 4.");
 	CHECK_STR(div_("37130A"), "ERR: Character 6 (\"A\") is not a digit.");
 	for (int p = 0; p < 100; p++)
