@@ -92,10 +92,12 @@ utf8_encode(uint32_t c, char buf[5])
 
 /*
  * Writes into form the ASCII digits and letters NFKC makes of c (① -> "1",
- * Ⅹ -> "X"), and returns true, if that is all NFKC makes of it; false otherwise.
+ * Ⅹ -> "X"), and returns true, if that is all NFKC makes of it; false otherwise,
+ * also when ICU fails (the character is refused either way: only the detail
+ * depends on this).
  */
 static bool
-nfkc_ascii_form(uint32_t c, char *form, size_t size, wc_ident_status *st)
+nfkc_ascii_form(uint32_t c, char *form, size_t size)
 {
 	UChar		src[2];
 	UChar		dst[32];
@@ -105,10 +107,7 @@ nfkc_ascii_form(uint32_t c, char *form, size_t size, wc_ident_status *st)
 	const UNormalizer2 *norm = unorm2_getNFKCInstance(&err);	/* owned by ICU */
 
 	if (U_FAILURE(err))
-	{
-		*st = err == U_MEMORY_ALLOCATION_ERROR ? WC_IDENT_NOMEM : WC_IDENT_ICU_ERROR;
 		return false;
-	}
 	U16_APPEND_UNSAFE(src, srclen, (UChar32) c);
 	n = unorm2_normalize(norm, src, srclen, dst, (int32_t) (sizeof(dst) / sizeof(dst[0])), &err);
 	if (U_FAILURE(err) || n < 1 || (size_t) n >= size)
@@ -129,19 +128,18 @@ nfkc_ascii_form(uint32_t c, char *form, size_t size, wc_ident_status *st)
  * Describes why code point c is not admitted into detail: a control character, a
  * space or dash that is not a separator, a decorative form of a digit or letter
  * (NFKC would make ASCII of it, but only ASCII and full-width forms are taken), or
- * any other character. Returns WC_IDENT_INVALID, or the ICU failure met on the way.
+ * any other character. Returns WC_IDENT_INVALID.
  */
 static wc_ident_status
 refuse_char(uint32_t c, char *detail)
 {
 	char		utf8[5];
 	char		form[8];
-	wc_ident_status st = WC_IDENT_INVALID;
 
 	if (c < 0x20 || c == 0x7F)
 	{
 		wc_ident_detail(detail, "Control character U+%04X is not allowed.", (unsigned) c);
-		return st;
+		return WC_IDENT_INVALID;
 	}
 	utf8_encode(c, utf8);
 	if (c < 0x80)
@@ -150,15 +148,13 @@ refuse_char(uint32_t c, char *detail)
 	else if (u_hasBinaryProperty((UChar32) c, UCHAR_DASH) || u_isUWhiteSpace((UChar32) c))
 		wc_ident_detail(detail, "Character \"%s\" (U+%04X) is not a separator (only spaces and hyphen-minus, ASCII or full-width, are).",
 						utf8, (unsigned) c);
-	else if (nfkc_ascii_form(c, form, sizeof(form), &st))
+	else if (nfkc_ascii_form(c, form, sizeof(form)))
 		wc_ident_detail(detail, "Character \"%s\" (U+%04X) is a compatibility form of \"%s\": only ASCII and full-width digits and letters are allowed.",
 						utf8, (unsigned) c, form);
-	else if (st == WC_IDENT_INVALID)
+	else
 		wc_ident_detail(detail, "Character \"%s\" (U+%04X) is not allowed (only digits, letters, spaces and hyphens, ASCII or full-width, are).",
 						utf8, (unsigned) c);
-	else
-		wc_ident_detail(detail, "ICU could not normalise character U+%04X.", (unsigned) c);
-	return st;
+	return WC_IDENT_INVALID;
 }
 
 /*
