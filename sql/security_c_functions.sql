@@ -221,6 +221,23 @@ SELECT count(*) > 80 AS called, count(*) FILTER (WHERE pg_temp.outcome(call) = '
   FROM c_fn_call;
 SELECT fn, pg_temp.outcome(call) FROM c_fn_call WHERE pg_temp.outcome(call) <> 'ok' ORDER BY fn::text;
 SELECT 1;
+-- the C functions that are not STRICT, with one argument NULL at a time (the others
+-- a plausible value: tier G, state open, actor engine, true, 1, a moment)
+SELECT p.oid::regprocedure AS fn, i AS null_arg,
+       pg_temp.outcome(format('SELECT %s(%s)', p.oid::regproc,
+          (SELECT string_agg(CASE WHEN n = i THEN format('NULL::%s', t::regtype)
+                                  ELSE format('%L::%s', CASE t WHEN 'boolean'::regtype THEN 'true'
+                                                               WHEN 'bigint'::regtype THEN '1'
+                                                               WHEN 'timestamptz'::regtype THEN '2020-01-01 00:00+08'
+                                                               ELSE CASE WHEN p.proname = 'alert_transition' AND n = 4 THEN 'engine'
+                                                                         WHEN n = 2 THEN 'open' ELSE 'G' END END,
+                                              t::regtype) END, ', ' ORDER BY n)
+             FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, n)))) AS outcome
+  FROM pg_proc p CROSS JOIN LATERAL generate_series(1, p.pronargs) AS i
+ WHERE p.probin IS NOT NULL AND NOT p.proisstrict AND p.prorettype <> 'trigger'::regtype
+   AND p.pronamespace = 'wagecheck'::regnamespace AND NOT 'internal'::regtype = ANY (p.proargtypes::oid[])
+ ORDER BY p.oid::regprocedure::text, i;
+SELECT 1;
 -- the C aggregates with NULL rows
 SELECT (wagecheck.owed_agg(m, p, q)).owed FROM (VALUES (NULL::date, NULL::numeric, NULL::numeric)) v(m, p, q);
 SELECT (wagecheck.labour_cost_agg(m, p, q, d)).due FROM (VALUES (NULL::date, NULL::numeric, NULL::numeric, NULL::date)) v(m, p, q, d);
