@@ -137,6 +137,14 @@ CREATE TRIGGER sec_probe AFTER INSERT ON wagecheck.holiday FOR EACH ROW
 INSERT INTO wagecheck.holiday (day, kind, name) VALUES ('2099-01-01', 'off', '元旦');
 ROLLBACK;
 SELECT 1;
+-- the change capture reads the project of each row as bigint
+BEGIN;
+ALTER TABLE wagecheck.labour_cost_schedule RENAME COLUMN project_id TO project_id_was;
+ALTER TABLE wagecheck.labour_cost_schedule ADD COLUMN project_id text;
+INSERT INTO wagecheck.labour_cost_schedule (project_id_was, project_id, period, amount_due, due_on)
+VALUES (1, 'LS-01', '2020-12-01', 1000, '2020-12-20');
+ROLLBACK;
+SELECT 1;
 -- enforce() runs only on wagecheck's tables and on those wagecheck.attach() attached
 CREATE TABLE public.legacy_txn (id int, account text, amount numeric);
 SELECT pg_temp.attempt('wagecheck.enforce()', 'public.legacy_txn', 'BEFORE INSERT|FOR EACH ROW');
