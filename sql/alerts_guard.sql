@@ -1,6 +1,7 @@
 -- Guards of the scan: a moment in the future is refused (it would move every rule there and
 -- make every later scan a replay that writes nothing); wagecheck.scan_future_tolerance; the
 -- warning of a database a future scan already froze, and the way back, wagecheck.undo_scan.
+-- (Two scans at once, and writers during a scan: test/isolation/specs/scan_lock.spec.)
 CREATE EXTENSION wagecheck;
 SET TimeZone = 'Asia/Shanghai';
 SET DateStyle = 'ISO, YMD';

@@ -8928,10 +8928,10 @@ COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
     'RN04''s project-months with attendees without a payroll line past their pay date, of the given projects or all, from the summaries attendance_unpaid and attendance_project_month (internal)';
 
 
-
 -- ==== scan guard: scan() refuses a moment beyond now() plus wagecheck.scan_future_tolerance
--- (_scan_future_limit) and warns of rules already scanned into the future; undo_scan(after)
--- removes what scans wrote as of moments in the future
+-- (_scan_future_limit), warns of rules already scanned into the future, and skips at once
+-- while another scan runs (advisory lock 95946671341902); undo_scan(after) removes what scans
+-- wrote as of moments in the future
 -- _scan_future_limit(): the latest moment a scan accepts, now() plus
 -- wagecheck.scan_future_tolerance (C: src/alerts/scan_guard.c, where the setting is defined).
 CREATE FUNCTION wagecheck._scan_future_limit() RETURNS timestamptz
@@ -8940,6 +8940,12 @@ CREATE FUNCTION wagecheck._scan_future_limit() RETURNS timestamptz
 COMMENT ON FUNCTION wagecheck._scan_future_limit() IS
     'the latest as_of a scan accepts: the transaction''s now() plus wagecheck.scan_future_tolerance (internal)';
 
+-- One scan at a time: scan() takes the transaction-level advisory lock 95946671341902
+-- (0x57435343414E, "WCSCAN"; pg_locks: locktype advisory, classid 22339, objid 1396916558,
+-- objsubid 1) with pg_try_advisory_xact_lock. A second scan while a first one's transaction is
+-- open returns at once without a row (NOTICE "skipped") instead of waiting for the first one's
+-- locks and holding its own caller's. A caller that would rather wait takes the same lock with
+-- pg_advisory_xact_lock before calling scan() in its transaction.
 CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
     RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
                    rectified int, replay boolean)
@@ -8981,11 +8987,17 @@ BEGIN
         RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
             USING ERRCODE = 'invalid_transaction_state',
                   DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
-                  HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
+                  HINT = 'A scan reads the alerts the scans before it committed: each of its statements needs a fresh snapshot.';
     END IF;
     IF incremental IS NULL THEN
         RAISE EXCEPTION 'scan needs incremental true or false'
             USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(95946671341902) THEN
+        RAISE NOTICE 'wagecheck.scan() skipped: another scan is running'
+            USING DETAIL = 'Another transaction holds the scan lock (advisory lock 95946671341902) until it ends; this scan wrote nothing and returns no row.',
+                  HINT = 'The next scan catches up. To wait for the running scan instead, call pg_advisory_xact_lock(95946671341902) in the transaction before wagecheck.scan().';
+        RETURN;
     END IF;
     -- a rule moved beyond now() (a scan as of a future moment, before such scans were refused)
     -- holds every scan up to then as a replay until an administrator undoes that scan
@@ -9213,7 +9225,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
-    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule. Refuses a moment beyond now() plus wagecheck.scan_future_tolerance (22008)';
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule. Refuses a moment beyond now() plus wagecheck.scan_future_tolerance (22008); while another scan''s transaction is open it returns no row at once (NOTICE; advisory lock 95946671341902)';
 
 -- undo_scan(after): the way back from a scan as of a moment in the future (made before scan()
 -- refused them, or within wagecheck.scan_future_tolerance). Removes what scans wrote as of
@@ -9224,7 +9236,7 @@ COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
 -- their last evaluation (rule_eval_state, rule_kept_hit), so the next scan evaluates them in
 -- full. `after` lies between now() and the furthest moment a scan accepts: history before
 -- now() is never undone. Only the owner of wagecheck's tables (or a superuser) may; each undo
--- is written to the server log.
+-- is written to the server log. Waits for a running scan (the scan lock).
 CREATE FUNCTION wagecheck.undo_scan(after timestamptz DEFAULT now())
     RETURNS TABLE (rule_code text, scanned_to timestamptz, alerts_removed bigint,
                    events_removed bigint, alerts_restored bigint, violations_released bigint)
@@ -9256,6 +9268,8 @@ BEGIN
                   DETAIL = 'Undoing a scan deletes alerts and their history.',
                   HINT = 'Ask the owner of the wagecheck extension, or a superuser.';
     END IF;
+    -- no scan runs meanwhile: wait for a running one, keep the next one out until commit
+    PERFORM pg_catalog.pg_advisory_xact_lock(95946671341902);
     ALTER TABLE wagecheck.alert DISABLE TRIGGER alert_kept;
     FOR k IN
         SELECT u.code, max(u.scanned_to) AS scanned_to
