@@ -378,7 +378,7 @@ COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
 -- undo_scan(after): the way back from a scan as of a moment in the future (made before scan()
 -- refused them, or within wagecheck.scan_future_tolerance). Removes what scans wrote as of
 -- moments after `after`: their events, the alerts they opened (which alert_kept otherwise
--- refuses to delete: its trigger is disabled for this transaction only), the violations they
+-- refuses to delete: its trigger is disabled while undo_scan runs), the violations they
 -- consumed (free again for the next scan); gives every alert they changed back the state its
 -- last remaining event records; sets the rules' high-water mark back to `after` and forgets
 -- their last evaluation (rule_eval_state, rule_kept_hit), so the next scan evaluates them in
