@@ -122,6 +122,13 @@ check_repaid(HeapTuple newtup, TupleDesc desc)
 	repaid = repaid_sum(case_id);
 	SPI_finish();
 
+	/* NaN (written past the checks) sorts above every number: it must not pass for repaid */
+	if (numeric_is_nan(repaid) || numeric_is_nan(DatumGetNumeric(owed)))
+		ereport(ERROR,
+				(errcode(ERRCODE_WC_CASE_NOT_REPAID),
+				 errmsg("case %s cannot be closed out: its amounts are not numbers", case_no),
+				 errdetail("Repaid %s of %s owed.", numeric_normalize(repaid), numeric_normalize(DatumGetNumeric(owed))),
+				 errhint("Reverse the repayment recorded as NaN and record what was paid.")));
 	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(repaid), owed)) < 0)
 	{
 		Datum		outstanding = DirectFunctionCall2(numeric_sub, owed, NumericGetDatum(repaid));
