@@ -1,7 +1,7 @@
 -- Nothing that cannot be judged gets in: every numeric column refuses NaN and infinity,
 -- every date and time column infinity and anything outside 2000-2099 (Beijing time), each
 -- with a message naming the column; a case is not closed out on a NaN repayment; a sub-fen
--- amount and an age at infinity say what is wrong.
+-- amount, a balance overflow and an age at infinity say what is wrong.
 CREATE EXTENSION wagecheck;
 \i test/regress/cases_fixture.sql
 
@@ -149,10 +149,31 @@ SELECT pg_temp.try($$INSERT INTO wagecheck.account_txn (account_id, direction, a
 SELECT pg_temp.try($$INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account,
                                                         purpose, booked_at)
                      VALUES (1, 'in', -5, '9558800001000000001', 'labour_cost', '2021-01-09 10:00')$$);
+-- a balance beyond numeric(14,2): the account and the amounts, no internal statement as context
+\set SHOW_CONTEXT always
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at)
+VALUES (1, 'in', 999999999999.99, '9558800001000000001', 'labour_cost', '2021-01-09 10:00');
+\echo :LAST_ERROR_SQLSTATE
+\set SHOW_CONTEXT errors
+SELECT balance FROM wagecheck.wage_account WHERE account_id = 1;
 -- age at an infinite date
 SELECT wagecheck.age('371302198503122131', 'infinity');
 \echo :LAST_ERROR_SQLSTATE
 SELECT wagecheck.age('371302198503122131', '-infinity');
 SELECT wagecheck.age('371302198503122131', '2026-03-12') AS age;
 
+-- 5. An attached table has no such checks: the enforcing trigger refuses what it cannot judge.
+CREATE SCHEMA legacy;
+CREATE TABLE legacy.zhxx (zh varchar(32) PRIMARY KEY, xmbh text NOT NULL, gsrq date, xhrq date);
+INSERT INTO legacy.zhxx VALUES ('15230101040012345', 'LS-02', NULL, NULL);
+SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "xhrq", "notice_on": "gsrq"}');
+SELECT pg_temp.try($$UPDATE legacy.zhxx SET gsrq = '2021-01-01', xhrq = 'infinity'$$);
+SELECT pg_temp.try($$UPDATE legacy.zhxx SET gsrq = '-infinity', xhrq = '2021-03-01'$$);
+SELECT pg_temp.try($$UPDATE legacy.zhxx SET gsrq = '2021-01-01', xhrq = '2021-03-01'$$);
+CREATE TABLE legacy.yhls (lsh text PRIMARY KEY, zh text NOT NULL, jyje numeric NOT NULL);
+SELECT wagecheck.attach('legacy.yhls', 'account_txn', '{"id": "lsh", "account": "zh", "amount": "jyje"}');
+SELECT pg_temp.try($$INSERT INTO legacy.yhls VALUES ('1', '372101040012345', 'NaN')$$);
+SELECT pg_temp.try($$INSERT INTO legacy.yhls VALUES ('2', '372101040012345', '-Infinity')$$);
+
+DROP SCHEMA legacy CASCADE;
 DROP EXTENSION wagecheck CASCADE;
