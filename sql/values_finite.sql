@@ -135,6 +135,11 @@ VALUES (1, 'LSRS', 'inspection', 1, 5, 25000, '2020-12-28');
 INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on) VALUES (1, 5000, '2021-01-10');
 SELECT pg_temp.try($$INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on) VALUES (1, 'NaN', '2021-01-11')$$);
 SELECT pg_temp.try($$INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on) VALUES (1, 20000, 'infinity')$$);
+-- a case's filing date gives its number's year: refused first with the check's own message
+SELECT pg_temp.try(format($$INSERT INTO wagecheck.case_ledger (unit_code, source, project_id, workers_affected,
+                                                               amount_owed, filed_on)
+                            VALUES ('LSRS', 'inspection', 1, 5, 25000, %L)$$, v))
+  FROM unnest(ARRAY['infinity', '4713-01-01 BC', '294276-01-01']) v;
 BEGIN;
 ALTER TABLE wagecheck.case_repayment DROP CONSTRAINT case_repayment_amount_finite;
 INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on) VALUES (1, 'NaN', '2021-01-11');

@@ -14,6 +14,8 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
+#include "values/values.h"
+
 /* The first and last business day, as DateADT (days since 2000-01-01). */
 #define WC_FIRST_DAY	((DateADT) 0)
 #define WC_LAST_DAY		((DateADT) 36524)	/* 2099-12-31 */
@@ -97,20 +99,24 @@ plausible_detail(const char *tab, const char *col)
 					tab, col);
 }
 
-PG_FUNCTION_INFO_V1(wc_check_plausible_date);
-/* Guard of a business date (value, table, column): true, or an error for infinity or a date outside 2000-2099. */
-Datum
-wc_check_plausible_date(PG_FUNCTION_ARGS)
+/* Raises the error of check constraint <tab>_<col>_plausible unless d is a business date. */
+void
+wc_require_plausible_date(DateADT d, const char *tab, const char *col)
 {
-	DateADT		d = PG_GETARG_DATEADT(0);
-	char	   *tab = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	char	   *col = text_to_cstring(PG_GETARG_TEXT_PP(2));
-
 	if (DATE_NOT_FINITE(d) || d < WC_FIRST_DAY || d > WC_LAST_DAY)
 		refuse(tab, col, "plausible",
 			   psprintf(_("%s.%s must be a date from 2000-01-01 to 2099-12-31, not %s"), tab, col,
 						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d)))),
 			   plausible_detail(tab, col));
+}
+
+PG_FUNCTION_INFO_V1(wc_check_plausible_date);
+/* Guard of a business date (value, table, column): true, or an error for infinity or a date outside 2000-2099. */
+Datum
+wc_check_plausible_date(PG_FUNCTION_ARGS)
+{
+	wc_require_plausible_date(PG_GETARG_DATEADT(0), text_to_cstring(PG_GETARG_TEXT_PP(1)),
+							  text_to_cstring(PG_GETARG_TEXT_PP(2)));
 	PG_RETURN_BOOL(true);
 }
 
