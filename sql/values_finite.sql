@@ -121,6 +121,17 @@ SELECT pg_temp.try($$INSERT INTO wagecheck.wage_payment (line_id, amount, paid_a
                      VALUES (1, 6000, 'infinity', '6228481234567890003')$$);
 SELECT pg_temp.try($$UPDATE wagecheck.project SET created_at = '-infinity' WHERE project_id = 1$$);
 SELECT pg_temp.try($$UPDATE wagecheck.roster SET start_on = '1999-12-31' WHERE worker_id = 1$$);
+-- triggers that count from a date refuse it first, with the check's own message: a complaint's
+-- acceptance deadline from its receipt, a listing's end from its start; a holiday's day
+SELECT pg_temp.try(format($$INSERT INTO wagecheck.complaint (channel, complainant_name, workers_count, project_id,
+                                                             summary, received_at)
+                            VALUES ('hotline_12333', '张三丰', 1, 1, '工资未付', %L)$$, v))
+  FROM unnest(ARRAY['infinity', '4713-01-01 00:00:00+08 BC', '294276-01-01 00:00:00+08']) v;
+SELECT pg_temp.try(format($$INSERT INTO wagecheck.dishonest_listing (enterprise_id, listed_on, reason)
+                            VALUES (2, %L, '拖欠工资')$$, v))
+  FROM unnest(ARRAY['infinity', '4713-01-01 BC', '294276-01-01']) v;
+SELECT pg_temp.try(format($$INSERT INTO wagecheck.holiday VALUES (%L, 'off', '试')$$, v))
+  FROM unnest(ARRAY['infinity', '1999-12-31', '10000-01-01']) v;
 -- the edges: 2000-01-01 00:00 to 2099-12-31 24:00, Beijing time
 SELECT v, pg_temp.try(format($$UPDATE wagecheck.project SET created_at = %L WHERE project_id = 2$$, v))
   FROM unnest(ARRAY['1999-12-31 23:59:59.999999+08', '2000-01-01 00:00:00+08', '1999-12-31 16:00:00+00',

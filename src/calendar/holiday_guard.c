@@ -17,6 +17,7 @@
 #include "utils/rel.h"
 
 #include "errcodes.h"
+#include "values/values.h"
 
 /* Attribute number of a live column by name, or 0. */
 static int
@@ -75,8 +76,20 @@ refuse_mark(HeapTuple tuple, TupleDesc desc)
 			 errhint("Leave out the shipped column, or set it to false.")));
 }
 
+/* require_plausible_day: a new row's day must be a business date (refused as holiday_day_plausible is). */
+static void
+require_plausible_day(HeapTuple tuple, TupleDesc desc)
+{
+	int			day_att = column_number(desc, "day");
+	bool		isnull = true;
+	Datum		day = day_att ? heap_getattr(tuple, day_att, desc, &isnull) : (Datum) 0;
+
+	if (!isnull)
+		wc_require_plausible_date(DatumGetDateADT(day), "holiday", "day");
+}
+
 PG_FUNCTION_INFO_V1(wagecheck_holiday_guard);
-/* Trigger on wagecheck.holiday: refuses changes to shipped rows outside extension scripts. */
+/* Trigger on wagecheck.holiday: refuses changes to shipped rows outside extension scripts, and days outside 2000-2099. */
 Datum
 wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 {
@@ -103,6 +116,9 @@ wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 	shipped_att = column_number(desc, "shipped");
 	if (shipped_att == 0)
 		elog(ERROR, "wagecheck.holiday has no column \"shipped\"");
+	if (!TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		require_plausible_day(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple
+							  : trigdata->tg_trigtuple, desc);
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
 		if (row_flag(trigdata->tg_trigtuple, shipped_att, desc))

@@ -9139,3 +9139,124 @@ ALTER TABLE wagecheck.worker
 ALTER TABLE wagecheck.worker_pay
     ADD CONSTRAINT worker_pay_period_plausible CHECK (wagecheck._plausible(period, 'worker_pay', 'period')),
     ADD CONSTRAINT worker_pay_payable_finite CHECK (wagecheck._finite(payable, 'worker_pay', 'payable', 'yuan'));
+
+-- the complaint and dishonest-listing triggers refuse an implausible receipt or listing date
+-- before counting a deadline or an end from it
+CREATE OR REPLACE FUNCTION wagecheck.complaint_before() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
+DECLARE div wagecheck.division_code;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'received' THEN
+            RAISE EXCEPTION USING ERRCODE = 'WC040',
+                MESSAGE = format('a complaint is recorded as received, not "%s"', NEW.status),
+                HINT = 'Use wagecheck.accept_complaint or wagecheck.reject_complaint to decide it.';
+        END IF;
+        -- the deadline is counted from the receipt: refuse an implausible one as its check does
+        PERFORM wagecheck._plausible(NEW.received_at, 'complaint', 'received_at');
+        SELECT p.division INTO div FROM wagecheck.project p WHERE p.project_id = NEW.project_id;
+        IF NEW.unit_code IS NULL AND div IS NOT NULL THEN
+            NEW.unit_code := wagecheck.unit_for_division(div);
+        END IF;
+        IF div IS NULL THEN
+            SELECT u.division INTO div FROM wagecheck.case_unit u WHERE u.unit_code = NEW.unit_code;
+        END IF;
+        NEW.accept_due_on := wagecheck.add_working_days(NEW.received_at::date,
+                                 (wagecheck.rule_param('CP01', 'accept_wd', div))::int);
+        RETURN NEW;
+    END IF;
+    IF NEW.unit_code IS DISTINCT FROM OLD.unit_code AND OLD.status <> 'received' THEN
+        RAISE EXCEPTION USING ERRCODE = 'WC040',
+            MESSAGE = format('complaint %s was already %s: it can no longer be handed to another unit', OLD.complaint_id, OLD.status),
+            HINT = 'Transfer its case instead: register a case with source ''transfer'' at the other unit.';
+    END IF;
+    IF NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.channel IS DISTINCT FROM OLD.channel
+       OR NEW.accept_due_on IS DISTINCT FROM OLD.accept_due_on THEN
+        RAISE EXCEPTION USING ERRCODE = 'WC040',
+            MESSAGE = format('complaint %s: receipt time, channel and acceptance deadline cannot change', OLD.complaint_id);
+    END IF;
+    IF OLD.status <> 'received' AND (NEW.status, NEW.decided_at, NEW.decided_by, NEW.decision_reason)
+            IS DISTINCT FROM (OLD.status, OLD.decided_at, OLD.decided_by, OLD.decision_reason) THEN
+        RAISE EXCEPTION USING ERRCODE = 'WC040',
+            MESSAGE = format('complaint %s was already %s on %s', OLD.complaint_id, OLD.status, OLD.decided_at),
+            HINT = CASE OLD.status WHEN 'accepted' THEN 'Work on its case; a withdrawal closes the case as withdrawn.'
+                                   ELSE 'Record a new complaint if the worker complains again.' END;
+    END IF;
+    RETURN NEW;
+END $$;
+COMMENT ON FUNCTION wagecheck.complaint_before() IS 'trigger: complaints start received; the unit defaults to the one answering for the project''s division; computes the acceptance deadline; only a waiting complaint changes unit; a decision is final';
+
+CREATE OR REPLACE FUNCTION wagecheck.dishonest_listing_guard() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
+DECLARE
+    e wagecheck.enterprise;
+    unpaid bigint[];
+    months int;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- the end is counted from the listing: refuse an implausible one as its check does
+        PERFORM wagecheck._plausible(NEW.listed_on, 'dishonest_listing', 'listed_on');
+        SELECT * INTO e FROM wagecheck.enterprise WHERE enterprise_id = NEW.enterprise_id;
+        NEW.legal_rep := coalesce(NEW.legal_rep, e.legal_rep);
+        IF NEW.ends_on IS NULL THEN
+            NEW.ends_on := NEW.listed_on
+                + make_interval(years => (wagecheck.rule_param('BL01', 'listing_years', e.division))::int);
+        END IF;
+        PERFORM 1 FROM wagecheck.enterprise WHERE enterprise_id = NEW.enterprise_id FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM wagecheck.dishonest_listing l
+                    WHERE l.enterprise_id = NEW.enterprise_id
+                      AND daterange(l.listed_on, coalesce(l.removed_on, l.ends_on))
+                          && daterange(NEW.listed_on, NEW.ends_on)) THEN
+            RAISE EXCEPTION USING ERRCODE = '23P01',
+                MESSAGE = format('enterprise %s is already on the dishonest list for part of %s to %s',
+                                 NEW.enterprise_id, NEW.listed_on, NEW.ends_on);
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF (NEW.enterprise_id, NEW.legal_rep, NEW.reason, NEW.listed_on, NEW.ends_on, NEW.decided_by,
+        NEW.order_ids, NEW.report_ids, NEW.created_at)
+       IS DISTINCT FROM (OLD.enterprise_id, OLD.legal_rep, OLD.reason, OLD.listed_on, OLD.ends_on,
+                         OLD.decided_by, OLD.order_ids, OLD.report_ids, OLD.created_at) THEN
+        RAISE EXCEPTION USING ERRCODE = 'WC040',
+            MESSAGE = format('listing %s: the decision (unit, legal representative, reason, basis, dates) cannot change', OLD.listing_id),
+            HINT = 'Remove the listing early if the law allows, or record a new listing.';
+    END IF;
+    IF OLD.removed_on IS NOT NULL AND (NEW.removed_on, NEW.removal_reason, NEW.corrected_on, NEW.pledge_on)
+            IS DISTINCT FROM (OLD.removed_on, OLD.removal_reason, OLD.corrected_on, OLD.pledge_on) THEN
+        RAISE EXCEPTION USING ERRCODE = 'WC040',
+            MESSAGE = format('listing %s was removed on %s: the removal is final', OLD.listing_id, OLD.removed_on);
+    END IF;
+    IF OLD.police_referred_on IS NOT NULL
+       AND (NEW.police_referred_on, NEW.police_ref) IS DISTINCT FROM (OLD.police_referred_on, OLD.police_ref) THEN
+        RAISE EXCEPTION USING ERRCODE = 'WC040',
+            MESSAGE = format('listing %s was referred to the police on %s: the referral is final', OLD.listing_id, OLD.police_referred_on);
+    END IF;
+    IF OLD.removed_on IS NULL AND NEW.removed_on IS NOT NULL THEN
+        SELECT e2.division INTO e.division FROM wagecheck.enterprise e2 WHERE e2.enterprise_id = NEW.enterprise_id;
+        months := (wagecheck.rule_param('BL01', 'removal_months', e.division))::int;
+        SELECT array_agg(o.order_id ORDER BY o.order_id) INTO unpaid
+          FROM wagecheck.case_order o
+         WHERE o.enterprise_id = NEW.enterprise_id AND o.issued_on <= NEW.removed_on
+           AND (o.complied_on IS NULL OR o.complied_on > NEW.removed_on);
+        IF unpaid IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'WC060',
+                MESSAGE = format('listing %s cannot be removed early: wages are not repaid', OLD.listing_id),
+                DETAIL = format('Orders to pay not yet met: %s.', array_to_string(unpaid, ', ')),
+                HINT = 'Record complied_on on each order once the wages are paid.';
+        END IF;
+        IF NEW.corrected_on IS NULL OR NEW.removed_on < NEW.corrected_on + make_interval(months => months) THEN
+            RAISE EXCEPTION USING ERRCODE = 'WC060',
+                MESSAGE = format('listing %s cannot be removed early: %s months must pass after the correction', OLD.listing_id, months),
+                DETAIL = CASE WHEN NEW.corrected_on IS NULL THEN 'No correction date is recorded.'
+                              ELSE format('Corrected on %s: removal possible from %s.', NEW.corrected_on,
+                                          (NEW.corrected_on + make_interval(months => months))::date) END;
+        END IF;
+        IF NEW.pledge_on IS NULL OR NEW.pledge_on > NEW.removed_on THEN
+            RAISE EXCEPTION USING ERRCODE = 'WC060',
+                MESSAGE = format('listing %s cannot be removed early without a written credit-repair pledge signed by the removal day', OLD.listing_id),
+                HINT = 'Record pledge_on, the day the pledge (信用承诺书) was signed.';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+COMMENT ON FUNCTION wagecheck.dishonest_listing_guard() IS 'trigger: fills legal representative and end date; one listing at a time; the decision is final; early removal only when repaid, 6 months after correction, with a pledge (WC060)';
