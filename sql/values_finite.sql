@@ -119,6 +119,10 @@ SELECT pg_temp.try(format($$INSERT INTO wagecheck.account_txn (account_id, direc
   FROM unnest(ARRAY['infinity', '-infinity', '4713-01-01 00:00:00+08 BC', '294276-01-01 00:00:00+08']) v;
 SELECT pg_temp.try($$INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, card)
                      VALUES (1, 6000, 'infinity', '6228481234567890003')$$);
+-- a numeric column's range check runs after its guard (checks run in name order)
+SELECT pg_temp.try($$INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (1, 1, '2020-11-02', 'NaN')$$);
+SELECT pg_temp.try($$INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (1, 1, '2020-11-02', 25)$$);
+SELECT pg_temp.try($$UPDATE wagecheck.project SET labour_share = 'NaN' WHERE project_id = 1$$);
 SELECT pg_temp.try($$UPDATE wagecheck.project SET created_at = '-infinity' WHERE project_id = 1$$);
 SELECT pg_temp.try($$UPDATE wagecheck.roster SET start_on = '1999-12-31' WHERE worker_id = 1$$);
 -- triggers that count from a date refuse it first, with the check's own message: a complaint's

@@ -9260,3 +9260,9 @@ BEGIN
     RETURN NEW;
 END $$;
 COMMENT ON FUNCTION wagecheck.dishonest_listing_guard() IS 'trigger: fills legal representative and end date; one listing at a time; the decision is final; early removal only when repaid, 6 months after correction, with a pledge (WC060)';
+
+-- the range checks of numeric columns run after their _finite guard (checks run in name
+-- order), so that NaN gets the guard's message
+ALTER TABLE wagecheck.project RENAME CONSTRAINT project_labour_share_check TO project_labour_share_range;
+ALTER TABLE wagecheck.attendance RENAME CONSTRAINT attendance_hours_check TO attendance_hours_range;
+ALTER TABLE wagecheck.pay_line RENAME CONSTRAINT pay_line_days_check TO pay_line_days_range;

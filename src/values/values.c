@@ -26,7 +26,7 @@
 #define WC_END_TIME		((TimestampTz) ((int64) (WC_LAST_DAY + 1) * USECS_PER_DAY - WC_BEIJING_OFFSET))
 
 /* refuse: raises the check violation of a guard, with the fields a client reads. */
-static void
+static void pg_attribute_noreturn()
 refuse(const char *tab, const char *col, const char *guard, const char *msg, const char *detail)
 {
 	char	   *conname = psprintf("%s_%s_%s", tab, col, guard);
@@ -47,17 +47,21 @@ Datum
 wc_check_finite(PG_FUNCTION_ARGS)
 {
 	Numeric		v = PG_GETARG_NUMERIC(0);
-	char	   *tab = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	char	   *col = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	char	   *unit = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	char	   *tab,
+			   *col,
+			   *unit;
 
-	if (numeric_is_nan(v) || numeric_is_inf(v))
-		refuse(tab, col, "finite",
-			   psprintf(_("%s.%s must be a finite number%s%s, not %s"), tab, col,
-						unit[0] ? _(" of ") : "", unit,
-						numeric_normalize(v)),
-			   psprintf(_("Check constraint \"%s_%s_finite\": NaN and infinity are not amounts."), tab, col));
-	PG_RETURN_BOOL(true);
+	if (likely(!numeric_is_nan(v) && !numeric_is_inf(v)))
+		PG_RETURN_BOOL(true);
+	tab = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	col = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	unit = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	refuse(tab, col, "finite",
+		   psprintf(_("%s.%s must be a finite number%s%s, not %s"), tab, col,
+					unit[0] ? _(" of ") : "", unit, numeric_normalize(v)),
+		   strcmp(unit, "yuan") == 0
+		   ? psprintf(_("Check constraint \"%s_%s_finite\": NaN and infinity are not amounts of money."), tab, col)
+		   : psprintf(_("Check constraint \"%s_%s_finite\": NaN and infinity are not quantities."), tab, col));
 }
 
 PG_FUNCTION_INFO_V1(wc_check_positive_fen);
@@ -70,17 +74,22 @@ Datum
 wc_check_positive_fen(PG_FUNCTION_ARGS)
 {
 	Numeric		v = PG_GETARG_NUMERIC(0);
-	char	   *tab = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	char	   *col = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	int			cmp;
+	char	   *tab,
+			   *col;
+	int			cmp = 0;
 
+	if (likely(!numeric_is_nan(v) && !numeric_is_inf(v)))
+	{
+		cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(v), NumericGetDatum(int64_to_numeric(0))));
+		if (likely(cmp > 0))
+			PG_RETURN_BOOL(true);
+	}
+	tab = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	col = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (numeric_is_nan(v) || numeric_is_inf(v))
 		refuse(tab, col, "positive",
 			   psprintf(_("%s.%s must be a finite number of yuan, not %s"), tab, col, numeric_normalize(v)),
-			   psprintf(_("Check constraint \"%s_%s_positive\": NaN and infinity are not amounts."), tab, col));
-	cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(v), NumericGetDatum(int64_to_numeric(0))));
-	if (cmp > 0)
-		PG_RETURN_BOOL(true);
+			   psprintf(_("Check constraint \"%s_%s_positive\": NaN and infinity are not amounts of money."), tab, col));
 	if (cmp == 0)
 		refuse(tab, col, "positive",
 			   psprintf(_("%s.%s must be at least 0.01 yuan, not 0.00"), tab, col),
@@ -88,7 +97,6 @@ wc_check_positive_fen(PG_FUNCTION_ARGS)
 	refuse(tab, col, "positive",
 		   psprintf(_("%s.%s must be positive, not %s"), tab, col, numeric_normalize(v)),
 		   psprintf(_("Check constraint \"%s_%s_positive\": amounts here are positive (a movement's direction says which way the money goes)."), tab, col));
-	PG_RETURN_BOOL(false);		/* not reached */
 }
 
 /* plausible_detail: the detail of a refused business date or time. */
@@ -115,8 +123,10 @@ PG_FUNCTION_INFO_V1(wc_check_plausible_date);
 Datum
 wc_check_plausible_date(PG_FUNCTION_ARGS)
 {
-	wc_require_plausible_date(PG_GETARG_DATEADT(0), text_to_cstring(PG_GETARG_TEXT_PP(1)),
-							  text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	DateADT		d = PG_GETARG_DATEADT(0);
+
+	if (unlikely(DATE_NOT_FINITE(d) || d < WC_FIRST_DAY || d > WC_LAST_DAY))
+		wc_require_plausible_date(d, text_to_cstring(PG_GETARG_TEXT_PP(1)), text_to_cstring(PG_GETARG_TEXT_PP(2)));
 	PG_RETURN_BOOL(true);
 }
 
@@ -126,13 +136,15 @@ Datum
 wc_check_plausible_time(PG_FUNCTION_ARGS)
 {
 	TimestampTz t = PG_GETARG_TIMESTAMPTZ(0);
-	char	   *tab = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	char	   *col = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	char	   *tab,
+			   *col;
 
-	if (TIMESTAMP_NOT_FINITE(t) || t < WC_FIRST_TIME || t >= WC_END_TIME)
-		refuse(tab, col, "plausible",
-			   psprintf(_("%s.%s must be a time from 2000-01-01 to 2099-12-31 (Beijing time), not %s"), tab, col,
-						DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(t)))),
-			   plausible_detail(tab, col));
-	PG_RETURN_BOOL(true);
+	if (likely(!TIMESTAMP_NOT_FINITE(t) && t >= WC_FIRST_TIME && t < WC_END_TIME))
+		PG_RETURN_BOOL(true);
+	tab = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	col = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	refuse(tab, col, "plausible",
+		   psprintf(_("%s.%s must be a time from 2000-01-01 to 2099-12-31 (Beijing time), not %s"), tab, col,
+					DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(t)))),
+		   plausible_detail(tab, col));
 }
