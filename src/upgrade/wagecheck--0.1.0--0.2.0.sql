@@ -8931,7 +8931,9 @@ COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
 -- ==== value guards: every numeric column refuses NaN and infinity, account_txn.amount and
 -- wage_payment.amount are positive in whole fen (their unnamed amount > 0 checks give way to
 -- named ones with a clear message), every date and time lies in 2000-01-01 .. 2099-12-31
--- Beijing time; the checks are C functions naming the column (src/values/values.sql)
+-- Beijing time; the checks are C functions naming the column (src/values/values.sql); the
+-- complaint and dishonest-listing triggers check the date they count from first; the range
+-- checks of hours, days and labour share are renamed to run after their guard
 ALTER TABLE wagecheck.account_txn DROP CONSTRAINT account_txn_amount_check;
 ALTER TABLE wagecheck.wage_payment DROP CONSTRAINT wage_payment_amount_check;
 CREATE FUNCTION wagecheck._finite(value numeric, tab text, col text, unit text) RETURNS boolean
