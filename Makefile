@@ -9,7 +9,7 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 
 # The install script is assembled from each area's SQL, in dependency order; the
 # functions' EXECUTE privileges (src/privileges.sql) come last, over every function.
-SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases views
+SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases views values
 SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql))) src/privileges.sql
 DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql
 # A released install script is frozen in src/released/ and never edited; later changes
