@@ -51,7 +51,7 @@ $(DATA_built): $(SQL_PARTS) wagecheck.control
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
 
-.PHONY: deps test demo unit fuzz bench check-valgrind docs
+.PHONY: deps test demo start stop unit fuzz bench check-valgrind docs
 
 # deps: installs any missing Debian build dependency (as root).
 deps:
@@ -64,6 +64,17 @@ test: deps
 # demo: builds, installs into tmp/, starts a throwaway cluster and runs the guided tour.
 demo: deps
 	@bash test/demo/run.sh
+
+# start: builds, installs and starts this checkout's cluster and prints how to connect.
+start: deps
+	@mkdir -p tmp && $(MAKE) -s -j2 all >tmp/build.log 2>&1 || { cat tmp/build.log; exit 1; }
+	@bash test/tools/cluster.sh install && bash test/tools/cluster.sh start
+	@echo "cluster running; connect with:  bash test/tools/cluster.sh psql wagecheck_demo   (or: wagecheck_tour, postgres)"
+	@eval "$$(bash test/tools/cluster.sh env)" && echo "                    or:  $$WC_BINDIR/psql -h $$PGHOST -p $$PGPORT -U postgres wagecheck_demo"
+
+# stop: stops this checkout's cluster (its databases stay for the next start).
+stop:
+	@bash test/tools/cluster.sh stop && echo "cluster stopped"
 
 # unit / fuzz / bench / check-valgrind: the parts of `make test`, and the benchmarks.
 unit fuzz check-valgrind: deps

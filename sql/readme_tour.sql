@@ -40,5 +40,5 @@ SELECT rule_code, rule_name_zh, unit, state, department_zh FROM supervision_ledg
 
 -- 5. Working days and the Spring Festival come from the official calendar.
 SELECT add_working_days('2026-09-30', 1) AS next_working_day, spring_festival(2027) AS spring_festival;
-
+-- end of the README's tour: what follows is the regression test's own clean-up.
 DROP EXTENSION wagecheck CASCADE;

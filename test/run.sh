@@ -2,7 +2,8 @@
 # `make test`: builds wagecheck, runs the plain-C unit tests, a short fuzz run of every
 # parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/.
 # Ends with "N passed, N failed"; exits non-zero on any failure.
-# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|check-valgrind]
+# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|clone|quick|check-valgrind]
+# (clone: the quick tests from a copy of the tree in a 0700 directory; quick: three regression tests)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -94,12 +95,18 @@ run_fuzz() {
   done
 }
 
-# start_cluster: installs wagecheck into the private server tree and starts it.
+# start_cluster: installs wagecheck into the private server tree and starts the cluster.
+# A cluster that was already running (the demo's) is left running: the tests use
+# databases of their own (wc_*), never wagecheck_demo or wagecheck_tour.
 start_cluster() {
   bash test/tools/cluster.sh install || { echo "install failed"; exit 1; }
-  bash test/tools/cluster.sh start || { echo "cluster start failed"; exit 1; }
+  if bash test/tools/cluster.sh status; then
+    echo "  (the cluster was running; it stays running: the tests use their own databases)"
+  else
+    bash test/tools/cluster.sh start || { echo "cluster start failed"; exit 1; }
+    trap 'bash test/tools/cluster.sh stop' EXIT
+  fi
   eval "$(bash test/tools/cluster.sh env)"
-  trap 'bash test/tools/cluster.sh stop' EXIT
 }
 
 # parse_pg_regress NAME LOG EXPECTED: counts each test line of a pg_regress run; a run
@@ -117,16 +124,17 @@ parse_pg_regress() {
   fi
 }
 
-# run_regress: pg_regress over sql/*.sql (each test creates the extension itself).
+# run_regress [TEST...]: pg_regress over the TESTs, or sql/*.sql (each test creates the extension itself).
 run_regress() {
   echo "== pg_regress"
-  local tests
-  tests=$(ls sql/*.sql 2>/dev/null | xargs -r -n1 basename | sed 's/\.sql$//')
+  local tests="$*"
+  [ -n "$tests" ] || tests=$(ls sql/*.sql 2>/dev/null | xargs -r -n1 basename | sed 's/\.sql$//')
   [ -n "$tests" ] || return 0
-  rm -rf tmp/regress; mkdir -p tmp/regress
+  # the server reads files the tests write (COPY FROM), so they go where it can reach
+  rm -rf "${WC_RUNDIR:?}/regress" tmp/regress; mkdir -p "$WC_RUNDIR/regress"; ln -sfn "$WC_RUNDIR/regress" tmp/regress
   # shellcheck disable=SC2086
   "$WC_PGXS_DIR/test/regress/pg_regress" --bindir="$WC_BINDIR" --inputdir=. \
-      --outputdir=tmp/regress --dbname=wc_regress $tests >tmp/regress/run.log 2>&1
+      --outputdir="$WC_RUNDIR/regress" --dbname=wc_regress $tests >tmp/regress/run.log 2>&1
   sed 's/^/  /' tmp/regress/run.log | grep -E 'ok|FAIL|failed'
   parse_pg_regress pg_regress tmp/regress/run.log "$(echo $tests | wc -w)"
   [ -s tmp/regress/regression.diffs ] && cat tmp/regress/regression.diffs
@@ -185,9 +193,9 @@ run_docs() {
     echo "  contrib-docs/objects.sgml is stale or an object lacks a COMMENT: run 'make docs'"
     count "docs object index" fail
   fi
-  # the README's tour is the regression test sql/readme_tour.sql, verbatim
+  # the README's tour is the regression test sql/readme_tour.sql, verbatim up to its clean-up
   if awk '/^## A five-minute tour/{t=1} t&&/^```sql/{c=1;next} c&&/^```/{exit} c' README.md \
-      | diff -u sql/readme_tour.sql - >tmp/readme.diff; then
+      | diff -u <(sed "/^-- end of the README's tour/,\$d" sql/readme_tour.sql) - >tmp/readme.diff; then
     count "README tour is sql/readme_tour.sql" ok
   else
     cat tmp/readme.diff; count "README tour is sql/readme_tour.sql" fail
@@ -197,8 +205,35 @@ run_docs() {
   fi
 }
 
+# run_clone_check: a copy of the work tree in a directory only root may enter (mktemp -d,
+# mode 0700, like /root or a Debian home) builds, starts its own cluster and passes a few
+# regression tests (ident_copy has the server read a file the test wrote); the cluster it
+# started before the tests still runs after them. The copy and its cluster are removed.
+run_clone_check() {
+  echo "== from a directory postgres cannot enter"
+  local dir out
+  dir=$(mktemp -d)
+  chmod 0700 "$dir"
+  git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C "$dir" -xf -
+  out=$(cd "$dir" && make -s -j2 all >build.log 2>&1 && bash test/tools/cluster.sh install \
+        && bash test/tools/cluster.sh start && bash test/run.sh quick 2>&1)
+  printf '%s\n' "$out" | grep -E '^ |passed' | sed 's/^/  /'
+  count_line "0700 checkout: quick tests" "$out"
+  if (cd "$dir" && bash test/tools/cluster.sh status); then
+    echo "  0700 checkout: the running cluster was left running"; count "0700 checkout: running cluster left running" ok
+  else
+    [ -s "$dir/build.log" ] && tail -n 20 "$dir/build.log"
+    count "0700 checkout: running cluster left running" fail
+  fi
+  (cd "$dir" && bash test/tools/cluster.sh destroy)
+  [ "$(stat -c %a "$dir")" = 700 ] || count "0700 checkout: its directory kept mode 0700" fail
+  rm -rf "$dir"
+}
+
 mkdir -p tmp
 case "$what" in
+  quick) build; start_cluster; run_regress module ident_copy readme_tour ;;
+  clone) run_clone_check ;;
   unit) run_unit ;;
   fuzz) run_fuzz ;;
   check-valgrind) run_unit valgrind ;;
@@ -207,8 +242,9 @@ case "$what" in
   docs) build; start_cluster; run_docs ;;
   dump) build; start_cluster; run_dump_restore ;;
   upgrade) build; start_cluster; run_upgrade ;;
-  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade; run_docs ;;
-  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|check-valgrind]" >&2; exit 2 ;;
+  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade; run_docs
+       run_clone_check ;;
+  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|clone|quick|check-valgrind]" >&2; exit 2 ;;
 esac
 
 echo

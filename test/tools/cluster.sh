@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL under tmp/: a private copy of the server tree with wagecheck
-# installed into it, and a cluster that listens only on a Unix socket in tmp/.
-# Usage: cluster.sh install | start | stop | env
-# Nothing outside the work tree is written, so several checkouts can test at once.
+# Throwaway PostgreSQL of this checkout: a private copy of the server tree with wagecheck
+# installed into it, and a cluster that listens only on a Unix socket.
+# Usage: cluster.sh install | start | stop | status | env | psql [ARGS] | destroy
+#
+# What the server (run as user postgres, as it refuses root) must reach lives outside the
+# checkout, in /var/tmp/wagecheck-<checksum of the checkout's path>/ (mode 0755): the server
+# tree pg/, the cluster data/, the socket and server log sock/, and run/ for the files tests
+# hand to the server. So the checkout may sit in a directory postgres cannot enter (/root,
+# a 0700 home, mktemp -d) and its permissions are never changed. tmp/pg, tmp/data,
+# tmp/sock and tmp/run are links to them. Each checkout has its own directory and port,
+# so several checkouts can test at once.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp="$top/tmp"
 sys_pg_config=${PG_CONFIG_SYSTEM:-/usr/lib/postgresql/15/bin/pg_config}
-root="$tmp/pg"                         # private server tree mirrors the system paths below it
-data="$tmp/data"
-sock="$tmp/sock"                      # socket and server log, owned by the cluster owner
-port=$(( 50000 + $(printf '%s' "$top" | cksum | cut -d' ' -f1) % 10000 ))
+sum=$(printf '%s' "$top" | cksum | cut -d' ' -f1)
+work=${WC_CLUSTER_DIR:-/var/tmp/wagecheck-$sum}
+root="$work/pg"                        # private server tree mirrors the system paths below it
+data="$work/data"
+sock="$work/sock"                      # socket and server log, owned by the cluster owner
+run="$work/run"                        # files the tests write for the server to read
+port=$(( 50000 + sum % 10000 ))
 
 sys_bindir=$("$sys_pg_config" --bindir)
 sys_sharedir=$("$sys_pg_config" --sharedir)
@@ -23,7 +33,7 @@ pkglibdir="$root$sys_pkglibdir"
 # run_as_owner CMD...: runs a server command as the cluster owner (postgres refuses root).
 run_as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")   # from /: the caller's directory may be closed to it
   else
     "$@"
   fi
@@ -38,8 +48,34 @@ mirror_dir() {
   done
 }
 
+# prepare: creates the outside directory (readable by all, writable by us only) and the
+# links to it under tmp/; a cluster of the older layout (inside tmp/) is stopped and removed.
+prepare() {
+  mkdir -p "$tmp"
+  local d
+  for d in data pg sock; do
+    if [ -d "$tmp/$d" ] && [ ! -L "$tmp/$d" ]; then
+      if [ "$d" = data ] && [ -s "$tmp/data/postmaster.pid" ]; then
+        run_as_owner "$tmp/pg$sys_bindir/pg_ctl" -D "$tmp/data" -m fast -w stop >/dev/null 2>&1 || true
+      fi
+      rm -rf "${tmp:?}/$d"
+    fi
+  done
+  mkdir -p -m 0755 "$work"
+  if [ "$(stat -c %u "$work")" != "$(id -u)" ]; then
+    echo "cluster.sh: $work belongs to another user; set WC_CLUSTER_DIR" >&2; exit 1
+  fi
+  chmod 0755 "$work"
+  mkdir -p "$run"
+  chmod 0755 "$run"
+  for d in pg data sock run; do
+    ln -sfn "$work/$d" "$tmp/$d"
+  done
+}
+
 # install: refreshes the private server tree and copies the built extension into it.
 do_install() {
+  prepare
   if [ ! -x "$bindir/postgres" ] || [ "$sys_bindir/postgres" -nt "$bindir/postgres" ]; then
     rm -rf "$root"
     mkdir -p "$bindir"
@@ -58,8 +94,7 @@ do_install() {
 
 # start: creates the cluster on first use and starts it.
 do_start() {
-  mkdir -p "$tmp"
-  chmod a+rx "$tmp"
+  prepare
   if [ ! -s "$data/PG_VERSION" ]; then
     rm -rf "$data"
     mkdir -p "$data" "$sock"
@@ -86,6 +121,11 @@ CONF
     || { cat "$sock/server.log"; exit 1; }
 }
 
+# status: exit 0 when the cluster runs.
+do_status() {
+  [ -s "$data/PG_VERSION" ] && run_as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
 # stop: stops the cluster if it runs.
 do_stop() {
   if [ -s "$data/PG_VERSION" ]; then
@@ -93,16 +133,32 @@ do_stop() {
   fi
 }
 
+# destroy: stops the cluster and removes the outside directory and the links to it.
+do_destroy() {
+  do_stop
+  rm -rf "$work"
+  rm -f "$tmp/pg" "$tmp/data" "$tmp/sock" "$tmp/run"
+}
+
 # env: prints the variables a client needs to reach the cluster.
 do_env() {
   echo "export PGHOST='$sock' PGPORT='$port' PGUSER=postgres PGDATABASE=postgres"
-  echo "export WC_BINDIR='$bindir' WC_PGXS_DIR='$(dirname "$("$sys_pg_config" --pgxs)")/..'"
+  echo "export WC_BINDIR='$bindir' WC_PGXS_DIR='$(dirname "$("$sys_pg_config" --pgxs)")/..' WC_RUNDIR='$run'"
+}
+
+# psql [ARGS]: psql connected to the cluster (database postgres unless ARGS name one).
+do_psql() {
+  eval "$(do_env)"
+  exec "$bindir/psql" "$@"
 }
 
 case "${1:-}" in
   install) do_install ;;
   start)   do_start ;;
   stop)    do_stop ;;
+  status)  do_status ;;
   env)     do_env ;;
-  *) echo "usage: $0 install|start|stop|env" >&2; exit 2 ;;
+  psql)    shift; do_psql "$@" ;;
+  destroy) do_destroy ;;
+  *) echo "usage: $0 install|start|stop|status|env|psql [ARGS]|destroy" >&2; exit 2 ;;
 esac
