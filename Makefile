@@ -51,7 +51,7 @@ $(DATA_built): $(SQL_PARTS) wagecheck.control
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
 
-.PHONY: deps test demo start stop unit fuzz bench check-valgrind docs
+.PHONY: deps test demo start stop unit fuzz bench check-valgrind docs html
 
 # deps: installs any missing Debian build dependency (as root).
 deps:
@@ -87,3 +87,7 @@ bench: deps
 docs: deps
 	@bash test/run.sh docs >/dev/null || true
 	@cp tmp/objects.sgml contrib-docs/objects.sgml && echo "contrib-docs/objects.sgml updated"
+
+# html: builds the reference manual into tmp/html/ (UTF-8, a contents page and one page per section).
+html: deps
+	@bash test/tools/html.sh

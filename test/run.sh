@@ -200,6 +200,29 @@ run_docs() {
   else
     cat tmp/readme.diff; count "README tour is sql/readme_tour.sql" fail
   fi
+  # the manual builds as UTF-8 HTML without a warning, and each object of the index links
+  # to a section that exists in the built pages
+  if out=$(bash test/tools/html.sh tmp/html 2>&1); then
+    echo "  html: $out"; count "manual builds as HTML" ok
+    local html=tmp/html/wagecheck-objects.html rows target file frag bad=0 n=0
+    rows=$(grep -c '^     <row>' contrib-docs/objects.sgml)
+    while read -r target; do
+      n=$((n + 1)); file=${target%%#*}; frag=${target#"$file"}; frag=${frag#\#}
+      if [ ! -s "tmp/html/$file" ] || { [ -n "$frag" ] && ! grep -q "id=\"$frag\"" "tmp/html/$file"; }; then
+        echo "  object index: link to a missing section: $target"; bad=$((bad + 1))
+      fi
+    done < <(grep -oP '<tr><td>[^<]*</td><td><a class="link" href="\K[^"]*' "$html")
+    if [ "$n" -eq "$rows" ] && [ "$bad" -eq 0 ] && ! grep -q UNLINKED contrib-docs/objects.sgml \
+       && grep -q 'charset=UTF-8' "$html"; then
+      echo "  object index: all $rows objects link to their section"; count "object index links to sections" ok
+    else
+      echo "  object index: $n of $rows objects link to a section, $bad to a missing one"
+      grep UNLINKED contrib-docs/objects.sgml | cut -c1-160
+      count "object index links to sections" fail
+    fi
+  else
+    printf '%s\n' "$out" | sed 's/^/  /'; count "manual builds as HTML" fail
+  fi
   if grep -q UNDOCUMENTED tmp/objects.sgml; then
     grep UNDOCUMENTED tmp/objects.sgml; count "every object has a COMMENT" fail
   fi

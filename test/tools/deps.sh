@@ -6,6 +6,7 @@ packages=(
   gcc make pkg-config
   postgresql-15 postgresql-server-dev-15 postgresql-15-cron
   libicu-dev libxml2-dev libxml2-utils
+  xsltproc docbook-xsl
   clang libclang-rt-14-dev
 )
 
