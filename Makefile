@@ -45,13 +45,32 @@ endif
 
 src/wagecheck.o: wagecheck.control
 
+# Messages in other languages: po/<lang>.po compiled into build/po/<lang>.mo and installed
+# where the server looks for the text domain wagecheck-15 (bound in _PG_init).
+PO_LANGS  = $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES  = $(PO_LANGS:%=build/po/%.mo)
+LOCALEDIR := $(shell $(PG_CONFIG) --localedir 2>/dev/null)
+all: $(MO_FILES)
+build/po/%.mo: po/%.po
+	@mkdir -p build/po
+	msgfmt -c -o $@ $<
+install: install-po
+install-po: $(MO_FILES)
+	@for l in $(PO_LANGS); do \
+	  $(MKDIR_P) '$(DESTDIR)$(LOCALEDIR)/'$$l/LC_MESSAGES && \
+	  $(INSTALL_DATA) build/po/$$l.mo '$(DESTDIR)$(LOCALEDIR)/'$$l/LC_MESSAGES/$(EXTENSION)-$(MAJORVERSION).mo || exit 1; \
+	done
+uninstall: uninstall-po
+uninstall-po:
+	rm -f $(foreach l,$(PO_LANGS),'$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/$(EXTENSION)-$(MAJORVERSION).mo')
+
 $(DATA_built): $(SQL_PARTS) wagecheck.control
 	@mkdir -p build
 	( printf '%s\n' '-- wagecheck $(EXTVERSION): generated from src/*/*.sql by make; do not edit' \
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
 
-.PHONY: deps test demo start stop unit fuzz bench check-valgrind docs html
+.PHONY: deps test demo start stop unit fuzz bench check-valgrind docs html install-po uninstall-po
 
 # deps: installs any missing Debian build dependency (as root).
 deps:

@@ -15,6 +15,7 @@
 #include "utils/rel.h"
 
 #include "trigcheck.h"
+#include "nls.h"
 
 /* Bumped by every relcache invalidation: a cached table OID older than it is looked up again. */
 static uint64 inval_generation = 1;

@@ -7,6 +7,8 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
@@ -16,8 +18,17 @@
 #include "indicators/indicators.h"
 #include "wagecheck.h"
 #include "enforce/enforce.h"
+#include "nls.h"
+#include "core/ident.h"
 
 PG_MODULE_MAGIC;
+
+/* A text in wagecheck's catalogue, for the plain-C parsers' details (core/ident.h). */
+static const char *
+wc_translate(const char *fmt)
+{
+	return _(fmt);
+}
 
 void		_PG_init(void);
 
@@ -25,6 +36,8 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	pg_bindtextdomain(TEXTDOMAIN);
+	wc_ident_translate = wc_translate;
 	wc_enforce_guc_init();
 	wc_alerts_init();
 	MarkGUCPrefixReserved("wagecheck");
@@ -38,4 +51,27 @@ Datum
 wagecheck_version(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(WAGECHECK_VERSION));
+}
+
+/* psprintf() of the translation of fmt in wagecheck's catalogue (see nls.h). */
+char *
+wc_psprintf(const char *fmt,...)
+{
+	const char *translated = _(fmt);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&buf, translated, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&buf, needed);
+	}
+	return buf.data;
 }

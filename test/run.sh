@@ -2,7 +2,7 @@
 # `make test`: builds wagecheck, runs the plain-C unit tests, a short fuzz run of every
 # parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/.
 # Ends with "N passed, N failed"; exits non-zero on any failure.
-# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|clone|quick|check-valgrind]
+# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|nls|clone|quick|check-valgrind]
 # (clone: the quick tests from a copy of the tree in a 0700 directory; quick: three regression tests)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -253,8 +253,42 @@ run_clone_check() {
   rm -rf "$dir"
 }
 
+# run_nls: every message the C code raises or builds has a translation in each po/*.po
+# (xgettext, msgmerge without fuzzy matching, msgfmt --statistics: nothing untranslated
+# or fuzzy), and every C file that raises includes nls.h (wagecheck's text domain).
+run_nls() {
+  echo "== messages in other languages (po/)"
+  local po lang stats files
+  mkdir -p tmp/po
+  if ! bash po/xgettext.sh tmp/po/wagecheck.pot 2>tmp/po/xgettext.log; then
+    cat tmp/po/xgettext.log; count "messages extracted" fail; return
+  fi
+  for po in po/*.po; do
+    lang=$(basename "$po" .po)
+    msgmerge --quiet --no-fuzzy-matching "$po" tmp/po/wagecheck.pot -o "tmp/po/$lang.po"
+    stats=$(msgfmt -c --statistics -o /dev/null "tmp/po/$lang.po" 2>&1)
+    if printf '%s\n' "$stats" | grep -qE '^[0-9]+ translated messages\.$'; then
+      echo "  $lang: $stats"; count "messages: $lang translates every C message" ok
+    else
+      echo "  $lang: $stats"
+      msgattrib --only-fuzzy "tmp/po/$lang.po" 2>/dev/null | grep '^msgid' | grep -v '^msgid ""$' | head -n 20
+      msgattrib --untranslated "tmp/po/$lang.po" 2>/dev/null | grep '^msgid' | head -n 20
+      count "messages: $lang translates every C message" fail
+    fi
+  done
+  files=$(grep -lE '\b(ereport|errmsg|wc_psprintf)\b|[^a-z_]_\("' $(find src -name '*.c' ! -path 'src/core/*') \
+          | xargs grep -L '#include "nls.h"' || true)
+  if [ -z "$files" ]; then
+    count "messages: every raising C file uses wagecheck's catalogue" ok
+  else
+    echo "  raising without nls.h (their messages would be looked up in the server's catalogue):" $files
+    count "messages: every raising C file uses wagecheck's catalogue" fail
+  fi
+}
+
 mkdir -p tmp
 case "$what" in
+  nls) run_nls ;;
   quick) build; start_cluster; run_regress module ident_copy readme_tour ;;
   clone) run_clone_check ;;
   unit) run_unit ;;
@@ -265,9 +299,9 @@ case "$what" in
   docs) build; start_cluster; run_docs ;;
   dump) build; start_cluster; run_dump_restore ;;
   upgrade) build; start_cluster; run_upgrade ;;
-  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade; run_docs
-       run_clone_check ;;
-  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|clone|quick|check-valgrind]" >&2; exit 2 ;;
+  all) build; run_unit; run_fuzz; run_nls; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade
+       run_docs; run_clone_check ;;
+  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|nls|clone|quick|check-valgrind]" >&2; exit 2 ;;
 esac
 
 echo

@@ -27,6 +27,7 @@
 #include "compat.h"
 #include "core/changeset.h"
 #include "trigcheck.h"
+#include "nls.h"
 
 #define FN "wagecheck._input_changed()"
 
@@ -147,8 +148,8 @@ attnum_of(Relation rel, const char *name)
 		if (a->atttypid != INT8OID)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column %s of table %s has type %s, but " FN " reads it as bigint",
-							name, RelationGetRelationName(rel), format_type_be(a->atttypid))));
+					 errmsg("column %s of table %s has type %s, but %s reads it as bigint",
+							name, RelationGetRelationName(rel), format_type_be(a->atttypid), FN)));
 		return i + 1;
 	}
 	return 0;
@@ -277,7 +278,7 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 				old;
 
 	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
-					"an AFTER ... FOR EACH STATEMENT");
+					_("an AFTER ... FOR EACH STATEMENT"));
 	wc_trigger_on_own_table(td, FN);
 	mode = capture_mode_arg(td);
 	truncate = TRIGGER_FIRED_BY_TRUNCATE(td->tg_event);

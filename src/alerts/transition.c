@@ -10,6 +10,7 @@
 
 #include "core/alert_fsm.h"
 #include "errcodes.h"
+#include "nls.h"
 
 /* Parses the tier argument ('G', 'K' or 'O'). */
 static char
@@ -83,8 +84,8 @@ wagecheck_alert_transition(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_WC_ILLEGAL_TRANSITION),
 					 errmsg("%s cannot %s a tier %c alert in state \"%s\"",
-							actor == WC_ACTOR_ENGINE ? "a scan" : "an officer", action, tier,
-							state[0] ? state : "(not open)"),
+							actor == WC_ACTOR_ENGINE ? _("a scan") : _("an officer"), action, tier,
+							state[0] ? state : _("(not open)")),
 					 errdetail("Legal from here: %s.", legal)));
 			break;
 		case WC_FSM_ILLEGAL:
@@ -92,7 +93,7 @@ wagecheck_alert_transition(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_WC_ILLEGAL_TRANSITION),
 					 errmsg("cannot %s a tier %c alert in state \"%s\"", action, tier,
-							state[0] ? state : "(not open)"),
+							state[0] ? state : _("(not open)")),
 					 errdetail("Legal from here: %s.", legal),
 					 tier == 'K' && strcmp(action, "confirm") == 0 ?
 					 errhint("A key alert is confirmed only after wagecheck.scan() found its condition gone (state \"rectified\").") : 0));

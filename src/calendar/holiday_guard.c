@@ -21,6 +21,7 @@
 #include "errcodes.h"
 #include "trigcheck.h"
 #include "values/values.h"
+#include "nls.h"
 
 #define FN "wagecheck.holiday_guard()"
 
@@ -91,10 +92,10 @@ wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 	/* each row of INSERT, UPDATE or DELETE, and TRUNCATE (a statement: it has no row) */
 	if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 		wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE,
-						"a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE");
+						_("a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE"));
 	else
 		wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_STATEMENT | WC_TG_TRUNCATE,
-						"a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE");
+						_("a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE"));
 	wc_trigger_on_table(trigdata, FN, &holiday);
 	if (creating_extension)
 		return PointerGetDatum(TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ?
@@ -118,7 +119,7 @@ wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 	/* UPDATE or DELETE: the old row decides; an UPDATE may not set shipped either */
 	if (row_flag(trigdata->tg_trigtuple, shipped_att, desc))
 		refuse(trigdata->tg_trigtuple, desc, day_att,
-			   TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? "change" : "delete");
+			   TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? _("change") : _("delete"));
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
 		if (row_flag(trigdata->tg_newtuple, shipped_att, desc))

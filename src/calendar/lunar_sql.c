@@ -19,6 +19,7 @@
 #include <unicode/utypes.h>
 
 #include "core/lunar.h"
+#include "nls.h"
 
 /* SQLSTATE for an ICU failure: out of memory, missing ICU data, or a failure of ICU. */
 static int
@@ -88,7 +89,7 @@ report_lunar_error(WcLunarStatus rc, UErrorCode status, int year, int month, boo
 				ereport(ERROR,
 						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 						 errmsg("lunar day %d does not exist in %smonth %d of lunar year %d",
-								day, leap ? "leap " : "", month, year),
+								day, leap ? _("leap ") : "", month, year),
 						 len ? errdetail("That month has %d days.", len)
 						 : errdetail("A lunar month has 29 or 30 days.")));
 			}

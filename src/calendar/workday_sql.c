@@ -10,6 +10,7 @@
 #include "utils/datetime.h"
 
 #include "calendar/calendar.h"
+#include "nls.h"
 
 #define DATE_LO ((int32) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE))
 #define DATE_HI ((int32) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE - 1))

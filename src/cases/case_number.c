@@ -22,6 +22,7 @@
 #include "errcodes.h"
 #include "values/values.h"
 #include "trigcheck.h"
+#include "nls.h"
 
 #define FN "case_number_assign()"
 
@@ -48,7 +49,7 @@ caseno_from_parts(text *unit, int32 year, int32 seq, WcCaseno *c)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid case number part: unit \"%s\", year %d, sequence %d", u, year, seq),
-				 errdetail("%s.", wc_caseno_status_text(s))));
+				 errdetail("%s.", _(wc_caseno_status_text(s)))));
 }
 
 /* Parses text as a case number, reporting defects as 22P02. */
@@ -61,7 +62,7 @@ caseno_parse_or_error(const char *str, WcCaseno *c)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for a case number: \"%s\"", str),
-				 errdetail("%s.", wc_caseno_status_text(s)),
+				 errdetail("%s.", _(wc_caseno_status_text(s))),
 				 errhint("A case number reads UNIT-YYYY-NNNNN, for example LYLS-2020-00042.")));
 }
 
@@ -154,7 +155,7 @@ wc_case_number_assign(PG_FUNCTION_ARGS)
 	Datum		vals[3];
 	bool		nulls[3] = {false, false, false};
 
-	wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT, "a BEFORE INSERT FOR EACH ROW");
+	wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT, _("a BEFORE INSERT FOR EACH ROW"));
 	wc_trigger_on_table(trigdata, FN, &case_ledger);
 	tuple = trigdata->tg_trigtuple;
 	desc = trigdata->tg_relation->rd_att;

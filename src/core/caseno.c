@@ -123,19 +123,19 @@ wc_caseno_status_text(WcCasenoStatus s)
 	switch (s)
 	{
 		case WC_CASENO_OK:
-			return "valid";
+			return gettext_noop("valid");
 		case WC_CASENO_EMPTY:
-			return "the case number is empty";
+			return gettext_noop("the case number is empty");
 		case WC_CASENO_BAD_UNIT:
-			return "the unit code must be 2 to 16 letters A-Z or digits";
+			return gettext_noop("the unit code must be 2 to 16 letters A-Z or digits");
 		case WC_CASENO_BAD_SEPARATOR:
-			return "unit code, year and sequence must be separated by \"-\"";
+			return gettext_noop("unit code, year and sequence must be separated by \"-\"");
 		case WC_CASENO_BAD_YEAR:
-			return "the year must be four digits from 1949 to 9999";
+			return gettext_noop("the year must be four digits from 1949 to 9999");
 		case WC_CASENO_BAD_SEQ:
-			return "the sequence must be 1 to 9 digits and not zero";
+			return gettext_noop("the sequence must be 1 to 9 digits and not zero");
 		case WC_CASENO_TRAILING:
-			return "unexpected characters after the sequence";
+			return gettext_noop("unexpected characters after the sequence");
 	}
-	return "unknown defect";
+	return gettext_noop("unknown defect");
 }

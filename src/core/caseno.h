@@ -49,7 +49,12 @@ extern WcCasenoStatus wc_caseno_parse(const char *text, size_t len, WcCaseno *ou
 /* Writes the canonical form into buf (WC_CASENO_BUFSIZE bytes) after checking every part. */
 extern WcCasenoStatus wc_caseno_format(const WcCaseno *c, char *buf);
 
-/* One-line English description of a status, for error details. */
+/* One-line English description of a status, for error details (the glue translates it). */
 extern const char *wc_caseno_status_text(WcCasenoStatus s);
+
+/* marks a text for the message catalogue without translating it (as PostgreSQL's c.h does) */
+#ifndef gettext_noop
+#define gettext_noop(x) (x)
+#endif
 
 #endif							/* WC_CORE_CASENO_H */

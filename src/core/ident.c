@@ -13,6 +13,9 @@
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 
+/* The translation of a detail's format, set by the PostgreSQL glue (see ident.h). */
+const char *(*wc_ident_translate) (const char *fmt) = NULL;
+
 /* Writes a printf-style defect description into detail, when the caller wants one. */
 void
 wc_ident_detail(char *detail, const char *fmt,...)
@@ -21,6 +24,8 @@ wc_ident_detail(char *detail, const char *fmt,...)
 
 	if (detail == NULL)
 		return;
+	if (wc_ident_translate != NULL)
+		fmt = wc_ident_translate(fmt);
 	va_start(ap, fmt);
 	vsnprintf(detail, WC_IDENT_DETAIL_SIZE, fmt, ap);
 	va_end(ap);

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WC_IDENT_DETAIL_SIZE	192
+#define WC_IDENT_DETAIL_SIZE	512
 /* more significant characters than any identifier has: longer input is rejected */
 #define WC_IDENT_COMPACT_MAX	24
 /* input in another server encoding longer than this (bytes) is rejected before conversion */
@@ -38,6 +38,12 @@ typedef struct wc_compact
 /* ident.c: normalisation shared by every type */
 extern wc_ident_status wc_ident_compact(const char *in, size_t len, wc_compact *out, char *detail);
 extern bool wc_ident_is_canonical(const char *in, size_t len, wc_compact *out);
+/*
+ * wc_ident_translate, when set (by the PostgreSQL glue: wagecheck's message catalogue),
+ * gives the format of a detail in the session's language before it is filled in; plain
+ * C (unit tests, fuzzers) leaves it NULL and gets English.
+ */
+extern const char *(*wc_ident_translate) (const char *fmt);
 extern void wc_ident_detail(char *detail, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 extern bool wc_ymd_is_date(int32_t ymd);

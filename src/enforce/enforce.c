@@ -28,6 +28,7 @@
 #include "enforce/enforce.h"
 #include "errcodes.h"
 #include "trigcheck.h"
+#include "nls.h"
 
 static int	closure_notice_days = 30;
 
@@ -89,7 +90,7 @@ rel_label(Oid relid)
 	char	   *name = get_rel_name(relid);
 
 	if (name == NULL)
-		return psprintf("table %u", relid);
+		return wc_psprintf("table %u", relid);
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name);
 }
 
@@ -199,7 +200,7 @@ worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label)
 		if (!wc_get_int64(map, slot, WC_R_WORKER, &n))
 			return NULL;
 		snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project_id, n);
-		*label = psprintf("worker " INT64_FORMAT, n);
+		*label = wc_psprintf("worker %lld", (long long) n);
 	}
 	else
 	{
@@ -207,7 +208,7 @@ worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label)
 			return NULL;
 		s = trimmed(s);
 		snprintf(key, sizeof(key), "R" INT64_FORMAT ":%.70s", project_id, s);
-		*label = psprintf("ID %s", wc_masked(s));
+		*label = wc_psprintf("ID %s", wc_masked(s));
 	}
 	l = wc_lookup_find(key, &found);
 	if (!found)
@@ -245,7 +246,7 @@ worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label)
 		SPI_finish();
 	}
 	if (l->found)
-		*label = psprintf("%s (worker " INT64_FORMAT ")", l->text1, l->n1);
+		*label = wc_psprintf("%s (worker %lld)", l->text1, (long long) l->n1);
 	return l;
 }
 
@@ -378,15 +379,15 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.subject_id = subject_id(map, slot);
 		v.rule = "AC05";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
-		v.message = psprintf("the dedicated wage account of project %s is closed", code);
+		v.message = wc_psprintf("the dedicated wage account of project %s is closed", code);
 		v.detail = acct->closed_in == InvalidOid
-			? psprintf("Project %s, account " INT64_FORMAT ": %s of %s on a closed account.",
-					   code, acct->account_id, dir == WC_DIR_IN ? "inflow" : "outflow",
+			? wc_psprintf("Project %s, account %lld: %s of %s on a closed account.",
+					   code, (long long) acct->account_id, dir == WC_DIR_IN ? _("inflow") : _("outflow"),
 					   wc_cents_str(amount))
-			: psprintf("Project %s, account " INT64_FORMAT ": %s of %s; every account of the project in %s is closed.",
-					   code, acct->account_id, dir == WC_DIR_IN ? "inflow" : "outflow",
+			: wc_psprintf("Project %s, account %lld: %s of %s; every account of the project in %s is closed.",
+					   code, (long long) acct->account_id, dir == WC_DIR_IN ? _("inflow") : _("outflow"),
 					   wc_cents_str(amount), rel_label(acct->closed_in));
-		v.hint = "A closed account takes no movements; use the project's open dedicated account.";
+		v.hint = _("A closed account takes no movements; use the project's open dedicated account.");
 		wc_report(mode, relid, &v);
 	}
 
@@ -428,8 +429,8 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 			v.subject_id = subject_id(map, slot);
 			cp = pnstrdup(cpp ? cpp : "", cplen);
 			to = payee == WC_PAYEE_NONE ? "no account (cash)" :
-				(l && l->worker) ? psprintf("card %s of %s (worker " INT64_FORMAT ")", wc_masked(cp), l->worker->name, l->worker->worker_id) :
-				psprintf("account %s", wc_masked(cp));
+				(l && l->worker) ? wc_psprintf("card %s of %s (worker %lld)", wc_masked(cp), l->worker->name, (long long) l->worker->worker_id) :
+				wc_psprintf("account %s", wc_masked(cp));
 		}
 		else
 			to = NULL;
@@ -442,27 +443,27 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 				v.rule = "AC03";
 				v.sqlstate = ERRCODE_WC_ACCOUNT_OUTFLOW;
 				if (purpose == WC_PURPOSE_CASH)
-					v.message = psprintf("cash may not be withdrawn from the dedicated wage account of project %s", code);
+					v.message = wc_psprintf("cash may not be withdrawn from the dedicated wage account of project %s", code);
 				else if (payee == WC_PAYEE_OTHER_WORKER)
-					v.message = psprintf("the dedicated wage account of project %s may not pay a worker who is not on its roster", code);
+					v.message = wc_psprintf("the dedicated wage account of project %s may not pay a worker who is not on its roster", code);
 				else
-					v.message = psprintf("money may leave the dedicated wage account of project %s only as wages to its rostered workers", code);
-				v.detail = psprintf("Project %s, account " INT64_FORMAT ": outflow of %s to %s, purpose \"%.*s\".",
-									code, acct->account_id, wc_cents_str(amount), to,
+					v.message = wc_psprintf("money may leave the dedicated wage account of project %s only as wages to its rostered workers", code);
+				v.detail = wc_psprintf("Project %s, account %lld: outflow of %s to %s, purpose \"%.*s\".",
+									code, (long long) acct->account_id, wc_cents_str(amount), to,
 									purpose_text ? plen : 0, purpose_text ? purpose_text : "");
-				v.hint = "Pay other costs from the contractor's general account; wages go to each worker's own registered card.";
+				v.hint = _("Pay other costs from the contractor's general account; wages go to each worker's own registered card.");
 				wc_report(mode, relid, &v);
 				break;
 			case WC_OUT_WP04:
 				v.rule = "WP04";
 				v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
-				v.message = psprintf("wages from the dedicated account of project %s must go to the worker's own registered card", code);
+				v.message = wc_psprintf("wages from the dedicated account of project %s must go to the worker's own registered card", code);
 				v.detail = payee == WC_PAYEE_NONE
-					? psprintf("Project %s, account " INT64_FORMAT ": wage of %s with no receiving account (cash).",
-							   code, acct->account_id, wc_cents_str(amount))
-					: psprintf("Project %s, account " INT64_FORMAT ": wage of %s to %s, which is not the registered wage card of any worker.",
-							   code, acct->account_id, wc_cents_str(amount), to);
-				v.hint = "Register the worker's own card (wagecheck.worker.wage_card) and pay into it.";
+					? wc_psprintf("Project %s, account %lld: wage of %s with no receiving account (cash).",
+							   code, (long long) acct->account_id, wc_cents_str(amount))
+					: wc_psprintf("Project %s, account %lld: wage of %s to %s, which is not the registered wage card of any worker.",
+							   code, (long long) acct->account_id, wc_cents_str(amount), to);
+				v.hint = _("Register the worker's own card (wagecheck.worker.wage_card) and pay into it.");
 				wc_report(mode, relid, &v);
 				break;
 		}
@@ -470,17 +471,17 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 
 	if (!wc_balance_apply(acct->balance, dir, amount, &after) ||
 		after > WC_BALANCE_MAX_CENTS || after < -WC_BALANCE_MAX_CENTS)
-		wc_balance_range_error(acct, dir == WC_DIR_IN ? "inflow" : "outflow", amount);
+		wc_balance_range_error(acct, dir == WC_DIR_IN ? _("inflow") : _("outflow"), amount);
 	if (dir == WC_DIR_OUT && after < 0)
 	{
 		v.subject_id = subject_id(map, slot);
 		v.rule = "AC06";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_OVERDRAWN;
-		v.message = psprintf("the dedicated wage account of project %s does not hold enough money for this payment", code);
-		v.detail = psprintf("Project %s, account " INT64_FORMAT ": balance %s, outflow %s%s%s.",
-							code, acct->account_id, wc_cents_str(acct->balance), wc_cents_str(amount),
-							v.worker ? " to " : "", v.worker ? v.worker : "");
-		v.hint = "The owner must pay labour cost into the account first.";
+		v.message = wc_psprintf("the dedicated wage account of project %s does not hold enough money for this payment", code);
+		v.detail = wc_psprintf("Project %s, account %lld: balance %s, outflow %s%s%s.",
+							code, (long long) acct->account_id, wc_cents_str(acct->balance), wc_cents_str(amount),
+							v.worker ? _(" to ") : "", v.worker ? v.worker : "");
+		v.hint = _("The owner must pay labour cost into the account first.");
 		wc_report(mode, relid, &v);
 	}
 	wc_account_set_balance(acct, after);
@@ -603,16 +604,16 @@ static void
 report_paid_after_closure(wc_mode mode, Oid relid, wc_violation *v, const char *code,
 						  const wc_lookup *closed, const char *worker, int64 amount, const char *change)
 {
-	char	   *what = change ? psprintf(" changed after closure (%s)", change) : "";
+	char	   *what = change ? wc_psprintf(" changed after closure (%s)", change) : "";
 
 	v->rule = "AC05";
 	v->sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
-	v->message = psprintf("the dedicated wage account of project %s is closed: no wages can be paid from it", code);
+	v->message = wc_psprintf("the dedicated wage account of project %s is closed: no wages can be paid from it", code);
 	v->detail = closed->n2 == InvalidOid
-		? psprintf("Project %s, %s, payment of %s%s.", code, worker, wc_cents_str(amount), what)
-		: psprintf("Project %s, %s, payment of %s%s: every account of the project in %s is closed.",
+		? wc_psprintf("Project %s, %s, payment of %s%s.", code, worker, wc_cents_str(amount), what)
+		: wc_psprintf("Project %s, %s, payment of %s%s: every account of the project in %s is closed.",
 				   code, worker, wc_cents_str(amount), what, rel_label((Oid) closed->n2));
-	v->hint = "A payment after closure means the account was closed too early; reopen it before paying.";
+	v->hint = _("A payment after closure means the account was closed too early; reopen it before paying.");
 	wc_report(mode, relid, v);
 }
 
@@ -671,8 +672,8 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		wc_get_int64(map, map->oldslot, WC_R_ID, &id) && line_paid(id))
 		ereport(ERROR,
 				(errcode(ERRCODE_WC_PAID_LINE_EDITED),
-				 errmsg("pay-sheet line " INT64_FORMAT " has been paid and cannot be %s", id,
-						TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "deleted" : "changed"),
+				 errmsg("pay-sheet line %lld has been paid and cannot be %s", (long long) id,
+						TRIGGER_FIRED_BY_DELETE(td->tg_event) ? _("deleted") : _("changed")),
 				 errdetail("The wage ledger is kept for at least 3 years as written."),
 				 errhint("Insert a correcting line that references it in corrects_line_id.")));
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
@@ -701,9 +702,9 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.rule = "PS01";
 		v.sqlstate = ERRCODE_WC_PAY_LINE_ARITHMETIC;
 		v.message = wc_payline_check(payable, deductions, has_net ? net : payable - deductions) == WC_LINE_NEGATIVE
-			? psprintf("pay-sheet line for %s has a negative amount", wlabel)
-			: psprintf("pay-sheet line for %s does not add up: net pay must be payable minus deductions", wlabel);
-		v.detail = psprintf("Project %s, %s: payable %s, deductions %s, net %s.", p->text1, wlabel,
+			? wc_psprintf("pay-sheet line for %s has a negative amount", wlabel)
+			: wc_psprintf("pay-sheet line for %s does not add up: net pay must be payable minus deductions", wlabel);
+		v.detail = wc_psprintf("Project %s, %s: payable %s, deductions %s, net %s.", p->text1, wlabel,
 							wc_cents_str(payable), wc_cents_str(deductions),
 							has_net ? wc_cents_str(net) : "(none)");
 		/* wagecheck's own ledger never takes a line that does not add up */
@@ -714,11 +715,11 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	{
 		v.rule = "RN01";
 		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
-		v.message = psprintf("%s is not on the real-name roster of project %s", wlabel, p->text1);
-		v.detail = psprintf("Project %s, %s, net pay %s: wages are recorded only for workers registered on the project's roster.",
+		v.message = wc_psprintf("%s is not on the real-name roster of project %s", wlabel, p->text1);
+		v.detail = wc_psprintf("Project %s, %s, net pay %s: wages are recorded only for workers registered on the project's roster.",
 							p->text1, wlabel, wc_cents_str(v.amount));
-		v.hint = w->found ? "Add the worker to the project's roster (wagecheck.roster) first."
-			: "Register the worker by real name (wagecheck.worker) and on the project's roster first.";
+		v.hint = w->found ? _("Add the worker to the project's roster (wagecheck.roster) first.")
+			: _("Register the worker by real name (wagecheck.worker) and on the project's roster first.");
 		wc_report(mode, relid, &v);
 	}
 
@@ -740,7 +741,7 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		if (!ok)
 			ereport(ERROR,
 					(errcode(ERRCODE_WC_BAD_CORRECTION),
-					 errmsg("pay-sheet line " INT64_FORMAT " may only be corrected by a line for the same worker and project", id),
+					 errmsg("pay-sheet line %lld may only be corrected by a line for the same worker and project", (long long) id),
 					 errdetail("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount))));
 	}
 
@@ -756,23 +757,23 @@ check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 
 		change = changed_roles(map, owner, lengthof(owner));
 		if (change == NULL && (was = line_net(map, map->oldslot)) < v.amount)
-			change = psprintf("raised from %s", wc_cents_str(was));
+			change = wc_psprintf("raised from %s", wc_cents_str(was));
 		else if (change != NULL)
-			change = psprintf("changed %s", change);
+			change = wc_psprintf("changed %s", change);
 	}
 	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
 		(closed = accounts_closed(p->n1, p->text1, true)) != NULL)
 	{
-		char	   *what = change ? psprintf(" (%s after closure)", change) : "";
+		char	   *what = change ? wc_psprintf(" (%s after closure)", change) : "";
 
 		v.rule = "AC05";
 		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
-		v.message = psprintf("the dedicated wage account of project %s is closed: no new wages can be recorded", p->text1);
+		v.message = wc_psprintf("the dedicated wage account of project %s is closed: no new wages can be recorded", p->text1);
 		v.detail = closed->n2 == InvalidOid
-			? psprintf("Project %s, %s, net pay %s%s.", p->text1, wlabel, wc_cents_str(v.amount), what)
-			: psprintf("Project %s, %s, net pay %s%s: every account of the project in %s is closed.",
+			? wc_psprintf("Project %s, %s, net pay %s%s.", p->text1, wlabel, wc_cents_str(v.amount), what)
+			: wc_psprintf("Project %s, %s, net pay %s%s: every account of the project in %s is closed.",
 					   p->text1, wlabel, wc_cents_str(v.amount), what, rel_label((Oid) closed->n2));
-		v.hint = "Wages owed after closure mean the account was closed too early; reopen it.";
+		v.hint = _("Wages owed after closure mean the account was closed too early; reopen it.");
 		wc_report(mode, relid, &v);
 	}
 }
@@ -860,32 +861,32 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	{
 		v.rule = "RN01";
 		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
-		v.message = psprintf("%s is not on the real-name roster of project %s", wlabel, p->text1);
-		v.detail = psprintf("Project %s, %s, payment of %s: wages are paid only to workers registered on the project's roster.",
+		v.message = wc_psprintf("%s is not on the real-name roster of project %s", wlabel, p->text1);
+		v.detail = wc_psprintf("Project %s, %s, payment of %s: wages are paid only to workers registered on the project's roster.",
 							p->text1, wlabel, wc_cents_str(amount));
-		v.hint = w->found ? "Add the worker to the project's roster (wagecheck.roster) first."
-			: "Register the worker by real name (wagecheck.worker) and on the project's roster first.";
+		v.hint = w->found ? _("Add the worker to the project's roster (wagecheck.roster) first.")
+			: _("Register the worker by real name (wagecheck.worker) and on the project's roster first.");
 		wc_report(mode, relid, &v);
 	}
 	if (method == WC_METHOD_CASH || method == WC_METHOD_OTHER_ACCOUNT)
 	{
 		v.rule = "WP04";
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
-		v.message = psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
-							 p->text1, method == WC_METHOD_CASH ? "cash" : "another account");
-		v.detail = psprintf("Project %s, %s, payment of %s.", p->text1, wlabel, wc_cents_str(amount));
-		v.hint = "Pay through the project's dedicated wage account into the worker's registered card.";
+		v.message = wc_psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
+							 p->text1, method == WC_METHOD_CASH ? _("cash") : _("another account"));
+		v.detail = wc_psprintf("Project %s, %s, payment of %s.", p->text1, wlabel, wc_cents_str(amount));
+		v.hint = _("Pay through the project's dedicated wage account into the worker's registered card.");
 		wc_report(mode, relid, &v);
 	}
 	else if (!matches)
 	{
 		v.rule = "WP04";
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
-		v.message = psprintf("wages of project %s must go to the worker's own registered card", p->text1);
-		v.detail = psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", p->text1, wlabel,
+		v.message = wc_psprintf("wages of project %s must go to the worker's own registered card", p->text1);
+		v.detail = wc_psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", p->text1, wlabel,
 							wc_cents_str(amount), card ? wc_masked(card) : "no card",
 							own ? wc_masked(own) : "none");
-		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
+		v.hint = own ? _("Pay into the worker's registered card.") : _("Register the worker's own wage card first.");
 		wc_report(mode, relid, &v);
 	}
 	/* a new payment, or an update of its money (not of a note), after closure */
@@ -959,7 +960,7 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	rostered = DatumGetBool(SPI_getbinval(r, rd, 7, &isnull));
 	/* copy out of SPI memory (a palloc here would go with it at SPI_finish) */
 	code = MemoryContextStrdup(caller, code);
-	name = MemoryContextStrdup(caller, psprintf("%s (worker " INT64_FORMAT ")", name, worker_id));
+	name = MemoryContextStrdup(caller, wc_psprintf("%s (worker %lld)", name, (long long) worker_id));
 	own = own ? MemoryContextStrdup(caller, own) : NULL;
 	SPI_finish();
 
@@ -973,31 +974,31 @@ check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	{
 		v.rule = "RN01";
 		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
-		v.message = psprintf("%s is not on the real-name roster of project %s", name, code);
-		v.detail = psprintf("Project %s, %s, payment of %s against pay-sheet line " INT64_FORMAT ".",
-							code, name, wc_cents_str(amount), line);
-		v.hint = "Add the worker to the project's roster (wagecheck.roster) first.";
+		v.message = wc_psprintf("%s is not on the real-name roster of project %s", name, code);
+		v.detail = wc_psprintf("Project %s, %s, payment of %s against pay-sheet line %lld.",
+							code, name, wc_cents_str(amount), (long long) line);
+		v.hint = _("Add the worker to the project's roster (wagecheck.roster) first.");
 		wc_report(mode, relid, &v);
 	}
 	if (method && strcmp(method, "account") != 0)
 	{
 		v.rule = "WP04";
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
-		v.message = psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
-							 code, strcmp(method, "cash") == 0 ? "cash" : "another account");
-		v.detail = psprintf("Project %s, %s, payment of %s.", code, name, wc_cents_str(amount));
-		v.hint = "Pay through the project's dedicated wage account into the worker's registered card.";
+		v.message = wc_psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
+							 code, strcmp(method, "cash") == 0 ? _("cash") : _("another account"));
+		v.detail = wc_psprintf("Project %s, %s, payment of %s.", code, name, wc_cents_str(amount));
+		v.hint = _("Pay through the project's dedicated wage account into the worker's registered card.");
 		wc_report(mode, relid, &v);
 	}
 	else if (card == NULL || own == NULL || strcmp(card, own) != 0)
 	{
 		v.rule = "WP04";
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
-		v.message = psprintf("wages of project %s must go to the worker's own registered card", code);
-		v.detail = psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", code, name,
+		v.message = wc_psprintf("wages of project %s must go to the worker's own registered card", code);
+		v.detail = wc_psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", code, name,
 							wc_cents_str(amount), card ? wc_masked(card) : "no card",
 							own ? wc_masked(own) : "none");
-		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
+		v.hint = own ? _("Pay into the worker's registered card.") : _("Register the worker's own wage card first.");
 		wc_report(mode, relid, &v);
 	}
 	/* wagecheck's own payments have no statement-level trigger to forget a cached answer */
@@ -1088,30 +1089,31 @@ check_wage_account(TriggerData *td, wc_map *map)
 
 	if (notice_null)
 	{
-		v.message = psprintf("the dedicated wage account of project %s cannot be closed without a %d-day public notice",
+		v.message = wc_psprintf("the dedicated wage account of project %s cannot be closed without a %d-day public notice",
 							 code, closure_notice_days);
-		v.detail = psprintf("Project %s, account %s: no public notice of closure recorded.", code, sid);
-		v.hint = psprintf("Record %s when the notice is posted; close the account when it has ended.",
+		v.detail = wc_psprintf("Project %s, account %s: no public notice of closure recorded.", code, sid);
+		v.hint = wc_psprintf("Record %s when the notice is posted; close the account when it has ended.",
 						  NameStr(TupleDescAttr(map->desc, map->attnum[WC_R_NOTICE_ON] - 1)->attname));
 		wc_report(mode, relid, &v);
 	}
 	else if ((int64) DatumGetDateADT(closed) < (int64) DatumGetDateADT(notice) + closure_notice_days)
 	{
-		v.message = psprintf("the dedicated wage account of project %s cannot be closed before its public notice ends",
+		v.message = wc_psprintf("the dedicated wage account of project %s cannot be closed before its public notice ends",
 							 code);
-		v.detail = psprintf("Project %s, account %s: notice posted %s runs %d days; closure asked for %s.",
+		v.detail = wc_psprintf("Project %s, account %s: notice posted %s runs %d days; closure asked for %s.",
 							code, sid, OutputFunctionCall(&map->out[WC_R_NOTICE_ON], notice),
 							closure_notice_days, OutputFunctionCall(&map->out[WC_R_CLOSED_ON], closed));
-		v.hint = "Close the account on or after the last day of the notice.";
+		v.hint = _("Close the account on or after the last day of the notice.");
 		wc_report(mode, relid, &v);
 	}
 	if (owed > 0)
 	{
 		v.amount = owed;
-		v.message = psprintf("the dedicated wage account of project %s cannot be closed while wages are owed", code);
-		v.detail = psprintf("Project %s, account %s: %s owed to %d worker%s.", code, sid, wc_cents_str(owed),
-							workers, workers == 1 ? "" : "s");
-		v.hint = "Pay every worker's wages first (see wagecheck.project_wages_owed).";
+		v.message = wc_psprintf("the dedicated wage account of project %s cannot be closed while wages are owed", code);
+		v.detail = workers == 1
+			? wc_psprintf("Project %s, account %s: %s owed to %d worker.", code, sid, wc_cents_str(owed), workers)
+			: wc_psprintf("Project %s, account %s: %s owed to %d workers.", code, sid, wc_cents_str(owed), workers);
+		v.hint = _("Pay every worker's wages first (see wagecheck.project_wages_owed).");
 		wc_report(mode, relid, &v);
 	}
 }
@@ -1180,7 +1182,7 @@ static void
 check_firing(TriggerData *td)
 {
 	const char *fn = "wagecheck.enforce()";
-	const char *usage = "a BEFORE INSERT, UPDATE or DELETE FOR EACH ROW or an AFTER INSERT, UPDATE or DELETE FOR EACH STATEMENT";
+	const char *usage = _("a BEFORE INSERT, UPDATE or DELETE FOR EACH ROW or an AFTER INSERT, UPDATE or DELETE FOR EACH STATEMENT");
 	const char *name = td->tg_trigger->tgname;
 	Oid			nsp;
 

@@ -24,6 +24,7 @@
 
 #include "enforce/enforce.h"
 #include "errcodes.h"
+#include "nls.h"
 
 typedef enum wc_class
 {
@@ -144,8 +145,8 @@ class_ok(wc_class cls, Oid typid)
 }
 
 static const char *const class_names[] = {
-	"any type", "an integer or text type", "a text type", "numeric or an integer type",
-	"an integer type", "date"
+	gettext_noop("any type"), gettext_noop("an integer or text type"), gettext_noop("a text type"),
+	gettext_noop("numeric or an integer type"), gettext_noop("an integer type"), gettext_noop("date")
 };
 
 /*
@@ -227,7 +228,7 @@ wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, 
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("column \"%s\" of table %s has type %s, but role \"%s\" needs %s",
 							col, relname, format_type_be(TupleDescAttr(desc, a)->atttypid),
-							roles[r].name, class_names[roles[r].cls])));
+							roles[r].name, _(class_names[roles[r].cls]))));
 		map->attnum[r] = (AttrNumber) (a + 1);
 	}
 

@@ -11,6 +11,7 @@
 #include "utils/json.h"
 
 #include "enforce/enforce.h"
+#include "nls.h"
 
 /* Cents as "1234.56", palloc'd. */
 char *
@@ -53,6 +54,11 @@ wc_report(wc_mode mode, Oid source, const wc_violation *v)
 	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
 	int			rc;
 
+	/*
+	 * The texts were translated when they were built (wc_psprintf, _(): the
+	 * session's lc_messages); raised as they are, so that they are not looked
+	 * up a second time. A violation recorded in alert mode keeps them likewise.
+	 */
 	if (mode != WC_MODE_ALERT)
 		ereport(ERROR,
 				(errcode(v->sqlstate),

@@ -21,6 +21,7 @@
 #include "utils/memutils.h"
 
 #include "enforce/enforce.h"
+#include "nls.h"
 
 /* load8: 8 bytes at p, any alignment. */
 static inline uint64
@@ -393,10 +394,10 @@ wc_balance_range_error(const wc_account *acct, const char *what, int64 amount)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("balance of wage account " INT64_FORMAT " of project %s would exceed 999999999999.99 yuan",
-					acct->account_id, acct->project_code),
-			 errdetail("Project %s, account " INT64_FORMAT ": balance %s, %s of %s.",
-					   acct->project_code, acct->account_id, wc_cents_str(acct->balance), what,
+			 errmsg("balance of wage account %lld of project %s would exceed 999999999999.99 yuan",
+					(long long) acct->account_id, acct->project_code),
+			 errdetail("Project %s, account %lld: balance %s, %s of %s.",
+					   acct->project_code, (long long) acct->account_id, wc_cents_str(acct->balance), what,
 					   wc_cents_str(amount)),
 			 errhint("Check the amount: a balance is kept in numeric(14,2), below one trillion yuan.")));
 }
@@ -480,7 +481,7 @@ xact_callback(XactEvent event, void *arg)
 						hash_seq_term(&seq);
 						ereport(ERROR,
 								(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-								 errmsg("balance of wage account " INT64_FORMAT " was not written", a->account_id),
+								 errmsg("balance of wage account %lld was not written", (long long) a->account_id),
 								 errdetail("The statement-level part of the enforcing trigger did not run."),
 								 errhint("Enable both triggers of wagecheck on the table, or neither.")));
 					}

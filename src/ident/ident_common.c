@@ -14,6 +14,7 @@
 #include "utils/datetime.h"
 
 #include "ident/ident_pg.h"
+#include "nls.h"
 
 /*
  * Normalises input given in the server encoding. UTF-8 and pure ASCII go straight to

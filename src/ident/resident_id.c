@@ -13,6 +13,7 @@
 #include "utils/datetime.h"
 
 #include "ident/ident_pg.h"
+#include "nls.h"
 
 #define TYPNAME "resident_id"
 

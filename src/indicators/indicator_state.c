@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "indicators/indicators.h"
+#include "nls.h"
 
 /* Core allocator over a memory context (huge allocations allowed, errors thrown). */
 static void *

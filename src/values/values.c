@@ -15,6 +15,7 @@
 #include "utils/timestamp.h"
 
 #include "values/values.h"
+#include "nls.h"
 
 /* The first and last business day, as DateADT (days since 2000-01-01). */
 #define WC_FIRST_DAY	((DateADT) 0)

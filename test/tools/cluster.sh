@@ -26,6 +26,8 @@ port=$(( 50000 + sum % 10000 ))
 sys_bindir=$("$sys_pg_config" --bindir)
 sys_sharedir=$("$sys_pg_config" --sharedir)
 sys_pkglibdir=$("$sys_pg_config" --pkglibdir)
+sys_localedir=$("$sys_pg_config" --localedir)
+major=$("$sys_pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
 bindir="$root$sys_bindir"
 sharedir="$root$sys_sharedir"
 pkglibdir="$root$sys_pkglibdir"
@@ -87,6 +89,15 @@ do_install() {
     rm "$sharedir/extension"
     mirror_dir "$sys_sharedir/extension" "$sharedir/extension"
   fi
+  # the server finds message catalogues relative to its binaries: the server's own
+  # (postgres-15 and the like) are linked, wagecheck's are installed below by make install
+  local mo rel
+  for mo in "$sys_localedir"/*/LC_MESSAGES/*-"$major".mo; do
+    [ -e "$mo" ] || continue
+    rel=${mo#"$sys_localedir"/}
+    mkdir -p "$root$sys_localedir/$(dirname "$rel")"
+    [ -e "$root$sys_localedir/$rel" ] && [ ! -L "$root$sys_localedir/$rel" ] || ln -sfn "$mo" "$root$sys_localedir/$rel"
+  done
   make -C "$top" --no-print-directory -s install \
     DESTDIR="$root" >/dev/null
   chmod -R a+rX "$root"

@@ -7,6 +7,7 @@ packages=(
   postgresql-15 postgresql-server-dev-15 postgresql-15-cron
   libicu-dev libxml2-dev libxml2-utils
   xsltproc docbook-xsl
+  gettext locales
   clang libclang-rt-14-dev
 )
 
@@ -17,22 +18,33 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
+# the locale the test of Chinese messages runs in (lc_messages = zh_CN.UTF-8)
+need_locale() { ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf8'; }
+
+if [ ${#missing[@]} -eq 0 ] && ! need_locale; then
   exit 0
 fi
-
-echo "wagecheck: installing missing build dependencies: ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
-  echo "wagecheck: not root; install them with: sudo apt-get install -y ${missing[*]}" >&2
+  [ ${#missing[@]} -eq 0 ] || echo "wagecheck: not root; install them with: sudo apt-get install -y ${missing[*]}" >&2
+  need_locale && echo "wagecheck: not root; generate the locale zh_CN.UTF-8 (locale-gen)" >&2
   exit 1
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# the server package must not start a system cluster: wagecheck uses its own throwaway one
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-  chmod +x /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "wagecheck: installing missing build dependencies: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # the server package must not start a system cluster: wagecheck uses its own throwaway one
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "wagecheck: installed ${missing[*]}"
 fi
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "wagecheck: installed ${missing[*]}"
+if need_locale; then
+  sed -i -E 's/^# *(zh_CN\.UTF-8 UTF-8)/\1/' /etc/locale.gen
+  grep -qx 'zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' >>/etc/locale.gen
+  locale-gen >/dev/null
+  echo "wagecheck: generated the locale zh_CN.UTF-8"
+fi
