@@ -102,7 +102,7 @@ wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 							   (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 								trigdata->tg_newtuple : trigdata->tg_trigtuple) : NULL);
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-		refuse(NULL, NULL, 0, "truncate");
+		refuse(NULL, NULL, 0, _("truncate"));
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	shipped_att = wc_trigger_column(trigdata, FN, "shipped", BOOLOID);
