@@ -104,6 +104,7 @@ start_cluster() {
     echo "  (the cluster was running; it stays running: the tests use their own databases)"
   else
     bash test/tools/cluster.sh start || { echo "cluster start failed"; exit 1; }
+    echo "  (the cluster was not running: started for the tests, stopped again at the end)"
     trap 'bash test/tools/cluster.sh stop' EXIT
   fi
   eval "$(bash test/tools/cluster.sh env)"

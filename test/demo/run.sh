@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 mkdir -p tmp/demo
-echo "正在构建 wagecheck 并启动演示集群（约两分钟）……"
+echo "正在构建 wagecheck 并启动演示集群（约一至两分钟）……"
 make -s -j2 all >tmp/build.log 2>&1 || { cat tmp/build.log; exit 1; }
 bash test/tools/cluster.sh install
 bash test/tools/cluster.sh start
