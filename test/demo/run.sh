@@ -34,6 +34,12 @@ CREATE TABLE demo.division (code text PRIMARY KEY, name text NOT NULL, level tex
 \copy demo.division FROM 'test/demo/divisions.csv' (FORMAT csv, HEADER)
 SQL
 done
+# the demo is for reading: new sessions are read-only, so that nothing pasted into it (the
+# README's tour belongs in wagecheck_tour) changes it; SET default_transaction_read_only = off
+# to experiment anyway. The next `make demo` rebuilds both databases.
+for db in wagecheck_demo wagecheck_demo_city; do
+  $psql -d postgres -c "ALTER DATABASE $db SET default_transaction_read_only = on"
+done
 $psql -d wagecheck_demo -v ON_ERROR_STOP=1 -f test/demo/story.sql
 echo
 echo "演示数据库仍在运行（make stop 停止，make start 再启动）。连接方式（可直接粘贴）："
