@@ -26,6 +26,11 @@
 #define WC_FIRST_TIME	((TimestampTz) (-WC_BEIJING_OFFSET))
 #define WC_END_TIME		((TimestampTz) ((int64) (WC_LAST_DAY + 1) * USECS_PER_DAY - WC_BEIJING_OFFSET))
 
+/* The units the tables' checks name (the SQL of src/values), for the message catalogue. */
+static const char *const units[] pg_attribute_unused() = {
+	gettext_noop("yuan"), gettext_noop("hours"), gettext_noop("days")
+};
+
 /* refuse: raises the check violation of a guard, with the fields a client reads. */
 static void pg_attribute_noreturn()
 refuse(const char *tab, const char *col, const char *guard, const char *msg, const char *detail)
@@ -59,7 +64,7 @@ wc_check_finite(PG_FUNCTION_ARGS)
 	unit = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	refuse(tab, col, "finite",
 		   psprintf(_("%s.%s must be a finite number%s%s, not %s"), tab, col,
-					unit[0] ? _(" of ") : "", unit, numeric_normalize(v)),
+					unit[0] ? _(" of ") : "", unit[0] ? _(unit) : "", numeric_normalize(v)),
 		   strcmp(unit, "yuan") == 0
 		   ? psprintf(_("Check constraint \"%s_%s_finite\": NaN and infinity are not amounts of money."), tab, col)
 		   : psprintf(_("Check constraint \"%s_%s_finite\": NaN and infinity are not quantities."), tab, col));
