@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # `make test`: builds wagecheck, runs the plain-C unit tests, a short fuzz run of every
-# parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/.
+# parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/,
+# the dump/restore and upgrade checks, the manual's checks and a bounded sqlsmith run.
 # Ends with "N passed, N failed"; exits non-zero on any failure.
-# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|check-valgrind]
+# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|sqlsmith|check-valgrind]
+#   unit            test/unit/test_*.c with src/core under ASan/UBSan
+#   fuzz            every test/fuzz/fuzz_*.c under libFuzzer, WC_FUZZ_SECONDS each (default 10)
+#   regress         pg_regress over sql/*.sql
+#   isolation       pg_isolation_regress over test/isolation/specs/*.spec
+#   dump, upgrade   test/dump_restore.sh, test/upgrade.sh
+#   docs            the manual is well-formed and its object index is current
+#   sqlsmith        test/sqlsmith.sh: random SQL as an analyst and a county officer
+#                   (WC_SQLSMITH_QUERIES per role, default 8000); fails on a server crash
+#   check-valgrind  not in `all`: the unit tests under valgrind
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -170,6 +180,16 @@ run_upgrade() {
   fi
 }
 
+# run_sqlsmith: random SQL from sqlsmith against the tour's data; a server crash fails it (one step).
+run_sqlsmith() {
+  echo "== sqlsmith (random SQL as least-privileged roles)"
+  if bash test/sqlsmith.sh; then
+    count sqlsmith ok
+  else
+    count sqlsmith fail
+  fi
+}
+
 # run_docs: the manual is well-formed DocBook and its object index matches the installed objects.
 run_docs() {
   echo "== reference manual"
@@ -207,8 +227,10 @@ case "$what" in
   docs) build; start_cluster; run_docs ;;
   dump) build; start_cluster; run_dump_restore ;;
   upgrade) build; start_cluster; run_upgrade ;;
-  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade; run_docs ;;
-  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|check-valgrind]" >&2; exit 2 ;;
+  sqlsmith) build; start_cluster; run_sqlsmith ;;
+  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade; run_docs
+       run_sqlsmith ;;
+  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|sqlsmith|check-valgrind]" >&2; exit 2 ;;
 esac
 
 echo

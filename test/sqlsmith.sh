@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# sqlsmith.sh: random SQL against wagecheck, bounded and with fixed seeds. Builds database
+# wc_sqlsmith from the guided tour's data (every test/demo/*.sql that stays in its own
+# database: projects, workers, accounts, alerts, cases), then runs sqlsmith (Debian package
+# `sqlsmith`) as two least-privileged login roles, never a superuser: an analyst
+# (wagecheck_analyst) and a county officer of 兰山区 (wagecheck_county, scope 371302).
+# sqlsmith runs every statement in a transaction it rolls back, so the data stay as loaded.
+#
+# Fails when a server process crashes during a run: the postmaster logs "server process
+# (PID n) was terminated by signal ..." (or exited with a code other than 0 and 1) followed
+# by the query it was running, which is printed; sqlsmith marks the broken connection "C".
+# Prints, per role, the queries run, the time taken, the most frequent error messages and
+# how many of wagecheck's functions the successful queries reached.
+#
+# Run by test/run.sh (one counted step) against the throwaway cluster; needs PGHOST/PGPORT,
+# WC_BINDIR and the server log tmp/sock/server.log. Settings (environment):
+#   WC_SQLSMITH_QUERIES  queries per role (default 8000)
+#   WC_SQLSMITH_SEED     seed of the first role; the second uses seed + 1 (default 1)
+#   WC_SQLSMITH_SECONDS  time limit per role; reaching it stops the run without failing (default 150)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+queries=${WC_SQLSMITH_QUERIES:-8000}
+seed=${WC_SQLSMITH_SEED:-1}
+limit=${WC_SQLSMITH_SECONDS:-150}
+db=wc_sqlsmith
+server_log=tmp/sock/server.log
+out=tmp/sqlsmith
+psql=("$WC_BINDIR/psql" -X -q -v ON_ERROR_STOP=1)
+
+# setup: recreates the database with the tour's data and the two login roles.
+setup() {
+  local f
+  "${psql[@]}" -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
+      -c "DROP ROLE IF EXISTS wc_sqlsmith_analyst, wc_sqlsmith_county" -c "CREATE DATABASE $db" >/dev/null
+  for f in $(grep -L '^\\c' test/demo/[0-9]*.sql); do
+    # the tour shows refused statements too: its errors are expected
+    "$WC_BINDIR/psql" -X -q -d "$db" -f "$f" >/dev/null 2>&1 || { echo "loading $f failed"; return 1; }
+  done
+  "${psql[@]}" -d "$db" >/dev/null <<SQL
+SET client_min_messages = warning;
+CREATE ROLE wc_sqlsmith_analyst LOGIN IN ROLE wagecheck_analyst;
+CREATE ROLE wc_sqlsmith_county LOGIN IN ROLE wagecheck_county;
+INSERT INTO wagecheck.officer_scope (officer, division_prefix, note)
+VALUES ('wc_sqlsmith_county', '371302', '兰山区人社局');
+-- wagecheck's operators need its schema on the path; errors are counted by sqlsmith,
+-- not logged (a crash is logged by the postmaster whatever these say); track_functions
+-- counts the calls of wagecheck's functions.
+ALTER ROLE wc_sqlsmith_analyst IN DATABASE $db SET search_path = public, wagecheck;
+ALTER ROLE wc_sqlsmith_county IN DATABASE $db SET search_path = public, wagecheck;
+ALTER ROLE wc_sqlsmith_analyst IN DATABASE $db SET log_min_messages = fatal;
+ALTER ROLE wc_sqlsmith_county IN DATABASE $db SET log_min_messages = fatal;
+ALTER ROLE wc_sqlsmith_analyst IN DATABASE $db SET log_min_error_statement = panic;
+ALTER ROLE wc_sqlsmith_county IN DATABASE $db SET log_min_error_statement = panic;
+ALTER ROLE wc_sqlsmith_analyst IN DATABASE $db SET track_functions = 'all';
+ALTER ROLE wc_sqlsmith_county IN DATABASE $db SET track_functions = 'all';
+ANALYZE;
+SQL
+  if [ "$("${psql[@]}" -d "$db" -Atc 'SELECT count(*) FROM wagecheck.case_ledger')" -eq 0 ]; then
+    echo "the tour's data did not load (no case in wagecheck.case_ledger)"; return 1
+  fi
+}
+
+# crashes FROM: prints the postmaster's crash reports in the server log after byte FROM.
+crashes() {
+  tail -c +"$(($1 + 1))" "$server_log" \
+    | grep -aE -A2 'server process \(PID [0-9]+\) (was terminated|exited with exit code [^01])|PANIC:' || true
+}
+
+# smith ROLE SEED: one bounded sqlsmith run as ROLE; fails on a crash.
+smith() {
+  local role=$1 s=$2 log=$out/$1.log start t0 rc=0 n called total crashed
+  start=$(stat -c %s "$server_log")
+  "${psql[@]}" -d "$db" -c 'SELECT pg_stat_reset()' >/dev/null
+  t0=$(date +%s)
+  timeout "$limit" sqlsmith --target="host=$PGHOST port=$PGPORT dbname=$db user=$role" \
+      --seed="$s" --max-queries="$queries" --exclude-catalog --verbose >"$out/$role.out" 2>"$log" || rc=$?
+  # one character per query: . ok, e error, t timeout, S syntax error, C broken connection
+  n=$(grep -aE '^[.etSC]+$' "$log" | tr -d '\n' | wc -c)
+  echo "  $role (seed $s): $n queries in $(($(date +%s) - t0)) s, error rate $(grep -a 'error rate' "$log" | tail -n 1 | awk '{print $3}')"
+  if [ "$rc" -eq 124 ]; then
+    echo "  $role: stopped by the ${limit}s time limit before $queries queries"
+  elif [ "$rc" -ne 0 ]; then
+    tail -n 20 "$log"; echo "  $role: sqlsmith failed (exit $rc)"; return 1
+  fi
+  # the most frequent errors of sqlsmith's last report (messages cut at 80 characters)
+  awk '/^queries: /{blk=""} /^[0-9]+\t/{blk=blk "    " $0 "\n"} END{printf "%s", blk}' "$log" \
+    | sort -t$'\t' -k1,1nr | head -n 8
+  sleep 1   # the backends' function counts reach the statistics when they exit
+  called=$("${psql[@]}" -d "$db" -Atc "SELECT count(*) FROM pg_stat_user_functions WHERE schemaname = 'wagecheck'")
+  total=$("${psql[@]}" -d "$db" -Atc "SELECT count(*) FROM pg_proc WHERE pronamespace = 'wagecheck'::regnamespace")
+  echo "  $role: $called of $total wagecheck functions called"
+  crashed=$(crashes "$start")
+  if [ -n "$crashed" ] || grep -aqE '^[.etS]*C' "$log"; then
+    echo "  $role: SERVER CRASH"
+    printf '%s\n' "$crashed" | sed 's/^/    /'
+    return 1
+  fi
+}
+
+mkdir -p "$out"
+command -v sqlsmith >/dev/null || { echo "sqlsmith is not installed (make deps)"; exit 1; }
+setup
+status=0
+smith wc_sqlsmith_analyst "$seed" || status=1
+smith wc_sqlsmith_county "$((seed + 1))" || status=1
+exit $status
