@@ -5,7 +5,11 @@
 # Ends with "N passed, N failed"; exits non-zero on any failure.
 # Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|sqlsmith|check-valgrind]
 #   unit            test/unit/test_*.c with src/core under ASan/UBSan
-#   fuzz            every test/fuzz/fuzz_*.c under libFuzzer, WC_FUZZ_SECONDS each (default 10)
+#   fuzz            every test/fuzz/fuzz_*.c under libFuzzer, WC_FUZZ_SECONDS each (default 10):
+#                   the identifier parsers (resident_id, credit_code, bank_card, division_code),
+#                   money (amounts to cents), outflow (the enforcing trigger's words and verdicts),
+#                   changeset (the write-capture trigger's spans), caseno (case numbers),
+#                   indicator_state (aggregate states), workday (working-day arithmetic)
 #   regress         pg_regress over sql/*.sql
 #   isolation       pg_isolation_regress over test/isolation/specs/*.spec
 #   dump, upgrade   test/dump_restore.sh, test/upgrade.sh
