@@ -64,7 +64,7 @@ test: deps
 demo: deps
 	@bash test/demo/run.sh
 
-# unit / fuzz / sqlsmith: parts of `make test`; check-valgrind: the unit tests under valgrind.
+# unit / fuzz / sqlsmith: parts of `make test`; check-valgrind (slow): unit tests and pg_regress under valgrind.
 unit fuzz sqlsmith check-valgrind: deps
 	@bash test/run.sh $@
 

@@ -16,7 +16,8 @@
 #   docs            the manual is well-formed and its object index is current
 #   sqlsmith        test/sqlsmith.sh: random SQL as an analyst and a county officer
 #                   (WC_SQLSMITH_QUERIES per role, default 8000); fails on a server crash
-#   check-valgrind  not in `all`: the unit tests under valgrind
+#   check-valgrind  not in `all` (slow): the unit tests under valgrind, then pg_regress with
+#                   the server under valgrind (test/valgrind.sh; WC_VALGRIND_TESTS for a subset)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -194,6 +195,16 @@ run_sqlsmith() {
   fi
 }
 
+# run_valgrind: pg_regress with the server under valgrind; an error in wagecheck's code fails it (one step).
+run_valgrind() {
+  echo "== pg_regress with the server under valgrind"
+  if bash test/valgrind.sh; then
+    count "pg_regress under valgrind" ok
+  else
+    count "pg_regress under valgrind" fail
+  fi
+}
+
 # run_docs: the manual is well-formed DocBook and its object index matches the installed objects.
 run_docs() {
   echo "== reference manual"
@@ -225,7 +236,7 @@ mkdir -p tmp
 case "$what" in
   unit) run_unit ;;
   fuzz) run_fuzz ;;
-  check-valgrind) run_unit valgrind ;;
+  check-valgrind) run_unit valgrind; build; run_valgrind ;;
   regress) build; start_cluster; run_regress ;;
   isolation) build; start_cluster; run_isolation ;;
   docs) build; start_cluster; run_docs ;;
