@@ -67,6 +67,21 @@ crashes() {
     | grep -aE -A2 'server process \(PID [0-9]+\) (was terminated|exited with exit code [^01])|PANIC:' || true
 }
 
+# crashed_query FROM DUMP: the full text of the query the first crashed process after byte
+# FROM was running (the server log keeps its first 1023 bytes), found among sqlsmith's
+# dump of every query it generated.
+crashed_query() {
+  local prefix=$out/crash-prefix
+  tail -c +"$(($1 + 1))" "$server_log" | awk '
+    done { next }
+    /Failed process was running: / { sub(/.*Failed process was running: /, ""); q = $0; on = 1; next }
+    on && /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / { done = 1; next }
+    on { sub(/^\t/, ""); q = q "\n" $0 }
+    END { printf "%s", q }' >"$prefix"
+  [ -s "$prefix" ] || return 0
+  awk -v RS=';\n' 'NR == FNR { p = $0; next } index($0, p) == 1 { print $0 ";"; exit }' "$prefix" "$2"
+}
+
 # smith ROLE SEED: one bounded sqlsmith run as ROLE; fails on a crash.
 smith() {
   local role=$1 s=$2 log=$out/$1.log start t0 rc=0 n called total crashed
@@ -74,7 +89,8 @@ smith() {
   "${psql[@]}" -d "$db" -c 'SELECT pg_stat_reset()' >/dev/null
   t0=$(date +%s)
   timeout "$limit" sqlsmith --target="host=$PGHOST port=$PGPORT dbname=$db user=$role" \
-      --seed="$s" --max-queries="$queries" --exclude-catalog --verbose >"$out/$role.out" 2>"$log" || rc=$?
+      --seed="$s" --max-queries="$queries" --exclude-catalog --verbose --dump-all-queries \
+      >"$out/$role.sql" 2>"$log" || rc=$?
   # one character per query: . ok, e error, t timeout, S syntax error, C broken connection
   n=$(grep -aE '^[.etSC]+$' "$log" | tr -d '\n' | wc -c)
   echo "  $role (seed $s): $n queries in $(($(date +%s) - t0)) s, error rate $(grep -a 'error rate' "$log" | tail -n 1 | awk '{print $3}')"
@@ -94,11 +110,14 @@ smith() {
   if [ -n "$crashed" ] || grep -aqE '^[.etS]*C' "$log"; then
     echo "  $role: SERVER CRASH"
     printf '%s\n' "$crashed" | sed 's/^/    /'
+    echo "  the query that crashed it, in full (every query of the run: $out/$role.sql):"
+    crashed_query "$start" "$out/$role.sql" | sed 's/^/    /'
     return 1
   fi
+  rm -f "$out/$role.sql"   # 1-2 kB a query: kept only when there is a crash to read
 }
 
-mkdir -p "$out"
+rm -rf "$out"; mkdir -p "$out"
 command -v sqlsmith >/dev/null || { echo "sqlsmith is not installed (make deps)"; exit 1; }
 setup
 status=0
