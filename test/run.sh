@@ -15,7 +15,8 @@
 #   dump, upgrade   test/dump_restore.sh, test/upgrade.sh
 #   docs            the manual is well-formed and its object index is current
 #   sqlsmith        test/sqlsmith.sh: random SQL as an analyst and a county officer
-#                   (WC_SQLSMITH_QUERIES per role, default 8000); fails on a server crash
+#                   (WC_SQLSMITH_QUERIES per role, default 8000), then NULL into every column
+#                   of every table with a C trigger as an admin; fails on a server crash
 #   check-valgrind  not in `all` (slow): the unit tests under valgrind, then pg_regress with
 #                   the server under valgrind (test/valgrind.sh; WC_VALGRIND_TESTS for a subset)
 set -uo pipefail
@@ -185,9 +186,9 @@ run_upgrade() {
   fi
 }
 
-# run_sqlsmith: random SQL from sqlsmith against the tour's data; a server crash fails it (one step).
+# run_sqlsmith: random SQL from sqlsmith and NULLs into the C triggers' tables; a server crash fails it (one step).
 run_sqlsmith() {
-  echo "== sqlsmith (random SQL as least-privileged roles)"
+  echo "== sqlsmith (random SQL as least-privileged roles) and a NULL sweep of the C triggers"
   if bash test/sqlsmith.sh; then
     count sqlsmith ok
   else
