@@ -9,7 +9,8 @@
 #                   the identifier parsers (resident_id, credit_code, bank_card, division_code),
 #                   money (amounts to cents), outflow (the enforcing trigger's words and verdicts),
 #                   changeset (the write-capture trigger's spans), caseno (case numbers),
-#                   indicator_state (aggregate states), workday (working-day arithmetic)
+#                   indicator_state (aggregate states), workday (working-day arithmetic),
+#                   alert_fsm (the alert lifecycle of alert_transition and scan)
 #   regress         pg_regress over sql/*.sql
 #   isolation       pg_isolation_regress over test/isolation/specs/*.spec
 #   dump, upgrade   test/dump_restore.sh, test/upgrade.sh
