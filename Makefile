@@ -70,7 +70,7 @@ $(DATA_built): $(SQL_PARTS) wagecheck.control
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
 
-.PHONY: deps test demo start stop unit fuzz bench check-valgrind docs html install-po uninstall-po
+.PHONY: deps test demo start stop unit fuzz sqlsmith bench check-valgrind docs html install-po uninstall-po
 
 # deps: installs any missing Debian build dependency (as root).
 deps:
@@ -95,8 +95,8 @@ start: deps
 stop:
 	@bash test/tools/cluster.sh stop && echo "cluster stopped"
 
-# unit / fuzz / bench / check-valgrind: the parts of `make test`, and the benchmarks.
-unit fuzz check-valgrind: deps
+# unit / fuzz / sqlsmith: parts of `make test`; check-valgrind (slow): unit tests and pg_regress under valgrind.
+unit fuzz sqlsmith check-valgrind: deps
 	@bash test/run.sh $@
 
 bench: deps

@@ -154,7 +154,7 @@ do_destroy() {
 # env: prints the variables a client needs to reach the cluster.
 do_env() {
   echo "export PGHOST='$sock' PGPORT='$port' PGUSER=postgres PGDATABASE=postgres"
-  echo "export WC_BINDIR='$bindir' WC_PGXS_DIR='$(dirname "$("$sys_pg_config" --pgxs)")/..' WC_RUNDIR='$run'"
+  echo "export WC_BINDIR='$bindir' WC_PGXS_DIR='$(dirname "$("$sys_pg_config" --pgxs)")/..' WC_RUNDIR='$run' WC_DATADIR='$data'"
 }
 
 # psql [ARGS]: psql connected to the cluster (database postgres unless ARGS name one).

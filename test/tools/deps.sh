@@ -9,6 +9,7 @@ packages=(
   xsltproc docbook-xsl
   gettext locales
   clang libclang-rt-14-dev
+  sqlsmith valgrind
 )
 
 missing=()
