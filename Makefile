@@ -7,14 +7,27 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" wagecheck.contr
 MODULE_big = wagecheck
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 
-# The install script is assembled from each area's SQL, in dependency order.
-SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases views
-SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)))
-DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql
-# A released install script is frozen in src/released/ and never edited; later changes
-# reach installed databases through the upgrade scripts in src/upgrade/ (test/upgrade.sh
-# proves that an upgrade gives what a fresh install of the current version gives).
-DATA = $(wildcard src/released/$(EXTENSION)--*.sql) $(wildcard src/upgrade/$(EXTENSION)--*--*.sql)
+# The SQL of each area is of two kinds (README, "Layout and documentation"):
+#   src/<area>/once/*.sql  objects created once, by CREATE EXTENSION: types, tables, indexes,
+#                          shipped data; a later change of them is written in src/updates/;
+#   src/<area>/*.sql       definitions that can run again: CREATE OR REPLACE FUNCTION, VIEW,
+#                          AGGREGATE and TRIGGER, COMMENT, GRANT/REVOKE, policies (dropped if
+#                          they exist, then created), the rule catalogue (INSERT ... ON CONFLICT).
+# The install script is src/wagecheck.sql, then each area's once/ files and definitions, in
+# dependency order. An upgrade script from release P is generated the same way: the
+# hand-written delta src/updates/P--$(EXTVERSION).sql (what CREATE OR REPLACE cannot do),
+# every definition again, then src/updates/P--$(EXTVERSION).post.sql if there is one (data
+# that needs the new functions). No function is written twice.
+SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases
+SQL_DEFS  = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)))
+SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/once/*.sql)) \
+            $(sort $(wildcard src/$(a)/*.sql)))
+SQL_ONCE  = $(foreach a,$(SQL_AREAS),$(wildcard src/$(a)/once/*.sql))
+UPDATES   = $(wildcard src/updates/*--$(EXTVERSION).sql)
+DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql \
+             $(patsubst src/updates/%.sql,build/$(EXTENSION)--%.sql,$(UPDATES))
+# Released scripts (install and upgrade) are frozen in src/released/ and never edited.
+DATA = $(wildcard src/released/$(EXTENSION)--*.sql)
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 DEP_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n libxml-2.0 2>/dev/null)
@@ -44,11 +57,24 @@ endif
 
 src/wagecheck.o: wagecheck.control
 
-$(DATA_built): $(SQL_PARTS) wagecheck.control
+build/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) wagecheck.control
 	@mkdir -p build
 	( printf '%s\n' '-- wagecheck $(EXTVERSION): generated from src/*/*.sql by make; do not edit' \
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
+
+# An upgrade script: the delta (a line `\ir FILE` in it stands for that file, relative to
+# src/updates/, as in psql), every definition, then the delta's .post.sql part.
+build/$(EXTENSION)--%--$(EXTVERSION).sql: src/updates/%--$(EXTVERSION).sql $(SQL_DEFS) $(SQL_ONCE) \
+		$(wildcard src/updates/*.post.sql) wagecheck.control
+	@mkdir -p build
+	( printf '%s\n' '-- wagecheck $*--$(EXTVERSION): generated from src/updates/ and src/*/*.sql by make; do not edit' \
+	    '\echo Use "ALTER EXTENSION wagecheck UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \quit'; \
+	  printf '\n-- ==== %s\n' "$<"; \
+	  awk '/^\\ir /{ f = "src/updates/" $$2; while ((getline l < f) > 0) print l; close(f); next } { print }' "$<"; \
+	  for f in $(SQL_DEFS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done; \
+	  post=src/updates/$*--$(EXTVERSION).post.sql; \
+	  if [ -f "$$post" ]; then printf '\n-- ==== %s\n' "$$post"; cat "$$post"; fi ) > $@
 
 .PHONY: deps test demo unit fuzz bench check-valgrind docs
 

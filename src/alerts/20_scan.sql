@@ -4,7 +4,7 @@
 -- object (keys in jsonb's order), written in C (src/alerts/payload.c): built as jsonb and
 -- printed it cost a quarter of scan()'s own time per opened alert. STABLE: the moment is
 -- printed in the session's time zone.
-CREATE FUNCTION wagecheck._alert_payload(p_event text, p_alert bigint, p_rule text, p_tier text,
+CREATE OR REPLACE FUNCTION wagecheck._alert_payload(p_event text, p_alert bigint, p_rule text, p_tier text,
                                          p_state text, p_subject_kind text, p_subject_id text,
                                          p_period text, p_division text, p_at timestamptz)
     RETURNS text
@@ -15,7 +15,7 @@ COMMENT ON FUNCTION wagecheck._alert_payload(text, bigint, text, text, text, tex
 
 -- _notify_kind(action): which announcement an action makes (NULL: none). A SQL-standard body
 -- (names bound when it is created, no search_path needed) without SET clause: inlined.
-CREATE FUNCTION wagecheck._notify_kind(action text) RETURNS text
+CREATE OR REPLACE FUNCTION wagecheck._notify_kind(action text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE action
                WHEN 'open' THEN 'opened'
@@ -36,7 +36,7 @@ COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
 -- summary attendance_month, as cheap as a copy. No ANALYZE: the readers see a memo through
 -- the building block's function scan, where its statistics serve no plan. The months owed or
 -- paid late (WP02, WP03, DP01) are not: they are found through the summary's settled_at.
-CREATE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
 DECLARE
@@ -63,7 +63,7 @@ $$;
 COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
     'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will not evaluate in full (carried over, or evaluated for some projects) (internal)';
 
-CREATE FUNCTION wagecheck._memo_drop() RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck._memo_drop() RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
@@ -80,7 +80,7 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._memo_drop() IS 'drops the building blocks of a scan (internal)';
 
-CREATE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
+CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
     RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
                    rectified int, replay boolean)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck

@@ -5,7 +5,7 @@
 -- whatever its moment); only the lines of the pairs not on the roster then are read, per
 -- pair through the index on pay_line.worker_id (OFFSET 0 keeps that subquery apart: the
 -- function's generic plan would otherwise join every line to every pair).
-CREATE FUNCTION wagecheck.eval_rn01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'pay_line', x.line_id::text, '', x.project_id, x.employer_id, p.division, 'K', NULL::timestamptz,
@@ -27,7 +27,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn01(timestamptz) IS
     'RN01: pay lines of workers not on the project''s real-name roster (known at as_of)';
 
 -- RN02 (G, roster entry): on the roster without a signed labour contract.
-CREATE FUNCTION wagecheck.eval_rn02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'G', NULL::timestamptz,
@@ -45,7 +45,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn02(timestamptz) IS
 -- summary attendance_month is exact for as_of (every attendance row known and dated by then)
 -- the project's last day attended is the latest of its months' last days (in the summary
 -- attendance_project_month); else it comes from the attendance rows known then.
-CREATE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH ex AS MATERIALIZED (
@@ -92,7 +92,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
 -- not read. In a month whose latest pay date has passed too, every attendee's has: its rows
 -- are counted without their pay terms and its attendees are the project's workers of the
 -- month (attendance_project_month); in the others each worker's pay terms known then decide.
-CREATE FUNCTION wagecheck._rn04_months(as_of timestamptz, projects bigint[])
+CREATE OR REPLACE FUNCTION wagecheck._rn04_months(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, period date, attendees bigint, unpaid bigint)
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -162,7 +162,7 @@ COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
 -- come from them (_rn04_months); else from attendance_months(as_of) and the pay lines known
 -- then, counted per project, month and pay terms first, so that a pay date is computed once
 -- per distinct (month, terms).
-CREATE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     WITH ex AS MATERIALIZED (
@@ -227,7 +227,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
 -- RN04 for the given projects only (project evaluator): eval_rn04 reading the projects' rows
 -- only - their attendance months without a wage month and their workers per month (_rn04_months),
 -- or their attendance rows and the lines of their sheets when a summary is not exact.
-CREATE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     WITH ex AS MATERIALIZED (
@@ -299,7 +299,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn04_projects(timestamptz, bigint[]) IS
 -- it without a wage_month row known by to_ts (a line known in between is a change the capture
 -- records). A superset: attendance not yet known, another worker's terms, a month whose
 -- payment is recorded later count as possibly moving.
-CREATE FUNCTION wagecheck.eval_rn04_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT coalesce(array_agg(DISTINCT a.project_id ORDER BY a.project_id), '{}')
@@ -323,7 +323,17 @@ INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, 
  '{"gap_days": 7}', 'wagecheck.eval_rn03(timestamptz)'),
 ('RN04', 'G', true, false, 'project_month', '有考勤无工资发放记录', 'attendance without payroll after the pay day',
  'workers with attendance in a month but no payroll line after their pay day: any → G; more than k_share of the month''s attendees → K',
- '{"k_share": 0.10, "deadline_wd": 5}', 'wagecheck.eval_rn04(timestamptz)');
+ '{"k_share": 0.10, "deadline_wd": 5}', 'wagecheck.eval_rn04(timestamptz)')
+ON CONFLICT (code) DO UPDATE SET
+    tier = EXCLUDED.tier,
+    escalates = EXCLUDED.escalates,
+    once = EXCLUDED.once,
+    subject_kind = EXCLUDED.subject_kind,
+    name_zh = EXCLUDED.name_zh,
+    name_en = EXCLUDED.name_en,
+    description = EXCLUDED.description,
+    params = EXCLUDED.params,
+    evaluator = EXCLUDED.evaluator;
 UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_rn04_projects(timestamptz, bigint[])',
                           horizon = 'wagecheck.eval_rn04_horizon(timestamptz, timestamptz)'
  WHERE code = 'RN04';

@@ -1,7 +1,7 @@
 -- Dedicated wage account rules (农民工工资专用账户): AC01-AC05.
 
 -- AC01 (K, project): no dedicated account open_days after the construction contract.
-CREATE FUNCTION wagecheck.eval_ac01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH g AS MATERIALIZED (   -- once per division, not per row
@@ -22,15 +22,9 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac01(timestamptz) IS
     'AC01: projects with no dedicated wage account open_days after the construction contract was signed';
 
--- The labour cost paid into the dedicated accounts (AC02): a partial index holding the few
--- inflows of labour cost with what AC02 reads of them (an index-only scan, not a pass over
--- every movement of every account).
-CREATE INDEX account_txn_labour_in ON wagecheck.account_txn (account_id) INCLUDE (amount, booked_at, created_at)
-    WHERE direction = 'in' AND purpose = 'labour_cost';
-
 -- AC02 (G->K, project-period): labour cost paid in below the schedule after its due date.
 -- Payments are set against the periods in order (the oldest first).
-CREATE FUNCTION wagecheck.eval_ac02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH sched AS (
@@ -79,7 +73,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac02(timestamptz) IS
 -- account_txn's key (OFFSET 0: the generic plan would hash a scan of every movement), and
 -- checked against the cards of its project's roster known then, found by the card's text (its
 -- digits): the account as written, or its digits.
-CREATE FUNCTION wagecheck.eval_ac03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'account_txn', t.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
@@ -105,7 +99,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac03(timestamptz) IS
     'AC03: outflows of a dedicated account that are not wages into the own card of a worker on the project''s roster (cash, other accounts, other projects'' workers)';
 
 -- AC04 (G, project): agreed labour-cost share below the minimum for the sector.
-CREATE FUNCTION wagecheck.eval_ac04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.owner_id, p.division, 'G', NULL::timestamptz,
@@ -121,7 +115,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac04(timestamptz) IS
 
 -- AC05 (K, project): account closed or closing while wages are owed, or closed before the
 -- public notice ended.
-CREATE FUNCTION wagecheck.eval_ac05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH closing AS (
@@ -165,4 +159,14 @@ INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, 
  'wagecheck.eval_ac04(timestamptz)'),
 ('AC05', 'K', false, true, 'project', '专用账户违规销户', 'dedicated account closed too early',
  'the account is closed or under closure while wages are owed, or was closed before notice_days of public notice ended (Decree 724 art. 27)',
- '{"notice_days": 30, "deadline_wd": 5}', 'wagecheck.eval_ac05(timestamptz)');
+ '{"notice_days": 30, "deadline_wd": 5}', 'wagecheck.eval_ac05(timestamptz)')
+ON CONFLICT (code) DO UPDATE SET
+    tier = EXCLUDED.tier,
+    escalates = EXCLUDED.escalates,
+    once = EXCLUDED.once,
+    subject_kind = EXCLUDED.subject_kind,
+    name_zh = EXCLUDED.name_zh,
+    name_en = EXCLUDED.name_en,
+    description = EXCLUDED.description,
+    params = EXCLUDED.params,
+    evaluator = EXCLUDED.evaluator;

@@ -4,7 +4,7 @@
 -- project-months without a sheet known are found first (few: mostly the current month), and
 -- those whose pay date cannot have passed for any pay terms in use are left out before the
 -- pay terms of the remaining projects are read (through the roster's key).
-CREATE FUNCTION wagecheck.eval_wp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH ex AS MATERIALIZED (
@@ -70,7 +70,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp01(timestamptz) IS
 -- WP01 for the given projects only (project evaluator): eval_wp01 with the projects as the
 -- start of the plan (their months through attendance_project_month's primary key, or their
 -- attendance rows when it is not exact; their roster and sheets through their project keys).
-CREATE FUNCTION wagecheck.eval_wp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH ex AS MATERIALIZED (
@@ -125,7 +125,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp01_projects(timestamptz, bigint[]) IS
 -- capture). The projects with a month attended whose pay date passes for terms in use
 -- (_attendance_pay_passing) and no pay sheet for it prepared and known by to_ts (one that
 -- turns known or prepared in between is a change the capture records).
-CREATE FUNCTION wagecheck.eval_wp01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT coalesce(array_agg(DISTINCT pm.project_id ORDER BY pm.project_id), '{}')
@@ -139,7 +139,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp01_horizon(timestamptz, timestamptz) IS
     'WP01''s horizon: the projects whose hits may change between two moments by time alone (the pay date of a month with attendance and no pay sheet passing)';
 
 -- WP02 (G->K, worker on project, month): wages not fully paid by the pay day.
-CREATE FUNCTION wagecheck.eval_wp02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH k AS MATERIALIZED (   -- once per division, not per row
@@ -159,7 +159,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp02(timestamptz) IS
     'WP02: a worker''s month of wages on a project not fully paid after the pay day (moved earlier to a working day); K when still owed k_days later';
 
 -- WP03 (K, worker on project): min_months or more consecutive months with wages owed.
-CREATE FUNCTION wagecheck.eval_wp03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH owed AS (
@@ -199,7 +199,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp03(timestamptz) IS
 -- WP04 (K, payment): paid in cash, or into an account that is not the worker's registered card.
 -- Read from the summary payment_off_card (kept at write time whatever the payments' moments):
 -- those known at as_of.
-CREATE FUNCTION wagecheck.eval_wp04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'payment', o.payment_id::text, '', o.project_id, o.employer_id, p.division, 'K', NULL::timestamptz,
@@ -216,7 +216,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp04(timestamptz) IS
 -- least `days` days, as known at as_of: from the summary wage_month by its index on payable
 -- when it is exact for as_of, else from the raw rows. PL/pgSQL so that the bounds are known
 -- to the planner (a custom plan: an index range, not a third of the table).
-CREATE FUNCTION wagecheck._wp05_months(as_of timestamptz, below numeric, min_days numeric)
+CREATE OR REPLACE FUNCTION wagecheck._wp05_months(as_of timestamptz, below numeric, min_days numeric)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date, days numeric,
                    payable numeric)
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
@@ -241,7 +241,7 @@ COMMENT ON FUNCTION wagecheck._wp05_months(timestamptz, numeric, numeric) IS
 -- WP05 (G, worker on project, month): full-month pay below the local monthly minimum wage.
 -- Only the months below the highest minimum wage of any division (catalogue or override), of
 -- at least the fewest full-month days, are read (_wp05_months).
-CREATE FUNCTION wagecheck.eval_wp05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp05(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH bounds AS MATERIALIZED (   -- the highest minimum and fewest days of any division: only months below it can hit
@@ -284,7 +284,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp05(timestamptz) IS
 -- exact for as_of, from worker_pay by its index on payable, and the projects from the
 -- worker's pay lines; else from the raw rows (_wages_owed_compute). PL/pgSQL so that the
 -- bounds are known to the planner (a custom plan: an index range).
-CREATE FUNCTION wagecheck._wp06_sums(as_of timestamptz, month_over numeric, year_over numeric)
+CREATE OR REPLACE FUNCTION wagecheck._wp06_sums(as_of timestamptz, month_over numeric, year_over numeric)
     RETURNS TABLE (worker_id bigint, span text, period date, payable numeric, first_project bigint,
                    min_project bigint)
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
@@ -372,7 +372,7 @@ COMMENT ON FUNCTION wagecheck._wp06_sums(timestamptz, numeric, numeric) IS
 
 -- WP06 (G, worker): over month_amount in one month or year_amount in one year (possible fictitious payroll).
 -- Only the sums over the lowest limits of any division are read (_wp06_sums).
-CREATE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH bounds AS MATERIALIZED (   -- the lowest limits of any division: only sums above them can hit
@@ -410,7 +410,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
     'WP06: a worker paid (payable, all projects) over month_amount in a month (period YYYY-MM) or over year_amount in a year (period YYYY): possible fictitious payroll';
 
 -- WP07 (K, roster entry): left the project without final settlement within settle_days.
-CREATE FUNCTION wagecheck.eval_wp07(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp07(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH g AS MATERIALIZED (   -- once per division, not per row
@@ -450,7 +450,17 @@ INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, 
  '{"month_amount": 50000, "year_amount": 300000}', 'wagecheck.eval_wp06(timestamptz)'),
 ('WP07', 'K', false, false, 'roster', '离场未结清工资', 'left without final settlement',
  'a worker who left the project without final wage settlement within settle_days',
- '{"settle_days": 30, "deadline_wd": 5}', 'wagecheck.eval_wp07(timestamptz)');
+ '{"settle_days": 30, "deadline_wd": 5}', 'wagecheck.eval_wp07(timestamptz)')
+ON CONFLICT (code) DO UPDATE SET
+    tier = EXCLUDED.tier,
+    escalates = EXCLUDED.escalates,
+    once = EXCLUDED.once,
+    subject_kind = EXCLUDED.subject_kind,
+    name_zh = EXCLUDED.name_zh,
+    name_en = EXCLUDED.name_en,
+    description = EXCLUDED.description,
+    params = EXCLUDED.params,
+    evaluator = EXCLUDED.evaluator;
 UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_wp01_projects(timestamptz, bigint[])',
                           horizon = 'wagecheck.eval_wp01_horizon(timestamptz, timestamptz)'
  WHERE code = 'WP01';

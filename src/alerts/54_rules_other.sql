@@ -2,7 +2,7 @@
 
 -- DP01 (G->K, project): no wage guarantee deposit or bank letter due_wd working days after
 -- the contract (G), escalate_wd working days later (K), unless exempt.
-CREATE FUNCTION wagecheck.eval_dp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_dp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH params AS MATERIALIZED (   -- once per division, not per row
@@ -66,7 +66,7 @@ COMMENT ON FUNCTION wagecheck.eval_dp01(timestamptz) IS
     'DP01: projects without a wage guarantee deposit or bank letter due_wd working days after the contract (K escalate_wd later); exempt: contract below exempt_below with no arrears in a year, or clean_years without arrears with roster and account in place';
 
 -- NB01 (G, project): no rights notice board recorded board_days after work started.
-CREATE FUNCTION wagecheck.eval_nb01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_nb01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH g AS MATERIALIZED (   -- once per division, not per row
@@ -85,7 +85,7 @@ COMMENT ON FUNCTION wagecheck.eval_nb01(timestamptz) IS
     'NB01: projects under construction with no rights notice board (维权信息告示牌) recorded board_days after work started';
 
 -- QR01 (G, project): no complaint QR code registered for a project whose work has started.
-CREATE FUNCTION wagecheck.eval_qr01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_qr01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
@@ -101,7 +101,7 @@ COMMENT ON FUNCTION wagecheck.eval_qr01(timestamptz) IS
 -- BL02 (K, project): an enterprise on the dishonest list is contractor or subcontractor on a
 -- project started while it was listed. The list is kept by the cases area
 -- (wagecheck.dishonest_listing); without it there is nothing to check.
-CREATE FUNCTION wagecheck.eval_bl02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_bl02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
@@ -155,4 +155,14 @@ INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, 
  '{}', 'wagecheck.eval_qr01(timestamptz)'),
 ('BL02', 'K', false, true, 'project', '失信主体承揽工程', 'listed enterprise on a new project',
  'an enterprise on the dishonest list is general contractor or subcontractor on a project started while it is listed (人社部令第45号)',
- '{"deadline_wd": 5}', 'wagecheck.eval_bl02(timestamptz)');
+ '{"deadline_wd": 5}', 'wagecheck.eval_bl02(timestamptz)')
+ON CONFLICT (code) DO UPDATE SET
+    tier = EXCLUDED.tier,
+    escalates = EXCLUDED.escalates,
+    once = EXCLUDED.once,
+    subject_kind = EXCLUDED.subject_kind,
+    name_zh = EXCLUDED.name_zh,
+    name_en = EXCLUDED.name_en,
+    description = EXCLUDED.description,
+    params = EXCLUDED.params,
+    evaluator = EXCLUDED.evaluator;

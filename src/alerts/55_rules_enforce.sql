@@ -10,7 +10,7 @@
 -- while the balance has not been brought back to zero or above since. The balance is
 -- the running sum of the account's movements (an account starts empty) in booking order,
 -- ties in insertion order (txn_id); movements booked or known after as_of are not seen.
-CREATE FUNCTION wagecheck.eval_ac06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac06(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH mv AS (
@@ -42,7 +42,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac06(timestamptz) IS
 
 -- PS01 (K, pay line): a line whose net pay is not payable minus deductions, or with a
 -- negative amount, and which no correcting line known at as_of replaces.
-CREATE FUNCTION wagecheck.eval_ps01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ps01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
@@ -69,4 +69,14 @@ INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, 
  '{"deadline_wd": 5}', 'wagecheck.eval_ac06(timestamptz)'),
 ('PS01', 'K', false, false, 'pay_line', '工资支付表金额不符', 'pay-sheet line does not add up',
  'a pay-sheet line whose net pay (实发) is not payable (应发) minus deductions, or with a negative amount (Decree 724 art. 15: the wage ledger records what is payable, withheld and paid); rectified by a correcting line (corrects_line_id)',
- '{"deadline_wd": 5}', 'wagecheck.eval_ps01(timestamptz)');
+ '{"deadline_wd": 5}', 'wagecheck.eval_ps01(timestamptz)')
+ON CONFLICT (code) DO UPDATE SET
+    tier = EXCLUDED.tier,
+    escalates = EXCLUDED.escalates,
+    once = EXCLUDED.once,
+    subject_kind = EXCLUDED.subject_kind,
+    name_zh = EXCLUDED.name_zh,
+    name_en = EXCLUDED.name_en,
+    description = EXCLUDED.description,
+    params = EXCLUDED.params,
+    evaluator = EXCLUDED.evaluator;

@@ -8,7 +8,7 @@
 -- the summary worker_pay (its sums over the limits) when exact.
 
 -- RN01: pay lines of the projects' sheets for workers not on the project's roster.
-CREATE FUNCTION wagecheck.eval_rn01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
@@ -27,7 +27,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn01_projects(timestamptz, bigint[]) IS
     'RN01 for the given projects only (project evaluator of eval_rn01)';
 
 -- RN02: the projects' roster entries without a signed labour contract.
-CREATE FUNCTION wagecheck.eval_rn02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'G', NULL::timestamptz,
@@ -45,7 +45,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn02_projects(timestamptz, bigint[]) IS
 -- AC03: outflows of the projects' accounts other than wages into the own card of a worker on
 -- the roster: eval_ac03's candidates (outflow_unmatched, few: each through account_txn's key)
 -- of the projects' accounts, checked the same way.
-CREATE FUNCTION wagecheck.eval_ac03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'account_txn', t.txn_id::text, '', w.project_id, p.contractor_id, p.division, 'K', NULL::timestamptz,
@@ -72,7 +72,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac03_projects(timestamptz, bigint[]) IS
     'AC03 for the given projects only (project evaluator of eval_ac03)';
 
 -- AC04: the projects whose labour-cost share is below the minimum for their sector.
-CREATE FUNCTION wagecheck.eval_ac04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.owner_id, p.division, 'G', NULL::timestamptz,
@@ -88,7 +88,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac04_projects(timestamptz, bigint[]) IS
     'AC04 for the given projects only (project evaluator of eval_ac04)';
 
 -- AC05: the projects' accounts closed or closing while wages are owed, or closed before the notice ended.
-CREATE FUNCTION wagecheck.eval_ac05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH closing AS MATERIALIZED (
@@ -118,7 +118,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac05_projects(timestamptz, bigint[]) IS
     'AC05 for the given projects only (project evaluator of eval_ac05)';
 
 -- AC06: outflows that overdrew one of the projects' accounts.
-CREATE FUNCTION wagecheck.eval_ac06_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac06_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH mv AS (
@@ -151,7 +151,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac06_projects(timestamptz, bigint[]) IS
     'AC06 for the given projects only (project evaluator of eval_ac06)';
 
 -- PS01: the projects' pay lines that do not add up, not yet corrected.
-CREATE FUNCTION wagecheck.eval_ps01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ps01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'pay_line', l.line_id::text, '', s.project_id, s.employer_id, p.division, 'K', NULL::timestamptz,
@@ -175,7 +175,7 @@ COMMENT ON FUNCTION wagecheck.eval_ps01_projects(timestamptz, bigint[]) IS
 
 -- WP04: the projects' payments in cash or off the worker's registered card, from the summary
 -- payment_off_card (as eval_wp04), through its key starting with project_id.
-CREATE FUNCTION wagecheck.eval_wp04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'payment', o.payment_id::text, '', o.project_id, o.employer_id, p.division, 'K', NULL::timestamptz,
@@ -190,7 +190,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
     'WP04 for the given projects only (project evaluator of eval_wp04)';
 
 -- WP05: the projects' full months paid below the minimum wage.
-CREATE FUNCTION wagecheck.eval_wp05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp05_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH ex AS MATERIALIZED (
@@ -227,7 +227,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp05_projects(timestamptz, bigint[]) IS
     'WP05 for the given projects only (project evaluator of eval_wp05)';
 
 -- QR01: the projects under construction with no complaint QR code.
-CREATE FUNCTION wagecheck.eval_qr01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_qr01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,

@@ -13,7 +13,7 @@
 -- the hits a later day brings by time alone.
 
 -- NB01: project evaluator.
-CREATE FUNCTION wagecheck.eval_nb01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_nb01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH q AS MATERIALIZED (
@@ -37,7 +37,7 @@ COMMENT ON FUNCTION wagecheck.eval_nb01_projects(timestamptz, bigint[]) IS
     'NB01 for the given projects only (project evaluator of eval_nb01)';
 
 -- NB01: the day after board_days from the start, or the board's date, in the window.
-CREATE FUNCTION wagecheck.eval_nb01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_nb01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH w AS MATERIALIZED (SELECT from_ts::date AS lo, to_ts::date AS hi),   -- the days (lo, hi]
@@ -59,7 +59,7 @@ COMMENT ON FUNCTION wagecheck.eval_nb01_horizon(timestamptz, timestamptz) IS
     'NB01''s horizon: the projects whose board_days run out, or whose notice board is dated, between the two moments';
 
 -- AC01: project evaluator.
-CREATE FUNCTION wagecheck.eval_ac01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH q AS MATERIALIZED (
@@ -86,7 +86,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac01_projects(timestamptz, bigint[]) IS
     'AC01 for the given projects only (project evaluator of eval_ac01)';
 
 -- AC01: the day after open_days from the contract, or an account's opening, in the window.
-CREATE FUNCTION wagecheck.eval_ac01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH w AS MATERIALIZED (SELECT from_ts::date AS lo, to_ts::date AS hi),   -- the days (lo, hi]
@@ -112,7 +112,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac01_horizon(timestamptz, timestamptz) IS
     'AC01''s horizon: the projects whose open_days after the contract run out, or whose account opens, between the two moments';
 
 -- WP07: project evaluator.
-CREATE FUNCTION wagecheck.eval_wp07_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp07_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH q AS MATERIALIZED (
@@ -137,7 +137,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp07_projects(timestamptz, bigint[]) IS
     'WP07 for the given projects only (project evaluator of eval_wp07)';
 
 -- WP07: the day after settle_days from leaving, or a settlement's date, in the window.
-CREATE FUNCTION wagecheck.eval_wp07_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp07_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH w AS MATERIALIZED (SELECT from_ts::date AS lo, to_ts::date AS hi),   -- the days (lo, hi]
@@ -160,7 +160,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp07_horizon(timestamptz, timestamptz) IS
 
 -- RN03: project evaluator. When the summary attendance_month is exact, the projects' last days
 -- attended come from their months in attendance_project_month, through its key.
-CREATE FUNCTION wagecheck.eval_rn03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH ex AS MATERIALIZED (
@@ -209,7 +209,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn03_projects(timestamptz, bigint[]) IS
 -- from the summary attendance_month, read through its index on last_day for the few months
 -- that can end a gap in the window; NULL (cannot tell) when the summary holds rows known or
 -- dated after to_ts.
-CREATE FUNCTION wagecheck.eval_rn03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH w AS MATERIALIZED (SELECT from_ts::date AS lo, to_ts::date AS hi),   -- the days (lo, hi]

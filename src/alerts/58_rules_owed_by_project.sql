@@ -1,15 +1,6 @@
 -- Project evaluators (rule.project_evaluator) and date horizons (rule.horizon) of the
--- time-driven rules on wages owed and labour cost paid in: WP02, WP03, AC02 (and DP01's, not
--- registered: see there). A forward scan
--- on a later day evaluates them only for the projects whose rows changed and those their
--- horizon names: the projects whose hits may differ between as_of = from_ts and as_of =
--- to_ts with the same rows. A hit turns with the day of as_of at a date X compared as
--- "X < as_of::date" (a pay date passed, a deadline of k days after it): it differs between
--- the two moments exactly when from_ts::date <= X < to_ts::date. Their details hold dates
--- and amounts, no count of days up to as_of, so only those dates change them.
+-- time-driven rules on wages owed and labour cost paid in: WP02, WP03, AC02, DP01.
 
--- pay_term_month: a month and pay terms (whose pay date passes: _pay_dates_passing).
-CREATE TYPE wagecheck.pay_term_month AS (period date, pay_day smallint, pay_month_offset smallint);
 COMMENT ON TYPE wagecheck.pay_term_month IS 'a month and pay terms (pay day, month offset) (internal)';
 
 -- _owed_months_passing(months, as_of): the projects with a month still owed (the partial
@@ -18,7 +9,7 @@ COMMENT ON TYPE wagecheck.pay_term_month IS 'a month and pay terms (pay day, mon
 -- the next month) and the month's worker has no pay terms on the project as of as_of. A
 -- superset of the projects with such a month owed for a worker of those terms, found without
 -- the pay terms of each month owed.
-CREATE FUNCTION wagecheck._owed_months_passing(months wagecheck.pay_term_month[], as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._owed_months_passing(months wagecheck.pay_term_month[], as_of timestamptz)
     RETURNS bigint[]
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -37,7 +28,7 @@ COMMENT ON FUNCTION wagecheck._owed_months_passing(wagecheck.pay_term_month[], t
     'the projects with a month owed among the given (month, pay terms) that use those terms, or the default ones for a worker without terms (internal)';
 
 -- WP02: the projects' months with wages owed past the pay day (K k_days after it).
-CREATE FUNCTION wagecheck.eval_wp02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH k AS MATERIALIZED (   -- once per division, not per row
@@ -62,7 +53,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp02_projects(timestamptz, bigint[]) IS
 -- (_pay_dates_passing; for each k_days in use, in the window moved back by it), through the
 -- partial index of the months owed, and kept where the project uses those terms (the index
 -- roster_pay_terms) or they are the default ones: no pay date computed per month owed.
-CREATE FUNCTION wagecheck.eval_wp02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH k AS MATERIALIZED (
@@ -85,7 +76,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp02_horizon(timestamptz, timestamptz) IS
     'WP02''s date horizon: the projects with a month owed whose pay date or pay date + k_days falls between the two moments (NULL: cannot tell, the summary is not exact)';
 
 -- WP03: the projects' workers with min_months or more consecutive months owed.
-CREATE FUNCTION wagecheck.eval_wp03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp03_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH owed AS (
@@ -124,7 +115,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp03_projects(timestamptz, bigint[]) IS
 -- WP03's horizon: the projects with a month still owed whose pay date is passed between the
 -- two moments (a run of months owed grows then); NULL when the summary is not exact at to_ts.
 -- As WP02's: the months owed of the (month, pay terms) whose pay date passes.
-CREATE FUNCTION wagecheck.eval_wp03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_wp03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT CASE WHEN wagecheck._summary_exact('wages_owed', to_ts)
@@ -135,7 +126,7 @@ COMMENT ON FUNCTION wagecheck.eval_wp03_horizon(timestamptz, timestamptz) IS
     'WP03''s date horizon: the projects with a month owed whose pay date falls between the two moments (NULL: cannot tell, the summary is not exact)';
 
 -- AC02: the projects' schedule periods past their due date with labour cost not fully paid in.
-CREATE FUNCTION wagecheck.eval_ac02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac02_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH q AS MATERIALIZED (
@@ -186,7 +177,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac02_projects(timestamptz, bigint[]) IS
 
 -- AC02's horizon: the projects with a schedule period whose due date, or due date +
 -- k_overdue_days, is passed between the two moments.
-CREATE FUNCTION wagecheck.eval_ac02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_ac02_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH s AS MATERIALIZED (
@@ -213,7 +204,7 @@ COMMENT ON FUNCTION wagecheck.eval_ac02_horizon(timestamptz, timestamptz) IS
 -- name only those projects: DP01's peers function (eval_dp01_peers) widens them to every
 -- project of their contractors, and a project leaving a contractor (_dp01_project_moved)
 -- names the old contractor's projects as changed.
-CREATE FUNCTION wagecheck.eval_dp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_dp01_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH q AS MATERIALIZED (
@@ -282,7 +273,7 @@ COMMENT ON FUNCTION wagecheck.eval_dp01_projects(timestamptz, bigint[]) IS
 -- whose due or escalation day passes between the two moments, and those of a contractor with
 -- a month late whose pay date passes, or turns a year or clean_years old, or a project that
 -- turns clean_years old (NULL when the summary wage_month is not exact at to_ts).
-CREATE FUNCTION wagecheck.eval_dp01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_dp01_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     WITH params AS MATERIALIZED (
@@ -343,7 +334,7 @@ COMMENT ON FUNCTION wagecheck.eval_dp01_horizon(timestamptz, timestamptz) IS
 
 -- DP01's peers: every project of the contractors of the given projects (their arrears and
 -- their projects' start decide the exemptions of all of them), and the given projects.
-CREATE FUNCTION wagecheck.eval_dp01_peers(projects bigint[]) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_dp01_peers(projects bigint[]) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT ARRAY(SELECT u FROM unnest(projects) u WHERE u IS NOT NULL
@@ -360,7 +351,7 @@ COMMENT ON FUNCTION wagecheck.eval_dp01_peers(bigint[]) IS
 -- _dp01_project_moved(): trigger (statement level) on project: a project leaving a contractor
 -- (contractor changed, project deleted) changes the exemptions of the contractor's remaining
 -- projects, which eval_dp01_peers no longer finds through it: records them as changed.
-CREATE FUNCTION wagecheck._dp01_project_moved() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._dp01_project_moved() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 DECLARE
@@ -386,9 +377,9 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._dp01_project_moved() IS
     'trigger: records in wagecheck.input_change the remaining projects of a contractor a project left (contractor changed or project deleted), whose DP01 exemptions change (internal)';
-CREATE TRIGGER dp01_project_moved_upd AFTER UPDATE ON wagecheck.project REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+CREATE OR REPLACE TRIGGER dp01_project_moved_upd AFTER UPDATE ON wagecheck.project REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._dp01_project_moved();
-CREATE TRIGGER dp01_project_moved_del AFTER DELETE ON wagecheck.project REFERENCING OLD TABLE AS old_rows
+CREATE OR REPLACE TRIGGER dp01_project_moved_del AFTER DELETE ON wagecheck.project REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._dp01_project_moved();
 ALTER TABLE wagecheck.project ENABLE ALWAYS TRIGGER dp01_project_moved_upd, ENABLE ALWAYS TRIGGER dp01_project_moved_del;
 

@@ -3,7 +3,7 @@
 -- the facts of the subject, never counters that grow with as_of (the engine would
 -- rewrite every alert at every scan).
 
-CREATE FUNCTION wagecheck.eval_cp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_cp01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'complaint', c.complaint_id::text, '', c.project_id, c.enterprise_id,
            coalesce(p.division, u.division), 'K', NULL::timestamptz,
@@ -17,7 +17,7 @@ CREATE FUNCTION wagecheck.eval_cp01(as_of timestamptz) RETURNS SETOF wagecheck.r
        AND (c.decided_at IS NULL OR c.decided_at > as_of) $$;
 COMMENT ON FUNCTION wagecheck.eval_cp01(timestamptz) IS 'CP01: complaints neither accepted nor rejected within accept_wd (5) working days of receipt';
 
-CREATE FUNCTION wagecheck.eval_cs01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_cs01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'case', c.case_id::text, '', c.project_id, c.enterprise_id, c.division, 'K', NULL::timestamptz,
            jsonb_build_object('case_no', c.case_no, 'unit', c.unit_code, 'filed_on', c.filed_on, 'due_on', d.due_on,
@@ -31,7 +31,7 @@ CREATE FUNCTION wagecheck.eval_cs01(as_of timestamptz) RETURNS SETOF wagecheck.r
        AND wagecheck.case_open_at(c.case_id, as_of) $$;
 COMMENT ON FUNCTION wagecheck.eval_cs01(timestamptz) IS 'CS01: cases still open after finish_wd (60) working days from filing, + extension_wd (30) when an extension was approved';
 
-CREATE FUNCTION wagecheck.eval_cs02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_cs02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'case', c.case_id::text, m.name, c.project_id, c.enterprise_id, c.division, 'K', NULL::timestamptz,
            jsonb_build_object('case_no', c.case_no, 'campaign', m.name, 'funding', x.funding,
@@ -43,7 +43,7 @@ CREATE FUNCTION wagecheck.eval_cs02(as_of timestamptz) RETURNS SETOF wagecheck.r
        AND wagecheck.case_open_at(c.case_id, as_of) $$;
 COMMENT ON FUNCTION wagecheck.eval_cs02(timestamptz) IS 'CS02: cases of a campaign still open after the campaign''s deadline for their funding class (period = campaign name)';
 
-CREATE FUNCTION wagecheck.eval_bl01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_bl01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'enterprise', d.enterprise_id::text, '', d.project_id, d.enterprise_id, d.division, 'K', NULL::timestamptz,
            jsonb_build_object('enterprise', e.name, 'legal_rep', e.legal_rep, 'order_ids', d.order_ids,
@@ -53,7 +53,7 @@ CREATE FUNCTION wagecheck.eval_bl01(as_of timestamptz) RETURNS SETOF wagecheck.r
       JOIN wagecheck.enterprise e ON e.enterprise_id = d.enterprise_id $$;
 COMMENT ON FUNCTION wagecheck.eval_bl01(timestamptz) IS 'BL01: enterprises meeting the dishonest-list criteria (missed order to pay, and the provincial threshold or a mass incident), proposed for an officer''s decision';
 
-CREATE FUNCTION wagecheck.eval_op01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_op01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT 'opinion_report', r.report_id::text, '', r.project_id, r.enterprise_id, t.division, 'O', t.verify_due,
            jsonb_build_object('kind', r.kind, 'mass_incident', r.mass_incident, 'summary', r.summary,
@@ -86,4 +86,12 @@ INSERT INTO wagecheck.rule (code, tier, subject_kind, name_zh, name_en, descript
  'wagecheck.eval_bl01(timestamptz)'),
 ('OP01', 'O', 'opinion_report', '舆情未及时核查上报', 'public-opinion report not verified or reported in time',
  'a public-opinion report (online post, media, petition, gathering) must be verified within verify_hours and reported upward within report_hours of receipt',
- '{"verify_hours": 2, "report_hours": 24}', 'wagecheck.eval_op01(timestamptz)');
+ '{"verify_hours": 2, "report_hours": 24}', 'wagecheck.eval_op01(timestamptz)')
+ON CONFLICT (code) DO UPDATE SET
+    tier = EXCLUDED.tier,
+    subject_kind = EXCLUDED.subject_kind,
+    name_zh = EXCLUDED.name_zh,
+    name_en = EXCLUDED.name_en,
+    description = EXCLUDED.description,
+    params = EXCLUDED.params,
+    evaluator = EXCLUDED.evaluator;
