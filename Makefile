@@ -12,16 +12,19 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 #                          shipped data; a later change of them is written in src/updates/;
 #   src/<area>/*.sql       definitions that can run again: CREATE OR REPLACE FUNCTION, VIEW,
 #                          AGGREGATE and TRIGGER, COMMENT, GRANT/REVOKE, policies (dropped if
-#                          they exist, then created), the rule catalogue (INSERT ... ON CONFLICT).
+#                          they exist, then created);
+#   src/<area>/rules/*.sql one catalogue rule each: its functions, then its row (INSERT ...
+#                          ON CONFLICT), run again like the definitions, after them.
 # The install script is src/wagecheck.sql, then each area's once/ files and definitions, in
 # dependency order. An upgrade script from release P is generated the same way: the
 # hand-written delta src/updates/P--$(EXTVERSION).sql (what CREATE OR REPLACE cannot do),
 # every definition again, then src/updates/P--$(EXTVERSION).post.sql if there is one (data
 # that needs the new functions). No function is written twice.
 SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases
-SQL_DEFS  = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)))
+SQL_DEFS  = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)) \
+            $(sort $(wildcard src/$(a)/rules/*.sql)))
 SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/once/*.sql)) \
-            $(sort $(wildcard src/$(a)/*.sql)))
+            $(sort $(wildcard src/$(a)/*.sql)) $(sort $(wildcard src/$(a)/rules/*.sql)))
 SQL_ONCE  = $(foreach a,$(SQL_AREAS),$(wildcard src/$(a)/once/*.sql))
 UPDATES   = $(wildcard src/updates/*--$(EXTVERSION).sql)
 DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql \

@@ -592,3 +592,32 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.attendance_months(timestamptz) IS
     'days attended per project, worker and month, as known at a moment';
+
+-- ---------------------------------------------------------------- months owed by pay terms (WP02, WP03 horizons)
+
+COMMENT ON TYPE wagecheck.pay_term_month IS 'a month and pay terms (pay day, month offset) (internal)';
+
+-- _owed_months_passing(months, as_of): the projects with a month still owed (the partial
+-- index of wage_month's months owed, by period) among the given (month, pay terms), where the
+-- project uses those terms (the index roster_pay_terms), or they are the default ones (15th of
+-- the next month) and the month's worker has no pay terms on the project as of as_of. A
+-- superset of the projects with such a month owed for a worker of those terms, found without
+-- the pay terms of each month owed.
+CREATE OR REPLACE FUNCTION wagecheck._owed_months_passing(months wagecheck.pay_term_month[], as_of timestamptz)
+    RETURNS bigint[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT ARRAY(SELECT DISTINCT w.project_id
+                   FROM unnest(months) m
+                   JOIN wagecheck.wage_month w ON w.period = m.period AND w.settled_at IS NULL
+                  WHERE EXISTS (SELECT 1 FROM wagecheck.roster r
+                                 WHERE r.pay_day = m.pay_day AND r.pay_month_offset = m.pay_month_offset
+                                   AND r.project_id = w.project_id)
+                     OR ((m.pay_day, m.pay_month_offset) = (15, 1)
+                         AND NOT EXISTS (SELECT 1 FROM wagecheck._pay_terms(as_of) t
+                                          WHERE t.project_id = w.project_id AND t.worker_id = w.worker_id))
+                  ORDER BY 1)
+$$;
+
+COMMENT ON FUNCTION wagecheck._owed_months_passing(wagecheck.pay_term_month[], timestamptz) IS
+    'the projects with a month owed among the given (month, pay terms) that use those terms, or the default ones for a worker without terms (internal)';

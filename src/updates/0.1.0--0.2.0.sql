@@ -38,5 +38,3 @@ CREATE INDEX alert_rule_unquiet ON wagecheck.alert (rule_code)
 
 -- ==== new: indexes and a type of the rules' building blocks
 \ir ../alerts/once/50_rule_helpers.sql
-\ir ../alerts/once/52_rules_ac.sql
-\ir ../alerts/once/58_rules_owed_by_project.sql
