@@ -61,6 +61,8 @@ COMMENT ON COLUMN wagecheck.rule.peers IS
     'optional function (projects bigint[]) RETURNS bigint[] of a rule with a project evaluator whose hits of a project read rows of other projects too: the projects whose hits may depend on rows of the given projects (NULL: all); a forward scan evaluates those too for the projects whose rows changed (its horizon must name every project whose hits time alone moves, peers included)';
 COMMENT ON COLUMN wagecheck.rule.clears_on IS
     'inputs whose new rows can only clear a hit of the rule or change its details, never raise one (a rule with a project evaluator and no peers function): a forward scan evaluates for the rows inserted into them only the projects of the rule''s live alerts';
+COMMENT ON COLUMN wagecheck.rule.uses IS
+    'what the rule''s functions read besides its inputs: the building blocks (shared functions such as wages_owed and attendance_months, and the summaries kept at write time such as wage_month), and tables whose changes cannot change its hits (read for what the rule ignores, or only when a summary is not exact for the moment); a scan computes a building block once when several enabled rules use it; the regression test rule_uses runs each rule''s functions allowed only its inputs and uses';
 COMMENT ON COLUMN wagecheck.rule.time_driven IS
     'the rule''s result can change by the passage of time alone (deadlines, pay days, gaps counted from as_of): evaluated at every scan';
 COMMENT ON TABLE wagecheck.rule_param_override IS
@@ -111,6 +113,16 @@ BEGIN
                           HINT = 'A peers function is a function (projects bigint[]) RETURNS bigint[].';
             END IF;
         END IF;
+        SELECT string_agg(u, ', ') INTO bad
+          FROM unnest(NEW.uses) u
+         WHERE pg_catalog.to_regclass(pg_catalog.format('wagecheck.%I', u)) IS NULL
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc f
+                            WHERE f.pronamespace = 'wagecheck'::regnamespace AND f.proname = u);
+        IF bad IS NOT NULL THEN
+            RAISE EXCEPTION 'rule % uses %, which is no table or function of schema wagecheck', NEW.code, bad
+                USING ERRCODE = 'check_violation',
+                      HINT = 'rule.uses names building blocks: summaries and shared functions of schema wagecheck.';
+        END IF;
         -- the engine's own parameters, with the catalogue's defaults where the rule gives none
         IF NEW.tier = 'K' OR NEW.escalates THEN
             NEW.params := jsonb_build_object('deadline_wd', 5) || NEW.params;
@@ -131,7 +143,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck._rule_check() IS 'trigger: checks the signatures of rule evaluators, project evaluators, horizons and peers functions, and parameter overrides; adds the engine''s default parameters (deadline_wd 5; verify_hours 2, report_hours 24)';
-CREATE OR REPLACE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator, horizon, peers ON wagecheck.rule
+CREATE OR REPLACE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator, horizon, peers, uses ON wagecheck.rule
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
 CREATE OR REPLACE TRIGGER rule_param_override_check BEFORE INSERT OR UPDATE ON wagecheck.rule_param_override
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();

@@ -31,7 +31,7 @@ COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
     'announcement of an alert action on channel wagecheck_alert: opened, escalated (G->K, overdue) or cleared (cleared, confirmed, reported)';
 
 -- _memo_build(as_of, skip): computes once, for the whole scan, the building blocks that more
--- than one enabled evaluator uses (wages_owed, attendance_months), as temporary tables. Not
+-- than one enabled rule declares in rule.uses (wages_owed, attendance_months), as temporary tables. Not
 -- attendance_months when its summary is exact for the moment: its readers then read the
 -- summary attendance_month, as cheap as a copy. No ANALYZE: the readers see a memo through
 -- the building block's function scan, where its statistics serve no plan. The months owed or
@@ -45,9 +45,8 @@ BEGIN
     PERFORM wagecheck._memo_drop();
     CREATE TEMP TABLE wc_memo (name text PRIMARY KEY, as_of timestamptz NOT NULL) ON COMMIT DROP;
     FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
-        IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
-             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
-               AND strpos(p.prosrc, b || '(') > 0) > 1
+        IF (SELECT count(*) FROM wagecheck.rule r
+             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}')) AND r.uses @> ARRAY[b]) > 1
            AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
             -- from the summary kept at write time when it is exact for the moment, else raw rows;
             -- straight from the query (wages_owed() would copy its rows twice on their way)

@@ -8,8 +8,8 @@ DROP FUNCTION wagecheck._scan_plan(text, timestamptz, boolean);
 DROP FUNCTION wagecheck._memo_build(timestamptz);
 DROP FUNCTION wagecheck.scan(timestamptz);
 
--- ==== the rule catalogue: what each rule reads (inputs, clears_on), whether time alone
--- changes its result, its project evaluator, date horizon and peers
+-- ==== the rule catalogue: what each rule reads (inputs, clears_on, uses), whether time
+-- alone changes its result, its project evaluator, date horizon and peers
 ALTER TABLE wagecheck.rule
     ADD COLUMN inputs text[] CHECK (cardinality(inputs) > 0),
     ADD COLUMN time_driven boolean NOT NULL DEFAULT true,
@@ -17,7 +17,8 @@ ALTER TABLE wagecheck.rule
     ADD COLUMN horizon regprocedure,
     ADD COLUMN peers regprocedure,
     ADD COLUMN clears_on text[],
-    ADD CONSTRAINT rule_clears_on_inputs CHECK (clears_on <@ inputs);
+    ADD CONSTRAINT rule_clears_on_inputs CHECK (clears_on <@ inputs),
+    ADD COLUMN uses text[];
 
 -- ==== alerts: no foreign keys on rule_code and alert_id (triggers guard them), no index on
 -- division or project; indexes of the alerts a scan must plan

@@ -47,7 +47,8 @@ CREATE TABLE wagecheck.rule (
     horizon      regprocedure,
     peers        regprocedure,
     clears_on    text[],
-    CONSTRAINT rule_clears_on_inputs CHECK (clears_on <@ inputs)
+    CONSTRAINT rule_clears_on_inputs CHECK (clears_on <@ inputs),
+    uses         text[]
 );
 
 CREATE TABLE wagecheck.rule_param_override (

@@ -85,16 +85,16 @@ COMMENT ON FUNCTION wagecheck.eval_ac01_horizon(timestamptz, timestamptz) IS
 -- summary attendance_month (a day's attendance of months already attended is none)
 -- time-driven: open_days after the contract
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
 VALUES ('AC01', 'K', false, false, 'project', '未按时开立工资专用账户', 'no dedicated wage account in time',
         'no dedicated wage account open_days after the construction contract was signed (人社部发〔2021〕53号)',
         '{"open_days": 30, "deadline_wd": 5}',
         'wagecheck.eval_ac01(timestamptz)', 'wagecheck.eval_ac01_projects(timestamptz, bigint[])',
         'wagecheck.eval_ac01_horizon(timestamptz, timestamptz)', NULL,
-        '{project,wage_account}', true, NULL)
+        '{project,wage_account}', true, NULL, NULL)
 ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
     = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
        EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
        EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on);
+       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);

@@ -126,16 +126,16 @@ COMMENT ON FUNCTION wagecheck.eval_ac02_horizon(timestamptz, timestamptz) IS
 -- every upgrade; enabled and rule_param_override are the user's and left alone.
 -- time-driven: K after k_overdue_days
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
 VALUES ('AC02', 'G', true, false, 'project_period', '人工费用未按时足额拨付', 'labour cost not paid in as scheduled',
         'labour cost paid into the account below what the schedule says was due by its due date: shortfall → G; nothing paid for the period, or over k_overdue_days overdue → K (Decree 724 arts. 24, 27)',
         '{"deadline_wd": 5, "k_overdue_days": 30}',
         'wagecheck.eval_ac02(timestamptz)', 'wagecheck.eval_ac02_projects(timestamptz, bigint[])',
         'wagecheck.eval_ac02_horizon(timestamptz, timestamptz)', NULL,
-        '{labour_cost_schedule,account_txn,wage_account,project}', true, NULL)
+        '{labour_cost_schedule,account_txn,wage_account,project}', true, NULL, NULL)
 ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
     = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
        EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
        EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on);
+       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);

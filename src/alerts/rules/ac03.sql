@@ -67,16 +67,17 @@ COMMENT ON FUNCTION wagecheck.eval_ac03_projects(timestamptz, bigint[]) IS
 -- The catalogue row, last: its evaluator columns name the functions above. Written again by
 -- every upgrade; enabled and rule_param_override are the user's and left alone.
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
 VALUES ('AC03', 'K', false, true, 'account_txn', '专用账户违规支出', 'money left the dedicated account other than as a wage',
         'an outflow of the dedicated account other than a wage into the own card of a worker on that project''s roster: cash, other accounts, other projects'' workers (Decree 724 arts. 26, 31)',
         '{"deadline_wd": 5}',
         'wagecheck.eval_ac03(timestamptz)', 'wagecheck.eval_ac03_projects(timestamptz, bigint[])',
         NULL, NULL,
-        '{account_txn,wage_account,project,roster,worker}', false, NULL)
+        '{account_txn,wage_account,project,roster,worker}', false, NULL,
+        '{outflow_unmatched}')
 ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
     = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
        EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
        EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on);
+       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);

@@ -49,16 +49,16 @@ COMMENT ON FUNCTION wagecheck.eval_bl02(timestamptz) IS
 -- The catalogue row, last: its evaluator columns name the functions above. Written again by
 -- every upgrade; enabled and rule_param_override are the user's and left alone.
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
 VALUES ('BL02', 'K', false, true, 'project', '失信主体承揽工程', 'listed enterprise on a new project',
         'an enterprise on the dishonest list is general contractor or subcontractor on a project started while it is listed (人社部令第45号)',
         '{"deadline_wd": 5}',
         'wagecheck.eval_bl02(timestamptz)', NULL,
         NULL, NULL,
-        NULL, true, NULL)
+        NULL, true, NULL, NULL)
 ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
     = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
        EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
        EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on);
+       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);

@@ -73,16 +73,16 @@ COMMENT ON FUNCTION wagecheck.eval_nb01_horizon(timestamptz, timestamptz) IS
 -- every upgrade; enabled and rule_param_override are the user's and left alone.
 -- time-driven: board_days after the start
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
 VALUES ('NB01', 'G', false, false, 'project', '未设置维权信息告示牌', 'no rights notice board',
         'no rights notice board recorded board_days after work started (Decree 724 art. 34)',
         '{"board_days": 7}',
         'wagecheck.eval_nb01(timestamptz)', 'wagecheck.eval_nb01_projects(timestamptz, bigint[])',
         'wagecheck.eval_nb01_horizon(timestamptz, timestamptz)', NULL,
-        '{project}', true, NULL)
+        '{project}', true, NULL, NULL)
 ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
     = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
        EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
        EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on);
+       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);

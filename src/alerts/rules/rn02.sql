@@ -37,16 +37,16 @@ COMMENT ON FUNCTION wagecheck.eval_rn02_projects(timestamptz, bigint[]) IS
 -- The catalogue row, last: its evaluator columns name the functions above. Written again by
 -- every upgrade; enabled and rule_param_override are the user's and left alone.
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
 VALUES ('RN02', 'G', false, false, 'roster', '未签订劳动合同', 'on the roster without a signed labour contract',
         'a worker on the roster without a written labour contract (Decree 724 art. 28)',
         '{}',
         'wagecheck.eval_rn02(timestamptz)', 'wagecheck.eval_rn02_projects(timestamptz, bigint[])',
         NULL, NULL,
-        '{roster,project}', false, NULL)
+        '{roster,project}', false, NULL, NULL)
 ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
     = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
        EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
        EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on);
+       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);

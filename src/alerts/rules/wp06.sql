@@ -141,16 +141,17 @@ COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
 -- WP05 and WP06 read only the days and payable of wages_owed: its rows and those columns come from
 -- the sheets and lines alone (payments and pay terms give paid and pay_date)
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
 VALUES ('WP06', 'G', false, false, 'worker', '工资发放金额异常', 'unusually high pay (possible fictitious payroll)',
         'more than month_amount in one month or year_amount in one year to one worker, all projects together',
         '{"year_amount": 300000, "month_amount": 50000}',
         'wagecheck.eval_wp06(timestamptz)', NULL,
         NULL, NULL,
-        '{pay_sheet,pay_line,project}', false, NULL)
+        '{pay_sheet,pay_line,project}', false, NULL,
+        '{_pay_terms,_wages_owed_compute,attendance_month,roster,wage_month,wage_pay_date,wage_payment,worker_pay}')
 ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
     = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
        EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
        EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on);
+       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);

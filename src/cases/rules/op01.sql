@@ -22,16 +22,16 @@ COMMENT ON FUNCTION wagecheck.eval_op01(timestamptz) IS 'OP01: public-opinion re
 -- The catalogue row, last: its evaluator columns name the functions above. Written again by
 -- every upgrade; enabled and rule_param_override are the user's and left alone.
 INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
 VALUES ('OP01', 'O', false, false, 'opinion_report', '舆情未及时核查上报', 'public-opinion report not verified or reported in time',
         'a public-opinion report (online post, media, petition, gathering) must be verified within verify_hours and reported upward within report_hours of receipt',
         '{"report_hours": 24, "verify_hours": 2}',
         'wagecheck.eval_op01(timestamptz)', NULL,
         NULL, NULL,
-        NULL, true, NULL)
+        NULL, true, NULL, NULL)
 ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on)
+        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
     = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
        EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
        EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on);
+       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
