@@ -1,5 +1,8 @@
 -- Summaries kept at write time, the definitions: the functions computing their rows, the
 -- triggers keeping them and rebuild_summaries() (tables and indexes: once/45_summaries.sql).
+-- Read by (rule.uses): attendance_month and wage_month (AC05, DP01, RN03, RN04, WP01, WP02,
+-- WP03, WP05, WP06), attendance_project_month (RN03, RN04, WP01), attendance_unpaid (RN04),
+-- worker_pay (WP06), sheet_worker (RN01), payment_off_card (WP04), outflow_unmatched (AC03).
 
 COMMENT ON TABLE wagecheck.attendance_month IS
     'derived (kept by triggers on wagecheck.attendance, not dumped): days attended per project, worker and month';

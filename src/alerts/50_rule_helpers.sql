@@ -1,5 +1,14 @@
 -- Shared building blocks of the catalogue's evaluators: pay days and wages owed,
--- as known at a moment (rows created after it are not seen).
+-- as known at a moment (rows created after it are not seen). Read by (rule.uses):
+--   pay dates and terms: wage_pay_date (AC05, DP01, RN04, WP01, WP02, WP03, WP05, WP06),
+--     _pay_terms (DP01, RN04, WP01, WP02, WP03, WP05, WP06), _pay_terms_in_use and
+--     _pay_dates_passing (RN04, WP01, WP02, WP03), _attendance_pay_passing (RN04, WP01);
+--   wages owed: _wages_owed_compute (DP01, WP02, WP03, WP05, WP06), _wages_owed_projects
+--     (AC05, DP01, WP02, WP03), _wages_unpaid and _wages_unpaid_summary (WP02, WP03),
+--     _wages_late and _wages_late_summary (DP01), _contractor_arrears (DP01),
+--     _wages_owed_by_project (AC05), _owed_months_passing (WP02, WP03); wages_owed() and
+--     _wages_owed_summary serve the memo of a scan and users (no rule reads them);
+--   attendance: attendance_months() and _attendance_months_compute (RN04, WP01).
 
 -- _memo_ready(name, as_of): the scan in progress has computed this building block for this moment.
 CREATE OR REPLACE FUNCTION wagecheck._memo_ready(p_name text, p_as_of timestamptz) RETURNS boolean
