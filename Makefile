@@ -16,15 +16,16 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 #   src/<area>/rules/*.sql one catalogue rule each: its functions, then its row (INSERT ...
 #                          ON CONFLICT), run again like the definitions, after them.
 # The install script is src/wagecheck.sql, then each area's once/ files and definitions, in
-# dependency order. An upgrade script from release P is generated the same way: the
+# dependency order, then the functions' EXECUTE privileges (src/privileges.sql, a definition
+# too), over every function. An upgrade script from release P is generated the same way: the
 # hand-written delta src/updates/P--$(EXTVERSION).sql (what CREATE OR REPLACE cannot do),
 # every definition again, then src/updates/P--$(EXTVERSION).post.sql if there is one (data
 # that needs the new functions). No function is written twice.
 SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases
 SQL_DEFS  = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)) \
-            $(sort $(wildcard src/$(a)/rules/*.sql)))
+            $(sort $(wildcard src/$(a)/rules/*.sql))) src/privileges.sql
 SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/once/*.sql)) \
-            $(sort $(wildcard src/$(a)/*.sql)) $(sort $(wildcard src/$(a)/rules/*.sql)))
+            $(sort $(wildcard src/$(a)/*.sql)) $(sort $(wildcard src/$(a)/rules/*.sql))) src/privileges.sql
 SQL_ONCE  = $(foreach a,$(SQL_AREAS),$(wildcard src/$(a)/once/*.sql))
 UPDATES   = $(wildcard src/updates/*--$(EXTVERSION).sql)
 DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql \

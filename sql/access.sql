@@ -199,7 +199,7 @@ SELECT counterparty_account FROM wagecheck.account_txn;
 \echo :LAST_ERROR_SQLSTATE
 SELECT card FROM wagecheck.wage_payment;
 \echo :LAST_ERROR_SQLSTATE
-SELECT worker_id, name, resident_id, birth_date, sex, phone, wage_card FROM wagecheck.worker_masked ORDER BY 1;
+SELECT worker_id, name, resident_id, birth_year, sex, phone, wage_card FROM wagecheck.worker_masked ORDER BY 1;
 SELECT txn_id, direction, amount, counterparty_account FROM wagecheck.account_txn_masked ORDER BY 1;
 SELECT payment_id, card FROM wagecheck.wage_payment_masked ORDER BY 1;
 -- no full ID or card number anywhere an analyst can read

@@ -21,11 +21,11 @@ SELECT p.oid::regprocedure AS definer, p.proconfig
 SELECT count(*) AS security_definer_functions
   FROM pg_proc p WHERE p.pronamespace = 'wagecheck'::regnamespace AND p.prosecdef;
 
--- SECURITY DEFINER functions cannot be run by PUBLIC unless the function is a trigger
+-- SECURITY DEFINER functions cannot be run by PUBLIC, triggers included (CREATE TRIGGER
+-- needs EXECUTE: a trigger function open to PUBLIC could be attached to anyone's table)
 SELECT p.oid::regprocedure AS definer_open_to_public
   FROM pg_proc p
  WHERE p.pronamespace = 'wagecheck'::regnamespace AND p.prosecdef
-   AND p.prorettype <> 'trigger'::regtype
    AND has_function_privilege('public', p.oid, 'EXECUTE')
  ORDER BY 1;
 

@@ -19,10 +19,25 @@ SELECT v AS input, pg_temp.try(v) AS stored
                ('6217 0000 0000 0000 004'), ('123456789015'), ('1234567890123456785'),
                ('0000000000018')) AS t(v);
 
--- Each kind of defect: length (11 and 20 digits), letters, a wrong check digit.
+-- Each kind of defect: length (11 and 20 digits), letters, a wrong check digit, all zeros
+-- (which the Luhn check alone lets pass) at the shortest and longest lengths.
 SELECT v AS input, pg_temp.try(v) AS result
   FROM (VALUES (''), ('79927398713'), ('12345678901234567897'), ('4111 1111 1111 111A'),
-               ('4111111111111112'), ('6222 0212 3456 7890 123'), ('4111*1111*1111*1111')) AS t(v);
+               ('4111111111111112'), ('6222 0212 3456 7890 123'), ('4111*1111*1111*1111'),
+               ('000000000000'), ('0000000000000000000'), ('０００００００００００００００００'),
+               ('0000 0000 0000 0000'), ('000000000005')) AS t(v);
+SELECT count(*) FILTER (WHERE is_valid_bank_card(repeat('0', n))) AS all_zeros_valid,
+       count(*) FILTER (WHERE is_valid_bank_card(repeat('0', n - 2) || '26')) AS leading_zeros_valid
+  FROM generate_series(12, 19) AS n;
+
+-- Only ASCII and full-width digits, spaces and hyphens: decorative digits, tab, dashes
+-- and the minus sign are refused by input, cast and is_valid_bank_card alike.
+SELECT replace(v, chr(9), '<TAB>') AS input, replace(pg_temp.try(v), chr(9), '<TAB>') AS result,
+       is_valid_bank_card(v) AS valid
+  FROM (VALUES ('４１１１－１１１１－１１１１－１１１１'), ('4①①① 1111 1111 1111'), ('4111 1111 1111 111¹'),
+               ('𝟒111 1111 1111 1111'), (E'4111\t1111\t1111\t1111'), ('4111—1111—1111—1111'),
+               ('4111−1111−1111−1111')) AS t(v);
+SELECT '4111—1111—1111—1111'::bank_card;
 
 -- As plain psql shows it.
 SELECT '6222021234567890123'::bank_card;

@@ -59,6 +59,15 @@ SELECT lo_from_bytea(0, pg_temp.bad_copy('991234')) AS lo \gset
 \lo_export :lo :badfile
 \lo_unlink :lo
 COPY one_place FROM :'badfile' (FORMAT binary);
+-- All zeros is refused on receive as on text input.
+SELECT lo_from_bytea(0, pg_temp.bad_copy('0000000000000000')) AS lo \gset
+\lo_export :lo :badfile
+\lo_unlink :lo
+COPY one_card FROM :'badfile' (FORMAT binary);
+SELECT lo_from_bytea(0, pg_temp.bad_copy('000000000000000000')) AS lo \gset
+\lo_export :lo :badfile
+\lo_unlink :lo
+COPY one_firm FROM :'badfile' (FORMAT binary);
 -- A good value goes in the same way.
 SELECT lo_from_bytea(0, pg_temp.bad_copy('371302')) AS lo \gset
 \lo_export :lo :badfile
@@ -75,6 +84,21 @@ SELECT * FROM one_card ORDER BY card;
 COPY one_card FROM STDIN;
 6222 0212 3456 7890 13
 \.
+-- Text COPY admits what text input admits, no more: a decorative digit, a dash.
+COPY one_card FROM STDIN;
+6222 0212 3456 7890 1②
+\.
+COPY one_card FROM STDIN;
+6222—0212—3456—7890—12
+\.
+COPY one_card FROM STDIN;
+0000 0000 0000 0000
+\.
+-- Binary receive takes the canonical ASCII text only: a circled digit is refused there too.
+SELECT lo_from_bytea(0, pg_temp.bad_copy('622202123456789①')) AS lo \gset
+\lo_export :lo :badfile
+\lo_unlink :lo
+COPY one_card FROM :'badfile' (FORMAT binary);
 
 DROP TABLE ids, ids_back, one_id, one_firm, one_card, one_place;
 DROP EXTENSION wagecheck CASCADE;

@@ -24,14 +24,24 @@ SELECT v AS input, pg_temp.try(v) AS result
   FROM (VALUES (''), ('91310115MA1H8R7C6D'), ('91350100M000100Y4'), ('91350100M000100Y433'),
                ('91350100M000100I43'), ('91350100M000100O43'), ('91350100S000100Y43'),
                ('91350100V000100Y43'), ('91350100Z000100Y43'), ('91350100M000100Y4_'),
-               ('91350100M000100Y44')) AS t(v);
+               ('91350100M000100Y44'), ('000000000000000000'), ('００００００００００００００００００'),
+               ('000000000000000001')) AS t(v);
+
+-- Only ASCII and full-width digits, letters, spaces and hyphens: decorative forms, tab,
+-- dashes and the minus sign are refused by input, cast and is_valid_credit_code alike.
+SELECT replace(v, chr(9), '<TAB>') AS input, replace(pg_temp.try(v), chr(9), '<TAB>') AS result,
+       is_valid_credit_code(v) AS valid
+  FROM (VALUES ('９１３５０１００－Ｍ０００１００Ｙ４３'), ('𝟗1350100M000100Y43'), ('⑨1350100M000100Y43'),
+               ('91350100Ⓜ000100Y43'), (E'91350100\tM000100Y43'), ('91350100—M000100Y43'),
+               ('91350100−M000100Y43')) AS t(v);
 
 -- As plain psql shows it.
 SELECT '91310115MA1H8R7C6D'::credit_code;
 
 -- is_valid_credit_code never raises, and is strict.
 SELECT v AS input, is_valid_credit_code(v) AS valid
-  FROM (VALUES ('91350100m000100y43'), ('91310115MA1H8R7C6D'), ('91310115MA1H8R7C67'), ('?'), (NULL)) AS t(v);
+  FROM (VALUES ('91350100m000100y43'), ('91310115MA1H8R7C6D'), ('91310115MA1H8R7C67'), ('?'),
+               ('000000000000000000'), (NULL)) AS t(v);
 SELECT NULL::credit_code IS NULL AS null_input, region(NULL::credit_code) IS NULL AS null_accessor;
 
 -- Casts, and assignment from text.

@@ -22,6 +22,13 @@ SELECT v AS input, pg_temp.try(v) AS result
   FROM (VALUES (''), ('37130'), ('3713021'), ('37130A'), ('000000'), ('100000'), ('161234'),
                ('830000'), ('991234'), ('37.13.02')) AS t(v);
 
+-- Only ASCII and full-width digits, spaces and hyphens: decorative digits, tab, dashes
+-- and the minus sign are refused by input, cast and is_valid_division_code alike.
+SELECT replace(v, chr(9), '<TAB>') AS input, replace(pg_temp.try(v), chr(9), '<TAB>') AS result,
+       is_valid_division_code(v) AS valid
+  FROM (VALUES ('３７－１３　０２'), ('③71302'), ('37130²'), ('𝟑71302'), (E'37\t13\t02'), ('37—13—02'),
+               ('37−13−02')) AS t(v);
+
 -- As plain psql shows it.
 SELECT '991234'::division_code;
 

@@ -13,13 +13,13 @@ EXCEPTION WHEN others THEN
 END $$;
 
 -- The published examples, and the canonical form of dirty but valid input:
--- lower-case x, full-width digits and letters, spaces, hyphens, full-width space.
+-- lower-case x, full-width digits and letters, spaces, hyphens, full-width space and hyphen.
 SELECT v AS input, pg_temp.try(v) AS stored
   FROM (VALUES ('11010519491231002X'), ('440524188001010014'), ('11010519491231002x'),
                ('１１０１０５１９４９１２３１００２Ｘ'), ('１１０１０５１９４９１２３１００２ｘ'),
                ('110105 19491231 002X'), ('110105-1949-1231-002x'), ('  110105 1949 1231 002X  '),
                ('１１０１０５　１９４９１２３１　００２Ｘ'), ('110105－19491231－002X'),
-               (E'110105\t19491231\t002X'), ('110105–19491231—002X'),
+               ('１１０１０５－１９４９－１２３１－００２ｘ'),
                ('371302199006151235'), ('371322198501012348')) AS t(v);
 
 -- Old 15-digit numbers become 18: "19" goes before the year, the check character is computed.
@@ -32,16 +32,32 @@ SELECT v AS input, pg_temp.try(v) AS stored
   FROM (VALUES ('810000199001010019'), ('820000199001010029'), ('830000199001010039'),
                ('911840198503150016')) AS t(v);
 
--- Each kind of defect, with its SQLSTATE and the detail a clerk can act on.
+-- Each kind of defect, with its SQLSTATE and the detail a clerk can act on (all zeros,
+-- 18 or 15 digits, fails on its province code 00).
 SELECT replace(v, chr(7), '<BEL>') AS input, replace(pg_temp.try(v), chr(7), '<BEL>') AS result
   FROM (VALUES (''), ('   '), ('- -'), ('11010519491231002'), ('11010519491231002X1'),
                ('110105194912310021'), ('11010519491231002Y'), ('1101051949X231002X'),
                ('11010549123100X'), ('110105.19491231.002X'), ('110105。19491231002X'),
                ('110105/19491231/002X'), ('110105' || chr(7) || '19491231002X'),
+               ('000000000000000000'), ('000000000000000'),
                ('001234199001010013'), ('991234491231002'), ('831234199001010034'),
                ('999999199001010016'), ('110105194913320021'), ('110105194912320021'),
                ('110105194902300021'), ('371302190002290026'), ('110105491332002'),
                ('110105179912310021'), ('110105209901010021')) AS t(v);
+
+-- Only ASCII and the full-width forms are admitted. Decorative digits and letters that
+-- NFKC would make ASCII (circled, superscript, mathematical bold, the Roman numeral Ⅹ)
+-- are refused, and so are tab, dashes, the minus sign and no-break space as separators:
+-- by the input function, the cast from text and is_valid_resident_id alike.
+SELECT replace(replace(v, chr(9), '<TAB>'), chr(160), '<NBSP>') AS input,
+       replace(replace(pg_temp.try(v), chr(9), '<TAB>'), chr(160), '<NBSP>') AS result,
+       is_valid_resident_id(v) AS valid
+  FROM (VALUES ('11010519491231002Ⅹ'), ('①1010519491231002X'), ('¹1010519491231002X'),
+               ('𝟏1010519491231002X'), ('１１０１０５１９４９１２３１００２Ⅹ'), (E'110105\t19491231\t002X'),
+               ('110105—19491231002X'), ('110105–19491231002X'), ('110105−19491231002X'),
+               ('110105‐19491231002X'), ('110105' || chr(160) || '19491231002X'),
+               ('110105．19491231002X')) AS t(v);
+SELECT '11010519491231002Ⅹ'::resident_id;
 
 -- The same as plain psql shows it.
 SELECT '110105194912310021'::resident_id;

@@ -2,7 +2,7 @@
 -- inputs and the building blocks of its uses (summaries and shared functions). PL/pgSQL and
 -- SQL functions record no dependency on what they read, so each rule's evaluator, project
 -- evaluator, horizon and peers function is run as a role that may read only those tables and
--- execute, of the building blocks any rule declares, only those its rule declares: reading
+-- execute every function of the schema but the building blocks other rules declare: reading
 -- anything else fails with 42501, which is reported. Rules without inputs (read anything,
 -- evaluated at every scan) are not probed.
 CREATE EXTENSION wagecheck;
@@ -38,21 +38,20 @@ DECLARE
 BEGIN
     SELECT * INTO r FROM wagecheck.rule WHERE rule.code = p_code;
     BEGIN
-        -- the building blocks any rule declares are withheld ...
-        FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
-                  WHERE p.pronamespace = 'wagecheck'::regnamespace
-                    AND p.proname IN (SELECT u FROM wagecheck.rule, unnest(uses) u) LOOP
-            EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+        -- every function of the schema may run, but the building blocks any rule declares
+        -- are withheld, bar those of this rule; its inputs are readable, and the parameters
+        FOR f, x IN SELECT p.oid::regprocedure, p.proname FROM pg_proc p
+                     WHERE p.pronamespace = 'wagecheck'::regnamespace LOOP
+            IF x IN (SELECT u FROM wagecheck.rule, unnest(uses) u)
+               AND x <> ALL (array_remove(coalesce(r.uses, '{}'), p_withheld)) THEN
+                EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+            ELSE
+                EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO wc_rule_probe', f);
+            END IF;
         END LOOP;
-        -- ... but those of this rule; its inputs are readable, and the parameters
         FOREACH x IN ARRAY array_remove(r.inputs || coalesce(r.uses, '{}'), p_withheld) LOOP
             IF to_regclass(format('wagecheck.%I', x)) IS NOT NULL THEN
                 EXECUTE format('GRANT SELECT ON wagecheck.%I TO wc_rule_probe', x);
-            ELSE
-                FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
-                          WHERE p.pronamespace = 'wagecheck'::regnamespace AND p.proname = x LOOP
-                    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO wc_rule_probe', f);
-                END LOOP;
             END IF;
         END LOOP;
         GRANT SELECT ON wagecheck.rule, wagecheck.rule_param_override TO wc_rule_probe;
@@ -92,10 +91,11 @@ SELECT p.* FROM wagecheck.rule r, pg_temp.probe(r.code) p WHERE r.inputs IS NOT 
 SELECT * FROM pg_temp.probe('WP04', 'payment_off_card');
 SELECT * FROM pg_temp.probe('WP02', '_wages_unpaid');
 SELECT * FROM pg_temp.probe('AC01', 'wage_account');
--- nothing was left granted
-SELECT has_table_privilege('wc_rule_probe', 'wagecheck.wage_account', 'SELECT') AS granted,
-       bool_and(has_function_privilege('public', p.oid, 'EXECUTE')) AS public_execute
-  FROM pg_proc p WHERE p.pronamespace = 'wagecheck'::regnamespace AND p.proname = '_wages_unpaid';
+-- nothing was left granted or revoked
+SELECT has_table_privilege('wc_rule_probe', 'wagecheck.wage_account', 'SELECT') AS probe_reads_input,
+       has_function_privilege('wc_rule_probe', 'wagecheck.eval_wp02(timestamptz)', 'EXECUTE') AS probe_runs_evaluator,
+       (SELECT bool_and(has_function_privilege('public', p.oid, 'EXECUTE')) FROM pg_proc p
+         WHERE p.pronamespace = 'wagecheck'::regnamespace AND p.proname = 'wage_pay_date') AS public_runs_pay_date;
 
 DROP FUNCTION pg_temp.probe(text, text);
 REVOKE USAGE ON SCHEMA wagecheck FROM wc_rule_probe;

@@ -32,6 +32,36 @@ AS $$
 $$;
 COMMENT ON FUNCTION wagecheck.in_scope(wagecheck.division_code, text) IS 'true when a project of this division and sector is within the current role''s scope (wagecheck.officer_scope)';
 
+-- worker_in_scope: may the officer (by default the current role) see this worker, and so
+-- put him on a roster? Yes for the roles that see everything, for the officer who
+-- registered him, and for the officers of the projects whose rosters name him. It reads
+-- as the owner (no row-level security of its own to recurse into), for the officer the
+-- session acts as: asking about another role is refused.
+CREATE OR REPLACE FUNCTION wagecheck.worker_in_scope(worker bigint, officer name DEFAULT current_user) RETURNS boolean
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, wagecheck, pg_temp
+AS $$
+BEGIN
+    IF worker_in_scope.officer <> session_user AND NOT pg_has_role(session_user, worker_in_scope.officer, 'MEMBER') THEN
+        RAISE EXCEPTION 'permission denied to ask which workers % sees', worker_in_scope.officer
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN pg_has_role(worker_in_scope.officer, 'wagecheck_admin', 'MEMBER')
+        OR pg_has_role(worker_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
+        OR pg_has_role(worker_in_scope.officer, 'wagecheck_analyst', 'MEMBER')
+        OR EXISTS (SELECT 1 FROM wagecheck.worker w
+                    WHERE w.worker_id = worker_in_scope.worker AND w.registered_by = worker_in_scope.officer)
+        OR EXISTS (SELECT 1
+                     FROM wagecheck.roster r
+                     JOIN wagecheck.project p ON p.project_id = r.project_id
+                     JOIN wagecheck.officer_scope s ON s.officer = worker_in_scope.officer
+                                                    AND starts_with(p.division::text, s.division_prefix)
+                                                    AND (s.sector IS NULL OR s.sector = p.sector)
+                    WHERE r.worker_id = worker_in_scope.worker);
+END
+$$;
+COMMENT ON FUNCTION wagecheck.worker_in_scope(bigint, name) IS 'true when the officer (the current role unless named; only a role the session may act as) may see the worker: roles that see everything, the officer who registered him, officers of the projects whose rosters name him';
+
 ALTER TABLE wagecheck.officer_scope ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS own_scope ON wagecheck.officer_scope;
 CREATE POLICY own_scope ON wagecheck.officer_scope FOR SELECT
@@ -69,7 +99,7 @@ CREATE POLICY scope ON wagecheck.roster FOR SELECT
     USING (project_id IN (SELECT project_id FROM wagecheck.project));
 DROP POLICY IF EXISTS scope ON wagecheck.worker;
 CREATE POLICY scope ON wagecheck.worker FOR SELECT
-    USING (wagecheck.sees_everything() OR worker_id IN (SELECT worker_id FROM wagecheck.roster));
+    USING (wagecheck.sees_everything() OR registered_by = current_user OR wagecheck.worker_in_scope(worker_id));
 DROP POLICY IF EXISTS scope ON wagecheck.attendance;
 CREATE POLICY scope ON wagecheck.attendance FOR SELECT
     USING (project_id IN (SELECT project_id FROM wagecheck.project));
@@ -147,7 +177,7 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['subcontract', 'roster', 'attendance', 'wage_account', 'labour_cost_schedule',
+    FOREACH t IN ARRAY ARRAY['subcontract', 'attendance', 'wage_account', 'labour_cost_schedule',
                              'pay_sheet', 'guarantee_deposit']
     LOOP
         EXECUTE format('DROP POLICY IF EXISTS officer_insert ON wagecheck.%I', t);
@@ -160,6 +190,15 @@ BEGIN
     END LOOP;
 END
 $$;
+-- a roster entry links a worker to a project: an officer links only workers he already
+-- sees (registered by him, or on a roster in his scope) to projects in his scope
+DROP POLICY IF EXISTS officer_insert ON wagecheck.roster;
+CREATE POLICY officer_insert ON wagecheck.roster FOR INSERT TO wagecheck_county, wagecheck_sector
+    WITH CHECK (project_id IN (SELECT project_id FROM wagecheck.project) AND wagecheck.worker_in_scope(worker_id));
+DROP POLICY IF EXISTS officer_update ON wagecheck.roster;
+CREATE POLICY officer_update ON wagecheck.roster FOR UPDATE TO wagecheck_county, wagecheck_sector
+    USING (project_id IN (SELECT project_id FROM wagecheck.project))
+    WITH CHECK (project_id IN (SELECT project_id FROM wagecheck.project) AND wagecheck.worker_in_scope(worker_id));
 DROP POLICY IF EXISTS officer_insert ON wagecheck.pay_line;
 CREATE POLICY officer_insert ON wagecheck.pay_line FOR INSERT TO wagecheck_county, wagecheck_sector
     WITH CHECK (sheet_id IN (SELECT sheet_id FROM wagecheck.pay_sheet));
@@ -170,15 +209,17 @@ CREATE POLICY officer_update ON wagecheck.pay_line FOR UPDATE TO wagecheck_count
 DROP POLICY IF EXISTS officer_insert ON wagecheck.wage_payment;
 CREATE POLICY officer_insert ON wagecheck.wage_payment FOR INSERT TO wagecheck_county, wagecheck_sector
     WITH CHECK (line_id IN (SELECT line_id FROM wagecheck.pay_line));
--- a worker is registered by real name before any roster names him; his record is then
--- kept by the officers of the projects whose roster he is on
+-- a worker is registered by real name (by the officer himself: registered_by) before any
+-- roster names him; his record is then kept by that officer and the officers of the
+-- projects whose roster he is on. A worker already registered by another officer is not
+-- registered again (his ID number is unique): an administrator puts him on the roster.
 DROP POLICY IF EXISTS officer_insert ON wagecheck.worker;
 CREATE POLICY officer_insert ON wagecheck.worker FOR INSERT TO wagecheck_county, wagecheck_sector
-    WITH CHECK (true);
+    WITH CHECK (registered_by = current_user);
 DROP POLICY IF EXISTS officer_update ON wagecheck.worker;
 CREATE POLICY officer_update ON wagecheck.worker FOR UPDATE TO wagecheck_county, wagecheck_sector
-    USING (worker_id IN (SELECT worker_id FROM wagecheck.roster))
-    WITH CHECK (worker_id IN (SELECT worker_id FROM wagecheck.roster));
+    USING (registered_by = current_user OR wagecheck.worker_in_scope(worker_id))
+    WITH CHECK (registered_by = current_user OR wagecheck.worker_in_scope(worker_id));
 
 GRANT INSERT (code, name, division, sector, funding, owner_id, contractor_id, contract_value,
               contract_signed_on, labour_share, start_on, planned_end_on, completed_on, status,
@@ -205,9 +246,8 @@ GRANT INSERT (resident_id, name, phone, wage_card, card_bank),
 
 -- Attaching the enforcing trigger is an administrator's act: the trigger checks (and
 -- records violations) as the owner of wagecheck's tables, so not everyone who can
--- create a table may install it (CREATE TRIGGER needs EXECUTE on the function).
-REVOKE EXECUTE ON FUNCTION wagecheck.enforce() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION wagecheck.enforce() TO wagecheck_admin;
+-- create a table may install it (CREATE TRIGGER needs EXECUTE on the function, which
+-- src/privileges.sql grants to wagecheck_admin alone).
 
 -- mask_account: any account or card number as text, first 4 and last 4 characters kept.
 CREATE OR REPLACE FUNCTION wagecheck.mask_account(account text) RETURNS text
@@ -220,13 +260,17 @@ AS $$
 $$;
 COMMENT ON FUNCTION wagecheck.mask_account(text) IS 'an account or card number with all but its first and last 4 characters hidden';
 
+-- No combination of its columns rebuilds an ID number: of the number only the region (the
+-- first 6 digits) is shown, of the birth date only the year, of the sequence only the sex.
 CREATE OR REPLACE VIEW wagecheck.worker_masked AS
-SELECT w.worker_id, w.name, wagecheck.mask(w.resident_id) AS resident_id,
-       wagecheck.birth_date(w.resident_id) AS birth_date, wagecheck.sex(w.resident_id) AS sex,
+SELECT w.worker_id, left(w.name, 1) || repeat('*', length(w.name) - 1) AS name,
+       left(w.resident_id::text, 6) || '************' AS resident_id,
+       extract(year FROM wagecheck.birth_date(w.resident_id))::integer AS birth_year,
+       wagecheck.sex(w.resident_id) AS sex,
        CASE WHEN w.phone IS NULL THEN NULL ELSE left(w.phone, 3) || '****' || right(w.phone, 4) END AS phone,
        wagecheck.mask(w.wage_card) AS wage_card, w.card_bank, w.registered_at
   FROM wagecheck.worker w;
-COMMENT ON VIEW wagecheck.worker_masked IS 'workers without personal numbers: ID, phone and card masked (for analysts)';
+COMMENT ON VIEW wagecheck.worker_masked IS 'workers without personal data (for analysts): name masked, of the ID number only the region, year of birth and sex, phone and card masked';
 CREATE OR REPLACE VIEW wagecheck.account_txn_masked AS
 SELECT t.txn_id, t.account_id, t.direction, t.amount, wagecheck.mask_account(t.counterparty_account) AS counterparty_account,
        t.counterparty_name, t.purpose, t.booked_at, t.created_at
@@ -236,10 +280,13 @@ CREATE OR REPLACE VIEW wagecheck.wage_payment_masked AS
 SELECT p.payment_id, p.line_id, p.txn_id, p.amount, p.paid_at, p.method, wagecheck.mask(p.card) AS card, p.created_at
   FROM wagecheck.wage_payment p;
 COMMENT ON VIEW wagecheck.wage_payment_masked IS 'wage payments with the card masked (for analysts)';
+-- the message and detail of a violation name the worker and his card: only the amount and
+-- the SQLSTATE are kept (the rule's code names what was violated)
 CREATE OR REPLACE VIEW wagecheck.violation_masked AS
 SELECT v.violation_id, v.rule_code, v.subject_kind, v.subject_id, v.project_id, v.occurred_at,
-       v.details - 'worker' AS details, v.source
+       jsonb_strip_nulls(jsonb_build_object('amount', v.details -> 'amount', 'sqlstate', v.details -> 'sqlstate')) AS details,
+       v.source
   FROM wagecheck.violation v;
-COMMENT ON VIEW wagecheck.violation_masked IS 'recorded violations (numbers in messages are already masked; worker names removed) for analysts';
+COMMENT ON VIEW wagecheck.violation_masked IS 'recorded violations without personal data (for analysts): of the details only amount and sqlstate';
 GRANT SELECT ON wagecheck.worker_masked, wagecheck.account_txn_masked, wagecheck.wage_payment_masked,
     wagecheck.violation_masked TO wagecheck_analyst, wagecheck_admin, wagecheck_inspector;

@@ -265,6 +265,13 @@ CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> ALL (ARRAY['wagecheck.account_txn', 'wagecheck.wage_account', 'wagecheck.roster',
+                              'wagecheck.worker']::regclass[])
+       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._outflow_unmatched_sync() fires only AFTER each statement on account_txn, wage_account, roster or worker, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     IF TG_OP = 'TRUNCATE' THEN
         IF TG_TABLE_NAME = 'account_txn' THEN
             TRUNCATE wagecheck.outflow_unmatched;
@@ -585,6 +592,12 @@ DECLARE
     km date[];
     t text;
 BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> ALL (ARRAY['wagecheck.pay_sheet', 'wagecheck.pay_line', 'wagecheck.wage_payment']::regclass[])
+       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._wage_month_sync() fires only AFTER each statement on pay_sheet, pay_line or wage_payment, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     IF TG_OP = 'TRUNCATE' THEN
         -- what is left of the other two tables (payments truncated alone leave the lines)
         TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker,
@@ -706,6 +719,11 @@ DECLARE
     kw bigint[];
     km date[];
 BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> 'wagecheck.attendance'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._attendance_month_sync() fires only AFTER each statement on attendance, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     IF TG_OP = 'TRUNCATE' THEN
         TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.attendance_unpaid;
         INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
@@ -903,6 +921,11 @@ DECLARE
     kw bigint[];
     km date[];
 BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> 'wagecheck.worker'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
+        RAISE EXCEPTION 'wagecheck._wage_month_cards() fires only AFTER each statement on worker, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) INTO kp, kw, km
       FROM (SELECT DISTINCT s.project_id, l.worker_id, s.period
               FROM old_rows o

@@ -26,6 +26,9 @@
 
 #include "compat.h"
 #include "core/changeset.h"
+#include "trigcheck.h"
+
+#define FN "wagecheck._input_changed()"
 
 /* How the rows of a table belong to projects (the trigger's argument). */
 typedef enum capture_mode
@@ -129,16 +132,24 @@ buf_add_id(capture_buf *b, int64 id)
 	((int64 *) b->items)[b->n++] = id;
 }
 
-/* attnum_of: the number of the column named name in desc, or 0 when it has none. */
+/* attnum_of: the number of the bigint key column named name in desc, or 0 when it has none. */
 static int
-attnum_of(TupleDesc desc, const char *name)
+attnum_of(Relation rel, const char *name)
 {
+	TupleDesc	desc = RelationGetDescr(rel);
+
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute a = TupleDescAttr(desc, i);
 
-		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
-			return i + 1;
+		if (a->attisdropped || strcmp(NameStr(a->attname), name) != 0)
+			continue;
+		if (a->atttypid != INT8OID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column %s of table %s has type %s, but " FN " reads it as bigint",
+							name, RelationGetRelationName(rel), format_type_be(a->atttypid))));
+		return i + 1;
 	}
 	return 0;
 }
@@ -251,7 +262,7 @@ PG_FUNCTION_INFO_V1(wagecheck_input_changed);
 Datum
 wagecheck_input_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
+	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	TupleDesc	desc;
 	capture_mode mode;
 	capture_buf spans,
@@ -265,11 +276,9 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 	MemoryContext cxt,
 				old;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) ||
-		!TRIGGER_FIRED_AFTER(td->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wagecheck._input_changed() must be fired AFTER each statement")));
+	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
+					"an AFTER ... FOR EACH STATEMENT");
+	wc_trigger_on_own_table(td, FN);
 	mode = capture_mode_arg(td);
 	truncate = TRIGGER_FIRED_BY_TRUNCATE(td->tg_event);
 	if (!truncate)
@@ -297,14 +306,14 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 	{
 		if (mode != MODE_NONE)
 		{
-			key = attnum_of(desc, mode_keys[mode]);
+			key = attnum_of(td->tg_relation, mode_keys[mode]);
 			if (key == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 						 errmsg("table %s has no column %s for wagecheck._input_changed('%s')",
 								RelationGetRelationName(td->tg_relation), mode_keys[mode], mode_names[mode])));
 			if (mode == MODE_SHEET)
-				key2 = attnum_of(desc, "corrects_line_id");
+				key2 = attnum_of(td->tg_relation, "corrects_line_id");
 		}
 		/* moments from the new rows; projects from the new rows and the old ones */
 		if (td->tg_newtable != NULL && !TRIGGER_FIRED_BY_DELETE(td->tg_event))

@@ -21,6 +21,7 @@
 #include "utils/memutils.h"
 
 #include "calendar/calendar.h"
+#include "trigcheck.h"
 
 #define MAX_YEAR 9999			/* wagecheck.holiday holds years 1..9999 */
 
@@ -186,17 +187,13 @@ PG_FUNCTION_INFO_V1(wagecheck_holiday_changed);
 Datum
 wagecheck_holiday_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	static wc_table_ref holiday = WC_TABLE_REF("holiday");
+	TriggerData *trigdata = wc_trigger_data(fcinfo, "wagecheck.holiday_changed()");
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wagecheck.holiday_changed() was not called by a trigger")));
-	if (!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event) ||
-		!TRIGGER_FIRED_AFTER(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wagecheck.holiday_changed() must be an AFTER ... FOR EACH STATEMENT trigger")));
+	wc_trigger_when(trigdata, "wagecheck.holiday_changed()",
+					WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
+					"an AFTER ... FOR EACH STATEMENT");
+	wc_trigger_on_table(trigdata, "wagecheck.holiday_changed()", &holiday);
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);
 }

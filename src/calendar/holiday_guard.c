@@ -16,21 +16,14 @@
 #include "utils/fmgrprotos.h"
 #include "utils/rel.h"
 
+#include "catalog/pg_type.h"
+
 #include "errcodes.h"
+#include "trigcheck.h"
 
-/* Attribute number of a live column by name, or 0. */
-static int
-column_number(TupleDesc desc, const char *name)
-{
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
+#define FN "wagecheck.holiday_guard()"
 
-		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return i + 1;
-	}
-	return 0;
-}
+static wc_table_ref holiday = WC_TABLE_REF("holiday");
 
 /* A boolean column of a row, NULL counting as false. */
 static bool
@@ -44,11 +37,10 @@ row_flag(HeapTuple tuple, int attnum, TupleDesc desc)
 
 /* Raises the refusal to change, delete or truncate (tuple NULL) shipped rows. */
 static void
-refuse(HeapTuple tuple, TupleDesc desc, const char *action)
+refuse(HeapTuple tuple, TupleDesc desc, int day_att, const char *action)
 {
-	int			day_att = tuple ? column_number(desc, "day") : 0;
 	bool		isnull = true;
-	Datum		day = day_att ? heap_getattr(tuple, day_att, desc, &isnull) : (Datum) 0;
+	Datum		day = tuple ? heap_getattr(tuple, day_att, desc, &isnull) : (Datum) 0;
 
 	ereport(ERROR,
 			(errcode(ERRCODE_WC_SHIPPED_HOLIDAY),
@@ -61,11 +53,10 @@ refuse(HeapTuple tuple, TupleDesc desc, const char *action)
 
 /* Raises the refusal to mark a row as shipped. */
 static void
-refuse_mark(HeapTuple tuple, TupleDesc desc)
+refuse_mark(HeapTuple tuple, TupleDesc desc, int day_att)
 {
-	int			day_att = column_number(desc, "day");
 	bool		isnull = true;
-	Datum		day = day_att ? heap_getattr(tuple, day_att, desc, &isnull) : (Datum) 0;
+	Datum		day = heap_getattr(tuple, day_att, desc, &isnull);
 
 	ereport(ERROR,
 			(errcode(ERRCODE_WC_SHIPPED_HOLIDAY),
@@ -80,43 +71,43 @@ PG_FUNCTION_INFO_V1(wagecheck_holiday_guard);
 Datum
 wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerData *trigdata = wc_trigger_data(fcinfo, FN);
 	TupleDesc	desc;
-	int			shipped_att;
+	int			shipped_att,
+				day_att;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wagecheck.holiday_guard() was not called by a trigger")));
-	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wagecheck.holiday_guard() must be a BEFORE trigger")));
+	/* each row of INSERT, UPDATE or DELETE, and TRUNCATE (a statement: it has no row) */
+	if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE,
+						"a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE");
+	else
+		wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_STATEMENT | WC_TG_TRUNCATE,
+						"a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE");
+	wc_trigger_on_table(trigdata, FN, &holiday);
 	if (creating_extension)
 		return PointerGetDatum(TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ?
 							   (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 								trigdata->tg_newtuple : trigdata->tg_trigtuple) : NULL);
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-		refuse(NULL, NULL, "truncate");
+		refuse(NULL, NULL, 0, "truncate");
 
 	desc = RelationGetDescr(trigdata->tg_relation);
-	shipped_att = column_number(desc, "shipped");
-	if (shipped_att == 0)
-		elog(ERROR, "wagecheck.holiday has no column \"shipped\"");
+	shipped_att = wc_trigger_column(trigdata, FN, "shipped", BOOLOID);
+	day_att = wc_trigger_column(trigdata, FN, "day", DATEOID);
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
 		if (row_flag(trigdata->tg_trigtuple, shipped_att, desc))
-			refuse_mark(trigdata->tg_trigtuple, desc);
+			refuse_mark(trigdata->tg_trigtuple, desc, day_att);
 		return PointerGetDatum(trigdata->tg_trigtuple);
 	}
 	/* UPDATE or DELETE: the old row decides; an UPDATE may not set shipped either */
 	if (row_flag(trigdata->tg_trigtuple, shipped_att, desc))
-		refuse(trigdata->tg_trigtuple, desc,
+		refuse(trigdata->tg_trigtuple, desc, day_att,
 			   TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? "change" : "delete");
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
 		if (row_flag(trigdata->tg_newtuple, shipped_att, desc))
-			refuse_mark(trigdata->tg_newtuple, desc);
+			refuse_mark(trigdata->tg_newtuple, desc, day_att);
 		return PointerGetDatum(trigdata->tg_newtuple);
 	}
 	return PointerGetDatum(trigdata->tg_trigtuple);

@@ -202,10 +202,22 @@ CREATE OR REPLACE TRIGGER case_event_no_delete BEFORE DELETE OR UPDATE ON wagech
 CREATE OR REPLACE TRIGGER case_event_no_truncate BEFORE TRUNCATE ON wagecheck.case_event
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.ledger_append_only();
 
+-- analysts read the history without the contact log (case_contact is not theirs to read)
+CREATE OR REPLACE VIEW wagecheck.case_event_masked AS
+SELECT e.event_id, e.case_id, e.at, e.kind, e.actor, e.recorded_at, e.details
+  FROM wagecheck.case_event e
+ WHERE e.kind NOT IN ('contact', 'contact_changed');
+COMMENT ON VIEW wagecheck.case_event_masked IS 'history of each case without the contact log (for analysts)';
+
 CREATE OR REPLACE FUNCTION wagecheck.case_logged() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 DECLARE changed jsonb;
 BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> 'wagecheck.case_ledger'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'wagecheck.case_logged() fires only AFTER each row on case_ledger, not on %', TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO wagecheck.case_event (case_id, at, kind, details)
         VALUES (NEW.case_id, NEW.filed_on::timestamptz, 'registered',
@@ -355,6 +367,14 @@ COMMENT ON FUNCTION wagecheck.case_child_before() IS 'trigger on the records of 
 CREATE OR REPLACE FUNCTION wagecheck.case_child_logged() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
+    -- it writes as the owner: only on the tables it was written for
+    IF TG_RELID <> ALL (ARRAY['wagecheck.case_plan', 'wagecheck.case_contact', 'wagecheck.case_supervision',
+                              'wagecheck.case_extension', 'wagecheck.case_order', 'wagecheck.case_repayment']::regclass[])
+       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'wagecheck.case_child_logged() fires only AFTER each row on the records of a case, not on %',
+              TG_RELID::regclass
+              USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     INSERT INTO wagecheck.case_event (case_id, at, kind, details)
     VALUES (NEW.case_id,
             coalesce((to_jsonb(NEW) ->> 'contacted_at')::timestamptz, now()),

@@ -199,8 +199,8 @@ CREATE OR REPLACE VIEW wagecheck.complaint_masked AS
 SELECT complaint_id, unit_code, channel, transferred_from,
        wagecheck.mask_person_name(complainant_name) AS complainant_name,
        wagecheck.mask_phone(complainant_phone) AS complainant_phone,
-       wagecheck.mask(complainant_id) AS complainant_id,
+       left(complainant_id::text, 6) || '************' AS complainant_id,
        workers_count, amount_claimed, project_id, enterprise_id, received_at, accept_due_on,
        status, decided_at, decision_reason
   FROM wagecheck.complaint;
-COMMENT ON VIEW wagecheck.complaint_masked IS 'complaints with the complainant''s name, phone and ID number masked, for analysts';
+COMMENT ON VIEW wagecheck.complaint_masked IS 'complaints with the complainant''s name and phone masked and of the ID number only the region (no birth date or sequence: nothing rebuilds it), for analysts';

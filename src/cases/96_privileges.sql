@@ -14,8 +14,7 @@ ALTER FUNCTION wagecheck.case_logged() SECURITY DEFINER SET search_path = pg_cat
 ALTER FUNCTION wagecheck.case_child_logged() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
 ALTER FUNCTION wagecheck.case_number_assign() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
 ALTER FUNCTION wagecheck.case_closeout_guard() SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
-REVOKE EXECUTE ON FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) TO wagecheck_admin, wagecheck_inspector;
+-- EXECUTE on push_lead: wagecheck_admin and wagecheck_inspector (src/privileges.sql)
 
 -- deadlines and thresholds are rule parameters: whoever records or reads cases computes them
 GRANT SELECT ON wagecheck.rule, wagecheck.rule_param_override
@@ -29,7 +28,7 @@ GRANT SELECT, INSERT, UPDATE ON wagecheck.complaint, wagecheck.case_ledger, wage
 GRANT SELECT, INSERT, UPDATE ON wagecheck.case_unit TO wagecheck_admin;
 GRANT SELECT, UPDATE ON wagecheck.lead_outbox TO wagecheck_admin;
 GRANT SELECT ON wagecheck.case_unit, wagecheck.case_event, wagecheck.lead_outbox, wagecheck.case_number_counter,
-    wagecheck.case_overview, wagecheck.complaint_masked, wagecheck.campaign_progress_county,
+    wagecheck.case_overview, wagecheck.complaint_masked, wagecheck.case_event_masked, wagecheck.campaign_progress_county,
     wagecheck.campaign_progress_sector
     TO wagecheck_admin, wagecheck_inspector;
 GRANT SELECT ON wagecheck.case_unit, wagecheck.case_ledger, wagecheck.case_event, wagecheck.case_plan,
@@ -60,7 +59,7 @@ GRANT SELECT (complaint_id, unit_code, channel, transferred_from, workers_count,
               decision_reason, created_at)
     ON wagecheck.complaint TO wagecheck_analyst;
 GRANT SELECT ON wagecheck.complaint_masked, wagecheck.case_unit, wagecheck.case_ledger,
-                wagecheck.case_event, wagecheck.case_plan, wagecheck.case_supervision,
+                wagecheck.case_event_masked, wagecheck.case_plan, wagecheck.case_supervision,
                 wagecheck.case_extension, wagecheck.case_order, wagecheck.case_repayment,
                 wagecheck.case_overview, wagecheck.campaign, wagecheck.campaign_deadline,
                 wagecheck.campaign_progress_county, wagecheck.campaign_progress_sector,

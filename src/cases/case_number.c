@@ -20,6 +20,11 @@
 #include "compat.h"
 #include "core/caseno.h"
 #include "errcodes.h"
+#include "trigcheck.h"
+
+#define FN "case_number_assign()"
+
+static wc_table_ref case_ledger = WC_TABLE_REF("case_ledger");
 
 /* Fills a WcCaseno from SQL arguments, reporting a bad part as 22023. */
 static void
@@ -94,17 +99,6 @@ wc_case_number_parts(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-/* Column number of a case_ledger column, failing loudly if the table was altered. */
-static int
-attnum_of(TupleDesc desc, const char *name)
-{
-	int			n = SPI_fnumber(desc, name);
-
-	if (n <= 0)
-		elog(ERROR, "column \"%s\" missing from the case ledger", name);
-	return n;
-}
-
 /* Bumps the unit/year counter to at least seq (or by one when seq is 0); returns the number. */
 static int32
 counter_next(const char *unit, int32 year, int32 seq)
@@ -140,7 +134,7 @@ PG_FUNCTION_INFO_V1(wc_case_number_assign);
 Datum
 wc_case_number_assign(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerData *trigdata = wc_trigger_data(fcinfo, FN);
 	TupleDesc	desc;
 	HeapTuple	tuple;
 	int			a_no,
@@ -159,23 +153,16 @@ wc_case_number_assign(PG_FUNCTION_ARGS)
 	Datum		vals[3];
 	bool		nulls[3] = {false, false, false};
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("case_number_assign() was not called by the trigger manager")));
-	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("case_number_assign() must be a BEFORE INSERT FOR EACH ROW trigger")));
-
+	wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT, "a BEFORE INSERT FOR EACH ROW");
+	wc_trigger_on_table(trigdata, FN, &case_ledger);
 	tuple = trigdata->tg_trigtuple;
 	desc = trigdata->tg_relation->rd_att;
-	a_no = attnum_of(desc, "case_no");
-	a_unit = attnum_of(desc, "unit_code");
-	a_year = attnum_of(desc, "case_year");
-	a_seq = attnum_of(desc, "case_seq");
-	a_filed = attnum_of(desc, "filed_on");
+	/* the number and its parts are written back: each column must have the type written */
+	a_no = wc_trigger_column(trigdata, FN, "case_no", TEXTOID);
+	a_unit = wc_trigger_column(trigdata, FN, "unit_code", TEXTOID);
+	a_year = wc_trigger_column(trigdata, FN, "case_year", INT4OID);
+	a_seq = wc_trigger_column(trigdata, FN, "case_seq", INT4OID);
+	a_filed = wc_trigger_column(trigdata, FN, "filed_on", DATEOID);
 
 	unit = SPI_getvalue(tuple, desc, a_unit);
 	if (unit == NULL)

@@ -30,12 +30,13 @@ wc_luhn_check_digit(const char *digits, int len)
 	return (10 - sum % 10) % 10;
 }
 
-/* Checks normalised input: 12-19 digits whose last is the Luhn check digit. */
+/* Checks normalised input: 12-19 digits, not all zeros, whose last is the Luhn check digit. */
 wc_ident_status
 wc_bank_card_from_compact(const wc_compact *c, int64_t *out, char *detail)
 {
 	int64_t		payload = 0;
 	int			want;
+	int			zeros = 0;
 
 	for (int i = 0; i < c->len && i < WC_IDENT_COMPACT_MAX; i++)
 		if (c->s[i] < '0' || c->s[i] > '9')
@@ -46,6 +47,14 @@ wc_bank_card_from_compact(const wc_compact *c, int64_t *out, char *detail)
 	if (c->len < WC_BANK_CARD_MIN || c->len > WC_BANK_CARD_MAX)
 	{
 		wc_ident_detail(detail, "A bank card number has 12 to 19 digits, not %d.", c->len);
+		return WC_IDENT_INVALID;
+	}
+	while (zeros < c->len && c->s[zeros] == '0')
+		zeros++;
+	if (zeros == c->len)
+	{
+		/* a placeholder, not a card: the Luhn check alone would let it pass */
+		wc_ident_detail(detail, "A bank card number cannot be all zeros.");
 		return WC_IDENT_INVALID;
 	}
 	want = wc_luhn_check_digit(c->s, c->len - 1);

@@ -56,11 +56,12 @@ pack(const char *s17, wc_credit_code *out)
 	}
 }
 
-/* Checks normalised input: 18 characters of the code alphabet with the right check character. */
+/* Checks normalised input: 18 characters of the code alphabet, not all zeros, with the right check character. */
 wc_ident_status
 wc_credit_code_from_compact(const wc_compact *c, wc_credit_code *out, char *detail)
 {
 	char		want;
+	int			zeros = 0;
 
 	if (c->len != WC_CREDIT_CODE_LEN)
 	{
@@ -74,6 +75,14 @@ wc_credit_code_from_compact(const wc_compact *c, wc_credit_code *out, char *deta
 							i + 1, c->s[i]);
 			return WC_IDENT_INVALID;
 		}
+	while (zeros < WC_CREDIT_CODE_LEN && c->s[zeros] == '0')
+		zeros++;
+	if (zeros == WC_CREDIT_CODE_LEN)
+	{
+		/* a placeholder, not a code: its check character (0) alone would let it pass */
+		wc_ident_detail(detail, "A unified social credit code cannot be all zeros.");
+		return WC_IDENT_INVALID;
+	}
 	want = wc_credit_check_char(c->s);
 	if (c->s[17] != want)
 	{

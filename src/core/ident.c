@@ -1,19 +1,17 @@
 /*
- * ident.c — the normalisation every identifier type shares: ICU NFKC (full-width
- * digits and letters become ASCII), removal of spaces and hyphens, upper-casing.
- * ASCII and full-width input, the common cases, take a fast path without ICU.
+ * ident.c — the normalisation every identifier type shares: full-width digits and
+ * letters become ASCII (as NFKC makes them), spaces and hyphens are removed,
+ * letters upper-cased. Only ASCII and the full-width forms are admitted; ICU
+ * names what a refused character is (a dash, a decorative digit, ...).
  */
 #include "core/ident.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
-#include <unicode/ustring.h>
 #include <unicode/utf16.h>
-
-#define STACK_UCHARS 128
 
 /* Writes a printf-style defect description into detail, when the caller wants one. */
 void
@@ -28,21 +26,13 @@ wc_ident_detail(char *detail, const char *fmt,...)
 	va_end(ap);
 }
 
-/* True for the characters allowed between groups: spaces, tabs and hyphens/dashes. */
-static bool
-is_separator(uint32_t c)
-{
-	return c == ' ' || c == '\t' || c == '-' ||
-		(c >= 0x2010 && c <= 0x2015) ||	/* hyphen, non-breaking hyphen, dashes */
-		c == 0x2212;			/* minus sign */
-}
-
 /*
- * ASCII fast path: for each byte, the upper-case character it contributes, 1 for a
- * separator (space, tab, hyphen) or 0 for a character that is not allowed.
+ * What each ASCII byte contributes: the upper-case character for a digit or letter,
+ * 1 for a separator (space, hyphen-minus), 0 for a character that is not admitted.
+ * The full-width forms U+FF01..U+FF5E are looked up here by their ASCII equivalent.
  */
 static const char ascii_class[128] = {
-	['\t'] = 1, [' '] = 1, ['-'] = 1,
+	[' '] = 1, ['-'] = 1,
 	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
 	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
 	['A'] = 'A', ['B'] = 'B', ['C'] = 'C', ['D'] = 'D', ['E'] = 'E', ['F'] = 'F', ['G'] = 'G',
@@ -55,58 +45,203 @@ static const char ascii_class[128] = {
 	['v'] = 'V', ['w'] = 'W', ['x'] = 'X', ['y'] = 'Y', ['z'] = 'Z',
 };
 
-/* Appends one code point of normalised input to out; false (with detail) if not allowed. */
-static bool
-compact_add(wc_compact *out, uint32_t c, char *detail)
+/*
+ * The class (as in ascii_class) of an admitted code point, or 0: ASCII, the
+ * full-width forms U+FF01..U+FF5E and the ideographic space U+3000, nothing else.
+ */
+static int
+char_class(uint32_t c)
 {
-	if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+	if (c < 0x80)
+		return ascii_class[c];
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		return ascii_class[c - 0xFEE0];
+	if (c == 0x3000)
+		return 1;
+	return 0;
+}
+
+/* Writes the UTF-8 form of code point c (at most 4 bytes) and a NUL into buf. */
+static void
+utf8_encode(uint32_t c, char buf[5])
+{
+	int			n = 0;
+
+	if (c < 0x80)
+		buf[n++] = (char) c;
+	else if (c < 0x800)
 	{
-		if (out->len < WC_IDENT_COMPACT_MAX)
-			out->s[out->len] = (c >= 'a' && c <= 'z') ? (char) (c - 'a' + 'A') : (char) c;
-		out->len++;
-		return true;
+		buf[n++] = (char) (0xC0 | (c >> 6));
+		buf[n++] = (char) (0x80 | (c & 0x3F));
 	}
-	if (is_separator(c))
-		return true;
-	if (c > 0x20 && c < 0x7F)
-		wc_ident_detail(detail, "Character \"%c\" is not allowed (only digits, letters, spaces and hyphens are).",
-						(char) c);
-	else if (c < 0x80)
-		wc_ident_detail(detail, "Control character U+%04X is not allowed.", (unsigned) c);
+	else if (c < 0x10000)
+	{
+		buf[n++] = (char) (0xE0 | (c >> 12));
+		buf[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
+		buf[n++] = (char) (0x80 | (c & 0x3F));
+	}
 	else
 	{
-		char		utf8[5];
-		int			n = 0;
+		buf[n++] = (char) (0xF0 | (c >> 18));
+		buf[n++] = (char) (0x80 | ((c >> 12) & 0x3F));
+		buf[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
+		buf[n++] = (char) (0x80 | (c & 0x3F));
+	}
+	buf[n] = '\0';
+}
 
-		if (c < 0x800)
+/*
+ * Writes into form the ASCII digits and letters NFKC makes of c (① -> "1",
+ * Ⅹ -> "X"), and returns true, if that is all NFKC makes of it; false otherwise,
+ * also when ICU fails (the character is refused either way: only the detail
+ * depends on this).
+ */
+static bool
+nfkc_ascii_form(uint32_t c, char *form, size_t size)
+{
+	UChar		src[2];
+	UChar		dst[32];
+	int32_t		srclen = 0;
+	int32_t		n;
+	UErrorCode	err = U_ZERO_ERROR;
+	const UNormalizer2 *norm = unorm2_getNFKCInstance(&err);	/* owned by ICU */
+
+	if (U_FAILURE(err))
+		return false;
+	U16_APPEND_UNSAFE(src, srclen, (UChar32) c);
+	n = unorm2_normalize(norm, src, srclen, dst, (int32_t) (sizeof(dst) / sizeof(dst[0])), &err);
+	if (U_FAILURE(err) || n < 1 || (size_t) n >= size)
+		return false;			/* longer than any digit or letter form: none */
+	for (int32_t k = 0; k < n; k++)
+	{
+		UChar		u = dst[k];
+
+		if (!((u >= '0' && u <= '9') || (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z')))
+			return false;
+		form[k] = (char) u;
+	}
+	form[n] = '\0';
+	return true;
+}
+
+/*
+ * Describes why code point c is not admitted into detail: a control character, a
+ * space or dash that is not a separator, a decorative form of a digit or letter
+ * (NFKC would make ASCII of it, but only ASCII and full-width forms are taken), or
+ * any other character. Returns WC_IDENT_INVALID.
+ */
+static wc_ident_status
+refuse_char(uint32_t c, char *detail)
+{
+	char		utf8[5];
+	char		form[8];
+
+	if (c < 0x20 || c == 0x7F)
+	{
+		wc_ident_detail(detail, "Control character U+%04X is not allowed.", (unsigned) c);
+		return WC_IDENT_INVALID;
+	}
+	utf8_encode(c, utf8);
+	if (c < 0x80)
+		wc_ident_detail(detail, "Character \"%s\" is not allowed (only digits, letters, spaces and hyphens, ASCII or full-width, are).",
+						utf8);
+	else if (u_hasBinaryProperty((UChar32) c, UCHAR_DASH) || u_isUWhiteSpace((UChar32) c))
+		wc_ident_detail(detail, "Character \"%s\" (U+%04X) is not a separator (only spaces and hyphen-minus, ASCII or full-width, are).",
+						utf8, (unsigned) c);
+	else if (nfkc_ascii_form(c, form, sizeof(form)))
+		wc_ident_detail(detail, "Character \"%s\" (U+%04X) is a compatibility form of \"%s\": only ASCII and full-width digits and letters are allowed.",
+						utf8, (unsigned) c, form);
+	else
+		wc_ident_detail(detail, "Character \"%s\" (U+%04X) is not allowed (only digits, letters, spaces and hyphens, ASCII or full-width, are).",
+						utf8, (unsigned) c);
+	return WC_IDENT_INVALID;
+}
+
+/*
+ * Decodes the UTF-8 sequence at in[*i] (len bytes in all) and advances *i past it;
+ * returns the code point, or -1 for a sequence that is not well-formed UTF-8.
+ */
+static int32_t
+utf8_next(const char *in, size_t len, size_t *i)
+{
+	const unsigned char *s = (const unsigned char *) in;
+	unsigned char b = s[*i];
+	int			n;
+	uint32_t	c,
+				min;
+
+	if (b < 0x80)
+	{
+		(*i)++;
+		return b;
+	}
+	if (b >= 0xC2 && b <= 0xDF)
+		n = 1, c = b & 0x1F, min = 0x80;
+	else if (b >= 0xE0 && b <= 0xEF)
+		n = 2, c = b & 0x0F, min = 0x800;
+	else if (b >= 0xF0 && b <= 0xF4)
+		n = 3, c = b & 0x07, min = 0x10000;
+	else
+		return -1;
+	if (len - *i <= (size_t) n)
+		return -1;
+	for (int k = 1; k <= n; k++)
+	{
+		if ((s[*i + k] & 0xC0) != 0x80)
+			return -1;
+		c = (c << 6) | (s[*i + k] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return -1;
+	*i += (size_t) n + 1;
+	return (int32_t) c;
+}
+
+/*
+ * Normalises UTF-8 input into out: separators dropped, letters upper-cased,
+ * full-width forms made ASCII. Only ASCII and the full-width forms (U+FF01..U+FF5E,
+ * U+3000) are admitted: on them NFKC is exactly this mapping (nothing among them
+ * composes), while other characters NFKC would turn into digits or letters (①, ¹,
+ * 𝟏, Ⅹ) are refused, as are separators other than space and hyphen-minus.
+ */
+wc_ident_status
+wc_ident_compact(const char *in, size_t len, wc_compact *out, char *detail)
+{
+	size_t		i = 0;
+
+	out->len = 0;
+	while (i < len)
+	{
+		unsigned char b = (unsigned char) in[i];
+		int			k;
+
+		if (b < 0x80)
 		{
-			utf8[n++] = (char) (0xC0 | (c >> 6));
-			utf8[n++] = (char) (0x80 | (c & 0x3F));
-		}
-		else if (c < 0x10000)
-		{
-			utf8[n++] = (char) (0xE0 | (c >> 12));
-			utf8[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
-			utf8[n++] = (char) (0x80 | (c & 0x3F));
+			k = ascii_class[b];
+			i++;
 		}
 		else
 		{
-			utf8[n++] = (char) (0xF0 | (c >> 18));
-			utf8[n++] = (char) (0x80 | ((c >> 12) & 0x3F));
-			utf8[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
-			utf8[n++] = (char) (0x80 | (c & 0x3F));
-		}
-		utf8[n] = '\0';
-		wc_ident_detail(detail, "Character \"%s\" (U+%04X) is not allowed (only digits, letters, spaces and hyphens are).",
-						utf8, (unsigned) c);
-	}
-	return false;
-}
+			int32_t		c = utf8_next(in, len, &i);
 
-/* Ends a compaction: an input with no significant character is a defect of its own. */
-static wc_ident_status
-compact_finish(wc_compact *out, char *detail)
-{
+			if (c < 0)
+			{
+				wc_ident_detail(detail, "The value is not valid UTF-8.");
+				return WC_IDENT_INVALID;
+			}
+			k = char_class((uint32_t) c);
+			if (k == 0)
+				return refuse_char((uint32_t) c, detail);
+		}
+		if (k > 1)
+		{
+			if (out->len < WC_IDENT_COMPACT_MAX)
+				out->s[out->len] = (char) k;
+			out->len++;
+		}
+		else if (k == 0)
+			return refuse_char(b, detail);
+	}
 	out->s[out->len < WC_IDENT_COMPACT_MAX ? out->len : WC_IDENT_COMPACT_MAX] = '\0';
 	if (out->len == 0)
 	{
@@ -114,152 +249,6 @@ compact_finish(wc_compact *out, char *detail)
 		return WC_IDENT_INVALID;
 	}
 	return WC_IDENT_OK;
-}
-
-/* Maps a failed ICU status to ours: bad UTF-8 is the input's fault, the rest is not. */
-static wc_ident_status
-icu_failure(UErrorCode st, char *detail)
-{
-	if (st == U_INVALID_CHAR_FOUND || st == U_ILLEGAL_CHAR_FOUND || st == U_TRUNCATED_CHAR_FOUND)
-	{
-		wc_ident_detail(detail, "The value is not valid UTF-8.");
-		return WC_IDENT_INVALID;
-	}
-	if (st == U_MEMORY_ALLOCATION_ERROR)
-		return WC_IDENT_NOMEM;
-	wc_ident_detail(detail, "ICU normalisation failed: %s.", u_errorName(st));
-	return WC_IDENT_ICU_ERROR;
-}
-
-/*
- * Normalises UTF-8 input into out: NFKC, separators dropped, letters upper-cased.
- * ICU buffers start on the stack; on U_BUFFER_OVERFLOW_ERROR the second call gets a
- * heap buffer of the size the first reported, freed on every path below.
- */
-wc_ident_status
-wc_ident_compact(const char *in, size_t len, wc_compact *out, char *detail)
-{
-	UChar		u16_stack[STACK_UCHARS];
-	UChar		nfkc_stack[STACK_UCHARS];
-	UChar	   *u16 = u16_stack;
-	UChar	   *nfkc = nfkc_stack;
-	int32_t		u16len = 0;
-	int32_t		nlen = 0;
-	UErrorCode	st = U_ZERO_ERROR;
-	const UNormalizer2 *norm;
-	wc_ident_status result = WC_IDENT_OK;
-	size_t		i;
-
-	/*
-	 * Fast path, no ICU: ASCII plus the full-width forms U+FF01..U+FF5E and the
-	 * ideographic space U+3000, whose NFKC is the ASCII character (or space). With
-	 * no other character present nothing can compose, so this equals NFKC.
-	 */
-	out->len = 0;
-	for (i = 0; i < len; i++)
-	{
-		unsigned char b = (unsigned char) in[i];
-		char		k;
-
-		if (b >= 0x80)
-		{
-			unsigned char b1 = i + 2 < len ? (unsigned char) in[i + 1] : 0;
-			unsigned char b2 = i + 2 < len ? (unsigned char) in[i + 2] : 0;
-
-			if (b == 0xEF && b1 == 0xBC && b2 >= 0x81 && b2 <= 0xBF)
-				b = (unsigned char) (b2 - 0x80 + 0x20);	/* U+FF01..U+FF3F */
-			else if (b == 0xEF && b1 == 0xBD && b2 >= 0x80 && b2 <= 0x9E)
-				b = (unsigned char) (b2 - 0x80 + 0x60);	/* U+FF40..U+FF5E */
-			else if (b == 0xE3 && b1 == 0x80 && b2 == 0x80)
-				b = ' ';		/* U+3000 */
-			else
-				break;
-			i += 2;
-		}
-		k = ascii_class[b];
-		if (k > 1)
-		{
-			if (out->len < WC_IDENT_COMPACT_MAX)
-				out->s[out->len] = k;
-			out->len++;
-		}
-		else if (k == 0)
-		{
-			compact_add(out, b, detail);
-			return WC_IDENT_INVALID;
-		}
-	}
-	if (i >= len)
-		return compact_finish(out, detail);
-	out->len = 0;
-
-	if (len > WC_IDENT_INPUT_MAX)
-	{
-		wc_ident_detail(detail, "The value is too long (%zu bytes).", len);
-		return WC_IDENT_INVALID;
-	}
-
-	u_strFromUTF8(u16, STACK_UCHARS, &u16len, in, (int32_t) len, &st);
-	if (st == U_BUFFER_OVERFLOW_ERROR)
-	{
-		st = U_ZERO_ERROR;
-		u16 = malloc(((size_t) u16len + 1) * sizeof(UChar));
-		if (u16 == NULL)
-		{
-			result = WC_IDENT_NOMEM;
-			goto done;
-		}
-		u_strFromUTF8(u16, u16len + 1, &u16len, in, (int32_t) len, &st);
-	}
-	if (U_FAILURE(st))
-	{
-		result = icu_failure(st, detail);
-		goto done;
-	}
-
-	norm = unorm2_getNFKCInstance(&st);	/* owned by ICU: never closed */
-	if (U_FAILURE(st))
-	{
-		result = icu_failure(st, detail);
-		goto done;
-	}
-	nlen = unorm2_normalize(norm, u16, u16len, nfkc, STACK_UCHARS, &st);
-	if (st == U_BUFFER_OVERFLOW_ERROR)
-	{
-		st = U_ZERO_ERROR;
-		nfkc = malloc(((size_t) nlen + 1) * sizeof(UChar));
-		if (nfkc == NULL)
-		{
-			result = WC_IDENT_NOMEM;
-			goto done;
-		}
-		nlen = unorm2_normalize(norm, u16, u16len, nfkc, nlen + 1, &st);
-	}
-	if (U_FAILURE(st))
-	{
-		result = icu_failure(st, detail);
-		goto done;
-	}
-
-	for (int32_t k = 0; k < nlen;)
-	{
-		UChar32		c;
-
-		U16_NEXT(nfkc, k, nlen, c);
-		if (!compact_add(out, (uint32_t) c, detail))
-		{
-			result = WC_IDENT_INVALID;
-			goto done;
-		}
-	}
-	result = compact_finish(out, detail);
-
-done:
-	if (u16 != u16_stack)
-		free(u16);
-	if (nfkc != nfkc_stack)
-		free(nfkc);
-	return result;
 }
 
 /*

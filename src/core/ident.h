@@ -17,7 +17,7 @@
 #define WC_IDENT_DETAIL_SIZE	192
 /* more significant characters than any identifier has: longer input is rejected */
 #define WC_IDENT_COMPACT_MAX	24
-/* inputs longer than this (bytes) are rejected before ICU normalisation */
+/* input in another server encoding longer than this (bytes) is rejected before conversion */
 #define WC_IDENT_INPUT_MAX		1024
 
 typedef enum wc_ident_status
@@ -28,7 +28,7 @@ typedef enum wc_ident_status
 	WC_IDENT_ICU_ERROR			/* ICU failed for a reason other than the input */
 } wc_ident_status;
 
-/* Input after NFKC normalisation, separator removal and upper-casing. */
+/* Input after full-width forms are made ASCII, separators removed and letters upper-cased. */
 typedef struct wc_compact
 {
 	int			len;			/* significant characters seen (may exceed the buffer) */

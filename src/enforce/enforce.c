@@ -27,6 +27,7 @@
 
 #include "enforce/enforce.h"
 #include "errcodes.h"
+#include "trigcheck.h"
 
 static int	closure_notice_days = 30;
 
@@ -1156,6 +1157,35 @@ rules_owner(void)
 
 static Datum enforce_as_owner(FunctionCallInfo fcinfo);
 
+/*
+ * check_firing: enforce() runs BEFORE each row or AFTER each statement of an
+ * INSERT, UPDATE or DELETE, on an ordinary table that is wagecheck's own or
+ * attached with wagecheck.attach() (which names its triggers so); anything
+ * else is refused before the checks run as the owner of wagecheck's tables.
+ */
+static void
+check_firing(TriggerData *td)
+{
+	const char *fn = "wagecheck.enforce()";
+	const char *usage = "a BEFORE INSERT, UPDATE or DELETE FOR EACH ROW or an AFTER INSERT, UPDATE or DELETE FOR EACH STATEMENT";
+	const char *name = td->tg_trigger->tgname;
+	Oid			nsp;
+
+	if (TRIGGER_FIRED_FOR_ROW(td->tg_event))
+		wc_trigger_when(td, fn, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE, usage);
+	else
+		wc_trigger_when(td, fn, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE, usage);
+	wc_trigger_plain_table(td, fn);
+	nsp = get_namespace_oid("wagecheck", true);
+	if (RelationGetNamespace(td->tg_relation) != nsp &&
+		strcmp(name, "wagecheck_enforce_row") != 0 && strcmp(name, "wagecheck_enforce_statement") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wagecheck.enforce() fires only on tables attached with wagecheck.attach(), not through trigger \"%s\" on %s",
+						name, wc_rel_label(td->tg_relation)),
+				 errhint("Attach the table with wagecheck.attach(table, kind, columns, mode): it checks the mapping and lists the table in wagecheck.attached.")));
+}
+
 PG_FUNCTION_INFO_V1(wagecheck_enforce);
 /* The enforcing trigger: row checks of its mapped kind; the statement-level call checks new movements and writes balances. */
 Datum
@@ -1165,10 +1195,7 @@ wagecheck_enforce(PG_FUNCTION_ARGS)
 	int			save_ctx;
 	volatile Datum result = (Datum) 0;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wagecheck.enforce() may only be called as a trigger")));
+	check_firing(wc_trigger_data(fcinfo, "wagecheck.enforce()"));
 	GetUserIdAndSecContext(&save_uid, &save_ctx);
 	SetUserIdAndSecContext(rules_owner(), save_ctx | SECURITY_LOCAL_USERID_CHANGE);
 	PG_TRY();
@@ -1260,7 +1287,11 @@ wagecheck_check_mapping(PG_FUNCTION_ARGS)
 					 errmsg("mapping entries may not be NULL")));
 		args[i] = TextDatumGetCString(elems[i]);
 	}
-	rel = relation_open(relid, AccessShareLock);
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
 	memset(&map, 0, sizeof(map));
 	wc_resolve_mapping(RelationGetDescr(rel),
 					   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),

@@ -15,6 +15,7 @@ COMMENT ON COLUMN wagecheck.project.enforcement_mode IS 'reject: rule violations
 COMMENT ON TABLE wagecheck.subcontract IS 'professional subcontracts (专业分包) and labour subcontracts (劳务分包) on a project';
 COMMENT ON TABLE wagecheck.worker IS 'workers registered by real name (实名制) with their own wage card';
 COMMENT ON COLUMN wagecheck.worker.wage_card IS 'the worker''s own bank card: wages from the dedicated account may go only here';
+COMMENT ON COLUMN wagecheck.worker.registered_by IS 'the role that registered the worker: a county or sector officer sees the workers he registered and those on the rosters of the projects in his scope';
 COMMENT ON TABLE wagecheck.roster IS 'real-name roster (用工管理台账): a worker''s engagement on a project';
 COMMENT ON COLUMN wagecheck.roster.contract_signed_on IS 'date the written labour contract was signed; NULL = no contract (RN02)';
 COMMENT ON COLUMN wagecheck.roster.pay_day IS 'agreed pay day of the month (moved earlier when it falls on a holiday or rest day)';

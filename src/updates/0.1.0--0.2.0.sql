@@ -31,6 +31,13 @@ CREATE INDEX alert_rule_unquiet ON wagecheck.alert (rule_code)
           OR NOT (state IN ('cleared', 'closed', 'reported') OR (tier = 'G' AND state = 'open')
                   OR (tier = 'K' AND state IN ('open', 'overdue')));
 
+-- ==== who registered a worker (his officer sees him: worker_in_scope and the worker policies);
+-- the analysts' masked views show less: worker_masked loses columns, case_event is read
+-- through case_event_masked only
+ALTER TABLE wagecheck.worker ADD COLUMN registered_by name NOT NULL DEFAULT current_user;
+DROP VIEW wagecheck.worker_masked;
+REVOKE SELECT ON wagecheck.case_event FROM wagecheck_analyst;
+
 -- ==== new: summaries kept at write time (filled by 0.1.0--0.2.0.post.sql)
 \ir ../alerts/once/45_summaries.sql
 

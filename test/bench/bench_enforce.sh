@@ -55,7 +55,8 @@ CREATE TABLE bench.txn_c (LIKE wagecheck.account_txn INCLUDING DEFAULTS INCLUDIN
 CREATE TABLE bench.txn_capture (LIKE wagecheck.account_txn INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
 CREATE TABLE bench.txn_plpgsql (LIKE wagecheck.account_txn INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
 
-CREATE TRIGGER enforce_statement AFTER INSERT ON bench.txn_c
+-- named as wagecheck.attach() names it: enforce() refuses other triggers outside schema wagecheck
+CREATE TRIGGER wagecheck_enforce_statement AFTER INSERT ON bench.txn_c
     REFERENCING NEW TABLE AS wagecheck_new FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('account_txn', 'project', 'id=txn_id',
         'account=account_id', 'direction=direction', 'amount=amount',
         'counterparty=counterparty_account', 'purpose=purpose');

@@ -1,13 +1,15 @@
 /*
- * fuzz_bank_card.c — libFuzzer harness of the bank card parser: no crash, and for
- * every accepted input parse(format(parse(x))) == parse(x), the canonical form
- * passes the binary-input path and the mask keeps the first and last four digits.
- * abort() on violation.
+ * fuzz_bank_card.c — libFuzzer harness of the bank card parser: no crash, and every
+ * accepted input is made of admitted characters only (fuzz_admitted.h), re-parses
+ * from its canonical form to the same value (parse(format(parse(x))) == parse(x)),
+ * is not all zeros, the canonical form passes the binary-input path and the mask
+ * keeps the first and last four digits. abort() on violation.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ident.h"
+#include "fuzz_admitted.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,8 +31,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
+	if (!fuzz_only_admitted(data, size))
+		abort();
 	len = wc_bank_card_format(v, s);
-	if (len < WC_BANK_CARD_MIN || len > WC_BANK_CARD_MAX || (int) strlen(s) != len)
+	if (len < WC_BANK_CARD_MIN || len > WC_BANK_CARD_MAX || (int) strlen(s) != len ||
+		strspn(s, "0") == (size_t) len)
 		abort();
 	if (wc_bank_card_parse(s, (size_t) len, &v2, NULL) != WC_IDENT_OK || v2 != v)
 		abort();

@@ -1,12 +1,15 @@
 /*
  * fuzz_credit_code.c — libFuzzer harness of the credit code parser: no crash, and
- * for every accepted input parse(format(parse(x))) == parse(x) and the canonical
- * form passes the binary-input path. abort() on violation.
+ * every accepted input is made of admitted characters only (fuzz_admitted.h),
+ * re-parses from its canonical form to the same value (parse(format(parse(x))) ==
+ * parse(x)), is not all zeros, and the canonical form passes the binary-input
+ * path. abort() on violation.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ident.h"
+#include "fuzz_admitted.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,8 +30,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
+	if (!fuzz_only_admitted(data, size))
+		abort();
 	wc_credit_code_format(&v, s);
-	if (strlen(s) != WC_CREDIT_CODE_LEN)
+	if (strlen(s) != WC_CREDIT_CODE_LEN || strspn(s, "0") == WC_CREDIT_CODE_LEN)
 		abort();
 	if (wc_credit_code_parse(s, strlen(s), &v2, NULL) != WC_IDENT_OK ||
 		memcmp(v.b, v2.b, WC_CREDIT_CODE_BYTES) != 0)

@@ -1,13 +1,15 @@
 /*
  * fuzz_division_code.c — libFuzzer harness of the division code parser: no crash,
- * and for every accepted input parse(format(parse(x))) == parse(x), the canonical
- * form passes the binary-input path and the roll-up contains the code. abort() on
- * violation.
+ * and every accepted input is made of admitted characters only (fuzz_admitted.h),
+ * re-parses from its canonical form to the same value (parse(format(parse(x))) ==
+ * parse(x)), the canonical form passes the binary-input path and the roll-up
+ * contains the code. abort() on violation.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ident.h"
+#include "fuzz_admitted.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,6 +29,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
+	if (!fuzz_only_admitted(data, size))
+		abort();
 	wc_division_code_format(v, s);
 	if (wc_division_code_parse(s, strlen(s), &v2, NULL) != WC_IDENT_OK || v2 != v)
 		abort();

@@ -1,12 +1,15 @@
 /*
  * fuzz_resident_id.c — libFuzzer harness of the resident ID parser: no crash, and
- * for every accepted input parse(format(parse(x))) == parse(x), the canonical form
- * passes the binary-input path, and the accessors stay in range. abort() on violation.
+ * every accepted input is made of admitted characters only (fuzz_admitted.h),
+ * re-parses from its canonical form to the same value (parse(format(parse(x))) ==
+ * parse(x)), whose canonical form passes the binary-input path, and the accessors
+ * stay in range. abort() on violation.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ident.h"
+#include "fuzz_admitted.h"
 
 #define TODAY 20261128
 
@@ -29,6 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
+	if (!fuzz_only_admitted(data, size))
+		abort();
 	wc_resident_id_format(v, s);
 	if (strlen(s) != WC_RESIDENT_ID_LEN)
 		abort();

@@ -57,7 +57,8 @@ CREATE TABLE wagecheck.worker (
     phone         text,
     wage_card     wagecheck.bank_card,
     card_bank     text,
-    registered_at timestamptz NOT NULL DEFAULT now()
+    registered_at timestamptz NOT NULL DEFAULT now(),
+    registered_by name NOT NULL DEFAULT current_user
 );
 CREATE INDEX ON wagecheck.worker (wage_card);
 

@@ -1,0 +1,160 @@
+/*
+ * trigcheck.c — the checks every C trigger of wagecheck makes before it reads a
+ * row (see trigcheck.h). A trigger function can be named in CREATE TRIGGER on
+ * any table by anyone who may execute it, or called like any function: each of
+ * these misuses is refused with a clear error instead of a Datum being read as
+ * what it is not.
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "trigcheck.h"
+
+/* Bumped by every relcache invalidation: a cached table OID older than it is looked up again. */
+static uint64 inval_generation = 1;
+static bool callback_registered = false;
+
+/* Relcache callback: cached table OIDs may be stale (a table dropped, the extension recreated). */
+static void
+trigcheck_invalidate(Datum arg, Oid relid)
+{
+	inval_generation++;
+}
+
+/* The relation's schema-qualified name, for messages (a temporary table's name alone). */
+char *
+wc_rel_label(Relation rel)
+{
+	if (isAnyTempNamespace(RelationGetNamespace(rel)))
+		return pstrdup(quote_identifier(RelationGetRelationName(rel)));
+	return quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+									  RelationGetRelationName(rel));
+}
+
+/* The trigger data of a call; refuses a call that does not come from the trigger manager. */
+TriggerData *
+wc_trigger_data(FunctionCallInfo fcinfo, const char *fn)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s was not called by the trigger manager", fn),
+				 errhint("It is a trigger function: it runs only from CREATE TRIGGER ... EXECUTE FUNCTION.")));
+	return (TriggerData *) fcinfo->context;
+}
+
+/* Refuses a firing at a timing, level or event outside allowed (WC_TG_* bits); usage says what is allowed. */
+void
+wc_trigger_when(TriggerData *td, const char *fn, int allowed, const char *usage)
+{
+	TriggerEvent ev = td->tg_event;
+	int			timing = TRIGGER_FIRED_BEFORE(ev) ? WC_TG_BEFORE :
+		TRIGGER_FIRED_AFTER(ev) ? WC_TG_AFTER : 0;
+	int			level = TRIGGER_FIRED_FOR_ROW(ev) ? WC_TG_ROW : WC_TG_STATEMENT;
+	int			event = TRIGGER_FIRED_BY_INSERT(ev) ? WC_TG_INSERT :
+		TRIGGER_FIRED_BY_UPDATE(ev) ? WC_TG_UPDATE :
+		TRIGGER_FIRED_BY_DELETE(ev) ? WC_TG_DELETE :
+		TRIGGER_FIRED_BY_TRUNCATE(ev) ? WC_TG_TRUNCATE : 0;
+
+	if (!(allowed & timing) || !(allowed & level) || !(allowed & event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be %s trigger", fn, usage),
+				 errdetail("Trigger \"%s\" on %s fired it otherwise.",
+						   td->tg_trigger->tgname, wc_rel_label(td->tg_relation))));
+}
+
+/* Refuses a firing on any relation but the wagecheck table the trigger was written for. */
+void
+wc_trigger_on_table(TriggerData *td, const char *fn, wc_table_ref *table)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(trigcheck_invalidate, (Datum) 0);
+		callback_registered = true;
+	}
+	if (OidIsValid(table->relid) && table->generation == inval_generation && table->relid == relid)
+		return;
+	/* looked up again after any invalidation, so a reused OID is never taken for the table */
+	{
+		Oid			nsp = get_namespace_oid("wagecheck", true);
+
+		table->relid = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
+		table->generation = inval_generation;
+	}
+	if (table->relid != relid)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s fires only on wagecheck.%s, not on %s", fn, table->name,
+						wc_rel_label(td->tg_relation)),
+				 errhint("It is the trigger of that table and cannot judge the rows of another.")));
+}
+
+/* Refuses a firing on a relation outside schema wagecheck, or on one that is not a table. */
+void
+wc_trigger_on_own_table(TriggerData *td, const char *fn)
+{
+	Oid			nsp = get_namespace_oid("wagecheck", true);
+
+	if (!OidIsValid(nsp) || RelationGetNamespace(td->tg_relation) != nsp)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s fires only on wagecheck's own tables, not on %s", fn, wc_rel_label(td->tg_relation)),
+				 errhint("It is installed by the extension; it cannot be attached to other tables.")));
+	wc_trigger_plain_table(td, fn);
+}
+
+/* Refuses a firing on a foreign table, view or partitioned parent: only the rows of an ordinary table are judged. */
+void
+wc_trigger_plain_table(TriggerData *td, const char *fn)
+{
+	char		kind = td->tg_relation->rd_rel->relkind;
+
+	if (kind != RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s cannot judge the rows of %s: it is not an ordinary table", fn,
+						wc_rel_label(td->tg_relation)),
+				 errdetail("%s", kind == RELKIND_FOREIGN_TABLE ? "It is a foreign table." :
+						   kind == RELKIND_VIEW ? "It is a view." :
+						   kind == RELKIND_PARTITIONED_TABLE ? "It is a partitioned table." :
+						   "It is not a table.")));
+}
+
+/*
+ * The number of the column named column of the firing relation, refused unless
+ * it is there with type typid (a Datum is never read as another type).
+ */
+int
+wc_trigger_column(TriggerData *td, const char *fn, const char *column, Oid typid)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || strcmp(NameStr(att->attname), column) != 0)
+			continue;
+		if (att->atttypid != typid)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of %s has type %s, but %s reads it as %s", column,
+							wc_rel_label(td->tg_relation), format_type_be(att->atttypid), fn,
+							format_type_be(typid))));
+		return i + 1;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("%s needs column \"%s\", which %s does not have", fn, column,
+					wc_rel_label(td->tg_relation))));
+	return 0;					/* not reached */
+}
