@@ -13,8 +13,8 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 #   src/<area>/*.sql       definitions that can run again: CREATE OR REPLACE FUNCTION, VIEW,
 #                          AGGREGATE and TRIGGER, COMMENT, GRANT/REVOKE, policies (dropped if
 #                          they exist, then created);
-#   src/<area>/rules/*.sql one catalogue rule each: its functions, then its row (INSERT ...
-#                          ON CONFLICT), run again like the definitions, after them.
+#   src/<area>/rules/*.sql one catalogue rule each: its functions, then its row (written by
+#                          wagecheck._rule_define), run again like the definitions, after them.
 # The install script is src/wagecheck.sql, then each area's once/ files and definitions, in
 # dependency order, then the functions' EXECUTE privileges (src/privileges.sql, a definition
 # too), over every function. An upgrade script from release P is generated the same way: the

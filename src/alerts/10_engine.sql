@@ -148,6 +148,34 @@ CREATE OR REPLACE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier,
 CREATE OR REPLACE TRIGGER rule_param_override_check BEFORE INSERT OR UPDATE ON wagecheck.rule_param_override
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
 
+-- _rule_define(...): a rule of the catalogue shipped with wagecheck, as each file of
+-- src/alerts/rules/ and src/cases/rules/ declares it: inserted by CREATE EXTENSION, its
+-- catalogue columns written again by every upgrade. A rule's enabled and its overrides in
+-- rule_param_override are the user's: they are left alone.
+CREATE OR REPLACE FUNCTION wagecheck._rule_define(
+        code text, tier text, subject_kind text, name_zh text, name_en text, description text,
+        params jsonb, evaluator regprocedure, escalates boolean DEFAULT false, once boolean DEFAULT false,
+        project_evaluator regprocedure DEFAULT NULL, horizon regprocedure DEFAULT NULL,
+        peers regprocedure DEFAULT NULL, inputs text[] DEFAULT NULL, time_driven boolean DEFAULT true,
+        clears_on text[] DEFAULT NULL, uses text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+    INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
+                                evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
+    VALUES ($1, $2, $9, $10, $3, $4, $5, $6, $7, $8, $11, $12, $13, $14, $15, $16, $17)
+    ON CONFLICT ON CONSTRAINT rule_pkey DO UPDATE
+       SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params, evaluator,
+            project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
+         = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
+            EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
+            EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
+            EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses)
+$$;
+COMMENT ON FUNCTION wagecheck._rule_define(text, text, text, text, text, text, jsonb, regprocedure, boolean, boolean,
+                                           regprocedure, regprocedure, regprocedure, text[], boolean, text[], text[]) IS
+    'writes a rule of the shipped catalogue (each file of src/*/rules/ calls it): inserted, or its catalogue columns written again by an upgrade; enabled and rule_param_override are left to the user (internal)';
+
 CREATE OR REPLACE FUNCTION wagecheck.rule_param(code text, key text, division wagecheck.division_code DEFAULT NULL)
     RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS

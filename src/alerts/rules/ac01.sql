@@ -79,22 +79,15 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac01_horizon(timestamptz, timestamptz) IS
     'AC01''s horizon: the projects whose open_days after the contract run out, or whose account opens, between the two moments';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- RN04 and WP01 read of attendance only which workers attended which months: the changes of the
 -- summary attendance_month (a day's attendance of months already attended is none)
 -- time-driven: open_days after the contract
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('AC01', 'K', false, false, 'project', '未按时开立工资专用账户', 'no dedicated wage account in time',
-        'no dedicated wage account open_days after the construction contract was signed (人社部发〔2021〕53号)',
-        '{"open_days": 30, "deadline_wd": 5}',
-        'wagecheck.eval_ac01(timestamptz)', 'wagecheck.eval_ac01_projects(timestamptz, bigint[])',
-        'wagecheck.eval_ac01_horizon(timestamptz, timestamptz)', NULL,
-        '{project,wage_account}', true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('AC01', 'K', 'project', '未按时开立工资专用账户', 'no dedicated wage account in time',
+    description => 'no dedicated wage account open_days after the construction contract was signed (人社部发〔2021〕53号)',
+    params => '{"open_days": 30, "deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_ac01(timestamptz)',
+    project_evaluator => 'wagecheck.eval_ac01_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_ac01_horizon(timestamptz, timestamptz)',
+    inputs => '{project,wage_account}');

@@ -122,20 +122,14 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac02_horizon(timestamptz, timestamptz) IS
     'AC02''s date horizon: the projects with a schedule period whose due date or due date + k_overdue_days falls between the two moments';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- time-driven: K after k_overdue_days
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('AC02', 'G', true, false, 'project_period', '人工费用未按时足额拨付', 'labour cost not paid in as scheduled',
-        'labour cost paid into the account below what the schedule says was due by its due date: shortfall → G; nothing paid for the period, or over k_overdue_days overdue → K (Decree 724 arts. 24, 27)',
-        '{"deadline_wd": 5, "k_overdue_days": 30}',
-        'wagecheck.eval_ac02(timestamptz)', 'wagecheck.eval_ac02_projects(timestamptz, bigint[])',
-        'wagecheck.eval_ac02_horizon(timestamptz, timestamptz)', NULL,
-        '{labour_cost_schedule,account_txn,wage_account,project}', true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('AC02', 'G', 'project_period', '人工费用未按时足额拨付', 'labour cost not paid in as scheduled',
+    description => 'labour cost paid into the account below what the schedule says was due by its due date: shortfall → G; nothing paid for the period, or over k_overdue_days overdue → K (Decree 724 arts. 24, 27)',
+    params => '{"deadline_wd": 5, "k_overdue_days": 30}',
+    evaluator => 'wagecheck.eval_ac02(timestamptz)',
+    escalates => true,
+    project_evaluator => 'wagecheck.eval_ac02_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_ac02_horizon(timestamptz, timestamptz)',
+    inputs => '{labour_cost_schedule,account_txn,wage_account,project}');

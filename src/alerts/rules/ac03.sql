@@ -64,20 +64,14 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac03_projects(timestamptz, bigint[]) IS
     'AC03 for the given projects only (project evaluator of eval_ac03)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('AC03', 'K', false, true, 'account_txn', '专用账户违规支出', 'money left the dedicated account other than as a wage',
-        'an outflow of the dedicated account other than a wage into the own card of a worker on that project''s roster: cash, other accounts, other projects'' workers (Decree 724 arts. 26, 31)',
-        '{"deadline_wd": 5}',
-        'wagecheck.eval_ac03(timestamptz)', 'wagecheck.eval_ac03_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{account_txn,wage_account,project,roster,worker}', false, NULL,
-        '{outflow_unmatched}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('AC03', 'K', 'account_txn', '专用账户违规支出', 'money left the dedicated account other than as a wage',
+    description => 'an outflow of the dedicated account other than a wage into the own card of a worker on that project''s roster: cash, other accounts, other projects'' workers (Decree 724 arts. 26, 31)',
+    params => '{"deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_ac03(timestamptz)',
+    once => true,
+    project_evaluator => 'wagecheck.eval_ac03_projects(timestamptz, bigint[])',
+    inputs => '{account_txn,wage_account,project,roster,worker}',
+    time_driven => false,
+    uses => '{outflow_unmatched}');

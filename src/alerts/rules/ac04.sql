@@ -34,19 +34,12 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac04_projects(timestamptz, bigint[]) IS
     'AC04 for the given projects only (project evaluator of eval_ac04)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('AC04', 'G', false, false, 'project', '人工费用比例低于规定', 'labour-cost share below the minimum',
-        'the contract''s labour-cost share is below the provincial minimum for the sector (Shandong 2022: housing 20%, transport 8%, municipal and water 12%)',
-        '{"min_share": {"water": 0.12, "housing": 0.20, "municipal": 0.12, "transport": 0.08}}',
-        'wagecheck.eval_ac04(timestamptz)', 'wagecheck.eval_ac04_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{project}', false, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('AC04', 'G', 'project', '人工费用比例低于规定', 'labour-cost share below the minimum',
+    description => 'the contract''s labour-cost share is below the provincial minimum for the sector (Shandong 2022: housing 20%, transport 8%, municipal and water 12%)',
+    params => '{"min_share": {"water": 0.12, "housing": 0.20, "municipal": 0.12, "transport": 0.08}}',
+    evaluator => 'wagecheck.eval_ac04(timestamptz)',
+    project_evaluator => 'wagecheck.eval_ac04_projects(timestamptz, bigint[])',
+    inputs => '{project}',
+    time_driven => false);

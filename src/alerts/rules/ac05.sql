@@ -63,20 +63,14 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac05_projects(timestamptz, bigint[]) IS
     'AC05 for the given projects only (project evaluator of eval_ac05)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('AC05', 'K', false, true, 'project', '专用账户违规销户', 'dedicated account closed too early',
-        'the account is closed or under closure while wages are owed, or was closed before notice_days of public notice ended (Decree 724 art. 27)',
-        '{"deadline_wd": 5, "notice_days": 30}',
-        'wagecheck.eval_ac05(timestamptz)', 'wagecheck.eval_ac05_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{wage_account,project,pay_sheet,pay_line,wage_payment,roster}', false, NULL,
-        '{_wages_owed_by_project,_wages_owed_projects,attendance_month,wage_month,wage_pay_date}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('AC05', 'K', 'project', '专用账户违规销户', 'dedicated account closed too early',
+    description => 'the account is closed or under closure while wages are owed, or was closed before notice_days of public notice ended (Decree 724 art. 27)',
+    params => '{"deadline_wd": 5, "notice_days": 30}',
+    evaluator => 'wagecheck.eval_ac05(timestamptz)',
+    once => true,
+    project_evaluator => 'wagecheck.eval_ac05_projects(timestamptz, bigint[])',
+    inputs => '{wage_account,project,pay_sheet,pay_line,wage_payment,roster}',
+    time_driven => false,
+    uses => '{_wages_owed_by_project,_wages_owed_projects,attendance_month,wage_month,wage_pay_date}');

@@ -70,19 +70,12 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ac06_projects(timestamptz, bigint[]) IS
     'AC06 for the given projects only (project evaluator of eval_ac06)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('AC06', 'K', false, false, 'account_txn', '工资专用账户透支支付', 'dedicated account overdrawn',
-        'an outflow larger than the balance of the dedicated account: wages paid before the labour cost was paid in (Decree 724 arts. 24, 26); rectified when money paid in brings the balance back to zero',
-        '{"deadline_wd": 5}',
-        'wagecheck.eval_ac06(timestamptz)', 'wagecheck.eval_ac06_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{account_txn,wage_account,project}', false, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('AC06', 'K', 'account_txn', '工资专用账户透支支付', 'dedicated account overdrawn',
+    description => 'an outflow larger than the balance of the dedicated account: wages paid before the labour cost was paid in (Decree 724 arts. 24, 26); rectified when money paid in brings the balance back to zero',
+    params => '{"deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_ac06(timestamptz)',
+    project_evaluator => 'wagecheck.eval_ac06_projects(timestamptz, bigint[])',
+    inputs => '{account_txn,wage_account,project}',
+    time_driven => false);

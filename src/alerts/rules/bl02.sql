@@ -46,19 +46,10 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_bl02(timestamptz) IS
     'BL02: projects started while their general contractor or a subcontractor was on the dishonest list (wagecheck.dishonest_listing)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('BL02', 'K', false, true, 'project', '失信主体承揽工程', 'listed enterprise on a new project',
-        'an enterprise on the dishonest list is general contractor or subcontractor on a project started while it is listed (人社部令第45号)',
-        '{"deadline_wd": 5}',
-        'wagecheck.eval_bl02(timestamptz)', NULL,
-        NULL, NULL,
-        NULL, true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('BL02', 'K', 'project', '失信主体承揽工程', 'listed enterprise on a new project',
+    description => 'an enterprise on the dishonest list is general contractor or subcontractor on a project started while it is listed (人社部令第45号)',
+    params => '{"deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_bl02(timestamptz)',
+    once => true);

@@ -263,21 +263,16 @@ CREATE OR REPLACE TRIGGER dp01_project_moved_del AFTER DELETE ON wagecheck.proje
 
 ALTER TABLE wagecheck.project ENABLE ALWAYS TRIGGER dp01_project_moved_upd, ENABLE ALWAYS TRIGGER dp01_project_moved_del;
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- time-driven: working days after the contract
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('DP01', 'G', true, false, 'project', '未按规定存储工资保证金', 'no wage guarantee deposit',
-        'no wage guarantee deposit or bank guarantee letter due_wd working days after the contract → G, escalate_wd working days later → K; exempt: contract below exempt_below with no arrears in the past year, or clean_years without arrears with real-name management and the account in place (人社部发〔2021〕65号)',
-        '{"rate": 0.01, "due_wd": 20, "clean_years": 3, "deadline_wd": 5, "escalate_wd": 10, "exempt_below": 3000000}',
-        'wagecheck.eval_dp01(timestamptz)', 'wagecheck.eval_dp01_projects(timestamptz, bigint[])',
-        'wagecheck.eval_dp01_horizon(timestamptz, timestamptz)', 'wagecheck.eval_dp01_peers(bigint[])',
-        '{project,guarantee_deposit,wage_account,pay_sheet,pay_line,wage_payment,roster}', true, NULL,
-        '{_contractor_arrears,_pay_terms,_wages_late,_wages_late_summary,_wages_owed_compute,_wages_owed_projects,attendance_month,wage_month,wage_pay_date}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('DP01', 'G', 'project', '未按规定存储工资保证金', 'no wage guarantee deposit',
+    description => 'no wage guarantee deposit or bank guarantee letter due_wd working days after the contract → G, escalate_wd working days later → K; exempt: contract below exempt_below with no arrears in the past year, or clean_years without arrears with real-name management and the account in place (人社部发〔2021〕65号)',
+    params => '{"rate": 0.01, "due_wd": 20, "clean_years": 3, "deadline_wd": 5, "escalate_wd": 10, "exempt_below": 3000000}',
+    evaluator => 'wagecheck.eval_dp01(timestamptz)',
+    escalates => true,
+    project_evaluator => 'wagecheck.eval_dp01_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_dp01_horizon(timestamptz, timestamptz)',
+    peers => 'wagecheck.eval_dp01_peers(bigint[])',
+    inputs => '{project,guarantee_deposit,wage_account,pay_sheet,pay_line,wage_payment,roster}',
+    uses => '{_contractor_arrears,_pay_terms,_wages_late,_wages_late_summary,_wages_owed_compute,_wages_owed_projects,attendance_month,wage_month,wage_pay_date}');

@@ -69,20 +69,13 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_nb01_horizon(timestamptz, timestamptz) IS
     'NB01''s horizon: the projects whose board_days run out, or whose notice board is dated, between the two moments';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- time-driven: board_days after the start
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('NB01', 'G', false, false, 'project', '未设置维权信息告示牌', 'no rights notice board',
-        'no rights notice board recorded board_days after work started (Decree 724 art. 34)',
-        '{"board_days": 7}',
-        'wagecheck.eval_nb01(timestamptz)', 'wagecheck.eval_nb01_projects(timestamptz, bigint[])',
-        'wagecheck.eval_nb01_horizon(timestamptz, timestamptz)', NULL,
-        '{project}', true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('NB01', 'G', 'project', '未设置维权信息告示牌', 'no rights notice board',
+    description => 'no rights notice board recorded board_days after work started (Decree 724 art. 34)',
+    params => '{"board_days": 7}',
+    evaluator => 'wagecheck.eval_nb01(timestamptz)',
+    project_evaluator => 'wagecheck.eval_nb01_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_nb01_horizon(timestamptz, timestamptz)',
+    inputs => '{project}');

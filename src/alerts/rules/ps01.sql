@@ -49,19 +49,12 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_ps01_projects(timestamptz, bigint[]) IS
     'PS01 for the given projects only (project evaluator of eval_ps01)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('PS01', 'K', false, false, 'pay_line', '工资支付表金额不符', 'pay-sheet line does not add up',
-        'a pay-sheet line whose net pay (实发) is not payable (应发) minus deductions, or with a negative amount (Decree 724 art. 15: the wage ledger records what is payable, withheld and paid); rectified by a correcting line (corrects_line_id)',
-        '{"deadline_wd": 5}',
-        'wagecheck.eval_ps01(timestamptz)', 'wagecheck.eval_ps01_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{pay_line,pay_sheet,project}', false, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('PS01', 'K', 'pay_line', '工资支付表金额不符', 'pay-sheet line does not add up',
+    description => 'a pay-sheet line whose net pay (实发) is not payable (应发) minus deductions, or with a negative amount (Decree 724 art. 15: the wage ledger records what is payable, withheld and paid); rectified by a correcting line (corrects_line_id)',
+    params => '{"deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_ps01(timestamptz)',
+    project_evaluator => 'wagecheck.eval_ps01_projects(timestamptz, bigint[])',
+    inputs => '{pay_line,pay_sheet,project}',
+    time_driven => false);

@@ -32,19 +32,12 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_qr01_projects(timestamptz, bigint[]) IS
     'QR01 for the given projects only (project evaluator of eval_qr01)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('QR01', 'G', false, false, 'project', '未设置欠薪投诉二维码', 'no complaint QR code',
-        'no wage-complaint QR code registered for a project under construction',
-        '{}',
-        'wagecheck.eval_qr01(timestamptz)', 'wagecheck.eval_qr01_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{project}', false, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('QR01', 'G', 'project', '未设置欠薪投诉二维码', 'no complaint QR code',
+    description => 'no wage-complaint QR code registered for a project under construction',
+    params => '{}',
+    evaluator => 'wagecheck.eval_qr01(timestamptz)',
+    project_evaluator => 'wagecheck.eval_qr01_projects(timestamptz, bigint[])',
+    inputs => '{project}',
+    time_driven => false);

@@ -48,20 +48,13 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn01_projects(timestamptz, bigint[]) IS
     'RN01 for the given projects only (project evaluator of eval_rn01)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('RN01', 'K', false, false, 'pay_line', '工资发放对象不在实名制名册', 'payroll line for a worker not on the real-name roster',
-        'a pay-sheet line (and so any payment on it) for a worker who is not on the project''s real-name roster (Decree 724 arts. 28, 31)',
-        '{"deadline_wd": 5}',
-        'wagecheck.eval_rn01(timestamptz)', 'wagecheck.eval_rn01_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{pay_line,pay_sheet,project,roster}', false, NULL,
-        '{sheet_worker}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('RN01', 'K', 'pay_line', '工资发放对象不在实名制名册', 'payroll line for a worker not on the real-name roster',
+    description => 'a pay-sheet line (and so any payment on it) for a worker who is not on the project''s real-name roster (Decree 724 arts. 28, 31)',
+    params => '{"deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_rn01(timestamptz)',
+    project_evaluator => 'wagecheck.eval_rn01_projects(timestamptz, bigint[])',
+    inputs => '{pay_line,pay_sheet,project,roster}',
+    time_driven => false,
+    uses => '{sheet_worker}');

@@ -34,19 +34,12 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn02_projects(timestamptz, bigint[]) IS
     'RN02 for the given projects only (project evaluator of eval_rn02)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('RN02', 'G', false, false, 'roster', '未签订劳动合同', 'on the roster without a signed labour contract',
-        'a worker on the roster without a written labour contract (Decree 724 art. 28)',
-        '{}',
-        'wagecheck.eval_rn02(timestamptz)', 'wagecheck.eval_rn02_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{roster,project}', false, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('RN02', 'G', 'roster', '未签订劳动合同', 'on the roster without a signed labour contract',
+    description => 'a worker on the roster without a written labour contract (Decree 724 art. 28)',
+    params => '{}',
+    evaluator => 'wagecheck.eval_rn02(timestamptz)',
+    project_evaluator => 'wagecheck.eval_rn02_projects(timestamptz, bigint[])',
+    inputs => '{roster,project}',
+    time_driven => false);

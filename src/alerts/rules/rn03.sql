@@ -131,23 +131,17 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn03_horizon(timestamptz, timestamptz) IS
     'RN03''s horizon: the projects whose gap_days without attendance (from the start or the last day attended) run out between the two moments; NULL when the summary attendance_month holds rows known or dated after to_ts';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- time-driven: no attendance for gap_days up to as_of
 -- clears_on: new attendance can only end a gap without attendance, never open one: a forward scan
 -- evaluates RN03 for the projects of new attendance rows only where it has a live alert
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('RN03', 'G', false, false, 'project', '考勤数据未及时更新', 'attendance not kept current',
-        'a project under construction with no attendance record for gap_days consecutive calendar days (应录必录、实时更新)',
-        '{"gap_days": 7}',
-        'wagecheck.eval_rn03(timestamptz)', 'wagecheck.eval_rn03_projects(timestamptz, bigint[])',
-        'wagecheck.eval_rn03_horizon(timestamptz, timestamptz)', NULL,
-        '{project,attendance,attendance_month}', true, '{attendance,attendance_month}',
-        '{attendance_month,attendance_project_month,wage_month}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('RN03', 'G', 'project', '考勤数据未及时更新', 'attendance not kept current',
+    description => 'a project under construction with no attendance record for gap_days consecutive calendar days (应录必录、实时更新)',
+    params => '{"gap_days": 7}',
+    evaluator => 'wagecheck.eval_rn03(timestamptz)',
+    project_evaluator => 'wagecheck.eval_rn03_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_rn03_horizon(timestamptz, timestamptz)',
+    inputs => '{project,attendance,attendance_month}',
+    clears_on => '{attendance,attendance_month}',
+    uses => '{attendance_month,attendance_project_month,wage_month}');

@@ -233,23 +233,17 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_rn04_horizon(timestamptz, timestamptz) IS
     'RN04''s horizon: the projects whose hits may change between two moments by time alone (a month''s pay date passing while a worker attending it has no payroll line)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- RN04 and WP01 read of attendance only which workers attended which months: the changes of the
 -- summary attendance_month (a day's attendance of months already attended is none)
 -- time-driven: after the pay day
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('RN04', 'G', true, false, 'project_month', '有考勤无工资发放记录', 'attendance without payroll after the pay day',
-        'workers with attendance in a month but no payroll line after their pay day: any → G; more than k_share of the month''s attendees → K',
-        '{"k_share": 0.10, "deadline_wd": 5}',
-        'wagecheck.eval_rn04(timestamptz)', 'wagecheck.eval_rn04_projects(timestamptz, bigint[])',
-        'wagecheck.eval_rn04_horizon(timestamptz, timestamptz)', NULL,
-        '{attendance_month,pay_sheet,pay_line,roster,project}', true, NULL,
-        '{_attendance_months_compute,_attendance_pay_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,attendance,attendance_month,attendance_months,attendance_project_month,attendance_unpaid,wage_month,wage_pay_date}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('RN04', 'G', 'project_month', '有考勤无工资发放记录', 'attendance without payroll after the pay day',
+    description => 'workers with attendance in a month but no payroll line after their pay day: any → G; more than k_share of the month''s attendees → K',
+    params => '{"k_share": 0.10, "deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_rn04(timestamptz)',
+    escalates => true,
+    project_evaluator => 'wagecheck.eval_rn04_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_rn04_horizon(timestamptz, timestamptz)',
+    inputs => '{attendance_month,pay_sheet,pay_line,roster,project}',
+    uses => '{_attendance_months_compute,_attendance_pay_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,attendance,attendance_month,attendance_months,attendance_project_month,attendance_unpaid,wage_month,wage_pay_date}');

@@ -142,23 +142,16 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp01_horizon(timestamptz, timestamptz) IS
     'WP01''s horizon: the projects whose hits may change between two moments by time alone (the pay date of a month with attendance and no pay sheet passing)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- RN04 and WP01 read of attendance only which workers attended which months: the changes of the
 -- summary attendance_month (a day's attendance of months already attended is none)
 -- time-driven: after the pay day
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('WP01', 'G', false, false, 'project_month', '有考勤未编制工资支付表', 'no pay sheet for a month with attendance',
-        'no payroll (pay sheet) for a month with attendance, after the pay day (Decree 724 arts. 15, 31)',
-        '{}',
-        'wagecheck.eval_wp01(timestamptz)', 'wagecheck.eval_wp01_projects(timestamptz, bigint[])',
-        'wagecheck.eval_wp01_horizon(timestamptz, timestamptz)', NULL,
-        '{attendance_month,pay_sheet,roster,project}', true, NULL,
-        '{_attendance_months_compute,_attendance_pay_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,attendance,attendance_month,attendance_months,attendance_project_month,wage_month,wage_pay_date}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('WP01', 'G', 'project_month', '有考勤未编制工资支付表', 'no pay sheet for a month with attendance',
+    description => 'no payroll (pay sheet) for a month with attendance, after the pay day (Decree 724 arts. 15, 31)',
+    params => '{}',
+    evaluator => 'wagecheck.eval_wp01(timestamptz)',
+    project_evaluator => 'wagecheck.eval_wp01_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_wp01_horizon(timestamptz, timestamptz)',
+    inputs => '{attendance_month,pay_sheet,roster,project}',
+    uses => '{_attendance_months_compute,_attendance_pay_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,attendance,attendance_month,attendance_months,attendance_project_month,wage_month,wage_pay_date}');

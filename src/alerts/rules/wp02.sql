@@ -72,21 +72,15 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp02_horizon(timestamptz, timestamptz) IS
     'WP02''s date horizon: the projects with a month owed whose pay date or pay date + k_days falls between the two moments (NULL: cannot tell, the summary is not exact)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- time-driven: after the pay day, K k_days later
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('WP02', 'G', true, false, 'worker_month', '工资未按时足额支付', 'wages not fully paid by the pay day',
-        'wages payable not fully paid by the pay day (moved earlier when it falls on a rest day): owed → G; still owed k_days after → K (Decree 724 arts. 13-14)',
-        '{"k_days": 30, "deadline_wd": 5}',
-        'wagecheck.eval_wp02(timestamptz)', 'wagecheck.eval_wp02_projects(timestamptz, bigint[])',
-        'wagecheck.eval_wp02_horizon(timestamptz, timestamptz)', NULL,
-        '{pay_sheet,pay_line,wage_payment,roster,project}', true, NULL,
-        '{_owed_months_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,_wages_owed_compute,_wages_owed_projects,_wages_unpaid,_wages_unpaid_summary,attendance_month,wage_month,wage_pay_date}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('WP02', 'G', 'worker_month', '工资未按时足额支付', 'wages not fully paid by the pay day',
+    description => 'wages payable not fully paid by the pay day (moved earlier when it falls on a rest day): owed → G; still owed k_days after → K (Decree 724 arts. 13-14)',
+    params => '{"k_days": 30, "deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_wp02(timestamptz)',
+    escalates => true,
+    project_evaluator => 'wagecheck.eval_wp02_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_wp02_horizon(timestamptz, timestamptz)',
+    inputs => '{pay_sheet,pay_line,wage_payment,roster,project}',
+    uses => '{_owed_months_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,_wages_owed_compute,_wages_owed_projects,_wages_unpaid,_wages_unpaid_summary,attendance_month,wage_month,wage_pay_date}');

@@ -92,21 +92,14 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp03_horizon(timestamptz, timestamptz) IS
     'WP03''s date horizon: the projects with a month owed whose pay date falls between the two moments (NULL: cannot tell, the summary is not exact)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- time-driven: months owed after their pay day
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('WP03', 'K', false, false, 'worker_on_project', '连续欠薪', 'wages owed for consecutive months',
-        'min_months or more consecutive months with wages owed to a worker on a project',
-        '{"min_months": 2, "deadline_wd": 5}',
-        'wagecheck.eval_wp03(timestamptz)', 'wagecheck.eval_wp03_projects(timestamptz, bigint[])',
-        'wagecheck.eval_wp03_horizon(timestamptz, timestamptz)', NULL,
-        '{pay_sheet,pay_line,wage_payment,roster,project}', true, NULL,
-        '{_owed_months_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,_wages_owed_compute,_wages_owed_projects,_wages_unpaid,_wages_unpaid_summary,attendance_month,wage_month,wage_pay_date}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('WP03', 'K', 'worker_on_project', '连续欠薪', 'wages owed for consecutive months',
+    description => 'min_months or more consecutive months with wages owed to a worker on a project',
+    params => '{"min_months": 2, "deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_wp03(timestamptz)',
+    project_evaluator => 'wagecheck.eval_wp03_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_wp03_horizon(timestamptz, timestamptz)',
+    inputs => '{pay_sheet,pay_line,wage_payment,roster,project}',
+    uses => '{_owed_months_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,_wages_owed_compute,_wages_owed_projects,_wages_unpaid,_wages_unpaid_summary,attendance_month,wage_month,wage_pay_date}');

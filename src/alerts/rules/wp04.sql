@@ -35,20 +35,14 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp04_projects(timestamptz, bigint[]) IS
     'WP04 for the given projects only (project evaluator of eval_wp04)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('WP04', 'K', false, true, 'payment', '未通过专户发放至本人银行卡', 'wage not paid into the worker''s own card',
-        'a wage paid in cash, or into an account that is not the worker''s own registered card (Decree 724 art. 31)',
-        '{"deadline_wd": 5}',
-        'wagecheck.eval_wp04(timestamptz)', 'wagecheck.eval_wp04_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{wage_payment,pay_line,pay_sheet,project,worker}', false, NULL,
-        '{payment_off_card}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('WP04', 'K', 'payment', '未通过专户发放至本人银行卡', 'wage not paid into the worker''s own card',
+    description => 'a wage paid in cash, or into an account that is not the worker''s own registered card (Decree 724 art. 31)',
+    params => '{"deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_wp04(timestamptz)',
+    once => true,
+    project_evaluator => 'wagecheck.eval_wp04_projects(timestamptz, bigint[])',
+    inputs => '{wage_payment,pay_line,pay_sheet,project,worker}',
+    time_driven => false,
+    uses => '{payment_off_card}');

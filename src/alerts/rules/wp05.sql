@@ -107,22 +107,15 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp05_projects(timestamptz, bigint[]) IS
     'WP05 for the given projects only (project evaluator of eval_wp05)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- WP05 and WP06 read only the days and payable of wages_owed: its rows and those columns come from
 -- the sheets and lines alone (payments and pay terms give paid and pay_date)
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('WP05', 'G', false, false, 'worker_month', '工资低于最低工资标准', 'pay below the minimum wage',
-        'a full month''s pay (full_month_days worked) below the local monthly minimum wage (min_monthly_wage, per division: Shandong 2023 class I 2200)',
-        '{"full_month_days": 21.75, "min_monthly_wage": 2200}',
-        'wagecheck.eval_wp05(timestamptz)', 'wagecheck.eval_wp05_projects(timestamptz, bigint[])',
-        NULL, NULL,
-        '{pay_sheet,pay_line,project}', false, NULL,
-        '{_pay_terms,_wages_owed_compute,attendance_month,roster,wage_month,wage_pay_date,wage_payment}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('WP05', 'G', 'worker_month', '工资低于最低工资标准', 'pay below the minimum wage',
+    description => 'a full month''s pay (full_month_days worked) below the local monthly minimum wage (min_monthly_wage, per division: Shandong 2023 class I 2200)',
+    params => '{"full_month_days": 21.75, "min_monthly_wage": 2200}',
+    evaluator => 'wagecheck.eval_wp05(timestamptz)',
+    project_evaluator => 'wagecheck.eval_wp05_projects(timestamptz, bigint[])',
+    inputs => '{pay_sheet,pay_line,project}',
+    time_driven => false,
+    uses => '{_pay_terms,_wages_owed_compute,attendance_month,roster,wage_month,wage_pay_date,wage_payment}');

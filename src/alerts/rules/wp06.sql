@@ -134,24 +134,16 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp06(timestamptz) IS
     'WP06: a worker paid (payable, all projects) over month_amount in a month (period YYYY-MM) or over year_amount in a year (period YYYY): possible fictitious payroll';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- WP05 and WP06 read only the days and payable of wages_owed: its rows and those columns come from
 -- the sheets and lines alone (payments and pay terms give paid and pay_date)
 -- WP05 and WP06 read only the days and payable of wages_owed: its rows and those columns come from
 -- the sheets and lines alone (payments and pay terms give paid and pay_date)
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('WP06', 'G', false, false, 'worker', '工资发放金额异常', 'unusually high pay (possible fictitious payroll)',
-        'more than month_amount in one month or year_amount in one year to one worker, all projects together',
-        '{"year_amount": 300000, "month_amount": 50000}',
-        'wagecheck.eval_wp06(timestamptz)', NULL,
-        NULL, NULL,
-        '{pay_sheet,pay_line,project}', false, NULL,
-        '{_pay_terms,_wages_owed_compute,attendance_month,roster,wage_month,wage_pay_date,wage_payment,worker_pay}')
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('WP06', 'G', 'worker', '工资发放金额异常', 'unusually high pay (possible fictitious payroll)',
+    description => 'more than month_amount in one month or year_amount in one year to one worker, all projects together',
+    params => '{"year_amount": 300000, "month_amount": 50000}',
+    evaluator => 'wagecheck.eval_wp06(timestamptz)',
+    inputs => '{pay_sheet,pay_line,project}',
+    time_driven => false,
+    uses => '{_pay_terms,_wages_owed_compute,attendance_month,roster,wage_month,wage_pay_date,wage_payment,worker_pay}');

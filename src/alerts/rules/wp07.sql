@@ -71,20 +71,13 @@ $$;
 COMMENT ON FUNCTION wagecheck.eval_wp07_horizon(timestamptz, timestamptz) IS
     'WP07''s horizon: the projects on which a worker''s settle_days after leaving run out, or a settlement is dated, between the two moments';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
 -- time-driven: settle_days after leaving
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('WP07', 'K', false, false, 'roster', '离场未结清工资', 'left without final settlement',
-        'a worker who left the project without final wage settlement within settle_days',
-        '{"deadline_wd": 5, "settle_days": 30}',
-        'wagecheck.eval_wp07(timestamptz)', 'wagecheck.eval_wp07_projects(timestamptz, bigint[])',
-        'wagecheck.eval_wp07_horizon(timestamptz, timestamptz)', NULL,
-        '{roster,project}', true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+SELECT wagecheck._rule_define('WP07', 'K', 'roster', '离场未结清工资', 'left without final settlement',
+    description => 'a worker who left the project without final wage settlement within settle_days',
+    params => '{"deadline_wd": 5, "settle_days": 30}',
+    evaluator => 'wagecheck.eval_wp07(timestamptz)',
+    project_evaluator => 'wagecheck.eval_wp07_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_wp07_horizon(timestamptz, timestamptz)',
+    inputs => '{roster,project}');

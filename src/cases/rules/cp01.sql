@@ -16,19 +16,9 @@ CREATE OR REPLACE FUNCTION wagecheck.eval_cp01(as_of timestamptz) RETURNS SETOF 
 
 COMMENT ON FUNCTION wagecheck.eval_cp01(timestamptz) IS 'CP01: complaints neither accepted nor rejected within accept_wd (5) working days of receipt';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('CP01', 'K', false, false, 'complaint', '投诉未按时受理', 'complaint not accepted or rejected in time',
-        'a complaint neither accepted nor rejected within accept_wd working days of receipt (劳动保障监察条例)',
-        '{"accept_wd": 5, "deadline_wd": 5}',
-        'wagecheck.eval_cp01(timestamptz)', NULL,
-        NULL, NULL,
-        NULL, true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('CP01', 'K', 'complaint', '投诉未按时受理', 'complaint not accepted or rejected in time',
+    description => 'a complaint neither accepted nor rejected within accept_wd working days of receipt (劳动保障监察条例)',
+    params => '{"accept_wd": 5, "deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_cp01(timestamptz)');

@@ -16,19 +16,9 @@ CREATE OR REPLACE FUNCTION wagecheck.eval_cs01(as_of timestamptz) RETURNS SETOF 
 
 COMMENT ON FUNCTION wagecheck.eval_cs01(timestamptz) IS 'CS01: cases still open after finish_wd (60) working days from filing, + extension_wd (30) when an extension was approved';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('CS01', 'K', false, false, 'case', '案件超期未办结', 'case not finished within its time limit',
-        'a case open after finish_wd working days from filing, + extension_wd with an approved extension',
-        '{"finish_wd": 60, "deadline_wd": 5, "extension_wd": 30}',
-        'wagecheck.eval_cs01(timestamptz)', NULL,
-        NULL, NULL,
-        NULL, true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('CS01', 'K', 'case', '案件超期未办结', 'case not finished within its time limit',
+    description => 'a case open after finish_wd working days from filing, + extension_wd with an approved extension',
+    params => '{"finish_wd": 60, "deadline_wd": 5, "extension_wd": 30}',
+    evaluator => 'wagecheck.eval_cs01(timestamptz)');

@@ -14,19 +14,9 @@ CREATE OR REPLACE FUNCTION wagecheck.eval_cs02(as_of timestamptz) RETURNS SETOF 
 
 COMMENT ON FUNCTION wagecheck.eval_cs02(timestamptz) IS 'CS02: cases of a campaign still open after the campaign''s deadline for their funding class (period = campaign name)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('CS02', 'K', false, false, 'case', '专项行动清零期限已过', 'case open past its campaign deadline',
-        'a case of a campaign (两个清零) still open after the deadline for its project''s funding class',
-        '{"deadline_wd": 5}',
-        'wagecheck.eval_cs02(timestamptz)', NULL,
-        NULL, NULL,
-        NULL, true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('CS02', 'K', 'case', '专项行动清零期限已过', 'case open past its campaign deadline',
+    description => 'a case of a campaign (两个清零) still open after the deadline for its project''s funding class',
+    params => '{"deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_cs02(timestamptz)');

@@ -19,19 +19,9 @@ CREATE OR REPLACE FUNCTION wagecheck.eval_op01(as_of timestamptz) RETURNS SETOF 
 
 COMMENT ON FUNCTION wagecheck.eval_op01(timestamptz) IS 'OP01: public-opinion reports not yet reported upward; due_at = verification deadline (verify_hours), details.report_due = reporting deadline (report_hours)';
 
--- The catalogue row, last: its evaluator columns name the functions above. Written again by
--- every upgrade; enabled and rule_param_override are the user's and left alone.
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-VALUES ('OP01', 'O', false, false, 'opinion_report', '舆情未及时核查上报', 'public-opinion report not verified or reported in time',
-        'a public-opinion report (online post, media, petition, gathering) must be verified within verify_hours and reported upward within report_hours of receipt',
-        '{"report_hours": 24, "verify_hours": 2}',
-        'wagecheck.eval_op01(timestamptz)', NULL,
-        NULL, NULL,
-        NULL, true, NULL, NULL)
-ON CONFLICT (code) DO UPDATE SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params,
-        evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
-    = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
-       EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
-       EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
-       EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses);
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+SELECT wagecheck._rule_define('OP01', 'O', 'opinion_report', '舆情未及时核查上报', 'public-opinion report not verified or reported in time',
+    description => 'a public-opinion report (online post, media, petition, gathering) must be verified within verify_hours and reported upward within report_hours of receipt',
+    params => '{"report_hours": 24, "verify_hours": 2}',
+    evaluator => 'wagecheck.eval_op01(timestamptz)');
