@@ -84,6 +84,13 @@ BEGIN
 END
 $$;
 
+-- the probe sees what the functions read only if they run as their caller: no rule's function
+-- and no building block is SECURITY DEFINER
+SELECT r.code, f.oid::regprocedure AS security_definer
+  FROM wagecheck.rule r
+  JOIN pg_proc f ON f.oid IN (r.evaluator, r.project_evaluator, r.horizon, r.peers)
+                 OR (f.pronamespace = 'wagecheck'::regnamespace AND f.proname = ANY (r.uses))
+ WHERE f.prosecdef ORDER BY 1, 2;
 -- every rule with inputs, allowed what it declares: nothing refused
 SELECT count(*) AS rules_probed FROM wagecheck.rule WHERE inputs IS NOT NULL;
 SELECT p.* FROM wagecheck.rule r, pg_temp.probe(r.code) p WHERE r.inputs IS NOT NULL ORDER BY 1, 2;
