@@ -9,23 +9,27 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 
 # The SQL of each area is of two kinds (README, "Layout and documentation"):
 #   src/<area>/once/*.sql  objects created once, by CREATE EXTENSION: types, tables, indexes,
-#                          shipped data; a later change of them is written in src/updates/;
+#                          constraints, shipped data; a later change of them is written in
+#                          src/updates/;
 #   src/<area>/*.sql       definitions that can run again: CREATE OR REPLACE FUNCTION, VIEW,
 #                          AGGREGATE and TRIGGER, COMMENT, GRANT/REVOKE, policies (dropped if
 #                          they exist, then created);
 #   src/<area>/rules/*.sql one catalogue rule each: its functions, then its row (written by
 #                          wagecheck._rule_define), run again like the definitions, after them.
-# The install script is src/wagecheck.sql, then each area's once/ files and definitions, in
-# dependency order, then the functions' EXECUTE privileges (src/privileges.sql, a definition
-# too), over every function. An upgrade script from release P is generated the same way: the
-# hand-written delta src/updates/P--$(EXTVERSION).sql (what CREATE OR REPLACE cannot do),
-# every definition again, then src/updates/P--$(EXTVERSION).post.sql if there is one (data
-# that needs the new functions). No function is written twice.
-SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases
+# The install script is src/wagecheck.sql, then area by area (in dependency order) its files
+# of both kinds in the order of their names (once/NN_x.sql before NN_x.sql), then its rules,
+# and last the functions' EXECUTE privileges (src/privileges.sql, a definition too). An
+# upgrade script from release P is generated the same way: the hand-written delta
+# src/updates/P--$(EXTVERSION).sql (what CREATE OR REPLACE cannot do), every definition
+# again, then src/updates/P--$(EXTVERSION).post.sql if there is one (what needs the new
+# functions: data, constraints that call them), then src/privileges.sql. No function is
+# written twice.
+SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases values
+area_parts = $(foreach n,$(sort $(notdir $(wildcard src/$(1)/once/*.sql src/$(1)/*.sql))),\
+               $(wildcard src/$(1)/once/$(n) src/$(1)/$(n))) $(sort $(wildcard src/$(1)/rules/*.sql))
 SQL_DEFS  = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)) \
-            $(sort $(wildcard src/$(a)/rules/*.sql))) src/privileges.sql
-SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/once/*.sql)) \
-            $(sort $(wildcard src/$(a)/*.sql)) $(sort $(wildcard src/$(a)/rules/*.sql))) src/privileges.sql
+            $(sort $(wildcard src/$(a)/rules/*.sql)))
+SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(call area_parts,$(a))) src/privileges.sql
 SQL_ONCE  = $(foreach a,$(SQL_AREAS),$(wildcard src/$(a)/once/*.sql))
 UPDATES   = $(wildcard src/updates/*--$(EXTVERSION).sql)
 DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql \
@@ -61,16 +65,17 @@ endif
 
 src/wagecheck.o: wagecheck.control
 
-build/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) wagecheck.control
+build/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) wagecheck.control Makefile
 	@mkdir -p build
 	( printf '%s\n' '-- wagecheck $(EXTVERSION): generated from src/*/*.sql by make; do not edit' \
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
 
-# An upgrade script: the delta (a line `\ir FILE` in it stands for that file, relative to
-# src/updates/, as in psql), every definition, then the delta's .post.sql part.
-build/$(EXTENSION)--%--$(EXTVERSION).sql: src/updates/%--$(EXTVERSION).sql $(SQL_DEFS) $(SQL_ONCE) \
-		$(wildcard src/updates/*.post.sql) wagecheck.control
+# An upgrade script: the delta (a line `\ir FILE` in it, or in the .post.sql part, stands for
+# that file, relative to src/updates/, as in psql), every definition, the .post.sql part, and
+# last, as in the install script, the functions' privileges (src/privileges.sql).
+build/$(EXTENSION)--%--$(EXTVERSION).sql: src/updates/%--$(EXTVERSION).sql $(SQL_DEFS) $(SQL_ONCE) src/privileges.sql \
+		$(wildcard src/updates/*.post.sql) wagecheck.control Makefile
 	@mkdir -p build
 	( printf '%s\n' '-- wagecheck $*--$(EXTVERSION): generated from src/updates/ and src/*/*.sql by make; do not edit' \
 	    '\echo Use "ALTER EXTENSION wagecheck UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \quit'; \
@@ -78,7 +83,9 @@ build/$(EXTENSION)--%--$(EXTVERSION).sql: src/updates/%--$(EXTVERSION).sql $(SQL
 	  awk '/^\\ir /{ f = "src/updates/" $$2; while ((getline l < f) > 0) print l; close(f); next } { print }' "$<"; \
 	  for f in $(SQL_DEFS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done; \
 	  post=src/updates/$*--$(EXTVERSION).post.sql; \
-	  if [ -f "$$post" ]; then printf '\n-- ==== %s\n' "$$post"; cat "$$post"; fi ) > $@
+	  if [ -f "$$post" ]; then printf '\n-- ==== %s\n' "$$post"; \
+	    awk '/^\\ir /{ f = "src/updates/" $$2; while ((getline l < f) > 0) print l; close(f); next } { print }' "$$post"; fi; \
+	  printf '\n-- ==== %s\n' src/privileges.sql; cat src/privileges.sql ) > $@
 
 .PHONY: deps test demo unit fuzz bench check-valgrind docs
 

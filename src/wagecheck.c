@@ -10,6 +10,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "alerts/alerts.h"
 #include "calendar/calendar.h"
 #include "compat.h"
 #include "indicators/indicators.h"
@@ -25,6 +26,7 @@ void
 _PG_init(void)
 {
 	wc_enforce_guc_init();
+	wc_alerts_init();
 	MarkGUCPrefixReserved("wagecheck");
 	wc_calendar_init();
 	wc_indicators_init();

@@ -79,6 +79,20 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._memo_drop() IS 'drops the building blocks of a scan (internal)';
 
+-- _scan_future_limit(): the latest moment a scan accepts, now() plus
+-- wagecheck.scan_future_tolerance (C: src/alerts/scan_guard.c, where the setting is defined).
+CREATE OR REPLACE FUNCTION wagecheck._scan_future_limit() RETURNS timestamptz
+    AS 'MODULE_PATHNAME', 'wagecheck_scan_future_limit'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION wagecheck._scan_future_limit() IS
+    'the latest as_of a scan accepts: the transaction''s now() plus wagecheck.scan_future_tolerance (internal)';
+
+-- One scan at a time: scan() takes the transaction-level advisory lock 95946671341902
+-- (0x57435343414E, "WCSCAN"; pg_locks: locktype advisory, classid 22339, objid 1396916558,
+-- objsubid 1) with pg_try_advisory_xact_lock. A second scan while a first one's transaction is
+-- open returns at once without a row (NOTICE "skipped") instead of waiting for the first one's
+-- locks and holding its own caller's. A caller that would rather wait takes the same lock with
+-- pg_advisory_xact_lock before calling scan() in its transaction.
 CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
     RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
                    rectified int, replay boolean)
@@ -100,20 +114,47 @@ DECLARE
     seen bigint;
     planned bigint[];
     n_planned bigint;
+    ahead text;
+    ahead_to timestamptz;
 BEGIN
     IF as_of IS NULL OR NOT isfinite(as_of) THEN
         RAISE EXCEPTION 'scan needs a finite as_of moment'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- a forward scan moves every rule to as_of, and every scan before it is then a replay:
+    -- a moment in the future would freeze the engine until then
+    IF as_of > wagecheck._scan_future_limit() THEN
+        RAISE EXCEPTION 'wagecheck.scan() cannot scan as of a moment in the future'
+            USING ERRCODE = 'datetime_field_overflow',
+                  DETAIL = format('The moment asked is %s; now() is %s and wagecheck.scan_future_tolerance allows %s beyond it.',
+                                  as_of, now(), pg_catalog.current_setting('wagecheck.scan_future_tolerance')),
+                  HINT = 'Scan as of now() (the default); an earlier moment replays what was known then.';
+    END IF;
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
             USING ERRCODE = 'invalid_transaction_state',
                   DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
-                  HINT = 'Each rule is locked while it is scanned; a concurrent scan then sees the first one''s alerts.';
+                  HINT = 'A scan reads the alerts the scans before it committed: each of its statements needs a fresh snapshot.';
     END IF;
     IF incremental IS NULL THEN
         RAISE EXCEPTION 'scan needs incremental true or false'
             USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(95946671341902) THEN
+        RAISE NOTICE 'wagecheck.scan() skipped: another scan is running'
+            USING DETAIL = 'Another transaction holds the scan lock (advisory lock 95946671341902) until it ends; this scan wrote nothing and returns no row.',
+                  HINT = 'The next scan catches up. To wait for the running scan instead, call pg_advisory_xact_lock(95946671341902) in the transaction before wagecheck.scan().';
+        RETURN;
+    END IF;
+    -- a rule moved beyond now() (a scan as of a future moment, before such scans were refused)
+    -- holds every scan up to then as a replay until an administrator undoes that scan
+    SELECT string_agg(rs.code, ', ' ORDER BY rs.code), max(rs.scanned_to) INTO ahead, ahead_to
+      FROM wagecheck.rule_scan rs
+     WHERE rs.scanned_to > wagecheck._scan_future_limit();
+    IF ahead IS NOT NULL THEN
+        RAISE WARNING 'wagecheck: rules % were scanned as of a moment in the future', ahead
+            USING DETAIL = format('Up to %s every scan of them is a replay that writes nothing.', ahead_to),
+                  HINT = 'An administrator removes what that scan wrote with wagecheck.undo_scan(now()).';
     END IF;
     -- a rule disabled since its last scan is evaluated in full once it is enabled again
     DELETE FROM wagecheck.rule_eval_state s
@@ -331,4 +372,103 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
-    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule';
+    'evaluates every enabled rule as of a moment: opens, escalates, marks overdue, clears; returns per rule the hits and what changed. Idempotent; as of a moment before a rule''s last scan it is a replay that writes nothing. Incremental (default): a rule whose inputs did not change since its last scan, and which time alone does not change, keeps its hits (from its live alerts) without being evaluated, and a rule with a project evaluator is evaluated only for the projects whose rows changed (a time-driven one with a horizon, on a later day, also for those its horizon names); incremental => false evaluates every rule. Refuses a moment beyond now() plus wagecheck.scan_future_tolerance (22008); while another scan''s transaction is open it returns no row at once (NOTICE; advisory lock 95946671341902)';
+
+-- undo_scan(after): the way back from a scan as of a moment in the future (made before scan()
+-- refused them, or within wagecheck.scan_future_tolerance). Removes what scans wrote as of
+-- moments after `after`: their events, the alerts they opened (which alert_kept otherwise
+-- refuses to delete: its trigger is disabled while undo_scan runs), the violations they
+-- consumed (free again for the next scan); gives every alert they changed back the state its
+-- last remaining event records; sets the rules' high-water mark back to `after` and forgets
+-- their last evaluation (rule_eval_state, rule_kept_hit), so the next scan evaluates them in
+-- full. `after` lies between now() and the furthest moment a scan accepts: history before
+-- now() is never undone. Only the owner of wagecheck's tables (or a superuser) may; each undo
+-- is written to the server log. Waits for a running scan (the scan lock).
+CREATE OR REPLACE FUNCTION wagecheck.undo_scan(after timestamptz DEFAULT now())
+    RETURNS TABLE (rule_code text, scanned_to timestamptz, alerts_removed bigint,
+                   events_removed bigint, alerts_restored bigint, violations_released bigint)
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+#variable_conflict use_column
+DECLARE
+    k record;
+    gone bigint[];
+    touched bigint[];
+BEGIN
+    IF after IS NULL OR NOT isfinite(after) THEN
+        RAISE EXCEPTION 'undo_scan needs a finite moment'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'wagecheck.undo_scan(now()) removes what scans wrote as of moments in the future.';
+    END IF;
+    IF after < now() OR after > wagecheck._scan_future_limit() THEN
+        RAISE EXCEPTION 'undo_scan removes only what scans wrote as of moments in the future'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The moment given is %s; now() is %s, and a scan may look %s beyond it.', after, now(),
+                                  pg_catalog.current_setting('wagecheck.scan_future_tolerance')),
+                  HINT = 'Alerts and events as of moments up to now() are history and stay. Call wagecheck.undo_scan(now()).';
+    END IF;
+    IF NOT pg_catalog.pg_has_role(current_user,
+                                  (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = 'wagecheck.alert'::regclass),
+                                  'USAGE') THEN
+        RAISE EXCEPTION 'permission denied to undo a scan'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Undoing a scan deletes alerts and their history.',
+                  HINT = 'Ask the owner of the wagecheck extension, or a superuser.';
+    END IF;
+    -- no scan runs meanwhile: wait for a running one, keep the next one out until commit
+    PERFORM pg_catalog.pg_advisory_xact_lock(95946671341902);
+    ALTER TABLE wagecheck.alert DISABLE TRIGGER alert_kept;
+    FOR k IN
+        SELECT u.code, max(u.scanned_to) AS scanned_to
+          FROM (SELECT rs.code, rs.scanned_to FROM wagecheck.rule_scan rs WHERE rs.scanned_to > after
+                UNION ALL
+                SELECT DISTINCT a.rule_code, NULL::timestamptz
+                  FROM wagecheck.alert_event e JOIN wagecheck.alert a ON a.alert_id = e.alert_id
+                 WHERE e.at > after) u
+         GROUP BY u.code ORDER BY u.code
+    LOOP
+        rule_code := k.code;
+        scanned_to := k.scanned_to;
+        gone := ARRAY(SELECT a.alert_id FROM wagecheck.alert a WHERE a.rule_code = k.code AND a.opened_at > after);
+        touched := ARRAY(SELECT DISTINCT e.alert_id
+                           FROM wagecheck.alert a JOIN wagecheck.alert_event e ON e.alert_id = a.alert_id
+                          WHERE a.rule_code = k.code AND a.opened_at <= after AND e.at > after);
+        DELETE FROM wagecheck.alert_event e
+         WHERE e.alert_id = ANY (gone || touched) AND e.at > after;
+        GET DIAGNOSTICS events_removed = ROW_COUNT;
+        DELETE FROM wagecheck.alert_violation av
+         WHERE av.consumed_at > after
+           AND av.alert_id IN (SELECT a.alert_id FROM wagecheck.alert a WHERE a.rule_code = k.code);
+        GET DIAGNOSTICS violations_released = ROW_COUNT;
+        DELETE FROM wagecheck.alert a WHERE a.alert_id = ANY (gone);
+        GET DIAGNOSTICS alerts_removed = ROW_COUNT;
+        -- the state the last remaining event records (closing and escalating moments with it)
+        UPDATE wagecheck.alert a
+           SET tier = l.to_tier, state = l.to_state, deadline_on = l.deadline_on, due_at = l.due_at,
+               updated_at = l.at,
+               closed_at = CASE WHEN l.to_state IN ('cleared', 'closed', 'reported') THEN l.at END,
+               escalated_at = CASE WHEN a.escalated_at > after
+                                   THEN (SELECT max(e.at) FROM wagecheck.alert_event e
+                                          WHERE e.alert_id = a.alert_id
+                                            AND e.action IN ('escalate', 'overdue', 'reopen_overdue'))
+                                   ELSE a.escalated_at END
+          FROM (SELECT DISTINCT ON (e.alert_id) e.alert_id, e.at, e.to_tier, e.to_state, e.deadline_on, e.due_at
+                  FROM wagecheck.alert_event e
+                 WHERE e.alert_id = ANY (touched)
+                 ORDER BY e.alert_id, e.at DESC, e.event_id DESC) l
+         WHERE a.alert_id = l.alert_id;
+        GET DIAGNOSTICS alerts_restored = ROW_COUNT;
+        DELETE FROM wagecheck.rule_kept_hit h WHERE h.code = k.code;
+        DELETE FROM wagecheck.rule_eval_state s WHERE s.code = k.code;
+        UPDATE wagecheck.rule_scan rs SET scanned_to = after, scanned_at = now()
+         WHERE rs.code = k.code AND rs.scanned_to > after;
+        RAISE LOG 'wagecheck.undo_scan(%) by %: rule % (scanned to %): % alerts removed, % events removed, % alerts restored, % violations released',
+                  after, current_user, k.code, coalesce(k.scanned_to::text, '-'), alerts_removed, events_removed,
+                  alerts_restored, violations_released;
+        RETURN NEXT;
+    END LOOP;
+    ALTER TABLE wagecheck.alert ENABLE TRIGGER alert_kept;
+END
+$$;
+COMMENT ON FUNCTION wagecheck.undo_scan(timestamptz) IS
+    'administrators only: removes what scans wrote as of moments after the one given (between now() and the furthest a scan accepts): their alerts, events and consumed violations; gives the alerts they changed back their earlier state; sets the rules'' scan mark back to it and forgets their last evaluation. Returns per rule what was undone; logged to the server log';

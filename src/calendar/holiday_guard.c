@@ -20,6 +20,7 @@
 
 #include "errcodes.h"
 #include "trigcheck.h"
+#include "values/values.h"
 
 #define FN "wagecheck.holiday_guard()"
 
@@ -66,8 +67,19 @@ refuse_mark(HeapTuple tuple, TupleDesc desc, int day_att)
 			 errhint("Leave out the shipped column, or set it to false.")));
 }
 
+/* require_plausible_day: a new row's day must be a business date (refused as holiday_day_plausible is). */
+static void
+require_plausible_day(HeapTuple tuple, TupleDesc desc, int day_att)
+{
+	bool		isnull;
+	Datum		day = heap_getattr(tuple, day_att, desc, &isnull);
+
+	if (!isnull)
+		wc_require_plausible_date(DatumGetDateADT(day), "holiday", "day");
+}
+
 PG_FUNCTION_INFO_V1(wagecheck_holiday_guard);
-/* Trigger on wagecheck.holiday: refuses changes to shipped rows outside extension scripts. */
+/* Trigger on wagecheck.holiday: refuses changes to shipped rows outside extension scripts, and days outside 2000-2099. */
 Datum
 wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 {
@@ -94,6 +106,9 @@ wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 	desc = RelationGetDescr(trigdata->tg_relation);
 	shipped_att = wc_trigger_column(trigdata, FN, "shipped", BOOLOID);
 	day_att = wc_trigger_column(trigdata, FN, "day", DATEOID);
+	if (!TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		require_plausible_day(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple
+							  : trigdata->tg_trigtuple, desc, day_att);
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
 		if (row_flag(trigdata->tg_trigtuple, shipped_att, desc))

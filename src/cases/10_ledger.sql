@@ -87,6 +87,8 @@ BEGIN
                 MESSAGE = format('a complaint is recorded as received, not "%s"', NEW.status),
                 HINT = 'Use wagecheck.accept_complaint or wagecheck.reject_complaint to decide it.';
         END IF;
+        -- the deadline is counted from the receipt: refuse an implausible one as its check does
+        PERFORM wagecheck._plausible(NEW.received_at, 'complaint', 'received_at');
         SELECT p.division INTO div FROM wagecheck.project p WHERE p.project_id = NEW.project_id;
         IF NEW.unit_code IS NULL AND div IS NOT NULL THEN
             NEW.unit_code := wagecheck.unit_for_division(div);

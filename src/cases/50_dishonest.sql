@@ -25,6 +25,8 @@ DECLARE
     months int;
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        -- the end is counted from the listing: refuse an implausible one as its check does
+        PERFORM wagecheck._plausible(NEW.listed_on, 'dishonest_listing', 'listed_on');
         SELECT * INTO e FROM wagecheck.enterprise WHERE enterprise_id = NEW.enterprise_id;
         NEW.legal_rep := coalesce(NEW.legal_rep, e.legal_rep);
         IF NEW.ends_on IS NULL THEN

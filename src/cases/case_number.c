@@ -20,6 +20,7 @@
 #include "compat.h"
 #include "core/caseno.h"
 #include "errcodes.h"
+#include "values/values.h"
 #include "trigcheck.h"
 
 #define FN "case_number_assign()"
@@ -174,6 +175,9 @@ wc_case_number_assign(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NOT_NULL_VIOLATION),
 				 errmsg("a case needs its filing date (filed_on)")));
+	/* the year of the number: refuse first what the table's check would (infinity, 4713 BC) */
+	wc_require_plausible_date(DatumGetDateADT(SPI_getbinval(tuple, desc, a_filed, &isnull)),
+							  "case_ledger", "filed_on");
 	j2date(DatumGetDateADT(SPI_getbinval(tuple, desc, a_filed, &isnull)) + POSTGRES_EPOCH_JDATE,
 		   &y, &m, &d);
 

@@ -468,10 +468,9 @@ check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		}
 	}
 
-	if (!wc_balance_apply(acct->balance, dir, amount, &after))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("balance of the wage account of project %s is out of range", code)));
+	if (!wc_balance_apply(acct->balance, dir, amount, &after) ||
+		after > WC_BALANCE_MAX_CENTS || after < -WC_BALANCE_MAX_CENTS)
+		wc_balance_range_error(acct, dir == WC_DIR_IN ? "inflow" : "outflow", amount);
 	if (dir == WC_DIR_OUT && after < 0)
 	{
 		v.subject_id = subject_id(map, slot);
@@ -1019,7 +1018,8 @@ check_wage_account(TriggerData *td, wc_map *map)
 			   *sid;
 	bool		oldnull,
 				newnull,
-				nnull;
+				nnull,
+				notice_null;
 	Datum		closed,
 				notice;
 	int64		project_id = 0,
@@ -1046,6 +1046,20 @@ check_wage_account(TriggerData *td, wc_map *map)
 	closed = slot_getattr(map->slot, map->attnum[WC_R_CLOSED_ON], &newnull);
 	if (!oldnull || newnull)
 		return;					/* not a closure */
+	notice = slot_getattr(map->slot, map->attnum[WC_R_NOTICE_ON], &notice_null);
+	/* an infinite closure or notice date cannot be judged (an attached table may hold one) */
+	if (DATE_NOT_FINITE(DatumGetDateADT(closed)) || (!notice_null && DATE_NOT_FINITE(DatumGetDateADT(notice))))
+	{
+		wc_role		bad = DATE_NOT_FINITE(DatumGetDateADT(closed)) ? WC_R_CLOSED_ON : WC_R_NOTICE_ON;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s of a dedicated wage account in %s must be a finite date, not %s",
+						NameStr(TupleDescAttr(map->desc, map->attnum[bad] - 1)->attname), map->relname,
+						OutputFunctionCall(&map->out[bad], bad == WC_R_CLOSED_ON ? closed : notice)),
+				 errdetail("Account %s.", subject_id(map, map->slot)),
+				 errhint("Record the day the account was closed and the first day of its public notice.")));
+	}
 
 	if ((p = project_lookup(map, map->slot, false)) == NULL)
 		return;					/* not a project under supervision */
@@ -1072,8 +1086,7 @@ check_wage_account(TriggerData *td, wc_map *map)
 	v.project_id = project_id;
 	v.amount = PG_INT64_MIN;
 
-	notice = slot_getattr(map->slot, map->attnum[WC_R_NOTICE_ON], &nnull);
-	if (nnull)
+	if (notice_null)
 	{
 		v.message = psprintf("the dedicated wage account of project %s cannot be closed without a %d-day public notice",
 							 code, closure_notice_days);

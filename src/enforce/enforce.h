@@ -249,6 +249,10 @@ typedef struct wc_payee_entry
 extern wc_payee_entry *wc_payee_find(int64 project_id, const char *account, int len);
 extern wc_payee_entry *wc_payee_store(int64 project_id, const char *account, int len, bool is_card);
 extern wc_account *wc_account_get(bool by_id, int64 id, const char *number);
+extern void wc_balance_range_error(const wc_account *acct, const char *what, int64 amount) pg_attribute_noreturn();
+
+/* The largest balance wagecheck.wage_account.balance, numeric(14,2), holds: 999999999999.99 yuan. */
+#define WC_BALANCE_MAX_CENTS INT64CONST(99999999999999)
 
 /* attached.c */
 extern bool wc_attached_accounts_exist(void);

@@ -384,6 +384,23 @@ wc_payee_store(int64 project_id, const char *account, int len, bool is_card)
 	return e;
 }
 
+/*
+ * Raises the error of a movement that would take an account's balance beyond what
+ * wagecheck.wage_account.balance holds, naming the account and the amounts.
+ */
+void
+wc_balance_range_error(const wc_account *acct, const char *what, int64 amount)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("balance of wage account " INT64_FORMAT " of project %s would exceed 999999999999.99 yuan",
+					acct->account_id, acct->project_code),
+			 errdetail("Project %s, account " INT64_FORMAT ": balance %s, %s of %s.",
+					   acct->project_code, acct->account_id, wc_cents_str(acct->balance), what,
+					   wc_cents_str(amount)),
+			 errhint("Check the amount: a balance is kept in numeric(14,2), below one trillion yuan.")));
+}
+
 /* True while wc_flush writes balances (the account trigger lets those through). */
 bool
 wc_flushing(void)

@@ -165,7 +165,7 @@ resident_id_region(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(resident_id_age_at);
-/* Age in full years on a date; NULL for a date before birth or an infinite date. */
+/* Age in full years on a date; NULL for a date before birth; an infinite date is refused. */
 Datum
 resident_id_age_at(PG_FUNCTION_ARGS)
 {
@@ -177,7 +177,10 @@ resident_id_age_at(PG_FUNCTION_ARGS)
 				age;
 
 	if (DATE_NOT_FINITE(at))
-		PG_RETURN_NULL();
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("age needs a finite date, not \"%s\"", DATE_IS_NOBEGIN(at) ? "-infinity" : "infinity"),
+				 errhint("Give the day on which the age is wanted, such as current_date.")));
 	j2date(at + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	age = wc_resident_id_age(v, y, m, d);
 	if (age < 0)

@@ -38,6 +38,15 @@ ALTER TABLE wagecheck.worker ADD COLUMN registered_by name NOT NULL DEFAULT curr
 DROP VIEW wagecheck.worker_masked;
 REVOKE SELECT ON wagecheck.case_event FROM wagecheck_analyst;
 
+-- ==== value guards (their named checks are added by 0.1.0--0.2.0.post.sql, after the functions
+-- they call): the unnamed amount > 0 checks give way to them; the range checks of hours, days
+-- and labour share are renamed to run after their guard (checks run in name order)
+ALTER TABLE wagecheck.account_txn DROP CONSTRAINT account_txn_amount_check;
+ALTER TABLE wagecheck.wage_payment DROP CONSTRAINT wage_payment_amount_check;
+ALTER TABLE wagecheck.project RENAME CONSTRAINT project_labour_share_check TO project_labour_share_range;
+ALTER TABLE wagecheck.attendance RENAME CONSTRAINT attendance_hours_check TO attendance_hours_range;
+ALTER TABLE wagecheck.pay_line RENAME CONSTRAINT pay_line_days_check TO pay_line_days_range;
+
 -- ==== new: summaries kept at write time (filled by 0.1.0--0.2.0.post.sql)
 \ir ../alerts/once/45_summaries.sql
 
