@@ -1,7 +1,8 @@
 -- 0.1.0 -> 0.2.0: what CREATE OR REPLACE cannot do. make puts this first in
--- build/wagecheck--0.1.0--0.2.0.sql, then every definition of src/*/*.sql, then
--- 0.1.0--0.2.0.post.sql. A line `\ir FILE` stands for that create-once file (relative to
--- this folder), so a table new in this version is written once, in its own file.
+-- build/wagecheck--0.1.0--0.2.0.sql, then every definition of src/ (src/*/*.sql and
+-- src/*/rules/*.sql), then 0.1.0--0.2.0.post.sql, then src/privileges.sql. A line `\ir FILE`
+-- stands for that create-once file (relative to this folder), so a table new in this version
+-- is written once, in its own file.
 
 -- ==== functions whose signature or result changed: dropped, created again by the definitions
 DROP FUNCTION wagecheck._scan_plan(text, timestamptz, boolean);
