@@ -71,21 +71,27 @@ build/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) wagecheck.control Makefile
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
 
+# EXPAND_IR FILE: FILE with each line `\ir PATH` replaced by that file (a missing or empty one fails).
+EXPAND_IR = awk '/^\\ir /{ f = "src/updates/" $$2; n = 0; \
+	  while ((r = (getline l < f)) > 0) { print l; n++ } \
+	  if (r < 0 || n == 0) { print "cannot include " f > "/dev/stderr"; exit 1 } close(f); next } { print }'
+
 # An upgrade script: the delta (a line `\ir FILE` in it, or in the .post.sql part, stands for
 # that file, relative to src/updates/, as in psql), every definition, the .post.sql part, and
 # last, as in the install script, the functions' privileges (src/privileges.sql).
 build/$(EXTENSION)--%--$(EXTVERSION).sql: src/updates/%--$(EXTVERSION).sql $(SQL_DEFS) $(SQL_ONCE) src/privileges.sql \
 		$(wildcard src/updates/*.post.sql) wagecheck.control Makefile
 	@mkdir -p build
-	( printf '%s\n' '-- wagecheck $*--$(EXTVERSION): generated from src/updates/ and src/*/*.sql by make; do not edit' \
-	    '\echo Use "ALTER EXTENSION wagecheck UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \quit'; \
-	  printf '\n-- ==== %s\n' "$<"; \
-	  awk '/^\\ir /{ f = "src/updates/" $$2; while ((getline l < f) > 0) print l; close(f); next } { print }' "$<"; \
-	  for f in $(SQL_DEFS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done; \
-	  post=src/updates/$*--$(EXTVERSION).post.sql; \
-	  if [ -f "$$post" ]; then printf '\n-- ==== %s\n' "$$post"; \
-	    awk '/^\\ir /{ f = "src/updates/" $$2; while ((getline l < f) > 0) print l; close(f); next } { print }' "$$post"; fi; \
-	  printf '\n-- ==== %s\n' src/privileges.sql; cat src/privileges.sql ) > $@
+	printf '%s\n' '-- wagecheck $*--$(EXTVERSION): generated from src/updates/ and src/*/*.sql by make; do not edit' \
+	    '\echo Use "ALTER EXTENSION wagecheck UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \quit' \
+	    '' '-- ==== $<' > $@.tmp
+	$(EXPAND_IR) "$<" >> $@.tmp
+	for f in $(SQL_DEFS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done >> $@.tmp
+	post=src/updates/$*--$(EXTVERSION).post.sql; \
+	  if [ -f "$$post" ]; then printf '\n-- ==== %s\n' "$$post" && $(EXPAND_IR) "$$post"; fi >> $@.tmp
+	printf '\n-- ==== %s\n' src/privileges.sql >> $@.tmp
+	cat src/privileges.sql >> $@.tmp
+	mv $@.tmp $@
 
 .PHONY: deps test demo unit fuzz bench check-valgrind docs
 
