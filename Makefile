@@ -93,7 +93,7 @@ build/$(EXTENSION)--%--$(EXTVERSION).sql: src/updates/%--$(EXTVERSION).sql $(SQL
 	cat src/privileges.sql >> $@.tmp
 	mv $@.tmp $@
 
-.PHONY: deps test demo unit fuzz bench check-valgrind docs
+.PHONY: deps test demo unit fuzz sqlsmith bench check-valgrind docs
 
 # deps: installs any missing Debian build dependency (as root).
 deps:
@@ -107,8 +107,8 @@ test: deps
 demo: deps
 	@bash test/demo/run.sh
 
-# unit / fuzz / bench / check-valgrind: the parts of `make test`, and the benchmarks.
-unit fuzz check-valgrind: deps
+# unit / fuzz / sqlsmith: parts of `make test`; check-valgrind (slow): unit tests and pg_regress under valgrind.
+unit fuzz sqlsmith check-valgrind: deps
 	@bash test/run.sh $@
 
 bench: deps
