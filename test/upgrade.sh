@@ -29,6 +29,7 @@ snapshot wc_upgrade_fresh "$work/fresh"
 
 for script in "$top"/src/released/wagecheck--*.sql; do
   from=$(basename "$script" .sql); from=${from#wagecheck--}
+  case "$from" in *--*) continue ;; esac     # a frozen upgrade script, not a version
   [ "$from" = "$current" ] && continue
   db=wc_upgrade_from_$(echo "$from" | tr . _)
   $psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
