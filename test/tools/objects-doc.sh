@@ -12,7 +12,7 @@ $psql -d wc_objects -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION 
 # the area (src/<area>/) whose SQL first creates each name, from the install script's file
 # markers; a name no CREATE statement names (made by dynamic SQL) takes the area of the first
 # file that quotes it as a string
-script=$(ls "$top"/build/wagecheck--*.sql | head -n 1)
+script=$top/build/wagecheck--$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$top/wagecheck.control").sql
 $psql -d wc_objects -c 'CREATE TABLE wc_doc_name (name text, area text, created boolean, line int)' \
       -c '\copy wc_doc_name FROM STDIN' < <(awk '
   /^-- ==== src\// { n = split($3, p, "/"); area = (n == 2 ? "main" : p[2]); next }
