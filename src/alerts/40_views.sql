@@ -17,7 +17,11 @@ INSERT INTO wagecheck.sector_department (sector, department_zh, department_en) V
     ('other', '人力资源和社会保障局', 'human resources and social security bureau');
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.sector_department', 'WHERE NOT shipped');
 
-CREATE VIEW wagecheck.supervision_ledger AS
+-- The ledger and the board run with their owner's rights and apply their caller's scope
+-- themselves (wagecheck.alert_in_scope, as the policies of the alerts do): an officer sees
+-- the alerts of his projects and reads them without rights on the tables they join;
+-- security_barrier keeps a caller's own conditions from running before that scope is applied.
+CREATE VIEW wagecheck.supervision_ledger WITH (security_barrier = true) AS
 SELECT a.alert_id,
        a.rule_code,
        r.name_zh AS rule_name_zh,
@@ -45,11 +49,12 @@ SELECT a.alert_id,
   LEFT JOIN wagecheck.project p ON p.project_id = a.project_id
   LEFT JOIN wagecheck.enterprise e ON e.enterprise_id = a.enterprise_id AND p.project_id IS NULL
   LEFT JOIN wagecheck.sector_department d ON d.sector = coalesce(p.sector, 'other')
- WHERE a.tier = 'K' AND a.state IN ('open', 'overdue', 'rectified');
+ WHERE a.tier = 'K' AND a.state IN ('open', 'overdue', 'rectified')
+   AND (wagecheck.sees_everything() OR wagecheck.alert_in_scope(a.project_id, a.division));
 COMMENT ON VIEW wagecheck.supervision_ledger IS
-    'supervision ledger (督办台账) of live key alerts: unit, rule, opened, rectification deadline, days overdue as of the rule''s last scan (as_of), responsible department (sector regulator of the project, HRSS otherwise) and county';
+    'supervision ledger (督办台账) of live key alerts: unit, rule, opened, rectification deadline, days overdue as of the rule''s last scan (as_of), responsible department (sector regulator of the project, HRSS otherwise) and county; of the alerts within the caller''s scope (alert_in_scope)';
 
-CREATE VIEW wagecheck.alert_board AS
+CREATE VIEW wagecheck.alert_board WITH (security_barrier = true) AS
 SELECT a.division AS county,
        a.tier,
        count(*) AS live,
@@ -58,6 +63,7 @@ SELECT a.division AS county,
        min(a.opened_at) AS oldest_opened_at
   FROM wagecheck.alert a
  WHERE a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+   AND (wagecheck.sees_everything() OR wagecheck.alert_in_scope(a.project_id, a.division))
  GROUP BY a.division, a.tier;
 COMMENT ON VIEW wagecheck.alert_board IS
-    'board of live alerts by county and tier: how many, how many overdue, how many rectified awaiting confirmation, the oldest';
+    'board of live alerts by county and tier: how many, how many overdue, how many rectified awaiting confirmation, the oldest; of the alerts within the caller''s scope (alert_in_scope)';

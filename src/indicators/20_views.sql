@@ -4,13 +4,16 @@
 -- Stable contract: columns are only ever added at the end, never renamed or retyped.
 -- Figures are "as known now": wages owed count every payment recorded so far; the
 -- labour-cost columns are as of the end of the month (or today, for the current month).
--- The views run with the caller's rights (security_invoker), so the row-level security
--- of the base tables decides which projects a county or sector officer sees; they hold
--- no personal data.  security_barrier is not needed: the views filter no rows of their
--- own that a leaky function could reveal, row-level security does that, below them.
+-- The views hold no personal data and run with their owner's rights: an analyst or an
+-- officer reads them without rights on the tables they aggregate (account movements,
+-- payments, workers' cards). project_month_indicators applies its caller's scope itself,
+-- project by project (wagecheck.project_in_scope, the test the policies of the alerts use;
+-- current_user is the caller's role inside a view), and is a security_barrier view, so a
+-- caller's own conditions never run on the rows of projects outside his scope; the
+-- roll-ups read it, and so see what their caller may see.
 
 -- Months a project has any activity in, with the figures of every indicator.
-CREATE VIEW wagecheck.project_month_indicators WITH (security_invoker = true) AS
+CREATE VIEW wagecheck.project_month_indicators WITH (security_barrier = true) AS
 WITH current_line AS (          -- pay lines not replaced by a correction
     SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period
       FROM wagecheck.pay_line l
@@ -128,9 +131,10 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
   LEFT JOIN labour l ON l.project_id = m.project_id AND l.period = m.period
   LEFT JOIN wages w ON w.project_id = m.project_id AND w.period = m.period
   LEFT JOIN coverage c ON c.project_id = m.project_id AND c.period = m.period
-  LEFT JOIN payments pm ON pm.project_id = m.project_id AND pm.period = m.period;
+  LEFT JOIN payments pm ON pm.project_id = m.project_id AND pm.period = m.period
+ WHERE wagecheck.sees_everything() OR wagecheck.project_in_scope(p.project_id);
 
-COMMENT ON VIEW wagecheck.project_month_indicators IS 'arrears indicators per project and month (months with attendance, a pay sheet, a payment, a labour-cost period or a labour-cost due date): labour cost, wages owed, runs of months owed, roster/attendance/payroll coverage, payments through the dedicated account, guarantee deposit';
+COMMENT ON VIEW wagecheck.project_month_indicators IS 'arrears indicators per project and month (months with attendance, a pay sheet, a payment, a labour-cost period or a labour-cost due date): labour cost, wages owed, runs of months owed, roster/attendance/payroll coverage, payments through the dedicated account, guarantee deposit; of the projects within the caller''s scope (project_in_scope)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.project_id IS 'project';
 COMMENT ON COLUMN wagecheck.project_month_indicators.project_code IS 'project code';
 COMMENT ON COLUMN wagecheck.project_month_indicators.project_name IS 'project name';
@@ -180,7 +184,7 @@ BEGIN
         ('funding', 'funding type (government investment, state-owned enterprise, other)')) AS v(dim, label)
     LOOP
         EXECUTE format($v$
-CREATE VIEW wagecheck.%2$I WITH (security_invoker = true) AS
+CREATE VIEW wagecheck.%2$I AS
 SELECT %1$I, period, count(*) AS projects,
        sum(labour_cost_due) AS labour_cost_due, sum(labour_cost_paid) AS labour_cost_paid,
        sum(labour_cost_shortfall) AS labour_cost_shortfall,
@@ -253,3 +257,8 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- every role reads the indicators, of the projects in its scope
+GRANT SELECT ON wagecheck.project_month_indicators, wagecheck.county_month_indicators,
+    wagecheck.city_month_indicators, wagecheck.sector_month_indicators, wagecheck.funding_month_indicators
+    TO wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst;

@@ -9667,6 +9667,402 @@ $$;
 COMMENT ON FUNCTION wagecheck.undo_scan(timestamptz) IS
     'administrators only: removes what scans wrote as of moments after the one given (between now() and the furthest a scan accepts): their alerts, events and consumed violations; gives the alerts they changed back their earlier state; sets the rules'' scan mark back to it and forgets their last evaluation. Returns per rule what was undone; logged to the server log';
 
+-- ==== scoped alerts and owner-rights BI views: every role reads the alerts, their events,
+-- the supervision ledger, the board and the indicators of its scope (project_in_scope,
+-- alert_in_scope: row-level security on alert, alert_event, alert_violation and violation;
+-- the ledger, the board and project_month_indicators apply their caller's scope under their
+-- owner's rights), and officers take their steps on the alerts of their scope
+-- project_in_scope: is the project within the officer's scope (by default the current
+-- role)? The one test of a project's scope that the policies of the alerts and violations
+-- and the owner-rights views (the boards, the ledger, the indicators) call, row by row:
+-- it reads the project as the owner (no row-level security to recurse into, and a view
+-- that runs with its owner's rights still applies its caller's scope), for the officer
+-- the session acts as; asking about another role is refused, as worker_in_scope does.
+CREATE FUNCTION wagecheck.project_in_scope(project bigint, officer name DEFAULT current_user) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, wagecheck, pg_temp
+AS $$
+BEGIN
+    IF project_in_scope.officer IS NULL
+       OR (project_in_scope.officer <> session_user
+           AND NOT pg_has_role(session_user, project_in_scope.officer, 'MEMBER')) THEN
+        RAISE EXCEPTION 'permission denied to ask which projects % sees', coalesce(project_in_scope.officer, 'NULL')
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN pg_has_role(project_in_scope.officer, 'wagecheck_admin', 'MEMBER')
+        OR pg_has_role(project_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
+        OR pg_has_role(project_in_scope.officer, 'wagecheck_analyst', 'MEMBER')
+        OR EXISTS (SELECT 1
+                     FROM wagecheck.project p
+                     JOIN wagecheck.officer_scope s ON s.officer = project_in_scope.officer
+                                                    AND starts_with(p.division::text, s.division_prefix)
+                                                    AND (s.sector IS NULL OR s.sector = p.sector)
+                    WHERE p.project_id = project_in_scope.project);
+END
+$$;
+COMMENT ON FUNCTION wagecheck.project_in_scope(bigint, name) IS 'true when the project is within the scope of the officer (the current role unless named; only a role the session may act as): roles that see everything, officers whose wagecheck.officer_scope covers its division and sector; false for no project';
+
+-- alert_in_scope: is an alert of this project (or, without a project, of this division:
+-- an enterprise's) within the officer's scope? Alerts of no project are seen by the
+-- officers whose scope names no sector, within its divisions.
+CREATE FUNCTION wagecheck.alert_in_scope(project bigint, division wagecheck.division_code,
+                                         officer name DEFAULT current_user) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, wagecheck, pg_temp
+AS $$
+BEGIN
+    IF alert_in_scope.project IS NOT NULL THEN
+        RETURN wagecheck.project_in_scope(alert_in_scope.project, alert_in_scope.officer);
+    END IF;
+    IF alert_in_scope.officer IS NULL
+       OR (alert_in_scope.officer <> session_user
+           AND NOT pg_has_role(session_user, alert_in_scope.officer, 'MEMBER')) THEN
+        RAISE EXCEPTION 'permission denied to ask which alerts % sees', coalesce(alert_in_scope.officer, 'NULL')
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN pg_has_role(alert_in_scope.officer, 'wagecheck_admin', 'MEMBER')
+        OR pg_has_role(alert_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
+        OR pg_has_role(alert_in_scope.officer, 'wagecheck_analyst', 'MEMBER')
+        OR (alert_in_scope.division IS NOT NULL
+            AND EXISTS (SELECT 1 FROM wagecheck.officer_scope s
+                         WHERE s.officer = alert_in_scope.officer AND s.sector IS NULL
+                           AND starts_with(alert_in_scope.division::text, s.division_prefix)));
+END
+$$;
+COMMENT ON FUNCTION wagecheck.alert_in_scope(bigint, wagecheck.division_code, name) IS 'true when an alert of this project, or of no project and this division, is within the scope of the officer (the current role unless named; only a role the session may act as): project_in_scope for a project; without one, officers whose scope names no sector and covers the division';
+
+DROP POLICY scope ON wagecheck.violation;
+CREATE POLICY scope ON wagecheck.violation FOR SELECT
+    USING (wagecheck.sees_everything() OR wagecheck.project_in_scope(project_id));
+DROP FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz);
+-- _officer_step(alert, action, note, at, officer): one officer action, checked by the state
+-- machine, on an alert within the officer's scope. It writes the alert and its event as the
+-- owner (no role writes them); the officer is the role the public steps run as (their
+-- current_user), and only a role the session may act as: an alert outside his scope is
+-- refused as one that does not exist. The event's actor is that officer.
+CREATE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz,
+                                        p_officer name)
+    RETURNS wagecheck.alert
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+$$
+DECLARE
+    a wagecheck.alert;
+    steps text[] := ARRAY[p_action];
+    step text;
+    from_state text;
+    to_state text;
+    kind text;
+BEGIN
+    IF p_alert IS NULL THEN
+        RAISE EXCEPTION 'no alert given' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_note IS NULL OR btrim(p_note) = '' THEN
+        RAISE EXCEPTION 'a note is required to % alert %', p_action, p_alert
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Say what was found or done: the note goes into the alert''s history.';
+    END IF;
+    IF p_at IS NULL OR NOT isfinite(p_at) THEN
+        RAISE EXCEPTION 'the time of the action must be a finite moment' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_officer IS NULL OR (p_officer <> session_user AND NOT pg_has_role(session_user, p_officer, 'MEMBER')) THEN
+        RAISE EXCEPTION 'permission denied to act on alerts as %', coalesce(p_officer, 'NULL')
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO a FROM wagecheck.alert WHERE alert_id = p_alert FOR UPDATE;
+    IF NOT FOUND OR NOT wagecheck.alert_in_scope(a.project_id, a.division, p_officer) THEN
+        RAISE EXCEPTION 'alert % does not exist', p_alert USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_at < a.updated_at THEN
+        RAISE EXCEPTION 'cannot % alert % as of %: it last changed at %', p_action, p_alert, p_at, a.updated_at
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'An alert''s history moves forward only.';
+    END IF;
+    -- a K alert raised only by recorded violations, or by an event (rule.once), has no
+    -- condition a scan sees go away: the officer's confirmation records the rectification
+    IF p_action = 'confirm' AND a.tier = 'K' AND a.state IN ('open', 'overdue')
+       AND (a.evidence = 'violation' OR (SELECT r.once FROM wagecheck.rule r WHERE r.code = a.rule_code)) THEN
+        steps := ARRAY['rectify_violation', 'confirm'];
+    END IF;
+    FOREACH step IN ARRAY steps LOOP
+        from_state := a.state;
+        to_state := wagecheck.alert_transition(a.tier, a.state, step, 'officer');
+        a.state := to_state;
+        a.updated_at := p_at;
+        IF to_state IN ('closed', 'reported') THEN
+            a.closed_at := p_at;
+        END IF;
+        IF step = 'verify' THEN
+            a.due_at := coalesce((a.details ->> 'report_due')::timestamptz,
+                                 a.opened_at + make_interval(hours =>
+                                     (wagecheck.rule_param(a.rule_code, 'report_hours', a.division))::int));
+        END IF;
+        INSERT INTO wagecheck.alert_event (alert_id, at, action, from_state, to_state, from_tier, to_tier,
+                                           deadline_on, due_at, actor, note)
+        VALUES (a.alert_id, p_at, step, from_state, to_state, a.tier, a.tier,
+                a.deadline_on, CASE WHEN a.tier = 'O' THEN a.due_at END, p_officer, p_note);
+    END LOOP;
+    UPDATE wagecheck.alert
+       SET state = a.state, updated_at = a.updated_at, closed_at = a.closed_at, due_at = a.due_at
+     WHERE alert_id = a.alert_id;
+    -- a once rule's alert raised by its evaluator and closed by the officer was a hit of the
+    -- rule's last evaluation: recorded as a change of the project, so that the next scan
+    -- evaluates it and keeps the hit (rule_kept_hit) instead of carrying over live alerts only
+    IF a.state = 'closed' AND a.evidence IN ('rule', 'both')
+       AND (SELECT r.once FROM wagecheck.rule r WHERE r.code = a.rule_code) THEN
+        INSERT INTO wagecheck.input_change (table_name, projects)
+        VALUES ('alert', CASE WHEN a.project_id IS NOT NULL THEN ARRAY[a.project_id] END);
+    END IF;
+    kind := wagecheck._notify_kind(p_action);
+    IF kind IS NOT NULL THEN
+        PERFORM pg_notify('wagecheck_alert',
+                          wagecheck._alert_payload(kind, a.alert_id, a.rule_code, a.tier, a.state,
+                                                   a.subject_kind, a.subject_id, a.period,
+                                                   a.division::text, p_at));
+    END IF;
+    RETURN a;
+END
+$$;
+COMMENT ON FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz, name) IS
+    'one officer action on an alert within the officer''s scope, checked by the lifecycle state machine (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck.confirm_rectified(alert bigint, note text, at timestamptz DEFAULT now())
+    RETURNS wagecheck.alert
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$ SELECT wagecheck._officer_step(alert, 'confirm', note, at, current_user) $$;
+COMMENT ON FUNCTION wagecheck.confirm_rectified(bigint, text, timestamptz) IS
+    'closes a key (K) alert: an officer confirms the rectification after a scan found the condition gone (state rectified); SQLSTATE WC040 otherwise';
+
+CREATE OR REPLACE FUNCTION wagecheck.verify_alert(alert bigint, note text, at timestamptz DEFAULT now())
+    RETURNS wagecheck.alert
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$ SELECT wagecheck._officer_step(alert, 'verify', note, at, current_user) $$;
+COMMENT ON FUNCTION wagecheck.verify_alert(bigint, text, timestamptz) IS
+    'records the verification (核查落实) of a public-opinion (O) alert; its report deadline then runs';
+
+CREATE OR REPLACE FUNCTION wagecheck.report_alert(alert bigint, note text, at timestamptz DEFAULT now())
+    RETURNS wagecheck.alert
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$ SELECT wagecheck._officer_step(alert, 'report', note, at, current_user) $$;
+COMMENT ON FUNCTION wagecheck.report_alert(bigint, text, timestamptz) IS
+    'records the report upward (反馈上报) of a verified public-opinion (O) alert, which closes it';
+
+-- The ledger and the board run with their owner's rights and apply their caller's scope
+-- themselves (wagecheck.alert_in_scope, as the policies of the alerts do): an officer sees
+-- the alerts of his projects and reads them without rights on the tables they join;
+-- security_barrier keeps a caller's own conditions from running before that scope is applied.
+CREATE OR REPLACE VIEW wagecheck.supervision_ledger WITH (security_barrier = true) AS
+SELECT a.alert_id,
+       a.rule_code,
+       r.name_zh AS rule_name_zh,
+       r.name_en AS rule_name_en,
+       coalesce(p.name, e.name, a.subject_kind || ' ' || a.subject_id) AS unit,
+       a.subject_kind,
+       a.subject_id,
+       a.period,
+       a.project_id,
+       a.division AS county,
+       a.state,
+       a.opened_at,
+       a.deadline_on,
+       s.scanned_to AS as_of,
+       greatest(s.scanned_to::date - a.deadline_on, 0) AS days_overdue,
+       CASE WHEN s.scanned_to::date > a.deadline_on
+            THEN wagecheck.working_days_between(a.deadline_on, s.scanned_to::date) ELSE 0 END AS working_days_overdue,
+       coalesce(d.department_zh, '人力资源和社会保障局') AS department_zh,
+       coalesce(d.department_en, 'human resources and social security bureau') AS department_en,
+       coalesce(p.sector, 'other') AS sector,
+       a.details
+  FROM wagecheck.alert a
+  JOIN wagecheck.rule r ON r.code = a.rule_code
+  LEFT JOIN wagecheck.rule_scan s ON s.code = a.rule_code
+  LEFT JOIN wagecheck.project p ON p.project_id = a.project_id
+  LEFT JOIN wagecheck.enterprise e ON e.enterprise_id = a.enterprise_id AND p.project_id IS NULL
+  LEFT JOIN wagecheck.sector_department d ON d.sector = coalesce(p.sector, 'other')
+ WHERE a.tier = 'K' AND a.state IN ('open', 'overdue', 'rectified')
+   AND (wagecheck.sees_everything() OR wagecheck.alert_in_scope(a.project_id, a.division));
+COMMENT ON VIEW wagecheck.supervision_ledger IS
+    'supervision ledger (督办台账) of live key alerts: unit, rule, opened, rectification deadline, days overdue as of the rule''s last scan (as_of), responsible department (sector regulator of the project, HRSS otherwise) and county; of the alerts within the caller''s scope (alert_in_scope)';
+
+CREATE OR REPLACE VIEW wagecheck.alert_board WITH (security_barrier = true) AS
+SELECT a.division AS county,
+       a.tier,
+       count(*) AS live,
+       count(*) FILTER (WHERE a.state IN ('overdue', 'verify_overdue', 'report_overdue')) AS overdue,
+       count(*) FILTER (WHERE a.state = 'rectified') AS awaiting_confirmation,
+       min(a.opened_at) AS oldest_opened_at
+  FROM wagecheck.alert a
+ WHERE a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
+   AND (wagecheck.sees_everything() OR wagecheck.alert_in_scope(a.project_id, a.division))
+ GROUP BY a.division, a.tier;
+COMMENT ON VIEW wagecheck.alert_board IS
+    'board of live alerts by county and tier: how many, how many overdue, how many rectified awaiting confirmation, the oldest; of the alerts within the caller''s scope (alert_in_scope)';
+
+-- Who sees and handles which alerts: every role reads the alerts, their events and the
+-- violations they consumed within its scope (row-level security through
+-- wagecheck.alert_in_scope, the test of wagecheck.project_in_scope by the alert's project);
+-- inspectors, analysts and administrators see every alert. Only wagecheck's functions
+-- write alerts: scan() as its owner; officers take their steps (confirm_rectified,
+-- verify_alert, report_alert) on the alerts of their scope.
+
+-- alert_id_in_scope: is the alert (by id) within the officer's scope? For the tables that
+-- name an alert and no project: its events and the violations it consumed.
+CREATE FUNCTION wagecheck.alert_id_in_scope(alert bigint, officer name DEFAULT current_user) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, wagecheck, pg_temp
+AS $$
+    SELECT coalesce((SELECT wagecheck.alert_in_scope(a.project_id, a.division, officer)
+                       FROM wagecheck.alert a WHERE a.alert_id = alert), false)
+$$;
+COMMENT ON FUNCTION wagecheck.alert_id_in_scope(bigint, name) IS 'true when the alert is within the scope of the officer (the current role unless named; only a role the session may act as), as alert_in_scope judges it by the alert''s project or division; false for no alert';
+
+ALTER TABLE wagecheck.alert ENABLE ROW LEVEL SECURITY;
+ALTER TABLE wagecheck.alert_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE wagecheck.alert_violation ENABLE ROW LEVEL SECURITY;
+CREATE POLICY scope ON wagecheck.alert FOR SELECT
+    USING (wagecheck.sees_everything() OR wagecheck.alert_in_scope(project_id, division));
+CREATE POLICY scope ON wagecheck.alert_event FOR SELECT
+    USING (wagecheck.sees_everything() OR wagecheck.alert_id_in_scope(alert_id));
+CREATE POLICY scope ON wagecheck.alert_violation FOR SELECT
+    USING (wagecheck.sees_everything() OR wagecheck.alert_id_in_scope(alert_id));
+
+-- read by every role within its scope; written by no role (scan() and the officers' steps
+-- write them as the owner)
+GRANT SELECT ON wagecheck.alert, wagecheck.alert_event, wagecheck.alert_violation,
+    wagecheck.rule_scan, wagecheck.sector_department, wagecheck.supervision_ledger, wagecheck.alert_board
+    TO wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst;
+
+CREATE OR REPLACE VIEW wagecheck.project_month_indicators WITH (security_barrier = true) AS
+WITH current_line AS (          -- pay lines not replaced by a correction
+    SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period
+      FROM wagecheck.pay_line l
+      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)
+), payment AS (
+    SELECT cl.project_id, cl.period, cl.worker_id, cl.line_id, p.amount,
+           (p.method = 'account' AND p.card IS NOT DISTINCT FROM w.wage_card AND p.card IS NOT NULL) AS own_card_via_account
+      FROM wagecheck.wage_payment p
+      JOIN current_line cl ON cl.line_id = p.line_id
+      JOIN wagecheck.worker w ON w.worker_id = cl.worker_id
+), coverage AS (                -- who was rostered, attended, on the pay sheet, paid
+    SELECT project_id, period,
+           wagecheck.coverage_agg(worker_id, rostered, attended, on_payroll, paid) AS c
+      FROM (SELECT a.project_id, date_trunc('month', a.day::timestamp)::date AS period, a.worker_id,
+                   false AS rostered, true AS attended, false AS on_payroll, false AS paid
+              FROM wagecheck.attendance a
+            UNION ALL
+            SELECT project_id, period, worker_id, false, false, true, false FROM current_line
+            UNION ALL
+            SELECT project_id, period, worker_id, false, false, false, true FROM payment
+            UNION ALL
+            SELECT r.project_id, m::date, r.worker_id, true, false, false, false
+              FROM wagecheck.roster r,
+                   generate_series(date_trunc('month', r.start_on::timestamp),
+                                   date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)::timestamp),
+                                   interval '1 month') m) f
+     GROUP BY project_id, period
+), worker_month AS (            -- each worker's payable, net (实发) and paid per project-month
+    SELECT cl.project_id, cl.period, cl.worker_id, sum(cl.payable) AS payable, sum(cl.net) AS net,
+           coalesce(sum(pp.paid), 0) AS paid
+      FROM current_line cl
+      LEFT JOIN (SELECT line_id, sum(amount) AS paid FROM payment GROUP BY line_id) pp USING (line_id)
+     GROUP BY cl.project_id, cl.period, cl.worker_id
+), worker_run AS (              -- runs of months owed up to each month, per worker
+    SELECT project_id, period, worker_id, payable, net, paid, greatest(net - paid, 0) AS owed,
+           wagecheck.owed_agg(period, net, paid)
+               OVER (PARTITION BY project_id, worker_id ORDER BY period) AS o
+      FROM worker_month
+), wages AS (
+    SELECT project_id, period, sum(payable) AS payable, sum(net) AS net, sum(paid) AS paid, sum(owed) AS owed,
+           count(*) FILTER (WHERE owed > 0) AS workers_owed,
+           coalesce(max((o).current_run), 0) AS longest_owed_run,
+           min((o).oldest_unpaid) AS oldest_unpaid_period
+      FROM worker_run
+     GROUP BY project_id, period
+), payments AS (
+    SELECT project_id, period, count(*) AS payments,
+           count(*) FILTER (WHERE own_card_via_account) AS payments_own_card
+      FROM payment GROUP BY project_id, period
+), months AS (
+    SELECT project_id, period FROM coverage
+     WHERE (c).attended + (c).on_payroll + (c).paid > 0
+    UNION
+    SELECT project_id, period FROM wagecheck.labour_cost_schedule
+    UNION                       -- the month a period's labour cost falls due
+    SELECT project_id, date_trunc('month', due_on::timestamp)::date FROM wagecheck.labour_cost_schedule
+), labour_event AS (            -- schedule rows (due) and the owner's payments in (paid)
+    SELECT project_id, due_on AS day, amount_due AS due, 0::numeric AS paid
+      FROM wagecheck.labour_cost_schedule
+    UNION ALL
+    SELECT a.project_id, (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date, 0, t.amount
+      FROM wagecheck.account_txn t
+      JOIN wagecheck.wage_account a ON a.account_id = t.account_id
+     WHERE t.direction = 'in' AND t.purpose = 'labour_cost'
+), labour AS (
+    SELECT m.project_id, m.period,
+           wagecheck.labour_cost_agg(e.day, e.due, e.paid,
+               least((m.period + interval '1 month - 1 day')::date, CURRENT_DATE)) AS l
+      FROM months m
+      JOIN labour_event e ON e.project_id = m.project_id
+     GROUP BY m.project_id, m.period
+)
+SELECT p.project_id, p.code AS project_code, p.name AS project_name,
+       p.division, wagecheck.county(p.division) AS county, wagecheck.city(p.division) AS city,
+       p.sector, p.funding, m.period,
+       s.amount_due AS labour_cost_due_month,
+       coalesce((l.l).due, 0.00) AS labour_cost_due,
+       coalesce((l.l).paid, 0.00) AS labour_cost_paid,
+       coalesce((l.l).shortfall, 0.00) AS labour_cost_shortfall,
+       coalesce((l.l).days_overdue, 0) AS labour_cost_days_overdue,
+       coalesce(w.payable, 0.00) AS wages_payable,
+       coalesce(w.net, 0.00) AS wages_net,
+       coalesce(w.paid, 0.00) AS wages_paid,
+       coalesce(w.owed, 0.00) AS wages_owed,
+       coalesce(w.workers_owed, 0) AS workers_owed,
+       coalesce(w.longest_owed_run, 0) AS longest_owed_run,
+       w.oldest_unpaid_period,
+       CASE WHEN w.oldest_unpaid_period IS NOT NULL
+            THEN ((extract(year FROM m.period) - extract(year FROM w.oldest_unpaid_period)) * 12
+                  + extract(month FROM m.period) - extract(month FROM w.oldest_unpaid_period))::int
+       END AS oldest_unpaid_age_months,
+       coalesce((c.c).rostered, 0) AS roster_size,
+       coalesce((c.c).attended, 0) AS workers_attended,
+       coalesce((c.c).on_payroll, 0) AS workers_on_payroll,
+       coalesce((c.c).paid, 0) AS workers_paid,
+       coalesce((c.c).attended_paid, 0) AS attendees_paid,
+       coalesce((c.c).attended - (c.c).attended_on_payroll, 0) AS attendees_not_on_payroll,
+       coalesce((c.c).attended_not_rostered, 0) AS attendees_not_rostered,
+       round((c.c).attended_paid::numeric / nullif((c.c).attended, 0), 4) AS share_attendees_paid,
+       coalesce(pm.payments, 0) AS payments,
+       coalesce(pm.payments_own_card, 0) AS payments_own_card_via_account,
+       round(pm.payments_own_card::numeric / nullif(pm.payments, 0), 4) AS share_payments_own_card_via_account,
+       round(coalesce(p.contract_value, 0) * coalesce(pg_catalog.current_setting('wagecheck.deposit_rate', true), '0.02')::numeric, 2)
+           AS deposit_required,
+       coalesce((SELECT sum(d.amount) FROM wagecheck.guarantee_deposit d
+                  WHERE d.project_id = p.project_id
+                    AND d.deposited_on <= (m.period + interval '1 month - 1 day')::date
+                    AND (d.returned_on IS NULL OR d.returned_on > (m.period + interval '1 month - 1 day')::date)
+                    AND (d.expires_on IS NULL OR d.expires_on >= (m.period + interval '1 month - 1 day')::date)),
+                0.00) AS deposit_in_place
+  FROM months m
+  JOIN wagecheck.project p ON p.project_id = m.project_id
+  LEFT JOIN wagecheck.labour_cost_schedule s ON s.project_id = m.project_id AND s.period = m.period
+  LEFT JOIN labour l ON l.project_id = m.project_id AND l.period = m.period
+  LEFT JOIN wages w ON w.project_id = m.project_id AND w.period = m.period
+  LEFT JOIN coverage c ON c.project_id = m.project_id AND c.period = m.period
+  LEFT JOIN payments pm ON pm.project_id = m.project_id AND pm.period = m.period
+ WHERE wagecheck.sees_everything() OR wagecheck.project_in_scope(p.project_id);
+
+COMMENT ON VIEW wagecheck.project_month_indicators IS 'arrears indicators per project and month (months with attendance, a pay sheet, a payment, a labour-cost period or a labour-cost due date): labour cost, wages owed, runs of months owed, roster/attendance/payroll coverage, payments through the dedicated account, guarantee deposit; of the projects within the caller''s scope (project_in_scope)';
+ALTER VIEW wagecheck.county_month_indicators RESET (security_invoker);
+ALTER VIEW wagecheck.city_month_indicators RESET (security_invoker);
+ALTER VIEW wagecheck.sector_month_indicators RESET (security_invoker);
+ALTER VIEW wagecheck.funding_month_indicators RESET (security_invoker);
+
+-- every role reads the indicators, of the projects in its scope
+GRANT SELECT ON wagecheck.project_month_indicators, wagecheck.county_month_indicators,
+    wagecheck.city_month_indicators, wagecheck.sector_month_indicators, wagecheck.funding_month_indicators
+    TO wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst;
+
 -- ==== access: no function runs for PUBLIC unless the access table says so (src/privileges.sql,
 -- repeated at the end of this section); SECURITY DEFINER trigger functions fire only on
 -- their own tables; an officer rosters only workers he sees (worker.registered_by,
@@ -10147,6 +10543,8 @@ ALTER FUNCTION wagecheck.case_child_logged() SECURITY DEFINER SET search_path = 
 --  PUBLIC: the identifier types' input, output, operators, casts and index support, the
 --    aggregates, and functions of their arguments alone (identifiers, calendar, masks);
 --  the five roles: what row-level security, views and defaults of tables they read call;
+--  the four roles that handle alerts (not analysts): the officers' steps on the alerts
+--    of their scope (confirm_rectified, verify_alert, report_alert);
 --  wagecheck_admin and wagecheck_inspector: recording and deciding complaints and cases;
 --  wagecheck_admin: attaching the enforcing trigger to other tables;
 --  nobody else: the rule engine (scan() and its evaluators, run by the owner, as the
@@ -10180,6 +10578,10 @@ BEGIN
             ('sees_everything', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('worker_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('project_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('alert_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('alert_id_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('alerts_as_of', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('rule_param', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('unit_for_division', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('case_due_on', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
@@ -10189,6 +10591,11 @@ BEGIN
             ('campaign_cases', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('campaign_progress', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('dishonest_listed', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            -- the officers' steps on the alerts of their scope
+            ('confirm_rectified', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county'),
+            ('verify_alert', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county'),
+            ('report_alert', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county'),
+            ('_officer_step', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county'),
             -- complaints, cases, opinion reports, the dishonest list
             ('accept_complaint', 'wagecheck_admin, wagecheck_inspector'),
             ('reject_complaint', 'wagecheck_admin, wagecheck_inspector'),
