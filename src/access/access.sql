@@ -337,3 +337,14 @@ GRANT SELECT ON wagecheck.worker_masked, wagecheck.account_txn_masked, wagecheck
 
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.officer_scope', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('wagecheck.officer_scope', 'scope_id')::regclass, '');
+
+-- Division names (GB/T 2260): every role reads them; administrators add the divisions the
+-- shipped rows lack and correct those they added, never the shipped ones (row-level
+-- security: their policy sees only rows with shipped false and writes only such rows).
+ALTER TABLE wagecheck.division ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON wagecheck.division FOR SELECT USING (true);
+CREATE POLICY admin_added ON wagecheck.division FOR ALL TO wagecheck_admin
+    USING (NOT shipped) WITH CHECK (NOT shipped);
+GRANT SELECT ON wagecheck.division
+    TO wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst;
+GRANT INSERT, UPDATE, DELETE ON wagecheck.division TO wagecheck_admin;
