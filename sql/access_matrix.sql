@@ -49,7 +49,7 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('view', 'case_event_masked', 'r', 'r', '-', '-', 'r', '-'),
     ('view', 'case_overview', 'r', 'r', 'r', 'r', 'r', '-'),
     ('view', 'city_month_indicators', 'r', 'r', 'r', 'r', 'r', '-'),
-    ('view', 'complaint_masked', 'r', 'r', '-', '-', 'r', '-'),
+    ('view', 'complaint_masked', 'r', 'r', 'r', 'r', 'r', '-'),
     ('view', 'county_month_indicators', 'r', 'r', 'r', 'r', 'r', '-'),
     ('view', 'funding_month_indicators', 'r', 'r', 'r', 'r', 'r', '-'),
     ('view', 'project_month_indicators', 'r', 'r', 'r', 'r', 'r', '-'),

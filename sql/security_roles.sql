@@ -50,6 +50,9 @@ INSERT INTO wagecheck.complaint (complaint_id, channel, complainant_name, compla
                                  workers_count, amount_claimed, project_id, summary, received_at)
 VALUES (1, 'visit', '张三丰', '13812345678', '11010519491231002X', 3, 9000, 1, '欠薪三个月', '2020-12-01 09:00');
 SELECT wagecheck.accept_complaint(1, '兰山监察员', '2020-12-02 10:00') AS case_id;
+INSERT INTO wagecheck.complaint (complaint_id, channel, complainant_name, workers_count, amount_claimed, project_id,
+                                 summary, received_at)
+VALUES (2, 'hotline_12333', '钱多多', 2, 4000, 3, '欠薪两个月', '2020-12-05 09:00');
 INSERT INTO wagecheck.case_contact (case_id, contacted_at, officer, channel, summary)
 VALUES (1, '2020-12-03 10:00', '兰山监察员', 'phone', '电话联系张三丰(11010519491231002X, 13812345678)');
 SELECT rule_code, count(*) AS violations FROM wagecheck.violation GROUP BY 1 ORDER BY 1;
@@ -302,7 +305,12 @@ SELECT w.officer,
          WHERE w.officer IN ('regress_sec_admin', 'regress_sec_inspector', 'regress_sec_analyst')
             OR m.project_id IN (SELECT p.project_id FROM wagecheck.project p JOIN wagecheck.officer_scope s
                                     ON s.officer = w.officer AND starts_with(p.division::text, s.division_prefix)
-                                   AND (s.sector IS NULL OR s.sector = p.sector))) AS project_months
+                                   AND (s.sector IS NULL OR s.sector = p.sector))) AS project_months,
+       (SELECT count(*) FROM wagecheck.complaint c
+         WHERE w.officer IN ('regress_sec_admin', 'regress_sec_inspector', 'regress_sec_analyst')
+            OR c.project_id IN (SELECT p.project_id FROM wagecheck.project p JOIN wagecheck.officer_scope s
+                                    ON s.officer = w.officer AND starts_with(p.division::text, s.division_prefix)
+                                   AND (s.sector IS NULL OR s.sector = p.sector))) AS complaints
   FROM who w;
 GRANT SELECT ON public.sec_expect TO PUBLIC;
 SELECT * FROM public.sec_expect ORDER BY officer;
@@ -327,7 +335,8 @@ LANGUAGE sql AS $$
         ('county_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.county_month_indicators), x.project_months),
         ('sector_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.sector_month_indicators), x.project_months),
         ('city_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.city_month_indicators), x.project_months),
-        ('funding_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.funding_month_indicators), x.project_months)
+        ('funding_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.funding_month_indicators), x.project_months),
+        ('complaint_masked', (SELECT count(*) FROM wagecheck.complaint_masked), x.complaints)
     ) r (relation, n, e)
      WHERE x.officer = current_user
 $$;
@@ -361,7 +370,8 @@ SELECT public.sec_try($$SELECT * FROM wagecheck.alert$$);
 -- not exist for them, their own gets as far as the state machine; analysts take none; the
 -- step is recorded as the officer's
 \c - postgres
-SELECT min(a.alert_id) FILTER (WHERE p.division::text = '371311' AND a.tier = 'K' AND a.state = 'open') AS lz_k,
+SELECT min(a.alert_id) FILTER (WHERE p.division::text = '371311' AND a.tier = 'K' AND a.state = 'open'
+                                     AND a.rule_code <> 'CP01') AS lz_k,
        min(a.alert_id) FILTER (WHERE p.division::text = '371302' AND a.tier = 'K' AND a.state = 'open') AS ls_k
   FROM wagecheck.alert a JOIN wagecheck.project p USING (project_id) \gset
 \c - regress_sec_lanshan

@@ -14476,12 +14476,15 @@ END
 $$;
 
 -- ==== complaint_masked shows of the complainant's ID number only the region
-CREATE OR REPLACE VIEW wagecheck.complaint_masked AS
+CREATE OR REPLACE VIEW wagecheck.complaint_masked WITH (security_barrier = true) AS
 SELECT complaint_id, unit_code, channel, transferred_from,
        wagecheck.mask_person_name(complainant_name) AS complainant_name,
        wagecheck.mask_phone(complainant_phone) AS complainant_phone,
        left(complainant_id::text, 6) || '************' AS complainant_id,
        workers_count, amount_claimed, project_id, enterprise_id, received_at, accept_due_on,
        status, decided_at, decision_reason
-  FROM wagecheck.complaint;
-COMMENT ON VIEW wagecheck.complaint_masked IS 'complaints with the complainant''s name and phone masked and of the ID number only the region (no birth date or sequence: nothing rebuilds it), for analysts';
+  FROM wagecheck.complaint
+ WHERE wagecheck.sees_everything() OR wagecheck.project_in_scope(project_id);
+COMMENT ON VIEW wagecheck.complaint_masked IS 'complaints with the complainant''s name and phone masked and of the ID number only the region (no birth date or sequence: nothing rebuilds it), for analysts and, of the projects in their scope, county and sector officers';
+-- county and sector officers read the masked complaints about the projects of their scope
+GRANT SELECT ON wagecheck.complaint_masked TO wagecheck_county, wagecheck_sector;
