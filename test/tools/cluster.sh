@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL under tmp/: a private copy of the server tree with wagecheck
-# installed into it, and a cluster that listens only on a Unix socket in tmp/.
+# installed into it, and a cluster that listens on a Unix socket in tmp/ and on 127.0.0.1 (for the BI client tests).
 # Usage: cluster.sh install | start | stop | env
 # Nothing outside the work tree is written, so several checkouts can test at once.
 set -euo pipefail
@@ -68,7 +68,7 @@ do_start() {
       --encoding=UTF8 --locale=C.UTF-8 >"$tmp/initdb.log" 2>&1 \
       || { cat "$tmp/initdb.log"; exit 1; }
     cat >>"$data/postgresql.conf" <<CONF
-listen_addresses = ''
+listen_addresses = '127.0.0.1'
 unix_socket_directories = '$sock'
 port = $port
 fsync = off

@@ -8,6 +8,7 @@ packages=(
   libicu-dev libxml2-dev libxml2-utils
   clang libclang-rt-14-dev
   sqlsmith valgrind
+  libpostgresql-jdbc-java default-jdk-headless odbc-postgresql unixodbc python3-pyodbc
 )
 
 missing=()
