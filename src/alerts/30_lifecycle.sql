@@ -5,7 +5,7 @@
 -- owner (no role writes them); the officer is the role the public steps run as (their
 -- current_user), and only a role the session may act as: an alert outside his scope is
 -- refused as one that does not exist. The event's actor is that officer.
-CREATE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz,
+CREATE OR REPLACE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz,
                                         p_officer name)
     RETURNS wagecheck.alert
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
@@ -90,21 +90,21 @@ $$;
 COMMENT ON FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz, name) IS
     'one officer action on an alert within the officer''s scope, checked by the lifecycle state machine (internal)';
 
-CREATE FUNCTION wagecheck.confirm_rectified(alert bigint, note text, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION wagecheck.confirm_rectified(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$ SELECT wagecheck._officer_step(alert, 'confirm', note, at, current_user) $$;
 COMMENT ON FUNCTION wagecheck.confirm_rectified(bigint, text, timestamptz) IS
     'closes a key (K) alert: an officer confirms the rectification after a scan found the condition gone (state rectified); SQLSTATE WC040 otherwise';
 
-CREATE FUNCTION wagecheck.verify_alert(alert bigint, note text, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION wagecheck.verify_alert(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$ SELECT wagecheck._officer_step(alert, 'verify', note, at, current_user) $$;
 COMMENT ON FUNCTION wagecheck.verify_alert(bigint, text, timestamptz) IS
     'records the verification (核查落实) of a public-opinion (O) alert; its report deadline then runs';
 
-CREATE FUNCTION wagecheck.report_alert(alert bigint, note text, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION wagecheck.report_alert(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$ SELECT wagecheck._officer_step(alert, 'report', note, at, current_user) $$;

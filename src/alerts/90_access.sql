@@ -7,7 +7,7 @@
 
 -- alert_id_in_scope: is the alert (by id) within the officer's scope? For the tables that
 -- name an alert and no project: its events and the violations it consumed.
-CREATE FUNCTION wagecheck.alert_id_in_scope(alert bigint, officer name DEFAULT current_user) RETURNS boolean
+CREATE OR REPLACE FUNCTION wagecheck.alert_id_in_scope(alert bigint, officer name DEFAULT current_user) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
     SET search_path = pg_catalog, wagecheck, pg_temp
 AS $$
@@ -19,10 +19,13 @@ COMMENT ON FUNCTION wagecheck.alert_id_in_scope(bigint, name) IS 'true when the 
 ALTER TABLE wagecheck.alert ENABLE ROW LEVEL SECURITY;
 ALTER TABLE wagecheck.alert_event ENABLE ROW LEVEL SECURITY;
 ALTER TABLE wagecheck.alert_violation ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS scope ON wagecheck.alert;
 CREATE POLICY scope ON wagecheck.alert FOR SELECT
     USING (wagecheck.sees_everything() OR wagecheck.alert_in_scope(project_id, division));
+DROP POLICY IF EXISTS scope ON wagecheck.alert_event;
 CREATE POLICY scope ON wagecheck.alert_event FOR SELECT
     USING (wagecheck.sees_everything() OR wagecheck.alert_id_in_scope(alert_id));
+DROP POLICY IF EXISTS scope ON wagecheck.alert_violation;
 CREATE POLICY scope ON wagecheck.alert_violation FOR SELECT
     USING (wagecheck.sees_everything() OR wagecheck.alert_id_in_scope(alert_id));
 

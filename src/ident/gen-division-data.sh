@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates src/ident/51_division_data.sql from src/ident/divisions-cn.csv
+# Regenerates src/ident/once/51_division_data.sql from src/ident/divisions-cn.csv
 # (code,name,level,parent: GB/T 2260 divisions, 2-digit provinces, 4-digit prefectures,
 # 6-digit counties). Run after editing the CSV.
 set -euo pipefail
@@ -15,4 +15,4 @@ dir=$(cd "$(dirname "$0")" && pwd)
     { printf "%s    ('\''%s'\'', '\''%s'\'', '\''%s'\'', %s, true)", (NR > 1 ? ",\n" : ""), $1, $2, $3,
              ($4 == "" ? "NULL" : "'\''" $4 "'\''") }
     END { print ";" }'
-} > "$dir/51_division_data.sql"
+} > "$dir/once/51_division_data.sql"

@@ -2,7 +2,7 @@
 
 -- label_zh: the Chinese label of a code wagecheck's views show (alert tiers and states,
 -- sectors, funding types), beside the code; NULL for a code it does not know.
-CREATE FUNCTION wagecheck.label_zh(kind text, code text) RETURNS text
+CREATE OR REPLACE FUNCTION wagecheck.label_zh(kind text, code text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, wagecheck
 AS $$

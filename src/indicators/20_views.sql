@@ -15,7 +15,7 @@
 -- roll-ups read it, and so see what their caller may see.
 
 -- Months a project has any activity in, with the figures of every indicator.
-CREATE VIEW wagecheck.project_month_indicators WITH (security_barrier = true) AS
+CREATE OR REPLACE VIEW wagecheck.project_month_indicators WITH (security_barrier = true) AS
 WITH current_line AS (          -- pay lines not replaced by a correction
     SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period
       FROM wagecheck.pay_line l
@@ -196,7 +196,7 @@ BEGIN
           AS v(dim, label, name)
     LOOP
         EXECUTE format($v$
-CREATE VIEW wagecheck.%2$I AS
+CREATE OR REPLACE VIEW wagecheck.%2$I AS
 SELECT %1$I, period, count(*) AS projects,
        sum(labour_cost_due) AS labour_cost_due, sum(labour_cost_paid) AS labour_cost_paid,
        sum(labour_cost_shortfall) AS labour_cost_shortfall,
