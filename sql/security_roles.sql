@@ -50,6 +50,9 @@ INSERT INTO wagecheck.complaint (complaint_id, channel, complainant_name, compla
                                  workers_count, amount_claimed, project_id, summary, received_at)
 VALUES (1, 'visit', '张三丰', '13812345678', '11010519491231002X', 3, 9000, 1, '欠薪三个月', '2020-12-01 09:00');
 SELECT wagecheck.accept_complaint(1, '兰山监察员', '2020-12-02 10:00') AS case_id;
+INSERT INTO wagecheck.complaint (complaint_id, channel, complainant_name, workers_count, amount_claimed, project_id,
+                                 summary, received_at)
+VALUES (2, 'hotline_12333', '钱多多', 2, 4000, 3, '欠薪两个月', '2020-12-05 09:00');
 INSERT INTO wagecheck.case_contact (case_id, contacted_at, officer, channel, summary)
 VALUES (1, '2020-12-03 10:00', '兰山监察员', 'phone', '电话联系张三丰(11010519491231002X, 13812345678)');
 SELECT rule_code, count(*) AS violations FROM wagecheck.violation GROUP BY 1 ORDER BY 1;
@@ -264,6 +267,127 @@ SELECT kind FROM wagecheck.case_event_masked ORDER BY event_id;
 SELECT public.sec_try($$SELECT details FROM wagecheck.case_event$$);
 SELECT public.sec_try($$SELECT summary FROM wagecheck.case_contact$$);
 
+-- 5. alerts, their events and violations, the supervision ledger and board, the indicators:
+-- every role reads them without rights on the tables they aggregate, an officer exactly
+-- the rows of his scope. What each should see is counted here as the owner, from the scopes.
+\c - postgres
+SET client_min_messages = warning;
+SELECT count(*) > 0 AS rules_scanned FROM wagecheck.scan();
+RESET client_min_messages;
+SELECT coalesce(p.division::text, a.division::text, '-') AS division, a.tier, count(*) AS alerts
+  FROM wagecheck.alert a LEFT JOIN wagecheck.project p USING (project_id)
+ GROUP BY 1, 2 ORDER BY 1, 2;
+CREATE TABLE public.sec_expect AS
+WITH who (officer) AS (VALUES ('regress_sec_admin'), ('regress_sec_inspector'), ('regress_sec_analyst'),
+                              ('regress_sec_lanshan'), ('regress_sec_luozhuang'), ('regress_sec_housing')),
+seen AS (   -- the alerts of each officer: every alert for the three roles that see everything
+    SELECT w.officer, a.*
+      FROM who w JOIN wagecheck.alert a ON w.officer IN ('regress_sec_admin', 'regress_sec_inspector', 'regress_sec_analyst')
+        OR EXISTS (SELECT 1 FROM wagecheck.officer_scope s LEFT JOIN wagecheck.project p ON p.project_id = a.project_id
+                    WHERE s.officer = w.officer
+                      AND starts_with(coalesce(p.division, a.division)::text, s.division_prefix)
+                      AND (s.sector IS NULL OR s.sector = p.sector))
+)
+SELECT w.officer,
+       (SELECT count(*) FROM seen x WHERE x.officer = w.officer) AS alerts,
+       (SELECT count(*) FROM wagecheck.alert_event e JOIN seen x ON x.alert_id = e.alert_id
+         WHERE x.officer = w.officer) AS events,
+       (SELECT count(*) FROM seen x WHERE x.officer = w.officer AND x.tier = 'K'
+           AND x.state IN ('open', 'overdue', 'rectified')) AS ledger,
+       (SELECT count(*) FROM seen x WHERE x.officer = w.officer
+           AND x.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')) AS board_live,
+       (SELECT count(*) FROM wagecheck.violation v
+         WHERE w.officer IN ('regress_sec_admin', 'regress_sec_inspector', 'regress_sec_analyst')
+            OR v.project_id IN (SELECT p.project_id FROM wagecheck.project p JOIN wagecheck.officer_scope s
+                                    ON s.officer = w.officer AND starts_with(p.division::text, s.division_prefix)
+                                   AND (s.sector IS NULL OR s.sector = p.sector))) AS violations,
+       (SELECT count(*) FROM wagecheck.project_month_indicators m
+         WHERE w.officer IN ('regress_sec_admin', 'regress_sec_inspector', 'regress_sec_analyst')
+            OR m.project_id IN (SELECT p.project_id FROM wagecheck.project p JOIN wagecheck.officer_scope s
+                                    ON s.officer = w.officer AND starts_with(p.division::text, s.division_prefix)
+                                   AND (s.sector IS NULL OR s.sector = p.sector))) AS project_months,
+       (SELECT count(*) FROM wagecheck.complaint c
+         WHERE w.officer IN ('regress_sec_admin', 'regress_sec_inspector', 'regress_sec_analyst')
+            OR c.project_id IN (SELECT p.project_id FROM wagecheck.project p JOIN wagecheck.officer_scope s
+                                    ON s.officer = w.officer AND starts_with(p.division::text, s.division_prefix)
+                                   AND (s.sector IS NULL OR s.sector = p.sector))) AS complaints
+  FROM who w;
+GRANT SELECT ON public.sec_expect TO PUBLIC;
+SELECT * FROM public.sec_expect ORDER BY officer;
+-- sec_counts: what the current role reads, beside what it should (sec_expect)
+-- (analysts count the violations in violation_masked, the others in violation)
+CREATE FUNCTION public.sec_violations() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM %s', CASE WHEN has_table_privilege('wagecheck.violation', 'SELECT')
+                                                   THEN 'wagecheck.violation' ELSE 'wagecheck.violation_masked' END) INTO n;
+    RETURN n;
+END $$;
+CREATE FUNCTION public.sec_counts() RETURNS TABLE (relation text, reads bigint, expected bigint)
+LANGUAGE sql AS $$
+    SELECT r.relation, r.n, r.e FROM public.sec_expect x, LATERAL (VALUES
+        ('alert', (SELECT count(*) FROM wagecheck.alert), x.alerts),
+        ('alert_event', (SELECT count(*) FROM wagecheck.alert_event), x.events),
+        ('violation', public.sec_violations(), x.violations),
+        ('supervision_ledger', (SELECT count(*) FROM wagecheck.supervision_ledger), x.ledger),
+        ('alert_board', (SELECT coalesce(sum(live), 0)::bigint FROM wagecheck.alert_board), x.board_live),
+        ('project_month_indicators', (SELECT count(*) FROM wagecheck.project_month_indicators), x.project_months),
+        ('county_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.county_month_indicators), x.project_months),
+        ('sector_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.sector_month_indicators), x.project_months),
+        ('city_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.city_month_indicators), x.project_months),
+        ('funding_month_indicators', (SELECT coalesce(sum(projects), 0)::bigint FROM wagecheck.funding_month_indicators), x.project_months),
+        ('complaint_masked', (SELECT count(*) FROM wagecheck.complaint_masked), x.complaints)
+    ) r (relation, n, e)
+     WHERE x.officer = current_user
+$$;
+GRANT EXECUTE ON FUNCTION public.sec_counts() TO PUBLIC;
+\c - regress_sec_lanshan
+SELECT current_user, relation, reads, expected, reads = expected AS same FROM public.sec_counts();
+SELECT DISTINCT county FROM wagecheck.supervision_ledger UNION SELECT DISTINCT county FROM wagecheck.alert_board ORDER BY 1;
+SELECT * FROM public.sec_scan(ARRAY['371311'], ARRAY['id', 'card', 'phone']);
+\c - regress_sec_luozhuang
+SELECT current_user, relation, reads, expected, reads = expected AS same FROM public.sec_counts();
+SELECT DISTINCT county FROM wagecheck.supervision_ledger UNION SELECT DISTINCT county FROM wagecheck.alert_board ORDER BY 1;
+\c - regress_sec_housing
+SELECT current_user, relation, reads, expected, reads = expected AS same FROM public.sec_counts();
+SELECT DISTINCT sector FROM wagecheck.supervision_ledger UNION SELECT DISTINCT sector FROM wagecheck.sector_month_indicators ORDER BY 1;
+\c - regress_sec_inspector
+SELECT current_user, relation, reads, expected, reads = expected AS same FROM public.sec_counts();
+\c - regress_sec_admin
+SELECT current_user, relation, reads, expected, reads = expected AS same FROM public.sec_counts();
+-- analysts read every view, with no right on the tables holding cards and ID numbers
+\c - regress_sec_analyst
+SELECT current_user, relation, reads, expected, reads = expected AS same FROM public.sec_counts();
+SELECT has_table_privilege('wagecheck.account_txn', 'SELECT') AS account_txn, has_table_privilege('wagecheck.worker', 'SELECT') AS worker,
+       has_table_privilege('wagecheck.wage_payment', 'SELECT') AS wage_payment;
+SELECT * FROM public.sec_scan(NULL, ARRAY['id', 'card', 'name', 'phone']);
+-- a role without a wagecheck role reads none of it
+\c - regress_sec_nobody
+SELECT public.sec_try($$SELECT * FROM wagecheck.supervision_ledger$$);
+SELECT public.sec_try($$SELECT * FROM wagecheck.county_month_indicators$$);
+SELECT public.sec_try($$SELECT * FROM wagecheck.alert$$);
+-- officers take their steps on the alerts of their scope only: another county's alert does
+-- not exist for them, their own gets as far as the state machine; analysts take none; the
+-- step is recorded as the officer's
+\c - postgres
+SELECT min(a.alert_id) FILTER (WHERE p.division::text = '371311' AND a.tier = 'K' AND a.state = 'open'
+                                     AND a.rule_code <> 'CP01') AS lz_k,
+       min(a.alert_id) FILTER (WHERE p.division::text = '371302' AND a.tier = 'K' AND a.state = 'open') AS ls_k
+  FROM wagecheck.alert a JOIN wagecheck.project p USING (project_id) \gset
+\c - regress_sec_lanshan
+SELECT regexp_replace(public.sec_try(format('SELECT wagecheck.confirm_rectified(%s, %L)', :lz_k, '已整改')),
+                      '[0-9]+', 'N', 'g') AS other_county;
+SELECT regexp_replace(public.sec_try(format('SELECT wagecheck.verify_alert(%s, %L)', :ls_k, '已核查')),
+                      '[0-9]+', 'N', 'g') AS own_county;
+SELECT regexp_replace(public.sec_try(format('SELECT wagecheck._officer_step(%s, %L, %L, now(), %L)', :ls_k, 'confirm', '冒名',
+                      'regress_sec_luozhuang')), '[0-9]+', 'N', 'g') AS as_another;
+SELECT public.sec_try(format('UPDATE wagecheck.alert SET state = %L WHERE alert_id = %s', 'closed', :ls_k)) AS by_hand;
+\c - regress_sec_analyst
+SELECT public.sec_try(format('SELECT wagecheck.confirm_rectified(%s, %L)', :ls_k, '已整改')) AS analyst;
+\c - regress_sec_luozhuang
+SELECT public.sec_try(format('SELECT wagecheck.confirm_rectified(%s, %L)', :lz_k, '已足额支付')) AS own_county;
+SELECT actor, action, to_state, note FROM wagecheck.alert_event WHERE alert_id = :lz_k ORDER BY event_id;
+
 -- 4. function audits. Functions PUBLIC may run besides those the types, operators, casts,
 -- operator classes and aggregates are made of: the manual's access table lists the same
 \c - postgres
@@ -306,8 +430,8 @@ SELECT p.oid::regprocedure AS definer, p.proconfig, has_function_privilege('publ
         OR has_function_privilege('public', p.oid, 'EXECUTE'))
  ORDER BY 1;
 
-DROP FUNCTION public.sec_scan(text[], text[]), public.sec_attach(), public.sec_try(text);
-DROP TABLE public.sec_secret;
+DROP FUNCTION public.sec_scan(text[], text[]), public.sec_attach(), public.sec_try(text), public.sec_counts(), public.sec_violations();
+DROP TABLE public.sec_secret, public.sec_expect;
 DROP EXTENSION wagecheck CASCADE;
 DROP OWNED BY regress_sec_admin, regress_sec_inspector, regress_sec_lanshan, regress_sec_luozhuang,
     regress_sec_housing, regress_sec_analyst, regress_sec_nobody;

@@ -8,6 +8,8 @@
 --    aggregates, what the tables' check constraints call (they run as the writing role),
 --    and functions of their arguments alone (identifiers, calendar, masks);
 --  the five roles: what row-level security, views and defaults of tables they read call;
+--  the four roles that handle alerts (not analysts): the officers' steps on the alerts
+--    of their scope (confirm_rectified, verify_alert, report_alert);
 --  wagecheck_admin and wagecheck_inspector: recording and deciding complaints and cases;
 --  wagecheck_admin: attaching the enforcing trigger to other tables;
 --  nobody else: the rule engine (scan() and its evaluators, run by the owner, as the
@@ -41,6 +43,13 @@ BEGIN
             ('sees_everything', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('worker_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('project_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('alert_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('alert_id_in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('alerts_as_of', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('division_key', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('division_name', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('label_zh', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('rule_param', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('unit_for_division', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('case_due_on', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
@@ -50,6 +59,11 @@ BEGIN
             ('campaign_cases', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('campaign_progress', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('dishonest_listed', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            -- the officers' steps on the alerts of their scope
+            ('confirm_rectified', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county'),
+            ('verify_alert', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county'),
+            ('report_alert', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county'),
+            ('_officer_step', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county'),
             -- complaints, cases, opinion reports, the dishonest list
             ('accept_complaint', 'wagecheck_admin, wagecheck_inspector'),
             ('reject_complaint', 'wagecheck_admin, wagecheck_inspector'),

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: builds wagecheck, runs the plain-C unit tests, a short fuzz run of every
 # parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/,
-# the dump/restore and upgrade checks, the manual's checks and a bounded sqlsmith run.
+# the dump/restore and upgrade checks, the manual's checks, a bounded sqlsmith run and the
+# BI clients.
 # Ends with "N passed, N failed"; exits non-zero on any failure.
-# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|nls|clone|quick|sqlsmith|check-valgrind]
+# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|nls|clone|quick|sqlsmith|clients|check-valgrind]
 #   unit            test/unit/test_*.c with src/core under ASan/UBSan
 #   fuzz            every test/fuzz/fuzz_*.c under libFuzzer, WC_FUZZ_SECONDS each (default 10):
 #                   the identifier parsers (resident_id, credit_code, bank_card, division_code),
@@ -22,6 +23,9 @@
 #   sqlsmith        test/sqlsmith.sh: random SQL as an analyst and a county officer
 #                   (WC_SQLSMITH_QUERIES per role, default 8000), then NULL into every column
 #                   of every table with a C trigger as an admin; fails on a server crash
+#   clients         test/clients/run.sh: pgjdbc and psqlODBC over TCP (127.0.0.1), as an analyst
+#                   and a county officer, read every view for BI tools: types, Chinese text,
+#                   local times, scope
 #   check-valgrind  not in `all` (slow): the unit tests under valgrind, then pg_regress with
 #                   the server under valgrind (test/valgrind.sh; WC_VALGRIND_TESTS for a subset)
 set -uo pipefail
@@ -209,6 +213,15 @@ run_sqlsmith() {
   fi
 }
 
+# run_clients: real BI clients read the views for BI tools (each check counted).
+run_clients() {
+  echo "== BI clients (pgjdbc, psqlODBC over TCP)"
+  local out
+  out=$(bash test/clients/run.sh 2>&1)
+  printf '%s\n' "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed'
+  count_line "BI clients" "$out"
+}
+
 # run_valgrind: pg_regress with the server under valgrind; an error in wagecheck's code fails it (one step).
 run_valgrind() {
   echo "== pg_regress with the server under valgrind"
@@ -341,9 +354,10 @@ case "$what" in
   dump) build; start_cluster; run_dump_restore ;;
   upgrade) build; start_cluster; run_upgrade ;;
   sqlsmith) build; start_cluster; run_sqlsmith ;;
+  clients) build; start_cluster; run_clients ;;
   all) build; run_unit; run_fuzz; run_nls; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade
-       run_docs; run_sqlsmith; run_clone_check ;;
-  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|nls|clone|quick|sqlsmith|check-valgrind]" >&2; exit 2 ;;
+       run_docs; run_sqlsmith; run_clients; run_clone_check ;;
+  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|nls|clone|quick|sqlsmith|clients|check-valgrind]" >&2; exit 2 ;;
 esac
 
 echo

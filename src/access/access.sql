@@ -62,6 +62,65 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.worker_in_scope(bigint, name) IS 'true when the officer (the current role unless named; only a role the session may act as) may see the worker: roles that see everything, the officer who registered him, officers of the projects whose rosters name him';
 
+-- project_in_scope: is the project within the officer's scope (by default the current
+-- role)? The one test of a project's scope that the policies of the alerts and violations
+-- and the owner-rights views (the boards, the ledger, the indicators) call, row by row:
+-- it reads the project as the owner (no row-level security to recurse into, and a view
+-- that runs with its owner's rights still applies its caller's scope), for the officer
+-- the session acts as; asking about another role is refused, as worker_in_scope does.
+CREATE FUNCTION wagecheck.project_in_scope(project bigint, officer name DEFAULT current_user) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, wagecheck, pg_temp
+AS $$
+BEGIN
+    IF project_in_scope.officer IS NULL
+       OR (project_in_scope.officer <> session_user
+           AND NOT pg_has_role(session_user, project_in_scope.officer, 'MEMBER')) THEN
+        RAISE EXCEPTION 'permission denied to ask which projects % sees', coalesce(project_in_scope.officer, 'NULL')
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN pg_has_role(project_in_scope.officer, 'wagecheck_admin', 'MEMBER')
+        OR pg_has_role(project_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
+        OR pg_has_role(project_in_scope.officer, 'wagecheck_analyst', 'MEMBER')
+        OR EXISTS (SELECT 1
+                     FROM wagecheck.project p
+                     JOIN wagecheck.officer_scope s ON s.officer = project_in_scope.officer
+                                                    AND starts_with(p.division::text, s.division_prefix)
+                                                    AND (s.sector IS NULL OR s.sector = p.sector)
+                    WHERE p.project_id = project_in_scope.project);
+END
+$$;
+COMMENT ON FUNCTION wagecheck.project_in_scope(bigint, name) IS 'true when the project is within the scope of the officer (the current role unless named; only a role the session may act as): roles that see everything, officers whose wagecheck.officer_scope covers its division and sector; false for no project';
+
+-- alert_in_scope: is an alert of this project (or, without a project, of this division:
+-- an enterprise's) within the officer's scope? Alerts of no project are seen by the
+-- officers whose scope names no sector, within its divisions.
+CREATE FUNCTION wagecheck.alert_in_scope(project bigint, division wagecheck.division_code,
+                                         officer name DEFAULT current_user) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, wagecheck, pg_temp
+AS $$
+BEGIN
+    IF alert_in_scope.project IS NOT NULL THEN
+        RETURN wagecheck.project_in_scope(alert_in_scope.project, alert_in_scope.officer);
+    END IF;
+    IF alert_in_scope.officer IS NULL
+       OR (alert_in_scope.officer <> session_user
+           AND NOT pg_has_role(session_user, alert_in_scope.officer, 'MEMBER')) THEN
+        RAISE EXCEPTION 'permission denied to ask which alerts % sees', coalesce(alert_in_scope.officer, 'NULL')
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN pg_has_role(alert_in_scope.officer, 'wagecheck_admin', 'MEMBER')
+        OR pg_has_role(alert_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
+        OR pg_has_role(alert_in_scope.officer, 'wagecheck_analyst', 'MEMBER')
+        OR (alert_in_scope.division IS NOT NULL
+            AND EXISTS (SELECT 1 FROM wagecheck.officer_scope s
+                         WHERE s.officer = alert_in_scope.officer AND s.sector IS NULL
+                           AND starts_with(alert_in_scope.division::text, s.division_prefix)));
+END
+$$;
+COMMENT ON FUNCTION wagecheck.alert_in_scope(bigint, wagecheck.division_code, name) IS 'true when an alert of this project, or of no project and this division, is within the scope of the officer (the current role unless named; only a role the session may act as): project_in_scope for a project; without one, officers whose scope names no sector and covers the division';
+
 ALTER TABLE wagecheck.officer_scope ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS own_scope ON wagecheck.officer_scope;
 CREATE POLICY own_scope ON wagecheck.officer_scope FOR SELECT
@@ -126,7 +185,7 @@ CREATE POLICY scope ON wagecheck.guarantee_deposit FOR SELECT
     USING (project_id IN (SELECT project_id FROM wagecheck.project));
 DROP POLICY IF EXISTS scope ON wagecheck.violation;
 CREATE POLICY scope ON wagecheck.violation FOR SELECT
-    USING (wagecheck.sees_everything() OR project_id IN (SELECT project_id FROM wagecheck.project));
+    USING (wagecheck.sees_everything() OR wagecheck.project_in_scope(project_id));
 
 -- Privileges.
 GRANT USAGE ON SCHEMA wagecheck TO wagecheck_admin, wagecheck_inspector, wagecheck_sector,
@@ -290,3 +349,17 @@ SELECT v.violation_id, v.rule_code, v.subject_kind, v.subject_id, v.project_id, 
 COMMENT ON VIEW wagecheck.violation_masked IS 'recorded violations without personal data (for analysts): of the details only amount and sqlstate';
 GRANT SELECT ON wagecheck.worker_masked, wagecheck.account_txn_masked, wagecheck.wage_payment_masked,
     wagecheck.violation_masked TO wagecheck_analyst, wagecheck_admin, wagecheck_inspector;
+
+
+-- Division names (GB/T 2260): every role reads them; administrators add the divisions the
+-- shipped rows lack and correct those they added, never the shipped ones (row-level
+-- security: their policy sees only rows with shipped false and writes only such rows).
+ALTER TABLE wagecheck.division ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS read_all ON wagecheck.division;
+CREATE POLICY read_all ON wagecheck.division FOR SELECT USING (true);
+DROP POLICY IF EXISTS admin_added ON wagecheck.division;
+CREATE POLICY admin_added ON wagecheck.division FOR ALL TO wagecheck_admin
+    USING (NOT shipped) WITH CHECK (NOT shipped);
+GRANT SELECT ON wagecheck.division
+    TO wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst;
+GRANT INSERT, UPDATE, DELETE ON wagecheck.division TO wagecheck_admin;

@@ -1,9 +1,14 @@
 -- Officer steps of the alert lifecycle: confirm a K rectification, verify and report an O alert.
 
--- _officer_step(alert, action, note, at): one officer action, checked by the state machine.
-CREATE OR REPLACE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz)
+-- _officer_step(alert, action, note, at, officer): one officer action, checked by the state
+-- machine, on an alert within the officer's scope. It writes the alert and its event as the
+-- owner (no role writes them); the officer is the role the public steps run as (their
+-- current_user), and only a role the session may act as: an alert outside his scope is
+-- refused as one that does not exist. The event's actor is that officer.
+CREATE OR REPLACE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz,
+                                        p_officer name)
     RETURNS wagecheck.alert
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 DECLARE
     a wagecheck.alert;
@@ -24,8 +29,12 @@ BEGIN
     IF p_at IS NULL OR NOT isfinite(p_at) THEN
         RAISE EXCEPTION 'the time of the action must be a finite moment' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF p_officer IS NULL OR (p_officer <> session_user AND NOT pg_has_role(session_user, p_officer, 'MEMBER')) THEN
+        RAISE EXCEPTION 'permission denied to act on alerts as %', coalesce(p_officer, 'NULL')
+              USING ERRCODE = 'insufficient_privilege';
+    END IF;
     SELECT * INTO a FROM wagecheck.alert WHERE alert_id = p_alert FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT wagecheck.alert_in_scope(a.project_id, a.division, p_officer) THEN
         RAISE EXCEPTION 'alert % does not exist', p_alert USING ERRCODE = 'no_data_found';
     END IF;
     IF p_at < a.updated_at THEN
@@ -53,9 +62,9 @@ BEGIN
                                      (wagecheck.rule_param(a.rule_code, 'report_hours', a.division))::int));
         END IF;
         INSERT INTO wagecheck.alert_event (alert_id, at, action, from_state, to_state, from_tier, to_tier,
-                                           deadline_on, due_at, note)
+                                           deadline_on, due_at, actor, note)
         VALUES (a.alert_id, p_at, step, from_state, to_state, a.tier, a.tier,
-                a.deadline_on, CASE WHEN a.tier = 'O' THEN a.due_at END, p_note);
+                a.deadline_on, CASE WHEN a.tier = 'O' THEN a.due_at END, p_officer, p_note);
     END LOOP;
     UPDATE wagecheck.alert
        SET state = a.state, updated_at = a.updated_at, closed_at = a.closed_at, due_at = a.due_at
@@ -78,26 +87,26 @@ BEGIN
     RETURN a;
 END
 $$;
-COMMENT ON FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz) IS
-    'one officer action on an alert, checked by the lifecycle state machine (internal)';
+COMMENT ON FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz, name) IS
+    'one officer action on an alert within the officer''s scope, checked by the lifecycle state machine (internal)';
 
 CREATE OR REPLACE FUNCTION wagecheck.confirm_rectified(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
-$$ SELECT wagecheck._officer_step(alert, 'confirm', note, at) $$;
+$$ SELECT wagecheck._officer_step(alert, 'confirm', note, at, current_user) $$;
 COMMENT ON FUNCTION wagecheck.confirm_rectified(bigint, text, timestamptz) IS
     'closes a key (K) alert: an officer confirms the rectification after a scan found the condition gone (state rectified); SQLSTATE WC040 otherwise';
 
 CREATE OR REPLACE FUNCTION wagecheck.verify_alert(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
-$$ SELECT wagecheck._officer_step(alert, 'verify', note, at) $$;
+$$ SELECT wagecheck._officer_step(alert, 'verify', note, at, current_user) $$;
 COMMENT ON FUNCTION wagecheck.verify_alert(bigint, text, timestamptz) IS
     'records the verification (核查落实) of a public-opinion (O) alert; its report deadline then runs';
 
 CREATE OR REPLACE FUNCTION wagecheck.report_alert(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
-$$ SELECT wagecheck._officer_step(alert, 'report', note, at) $$;
+$$ SELECT wagecheck._officer_step(alert, 'report', note, at, current_user) $$;
 COMMENT ON FUNCTION wagecheck.report_alert(bigint, text, timestamptz) IS
     'records the report upward (反馈上报) of a verified public-opinion (O) alert, which closes it';

@@ -195,12 +195,17 @@ SELECT c.case_id, c.case_no, c.unit_code, c.source, c.project_id, c.enterprise_i
   LEFT JOIN wagecheck.case_plan p ON p.case_id = c.case_id;
 COMMENT ON VIEW wagecheck.case_overview IS 'the case ledger with repaid and outstanding amounts, time limit, plan officer, active supervision and whether its supervision deadline has passed with the case still open';
 
-CREATE OR REPLACE VIEW wagecheck.complaint_masked AS
+-- complaint_masked runs with its owner's rights and applies its caller's scope: analysts,
+-- inspectors and administrators read every complaint, county and sector officers those
+-- about the projects of their scope (none about no project); security_barrier keeps a
+-- caller's conditions from running on the others.
+CREATE OR REPLACE VIEW wagecheck.complaint_masked WITH (security_barrier = true) AS
 SELECT complaint_id, unit_code, channel, transferred_from,
        wagecheck.mask_person_name(complainant_name) AS complainant_name,
        wagecheck.mask_phone(complainant_phone) AS complainant_phone,
        left(complainant_id::text, 6) || '************' AS complainant_id,
        workers_count, amount_claimed, project_id, enterprise_id, received_at, accept_due_on,
        status, decided_at, decision_reason
-  FROM wagecheck.complaint;
-COMMENT ON VIEW wagecheck.complaint_masked IS 'complaints with the complainant''s name and phone masked and of the ID number only the region (no birth date or sequence: nothing rebuilds it), for analysts';
+  FROM wagecheck.complaint
+ WHERE wagecheck.sees_everything() OR wagecheck.project_in_scope(project_id);
+COMMENT ON VIEW wagecheck.complaint_masked IS 'complaints with the complainant''s name and phone masked and of the ID number only the region (no birth date or sequence: nothing rebuilds it), for analysts and, of the projects in their scope, county and sector officers';

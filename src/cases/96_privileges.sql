@@ -3,6 +3,8 @@
 --    register, work and close cases, opinion reports, the dishonest list;
 --  wagecheck_county, wagecheck_sector: read the cases (and their records) of the projects in
 --    their scope (wagecheck.officer_scope), row-level security as on the domain tables;
+--  wagecheck_county, wagecheck_sector: the complaints about the projects of their scope, masked
+--    (complaint_masked applies the scope; the complaint table itself they do not read);
 --  wagecheck_analyst: everything without the complainant's personal data.
 -- The ledger's own bookkeeping (case numbers, the event log, the outbox) and the close-out
 -- guard's count of repayments run as the owner of the tables, like foreign-key checks, so
@@ -94,3 +96,6 @@ CREATE POLICY scope ON wagecheck.opinion_report FOR SELECT
 ALTER VIEW wagecheck.case_overview SET (security_invoker = true);
 ALTER VIEW wagecheck.campaign_progress_county SET (security_invoker = true);
 ALTER VIEW wagecheck.campaign_progress_sector SET (security_invoker = true);
+
+-- county and sector officers: the masked complaints about the projects of their scope
+GRANT SELECT ON wagecheck.complaint_masked TO wagecheck_county, wagecheck_sector;

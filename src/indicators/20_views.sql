@@ -1,16 +1,21 @@
 -- Indicator views for BI tools: one row per project and month, and the same figures
 -- rolled up by county, city, sector regulator and funding type.
 --
--- Stable contract: columns are only ever added at the end, never renamed or retyped.
+-- Stable contract: columns are only ever added at the end, never renamed or retyped (0.2.0
+-- retyped codes to text and summed counts to bigint once, for BI clients: JDBC and ODBC
+-- map neither wagecheck's types nor numeric counts to what BI tools expect).
 -- Figures are "as known now": wages owed count every payment recorded so far; the
 -- labour-cost columns are as of the end of the month (or today, for the current month).
--- The views run with the caller's rights (security_invoker), so the row-level security
--- of the base tables decides which projects a county or sector officer sees; they hold
--- no personal data.  security_barrier is not needed: the views filter no rows of their
--- own that a leaky function could reveal, row-level security does that, below them.
+-- The views hold no personal data and run with their owner's rights: an analyst or an
+-- officer reads them without rights on the tables they aggregate (account movements,
+-- payments, workers' cards). project_month_indicators applies its caller's scope itself,
+-- project by project (wagecheck.project_in_scope, the test the policies of the alerts use;
+-- current_user is the caller's role inside a view), and is a security_barrier view, so a
+-- caller's own conditions never run on the rows of projects outside his scope; the
+-- roll-ups read it, and so see what their caller may see.
 
 -- Months a project has any activity in, with the figures of every indicator.
-CREATE OR REPLACE VIEW wagecheck.project_month_indicators WITH (security_invoker = true) AS
+CREATE OR REPLACE VIEW wagecheck.project_month_indicators WITH (security_barrier = true) AS
 WITH current_line AS (          -- pay lines not replaced by a correction
     SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period
       FROM wagecheck.pay_line l
@@ -85,7 +90,8 @@ WITH current_line AS (          -- pay lines not replaced by a correction
      GROUP BY m.project_id, m.period
 )
 SELECT p.project_id, p.code AS project_code, p.name AS project_name,
-       p.division, wagecheck.county(p.division) AS county, wagecheck.city(p.division) AS city,
+       p.division::text AS division, wagecheck.county(p.division)::text AS county,
+       wagecheck.city(p.division)::text AS city,
        p.sector, p.funding, m.period,
        s.amount_due AS labour_cost_due_month,
        coalesce((l.l).due, 0.00) AS labour_cost_due,
@@ -121,22 +127,27 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
                     AND d.deposited_on <= (m.period + interval '1 month - 1 day')::date
                     AND (d.returned_on IS NULL OR d.returned_on > (m.period + interval '1 month - 1 day')::date)
                     AND (d.expires_on IS NULL OR d.expires_on >= (m.period + interval '1 month - 1 day')::date)),
-                0.00) AS deposit_in_place
+                0.00) AS deposit_in_place,
+       dc.name AS county_name, dt.name AS city_name,
+       wagecheck.label_zh('sector', p.sector) AS sector_zh, wagecheck.label_zh('funding', p.funding) AS funding_zh
   FROM months m
   JOIN wagecheck.project p ON p.project_id = m.project_id
+  LEFT JOIN wagecheck.division dc ON dc.code = wagecheck.division_key(wagecheck.county(p.division))
+  LEFT JOIN wagecheck.division dt ON dt.code = wagecheck.division_key(wagecheck.city(p.division))
   LEFT JOIN wagecheck.labour_cost_schedule s ON s.project_id = m.project_id AND s.period = m.period
   LEFT JOIN labour l ON l.project_id = m.project_id AND l.period = m.period
   LEFT JOIN wages w ON w.project_id = m.project_id AND w.period = m.period
   LEFT JOIN coverage c ON c.project_id = m.project_id AND c.period = m.period
-  LEFT JOIN payments pm ON pm.project_id = m.project_id AND pm.period = m.period;
+  LEFT JOIN payments pm ON pm.project_id = m.project_id AND pm.period = m.period
+ WHERE wagecheck.sees_everything() OR wagecheck.project_in_scope(p.project_id);
 
-COMMENT ON VIEW wagecheck.project_month_indicators IS 'arrears indicators per project and month (months with attendance, a pay sheet, a payment, a labour-cost period or a labour-cost due date): labour cost, wages owed, runs of months owed, roster/attendance/payroll coverage, payments through the dedicated account, guarantee deposit';
+COMMENT ON VIEW wagecheck.project_month_indicators IS 'arrears indicators per project and month (months with attendance, a pay sheet, a payment, a labour-cost period or a labour-cost due date): labour cost, wages owed, runs of months owed, roster/attendance/payroll coverage, payments through the dedicated account, guarantee deposit; of the projects within the caller''s scope (project_in_scope)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.project_id IS 'project';
 COMMENT ON COLUMN wagecheck.project_month_indicators.project_code IS 'project code';
 COMMENT ON COLUMN wagecheck.project_month_indicators.project_name IS 'project name';
-COMMENT ON COLUMN wagecheck.project_month_indicators.division IS 'division code of the site';
-COMMENT ON COLUMN wagecheck.project_month_indicators.county IS 'county-level division (县区) of the site';
-COMMENT ON COLUMN wagecheck.project_month_indicators.city IS 'city-level division (市) of the site';
+COMMENT ON COLUMN wagecheck.project_month_indicators.division IS 'division code of the site (6 digits, as text)';
+COMMENT ON COLUMN wagecheck.project_month_indicators.county IS 'county-level division (县区) of the site (code as text)';
+COMMENT ON COLUMN wagecheck.project_month_indicators.city IS 'city-level division (市) of the site (code as text, e.g. 371300)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.sector IS 'sector regulator (行业主管部门)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.funding IS 'funding type: government, soe, other';
 COMMENT ON COLUMN wagecheck.project_month_indicators.period IS 'month (first day)';
@@ -166,6 +177,10 @@ COMMENT ON COLUMN wagecheck.project_month_indicators.payments_own_card_via_accou
 COMMENT ON COLUMN wagecheck.project_month_indicators.share_payments_own_card_via_account IS 'payments_own_card_via_account / payments (NULL without payments)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.deposit_required IS 'guarantee deposit required: contract value times wagecheck.deposit_rate (exemptions not applied)';
 COMMENT ON COLUMN wagecheck.project_month_indicators.deposit_in_place IS 'deposits and bank letters in force at the end of the month';
+COMMENT ON COLUMN wagecheck.project_month_indicators.county_name IS 'name of the county (GB/T 2260, wagecheck.division)';
+COMMENT ON COLUMN wagecheck.project_month_indicators.city_name IS 'name of the city (GB/T 2260, wagecheck.division)';
+COMMENT ON COLUMN wagecheck.project_month_indicators.sector_zh IS 'sector in Chinese (label_zh)';
+COMMENT ON COLUMN wagecheck.project_month_indicators.funding_zh IS 'funding type in Chinese: 政府投资, 国有企业投资, 其他投资';
 
 -- Roll-ups: one view per dimension, same measures, from one template.  Shares are
 -- recomputed from the summed counts (never averaged); maxima stay maxima.
@@ -174,32 +189,34 @@ DECLARE
     d record;
 BEGIN
     FOR d IN SELECT * FROM (VALUES
-        ('county', 'county (县区, territorial responsibility)'),
-        ('city', 'city (市)'),
-        ('sector', 'sector regulator (行业主管部门)'),
-        ('funding', 'funding type (government investment, state-owned enterprise, other)')) AS v(dim, label)
+        ('county', 'county (县区, territorial responsibility)', 'county_name'),
+        ('city', 'city (市)', 'city_name'),
+        ('sector', 'sector regulator (行业主管部门)', 'sector_zh'),
+        ('funding', 'funding type (government investment, state-owned enterprise, other)', 'funding_zh'))
+          AS v(dim, label, name)
     LOOP
         EXECUTE format($v$
-CREATE OR REPLACE VIEW wagecheck.%2$I WITH (security_invoker = true) AS
+CREATE OR REPLACE VIEW wagecheck.%2$I AS
 SELECT %1$I, period, count(*) AS projects,
        sum(labour_cost_due) AS labour_cost_due, sum(labour_cost_paid) AS labour_cost_paid,
        sum(labour_cost_shortfall) AS labour_cost_shortfall,
        count(*) FILTER (WHERE labour_cost_shortfall > 0) AS projects_with_shortfall,
        max(labour_cost_days_overdue) AS max_labour_cost_days_overdue,
        sum(wages_payable) AS wages_payable, sum(wages_paid) AS wages_paid, sum(wages_owed) AS wages_owed,
-       sum(workers_owed) AS workers_owed, count(*) FILTER (WHERE wages_owed > 0) AS projects_owing,
+       sum(workers_owed)::bigint AS workers_owed, count(*) FILTER (WHERE wages_owed > 0) AS projects_owing,
        max(longest_owed_run) AS longest_owed_run, max(oldest_unpaid_age_months) AS oldest_unpaid_age_months,
-       sum(roster_size) AS roster_size, sum(workers_attended) AS workers_attended,
-       sum(workers_paid) AS workers_paid, sum(attendees_paid) AS attendees_paid,
+       sum(roster_size)::bigint AS roster_size, sum(workers_attended)::bigint AS workers_attended,
+       sum(workers_paid)::bigint AS workers_paid, sum(attendees_paid)::bigint AS attendees_paid,
        round(sum(attendees_paid)::numeric / nullif(sum(workers_attended), 0), 4) AS share_attendees_paid,
-       sum(payments) AS payments, sum(payments_own_card_via_account) AS payments_own_card_via_account,
+       sum(payments)::bigint AS payments, sum(payments_own_card_via_account)::bigint AS payments_own_card_via_account,
        round(sum(payments_own_card_via_account)::numeric / nullif(sum(payments), 0), 4)
            AS share_payments_own_card_via_account,
        sum(deposit_required) AS deposit_required, sum(deposit_in_place) AS deposit_in_place,
-       count(*) FILTER (WHERE deposit_in_place < deposit_required) AS projects_deposit_short
+       count(*) FILTER (WHERE deposit_in_place < deposit_required) AS projects_deposit_short,
+       min(%3$I) AS %3$I
   FROM wagecheck.project_month_indicators
  GROUP BY %1$I, period
-$v$, d.dim, d.dim || '_month_indicators');
+$v$, d.dim, d.dim || '_month_indicators', d.name);
         EXECUTE format('COMMENT ON VIEW wagecheck.%I IS %L', d.dim || '_month_indicators',
                        'project_month_indicators rolled up by ' || d.label || ' and month');
     END LOOP;
@@ -215,8 +232,12 @@ BEGIN
     FOREACH v IN ARRAY ARRAY['county_month_indicators', 'city_month_indicators',
                              'sector_month_indicators', 'funding_month_indicators'] LOOP
         FOR c IN SELECT * FROM (VALUES
-            ('county', 'county-level division (县区)'),
-            ('city', 'city-level division (市)'),
+            ('county', 'county-level division (县区), code as text'),
+            ('city', 'city-level division (市), code as text'),
+            ('county_name', 'name of the county (GB/T 2260, wagecheck.division)'),
+            ('city_name', 'name of the city (GB/T 2260, wagecheck.division)'),
+            ('sector_zh', 'sector in Chinese (label_zh)'),
+            ('funding_zh', 'funding type in Chinese: 政府投资, 国有企业投资, 其他投资'),
             ('sector', 'sector regulator (行业主管部门)'),
             ('funding', 'funding type: government, soe, other'),
             ('period', 'month (first day)'),
@@ -253,3 +274,8 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- every role reads the indicators, of the projects in its scope
+GRANT SELECT ON wagecheck.project_month_indicators, wagecheck.county_month_indicators,
+    wagecheck.city_month_indicators, wagecheck.sector_month_indicators, wagecheck.funding_month_indicators
+    TO wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst;

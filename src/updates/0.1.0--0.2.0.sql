@@ -56,3 +56,17 @@ ALTER TABLE wagecheck.pay_line RENAME CONSTRAINT pay_line_days_check TO pay_line
 
 -- ==== new: indexes and a type of the rules' building blocks
 \ir ../alerts/once/50_rule_helpers.sql
+
+-- ==== scoped alerts: an officer's step names the officer (signature changed)
+DROP FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz);
+
+-- ==== views for BI tools: codes as text, names and Chinese labels beside them, owner-rights
+-- views applying the caller's scope; their columns changed, so the definitions create them again
+DROP VIEW wagecheck.county_month_indicators, wagecheck.city_month_indicators,
+          wagecheck.sector_month_indicators, wagecheck.funding_month_indicators;
+DROP VIEW wagecheck.project_month_indicators;
+DROP VIEW wagecheck.supervision_ledger, wagecheck.alert_board;
+
+-- ==== new: GB/T 2260 division names
+\ir ../ident/once/50_division.sql
+\ir ../ident/once/51_division_data.sql

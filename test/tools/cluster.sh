@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL of this checkout: a private copy of the server tree with wagecheck
-# installed into it, and a cluster that listens only on a Unix socket.
+# installed into it, and a cluster that listens on a Unix socket and on 127.0.0.1 (for the
+# BI client tests).
 # Usage: cluster.sh install | start | stop | status | env | psql [ARGS] | destroy
 #
 # What the server (run as user postgres, as it refuses root) must reach lives outside the
@@ -114,7 +115,7 @@ do_start() {
       --encoding=UTF8 --locale=C.UTF-8 >"$tmp/initdb.log" 2>&1 \
       || { cat "$tmp/initdb.log"; exit 1; }
     cat >>"$data/postgresql.conf" <<CONF
-listen_addresses = ''
+listen_addresses = '127.0.0.1'
 unix_socket_directories = '$sock'
 port = $port
 fsync = off

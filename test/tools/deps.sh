@@ -10,6 +10,7 @@ packages=(
   gettext locales
   clang libclang-rt-14-dev
   sqlsmith valgrind
+  libpostgresql-jdbc-java default-jdk-headless odbc-postgresql unixodbc python3-pyodbc
 )
 
 missing=()
