@@ -9667,6 +9667,150 @@ $$;
 COMMENT ON FUNCTION wagecheck.undo_scan(timestamptz) IS
     'administrators only: removes what scans wrote as of moments after the one given (between now() and the furthest a scan accepts): their alerts, events and consumed violations; gives the alerts they changed back their earlier state; sets the rules'' scan mark back to it and forgets their last evaluation. Returns per rule what was undone; logged to the server log';
 
+-- ==== wage_month's keys read through the indexes: _wage_month_rows and _payment_off_card_rows
+-- (PL/pgSQL, a query for all keys and one for a few) find a statement's lines by sheet and
+-- their payments by line instead of reading every line and payment
+
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS SETOF wagecheck.wage_month
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF p_projects IS NULL THEN
+        RETURN QUERY
+        WITH lp AS (
+            SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id, l.days, l.payable, l.net,
+                   c.line_id IS NULL AS effective,
+                   greatest(l.created_at, s.created_at, c.created_at) AS known
+              FROM wagecheck.pay_line l
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+              LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id
+        ),
+        y AS (
+            SELECT lp.project_id, lp.worker_id, lp.period, y.payment_id, y.amount, y.paid_at, y.created_at
+              FROM lp
+              JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
+        ),
+        -- the lines' and the payments' rows in one aggregation per key (no join of the two)
+        x AS (
+            SELECT lp.project_id, lp.worker_id, lp.period, lp.employer_id, lp.days, lp.payable, lp.net, lp.effective,
+                   lp.known, NULL::bigint AS payment_id, NULL::timestamptz AS paid_at, NULL::numeric AS amount
+              FROM lp
+            UNION ALL
+            SELECT y.project_id, y.worker_id, y.period, NULL, NULL, NULL, NULL, NULL,
+                   greatest(y.created_at, y.paid_at), y.payment_id, y.paid_at, y.amount
+              FROM y
+        ),
+        sums AS (
+            SELECT x.project_id, x.worker_id, x.period, min(x.employer_id) AS employer_id,
+                   coalesce(sum(x.days) FILTER (WHERE x.effective), 0) AS days,
+                   coalesce(sum(x.payable) FILTER (WHERE x.effective), 0) AS payable,
+                   coalesce(sum(x.net) FILTER (WHERE x.effective), 0) AS net,
+                   coalesce(sum(x.amount), 0) AS paid,
+                   max(x.known) AS known_to,
+                   coalesce(array_agg(x.paid_at ORDER BY x.paid_at, x.payment_id)
+                            FILTER (WHERE x.payment_id IS NOT NULL), '{}') AS ats,
+                   coalesce(array_agg(x.amount ORDER BY x.paid_at, x.payment_id)
+                            FILTER (WHERE x.payment_id IS NOT NULL), '{}') AS amounts
+              FROM x
+             GROUP BY x.project_id, x.worker_id, x.period
+        )
+        SELECT s.project_id, s.worker_id, s.period, s.employer_id, s.days, s.payable::numeric(14,2),
+               s.net::numeric(14,2), s.paid::numeric(14,2), s.ats, s.amounts::numeric(14,2)[], s.known_to,
+               wagecheck._settled_at(s.net, s.ats, s.amounts)
+          FROM sums s;
+    ELSE
+        RETURN QUERY
+        WITH lp AS MATERIALIZED (
+            SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id, l.days, l.payable, l.net,
+                   c.line_id IS NULL AS effective,
+                   greatest(l.created_at, s.created_at, c.created_at) AS known
+              FROM (SELECT DISTINCT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) k
+              JOIN wagecheck.pay_sheet s ON s.project_id = k.project_id AND s.period = k.period
+              JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id AND l.worker_id = k.worker_id
+              LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id
+        ),
+        y AS (
+            SELECT lp.project_id, lp.worker_id, lp.period, y.payment_id, y.amount, y.paid_at, y.created_at
+              FROM lp
+              JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
+        ),
+        -- the lines' and the payments' rows in one aggregation per key (no join of the two)
+        x AS (
+            SELECT lp.project_id, lp.worker_id, lp.period, lp.employer_id, lp.days, lp.payable, lp.net, lp.effective,
+                   lp.known, NULL::bigint AS payment_id, NULL::timestamptz AS paid_at, NULL::numeric AS amount
+              FROM lp
+            UNION ALL
+            SELECT y.project_id, y.worker_id, y.period, NULL, NULL, NULL, NULL, NULL,
+                   greatest(y.created_at, y.paid_at), y.payment_id, y.paid_at, y.amount
+              FROM y
+        ),
+        sums AS (
+            SELECT x.project_id, x.worker_id, x.period, min(x.employer_id) AS employer_id,
+                   coalesce(sum(x.days) FILTER (WHERE x.effective), 0) AS days,
+                   coalesce(sum(x.payable) FILTER (WHERE x.effective), 0) AS payable,
+                   coalesce(sum(x.net) FILTER (WHERE x.effective), 0) AS net,
+                   coalesce(sum(x.amount), 0) AS paid,
+                   max(x.known) AS known_to,
+                   coalesce(array_agg(x.paid_at ORDER BY x.paid_at, x.payment_id)
+                            FILTER (WHERE x.payment_id IS NOT NULL), '{}') AS ats,
+                   coalesce(array_agg(x.amount ORDER BY x.paid_at, x.payment_id)
+                            FILTER (WHERE x.payment_id IS NOT NULL), '{}') AS amounts
+              FROM x
+             GROUP BY x.project_id, x.worker_id, x.period
+        )
+        SELECT s.project_id, s.worker_id, s.period, s.employer_id, s.days, s.payable::numeric(14,2),
+               s.net::numeric(14,2), s.paid::numeric(14,2), s.ats, s.amounts::numeric(14,2)[], s.known_to,
+               wagecheck._settled_at(s.net, s.ats, s.amounts)
+          FROM sums s;
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION wagecheck._payment_off_card_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS SETOF wagecheck.payment_off_card
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+$$
+BEGIN
+    IF p_projects IS NULL THEN
+        RETURN QUERY
+        WITH l AS (
+            SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id
+              FROM wagecheck.pay_line l
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+        )
+        SELECT l.project_id, l.worker_id, l.period, y.payment_id, l.employer_id, y.amount, y.method, y.paid_at,
+               y.created_at,
+               CASE WHEN y.method = 'cash' THEN 'cash'
+                    WHEN k.wage_card IS NULL THEN 'worker has no registered card'
+                    ELSE 'not the worker''s registered card' END
+          FROM l
+          JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
+          JOIN wagecheck.worker k ON k.worker_id = l.worker_id
+         WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card);
+    ELSE
+        RETURN QUERY
+        WITH l AS MATERIALIZED (
+            SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id
+              FROM (SELECT DISTINCT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) k
+              JOIN wagecheck.pay_sheet s ON s.project_id = k.project_id AND s.period = k.period
+              JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id AND l.worker_id = k.worker_id
+        )
+        SELECT l.project_id, l.worker_id, l.period, y.payment_id, l.employer_id, y.amount, y.method, y.paid_at,
+               y.created_at,
+               CASE WHEN y.method = 'cash' THEN 'cash'
+                    WHEN k.wage_card IS NULL THEN 'worker has no registered card'
+                    ELSE 'not the worker''s registered card' END
+          FROM l
+          JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
+          JOIN wagecheck.worker k ON k.worker_id = l.worker_id
+         WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card);
+    END IF;
+END
+$$;
+
 -- ==== access: no function runs for PUBLIC unless the access table says so (src/privileges.sql,
 -- repeated at the end of this section); SECURITY DEFINER trigger functions fire only on
 -- their own tables; an officer rosters only workers he sees (worker.registered_by,
