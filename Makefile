@@ -51,7 +51,7 @@ $(DATA_built): $(SQL_PARTS) wagecheck.control
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
 
-.PHONY: deps test demo unit fuzz bench check-valgrind docs
+.PHONY: deps test demo unit fuzz sqlsmith bench check-valgrind docs
 
 # deps: installs any missing Debian build dependency (as root).
 deps:
@@ -65,8 +65,8 @@ test: deps
 demo: deps
 	@bash test/demo/run.sh
 
-# unit / fuzz / bench / check-valgrind: the parts of `make test`, and the benchmarks.
-unit fuzz check-valgrind: deps
+# unit / fuzz / sqlsmith: parts of `make test`; check-valgrind (slow): unit tests and pg_regress under valgrind.
+unit fuzz sqlsmith check-valgrind: deps
 	@bash test/run.sh $@
 
 bench: deps

@@ -5,7 +5,8 @@
 -- grants listed here, so an install and an upgrade end with the same privileges, and a
 -- function added later runs for its owner only until it is listed.
 --  PUBLIC: the identifier types' input, output, operators, casts and index support, the
---    aggregates, and functions of their arguments alone (identifiers, calendar, masks);
+--    aggregates, what the tables' check constraints call (they run as the writing role),
+--    and functions of their arguments alone (identifiers, calendar, masks);
 --  the five roles: what row-level security, views and defaults of tables they read call;
 --  wagecheck_admin and wagecheck_inspector: recording and deciding complaints and cases;
 --  wagecheck_admin: attaching the enforcing trigger to other tables;
@@ -84,6 +85,12 @@ BEGIN
             UNION SELECT unnest(ARRAY[a.aggfnoid, a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn])
               FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
              WHERE p.pronamespace = 'wagecheck'::regnamespace
+            -- what the tables' check constraints call: they run as the role that writes the row
+            UNION SELECT d.refobjid
+              FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_constraint c ON c.oid = d.objid
+             WHERE d.classid = 'pg_catalog.pg_constraint'::regclass
+               AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+               AND c.contype = 'c' AND c.connamespace = 'wagecheck'::regnamespace
         )
         SELECT p.oid::regprocedure,
                CASE WHEN p.oid IN (SELECT oid FROM type_support) THEN 'PUBLIC' ELSE a.grantees END

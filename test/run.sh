@@ -1,8 +1,25 @@
 #!/usr/bin/env bash
 # `make test`: builds wagecheck, runs the plain-C unit tests, a short fuzz run of every
-# parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/.
+# parser, then pg_regress and pg_isolation_regress against a throwaway cluster in tmp/,
+# the dump/restore and upgrade checks, the manual's checks and a bounded sqlsmith run.
 # Ends with "N passed, N failed"; exits non-zero on any failure.
-# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|check-valgrind]
+# Usage: run.sh [all|unit|fuzz|regress|isolation|dump|upgrade|docs|sqlsmith|check-valgrind]
+#   unit            test/unit/test_*.c with src/core under ASan/UBSan
+#   fuzz            every test/fuzz/fuzz_*.c under libFuzzer, WC_FUZZ_SECONDS each (default 10):
+#                   the identifier parsers (resident_id, credit_code, bank_card, division_code),
+#                   money (amounts to cents), outflow (the enforcing trigger's words and verdicts),
+#                   changeset (the write-capture trigger's spans), caseno (case numbers),
+#                   indicator_state (aggregate states), workday (working-day arithmetic),
+#                   alert_fsm (the alert lifecycle of alert_transition and scan)
+#   regress         pg_regress over sql/*.sql
+#   isolation       pg_isolation_regress over test/isolation/specs/*.spec
+#   dump, upgrade   test/dump_restore.sh, test/upgrade.sh
+#   docs            the manual is well-formed and its object index is current
+#   sqlsmith        test/sqlsmith.sh: random SQL as an analyst and a county officer
+#                   (WC_SQLSMITH_QUERIES per role, default 8000), then NULL into every column
+#                   of every table with a C trigger as an admin; fails on a server crash
+#   check-valgrind  not in `all` (slow): the unit tests under valgrind, then pg_regress with
+#                   the server under valgrind (test/valgrind.sh; WC_VALGRIND_TESTS for a subset)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -170,6 +187,26 @@ run_upgrade() {
   fi
 }
 
+# run_sqlsmith: random SQL from sqlsmith and NULLs into the C triggers' tables; a server crash fails it (one step).
+run_sqlsmith() {
+  echo "== sqlsmith (random SQL as least-privileged roles) and a NULL sweep of the C triggers"
+  if bash test/sqlsmith.sh; then
+    count sqlsmith ok
+  else
+    count sqlsmith fail
+  fi
+}
+
+# run_valgrind: pg_regress with the server under valgrind; an error in wagecheck's code fails it (one step).
+run_valgrind() {
+  echo "== pg_regress with the server under valgrind"
+  if bash test/valgrind.sh; then
+    count "pg_regress under valgrind" ok
+  else
+    count "pg_regress under valgrind" fail
+  fi
+}
+
 # run_docs: the manual is well-formed DocBook and its object index matches the installed objects.
 run_docs() {
   echo "== reference manual"
@@ -201,14 +238,16 @@ mkdir -p tmp
 case "$what" in
   unit) run_unit ;;
   fuzz) run_fuzz ;;
-  check-valgrind) run_unit valgrind ;;
+  check-valgrind) run_unit valgrind; build; run_valgrind ;;
   regress) build; start_cluster; run_regress ;;
   isolation) build; start_cluster; run_isolation ;;
   docs) build; start_cluster; run_docs ;;
   dump) build; start_cluster; run_dump_restore ;;
   upgrade) build; start_cluster; run_upgrade ;;
-  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade; run_docs ;;
-  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|check-valgrind]" >&2; exit 2 ;;
+  sqlsmith) build; start_cluster; run_sqlsmith ;;
+  all) build; run_unit; run_fuzz; start_cluster; run_regress; run_isolation; run_dump_restore; run_upgrade; run_docs
+       run_sqlsmith ;;
+  *) echo "usage: $0 [all|unit|fuzz|regress|isolation|dump|upgrade|docs|sqlsmith|check-valgrind]" >&2; exit 2 ;;
 esac
 
 echo

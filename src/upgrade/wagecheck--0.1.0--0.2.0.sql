@@ -10368,6 +10368,12 @@ BEGIN
             UNION SELECT unnest(ARRAY[a.aggfnoid, a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn])
               FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
              WHERE p.pronamespace = 'wagecheck'::regnamespace
+            -- what the tables' check constraints call: they run as the role that writes the row
+            UNION SELECT d.refobjid
+              FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_constraint c ON c.oid = d.objid
+             WHERE d.classid = 'pg_catalog.pg_constraint'::regclass
+               AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+               AND c.contype = 'c' AND c.connamespace = 'wagecheck'::regnamespace
         )
         SELECT p.oid::regprocedure,
                CASE WHEN p.oid IN (SELECT oid FROM type_support) THEN 'PUBLIC' ELSE a.grantees END

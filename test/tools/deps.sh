@@ -7,6 +7,7 @@ packages=(
   postgresql-15 postgresql-server-dev-15 postgresql-15-cron
   libicu-dev libxml2-dev libxml2-utils
   clang libclang-rt-14-dev
+  sqlsmith valgrind
 )
 
 missing=()
