@@ -737,7 +737,8 @@ BEGIN
         UPDATE wagecheck.wage_month w
            SET employer_id = n.employer_id, days = n.days, payable = n.payable, net = n.net, paid = n.paid,
                paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to, settled_at = n.settled_at
-          FROM n
+          FROM (SELECT * FROM n LIMIT cardinality(p_projects)) n   -- (no more rows than keys: the limit
+                                                                  -- tells the planner how few, for the key's index)
          WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
     ),
     del AS (

@@ -9669,7 +9669,8 @@ COMMENT ON FUNCTION wagecheck.undo_scan(timestamptz) IS
 
 -- ==== wage_month's keys read through the indexes: _wage_month_rows and _payment_off_card_rows
 -- (PL/pgSQL, a query for all keys and one for a few) find a statement's lines by sheet and
--- their payments by line instead of reading every line and payment
+-- their payments by line instead of reading every line and payment; _wage_month_refresh
+-- updates the keys' rows through the primary key
 
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.wage_month
@@ -9808,6 +9809,97 @@ BEGIN
           JOIN wagecheck.worker k ON k.worker_id = l.worker_id
          WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card);
     END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+DECLARE
+    dj bigint[];
+    dw bigint[];
+    dm date[];
+    dp numeric[];
+    dn bigint[];
+    kj bigint[];
+    kw bigint[];
+    km date[];
+BEGIN
+    IF coalesce(cardinality(p_projects), 0) = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO wagecheck.wage_month AS w
+           (project_id, worker_id, period, days, payable, net, paid, paid_ats, paid_each, known_to)
+    SELECT DISTINCT u.project_id, u.worker_id, u.period, 0, 0, 0, 0, '{}'::timestamptz[], '{}'::numeric(14,2)[],
+           'infinity'::timestamptz
+      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+     WHERE u.project_id IS NOT NULL AND u.worker_id IS NOT NULL AND u.period IS NOT NULL
+     ORDER BY 1, 2, 3
+    ON CONFLICT (project_id, worker_id, period) DO NOTHING;
+    -- lock the keys' rows; what they held before (a placeholder, known_to infinity, is no row:
+    -- any other writer's placeholder was replaced or removed before its lock was let go)
+    SELECT array_agg(o.project_id), array_agg(o.worker_id), array_agg(o.period), array_agg(-o.payable),
+           array_agg(CASE WHEN o.known_to = 'infinity' THEN 0 ELSE -1 END)
+      INTO dj, dw, dm, dp, dn
+      FROM (SELECT w.project_id, w.worker_id, w.period, w.payable, w.known_to
+              FROM wagecheck.wage_month w
+             WHERE (w.project_id, w.worker_id, w.period) IN
+                   (SELECT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period))
+             ORDER BY w.project_id, w.worker_id, w.period
+               FOR UPDATE OF w) o;
+    WITH n AS MATERIALIZED (
+        SELECT * FROM wagecheck._wage_month_rows(p_projects, p_workers, p_periods)
+    ),
+    upd AS (
+        UPDATE wagecheck.wage_month w
+           SET employer_id = n.employer_id, days = n.days, payable = n.payable, net = n.net, paid = n.paid,
+               paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to, settled_at = n.settled_at
+          FROM (SELECT * FROM n LIMIT cardinality(p_projects)) n   -- (no more rows than keys: the limit
+                                                                  -- tells the planner how few, for the key's index)
+         WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
+    ),
+    del AS (
+        DELETE FROM wagecheck.wage_month w
+         USING unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
+         WHERE (w.project_id, w.worker_id, w.period) = (u.project_id, u.worker_id, u.period)
+           AND NOT EXISTS (SELECT 1 FROM n WHERE (n.project_id, n.worker_id, n.period)
+                                                 = (u.project_id, u.worker_id, u.period))
+    )
+    -- the rows after: the changes are before's negated plus after's
+    SELECT dj || array_agg(n.project_id), dw || array_agg(n.worker_id), dm || array_agg(n.period),
+           dp || array_agg(n.payable::numeric), dn || array_agg(1::bigint)
+      INTO dj, dw, dm, dp, dn
+      FROM n;
+    PERFORM wagecheck._worker_pay_add(dw, dm, dp, dn);
+    -- the keys whose wage month came or went (row count changed): their attendance months
+    -- without one (attendance_unpaid)
+    SELECT array_agg(c.project_id), array_agg(c.worker_id), array_agg(c.period)
+      INTO kj, kw, km
+      FROM (SELECT u.project_id, u.worker_id, u.period
+              FROM unnest(dj, dw, dm, dn) u(project_id, worker_id, period, n)
+             GROUP BY 1, 2, 3
+            HAVING sum(u.n) <> 0) c;
+    PERFORM wagecheck._attendance_unpaid_sync(kj, kw, km);
+    -- the projects' workers on pay sheets: the change of their count of months
+    INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)
+    SELECT u.project_id, u.worker_id, sum(u.entries)
+      FROM unnest(dj, dw, dn) u(project_id, worker_id, entries)
+     GROUP BY 1, 2
+    HAVING sum(u.entries) <> 0
+     ORDER BY 1, 2
+    ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months;
+    DELETE FROM wagecheck.sheet_worker t
+     USING (SELECT DISTINCT u.project_id, u.worker_id FROM unnest(dj, dw) u(project_id, worker_id)) d
+     WHERE (t.project_id, t.worker_id) = (d.project_id, d.worker_id) AND t.months <= 0;
+    -- the keys' payments off the workers' cards (the keys are locked: no other writer's)
+    DELETE FROM wagecheck.payment_off_card o
+     USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
+              FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) u
+     WHERE (o.project_id, o.worker_id, o.period) = (u.project_id, u.worker_id, u.period);
+    INSERT INTO wagecheck.payment_off_card
+    SELECT * FROM wagecheck._payment_off_card_rows(p_projects, p_workers, p_periods);
 END
 $$;
 
