@@ -7,15 +7,35 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" wagecheck.contr
 MODULE_big = wagecheck
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 
-# The install script is assembled from each area's SQL, in dependency order; the
-# functions' EXECUTE privileges (src/privileges.sql) come last, over every function.
-SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases views values
-SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql))) src/privileges.sql
-DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql
-# A released install script is frozen in src/released/ and never edited; later changes
-# reach installed databases through the upgrade scripts in src/upgrade/ (test/upgrade.sh
-# proves that an upgrade gives what a fresh install of the current version gives).
-DATA = $(wildcard src/released/$(EXTENSION)--*.sql) $(wildcard src/upgrade/$(EXTENSION)--*--*.sql)
+# The SQL of each area is of two kinds (README, "Layout and documentation"):
+#   src/<area>/once/*.sql  objects created once, by CREATE EXTENSION: types, tables, indexes,
+#                          constraints, shipped data; a later change of them is written in
+#                          src/updates/;
+#   src/<area>/*.sql       definitions that can run again: CREATE OR REPLACE FUNCTION, VIEW,
+#                          AGGREGATE and TRIGGER, COMMENT, GRANT/REVOKE, policies (dropped if
+#                          they exist, then created);
+#   src/<area>/rules/*.sql one catalogue rule each: its functions, then its row (written by
+#                          wagecheck._rule_define), run again like the definitions, after them.
+# The install script is src/wagecheck.sql, then area by area (in dependency order) its files
+# of both kinds in the order of their names (once/NN_x.sql before NN_x.sql), then its rules,
+# and last the functions' EXECUTE privileges (src/privileges.sql, a definition too). An
+# upgrade script from release P is generated the same way: the hand-written delta
+# src/updates/P--$(EXTVERSION).sql (what CREATE OR REPLACE cannot do), every definition
+# again, then src/updates/P--$(EXTVERSION).post.sql if there is one (what needs the new
+# functions: data, constraints that call them), then src/privileges.sql. No function is
+# written twice.
+SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases values
+area_parts = $(foreach n,$(sort $(notdir $(wildcard src/$(1)/once/*.sql src/$(1)/*.sql))),\
+               $(wildcard src/$(1)/once/$(n) src/$(1)/$(n))) $(sort $(wildcard src/$(1)/rules/*.sql))
+SQL_DEFS  = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)) \
+            $(sort $(wildcard src/$(a)/rules/*.sql)))
+SQL_PARTS = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(call area_parts,$(a))) src/privileges.sql
+SQL_ONCE  = $(foreach a,$(SQL_AREAS),$(wildcard src/$(a)/once/*.sql))
+UPDATES   = $(wildcard src/updates/*--$(EXTVERSION).sql)
+DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql \
+             $(patsubst src/updates/%.sql,build/$(EXTENSION)--%.sql,$(UPDATES))
+# Released scripts (install and upgrade) are frozen in src/released/ and never edited.
+DATA = $(wildcard src/released/$(EXTENSION)--*.sql)
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 DEP_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n libxml-2.0 2>/dev/null)
@@ -45,11 +65,33 @@ endif
 
 src/wagecheck.o: wagecheck.control
 
-$(DATA_built): $(SQL_PARTS) wagecheck.control
+build/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) wagecheck.control Makefile
 	@mkdir -p build
 	( printf '%s\n' '-- wagecheck $(EXTVERSION): generated from src/*/*.sql by make; do not edit' \
 	    '\echo Use "CREATE EXTENSION wagecheck" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done ) > $@
+
+# EXPAND_IR FILE: FILE with each line `\ir PATH` replaced by that file (a missing or empty one fails).
+EXPAND_IR = awk '/^\\ir /{ f = "src/updates/" $$2; n = 0; \
+	  while ((r = (getline l < f)) > 0) { print l; n++ } \
+	  if (r < 0 || n == 0) { print "cannot include " f > "/dev/stderr"; exit 1 } close(f); next } { print }'
+
+# An upgrade script: the delta (a line `\ir FILE` in it, or in the .post.sql part, stands for
+# that file, relative to src/updates/, as in psql), every definition, the .post.sql part, and
+# last, as in the install script, the functions' privileges (src/privileges.sql).
+build/$(EXTENSION)--%--$(EXTVERSION).sql: src/updates/%--$(EXTVERSION).sql $(SQL_DEFS) $(SQL_ONCE) src/privileges.sql \
+		$(wildcard src/updates/*.post.sql) wagecheck.control Makefile
+	@mkdir -p build
+	printf '%s\n' '-- wagecheck $*--$(EXTVERSION): generated from src/updates/ and src/*/*.sql by make; do not edit' \
+	    '\echo Use "ALTER EXTENSION wagecheck UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \quit' \
+	    '' '-- ==== $<' > $@.tmp
+	$(EXPAND_IR) "$<" >> $@.tmp
+	for f in $(SQL_DEFS); do printf '\n-- ==== %s\n' "$$f"; cat "$$f"; done >> $@.tmp
+	post=src/updates/$*--$(EXTVERSION).post.sql; \
+	  if [ -f "$$post" ]; then printf '\n-- ==== %s\n' "$$post" && $(EXPAND_IR) "$$post"; fi >> $@.tmp
+	printf '\n-- ==== %s\n' src/privileges.sql >> $@.tmp
+	cat src/privileges.sql >> $@.tmp
+	mv $@.tmp $@
 
 .PHONY: deps test demo unit fuzz sqlsmith bench check-valgrind docs
 

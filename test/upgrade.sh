@@ -29,6 +29,7 @@ snapshot wc_upgrade_fresh "$work/fresh"
 
 for script in "$top"/src/released/wagecheck--*.sql; do
   from=$(basename "$script" .sql); from=${from#wagecheck--}
+  case "$from" in *--*) continue ;; esac     # a frozen upgrade script, not a version
   [ "$from" = "$current" ] && continue
   db=wc_upgrade_from_$(echo "$from" | tr . _)
   $psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
@@ -53,6 +54,24 @@ for script in "$top"/src/released/wagecheck--*.sql; do
     echo "ok $from -> $current: $(wc -l <"$work/fresh.catalog") catalog facts and $(wc -l <"$work/fresh.data") lines of configuration data identical"
   else
     status=1
+  fi
+  $psql -d postgres -c "DROP DATABASE $db" >/dev/null
+
+  # What the user set in the rule catalogue is kept: the upgrade writes the catalogue's rows
+  # again (INSERT ... ON CONFLICT) but leaves a rule's enabled and its overrides alone.
+  $psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
+        -c "CREATE DATABASE $db" >/dev/null || exit 1
+  kept=$($psql -d "$db" -At -c "SET client_min_messages = warning" \
+           -c "CREATE EXTENSION wagecheck VERSION '$from'" \
+           -c "UPDATE wagecheck.rule SET enabled = false WHERE code = 'WP02'" \
+           -c "INSERT INTO wagecheck.rule_param_override VALUES ('WP02', '3713', '{\"k_days\": 20}')" \
+           -c "ALTER EXTENSION wagecheck UPDATE" \
+           -c "SELECT r.enabled::text || ' ' || o.params::text FROM wagecheck.rule r
+                 JOIN wagecheck.rule_param_override o USING (code) WHERE r.code = 'WP02'" 2>&1)
+  if [ "$kept" = 'false {"k_days": 20}' ]; then
+    echo "ok $from -> $current: a rule disabled and a parameter overridden before the upgrade stay so"
+  else
+    echo "upgrade from $from lost what the user set in the rule catalogue: $kept"; status=1
   fi
   $psql -d postgres -c "DROP DATABASE $db" >/dev/null
 done

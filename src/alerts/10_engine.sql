@@ -1,34 +1,13 @@
--- Alert engine: rules, parameters, alerts and their events, the scan.
---
--- A rule is a row of wagecheck.rule whose evaluator function returns, as of a
--- moment, every subject for which its condition holds (wagecheck.rule_hit rows).
--- wagecheck.scan(as_of) turns those hits into alerts: G alerts open and clear by
--- themselves, K alerts get a rectification deadline in working days and go
--- overdue, O alerts must be verified and reported within hours. Every change of
--- an alert is an event row; the legal changes are the C state machine of
--- src/core/alert_fsm.c (wagecheck.alert_transition).
---
--- Replay: every event carries `at`, the moment it took effect (the scan's as_of,
--- or the officer's action time). Each rule has a high-water mark (rule_scan): a
--- scan moves a rule forward only. A scan as of an earlier moment than the mark
--- is a replay: it evaluates the rule and compares the hits with the alert state
--- derived from the events with at <= as_of, reports what it finds, and writes
--- nothing; so later alerts and events never leak into an earlier replay.
-
-CREATE FUNCTION wagecheck._creating_extension() RETURNS boolean
-    AS 'MODULE_PATHNAME', 'wagecheck_creating_extension'
-    LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION wagecheck._creating_extension() IS
-    'true while an extension script runs: marks rule rows shipped with wagecheck (rule.builtin)';
-
-CREATE FUNCTION wagecheck.alert_transition(tier text, state text, action text, actor text)
+-- Alert engine, the definitions: the C state machine's functions, the engine's steps, the
+-- rule and alert triggers, parameters and the alert state as of a moment (tables: once/10_engine.sql).
+CREATE OR REPLACE FUNCTION wagecheck.alert_transition(tier text, state text, action text, actor text)
     RETURNS text
     AS 'MODULE_PATHNAME', 'wagecheck_alert_transition'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.alert_transition(text, text, text, text) IS
     'state an alert of the tier reaches when the actor (engine or officer) takes the action from the state (NULL = not yet open); SQLSTATE WC040 when illegal';
 
-CREATE FUNCTION wagecheck.alert_transitions(
+CREATE OR REPLACE FUNCTION wagecheck.alert_transitions(
         OUT tier text, OUT from_state text, OUT action text, OUT to_state text,
         OUT to_tier text, OUT actor text)
     RETURNS SETOF record
@@ -37,7 +16,7 @@ CREATE FUNCTION wagecheck.alert_transitions(
 COMMENT ON FUNCTION wagecheck.alert_transitions() IS
     'the alert lifecycle: every legal transition per tier, and who may make it';
 
-CREATE FUNCTION wagecheck._engine_steps(
+CREATE OR REPLACE FUNCTION wagecheck._engine_steps(
         cur_tier text, cur_state text, hit boolean, level text,
         deadline_passed boolean, new_deadline_passed boolean,
         due_passed boolean, new_due_passed boolean, verified boolean, report_due_passed boolean,
@@ -52,7 +31,7 @@ COMMENT ON FUNCTION wagecheck._engine_steps(text, text, boolean, text, boolean, 
 -- _engine_opens_only(...): the fast path of _engine_steps (same arguments): true when its
 -- steps are one opening, which _scan_plan then writes as a constant row instead of calling
 -- the set-returning function (a tuple store per call) for each of a full scan's new alerts.
-CREATE FUNCTION wagecheck._engine_opens_only(
+CREATE OR REPLACE FUNCTION wagecheck._engine_opens_only(
         cur_tier text, cur_state text, hit boolean, level text,
         deadline_passed boolean, new_deadline_passed boolean,
         due_passed boolean, new_due_passed boolean, verified boolean, report_due_passed boolean)
@@ -61,43 +40,8 @@ CREATE FUNCTION wagecheck._engine_opens_only(
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck._engine_opens_only(text, text, boolean, text, boolean, boolean, boolean, boolean, boolean, boolean) IS
     'true when _engine_steps with the same arguments is one step, open (no alert yet, a hit, nothing more due at once): the scan''s fast path (internal)';
-
-CREATE TYPE wagecheck.rule_hit AS (
-    subject_kind  text,
-    subject_id    text,
-    period        text,
-    project_id    bigint,
-    enterprise_id bigint,
-    division      wagecheck.division_code,
-    level         text,
-    due_at        timestamptz,
-    details       jsonb
-);
 COMMENT ON TYPE wagecheck.rule_hit IS
     'one subject for which a rule''s condition holds: (subject_kind, subject_id, period) identifies the alert; level G/K for G->K rules; due_at the hit''s own deadline; details the numbers an inspector needs';
-
-CREATE TABLE wagecheck.rule (
-    code         text PRIMARY KEY CHECK (code ~ '^[A-Z]{2}[0-9]{2}$'),
-    tier         text NOT NULL CHECK (tier IN ('G', 'K', 'O')),
-    escalates    boolean NOT NULL DEFAULT false,
-    once         boolean NOT NULL DEFAULT false,
-    subject_kind text NOT NULL CHECK (subject_kind <> ''),
-    name_zh      text NOT NULL CHECK (name_zh <> ''),
-    name_en      text NOT NULL CHECK (name_en <> ''),
-    description  text,
-    enabled      boolean NOT NULL DEFAULT true,
-    params       jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(params) = 'object'),
-    evaluator    regprocedure NOT NULL,
-    builtin      boolean NOT NULL DEFAULT wagecheck._creating_extension(),
-    inputs       text[] CHECK (cardinality(inputs) > 0),
-    time_driven  boolean NOT NULL DEFAULT true,
-    CHECK (NOT escalates OR tier = 'G'),
-    project_evaluator regprocedure,
-    horizon      regprocedure,
-    peers        regprocedure,
-    clears_on    text[],
-    CONSTRAINT rule_clears_on_inputs CHECK (clears_on <@ inputs)
-);
 COMMENT ON TABLE wagecheck.rule IS
     'alert rules (预警规则): code, tier (G general 一般性, K key 关键性, O public opinion 舆情), parameters and the evaluator function';
 COMMENT ON COLUMN wagecheck.rule.escalates IS 'G->K rule: a hit of level K opens or escalates the alert to tier K';
@@ -117,20 +61,15 @@ COMMENT ON COLUMN wagecheck.rule.peers IS
     'optional function (projects bigint[]) RETURNS bigint[] of a rule with a project evaluator whose hits of a project read rows of other projects too: the projects whose hits may depend on rows of the given projects (NULL: all); a forward scan evaluates those too for the projects whose rows changed (its horizon must name every project whose hits time alone moves, peers included)';
 COMMENT ON COLUMN wagecheck.rule.clears_on IS
     'inputs whose new rows can only clear a hit of the rule or change its details, never raise one (a rule with a project evaluator and no peers function): a forward scan evaluates for the rows inserted into them only the projects of the rule''s live alerts';
+COMMENT ON COLUMN wagecheck.rule.uses IS
+    'what the rule''s functions read besides its inputs: the building blocks (shared functions such as wages_owed and attendance_months, and the summaries kept at write time such as wage_month), and tables whose changes cannot change its hits (read for what the rule ignores, or only when a summary is not exact for the moment); a scan computes a building block once when several enabled rules use it; the regression test rule_uses runs each rule''s functions allowed only its inputs and uses';
 COMMENT ON COLUMN wagecheck.rule.time_driven IS
     'the rule''s result can change by the passage of time alone (deadlines, pay days, gaps counted from as_of): evaluated at every scan';
-
-CREATE TABLE wagecheck.rule_param_override (
-    code            text NOT NULL REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
-    division_prefix text NOT NULL CHECK (division_prefix ~ '^([0-9]{2}){1,3}$'),
-    params          jsonb NOT NULL CHECK (jsonb_typeof(params) = 'object'),
-    PRIMARY KEY (code, division_prefix)
-);
 COMMENT ON TABLE wagecheck.rule_param_override IS
     'province (2 digits), city (4) or county (6) values of rule parameters; the longest matching division prefix wins';
 
 -- rule_check(): the evaluator must have the contract's signature; override keys must exist.
-CREATE FUNCTION wagecheck._rule_check() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._rule_check() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
 $$
 DECLARE
@@ -174,6 +113,16 @@ BEGIN
                           HINT = 'A peers function is a function (projects bigint[]) RETURNS bigint[].';
             END IF;
         END IF;
+        SELECT string_agg(u, ', ') INTO bad
+          FROM unnest(NEW.uses) u
+         WHERE pg_catalog.to_regclass(pg_catalog.format('wagecheck.%I', u)) IS NULL
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc f
+                            WHERE f.pronamespace = 'wagecheck'::regnamespace AND f.proname = u);
+        IF bad IS NOT NULL THEN
+            RAISE EXCEPTION 'rule % uses %, which is no table or function of schema wagecheck', NEW.code, bad
+                USING ERRCODE = 'check_violation',
+                      HINT = 'rule.uses names building blocks: summaries and shared functions of schema wagecheck.';
+        END IF;
         -- the engine's own parameters, with the catalogue's defaults where the rule gives none
         IF NEW.tier = 'K' OR NEW.escalates THEN
             NEW.params := jsonb_build_object('deadline_wd', 5) || NEW.params;
@@ -194,12 +143,40 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wagecheck._rule_check() IS 'trigger: checks the signatures of rule evaluators, project evaluators, horizons and peers functions, and parameter overrides; adds the engine''s default parameters (deadline_wd 5; verify_hours 2, report_hours 24)';
-CREATE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator, horizon, peers ON wagecheck.rule
+CREATE OR REPLACE TRIGGER rule_check BEFORE INSERT OR UPDATE OF evaluator, tier, escalates, params, project_evaluator, horizon, peers, uses ON wagecheck.rule
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
-CREATE TRIGGER rule_param_override_check BEFORE INSERT OR UPDATE ON wagecheck.rule_param_override
+CREATE OR REPLACE TRIGGER rule_param_override_check BEFORE INSERT OR UPDATE ON wagecheck.rule_param_override
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_check();
 
-CREATE FUNCTION wagecheck.rule_param(code text, key text, division wagecheck.division_code DEFAULT NULL)
+-- _rule_define(...): a rule of the catalogue shipped with wagecheck, as each file of
+-- src/alerts/rules/ and src/cases/rules/ declares it: inserted by CREATE EXTENSION, its
+-- catalogue columns written again by every upgrade. A rule's enabled and its overrides in
+-- rule_param_override are the user's: they are left alone.
+CREATE OR REPLACE FUNCTION wagecheck._rule_define(
+        code text, tier text, subject_kind text, name_zh text, name_en text, description text,
+        params jsonb, evaluator regprocedure, escalates boolean DEFAULT false, once boolean DEFAULT false,
+        project_evaluator regprocedure DEFAULT NULL, horizon regprocedure DEFAULT NULL,
+        peers regprocedure DEFAULT NULL, inputs text[] DEFAULT NULL, time_driven boolean DEFAULT true,
+        clears_on text[] DEFAULT NULL, uses text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
+$$
+    INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params,
+                                evaluator, project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
+    VALUES ($1, $2, $9, $10, $3, $4, $5, $6, $7, $8, $11, $12, $13, $14, $15, $16, $17)
+    ON CONFLICT ON CONSTRAINT rule_pkey DO UPDATE
+       SET (tier, escalates, once, subject_kind, name_zh, name_en, description, params, evaluator,
+            project_evaluator, horizon, peers, inputs, time_driven, clears_on, uses)
+         = (EXCLUDED.tier, EXCLUDED.escalates, EXCLUDED.once, EXCLUDED.subject_kind, EXCLUDED.name_zh,
+            EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.params, EXCLUDED.evaluator,
+            EXCLUDED.project_evaluator, EXCLUDED.horizon, EXCLUDED.peers, EXCLUDED.inputs,
+            EXCLUDED.time_driven, EXCLUDED.clears_on, EXCLUDED.uses)
+$$;
+COMMENT ON FUNCTION wagecheck._rule_define(text, text, text, text, text, text, jsonb, regprocedure, boolean, boolean,
+                                           regprocedure, regprocedure, regprocedure, text[], boolean, text[], text[]) IS
+    'writes a rule of the shipped catalogue (each file of src/*/rules/ calls it): inserted, or its catalogue columns written again by an upgrade; enabled and rule_param_override are left to the user (internal)';
+
+CREATE OR REPLACE FUNCTION wagecheck.rule_param(code text, key text, division wagecheck.division_code DEFAULT NULL)
     RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -232,30 +209,6 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.rule_param(text, text, wagecheck.division_code) IS
     'value of a rule parameter for a division: the override of the longest matching division prefix, else the rule''s default';
-
-CREATE TABLE wagecheck.alert (
-    alert_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    rule_code     text NOT NULL,   -- a rule's code: kept by trigger rule_alerts, see below
-    tier          text NOT NULL CHECK (tier IN ('G', 'K', 'O')),
-    state         text NOT NULL CHECK (state IN ('open', 'cleared', 'overdue', 'rectified', 'closed',
-                                                  'verify_overdue', 'verified', 'report_overdue', 'reported')),
-    subject_kind  text NOT NULL,
-    subject_id    text NOT NULL,
-    period        text NOT NULL DEFAULT '',
-    project_id    bigint,
-    enterprise_id bigint,
-    division      wagecheck.division_code,
-    details       jsonb NOT NULL DEFAULT '{}',
-    evidence      text NOT NULL DEFAULT 'rule' CHECK (evidence IN ('rule', 'violation', 'both')),
-    opened_at     timestamptz NOT NULL,
-    deadline_on   date,
-    due_at        timestamptz,
-    escalated_at  timestamptz,
-    closed_at     timestamptz,
-    updated_at    timestamptz NOT NULL,
-    CHECK ((state IN ('cleared', 'closed', 'reported')) = (closed_at IS NOT NULL)),
-    CHECK (tier <> 'K' OR deadline_on IS NOT NULL)
-);
 COMMENT ON TABLE wagecheck.alert IS
     'alerts (预警): one per rule, subject and period while live; its history is in alert_event';
 COMMENT ON COLUMN wagecheck.alert.tier IS 'current tier: G, K (also a G alert escalated by a G->K rule) or O';
@@ -265,47 +218,11 @@ COMMENT ON COLUMN wagecheck.alert.evidence IS 'what raised it: the rule''s evalu
 COMMENT ON COLUMN wagecheck.alert.deadline_on IS 'K: rectification deadline (整改期限), working days after opening unless the rule gives one';
 COMMENT ON COLUMN wagecheck.alert.due_at IS 'O: deadline of the current step (verify, then report)';
 COMMENT ON COLUMN wagecheck.alert.updated_at IS 'effective time of the last event';
--- Every index is written for each alert a scan opens (and, the state being indexed, for
--- each change of an alert), so the alerts keep only those their readers use: the primary
--- key (events, violations, kept hits, officers' steps); alert_one_live (one live alert per
--- rule, subject and period; where the scan looks before opening one; a rule's live alerts: _scan_plan,
--- _carried_hits, _quiet_hits); alert_rule_subject (a rule's alerts in every state:
--- replays, rules raising one alert per event, rule_alerts). No index on division or
--- project: no query of wagecheck looks alerts up by them (the boards read every live
--- alert), and each cost a full scan about 1 us per alert.
-CREATE UNIQUE INDEX alert_one_live ON wagecheck.alert (rule_code, subject_kind, subject_id, period)
-    WHERE state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue');
-CREATE INDEX alert_rule_subject ON wagecheck.alert (rule_code, subject_kind, subject_id, period);
--- What a scan carrying a rule's hits over must plan (_plan_alerts): its K alerts open, by
--- deadline (the deadline passes), and its alerts a step may move whatever the hits (rectified,
--- O) or raised by violations. Each holds only the alerts a quiet day may change.
-CREATE INDEX alert_k_open ON wagecheck.alert (rule_code, deadline_on) WHERE tier = 'K' AND state = 'open';
-CREATE INDEX alert_rule_unquiet ON wagecheck.alert (rule_code)
-    WHERE evidence <> 'rule'
-          OR NOT (state IN ('cleared', 'closed', 'reported') OR (tier = 'G' AND state = 'open')
-                  OR (tier = 'K' AND state IN ('open', 'overdue')));
-
-CREATE TABLE wagecheck.alert_event (
-    event_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    alert_id    bigint NOT NULL,   -- an alert's id: kept by trigger alert_kept, see below
-    at          timestamptz NOT NULL,
-    action      text NOT NULL,
-    from_state  text,
-    to_state    text NOT NULL,
-    from_tier   text,
-    to_tier     text NOT NULL,
-    deadline_on date,
-    due_at      timestamptz,
-    actor       text NOT NULL DEFAULT current_user,
-    note        text,
-    recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
-);
 COMMENT ON TABLE wagecheck.alert_event IS
     'every change of every alert (who, when, from, to, note); the alert''s state at any moment is its last event at or before it';
 COMMENT ON COLUMN wagecheck.alert_event.at IS 'when the change took effect: the scan''s as_of, or the officer''s action time';
 COMMENT ON COLUMN wagecheck.alert_event.actor IS 'database role that made the change (the scan''s caller for engine actions)';
 COMMENT ON COLUMN wagecheck.alert_event.recorded_at IS 'when the row was written';
-CREATE INDEX alert_event_alert ON wagecheck.alert_event (alert_id, at);
 
 -- Integrity of alert.rule_code and alert_event.alert_id without foreign keys. A key checks
 -- every inserted row with a query of its own (3-4 us each, a fifth of what a full scan
@@ -317,7 +234,7 @@ CREATE INDEX alert_event_alert ON wagecheck.alert_event (alert_id, at);
 -- is removal: an alert is never deleted (its events are its history, replays read them),
 -- alert and alert_event are truncated together, and a rule with alerts is not deleted; a
 -- rule's new code is carried to its alerts (as ON UPDATE CASCADE did).
-CREATE FUNCTION wagecheck._alert_kept() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._alert_kept() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
@@ -339,12 +256,12 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._alert_kept() IS
     'trigger on alert: refuses DELETE (WC041: an alert''s history is kept) and a TRUNCATE that leaves events behind (23503)';
-CREATE TRIGGER alert_kept BEFORE DELETE ON wagecheck.alert
+CREATE OR REPLACE TRIGGER alert_kept BEFORE DELETE ON wagecheck.alert
     FOR EACH ROW EXECUTE FUNCTION wagecheck._alert_kept();
-CREATE TRIGGER alert_kept_truncate AFTER TRUNCATE ON wagecheck.alert
+CREATE OR REPLACE TRIGGER alert_kept_truncate AFTER TRUNCATE ON wagecheck.alert
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._alert_kept();
 
-CREATE FUNCTION wagecheck._rule_alerts() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._rule_alerts() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
@@ -364,30 +281,17 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._rule_alerts() IS
     'trigger on rule: a rule with alerts is not deleted (23503); a new code is carried to its alerts';
-CREATE TRIGGER rule_alerts BEFORE DELETE ON wagecheck.rule
+CREATE OR REPLACE TRIGGER rule_alerts BEFORE DELETE ON wagecheck.rule
     FOR EACH ROW EXECUTE FUNCTION wagecheck._rule_alerts();
-CREATE TRIGGER rule_alerts_code AFTER UPDATE OF code ON wagecheck.rule
+CREATE OR REPLACE TRIGGER rule_alerts_code AFTER UPDATE OF code ON wagecheck.rule
     FOR EACH ROW WHEN (OLD.code IS DISTINCT FROM NEW.code) EXECUTE FUNCTION wagecheck._rule_alerts();
-
-CREATE TABLE wagecheck.alert_violation (
-    violation_id bigint PRIMARY KEY REFERENCES wagecheck.violation ON DELETE CASCADE,
-    alert_id     bigint NOT NULL REFERENCES wagecheck.alert ON DELETE CASCADE,
-    consumed_at  timestamptz NOT NULL
-);
 COMMENT ON TABLE wagecheck.alert_violation IS
     'which alert each violation recorded in alert mode (wagecheck.violation, schema area) raised or joined, and as of which scan; the engine never changes wagecheck.violation';
-CREATE INDEX alert_violation_alert ON wagecheck.alert_violation (alert_id);
-
-CREATE TABLE wagecheck.rule_scan (
-    code       text PRIMARY KEY REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
-    scanned_to timestamptz NOT NULL,
-    scanned_at timestamptz NOT NULL
-);
 COMMENT ON TABLE wagecheck.rule_scan IS
     'per rule, the latest as_of a scan applied (scanned_to) and when; a scan as of an earlier moment is a replay that writes nothing';
 
 -- _alert_state_at(code, as_of): the live alerts of a rule as the events say they stood at as_of.
-CREATE FUNCTION wagecheck._alert_state_at(p_code text, p_as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._alert_state_at(p_code text, p_as_of timestamptz)
     RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
                    tier text, state text, deadline_on date, due_at timestamptz,
                    details jsonb, evidence text, opened_at timestamptz)
@@ -405,7 +309,7 @@ $$;
 COMMENT ON FUNCTION wagecheck._alert_state_at(text, timestamptz) IS
     'alerts of a rule as they stood at a moment, derived from their events (used by replays)';
 
-CREATE FUNCTION wagecheck.alerts_as_of(as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck.alerts_as_of(as_of timestamptz)
     RETURNS TABLE (alert_id bigint, rule_code text, tier text, state text,
                    subject_kind text, subject_id text, period text, division wagecheck.division_code,
                    opened_at timestamptz, deadline_on date, due_at timestamptz)
@@ -430,7 +334,7 @@ COMMENT ON FUNCTION wagecheck.alerts_as_of(timestamptz) IS
 -- hold; with projects too ('{}': none), the rule's project evaluator gives the hits of those
 -- projects and the alerts those of the others, and only the alerts given (_plan_alerts: those
 -- on which something may change) are planned: the others are quiet (_quiet_hits counts them).
-CREATE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
+CREATE OR REPLACE FUNCTION wagecheck._scan_plan(p_code text, p_as_of timestamptz, p_replay boolean,
                                      p_carry boolean DEFAULT false, p_projects bigint[] DEFAULT NULL,
                                      p_alerts bigint[] DEFAULT NULL)
     RETURNS TABLE (alert_id bigint, subject_kind text, subject_id text, period text,
@@ -661,13 +565,3 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._scan_plan(text, timestamptz, boolean, boolean, bigint[], bigint[]) IS
     'what a scan of one rule as of a moment does: the steps of every alert it opens or changes, from the rule''s hits or (carry) those its live alerts hold, or (carry with projects, ''{}'' for none) the project evaluator''s hits of those projects and the carried ones of the others, planning only the alerts given (internal to scan)';
-
--- user data and configuration survive pg_dump; rules shipped with wagecheck come from the script
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule_param_override', '');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert', '');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_event', '');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_violation', '');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.rule_scan', '');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_alert_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.alert_event_event_id_seq', '');

@@ -4,7 +4,7 @@
 -- object (keys in jsonb's order), written in C (src/alerts/payload.c): built as jsonb and
 -- printed it cost a quarter of scan()'s own time per opened alert. STABLE: the moment is
 -- printed in the session's time zone.
-CREATE FUNCTION wagecheck._alert_payload(p_event text, p_alert bigint, p_rule text, p_tier text,
+CREATE OR REPLACE FUNCTION wagecheck._alert_payload(p_event text, p_alert bigint, p_rule text, p_tier text,
                                          p_state text, p_subject_kind text, p_subject_id text,
                                          p_period text, p_division text, p_at timestamptz)
     RETURNS text
@@ -15,7 +15,7 @@ COMMENT ON FUNCTION wagecheck._alert_payload(text, bigint, text, text, text, tex
 
 -- _notify_kind(action): which announcement an action makes (NULL: none). A SQL-standard body
 -- (names bound when it is created, no search_path needed) without SET clause: inlined.
-CREATE FUNCTION wagecheck._notify_kind(action text) RETURNS text
+CREATE OR REPLACE FUNCTION wagecheck._notify_kind(action text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE action
                WHEN 'open' THEN 'opened'
@@ -31,12 +31,12 @@ COMMENT ON FUNCTION wagecheck._notify_kind(text) IS
     'announcement of an alert action on channel wagecheck_alert: opened, escalated (G->K, overdue) or cleared (cleared, confirmed, reported)';
 
 -- _memo_build(as_of, skip): computes once, for the whole scan, the building blocks that more
--- than one enabled evaluator uses (wages_owed, attendance_months), as temporary tables. Not
+-- than one enabled rule declares in rule.uses (wages_owed, attendance_months), as temporary tables. Not
 -- attendance_months when its summary is exact for the moment: its readers then read the
 -- summary attendance_month, as cheap as a copy. No ANALYZE: the readers see a memo through
 -- the building block's function scan, where its statistics serve no plan. The months owed or
 -- paid late (WP02, WP03, DP01) are not: they are found through the summary's settled_at.
-CREATE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck._memo_build(p_as_of timestamptz, p_skip text[] DEFAULT '{}') RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
 DECLARE
@@ -45,9 +45,8 @@ BEGIN
     PERFORM wagecheck._memo_drop();
     CREATE TEMP TABLE wc_memo (name text PRIMARY KEY, as_of timestamptz NOT NULL) ON COMMIT DROP;
     FOREACH b IN ARRAY ARRAY['wages_owed', 'attendance_months'] LOOP
-        IF (SELECT count(*) FROM wagecheck.rule r JOIN pg_catalog.pg_proc p ON p.oid = r.evaluator
-             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}'))
-               AND strpos(p.prosrc, b || '(') > 0) > 1
+        IF (SELECT count(*) FROM wagecheck.rule r
+             WHERE r.enabled AND r.code <> ALL (coalesce(p_skip, '{}')) AND r.uses @> ARRAY[b]) > 1
            AND NOT (b = 'attendance_months' AND wagecheck._summary_exact(b, p_as_of)) THEN
             -- from the summary kept at write time when it is exact for the moment, else raw rows;
             -- straight from the query (wages_owed() would copy its rows twice on their way)
@@ -63,7 +62,7 @@ $$;
 COMMENT ON FUNCTION wagecheck._memo_build(timestamptz, text[]) IS
     'computes the building blocks shared by several enabled evaluators once per scan, leaving out the rules the scan will not evaluate in full (carried over, or evaluated for some projects) (internal)';
 
-CREATE FUNCTION wagecheck._memo_drop() RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck._memo_drop() RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
@@ -82,7 +81,7 @@ COMMENT ON FUNCTION wagecheck._memo_drop() IS 'drops the building blocks of a sc
 
 -- _scan_future_limit(): the latest moment a scan accepts, now() plus
 -- wagecheck.scan_future_tolerance (C: src/alerts/scan_guard.c, where the setting is defined).
-CREATE FUNCTION wagecheck._scan_future_limit() RETURNS timestamptz
+CREATE OR REPLACE FUNCTION wagecheck._scan_future_limit() RETURNS timestamptz
     AS 'MODULE_PATHNAME', 'wagecheck_scan_future_limit'
     LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck._scan_future_limit() IS
@@ -94,7 +93,7 @@ COMMENT ON FUNCTION wagecheck._scan_future_limit() IS
 -- open returns at once without a row (NOTICE "skipped") instead of waiting for the first one's
 -- locks and holding its own caller's. A caller that would rather wait takes the same lock with
 -- pg_advisory_xact_lock before calling scan() in its transaction.
-CREATE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
+CREATE OR REPLACE FUNCTION wagecheck.scan(as_of timestamptz DEFAULT now(), incremental boolean DEFAULT true)
     RETURNS TABLE (rule_code text, hits int, opened int, escalated int, cleared int,
                    rectified int, replay boolean)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck
@@ -385,7 +384,7 @@ COMMENT ON FUNCTION wagecheck.scan(timestamptz, boolean) IS
 -- full. `after` lies between now() and the furthest moment a scan accepts: history before
 -- now() is never undone. Only the owner of wagecheck's tables (or a superuser) may; each undo
 -- is written to the server log. Waits for a running scan (the scan lock).
-CREATE FUNCTION wagecheck.undo_scan(after timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION wagecheck.undo_scan(after timestamptz DEFAULT now())
     RETURNS TABLE (rule_code text, scanned_to timestamptz, alerts_removed bigint,
                    events_removed bigint, alerts_restored bigint, violations_released bigint)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS

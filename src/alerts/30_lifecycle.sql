@@ -1,7 +1,7 @@
 -- Officer steps of the alert lifecycle: confirm a K rectification, verify and report an O alert.
 
 -- _officer_step(alert, action, note, at): one officer action, checked by the state machine.
-CREATE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._officer_step(p_alert bigint, p_action text, p_note text, p_at timestamptz)
     RETURNS wagecheck.alert
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -81,21 +81,21 @@ $$;
 COMMENT ON FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz) IS
     'one officer action on an alert, checked by the lifecycle state machine (internal)';
 
-CREATE FUNCTION wagecheck.confirm_rectified(alert bigint, note text, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION wagecheck.confirm_rectified(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$ SELECT wagecheck._officer_step(alert, 'confirm', note, at) $$;
 COMMENT ON FUNCTION wagecheck.confirm_rectified(bigint, text, timestamptz) IS
     'closes a key (K) alert: an officer confirms the rectification after a scan found the condition gone (state rectified); SQLSTATE WC040 otherwise';
 
-CREATE FUNCTION wagecheck.verify_alert(alert bigint, note text, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION wagecheck.verify_alert(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$ SELECT wagecheck._officer_step(alert, 'verify', note, at) $$;
 COMMENT ON FUNCTION wagecheck.verify_alert(bigint, text, timestamptz) IS
     'records the verification (核查落实) of a public-opinion (O) alert; its report deadline then runs';
 
-CREATE FUNCTION wagecheck.report_alert(alert bigint, note text, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION wagecheck.report_alert(alert bigint, note text, at timestamptz DEFAULT now())
     RETURNS wagecheck.alert
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$ SELECT wagecheck._officer_step(alert, 'report', note, at) $$;

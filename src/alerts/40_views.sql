@@ -1,23 +1,10 @@
--- The supervision ledger (督办台账) of key alerts and the board of open alerts.
+-- The supervision ledger (督办台账) of key alerts and the board of open alerts
+-- (the departments' table: once/40_views.sql).
 
-CREATE TABLE wagecheck.sector_department (
-    sector        text PRIMARY KEY,
-    department_zh text NOT NULL CHECK (department_zh <> ''),
-    department_en text NOT NULL CHECK (department_en <> ''),
-    shipped       boolean NOT NULL DEFAULT wagecheck._creating_extension()
-);
 COMMENT ON TABLE wagecheck.sector_department IS
     'department that answers for alerts on a project of each sector (行业主管部门); HRSS (人社) for enterprises and anything else';
-INSERT INTO wagecheck.sector_department (sector, department_zh, department_en) VALUES
-    ('housing', '住房和城乡建设局', 'housing and urban-rural development bureau'),
-    ('transport', '交通运输局', 'transport bureau'),
-    ('water', '水利局', 'water resources bureau'),
-    ('municipal', '住房和城乡建设局（市政）', 'housing and urban-rural development bureau (municipal works)'),
-    ('development_reform', '发展和改革局', 'development and reform bureau'),
-    ('other', '人力资源和社会保障局', 'human resources and social security bureau');
-SELECT pg_catalog.pg_extension_config_dump('wagecheck.sector_department', 'WHERE NOT shipped');
 
-CREATE VIEW wagecheck.supervision_ledger AS
+CREATE OR REPLACE VIEW wagecheck.supervision_ledger AS
 SELECT a.alert_id,
        a.rule_code,
        r.name_zh AS rule_name_zh,
@@ -49,7 +36,7 @@ SELECT a.alert_id,
 COMMENT ON VIEW wagecheck.supervision_ledger IS
     'supervision ledger (督办台账) of live key alerts: unit, rule, opened, rectification deadline, days overdue as of the rule''s last scan (as_of), responsible department (sector regulator of the project, HRSS otherwise) and county';
 
-CREATE VIEW wagecheck.alert_board AS
+CREATE OR REPLACE VIEW wagecheck.alert_board AS
 SELECT a.division AS county,
        a.tier,
        count(*) AS live,

@@ -1,30 +1,9 @@
--- Summaries kept at write time for the evaluators' two heavy building blocks:
--- wagecheck.attendance_month (days attended per project, worker and month; per project and
--- month in wagecheck.attendance_project_month) and
--- wagecheck.wage_month (per project, worker and month: effective net, payable, days, and
--- the payments made). Statement-level triggers with transition tables keep them right on
--- every INSERT, UPDATE, DELETE and TRUNCATE of the input tables; they are ENABLE ALWAYS,
--- so loads with session_replication_role = replica (bulk generators, pg_restore) keep
--- them right too. They are derived data: never dumped (a restore rebuilds them through
--- the triggers); wagecheck.rebuild_summaries() recomputes them after the triggers were
--- disabled. Each row records known_to, the latest moment a row it summarizes became
--- known (or was paid): wages_owed(as_of) and attendance_months(as_of) read a summary only
--- when no summarized row is known after as_of, else they compute from the raw rows.
--- Pay dates are not stored: they depend on the roster's pay terms and the holiday
--- calendar as of the moment asked, and are derived when the summary is read.
+-- Summaries kept at write time, the definitions: the functions computing their rows, the
+-- triggers keeping them and rebuild_summaries() (tables and indexes: once/45_summaries.sql).
+-- Read by (rule.uses): attendance_month and wage_month (AC05, DP01, RN03, RN04, WP01, WP02,
+-- WP03, WP05, WP06), attendance_project_month (RN03, RN04, WP01), attendance_unpaid (RN04),
+-- worker_pay (WP06), sheet_worker (RN01), payment_off_card (WP04), outflow_unmatched (AC03).
 
-CREATE TABLE wagecheck.attendance_month (
-    project_id bigint NOT NULL,
-    worker_id  bigint NOT NULL,
-    period     date NOT NULL,
-    days       bigint NOT NULL,
-    known_to   timestamptz NOT NULL,
-    last_day   date NOT NULL,
-    PRIMARY KEY (project_id, worker_id, period),
-    first_day   date NOT NULL,
-    first_known timestamptz NOT NULL,
-    extended    boolean NOT NULL DEFAULT true
-);
 COMMENT ON TABLE wagecheck.attendance_month IS
     'derived (kept by triggers on wagecheck.attendance, not dumped): days attended per project, worker and month';
 COMMENT ON COLUMN wagecheck.attendance_month.known_to IS
@@ -37,38 +16,11 @@ COMMENT ON COLUMN wagecheck.attendance_month.first_known IS
     'earliest created_at of the attendance rows counted';
 COMMENT ON COLUMN wagecheck.attendance_month.extended IS
     'the last statement adding rows to the month may have moved the moments from which it exists: it added the month, or rows known before its latest known_to or dated before its first_day (the row of first_day, known by known_to, otherwise counts first; see _attendance_month_sync)';
-CREATE INDEX attendance_month_known_to ON wagecheck.attendance_month (known_to);
-CREATE INDEX attendance_month_last_day ON wagecheck.attendance_month (last_day);
-
-CREATE TABLE wagecheck.attendance_project_month (
-    project_id bigint NOT NULL,
-    period     date NOT NULL,
-    workers    bigint NOT NULL,
-    known_to   timestamptz NOT NULL,
-    last_day   date NOT NULL,
-    PRIMARY KEY (project_id, period)
-);
 COMMENT ON TABLE wagecheck.attendance_project_month IS
     'derived (kept with wagecheck.attendance_month, not dumped): per project and month, the workers who attended and the latest day and moment counted (WP01, RN03); exact when attendance_month is';
 COMMENT ON COLUMN wagecheck.attendance_project_month.workers IS 'workers with attendance in the month (rows of attendance_month)';
 COMMENT ON COLUMN wagecheck.attendance_project_month.known_to IS 'latest created_at of the attendance rows counted';
 COMMENT ON COLUMN wagecheck.attendance_project_month.last_day IS 'latest day counted';
-
-CREATE TABLE wagecheck.wage_month (
-    project_id   bigint NOT NULL,
-    worker_id    bigint NOT NULL,
-    period       date NOT NULL,
-    employer_id  bigint,
-    days         numeric NOT NULL,
-    payable      numeric(14,2) NOT NULL,
-    net          numeric(14,2) NOT NULL,
-    paid         numeric(14,2) NOT NULL,
-    paid_ats     timestamptz[] NOT NULL,
-    paid_each    numeric(14,2)[] NOT NULL,
-    known_to     timestamptz NOT NULL,
-    settled_at   timestamptz,
-    PRIMARY KEY (project_id, worker_id, period)
-);
 COMMENT ON TABLE wagecheck.wage_month IS
     'derived (kept by triggers on pay_sheet, pay_line and wage_payment, not dumped): per project, worker and month on a pay sheet, the effective lines'' days, payable and net (a correction replaces the line it corrects) and the payments made';
 COMMENT ON COLUMN wagecheck.wage_month.paid_ats IS 'when each payment on the month''s lines was made (with paid_each: paid by the pay date)';
@@ -76,71 +28,23 @@ COMMENT ON COLUMN wagecheck.wage_month.known_to IS
     'latest moment among the summarized rows: created_at of sheets, lines, correcting lines and payments, paid_at of payments';
 COMMENT ON COLUMN wagecheck.wage_month.settled_at IS
     'when the payments (in time order) reached the net: -infinity when the net is not positive, NULL while the month is not fully paid (the months that can be owed); a month is paid late when this is after its pay date';
-CREATE INDEX wage_month_known_to ON wagecheck.wage_month (known_to);
--- WP05's candidates (paid below a bound for at least a number of days): both bounds are
--- checked in the index, no month read that is not one
-CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable, days);
-
--- worker_pay: per worker, the sums of wage_month's payable over all projects, per month and
--- per year. Kept by _wage_month_refresh, which adds each key's change (new minus old, taken
--- under the wage_month row lock) to the worker's month and year: additions commute, so two
--- writers of different projects only wait on the row lock of a month they share. Exact
--- whenever wage_month is. WP06 finds the sums over its limits by the index on payable.
-CREATE TABLE wagecheck.worker_pay (
-    worker_id  bigint NOT NULL,
-    span       text NOT NULL CHECK (span IN ('month', 'year')),
-    period     date NOT NULL,
-    payable    numeric(14,2) NOT NULL,
-    entries    bigint NOT NULL,
-    PRIMARY KEY (worker_id, span, period)
-);
 COMMENT ON TABLE wagecheck.worker_pay IS
     'derived (kept with wagecheck.wage_month, not dumped): per worker, payable summed over all projects per month and per year';
 COMMENT ON COLUMN wagecheck.worker_pay.period IS
     'first day of the month (span month) or of the year (span year)';
 COMMENT ON COLUMN wagecheck.worker_pay.entries IS
     'number of wage_month rows summed (the row goes when none is left)';
-CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable);
-
--- sheet_worker: the workers on each project's pay sheets (any line, whatever its moment),
--- with the number of wage_month rows (months) they have there; kept by _wage_month_refresh
--- by additions like worker_pay. RN01 looks for lines only of the pairs not on the roster.
-CREATE TABLE wagecheck.sheet_worker (
-    project_id bigint NOT NULL,
-    worker_id  bigint NOT NULL,
-    months     bigint NOT NULL,
-    PRIMARY KEY (project_id, worker_id)
-);
 COMMENT ON TABLE wagecheck.sheet_worker IS
     'derived (kept with wagecheck.wage_month, not dumped): the workers on each project''s pay sheets and their number of months there';
 
 -- _sheet_worker_rows(): sheet_worker computed from wage_month (for TRUNCATE, rebuilds and checks).
-CREATE FUNCTION wagecheck._sheet_worker_rows() RETURNS SETOF wagecheck.sheet_worker
+CREATE OR REPLACE FUNCTION wagecheck._sheet_worker_rows() RETURNS SETOF wagecheck.sheet_worker
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT w.project_id, w.worker_id, count(*) FROM wagecheck.wage_month w GROUP BY 1, 2
 $$;
 COMMENT ON FUNCTION wagecheck._sheet_worker_rows() IS
     'wagecheck.sheet_worker recomputed from wagecheck.wage_month (internal)';
-
--- payment_off_card: the payments made in cash or into an account other than the worker's
--- registered card (WP04), under the wage_month key of their line, with what WP04 reports.
--- Kept by _wage_month_refresh with the keys it recomputes (a change of a worker's card
--- recomputes the keys of his lines), whatever the payments' moments: WP04 keeps those known
--- at the moment asked. The worker's card is the one registered now, as WP04 compares.
-CREATE TABLE wagecheck.payment_off_card (
-    project_id  bigint NOT NULL,
-    worker_id   bigint NOT NULL,
-    period      date NOT NULL,
-    payment_id  bigint NOT NULL,
-    employer_id bigint NOT NULL,
-    amount      numeric(14,2) NOT NULL,
-    method      text NOT NULL,
-    paid_at     timestamptz NOT NULL,
-    created_at  timestamptz NOT NULL,
-    reason      text NOT NULL,
-    PRIMARY KEY (project_id, worker_id, period, payment_id)
-);
 COMMENT ON TABLE wagecheck.payment_off_card IS
     'derived (kept with wagecheck.wage_month, not dumped): wage payments in cash or into an account other than the worker''s registered card, for WP04';
 COMMENT ON COLUMN wagecheck.payment_off_card.reason IS
@@ -149,7 +53,7 @@ COMMENT ON COLUMN wagecheck.payment_off_card.reason IS
 -- _payment_off_card_rows(project_ids, worker_ids, periods): the payment_off_card rows of
 -- these wage_month keys (all of them when the arrays are NULL), from the raw rows; the keys'
 -- lines are found through the indexes, as _wage_month_rows finds them.
-CREATE FUNCTION wagecheck._payment_off_card_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+CREATE OR REPLACE FUNCTION wagecheck._payment_off_card_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.payment_off_card
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
@@ -193,24 +97,12 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._payment_off_card_rows(bigint[], bigint[], date[]) IS
     'payment_off_card rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
-
--- attendance_unpaid: the attendance months (keys of attendance_month) without a wage_month
--- row - a worker who attended a project in a month with no payroll line for it on the
--- project's sheets: RN04's candidates, by month first (RN04 reads the months whose pay
--- date may have passed). Kept by both summaries' triggers (_attendance_unpaid_sync) for
--- the keys whose attendance month or wage month came or went. Exact whenever both are.
-CREATE TABLE wagecheck.attendance_unpaid (
-    period     date NOT NULL,
-    project_id bigint NOT NULL,
-    worker_id  bigint NOT NULL,
-    PRIMARY KEY (period, project_id, worker_id)
-);
 COMMENT ON TABLE wagecheck.attendance_unpaid IS
     'derived (kept with wagecheck.attendance_month and wagecheck.wage_month, not dumped): the workers who attended a project in a month without a payroll line of that month on the project''s sheets, for RN04';
 
 -- _attendance_unpaid_rows(project_ids, worker_ids, periods): the attendance_unpaid rows of
 -- these keys (all of them when the arrays are NULL), from the summaries.
-CREATE FUNCTION wagecheck._attendance_unpaid_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+CREATE OR REPLACE FUNCTION wagecheck._attendance_unpaid_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.attendance_unpaid
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
@@ -231,7 +123,7 @@ COMMENT ON FUNCTION wagecheck._attendance_unpaid_rows(bigint[], bigint[], date[]
 -- a key without one), in key order, then those without an attendance month or with a wage
 -- month go, read with a fresh snapshot: a writer changes its summary before it locks here,
 -- so of two writers of one key the later one sees the earlier one's month.
-CREATE FUNCTION wagecheck._attendance_unpaid_sync(p_projects bigint[], p_workers bigint[], p_periods date[])
+CREATE OR REPLACE FUNCTION wagecheck._attendance_unpaid_sync(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -256,33 +148,15 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._attendance_unpaid_sync(bigint[], bigint[], date[]) IS
     'keeps the attendance_unpaid rows of keys whose attendance month or wage month came or went, locking them first (internal)';
-
--- outflow_unmatched: AC03's candidates - the outflows of dedicated accounts that are not
--- wages, or wages whose account matched no card of a worker on the project's roster known
--- by the time the outflow was booked and recorded (the worker's card as registered now, as
--- AC03 compares). Every other outflow is no AC03 hit at any moment it is known: the roster
--- entry it matched is known then too. A superset of AC03's hits at every moment (a roster
--- entry or a card recorded after an outflow may match it later: AC03 checks its candidates).
--- Kept by triggers: an outflow written is looked at again, after locking (FOR SHARE) its
--- account and the roster entries and workers it matched, so that a concurrent change of
--- those waits for it and then looks at it again; a roster entry moved or deleted, a card
--- changed, an account moved to another project look at the outflows of their projects again;
--- a roster entry or a worker added (a restore loads workers last), the candidates there.
-CREATE TABLE wagecheck.outflow_unmatched (
-    txn_id bigint PRIMARY KEY
-);
 COMMENT ON TABLE wagecheck.outflow_unmatched IS
     'derived (kept by triggers on account_txn, wage_account, roster and worker, not dumped): the outflows of dedicated accounts that are not wages, or wages whose account matched no card of a worker on the project''s roster when they were booked and recorded: AC03''s candidates';
-
--- finds a card by its text (AC03 compares an account's text with the rostered workers' cards)
-CREATE INDEX worker_wage_card_text ON wagecheck.worker ((wage_card::text));
 
 -- _outflow_unmatched_rows(txn_ids): the outflow_unmatched rows of these account movements
 -- (all of them when NULL), from the raw rows: the outflows less the wages whose account, as
 -- written or its digits, is the card of a worker on the project's roster known by then -
 -- joined (hashed for many movements, through the indexes on a card's text and the roster's
 -- worker for a few), not looked up per movement.
-CREATE FUNCTION wagecheck._outflow_unmatched_rows(p_txns bigint[]) RETURNS SETOF wagecheck.outflow_unmatched
+CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_rows(p_txns bigint[]) RETURNS SETOF wagecheck.outflow_unmatched
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     WITH t AS MATERIALIZED (
@@ -317,7 +191,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
 -- first (a writer moving or deleting one waits for this transaction, then looks at the
 -- movement again; one that did so first is waited for), then they are read with a fresh
 -- snapshot.
-CREATE FUNCTION wagecheck._outflow_unmatched_refresh(p_txns bigint[]) RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_refresh(p_txns bigint[]) RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
 DECLARE
@@ -365,7 +239,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_refresh(bigint[]) IS
 -- _outflow_unmatched_redo(projects): looks at every outflow of these projects' accounts
 -- again, as _outflow_unmatched_refresh does (a roster entry, card or account they may have
 -- matched moved, went or changed); at every outflow, without locks, when NULL (TRUNCATE).
-CREATE FUNCTION wagecheck._outflow_unmatched_redo(p_projects bigint[]) RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_redo(p_projects bigint[]) RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
@@ -387,7 +261,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_redo(bigint[]) IS
 -- _outflow_unmatched_recheck(projects): looks at the candidates of these projects' accounts
 -- again (a roster entry or a worker's card came that they may match now), as
 -- _outflow_unmatched_refresh does; the other outflows cannot become candidates by it.
-CREATE FUNCTION wagecheck._outflow_unmatched_recheck(p_projects bigint[]) RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_recheck(p_projects bigint[]) RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
@@ -411,7 +285,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_recheck(bigint[]) IS
 -- roster entry moved or deleted, of a worker whose card changed are (_outflow_unmatched_redo),
 -- and the candidates of the projects of a roster entry or worker added or moved there
 -- (_outflow_unmatched_recheck); a TRUNCATE looks at all of them again.
-CREATE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 BEGIN
@@ -481,32 +355,32 @@ $$;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_sync() IS
     'trigger: keeps wagecheck.outflow_unmatched right after a statement on account_txn, wage_account, roster or worker (internal)';
 
-CREATE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.account_txn
+CREATE OR REPLACE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.account_txn
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.account_txn
+CREATE OR REPLACE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.account_txn
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_del AFTER DELETE ON wagecheck.account_txn
+CREATE OR REPLACE TRIGGER outflow_unmatched_del AFTER DELETE ON wagecheck.account_txn
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.account_txn
+CREATE OR REPLACE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.account_txn
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.wage_account
+CREATE OR REPLACE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.wage_account
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.wage_account
+CREATE OR REPLACE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.wage_account
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.roster
+CREATE OR REPLACE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.roster
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.roster
+CREATE OR REPLACE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.roster
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_del AFTER DELETE ON wagecheck.roster
+CREATE OR REPLACE TRIGGER outflow_unmatched_del AFTER DELETE ON wagecheck.roster
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.roster
+CREATE OR REPLACE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.roster
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.worker
+CREATE OR REPLACE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.worker
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
-CREATE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.worker
+CREATE OR REPLACE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.worker
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
 ALTER TABLE wagecheck.account_txn ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE ALWAYS TRIGGER outflow_unmatched_upd,
@@ -517,16 +391,9 @@ ALTER TABLE wagecheck.roster ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE
     ENABLE ALWAYS TRIGGER outflow_unmatched_del, ENABLE ALWAYS TRIGGER outflow_unmatched_trunc;
 ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE ALWAYS TRIGGER outflow_unmatched_upd;
 
--- the months still owed (few), for WP02 and WP03
-CREATE INDEX wage_month_unsettled ON wagecheck.wage_month (project_id, worker_id, period) WHERE settled_at IS NULL;
--- per project and month, the months by when they were settled (DP01: those settled after the
--- month's first pay date, read without their rows: an index-only scan)
-CREATE INDEX wage_month_settled ON wagecheck.wage_month (project_id, period, (coalesce(settled_at, 'infinity'::timestamptz)))
-    INCLUDE (worker_id, settled_at);
-
 -- _settled_at(net, paid_ats, paid_each): the moment payments made at paid_ats (in time order)
 -- of paid_each reached net; -infinity when net is not positive; NULL when they never did.
-CREATE FUNCTION wagecheck._settled_at(net numeric, paid_ats timestamptz[], paid_each numeric[])
+CREATE OR REPLACE FUNCTION wagecheck._settled_at(net numeric, paid_ats timestamptz[], paid_each numeric[])
     RETURNS timestamptz
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -544,7 +411,7 @@ COMMENT ON FUNCTION wagecheck._settled_at(numeric, timestamptz[], numeric[]) IS
 -- Two queries, each planned for its case: every row read once (NULL), or the keys' lines
 -- found through the indexes (the sheets by project, the lines by sheet, their payments by
 -- line), so that a statement writing a few rows reads only theirs.
-CREATE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.wage_month
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
@@ -644,7 +511,7 @@ COMMENT ON FUNCTION wagecheck._wage_month_rows(bigint[], bigint[], date[]) IS
     'wage_month rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
 
 -- _worker_pay_rows(): worker_pay computed from wage_month (for TRUNCATE, rebuilds and checks).
-CREATE FUNCTION wagecheck._worker_pay_rows() RETURNS SETOF wagecheck.worker_pay
+CREATE OR REPLACE FUNCTION wagecheck._worker_pay_rows() RETURNS SETOF wagecheck.worker_pay
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     SELECT w.worker_id, k.span, k.period, sum(w.payable), count(*)
@@ -658,7 +525,7 @@ COMMENT ON FUNCTION wagecheck._worker_pay_rows() IS
 -- _worker_pay_add(workers, periods, payable, entries): adds changes of wage_month rows (one
 -- element per row: its month, the change of its payable and of the row count) to the
 -- workers' month and year sums, in key order; sums left without rows go.
-CREATE FUNCTION wagecheck._worker_pay_add(p_workers bigint[], p_periods date[], p_payable numeric[],
+CREATE OR REPLACE FUNCTION wagecheck._worker_pay_add(p_workers bigint[], p_periods date[], p_payable numeric[],
                                           p_entries bigint[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
@@ -693,7 +560,7 @@ COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigin
 -- to the workers' sums in worker_pay (and the change of the row count to sheet_worker); the
 -- keys' rows of payment_off_card are recomputed; the keys whose row came or went are synced
 -- in attendance_unpaid.
-CREATE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -788,7 +655,7 @@ COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
 
 -- _wage_month_sync(): trigger on pay_sheet, pay_line and wage_payment (statement level,
 -- transition tables old_rows/new_rows): refreshes the keys the statement touched.
-CREATE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 DECLARE
@@ -854,7 +721,7 @@ COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
 -- locked first (a placeholder for a new one), in key order, then computed with a fresh
 -- snapshot: an insert adding workers to one waits for the lock and adds them to the count
 -- recomputed, and this one sees the workers' months of a writer it waited for.
-CREATE FUNCTION wagecheck._attendance_project_month_refresh(p_projects bigint[], p_periods date[])
+CREATE OR REPLACE FUNCTION wagecheck._attendance_project_month_refresh(p_projects bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -896,7 +763,7 @@ COMMENT ON FUNCTION wagecheck._attendance_project_month_refresh(bigint[], date[]
 -- _attendance_month_moments(first_known, known_to, first_day, last_day): the moments from
 -- which attendance rows known and dated within those bounds count for a scan (a day turns
 -- at its midnight in any time zone, UTC+14 to UTC-12): what the change capture records.
-CREATE FUNCTION wagecheck._attendance_month_moments(first_known timestamptz, known_to timestamptz,
+CREATE OR REPLACE FUNCTION wagecheck._attendance_month_moments(first_known timestamptz, known_to timestamptz,
                                                     first_day date, last_day date)
     RETURNS tstzrange
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -919,7 +786,7 @@ COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz
 -- delete of that row is waited for). A day's attendance for months already attended names
 -- no project. The keys of the months it adds (those holding only the new rows' days), or of
 -- every month an update or delete touched, are synced in attendance_unpaid.
-CREATE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 DECLARE
@@ -1080,14 +947,14 @@ $$;
 COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
     'trigger: keeps wagecheck.attendance_month (and attendance_unpaid) right after a statement on attendance (internal)';
 
-CREATE TRIGGER attendance_month_ins AFTER INSERT ON wagecheck.attendance
+CREATE OR REPLACE TRIGGER attendance_month_ins AFTER INSERT ON wagecheck.attendance
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
-CREATE TRIGGER attendance_month_upd AFTER UPDATE ON wagecheck.attendance
+CREATE OR REPLACE TRIGGER attendance_month_upd AFTER UPDATE ON wagecheck.attendance
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
-CREATE TRIGGER attendance_month_del AFTER DELETE ON wagecheck.attendance
+CREATE OR REPLACE TRIGGER attendance_month_del AFTER DELETE ON wagecheck.attendance
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
-CREATE TRIGGER attendance_month_trunc AFTER TRUNCATE ON wagecheck.attendance
+CREATE OR REPLACE TRIGGER attendance_month_trunc AFTER TRUNCATE ON wagecheck.attendance
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._attendance_month_sync();
 ALTER TABLE wagecheck.attendance ENABLE ALWAYS TRIGGER attendance_month_ins;
 ALTER TABLE wagecheck.attendance ENABLE ALWAYS TRIGGER attendance_month_upd;
@@ -1100,16 +967,16 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['pay_sheet', 'pay_line', 'wage_payment'] LOOP
-        EXECUTE format('CREATE TRIGGER wage_month_ins AFTER INSERT ON wagecheck.%I '
+        EXECUTE format('CREATE OR REPLACE TRIGGER wage_month_ins AFTER INSERT ON wagecheck.%I '
                        'REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync()', t);
-        EXECUTE format('CREATE TRIGGER wage_month_upd AFTER UPDATE ON wagecheck.%I '
+        EXECUTE format('CREATE OR REPLACE TRIGGER wage_month_upd AFTER UPDATE ON wagecheck.%I '
                        'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync()', t);
-        EXECUTE format('CREATE TRIGGER wage_month_del AFTER DELETE ON wagecheck.%I '
+        EXECUTE format('CREATE OR REPLACE TRIGGER wage_month_del AFTER DELETE ON wagecheck.%I '
                        'REFERENCING OLD TABLE AS old_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync()', t);
-        EXECUTE format('CREATE TRIGGER wage_month_trunc AFTER TRUNCATE ON wagecheck.%I '
+        EXECUTE format('CREATE OR REPLACE TRIGGER wage_month_trunc AFTER TRUNCATE ON wagecheck.%I '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_sync()', t);
         -- bulk loads in replica mode (pg_restore, the bench generator) keep the summary too
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER wage_month_ins, '
@@ -1121,7 +988,7 @@ $$;
 
 -- _wage_month_cards(): trigger on worker (statement level, after UPDATE): a worker's
 -- registered card changed, so the months of his lines are recomputed (payment_off_card).
-CREATE FUNCTION wagecheck._wage_month_cards() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_cards() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
 DECLARE
@@ -1147,12 +1014,12 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck._wage_month_cards() IS
     'trigger: recomputes the wage_month and payment_off_card rows of workers whose registered card changed (internal)';
-CREATE TRIGGER wage_month_cards AFTER UPDATE ON wagecheck.worker
+CREATE OR REPLACE TRIGGER wage_month_cards AFTER UPDATE ON wagecheck.worker
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_cards();
 ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER wage_month_cards;
 
-CREATE FUNCTION wagecheck.rebuild_summaries() RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck.rebuild_summaries() RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
 BEGIN
@@ -1195,7 +1062,7 @@ COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
     'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker, attendance_unpaid, outflow_unmatched) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
 -- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
-CREATE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean
+CREATE OR REPLACE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     -- the latest moments, from the ends of their indexes (an empty summary is exact)

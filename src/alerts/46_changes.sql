@@ -1,24 +1,6 @@
--- Change capture for incremental scans. Statement-level triggers on every table an
--- evaluator reads append one row per statement to wagecheck.input_change (insert-only:
--- writers never wait on each other for it): the table, the writing transaction, and the
--- moments of the written rows (their date and time columns). A rule whose declared inputs
--- (rule.inputs) have no change since its last evaluation - none written by a transaction
--- its last scan could not see, and no written row dated between that scan's moment and
--- this one - and whose result cannot change by the passage of time alone
--- (rule.time_driven false) has the same hits as then: a forward scan carries them over
--- from its live alerts instead of evaluating the rule (see scan()). Each change also names
--- the projects whose rows it wrote (input_change.projects): a rule with a project evaluator
--- (rule.project_evaluator) is evaluated for those projects only, the hits of the others
--- carried over.
+-- Change capture for incremental scans, the definitions: the capture triggers, the projects
+-- changed, carried-over hits and the alerts a scan must plan (tables: once/46_changes.sql).
 
-CREATE TABLE wagecheck.input_change (
-    table_name text NOT NULL,
-    xid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
-    moments    tstzmultirange,
-    seq        bigint GENERATED ALWAYS AS IDENTITY,
-    projects   bigint[],
-    op         "char" CHECK (op IN ('i', 'u', 'd', 't'))
-);
 COMMENT ON TABLE wagecheck.input_change IS
     'derived (change capture, not dumped): one row per statement that wrote a table the rules read (and per officer closure of a once rule''s alert: table alert); consumed by scan() to skip rules, or projects, whose inputs did not change';
 COMMENT ON COLUMN wagecheck.input_change.xid IS 'the writing transaction (a scan whose snapshot does not see it has not seen the change)';
@@ -29,19 +11,6 @@ COMMENT ON COLUMN wagecheck.input_change.projects IS
     'the projects whose rows the statement wrote (pay lines through their sheet, payments through their line, account movements through their account, workers through their rosters and pay lines; old and new rows); NULL: not limited to projects (rules, parameters, holidays, enterprises, TRUNCATE)';
 COMMENT ON COLUMN wagecheck.input_change.op IS
     'what the statement did: i insert, u update, d delete, t truncate (a rule that new rows of a table can only clear, rule.clears_on, evaluates for an insert only the projects of its live alerts)';
-CREATE INDEX input_change_table ON wagecheck.input_change (table_name);
-
-CREATE TABLE wagecheck.rule_eval_state (
-    code         text PRIMARY KEY REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
-    snapshot     pg_snapshot NOT NULL,
-    scan_xid     xid8 NOT NULL,
-    seen_seq     bigint NOT NULL,
-    evaluated_to timestamptz NOT NULL,
-    carried      boolean NOT NULL,
-    at           timestamptz NOT NULL,
-    time_zone    text NOT NULL,
-    projects     bigint[]
-);
 COMMENT ON TABLE wagecheck.rule_eval_state IS
     'derived (not dumped: a restored database evaluates every rule once): per rule, the snapshot and moment up to which its live alerts reflect its hits, and whether its last forward scan evaluated it or carried its hits over';
 COMMENT ON COLUMN wagecheck.rule_eval_state.scan_xid IS 'the scan''s transaction: its own changes (which its snapshot does not list) count when recorded after seen_seq';
@@ -50,13 +19,6 @@ COMMENT ON COLUMN wagecheck.rule_eval_state.carried IS 'the last forward scan ca
 COMMENT ON COLUMN wagecheck.rule_eval_state.time_zone IS 'the session time zone (TimeZone) of that scan: the day of as_of that time-driven rules count from';
 COMMENT ON COLUMN wagecheck.rule_eval_state.projects IS
     'the projects the last forward scan evaluated with the rule''s project evaluator, carrying the hits of the others over (NULL: evaluated in full, or carried over)';
-
-CREATE TABLE wagecheck.rule_kept_hit (
-    code       text NOT NULL REFERENCES wagecheck.rule ON UPDATE CASCADE ON DELETE CASCADE,
-    alert_id   bigint NOT NULL REFERENCES wagecheck.alert ON DELETE CASCADE,
-    project_id bigint,
-    PRIMARY KEY (code, alert_id)
-);
 COMMENT ON TABLE wagecheck.rule_kept_hit IS
     'derived (not dumped): hits of a rule.once rule at its last evaluation whose alert is no longer live (confirmed, closed): what carrying its hits over must count besides its live alerts';
 COMMENT ON COLUMN wagecheck.rule_kept_hit.project_id IS 'the project of the hit (scopes a per-project evaluation)';
@@ -69,7 +31,7 @@ COMMENT ON COLUMN wagecheck.rule_kept_hit.project_id IS 'the project of the hit 
 -- line (a payment: its line's project), account (a movement: its account's project),
 -- worker (a worker: the projects of his rosters and pay lines) or none (not limited to
 -- projects). A statement that wrote no row records nothing.
-CREATE FUNCTION wagecheck._input_changed() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck._input_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_input_changed'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
 COMMENT ON FUNCTION wagecheck._input_changed() IS
@@ -94,14 +56,14 @@ BEGIN
                        WHEN 'enterprise' THEN 'none' WHEN 'rule' THEN 'none'
                        WHEN 'rule_param_override' THEN 'none' WHEN 'holiday' THEN 'none'
                        ELSE 'project' END;
-        EXECUTE format('CREATE TRIGGER input_change_ins AFTER INSERT ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
+        EXECUTE format('CREATE OR REPLACE TRIGGER input_change_ins AFTER INSERT ON wagecheck.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L)', t, mode);
-        EXECUTE format('CREATE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I REFERENCING NEW TABLE AS new_rows %s'
+        EXECUTE format('CREATE OR REPLACE TRIGGER input_change_upd AFTER UPDATE ON wagecheck.%I REFERENCING NEW TABLE AS new_rows %s'
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L)',
                        t, CASE WHEN mode <> 'none' THEN 'OLD TABLE AS old_rows ' ELSE '' END, mode);
-        EXECUTE format('CREATE TRIGGER input_change_del AFTER DELETE ON wagecheck.%I REFERENCING OLD TABLE AS old_rows '
+        EXECUTE format('CREATE OR REPLACE TRIGGER input_change_del AFTER DELETE ON wagecheck.%I REFERENCING OLD TABLE AS old_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L)', t, mode);
-        EXECUTE format('CREATE TRIGGER input_change_trunc AFTER TRUNCATE ON wagecheck.%I '
+        EXECUTE format('CREATE OR REPLACE TRIGGER input_change_trunc AFTER TRUNCATE ON wagecheck.%I '
                        'FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._input_changed(%L)', t, mode);
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ALWAYS TRIGGER input_change_ins, '
                        'ENABLE ALWAYS TRIGGER input_change_upd, ENABLE ALWAYS TRIGGER input_change_del, '
@@ -124,7 +86,7 @@ $$;
 -- its last evaluation and as_of (with horizon false, for a plan only: without them). NULL:
 -- the whole rule, also when the projects to evaluate are more than 100 and more than half of
 -- all (one evaluation of the whole rule then costs less than one per project).
-CREATE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz, p_horizon boolean DEFAULT true)
+CREATE OR REPLACE FUNCTION wagecheck._changed_projects(p_code text, p_as_of timestamptz, p_horizon boolean DEFAULT true)
     RETURNS bigint[]
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -226,7 +188,7 @@ COMMENT ON FUNCTION wagecheck._changed_projects(text, timestamptz, boolean) IS
 
 -- _carried_hits(code, except): the hits of a rule's last evaluation, from its live alerts
 -- (and a once rule's kept hits), but for those of the projects except.
-CREATE FUNCTION wagecheck._carried_hits(p_code text, p_except bigint[] DEFAULT NULL)
+CREATE OR REPLACE FUNCTION wagecheck._carried_hits(p_code text, p_except bigint[] DEFAULT NULL)
     RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -258,7 +220,7 @@ COMMENT ON FUNCTION wagecheck._carried_hits(text, bigint[]) IS
 -- (alert_rule_unquiet), those of the subjects its violations name (alert_rule_subject);
 -- only the projects evaluated read the rule's live alerts. live and kept: the alert is live,
 -- or a once rule's kept hit (what _quiet_hits subtracts).
-CREATE FUNCTION wagecheck._plan_alerts(p_code text, p_as_of timestamptz, p_projects bigint[])
+CREATE OR REPLACE FUNCTION wagecheck._plan_alerts(p_code text, p_as_of timestamptz, p_projects bigint[])
     RETURNS TABLE (alert_id bigint, live boolean, kept boolean)
     LANGUAGE sql STABLE PARALLEL SAFE ROWS 100 SET search_path = pg_catalog, wagecheck AS
 $$
@@ -300,7 +262,7 @@ COMMENT ON FUNCTION wagecheck._plan_alerts(text, timestamptz, bigint[]) IS
 -- _quiet_hits(code, planned): the hits of the alerts of a rule left out of a scan's plan
 -- (_plan_alerts): its live alerts and kept hits, less the planned number of them (live or
 -- kept). Counted from the indexes (alert_one_live, rule_kept_hit's key).
-CREATE FUNCTION wagecheck._quiet_hits(p_code text, p_planned bigint)
+CREATE OR REPLACE FUNCTION wagecheck._quiet_hits(p_code text, p_planned bigint)
     RETURNS bigint
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -314,7 +276,7 @@ COMMENT ON FUNCTION wagecheck._quiet_hits(text, bigint) IS
     'the hits of a rule''s alerts left out of a scan''s plan: its live alerts and kept hits but for the planned number of them (internal)';
 
 -- _input_change_trim(): forgets the changes every rule's last evaluation has seen.
-CREATE FUNCTION wagecheck._input_change_trim() RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck._input_change_trim() RETURNS void
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
     DELETE FROM wagecheck.input_change c
@@ -327,7 +289,7 @@ COMMENT ON FUNCTION wagecheck._input_change_trim() IS
     'deletes the recorded changes that every rule''s last evaluation saw and whose moments have all passed (internal)';
 
 -- _input_change_seen(): the last change recorded so far (with the snapshot: what a scan has seen).
-CREATE FUNCTION wagecheck._input_change_seen() RETURNS bigint
+CREATE OR REPLACE FUNCTION wagecheck._input_change_seen() RETURNS bigint
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT s.last_value FROM wagecheck.input_change_seq_seq s

@@ -1,8 +1,17 @@
 -- Shared building blocks of the catalogue's evaluators: pay days and wages owed,
--- as known at a moment (rows created after it are not seen).
+-- as known at a moment (rows created after it are not seen). Read by (rule.uses):
+--   pay dates and terms: wage_pay_date (AC05, DP01, RN04, WP01, WP02, WP03, WP05, WP06),
+--     _pay_terms (DP01, RN04, WP01, WP02, WP03, WP05, WP06), _pay_terms_in_use and
+--     _pay_dates_passing (RN04, WP01, WP02, WP03), _attendance_pay_passing (RN04, WP01);
+--   wages owed: _wages_owed_compute (DP01, WP02, WP03, WP05, WP06), _wages_owed_projects
+--     (AC05, DP01, WP02, WP03), _wages_unpaid and _wages_unpaid_summary (WP02, WP03),
+--     _wages_late and _wages_late_summary (DP01), _contractor_arrears (DP01),
+--     _wages_owed_by_project (AC05), _owed_months_passing (WP02, WP03); wages_owed() and
+--     _wages_owed_summary serve the memo of a scan and users (no rule reads them);
+--   attendance: attendance_months() and _attendance_months_compute (RN04, WP01).
 
 -- _memo_ready(name, as_of): the scan in progress has computed this building block for this moment.
-CREATE FUNCTION wagecheck._memo_ready(p_name text, p_as_of timestamptz) RETURNS boolean
+CREATE OR REPLACE FUNCTION wagecheck._memo_ready(p_name text, p_as_of timestamptz) RETURNS boolean
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck AS
 $$
 DECLARE
@@ -19,7 +28,7 @@ $$;
 COMMENT ON FUNCTION wagecheck._memo_ready(text, timestamptz) IS
     'true when the running scan has computed the named building block for the moment (internal)';
 
-CREATE FUNCTION wagecheck.wage_pay_date(period date, pay_day smallint, pay_month_offset smallint)
+CREATE OR REPLACE FUNCTION wagecheck.wage_pay_date(period date, pay_day smallint, pay_month_offset smallint)
     RETURNS date
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -33,7 +42,7 @@ COMMENT ON FUNCTION wagecheck.wage_pay_date(date, smallint, smallint) IS
 -- A SQL-standard body (names bound at creation, no search_path needed) and no SET clause: the
 -- planner inlines it into its callers and plans the join with the roster's statistics (a
 -- function scan's guess of 1000 rows made it hash the 100,000 rows of the other side).
-CREATE FUNCTION wagecheck._pay_terms(as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._pay_terms(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, roster_id bigint, employer_id bigint,
                    pay_day smallint, pay_month_offset smallint)
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -50,7 +59,7 @@ COMMENT ON FUNCTION wagecheck._pay_terms(timestamptz) IS
 -- _pay_terms_in_use(): the distinct pay terms of the roster (one index probe each, through
 -- roster_pay_terms) and the default ones (15th of the next month, for a worker without
 -- terms): every pay terms a worker's month can have.
-CREATE FUNCTION wagecheck._pay_terms_in_use()
+CREATE OR REPLACE FUNCTION wagecheck._pay_terms_in_use()
     RETURNS TABLE (pay_day smallint, pay_month_offset smallint)
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -78,7 +87,7 @@ COMMENT ON FUNCTION wagecheck._pay_terms_in_use() IS
 -- does, and moving it earlier to a working day keeps the order), so each terms' months are
 -- walked from the first whose nominal pay day can be on or after from_ts::date until the pay
 -- date reaches to_ts::date, however long a run of holidays moves a pay day.
-CREATE FUNCTION wagecheck._pay_dates_passing(from_ts timestamptz, to_ts timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._pay_dates_passing(from_ts timestamptz, to_ts timestamptz)
     RETURNS TABLE (period date, pay_day smallint, pay_month_offset smallint, pay_date date)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -105,17 +114,13 @@ $$;
 COMMENT ON FUNCTION wagecheck._pay_dates_passing(timestamptz, timestamptz) IS
     'the (month, pay day, month offset) of the pay terms in use whose pay date passes between two moments: from_ts::date <= pay date < to_ts::date, where the evaluators'' test pay_date < as_of::date turns true (internal)';
 
--- Finds the pay terms in use (_pay_dates_passing) and the projects using them without reading
--- the roster.
-CREATE INDEX roster_pay_terms ON wagecheck.roster (pay_day, pay_month_offset, project_id);
-
 -- _attendance_pay_passing(from_ts, to_ts): the rows of the summary attendance_month (every
 -- attendance, whenever known) of the project-months whose pay date may pass between the two
 -- moments: a month of _pay_dates_passing, for any project when its terms are the default (a
 -- worker without pay terms), else for the projects with a roster entry of those terms. Most
 -- days no terms in use pass and nothing is read; a month passing for the default terms is
 -- read through the index on last_day, for other terms through the projects' keys.
-CREATE FUNCTION wagecheck._attendance_pay_passing(from_ts timestamptz, to_ts timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._attendance_pay_passing(from_ts timestamptz, to_ts timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, period date)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -146,7 +151,7 @@ COMMENT ON FUNCTION wagecheck._attendance_pay_passing(timestamptz, timestamptz) 
 
 -- _wages_owed_compute(as_of): per project, worker and month on a pay sheet, the net
 -- wages (effective lines: corrections replace the line they correct), paid, and owed.
-CREATE FUNCTION wagecheck._wages_owed_compute(as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._wages_owed_compute(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -198,7 +203,7 @@ COMMENT ON FUNCTION wagecheck._wages_owed_compute(timestamptz) IS
     'computes wagecheck.wages_owed (internal)';
 
 -- _attendance_months_compute(as_of): per project, worker and month, the days attended.
-CREATE FUNCTION wagecheck._attendance_months_compute(as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._attendance_months_compute(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, period date, days bigint)
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
@@ -214,7 +219,7 @@ COMMENT ON FUNCTION wagecheck._attendance_months_compute(timestamptz) IS
 -- only when _summary_exact('wages_owed', as_of)); pay dates from the pay terms known then.
 -- A SQL-standard body without SET clauses, so that it is inlined: a scan's memo is written
 -- straight from its query (callers give it work_mem = 64MB for its hash joins).
-CREATE FUNCTION wagecheck._wages_owed_summary(as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck._wages_owed_summary(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -246,7 +251,7 @@ COMMENT ON FUNCTION wagecheck._wages_owed_summary(timestamptz) IS
 -- live until the end of the scan (pg_temp.wc_memo names them and their moment); the
 -- functions below read them when they are there for the moment asked, else read the
 -- summary kept at write time when it is exact for the moment, else compute from raw rows.
-CREATE FUNCTION wagecheck.wages_owed(as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck.wages_owed(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -271,7 +276,7 @@ COMMENT ON FUNCTION wagecheck.wages_owed(timestamptz) IS
 -- _wages_owed_projects(as_of, projects): _wages_owed_compute(as_of) for the given projects
 -- only, reading their sheets, lines, payments and roster through the indexes on project_id,
 -- sheet_id and line_id (the raw rows of a per-project evaluation when the summary is not exact).
-CREATE FUNCTION wagecheck._wages_owed_projects(as_of timestamptz, projects bigint[])
+CREATE OR REPLACE FUNCTION wagecheck._wages_owed_projects(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -325,7 +330,7 @@ COMMENT ON FUNCTION wagecheck._wages_owed_projects(timestamptz, bigint[]) IS
 -- of the given projects, or all when NULL. Exact only when _summary_exact('wages_owed', as_of).
 -- When the roster holds no pay terms but the default ones (15th of the next month), every
 -- month has those: the roster is not read per month.
-CREATE FUNCTION wagecheck._wages_unpaid_summary(as_of timestamptz, projects bigint[])
+CREATE OR REPLACE FUNCTION wagecheck._wages_unpaid_summary(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -364,7 +369,7 @@ COMMENT ON FUNCTION wagecheck._wages_unpaid_summary(timestamptz, bigint[]) IS
 -- _wages_unpaid(as_of, projects): the rows of wages_owed(as_of) with wages owed past their
 -- pay day (WP02, WP03), of the given projects or all when NULL: from the few months of the
 -- summary not fully paid when it is exact for the moment, else from the raw rows.
-CREATE FUNCTION wagecheck._wages_unpaid(as_of timestamptz, projects bigint[] DEFAULT NULL)
+CREATE OR REPLACE FUNCTION wagecheck._wages_unpaid(as_of timestamptz, projects bigint[] DEFAULT NULL)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -389,7 +394,7 @@ COMMENT ON FUNCTION wagecheck._wages_unpaid(timestamptz, bigint[]) IS
 -- past their pay day and not fully paid by it (with pay_dates: only those whose pay date is
 -- one of them). A month settled (settled_at) before the first pay date any pay terms give its
 -- month cannot be late: pay terms and dates only for the others.
-CREATE FUNCTION wagecheck._wages_late_summary(as_of timestamptz, projects bigint[],
+CREATE OR REPLACE FUNCTION wagecheck._wages_late_summary(as_of timestamptz, projects bigint[],
                                               pay_dates datemultirange DEFAULT NULL)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
@@ -441,7 +446,7 @@ COMMENT ON FUNCTION wagecheck._wages_late_summary(timestamptz, bigint[], datemul
 -- _wages_late(as_of, projects): the rows of wages_owed(as_of) of the given projects (all when
 -- NULL) past their pay day and not fully paid by it: owed, or paid in full only after the pay
 -- day (DP01 reads those of a contractor's projects).
-CREATE FUNCTION wagecheck._wages_late(as_of timestamptz, projects bigint[])
+CREATE OR REPLACE FUNCTION wagecheck._wages_late(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date,
                    pay_date date, days numeric, payable numeric, net numeric, paid numeric,
                    paid_by_pay_date numeric, owed numeric)
@@ -471,7 +476,7 @@ COMMENT ON FUNCTION wagecheck._wages_late(timestamptz, bigint[]) IS
 -- month's latest pay date (any terms in use) reaches the latest month's earliest, so only
 -- those months are asked, each for its pay dates latest first, the first with a month late
 -- of those terms. Pay terms are looked up per month asked, not for every month late.
-CREATE FUNCTION wagecheck._contractor_arrears(as_of timestamptz, contractors bigint[])
+CREATE OR REPLACE FUNCTION wagecheck._contractor_arrears(as_of timestamptz, contractors bigint[])
     RETURNS TABLE (contractor_id bigint, last_arrears date)
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
@@ -556,7 +561,7 @@ COMMENT ON FUNCTION wagecheck._contractor_arrears(timestamptz, bigint[]) IS
 -- _wages_owed_by_project(as_of, projects): per project of those given, the wages owed (the
 -- sum of wages_owed(as_of).owed), where positive: from the months of the summary not fully
 -- paid when it is exact for the moment, else from the projects' raw rows (AC05).
-CREATE FUNCTION wagecheck._wages_owed_by_project(as_of timestamptz, projects bigint[])
+CREATE OR REPLACE FUNCTION wagecheck._wages_owed_by_project(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, owed numeric)
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -578,7 +583,7 @@ $$;
 COMMENT ON FUNCTION wagecheck._wages_owed_by_project(timestamptz, bigint[]) IS
     'wages owed per project of those given, where positive (internal)';
 
-CREATE FUNCTION wagecheck.attendance_months(as_of timestamptz)
+CREATE OR REPLACE FUNCTION wagecheck.attendance_months(as_of timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, period date, days bigint)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -596,3 +601,32 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.attendance_months(timestamptz) IS
     'days attended per project, worker and month, as known at a moment';
+
+-- ---------------------------------------------------------------- months owed by pay terms (WP02, WP03 horizons)
+
+COMMENT ON TYPE wagecheck.pay_term_month IS 'a month and pay terms (pay day, month offset) (internal)';
+
+-- _owed_months_passing(months, as_of): the projects with a month still owed (the partial
+-- index of wage_month's months owed, by period) among the given (month, pay terms), where the
+-- project uses those terms (the index roster_pay_terms), or they are the default ones (15th of
+-- the next month) and the month's worker has no pay terms on the project as of as_of. A
+-- superset of the projects with such a month owed for a worker of those terms, found without
+-- the pay terms of each month owed.
+CREATE OR REPLACE FUNCTION wagecheck._owed_months_passing(months wagecheck.pay_term_month[], as_of timestamptz)
+    RETURNS bigint[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+$$
+    SELECT ARRAY(SELECT DISTINCT w.project_id
+                   FROM unnest(months) m
+                   JOIN wagecheck.wage_month w ON w.period = m.period AND w.settled_at IS NULL
+                  WHERE EXISTS (SELECT 1 FROM wagecheck.roster r
+                                 WHERE r.pay_day = m.pay_day AND r.pay_month_offset = m.pay_month_offset
+                                   AND r.project_id = w.project_id)
+                     OR ((m.pay_day, m.pay_month_offset) = (15, 1)
+                         AND NOT EXISTS (SELECT 1 FROM wagecheck._pay_terms(as_of) t
+                                          WHERE t.project_id = w.project_id AND t.worker_id = w.worker_id))
+                  ORDER BY 1)
+$$;
+
+COMMENT ON FUNCTION wagecheck._owed_months_passing(wagecheck.pay_term_month[], timestamptz) IS
+    'the projects with a month owed among the given (month, pay terms) that use those terms, or the default ones for a worker without terms (internal)';

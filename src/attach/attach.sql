@@ -1,6 +1,6 @@
 -- Attaching wagecheck's enforcing trigger to existing (legacy) tables.
 
-CREATE FUNCTION wagecheck._trigger_args(args bytea) RETURNS text[]
+CREATE OR REPLACE FUNCTION wagecheck._trigger_args(args bytea) RETURNS text[]
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, wagecheck
 AS $$
@@ -13,7 +13,7 @@ $$;
 COMMENT ON FUNCTION wagecheck._trigger_args(bytea) IS 'the arguments of a trigger (pg_trigger.tgargs) as a text array';
 
 
-CREATE FUNCTION wagecheck.detach(tbl regclass) RETURNS boolean
+CREATE OR REPLACE FUNCTION wagecheck.detach(tbl regclass) RETURNS boolean
     LANGUAGE plpgsql VOLATILE STRICT
     SET search_path = pg_catalog, wagecheck
 AS $$
@@ -35,7 +35,7 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.detach(regclass) IS 'removes the enforcing trigger that wagecheck.attach() installed on a table; true if there was one';
 
-CREATE FUNCTION wagecheck.attach(tbl regclass, kind text, columns jsonb, mode text DEFAULT 'reject')
+CREATE OR REPLACE FUNCTION wagecheck.attach(tbl regclass, kind text, columns jsonb, mode text DEFAULT 'reject')
     RETURNS void
     LANGUAGE plpgsql VOLATILE STRICT
     SET search_path = pg_catalog, wagecheck
@@ -98,7 +98,7 @@ END
 $$;
 COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column}, mode reject or alert; attaching again replaces it';
 
-CREATE VIEW wagecheck.attached AS
+CREATE OR REPLACE VIEW wagecheck.attached AS
 SELECT DISTINCT ON (tg.tgrelid)
        tg.tgrelid::regclass AS "table",
        a.args[1] AS kind,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates src/calendar/20_holiday_data.sql from src/calendar/holidays-cn.csv
+# Regenerates src/calendar/once/20_holiday_data.sql from src/calendar/holidays-cn.csv
 # (date,kind,name: the State Council's arrangements). Run after editing the CSV.
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -12,4 +12,4 @@ dir=$(cd "$(dirname "$0")" && pwd)
       print "bad line: " $0 > "/dev/stderr"; exit 1 }
     { printf "%s    ('\''%s'\'', '\''%s'\'', '\''%s'\'', true)", (NR > 1 ? ",\n" : ""), $1, $2, $3 }
     END { print ";" }'
-} > "$dir/20_holiday_data.sql"
+} > "$dir/once/20_holiday_data.sql"

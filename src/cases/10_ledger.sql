@@ -5,7 +5,7 @@
 
 -- ---------------------------------------------------------------- common helpers
 
-CREATE FUNCTION wagecheck.ledger_append_only() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.ledger_append_only() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
     RAISE EXCEPTION USING ERRCODE = 'WC053',
@@ -15,33 +15,23 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck.ledger_append_only() IS 'trigger refusing DELETE and TRUNCATE on the case ledger''s tables (WC053)';
 
-CREATE FUNCTION wagecheck.mask_person_name(name text) RETURNS text
+CREATE OR REPLACE FUNCTION wagecheck.mask_person_name(name text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog AS $$
     SELECT CASE WHEN length(btrim(name)) <= 1 THEN '*'
                 ELSE left(btrim(name), 1) || repeat('*', length(btrim(name)) - 1) END $$;
 COMMENT ON FUNCTION wagecheck.mask_person_name(text) IS 'a person''s name with all but the first character masked (张三丰 → 张**)';
 
-CREATE FUNCTION wagecheck.mask_phone(phone text) RETURNS text
+CREATE OR REPLACE FUNCTION wagecheck.mask_phone(phone text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog AS $$
     SELECT CASE WHEN length(d) < 7 THEN repeat('*', length(d))
                 ELSE left(d, 3) || repeat('*', length(d) - 7) || right(d, 4) END
       FROM (SELECT regexp_replace(phone, '[^0-9]', '', 'g') AS d) s $$;
 COMMENT ON FUNCTION wagecheck.mask_phone(text) IS 'a phone number with the middle digits masked (13812345678 → 138****5678)';
-
--- ---------------------------------------------------------------- units and leads
-
-CREATE TABLE wagecheck.case_unit (
-    unit_code   text PRIMARY KEY CHECK (unit_code ~ '^[A-Z0-9]{2,16}$'),
-    name        text NOT NULL CHECK (name <> ''),
-    level       text NOT NULL CHECK (level IN ('province', 'city', 'county')),
-    division    wagecheck.division_code NOT NULL,
-    parent_code text REFERENCES wagecheck.case_unit
-);
 COMMENT ON TABLE wagecheck.case_unit IS 'units that receive complaints, hold cases and supervise them (人社局/劳动保障监察机构 of a province, city or county)';
 COMMENT ON COLUMN wagecheck.case_unit.unit_code IS 'short code (2-16 of A-Z, 0-9) that opens each case number: UNIT-YYYY-NNNNN';
 COMMENT ON COLUMN wagecheck.case_unit.division IS 'the division the unit answers for (属地管理); leads on projects there are routed to it';
 
-CREATE FUNCTION wagecheck.unit_for_division(p_division wagecheck.division_code) RETURNS text
+CREATE OR REPLACE FUNCTION wagecheck.unit_for_division(p_division wagecheck.division_code) RETURNS text
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT u.unit_code
       FROM wagecheck.case_unit u, LATERAL (SELECT u.division::text AS ud, p_division::text AS d) x
@@ -51,31 +41,11 @@ CREATE FUNCTION wagecheck.unit_for_division(p_division wagecheck.division_code) 
      ORDER BY (x.ud = x.d) DESC, (right(x.ud, 4) <> '0000') DESC, u.unit_code
      LIMIT 1 $$;
 COMMENT ON FUNCTION wagecheck.unit_for_division(wagecheck.division_code) IS 'the unit answering for a division: its county''s unit, else its city''s, else its province''s';
-
-CREATE TABLE wagecheck.case_number_counter (
-    unit_code text NOT NULL REFERENCES wagecheck.case_unit,
-    year      int NOT NULL,
-    last_seq  int NOT NULL CHECK (last_seq > 0),
-    PRIMARY KEY (unit_code, year)
-);
 COMMENT ON TABLE wagecheck.case_number_counter IS 'last case number given per unit and year; updated only by the registration trigger';
-
-CREATE TABLE wagecheck.lead_outbox (
-    outbox_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    unit_code    text REFERENCES wagecheck.case_unit,
-    kind         text NOT NULL CHECK (kind IN ('complaint', 'case', 'opinion')),
-    ref_id       bigint NOT NULL,
-    payload      jsonb NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    delivered_at timestamptz,
-    delivered_to text,
-    CHECK ((delivered_at IS NULL) = (delivered_to IS NULL))
-);
 COMMENT ON TABLE wagecheck.lead_outbox IS 'new leads (complaints, cases, opinion reports) to push to the responsible unit at once (第一时间推送); a mailer or the provincial link reads it and marks rows delivered';
 COMMENT ON COLUMN wagecheck.lead_outbox.payload IS 'what the receiving unit needs; personal data in it is masked';
-CREATE INDEX lead_outbox_pending ON wagecheck.lead_outbox (created_at) WHERE delivered_at IS NULL;
 
-CREATE FUNCTION wagecheck.push_lead(p_unit text, p_kind text, p_ref bigint, p_payload jsonb) RETURNS bigint
+CREATE OR REPLACE FUNCTION wagecheck.push_lead(p_unit text, p_kind text, p_ref bigint, p_payload jsonb) RETURNS bigint
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS $$
 DECLARE id bigint;
 BEGIN
@@ -87,7 +57,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck.push_lead(text, text, bigint, jsonb) IS 'queues a lead in lead_outbox and announces it with NOTIFY wagecheck_lead (JSON: outbox_id, unit, kind, ref)';
 
-CREATE FUNCTION wagecheck.lead_delivered(p_outbox_id bigint, p_to text) RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck.lead_delivered(p_outbox_id bigint, p_to text) RETURNS void
     LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
     UPDATE wagecheck.lead_outbox SET delivered_at = now(), delivered_to = p_to
@@ -101,45 +71,13 @@ BEGIN
     END IF;
 END $$;
 COMMENT ON FUNCTION wagecheck.lead_delivered(bigint, text) IS 'marks a queued lead delivered (once) to the named receiver';
-
--- ---------------------------------------------------------------- complaints
-
-CREATE TABLE wagecheck.complaint (
-    complaint_id      bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    unit_code         text NOT NULL REFERENCES wagecheck.case_unit,
-    channel           text NOT NULL CHECK (channel IN ('hotline_12333', 'visit', 'online', 'project_qr',
-                                                       'national_platform', 'letter', 'transfer')),
-    transferred_from  text,
-    complainant_name  text NOT NULL CHECK (btrim(complainant_name) <> ''),
-    complainant_phone text,
-    complainant_id    wagecheck.resident_id,
-    workers_count     int NOT NULL DEFAULT 1 CHECK (workers_count >= 1),
-    amount_claimed    numeric(14,2) CHECK (amount_claimed >= 0),
-    project_id        bigint REFERENCES wagecheck.project,
-    enterprise_id     bigint REFERENCES wagecheck.enterprise,
-    summary           text,
-    received_at       timestamptz NOT NULL DEFAULT now(),
-    accept_due_on     date NOT NULL,
-    status            text NOT NULL DEFAULT 'received'
-                      CHECK (status IN ('received', 'accepted', 'rejected', 'withdrawn')),
-    decided_at        timestamptz,
-    decided_by        text,
-    decision_reason   text,
-    created_at        timestamptz NOT NULL DEFAULT now(),
-    CHECK ((channel = 'transfer') = (transferred_from IS NOT NULL)),
-    CHECK ((status = 'received') = (decided_at IS NULL)),
-    CHECK (status NOT IN ('rejected', 'withdrawn') OR btrim(decision_reason) <> ''),
-    CHECK (decided_at IS NULL OR decided_at >= received_at)
-);
 COMMENT ON TABLE wagecheck.complaint IS 'wage complaints and reports (欠薪投诉举报) by channel; accepted or rejected within 5 WD of receipt (CP01), a case opened the day of acceptance';
 COMMENT ON COLUMN wagecheck.complaint.channel IS 'hotline_12333, visit (上门), online, project_qr (项目欠薪投诉二维码), national_platform (全国根治欠薪线索反映平台), letter, transfer (from another unit)';
 COMMENT ON COLUMN wagecheck.complaint.complainant_name IS 'personal data: analysts see wagecheck.complaint_masked';
 COMMENT ON COLUMN wagecheck.complaint.accept_due_on IS 'last day to accept or reject: receipt date + accept_wd working days (CP01 parameter, default 5)';
 COMMENT ON COLUMN wagecheck.complaint.decision_reason IS 'why the complaint was rejected or withdrawn (required then)';
-CREATE INDEX ON wagecheck.complaint (status, accept_due_on);
-CREATE INDEX ON wagecheck.complaint (project_id);
 
-CREATE FUNCTION wagecheck.complaint_before() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.complaint_before() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 DECLARE div wagecheck.division_code;
 BEGIN
@@ -183,14 +121,14 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck.complaint_before() IS 'trigger: complaints start received; the unit defaults to the one answering for the project''s division; computes the acceptance deadline; only a waiting complaint changes unit; a decision is final';
 
-CREATE TRIGGER complaint_before BEFORE INSERT OR UPDATE ON wagecheck.complaint
+CREATE OR REPLACE TRIGGER complaint_before BEFORE INSERT OR UPDATE ON wagecheck.complaint
     FOR EACH ROW EXECUTE FUNCTION wagecheck.complaint_before();
-CREATE TRIGGER complaint_no_delete BEFORE DELETE ON wagecheck.complaint
+CREATE OR REPLACE TRIGGER complaint_no_delete BEFORE DELETE ON wagecheck.complaint
     FOR EACH ROW EXECUTE FUNCTION wagecheck.ledger_append_only();
-CREATE TRIGGER complaint_no_truncate BEFORE TRUNCATE ON wagecheck.complaint
+CREATE OR REPLACE TRIGGER complaint_no_truncate BEFORE TRUNCATE ON wagecheck.complaint
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.ledger_append_only();
 
-CREATE FUNCTION wagecheck.complaint_pushed() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.complaint_pushed() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.unit_code IS NOT DISTINCT FROM OLD.unit_code THEN
@@ -207,47 +145,8 @@ BEGIN
     RETURN NULL;
 END $$;
 COMMENT ON FUNCTION wagecheck.complaint_pushed() IS 'trigger: pushes each new complaint to its unit (outbox + NOTIFY), and again to the new unit when a waiting complaint is handed over';
-CREATE TRIGGER complaint_pushed AFTER INSERT OR UPDATE OF unit_code ON wagecheck.complaint
+CREATE OR REPLACE TRIGGER complaint_pushed AFTER INSERT OR UPDATE OF unit_code ON wagecheck.complaint
     FOR EACH ROW EXECUTE FUNCTION wagecheck.complaint_pushed();
-
--- ---------------------------------------------------------------- cases
-
-CREATE TABLE wagecheck.case_ledger (
-    case_id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    case_no          text NOT NULL UNIQUE,
-    unit_code        text NOT NULL REFERENCES wagecheck.case_unit,
-    case_year        int NOT NULL,
-    case_seq         int NOT NULL,
-    source           text NOT NULL CHECK (source IN ('complaint', 'inspection', 'alert', 'transfer')),
-    complaint_id     bigint UNIQUE REFERENCES wagecheck.complaint,
-    alert_ref        text,
-    transferred_from text,
-    project_id       bigint REFERENCES wagecheck.project,
-    enterprise_id    bigint REFERENCES wagecheck.enterprise,
-    division         wagecheck.division_code NOT NULL,
-    sector           text NOT NULL CHECK (sector IN ('housing', 'transport', 'water', 'municipal',
-                                                      'development_reform', 'other')),
-    funding          text NOT NULL CHECK (funding IN ('government', 'soe', 'other')),
-    workers_affected int NOT NULL CHECK (workers_affected >= 0),
-    amount_owed      numeric(14,2) NOT NULL CHECK (amount_owed >= 0),
-    summary          text,
-    filed_on         date NOT NULL,
-    registered_at    timestamptz NOT NULL DEFAULT now(),
-    status           text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
-    close_kind       text CHECK (close_kind IN ('repaid', 'police', 'court', 'withdrawn', 'unsubstantiated')),
-    close_reason     text,
-    closed_at        timestamptz,
-    closed_by        text,
-    reopen_count     int NOT NULL DEFAULT 0,
-    reopen_reason    text,
-    reopened_at      timestamptz,
-    UNIQUE (unit_code, case_year, case_seq),
-    CHECK ((source = 'complaint') = (complaint_id IS NOT NULL)),
-    CHECK ((source = 'transfer') = (transferred_from IS NOT NULL)),
-    CHECK ((source = 'alert') = (alert_ref IS NOT NULL)),
-    CHECK ((status = 'closed') = (close_kind IS NOT NULL AND closed_at IS NOT NULL)),
-    CHECK (closed_at IS NULL OR closed_at::date >= filed_on)
-);
 COMMENT ON TABLE wagecheck.case_ledger IS 'wage-arrears cases (欠薪案件台账): registered with a number (入号), closed out (销号) only when repaid or ended another lawful way; never deleted';
 COMMENT ON COLUMN wagecheck.case_ledger.case_no IS 'UNIT-YYYY-NNNNN, unique per unit and filing year, allocated at registration';
 COMMENT ON COLUMN wagecheck.case_ledger.source IS 'complaint, inspection (检查发现), alert (from the warning platform; alert_ref), transfer (from another unit; transferred_from)';
@@ -255,27 +154,24 @@ COMMENT ON COLUMN wagecheck.case_ledger.division IS 'division of the case (the p
 COMMENT ON COLUMN wagecheck.case_ledger.funding IS 'funding of the project (government, soe, other) at registration; decides the campaign deadline';
 COMMENT ON COLUMN wagecheck.case_ledger.close_kind IS 'repaid (销号: repayments cover the amount owed), police (移送公安), court (judgment), withdrawn, unsubstantiated';
 COMMENT ON COLUMN wagecheck.case_ledger.closed_at IS 'when the case was closed (effective time, may be recorded afterwards)';
-CREATE INDEX ON wagecheck.case_ledger (status, filed_on);
-CREATE INDEX ON wagecheck.case_ledger (enterprise_id);
-CREATE INDEX ON wagecheck.case_ledger (project_id);
 
-CREATE FUNCTION wagecheck.case_number(unit text, year int, seq int) RETURNS text
+CREATE OR REPLACE FUNCTION wagecheck.case_number(unit text, year int, seq int) RETURNS text
     AS 'MODULE_PATHNAME', 'wc_case_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.case_number(text, int, int) IS 'canonical case number UNIT-YYYY-NNNNN of its parts (22023 on a bad part)';
 
-CREATE FUNCTION wagecheck.case_number_parts(case_no text, OUT unit text, OUT year int, OUT seq int)
+CREATE OR REPLACE FUNCTION wagecheck.case_number_parts(case_no text, OUT unit text, OUT year int, OUT seq int)
     AS 'MODULE_PATHNAME', 'wc_case_number_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.case_number_parts(text) IS 'unit, year and sequence of a case number (lower case, blanks and unpadded sequences accepted; 22P02 otherwise)';
 
-CREATE FUNCTION wagecheck.case_number_assign() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.case_number_assign() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wc_case_number_assign' LANGUAGE C;
 COMMENT ON FUNCTION wagecheck.case_number_assign() IS 'C trigger: allocates the next case number of the unit and filing year (or records a given one)';
 
-CREATE FUNCTION wagecheck.case_closeout_guard() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.case_closeout_guard() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wc_case_closeout_guard' LANGUAGE C;
 COMMENT ON FUNCTION wagecheck.case_closeout_guard() IS 'C trigger: cases register open; close-out as repaid only when repayments cover the amount owed (WC050); other ends need a reason (WC052); closed cases do not change (WC051)';
 
-CREATE FUNCTION wagecheck.case_defaults() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.case_defaults() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 DECLARE p wagecheck.project;
 BEGIN
@@ -291,42 +187,31 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck.case_defaults() IS 'trigger: a case takes enterprise (the general contractor), division, sector and funding from its project unless given';
 
-CREATE TRIGGER case_10_defaults BEFORE INSERT ON wagecheck.case_ledger
+CREATE OR REPLACE TRIGGER case_10_defaults BEFORE INSERT ON wagecheck.case_ledger
     FOR EACH ROW EXECUTE FUNCTION wagecheck.case_defaults();
-CREATE TRIGGER case_20_guard BEFORE INSERT OR UPDATE ON wagecheck.case_ledger
+CREATE OR REPLACE TRIGGER case_20_guard BEFORE INSERT OR UPDATE ON wagecheck.case_ledger
     FOR EACH ROW EXECUTE FUNCTION wagecheck.case_closeout_guard();
-CREATE TRIGGER case_30_number BEFORE INSERT ON wagecheck.case_ledger
+CREATE OR REPLACE TRIGGER case_30_number BEFORE INSERT ON wagecheck.case_ledger
     FOR EACH ROW EXECUTE FUNCTION wagecheck.case_number_assign();
-CREATE TRIGGER case_no_delete BEFORE DELETE ON wagecheck.case_ledger
+CREATE OR REPLACE TRIGGER case_no_delete BEFORE DELETE ON wagecheck.case_ledger
     FOR EACH ROW EXECUTE FUNCTION wagecheck.ledger_append_only();
-CREATE TRIGGER case_no_truncate BEFORE TRUNCATE ON wagecheck.case_ledger
+CREATE OR REPLACE TRIGGER case_no_truncate BEFORE TRUNCATE ON wagecheck.case_ledger
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.ledger_append_only();
-
-CREATE TABLE wagecheck.case_event (
-    event_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    case_id     bigint NOT NULL REFERENCES wagecheck.case_ledger,
-    at          timestamptz NOT NULL,
-    kind        text NOT NULL,
-    actor       text NOT NULL DEFAULT current_user,
-    recorded_at timestamptz NOT NULL DEFAULT now(),
-    details     jsonb NOT NULL DEFAULT '{}'
-);
 COMMENT ON TABLE wagecheck.case_event IS 'history of each case: registered, updated, closed, reopened, plan, contact, supervision, extension, order, repayment (who, when, what)';
 COMMENT ON COLUMN wagecheck.case_event.at IS 'effective time of the event (the closing time for closed, the filing date for registered)';
-CREATE INDEX ON wagecheck.case_event (case_id, at);
-CREATE TRIGGER case_event_no_delete BEFORE DELETE OR UPDATE ON wagecheck.case_event
+CREATE OR REPLACE TRIGGER case_event_no_delete BEFORE DELETE OR UPDATE ON wagecheck.case_event
     FOR EACH ROW EXECUTE FUNCTION wagecheck.ledger_append_only();
-CREATE TRIGGER case_event_no_truncate BEFORE TRUNCATE ON wagecheck.case_event
+CREATE OR REPLACE TRIGGER case_event_no_truncate BEFORE TRUNCATE ON wagecheck.case_event
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.ledger_append_only();
 
 -- analysts read the history without the contact log (case_contact is not theirs to read)
-CREATE VIEW wagecheck.case_event_masked AS
+CREATE OR REPLACE VIEW wagecheck.case_event_masked AS
 SELECT e.event_id, e.case_id, e.at, e.kind, e.actor, e.recorded_at, e.details
   FROM wagecheck.case_event e
  WHERE e.kind NOT IN ('contact', 'contact_changed');
 COMMENT ON VIEW wagecheck.case_event_masked IS 'history of each case without the contact log (for analysts)';
 
-CREATE FUNCTION wagecheck.case_logged() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.case_logged() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 DECLARE changed jsonb;
 BEGIN
@@ -369,10 +254,10 @@ BEGIN
     RETURN NULL;
 END $$;
 COMMENT ON FUNCTION wagecheck.case_logged() IS 'trigger: writes the case_event row of every registration, close-out, reopening and change; pushes new cases to their unit';
-CREATE TRIGGER case_logged AFTER INSERT OR UPDATE ON wagecheck.case_ledger
+CREATE OR REPLACE TRIGGER case_logged AFTER INSERT OR UPDATE ON wagecheck.case_ledger
     FOR EACH ROW EXECUTE FUNCTION wagecheck.case_logged();
 
-CREATE FUNCTION wagecheck.case_open_at(p_case_id bigint, p_at timestamptz) RETURNS boolean
+CREATE OR REPLACE FUNCTION wagecheck.case_open_at(p_case_id bigint, p_at timestamptz) RETURNS boolean
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT c.filed_on <= p_at::date
            AND coalesce((SELECT e.kind FROM wagecheck.case_event e
@@ -380,95 +265,18 @@ CREATE FUNCTION wagecheck.case_open_at(p_case_id bigint, p_at timestamptz) RETUR
                            ORDER BY e.at DESC, e.event_id DESC LIMIT 1), 'reopened') = 'reopened'
       FROM wagecheck.case_ledger c WHERE c.case_id = p_case_id $$;
 COMMENT ON FUNCTION wagecheck.case_open_at(bigint, timestamptz) IS 'true when the case was filed and not closed at the given time (replays close-outs and reopenings)';
-
--- one plan per case (一案一策)
-CREATE TABLE wagecheck.case_plan (
-    case_id     bigint PRIMARY KEY REFERENCES wagecheck.case_ledger,
-    officer     text NOT NULL CHECK (btrim(officer) <> ''),
-    measures    text NOT NULL CHECK (btrim(measures) <> ''),
-    target_on   date,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now()
-);
 COMMENT ON TABLE wagecheck.case_plan IS 'the one plan of each case (一案一策): responsible officer, measures, target date; revisions are kept in case_event';
-
-CREATE TABLE wagecheck.case_contact (
-    contact_id   bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    case_id      bigint NOT NULL REFERENCES wagecheck.case_ledger,
-    contacted_at timestamptz NOT NULL DEFAULT now(),
-    officer      text NOT NULL CHECK (btrim(officer) <> ''),
-    channel      text NOT NULL CHECK (channel IN ('phone', 'visit', 'sms', 'letter', 'online', 'meeting')),
-    summary      text NOT NULL CHECK (btrim(summary) <> ''),
-    next_step    text
-);
 COMMENT ON TABLE wagecheck.case_contact IS 'contact log with the complainant (及时与反映人沟通联系)';
-CREATE INDEX ON wagecheck.case_contact (case_id, contacted_at);
-
-CREATE TABLE wagecheck.case_supervision (
-    supervision_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    case_id        bigint NOT NULL REFERENCES wagecheck.case_ledger,
-    level          text NOT NULL CHECK (level IN ('city', 'county')),
-    unit_code      text NOT NULL REFERENCES wagecheck.case_unit,
-    listed_on      date NOT NULL,
-    deadline_on    date NOT NULL,
-    reason         text NOT NULL CHECK (btrim(reason) <> ''),
-    lifted_on      date,
-    lift_reason    text,
-    CHECK (deadline_on >= listed_on),
-    CHECK ((lifted_on IS NULL) = (lift_reason IS NULL)),
-    CHECK (lifted_on IS NULL OR lifted_on >= listed_on)
-);
 COMMENT ON TABLE wagecheck.case_supervision IS 'major cases listed for supervision (挂牌督办) by a city or county unit, with a deadline';
-CREATE UNIQUE INDEX case_supervision_one_active ON wagecheck.case_supervision (case_id, level) WHERE lifted_on IS NULL;
-
-CREATE TABLE wagecheck.case_extension (
-    case_id     bigint PRIMARY KEY REFERENCES wagecheck.case_ledger,
-    approved_by text NOT NULL CHECK (btrim(approved_by) <> ''),
-    approved_at timestamptz NOT NULL,
-    extra_wd    int NOT NULL CHECK (extra_wd > 0),
-    reason      text NOT NULL CHECK (btrim(reason) <> '')
-);
 COMMENT ON TABLE wagecheck.case_extension IS 'the one approved extension of a case''s time limit (+30 WD, CS01 parameter extension_wd), approved before the limit ran out';
-
-CREATE TABLE wagecheck.case_order (
-    order_id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    case_id           bigint NOT NULL REFERENCES wagecheck.case_ledger,
-    enterprise_id     bigint NOT NULL REFERENCES wagecheck.enterprise,
-    issued_on         date NOT NULL,
-    due_on            date NOT NULL,
-    amount            numeric(14,2) NOT NULL CHECK (amount > 0),
-    workers           int NOT NULL CHECK (workers >= 1),
-    months_owed       int NOT NULL CHECK (months_owed >= 1),
-    max_worker_amount numeric(14,2) NOT NULL CHECK (max_worker_amount > 0),
-    complied_on       date,
-    recorded_at       timestamptz NOT NULL DEFAULT now(),
-    CHECK (due_on >= issued_on),
-    CHECK (max_worker_amount <= amount),
-    CHECK (complied_on IS NULL OR complied_on >= issued_on)
-);
 COMMENT ON TABLE wagecheck.case_order IS 'orders to pay by a deadline (责令限期支付): a missed one is the first condition of the dishonest list (BL01)';
 COMMENT ON COLUMN wagecheck.case_order.months_owed IS 'longest run of months owed to one worker covered by the order';
 COMMENT ON COLUMN wagecheck.case_order.max_worker_amount IS 'the largest amount the order covers for one worker';
 COMMENT ON COLUMN wagecheck.case_order.complied_on IS 'the day the order was fully met; after due_on it is still a missed order';
-
-CREATE TABLE wagecheck.case_repayment (
-    repayment_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    case_id      bigint NOT NULL REFERENCES wagecheck.case_ledger,
-    amount       numeric(14,2) NOT NULL CHECK (amount <> 0),
-    paid_on      date NOT NULL,
-    workers_paid int CHECK (workers_paid >= 0),
-    payment_id   bigint UNIQUE REFERENCES wagecheck.wage_payment,
-    reverses_id  bigint UNIQUE REFERENCES wagecheck.case_repayment,
-    note         text,
-    recorded_at  timestamptz NOT NULL DEFAULT now(),
-    recorded_by  text NOT NULL DEFAULT current_user,
-    CHECK ((amount < 0) = (reverses_id IS NOT NULL))
-);
 COMMENT ON TABLE wagecheck.case_repayment IS 'wages repaid under a case (linked to the wage_payment when paid through the dedicated account); a mistake is reversed by a negative row, never edited';
 COMMENT ON COLUMN wagecheck.case_repayment.reverses_id IS 'the repayment this negative row reverses (only while the case is open)';
-CREATE INDEX ON wagecheck.case_repayment (case_id, paid_on);
 
-CREATE FUNCTION wagecheck.case_child_before() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.case_child_before() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 DECLARE
     c wagecheck.case_ledger;
@@ -558,7 +366,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck.case_child_before() IS 'trigger on the records of a case: locks the case; refuses changes to closed cases (WC051) except recording an order''s compliance, edits of repayments, late extensions (WC054)';
 
-CREATE FUNCTION wagecheck.case_child_logged() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.case_child_logged() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
     -- it writes as the owner: only on the tables it was written for
@@ -584,18 +392,18 @@ DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['case_plan', 'case_contact', 'case_supervision', 'case_extension',
                              'case_order', 'case_repayment'] LOOP
-        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON wagecheck.%I FOR EACH ROW EXECUTE FUNCTION wagecheck.case_child_before()',
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE INSERT OR UPDATE ON wagecheck.%I FOR EACH ROW EXECUTE FUNCTION wagecheck.case_child_before()',
                        t || '_before', t);
-        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE ON wagecheck.%I FOR EACH ROW EXECUTE FUNCTION wagecheck.case_child_logged()',
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT OR UPDATE ON wagecheck.%I FOR EACH ROW EXECUTE FUNCTION wagecheck.case_child_logged()',
                        t || '_logged', t);
-        EXECUTE format('CREATE TRIGGER %I BEFORE DELETE ON wagecheck.%I FOR EACH ROW EXECUTE FUNCTION wagecheck.ledger_append_only()',
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE DELETE ON wagecheck.%I FOR EACH ROW EXECUTE FUNCTION wagecheck.ledger_append_only()',
                        t || '_no_delete', t);
-        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON wagecheck.%I FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.ledger_append_only()',
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE TRUNCATE ON wagecheck.%I FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.ledger_append_only()',
                        t || '_no_truncate', t);
     END LOOP;
 END $$;
 
-CREATE FUNCTION wagecheck.case_due_on(p_case_id bigint, p_as_of timestamptz) RETURNS date
+CREATE OR REPLACE FUNCTION wagecheck.case_due_on(p_case_id bigint, p_as_of timestamptz) RETURNS date
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT wagecheck.add_working_days(c.filed_on,
                (wagecheck.rule_param('CS01', 'finish_wd', c.division))::int
@@ -604,7 +412,7 @@ CREATE FUNCTION wagecheck.case_due_on(p_case_id bigint, p_as_of timestamptz) RET
       FROM wagecheck.case_ledger c WHERE c.case_id = p_case_id $$;
 COMMENT ON FUNCTION wagecheck.case_due_on(bigint, timestamptz) IS 'last day to finish the case: filing date + 60 WD (CS01 finish_wd), + the approved extension known at p_as_of';
 
-CREATE FUNCTION wagecheck.case_repaid_at(p_case_id bigint, p_on date) RETURNS numeric
+CREATE OR REPLACE FUNCTION wagecheck.case_repaid_at(p_case_id bigint, p_on date) RETURNS numeric
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
     SELECT coalesce(sum(r.amount), 0) FROM wagecheck.case_repayment r
      WHERE r.case_id = p_case_id AND r.paid_on <= p_on $$;

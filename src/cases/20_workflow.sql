@@ -1,7 +1,7 @@
 -- Complaint and case workflow: accept (case opened the same day), reject, withdraw,
 -- close out, reopen, reverse a repayment; the analysts' masked view of complaints.
 
-CREATE FUNCTION wagecheck.complaint_case_same_day() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.complaint_case_same_day() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 DECLARE filed date;
 BEGIN
@@ -20,11 +20,12 @@ BEGIN
     RETURN NULL;
 END $$;
 COMMENT ON FUNCTION wagecheck.complaint_case_same_day() IS 'deferred constraint trigger: an accepted complaint has its case filed on the day of acceptance';
+DROP TRIGGER IF EXISTS complaint_case_same_day ON wagecheck.complaint;
 CREATE CONSTRAINT TRIGGER complaint_case_same_day AFTER INSERT OR UPDATE OF status ON wagecheck.complaint
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION wagecheck.complaint_case_same_day();
 
 -- _complaint_for_decision: the complaint, locked, still waiting for a decision.
-CREATE FUNCTION wagecheck._complaint_for_decision(p_id bigint, p_at timestamptz) RETURNS wagecheck.complaint
+CREATE OR REPLACE FUNCTION wagecheck._complaint_for_decision(p_id bigint, p_at timestamptz) RETURNS wagecheck.complaint
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS $$
 DECLARE c wagecheck.complaint;
 BEGIN
@@ -44,7 +45,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck._complaint_for_decision(bigint, timestamptz) IS 'internal: locks a complaint that waits for acceptance or rejection';
 
-CREATE FUNCTION wagecheck.accept_complaint(p_complaint_id bigint, p_officer text,
+CREATE OR REPLACE FUNCTION wagecheck.accept_complaint(p_complaint_id bigint, p_officer text,
                                            p_at timestamptz DEFAULT now(),
                                            p_amount_owed numeric DEFAULT NULL,
                                            p_summary text DEFAULT NULL)
@@ -68,7 +69,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck.accept_complaint(bigint, text, timestamptz, numeric, text) IS 'accepts (受理) a received complaint and opens its case (立案) the same day; returns the case_id';
 
-CREATE FUNCTION wagecheck.reject_complaint(p_complaint_id bigint, p_officer text, p_reason text,
+CREATE OR REPLACE FUNCTION wagecheck.reject_complaint(p_complaint_id bigint, p_officer text, p_reason text,
                                            p_at timestamptz DEFAULT now())
     RETURNS void LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
@@ -84,7 +85,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck.reject_complaint(bigint, text, text, timestamptz) IS 'rejects (不予受理) a received complaint with a reason';
 
-CREATE FUNCTION wagecheck.withdraw_complaint(p_complaint_id bigint, p_reason text,
+CREATE OR REPLACE FUNCTION wagecheck.withdraw_complaint(p_complaint_id bigint, p_reason text,
                                              p_at timestamptz DEFAULT now())
     RETURNS void LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS $$
 DECLARE
@@ -109,7 +110,7 @@ BEGIN
      WHERE complaint_id = p_complaint_id;
 END $$;
 
-CREATE FUNCTION wagecheck.close_case(p_case_id bigint, p_kind text, p_reason text DEFAULT NULL,
+CREATE OR REPLACE FUNCTION wagecheck.close_case(p_case_id bigint, p_kind text, p_reason text DEFAULT NULL,
                                      p_by text DEFAULT current_user, p_at timestamptz DEFAULT now())
     RETURNS wagecheck.case_ledger LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS $$
 DECLARE c wagecheck.case_ledger;
@@ -131,7 +132,7 @@ END $$;
 COMMENT ON FUNCTION wagecheck.close_case(bigint, text, text, text, timestamptz) IS 'closes a case: as repaid (销号, refused while repayments fall short: WC050) or as police, court, withdrawn, unsubstantiated with a reason (WC052)';
 COMMENT ON FUNCTION wagecheck.withdraw_complaint(bigint, text, timestamptz) IS 'records the complainant''s withdrawal: a waiting complaint ends withdrawn; an accepted one closes its case as withdrawn';
 
-CREATE FUNCTION wagecheck.reopen_case(p_case_id bigint, p_reason text, p_at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION wagecheck.reopen_case(p_case_id bigint, p_reason text, p_at timestamptz DEFAULT now())
     RETURNS wagecheck.case_ledger LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS $$
 DECLARE c wagecheck.case_ledger;
 BEGIN
@@ -155,7 +156,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION wagecheck.reopen_case(bigint, text, timestamptz) IS 'reopens a closed case with a reason (logged in case_event; the closing stays in the history)';
 
-CREATE FUNCTION wagecheck.reverse_repayment(p_repayment_id bigint, p_note text)
+CREATE OR REPLACE FUNCTION wagecheck.reverse_repayment(p_repayment_id bigint, p_note text)
     RETURNS bigint LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS $$
 DECLARE
     r wagecheck.case_repayment;
@@ -173,7 +174,7 @@ END $$;
 COMMENT ON FUNCTION wagecheck.reverse_repayment(bigint, text) IS 'cancels a wrongly recorded repayment with a negative row dated like it (only while the case is open)';
 
 -- the case ledger with its deadline and repayments now
-CREATE VIEW wagecheck.case_overview AS
+CREATE OR REPLACE VIEW wagecheck.case_overview AS
 SELECT c.case_id, c.case_no, c.unit_code, c.source, c.project_id, c.enterprise_id, c.division,
        c.sector, c.funding, c.workers_affected, c.amount_owed,
        coalesce(r.repaid, 0) AS repaid,
@@ -194,7 +195,7 @@ SELECT c.case_id, c.case_no, c.unit_code, c.source, c.project_id, c.enterprise_i
   LEFT JOIN wagecheck.case_plan p ON p.case_id = c.case_id;
 COMMENT ON VIEW wagecheck.case_overview IS 'the case ledger with repaid and outstanding amounts, time limit, plan officer, active supervision and whether its supervision deadline has passed with the case still open';
 
-CREATE VIEW wagecheck.complaint_masked AS
+CREATE OR REPLACE VIEW wagecheck.complaint_masked AS
 SELECT complaint_id, unit_code, channel, transferred_from,
        wagecheck.mask_person_name(complainant_name) AS complainant_name,
        wagecheck.mask_phone(complainant_phone) AS complainant_phone,

@@ -73,18 +73,22 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['case_ledger', 'case_plan', 'case_contact', 'case_supervision', 'case_extension',
                              'case_order', 'case_repayment', 'case_event', 'opinion_report'] LOOP
         EXECUTE format('ALTER TABLE wagecheck.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('DROP POLICY IF EXISTS writers ON wagecheck.%I', t);
         EXECUTE format('CREATE POLICY writers ON wagecheck.%I FOR ALL'
                        ' USING (pg_has_role(current_user, ''wagecheck_admin'', ''MEMBER'')'
                        '     OR pg_has_role(current_user, ''wagecheck_inspector'', ''MEMBER''))'
                        ' WITH CHECK (pg_has_role(current_user, ''wagecheck_admin'', ''MEMBER'')'
                        '     OR pg_has_role(current_user, ''wagecheck_inspector'', ''MEMBER''))', t);
         IF t NOT IN ('case_ledger', 'opinion_report') THEN
+            EXECUTE format('DROP POLICY IF EXISTS scope ON wagecheck.%I', t);
             EXECUTE format('CREATE POLICY scope ON wagecheck.%I FOR SELECT'
                            ' USING (case_id IN (SELECT case_id FROM wagecheck.case_ledger))', t);
         END IF;
     END LOOP;
 END $$;
+DROP POLICY IF EXISTS scope ON wagecheck.case_ledger;
 CREATE POLICY scope ON wagecheck.case_ledger FOR SELECT USING (wagecheck.in_scope(division, sector));
+DROP POLICY IF EXISTS scope ON wagecheck.opinion_report;
 CREATE POLICY scope ON wagecheck.opinion_report FOR SELECT
     USING (wagecheck.sees_everything() OR project_id IN (SELECT project_id FROM wagecheck.project));
 ALTER VIEW wagecheck.case_overview SET (security_invoker = true);

@@ -1,16 +1,16 @@
 -- Enforcing triggers: the rules that can be checked as a row arrives, in C.
 
-CREATE FUNCTION wagecheck.enforce() RETURNS trigger
+CREATE OR REPLACE FUNCTION wagecheck.enforce() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_enforce'
     LANGUAGE C;
 COMMENT ON FUNCTION wagecheck.enforce() IS 'enforcing trigger (C): arguments kind, mode (project|reject|alert), then role=column pairs; BEFORE each row it checks, AFTER each statement it writes account balances';
 
-CREATE FUNCTION wagecheck.check_mapping(tbl regclass, args text[]) RETURNS void
+CREATE OR REPLACE FUNCTION wagecheck.check_mapping(tbl regclass, args text[]) RETURNS void
     AS 'MODULE_PATHNAME', 'wagecheck_check_mapping'
     LANGUAGE C STRICT STABLE;
 COMMENT ON FUNCTION wagecheck.check_mapping(regclass, text[]) IS 'raises the error the enforcing trigger would raise for this mapping (kind, mode, role=column...) on this table; returns nothing when it fits';
 
-CREATE FUNCTION wagecheck.project_wages_owed(project bigint)
+CREATE OR REPLACE FUNCTION wagecheck.project_wages_owed(project bigint)
 RETURNS TABLE (sheet_id bigint, worker_id bigint, period date, net numeric, paid numeric, owed numeric)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, wagecheck
@@ -34,28 +34,28 @@ COMMENT ON FUNCTION wagecheck.project_wages_owed(bigint) IS 'per pay sheet and w
 -- project.enforcement_mode. New movements are checked by the statement-level call
 -- over the transition table (so COPY keeps its multi-row inserts); the row-level
 -- call refuses changes to booked movements.
-CREATE TRIGGER enforce_row BEFORE UPDATE OR DELETE ON wagecheck.account_txn
+CREATE OR REPLACE TRIGGER enforce_row BEFORE UPDATE OR DELETE ON wagecheck.account_txn
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('account_txn', 'project', 'id=txn_id',
         'account=account_id', 'direction=direction', 'amount=amount',
         'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose');
-CREATE TRIGGER enforce_statement AFTER INSERT ON wagecheck.account_txn
+CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT ON wagecheck.account_txn
     REFERENCING NEW TABLE AS wagecheck_new FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('account_txn', 'project', 'id=txn_id',
         'account=account_id', 'direction=direction', 'amount=amount',
         'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose');
 
-CREATE TRIGGER enforce_row BEFORE INSERT OR UPDATE OR DELETE ON wagecheck.pay_line
+CREATE OR REPLACE TRIGGER enforce_row BEFORE INSERT OR UPDATE OR DELETE ON wagecheck.pay_line
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('pay_line', 'project', 'id=line_id',
         'sheet=sheet_id', 'worker=worker_id', 'payable=payable', 'deductions=deductions', 'net=net',
         'corrects=corrects_line_id');
-CREATE TRIGGER enforce_statement AFTER INSERT OR UPDATE OR DELETE ON wagecheck.pay_line
+CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT OR UPDATE OR DELETE ON wagecheck.pay_line
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('pay_line', 'project', 'id=line_id',
         'sheet=sheet_id', 'worker=worker_id', 'payable=payable', 'deductions=deductions', 'net=net',
         'corrects=corrects_line_id');
 
-CREATE TRIGGER enforce_row BEFORE INSERT OR UPDATE ON wagecheck.wage_payment
+CREATE OR REPLACE TRIGGER enforce_row BEFORE INSERT OR UPDATE ON wagecheck.wage_payment
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('wage_payment', 'project', 'id=payment_id',
         'line=line_id', 'amount=amount', 'method=method', 'card=card');
 
-CREATE TRIGGER enforce_row BEFORE UPDATE ON wagecheck.wage_account
+CREATE OR REPLACE TRIGGER enforce_row BEFORE UPDATE ON wagecheck.wage_account
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('wage_account', 'project', 'id=account_id',
         'project=project_id', 'closed_on=closed_on', 'notice_on=closure_notice_on', 'balance=balance');

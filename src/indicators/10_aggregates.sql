@@ -1,23 +1,6 @@
--- Indicators: C aggregates computing the arrears indicators of alerts.md from raw rows.
--- Every aggregate ignores a row in which any argument is NULL (like a strict
--- aggregate), returns NULL for a group without any non-NULL row (like sum), keeps
--- money exactly in whole cents (22003 beyond ±92233720368547758.07, 22023 for
--- sub-cent or negative amounts), and is PARALLEL SAFE with a combine function
--- and serial/deserial functions, so partial states from parallel workers merge
--- exactly.
+-- Indicators, the definitions: the C aggregates' functions and the aggregates, and the
+-- comments of their result types (types: once/10_aggregates.sql).
 
-CREATE TYPE wagecheck.owed_summary AS (
-    payable           numeric,
-    paid              numeric,
-    owed              numeric,
-    months            integer,
-    months_owed       integer,
-    longest_run       integer,
-    current_run       integer,
-    longest_run_start date,
-    oldest_unpaid     date,
-    last_month        date
-);
 COMMENT ON TYPE wagecheck.owed_summary IS 'result of wagecheck.owed_agg: wages payable, paid and owed over the months of a group, and runs of months owed';
 COMMENT ON COLUMN wagecheck.owed_summary.payable IS 'wages payable (应发), all months';
 COMMENT ON COLUMN wagecheck.owed_summary.paid IS 'wages paid against those months';
@@ -29,18 +12,6 @@ COMMENT ON COLUMN wagecheck.owed_summary.current_run IS 'run of months owed endi
 COMMENT ON COLUMN wagecheck.owed_summary.longest_run_start IS 'first month of the (earliest) longest run; NULL when nothing is owed';
 COMMENT ON COLUMN wagecheck.owed_summary.oldest_unpaid IS 'oldest month with something owed; NULL when nothing is owed';
 COMMENT ON COLUMN wagecheck.owed_summary.last_month IS 'latest month with a row';
-
-CREATE TYPE wagecheck.labour_cost_summary AS (
-    due            numeric,
-    paid           numeric,
-    shortfall      numeric,
-    not_yet_due    numeric,
-    days_overdue   integer,
-    max_days_late  integer,
-    late_count     integer,
-    oldest_unpaid_due date,
-    as_of          date
-);
 COMMENT ON TYPE wagecheck.labour_cost_summary IS 'result of wagecheck.labour_cost_agg: labour cost (人工费用) due by the schedule against payments into the dedicated account, as of a day';
 COMMENT ON COLUMN wagecheck.labour_cost_summary.due IS 'labour cost whose due date is on or before as_of';
 COMMENT ON COLUMN wagecheck.labour_cost_summary.paid IS 'labour cost paid in on or before as_of (later inflows were not known then)';
@@ -51,19 +22,6 @@ COMMENT ON COLUMN wagecheck.labour_cost_summary.max_days_late IS 'longest wait o
 COMMENT ON COLUMN wagecheck.labour_cost_summary.late_count IS 'dues settled after their due date or still open past it';
 COMMENT ON COLUMN wagecheck.labour_cost_summary.oldest_unpaid_due IS 'due date of the oldest due not yet covered; NULL when all is covered';
 COMMENT ON COLUMN wagecheck.labour_cost_summary.as_of IS 'the day the figures are computed for';
-
-CREATE TYPE wagecheck.coverage_summary AS (
-    workers               bigint,
-    rostered              bigint,
-    attended              bigint,
-    on_payroll            bigint,
-    paid                  bigint,
-    attended_on_payroll   bigint,
-    attended_paid         bigint,
-    attended_not_rostered bigint,
-    paid_not_rostered     bigint,
-    payments              bigint
-);
 COMMENT ON TYPE wagecheck.coverage_summary IS 'result of wagecheck.coverage_agg: distinct workers of a group by roster, attendance, pay sheet and payment';
 COMMENT ON COLUMN wagecheck.coverage_summary.workers IS 'distinct workers seen in any row';
 COMMENT ON COLUMN wagecheck.coverage_summary.rostered IS 'workers with a row saying rostered';
@@ -77,29 +35,29 @@ COMMENT ON COLUMN wagecheck.coverage_summary.paid_not_rostered IS 'workers paid 
 COMMENT ON COLUMN wagecheck.coverage_summary.payments IS 'rows saying paid (one per payment when fed from wage_payment)';
 
 -- Shared support functions: the state records which aggregate it belongs to.
-CREATE FUNCTION wagecheck.indicator_combine(internal, internal) RETURNS internal
+CREATE OR REPLACE FUNCTION wagecheck.indicator_combine(internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'wc_indicator_combine'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.indicator_combine(internal, internal) IS 'combine function of the indicator aggregates: merges two partial states exactly';
-CREATE FUNCTION wagecheck.indicator_serial(internal) RETURNS bytea
+CREATE OR REPLACE FUNCTION wagecheck.indicator_serial(internal) RETURNS bytea
     AS 'MODULE_PATHNAME', 'wc_indicator_serial'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.indicator_serial(internal) IS 'serial function of the indicator aggregates (portable little-endian bytes)';
-CREATE FUNCTION wagecheck.indicator_deserial(bytea, internal) RETURNS internal
+CREATE OR REPLACE FUNCTION wagecheck.indicator_deserial(bytea, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'wc_indicator_deserial'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.indicator_deserial(bytea, internal) IS 'deserial function of the indicator aggregates: validates the bytes fully';
 
 -- owed_agg(month, payable, paid)
-CREATE FUNCTION wagecheck.owed_agg_trans(internal, date, numeric, numeric) RETURNS internal
+CREATE OR REPLACE FUNCTION wagecheck.owed_agg_trans(internal, date, numeric, numeric) RETURNS internal
     AS 'MODULE_PATHNAME', 'wc_owed_agg_trans'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.owed_agg_trans(internal, date, numeric, numeric) IS 'transition function of wagecheck.owed_agg';
-CREATE FUNCTION wagecheck.owed_agg_final(internal) RETURNS wagecheck.owed_summary
+CREATE OR REPLACE FUNCTION wagecheck.owed_agg_final(internal) RETURNS wagecheck.owed_summary
     AS 'MODULE_PATHNAME', 'wc_owed_agg_final'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.owed_agg_final(internal) IS 'final function of wagecheck.owed_agg';
-CREATE AGGREGATE wagecheck.owed_agg(month date, payable numeric, paid numeric) (
+CREATE OR REPLACE AGGREGATE wagecheck.owed_agg(month date, payable numeric, paid numeric) (
     SFUNC = wagecheck.owed_agg_trans, STYPE = internal,
     FINALFUNC = wagecheck.owed_agg_final,
     COMBINEFUNC = wagecheck.indicator_combine,
@@ -108,15 +66,15 @@ CREATE AGGREGATE wagecheck.owed_agg(month date, payable numeric, paid numeric) (
 COMMENT ON AGGREGATE wagecheck.owed_agg(date, numeric, numeric) IS 'wages owed over months (any day of a month counts for its month): payable, paid, owed, months owed, longest run of consecutive months owed, oldest month unpaid; rows with a NULL are ignored';
 
 -- labour_cost_agg(on, due, paid, as_of)
-CREATE FUNCTION wagecheck.labour_cost_agg_trans(internal, date, numeric, numeric, date) RETURNS internal
+CREATE OR REPLACE FUNCTION wagecheck.labour_cost_agg_trans(internal, date, numeric, numeric, date) RETURNS internal
     AS 'MODULE_PATHNAME', 'wc_labour_agg_trans'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.labour_cost_agg_trans(internal, date, numeric, numeric, date) IS 'transition function of wagecheck.labour_cost_agg';
-CREATE FUNCTION wagecheck.labour_cost_agg_final(internal) RETURNS wagecheck.labour_cost_summary
+CREATE OR REPLACE FUNCTION wagecheck.labour_cost_agg_final(internal) RETURNS wagecheck.labour_cost_summary
     AS 'MODULE_PATHNAME', 'wc_labour_agg_final'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.labour_cost_agg_final(internal) IS 'final function of wagecheck.labour_cost_agg';
-CREATE AGGREGATE wagecheck.labour_cost_agg("on" date, due numeric, paid numeric, as_of date) (
+CREATE OR REPLACE AGGREGATE wagecheck.labour_cost_agg("on" date, due numeric, paid numeric, as_of date) (
     SFUNC = wagecheck.labour_cost_agg_trans, STYPE = internal,
     FINALFUNC = wagecheck.labour_cost_agg_final,
     COMBINEFUNC = wagecheck.indicator_combine,
@@ -125,15 +83,15 @@ CREATE AGGREGATE wagecheck.labour_cost_agg("on" date, due numeric, paid numeric,
 COMMENT ON AGGREGATE wagecheck.labour_cost_agg(date, numeric, numeric, date) IS 'labour cost due (schedule rows: due on their due date) against inflows (paid on their booking day), as of a day the same for the whole group: shortfall, days overdue, lateness; rows with a NULL are ignored';
 
 -- coverage_agg(worker, rostered, attended, on_payroll, paid)
-CREATE FUNCTION wagecheck.coverage_agg_trans(internal, bigint, boolean, boolean, boolean, boolean) RETURNS internal
+CREATE OR REPLACE FUNCTION wagecheck.coverage_agg_trans(internal, bigint, boolean, boolean, boolean, boolean) RETURNS internal
     AS 'MODULE_PATHNAME', 'wc_coverage_agg_trans'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.coverage_agg_trans(internal, bigint, boolean, boolean, boolean, boolean) IS 'transition function of wagecheck.coverage_agg';
-CREATE FUNCTION wagecheck.coverage_agg_final(internal) RETURNS wagecheck.coverage_summary
+CREATE OR REPLACE FUNCTION wagecheck.coverage_agg_final(internal) RETURNS wagecheck.coverage_summary
     AS 'MODULE_PATHNAME', 'wc_coverage_agg_final'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck.coverage_agg_final(internal) IS 'final function of wagecheck.coverage_agg';
-CREATE AGGREGATE wagecheck.coverage_agg(worker_id bigint, rostered boolean, attended boolean, on_payroll boolean, paid boolean) (
+CREATE OR REPLACE AGGREGATE wagecheck.coverage_agg(worker_id bigint, rostered boolean, attended boolean, on_payroll boolean, paid boolean) (
     SFUNC = wagecheck.coverage_agg_trans, STYPE = internal,
     FINALFUNC = wagecheck.coverage_agg_final,
     COMBINEFUNC = wagecheck.indicator_combine,

@@ -10,7 +10,7 @@
 -- own that a leaky function could reveal, row-level security does that, below them.
 
 -- Months a project has any activity in, with the figures of every indicator.
-CREATE VIEW wagecheck.project_month_indicators WITH (security_invoker = true) AS
+CREATE OR REPLACE VIEW wagecheck.project_month_indicators WITH (security_invoker = true) AS
 WITH current_line AS (          -- pay lines not replaced by a correction
     SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period
       FROM wagecheck.pay_line l
@@ -180,7 +180,7 @@ BEGIN
         ('funding', 'funding type (government investment, state-owned enterprise, other)')) AS v(dim, label)
     LOOP
         EXECUTE format($v$
-CREATE VIEW wagecheck.%2$I WITH (security_invoker = true) AS
+CREATE OR REPLACE VIEW wagecheck.%2$I WITH (security_invoker = true) AS
 SELECT %1$I, period, count(*) AS projects,
        sum(labour_cost_due) AS labour_cost_due, sum(labour_cost_paid) AS labour_cost_paid,
        sum(labour_cost_shortfall) AS labour_cost_shortfall,

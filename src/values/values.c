@@ -1,6 +1,6 @@
 /*
  * values.c — the guards of wagecheck's money columns and business dates: the
- * CHECK constraints of src/values/values.sql call them, so that NaN, infinity
+ * CHECK constraints of src/values/once/20_constraints.sql call them, so that NaN, infinity
  * and dates far from any wage case are refused with a message naming the
  * column, instead of "Failing row contains (...)". Business dates run from
  * 2000-01-01 to 2099-12-31, business times over the same days in Beijing time.

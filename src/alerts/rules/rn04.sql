@@ -1,87 +1,5 @@
--- Real-name rules (实名制): RN01-RN04.
-
--- RN01 (K, pay line): a payroll line for a worker not on the project's real-name roster.
--- The pairs (project, worker) on pay sheets come from the summary sheet_worker (every line,
--- whatever its moment); only the lines of the pairs not on the roster then are read, per
--- pair through the index on pay_line.worker_id (OFFSET 0 keeps that subquery apart: the
--- function's generic plan would otherwise join every line to every pair).
-CREATE FUNCTION wagecheck.eval_rn01(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    SELECT 'pay_line', x.line_id::text, '', x.project_id, x.employer_id, p.division, 'K', NULL::timestamptz,
-           jsonb_build_object('worker_id', x.worker_id, 'period', to_char(x.period, 'YYYY-MM'),
-                              'sheet_id', x.sheet_id, 'net', x.net)
-      FROM wagecheck.sheet_worker q
-     CROSS JOIN LATERAL (
-            SELECT l.line_id, l.worker_id, l.net, s.sheet_id, s.project_id, s.employer_id, s.period
-              FROM wagecheck.pay_line l
-              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-             WHERE l.worker_id = q.worker_id AND s.project_id = q.project_id AND l.created_at <= as_of
-            OFFSET 0) x
-      JOIN wagecheck.project p ON p.project_id = x.project_id
-     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.roster r
-                        WHERE r.project_id = q.project_id AND r.worker_id = q.worker_id
-                          AND r.created_at <= as_of AND r.start_on <= as_of::date)
-$$;
-COMMENT ON FUNCTION wagecheck.eval_rn01(timestamptz) IS
-    'RN01: pay lines of workers not on the project''s real-name roster (known at as_of)';
-
--- RN02 (G, roster entry): on the roster without a signed labour contract.
-CREATE FUNCTION wagecheck.eval_rn02(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    SELECT 'roster', r.roster_id::text, '', r.project_id, r.employer_id, p.division, 'G', NULL::timestamptz,
-           jsonb_build_object('worker_id', r.worker_id, 'start_on', r.start_on)
-      FROM wagecheck.roster r
-      JOIN wagecheck.project p ON p.project_id = r.project_id
-     WHERE r.created_at <= as_of AND r.start_on <= as_of::date
-       AND (r.end_on IS NULL OR r.end_on >= as_of::date)
-       AND (r.contract_signed_on IS NULL OR r.contract_signed_on > as_of::date)
-$$;
-COMMENT ON FUNCTION wagecheck.eval_rn02(timestamptz) IS
-    'RN02: workers on a roster (active at as_of) without a signed labour contract';
-
--- RN03 (G, project): under construction, no attendance record for gap_days days. When the
--- summary attendance_month is exact for as_of (every attendance row known and dated by then)
--- the project's last day attended is the latest of its months' last days (in the summary
--- attendance_project_month); else it comes from the attendance rows known then.
-CREATE FUNCTION wagecheck.eval_rn03(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
-$$
-    WITH ex AS MATERIALIZED (
-        SELECT wagecheck._summary_exact('attendance_months', as_of) AS exact
-    ),
-    g AS MATERIALIZED (   -- gap_days once per division, not per row
-        SELECT d.division, (wagecheck.rule_param('RN03', 'gap_days', d.division))::int AS gap
-          FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
-    ),
-    last AS MATERIALIZED (
-        SELECT m.project_id, max(m.last_day) AS last_day
-          FROM wagecheck.attendance_project_month m
-         WHERE (SELECT ex.exact FROM ex)
-         GROUP BY m.project_id
-    )
-    SELECT 'project', p.project_id::text, '', p.project_id, p.contractor_id, p.division, 'G', NULL::timestamptz,
-           jsonb_build_object('gap_days', g.gap, 'last_attendance',
-                              CASE WHEN (SELECT ex.exact FROM ex)
-                                   THEN l.last_day
-                                   ELSE (SELECT max(a.day) FROM wagecheck.attendance a
-                                          WHERE a.project_id = p.project_id AND a.day <= as_of::date
-                                            AND a.created_at <= as_of) END)
-      FROM wagecheck.project p
-      JOIN g ON g.division = p.division
-      LEFT JOIN last l ON l.project_id = p.project_id    -- one row per project (hashed)
-     WHERE p.status = 'under_construction' AND p.created_at <= as_of
-       AND p.start_on <= as_of::date - g.gap + 1
-       AND CASE WHEN (SELECT ex.exact FROM ex)
-                THEN l.last_day IS NULL OR l.last_day <= as_of::date - g.gap
-                ELSE NOT EXISTS (SELECT 1 FROM wagecheck.attendance a
-                                  WHERE a.project_id = p.project_id
-                                    AND a.day > as_of::date - g.gap AND a.day <= as_of::date
-                                    AND a.created_at <= as_of) END
-$$;
-COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
-    'RN03: projects under construction with no attendance in the gap_days days up to as_of (data not kept current)';
+-- RN04 (G->K, project_month): attendance without payroll after the pay day (有考勤无工资发放记录).
+-- workers who attended a month with no payroll line after their pay day (K: over k_share of them).
 
 -- _rn04_months(as_of, projects): per project and month (of the given projects, all when
 -- NULL) with a worker who attended without a payroll line past his pay date: the attendees
@@ -92,7 +10,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn03(timestamptz) IS
 -- not read. In a month whose latest pay date has passed too, every attendee's has: its rows
 -- are counted without their pay terms and its attendees are the project's workers of the
 -- month (attendance_project_month); in the others each worker's pay terms known then decide.
-CREATE FUNCTION wagecheck._rn04_months(as_of timestamptz, projects bigint[])
+CREATE OR REPLACE FUNCTION wagecheck._rn04_months(as_of timestamptz, projects bigint[])
     RETURNS TABLE (project_id bigint, period date, attendees bigint, unpaid bigint)
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -154,6 +72,7 @@ $$
       FROM unpaid x
       JOIN passed m ON m.period = x.period
 $$;
+
 COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
     'RN04''s project-months with attendees without a payroll line past their pay date, of the given projects or all, from the summaries attendance_unpaid and attendance_project_month (internal)';
 
@@ -162,7 +81,7 @@ COMMENT ON FUNCTION wagecheck._rn04_months(timestamptz, bigint[]) IS
 -- come from them (_rn04_months); else from attendance_months(as_of) and the pay lines known
 -- then, counted per project, month and pay terms first, so that a pay date is computed once
 -- per distinct (month, terms).
-CREATE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04(as_of timestamptz) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     WITH ex AS MATERIALIZED (
@@ -221,13 +140,14 @@ $$
       FROM hit
       JOIN params ON params.division = hit.division
 $$;
+
 COMMENT ON FUNCTION wagecheck.eval_rn04(timestamptz) IS
     'RN04: project-months whose attendees have no payroll line after their pay day; level K when more than k_share of them';
 
 -- RN04 for the given projects only (project evaluator): eval_rn04 reading the projects' rows
 -- only - their attendance months without a wage month and their workers per month (_rn04_months),
 -- or their attendance rows and the lines of their sheets when a summary is not exact.
-CREATE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04_projects(as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
     WITH ex AS MATERIALIZED (
@@ -288,6 +208,7 @@ $$
       FROM hit
       JOIN params ON params.division = hit.division
 $$;
+
 COMMENT ON FUNCTION wagecheck.eval_rn04_projects(timestamptz, bigint[]) IS
     'RN04 for the given projects only (project evaluator of eval_rn04)';
 
@@ -299,7 +220,7 @@ COMMENT ON FUNCTION wagecheck.eval_rn04_projects(timestamptz, bigint[]) IS
 -- it without a wage_month row known by to_ts (a line known in between is a change the capture
 -- records). A superset: attendance not yet known, another worker's terms, a month whose
 -- payment is recorded later count as possibly moving.
-CREATE FUNCTION wagecheck.eval_rn04_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
+CREATE OR REPLACE FUNCTION wagecheck.eval_rn04_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
     SELECT coalesce(array_agg(DISTINCT a.project_id ORDER BY a.project_id), '{}')
@@ -308,22 +229,21 @@ $$
                         WHERE w.project_id = a.project_id AND w.worker_id = a.worker_id
                           AND w.period = a.period AND w.known_to <= to_ts)
 $$;
+
 COMMENT ON FUNCTION wagecheck.eval_rn04_horizon(timestamptz, timestamptz) IS
     'RN04''s horizon: the projects whose hits may change between two moments by time alone (a month''s pay date passing while a worker attending it has no payroll line)';
 
-INSERT INTO wagecheck.rule (code, tier, escalates, once, subject_kind, name_zh, name_en, description, params, evaluator) VALUES
-('RN01', 'K', false, false, 'pay_line', '工资发放对象不在实名制名册', 'payroll line for a worker not on the real-name roster',
- 'a pay-sheet line (and so any payment on it) for a worker who is not on the project''s real-name roster (Decree 724 arts. 28, 31)',
- '{"deadline_wd": 5}', 'wagecheck.eval_rn01(timestamptz)'),
-('RN02', 'G', false, false, 'roster', '未签订劳动合同', 'on the roster without a signed labour contract',
- 'a worker on the roster without a written labour contract (Decree 724 art. 28)',
- '{}', 'wagecheck.eval_rn02(timestamptz)'),
-('RN03', 'G', false, false, 'project', '考勤数据未及时更新', 'attendance not kept current',
- 'a project under construction with no attendance record for gap_days consecutive calendar days (应录必录、实时更新)',
- '{"gap_days": 7}', 'wagecheck.eval_rn03(timestamptz)'),
-('RN04', 'G', true, false, 'project_month', '有考勤无工资发放记录', 'attendance without payroll after the pay day',
- 'workers with attendance in a month but no payroll line after their pay day: any → G; more than k_share of the month''s attendees → K',
- '{"k_share": 0.10, "deadline_wd": 5}', 'wagecheck.eval_rn04(timestamptz)');
-UPDATE wagecheck.rule SET project_evaluator = 'wagecheck.eval_rn04_projects(timestamptz, bigint[])',
-                          horizon = 'wagecheck.eval_rn04_horizon(timestamptz, timestamptz)'
- WHERE code = 'RN04';
+-- The catalogue row, last: it names the functions above (_rule_define: written again by
+-- every upgrade; enabled and rule_param_override are the user's).
+-- RN04 and WP01 read of attendance only which workers attended which months: the changes of the
+-- summary attendance_month (a day's attendance of months already attended is none)
+-- time-driven: after the pay day
+SELECT wagecheck._rule_define('RN04', 'G', 'project_month', '有考勤无工资发放记录', 'attendance without payroll after the pay day',
+    description => 'workers with attendance in a month but no payroll line after their pay day: any → G; more than k_share of the month''s attendees → K',
+    params => '{"k_share": 0.10, "deadline_wd": 5}',
+    evaluator => 'wagecheck.eval_rn04(timestamptz)',
+    escalates => true,
+    project_evaluator => 'wagecheck.eval_rn04_projects(timestamptz, bigint[])',
+    horizon => 'wagecheck.eval_rn04_horizon(timestamptz, timestamptz)',
+    inputs => '{attendance_month,pay_sheet,pay_line,roster,project}',
+    uses => '{_attendance_months_compute,_attendance_pay_passing,_pay_dates_passing,_pay_terms,_pay_terms_in_use,attendance,attendance_month,attendance_months,attendance_project_month,attendance_unpaid,wage_month,wage_pay_date}');

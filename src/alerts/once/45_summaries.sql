@@ -1,0 +1,139 @@
+-- Summaries kept at write time for the evaluators' two heavy building blocks:
+-- wagecheck.attendance_month (days attended per project, worker and month; per project and
+-- month in wagecheck.attendance_project_month) and
+-- wagecheck.wage_month (per project, worker and month: effective net, payable, days, and
+-- the payments made). Statement-level triggers with transition tables keep them right on
+-- every INSERT, UPDATE, DELETE and TRUNCATE of the input tables; they are ENABLE ALWAYS,
+-- so loads with session_replication_role = replica (bulk generators, pg_restore) keep
+-- them right too. They are derived data: never dumped (a restore rebuilds them through
+-- the triggers); wagecheck.rebuild_summaries() recomputes them after the triggers were
+-- disabled. Each row records known_to, the latest moment a row it summarizes became
+-- known (or was paid): wages_owed(as_of) and attendance_months(as_of) read a summary only
+-- when no summarized row is known after as_of, else they compute from the raw rows.
+-- Pay dates are not stored: they depend on the roster's pay terms and the holiday
+-- calendar as of the moment asked, and are derived when the summary is read.
+
+CREATE TABLE wagecheck.attendance_month (
+    project_id bigint NOT NULL,
+    worker_id  bigint NOT NULL,
+    period     date NOT NULL,
+    days       bigint NOT NULL,
+    known_to   timestamptz NOT NULL,
+    last_day   date NOT NULL,
+    PRIMARY KEY (project_id, worker_id, period),
+    first_day   date NOT NULL,
+    first_known timestamptz NOT NULL,
+    extended    boolean NOT NULL DEFAULT true
+);
+CREATE INDEX attendance_month_known_to ON wagecheck.attendance_month (known_to);
+CREATE INDEX attendance_month_last_day ON wagecheck.attendance_month (last_day);
+
+CREATE TABLE wagecheck.attendance_project_month (
+    project_id bigint NOT NULL,
+    period     date NOT NULL,
+    workers    bigint NOT NULL,
+    known_to   timestamptz NOT NULL,
+    last_day   date NOT NULL,
+    PRIMARY KEY (project_id, period)
+);
+
+CREATE TABLE wagecheck.wage_month (
+    project_id   bigint NOT NULL,
+    worker_id    bigint NOT NULL,
+    period       date NOT NULL,
+    employer_id  bigint,
+    days         numeric NOT NULL,
+    payable      numeric(14,2) NOT NULL,
+    net          numeric(14,2) NOT NULL,
+    paid         numeric(14,2) NOT NULL,
+    paid_ats     timestamptz[] NOT NULL,
+    paid_each    numeric(14,2)[] NOT NULL,
+    known_to     timestamptz NOT NULL,
+    settled_at   timestamptz,
+    PRIMARY KEY (project_id, worker_id, period)
+);
+CREATE INDEX wage_month_known_to ON wagecheck.wage_month (known_to);
+-- WP05's candidates (paid below a bound for at least a number of days): both bounds are
+-- checked in the index, no month read that is not one
+CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable, days);
+
+-- worker_pay: per worker, the sums of wage_month's payable over all projects, per month and
+-- per year. Kept by _wage_month_refresh, which adds each key's change (new minus old, taken
+-- under the wage_month row lock) to the worker's month and year: additions commute, so two
+-- writers of different projects only wait on the row lock of a month they share. Exact
+-- whenever wage_month is. WP06 finds the sums over its limits by the index on payable.
+CREATE TABLE wagecheck.worker_pay (
+    worker_id  bigint NOT NULL,
+    span       text NOT NULL CHECK (span IN ('month', 'year')),
+    period     date NOT NULL,
+    payable    numeric(14,2) NOT NULL,
+    entries    bigint NOT NULL,
+    PRIMARY KEY (worker_id, span, period)
+);
+CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable);
+
+-- sheet_worker: the workers on each project's pay sheets (any line, whatever its moment),
+-- with the number of wage_month rows (months) they have there; kept by _wage_month_refresh
+-- by additions like worker_pay. RN01 looks for lines only of the pairs not on the roster.
+CREATE TABLE wagecheck.sheet_worker (
+    project_id bigint NOT NULL,
+    worker_id  bigint NOT NULL,
+    months     bigint NOT NULL,
+    PRIMARY KEY (project_id, worker_id)
+);
+
+-- payment_off_card: the payments made in cash or into an account other than the worker's
+-- registered card (WP04), under the wage_month key of their line, with what WP04 reports.
+-- Kept by _wage_month_refresh with the keys it recomputes (a change of a worker's card
+-- recomputes the keys of his lines), whatever the payments' moments: WP04 keeps those known
+-- at the moment asked. The worker's card is the one registered now, as WP04 compares.
+CREATE TABLE wagecheck.payment_off_card (
+    project_id  bigint NOT NULL,
+    worker_id   bigint NOT NULL,
+    period      date NOT NULL,
+    payment_id  bigint NOT NULL,
+    employer_id bigint NOT NULL,
+    amount      numeric(14,2) NOT NULL,
+    method      text NOT NULL,
+    paid_at     timestamptz NOT NULL,
+    created_at  timestamptz NOT NULL,
+    reason      text NOT NULL,
+    PRIMARY KEY (project_id, worker_id, period, payment_id)
+);
+
+-- attendance_unpaid: the attendance months (keys of attendance_month) without a wage_month
+-- row - a worker who attended a project in a month with no payroll line for it on the
+-- project's sheets: RN04's candidates, by month first (RN04 reads the months whose pay
+-- date may have passed). Kept by both summaries' triggers (_attendance_unpaid_sync) for
+-- the keys whose attendance month or wage month came or went. Exact whenever both are.
+CREATE TABLE wagecheck.attendance_unpaid (
+    period     date NOT NULL,
+    project_id bigint NOT NULL,
+    worker_id  bigint NOT NULL,
+    PRIMARY KEY (period, project_id, worker_id)
+);
+
+-- outflow_unmatched: AC03's candidates - the outflows of dedicated accounts that are not
+-- wages, or wages whose account matched no card of a worker on the project's roster known
+-- by the time the outflow was booked and recorded (the worker's card as registered now, as
+-- AC03 compares). Every other outflow is no AC03 hit at any moment it is known: the roster
+-- entry it matched is known then too. A superset of AC03's hits at every moment (a roster
+-- entry or a card recorded after an outflow may match it later: AC03 checks its candidates).
+-- Kept by triggers: an outflow written is looked at again, after locking (FOR SHARE) its
+-- account and the roster entries and workers it matched, so that a concurrent change of
+-- those waits for it and then looks at it again; a roster entry moved or deleted, a card
+-- changed, an account moved to another project look at the outflows of their projects again;
+-- a roster entry or a worker added (a restore loads workers last), the candidates there.
+CREATE TABLE wagecheck.outflow_unmatched (
+    txn_id bigint PRIMARY KEY
+);
+
+-- finds a card by its text (AC03 compares an account's text with the rostered workers' cards)
+CREATE INDEX worker_wage_card_text ON wagecheck.worker ((wage_card::text));
+
+-- the months still owed (few), for WP02 and WP03
+CREATE INDEX wage_month_unsettled ON wagecheck.wage_month (project_id, worker_id, period) WHERE settled_at IS NULL;
+-- per project and month, the months by when they were settled (DP01: those settled after the
+-- month's first pay date, read without their rows: an index-only scan)
+CREATE INDEX wage_month_settled ON wagecheck.wage_month (project_id, period, (coalesce(settled_at, 'infinity'::timestamptz)))
+    INCLUDE (worker_id, settled_at);

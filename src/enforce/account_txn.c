@@ -1,0 +1,240 @@
+/*
+ * account_txn.c — the checks of dedicated-account movements: an outflow only as a wage into
+ * a rostered worker's own card (AC03, WP04), no overdraft (AC06, checked per statement over
+ * the new movements), movements after closure (AC05).
+ */
+
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "executor/tuptable.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "miscadmin.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "utils/syscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/tuplestore.h"
+#include "storage/lock.h"
+
+#include "enforce/enforce.h"
+#include "enforce/checks.h"
+#include "errcodes.h"
+#include "trigcheck.h"
+
+/* Movements of a dedicated account: closed account, outflow rule, running balance. */
+void
+wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	int64		amount,
+				after;
+	char	   *s;
+	wc_direction dir;
+	wc_account *acct;
+	wc_mode		mode;
+	wc_violation v;
+	const char *code;
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_WC_TXN_EDITED),
+				 errmsg("a booked movement of a dedicated wage account cannot be changed or deleted"),
+				 errdetail("Table %s, movement %s.", map->relname, wc_subject_id(map, slot)),
+				 errhint("Book a reversing movement instead.")));
+	if (!wc_get_cents(map, slot, WC_R_AMOUNT, &amount))
+		return;
+	if (map->attnum[WC_R_DIRECTION])
+	{
+		const char *dp = "";
+		int			dlen = 0;
+
+		wc_get_textn(map, slot, WC_R_DIRECTION, &dp, &dlen);
+		dir = wc_parse_direction(dp, dlen);
+		if (dir == WC_DIR_UNKNOWN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("direction \"%.*s\" of a movement in %s is neither in nor out", dlen, dp, map->relname),
+					 errhint("Directions are written in/out, C/D, 收/付 or 贷/借.")));
+		if (amount < 0)
+			amount = -amount;
+	}
+	else
+	{
+		dir = amount < 0 ? WC_DIR_OUT : WC_DIR_IN;
+		if (amount < 0)
+			amount = -amount;
+	}
+	if (amount == 0)
+		return;
+
+	if (map->is_int[WC_R_ACCOUNT])
+	{
+		int64		id;
+
+		if (!wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
+			return;
+		acct = wc_account_get(true, id, NULL);
+	}
+	else
+	{
+		if (!wc_get_text(map, slot, WC_R_ACCOUNT, &s))
+			return;
+		acct = wc_account_get(false, 0, wc_trimmed(s));
+	}
+	if (acct == NULL || !acct->known)
+		return;					/* not a dedicated account under supervision */
+
+	mode = wc_eff_mode(map, acct->project_mode);
+	code = acct->project_code;
+	memset(&v, 0, sizeof(v));
+	v.subject_kind = "account_txn";
+	v.project_id = acct->project_id;
+	v.amount = amount;
+
+	if (acct->closed)
+	{
+		v.subject_id = wc_subject_id(map, slot);
+		v.rule = "AC05";
+		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
+		v.message = psprintf("the dedicated wage account of project %s is closed", code);
+		v.detail = acct->closed_in == InvalidOid
+			? psprintf("Project %s, account " INT64_FORMAT ": %s of %s on a closed account.",
+					   code, acct->account_id, dir == WC_DIR_IN ? "inflow" : "outflow",
+					   wc_cents_str(amount))
+			: psprintf("Project %s, account " INT64_FORMAT ": %s of %s; every account of the project in %s is closed.",
+					   code, acct->account_id, dir == WC_DIR_IN ? "inflow" : "outflow",
+					   wc_cents_str(amount), wc_relid_label(acct->closed_in));
+		v.hint = "A closed account takes no movements; use the project's open dedicated account.";
+		wc_report(mode, relid, &v);
+	}
+
+	if (dir == WC_DIR_OUT)
+	{
+		wc_purpose purpose = WC_PURPOSE_NONE;
+		wc_payee	payee = WC_PAYEE_NONE;
+		wc_payee_entry *l = NULL;
+		const char *cpp = NULL;
+		int			cplen = 0;
+		char	   *cp;
+		const char *purpose_text = NULL;
+		char	   *to;
+		wc_outflow_verdict verdict;
+		const char *pp;
+		int			plen;
+
+		if (wc_get_textn(map, slot, WC_R_PURPOSE, &pp, &plen))
+		{
+			purpose = wc_parse_purpose(pp, plen);
+			purpose_text = pp;
+		}
+		else
+			plen = 0;
+		if (wc_get_textn(map, slot, WC_R_COUNTERPARTY, &cpp, &cplen))
+		{
+			/* the lookup reads the bytes in place; a message copies the first 71 */
+			cplen = Min(cplen, 71);
+			cpp = wc_trim_n(cpp, &cplen);
+			if (cplen > 0)
+				payee = wc_payee_lookup(acct->project_id, cpp, cplen, &l);
+		}
+		if (l && l->worker)
+			v.worker = l->worker->name;
+		verdict = wc_outflow_decide(purpose, payee);
+		if (verdict != WC_OUT_OK)
+		{
+			/* only a violation pays for building its message */
+			v.subject_id = wc_subject_id(map, slot);
+			cp = pnstrdup(cpp ? cpp : "", cplen);
+			to = payee == WC_PAYEE_NONE ? "no account (cash)" :
+				(l && l->worker) ? psprintf("card %s of %s (worker " INT64_FORMAT ")", wc_masked(cp), l->worker->name, l->worker->worker_id) :
+				psprintf("account %s", wc_masked(cp));
+		}
+		else
+			to = NULL;
+
+		switch (verdict)
+		{
+			case WC_OUT_OK:
+				break;
+			case WC_OUT_AC03:
+				v.rule = "AC03";
+				v.sqlstate = ERRCODE_WC_ACCOUNT_OUTFLOW;
+				if (purpose == WC_PURPOSE_CASH)
+					v.message = psprintf("cash may not be withdrawn from the dedicated wage account of project %s", code);
+				else if (payee == WC_PAYEE_OTHER_WORKER)
+					v.message = psprintf("the dedicated wage account of project %s may not pay a worker who is not on its roster", code);
+				else
+					v.message = psprintf("money may leave the dedicated wage account of project %s only as wages to its rostered workers", code);
+				v.detail = psprintf("Project %s, account " INT64_FORMAT ": outflow of %s to %s, purpose \"%.*s\".",
+									code, acct->account_id, wc_cents_str(amount), to,
+									purpose_text ? plen : 0, purpose_text ? purpose_text : "");
+				v.hint = "Pay other costs from the contractor's general account; wages go to each worker's own registered card.";
+				wc_report(mode, relid, &v);
+				break;
+			case WC_OUT_WP04:
+				v.rule = "WP04";
+				v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+				v.message = psprintf("wages from the dedicated account of project %s must go to the worker's own registered card", code);
+				v.detail = payee == WC_PAYEE_NONE
+					? psprintf("Project %s, account " INT64_FORMAT ": wage of %s with no receiving account (cash).",
+							   code, acct->account_id, wc_cents_str(amount))
+					: psprintf("Project %s, account " INT64_FORMAT ": wage of %s to %s, which is not the registered wage card of any worker.",
+							   code, acct->account_id, wc_cents_str(amount), to);
+				v.hint = "Register the worker's own card (wagecheck.worker.wage_card) and pay into it.";
+				wc_report(mode, relid, &v);
+				break;
+		}
+	}
+
+	if (!wc_balance_apply(acct->balance, dir, amount, &after) ||
+		after > WC_BALANCE_MAX_CENTS || after < -WC_BALANCE_MAX_CENTS)
+		wc_balance_range_error(acct, dir == WC_DIR_IN ? "inflow" : "outflow", amount);
+	if (dir == WC_DIR_OUT && after < 0)
+	{
+		v.subject_id = wc_subject_id(map, slot);
+		v.rule = "AC06";
+		v.sqlstate = ERRCODE_WC_ACCOUNT_OVERDRAWN;
+		v.message = psprintf("the dedicated wage account of project %s does not hold enough money for this payment", code);
+		v.detail = psprintf("Project %s, account " INT64_FORMAT ": balance %s, outflow %s%s%s.",
+							code, acct->account_id, wc_cents_str(acct->balance), wc_cents_str(amount),
+							v.worker ? " to " : "", v.worker ? v.worker : "");
+		v.hint = "The owner must pay labour cost into the account first.";
+		wc_report(mode, relid, &v);
+	}
+	wc_account_set_balance(acct, after);
+}
+
+/*
+ * wc_check_new_table: the statement-level pass over a transition table of inserted
+ * movements (COPY keeps its multi-row inserts: no BEFORE ROW trigger is needed),
+ * each checked in insertion order against the running balance; then the
+ * balances are written once.
+ */
+void
+wc_check_new_table(TriggerData *td, wc_map *map)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck row",
+												 ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old;
+
+	tuplestore_rescan(td->tg_newtable);
+	while (tuplestore_gettupleslot(td->tg_newtable, true, false, slot))
+	{
+		slot_getsomeattrs(slot, map->maxatt);
+		old = MemoryContextSwitchTo(rowcxt);
+		wc_check_account_txn(td, map, slot);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	MemoryContextDelete(rowcxt);
+}

@@ -1,0 +1,38 @@
+/*
+ * checks.h — what the files of the enforcing trigger share among themselves (enforce.c
+ * dispatches; account_txn.c, payments.c and closure.c check; lookup.c looks up).
+ */
+#ifndef WC_ENFORCE_CHECKS_H
+#define WC_ENFORCE_CHECKS_H
+
+#include "enforce/enforce.h"
+#include "storage/lockdefs.h"
+
+/* lookup.c */
+extern wc_mode wc_eff_mode(const wc_map *map, char pm);
+extern char *wc_subject_id(wc_map *map, TupleTableSlot *slot);
+extern char *wc_trimmed(char *s);
+extern void wc_ledger_lock(int64 project_id, LOCKMODE mode);
+extern char *wc_relid_label(Oid relid);
+extern void wc_spi_select(int slot, const char *sql, int nargs, const Oid *types, Datum *args);
+extern wc_lookup *wc_project_lookup(wc_map *map, TupleTableSlot *slot, bool cached);
+extern wc_lookup *wc_worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label);
+extern wc_payee wc_payee_lookup(int64 project_id, const char *account, int len, wc_payee_entry **out);
+extern const char *wc_trim_n(const char *s, int *len);
+extern wc_lookup *wc_accounts_closed(int64 project_id, const char *code, bool cached);
+extern bool wc_line_paid(int64 line_id);
+extern int64 wc_line_net(wc_map *map, TupleTableSlot *slot);
+
+/* account_txn.c */
+extern void wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot);
+extern void wc_check_new_table(TriggerData *td, wc_map *map);
+
+/* payments.c */
+extern void wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot);
+extern void wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot);
+
+/* closure.c */
+extern int wc_closure_notice_days;
+extern void wc_check_wage_account(TriggerData *td, wc_map *map);
+
+#endif

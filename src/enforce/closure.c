@@ -1,0 +1,140 @@
+/*
+ * closure.c — the checks of a dedicated wage account itself: closed only after the public
+ * notice (wagecheck.closure_notice_days) and with no wages owed (AC05).
+ */
+
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "executor/tuptable.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "miscadmin.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "utils/syscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/tuplestore.h"
+#include "storage/lock.h"
+
+#include "enforce/enforce.h"
+#include "enforce/checks.h"
+#include "errcodes.h"
+#include "trigcheck.h"
+
+int			wc_closure_notice_days = 30;
+
+/* Dedicated accounts: balance kept from movements; closure only after notice and with nothing owed (AC05). */
+void
+wc_check_wage_account(TriggerData *td, wc_map *map)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	char	   *ob = NULL,
+			   *nb = NULL,
+			   *code,
+			   *sid;
+	bool		oldnull,
+				newnull,
+				nnull,
+				notice_null;
+	Datum		closed,
+				notice;
+	int64		project_id = 0,
+				owed = 0;
+	wc_lookup  *p;
+	int			workers = 0;
+	wc_violation v;
+	wc_mode		mode;
+	Oid			type = INT8OID;
+	Datum		arg;
+
+	if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		return;
+	wc_get_text(map, map->oldslot, WC_R_BALANCE, &ob);
+	wc_get_text(map, map->slot, WC_R_BALANCE, &nb);
+	if (!wc_flushing() && (ob == NULL) != (nb == NULL || strcmp(ob, nb) != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_WC_BALANCE_DERIVED),
+				 errmsg("the balance of a dedicated wage account is kept by wagecheck from its movements"),
+				 errdetail("Balance %s, new value %s.", ob ? ob : "NULL", nb ? nb : "NULL"),
+				 errhint("Insert the movement into wagecheck.account_txn instead.")));
+
+	slot_getattr(map->oldslot, map->attnum[WC_R_CLOSED_ON], &oldnull);
+	closed = slot_getattr(map->slot, map->attnum[WC_R_CLOSED_ON], &newnull);
+	if (!oldnull || newnull)
+		return;					/* not a closure */
+	notice = slot_getattr(map->slot, map->attnum[WC_R_NOTICE_ON], &notice_null);
+	/* an infinite closure or notice date cannot be judged (an attached table may hold one) */
+	if (DATE_NOT_FINITE(DatumGetDateADT(closed)) || (!notice_null && DATE_NOT_FINITE(DatumGetDateADT(notice))))
+	{
+		wc_role		bad = DATE_NOT_FINITE(DatumGetDateADT(closed)) ? WC_R_CLOSED_ON : WC_R_NOTICE_ON;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s of a dedicated wage account in %s must be a finite date, not %s",
+						NameStr(TupleDescAttr(map->desc, map->attnum[bad] - 1)->attname), map->relname,
+						OutputFunctionCall(&map->out[bad], bad == WC_R_CLOSED_ON ? closed : notice)),
+				 errdetail("Account %s.", wc_subject_id(map, map->slot)),
+				 errhint("Record the day the account was closed and the first day of its public notice.")));
+	}
+
+	if ((p = wc_project_lookup(map, map->slot, false)) == NULL)
+		return;					/* not a project under supervision */
+	project_id = p->n1;
+	code = pstrdup(p->text1);
+	mode = wc_eff_mode(map, p->mode);
+	sid = wc_subject_id(map, map->slot);
+	wc_ledger_lock(project_id, ExclusiveLock);		/* wages being recorded commit first */
+	arg = Int64GetDatum(project_id);
+	SPI_connect();
+	wc_spi_select(WC_P_OWED,
+			   "SELECT coalesce(sum(owed), 0)::text, count(DISTINCT worker_id) FILTER (WHERE owed > 0)"
+			   " FROM wagecheck.project_wages_owed($1)", 1, &type, &arg);
+	if (wc_parse_cents(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), &owed) != WC_CENTS_OK)
+		elog(ERROR, "wagecheck: wages owed are not money");
+	workers = (int) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &nnull));
+	SPI_finish();
+
+	memset(&v, 0, sizeof(v));
+	v.rule = "AC05";
+	v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSURE;
+	v.subject_kind = "project";
+	v.subject_id = psprintf(INT64_FORMAT, project_id);
+	v.project_id = project_id;
+	v.amount = PG_INT64_MIN;
+
+	if (notice_null)
+	{
+		v.message = psprintf("the dedicated wage account of project %s cannot be closed without a %d-day public notice",
+							 code, wc_closure_notice_days);
+		v.detail = psprintf("Project %s, account %s: no public notice of closure recorded.", code, sid);
+		v.hint = psprintf("Record %s when the notice is posted; close the account when it has ended.",
+						  NameStr(TupleDescAttr(map->desc, map->attnum[WC_R_NOTICE_ON] - 1)->attname));
+		wc_report(mode, relid, &v);
+	}
+	else if ((int64) DatumGetDateADT(closed) < (int64) DatumGetDateADT(notice) + wc_closure_notice_days)
+	{
+		v.message = psprintf("the dedicated wage account of project %s cannot be closed before its public notice ends",
+							 code);
+		v.detail = psprintf("Project %s, account %s: notice posted %s runs %d days; closure asked for %s.",
+							code, sid, OutputFunctionCall(&map->out[WC_R_NOTICE_ON], notice),
+							wc_closure_notice_days, OutputFunctionCall(&map->out[WC_R_CLOSED_ON], closed));
+		v.hint = "Close the account on or after the last day of the notice.";
+		wc_report(mode, relid, &v);
+	}
+	if (owed > 0)
+	{
+		v.amount = owed;
+		v.message = psprintf("the dedicated wage account of project %s cannot be closed while wages are owed", code);
+		v.detail = psprintf("Project %s, account %s: %s owed to %d worker%s.", code, sid, wc_cents_str(owed),
+							workers, workers == 1 ? "" : "s");
+		v.hint = "Pay every worker's wages first (see wagecheck.project_wages_owed).";
+		wc_report(mode, relid, &v);
+	}
+}

@@ -1,0 +1,388 @@
+/*
+ * lookup.c — what the enforcing trigger's checks look up and share: a row's project and its
+ * mode, the roster entry of a worker, the payees of a project, whether its accounts are closed
+ * and a line paid, the project's wage-ledger lock, and small helpers of messages.
+ */
+
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "executor/tuptable.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "miscadmin.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "utils/syscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/tuplestore.h"
+#include "storage/lock.h"
+
+#include "enforce/enforce.h"
+#include "enforce/checks.h"
+#include "errcodes.h"
+#include "trigcheck.h"
+
+/* wc_eff_mode: the mode that applies to a row of a project with enforcement_mode pm ('r'/'a'). */
+wc_mode
+wc_eff_mode(const wc_map *map, char pm)
+{
+	if (map->mode != WC_MODE_PROJECT)
+		return map->mode;
+	return pm == 'a' ? WC_MODE_ALERT : WC_MODE_REJECT;
+}
+
+/* wc_subject_id: the row's mapped id as text, or "" when none. */
+char *
+wc_subject_id(wc_map *map, TupleTableSlot *slot)
+{
+	char	   *s;
+
+	return wc_get_text(map, slot, WC_R_ID, &s) ? s : "";
+}
+
+/* wc_trimmed: s without surrounding blanks (in place). */
+char *
+wc_trimmed(char *s)
+{
+	char	   *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/* field4 of the advisory lock tag of a project's wage ledger (SQL advisory locks use 1 and 2) */
+#define WC_LEDGER_LOCK_FIELD4 0x5743
+
+/*
+ * wc_ledger_lock: a transaction lock on the wage ledger of a project. Recording
+ * wages takes it shared, closing an account (of wagecheck or of an attached
+ * table) exclusively, so a closure waits for wages being recorded and then
+ * counts them as owed (READ COMMITTED reads what they committed).
+ */
+void
+wc_ledger_lock(int64 project_id, LOCKMODE mode)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) ((uint64) project_id >> 32), (uint32) project_id,
+						 WC_LEDGER_LOCK_FIELD4);
+	(void) LockAcquire(&tag, mode, false, false);
+}
+
+/* wc_relid_label: a table's schema-qualified name, for messages. */
+char *
+wc_relid_label(Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+
+	if (name == NULL)
+		return psprintf("table %u", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name);
+}
+
+/* wc_spi_select: runs a cached plan with arguments inside its own SPI connection level. */
+void
+wc_spi_select(int slot, const char *sql, int nargs, const Oid *types, Datum *args)
+{
+	int			rc = SPI_execute_plan(wc_plan(slot, sql, nargs, types), args, NULL, false, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "wagecheck: lookup failed: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * wc_project_lookup: project id, code and mode of a row's sheet or project key;
+ * cached for the statement when cached (callers whose trigger has no
+ * statement-level part, which forgets the cache, look it up afresh).
+ */
+wc_lookup *
+wc_project_lookup(wc_map *map, TupleTableSlot *slot, bool cached)
+{
+	static wc_lookup fresh;
+	char		key[96];
+	char	   *s = NULL;
+	int64		n = 0;
+	wc_lookup  *l;
+	bool		found;
+	Datum		arg;
+	Oid			type;
+	int			plan;
+	const char *sql;
+
+	if (map->attnum[WC_R_SHEET])
+	{
+		if (!wc_get_int64(map, slot, WC_R_SHEET, &n))
+			return NULL;
+		snprintf(key, sizeof(key), "S" INT64_FORMAT, n);
+		plan = WC_P_SHEET;
+		sql = "SELECT s.project_id, p.code, p.enforcement_mode FROM wagecheck.pay_sheet s"
+			" JOIN wagecheck.project p USING (project_id) WHERE s.sheet_id = $1";
+		type = INT8OID;
+		arg = Int64GetDatum(n);
+	}
+	else if (map->is_int[WC_R_PROJECT])
+	{
+		if (!wc_get_int64(map, slot, WC_R_PROJECT, &n))
+			return NULL;
+		snprintf(key, sizeof(key), "J" INT64_FORMAT, n);
+		plan = WC_P_PROJECT_BY_ID;
+		sql = "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE project_id = $1";
+		type = INT8OID;
+		arg = Int64GetDatum(n);
+	}
+	else
+	{
+		if (!wc_get_text(map, slot, WC_R_PROJECT, &s))
+			return NULL;
+		s = wc_trimmed(s);
+		if (strlen(s) > 80)
+			return NULL;
+		snprintf(key, sizeof(key), "C%s", s);
+		plan = WC_P_PROJECT_BY_CODE;
+		sql = "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE code = $1";
+		type = TEXTOID;
+		arg = CStringGetTextDatum(s);
+	}
+	if (cached)
+	{
+		l = wc_lookup_find(key, &found);
+		if (found)
+			return l->found ? l : NULL;
+	}
+	else
+		l = &fresh;
+	SPI_connect();
+	wc_spi_select(plan, sql, 1, &type, &arg);
+	l->found = SPI_processed > 0;
+	if (l->found)
+	{
+		bool		isnull;
+
+		l->n1 = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		strlcpy(l->text1, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(l->text1));
+		l->mode = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3)[0];
+	}
+	SPI_finish();
+	return l->found ? l : NULL;
+}
+
+/*
+ * wc_worker_lookup: is the worker (by worker_id or resident ID text) on the
+ * project's roster? n1 = worker_id, text1 = name, flag = rostered (cached).
+ */
+wc_lookup *
+wc_worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label)
+{
+	char		key[96];
+	char	   *s = NULL;
+	int64		n = 0;
+	wc_lookup  *l;
+	bool		found;
+	Datum		args[2];
+	Oid			types[2] = {INT8OID, INT8OID};
+
+	if (map->is_int[WC_R_WORKER])
+	{
+		if (!wc_get_int64(map, slot, WC_R_WORKER, &n))
+			return NULL;
+		snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project_id, n);
+		*label = psprintf("worker " INT64_FORMAT, n);
+	}
+	else
+	{
+		if (!wc_get_text(map, slot, WC_R_WORKER, &s))
+			return NULL;
+		s = wc_trimmed(s);
+		snprintf(key, sizeof(key), "R" INT64_FORMAT ":%.70s", project_id, s);
+		*label = psprintf("ID %s", wc_masked(s));
+	}
+	l = wc_lookup_find(key, &found);
+	if (!found)
+	{
+		SPI_connect();
+		args[0] = Int64GetDatum(project_id);
+		if (s == NULL)
+		{
+			args[1] = Int64GetDatum(n);
+			wc_spi_select(WC_P_WORKER_BY_ID,
+					   "SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+					   " WHERE r.project_id = $1 AND r.worker_id = w.worker_id)"
+					   " FROM wagecheck.worker w WHERE w.worker_id = $2", 2, types, args);
+		}
+		else
+		{
+			types[1] = TEXTOID;
+			args[1] = CStringGetTextDatum(s);
+			wc_spi_select(WC_P_WORKER_BY_RID,
+					   "SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+					   " WHERE r.project_id = $1 AND r.worker_id = w.worker_id)"
+					   " FROM wagecheck.worker w WHERE w.resident_id OPERATOR(wagecheck.=) CASE"
+					   " WHEN wagecheck.is_valid_resident_id($2) THEN $2::wagecheck.resident_id END",
+					   2, types, args);
+		}
+		l->found = SPI_processed > 0;
+		if (l->found)
+		{
+			bool		isnull;
+
+			l->n1 = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			strlcpy(l->text1, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(l->text1));
+			l->flag = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+		}
+		SPI_finish();
+	}
+	if (l->found)
+		*label = psprintf("%s (worker " INT64_FORMAT ")", l->text1, l->n1);
+	return l;
+}
+
+/*
+ * wc_payee_lookup: whose registered card is this counterparty account (bytes
+ * account[0..len), wc_trimmed), and is he on the project's roster? Cached per
+ * statement and project: a nightly file pays the same cards over and over.
+ */
+wc_payee
+wc_payee_lookup(int64 project_id, const char *account, int len, wc_payee_entry **out)
+{
+	wc_payee_entry *e = wc_payee_find(project_id, account, len);
+
+	if (e == NULL)
+	{
+		Oid			types[2] = {INT8OID, TEXTOID};
+		Datum		args[2];
+		bool		found,
+					isnull;
+
+		args[0] = Int64GetDatum(project_id);
+		args[1] = PointerGetDatum(cstring_to_text_with_len(account, len));
+		SPI_connect();
+		wc_spi_select(WC_P_PAYEE,
+				   "SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+				   " WHERE r.project_id = $1 AND r.worker_id = w.worker_id) AS rostered"
+				   " FROM wagecheck.worker w WHERE w.wage_card OPERATOR(wagecheck.=) CASE"
+				   " WHEN wagecheck.is_valid_bank_card($2) THEN $2::wagecheck.bank_card END"
+				   " ORDER BY 3 DESC, 1 LIMIT 1", 2, types, args);
+		found = SPI_processed > 0;
+		/* only now, with the answer at hand, does the cache get an entry */
+		e = wc_payee_store(project_id, account, len, found);
+		if (found)
+		{
+			e->worker->worker_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			strlcpy(e->worker->name, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(e->worker->name));
+			e->rostered = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+		}
+		SPI_finish();
+	}
+	*out = e;
+	if (e->worker == NULL)
+		return WC_PAYEE_NOT_WORKER_CARD;
+	return e->rostered ? WC_PAYEE_ROSTERED : WC_PAYEE_OTHER_WORKER;
+}
+
+/* wc_trim_n: s[0..*len) without surrounding blanks (no copy). */
+const char *
+wc_trim_n(const char *s, int *len)
+{
+	while (*len > 0 && (*s == ' ' || *s == '\t'))
+		s++, (*len)--;
+	while (*len > 0 && (s[*len - 1] == ' ' || s[*len - 1] == '\t'))
+		(*len)--;
+	return s;
+}
+
+/*
+ * wc_accounts_closed: is the dedicated account of a project closed? It is when the
+ * project has accounts in wagecheck.wage_account and none is open (n2 =
+ * InvalidOid), or when a table of accounts attached with wagecheck.attach()
+ * lists accounts of the project and all of them are closed (n2 = that table).
+ * NULL while the project has an open account. The account rows are locked FOR
+ * SHARE first, then the project's ledger lock is taken shared: a closure in
+ * progress is waited for and then seen; a closure starting later waits for
+ * these wages and counts them. Cached for the statement when cached (callers
+ * whose trigger has no statement-level part, which forgets the cache, ask afresh).
+ */
+wc_lookup *
+wc_accounts_closed(int64 project_id, const char *code, bool cached)
+{
+	static wc_lookup fresh;
+	char		key[96];
+	bool		found = false;
+	wc_lookup  *l;
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(project_id);
+	bool		isnull;
+	uint64		i;
+	int64		accounts;
+	bool		open = false;
+	Oid			legacy;
+
+	if (cached)
+	{
+		snprintf(key, sizeof(key), "A" INT64_FORMAT, project_id);
+		l = wc_lookup_find(key, &found);
+		if (found)
+			return l->flag ? l : NULL;
+	}
+	else
+		l = &fresh;
+	SPI_connect();
+	wc_spi_select(WC_P_ACCT_SHARE,
+			   "SELECT a.closed_on IS NULL FROM wagecheck.wage_account a"
+			   " WHERE a.project_id = $1 FOR SHARE", 1, &type, &arg);
+	accounts = (int64) SPI_processed;
+	for (i = 0; i < SPI_processed; i++)
+		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)))
+			open = true;
+	legacy = wc_attached_accounts_closed(project_id, code);
+	l->found = true;
+	l->n1 = accounts;
+	l->flag = (accounts > 0 && !open) || legacy != InvalidOid;
+	l->n2 = (accounts > 0 && !open) ? InvalidOid : legacy;
+	SPI_finish();
+	/* after the account rows, so it never waits holding what a closure needs */
+	wc_ledger_lock(project_id, ShareLock);
+	return l->flag ? l : NULL;
+}
+
+/* wc_line_paid: has a payment been recorded against pay line line_id? */
+bool
+wc_line_paid(int64 line_id)
+{
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(line_id);
+	bool		paid;
+
+	SPI_connect();
+	wc_spi_select(WC_P_LINE_PAID,
+			   "SELECT 1 FROM wagecheck.wage_payment WHERE line_id = $1 LIMIT 1", 1, &type, &arg);
+	paid = SPI_processed > 0;
+	SPI_finish();
+	return paid;
+}
+
+/* wc_line_net: what a pay-sheet line row owes: its net, else payable minus deductions (0 when no payable). */
+int64
+wc_line_net(wc_map *map, TupleTableSlot *slot)
+{
+	int64		payable,
+				deductions = 0,
+				net;
+
+	if (wc_get_cents(map, slot, WC_R_NET, &net))
+		return net;
+	if (!wc_get_cents(map, slot, WC_R_PAYABLE, &payable))
+		return 0;
+	wc_get_cents(map, slot, WC_R_DEDUCTIONS, &deductions);
+	return payable - deductions;
+}

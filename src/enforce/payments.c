@@ -1,0 +1,465 @@
+/*
+ * payments.c — the checks of pay lines and wage payments: real-name pay lines and payments
+ * (RN01), pay-line arithmetic (PS01), paid lines never edited, wages into the worker's own
+ * card (WP04), nothing paid or changed after the project's accounts are closed (AC05).
+ */
+
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "executor/tuptable.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "miscadmin.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "utils/syscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/tuplestore.h"
+#include "storage/lock.h"
+
+#include "enforce/enforce.h"
+#include "enforce/checks.h"
+#include "errcodes.h"
+#include "trigcheck.h"
+
+/*
+ * changed_roles: the roles among roles[0..n) whose value an UPDATE changes, as a
+ * comma-separated list of role names, or NULL when none changes; amounts
+ * compare as money (800 and 800.00 are the same amount).
+ */
+static char *
+changed_roles(wc_map *map, const wc_role *roles, int n)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < n; i++)
+	{
+		bool		changed;
+
+		if (map->attnum[roles[i]] == 0)
+			continue;
+		if (roles[i] == WC_R_AMOUNT || roles[i] == WC_R_PAYABLE ||
+			roles[i] == WC_R_DEDUCTIONS || roles[i] == WC_R_NET)
+		{
+			int64		a = 0,
+						b = 0;
+			bool		ha = wc_get_cents(map, map->oldslot, roles[i], &a),
+						hb = wc_get_cents(map, map->slot, roles[i], &b);
+
+			changed = ha != hb || a != b;
+		}
+		else
+		{
+			char	   *a = NULL,
+					   *b = NULL;
+			bool		ha = wc_get_text(map, map->oldslot, roles[i], &a),
+						hb = wc_get_text(map, map->slot, roles[i], &b);
+
+			changed = ha != hb || (ha && strcmp(a, b) != 0);
+		}
+		if (changed)
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", wc_role_name(roles[i]));
+	}
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/* payment_change: what an UPDATE of a wage payment changes of the money paid (NULL: nothing, or not an UPDATE). */
+static char *
+payment_change(TriggerData *td, wc_map *map)
+{
+	static const wc_role money[] = {WC_R_LINE, WC_R_PROJECT, WC_R_WORKER, WC_R_AMOUNT, WC_R_METHOD, WC_R_CARD};
+
+	if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		return NULL;
+	return changed_roles(map, money, lengthof(money));
+}
+
+/*
+ * report_paid_after_closure: a wage payment recorded, or its money changed
+ * (change: the roles an UPDATE changed), for a project whose dedicated account
+ * is closed (AC05): no money can leave a closed account.
+ */
+static void
+report_paid_after_closure(wc_mode mode, Oid relid, wc_violation *v, const char *code,
+						  const wc_lookup *closed, const char *worker, int64 amount, const char *change)
+{
+	char	   *what = change ? psprintf(" changed after closure (%s)", change) : "";
+
+	v->rule = "AC05";
+	v->sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
+	v->message = psprintf("the dedicated wage account of project %s is closed: no wages can be paid from it", code);
+	v->detail = closed->n2 == InvalidOid
+		? psprintf("Project %s, %s, payment of %s%s.", code, worker, wc_cents_str(amount), what)
+		: psprintf("Project %s, %s, payment of %s%s: every account of the project in %s is closed.",
+				   code, worker, wc_cents_str(amount), what, wc_relid_label((Oid) closed->n2));
+	v->hint = "A payment after closure means the account was closed too early; reopen it before paying.";
+	wc_report(mode, relid, v);
+}
+
+/* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
+void
+wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	wc_lookup  *p,
+			   *w;
+	int64		payable,
+				deductions = 0,
+				net,
+				id;
+	bool		has_net;
+	wc_mode		mode;
+	wc_violation v;
+	char	   *wlabel = NULL;
+	bool		found;
+	wc_lookup  *closed;
+	char	   *change = NULL;
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && map->mode == WC_MODE_PROJECT &&
+		wc_get_int64(map, map->oldslot, WC_R_ID, &id) && wc_line_paid(id))
+		ereport(ERROR,
+				(errcode(ERRCODE_WC_PAID_LINE_EDITED),
+				 errmsg("pay-sheet line " INT64_FORMAT " has been paid and cannot be %s", id,
+						TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "deleted" : "changed"),
+				 errdetail("The wage ledger is kept for at least 3 years as written."),
+				 errhint("Insert a correcting line that references it in corrects_line_id.")));
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		return;
+
+	if ((p = wc_project_lookup(map, slot, true)) == NULL)
+		return;					/* unknown project: not under supervision (or a foreign key says so) */
+	if (!wc_get_cents(map, slot, WC_R_PAYABLE, &payable))
+		return;
+	wc_get_cents(map, slot, WC_R_DEDUCTIONS, &deductions);
+	has_net = wc_get_cents(map, slot, WC_R_NET, &net);
+	w = wc_worker_lookup(map, slot, p->n1, &wlabel);
+	if (w == NULL)
+		return;
+
+	mode = wc_eff_mode(map, p->mode);
+	memset(&v, 0, sizeof(v));
+	v.subject_kind = "pay_line";
+	v.subject_id = wc_subject_id(map, slot);
+	v.project_id = p->n1;
+	v.amount = has_net ? net : payable - deductions;
+	v.worker = wlabel;
+
+	if (wc_payline_check(payable, deductions, has_net ? net : payable - deductions) != WC_LINE_OK)
+	{
+		v.rule = "PS01";
+		v.sqlstate = ERRCODE_WC_PAY_LINE_ARITHMETIC;
+		v.message = wc_payline_check(payable, deductions, has_net ? net : payable - deductions) == WC_LINE_NEGATIVE
+			? psprintf("pay-sheet line for %s has a negative amount", wlabel)
+			: psprintf("pay-sheet line for %s does not add up: net pay must be payable minus deductions", wlabel);
+		v.detail = psprintf("Project %s, %s: payable %s, deductions %s, net %s.", p->text1, wlabel,
+							wc_cents_str(payable), wc_cents_str(deductions),
+							has_net ? wc_cents_str(net) : "(none)");
+		/* wagecheck's own ledger never takes a line that does not add up */
+		wc_report(map->mode == WC_MODE_PROJECT ? WC_MODE_REJECT : mode, relid, &v);
+	}
+
+	if (!w->found || !w->flag)
+	{
+		v.rule = "RN01";
+		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
+		v.message = psprintf("%s is not on the real-name roster of project %s", wlabel, p->text1);
+		v.detail = psprintf("Project %s, %s, net pay %s: wages are recorded only for workers registered on the project's roster.",
+							p->text1, wlabel, wc_cents_str(v.amount));
+		v.hint = w->found ? "Add the worker to the project's roster (wagecheck.roster) first."
+			: "Register the worker by real name (wagecheck.worker) and on the project's roster first.";
+		wc_report(mode, relid, &v);
+	}
+
+	if (wc_get_int64(map, slot, WC_R_CORRECTS, &id))
+	{
+		Oid			type = INT8OID;
+		Datum		arg = Int64GetDatum(id);
+		bool		ok;
+
+		SPI_connect();
+		wc_spi_select(WC_P_CORRECTS,
+				   "SELECT l.worker_id, s.project_id FROM wagecheck.pay_line l"
+				   " JOIN wagecheck.pay_sheet s USING (sheet_id) WHERE l.line_id = $1", 1, &type, &arg);
+		ok = SPI_processed == 0 ||	/* the foreign key reports a missing line */
+			(w->found &&
+			 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &found)) == w->n1 &&
+			 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &found)) == p->n1);
+		SPI_finish();
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_WC_BAD_CORRECTION),
+					 errmsg("pay-sheet line " INT64_FORMAT " may only be corrected by a line for the same worker and project", id),
+					 errdetail("Project %s, %s, net pay %s.", p->text1, wlabel, wc_cents_str(v.amount))));
+	}
+
+	/*
+	 * wages recorded against a project whose account is closed (here or in an
+	 * attached table): a new line, or an update raising what the line owes or
+	 * moving it to another sheet, project, worker or corrected line
+	 */
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		static const wc_role owner[] = {WC_R_SHEET, WC_R_PROJECT, WC_R_WORKER, WC_R_CORRECTS};
+		int64		was;
+
+		change = changed_roles(map, owner, lengthof(owner));
+		if (change == NULL && (was = wc_line_net(map, map->oldslot)) < v.amount)
+			change = psprintf("raised from %s", wc_cents_str(was));
+		else if (change != NULL)
+			change = psprintf("changed %s", change);
+	}
+	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
+		(closed = wc_accounts_closed(p->n1, p->text1, true)) != NULL)
+	{
+		char	   *what = change ? psprintf(" (%s after closure)", change) : "";
+
+		v.rule = "AC05";
+		v.sqlstate = ERRCODE_WC_ACCOUNT_CLOSED;
+		v.message = psprintf("the dedicated wage account of project %s is closed: no new wages can be recorded", p->text1);
+		v.detail = closed->n2 == InvalidOid
+			? psprintf("Project %s, %s, net pay %s%s.", p->text1, wlabel, wc_cents_str(v.amount), what)
+			: psprintf("Project %s, %s, net pay %s%s: every account of the project in %s is closed.",
+					   p->text1, wlabel, wc_cents_str(v.amount), what, wc_relid_label((Oid) closed->n2));
+		v.hint = "Wages owed after closure mean the account was closed too early; reopen it.";
+		wc_report(mode, relid, &v);
+	}
+}
+
+/*
+ * Payments of a table that names the project and the worker (a legacy payment
+ * record, not tied to wagecheck's pay lines): the worker is on the project's
+ * roster (RN01) and is paid from the account into his own registered card (WP04).
+ */
+static void
+check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	wc_lookup  *p,
+			   *w;
+	char	   *wlabel = NULL,
+			   *card = NULL,
+			   *own = NULL;
+	const char *mp = NULL;
+	int			mlen = 0;
+	int64		amount = 0;
+	wc_method	method = WC_METHOD_NONE;
+	bool		matches = false;
+	wc_mode		mode;
+	wc_violation v;
+	wc_lookup  *closed;
+	char	   *change;
+
+	if ((p = wc_project_lookup(map, slot, true)) == NULL)
+		return;					/* not a project under supervision */
+	if ((w = wc_worker_lookup(map, slot, p->n1, &wlabel)) == NULL)
+		return;					/* no worker named: nothing to check against */
+	wc_get_cents(map, slot, WC_R_AMOUNT, &amount);
+	if (wc_get_textn(map, slot, WC_R_METHOD, &mp, &mlen))
+	{
+		method = wc_parse_method(mp, mlen);
+		if (method == WC_METHOD_UNKNOWN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("payment method \"%.*s\" in %s is not one wagecheck knows", mlen, mp, map->relname),
+					 errhint("Methods are written account/专户代发/银行代发, cash/现金 or other_account/他户代发.")));
+	}
+	if (wc_get_text(map, slot, WC_R_CARD, &card))
+	{
+		card = wc_trimmed(card);
+		if (*card == '\0')
+			card = NULL;
+	}
+	if (w->found && method != WC_METHOD_CASH && method != WC_METHOD_OTHER_ACCOUNT)
+	{
+		Oid			types[2] = {INT8OID, TEXTOID};
+		Datum		args[2];
+		char		nulls[2] = {' ', card ? ' ' : 'n'};
+		bool		isnull;
+		Datum		m;
+		MemoryContext caller = CurrentMemoryContext;
+
+		args[0] = Int64GetDatum(w->n1);
+		args[1] = card ? CStringGetTextDatum(card) : (Datum) 0;
+		SPI_connect();
+		if (SPI_execute_plan(wc_plan(WC_P_PAYMENT_CARD,
+									 "SELECT w.wage_card::text, w.wage_card OPERATOR(wagecheck.=) CASE"
+									 " WHEN wagecheck.is_valid_bank_card($2) THEN $2::wagecheck.bank_card END"
+									 " FROM wagecheck.worker w WHERE w.worker_id = $1", 2, types),
+							 args, nulls, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "wagecheck: card lookup failed");
+		if (SPI_processed > 0)
+		{
+			own = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+			own = own ? MemoryContextStrdup(caller, own) : NULL;	/* SPI's memory goes at SPI_finish */
+			m = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+			matches = !isnull && DatumGetBool(m);
+		}
+		SPI_finish();
+	}
+
+	mode = wc_eff_mode(map, p->mode);
+	memset(&v, 0, sizeof(v));
+	v.subject_kind = "payment";
+	v.subject_id = wc_subject_id(map, slot);
+	v.project_id = p->n1;
+	v.amount = amount;
+	v.worker = wlabel;
+	if (!w->found || !w->flag)
+	{
+		v.rule = "RN01";
+		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
+		v.message = psprintf("%s is not on the real-name roster of project %s", wlabel, p->text1);
+		v.detail = psprintf("Project %s, %s, payment of %s: wages are paid only to workers registered on the project's roster.",
+							p->text1, wlabel, wc_cents_str(amount));
+		v.hint = w->found ? "Add the worker to the project's roster (wagecheck.roster) first."
+			: "Register the worker by real name (wagecheck.worker) and on the project's roster first.";
+		wc_report(mode, relid, &v);
+	}
+	if (method == WC_METHOD_CASH || method == WC_METHOD_OTHER_ACCOUNT)
+	{
+		v.rule = "WP04";
+		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+		v.message = psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
+							 p->text1, method == WC_METHOD_CASH ? "cash" : "another account");
+		v.detail = psprintf("Project %s, %s, payment of %s.", p->text1, wlabel, wc_cents_str(amount));
+		v.hint = "Pay through the project's dedicated wage account into the worker's registered card.";
+		wc_report(mode, relid, &v);
+	}
+	else if (!matches)
+	{
+		v.rule = "WP04";
+		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+		v.message = psprintf("wages of project %s must go to the worker's own registered card", p->text1);
+		v.detail = psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", p->text1, wlabel,
+							wc_cents_str(amount), card ? wc_masked(card) : "no card",
+							own ? wc_masked(own) : "none");
+		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
+		wc_report(mode, relid, &v);
+	}
+	/* a new payment, or an update of its money (not of a note), after closure */
+	change = payment_change(td, map);
+	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
+		(closed = wc_accounts_closed(p->n1, p->text1, true)) != NULL)
+		report_paid_after_closure(mode, relid, &v, p->text1, closed, wlabel, amount, change);
+}
+
+/* Wage payments: real name (RN01), the worker's own registered card (WP04), an open account (AC05). */
+void
+wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	int64		line,
+				amount = 0;
+	char	   *method = NULL,
+			   *card = NULL,
+			   *code,
+			   *name,
+			   *own;
+	Oid			type = INT8OID;
+	Datum		arg;
+	wc_violation v;
+	wc_mode		mode;
+	bool		rostered,
+				isnull;
+	int64		project_id,
+				worker_id;
+	HeapTuple	r;
+	TupleDesc	rd;
+	wc_lookup  *closed;
+	char	   *change;
+	MemoryContext caller;
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		return;
+	if (map->attnum[WC_R_LINE] == 0)
+	{
+		check_payment_direct(td, map, slot);
+		return;
+	}
+	if (!wc_get_int64(map, slot, WC_R_LINE, &line))
+		return;
+	wc_get_cents(map, slot, WC_R_AMOUNT, &amount);
+	wc_get_text(map, slot, WC_R_METHOD, &method);
+	wc_get_text(map, slot, WC_R_CARD, &card);
+	arg = Int64GetDatum(line);
+	caller = CurrentMemoryContext;
+	SPI_connect();
+	wc_spi_select(WC_P_PAYMENT_LINE,
+			   "SELECT l.worker_id, s.project_id, p.code, p.enforcement_mode, w.name, w.wage_card::text,"
+			   " EXISTS (SELECT 1 FROM wagecheck.roster r WHERE r.project_id = s.project_id"
+			   " AND r.worker_id = l.worker_id)"
+			   " FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)"
+			   " JOIN wagecheck.project p ON p.project_id = s.project_id"
+			   " JOIN wagecheck.worker w ON w.worker_id = l.worker_id WHERE l.line_id = $1", 1, &type, &arg);
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return;					/* the foreign key reports a missing line */
+	}
+	r = SPI_tuptable->vals[0];
+	rd = SPI_tuptable->tupdesc;
+	worker_id = DatumGetInt64(SPI_getbinval(r, rd, 1, &isnull));
+	project_id = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull));
+	code = SPI_getvalue(r, rd, 3);
+	mode = wc_eff_mode(map, SPI_getvalue(r, rd, 4)[0]);
+	name = SPI_getvalue(r, rd, 5);
+	own = SPI_getvalue(r, rd, 6);
+	rostered = DatumGetBool(SPI_getbinval(r, rd, 7, &isnull));
+	/* copy out of SPI memory (a palloc here would go with it at SPI_finish) */
+	code = MemoryContextStrdup(caller, code);
+	name = MemoryContextStrdup(caller, psprintf("%s (worker " INT64_FORMAT ")", name, worker_id));
+	own = own ? MemoryContextStrdup(caller, own) : NULL;
+	SPI_finish();
+
+	memset(&v, 0, sizeof(v));
+	v.subject_kind = "payment";
+	v.subject_id = wc_subject_id(map, slot);
+	v.project_id = project_id;
+	v.amount = amount;
+	v.worker = name;
+	if (!rostered)
+	{
+		v.rule = "RN01";
+		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
+		v.message = psprintf("%s is not on the real-name roster of project %s", name, code);
+		v.detail = psprintf("Project %s, %s, payment of %s against pay-sheet line " INT64_FORMAT ".",
+							code, name, wc_cents_str(amount), line);
+		v.hint = "Add the worker to the project's roster (wagecheck.roster) first.";
+		wc_report(mode, relid, &v);
+	}
+	if (method && strcmp(method, "account") != 0)
+	{
+		v.rule = "WP04";
+		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+		v.message = psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
+							 code, strcmp(method, "cash") == 0 ? "cash" : "another account");
+		v.detail = psprintf("Project %s, %s, payment of %s.", code, name, wc_cents_str(amount));
+		v.hint = "Pay through the project's dedicated wage account into the worker's registered card.";
+		wc_report(mode, relid, &v);
+	}
+	else if (card == NULL || own == NULL || strcmp(card, own) != 0)
+	{
+		v.rule = "WP04";
+		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+		v.message = psprintf("wages of project %s must go to the worker's own registered card", code);
+		v.detail = psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", code, name,
+							wc_cents_str(amount), card ? wc_masked(card) : "no card",
+							own ? wc_masked(own) : "none");
+		v.hint = own ? "Pay into the worker's registered card." : "Register the worker's own wage card first.";
+		wc_report(mode, relid, &v);
+	}
+	/* wagecheck's own payments have no statement-level trigger to forget a cached answer */
+	change = payment_change(td, map);
+	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
+		(closed = wc_accounts_closed(project_id, code, false)) != NULL)
+		report_paid_after_closure(mode, relid, &v, code, closed, name, amount, change);
+}
