@@ -51,25 +51,49 @@ COMMENT ON COLUMN wagecheck.payment_off_card.reason IS
     'cash, worker has no registered card, or not the worker''s registered card';
 
 -- _payment_off_card_rows(project_ids, worker_ids, periods): the payment_off_card rows of
--- these wage_month keys (all of them when the arrays are NULL), from the raw rows.
+-- these wage_month keys (all of them when the arrays are NULL), from the raw rows; the keys'
+-- lines are found through the indexes, as _wage_month_rows finds them.
 CREATE OR REPLACE FUNCTION wagecheck._payment_off_card_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.payment_off_card
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
-    SELECT s.project_id, l.worker_id, s.period, y.payment_id, s.employer_id, y.amount, y.method, y.paid_at,
-           y.created_at,
-           CASE WHEN y.method = 'cash' THEN 'cash'
-                WHEN k.wage_card IS NULL THEN 'worker has no registered card'
-                ELSE 'not the worker''s registered card' END
-      FROM wagecheck.pay_line l
-      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-      JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
-      JOIN wagecheck.worker k ON k.worker_id = l.worker_id
-     WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card)
-       AND (p_projects IS NULL
-            OR (s.project_id, l.worker_id, s.period) IN
-               (SELECT u.project_id, u.worker_id, u.period
-                  FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)))
+BEGIN
+    IF p_projects IS NULL THEN
+        RETURN QUERY
+        WITH l AS (
+            SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id
+              FROM wagecheck.pay_line l
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+        )
+        SELECT l.project_id, l.worker_id, l.period, y.payment_id, l.employer_id, y.amount, y.method, y.paid_at,
+               y.created_at,
+               CASE WHEN y.method = 'cash' THEN 'cash'
+                    WHEN k.wage_card IS NULL THEN 'worker has no registered card'
+                    ELSE 'not the worker''s registered card' END
+          FROM l
+          JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
+          JOIN wagecheck.worker k ON k.worker_id = l.worker_id
+         WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card);
+    ELSE
+        RETURN QUERY
+        WITH l AS MATERIALIZED (
+            SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id
+              FROM (SELECT DISTINCT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) k
+              JOIN wagecheck.pay_sheet s ON s.project_id = k.project_id AND s.period = k.period
+              JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id AND l.worker_id = k.worker_id
+        )
+        SELECT l.project_id, l.worker_id, l.period, y.payment_id, l.employer_id, y.amount, y.method, y.paid_at,
+               y.created_at,
+               CASE WHEN y.method = 'cash' THEN 'cash'
+                    WHEN k.wage_card IS NULL THEN 'worker has no registered card'
+                    ELSE 'not the worker''s registered card' END
+          FROM l
+          JOIN wagecheck.wage_payment y ON y.line_id = l.line_id
+          JOIN wagecheck.worker k ON k.worker_id = l.worker_id
+         WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL OR y.card <> k.wage_card);
+    END IF;
+END
 $$;
 COMMENT ON FUNCTION wagecheck._payment_off_card_rows(bigint[], bigint[], date[]) IS
     'payment_off_card rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
@@ -384,54 +408,104 @@ COMMENT ON FUNCTION wagecheck._settled_at(numeric, timestamptz[], numeric[]) IS
 
 -- _wage_month_rows(project_ids, worker_ids, periods): the wage_month rows of these keys
 -- (all of them when the arrays are NULL), computed from the raw rows, whatever their moment.
+-- Two queries, each planned for its case: every row read once (NULL), or the keys' lines
+-- found through the indexes (the sheets by project, the lines by sheet, their payments by
+-- line), so that a statement writing a few rows reads only theirs.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.wage_month
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
-    WITH k AS (
-        SELECT DISTINCT u.project_id, u.worker_id, u.period
-          FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
-    ),
-    lp AS (
-        SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id, l.days, l.payable, l.net,
-               c.line_id IS NULL AS effective,
-               greatest(l.created_at, s.created_at, c.created_at) AS known
-          FROM wagecheck.pay_line l
-          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-          LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id
-         WHERE p_projects IS NULL
-            OR (s.project_id, l.worker_id, s.period) IN (SELECT k.project_id, k.worker_id, k.period FROM k)
-    ),
-    py AS (
-        SELECT y.line_id, sum(y.amount) AS paid, max(greatest(y.created_at, y.paid_at)) AS known
-          FROM wagecheck.wage_payment y
-         WHERE p_projects IS NULL OR y.line_id IN (SELECT lp.line_id FROM lp)
-         GROUP BY y.line_id
-    ),
-    pays AS (          -- every payment of the month's lines, for "paid by the pay date"
-        SELECT lp.project_id, lp.worker_id, lp.period,
-               array_agg(y.paid_at ORDER BY y.paid_at, y.payment_id) AS ats,
-               array_agg(y.amount ORDER BY y.paid_at, y.payment_id) AS amounts
-          FROM lp
-          JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
-         GROUP BY lp.project_id, lp.worker_id, lp.period
-    ),
-    sums AS (
-        SELECT lp.project_id, lp.worker_id, lp.period, min(lp.employer_id) AS employer_id,
-               coalesce(sum(lp.days) FILTER (WHERE lp.effective), 0) AS days,
-               coalesce(sum(lp.payable) FILTER (WHERE lp.effective), 0) AS payable,
-               coalesce(sum(lp.net) FILTER (WHERE lp.effective), 0) AS net,
-               coalesce(sum(py.paid), 0) AS paid,
-               greatest(max(lp.known), max(py.known)) AS known_to
-          FROM lp
-          LEFT JOIN py ON py.line_id = lp.line_id
-         GROUP BY lp.project_id, lp.worker_id, lp.period
-    )
-    SELECT s.project_id, s.worker_id, s.period, s.employer_id, s.days, s.payable, s.net, s.paid,
-           coalesce(pays.ats, '{}'), coalesce(pays.amounts, '{}'), s.known_to,
-           wagecheck._settled_at(s.net, coalesce(pays.ats, '{}'), coalesce(pays.amounts, '{}'))
-      FROM sums s
-      LEFT JOIN pays ON (pays.project_id, pays.worker_id, pays.period) = (s.project_id, s.worker_id, s.period)
+BEGIN
+    IF p_projects IS NULL THEN
+        RETURN QUERY
+        WITH lp AS (
+            SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id, l.days, l.payable, l.net,
+                   c.line_id IS NULL AS effective,
+                   greatest(l.created_at, s.created_at, c.created_at) AS known
+              FROM wagecheck.pay_line l
+              JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+              LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id
+        ),
+        y AS (
+            SELECT lp.project_id, lp.worker_id, lp.period, y.payment_id, y.amount, y.paid_at, y.created_at
+              FROM lp
+              JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
+        ),
+        -- the lines' and the payments' rows in one aggregation per key (no join of the two)
+        x AS (
+            SELECT lp.project_id, lp.worker_id, lp.period, lp.employer_id, lp.days, lp.payable, lp.net, lp.effective,
+                   lp.known, NULL::bigint AS payment_id, NULL::timestamptz AS paid_at, NULL::numeric AS amount
+              FROM lp
+            UNION ALL
+            SELECT y.project_id, y.worker_id, y.period, NULL, NULL, NULL, NULL, NULL,
+                   greatest(y.created_at, y.paid_at), y.payment_id, y.paid_at, y.amount
+              FROM y
+        ),
+        sums AS (
+            SELECT x.project_id, x.worker_id, x.period, min(x.employer_id) AS employer_id,
+                   coalesce(sum(x.days) FILTER (WHERE x.effective), 0) AS days,
+                   coalesce(sum(x.payable) FILTER (WHERE x.effective), 0) AS payable,
+                   coalesce(sum(x.net) FILTER (WHERE x.effective), 0) AS net,
+                   coalesce(sum(x.amount), 0) AS paid,
+                   max(x.known) AS known_to,
+                   coalesce(array_agg(x.paid_at ORDER BY x.paid_at, x.payment_id)
+                            FILTER (WHERE x.payment_id IS NOT NULL), '{}') AS ats,
+                   coalesce(array_agg(x.amount ORDER BY x.paid_at, x.payment_id)
+                            FILTER (WHERE x.payment_id IS NOT NULL), '{}') AS amounts
+              FROM x
+             GROUP BY x.project_id, x.worker_id, x.period
+        )
+        SELECT s.project_id, s.worker_id, s.period, s.employer_id, s.days, s.payable::numeric(14,2),
+               s.net::numeric(14,2), s.paid::numeric(14,2), s.ats, s.amounts::numeric(14,2)[], s.known_to,
+               wagecheck._settled_at(s.net, s.ats, s.amounts)
+          FROM sums s;
+    ELSE
+        RETURN QUERY
+        WITH lp AS MATERIALIZED (
+            SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.line_id, l.days, l.payable, l.net,
+                   c.line_id IS NULL AS effective,
+                   greatest(l.created_at, s.created_at, c.created_at) AS known
+              FROM (SELECT DISTINCT u.project_id, u.worker_id, u.period
+                      FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) k
+              JOIN wagecheck.pay_sheet s ON s.project_id = k.project_id AND s.period = k.period
+              JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id AND l.worker_id = k.worker_id
+              LEFT JOIN wagecheck.pay_line c ON c.corrects_line_id = l.line_id
+        ),
+        y AS (
+            SELECT lp.project_id, lp.worker_id, lp.period, y.payment_id, y.amount, y.paid_at, y.created_at
+              FROM lp
+              JOIN wagecheck.wage_payment y ON y.line_id = lp.line_id
+        ),
+        -- the lines' and the payments' rows in one aggregation per key (no join of the two)
+        x AS (
+            SELECT lp.project_id, lp.worker_id, lp.period, lp.employer_id, lp.days, lp.payable, lp.net, lp.effective,
+                   lp.known, NULL::bigint AS payment_id, NULL::timestamptz AS paid_at, NULL::numeric AS amount
+              FROM lp
+            UNION ALL
+            SELECT y.project_id, y.worker_id, y.period, NULL, NULL, NULL, NULL, NULL,
+                   greatest(y.created_at, y.paid_at), y.payment_id, y.paid_at, y.amount
+              FROM y
+        ),
+        sums AS (
+            SELECT x.project_id, x.worker_id, x.period, min(x.employer_id) AS employer_id,
+                   coalesce(sum(x.days) FILTER (WHERE x.effective), 0) AS days,
+                   coalesce(sum(x.payable) FILTER (WHERE x.effective), 0) AS payable,
+                   coalesce(sum(x.net) FILTER (WHERE x.effective), 0) AS net,
+                   coalesce(sum(x.amount), 0) AS paid,
+                   max(x.known) AS known_to,
+                   coalesce(array_agg(x.paid_at ORDER BY x.paid_at, x.payment_id)
+                            FILTER (WHERE x.payment_id IS NOT NULL), '{}') AS ats,
+                   coalesce(array_agg(x.amount ORDER BY x.paid_at, x.payment_id)
+                            FILTER (WHERE x.payment_id IS NOT NULL), '{}') AS amounts
+              FROM x
+             GROUP BY x.project_id, x.worker_id, x.period
+        )
+        SELECT s.project_id, s.worker_id, s.period, s.employer_id, s.days, s.payable::numeric(14,2),
+               s.net::numeric(14,2), s.paid::numeric(14,2), s.ats, s.amounts::numeric(14,2)[], s.known_to,
+               wagecheck._settled_at(s.net, s.ats, s.amounts)
+          FROM sums s;
+    END IF;
+END
 $$;
 COMMENT ON FUNCTION wagecheck._wage_month_rows(bigint[], bigint[], date[]) IS
     'wage_month rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
@@ -530,7 +604,8 @@ BEGIN
         UPDATE wagecheck.wage_month w
            SET employer_id = n.employer_id, days = n.days, payable = n.payable, net = n.net, paid = n.paid,
                paid_ats = n.paid_ats, paid_each = n.paid_each, known_to = n.known_to, settled_at = n.settled_at
-          FROM n
+          FROM (SELECT * FROM n LIMIT cardinality(p_projects)) n   -- (no more rows than keys: the limit
+                                                                  -- tells the planner how few, for the key's index)
          WHERE (w.project_id, w.worker_id, w.period) = (n.project_id, n.worker_id, n.period)
     ),
     del AS (

@@ -1,0 +1,190 @@
+-- Property: whatever statements write the input tables (inserts, updates, deletes, truncates,
+-- one row or many, refused or not), the summaries kept by triggers equal what
+-- rebuild_summaries() computes from the raw rows. 200 random statements (seeded: the same
+-- statements on every run) over a small fixture, in batches of 20; after each batch every
+-- summary is compared, row for row, with its recomputation.
+CREATE EXTENSION wagecheck;
+\i sql/include/rule_fixture.psql
+SELECT fx.project(p, '371302', '2026-01-05', '2025-12-01') FROM generate_series(70, 72) p;
+SELECT fx.worker(i) FROM generate_series(1, 6) i;
+SELECT fx.roster(70, w, '2026-01-05') FROM generate_series(1, 4) w;
+SELECT fx.roster(71, w, '2026-01-05') FROM generate_series(3, 6) w;
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at) VALUES
+    (1, 70, '临商银行', 'A-70', '2026-01-05', '2026-01-05 10:00'),
+    (2, 71, '临商银行', 'A-71', '2026-01-05', '2026-01-05 10:00'),
+    (3, 72, '临商银行', 'A-72', '2026-01-05', '2026-01-05 10:00');
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at, created_at)
+SELECT a, 'in', 1000000, '9558800001000000001', 'labour_cost', '2026-01-06 09:00', '2026-01-06 09:00'
+  FROM generate_series(1, 3) a;
+
+-- fx.summaries(): every summary's rows as text, tagged with its name
+CREATE FUNCTION fx.summaries() RETURNS TABLE (summary text, r text) LANGUAGE sql AS $$
+    SELECT 'attendance_month', (t.project_id, t.worker_id, t.period, t.days, t.known_to, t.last_day, t.first_day,
+                                t.first_known)::text    -- (extended: what the last insert did, not a sum)
+      FROM wagecheck.attendance_month t
+    UNION ALL SELECT 'attendance_project_month', t::text FROM wagecheck.attendance_project_month t
+    UNION ALL SELECT 'wage_month', t::text FROM wagecheck.wage_month t
+    UNION ALL SELECT 'worker_pay', t::text FROM wagecheck.worker_pay t
+    UNION ALL SELECT 'sheet_worker', t::text FROM wagecheck.sheet_worker t
+    UNION ALL SELECT 'payment_off_card', t::text FROM wagecheck.payment_off_card t
+    UNION ALL SELECT 'attendance_unpaid', t::text FROM wagecheck.attendance_unpaid t
+    UNION ALL SELECT 'outflow_unmatched', t::text FROM wagecheck.outflow_unmatched t $$;
+
+-- fx.pick(array): one element, drawn
+CREATE FUNCTION fx.pick(a anyarray) RETURNS anyelement LANGUAGE sql VOLATILE AS $$
+    SELECT a[1 + floor(random() * cardinality(a))::int] $$;
+-- fx.n(lo, hi): an integer drawn in [lo, hi]
+CREATE FUNCTION fx.n(lo int, hi int) RETURNS int LANGUAGE sql VOLATILE AS $$
+    SELECT lo + floor(random() * (hi - lo + 1))::int $$;
+-- fx.moment(): a moment drawn in January-April 2026
+CREATE FUNCTION fx.moment() RETURNS timestamptz LANGUAGE sql VOLATILE AS $$
+    SELECT timestamptz '2026-01-06 08:00' + (floor(random() * 110 * 24) || ' hours')::interval $$;
+
+-- fx.statement(): one random statement on an input table, as text
+CREATE FUNCTION fx.statement() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    k int := fx.n(1, 30);
+    p int := fx.n(70, 72);
+    w int := fx.n(1, 6);
+    m date := fx.pick(ARRAY['2026-01-01', '2026-02-01', '2026-03-01']::date[]);
+BEGIN
+    RETURN CASE
+    WHEN k <= 4 THEN    -- attendance, a few days or many
+        format('INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+                SELECT %s, w, %L::date + d, 8, %L::timestamptz + d * interval ''1 day''
+                  FROM generate_series(%s, %s) w, generate_series(0, %s) d
+                ON CONFLICT DO NOTHING', p, m + fx.n(0, 20), fx.moment(), fx.n(1, 3), fx.n(3, 6), fx.n(0, 7))
+    WHEN k = 5 THEN
+        format('DELETE FROM wagecheck.attendance WHERE project_id = %s AND worker_id = %s AND day < %L',
+               p, w, m + fx.n(0, 40))
+    WHEN k = 6 THEN
+        format('UPDATE wagecheck.attendance SET created_at = created_at + interval ''%s hours'', day = day + %s
+                 WHERE project_id = %s AND worker_id = %s AND day >= %L AND day < %L',
+               fx.n(-30, 30), fx.n(0, 1) * 40, p, w, m, m + 10)
+    WHEN k = 7 THEN
+        format('UPDATE wagecheck.attendance SET worker_id = %s WHERE project_id = %s AND worker_id = %s',
+               fx.n(1, 6), p, w)
+    WHEN k = 8 AND random() < 0.2 THEN
+        'TRUNCATE wagecheck.attendance'
+    WHEN k <= 10 THEN   -- pay sheets
+        format('INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on, created_at)
+                VALUES (%s, %s, %L, %L, %L) ON CONFLICT DO NOTHING',
+               p, fx.pick(ARRAY[2, 3]), m, m + 35, fx.moment())
+    WHEN k = 11 THEN
+        format('UPDATE wagecheck.pay_sheet SET period = %L, created_at = %L WHERE sheet_id IN
+                (SELECT sheet_id FROM wagecheck.pay_sheet ORDER BY sheet_id OFFSET %s LIMIT 1)',
+               m, fx.moment(), fx.n(0, 5))
+    WHEN k = 12 THEN
+        format('DELETE FROM wagecheck.pay_sheet WHERE sheet_id IN
+                (SELECT sheet_id FROM wagecheck.pay_sheet ORDER BY sheet_id OFFSET %s LIMIT 1)', fx.n(0, 5))
+    WHEN k <= 15 THEN   -- lines, one per worker of a sheet
+        format('INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, net, created_at)
+                SELECT s.sheet_id, w, %s, v, v, %L
+                  FROM (SELECT sheet_id FROM wagecheck.pay_sheet ORDER BY sheet_id OFFSET %s LIMIT 1) s,
+                       generate_series(%s, %s) w, (SELECT %s::numeric AS v) v',
+               fx.n(0, 25), fx.moment(), fx.n(0, 5), fx.n(1, 3), fx.n(3, 6), fx.pick(ARRAY[0, 1000, 2500, 6000]))
+    WHEN k = 16 THEN    -- a correction of a line
+        format('INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, net, corrects_line_id, created_at)
+                SELECT sheet_id, worker_id, days, payable + d, net + d, line_id, %L
+                  FROM wagecheck.pay_line l, (SELECT %s::numeric AS d) d
+                 WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)
+                 ORDER BY line_id OFFSET %s LIMIT 1',
+               fx.moment(), fx.n(-500, 500), fx.n(0, 10))
+    WHEN k = 17 THEN
+        format('UPDATE wagecheck.pay_line SET net = net + d, payable = payable + d, created_at = %L
+                  FROM (SELECT %s::numeric AS d) d
+                 WHERE line_id IN (SELECT line_id FROM wagecheck.pay_line ORDER BY line_id OFFSET %s LIMIT %s)',
+               fx.moment(), fx.n(-300, 300), fx.n(0, 10), fx.n(1, 4))
+    WHEN k = 18 THEN
+        format('DELETE FROM wagecheck.pay_line WHERE line_id IN
+                (SELECT line_id FROM wagecheck.pay_line ORDER BY line_id DESC OFFSET %s LIMIT %s)',
+               fx.n(0, 5), fx.n(1, 3))
+    WHEN k <= 22 THEN   -- payments: to the worker's card, to another card, in cash
+        format('INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card, created_at)
+                SELECT l.line_id, round(l.net * %s, 2), %L, m.method,
+                       CASE m.method WHEN ''account'' THEN fx.card(CASE WHEN %L::boolean THEN l.worker_id ELSE 6 END) END, %L
+                  FROM (SELECT line_id, worker_id, net FROM wagecheck.pay_line WHERE net > 0
+                         ORDER BY line_id OFFSET %s LIMIT %s) l,
+                       (SELECT %L::text AS method) m',
+               fx.pick(ARRAY[0.3, 0.5, 1.0]), fx.moment(), random() < 0.8, fx.moment(), fx.n(0, 10), fx.n(1, 5),
+               fx.pick(ARRAY['account', 'account', 'account', 'cash', 'other_account']))
+    WHEN k = 23 THEN
+        format('UPDATE wagecheck.wage_payment SET amount = amount + %s, paid_at = %L
+                 WHERE payment_id IN (SELECT payment_id FROM wagecheck.wage_payment ORDER BY payment_id OFFSET %s LIMIT %s)',
+               fx.n(1, 200), fx.moment(), fx.n(0, 8), fx.n(1, 3))
+    WHEN k = 24 THEN
+        format('DELETE FROM wagecheck.wage_payment WHERE payment_id IN
+                (SELECT payment_id FROM wagecheck.wage_payment ORDER BY payment_id OFFSET %s LIMIT %s)',
+               fx.n(0, 8), fx.n(1, 3))
+    WHEN k = 25 AND random() < 0.3 THEN
+        fx.pick(ARRAY['TRUNCATE wagecheck.wage_payment', 'TRUNCATE wagecheck.wage_payment, wagecheck.pay_line',
+                      'TRUNCATE wagecheck.wage_payment, wagecheck.pay_line, wagecheck.pay_sheet'])
+    WHEN k <= 27 THEN   -- movements: wages to cards, on roster or not, and other outflows
+        format('INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose,
+                                                   booked_at, created_at)
+                SELECT %s, ''out'', 100 + w, fx.card(w), %L, %L, %L FROM generate_series(%s, %s) w',
+               p - 69, fx.pick(ARRAY['wage', 'wage', 'wage', 'transfer']), fx.moment(), fx.moment(),
+               fx.n(1, 3), fx.n(3, 6))
+    WHEN k = 28 THEN
+        format('DELETE FROM wagecheck.account_txn WHERE txn_id IN
+                (SELECT txn_id FROM wagecheck.account_txn WHERE direction = ''out'' ORDER BY txn_id OFFSET %s LIMIT 2)',
+               fx.n(0, 6))
+    WHEN k = 29 THEN    -- the roster: entries added, moved, known later, deleted
+        fx.pick(ARRAY[
+            format('INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on, created_at)
+                    VALUES (%s, %s, 3, %L, %L) ON CONFLICT DO NOTHING', p, w, m + fx.n(0, 20), fx.moment()),
+            format('UPDATE wagecheck.roster SET created_at = %L WHERE project_id = %s AND worker_id = %s',
+                   fx.moment(), p, w),
+            format('DELETE FROM wagecheck.roster WHERE project_id = %s AND worker_id = %s', p, w)])
+    ELSE                -- a worker's card changed or taken away
+        format('UPDATE wagecheck.worker SET wage_card = %s WHERE worker_id = %s',
+               fx.pick(ARRAY[format('%L', fx.card(w + 10)), format('%L', fx.card(w)), 'NULL']), w)
+    END;
+END $$;
+
+CREATE TABLE fx.result (batch int, summary text, missing bigint, extra bigint);
+CREATE TABLE fx.stats (applied int, refused int);
+INSERT INTO fx.stats VALUES (0, 0);
+-- 10 batches of 20 statements, each statement alone (a refused one rolls back alone), then
+-- every summary against rebuild_summaries()'s
+DO $$
+DECLARE
+    b int;
+    i int;
+    s text;
+BEGIN
+    PERFORM setseed(0.4242);
+    FOR b IN 1 .. 10 LOOP
+        FOR i IN 1 .. 20 LOOP
+            s := fx.statement();
+            BEGIN
+                EXECUTE s;
+                UPDATE fx.stats SET applied = applied + 1;
+            EXCEPTION WHEN OTHERS THEN
+                UPDATE fx.stats SET refused = refused + 1;
+            END;
+        END LOOP;
+        CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
+        PERFORM wagecheck.rebuild_summaries();
+        INSERT INTO fx.result
+        SELECT b, d.summary, sum(d.missing), sum(d.extra)
+          FROM (SELECT x.summary, 0 AS missing, 1 AS extra
+                  FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
+                UNION ALL
+                SELECT y.summary, 1, 0
+                  FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
+         GROUP BY d.summary;
+        DROP TABLE kept;
+    END LOOP;
+END $$;
+-- every batch applied statements of every kind; no summary differs after any batch
+SELECT applied + refused AS statements, applied > 100 AS most_applied FROM fx.stats;
+SELECT (SELECT count(*) FROM wagecheck.attendance) > 0 AS attendance,
+       (SELECT count(*) FROM wagecheck.wage_month) > 0 AS wage_months,
+       (SELECT count(*) FROM wagecheck.payment_off_card) > 0 AS off_card,
+       (SELECT count(*) FROM wagecheck.outflow_unmatched) > 0 AS unmatched;
+SELECT batch, summary, missing, extra FROM fx.result ORDER BY 1, 2;
+
+SET client_min_messages = warning;
+DROP EXTENSION wagecheck CASCADE;
+DROP SCHEMA fx CASCADE;
