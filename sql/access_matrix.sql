@@ -183,6 +183,7 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('function', 'wagecheck._rn04_months(timestamp with time zone,bigint[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._rule_alerts()', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._rule_check()', '-', '-', '-', '-', '-', '-'),
+    ('function', 'wagecheck._rule_define(text,text,text,text,text,text,jsonb,regprocedure,boolean,boolean,regprocedure,regprocedure,regprocedure,text[],boolean,text[],text[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._scan_future_limit()', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._scan_plan(text,timestamp with time zone,boolean,boolean,bigint[],bigint[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._settled_at(numeric,timestamp with time zone[],numeric[])', '-', '-', '-', '-', '-', '-'),
