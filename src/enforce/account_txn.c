@@ -24,6 +24,7 @@
 #include "utils/tuplestore.h"
 #include "storage/lock.h"
 
+#include "core/normalize.h"
 #include "enforce/enforce.h"
 #include "enforce/checks.h"
 #include "errcodes.h"
@@ -50,20 +51,78 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 				 errmsg("a booked movement of a dedicated wage account cannot be changed or deleted"),
 				 errdetail("Table %s, movement %s.", map->relname, wc_subject_id(map, slot)),
 				 errhint("Book a reversing movement instead.")));
+	/* the account first: a row wagecheck cannot place is refused or recorded, never let through */
+	if (map->is_int[WC_R_ACCOUNT])
+	{
+		int64		id;
+
+		if (!wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
+		{
+			if (wc_fail_closed(map))
+				wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0, NULL,
+							  _("A movement names the dedicated account it belongs to."));
+			return;
+		}
+		acct = wc_account_get(true, id, NULL);
+		if ((acct == NULL || !acct->known) && wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0,
+						  psprintf(INT64_FORMAT, id), _("No dedicated wage account (wagecheck.wage_account) has this id."));
+	}
+	else
+	{
+		const char *ap;
+		int			alen;
+
+		if (!wc_get_textn(map, slot, WC_R_ACCOUNT, &ap, &alen))
+		{
+			if (wc_fail_closed(map))
+				wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0, NULL,
+							  _("A movement names the dedicated account it belongs to."));
+			return;
+		}
+		/* what a bank wrote: blanks, hyphens, full-width digits, padding */
+		s = wc_is_plain_digits(ap, alen) ? pnstrdup(ap, alen) : wc_norm(ap, alen, WC_NORM_COMPACT);
+		acct = wc_account_get(false, 0, s);
+		if ((acct == NULL || !acct->known) && wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0, pnstrdup(ap, alen),
+						  _("No dedicated wage account (wagecheck.wage_account) has this number, written with or without blanks and hyphens."));
+	}
+	if (acct == NULL || !acct->known)
+		return;					/* recorded above (alert mode), or wagecheck's own foreign key answers */
+	mode = wc_eff_mode(map, acct->project_mode);
+
 	if (!wc_get_cents(map, slot, WC_R_AMOUNT, &amount))
+	{
+		if (wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, mode, WC_R_AMOUNT, "AC03", "account_txn", acct->project_id, NULL,
+						  _("A movement without an amount cannot be checked against the account's balance."));
 		return;
+	}
 	if (map->attnum[WC_R_DIRECTION])
 	{
 		const char *dp = "";
 		int			dlen = 0;
+		bool		given = wc_get_textn(map, slot, WC_R_DIRECTION, &dp, &dlen);
 
-		wc_get_textn(map, slot, WC_R_DIRECTION, &dp, &dlen);
 		dir = wc_parse_direction(dp, dlen);
+		if (dir == WC_DIR_UNKNOWN && given)
+		{
+			char	   *n = wc_norm(dp, dlen, 0);	/* full-width letters, padding */
+
+			dir = wc_parse_direction(n, strlen(n));
+		}
 		if (dir == WC_DIR_UNKNOWN)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("direction \"%.*s\" of a movement in %s is neither in nor out", dlen, dp, map->relname),
-					 errhint("Directions are written in/out, C/D, 收/付 or 贷/借.")));
+		{
+			if (!wc_fail_closed(map))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("direction \"%.*s\" of a movement in %s is neither in nor out", dlen, dp, map->relname),
+						 errhint("Directions are written in/out, C/D, 收/付 or 贷/借.")));
+			wc_unresolved(map, slot, relid, mode, WC_R_DIRECTION, "AC03", "account_txn", acct->project_id,
+						  given ? pnstrdup(dp, dlen) : NULL,
+						  _("Directions are written in/out, C/D, 收/付 or 贷/借; a value map in the mapping names others."));
+			return;
+		}
 		if (amount < 0)
 			amount = -amount;
 	}
@@ -76,24 +135,6 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	if (amount == 0)
 		return;
 
-	if (map->is_int[WC_R_ACCOUNT])
-	{
-		int64		id;
-
-		if (!wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
-			return;
-		acct = wc_account_get(true, id, NULL);
-	}
-	else
-	{
-		if (!wc_get_text(map, slot, WC_R_ACCOUNT, &s))
-			return;
-		acct = wc_account_get(false, 0, wc_trimmed(s));
-	}
-	if (acct == NULL || !acct->known)
-		return;					/* not a dedicated account under supervision */
-
-	mode = wc_eff_mode(map, acct->project_mode);
 	code = acct->project_code;
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "account_txn";

@@ -86,7 +86,11 @@ wc_check_wage_account(TriggerData *td, wc_map *map)
 	}
 
 	if ((p = wc_project_lookup(map, map->slot, false)) == NULL)
-		return;					/* not a project under supervision */
+	{
+		if (wc_fail_closed(map))
+			wc_project_unresolved(map, map->slot, relid, "AC05", "wage_account");
+		return;					/* wagecheck's own accounts: the foreign key answers */
+	}
 	project_id = p->n1;
 	code = pstrdup(p->text1);
 	mode = wc_eff_mode(map, p->mode);
