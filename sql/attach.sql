@@ -224,7 +224,7 @@ INSERT INTO legacy.zhxx VALUES
 SELECT wagecheck.attach('legacy.zhxx', 'wage_account',
     '{"id": "zh", "project": "xmbh", "closed_on": "xhrq", "notice_on": "gsrq", "balance": "ye"}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "khyh", "notice_on": "gsrq"}');
+SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "ye", "notice_on": "gsrq"}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "xhrq", "notice_on": "gsrq"}');
 UPDATE legacy.zhxx SET ye = 70000.00 WHERE zh = '15230101040012345';

@@ -155,7 +155,7 @@ SELECT rule_code, subject_kind, subject_id, project_id, source, details->>'sqlst
   FROM wagecheck.violation WHERE details->>'sqlstate' = 'WC008' ORDER BY violation_id;
 -- every role that can fail to resolve was tried, in both modes
 SELECT array_agg(r ORDER BY r) AS roles
-  FROM (SELECT DISTINCT substring(details->>'message' FROM '(?:resolve the|has no) (\w+)') AS r
+  FROM (SELECT DISTINCT substring(details->>'message' FROM 'role "(\w+)"') AS r
           FROM wagecheck.violation WHERE details->>'sqlstate' = 'WC008') AS x;
 -- the same rows in wagecheck's own tables are answered by their constraints, as before
 INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at)
@@ -169,3 +169,7 @@ SELECT a.rule_code, a.subject_kind, a.subject_id, a.project_id, a.evidence, a.st
                 WHERE v.rule_code = a.rule_code AND v.subject_kind = a.subject_kind
                   AND v.subject_id = a.subject_id AND v.details->>'sqlstate' = 'WC008')
  ORDER BY 1, 2, 3;
+
+SET client_min_messages = warning;
+DROP SCHEMA legacy CASCADE;
+DROP EXTENSION wagecheck CASCADE;

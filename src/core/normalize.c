@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "core/ident.h"
+
 /*
  * utf8_next: the code point at s[*i..len) and the index after it; a byte that does
  * not start a well-formed sequence is returned as itself (0x80..0xFF) and counts
@@ -168,5 +170,212 @@ wc_is_plain_digits(const char *s, size_t len)
 	for (i = 0; i < len; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return false;
+	return true;
+}
+
+/* lower: an ASCII letter in lower case, any other byte unchanged. */
+static inline unsigned char
+lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char) (c - 'A' + 'a') : c;
+}
+
+/* wc_pattern_valid: a pattern wc_pattern_match takes: 1 to WC_PATTERN_MAX bytes. */
+bool
+wc_pattern_valid(const char *p)
+{
+	size_t		n = strlen(p);
+
+	return n > 0 && n <= WC_PATTERN_MAX;
+}
+
+/*
+ * wc_pattern_match: does s[0..len) match pattern p as a whole? In a pattern
+ * '*' stands for any run of characters (also none), '#' for a run of one or
+ * more ASCII digits ("#月工资": 11月工资), any other byte for itself, ASCII
+ * letters either case. Compared in O(|p| |s|) steps whatever the pattern (no
+ * backtracking); a pattern or text longer than its maximum matches nothing.
+ */
+bool
+wc_pattern_match(const char *p, const char *s, size_t len)
+{
+	bool		prev[WC_PATTERN_TEXT_MAX + 1],
+				cur[WC_PATTERN_TEXT_MAX + 1];
+	size_t		plen = strlen(p),
+				i,
+				j;
+
+	if (plen > WC_PATTERN_MAX || len > WC_PATTERN_TEXT_MAX)
+		return false;
+	/* prev[j]: p[0..i) matches s[0..j) */
+	prev[0] = true;
+	for (j = 1; j <= len; j++)
+		prev[j] = false;
+	for (i = 1; i <= plen; i++)
+	{
+		unsigned char c = (unsigned char) p[i - 1];
+
+		cur[0] = c == '*' && prev[0];
+		for (j = 1; j <= len; j++)
+		{
+			unsigned char t = (unsigned char) s[j - 1];
+
+			if (c == '*')
+				cur[j] = prev[j] || cur[j - 1];
+			else if (c == '#')
+				cur[j] = t >= '0' && t <= '9' && (prev[j - 1] || cur[j - 1]);
+			else
+				cur[j] = lower(c) == lower(t) && prev[j - 1];
+		}
+		memcpy(prev, cur, sizeof(bool) * (len + 1));
+	}
+	return prev[len];
+}
+
+/* wc_pattern_any: does s[0..len) match one of the NULL-terminated patterns? */
+bool
+wc_pattern_any(const char *const *patterns, const char *s, size_t len)
+{
+	int			i;
+
+	for (i = 0; patterns[i]; i++)
+		if (wc_pattern_match(patterns[i], s, len))
+			return true;
+	return false;
+}
+
+/* digits: reads a run of ASCII digits at s[*i..len) (at most max of them) into *v; how many. */
+static int
+digits(const char *s, size_t len, size_t *i, int max, int32_t *v)
+{
+	int			n = 0;
+
+	*v = 0;
+	while (*i < len && n < max && s[*i] >= '0' && s[*i] <= '9')
+	{
+		*v = *v * 10 + (s[*i] - '0');
+		(*i)++;
+		n++;
+	}
+	return n;
+}
+
+/* lit: s[*i..len) starts with word w: skips it. */
+static bool
+lit(const char *s, size_t len, size_t *i, const char *w)
+{
+	size_t		n = strlen(w);
+
+	if (len - *i < n || memcmp(s + *i, w, n) != 0)
+		return false;
+	*i += n;
+	return true;
+}
+
+/*
+ * wc_parse_moment: a date, or a date and a time of day, written as text the
+ * way legacy systems do, after wc_normalize (full-width digits, padding):
+ * 20201215, 20201215100000, 202012151000, 2020-12-15, 2020/12/15, 2020.12.15,
+ * 2020年12月15日, each optionally followed by a blank or T and 10:00, 10:00:00,
+ * 10:00:00.123 or 10时00分[00秒]. *ymd = yyyymmdd, *secs = seconds since
+ * midnight (fractions dropped). False for anything else or an impossible date
+ * or time.
+ */
+bool
+wc_parse_moment(const char *in, size_t inlen, int32_t *ymd, int32_t *secs)
+{
+	char		s[64];
+	size_t		len,
+				i = 0;
+	int32_t		y,
+				m,
+				d,
+				hh = 0,
+				mi = 0,
+				ss = 0,
+				v;
+	int			n;
+
+	len = wc_normalize(in, inlen, 0, s, sizeof(s));
+	if (len >= sizeof(s))
+		return false;
+	for (n = 0; (size_t) n < len && s[n] >= '0' && s[n] <= '9'; n++)
+		;
+	if (n == 8 || n == 12 || n == 14)
+	{
+		/* yyyymmdd[hhmm[ss]]: re-read the run in parts */
+		i = 0;
+		digits(s, len, &i, 4, &y);
+		digits(s, len, &i, 2, &m);
+		digits(s, len, &i, 2, &d);
+		if (n >= 12)
+		{
+			digits(s, len, &i, 2, &hh);
+			digits(s, len, &i, 2, &mi);
+		}
+		if (n == 14)
+			digits(s, len, &i, 2, &ss);
+		if (n > 8 && i != len)
+			return false;
+	}
+	else if (n == 4)
+	{
+		const char *sep;
+
+		digits(s, len, &i, 4, &y);
+		if (lit(s, len, &i, "年"))
+			sep = NULL;
+		else if (i < len && (s[i] == '-' || s[i] == '/' || s[i] == '.'))
+			sep = &s[i++];
+		else
+			return false;
+		if (digits(s, len, &i, 2, &m) == 0)
+			return false;
+		if (sep ? !(i < len && s[i] == *sep && ++i) : !lit(s, len, &i, "月"))
+			return false;
+		if (digits(s, len, &i, 2, &d) == 0)
+			return false;
+		if (sep == NULL)
+			lit(s, len, &i, "日");
+	}
+	else
+		return false;
+	if (y < 1000 || !wc_ymd_is_date(y * 10000 + m * 100 + d))
+		return false;
+	if (i < len)
+	{
+		/* the time of day */
+		if (s[i] == ' ' || s[i] == 'T')
+			i++;
+		if (digits(s, len, &i, 2, &hh) == 0)
+			return false;
+		if (lit(s, len, &i, ":"))
+		{
+			if (digits(s, len, &i, 2, &mi) != 2)
+				return false;
+			if (lit(s, len, &i, ":"))
+			{
+				if (digits(s, len, &i, 2, &ss) != 2)
+					return false;
+				if (lit(s, len, &i, ".") && digits(s, len, &i, 9, &v) == 0)
+					return false;
+			}
+		}
+		else if (lit(s, len, &i, "时"))
+		{
+			if (digits(s, len, &i, 2, &mi) == 0 || !lit(s, len, &i, "分"))
+				return false;
+			if (i < len && (digits(s, len, &i, 2, &ss) == 0 || !lit(s, len, &i, "秒")))
+				return false;
+		}
+		else
+			return false;
+		if (i != len)
+			return false;
+	}
+	if (hh > 23 || mi > 59 || ss > 59)
+		return false;
+	*ymd = y * 10000 + m * 100 + d;
+	*secs = hh * 3600 + mi * 60 + ss;
 	return true;
 }

@@ -17,4 +17,13 @@
 extern size_t wc_normalize(const char *s, size_t len, int flags, char *out, size_t size);
 extern bool wc_is_plain_digits(const char *s, size_t len);
 
+/* longest pattern and text wc_pattern_match compares (bytes); longer text matches no pattern */
+#define WC_PATTERN_MAX	64
+#define WC_PATTERN_TEXT_MAX	256
+extern bool wc_pattern_valid(const char *p);
+extern bool wc_pattern_match(const char *p, const char *s, size_t len);
+extern bool wc_pattern_any(const char *const *patterns, const char *s, size_t len);
+
+extern bool wc_parse_moment(const char *s, size_t len, int32_t *ymd, int32_t *secs);
+
 #endif							/* WC_CORE_NORMALIZE_H */

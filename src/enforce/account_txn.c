@@ -1,6 +1,6 @@
 /*
  * account_txn.c — the checks of dedicated-account movements: an outflow only as a wage into
- * a rostered worker's own card (AC03, WP04), no overdraft (AC06, checked per statement over
+ * a rostered worker's own card (AC03), no overdraft (AC06, checked per statement over
  * the new movements), movements after closure (AC05).
  */
 
@@ -104,13 +104,8 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		int			dlen = 0;
 		bool		given = wc_get_textn(map, slot, WC_R_DIRECTION, &dp, &dlen);
 
-		dir = wc_parse_direction(dp, dlen);
-		if (dir == WC_DIR_UNKNOWN && given)
-		{
-			char	   *n = wc_norm(dp, dlen, 0);	/* full-width letters, padding */
-
-			dir = wc_parse_direction(n, strlen(n));
-		}
+		/* the mapping's value map, else wagecheck's words; normalized (full-width forms, padding) */
+		dir = given ? wc_classify_direction(dp, dlen, map->dir_in, map->dir_out) : WC_DIR_UNKNOWN;
 		if (dir == WC_DIR_UNKNOWN)
 		{
 			if (!wc_fail_closed(map))
@@ -120,7 +115,8 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 						 errhint("Directions are written in/out, C/D, 收/付 or 贷/借.")));
 			wc_unresolved(map, slot, relid, mode, WC_R_DIRECTION, "AC03", "account_txn", acct->project_id,
 						  given ? pnstrdup(dp, dlen) : NULL,
-						  _("Directions are written in/out, C/D, 收/付 or 贷/借; a value map in the mapping names others."));
+						  map->dir_in ? _("The value map of the direction names neither it as in nor as out.")
+						  : _("Directions are written in/out, C/D, 收/付 or 贷/借; a value map in the mapping names others."));
 			return;
 		}
 		if (amount < 0)
@@ -128,7 +124,8 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	}
 	else
 	{
-		dir = amount < 0 ? WC_DIR_OUT : WC_DIR_IN;
+		/* a signed amount: minus is out, or in when the mapping says so */
+		dir = (amount < 0) != map->minus_is_in ? WC_DIR_OUT : WC_DIR_IN;
 		if (amount < 0)
 			amount = -amount;
 	}
@@ -174,7 +171,7 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 
 		if (wc_get_textn(map, slot, WC_R_PURPOSE, &pp, &plen))
 		{
-			purpose = wc_parse_purpose(pp, plen);
+			purpose = wc_classify_purpose(pp, plen, map->wage, map->cash);
 			purpose_text = pp;
 		}
 		else
@@ -221,9 +218,10 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 				v.hint = _("Pay other costs from the contractor's general account; wages go to each worker's own registered card.");
 				wc_report(mode, relid, &v);
 				break;
-			case WC_OUT_WP04:
-				v.rule = "WP04";
-				v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+			case WC_OUT_NOT_OWN_CARD:
+				/* AC03, as eval_ac03 reads it: WP04 is the rule of the payment record */
+				v.rule = "AC03";
+				v.sqlstate = ERRCODE_WC_ACCOUNT_OUTFLOW;
 				v.message = wc_psprintf("wages from the dedicated account of project %s must go to the worker's own registered card", code);
 				v.detail = payee == WC_PAYEE_NONE
 					? wc_psprintf("Project %s, account %lld: wage of %s with no receiving account (cash).",
@@ -273,7 +271,10 @@ wc_check_new_table(TriggerData *td, wc_map *map)
 	{
 		slot_getsomeattrs(slot, map->maxatt);
 		old = MemoryContextSwitchTo(rowcxt);
+		wc_set_current_row(map, slot, true);
+		wc_check_times(td, map, slot);
 		wc_check_account_txn(td, map, slot);
+		wc_set_current_row(NULL, NULL, false);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(rowcxt);
 	}

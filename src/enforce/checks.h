@@ -14,6 +14,7 @@ extern char *wc_subject_id(wc_map *map, TupleTableSlot *slot);
 extern char *wc_trimmed(char *s);
 extern char *wc_norm(const char *s, size_t len, int flags);
 extern bool wc_fail_closed(const wc_map *map);
+extern void wc_check_times(TriggerData *td, wc_map *map, TupleTableSlot *slot);
 extern void wc_unresolved(wc_map *map, TupleTableSlot *slot, Oid relid, wc_mode mode, wc_role role,
 						  const char *rule, const char *subject_kind, int64 project_id,
 						  const char *value, const char *why);

@@ -14,6 +14,8 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "catalog/pg_type_d.h"
+#include "datatype/timestamp.h"
+#include "utils/date.h"
 
 #include "core/outflow.h"
 
@@ -57,6 +59,8 @@ typedef enum wc_role
 	WC_R_CLOSED_ON,
 	WC_R_NOTICE_ON,
 	WC_R_BALANCE,
+	WC_R_AT,					/* the row's own moment (a bank's transaction time) */
+	WC_R_KNOWN_AT,				/* when the row became known (loaded, entered) */
 	WC_NROLES
 } wc_role;
 
@@ -78,6 +82,12 @@ typedef struct wc_map
 	TupleDesc	desc;			/* copy of the relation's descriptor (not pinned) */
 	TupleTableSlot *slot;		/* for the new (or only) row */
 	TupleTableSlot *oldslot;	/* for the old row of an UPDATE */
+	/* value maps of the mapping (NULL-terminated patterns; NULL: wagecheck's defaults) */
+	const char **dir_in;
+	const char **dir_out;
+	const char **wage;
+	const char **cash;
+	bool		minus_is_in;	/* amount.sign = minus_is_in: without a direction, a negative amount comes in */
 } wc_map;
 
 /* map.c */
@@ -86,6 +96,9 @@ extern void wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, c
 extern const char *wc_role_name(wc_role role);
 extern bool wc_get_text(wc_map *map, TupleTableSlot *slot, wc_role role, char **out);
 extern void wc_cents_error(wc_map *map, wc_role role, Datum d, int rc) pg_attribute_noreturn();
+extern int	wc_get_moment(wc_map *map, TupleTableSlot *slot, wc_role role, TimestampTz *out);
+extern int	wc_get_date(wc_map *map, TupleTableSlot *slot, wc_role role, DateADT *out);
+extern void wc_set_current_row(wc_map *map, TupleTableSlot *slot, bool is_new);
 
 /*
  * The role getters below run for every column of every row a bulk load brings,

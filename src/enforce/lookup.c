@@ -28,6 +28,7 @@
 #include "core/normalize.h"
 #include "enforce/enforce.h"
 #include "ident/ident_pg.h"
+#include "values/values.h"
 #include "enforce/checks.h"
 #include "errcodes.h"
 #include "trigcheck.h"
@@ -119,13 +120,45 @@ wc_unresolved(wc_map *map, TupleTableSlot *slot, Oid relid, wc_mode mode, wc_rol
 	v.project_id = project_id;
 	v.amount = PG_INT64_MIN;
 	v.message = shown
-		? wc_psprintf("wagecheck cannot resolve the %s \"%s\" of a row of %s (column %s)",
-					  wc_role_name(role), shown, map->relname, col)
-		: wc_psprintf("a row of %s has no %s (column %s is NULL): wagecheck cannot check it",
+		? wc_psprintf("wagecheck cannot resolve the value \"%s\" of role \"%s\" in a row of %s (column %s)",
+					  shown, wc_role_name(role), map->relname, col)
+		: wc_psprintf("a row of %s has no value for role \"%s\" (column %s is NULL): wagecheck cannot check it",
 					  map->relname, wc_role_name(role), col);
 	v.detail = why ? wc_psprintf("Row %s: %s", v.subject_id[0] ? v.subject_id : "(no id)", why) : NULL;
 	v.hint = _("wagecheck checks every row of an attached table: correct the value, or the mapping given to wagecheck.attach().");
 	wc_report(mode == WC_MODE_ALERT ? WC_MODE_ALERT : WC_MODE_REJECT, relid, &v);
+}
+
+/*
+ * wc_check_times: the time roles of a row of an attached table (at, known_at)
+ * written as text must read as dates or times; one that does not is refused or
+ * recorded, as any value wagecheck cannot resolve. A closure's row is checked
+ * when it closes (closure.c).
+ */
+void
+wc_check_times(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	static const wc_role times[] = {WC_R_AT, WC_R_KNOWN_AT};
+	int			i;
+
+	if (!wc_fail_closed(map) || map->kind == WC_KIND_WAGE_ACCOUNT)
+		return;
+	for (i = 0; i < (int) lengthof(times); i++)
+	{
+		TimestampTz at;
+		int			rc;
+
+		if (map->attnum[times[i]] == 0 || (rc = wc_get_moment(map, slot, times[i], &at)) == 0 ||
+			(rc > 0 && wc_plausible_time(at)))
+			continue;
+		wc_unresolved(map, slot, RelationGetRelid(td->tg_relation), map->mode, times[i],
+					  map->kind == WC_KIND_ACCOUNT_TXN ? "AC03" : "RN01",
+					  map->kind == WC_KIND_ACCOUNT_TXN ? "account_txn" :
+					  map->kind == WC_KIND_PAY_LINE ? "pay_line" : "payment", 0,
+					  wc_role_text(map, slot, times[i]),
+					  rc < 0 ? _("Times are written as timestamps or dates, or as text such as 20201215, 2020-12-15 10:00:00 or 2020年12月15日.")
+					  : _("Business times run from 2000-01-01 to 2099-12-31 (Beijing time)."));
+	}
 }
 
 /* field4 of the advisory lock tag of a project's wage ledger (SQL advisory locks use 1 and 2) */

@@ -4,7 +4,8 @@
  * than three bytes per input byte; normalizing is idempotent (compacting, of
  * well-formed UTF-8: dropping a blank may join two stray bytes into a character);
  * the compact form holds no blank, hyphen or lower-case ASCII letter; a cut
- * result is a prefix.
+ * result is a prefix; a moment that parses is a real date and time of day;
+ * pattern matching is defined for any pattern and text.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,6 +70,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcmp(c, a, n < 7 ? n : 7) != 0 || c[n < 7 ? n : 7] != '\0')
 			abort();
 		(void) wc_is_plain_digits(a, n);
+	}
+	{
+		int32_t		ymd,
+					secs;
+		char	   *p = malloc(size + 1);
+
+		if (wc_parse_moment((const char *) data, size, &ymd, &secs) &&
+			(ymd < 10000101 || ymd > 99991231 || secs < 0 || secs >= 86400))
+			abort();
+		/* the first bytes as a pattern against the rest: defined, and '*' matches everything */
+		if (p != NULL)
+		{
+			size_t		k = size < 16 ? size : 16;
+
+			memcpy(p, data, k);
+			p[k] = '\0';
+			(void) wc_pattern_match(p, (const char *) data + k, size - k);
+			if (size - k <= WC_PATTERN_TEXT_MAX && !wc_pattern_match("*", (const char *) data + k, size - k))
+				abort();
+			free(p);
+		}
 	}
 done:
 	free(a);

@@ -50,5 +50,63 @@ main(void)
 	CHECK(!wc_is_plain_digits("", 0));
 	CHECK(!wc_is_plain_digits("１", strlen("１")));
 
+	/* patterns: '*' anything, '#' a number, letters either case */
+	CHECK(wc_pattern_match("#月工资", "11月工资", strlen("11月工资")));
+	CHECK(wc_pattern_match("#月工资", "1月工资", strlen("1月工资")));
+	CHECK(!wc_pattern_match("#月工资", "月工资", strlen("月工资")));
+	CHECK(!wc_pattern_match("#月工资", "x月工资", strlen("x月工资")));
+	CHECK(wc_pattern_match("#年#月工资", "2020年11月工资", strlen("2020年11月工资")));
+	CHECK(wc_pattern_match("*工资*", "补发3月工资款", strlen("补发3月工资款")));
+	CHECK(wc_pattern_match("WAGE", "wage", 4));
+	CHECK(!wc_pattern_match("wage", "wages", 5));
+	CHECK(wc_pattern_match("*", "", 0));
+	CHECK(!wc_pattern_match("#", "", 0));
+	CHECK(wc_pattern_match("a*b*c", "axxbyyc", 7));
+	CHECK(!wc_pattern_match("a*b*c", "axxbyy", 6));
+	CHECK(wc_pattern_valid("工资"));
+	CHECK(!wc_pattern_valid(""));
+	{
+		char		longp[WC_PATTERN_MAX + 2];
+		static const char *const pats[] = {"贷", "2", NULL};
+
+		memset(longp, '*', sizeof(longp) - 1);
+		longp[sizeof(longp) - 1] = '\0';
+		CHECK(!wc_pattern_valid(longp));
+		CHECK(!wc_pattern_match(longp, "x", 1));
+		CHECK(wc_pattern_any(pats, "2", 1));
+		CHECK(!wc_pattern_any(pats, "1", 1));
+	}
+
+	/* dates and times written as text */
+	{
+		int32_t		ymd = 0,
+					secs = -1;
+
+#define MOMENT(s) wc_parse_moment((s), strlen(s), &ymd, &secs)
+		CHECK(MOMENT("20201215") && ymd == 20201215 && secs == 0);
+		CHECK(MOMENT("2020-12-15 10:00:00") && ymd == 20201215 && secs == 36000);
+		CHECK(MOMENT("2020/12/15 9:05") && ymd == 20201215 && secs == 9 * 3600 + 300);
+		CHECK(MOMENT("2020.1.5") && ymd == 20200105 && secs == 0);
+		CHECK(MOMENT("2020年12月15日") && ymd == 20201215);
+		CHECK(MOMENT("2020年12月15日 10时30分") && secs == 37800);
+		CHECK(MOMENT("2020年12月15日10时30分15秒") && secs == 37815);
+		CHECK(MOMENT("20201215103015") && ymd == 20201215 && secs == 37815);
+		CHECK(MOMENT("202012151030") && secs == 37800);
+		CHECK(MOMENT("２０２０１２１５") && ymd == 20201215);
+		CHECK(MOMENT(" 2020-12-15T10:00:00.250 ") && secs == 36000);
+		CHECK(!MOMENT("20201315"));
+		CHECK(!MOMENT("20210229"));
+		CHECK(MOMENT("20200229"));
+		CHECK(!MOMENT("2020-12-15 24:00"));
+		CHECK(!MOMENT("2020-12-15 10:60"));
+		CHECK(!MOMENT("2020-12/15"));
+		CHECK(!MOMENT("2020-12-15 10:00 +08"));
+		CHECK(!MOMENT("15/12/2020"));
+		CHECK(!MOMENT(""));
+		CHECK(!MOMENT("202012"));
+		CHECK(!MOMENT("2020121510"));
+		CHECK(!MOMENT("yesterday"));
+	}
+
 	UNIT_DONE();
 }
