@@ -196,16 +196,46 @@ wc_pattern_valid(const char *p)
  * letters either case. Compared in O(|p| |s|) steps whatever the pattern (no
  * backtracking); a pattern or text longer than its maximum matches nothing.
  */
+/* same_ci: a[0..n) = b[0..n), ASCII letters either case. */
+static bool
+same_ci(const char *a, const char *b, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		if (lower((unsigned char) a[i]) != lower((unsigned char) b[i]))
+			return false;
+	return true;
+}
+
 bool
 wc_pattern_match(const char *p, const char *s, size_t len)
 {
 	bool		prev[WC_PATTERN_TEXT_MAX + 1],
 				cur[WC_PATTERN_TEXT_MAX + 1];
 	size_t		plen = strlen(p),
+				head,
+				tail,
 				i,
 				j;
+	const char *last = NULL;
 
 	if (plen > WC_PATTERN_MAX || len > WC_PATTERN_TEXT_MAX)
+		return false;
+	/*
+	 * A bank file asks this for every movement against every pattern: most
+	 * patterns are words, and the words before the first and after the last
+	 * wildcard settle most texts before the table below is filled.
+	 */
+	for (head = 0; head < plen && p[head] != '*' && p[head] != '#'; head++)
+		;
+	if (head == plen)
+		return plen == len && same_ci(p, s, len);
+	for (i = head; i < plen; i++)
+		if (p[i] == '*' || p[i] == '#')
+			last = p + i;
+	tail = plen - (size_t) (last - p) - 1;
+	if (head + tail > len || !same_ci(p, s, head) || !same_ci(last + 1, s + len - tail, tail))
 		return false;
 	/* prev[j]: p[0..i) matches s[0..j) */
 	prev[0] = true;

@@ -105,7 +105,17 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		bool		given = wc_get_textn(map, slot, WC_R_DIRECTION, &dp, &dlen);
 
 		/* the mapping's value map, else wagecheck's words; normalized (full-width forms, padding) */
-		dir = given ? wc_classify_direction(dp, dlen, map->dir_in, map->dir_out) : WC_DIR_UNKNOWN;
+		int			memo = given ? wc_memo_find(&map->dir_memo, dp, dlen) : -1;
+
+		if (!given)
+			dir = WC_DIR_UNKNOWN;
+		else if (memo >= 0)
+			dir = (wc_direction) memo;
+		else
+		{
+			dir = wc_classify_direction(dp, dlen, map->dir_in, map->dir_out);
+			wc_memo_keep(&map->dir_memo, dp, dlen, (int) dir);
+		}
 		if (dir == WC_DIR_UNKNOWN)
 		{
 			if (!wc_fail_closed(map))
@@ -171,7 +181,15 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 
 		if (wc_get_textn(map, slot, WC_R_PURPOSE, &pp, &plen))
 		{
-			purpose = wc_classify_purpose(pp, plen, map->wage, map->cash);
+			int			memo = wc_memo_find(&map->purpose_memo, pp, plen);
+
+			if (memo >= 0)
+				purpose = (wc_purpose) memo;
+			else
+			{
+				purpose = wc_classify_purpose(pp, plen, map->wage, map->cash);
+				wc_memo_keep(&map->purpose_memo, pp, plen, (int) purpose);
+			}
 			purpose_text = pp;
 		}
 		else

@@ -28,7 +28,6 @@
 #include "core/normalize.h"
 #include "enforce/enforce.h"
 #include "ident/ident_pg.h"
-#include "values/values.h"
 #include "enforce/checks.h"
 #include "errcodes.h"
 #include "trigcheck.h"
@@ -145,18 +144,16 @@ wc_check_times(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		return;
 	for (i = 0; i < (int) lengthof(times); i++)
 	{
-		TimestampTz at;
 		int			rc;
 
-		if (map->attnum[times[i]] == 0 || (rc = wc_get_moment(map, slot, times[i], &at)) == 0 ||
-			(rc > 0 && wc_plausible_time(at)))
+		if (map->attnum[times[i]] == 0 || (rc = wc_check_moment(map, slot, times[i])) >= 0)
 			continue;
 		wc_unresolved(map, slot, RelationGetRelid(td->tg_relation), map->mode, times[i],
 					  map->kind == WC_KIND_ACCOUNT_TXN ? "AC03" : "RN01",
 					  map->kind == WC_KIND_ACCOUNT_TXN ? "account_txn" :
 					  map->kind == WC_KIND_PAY_LINE ? "pay_line" : "payment", 0,
 					  wc_role_text(map, slot, times[i]),
-					  rc < 0 ? _("Times are written as timestamps or dates, or as text such as 20201215, 2020-12-15 10:00:00 or 2020年12月15日.")
+					  rc == -1 ? _("Times are written as timestamps or dates, or as text such as 20201215, 2020-12-15 10:00:00 or 2020年12月15日.")
 					  : _("Business times run from 2000-01-01 to 2099-12-31 (Beijing time)."));
 	}
 }

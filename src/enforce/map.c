@@ -27,6 +27,7 @@
 
 #include "core/normalize.h"
 #include "enforce/enforce.h"
+#include "values/values.h"
 #include "errcodes.h"
 #include "nls.h"
 
@@ -339,6 +340,8 @@ wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, 
 	memset(map->attnum, 0, sizeof(map->attnum));
 	map->dir_in = map->dir_out = map->wage = map->cash = NULL;
 	map->minus_is_in = false;
+	memset(&map->dir_memo, 0, sizeof(map->dir_memo));
+	memset(&map->purpose_memo, 0, sizeof(map->purpose_memo));
 
 	for (i = 2; i < nargs; i++)
 	{
@@ -599,4 +602,37 @@ wc_get_date(wc_map *map, TupleTableSlot *slot, wc_role role, DateADT *out)
 		return -1;
 	*out = date2j(ymd / 10000, (ymd / 100) % 100, ymd % 100) - POSTGRES_EPOCH_JDATE;
 	return 1;
+}
+
+/*
+ * wc_check_moment: is the value of a time role a business time, 2000-01-01 to
+ * 2099-12-31? 1 yes, 0 NULL or not mapped, -1 text that is no date or time,
+ * -2 a time outside the range. Checked on every row of a load, so without a
+ * time zone's rules: a timestamp, date or text by its own calendar day.
+ */
+int
+wc_check_moment(wc_map *map, TupleTableSlot *slot, wc_role role)
+{
+	Datum		d;
+	const char *p = "";
+	int			len = 0;
+	int32		ymd,
+				secs;
+
+	if (!wc_get_datum(map, slot, role, &d))
+		return 0;
+	switch (map->base[role])
+	{
+		case TIMESTAMPTZOID:
+			return wc_plausible_time(DatumGetTimestampTz(d)) ? 1 : -2;
+		case TIMESTAMPOID:
+			return DatumGetTimestamp(d) >= 0 && DatumGetTimestamp(d) < (Timestamp) 36525 * USECS_PER_DAY ? 1 : -2;
+		case DATEOID:
+			return DatumGetDateADT(d) >= 0 && DatumGetDateADT(d) < 36525 ? 1 : -2;
+		default:
+			wc_get_textn(map, slot, role, &p, &len);
+			if (!wc_parse_moment(p, len, &ymd, &secs))
+				return -1;
+			return ymd >= 20000101 && ymd <= 20991231 ? 1 : -2;
+	}
 }
