@@ -148,6 +148,45 @@ SELECT count(*) AS rosters FROM wagecheck.roster;
 SELECT "table", kind FROM wagecheck.attached ORDER BY "table"::text;
 SELECT tgname FROM pg_trigger WHERE tgrelid IN ('legacy.hmc'::regclass, 'legacy.kq'::regclass);
 
+-- backfill: the rows a table already holds. attach(..., backfill => true) loads them in
+-- batches in its own transaction, with a NOTICE for each batch
+CREATE TABLE legacy.kq2 (kqid bigint PRIMARY KEY, xmbh text, sfzhm text, kqrq text, gs text);
+INSERT INTO legacy.kq2 SELECT 5000 + d, 'LS-2026-017', '37130219780521001X', to_char(date '2026-04-01' + d, 'YYYYMMDD'), '8'
+  FROM generate_series(0, 2) AS d;
+SELECT wagecheck.attach('legacy.kq2', 'attendance',
+    '{"key": "kqid", "project": "xmbh", "worker": "sfzhm", "day": "kqrq", "hours": "gs"}', mirror => true, backfill => true);
+SELECT count(*) AS april_days FROM wagecheck.attendance WHERE day >= '2026-04-01';
+SELECT backfilled_to FROM wagecheck.mirror WHERE source = 'legacy.kq2'::regclass;
+SELECT wagecheck.attach('legacy.kq2', 'attendance', '{"key": "kqid"}', backfill => true);
+-- CALL mirror_backfill commits each batch with its high-water mark: interrupted by a row it
+-- cannot resolve, it goes on from there once the row is corrected; rows mirrored since by the
+-- trigger are not loaded twice
+SELECT wagecheck.detach('legacy.kq2', keep_rows => false);
+INSERT INTO legacy.kq2 SELECT 6000 + d, 'LS-2026-017', '37130219780521001X', to_char(date '2026-05-01' + d, 'YYYYMMDD'), '8'
+  FROM generate_series(0, 4) AS d;
+UPDATE legacy.kq2 SET kqrq = 'someday' WHERE kqid = 6001;
+SELECT wagecheck.attach('legacy.kq2', 'attendance',
+    '{"key": "kqid", "project": "xmbh", "worker": "sfzhm", "day": "kqrq", "hours": "gs"}', mirror => true);
+INSERT INTO legacy.kq2 VALUES (7000, 'LS-2026-017', '37130219780521001X', '20260601', '8');
+CALL wagecheck.mirror_backfill('legacy.kq2', 3);
+SELECT backfilled_to, (SELECT count(*) FROM wagecheck.mirror_ref WHERE source = 'legacy.kq2'::regclass) AS mirrored
+  FROM wagecheck.mirror WHERE source = 'legacy.kq2'::regclass;
+UPDATE legacy.kq2 SET kqrq = '20260502' WHERE kqid = 6001;
+CALL wagecheck.mirror_backfill('legacy.kq2', 3);
+CALL wagecheck.mirror_backfill('legacy.kq2', 3);
+SELECT count(*) AS days, count(DISTINCT day) AS distinct_days FROM wagecheck.attendance WHERE worker_id = 2 AND day >= '2026-04-01';
+SELECT source_key FROM wagecheck.mirror_ref WHERE source = 'legacy.kq2'::regclass ORDER BY 1;
+CALL wagecheck.mirror_backfill('legacy.kq', 0);
+-- a worker updated before his batch came is mirrored by the update
+CREATE TABLE legacy.ryxx2 (ryid text PRIMARY KEY, sfzhm text, xm text);
+INSERT INTO legacy.ryxx2 VALUES ('R1', '371302199202024567', '赵六');
+SELECT wagecheck.attach('legacy.ryxx2', 'worker', '{"key": "ryid", "resident_id": "sfzhm", "name": "xm"}', mirror => true);
+UPDATE legacy.ryxx2 SET xm = '赵 六';
+UPDATE legacy.ryxx2 SET xm = '赵六';
+SELECT w.name, r.source_key FROM wagecheck.worker w
+  JOIN wagecheck.mirror_ref r ON r.source = 'legacy.ryxx2'::regclass AND r.target = jsonb_build_object('worker_id', w.worker_id);
+CALL wagecheck.mirror_backfill('legacy.ryxx2');
+
 DROP SCHEMA legacy CASCADE;
 DROP EXTENSION wagecheck CASCADE;
 DROP ROLE mirror_clerk;

@@ -49,7 +49,7 @@ $$;
 COMMENT ON FUNCTION wagecheck.detach(regclass, boolean) IS 'removes the enforcing or mirroring trigger that wagecheck.attach() installed on a table; a mirrored table''s rows in wagecheck''s tables are kept (with their mirror_ref) or, keep_rows => false, deleted; true if there was one';
 
 CREATE OR REPLACE FUNCTION wagecheck.attach(tbl regclass, kind text, columns jsonb, mode text DEFAULT 'reject',
-                                            mirror boolean DEFAULT false)
+                                            mirror boolean DEFAULT false, backfill boolean DEFAULT false)
     RETURNS void
     LANGUAGE plpgsql VOLATILE STRICT
     SET search_path = pg_catalog, wagecheck
@@ -63,6 +63,10 @@ BEGIN
         RAISE EXCEPTION 'cannot attach wagecheck to a table of kind "%"', kind
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Kinds are account_txn, pay_line, wage_payment and wage_account; worker, roster and attendance with mirror => true.';
+    END IF;
+    IF backfill AND NOT mirror THEN
+        RAISE EXCEPTION 'backfill => true loads a table attached with mirror => true'
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF mirror <> (kind IN ('worker', 'roster', 'attendance')) THEN
         RAISE EXCEPTION 'a table of kind "%" can be attached only with mirror => %', kind, NOT mirror
@@ -115,6 +119,9 @@ BEGIN
                        ' FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.mirror()', tbl);
         EXECUTE format('CREATE TRIGGER wagecheck_mirror_truncate AFTER TRUNCATE ON %s'
                        ' FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.mirror()', tbl);
+        IF backfill THEN
+            CALL wagecheck.mirror_backfill(tbl, 10000, false);
+        END IF;
         RETURN;
     END IF;
     -- {role: column} or {role: {"column": column, option: value or [values]}} as trigger
@@ -164,7 +171,7 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text, boolean) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column or {"column": column, value map}}, mode reject or alert; with mirror => true (kinds worker, roster, attendance) its rows feed wagecheck''s table of the kind; attaching again replaces it';
+COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text, boolean, boolean) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column or {"column": column, value map}}, mode reject or alert; with mirror => true (kinds worker, roster, attendance) its rows feed wagecheck''s table of the kind, and with backfill => true the rows already there are loaded; attaching again replaces it';
 
 CREATE OR REPLACE VIEW wagecheck.attached AS
 SELECT e.* FROM (

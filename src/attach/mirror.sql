@@ -164,7 +164,18 @@ BEGIN
                          WHEN 'roster' THEN 'tt.roster_id = (r.target ->> ''roster_id'')::bigint'
                          ELSE 'tt.project_id = (r.target ->> ''project_id'')::bigint AND tt.worker_id = (r.target ->> ''worker_id'')::bigint'
                               ' AND tt.day = (r.target ->> ''day'')::date' END;
-    s_new := format('SELECT %s FROM wagecheck_new n', s_cols);
+    IF event = 'backfill' THEN
+        -- the rows already in the table: the next $3 by key after the high-water mark $2,
+        -- less those mirrored since (by the trigger, or a backfill interrupted after its commit)
+        SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO col FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = tbl AND a.attname = m.columns ->> 'key' AND NOT a.attisdropped;
+        s_new := format('SELECT %s FROM (SELECT * FROM %s b WHERE $2::text IS NULL OR b.%I > $2::text::%s'
+                        ' ORDER BY b.%I LIMIT $3) n WHERE NOT EXISTS (SELECT FROM wagecheck.mirror_ref r'
+                        ' WHERE r.source = $1::regclass AND r.source_key = nullif(btrim(n.%I::text), %L))',
+                        s_cols, tbl, m.columns ->> 'key', col, m.columns ->> 'key', m.columns ->> 'key', '');
+    ELSE
+        s_new := format('SELECT %s FROM wagecheck_new n', s_cols);
+    END IF;
     chk := format('WITH s AS (%s) SELECT u.role, u.raw, s.k, u.label FROM s CROSS JOIN LATERAL (VALUES %s) AS u(role, raw, bad, label)'
                   ' WHERE u.bad LIMIT 1', s_new, checks);
     ins := format('WITH s AS (%s), t AS (INSERT INTO %s (%s) SELECT %s FROM s RETURNING %s)'
@@ -174,22 +185,23 @@ BEGIN
                   ' SET kind = EXCLUDED.kind, project_id = EXCLUDED.project_id, target = EXCLUDED.target',
                   s_new, tgt, substr(ins_cols, 3), substr(ins_vals, 3), ret, m.kind, proj, target, joins);
     del := format('WITH r AS (DELETE FROM wagecheck.mirror_ref r USING wagecheck_old n'
-                  ' WHERE r.source = $1::regclass AND r.source_key = n.%I::text RETURNING r.target)'
-                  ' DELETE FROM %s tt USING r WHERE %s', m.columns ->> 'key', tgt, match);
-    IF event = 'insert' THEN
+                  ' WHERE r.source = $1::regclass AND r.source_key = nullif(btrim(n.%I::text), %L) RETURNING r.target)'
+                  ' DELETE FROM %s tt USING r WHERE %s', m.columns ->> 'key', '', tgt, match);
+    IF event IN ('insert', 'backfill') THEN
         RETURN ARRAY[chk, ins];
     ELSIF event = 'update' THEN
         IF m.kind = 'attendance' THEN
             RETURN ARRAY[chk, del, ins];
         END IF;
-        -- a row of the update whose key was never mirrored resolves to no mirrored row
-        chk := format('WITH s AS (%s) SELECT u.role, u.raw, s.k, u.label FROM s CROSS JOIN LATERAL (VALUES %s,'
-                      ' (''key'', s.k, NOT EXISTS (SELECT FROM wagecheck.mirror_ref r'
-                      ' WHERE r.source = $1::regclass AND r.source_key = s.k), ''row mirrored before'')) AS u(role, raw, bad, label)'
-                      ' WHERE u.bad LIMIT 1', s_new, checks);
+        -- the rows mirrored before are updated; a row not mirrored yet (attached without
+        -- backfill, or before its batch) is mirrored now
         RETURN ARRAY[chk, format('WITH s AS (%s) UPDATE %s tt SET (%s) = ROW(%s) FROM s JOIN wagecheck.mirror_ref r'
                                  ' ON r.source = $1::regclass AND r.source_key = s.k WHERE %s',
-                                 s_new, tgt, substr(upd_cols, 3), substr(upd_vals, 3), match)];
+                                 s_new, tgt, substr(upd_cols, 3), substr(upd_vals, 3), match),
+                     replace(ins, 'FROM wagecheck_new n)',
+                             format('FROM wagecheck_new n WHERE NOT EXISTS (SELECT FROM wagecheck.mirror_ref r'
+                                    ' WHERE r.source = $1::regclass AND r.source_key = nullif(btrim(n.%I::text), %L)))',
+                                    m.columns ->> 'key', ''))];
     ELSIF event = 'delete' THEN
         RETURN ARRAY['', del];
     ELSIF event = 'truncate' THEN
@@ -199,4 +211,57 @@ BEGIN
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION wagecheck._mirror_sql(regclass, text) IS 'the statements wagecheck.mirror() runs for an event (insert, update, delete, truncate) of a mirrored table: a check query, then the writes; NULL when the table is not mirrored';
+COMMENT ON FUNCTION wagecheck._mirror_sql(regclass, text) IS 'the statements wagecheck.mirror() runs for an event (insert, update, delete, truncate) of a mirrored table, or mirror_backfill for a batch (backfill): a check query, then the writes; NULL when the table is not mirrored';
+
+-- mirror_backfill: the rows a table held before it was attached in mirror mode, loaded in
+-- batches in the order of its key. A procedure without SET clauses, so that CALLed on its own
+-- it commits each batch with its high-water mark (wagecheck.mirror.backfilled_to): called
+-- again after an interruption it goes on from there. With commit_each => false (attach(...,
+-- backfill => true)) the batches commit with the caller's transaction.
+CREATE OR REPLACE PROCEDURE wagecheck.mirror_backfill(tbl regclass, batch integer DEFAULT 10000,
+                                                     commit_each boolean DEFAULT true)
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    stmts text[];
+    hwm text;
+    next_hwm text;
+    key text;
+    bad record;
+    done bigint := 0;
+    n bigint;
+BEGIN
+    SELECT m.backfilled_to, m.columns ->> 'key' INTO hwm, key FROM wagecheck.mirror m WHERE m.source = tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% is not attached in mirror mode', tbl USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF batch IS NULL OR batch < 1 THEN
+        RAISE EXCEPTION 'a backfill batch is one row or more, not %', batch USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    stmts := wagecheck._mirror_sql(tbl, 'backfill');
+    LOOP
+        EXECUTE pg_catalog.format('SELECT max(b.%I)::text FROM (SELECT b.%I FROM %s b WHERE $1::text IS NULL OR b.%I > $1::text::%s'
+                                  ' ORDER BY b.%I LIMIT $2) b', key, key, tbl, key,
+                                  (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a
+                                    WHERE a.attrelid = tbl AND a.attname = key), key)
+            INTO next_hwm USING hwm, batch;
+        EXIT WHEN next_hwm IS NULL;
+        EXECUTE stmts[1] INTO bad USING tbl::oid, hwm, batch;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n > 0 THEN
+            RAISE EXCEPTION 'wagecheck cannot mirror the row % of %: "%" (role "%") reads as no %',
+                bad.k, tbl, bad.raw, bad.role, bad.label USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        EXECUTE stmts[2] USING tbl::oid, hwm, batch;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        done := done + n;
+        hwm := next_hwm;
+        UPDATE wagecheck.mirror SET backfilled_to = hwm WHERE source = tbl;
+        RAISE NOTICE 'backfill of %: % rows mirrored, up to key %', tbl, done, hwm;
+        IF commit_each THEN
+            COMMIT;
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON PROCEDURE wagecheck.mirror_backfill(regclass, integer, boolean) IS 'loads the rows a mirrored table held before it was attached, in batches by key with a NOTICE each; CALLed alone it commits each batch and resumes from its high-water mark (wagecheck.mirror.backfilled_to)';
