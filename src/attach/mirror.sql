@@ -76,8 +76,7 @@ DECLARE
     upd_cols text := '';
     upd_vals text := '';
     tgt text;
-    ret text;
-    joins text;
+    idcol text;
     target text;
     match text;
     proj text;
@@ -151,15 +150,13 @@ BEGIN
     END LOOP;
     tgt := CASE m.kind WHEN 'worker' THEN 'wagecheck.worker' WHEN 'roster' THEN 'wagecheck.roster'
                        ELSE 'wagecheck.attendance' END;
-    ret := CASE m.kind WHEN 'worker' THEN 'worker_id, resident_id' WHEN 'roster' THEN 'roster_id, project_id, worker_id, start_on'
-                       ELSE 'project_id, worker_id, day' END;
-    joins := CASE m.kind WHEN 'worker' THEN 't.resident_id OPERATOR(wagecheck.=) s.v_resident_id'
-                         WHEN 'roster' THEN 't.project_id = s.v_project AND t.worker_id = s.v_worker AND t.start_on = s.v_start'
-                         ELSE 't.project_id = s.v_project AND t.worker_id = s.v_worker AND t.day = s.v_day' END;
-    target := CASE m.kind WHEN 'worker' THEN 'jsonb_build_object(''worker_id'', t.worker_id)'
-                          WHEN 'roster' THEN 'jsonb_build_object(''roster_id'', t.roster_id)'
-                          ELSE 'jsonb_build_object(''project_id'', t.project_id, ''worker_id'', t.worker_id, ''day'', t.day)' END;
-    proj := CASE m.kind WHEN 'worker' THEN 'NULL::bigint' ELSE 't.project_id' END;
+    -- the new rows' ids are drawn in s, so the way back is written from s without
+    -- joining the inserted rows to the statement's (one pass, no join to plan)
+    idcol := CASE m.kind WHEN 'worker' THEN 'worker_id' WHEN 'roster' THEN 'roster_id' END;
+    target := CASE m.kind WHEN 'worker' THEN 'jsonb_build_object(''worker_id'', s.new_id)'
+                          WHEN 'roster' THEN 'jsonb_build_object(''roster_id'', s.new_id)'
+                          ELSE 'jsonb_build_object(''project_id'', s.v_project, ''worker_id'', s.v_worker, ''day'', s.v_day)' END;
+    proj := CASE m.kind WHEN 'worker' THEN 'NULL::bigint' ELSE 's.v_project' END;
     match := CASE m.kind WHEN 'worker' THEN 'tt.worker_id = (r.target ->> ''worker_id'')::bigint'
                          WHEN 'roster' THEN 'tt.roster_id = (r.target ->> ''roster_id'')::bigint'
                          ELSE 'tt.project_id = (r.target ->> ''project_id'')::bigint AND tt.worker_id = (r.target ->> ''worker_id'')::bigint'
@@ -178,12 +175,17 @@ BEGIN
     END IF;
     chk := format('WITH s AS (%s) SELECT u.role, u.raw, s.k, u.label FROM s CROSS JOIN LATERAL (VALUES %s) AS u(role, raw, bad, label)'
                   ' WHERE u.bad LIMIT 1', s_new, checks);
-    ins := format('WITH s AS (%s), t AS (INSERT INTO %s (%s) SELECT %s FROM s RETURNING %s)'
+    ins := format('WITH s AS (%s), t AS (INSERT INTO %s (%s) SELECT %s FROM s)'
                   ' INSERT INTO wagecheck.mirror_ref (source, source_key, kind, project_id, target)'
-                  ' SELECT $1::regclass, s.k, %L, %s, %s FROM s JOIN t ON %s'
+                  ' SELECT $1::regclass, s.k, %L, %s, %s FROM s'
                   ' ON CONFLICT (source, source_key) DO UPDATE'
                   ' SET kind = EXCLUDED.kind, project_id = EXCLUDED.project_id, target = EXCLUDED.target',
-                  s_new, tgt, substr(ins_cols, 3), substr(ins_vals, 3), ret, m.kind, proj, target, joins);
+                  CASE WHEN idcol IS NULL THEN s_new
+                       ELSE replace(s_new, 'SELECT nullif(', format('SELECT nextval(%L::regclass) AS new_id, nullif(',
+                                    pg_catalog.pg_get_serial_sequence(tgt, idcol))) END,
+                  tgt, CASE WHEN idcol IS NULL THEN '' ELSE idcol || ', ' END || substr(ins_cols, 3),
+                  CASE WHEN idcol IS NULL THEN '' ELSE 's.new_id, ' END || substr(ins_vals, 3),
+                  m.kind, proj, target);
     del := format('WITH r AS (DELETE FROM wagecheck.mirror_ref r USING wagecheck_old n'
                   ' WHERE r.source = $1::regclass AND r.source_key = nullif(btrim(n.%I::text), %L) RETURNING r.target)'
                   ' DELETE FROM %s tt USING r WHERE %s', m.columns ->> 'key', '', tgt, match);
