@@ -224,6 +224,12 @@ wagecheck_mirror(PG_FUNCTION_ARGS)
 
 		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
+		/*
+		 * planned for each statement's rows: a plan made for one row (a generic plan, or
+		 * one built when wagecheck's tables were empty) joins a COPY's rows by nested loops
+		 */
+		(void) set_config_option("plan_cache_mode", "force_custom_plan", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 		mirror_as_owner(td);
 		AtEOXact_GUC(true, nest);
 	}
