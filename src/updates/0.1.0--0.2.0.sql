@@ -57,6 +57,9 @@ ALTER TABLE wagecheck.pay_line RENAME CONSTRAINT pay_line_days_check TO pay_line
 -- ==== new: indexes and a type of the rules' building blocks
 \ir ../alerts/once/50_rule_helpers.sql
 
+-- ==== new: indexes the views for BI tools read through
+\ir ../indicators/once/20_views.sql
+
 -- ==== scoped alerts: an officer's step names the officer (signature changed)
 DROP FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz);
 
