@@ -91,7 +91,7 @@ WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carrie
     SELECT e.project_id, e.county, e.sector, v.month, v.change
       FROM (SELECT f.project_id, f.county, f.sector, f.last_month,
                    greatest(f.first_month,
-                            (max(f.last_month) OVER (PARTITION BY f.project_id, f.county, f.sector, f.worker_id
+                            (max(f.last_month) OVER (PARTITION BY f.project_id, f.worker_id, f.county, f.sector
                                                      ORDER BY f.start_on ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                              + interval '1 month')::date) AS first_new
               FROM (SELECT r.project_id, pr.county, pr.sector, r.worker_id, r.start_on,
@@ -120,28 +120,23 @@ WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carrie
                           AND date_trunc('month', r.start_on::timestamp) <= a.period
                           AND date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)::timestamp) >= a.period)
      GROUP BY pr.project_id, a.period
-), labour AS (     -- labour cost due and paid in by each month's end (or today)
-    SELECT x.project_id, x.period, x.county, x.sector, x.as_of, x.due, x.paid
-      FROM (SELECT e.project_id, e.county, e.sector, e.period, e.day AS as_of, e.marker,
-                   sum(e.due) OVER w AS due, sum(e.paid) OVER w AS paid
-              FROM (SELECT s.project_id, pr.county, pr.sector, s.due_on AS day, s.amount_due AS due, 0.00 AS paid,
-                           NULL::date AS period, 0 AS marker
+), labour AS (                  -- labour cost due and paid in by each day a due or a payment falls on, until the next
+    SELECT d.project_id, d.county, d.sector, d.day,
+           lead(d.day) OVER k AS next_day,
+           sum(d.due) OVER k AS due, sum(d.paid) OVER k AS paid
+      FROM (SELECT e.project_id, e.county, e.sector, e.day, sum(e.due) AS due, sum(e.paid) AS paid
+              FROM (SELECT s.project_id, pr.county, pr.sector, s.due_on AS day, s.amount_due AS due, 0.00 AS paid
                       FROM wagecheck.labour_cost_schedule s
                       JOIN proj pr ON pr.project_id = s.project_id
                     UNION ALL       -- the owner's payments in
                     SELECT a.project_id, pr.county, pr.sector, (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date,
-                           0.00, t.amount, NULL, 0
+                           0.00, t.amount
                       FROM wagecheck.account_txn t
                       JOIN wagecheck.wage_account a ON a.account_id = t.account_id
                       JOIN proj pr ON pr.project_id = a.project_id
-                     WHERE t.direction = 'in' AND t.purpose = 'labour_cost'
-                    UNION ALL       -- each month's end, after the day's dues and payments
-                    SELECT m.project_id, pr.county, pr.sector,
-                           least((m.period + interval '1 month - 1 day')::date, CURRENT_DATE), 0.00, 0.00, m.period, 1
-                      FROM months m
-                      JOIN proj pr ON pr.project_id = m.project_id) e
-            WINDOW w AS (PARTITION BY e.project_id, e.county, e.sector ORDER BY e.day, e.marker ROWS UNBOUNDED PRECEDING)) x
-     WHERE x.marker = 1
+                     WHERE t.direction = 'in' AND t.purpose = 'labour_cost') e
+             GROUP BY e.project_id, e.county, e.sector, e.day) d
+    WINDOW k AS (PARTITION BY d.project_id, d.county, d.sector ORDER BY d.day)
 )
 SELECT p.project_id, p.code AS project_code, p.name AS project_name,
        p.division::text AS division, wagecheck.county(p.division)::text AS county,
@@ -152,12 +147,12 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
        coalesce(l.paid, 0.00) AS labour_cost_paid,
        coalesce(greatest(l.due - l.paid, 0.00), 0.00) AS labour_cost_shortfall,
        CASE WHEN l.due > l.paid        -- payments settle the oldest dues first: the oldest left uncovered
-            THEN l.as_of - (SELECT min(c.day)
+            THEN m.as_of - (SELECT min(c.day)
                               FROM (SELECT d.due_on AS day,
                                            sum(d.amount_due) OVER (ORDER BY d.due_on) AS due_by
                                       FROM wagecheck.labour_cost_schedule d
                                      WHERE d.project_id = m.project_id) c
-                             WHERE c.day <= l.as_of AND c.due_by > l.paid)
+                             WHERE c.day <= m.as_of AND c.due_by > l.paid)
             ELSE 0 END AS labour_cost_days_overdue,
        coalesce(w.payable, 0.00) AS wages_payable,
        coalesce(w.net, 0.00) AS wages_net,
@@ -193,13 +188,15 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
                 0.00) AS deposit_in_place,
        dc.name AS county_name, dt.name AS city_name,
        wagecheck.label_zh('sector', p.sector) AS sector_zh, wagecheck.label_zh('funding', p.funding) AS funding_zh
-  FROM months m
+  FROM (SELECT mm.project_id, mm.period,   -- labour cost counts as of the month's end, or today
+               least((mm.period + interval '1 month - 1 day')::date, CURRENT_DATE) AS as_of
+          FROM months mm) m
   JOIN wagecheck.project p ON p.project_id = m.project_id
   LEFT JOIN wagecheck.division dc ON dc.code = wagecheck.division_key(wagecheck.county(p.division))
   LEFT JOIN wagecheck.division dt ON dt.code = wagecheck.division_key(wagecheck.city(p.division))
   LEFT JOIN wagecheck.labour_cost_schedule s ON s.project_id = m.project_id AND s.period = m.period
   -- the measures whose tables are large carry county and sector: a slice of either reaches them
-  LEFT JOIN labour l ON l.project_id = m.project_id AND l.period = m.period
+  LEFT JOIN labour l ON l.project_id = m.project_id AND l.day <= m.as_of AND (l.next_day > m.as_of OR l.next_day IS NULL)
                     AND l.county = wagecheck.county(p.division)::text AND l.sector = p.sector
   LEFT JOIN wages w ON w.project_id = m.project_id AND w.period = m.period
                    AND w.county = wagecheck.county(p.division)::text AND w.sector = p.sector
