@@ -49,7 +49,7 @@ WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carrie
            sum(greatest(w.net - w.paid, 0)) AS owed,
            count(*) FILTER (WHERE w.net > w.paid) AS workers_owed,
            count(*) AS on_payroll,
-           count(*) FILTER (WHERE cardinality(w.paid_each) > 0) AS paid_workers,
+           count(*) FILTER (WHERE w.paid > 0) AS paid_workers,          -- payments are positive
            sum(cardinality(w.paid_each)) AS payments
       FROM wagecheck.wage_month w
       JOIN wagecheck.project pr ON pr.project_id = w.project_id
@@ -102,15 +102,12 @@ WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carrie
                       JOIN proj pr ON pr.project_id = r.project_id) f) e
      CROSS JOIN LATERAL (VALUES (e.first_new, 1), ((e.last_month + interval '1 month')::date, -1)) v(month, change)
      WHERE e.first_new <= e.last_month
-), rostered AS (                -- workers on the roster per project and month: from each month a count changes
-    SELECT c.project_id, g.period::date AS period, c.county, c.sector, c.workers
-      FROM (SELECT d.project_id, d.county, d.sector, d.month,
-                   sum(d.change) OVER k AS workers, lead(d.month) OVER k AS next_month
-              FROM (SELECT project_id, county, sector, month, sum(change) AS change
-                      FROM roster_change GROUP BY project_id, county, sector, month) d
-            WINDOW k AS (PARTITION BY d.project_id, d.county, d.sector ORDER BY d.month)) c,
-           generate_series(c.month::timestamp, coalesce(c.next_month - interval '1 month', c.month::timestamp),
-                           interval '1 month') g(period)
+), rostered AS (                -- workers on the roster per project from each month its count changes, until the next
+    SELECT d.project_id, d.county, d.sector, d.month,
+           lead(d.month) OVER k AS next_month, sum(d.change) OVER k AS workers
+      FROM (SELECT project_id, county, sector, month, sum(change) AS change
+              FROM roster_change GROUP BY project_id, county, sector, month) d
+    WINDOW k AS (PARTITION BY d.project_id, d.county, d.sector ORDER BY d.month)
 ), not_rostered AS (            -- attendees with no roster entry in force during the month
     SELECT pr.project_id, a.period, wagecheck.county(pr.division)::text AS county, pr.sector, count(*) AS workers
       FROM wagecheck.attendance_month a
@@ -207,7 +204,8 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
   LEFT JOIN wagecheck.attendance_project_month a ON a.project_id = m.project_id AND a.period = m.period
   LEFT JOIN not_on_payroll np ON np.project_id = m.project_id AND np.period = m.period
   LEFT JOIN off_card oc ON oc.project_id = m.project_id AND oc.period = m.period
-  LEFT JOIN rostered ro ON ro.project_id = m.project_id AND ro.period = m.period
+  LEFT JOIN rostered ro ON ro.project_id = m.project_id AND ro.month <= m.period
+                       AND (ro.next_month > m.period OR ro.next_month IS NULL)
                        AND ro.county = wagecheck.county(p.division)::text AND ro.sector = p.sector
   LEFT JOIN not_rostered nr ON nr.project_id = m.project_id AND nr.period = m.period
                            AND nr.county = wagecheck.county(p.division)::text AND nr.sector = p.sector
