@@ -58,7 +58,7 @@ COMMENT ON FUNCTION wagecheck._mirror_roles(text) IS 'the column roles of a kind
 -- with $1 = the table: first a check query (role, value, key, what the value should name, of the
 -- first value that resolves to nothing; '' when none), then the writes. NULL when the table is not mirrored.
 CREATE OR REPLACE FUNCTION wagecheck._mirror_sql(tbl regclass, event text) RETURNS text[]
-    LANGUAGE plpgsql STABLE STRICT
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, wagecheck
 AS $$
 DECLARE

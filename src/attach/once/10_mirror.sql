@@ -7,8 +7,7 @@ CREATE TABLE wagecheck.mirror (
     kind       text NOT NULL CHECK (kind IN ('worker', 'roster', 'attendance')),
     mode       text NOT NULL CHECK (mode IN ('reject', 'alert')),
     columns    jsonb NOT NULL CHECK (jsonb_typeof(columns) = 'object'),
-    backfilled_to text,
-    created_at timestamptz NOT NULL DEFAULT now()
+    backfilled_to text
 );
 
 CREATE TABLE wagecheck.mirror_ref (
