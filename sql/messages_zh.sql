@@ -112,6 +112,16 @@ SELECT count(*) >= 0 AS scanned FROM scan();
 SELECT count(*) >= 0 AS undone FROM undo_scan(now());
 UPDATE rule SET enabled = true;
 
+-- wagecheck._msg itself: a translation that reorders its arguments (%2$s), a NULL argument
+-- (empty), a NULL format (NULL), a text the catalogue lacks (as given), a format its
+-- arguments do not fit (22023)
+SELECT _msg('a note is required to %s alert %s', 'confirm', 7) AS reordered,
+       _msg('case %s does not exist', NULL::bigint) AS null_argument,
+       _msg(NULL) IS NULL AS null_format,
+       _msg('not in the catalogue: %s', 1) AS untranslated;
+SELECT _msg('rule %s has no parameter %s', 'AC01');
+\echo SQLSTATE :SQLSTATE
+
 -- English is the default
 RESET lc_messages;
 SELECT close_case(1, 'repaid', NULL, '兰山监察员', '2021-01-10 12:00');
