@@ -43,15 +43,15 @@ done
 $psql -d wagecheck_demo -v ON_ERROR_STOP=1 -f test/demo/story.sql
 # a login for BI tools: an analyst (wagecheck_analyst reads every view for BI tools, changes nothing)
 $psql -d postgres -v ON_ERROR_STOP=1 >>"$log" 2>&1 <<'SQL' || { tail -n 20 "$log"; exit 1; }
-SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wagecheck_demo_analyst') AS missing \gset
+SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'demo_analyst') AS missing \gset
 \if :missing
-CREATE ROLE wagecheck_demo_analyst LOGIN IN ROLE wagecheck_analyst;
+CREATE ROLE demo_analyst LOGIN IN ROLE wagecheck_analyst;
 \endif
 SQL
 echo
 echo "演示数据库仍在运行（make stop 停止，make start 再启动）。连接方式（可直接粘贴）："
 echo "  psql： $WC_BINDIR/psql -h $PGHOST -p $PGPORT -U postgres wagecheck_demo_city"
-echo "  JDBC： jdbc:postgresql://127.0.0.1:$PGPORT/wagecheck_demo_city?user=wagecheck_demo_analyst"
-echo "  ODBC： DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=$PGPORT;DATABASE=wagecheck_demo_city;UID=wagecheck_demo_analyst"
-echo "  （JDBC、ODBC 以分析员 wagecheck_demo_analyst 只读连接，供 BI 工具使用；案件台账与专项行动在"
+echo "  JDBC： jdbc:postgresql://127.0.0.1:$PGPORT/wagecheck_demo_city?user=demo_analyst"
+echo "  ODBC： DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=$PGPORT;DATABASE=wagecheck_demo_city;UID=demo_analyst"
+echo "  （JDBC、ODBC 以分析员 demo_analyst 只读连接，供 BI 工具使用；案件台账与专项行动在"
 echo "   wagecheck_demo；README 的五分钟导览请在 wagecheck_tour 中运行）"
