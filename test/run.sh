@@ -26,7 +26,8 @@
 #                   of every table with a C trigger as an admin; fails on a server crash
 #   clients         test/clients/run.sh: pgjdbc and psqlODBC over TCP (127.0.0.1), as an analyst
 #                   and a county officer, read every view for BI tools: types, Chinese text,
-#                   local times, scope
+#                   local times, scope; then psql, pgjdbc and psqlODBC connect with the lines
+#                   make demo prints (test/tools/cluster.sh connect)
 #   check-valgrind  not in `all` (slow): the unit tests under valgrind, then pg_regress with
 #                   the server under valgrind (test/valgrind.sh; WC_VALGRIND_TESTS for a subset)
 set -uo pipefail

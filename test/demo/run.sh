@@ -50,8 +50,7 @@ CREATE ROLE demo_analyst LOGIN IN ROLE wagecheck_analyst;
 SQL
 echo
 echo "演示数据库仍在运行（make stop 停止，make start 再启动）。连接方式（可直接粘贴）："
-echo "  psql： $WC_BINDIR/psql -h $PGHOST -p $PGPORT -U postgres wagecheck_demo_city"
-echo "  JDBC： jdbc:postgresql://127.0.0.1:$PGPORT/wagecheck_demo_city?user=demo_analyst"
-echo "  ODBC： DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=$PGPORT;DATABASE=wagecheck_demo_city;UID=demo_analyst"
+bash test/tools/cluster.sh connect wagecheck_demo_city demo_analyst \
+  | sed -e 's/^psql /  psql： /' -e 's/^jdbc /  JDBC： /' -e 's/^odbc /  ODBC： /'
 echo "  （JDBC、ODBC 以分析员 demo_analyst 只读连接，供 BI 工具使用；案件台账与专项行动在"
 echo "   wagecheck_demo；README 的五分钟导览请在 wagecheck_tour 中运行）"
