@@ -69,6 +69,8 @@ UPDATE wage_account SET balance = 1 WHERE account_id = 1;
 -- 22: a campaign's progress by a grouping that does not exist
 SELECT * FROM campaign_progress('冬季攻坚', '2021-01-10', 'town');
 \echo SQLSTATE :SQLSTATE
+SELECT attach('legacy_txn', 'ledger', '{"id": "lsh"}', 'reject');
+\echo SQLSTATE :SQLSTATE
 -- 23: a lead that was never queued
 SELECT lead_delivered(999, '兰山区人社局');
 \echo SQLSTATE :SQLSTATE
