@@ -52,5 +52,9 @@ echo
 echo "演示数据库仍在运行（make stop 停止，make start 再启动）。连接方式（可直接粘贴）："
 bash test/tools/cluster.sh connect wagecheck_demo_city demo_analyst \
   | sed -e 's/^psql /  psql： /' -e 's/^jdbc /  JDBC： /' -e 's/^odbc /  ODBC： /'
-echo "  （JDBC、ODBC 以分析员 demo_analyst 只读连接，供 BI 工具使用；案件台账与专项行动在"
-echo "   wagecheck_demo；README 的五分钟导览请在 wagecheck_tour 中运行）"
+echo "  （案件台账与专项行动在 wagecheck_demo；README 的五分钟导览请在 wagecheck_tour 中运行）"
+echo "BI 工具（FineBI、Tableau、Excel 等）用上面的 JDBC、ODBC 经 TCP 连接 127.0.0.1:$PGPORT，以只读的分析员"
+echo "demo_analyst 登录（本机信任认证）。ODBC 也可用 DSN：在 odbc.ini 写 [wagecheck_demo]、Driver = PostgreSQL Unicode、"
+echo "  Servername = 127.0.0.1、Port = $PGPORT、Database = wagecheck_demo_city、Username = demo_analyst，"
+echo "  再用 isql wagecheck_demo 或在 BI 工具中选 DSN wagecheck_demo"
+echo "  视图：wagecheck.county_month_indicators、city_month_indicators、sector_month_indicators、alert_board、supervision_ledger 等"
