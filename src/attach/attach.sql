@@ -60,35 +60,35 @@ DECLARE
     r record;
 BEGIN
     IF kind NOT IN ('account_txn', 'pay_line', 'wage_payment', 'wage_account', 'worker', 'roster', 'attendance') THEN
-        RAISE EXCEPTION 'cannot attach wagecheck to a table of kind "%"', kind
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Kinds are account_txn, pay_line, wage_payment and wage_account; worker, roster and attendance with mirror => true.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('cannot attach wagecheck to a table of kind "%s"', kind),
+            ERRCODE = 'invalid_parameter_value',
+                  HINT = wagecheck._msg('Kinds are account_txn, pay_line, wage_payment and wage_account; worker, roster and attendance with mirror => true.');
     END IF;
     IF backfill AND NOT mirror THEN
-        RAISE EXCEPTION 'backfill => true loads a table attached with mirror => true'
-            USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('backfill => true loads a table attached with mirror => true'),
+            ERRCODE = 'invalid_parameter_value';
     END IF;
     IF mirror <> (kind IN ('worker', 'roster', 'attendance')) THEN
-        RAISE EXCEPTION 'a table of kind "%" can be attached only with mirror => %', kind, NOT mirror
-            USING ERRCODE = 'feature_not_supported',
-                  HINT = 'Kinds worker, roster and attendance are mirrored into wagecheck''s tables; account_txn, pay_line, wage_payment and wage_account are enforced in place.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('a table of kind "%s" can be attached only with mirror => %s', kind, NOT mirror),
+            ERRCODE = 'feature_not_supported',
+                  HINT = wagecheck._msg('Kinds worker, roster and attendance are mirrored into wagecheck''s tables; account_txn, pay_line, wage_payment and wage_account are enforced in place.');
     END IF;
     IF mode NOT IN ('reject', 'alert') THEN
-        RAISE EXCEPTION 'unknown enforcement mode "%"', mode
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'Modes are reject and alert.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('unknown enforcement mode "%s"', mode),
+            ERRCODE = 'invalid_parameter_value', HINT = wagecheck._msg('Modes are reject and alert.');
     END IF;
     IF jsonb_typeof(columns) <> 'object' THEN
-        RAISE EXCEPTION 'the column mapping must be a JSON object of role: column name'
-            USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('the column mapping must be a JSON object of role: column name'),
+            ERRCODE = 'invalid_parameter_value';
     END IF;
     IF kind = 'wage_account' AND columns ? 'balance' THEN
-        RAISE EXCEPTION 'an attached table of accounts keeps its own balance: do not map "balance"'
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'wagecheck derives balances from movements only in wagecheck.wage_account.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('an attached table of accounts keeps its own balance: do not map "balance"'),
+            ERRCODE = 'invalid_parameter_value',
+                  DETAIL = wagecheck._msg('wagecheck derives balances from movements only in wagecheck.wage_account.');
     END IF;
     IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) <> 'r' THEN
-        RAISE EXCEPTION '% is not an ordinary table', tbl
-            USING ERRCODE = 'wrong_object_type';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('%s is not an ordinary table', tbl),
+            ERRCODE = 'wrong_object_type';
     END IF;
     IF mirror THEN
         FOR r IN SELECT key, value FROM jsonb_each(columns) ORDER BY key LOOP
@@ -97,16 +97,16 @@ BEGIN
                OR NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
                                WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
                                  AND a.attname = r.value #>> '{}') THEN
-                RAISE EXCEPTION 'column role "%" of kind "%" cannot be mapped to %', r.key, kind, r.value
-                    USING ERRCODE = 'invalid_parameter_value',
-                          HINT = format('Roles of kind %s are key, %s, each naming a column of %s.', kind,
-                                        (SELECT string_agg(m.role, ', ') FROM wagecheck._mirror_roles(kind) m), tbl);
+                RAISE EXCEPTION USING MESSAGE = wagecheck._msg('column role "%s" of kind "%s" cannot be mapped to %s', r.key, kind, r.value),
+                    ERRCODE = 'invalid_parameter_value',
+                          HINT = wagecheck._msg('Roles of kind %s are key, %s, each naming a column of %s.', kind,
+                                                (SELECT string_agg(m.role, ', ') FROM wagecheck._mirror_roles(kind) m), tbl);
             END IF;
         END LOOP;
         FOR r IN SELECT m.role FROM wagecheck._mirror_roles(kind) m WHERE m.required AND NOT columns ? m.role
                  UNION ALL SELECT 'key' WHERE NOT columns ? 'key' LOOP
-            RAISE EXCEPTION 'a mirrored table of kind "%" must map the role "%"', kind, r.role
-                USING ERRCODE = 'invalid_parameter_value';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('a mirrored table of kind "%s" must map the role "%s"', kind, r.role),
+                ERRCODE = 'invalid_parameter_value';
         END LOOP;
         PERFORM wagecheck.detach(tbl);
         INSERT INTO wagecheck.mirror (source, kind, mode, columns) VALUES (tbl, kind, mode, columns);
@@ -135,8 +135,8 @@ BEGIN
                                                                     ELSE jsonb_build_array(o.v) END) AS e(x)
                             WHERE jsonb_typeof(e.x) NOT IN ('string', 'number')
                                OR (o.k = 'column' AND jsonb_typeof(o.v) <> 'string'))) THEN
-            RAISE EXCEPTION 'column role "%" must name a column as a JSON string, or be a value map {"column": name, option: value or [values]} of strings', r.key
-                USING ERRCODE = 'invalid_parameter_value';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('column role "%s" must name a column as a JSON string, or be a value map {"column": name, option: value or [values]} of strings', r.key),
+                ERRCODE = 'invalid_parameter_value';
         END IF;
         IF jsonb_typeof(r.value) = 'string' THEN
             args := args || (r.key || '=' || (r.value #>> '{}'));

@@ -235,10 +235,12 @@ DECLARE
 BEGIN
     SELECT m.backfilled_to, m.columns ->> 'key' INTO hwm, key FROM wagecheck.mirror m WHERE m.source = tbl;
     IF NOT FOUND THEN
-        RAISE EXCEPTION '% is not attached in mirror mode', tbl USING ERRCODE = 'object_not_in_prerequisite_state';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('%s is not attached in mirror mode', tbl),
+            ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF batch IS NULL OR batch < 1 THEN
-        RAISE EXCEPTION 'a backfill batch is one row or more, not %', batch USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('a backfill batch is one row or more, not %s', batch),
+            ERRCODE = 'invalid_parameter_value';
     END IF;
     stmts := wagecheck._mirror_sql(tbl, 'backfill');
     LOOP
@@ -251,15 +253,16 @@ BEGIN
         EXECUTE stmts[1] INTO bad USING tbl::oid, hwm, batch;
         GET DIAGNOSTICS n = ROW_COUNT;
         IF n > 0 THEN
-            RAISE EXCEPTION 'wagecheck cannot mirror the row % of %: "%" (role "%") reads as no %',
-                bad.k, tbl, bad.raw, bad.role, bad.label USING ERRCODE = 'invalid_parameter_value';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck cannot mirror the row %s of %s: "%s" (role "%s") reads as no %s',
+                                                           bad.k, tbl, bad.raw, bad.role, bad.label),
+                ERRCODE = 'invalid_parameter_value';
         END IF;
         EXECUTE stmts[2] USING tbl::oid, hwm, batch;
         GET DIAGNOSTICS n = ROW_COUNT;
         done := done + n;
         hwm := next_hwm;
         UPDATE wagecheck.mirror SET backfilled_to = hwm WHERE source = tbl;
-        RAISE NOTICE 'backfill of %: % rows mirrored, up to key %', tbl, done, hwm;
+        RAISE NOTICE USING MESSAGE = wagecheck._msg('backfill of %s: %s rows mirrored, up to key %s', tbl, done, hwm);
         IF commit_each THEN
             COMMIT;
         END IF;
