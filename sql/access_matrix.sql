@@ -63,6 +63,7 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('table', 'alert_event', 'r', 'r', 'r', 'r', 'r', '-'),
     ('table', 'alert_violation', 'r', 'r', 'r', 'r', 'r', '-'),
     ('table', 'attendance', 'rawd', 'r', 'raw', 'raw', 'r', '-'),
+    ('table', 'bank_profile', 'rawd', 'r', 'r', 'r', 'r', '-'),
     ('table', 'attendance_month', '-', '-', '-', '-', '-', '-'),
     ('table', 'attendance_project_month', '-', '-', '-', '-', '-', '-'),
     ('table', 'attendance_unpaid', '-', '-', '-', '-', '-', '-'),
@@ -363,6 +364,7 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('function', 'wagecheck.gregorian_to_lunar(date)', 'X', 'X', 'X', 'X', 'X', 'X'),
     ('function', 'wagecheck.holiday_changed()', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck.holiday_guard()', '-', '-', '-', '-', '-', '-'),
+    ('function', 'wagecheck.import_bank_statement(text,text)', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck.in_scope(wagecheck.division_code,text)', 'X', 'X', 'X', 'X', 'X', '-'),
     ('function', 'wagecheck.indicator_combine(internal,internal)', 'X', 'X', 'X', 'X', 'X', 'X'),
     ('function', 'wagecheck.indicator_deserial(bytea,internal)', 'X', 'X', 'X', 'X', 'X', 'X'),
@@ -442,6 +444,8 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('function', 'wagecheck.wages_owed(timestamp with time zone)', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck.withdraw_complaint(bigint,text,timestamp with time zone)', 'X', 'X', '-', '-', '-', '-'),
     ('function', 'wagecheck.worker_in_scope(bigint,name)', 'X', 'X', 'X', 'X', 'X', '-'),
+    ('function', 'wagecheck.xml_is_valid(text,text)', 'X', 'X', 'X', 'X', 'X', '-'),
+    ('function', 'wagecheck.xml_validate(text,text)', 'X', 'X', 'X', 'X', 'X', '-'),
     ('function', 'wagecheck.working_days_between(date,date)', 'X', 'X', 'X', 'X', 'X', 'X');
 CREATE TEMP VIEW mismatch AS
 SELECT coalesce(a.kind, e.kind) AS kind, coalesce(a.object, e.object) AS object,

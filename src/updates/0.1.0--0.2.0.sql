@@ -70,3 +70,6 @@ DROP VIEW wagecheck.supervision_ledger, wagecheck.alert_board;
 -- ==== new: GB/T 2260 division names
 \ir ../ident/once/50_division.sql
 \ir ../ident/once/51_division_data.sql
+
+-- ==== new: XML interchange, the bank statement profiles and the index of bank references
+\ir ../interchange/once/10_profile.sql
