@@ -135,3 +135,6 @@ VALUES (1, 'out', 10, '6228481234567890003', '张 卫', 'wage', '2026-11-23 09:0
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, counterparty_name, purpose, booked_at)
 VALUES (1, 'out', 10, '6228481234567890003', '張偉', 'wage', '2026-11-23 09:00+08');
+
+RESET ROLE;
+DROP EXTENSION wagecheck CASCADE;

@@ -88,7 +88,9 @@ BEGIN
             -- bank statements in by those who write the dedicated accounts' movements
             ('xml_validate', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('xml_is_valid', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
-            ('import_bank_statement', 'wagecheck_admin')
+            ('import_bank_statement', 'wagecheck_admin'),
+            ('payroll_order', 'wagecheck_admin'), ('import_payment_status', 'wagecheck_admin'),
+            ('_payroll_problems', 'wagecheck_admin')
         ),
         -- what the types, operators, casts, operator classes and aggregates are made of
         type_support (oid) AS (

@@ -73,3 +73,4 @@ DROP VIEW wagecheck.supervision_ledger, wagecheck.alert_board;
 
 -- ==== new: XML interchange, the bank statement profiles and the index of bank references
 \ir ../interchange/once/10_profile.sql
+\ir ../interchange/once/20_payroll.sql
