@@ -90,7 +90,13 @@ BEGIN
             ('xml_is_valid', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('import_bank_statement', 'wagecheck_admin'),
             ('payroll_order', 'wagecheck_admin'), ('import_payment_status', 'wagecheck_admin'),
-            ('_payroll_problems', 'wagecheck_admin')
+            ('_payroll_problems', 'wagecheck_admin'),
+            -- ledgers out: every role that reads them, with its own scope
+            ('supervision_ledger_xml', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('case_ledger_xml', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('dishonest_list_xml', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('_ledger_doc', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('ledger_html', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst')
         ),
         -- what the types, operators, casts, operator classes and aggregates are made of
         type_support (oid) AS (

@@ -55,6 +55,9 @@ check_payee_name(wc_map *map, TupleTableSlot *slot, wc_mode mode, Oid relid, wc_
 	/* nothing to compare, or a registered name cut at its buffer's size */
 	if (nlen <= 0 || reglen + 1 >= sizeof(l->worker->name))
 		return;
+	/* the same bytes: the common case, without ICU */
+	if ((size_t) nlen == reglen && memcmp(np, reg, reglen) == 0)
+		return;
 	if (GetDatabaseEncoding() == PG_UTF8)
 		given = pnstrdup(np, nlen);
 	else

@@ -1,7 +1,7 @@
 /*
  * xml_glue.c — the area's settings, documents as UTF-8 with a size limit, the
  * shipped schemas (read from the schema directory, parsed once per backend) and
- * wagecheck.xml_validate / wagecheck.xml_is_valid.
+ * wagecheck.xml_validate / wagecheck.xml_is_valid, and ledgers printed as HTML.
  *
  * Every use of libxml2 follows the discipline of PostgreSQL's xml.c: pg_xml_init,
  * PG_TRY, the libxml2 objects freed in PG_CATCH, pg_xml_done(cxt, isError).
@@ -22,6 +22,7 @@
 
 #include <libxml/parser.h>
 
+#include "core/ledger_html.h"
 #include "core/xmlio.h"
 #include "interchange/interchange.h"
 #include "nls.h"
@@ -265,4 +266,42 @@ wagecheck_xml_is_valid(PG_FUNCTION_ARGS)
 	wcx_errors *errs = palloc0(sizeof(wcx_errors));
 
 	PG_RETURN_BOOL(validate(doc, name, errs));
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_ledger_html);
+/* A ledger (urn:wagecheck:ledger:1) as a printable HTML page. */
+Datum
+wagecheck_ledger_html(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	size_t		len,
+				outlen = 0;
+	const char *u = wc_xml_utf8(doc, &len);
+	char	   *volatile page = NULL;
+	char		msg[WCX_MSG_SIZE];
+	PgXmlErrorContext *cxt;
+	text	   *result;
+
+	cxt = wc_xml_begin();
+	PG_TRY();
+	{
+		page = wc_ledger_html(u, len, &outlen, msg, sizeof(msg));
+		if (page == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("the document cannot be printed as a ledger"),
+					 errdetail("%s.", msg),
+					 errhint("Print what wagecheck.supervision_ledger_xml, case_ledger_xml or dishonest_list_xml return.")));
+		result = cstring_to_text_with_len(page, (int) outlen);
+	}
+	PG_CATCH();
+	{
+		free(page);
+		pg_xml_done(cxt, true);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	free(page);
+	pg_xml_done(cxt, false);
+	PG_RETURN_TEXT_P(result);
 }

@@ -6,10 +6,12 @@
  * never reads a file; names compare after NFKC, traditional to simplified, the dots of
  * minority names and spaces.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 
+#include "core/ledger_html.h"
 #include "core/person_name.h"
 #include "core/xmlio.h"
 #include "unit.h"
@@ -144,6 +146,30 @@ main(void)
 	CHECK_INT(wc_person_name_key("張 偉", strlen("張 偉"), key, sizeof(key)), 6);
 	CHECK_STR(key, "张伟");
 	CHECK_INT(wc_person_name_key("张伟", strlen("张伟"), key, 4), -1);	/* key buffer too small */
+
+	/* ledgers as HTML: headings, rows numbered, texts escaped; anything else refused */
+	{
+		size_t		n = 0;
+		char	   *page;
+
+		doc = "<Ledger xmlns=\"urn:wagecheck:ledger:1\" kind=\"case\"><Title>台账</Title><Unit>兰山区</Unit>"
+			"<AsOf>2021-01-20T18:00:00+08:00</AsOf><Scope>全部</Scope><Columns><Col name=\"a\">案件编号</Col>"
+			"<Col name=\"b\">金额</Col></Columns><Row><Cell>&lt;x&gt;</Cell><Cell num=\"true\">1.00</Cell></Row>"
+			"<Row><Cell>y</Cell><Cell num=\"true\">2.00</Cell></Row></Ledger>";
+		page = wc_ledger_html(doc, strlen(doc), &n, msg, sizeof(msg));
+		CHECK(page != NULL);
+		CHECK(page && strlen(page) == n);
+		CHECK(page && strstr(page, "<th>案件编号</th>") != NULL);
+		CHECK(page && strstr(page, "<td>&lt;x&gt;</td>") != NULL);
+		CHECK(page && strstr(page, "<td class=\"n\">2</td>") != NULL);
+		CHECK(page && strstr(page, "共 2 条") != NULL);
+		CHECK(page && strstr(page, "charset=UTF-8") != NULL);
+		free(page);
+		CHECK(wc_ledger_html("<Ledger/>", 9, &n, msg, sizeof(msg)) == NULL);
+		CHECK(wc_ledger_html("<a", 2, &n, msg, sizeof(msg)) == NULL);
+		doc = "<!DOCTYPE L><Ledger xmlns=\"urn:wagecheck:ledger:1\"><Columns/></Ledger>";
+		CHECK(wc_ledger_html(doc, strlen(doc), &n, msg, sizeof(msg)) == NULL);
+	}
 
 	UNIT_DONE();
 }
