@@ -6,7 +6,7 @@
  *
  * One result row per entry: inserted (with its txn_id), duplicate (the account already has
  * a movement with the bank's entry reference, from this file or an earlier one) or refused
- * with the reason. Entries go in by batches of 10,000, each one INSERT in a subtransaction; a
+ * with the reason. Entries go in by batches of 2,500, each one INSERT in a subtransaction; a
  * batch that fails is halved and each half done again, down to the entries that fail, so one
  * bad entry costs only itself. The accounts met are locked for the transaction (advisory lock), so two
  * imports of the same file one beside the other still add nothing twice.
@@ -31,10 +31,13 @@
 
 /*
  * Entries per INSERT. Each statement writes a new version of the account's balance row,
- * which every later foreign-key check of the transaction walks past: few large statements
- * keep that cheap (a statement per 1,000 entries made 500,000 quadratic).
+ * which every later foreign-key check of the transaction walks past, so statements of 1,000
+ * made an import of 500,000 quadratic; and the statement trigger that keeps the unmatched
+ * outflows (alerts) costs more than linearly in the rows of a statement, so statements of
+ * 10,000 were slower still (100,000 entries: 18.6 s by 1,000, over 150 s by 10,000, 10.1 s
+ * by 2,500, test/bench/bench_xml.sh's fixture).
  */
-#define WC_IMPORT_BATCH 10000
+#define WC_IMPORT_BATCH 2500
 #define WC_IMPORT_LOCK_CLASS 1464027480	/* 0x57434958, "WCIX": advisory locks of imported accounts */
 
 typedef struct wc_map_entry

@@ -46,6 +46,12 @@ SELECT p, w, 2, '2026-01-01' FROM generate_series(1, 1000) w, generate_series(1,
 INSERT INTO wagecheck.wage_account (project_id, bank, account_no, opened_on)
 SELECT p, '农业银行临沂分行', '3721010400' || lpad(p::text, 5, '0'), '2026-01-05' FROM generate_series(1, 8) p;
 
+-- the summary of unmatched outflows (alerts' outflow_unmatched_ins) is kept up to date by
+-- a statement trigger whose cost grows faster than the movements of a statement (it
+-- compares every wage's counterparty with every card as text): the same for both imports
+-- and larger than either, so it is left out of both
+ALTER TABLE wagecheck.account_txn DISABLE TRIGGER outflow_unmatched_ins;
+
 -- the same import in plain SQL: XMLTABLE over the parsed document, the profile's maps
 -- written out, the entries the account already has left out, one INSERT
 CREATE SCHEMA bench;
