@@ -100,7 +100,7 @@ SELECT entry, bank_ref, status, reason FROM wagecheck.import_bank_statement(:'cn
 SELECT direction, amount, counterparty_name, purpose, booked_at FROM wagecheck.account_txn
  WHERE bank_ref LIKE 'ABC%' ORDER BY txn_id;
 -- a bank added as data: the same layout with other element names
-INSERT INTO wagecheck.bank_profile (name, description, entry_path, account_path, ref_path, amount_path,
+INSERT INTO wagecheck.bank_profile (name, description, entry_path, account_path, ref_path, amt_path,
         direction_path, booked_path, purpose_path, account_out_path, name_out_path, direction_map, purpose_map)
 VALUES ('test.bank', 'a test bank', 'Stmt/Acct/Txn', 'Stmt/Acct/No', 'Ref', 'Amt', 'Dir', 'Date', 'Use',
         'To/Card', 'To/Name', '{"D": "out", "C": "in"}', '{"PAY": "wage"}');

@@ -37,7 +37,7 @@ COMMENT ON FUNCTION wagecheck._ledger_doc(text, text, text, text, timestamptz, t
 CREATE OR REPLACE FUNCTION wagecheck.supervision_ledger_xml(division_prefix text DEFAULT NULL, sector text DEFAULT NULL,
                                                             as_of timestamptz DEFAULT now())
 RETURNS xml
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, wagecheck
 AS $$
     SELECT wagecheck._ledger_doc('supervision', '农民工工资关键性指标预警督办台账', $1, $2, $3,
@@ -60,7 +60,7 @@ COMMENT ON FUNCTION wagecheck.supervision_ledger_xml(text, text, timestamptz) IS
 CREATE OR REPLACE FUNCTION wagecheck.case_ledger_xml(division_prefix text DEFAULT NULL, sector text DEFAULT NULL,
                                                      as_of timestamptz DEFAULT now())
 RETURNS xml
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, wagecheck
 AS $$
     SELECT wagecheck._ledger_doc('case', '农民工工资案件入销号台账', $1, $2, $3,
@@ -93,7 +93,7 @@ COMMENT ON FUNCTION wagecheck.case_ledger_xml(text, text, timestamptz) IS
 CREATE OR REPLACE FUNCTION wagecheck.dishonest_list_xml(division_prefix text DEFAULT NULL, sector text DEFAULT NULL,
                                                         as_of timestamptz DEFAULT now())
 RETURNS xml
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, wagecheck
 AS $$
     SELECT wagecheck._ledger_doc('dishonest', '拖欠农民工工资失信联合惩戒对象名单', $1, $2, $3,

@@ -108,7 +108,7 @@ load_profile(const char *name, wc_bank_profile *bp, MemoryContext cxt)
 
 	args[0] = CStringGetTextDatum(name);
 	rc = SPI_execute_with_args(
-							   "SELECT namespace, entry_path, account_path, ref_path, amount_path, currency_path, "
+							   "SELECT namespace, entry_path, account_path, ref_path, amt_path, currency_path, "
 							   "       direction_path, booked_path, purpose_path, account_in_path, account_out_path, "
 							   "       name_in_path, name_out_path, currency "
 							   "  FROM wagecheck.bank_profile WHERE name OPERATOR(pg_catalog.=) $1",

@@ -12,7 +12,7 @@ CREATE TABLE wagecheck.bank_profile (
     entry_path       text NOT NULL CHECK (entry_path ~ '^[^/@|]+(/[^/@|]+)*$'),
     account_path     text NOT NULL CHECK (account_path ~ '^[^/@|]+(/[^/@|]+)*$'),
     ref_path         text NOT NULL,
-    amount_path      text NOT NULL,
+    amt_path      text NOT NULL,
     currency_path    text,
     direction_path   text NOT NULL,
     booked_path      text NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE wagecheck.bank_profile (
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.bank_profile', 'WHERE NOT shipped');
 
 INSERT INTO wagecheck.bank_profile (name, description, namespace, entry_path, account_path, ref_path,
-        amount_path, currency_path, direction_path, booked_path, purpose_path, account_in_path,
+        amt_path, currency_path, direction_path, booked_path, purpose_path, account_in_path,
         account_out_path, name_in_path, name_out_path, currency, direction_map, purpose_map, shipped)
 VALUES
     ('camt.053', 'ISO 20022 bank-to-customer statement (camt.053.001.08), the end-of-day statement of the dedicated account',
@@ -53,12 +53,12 @@ VALUES
 
 -- camt.054: the entries of camt.053 under another message and report element
 INSERT INTO wagecheck.bank_profile (name, description, namespace, entry_path, account_path, ref_path,
-        amount_path, currency_path, direction_path, booked_path, purpose_path, account_in_path,
+        amt_path, currency_path, direction_path, booked_path, purpose_path, account_in_path,
         account_out_path, name_in_path, name_out_path, currency, direction_map, purpose_map, shipped)
 SELECT 'camt.054', 'ISO 20022 debit/credit notification (camt.054.001.08), one message per movement or a few',
        'urn:iso:std:iso:20022:tech:xsd:camt.054.001.08',
        'Document/BkToCstmrDbtCdtNtfctn/Ntfctn/Ntry', 'Document/BkToCstmrDbtCdtNtfctn/Ntfctn/Acct/Id/Othr/Id',
-       ref_path, amount_path, currency_path, direction_path, booked_path, purpose_path, account_in_path,
+       ref_path, amt_path, currency_path, direction_path, booked_path, purpose_path, account_in_path,
        account_out_path, name_in_path, name_out_path, currency, direction_map, purpose_map, true
   FROM wagecheck.bank_profile WHERE name = 'camt.053';
 
