@@ -149,6 +149,10 @@ SQL
   echo
 }
 
+# the reader alone, without the server: its peak beside the document's
+cc -O2 -I"$top/src" $(pkg-config --cflags libxml-2.0) "$top/test/bench/xml_reader_mem.c" "$top/src/core/xmlio.c" \
+   $(pkg-config --libs libxml-2.0) -o "$dir/xml_reader_mem"
+
 printf '%-8s %-5s %10s %12s %10s\n' entries how ms peak_MB rows
 acct=0
 for n in "${sizes[@]}"; do
@@ -164,6 +168,9 @@ for n in "${sizes[@]}"; do
   echo "  document ${mb} MB; SQL / C time $(awk -v a="$s_ms" -v b="$c_ms" 'BEGIN { printf "%.2f", a / b }')x;" \
        "peak memory C ${c_kb} kB ($(awk -v a="$c_kb" -v m="$mb" 'BEGIN { printf "%.2f", a / 1024 / m }')x the document)," \
        "SQL ${s_kb} kB ($(awk -v a="$s_kb" -v m="$mb" 'BEGIN { printf "%.2f", a / 1024 / m }')x)"
+  read -r r_n r_kb r_before r_after < <("$dir/xml_reader_mem" "$f_c")
+  echo "  the reader alone (no server): $r_n entries, document $((r_kb / 1024)) MB, peak $((r_before / 1024)) MB" \
+       "with the document loaded, $((r_after / 1024)) MB after reading it"
   # idempotent: the same file again adds nothing
   read -r _ r_ms r_kb r_rows < <(run C "SELECT count(*) FILTER (WHERE status = 'inserted') FROM wagecheck.import_bank_statement(pg_read_file('$f_c'))")
   echo "  again: $r_rows inserted in $r_ms ms"
