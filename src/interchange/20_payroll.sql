@@ -65,14 +65,14 @@ BEGIN
       LEFT JOIN wagecheck.wage_account a ON a.project_id = ps.project_id AND a.closed_on IS NULL
      WHERE ps.sheet_id = sheet;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('pay sheet %s does not exist', sheet);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('pay sheet %s does not exist', sheet);
     END IF;
     SELECT string_agg(problem, E'\n') INTO problems FROM wagecheck._payroll_problems(sheet);
     IF problems IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'WC080',
-            MESSAGE = format('pay sheet %s of project %s cannot be ordered for payment', sheet, s.code),
-            DETAIL = problems,
-            HINT = 'Every line in force must be a rostered worker''s with a registered card, paid from the project''s open dedicated account.';
+            MESSAGE = wagecheck._msg('pay sheet %s of project %s cannot be ordered for payment', sheet, s.code),
+            DETAIL = wagecheck._msg('%s', problems),
+            HINT = wagecheck._msg('Every line in force must be a rostered worker''s with a registered card, paid from the project''s open dedicated account.');
     END IF;
 
     INSERT INTO wagecheck.payment_order (project_id, sheet_id, account_id, lines, total, execute_on)
@@ -124,8 +124,8 @@ BEGIN
       FROM wagecheck.xml_validate(doc::text, 'pain.001.001.09') v;
     IF errs IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'WC081',
-            MESSAGE = format('the payroll order of pay sheet %s is not valid against pain.001.001.09', sheet),
-            DETAIL = errs;
+            MESSAGE = wagecheck._msg('the payroll order of pay sheet %s is not valid against pain.001.001.09', sheet),
+            DETAIL = wagecheck._msg('%s', errs);
     END IF;
     RETURN doc;
 END
@@ -148,8 +148,8 @@ BEGIN
       FROM wagecheck.xml_validate(doc, 'pain.002.001.10') v;
     IF errs IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'WC082',
-            MESSAGE = 'the payment status report is not valid against pain.002.001.10',
-            DETAIL = errs;
+            MESSAGE = wagecheck._msg('the payment status report is not valid against pain.002.001.10'),
+            DETAIL = wagecheck._msg('%s', errs);
     END IF;
     -- valid, hence without a document type declaration: safe for the xml type's parser
     x := xmlparse(document doc);
@@ -162,9 +162,9 @@ BEGIN
     SELECT * INTO o FROM wagecheck.payment_order po WHERE po.msg_id = rpt.orgnl;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'WC082',
-            MESSAGE = format('the payment status report %s answers no payroll order of wagecheck', rpt.msg_id),
-            DETAIL = format('OrgnlMsgId is "%s".', rpt.orgnl),
-            HINT = 'Import the report the bank sent for an order written by wagecheck.payroll_order.';
+            MESSAGE = wagecheck._msg('the payment status report %s answers no payroll order of wagecheck', rpt.msg_id),
+            DETAIL = wagecheck._msg('OrgnlMsgId is "%s".', rpt.orgnl),
+            HINT = wagecheck._msg('Import the report the bank sent for an order written by wagecheck.payroll_order.');
     END IF;
     RETURN QUERY
     WITH tx AS (
@@ -211,7 +211,7 @@ BEGIN
     IF TG_TABLE_SCHEMA <> 'wagecheck' OR TG_TABLE_NAME <> 'payment_status' OR TG_WHEN <> 'AFTER'
        OR TG_OP <> 'INSERT' OR TG_LEVEL <> 'ROW' THEN
         RAISE EXCEPTION USING ERRCODE = '39P01',
-            MESSAGE = 'wagecheck._payment_rejected() fires only after a row is inserted into wagecheck.payment_status';
+            MESSAGE = wagecheck._msg('wagecheck._payment_rejected() fires only after a row is inserted into wagecheck.payment_status');
     END IF;
     IF NEW.status = 'rejected' THEN
         INSERT INTO wagecheck.violation (rule_code, subject_kind, subject_id, project_id, details, source)
