@@ -24,7 +24,7 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 # again, then src/updates/P--$(EXTVERSION).post.sql if there is one (what needs the new
 # functions: data, constraints that call them), then src/privileges.sql. No function is
 # written twice.
-SQL_AREAS = ident calendar schema enforce attach access alerts indicators cases values
+SQL_AREAS = ident calendar schema enforce attach access alerts indicators cases interchange values
 area_parts = $(foreach n,$(sort $(notdir $(wildcard src/$(1)/once/*.sql src/$(1)/*.sql))),\
                $(wildcard src/$(1)/once/$(n) src/$(1)/$(n))) $(sort $(wildcard src/$(1)/rules/*.sql))
 SQL_DEFS  = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)) \
@@ -74,7 +74,16 @@ all: $(MO_FILES)
 build/po/%.mo: po/%.po
 	@mkdir -p build/po
 	msgfmt -c -o $@ $<
-install: install-po
+install: install-po install-xsd
+# The XML schemas wagecheck validates against (src/interchange/xsd/*.xsd), installed in
+# <share>/extension/wagecheck_xsd/, where wagecheck.xml_schema_dir points by default.
+XSD_FILES = $(wildcard src/interchange/xsd/*.xsd)
+install-xsd:
+	$(MKDIR_P) '$(DESTDIR)$(datadir)/extension/wagecheck_xsd'
+	$(INSTALL_DATA) $(XSD_FILES) '$(DESTDIR)$(datadir)/extension/wagecheck_xsd/'
+uninstall: uninstall-xsd
+uninstall-xsd:
+	rm -rf '$(DESTDIR)$(datadir)/extension/wagecheck_xsd'
 install-po: $(MO_FILES)
 	@for l in $(PO_LANGS); do \
 	  $(MKDIR_P) '$(DESTDIR)$(LOCALEDIR)/'$$l/LC_MESSAGES && \
@@ -112,7 +121,7 @@ build/$(EXTENSION)--%--$(EXTVERSION).sql: src/updates/%--$(EXTVERSION).sql $(SQL
 	cat src/privileges.sql >> $@.tmp
 	mv $@.tmp $@
 
-.PHONY: deps test demo start stop unit fuzz sqlsmith bench check-valgrind docs html install-po uninstall-po
+.PHONY: deps test demo start stop unit fuzz sqlsmith bench check-valgrind docs html install-po uninstall-po install-xsd uninstall-xsd
 
 # deps: installs any missing Debian build dependency (as root).
 deps:

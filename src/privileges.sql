@@ -12,7 +12,8 @@
 --  the four roles that handle alerts (not analysts): the officers' steps on the alerts
 --    of their scope (confirm_rectified, verify_alert, report_alert);
 --  wagecheck_admin and wagecheck_inspector: recording and deciding complaints and cases;
---  wagecheck_admin: attaching the enforcing trigger to other tables;
+--  wagecheck_admin: attaching the enforcing trigger to other tables, importing bank statements;
+--  the five roles: validating XML against the shipped schemas;
 --  nobody else: the rule engine (scan() and its evaluators, run by the owner, as the
 --    scheduled scan is), the summaries, and every trigger function (a trigger fires
 --    without EXECUTE; CREATE TRIGGER needs it, so nobody can attach them elsewhere).
@@ -88,7 +89,20 @@ BEGIN
             ('attach', 'wagecheck_admin'), ('detach', 'wagecheck_admin'), ('check_mapping', 'wagecheck_admin'),
             ('enforce', 'wagecheck_admin'), ('_trigger_args', 'wagecheck_admin'),
             ('mirror', 'wagecheck_admin'), ('_mirror_sql', 'wagecheck_admin'), ('_mirror_roles', 'wagecheck_admin'),
-            ('mirror_backfill', 'wagecheck_admin')
+            ('mirror_backfill', 'wagecheck_admin'),
+            -- XML interchange: validation against the shipped schemas by everyone who reads;
+            -- bank statements in by those who write the dedicated accounts' movements
+            ('xml_validate', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('xml_is_valid', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('import_bank_statement', 'wagecheck_admin'),
+            ('payroll_order', 'wagecheck_admin'), ('import_payment_status', 'wagecheck_admin'),
+            ('_payroll_problems', 'wagecheck_admin'),
+            -- ledgers out: every role that reads them, with its own scope
+            ('supervision_ledger_xml', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('case_ledger_xml', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('dishonest_list_xml', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('_ledger_doc', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
+            ('ledger_html', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst')
         ),
         -- what the types, operators, casts, operator classes and aggregates are made of
         type_support (oid) AS (

@@ -18,6 +18,7 @@
 #include "calendar/calendar.h"
 #include "compat.h"
 #include "indicators/indicators.h"
+#include "interchange/interchange.h"
 #include "wagecheck.h"
 #include "enforce/enforce.h"
 #include "nls.h"
@@ -46,6 +47,7 @@ _PG_init(void)
 	MarkGUCPrefixReserved("wagecheck");
 	wc_calendar_init();
 	wc_indicators_init();
+	wc_interchange_init();
 }
 
 PG_FUNCTION_INFO_V1(wagecheck_version);

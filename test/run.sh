@@ -11,7 +11,8 @@
 #                   money (amounts to cents), outflow (the enforcing trigger's words and verdicts),
 #                   changeset (the write-capture trigger's spans), caseno (case numbers),
 #                   indicator_state (aggregate states), workday (working-day arithmetic),
-#                   alert_fsm (the alert lifecycle of alert_transition and scan)
+#                   alert_fsm (the alert lifecycle of alert_transition and scan),
+#                   xml_reader and xml_validate (bank statements streamed, schema validation)
 #   regress         pg_regress over sql/*.sql
 #   isolation       pg_isolation_regress over test/isolation/specs/*.spec
 #   dump, upgrade   test/dump_restore.sh, test/upgrade.sh
@@ -57,7 +58,7 @@ count_line() {
 }
 
 core_sources() { ls src/core/*.c 2>/dev/null; }
-dep_libs() { pkg-config --libs icu-uc icu-i18n; echo -lm; }
+dep_libs() { pkg-config --libs icu-uc icu-i18n libxml-2.0; echo -lm; }
 
 # build: compiles the extension (warnings are errors).
 build() {
@@ -79,7 +80,7 @@ run_unit() {
     [ -e "$t" ] || continue
     bin=tmp/unit/$(basename "$t" .c)
     # shellcheck disable=SC2046
-    if ! cc -std=gnu11 -Wall -Wextra -Werror $flags -Isrc -Itest/unit $(pkg-config --cflags icu-uc) \
+    if ! cc -std=gnu11 -Wall -Wextra -Werror $flags -Isrc -Itest/unit $(pkg-config --cflags icu-uc libxml-2.0) \
         "$t" $(core_sources) $(dep_libs) -o "$bin" 2>tmp/unit/build.log; then
       cat tmp/unit/build.log; count "$t (build)" fail; continue
     fi
@@ -103,7 +104,7 @@ run_fuzz() {
     bin=tmp/fuzz/$name
     # shellcheck disable=SC2046
     if ! clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -Isrc $(pkg-config --cflags icu-uc) "$t" $(core_sources) $(dep_libs) -o "$bin" 2>tmp/fuzz/build.log; then
+        -Isrc $(pkg-config --cflags icu-uc libxml-2.0) "$t" $(core_sources) $(dep_libs) -o "$bin" 2>tmp/fuzz/build.log; then
       cat tmp/fuzz/build.log; count "$name (build)" fail; continue
     fi
     corpus=tmp/fuzz/corpus-$name

@@ -30,9 +30,10 @@ out=$WC_RUNDIR/valgrind
 supp=$top/test/tools/valgrind.supp
 # The default subset: one test per area with C code (identifier types and their binary
 # input, the enforcing triggers, attached legacy tables, parallel aggregates, working days,
-# the lunar calendar, the case ledger's triggers, the alert engine). Each takes 1-3 minutes
+# the lunar calendar, the case ledger's triggers, the alert engine, XML interchange: bank
+# statements, payroll orders and ledgers through libxml2). Each takes 1-3 minutes
 # under valgrind on 2 cores; WC_VALGRIND_TESTS=all runs the whole suite (48 tests, hours).
-subset="ident_resident_id ident_copy enforce attach indicators_parallel calendar_workday calendar_lunar cases rule_op"
+subset="ident_resident_id ident_copy enforce attach indicators_parallel calendar_workday calendar_lunar cases rule_op interchange interchange_ledgers"
 tests=${WC_VALGRIND_TESTS:-$subset}
 if [ "$tests" = all ]; then
   tests=$(ls sql/*.sql | xargs -n1 basename | sed 's/\.sql$//' | tr '\n' ' ')

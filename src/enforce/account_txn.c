@@ -30,6 +30,58 @@
 #include "errcodes.h"
 #include "trigcheck.h"
 #include "nls.h"
+#include "core/person_name.h"
+#include "mb/pg_wchar.h"
+
+/*
+ * WP04, the payee's name: a wage into a rostered worker's registered card that the bank
+ * books under another person's name (the counterparty name of the movement) is not paid
+ * to the worker himself. Names are compared by their ICU keys (core/person_name.c: NFKC,
+ * traditional to simplified, the separators of minority names and spaces left out).
+ */
+static void
+check_payee_name(wc_map *map, TupleTableSlot *slot, wc_mode mode, Oid relid, wc_violation *v,
+				 wc_account *acct, const char *code, int64 amount, wc_payee_entry *l,
+				 const char *cpp, int cplen)
+{
+	const char *np;
+	int			nlen;
+	const char *reg = l->worker->name;
+	size_t		reglen = strlen(reg);
+	char	   *given;
+
+	if (!wc_get_textn(map, slot, WC_R_COUNTERPARTY_NAME, &np, &nlen))
+		return;
+	np = wc_trim_n(np, &nlen);
+	/* nothing to compare, or a registered name cut at its buffer's size */
+	if (nlen <= 0 || reglen + 1 >= sizeof(l->worker->name))
+		return;
+	/* the same bytes: the common case, without ICU */
+	if ((size_t) nlen == reglen && memcmp(np, reg, reglen) == 0)
+		return;
+	if (GetDatabaseEncoding() == PG_UTF8)
+		given = pnstrdup(np, nlen);
+	else
+	{
+		given = pg_server_to_any(np, nlen, PG_UTF8);
+		if (given == np)
+			given = pnstrdup(np, nlen);
+		reg = pg_server_to_any(reg, (int) reglen, PG_UTF8);
+		reglen = strlen(reg);
+	}
+	if (wc_person_name_same(given, strlen(given), reg, reglen))
+		return;
+	v->subject_id = wc_subject_id(map, slot);
+	v->rule = "WP04";
+	v->sqlstate = ERRCODE_WC_PAYEE_NAME_MISMATCH;
+	v->message = wc_psprintf("a wage from the dedicated account of project %s was received under another name than the worker's", code);
+	v->detail = wc_psprintf("Project %s, account %lld: wage of %s to card %s of %s (worker %lld), received by \"%.*s\".",
+						 code, (long long) acct->account_id, wc_cents_str(amount),
+						 wc_masked(pnstrdup(cpp, cplen)), l->worker->name,
+						 (long long) l->worker->worker_id, nlen, np);
+	v->hint = _("Wages go to the worker himself: check whose card it is and correct the registered card or name.");
+	wc_report(mode, relid, v);
+}
 
 /* Movements of a dedicated account: closed account, outflow rule, running balance. */
 void
@@ -250,6 +302,8 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 				wc_report(mode, relid, &v);
 				break;
 		}
+		if (verdict == WC_OUT_OK && payee == WC_PAYEE_ROSTERED && l && l->worker)
+			check_payee_name(map, slot, mode, relid, &v, acct, code, amount, l, cpp, cplen);
 	}
 
 	if (!wc_balance_apply(acct->balance, dir, amount, &after) ||

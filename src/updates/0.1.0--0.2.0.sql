@@ -82,3 +82,7 @@ DROP VIEW wagecheck.supervision_ledger, wagecheck.alert_board;
 
 -- ==== new: mirror mode, attached tables that feed wagecheck's own tables
 \ir ../attach/once/10_mirror.sql
+
+-- ==== new: XML interchange, the bank statement profiles and the index of bank references
+\ir ../interchange/once/10_profile.sql
+\ir ../interchange/once/20_payroll.sql

@@ -124,6 +124,13 @@ ALTER TABLE wagecheck.pay_sheet
     ADD CONSTRAINT pay_sheet_period_plausible CHECK (wagecheck._plausible(period, 'pay_sheet', 'period')),
     ADD CONSTRAINT pay_sheet_prepared_on_plausible CHECK (wagecheck._plausible(prepared_on, 'pay_sheet', 'prepared_on')),
     ADD CONSTRAINT pay_sheet_created_at_plausible CHECK (wagecheck._plausible(created_at, 'pay_sheet', 'created_at'));
+ALTER TABLE wagecheck.payment_order
+    ADD CONSTRAINT payment_order_total_finite CHECK (wagecheck._finite(total, 'payment_order', 'total', 'yuan')),
+    ADD CONSTRAINT payment_order_execute_on_plausible CHECK (wagecheck._plausible(execute_on, 'payment_order', 'execute_on')),
+    ADD CONSTRAINT payment_order_created_at_plausible CHECK (wagecheck._plausible(created_at, 'payment_order', 'created_at'));
+ALTER TABLE wagecheck.payment_status
+    ADD CONSTRAINT payment_status_reported_at_plausible CHECK (wagecheck._plausible(reported_at, 'payment_status', 'reported_at')),
+    ADD CONSTRAINT payment_status_recorded_at_plausible CHECK (wagecheck._plausible(recorded_at, 'payment_status', 'recorded_at'));
 ALTER TABLE wagecheck.payment_off_card
     ADD CONSTRAINT payment_off_card_period_plausible CHECK (wagecheck._plausible(period, 'payment_off_card', 'period')),
     ADD CONSTRAINT payment_off_card_amount_finite CHECK (wagecheck._finite(amount, 'payment_off_card', 'amount', 'yuan')),
