@@ -391,18 +391,14 @@ ALTER TABLE wagecheck.roster ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE
     ENABLE ALWAYS TRIGGER outflow_unmatched_del, ENABLE ALWAYS TRIGGER outflow_unmatched_trunc;
 ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE ALWAYS TRIGGER outflow_unmatched_upd;
 
--- _settled_at(net, paid_ats, paid_each): the moment payments made at paid_ats (in time order)
--- of paid_each reached net; -infinity when net is not positive; NULL when they never did.
+-- _settled_at(net, paid_ats, paid_each): the moment payments made at paid_ats (in list order)
+-- of paid_each reached net; -infinity when net is not positive; NULL when they never did
+-- (C: src/alerts/summaries.c, the arithmetic in src/core/settle.c, in cents; numeric for
+-- amounts that are not whole cents).
 CREATE OR REPLACE FUNCTION wagecheck._settled_at(net numeric, paid_ats timestamptz[], paid_each numeric[])
     RETURNS timestamptz
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
-    SELECT CASE WHEN net <= 0 THEN '-infinity'::timestamptz
-                ELSE (SELECT min(c.at)
-                        FROM (SELECT u.at, sum(u.amount) OVER (ORDER BY u.n) AS cum
-                                FROM unnest(paid_ats, paid_each) WITH ORDINALITY u(at, amount, n)) c
-                       WHERE c.cum >= net) END;
-END;
+    AS 'MODULE_PATHNAME', 'wagecheck_settled_at'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck._settled_at(numeric, timestamptz[], numeric[]) IS
     'the moment a month''s payments (in time order) reached its net: -infinity when the net is not positive, NULL when they never did (internal)';
 
@@ -654,65 +650,14 @@ COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
     'recomputes the wage_month rows of the given keys from the raw rows, locking them first (internal)';
 
 -- _wage_month_sync(): trigger on pay_sheet, pay_line and wage_payment (statement level,
--- transition tables old_rows/new_rows): refreshes the keys the statement touched.
+-- transition tables old_rows/new_rows; C: src/alerts/summaries.c). New payments that come
+-- after those recorded for their month are appended to it, and new pay lines (not
+-- corrections) added to their month, in one statement each, under the months' row locks;
+-- any other statement recomputes the keys (project, worker, month) of its old and new rows
+-- with _wage_month_refresh; a TRUNCATE rebuilds from what is left.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
-$$
-DECLARE
-    p bigint[] := '{}';
-    w bigint[] := '{}';
-    m date[] := '{}';
-    kp bigint[];
-    kw bigint[];
-    km date[];
-    t text;
-BEGIN
-    -- it writes as the owner: only on the tables it was written for
-    IF TG_RELID <> ALL (ARRAY['wagecheck.pay_sheet', 'wagecheck.pay_line', 'wagecheck.wage_payment']::regclass[])
-       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
-        RAISE EXCEPTION 'wagecheck._wage_month_sync() fires only AFTER each statement on pay_sheet, pay_line or wage_payment, not on %', TG_RELID::regclass
-              USING ERRCODE = 'trigger_protocol_violated';
-    END IF;
-    IF TG_OP = 'TRUNCATE' THEN
-        -- what is left of the other two tables (payments truncated alone leave the lines)
-        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker,
-                 wagecheck.attendance_unpaid;
-        INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
-        INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
-        INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
-        INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
-        INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
-        RETURN NULL;
-    END IF;
-    -- the keys (project, worker, month) of the statement's old and new rows
-    FOREACH t IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
-                                  ELSE ARRAY['old_rows', 'new_rows'] END LOOP
-        EXECUTE 'SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) FROM ('
-             || format(CASE TG_TABLE_NAME
-            WHEN 'pay_sheet' THEN   -- the lines of the sheets, under the sheets' project and month
-                'SELECT DISTINCT s.project_id, l.worker_id, s.period
-                   FROM %I s JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id'
-            WHEN 'pay_line' THEN    -- the lines themselves and the lines they correct
-                'SELECT DISTINCT s.project_id, l.worker_id, s.period
-                   FROM %I c
-                  CROSS JOIN LATERAL (SELECT c.sheet_id, c.worker_id
-                                      UNION ALL
-                                      SELECT k.sheet_id, k.worker_id FROM wagecheck.pay_line k
-                                       WHERE k.line_id = c.corrects_line_id) l
-                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
-            ELSE                    -- wage_payment: the lines paid
-                'SELECT DISTINCT s.project_id, l.worker_id, s.period
-                   FROM (SELECT DISTINCT y.line_id FROM %I y) y
-                   JOIN wagecheck.pay_line l ON l.line_id = y.line_id
-                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
-            END, t) || ') x'
-        INTO kp, kw, km;
-        p := p || coalesce(kp, '{}'); w := w || coalesce(kw, '{}'); m := m || coalesce(km, '{}');
-    END LOOP;
-    PERFORM wagecheck._wage_month_refresh(p, w, m);
-    RETURN NULL;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'wagecheck_wage_month_sync'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
 COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
     'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
 
