@@ -55,7 +55,7 @@ COMMENT ON COLUMN wagecheck.payment_off_card.reason IS
 -- lines are found through the indexes, as _wage_month_rows finds them.
 CREATE OR REPLACE FUNCTION wagecheck._payment_off_card_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.payment_off_card
-    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
 BEGIN
     IF p_projects IS NULL THEN
@@ -104,8 +104,10 @@ COMMENT ON TABLE wagecheck.attendance_unpaid IS
 -- these keys (all of them when the arrays are NULL), from the summaries.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_unpaid_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.attendance_unpaid
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
+BEGIN
+    RETURN QUERY
     SELECT a.period, a.project_id, a.worker_id
       FROM wagecheck.attendance_month a
      WHERE (p_projects IS NULL
@@ -113,7 +115,8 @@ $$
                (SELECT u.project_id, u.worker_id, u.period
                   FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)))
        AND NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w
-                        WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period))
+                        WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period));
+END
 $$;
 COMMENT ON FUNCTION wagecheck._attendance_unpaid_rows(bigint[], bigint[], date[]) IS
     'attendance_unpaid rows of the given (project, worker, month) keys, or of all when NULL, from attendance_month and wage_month (internal)';
@@ -125,7 +128,7 @@ COMMENT ON FUNCTION wagecheck._attendance_unpaid_rows(bigint[], bigint[], date[]
 -- so of two writers of one key the later one sees the earlier one's month.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_unpaid_sync(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF coalesce(cardinality(p_projects), 0) = 0 THEN
@@ -157,8 +160,10 @@ COMMENT ON TABLE wagecheck.outflow_unmatched IS
 -- joined (hashed for many movements, through the indexes on a card's text and the roster's
 -- worker for a few), not looked up per movement.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_rows(p_txns bigint[]) RETURNS SETOF wagecheck.outflow_unmatched
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
+BEGIN
+    RETURN QUERY
     WITH t AS MATERIALIZED (
         SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
                w.project_id
@@ -181,7 +186,8 @@ $$
           JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
          WHERE t.purpose = 'wage' AND r.created_at <= t.known
     )
-    SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched)
+    SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched);
+END
 $$;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
     'outflow_unmatched rows of the given account movements, or of all when NULL, from the raw rows (internal)';
@@ -192,7 +198,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
 -- movement again; one that did so first is waited for), then they are read with a fresh
 -- snapshot.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_refresh(p_txns bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
 DECLARE
     rosters bigint[];
@@ -240,7 +246,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_refresh(bigint[]) IS
 -- again, as _outflow_unmatched_refresh does (a roster entry, card or account they may have
 -- matched moved, went or changed); at every outflow, without locks, when NULL (TRUNCATE).
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_redo(p_projects bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF p_projects IS NULL THEN
@@ -262,7 +268,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_redo(bigint[]) IS
 -- again (a roster entry or a worker's card came that they may match now), as
 -- _outflow_unmatched_refresh does; the other outflows cannot become candidates by it.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_recheck(p_projects bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF coalesce(cardinality(p_projects), 0) = 0 THEN
@@ -283,8 +289,9 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_recheck(bigint[]) IS
 -- are looked at again (_outflow_unmatched_refresh), those deleted go; on wage_account, roster
 -- and worker: the outflows of the projects of an account moved to another project, of a
 -- roster entry moved or deleted, of a worker whose card changed are (_outflow_unmatched_redo),
--- and the candidates of the projects of a roster entry or worker added or moved there
--- (_outflow_unmatched_recheck); a TRUNCATE looks at all of them again.
+-- the candidates of the projects of a roster entry moved there or a worker added
+-- (_outflow_unmatched_recheck), and those of a new roster entry's project that are wages to
+-- its worker's card (no other candidate can match it); a TRUNCATE looks at all of them again.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
 $$
@@ -322,7 +329,17 @@ BEGIN
         IF TG_OP = 'DELETE' THEN
             PERFORM wagecheck._outflow_unmatched_redo(ARRAY(SELECT DISTINCT o.project_id FROM old_rows o));
         ELSIF TG_OP = 'INSERT' THEN
-            PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(SELECT DISTINCT n.project_id FROM new_rows n));
+            -- (a new entry can match only the wages to its worker's card: the other candidates stay)
+            PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(
+                SELECT u.txn_id
+                  FROM (SELECT DISTINCT n.project_id, k.wage_card::text AS card
+                          FROM new_rows n JOIN wagecheck.worker k ON k.worker_id = n.worker_id
+                         WHERE k.wage_card IS NOT NULL) c
+                  JOIN wagecheck.wage_account w ON w.project_id = c.project_id
+                  JOIN wagecheck.account_txn t ON t.account_id = w.account_id
+                  JOIN wagecheck.outflow_unmatched u ON u.txn_id = t.txn_id
+                 WHERE t.purpose = 'wage'
+                   AND c.card IN (t.counterparty_account, regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))));
         ELSE
             PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
                 SELECT DISTINCT o.project_id FROM old_rows o
@@ -409,7 +426,7 @@ COMMENT ON FUNCTION wagecheck._settled_at(numeric, timestamptz[], numeric[]) IS
 -- line), so that a statement writing a few rows reads only theirs.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.wage_month
-    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
 BEGIN
     IF p_projects IS NULL THEN
@@ -524,7 +541,7 @@ COMMENT ON FUNCTION wagecheck._worker_pay_rows() IS
 CREATE OR REPLACE FUNCTION wagecheck._worker_pay_add(p_workers bigint[], p_periods date[], p_payable numeric[],
                                           p_entries bigint[])
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF coalesce(cardinality(p_workers), 0) = 0 THEN
@@ -558,7 +575,7 @@ COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigin
 -- in attendance_unpaid.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 DECLARE
     dj bigint[];
@@ -668,7 +685,7 @@ COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
 -- recomputed, and this one sees the workers' months of a writer it waited for.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_project_month_refresh(p_projects bigint[], p_periods date[])
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF coalesce(cardinality(p_projects), 0) = 0 THEN

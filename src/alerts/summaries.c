@@ -338,7 +338,12 @@ run(wm_plan p, Datum *values, int expect)
 
 	if (wm_plans[p] == NULL)
 	{
-		SPIPlanPtr	plan = SPI_prepare(wm_sql[p].sql, wm_sql[p].nargs, (Oid *) wm_sql[p].types);
+		/*
+		 * generic plans: a custom plan (the default while it looks cheaper, which it does
+		 * for an array of keys) would be planned again on every call
+		 */
+		SPIPlanPtr	plan = SPI_prepare_cursor(wm_sql[p].sql, wm_sql[p].nargs, (Oid *) wm_sql[p].types,
+											  CURSOR_OPT_GENERIC_PLAN);
 
 		if (plan == NULL)
 			elog(ERROR, "wagecheck: preparing a summary statement failed: %s", SPI_result_code_string(SPI_result));
