@@ -195,9 +195,10 @@ typedef enum wm_plan
 	"SELECT DISTINCT s.project_id, l.worker_id, s.period" \
 	"  FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id" \
 	" WHERE l.line_id = ANY ($1)"
+/* (no call without keys: a new sheet has no line yet) */
 #define REFRESH(keys) \
 	"SELECT wagecheck._wage_month_refresh(array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period))" \
-	"  FROM (" keys ") x"
+	"  FROM (" keys ") x HAVING count(*) > 0"
 
 static const struct
 {
