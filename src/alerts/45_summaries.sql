@@ -1,5 +1,8 @@
 -- Summaries kept at write time, the definitions: the functions computing their rows, the
 -- triggers keeping them and rebuild_summaries() (tables and indexes: once/45_summaries.sql).
+-- The triggers run with jit off: their statements are small, but a plan kept for the next
+-- statement (made for a large first one, or generic) can be estimated above jit_above_cost
+-- and would then be compiled again on every statement (some 50 ms each).
 -- Read by (rule.uses): attendance_month and wage_month (AC05, DP01, RN03, RN04, WP01, WP02,
 -- WP03, WP05, WP06), attendance_project_month (RN03, RN04, WP01), attendance_unpaid (RN04),
 -- worker_pay (WP06), sheet_worker (RN01), payment_off_card (WP04), outflow_unmatched (AC03).
@@ -293,7 +296,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_recheck(bigint[]) IS
 -- (_outflow_unmatched_recheck), and those of a new roster entry's project that are wages to
 -- its worker's card (no other candidate can match it); a TRUNCATE looks at all of them again.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off AS
 $$
 BEGIN
     -- it writes as the owner: only on the tables it was written for
@@ -330,16 +333,30 @@ BEGIN
             PERFORM wagecheck._outflow_unmatched_redo(ARRAY(SELECT DISTINCT o.project_id FROM old_rows o));
         ELSIF TG_OP = 'INSERT' THEN
             -- (a new entry can match only the wages to its worker's card: the other candidates stay)
+            -- (the projects' movements through their accounts, each probed in outflow_unmatched,
+            -- and only the candidates' accounts compared: OFFSET 0 keeps the lookups by index
+            -- whatever the size of the first statement the plan was made for)
             PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(
-                SELECT u.txn_id
-                  FROM (SELECT DISTINCT n.project_id, k.wage_card::text AS card
-                          FROM new_rows n JOIN wagecheck.worker k ON k.worker_id = n.worker_id
-                         WHERE k.wage_card IS NOT NULL) c
-                  JOIN wagecheck.wage_account w ON w.project_id = c.project_id
-                  JOIN wagecheck.account_txn t ON t.account_id = w.account_id
-                  JOIN wagecheck.outflow_unmatched u ON u.txn_id = t.txn_id
-                 WHERE t.purpose = 'wage'
-                   AND c.card IN (t.counterparty_account, regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'))));
+                WITH c AS MATERIALIZED (
+                    SELECT DISTINCT n.project_id, k.wage_card::text AS card
+                      FROM new_rows n
+                     CROSS JOIN LATERAL (SELECT k.wage_card FROM wagecheck.worker k
+                                          WHERE k.worker_id = n.worker_id OFFSET 0) k
+                     WHERE k.wage_card IS NOT NULL
+                ),
+                cand AS MATERIALIZED (
+                    SELECT t.txn_id, w.project_id, t.counterparty_account AS account
+                      FROM (SELECT DISTINCT c.project_id FROM c) p
+                      JOIN wagecheck.wage_account w ON w.project_id = p.project_id
+                     CROSS JOIN LATERAL (SELECT t.txn_id, t.counterparty_account FROM wagecheck.account_txn t
+                                          WHERE t.account_id = w.account_id AND t.purpose = 'wage'
+                                            AND EXISTS (SELECT 1 FROM wagecheck.outflow_unmatched u
+                                                         WHERE u.txn_id = t.txn_id)
+                                         OFFSET 0) t
+                )
+                SELECT cand.txn_id
+                  FROM cand JOIN c ON c.project_id = cand.project_id
+                 WHERE c.card IN (cand.account, regexp_replace(cand.account, '[^0-9]', '', 'g'))));
         ELSE
             PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
                 SELECT DISTINCT o.project_id FROM old_rows o
@@ -674,7 +691,7 @@ COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
 -- with _wage_month_refresh; a TRUNCATE rebuilds from what is left.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_wage_month_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
 COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
     'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
 
@@ -749,7 +766,7 @@ COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz
 -- no project. The keys of the months it adds (those holding only the new rows' days), or of
 -- every month an update or delete touched, are synced in attendance_unpaid.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off AS
 $$
 DECLARE
     kp bigint[];
@@ -951,7 +968,7 @@ $$;
 -- _wage_month_cards(): trigger on worker (statement level, after UPDATE): a worker's
 -- registered card changed, so the months of his lines are recomputed (payment_off_card).
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_cards() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off AS
 $$
 DECLARE
     kp bigint[];
