@@ -206,6 +206,21 @@ SELECT (SELECT count(*) FROM wagecheck.attendance) >= 0 AS attendance,
        (SELECT count(*) FROM wagecheck.outflow_unmatched) > 0 AS unmatched;
 SELECT batch, summary, missing, extra FROM fx.result ORDER BY 1, 2;
 
+-- a bank file: more than a thousand movements in one statement (their candidates are found
+-- by a query planned for their number), wages to workers on the roster or not, and transfers
+UPDATE wagecheck.project SET enforcement_mode = 'alert';
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at, created_at)
+SELECT 1 + i % 3, 'out', 1, fx.card(1 + i % 6), CASE WHEN i % 5 = 0 THEN 'transfer' ELSE 'wage' END,
+       '2026-04-20 09:00', '2026-04-20 09:00'
+  FROM generate_series(1, 1200) i;
+SELECT count(*) > 0 AS candidates,
+       (SELECT count(*) FROM ((SELECT txn_id FROM wagecheck.outflow_unmatched
+                               EXCEPT ALL SELECT txn_id FROM wagecheck._outflow_unmatched_rows(NULL))
+                              UNION ALL
+                              (SELECT txn_id FROM wagecheck._outflow_unmatched_rows(NULL)
+                               EXCEPT ALL SELECT txn_id FROM wagecheck.outflow_unmatched)) d) AS differing
+  FROM wagecheck.outflow_unmatched;
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;
