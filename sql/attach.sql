@@ -85,9 +85,12 @@ SELECT wagecheck.attach('legacy.yhls', 'account_txn',
 SELECT "table", kind, mode, columns FROM wagecheck.attached WHERE NOT builtin;
 INSERT INTO legacy.yhls VALUES
     ('20260408-0001', '15230101040012345', 'C', 80000.00, '9558800001000000001', '临沂城投', '人工费', '2026-04-08 10:00'),
-    ('20260415-0001', '15230101040012345', 'D', 5200.00, '6228 4812 3456 7890 003', '张伟', '代发工资', '2026-04-15 09:00'),
-    ('20260415-0002', '99990000000000001', 'D', 100000.00, '6222000000000000000', '某公司', '货款', '2026-04-15 09:05');
+    ('20260415-0001', '15230101040012345', 'D', 5200.00, '6228 4812 3456 7890 003', '张伟', '代发工资', '2026-04-15 09:00');
 SELECT account_id, balance FROM wagecheck.wage_account;
+-- fail closed: a movement of an account wagecheck does not know is refused, never waved through
+INSERT INTO legacy.yhls VALUES
+    ('20260415-0002', '99990000000000001', 'D', 100000.00, '6222000000000000000', '某公司', '货款', '2026-04-15 09:05');
+\echo :LAST_ERROR_SQLSTATE
 -- cash withdrawal and a wage to a worker not on this project's roster: refused
 INSERT INTO legacy.yhls VALUES
     ('20260415-0003', '15230101040012345', 'D', 3000.00, NULL, NULL, '现金', '2026-04-15 10:00');
@@ -110,7 +113,7 @@ SELECT account_id, balance FROM wagecheck.wage_account;
 SELECT rule_code, subject_kind, subject_id, project_id, details->>'amount' AS amount, source
   FROM wagecheck.violation ORDER BY violation_id;
 
--- === pay details with dirty ID numbers, alert mode
+-- === pay details with dirty ID numbers, alert mode (an ID that is no ID, a project wagecheck does not know: recorded)
 SELECT wagecheck.attach('legacy.gzmx', 'pay_line',
     '{"id": "id", "project": "xmbh", "worker": "sfzh", "payable": "yfgz", "deductions": "kkje", "net": "sfgz"}',
     'alert');
@@ -159,10 +162,12 @@ SELECT wagecheck.attach('legacy.gzff', 'wage_payment', '{"id": "ffid", "project"
 \echo :LAST_ERROR_SQLSTATE
 SELECT wagecheck.attach('legacy.gzff', 'wage_payment',
     '{"id": "ffid", "project": "xmbh", "worker": "sfzh", "amount": "ffje", "card": "skzh", "method": "ffgs"}');
--- reject mode: his own card (written with blanks) passes; another system's project is not checked
+-- reject mode: his own card (written with blanks) passes; a project wagecheck does not know is refused
 INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq) VALUES
-    ('LS-2026-017', ' 3713 0219 8503 1221 31 ', '张伟', 5200, '6228 4812 3456 7890 003', '银行代发', '2026-05-15'),
+    ('LS-2026-017', ' 3713 0219 8503 1221 31 ', '张伟', 5200, '6228 4812 3456 7890 003', '银行代发', '2026-05-15');
+INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq) VALUES
     ('OTHER-SYSTEM-1', 'garbage', 'x', 1, NULL, '现金', '2026-05-15');
+\echo :LAST_ERROR_SQLSTATE
 -- 王强 is registered by real name but not on this project's roster (RN01)
 INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
 VALUES ('LS-2026-017', '37130219780521001x', '王强', 4800, '6228481234567890029', '银行代发', '2026-05-15');
@@ -174,7 +179,7 @@ VALUES ('LS-2026-017', '371302198503122131', '张伟', 5200, '622848123456789002
 INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
 VALUES ('LS-2026-017', '371302198503122131', '张伟', 5200, NULL, '现金', '2026-05-15');
 \echo :LAST_ERROR_SQLSTATE
--- a method word wagecheck does not know is bad input, not a guess
+-- a method word wagecheck does not know is not a guess: the row is refused
 INSERT INTO legacy.gzff (xmbh, sfzh, xm, ffje, skzh, ffgs, ffrq)
 VALUES ('LS-2026-017', '371302198503122131', '张伟', 5200, '6228481234567890003', '微信', '2026-05-15');
 \echo :LAST_ERROR_SQLSTATE
@@ -219,7 +224,7 @@ INSERT INTO legacy.zhxx VALUES
 SELECT wagecheck.attach('legacy.zhxx', 'wage_account',
     '{"id": "zh", "project": "xmbh", "closed_on": "xhrq", "notice_on": "gsrq", "balance": "ye"}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "khyh", "notice_on": "gsrq"}');
+SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "ye", "notice_on": "gsrq"}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT wagecheck.attach('legacy.zhxx', 'wage_account', '{"id": "zh", "project": "xmbh", "closed_on": "xhrq", "notice_on": "gsrq"}');
 UPDATE legacy.zhxx SET ye = 70000.00 WHERE zh = '15230101040012345';

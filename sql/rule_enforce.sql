@@ -153,14 +153,14 @@ SELECT count(*) AS alerts_of_p31 FROM wagecheck.alert WHERE project_id = 31;
 INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
                                    purpose, booked_at) VALUES
     (10, 1, 'out', 500, NULL, '现金', 'cash', '2026-04-01 10:00'),                 -- AC03
-    (11, 1, 'out', 500, '6217000000000000001', '某人', 'wage', '2026-04-01 10:00'),  -- WP04
+    (11, 1, 'out', 500, '6217000000000000001', '某人', 'wage', '2026-04-01 10:00'),  -- AC03 (nobody's card)
     (12, 1, 'out', 5000, fx.card(1), '工人1', 'wage', '2026-04-01 10:00');           -- AC06 (2,000 left before it)
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net)
 VALUES (3, 1, 2, 20, 5000, 5000);                                                -- RN01 (worker 2 not on P30)
 INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method)
 VALUES (2, 5800, '2026-04-01 10:00', 'cash');                                   -- WP04 (cash)
 INSERT INTO legacy.gzmx VALUES ('GZ-202603-001', 'P30', fx.rid('37130219800101001'), 100, 0, -100);  -- PS01
-UPDATE wagecheck.wage_account SET closed_on = '2026-04-02' WHERE account_id = 1;  -- AC05 (no notice, RN01 line owed)
+UPDATE wagecheck.wage_account SET closed_on = '2026-04-02' WHERE account_id = 1;  -- AC05, once (no notice, RN01 line owed)
 SELECT rule_code, subject_kind, count(*) FROM wagecheck.violation GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT DISTINCT v.rule_code AS without_a_rule
   FROM wagecheck.violation v

@@ -17,6 +17,7 @@
 #define ERRCODE_WC_ACCOUNT_CLOSED		MAKE_SQLSTATE('W','C','0','0','5')	/* AC05: movement, new wages or a payment on a closed account */
 #define ERRCODE_WC_BALANCE_DERIVED		MAKE_SQLSTATE('W','C','0','0','6')	/* balance written by hand */
 #define ERRCODE_WC_TXN_EDITED			MAKE_SQLSTATE('W','C','0','0','7')	/* booked movement changed */
+#define ERRCODE_WC_UNRESOLVED			MAKE_SQLSTATE('W','C','0','0','8')	/* a row of an attached table wagecheck cannot judge */
 /* real-name roster and pay sheets */
 #define ERRCODE_WC_NOT_ON_ROSTER		MAKE_SQLSTATE('W','C','0','1','0')	/* RN01 */
 #define ERRCODE_WC_PAY_LINE_ARITHMETIC	MAKE_SQLSTATE('W','C','0','2','0')	/* PS01 */

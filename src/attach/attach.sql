@@ -67,13 +67,31 @@ BEGIN
         RAISE EXCEPTION '% is not an ordinary table', tbl
             USING ERRCODE = 'wrong_object_type';
     END IF;
+    -- {role: column} or {role: {"column": column, option: value or [values]}} as trigger
+    -- arguments role=column and role.option=value, one a value; C checks what they say
     args := ARRAY[kind, mode];
     FOR r IN SELECT key, value FROM jsonb_each(columns) ORDER BY key LOOP
-        IF jsonb_typeof(r.value) <> 'string' THEN
-            RAISE EXCEPTION 'column role "%" must name a column as a JSON string', r.key
+        IF jsonb_typeof(r.value) NOT IN ('string', 'object')
+           OR (jsonb_typeof(r.value) = 'object'
+               AND EXISTS (SELECT 1 FROM jsonb_each(r.value) AS o(k, v)
+                            CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(o.v) WHEN 'array' THEN o.v
+                                                                    ELSE jsonb_build_array(o.v) END) AS e(x)
+                            WHERE jsonb_typeof(e.x) NOT IN ('string', 'number')
+                               OR (o.k = 'column' AND jsonb_typeof(o.v) <> 'string'))) THEN
+            RAISE EXCEPTION 'column role "%" must name a column as a JSON string, or be a value map {"column": name, option: value or [values]} of strings', r.key
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        args := args || (r.key || '=' || (r.value #>> '{}'));
+        IF jsonb_typeof(r.value) = 'string' THEN
+            args := args || (r.key || '=' || (r.value #>> '{}'));
+        ELSE
+            args := args || ARRAY(SELECT r.key || '=' || (r.value ->> 'column') WHERE r.value ? 'column')
+                         || ARRAY(SELECT r.key || '.' || o.k || '=' || (e.x #>> '{}')
+                                    FROM jsonb_each(r.value) WITH ORDINALITY AS o(k, v, n)
+                                   CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(o.v) WHEN 'array' THEN o.v
+                                                                           ELSE jsonb_build_array(o.v) END)
+                                         WITH ORDINALITY AS e(x, m)
+                                   WHERE o.k <> 'column' ORDER BY o.k, e.m);
+        END IF;
     END LOOP;
     -- the same check the trigger makes, so a bad mapping fails here, not at the first row
     PERFORM wagecheck.check_mapping(tbl, args);
@@ -96,15 +114,25 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column}, mode reject or alert; attaching again replaces it';
+COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column or {"column": column, value map}}, mode reject or alert; attaching again replaces it';
 
 CREATE OR REPLACE VIEW wagecheck.attached AS
 SELECT DISTINCT ON (tg.tgrelid)
        tg.tgrelid::regclass AS "table",
        a.args[1] AS kind,
        a.args[2] AS mode,
-       (SELECT jsonb_object_agg(split_part(m, '=', 1), substr(m, strpos(m, '=') + 1))
-          FROM unnest(a.args[3:]) AS m) AS columns,
+       -- role=column, and role.option=value of value maps, back into the mapping attach() took
+       (SELECT jsonb_object_agg(o.role, CASE WHEN o.opts IS NULL THEN to_jsonb(o.col)
+                                             ELSE jsonb_build_object('column', o.col) || o.opts END)
+          FROM (SELECT e.role, max(e.vals #>> '{}') FILTER (WHERE e.opt IS NULL) AS col,
+                       jsonb_object_agg(e.opt, e.vals) FILTER (WHERE e.opt IS NOT NULL) AS opts
+                  FROM (SELECT split_part(p.key, '.', 1) AS role, nullif(split_part(p.key, '.', 2), '') AS opt,
+                               CASE WHEN p.key ~ '\.(in|out|wage|cash)$' THEN jsonb_agg(p.val ORDER BY p.n)
+                                    ELSE to_jsonb(min(p.val)) END AS vals
+                          FROM (SELECT split_part(m, '=', 1) AS key, substr(m, strpos(m, '=') + 1) AS val, n
+                                  FROM unnest(a.args[3:]) WITH ORDINALITY AS u(m, n)) AS p
+                         GROUP BY p.key) AS e
+                 GROUP BY e.role) AS o) AS columns,
        c.relnamespace = 'wagecheck'::regnamespace AS builtin
   FROM pg_catalog.pg_trigger tg
   JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid

@@ -2,6 +2,7 @@
  * outflow.c — pure rule logic of the enforcing triggers (see outflow.h).
  */
 #include "core/outflow.h"
+#include "core/normalize.h"
 
 #include <string.h>
 
@@ -37,52 +38,89 @@ trim(const char *s, size_t *len)
 	return s;
 }
 
-/* Direction words of bank files: in/out, C/D (credit/debit), +/-, 收/付, 入/出, 贷/借, 收入/支出. */
+/*
+ * The direction words wagecheck knows without a value map: in/out, C/D
+ * (credit/debit), +/-, 收/付, 入/出, 贷/借, 收入/支出, 转入/转出. Codes such as
+ * 1 and 2 mean opposite things at different banks: they are not guessed, a
+ * value map of the mapping names them.
+ */
+const char *const wc_default_in_words[] = {"in", "c", "cr", "credit", "+", "收", "入", "贷", "收入", "转入", NULL};
+const char *const wc_default_out_words[] = {"out", "d", "dr", "debit", "-", "付", "出", "借", "支", "支出", "转出", NULL};
+
+/* Direction words of bank files (the defaults above). */
 wc_direction
 wc_parse_direction(const char *s, size_t len)
 {
-	static const char *const in_words[] = {"in", "c", "cr", "credit", "+", "1", "收", "入", "贷", "收入", "转入", NULL};
-	static const char *const out_words[] = {"out", "d", "dr", "debit", "-", "2", "付", "出", "借", "支", "支出", "转出", NULL};
-	int			i;
-
-	/* the words of wagecheck's own table first: a bulk load has millions of them */
-	if (len == 2 && s[0] == 'i' && s[1] == 'n')
-		return WC_DIR_IN;
-	if (len == 3 && memcmp(s, "out", 3) == 0)
-		return WC_DIR_OUT;
-	s = trim(s, &len);
-	for (i = 0; in_words[i]; i++)
-		if (word_eq(s, len, in_words[i]))
-			return WC_DIR_IN;
-	for (i = 0; out_words[i]; i++)
-		if (word_eq(s, len, out_words[i]))
-			return WC_DIR_OUT;
-	return WC_DIR_UNKNOWN;
+	return wc_classify_direction(s, len, NULL, NULL);
 }
 
-/* Purpose words: wage/工资/代发工资, cash/现金/取现, labour_cost/top_up/人工费; empty = not given. */
+/*
+ * wc_classify_direction: the direction s[0..len) stands for, by the patterns of
+ * a value map (in, out: NULL-terminated; NULL: the defaults), after
+ * normalization (full-width forms, padding); WC_DIR_UNKNOWN when none matches
+ * or both do.
+ */
+wc_direction
+wc_classify_direction(const char *s, size_t len, const char *const *in, const char *const *out)
+{
+	char		buf[WC_PATTERN_TEXT_MAX + 1];
+	bool		is_in,
+				is_out;
+
+	/* the words of wagecheck's own table first: a bulk load has millions of them */
+	if (in == NULL && len == 2 && s[0] == 'i' && s[1] == 'n')
+		return WC_DIR_IN;
+	if (out == NULL && len == 3 && memcmp(s, "out", 3) == 0)
+		return WC_DIR_OUT;
+	len = wc_normalize(s, len, 0, buf, sizeof(buf));
+	if (len >= sizeof(buf))
+		return WC_DIR_UNKNOWN;
+	is_in = wc_pattern_any(in ? in : wc_default_in_words, buf, len);
+	is_out = wc_pattern_any(out ? out : wc_default_out_words, buf, len);
+	return is_in == is_out ? WC_DIR_UNKNOWN : is_in ? WC_DIR_IN : WC_DIR_OUT;
+}
+
+/*
+ * The purposes (摘要) wagecheck reads as a wage or a cash withdrawal without a
+ * value map: patterns of wc_pattern_match ('#' a number, '*' anything).
+ */
+const char *const wc_default_wage_patterns[] = {
+	"wage", "wages", "salary", "工资", "工资款", "代发工资", "代发工资款", "农民工工资", "工资代发",
+	"发放工资", "#月工资", "#月份工资", "#年#月工资", "#年#月份工资", "#月工资款", "代发#月工资",
+	"劳务费", "劳务工资", "代发劳务费", NULL
+};
+const char *const wc_default_cash_patterns[] = {"cash", "现金", "取现", "提现", "现金支取", NULL};
+
+/* Purpose words (the defaults above; labour_cost/top_up/人工费 are inflows); empty = not given. */
 wc_purpose
 wc_parse_purpose(const char *s, size_t len)
 {
-	static const char *const wage[] = {"wage", "wages", "salary", "工资", "代发工资", "农民工工资", "工资代发", NULL};
-	static const char *const cash[] = {"cash", "现金", "取现", "提现", NULL};
-	static const char *const inflow[] = {"labour_cost", "top_up", "人工费", "人工费用", "拨付", NULL};
-	int			i;
+	return wc_classify_purpose(s, len, NULL, NULL);
+}
 
-	if (len == 4 && memcmp(s, "wage", 4) == 0)
-		return WC_PURPOSE_WAGE; /* the common case, before trimming and folding */
-	s = trim(s, &len);
+/*
+ * wc_classify_purpose: the purpose s[0..len) stands for, by the wage and cash
+ * patterns of a value map (NULL: the defaults), after normalization.
+ */
+wc_purpose
+wc_classify_purpose(const char *s, size_t len, const char *const *wage, const char *const *cash)
+{
+	static const char *const inflow[] = {"labour_cost", "top_up", "人工费", "人工费用", "拨付", NULL};
+	char		buf[WC_PATTERN_TEXT_MAX + 1];
+
+	if (wage == NULL && len == 4 && memcmp(s, "wage", 4) == 0)
+		return WC_PURPOSE_WAGE; /* the common case, before normalizing */
+	len = wc_normalize(s, len, 0, buf, sizeof(buf));
 	if (len == 0)
 		return WC_PURPOSE_NONE;
-	for (i = 0; wage[i]; i++)
-		if (word_eq(s, len, wage[i]))
-			return WC_PURPOSE_WAGE;
-	for (i = 0; cash[i]; i++)
-		if (word_eq(s, len, cash[i]))
-			return WC_PURPOSE_CASH;
-	for (i = 0; inflow[i]; i++)
-		if (word_eq(s, len, inflow[i]))
-			return WC_PURPOSE_INFLOW;
+	if (len >= sizeof(buf))
+		return WC_PURPOSE_OTHER;
+	if (wc_pattern_any(wage ? wage : wc_default_wage_patterns, buf, len))
+		return WC_PURPOSE_WAGE;
+	if (wc_pattern_any(cash ? cash : wc_default_cash_patterns, buf, len))
+		return WC_PURPOSE_CASH;
+	if (wc_pattern_any(inflow, buf, len))
+		return WC_PURPOSE_INFLOW;
 	return WC_PURPOSE_OTHER;
 }
 
@@ -111,7 +149,7 @@ wc_parse_method(const char *s, size_t len)
 }
 
 /*
- * The outflow rule (AC03, WP04): money may leave the dedicated account only as a
+ * The outflow rule (AC03): money may leave the dedicated account only as a
  * wage into the own registered card of a worker on the project's roster.
  */
 wc_outflow_verdict
@@ -128,7 +166,7 @@ wc_outflow_decide(wc_purpose purpose, wc_payee payee)
 				return WC_OUT_OK;
 			if (payee == WC_PAYEE_OTHER_WORKER)
 				return WC_OUT_AC03;
-			return WC_OUT_WP04; /* a wage in cash or into someone else's account */
+			return WC_OUT_NOT_OWN_CARD;	/* a wage in cash or into someone else's account */
 		case WC_PURPOSE_NONE:
 			return payee == WC_PAYEE_ROSTERED ? WC_OUT_OK : WC_OUT_AC03;
 	}

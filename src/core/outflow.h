@@ -43,11 +43,17 @@ typedef enum wc_method
 	WC_METHOD_UNKNOWN			/* a word wagecheck does not know */
 } wc_method;
 
+/*
+ * The verdict on an outflow of a dedicated account. Both kinds of bad outflow
+ * break AC03, the rule whose subject is the movement (eval_ac03 reads the same
+ * movements); WP04's subject is the payment record, never the movement, so
+ * that one wrong wage opens one alert per rule.
+ */
 typedef enum wc_outflow_verdict
 {
 	WC_OUT_OK = 0,
 	WC_OUT_AC03,				/* money leaves other than as a wage to a rostered worker */
-	WC_OUT_WP04					/* a wage, but not into the worker's own registered card */
+	WC_OUT_NOT_OWN_CARD			/* a wage, but not into a worker's own registered card (AC03 too) */
 } wc_outflow_verdict;
 
 typedef enum wc_payline_verdict
@@ -57,8 +63,16 @@ typedef enum wc_payline_verdict
 	WC_LINE_MISMATCH			/* net <> payable - deductions */
 } wc_payline_verdict;
 
+extern const char *const wc_default_in_words[];
+extern const char *const wc_default_out_words[];
+extern const char *const wc_default_wage_patterns[];
+extern const char *const wc_default_cash_patterns[];
 extern wc_direction wc_parse_direction(const char *s, size_t len);
+extern wc_direction wc_classify_direction(const char *s, size_t len, const char *const *in,
+										  const char *const *out);
 extern wc_purpose wc_parse_purpose(const char *s, size_t len);
+extern wc_purpose wc_classify_purpose(const char *s, size_t len, const char *const *wage,
+									  const char *const *cash);
 extern wc_method wc_parse_method(const char *s, size_t len);
 extern wc_outflow_verdict wc_outflow_decide(wc_purpose purpose, wc_payee payee);
 extern int	wc_parse_cents(const char *s, int64_t *cents);

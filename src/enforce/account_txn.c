@@ -1,6 +1,6 @@
 /*
  * account_txn.c — the checks of dedicated-account movements: an outflow only as a wage into
- * a rostered worker's own card (AC03, WP04), no overdraft (AC06, checked per statement over
+ * a rostered worker's own card (AC03), no overdraft (AC06, checked per statement over
  * the new movements), movements after closure (AC05).
  */
 
@@ -24,6 +24,7 @@
 #include "utils/tuplestore.h"
 #include "storage/lock.h"
 
+#include "core/normalize.h"
 #include "enforce/enforce.h"
 #include "enforce/checks.h"
 #include "errcodes.h"
@@ -50,50 +51,97 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 				 errmsg("a booked movement of a dedicated wage account cannot be changed or deleted"),
 				 errdetail("Table %s, movement %s.", map->relname, wc_subject_id(map, slot)),
 				 errhint("Book a reversing movement instead.")));
+	/* the account first: a row wagecheck cannot place is refused or recorded, never let through */
+	if (map->is_int[WC_R_ACCOUNT])
+	{
+		int64		id;
+
+		if (!wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
+		{
+			if (wc_fail_closed(map))
+				wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0, NULL,
+							  _("A movement names the dedicated account it belongs to."));
+			return;
+		}
+		acct = wc_account_get(true, id, NULL);
+		if ((acct == NULL || !acct->known) && wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0,
+						  psprintf(INT64_FORMAT, id), _("No dedicated wage account (wagecheck.wage_account) has this id."));
+	}
+	else
+	{
+		const char *ap;
+		int			alen;
+
+		if (!wc_get_textn(map, slot, WC_R_ACCOUNT, &ap, &alen))
+		{
+			if (wc_fail_closed(map))
+				wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0, NULL,
+							  _("A movement names the dedicated account it belongs to."));
+			return;
+		}
+		/* what a bank wrote: blanks, hyphens, full-width digits, padding */
+		s = wc_is_plain_digits(ap, alen) ? pnstrdup(ap, alen) : wc_norm(ap, alen, WC_NORM_COMPACT);
+		acct = wc_account_get(false, 0, s);
+		if ((acct == NULL || !acct->known) && wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0, pnstrdup(ap, alen),
+						  _("No dedicated wage account (wagecheck.wage_account) has this number, written with or without blanks and hyphens."));
+	}
+	if (acct == NULL || !acct->known)
+		return;					/* recorded above (alert mode), or wagecheck's own foreign key answers */
+	mode = wc_eff_mode(map, acct->project_mode);
+
 	if (!wc_get_cents(map, slot, WC_R_AMOUNT, &amount))
+	{
+		if (wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, mode, WC_R_AMOUNT, "AC03", "account_txn", acct->project_id, NULL,
+						  _("A movement without an amount cannot be checked against the account's balance."));
 		return;
+	}
 	if (map->attnum[WC_R_DIRECTION])
 	{
 		const char *dp = "";
 		int			dlen = 0;
+		bool		given = wc_get_textn(map, slot, WC_R_DIRECTION, &dp, &dlen);
 
-		wc_get_textn(map, slot, WC_R_DIRECTION, &dp, &dlen);
-		dir = wc_parse_direction(dp, dlen);
+		/* the mapping's value map, else wagecheck's words; normalized (full-width forms, padding) */
+		int			memo = given ? wc_memo_find(&map->dir_memo, dp, dlen) : -1;
+
+		if (!given)
+			dir = WC_DIR_UNKNOWN;
+		else if (memo >= 0)
+			dir = (wc_direction) memo;
+		else
+		{
+			dir = wc_classify_direction(dp, dlen, map->dir_in, map->dir_out);
+			wc_memo_keep(&map->dir_memo, dp, dlen, (int) dir);
+		}
 		if (dir == WC_DIR_UNKNOWN)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("direction \"%.*s\" of a movement in %s is neither in nor out", dlen, dp, map->relname),
-					 errhint("Directions are written in/out, C/D, 收/付 or 贷/借.")));
+		{
+			if (!wc_fail_closed(map))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("direction \"%.*s\" of a movement in %s is neither in nor out", dlen, dp, map->relname),
+						 errhint("Directions are written in/out, C/D, 收/付 or 贷/借.")));
+			wc_unresolved(map, slot, relid, mode, WC_R_DIRECTION, "AC03", "account_txn", acct->project_id,
+						  given ? pnstrdup(dp, dlen) : NULL,
+						  map->dir_in ? _("The value map of the direction names neither it as in nor as out.")
+						  : _("Directions are written in/out, C/D, 收/付 or 贷/借; a value map in the mapping names others."));
+			return;
+		}
 		if (amount < 0)
 			amount = -amount;
 	}
 	else
 	{
-		dir = amount < 0 ? WC_DIR_OUT : WC_DIR_IN;
+		/* a signed amount: minus is out, or in when the mapping says so */
+		dir = (amount < 0) != map->minus_is_in ? WC_DIR_OUT : WC_DIR_IN;
 		if (amount < 0)
 			amount = -amount;
 	}
 	if (amount == 0)
 		return;
 
-	if (map->is_int[WC_R_ACCOUNT])
-	{
-		int64		id;
-
-		if (!wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
-			return;
-		acct = wc_account_get(true, id, NULL);
-	}
-	else
-	{
-		if (!wc_get_text(map, slot, WC_R_ACCOUNT, &s))
-			return;
-		acct = wc_account_get(false, 0, wc_trimmed(s));
-	}
-	if (acct == NULL || !acct->known)
-		return;					/* not a dedicated account under supervision */
-
-	mode = wc_eff_mode(map, acct->project_mode);
 	code = acct->project_code;
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "account_txn";
@@ -133,7 +181,15 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 
 		if (wc_get_textn(map, slot, WC_R_PURPOSE, &pp, &plen))
 		{
-			purpose = wc_parse_purpose(pp, plen);
+			int			memo = wc_memo_find(&map->purpose_memo, pp, plen);
+
+			if (memo >= 0)
+				purpose = (wc_purpose) memo;
+			else
+			{
+				purpose = wc_classify_purpose(pp, plen, map->wage, map->cash);
+				wc_memo_keep(&map->purpose_memo, pp, plen, (int) purpose);
+			}
 			purpose_text = pp;
 		}
 		else
@@ -180,9 +236,10 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 				v.hint = _("Pay other costs from the contractor's general account; wages go to each worker's own registered card.");
 				wc_report(mode, relid, &v);
 				break;
-			case WC_OUT_WP04:
-				v.rule = "WP04";
-				v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
+			case WC_OUT_NOT_OWN_CARD:
+				/* AC03, as eval_ac03 reads it: WP04 is the rule of the payment record */
+				v.rule = "AC03";
+				v.sqlstate = ERRCODE_WC_ACCOUNT_OUTFLOW;
 				v.message = wc_psprintf("wages from the dedicated account of project %s must go to the worker's own registered card", code);
 				v.detail = payee == WC_PAYEE_NONE
 					? wc_psprintf("Project %s, account %lld: wage of %s with no receiving account (cash).",
@@ -232,7 +289,10 @@ wc_check_new_table(TriggerData *td, wc_map *map)
 	{
 		slot_getsomeattrs(slot, map->maxatt);
 		old = MemoryContextSwitchTo(rowcxt);
+		wc_set_current_row(map, slot, true);
+		wc_check_times(td, map, slot);
 		wc_check_account_txn(td, map, slot);
+		wc_set_current_row(NULL, NULL, false);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(rowcxt);
 	}

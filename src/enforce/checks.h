@@ -12,11 +12,22 @@
 extern wc_mode wc_eff_mode(const wc_map *map, char pm);
 extern char *wc_subject_id(wc_map *map, TupleTableSlot *slot);
 extern char *wc_trimmed(char *s);
+extern char *wc_norm(const char *s, size_t len, int flags);
+extern bool wc_fail_closed(const wc_map *map);
+extern void wc_check_times(TriggerData *td, wc_map *map, TupleTableSlot *slot);
+extern void wc_unresolved(wc_map *map, TupleTableSlot *slot, Oid relid, wc_mode mode, wc_role role,
+						  const char *rule, const char *subject_kind, int64 project_id,
+						  const char *value, const char *why);
 extern void wc_ledger_lock(int64 project_id, LOCKMODE mode);
 extern char *wc_relid_label(Oid relid);
 extern void wc_spi_select(int slot, const char *sql, int nargs, const Oid *types, Datum *args);
 extern wc_lookup *wc_project_lookup(wc_map *map, TupleTableSlot *slot, bool cached);
-extern wc_lookup *wc_worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label);
+extern wc_lookup *wc_worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label,
+								   char **defect);
+extern char *wc_ident_defect(const char *s, char kind);
+extern char *wc_role_text(wc_map *map, TupleTableSlot *slot, wc_role role);
+extern void wc_project_unresolved(wc_map *map, TupleTableSlot *slot, Oid relid, const char *rule,
+								  const char *subject_kind);
 extern wc_payee wc_payee_lookup(int64 project_id, const char *account, int len, wc_payee_entry **out);
 extern const char *wc_trim_n(const char *s, int *len);
 extern wc_lookup *wc_accounts_closed(int64 project_id, const char *code, bool cached);

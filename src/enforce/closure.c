@@ -21,6 +21,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
+#include "lib/stringinfo.h"
 #include "storage/lock.h"
 
 #include "enforce/enforce.h"
@@ -40,12 +41,13 @@ wc_check_wage_account(TriggerData *td, wc_map *map)
 			   *nb = NULL,
 			   *code,
 			   *sid;
-	bool		oldnull,
-				newnull,
-				nnull,
+	bool		nnull,
 				notice_null;
-	Datum		closed,
-				notice;
+	DateADT		closed = 0,
+				notice = 0;
+	int			oldrc,
+				newrc,
+				noticerc;
 	int64		project_id = 0,
 				owed = 0;
 	wc_lookup  *p;
@@ -54,6 +56,9 @@ wc_check_wage_account(TriggerData *td, wc_map *map)
 	wc_mode		mode;
 	Oid			type = INT8OID;
 	Datum		arg;
+	StringInfoData grounds,
+				detail;
+	const char *hint = NULL;
 
 	if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 		return;
@@ -66,27 +71,42 @@ wc_check_wage_account(TriggerData *td, wc_map *map)
 				 errdetail("Balance %s, new value %s.", ob ? ob : "NULL", nb ? nb : "NULL"),
 				 errhint("Insert the movement into wagecheck.account_txn instead.")));
 
-	slot_getattr(map->oldslot, map->attnum[WC_R_CLOSED_ON], &oldnull);
-	closed = slot_getattr(map->slot, map->attnum[WC_R_CLOSED_ON], &newnull);
-	if (!oldnull || newnull)
+	/* dates of a date column, or written as text ('20201215', '2020-12-15', '2020年12月15日') */
+	oldrc = wc_get_date(map, map->oldslot, WC_R_CLOSED_ON, &closed);
+	newrc = wc_get_date(map, map->slot, WC_R_CLOSED_ON, &closed);
+	if (oldrc != 0 || newrc == 0)
 		return;					/* not a closure */
-	notice = slot_getattr(map->slot, map->attnum[WC_R_NOTICE_ON], &notice_null);
-	/* an infinite closure or notice date cannot be judged (an attached table may hold one) */
-	if (DATE_NOT_FINITE(DatumGetDateADT(closed)) || (!notice_null && DATE_NOT_FINITE(DatumGetDateADT(notice))))
+	noticerc = wc_get_date(map, map->slot, WC_R_NOTICE_ON, &notice);
+	notice_null = noticerc == 0;
+	if (newrc < 0 || noticerc < 0)
 	{
-		wc_role		bad = DATE_NOT_FINITE(DatumGetDateADT(closed)) ? WC_R_CLOSED_ON : WC_R_NOTICE_ON;
+		wc_role		bad = newrc < 0 ? WC_R_CLOSED_ON : WC_R_NOTICE_ON;
+
+		wc_unresolved(map, map->slot, relid, map->mode, bad, "AC05", "wage_account", 0,
+					  wc_role_text(map, map->slot, bad),
+					  _("Dates are written as dates, or as text such as 20201215, 2020-12-15 or 2020年12月15日."));
+		return;
+	}
+	/* an infinite closure or notice date cannot be judged (an attached table may hold one) */
+	if (DATE_NOT_FINITE(closed) || (!notice_null && DATE_NOT_FINITE(notice)))
+	{
+		wc_role		bad = DATE_NOT_FINITE(closed) ? WC_R_CLOSED_ON : WC_R_NOTICE_ON;
 
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("%s of a dedicated wage account in %s must be a finite date, not %s",
 						NameStr(TupleDescAttr(map->desc, map->attnum[bad] - 1)->attname), map->relname,
-						OutputFunctionCall(&map->out[bad], bad == WC_R_CLOSED_ON ? closed : notice)),
+						wc_role_text(map, map->slot, bad)),
 				 errdetail("Account %s.", wc_subject_id(map, map->slot)),
 				 errhint("Record the day the account was closed and the first day of its public notice.")));
 	}
 
 	if ((p = wc_project_lookup(map, map->slot, false)) == NULL)
-		return;					/* not a project under supervision */
+	{
+		if (wc_fail_closed(map))
+			wc_project_unresolved(map, map->slot, relid, "AC05", "wage_account");
+		return;					/* wagecheck's own accounts: the foreign key answers */
+	}
 	project_id = p->n1;
 	code = pstrdup(p->text1);
 	mode = wc_eff_mode(map, p->mode);
@@ -110,33 +130,40 @@ wc_check_wage_account(TriggerData *td, wc_map *map)
 	v.project_id = project_id;
 	v.amount = PG_INT64_MIN;
 
+	/* every ground at once, so that the clerk learns in one answer what stands in the way */
+	initStringInfo(&grounds);
+	initStringInfo(&detail);
 	if (notice_null)
 	{
-		v.message = wc_psprintf("the dedicated wage account of project %s cannot be closed without a %d-day public notice",
-							 code, wc_closure_notice_days);
-		v.detail = wc_psprintf("Project %s, account %s: no public notice of closure recorded.", code, sid);
-		v.hint = wc_psprintf("Record %s when the notice is posted; close the account when it has ended.",
-						  NameStr(TupleDescAttr(map->desc, map->attnum[WC_R_NOTICE_ON] - 1)->attname));
-		wc_report(mode, relid, &v);
+		appendStringInfoString(&grounds, wc_psprintf("no %d-day public notice has been posted", wc_closure_notice_days));
+		appendStringInfoString(&detail, _(" No public notice of closure recorded."));
+		hint = wc_psprintf("Record %s when the notice is posted; close the account when it has ended.",
+						   NameStr(TupleDescAttr(map->desc, map->attnum[WC_R_NOTICE_ON] - 1)->attname));
 	}
-	else if ((int64) DatumGetDateADT(closed) < (int64) DatumGetDateADT(notice) + wc_closure_notice_days)
+	else if ((int64) closed < (int64) notice + wc_closure_notice_days)
 	{
-		v.message = wc_psprintf("the dedicated wage account of project %s cannot be closed before its public notice ends",
-							 code);
-		v.detail = wc_psprintf("Project %s, account %s: notice posted %s runs %d days; closure asked for %s.",
-							code, sid, OutputFunctionCall(&map->out[WC_R_NOTICE_ON], notice),
-							wc_closure_notice_days, OutputFunctionCall(&map->out[WC_R_CLOSED_ON], closed));
-		v.hint = _("Close the account on or after the last day of the notice.");
-		wc_report(mode, relid, &v);
+		appendStringInfoString(&grounds, _("its public notice has not ended"));
+		appendStringInfoString(&detail,
+							   wc_psprintf(" Notice posted %s runs %d days; closure asked for %s.",
+										   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(notice))),
+										   wc_closure_notice_days, DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(closed)))));
+		hint = _("Close the account on or after the last day of the notice.");
 	}
 	if (owed > 0)
 	{
+		appendStringInfoString(&grounds, grounds.len > 0 ? _("; ") : "");
+		appendStringInfoString(&grounds, _("wages are owed"));
+		appendStringInfoString(&detail, workers == 1
+							   ? wc_psprintf(" %s owed to %d worker.", wc_cents_str(owed), workers)
+							   : wc_psprintf(" %s owed to %d workers.", wc_cents_str(owed), workers));
 		v.amount = owed;
-		v.message = wc_psprintf("the dedicated wage account of project %s cannot be closed while wages are owed", code);
-		v.detail = workers == 1
-			? wc_psprintf("Project %s, account %s: %s owed to %d worker.", code, sid, wc_cents_str(owed), workers)
-			: wc_psprintf("Project %s, account %s: %s owed to %d workers.", code, sid, wc_cents_str(owed), workers);
-		v.hint = _("Pay every worker's wages first (see wagecheck.project_wages_owed).");
-		wc_report(mode, relid, &v);
+		hint = hint ? psprintf("%s %s", hint, _("Pay every worker's wages first (see wagecheck.project_wages_owed)."))
+			: _("Pay every worker's wages first (see wagecheck.project_wages_owed).");
 	}
+	if (grounds.len == 0)
+		return;
+	v.message = wc_psprintf("the dedicated wage account of project %s cannot be closed: %s", code, grounds.data);
+	v.detail = wc_psprintf("Project %s, account %s:%s", code, sid, detail.data);
+	v.hint = hint;
+	wc_report(mode, relid, &v);
 }

@@ -123,6 +123,7 @@ enforce_as_owner(FunctionCallInfo fcinfo)
 	HeapTuple	tup;
 
 	td = (TriggerData *) fcinfo->context;
+	wc_set_current_row(NULL, NULL, false);	/* none left over from a call that failed */
 	if (TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
 	{
 		if (TRIGGER_FIRED_AFTER(td->tg_event))
@@ -146,6 +147,9 @@ enforce_as_owner(FunctionCallInfo fcinfo)
 	ExecStoreHeapTuple(tup, map->slot, false);
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		ExecStoreHeapTuple(td->tg_trigtuple, map->oldslot, false);
+	wc_set_current_row(map, map->slot, TRIGGER_FIRED_BY_INSERT(td->tg_event));
+	if (!TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		wc_check_times(td, map, map->slot);
 	switch (map->kind)
 	{
 		case WC_KIND_ACCOUNT_TXN:
@@ -161,6 +165,7 @@ enforce_as_owner(FunctionCallInfo fcinfo)
 			wc_check_wage_account(td, map);
 			break;
 	}
+	wc_set_current_row(NULL, NULL, false);
 	ExecClearTuple(map->slot);
 	ExecClearTuple(map->oldslot);
 	return PointerGetDatum(tup);

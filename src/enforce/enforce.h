@@ -14,6 +14,8 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "catalog/pg_type_d.h"
+#include "datatype/timestamp.h"
+#include "utils/date.h"
 
 #include "core/outflow.h"
 
@@ -57,8 +59,45 @@ typedef enum wc_role
 	WC_R_CLOSED_ON,
 	WC_R_NOTICE_ON,
 	WC_R_BALANCE,
+	WC_R_AT,					/* the row's own moment (a bank's transaction time) */
+	WC_R_KNOWN_AT,				/* when the row became known (loaded, entered) */
 	WC_NROLES
 } wc_role;
+
+/* A few words and what they were classified as, kept with a mapping (values of the map's own). */
+#define WC_MEMO_WORDS 16
+#define WC_MEMO_WORD_LEN 30
+typedef struct wc_word_memo
+{
+	uint8		len[WC_MEMO_WORDS];	/* 0 = empty */
+	int8		verdict[WC_MEMO_WORDS];
+	uint8		next;			/* the slot written next */
+	char		word[WC_MEMO_WORDS][WC_MEMO_WORD_LEN];
+} wc_word_memo;
+
+/* wc_memo_find: what word s[0..len) was classified as, or -1 when it is not remembered. */
+static inline int
+wc_memo_find(const wc_word_memo *m, const char *s, int len)
+{
+	int			i;
+
+	for (i = 0; i < WC_MEMO_WORDS; i++)
+		if (m->len[i] == len && len > 0 && memcmp(m->word[i], s, len) == 0)
+			return m->verdict[i];
+	return -1;
+}
+
+/* wc_memo_keep: remembers a word (up to WC_MEMO_WORD_LEN bytes) and its verdict. */
+static inline void
+wc_memo_keep(wc_word_memo *m, const char *s, int len, int verdict)
+{
+	if (len <= 0 || len > WC_MEMO_WORD_LEN)
+		return;
+	memcpy(m->word[m->next], s, len);
+	m->len[m->next] = (uint8) len;
+	m->verdict[m->next] = (int8) verdict;
+	m->next = (uint8) ((m->next + 1) % WC_MEMO_WORDS);
+}
 
 /* A trigger's resolved mapping: attribute number and output function per role. */
 typedef struct wc_map
@@ -78,6 +117,15 @@ typedef struct wc_map
 	TupleDesc	desc;			/* copy of the relation's descriptor (not pinned) */
 	TupleTableSlot *slot;		/* for the new (or only) row */
 	TupleTableSlot *oldslot;	/* for the old row of an UPDATE */
+	/* value maps of the mapping (NULL-terminated patterns; NULL: wagecheck's defaults) */
+	const char **dir_in;
+	const char **dir_out;
+	const char **wage;
+	const char **cash;
+	bool		minus_is_in;	/* amount.sign = minus_is_in: without a direction, a negative amount comes in */
+	/* the last words classified (a bank file repeats a handful of codes and purposes) */
+	wc_word_memo dir_memo;
+	wc_word_memo purpose_memo;
 } wc_map;
 
 /* map.c */
@@ -86,6 +134,10 @@ extern void wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, c
 extern const char *wc_role_name(wc_role role);
 extern bool wc_get_text(wc_map *map, TupleTableSlot *slot, wc_role role, char **out);
 extern void wc_cents_error(wc_map *map, wc_role role, Datum d, int rc) pg_attribute_noreturn();
+extern int	wc_get_moment(wc_map *map, TupleTableSlot *slot, wc_role role, TimestampTz *out);
+extern int	wc_check_moment(wc_map *map, TupleTableSlot *slot, wc_role role);
+extern int	wc_get_date(wc_map *map, TupleTableSlot *slot, wc_role role, DateADT *out);
+extern void wc_set_current_row(wc_map *map, TupleTableSlot *slot, bool is_new);
 
 /*
  * The role getters below run for every column of every row a bulk load brings,

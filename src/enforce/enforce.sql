@@ -37,29 +37,31 @@ COMMENT ON FUNCTION wagecheck.project_wages_owed(bigint) IS 'per pay sheet and w
 CREATE OR REPLACE TRIGGER enforce_row BEFORE UPDATE OR DELETE ON wagecheck.account_txn
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('account_txn', 'project', 'id=txn_id',
         'account=account_id', 'direction=direction', 'amount=amount',
-        'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose');
+        'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose',
+        'at=created_at');
 CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT ON wagecheck.account_txn
     REFERENCING NEW TABLE AS wagecheck_new FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('account_txn', 'project', 'id=txn_id',
         'account=account_id', 'direction=direction', 'amount=amount',
-        'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose');
+        'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose',
+        'at=created_at');
 
 CREATE OR REPLACE TRIGGER enforce_row BEFORE INSERT OR UPDATE OR DELETE ON wagecheck.pay_line
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('pay_line', 'project', 'id=line_id',
         'sheet=sheet_id', 'worker=worker_id', 'payable=payable', 'deductions=deductions', 'net=net',
-        'corrects=corrects_line_id');
+        'corrects=corrects_line_id', 'at=created_at');
 CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT OR UPDATE OR DELETE ON wagecheck.pay_line
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('pay_line', 'project', 'id=line_id',
         'sheet=sheet_id', 'worker=worker_id', 'payable=payable', 'deductions=deductions', 'net=net',
-        'corrects=corrects_line_id');
+        'corrects=corrects_line_id', 'at=created_at');
 
 CREATE OR REPLACE TRIGGER enforce_row BEFORE INSERT OR UPDATE ON wagecheck.wage_payment
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('wage_payment', 'project', 'id=payment_id',
-        'line=line_id', 'amount=amount', 'method=method', 'card=card');
+        'line=line_id', 'amount=amount', 'method=method', 'card=card', 'at=created_at');
 -- (the statement-level call forgets what the rows' checks cached: whether a project's
 -- accounts are closed is asked once per project and statement)
 CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT OR UPDATE ON wagecheck.wage_payment
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('wage_payment', 'project', 'id=payment_id',
-        'line=line_id', 'amount=amount', 'method=method', 'card=card');
+        'line=line_id', 'amount=amount', 'method=method', 'card=card', 'at=created_at');
 
 CREATE OR REPLACE TRIGGER enforce_row BEFORE UPDATE ON wagecheck.wage_account
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('wage_account', 'project', 'id=account_id',

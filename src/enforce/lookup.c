@@ -23,8 +23,11 @@
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 #include "storage/lock.h"
+#include "mb/pg_wchar.h"
 
+#include "core/normalize.h"
 #include "enforce/enforce.h"
+#include "ident/ident_pg.h"
 #include "enforce/checks.h"
 #include "errcodes.h"
 #include "trigcheck.h"
@@ -60,6 +63,99 @@ wc_trimmed(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
 		*--e = '\0';
 	return s;
+}
+
+/* wc_norm: s[0..len) normalized (wc_normalize: full-width, blanks, dashes, padding), palloc'd. */
+char *
+wc_norm(const char *s, size_t len, int flags)
+{
+	char	   *out = palloc(add_size(mul_size(len, 3), 1));
+
+	wc_normalize(s, len, flags, out, len * 3 + 1);
+	return out;
+}
+
+/*
+ * wc_fail_closed: does a row this trigger cannot judge have to be refused or
+ * recorded? On every attached table; wagecheck's own tables (mode "project")
+ * have foreign keys and NOT NULL constraints that answer first.
+ */
+bool
+wc_fail_closed(const wc_map *map)
+{
+	return map->mode != WC_MODE_PROJECT;
+}
+
+/*
+ * wc_unresolved: a row of an attached table whose value of a role (value; NULL
+ * when the column is NULL) wagecheck cannot resolve, why saying what it looked
+ * for: refused in reject mode, recorded as a violation of rule in alert mode;
+ * never let through unchecked. The message names the role, the column and the
+ * value (identity and card numbers masked).
+ */
+void
+wc_unresolved(wc_map *map, TupleTableSlot *slot, Oid relid, wc_mode mode, wc_role role,
+			  const char *rule, const char *subject_kind, int64 project_id,
+			  const char *value, const char *why)
+{
+	wc_violation v;
+	const char *col = map->attnum[role] > 0
+		? NameStr(TupleDescAttr(map->desc, map->attnum[role] - 1)->attname) : "";
+	char	   *shown = NULL;
+
+	if (value != NULL)
+	{
+		int			len = pg_mbcliplen(value, strlen(value), 64);
+
+		shown = wc_trimmed(pnstrdup(value, len));	/* a char(n) column's padding */
+		if (role == WC_R_WORKER || role == WC_R_CARD || role == WC_R_COUNTERPARTY)
+			shown = wc_masked(shown);
+	}
+	memset(&v, 0, sizeof(v));
+	v.rule = rule;
+	v.sqlstate = ERRCODE_WC_UNRESOLVED;
+	v.subject_kind = subject_kind;
+	v.subject_id = wc_subject_id(map, slot);
+	v.project_id = project_id;
+	v.amount = PG_INT64_MIN;
+	v.message = shown
+		? wc_psprintf("wagecheck cannot resolve the value \"%s\" of role \"%s\" in a row of %s (column %s)",
+					  shown, wc_role_name(role), map->relname, col)
+		: wc_psprintf("a row of %s has no value for role \"%s\" (column %s is NULL): wagecheck cannot check it",
+					  map->relname, wc_role_name(role), col);
+	v.detail = why ? wc_psprintf("Row %s: %s", v.subject_id[0] ? v.subject_id : "(no id)", why) : NULL;
+	v.hint = _("wagecheck checks every row of an attached table: correct the value, or the mapping given to wagecheck.attach().");
+	wc_report(mode == WC_MODE_ALERT ? WC_MODE_ALERT : WC_MODE_REJECT, relid, &v);
+}
+
+/*
+ * wc_check_times: the time roles of a row of an attached table (at, known_at)
+ * written as text must read as dates or times; one that does not is refused or
+ * recorded, as any value wagecheck cannot resolve. A closure's row is checked
+ * when it closes (closure.c).
+ */
+void
+wc_check_times(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	static const wc_role times[] = {WC_R_AT, WC_R_KNOWN_AT};
+	int			i;
+
+	if (!wc_fail_closed(map) || map->kind == WC_KIND_WAGE_ACCOUNT)
+		return;
+	for (i = 0; i < (int) lengthof(times); i++)
+	{
+		int			rc;
+
+		if (map->attnum[times[i]] == 0 || (rc = wc_check_moment(map, slot, times[i])) >= 0)
+			continue;
+		wc_unresolved(map, slot, RelationGetRelid(td->tg_relation), map->mode, times[i],
+					  map->kind == WC_KIND_ACCOUNT_TXN ? "AC03" : "RN01",
+					  map->kind == WC_KIND_ACCOUNT_TXN ? "account_txn" :
+					  map->kind == WC_KIND_PAY_LINE ? "pay_line" : "payment", 0,
+					  wc_role_text(map, slot, times[i]),
+					  rc == -1 ? _("Times are written as timestamps or dates, or as text such as 20201215, 2020-12-15 10:00:00 or 2020年12月15日.")
+					  : _("Business times run from 2000-01-01 to 2099-12-31 (Beijing time)."));
+	}
 }
 
 /* field4 of the advisory lock tag of a project's wage ledger (SQL advisory locks use 1 and 2) */
@@ -146,12 +242,16 @@ wc_project_lookup(wc_map *map, TupleTableSlot *slot, bool cached)
 	{
 		if (!wc_get_text(map, slot, WC_R_PROJECT, &s))
 			return NULL;
-		s = wc_trimmed(s);
+		s = wc_norm(s, strlen(s), 0);	/* full-width forms, dashes, padding */
 		if (strlen(s) > 80)
 			return NULL;
 		snprintf(key, sizeof(key), "C%s", s);
 		plan = WC_P_PROJECT_BY_CODE;
-		sql = "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE code = $1";
+		/* the code as written, else the one code that matches it without blanks and hyphens */
+		sql = "SELECT project_id, code, enforcement_mode FROM wagecheck.project WHERE project_id ="
+			" coalesce((SELECT project_id FROM wagecheck.project WHERE code = $1),"
+			" (SELECT CASE WHEN count(*) = 1 THEN min(project_id) END FROM wagecheck.project"
+			" WHERE upper(translate(code, ' -', '')) = upper(translate($1, ' -', ''))))";
 		type = TEXTOID;
 		arg = CStringGetTextDatum(s);
 	}
@@ -181,9 +281,11 @@ wc_project_lookup(wc_map *map, TupleTableSlot *slot, bool cached)
 /*
  * wc_worker_lookup: is the worker (by worker_id or resident ID text) on the
  * project's roster? n1 = worker_id, text1 = name, flag = rostered (cached).
+ * NULL when the row names no worker, or (defect set, when asked for) names him
+ * by text that is no resident ID.
  */
 wc_lookup *
-wc_worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label)
+wc_worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **label, char **defect)
 {
 	char		key[96];
 	char	   *s = NULL;
@@ -205,6 +307,8 @@ wc_worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **lab
 		if (!wc_get_text(map, slot, WC_R_WORKER, &s))
 			return NULL;
 		s = wc_trimmed(s);
+		if (defect != NULL && (*defect = wc_ident_defect(s, 'r')) != NULL)
+			return NULL;		/* not a resident ID, even as a clerk may write one */
 		snprintf(key, sizeof(key), "R" INT64_FORMAT ":%.70s", project_id, s);
 		*label = wc_psprintf("ID %s", wc_masked(s));
 	}
@@ -289,6 +393,55 @@ wc_payee_lookup(int64 project_id, const char *account, int len, wc_payee_entry *
 	if (e->worker == NULL)
 		return WC_PAYEE_NOT_WORKER_CARD;
 	return e->rostered ? WC_PAYEE_ROSTERED : WC_PAYEE_OTHER_WORKER;
+}
+
+/*
+ * wc_ident_defect: NULL when s is a resident ID (kind 'r') or a bank card
+ * number (kind 'c') as the types read them (full-width forms, blanks, hyphens,
+ * a lower-case x); else what is wrong with it, palloc'd.
+ */
+char *
+wc_ident_defect(const char *s, char kind)
+{
+	char		detail[WC_IDENT_DETAIL_SIZE];
+	wc_compact	c;
+	int64_t		v;
+	wc_ident_status st;
+
+	detail[0] = '\0';
+	st = wc_ident_compact_server(s, strlen(s), &c, detail);
+	if (st == WC_IDENT_OK)
+		st = kind == 'r' ? wc_resident_id_from_compact(&c, wc_today_ymd(), &v, detail)
+			: wc_bank_card_from_compact(&c, &v, detail);
+	if (st == WC_IDENT_OK)
+		return NULL;
+	return pstrdup(detail[0] ? detail : (kind == 'r' ? _("not a resident ID number") : _("not a bank card number")));
+}
+
+/* wc_role_text: the value of a role as text, or NULL (NULL or not mapped). */
+char *
+wc_role_text(wc_map *map, TupleTableSlot *slot, wc_role role)
+{
+	char	   *s;
+
+	return wc_get_text(map, slot, role, &s) ? s : NULL;
+}
+
+/*
+ * wc_project_unresolved: a row whose project (its sheet, or project column)
+ * wagecheck cannot find, reported under rule as a row of subject_kind.
+ */
+void
+wc_project_unresolved(wc_map *map, TupleTableSlot *slot, Oid relid, const char *rule, const char *subject_kind)
+{
+	wc_role		role = map->attnum[WC_R_SHEET] ? WC_R_SHEET : map->attnum[WC_R_PROJECT] ? WC_R_PROJECT : WC_R_LINE;
+	char	   *value = wc_role_text(map, slot, role);
+
+	wc_unresolved(map, slot, relid, map->mode, role, rule, subject_kind, 0, value,
+				  value == NULL ? _("A row names the project it belongs to.")
+				  : role == WC_R_SHEET ? _("No pay sheet of wagecheck (wagecheck.pay_sheet) has this id.")
+				  : role == WC_R_LINE ? _("No pay-sheet line of wagecheck (wagecheck.pay_line) has this id.")
+				  : _("No project of wagecheck (wagecheck.project) has this code or id, written with or without blanks and hyphens."));
 }
 
 /* wc_trim_n: s[0..*len) without surrounding blanks (no copy). */

@@ -21,8 +21,13 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/datetime.h"
+#include "datatype/timestamp.h"
 
+#include "core/normalize.h"
 #include "enforce/enforce.h"
+#include "values/values.h"
 #include "errcodes.h"
 #include "nls.h"
 
@@ -33,10 +38,12 @@ typedef enum wc_class
 	WC_CLS_TEXT,				/* text, varchar, char or a wagecheck identifier type */
 	WC_CLS_NUMBER,				/* numeric or integer */
 	WC_CLS_INT,					/* integer */
-	WC_CLS_DATE					/* date */
+	WC_CLS_DATE,				/* date, or a date written as text */
+	WC_CLS_MOMENT				/* timestamptz, timestamp, date, or one written as text */
 } wc_class;
 
 #define K(k) (1u << (k))
+#define ALL_KINDS (K(WC_KIND_ACCOUNT_TXN) | K(WC_KIND_PAY_LINE) | K(WC_KIND_WAGE_PAYMENT) | K(WC_KIND_WAGE_ACCOUNT))
 
 static const struct
 {
@@ -65,6 +72,26 @@ static const struct
 	[WC_R_CLOSED_ON] = {"closed_on", WC_CLS_DATE, K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
 	[WC_R_NOTICE_ON] = {"notice_on", WC_CLS_DATE, K(WC_KIND_WAGE_ACCOUNT), K(WC_KIND_WAGE_ACCOUNT)},
 	[WC_R_BALANCE] = {"balance", WC_CLS_NUMBER, K(WC_KIND_WAGE_ACCOUNT), 0},
+	[WC_R_AT] = {"at", WC_CLS_MOMENT, ALL_KINDS, 0},
+	[WC_R_KNOWN_AT] = {"known_at", WC_CLS_MOMENT, ALL_KINDS, 0},
+};
+
+/* The options of a role's value map ("role.option=value" arguments). */
+typedef enum wc_option
+{
+	WC_O_DIR_IN, WC_O_DIR_OUT, WC_O_WAGE, WC_O_CASH, WC_O_SIGN, WC_NOPTIONS
+} wc_option;
+
+static const struct
+{
+	wc_role		role;
+	const char *name;
+}			options[WC_NOPTIONS] = {
+	[WC_O_DIR_IN] = {WC_R_DIRECTION, "in"},
+	[WC_O_DIR_OUT] = {WC_R_DIRECTION, "out"},
+	[WC_O_WAGE] = {WC_R_PURPOSE, "wage"},
+	[WC_O_CASH] = {WC_R_PURPOSE, "cash"},
+	[WC_O_SIGN] = {WC_R_AMOUNT, "sign"},
 };
 
 static const char *const kind_names[] = {"account_txn", "pay_line", "wage_payment", "wage_account"};
@@ -139,15 +166,141 @@ class_ok(wc_class cls, Oid typid)
 		case WC_CLS_INT:
 			return is_integer_type(base);
 		case WC_CLS_DATE:
-			return base == DATEOID;
+			return base == DATEOID || base == TEXTOID || base == VARCHAROID || base == BPCHAROID;
+		case WC_CLS_MOMENT:
+			return base == TIMESTAMPTZOID || base == TIMESTAMPOID || base == DATEOID ||
+				base == TEXTOID || base == VARCHAROID || base == BPCHAROID;
 	}
 	return false;
 }
 
 static const char *const class_names[] = {
 	gettext_noop("any type"), gettext_noop("an integer or text type"), gettext_noop("a text type"),
-	gettext_noop("numeric or an integer type"), gettext_noop("an integer type"), gettext_noop("date")
+	gettext_noop("numeric or an integer type"), gettext_noop("an integer type"),
+	gettext_noop("date, or a date written as text"),
+	gettext_noop("timestamptz, timestamp or date, or one written as text")
 };
+
+/* list_add: appends a copy of value to a NULL-terminated list (palloc'd in the current context). */
+static const char **
+list_add(const char **list, const char *value)
+{
+	int			n = 0;
+	const char **l;
+
+	while (list && list[n])
+		n++;
+	l = list ? repalloc(list, sizeof(char *) * (n + 2)) : palloc(sizeof(char *) * 2);
+	l[n] = pstrdup(value);
+	l[n + 1] = NULL;
+	return l;
+}
+
+/* in_list: is value one of list's entries? */
+static bool
+in_list(const char **list, const char *value)
+{
+	int			i;
+
+	for (i = 0; list && list[i]; i++)
+		if (strcmp(list[i], value) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * map_option: one "role.option=value" argument of a value map: a pattern of
+ * a direction or purpose, or the sign of amounts; raises for an unknown
+ * option or a value the option cannot take.
+ */
+static void
+map_option(wc_map *map, const char *relname, const char *arg, const char *dot, const char *eq)
+{
+	int			r,
+				o;
+	const char *value = eq + 1;
+
+	for (r = 0; r < WC_NROLES; r++)
+		if (strlen(roles[r].name) == (size_t) (dot - arg) && strncmp(roles[r].name, arg, dot - arg) == 0)
+			break;
+	for (o = 0; o < WC_NOPTIONS; o++)
+		if ((int) options[o].role == r && strlen(options[o].name) == (size_t) (eq - dot - 1) &&
+			strncmp(options[o].name, dot + 1, eq - dot - 1) == 0)
+			break;
+	if (r == WC_NROLES || !(roles[r].kinds & K(map->kind)) || o == WC_NOPTIONS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%.*s\" is not an option of a value map of kind %s", (int) (eq - arg), arg,
+						kind_names[map->kind]),
+				 errhint("A direction maps \"in\" and \"out\", a purpose \"wage\" and \"cash\", an amount its \"sign\".")));
+	if (o == WC_O_SIGN)
+	{
+		if (strcmp(value, "minus_is_out") != 0 && strcmp(value, "minus_is_in") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the sign of role \"amount\" in the mapping of %s is \"%s\", not minus_is_out or minus_is_in",
+							relname, value)));
+		map->minus_is_in = strcmp(value, "minus_is_in") == 0;
+		return;
+	}
+	if (!wc_pattern_valid(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("value \"%s\" of \"%.*s\" in the mapping of %s is empty or longer than %d bytes",
+						value, (int) (eq - arg), arg, relname, WC_PATTERN_MAX)));
+	switch ((wc_option) o)
+	{
+		case WC_O_DIR_IN:
+			map->dir_in = list_add(map->dir_in, value);
+			break;
+		case WC_O_DIR_OUT:
+			map->dir_out = list_add(map->dir_out, value);
+			break;
+		case WC_O_WAGE:
+			map->wage = list_add(map->wage, value);
+			break;
+		case WC_O_CASH:
+			map->cash = list_add(map->cash, value);
+			break;
+		default:
+			break;
+	}
+}
+
+/* check_value_maps: a value map is whole and speaks of a mapped column. */
+static void
+check_value_maps(wc_map *map, const char *relname)
+{
+	int			i;
+
+	if ((map->dir_in || map->dir_out) && map->attnum[WC_R_DIRECTION] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the mapping of %s has a value map for role \"direction\" but names no column for it", relname)));
+	if ((map->dir_in == NULL) != (map->dir_out == NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the value map of role \"direction\" in the mapping of %s needs both \"in\" and \"out\"", relname),
+				 errhint("For example {\"direction\": {\"column\": \"jdbz\", \"in\": [\"2\", \"贷\"], \"out\": [\"1\", \"借\"]}}.")));
+	for (i = 0; map->dir_in && map->dir_in[i]; i++)
+		if (in_list(map->dir_out, map->dir_in[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("value \"%s\" of role \"direction\" in the mapping of %s is both in and out",
+							map->dir_in[i], relname)));
+	if ((map->wage || map->cash) && map->attnum[WC_R_PURPOSE] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the mapping of %s has a value map for role \"purpose\" but names no column for it", relname)));
+	if (map->minus_is_in && map->attnum[WC_R_DIRECTION] != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the sign of role \"amount\" in the mapping of %s applies only without a \"direction\" column", relname)));
+	if (map->minus_is_in && map->attnum[WC_R_AMOUNT] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the mapping of %s has a value map for role \"amount\" but names no column for it", relname)));
+}
 
 /*
  * Resolves trigger arguments (kind, mode, "role=column"...) against a tuple
@@ -185,6 +338,10 @@ wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, 
 				 errmsg("unknown enforcement mode \"%s\"", args[1]),
 				 errhint("Modes are reject and alert.")));
 	memset(map->attnum, 0, sizeof(map->attnum));
+	map->dir_in = map->dir_out = map->wage = map->cash = NULL;
+	map->minus_is_in = false;
+	memset(&map->dir_memo, 0, sizeof(map->dir_memo));
+	memset(&map->purpose_memo, 0, sizeof(map->purpose_memo));
 
 	for (i = 2; i < nargs; i++)
 	{
@@ -197,6 +354,15 @@ wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, 
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("mapping entry \"%s\" is not of the form role=column", args[i])));
+		{
+			const char *dot = memchr(args[i], '.', eq - args[i]);
+
+			if (dot != NULL)
+			{
+				map_option(map, relname, args[i], dot, eq);
+				continue;
+			}
+		}
 		for (r = 0; r < WC_NROLES; r++)
 			if (strlen(roles[r].name) == (size_t) (eq - args[i]) &&
 				strncmp(roles[r].name, args[i], eq - args[i]) == 0)
@@ -232,6 +398,7 @@ wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, 
 		map->attnum[r] = (AttrNumber) (a + 1);
 	}
 
+	check_value_maps(map, relname);
 	for (i = 0; i < WC_NROLES; i++)
 		if ((roles[i].required & K(map->kind)) && map->attnum[i] == 0)
 			ereport(ERROR,
@@ -297,10 +464,11 @@ wc_get_map(TriggerData *trigdata)
 	map->relname = MemoryContextStrdup(map->cxt,
 									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 																  RelationGetRelationName(rel)));
-	wc_resolve_mapping(RelationGetDescr(rel), map->relname, tg->tgnargs, tg->tgargs, map);
 	{
 		MemoryContext old = MemoryContextSwitchTo(map->cxt);
 
+		/* the value maps live as long as the mapping */
+		wc_resolve_mapping(RelationGetDescr(rel), map->relname, tg->tgnargs, tg->tgargs, map);
 		map->desc = CreateTupleDescCopy(RelationGetDescr(rel));
 		map->slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsHeapTuple);
 		map->oldslot = MakeSingleTupleTableSlot(map->desc, &TTSOpsHeapTuple);
@@ -357,4 +525,114 @@ wc_cents_error(wc_map *map, wc_role role, Datum d, int rc)
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 			 errmsg("amount %s in %s is not a finite amount of money", OutputFunctionCall(&map->out[role], d), map->relname)));
+}
+
+/* moment_of_text: a date or date and time written as text, as a timestamp of the session's zone. */
+static bool
+moment_of_text(const char *s, size_t len, Timestamp *out)
+{
+	int32		ymd,
+				secs;
+
+	if (!wc_parse_moment(s, len, &ymd, &secs))
+		return false;
+	*out = ((Timestamp) (date2j(ymd / 10000, (ymd / 100) % 100, ymd % 100) - POSTGRES_EPOCH_JDATE) * SECS_PER_DAY
+			+ secs) * USECS_PER_SEC;
+	return IS_VALID_TIMESTAMP(*out);
+}
+
+/*
+ * wc_get_moment: the value of a time role (at, known_at) as a timestamptz:
+ * 1, or 0 when NULL or not mapped, -1 when text that is no date or time. A
+ * timestamp, a date or text without a zone is a moment of the session's zone,
+ * as a timestamp column cast to timestamptz would be.
+ */
+int
+wc_get_moment(wc_map *map, TupleTableSlot *slot, wc_role role, TimestampTz *out)
+{
+	Datum		d;
+	Timestamp	ts;
+
+	if (!wc_get_datum(map, slot, role, &d))
+		return 0;
+	switch (map->base[role])
+	{
+		case TIMESTAMPTZOID:
+			*out = DatumGetTimestampTz(d);
+			return 1;
+		case TIMESTAMPOID:
+			*out = DatumGetTimestampTz(DirectFunctionCall1(timestamp_timestamptz, d));
+			return 1;
+		case DATEOID:
+			*out = DatumGetTimestampTz(DirectFunctionCall1(date_timestamptz, d));
+			return 1;
+		default:
+			{
+				const char *p = "";
+				int			len = 0;
+
+				wc_get_textn(map, slot, role, &p, &len);
+				if (!moment_of_text(p, len, &ts))
+					return -1;
+				*out = DatumGetTimestampTz(DirectFunctionCall1(timestamp_timestamptz, TimestampGetDatum(ts)));
+				return 1;
+			}
+	}
+}
+
+/* wc_get_date: the value of a date role as a date: 1, or 0 when NULL or not mapped, -1 when text that is no date. */
+int
+wc_get_date(wc_map *map, TupleTableSlot *slot, wc_role role, DateADT *out)
+{
+	Datum		d;
+	const char *p = "";
+	int			len = 0;
+	int32		ymd,
+				secs;
+
+	if (!wc_get_datum(map, slot, role, &d))
+		return 0;
+	if (map->base[role] == DATEOID)
+	{
+		*out = DatumGetDateADT(d);
+		return 1;
+	}
+	wc_get_textn(map, slot, role, &p, &len);
+	if (!wc_parse_moment(p, len, &ymd, &secs) || secs != 0)
+		return -1;
+	*out = date2j(ymd / 10000, (ymd / 100) % 100, ymd % 100) - POSTGRES_EPOCH_JDATE;
+	return 1;
+}
+
+/*
+ * wc_check_moment: is the value of a time role a business time, 2000-01-01 to
+ * 2099-12-31? 1 yes, 0 NULL or not mapped, -1 text that is no date or time,
+ * -2 a time outside the range. Checked on every row of a load, so without a
+ * time zone's rules: a timestamp, date or text by its own calendar day.
+ */
+int
+wc_check_moment(wc_map *map, TupleTableSlot *slot, wc_role role)
+{
+	Datum		d;
+	const char *p = "";
+	int			len = 0;
+	int32		ymd,
+				secs;
+
+	if (!wc_get_datum(map, slot, role, &d))
+		return 0;
+	switch (map->base[role])
+	{
+		case TIMESTAMPTZOID:
+			return wc_plausible_time(DatumGetTimestampTz(d)) ? 1 : -2;
+		case TIMESTAMPOID:
+			return DatumGetTimestamp(d) >= 0 && DatumGetTimestamp(d) < (Timestamp) 36525 * USECS_PER_DAY ? 1 : -2;
+		case DATEOID:
+			return DatumGetDateADT(d) >= 0 && DatumGetDateADT(d) < 36525 ? 1 : -2;
+		default:
+			wc_get_textn(map, slot, role, &p, &len);
+			if (!wc_parse_moment(p, len, &ymd, &secs))
+				return -1;
+			return ymd >= 20000101 && ymd <= 20991231 ? 1 : -2;
+	}
 }

@@ -124,6 +124,7 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	bool		found;
 	wc_lookup  *closed;
 	char	   *change = NULL;
+	char	   *defect = NULL;
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && map->mode == WC_MODE_PROJECT &&
 		wc_get_int64(map, map->oldslot, WC_R_ID, &id) && wc_line_paid(id))
@@ -137,16 +138,33 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		return;
 
 	if ((p = wc_project_lookup(map, slot, true)) == NULL)
-		return;					/* unknown project: not under supervision (or a foreign key says so) */
-	if (!wc_get_cents(map, slot, WC_R_PAYABLE, &payable))
+	{
+		/* an attached table's row of no known project is refused or recorded; a foreign key answers for wagecheck's */
+		if (wc_fail_closed(map))
+			wc_project_unresolved(map, slot, relid, "RN01", "pay_line");
 		return;
+	}
+	mode = wc_eff_mode(map, p->mode);
+	if (!wc_get_cents(map, slot, WC_R_PAYABLE, &payable))
+	{
+		if (wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, mode, WC_R_PAYABLE, "PS01", "pay_line", p->n1, NULL,
+						  _("A pay-sheet line without the wages payable cannot be checked."));
+		return;
+	}
 	wc_get_cents(map, slot, WC_R_DEDUCTIONS, &deductions);
 	has_net = wc_get_cents(map, slot, WC_R_NET, &net);
-	w = wc_worker_lookup(map, slot, p->n1, &wlabel);
+	w = wc_worker_lookup(map, slot, p->n1, &wlabel, &defect);
 	if (w == NULL)
+	{
+		if (wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, mode, WC_R_WORKER, "RN01", "pay_line", p->n1,
+						  wc_role_text(map, slot, WC_R_WORKER),
+						  defect ? wc_psprintf("Not a resident ID number: %s", defect)
+						  : _("A pay-sheet line names the worker it pays."));
 		return;
+	}
 
-	mode = wc_eff_mode(map, p->mode);
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "pay_line";
 	v.subject_id = wc_subject_id(map, slot);
@@ -258,26 +276,55 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_violation v;
 	wc_lookup  *closed;
 	char	   *change;
+	char	   *defect = NULL;
 
 	if ((p = wc_project_lookup(map, slot, true)) == NULL)
-		return;					/* not a project under supervision */
-	if ((w = wc_worker_lookup(map, slot, p->n1, &wlabel)) == NULL)
-		return;					/* no worker named: nothing to check against */
-	wc_get_cents(map, slot, WC_R_AMOUNT, &amount);
+	{
+		wc_project_unresolved(map, slot, relid, "RN01", "payment");
+		return;
+	}
+	mode = wc_eff_mode(map, p->mode);
+	if ((w = wc_worker_lookup(map, slot, p->n1, &wlabel, &defect)) == NULL)
+	{
+		wc_unresolved(map, slot, relid, mode, WC_R_WORKER, "RN01", "payment", p->n1,
+					  wc_role_text(map, slot, WC_R_WORKER),
+					  defect ? wc_psprintf("Not a resident ID number: %s", defect)
+					  : _("A wage payment names the worker it pays."));
+		return;
+	}
+	if (!wc_get_cents(map, slot, WC_R_AMOUNT, &amount))
+	{
+		wc_unresolved(map, slot, relid, mode, WC_R_AMOUNT, "WP04", "payment", p->n1, NULL,
+					  _("A wage payment without an amount cannot be checked."));
+		return;
+	}
 	if (wc_get_textn(map, slot, WC_R_METHOD, &mp, &mlen))
 	{
 		method = wc_parse_method(mp, mlen);
 		if (method == WC_METHOD_UNKNOWN)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("payment method \"%.*s\" in %s is not one wagecheck knows", mlen, mp, map->relname),
-					 errhint("Methods are written account/专户代发/银行代发, cash/现金 or other_account/他户代发.")));
+		{
+			char	   *n = wc_norm(mp, mlen, 0);	/* full-width letters, padding */
+
+			method = wc_parse_method(n, strlen(n));
+		}
+		if (method == WC_METHOD_UNKNOWN)
+		{
+			wc_unresolved(map, slot, relid, mode, WC_R_METHOD, "WP04", "payment", p->n1, pnstrdup(mp, mlen),
+						  _("Methods are written account/专户代发/银行代发, cash/现金 or other_account/他户代发."));
+			return;
+		}
 	}
 	if (wc_get_text(map, slot, WC_R_CARD, &card))
 	{
 		card = wc_trimmed(card);
 		if (*card == '\0')
 			card = NULL;
+		else if ((defect = wc_ident_defect(card, 'c')) != NULL)
+		{
+			wc_unresolved(map, slot, relid, mode, WC_R_CARD, "WP04", "payment", p->n1, card,
+						  wc_psprintf("Not a bank card number: %s", defect));
+			return;
+		}
 	}
 	if (w->found && method != WC_METHOD_CASH && method != WC_METHOD_OTHER_ACCOUNT)
 	{
@@ -307,7 +354,6 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		SPI_finish();
 	}
 
-	mode = wc_eff_mode(map, p->mode);
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "payment";
 	v.subject_id = wc_subject_id(map, slot);
@@ -387,7 +433,12 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		return;
 	}
 	if (!wc_get_int64(map, slot, WC_R_LINE, &line))
+	{
+		if (wc_fail_closed(map))
+			wc_unresolved(map, slot, relid, map->mode, WC_R_LINE, "RN01", "payment", 0, NULL,
+						  _("A wage payment names the pay-sheet line it pays."));
 		return;
+	}
 	wc_get_cents(map, slot, WC_R_AMOUNT, &amount);
 	wc_get_text(map, slot, WC_R_METHOD, &method);
 	wc_get_text(map, slot, WC_R_CARD, &card);
@@ -404,7 +455,9 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	if (SPI_processed == 0)
 	{
 		SPI_finish();
-		return;					/* the foreign key reports a missing line */
+		if (wc_fail_closed(map))
+			wc_project_unresolved(map, slot, relid, "RN01", "payment");
+		return;					/* on wagecheck's own table the foreign key reports a missing line */
 	}
 	r = SPI_tuptable->vals[0];
 	rd = SPI_tuptable->tupdesc;

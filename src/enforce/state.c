@@ -214,7 +214,10 @@ wc_account_get(bool by_id, int64 id, const char *number)
 									  "SELECT a.account_id, a.project_id, a.closed_on IS NOT NULL, a.balance::text,"
 									  " p.code, p.enforcement_mode"
 									  " FROM wagecheck.wage_account a JOIN wagecheck.project p USING (project_id)"
-									  " WHERE a.account_no = $1 FOR NO KEY UPDATE OF a", 1, &argtype),
+									  " WHERE a.account_id = coalesce((SELECT account_id FROM wagecheck.wage_account"
+									  " WHERE account_no = $1), (SELECT CASE WHEN count(*) = 1 THEN min(account_id) END"
+									  " FROM wagecheck.wage_account WHERE upper(translate(account_no, ' -', '')) = $1))"
+									  " FOR NO KEY UPDATE OF a", 1, &argtype),
 							  &arg, NULL, false, 1);
 	}
 	if (rc != SPI_OK_SELECT)

@@ -26,6 +26,13 @@
 #define WC_FIRST_TIME	((TimestampTz) (-WC_BEIJING_OFFSET))
 #define WC_END_TIME		((TimestampTz) ((int64) (WC_LAST_DAY + 1) * USECS_PER_DAY - WC_BEIJING_OFFSET))
 
+/* wc_plausible_time: is t a business time (2000-01-01 to 2099-12-31, Beijing time)? */
+bool
+wc_plausible_time(TimestampTz t)
+{
+	return t >= WC_FIRST_TIME && t < WC_END_TIME;
+}
+
 /* The units the tables' checks name (the SQL of src/values), for the message catalogue. */
 static const char *const units[] pg_attribute_unused() = {
 	gettext_noop("yuan"), gettext_noop("hours"), gettext_noop("days")

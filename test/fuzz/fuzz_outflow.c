@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	v = wc_outflow_decide(wc_parse_purpose(s, size), (wc_payee) (size % 4));
-	if (v != WC_OUT_OK && v != WC_OUT_AC03 && v != WC_OUT_WP04)
+	if (v != WC_OUT_OK && v != WC_OUT_AC03 && v != WC_OUT_NOT_OWN_CARD)
 		abort();
 	(void) wc_parse_direction(s, size);
 	if (wc_parse_method(s, size) > WC_METHOD_UNKNOWN)

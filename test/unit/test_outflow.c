@@ -24,6 +24,22 @@ main(void)
 	CHECK_INT(DIR("贷"), WC_DIR_IN);
 	CHECK_INT(DIR("支出"), WC_DIR_OUT);
 	CHECK_INT(DIR("sideways"), WC_DIR_UNKNOWN);
+	CHECK_INT(DIR("Ｃ"), WC_DIR_IN);
+	CHECK_INT(DIR(" 借 "), WC_DIR_OUT);
+	/* codes that mean opposite things at different banks are not guessed */
+	CHECK_INT(DIR("1"), WC_DIR_UNKNOWN);
+	CHECK_INT(DIR("2"), WC_DIR_UNKNOWN);
+	{
+		static const char *const in[] = {"2", "贷", NULL};
+		static const char *const out[] = {"1", "借", NULL};
+		static const char *const both[] = {"1", NULL};
+
+		CHECK_INT(wc_classify_direction("1", 1, in, out), WC_DIR_OUT);
+		CHECK_INT(wc_classify_direction("２", strlen("２"), in, out), WC_DIR_IN);
+		CHECK_INT(wc_classify_direction("C", 1, in, out), WC_DIR_UNKNOWN);
+		CHECK_INT(wc_classify_direction("in", 2, in, out), WC_DIR_UNKNOWN);
+		CHECK_INT(wc_classify_direction("1", 1, both, both), WC_DIR_UNKNOWN);
+	}
 	CHECK_INT(DIR(""), WC_DIR_UNKNOWN);
 
 	/* purpose words */
@@ -34,6 +50,24 @@ main(void)
 	CHECK_INT(PUR("  "), WC_PURPOSE_NONE);
 	CHECK_INT(PUR("labour_cost"), WC_PURPOSE_INFLOW);
 	CHECK_INT(PUR("transfer"), WC_PURPOSE_OTHER);
+	/* what banks write for wages */
+	CHECK_INT(PUR("工资款"), WC_PURPOSE_WAGE);
+	CHECK_INT(PUR("11月工资"), WC_PURPOSE_WAGE);
+	CHECK_INT(PUR("１１月工资"), WC_PURPOSE_WAGE);
+	CHECK_INT(PUR("2020年11月工资"), WC_PURPOSE_WAGE);
+	CHECK_INT(PUR("劳务费"), WC_PURPOSE_WAGE);
+	CHECK_INT(PUR(" 代发工资 "), WC_PURPOSE_WAGE);
+	CHECK_INT(PUR("货款"), WC_PURPOSE_OTHER);
+	{
+		static const char *const wage[] = {"*工资*", NULL};
+		static const char *const cash[] = {"ATM*", NULL};
+
+		CHECK_INT(wc_classify_purpose("补发工资", strlen("补发工资"), wage, cash), WC_PURPOSE_WAGE);
+		CHECK_INT(wc_classify_purpose("劳务费", strlen("劳务费"), wage, cash), WC_PURPOSE_OTHER);
+		CHECK_INT(wc_classify_purpose("ATM取款", strlen("ATM取款"), wage, cash), WC_PURPOSE_CASH);
+		CHECK_INT(wc_classify_purpose("wage", 4, wage, cash), WC_PURPOSE_OTHER);
+		CHECK_INT(wc_classify_purpose("人工费", strlen("人工费"), wage, cash), WC_PURPOSE_INFLOW);
+	}
 
 	/* payment-method words */
 	CHECK_INT(MET("account"), WC_METHOD_ACCOUNT);
@@ -49,8 +83,8 @@ main(void)
 	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_ROSTERED), WC_OUT_OK);
 	CHECK_INT(wc_outflow_decide(WC_PURPOSE_NONE, WC_PAYEE_ROSTERED), WC_OUT_OK);
 	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_OTHER_WORKER), WC_OUT_AC03);
-	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_NOT_WORKER_CARD), WC_OUT_WP04);
-	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_NONE), WC_OUT_WP04);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_NOT_WORKER_CARD), WC_OUT_NOT_OWN_CARD);
+	CHECK_INT(wc_outflow_decide(WC_PURPOSE_WAGE, WC_PAYEE_NONE), WC_OUT_NOT_OWN_CARD);
 	CHECK_INT(wc_outflow_decide(WC_PURPOSE_CASH, WC_PAYEE_ROSTERED), WC_OUT_AC03);
 	CHECK_INT(wc_outflow_decide(WC_PURPOSE_OTHER, WC_PAYEE_ROSTERED), WC_OUT_AC03);
 	CHECK_INT(wc_outflow_decide(WC_PURPOSE_NONE, WC_PAYEE_NOT_WORKER_CARD), WC_OUT_AC03);

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# bench_attach: a legacy bank-movement table as a real platform has it (pinyin column
+# names, codes, account and card numbers written with blanks, times as text) attached
+# with wagecheck.attach() in reject mode (value map for the direction codes, the bank's
+# time as the row's moment), against the same table without the trigger, in one run:
+#   - COPY of $rows movements (10 accounts, 1,000 rostered workers; 20% inflows, 80%
+#     wages to the workers' own cards; one row in three writes its account number
+#     with blanks, one in four the card);
+#   - $single single-row INSERT statements, each its own transaction.
+# Prints the timings (best of $rounds, wall clock) and the ratios.
+# Targets (for a mirrored table, which also writes wagecheck's own tables): COPY <= 1.5x,
+# single-row <= 2x. Mirror mode does not exist yet: these figures are the attached,
+# enforcing table's, the floor under it.
+# Run by `make bench` (test/bench/run.sh sets PSQL and the cluster's environment).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+rows=${WC_BENCH_ROWS:-200000}
+single=${WC_BENCH_SINGLE:-5000}
+rounds=${WC_BENCH_ROUNDS:-3}
+PSQL=${PSQL:-psql -X -q -v ON_ERROR_STOP=1}
+db=wc_bench_attach
+dir="$top/tmp/bench"
+mkdir -p "$dir"
+chmod a+rx "$top/tmp"
+chmod a+rwx "$dir"    # the server writes and reads the data file itself
+data="$dir/attach_yhjyls.tsv"
+inserts="$dir/attach_inserts.sql"
+
+$PSQL -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+$PSQL -d $db <<SQL
+CREATE EXTENSION wagecheck;
+CREATE FUNCTION pg_temp.rid(body text) RETURNS text LANGUAGE sql AS \$\$
+  SELECT body || substr('10X98765432', (sum(substr(body, i, 1)::int * w[i]) % 11)::int + 1, 1)
+    FROM generate_series(1, 17) i,
+         (SELECT ARRAY[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2] AS w) k GROUP BY body \$\$;
+CREATE FUNCTION pg_temp.luhn(body text) RETURNS text LANGUAGE sql AS \$\$
+  SELECT body || ((10 - sum(CASE WHEN i % 2 = 1 THEN (2 * d) / 10 + (2 * d) % 10 ELSE d END) % 10) % 10)::text
+    FROM (SELECT i, substr(reverse(body), i, 1)::int AS d FROM generate_series(1, length(body)) i) x \$\$;
+INSERT INTO wagecheck.enterprise (credit_code, name, role) VALUES
+    ('91371300MA3C8Q5N8C', '临沂城投建设有限公司', 'owner'),
+    ('91371302MA3N0L6GXQ', '沂河建工集团有限公司', 'general_contractor');
+INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id)
+SELECT 'B-' || p, '基准项目' || p, '371302', 'housing', 'government', 1, 2 FROM generate_series(1, 10) p;
+INSERT INTO wagecheck.worker (resident_id, name, wage_card)
+SELECT pg_temp.rid('3713021985' || lpad(((i - 1) / 28 % 12 + 1)::text, 2, '0')
+                   || lpad(((i - 1) % 28 + 1)::text, 2, '0') || lpad(((i - 1) / 336)::text, 3, '0')),
+       '工人' || i, pg_temp.luhn('622848' || lpad(i::text, 12, '0'))
+  FROM generate_series(1, 1000) i;
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on)
+SELECT (w % 10) + 1, w, 2, '2026-01-01' FROM generate_series(1, 1000) w;
+INSERT INTO wagecheck.wage_account (project_id, bank, account_no, opened_on)
+SELECT p, '农业银行临沂分行', '1523010104' || lpad(p::text, 7, '0'), '2026-01-05' FROM generate_series(1, 10) p;
+
+CREATE SCHEMA legacy;
+CREATE TABLE legacy.yhjyls_plain (lsh bigint, zh text, jdbz text, jyje numeric(16,2), dfzh text, dfhm text,
+                                  zy text, jysj text);
+CREATE TABLE legacy.yhjyls (LIKE legacy.yhjyls_plain);
+SELECT wagecheck.attach('legacy.yhjyls', 'account_txn',
+    '{"id": "lsh", "account": "zh", "amount": "jyje", "counterparty": "dfzh", "counterparty_name": "dfhm",
+      "purpose": "zy", "at": "jysj", "direction": {"column": "jdbz", "in": ["2", "贷"], "out": ["1", "借"]}}');
+
+-- a large labour-cost inflow per account first, then 20% inflows and 80% wages to a worker
+-- rostered on the account's project; numbers written as clerks and banks write them
+CREATE TEMP TABLE cards AS SELECT w.worker_id, r.project_id, w.wage_card::text AS card, w.name,
+       row_number() OVER (PARTITION BY r.project_id ORDER BY w.worker_id) - 1 AS k
+  FROM wagecheck.worker w JOIN wagecheck.roster r USING (worker_id);
+CREATE INDEX ON cards (project_id, k);
+CREATE TEMP VIEW movements AS
+  SELECT i AS lsh,
+         CASE WHEN i % 3 = 0 THEN regexp_replace(a.account_no, '(....)', '\1 ', 'g') ELSE a.account_no END AS zh,
+         CASE WHEN i <= 10 OR i % 5 = 0 THEN '2' ELSE '1' END AS jdbz,
+         CASE WHEN i <= 10 THEN 900000000.00 WHEN i % 5 = 0 THEN 3000.00 + i % 997 ELSE 1000.00 + i % 4000 END AS jyje,
+         CASE WHEN i <= 10 OR i % 5 = 0 THEN '9558800001000000001'
+              WHEN i % 4 = 0 THEN regexp_replace(c.card, '(....)', '\1 ', 'g') ELSE c.card END AS dfzh,
+         CASE WHEN i <= 10 OR i % 5 = 0 THEN '临沂城投' ELSE c.name END AS dfhm,
+         CASE WHEN i <= 10 OR i % 5 = 0 THEN '人工费' WHEN i % 2 = 0 THEN '代发工资' ELSE (1 + i % 12) || '月工资' END AS zy,
+         to_char(timestamp '2026-01-10 09:00' + i * interval '1 second', 'YYYYMMDD HH24:MI:SS') AS jysj
+    FROM generate_series(1, $rows + $single) i
+    JOIN wagecheck.wage_account a ON a.project_id = (i % 10) + 1
+    JOIN cards c ON c.project_id = a.project_id AND c.k = (i / 10) % 100;
+COPY (SELECT * FROM movements WHERE lsh <= $rows ORDER BY lsh) TO '$data';
+COPY (SELECT format('INSERT INTO :tbl VALUES (%s, %L, %L, %s, %L, %L, %L, %L);', lsh, zh, jdbz, jyje, dfzh, dfhm, zy, jysj)
+        FROM movements WHERE lsh > $rows ORDER BY lsh) TO '$inserts';
+SQL
+
+# timed TABLE SQL...: wall-clock milliseconds of the statements, the table emptied first
+timed() {
+  local t=$1; shift
+  $PSQL -d $db -c "TRUNCATE $t" -c "CHECKPOINT" >/dev/null
+  $PSQL -d $db -At -v ON_ERROR_STOP=1 -v tbl="$t" <<SQL | awk '/^Time: / { w += $2 } END { print w }'
+\\timing on
+$*
+\\timing off
+SQL
+}
+# min A B: the smaller of two millisecond figures
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 < b + 0) ? a : b }'; }
+# the single-row statements time as one script: \timing of each summed
+single_sql="\\i $inserts"
+copy_plain=999999999; copy_att=999999999; one_plain=999999999; one_att=999999999
+for r in $(seq "$rounds"); do
+  copy_plain=$(min "$copy_plain" "$(timed legacy.yhjyls_plain "COPY legacy.yhjyls_plain FROM '$data';")")
+  copy_att=$(min "$copy_att" "$(timed legacy.yhjyls "COPY legacy.yhjyls FROM '$data';")")
+  one_plain=$(min "$one_plain" "$(timed legacy.yhjyls_plain "$single_sql")")
+  one_att=$(min "$one_att" "$(timed legacy.yhjyls "$single_sql")")
+done
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+$PSQL -d $db -At <<SQL
+SELECT 'rows in the attached table after the last run: ' || count(*) FROM legacy.yhjyls;
+SELECT 'violations recorded: ' || count(*) FROM wagecheck.violation;
+SQL
+awk -v cp="$copy_plain" -v ca="$copy_att" -v op="$one_plain" -v oa="$one_att" -v n="$rows" -v s="$single" -v r="$rounds" 'BEGIN {
+  printf "legacy bank movements, attached (reject mode, value map, text times, dirty numbers) vs alone, best of %d:\n", r
+  printf "  COPY of %d rows       alone %8.0f ms   attached %8.0f ms   %.2fx (mirror target <= 1.5x)\n", n, cp, ca, ca / cp
+  printf "  %d single-row INSERTs alone %8.0f ms   attached %8.0f ms   %.2fx (mirror target <= 2x)\n", s, op, oa, oa / op
+}'
+echo "  load average after the runs: $load (2 cores)"
+[ -n "${WC_BENCH_KEEP:-}" ] || $PSQL -d postgres -c "DROP DATABASE $db"
+[ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$data" "$inserts"
