@@ -24,7 +24,7 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 # again, then src/updates/P--$(EXTVERSION).post.sql if there is one (what needs the new
 # functions: data, constraints that call them), then src/privileges.sql. No function is
 # written twice.
-SQL_AREAS = ident calendar schema enforce attach access indicators alerts cases values
+SQL_AREAS = ident calendar schema enforce attach access alerts indicators cases values
 area_parts = $(foreach n,$(sort $(notdir $(wildcard src/$(1)/once/*.sql src/$(1)/*.sql))),\
                $(wildcard src/$(1)/once/$(n) src/$(1)/$(n))) $(sort $(wildcard src/$(1)/rules/*.sql))
 SQL_DEFS  = src/wagecheck.sql $(foreach a,$(SQL_AREAS),$(sort $(wildcard src/$(a)/*.sql)) \

@@ -277,6 +277,10 @@ RESET client_min_messages;
 SELECT coalesce(p.division::text, a.division::text, '-') AS division, a.tier, count(*) AS alerts
   FROM wagecheck.alert a LEFT JOIN wagecheck.project p USING (project_id)
  GROUP BY 1, 2 ORDER BY 1, 2;
+-- each event names its alert's project (the policy of alert_event scopes by it)
+SELECT count(*) AS events, count(e.project_id) AS with_project,
+       count(*) FILTER (WHERE e.project_id IS NOT DISTINCT FROM a.project_id) AS alerts_project
+  FROM wagecheck.alert_event e JOIN wagecheck.alert a USING (alert_id);
 CREATE TABLE public.sec_expect AS
 WITH who (officer) AS (VALUES ('regress_sec_admin'), ('regress_sec_inspector'), ('regress_sec_analyst'),
                               ('regress_sec_lanshan'), ('regress_sec_luozhuang'), ('regress_sec_housing')),

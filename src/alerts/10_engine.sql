@@ -223,6 +223,7 @@ COMMENT ON TABLE wagecheck.alert_event IS
 COMMENT ON COLUMN wagecheck.alert_event.at IS 'when the change took effect: the scan''s as_of, or the officer''s action time';
 COMMENT ON COLUMN wagecheck.alert_event.actor IS 'database role that made the change (the scan''s caller for engine actions)';
 COMMENT ON COLUMN wagecheck.alert_event.recorded_at IS 'when the row was written';
+COMMENT ON COLUMN wagecheck.alert_event.project_id IS 'the alert''s project when the event was written (NULL for an enterprise''s alert); the events of a project are read and scoped by it';
 
 -- Integrity of alert.rule_code and alert_event.alert_id without foreign keys. A key checks
 -- every inserted row with a query of its own (3-4 us each, a fifth of what a full scan

@@ -269,7 +269,7 @@ BEGIN
                                       AND o.subject_id = f.subject_id AND o.period = f.period
                                       AND o.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
                                                       'verified', 'report_overdue'))
-                RETURNING a.alert_id
+                RETURNING a.alert_id, a.project_id
             ),
             upd AS (
                 UPDATE wagecheck.alert a
@@ -294,7 +294,7 @@ BEGIN
                    AND a.state IN ('open', 'overdue', 'rectified', 'verify_overdue', 'verified', 'report_overdue')
                    AND (f.action IS NOT NULL OR a.details IS DISTINCT FROM f.details
                         OR a.evidence IS DISTINCT FROM f.evidence)
-                RETURNING a.alert_id
+                RETURNING a.alert_id, a.project_id
             ),
             -- the events of the alerts inserted or updated, with what their announcements say
             -- (an updated alert keeps its division where the hit has none, as upd does)
@@ -311,12 +311,16 @@ BEGIN
                    AND CASE WHEN f.new_id IS NOT NULL THEN f.new_id IN (SELECT i.alert_id FROM ins i)
                             ELSE p.alert_id IN (SELECT u.alert_id FROM upd u) END
             ),
-            ev AS (
+            ev AS (                     -- each with its alert's project as written above
                 INSERT INTO wagecheck.alert_event AS e
-                       (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note)
+                       (alert_id, at, action, from_state, to_state, from_tier, to_tier, deadline_on, due_at, note,
+                        project_id)
                 SELECT evs.alert_id, as_of, evs.action, evs.from_state, evs.to_state, evs.from_tier, evs.to_tier,
-                       evs.deadline_on, evs.due_at, evs.note
+                       evs.deadline_on, evs.due_at, evs.note, w.project_id
                   FROM evs
+                  JOIN (SELECT i.alert_id, i.project_id FROM ins i
+                        UNION ALL
+                        SELECT u.alert_id, u.project_id FROM upd u) w ON w.alert_id = evs.alert_id
                  ORDER BY evs.sid, evs.step
             ),
             lnk AS (

@@ -62,9 +62,9 @@ BEGIN
                                      (wagecheck.rule_param(a.rule_code, 'report_hours', a.division))::int));
         END IF;
         INSERT INTO wagecheck.alert_event (alert_id, at, action, from_state, to_state, from_tier, to_tier,
-                                           deadline_on, due_at, actor, note)
+                                           deadline_on, due_at, actor, note, project_id)
         VALUES (a.alert_id, p_at, step, from_state, to_state, a.tier, a.tier,
-                a.deadline_on, CASE WHEN a.tier = 'O' THEN a.due_at END, p_officer, p_note);
+                a.deadline_on, CASE WHEN a.tier = 'O' THEN a.due_at END, p_officer, p_note, a.project_id);
     END LOOP;
     UPDATE wagecheck.alert
        SET state = a.state, updated_at = a.updated_at, closed_at = a.closed_at, due_at = a.due_at

@@ -22,9 +22,12 @@ ALTER TABLE wagecheck.alert_violation ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS scope ON wagecheck.alert;
 CREATE POLICY scope ON wagecheck.alert FOR SELECT
     USING (wagecheck.sees_everything() OR wagecheck.alert_in_scope(project_id, division));
+-- an event names its alert's project (an enterprise's alert none: its alert's division decides)
 DROP POLICY IF EXISTS scope ON wagecheck.alert_event;
 CREATE POLICY scope ON wagecheck.alert_event FOR SELECT
-    USING (wagecheck.sees_everything() OR wagecheck.alert_id_in_scope(alert_id));
+    USING (wagecheck.sees_everything()
+           OR CASE WHEN project_id IS NOT NULL THEN wagecheck.project_in_scope(project_id)
+                   ELSE wagecheck.alert_id_in_scope(alert_id) END);
 DROP POLICY IF EXISTS scope ON wagecheck.alert_violation;
 CREATE POLICY scope ON wagecheck.alert_violation FOR SELECT
     USING (wagecheck.sees_everything() OR wagecheck.alert_id_in_scope(alert_id));

@@ -13,113 +13,168 @@
 -- current_user is the caller's role inside a view), and is a security_barrier view, so a
 -- caller's own conditions never run on the rows of projects outside his scope; the
 -- roll-ups read it, and so see what their caller may see.
+--
+-- They read the summaries kept at write time (src/alerts/once/45_summaries.sql), never the
+-- raw rows of attendance, pay lines and payments: wage_month (one row per project, worker
+-- and month with a line on the month's pay sheets: payable and net of the lines in force,
+-- every payment against the month's lines), attendance_project_month (workers attended),
+-- attendance_unpaid (attendees without a line), payment_off_card (payments not through the
+-- dedicated account into the worker's own card); the months owed are wage_month's unsettled
+-- rows (net above paid, through their partial index), few. The small tables (schedule,
+-- labour-cost inflows through their partial index, deposits, roster) are read as they are.
+-- Each measure is a subquery grouped by project and month and joined on both: a month, county
+-- or sector asked for reaches each of them, and a measure no column asked for is not computed.
+-- test/bench/bi_plain.sql is the same figures in plain SQL over the raw rows
+-- (bench_bi.sh compares them; sql/indicators_views.sql too, on corrections and every kind of
+-- payment).
 
 -- Months a project has any activity in, with the figures of every indicator.
 CREATE OR REPLACE VIEW wagecheck.project_month_indicators WITH (security_barrier = true) AS
-WITH current_line AS (          -- pay lines not replaced by a correction
-    SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period
-      FROM wagecheck.pay_line l
-      JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)
-), payment AS (
-    SELECT cl.project_id, cl.period, cl.worker_id, cl.line_id, p.amount,
-           (p.method = 'account' AND p.card IS NOT DISTINCT FROM w.wage_card AND p.card IS NOT NULL) AS own_card_via_account
-      FROM wagecheck.wage_payment p
-      JOIN current_line cl ON cl.line_id = p.line_id
-      JOIN wagecheck.worker w ON w.worker_id = cl.worker_id
-), coverage AS (                -- who was rostered, attended, on the pay sheet, paid
-    SELECT project_id, period,
-           wagecheck.coverage_agg(worker_id, rostered, attended, on_payroll, paid) AS c
-      FROM (SELECT a.project_id, date_trunc('month', a.day::timestamp)::date AS period, a.worker_id,
-                   false AS rostered, true AS attended, false AS on_payroll, false AS paid
-              FROM wagecheck.attendance a
-            UNION ALL
-            SELECT project_id, period, worker_id, false, false, true, false FROM current_line
-            UNION ALL
-            SELECT project_id, period, worker_id, false, false, false, true FROM payment
-            UNION ALL
-            SELECT r.project_id, m::date, r.worker_id, true, false, false, false
-              FROM wagecheck.roster r,
-                   generate_series(date_trunc('month', r.start_on::timestamp),
-                                   date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)::timestamp),
-                                   interval '1 month') m) f
-     GROUP BY project_id, period
-), worker_month AS (            -- each worker's payable, net (实发) and paid per project-month
-    SELECT cl.project_id, cl.period, cl.worker_id, sum(cl.payable) AS payable, sum(cl.net) AS net,
-           coalesce(sum(pp.paid), 0) AS paid
-      FROM current_line cl
-      LEFT JOIN (SELECT line_id, sum(amount) AS paid FROM payment GROUP BY line_id) pp USING (line_id)
-     GROUP BY cl.project_id, cl.period, cl.worker_id
-), worker_run AS (              -- runs of months owed up to each month, per worker
-    SELECT project_id, period, worker_id, payable, net, paid, greatest(net - paid, 0) AS owed,
-           wagecheck.owed_agg(period, net, paid)
-               OVER (PARTITION BY project_id, worker_id ORDER BY period) AS o
-      FROM worker_month
-), wages AS (
-    SELECT project_id, period, sum(payable) AS payable, sum(net) AS net, sum(paid) AS paid, sum(owed) AS owed,
-           count(*) FILTER (WHERE owed > 0) AS workers_owed,
-           coalesce(max((o).current_run), 0) AS longest_owed_run,
-           min((o).oldest_unpaid) AS oldest_unpaid_period
-      FROM worker_run
-     GROUP BY project_id, period
-), payments AS (
-    SELECT project_id, period, count(*) AS payments,
-           count(*) FILTER (WHERE own_card_via_account) AS payments_own_card
-      FROM payment GROUP BY project_id, period
-), months AS (
-    SELECT project_id, period FROM coverage
-     WHERE (c).attended + (c).on_payroll + (c).paid > 0
+WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carries county and sector
+    SELECT p.project_id, wagecheck.county(p.division)::text AS county, p.sector FROM wagecheck.project p
+), months AS NOT MATERIALIZED ( -- attendance, a line on the pay sheets, a labour-cost period or due date
+    SELECT a.project_id, a.period FROM wagecheck.attendance_project_month a WHERE a.workers > 0
+    UNION                       -- months with pay sheets and no attendance (few) that have a line
+    SELECT s.project_id, s.period FROM wagecheck.pay_sheet s
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.attendance_project_month a
+                        WHERE a.project_id = s.project_id AND a.period = s.period AND a.workers > 0)
+       AND EXISTS (SELECT 1 FROM wagecheck.wage_month w WHERE w.project_id = s.project_id AND w.period = s.period)
     UNION
-    SELECT project_id, period FROM wagecheck.labour_cost_schedule
+    SELECT s.project_id, s.period FROM wagecheck.labour_cost_schedule s
     UNION                       -- the month a period's labour cost falls due
-    SELECT project_id, date_trunc('month', due_on::timestamp)::date FROM wagecheck.labour_cost_schedule
-), labour_event AS (            -- schedule rows (due) and the owner's payments in (paid)
-    SELECT project_id, due_on AS day, amount_due AS due, 0::numeric AS paid
-      FROM wagecheck.labour_cost_schedule
-    UNION ALL
-    SELECT a.project_id, (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date, 0, t.amount
-      FROM wagecheck.account_txn t
-      JOIN wagecheck.wage_account a ON a.account_id = t.account_id
-     WHERE t.direction = 'in' AND t.purpose = 'labour_cost'
-), labour AS (
-    SELECT m.project_id, m.period,
-           wagecheck.labour_cost_agg(e.day, e.due, e.paid,
-               least((m.period + interval '1 month - 1 day')::date, CURRENT_DATE)) AS l
-      FROM months m
-      JOIN labour_event e ON e.project_id = m.project_id
-     GROUP BY m.project_id, m.period
+    SELECT s.project_id, date_trunc('month', s.due_on::timestamp)::date FROM wagecheck.labour_cost_schedule s
+), wages AS (                   -- the month's pay sheets, worker by worker (wage_month)
+    SELECT pr.project_id, w.period, wagecheck.county(pr.division)::text AS county, pr.sector,
+           sum(w.payable) AS payable, sum(w.net) AS net, sum(w.paid) AS paid,
+           sum(greatest(w.net - w.paid, 0)) AS owed,
+           count(*) FILTER (WHERE w.net > w.paid) AS workers_owed,
+           count(*) AS on_payroll,
+           count(*) FILTER (WHERE w.paid > 0) AS paid_workers,          -- payments are positive
+           sum(cardinality(w.paid_each)) AS payments
+      FROM wagecheck.wage_month w
+      JOIN wagecheck.project pr ON pr.project_id = w.project_id
+     GROUP BY pr.project_id, w.period
+), unpaid_attended AS (         -- on the month's pay sheets, paid nothing yet, and attended (few)
+    SELECT pr.project_id, w.period, wagecheck.county(pr.division)::text AS county, pr.sector, count(*) AS workers
+      FROM wagecheck.wage_month w
+      JOIN wagecheck.project pr ON pr.project_id = w.project_id
+     WHERE cardinality(w.paid_each) = 0
+       AND EXISTS (SELECT 1 FROM wagecheck.attendance_month a
+                    WHERE a.project_id = w.project_id AND a.worker_id = w.worker_id AND a.period = w.period)
+     GROUP BY pr.project_id, w.period
+), owed_run AS (                -- runs of consecutive months owed, from the months owed only
+    SELECT o.project_id, o.period, max(o.run) AS longest_owed_run
+      FROM (SELECT i.project_id, i.period,
+                   row_number() OVER (PARTITION BY i.project_id, i.worker_id, i.island ORDER BY i.period) AS run
+              FROM (SELECT u.project_id, u.worker_id, u.period,
+                           (extract(year FROM u.period) * 12 + extract(month FROM u.period))::int
+                           - row_number() OVER (PARTITION BY u.project_id, u.worker_id ORDER BY u.period) AS island
+                      FROM wagecheck.wage_month u WHERE u.settled_at IS NULL) i) o
+     GROUP BY o.project_id, o.period
+), oldest AS (                  -- oldest month owed, up to the month, to a worker on its pay sheets
+    SELECT w.project_id, w.period, min(f.first_owed) AS oldest_unpaid_period
+      FROM (SELECT u.project_id, u.worker_id, min(u.period) AS first_owed
+              FROM wagecheck.wage_month u WHERE u.settled_at IS NULL
+             GROUP BY u.project_id, u.worker_id) f
+      JOIN wagecheck.wage_month w ON w.project_id = f.project_id AND w.worker_id = f.worker_id
+                                 AND w.period >= f.first_owed
+     GROUP BY w.project_id, w.period
+), not_on_payroll AS (          -- attendees without a line on the month's pay sheets
+    SELECT u.project_id, u.period, count(*) AS workers FROM wagecheck.attendance_unpaid u
+     GROUP BY u.project_id, u.period
+), off_card AS (                -- payments not through the account into the worker's own card
+    SELECT c.project_id, c.period, count(*) AS payments FROM wagecheck.payment_off_card c
+     GROUP BY c.project_id, c.period
+), roster_change AS (           -- +1 when a worker's months on a project's roster begin, -1 after they end
+    -- An entry adds the months (until today) that no earlier entry of the same worker there
+    -- covers: from after the latest end of those (reach) to its own end.
+    SELECT e.project_id, e.county, e.sector, v.month, v.change
+      FROM (SELECT f.project_id, f.county, f.sector, f.last_month,
+                   greatest(f.first_month,
+                            (max(f.last_month) OVER (PARTITION BY f.project_id, f.worker_id, f.county, f.sector
+                                                     ORDER BY f.start_on ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                             + interval '1 month')::date) AS first_new
+              FROM (SELECT r.project_id, pr.county, pr.sector, r.worker_id, r.start_on,
+                           date_trunc('month', r.start_on::timestamp)::date AS first_month,
+                           date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)::timestamp)::date
+                               AS last_month
+                      FROM wagecheck.roster r
+                      JOIN proj pr ON pr.project_id = r.project_id) f) e
+     CROSS JOIN LATERAL (VALUES (e.first_new, 1), ((e.last_month + interval '1 month')::date, -1)) v(month, change)
+     WHERE e.first_new <= e.last_month
+), rostered AS (                -- workers on the roster per project from each month its count changes, until the next
+    SELECT d.project_id, d.county, d.sector, d.month,
+           lead(d.month) OVER k AS next_month, sum(d.change) OVER k AS workers
+      FROM (SELECT project_id, county, sector, month, sum(change) AS change
+              FROM roster_change GROUP BY project_id, county, sector, month) d
+    WINDOW k AS (PARTITION BY d.project_id, d.county, d.sector ORDER BY d.month)
+), not_rostered AS (            -- attendees with no roster entry in force during the month
+    SELECT pr.project_id, a.period, wagecheck.county(pr.division)::text AS county, pr.sector, count(*) AS workers
+      FROM wagecheck.attendance_month a
+      JOIN wagecheck.project pr ON pr.project_id = a.project_id
+     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.roster r
+                        WHERE r.project_id = a.project_id AND r.worker_id = a.worker_id
+                          AND date_trunc('month', r.start_on::timestamp) <= a.period
+                          AND date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)::timestamp) >= a.period)
+     GROUP BY pr.project_id, a.period
+), labour AS (                  -- labour cost due and paid in by each day a due or a payment falls on, until the next
+    SELECT d.project_id, d.county, d.sector, d.day,
+           lead(d.day) OVER k AS next_day,
+           sum(d.due) OVER k AS due, sum(d.paid) OVER k AS paid
+      FROM (SELECT e.project_id, e.county, e.sector, e.day, sum(e.due) AS due, sum(e.paid) AS paid
+              FROM (SELECT s.project_id, pr.county, pr.sector, s.due_on AS day, s.amount_due AS due, 0.00 AS paid
+                      FROM wagecheck.labour_cost_schedule s
+                      JOIN proj pr ON pr.project_id = s.project_id
+                    UNION ALL       -- the owner's payments in
+                    SELECT a.project_id, pr.county, pr.sector, (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date,
+                           0.00, t.amount
+                      FROM wagecheck.account_txn t
+                      JOIN wagecheck.wage_account a ON a.account_id = t.account_id
+                      JOIN proj pr ON pr.project_id = a.project_id
+                     WHERE t.direction = 'in' AND t.purpose = 'labour_cost') e
+             GROUP BY e.project_id, e.county, e.sector, e.day) d
+    WINDOW k AS (PARTITION BY d.project_id, d.county, d.sector ORDER BY d.day)
 )
 SELECT p.project_id, p.code AS project_code, p.name AS project_name,
        p.division::text AS division, wagecheck.county(p.division)::text AS county,
        wagecheck.city(p.division)::text AS city,
        p.sector, p.funding, m.period,
        s.amount_due AS labour_cost_due_month,
-       coalesce((l.l).due, 0.00) AS labour_cost_due,
-       coalesce((l.l).paid, 0.00) AS labour_cost_paid,
-       coalesce((l.l).shortfall, 0.00) AS labour_cost_shortfall,
-       coalesce((l.l).days_overdue, 0) AS labour_cost_days_overdue,
+       coalesce(l.due, 0.00) AS labour_cost_due,
+       coalesce(l.paid, 0.00) AS labour_cost_paid,
+       coalesce(greatest(l.due - l.paid, 0.00), 0.00) AS labour_cost_shortfall,
+       CASE WHEN l.due > l.paid        -- payments settle the oldest dues first: the oldest left uncovered
+            THEN m.as_of - (SELECT min(c.day)
+                              FROM (SELECT d.due_on AS day,
+                                           sum(d.amount_due) OVER (ORDER BY d.due_on) AS due_by
+                                      FROM wagecheck.labour_cost_schedule d
+                                     WHERE d.project_id = m.project_id) c
+                             WHERE c.day <= m.as_of AND c.due_by > l.paid)
+            ELSE 0 END AS labour_cost_days_overdue,
        coalesce(w.payable, 0.00) AS wages_payable,
        coalesce(w.net, 0.00) AS wages_net,
        coalesce(w.paid, 0.00) AS wages_paid,
        coalesce(w.owed, 0.00) AS wages_owed,
        coalesce(w.workers_owed, 0) AS workers_owed,
-       coalesce(w.longest_owed_run, 0) AS longest_owed_run,
-       w.oldest_unpaid_period,
-       CASE WHEN w.oldest_unpaid_period IS NOT NULL
-            THEN ((extract(year FROM m.period) - extract(year FROM w.oldest_unpaid_period)) * 12
-                  + extract(month FROM m.period) - extract(month FROM w.oldest_unpaid_period))::int
+       coalesce(r.longest_owed_run, 0)::int AS longest_owed_run,
+       o.oldest_unpaid_period,
+       CASE WHEN o.oldest_unpaid_period IS NOT NULL
+            THEN ((extract(year FROM m.period) - extract(year FROM o.oldest_unpaid_period)) * 12
+                  + extract(month FROM m.period) - extract(month FROM o.oldest_unpaid_period))::int
        END AS oldest_unpaid_age_months,
-       coalesce((c.c).rostered, 0) AS roster_size,
-       coalesce((c.c).attended, 0) AS workers_attended,
-       coalesce((c.c).on_payroll, 0) AS workers_on_payroll,
-       coalesce((c.c).paid, 0) AS workers_paid,
-       coalesce((c.c).attended_paid, 0) AS attendees_paid,
-       coalesce((c.c).attended - (c.c).attended_on_payroll, 0) AS attendees_not_on_payroll,
-       coalesce((c.c).attended_not_rostered, 0) AS attendees_not_rostered,
-       round((c.c).attended_paid::numeric / nullif((c.c).attended, 0), 4) AS share_attendees_paid,
-       coalesce(pm.payments, 0) AS payments,
-       coalesce(pm.payments_own_card, 0) AS payments_own_card_via_account,
-       round(pm.payments_own_card::numeric / nullif(pm.payments, 0), 4) AS share_payments_own_card_via_account,
+       coalesce(ro.workers, 0)::bigint AS roster_size,
+       coalesce(a.workers, 0)::bigint AS workers_attended,
+       coalesce(w.on_payroll, 0)::bigint AS workers_on_payroll,
+       coalesce(w.paid_workers, 0)::bigint AS workers_paid,
+       (coalesce(a.workers, 0) - coalesce(np.workers, 0) - coalesce(ua.workers, 0))::bigint AS attendees_paid,
+       coalesce(np.workers, 0)::bigint AS attendees_not_on_payroll,
+       coalesce(nr.workers, 0)::bigint AS attendees_not_rostered,
+       round((coalesce(a.workers, 0) - coalesce(np.workers, 0) - coalesce(ua.workers, 0))::numeric
+             / nullif(a.workers, 0), 4) AS share_attendees_paid,
+       coalesce(w.payments, 0)::bigint AS payments,
+       (coalesce(w.payments, 0) - coalesce(oc.payments, 0))::bigint AS payments_own_card_via_account,
+       round((w.payments - coalesce(oc.payments, 0))::numeric / nullif(w.payments, 0), 4)
+           AS share_payments_own_card_via_account,
        round(coalesce(p.contract_value, 0) * coalesce(pg_catalog.current_setting('wagecheck.deposit_rate', true), '0.02')::numeric, 2)
            AS deposit_required,
        coalesce((SELECT sum(d.amount) FROM wagecheck.guarantee_deposit d
@@ -130,15 +185,30 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
                 0.00) AS deposit_in_place,
        dc.name AS county_name, dt.name AS city_name,
        wagecheck.label_zh('sector', p.sector) AS sector_zh, wagecheck.label_zh('funding', p.funding) AS funding_zh
-  FROM months m
+  FROM (SELECT mm.project_id, mm.period,   -- labour cost counts as of the month's end, or today
+               least((mm.period + interval '1 month - 1 day')::date, CURRENT_DATE) AS as_of
+          FROM months mm) m
   JOIN wagecheck.project p ON p.project_id = m.project_id
   LEFT JOIN wagecheck.division dc ON dc.code = wagecheck.division_key(wagecheck.county(p.division))
   LEFT JOIN wagecheck.division dt ON dt.code = wagecheck.division_key(wagecheck.city(p.division))
   LEFT JOIN wagecheck.labour_cost_schedule s ON s.project_id = m.project_id AND s.period = m.period
-  LEFT JOIN labour l ON l.project_id = m.project_id AND l.period = m.period
+  -- the measures whose tables are large carry county and sector: a slice of either reaches them
+  LEFT JOIN labour l ON l.project_id = m.project_id AND l.day <= m.as_of AND (l.next_day > m.as_of OR l.next_day IS NULL)
+                    AND l.county = wagecheck.county(p.division)::text AND l.sector = p.sector
   LEFT JOIN wages w ON w.project_id = m.project_id AND w.period = m.period
-  LEFT JOIN coverage c ON c.project_id = m.project_id AND c.period = m.period
-  LEFT JOIN payments pm ON pm.project_id = m.project_id AND pm.period = m.period
+                   AND w.county = wagecheck.county(p.division)::text AND w.sector = p.sector
+  LEFT JOIN unpaid_attended ua ON ua.project_id = m.project_id AND ua.period = m.period
+                              AND ua.county = wagecheck.county(p.division)::text AND ua.sector = p.sector
+  LEFT JOIN owed_run r ON r.project_id = m.project_id AND r.period = m.period
+  LEFT JOIN oldest o ON o.project_id = m.project_id AND o.period = m.period
+  LEFT JOIN wagecheck.attendance_project_month a ON a.project_id = m.project_id AND a.period = m.period
+  LEFT JOIN not_on_payroll np ON np.project_id = m.project_id AND np.period = m.period
+  LEFT JOIN off_card oc ON oc.project_id = m.project_id AND oc.period = m.period
+  LEFT JOIN rostered ro ON ro.project_id = m.project_id AND ro.month <= m.period
+                       AND (ro.next_month > m.period OR ro.next_month IS NULL)
+                       AND ro.county = wagecheck.county(p.division)::text AND ro.sector = p.sector
+  LEFT JOIN not_rostered nr ON nr.project_id = m.project_id AND nr.period = m.period
+                           AND nr.county = wagecheck.county(p.division)::text AND nr.sector = p.sector
  WHERE wagecheck.sees_everything() OR wagecheck.project_in_scope(p.project_id);
 
 COMMENT ON VIEW wagecheck.project_month_indicators IS 'arrears indicators per project and month (months with attendance, a pay sheet, a payment, a labour-cost period or a labour-cost due date): labour cost, wages owed, runs of months owed, roster/attendance/payroll coverage, payments through the dedicated account, guarantee deposit; of the projects within the caller''s scope (project_in_scope)';

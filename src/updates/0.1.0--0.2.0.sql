@@ -25,6 +25,10 @@ ALTER TABLE wagecheck.rule
 -- division or project; indexes of the alerts a scan must plan
 ALTER TABLE wagecheck.alert DROP CONSTRAINT alert_rule_code_fkey;
 ALTER TABLE wagecheck.alert_event DROP CONSTRAINT alert_event_alert_id_fkey;
+-- an alert's events name its project, as every fact table does (the alert's project now)
+ALTER TABLE wagecheck.alert_event ADD COLUMN project_id bigint;
+UPDATE wagecheck.alert_event e SET project_id = a.project_id
+  FROM wagecheck.alert a WHERE a.alert_id = e.alert_id AND a.project_id IS NOT NULL;
 DROP INDEX wagecheck.alert_division_live, wagecheck.alert_project;
 CREATE INDEX alert_k_open ON wagecheck.alert (rule_code, deadline_on) WHERE tier = 'K' AND state = 'open';
 CREATE INDEX alert_rule_unquiet ON wagecheck.alert (rule_code)
@@ -56,6 +60,9 @@ ALTER TABLE wagecheck.pay_line RENAME CONSTRAINT pay_line_days_check TO pay_line
 
 -- ==== new: indexes and a type of the rules' building blocks
 \ir ../alerts/once/50_rule_helpers.sql
+
+-- ==== new: indexes the views for BI tools read through
+\ir ../indicators/once/20_views.sql
 
 -- ==== scoped alerts: an officer's step names the officer (signature changed)
 DROP FUNCTION wagecheck._officer_step(bigint, text, text, timestamptz);

@@ -3,7 +3,7 @@
 # (a county, the city, a sector) and a 12-month trend of the city, side by side with the
 # plain-SQL aggregation over raw rows (bi_plain.sql: 0.1.0's definitions) and with a plain
 # SELECT of the per-month summary rows of the same slice (wage_month and attendance_month,
-# what a view kept at write time would read). Run by `make bench`, or alone with PSQL set.
+# kept at write time, which the views read). Run by `make bench`, or alone with PSQL set.
 # WC_BENCH_SCALE (default 0.1), WC_BENCH_RUNS (default 3: best of). Prints each timing, the
 # ratios plain/view and view/summary, and whether view and plain SQL give the same figures.
 set -euo pipefail

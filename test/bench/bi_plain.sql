@@ -1,21 +1,26 @@
 -- The baseline of bench_bi.sh: the plain-SQL aggregation over raw rows that the indicator
 -- views for BI tools were defined as in 0.1.0 (project_month_indicators and its roll-ups,
--- without scope, names or labels), in schema wc_bench_plain; read as the superuser.
+-- without scope, names or labels), in schema wc_bench_plain; read as the superuser. One
+-- change from 0.1.0, which the views share: every payment against a line of the month
+-- counts, also one against a line a correction replaced later (0.1.0 counted only payments
+-- against the lines in force, so a line corrected after it was paid showed as owed again),
+-- and a worker with a line on the month's sheets is on its payroll; payable and net are
+-- those of the lines in force. sql/indicators_views.sql compares the views with it too.
 SET search_path = public, wagecheck;
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS wc_bench_plain CASCADE;
 CREATE SCHEMA wc_bench_plain;
 CREATE VIEW wc_bench_plain.project_month_indicators AS
-WITH current_line AS (          -- pay lines not replaced by a correction
-    SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period
+WITH line AS (                  -- pay lines, in force unless a correction replaced them
+    SELECT l.line_id, l.worker_id, l.payable, l.net, s.project_id, s.period,
+           NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id) AS in_force
       FROM wagecheck.pay_line l
       JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
-     WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)
 ), payment AS (
     SELECT cl.project_id, cl.period, cl.worker_id, cl.line_id, p.amount,
            (p.method = 'account' AND p.card IS NOT DISTINCT FROM w.wage_card AND p.card IS NOT NULL) AS own_card_via_account
       FROM wagecheck.wage_payment p
-      JOIN current_line cl ON cl.line_id = p.line_id
+      JOIN line cl ON cl.line_id = p.line_id
       JOIN wagecheck.worker w ON w.worker_id = cl.worker_id
 ), coverage AS (                -- who was rostered, attended, on the pay sheet, paid
     SELECT project_id, period,
@@ -24,7 +29,7 @@ WITH current_line AS (          -- pay lines not replaced by a correction
                    false AS rostered, true AS attended, false AS on_payroll, false AS paid
               FROM wagecheck.attendance a
             UNION ALL
-            SELECT project_id, period, worker_id, false, false, true, false FROM current_line
+            SELECT project_id, period, worker_id, false, false, true, false FROM line
             UNION ALL
             SELECT project_id, period, worker_id, false, false, false, true FROM payment
             UNION ALL
@@ -35,9 +40,11 @@ WITH current_line AS (          -- pay lines not replaced by a correction
                                    interval '1 month') m) f
      GROUP BY project_id, period
 ), worker_month AS (            -- each worker's payable, net (实发) and paid per project-month
-    SELECT cl.project_id, cl.period, cl.worker_id, sum(cl.payable) AS payable, sum(cl.net) AS net,
+    SELECT cl.project_id, cl.period, cl.worker_id,
+           coalesce(sum(cl.payable) FILTER (WHERE cl.in_force), 0) AS payable,
+           coalesce(sum(cl.net) FILTER (WHERE cl.in_force), 0) AS net,
            coalesce(sum(pp.paid), 0) AS paid
-      FROM current_line cl
+      FROM line cl
       LEFT JOIN (SELECT line_id, sum(amount) AS paid FROM payment GROUP BY line_id) pp USING (line_id)
      GROUP BY cl.project_id, cl.period, cl.worker_id
 ), worker_run AS (              -- runs of months owed up to each month, per worker

@@ -79,6 +79,7 @@ DECLARE
     y0       date := make_date(year, 1, 1);
     sf       date := wagecheck.spring_festival(year);
     t0       timestamptz := clock_timestamp();
+    caller_messages text := current_setting('client_min_messages');
     counties text[] := '{371302,371311,371312,371321,371322,371323,371324,371325,371326,371327,371328,371329}';
     sectors  text[] := '{housing,housing,housing,housing,housing,housing,housing,housing,housing,municipal,municipal,municipal,municipal,transport,transport,transport,water,water,development_reform,other}';
 BEGIN
@@ -89,7 +90,7 @@ BEGIN
     SET LOCAL synchronous_commit = off;
     SET LOCAL client_min_messages = warning;
     DROP TABLE IF EXISTS g_proj, g_eng, g_wm, g_line, g_pay;
-    SET LOCAL client_min_messages = notice;
+    PERFORM set_config('client_min_messages', caller_messages, true);   -- the caller's level again
     RAISE NOTICE 'gen_city: scale %, seed %, year %: % projects, % workers', scale, seed, year, n_proj, n_work;
     TRUNCATE wagecheck.wage_payment, wagecheck.pay_line, wagecheck.pay_sheet, wagecheck.account_txn,
              wagecheck.wage_account, wagecheck.labour_cost_schedule, wagecheck.attendance, wagecheck.roster,

@@ -2,7 +2,8 @@
 // a login role, over TCP, and checks what a BI tool gets: no PGobject (wagecheck's types,
 // jsonb), counts as Long or Integer (never BigDecimal), Chinese text intact, local-time
 // columns equal to the moment in Asia/Shanghai, and the rows of the role's scope.
-// Usage: java -cp postgresql.jar BiJdbc.java URL USER EXPECTED_COUNTY_OR_ALL
+// Usage: java -cp postgresql.jar BiJdbc.java URL USER EXPECTED_COUNTY_OR_ALL VIEW=ROWS,...
+// (the rows the role must read of each view).
 // Prints one line per check and "N passed, N failed".
 import java.sql.*;
 import java.time.*;
@@ -18,6 +19,8 @@ public class BiJdbc {
 
     public static void main(String[] args) throws Exception {
         String url = args[0], user = args[1], county = args[2];
+        Map<String, Integer> wantRows = new HashMap<>();
+        for (String kv : args[3].split(",")) wantRows.put(kv.split("=")[0], Integer.parseInt(kv.split("=")[1]));
         String[] views = {"project_month_indicators", "county_month_indicators", "city_month_indicators",
                           "sector_month_indicators", "funding_month_indicators", "supervision_ledger", "alert_board"};
         try (Connection c = DriverManager.getConnection(url, user, "")) {
@@ -44,6 +47,8 @@ public class BiJdbc {
                     }
                     check(v + ": " + rows + " rows, plain column types", bad.isEmpty() && rows > 0,
                           rows == 0 ? "no rows" : String.join("; ", new TreeSet<>(bad)));
+                    check(v + ": " + rows + " rows as expected", wantRows.get(v) != null && rows == wantRows.get(v),
+                          rows + " rows, " + wantRows.get(v) + " expected");
                     if (!county.equals("all") && m.getColumnCount() > 0 && hasColumn(m, "county"))
                         check(v + ": only county " + county, counties.equals(Set.of(county)), counties.toString());
                 }

@@ -4,7 +4,8 @@
 # what a BI tool gets: counts as integers (never Decimal), codes and names as text, no column
 # sized as an unknown type (a custom type or jsonb arrives as VARCHAR(255)), Chinese text
 # intact, local-time columns equal to the moment in Asia/Shanghai, the rows of the role's scope.
-# Usage: bi_odbc.py PORT DATABASE USER EXPECTED_COUNTY_OR_ALL. Prints "N passed, N failed".
+# Usage: bi_odbc.py PORT DATABASE USER EXPECTED_COUNTY_OR_ALL VIEW=ROWS,... (the rows the role
+# must read of each view). Prints "N passed, N failed".
 import datetime
 import decimal
 import re
@@ -13,6 +14,7 @@ import sys
 import pyodbc
 
 port, database, user, county = sys.argv[1:5]
+want = {kv.split("=")[0]: int(kv.split("=")[1]) for kv in sys.argv[5].split(",")}
 passed = failed = 0
 
 
@@ -45,6 +47,8 @@ for view in ("project_month_indicators", "county_month_indicators", "city_month_
             bad.add("%s is %s" % (name, pytype.__name__))
     check("%s: %d rows, plain column types" % (view, len(rows)), rows and not bad,
           "no rows" if not rows else "; ".join(sorted(bad)))
+    check("%s: %d rows as expected" % (view, len(rows)), len(rows) == want.get(view),
+          "%d rows, %s expected" % (len(rows), want.get(view)))
     if county != "all" and "county" in cols:
         seen = sorted({r[cols.index("county")] for r in rows})
         check("%s: only county %s" % (view, county), seen == [county], str(seen))

@@ -2,7 +2,8 @@
 # clients/run.sh: real BI clients against the throwaway cluster, over TCP on 127.0.0.1 (the
 # cluster's port): pgjdbc (BiJdbc.java, Debian libpostgresql-jdbc-java, run by the JDK's
 # single-file launcher) and psqlODBC (bi_odbc.py: odbc-postgresql, unixodbc, python3-pyodbc),
-# each as an analyst and as a county officer of 兰山区 (scope 371302),
+# each as an analyst and as a county officer of 兰山区 (scope 371302): every view, with the
+# number of rows each must read (counted as the superuser: all, or those of 371302),
 # on database wc_clients built from the case tests' fixture, a labour-cost schedule per
 # project and a scan. Needs PGHOST/PGPORT and WC_BINDIR (test/tools/cluster.sh env).
 # Ends with "N passed, N failed".
@@ -31,6 +32,21 @@ CREATE ROLE wc_client_analyst LOGIN IN ROLE wagecheck_analyst;
 CREATE ROLE wc_client_lanshan LOGIN IN ROLE wagecheck_county;
 INSERT INTO wagecheck.officer_scope (officer, division_prefix) VALUES ('wc_client_lanshan', '371302');
 SQL
+# the rows each role must read of each view, counted as the superuser: all of them for the
+# analyst; for the officer, those of his county (the roll-ups: the months of his county's projects)
+expected() {
+  "${psql[@]}" -d wc_clients -At -v c="$1" <<'SQL'
+WITH p AS (SELECT * FROM wagecheck.project_month_indicators WHERE :'c' = 'all' OR county = :'c')
+SELECT string_agg(v || '=' || n, ',') FROM (VALUES
+  ('project_month_indicators', (SELECT count(*) FROM p)),
+  ('county_month_indicators', (SELECT count(DISTINCT (county, period)) FROM p)),
+  ('city_month_indicators', (SELECT count(DISTINCT (city, period)) FROM p)),
+  ('sector_month_indicators', (SELECT count(DISTINCT (sector, period)) FROM p)),
+  ('funding_month_indicators', (SELECT count(DISTINCT (funding, period)) FROM p)),
+  ('supervision_ledger', (SELECT count(*) FROM wagecheck.supervision_ledger WHERE :'c' = 'all' OR county = :'c')),
+  ('alert_board', (SELECT count(*) FROM wagecheck.alert_board WHERE :'c' = 'all' OR county = :'c'))) v(v, n);
+SQL
+}
 url="jdbc:postgresql://127.0.0.1:$PGPORT/wc_clients"
 passed=0; failed=0
 for run in "pgjdbc wc_client_analyst all" "pgjdbc wc_client_lanshan 371302" \
@@ -38,9 +54,9 @@ for run in "pgjdbc wc_client_analyst all" "pgjdbc wc_client_lanshan 371302" \
   set -- $run
   echo "  $1 as $2"
   if [ "$1" = pgjdbc ]; then
-    out=$(java -Duser.timezone=UTC -cp "$jar" test/clients/BiJdbc.java "$url" "$2" "$3" 2>&1)
+    out=$(java -Duser.timezone=UTC -cp "$jar" test/clients/BiJdbc.java "$url" "$2" "$3" "$(expected "$3")" 2>&1)
   else
-    out=$(TZ=UTC /usr/bin/python3 test/clients/bi_odbc.py "$PGPORT" wc_clients "$2" "$3" 2>&1)
+    out=$(TZ=UTC /usr/bin/python3 test/clients/bi_odbc.py "$PGPORT" wc_clients "$2" "$3" "$(expected "$3")" 2>&1)
   fi
   printf '%s\n' "$out" | sed 's/^/  /'
   line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)

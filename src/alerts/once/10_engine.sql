@@ -114,7 +114,8 @@ CREATE TABLE wagecheck.alert_event (
     due_at      timestamptz,
     actor       text NOT NULL DEFAULT current_user,
     note        text,
-    recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    project_id  bigint         -- the alert's project when the event was written (NULL: an enterprise's)
 );
 CREATE INDEX alert_event_alert ON wagecheck.alert_event (alert_id, at);
 
