@@ -153,6 +153,8 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('function', 'wagecheck._complaint_for_decision(bigint,timestamp with time zone)', 'X', 'X', '-', '-', '-', '-'),
     ('function', 'wagecheck._contractor_arrears(timestamp with time zone,bigint[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._creating_extension()', '-', '-', '-', '-', '-', '-'),
+    ('function', 'wagecheck._msg(text)', 'X', 'X', 'X', 'X', 'X', 'X'),
+    ('function', 'wagecheck._msg(text,"any")', 'X', 'X', 'X', 'X', 'X', 'X'),
     ('function', 'wagecheck._dp01_project_moved()', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._engine_opens_only(text,text,boolean,text,boolean,boolean,boolean,boolean,boolean,boolean)', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._engine_steps(text,text,boolean,text,boolean,boolean,boolean,boolean,boolean,boolean)', '-', '-', '-', '-', '-', '-'),

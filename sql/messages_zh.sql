@@ -64,6 +64,66 @@ DELETE FROM holiday WHERE day = '2024-02-10';
 UPDATE wage_account SET balance = 1 WHERE account_id = 1;
 \echo SQLSTATE :SQLSTATE
 
+-- The PL/pgSQL functions and triggers raise through wagecheck._msg, from the same catalogue:
+-- one of each SQLSTATE class, and a warning
+-- 22: a campaign's progress by a grouping that does not exist
+SELECT * FROM campaign_progress('冬季攻坚', '2021-01-10', 'town');
+\echo SQLSTATE :SQLSTATE
+SELECT attach('legacy_txn', 'ledger', '{"id": "lsh"}', 'reject');
+\echo SQLSTATE :SQLSTATE
+-- 23: a lead that was never queued
+SELECT lead_delivered(999, '兰山区人社局');
+\echo SQLSTATE :SQLSTATE
+-- 25: a scan outside READ COMMITTED (its detail too)
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT count(*) FROM scan();
+\echo SQLSTATE :SQLSTATE
+ROLLBACK;
+-- 39: a PL/pgSQL trigger fired the wrong way
+DROP TRIGGER wrong ON some_table;
+CREATE TRIGGER wrong_plpgsql AFTER INSERT ON some_table FOR EACH ROW EXECUTE FUNCTION wagecheck.case_logged();
+INSERT INTO some_table VALUES (2);
+\echo SQLSTATE :SQLSTATE
+DROP TRIGGER wrong_plpgsql ON some_table;
+-- 42: a rule parameter that does not exist (its hint too), an officer asking for another's scope
+SELECT rule_param('AC01', 'no_such_parameter');
+\echo SQLSTATE :SQLSTATE
+CREATE ROLE regress_zh_county IN ROLE wagecheck_county;
+SET SESSION AUTHORIZATION regress_zh_county;
+SELECT worker_in_scope(1, 'wagecheck_admin');
+\echo SQLSTATE :SQLSTATE
+RESET SESSION AUTHORIZATION;
+DROP ROLE regress_zh_county;
+-- P0: a case, a listing on the dishonest list (失信名单) that do not exist
+SELECT close_case(99, 'repaid', NULL, '兰山监察员', '2021-01-10 12:00');
+\echo SQLSTATE :SQLSTATE
+SELECT remove_dishonest_listing(99, '2021-03-01', '2021-01-10', '2021-01-10', '已清偿');
+\echo SQLSTATE :SQLSTATE
+-- WC: the case ledger keeps its history (入销号台账)
+DELETE FROM case_repayment WHERE case_id = 1;
+\echo SQLSTATE :SQLSTATE
+-- a warning: a rule scanned as of a moment beyond what the tolerance now allows (its
+-- detail names that moment)
+UPDATE rule SET enabled = (code = 'AC01');
+SET wagecheck.scan_future_tolerance = 7200;
+SELECT count(*) >= 0 AS scanned FROM scan(now() + interval '1 hour');
+RESET wagecheck.scan_future_tolerance;
+\set VERBOSITY terse
+SELECT count(*) >= 0 AS scanned FROM scan();
+\set VERBOSITY default
+SELECT count(*) >= 0 AS undone FROM undo_scan(now());
+UPDATE rule SET enabled = true;
+
+-- wagecheck._msg itself: a translation that reorders its arguments (%2$s), a NULL argument
+-- (empty), a NULL format (NULL), a text the catalogue lacks (as given), a format its
+-- arguments do not fit (22023)
+SELECT _msg('a note is required to %s alert %s', 'confirm', 7) AS reordered,
+       _msg('case %s does not exist', NULL::bigint) AS null_argument,
+       _msg(NULL) IS NULL AS null_format,
+       _msg('not in the catalogue: %s', 1) AS untranslated;
+SELECT _msg('rule %s has no parameter %s', 'AC01');
+\echo SQLSTATE :SQLSTATE
+
 -- English is the default
 RESET lc_messages;
 SELECT close_case(1, 'repaid', NULL, '兰山监察员', '2021-01-10 12:00');

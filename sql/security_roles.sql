@@ -413,6 +413,8 @@ allowed (proname) AS (VALUES
     ('lunar_to_gregorian'), ('gregorian_to_lunar'), ('spring_festival'), ('lunar_new_year'),
     ('lantern_festival'), ('dragon_boat_festival'), ('mid_autumn_festival'), ('chinese_new_years_eve'),
     ('version'), ('case_number'), ('case_number_parts'), ('alert_transition'), ('alert_transitions'),
+    -- what the PL/pgSQL functions and triggers raise with, as their callers
+    ('_msg'),
     -- what the tables' check constraints call
     ('_finite'), ('_positive_fen'), ('_plausible'))
 SELECT p.oid::regprocedure AS public_not_allowed

@@ -6,7 +6,8 @@
 -- function added later runs for its owner only until it is listed.
 --  PUBLIC: the identifier types' input, output, operators, casts and index support, the
 --    aggregates, what the tables' check constraints call (they run as the writing role),
---    and functions of their arguments alone (identifiers, calendar, masks);
+--    functions of their arguments alone (identifiers, calendar, masks), and the messages
+--    of the PL/pgSQL code (_msg);
 --  the five roles: what row-level security, views and defaults of tables they read call;
 --  the four roles that handle alerts (not analysts): the officers' steps on the alerts
 --    of their scope (confirm_rectified, verify_alert, report_alert);
@@ -39,6 +40,9 @@ BEGIN
             -- formats and constants
             ('version', 'PUBLIC'), ('case_number', 'PUBLIC'), ('case_number_parts', 'PUBLIC'),
             ('alert_transition', 'PUBLIC'), ('alert_transitions', 'PUBLIC'),
+            -- the PL/pgSQL code's messages in the session's language (its functions and
+            -- triggers run as their callers; it formats text and reads nothing)
+            ('_msg', 'PUBLIC'),
             -- row-level security, rule parameters, the case area's views and defaults
             ('sees_everything', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),
             ('in_scope', 'wagecheck_admin, wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst'),

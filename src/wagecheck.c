@@ -7,10 +7,12 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 
 #include "alerts/alerts.h"
 #include "calendar/calendar.h"
@@ -20,6 +22,7 @@
 #include "enforce/enforce.h"
 #include "nls.h"
 #include "core/ident.h"
+#include "core/msgfmt.h"
 
 PG_MODULE_MAGIC;
 
@@ -74,4 +77,76 @@ wc_psprintf(const char *fmt,...)
 		enlargeStringInfo(&buf, needed);
 	}
 	return buf.data;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_msg);
+/*
+ * wagecheck._msg(fmt, VARIADIC args): a message of the PL/pgSQL code in the session's
+ * language. fmt, the English text, is looked up in wagecheck's catalogue (lc_messages),
+ * then each %s or %N$s is replaced by its argument's text, as format() does (a NULL
+ * argument is empty; %% is a percent sign). A NULL fmt gives NULL. A format that does
+ * not fit its arguments is an error (22023), and a translation that does not fit them
+ * falls back to the English text.
+ */
+Datum
+wagecheck_msg(PG_FUNCTION_ARGS)
+{
+	char	   *fmt;
+	const char *translated;
+	Datum	   *values;
+	Oid		   *types;
+	bool	   *nulls;
+	const char **strs;
+	int			nargs,
+				i;
+	size_t		len;
+	char	   *out;
+	WcMsgfmtStatus status;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	fmt = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	nargs = PG_NARGS() > 1 ? extract_variadic_args(fcinfo, 1, true, &values, &types, &nulls) : 0;
+	if (nargs < 0)				/* VARIADIC NULL: no arguments */
+		nargs = 0;
+	strs = palloc0(sizeof(char *) * (nargs > 0 ? nargs : 1));
+	for (i = 0; i < nargs; i++)
+	{
+		Oid			outfunc;
+		bool		varlena;
+
+		if (nulls[i])
+			continue;
+		if (!OidIsValid(types[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+					 errmsg("could not determine the type of argument %d of wagecheck._msg", i + 2),
+					 errhint("Cast the argument to a type.")));
+		getTypeOutputInfo(types[i], &outfunc, &varlena);
+		strs[i] = OidOutputFunctionCall(outfunc, values[i]);
+	}
+	/* dgettext("") would give the catalogue's header */
+	translated = fmt[0] ? _(fmt) : fmt;
+	status = wc_msgfmt(translated, nargs, strs, NULL, 0, &len);
+	if (status != WC_MSGFMT_OK && translated != fmt)
+	{
+		translated = fmt;
+		status = wc_msgfmt(translated, nargs, strs, NULL, 0, &len);
+	}
+	if (status == WC_MSGFMT_OK && len >= MaxAllocSize - VARHDRSZ)
+		status = WC_MSGFMT_TOO_LONG;
+	if (status != WC_MSGFMT_OK)
+		ereport(ERROR,
+				(errcode(status == WC_MSGFMT_TOO_LONG ? ERRCODE_PROGRAM_LIMIT_EXCEEDED
+						 : ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid message format \"%s\" for %d arguments", fmt, nargs),
+				 errdetail("%s", status == WC_MSGFMT_BAD_DIRECTIVE
+						   ? _("A percent sign starts a directive: s (the next argument), N$s (argument N) or a second percent sign.")
+						   : status == WC_MSGFMT_NO_ARGUMENT
+						   ? _("A directive refers past the last argument.")
+						   : _("The message would be too long.")),
+				 errhint("Give as many arguments as the format's directives use.")));
+	out = palloc(len + 1);
+	(void) wc_msgfmt(translated, nargs, strs, out, len + 1, &len);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(out, len));
 }

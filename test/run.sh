@@ -17,7 +17,8 @@
 #   dump, upgrade   test/dump_restore.sh, test/upgrade.sh
 #   docs            the manual is well-formed, its object index is current, it builds as HTML
 #                   and each object of the index links to its section
-#   nls             every message of the C code has a translation in po/*.po
+#   nls             every message of the C code and of the PL/pgSQL code (RAISE through
+#                   wagecheck._msg) has a translation in po/*.po
 #   clone           the quick tests from a copy of the tree in a 0700 directory (mktemp -d)
 #   quick           three regression tests (module, ident_copy, readme_tour)
 #   sqlsmith        test/sqlsmith.sh: random SQL as an analyst and a county officer
@@ -25,7 +26,8 @@
 #                   of every table with a C trigger as an admin; fails on a server crash
 #   clients         test/clients/run.sh: pgjdbc and psqlODBC over TCP (127.0.0.1), as an analyst
 #                   and a county officer, read every view for BI tools: types, Chinese text,
-#                   local times, scope
+#                   local times, scope; then psql, pgjdbc and psqlODBC connect with the lines
+#                   make demo prints (test/tools/cluster.sh connect)
 #   check-valgrind  not in `all` (slow): the unit tests under valgrind, then pg_regress with
 #                   the server under valgrind (test/valgrind.sh; WC_VALGRIND_TESTS for a subset)
 set -uo pipefail
@@ -307,9 +309,11 @@ run_clone_check() {
   rm -rf "$dir"
 }
 
-# run_nls: every message the C code raises or builds has a translation in each po/*.po
-# (xgettext, msgmerge without fuzzy matching, msgfmt --statistics: nothing untranslated
-# or fuzzy), and every C file that raises includes nls.h (wagecheck's text domain).
+# run_nls: every message the C code raises or builds, and every text the PL/pgSQL code
+# raises through wagecheck._msg, has a translation in each po/*.po (po/xgettext.sh, which
+# also refuses a RAISE whose text bypasses wagecheck._msg; msgmerge without fuzzy
+# matching, msgfmt --statistics: nothing untranslated or fuzzy), and every C file that
+# raises includes nls.h (wagecheck's text domain).
 run_nls() {
   echo "== messages in other languages (po/)"
   local po lang stats files
@@ -322,12 +326,12 @@ run_nls() {
     msgmerge --quiet --no-fuzzy-matching "$po" tmp/po/wagecheck.pot -o "tmp/po/$lang.po"
     stats=$(msgfmt -c --statistics -o /dev/null "tmp/po/$lang.po" 2>&1)
     if printf '%s\n' "$stats" | grep -qE '^[0-9]+ translated messages\.$'; then
-      echo "  $lang: $stats"; count "messages: $lang translates every C message" ok
+      echo "  $lang: $stats"; count "messages: $lang translates every message" ok
     else
       echo "  $lang: $stats"
       msgattrib --only-fuzzy "tmp/po/$lang.po" 2>/dev/null | grep '^msgid' | grep -v '^msgid ""$' | head -n 20
       msgattrib --untranslated "tmp/po/$lang.po" 2>/dev/null | grep '^msgid' | head -n 20
-      count "messages: $lang translates every C message" fail
+      count "messages: $lang translates every message" fail
     fi
   done
   files=$(grep -lE '\b(ereport|errmsg|wc_psprintf)\b|[^a-z_]_\("' $(find src -name '*.c' ! -path 'src/core/*') \

@@ -43,8 +43,8 @@ CREATE OR REPLACE FUNCTION wagecheck.worker_in_scope(worker bigint, officer name
 AS $$
 BEGIN
     IF worker_in_scope.officer <> session_user AND NOT pg_has_role(session_user, worker_in_scope.officer, 'MEMBER') THEN
-        RAISE EXCEPTION 'permission denied to ask which workers % sees', worker_in_scope.officer
-              USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('permission denied to ask which workers %s sees', worker_in_scope.officer),
+              ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN pg_has_role(worker_in_scope.officer, 'wagecheck_admin', 'MEMBER')
         OR pg_has_role(worker_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
@@ -76,8 +76,8 @@ BEGIN
     IF project_in_scope.officer IS NULL
        OR (project_in_scope.officer <> session_user
            AND NOT pg_has_role(session_user, project_in_scope.officer, 'MEMBER')) THEN
-        RAISE EXCEPTION 'permission denied to ask which projects % sees', coalesce(project_in_scope.officer, 'NULL')
-              USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('permission denied to ask which projects %s sees', coalesce(project_in_scope.officer, 'NULL')),
+              ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN pg_has_role(project_in_scope.officer, 'wagecheck_admin', 'MEMBER')
         OR pg_has_role(project_in_scope.officer, 'wagecheck_inspector', 'MEMBER')
@@ -107,8 +107,8 @@ BEGIN
     IF alert_in_scope.officer IS NULL
        OR (alert_in_scope.officer <> session_user
            AND NOT pg_has_role(session_user, alert_in_scope.officer, 'MEMBER')) THEN
-        RAISE EXCEPTION 'permission denied to ask which alerts % sees', coalesce(alert_in_scope.officer, 'NULL')
-              USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('permission denied to ask which alerts %s sees', coalesce(alert_in_scope.officer, 'NULL')),
+              ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN pg_has_role(alert_in_scope.officer, 'wagecheck_admin', 'MEMBER')
         OR pg_has_role(alert_in_scope.officer, 'wagecheck_inspector', 'MEMBER')

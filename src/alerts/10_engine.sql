@@ -80,18 +80,18 @@ BEGIN
         SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.evaluator;
         IF p.pronargs <> 1 OR p.proargtypes[0] <> 'timestamptz'::regtype
            OR p.prorettype <> 'wagecheck.rule_hit'::regtype OR NOT p.proretset THEN
-            RAISE EXCEPTION 'evaluator % of rule % has the wrong signature', NEW.evaluator, NEW.code
-                USING ERRCODE = 'check_violation',
-                      HINT = 'An evaluator is a function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit.';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('evaluator %s of rule %s has the wrong signature', NEW.evaluator, NEW.code),
+                ERRCODE = 'check_violation',
+                      HINT = wagecheck._msg('An evaluator is a function (as_of timestamptz) RETURNS SETOF wagecheck.rule_hit.');
         END IF;
         IF NEW.project_evaluator IS NOT NULL THEN
             SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.project_evaluator;
             IF p.pronargs <> 2 OR p.proargtypes[0] <> 'timestamptz'::regtype
                OR p.proargtypes[1] <> 'bigint[]'::regtype
                OR p.prorettype <> 'wagecheck.rule_hit'::regtype OR NOT p.proretset THEN
-                RAISE EXCEPTION 'project evaluator % of rule % has the wrong signature', NEW.project_evaluator, NEW.code
-                    USING ERRCODE = 'check_violation',
-                          HINT = 'A project evaluator is a function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit.';
+                RAISE EXCEPTION USING MESSAGE = wagecheck._msg('project evaluator %s of rule %s has the wrong signature', NEW.project_evaluator, NEW.code),
+                    ERRCODE = 'check_violation',
+                          HINT = wagecheck._msg('A project evaluator is a function (as_of timestamptz, projects bigint[]) RETURNS SETOF wagecheck.rule_hit.');
             END IF;
         END IF;
         IF NEW.horizon IS NOT NULL THEN
@@ -99,18 +99,18 @@ BEGIN
             IF p.pronargs <> 2 OR p.proargtypes[0] <> 'timestamptz'::regtype
                OR p.proargtypes[1] <> 'timestamptz'::regtype
                OR p.prorettype <> 'bigint[]'::regtype OR p.proretset THEN
-                RAISE EXCEPTION 'horizon % of rule % has the wrong signature', NEW.horizon, NEW.code
-                    USING ERRCODE = 'check_violation',
-                          HINT = 'A horizon is a function (from_ts timestamptz, to_ts timestamptz) RETURNS bigint[].';
+                RAISE EXCEPTION USING MESSAGE = wagecheck._msg('horizon %s of rule %s has the wrong signature', NEW.horizon, NEW.code),
+                    ERRCODE = 'check_violation',
+                          HINT = wagecheck._msg('A horizon is a function (from_ts timestamptz, to_ts timestamptz) RETURNS bigint[].');
             END IF;
         END IF;
         IF NEW.peers IS NOT NULL THEN
             SELECT * INTO p FROM pg_catalog.pg_proc WHERE oid = NEW.peers;
             IF p.pronargs <> 1 OR p.proargtypes[0] <> 'bigint[]'::regtype
                OR p.prorettype <> 'bigint[]'::regtype OR p.proretset THEN
-                RAISE EXCEPTION 'peers function % of rule % has the wrong signature', NEW.peers, NEW.code
-                    USING ERRCODE = 'check_violation',
-                          HINT = 'A peers function is a function (projects bigint[]) RETURNS bigint[].';
+                RAISE EXCEPTION USING MESSAGE = wagecheck._msg('peers function %s of rule %s has the wrong signature', NEW.peers, NEW.code),
+                    ERRCODE = 'check_violation',
+                          HINT = wagecheck._msg('A peers function is a function (projects bigint[]) RETURNS bigint[].');
             END IF;
         END IF;
         SELECT string_agg(u, ', ') INTO bad
@@ -119,9 +119,9 @@ BEGIN
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc f
                             WHERE f.pronamespace = 'wagecheck'::regnamespace AND f.proname = u);
         IF bad IS NOT NULL THEN
-            RAISE EXCEPTION 'rule % uses %, which is no table or function of schema wagecheck', NEW.code, bad
-                USING ERRCODE = 'check_violation',
-                      HINT = 'rule.uses names building blocks: summaries and shared functions of schema wagecheck.';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('rule %s uses %s, which is no table or function of schema wagecheck', NEW.code, bad),
+                ERRCODE = 'check_violation',
+                      HINT = wagecheck._msg('rule.uses names building blocks: summaries and shared functions of schema wagecheck.');
         END IF;
         -- the engine's own parameters, with the catalogue's defaults where the rule gives none
         IF NEW.tier = 'K' OR NEW.escalates THEN
@@ -134,9 +134,9 @@ BEGIN
           FROM jsonb_object_keys(NEW.params) k
          WHERE NOT EXISTS (SELECT 1 FROM wagecheck.rule r WHERE r.code = NEW.code AND r.params ? k);
         IF bad IS NOT NULL THEN
-            RAISE EXCEPTION 'rule % has no parameter %', NEW.code, bad
-                USING ERRCODE = 'check_violation',
-                      HINT = 'An override sets parameters the rule defines in wagecheck.rule.params.';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('rule %s has no parameter %s', NEW.code, bad),
+                ERRCODE = 'check_violation',
+                      HINT = wagecheck._msg('An override sets parameters the rule defines in wagecheck.rule.params.');
         END IF;
     END IF;
     RETURN NEW;
@@ -200,9 +200,9 @@ BEGIN
     END IF;
     SELECT r.params -> key INTO v FROM wagecheck.rule r WHERE r.code = rule_param.code;
     IF v IS NULL THEN
-        RAISE EXCEPTION 'rule % has no parameter %', code, key
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'Parameters are the keys of wagecheck.rule.params.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('rule %s has no parameter %s', code, key),
+            ERRCODE = 'undefined_object',
+                  HINT = wagecheck._msg('Parameters are the keys of wagecheck.rule.params.');
     END IF;
     RETURN v;
 END
@@ -240,17 +240,17 @@ CREATE OR REPLACE FUNCTION wagecheck._alert_kept() RETURNS trigger
 $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'alerts are never deleted'
-            USING ERRCODE = 'WC041',
-                  DETAIL = format('Alert %s has a history in wagecheck.alert_event, which replays of past scans read.', OLD.alert_id),
-                  HINT = 'An alert ends by its lifecycle: cleared, closed or reported.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('alerts are never deleted'),
+            ERRCODE = 'WC041',
+                  DETAIL = wagecheck._msg('Alert %s has a history in wagecheck.alert_event, which replays of past scans read.', OLD.alert_id),
+                  HINT = wagecheck._msg('An alert ends by its lifecycle: cleared, closed or reported.');
     END IF;
     -- TRUNCATE: checked after it, when every table it names is empty
     IF EXISTS (SELECT 1 FROM wagecheck.alert_event) THEN
-        RAISE EXCEPTION 'wagecheck.alert cannot be truncated without wagecheck.alert_event'
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = 'Every event belongs to an alert.',
-                  HINT = 'Truncate wagecheck.alert_event in the same statement.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck.alert cannot be truncated without wagecheck.alert_event'),
+            ERRCODE = 'foreign_key_violation',
+                  DETAIL = wagecheck._msg('Every event belongs to an alert.'),
+                  HINT = wagecheck._msg('Truncate wagecheck.alert_event in the same statement.');
     END IF;
     RETURN NULL;
 END
@@ -269,10 +269,10 @@ BEGIN
     -- the rule's row is locked before this runs: a scan writing its alerts has committed
     IF TG_OP = 'DELETE' THEN
         IF EXISTS (SELECT 1 FROM wagecheck.alert a WHERE a.rule_code = OLD.code) THEN
-            RAISE EXCEPTION 'rule % has alerts and cannot be deleted', OLD.code
-                USING ERRCODE = 'foreign_key_violation',
-                      DETAIL = 'Alerts keep the code of the rule that raised them.',
-                      HINT = 'Disable the rule instead (enabled = false).';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('rule %s has alerts and cannot be deleted', OLD.code),
+                ERRCODE = 'foreign_key_violation',
+                      DETAIL = wagecheck._msg('Alerts keep the code of the rule that raised them.'),
+                      HINT = wagecheck._msg('Disable the rule instead (enabled = false).');
         END IF;
         RETURN OLD;
     END IF;
@@ -352,8 +352,8 @@ DECLARE
 BEGIN
     SELECT * INTO STRICT r FROM wagecheck.rule WHERE code = p_code;
     IF p_carry AND cardinality(p_projects) > 0 AND r.project_evaluator IS NULL THEN
-        RAISE EXCEPTION 'rule % has no project evaluator to evaluate projects %', p_code, p_projects
-            USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('rule %s has no project evaluator to evaluate projects %s', p_code, p_projects),
+            ERRCODE = 'invalid_parameter_value';
     END IF;
     -- a rule evaluated with no alert to plan and no violation recorded (its first scan): each
     -- subject is its hits alone, found without joining alerts or aggregating violations. The

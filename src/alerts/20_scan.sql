@@ -118,32 +118,32 @@ DECLARE
     ahead_to timestamptz;
 BEGIN
     IF as_of IS NULL OR NOT isfinite(as_of) THEN
-        RAISE EXCEPTION 'scan needs a finite as_of moment'
-            USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('scan needs a finite as_of moment'),
+            ERRCODE = 'invalid_parameter_value';
     END IF;
     -- a forward scan moves every rule to as_of, and every scan before it is then a replay:
     -- a moment in the future would freeze the engine until then
     IF as_of > wagecheck._scan_future_limit() THEN
-        RAISE EXCEPTION 'wagecheck.scan() cannot scan as of a moment in the future'
-            USING ERRCODE = 'datetime_field_overflow',
-                  DETAIL = format('The moment asked is %s; now() is %s and wagecheck.scan_future_tolerance allows %s beyond it.',
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck.scan() cannot scan as of a moment in the future'),
+            ERRCODE = 'datetime_field_overflow',
+                  DETAIL = wagecheck._msg('The moment asked is %s; now() is %s and wagecheck.scan_future_tolerance allows %s beyond it.',
                                   as_of, now(), pg_catalog.current_setting('wagecheck.scan_future_tolerance')),
-                  HINT = 'Scan as of now() (the default); an earlier moment replays what was known then.';
+                  HINT = wagecheck._msg('Scan as of now() (the default); an earlier moment replays what was known then.');
     END IF;
     IF current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'wagecheck.scan() runs only at READ COMMITTED isolation'
-            USING ERRCODE = 'invalid_transaction_state',
-                  DETAIL = format('The transaction is at %s.', current_setting('transaction_isolation')),
-                  HINT = 'A scan reads the alerts the scans before it committed: each of its statements needs a fresh snapshot.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck.scan() runs only at READ COMMITTED isolation'),
+            ERRCODE = 'invalid_transaction_state',
+                  DETAIL = wagecheck._msg('The transaction is at %s.', current_setting('transaction_isolation')),
+                  HINT = wagecheck._msg('A scan reads the alerts the scans before it committed: each of its statements needs a fresh snapshot.');
     END IF;
     IF incremental IS NULL THEN
-        RAISE EXCEPTION 'scan needs incremental true or false'
-            USING ERRCODE = 'null_value_not_allowed';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('scan needs incremental true or false'),
+            ERRCODE = 'null_value_not_allowed';
     END IF;
     IF NOT pg_catalog.pg_try_advisory_xact_lock(95946671341902) THEN
-        RAISE NOTICE 'wagecheck.scan() skipped: another scan is running'
-            USING DETAIL = 'Another transaction holds the scan lock (advisory lock 95946671341902) until it ends; this scan wrote nothing and returns no row.',
-                  HINT = 'The next scan catches up. To wait for the running scan instead, call pg_advisory_xact_lock(95946671341902) in the transaction before wagecheck.scan().';
+        RAISE NOTICE USING MESSAGE = wagecheck._msg('wagecheck.scan() skipped: another scan is running'),
+            DETAIL = wagecheck._msg('Another transaction holds the scan lock (advisory lock 95946671341902) until it ends; this scan wrote nothing and returns no row.'),
+                  HINT = wagecheck._msg('The next scan catches up. To wait for the running scan instead, call pg_advisory_xact_lock(95946671341902) in the transaction before wagecheck.scan().');
         RETURN;
     END IF;
     -- a rule moved beyond now() (a scan as of a future moment, before such scans were refused)
@@ -152,9 +152,9 @@ BEGIN
       FROM wagecheck.rule_scan rs
      WHERE rs.scanned_to > wagecheck._scan_future_limit();
     IF ahead IS NOT NULL THEN
-        RAISE WARNING 'wagecheck: rules % were scanned as of a moment in the future', ahead
-            USING DETAIL = format('Up to %s every scan of them is a replay that writes nothing.', ahead_to),
-                  HINT = 'An administrator removes what that scan wrote with wagecheck.undo_scan(now()).';
+        RAISE WARNING USING MESSAGE = wagecheck._msg('wagecheck: rules %s were scanned as of a moment in the future', ahead),
+            DETAIL = wagecheck._msg('Up to %s every scan of them is a replay that writes nothing.', ahead_to),
+                  HINT = wagecheck._msg('An administrator removes what that scan wrote with wagecheck.undo_scan(now()).');
     END IF;
     -- a rule disabled since its last scan is evaluated in full once it is enabled again
     DELETE FROM wagecheck.rule_eval_state s
@@ -197,8 +197,8 @@ BEGIN
         -- the rule is neither deleted nor renamed while its alerts are written (rule_alerts)
         PERFORM FROM wagecheck.rule ru WHERE ru.code = r.code FOR KEY SHARE;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'rule % was deleted during the scan', r.code
-                USING ERRCODE = 'foreign_key_violation';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('rule %s was deleted during the scan', r.code),
+                ERRCODE = 'foreign_key_violation';
         END IF;
         -- forward: evaluate the rule, or carry its hits over when nothing it reads changed
         seen := wagecheck._input_change_seen();
@@ -400,24 +400,24 @@ DECLARE
     touched bigint[];
 BEGIN
     IF after IS NULL OR NOT isfinite(after) THEN
-        RAISE EXCEPTION 'undo_scan needs a finite moment'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'wagecheck.undo_scan(now()) removes what scans wrote as of moments in the future.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('undo_scan needs a finite moment'),
+            ERRCODE = 'invalid_parameter_value',
+                  HINT = wagecheck._msg('wagecheck.undo_scan(now()) removes what scans wrote as of moments in the future.');
     END IF;
     IF after < now() OR after > wagecheck._scan_future_limit() THEN
-        RAISE EXCEPTION 'undo_scan removes only what scans wrote as of moments in the future'
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('The moment given is %s; now() is %s, and a scan may look %s beyond it.', after, now(),
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('undo_scan removes only what scans wrote as of moments in the future'),
+            ERRCODE = 'invalid_parameter_value',
+                  DETAIL = wagecheck._msg('The moment given is %s; now() is %s, and a scan may look %s beyond it.', after, now(),
                                   pg_catalog.current_setting('wagecheck.scan_future_tolerance')),
-                  HINT = 'Alerts and events as of moments up to now() are history and stay. Call wagecheck.undo_scan(now()).';
+                  HINT = wagecheck._msg('Alerts and events as of moments up to now() are history and stay. Call wagecheck.undo_scan(now()).');
     END IF;
     IF NOT pg_catalog.pg_has_role(current_user,
                                   (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = 'wagecheck.alert'::regclass),
                                   'USAGE') THEN
-        RAISE EXCEPTION 'permission denied to undo a scan'
-            USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = 'Undoing a scan deletes alerts and their history.',
-                  HINT = 'Ask the owner of the wagecheck extension, or a superuser.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('permission denied to undo a scan'),
+            ERRCODE = 'insufficient_privilege',
+                  DETAIL = wagecheck._msg('Undoing a scan deletes alerts and their history.'),
+                  HINT = wagecheck._msg('Ask the owner of the wagecheck extension, or a superuser.');
     END IF;
     -- no scan runs meanwhile: wait for a running one, keep the next one out until commit
     PERFORM pg_catalog.pg_advisory_xact_lock(95946671341902);

@@ -19,28 +19,28 @@ DECLARE
     kind text;
 BEGIN
     IF p_alert IS NULL THEN
-        RAISE EXCEPTION 'no alert given' USING ERRCODE = 'null_value_not_allowed';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('no alert given'), ERRCODE = 'null_value_not_allowed';
     END IF;
     IF p_note IS NULL OR btrim(p_note) = '' THEN
-        RAISE EXCEPTION 'a note is required to % alert %', p_action, p_alert
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Say what was found or done: the note goes into the alert''s history.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('a note is required to %s alert %s', p_action, p_alert),
+            ERRCODE = 'invalid_parameter_value',
+                  HINT = wagecheck._msg('Say what was found or done: the note goes into the alert''s history.');
     END IF;
     IF p_at IS NULL OR NOT isfinite(p_at) THEN
-        RAISE EXCEPTION 'the time of the action must be a finite moment' USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('the time of the action must be a finite moment'), ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_officer IS NULL OR (p_officer <> session_user AND NOT pg_has_role(session_user, p_officer, 'MEMBER')) THEN
-        RAISE EXCEPTION 'permission denied to act on alerts as %', coalesce(p_officer, 'NULL')
-              USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('permission denied to act on alerts as %s', coalesce(p_officer, 'NULL')),
+              ERRCODE = 'insufficient_privilege';
     END IF;
     SELECT * INTO a FROM wagecheck.alert WHERE alert_id = p_alert FOR UPDATE;
     IF NOT FOUND OR NOT wagecheck.alert_in_scope(a.project_id, a.division, p_officer) THEN
-        RAISE EXCEPTION 'alert % does not exist', p_alert USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('alert %s does not exist', p_alert), ERRCODE = 'no_data_found';
     END IF;
     IF p_at < a.updated_at THEN
-        RAISE EXCEPTION 'cannot % alert % as of %: it last changed at %', p_action, p_alert, p_at, a.updated_at
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'An alert''s history moves forward only.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('cannot %s alert %s as of %s: it last changed at %s', p_action, p_alert, p_at, a.updated_at),
+            ERRCODE = 'invalid_parameter_value',
+                  HINT = wagecheck._msg('An alert''s history moves forward only.');
     END IF;
     -- a K alert raised only by recorded violations, or by an event (rule.once), has no
     -- condition a scan sees go away: the officer's confirmation records the rectification

@@ -341,8 +341,8 @@ BEGIN
     IF TG_RELID <> ALL (ARRAY['wagecheck.account_txn', 'wagecheck.wage_account', 'wagecheck.roster',
                               'wagecheck.worker']::regclass[])
        OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
-        RAISE EXCEPTION 'wagecheck._outflow_unmatched_sync() fires only AFTER each statement on account_txn, wage_account, roster or worker, not on %', TG_RELID::regclass
-              USING ERRCODE = 'trigger_protocol_violated';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck._outflow_unmatched_sync() fires only AFTER each statement on account_txn, wage_account, roster or worker, not on %s', TG_RELID::regclass),
+              ERRCODE = 'trigger_protocol_violated';
     END IF;
     IF TG_OP = 'TRUNCATE' THEN
         IF TG_TABLE_NAME = 'account_txn' THEN
@@ -813,8 +813,8 @@ DECLARE
 BEGIN
     -- it writes as the owner: only on the tables it was written for
     IF TG_RELID <> 'wagecheck.attendance'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
-        RAISE EXCEPTION 'wagecheck._attendance_month_sync() fires only AFTER each statement on attendance, not on %', TG_RELID::regclass
-              USING ERRCODE = 'trigger_protocol_violated';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck._attendance_month_sync() fires only AFTER each statement on attendance, not on %s', TG_RELID::regclass),
+              ERRCODE = 'trigger_protocol_violated';
     END IF;
     IF TG_OP = 'TRUNCATE' THEN
         TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.attendance_unpaid;
@@ -1015,8 +1015,8 @@ DECLARE
 BEGIN
     -- it writes as the owner: only on the tables it was written for
     IF TG_RELID <> 'wagecheck.worker'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
-        RAISE EXCEPTION 'wagecheck._wage_month_cards() fires only AFTER each statement on worker, not on %', TG_RELID::regclass
-              USING ERRCODE = 'trigger_protocol_violated';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck._wage_month_cards() fires only AFTER each statement on worker, not on %s', TG_RELID::regclass),
+              ERRCODE = 'trigger_protocol_violated';
     END IF;
     SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) INTO kp, kw, km
       FROM (SELECT DISTINCT s.project_id, l.worker_id, s.period

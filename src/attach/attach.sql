@@ -46,26 +46,26 @@ DECLARE
     r record;
 BEGIN
     IF kind NOT IN ('account_txn', 'pay_line', 'wage_payment', 'wage_account') THEN
-        RAISE EXCEPTION 'cannot attach wagecheck to a table of kind "%"', kind
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Kinds are account_txn, pay_line, wage_payment and wage_account.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('cannot attach wagecheck to a table of kind "%s"', kind),
+            ERRCODE = 'invalid_parameter_value',
+                  HINT = wagecheck._msg('Kinds are account_txn, pay_line, wage_payment and wage_account.');
     END IF;
     IF mode NOT IN ('reject', 'alert') THEN
-        RAISE EXCEPTION 'unknown enforcement mode "%"', mode
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'Modes are reject and alert.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('unknown enforcement mode "%s"', mode),
+            ERRCODE = 'invalid_parameter_value', HINT = wagecheck._msg('Modes are reject and alert.');
     END IF;
     IF jsonb_typeof(columns) <> 'object' THEN
-        RAISE EXCEPTION 'the column mapping must be a JSON object of role: column name'
-            USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('the column mapping must be a JSON object of role: column name'),
+            ERRCODE = 'invalid_parameter_value';
     END IF;
     IF kind = 'wage_account' AND columns ? 'balance' THEN
-        RAISE EXCEPTION 'an attached table of accounts keeps its own balance: do not map "balance"'
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'wagecheck derives balances from movements only in wagecheck.wage_account.';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('an attached table of accounts keeps its own balance: do not map "balance"'),
+            ERRCODE = 'invalid_parameter_value',
+                  DETAIL = wagecheck._msg('wagecheck derives balances from movements only in wagecheck.wage_account.');
     END IF;
     IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) <> 'r' THEN
-        RAISE EXCEPTION '% is not an ordinary table', tbl
-            USING ERRCODE = 'wrong_object_type';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('%s is not an ordinary table', tbl),
+            ERRCODE = 'wrong_object_type';
     END IF;
     -- {role: column} or {role: {"column": column, option: value or [values]}} as trigger
     -- arguments role=column and role.option=value, one a value; C checks what they say
@@ -78,8 +78,8 @@ BEGIN
                                                                     ELSE jsonb_build_array(o.v) END) AS e(x)
                             WHERE jsonb_typeof(e.x) NOT IN ('string', 'number')
                                OR (o.k = 'column' AND jsonb_typeof(o.v) <> 'string'))) THEN
-            RAISE EXCEPTION 'column role "%" must name a column as a JSON string, or be a value map {"column": name, option: value or [values]} of strings', r.key
-                USING ERRCODE = 'invalid_parameter_value';
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('column role "%s" must name a column as a JSON string, or be a value map {"column": name, option: value or [values]} of strings', r.key),
+                ERRCODE = 'invalid_parameter_value';
         END IF;
         IF jsonb_typeof(r.value) = 'string' THEN
             args := args || (r.key || '=' || (r.value #>> '{}'));

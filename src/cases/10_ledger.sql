@@ -9,9 +9,9 @@ CREATE OR REPLACE FUNCTION wagecheck.ledger_append_only() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
     RAISE EXCEPTION USING ERRCODE = 'WC053',
-        MESSAGE = format('rows of %s are never deleted', TG_TABLE_NAME),
-        DETAIL = 'The case ledger keeps its whole history (入销号台账).',
-        HINT = 'Close, withdraw, reverse or lift the record instead.';
+        MESSAGE = wagecheck._msg('rows of %s are never deleted', TG_TABLE_NAME),
+        DETAIL = wagecheck._msg('The case ledger keeps its whole history (入销号台账).'),
+        HINT = wagecheck._msg('Close, withdraw, reverse or lift the record instead.');
 END $$;
 COMMENT ON FUNCTION wagecheck.ledger_append_only() IS 'trigger refusing DELETE and TRUNCATE on the case ledger''s tables (WC053)';
 
@@ -65,9 +65,9 @@ BEGIN
     IF NOT FOUND THEN
         IF EXISTS (SELECT 1 FROM wagecheck.lead_outbox WHERE outbox_id = p_outbox_id) THEN
             RAISE EXCEPTION USING ERRCODE = 'WC040',
-                MESSAGE = format('lead %s was already delivered', p_outbox_id);
+                MESSAGE = wagecheck._msg('lead %s was already delivered', p_outbox_id);
         END IF;
-        RAISE EXCEPTION USING ERRCODE = '23503', MESSAGE = format('no lead %s in the outbox', p_outbox_id);
+        RAISE EXCEPTION USING ERRCODE = '23503', MESSAGE = wagecheck._msg('no lead %s in the outbox', p_outbox_id);
     END IF;
 END $$;
 COMMENT ON FUNCTION wagecheck.lead_delivered(bigint, text) IS 'marks a queued lead delivered (once) to the named receiver';
@@ -84,8 +84,8 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NEW.status <> 'received' THEN
             RAISE EXCEPTION USING ERRCODE = 'WC040',
-                MESSAGE = format('a complaint is recorded as received, not "%s"', NEW.status),
-                HINT = 'Use wagecheck.accept_complaint or wagecheck.reject_complaint to decide it.';
+                MESSAGE = wagecheck._msg('a complaint is recorded as received, not "%s"', NEW.status),
+                HINT = wagecheck._msg('Use wagecheck.accept_complaint or wagecheck.reject_complaint to decide it.');
         END IF;
         -- the deadline is counted from the receipt: refuse an implausible one as its check does
         PERFORM wagecheck._plausible(NEW.received_at, 'complaint', 'received_at');
@@ -102,20 +102,20 @@ BEGIN
     END IF;
     IF NEW.unit_code IS DISTINCT FROM OLD.unit_code AND OLD.status <> 'received' THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('complaint %s was already %s: it can no longer be handed to another unit', OLD.complaint_id, OLD.status),
-            HINT = 'Transfer its case instead: register a case with source ''transfer'' at the other unit.';
+            MESSAGE = wagecheck._msg('complaint %s was already %s: it can no longer be handed to another unit', OLD.complaint_id, OLD.status),
+            HINT = wagecheck._msg('Transfer its case instead: register a case with source ''transfer'' at the other unit.');
     END IF;
     IF NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.channel IS DISTINCT FROM OLD.channel
        OR NEW.accept_due_on IS DISTINCT FROM OLD.accept_due_on THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('complaint %s: receipt time, channel and acceptance deadline cannot change', OLD.complaint_id);
+            MESSAGE = wagecheck._msg('complaint %s: receipt time, channel and acceptance deadline cannot change', OLD.complaint_id);
     END IF;
     IF OLD.status <> 'received' AND (NEW.status, NEW.decided_at, NEW.decided_by, NEW.decision_reason)
             IS DISTINCT FROM (OLD.status, OLD.decided_at, OLD.decided_by, OLD.decision_reason) THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('complaint %s was already %s on %s', OLD.complaint_id, OLD.status, OLD.decided_at),
-            HINT = CASE OLD.status WHEN 'accepted' THEN 'Work on its case; a withdrawal closes the case as withdrawn.'
-                                   ELSE 'Record a new complaint if the worker complains again.' END;
+            MESSAGE = wagecheck._msg('complaint %s was already %s on %s', OLD.complaint_id, OLD.status, OLD.decided_at),
+            HINT = CASE OLD.status WHEN 'accepted' THEN wagecheck._msg('Work on its case; a withdrawal closes the case as withdrawn.')
+                                   ELSE wagecheck._msg('Record a new complaint if the worker complains again.') END;
     END IF;
     RETURN NEW;
 END $$;
@@ -217,8 +217,8 @@ DECLARE changed jsonb;
 BEGIN
     -- it writes as the owner: only on the tables it was written for
     IF TG_RELID <> 'wagecheck.case_ledger'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' THEN
-        RAISE EXCEPTION 'wagecheck.case_logged() fires only AFTER each row on case_ledger, not on %', TG_RELID::regclass
-              USING ERRCODE = 'trigger_protocol_violated';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck.case_logged() fires only AFTER each row on case_ledger, not on %s', TG_RELID::regclass),
+              ERRCODE = 'trigger_protocol_violated';
     END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO wagecheck.case_event (case_id, at, kind, details)
@@ -293,8 +293,8 @@ BEGIN
     IF TG_TABLE_NAME = 'case_repayment' THEN
         IF TG_OP = 'UPDATE' THEN
             RAISE EXCEPTION USING ERRCODE = 'WC040',
-                MESSAGE = format('repayment %s of case %s cannot be edited', OLD.repayment_id, c.case_no),
-                HINT = 'Reverse it with wagecheck.reverse_repayment and record the right amount.';
+                MESSAGE = wagecheck._msg('repayment %s of case %s cannot be edited', OLD.repayment_id, c.case_no),
+                HINT = wagecheck._msg('Reverse it with wagecheck.reverse_repayment and record the right amount.');
         END IF;
         IF NEW.payment_id IS NOT NULL THEN
             SELECT w.amount, w.paid_at, s.project_id INTO pay_amount, pay_at, pay_project
@@ -304,63 +304,63 @@ BEGIN
              WHERE w.payment_id = NEW.payment_id;
             IF NOT FOUND THEN
                 RAISE EXCEPTION USING ERRCODE = '23503',
-                    MESSAGE = format('wage payment %s does not exist', NEW.payment_id);
+                    MESSAGE = wagecheck._msg('wage payment %s does not exist', NEW.payment_id);
             END IF;
             IF c.project_id IS NOT NULL AND pay_project <> c.project_id THEN
                 RAISE EXCEPTION USING ERRCODE = '23514',
-                    MESSAGE = format('wage payment %s was made on project %s, not on project %s of case %s',
+                    MESSAGE = wagecheck._msg('wage payment %s was made on project %s, not on project %s of case %s',
                                      NEW.payment_id, pay_project, c.project_id, c.case_no);
             END IF;
             NEW.amount := coalesce(NEW.amount, pay_amount);
             NEW.paid_on := coalesce(NEW.paid_on, pay_at::date);
             IF NEW.amount > pay_amount THEN
                 RAISE EXCEPTION USING ERRCODE = '23514',
-                    MESSAGE = format('repayment of %s exceeds wage payment %s of %s', NEW.amount, NEW.payment_id, pay_amount);
+                    MESSAGE = wagecheck._msg('repayment of %s exceeds wage payment %s of %s', NEW.amount, NEW.payment_id, pay_amount);
             END IF;
         END IF;
         IF NEW.reverses_id IS NOT NULL THEN
             IF c.status = 'closed' THEN
                 RAISE EXCEPTION USING ERRCODE = 'WC051',
-                    MESSAGE = format('case %s is closed: its repayments cannot be reversed', c.case_no),
-                    HINT = 'Reopen the case first with wagecheck.reopen_case(case_id, reason).';
+                    MESSAGE = wagecheck._msg('case %s is closed: its repayments cannot be reversed', c.case_no),
+                    HINT = wagecheck._msg('Reopen the case first with wagecheck.reopen_case(case_id, reason).');
             END IF;
             SELECT * INTO orig FROM wagecheck.case_repayment WHERE repayment_id = NEW.reverses_id;
             IF orig.case_id IS DISTINCT FROM NEW.case_id OR orig.amount < 0 OR NEW.amount <> -orig.amount THEN
                 RAISE EXCEPTION USING ERRCODE = '23514',
-                    MESSAGE = format('a reversal must cancel exactly one positive repayment of the same case (repayment %s)', NEW.reverses_id);
+                    MESSAGE = wagecheck._msg('a reversal must cancel exactly one positive repayment of the same case (repayment %s)', NEW.reverses_id);
             END IF;
         END IF;
     ELSIF c.status = 'closed' AND TG_TABLE_NAME IN ('case_plan', 'case_supervision', 'case_extension', 'case_order')
           AND NOT (TG_TABLE_NAME = 'case_order' AND TG_OP = 'UPDATE'
                    AND (to_jsonb(NEW) - 'complied_on') = (to_jsonb(OLD) - 'complied_on')) THEN
         RAISE EXCEPTION USING ERRCODE = 'WC051',
-            MESSAGE = format('case %s is closed: its %s cannot change', c.case_no, replace(TG_TABLE_NAME, 'case_', '')),
-            HINT = 'Reopen the case first with wagecheck.reopen_case(case_id, reason).';
+            MESSAGE = wagecheck._msg('case %s is closed: its %s cannot change', c.case_no, replace(TG_TABLE_NAME, 'case_', '')),
+            HINT = wagecheck._msg('Reopen the case first with wagecheck.reopen_case(case_id, reason).');
     END IF;
     IF TG_TABLE_NAME = 'case_plan' AND TG_OP = 'UPDATE' THEN
         IF NEW.case_id <> OLD.case_id THEN
-            RAISE EXCEPTION USING ERRCODE = 'WC040', MESSAGE = 'a plan belongs to its case for good';
+            RAISE EXCEPTION USING ERRCODE = 'WC040', MESSAGE = wagecheck._msg('a plan belongs to its case for good');
         END IF;
         NEW.updated_at := now();
     END IF;
     IF TG_TABLE_NAME = 'case_extension' THEN
         IF TG_OP = 'UPDATE' THEN
             RAISE EXCEPTION USING ERRCODE = 'WC040',
-                MESSAGE = format('the extension of case %s was approved and cannot change', c.case_no);
+                MESSAGE = wagecheck._msg('the extension of case %s was approved and cannot change', c.case_no);
         END IF;
         IF TG_OP = 'INSERT' AND NEW.extra_wd IS NULL THEN
             NEW.extra_wd := (wagecheck.rule_param('CS01', 'extension_wd', c.division))::int;
         END IF;
         IF NEW.approved_at::date > wagecheck.case_due_on(c.case_id, NEW.approved_at - interval '1 microsecond') THEN
             RAISE EXCEPTION USING ERRCODE = 'WC054',
-                MESSAGE = format('the time limit of case %s ran out on %s: it can no longer be extended',
+                MESSAGE = wagecheck._msg('the time limit of case %s ran out on %s: it can no longer be extended',
                                  c.case_no, wagecheck.case_due_on(c.case_id, NEW.approved_at - interval '1 microsecond')),
-                HINT = 'An extension must be approved before the 60 working days end.';
+                HINT = wagecheck._msg('An extension must be approved before the 60 working days end.');
         END IF;
     END IF;
     IF TG_TABLE_NAME IN ('case_supervision', 'case_order', 'case_contact') AND TG_OP = 'UPDATE'
        AND NEW.case_id <> OLD.case_id THEN
-        RAISE EXCEPTION USING ERRCODE = 'WC040', MESSAGE = format('a %s belongs to its case for good', TG_TABLE_NAME);
+        RAISE EXCEPTION USING ERRCODE = 'WC040', MESSAGE = wagecheck._msg('a %s belongs to its case for good', TG_TABLE_NAME);
     END IF;
     RETURN NEW;
 END $$;
@@ -373,9 +373,9 @@ BEGIN
     IF TG_RELID <> ALL (ARRAY['wagecheck.case_plan', 'wagecheck.case_contact', 'wagecheck.case_supervision',
                               'wagecheck.case_extension', 'wagecheck.case_order', 'wagecheck.case_repayment']::regclass[])
        OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' THEN
-        RAISE EXCEPTION 'wagecheck.case_child_logged() fires only AFTER each row on the records of a case, not on %',
-              TG_RELID::regclass
-              USING ERRCODE = 'trigger_protocol_violated';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck.case_child_logged() fires only AFTER each row on the records of a case, not on %s',
+              TG_RELID::regclass),
+              ERRCODE = 'trigger_protocol_violated';
     END IF;
     INSERT INTO wagecheck.case_event (case_id, at, kind, details)
     VALUES (NEW.case_id,

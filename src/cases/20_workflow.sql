@@ -11,11 +11,11 @@ BEGIN
     SELECT c.filed_on INTO filed FROM wagecheck.case_ledger c WHERE c.complaint_id = NEW.complaint_id;
     IF filed IS DISTINCT FROM NEW.decided_at::date THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('complaint %s was accepted on %s but no case was opened that day',
+            MESSAGE = wagecheck._msg('complaint %s was accepted on %s but no case was opened that day',
                              NEW.complaint_id, NEW.decided_at::date),
-            DETAIL = CASE WHEN filed IS NULL THEN 'No case refers to the complaint.'
-                          ELSE format('Its case was filed on %s.', filed) END,
-            HINT = 'Accept complaints with wagecheck.accept_complaint, which opens the case (立案) the same day.';
+            DETAIL = CASE WHEN filed IS NULL THEN wagecheck._msg('No case refers to the complaint.')
+                          ELSE wagecheck._msg('Its case was filed on %s.', filed) END,
+            HINT = wagecheck._msg('Accept complaints with wagecheck.accept_complaint, which opens the case (立案) the same day.');
     END IF;
     RETURN NULL;
 END $$;
@@ -31,15 +31,15 @@ DECLARE c wagecheck.complaint;
 BEGIN
     SELECT * INTO c FROM wagecheck.complaint WHERE complaint_id = p_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('complaint %s does not exist', p_id);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('complaint %s does not exist', p_id);
     END IF;
     IF c.status <> 'received' THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('complaint %s was already %s on %s', p_id, c.status, c.decided_at);
+            MESSAGE = wagecheck._msg('complaint %s was already %s on %s', p_id, c.status, c.decided_at);
     END IF;
     IF p_at < c.received_at THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('complaint %s cannot be decided at %s, before it was received (%s)', p_id, p_at, c.received_at);
+            MESSAGE = wagecheck._msg('complaint %s cannot be decided at %s, before it was received (%s)', p_id, p_at, c.received_at);
     END IF;
     RETURN c;
 END $$;
@@ -55,7 +55,7 @@ DECLARE
     id bigint;
 BEGIN
     IF p_officer IS NULL OR btrim(p_officer) = '' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'the accepting officer must be named';
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = wagecheck._msg('the accepting officer must be named');
     END IF;
     c := wagecheck._complaint_for_decision(p_complaint_id, p_at);
     UPDATE wagecheck.complaint SET status = 'accepted', decided_at = p_at, decided_by = p_officer
@@ -75,8 +75,8 @@ CREATE OR REPLACE FUNCTION wagecheck.reject_complaint(p_complaint_id bigint, p_o
 BEGIN
     IF p_reason IS NULL OR btrim(p_reason) = '' THEN
         RAISE EXCEPTION USING ERRCODE = 'WC052',
-            MESSAGE = format('complaint %s can be rejected only with a reason', p_complaint_id),
-            HINT = 'Say why: not a wage matter, outside the unit''s competence, time-barred (2 years), ...';
+            MESSAGE = wagecheck._msg('complaint %s can be rejected only with a reason', p_complaint_id),
+            HINT = wagecheck._msg('Say why: not a wage matter, outside the unit''s competence, time-barred (2 years), ...');
     END IF;
     PERFORM wagecheck._complaint_for_decision(p_complaint_id, p_at);
     UPDATE wagecheck.complaint
@@ -94,11 +94,11 @@ DECLARE
 BEGIN
     IF p_reason IS NULL OR btrim(p_reason) = '' THEN
         RAISE EXCEPTION USING ERRCODE = 'WC052',
-            MESSAGE = format('complaint %s can be withdrawn only with a reason', p_complaint_id);
+            MESSAGE = wagecheck._msg('complaint %s can be withdrawn only with a reason', p_complaint_id);
     END IF;
     SELECT * INTO c FROM wagecheck.complaint WHERE complaint_id = p_complaint_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('complaint %s does not exist', p_complaint_id);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('complaint %s does not exist', p_complaint_id);
     END IF;
     IF c.status = 'accepted' THEN
         SELECT case_id INTO k FROM wagecheck.case_ledger WHERE complaint_id = p_complaint_id;
@@ -117,11 +117,11 @@ DECLARE c wagecheck.case_ledger;
 BEGIN
     SELECT * INTO c FROM wagecheck.case_ledger WHERE case_id = p_case_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('case %s does not exist', p_case_id);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('case %s does not exist', p_case_id);
     END IF;
     IF c.status = 'closed' THEN
         RAISE EXCEPTION USING ERRCODE = 'WC051',
-            MESSAGE = format('case %s was already closed (%s) at %s', c.case_no, c.close_kind, c.closed_at);
+            MESSAGE = wagecheck._msg('case %s was already closed (%s) at %s', c.case_no, c.close_kind, c.closed_at);
     END IF;
     UPDATE wagecheck.case_ledger
        SET status = 'closed', close_kind = p_kind, close_reason = p_reason, closed_by = p_by, closed_at = p_at
@@ -138,14 +138,14 @@ DECLARE c wagecheck.case_ledger;
 BEGIN
     SELECT * INTO c FROM wagecheck.case_ledger WHERE case_id = p_case_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('case %s does not exist', p_case_id);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('case %s does not exist', p_case_id);
     END IF;
     IF c.status <> 'closed' THEN
-        RAISE EXCEPTION USING ERRCODE = 'WC040', MESSAGE = format('case %s is open: there is nothing to reopen', c.case_no);
+        RAISE EXCEPTION USING ERRCODE = 'WC040', MESSAGE = wagecheck._msg('case %s is open: there is nothing to reopen', c.case_no);
     END IF;
     IF p_at < c.closed_at THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('case %s cannot be reopened at %s, before it was closed (%s)', c.case_no, p_at, c.closed_at);
+            MESSAGE = wagecheck._msg('case %s cannot be reopened at %s, before it was closed (%s)', c.case_no, p_at, c.closed_at);
     END IF;
     UPDATE wagecheck.case_ledger
        SET status = 'open', close_kind = NULL, close_reason = NULL, closed_by = NULL, closed_at = NULL,
@@ -164,7 +164,7 @@ DECLARE
 BEGIN
     SELECT * INTO r FROM wagecheck.case_repayment WHERE repayment_id = p_repayment_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('repayment %s does not exist', p_repayment_id);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('repayment %s does not exist', p_repayment_id);
     END IF;
     INSERT INTO wagecheck.case_repayment (case_id, amount, paid_on, reverses_id, note)
     VALUES (r.case_id, -r.amount, r.paid_on, r.repayment_id, p_note)

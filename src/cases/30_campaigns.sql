@@ -22,7 +22,7 @@ BEGIN
     SELECT starts_on INTO s FROM wagecheck.campaign WHERE campaign_id = NEW.campaign_id;
     IF d < s THEN
         RAISE EXCEPTION USING ERRCODE = '23514',
-            MESSAGE = format('the %s deadline %s falls before the campaign starts (%s)', NEW.funding, d, s);
+            MESSAGE = wagecheck._msg('the %s deadline %s falls before the campaign starts (%s)', NEW.funding, d, s);
     END IF;
     RETURN NEW;
 END $$;
@@ -63,10 +63,10 @@ CREATE OR REPLACE FUNCTION wagecheck.campaign_progress(p_campaign text, p_as_of 
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS $$
 BEGIN
     IF p_by IS NULL OR p_by NOT IN ('county', 'sector') THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('progress is by county or by sector, not %L', p_by);
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = wagecheck._msg('progress is by county or by sector, not %s', quote_nullable(p_by));
     END IF;
     IF NOT EXISTS (SELECT 1 FROM wagecheck.campaign m WHERE m.name = p_campaign) THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('no campaign named %L', p_campaign);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('no campaign named %s', quote_nullable(p_campaign));
     END IF;
     RETURN QUERY
     WITH classes AS (

@@ -21,22 +21,22 @@ BEGIN
     END IF;
     IF NEW.received_at IS DISTINCT FROM OLD.received_at THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('opinion report %s: the time of receipt cannot change', OLD.report_id);
+            MESSAGE = wagecheck._msg('opinion report %s: the time of receipt cannot change', OLD.report_id);
     END IF;
     IF OLD.verified_at IS NOT NULL AND (NEW.verified_at, NEW.verified_by, NEW.verification, NEW.mass_incident)
             IS DISTINCT FROM (OLD.verified_at, OLD.verified_by, OLD.verification, OLD.mass_incident) THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('opinion report %s was verified at %s: the verification is final', OLD.report_id, OLD.verified_at),
-            HINT = 'Record a new report if the situation changes.';
+            MESSAGE = wagecheck._msg('opinion report %s was verified at %s: the verification is final', OLD.report_id, OLD.verified_at),
+            HINT = wagecheck._msg('Record a new report if the situation changes.');
     END IF;
     IF OLD.reported_at IS NOT NULL AND (NEW.reported_at, NEW.reported_to) IS DISTINCT FROM (OLD.reported_at, OLD.reported_to) THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('opinion report %s was reported at %s: the report is final', OLD.report_id, OLD.reported_at);
+            MESSAGE = wagecheck._msg('opinion report %s was reported at %s: the report is final', OLD.report_id, OLD.reported_at);
     END IF;
     IF NEW.reported_at IS NOT NULL AND NEW.verified_at IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('opinion report %s must be verified before it is reported', OLD.report_id),
-            HINT = 'Use wagecheck.verify_opinion_report first (第一时间核查落实, then 第一时间反馈上报).';
+            MESSAGE = wagecheck._msg('opinion report %s must be verified before it is reported', OLD.report_id),
+            HINT = wagecheck._msg('Use wagecheck.verify_opinion_report first (第一时间核查落实, then 第一时间反馈上报).');
     END IF;
     RETURN NEW;
 END $$;
@@ -69,11 +69,11 @@ DECLARE r wagecheck.opinion_report;
 BEGIN
     SELECT * INTO r FROM wagecheck.opinion_report WHERE report_id = p_report_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('opinion report %s does not exist', p_report_id);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('opinion report %s does not exist', p_report_id);
     END IF;
     IF r.verified_at IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('opinion report %s was already verified at %s', p_report_id, r.verified_at);
+            MESSAGE = wagecheck._msg('opinion report %s was already verified at %s', p_report_id, r.verified_at);
     END IF;
     UPDATE wagecheck.opinion_report
        SET verified_at = p_at, verified_by = p_officer, verification = p_verification,
@@ -89,11 +89,11 @@ DECLARE r wagecheck.opinion_report;
 BEGIN
     SELECT * INTO r FROM wagecheck.opinion_report WHERE report_id = p_report_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('opinion report %s does not exist', p_report_id);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('opinion report %s does not exist', p_report_id);
     END IF;
     IF r.reported_at IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('opinion report %s was already reported at %s', p_report_id, r.reported_at);
+            MESSAGE = wagecheck._msg('opinion report %s was already reported at %s', p_report_id, r.reported_at);
     END IF;
     UPDATE wagecheck.opinion_report SET reported_at = p_at, reported_to = p_to
      WHERE report_id = p_report_id RETURNING * INTO r;

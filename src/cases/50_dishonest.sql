@@ -39,7 +39,7 @@ BEGIN
                       AND daterange(l.listed_on, coalesce(l.removed_on, l.ends_on))
                           && daterange(NEW.listed_on, NEW.ends_on)) THEN
             RAISE EXCEPTION USING ERRCODE = '23P01',
-                MESSAGE = format('enterprise %s is already on the dishonest list for part of %s to %s',
+                MESSAGE = wagecheck._msg('enterprise %s is already on the dishonest list for part of %s to %s',
                                  NEW.enterprise_id, NEW.listed_on, NEW.ends_on);
         END IF;
         RETURN NEW;
@@ -49,18 +49,18 @@ BEGIN
        IS DISTINCT FROM (OLD.enterprise_id, OLD.legal_rep, OLD.reason, OLD.listed_on, OLD.ends_on,
                          OLD.decided_by, OLD.order_ids, OLD.report_ids, OLD.created_at) THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('listing %s: the decision (unit, legal representative, reason, basis, dates) cannot change', OLD.listing_id),
-            HINT = 'Remove the listing early if the law allows, or record a new listing.';
+            MESSAGE = wagecheck._msg('listing %s: the decision (unit, legal representative, reason, basis, dates) cannot change', OLD.listing_id),
+            HINT = wagecheck._msg('Remove the listing early if the law allows, or record a new listing.');
     END IF;
     IF OLD.removed_on IS NOT NULL AND (NEW.removed_on, NEW.removal_reason, NEW.corrected_on, NEW.pledge_on)
             IS DISTINCT FROM (OLD.removed_on, OLD.removal_reason, OLD.corrected_on, OLD.pledge_on) THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('listing %s was removed on %s: the removal is final', OLD.listing_id, OLD.removed_on);
+            MESSAGE = wagecheck._msg('listing %s was removed on %s: the removal is final', OLD.listing_id, OLD.removed_on);
     END IF;
     IF OLD.police_referred_on IS NOT NULL
        AND (NEW.police_referred_on, NEW.police_ref) IS DISTINCT FROM (OLD.police_referred_on, OLD.police_ref) THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('listing %s was referred to the police on %s: the referral is final', OLD.listing_id, OLD.police_referred_on);
+            MESSAGE = wagecheck._msg('listing %s was referred to the police on %s: the referral is final', OLD.listing_id, OLD.police_referred_on);
     END IF;
     IF OLD.removed_on IS NULL AND NEW.removed_on IS NOT NULL THEN
         SELECT e2.division INTO e.division FROM wagecheck.enterprise e2 WHERE e2.enterprise_id = NEW.enterprise_id;
@@ -71,21 +71,21 @@ BEGIN
            AND (o.complied_on IS NULL OR o.complied_on > NEW.removed_on);
         IF unpaid IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'WC060',
-                MESSAGE = format('listing %s cannot be removed early: wages are not repaid', OLD.listing_id),
-                DETAIL = format('Orders to pay not yet met: %s.', array_to_string(unpaid, ', ')),
-                HINT = 'Record complied_on on each order once the wages are paid.';
+                MESSAGE = wagecheck._msg('listing %s cannot be removed early: wages are not repaid', OLD.listing_id),
+                DETAIL = wagecheck._msg('Orders to pay not yet met: %s.', array_to_string(unpaid, ', ')),
+                HINT = wagecheck._msg('Record complied_on on each order once the wages are paid.');
         END IF;
         IF NEW.corrected_on IS NULL OR NEW.removed_on < NEW.corrected_on + make_interval(months => months) THEN
             RAISE EXCEPTION USING ERRCODE = 'WC060',
-                MESSAGE = format('listing %s cannot be removed early: %s months must pass after the correction', OLD.listing_id, months),
-                DETAIL = CASE WHEN NEW.corrected_on IS NULL THEN 'No correction date is recorded.'
-                              ELSE format('Corrected on %s: removal possible from %s.', NEW.corrected_on,
+                MESSAGE = wagecheck._msg('listing %s cannot be removed early: %s months must pass after the correction', OLD.listing_id, months),
+                DETAIL = CASE WHEN NEW.corrected_on IS NULL THEN wagecheck._msg('No correction date is recorded.')
+                              ELSE wagecheck._msg('Corrected on %s: removal possible from %s.', NEW.corrected_on,
                                           (NEW.corrected_on + make_interval(months => months))::date) END;
         END IF;
         IF NEW.pledge_on IS NULL OR NEW.pledge_on > NEW.removed_on THEN
             RAISE EXCEPTION USING ERRCODE = 'WC060',
-                MESSAGE = format('listing %s cannot be removed early without a written credit-repair pledge signed by the removal day', OLD.listing_id),
-                HINT = 'Record pledge_on, the day the pledge (信用承诺书) was signed.';
+                MESSAGE = wagecheck._msg('listing %s cannot be removed early without a written credit-repair pledge signed by the removal day', OLD.listing_id),
+                HINT = wagecheck._msg('Record pledge_on, the day the pledge (信用承诺书) was signed.');
         END IF;
     END IF;
     RETURN NEW;
@@ -151,7 +151,7 @@ BEGIN
     SELECT d.order_ids INTO ids FROM wagecheck.dishonest_candidates(p_at) d WHERE d.enterprise_id = p_enterprise_id;
     IF ids IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'WC040',
-            MESSAGE = format('enterprise %s is not proposed for the dishonest list at %s', p_enterprise_id, p_at);
+            MESSAGE = wagecheck._msg('enterprise %s is not proposed for the dishonest list at %s', p_enterprise_id, p_at);
     END IF;
     INSERT INTO wagecheck.dishonest_declined (enterprise_id, order_ids, decided_by, decided_at, reason)
     VALUES (p_enterprise_id, ids, p_officer, p_at, p_reason) RETURNING declined_id INTO id;
@@ -187,7 +187,7 @@ BEGIN
            removal_reason = p_reason
      WHERE listing_id = p_listing_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('listing %s does not exist', p_listing_id);
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = wagecheck._msg('listing %s does not exist', p_listing_id);
     END IF;
 END $$;
 COMMENT ON FUNCTION wagecheck.remove_dishonest_listing(bigint, date, date, date, text) IS 'early removal from the dishonest list (信用修复): refused (WC060) unless repaid, removal_months after the correction, with a pledge';

@@ -6,6 +6,7 @@
 # number of rows each must read (counted as the superuser: all, or those of 371302),
 # on database wc_clients built from the case tests' fixture, a labour-cost schedule per
 # project and a scan. Needs PGHOST/PGPORT and WC_BINDIR (test/tools/cluster.sh env).
+# Then the connection lines make demo prints, used as they are.
 # Ends with "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -62,6 +63,25 @@ for run in "pgjdbc wc_client_analyst all" "pgjdbc wc_client_lanshan 371302" \
   line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
   if [ -z "$line" ]; then failed=$((failed + 1)); continue; fi
   passed=$((passed + $(echo "$line" | cut -d' ' -f1))); failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+done
+# the connection lines make demo prints (test/tools/cluster.sh connect), used as they are:
+# psql (as postgres), pgjdbc and psqlODBC (as the analyst) see the same alert board
+echo "  the connection lines make demo prints (psql, JDBC URL, ODBC DSN)"
+conn=$(bash test/tools/cluster.sh connect wc_clients wc_client_analyst)
+sql="SELECT current_user, (SELECT count(*) FROM wagecheck.alert_board)"
+want="postgres $("${psql[@]}" -d wc_clients -Atc "SELECT count(*) FROM wagecheck.alert_board")"
+for kind in psql jdbc odbc; do
+  line=$(printf '%s\n' "$conn" | sed -n "s/^$kind //p")
+  case $kind in
+    psql) got=$(eval "$line -X -At -F ' ' -c \"\$sql\"" 2>&1) ;;
+    jdbc) got=$(java -cp "$jar" test/clients/Connect.java "$line" 2>&1); want=${want/#postgres/wc_client_analyst} ;;
+    odbc) got=$(/usr/bin/python3 -c 'import sys, pyodbc; r = pyodbc.connect(sys.argv[1]).cursor().execute(sys.argv[2]).fetchone(); print(r[0], r[1])' "$line" "$sql" 2>&1) ;;
+  esac
+  if [ "$got" = "$want" ]; then
+    echo "    ok   $kind: $got"; passed=$((passed + 1))
+  else
+    echo "    FAIL $kind: $line: got \"$got\", want \"$want\""; failed=$((failed + 1))
+  fi
 done
 "${psql[@]}" -d postgres -c "DROP DATABASE wc_clients" -c "DROP ROLE wc_client_analyst, wc_client_lanshan" >/dev/null
 echo "$passed passed, $failed failed"

@@ -41,13 +41,20 @@ for db in wagecheck_demo wagecheck_demo_city; do
   $psql -d postgres -c "ALTER DATABASE $db SET default_transaction_read_only = on"
 done
 $psql -d wagecheck_demo -v ON_ERROR_STOP=1 -f test/demo/story.sql
+# a login for BI tools: an analyst (wagecheck_analyst reads every view for BI tools, changes nothing)
+$psql -d postgres -v ON_ERROR_STOP=1 >>"$log" 2>&1 <<'SQL' || { tail -n 20 "$log"; exit 1; }
+SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'demo_analyst') AS missing \gset
+\if :missing
+CREATE ROLE demo_analyst LOGIN IN ROLE wagecheck_analyst;
+\endif
+SQL
 echo
 echo "演示数据库仍在运行（make stop 停止，make start 再启动）。连接方式（可直接粘贴）："
-echo "  $WC_BINDIR/psql -h $PGHOST -p $PGPORT -U postgres wagecheck_demo_city"
+bash test/tools/cluster.sh connect wagecheck_demo_city demo_analyst \
+  | sed -e 's/^psql /  psql： /' -e 's/^jdbc /  JDBC： /' -e 's/^odbc /  ODBC： /'
 echo "  （案件台账与专项行动在 wagecheck_demo；README 的五分钟导览请在 wagecheck_tour 中运行）"
-echo "BI 工具（FineBI、Tableau、Excel 等）经 TCP 连接 127.0.0.1:$PGPORT（本机信任认证，用户 postgres）："
-echo "  JDBC: jdbc:postgresql://127.0.0.1:$PGPORT/wagecheck_demo_city?user=postgres&ApplicationName=wagecheck_demo"
-echo "  ODBC: Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=$PGPORT;Database=wagecheck_demo_city;Uid=postgres;"
-echo "        （DSN：在 odbc.ini 写 [wagecheck_demo]、Driver = PostgreSQL Unicode、Servername = 127.0.0.1、Port = $PGPORT、"
-echo "         Database = wagecheck_demo_city、Username = postgres，再用 isql wagecheck_demo 或 BI 工具选 DSN wagecheck_demo）"
+echo "BI 工具（FineBI、Tableau、Excel 等）用上面的 JDBC、ODBC 经 TCP 连接 127.0.0.1:$PGPORT，以只读的分析员"
+echo "demo_analyst 登录（本机信任认证）。ODBC 也可用 DSN：在 odbc.ini 写 [wagecheck_demo]、Driver = PostgreSQL Unicode、"
+echo "  Servername = 127.0.0.1、Port = $PGPORT、Database = wagecheck_demo_city、Username = demo_analyst，"
+echo "  再用 isql wagecheck_demo 或在 BI 工具中选 DSN wagecheck_demo"
 echo "  视图：wagecheck.county_month_indicators、city_month_indicators、sector_month_indicators、alert_board、supervision_ledger 等"

@@ -2,7 +2,7 @@
 # Throwaway PostgreSQL of this checkout: a private copy of the server tree with wagecheck
 # installed into it, and a cluster that listens on a Unix socket and on 127.0.0.1 (for the
 # BI client tests).
-# Usage: cluster.sh install | start | stop | status | env | psql [ARGS] | destroy
+# Usage: cluster.sh install | start | stop | status | env | psql [ARGS] | connect DB USER | destroy
 #
 # What the server (run as user postgres, as it refuses root) must reach lives outside the
 # checkout, in /var/tmp/wagecheck-<checksum of the checkout's path>/ (mode 0755): the server
@@ -164,6 +164,16 @@ do_psql() {
   exec "$bindir/psql" "$@"
 }
 
+# connect DB USER: how to reach database DB, ready to paste, one line each: "psql" and the
+# psql command (as postgres, on the socket), "jdbc" and a pgjdbc URL, "odbc" and a psqlODBC
+# connection string (both as USER, over TCP on 127.0.0.1, which trusts local connections).
+# make demo prints them; make test connects with them (test/clients/run.sh).
+do_connect() {
+  echo "psql $bindir/psql -h $sock -p $port -U postgres $1"
+  echo "jdbc jdbc:postgresql://127.0.0.1:$port/$1?user=$2"
+  echo "odbc DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=$port;DATABASE=$1;UID=$2"
+}
+
 case "${1:-}" in
   install) do_install ;;
   start)   do_start ;;
@@ -171,6 +181,7 @@ case "${1:-}" in
   status)  do_status ;;
   env)     do_env ;;
   psql)    shift; do_psql "$@" ;;
+  connect) [ $# -eq 3 ] || { echo "usage: $0 connect DB USER" >&2; exit 2; }; do_connect "$2" "$3" ;;
   destroy) do_destroy ;;
-  *) echo "usage: $0 install|start|stop|status|env|psql [ARGS]|destroy" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|status|env|psql [ARGS]|connect DB USER|destroy" >&2; exit 2 ;;
 esac

@@ -230,8 +230,8 @@ DECLARE
 BEGIN
     -- it writes as the owner: only on the tables it was written for
     IF TG_RELID <> 'wagecheck.project'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
-        RAISE EXCEPTION 'wagecheck._dp01_project_moved() fires only AFTER each statement on project, not on %', TG_RELID::regclass
-              USING ERRCODE = 'trigger_protocol_violated';
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck._dp01_project_moved() fires only AFTER each statement on project, not on %s', TG_RELID::regclass),
+              ERRCODE = 'trigger_protocol_violated';
     END IF;
     IF TG_OP = 'UPDATE' THEN
         SELECT array_agg(DISTINCT o.contractor_id) INTO left_from
