@@ -3,12 +3,15 @@
 CREATE EXTENSION wagecheck;
 
 -- every function that runs SQL resolves names safely: a pinned search_path, or a
--- SQL-standard body (RETURN/BEGIN ATOMIC), whose names are bound when it is created
+-- SQL-standard body (RETURN/BEGIN ATOMIC), whose names are bound when it is created;
+-- except the procedure mirror_backfill, which commits between batches (a SET clause
+-- forbids it): it is no SECURITY DEFINER and names wagecheck's objects with their schema
 SELECT p.oid::regprocedure AS unpinned
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.pronamespace = 'wagecheck'::regnamespace
    AND l.lanname NOT IN ('c', 'internal')
    AND p.prosqlbody IS NULL
+   AND p.oid <> 'wagecheck.mirror_backfill(regclass,integer,boolean)'::regprocedure
    AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
  ORDER BY 1;
 

@@ -40,5 +40,19 @@ SELECT rule_code, rule_name_zh, unit, state, department_zh FROM supervision_ledg
 
 -- 5. Working days and the Spring Festival come from the official calendar.
 SELECT add_working_days('2026-09-30', 1) AS next_working_day, spring_festival(2027) AS spring_festival;
+
+-- 6. An existing real-name platform feeds wagecheck's own tables (mirror mode): its attendance
+--    table, with its own column names, the project's code as its key, dates and hours as text.
+CREATE TABLE public.kq (kqid int PRIMARY KEY, xmbh text, sfzhm text, kqrq text, gs text);
+SELECT attach('public.kq', 'attendance', '{"key": "kqid", "project": "xmbh", "worker": "sfzhm",
+               "day": "kqrq", "hours": "gs"}', mirror => true);
+INSERT INTO public.kq VALUES (1, 'LY-2026-031', '３７１３０２１９８５０３１２２１３１', '2026年4月10日', '８'),
+                             (2, 'LY-2026-031', '371302197805224550', '20260410', '9.5');
+SELECT a.day, w.name, a.hours, r.source, r.source_key
+  FROM attendance a JOIN worker w USING (worker_id)
+  JOIN mirror_ref r ON r.kind = 'attendance'
+   AND r.target = jsonb_build_object('project_id', a.project_id, 'worker_id', a.worker_id, 'day', a.day)
+ ORDER BY a.worker_id;
 -- end of the README's tour: what follows is the regression test's own clean-up.
+DROP TABLE public.kq;
 DROP EXTENSION wagecheck CASCADE;

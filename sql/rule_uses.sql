@@ -44,9 +44,9 @@ BEGIN
                      WHERE p.pronamespace = 'wagecheck'::regnamespace LOOP
             IF x IN (SELECT u FROM wagecheck.rule, unnest(uses) u)
                AND x <> ALL (array_remove(coalesce(r.uses, '{}'), p_withheld)) THEN
-                EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+                EXECUTE format('REVOKE EXECUTE ON ROUTINE %s FROM PUBLIC', f);
             ELSE
-                EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO wc_rule_probe', f);
+                EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO wc_rule_probe', f);
             END IF;
         END LOOP;
         FOREACH x IN ARRAY array_remove(r.inputs || coalesce(r.uses, '{}'), p_withheld) LOOP

@@ -92,7 +92,7 @@ BEGIN
     FOR f IN SELECT p.oid::regprocedure AS sig, format('%I.%I', n.nspname, p.proname) AS fn
                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
               WHERE n.nspname = 'wagecheck' AND p.prorettype = 'trigger'::regtype
-              ORDER BY 1::text LOOP
+              ORDER BY p.oid::regprocedure::text LOOP
         st := public.sec_try(format('CREATE TRIGGER sec_t AFTER INSERT ON pg_temp.sec_own REFERENCING NEW TABLE AS new_rows '
                                     'FOR EACH STATEMENT EXECUTE FUNCTION %s(''none'')', f.fn));
         IF st = 'ok' THEN
@@ -184,7 +184,7 @@ BEGIN
                       WHERE t.tgfoid = p.oid ORDER BY 1 LIMIT 1) AS own_table
                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
               WHERE n.nspname = 'wagecheck' AND p.prorettype = 'trigger'::regtype AND p.prosecdef
-              ORDER BY 1::text LOOP
+              ORDER BY p.oid::regprocedure::text LOOP
         FOREACH timing IN ARRAY ARRAY['AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT',
                                       'AFTER INSERT ON %I FOR EACH ROW', 'BEFORE INSERT ON %I FOR EACH ROW'] LOOP
             EXECUTE format('CREATE TEMP TABLE %I AS SELECT * FROM wagecheck.%I WITH NO DATA', f.own_table, f.own_table);

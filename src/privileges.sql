@@ -86,7 +86,9 @@ BEGIN
             -- the outbox's reader, attaching the enforcing trigger to other tables
             ('lead_delivered', 'wagecheck_admin'),
             ('attach', 'wagecheck_admin'), ('detach', 'wagecheck_admin'), ('check_mapping', 'wagecheck_admin'),
-            ('enforce', 'wagecheck_admin'), ('_trigger_args', 'wagecheck_admin')
+            ('enforce', 'wagecheck_admin'), ('_trigger_args', 'wagecheck_admin'),
+            ('mirror', 'wagecheck_admin'), ('_mirror_sql', 'wagecheck_admin'), ('_mirror_roles', 'wagecheck_admin'),
+            ('mirror_backfill', 'wagecheck_admin')
         ),
         -- what the types, operators, casts, operator classes and aggregates are made of
         type_support (oid) AS (

@@ -195,6 +195,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON wagecheck.enterprise, wagecheck.project,
     wagecheck.labour_cost_schedule, wagecheck.pay_sheet, wagecheck.pay_line, wagecheck.wage_payment,
     wagecheck.guarantee_deposit, wagecheck.officer_scope TO wagecheck_admin;
 GRANT SELECT ON wagecheck.violation TO wagecheck_admin;
+-- mirror mode: the administrator attaches and detaches; an inspector goes from a mirrored row back to its source
+GRANT SELECT, INSERT, UPDATE, DELETE ON wagecheck.mirror, wagecheck.mirror_ref TO wagecheck_admin;
+GRANT SELECT ON wagecheck.mirror_ref TO wagecheck_inspector;
 -- the ids of the tables above (named, so that running this again grants nothing more)
 DO $$
 DECLARE s regclass;

@@ -13,29 +13,43 @@ $$;
 COMMENT ON FUNCTION wagecheck._trigger_args(bytea) IS 'the arguments of a trigger (pg_trigger.tgargs) as a text array';
 
 
-CREATE OR REPLACE FUNCTION wagecheck.detach(tbl regclass) RETURNS boolean
+CREATE OR REPLACE FUNCTION wagecheck.detach(tbl regclass, keep_rows boolean DEFAULT true) RETURNS boolean
     LANGUAGE plpgsql VOLATILE STRICT
     SET search_path = pg_catalog, wagecheck
 AS $$
 DECLARE
     t name;
     dropped boolean := false;
+    stmts text[];
 BEGIN
     FOR t IN
         SELECT tg.tgname FROM pg_catalog.pg_trigger tg
          WHERE tg.tgrelid = tbl AND NOT tg.tgisinternal
-           AND tg.tgfoid = 'wagecheck.enforce()'::regprocedure
-           AND tg.tgname IN ('wagecheck_enforce_row', 'wagecheck_enforce_statement')
+           AND ((tg.tgfoid = 'wagecheck.enforce()'::regprocedure
+                 AND tg.tgname IN ('wagecheck_enforce_row', 'wagecheck_enforce_statement'))
+                OR (tg.tgfoid = 'wagecheck.mirror()'::regprocedure
+                    AND tg.tgname IN ('wagecheck_mirror_insert', 'wagecheck_mirror_update',
+                                      'wagecheck_mirror_delete', 'wagecheck_mirror_truncate')))
     LOOP
         EXECUTE format('DROP TRIGGER %I ON %s', t, tbl);
         dropped := true;
     END LOOP;
+    IF EXISTS (SELECT FROM wagecheck.mirror WHERE source = tbl) THEN
+        IF NOT keep_rows THEN
+            -- what a TRUNCATE of the table would do to the mirrored rows
+            stmts := wagecheck._mirror_sql(tbl, 'truncate');
+            EXECUTE stmts[2] USING tbl::oid;
+        END IF;
+        DELETE FROM wagecheck.mirror WHERE source = tbl;
+        dropped := true;
+    END IF;
     RETURN dropped;
 END
 $$;
-COMMENT ON FUNCTION wagecheck.detach(regclass) IS 'removes the enforcing trigger that wagecheck.attach() installed on a table; true if there was one';
+COMMENT ON FUNCTION wagecheck.detach(regclass, boolean) IS 'removes the enforcing or mirroring trigger that wagecheck.attach() installed on a table; a mirrored table''s rows in wagecheck''s tables are kept (with their mirror_ref) or, keep_rows => false, deleted; true if there was one';
 
-CREATE OR REPLACE FUNCTION wagecheck.attach(tbl regclass, kind text, columns jsonb, mode text DEFAULT 'reject')
+CREATE OR REPLACE FUNCTION wagecheck.attach(tbl regclass, kind text, columns jsonb, mode text DEFAULT 'reject',
+                                            mirror boolean DEFAULT false, backfill boolean DEFAULT false)
     RETURNS void
     LANGUAGE plpgsql VOLATILE STRICT
     SET search_path = pg_catalog, wagecheck
@@ -45,10 +59,19 @@ DECLARE
     quoted text;
     r record;
 BEGIN
-    IF kind NOT IN ('account_txn', 'pay_line', 'wage_payment', 'wage_account') THEN
+    IF kind NOT IN ('account_txn', 'pay_line', 'wage_payment', 'wage_account', 'worker', 'roster', 'attendance') THEN
         RAISE EXCEPTION USING MESSAGE = wagecheck._msg('cannot attach wagecheck to a table of kind "%s"', kind),
             ERRCODE = 'invalid_parameter_value',
-                  HINT = wagecheck._msg('Kinds are account_txn, pay_line, wage_payment and wage_account.');
+                  HINT = wagecheck._msg('Kinds are account_txn, pay_line, wage_payment and wage_account; worker, roster and attendance with mirror => true.');
+    END IF;
+    IF backfill AND NOT mirror THEN
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('backfill => true loads a table attached with mirror => true'),
+            ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF mirror <> (kind IN ('worker', 'roster', 'attendance')) THEN
+        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('a table of kind "%s" can be attached only with mirror => %s', kind, NOT mirror),
+            ERRCODE = 'feature_not_supported',
+                  HINT = wagecheck._msg('Kinds worker, roster and attendance are mirrored into wagecheck''s tables; account_txn, pay_line, wage_payment and wage_account are enforced in place.');
     END IF;
     IF mode NOT IN ('reject', 'alert') THEN
         RAISE EXCEPTION USING MESSAGE = wagecheck._msg('unknown enforcement mode "%s"', mode),
@@ -66,6 +89,40 @@ BEGIN
     IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) <> 'r' THEN
         RAISE EXCEPTION USING MESSAGE = wagecheck._msg('%s is not an ordinary table', tbl),
             ERRCODE = 'wrong_object_type';
+    END IF;
+    IF mirror THEN
+        FOR r IN SELECT key, value FROM jsonb_each(columns) ORDER BY key LOOP
+            IF (r.key <> 'key' AND NOT EXISTS (SELECT FROM wagecheck._mirror_roles(kind) m WHERE m.role = r.key))
+               OR jsonb_typeof(r.value) <> 'string'
+               OR NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                               WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                                 AND a.attname = r.value #>> '{}') THEN
+                RAISE EXCEPTION USING MESSAGE = wagecheck._msg('column role "%s" of kind "%s" cannot be mapped to %s', r.key, kind, r.value),
+                    ERRCODE = 'invalid_parameter_value',
+                          HINT = wagecheck._msg('Roles of kind %s are key, %s, each naming a column of %s.', kind,
+                                                (SELECT string_agg(m.role, ', ') FROM wagecheck._mirror_roles(kind) m), tbl);
+            END IF;
+        END LOOP;
+        FOR r IN SELECT m.role FROM wagecheck._mirror_roles(kind) m WHERE m.required AND NOT columns ? m.role
+                 UNION ALL SELECT 'key' WHERE NOT columns ? 'key' LOOP
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('a mirrored table of kind "%s" must map the role "%s"', kind, r.role),
+                ERRCODE = 'invalid_parameter_value';
+        END LOOP;
+        PERFORM wagecheck.detach(tbl);
+        INSERT INTO wagecheck.mirror (source, kind, mode, columns) VALUES (tbl, kind, mode, columns);
+        EXECUTE format('CREATE TRIGGER wagecheck_mirror_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS wagecheck_new'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.mirror()', tbl);
+        EXECUTE format('CREATE TRIGGER wagecheck_mirror_update AFTER UPDATE ON %s'
+                       ' REFERENCING OLD TABLE AS wagecheck_old NEW TABLE AS wagecheck_new'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.mirror()', tbl);
+        EXECUTE format('CREATE TRIGGER wagecheck_mirror_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS wagecheck_old'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.mirror()', tbl);
+        EXECUTE format('CREATE TRIGGER wagecheck_mirror_truncate AFTER TRUNCATE ON %s'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.mirror()', tbl);
+        IF backfill THEN
+            CALL wagecheck.mirror_backfill(tbl, 10000, false);
+        END IF;
+        RETURN;
     END IF;
     -- {role: column} or {role: {"column": column, option: value or [values]}} as trigger
     -- arguments role=column and role.option=value, one a value; C checks what they say
@@ -114,9 +171,10 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column or {"column": column, value map}}, mode reject or alert; attaching again replaces it';
+COMMENT ON FUNCTION wagecheck.attach(regclass, text, jsonb, text, boolean, boolean) IS 'installs wagecheck''s enforcing C trigger on an existing table: kind account_txn, pay_line, wage_payment or wage_account, a mapping {role: column or {"column": column, value map}}, mode reject or alert; with mirror => true (kinds worker, roster, attendance) its rows feed wagecheck''s table of the kind, and with backfill => true the rows already there are loaded; attaching again replaces it';
 
 CREATE OR REPLACE VIEW wagecheck.attached AS
+SELECT e.* FROM (
 SELECT DISTINCT ON (tg.tgrelid)
        tg.tgrelid::regclass AS "table",
        a.args[1] AS kind,
@@ -138,5 +196,8 @@ SELECT DISTINCT ON (tg.tgrelid)
   JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
   CROSS JOIN LATERAL (SELECT wagecheck._trigger_args(tg.tgargs) AS args) AS a
  WHERE tg.tgfoid = 'wagecheck.enforce()'::regprocedure AND NOT tg.tgisinternal
- ORDER BY tg.tgrelid, tg.tgname;
-COMMENT ON VIEW wagecheck.attached IS 'tables guarded by wagecheck''s enforcing trigger: kind, mode (project = the project''s enforcement_mode), column mapping; builtin = wagecheck''s own tables';
+ ORDER BY tg.tgrelid, tg.tgname) AS e
+UNION ALL
+-- tables mirrored into wagecheck's tables
+SELECT m.source, m.kind, m.mode, m.columns, false FROM wagecheck.mirror m;
+COMMENT ON VIEW wagecheck.attached IS 'tables guarded by wagecheck''s enforcing trigger: kind, mode (project = the project''s enforcement_mode), column mapping; builtin = wagecheck''s own tables; mirrored tables (attach(..., mirror => true)) with their kind and mapping';

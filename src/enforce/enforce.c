@@ -35,13 +35,13 @@
 #include "nls.h"
 
 /*
- * rules_owner: the owner of wagecheck's tables. The checks run as this role
+ * wc_rules_owner: the owner of wagecheck's tables. The checks run as this role
  * (like foreign-key checks run as the table owner): they see the whole roster
  * whatever the writer's row-level scope, and a bank feed's role needs no
  * privilege on accounts or violations to be checked.
  */
-static Oid
-rules_owner(void)
+Oid
+wc_rules_owner(void)
 {
 	static Oid	owner = InvalidOid;
 
@@ -101,7 +101,7 @@ wagecheck_enforce(PG_FUNCTION_ARGS)
 
 	check_firing(wc_trigger_data(fcinfo, "wagecheck.enforce()"));
 	GetUserIdAndSecContext(&save_uid, &save_ctx);
-	SetUserIdAndSecContext(rules_owner(), save_ctx | SECURITY_LOCAL_USERID_CHANGE);
+	SetUserIdAndSecContext(wc_rules_owner(), save_ctx | SECURITY_LOCAL_USERID_CHANGE);
 	PG_TRY();
 	{
 		result = enforce_as_owner(fcinfo);

@@ -128,6 +128,9 @@ typedef struct wc_map
 	wc_word_memo purpose_memo;
 } wc_map;
 
+/* enforce.c */
+extern Oid wc_rules_owner(void);
+
 /* map.c */
 extern wc_map *wc_get_map(TriggerData *trigdata);
 extern void wc_resolve_mapping(TupleDesc desc, const char *relname, int nargs, char **args, wc_map *map);

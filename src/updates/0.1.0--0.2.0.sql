@@ -8,6 +8,8 @@
 DROP FUNCTION wagecheck._scan_plan(text, timestamptz, boolean);
 DROP FUNCTION wagecheck._memo_build(timestamptz);
 DROP FUNCTION wagecheck.scan(timestamptz);
+DROP FUNCTION wagecheck.attach(regclass, text, jsonb, text);
+DROP FUNCTION wagecheck.detach(regclass);
 
 -- ==== the rule catalogue: what each rule reads (inputs, clears_on, uses), whether time
 -- alone changes its result, its project evaluator, date horizon and peers
@@ -77,3 +79,6 @@ DROP VIEW wagecheck.supervision_ledger, wagecheck.alert_board;
 -- ==== new: GB/T 2260 division names
 \ir ../ident/once/50_division.sql
 \ir ../ident/once/51_division_data.sql
+
+-- ==== new: mirror mode, attached tables that feed wagecheck's own tables
+\ir ../attach/once/10_mirror.sql

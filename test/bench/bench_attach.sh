@@ -8,9 +8,12 @@
 #     with blanks, one in four the card);
 #   - $single single-row INSERT statements, each its own transaction.
 # Prints the timings (best of $rounds, wall clock) and the ratios.
-# Targets (for a mirrored table, which also writes wagecheck's own tables): COPY <= 1.5x,
-# single-row <= 2x. Mirror mode does not exist yet: these figures are the attached,
-# enforcing table's, the floor under it.
+# Then a real-name platform's attendance table (考勤: the project by its legacy key, the
+# worker by a resident ID written as clerks do, day and hours as text) attached in mirror
+# mode, which writes each statement's rows into wagecheck.attendance and mirror_ref, against
+# the same table without the trigger: COPY of $rows days and $single single-row INSERTs.
+# Targets for a mirrored table: COPY <= 1.5x, single-row <= 2x.
+# WC_BENCH_PART=mirror runs the mirrored table only, =enforce the movements only.
 # Run by `make bench` (test/bench/run.sh sets PSQL and the cluster's environment).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,6 +29,7 @@ chmod a+rwx "$dir"    # the server writes and reads the data file itself
 data="$dir/attach_yhjyls.tsv"
 inserts="$dir/attach_inserts.sql"
 
+part=${WC_BENCH_PART:-all}
 $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 $PSQL -d $db <<SQL
 CREATE EXTENSION wagecheck;
@@ -98,22 +102,66 @@ min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 < b + 0) ? a : b }'; }
 # the single-row statements time as one script: \timing of each summed
 single_sql="\\i $inserts"
 copy_plain=999999999; copy_att=999999999; one_plain=999999999; one_att=999999999
-for r in $(seq "$rounds"); do
+[ "$part" = mirror ] || for r in $(seq "$rounds"); do
   copy_plain=$(min "$copy_plain" "$(timed legacy.yhjyls_plain "COPY legacy.yhjyls_plain FROM '$data';")")
   copy_att=$(min "$copy_att" "$(timed legacy.yhjyls "COPY legacy.yhjyls FROM '$data';")")
   one_plain=$(min "$one_plain" "$(timed legacy.yhjyls_plain "$single_sql")")
   one_att=$(min "$one_att" "$(timed legacy.yhjyls "$single_sql")")
 done
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-$PSQL -d $db -At <<SQL
+[ "$part" = mirror ] || $PSQL -d $db -At <<SQL
 SELECT 'rows in the attached table after the last run: ' || count(*) FROM legacy.yhjyls;
 SELECT 'violations recorded: ' || count(*) FROM wagecheck.violation;
 SQL
-awk -v cp="$copy_plain" -v ca="$copy_att" -v op="$one_plain" -v oa="$one_att" -v n="$rows" -v s="$single" -v r="$rounds" 'BEGIN {
+[ "$part" = mirror ] || awk -v cp="$copy_plain" -v ca="$copy_att" -v op="$one_plain" -v oa="$one_att" -v n="$rows" -v s="$single" -v r="$rounds" 'BEGIN {
   printf "legacy bank movements, attached (reject mode, value map, text times, dirty numbers) vs alone, best of %d:\n", r
   printf "  COPY of %d rows       alone %8.0f ms   attached %8.0f ms   %.2fx (mirror target <= 1.5x)\n", n, cp, ca, ca / cp
   printf "  %d single-row INSERTs alone %8.0f ms   attached %8.0f ms   %.2fx (mirror target <= 2x)\n", s, op, oa, oa / op
 }'
-echo "  load average after the runs: $load (2 cores)"
+[ "$part" = mirror ] || echo "  load average after the runs: $load (2 cores)"
+
+# mirror mode: attendance of the 1,000 rostered workers, day after day, as the platform
+# writes it (one resident ID in four with a full-width X or blanks, hours as text)
+if [ "$part" != enforce ]; then
+  kqdata="$dir/attach_kq.tsv"
+  kqinserts="$dir/attach_kq_inserts.sql"
+  $PSQL -d $db <<SQL
+CREATE TABLE legacy.kq_plain (kqid bigint PRIMARY KEY, xmbh text, sfzhm text, kqrq text, gs text);
+CREATE TABLE legacy.kq (LIKE legacy.kq_plain INCLUDING ALL);
+SELECT wagecheck.attach('legacy.kq', 'attendance',
+    '{"key": "kqid", "project": "xmbh", "worker": "sfzhm", "day": "kqrq", "hours": "gs"}', mirror => true);
+CREATE TEMP VIEW days AS
+  SELECT i AS kqid, p.code AS xmbh,
+         CASE WHEN i % 4 = 0 THEN regexp_replace(w.resident_id::text, '(......)', '\1 ', 'g') ELSE w.resident_id::text END AS sfzhm,
+         to_char(date '2026-01-01' + (i - 1) / 1000, 'YYYYMMDD') AS kqrq, (8 + i % 3)::text AS gs
+    FROM generate_series(1, $rows + $single) i
+    JOIN wagecheck.worker w ON w.worker_id = (i - 1) % 1000 + 1
+    JOIN wagecheck.roster r ON r.worker_id = w.worker_id
+    JOIN wagecheck.project p ON p.project_id = r.project_id;
+COPY (SELECT * FROM days WHERE kqid <= $rows ORDER BY kqid) TO '$kqdata';
+COPY (SELECT format('INSERT INTO :tbl VALUES (%s, %L, %L, %L, %L);', kqid, xmbh, sfzhm, kqrq, gs)
+        FROM days WHERE kqid > $rows ORDER BY kqid) TO '$kqinserts';
+SQL
+  kq_single="\\i $kqinserts"
+  mcopy_plain=999999999; mcopy=999999999; mone_plain=999999999; mone=999999999
+  for r in $(seq "$rounds"); do
+    mcopy_plain=$(min "$mcopy_plain" "$(timed legacy.kq_plain "COPY legacy.kq_plain FROM '$kqdata';")")
+    mcopy=$(min "$mcopy" "$(timed legacy.kq "COPY legacy.kq FROM '$kqdata';")")
+    mone_plain=$(min "$mone_plain" "$(timed legacy.kq_plain "$kq_single")")
+    mone=$(min "$mone" "$(timed legacy.kq "$kq_single")")
+  done
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  $PSQL -d $db -At <<SQL
+SELECT 'attendance days mirrored after the last run: ' || count(*) || ' (legacy rows ' || (SELECT count(*) FROM legacy.kq) || ')'
+  FROM wagecheck.attendance;
+SQL
+  awk -v cp="$mcopy_plain" -v ca="$mcopy" -v op="$mone_plain" -v oa="$mone" -v n="$rows" -v s="$single" -v r="$rounds" 'BEGIN {
+    printf "legacy attendance, mirrored into wagecheck.attendance vs alone, best of %d:\n", r
+    printf "  COPY of %d rows       alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 1.5x)\n", n, cp, ca, ca / cp
+    printf "  %d single-row INSERTs alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 2x)\n", s, op, oa, oa / op
+  }'
+  echo "  load average after the runs: $load (2 cores)"
+  [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$kqdata" "$kqinserts"
+fi
 [ -n "${WC_BENCH_KEEP:-}" ] || $PSQL -d postgres -c "DROP DATABASE $db"
 [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$data" "$inserts"

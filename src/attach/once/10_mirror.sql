@@ -1,0 +1,24 @@
+-- Mirror mode: attached tables that feed wagecheck's own tables (wagecheck.attach(...,
+-- mirror => true)). wagecheck.mirror holds each mirrored table's kind and mapping;
+-- wagecheck.mirror_ref the way back from a mirrored row to its legacy record.
+
+CREATE TABLE wagecheck.mirror (
+    source     regclass PRIMARY KEY,
+    kind       text NOT NULL CHECK (kind IN ('worker', 'roster', 'attendance')),
+    mode       text NOT NULL CHECK (mode IN ('reject', 'alert')),
+    columns    jsonb NOT NULL CHECK (jsonb_typeof(columns) = 'object'),
+    backfilled_to text
+);
+
+CREATE TABLE wagecheck.mirror_ref (
+    source     regclass NOT NULL,
+    source_key text NOT NULL,
+    kind       text NOT NULL,
+    project_id bigint,
+    target     jsonb NOT NULL,
+    PRIMARY KEY (source, source_key)
+);
+CREATE INDEX mirror_ref_target ON wagecheck.mirror_ref (kind, target);
+
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.mirror', '');
+SELECT pg_catalog.pg_extension_config_dump('wagecheck.mirror_ref', '');
