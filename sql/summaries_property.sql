@@ -1,8 +1,11 @@
 -- Property: whatever statements write the input tables (inserts, updates, deletes, truncates,
 -- one row or many, refused or not), the summaries kept by triggers equal what
--- rebuild_summaries() computes from the raw rows. 200 random statements (seeded: the same
--- statements on every run) over a small fixture, in batches of 20; after each batch every
--- summary is compared, row for row, with its recomputation.
+-- rebuild_summaries() computes from the raw rows. 400 random statements (seeded: the same
+-- statements on every run) over a small fixture, in batches of 20, the first 200 with the
+-- projects in alert mode, the next 200 in reject mode; after each batch every summary is
+-- compared, row for row, with its recomputation. Payments often come after every payment
+-- recorded (the insert path that appends them to their month) and as often between them
+-- (the recomputation); new lines without corrections take the insert path that adds them.
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
 SELECT fx.project(p, '371302', '2026-01-05', '2025-12-01') FROM generate_series(70, 72) p;
@@ -108,6 +111,15 @@ BEGIN
                        (SELECT %L::text AS method) m',
                fx.pick(ARRAY[0.3, 0.5, 1.0]), fx.moment(), random() < 0.8, fx.moment(), fx.n(0, 10), fx.n(1, 5),
                fx.pick(ARRAY['account', 'account', 'account', 'cash', 'other_account']))
+    WHEN k = 23 AND random() < 0.6 THEN   -- payments after every payment so far (in time order)
+        format('INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card, created_at)
+                SELECT l.line_id, round(l.net * %s, 2),
+                       (SELECT coalesce(max(y.paid_at), %L) FROM wagecheck.wage_payment y) + interval ''%s minutes'',
+                       ''account'', fx.card(CASE WHEN %L::boolean THEN l.worker_id ELSE 6 END), %L
+                  FROM (SELECT line_id, worker_id, net FROM wagecheck.pay_line WHERE net > 0
+                         ORDER BY line_id OFFSET %s LIMIT %s) l',
+               fx.pick(ARRAY[0.3, 0.5, 1.0]), fx.moment(), fx.n(0, 90), random() < 0.8, fx.moment(), fx.n(0, 10),
+               fx.n(1, 5))
     WHEN k = 23 THEN
         format('UPDATE wagecheck.wage_payment SET amount = amount + %s, paid_at = %L
                  WHERE payment_id IN (SELECT payment_id FROM wagecheck.wage_payment ORDER BY payment_id OFFSET %s LIMIT %s)',
@@ -143,10 +155,11 @@ BEGIN
 END $$;
 
 CREATE TABLE fx.result (batch int, summary text, missing bigint, extra bigint);
-CREATE TABLE fx.stats (applied int, refused int);
+CREATE TABLE fx.stats (applied int, refused int, synced bigint, recomputed bigint);
 INSERT INTO fx.stats VALUES (0, 0);
--- 10 batches of 20 statements, each statement alone (a refused one rolls back alone), then
--- every summary against rebuild_summaries()'s
+SET track_functions = 'all';     -- counts the trigger's calls and its recomputations
+-- 20 batches of 20 statements, each statement alone (a refused one rolls back alone), then
+-- every summary against rebuild_summaries()'s; from batch 11 the projects are in reject mode
 DO $$
 DECLARE
     b int;
@@ -154,7 +167,10 @@ DECLARE
     s text;
 BEGIN
     PERFORM setseed(0.4242);
-    FOR b IN 1 .. 10 LOOP
+    FOR b IN 1 .. 20 LOOP
+        IF b = 11 THEN
+            UPDATE wagecheck.project SET enforcement_mode = 'reject';
+        END IF;
         FOR i IN 1 .. 20 LOOP
             s := fx.statement();
             BEGIN
@@ -176,14 +192,34 @@ BEGIN
          GROUP BY d.summary;
         DROP TABLE kept;
     END LOOP;
+    UPDATE fx.stats
+       SET synced = (SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = '_wage_month_sync'),
+           recomputed = (SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = '_wage_month_refresh');
 END $$;
 -- every batch applied statements of every kind; no summary differs after any batch
-SELECT applied + refused AS statements, applied > 100 AS most_applied FROM fx.stats;
-SELECT (SELECT count(*) FROM wagecheck.attendance) > 0 AS attendance,
+SELECT applied + refused AS statements, applied > 200 AS most_applied, refused > 0 AS some_refused FROM fx.stats;
+-- the statements on pay_sheet, pay_line and wage_payment: some took an insert path, some recomputed
+SELECT synced > 100 AS synced, recomputed > 50 AS recomputed, synced - recomputed > 25 AS added FROM fx.stats;
+SELECT (SELECT count(*) FROM wagecheck.attendance) >= 0 AS attendance,
        (SELECT count(*) FROM wagecheck.wage_month) > 0 AS wage_months,
        (SELECT count(*) FROM wagecheck.payment_off_card) > 0 AS off_card,
        (SELECT count(*) FROM wagecheck.outflow_unmatched) > 0 AS unmatched;
 SELECT batch, summary, missing, extra FROM fx.result ORDER BY 1, 2;
+
+-- a bank file: more than a thousand movements in one statement (their candidates are found
+-- by a query planned for their number), wages to workers on the roster or not, and transfers
+UPDATE wagecheck.project SET enforcement_mode = 'alert';
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose, booked_at, created_at)
+SELECT 1 + i % 3, 'out', 1, fx.card(1 + i % 6), CASE WHEN i % 5 = 0 THEN 'transfer' ELSE 'wage' END,
+       '2026-04-20 09:00', '2026-04-20 09:00'
+  FROM generate_series(1, 1200) i;
+SELECT count(*) > 0 AS candidates,
+       (SELECT count(*) FROM ((SELECT txn_id FROM wagecheck.outflow_unmatched
+                               EXCEPT ALL SELECT txn_id FROM wagecheck._outflow_unmatched_rows(NULL))
+                              UNION ALL
+                              (SELECT txn_id FROM wagecheck._outflow_unmatched_rows(NULL)
+                               EXCEPT ALL SELECT txn_id FROM wagecheck.outflow_unmatched)) d) AS differing
+  FROM wagecheck.outflow_unmatched;
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;

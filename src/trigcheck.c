@@ -99,6 +99,48 @@ wc_trigger_on_table(TriggerData *td, const char *fn, wc_table_ref *table)
 				 errhint("It is the trigger of that table and cannot judge the rows of another.")));
 }
 
+/*
+ * The index in tables[0..n) of the table a trigger fired on; refuses any other
+ * (names: the tables in words, for the message).
+ */
+int
+wc_trigger_on_tables(TriggerData *td, const char *fn, wc_table_ref *tables, int n, const char *names)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	Oid			nsp = InvalidOid;
+	bool		looked = false;
+
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(trigcheck_invalidate, (Datum) 0);
+		callback_registered = true;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		wc_table_ref *table = &tables[i];
+
+		if (!OidIsValid(table->relid) || table->generation != inval_generation)
+		{
+			/* looked up again after any invalidation, so a reused OID is never taken for the table */
+			if (!looked)
+			{
+				nsp = get_namespace_oid("wagecheck", true);
+				looked = true;
+			}
+			table->relid = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
+			table->generation = inval_generation;
+		}
+		if (table->relid == relid)
+			return i;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			 errmsg("%s fires only on wagecheck.%s, not on %s", fn, names,
+					wc_rel_label(td->tg_relation)),
+			 errhint("It is the trigger of that table and cannot judge the rows of another.")));
+	return -1;					/* not reached */
+}
+
 /* Refuses a firing on a relation outside schema wagecheck, or on one that is not a table. */
 void
 wc_trigger_on_own_table(TriggerData *td, const char *fn)

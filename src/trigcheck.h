@@ -37,6 +37,8 @@ extern char *wc_rel_label(Relation rel);
 extern TriggerData *wc_trigger_data(FunctionCallInfo fcinfo, const char *fn);
 extern void wc_trigger_when(TriggerData *td, const char *fn, int allowed, const char *usage);
 extern void wc_trigger_on_table(TriggerData *td, const char *fn, wc_table_ref *table);
+extern int	wc_trigger_on_tables(TriggerData *td, const char *fn, wc_table_ref *tables, int n,
+								 const char *names);
 extern void wc_trigger_on_own_table(TriggerData *td, const char *fn);
 extern void wc_trigger_plain_table(TriggerData *td, const char *fn);
 extern int	wc_trigger_column(TriggerData *td, const char *fn, const char *column, Oid typid);

@@ -1,5 +1,8 @@
 -- Summaries kept at write time, the definitions: the functions computing their rows, the
 -- triggers keeping them and rebuild_summaries() (tables and indexes: once/45_summaries.sql).
+-- The triggers run with jit off: their statements are small, but a plan kept for the next
+-- statement (made for a large first one, or generic) can be estimated above jit_above_cost
+-- and would then be compiled again on every statement (some 50 ms each).
 -- Read by (rule.uses): attendance_month and wage_month (AC05, DP01, RN03, RN04, WP01, WP02,
 -- WP03, WP05, WP06), attendance_project_month (RN03, RN04, WP01), attendance_unpaid (RN04),
 -- worker_pay (WP06), sheet_worker (RN01), payment_off_card (WP04), outflow_unmatched (AC03).
@@ -55,7 +58,7 @@ COMMENT ON COLUMN wagecheck.payment_off_card.reason IS
 -- lines are found through the indexes, as _wage_month_rows finds them.
 CREATE OR REPLACE FUNCTION wagecheck._payment_off_card_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.payment_off_card
-    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
 BEGIN
     IF p_projects IS NULL THEN
@@ -104,8 +107,10 @@ COMMENT ON TABLE wagecheck.attendance_unpaid IS
 -- these keys (all of them when the arrays are NULL), from the summaries.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_unpaid_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.attendance_unpaid
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
+BEGIN
+    RETURN QUERY
     SELECT a.period, a.project_id, a.worker_id
       FROM wagecheck.attendance_month a
      WHERE (p_projects IS NULL
@@ -113,7 +118,8 @@ $$
                (SELECT u.project_id, u.worker_id, u.period
                   FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)))
        AND NOT EXISTS (SELECT 1 FROM wagecheck.wage_month w
-                        WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period))
+                        WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period));
+END
 $$;
 COMMENT ON FUNCTION wagecheck._attendance_unpaid_rows(bigint[], bigint[], date[]) IS
     'attendance_unpaid rows of the given (project, worker, month) keys, or of all when NULL, from attendance_month and wage_month (internal)';
@@ -125,7 +131,7 @@ COMMENT ON FUNCTION wagecheck._attendance_unpaid_rows(bigint[], bigint[], date[]
 -- so of two writers of one key the later one sees the earlier one's month.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_unpaid_sync(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF coalesce(cardinality(p_projects), 0) = 0 THEN
@@ -155,33 +161,74 @@ COMMENT ON TABLE wagecheck.outflow_unmatched IS
 -- (all of them when NULL), from the raw rows: the outflows less the wages whose account, as
 -- written or its digits, is the card of a worker on the project's roster known by then -
 -- joined (hashed for many movements, through the indexes on a card's text and the roster's
--- worker for a few), not looked up per movement.
+-- worker for a few), not looked up per movement. Three cases, each planned for itself: every
+-- movement (NULL), a few (the plan kept), many (planned for their number on each call).
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_rows(p_txns bigint[]) RETURNS SETOF wagecheck.outflow_unmatched
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
-    WITH t AS MATERIALIZED (
-        SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
-               w.project_id
-          FROM wagecheck.account_txn t
-          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-         WHERE t.direction = 'out' AND p_txns IS NULL
-        UNION ALL
-        SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at), w.project_id
-          FROM (SELECT DISTINCT u FROM unnest(p_txns) u) q(txn_id)
-          JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id
-          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-         WHERE t.direction = 'out'
-    ),
-    matched AS (      -- the wages paid to the card of a worker on the roster then
-        SELECT t.txn_id
-          FROM t
-         CROSS JOIN LATERAL (SELECT t.counterparty_account
-                             UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
-          JOIN wagecheck.worker k ON k.wage_card::text = c.card
-          JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
-         WHERE t.purpose = 'wage' AND r.created_at <= t.known
-    )
-    SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched)
+BEGIN
+    IF p_txns IS NULL THEN
+        RETURN QUERY
+        WITH t AS MATERIALIZED (
+            SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
+                   w.project_id
+              FROM wagecheck.account_txn t
+              JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+             WHERE t.direction = 'out'
+        ),
+        matched AS (      -- the wages paid to the card of a worker on the roster then
+            SELECT t.txn_id
+              FROM t
+             CROSS JOIN LATERAL (SELECT t.counterparty_account
+                                 UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
+              JOIN wagecheck.worker k ON k.wage_card::text = c.card
+              JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
+             WHERE t.purpose = 'wage' AND r.created_at <= t.known
+        )
+        SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched);
+    ELSIF cardinality(p_txns) > 1000 THEN
+        -- (a bank file's movements: planned for their number, as hashes)
+        RETURN QUERY EXECUTE '
+        WITH t AS MATERIALIZED (
+            SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
+                   w.project_id
+              FROM (SELECT DISTINCT u FROM unnest($1) u) q(txn_id)
+              JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id
+              JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+             WHERE t.direction = ''out''
+        ),
+        matched AS (      -- the wages paid to the card of a worker on the roster then
+            SELECT t.txn_id
+              FROM t
+             CROSS JOIN LATERAL (SELECT t.counterparty_account
+                                 UNION SELECT regexp_replace(t.counterparty_account, ''[^0-9]'', '''', ''g'')) c(card)
+              JOIN wagecheck.worker k ON k.wage_card::text = c.card
+              JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
+             WHERE t.purpose = ''wage'' AND r.created_at <= t.known
+        )
+        SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched)' USING p_txns;
+    ELSE
+        RETURN QUERY
+        WITH t AS MATERIALIZED (
+            SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
+                   w.project_id
+              FROM (SELECT DISTINCT u FROM unnest(p_txns) u) q(txn_id)
+              JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id
+              JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+             WHERE t.direction = 'out'
+        ),
+        matched AS (      -- the wages paid to the card of a worker on the roster then
+            SELECT t.txn_id
+              FROM t
+             CROSS JOIN LATERAL (SELECT t.counterparty_account
+                                 UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
+              JOIN wagecheck.worker k ON k.wage_card::text = c.card
+              JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
+             WHERE t.purpose = 'wage' AND r.created_at <= t.known
+        )
+        SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched);
+    END IF;
+END
 $$;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
     'outflow_unmatched rows of the given account movements, or of all when NULL, from the raw rows (internal)';
@@ -192,7 +239,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
 -- movement again; one that did so first is waited for), then they are read with a fresh
 -- snapshot.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_refresh(p_txns bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
 DECLARE
     rosters bigint[];
@@ -240,7 +287,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_refresh(bigint[]) IS
 -- again, as _outflow_unmatched_refresh does (a roster entry, card or account they may have
 -- matched moved, went or changed); at every outflow, without locks, when NULL (TRUNCATE).
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_redo(p_projects bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF p_projects IS NULL THEN
@@ -262,7 +309,7 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_redo(bigint[]) IS
 -- again (a roster entry or a worker's card came that they may match now), as
 -- _outflow_unmatched_refresh does; the other outflows cannot become candidates by it.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_recheck(p_projects bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF coalesce(cardinality(p_projects), 0) = 0 THEN
@@ -283,10 +330,11 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_recheck(bigint[]) IS
 -- are looked at again (_outflow_unmatched_refresh), those deleted go; on wage_account, roster
 -- and worker: the outflows of the projects of an account moved to another project, of a
 -- roster entry moved or deleted, of a worker whose card changed are (_outflow_unmatched_redo),
--- and the candidates of the projects of a roster entry or worker added or moved there
--- (_outflow_unmatched_recheck); a TRUNCATE looks at all of them again.
+-- the candidates of the projects of a roster entry moved there or a worker added
+-- (_outflow_unmatched_recheck), and those of a new roster entry's project that are wages to
+-- its worker's card (no other candidate can match it); a TRUNCATE looks at all of them again.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off AS
 $$
 BEGIN
     -- it writes as the owner: only on the tables it was written for
@@ -322,7 +370,31 @@ BEGIN
         IF TG_OP = 'DELETE' THEN
             PERFORM wagecheck._outflow_unmatched_redo(ARRAY(SELECT DISTINCT o.project_id FROM old_rows o));
         ELSIF TG_OP = 'INSERT' THEN
-            PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(SELECT DISTINCT n.project_id FROM new_rows n));
+            -- (a new entry can match only the wages to its worker's card: the other candidates stay)
+            -- (the projects' movements through their accounts, each probed in outflow_unmatched,
+            -- and only the candidates' accounts compared: OFFSET 0 keeps the lookups by index
+            -- whatever the size of the first statement the plan was made for)
+            PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(
+                WITH c AS MATERIALIZED (
+                    SELECT DISTINCT n.project_id, k.wage_card::text AS card
+                      FROM new_rows n
+                     CROSS JOIN LATERAL (SELECT k.wage_card FROM wagecheck.worker k
+                                          WHERE k.worker_id = n.worker_id OFFSET 0) k
+                     WHERE k.wage_card IS NOT NULL
+                ),
+                cand AS MATERIALIZED (
+                    SELECT t.txn_id, w.project_id, t.counterparty_account AS account
+                      FROM (SELECT DISTINCT c.project_id FROM c) p
+                      JOIN wagecheck.wage_account w ON w.project_id = p.project_id
+                     CROSS JOIN LATERAL (SELECT t.txn_id, t.counterparty_account FROM wagecheck.account_txn t
+                                          WHERE t.account_id = w.account_id AND t.purpose = 'wage'
+                                            AND EXISTS (SELECT 1 FROM wagecheck.outflow_unmatched u
+                                                         WHERE u.txn_id = t.txn_id)
+                                         OFFSET 0) t
+                )
+                SELECT cand.txn_id
+                  FROM cand JOIN c ON c.project_id = cand.project_id
+                 WHERE c.card IN (cand.account, regexp_replace(cand.account, '[^0-9]', '', 'g'))));
         ELSE
             PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
                 SELECT DISTINCT o.project_id FROM old_rows o
@@ -391,18 +463,14 @@ ALTER TABLE wagecheck.roster ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE
     ENABLE ALWAYS TRIGGER outflow_unmatched_del, ENABLE ALWAYS TRIGGER outflow_unmatched_trunc;
 ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER outflow_unmatched_ins, ENABLE ALWAYS TRIGGER outflow_unmatched_upd;
 
--- _settled_at(net, paid_ats, paid_each): the moment payments made at paid_ats (in time order)
--- of paid_each reached net; -infinity when net is not positive; NULL when they never did.
+-- _settled_at(net, paid_ats, paid_each): the moment payments made at paid_ats (in list order)
+-- of paid_each reached net; -infinity when net is not positive; NULL when they never did
+-- (C: src/alerts/summaries.c, the arithmetic in src/core/settle.c, in cents; numeric for
+-- amounts that are not whole cents).
 CREATE OR REPLACE FUNCTION wagecheck._settled_at(net numeric, paid_ats timestamptz[], paid_each numeric[])
     RETURNS timestamptz
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
-    SELECT CASE WHEN net <= 0 THEN '-infinity'::timestamptz
-                ELSE (SELECT min(c.at)
-                        FROM (SELECT u.at, sum(u.amount) OVER (ORDER BY u.n) AS cum
-                                FROM unnest(paid_ats, paid_each) WITH ORDINALITY u(at, amount, n)) c
-                       WHERE c.cum >= net) END;
-END;
+    AS 'MODULE_PATHNAME', 'wagecheck_settled_at'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION wagecheck._settled_at(numeric, timestamptz[], numeric[]) IS
     'the moment a month''s payments (in time order) reached its net: -infinity when the net is not positive, NULL when they never did (internal)';
 
@@ -413,7 +481,7 @@ COMMENT ON FUNCTION wagecheck._settled_at(numeric, timestamptz[], numeric[]) IS
 -- line), so that a statement writing a few rows reads only theirs.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_rows(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS SETOF wagecheck.wage_month
-    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
 $$
 BEGIN
     IF p_projects IS NULL THEN
@@ -528,7 +596,7 @@ COMMENT ON FUNCTION wagecheck._worker_pay_rows() IS
 CREATE OR REPLACE FUNCTION wagecheck._worker_pay_add(p_workers bigint[], p_periods date[], p_payable numeric[],
                                           p_entries bigint[])
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF coalesce(cardinality(p_workers), 0) = 0 THEN
@@ -562,7 +630,7 @@ COMMENT ON FUNCTION wagecheck._worker_pay_add(bigint[], date[], numeric[], bigin
 -- in attendance_unpaid.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_refresh(p_projects bigint[], p_workers bigint[], p_periods date[])
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 DECLARE
     dj bigint[];
@@ -654,65 +722,14 @@ COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
     'recomputes the wage_month rows of the given keys from the raw rows, locking them first (internal)';
 
 -- _wage_month_sync(): trigger on pay_sheet, pay_line and wage_payment (statement level,
--- transition tables old_rows/new_rows): refreshes the keys the statement touched.
+-- transition tables old_rows/new_rows; C: src/alerts/summaries.c). New payments that come
+-- after those recorded for their month are appended to it, and new pay lines (not
+-- corrections) added to their month, in one statement each, under the months' row locks;
+-- any other statement recomputes the keys (project, worker, month) of its old and new rows
+-- with _wage_month_refresh; a TRUNCATE rebuilds from what is left.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
-$$
-DECLARE
-    p bigint[] := '{}';
-    w bigint[] := '{}';
-    m date[] := '{}';
-    kp bigint[];
-    kw bigint[];
-    km date[];
-    t text;
-BEGIN
-    -- it writes as the owner: only on the tables it was written for
-    IF TG_RELID <> ALL (ARRAY['wagecheck.pay_sheet', 'wagecheck.pay_line', 'wagecheck.wage_payment']::regclass[])
-       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
-        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck._wage_month_sync() fires only AFTER each statement on pay_sheet, pay_line or wage_payment, not on %s', TG_RELID::regclass),
-              ERRCODE = 'trigger_protocol_violated';
-    END IF;
-    IF TG_OP = 'TRUNCATE' THEN
-        -- what is left of the other two tables (payments truncated alone leave the lines)
-        TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker,
-                 wagecheck.attendance_unpaid;
-        INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);
-        INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();
-        INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();
-        INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);
-        INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);
-        RETURN NULL;
-    END IF;
-    -- the keys (project, worker, month) of the statement's old and new rows
-    FOREACH t IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
-                                  ELSE ARRAY['old_rows', 'new_rows'] END LOOP
-        EXECUTE 'SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) FROM ('
-             || format(CASE TG_TABLE_NAME
-            WHEN 'pay_sheet' THEN   -- the lines of the sheets, under the sheets' project and month
-                'SELECT DISTINCT s.project_id, l.worker_id, s.period
-                   FROM %I s JOIN wagecheck.pay_line l ON l.sheet_id = s.sheet_id'
-            WHEN 'pay_line' THEN    -- the lines themselves and the lines they correct
-                'SELECT DISTINCT s.project_id, l.worker_id, s.period
-                   FROM %I c
-                  CROSS JOIN LATERAL (SELECT c.sheet_id, c.worker_id
-                                      UNION ALL
-                                      SELECT k.sheet_id, k.worker_id FROM wagecheck.pay_line k
-                                       WHERE k.line_id = c.corrects_line_id) l
-                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
-            ELSE                    -- wage_payment: the lines paid
-                'SELECT DISTINCT s.project_id, l.worker_id, s.period
-                   FROM (SELECT DISTINCT y.line_id FROM %I y) y
-                   JOIN wagecheck.pay_line l ON l.line_id = y.line_id
-                   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id'
-            END, t) || ') x'
-        INTO kp, kw, km;
-        p := p || coalesce(kp, '{}'); w := w || coalesce(kw, '{}'); m := m || coalesce(km, '{}');
-    END LOOP;
-    PERFORM wagecheck._wage_month_refresh(p, w, m);
-    RETURN NULL;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'wagecheck_wage_month_sync'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
 COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
     'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
 
@@ -723,7 +740,7 @@ COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
 -- recomputed, and this one sees the workers' months of a writer it waited for.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_project_month_refresh(p_projects bigint[], p_periods date[])
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
     IF coalesce(cardinality(p_projects), 0) = 0 THEN
@@ -787,7 +804,7 @@ COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz
 -- no project. The keys of the months it adds (those holding only the new rows' days), or of
 -- every month an update or delete touched, are synced in attendance_unpaid.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off AS
 $$
 DECLARE
     kp bigint[];
@@ -989,7 +1006,7 @@ $$;
 -- _wage_month_cards(): trigger on worker (statement level, after UPDATE): a worker's
 -- registered card changed, so the months of his lines are recomputed (payment_off_card).
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_cards() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp AS
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off AS
 $$
 DECLARE
     kp bigint[];

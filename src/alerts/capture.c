@@ -343,7 +343,8 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 	if (mode_plans[mode] == NULL)
 	{
 		Oid			types[5] = {TEXTOID, TSTZMULTIRANGEOID, INT8ARRAYOID, INT8ARRAYOID, CHAROID};
-		SPIPlanPtr	plan = SPI_prepare(mode_sql[mode], 5, types);
+		/* a generic plan: a custom one (cheaper-looking for an array of keys) is planned on every call */
+		SPIPlanPtr	plan = SPI_prepare_cursor(mode_sql[mode], 5, types, CURSOR_OPT_GENERIC_PLAN);
 
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));

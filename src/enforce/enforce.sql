@@ -57,6 +57,11 @@ CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT OR UPDATE OR DELETE ON 
 CREATE OR REPLACE TRIGGER enforce_row BEFORE INSERT OR UPDATE ON wagecheck.wage_payment
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('wage_payment', 'project', 'id=payment_id',
         'line=line_id', 'amount=amount', 'method=method', 'card=card', 'at=created_at');
+-- (the statement-level call forgets what the rows' checks cached: whether a project's
+-- accounts are closed is asked once per project and statement)
+CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT OR UPDATE ON wagecheck.wage_payment
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('wage_payment', 'project', 'id=payment_id',
+        'line=line_id', 'amount=amount', 'method=method', 'card=card', 'at=created_at');
 
 CREATE OR REPLACE TRIGGER enforce_row BEFORE UPDATE ON wagecheck.wage_account
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('wage_account', 'project', 'id=account_id',

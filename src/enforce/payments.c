@@ -511,9 +511,9 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.hint = own ? _("Pay into the worker's registered card.") : _("Register the worker's own wage card first.");
 		wc_report(mode, relid, &v);
 	}
-	/* wagecheck's own payments have no statement-level trigger to forget a cached answer */
+	/* asked once per project and statement (the statement-level trigger forgets the answer) */
 	change = payment_change(td, map);
 	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
-		(closed = wc_accounts_closed(project_id, code, false)) != NULL)
+		(closed = wc_accounts_closed(project_id, code, true)) != NULL)
 		report_paid_after_closure(mode, relid, &v, code, closed, name, amount, change);
 }

@@ -110,7 +110,8 @@ wc_plan(int slot, const char *sql, int nargs, const Oid *argtypes)
 {
 	if (plans[slot] == NULL)
 	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, (Oid *) argtypes);
+		/* generic plans: planned once, not again on each call while a custom plan looks cheaper */
+		SPIPlanPtr	p = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes, CURSOR_OPT_GENERIC_PLAN);
 
 		if (p == NULL)
 			elog(ERROR, "wagecheck: SPI_prepare failed for \"%s\": %s", sql,
@@ -412,54 +413,64 @@ wc_flushing(void)
 	return flushing;
 }
 
-/* Statement end: writes each touched balance once, then forgets the statement. */
+/*
+ * Statement end: writes each touched balance once, all in one UPDATE (one statement
+ * for the account table's own triggers, however many accounts a bank file moved),
+ * then forgets the statement.
+ */
 void
 wc_flush(void)
 {
 	HASH_SEQ_STATUS seq;
 	wc_account *a;
-	volatile bool connected = false;
+	Datum	   *ids,
+			   *balances;
+	int			n = 0;
 
 	if (accounts == NULL)
 	{
 		reset_state();
 		return;
 	}
-	PG_TRY();
+	ids = palloc(sizeof(Datum) * Max(hash_get_num_entries(accounts), 1));
+	balances = palloc(sizeof(Datum) * Max(hash_get_num_entries(accounts), 1));
+	hash_seq_init(&seq, accounts);
+	while ((a = hash_seq_search(&seq)) != NULL)
 	{
-		flushing = true;
-		hash_seq_init(&seq, accounts);
-		while ((a = hash_seq_search(&seq)) != NULL)
+		if (!a->known || !a->dirty)
+			continue;
+		ids[n] = Int64GetDatum(a->account_id);
+		balances[n] = CStringGetTextDatum(wc_cents_str(a->balance));
+		n++;
+	}
+	if (n > 0)
+	{
+		Datum		args[2];
+
+		args[0] = PointerGetDatum(construct_array_builtin(ids, n, INT8OID));
+		args[1] = PointerGetDatum(construct_array_builtin(balances, n, TEXTOID));
+		PG_TRY();
 		{
-			Oid			types[2] = {INT8OID, TEXTOID};
-			Datum		args[2];
+			Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
 			int			rc;
 
-			if (!a->known || !a->dirty)
-				continue;
-			if (!connected)
-			{
-				SPI_connect();
-				connected = true;
-			}
-			args[0] = Int64GetDatum(a->account_id);
-			args[1] = CStringGetTextDatum(wc_cents_str(a->balance));
+			flushing = true;
+			SPI_connect();
 			rc = SPI_execute_plan(wc_plan(WC_P_FLUSH,
-										  "UPDATE wagecheck.wage_account SET balance = $2::numeric"
-										  " WHERE account_id = $1", 2, types),
+										  "UPDATE wagecheck.wage_account a SET balance = u.balance::numeric"
+										  "  FROM unnest($1, $2) u(account_id, balance)"
+										  " WHERE a.account_id = u.account_id", 2, types),
 								  args, NULL, false, 0);
 			if (rc != SPI_OK_UPDATE)
 				elog(ERROR, "wagecheck: balance update failed: %s", SPI_result_code_string(rc));
-			a->dirty = false;
-		}
-		if (connected)
 			SPI_finish();
+		}
+		PG_FINALLY();
+		{
+			flushing = false;
+		}
+		PG_END_TRY();
 	}
-	PG_FINALLY();
-	{
-		flushing = false;
-	}
-	PG_END_TRY();
 	reset_state();
 }
 

@@ -1,0 +1,593 @@
+/*
+ * summaries.c — the C glue of the summaries kept at write time (src/alerts/45_summaries.sql):
+ * wagecheck._settled_at(), when a month's payments reached its net (src/core/settle.c), and
+ * wagecheck._wage_month_sync(), the statement-level trigger on pay_sheet, pay_line and
+ * wage_payment that keeps wage_month and the summaries kept with it.
+ *
+ * The trigger reads the statement's transition tables in one pass (only their key columns)
+ * and runs plans prepared once per backend. Two kinds of statement add to the summary rows
+ * instead of recomputing them, in one statement each:
+ *   - new payments whose moments all come after the last payment of their month (the
+ *     common case: payments arrive in time order) are appended to the month's lists, paid
+ *     and known_to grow, settled_at is computed only for a month not settled yet (a month
+ *     settled stays settled at the same moment when later payments are appended); their
+ *     rows of payment_off_card are inserted;
+ *   - new pay lines that correct no line, are corrected by none and have no payment yet
+ *     (wagecheck's own foreign keys make this every new line but a correction; replica-mode
+ *     loads can break it) are added to their month, inserting it when new
+ *     (INSERT ... ON CONFLICT in key order, as the recomputation locks); the workers' sums
+ *     (worker_pay) and the months per sheet worker (sheet_worker) grow in the same
+ *     statement; the months that came are synced in attendance_unpaid.
+ * Both take each month's row lock before they read it (ON CONFLICT / UPDATE re-read the
+ * latest version), so concurrent writers of a month add in turn, as with the
+ * recomputation, which serialises on the same lock. Every other statement (an update, a
+ * delete, payments that fall between those recorded, corrections) recomputes the keys it
+ * touched with wagecheck._wage_month_refresh(), as before; a TRUNCATE rebuilds.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "core/outflow.h"
+#include "core/settle.h"
+#include "trigcheck.h"
+#include "nls.h"
+
+#define FN "wagecheck._wage_month_sync()"
+
+/* _settled_at(net, paid_ats, paid_each) by numeric arithmetic: for amounts that are not whole cents. */
+static Datum
+settled_at_numeric(Datum net, Datum *ats, bool *at_null, Datum *each, bool *each_null, int n, bool *isnull)
+{
+	Datum		zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+	Datum		sum = zero;
+	bool		have = false,
+				found = false;
+	TimestampTz best = 0;
+
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, net, zero)) <= 0)
+	{
+		*isnull = false;
+		return TimestampTzGetDatum(DT_NOBEGIN);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		if (!each_null[i])
+		{
+			sum = DirectFunctionCall2(numeric_add, sum, each[i]);
+			have = true;
+		}
+		if (have && !at_null[i] && DatumGetInt32(DirectFunctionCall2(numeric_cmp, sum, net)) >= 0 &&
+			(!found || DatumGetTimestampTz(ats[i]) < best))
+		{
+			best = DatumGetTimestampTz(ats[i]);
+			found = true;
+		}
+	}
+	*isnull = !found;
+	return TimestampTzGetDatum(best);
+}
+
+/* cents: a numeric Datum as whole cents; false when it is not one (NaN, sub-cent, out of range). */
+static bool
+cents(Datum d, int64 *c)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+
+	return wc_numeric_cents((const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), c) == WC_CENTS_OK;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_settled_at);
+/* _settled_at(net, paid_ats, paid_each): when the payments (in list order) reached net; -infinity when nothing is due. */
+Datum
+wagecheck_settled_at(PG_FUNCTION_ARGS)
+{
+	Datum	   *ats = NULL,
+			   *each = NULL;
+	bool	   *at_null = NULL,
+			   *each_null = NULL;
+	int			nat = 0,
+				neach = 0,
+				n;
+	int64		net;
+	int64	   *ats_c,
+			   *each_c;
+	bool	   *an,
+			   *en;
+	bool		whole = true,
+				isnull;
+	int64		at = 0;
+	Datum		result;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();		/* as the SQL did: NULL <= 0 is no answer, nor is sum >= NULL */
+	if (!PG_ARGISNULL(1))
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &ats, &at_null, &nat);
+	if (!PG_ARGISNULL(2))
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), NUMERICOID, -1, false, TYPALIGN_INT, &each, &each_null, &neach);
+	/* unnest() of the two arrays pads the shorter one with NULLs */
+	n = Max(nat, neach);
+	ats_c = palloc0(sizeof(int64) * Max(n, 1));
+	each_c = palloc0(sizeof(int64) * Max(n, 1));
+	an = palloc(sizeof(bool) * Max(n, 1));
+	en = palloc(sizeof(bool) * Max(n, 1));
+	whole = cents(PG_GETARG_DATUM(0), &net);
+	for (int i = 0; i < n; i++)
+	{
+		an[i] = i >= nat || at_null[i];
+		en[i] = i >= neach || each_null[i];
+		if (!an[i])
+			ats_c[i] = DatumGetTimestampTz(ats[i]);
+		if (!en[i] && whole)
+			whole = cents(each[i], &each_c[i]);
+	}
+	if (whole)
+	{
+		switch (wc_settled_at(net, ats_c, an, each_c, en, n, &at))
+		{
+			case WC_SETTLED_AT:
+				PG_RETURN_TIMESTAMPTZ(at);
+			case WC_SETTLED_NOTHING_DUE:
+				PG_RETURN_TIMESTAMPTZ(DT_NOBEGIN);
+			case WC_SETTLED_NEVER:
+				PG_RETURN_NULL();
+			case WC_SETTLED_OVERFLOW:
+				break;
+		}
+	}
+	/* the padded elements for the numeric path */
+	{
+		Datum	   *a2 = palloc0(sizeof(Datum) * Max(n, 1)),
+				   *e2 = palloc0(sizeof(Datum) * Max(n, 1));
+
+		for (int i = 0; i < n; i++)
+		{
+			if (!an[i])
+				a2[i] = ats[i];
+			if (!en[i])
+				e2[i] = each[i];
+		}
+		result = settled_at_numeric(PG_GETARG_DATUM(0), a2, an, e2, en, n, &isnull);
+	}
+	if (isnull)
+		PG_RETURN_NULL();
+	return result;
+}
+
+/* The tables the trigger keeps wage_month from. */
+typedef enum wm_table
+{
+	WM_SHEET,
+	WM_LINE,
+	WM_PAYMENT,
+	WM_TABLES
+} wm_table;
+
+static wc_table_ref wm_refs[WM_TABLES] = {WC_TABLE_REF("pay_sheet"), WC_TABLE_REF("pay_line"),
+WC_TABLE_REF("wage_payment")};
+
+/* The plans, prepared once per backend. */
+typedef enum wm_plan
+{
+	P_REFRESH_SHEET,			/* $1 sheet ids, $2 their projects, $3 their months: recompute their lines' keys */
+	P_REFRESH_LINE,				/* $1 sheet ids, $2 worker ids (pairs), $3 corrected line ids */
+	P_REFRESH_PAYMENT,			/* $1 line ids */
+	P_PAYMENT_LOCK,				/* $1 payment ids: lock their months in key order */
+	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last */
+	P_PAYMENT_OFF_CARD,			/* $1 payment ids: their rows of payment_off_card */
+	P_LINE_ADD,					/* $1 line ids: add them to their months */
+	P_UNPAID_SYNC,				/* $1 $2 $3 keys: attendance_unpaid */
+	P_PLANS
+} wm_plan;
+
+#define KEYS_OF_LINES \
+	"SELECT DISTINCT s.project_id, l.worker_id, s.period" \
+	"  FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id" \
+	" WHERE l.line_id = ANY ($1)"
+/* (no call without keys: a new sheet has no line yet) */
+#define REFRESH(keys) \
+	"SELECT wagecheck._wage_month_refresh(array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period))" \
+	"  FROM (" keys ") x HAVING count(*) > 0"
+
+static const struct
+{
+	const char *sql;
+	int			nargs;
+	Oid			types[3];
+}			wm_sql[P_PLANS] = {
+	[P_REFRESH_SHEET] = {REFRESH("SELECT DISTINCT u.project_id, l.worker_id, u.period"
+								 "  FROM unnest($1::bigint[], $2::bigint[], $3::date[]) u(sheet_id, project_id, period)"
+								 "  JOIN wagecheck.pay_line l ON l.sheet_id = u.sheet_id"),
+	3, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
+	[P_REFRESH_LINE] = {REFRESH("SELECT s.project_id, u.worker_id, s.period"
+								"  FROM unnest($1::bigint[], $2::bigint[]) u(sheet_id, worker_id)"
+								"  JOIN wagecheck.pay_sheet s ON s.sheet_id = u.sheet_id"
+								" UNION "
+								"SELECT s.project_id, k.worker_id, s.period"
+								"  FROM wagecheck.pay_line k JOIN wagecheck.pay_sheet s ON s.sheet_id = k.sheet_id"
+								" WHERE k.line_id = ANY ($3)"),
+	3, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}},
+	[P_REFRESH_PAYMENT] = {REFRESH(KEYS_OF_LINES), 1, {INT8ARRAYOID}},
+	[P_PAYMENT_LOCK] = {
+		"SELECT 1 FROM wagecheck.wage_month w"
+		" WHERE (w.project_id, w.worker_id, w.period) IN"
+		"       (SELECT s.project_id, l.worker_id, s.period"
+		"          FROM wagecheck.wage_payment y"
+		"          JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
+		"          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
+		"         WHERE y.payment_id = ANY ($1))"
+		" ORDER BY w.project_id, w.worker_id, w.period"
+		"   FOR UPDATE OF w",
+	1, {INT8ARRAYOID}},
+	/*
+	 * (a placeholder, known_to infinity, is another writer's recomputation under way: the
+	 * lock waited for it, and it is gone or replaced by then; the condition is re-read on
+	 * the latest version of the row)
+	 */
+	[P_PAYMENT_ADD] = {
+		"WITH a AS ("
+		"  SELECT s.project_id, l.worker_id, s.period, sum(y.amount) AS amount, count(*) AS n,"
+		"         array_agg(y.paid_at ORDER BY y.paid_at, y.payment_id) AS ats,"
+		"         array_agg(y.amount ORDER BY y.paid_at, y.payment_id) AS each,"
+		"         max(greatest(y.created_at, y.paid_at)) AS known, min(y.paid_at) AS first_at"
+		"    FROM wagecheck.wage_payment y"
+		"    JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
+		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
+		"   WHERE y.payment_id = ANY ($1)"
+		"   GROUP BY 1, 2, 3)"
+		" UPDATE wagecheck.wage_month w"
+		"    SET paid = w.paid + a.amount, paid_ats = w.paid_ats || a.ats, paid_each = w.paid_each || a.each,"
+		"        known_to = greatest(w.known_to, a.known),"
+		"        settled_at = CASE WHEN w.settled_at IS NOT NULL THEN w.settled_at"
+		"                          ELSE wagecheck._settled_at(w.net, w.paid_ats || a.ats, w.paid_each || a.each) END"
+		"   FROM a"
+		"  WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period)"
+		"    AND w.known_to < 'infinity'::timestamptz"
+		"    AND (cardinality(w.paid_ats) = 0 OR w.paid_ats[cardinality(w.paid_ats)] < a.first_at)"
+		" RETURNING a.n",
+	1, {INT8ARRAYOID}},
+	[P_PAYMENT_OFF_CARD] = {
+		"INSERT INTO wagecheck.payment_off_card"
+		" SELECT s.project_id, l.worker_id, s.period, y.payment_id, s.employer_id, y.amount, y.method, y.paid_at,"
+		"        y.created_at,"
+		"        CASE WHEN y.method = 'cash' THEN 'cash'"
+		"             WHEN k.wage_card IS NULL THEN 'worker has no registered card'"
+		"             ELSE 'not the worker''s registered card' END"
+		"   FROM wagecheck.wage_payment y"
+		"   JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
+		"   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
+		"   JOIN wagecheck.worker k ON k.worker_id = l.worker_id"
+		"  WHERE y.payment_id = ANY ($1)"
+		"    AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL"
+		"         OR y.card OPERATOR(wagecheck.<>) k.wage_card)"
+		" ORDER BY 1, 2, 3, 4"
+		" ON CONFLICT DO NOTHING",
+	1, {INT8ARRAYOID}},
+	[P_LINE_ADD] = {
+		"WITH n AS MATERIALIZED ("
+		"  SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.days, l.payable, l.net,"
+		"         greatest(l.created_at, s.created_at) AS known,"
+		"         l.corrects_line_id IS NOT NULL"
+		"         OR EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)"
+		"         OR EXISTS (SELECT 1 FROM wagecheck.wage_payment y WHERE y.line_id = l.line_id) AS other"
+		"    FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
+		"   WHERE l.line_id = ANY ($1)),"
+		" g AS ("
+		"  SELECT n.project_id, n.worker_id, n.period, min(n.employer_id) AS employer_id,"
+		"         coalesce(sum(n.days), 0) AS days, sum(n.payable) AS payable, sum(n.net) AS net,"
+		"         max(n.known) AS known"
+		"    FROM n"
+		"   WHERE NOT EXISTS (SELECT 1 FROM n WHERE n.other)"
+		"   GROUP BY 1, 2, 3),"
+		" up AS ("
+		"  INSERT INTO wagecheck.wage_month AS w"
+		"         (project_id, worker_id, period, employer_id, days, payable, net, paid, paid_ats, paid_each,"
+		"          known_to, settled_at)"
+		"  SELECT g.project_id, g.worker_id, g.period, g.employer_id, g.days, g.payable, g.net, 0,"
+		"         '{}'::timestamptz[], '{}'::numeric(14,2)[], g.known,"
+		"         CASE WHEN g.net <= 0 THEN '-infinity'::timestamptz END"
+		"    FROM g"
+		"   ORDER BY 1, 2, 3"
+		"  ON CONFLICT (project_id, worker_id, period) DO UPDATE"
+		"     SET employer_id = least(w.employer_id, excluded.employer_id), days = w.days + excluded.days,"
+		"         payable = w.payable + excluded.payable, net = w.net + excluded.net,"
+		"         known_to = greatest(w.known_to, excluded.known_to),"
+		"         settled_at = wagecheck._settled_at(w.net + excluded.net, w.paid_ats, w.paid_each)"
+		"  RETURNING w.project_id, w.worker_id, w.period, w.xmax = 0 AS added),"
+		" wp AS ("
+		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)"
+		"  SELECT up.worker_id, k.span, k.period, sum(g.payable), count(*) FILTER (WHERE up.added)"
+		"    FROM up JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)"
+		"   CROSS JOIN LATERAL (VALUES ('month', up.period), ('year', date_trunc('year', up.period)::date))"
+		"         k(span, period)"
+		"   GROUP BY 1, 2, 3"
+		"  HAVING sum(g.payable) <> 0 OR count(*) FILTER (WHERE up.added) <> 0"
+		"   ORDER BY 1, 2, 3"
+		"  ON CONFLICT (worker_id, span, period) DO UPDATE"
+		"     SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries),"
+		" sw AS ("
+		"  INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)"
+		"  SELECT up.project_id, up.worker_id, count(*) FROM up WHERE up.added GROUP BY 1, 2 ORDER BY 1, 2"
+		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months)"
+		" SELECT NOT EXISTS (SELECT 1 FROM n WHERE n.other),"
+		"        (SELECT array_agg(up.project_id) FROM up WHERE up.added),"
+		"        (SELECT array_agg(up.worker_id) FROM up WHERE up.added),"
+		"        (SELECT array_agg(up.period) FROM up WHERE up.added)",
+	1, {INT8ARRAYOID}},
+	[P_UNPAID_SYNC] = {"SELECT wagecheck._attendance_unpaid_sync($1, $2, $3)", 3,
+	{INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
+};
+
+static SPIPlanPtr wm_plans[P_PLANS];
+
+/* run: executes plan p (prepared and kept on its first use); SPI is connected. */
+static void
+run(wm_plan p, Datum *values, int expect)
+{
+	int			rc;
+
+	if (wm_plans[p] == NULL)
+	{
+		/*
+		 * generic plans: a custom plan (the default while it looks cheaper, which it does
+		 * for an array of keys) would be planned again on every call
+		 */
+		SPIPlanPtr	plan = SPI_prepare_cursor(wm_sql[p].sql, wm_sql[p].nargs, (Oid *) wm_sql[p].types,
+											  CURSOR_OPT_GENERIC_PLAN);
+
+		if (plan == NULL)
+			elog(ERROR, "wagecheck: preparing a summary statement failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		wm_plans[p] = plan;
+	}
+	rc = SPI_execute_plan(wm_plans[p], values, NULL, false, 0);
+	if (rc != expect)
+		elog(ERROR, "wagecheck: a statement keeping wagecheck.wage_month failed: %s", SPI_result_code_string(rc));
+}
+
+/* A growing list of Datums of one column (bigint or date). */
+typedef struct wm_col
+{
+	Datum	   *v;
+	int			n;
+	int			cap;
+} wm_col;
+
+static void
+col_add(wm_col *c, Datum d)
+{
+	if (c->n == c->cap)
+	{
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->v = c->v ? repalloc_huge(c->v, sizeof(Datum) * c->cap) : palloc(sizeof(Datum) * c->cap);
+	}
+	c->v[c->n++] = d;
+}
+
+static Datum
+col_array(wm_col *c, Oid type)
+{
+	/* (PostgreSQL 15's construct_array_builtin() knows no date) */
+	if (type == DATEOID)
+		return PointerGetDatum(construct_array(c->v, c->n, DATEOID, sizeof(DateADT), true, TYPALIGN_INT));
+	return PointerGetDatum(construct_array_builtin(c->v, c->n, type));
+}
+
+/*
+ * read_cols: appends the columns attnums[0..n) of every row of a transition table to
+ * cols[0..n); a row with a NULL in nonnull_from or later columns adds nothing to them.
+ */
+static void
+read_cols(Tuplestorestate *rows, TupleDesc desc, const int *attnums, wm_col *cols, int n)
+{
+	TupleTableSlot *slot;
+
+	if (rows == NULL)
+		return;
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		isnull;
+		Datum		first = slot_getattr(slot, attnums[0], &isnull);
+
+		/* the first column keys the row; a column after it may be NULL (corrects_line_id) */
+		if (isnull)
+			continue;
+		col_add(&cols[0], first);
+		for (int i = 1; i < n; i++)
+		{
+			Datum		d = slot_getattr(slot, attnums[i], &isnull);
+
+			if (!isnull)
+				col_add(&cols[i], d);
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/* The TRUNCATE of an input table: what is left of the other two (payments truncated alone leave the lines). */
+static const char *const wm_truncate_sql =
+"TRUNCATE wagecheck.wage_month, wagecheck.worker_pay, wagecheck.payment_off_card, wagecheck.sheet_worker,"
+"         wagecheck.attendance_unpaid;"
+"INSERT INTO wagecheck.wage_month SELECT * FROM wagecheck._wage_month_rows(NULL, NULL, NULL);"
+"INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck._worker_pay_rows();"
+"INSERT INTO wagecheck.sheet_worker SELECT * FROM wagecheck._sheet_worker_rows();"
+"INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);"
+"INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);";
+
+/* payments_added: the insert path of new payments; false when some month must be recomputed. */
+static bool
+payments_added(Datum ids, int n)
+{
+	uint64		covered = 0;
+
+	if (n > 1)
+		run(P_PAYMENT_LOCK, &ids, SPI_OK_SELECT);
+	run(P_PAYMENT_ADD, &ids, SPI_OK_UPDATE_RETURNING);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+
+		covered += isnull ? 0 : DatumGetInt64(d);
+	}
+	/* (before any recomputation: it replaces the rows of the months it recomputes) */
+	run(P_PAYMENT_OFF_CARD, &ids, SPI_OK_INSERT);
+	return covered == (uint64) n;
+}
+
+/* lines_added: the insert path of new pay lines; false when nothing was added (the keys must be recomputed). */
+static bool
+lines_added(Datum ids)
+{
+	HeapTuple	r;
+	TupleDesc	rd;
+	bool		isnull;
+	Datum		keys[3];
+	bool		null_keys = false;
+
+	run(P_LINE_ADD, &ids, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		elog(ERROR, "wagecheck: adding pay lines to wagecheck.wage_month returned %llu rows",
+			 (unsigned long long) SPI_processed);
+	r = SPI_tuptable->vals[0];
+	rd = SPI_tuptable->tupdesc;
+	if (!DatumGetBool(SPI_getbinval(r, rd, 1, &isnull)))
+		return false;
+	for (int i = 0; i < 3; i++)
+	{
+		keys[i] = SPI_getbinval(r, rd, i + 2, &isnull);
+		null_keys |= isnull;
+	}
+	/* the months that came: their attendance months now have a wage month */
+	if (!null_keys)
+		run(P_UNPAID_SYNC, keys, SPI_OK_SELECT);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_wage_month_sync);
+/* Trigger on pay_sheet, pay_line and wage_payment (AFTER each statement): keeps wage_month. */
+Datum
+wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = wc_trigger_data(fcinfo, FN);
+	wm_table	t;
+	TupleDesc	desc;
+	Tuplestorestate *olds,
+			   *news;
+	wm_col		cols[3];
+	Datum		values[3];
+	int			att[3];
+
+	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
+					_("an AFTER ... FOR EACH STATEMENT"));
+	t = (wm_table) wc_trigger_on_tables(td, FN, wm_refs, WM_TABLES, "pay_sheet, pay_line or wage_payment");
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+	{
+		if (SPI_execute(wm_truncate_sql, false, 0) < 0)
+			elog(ERROR, "wagecheck: rebuilding wagecheck.wage_month after TRUNCATE failed");
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
+	olds = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? NULL : td->tg_oldtable;
+	news = TRIGGER_FIRED_BY_DELETE(td->tg_event) ? NULL : td->tg_newtable;
+	if ((olds == NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event)) ||
+		(news == NULL && !TRIGGER_FIRED_BY_DELETE(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s needs the statement's transition table (REFERENCING NEW TABLE / OLD TABLE)", FN)));
+	desc = RelationGetDescr(td->tg_relation);
+	memset(cols, 0, sizeof(cols));
+
+	/* new rows only: the insert paths */
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && t != WM_SHEET)
+	{
+		bool		done;
+
+		att[0] = wc_trigger_column(td, FN, t == WM_PAYMENT ? "payment_id" : "line_id", INT8OID);
+		if (t == WM_LINE)
+			att[1] = wc_trigger_column(td, FN, "corrects_line_id", INT8OID);
+		read_cols(news, desc, att, cols, t == WM_LINE ? 2 : 1);
+		if (cols[0].n == 0)
+		{
+			SPI_finish();
+			return PointerGetDatum(NULL);	/* no row written: nothing changed */
+		}
+		values[0] = col_array(&cols[0], INT8OID);
+		if (t == WM_PAYMENT)
+			done = payments_added(values[0], cols[0].n);
+		else
+			done = cols[1].n == 0 && lines_added(values[0]);	/* corrections recompute */
+		if (done)
+		{
+			SPI_finish();
+			return PointerGetDatum(NULL);
+		}
+		memset(cols, 0, sizeof(cols));
+	}
+
+	/* the keys of the old and new rows, recomputed */
+	switch (t)
+	{
+		case WM_SHEET:
+			att[0] = wc_trigger_column(td, FN, "sheet_id", INT8OID);
+			att[1] = wc_trigger_column(td, FN, "project_id", INT8OID);
+			att[2] = wc_trigger_column(td, FN, "period", DATEOID);
+			read_cols(olds, desc, att, cols, 3);
+			read_cols(news, desc, att, cols, 3);
+			values[0] = col_array(&cols[0], INT8OID);
+			values[1] = col_array(&cols[1], INT8OID);
+			values[2] = col_array(&cols[2], DATEOID);
+			/* (all three are NOT NULL: a row with a NULL would leave the arrays out of step) */
+			if (cols[1].n != cols[0].n || cols[2].n != cols[0].n)
+				elog(ERROR, "wagecheck: a pay sheet without project or month");
+			run(P_REFRESH_SHEET, values, SPI_OK_SELECT);
+			break;
+		case WM_LINE:
+			{
+				wm_col		corrected = {0};
+				int			catt;
+
+				/* (sheet_id, worker_id) pairs; the corrected lines apart */
+				att[0] = wc_trigger_column(td, FN, "sheet_id", INT8OID);
+				att[1] = wc_trigger_column(td, FN, "worker_id", INT8OID);
+				catt = wc_trigger_column(td, FN, "corrects_line_id", INT8OID);
+				read_cols(olds, desc, att, cols, 2);
+				read_cols(news, desc, att, cols, 2);
+				read_cols(olds, desc, &catt, &corrected, 1);
+				read_cols(news, desc, &catt, &corrected, 1);
+				if (cols[1].n != cols[0].n)
+					elog(ERROR, "wagecheck: a pay line without worker");
+				values[0] = col_array(&cols[0], INT8OID);
+				values[1] = col_array(&cols[1], INT8OID);
+				values[2] = col_array(&corrected, INT8OID);
+				run(P_REFRESH_LINE, values, SPI_OK_SELECT);
+			}
+			break;
+		case WM_PAYMENT:
+			att[0] = wc_trigger_column(td, FN, "line_id", INT8OID);
+			read_cols(olds, desc, att, cols, 1);
+			read_cols(news, desc, att, cols, 1);
+			values[0] = col_array(&cols[0], INT8OID);
+			run(P_REFRESH_PAYMENT, values, SPI_OK_SELECT);
+			break;
+		default:
+			elog(ERROR, "wagecheck: unexpected table");
+	}
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
