@@ -27,6 +27,7 @@
 #include "utils/timestamp.h"
 
 #include "core/normalize.h"
+#include "core/outflow.h"
 #include "enforce/enforce.h"
 #include "errcodes.h"
 #include "trigcheck.h"
@@ -282,4 +283,115 @@ wagecheck_mirror_moment(PG_FUNCTION_ARGS)
 	if (!IS_VALID_TIMESTAMP(ts))
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMP(ts);
+}
+
+/* patterns_of: a text[] of patterns as a NULL-terminated C array (NULL for a NULL array: the defaults); each checked. */
+static const char *const *
+patterns_of(ArrayType *arr, const char *role, const char *option)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i,
+				k = 0;
+	const char **out;
+
+	if (arr == NULL)
+		return NULL;
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	out = palloc0(sizeof(char *) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		char	   *p;
+
+		if (nulls[i])
+			continue;
+		p = TextDatumGetCString(elems[i]);
+		if (!wc_pattern_valid(p))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("pattern \"%s\" of option \"%s\" of role \"%s\" is empty or longer than %d bytes",
+							p, option, role, WC_PATTERN_MAX),
+					 errhint("A pattern is a word as the bank writes it; '#' stands for a number, '*' for anything.")));
+		out[k++] = p;
+	}
+	return (const char *const *) out;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_mirror_word);
+/* _mirror_word(role, v, a, b): a direction (a = in, b = out patterns), purpose (a = wage, b = cash) or payment method word as wagecheck's own; NULL when it reads as none. */
+Datum
+wagecheck_mirror_word(PG_FUNCTION_ARGS)
+{
+	char	   *role;
+	text	   *t;
+	const char *s;
+	size_t		len;
+	const char *const *a;
+	const char *const *b;
+	char		buf[WC_PATTERN_TEXT_MAX + 1];
+	size_t		n;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	role = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	a = patterns_of(PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), role,
+					strcmp(role, "direction") == 0 ? "in" : "wage");
+	b = patterns_of(PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3), role,
+					strcmp(role, "direction") == 0 ? "out" : "cash");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	t = PG_GETARG_TEXT_PP(1);
+	s = VARDATA_ANY(t);
+	len = VARSIZE_ANY_EXHDR(t);
+	if (strcmp(role, "direction") == 0)
+	{
+		switch (wc_classify_direction(s, len, a, b))
+		{
+			case WC_DIR_IN:
+				PG_RETURN_TEXT_P(cstring_to_text("in"));
+			case WC_DIR_OUT:
+				PG_RETURN_TEXT_P(cstring_to_text("out"));
+			default:
+				PG_RETURN_NULL();
+		}
+	}
+	if (strcmp(role, "method") == 0)
+	{
+		switch (wc_parse_method(s, len))
+		{
+			case WC_METHOD_NONE:
+			case WC_METHOD_ACCOUNT:
+				PG_RETURN_TEXT_P(cstring_to_text("account"));
+			case WC_METHOD_CASH:
+				PG_RETURN_TEXT_P(cstring_to_text("cash"));
+			case WC_METHOD_OTHER_ACCOUNT:
+				PG_RETURN_TEXT_P(cstring_to_text("other_account"));
+			default:
+				PG_RETURN_NULL();
+		}
+	}
+	if (strcmp(role, "purpose") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("role \"%s\" has no words wagecheck reads", role),
+				 errhint("The roles read as words are direction, purpose and method.")));
+	n = wc_normalize(s, len, 0, buf, sizeof(buf));
+	if (n >= sizeof(buf))
+		n = 0;
+	buf[n] = '\0';
+	switch (wc_classify_purpose(s, len, a, b))
+	{
+		case WC_PURPOSE_WAGE:
+			PG_RETURN_TEXT_P(cstring_to_text("wage"));
+		case WC_PURPOSE_CASH:
+			PG_RETURN_TEXT_P(cstring_to_text("cash"));
+		case WC_PURPOSE_INFLOW:
+			PG_RETURN_TEXT_P(cstring_to_text(pg_strcasecmp(buf, "top_up") == 0 ? "top_up" : "labour_cost"));
+		default:
+			/* wagecheck's own words kept; any other word, or none, is "other" */
+			if (pg_strcasecmp(buf, "transfer") == 0 || pg_strcasecmp(buf, "refund") == 0)
+				PG_RETURN_TEXT_P(cstring_to_text(pg_strcasecmp(buf, "transfer") == 0 ? "transfer" : "refund"));
+			PG_RETURN_TEXT_P(cstring_to_text("other"));
+	}
 }
