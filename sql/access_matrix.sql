@@ -203,6 +203,7 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('function', 'wagecheck._mirror_key(regclass,jsonb,text,text)', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._mirror_kinds()', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._mirror_moment(text)', '-', '-', '-', '-', '-', '-'),
+    ('function', 'wagecheck._mirror_refuse(regclass,text,text,text,text)', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._mirror_roles(text)', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._mirror_sql(regclass,text)', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._mirror_text(text,boolean)', '-', '-', '-', '-', '-', '-'),

@@ -38,7 +38,7 @@ BEGIN
         IF NOT keep_rows THEN
             -- what a TRUNCATE of the table would do to the mirrored rows
             stmts := wagecheck._mirror_sql(tbl, 'truncate');
-            EXECUTE stmts[3] USING tbl::oid;
+            EXECUTE stmts[1] USING tbl::oid;
         END IF;
         DELETE FROM wagecheck.mirror WHERE source = tbl;
         dropped := true;

@@ -4,11 +4,12 @@
  * table of its kind. It fires once per statement (INSERT, UPDATE, DELETE with
  * their transition tables, TRUNCATE) and writes the statement's rows with one
  * statement per table; the statements come from wagecheck._mirror_sql() and
- * are prepared once per backend and trigger. Before writing, a check query
- * names the first value of the statement that resolves to nothing (a legacy
- * project key, a worker's ID, an employer's code, a date): such a row is
- * refused, never written half-resolved. Also the two helpers the statements
- * call, on the normalizing code of src/core/normalize.c.
+ * are prepared once per backend and trigger. A value of the statement that
+ * resolves to nothing (a legacy project key, a worker's ID, an employer's code,
+ * a date) is refused by the writing statement, naming it (_mirror_refuse), or
+ * recorded as a violation in alert mode: never written half-resolved. Also the
+ * helpers the statements call, on the code of src/core/normalize.c and
+ * src/core/outflow.c.
  */
 #include "postgres.h"
 
@@ -25,6 +26,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
 #include "core/normalize.h"
 #include "core/outflow.h"
@@ -34,13 +36,13 @@
 #include "nls.h"
 
 #define MIRROR_EVENTS	4		/* insert, update, delete, truncate */
+#define MIRROR_SMALL	64		/* rows of a statement planned with the cached plan */
 
-/* The prepared statements of one mirroring trigger: per event, the check query (may be NULL) and the writes. */
+/* The prepared statements of one mirroring trigger, per event. */
 typedef struct mirror_plans
 {
 	Oid			tgoid;
 	bool		ready[MIRROR_EVENTS];
-	SPIPlanPtr	check[MIRROR_EVENTS];
 	int			nwrites[MIRROR_EVENTS];
 	SPIPlanPtr *writes[MIRROR_EVENTS];
 	struct mirror_plans *next;
@@ -104,16 +106,13 @@ plans_for(TriggerData *td, int ev)
 				 errhint("Attach the table again with wagecheck.attach(table, kind, columns, mode, mirror => true), or detach it.")));
 	deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	/* free what an earlier, failed preparation left */
-	if (p->check[ev] != NULL)
-		SPI_freeplan(p->check[ev]);
 	for (i = 0; i < p->nwrites[ev]; i++)
 		if (p->writes[ev][i] != NULL)
 			SPI_freeplan(p->writes[ev][i]);
-	p->check[ev] = NULL;
 	p->nwrites[ev] = 0;
 	if (p->writes[ev] == NULL)
 		p->writes[ev] = MemoryContextAllocZero(TopMemoryContext, sizeof(SPIPlanPtr) * 8);
-	if (n > 9)
+	if (n > 8)
 		elog(ERROR, "wagecheck: too many statements for a mirrored table");
 	for (i = 0; i < n; i++)
 	{
@@ -126,16 +125,18 @@ plans_for(TriggerData *td, int ev)
 			elog(ERROR, "wagecheck: a statement of a mirrored table could not be prepared: %s",
 				 SPI_result_code_string(SPI_result));
 		SPI_keepplan(plan);
-		if (i == 0)
-			p->check[ev] = plan;
-		else
-			p->writes[ev][p->nwrites[ev]++] = plan;
+		p->writes[ev][p->nwrites[ev]++] = plan;
 	}
 	p->ready[ev] = true;
 	return p;
 }
 
-/* mirror_as_owner: the body of wagecheck.mirror(), running as the owner of wagecheck's tables. */
+/*
+ * mirror_as_owner: the body of wagecheck.mirror(), running as the owner of
+ * wagecheck's tables. A row with a value that names nothing is refused by the
+ * writing statement itself (wagecheck._mirror_refuse), or in alert mode
+ * recorded as a violation by the first statement and left out of the writes.
+ */
 static void
 mirror_as_owner(TriggerData *td)
 {
@@ -149,34 +150,6 @@ mirror_as_owner(TriggerData *td)
 	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "wagecheck: the transition tables of the statement could not be read");
 	p = plans_for(td, ev);
-	if (p->check[ev] != NULL)
-	{
-		if (SPI_execute_plan(p->check[ev], &src, NULL, true, 1) != SPI_OK_SELECT)
-			elog(ERROR, "wagecheck: the check of a mirrored statement failed");
-		if (SPI_processed > 0)
-		{
-			char	   *role = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-			char	   *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-			char	   *key = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
-			char	   *what = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
-
-			if (value == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_NOT_NULL_VIOLATION),
-						 errmsg("wagecheck cannot mirror the row %s of %s: its role \"%s\" is empty",
-								key ? key : "(null)", wc_rel_label(td->tg_relation), role ? role : "?"),
-						 errdetail("A mirrored row is written into wagecheck's tables whole or not at all."),
-						 errhint("Fill the column mapped to \"%s\", or map another column (wagecheck.attached shows the mapping).",
-								 role ? role : "?")));
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("wagecheck cannot mirror the row %s of %s: \"%s\" (role \"%s\") reads as no %s",
-							key ? key : "(null)", wc_rel_label(td->tg_relation), value, role ? role : "?",
-							what ? what : "value"),
-					 errdetail("A mirrored row is written into wagecheck's tables whole or not at all; a value that names nothing is refused."),
-					 errhint("A project is found by its code in wagecheck.project, a worker by the resident ID in wagecheck.worker, an employer by the credit code in wagecheck.enterprise, a row already mirrored by its key; dates read as 20201215, 2020-12-15 or 2020年12月15日.")));
-		}
-	}
 	for (i = 0; i < p->nwrites[ev]; i++)
 	{
 		int			rc = SPI_execute_plan(p->writes[ev][i], &src, NULL, false, 0);
@@ -226,11 +199,20 @@ wagecheck_mirror(PG_FUNCTION_ARGS)
 		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 		/*
-		 * planned for each statement's rows: a plan made for one row (a generic plan, or
-		 * one built when wagecheck's tables were empty) joins a COPY's rows by nested loops
+		 * a statement of many rows is planned for its rows: a plan made for one row (a
+		 * generic plan, or one built when wagecheck's tables were empty) joins a COPY's
+		 * rows by nested loops; a statement of a few rows (a clerk's INSERT) keeps the
+		 * cached plan, whose planning would cost more than its execution
 		 */
-		(void) set_config_option("plan_cache_mode", "force_custom_plan", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
+		/*
+		 * the statements' estimated costs (a lookup per row and role) would have a COPY's
+		 * statement compiled by JIT, which takes longer than running it
+		 */
+		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		if ((td->tg_newtable != NULL && tuplestore_tuple_count(td->tg_newtable) > MIRROR_SMALL) ||
+			(td->tg_oldtable != NULL && tuplestore_tuple_count(td->tg_oldtable) > MIRROR_SMALL))
+			(void) set_config_option("plan_cache_mode", "force_custom_plan", PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
 		mirror_as_owner(td);
 		AtEOXact_GUC(true, nest);
 	}
@@ -394,4 +376,33 @@ wagecheck_mirror_word(PG_FUNCTION_ARGS)
 				PG_RETURN_TEXT_P(cstring_to_text(pg_strcasecmp(buf, "transfer") == 0 ? "transfer" : "refund"));
 			PG_RETURN_TEXT_P(cstring_to_text("other"));
 	}
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_mirror_refuse);
+/* _mirror_refuse(tbl, key, role, value, what): raises the refusal of a row of a mirrored table whose value of a role names nothing ('': empty). */
+Datum
+wagecheck_mirror_refuse(PG_FUNCTION_ARGS)
+{
+	char	   *tbl = DatumGetCString(DirectFunctionCall1(regclassout, PG_GETARG_DATUM(0)));
+	char	   *key = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	char	   *value = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	char	   *what = text_to_cstring(PG_GETARG_TEXT_PP(4));
+
+	if (key[0] == '\0')
+		key = "(null)";
+	if (value[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("wagecheck cannot mirror the row %s of %s: its role \"%s\" is empty", key, tbl, role),
+				 errdetail("A mirrored row is written into wagecheck's tables whole or not at all."),
+				 errhint("Fill the column mapped to \"%s\", or map another column (wagecheck.attached shows the mapping).",
+						 role)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("wagecheck cannot mirror the row %s of %s: \"%s\" (role \"%s\") reads as no %s",
+					key, tbl, value, role, what),
+			 errdetail("A mirrored row is written into wagecheck's tables whole or not at all; a value that names nothing is refused."),
+			 errhint("A project is found by its code in wagecheck.project, a worker by the resident ID in wagecheck.worker, an employer by the credit code in wagecheck.enterprise, a row already mirrored by its key; dates read as 20201215, 2020-12-15 or 2020年12月15日.")));
+	PG_RETURN_BOOL(false);
 }
