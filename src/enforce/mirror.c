@@ -44,7 +44,8 @@ typedef struct mirror_plans
 	Oid			tgoid;
 	bool		ready[MIRROR_EVENTS];
 	int			nwrites[MIRROR_EVENTS];
-	SPIPlanPtr *writes[MIRROR_EVENTS];
+	SPIPlanPtr *writes[MIRROR_EVENTS];	/* cached plans, for a statement of a few rows */
+	SPIPlanPtr *custom[MIRROR_EVENTS];	/* planned for each statement's rows */
 	struct mirror_plans *next;
 } mirror_plans;
 
@@ -107,25 +108,39 @@ plans_for(TriggerData *td, int ev)
 	deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	/* free what an earlier, failed preparation left */
 	for (i = 0; i < p->nwrites[ev]; i++)
+	{
 		if (p->writes[ev][i] != NULL)
 			SPI_freeplan(p->writes[ev][i]);
+		if (p->custom[ev][i] != NULL)
+			SPI_freeplan(p->custom[ev][i]);
+		p->writes[ev][i] = p->custom[ev][i] = NULL;
+	}
 	p->nwrites[ev] = 0;
 	if (p->writes[ev] == NULL)
+	{
 		p->writes[ev] = MemoryContextAllocZero(TopMemoryContext, sizeof(SPIPlanPtr) * 8);
+		p->custom[ev] = MemoryContextAllocZero(TopMemoryContext, sizeof(SPIPlanPtr) * 8);
+	}
 	if (n > 8)
 		elog(ERROR, "wagecheck: too many statements for a mirrored table");
 	for (i = 0; i < n; i++)
 	{
-		SPIPlanPtr	plan;
+		SPIPlanPtr	plan,
+					custom;
+		char	   *sql;
 
 		if (nulls[i] || VARSIZE_ANY_EXHDR(DatumGetTextPP(elems[i])) == 0)
 			continue;
-		plan = SPI_prepare(TextDatumGetCString(elems[i]), 1, types);
-		if (plan == NULL)
+		sql = TextDatumGetCString(elems[i]);
+		plan = SPI_prepare(sql, 1, types);
+		custom = plan ? SPI_prepare_cursor(sql, 1, types, CURSOR_OPT_CUSTOM_PLAN) : NULL;
+		if (plan == NULL || custom == NULL)
 			elog(ERROR, "wagecheck: a statement of a mirrored table could not be prepared: %s",
 				 SPI_result_code_string(SPI_result));
 		SPI_keepplan(plan);
-		p->writes[ev][p->nwrites[ev]++] = plan;
+		SPI_keepplan(custom);
+		p->writes[ev][p->nwrites[ev]] = plan;
+		p->custom[ev][p->nwrites[ev]++] = custom;
 	}
 	p->ready[ev] = true;
 	return p;
@@ -143,6 +158,7 @@ mirror_as_owner(TriggerData *td)
 	int			ev = event_index(td->tg_event);
 	mirror_plans *p;
 	Datum		src = ObjectIdGetDatum(RelationGetRelid(td->tg_relation));
+	bool		many;
 	int			i;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -150,9 +166,18 @@ mirror_as_owner(TriggerData *td)
 	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "wagecheck: the transition tables of the statement could not be read");
 	p = plans_for(td, ev);
+	/*
+	 * a statement of many rows is planned for its rows: a plan made for one row (a
+	 * generic plan, or one built when wagecheck's tables were empty) joins a COPY's
+	 * rows by nested loops; a statement of a few rows (a clerk's INSERT) runs the
+	 * cached plan, whose planning would cost more than its execution. Only these
+	 * statements: the plans of the triggers they fire stay cached.
+	 */
+	many = (td->tg_newtable != NULL && tuplestore_tuple_count(td->tg_newtable) > MIRROR_SMALL) ||
+		(td->tg_oldtable != NULL && tuplestore_tuple_count(td->tg_oldtable) > MIRROR_SMALL);
 	for (i = 0; i < p->nwrites[ev]; i++)
 	{
-		int			rc = SPI_execute_plan(p->writes[ev][i], &src, NULL, false, 0);
+		int			rc = SPI_execute_plan(many ? p->custom[ev][i] : p->writes[ev][i], &src, NULL, false, 0);
 
 		if (rc < 0)
 			elog(ERROR, "wagecheck: a mirrored statement failed: %s", SPI_result_code_string(rc));
@@ -199,20 +224,10 @@ wagecheck_mirror(PG_FUNCTION_ARGS)
 		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 		/*
-		 * a statement of many rows is planned for its rows: a plan made for one row (a
-		 * generic plan, or one built when wagecheck's tables were empty) joins a COPY's
-		 * rows by nested loops; a statement of a few rows (a clerk's INSERT) keeps the
-		 * cached plan, whose planning would cost more than its execution
-		 */
-		/*
 		 * the statements' estimated costs (a lookup per row and role) would have a COPY's
 		 * statement compiled by JIT, which takes longer than running it
 		 */
 		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-		if ((td->tg_newtable != NULL && tuplestore_tuple_count(td->tg_newtable) > MIRROR_SMALL) ||
-			(td->tg_oldtable != NULL && tuplestore_tuple_count(td->tg_oldtable) > MIRROR_SMALL))
-			(void) set_config_option("plan_cache_mode", "force_custom_plan", PGC_USERSET, PGC_S_SESSION,
-									 GUC_ACTION_SAVE, true, 0, false);
 		mirror_as_owner(td);
 		AtEOXact_GUC(true, nest);
 	}
