@@ -469,10 +469,12 @@ BEGIN
         viol := format('WITH s AS (%s) INSERT INTO wagecheck.violation (rule_code, subject_kind, subject_id, project_id,'
                        ' occurred_at, details, source)'
                        ' SELECT DISTINCT ON (s.k) %L, %L, coalesce(s.k, %L), %s, coalesce(%s, now()),'
-                       ' jsonb_build_object(%L, format(%L, coalesce(s.k, %L), $1::regclass, u.raw, u.role, u.label), %L, %L), $1::regclass'
+                       ' jsonb_build_object(%L, CASE WHEN u.raw IS NULL THEN format(%L, coalesce(s.k, %L), $1::regclass, u.role)'
+                       ' ELSE format(%L, coalesce(s.k, %L), $1::regclass, u.raw, u.role, u.label) END, %L, %L), $1::regclass'
                        ' FROM s CROSS JOIN LATERAL (VALUES %s) AS u(n, role, raw, bad, label) WHERE u.bad ORDER BY s.k, u.n',
                        s_new, kd.rule_code, m.kind, '', CASE m.kind WHEN 'project' THEN 'NULL::bigint' ELSE proj END, at_expr,
-                       'message', 'wagecheck cannot mirror the row %s of %s: "%s" (role "%s") reads as no %s', '(null)',
+                       'message', 'wagecheck cannot mirror the row %s of %s: its role "%s" is empty', '(null)',
+                       'wagecheck cannot mirror the row %s of %s: "%s" (role "%s") reads as no %s', '(null)',
                        'sqlstate', 'WC008', checks);
         s_ok := format('SELECT * FROM (%s) s WHERE %s', s_new, oks);
     ELSE
