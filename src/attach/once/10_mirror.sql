@@ -19,7 +19,9 @@ CREATE TABLE wagecheck.mirror_ref (
     target     jsonb NOT NULL,
     PRIMARY KEY (source, source_key)
 );
-CREATE INDEX mirror_ref_target ON wagecheck.mirror_ref (kind, target);
+-- from a row of wagecheck's table back to its source (r.target = jsonb_build_object(...)): a hash
+-- of the JSON costs a mirrored COPY less than a btree comparing JSON values
+CREATE INDEX mirror_ref_target ON wagecheck.mirror_ref USING hash (target);
 -- a legacy key named by another mirrored table (a payment's line, a movement's account)
 CREATE INDEX mirror_ref_key ON wagecheck.mirror_ref (kind, source_key);
 
