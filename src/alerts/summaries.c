@@ -184,8 +184,8 @@ typedef enum wm_plan
 	P_REFRESH_LINE,				/* $1 sheet ids, $2 worker ids (pairs), $3 corrected line ids */
 	P_REFRESH_PAYMENT,			/* $1 line ids */
 	P_PAYMENT_LOCK,				/* $1 payment ids: lock their months in key order */
-	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last */
-	P_PAYMENT_OFF_CARD,			/* $1 payment ids: their rows of payment_off_card */
+	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last,
+								 * and insert their rows of payment_off_card */
 	P_LINE_ADD,					/* $1 line ids: add them to their months */
 	P_UNPAID_SYNC,				/* $1 $2 $3 keys: attendance_unpaid */
 	P_PLANS
@@ -245,7 +245,8 @@ static const struct
 		"    JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
 		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
 		"   WHERE y.payment_id = ANY ($1)"
-		"   GROUP BY 1, 2, 3)"
+		"   GROUP BY 1, 2, 3),"
+		" up AS ("
 		" UPDATE wagecheck.wage_month w"
 		"    SET paid = w.paid + a.amount, paid_ats = w.paid_ats || a.ats, paid_each = w.paid_each || a.each,"
 		"        known_to = greatest(w.known_to, a.known),"
@@ -255,10 +256,10 @@ static const struct
 		"  WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period)"
 		"    AND w.known_to < 'infinity'::timestamptz"
 		"    AND (cardinality(w.paid_ats) = 0 OR w.paid_ats[cardinality(w.paid_ats)] < a.first_at)"
-		" RETURNING a.n",
-	1, {INT8ARRAYOID}},
-	[P_PAYMENT_OFF_CARD] = {
-		"INSERT INTO wagecheck.payment_off_card"
+		" RETURNING a.n),"
+		/* the payments' rows of payment_off_card, in the same statement (one statement a payment) */
+		" oc AS ("
+		" INSERT INTO wagecheck.payment_off_card"
 		" SELECT s.project_id, l.worker_id, s.period, y.payment_id, s.employer_id, y.amount, y.method, y.paid_at,"
 		"        y.created_at,"
 		"        CASE WHEN y.method = 'cash' THEN 'cash'"
@@ -272,7 +273,8 @@ static const struct
 		"    AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL"
 		"         OR y.card OPERATOR(wagecheck.<>) k.wage_card)"
 		" ORDER BY 1, 2, 3, 4"
-		" ON CONFLICT DO NOTHING",
+		" ON CONFLICT DO NOTHING)"
+		" SELECT coalesce(sum(up.n), 0)::bigint FROM up",
 	1, {INT8ARRAYOID}},
 	[P_LINE_ADD] = {
 		"WITH n AS MATERIALIZED ("
@@ -431,21 +433,18 @@ static const char *const wm_truncate_sql =
 static bool
 payments_added(Datum ids, int n)
 {
-	uint64		covered = 0;
+	bool		isnull;
+	Datum		covered;
 
 	if (n > 1)
 		run(P_PAYMENT_LOCK, &ids, SPI_OK_SELECT);
-	run(P_PAYMENT_ADD, &ids, SPI_OK_UPDATE_RETURNING);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-
-		covered += isnull ? 0 : DatumGetInt64(d);
-	}
-	/* (before any recomputation: it replaces the rows of the months it recomputes) */
-	run(P_PAYMENT_OFF_CARD, &ids, SPI_OK_INSERT);
-	return covered == (uint64) n;
+	/* (the rows of payment_off_card before any recomputation: it replaces those of the months it recomputes) */
+	run(P_PAYMENT_ADD, &ids, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		elog(ERROR, "wagecheck: appending payments to wagecheck.wage_month returned %llu rows",
+			 (unsigned long long) SPI_processed);
+	covered = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return !isnull && DatumGetInt64(covered) == (int64) n;
 }
 
 /* lines_added: the insert path of new pay lines; false when nothing was added (the keys must be recomputed). */
