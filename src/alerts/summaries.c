@@ -22,7 +22,9 @@
  * latest version), so concurrent writers of a month add in turn, as with the
  * recomputation, which serialises on the same lock. Every other statement (an update, a
  * delete, payments that fall between those recorded, corrections) recomputes the keys it
- * touched with wagecheck._wage_month_refresh(), as before; a TRUNCATE rebuilds.
+ * touched with wagecheck._wage_month_refresh(), as before (new pay sheets only when a
+ * line already names one of them: a restore may load lines before their sheets); a
+ * TRUNCATE rebuilds.
  */
 #include "postgres.h"
 
@@ -188,6 +190,7 @@ typedef enum wm_plan
 								 * and insert their rows of payment_off_card */
 	P_LINE_ADD,					/* $1 line ids: add them to their months */
 	P_UNPAID_SYNC,				/* $1 $2 $3 keys: attendance_unpaid */
+	P_SHEET_LINES,				/* $1 sheet ids: has any of them a line? */
 	P_PLANS
 } wm_plan;
 
@@ -323,12 +326,12 @@ static const struct
 		"  SELECT up.project_id, up.worker_id, count(*) FROM up WHERE up.added GROUP BY 1, 2 ORDER BY 1, 2"
 		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months)"
 		" SELECT NOT EXISTS (SELECT 1 FROM n WHERE n.other),"
-		"        (SELECT array_agg(up.project_id) FROM up WHERE up.added),"
-		"        (SELECT array_agg(up.worker_id) FROM up WHERE up.added),"
-		"        (SELECT array_agg(up.period) FROM up WHERE up.added)",
+		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
+		"   FROM up WHERE up.added",
 	1, {INT8ARRAYOID}},
 	[P_UNPAID_SYNC] = {"SELECT wagecheck._attendance_unpaid_sync($1, $2, $3)", 3,
 	{INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
+	[P_SHEET_LINES] = {"SELECT 1 FROM wagecheck.pay_line l WHERE l.sheet_id = ANY ($1) LIMIT 1", 1, {INT8ARRAYOID}},
 };
 
 static SPIPlanPtr wm_plans[P_PLANS];
@@ -554,6 +557,16 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			/* (all three are NOT NULL: a row with a NULL would leave the arrays out of step) */
 			if (cols[1].n != cols[0].n || cols[2].n != cols[0].n)
 				elog(ERROR, "wagecheck: a pay sheet without project or month");
+			/*
+			 * new sheets have no lines, but where a load wrote lines before their sheet
+			 * (a restore, replica mode): one probe before the recomputation
+			 */
+			if (olds == NULL)
+			{
+				run(P_SHEET_LINES, values, SPI_OK_SELECT);
+				if (SPI_processed == 0)
+					break;
+			}
 			run(P_REFRESH_SHEET, values, SPI_OK_SELECT);
 			break;
 		case WM_LINE:
