@@ -415,13 +415,27 @@ typedef struct paid_line
 /* The lines of the statement's new payments, read at once (NULL: looked up row by row). */
 static HTAB *paid_lines = NULL;
 
-#define PAID_LINE_SQL \
+#define PAID_LINE_COLS \
 	"SELECT l.line_id, l.worker_id, s.project_id, p.code, p.enforcement_mode, w.name, w.wage_card::text," \
 	" EXISTS (SELECT 1 FROM wagecheck.roster r WHERE r.project_id = s.project_id" \
-	" AND r.worker_id = l.worker_id)" \
+	" AND r.worker_id = l.worker_id)"
+#define PAID_LINE_SQL PAID_LINE_COLS \
 	" FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)" \
 	" JOIN wagecheck.project p ON p.project_id = s.project_id" \
 	" JOIN wagecheck.worker w ON w.worker_id = l.worker_id"
+/*
+ * the lines of an array of ids, each looked up by its keys' indexes (OFFSET 0 keeps the
+ * lateral lookups apart: a generic plan for an array of unknown length may otherwise hash
+ * the whole of a small table on every statement)
+ */
+#define PAID_LINES_SQL PAID_LINE_COLS \
+	" FROM unnest($1::bigint[]) u(line_id)," \
+	" LATERAL (SELECT l.line_id, l.sheet_id, l.worker_id FROM wagecheck.pay_line l" \
+	"          WHERE l.line_id = u.line_id OFFSET 0) l," \
+	" LATERAL (SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id = l.sheet_id OFFSET 0) s," \
+	" LATERAL (SELECT p.code, p.enforcement_mode FROM wagecheck.project p" \
+	"          WHERE p.project_id = s.project_id OFFSET 0) p," \
+	" LATERAL (SELECT w.name, w.wage_card FROM wagecheck.worker w WHERE w.worker_id = l.worker_id OFFSET 0) w"
 
 /* paid_line_read: the line of SPI's result row i into e (its texts in cxt). */
 static void
@@ -618,7 +632,7 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 		ctl.hcxt = cxt;
 		paid_lines = hash_create("wagecheck paid lines", Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 		SPI_connect();
-		wc_spi_select(WC_P_PAYMENT_LINES, PAID_LINE_SQL " WHERE l.line_id = ANY ($1)", 1, &type, &arg);
+		wc_spi_select(WC_P_PAYMENT_LINES, PAID_LINES_SQL, 1, &type, &arg);
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			bool		isnull;
@@ -687,9 +701,13 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 				   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
 				   " WHERE r.project_id = s.project_id AND r.worker_id = u.worker_id)"
 				   " FROM (SELECT DISTINCT * FROM unnest($1::bigint[], $2::bigint[]) v(sheet_id, worker_id)) u"
-				   " JOIN wagecheck.pay_sheet s ON s.sheet_id = u.sheet_id"
-				   " JOIN wagecheck.project p ON p.project_id = s.project_id"
-				   " LEFT JOIN wagecheck.worker w ON w.worker_id = u.worker_id", 2, types, args);
+				   /* (each looked up by its key's index: see PAID_LINES_SQL) */
+				   " CROSS JOIN LATERAL (SELECT s.project_id FROM wagecheck.pay_sheet s"
+				   "                      WHERE s.sheet_id = u.sheet_id OFFSET 0) s"
+				   " CROSS JOIN LATERAL (SELECT p.code, p.enforcement_mode FROM wagecheck.project p"
+				   "                      WHERE p.project_id = s.project_id OFFSET 0) p"
+				   " LEFT JOIN LATERAL (SELECT w.worker_id, w.name FROM wagecheck.worker w"
+				   "                     WHERE w.worker_id = u.worker_id OFFSET 0) w ON true", 2, types, args);
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			HeapTuple	r = SPI_tuptable->vals[i];
