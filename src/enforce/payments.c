@@ -619,7 +619,8 @@ new_ids(TriggerData *td, wc_map *map, wc_role role, int *n)
 void
 wc_check_new_payments(TriggerData *td, wc_map *map)
 {
-	if (map->attnum[WC_R_LINE] != 0 && map->is_int[WC_R_LINE])
+	/* (a single row is looked up as the row-level call does it: one query, no table to build) */
+	if (map->attnum[WC_R_LINE] != 0 && map->is_int[WC_R_LINE] && tuplestore_tuple_count(td->tg_newtable) > 1)
 	{
 		HASHCTL		ctl;
 		Oid			type = INT8ARRAYOID;
