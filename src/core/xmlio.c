@@ -151,6 +151,9 @@ struct wcx_reader
 	size_t		len;
 	size_t		pos;			/* bytes fed to the parser */
 	bool		fed_all;
+	wcx_read_fn read;			/* or the document comes in chunks from read(read_arg, ...) */
+	void	   *read_arg;
+	char	   *chunk;			/* WCX_CHUNK bytes */
 	char	   *text;			/* the profile's paths, split in place */
 	char	   *ns;
 	wcx_path	entry;
@@ -279,23 +282,15 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 					  const xmlChar **attributes);
 static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri);
 static void sax_text(void *ctx, const xmlChar *ch, int len);
+static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *id, const xmlChar *url);
+static wcx_reader *reader_new(const wcx_profile *p, const char *encoding, char *msg, size_t msgsize);
 
 wcx_reader *
 wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, size_t msgsize)
 {
 	wcx_reader *r;
-	size_t		total = 0,
-				off = 0;
-	int			i;
-	const char *parts[WCX_F_COUNT + 3];
-	char	   *copies[WCX_F_COUNT + 3];
 
 	msg[0] = '\0';
-	if (len > (size_t) INT32_MAX)
-	{
-		snprintf(msg, msgsize, "the document is larger than 2 GB");
-		return NULL;
-	}
 	switch (wcx_prolog_check(buf, len))
 	{
 		case WCX_DOCTYPE:
@@ -305,6 +300,47 @@ wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, si
 			snprintf(msg, msgsize, "the document has no root element");
 			return NULL;
 	}
+	r = reader_new(p, "UTF-8", msg, msgsize);
+	if (r)
+	{
+		r->buf = buf;
+		r->len = len;
+	}
+	return r;
+}
+
+wcx_reader *
+wcx_reader_open_io(wcx_read_fn read, void *arg, const wcx_profile *p, char *msg, size_t msgsize)
+{
+	wcx_reader *r;
+
+	msg[0] = '\0';
+	r = reader_new(p, NULL, msg, msgsize);
+	if (r && (r->chunk = malloc(WCX_CHUNK)) == NULL)
+	{
+		wcx_reader_close(r);
+		snprintf(msg, msgsize, "out of memory");
+		return NULL;
+	}
+	if (r)
+	{
+		r->read = read;
+		r->read_arg = arg;
+	}
+	return r;
+}
+
+/* A reader of the profile p (its paths split), its parser ready; encoding NULL: as declared. */
+static wcx_reader *
+reader_new(const wcx_profile *p, const char *encoding, char *msg, size_t msgsize)
+{
+	wcx_reader *r;
+	size_t		total = 0,
+				off = 0;
+	int			i;
+	const char *parts[WCX_F_COUNT + 3];
+	char	   *copies[WCX_F_COUNT + 3];
+
 	parts[0] = p->ns;
 	parts[1] = p->entry_path;
 	parts[2] = p->account_path;
@@ -362,8 +398,6 @@ wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, si
 			r->nelem[i][a] = fp->step[fp->n - 1][0] == '@' ? fp->n - 1 : fp->n;
 		}
 	}
-	r->buf = buf;
-	r->len = len;
 	r->acct_depth = -1;
 	r->entry_depth = -1;
 	r->sax.initialized = XML_SAX2_MAGIC;
@@ -373,6 +407,7 @@ wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, si
 	r->sax.ignorableWhitespace = sax_text;
 	r->sax.cdataBlock = sax_text;
 	r->sax.serror = reader_error;
+	r->sax.internalSubset = sax_doctype;
 	r->ctxt = xmlCreatePushParserCtxt(&r->sax, r, NULL, 0, NULL);
 	if (r->ctxt == NULL)
 	{
@@ -400,8 +435,9 @@ wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, si
 				return NULL;
 			}
 	}
-	/* the text is UTF-8 whatever its declaration says (the server converted it) */
-	xmlSwitchToEncoding(r->ctxt, xmlFindCharEncodingHandler("UTF-8"));
+	/* a text the server converted is UTF-8 whatever its declaration says */
+	if (encoding)
+		xmlSwitchToEncoding(r->ctxt, xmlFindCharEncodingHandler(encoding));
 	return r;
 }
 
@@ -728,6 +764,21 @@ sax_text(void *ctx, const xmlChar *ch, int len)
 		text_add(&r->acct_text, (const char *) ch, (size_t) len);
 }
 
+/*
+ * A document type declaration past what the prolog check saw (a streamed document's first
+ * chunk): refused before its internal subset is read.
+ */
+static void
+sax_doctype(void *ctx, const xmlChar *name, const xmlChar *id, const xmlChar *url)
+{
+	wcx_reader *r = ctx;
+
+	(void) name;
+	(void) id;
+	(void) url;
+	stop(r, r->ctxt->input ? r->ctxt->input->line : 0, "the document has a document type declaration");
+}
+
 static void
 free_current(wcx_reader *r)
 {
@@ -774,9 +825,36 @@ wcx_reader_next(wcx_reader *r, wcx_entry *e)
 			}
 			return WCX_END;
 		}
-		n = r->len - r->pos < WCX_CHUNK ? r->len - r->pos : WCX_CHUNK;
-		r->fed_all = r->pos + n == r->len;
-		rc = xmlParseChunk(r->ctxt, r->buf + r->pos, (int) n, r->fed_all ? 1 : 0);
+		if (r->read)
+		{
+			int			got = r->read(r->read_arg, r->chunk, WCX_CHUNK);
+
+			if (got < 0)
+			{
+				set_error(r, 0, "the document could not be read");
+				return WCX_ERROR;
+			}
+			n = (size_t) got;
+			r->fed_all = n == 0;
+			if (r->pos == 0 && n > 0)
+			{
+				/* the prolog as far as the first chunk holds it (a later DOCTYPE: sax_doctype) */
+				int			pc = wcx_prolog_check(r->chunk, n);
+
+				if (pc == WCX_DOCTYPE)
+				{
+					set_error(r, 1, "the document has a document type declaration");
+					return WCX_ERROR;
+				}
+			}
+			rc = xmlParseChunk(r->ctxt, r->chunk, (int) n, r->fed_all ? 1 : 0);
+		}
+		else
+		{
+			n = r->len - r->pos < WCX_CHUNK ? r->len - r->pos : WCX_CHUNK;
+			r->fed_all = r->pos + n == r->len;
+			rc = xmlParseChunk(r->ctxt, r->buf + r->pos, (int) n, r->fed_all ? 1 : 0);
+		}
 		r->pos += n;
 		if (rc != 0 || (r->fed_all && !r->ctxt->wellFormed))
 			set_error(r, r->ctxt->input ? r->ctxt->input->line : 0, "the document is not well-formed");
@@ -819,6 +897,7 @@ wcx_reader_close(wcx_reader *r)
 			free(r->alt[i][a].text.data);
 	free(r->acct_text.data);
 	free(r->acct_value);
+	free(r->chunk);
 	free(r->text);
 	free(r);
 }
