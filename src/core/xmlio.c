@@ -310,12 +310,13 @@ wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, si
 }
 
 wcx_reader *
-wcx_reader_open_io(wcx_read_fn read, void *arg, const wcx_profile *p, char *msg, size_t msgsize)
+wcx_reader_open_io(wcx_read_fn read, void *arg, const char *encoding, const wcx_profile *p,
+				   char *msg, size_t msgsize)
 {
 	wcx_reader *r;
 
 	msg[0] = '\0';
-	r = reader_new(p, NULL, msg, msgsize);
+	r = reader_new(p, encoding, msg, msgsize);
 	if (r && (r->chunk = malloc(WCX_CHUNK)) == NULL)
 	{
 		wcx_reader_close(r);

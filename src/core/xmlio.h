@@ -99,13 +99,14 @@ extern wcx_reader *wcx_reader_open(const char *buf, size_t len, const wcx_profil
 typedef int (*wcx_read_fn) (void *arg, char *dst, int cap);
 
 /*
- * Opens a streamed reader over a document read in chunks of 64 kB by read (in the encoding
- * its declaration names, UTF-8 by default): nothing but the current chunk and entry is held.
+ * Opens a streamed reader over a document read in chunks of 64 kB by read, in encoding (NULL:
+ * the one its declaration names, UTF-8 by default): nothing but the current chunk and entry
+ * is held.
  * The prolog check applies to the first chunk, and a document type declaration anywhere
  * stops the reader. NULL with msg set when refused (bad profile, memory).
  */
-extern wcx_reader *wcx_reader_open_io(wcx_read_fn read, void *arg, const wcx_profile *p,
-									  char *msg, size_t msgsize);
+extern wcx_reader *wcx_reader_open_io(wcx_read_fn read, void *arg, const char *encoding,
+									  const wcx_profile *p, char *msg, size_t msgsize);
 
 /* The next entry: WCX_ENTRY (e filled), WCX_END, or WCX_ERROR (wcx_reader_error). */
 extern int	wcx_reader_next(wcx_reader *r, wcx_entry *e);

@@ -1,15 +1,20 @@
 /*
  * import.c — wagecheck.import_bank_statement: a bank statement (camt.053, camt.054 or a
  * bank's own layout described by a row of wagecheck.bank_profile) read as a stream
- * (core/xmlio.c, libxml2's xmlTextReader: one entry in memory at a time) into
- * wagecheck.account_txn, where the enforcing trigger checks every movement.
+ * (core/xmlio.c, libxml2's push parser: one entry in memory at a time) into
+ * wagecheck.account_txn, where the enforcing trigger checks every movement. The statement
+ * comes as text, or as a large object read 64 kB at a time (never whole in memory).
  *
  * One result row per entry: inserted (with its txn_id), duplicate (the account already has
  * a movement with the bank's entry reference, from this file or an earlier one) or refused
- * with the reason. Entries go in by batches of 2,500, each one INSERT in a subtransaction; a
- * batch that fails is halved and each half done again, down to the entries that fail, so one
- * bad entry costs only itself. The accounts met are locked for the transaction (advisory lock), so two
- * imports of the same file one beside the other still add nothing twice.
+ * with the reason. Entries go in by batches of WC_IMPORT_BATCH: one query finds the batch's
+ * duplicates, one INSERT adds the rest. The whole document goes in in one subtransaction;
+ * if an entry's INSERT fails, everything is rolled back and the document read again with
+ * each batch in a subtransaction of its own, a batch that fails halved down to the entries
+ * that fail, so one bad entry costs only itself. Memory: the batch (reset after each) and
+ * the result rows (a tuplestore that spills to disk), whatever the number of entries. The
+ * accounts met are locked for the transaction (advisory lock), so two imports of the same
+ * file one beside the other still add nothing twice.
  */
 #include "postgres.h"
 
@@ -20,7 +25,9 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "libpq/libpq-fs.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
@@ -81,8 +88,10 @@ typedef struct wc_import
 	ResourceOwner owner;		/* the function's: the result store's temporary file is its */
 	const wc_bank_profile *bp;
 	const char *profile;
-	const char *doc;
+	const char *doc;			/* the document in memory, or */
 	size_t		len;
+	Oid			lo;				/* a large object read 64 kB at a time (doc NULL) */
+	int32		lofd;
 	SPIPlanPtr	insert_plan;
 	SPIPlanPtr	dup_plan;
 	SPIPlanPtr	account_plan;
@@ -655,6 +664,22 @@ static const char *const account_sql =
 "       (a.account_id OPERATOR(pg_catalog.%) 2147483647)::pg_catalog.int4) "
 "  FROM wagecheck.wage_account a WHERE a.account_no OPERATOR(pg_catalog.=) $1";
 
+/*
+ * The next chunk of the large object (wcx_read_fn): lo_read, with its privilege check,
+ * called by the reader between two chunks of parsing, never from inside libxml2.
+ */
+static int
+read_lo_chunk(void *arg, char *dst, int cap)
+{
+	wc_import  *im = arg;
+	bytea	   *b = DatumGetByteaPP(DirectFunctionCall2(be_loread, Int32GetDatum(im->lofd), Int32GetDatum(cap)));
+	int			n = VARSIZE_ANY_EXHDR(b);
+
+	memcpy(dst, VARDATA_ANY(b), n);
+	pfree(b);
+	return n;
+}
+
 /* Reads the whole document, batch by batch (an error propagates, the reader freed). */
 static void
 read_document(wc_import *im)
@@ -662,6 +687,9 @@ read_document(wc_import *im)
 	PgXmlErrorContext *cxt;
 	wcx_reader *volatile reader = NULL;
 
+	/* a large object is opened (SELECT privilege checked) for each reading */
+	if (im->doc == NULL)
+		im->lofd = DatumGetInt32(DirectFunctionCall2(be_lo_open, ObjectIdGetDatum(im->lo), Int32GetDatum(INV_READ)));
 	cxt = wc_xml_begin();
 	PG_TRY();
 	{
@@ -669,7 +697,10 @@ read_document(wc_import *im)
 		wcx_entry	e;
 		int			rc;
 
-		reader = wcx_reader_open(im->doc, im->len, &im->bp->p, msg, sizeof(msg));
+		if (im->doc)
+			reader = wcx_reader_open(im->doc, im->len, &im->bp->p, msg, sizeof(msg));
+		else
+			reader = wcx_reader_open_io(read_lo_chunk, im, NULL, &im->bp->p, msg, sizeof(msg));
 		if (reader == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
@@ -705,20 +736,20 @@ read_document(wc_import *im)
 	PG_END_TRY();
 	wcx_reader_close(reader);
 	pg_xml_done(cxt, false);
+	if (im->doc == NULL)
+		DirectFunctionCall1(be_lo_close, Int32GetDatum(im->lofd));
 }
 
-PG_FUNCTION_INFO_V1(wagecheck_import_bank_statement);
 /*
- * Imports a bank statement: one result row per entry (inserted, duplicate or refused).
- * The whole document first goes in in one subtransaction, a statement per batch; if an
- * entry's INSERT fails, that is rolled back, the results so far dropped, and the document
- * read again with each batch in a subtransaction of its own, halved down to the bad entries.
+ * Imports a bank statement (doc, or the large object lo when doc is NULL): one result row
+ * per entry (inserted, duplicate or refused). The whole document first goes in in one
+ * subtransaction, a statement per batch; if an entry's INSERT fails, that is rolled back,
+ * the results so far dropped, and the document read again with each batch in a
+ * subtransaction of its own, halved down to the bad entries.
  */
-Datum
-wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
+static void
+import_statement(FunctionCallInfo fcinfo, text *doc, Oid lo, char *profile)
 {
-	text	   *doc = PG_GETARG_TEXT_PP(0);
-	char	   *profile = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	wc_import  *im;
 	wc_bank_profile bp;
 	Oid			ins_types[8] = {INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, TEXTARRAYOID,
@@ -737,7 +768,9 @@ wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
 	im->rows = palloc(sizeof(wc_import_row) * WC_IMPORT_BATCH);
 	im->profile = profile;
 	im->bp = &bp;
-	im->doc = wc_xml_utf8(doc, &im->len);
+	if (doc)
+		im->doc = wc_xml_utf8(doc, &im->len);
+	im->lo = lo;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -795,5 +828,22 @@ wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	MemoryContextDelete(im->batchcxt);
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_import_bank_statement);
+/* Imports a bank statement given as text: one result row per entry. */
+Datum
+wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
+{
+	import_statement(fcinfo, PG_GETARG_TEXT_PP(0), InvalidOid, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_import_bank_statement_lo);
+/* Imports a bank statement stored as a large object, streamed: one result row per entry. */
+Datum
+wagecheck_import_bank_statement_lo(PG_FUNCTION_ARGS)
+{
+	import_statement(fcinfo, NULL, PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	return (Datum) 0;
 }

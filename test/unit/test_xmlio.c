@@ -147,7 +147,7 @@ main(void)
 			"<Ntry><Ref>R1</Ref><Amt Ccy=\"CNY\">1.50</Amt><Pty><Cdtr><Nm>张伟</Nm></Cdtr></Pty></Ntry>\n"
 			"<Ntry><NtryRef>R2</NtryRef><Amt>2&amp;3</Amt></Ntry></Stmt></Doc>";
 		pm.step = 5;
-		r = wcx_reader_open_io(read_piece, &pm, &camt, msg, sizeof(msg));
+		r = wcx_reader_open_io(read_piece, &pm, NULL, &camt, msg, sizeof(msg));
 		CHECK(r != NULL);
 		CHECK_INT(wcx_reader_next(r, &e), WCX_ENTRY);
 		CHECK_STR(e.account, "12345");
@@ -166,14 +166,14 @@ main(void)
 		pm.doc = "<!-- a comment longer than a piece --><!DOCTYPE Doc [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
 			"<Doc xmlns=\"urn:x\"><Stmt><Ntry><Ref>&x;</Ref></Ntry></Stmt></Doc>";
 		pm.step = 5;
-		r = wcx_reader_open_io(read_piece, &pm, &camt, msg, sizeof(msg));
+		r = wcx_reader_open_io(read_piece, &pm, NULL, &camt, msg, sizeof(msg));
 		CHECK_INT(wcx_reader_next(r, &e), WCX_ERROR);
 		CHECK(strstr(wcx_reader_error(r, &line), "document type declaration") != NULL);
 		wcx_reader_close(r);
 		memset(&pm, 0, sizeof(pm));
 		pm.doc = "<!DOCTYPE Doc><Doc xmlns=\"urn:x\"/>";
 		pm.step = 1000;
-		r = wcx_reader_open_io(read_piece, &pm, &camt, msg, sizeof(msg));
+		r = wcx_reader_open_io(read_piece, &pm, NULL, &camt, msg, sizeof(msg));
 		CHECK_INT(wcx_reader_next(r, &e), WCX_ERROR);
 		CHECK(strstr(wcx_reader_error(r, &line), "document type declaration") != NULL);
 		wcx_reader_close(r);
@@ -182,7 +182,7 @@ main(void)
 		pm.doc = "<Doc xmlns=\"urn:x\"><Stmt><Ntry><Ref>R1</Ref></Ntry></Stmt></Doc>";
 		pm.step = 10;
 		pm.fail = true;
-		r = wcx_reader_open_io(read_piece, &pm, &camt, msg, sizeof(msg));
+		r = wcx_reader_open_io(read_piece, &pm, NULL, &camt, msg, sizeof(msg));
 		CHECK_INT(wcx_reader_next(r, &e), WCX_ERROR);
 		CHECK(strstr(wcx_reader_error(r, &line), "could not be read") != NULL);
 		wcx_reader_close(r);
