@@ -8,7 +8,9 @@
 # its private memory (RssAnon), and the ratios. The trigger that keeps the summary of
 # unmatched outflows is disabled for both (see the setup: its cost is the same for both, and
 # larger). Targets: C >= 3x faster, and flat memory (the C import's private peak minus the
-# document does not grow with the entries).
+# document does not grow with the entries). A third import of the same size reads the
+# statement from a large object (import_bank_statement(oid)): its private peak holds no
+# document at all.
 # Run by `make bench` (test/bench/run.sh sets PSQL and the cluster's environment), or
 # alone: bash test/bench/bench_xml.sh [ENTRIES...] (default 100000 500000).
 set -euo pipefail
@@ -181,16 +183,23 @@ acct=0
 for n in "${sizes[@]}"; do
   acct=$((acct + 1)); a_c=$(printf '3721010400%05d' $acct)
   acct=$((acct + 1)); a_s=$(printf '3721010400%05d' $acct)
-  f_c="$dir/camt053_${n}_c.xml"; f_s="$dir/camt053_${n}_sql.xml"
-  gen "$n" "$a_c" "$f_c"; gen "$n" "$a_s" "$f_s"
+  acct=$((acct + 1)); a_l=$(printf '3721010400%05d' $acct)
+  f_c="$dir/camt053_${n}_c.xml"; f_s="$dir/camt053_${n}_sql.xml"; f_l="$dir/camt053_${n}_lo.xml"
+  gen "$n" "$a_c" "$f_c"; gen "$n" "$a_s" "$f_s"; gen "$n" "$a_l" "$f_l"
   kb=$(( $(stat -c %s "$f_c") / 1024 ))
   read -r _ c_ms c_cpu c_kb c_anon c_rows < <(run C "SELECT count(*) FILTER (WHERE status = 'inserted') FROM wagecheck.import_bank_statement(pg_read_file('$f_c'))")
   read -r _ s_ms s_cpu s_kb s_anon s_rows < <(run SQL "SELECT count(*) FILTER (WHERE status = 'inserted') FROM bench.import_sql(pg_read_file('$f_s'))")
+  # the same import streamed from a large object: the document is never whole in memory
+  lo=$($PSQL -d $db -Atc "SELECT lo_import('$f_l')")
+  read -r _ l_ms l_cpu l_kb l_anon l_rows < <(run LO "SELECT count(*) FILTER (WHERE status = 'inserted') FROM wagecheck.import_bank_statement($lo::oid)")
+  $PSQL -d $db -Atc "SELECT lo_unlink($lo)" >/dev/null
   printf '%-8s %-5s %10s %10s %10s %10s %10s\n' "$n" C "$c_ms" "$c_cpu" $((c_kb / 1024)) $((c_anon / 1024)) "$c_rows"
+  printf '%-8s %-5s %10s %10s %10s %10s %10s\n' "$n" LO "$l_ms" "$l_cpu" $((l_kb / 1024)) $((l_anon / 1024)) "$l_rows"
   printf '%-8s %-5s %10s %10s %10s %10s %10s\n' "$n" SQL "$s_ms" "$s_cpu" $((s_kb / 1024)) $((s_anon / 1024)) "$s_rows"
   echo "  document $((kb / 1024)) MB; SQL / C: wall $(awk -v a="$s_ms" -v b="$c_ms" 'BEGIN { printf "%.2f", a / b }')x," \
        "CPU $(awk -v a="$s_cpu" -v b="$c_cpu" 'BEGIN { printf "%.2f", a / b }')x;" \
        "private peak minus the document: C $(( (c_anon - kb) / 1024 )) MB, SQL $(( (s_anon - kb) / 1024 )) MB;" \
+       "from a large object: SQL / LO wall $(awk -v a="$s_ms" -v b="$l_ms" 'BEGIN { printf "%.2f", a / b }')x, private peak $((l_anon / 1024)) MB (no document);" \
        "VmHWM C $((c_kb / 1024)) MB, SQL $((s_kb / 1024)) MB"
   read -r r_n r_kb r_before r_after < <("$dir/xml_reader_mem" "$f_c")
   echo "  the reader alone (no server): $r_n entries, document $((r_kb / 1024)) MB, peak $((r_before / 1024)) MB" \
@@ -198,6 +207,6 @@ for n in "${sizes[@]}"; do
   # idempotent: the same file again adds nothing
   read -r _ r_ms r_cpu r_kb r_anon r_rows < <(run C "SELECT count(*) FILTER (WHERE status = 'inserted') FROM wagecheck.import_bank_statement(pg_read_file('$f_c'))")
   echo "  again: $r_rows inserted in $r_ms ms"
-  rm -f "$f_c" "$f_s"
+  rm -f "$f_c" "$f_s" "$f_l"
 done
 [ -n "${WC_BENCH_KEEP:-}" ] || $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db"
