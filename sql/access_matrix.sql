@@ -385,6 +385,7 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('function', 'wagecheck.holiday_changed()', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck.holiday_guard()', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck.import_bank_statement(text,text)', 'X', '-', '-', '-', '-', '-'),
+    ('function', 'wagecheck.import_bank_statement(oid,text)', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck.import_payment_status(text)', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck.ledger_html(text)', 'X', 'X', 'X', 'X', 'X', '-'),
     ('function', 'wagecheck.supervision_ledger_xml(text,text,timestamp with time zone)', 'X', 'X', 'X', 'X', 'X', '-'),
