@@ -7,7 +7,9 @@
 # MODULE_PATHNAME and pg_extension_config_dump work and what it creates belongs to the
 # extension. ONCE.sql, if given, runs first in the same script: what the database lacks of the
 # objects created once (tables, columns, indexes), written for it by hand, as src/updates/
-# does for a release. Needs `make` and the running cluster of this checkout (cluster.sh env).
+# does for a release. WC_REFRESH_FILES="src/a/x.sql ..." runs only those definition files (a
+# view changed while a benchmark reads the tables: the policies' and triggers' definitions
+# would wait for it). Needs `make` and the running cluster of this checkout (cluster.sh env).
 # The tables' contents are not touched; the summaries stay as the older build wrote them.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,9 +29,14 @@ back="$extdir/wagecheck--$ver.refresh--$ver.sql"
 trap 'rm -f "$there" "$back"' EXIT
 {
   if [ -n "$once" ]; then printf '\n-- ==== %s\n' "$once"; cat "$once"; fi
-  # the definitions: from src/wagecheck.sql to the hand-written .post.sql part, then privileges
-  awk '/^-- ==== src\/wagecheck\.sql$/ { on = 1 } /^-- ==== src\/updates\// && on { on = 0 }
-       /^-- ==== src\/privileges\.sql$/ { on = 1 } on' "$upgrade"
+  if [ -n "${WC_REFRESH_FILES:-}" ]; then
+    # only these definition files (no lock on the tables the others' policies and triggers take)
+    for f in $WC_REFRESH_FILES; do printf '\n-- ==== %s\n' "$f"; cat "$top/$f"; done
+  else
+    # the definitions: from src/wagecheck.sql to the hand-written .post.sql part, then privileges
+    awk '/^-- ==== src\/wagecheck\.sql$/ { on = 1 } /^-- ==== src\/updates\// && on { on = 0 }
+         /^-- ==== src\/privileges\.sql$/ { on = 1 } on' "$upgrade"
+  fi
 } > "$there"
 printf -- '-- back to %s: nothing to do\n' "$ver" > "$back"
 chmod 0644 "$there" "$back"
