@@ -12,6 +12,7 @@
 #include "utils/array.h"
 
 #include "indicators/indicators.h"
+#include "nls.h"
 
 #define AGG "roster_months_agg"
 
