@@ -160,5 +160,9 @@ wc_ind_deserialize(wc_ind_state *st, const unsigned char *buf, size_t len)
 		st->entries[i] = e;
 		st->n = st->nsorted = i + 1;
 	}
+	/* a month's sums: no more workers owed or paid than workers */
+	if (st->kind == WC_KIND_WAGES && n == 4 &&
+		(st->entries[2].a > st->entries[2].b || st->entries[3].a > st->entries[2].b))
+		return WC_IND_CORRUPT;
 	return WC_IND_OK;
 }
