@@ -347,6 +347,9 @@ test_wages(void)
 	buf[12] = 4;
 	buf[16 + 24 + 16 + 7] = 0x80;	/* negative owed */
 	CHECK_INT(wc_ind_deserialize(&back, buf, len), WC_IND_CORRUPT);
+	buf[16 + 24 + 16 + 7] = 0;
+	buf[16 + 2 * 24 + 8] = 9;	/* 9 workers owed of 5 */
+	CHECK_INT(wc_ind_deserialize(&back, buf, len), WC_IND_CORRUPT);
 	free(back.entries);
 	free(buf);
 	free(st.entries);
