@@ -142,14 +142,16 @@ BEGIN
       FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
      ORDER BY 1, 2, 3
     ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id;
+    -- (OFFSET 0: each key looks its months up by their primary keys; a generic plan would
+    -- otherwise hash all of attendance_month for the OR'd EXISTS)
     DELETE FROM wagecheck.attendance_unpaid t
      USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
               FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) k
      WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)
        AND (NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a
-                         WHERE (a.project_id, a.worker_id, a.period) = (k.project_id, k.worker_id, k.period))
+                         WHERE (a.project_id, a.worker_id, a.period) = (k.project_id, k.worker_id, k.period) OFFSET 0)
             OR EXISTS (SELECT 1 FROM wagecheck.wage_month w
-                        WHERE (w.project_id, w.worker_id, w.period) = (k.project_id, k.worker_id, k.period)));
+                        WHERE (w.project_id, w.worker_id, w.period) = (k.project_id, k.worker_id, k.period) OFFSET 0));
 END
 $$;
 COMMENT ON FUNCTION wagecheck._attendance_unpaid_sync(bigint[], bigint[], date[]) IS

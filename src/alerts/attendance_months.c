@@ -46,6 +46,7 @@ static wc_table_ref am_ref = WC_TABLE_REF("attendance");
 /* The plans, prepared once per backend. */
 typedef enum am_plan
 {
+	P_ADD_DAYS,					/* months of new rows, $1-$8 as P_INSERT: the months that only grow */
 	P_INSERT,					/* months of new rows: $1-$3 keys, $4 days, $5-$8 bounds */
 	P_LOCK,						/* $1-$3 keys: lock their months in key order */
 	P_CHANGE,					/* $1-$3 keys, $4 change of days, $5 new rows, $6-$9 their bounds */
@@ -73,6 +74,37 @@ static const struct
 	 * (any other new row counts only after the month's row of first_day, known by
 	 * known_to, counts already; checked on the row as locked by ON CONFLICT).
 	 */
+	/*
+	 * The fast path: new rows that only add days to a month already there, known by and
+	 * dated from what it counts (the month does not come, nor move its moments: no
+	 * input_change, no attendance_unpaid), in one UPDATE of the months and their project
+	 * months (each month's row lock taken before its condition is read, on its latest
+	 * version). It returns the months it covered (their places in the arrays) and how many
+	 * project months it found; the rest go the general way.
+	 */
+	[P_ADD_DAYS] = {
+		"WITH g AS ("
+		"  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::bigint[], $5::timestamptz[],"
+		"                       $6::date[], $7::date[], $8::timestamptz[]) WITH ORDINALITY"
+		"         g(project_id, worker_id, period, days, known_to, last_day, first_day, first_known, i)),"
+		" up AS ("
+		"  UPDATE wagecheck.attendance_month a"
+		"     SET days = a.days + g.days, known_to = greatest(a.known_to, g.known_to),"
+		"         last_day = greatest(a.last_day, g.last_day), extended = false"
+		"    FROM g"
+		"   WHERE " KEY_MATCH("a", "g") " AND g.first_known >= a.known_to AND g.first_day >= a.first_day"
+		"  RETURNING g.i, g.project_id, g.period, g.known_to, g.last_day),"
+		" pm AS ("
+		"  UPDATE wagecheck.attendance_project_month m"
+		"     SET known_to = greatest(m.known_to, x.known_to), last_day = greatest(m.last_day, x.last_day)"
+		"    FROM (SELECT up.project_id, up.period, max(up.known_to) AS known_to, max(up.last_day) AS last_day"
+		"            FROM up GROUP BY 1, 2) x"
+		"   WHERE (m.project_id, m.period) = (x.project_id, x.period)"
+		"  RETURNING 1)"
+		" SELECT (SELECT array_agg(up.i) FROM up),"
+		"        (SELECT count(*) FROM pm) = (SELECT count(DISTINCT (up.project_id, up.period)) FROM up)",
+		8, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID,
+		DATEARRAYOID, TIMESTAMPTZARRAYOID}},
 	[P_INSERT] = {
 		"WITH g AS ("
 		"  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::bigint[], $5::timestamptz[],"
@@ -192,12 +224,21 @@ static const struct
 		"  ORDER BY 1, 2, 3"
 		" ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id",
 		3, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
+	/*
+	 * (each key looks its rows up by their primary keys - OFFSET 0 keeps the subqueries
+	 * apart - and the rows go by their TIDs: a generic plan would otherwise hash or scan
+	 * whole tables for a few keys; the rows are locked by P_UNPAID_LOCK, so their TIDs hold)
+	 */
 	[P_UNPAID_DELETE] = {
 		"DELETE FROM wagecheck.attendance_unpaid t"
-		" USING " KEYS " k(project_id, worker_id, period)"
-		" WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)"
-		"   AND (NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE " KEY_MATCH("a", "k") ")"
-		"        OR EXISTS (SELECT 1 FROM wagecheck.wage_month w WHERE " KEY_MATCH("w", "k") "))",
+		" USING (SELECT u.tid FROM " KEYS " k(project_id, worker_id, period)"
+		"         CROSS JOIN LATERAL (SELECT t2.ctid AS tid FROM wagecheck.attendance_unpaid t2"
+		"                              WHERE (t2.period, t2.project_id, t2.worker_id)"
+		"                                    = (k.period, k.project_id, k.worker_id)"
+		"                             OFFSET 0) u"
+		"         WHERE NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE " KEY_MATCH("a", "k") " OFFSET 0)"
+		"            OR EXISTS (SELECT 1 FROM wagecheck.wage_month w WHERE " KEY_MATCH("w", "k") " OFFSET 0)) x"
+		" WHERE t.ctid = x.tid",
 		3, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
 	[P_CHANGE_UPDATE] = {
 		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
@@ -345,15 +386,11 @@ unpaid_sync(Datum *keys)
 	run(P_UNPAID_DELETE, keys, SPI_OK_DELETE);
 }
 
-/* inserted: the new rows' months added. */
+/* month_values: the months' keys, days and bounds, the parameters of P_ADD_DAYS and P_INSERT. */
 static void
-inserted(const wc_att_month *m, int k)
+month_values(const wc_att_month *m, int k, Datum *values)
 {
 	am_cols		c;
-	Datum		values[8];
-	HeapTuple	r;
-	bool		isnull[3];
-	Datum		keys[3];
 
 	months_cols(m, k, &c);
 	values[0] = int8_array(c.project, k);
@@ -364,6 +401,81 @@ inserted(const wc_att_month *m, int k)
 	values[5] = date_array(c.last_day, k);
 	values[6] = date_array(c.first_day, k);
 	values[7] = timestamptz_array(c.first_known, k);
+}
+
+/*
+ * days_added: the fast path; the months it did not cover are moved to the front of m,
+ * their number returned.
+ */
+static int
+days_added(wc_att_month *m, int k)
+{
+	Datum		values[8];
+	HeapTuple	r;
+	bool		isnull;
+	Datum		d;
+	bool	   *covered;
+	int			left = 0;
+
+	month_values(m, k, values);
+	/* (one month: its row lock is the only one; more: taken in key order first, as elsewhere) */
+	if (k > 1)
+		run(P_LOCK, values, SPI_OK_SELECT);
+	run(P_ADD_DAYS, values, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		elog(ERROR, "wagecheck: adding days to wagecheck.attendance_month returned %llu rows",
+			 (unsigned long long) SPI_processed);
+	r = SPI_tuptable->vals[0];
+	d = SPI_getbinval(r, SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return k;				/* none covered */
+	covered = palloc0(sizeof(bool) * k);
+	{
+		Datum	   *ords;
+		bool	   *nulls;
+		int			n;
+
+		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &ords, &nulls, &n);
+		for (int i = 0; i < n; i++)
+		{
+			int64		o = nulls[i] ? 0 : DatumGetInt64(ords[i]);
+
+			if (o < 1 || o > k)
+				elog(ERROR, "wagecheck: adding days to wagecheck.attendance_month covered month %lld of %d",
+					 (long long) o, k);
+			covered[o - 1] = true;
+		}
+	}
+	/* (a project month missing under a month: only when the summaries were not kept) */
+	d = SPI_getbinval(r, SPI_tuptable->tupdesc, 2, &isnull);
+	if (isnull || !DatumGetBool(d))
+	{
+		Datum		pm[2];
+
+		month_values(m, k, values);
+		pm[0] = values[0];
+		pm[1] = values[2];
+		run(P_PROJECT_MONTHS, pm, SPI_OK_SELECT);
+	}
+	for (int i = 0; i < k; i++)
+		if (!covered[i])
+			m[left++] = m[i];
+	return left;
+}
+
+/* inserted: the new rows' months added. */
+static void
+inserted(wc_att_month *m, int k)
+{
+	Datum		values[8];
+	HeapTuple	r;
+	bool		isnull[3];
+	Datum		keys[3];
+
+	k = days_added(m, k);
+	if (k == 0)
+		return;
+	month_values(m, k, values);
 	run(P_INSERT, values, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		elog(ERROR, "wagecheck: adding attendance to wagecheck.attendance_month returned %llu rows",
