@@ -7,19 +7,24 @@
  * created_at), groups the rows by project, worker and month in plain C (src/core/attmonth.c:
  * sorted, one entry per month with the change of its day count and the new rows' bounds) and
  * hands the months to plans prepared once per backend, as arrays in key order:
- *   - an INSERT adds each month's days and bounds in one statement (INSERT ... ON CONFLICT
- *     in key order, so concurrent writers of a month add in turn on its row lock; the
- *     counts are commutative), adds the workers who came to the project's months and
- *     records in input_change the projects whose months may now exist at other moments
- *     (see the comment of the SQL trigger's successor below); only when a month came are
- *     its keys synced in attendance_unpaid (two more statements). A day added to a month
- *     already attended, the common case, is that one statement;
+ *   - an INSERT first adds the days of the months already counted whose new rows are known
+ *     and dated no earlier than what they count, in one UPDATE of the months and their
+ *     project months (the fast path: a day's attendance for months already attended, the
+ *     common case; nothing else changes: no month came, none moved its moments). The other
+ *     months go in one statement (INSERT ... ON CONFLICT in key order, so concurrent
+ *     writers of a month add in turn on its row lock; the counts are commutative) that also
+ *     adds the workers who came to the project's months, records in input_change the
+ *     projects whose months may now exist at other moments and locks the attendance_unpaid
+ *     rows of the months that came; one more statement then reads those again (with a
+ *     fresh snapshot, after the lock) and keeps only the ones without a wage month;
  *   - an UPDATE or DELETE locks the months it touches in key order, then (with a fresh
  *     snapshot, after the lock) writes each month once: its days changed by the count,
  *     its bounds recomputed from the attendance rows left, the month deleted when no day is
  *     left, a month that came inserted (or added to, when a concurrent insert made it);
  *     then the project months, attendance_unpaid and input_change, as before;
  *   - a TRUNCATE empties the three summaries.
+ * A one-row INSERT into a month already attended is one statement; the first day of a
+ * worker's month, three.
  */
 #include "postgres.h"
 
@@ -59,6 +64,14 @@ typedef enum am_plan
 } am_plan;
 
 #define KEYS "unnest($1::bigint[], $2::bigint[], $3::date[])"
+/*
+ * wagecheck._attendance_month_moments(first_known, known_to, first_day, last_day) written
+ * out: the function is STRICT (so never inlined) and a call of it costs more than the rest
+ * of a one-row statement
+ */
+#define MOMENTS(fk, kt, fd, ld) \
+	"tstzrange(least(" fk ", (" fd "::timestamp AT TIME ZONE 'UTC') - interval '14 hours')," \
+	" greatest(" kt ", ((" ld " + 1)::timestamp AT TIME ZONE 'UTC') + interval '12 hours'), '[]')"
 #define KEY_MATCH(a, b) \
 	"(" a ".project_id, " a ".worker_id, " a ".period) = (" b ".project_id, " b ".worker_id, " b ".period)"
 
@@ -141,11 +154,17 @@ static const struct
 		" ic AS ("
 		"  INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
 		"  SELECT 'attendance_month',"
-		"         range_agg(wagecheck._attendance_month_moments(j.first_known, j.known_to, j.first_day, j.last_day)),"
+		"         range_agg(" MOMENTS("j.first_known", "j.known_to", "j.first_day", "j.last_day") "),"
 		"         array_agg(DISTINCT j.project_id ORDER BY j.project_id), 'i'"
 		"    FROM j"
 		"   WHERE j.extended"
-		"  HAVING count(*) > 0)"
+		"  HAVING count(*) > 0),"
+		/* the months that came: their attendance_unpaid rows locked (see P_UNPAID_DELETE) */
+		" un AS ("
+		"  INSERT INTO wagecheck.attendance_unpaid AS t (period, project_id, worker_id)"
+		"  SELECT j.period, j.project_id, j.worker_id FROM j WHERE j.came"
+		"   ORDER BY 1, 2, 3"
+		"  ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id)"
 		" SELECT array_agg(j.project_id), array_agg(j.worker_id), array_agg(j.period)"
 		"   FROM j WHERE j.came",
 		8, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID,
@@ -243,7 +262,7 @@ static const struct
 	[P_CHANGE_UPDATE] = {
 		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
 		" SELECT 'attendance_month',"
-		"        (SELECT range_agg(wagecheck._attendance_month_moments(u.at, u.at, u.day, u.day))"
+		"        (SELECT range_agg(" MOMENTS("u.at", "u.at", "u.day", "u.day") ")"
 		"           FROM unnest($2::timestamptz[], $3::date[]) u(at, day)),"
 		"        $1, 'u'",
 		3, {INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID}},
@@ -483,14 +502,17 @@ inserted(wc_att_month *m, int k)
 	r = SPI_tuptable->vals[0];
 	for (int i = 0; i < 3; i++)
 		keys[i] = SPI_getbinval(r, SPI_tuptable->tupdesc, i + 1, &isnull[i]);
-	/* the months that came: their attendance without a wage month */
+	/*
+	 * the months that came: their attendance without a wage month (their rows of
+	 * attendance_unpaid were locked by the statement that added them; read again now)
+	 */
 	if (!isnull[0] && !isnull[1] && !isnull[2])
 	{
 		/* (copied out of the result before the next statement frees it) */
 		keys[0] = PointerGetDatum(DatumGetArrayTypePCopy(keys[0]));
 		keys[1] = PointerGetDatum(DatumGetArrayTypePCopy(keys[1]));
 		keys[2] = PointerGetDatum(DatumGetArrayTypePCopy(keys[2]));
-		unpaid_sync(keys);
+		run(P_UNPAID_DELETE, keys, SPI_OK_DELETE);
 	}
 }
 
