@@ -92,8 +92,8 @@ static const struct
 	 * dated from what it counts (the month does not come, nor move its moments: no
 	 * input_change, no attendance_unpaid), in one UPDATE of the months and their project
 	 * months (each month's row lock taken before its condition is read, on its latest
-	 * version). It returns the months it covered (their places in the arrays) and how many
-	 * project months it found; the rest go the general way.
+	 * version; a project month is written only when its latest moment or day moves). It
+	 * returns the months it covered (their places in the arrays); the rest go the general way.
 	 */
 	[P_ADD_DAYS] = {
 		"WITH g AS ("
@@ -113,9 +113,8 @@ static const struct
 		"    FROM (SELECT up.project_id, up.period, max(up.known_to) AS known_to, max(up.last_day) AS last_day"
 		"            FROM up GROUP BY 1, 2) x"
 		"   WHERE (m.project_id, m.period) = (x.project_id, x.period)"
-		"  RETURNING 1)"
-		" SELECT (SELECT array_agg(up.i) FROM up),"
-		"        (SELECT count(*) FROM pm) = (SELECT count(DISTINCT (up.project_id, up.period)) FROM up)",
+		"     AND (x.known_to > m.known_to OR x.last_day > m.last_day))"
+		" SELECT array_agg(up.i) FROM up",
 		8, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID,
 		DATEARRAYOID, TIMESTAMPTZARRAYOID}},
 	[P_INSERT] = {
@@ -150,7 +149,8 @@ static const struct
 		"  ON CONFLICT (project_id, period) DO UPDATE"
 		"     SET workers = m.workers + excluded.workers,"
 		"         known_to = greatest(m.known_to, excluded.known_to),"
-		"         last_day = greatest(m.last_day, excluded.last_day)),"
+		"         last_day = greatest(m.last_day, excluded.last_day)"
+		"   WHERE excluded.workers <> 0 OR excluded.known_to > m.known_to OR excluded.last_day > m.last_day),"
 		" ic AS ("
 		"  INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
 		"  SELECT 'attendance_month',"
@@ -464,17 +464,6 @@ days_added(wc_att_month *m, int k)
 					 (long long) o, k);
 			covered[o - 1] = true;
 		}
-	}
-	/* (a project month missing under a month: only when the summaries were not kept) */
-	d = SPI_getbinval(r, SPI_tuptable->tupdesc, 2, &isnull);
-	if (isnull || !DatumGetBool(d))
-	{
-		Datum		pm[2];
-
-		month_values(m, k, values);
-		pm[0] = values[0];
-		pm[1] = values[2];
-		run(P_PROJECT_MONTHS, pm, SPI_OK_SELECT);
 	}
 	for (int i = 0; i < k; i++)
 		if (!covered[i])
