@@ -382,7 +382,7 @@ months_cols(const wc_att_month *m, int k, am_cols *c)
 	&c->first_day, &c->first_known};
 
 	for (int i = 0; i < lengthof(all); i++)
-		*all[i] = palloc(sizeof(Datum) * Max(k, 1));
+		*all[i] = palloc_extended(sizeof(Datum) * Max(k, 1), MCXT_ALLOC_HUGE);
 	for (int i = 0; i < k; i++)
 	{
 		c->project[i] = Int64GetDatum(m[i].project_id);
@@ -616,13 +616,12 @@ wagecheck_attendance_month_sync(PG_FUNCTION_ARGS)
 	read_rows(news, desc, att, true, &rows);
 	if (rows.n == 0)
 		return PointerGetDatum(NULL);
-	if (rows.n > (size_t) (MaxAllocHugeSize / sizeof(wc_att_month)))
-		elog(ERROR, "wagecheck: too many attendance rows in one statement");
 	months = palloc_extended(sizeof(wc_att_month) * rows.n, MCXT_ALLOC_HUGE);
 	/* (grouping sorts the rows: an update's moments are read from them after, in any order) */
 	k = wc_att_group(rows.v, rows.n, months);
-	if (k > (size_t) (MaxAllocSize / sizeof(Datum)))
-		elog(ERROR, "wagecheck: too many attendance months in one statement");
+	/* (more months than an array holds: over 134 million in one statement) */
+	if (k > (size_t) MaxArraySize)
+		elog(ERROR, "wagecheck: %zu attendance months in one statement, more than an array holds", k);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
