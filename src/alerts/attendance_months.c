@@ -24,7 +24,7 @@
  *     then the project months, attendance_unpaid and input_change, as before;
  *   - a TRUNCATE empties the three summaries.
  * A one-row INSERT into a month already attended is one statement; the first day of a
- * worker's month, three.
+ * worker's month, two (three when the backend's previous one-month insert took the fast path).
  */
 #include "postgres.h"
 
@@ -471,6 +471,14 @@ days_added(wc_att_month *m, int k)
 	return left;
 }
 
+/*
+ * Whether this backend's last one-month insert made its month come: a device or clerk
+ * writing the first day of a month for one worker after another would try the fast path
+ * in vain each time, so a one-month insert after one that came goes the general way
+ * first (which adds to a month already there just as well, in one statement).
+ */
+static bool am_last_came = false;
+
 /* inserted: the new rows' months added. */
 static void
 inserted(wc_att_month *m, int k)
@@ -480,9 +488,15 @@ inserted(wc_att_month *m, int k)
 	bool		isnull[3];
 	Datum		keys[3];
 
-	k = days_added(m, k);
-	if (k == 0)
-		return;
+	if (k > 1 || !am_last_came)
+	{
+		k = days_added(m, k);
+		if (k == 0)
+		{
+			am_last_came = false;
+			return;
+		}
+	}
 	month_values(m, k, values);
 	run(P_INSERT, values, SPI_OK_SELECT);
 	if (SPI_processed != 1)
@@ -491,6 +505,7 @@ inserted(wc_att_month *m, int k)
 	r = SPI_tuptable->vals[0];
 	for (int i = 0; i < 3; i++)
 		keys[i] = SPI_getbinval(r, SPI_tuptable->tupdesc, i + 1, &isnull[i]);
+	am_last_came = k == 1 && !isnull[0];
 	/*
 	 * the months that came: their attendance without a wage month (their rows of
 	 * attendance_unpaid were locked by the statement that added them; read again now)
