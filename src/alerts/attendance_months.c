@@ -54,7 +54,7 @@ typedef enum am_plan
 	P_ADD_DAYS,					/* months of new rows, $1-$8 as P_INSERT: the months that only grow */
 	P_INSERT,					/* months of new rows: $1-$3 keys, $4 days, $5-$8 bounds */
 	P_LOCK,						/* $1-$3 keys: lock their months in key order */
-	P_CHANGE,					/* $1-$3 keys, $4 change of days, $5 new rows, $6-$9 their bounds */
+	P_CHANGE,					/* $1-$3 keys, $4 change of days, $5-$8 the new rows' bounds, $9 their number */
 	P_PROJECT_MONTHS,			/* $1 projects, $2 months: attendance_project_month recomputed */
 	P_UNPAID_LOCK,				/* $1-$3 keys: their attendance_unpaid rows locked (placeholders) */
 	P_UNPAID_DELETE,			/* $1-$3 keys: those without an attendance month or with a wage month go */
@@ -184,9 +184,9 @@ static const struct
 	 */
 	[P_CHANGE] = {
 		"WITH k AS ("
-		"  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::bigint[], $5::bigint[],"
-		"                       $6::timestamptz[], $7::date[], $8::date[], $9::timestamptz[])"
-		"         k(project_id, worker_id, period, delta, added, known_to, last_day, first_day, first_known)),"
+		"  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::bigint[], $5::timestamptz[],"
+		"                       $6::date[], $7::date[], $8::timestamptz[], $9::bigint[])"
+		"         k(project_id, worker_id, period, delta, known_to, last_day, first_day, first_known, added)),"
 		" x AS MATERIALIZED ("
 		"  SELECT k.*, r.known_to AS r_known_to, r.last_day AS r_last_day, r.first_day AS r_first_day,"
 		"         r.first_known AS r_first_known"
@@ -226,8 +226,8 @@ static const struct
 		"        first_day = least(a.first_day, excluded.first_day),"
 		"        first_known = least(a.first_known, excluded.first_known),"
 		"        extended = true",
-		9, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID,
-		DATEARRAYOID, DATEARRAYOID, TIMESTAMPTZARRAYOID}},
+		9, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID,
+		DATEARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID}},
 	[P_PROJECT_MONTHS] = {"SELECT wagecheck._attendance_project_month_refresh($1, $2)", 2,
 	{INT8ARRAYOID, DATEARRAYOID}},
 
@@ -368,7 +368,6 @@ typedef struct am_cols
 			   *worker,
 			   *period,
 			   *delta,
-			   *added,
 			   *known_to,
 			   *last_day,
 			   *first_day,
@@ -378,8 +377,8 @@ typedef struct am_cols
 static void
 months_cols(const wc_att_month *m, int k, am_cols *c)
 {
-	Datum	  **all[] = {&c->project, &c->worker, &c->period, &c->delta, &c->added, &c->known_to, &c->last_day,
-	&c->first_day, &c->first_known};
+	Datum	  **all[] = {&c->project, &c->worker, &c->period, &c->delta, &c->known_to, &c->last_day, &c->first_day,
+	&c->first_known};
 
 	for (int i = 0; i < lengthof(all); i++)
 		*all[i] = palloc_extended(sizeof(Datum) * Max(k, 1), MCXT_ALLOC_HUGE);
@@ -389,7 +388,6 @@ months_cols(const wc_att_month *m, int k, am_cols *c)
 		c->worker[i] = Int64GetDatum(m[i].worker_id);
 		c->period[i] = DateADTGetDatum(m[i].period);
 		c->delta[i] = Int64GetDatum(m[i].delta);
-		c->added[i] = Int64GetDatum(m[i].added);
 		c->known_to[i] = TimestampTzGetDatum(m[i].known_to);
 		c->last_day[i] = DateADTGetDatum(m[i].last_day);
 		c->first_day[i] = DateADTGetDatum(m[i].first_day);
@@ -524,21 +522,15 @@ inserted(wc_att_month *m, int k)
 static void
 changed(const wc_att_month *m, int k, const am_rows *rows, bool update)
 {
-	am_cols		c;
 	Datum		values[9];
-	Datum	   *projects = palloc(sizeof(Datum) * Max(k, 1));
+	Datum	   *projects = palloc_extended(sizeof(Datum) * Max(k, 1), MCXT_ALLOC_HUGE);
 	int			np = 0;
+	Datum	   *added = palloc_extended(sizeof(Datum) * Max(k, 1), MCXT_ALLOC_HUGE);
 
-	months_cols(m, k, &c);
-	values[0] = int8_array(c.project, k);
-	values[1] = int8_array(c.worker, k);
-	values[2] = date_array(c.period, k);
-	values[3] = int8_array(c.delta, k);
-	values[4] = int8_array(c.added, k);
-	values[5] = timestamptz_array(c.known_to, k);
-	values[6] = date_array(c.last_day, k);
-	values[7] = date_array(c.first_day, k);
-	values[8] = timestamptz_array(c.first_known, k);
+	month_values(m, k, values);
+	for (int i = 0; i < k; i++)
+		added[i] = Int64GetDatum(m[i].added);
+	values[8] = int8_array(added, k);
 	/* lock the months in key order, then write each once */
 	run(P_LOCK, values, SPI_OK_SELECT);
 	run(P_CHANGE, values, SPI_OK_INSERT);
