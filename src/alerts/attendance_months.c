@@ -64,6 +64,20 @@ typedef enum am_plan
 } am_plan;
 
 #define KEYS "unnest($1::bigint[], $2::bigint[], $3::date[])"
+/* the months of P_ADD_DAYS and P_INSERT: $1-$3 keys, $4 days, $5-$8 bounds (month_values) */
+#define MONTHS \
+	"unnest($1::bigint[], $2::bigint[], $3::date[], $4::bigint[], $5::timestamptz[], $6::date[]," \
+	"       $7::date[], $8::timestamptz[])"
+#define MONTHS_COLUMNS "project_id, worker_id, period, days, known_to, last_day, first_day, first_known"
+#define MONTHS_TYPES \
+	{INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID, DATEARRAYOID, \
+	TIMESTAMPTZARRAYOID}
+/* a month's row as locked by ON CONFLICT, with the days and bounds of excluded added */
+#define ADD_EXCLUDED \
+	"days = a.days + excluded.days, known_to = greatest(a.known_to, excluded.known_to)," \
+	" last_day = greatest(a.last_day, excluded.last_day), first_day = least(a.first_day, excluded.first_day)," \
+	" first_known = least(a.first_known, excluded.first_known)"
+
 /*
  * wagecheck._attendance_month_moments(first_known, known_to, first_day, last_day) written
  * out: the function is STRICT (so never inlined) and a call of it costs more than the rest
@@ -97,9 +111,7 @@ static const struct
 	 */
 	[P_ADD_DAYS] = {
 		"WITH g AS ("
-		"  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::bigint[], $5::timestamptz[],"
-		"                       $6::date[], $7::date[], $8::timestamptz[]) WITH ORDINALITY"
-		"         g(project_id, worker_id, period, days, known_to, last_day, first_day, first_known, i)),"
+		"  SELECT * FROM " MONTHS " WITH ORDINALITY g(" MONTHS_COLUMNS ", i)),"
 		" up AS ("
 		"  UPDATE wagecheck.attendance_month a"
 		"     SET days = a.days + g.days, known_to = greatest(a.known_to, g.known_to),"
@@ -115,13 +127,10 @@ static const struct
 		"   WHERE (m.project_id, m.period) = (x.project_id, x.period)"
 		"     AND (x.known_to > m.known_to OR x.last_day > m.last_day))"
 		" SELECT array_agg(up.i) FROM up",
-		8, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID,
-		DATEARRAYOID, TIMESTAMPTZARRAYOID}},
+		8, MONTHS_TYPES},
 	[P_INSERT] = {
 		"WITH g AS ("
-		"  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::bigint[], $5::timestamptz[],"
-		"                       $6::date[], $7::date[], $8::timestamptz[])"
-		"         g(project_id, worker_id, period, days, known_to, last_day, first_day, first_known)),"
+		"  SELECT * FROM " MONTHS " g(" MONTHS_COLUMNS ")),"
 		" up AS ("
 		"  INSERT INTO wagecheck.attendance_month AS a"
 		"         (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)"
@@ -129,11 +138,7 @@ static const struct
 		"         true"
 		"    FROM g"
 		"  ON CONFLICT (project_id, worker_id, period) DO UPDATE"
-		"     SET days = a.days + excluded.days,"
-		"         known_to = greatest(a.known_to, excluded.known_to),"
-		"         last_day = greatest(a.last_day, excluded.last_day),"
-		"         first_day = least(a.first_day, excluded.first_day),"
-		"         first_known = least(a.first_known, excluded.first_known),"
+		"     SET " ADD_EXCLUDED ","
 		"         extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day"
 		"  RETURNING a.project_id, a.worker_id, a.period, a.days, a.extended, a.first_known, a.known_to,"
 		"            a.first_day, a.last_day),"
@@ -167,8 +172,7 @@ static const struct
 		"  ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id)"
 		" SELECT array_agg(j.project_id), array_agg(j.worker_id), array_agg(j.period)"
 		"   FROM j WHERE j.came",
-		8, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID,
-		DATEARRAYOID, TIMESTAMPTZARRAYOID}},
+		8, MONTHS_TYPES},
 	[P_LOCK] = {
 		"SELECT 1 FROM wagecheck.attendance_month a"
 		" WHERE (a.project_id, a.worker_id, a.period) IN (SELECT * FROM " KEYS ")"
@@ -220,12 +224,7 @@ static const struct
 		"  WHERE x.delta > 0 AND x.added > 0"
 		"    AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a WHERE " KEY_MATCH("a", "x") ")"
 		" ON CONFLICT (project_id, worker_id, period) DO UPDATE"
-		"    SET days = a.days + excluded.days,"
-		"        known_to = greatest(a.known_to, excluded.known_to),"
-		"        last_day = greatest(a.last_day, excluded.last_day),"
-		"        first_day = least(a.first_day, excluded.first_day),"
-		"        first_known = least(a.first_known, excluded.first_known),"
-		"        extended = true",
+		"    SET " ADD_EXCLUDED ", extended = true",
 		9, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID,
 		DATEARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID}},
 	[P_PROJECT_MONTHS] = {"SELECT wagecheck._attendance_project_month_refresh($1, $2)", 2,
