@@ -325,13 +325,12 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 }
 
 /*
- * wc_check_new_table: the statement-level pass over a transition table of inserted
- * movements (COPY keeps its multi-row inserts: no BEFORE ROW trigger is needed),
- * each checked in insertion order against the running balance; then the
- * balances are written once.
+ * wc_check_new_rows: the statement-level pass over a transition table of inserted rows
+ * (COPY keeps its multi-row inserts: no BEFORE ROW trigger is needed), each checked
+ * by check in insertion order, in a memory context reset after each row.
  */
 void
-wc_check_new_table(TriggerData *td, wc_map *map)
+wc_check_new_rows(TriggerData *td, wc_map *map, wc_row_check check)
 {
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck row",
@@ -345,11 +344,21 @@ wc_check_new_table(TriggerData *td, wc_map *map)
 		old = MemoryContextSwitchTo(rowcxt);
 		wc_set_current_row(map, slot, true);
 		wc_check_times(td, map, slot);
-		wc_check_account_txn(td, map, slot);
+		check(td, map, slot);
 		wc_set_current_row(NULL, NULL, false);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(rowcxt);
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	MemoryContextDelete(rowcxt);
+}
+
+/*
+ * wc_check_new_table: the new movements of a statement, each checked in insertion order
+ * against the running balance; then the balances are written once (wc_flush).
+ */
+void
+wc_check_new_table(TriggerData *td, wc_map *map)
+{
+	wc_check_new_rows(td, map, wc_check_account_txn);
 }
