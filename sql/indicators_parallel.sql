@@ -81,5 +81,57 @@ SELECT count(*) AS workers,
                           AND a.oldest_unpaid IS NOT DISTINCT FROM p.oldest_unpaid) AS agreeing,
        max(a.longest_run) AS max_run
   FROM agg a JOIN plain p USING (worker);
-DROP TABLE pw, par, par_g, ser, ser_g;
+-- wage_month_agg and roster_months_agg (the views' aggregates): partial states through
+-- bytes in a parallel plan = a serial plan = plain SQL. Net is payable less 100 (so some
+-- rows are overpaid), payments 0-2 per row; roster entries: 400 workers per group of the
+-- table, each with entries of 1-5 months starting in a third of the months (none in the
+-- rest: a NULL start is ignored), that overlap, with gaps, open for one worker in 11 (a
+-- NULL end), cut at 2024-10-15.
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT worker % 10 AS g, wagecheck.wage_month_agg(payable, payable - 100, paid, worker % 3),
+       wagecheck.roster_months_agg(worker, CASE WHEN (worker / 10 + extract(month FROM month)::int) % 6 < 2 THEN month END,
+                                   CASE WHEN worker % 11 > 0 THEN (month + (worker % 5) * interval '1 month')::date END, '2024-10-15')
+  FROM pw GROUP BY 1;
+CREATE TEMP TABLE par_v AS
+SELECT worker % 10 AS g, wagecheck.wage_month_agg(payable, payable - 100, paid, worker % 3) AS w,
+       wagecheck.roster_months_agg(worker, CASE WHEN (worker / 10 + extract(month FROM month)::int) % 6 < 2 THEN month END,
+                                   CASE WHEN worker % 11 > 0 THEN (month + (worker % 5) * interval '1 month')::date END, '2024-10-15') AS r
+  FROM pw GROUP BY 1;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE ser_v AS
+SELECT worker % 10 AS g, wagecheck.wage_month_agg(payable, payable - 100, paid, worker % 3) AS w,
+       wagecheck.roster_months_agg(worker, CASE WHEN (worker / 10 + extract(month FROM month)::int) % 6 < 2 THEN month END,
+                                   CASE WHEN worker % 11 > 0 THEN (month + (worker % 5) * interval '1 month')::date END, '2024-10-15') AS r
+  FROM pw GROUP BY 1;
+SELECT count(*) AS groups, count(*) FILTER (WHERE p.w::text = s.w::text AND p.r::text = s.r::text) AS parallel_same
+  FROM par_v p JOIN ser_v s USING (g);
+WITH plain AS (
+  SELECT worker % 10 AS g, sum(payable) AS payable, sum(payable - 100) AS net, sum(paid) AS paid,
+         sum(greatest(payable - 100 - paid, 0)) AS owed, count(*) FILTER (WHERE payable - 100 > paid) AS workers_owed,
+         count(*) AS workers, count(*) FILTER (WHERE paid > 0) AS workers_paid, sum(worker % 3) AS payments
+    FROM pw GROUP BY 1)
+SELECT count(*) AS groups, count(*) FILTER (WHERE (s.w).payable = p.payable AND (s.w).net = p.net AND (s.w).paid = p.paid
+                                              AND (s.w).owed = p.owed AND (s.w).workers_owed = p.workers_owed
+                                              AND (s.w).workers = p.workers AND (s.w).workers_paid = p.workers_paid
+                                              AND (s.w).payments = p.payments) AS wages_agreeing,
+       min(p.workers_owed) > 0 AND min(p.workers - p.workers_owed) > 0 AS some_owed_some_not
+  FROM ser_v s JOIN plain p USING (g);
+WITH months AS (
+  SELECT (date '2022-11-01' + k * interval '1 month')::date AS m FROM generate_series(0, 30) k
+), plain AS (
+  SELECT pw.worker % 10 AS g, months.m, count(DISTINCT pw.worker) AS workers
+    FROM pw JOIN months ON date_trunc('month', pw.month) <= months.m
+                       AND date_trunc('month', least(CASE WHEN pw.worker % 11 > 0 THEN pw.month + (pw.worker % 5) * interval '1 month' END,
+                                                     '2024-10-15')) >= months.m
+   WHERE (pw.worker / 10 + extract(month FROM pw.month)::int) % 6 < 2
+   GROUP BY 1, 2
+), grid AS (
+  SELECT g, months.m, coalesce((s.r).workers[width_bucket(months.m, (s.r).months)], 0) AS workers
+    FROM ser_v s CROSS JOIN months
+)
+SELECT count(*) AS group_months, count(*) FILTER (WHERE grid.workers = coalesce(plain.workers, 0)) AS roster_agreeing,
+       count(DISTINCT grid.workers) AS different_counts, max(grid.workers) AS most_workers
+  FROM grid LEFT JOIN plain USING (g, m);
+DROP TABLE pw, par, par_g, ser, ser_g, par_v, ser_v;
 DROP EXTENSION wagecheck CASCADE;

@@ -89,6 +89,8 @@ BEGIN
             ('attach', 'wagecheck_admin'), ('detach', 'wagecheck_admin'), ('check_mapping', 'wagecheck_admin'),
             ('enforce', 'wagecheck_admin'), ('_trigger_args', 'wagecheck_admin'),
             ('mirror', 'wagecheck_admin'), ('_mirror_sql', 'wagecheck_admin'), ('_mirror_roles', 'wagecheck_admin'),
+            ('_mirror_kinds', 'wagecheck_admin'), ('_mirror_key', 'wagecheck_admin'), ('_mirror_word', 'wagecheck_admin'),
+            ('_mirror_refuse', 'wagecheck_admin'),
             ('mirror_backfill', 'wagecheck_admin'),
             -- XML interchange: validation against the shipped schemas by everyone who reads;
             -- bank statements in by those who write the dedicated accounts' movements

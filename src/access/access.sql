@@ -68,7 +68,7 @@ COMMENT ON FUNCTION wagecheck.worker_in_scope(bigint, name) IS 'true when the of
 -- it reads the project as the owner (no row-level security to recurse into, and a view
 -- that runs with its owner's rights still applies its caller's scope), for the officer
 -- the session acts as; asking about another role is refused, as worker_in_scope does.
-CREATE FUNCTION wagecheck.project_in_scope(project bigint, officer name DEFAULT current_user) RETURNS boolean
+CREATE OR REPLACE FUNCTION wagecheck.project_in_scope(project bigint, officer name DEFAULT current_user) RETURNS boolean
     LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
     SET search_path = pg_catalog, wagecheck, pg_temp
 AS $$
@@ -95,7 +95,7 @@ COMMENT ON FUNCTION wagecheck.project_in_scope(bigint, name) IS 'true when the p
 -- alert_in_scope: is an alert of this project (or, without a project, of this division:
 -- an enterprise's) within the officer's scope? Alerts of no project are seen by the
 -- officers whose scope names no sector, within its divisions.
-CREATE FUNCTION wagecheck.alert_in_scope(project bigint, division wagecheck.division_code,
+CREATE OR REPLACE FUNCTION wagecheck.alert_in_scope(project bigint, division wagecheck.division_code,
                                          officer name DEFAULT current_user) RETURNS boolean
     LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
     SET search_path = pg_catalog, wagecheck, pg_temp

@@ -38,7 +38,7 @@ BEGIN
         IF NOT keep_rows THEN
             -- what a TRUNCATE of the table would do to the mirrored rows
             stmts := wagecheck._mirror_sql(tbl, 'truncate');
-            EXECUTE stmts[2] USING tbl::oid;
+            EXECUTE stmts[1] USING tbl::oid;
         END IF;
         DELETE FROM wagecheck.mirror WHERE source = tbl;
         dropped := true;
@@ -59,19 +59,19 @@ DECLARE
     quoted text;
     r record;
 BEGIN
-    IF kind NOT IN ('account_txn', 'pay_line', 'wage_payment', 'wage_account', 'worker', 'roster', 'attendance') THEN
+    IF NOT EXISTS (SELECT FROM wagecheck._mirror_kinds() k WHERE k.kind = attach.kind) THEN
         RAISE EXCEPTION USING MESSAGE = wagecheck._msg('cannot attach wagecheck to a table of kind "%s"', kind),
             ERRCODE = 'invalid_parameter_value',
-                  HINT = wagecheck._msg('Kinds are account_txn, pay_line, wage_payment and wage_account; worker, roster and attendance with mirror => true.');
+                  HINT = wagecheck._msg('Kinds are account_txn, pay_line, wage_payment and wage_account (enforced in place, or mirrored); enterprise, project, worker, roster, attendance, pay_sheet, labour_cost and deposit with mirror => true.');
     END IF;
     IF backfill AND NOT mirror THEN
         RAISE EXCEPTION USING MESSAGE = wagecheck._msg('backfill => true loads a table attached with mirror => true'),
             ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF mirror <> (kind IN ('worker', 'roster', 'attendance')) THEN
+    IF NOT mirror AND kind NOT IN ('account_txn', 'pay_line', 'wage_payment', 'wage_account') THEN
         RAISE EXCEPTION USING MESSAGE = wagecheck._msg('a table of kind "%s" can be attached only with mirror => %s', kind, NOT mirror),
             ERRCODE = 'feature_not_supported',
-                  HINT = wagecheck._msg('Kinds worker, roster and attendance are mirrored into wagecheck''s tables; account_txn, pay_line, wage_payment and wage_account are enforced in place.');
+                  HINT = wagecheck._msg('Kinds enterprise, project, worker, roster, attendance, pay_sheet, labour_cost and deposit are mirrored into wagecheck''s tables; account_txn, pay_line, wage_payment and wage_account are enforced in place or mirrored.');
     END IF;
     IF mode NOT IN ('reject', 'alert') THEN
         RAISE EXCEPTION USING MESSAGE = wagecheck._msg('unknown enforcement mode "%s"', mode),
@@ -91,19 +91,67 @@ BEGIN
             ERRCODE = 'wrong_object_type';
     END IF;
     IF mirror THEN
-        FOR r IN SELECT key, value FROM jsonb_each(columns) ORDER BY key LOOP
-            IF (r.key <> 'key' AND NOT EXISTS (SELECT FROM wagecheck._mirror_roles(kind) m WHERE m.role = r.key))
-               OR jsonb_typeof(r.value) <> 'string'
-               OR NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
-                               WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
-                                 AND a.attname = r.value #>> '{}') THEN
+        -- {role: column}, {role: {"column": column, option: ...}} (value maps), "key": column or [columns]
+        FOR r IN SELECT e.key, e.value, ro.how,
+                        CASE jsonb_typeof(e.value) WHEN 'string' THEN ARRAY[e.value #>> '{}']
+                             WHEN 'object' THEN ARRAY[e.value ->> 'column']
+                             WHEN 'array' THEN ARRAY(SELECT jsonb_array_elements_text(e.value)) END AS cols
+                   FROM jsonb_each(columns) e
+                   LEFT JOIN wagecheck._mirror_roles(kind) ro ON ro.role = e.key
+                  ORDER BY e.key LOOP
+            IF (r.key <> 'key' AND r.how IS NULL)
+               OR jsonb_typeof(r.value) NOT IN ('string', 'object', 'array')
+               OR (jsonb_typeof(r.value) = 'array' AND ((r.key <> 'key' AND r.how NOT IN ('project', 'worker', 'employer', 'account', 'sheet', 'line', 'txn'))
+                       OR jsonb_array_length(r.value) = 0
+                       OR EXISTS (SELECT FROM jsonb_array_elements(r.value) x WHERE jsonb_typeof(x) <> 'string')))
+               OR (jsonb_typeof(r.value) = 'object' AND (r.key = 'key' OR jsonb_typeof(r.value -> 'column') IS DISTINCT FROM 'string'))
+               OR EXISTS (SELECT FROM unnest(r.cols) c
+                           WHERE c IS NULL OR NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                                                           WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                                                             AND a.attname = c)) THEN
                 RAISE EXCEPTION USING MESSAGE = wagecheck._msg('column role "%s" of kind "%s" cannot be mapped to %s', r.key, kind, r.value),
                     ERRCODE = 'invalid_parameter_value',
                           HINT = wagecheck._msg('Roles of kind %s are key, %s, each naming a column of %s.', kind,
                                                 (SELECT string_agg(m.role, ', ') FROM wagecheck._mirror_roles(kind) m), tbl);
             END IF;
+            -- the options of a value map: direction in/out, purpose wage/cash (patterns),
+            -- an amount's sign, the values of a role with a closed list of values
+            IF jsonb_typeof(r.value) = 'object' AND EXISTS (
+                   SELECT FROM jsonb_each(r.value) o
+                    WHERE o.key <> 'column'
+                      AND NOT (r.how = 'direction' AND o.key IN ('in', 'out') AND jsonb_typeof(o.value) IN ('string', 'array'))
+                      AND NOT (r.how = 'purpose' AND o.key IN ('wage', 'cash') AND jsonb_typeof(o.value) IN ('string', 'array'))
+                      AND NOT (r.how = 'money' AND o.key = 'sign' AND o.value #>> '{}' IN ('minus_is_out', 'minus_is_in')
+                               AND jsonb_typeof(o.value) = 'string')
+                      AND NOT (r.how LIKE 'choice:%' AND o.key = 'values' AND jsonb_typeof(o.value) = 'object'
+                               AND NOT EXISTS (SELECT FROM jsonb_each(o.value) v
+                                                WHERE jsonb_typeof(v.value) <> 'string'
+                                                   OR NOT (v.value #>> '{}') = ANY (string_to_array(substr(r.how, 8), ','))))) THEN
+                RAISE EXCEPTION USING MESSAGE = wagecheck._msg('the value map of role "%s" of kind "%s" (column %s) has an option wagecheck does not know: %s',
+                                                               r.key, kind, r.value ->> 'column', r.value),
+                    ERRCODE = 'invalid_parameter_value',
+                          HINT = wagecheck._msg('Options are "in" and "out" for direction, "wage" and "cash" for purpose (patterns), "sign" (minus_is_out or minus_is_in) for an amount, and "values" {"legacy word": "wagecheck''s word"} for a role of listed values.');
+            END IF;
+            IF r.how IN ('direction', 'purpose') AND jsonb_typeof(r.value) = 'object' THEN
+                -- the patterns are checked by the function that reads them
+                PERFORM wagecheck._mirror_word(r.how, '',
+                    ARRAY(SELECT jsonb_array_elements_text(CASE jsonb_typeof(x.v) WHEN 'array' THEN x.v ELSE jsonb_build_array(x.v) END)
+                            FROM (SELECT r.value -> CASE r.how WHEN 'direction' THEN 'in' ELSE 'wage' END AS v) x WHERE x.v IS NOT NULL),
+                    ARRAY(SELECT jsonb_array_elements_text(CASE jsonb_typeof(x.v) WHEN 'array' THEN x.v ELSE jsonb_build_array(x.v) END)
+                            FROM (SELECT r.value -> CASE r.how WHEN 'direction' THEN 'out' ELSE 'cash' END AS v) x WHERE x.v IS NOT NULL));
+                IF r.how = 'direction' AND NOT (r.value ? 'in' AND r.value ? 'out') AND (r.value ? 'in' OR r.value ? 'out') THEN
+                    RAISE EXCEPTION USING MESSAGE = wagecheck._msg('the value map of role "direction" of %s needs both "in" and "out"', tbl),
+                        ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
         END LOOP;
-        FOR r IN SELECT m.role FROM wagecheck._mirror_roles(kind) m WHERE m.required AND NOT columns ? m.role
+        IF columns #>> '{amount,sign}' IS NOT NULL AND columns ? 'direction' THEN
+            RAISE EXCEPTION USING MESSAGE = wagecheck._msg('the sign of role "amount" of %s applies only without a "direction" column', tbl),
+                ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR r IN SELECT m.role FROM wagecheck._mirror_roles(kind) m
+                  WHERE m.required AND NOT columns ? m.role
+                    AND NOT (m.role = 'direction' AND columns #>> '{amount,sign}' IS NOT NULL)
                  UNION ALL SELECT 'key' WHERE NOT columns ? 'key' LOOP
             RAISE EXCEPTION USING MESSAGE = wagecheck._msg('a mirrored table of kind "%s" must map the role "%s"', kind, r.role),
                 ERRCODE = 'invalid_parameter_value';

@@ -2,7 +2,8 @@
  * ind_serial.c — portable byte form of an indicator state (for parallel workers
  * and, later, other nodes).  Layout, little-endian:
  *   "WCI" version(1) | kind u8 | has_as_of u8 | 0 0 | as_of i32 | n u32 | n x (key, a, b) i64
- * Entries are written compacted (keys strictly ascending).  The reader accepts
+ * Entries are written compacted (keys strictly ascending; a roster's runs of one worker
+ * ascending with gaps between them).  The reader accepts
  * exactly what the writer can produce and nothing else.
  */
 #include "indicators.h"
@@ -93,6 +94,10 @@ entry_valid(const wc_ind_state *st, const wc_ind_entry *e)
 				(e->key <= st->as_of || e->b == 0);
 		case WC_KIND_COVERAGE:
 			return e->a >= 0 && e->a <= WC_COV_ALL && e->b >= 0;
+		case WC_KIND_WAGES:		/* amounts of key 0 and paid of any sign; owed and counts not */
+			return e->key >= 0 && e->key <= 3 && (e->key == 0 || e->b >= 0) && (e->key < 2 || e->a >= 0);
+		case WC_KIND_ROSTER:
+			return e->a >= WC_MONTH_MIN && e->a <= e->b && e->b <= WC_MONTH_MAX;
 	}
 	return false;
 }
@@ -107,7 +112,7 @@ wc_ind_deserialize(wc_ind_state *st, const unsigned char *buf, size_t len)
 	uint32_t	n;
 	int32_t		as_of;
 
-	if (st->kind < WC_KIND_OWED || st->kind > WC_KIND_COVERAGE ||
+	if (st->kind < WC_KIND_OWED || st->kind > WC_KIND_ROSTER ||
 		len < HEADER_SIZE || memcmp(buf, "WCI\001", 4) != 0)
 		return WC_IND_CORRUPT;
 	if (buf[4] != (unsigned char) st->kind)
@@ -125,6 +130,8 @@ wc_ind_deserialize(wc_ind_state *st, const unsigned char *buf, size_t len)
 	}
 	else if (as_of != 0 || (st->kind == WC_KIND_LABOUR && n > 0))
 		return WC_IND_CORRUPT;
+	if (st->kind == WC_KIND_WAGES && n != 0 && n != 4)
+		return WC_IND_CORRUPT;	/* keys 0-3, all or none */
 	st->has_as_of = buf[5] == 1;
 	st->as_of = as_of;
 	if (n > 0)
@@ -145,10 +152,17 @@ wc_ind_deserialize(wc_ind_state *st, const unsigned char *buf, size_t len)
 		e.key = (int64_t) get64(p);
 		e.a = (int64_t) get64(p + 8);
 		e.b = (int64_t) get64(p + 16);
-		if (!entry_valid(st, &e) || (i > 0 && e.key <= st->entries[i - 1].key))
+		if (!entry_valid(st, &e) ||
+			(i > 0 && (st->kind == WC_KIND_ROSTER && e.key == st->entries[i - 1].key
+					   ? e.a - 1 <= st->entries[i - 1].b	/* a worker's runs: ascending, with gaps */
+					   : e.key <= st->entries[i - 1].key)))
 			return WC_IND_CORRUPT;
 		st->entries[i] = e;
 		st->n = st->nsorted = i + 1;
 	}
+	/* a month's sums: no more workers owed or paid than workers */
+	if (st->kind == WC_KIND_WAGES && n == 4 &&
+		(st->entries[2].a > st->entries[2].b || st->entries[3].a > st->entries[2].b))
+		return WC_IND_CORRUPT;
 	return WC_IND_OK;
 }

@@ -36,6 +36,27 @@ fold(int32_t kind, wc_ind_entry *dst, const wc_ind_entry *src)
 	return WC_IND_OK;
 }
 
+/* Whether e may follow prev in a compacted state of the kind (a roster's runs of one worker ascend with gaps). */
+static bool
+in_order(int32_t kind, const wc_ind_entry *prev, const wc_ind_entry *e)
+{
+	if (kind == WC_KIND_ROSTER && prev->key == e->key)
+		return prev->b < e->a - 1;
+	return prev->key < e->key;
+}
+
+/* qsort comparator of roster runs: by worker, then first month. */
+static int
+cmp_key_a(const void *x, const void *y)
+{
+	const wc_ind_entry *a = x;
+	const wc_ind_entry *b = y;
+
+	if (a->key != b->key)
+		return (a->key > b->key) - (a->key < b->key);
+	return (a->a > b->a) - (a->a < b->a);
+}
+
 /* qsort comparator on entry keys. */
 static int
 cmp_key(const void *x, const void *y)
@@ -55,10 +76,17 @@ wc_ind_compact(wc_ind_state *st)
 
 	if (st->nsorted == st->n)
 		return WC_IND_OK;
-	qsort(st->entries, st->n, sizeof(wc_ind_entry), cmp_key);
+	qsort(st->entries, st->n, sizeof(wc_ind_entry), st->kind == WC_KIND_ROSTER ? cmp_key_a : cmp_key);
 	for (i = 0; i < st->n; i++)
 	{
-		if (out > 0 && st->entries[out - 1].key == st->entries[i].key)
+		if (st->kind == WC_KIND_ROSTER && out > 0 && st->entries[out - 1].key == st->entries[i].key &&
+			st->entries[i].a - 1 <= st->entries[out - 1].b)
+		{
+			/* a run overlapping or adjoining the previous one of the worker: their union */
+			if (st->entries[i].b > st->entries[out - 1].b)
+				st->entries[out - 1].b = st->entries[i].b;
+		}
+		else if (st->kind != WC_KIND_ROSTER && out > 0 && st->entries[out - 1].key == st->entries[i].key)
 		{
 			wc_ind_rc	rc = fold(st->kind, &st->entries[out - 1], &st->entries[i]);
 
@@ -100,11 +128,23 @@ wc_ind_add(wc_ind_state *st, int64_t key, int64_t a, int64_t b)
 	wc_ind_rc	rc;
 
 	if (st->n > 0 && st->entries[st->n - 1].key == key)
-		return fold(st->kind, &st->entries[st->n - 1], &e);
+	{
+		wc_ind_entry *last = &st->entries[st->n - 1];
+
+		if (st->kind != WC_KIND_ROSTER)
+			return fold(st->kind, last, &e);
+		if (a >= last->a && a - 1 <= last->b)
+		{
+			/* a run starting within or right after the last one: extends it, order kept */
+			if (b > last->b)
+				last->b = b;
+			return WC_IND_OK;
+		}
+	}
 	if ((rc = reserve_one(st)) != WC_IND_OK)
 		return rc;
 	st->entries[st->n++] = e;
-	if (st->n == 1 || (st->nsorted == st->n - 1 && st->entries[st->n - 2].key < key))
+	if (st->n == 1 || (st->nsorted == st->n - 1 && in_order(st->kind, &st->entries[st->n - 2], &e)))
 		st->nsorted = st->n;	/* still in order: nothing to sort later */
 	else if (st->n - st->nsorted > 64 && st->n - st->nsorted > st->nsorted)
 		return wc_ind_compact(st);

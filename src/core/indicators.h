@@ -39,7 +39,9 @@ typedef enum wc_ind_kind
 {
 	WC_KIND_OWED = 1,			/* key month index; a payable, b paid */
 	WC_KIND_LABOUR = 2,			/* key day number; a due, b paid in */
-	WC_KIND_COVERAGE = 3		/* key worker id; a flags, b payments */
+	WC_KIND_COVERAGE = 3,		/* key worker id; a flags, b payments */
+	WC_KIND_WAGES = 4,			/* keys 0-3 only, see ind_wages.c */
+	WC_KIND_ROSTER = 5			/* key worker id; a first, b last month of a run */
 } wc_ind_kind;
 
 /* Coverage flags of one worker in one group. */
@@ -150,5 +152,30 @@ typedef struct wc_coverage_result
 
 extern wc_ind_rc wc_coverage_add(wc_ind_state *st, int64_t worker, unsigned flags, int64_t payments);
 extern wc_ind_rc wc_coverage_final(wc_ind_state *st, wc_coverage_result *r);
+
+/* ---- a month's pay sheets summed, one row per worker (ind_wages.c) ---- */
+typedef struct wc_wages_result
+{
+	int64_t		payable;		/* cents */
+	int64_t		net;			/* cents */
+	int64_t		paid;			/* cents */
+	int64_t		owed;			/* cents: sum over rows of max(net - paid, 0) */
+	int64_t		workers_owed;	/* rows with net above paid */
+	int64_t		workers;		/* rows */
+	int64_t		workers_paid;	/* rows with paid above 0 */
+	int64_t		payments;		/* payments counted by the rows */
+} wc_wages_result;
+
+extern wc_ind_rc wc_wages_add(wc_ind_state *st, int64_t payable, int64_t net, int64_t paid, int64_t payments);
+extern wc_ind_rc wc_wages_final(wc_ind_state *st, wc_wages_result *r);
+
+/*
+ * ---- workers on a roster per month (ind_roster.c) ----
+ * Entries keyed by worker, a the first and b the last month index (a <= b) of a run of
+ * months on the roster; a worker's runs that overlap or adjoin fold into one (their
+ * union), so a state is canonical: per worker, runs ascending with gaps between them.
+ */
+extern wc_ind_rc wc_roster_add(wc_ind_state *st, int64_t worker, int64_t first, int64_t last);
+extern wc_ind_rc wc_roster_final(wc_ind_state *st, int64_t *months, int64_t *workers, uint32_t *n);
 
 #endif							/* WC_INDICATORS_H */

@@ -16,7 +16,8 @@
 #include <string.h>
 
 #include <libxml/tree.h>
-#include <libxml/xmlreader.h>
+#include <libxml/encoding.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
 
 const char *const wcx_field_names[WCX_F_COUNT] = {
@@ -112,20 +113,73 @@ typedef struct wcx_fpath
 	wcx_path	alt[WCX_MAX_ALTS];
 } wcx_fpath;
 
+/* A growing text buffer (malloc'd). */
+typedef struct wcx_text
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+	bool		oom;
+} wcx_text;
+
+/* While inside an entry: how far one alternative of a field's path has matched. */
+typedef struct wcx_alt_state
+{
+	int			matched;		/* steps matched by the open elements below the entry */
+	uint64_t	used;			/* bit i: step i's first element was met (only it counts) */
+	bool		present;		/* the path exists: its value is in text */
+	bool		capturing;		/* inside the path's element: its text is collected */
+	wcx_text	text;
+} wcx_alt_state;
+
+/* An entry read and not yet handed out (strings malloc'd). */
+typedef struct wcx_queued
+{
+	int			line;
+	char	   *account;
+	char	   *field[WCX_F_COUNT];
+} wcx_queued;
+
+/* The reader feeds libxml2's push parser 64 kB at a time (SAX: no tree is built) */
+#define WCX_CHUNK 65536
+
 struct wcx_reader
 {
-	xmlTextReaderPtr xr;
+	xmlParserCtxtPtr ctxt;
+	xmlSAXHandler sax;
+	const char *buf;
+	size_t		len;
+	size_t		pos;			/* bytes fed to the parser */
+	bool		fed_all;
+	wcx_read_fn read;			/* or the document comes in chunks from read(read_arg, ...) */
+	void	   *read_arg;
+	char	   *chunk;			/* WCX_CHUNK bytes */
 	char	   *text;			/* the profile's paths, split in place */
 	char	   *ns;
 	wcx_path	entry;
 	wcx_path	account;
 	wcx_fpath	field[WCX_F_COUNT];
+	int			nelem[WCX_F_COUNT][WCX_MAX_ALTS];	/* element steps of each alternative */
 	const xmlChar *stack[WCX_MAX_DEPTH];
+	bool		interned[WCX_MAX_DEPTH];	/* stack[i] is the dictionary's */
+	int			depth;
+	int			ncapturing;		/* alternatives collecting text */			/* elements open */
 	bool		root_seen;
-	bool		skip;
 	bool		failed;
+	/* the account element being read (depth, or -1) and the last account read */
+	int			acct_depth;
+	wcx_text	acct_text;
 	char	   *acct_value;
-	char	   *value[WCX_F_COUNT];
+	/* the entry being read (depth of its element, or -1) */
+	int			entry_depth;
+	int			entry_line;
+	wcx_alt_state alt[WCX_F_COUNT][WCX_MAX_ALTS];
+	/* entries read, not yet handed out: queue[head .. tail-1] */
+	wcx_queued *queue;
+	int			head;
+	int			tail;
+	int			qcap;
+	wcx_queued	current;		/* the entry last handed out */
 	int64_t		count;
 	int			errline;
 	char		err[WCX_MSG_SIZE];
@@ -205,22 +259,38 @@ reader_error(void *arg, xmlErrorPtr err)
 	set_error(r, err->line, err->message);
 }
 
+/* Replaces p's element names by the parser dictionary's copies (attribute steps stay). */
+static bool
+intern_path(wcx_reader *r, wcx_path *p)
+{
+	int			i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->step[i][0] != '@')
+		{
+			const xmlChar *d = xmlDictLookup(r->ctxt->dict, (const xmlChar *) p->step[i], -1);
+
+			if (d == NULL)
+				return false;
+			p->step[i] = (const char *) d;
+		}
+	return true;
+}
+
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+					  int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+					  const xmlChar **attributes);
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri);
+static void sax_text(void *ctx, const xmlChar *ch, int len);
+static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *id, const xmlChar *url);
+static wcx_reader *reader_new(const wcx_profile *p, const char *encoding, char *msg, size_t msgsize);
+
 wcx_reader *
 wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, size_t msgsize)
 {
 	wcx_reader *r;
-	size_t		total = 0,
-				off = 0;
-	int			i;
-	const char *parts[WCX_F_COUNT + 3];
-	char	   *copies[WCX_F_COUNT + 3];
 
 	msg[0] = '\0';
-	if (len > (size_t) INT32_MAX)
-	{
-		snprintf(msg, msgsize, "the document is larger than 2 GB");
-		return NULL;
-	}
 	switch (wcx_prolog_check(buf, len))
 	{
 		case WCX_DOCTYPE:
@@ -230,6 +300,48 @@ wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, si
 			snprintf(msg, msgsize, "the document has no root element");
 			return NULL;
 	}
+	r = reader_new(p, "UTF-8", msg, msgsize);
+	if (r)
+	{
+		r->buf = buf;
+		r->len = len;
+	}
+	return r;
+}
+
+wcx_reader *
+wcx_reader_open_io(wcx_read_fn read, void *arg, const char *encoding, const wcx_profile *p,
+				   char *msg, size_t msgsize)
+{
+	wcx_reader *r;
+
+	msg[0] = '\0';
+	r = reader_new(p, encoding, msg, msgsize);
+	if (r && (r->chunk = malloc(WCX_CHUNK)) == NULL)
+	{
+		wcx_reader_close(r);
+		snprintf(msg, msgsize, "out of memory");
+		return NULL;
+	}
+	if (r)
+	{
+		r->read = read;
+		r->read_arg = arg;
+	}
+	return r;
+}
+
+/* A reader of the profile p (its paths split), its parser ready; encoding NULL: as declared. */
+static wcx_reader *
+reader_new(const wcx_profile *p, const char *encoding, char *msg, size_t msgsize)
+{
+	wcx_reader *r;
+	size_t		total = 0,
+				off = 0;
+	int			i;
+	const char *parts[WCX_F_COUNT + 3];
+	char	   *copies[WCX_F_COUNT + 3];
+
 	parts[0] = p->ns;
 	parts[1] = p->entry_path;
 	parts[2] = p->account_path;
@@ -276,135 +388,436 @@ wcx_reader_open(const char *buf, size_t len, const wcx_profile *p, char *msg, si
 			wcx_reader_close(r);
 			return NULL;
 		}
-	r->xr = xmlReaderForMemory(buf, (int) len, NULL, "UTF-8", WCX_PARSE_OPTIONS);
-	if (r->xr == NULL)
+	for (i = 0; i < WCX_F_COUNT; i++)
 	{
-		snprintf(msg, msgsize, "libxml2 could not create a reader");
+		int			a;
+
+		for (a = 0; a < r->field[i].nalt; a++)
+		{
+			const wcx_path *fp = &r->field[i].alt[a];
+
+			r->nelem[i][a] = fp->step[fp->n - 1][0] == '@' ? fp->n - 1 : fp->n;
+		}
+	}
+	r->acct_depth = -1;
+	r->entry_depth = -1;
+	r->sax.initialized = XML_SAX2_MAGIC;
+	r->sax.startElementNs = sax_start;
+	r->sax.endElementNs = sax_end;
+	r->sax.characters = sax_text;
+	r->sax.ignorableWhitespace = sax_text;
+	r->sax.cdataBlock = sax_text;
+	r->sax.serror = reader_error;
+	r->sax.internalSubset = sax_doctype;
+	r->ctxt = xmlCreatePushParserCtxt(&r->sax, r, NULL, 0, NULL);
+	if (r->ctxt == NULL)
+	{
+		snprintf(msg, msgsize, "libxml2 could not create a parser");
 		wcx_reader_close(r);
 		return NULL;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r->xr, reader_error, r);
+	xmlCtxtUseOptions(r->ctxt, WCX_PARSE_OPTIONS);
+	/* the paths' names as the parser's own (dictionary) strings: compared by address */
+	if (!intern_path(r, &r->entry) || !intern_path(r, &r->account))
+	{
+		snprintf(msg, msgsize, "out of memory");
+		wcx_reader_close(r);
+		return NULL;
+	}
+	for (i = 0; i < WCX_F_COUNT; i++)
+	{
+		int			a;
+
+		for (a = 0; a < r->field[i].nalt; a++)
+			if (!intern_path(r, &r->field[i].alt[a]))
+			{
+				snprintf(msg, msgsize, "out of memory");
+				wcx_reader_close(r);
+				return NULL;
+			}
+	}
+	/* a text the server converted is UTF-8 whatever its declaration says */
+	if (encoding)
+		xmlSwitchToEncoding(r->ctxt, xmlFindCharEncodingHandler(encoding));
 	return r;
 }
 
-/* True if the element path stack[0..n-1] is p. */
+/* ---- the parser's callbacks ---- */
+
+static void
+text_reset(wcx_text *t)
+{
+	t->len = 0;
+	t->oom = false;
+}
+
+static void
+text_add(wcx_text *t, const char *s, size_t n)
+{
+	if (t->oom)
+		return;
+	if (t->len + n + 1 > t->cap)
+	{
+		size_t		cap = t->cap ? t->cap : 64;
+		char	   *d;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		d = realloc(t->data, cap);
+		if (d == NULL)
+		{
+			t->oom = true;
+			return;
+		}
+		t->data = d;
+		t->cap = cap;
+	}
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = '\0';
+}
+
+/* malloc'd copy of s[0..n-1] without leading and trailing white space. */
+static char *
+trimmed_copy(const char *s, size_t n)
+{
+	char	   *out;
+
+	while (n > 0 && is_space((unsigned char) *s))
+	{
+		s++;
+		n--;
+	}
+	while (n > 0 && is_space((unsigned char) s[n - 1]))
+		n--;
+	out = malloc(n + 1);
+	if (out)
+	{
+		memcpy(out, s, n);
+		out[n] = '\0';
+	}
+	return out;
+}
+
+/*
+ * True if name (an element's local name) is step: the same address when the parser took
+ * the name from its dictionary (interned: as it does), else the same text.
+ */
+static inline bool
+name_is(const xmlChar *name, bool interned, const char *step)
+{
+	return interned ? (const char *) name == step : strcmp((const char *) name, step) == 0;
+}
+
+/* True if the open elements stack[0..p->n-1] are the path p. */
 static bool
 path_is(const wcx_reader *r, const wcx_path *p)
 {
 	int			i;
 
 	for (i = p->n - 1; i >= 0; i--)
-		if (strcmp((const char *) r->stack[i], p->step[i]) != 0)
+		if (!name_is(r->stack[i], r->interned[i], p->step[i]))
 			return false;
 	return true;
 }
 
-/* The first child element of n named name. */
-static xmlNodePtr
-child_named(xmlNodePtr n, const char *name)
-{
-	xmlNodePtr	c;
-
-	for (c = n->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *) c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-/* malloc'd copy of s without leading and trailing white space (s is freed with xmlFree). */
-static char *
-trimmed(xmlChar *s)
-{
-	char	   *b = (char *) s,
-			   *e,
-			   *out;
-	size_t		n;
-
-	if (s == NULL)
-		return NULL;
-	while (*b && is_space((unsigned char) *b))
-		b++;
-	e = b + strlen(b);
-	while (e > b && is_space((unsigned char) e[-1]))
-		e--;
-	n = (size_t) (e - b);
-	out = malloc(n + 1);
-	if (out)
-	{
-		memcpy(out, b, n);
-		out[n] = '\0';
-	}
-	xmlFree(s);
-	return out;
-}
-
-/* The value at f under the entry node, malloc'd; NULL if absent. */
-static char *
-field_value(xmlNodePtr entry, const wcx_fpath *f)
-{
-	int			a,
-				i;
-
-	for (a = 0; a < f->nalt; a++)
-	{
-		const wcx_path *p = &f->alt[a];
-		xmlNodePtr	n = entry;
-
-		for (i = 0; i < p->n && n; i++)
-		{
-			if (p->step[i][0] == '@')
-			{
-				xmlChar    *v = xmlGetNoNsProp(n, (const xmlChar *) p->step[i] + 1);
-
-				if (v)
-					return trimmed(v);
-				n = NULL;
-				break;
-			}
-			n = child_named(n, p->step[i]);
-		}
-		if (n)
-			return trimmed(xmlNodeGetContent(n));
-	}
-	return NULL;
-}
-
-static void
-free_values(wcx_reader *r)
+/* The value of the attribute without namespace named name among SAX2's attributes. */
+static bool
+attribute(int nb, const xmlChar **attrs, const char *name, wcx_text *t)
 {
 	int			i;
 
-	for (i = 0; i < WCX_F_COUNT; i++)
+	for (i = 0; i < nb; i++)
 	{
-		free(r->value[i]);
-		r->value[i] = NULL;
+		const xmlChar **at = attrs + 5 * i;
+
+		if (at[2] == NULL && strcmp((const char *) at[0], name) == 0)
+		{
+			text_reset(t);
+			text_add(t, (const char *) at[3], (size_t) (at[4] - at[3]));
+			if (t->data == NULL)
+				text_add(t, "", 0);
+			return true;
+		}
 	}
+	return false;
+}
+
+static void
+stop(wcx_reader *r, int line, const char *msg)
+{
+	set_error(r, line, msg);
+	xmlStopParser(r->ctxt);
+}
+
+/* The entry's fields: for each, the first alternative present, trimmed. */
+static void
+queue_entry(wcx_reader *r)
+{
+	wcx_queued *q;
+	int			i,
+				a;
+
+	if (r->tail == r->qcap)
+	{
+		int			cap = r->qcap ? r->qcap * 2 : 64;
+		wcx_queued *nq = realloc(r->queue, sizeof(wcx_queued) * cap);
+
+		if (nq == NULL)
+		{
+			stop(r, r->entry_line, "out of memory");
+			return;
+		}
+		r->queue = nq;
+		r->qcap = cap;
+	}
+	q = &r->queue[r->tail++];
+	memset(q, 0, sizeof(*q));
+	q->line = r->entry_line;
+	if (r->acct_value)
+		q->account = trimmed_copy(r->acct_value, strlen(r->acct_value));
+	for (i = 0; i < WCX_F_COUNT; i++)
+		for (a = 0; a < r->field[i].nalt; a++)
+		{
+			wcx_alt_state *st = &r->alt[i][a];
+
+			if (!st->present)
+				continue;
+			if (st->text.oom)
+			{
+				stop(r, r->entry_line, "out of memory");
+				return;
+			}
+			q->field[i] = trimmed_copy(st->text.data ? st->text.data : "", st->text.len);
+			break;
+		}
+}
+
+static void
+sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+		  int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+		  const xmlChar **attributes)
+{
+	wcx_reader *r = ctx;
+	int			d = r->depth++;
+	int			line = r->ctxt->input ? r->ctxt->input->line : 0;
+	bool		interned = xmlDictOwns(r->ctxt->dict, localname) == 1;
+	int			i,
+				a;
+
+	(void) prefix;
+	(void) nb_namespaces;
+	(void) namespaces;
+	(void) nb_defaulted;
+	if (r->failed)
+		return;
+	if (d == 0 && !r->root_seen)
+	{
+		r->root_seen = true;
+		if (r->ns[0] != '\0' && (uri == NULL || strcmp((const char *) uri, r->ns) != 0))
+		{
+			char		m[WCX_MSG_SIZE];
+
+			snprintf(m, sizeof(m), "the root element is in namespace \"%.80s\", not the profile's \"%.80s\"",
+					 uri ? (const char *) uri : "", r->ns);
+			stop(r, line, m);
+			return;
+		}
+	}
+	if (d < WCX_MAX_DEPTH)
+	{
+		r->stack[d] = localname;
+		r->interned[d] = interned;
+	}
+	if (r->entry_depth >= 0)
+	{
+		/* inside an entry: the fields' paths, step by step (the first element of a name only) */
+		int			rel = d - r->entry_depth;	/* >= 1 */
+
+		if (rel > WCX_MAX_DEPTH)
+			return;
+		for (i = 0; i < WCX_F_COUNT; i++)
+			for (a = 0; a < r->field[i].nalt; a++)
+			{
+				wcx_alt_state *st = &r->alt[i][a];
+				const wcx_path *fp = &r->field[i].alt[a];
+				int			ne = r->nelem[i][a];
+
+				if (st->matched != rel - 1 || rel > ne || (st->used & ((uint64_t) 1 << (rel - 1))) ||
+					!name_is(localname, interned, fp->step[rel - 1]))
+					continue;
+				st->used |= (uint64_t) 1 << (rel - 1);
+				st->matched = rel;
+				if (rel < ne)
+					continue;
+				if (ne < fp->n)
+					st->present = attribute(nb_attributes, attributes, fp->step[ne] + 1, &st->text);
+				else
+				{
+					st->present = true;
+					st->capturing = true;
+					r->ncapturing++;
+					text_reset(&st->text);
+				}
+			}
+		return;
+	}
+	if (r->acct_depth >= 0 || d >= WCX_MAX_DEPTH)
+		return;
+	if (d + 1 == r->account.n && path_is(r, &r->account))
+	{
+		r->acct_depth = d;
+		text_reset(&r->acct_text);
+		return;
+	}
+	if (d + 1 == r->entry.n && path_is(r, &r->entry))
+	{
+		r->entry_depth = d;
+		r->entry_line = line;
+		r->ncapturing = 0;
+		for (i = 0; i < WCX_F_COUNT; i++)
+			for (a = 0; a < r->field[i].nalt; a++)
+			{
+				wcx_alt_state *st = &r->alt[i][a];
+
+				st->matched = 0;
+				st->used = 0;
+				st->present = false;
+				st->capturing = false;
+				text_reset(&st->text);
+				/* an attribute of the entry itself */
+				if (r->nelem[i][a] == 0)
+					st->present = attribute(nb_attributes, attributes, r->field[i].alt[a].step[0] + 1, &st->text);
+			}
+	}
+}
+
+static void
+sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+	wcx_reader *r = ctx;
+	int			d = --r->depth;
+	int			i,
+				a;
+
+	(void) localname;
+	(void) prefix;
+	(void) uri;
+	if (r->failed)
+		return;
+	if (r->entry_depth >= 0)
+	{
+		int			rel = d - r->entry_depth;
+
+		if (rel == 0)
+		{
+			queue_entry(r);
+			r->entry_depth = -1;
+			return;
+		}
+		for (i = 0; i < WCX_F_COUNT; i++)
+			for (a = 0; a < r->field[i].nalt; a++)
+			{
+				wcx_alt_state *st = &r->alt[i][a];
+
+				if (st->matched == rel)
+				{
+					st->matched = rel - 1;
+					if (st->capturing)
+						r->ncapturing--;
+					st->capturing = false;
+				}
+			}
+		return;
+	}
+	if (r->acct_depth == d)
+	{
+		if (r->acct_text.oom)
+		{
+			stop(r, r->ctxt->input ? r->ctxt->input->line : 0, "out of memory");
+			return;
+		}
+		free(r->acct_value);
+		r->acct_value = trimmed_copy(r->acct_text.data ? r->acct_text.data : "", r->acct_text.len);
+		r->acct_depth = -1;
+	}
+}
+
+static void
+sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	wcx_reader *r = ctx;
+	int			i,
+				a;
+
+	if (r->failed || len <= 0)
+		return;
+	if (r->entry_depth >= 0)
+	{
+		if (r->ncapturing == 0)
+			return;
+		for (i = 0; i < WCX_F_COUNT; i++)
+			for (a = 0; a < r->field[i].nalt; a++)
+				if (r->alt[i][a].capturing)
+					text_add(&r->alt[i][a].text, (const char *) ch, (size_t) len);
+	}
+	else if (r->acct_depth >= 0)
+		text_add(&r->acct_text, (const char *) ch, (size_t) len);
+}
+
+/*
+ * A document type declaration past what the prolog check saw (a streamed document's first
+ * chunk): refused before its internal subset is read.
+ */
+static void
+sax_doctype(void *ctx, const xmlChar *name, const xmlChar *id, const xmlChar *url)
+{
+	wcx_reader *r = ctx;
+
+	(void) name;
+	(void) id;
+	(void) url;
+	stop(r, r->ctxt->input ? r->ctxt->input->line : 0, "the document has a document type declaration");
+}
+
+static void
+free_current(wcx_reader *r)
+{
+	int			i;
+
+	free(r->current.account);
+	for (i = 0; i < WCX_F_COUNT; i++)
+		free(r->current.field[i]);
+	memset(&r->current, 0, sizeof(r->current));
 }
 
 int
 wcx_reader_next(wcx_reader *r, wcx_entry *e)
 {
-	free_values(r);
-	if (r->failed)
-		return WCX_ERROR;
+	int			i;
+
+	free_current(r);
 	for (;;)
 	{
-		int			rc,
-					d,
-					i;
-		const xmlChar *name;
-		xmlNodePtr	node;
+		size_t		n;
+		int			rc;
 
-		rc = r->skip ? xmlTextReaderNext(r->xr) : xmlTextReaderRead(r->xr);
-		r->skip = false;
+		if (r->head < r->tail)
+		{
+			r->current = r->queue[r->head++];
+			if (r->head == r->tail)
+				r->head = r->tail = 0;
+			r->count++;
+			e->ordinal = r->count;
+			e->line = r->current.line;
+			e->account = r->current.account;
+			for (i = 0; i < WCX_F_COUNT; i++)
+				e->field[i] = r->current.field[i];
+			return WCX_ENTRY;
+		}
 		if (r->failed)
 			return WCX_ERROR;
-		if (rc < 0)
-		{
-			set_error(r, 0, "the document is not well-formed");
-			return WCX_ERROR;
-		}
-		if (rc == 0)
+		if (r->fed_all)
 		{
 			if (!r->root_seen)
 			{
@@ -413,60 +826,39 @@ wcx_reader_next(wcx_reader *r, wcx_entry *e)
 			}
 			return WCX_END;
 		}
-		if (xmlTextReaderNodeType(r->xr) != XML_READER_TYPE_ELEMENT)
-			continue;
-		d = xmlTextReaderDepth(r->xr);
-		name = xmlTextReaderConstLocalName(r->xr);
-		if (d < 0 || name == NULL)
-			continue;
-		if (d == 0 && !r->root_seen)
+		if (r->read)
 		{
-			const xmlChar *uri = xmlTextReaderConstNamespaceUri(r->xr);
+			int			got = r->read(r->read_arg, r->chunk, WCX_CHUNK);
 
-			r->root_seen = true;
-			if (r->ns[0] != '\0' && (uri == NULL || strcmp((const char *) uri, r->ns) != 0))
+			if (got < 0)
 			{
-				char		m[WCX_MSG_SIZE];
+				set_error(r, 0, "the document could not be read");
+				return WCX_ERROR;
+			}
+			n = (size_t) got;
+			r->fed_all = n == 0;
+			if (r->pos == 0 && n > 0)
+			{
+				/* the prolog as far as the first chunk holds it (a later DOCTYPE: sax_doctype) */
+				int			pc = wcx_prolog_check(r->chunk, n);
 
-				snprintf(m, sizeof(m), "the root element is in namespace \"%.80s\", not the profile's \"%.80s\"",
-						 uri ? (const char *) uri : "", r->ns);
-				set_error(r, xmlTextReaderGetParserLineNumber(r->xr), m);
-				return WCX_ERROR;
+				if (pc == WCX_DOCTYPE)
+				{
+					set_error(r, 1, "the document has a document type declaration");
+					return WCX_ERROR;
+				}
 			}
+			rc = xmlParseChunk(r->ctxt, r->chunk, (int) n, r->fed_all ? 1 : 0);
 		}
-		if (d >= WCX_MAX_DEPTH)
-			continue;
-		r->stack[d] = name;
-		if (d + 1 == r->account.n && path_is(r, &r->account))
+		else
 		{
-			node = xmlTextReaderExpand(r->xr);
-			if (node == NULL)
-			{
-				set_error(r, xmlTextReaderGetParserLineNumber(r->xr), "the document is not well-formed");
-				return WCX_ERROR;
-			}
-			free(r->acct_value);
-			r->acct_value = trimmed(xmlNodeGetContent(node));
-			r->skip = true;
-			continue;
+			n = r->len - r->pos < WCX_CHUNK ? r->len - r->pos : WCX_CHUNK;
+			r->fed_all = r->pos + n == r->len;
+			rc = xmlParseChunk(r->ctxt, r->buf + r->pos, (int) n, r->fed_all ? 1 : 0);
 		}
-		if (d + 1 == r->entry.n && path_is(r, &r->entry))
-		{
-			node = xmlTextReaderExpand(r->xr);
-			if (node == NULL || r->failed)
-			{
-				set_error(r, xmlTextReaderGetParserLineNumber(r->xr), "the document is not well-formed");
-				return WCX_ERROR;
-			}
-			r->skip = true;
-			r->count++;
-			e->ordinal = r->count;
-			e->line = (int) xmlGetLineNo(node);
-			e->account = r->acct_value;
-			for (i = 0; i < WCX_F_COUNT; i++)
-				e->field[i] = r->value[i] = field_value(node, &r->field[i]);
-			return WCX_ENTRY;
-		}
+		r->pos += n;
+		if (rc != 0 || (r->fed_all && !r->ctxt->wellFormed))
+			set_error(r, r->ctxt->input ? r->ctxt->input->line : 0, "the document is not well-formed");
 	}
 }
 
@@ -487,12 +879,26 @@ wcx_reader_count(const wcx_reader *r)
 void
 wcx_reader_close(wcx_reader *r)
 {
+	int			i,
+				a;
+
 	if (r == NULL)
 		return;
-	if (r->xr)
-		xmlFreeTextReader(r->xr);
-	free_values(r);
+	if (r->ctxt)
+		xmlFreeParserCtxt(r->ctxt);
+	free_current(r);
+	while (r->head < r->tail)
+	{
+		r->current = r->queue[r->head++];
+		free_current(r);
+	}
+	free(r->queue);
+	for (i = 0; i < WCX_F_COUNT; i++)
+		for (a = 0; a < WCX_MAX_ALTS; a++)
+			free(r->alt[i][a].text.data);
+	free(r->acct_text.data);
 	free(r->acct_value);
+	free(r->chunk);
 	free(r->text);
 	free(r);
 }

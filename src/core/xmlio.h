@@ -86,10 +86,27 @@ typedef struct wcx_reader wcx_reader;
 
 /*
  * Opens a streamed reader over buf (UTF-8, len bytes), kept by the caller until the
- * reader is closed. NULL with msg set when refused (prolog, bad profile, memory).
+ * reader is closed; it is fed to libxml2's push parser 64 kB at a time. NULL with msg set
+ * when refused (prolog, bad profile, memory).
  */
 extern wcx_reader *wcx_reader_open(const char *buf, size_t len, const wcx_profile *p,
 								   char *msg, size_t msgsize);
+
+/*
+ * Reads up to cap bytes of a document into dst: the count, 0 at its end, -1 on failure.
+ * Called by wcx_reader_next, never from inside libxml2.
+ */
+typedef int (*wcx_read_fn) (void *arg, char *dst, int cap);
+
+/*
+ * Opens a streamed reader over a document read in chunks of 64 kB by read, in encoding (NULL:
+ * the one its declaration names, UTF-8 by default): nothing but the current chunk and entry
+ * is held.
+ * The prolog check applies to the first chunk, and a document type declaration anywhere
+ * stops the reader. NULL with msg set when refused (bad profile, memory).
+ */
+extern wcx_reader *wcx_reader_open_io(wcx_read_fn read, void *arg, const char *encoding,
+									  const wcx_profile *p, char *msg, size_t msgsize);
 
 /* The next entry: WCX_ENTRY (e filled), WCX_END, or WCX_ERROR (wcx_reader_error). */
 extern int	wcx_reader_next(wcx_reader *r, wcx_entry *e);

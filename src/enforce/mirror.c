@@ -4,11 +4,12 @@
  * table of its kind. It fires once per statement (INSERT, UPDATE, DELETE with
  * their transition tables, TRUNCATE) and writes the statement's rows with one
  * statement per table; the statements come from wagecheck._mirror_sql() and
- * are prepared once per backend and trigger. Before writing, a check query
- * names the first value of the statement that resolves to nothing (a legacy
- * project key, a worker's ID, an employer's code, a date): such a row is
- * refused, never written half-resolved. Also the two helpers the statements
- * call, on the normalizing code of src/core/normalize.c.
+ * are prepared once per backend and trigger. A value of the statement that
+ * resolves to nothing (a legacy project key, a worker's ID, an employer's code,
+ * a date) is refused by the writing statement, naming it (_mirror_refuse), or
+ * recorded as a violation in alert mode: never written half-resolved. Also the
+ * helpers the statements call, on the code of src/core/normalize.c and
+ * src/core/outflow.c.
  */
 #include "postgres.h"
 
@@ -25,23 +26,26 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
 #include "core/normalize.h"
+#include "core/outflow.h"
 #include "enforce/enforce.h"
 #include "errcodes.h"
 #include "trigcheck.h"
 #include "nls.h"
 
 #define MIRROR_EVENTS	4		/* insert, update, delete, truncate */
+#define MIRROR_SMALL	64		/* rows of a statement planned with the cached plan */
 
-/* The prepared statements of one mirroring trigger: per event, the check query (may be NULL) and the writes. */
+/* The prepared statements of one mirroring trigger, per event. */
 typedef struct mirror_plans
 {
 	Oid			tgoid;
 	bool		ready[MIRROR_EVENTS];
-	SPIPlanPtr	check[MIRROR_EVENTS];
 	int			nwrites[MIRROR_EVENTS];
-	SPIPlanPtr *writes[MIRROR_EVENTS];
+	SPIPlanPtr *writes[MIRROR_EVENTS];	/* cached plans, for a statement of a few rows */
+	SPIPlanPtr *custom[MIRROR_EVENTS];	/* planned for each statement's rows */
 	struct mirror_plans *next;
 } mirror_plans;
 
@@ -103,44 +107,58 @@ plans_for(TriggerData *td, int ev)
 				 errhint("Attach the table again with wagecheck.attach(table, kind, columns, mode, mirror => true), or detach it.")));
 	deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	/* free what an earlier, failed preparation left */
-	if (p->check[ev] != NULL)
-		SPI_freeplan(p->check[ev]);
 	for (i = 0; i < p->nwrites[ev]; i++)
+	{
 		if (p->writes[ev][i] != NULL)
 			SPI_freeplan(p->writes[ev][i]);
-	p->check[ev] = NULL;
+		if (p->custom[ev][i] != NULL)
+			SPI_freeplan(p->custom[ev][i]);
+		p->writes[ev][i] = p->custom[ev][i] = NULL;
+	}
 	p->nwrites[ev] = 0;
 	if (p->writes[ev] == NULL)
+	{
 		p->writes[ev] = MemoryContextAllocZero(TopMemoryContext, sizeof(SPIPlanPtr) * 8);
-	if (n > 9)
+		p->custom[ev] = MemoryContextAllocZero(TopMemoryContext, sizeof(SPIPlanPtr) * 8);
+	}
+	if (n > 8)
 		elog(ERROR, "wagecheck: too many statements for a mirrored table");
 	for (i = 0; i < n; i++)
 	{
-		SPIPlanPtr	plan;
+		SPIPlanPtr	plan,
+					custom;
+		char	   *sql;
 
 		if (nulls[i] || VARSIZE_ANY_EXHDR(DatumGetTextPP(elems[i])) == 0)
 			continue;
-		plan = SPI_prepare(TextDatumGetCString(elems[i]), 1, types);
-		if (plan == NULL)
+		sql = TextDatumGetCString(elems[i]);
+		plan = SPI_prepare(sql, 1, types);
+		custom = plan ? SPI_prepare_cursor(sql, 1, types, CURSOR_OPT_CUSTOM_PLAN) : NULL;
+		if (plan == NULL || custom == NULL)
 			elog(ERROR, "wagecheck: a statement of a mirrored table could not be prepared: %s",
 				 SPI_result_code_string(SPI_result));
 		SPI_keepplan(plan);
-		if (i == 0)
-			p->check[ev] = plan;
-		else
-			p->writes[ev][p->nwrites[ev]++] = plan;
+		SPI_keepplan(custom);
+		p->writes[ev][p->nwrites[ev]] = plan;
+		p->custom[ev][p->nwrites[ev]++] = custom;
 	}
 	p->ready[ev] = true;
 	return p;
 }
 
-/* mirror_as_owner: the body of wagecheck.mirror(), running as the owner of wagecheck's tables. */
+/*
+ * mirror_as_owner: the body of wagecheck.mirror(), running as the owner of
+ * wagecheck's tables. A row with a value that names nothing is refused by the
+ * writing statement itself (wagecheck._mirror_refuse), or in alert mode
+ * recorded as a violation by the first statement and left out of the writes.
+ */
 static void
 mirror_as_owner(TriggerData *td)
 {
 	int			ev = event_index(td->tg_event);
 	mirror_plans *p;
 	Datum		src = ObjectIdGetDatum(RelationGetRelid(td->tg_relation));
+	bool		many;
 	int			i;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -148,37 +166,18 @@ mirror_as_owner(TriggerData *td)
 	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "wagecheck: the transition tables of the statement could not be read");
 	p = plans_for(td, ev);
-	if (p->check[ev] != NULL)
-	{
-		if (SPI_execute_plan(p->check[ev], &src, NULL, true, 1) != SPI_OK_SELECT)
-			elog(ERROR, "wagecheck: the check of a mirrored statement failed");
-		if (SPI_processed > 0)
-		{
-			char	   *role = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-			char	   *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-			char	   *key = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
-			char	   *what = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
-
-			if (value == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_NOT_NULL_VIOLATION),
-						 errmsg("wagecheck cannot mirror the row %s of %s: its role \"%s\" is empty",
-								key ? key : "(null)", wc_rel_label(td->tg_relation), role ? role : "?"),
-						 errdetail("A mirrored row is written into wagecheck's tables whole or not at all."),
-						 errhint("Fill the column mapped to \"%s\", or map another column (wagecheck.attached shows the mapping).",
-								 role ? role : "?")));
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("wagecheck cannot mirror the row %s of %s: \"%s\" (role \"%s\") reads as no %s",
-							key ? key : "(null)", wc_rel_label(td->tg_relation), value, role ? role : "?",
-							what ? what : "value"),
-					 errdetail("A mirrored row is written into wagecheck's tables whole or not at all; a value that names nothing is refused."),
-					 errhint("A project is found by its code in wagecheck.project, a worker by the resident ID in wagecheck.worker, an employer by the credit code in wagecheck.enterprise, a row already mirrored by its key; dates read as 20201215, 2020-12-15 or 2020年12月15日.")));
-		}
-	}
+	/*
+	 * a statement of many rows is planned for its rows: a plan made for one row (a
+	 * generic plan, or one built when wagecheck's tables were empty) joins a COPY's
+	 * rows by nested loops; a statement of a few rows (a clerk's INSERT) runs the
+	 * cached plan, whose planning would cost more than its execution. Only these
+	 * statements: the plans of the triggers they fire stay cached.
+	 */
+	many = (td->tg_newtable != NULL && tuplestore_tuple_count(td->tg_newtable) > MIRROR_SMALL) ||
+		(td->tg_oldtable != NULL && tuplestore_tuple_count(td->tg_oldtable) > MIRROR_SMALL);
 	for (i = 0; i < p->nwrites[ev]; i++)
 	{
-		int			rc = SPI_execute_plan(p->writes[ev][i], &src, NULL, false, 0);
+		int			rc = SPI_execute_plan(many ? p->custom[ev][i] : p->writes[ev][i], &src, NULL, false, 0);
 
 		if (rc < 0)
 			elog(ERROR, "wagecheck: a mirrored statement failed: %s", SPI_result_code_string(rc));
@@ -225,11 +224,10 @@ wagecheck_mirror(PG_FUNCTION_ARGS)
 		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 		/*
-		 * planned for each statement's rows: a plan made for one row (a generic plan, or
-		 * one built when wagecheck's tables were empty) joins a COPY's rows by nested loops
+		 * the statements' estimated costs (a lookup per row and role) would have a COPY's
+		 * statement compiled by JIT, which takes longer than running it
 		 */
-		(void) set_config_option("plan_cache_mode", "force_custom_plan", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
+		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 		mirror_as_owner(td);
 		AtEOXact_GUC(true, nest);
 	}
@@ -282,4 +280,144 @@ wagecheck_mirror_moment(PG_FUNCTION_ARGS)
 	if (!IS_VALID_TIMESTAMP(ts))
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMP(ts);
+}
+
+/* patterns_of: a text[] of patterns as a NULL-terminated C array (NULL for a NULL array: the defaults); each checked. */
+static const char *const *
+patterns_of(ArrayType *arr, const char *role, const char *option)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i,
+				k = 0;
+	const char **out;
+
+	if (arr == NULL)
+		return NULL;
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	out = palloc0(sizeof(char *) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		char	   *p;
+
+		if (nulls[i])
+			continue;
+		p = TextDatumGetCString(elems[i]);
+		if (!wc_pattern_valid(p))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("pattern \"%s\" of option \"%s\" of role \"%s\" is empty or longer than %d bytes",
+							p, option, role, WC_PATTERN_MAX),
+					 errhint("A pattern is a word as the bank writes it; '#' stands for a number, '*' for anything.")));
+		out[k++] = p;
+	}
+	return (const char *const *) out;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_mirror_word);
+/* _mirror_word(role, v, a, b): a direction (a = in, b = out patterns), purpose (a = wage, b = cash) or payment method word as wagecheck's own; NULL when it reads as none. */
+Datum
+wagecheck_mirror_word(PG_FUNCTION_ARGS)
+{
+	char	   *role;
+	text	   *t;
+	const char *s;
+	size_t		len;
+	const char *const *a;
+	const char *const *b;
+	char		buf[WC_PATTERN_TEXT_MAX + 1];
+	size_t		n;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	role = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	a = patterns_of(PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), role,
+					strcmp(role, "direction") == 0 ? "in" : "wage");
+	b = patterns_of(PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3), role,
+					strcmp(role, "direction") == 0 ? "out" : "cash");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	t = PG_GETARG_TEXT_PP(1);
+	s = VARDATA_ANY(t);
+	len = VARSIZE_ANY_EXHDR(t);
+	if (strcmp(role, "direction") == 0)
+	{
+		switch (wc_classify_direction(s, len, a, b))
+		{
+			case WC_DIR_IN:
+				PG_RETURN_TEXT_P(cstring_to_text("in"));
+			case WC_DIR_OUT:
+				PG_RETURN_TEXT_P(cstring_to_text("out"));
+			default:
+				PG_RETURN_NULL();
+		}
+	}
+	if (strcmp(role, "method") == 0)
+	{
+		switch (wc_parse_method(s, len))
+		{
+			case WC_METHOD_NONE:
+			case WC_METHOD_ACCOUNT:
+				PG_RETURN_TEXT_P(cstring_to_text("account"));
+			case WC_METHOD_CASH:
+				PG_RETURN_TEXT_P(cstring_to_text("cash"));
+			case WC_METHOD_OTHER_ACCOUNT:
+				PG_RETURN_TEXT_P(cstring_to_text("other_account"));
+			default:
+				PG_RETURN_NULL();
+		}
+	}
+	if (strcmp(role, "purpose") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("role \"%s\" has no words wagecheck reads", role),
+				 errhint("The roles read as words are direction, purpose and method.")));
+	n = wc_normalize(s, len, 0, buf, sizeof(buf));
+	if (n >= sizeof(buf))
+		n = 0;
+	buf[n] = '\0';
+	switch (wc_classify_purpose(s, len, a, b))
+	{
+		case WC_PURPOSE_WAGE:
+			PG_RETURN_TEXT_P(cstring_to_text("wage"));
+		case WC_PURPOSE_CASH:
+			PG_RETURN_TEXT_P(cstring_to_text("cash"));
+		case WC_PURPOSE_INFLOW:
+			PG_RETURN_TEXT_P(cstring_to_text(pg_strcasecmp(buf, "top_up") == 0 ? "top_up" : "labour_cost"));
+		default:
+			/* wagecheck's own words kept; any other word, or none, is "other" */
+			if (pg_strcasecmp(buf, "transfer") == 0 || pg_strcasecmp(buf, "refund") == 0)
+				PG_RETURN_TEXT_P(cstring_to_text(pg_strcasecmp(buf, "transfer") == 0 ? "transfer" : "refund"));
+			PG_RETURN_TEXT_P(cstring_to_text("other"));
+	}
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_mirror_refuse);
+/* _mirror_refuse(tbl, key, role, value, what): raises the refusal of a row of a mirrored table whose value of a role names nothing ('': empty). */
+Datum
+wagecheck_mirror_refuse(PG_FUNCTION_ARGS)
+{
+	char	   *tbl = DatumGetCString(DirectFunctionCall1(regclassout, PG_GETARG_DATUM(0)));
+	char	   *key = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	char	   *value = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	char	   *what = text_to_cstring(PG_GETARG_TEXT_PP(4));
+
+	if (key[0] == '\0')
+		key = "(null)";
+	if (value[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("wagecheck cannot mirror the row %s of %s: its role \"%s\" is empty", key, tbl, role),
+				 errdetail("A mirrored row is written into wagecheck's tables whole or not at all."),
+				 errhint("Fill the column mapped to \"%s\", or map another column (wagecheck.attached shows the mapping).",
+						 role)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("wagecheck cannot mirror the row %s of %s: \"%s\" (role \"%s\") reads as no %s",
+					key, tbl, value, role, what),
+			 errdetail("A mirrored row is written into wagecheck's tables whole or not at all; a value that names nothing is refused."),
+			 errhint("A project is found by its code in wagecheck.project, a worker by the resident ID in wagecheck.worker, an employer by the credit code in wagecheck.enterprise, a row already mirrored by its key; dates read as 20201215, 2020-12-15 or 2020年12月15日.")));
+	PG_RETURN_BOOL(false);
 }

@@ -24,6 +24,11 @@
 -- labour-cost inflows through their partial index, deposits, roster) are read as they are.
 -- Each measure is a subquery grouped by project and month and joined on both: a month, county
 -- or sector asked for reaches each of them, and a measure no column asked for is not computed.
+-- wage_month's rows are summed by one C aggregate (wage_month_agg: one call per row, exact in
+-- cents, hashed); the measures over time are computed once per project and looked up for each
+-- month with width_bucket: the roster's size from each month it changes (roster_months_agg),
+-- the labour cost due and paid in by each day a due or a payment falls on (arrays of running
+-- sums). Those carry county and sector too, so that a slice of either reaches them.
 -- test/bench/bi_plain.sql is the same figures in plain SQL over the raw rows
 -- (bench_bi.sh compares them; sql/indicators_views.sql too, on corrections and every kind of
 -- payment).
@@ -43,14 +48,10 @@ WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carrie
     SELECT s.project_id, s.period FROM wagecheck.labour_cost_schedule s
     UNION                       -- the month a period's labour cost falls due
     SELECT s.project_id, date_trunc('month', s.due_on::timestamp)::date FROM wagecheck.labour_cost_schedule s
-), wages AS (                   -- the month's pay sheets, worker by worker (wage_month)
+), wages AS (                   -- the month's pay sheets, worker by worker (wage_month), summed in one
+    -- call per row (wage_month_agg: payable, net, paid, owed, workers owed, on the sheets, paid, payments)
     SELECT pr.project_id, w.period, wagecheck.county(pr.division)::text AS county, pr.sector,
-           sum(w.payable) AS payable, sum(w.net) AS net, sum(w.paid) AS paid,
-           sum(greatest(w.net - w.paid, 0)) AS owed,
-           count(*) FILTER (WHERE w.net > w.paid) AS workers_owed,
-           count(*) AS on_payroll,
-           count(*) FILTER (WHERE w.paid > 0) AS paid_workers,          -- payments are positive
-           sum(cardinality(w.paid_each)) AS payments
+           wagecheck.wage_month_agg(w.payable, w.net, w.paid, cardinality(w.paid_each)) AS s
       FROM wagecheck.wage_month w
       JOIN wagecheck.project pr ON pr.project_id = w.project_id
      GROUP BY pr.project_id, w.period
@@ -85,29 +86,12 @@ WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carrie
 ), off_card AS (                -- payments not through the account into the worker's own card
     SELECT c.project_id, c.period, count(*) AS payments FROM wagecheck.payment_off_card c
      GROUP BY c.project_id, c.period
-), roster_change AS (           -- +1 when a worker's months on a project's roster begin, -1 after they end
-    -- An entry adds the months (until today) that no earlier entry of the same worker there
-    -- covers: from after the latest end of those (reach) to its own end.
-    SELECT e.project_id, e.county, e.sector, v.month, v.change
-      FROM (SELECT f.project_id, f.county, f.sector, f.last_month,
-                   greatest(f.first_month,
-                            (max(f.last_month) OVER (PARTITION BY f.project_id, f.worker_id, f.county, f.sector
-                                                     ORDER BY f.start_on ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                             + interval '1 month')::date) AS first_new
-              FROM (SELECT r.project_id, pr.county, pr.sector, r.worker_id, r.start_on,
-                           date_trunc('month', r.start_on::timestamp)::date AS first_month,
-                           date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)::timestamp)::date
-                               AS last_month
-                      FROM wagecheck.roster r
-                      JOIN proj pr ON pr.project_id = r.project_id) f) e
-     CROSS JOIN LATERAL (VALUES (e.first_new, 1), ((e.last_month + interval '1 month')::date, -1)) v(month, change)
-     WHERE e.first_new <= e.last_month
-), rostered AS (                -- workers on the roster per project from each month its count changes, until the next
-    SELECT d.project_id, d.county, d.sector, d.month,
-           lead(d.month) OVER k AS next_month, sum(d.change) OVER k AS workers
-      FROM (SELECT project_id, county, sector, month, sum(change) AS change
-              FROM roster_change GROUP BY project_id, county, sector, month) d
-    WINDOW k AS (PARTITION BY d.project_id, d.county, d.sector ORDER BY d.month)
+), rostered AS (                -- workers on the roster per project, from each month the number changes
+    SELECT pr.project_id, pr.county, pr.sector,
+           wagecheck.roster_months_agg(r.worker_id, r.start_on, r.end_on, CURRENT_DATE) AS sizes
+      FROM wagecheck.roster r
+      JOIN proj pr ON pr.project_id = r.project_id
+     GROUP BY pr.project_id, pr.county, pr.sector
 ), not_rostered AS (            -- attendees with no roster entry in force during the month
     SELECT pr.project_id, a.period, wagecheck.county(pr.division)::text AS county, pr.sector, count(*) AS workers
       FROM wagecheck.attendance_month a
@@ -117,10 +101,11 @@ WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carrie
                           AND date_trunc('month', r.start_on::timestamp) <= a.period
                           AND date_trunc('month', least(coalesce(r.end_on, CURRENT_DATE), CURRENT_DATE)::timestamp) >= a.period)
      GROUP BY pr.project_id, a.period
-), labour AS (                  -- labour cost due and paid in by each day a due or a payment falls on, until the next
-    SELECT d.project_id, d.county, d.sector, d.day,
-           lead(d.day) OVER k AS next_day,
-           sum(d.due) OVER k AS due, sum(d.paid) OVER k AS paid
+), labour AS (                  -- per project, the days a due or a payment falls on (ascending) and the labour
+    -- cost due and paid in by each: a month's figures are those of the last day up to its as-of day
+    SELECT c.project_id, c.county, c.sector, array_agg(c.day ORDER BY c.day) AS days,
+           array_agg(c.due ORDER BY c.day) AS due, array_agg(c.paid ORDER BY c.day) AS paid
+      FROM (SELECT d.project_id, d.county, d.sector, d.day, sum(d.due) OVER k AS due, sum(d.paid) OVER k AS paid
       FROM (SELECT e.project_id, e.county, e.sector, e.day, sum(e.due) AS due, sum(e.paid) AS paid
               FROM (SELECT s.project_id, pr.county, pr.sector, s.due_on AS day, s.amount_due AS due, 0.00 AS paid
                       FROM wagecheck.labour_cost_schedule s
@@ -133,47 +118,48 @@ WITH proj AS NOT MATERIALIZED ( -- what a slice names: each measure below carrie
                       JOIN proj pr ON pr.project_id = a.project_id
                      WHERE t.direction = 'in' AND t.purpose = 'labour_cost') e
              GROUP BY e.project_id, e.county, e.sector, e.day) d
-    WINDOW k AS (PARTITION BY d.project_id, d.county, d.sector ORDER BY d.day)
+    WINDOW k AS (PARTITION BY d.project_id, d.county, d.sector ORDER BY d.day)) c
+     GROUP BY c.project_id, c.county, c.sector
 )
 SELECT p.project_id, p.code AS project_code, p.name AS project_name,
        p.division::text AS division, wagecheck.county(p.division)::text AS county,
        wagecheck.city(p.division)::text AS city,
        p.sector, p.funding, m.period,
        s.amount_due AS labour_cost_due_month,
-       coalesce(l.due, 0.00) AS labour_cost_due,
-       coalesce(l.paid, 0.00) AS labour_cost_paid,
-       coalesce(greatest(l.due - l.paid, 0.00), 0.00) AS labour_cost_shortfall,
-       CASE WHEN l.due > l.paid        -- payments settle the oldest dues first: the oldest left uncovered
+       coalesce(lc.due, 0.00) AS labour_cost_due,
+       coalesce(lc.paid, 0.00) AS labour_cost_paid,
+       coalesce(greatest(lc.due - lc.paid, 0.00), 0.00) AS labour_cost_shortfall,
+       CASE WHEN lc.due > lc.paid        -- payments settle the oldest dues first: the oldest left uncovered
             THEN m.as_of - (SELECT min(c.day)
                               FROM (SELECT d.due_on AS day,
                                            sum(d.amount_due) OVER (ORDER BY d.due_on) AS due_by
                                       FROM wagecheck.labour_cost_schedule d
                                      WHERE d.project_id = m.project_id) c
-                             WHERE c.day <= m.as_of AND c.due_by > l.paid)
+                             WHERE c.day <= m.as_of AND c.due_by > lc.paid)
             ELSE 0 END AS labour_cost_days_overdue,
-       coalesce(w.payable, 0.00) AS wages_payable,
-       coalesce(w.net, 0.00) AS wages_net,
-       coalesce(w.paid, 0.00) AS wages_paid,
-       coalesce(w.owed, 0.00) AS wages_owed,
-       coalesce(w.workers_owed, 0) AS workers_owed,
+       coalesce((w.s).payable, 0.00) AS wages_payable,
+       coalesce((w.s).net, 0.00) AS wages_net,
+       coalesce((w.s).paid, 0.00) AS wages_paid,
+       coalesce((w.s).owed, 0.00) AS wages_owed,
+       coalesce((w.s).workers_owed, 0) AS workers_owed,
        coalesce(r.longest_owed_run, 0)::int AS longest_owed_run,
        o.oldest_unpaid_period,
        CASE WHEN o.oldest_unpaid_period IS NOT NULL
             THEN ((extract(year FROM m.period) - extract(year FROM o.oldest_unpaid_period)) * 12
                   + extract(month FROM m.period) - extract(month FROM o.oldest_unpaid_period))::int
        END AS oldest_unpaid_age_months,
-       coalesce(ro.workers, 0)::bigint AS roster_size,
+       coalesce((ro.sizes).workers[width_bucket(m.period, (ro.sizes).months)], 0)::bigint AS roster_size,
        coalesce(a.workers, 0)::bigint AS workers_attended,
-       coalesce(w.on_payroll, 0)::bigint AS workers_on_payroll,
-       coalesce(w.paid_workers, 0)::bigint AS workers_paid,
+       coalesce((w.s).workers, 0)::bigint AS workers_on_payroll,
+       coalesce((w.s).workers_paid, 0)::bigint AS workers_paid,
        (coalesce(a.workers, 0) - coalesce(np.workers, 0) - coalesce(ua.workers, 0))::bigint AS attendees_paid,
        coalesce(np.workers, 0)::bigint AS attendees_not_on_payroll,
        coalesce(nr.workers, 0)::bigint AS attendees_not_rostered,
        round((coalesce(a.workers, 0) - coalesce(np.workers, 0) - coalesce(ua.workers, 0))::numeric
              / nullif(a.workers, 0), 4) AS share_attendees_paid,
-       coalesce(w.payments, 0)::bigint AS payments,
-       (coalesce(w.payments, 0) - coalesce(oc.payments, 0))::bigint AS payments_own_card_via_account,
-       round((w.payments - coalesce(oc.payments, 0))::numeric / nullif(w.payments, 0), 4)
+       coalesce((w.s).payments, 0)::bigint AS payments,
+       (coalesce((w.s).payments, 0) - coalesce(oc.payments, 0))::bigint AS payments_own_card_via_account,
+       round(((w.s).payments - coalesce(oc.payments, 0))::numeric / nullif((w.s).payments, 0), 4)
            AS share_payments_own_card_via_account,
        round(coalesce(p.contract_value, 0) * coalesce(pg_catalog.current_setting('wagecheck.deposit_rate', true), '0.02')::numeric, 2)
            AS deposit_required,
@@ -193,8 +179,10 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
   LEFT JOIN wagecheck.division dt ON dt.code = wagecheck.division_key(wagecheck.city(p.division))
   LEFT JOIN wagecheck.labour_cost_schedule s ON s.project_id = m.project_id AND s.period = m.period
   -- the measures whose tables are large carry county and sector: a slice of either reaches them
-  LEFT JOIN labour l ON l.project_id = m.project_id AND l.day <= m.as_of AND (l.next_day > m.as_of OR l.next_day IS NULL)
+  LEFT JOIN labour l ON l.project_id = m.project_id
                     AND l.county = wagecheck.county(p.division)::text AND l.sector = p.sector
+  LEFT JOIN LATERAL (SELECT l.due[b.k] AS due, l.paid[b.k] AS paid   -- as of the month's as-of day
+                       FROM (SELECT width_bucket(m.as_of, l.days)) b(k)) lc ON true
   LEFT JOIN wages w ON w.project_id = m.project_id AND w.period = m.period
                    AND w.county = wagecheck.county(p.division)::text AND w.sector = p.sector
   LEFT JOIN unpaid_attended ua ON ua.project_id = m.project_id AND ua.period = m.period
@@ -204,8 +192,7 @@ SELECT p.project_id, p.code AS project_code, p.name AS project_name,
   LEFT JOIN wagecheck.attendance_project_month a ON a.project_id = m.project_id AND a.period = m.period
   LEFT JOIN not_on_payroll np ON np.project_id = m.project_id AND np.period = m.period
   LEFT JOIN off_card oc ON oc.project_id = m.project_id AND oc.period = m.period
-  LEFT JOIN rostered ro ON ro.project_id = m.project_id AND ro.month <= m.period
-                       AND (ro.next_month > m.period OR ro.next_month IS NULL)
+  LEFT JOIN rostered ro ON ro.project_id = m.project_id
                        AND ro.county = wagecheck.county(p.division)::text AND ro.sector = p.sector
   LEFT JOIN not_rostered nr ON nr.project_id = m.project_id AND nr.period = m.period
                            AND nr.county = wagecheck.county(p.division)::text AND nr.sector = p.sector

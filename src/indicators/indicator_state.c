@@ -142,11 +142,62 @@ wc_ind_state_get(FunctionCallInfo fcinfo, wc_ind_kind kind, const char *aggname)
 	return st;
 }
 
+/*
+ * Cents of a numeric stored inline and uncompressed (as a table's numeric(14,2) is, with a
+ * one-byte header), read where it lies: its few digits copied to an aligned buffer, no
+ * detoasted copy. False when it is not such a value or not whole cents in range.
+ */
+static bool
+inline_cents(Datum num, int64_t *cents)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(num);
+	const char *p;
+	size_t		len;
+	uint16		h;
+	int			hdr,
+				weight,
+				ndigits;
+	bool		neg;
+	int16		digits[16];
+
+	if (!VARATT_IS_SHORT(v) && !VARATT_IS_4B_U(v))
+		return false;			/* compressed or out of line */
+	p = VARDATA_ANY(v);
+	len = VARSIZE_ANY_EXHDR(v);
+	if (len < sizeof(uint16))
+		return false;
+	memcpy(&h, p, sizeof(uint16));
+	if ((h & 0xC000) == 0xC000)
+		return false;			/* NaN or an infinity */
+	if ((h & 0xC000) == 0x8000)
+	{
+		neg = (h & 0x2000) != 0;
+		weight = ((h & 0x0040) ? ~0x003F : 0) | (h & 0x003F);
+		hdr = sizeof(uint16);
+	}
+	else
+	{
+		int16		w;
+
+		if (len < 2 * sizeof(uint16))
+			return false;
+		memcpy(&w, p + sizeof(uint16), sizeof(int16));
+		neg = (h & 0xC000) == 0x4000;
+		weight = w;
+		hdr = 2 * sizeof(uint16);
+	}
+	ndigits = (int) ((len - hdr) / sizeof(int16));
+	if (ndigits > (int) lengthof(digits))
+		return false;
+	memcpy(digits, p + hdr, ndigits * sizeof(int16));
+	return wc_money_from_nbase(neg, weight, digits, ndigits, cents) == WC_IND_OK;
+}
+
 /* Exact cents of a numeric argument (22003 beyond int64 cents, 22023 for sub-cent or NaN). */
 int64
 wc_ind_cents(Datum num, const char *aggname, const char *argname)
 {
-	Numeric		n = DatumGetNumeric(num);
+	Numeric		n;
 	bool		special,
 				neg;
 	int			weight,
@@ -156,7 +207,11 @@ wc_ind_cents(Datum num, const char *aggname, const char *argname)
 	wc_ind_rc	rc;
 	char	   *s;
 
+	/* fastest path: a value stored inline, read where it lies */
+	if (inline_cents(num, &cents))
+		return cents;
 	/* fast path: read the digits in place; the text form only for messages */
+	n = DatumGetNumeric(num);
 	WC_NUMERIC_DECODE(n, special, neg, weight, digits, ndigits);
 	rc = special ? WC_IND_SYNTAX : wc_money_from_nbase(neg, weight, digits, ndigits, &cents);
 	if ((Pointer) n != DatumGetPointer(num))

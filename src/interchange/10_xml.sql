@@ -28,6 +28,13 @@ RETURNS TABLE (entry bigint, line integer, bank_ref text, account text, status t
     SET search_path = pg_catalog, wagecheck;
 COMMENT ON FUNCTION wagecheck.import_bank_statement(text, text) IS 'reads a bank statement (profile camt.053, camt.054 or a row of bank_profile) as a stream into account_txn, where every rule is enforced: one row per entry, inserted, duplicate (same bank reference on the account) or refused with the reason; one bad entry costs only itself';
 
+CREATE OR REPLACE FUNCTION wagecheck.import_bank_statement(doc oid, profile text DEFAULT 'camt.053')
+RETURNS TABLE (entry bigint, line integer, bank_ref text, account text, status text, txn_id bigint, reason text)
+    AS 'MODULE_PATHNAME', 'wagecheck_import_bank_statement_lo'
+    LANGUAGE C STRICT VOLATILE
+    SET search_path = pg_catalog, wagecheck;
+COMMENT ON FUNCTION wagecheck.import_bank_statement(oid, text) IS 'import_bank_statement of a statement stored as a large object (needs SELECT on it), read 64 kB at a time: the document is never held in memory, so its size is not limited by wagecheck.xml_max_size; encoded as its XML declaration says (UTF-8 by default)';
+
 -- the profiles: kept by the administrators, read by everyone who reads (no personal data)
 GRANT SELECT, INSERT, UPDATE, DELETE ON wagecheck.bank_profile TO wagecheck_admin;
 GRANT SELECT ON wagecheck.bank_profile TO wagecheck_inspector, wagecheck_sector, wagecheck_county, wagecheck_analyst;

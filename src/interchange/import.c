@@ -1,15 +1,20 @@
 /*
  * import.c — wagecheck.import_bank_statement: a bank statement (camt.053, camt.054 or a
  * bank's own layout described by a row of wagecheck.bank_profile) read as a stream
- * (core/xmlio.c, libxml2's xmlTextReader: one entry in memory at a time) into
- * wagecheck.account_txn, where the enforcing trigger checks every movement.
+ * (core/xmlio.c, libxml2's push parser: one entry in memory at a time) into
+ * wagecheck.account_txn, where the enforcing trigger checks every movement. The statement
+ * comes as text, or as a large object read 64 kB at a time (never whole in memory).
  *
  * One result row per entry: inserted (with its txn_id), duplicate (the account already has
  * a movement with the bank's entry reference, from this file or an earlier one) or refused
- * with the reason. Entries go in by batches of 2,500, each one INSERT in a subtransaction; a
- * batch that fails is halved and each half done again, down to the entries that fail, so one
- * bad entry costs only itself. The accounts met are locked for the transaction (advisory lock), so two
- * imports of the same file one beside the other still add nothing twice.
+ * with the reason. Entries go in by batches of WC_IMPORT_BATCH: one query finds the batch's
+ * duplicates, one INSERT adds the rest. The whole document goes in in one subtransaction;
+ * if an entry's INSERT fails, everything is rolled back and the document read again with
+ * each batch in a subtransaction of its own, a batch that fails halved down to the entries
+ * that fail, so one bad entry costs only itself. Memory: the batch (reset after each) and
+ * the result rows (a tuplestore that spills to disk), whatever the number of entries. The
+ * accounts met are locked for the transaction (advisory lock), so two imports of the same
+ * file one beside the other still add nothing twice.
  */
 #include "postgres.h"
 
@@ -20,7 +25,9 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "libpq/libpq-fs.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
@@ -30,14 +37,12 @@
 #include "nls.h"
 
 /*
- * Entries per INSERT. Each statement writes a new version of the account's balance row,
- * which every later foreign-key check of the transaction walks past, so statements of 1,000
- * made an import of 500,000 quadratic; and the statement trigger that keeps the unmatched
- * outflows (alerts) costs more than linearly in the rows of a statement, so statements of
- * 10,000 were slower still (100,000 entries: 18.6 s by 1,000, over 150 s by 10,000, 10.1 s
- * by 2,500, test/bench/bench_xml.sh's fixture).
+ * Entries per batch: one duplicate query and one INSERT each. Every INSERT writes a new
+ * version of the account's balance row (enforcing trigger), which the foreign-key checks of
+ * the later rows of the transaction walk past, so fewer, larger statements are cheaper; the
+ * batch's rows and strings (a few MB) are all the import holds besides the document.
  */
-#define WC_IMPORT_BATCH 2500
+#define WC_IMPORT_BATCH 20000
 #define WC_IMPORT_LOCK_CLASS 1464027480	/* 0x57434958, "WCIX": advisory locks of imported accounts */
 
 typedef struct wc_map_entry
@@ -72,7 +77,7 @@ typedef struct wc_import_row
 	char	   *booked;
 	char	   *reason;			/* refused before the insert, or by it */
 	int64		txn_id;			/* 0: not inserted */
-	bool		sent;			/* part of the INSERT */
+	bool		sent;			/* to be inserted (not refused, not a duplicate) */
 } wc_import_row;
 
 typedef struct wc_import
@@ -80,10 +85,23 @@ typedef struct wc_import
 	MemoryContext fncxt;
 	MemoryContext batchcxt;
 	ReturnSetInfo *rsinfo;
+	ResourceOwner owner;		/* the function's: the result store's temporary file is its */
+	const wc_bank_profile *bp;
+	const char *profile;
+	const char *doc;			/* the document in memory, or */
+	size_t		len;
+	Oid			lo;				/* a large object read 64 kB at a time (doc NULL) */
+	int32		lofd;
 	SPIPlanPtr	insert_plan;
+	SPIPlanPtr	dup_plan;
 	SPIPlanPtr	account_plan;
-	wc_import_row rows[WC_IMPORT_BATCH];
+	bool		careful;		/* each INSERT in a subtransaction of its own */
+	bool		inserting;		/* an INSERT of entries is running: its error is an entry's */
+	wc_import_row *rows;		/* WC_IMPORT_BATCH */
 	int			n;
+	char	   *arena;			/* the batch's strings, one after the other */
+	size_t		arena_left;
+	char	   *batch_account;	/* the batch's copy of the last account number */
 	/* the last account looked up */
 	char	   *last_account;
 	int64		last_account_id;	/* 0: not a dedicated account */
@@ -93,6 +111,30 @@ static char *
 dup_or_null(MemoryContext cxt, const char *s)
 {
 	return s ? MemoryContextStrdup(cxt, s) : NULL;
+}
+
+/* A copy of s among the batch's strings (64 kB blocks of the batch context); NULL stays NULL. */
+static char *
+batch_strdup(wc_import *im, const char *s)
+{
+	size_t		n;
+	char	   *r;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (im->arena_left < n)
+	{
+		size_t		size = Max(n, 65536);
+
+		im->arena = MemoryContextAlloc(im->batchcxt, size);
+		im->arena_left = size;
+	}
+	r = im->arena;
+	memcpy(r, s, n);
+	im->arena += n;
+	im->arena_left -= n;
+	return r;
 }
 
 /* Reads the profile row and its value maps (SPI connected). */
@@ -172,6 +214,7 @@ map_value(const wc_map_entry *m, int n, const char *key)
 static int64
 account_id(wc_import *im, const char *account)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	Datum		args[1];
 	int			rc;
 	bool		isnull;
@@ -181,6 +224,7 @@ account_id(wc_import *im, const char *account)
 		return im->last_account_id;
 	args[0] = CStringGetTextDatum(account);
 	rc = SPI_execute_plan(im->account_plan, args, NULL, false, 1);
+	MemoryContextSwitchTo(cxt);		/* SPI leaves its own context current */
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 	if (SPI_processed > 0)
@@ -190,6 +234,7 @@ account_id(wc_import *im, const char *account)
 		if (!isnull)
 			id = DatumGetInt64(d);
 	}
+	SPI_freetuptable(SPI_tuptable);
 	if (im->last_account)
 		pfree(im->last_account);
 	im->last_account = MemoryContextStrdup(im->fncxt, account);
@@ -197,16 +242,19 @@ account_id(wc_import *im, const char *account)
 	return id;
 }
 
-/* A text[] of the sent rows' field at offset off (char * in wc_import_row). */
+/* A text[] of the sent rows' field at offset off (char * in wc_import_row), built in place. */
 static Datum
 text_array(wc_import *im, int first, int count, size_t off)
 {
-	Datum	   *d = palloc(sizeof(Datum) * count);
-	bool	   *nulls = palloc(sizeof(bool) * count);
-	int			dims[1],
-				lbs[1] = {1};
+	Size		nbytes = 0,
+				overhead;
 	int			i,
-				k = 0;
+				k = 0,
+				nnull = 0;
+	ArrayType  *a;
+	char	   *ptr;
+	bits8	   *bitmap;
+	int			bitmask = 1;
 
 	for (i = first; i < first + count; i++)
 	{
@@ -214,12 +262,49 @@ text_array(wc_import *im, int first, int count, size_t off)
 
 		if (!im->rows[i].sent)
 			continue;
-		nulls[k] = s == NULL;
-		d[k] = s ? CStringGetTextDatum(s) : (Datum) 0;
 		k++;
+		if (s == NULL)
+			nnull++;
+		else
+			nbytes = add_size(nbytes, INTALIGN(VARHDRSZ + strlen(s)));
 	}
-	dims[0] = k;
-	return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+	overhead = nnull > 0 ? ARR_OVERHEAD_WITHNULLS(1, k) : ARR_OVERHEAD_NONULLS(1);
+	a = palloc0(add_size(overhead, nbytes));
+	SET_VARSIZE(a, overhead + nbytes);
+	a->ndim = 1;
+	a->dataoffset = nnull > 0 ? overhead : 0;
+	a->elemtype = TEXTOID;
+	ARR_DIMS(a)[0] = k;
+	ARR_LBOUND(a)[0] = 1;
+	ptr = ARR_DATA_PTR(a);
+	bitmap = ARR_NULLBITMAP(a);
+	for (i = first; i < first + count; i++)
+	{
+		char	   *s = *(char **) ((char *) &im->rows[i] + off);
+
+		if (!im->rows[i].sent)
+			continue;
+		if (s != NULL)
+		{
+			size_t		len = strlen(s);
+
+			SET_VARSIZE(ptr, VARHDRSZ + len);
+			memcpy(ptr + VARHDRSZ, s, len);
+			ptr += INTALIGN(VARHDRSZ + len);
+			if (bitmap)
+				*bitmap |= bitmask;
+		}
+		if (bitmap)
+		{
+			bitmask <<= 1;
+			if (bitmask == 0x100)
+			{
+				bitmap++;
+				bitmask = 1;
+			}
+		}
+	}
+	return PointerGetDatum(a);
 }
 
 static Datum
@@ -239,9 +324,141 @@ int8_array(wc_import *im, int first, int count, size_t off)
 }
 
 /*
- * Inserts the sent rows among rows[first .. first+count-1] in one statement in a
- * subtransaction; true if it went in (txn_id set on the inserted, the others are
- * duplicates); false with reason set on the single row when count is 1.
+ * Marks as duplicates the sent rows whose (account, reference) an earlier row of the batch
+ * has, then those the account already has (one query for the batch, an index probe per
+ * row): what is left is sent to the INSERT.
+ */
+static int
+cmp_row_key(const void *a, const void *b)
+{
+	const wc_import_row *x = *(wc_import_row *const *) a;
+	const wc_import_row *y = *(wc_import_row *const *) b;
+	int			c;
+
+	if (x->account_id != y->account_id)
+		return x->account_id < y->account_id ? -1 : 1;
+	c = strcmp(x->ref, y->ref);
+	if (c != 0)
+		return c;
+	return x->ordinal < y->ordinal ? -1 : (x->ordinal > y->ordinal ? 1 : 0);
+}
+
+static void
+mark_duplicates(wc_import *im)
+{
+	wc_import_row **sorted = palloc(sizeof(wc_import_row *) * im->n);
+	int			nsent = 0,
+				i,
+				k;
+	Datum		args[2];
+	int			rc;
+	uint64		j;
+
+	for (i = 0; i < im->n; i++)
+		if (im->rows[i].sent)
+			sorted[nsent++] = &im->rows[i];
+	if (nsent == 0)
+		return;
+	qsort(sorted, nsent, sizeof(wc_import_row *), cmp_row_key);
+	for (k = 1; k < nsent; k++)
+		if (sorted[k]->account_id == sorted[k - 1]->account_id &&
+			strcmp(sorted[k]->ref, sorted[k - 1]->ref) == 0)
+			sorted[k]->sent = false;
+	pfree(sorted);
+
+	args[0] = int8_array(im, 0, im->n, offsetof(wc_import_row, account_id));
+	args[1] = text_array(im, 0, im->n, offsetof(wc_import_row, ref));
+	rc = SPI_execute_plan(im->dup_plan, args, NULL, true, 0);
+	MemoryContextSwitchTo(im->batchcxt);	/* SPI leaves its own context current */
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	/* the rows found, by their place among the sent rows (1-based, ascending) */
+	i = 0;
+	k = 0;
+	for (j = 0; j < SPI_processed; j++)
+	{
+		bool		isnull;
+		int64		at = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1, &isnull));
+
+		for (; i < im->n; i++)
+		{
+			if (!im->rows[i].sent)
+				continue;
+			if (++k == at)
+			{
+				im->rows[i].sent = false;
+				i++;
+				break;
+			}
+		}
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * One INSERT of the sent rows among rows[first .. first+count-1]; txn_id set on each
+ * (RETURNING gives the rows in the order they were sent). An error propagates.
+ */
+static void
+insert_sent(wc_import *im, int first, int count)
+{
+	Datum		args[8];
+	int			rc,
+				i = first;
+	uint64		k;
+
+	args[0] = int8_array(im, first, count, offsetof(wc_import_row, account_id));
+	args[1] = text_array(im, first, count, offsetof(wc_import_row, direction));
+	args[2] = int8_array(im, first, count, offsetof(wc_import_row, cents));
+	args[3] = text_array(im, first, count, offsetof(wc_import_row, cp_account));
+	args[4] = text_array(im, first, count, offsetof(wc_import_row, cp_name));
+	args[5] = text_array(im, first, count, offsetof(wc_import_row, purpose));
+	args[6] = text_array(im, first, count, offsetof(wc_import_row, booked));
+	args[7] = text_array(im, first, count, offsetof(wc_import_row, ref));
+	im->inserting = true;
+	rc = SPI_execute_plan(im->insert_plan, args, NULL, false, 0);
+	MemoryContextSwitchTo(im->batchcxt);
+	im->inserting = false;
+	if (rc != SPI_OK_INSERT_RETURNING)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	for (k = 0; k < SPI_processed; k++)
+	{
+		bool		n1,
+					n2;
+		int64		txn = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 1, &n1));
+		int64		acct = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 2, &n2));
+		char	   *ref = SPI_getvalue(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 3);
+
+		/* the next sent row with this account and reference (a BEFORE trigger may skip one) */
+		for (; i < first + count; i++)
+			if (im->rows[i].sent && im->rows[i].account_id == acct && ref && strcmp(im->rows[i].ref, ref) == 0)
+			{
+				if (!n1)
+					im->rows[i].txn_id = txn;
+				i++;
+				break;
+			}
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* An error a bad entry cannot cause: a cancel, deadlock, lack of resources, the system. */
+static bool
+error_is_systemic(const ErrorData *edata)
+{
+	return edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_TRANSACTION_ROLLBACK ||
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INSUFFICIENT_RESOURCES ||
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_OPERATOR_INTERVENTION ||
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_SYSTEM_ERROR ||
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INTERNAL_ERROR ||
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+}
+
+/*
+ * Careful mode: inserts the sent rows among rows[first .. first+count-1] in one statement
+ * in a subtransaction; true if it went in; false with reason set on the single row when
+ * only one was sent.
  */
 static bool
 insert_rows(wc_import *im, int first, int count)
@@ -249,7 +466,6 @@ insert_rows(wc_import *im, int first, int count)
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
 	volatile bool ok = false;
-	Datum		args[9];
 	int			i;
 	volatile int nsent = 0;
 
@@ -257,36 +473,12 @@ insert_rows(wc_import *im, int first, int count)
 		nsent += im->rows[i].sent;
 	if (nsent == 0)
 		return true;
-	args[0] = int8_array(im, first, count, offsetof(wc_import_row, ordinal));
-	args[1] = int8_array(im, first, count, offsetof(wc_import_row, account_id));
-	args[2] = text_array(im, first, count, offsetof(wc_import_row, direction));
-	args[3] = int8_array(im, first, count, offsetof(wc_import_row, cents));
-	args[4] = text_array(im, first, count, offsetof(wc_import_row, cp_account));
-	args[5] = text_array(im, first, count, offsetof(wc_import_row, cp_name));
-	args[6] = text_array(im, first, count, offsetof(wc_import_row, purpose));
-	args[7] = text_array(im, first, count, offsetof(wc_import_row, booked));
-	args[8] = text_array(im, first, count, offsetof(wc_import_row, ref));
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
 	{
-		int			rc = SPI_execute_plan(im->insert_plan, args, NULL, false, 0);
-		uint64		k;
-
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
-		for (k = 0; k < SPI_processed; k++)
-		{
-			bool		n1,
-						n2;
-			int64		ord = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 1, &n1));
-			int64		txn = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 2, &n2));
-
-			for (i = first; i < first + count; i++)
-				if (im->rows[i].sent && im->rows[i].ordinal == ord && !n2)
-					im->rows[i].txn_id = txn;
-		}
+		insert_sent(im, first, count);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -302,17 +494,8 @@ insert_rows(wc_import *im, int first, int count)
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
-		/*
-		 * Not an entry's fault: a cancel or timeout, a deadlock or serialization
-		 * failure, lack of resources, the operator, the system: the import fails.
-		 */
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
-			ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_TRANSACTION_ROLLBACK ||
-			ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INSUFFICIENT_RESOURCES ||
-			ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_OPERATOR_INTERVENTION ||
-			ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_SYSTEM_ERROR ||
-			ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INTERNAL_ERROR ||
-			ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_PROGRAM_LIMIT_EXCEEDED)
+		im->inserting = false;
+		if (error_is_systemic(edata))
 			ReThrowError(edata);
 		for (i = first; i < first + count; i++)
 			im->rows[i].txn_id = 0;
@@ -329,9 +512,10 @@ insert_rows(wc_import *im, int first, int count)
 }
 
 /*
- * Inserts rows[first .. first+count-1]; a part that fails is halved and each half done
- * again in its own subtransaction, down to the single entry that fails (its reason kept):
- * k bad entries cost about k * log2(count) statements, the good ones go in in order.
+ * Careful mode: inserts rows[first .. first+count-1]; a part that fails is halved and each
+ * half done again in its own subtransaction, down to the single entry that fails (its
+ * reason kept): k bad entries cost about k * log2(count) statements, the good ones go in
+ * in order.
  */
 static void
 insert_split(wc_import *im, int first, int count)
@@ -352,9 +536,23 @@ flush_batch(wc_import *im)
 {
 	int			i;
 	MemoryContext old = MemoryContextSwitchTo(im->batchcxt);
+	ResourceOwner owner = CurrentResourceOwner;
 
 	if (im->n > 0)
-		insert_split(im, 0, im->n);
+	{
+		mark_duplicates(im);
+		if (im->careful)
+			insert_split(im, 0, im->n);
+		else
+		{
+			for (i = 0; i < im->n && !im->rows[i].sent; i++)
+				;
+			if (i < im->n)
+				insert_sent(im, 0, im->n);
+		}
+	}
+	/* the result store outlives the subtransaction we may be in: its file is the function's */
+	CurrentResourceOwner = im->owner;
 	for (i = 0; i < im->n; i++)
 	{
 		wc_import_row *r = &im->rows[i];
@@ -382,9 +580,12 @@ flush_batch(wc_import *im)
 		nulls[6] = r->reason == NULL;
 		tuplestore_putvalues(im->rsinfo->setResult, im->rsinfo->setDesc, values, nulls);
 	}
+	CurrentResourceOwner = owner;
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(im->batchcxt);
 	im->n = 0;
+	im->arena_left = 0;
+	im->batch_account = NULL;
 }
 
 /* Fills the next batch row from an entry; refusals that need no insert are decided here. */
@@ -401,8 +602,10 @@ add_entry(wc_import *im, const wc_bank_profile *bp, const wcx_entry *e)
 	memset(r, 0, sizeof(*r));
 	r->ordinal = e->ordinal;
 	r->line = e->line;
-	r->ref = dup_or_null(im->batchcxt, e->field[WCX_F_REF]);
-	r->account = dup_or_null(im->batchcxt, e->account);
+	r->ref = batch_strdup(im, e->field[WCX_F_REF]);
+	if (e->account && !(im->batch_account && strcmp(im->batch_account, e->account) == 0))
+		im->batch_account = batch_strdup(im, e->account);
+	r->account = e->account ? im->batch_account : NULL;
 	if (r->ref == NULL || r->ref[0] == '\0')
 		r->reason = _("the entry has no bank reference (the key that keeps an import from adding it twice)");
 	else if (r->account == NULL || r->account[0] == '\0')
@@ -426,73 +629,67 @@ add_entry(wc_import *im, const wc_bank_profile *bp, const wcx_entry *e)
 		const char *pur = map_value(bp->pur, bp->npur, e->field[WCX_F_PURPOSE]);
 
 		in = strcmp(dir, "in") == 0;
-		r->direction = pstrdup(dir);
-		r->purpose = pstrdup(pur ? pur : (in ? "labour_cost" : "other"));
-		r->booked = pstrdup(e->field[WCX_F_BOOKED]);
-		r->cp_account = dup_or_null(im->batchcxt, e->field[in ? WCX_F_ACCOUNT_IN : WCX_F_ACCOUNT_OUT]);
-		r->cp_name = dup_or_null(im->batchcxt, e->field[in ? WCX_F_NAME_IN : WCX_F_NAME_OUT]);
+		/* the direction and purpose are the profile's strings, kept for the whole import */
+		r->direction = (char *) dir;
+		r->purpose = (char *) (pur ? pur : (in ? "labour_cost" : "other"));
+		r->booked = batch_strdup(im, e->field[WCX_F_BOOKED]);
+		r->cp_account = batch_strdup(im, e->field[in ? WCX_F_ACCOUNT_IN : WCX_F_ACCOUNT_OUT]);
+		r->cp_name = batch_strdup(im, e->field[in ? WCX_F_NAME_IN : WCX_F_NAME_OUT]);
 		r->sent = true;
 	}
 	MemoryContextSwitchTo(old);
 }
 
+static const char *const dup_sql =
+"SELECT e.i FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[])) "
+"       WITH ORDINALITY AS e(account_id, ref, i) "
+" WHERE (SELECT true FROM wagecheck.account_txn t WHERE t.account_id OPERATOR(pg_catalog.=) e.account_id "
+"           AND t.bank_ref OPERATOR(pg_catalog.=) e.ref LIMIT 1) "
+" ORDER BY e.i";
+
 static const char *const insert_sql =
-"WITH e AS ("
-"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int8[]), "
-"         pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.int8[]), "
+"INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, "
+"       counterparty_name, purpose, booked_at, bank_ref) "
+"SELECT account_id, direction, cents::pg_catalog.numeric OPERATOR(pg_catalog./) 100, cpa, cpn, purpose, "
+"       booked::pg_catalog.timestamptz, ref "
+"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), "
+"         pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.text[]), "
 "         pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]), "
-"         pg_catalog.unnest($7::pg_catalog.text[]), pg_catalog.unnest($8::pg_catalog.text[]), "
-"         pg_catalog.unnest($9::pg_catalog.text[])) "
-"         AS e(ord, account_id, direction, cents, cpa, cpn, purpose, booked, ref)), "
-" pick AS (SELECT DISTINCT ON (account_id, ref) * FROM e ORDER BY account_id, ref, ord), "
-" new AS (SELECT * FROM pick p WHERE NOT EXISTS (SELECT FROM wagecheck.account_txn t "
-"          WHERE t.account_id OPERATOR(pg_catalog.=) p.account_id AND t.bank_ref OPERATOR(pg_catalog.=) p.ref)), "
-" ins AS (INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, "
-"          counterparty_name, purpose, booked_at, bank_ref) "
-"        SELECT account_id, direction, cents::pg_catalog.numeric OPERATOR(pg_catalog./) 100, cpa, cpn, purpose, "
-"               booked::pg_catalog.timestamptz, ref FROM new ORDER BY ord "
-"        RETURNING txn_id, account_id, bank_ref) "
-"SELECT n.ord, i.txn_id FROM new n JOIN ins i "
-"    ON i.account_id OPERATOR(pg_catalog.=) n.account_id AND i.bank_ref OPERATOR(pg_catalog.=) n.ref";
+"         pg_catalog.unnest($7::pg_catalog.text[]), pg_catalog.unnest($8::pg_catalog.text[])) "
+"       AS e(account_id, direction, cents, cpa, cpn, purpose, booked, ref) "
+"RETURNING txn_id, account_id, bank_ref";
 
 static const char *const account_sql =
 "SELECT a.account_id, pg_catalog.pg_advisory_xact_lock(" CppAsString2(WC_IMPORT_LOCK_CLASS) ", "
 "       (a.account_id OPERATOR(pg_catalog.%) 2147483647)::pg_catalog.int4) "
 "  FROM wagecheck.wage_account a WHERE a.account_no OPERATOR(pg_catalog.=) $1";
 
-PG_FUNCTION_INFO_V1(wagecheck_import_bank_statement);
-/* Imports a bank statement: one result row per entry (inserted, duplicate or refused). */
-Datum
-wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
+/*
+ * The next chunk of the large object (wcx_read_fn): lo_read, with its privilege check,
+ * called by the reader between two chunks of parsing, never from inside libxml2.
+ */
+static int
+read_lo_chunk(void *arg, char *dst, int cap)
 {
-	text	   *doc = PG_GETARG_TEXT_PP(0);
-	char	   *profile = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	wc_import  *im;
-	wc_bank_profile bp;
-	size_t		len;
-	const char *u;
+	wc_import  *im = arg;
+	bytea	   *b = DatumGetByteaPP(DirectFunctionCall2(be_loread, Int32GetDatum(im->lofd), Int32GetDatum(cap)));
+	int			n = VARSIZE_ANY_EXHDR(b);
+
+	memcpy(dst, VARDATA_ANY(b), n);
+	pfree(b);
+	return n;
+}
+
+/* Reads the whole document, batch by batch (an error propagates, the reader freed). */
+static void
+read_document(wc_import *im)
+{
 	PgXmlErrorContext *cxt;
 	wcx_reader *volatile reader = NULL;
-	Oid			ins_types[9] = {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, TEXTARRAYOID,
-	TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
-	Oid			acct_types[1] = {TEXTOID};
 
-	InitMaterializedSRF(fcinfo, 0);
-	im = palloc0(sizeof(wc_import));
-	im->fncxt = CurrentMemoryContext;
-	im->rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	im->batchcxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck import batch", ALLOCSET_DEFAULT_SIZES);
-	u = wc_xml_utf8(doc, &len);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	memset(&bp, 0, sizeof(bp));
-	load_profile(profile, &bp, im->fncxt);
-	im->insert_plan = SPI_prepare(insert_sql, 9, ins_types);
-	im->account_plan = SPI_prepare(account_sql, 1, acct_types);
-	if (im->insert_plan == NULL || im->account_plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-
+	/* a large object is opened (SELECT privilege checked) for each reading */
+	if (im->doc == NULL)
+		im->lofd = DatumGetInt32(DirectFunctionCall2(be_lo_open, ObjectIdGetDatum(im->lo), Int32GetDatum(INV_READ)));
 	cxt = wc_xml_begin();
 	PG_TRY();
 	{
@@ -500,17 +697,20 @@ wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
 		wcx_entry	e;
 		int			rc;
 
-		reader = wcx_reader_open(u, len, &bp.p, msg, sizeof(msg));
+		if (im->doc)
+			reader = wcx_reader_open(im->doc, im->len, &im->bp->p, msg, sizeof(msg));
+		else
+			reader = wcx_reader_open_io(read_lo_chunk, im, NULL, &im->bp->p, msg, sizeof(msg));
 		if (reader == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
 					 errmsg("the bank statement cannot be read"),
-					 errdetail("%s (profile %s).", msg, profile),
+					 errdetail("%s (profile %s).", msg, im->profile),
 					 errhint("wagecheck reads no document type declaration, entity or external file.")));
 		while ((rc = wcx_reader_next(reader, &e)) == WCX_ENTRY)
 		{
 			CHECK_FOR_INTERRUPTS();
-			add_entry(im, &bp, &e);
+			add_entry(im, im->bp, &e);
 			if (im->n == WC_IMPORT_BATCH)
 				flush_batch(im);
 		}
@@ -521,7 +721,7 @@ wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
 
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
-					 errmsg("the bank statement is not a well-formed document of profile %s", profile),
+					 errmsg("the bank statement is not a well-formed document of profile %s", im->profile),
 					 errdetail("Line %d: %s.", line, err ? err : "?"),
 					 errhint("Nothing of the statement was imported.")));
 		}
@@ -536,7 +736,114 @@ wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
 	PG_END_TRY();
 	wcx_reader_close(reader);
 	pg_xml_done(cxt, false);
+	if (im->doc == NULL)
+		DirectFunctionCall1(be_lo_close, Int32GetDatum(im->lofd));
+}
+
+/*
+ * Imports a bank statement (doc, or the large object lo when doc is NULL): one result row
+ * per entry (inserted, duplicate or refused). The whole document first goes in in one
+ * subtransaction, a statement per batch; if an entry's INSERT fails, that is rolled back,
+ * the results so far dropped, and the document read again with each batch in a
+ * subtransaction of its own, halved down to the bad entries.
+ */
+static void
+import_statement(FunctionCallInfo fcinfo, text *doc, Oid lo, char *profile)
+{
+	wc_import  *im;
+	wc_bank_profile bp;
+	Oid			ins_types[8] = {INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, TEXTARRAYOID,
+	TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Oid			dup_types[2] = {INT8ARRAYOID, TEXTARRAYOID};
+	Oid			acct_types[1] = {TEXTOID};
+	MemoryContext fncxt = CurrentMemoryContext;
+	volatile bool done = false;
+
+	InitMaterializedSRF(fcinfo, 0);
+	im = palloc0(sizeof(wc_import));
+	im->fncxt = fncxt;
+	im->rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	im->owner = CurrentResourceOwner;
+	im->batchcxt = AllocSetContextCreate(fncxt, "wagecheck import batch", ALLOCSET_DEFAULT_SIZES);
+	im->rows = palloc(sizeof(wc_import_row) * WC_IMPORT_BATCH);
+	im->profile = profile;
+	im->bp = &bp;
+	if (doc)
+		im->doc = wc_xml_utf8(doc, &im->len);
+	im->lo = lo;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	memset(&bp, 0, sizeof(bp));
+	load_profile(profile, &bp, im->fncxt);
+	SPI_freetuptable(SPI_tuptable);
+	/* generic plans: a custom one would copy the batch's arrays into itself as constants */
+	im->insert_plan = SPI_prepare_cursor(insert_sql, 8, ins_types, CURSOR_OPT_GENERIC_PLAN);
+	im->dup_plan = SPI_prepare_cursor(dup_sql, 2, dup_types, CURSOR_OPT_GENERIC_PLAN);
+	im->account_plan = SPI_prepare(account_sql, 1, acct_types);
+	if (im->insert_plan == NULL || im->dup_plan == NULL || im->account_plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+
+	/* the whole document in one subtransaction */
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(fncxt);
+	PG_TRY();
+	{
+		read_document(im);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(fncxt);
+		CurrentResourceOwner = im->owner;
+		done = true;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(fncxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(fncxt);
+		CurrentResourceOwner = im->owner;
+		if (!im->inserting || error_is_systemic(edata))
+			ReThrowError(edata);
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+
+	if (!done)
+	{
+		/* an entry was refused by the INSERT: again, carefully */
+		tuplestore_clear(im->rsinfo->setResult);
+		MemoryContextReset(im->batchcxt);
+		im->n = 0;
+		im->arena_left = 0;
+		im->batch_account = NULL;
+		im->inserting = false;
+		if (im->last_account)
+			pfree(im->last_account);
+		im->last_account = NULL;
+		im->careful = true;
+		read_document(im);
+	}
 	SPI_finish();
 	MemoryContextDelete(im->batchcxt);
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_import_bank_statement);
+/* Imports a bank statement given as text: one result row per entry. */
+Datum
+wagecheck_import_bank_statement(PG_FUNCTION_ARGS)
+{
+	import_statement(fcinfo, PG_GETARG_TEXT_PP(0), InvalidOid, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_import_bank_statement_lo);
+/* Imports a bank statement stored as a large object, streamed: one result row per entry. */
+Datum
+wagecheck_import_bank_statement_lo(PG_FUNCTION_ARGS)
+{
+	import_statement(fcinfo, NULL, PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	return (Datum) 0;
 }

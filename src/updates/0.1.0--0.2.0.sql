@@ -63,7 +63,8 @@ ALTER TABLE wagecheck.pay_line RENAME CONSTRAINT pay_line_days_check TO pay_line
 -- ==== new: indexes and a type of the rules' building blocks
 \ir ../alerts/once/50_rule_helpers.sql
 
--- ==== new: indexes the views for BI tools read through
+-- ==== new: the result types of the aggregates the views for BI tools use, and indexes the views for BI tools read through
+\ir ../indicators/once/12_view_aggregates.sql
 \ir ../indicators/once/20_views.sql
 
 -- ==== scoped alerts: an officer's step names the officer (signature changed)

@@ -12,6 +12,9 @@
 # worker by a resident ID written as clerks do, day and hours as text) attached in mirror
 # mode, which writes each statement's rows into wagecheck.attendance and mirror_ref, against
 # the same table without the trigger: COPY of $rows days and $single single-row INSERTs.
+# Then the same bank movements mirrored into wagecheck.account_txn, and payment records
+# (the pay line by the platform's key, one card in four written with blanks) mirrored
+# into wagecheck.wage_payment, each against its table alone.
 # Targets for a mirrored table: COPY <= 1.5x, single-row <= 2x.
 # WC_BENCH_PART=mirror runs the mirrored table only, =enforce the movements only.
 # Run by `make bench` (test/bench/run.sh sets PSQL and the cluster's environment).
@@ -97,6 +100,16 @@ $*
 \\timing off
 SQL
 }
+# floor SETUP TIMED: milliseconds of the TIMED statements after the untimed SETUP, in one
+# session: the same rows written straight into wagecheck's table, resolved beforehand
+floor() {
+  $PSQL -d $db -At -v ON_ERROR_STOP=1 <<SQL | awk '/^Time: / { w += $2 } END { print w }'
+$1
+\\timing on
+$2
+\\timing off
+SQL
+}
 # min A B: the smaller of two millisecond figures
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 < b + 0) ? a : b }'; }
 # the single-row statements time as one script: \timing of each summed
@@ -155,13 +168,149 @@ SQL
 SELECT 'attendance days mirrored after the last run: ' || count(*) || ' (legacy rows ' || (SELECT count(*) FROM legacy.kq) || ')'
   FROM wagecheck.attendance;
 SQL
-  awk -v cp="$mcopy_plain" -v ca="$mcopy" -v op="$mone_plain" -v oa="$mone" -v n="$rows" -v s="$single" -v r="$rounds" 'BEGIN {
+  mfloor=$(floor "TRUNCATE legacy.kq; CREATE TEMP TABLE raw (LIKE legacy.kq_plain); COPY raw FROM '$kqdata';
+    CREATE TEMP TABLE resolved AS SELECT p.project_id, w.worker_id, to_date(r.kqrq, 'YYYYMMDD') AS day, r.gs::numeric AS hours
+      FROM raw r JOIN wagecheck.project p ON p.code = r.xmbh JOIN wagecheck.worker w ON w.resident_id::text = replace(r.sfzhm, ' ', '');
+    CHECKPOINT;" "INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) SELECT * FROM resolved;")
+  # the single-row statements' floor: legacy.kq_plain holds their rows after the last round
+  mfloor1=$(floor "DELETE FROM wagecheck.attendance;
+    COPY (SELECT format('INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (%s, %s, %L, %s);',
+                        p.project_id, w.worker_id, to_date(r.kqrq, 'YYYYMMDD'), r.gs::numeric)
+            FROM legacy.kq_plain r JOIN wagecheck.project p ON p.code = r.xmbh
+            JOIN wagecheck.worker w ON w.resident_id::text = replace(r.sfzhm, ' ', '') ORDER BY r.kqid) TO '$dir/attach_direct.sql';
+    CHECKPOINT;" "\\i $dir/attach_direct.sql")
+  awk -v cp="$mcopy_plain" -v ca="$mcopy" -v op="$mone_plain" -v oa="$mone" -v fl="$mfloor" -v fl1="$mfloor1" -v n="$rows" -v s="$single" -v r="$rounds" 'BEGIN {
     printf "legacy attendance, mirrored into wagecheck.attendance vs alone, best of %d:\n", r
     printf "  COPY of %d rows       alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 1.5x)\n", n, cp, ca, ca / cp
     printf "  %d single-row INSERTs alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 2x)\n", s, op, oa, oa / op
+    printf "  floor: the %d days resolved, inserted straight into wagecheck.attendance %8.0f ms   %.2fx\n", n, fl, fl / cp
+    printf "  floor: the %d single-row INSERTs straight into wagecheck.attendance %8.0f ms   %.2fx\n", s, fl1, fl1 / op
   }'
   echo "  load average after the runs: $load (2 cores)"
   [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$kqdata" "$kqinserts"
+
+  # mirror mode: the bank's movements (the same file as above) mirrored into
+  # wagecheck.account_txn, and payment records naming their pay line by the platform's key
+  # mirrored into wagecheck.wage_payment. Booked movements and payments cannot be deleted
+  # through wagecheck, so each round starts from tables emptied with triggers off.
+  ffdata="$dir/attach_ff.tsv"
+  ffinserts="$dir/attach_ff_inserts.sql"
+  $PSQL -d $db <<SQL
+CREATE TABLE legacy.yhjyls_m (LIKE legacy.yhjyls_plain);
+SELECT wagecheck.attach('legacy.yhjyls_m', 'account_txn',
+    '{"key": "lsh", "account": "zh", "amount": "jyje", "counterparty": "dfzh", "counterparty_name": "dfhm",
+      "purpose": "zy", "at": "jysj", "direction": {"column": "jdbz", "in": ["2", "贷"], "out": ["1", "借"]}}', mirror => true);
+CREATE TABLE legacy.gzb (gzbid text PRIMARY KEY, xmbh text, qyxydm text, ny text);
+CREATE TABLE legacy.gzmx (gzmxid integer PRIMARY KEY, gzbid text, sfzhm text, yfgz numeric);
+INSERT INTO legacy.gzb SELECT 'G' || p.project_id, p.code, '91371302MA3N0L6GXQ', '202601' FROM wagecheck.project p;
+INSERT INTO legacy.gzmx SELECT w.worker_id, 'G' || r.project_id, w.resident_id::text, 10000000
+  FROM wagecheck.worker w JOIN wagecheck.roster r USING (worker_id);
+SELECT wagecheck.attach('legacy.gzb', 'pay_sheet', '{"key": "gzbid", "project": "xmbh", "employer": "qyxydm", "period": "ny"}',
+                        mirror => true, backfill => true);
+SELECT wagecheck.attach('legacy.gzmx', 'pay_line', '{"key": "gzmxid", "sheet": "gzbid", "worker": "sfzhm", "payable": "yfgz"}',
+                        mirror => true, backfill => true);
+CREATE TABLE legacy.ffjl_plain (ffid bigint, gzmxid text, je text, fffs text, kh text, ffsj text);
+CREATE TABLE legacy.ffjl (LIKE legacy.ffjl_plain);
+SELECT wagecheck.attach('legacy.ffjl', 'wage_payment',
+    '{"key": "ffid", "line": "gzmxid", "amount": "je", "method": "fffs", "card": "kh", "at": "ffsj"}', mirror => true);
+CREATE TEMP VIEW payments AS
+  SELECT i AS ffid, w.worker_id::text AS gzmxid, (100 + i % 50)::text AS je, '专户代发' AS fffs,
+         CASE WHEN i % 4 = 0 THEN regexp_replace(w.wage_card::text, '(....)', '\1 ', 'g') ELSE w.wage_card::text END AS kh,
+         to_char(timestamp '2026-02-15 09:00' + i * interval '1 second', 'YYYYMMDD HH24:MI:SS') AS ffsj
+    FROM generate_series(1, $rows + $single) i
+    JOIN wagecheck.worker w ON w.worker_id = (i - 1) % 1000 + 1;
+COPY (SELECT * FROM payments WHERE ffid <= $rows ORDER BY ffid) TO '$ffdata';
+COPY (SELECT format('INSERT INTO :tbl VALUES (%s, %L, %L, %L, %L, %L);', ffid, gzmxid, je, fffs, kh, ffsj)
+        FROM payments WHERE ffid > $rows ORDER BY ffid) TO '$ffinserts';
+SQL
+  # fresh TABLE SQL...: like timed, the mirrored rows removed first with triggers off
+  fresh() {
+    local t=$1; shift
+    $PSQL -d $db -c "SET session_replication_role = replica" -c "TRUNCATE $t" \
+      -c "DELETE FROM wagecheck.wage_payment" -c "DELETE FROM wagecheck.account_txn" \
+      -c "DELETE FROM wagecheck.mirror_ref WHERE kind IN ('account_txn', 'wage_payment')" \
+      -c "UPDATE wagecheck.wage_account SET balance = 0" -c "CHECKPOINT" >/dev/null
+    timed_only "$t" "$@"
+  }
+  timed_only() {
+    local t=$1; shift
+    $PSQL -d $db -At -v ON_ERROR_STOP=1 -v tbl="$t" <<SQL | awk '/^Time: / { w += $2 } END { print w }'
+\\timing on
+$*
+\\timing off
+SQL
+  }
+  tcopy_plain=999999999; tcopy=999999999; tone_plain=999999999; tone=999999999
+  pcopy_plain=999999999; pcopy=999999999; pone_plain=999999999; pone=999999999
+  for r in $(seq "$rounds"); do
+    tcopy_plain=$(min "$tcopy_plain" "$(timed legacy.yhjyls_plain "COPY legacy.yhjyls_plain FROM '$data';")")
+    tcopy=$(min "$tcopy" "$(fresh legacy.yhjyls_m "COPY legacy.yhjyls_m FROM '$data';")")
+    tone_plain=$(min "$tone_plain" "$(timed legacy.yhjyls_plain "$single_sql")")
+    tone=$(min "$tone" "$(timed_only legacy.yhjyls_m "$single_sql")")
+  done
+  $PSQL -d $db -At <<SQL
+SELECT 'movements mirrored after the last run: ' || count(*) || ' (legacy rows ' || (SELECT count(*) FROM legacy.yhjyls_m) || ')'
+  FROM wagecheck.account_txn;
+SQL
+  reset="SET session_replication_role = replica; DELETE FROM wagecheck.wage_payment; DELETE FROM wagecheck.account_txn;
+    DELETE FROM wagecheck.mirror_ref WHERE kind IN ('account_txn', 'wage_payment'); UPDATE wagecheck.wage_account SET balance = 0;
+    RESET session_replication_role;"
+  tfloor=$(floor "$reset CREATE TEMP TABLE raw (LIKE legacy.yhjyls_plain); COPY raw FROM '$data';
+    CREATE TEMP TABLE resolved AS SELECT a.account_id, CASE r.jdbz WHEN '2' THEN 'in' ELSE 'out' END AS direction, r.jyje,
+           replace(r.dfzh, ' ', '') AS dfzh, r.dfhm, CASE r.zy WHEN '人工费' THEN 'labour_cost' ELSE 'wage' END AS purpose,
+           to_timestamp(r.jysj, 'YYYYMMDD HH24:MI:SS') AS booked_at
+      FROM raw r JOIN wagecheck.wage_account a ON a.account_no = replace(r.zh, ' ', '') ORDER BY r.lsh;
+    CHECKPOINT;" "INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, counterparty_name,
+                                                  purpose, booked_at) SELECT * FROM resolved;")
+  tfloor1=$(floor "$reset
+    COPY (SELECT format('INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, counterparty_name,'
+                        ' purpose, booked_at) VALUES (%s, %L, %s, %L, %L, %L, %L);', a.account_id,
+                        CASE r.jdbz WHEN '2' THEN 'in' ELSE 'out' END, r.jyje, replace(r.dfzh, ' ', ''), r.dfhm,
+                        CASE r.zy WHEN '人工费' THEN 'labour_cost' ELSE 'wage' END, to_timestamp(r.jysj, 'YYYYMMDD HH24:MI:SS'))
+            FROM legacy.yhjyls_plain r JOIN wagecheck.wage_account a ON a.account_no = replace(r.zh, ' ', '') ORDER BY r.lsh)
+      TO '$dir/attach_direct.sql';
+    INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at)
+    SELECT account_id, 'in', 900000000, 'labour_cost', '2026-01-10' FROM wagecheck.wage_account;
+    CHECKPOINT;" "\\i $dir/attach_direct.sql")
+  for r in $(seq "$rounds"); do
+    pcopy_plain=$(min "$pcopy_plain" "$(timed legacy.ffjl_plain "COPY legacy.ffjl_plain FROM '$ffdata';")")
+    pcopy=$(min "$pcopy" "$(fresh legacy.ffjl "COPY legacy.ffjl FROM '$ffdata';")")
+    pone_plain=$(min "$pone_plain" "$(timed legacy.ffjl_plain "\\i $ffinserts")")
+    pone=$(min "$pone" "$(timed_only legacy.ffjl "\\i $ffinserts")")
+  done
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  $PSQL -d $db -At <<SQL
+SELECT 'payments mirrored after the last run: ' || count(*) || ' (legacy rows ' || (SELECT count(*) FROM legacy.ffjl) || ')'
+  FROM wagecheck.wage_payment;
+SQL
+  pfloor=$(floor "$reset CREATE TEMP TABLE raw (LIKE legacy.ffjl_plain); COPY raw FROM '$ffdata';
+    CREATE TEMP TABLE resolved AS SELECT l.line_id, r.je::numeric AS amount, to_timestamp(r.ffsj, 'YYYYMMDD HH24:MI:SS') AS paid_at,
+           'account' AS method, replace(r.kh, ' ', '')::wagecheck.bank_card AS card
+      FROM raw r JOIN wagecheck.pay_line l ON l.worker_id = r.gzmxid::bigint ORDER BY r.ffid;
+    CHECKPOINT;" "INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card) SELECT * FROM resolved;")
+  pfloor1=$(floor "$reset
+    COPY (SELECT format('INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card) VALUES (%s, %s, %L, %L, %L);',
+                        l.line_id, r.je::numeric, to_timestamp(r.ffsj, 'YYYYMMDD HH24:MI:SS'), 'account', replace(r.kh, ' ', ''))
+            FROM legacy.ffjl_plain r JOIN wagecheck.pay_line l ON l.worker_id = r.gzmxid::bigint ORDER BY r.ffid)
+      TO '$dir/attach_direct.sql';
+    CHECKPOINT;" "\\i $dir/attach_direct.sql")
+  rm -f "$dir/attach_direct.sql"
+  awk -v tcp="$tcopy_plain" -v tca="$tcopy" -v top="$tone_plain" -v toa="$tone" -v tfl="$tfloor" -v tfl1="$tfloor1" \
+      -v pcp="$pcopy_plain" -v pca="$pcopy" -v pop="$pone_plain" -v poa="$pone" -v pfl="$pfloor" -v pfl1="$pfloor1" \
+      -v n="$rows" -v s="$single" -v r="$rounds" 'BEGIN {
+    printf "legacy bank movements, mirrored into wagecheck.account_txn vs alone, best of %d:\n", r
+    printf "  COPY of %d rows       alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 1.5x)\n", n, tcp, tca, tca / tcp
+    printf "  %d single-row INSERTs alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 2x)\n", s, top, toa, toa / top
+    printf "  floor: the %d movements resolved, inserted straight into wagecheck.account_txn %8.0f ms   %.2fx\n", n, tfl, tfl / tcp
+    printf "  floor: the %d single-row INSERTs straight into wagecheck.account_txn %8.0f ms   %.2fx\n", s, tfl1, tfl1 / top
+    printf "legacy payment records, mirrored into wagecheck.wage_payment vs alone, best of %d:\n", r
+    printf "  COPY of %d rows       alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 1.5x)\n", n, pcp, pca, pca / pcp
+    printf "  %d single-row INSERTs alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 2x)\n", s, pop, poa, poa / pop
+    printf "  floor: the %d payments resolved, inserted straight into wagecheck.wage_payment %8.0f ms   %.2fx\n", n, pfl, pfl / pcp
+    printf "  floor: the %d single-row INSERTs straight into wagecheck.wage_payment %8.0f ms   %.2fx\n", s, pfl1, pfl1 / pop
+  }'
+  echo "  load average after the runs: $load (2 cores)"
+  [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$ffdata" "$ffinserts"
 fi
 [ -n "${WC_BENCH_KEEP:-}" ] || $PSQL -d postgres -c "DROP DATABASE $db"
 [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$data" "$inserts"

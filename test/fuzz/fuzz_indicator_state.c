@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	kind = (wc_ind_kind) (1 + data[0] % 3);
+	kind = (wc_ind_kind) (1 + data[0] % 5);
 	wc_ind_init(&st, kind, grow, NULL);
 	if (wc_ind_deserialize(&st, data + 1, size - 1) != WC_IND_OK)
 	{
@@ -63,6 +63,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		(void) wc_labour_final(&twice, &r);
 		if (wc_labour_final(&st, &r) == WC_IND_OK && (r.shortfall > r.due || r.shortfall < 0))
+			abort();
+	}
+	else if (kind == WC_KIND_ROSTER)
+	{
+		int64_t    *m = malloc(sizeof(int64_t) * 2 * ((size_t) twice.n + st.n + 1));
+		int64_t    *w = malloc(sizeof(int64_t) * 2 * ((size_t) twice.n + st.n + 1));
+		uint32_t	n;
+
+		(void) wc_roster_final(&twice, m, w, &n);
+		if (wc_roster_final(&st, m, w, &n) == WC_IND_OK)
+			for (uint32_t i = 0; i < n; i++)
+				if (w[i] < 0 || (i > 0 && m[i] <= m[i - 1]))
+					abort();
+		free(m);
+		free(w);
+	}
+	else if (kind == WC_KIND_WAGES)
+	{
+		wc_wages_result r;
+
+		(void) wc_wages_final(&twice, &r);
+		if (wc_wages_final(&st, &r) == WC_IND_OK &&
+			(r.workers_owed > r.workers || r.workers_paid > r.workers || r.owed < 0))
 			abort();
 	}
 	else

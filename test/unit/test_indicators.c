@@ -226,6 +226,135 @@ test_labour(void)
 	CHECK_INT(r.due + r.paid + r.shortfall + r.days_overdue, 0);
 }
 
+static unsigned char *ser(wc_ind_state *st, size_t *len);
+static uint64_t next(void);
+
+/* Workers on a roster per month: the changes against counting each month's distinct workers. */
+static void
+test_roster(void)
+{
+	wc_ind_state st;
+	int64_t		months[64],
+				workers[64];
+	uint32_t	n;
+
+	st = fresh(WC_KIND_ROSTER);
+	CHECK_INT(wc_roster_final(&st, months, workers, &n), WC_IND_OK);
+	CHECK_INT(n, 0);
+	wc_roster_add(&st, 7, 10, 12);	/* worker 7: 10-12 and 12-14 overlap, 15-15 adjoins: one run 10-15 */
+	wc_roster_add(&st, 7, 12, 14);
+	wc_roster_add(&st, 7, 15, 15);
+	wc_roster_add(&st, 8, 11, 11);	/* worker 8: 11, then 14 after a gap */
+	wc_roster_add(&st, 8, 14, 14);
+	wc_roster_add(&st, 9, 13, 12);	/* starts after it ends: no month */
+	CHECK_INT(wc_roster_add(&st, 9, WC_MONTH_MAX + 1, 0), WC_IND_RANGE);
+	CHECK_INT(wc_ind_compact(&st), WC_IND_OK);
+	CHECK_INT(st.n, 3);			/* worker 7: one run; worker 8: two */
+	CHECK_INT(wc_roster_final(&st, months, workers, &n), WC_IND_OK);
+	/* 10: 1, 11: 2, 12: 1, 14: 2, 15: 1, 16: 0 */
+	CHECK_INT(n, 6);
+	CHECK(months[0] == 10 && workers[0] == 1 && months[1] == 11 && workers[1] == 2);
+	CHECK(months[2] == 12 && workers[2] == 1 && months[3] == 14 && workers[3] == 2);
+	CHECK(months[4] == 15 && workers[4] == 1 && months[5] == 16 && workers[5] == 0);
+	free(st.entries);
+
+	/* random rosters: the count in each month equals the distinct workers covering it */
+	for (int round = 0; round < 50; round++)
+	{
+		int			nent = 1 + (int) (next() % 60);
+		int64_t		ent[60][3];
+		int64_t    *m = malloc(sizeof(int64_t) * 2 * (size_t) nent);
+		int64_t    *w = malloc(sizeof(int64_t) * 2 * (size_t) nent);
+		bool		ok = true;
+
+		st = fresh(WC_KIND_ROSTER);
+		for (int i = 0; i < nent; i++)
+		{
+			ent[i][0] = (int64_t) (next() % 8);
+			ent[i][1] = 100 + (int64_t) (next() % 24);
+			ent[i][2] = ent[i][1] - 2 + (int64_t) (next() % 12);
+			ok &= wc_roster_add(&st, ent[i][0], ent[i][1], ent[i][2]) == WC_IND_OK;
+		}
+		ok &= wc_roster_final(&st, m, w, &n) == WC_IND_OK;
+		for (int64_t month = 95; month < 140; month++)
+		{
+			int64_t		expect = 0,
+						got = 0;
+
+			for (int64_t worker = 0; worker < 8; worker++)
+				for (int i = 0; i < nent; i++)
+					if (ent[i][0] == worker && ent[i][1] <= month && month <= ent[i][2])
+					{
+						expect++;
+						break;
+					}
+			for (uint32_t k = 0; k < n && m[k] <= month; k++)
+				got = w[k];
+			ok &= got == expect;
+		}
+		for (uint32_t k = 1; k < n; k++)
+			ok &= m[k - 1] < m[k] && w[k - 1] != w[k];
+		CHECK(ok);
+		free(m);
+		free(w);
+		free(st.entries);
+	}
+}
+
+/* A month's pay sheets summed: the SQL sums and counts it replaces, overflow, the byte form. */
+static void
+test_wages(void)
+{
+	wc_ind_state st = fresh(WC_KIND_WAGES);
+	wc_ind_state back = fresh(WC_KIND_WAGES);
+	wc_wages_result r;
+	unsigned char *buf;
+	size_t		len;
+
+	CHECK_INT(wc_wages_final(&st, &r), WC_IND_OK);	/* no rows: zeros */
+	CHECK_INT(r.workers, 0);
+	CHECK_INT(wc_wages_add(&st, 100000, 90000, 90000, 1), WC_IND_OK);	/* paid in full */
+	CHECK_INT(wc_wages_add(&st, 50000, 45000, 20000, 2), WC_IND_OK);	/* owed 250.00 */
+	CHECK_INT(wc_wages_add(&st, 30000, 30000, 0, 0), WC_IND_OK);	/* owed 300.00, unpaid */
+	CHECK_INT(wc_wages_add(&st, 10000, 8000, 9000, 1), WC_IND_OK);	/* overpaid: owes nothing */
+	CHECK_INT(wc_wages_add(&st, -5000, -5000, 0, 0), WC_IND_OK);	/* a negative correction month */
+	CHECK_INT(wc_wages_add(&st, 1, 1, 1, -1), WC_IND_NEGATIVE);
+	CHECK_INT(wc_wages_final(&st, &r), WC_IND_OK);
+	CHECK_INT(r.payable, 185000);
+	CHECK_INT(r.net, 168000);
+	CHECK_INT(r.paid, 119000);
+	CHECK_INT(r.owed, 25000 + 30000);
+	CHECK_INT(r.workers_owed, 2);
+	CHECK_INT(r.workers, 5);
+	CHECK_INT(r.workers_paid, 3);
+	CHECK_INT(r.payments, 4);
+	/* overflow leaves the state as it was */
+	CHECK_INT(wc_wages_add(&st, INT64_MAX, 0, 0, 0), WC_IND_RANGE);
+	CHECK_INT(wc_wages_add(&st, 0, INT64_MIN, INT64_MAX, 0), WC_IND_RANGE);
+	CHECK_INT(wc_wages_final(&st, &r), WC_IND_OK);
+	CHECK_INT(r.payable, 185000);
+	CHECK_INT(r.workers, 5);
+	/* the byte form: four entries, all or none, owed and counts not negative */
+	buf = ser(&st, &len);
+	CHECK_INT(len, 16 + 4 * 24);
+	CHECK_INT(wc_ind_deserialize(&back, buf, len), WC_IND_OK);
+	CHECK_INT(wc_wages_final(&back, &r), WC_IND_OK);
+	CHECK_INT(r.owed, 55000);
+	free(back.entries);
+	back = fresh(WC_KIND_WAGES);
+	buf[12] = 3;				/* three entries */
+	CHECK_INT(wc_ind_deserialize(&back, buf, 16 + 3 * 24), WC_IND_CORRUPT);
+	buf[12] = 4;
+	buf[16 + 24 + 16 + 7] = 0x80;	/* negative owed */
+	CHECK_INT(wc_ind_deserialize(&back, buf, len), WC_IND_CORRUPT);
+	buf[16 + 24 + 16 + 7] = 0;
+	buf[16 + 2 * 24 + 8] = 9;	/* 9 workers owed of 5 */
+	CHECK_INT(wc_ind_deserialize(&back, buf, len), WC_IND_CORRUPT);
+	free(back.entries);
+	free(buf);
+	free(st.entries);
+}
+
 static void
 test_coverage(void)
 {
@@ -287,6 +416,12 @@ add_random(wc_ind_state *st, wc_ind_kind kind, uint64_t x)
 		case WC_KIND_COVERAGE:
 			return wc_coverage_add(st, (int64_t) (x % 3000), (unsigned) (x >> 12) & WC_COV_ALL,
 								   (int64_t) (x >> 20) % 3);
+		case WC_KIND_ROSTER:
+			return wc_roster_add(st, (int64_t) (x % 500), 100 + (int64_t) ((x >> 12) % 24),
+								 98 + (int64_t) ((x >> 20) % 40));
+		case WC_KIND_WAGES:
+			return wc_wages_add(st, (int64_t) (x >> 8) % 1000000, (int64_t) (x >> 12) % 900000,
+								(x & 64) ? (int64_t) (x >> 20) % 1000000 : 0, (int64_t) (x >> 40) % 3);
 	}
 	return WC_IND_KIND;
 }
@@ -361,6 +496,34 @@ test_merge_exact(wc_ind_kind kind, int nrows)
 		CHECK(memcmp(&r1, &r2, sizeof r1) == 0);
 		CHECK(r1.shortfall == (r1.due > r1.paid ? r1.due - r1.paid : 0));
 	}
+	else if (kind == WC_KIND_ROSTER)
+	{
+		int64_t    *m1 = malloc(sizeof(int64_t) * 2 * (whole.n + 1)),
+				   *w1 = malloc(sizeof(int64_t) * 2 * (whole.n + 1)),
+				   *m2 = malloc(sizeof(int64_t) * 2 * (merged.n + 1)),
+				   *w2 = malloc(sizeof(int64_t) * 2 * (merged.n + 1));
+		uint32_t	n1,
+					n2;
+
+		CHECK_INT(wc_roster_final(&whole, m1, w1, &n1), WC_IND_OK);
+		CHECK_INT(wc_roster_final(&merged, m2, w2, &n2), WC_IND_OK);
+		CHECK(n1 == n2 && n1 > 10 && memcmp(m1, m2, n1 * sizeof(int64_t)) == 0 &&
+			  memcmp(w1, w2, n1 * sizeof(int64_t)) == 0);
+		free(m1);
+		free(w1);
+		free(m2);
+		free(w2);
+	}
+	else if (kind == WC_KIND_WAGES)
+	{
+		wc_wages_result r1, r2;
+
+		wc_wages_final(&whole, &r1);
+		wc_wages_final(&merged, &r2);
+		CHECK(memcmp(&r1, &r2, sizeof r1) == 0);
+		CHECK_INT(r1.workers, nrows);
+		CHECK(r1.workers_owed > 0 && r1.workers_owed < nrows && r1.owed >= r1.net - r1.paid);
+	}
 	else
 	{
 		wc_coverage_result r1, r2;
@@ -432,12 +595,16 @@ main(void)
 	test_owed();
 	test_labour();
 	test_coverage();
+	test_wages();
+	test_roster();
 	test_serial();
 	for (int round = 0; round < 5; round++)
 	{
 		test_merge_exact(WC_KIND_OWED, 2000 + round * 100);
 		test_merge_exact(WC_KIND_LABOUR, 3000);
 		test_merge_exact(WC_KIND_COVERAGE, 20000);
+		test_merge_exact(WC_KIND_WAGES, 5000);
+		test_merge_exact(WC_KIND_ROSTER, 3000);
 	}
 	UNIT_DONE();
 }

@@ -22,6 +22,32 @@ prolog(const char *s)
 	return wcx_prolog_check(s, strlen(s));
 }
 
+/* A document read a few bytes at a time (chunk boundaries inside tags and texts). */
+typedef struct piecemeal
+{
+	const char *doc;
+	size_t		pos;
+	int			step;
+	bool		fail;
+} piecemeal;
+
+static int
+read_piece(void *arg, char *dst, int cap)
+{
+	piecemeal  *pm = arg;
+	size_t		n = strlen(pm->doc) - pm->pos;
+
+	if (pm->fail && pm->pos > 0)
+		return -1;
+	if (n > (size_t) pm->step)
+		n = pm->step;
+	if (n > (size_t) cap)
+		n = cap;
+	memcpy(dst, pm->doc + pm->pos, n);
+	pm->pos += n;
+	return (int) n;
+}
+
 static bool
 same(const char *a, const char *b)
 {
@@ -112,6 +138,55 @@ main(void)
 	doc = "<!DOCTYPE Doc [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><Doc xmlns=\"urn:x\"/>";
 	CHECK(wcx_reader_open(doc, strlen(doc), &camt, msg, sizeof(msg)) == NULL);
 	CHECK(strstr(msg, "document type declaration") != NULL);
+
+	/* streamed in pieces of 5 bytes: the same entries; a DOCTYPE past the first piece stops it */
+	{
+		piecemeal	pm = {0};
+
+		pm.doc = "<?xml version=\"1.0\"?>\n<Doc xmlns=\"urn:x\"><Stmt><Acct><Id> 12345 </Id></Acct>"
+			"<Ntry><Ref>R1</Ref><Amt Ccy=\"CNY\">1.50</Amt><Pty><Cdtr><Nm>张伟</Nm></Cdtr></Pty></Ntry>\n"
+			"<Ntry><NtryRef>R2</NtryRef><Amt>2&amp;3</Amt></Ntry></Stmt></Doc>";
+		pm.step = 5;
+		r = wcx_reader_open_io(read_piece, &pm, NULL, &camt, msg, sizeof(msg));
+		CHECK(r != NULL);
+		CHECK_INT(wcx_reader_next(r, &e), WCX_ENTRY);
+		CHECK_STR(e.account, "12345");
+		CHECK_STR(e.field[WCX_F_REF], "R1");
+		CHECK_STR(e.field[WCX_F_CURRENCY], "CNY");
+		CHECK_STR(e.field[WCX_F_NAME_OUT], "张伟");
+		CHECK_INT(e.line, 2);
+		CHECK_INT(wcx_reader_next(r, &e), WCX_ENTRY);
+		CHECK_STR(e.field[WCX_F_REF], "R2");
+		CHECK_STR(e.field[WCX_F_AMOUNT], "2&3");
+		CHECK_INT(e.line, 3);
+		CHECK_INT(wcx_reader_next(r, &e), WCX_END);
+		wcx_reader_close(r);
+
+		memset(&pm, 0, sizeof(pm));
+		pm.doc = "<!-- a comment longer than a piece --><!DOCTYPE Doc [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+			"<Doc xmlns=\"urn:x\"><Stmt><Ntry><Ref>&x;</Ref></Ntry></Stmt></Doc>";
+		pm.step = 5;
+		r = wcx_reader_open_io(read_piece, &pm, NULL, &camt, msg, sizeof(msg));
+		CHECK_INT(wcx_reader_next(r, &e), WCX_ERROR);
+		CHECK(strstr(wcx_reader_error(r, &line), "document type declaration") != NULL);
+		wcx_reader_close(r);
+		memset(&pm, 0, sizeof(pm));
+		pm.doc = "<!DOCTYPE Doc><Doc xmlns=\"urn:x\"/>";
+		pm.step = 1000;
+		r = wcx_reader_open_io(read_piece, &pm, NULL, &camt, msg, sizeof(msg));
+		CHECK_INT(wcx_reader_next(r, &e), WCX_ERROR);
+		CHECK(strstr(wcx_reader_error(r, &line), "document type declaration") != NULL);
+		wcx_reader_close(r);
+		/* a source that fails */
+		memset(&pm, 0, sizeof(pm));
+		pm.doc = "<Doc xmlns=\"urn:x\"><Stmt><Ntry><Ref>R1</Ref></Ntry></Stmt></Doc>";
+		pm.step = 10;
+		pm.fail = true;
+		r = wcx_reader_open_io(read_piece, &pm, NULL, &camt, msg, sizeof(msg));
+		CHECK_INT(wcx_reader_next(r, &e), WCX_ERROR);
+		CHECK(strstr(wcx_reader_error(r, &line), "could not be read") != NULL);
+		wcx_reader_close(r);
+	}
 
 	/* profiles that are not paths */
 	{

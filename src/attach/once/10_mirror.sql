@@ -4,7 +4,8 @@
 
 CREATE TABLE wagecheck.mirror (
     source     regclass PRIMARY KEY,
-    kind       text NOT NULL CHECK (kind IN ('worker', 'roster', 'attendance')),
+    kind       text NOT NULL CHECK (kind IN ('enterprise', 'project', 'worker', 'roster', 'attendance', 'pay_sheet', 'pay_line',
+                                          'wage_payment', 'wage_account', 'account_txn', 'labour_cost', 'deposit')),
     mode       text NOT NULL CHECK (mode IN ('reject', 'alert')),
     columns    jsonb NOT NULL CHECK (jsonb_typeof(columns) = 'object'),
     backfilled_to text
@@ -18,7 +19,11 @@ CREATE TABLE wagecheck.mirror_ref (
     target     jsonb NOT NULL,
     PRIMARY KEY (source, source_key)
 );
-CREATE INDEX mirror_ref_target ON wagecheck.mirror_ref (kind, target);
+-- from a row of wagecheck's table back to its source (r.target = jsonb_build_object(...)): a hash
+-- of the JSON costs a mirrored COPY less than a btree comparing JSON values
+CREATE INDEX mirror_ref_target ON wagecheck.mirror_ref USING hash (target);
+-- a legacy key named by another mirrored table (a payment's line, a movement's account)
+CREATE INDEX mirror_ref_key ON wagecheck.mirror_ref (kind, source_key);
 
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.mirror', '');
 SELECT pg_catalog.pg_extension_config_dump('wagecheck.mirror_ref', '');
