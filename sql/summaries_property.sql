@@ -256,6 +256,102 @@ SELECT count(*) > 0 AS candidates,
                                EXCEPT ALL SELECT txn_id FROM wagecheck.outflow_unmatched)) d) AS differing
   FROM wagecheck.outflow_unmatched;
 
+-- attendance and the roster alone, as clerks and gate devices write them: 300 random
+-- statements, mostly one row each - a new day, a second punch of a day (nothing, or the
+-- row written again), a row known late or dated early, a correction of a day or of its
+-- moment, a day moved to another month or project, a delete, several rows at once, now and
+-- then a TRUNCATE - and roster entries added, moved, deleted; after every 15 the
+-- attendance summaries are compared with rebuild_summaries()'s
+CREATE FUNCTION fx.attendance_statement() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    k int := fx.n(1, 20);
+    p int := fx.n(70, 72);
+    w int := fx.n(1, 6);
+    d date := date '2026-01-01' + fx.n(0, 85);
+BEGIN
+    RETURN CASE
+    WHEN k <= 6 THEN    -- one day, new or not
+        format('INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+                VALUES (%s, %s, %L, 8, %L) ON CONFLICT DO NOTHING', p, w, d, fx.moment())
+    WHEN k = 7 THEN     -- a second punch: the day written again, later
+        format('INSERT INTO wagecheck.attendance AS a (project_id, worker_id, day, hours, created_at)
+                VALUES (%s, %s, %L, 9, %L)
+                ON CONFLICT (project_id, worker_id, day) DO UPDATE SET hours = excluded.hours,
+                   created_at = greatest(a.created_at, excluded.created_at)', p, w, d, fx.moment())
+    WHEN k = 8 THEN     -- several workers' days at once, some already there
+        format('INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+                SELECT %s, w, %L::date + i, 8, %L FROM generate_series(1, 6) w, generate_series(0, %s) i
+                ON CONFLICT DO NOTHING', p, d, fx.moment(), fx.n(0, 3))
+    WHEN k = 9 THEN     -- a correction of a day's moment
+        format('UPDATE wagecheck.attendance SET created_at = %L WHERE project_id = %s AND worker_id = %s AND day = %L',
+               fx.moment(), p, w, (SELECT a.day FROM wagecheck.attendance a WHERE a.project_id = p AND a.worker_id = w
+                                   ORDER BY random() LIMIT 1))
+    WHEN k = 10 THEN    -- a day moved, maybe into another month
+        format('UPDATE wagecheck.attendance SET day = day + %s
+                 WHERE (project_id, worker_id, day) IN (SELECT project_id, worker_id, day FROM wagecheck.attendance
+                                                          WHERE project_id = %s ORDER BY random() LIMIT %s)',
+               fx.pick(ARRAY[1, 20, 31, -31]), p, fx.n(1, 3))
+    WHEN k = 11 THEN    -- booked on the wrong project
+        format('UPDATE wagecheck.attendance SET project_id = %s WHERE project_id = %s AND worker_id = %s AND day >= %L',
+               fx.n(70, 72), p, w, d)
+    WHEN k <= 13 THEN   -- one day deleted
+        format('DELETE FROM wagecheck.attendance
+                 WHERE (project_id, worker_id, day) IN (SELECT project_id, worker_id, day FROM wagecheck.attendance
+                                                          ORDER BY random() LIMIT 1)')
+    WHEN k = 14 THEN
+        format('DELETE FROM wagecheck.attendance WHERE project_id = %s AND day >= %L AND day < %L', p, d, d + 5)
+    WHEN k = 15 AND random() < 0.15 THEN
+        'TRUNCATE wagecheck.attendance'
+    WHEN k <= 17 THEN
+        format('INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on, created_at)
+                VALUES (%s, %s, 3, %L, %L) ON CONFLICT DO NOTHING', p, w, d, fx.moment())
+    WHEN k = 18 THEN
+        format('UPDATE wagecheck.roster SET start_on = %L, created_at = %L WHERE project_id = %s AND worker_id = %s',
+               d, fx.moment(), p, w)
+    WHEN k = 19 THEN
+        format('DELETE FROM wagecheck.roster WHERE project_id = %s AND worker_id = %s', p, w)
+    ELSE                -- a pay line, so that attendance_unpaid has months both ways
+        format('INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, net, created_at)
+                SELECT s.sheet_id, %s, 20, 3000, 3000, %L FROM wagecheck.pay_sheet s WHERE s.project_id = %s
+                 ORDER BY random() LIMIT 1', w, fx.moment(), p)
+    END;
+END $$;
+CREATE TABLE fx.att_result (batch int, summary text, missing bigint, extra bigint);
+CREATE TABLE fx.att_stats (applied int, refused int, rows_end bigint);
+INSERT INTO fx.att_stats VALUES (0, 0);
+DO $$
+DECLARE
+    s text;
+BEGIN
+    PERFORM setseed(0.2718);
+    FOR b IN 1 .. 20 LOOP
+        FOR i IN 1 .. 15 LOOP
+            s := fx.attendance_statement();
+            BEGIN
+                EXECUTE s;
+                UPDATE fx.att_stats SET applied = applied + 1;
+            EXCEPTION WHEN OTHERS THEN
+                UPDATE fx.att_stats SET refused = refused + 1;
+            END;
+        END LOOP;
+        CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
+        PERFORM wagecheck.rebuild_summaries();
+        INSERT INTO fx.att_result
+        SELECT b, d.summary, sum(d.missing), sum(d.extra)
+          FROM (SELECT x.summary, 0 AS missing, 1 AS extra
+                  FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
+                UNION ALL
+                SELECT y.summary, 1, 0
+                  FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
+         GROUP BY d.summary;
+        DROP TABLE kept;
+    END LOOP;
+    UPDATE fx.att_stats SET rows_end = (SELECT count(*) FROM wagecheck.attendance);
+END $$;
+SELECT applied + refused AS statements, applied > 250 AS most_applied, rows_end > 0 AS attendance_left
+  FROM fx.att_stats;
+SELECT batch, summary, missing, extra FROM fx.att_result ORDER BY 1, 2;
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -142,14 +142,16 @@ BEGIN
       FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)
      ORDER BY 1, 2, 3
     ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id;
+    -- (OFFSET 0: each key looks its months up by their primary keys; a generic plan would
+    -- otherwise hash all of attendance_month for the OR'd EXISTS)
     DELETE FROM wagecheck.attendance_unpaid t
      USING (SELECT DISTINCT u.project_id, u.worker_id, u.period
               FROM unnest(p_projects, p_workers, p_periods) u(project_id, worker_id, period)) k
      WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)
        AND (NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month a
-                         WHERE (a.project_id, a.worker_id, a.period) = (k.project_id, k.worker_id, k.period))
+                         WHERE (a.project_id, a.worker_id, a.period) = (k.project_id, k.worker_id, k.period) OFFSET 0)
             OR EXISTS (SELECT 1 FROM wagecheck.wage_month w
-                        WHERE (w.project_id, w.worker_id, w.period) = (k.project_id, k.worker_id, k.period)));
+                        WHERE (w.project_id, w.worker_id, w.period) = (k.project_id, k.worker_id, k.period) OFFSET 0));
 END
 $$;
 COMMENT ON FUNCTION wagecheck._attendance_unpaid_sync(bigint[], bigint[], date[]) IS
@@ -790,177 +792,24 @@ CREATE OR REPLACE FUNCTION wagecheck._attendance_month_moments(first_known times
 COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz, date, date) IS
     'the moments from which attendance rows known and dated within the bounds count for a scan (internal)';
 
--- _attendance_month_sync(): trigger on attendance (statement level): adds the new rows'
--- days and takes the old rows' days away; counts are commutative, so concurrent writers
--- only wait on the row lock of a month they share. It also records in input_change (table
--- attendance_month) the projects whose months may now exist at other moments - a month
--- exists as of as_of when one of its rows is known (created_at) and dated by then - for
--- the rules that read only which workers attended which months (RN04, WP01): every project
--- of a statement that updates or deletes rows; for an insert, the months it adds and those
--- to which it adds a row known before the month's latest known_to or dated before its
--- first_day. Any other new row counts only after the month's row of first_day, known by
--- known_to, counts already (checked on the row as locked by ON CONFLICT: a concurrent
--- delete of that row is waited for). A day's attendance for months already attended names
--- no project. The keys of the months it adds (those holding only the new rows' days), or of
--- every month an update or delete touched, are synced in attendance_unpaid.
+-- _attendance_month_sync(): trigger on attendance (statement level, C: attendance_months.c):
+-- adds the new rows' days and takes the old rows' days away; counts are commutative, so
+-- concurrent writers only wait on the row lock of a month they share. It also records in
+-- input_change (table attendance_month) the projects whose months may now exist at other
+-- moments - a month exists as of as_of when one of its rows is known (created_at) and dated
+-- by then - for the rules that read only which workers attended which months (RN04, WP01):
+-- every project of a statement that updates or deletes rows; for an insert, the months it
+-- adds and those to which it adds a row known before the month's latest known_to or dated
+-- before its first_day. Any other new row counts only after the month's row of first_day,
+-- known by known_to, counts already (checked on the row as locked by ON CONFLICT: a
+-- concurrent delete of that row is waited for). A day's attendance for months already
+-- attended names no project. The keys of the months it adds (those holding only the new
+-- rows' days), or of every month an update or delete touched, are synced in
+-- attendance_unpaid. An update or delete locks its months in key order and writes each once,
+-- its bounds recomputed from the rows left.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off AS
-$$
-DECLARE
-    kp bigint[];
-    kw bigint[];
-    km date[];
-BEGIN
-    -- it writes as the owner: only on the tables it was written for
-    IF TG_RELID <> 'wagecheck.attendance'::regclass OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
-        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck._attendance_month_sync() fires only AFTER each statement on attendance, not on %s', TG_RELID::regclass),
-              ERRCODE = 'trigger_protocol_violated';
-    END IF;
-    IF TG_OP = 'TRUNCATE' THEN
-        TRUNCATE wagecheck.attendance_month, wagecheck.attendance_project_month, wagecheck.attendance_unpaid;
-        INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
-        VALUES ('attendance_month', NULL, NULL, 't');
-        RETURN NULL;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
-            RETURN NULL;    -- no row written: nothing changed
-        END IF;
-        -- lock the months in key order, then take the old rows' days away
-        PERFORM 1
-           FROM wagecheck.attendance_month a
-          WHERE (a.project_id, a.worker_id, a.period) IN
-                (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date FROM old_rows o)
-          ORDER BY a.project_id, a.worker_id, a.period
-            FOR UPDATE OF a;
-        UPDATE wagecheck.attendance_month a
-           SET days = a.days - d.n
-          FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period, count(*) AS n
-                  FROM old_rows o
-                 GROUP BY 1, 2, 3) d
-         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period);
-    END IF;
-    IF TG_OP = 'INSERT' THEN
-        WITH g AS MATERIALIZED (
-            SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date AS period, count(*) AS days,
-                   max(n.created_at) AS known_to, max(n.day) AS last_day, min(n.day) AS first_day,
-                   min(n.created_at) AS first_known
-              FROM new_rows n
-             GROUP BY 1, 2, 3
-        ),
-        up AS (
-            INSERT INTO wagecheck.attendance_month AS a
-                   (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)
-            SELECT g.project_id, g.worker_id, g.period, g.days, g.known_to, g.last_day, g.first_day, g.first_known, true
-              FROM g
-             ORDER BY 1, 2, 3
-            ON CONFLICT (project_id, worker_id, period) DO UPDATE
-               SET days = a.days + excluded.days,
-                   known_to = greatest(a.known_to, excluded.known_to),
-                   last_day = greatest(a.last_day, excluded.last_day),
-                   first_day = least(a.first_day, excluded.first_day),
-                   first_known = least(a.first_known, excluded.first_known),
-                   extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day
-            RETURNING a.project_id, a.worker_id, a.period, a.days, a.extended, a.first_known, a.known_to,
-                      a.first_day, a.last_day
-        ),
-        -- the project's months: a month of a worker is new when it holds only the new rows' days
-        pm AS (
-            INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)
-            SELECT up.project_id, up.period, count(*) FILTER (WHERE up.days = g.days), max(g.known_to),
-                   max(g.last_day)
-              FROM up
-              JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
-             GROUP BY 1, 2
-             ORDER BY 1, 2
-            ON CONFLICT (project_id, period) DO UPDATE
-               SET workers = m.workers + excluded.workers,
-                   known_to = greatest(m.known_to, excluded.known_to),
-                   last_day = greatest(m.last_day, excluded.last_day)
-        ),
-        ic AS (
-            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
-            SELECT 'attendance_month',
-                   range_agg(wagecheck._attendance_month_moments(up.first_known, up.known_to, up.first_day, up.last_day)),
-                   array_agg(DISTINCT up.project_id ORDER BY up.project_id), 'i'
-              FROM up
-             WHERE up.extended
-            HAVING count(*) > 0
-        )
-        -- the months added: their attendance without a wage month
-        SELECT array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)
-          INTO kp, kw, km
-          FROM up
-          JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)
-         WHERE up.days = g.days;
-        PERFORM wagecheck._attendance_unpaid_sync(kp, kw, km);
-    ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO wagecheck.attendance_month AS a
-               (project_id, worker_id, period, days, known_to, last_day, first_day, first_known)
-        SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date, count(*), max(n.created_at),
-               max(n.day), min(n.day), min(n.created_at)
-          FROM new_rows n
-         GROUP BY 1, 2, 3
-         ORDER BY 1, 2, 3
-        ON CONFLICT (project_id, worker_id, period) DO UPDATE
-           SET days = a.days + excluded.days,
-               known_to = greatest(a.known_to, excluded.known_to),
-               last_day = greatest(a.last_day, excluded.last_day),
-               first_day = least(a.first_day, excluded.first_day),
-               first_known = least(a.first_known, excluded.first_known),
-               extended = true;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        -- months left empty go; the others' bounds come from the rows left
-        DELETE FROM wagecheck.attendance_month a
-         USING (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
-                  FROM old_rows o) d
-         WHERE (a.project_id, a.worker_id, a.period) = (d.project_id, d.worker_id, d.period)
-           AND a.days <= 0;
-        UPDATE wagecheck.attendance_month a
-           SET known_to = x.known_to, last_day = x.last_day, first_day = x.first_day, first_known = x.first_known
-          FROM (SELECT d.project_id, d.worker_id, d.period, max(r.created_at) AS known_to, max(r.day) AS last_day,
-                       min(r.day) AS first_day, min(r.created_at) AS first_known
-                  FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
-                          FROM old_rows o) d
-                  JOIN wagecheck.attendance r
-                    ON r.project_id = d.project_id AND r.worker_id = d.worker_id
-                   AND r.day >= d.period AND r.day < (d.period + interval '1 month')::date
-                 GROUP BY 1, 2, 3) x
-         WHERE (a.project_id, a.worker_id, a.period) = (x.project_id, x.worker_id, x.period)
-           AND (a.known_to, a.last_day, a.first_day, a.first_known)
-               IS DISTINCT FROM (x.known_to, x.last_day, x.first_day, x.first_known);
-        -- the project months written, recomputed from their workers' months
-        IF TG_OP = 'UPDATE' THEN
-            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
-               FROM (SELECT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o
-                     UNION SELECT n.project_id, date_trunc('month', n.day)::date FROM new_rows n) t;
-            PERFORM wagecheck._attendance_unpaid_sync(array_agg(t.project_id), array_agg(t.worker_id), array_agg(t.period))
-               FROM (SELECT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period FROM old_rows o
-                     UNION SELECT n.project_id, n.worker_id, date_trunc('month', n.day)::date FROM new_rows n) t;
-        ELSE
-            PERFORM wagecheck._attendance_project_month_refresh(array_agg(t.project_id), array_agg(t.period))
-               FROM (SELECT DISTINCT o.project_id, date_trunc('month', o.day)::date AS period FROM old_rows o) t;
-            PERFORM wagecheck._attendance_unpaid_sync(array_agg(t.project_id), array_agg(t.worker_id), array_agg(t.period))
-               FROM (SELECT DISTINCT o.project_id, o.worker_id, date_trunc('month', o.day)::date AS period
-                       FROM old_rows o) t;
-        END IF;
-        -- every project of the old and new rows; the moments of the new rows
-        IF TG_OP = 'UPDATE' THEN
-            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
-            SELECT 'attendance_month',
-                   (SELECT range_agg(wagecheck._attendance_month_moments(n.created_at, n.created_at, n.day, n.day))
-                      FROM new_rows n),
-                   ARRAY(SELECT o.project_id FROM old_rows o UNION SELECT n.project_id FROM new_rows n ORDER BY 1),
-                   'u';
-        ELSE
-            INSERT INTO wagecheck.input_change (table_name, moments, projects, op)
-            SELECT 'attendance_month', NULL, ARRAY(SELECT DISTINCT o.project_id FROM old_rows o ORDER BY 1), 'd';
-        END IF;
-    END IF;
-    RETURN NULL;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'wagecheck_attendance_month_sync'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
 COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
     'trigger: keeps wagecheck.attendance_month (and attendance_unpaid) right after a statement on attendance (internal)';
 
