@@ -244,7 +244,8 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
 -- account, roster entry and worker of every match first (see the table's comment).
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_outflow_unmatched_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off
+    SET join_collapse_limit = 1;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_sync() IS
     'trigger: keeps wagecheck.outflow_unmatched right after a statement on account_txn, roster or worker, or an account moved to another project (internal)';
 

@@ -79,12 +79,17 @@ typedef enum ou_plan
 /* The columns of an outflow read for judging it: id, account, wage?, counterparty, moment known. */
 #define OUTFLOW_COLS \
 	"t.txn_id, t.account_id, t.purpose = 'wage', t.counterparty_account, greatest(t.created_at, t.booked_at)"
+/*
+ * (joined in this order - the function runs with join_collapse_limit 1 - card, worker's
+ * entries, account: the generic plan would read the whole roster of the account's project,
+ * whose index it estimates cheaper than the card's)
+ */
 #define MATCH_SQL \
 	"SELECT u.txn_id" \
 	"  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[]) u(txn_id, account_id, card, known)" \
-	"  JOIN wagecheck.wage_account a ON a.account_id = u.account_id" \
 	"  JOIN wagecheck.worker k ON k.wage_card::text = u.card" \
-	"  JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = a.project_id" \
+	"  JOIN wagecheck.roster r ON r.worker_id = k.worker_id" \
+	"  JOIN wagecheck.wage_account a ON a.account_id = u.account_id AND a.project_id = r.project_id" \
 	" WHERE r.created_at <= u.known" \
 	" ORDER BY a.account_id, r.roster_id, k.worker_id" \
 	"   FOR SHARE OF a, r, k"
