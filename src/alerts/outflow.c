@@ -70,7 +70,7 @@ typedef enum ou_plan
 	P_DELETE,					/* $1 txn ids: their rows go */
 	P_INSERT,					/* $1 txn ids (sorted): inserted */
 	P_TXNS_OF_ACCOUNT,			/* $1 account id: its outflows */
-	P_WAGES_OF_PROJECTS,		/* $1 project ids: the wages of their accounts */
+	P_WAGES_OF_PROJECTS,		/* $1 project ids, $2 cards: the wages of their accounts that may be to those cards */
 	P_CARDS_OF_WORKERS,			/* $1 worker ids: their cards */
 	P_PROJECTS_OF_WORKERS,		/* $1 worker ids: (project, worker) of their roster entries */
 	P_PLANS
@@ -111,10 +111,16 @@ static const struct
 		" ON CONFLICT (txn_id) DO NOTHING", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 	[P_TXNS_OF_ACCOUNT] = {"SELECT " OUTFLOW_COLS " FROM wagecheck.account_txn t"
 		" WHERE t.account_id = $1 AND t.direction = 'out'", 1, {INT8OID}, CURSOR_OPT_GENERIC_PLAN},
+	/*
+	 * (an account of digits only is one of the cards $2 or matches none of them; the others
+	 * are compared by their digits in C)
+	 */
 	[P_WAGES_OF_PROJECTS] = {"SELECT " OUTFLOW_COLS ", w.project_id"
 		"  FROM wagecheck.wage_account w JOIN wagecheck.account_txn t ON t.account_id = w.account_id"
 		" WHERE w.project_id = ANY ($1) AND t.direction = 'out' AND t.purpose = 'wage'"
-		"   AND t.counterparty_account IS NOT NULL", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+		"   AND (t.counterparty_account = ANY ($2)"
+		"        OR translate(t.counterparty_account, '0123456789', '') <> '')", 2, {INT8ARRAYOID, TEXTARRAYOID},
+	CURSOR_OPT_GENERIC_PLAN},
 	[P_CARDS_OF_WORKERS] = {"SELECT k.worker_id, k.wage_card::text FROM wagecheck.worker k"
 		" WHERE k.worker_id = ANY ($1) AND k.wage_card IS NOT NULL", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 	[P_PROJECTS_OF_WORKERS] = {"SELECT DISTINCT r.project_id, r.worker_id FROM wagecheck.roster r"
@@ -430,7 +436,7 @@ refresh_cards(ou_pairs *p)
 	int64	   *projects;
 	int			np = 0;
 	ou_batch	b;
-	Datum		arg;
+	Datum		args[2];
 
 	if (p->n == 0)
 		return;
@@ -439,8 +445,15 @@ refresh_cards(ou_pairs *p)
 	for (int i = 0; i < p->n; i++)
 		projects[np++] = p->v[i].project_id;
 	np = (int) wc_ids_unique(projects, np);
-	arg = ids_array(projects, np);
-	run(P_WAGES_OF_PROJECTS, &arg, NULL, SPI_OK_SELECT);
+	args[0] = ids_array(projects, np);
+	{
+		Datum	   *cards = palloc(sizeof(Datum) * p->n);
+
+		for (int i = 0; i < p->n; i++)
+			cards[i] = CStringGetTextDatum(p->v[i].card);
+		args[1] = PointerGetDatum(construct_array_builtin(cards, p->n, TEXTOID));
+	}
+	run(P_WAGES_OF_PROJECTS, args, NULL, SPI_OK_SELECT);
 	memset(&b, 0, sizeof(b));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
