@@ -189,15 +189,42 @@ INSERT INTO fx.stats VALUES (0, 0);
 CREATE TABLE fx.moved (tbl text PRIMARY KEY, n int);
 CREATE FUNCTION fx.unmatched_sig() RETURNS text LANGUAGE sql AS $$
     SELECT coalesce(string_agg(txn_id::text, ',' ORDER BY txn_id), '') FROM wagecheck.outflow_unmatched $$;
+-- fx.apply(statement): runs it alone (a refused one rolls back alone); whether it was applied.
+-- A statement after which outflow_unmatched differs is counted for the (last) table it writes.
+CREATE FUNCTION fx.apply(s text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    sig text := fx.unmatched_sig();
+BEGIN
+    EXECUTE s;
+    IF fx.unmatched_sig() <> sig THEN
+        INSERT INTO fx.moved
+        VALUES (substring(s FROM '.*wagecheck\.(account_txn|roster|worker|wage_account)'), 1)
+        ON CONFLICT (tbl) DO UPDATE SET n = fx.moved.n + 1;
+    END IF;
+    RETURN true;
+EXCEPTION WHEN OTHERS THEN
+    RETURN false;
+END $$;
+-- fx.check_batch(batch): every summary against rebuild_summaries()'s, the rows that differ
+-- recorded in fx.result
+CREATE FUNCTION fx.check_batch(b int) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
+    PERFORM wagecheck.rebuild_summaries();
+    INSERT INTO fx.result
+    SELECT b, d.summary, sum(d.missing), sum(d.extra)
+      FROM (SELECT x.summary, 0 AS missing, 1 AS extra
+              FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
+            UNION ALL
+            SELECT y.summary, 1, 0
+              FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
+     GROUP BY d.summary;
+    DROP TABLE kept;
+END $$;
 SET track_functions = 'all';     -- counts the trigger's calls and its recomputations
 -- 20 batches of 20 statements, each statement alone (a refused one rolls back alone), then
 -- every summary against rebuild_summaries()'s; from batch 11 the projects are in reject mode
 DO $$
-DECLARE
-    b int;
-    i int;
-    s text;
-    sig text;
 BEGIN
     PERFORM setseed(0.4242);
     FOR b IN 1 .. 20 LOOP
@@ -205,31 +232,13 @@ BEGIN
             UPDATE wagecheck.project SET enforcement_mode = 'reject';
         END IF;
         FOR i IN 1 .. 20 LOOP
-            s := fx.statement();
-            sig := fx.unmatched_sig();
-            BEGIN
-                EXECUTE s;
+            IF fx.apply(fx.statement()) THEN
                 UPDATE fx.stats SET applied = applied + 1;
-                IF fx.unmatched_sig() <> sig THEN
-                    INSERT INTO fx.moved
-                    VALUES (substring(s FROM '.*wagecheck\.(account_txn|roster|worker|wage_account)'), 1)
-                    ON CONFLICT (tbl) DO UPDATE SET n = fx.moved.n + 1;
-                END IF;
-            EXCEPTION WHEN OTHERS THEN
+            ELSE
                 UPDATE fx.stats SET refused = refused + 1;
-            END;
+            END IF;
         END LOOP;
-        CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
-        PERFORM wagecheck.rebuild_summaries();
-        INSERT INTO fx.result
-        SELECT b, d.summary, sum(d.missing), sum(d.extra)
-          FROM (SELECT x.summary, 0 AS missing, 1 AS extra
-                  FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
-                UNION ALL
-                SELECT y.summary, 1, 0
-                  FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
-         GROUP BY d.summary;
-        DROP TABLE kept;
+        PERFORM fx.check_batch(b);
     END LOOP;
     UPDATE fx.stats
        SET synced = (SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = '_wage_month_sync'),
@@ -238,39 +247,13 @@ END $$;
 -- then 10 batches of 20 statements on the tables of outflow_unmatched only (account_txn,
 -- roster, worker, wage_account: kinds 26 to 33), compared the same way
 DO $$
-DECLARE
-    b int;
-    i int;
-    s text;
-    sig text;
 BEGIN
     PERFORM setseed(0.777);
     FOR b IN 21 .. 30 LOOP
         FOR i IN 1 .. 20 LOOP
-            s := fx.statement(26, 33);
-            sig := fx.unmatched_sig();
-            BEGIN
-                EXECUTE s;
-                IF fx.unmatched_sig() <> sig THEN
-                    INSERT INTO fx.moved
-                    VALUES (substring(s FROM '.*wagecheck\.(account_txn|roster|worker|wage_account)'), 1)
-                    ON CONFLICT (tbl) DO UPDATE SET n = fx.moved.n + 1;
-                END IF;
-            EXCEPTION WHEN OTHERS THEN
-                NULL;
-            END;
+            PERFORM fx.apply(fx.statement(26, 33));
         END LOOP;
-        CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
-        PERFORM wagecheck.rebuild_summaries();
-        INSERT INTO fx.result
-        SELECT b, d.summary, sum(d.missing), sum(d.extra)
-          FROM (SELECT x.summary, 0 AS missing, 1 AS extra
-                  FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
-                UNION ALL
-                SELECT y.summary, 1, 0
-                  FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
-         GROUP BY d.summary;
-        DROP TABLE kept;
+        PERFORM fx.check_batch(b);
     END LOOP;
 END $$;
 -- every batch applied statements of every kind; no summary differs after any batch
