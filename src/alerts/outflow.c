@@ -112,14 +112,14 @@ static const struct
 	[P_TXNS_OF_ACCOUNT] = {"SELECT " OUTFLOW_COLS " FROM wagecheck.account_txn t"
 		" WHERE t.account_id = $1 AND t.direction = 'out'", 1, {INT8OID}, CURSOR_OPT_GENERIC_PLAN},
 	/*
-	 * (an account of digits only is one of the cards $2 or matches none of them; the others
-	 * are compared by their digits in C)
+	 * (an account of digits only is one of the cards $2 - looked up in a hash, not compared
+	 * with each - or matches none of them; the others are compared by their digits in C)
 	 */
 	[P_WAGES_OF_PROJECTS] = {"SELECT " OUTFLOW_COLS ", w.project_id"
 		"  FROM wagecheck.wage_account w JOIN wagecheck.account_txn t ON t.account_id = w.account_id"
 		" WHERE w.project_id = ANY ($1) AND t.direction = 'out' AND t.purpose = 'wage'"
-		"   AND (t.counterparty_account = ANY ($2)"
-		"        OR translate(t.counterparty_account, '0123456789', '') <> '')", 2, {INT8ARRAYOID, TEXTARRAYOID},
+		"   AND (translate(t.counterparty_account, '0123456789', '') <> ''"
+		"        OR t.counterparty_account IN (SELECT unnest($2::text[])))", 2, {INT8ARRAYOID, TEXTARRAYOID},
 	CURSOR_OPT_GENERIC_PLAN},
 	[P_CARDS_OF_WORKERS] = {"SELECT k.worker_id, k.wage_card::text FROM wagecheck.worker k"
 		" WHERE k.worker_id = ANY ($1) AND k.wage_card IS NOT NULL", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
