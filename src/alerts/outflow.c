@@ -502,6 +502,22 @@ read_ids(Tuplestorestate *rows, TupleDesc desc, int att, ou_batch *out)
 	ExecDropSingleTupleTableSlot(slot);
 }
 
+/* A worker's card (its digits; "" when none) as a transition table holds it. */
+typedef struct ou_card
+{
+	int64		worker_id;
+	char		card[24];
+} ou_card;
+
+static int
+cmp_card(const void *a, const void *b)
+{
+	const ou_card *x = a,
+			   *y = b;
+
+	return (x->worker_id > y->worker_id) - (x->worker_id < y->worker_id);
+}
+
 /* pairs_of_entries: (project, the worker's card) of the given roster entries (project and worker ids). */
 static void
 pairs_of_entries(const int64 *projects, const int64 *workers, int n, ou_pairs *p)
@@ -509,11 +525,7 @@ pairs_of_entries(const int64 *projects, const int64 *workers, int n, ou_pairs *p
 	int64	   *w = palloc(sizeof(int64) * Max(n, 1));
 	int			nw;
 	Datum		arg;
-	struct
-	{
-		int64		worker_id;
-		char		card[24];
-	}		   *cards;
+	ou_card    *cards;
 	int			ncards;
 
 	if (n == 0)
@@ -525,7 +537,7 @@ pairs_of_entries(const int64 *projects, const int64 *workers, int n, ou_pairs *p
 	ncards = (int) SPI_processed;
 	if (ncards == 0)
 		return;
-	cards = palloc(sizeof(*cards) * ncards);
+	cards = palloc(sizeof(ou_card) * ncards);
 	for (int i = 0; i < ncards; i++)
 	{
 		bool		isnull;
@@ -535,10 +547,17 @@ pairs_of_entries(const int64 *projects, const int64 *workers, int n, ou_pairs *p
 		s = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
 		strlcpy(cards[i].card, s ? s : "", sizeof(cards[i].card));
 	}
+	/* (one card per worker: worker_id is the key) */
+	qsort(cards, ncards, sizeof(ou_card), cmp_card);
 	for (int i = 0; i < n; i++)
-		for (int j = 0; j < ncards; j++)
-			if (cards[j].worker_id == workers[i])
-				pair_add(p, projects[i], cards[j].card, strlen(cards[j].card));
+	{
+		ou_card		key;
+		ou_card    *c;
+
+		key.worker_id = workers[i];
+		if ((c = bsearch(&key, cards, ncards, sizeof(ou_card), cmp_card)) != NULL)
+			pair_add(p, projects[i], c->card, strlen(c->card));
+	}
 }
 
 /* The roster entries (project_id, worker_id, and roster_id, created_at for an update) of a transition table. */
@@ -666,22 +685,6 @@ on_roster(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 	refresh_cards(&p);
 }
 
-/* A worker's card (its digits; "" when none) as a transition table holds it. */
-typedef struct ou_card
-{
-	int64		worker_id;
-	char		card[24];
-} ou_card;
-
-static int
-cmp_card(const void *a, const void *b)
-{
-	const ou_card *x = a,
-			   *y = b;
-
-	return (x->worker_id > y->worker_id) - (x->worker_id < y->worker_id);
-}
-
 /* read_cards: (worker_id, card) of every row of a transition table of worker; *n of them. */
 static ou_card *
 read_cards(Tuplestorestate *rows, TupleDesc desc, int a_id, int a_card, FmgrInfo *out, int *n)
@@ -779,15 +782,22 @@ on_worker(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 	nids = (int) wc_ids_unique(ids, ncards);
 	arg = ids_array(ids, nids);
 	run(P_PROJECTS_OF_WORKERS, &arg, NULL, SPI_OK_SELECT);
+	/* (a worker may be there twice, with his old and his new card: the run of his id) */
+	qsort(cards, ncards, sizeof(ou_card), cmp_card);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
+		ou_card		key;
+		ou_card    *c;
 		int64		project = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-		int64		worker = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
 
-		for (int i = 0; i < ncards; i++)
-			if (cards[i].worker_id == worker)
-				pair_add(&p, project, cards[i].card, strlen(cards[i].card));
+		key.worker_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+		if ((c = bsearch(&key, cards, ncards, sizeof(ou_card), cmp_card)) == NULL)
+			continue;
+		while (c > cards && c[-1].worker_id == key.worker_id)
+			c--;
+		for (; c < cards + ncards && c->worker_id == key.worker_id; c++)
+			pair_add(&p, project, c->card, strlen(c->card));
 	}
 	refresh_cards(&p);
 }
