@@ -253,6 +253,63 @@ SELECT rule_code, subject_kind, details->>'sqlstate' AS sqlstate, details->>'amo
   FROM wagecheck.violation WHERE violation_id > (SELECT last FROM seen) ORDER BY violation_id;
 SELECT worker_id, days, net FROM wagecheck.pay_line WHERE sheet_id = 2 ORDER BY worker_id;
 
+-- === new lines and payments are checked after their statement, from its rows (the
+-- lines, rosters and cards they need read in one query): a statement of several rows
+-- records each offending row in alert mode, and is refused naming the offending row in
+-- reject mode. What a statement reads is what it sees: a roster entry or a card changed
+-- earlier in the same transaction counts for the next statement.
+INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id, start_on, enforcement_mode)
+VALUES ('LY-003', '兰山区学校改扩建', '371302', 'municipal', 'government', 1, 2, '2026-03-01', 'alert');
+SELECT project_id AS p3 FROM wagecheck.project WHERE code = 'LY-003' \gset
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on)
+VALUES (:p3, 1, 3, '2026-03-01', '2026-03-01');
+INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on) VALUES (:p3, 3, '2026-05-01', '2026-06-05')
+RETURNING sheet_id AS s3 \gset
+BEGIN;
+CREATE TEMP TABLE seen3 AS SELECT coalesce(max(violation_id), 0) AS last FROM wagecheck.violation;
+-- three lines in one statement: 李娜 and 刘洋 are not on LY-003's roster, each recorded
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net) VALUES
+    (:s3, 1, 20, 4000, 0, 4000), (:s3, 2, 21, 4200, 0, 4200), (:s3, 5, 22, 4400, 0, 4400);
+SELECT rule_code, subject_kind, details->>'worker' AS worker, details->>'amount' AS amount
+  FROM wagecheck.violation WHERE violation_id > (SELECT last FROM seen3) ORDER BY violation_id;
+-- 李娜 put on the roster in the same transaction: her payment is not RN01 any more
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on)
+VALUES (:p3, 2, 3, '2026-03-01', '2026-03-01');
+TRUNCATE seen3;
+INSERT INTO seen3 SELECT max(violation_id) FROM wagecheck.violation;
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card)
+SELECT line_id, net, '2026-06-15 09:00+08', 'account', CASE worker_id WHEN 1 THEN '6228481234567890003'
+       WHEN 2 THEN '6228481234567890011' ELSE '6228481234567890045' END
+  FROM wagecheck.pay_line WHERE sheet_id = :s3 ORDER BY worker_id;
+SELECT rule_code, subject_kind, details->>'worker' AS worker, details->>'amount' AS amount
+  FROM wagecheck.violation WHERE violation_id > (SELECT last FROM seen3) ORDER BY violation_id;
+-- 张伟's registered card withdrawn in the same transaction: a payment into it is WP04 now
+UPDATE wagecheck.worker SET wage_card = NULL WHERE worker_id = 1;
+TRUNCATE seen3;
+INSERT INTO seen3 SELECT max(violation_id) FROM wagecheck.violation;
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card)
+SELECT line_id, 1, '2026-06-16 09:00+08', 'account', '6228481234567890003'
+  FROM wagecheck.pay_line WHERE sheet_id = :s3 AND worker_id IN (1, 2) ORDER BY worker_id;
+SELECT rule_code, details->>'worker' AS worker, details->>'detail' AS detail
+  FROM wagecheck.violation WHERE violation_id > (SELECT last FROM seen3) ORDER BY violation_id;
+ROLLBACK;
+-- reject mode: the statement is refused, naming its offending row (the second of three)
+UPDATE wagecheck.project SET enforcement_mode = 'reject' WHERE project_id = :p3;
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net) VALUES
+    (:s3, 1, 20, 4000, 0, 4000), (:s3, 5, 22, 4400, 0, 4400), (:s3, 1, 1, 200, 0, 200);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net) VALUES
+    (:s3, 1, 20, 4000, 0, 4000);
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card)
+SELECT line_id, v.amount, '2026-06-15 09:00+08', 'account', v.card
+  FROM wagecheck.pay_line, (VALUES (1, 100, '6228481234567890003'), (2, 200, '6228481234567890029'),
+                                   (3, 300, '6228481234567890003')) v(n, amount, card)
+ WHERE sheet_id = :s3 ORDER BY v.n;
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS lines, (SELECT count(*) FROM wagecheck.wage_payment y JOIN wagecheck.pay_line l USING (line_id)
+                            WHERE l.sheet_id = :s3) AS payments
+  FROM wagecheck.pay_line WHERE sheet_id = :s3;
+
 -- the trigger function refuses to be called any other way
 SELECT wagecheck.enforce();
 \echo :LAST_ERROR_SQLSTATE

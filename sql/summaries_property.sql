@@ -268,6 +268,41 @@ SELECT batch, summary, missing, extra FROM fx.result ORDER BY 1, 2;
 -- statements on each table that keeps outflow_unmatched moved it
 SELECT tbl, n > 0 AS moved FROM fx.moved ORDER BY 1;
 
+-- one statement paying two months, one after its payments so far and one between them: the
+-- first is appended, only the second recomputed (each row of wage_month written once, as
+-- a row trigger counts), and both equal their recomputation (alert mode: the random
+-- statements changed the workers' cards)
+UPDATE wagecheck.project SET enforcement_mode = 'alert';
+INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on, created_at)
+VALUES (70, 2, '2026-05-01', '2026-06-05', '2026-06-05 10:00') RETURNING sheet_id AS s5 \gset
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net, created_at)
+VALUES (:s5, 1, 20, 4000, 0, 4000, '2026-06-05 11:00'), (:s5, 2, 20, 4000, 0, 4000, '2026-06-05 11:00');
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card, created_at)
+SELECT l.line_id, 1000, v.t, 'account', fx.card(l.worker_id), v.t
+  FROM wagecheck.pay_line l, (VALUES (timestamptz '2026-06-10 10:00'), ('2026-06-10 12:00')) v(t)
+ WHERE l.sheet_id = :s5;
+CREATE TABLE fx.writes (op text, worker_id bigint);
+CREATE FUNCTION fx.count_write() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO fx.writes VALUES (TG_OP, CASE TG_OP WHEN 'DELETE' THEN OLD.worker_id ELSE NEW.worker_id END);
+    RETURN NULL;
+END $$;
+BEGIN;
+CREATE TRIGGER count_writes AFTER INSERT OR UPDATE OR DELETE ON wagecheck.wage_month
+    FOR EACH ROW EXECUTE FUNCTION fx.count_write();
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card, created_at)
+SELECT line_id, 1000, CASE worker_id WHEN 1 THEN timestamptz '2026-06-10 13:00' ELSE '2026-06-10 11:00' END,
+       'account', fx.card(worker_id), '2026-06-10 13:00'
+  FROM wagecheck.pay_line WHERE sheet_id = :s5;
+SELECT op, worker_id, count(*) AS writes FROM fx.writes GROUP BY 1, 2 ORDER BY 2, 1;
+SELECT worker_id, paid, cardinality(paid_ats) AS payments,
+       (SELECT count(*) FROM ((SELECT t::text FROM wagecheck.wage_month t
+                                WHERE (t.project_id, t.worker_id, t.period) = (w.project_id, w.worker_id, w.period))
+                              EXCEPT ALL
+                              SELECT r::text FROM wagecheck._wage_month_rows(ARRAY[w.project_id], ARRAY[w.worker_id],
+                                                                              ARRAY[w.period]) r) d) AS differing
+  FROM wagecheck.wage_month w WHERE w.project_id = 70 AND w.period = '2026-05-01' ORDER BY worker_id;
+ROLLBACK;
 -- a bank file: more than a thousand movements in one statement (their candidates are found
 -- by a query planned for their number), wages to workers on the roster or not, and transfers
 UPDATE wagecheck.project SET enforcement_mode = 'alert';

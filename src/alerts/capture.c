@@ -47,17 +47,24 @@ typedef enum capture_mode
 static const char *const mode_names[MODE_COUNT] = {"none", "project", "sheet", "line", "account", "worker"};
 static const char *const mode_keys[MODE_COUNT] = {NULL, "project_id", "sheet_id", "line_id", "account_id", "worker_id"};
 
+/*
+ * The project of each line u.line_id, looked up by the keys' indexes (OFFSET 0 keeps the
+ * lateral lookups apart: a generic plan for an array of unknown length may otherwise hash
+ * every pay sheet on each statement, most of a single-row statement's cost).
+ */
+#define LINE_PROJECT \
+	"CROSS JOIN LATERAL (SELECT l.sheet_id FROM wagecheck.pay_line l WHERE l.line_id = u.line_id OFFSET 0) l " \
+	"CROSS JOIN LATERAL (SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id = l.sheet_id OFFSET 0) s"
+
 /* The statement writing the change, per mode: $1 table, $2 moments, $3 and $4 the keys (projects in order), $5 the operation. */
 static const char *const mode_sql[MODE_COUNT] = {
 	"INSERT INTO wagecheck.input_change (table_name, moments, projects, op) SELECT $1, $2, NULL, $5",
 	"INSERT INTO wagecheck.input_change (table_name, moments, projects, op) SELECT $1, $2, $3, $5",
 	"INSERT INTO wagecheck.input_change (table_name, moments, op, projects) SELECT $1, $2, $5, "
 	"ARRAY(SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id = ANY ($3) "
-	"UNION SELECT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id "
-	"WHERE l.line_id = ANY ($4) ORDER BY 1)",
+	"UNION SELECT s.project_id FROM unnest($4::bigint[]) u(line_id) " LINE_PROJECT " ORDER BY 1)",
 	"INSERT INTO wagecheck.input_change (table_name, moments, op, projects) SELECT $1, $2, $5, "
-	"ARRAY(SELECT DISTINCT s.project_id FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id "
-	"WHERE l.line_id = ANY ($3) ORDER BY 1)",
+	"ARRAY(SELECT DISTINCT s.project_id FROM unnest($3::bigint[]) u(line_id) " LINE_PROJECT " ORDER BY 1)",
 	"INSERT INTO wagecheck.input_change (table_name, moments, op, projects) SELECT $1, $2, $5, "
 	"ARRAY(SELECT DISTINCT w.project_id FROM wagecheck.wage_account w WHERE w.account_id = ANY ($3) ORDER BY 1)",
 	"INSERT INTO wagecheck.input_change (table_name, moments, op, projects) SELECT $1, $2, $5, "

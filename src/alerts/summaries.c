@@ -22,7 +22,9 @@
  * latest version), so concurrent writers of a month add in turn, as with the
  * recomputation, which serialises on the same lock. Every other statement (an update, a
  * delete, payments that fall between those recorded, corrections) recomputes the keys it
- * touched with wagecheck._wage_month_refresh(), as before; a TRUNCATE rebuilds.
+ * touched with wagecheck._wage_month_refresh(), as before (new pay sheets only when a
+ * line already names one of them: a restore may load lines before their sheets); a
+ * TRUNCATE rebuilds.
  */
 #include "postgres.h"
 
@@ -183,11 +185,13 @@ typedef enum wm_plan
 	P_REFRESH_SHEET,			/* $1 sheet ids, $2 their projects, $3 their months: recompute their lines' keys */
 	P_REFRESH_LINE,				/* $1 sheet ids, $2 worker ids (pairs), $3 corrected line ids */
 	P_REFRESH_PAYMENT,			/* $1 line ids */
+	P_REFRESH_PAYMENT_REST,		/* $1 line ids, but the keys $2 $3 $4 (appended already) */
 	P_PAYMENT_LOCK,				/* $1 payment ids: lock their months in key order */
-	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last */
-	P_PAYMENT_OFF_CARD,			/* $1 payment ids: their rows of payment_off_card */
+	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last,
+								 * and insert their rows of payment_off_card */
 	P_LINE_ADD,					/* $1 line ids: add them to their months */
 	P_UNPAID_SYNC,				/* $1 $2 $3 keys: attendance_unpaid */
+	P_SHEET_LINES,				/* $1 sheet ids: has any of them a line? */
 	P_PLANS
 } wm_plan;
 
@@ -204,7 +208,7 @@ static const struct
 {
 	const char *sql;
 	int			nargs;
-	Oid			types[3];
+	Oid			types[4];
 }			wm_sql[P_PLANS] = {
 	[P_REFRESH_SHEET] = {REFRESH("SELECT DISTINCT u.project_id, l.worker_id, u.period"
 								 "  FROM unnest($1::bigint[], $2::bigint[], $3::date[]) u(sheet_id, project_id, period)"
@@ -219,6 +223,9 @@ static const struct
 								" WHERE k.line_id = ANY ($3)"),
 	3, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}},
 	[P_REFRESH_PAYMENT] = {REFRESH(KEYS_OF_LINES), 1, {INT8ARRAYOID}},
+	[P_REFRESH_PAYMENT_REST] = {REFRESH(KEYS_OF_LINES
+										" EXCEPT SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::date[])"),
+	4, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
 	[P_PAYMENT_LOCK] = {
 		"SELECT 1 FROM wagecheck.wage_month w"
 		" WHERE (w.project_id, w.worker_id, w.period) IN"
@@ -245,7 +252,8 @@ static const struct
 		"    JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
 		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
 		"   WHERE y.payment_id = ANY ($1)"
-		"   GROUP BY 1, 2, 3)"
+		"   GROUP BY 1, 2, 3),"
+		" up AS ("
 		" UPDATE wagecheck.wage_month w"
 		"    SET paid = w.paid + a.amount, paid_ats = w.paid_ats || a.ats, paid_each = w.paid_each || a.each,"
 		"        known_to = greatest(w.known_to, a.known),"
@@ -255,10 +263,10 @@ static const struct
 		"  WHERE (w.project_id, w.worker_id, w.period) = (a.project_id, a.worker_id, a.period)"
 		"    AND w.known_to < 'infinity'::timestamptz"
 		"    AND (cardinality(w.paid_ats) = 0 OR w.paid_ats[cardinality(w.paid_ats)] < a.first_at)"
-		" RETURNING a.n",
-	1, {INT8ARRAYOID}},
-	[P_PAYMENT_OFF_CARD] = {
-		"INSERT INTO wagecheck.payment_off_card"
+		" RETURNING a.n, a.project_id, a.worker_id, a.period),"
+		/* the payments' rows of payment_off_card, in the same statement (one statement a payment) */
+		" oc AS ("
+		" INSERT INTO wagecheck.payment_off_card"
 		" SELECT s.project_id, l.worker_id, s.period, y.payment_id, s.employer_id, y.amount, y.method, y.paid_at,"
 		"        y.created_at,"
 		"        CASE WHEN y.method = 'cash' THEN 'cash'"
@@ -272,7 +280,10 @@ static const struct
 		"    AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL"
 		"         OR y.card OPERATOR(wagecheck.<>) k.wage_card)"
 		" ORDER BY 1, 2, 3, 4"
-		" ON CONFLICT DO NOTHING",
+		" ON CONFLICT DO NOTHING)"
+		" SELECT coalesce(sum(up.n), 0)::bigint, array_agg(up.project_id), array_agg(up.worker_id),"
+		"        array_agg(up.period)"
+		"   FROM up",
 	1, {INT8ARRAYOID}},
 	[P_LINE_ADD] = {
 		"WITH n AS MATERIALIZED ("
@@ -321,19 +332,19 @@ static const struct
 		"  SELECT up.project_id, up.worker_id, count(*) FROM up WHERE up.added GROUP BY 1, 2 ORDER BY 1, 2"
 		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months)"
 		" SELECT NOT EXISTS (SELECT 1 FROM n WHERE n.other),"
-		"        (SELECT array_agg(up.project_id) FROM up WHERE up.added),"
-		"        (SELECT array_agg(up.worker_id) FROM up WHERE up.added),"
-		"        (SELECT array_agg(up.period) FROM up WHERE up.added)",
+		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
+		"   FROM up WHERE up.added",
 	1, {INT8ARRAYOID}},
 	[P_UNPAID_SYNC] = {"SELECT wagecheck._attendance_unpaid_sync($1, $2, $3)", 3,
 	{INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
+	[P_SHEET_LINES] = {"SELECT 1 FROM wagecheck.pay_line l WHERE l.sheet_id = ANY ($1) LIMIT 1", 1, {INT8ARRAYOID}},
 };
 
 static SPIPlanPtr wm_plans[P_PLANS];
 
-/* run: executes plan p (prepared and kept on its first use); SPI is connected. */
+/* run_nulls: executes plan p (prepared and kept on its first use) with nulls as SPI_execute_plan takes them; SPI is connected. */
 static void
-run(wm_plan p, Datum *values, int expect)
+run_nulls(wm_plan p, Datum *values, const char *nulls, int expect)
 {
 	int			rc;
 
@@ -351,9 +362,16 @@ run(wm_plan p, Datum *values, int expect)
 		SPI_keepplan(plan);
 		wm_plans[p] = plan;
 	}
-	rc = SPI_execute_plan(wm_plans[p], values, NULL, false, 0);
+	rc = SPI_execute_plan(wm_plans[p], values, nulls, false, 0);
 	if (rc != expect)
 		elog(ERROR, "wagecheck: a statement keeping wagecheck.wage_month failed: %s", SPI_result_code_string(rc));
+}
+
+/* run: executes plan p with no NULL argument. */
+static void
+run(wm_plan p, Datum *values, int expect)
+{
+	run_nulls(p, values, NULL, expect);
 }
 
 /* A growing list of Datums of one column (bigint or date). */
@@ -427,25 +445,34 @@ static const char *const wm_truncate_sql =
 "INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);"
 "INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);";
 
-/* payments_added: the insert path of new payments; false when some month must be recomputed. */
+/*
+ * payments_added: the insert path of new payments; false when some month must be
+ * recomputed, keys[0..3) then the months that were appended (NULL arrays: none), which
+ * the recomputation leaves alone.
+ */
 static bool
-payments_added(Datum ids, int n)
+payments_added(Datum ids, int n, Datum *keys, bool *keys_null)
 {
-	uint64		covered = 0;
+	bool		isnull;
+	Datum		covered;
 
 	if (n > 1)
 		run(P_PAYMENT_LOCK, &ids, SPI_OK_SELECT);
-	run(P_PAYMENT_ADD, &ids, SPI_OK_UPDATE_RETURNING);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	/* (the rows of payment_off_card before any recomputation: it replaces those of the months it recomputes) */
+	run(P_PAYMENT_ADD, &ids, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		elog(ERROR, "wagecheck: appending payments to wagecheck.wage_month returned %llu rows",
+			 (unsigned long long) SPI_processed);
+	covered = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull && DatumGetInt64(covered) == (int64) n)
+		return true;
+	for (int i = 0; i < 3; i++)
 	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-
-		covered += isnull ? 0 : DatumGetInt64(d);
+		keys[i] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 2, &keys_null[i]);
+		if (!keys_null[i])
+			keys[i] = SPI_datumTransfer(keys[i], false, -1);	/* outlives the result (SPI_finish is later) */
 	}
-	/* (before any recomputation: it replaces the rows of the months it recomputes) */
-	run(P_PAYMENT_OFF_CARD, &ids, SPI_OK_INSERT);
-	return covered == (uint64) n;
+	return false;
 }
 
 /* lines_added: the insert path of new pay lines; false when nothing was added (the keys must be recomputed). */
@@ -529,9 +556,26 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 		}
 		values[0] = col_array(&cols[0], INT8OID);
 		if (t == WM_PAYMENT)
-			done = payments_added(values[0], cols[0].n);
-		else
-			done = cols[1].n == 0 && lines_added(values[0]);	/* corrections recompute */
+		{
+			Datum		rest[4];
+			char		rest_nulls[4] = {' ', ' ', ' ', ' '};
+			bool		keys_null[3];
+			wm_col		lines = {0};
+			int			latt = wc_trigger_column(td, FN, "line_id", INT8OID);
+
+			if (!payments_added(values[0], cols[0].n, &rest[1], keys_null))
+			{
+				/* the months of the new payments that were not appended, each recomputed once */
+				read_cols(news, desc, &latt, &lines, 1);
+				rest[0] = col_array(&lines, INT8OID);
+				for (int i = 0; i < 3; i++)
+					rest_nulls[i + 1] = keys_null[i] ? 'n' : ' ';
+				run_nulls(P_REFRESH_PAYMENT_REST, rest, rest_nulls, SPI_OK_SELECT);
+			}
+			SPI_finish();
+			return PointerGetDatum(NULL);
+		}
+		done = cols[1].n == 0 && lines_added(values[0]);	/* corrections recompute */
 		if (done)
 		{
 			SPI_finish();
@@ -555,6 +599,16 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			/* (all three are NOT NULL: a row with a NULL would leave the arrays out of step) */
 			if (cols[1].n != cols[0].n || cols[2].n != cols[0].n)
 				elog(ERROR, "wagecheck: a pay sheet without project or month");
+			/*
+			 * new sheets have no lines, but where a load wrote lines before their sheet
+			 * (a restore, replica mode): one probe before the recomputation
+			 */
+			if (olds == NULL)
+			{
+				run(P_SHEET_LINES, values, SPI_OK_SELECT);
+				if (SPI_processed == 0)
+					break;
+			}
 			run(P_REFRESH_SHEET, values, SPI_OK_SELECT);
 			break;
 		case WM_LINE:

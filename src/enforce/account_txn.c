@@ -458,24 +458,18 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 }
 
 /*
- * wc_check_new_table: the statement-level pass over a transition table of inserted
- * movements (COPY keeps its multi-row inserts: no BEFORE ROW trigger is needed),
- * their payees looked up together first (prefetch_payees), then each checked in
- * insertion order against the running balance; then the
- * balances are written once.
+ * wc_check_new_rows: the statement-level pass over a transition table of inserted rows
+ * (COPY keeps its multi-row inserts: no BEFORE ROW trigger is needed), each checked
+ * by check in insertion order, in a memory context reset after each row.
  */
 void
-wc_check_new_table(TriggerData *td, wc_map *map)
+wc_check_new_rows(TriggerData *td, wc_map *map, wc_row_check check)
 {
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck row",
 												 ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old;
 
-	old = MemoryContextSwitchTo(rowcxt);
-	prefetch_payees(td, map, slot);
-	MemoryContextSwitchTo(old);
-	MemoryContextReset(rowcxt);
 	tuplestore_rescan(td->tg_newtable);
 	while (tuplestore_gettupleslot(td->tg_newtable, true, false, slot))
 	{
@@ -483,11 +477,31 @@ wc_check_new_table(TriggerData *td, wc_map *map)
 		old = MemoryContextSwitchTo(rowcxt);
 		wc_set_current_row(map, slot, true);
 		wc_check_times(td, map, slot);
-		wc_check_account_txn(td, map, slot);
+		check(td, map, slot);
 		wc_set_current_row(NULL, NULL, false);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(rowcxt);
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	MemoryContextDelete(rowcxt);
+}
+
+/*
+ * wc_check_new_table: the new movements of a statement, their payees looked up together
+ * first (prefetch_payees), then each checked in insertion order against the running
+ * balance; then the balances are written once (wc_flush).
+ */
+void
+wc_check_new_table(TriggerData *td, wc_map *map)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck payees",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	prefetch_payees(td, map, slot);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	ExecDropSingleTupleTableSlot(slot);
+	wc_check_new_rows(td, map, wc_check_account_txn);
 }

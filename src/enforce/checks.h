@@ -35,12 +35,16 @@ extern bool wc_line_paid(int64 line_id);
 extern int64 wc_line_net(wc_map *map, TupleTableSlot *slot);
 
 /* account_txn.c */
+typedef void (*wc_row_check) (TriggerData *td, wc_map *map, TupleTableSlot *slot);
+extern void wc_check_new_rows(TriggerData *td, wc_map *map, wc_row_check check);
 extern void wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot);
 extern void wc_check_new_table(TriggerData *td, wc_map *map);
 
 /* payments.c */
 extern void wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot);
 extern void wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot);
+extern void wc_check_new_lines(TriggerData *td, wc_map *map);
+extern void wc_check_new_payments(TriggerData *td, wc_map *map);
 
 /* closure.c */
 extern int wc_closure_notice_days;

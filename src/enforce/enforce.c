@@ -139,6 +139,10 @@ enforce_as_owner(FunctionCallInfo fcinfo)
 				map = wc_get_map(td);
 				if (map->kind == WC_KIND_ACCOUNT_TXN)
 					wc_check_new_table(td, map);
+				else if (map->kind == WC_KIND_PAY_LINE)
+					wc_check_new_lines(td, map);
+				else if (map->kind == WC_KIND_WAGE_PAYMENT)
+					wc_check_new_payments(td, map);
 			}
 			wc_flush();
 		}

@@ -3,7 +3,7 @@
 CREATE OR REPLACE FUNCTION wagecheck.enforce() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_enforce'
     LANGUAGE C;
-COMMENT ON FUNCTION wagecheck.enforce() IS 'enforcing trigger (C): arguments kind, mode (project|reject|alert), then role=column pairs; BEFORE each row it checks, AFTER each statement it writes account balances';
+COMMENT ON FUNCTION wagecheck.enforce() IS 'enforcing trigger (C): arguments kind, mode (project|reject|alert), then role=column pairs; BEFORE each row it checks, AFTER each statement it checks the new rows of its transition table (when it has one) and writes account balances';
 
 CREATE OR REPLACE FUNCTION wagecheck.check_mapping(tbl regclass, args text[]) RETURNS void
     AS 'MODULE_PATHNAME', 'wagecheck_check_mapping'
@@ -45,22 +45,32 @@ CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT ON wagecheck.account_tx
         'counterparty=counterparty_account', 'counterparty_name=counterparty_name', 'purpose=purpose',
         'at=created_at');
 
-CREATE OR REPLACE TRIGGER enforce_row BEFORE INSERT OR UPDATE OR DELETE ON wagecheck.pay_line
+-- Pay lines and payments likewise: new rows are checked by the statement-level call over
+-- the transition table (the lines, rosters and cards they need read in one query); updates
+-- and deletes row by row, the statement-level call after them forgetting what they cached.
+CREATE OR REPLACE TRIGGER enforce_row BEFORE UPDATE OR DELETE ON wagecheck.pay_line
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('pay_line', 'project', 'id=line_id',
         'sheet=sheet_id', 'worker=worker_id', 'payable=payable', 'deductions=deductions', 'net=net',
         'corrects=corrects_line_id', 'at=created_at');
-CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT OR UPDATE OR DELETE ON wagecheck.pay_line
+CREATE OR REPLACE TRIGGER enforce_statement AFTER UPDATE OR DELETE ON wagecheck.pay_line
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('pay_line', 'project', 'id=line_id',
         'sheet=sheet_id', 'worker=worker_id', 'payable=payable', 'deductions=deductions', 'net=net',
         'corrects=corrects_line_id', 'at=created_at');
+CREATE OR REPLACE TRIGGER enforce_insert AFTER INSERT ON wagecheck.pay_line
+    REFERENCING NEW TABLE AS wagecheck_new FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('pay_line', 'project', 'id=line_id',
+        'sheet=sheet_id', 'worker=worker_id', 'payable=payable', 'deductions=deductions', 'net=net',
+        'corrects=corrects_line_id', 'at=created_at');
 
-CREATE OR REPLACE TRIGGER enforce_row BEFORE INSERT OR UPDATE ON wagecheck.wage_payment
+CREATE OR REPLACE TRIGGER enforce_row BEFORE UPDATE ON wagecheck.wage_payment
     FOR EACH ROW EXECUTE FUNCTION wagecheck.enforce('wage_payment', 'project', 'id=payment_id',
         'line=line_id', 'amount=amount', 'method=method', 'card=card', 'at=created_at');
--- (the statement-level call forgets what the rows' checks cached: whether a project's
+-- (the statement-level calls forget what the rows' checks cached: whether a project's
 -- accounts are closed is asked once per project and statement)
-CREATE OR REPLACE TRIGGER enforce_statement AFTER INSERT OR UPDATE ON wagecheck.wage_payment
+CREATE OR REPLACE TRIGGER enforce_statement AFTER UPDATE ON wagecheck.wage_payment
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('wage_payment', 'project', 'id=payment_id',
+        'line=line_id', 'amount=amount', 'method=method', 'card=card', 'at=created_at');
+CREATE OR REPLACE TRIGGER enforce_insert AFTER INSERT ON wagecheck.wage_payment
+    REFERENCING NEW TABLE AS wagecheck_new FOR EACH STATEMENT EXECUTE FUNCTION wagecheck.enforce('wage_payment', 'project', 'id=payment_id',
         'line=line_id', 'amount=amount', 'method=method', 'card=card', 'at=created_at');
 
 CREATE OR REPLACE TRIGGER enforce_row BEFORE UPDATE ON wagecheck.wage_account

@@ -399,6 +399,91 @@ check_payment_direct(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		report_paid_after_closure(mode, relid, &v, p->text1, closed, wlabel, amount, change);
 }
 
+/* A pay-sheet line as the checks of its payments see it. */
+typedef struct paid_line
+{
+	int64		line_id;		/* hash key */
+	int64		worker_id;
+	int64		project_id;
+	char		mode;			/* the project's enforcement_mode */
+	bool		rostered;
+	char	   *code;			/* the project's code */
+	char	   *name;			/* "name (worker n)" */
+	char	   *own;			/* the worker's registered card, or NULL */
+} paid_line;
+
+/* The lines of the statement's new payments, read at once (NULL: looked up row by row). */
+static HTAB *paid_lines = NULL;
+
+#define PAID_LINE_COLS \
+	"SELECT l.line_id, l.worker_id, s.project_id, p.code, p.enforcement_mode, w.name, w.wage_card::text," \
+	" EXISTS (SELECT 1 FROM wagecheck.roster r WHERE r.project_id = s.project_id" \
+	" AND r.worker_id = l.worker_id)"
+#define PAID_LINE_SQL PAID_LINE_COLS \
+	" FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)" \
+	" JOIN wagecheck.project p ON p.project_id = s.project_id" \
+	" JOIN wagecheck.worker w ON w.worker_id = l.worker_id"
+/*
+ * the lines of an array of ids, each looked up by its keys' indexes (OFFSET 0 keeps the
+ * lateral lookups apart: a generic plan for an array of unknown length may otherwise hash
+ * the whole of a small table on every statement)
+ */
+#define PAID_LINES_SQL PAID_LINE_COLS \
+	" FROM unnest($1::bigint[]) u(line_id)," \
+	" LATERAL (SELECT l.line_id, l.sheet_id, l.worker_id FROM wagecheck.pay_line l" \
+	"          WHERE l.line_id = u.line_id OFFSET 0) l," \
+	" LATERAL (SELECT s.project_id FROM wagecheck.pay_sheet s WHERE s.sheet_id = l.sheet_id OFFSET 0) s," \
+	" LATERAL (SELECT p.code, p.enforcement_mode FROM wagecheck.project p" \
+	"          WHERE p.project_id = s.project_id OFFSET 0) p," \
+	" LATERAL (SELECT w.name, w.wage_card FROM wagecheck.worker w WHERE w.worker_id = l.worker_id OFFSET 0) w"
+
+/* paid_line_read: the line of SPI's result row i into e (its texts in cxt). */
+static void
+paid_line_read(uint64 i, paid_line *e, MemoryContext cxt)
+{
+	HeapTuple	r = SPI_tuptable->vals[i];
+	TupleDesc	rd = SPI_tuptable->tupdesc;
+	bool		isnull;
+	char	   *own;
+
+	e->worker_id = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull));
+	e->project_id = DatumGetInt64(SPI_getbinval(r, rd, 3, &isnull));
+	e->code = MemoryContextStrdup(cxt, SPI_getvalue(r, rd, 4));
+	e->mode = SPI_getvalue(r, rd, 5)[0];
+	/* copied out of SPI memory (a palloc there would go with it at SPI_finish) */
+	e->name = MemoryContextStrdup(cxt, wc_psprintf("%s (worker %lld)", SPI_getvalue(r, rd, 6),
+												   (long long) e->worker_id));
+	own = SPI_getvalue(r, rd, 7);
+	e->own = own ? MemoryContextStrdup(cxt, own) : NULL;
+	e->rostered = DatumGetBool(SPI_getbinval(r, rd, 8, &isnull));
+}
+
+/* payment_line: what the payment's checks need of pay line line; false when there is no such line. */
+static bool
+payment_line(int64 line, paid_line *out)
+{
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(line);
+	bool		found;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (paid_lines != NULL)
+	{
+		paid_line  *e = hash_search(paid_lines, &line, HASH_FIND, NULL);
+
+		if (e != NULL)
+			*out = *e;
+		return e != NULL;
+	}
+	SPI_connect();
+	wc_spi_select(WC_P_PAYMENT_LINE, PAID_LINE_SQL " WHERE l.line_id = $1", 1, &type, &arg);
+	found = SPI_processed > 0;
+	if (found)
+		paid_line_read(0, out, caller);
+	SPI_finish();
+	return found;
+}
+
 /* Wage payments: real name (RN01), the worker's own registered card (WP04), an open account (AC05). */
 void
 wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -407,23 +492,12 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	int64		line,
 				amount = 0;
 	char	   *method = NULL,
-			   *card = NULL,
-			   *code,
-			   *name,
-			   *own;
-	Oid			type = INT8OID;
-	Datum		arg;
+			   *card = NULL;
 	wc_violation v;
 	wc_mode		mode;
-	bool		rostered,
-				isnull;
-	int64		project_id,
-				worker_id;
-	HeapTuple	r;
-	TupleDesc	rd;
+	paid_line	pl;
 	wc_lookup  *closed;
 	char	   *change;
-	MemoryContext caller;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
@@ -442,51 +516,27 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_get_cents(map, slot, WC_R_AMOUNT, &amount);
 	wc_get_text(map, slot, WC_R_METHOD, &method);
 	wc_get_text(map, slot, WC_R_CARD, &card);
-	arg = Int64GetDatum(line);
-	caller = CurrentMemoryContext;
-	SPI_connect();
-	wc_spi_select(WC_P_PAYMENT_LINE,
-			   "SELECT l.worker_id, s.project_id, p.code, p.enforcement_mode, w.name, w.wage_card::text,"
-			   " EXISTS (SELECT 1 FROM wagecheck.roster r WHERE r.project_id = s.project_id"
-			   " AND r.worker_id = l.worker_id)"
-			   " FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)"
-			   " JOIN wagecheck.project p ON p.project_id = s.project_id"
-			   " JOIN wagecheck.worker w ON w.worker_id = l.worker_id WHERE l.line_id = $1", 1, &type, &arg);
-	if (SPI_processed == 0)
+	if (!payment_line(line, &pl))
 	{
-		SPI_finish();
 		if (wc_fail_closed(map))
 			wc_project_unresolved(map, slot, relid, "RN01", "payment");
 		return;					/* on wagecheck's own table the foreign key reports a missing line */
 	}
-	r = SPI_tuptable->vals[0];
-	rd = SPI_tuptable->tupdesc;
-	worker_id = DatumGetInt64(SPI_getbinval(r, rd, 1, &isnull));
-	project_id = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull));
-	code = SPI_getvalue(r, rd, 3);
-	mode = wc_eff_mode(map, SPI_getvalue(r, rd, 4)[0]);
-	name = SPI_getvalue(r, rd, 5);
-	own = SPI_getvalue(r, rd, 6);
-	rostered = DatumGetBool(SPI_getbinval(r, rd, 7, &isnull));
-	/* copy out of SPI memory (a palloc here would go with it at SPI_finish) */
-	code = MemoryContextStrdup(caller, code);
-	name = MemoryContextStrdup(caller, wc_psprintf("%s (worker %lld)", name, (long long) worker_id));
-	own = own ? MemoryContextStrdup(caller, own) : NULL;
-	SPI_finish();
+	mode = wc_eff_mode(map, pl.mode);
 
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "payment";
 	v.subject_id = wc_subject_id(map, slot);
-	v.project_id = project_id;
+	v.project_id = pl.project_id;
 	v.amount = amount;
-	v.worker = name;
-	if (!rostered)
+	v.worker = pl.name;
+	if (!pl.rostered)
 	{
 		v.rule = "RN01";
 		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
-		v.message = wc_psprintf("%s is not on the real-name roster of project %s", name, code);
+		v.message = wc_psprintf("%s is not on the real-name roster of project %s", pl.name, pl.code);
 		v.detail = wc_psprintf("Project %s, %s, payment of %s against pay-sheet line %lld.",
-							code, name, wc_cents_str(amount), (long long) line);
+							pl.code, pl.name, wc_cents_str(amount), (long long) line);
 		v.hint = _("Add the worker to the project's roster (wagecheck.roster) first.");
 		wc_report(mode, relid, &v);
 	}
@@ -495,25 +545,206 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.rule = "WP04";
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
 		v.message = wc_psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
-							 code, strcmp(method, "cash") == 0 ? _("cash") : _("another account"));
-		v.detail = wc_psprintf("Project %s, %s, payment of %s.", code, name, wc_cents_str(amount));
+							 pl.code, strcmp(method, "cash") == 0 ? _("cash") : _("another account"));
+		v.detail = wc_psprintf("Project %s, %s, payment of %s.", pl.code, pl.name, wc_cents_str(amount));
 		v.hint = _("Pay through the project's dedicated wage account into the worker's registered card.");
 		wc_report(mode, relid, &v);
 	}
-	else if (card == NULL || own == NULL || strcmp(card, own) != 0)
+	else if (card == NULL || pl.own == NULL || strcmp(card, pl.own) != 0)
 	{
 		v.rule = "WP04";
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
-		v.message = wc_psprintf("wages of project %s must go to the worker's own registered card", code);
-		v.detail = wc_psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", code, name,
+		v.message = wc_psprintf("wages of project %s must go to the worker's own registered card", pl.code);
+		v.detail = wc_psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", pl.code, pl.name,
 							wc_cents_str(amount), card ? wc_masked(card) : "no card",
-							own ? wc_masked(own) : "none");
-		v.hint = own ? _("Pay into the worker's registered card.") : _("Register the worker's own wage card first.");
+							pl.own ? wc_masked(pl.own) : "none");
+		v.hint = pl.own ? _("Pay into the worker's registered card.") : _("Register the worker's own wage card first.");
 		wc_report(mode, relid, &v);
 	}
 	/* asked once per project and statement (the statement-level trigger forgets the answer) */
 	change = payment_change(td, map);
 	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
-		(closed = wc_accounts_closed(project_id, code, true)) != NULL)
-		report_paid_after_closure(mode, relid, &v, code, closed, name, amount, change);
+		(closed = wc_accounts_closed(pl.project_id, pl.code, true)) != NULL)
+		report_paid_after_closure(mode, relid, &v, pl.code, closed, pl.name, amount, change);
+}
+
+/*
+ * new_ids: the distinct values of an integer role in the rows of the statement's
+ * transition table (NULLs left out), as a bigint[] Datum; *n of them.
+ */
+static Datum
+new_ids(TriggerData *td, wc_map *map, wc_role role, int *n)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
+	HASHCTL		ctl;
+	HTAB	   *seen;
+	Datum	   *ids;
+	int			cap = 64;
+
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(int64);
+	ctl.hcxt = CurrentMemoryContext;
+	seen = hash_create("wagecheck new ids", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ids = palloc(sizeof(Datum) * cap);
+	*n = 0;
+	tuplestore_rescan(td->tg_newtable);
+	while (tuplestore_gettupleslot(td->tg_newtable, true, false, slot))
+	{
+		int64		id;
+		bool		found;
+
+		if (!wc_get_int64(map, slot, role, &id))
+			continue;
+		hash_search(seen, &id, HASH_ENTER, &found);
+		if (found)
+			continue;
+		if (*n == cap)
+		{
+			cap *= 2;
+			ids = repalloc_huge(ids, sizeof(Datum) * cap);
+		}
+		ids[(*n)++] = Int64GetDatum(id);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	hash_destroy(seen);
+	return PointerGetDatum(construct_array_builtin(ids, *n, INT8OID));
+}
+
+/*
+ * wc_check_new_payments: the statement's new wage payments, checked row by row after
+ * the lines they pay are read in one query (a payroll file pays a line a row: one
+ * query a row was most of its cost). What is read is the lines, rosters and cards as
+ * the statement sees them: nothing is kept past it.
+ */
+void
+wc_check_new_payments(TriggerData *td, wc_map *map)
+{
+	/* (a single row is looked up as the row-level call does it: one query, no table to build) */
+	if (map->attnum[WC_R_LINE] != 0 && map->is_int[WC_R_LINE] && tuplestore_tuple_count(td->tg_newtable) > 1)
+	{
+		HASHCTL		ctl;
+		Oid			type = INT8ARRAYOID;
+		int			n;
+		Datum		arg = new_ids(td, map, WC_R_LINE, &n);
+		MemoryContext cxt = CurrentMemoryContext;
+
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(paid_line);
+		ctl.hcxt = cxt;
+		paid_lines = hash_create("wagecheck paid lines", Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		SPI_connect();
+		wc_spi_select(WC_P_PAYMENT_LINES, PAID_LINES_SQL, 1, &type, &arg);
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+			int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+			paid_line  *e = hash_search(paid_lines, &id, HASH_ENTER, NULL);
+
+			paid_line_read(i, e, cxt);
+		}
+		SPI_finish();
+	}
+	PG_TRY();
+	{
+		wc_check_new_rows(td, map, wc_check_wage_payment);
+	}
+	PG_FINALLY();
+	{
+		paid_lines = NULL;		/* its memory goes with the call's */
+	}
+	PG_END_TRY();
+}
+
+/*
+ * wc_check_new_lines: the statement's new pay-sheet lines, checked row by row after
+ * their sheets and workers (name, on the project's roster) are read in one query into
+ * the statement's lookups, where the checks find them.
+ */
+void
+wc_check_new_lines(TriggerData *td, wc_map *map)
+{
+	if (map->attnum[WC_R_SHEET] != 0 && map->is_int[WC_R_SHEET] &&
+		map->attnum[WC_R_WORKER] != 0 && map->is_int[WC_R_WORKER])
+	{
+		TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
+		Datum	   *sheets,
+				   *workers,
+					args[2];
+		Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
+		int			n = 0,
+					cap = 64;
+
+		sheets = palloc(sizeof(Datum) * cap);
+		workers = palloc(sizeof(Datum) * cap);
+		tuplestore_rescan(td->tg_newtable);
+		while (tuplestore_gettupleslot(td->tg_newtable, true, false, slot))
+		{
+			int64		sheet,
+						worker;
+
+			if (!wc_get_int64(map, slot, WC_R_SHEET, &sheet) || !wc_get_int64(map, slot, WC_R_WORKER, &worker))
+				continue;
+			if (n == cap)
+			{
+				cap *= 2;
+				sheets = repalloc_huge(sheets, sizeof(Datum) * cap);
+				workers = repalloc_huge(workers, sizeof(Datum) * cap);
+			}
+			sheets[n] = Int64GetDatum(sheet);
+			workers[n++] = Int64GetDatum(worker);
+		}
+		ExecDropSingleTupleTableSlot(slot);
+		args[0] = PointerGetDatum(construct_array_builtin(sheets, n, INT8OID));
+		args[1] = PointerGetDatum(construct_array_builtin(workers, n, INT8OID));
+		SPI_connect();
+		wc_spi_select(WC_P_LINE_KEYS,
+				   "SELECT u.sheet_id, s.project_id, p.code, p.enforcement_mode, u.worker_id,"
+				   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+				   " WHERE r.project_id = s.project_id AND r.worker_id = u.worker_id)"
+				   " FROM (SELECT DISTINCT * FROM unnest($1::bigint[], $2::bigint[]) v(sheet_id, worker_id)) u"
+				   /* (each looked up by its key's index: see PAID_LINES_SQL) */
+				   " CROSS JOIN LATERAL (SELECT s.project_id FROM wagecheck.pay_sheet s"
+				   "                      WHERE s.sheet_id = u.sheet_id OFFSET 0) s"
+				   " CROSS JOIN LATERAL (SELECT p.code, p.enforcement_mode FROM wagecheck.project p"
+				   "                      WHERE p.project_id = s.project_id OFFSET 0) p"
+				   " LEFT JOIN LATERAL (SELECT w.worker_id, w.name FROM wagecheck.worker w"
+				   "                     WHERE w.worker_id = u.worker_id OFFSET 0) w ON true", 2, types, args);
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	r = SPI_tuptable->vals[i];
+			TupleDesc	rd = SPI_tuptable->tupdesc;
+			bool		isnull,
+						found;
+			char		key[96];
+			int64		sheet = DatumGetInt64(SPI_getbinval(r, rd, 1, &isnull)),
+						project = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)),
+						worker = DatumGetInt64(SPI_getbinval(r, rd, 5, &isnull));
+			wc_lookup  *l;
+
+			/* the keys wc_project_lookup and wc_worker_lookup look for */
+			snprintf(key, sizeof(key), "S" INT64_FORMAT, sheet);
+			l = wc_lookup_find(key, &found);
+			if (!found)
+			{
+				l->found = true;
+				l->n1 = project;
+				strlcpy(l->text1, SPI_getvalue(r, rd, 3), sizeof(l->text1));
+				l->mode = SPI_getvalue(r, rd, 4)[0];
+			}
+			snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project, worker);
+			l = wc_lookup_find(key, &found);
+			if (!found)
+			{
+				l->found = DatumGetBool(SPI_getbinval(r, rd, 6, &isnull));
+				if (l->found)
+				{
+					l->n1 = worker;
+					strlcpy(l->text1, SPI_getvalue(r, rd, 7), sizeof(l->text1));
+					l->flag = DatumGetBool(SPI_getbinval(r, rd, 8, &isnull));
+				}
+			}
+		}
+		SPI_finish();
+	}
+	wc_check_new_rows(td, map, wc_check_pay_line);
 }
