@@ -6,9 +6,12 @@
 -- compared, row for row, with its recomputation. Payments often come after every payment
 -- recorded (the insert path that appends them to their month) and as often between them
 -- (the recomputation); new lines without corrections take the insert path that adds them.
+-- Movements pay cards as written or with blanks, to rostered workers or not, and are
+-- corrected by a loader; roster entries come, move and go, workers come after their entries
+-- and change cards, accounts move to another project: each moves outflow_unmatched.
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
-SELECT fx.project(p, '371302', '2026-01-05', '2025-12-01') FROM generate_series(70, 72) p;
+SELECT fx.project(p, '371302', '2026-01-05', '2025-12-01') FROM generate_series(70, 73) p;   -- (73: no account)
 SELECT fx.worker(i) FROM generate_series(1, 6) i;
 SELECT fx.roster(70, w, '2026-01-05') FROM generate_series(1, 4) w;
 SELECT fx.roster(71, w, '2026-01-05') FROM generate_series(3, 6) w;
@@ -43,10 +46,11 @@ CREATE FUNCTION fx.n(lo int, hi int) RETURNS int LANGUAGE sql VOLATILE AS $$
 CREATE FUNCTION fx.moment() RETURNS timestamptz LANGUAGE sql VOLATILE AS $$
     SELECT timestamptz '2026-01-06 08:00' + (floor(random() * 110 * 24) || ' hours')::interval $$;
 
--- fx.statement(): one random statement on an input table, as text
-CREATE FUNCTION fx.statement() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+-- fx.statement(lo, hi): one random statement on an input table, as text (kinds 31-33, the
+-- tables of outflow_unmatched only, are drawn by the second run below)
+CREATE FUNCTION fx.statement(lo int DEFAULT 1, hi int DEFAULT 30) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-    k int := fx.n(1, 30);
+    k int := fx.n(lo, hi);
     p int := fx.n(70, 72);
     w int := fx.n(1, 6);
     m date := fx.pick(ARRAY['2026-01-01', '2026-02-01', '2026-03-01']::date[]);
@@ -134,7 +138,9 @@ BEGIN
     WHEN k <= 27 THEN   -- movements: wages to cards, on roster or not, and other outflows
         format('INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, purpose,
                                                    booked_at, created_at)
-                SELECT %s, ''out'', 100 + w, fx.card(w), %L, %L, %L FROM generate_series(%s, %s) w',
+                SELECT %s, ''out'', 100 + w,
+                       CASE WHEN w %% 3 = 0 THEN regexp_replace(fx.card(w), ''(....)'', ''\1 '', ''g'') ELSE fx.card(w) END,
+                       %L, %L, %L FROM generate_series(%s, %s) w',
                p - 69, fx.pick(ARRAY['wage', 'wage', 'wage', 'transfer']), fx.moment(), fx.moment(),
                fx.n(1, 3), fx.n(3, 6))
     WHEN k = 28 THEN
@@ -148,23 +154,77 @@ BEGIN
             format('UPDATE wagecheck.roster SET created_at = %L WHERE project_id = %s AND worker_id = %s',
                    fx.moment(), p, w),
             format('DELETE FROM wagecheck.roster WHERE project_id = %s AND worker_id = %s', p, w)])
-    ELSE                -- a worker's card changed or taken away
+    WHEN k = 30 THEN    -- a worker's card changed or taken away
         format('UPDATE wagecheck.worker SET wage_card = %s WHERE worker_id = %s',
                fx.pick(ARRAY[format('%L', fx.card(w + 10)), format('%L', fx.card(w)), 'NULL']), w)
+    WHEN k = 31 THEN    -- a worker loaded after his roster entry (a restore), with a card paid before
+        format('SET session_replication_role = replica;
+                INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on, created_at)
+                VALUES (%s, %s, 3, %L, %L) ON CONFLICT DO NOTHING;
+                SET session_replication_role = origin;
+                INSERT INTO wagecheck.worker (worker_id, resident_id, name, wage_card, registered_at)
+                VALUES (%s, fx.rid(''37130219800101'' || lpad(%s::text, 3, ''0''))::wagecheck.resident_id,
+                        ''工人'' || %s, %L::wagecheck.bank_card, ''2025-01-01'') ON CONFLICT DO NOTHING',
+               p, w + 10, m, fx.moment(), w + 10, w + 10, w + 10, fx.card(fx.pick(ARRAY[w, w + 10])))
+    WHEN k = 32 THEN    -- an account moved to the project that has none
+        format('UPDATE wagecheck.wage_account
+                   SET project_id = (SELECT min(p) FROM generate_series(70, 73) p
+                                      WHERE p NOT IN (SELECT project_id FROM wagecheck.wage_account))
+                 WHERE account_id = %s', fx.n(1, 3))
+    ELSE                -- movements corrected by a bank's loader (replica mode: enforcement refuses it)
+        format('SET session_replication_role = replica;
+                UPDATE wagecheck.account_txn SET counterparty_account = %L, purpose = %L, created_at = %L
+                 WHERE txn_id IN (SELECT txn_id FROM wagecheck.account_txn WHERE direction = ''out''
+                                   ORDER BY txn_id OFFSET %s LIMIT 2);
+                SET session_replication_role = origin',
+               fx.pick(ARRAY[fx.card(w), regexp_replace(fx.card(w), '(....)', '\1-', 'g'), fx.card(w + 10), '9558800001000000001']),
+               fx.pick(ARRAY['wage', 'wage', 'transfer']), fx.moment(), fx.n(0, 6))
     END;
 END $$;
 
 CREATE TABLE fx.result (batch int, summary text, missing bigint, extra bigint);
 CREATE TABLE fx.stats (applied int, refused int, synced bigint, recomputed bigint);
 INSERT INTO fx.stats VALUES (0, 0);
+-- the statements after which outflow_unmatched differs, by the (last) table they write
+CREATE TABLE fx.moved (tbl text PRIMARY KEY, n int);
+CREATE FUNCTION fx.unmatched_sig() RETURNS text LANGUAGE sql AS $$
+    SELECT coalesce(string_agg(txn_id::text, ',' ORDER BY txn_id), '') FROM wagecheck.outflow_unmatched $$;
+-- fx.apply(statement): runs it alone (a refused one rolls back alone); whether it was applied.
+-- A statement after which outflow_unmatched differs is counted for the (last) table it writes.
+CREATE FUNCTION fx.apply(s text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    sig text := fx.unmatched_sig();
+BEGIN
+    EXECUTE s;
+    IF fx.unmatched_sig() <> sig THEN
+        INSERT INTO fx.moved
+        VALUES (substring(s FROM '.*wagecheck\.(account_txn|roster|worker|wage_account)'), 1)
+        ON CONFLICT (tbl) DO UPDATE SET n = fx.moved.n + 1;
+    END IF;
+    RETURN true;
+EXCEPTION WHEN OTHERS THEN
+    RETURN false;
+END $$;
+-- fx.check_batch(batch): every summary against rebuild_summaries()'s, the rows that differ
+-- recorded in fx.result
+CREATE FUNCTION fx.check_batch(b int) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
+    PERFORM wagecheck.rebuild_summaries();
+    INSERT INTO fx.result
+    SELECT b, d.summary, sum(d.missing), sum(d.extra)
+      FROM (SELECT x.summary, 0 AS missing, 1 AS extra
+              FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
+            UNION ALL
+            SELECT y.summary, 1, 0
+              FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
+     GROUP BY d.summary;
+    DROP TABLE kept;
+END $$;
 SET track_functions = 'all';     -- counts the trigger's calls and its recomputations
 -- 20 batches of 20 statements, each statement alone (a refused one rolls back alone), then
 -- every summary against rebuild_summaries()'s; from batch 11 the projects are in reject mode
 DO $$
-DECLARE
-    b int;
-    i int;
-    s text;
 BEGIN
     PERFORM setseed(0.4242);
     FOR b IN 1 .. 20 LOOP
@@ -172,29 +232,29 @@ BEGIN
             UPDATE wagecheck.project SET enforcement_mode = 'reject';
         END IF;
         FOR i IN 1 .. 20 LOOP
-            s := fx.statement();
-            BEGIN
-                EXECUTE s;
+            IF fx.apply(fx.statement()) THEN
                 UPDATE fx.stats SET applied = applied + 1;
-            EXCEPTION WHEN OTHERS THEN
+            ELSE
                 UPDATE fx.stats SET refused = refused + 1;
-            END;
+            END IF;
         END LOOP;
-        CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
-        PERFORM wagecheck.rebuild_summaries();
-        INSERT INTO fx.result
-        SELECT b, d.summary, sum(d.missing), sum(d.extra)
-          FROM (SELECT x.summary, 0 AS missing, 1 AS extra
-                  FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
-                UNION ALL
-                SELECT y.summary, 1, 0
-                  FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
-         GROUP BY d.summary;
-        DROP TABLE kept;
+        PERFORM fx.check_batch(b);
     END LOOP;
     UPDATE fx.stats
        SET synced = (SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = '_wage_month_sync'),
            recomputed = (SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = '_wage_month_refresh');
+END $$;
+-- then 10 batches of 20 statements on the tables of outflow_unmatched only (account_txn,
+-- roster, worker, wage_account: kinds 26 to 33), compared the same way
+DO $$
+BEGIN
+    PERFORM setseed(0.777);
+    FOR b IN 21 .. 30 LOOP
+        FOR i IN 1 .. 20 LOOP
+            PERFORM fx.apply(fx.statement(26, 33));
+        END LOOP;
+        PERFORM fx.check_batch(b);
+    END LOOP;
 END $$;
 -- every batch applied statements of every kind; no summary differs after any batch
 SELECT applied + refused AS statements, applied > 200 AS most_applied, refused > 0 AS some_refused FROM fx.stats;
@@ -205,6 +265,8 @@ SELECT (SELECT count(*) FROM wagecheck.attendance) >= 0 AS attendance,
        (SELECT count(*) FROM wagecheck.payment_off_card) > 0 AS off_card,
        (SELECT count(*) FROM wagecheck.outflow_unmatched) > 0 AS unmatched;
 SELECT batch, summary, missing, extra FROM fx.result ORDER BY 1, 2;
+-- statements on each table that keeps outflow_unmatched moved it
+SELECT tbl, n > 0 AS moved FROM fx.moved ORDER BY 1;
 
 -- one statement paying two months, one after its payments so far and one between them: the
 -- first is appended, only the second recomputed (each row of wage_month written once, as

@@ -235,199 +235,21 @@ $$;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
     'outflow_unmatched rows of the given account movements, or of all when NULL, from the raw rows (internal)';
 
--- _outflow_unmatched_refresh(txn_ids): looks at these account movements again. Their accounts
--- and the roster entries and workers whose cards their accounts name are locked FOR SHARE
--- first (a writer moving or deleting one waits for this transaction, then looks at the
--- movement again; one that did so first is waited for), then they are read with a fresh
--- snapshot.
-CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_refresh(p_txns bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
-$$
-DECLARE
-    rosters bigint[];
-    workers bigint[];
-BEGIN
-    IF coalesce(cardinality(p_txns), 0) = 0 THEN
-        RETURN;
-    END IF;
-    PERFORM 1
-       FROM wagecheck.wage_account w
-      WHERE w.account_id IN (SELECT t.account_id
-                               FROM (SELECT DISTINCT u FROM unnest(p_txns) u) q(txn_id)
-                               JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id)
-      ORDER BY w.account_id
-        FOR SHARE OF w;
-    SELECT array_agg(DISTINCT r.roster_id), array_agg(DISTINCT k.worker_id)
-      INTO rosters, workers
-      FROM (SELECT DISTINCT u FROM unnest(p_txns) u) q(txn_id)
-      JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id
-      JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-     CROSS JOIN LATERAL (SELECT t.counterparty_account
-                         UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
-      JOIN wagecheck.worker k ON k.wage_card::text = c.card
-      JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = w.project_id
-     WHERE t.direction = 'out' AND t.purpose = 'wage';
-    PERFORM 1 FROM wagecheck.roster r
-      WHERE r.roster_id IN (SELECT unnest(rosters))
-      ORDER BY r.roster_id
-        FOR SHARE OF r;
-    PERFORM 1 FROM wagecheck.worker k
-      WHERE k.worker_id IN (SELECT unnest(workers))
-      ORDER BY k.worker_id
-        FOR SHARE OF k;
-    -- (a row another writer of the movement left in between is one candidate too many: AC03
-    -- checks its candidates)
-    DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id IN (SELECT unnest(p_txns));
-    INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(p_txns) ORDER BY 1
-        ON CONFLICT (txn_id) DO NOTHING;
-END
-$$;
-COMMENT ON FUNCTION wagecheck._outflow_unmatched_refresh(bigint[]) IS
-    'recomputes the outflow_unmatched rows of the given account movements, locking what they matched first (internal)';
-
--- _outflow_unmatched_redo(projects): looks at every outflow of these projects' accounts
--- again, as _outflow_unmatched_refresh does (a roster entry, card or account they may have
--- matched moved, went or changed); at every outflow, without locks, when NULL (TRUNCATE).
-CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_redo(p_projects bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
-$$
-BEGIN
-    IF p_projects IS NULL THEN
-        DELETE FROM wagecheck.outflow_unmatched;
-        INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(NULL) ORDER BY 1;
-        RETURN;
-    END IF;
-    PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(
-        SELECT t.txn_id
-          FROM wagecheck.wage_account w
-          JOIN wagecheck.account_txn t ON t.account_id = w.account_id
-         WHERE w.project_id = ANY (p_projects) AND t.direction = 'out'));
-END
-$$;
-COMMENT ON FUNCTION wagecheck._outflow_unmatched_redo(bigint[]) IS
-    'recomputes the outflow_unmatched rows of every outflow of the given projects'' accounts, or of all when NULL (internal)';
-
--- _outflow_unmatched_recheck(projects): looks at the candidates of these projects' accounts
--- again (a roster entry or a worker's card came that they may match now), as
--- _outflow_unmatched_refresh does; the other outflows cannot become candidates by it.
-CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_recheck(p_projects bigint[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
-$$
-BEGIN
-    IF coalesce(cardinality(p_projects), 0) = 0 THEN
-        RETURN;
-    END IF;
-    PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(
-        SELECT u.txn_id
-          FROM wagecheck.outflow_unmatched u
-          JOIN wagecheck.account_txn t ON t.txn_id = u.txn_id
-          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-         WHERE w.project_id = ANY (p_projects)));
-END
-$$;
-COMMENT ON FUNCTION wagecheck._outflow_unmatched_recheck(bigint[]) IS
-    'recomputes the outflow_unmatched rows of the candidates of the given projects'' accounts (internal)';
-
--- _outflow_unmatched_sync(): trigger (statement level) on account_txn: the movements written
--- are looked at again (_outflow_unmatched_refresh), those deleted go; on wage_account, roster
--- and worker: the outflows of the projects of an account moved to another project, of a
--- roster entry moved or deleted, of a worker whose card changed are (_outflow_unmatched_redo),
--- the candidates of the projects of a roster entry moved there or a worker added
--- (_outflow_unmatched_recheck), and those of a new roster entry's project that are wages to
--- its worker's card (no other candidate can match it); a TRUNCATE looks at all of them again.
+-- _outflow_unmatched_sync(): trigger (C: src/alerts/outflow.c) keeping outflow_unmatched.
+-- After each statement on account_txn: the outflows written are judged from the statement's
+-- transition table, those deleted go (TRUNCATE: all). After an update of wage_account that
+-- moves an account to another project (a row trigger: the balances written after every
+-- movement fire nothing): that account's outflows. After each statement on roster (entries
+-- added, deleted, moved or known from another moment) and worker (added, card changed): the
+-- wages of the entries' projects to the workers' cards, old and new - no other outflow can
+-- change; a TRUNCATE of the roster or the accounts rebuilds. Judging locks FOR SHARE the
+-- account, roster entry and worker of every match first (see the table's comment).
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off AS
-$$
-BEGIN
-    -- it writes as the owner: only on the tables it was written for
-    IF TG_RELID <> ALL (ARRAY['wagecheck.account_txn', 'wagecheck.wage_account', 'wagecheck.roster',
-                              'wagecheck.worker']::regclass[])
-       OR TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' THEN
-        RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck._outflow_unmatched_sync() fires only AFTER each statement on account_txn, wage_account, roster or worker, not on %s', TG_RELID::regclass),
-              ERRCODE = 'trigger_protocol_violated';
-    END IF;
-    IF TG_OP = 'TRUNCATE' THEN
-        IF TG_TABLE_NAME = 'account_txn' THEN
-            TRUNCATE wagecheck.outflow_unmatched;
-        ELSE
-            PERFORM wagecheck._outflow_unmatched_redo(NULL);
-        END IF;
-        RETURN NULL;
-    END IF;
-    IF TG_TABLE_NAME = 'account_txn' THEN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id IN (SELECT o.txn_id FROM old_rows o);
-        END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') THEN
-            PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(SELECT n.txn_id FROM new_rows n WHERE n.direction = 'out'));
-        END IF;
-    ELSIF TG_TABLE_NAME = 'wage_account' THEN
-        -- accounts moved to another project (or deleted: their movements are gone)
-        PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
-            SELECT n.project_id FROM new_rows n JOIN old_rows o ON o.account_id = n.account_id
-             WHERE o.project_id IS DISTINCT FROM n.project_id));
-    ELSIF TG_TABLE_NAME = 'roster' THEN
-        -- roster entries moved to another project or worker, made known later, or deleted:
-        -- their old projects' outflows; new entries (or moved): their projects' candidates
-        IF TG_OP = 'DELETE' THEN
-            PERFORM wagecheck._outflow_unmatched_redo(ARRAY(SELECT DISTINCT o.project_id FROM old_rows o));
-        ELSIF TG_OP = 'INSERT' THEN
-            -- (a new entry can match only the wages to its worker's card: the other candidates stay)
-            -- (the projects' movements through their accounts, each probed in outflow_unmatched,
-            -- and only the candidates' accounts compared: OFFSET 0 keeps the lookups by index
-            -- whatever the size of the first statement the plan was made for)
-            PERFORM wagecheck._outflow_unmatched_refresh(ARRAY(
-                WITH c AS MATERIALIZED (
-                    SELECT DISTINCT n.project_id, k.wage_card::text AS card
-                      FROM new_rows n
-                     CROSS JOIN LATERAL (SELECT k.wage_card FROM wagecheck.worker k
-                                          WHERE k.worker_id = n.worker_id OFFSET 0) k
-                     WHERE k.wage_card IS NOT NULL
-                ),
-                cand AS MATERIALIZED (
-                    SELECT t.txn_id, w.project_id, t.counterparty_account AS account
-                      FROM (SELECT DISTINCT c.project_id FROM c) p
-                      JOIN wagecheck.wage_account w ON w.project_id = p.project_id
-                     CROSS JOIN LATERAL (SELECT t.txn_id, t.counterparty_account FROM wagecheck.account_txn t
-                                          WHERE t.account_id = w.account_id AND t.purpose = 'wage'
-                                            AND EXISTS (SELECT 1 FROM wagecheck.outflow_unmatched u
-                                                         WHERE u.txn_id = t.txn_id)
-                                         OFFSET 0) t
-                )
-                SELECT cand.txn_id
-                  FROM cand JOIN c ON c.project_id = cand.project_id
-                 WHERE c.card IN (cand.account, regexp_replace(cand.account, '[^0-9]', '', 'g'))));
-        ELSE
-            PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
-                SELECT DISTINCT o.project_id FROM old_rows o
-                 WHERE NOT EXISTS (SELECT 1 FROM new_rows n
-                                    WHERE n.roster_id = o.roster_id AND n.project_id = o.project_id
-                                      AND n.worker_id = o.worker_id AND n.created_at <= o.created_at)));
-            PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(
-                SELECT DISTINCT n.project_id FROM new_rows n
-                 WHERE NOT EXISTS (SELECT 1 FROM old_rows o
-                                    WHERE o.roster_id = n.roster_id AND o.project_id = n.project_id
-                                      AND o.worker_id = n.worker_id AND o.created_at <= n.created_at)));
-        END IF;
-    ELSIF TG_OP = 'INSERT' THEN
-        -- new workers (loaded after their roster entries): the candidates of their projects
-        PERFORM wagecheck._outflow_unmatched_recheck(ARRAY(
-            SELECT DISTINCT r.project_id FROM new_rows n JOIN wagecheck.roster r ON r.worker_id = n.worker_id
-             WHERE n.wage_card IS NOT NULL));
-    ELSE
-        -- workers whose registered card changed: the outflows of the projects they are on
-        PERFORM wagecheck._outflow_unmatched_redo(ARRAY(
-            SELECT DISTINCT r.project_id
-              FROM old_rows o
-              JOIN new_rows n ON n.worker_id = o.worker_id
-              JOIN wagecheck.roster r ON r.worker_id = o.worker_id
-             WHERE o.wage_card IS DISTINCT FROM n.wage_card));
-    END IF;
-    RETURN NULL;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'wagecheck_outflow_unmatched_sync'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off
+    SET join_collapse_limit = 1;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_sync() IS
-    'trigger: keeps wagecheck.outflow_unmatched right after a statement on account_txn, wage_account, roster or worker (internal)';
+    'trigger: keeps wagecheck.outflow_unmatched right after a statement on account_txn, roster or worker, or an account moved to another project (internal)';
 
 CREATE OR REPLACE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.account_txn
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
@@ -439,8 +261,8 @@ CREATE OR REPLACE TRIGGER outflow_unmatched_del AFTER DELETE ON wagecheck.accoun
 CREATE OR REPLACE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.account_txn
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
 CREATE OR REPLACE TRIGGER outflow_unmatched_upd AFTER UPDATE ON wagecheck.wage_account
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
+    FOR EACH ROW WHEN (old.project_id IS DISTINCT FROM new.project_id)
+    EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
 CREATE OR REPLACE TRIGGER outflow_unmatched_trunc AFTER TRUNCATE ON wagecheck.wage_account
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._outflow_unmatched_sync();
 CREATE OR REPLACE TRIGGER outflow_unmatched_ins AFTER INSERT ON wagecheck.roster

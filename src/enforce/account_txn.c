@@ -324,6 +324,139 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_account_set_balance(acct, after);
 }
 
+/* A (project, counterparty) whose payee a statement of several movements asks for. */
+typedef struct payee_key
+{
+	int64		project_id;
+	int			len;
+	const char *account;
+} payee_key;
+
+static int
+payee_key_cmp(const void *a, const void *b)
+{
+	const payee_key *x = a,
+			   *y = b;
+	int			c;
+
+	if (x->project_id != y->project_id)
+		return x->project_id < y->project_id ? -1 : 1;
+	c = memcmp(x->account, y->account, Min(x->len, y->len));
+	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/*
+ * prefetch_payees: before the rows of a statement of several movements are checked, the
+ * payees of all their counterparty accounts are looked up in one query (the same answer as
+ * wc_payee_lookup's, per project and account) and put in the statement's cache: a COPY of a
+ * day's wages asks once, not once per card. Each row's account is found (and locked) as its
+ * check would, in the same order; a row whose account cannot be found is left to its check.
+ */
+static void
+prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	payee_key  *keys = NULL;
+	int			n = 0,
+				cap = 0,
+				k = 0;
+	Datum	   *projects,
+			   *accounts;
+	bool	   *found;
+	Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
+	Datum		args[2];
+
+	if (map->attnum[WC_R_COUNTERPARTY] == 0 || tuplestore_tuple_count(td->tg_newtable) < 2)
+		return;
+	tuplestore_rescan(td->tg_newtable);
+	while (tuplestore_gettupleslot(td->tg_newtable, true, false, slot))
+	{
+		wc_account *acct = NULL;
+		const char *cpp;
+		int			cplen;
+
+		if (!wc_get_textn(map, slot, WC_R_COUNTERPARTY, &cpp, &cplen))
+			continue;
+		cplen = Min(cplen, 71);
+		cpp = wc_trim_n(cpp, &cplen);
+		if (cplen <= 0 || cplen > WC_PAYEE_KEYLEN)
+			continue;			/* (not cached: looked up by its row) */
+		if (map->is_int[WC_R_ACCOUNT])
+		{
+			int64		id;
+
+			if (wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
+				acct = wc_account_get(true, id, NULL);
+		}
+		else
+		{
+			const char *ap;
+			int			alen;
+
+			if (wc_get_textn(map, slot, WC_R_ACCOUNT, &ap, &alen))
+				acct = wc_account_get(false, 0, wc_is_plain_digits(ap, alen) ? pnstrdup(ap, alen)
+									  : wc_norm(ap, alen, WC_NORM_COMPACT));
+		}
+		if (acct == NULL || !acct->known || wc_payee_find(acct->project_id, cpp, cplen) != NULL)
+			continue;
+		if (n == cap)
+		{
+			cap = cap ? cap * 2 : 64;
+			keys = keys ? repalloc_huge(keys, sizeof(payee_key) * cap) : palloc(sizeof(payee_key) * cap);
+		}
+		keys[n].project_id = acct->project_id;
+		keys[n].len = cplen;
+		keys[n].account = pnstrdup(cpp, cplen);
+		n++;
+	}
+	if (n == 0)
+		return;
+	qsort(keys, n, sizeof(payee_key), payee_key_cmp);
+	for (int i = 1; i < n; i++)
+		if (payee_key_cmp(&keys[i], &keys[k]) != 0)
+			keys[++k] = keys[i];
+	n = k + 1;
+	projects = palloc(sizeof(Datum) * n);
+	accounts = palloc(sizeof(Datum) * n);
+	found = palloc0(sizeof(bool) * n);
+	for (int i = 0; i < n; i++)
+	{
+		projects[i] = Int64GetDatum(keys[i].project_id);
+		accounts[i] = PointerGetDatum(cstring_to_text_with_len(keys[i].account, keys[i].len));
+	}
+	args[0] = PointerGetDatum(construct_array_builtin(projects, n, INT8OID));
+	args[1] = PointerGetDatum(construct_array_builtin(accounts, n, TEXTOID));
+	SPI_connect();
+	wc_spi_select(WC_P_PAYEE_BATCH,
+				  "SELECT u.i, x.worker_id, x.name, x.rostered"
+				  "  FROM unnest($1, $2) WITH ORDINALITY u(project_id, account, i)"
+				  " CROSS JOIN LATERAL (SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+				  "                      WHERE r.project_id = u.project_id AND r.worker_id = w.worker_id) AS rostered"
+				  "                       FROM wagecheck.worker w WHERE w.wage_card OPERATOR(wagecheck.=) CASE"
+				  "                       WHEN wagecheck.is_valid_bank_card(u.account) THEN u.account::wagecheck.bank_card END"
+				  "                      ORDER BY 3 DESC, 1 LIMIT 1) x", 2, types, args);
+	/* the answers, then the keys without one (no worker's card) */
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int64		i = DatumGetInt64(SPI_getbinval(t, d, 1, &isnull)) - 1;
+		wc_payee_entry *e;
+
+		if (i < 0 || i >= n)
+			continue;
+		e = wc_payee_store(keys[i].project_id, keys[i].account, keys[i].len, true);
+		e->worker->worker_id = DatumGetInt64(SPI_getbinval(t, d, 2, &isnull));
+		strlcpy(e->worker->name, SPI_getvalue(t, d, 3), sizeof(e->worker->name));
+		e->rostered = DatumGetBool(SPI_getbinval(t, d, 4, &isnull));
+		found[i] = true;
+	}
+	for (int i = 0; i < n; i++)
+		if (!found[i])
+			(void) wc_payee_store(keys[i].project_id, keys[i].account, keys[i].len, false);
+	SPI_finish();
+}
+
 /*
  * wc_check_new_rows: the statement-level pass over a transition table of inserted rows
  * (COPY keeps its multi-row inserts: no BEFORE ROW trigger is needed), each checked
@@ -354,11 +487,21 @@ wc_check_new_rows(TriggerData *td, wc_map *map, wc_row_check check)
 }
 
 /*
- * wc_check_new_table: the new movements of a statement, each checked in insertion order
- * against the running balance; then the balances are written once (wc_flush).
+ * wc_check_new_table: the new movements of a statement, their payees looked up together
+ * first (prefetch_payees), then each checked in insertion order against the running
+ * balance; then the balances are written once (wc_flush).
  */
 void
 wc_check_new_table(TriggerData *td, wc_map *map)
 {
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck payees",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	prefetch_payees(td, map, slot);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	ExecDropSingleTupleTableSlot(slot);
 	wc_check_new_rows(td, map, wc_check_account_txn);
 }

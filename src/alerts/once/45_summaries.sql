@@ -119,11 +119,12 @@ CREATE TABLE wagecheck.attendance_unpaid (
 -- AC03 compares). Every other outflow is no AC03 hit at any moment it is known: the roster
 -- entry it matched is known then too. A superset of AC03's hits at every moment (a roster
 -- entry or a card recorded after an outflow may match it later: AC03 checks its candidates).
--- Kept by triggers: an outflow written is looked at again, after locking (FOR SHARE) its
--- account and the roster entries and workers it matched, so that a concurrent change of
--- those waits for it and then looks at it again; a roster entry moved or deleted, a card
--- changed, an account moved to another project look at the outflows of their projects again;
--- a roster entry or a worker added (a restore loads workers last), the candidates there.
+-- Kept by triggers (C: src/alerts/outflow.c): an outflow written is judged after locking
+-- (FOR SHARE) the account, roster entry and worker of each match, so that a concurrent change
+-- of those waits for it and then looks at it again; a roster entry added, moved or deleted, a
+-- worker added (a restore loads workers last) or his card changed look again at the wages of
+-- the entries' projects to the workers' cards; an account moved to another project, at its
+-- outflows.
 CREATE TABLE wagecheck.outflow_unmatched (
     txn_id bigint PRIMARY KEY
 );

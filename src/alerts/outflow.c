@@ -1,0 +1,905 @@
+/*
+ * outflow.c — wagecheck._outflow_unmatched_sync(), the trigger that keeps
+ * wagecheck.outflow_unmatched (AC03's candidates: the outflows of dedicated accounts that are
+ * not wages, or wages whose account matched no card of a worker on the project's roster known
+ * by the time they were booked and recorded; src/alerts/45_summaries.sql).
+ *
+ * An outflow's standing depends on its own row, its account's project, and the roster entries
+ * of the workers whose registered card is the account's digits (a card's text is its digits,
+ * so "the account as written or its digits" is "its digits": src/core/idset.c). So:
+ *   - movements written (account_txn): the outflows of the statement's transition table are
+ *     judged, those deleted leave; no other outflow can change;
+ *   - an account moved to another project (wage_account, a row trigger that fires only when
+ *     project_id changes: the balance the enforcing trigger writes after every statement
+ *     fires nothing): the outflows of that account;
+ *   - roster entries added, deleted, moved or made known at another moment (roster), workers
+ *     added or their cards changed (worker): the wages of the entries' projects to the
+ *     workers' cards (old and new), found by the digits of their accounts;
+ *   - TRUNCATE: account_txn empties the table, roster and wage_account rebuild it.
+ * Judging outflows (refresh): one statement finds the wages that match a rostered worker's
+ * card and locks FOR SHARE the account, roster entry and worker of each match, in key order
+ * (a writer moving the account, deleting the entry or changing the card waits for this
+ * transaction and then judges the outflow again; one that did so first is waited for, and
+ * the match re-checked on the row's latest version); then the outflows' rows are deleted
+ * (when they may exist) and the unmatched ones inserted, each in one statement. The plans
+ * are prepared once per backend, generic (a bank file of more than a thousand movements is
+ * planned for its number); no catalog lookup per call, no temporary table.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "core/changeset.h"
+#include "core/idset.h"
+#include "trigcheck.h"
+#include "nls.h"
+
+#define FN "wagecheck._outflow_unmatched_sync()"
+
+/* the statements of more entries than this are planned for their number */
+#define OU_MANY 1000
+
+/* The tables the trigger fires on. */
+typedef enum ou_table
+{
+	OU_TXN,
+	OU_ACCOUNT,
+	OU_ROSTER,
+	OU_WORKER,
+	OU_TABLES
+} ou_table;
+
+static wc_table_ref ou_refs[OU_TABLES] = {WC_TABLE_REF("account_txn"), WC_TABLE_REF("wage_account"),
+WC_TABLE_REF("roster"), WC_TABLE_REF("worker")};
+
+/* The plans, prepared once per backend. */
+typedef enum ou_plan
+{
+	P_MATCH,					/* $1 txn ids, $2 accounts, $3 digits, $4 moments: the matched wages, locked */
+	P_MATCH_MANY,				/* the same, planned for the number of entries */
+	P_DELETE,					/* $1 txn ids: their rows go */
+	P_INSERT,					/* $1 txn ids (sorted): inserted */
+	P_TXNS_OF_ACCOUNT,			/* $1 account id: its outflows */
+	P_WAGES_OF_PROJECTS,		/* $1 project ids, $2 cards: the wages of their accounts that may be to those cards */
+	P_CARDS_OF_WORKERS,			/* $1 worker ids: their cards */
+	P_PROJECTS_OF_WORKERS,		/* $1 worker ids: (project, worker) of their roster entries */
+	P_PLANS
+} ou_plan;
+
+/* The columns of an outflow read for judging it: id, account, wage?, counterparty, moment known. */
+#define OUTFLOW_COLS \
+	"t.txn_id, t.account_id, t.purpose = 'wage', t.counterparty_account, greatest(t.created_at, t.booked_at)"
+/*
+ * (joined in this order - the function runs with join_collapse_limit 1 - card, worker's
+ * entries, account: the generic plan would read the whole roster of the account's project,
+ * whose index it estimates cheaper than the card's)
+ */
+#define MATCH_SQL \
+	"SELECT u.txn_id" \
+	"  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[]) u(txn_id, account_id, card, known)" \
+	"  JOIN wagecheck.worker k ON k.wage_card::text = u.card" \
+	"  JOIN wagecheck.roster r ON r.worker_id = k.worker_id" \
+	"  JOIN wagecheck.wage_account a ON a.account_id = u.account_id AND a.project_id = r.project_id" \
+	" WHERE r.created_at <= u.known" \
+	" ORDER BY a.account_id, r.roster_id, k.worker_id" \
+	"   FOR SHARE OF a, r, k"
+
+static const struct
+{
+	const char *sql;
+	int			nargs;
+	Oid			types[4];
+	int			options;
+}			ou_sql[P_PLANS] = {
+	[P_MATCH] = {MATCH_SQL, 4, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID},
+	CURSOR_OPT_GENERIC_PLAN},
+	[P_MATCH_MANY] = {MATCH_SQL, 4, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID},
+	CURSOR_OPT_CUSTOM_PLAN},
+	[P_DELETE] = {"DELETE FROM wagecheck.outflow_unmatched WHERE txn_id = ANY ($1)", 1, {INT8ARRAYOID},
+	CURSOR_OPT_GENERIC_PLAN},
+	[P_INSERT] = {"INSERT INTO wagecheck.outflow_unmatched SELECT u FROM unnest($1::bigint[]) u"
+		" ON CONFLICT (txn_id) DO NOTHING", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+	[P_TXNS_OF_ACCOUNT] = {"SELECT " OUTFLOW_COLS " FROM wagecheck.account_txn t"
+		" WHERE t.account_id = $1 AND t.direction = 'out'", 1, {INT8OID}, CURSOR_OPT_GENERIC_PLAN},
+	/*
+	 * (an account of digits only is one of the cards $2 - looked up in a hash, not compared
+	 * with each - or matches none of them; the others are compared by their digits in C)
+	 */
+	[P_WAGES_OF_PROJECTS] = {"SELECT " OUTFLOW_COLS ", w.project_id"
+		"  FROM wagecheck.wage_account w JOIN wagecheck.account_txn t ON t.account_id = w.account_id"
+		" WHERE w.project_id = ANY ($1) AND t.direction = 'out' AND t.purpose = 'wage'"
+		"   AND (translate(t.counterparty_account, '0123456789', '') <> ''"
+		"        OR t.counterparty_account IN (SELECT unnest($2::text[])))", 2, {INT8ARRAYOID, TEXTARRAYOID},
+	CURSOR_OPT_GENERIC_PLAN},
+	[P_CARDS_OF_WORKERS] = {"SELECT k.worker_id, k.wage_card::text FROM wagecheck.worker k"
+		" WHERE k.worker_id = ANY ($1) AND k.wage_card IS NOT NULL", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+	[P_PROJECTS_OF_WORKERS] = {"SELECT DISTINCT r.project_id, r.worker_id FROM wagecheck.roster r"
+		" WHERE r.worker_id = ANY ($1)", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+};
+
+static SPIPlanPtr ou_plans[P_PLANS];
+
+/* run: executes plan p (prepared and kept on its first use); SPI is connected. */
+static void
+run(ou_plan p, Datum *values, const char *nulls, int expect)
+{
+	int			rc;
+
+	if (ou_plans[p] == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(ou_sql[p].sql, ou_sql[p].nargs, (Oid *) ou_sql[p].types,
+											  ou_sql[p].options);
+
+		if (plan == NULL)
+			elog(ERROR, "wagecheck: preparing a statement keeping outflow_unmatched failed: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		ou_plans[p] = plan;
+	}
+	rc = SPI_execute_plan(ou_plans[p], values, nulls, false, 0);
+	if (rc != expect)
+		elog(ERROR, "wagecheck: a statement keeping wagecheck.outflow_unmatched failed: %s",
+			 SPI_result_code_string(rc));
+}
+
+/* A growing array of Datums (with NULL flags). */
+typedef struct ou_col
+{
+	Datum	   *v;
+	bool	   *isnull;
+	int			n;
+	int			cap;
+} ou_col;
+
+static void
+col_add(ou_col *c, Datum d, bool isnull)
+{
+	if (c->n == c->cap)
+	{
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->v = c->v ? repalloc_huge(c->v, sizeof(Datum) * c->cap) : palloc(sizeof(Datum) * c->cap);
+		c->isnull = c->isnull ? repalloc_huge(c->isnull, sizeof(bool) * c->cap) : palloc(sizeof(bool) * c->cap);
+	}
+	c->isnull[c->n] = isnull;
+	c->v[c->n++] = d;
+}
+
+/* col_array: the column as an array of type (bigint, text or timestamptz), NULLs kept. */
+static Datum
+col_array(ou_col *c, Oid type)
+{
+	int			dims[1] = {c->n};
+	int			lbs[1] = {1};
+
+	if (type == TIMESTAMPTZOID)
+		return PointerGetDatum(construct_md_array(c->v, c->isnull, 1, dims, lbs, TIMESTAMPTZOID,
+												  sizeof(TimestampTz), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	if (type == TEXTOID)
+		return PointerGetDatum(construct_md_array(c->v, c->isnull, 1, dims, lbs, TEXTOID, -1, false,
+												  TYPALIGN_INT));
+	return PointerGetDatum(construct_md_array(c->v, c->isnull, 1, dims, lbs, INT8OID, sizeof(int64),
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* ids_array: int64 ids as a bigint[]. */
+static Datum
+ids_array(const int64 *ids, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int64GetDatum(ids[i]);
+	return PointerGetDatum(construct_array_builtin(d, n, INT8OID));
+}
+
+/* The outflows to judge: every id, and the wages to match (id, account, digits, moment). */
+typedef struct ou_batch
+{
+	int64	   *ids;
+	int			n;
+	int			cap;
+	ou_col		m_ids,
+				m_accounts,
+				m_cards,
+				m_known;
+} ou_batch;
+
+static void
+batch_id(ou_batch *b, int64 id)
+{
+	if (b->n == b->cap)
+	{
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->ids = b->ids ? repalloc_huge(b->ids, sizeof(int64) * b->cap) : palloc(sizeof(int64) * b->cap);
+	}
+	b->ids[b->n++] = id;
+}
+
+/*
+ * batch_add: an outflow (id, account, a wage?, its counterparty bytes, the moment it is known
+ * or NULL); a wage with digits in its counterparty is matched against the cards.
+ */
+static void
+batch_add(ou_batch *b, int64 id, int64 account, bool wage, const char *cp, int cplen,
+		  TimestampTz known, bool known_null)
+{
+	batch_id(b, id);
+	if (wage && cp != NULL && cplen > 0)
+	{
+		text	   *t = (text *) palloc(VARHDRSZ + cplen);
+		size_t		n = wc_card_digits(cp, cplen, VARDATA(t));
+
+		if (n == 0)
+			return;				/* no card's text is empty */
+		SET_VARSIZE(t, VARHDRSZ + n);
+		col_add(&b->m_ids, Int64GetDatum(id), false);
+		col_add(&b->m_accounts, Int64GetDatum(account), false);
+		col_add(&b->m_cards, PointerGetDatum(t), false);
+		col_add(&b->m_known, TimestampTzGetDatum(known), known_null);
+	}
+}
+
+/* batch_add_row: an outflow of an SPI result (OUTFLOW_COLS) added to the batch. */
+static void
+batch_add_row(ou_batch *b, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull,
+				wnull,
+				cnull,
+				knull;
+	int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+	int64		account = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+	bool		wage = DatumGetBool(SPI_getbinval(tup, desc, 3, &wnull));
+	Datum		cp = SPI_getbinval(tup, desc, 4, &cnull);
+	TimestampTz known = DatumGetTimestampTz(SPI_getbinval(tup, desc, 5, &knull));
+	text	   *t = cnull ? NULL : DatumGetTextPP(cp);
+
+	batch_add(b, id, account, !wnull && wage, t ? VARDATA_ANY(t) : NULL, t ? VARSIZE_ANY_EXHDR(t) : 0,
+			  known, knull);
+}
+
+/*
+ * refresh: judges the outflows of the batch again: the matches found and locked first, then
+ * the rows of del[0..ndel) deleted (the batch's own ids when del is NULL and delete is set;
+ * none for new movements) and the unmatched ones inserted.
+ */
+static void
+refresh(ou_batch *b, bool delete, int64 *del, int ndel)
+{
+	int64	   *matched = NULL;
+	int			nmatched = 0,
+				n;
+
+	if (b->m_ids.n > 0)
+	{
+		Datum		args[4];
+
+		args[0] = col_array(&b->m_ids, INT8OID);
+		args[1] = col_array(&b->m_accounts, INT8OID);
+		args[2] = col_array(&b->m_cards, TEXTOID);
+		args[3] = col_array(&b->m_known, TIMESTAMPTZOID);
+		run(b->m_ids.n > OU_MANY ? P_MATCH_MANY : P_MATCH, args, NULL, SPI_OK_SELECT);
+		if (SPI_processed > 0)
+		{
+			matched = palloc(sizeof(int64) * SPI_processed);
+			for (uint64 i = 0; i < SPI_processed; i++)
+			{
+				bool		isnull;
+
+				matched[nmatched++] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+																  SPI_tuptable->tupdesc, 1, &isnull));
+			}
+			nmatched = (int) wc_ids_unique(matched, nmatched);
+		}
+	}
+	n = (int) wc_ids_unique(b->ids, b->n);
+	if (delete && del == NULL)
+	{
+		del = b->ids;
+		ndel = n;
+	}
+	if (delete && ndel > 0)
+	{
+		Datum		arg = ids_array(del, ndel);
+
+		run(P_DELETE, &arg, NULL, SPI_OK_DELETE);
+	}
+	n = (int) wc_ids_minus(b->ids, n, matched, nmatched);
+	if (n > 0)
+	{
+		Datum		arg = ids_array(b->ids, n);
+
+		run(P_INSERT, &arg, NULL, SPI_OK_INSERT);
+	}
+}
+
+/* The transition table's rows of account_txn: every id to ids (when given), the outflows to the batch. */
+static void
+read_txns(TriggerData *td, Tuplestorestate *rows, ou_batch *b, ou_batch *ids)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			a_id = wc_trigger_column(td, FN, "txn_id", INT8OID),
+				a_account = wc_trigger_column(td, FN, "account_id", INT8OID),
+				a_dir = wc_trigger_column(td, FN, "direction", TEXTOID),
+				a_purpose = wc_trigger_column(td, FN, "purpose", TEXTOID),
+				a_cp = wc_trigger_column(td, FN, "counterparty_account", TEXTOID),
+				a_created = wc_trigger_column(td, FN, "created_at", TIMESTAMPTZOID),
+				a_booked = wc_trigger_column(td, FN, "booked_at", TIMESTAMPTZOID);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		isnull,
+					cnull,
+					bnull;
+		int64		id = DatumGetInt64(slot_getattr(slot, a_id, &isnull));
+		Datum		d;
+		text	   *t;
+		int64		account;
+		bool		wage;
+		TimestampTz created,
+					booked;
+
+		if (isnull)
+			continue;			/* (the primary key: never) */
+		if (ids)
+			batch_id(ids, id);
+		if (b == NULL)
+			continue;
+		d = slot_getattr(slot, a_dir, &isnull);
+		if (isnull)
+			continue;
+		t = DatumGetTextPP(d);
+		if (VARSIZE_ANY_EXHDR(t) != 3 || memcmp(VARDATA_ANY(t), "out", 3) != 0)
+			continue;			/* an inflow is never a candidate */
+		d = slot_getattr(slot, a_account, &isnull);
+		if (isnull)
+			continue;			/* no account, no project: the recomputation's join drops it too */
+		account = DatumGetInt64(d);
+		d = slot_getattr(slot, a_purpose, &isnull);
+		t = isnull ? NULL : DatumGetTextPP(d);
+		wage = t && VARSIZE_ANY_EXHDR(t) == 4 && memcmp(VARDATA_ANY(t), "wage", 4) == 0;
+		created = DatumGetTimestampTz(slot_getattr(slot, a_created, &cnull));
+		booked = DatumGetTimestampTz(slot_getattr(slot, a_booked, &bnull));
+		/* greatest(created_at, booked_at): NULLs ignored */
+		if (cnull)
+			created = booked;
+		else if (!bnull && booked > created)
+			created = booked;
+		d = slot_getattr(slot, a_cp, &isnull);
+		t = isnull ? NULL : DatumGetTextPP(d);
+		batch_add(b, id, account, wage, t ? VARDATA_ANY(t) : NULL, t ? VARSIZE_ANY_EXHDR(t) : 0,
+				  created, cnull && bnull);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/* One (project, card) whose wages are judged again. */
+typedef struct ou_pair
+{
+	int64		project_id;
+	char		card[24];		/* a card's digits: 12 to 19 */
+} ou_pair;
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+	const ou_pair *x = a,
+			   *y = b;
+
+	if (x->project_id != y->project_id)
+		return x->project_id < y->project_id ? -1 : 1;
+	return strcmp(x->card, y->card);
+}
+
+typedef struct ou_pairs
+{
+	ou_pair    *v;
+	int			n;
+	int			cap;
+} ou_pairs;
+
+static void
+pair_add(ou_pairs *p, int64 project_id, const char *card, int len)
+{
+	if (len <= 0 || len >= (int) sizeof(((ou_pair *) 0)->card))
+		return;					/* no card (or none wagecheck can hold) */
+	if (p->n == p->cap)
+	{
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->v = p->v ? repalloc_huge(p->v, sizeof(ou_pair) * p->cap) : palloc(sizeof(ou_pair) * p->cap);
+	}
+	p->v[p->n].project_id = project_id;
+	memcpy(p->v[p->n].card, card, len);
+	p->v[p->n].card[len] = '\0';
+	p->n++;
+}
+
+/*
+ * refresh_cards: judges again the wages of the pairs' projects whose account's digits are
+ * the pair's card (the only outflows a roster entry or card of that worker can match).
+ */
+static void
+refresh_cards(ou_pairs *p)
+{
+	int64	   *projects;
+	int			np = 0;
+	ou_batch	b;
+	Datum		args[2];
+
+	if (p->n == 0)
+		return;
+	qsort(p->v, p->n, sizeof(ou_pair), cmp_pair);
+	projects = palloc(sizeof(int64) * p->n);
+	for (int i = 0; i < p->n; i++)
+		projects[np++] = p->v[i].project_id;
+	np = (int) wc_ids_unique(projects, np);
+	args[0] = ids_array(projects, np);
+	{
+		Datum	   *cards = palloc(sizeof(Datum) * p->n);
+
+		for (int i = 0; i < p->n; i++)
+			cards[i] = CStringGetTextDatum(p->v[i].card);
+		args[1] = PointerGetDatum(construct_array_builtin(cards, p->n, TEXTOID));
+	}
+	run(P_WAGES_OF_PROJECTS, args, NULL, SPI_OK_SELECT);
+	memset(&b, 0, sizeof(b));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		ou_pair		key;
+		Datum		d = SPI_getbinval(tup, desc, 4, &isnull);
+		text	   *cp;
+		char	   *buf;
+		size_t		nd;
+
+		if (isnull)
+			continue;
+		cp = DatumGetTextPP(d);
+		key.project_id = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
+		buf = palloc(VARSIZE_ANY_EXHDR(cp) + 1);
+		nd = wc_card_digits(VARDATA_ANY(cp), VARSIZE_ANY_EXHDR(cp), buf);
+		/* (no digits, or more than a card has: no card matches) */
+		if (nd == 0 || nd >= sizeof(key.card))
+			continue;
+		memcpy(key.card, buf, nd);
+		key.card[nd] = '\0';
+		pfree(buf);
+		if (bsearch(&key, p->v, p->n, sizeof(ou_pair), cmp_pair) != NULL)
+			batch_add_row(&b, tup, desc);
+	}
+	refresh(&b, true, NULL, 0);
+}
+
+/* read_ids: the values of an int8 column of a transition table (NULLs left out). */
+static void
+read_ids(Tuplestorestate *rows, TupleDesc desc, int att, ou_batch *out)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(slot, att, &isnull);
+
+		if (!isnull)
+			batch_id(out, DatumGetInt64(d));
+	}
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/* A worker's card (its digits; "" when none) as a transition table holds it. */
+typedef struct ou_card
+{
+	int64		worker_id;
+	char		card[24];
+} ou_card;
+
+static int
+cmp_card(const void *a, const void *b)
+{
+	const ou_card *x = a,
+			   *y = b;
+
+	return (x->worker_id > y->worker_id) - (x->worker_id < y->worker_id);
+}
+
+/* pairs_of_entries: (project, the worker's card) of the given roster entries (project and worker ids). */
+static void
+pairs_of_entries(const int64 *projects, const int64 *workers, int n, ou_pairs *p)
+{
+	int64	   *w = palloc(sizeof(int64) * Max(n, 1));
+	int			nw;
+	Datum		arg;
+	ou_card    *cards;
+	int			ncards;
+
+	if (n == 0)
+		return;
+	memcpy(w, workers, sizeof(int64) * n);
+	nw = (int) wc_ids_unique(w, n);
+	arg = ids_array(w, nw);
+	run(P_CARDS_OF_WORKERS, &arg, NULL, SPI_OK_SELECT);
+	ncards = (int) SPI_processed;
+	if (ncards == 0)
+		return;
+	cards = palloc(sizeof(ou_card) * ncards);
+	for (int i = 0; i < ncards; i++)
+	{
+		bool		isnull;
+		char	   *s;
+
+		cards[i].worker_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		s = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		strlcpy(cards[i].card, s ? s : "", sizeof(cards[i].card));
+	}
+	/* (one card per worker: worker_id is the key) */
+	qsort(cards, ncards, sizeof(ou_card), cmp_card);
+	for (int i = 0; i < n; i++)
+	{
+		ou_card		key;
+		ou_card    *c;
+
+		key.worker_id = workers[i];
+		if ((c = bsearch(&key, cards, ncards, sizeof(ou_card), cmp_card)) != NULL)
+			pair_add(p, projects[i], c->card, strlen(c->card));
+	}
+}
+
+/* The roster entries (project_id, worker_id, and roster_id, created_at for an update) of a transition table. */
+typedef struct ou_entry
+{
+	int64		roster_id;
+	int64		project_id;
+	int64		worker_id;
+	TimestampTz created_at;
+	bool		created_null;
+} ou_entry;
+
+static ou_entry *
+read_entries(TriggerData *td, Tuplestorestate *rows, int *n)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			a_id = wc_trigger_column(td, FN, "roster_id", INT8OID),
+				a_project = wc_trigger_column(td, FN, "project_id", INT8OID),
+				a_worker = wc_trigger_column(td, FN, "worker_id", INT8OID),
+				a_created = wc_trigger_column(td, FN, "created_at", TIMESTAMPTZOID);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	ou_entry   *v = NULL;
+	int			cap = 0;
+
+	*n = 0;
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		n1,
+					n2,
+					n3;
+		ou_entry	e;
+
+		e.roster_id = DatumGetInt64(slot_getattr(slot, a_id, &n1));
+		e.project_id = DatumGetInt64(slot_getattr(slot, a_project, &n2));
+		e.worker_id = DatumGetInt64(slot_getattr(slot, a_worker, &n3));
+		e.created_at = DatumGetTimestampTz(slot_getattr(slot, a_created, &e.created_null));
+		if (n1 || n2 || n3)
+			continue;			/* (all NOT NULL) an entry without project or worker matches nothing */
+		if (*n == cap)
+		{
+			cap = cap ? cap * 2 : 16;
+			v = v ? repalloc_huge(v, sizeof(ou_entry) * cap) : palloc(sizeof(ou_entry) * cap);
+		}
+		v[(*n)++] = e;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	return v;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const ou_entry *x = a,
+			   *y = b;
+
+	return (x->roster_id > y->roster_id) - (x->roster_id < y->roster_id);
+}
+
+/* entries_pairs: the (project, card) pairs of entries[0..n) whose keep flag is set. */
+static void
+entries_pairs(ou_entry *e, const bool *keep, int n, ou_pairs *p)
+{
+	int64	   *projects = palloc(sizeof(int64) * Max(n, 1)),
+			   *workers = palloc(sizeof(int64) * Max(n, 1));
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (keep == NULL || keep[i])
+		{
+			projects[k] = e[i].project_id;
+			workers[k++] = e[i].worker_id;
+		}
+	pairs_of_entries(projects, workers, k, p);
+}
+
+/*
+ * on_roster: entries added, deleted or changed. Wages to the workers' cards in the entries'
+ * projects are judged again: of the old entries that went or now count from later or for
+ * another project or worker (matches may be lost), of the new entries that came or count from
+ * earlier (matches may come); an entry unchanged in these changes nothing.
+ */
+static void
+on_roster(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
+{
+	ou_pairs	p = {0};
+	int			no = 0,
+				nn = 0;
+	ou_entry   *o = olds ? read_entries(td, olds, &no) : NULL;
+	ou_entry   *nw = news ? read_entries(td, news, &nn) : NULL;
+
+	if (o && nw)
+	{
+		bool	   *keep_o = palloc0(sizeof(bool) * Max(no, 1)),
+				   *keep_n = palloc0(sizeof(bool) * Max(nn, 1));
+
+		qsort(o, no, sizeof(ou_entry), cmp_entry);
+		qsort(nw, nn, sizeof(ou_entry), cmp_entry);
+		/*
+		 * an old entry may lose matches unless its new version is for the same project and
+		 * worker and known from no later; a new one may gain some unless its old version was
+		 * for the same and known from no later (a NULL moment: as NOT EXISTS reads it)
+		 */
+		for (int i = 0; i < no; i++)
+		{
+			ou_entry   *m = bsearch(&o[i], nw, nn, sizeof(ou_entry), cmp_entry);
+
+			keep_o[i] = !(m && m->project_id == o[i].project_id && m->worker_id == o[i].worker_id &&
+						  !m->created_null && !o[i].created_null && m->created_at <= o[i].created_at);
+		}
+		for (int i = 0; i < nn; i++)
+		{
+			ou_entry   *m = bsearch(&nw[i], o, no, sizeof(ou_entry), cmp_entry);
+
+			keep_n[i] = !(m && m->project_id == nw[i].project_id && m->worker_id == nw[i].worker_id &&
+						  !m->created_null && !nw[i].created_null && m->created_at <= nw[i].created_at);
+		}
+		entries_pairs(o, keep_o, no, &p);
+		entries_pairs(nw, keep_n, nn, &p);
+	}
+	else if (o)
+		entries_pairs(o, NULL, no, &p);
+	else if (nw)
+		entries_pairs(nw, NULL, nn, &p);
+	refresh_cards(&p);
+}
+
+/* read_cards: (worker_id, card) of every row of a transition table of worker; *n of them. */
+static ou_card *
+read_cards(Tuplestorestate *rows, TupleDesc desc, int a_id, int a_card, FmgrInfo *out, int *n)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	ou_card    *v = NULL;
+	int			cap = 0;
+
+	*n = 0;
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		n1,
+					n2;
+		Datum		id = slot_getattr(slot, a_id, &n1),
+					card = slot_getattr(slot, a_card, &n2);
+
+		if (n1)
+			continue;
+		if (*n == cap)
+		{
+			cap = cap ? cap * 2 : 16;
+			v = v ? repalloc_huge(v, sizeof(ou_card) * cap) : palloc(sizeof(ou_card) * cap);
+		}
+		v[*n].worker_id = DatumGetInt64(id);
+		strlcpy(v[*n].card, n2 ? "" : OutputFunctionCall(out, card), sizeof(v[*n].card));
+		(*n)++;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	qsort(v, *n, sizeof(ou_card), cmp_card);
+	return v;
+}
+
+/*
+ * on_worker: workers added (a restore loads them after their roster entries) or whose card
+ * changed: the wages to their cards, old and new, in the projects of their roster entries.
+ */
+static void
+on_worker(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			a_id = wc_trigger_column(td, FN, "worker_id", INT8OID);
+	int			a_card = 0;
+	Oid			outfn;
+	bool		varlena;
+	FmgrInfo	out;
+	ou_card    *o = NULL,
+			   *nw = NULL,
+			   *cards;
+	int			no = 0,
+				nn = 0,
+				ncards = 0;
+	int64	   *ids;
+	int			nids;
+	ou_pairs	p = {0};
+	Datum		arg;
+
+	/* (wage_card is of type wagecheck.bank_card, whose text is its digits: read through its output function) */
+	for (int i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped &&
+			strcmp(NameStr(TupleDescAttr(desc, i)->attname), "wage_card") == 0)
+			a_card = i + 1;
+	if (a_card == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("%s needs column \"%s\", which %s does not have", FN, "wage_card",
+						wc_rel_label(td->tg_relation))));
+	getTypeOutputInfo(TupleDescAttr(desc, a_card - 1)->atttypid, &outfn, &varlena);
+	fmgr_info(outfn, &out);
+	if (olds)
+		o = read_cards(olds, desc, a_id, a_card, &out, &no);
+	if (news)
+		nw = read_cards(news, desc, a_id, a_card, &out, &nn);
+	cards = palloc(sizeof(ou_card) * Max(no + nn, 1));
+	/* the cards that came or went: a worker whose card stayed the same changes nothing */
+	for (int i = 0; i < nn; i++)
+	{
+		ou_card    *m = o ? bsearch(&nw[i], o, no, sizeof(ou_card), cmp_card) : NULL;
+
+		if (m && strcmp(m->card, nw[i].card) == 0)
+			continue;
+		if (nw[i].card[0])
+			cards[ncards++] = nw[i];
+		if (m && m->card[0])
+			cards[ncards++] = *m;
+	}
+	for (int i = 0; i < no; i++)
+		if (o[i].card[0] && (nw == NULL || bsearch(&o[i], nw, nn, sizeof(ou_card), cmp_card) == NULL))
+			cards[ncards++] = o[i];
+	if (ncards == 0)
+		return;
+	ids = palloc(sizeof(int64) * ncards);
+	for (int i = 0; i < ncards; i++)
+		ids[i] = cards[i].worker_id;
+	nids = (int) wc_ids_unique(ids, ncards);
+	arg = ids_array(ids, nids);
+	run(P_PROJECTS_OF_WORKERS, &arg, NULL, SPI_OK_SELECT);
+	/* (a worker may be there twice, with his old and his new card: the run of his id) */
+	qsort(cards, ncards, sizeof(ou_card), cmp_card);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		ou_card		key;
+		ou_card    *c;
+		int64		project = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+
+		key.worker_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+		if ((c = bsearch(&key, cards, ncards, sizeof(ou_card), cmp_card)) == NULL)
+			continue;
+		while (c > cards && c[-1].worker_id == key.worker_id)
+			c--;
+		for (; c < cards + ncards && c->worker_id == key.worker_id; c++)
+			pair_add(&p, project, c->card, strlen(c->card));
+	}
+	refresh_cards(&p);
+}
+
+/* The whole table again (a TRUNCATE of the roster or of the accounts): from the raw rows. */
+static const char *const ou_rebuild_sql =
+"DELETE FROM wagecheck.outflow_unmatched;"
+"INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(NULL) ORDER BY 1;";
+
+PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
+/* Trigger on account_txn, roster, worker (AFTER each statement) and wage_account: keeps outflow_unmatched. */
+Datum
+wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = wc_trigger_data(fcinfo, FN);
+	ou_table	t;
+	Tuplestorestate *olds,
+			   *news;
+
+	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE |
+					WC_TG_DELETE | WC_TG_TRUNCATE,
+					_("an AFTER ... FOR EACH STATEMENT (on wage_account: AFTER UPDATE ... FOR EACH ROW)"));
+	t = (ou_table) wc_trigger_on_tables(td, FN, ou_refs, OU_TABLES, "account_txn, wage_account, roster or worker");
+	if ((TRIGGER_FIRED_FOR_ROW(td->tg_event) != 0) != (t == OU_ACCOUNT && !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event)) ||
+		(t == OU_ACCOUNT && !TRIGGER_FIRED_BY_UPDATE(td->tg_event) && !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event)) ||
+		(t == OU_WORKER && (TRIGGER_FIRED_BY_DELETE(td->tg_event) || TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be %s trigger", FN,
+						_("an AFTER ... FOR EACH STATEMENT (on wage_account: AFTER UPDATE ... FOR EACH ROW)")),
+				 errdetail("Trigger \"%s\" on %s fired it otherwise.",
+						   td->tg_trigger->tgname, wc_rel_label(td->tg_relation))));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+	{
+		if (SPI_execute(t == OU_TXN ? "TRUNCATE wagecheck.outflow_unmatched" : ou_rebuild_sql, false, 0) < 0)
+			elog(ERROR, "wagecheck: keeping wagecheck.outflow_unmatched after TRUNCATE failed");
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
+
+	if (t == OU_ACCOUNT)
+	{
+		/* a row whose project changed (the trigger's WHEN): the outflows of its account */
+		TupleDesc	desc = RelationGetDescr(td->tg_relation);
+		int			a_id = wc_trigger_column(td, FN, "account_id", INT8OID);
+		bool		isnull;
+		Datum		id = heap_getattr(td->tg_newtuple, a_id, desc, &isnull);
+		ou_batch	b;
+
+		if (!isnull)
+		{
+			run(P_TXNS_OF_ACCOUNT, &id, NULL, SPI_OK_SELECT);
+			memset(&b, 0, sizeof(b));
+			for (uint64 i = 0; i < SPI_processed; i++)
+				batch_add_row(&b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+			refresh(&b, true, NULL, 0);
+		}
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
+
+	olds = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? NULL : td->tg_oldtable;
+	news = TRIGGER_FIRED_BY_DELETE(td->tg_event) ? NULL : td->tg_newtable;
+	if ((olds == NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event)) ||
+		(news == NULL && !TRIGGER_FIRED_BY_DELETE(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s needs the statement's transition table (REFERENCING NEW TABLE / OLD TABLE)", FN)));
+
+	switch (t)
+	{
+		case OU_TXN:
+			{
+				ou_batch	b,
+							gone;
+				int			n;
+
+				memset(&b, 0, sizeof(b));
+				memset(&gone, 0, sizeof(gone));
+				/* movements deleted or changed: their rows go (a changed one is judged again) */
+				if (olds)
+					read_ids(olds, RelationGetDescr(td->tg_relation),
+							 wc_trigger_column(td, FN, "txn_id", INT8OID), &gone);
+				if (news)
+					read_txns(td, news, &b, olds ? &gone : NULL);
+				n = (int) wc_ids_unique(gone.ids, gone.n);
+				/* new movements (INSERT): no row of theirs exists yet */
+				refresh(&b, olds != NULL, gone.ids, n);
+			}
+			break;
+		case OU_ROSTER:
+			on_roster(td, olds, news);
+			break;
+		case OU_WORKER:
+			on_worker(td, olds, news);
+			break;
+		default:
+			elog(ERROR, "wagecheck: unexpected table");
+	}
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
