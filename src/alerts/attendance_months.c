@@ -40,6 +40,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "alerts/kept_plans.h"
 #include "core/attmonth.h"
 #include "trigcheck.h"
 #include "nls.h"
@@ -89,12 +90,7 @@ typedef enum am_plan
 #define KEY_MATCH(a, b) \
 	"(" a ".project_id, " a ".worker_id, " a ".period) = (" b ".project_id, " b ".worker_id, " b ".period)"
 
-static const struct
-{
-	const char *sql;
-	int			nargs;
-	Oid			types[9];
-}			am_sql[P_PLANS] = {
+static const wc_kept_sql am_sql[P_PLANS] = {
 	/*
 	 * A month is new when it holds only the new rows' days. extended: the statement added
 	 * the month, or rows known before its latest known_to or dated before its first_day
@@ -273,27 +269,11 @@ static const struct
 
 static SPIPlanPtr am_plans[P_PLANS];
 
-/* run: executes plan p (prepared with a generic plan and kept on its first use); SPI is connected. */
+/* run: executes plan p; SPI is connected. */
 static void
 run(am_plan p, Datum *values, int expect)
 {
-	int			rc;
-
-	if (am_plans[p] == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare_cursor(am_sql[p].sql, am_sql[p].nargs, (Oid *) am_sql[p].types,
-											  CURSOR_OPT_GENERIC_PLAN);
-
-		if (plan == NULL)
-			elog(ERROR, "wagecheck: preparing an attendance summary statement failed: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		am_plans[p] = plan;
-	}
-	rc = SPI_execute_plan(am_plans[p], values, NULL, false, 0);
-	if (rc != expect)
-		elog(ERROR, "wagecheck: a statement keeping wagecheck.attendance_month failed: %s",
-			 SPI_result_code_string(rc));
+	wc_kept_run(&am_sql[p], &am_plans[p], values, NULL, expect, "attendance_month");
 }
 
 /* The statement's rows, grown as the transition tables are read. */
@@ -339,25 +319,6 @@ read_rows(Tuplestorestate *rows, TupleDesc desc, const int *att, bool added, am_
 		r->added = added;
 	}
 	ExecDropSingleTupleTableSlot(slot);
-}
-
-static Datum
-int8_array(Datum *v, int n)
-{
-	return PointerGetDatum(construct_array_builtin(v, n, INT8OID));
-}
-
-static Datum
-date_array(Datum *v, int n)
-{
-	return PointerGetDatum(construct_array(v, n, DATEOID, sizeof(DateADT), true, TYPALIGN_INT));
-}
-
-static Datum
-timestamptz_array(Datum *v, int n)
-{
-	return PointerGetDatum(construct_array(v, n, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
-										   TYPALIGN_DOUBLE));
 }
 
 /* The months' columns as Datums, in key order. */
@@ -409,14 +370,14 @@ month_values(const wc_att_month *m, int k, Datum *values)
 	am_cols		c;
 
 	months_cols(m, k, &c);
-	values[0] = int8_array(c.project, k);
-	values[1] = int8_array(c.worker, k);
-	values[2] = date_array(c.period, k);
-	values[3] = int8_array(c.delta, k);
-	values[4] = timestamptz_array(c.known_to, k);
-	values[5] = date_array(c.last_day, k);
-	values[6] = date_array(c.first_day, k);
-	values[7] = timestamptz_array(c.first_known, k);
+	values[0] = wc_datums_array(c.project, NULL, k, INT8OID);
+	values[1] = wc_datums_array(c.worker, NULL, k, INT8OID);
+	values[2] = wc_datums_array(c.period, NULL, k, DATEOID);
+	values[3] = wc_datums_array(c.delta, NULL, k, INT8OID);
+	values[4] = wc_datums_array(c.known_to, NULL, k, TIMESTAMPTZOID);
+	values[5] = wc_datums_array(c.last_day, NULL, k, DATEOID);
+	values[6] = wc_datums_array(c.first_day, NULL, k, DATEOID);
+	values[7] = wc_datums_array(c.first_known, NULL, k, TIMESTAMPTZOID);
 }
 
 /*
@@ -529,7 +490,7 @@ changed(const wc_att_month *m, int k, const am_rows *rows, bool update)
 	month_values(m, k, values);
 	for (int i = 0; i < k; i++)
 		added[i] = Int64GetDatum(m[i].added);
-	values[8] = int8_array(added, k);
+	values[8] = wc_datums_array(added, NULL, k, INT8OID);
 	/* lock the months in key order, then write each once */
 	run(P_LOCK, values, SPI_OK_SELECT);
 	run(P_CHANGE, values, SPI_OK_INSERT);
@@ -559,14 +520,14 @@ changed(const wc_att_month *m, int k, const am_rows *rows, bool update)
 				day[n] = DateADTGetDatum(rows->v[i].day);
 				n++;
 			}
-		ic[0] = int8_array(projects, np);
-		ic[1] = timestamptz_array(at, n);
-		ic[2] = date_array(day, n);
+		ic[0] = wc_datums_array(projects, NULL, np, INT8OID);
+		ic[1] = wc_datums_array(at, NULL, n, TIMESTAMPTZOID);
+		ic[2] = wc_datums_array(day, NULL, n, DATEOID);
 		run(P_CHANGE_UPDATE, ic, SPI_OK_INSERT);
 	}
 	else
 	{
-		Datum		ic = int8_array(projects, np);
+		Datum		ic = wc_datums_array(projects, NULL, np, INT8OID);
 
 		run(P_CHANGE_DELETE, &ic, SPI_OK_INSERT);
 	}

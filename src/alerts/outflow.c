@@ -39,6 +39,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "alerts/kept_plans.h"
 #include "core/changeset.h"
 #include "core/idset.h"
 #include "trigcheck.h"
@@ -94,13 +95,7 @@ typedef enum ou_plan
 	" ORDER BY a.account_id, r.roster_id, k.worker_id" \
 	"   FOR SHARE OF a, r, k"
 
-static const struct
-{
-	const char *sql;
-	int			nargs;
-	Oid			types[4];
-	int			options;
-}			ou_sql[P_PLANS] = {
+static const wc_kept_sql ou_sql[P_PLANS] = {
 	[P_MATCH] = {MATCH_SQL, 4, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID},
 	CURSOR_OPT_GENERIC_PLAN},
 	[P_MATCH_MANY] = {MATCH_SQL, 4, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID},
@@ -129,66 +124,11 @@ static const struct
 
 static SPIPlanPtr ou_plans[P_PLANS];
 
-/* run: executes plan p (prepared and kept on its first use); SPI is connected. */
+/* run: executes plan p; SPI is connected. */
 static void
 run(ou_plan p, Datum *values, const char *nulls, int expect)
 {
-	int			rc;
-
-	if (ou_plans[p] == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare_cursor(ou_sql[p].sql, ou_sql[p].nargs, (Oid *) ou_sql[p].types,
-											  ou_sql[p].options);
-
-		if (plan == NULL)
-			elog(ERROR, "wagecheck: preparing a statement keeping outflow_unmatched failed: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		ou_plans[p] = plan;
-	}
-	rc = SPI_execute_plan(ou_plans[p], values, nulls, false, 0);
-	if (rc != expect)
-		elog(ERROR, "wagecheck: a statement keeping wagecheck.outflow_unmatched failed: %s",
-			 SPI_result_code_string(rc));
-}
-
-/* A growing array of Datums (with NULL flags). */
-typedef struct ou_col
-{
-	Datum	   *v;
-	bool	   *isnull;
-	int			n;
-	int			cap;
-} ou_col;
-
-static void
-col_add(ou_col *c, Datum d, bool isnull)
-{
-	if (c->n == c->cap)
-	{
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->v = c->v ? repalloc_huge(c->v, sizeof(Datum) * c->cap) : palloc(sizeof(Datum) * c->cap);
-		c->isnull = c->isnull ? repalloc_huge(c->isnull, sizeof(bool) * c->cap) : palloc(sizeof(bool) * c->cap);
-	}
-	c->isnull[c->n] = isnull;
-	c->v[c->n++] = d;
-}
-
-/* col_array: the column as an array of type (bigint, text or timestamptz), NULLs kept. */
-static Datum
-col_array(ou_col *c, Oid type)
-{
-	int			dims[1] = {c->n};
-	int			lbs[1] = {1};
-
-	if (type == TIMESTAMPTZOID)
-		return PointerGetDatum(construct_md_array(c->v, c->isnull, 1, dims, lbs, TIMESTAMPTZOID,
-												  sizeof(TimestampTz), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	if (type == TEXTOID)
-		return PointerGetDatum(construct_md_array(c->v, c->isnull, 1, dims, lbs, TEXTOID, -1, false,
-												  TYPALIGN_INT));
-	return PointerGetDatum(construct_md_array(c->v, c->isnull, 1, dims, lbs, INT8OID, sizeof(int64),
-											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	wc_kept_run(&ou_sql[p], &ou_plans[p], values, nulls, expect, "outflow_unmatched");
 }
 
 /* ids_array: int64 ids as a bigint[]. */
@@ -208,7 +148,7 @@ typedef struct ou_batch
 	int64	   *ids;
 	int			n;
 	int			cap;
-	ou_col		m_ids,
+	wc_datum_col		m_ids,
 				m_accounts,
 				m_cards,
 				m_known;
@@ -242,10 +182,10 @@ batch_add(ou_batch *b, int64 id, int64 account, bool wage, const char *cp, int c
 		if (n == 0)
 			return;				/* no card's text is empty */
 		SET_VARSIZE(t, VARHDRSZ + n);
-		col_add(&b->m_ids, Int64GetDatum(id), false);
-		col_add(&b->m_accounts, Int64GetDatum(account), false);
-		col_add(&b->m_cards, PointerGetDatum(t), false);
-		col_add(&b->m_known, TimestampTzGetDatum(known), known_null);
+		wc_col_add(&b->m_ids, Int64GetDatum(id), false);
+		wc_col_add(&b->m_accounts, Int64GetDatum(account), false);
+		wc_col_add(&b->m_cards, PointerGetDatum(t), false);
+		wc_col_add(&b->m_known, TimestampTzGetDatum(known), known_null);
 	}
 }
 
@@ -284,10 +224,10 @@ refresh(ou_batch *b, bool delete, int64 *del, int ndel)
 	{
 		Datum		args[4];
 
-		args[0] = col_array(&b->m_ids, INT8OID);
-		args[1] = col_array(&b->m_accounts, INT8OID);
-		args[2] = col_array(&b->m_cards, TEXTOID);
-		args[3] = col_array(&b->m_known, TIMESTAMPTZOID);
+		args[0] = wc_col_array(&b->m_ids, INT8OID);
+		args[1] = wc_col_array(&b->m_accounts, INT8OID);
+		args[2] = wc_col_array(&b->m_cards, TEXTOID);
+		args[3] = wc_col_array(&b->m_known, TIMESTAMPTZOID);
 		run(b->m_ids.n > OU_MANY ? P_MATCH_MANY : P_MATCH, args, NULL, SPI_OK_SELECT);
 		if (SPI_processed > 0)
 		{

@@ -40,6 +40,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "alerts/kept_plans.h"
 #include "core/outflow.h"
 #include "core/settle.h"
 #include "trigcheck.h"
@@ -204,12 +205,7 @@ typedef enum wm_plan
 	"SELECT wagecheck._wage_month_refresh(array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period))" \
 	"  FROM (" keys ") x HAVING count(*) > 0"
 
-static const struct
-{
-	const char *sql;
-	int			nargs;
-	Oid			types[4];
-}			wm_sql[P_PLANS] = {
+static const wc_kept_sql wm_sql[P_PLANS] = {
 	[P_REFRESH_SHEET] = {REFRESH("SELECT DISTINCT u.project_id, l.worker_id, u.period"
 								 "  FROM unnest($1::bigint[], $2::bigint[], $3::date[]) u(sheet_id, project_id, period)"
 								 "  JOIN wagecheck.pay_line l ON l.sheet_id = u.sheet_id"),
@@ -342,29 +338,11 @@ static const struct
 
 static SPIPlanPtr wm_plans[P_PLANS];
 
-/* run_nulls: executes plan p (prepared and kept on its first use) with nulls as SPI_execute_plan takes them; SPI is connected. */
+/* run_nulls: executes plan p with nulls as SPI_execute_plan takes them; SPI is connected. */
 static void
 run_nulls(wm_plan p, Datum *values, const char *nulls, int expect)
 {
-	int			rc;
-
-	if (wm_plans[p] == NULL)
-	{
-		/*
-		 * generic plans: a custom plan (the default while it looks cheaper, which it does
-		 * for an array of keys) would be planned again on every call
-		 */
-		SPIPlanPtr	plan = SPI_prepare_cursor(wm_sql[p].sql, wm_sql[p].nargs, (Oid *) wm_sql[p].types,
-											  CURSOR_OPT_GENERIC_PLAN);
-
-		if (plan == NULL)
-			elog(ERROR, "wagecheck: preparing a summary statement failed: %s", SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		wm_plans[p] = plan;
-	}
-	rc = SPI_execute_plan(wm_plans[p], values, nulls, false, 0);
-	if (rc != expect)
-		elog(ERROR, "wagecheck: a statement keeping wagecheck.wage_month failed: %s", SPI_result_code_string(rc));
+	wc_kept_run(&wm_sql[p], &wm_plans[p], values, nulls, expect, "wage_month");
 }
 
 /* run: executes plan p with no NULL argument. */
@@ -374,40 +352,12 @@ run(wm_plan p, Datum *values, int expect)
 	run_nulls(p, values, NULL, expect);
 }
 
-/* A growing list of Datums of one column (bigint or date). */
-typedef struct wm_col
-{
-	Datum	   *v;
-	int			n;
-	int			cap;
-} wm_col;
-
-static void
-col_add(wm_col *c, Datum d)
-{
-	if (c->n == c->cap)
-	{
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->v = c->v ? repalloc_huge(c->v, sizeof(Datum) * c->cap) : palloc(sizeof(Datum) * c->cap);
-	}
-	c->v[c->n++] = d;
-}
-
-static Datum
-col_array(wm_col *c, Oid type)
-{
-	/* (PostgreSQL 15's construct_array_builtin() knows no date) */
-	if (type == DATEOID)
-		return PointerGetDatum(construct_array(c->v, c->n, DATEOID, sizeof(DateADT), true, TYPALIGN_INT));
-	return PointerGetDatum(construct_array_builtin(c->v, c->n, type));
-}
-
 /*
  * read_cols: appends the columns attnums[0..n) of every row of a transition table to
  * cols[0..n); a row with a NULL in nonnull_from or later columns adds nothing to them.
  */
 static void
-read_cols(Tuplestorestate *rows, TupleDesc desc, const int *attnums, wm_col *cols, int n)
+read_cols(Tuplestorestate *rows, TupleDesc desc, const int *attnums, wc_datum_col *cols, int n)
 {
 	TupleTableSlot *slot;
 
@@ -423,13 +373,13 @@ read_cols(Tuplestorestate *rows, TupleDesc desc, const int *attnums, wm_col *col
 		/* the first column keys the row; a column after it may be NULL (corrects_line_id) */
 		if (isnull)
 			continue;
-		col_add(&cols[0], first);
+		wc_col_add(&cols[0], first, false);
 		for (int i = 1; i < n; i++)
 		{
 			Datum		d = slot_getattr(slot, attnums[i], &isnull);
 
 			if (!isnull)
-				col_add(&cols[i], d);
+				wc_col_add(&cols[i], d, false);
 		}
 	}
 	ExecDropSingleTupleTableSlot(slot);
@@ -514,7 +464,7 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Tuplestorestate *olds,
 			   *news;
-	wm_col		cols[3];
+	wc_datum_col		cols[3];
 	Datum		values[3];
 	int			att[3];
 
@@ -554,20 +504,20 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			SPI_finish();
 			return PointerGetDatum(NULL);	/* no row written: nothing changed */
 		}
-		values[0] = col_array(&cols[0], INT8OID);
+		values[0] = wc_col_array(&cols[0], INT8OID);
 		if (t == WM_PAYMENT)
 		{
 			Datum		rest[4];
 			char		rest_nulls[4] = {' ', ' ', ' ', ' '};
 			bool		keys_null[3];
-			wm_col		lines = {0};
+			wc_datum_col		lines = {0};
 			int			latt = wc_trigger_column(td, FN, "line_id", INT8OID);
 
 			if (!payments_added(values[0], cols[0].n, &rest[1], keys_null))
 			{
 				/* the months of the new payments that were not appended, each recomputed once */
 				read_cols(news, desc, &latt, &lines, 1);
-				rest[0] = col_array(&lines, INT8OID);
+				rest[0] = wc_col_array(&lines, INT8OID);
 				for (int i = 0; i < 3; i++)
 					rest_nulls[i + 1] = keys_null[i] ? 'n' : ' ';
 				run_nulls(P_REFRESH_PAYMENT_REST, rest, rest_nulls, SPI_OK_SELECT);
@@ -593,9 +543,9 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			att[2] = wc_trigger_column(td, FN, "period", DATEOID);
 			read_cols(olds, desc, att, cols, 3);
 			read_cols(news, desc, att, cols, 3);
-			values[0] = col_array(&cols[0], INT8OID);
-			values[1] = col_array(&cols[1], INT8OID);
-			values[2] = col_array(&cols[2], DATEOID);
+			values[0] = wc_col_array(&cols[0], INT8OID);
+			values[1] = wc_col_array(&cols[1], INT8OID);
+			values[2] = wc_col_array(&cols[2], DATEOID);
 			/* (all three are NOT NULL: a row with a NULL would leave the arrays out of step) */
 			if (cols[1].n != cols[0].n || cols[2].n != cols[0].n)
 				elog(ERROR, "wagecheck: a pay sheet without project or month");
@@ -613,7 +563,7 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			break;
 		case WM_LINE:
 			{
-				wm_col		corrected = {0};
+				wc_datum_col		corrected = {0};
 				int			catt;
 
 				/* (sheet_id, worker_id) pairs; the corrected lines apart */
@@ -626,9 +576,9 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 				read_cols(news, desc, &catt, &corrected, 1);
 				if (cols[1].n != cols[0].n)
 					elog(ERROR, "wagecheck: a pay line without worker");
-				values[0] = col_array(&cols[0], INT8OID);
-				values[1] = col_array(&cols[1], INT8OID);
-				values[2] = col_array(&corrected, INT8OID);
+				values[0] = wc_col_array(&cols[0], INT8OID);
+				values[1] = wc_col_array(&cols[1], INT8OID);
+				values[2] = wc_col_array(&corrected, INT8OID);
 				run(P_REFRESH_LINE, values, SPI_OK_SELECT);
 			}
 			break;
@@ -636,7 +586,7 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			att[0] = wc_trigger_column(td, FN, "line_id", INT8OID);
 			read_cols(olds, desc, att, cols, 1);
 			read_cols(news, desc, att, cols, 1);
-			values[0] = col_array(&cols[0], INT8OID);
+			values[0] = wc_col_array(&cols[0], INT8OID);
 			run(P_REFRESH_PAYMENT, values, SPI_OK_SELECT);
 			break;
 		default:
