@@ -42,7 +42,7 @@
  * the later rows of the transaction walk past, so fewer, larger statements are cheaper; the
  * batch's rows and strings (a few MB) are all the import holds besides the document.
  */
-#define WC_IMPORT_BATCH 20000
+#define WC_IMPORT_BATCH 50000
 #define WC_IMPORT_LOCK_CLASS 1464027480	/* 0x57434958, "WCIX": advisory locks of imported accounts */
 
 typedef struct wc_map_entry
