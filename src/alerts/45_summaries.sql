@@ -162,74 +162,31 @@ COMMENT ON TABLE wagecheck.outflow_unmatched IS
 -- _outflow_unmatched_rows(txn_ids): the outflow_unmatched rows of these account movements
 -- (all of them when NULL), from the raw rows: the outflows less the wages whose account, as
 -- written or its digits, is the card of a worker on the project's roster known by then -
--- joined (hashed for many movements, through the indexes on a card's text and the roster's
--- worker for a few), not looked up per movement. Three cases, each planned for itself: every
--- movement (NULL), a few (the plan kept), many (planned for their number on each call).
+-- joined, not looked up per movement. The reference recomputation that rebuild_summaries()
+-- and the tests compare the C trigger (src/alerts/outflow.c) with; each call is planned for
+-- its argument (NULL: every movement, hashed).
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_rows(p_txns bigint[]) RETURNS SETOF wagecheck.outflow_unmatched
-    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_custom_plan SET work_mem = '64MB' AS
 $$
 BEGIN
-    IF p_txns IS NULL THEN
-        RETURN QUERY
-        WITH t AS MATERIALIZED (
-            SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
-                   w.project_id
-              FROM wagecheck.account_txn t
-              JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-             WHERE t.direction = 'out'
-        ),
-        matched AS (      -- the wages paid to the card of a worker on the roster then
-            SELECT t.txn_id
-              FROM t
-             CROSS JOIN LATERAL (SELECT t.counterparty_account
-                                 UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
-              JOIN wagecheck.worker k ON k.wage_card::text = c.card
-              JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
-             WHERE t.purpose = 'wage' AND r.created_at <= t.known
-        )
-        SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched);
-    ELSIF cardinality(p_txns) > 1000 THEN
-        -- (a bank file's movements: planned for their number, as hashes)
-        RETURN QUERY EXECUTE '
-        WITH t AS MATERIALIZED (
-            SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
-                   w.project_id
-              FROM (SELECT DISTINCT u FROM unnest($1) u) q(txn_id)
-              JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id
-              JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-             WHERE t.direction = ''out''
-        ),
-        matched AS (      -- the wages paid to the card of a worker on the roster then
-            SELECT t.txn_id
-              FROM t
-             CROSS JOIN LATERAL (SELECT t.counterparty_account
-                                 UNION SELECT regexp_replace(t.counterparty_account, ''[^0-9]'', '''', ''g'')) c(card)
-              JOIN wagecheck.worker k ON k.wage_card::text = c.card
-              JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
-             WHERE t.purpose = ''wage'' AND r.created_at <= t.known
-        )
-        SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched)' USING p_txns;
-    ELSE
-        RETURN QUERY
-        WITH t AS MATERIALIZED (
-            SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
-                   w.project_id
-              FROM (SELECT DISTINCT u FROM unnest(p_txns) u) q(txn_id)
-              JOIN wagecheck.account_txn t ON t.txn_id = q.txn_id
-              JOIN wagecheck.wage_account w ON w.account_id = t.account_id
-             WHERE t.direction = 'out'
-        ),
-        matched AS (      -- the wages paid to the card of a worker on the roster then
-            SELECT t.txn_id
-              FROM t
-             CROSS JOIN LATERAL (SELECT t.counterparty_account
-                                 UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
-              JOIN wagecheck.worker k ON k.wage_card::text = c.card
-              JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
-             WHERE t.purpose = 'wage' AND r.created_at <= t.known
-        )
-        SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched);
-    END IF;
+    RETURN QUERY
+    WITH t AS MATERIALIZED (
+        SELECT t.txn_id, t.purpose, t.counterparty_account, greatest(t.created_at, t.booked_at) AS known,
+               w.project_id
+          FROM wagecheck.account_txn t
+          JOIN wagecheck.wage_account w ON w.account_id = t.account_id
+         WHERE t.direction = 'out' AND (p_txns IS NULL OR t.txn_id = ANY (p_txns))
+    ),
+    matched AS (      -- the wages paid to the card of a worker on the roster then
+        SELECT t.txn_id
+          FROM t
+         CROSS JOIN LATERAL (SELECT t.counterparty_account
+                             UNION SELECT regexp_replace(t.counterparty_account, '[^0-9]', '', 'g')) c(card)
+          JOIN wagecheck.worker k ON k.wage_card::text = c.card
+          JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
+         WHERE t.purpose = 'wage' AND r.created_at <= t.known
+    )
+    SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched);
 END
 $$;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
