@@ -416,7 +416,8 @@ reader_new(const wcx_profile *p, const char *encoding, char *msg, size_t msgsize
 		wcx_reader_close(r);
 		return NULL;
 	}
-	xmlCtxtUseOptions(r->ctxt, WCX_PARSE_OPTIONS);
+	/* a text the server converted is UTF-8 whatever its declaration says: the declaration is then ignored however the text is cut into chunks */
+	xmlCtxtUseOptions(r->ctxt, WCX_PARSE_OPTIONS | (encoding ? XML_PARSE_IGNORE_ENC : 0));
 	/* the paths' names as the parser's own (dictionary) strings: compared by address */
 	if (!intern_path(r, &r->entry) || !intern_path(r, &r->account))
 	{
@@ -436,7 +437,6 @@ reader_new(const wcx_profile *p, const char *encoding, char *msg, size_t msgsize
 				return NULL;
 			}
 	}
-	/* a text the server converted is UTF-8 whatever its declaration says */
 	if (encoding)
 		xmlSwitchToEncoding(r->ctxt, xmlFindCharEncodingHandler(encoding));
 	return r;
