@@ -414,6 +414,51 @@ wc_flushing(void)
 }
 
 /*
+ * flush_run: the UPDATE of the balances: of one account (a statement of one movement) by its
+ * key - the generic plan of the arrays' join hashes the whole table of accounts on every
+ * statement - else of the arrays args (ids, balances); SPI is connected.
+ */
+static int
+flush_run(Datum *args, bool one)
+{
+	Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
+	Oid			types1[2] = {INT8OID, TEXTOID};
+
+	if (one)
+		return SPI_execute_plan(wc_plan(WC_P_FLUSH_ONE,
+										"UPDATE wagecheck.wage_account a SET balance = $2::numeric"
+										" WHERE a.account_id = $1", 2, types1),
+								args, NULL, false, 0);
+	return SPI_execute_plan(wc_plan(WC_P_FLUSH,
+									"UPDATE wagecheck.wage_account a SET balance = u.balance::numeric"
+									"  FROM unnest($1, $2) u(account_id, balance)"
+									" WHERE a.account_id = u.account_id", 2, types),
+							args, NULL, false, 0);
+}
+
+/* flush_write: runs flush_run with the account trigger told it is the balances being written. */
+static void
+flush_write(Datum *args, bool one)
+{
+	PG_TRY();
+	{
+		int			rc;
+
+		flushing = true;
+		SPI_connect();
+		rc = flush_run(args, one);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "wagecheck: balance update failed: %s", SPI_result_code_string(rc));
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		flushing = false;
+	}
+	PG_END_TRY();
+}
+
+/*
  * Statement end: writes each touched balance once, all in one UPDATE (one statement
  * for the account table's own triggers, however many accounts a bank file moved),
  * then forgets the statement.
@@ -447,29 +492,17 @@ wc_flush(void)
 	{
 		Datum		args[2];
 
-		args[0] = PointerGetDatum(construct_array_builtin(ids, n, INT8OID));
-		args[1] = PointerGetDatum(construct_array_builtin(balances, n, TEXTOID));
-		PG_TRY();
+		if (n == 1)
 		{
-			Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
-			int			rc;
-
-			flushing = true;
-			SPI_connect();
-			rc = SPI_execute_plan(wc_plan(WC_P_FLUSH,
-										  "UPDATE wagecheck.wage_account a SET balance = u.balance::numeric"
-										  "  FROM unnest($1, $2) u(account_id, balance)"
-										  " WHERE a.account_id = u.account_id", 2, types),
-								  args, NULL, false, 0);
-			if (rc != SPI_OK_UPDATE)
-				elog(ERROR, "wagecheck: balance update failed: %s", SPI_result_code_string(rc));
-			SPI_finish();
+			args[0] = ids[0];
+			args[1] = balances[0];
 		}
-		PG_FINALLY();
+		else
 		{
-			flushing = false;
+			args[0] = PointerGetDatum(construct_array_builtin(ids, n, INT8OID));
+			args[1] = PointerGetDatum(construct_array_builtin(balances, n, TEXTOID));
 		}
-		PG_END_TRY();
+		flush_write(args, n == 1);
 	}
 	reset_state();
 }
