@@ -102,6 +102,21 @@ SELECT fx.worker(5);
 INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
 VALUES (60, 5, 3, '2026-01-05', '2026-01-05', '2026-01-05 09:00');
 SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- entries added (and nothing else): only the candidates of their projects that are wages to
+-- their workers' cards may leave. Worker 3 onto P60 known only after his wage there (txn 3
+-- stays a candidate; on 03-25 no hit), with worker 1 onto P61 (no candidate there), in one statement
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at) VALUES
+    (60, 3, 3, '2026-03-10', '2026-03-10', '2026-03-10 09:00'),
+    (61, 1, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+SELECT txn_id FROM wagecheck.outflow_unmatched ORDER BY 1;
+SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- worker 3 onto P60 known before his wage (txn 3 leaves), with worker 2 (whose card is not the
+-- one his wage went to: nothing leaves for him)
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at) VALUES
+    (60, 3, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00'),
+    (60, 2, 3, '2026-01-07', '2026-01-07', '2026-01-07 09:00');
+SELECT txn_id FROM wagecheck.outflow_unmatched ORDER BY 1;
+SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
 
 -- with the triggers disabled the table goes stale; rebuild_summaries() recomputes it
 ALTER TABLE wagecheck.account_txn DISABLE TRIGGER outflow_unmatched_ins;

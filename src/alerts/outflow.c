@@ -12,9 +12,14 @@
  *   - an account moved to another project (wage_account, a row trigger that fires only when
  *     project_id changes: the balance the enforcing trigger writes after every statement
  *     fires nothing): the outflows of that account;
- *   - roster entries added, deleted, moved or made known at another moment (roster), workers
+ *   - roster entries deleted, moved or made known at another moment (roster), workers
  *     added or their cards changed (worker): the wages of the entries' projects to the
  *     workers' cards (old and new), found by the digits of their accounts;
+ *   - roster entries only added (a statement of no other change): they take no match away,
+ *     so only the candidates of their projects that are wages to their workers' cards may
+ *     leave (outflow_unmatched by project_id and card: most entries find none); a transaction
+ *     lock per (project, worker) makes such a statement and one deleting or changing entries
+ *     of the same pair wait for each other (lock_pairs);
  *   - TRUNCATE: account_txn empties the table, roster and wage_account rebuild it.
  * Judging outflows (refresh): one statement finds the wages that match a rostered worker's
  * card and locks FOR SHARE the account, roster entry and worker of each match, in key order
@@ -38,6 +43,8 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
 
 #include "alerts/kept_plans.h"
 #include "core/changeset.h"
@@ -74,6 +81,7 @@ typedef enum ou_plan
 	P_WAGES_OF_PROJECTS,		/* $1 project ids, $2 cards: the wages of their accounts that may be to those cards */
 	P_CARDS_OF_WORKERS,			/* $1 worker ids: their cards */
 	P_PROJECTS_OF_WORKERS,		/* $1 worker ids: (project, worker) of their roster entries */
+	P_SETTLE_ENTRIES,			/* $1 project ids, $2 worker ids (pairs): the candidates to the cards that match now, locked and deleted */
 	P_PLANS
 } ou_plan;
 
@@ -102,7 +110,14 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 	CURSOR_OPT_CUSTOM_PLAN},
 	[P_DELETE] = {"DELETE FROM wagecheck.outflow_unmatched WHERE txn_id = ANY ($1)", 1, {INT8ARRAYOID},
 	CURSOR_OPT_GENERIC_PLAN},
-	[P_INSERT] = {"INSERT INTO wagecheck.outflow_unmatched SELECT u FROM unnest($1::bigint[]) u"
+	/* (with the project of each one's account and a wage's card, each looked up by its key) */
+	[P_INSERT] = {"INSERT INTO wagecheck.outflow_unmatched (txn_id, project_id, card)"
+		" SELECT u.id, w.project_id, t.card FROM unnest($1::bigint[]) u(id)"
+		" CROSS JOIN LATERAL (SELECT t.account_id, CASE WHEN t.purpose = 'wage' THEN"
+		"                      nullif(regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'), '') END AS card"
+		"                       FROM wagecheck.account_txn t WHERE t.txn_id = u.id OFFSET 0) t"
+		" CROSS JOIN LATERAL (SELECT w.project_id FROM wagecheck.wage_account w"
+		"                      WHERE w.account_id = t.account_id OFFSET 0) w"
 		" ON CONFLICT (txn_id) DO NOTHING", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 	[P_TXNS_OF_ACCOUNT] = {"SELECT " OUTFLOW_COLS " FROM wagecheck.account_txn t"
 		" WHERE t.account_id = $1 AND t.direction = 'out'", 1, {INT8OID}, CURSOR_OPT_GENERIC_PLAN},
@@ -120,6 +135,33 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 		" WHERE k.worker_id = ANY ($1) AND k.wage_card IS NOT NULL", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 	[P_PROJECTS_OF_WORKERS] = {"SELECT DISTINCT r.project_id, r.worker_id FROM wagecheck.roster r"
 		" WHERE r.worker_id = ANY ($1)", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+	/*
+	 * (the candidates of each entry's project that are wages to its worker's card, found by
+	 * both - most entries have none; then, as P_MATCH, those the card of a worker on the
+	 * roster known by then matches, locked in key order, and deleted: one statement. The
+	 * candidates go through arrays, so that the generic plan looks each up by its key; the
+	 * subquery keeps the arrays out of the rows joined.)
+	 */
+	[P_SETTLE_ENTRIES] = {"WITH c AS MATERIALIZED ("
+		"  SELECT array_agg(o.txn_id) AS ids, array_agg(t.account_id) AS accounts, array_agg(o.card) AS cards,"
+		"         array_agg(greatest(t.created_at, t.booked_at)) AS known"
+		"    FROM unnest($1::bigint[], $2::bigint[]) p(project_id, worker_id)"
+		"    JOIN wagecheck.worker k ON k.worker_id = p.worker_id"
+		"    JOIN wagecheck.outflow_unmatched o ON o.project_id = p.project_id AND o.card = k.wage_card::text"
+		"   CROSS JOIN LATERAL (SELECT t.account_id, t.created_at, t.booked_at FROM wagecheck.account_txn t"
+		"                        WHERE t.txn_id = o.txn_id AND t.direction = 'out' AND t.purpose = 'wage' OFFSET 0) t),"
+		" m AS ("
+		"  SELECT u.txn_id"
+		"    FROM (SELECT x.* FROM c CROSS JOIN LATERAL unnest(c.ids, c.accounts, c.cards, c.known)"
+		"                                              x(txn_id, account_id, card, known) OFFSET 0) u"
+		"    JOIN wagecheck.worker k ON k.wage_card::text = u.card"
+		"    JOIN wagecheck.roster r ON r.worker_id = k.worker_id"
+		"    JOIN wagecheck.wage_account a ON a.account_id = u.account_id AND a.project_id = r.project_id"
+		"   WHERE r.created_at <= u.known"
+		"   ORDER BY a.account_id, r.roster_id, k.worker_id"
+		"     FOR SHARE OF a, r, k)"
+		" DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id IN (SELECT m.txn_id FROM m)", 2,
+	{INT8ARRAYOID, INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 };
 
 static SPIPlanPtr ou_plans[P_PLANS];
@@ -574,6 +616,68 @@ entries_pairs(ou_entry *e, const bool *keep, int n, ou_pairs *p)
 	pairs_of_entries(projects, workers, k, p);
 }
 
+/* field4 of the advisory lock tag of a (project, worker) pair's roster entries (SQL advisory locks use 1 and 2) */
+#define OU_PAIR_LOCK_FIELD4 0x574F
+
+/*
+ * lock_pairs: a transaction lock on the (project, worker) pair of each entry, in key order:
+ * shared (ShareLock) by a statement that only adds entries, which then reads the candidates
+ * of their projects (outflow_unmatched) and not the movements; RowExclusiveLock (conflicting
+ * with it, not with itself) by one that deletes or changes entries, whose old pairs may turn
+ * wages into candidates. So an entry added waits for the deletion of another entry of its
+ * worker's on the project and then sees the candidate it left, or is waited for and seen by
+ * the deletion's match (READ COMMITTED: each statement reads what committed before it).
+ * (Pairs whose ids share their low 32 bits share a lock: that only makes one wait.)
+ */
+static void
+lock_pairs(ou_entry *e, int n, LOCKMODE mode)
+{
+	int64	   *keys = palloc(sizeof(int64) * Max(n, 1));
+	int			nk;
+
+	for (int i = 0; i < n; i++)
+		keys[i] = (int64) (((uint64) (uint32) e[i].project_id << 32) | (uint32) e[i].worker_id);
+	nk = (int) wc_ids_unique(keys, n);
+	for (int i = 0; i < nk; i++)
+	{
+		LOCKTAG		tag;
+
+		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) ((uint64) keys[i] >> 32), (uint32) keys[i],
+							 OU_PAIR_LOCK_FIELD4);
+		(void) LockAcquire(&tag, mode, false, false);
+	}
+	pfree(keys);
+}
+
+/*
+ * on_new_entries: roster entries added (and none changed or deleted): they take no match
+ * away, so only the candidates of their projects (rows of outflow_unmatched) that are wages
+ * to their workers' cards may leave: found by (project, card), matched and locked as any
+ * outflow judged, and deleted, in one statement; the others stay. (An entry repeated in the
+ * statement finds its candidates twice: the DELETE takes each once.)
+ */
+static void
+on_new_entries(ou_entry *e, int n)
+{
+	Datum	   *projects,
+			   *workers,
+				args[2];
+
+	if (n == 0)
+		return;
+	lock_pairs(e, n, ShareLock);
+	projects = palloc(sizeof(Datum) * n);
+	workers = palloc(sizeof(Datum) * n);
+	for (int i = 0; i < n; i++)
+	{
+		projects[i] = Int64GetDatum(e[i].project_id);
+		workers[i] = Int64GetDatum(e[i].worker_id);
+	}
+	args[0] = PointerGetDatum(construct_array_builtin(projects, n, INT8OID));
+	args[1] = PointerGetDatum(construct_array_builtin(workers, n, INT8OID));
+	run(P_SETTLE_ENTRIES, args, NULL, SPI_OK_DELETE);
+}
+
 /*
  * on_roster: entries added, deleted or changed. Wages to the workers' cards in the entries'
  * projects are judged again: of the old entries that went or now count from later or for
@@ -589,6 +693,8 @@ on_roster(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 	ou_entry   *o = olds ? read_entries(td, olds, &no) : NULL;
 	ou_entry   *nw = news ? read_entries(td, news, &nn) : NULL;
 
+	if (o)
+		lock_pairs(o, no, RowExclusiveLock);
 	if (o && nw)
 	{
 		bool	   *keep_o = palloc0(sizeof(bool) * Max(no, 1)),
@@ -621,7 +727,10 @@ on_roster(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 	else if (o)
 		entries_pairs(o, NULL, no, &p);
 	else if (nw)
-		entries_pairs(nw, NULL, nn, &p);
+	{
+		on_new_entries(nw, nn);
+		return;
+	}
 	refresh_cards(&p);
 }
 
