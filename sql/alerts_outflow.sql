@@ -117,6 +117,24 @@ INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signe
     (60, 2, 3, '2026-01-07', '2026-01-07', '2026-01-07 09:00');
 SELECT txn_id FROM wagecheck.outflow_unmatched ORDER BY 1;
 SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- an entry of a project with no candidate at all (nothing to look at: no statement runs)
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+VALUES (61, 2, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- in one transaction, a wage from P62's account to worker 1 (not on its roster: a candidate),
+-- then worker 1 onto P62's roster: the entry sees the candidate written before it, which leaves
+BEGIN;
+SET LOCAL session_replication_role = replica;
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at)
+VALUES (10, 2, 'out', 3000, fx.card(1), '工人1', 'wage', '2026-03-07 10:00', '2026-03-07 10:00');
+SELECT txn_id, project_id FROM wagecheck.outflow_unmatched WHERE txn_id = 10;
+SET LOCAL session_replication_role = origin;
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+VALUES (62, 1, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+SELECT txn_id FROM wagecheck.outflow_unmatched WHERE txn_id = 10;
+COMMIT;
+SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
 
 -- with the triggers disabled the table goes stale; rebuild_summaries() recomputes it
 ALTER TABLE wagecheck.account_txn DISABLE TRIGGER outflow_unmatched_ins;

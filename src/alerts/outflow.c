@@ -45,6 +45,13 @@
 #include "utils/tuplestore.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
+#include "access/genam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
 
 #include "alerts/kept_plans.h"
 #include "core/changeset.h"
@@ -616,6 +623,16 @@ entries_pairs(ou_entry *e, const bool *keep, int n, ou_pairs *p)
 	pairs_of_entries(projects, workers, k, p);
 }
 
+/* cmp_id: int64 order, for bsearch over wc_ids_unique's output. */
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
 /* field4 of the advisory lock tag of a (project, worker) pair's roster entries (SQL advisory locks use 1 and 2) */
 #define OU_PAIR_LOCK_FIELD4 0x574F
 
@@ -650,6 +667,50 @@ lock_pairs(ou_entry *e, int n, LOCKMODE mode)
 }
 
 /*
+ * projects_with_candidates: the projects (sorted, without repeats) of which
+ * outflow_unmatched holds a row, as the next statement would see it: each looked up by its
+ * index without a statement (most projects have none, and then an entry added costs no
+ * statement at all); how many are left in projects[].
+ */
+static int
+projects_with_candidates(int64 *projects, int n)
+{
+	Oid			nsp = get_namespace_oid("wagecheck", false);
+	Oid			relid = get_relname_relid("outflow_unmatched", nsp),
+				indexid = get_relname_relid("outflow_unmatched_project_card", nsp);
+	Relation	rel,
+				index;
+	TupleTableSlot *slot;
+	int			k = 0;
+
+	if (!OidIsValid(relid) || !OidIsValid(indexid))
+		return n;				/* (not the table this file knows: let the statement look) */
+	/* the snapshot a statement of SPI takes: after what this transaction wrote so far */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	rel = table_open(relid, AccessShareLock);
+	index = index_open(indexid, AccessShareLock);
+	slot = table_slot_create(rel, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		IndexScanDesc scan = index_beginscan(rel, index, GetActiveSnapshot(), 1, 0);
+		ScanKeyData key;
+
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(projects[i]));
+		index_rescan(scan, &key, 1, NULL, 0);
+		if (index_getnext_slot(scan, ForwardScanDirection, slot))
+			projects[k++] = projects[i];
+		index_endscan(scan);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	PopActiveSnapshot();
+	return k;
+}
+
+/*
  * on_new_entries: roster entries added (and none changed or deleted): they take no match
  * away, so only the candidates of their projects (rows of outflow_unmatched) that are wages
  * to their workers' cards may leave: found by (project, card), matched and locked as any
@@ -663,18 +724,30 @@ on_new_entries(ou_entry *e, int n)
 			   *workers,
 				args[2];
 
+	int64	   *have;
+	int			nhave,
+				k = 0;
+
 	if (n == 0)
 		return;
 	lock_pairs(e, n, ShareLock);
+	/* the entries of projects with a candidate at all, first looked up cheaply */
+	have = palloc(sizeof(int64) * n);
+	for (int i = 0; i < n; i++)
+		have[i] = e[i].project_id;
+	nhave = projects_with_candidates(have, (int) wc_ids_unique(have, n));
+	if (nhave == 0)
+		return;
 	projects = palloc(sizeof(Datum) * n);
 	workers = palloc(sizeof(Datum) * n);
 	for (int i = 0; i < n; i++)
-	{
-		projects[i] = Int64GetDatum(e[i].project_id);
-		workers[i] = Int64GetDatum(e[i].worker_id);
-	}
-	args[0] = PointerGetDatum(construct_array_builtin(projects, n, INT8OID));
-	args[1] = PointerGetDatum(construct_array_builtin(workers, n, INT8OID));
+		if (bsearch(&e[i].project_id, have, nhave, sizeof(int64), cmp_id) != NULL)
+		{
+			projects[k] = Int64GetDatum(e[i].project_id);
+			workers[k++] = Int64GetDatum(e[i].worker_id);
+		}
+	args[0] = PointerGetDatum(construct_array_builtin(projects, k, INT8OID));
+	args[1] = PointerGetDatum(construct_array_builtin(workers, k, INT8OID));
 	run(P_SETTLE_ENTRIES, args, NULL, SPI_OK_DELETE);
 }
 
