@@ -279,7 +279,9 @@ account_keep(const char *key, bool by_id)
  * wc_account_get_paying: wc_account_get(true, id, NULL) for a statement of one movement to
  * the counterparty account cp[0..cplen) (trimmed, 1 to WC_PAYEE_KEYLEN bytes): the account's
  * row locked and read, and the payee (wc_payee_lookup's question, same answer) looked up, in
- * one query; both kept for the statement.
+ * one query; both kept for the statement. Only when the account's row is not locked by
+ * another transaction (SKIP LOCKED): a payee looked up before waiting for one could miss what
+ * it committed, so then wc_account_get waits and the row's check asks for the payee after.
  */
 wc_account *
 wc_account_get_paying(int64 id, const char *cp, int cplen)
@@ -315,10 +317,16 @@ wc_account_get_paying(int64 id, const char *cp, int cplen)
 								  "   FROM wagecheck.worker w WHERE w.wage_card OPERATOR(wagecheck.=) CASE"
 								  "   WHEN wagecheck.is_valid_bank_card($2) THEN $2::wagecheck.bank_card END"
 								  "   ORDER BY 3 DESC, 1 LIMIT 1) x ON true"
-								  " WHERE a.account_id = $1 FOR NO KEY UPDATE OF a", 2, types),
+								  " WHERE a.account_id = $1 FOR NO KEY UPDATE OF a SKIP LOCKED", 2, types),
 						  args, NULL, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "wagecheck: account lookup failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+	{
+		/* locked by another transaction (or no such account): as any other statement */
+		SPI_finish();
+		return wc_account_get(true, id, NULL);
+	}
 	/* the payee first: account_keep may run other statements */
 	card = SPI_processed > 0;
 	if (card)
