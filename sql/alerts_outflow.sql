@@ -135,6 +135,22 @@ VALUES (62, 1, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
 SELECT txn_id FROM wagecheck.outflow_unmatched WHERE txn_id = 10;
 COMMIT;
 SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- a long series of entries added one by one in a transaction takes a bounded number of locks
+-- (the lock table is shared): beyond 64 pairs, one lock on all of them
+-- (replica mode, as a loader: workers 1001-1100 are not there)
+BEGIN;
+SET LOCAL session_replication_role = replica;
+DO $$ BEGIN
+    FOR i IN 1..100 LOOP
+        INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+        VALUES (62, 1000 + i, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+    END LOOP;
+END $$;
+-- (field4 of a pair's lock 0x574F = 22351, of all pairs' 0x5750 = 22352)
+SELECT count(*) FILTER (WHERE objsubid = 22351) AS pairs_locked,
+       bool_or(objsubid = 22352 AND mode = 'ExclusiveLock') AS all_locked
+  FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid();
+ROLLBACK;
 
 -- with the triggers disabled the table goes stale; rebuild_summaries() recomputes it
 ALTER TABLE wagecheck.account_txn DISABLE TRIGGER outflow_unmatched_ins;

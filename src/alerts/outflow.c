@@ -17,9 +17,9 @@
  *     workers' cards (old and new), found by the digits of their accounts;
  *   - roster entries only added (a statement of no other change): they take no match away,
  *     so only the candidates of their projects that are wages to their workers' cards may
- *     leave (outflow_unmatched by project_id and card: most entries find none); a transaction
- *     lock per (project, worker) makes such a statement and one deleting or changing entries
- *     of the same pair wait for each other (lock_pairs);
+ *     leave (outflow_unmatched by project_id and card: most entries find none); transaction
+ *     locks per (project, worker), or on all of them for many, make such a statement and one
+ *     deleting or changing entries of the same pair wait for each other (lock_pairs);
  *   - TRUNCATE: account_txn empties the table, roster and wage_account rebuild it.
  * Judging outflows (refresh): one statement finds the wages that match a rostered worker's
  * card and locks FOR SHARE the account, roster entry and worker of each match, in key order
@@ -45,6 +45,7 @@
 #include "utils/tuplestore.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
 #include "access/genam.h"
 #include "access/stratnum.h"
 #include "access/table.h"
@@ -633,36 +634,66 @@ cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* field4 of the advisory lock tag of a (project, worker) pair's roster entries (SQL advisory locks use 1 and 2) */
+/* field4 of the advisory lock tags of a (project, worker) pair's roster entries, and of all pairs (SQL advisory locks use 1 and 2) */
 #define OU_PAIR_LOCK_FIELD4 0x574F
+#define OU_ALL_LOCK_FIELD4 0x5750
+/* the pair locks a transaction takes at most (the lock table is shared and bounded); beyond, one on all pairs */
+#define OU_PAIRS_MAX 64
+
+static LocalTransactionId pairs_lxid = InvalidLocalTransactionId;
+static int	pairs_taken;		/* pair locks taken by this transaction (an overestimate after a rollback to a savepoint) */
 
 /*
- * lock_pairs: a transaction lock on the (project, worker) pair of each entry, in key order:
- * shared (ShareLock) by a statement that only adds entries, which then reads the candidates
- * of their projects (outflow_unmatched) and not the movements; RowExclusiveLock (conflicting
- * with it, not with itself) by one that deletes or changes entries, whose old pairs may turn
- * wages into candidates. So an entry added waits for the deletion of another entry of its
- * worker's on the project and then sees the candidate it left, or is waited for and seen by
- * the deletion's match (READ COMMITTED: each statement reads what committed before it).
- * (Pairs whose ids share their low 32 bits share a lock: that only makes one wait.)
+ * lock_pairs: transaction locks that make a statement that only adds roster entries (which
+ * then reads the candidates of their projects, outflow_unmatched, and not the movements) and
+ * one that deletes or changes entries (whose old pairs may turn wages into candidates) of the
+ * same (project, worker) pair wait for each other: so an entry added waits for the deletion
+ * of another entry of its worker's on the project and then sees the candidate it left, or is
+ * waited for and seen by the deletion's match (READ COMMITTED: each statement reads what
+ * committed before it). A lock on each pair - ShareLock to add, RowExclusiveLock to delete,
+ * which conflict only with each other - under one on all pairs in a mode that conflicts with
+ * neither side's (AccessShareLock, RowShareLock). A transaction that would hold more than
+ * OU_PAIRS_MAX pair locks (a bulk load, a long series of single rows) takes the lock on all
+ * pairs instead, in a mode that conflicts with the other side's (ExclusiveLock to add,
+ * AccessExclusiveLock to delete), and no pair lock more. (Pairs whose ids share their low 32
+ * bits share a lock: that only makes one wait.)
  */
 static void
-lock_pairs(ou_entry *e, int n, LOCKMODE mode)
+lock_pairs(ou_entry *e, int n, bool adding)
 {
-	int64	   *keys = palloc(sizeof(int64) * Max(n, 1));
+	LOCKTAG		all;
+	int64	   *keys;
 	int			nk;
 
+	if (MyProc->lxid != pairs_lxid)
+	{
+		pairs_lxid = MyProc->lxid;
+		pairs_taken = 0;
+	}
+	SET_LOCKTAG_ADVISORY(all, MyDatabaseId, 0, 0, OU_ALL_LOCK_FIELD4);
+	/* all pairs held against the other side already */
+	if (LockHeldByMe(&all, AccessExclusiveLock) || (adding && LockHeldByMe(&all, ExclusiveLock)))
+		return;
+	keys = palloc(sizeof(int64) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 		keys[i] = (int64) (((uint64) (uint32) e[i].project_id << 32) | (uint32) e[i].worker_id);
 	nk = (int) wc_ids_unique(keys, n);
+	if (pairs_taken + nk > OU_PAIRS_MAX)
+	{
+		(void) LockAcquire(&all, adding ? ExclusiveLock : AccessExclusiveLock, false, false);
+		pfree(keys);
+		return;
+	}
+	(void) LockAcquire(&all, adding ? AccessShareLock : RowShareLock, false, false);
 	for (int i = 0; i < nk; i++)
 	{
 		LOCKTAG		tag;
 
 		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) ((uint64) keys[i] >> 32), (uint32) keys[i],
 							 OU_PAIR_LOCK_FIELD4);
-		(void) LockAcquire(&tag, mode, false, false);
+		(void) LockAcquire(&tag, adding ? ShareLock : RowExclusiveLock, false, false);
 	}
+	pairs_taken += nk;
 	pfree(keys);
 }
 
@@ -730,7 +761,7 @@ on_new_entries(ou_entry *e, int n)
 
 	if (n == 0)
 		return;
-	lock_pairs(e, n, ShareLock);
+	lock_pairs(e, n, true);
 	/* the entries of projects with a candidate at all, first looked up cheaply */
 	have = palloc(sizeof(int64) * n);
 	for (int i = 0; i < n; i++)
@@ -767,7 +798,7 @@ on_roster(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 	ou_entry   *nw = news ? read_entries(td, news, &nn) : NULL;
 
 	if (o)
-		lock_pairs(o, no, RowExclusiveLock);
+		lock_pairs(o, no, false);
 	if (o && nw)
 	{
 		bool	   *keep_o = palloc0(sizeof(bool) * Max(no, 1)),
