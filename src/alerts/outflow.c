@@ -797,8 +797,6 @@ on_roster(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 	ou_entry   *o = olds ? read_entries(td, olds, &no) : NULL;
 	ou_entry   *nw = news ? read_entries(td, news, &nn) : NULL;
 
-	if (o)
-		lock_pairs(o, no, false);
 	if (o && nw)
 	{
 		bool	   *keep_o = palloc0(sizeof(bool) * Max(no, 1)),
@@ -825,11 +823,25 @@ on_roster(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 			keep_n[i] = !(m && m->project_id == nw[i].project_id && m->worker_id == nw[i].worker_id &&
 						  !m->created_null && !nw[i].created_null && m->created_at <= nw[i].created_at);
 		}
+		/* the pairs of the old entries that may lose matches (not those of an end date set) */
+		{
+			ou_entry   *lose = palloc(sizeof(ou_entry) * Max(no, 1));
+			int			nl = 0;
+
+			for (int i = 0; i < no; i++)
+				if (keep_o[i])
+					lose[nl++] = o[i];
+			if (nl > 0)
+				lock_pairs(lose, nl, false);
+		}
 		entries_pairs(o, keep_o, no, &p);
 		entries_pairs(nw, keep_n, nn, &p);
 	}
 	else if (o)
+	{
+		lock_pairs(o, no, false);
 		entries_pairs(o, NULL, no, &p);
+	}
 	else if (nw)
 	{
 		on_new_entries(nw, nn);
