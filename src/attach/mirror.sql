@@ -328,7 +328,8 @@ BEGIN
             END IF;
             IF r.how IN ('project', 'worker', 'employer', 'account', 'sheet', 'line', 'txn') THEN
                 -- a reference is looked up once per distinct value of the statement (the CTE
-                -- l_<role>, on the alias d), then joined to the rows by the columns' text
+                -- l_<role>, on the alias d), then joined to the rows by the columns' text; the
+                -- kinds looked up in mirror_ref are those of its partial index mirror_ref_key
                 lcols := CASE WHEN jsonb_typeof(map) = 'array'
                               THEN ARRAY(SELECT DISTINCT e FROM jsonb_array_elements_text(map) e) ELSE ARRAY[col] END;
                 t := CASE WHEN jsonb_typeof(map) = 'array' THEN (wagecheck._mirror_key(tbl, map, 'd', 'NULL')).expr
