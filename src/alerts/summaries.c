@@ -17,7 +17,9 @@
  *     loads can break it) are added to their month, inserting it when new
  *     (INSERT ... ON CONFLICT in key order, as the recomputation locks); the workers' sums
  *     (worker_pay) and the months per sheet worker (sheet_worker) grow in the same
- *     statement; the months that came are synced in attendance_unpaid.
+ *     statement, which also ends the attendance_unpaid rows of the months that came
+ *     (deleted where there, else a row put in their place and deleted by one more
+ *     statement, so that a concurrent writer of the attendance waits and sees the month).
  * Both take each month's row lock before they read it (ON CONFLICT / UPDATE re-read the
  * latest version), so concurrent writers of a month add in turn, as with the
  * recomputation, which serialises on the same lock. Every other statement (an update, a
@@ -191,7 +193,7 @@ typedef enum wm_plan
 	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last,
 								 * and insert their rows of payment_off_card */
 	P_LINE_ADD,					/* $1 line ids: add them to their months */
-	P_UNPAID_SYNC,				/* $1 $2 $3 keys: attendance_unpaid */
+	P_UNPAID_GONE,				/* $1 $2 $3 keys with a wage month now: their attendance_unpaid rows go */
 	P_SHEET_LINES,				/* $1 sheet ids: has any of them a line? */
 	P_PLANS
 } wm_plan;
@@ -326,13 +328,40 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		" sw AS ("
 		"  INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)"
 		"  SELECT up.project_id, up.worker_id, count(*) FROM up WHERE up.added GROUP BY 1, 2 ORDER BY 1, 2"
-		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months)"
+		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months),"
+		/*
+		 * the months that came end their attendance_unpaid rows: those there go now (each
+		 * locked by its delete, in key order, re-read on its latest version when a writer of
+		 * the attendance changed it meanwhile); for a key without one, a row is inserted in
+		 * key order unless one is there by then (waiting for a writer of the attendance
+		 * that is adding it): a later writer of the attendance then waits for this one and
+		 * sees its month; P_UNPAID_GONE removes those after, with a fresh snapshot
+		 */
+		" k AS MATERIALIZED ("
+		"  SELECT up.period, up.project_id, up.worker_id FROM up WHERE up.added ORDER BY 1, 2, 3),"
+		" un AS ("
+		"  DELETE FROM wagecheck.attendance_unpaid t"
+		"   USING k"
+		"   WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)"
+		"  RETURNING t.period, t.project_id, t.worker_id),"
+		" b AS MATERIALIZED ("
+		"  SELECT k.* FROM k"
+		"   WHERE NOT EXISTS (SELECT 1 FROM un"
+		"                      WHERE (un.period, un.project_id, un.worker_id) = (k.period, k.project_id, k.worker_id))),"
+		" ph AS ("
+		"  INSERT INTO wagecheck.attendance_unpaid (period, project_id, worker_id)"
+		"  SELECT b.period, b.project_id, b.worker_id FROM b ORDER BY 1, 2, 3"
+		"  ON CONFLICT DO NOTHING)"
 		" SELECT NOT EXISTS (SELECT 1 FROM n WHERE n.other),"
-		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
-		"   FROM up WHERE up.added",
+		"        array_agg(b.project_id), array_agg(b.worker_id), array_agg(b.period)"
+		"   FROM b",
 	1, {INT8ARRAYOID}},
-	[P_UNPAID_SYNC] = {"SELECT wagecheck._attendance_unpaid_sync($1, $2, $3)", 3,
-	{INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
+	/* (read after P_LINE_ADD's lock, with a fresh snapshot: each key looked up by its index) */
+	[P_UNPAID_GONE] = {
+		"DELETE FROM wagecheck.attendance_unpaid t"
+		" USING unnest($1::bigint[], $2::bigint[], $3::date[]) k(project_id, worker_id, period)"
+		" WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)",
+	3, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
 	[P_SHEET_LINES] = {"SELECT 1 FROM wagecheck.pay_line l WHERE l.sheet_id = ANY ($1) LIMIT 1", 1, {INT8ARRAYOID}},
 };
 
@@ -447,10 +476,15 @@ lines_added(Datum ids)
 	{
 		keys[i] = SPI_getbinval(r, rd, i + 2, &isnull);
 		null_keys |= isnull;
+		if (!isnull)
+			keys[i] = PointerGetDatum(DatumGetArrayTypePCopy(keys[i]));	/* outlives the result */
 	}
-	/* the months that came: their attendance months now have a wage month */
+	/*
+	 * the months that came and had no attendance_unpaid row to delete: a row inserted or
+	 * found (waited for) by P_LINE_ADD, read again now
+	 */
 	if (!null_keys)
-		run(P_UNPAID_SYNC, keys, SPI_OK_SELECT);
+		run(P_UNPAID_GONE, keys, SPI_OK_DELETE);
 	return true;
 }
 
