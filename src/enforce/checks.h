@@ -31,6 +31,7 @@ extern void wc_project_unresolved(wc_map *map, TupleTableSlot *slot, Oid relid, 
 extern wc_payee wc_payee_lookup(int64 project_id, const char *account, int len, wc_payee_entry **out);
 extern const char *wc_trim_n(const char *s, int *len);
 extern wc_lookup *wc_accounts_closed(int64 project_id, const char *code, bool cached);
+extern void wc_accounts_closed_known(int64 project_id, const char *code, int64 accounts, int64 open);
 extern bool wc_line_paid(int64 line_id);
 extern int64 wc_line_net(wc_map *map, TupleTableSlot *slot);
 
