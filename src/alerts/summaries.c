@@ -37,6 +37,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/datum.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
@@ -192,8 +193,9 @@ typedef enum wm_plan
 	P_PAYMENT_LOCK,				/* $1 payment ids: lock their months in key order */
 	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last,
 								 * and insert their rows of payment_off_card */
-	P_LINE_ADD,					/* $1 line ids: add them to their months */
-	P_UNPAID_GONE,				/* $1 $2 $3 keys with a wage month now: their attendance_unpaid rows go */
+	P_LINE_ADD,					/* $1-$7 new lines (id, sheet, worker, days, payable, net, created_at): add them */
+	P_UNPAID_LOCK,				/* $1 $2 $3 keys with a wage month now, no attendance_unpaid row: locked */
+	P_UNPAID_GONE,				/* $1 $2 $3 those keys: their attendance_unpaid rows go */
 	P_SHEET_LINES,				/* $1 sheet ids: has any of them a line? */
 	P_PLANS
 } wm_plan;
@@ -285,13 +287,13 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 	1, {INT8ARRAYOID}},
 	[P_LINE_ADD] = {
 		"WITH n AS MATERIALIZED ("
-		"  SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.days, l.payable, l.net,"
-		"         greatest(l.created_at, s.created_at) AS known,"
-		"         l.corrects_line_id IS NOT NULL"
-		"         OR EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)"
-		"         OR EXISTS (SELECT 1 FROM wagecheck.wage_payment y WHERE y.line_id = l.line_id) AS other"
-		"    FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
-		"   WHERE l.line_id = ANY ($1)),"
+		"  SELECT s.project_id, u.worker_id, s.period, s.employer_id, u.days, u.payable, u.net,"
+		"         greatest(u.created_at, s.created_at) AS known,"
+		"         EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = u.line_id)"
+		"         OR EXISTS (SELECT 1 FROM wagecheck.wage_payment y WHERE y.line_id = u.line_id) AS other"
+		"    FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric[], $5::numeric[], $6::numeric[],"
+		"                $7::timestamptz[]) u(line_id, sheet_id, worker_id, days, payable, net, created_at)"
+		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = u.sheet_id),"
 		" g AS ("
 		"  SELECT n.project_id, n.worker_id, n.period, min(n.employer_id) AS employer_id,"
 		"         coalesce(sum(n.days), 0) AS days, sum(n.payable) AS payable, sum(n.net) AS net,"
@@ -331,31 +333,36 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months),"
 		/*
 		 * the months that came end their attendance_unpaid rows: those there go now (each
-		 * locked by its delete, in key order, re-read on its latest version when a writer of
-		 * the attendance changed it meanwhile); for a key without one, a row is inserted in
-		 * key order unless one is there by then (waiting for a writer of the attendance
-		 * that is adding it): a later writer of the attendance then waits for this one and
-		 * sees its month; P_UNPAID_GONE removes those after, with a fresh snapshot
+		 * locked by its delete, re-read on its latest version when a writer of the
+		 * attendance changed it meanwhile); the keys without one are returned, for
+		 * P_UNPAID_LOCK and P_UNPAID_GONE
 		 */
-		" k AS MATERIALIZED ("
-		"  SELECT up.period, up.project_id, up.worker_id FROM up WHERE up.added ORDER BY 1, 2, 3),"
 		" un AS ("
 		"  DELETE FROM wagecheck.attendance_unpaid t"
-		"   USING k"
-		"   WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)"
-		"  RETURNING t.period, t.project_id, t.worker_id),"
-		" b AS MATERIALIZED ("
-		"  SELECT k.* FROM k"
-		"   WHERE NOT EXISTS (SELECT 1 FROM un"
-		"                      WHERE (un.period, un.project_id, un.worker_id) = (k.period, k.project_id, k.worker_id))),"
-		" ph AS ("
-		"  INSERT INTO wagecheck.attendance_unpaid (period, project_id, worker_id)"
-		"  SELECT b.period, b.project_id, b.worker_id FROM b ORDER BY 1, 2, 3"
-		"  ON CONFLICT DO NOTHING)"
+		"   USING up"
+		"   WHERE up.added AND (t.period, t.project_id, t.worker_id) = (up.period, up.project_id, up.worker_id)"
+		"  RETURNING t.period, t.project_id, t.worker_id)"
 		" SELECT NOT EXISTS (SELECT 1 FROM n WHERE n.other),"
-		"        array_agg(b.project_id), array_agg(b.worker_id), array_agg(b.period)"
-		"   FROM b",
-	1, {INT8ARRAYOID}},
+		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
+		"   FROM up"
+		"  WHERE up.added"
+		"    AND NOT EXISTS (SELECT 1 FROM un"
+		"                     WHERE (un.period, un.project_id, un.worker_id) = (up.period, up.project_id, up.worker_id))",
+	7, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID,
+	TIMESTAMPTZARRAYOID}},
+	/*
+	 * the new months without an attendance_unpaid row: one is put in their place in key
+	 * order unless one is there by then (waiting for a writer of the attendance that is
+	 * adding it), so that a later writer of the attendance waits for this one and sees its
+	 * month; P_UNPAID_GONE then removes them all
+	 */
+	[P_UNPAID_LOCK] = {
+		"INSERT INTO wagecheck.attendance_unpaid (period, project_id, worker_id)"
+		" SELECT u.period, u.project_id, u.worker_id"
+		"   FROM unnest($1::bigint[], $2::bigint[], $3::date[]) u(project_id, worker_id, period)"
+		"  ORDER BY 1, 2, 3"
+		" ON CONFLICT DO NOTHING",
+	3, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
 	/* (read after P_LINE_ADD's lock, with a fresh snapshot: each key looked up by its index) */
 	[P_UNPAID_GONE] = {
 		"DELETE FROM wagecheck.attendance_unpaid t"
@@ -454,17 +461,93 @@ payments_added(Datum ids, int n, Datum *keys, bool *keys_null)
 	return false;
 }
 
-/* lines_added: the insert path of new pay lines; false when nothing was added (the keys must be recomputed). */
+/* The columns of new pay lines that P_LINE_ADD adds, read from the transition table. */
+typedef enum wm_line_col
+{
+	LC_ID,
+	LC_SHEET,
+	LC_WORKER,
+	LC_DAYS,
+	LC_PAYABLE,
+	LC_NET,
+	LC_CREATED,
+	LC_COLS
+} wm_line_col;
+
+static const char *const wm_line_names[LC_COLS] = {"line_id", "sheet_id", "worker_id", "days", "payable", "net",
+"created_at"};
+static const Oid wm_line_types[LC_COLS] = {INT8OID, INT8OID, INT8OID, NUMERICOID, NUMERICOID, NUMERICOID,
+TIMESTAMPTZOID};
+
+/*
+ * read_lines: the new lines' columns (numerics copied out of the slot); false when one of
+ * them corrects a line (recomputed) or names no line, sheet or worker (none does in
+ * wagecheck.pay_line: NOT NULL). *n: the rows.
+ */
 static bool
-lines_added(Datum ids)
+read_lines(TriggerData *td, Tuplestorestate *rows, wc_datum_col *cols, int *n)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	TupleTableSlot *slot;
+	int			att[LC_COLS];
+	int			catt = wc_trigger_column(td, FN, "corrects_line_id", INT8OID);
+	bool		plain = true;
+
+	for (int c = 0; c < LC_COLS; c++)
+		att[c] = wc_trigger_column(td, FN, wm_line_names[c], wm_line_types[c]);
+	*n = 0;
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	tuplestore_rescan(rows);
+	while (plain && tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		isnull;
+
+		(void) slot_getattr(slot, catt, &isnull);
+		if (!isnull)
+			plain = false;
+		for (int c = 0; plain && c < LC_COLS; c++)
+		{
+			Datum		d = slot_getattr(slot, att[c], &isnull);
+
+			if (isnull && c != LC_DAYS)
+				plain = false;	/* (days may be NULL: counted as none, as the recomputation sums it) */
+			else if (wm_line_types[c] == NUMERICOID && !isnull)
+				d = datumCopy(d, false, -1);
+			wc_col_add(&cols[c], d, isnull);
+		}
+		(*n)++;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	return plain;
+}
+
+/* numeric_array: a column of numerics (NULLs kept) as numeric[]. */
+static Datum
+numeric_array(const wc_datum_col *c)
+{
+	int			dims[1] = {c->n};
+	int			lbs[1] = {1};
+
+	return PointerGetDatum(construct_md_array(c->v, c->isnull, 1, dims, lbs, NUMERICOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * lines_added: the insert path of new pay lines (none a correction); false when nothing
+ * was added (the keys must be recomputed).
+ */
+static bool
+lines_added(const wc_datum_col *cols)
 {
 	HeapTuple	r;
 	TupleDesc	rd;
 	bool		isnull;
+	Datum		values[LC_COLS];
 	Datum		keys[3];
 	bool		null_keys = false;
 
-	run(P_LINE_ADD, &ids, SPI_OK_SELECT);
+	for (int c = 0; c < LC_COLS; c++)
+		values[c] = wm_line_types[c] == NUMERICOID ? numeric_array(&cols[c]) : wc_col_array(&cols[c], wm_line_types[c]);
+	run(P_LINE_ADD, values, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		elog(ERROR, "wagecheck: adding pay lines to wagecheck.wage_month returned %llu rows",
 			 (unsigned long long) SPI_processed);
@@ -480,11 +563,15 @@ lines_added(Datum ids)
 			keys[i] = PointerGetDatum(DatumGetArrayTypePCopy(keys[i]));	/* outlives the result */
 	}
 	/*
-	 * the months that came and had no attendance_unpaid row to delete: a row inserted or
-	 * found (waited for) by P_LINE_ADD, read again now
+	 * the months that came with no attendance_unpaid row to delete: a row put in their
+	 * place (or one a writer of the attendance was adding, waited for), then read again
+	 * with a fresh snapshot and deleted
 	 */
 	if (!null_keys)
+	{
+		run(P_UNPAID_LOCK, keys, SPI_OK_INSERT);
 		run(P_UNPAID_GONE, keys, SPI_OK_DELETE);
+	}
 	return true;
 }
 
@@ -529,16 +616,35 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 	{
 		bool		done;
 
-		att[0] = wc_trigger_column(td, FN, t == WM_PAYMENT ? "payment_id" : "line_id", INT8OID);
 		if (t == WM_LINE)
-			att[1] = wc_trigger_column(td, FN, "corrects_line_id", INT8OID);
-		read_cols(news, desc, att, cols, t == WM_LINE ? 2 : 1);
-		if (cols[0].n == 0)
 		{
-			SPI_finish();
-			return PointerGetDatum(NULL);	/* no row written: nothing changed */
+			wc_datum_col lcols[LC_COLS];
+			int			n;
+
+			memset(lcols, 0, sizeof(lcols));
+			done = read_lines(td, news, lcols, &n);
+			if (n == 0)
+			{
+				SPI_finish();
+				return PointerGetDatum(NULL);	/* no row written: nothing changed */
+			}
+			if (done && lines_added(lcols))	/* (corrections recompute) */
+			{
+				SPI_finish();
+				return PointerGetDatum(NULL);
+			}
 		}
-		values[0] = wc_col_array(&cols[0], INT8OID);
+		else
+		{
+			att[0] = wc_trigger_column(td, FN, "payment_id", INT8OID);
+			read_cols(news, desc, att, cols, 1);
+			if (cols[0].n == 0)
+			{
+				SPI_finish();
+				return PointerGetDatum(NULL);	/* no row written: nothing changed */
+			}
+			values[0] = wc_col_array(&cols[0], INT8OID);
+		}
 		if (t == WM_PAYMENT)
 		{
 			Datum		rest[4];
@@ -556,12 +662,6 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 					rest_nulls[i + 1] = keys_null[i] ? 'n' : ' ';
 				run_nulls(P_REFRESH_PAYMENT_REST, rest, rest_nulls, SPI_OK_SELECT);
 			}
-			SPI_finish();
-			return PointerGetDatum(NULL);
-		}
-		done = cols[1].n == 0 && lines_added(values[0]);	/* corrections recompute */
-		if (done)
-		{
 			SPI_finish();
 			return PointerGetDatum(NULL);
 		}
