@@ -190,9 +190,10 @@ typedef enum wm_plan
 	P_REFRESH_LINE,				/* $1 sheet ids, $2 worker ids (pairs), $3 corrected line ids */
 	P_REFRESH_PAYMENT,			/* $1 line ids */
 	P_REFRESH_PAYMENT_REST,		/* $1 line ids, but the keys $2 $3 $4 (appended already) */
-	P_PAYMENT_LOCK,				/* $1 payment ids: lock their months in key order */
-	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last,
-								 * and insert their rows of payment_off_card */
+	P_PAYMENT_LOCK,				/* $1 the new payments' line ids: lock their months in key order */
+	P_PAYMENT_ADD,				/* $1-$5 new payments (id, line, amount, paid_at, created_at): append
+								 * them to their months where they come last, and insert their rows
+								 * of payment_off_card */
 	P_LINE_ADD,					/* $1-$7 new lines (id, sheet, worker, days, payable, net, created_at): add them */
 	P_UNPAID_LOCK,				/* $1 $2 $3 keys with a wage month now, no attendance_unpaid row: locked */
 	P_UNPAID_GONE,				/* $1 $2 $3 those keys: their attendance_unpaid rows go */
@@ -230,10 +231,9 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"SELECT 1 FROM wagecheck.wage_month w"
 		" WHERE (w.project_id, w.worker_id, w.period) IN"
 		"       (SELECT s.project_id, l.worker_id, s.period"
-		"          FROM wagecheck.wage_payment y"
-		"          JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
+		"          FROM wagecheck.pay_line l"
 		"          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
-		"         WHERE y.payment_id = ANY ($1))"
+		"         WHERE l.line_id = ANY ($1))"
 		" ORDER BY w.project_id, w.worker_id, w.period"
 		"   FOR UPDATE OF w",
 	1, {INT8ARRAYOID}},
@@ -243,15 +243,20 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 	 * the latest version of the row)
 	 */
 	[P_PAYMENT_ADD] = {
-		"WITH a AS ("
-		"  SELECT s.project_id, l.worker_id, s.period, sum(y.amount) AS amount, count(*) AS n,"
-		"         array_agg(y.paid_at ORDER BY y.paid_at, y.payment_id) AS ats,"
-		"         array_agg(y.amount ORDER BY y.paid_at, y.payment_id) AS each,"
-		"         max(greatest(y.created_at, y.paid_at)) AS known, min(y.paid_at) AS first_at"
-		"    FROM wagecheck.wage_payment y"
-		"    JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
-		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
-		"   WHERE y.payment_id = ANY ($1)"
+		/* the new payments (from the transition table) with their months' keys, read once */
+		"WITH p AS MATERIALIZED ("
+		"  SELECT u.payment_id, u.amount, u.paid_at, u.created_at, s.project_id, l.worker_id, s.period,"
+		"         s.employer_id"
+		"    FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::timestamptz[], $5::timestamptz[])"
+		"         u(payment_id, line_id, amount, paid_at, created_at)"
+		"    JOIN wagecheck.pay_line l ON l.line_id = u.line_id"
+		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id),"
+		" a AS ("
+		"  SELECT p.project_id, p.worker_id, p.period, sum(p.amount) AS amount, count(*) AS n,"
+		"         array_agg(p.paid_at ORDER BY p.paid_at, p.payment_id) AS ats,"
+		"         array_agg(p.amount ORDER BY p.paid_at, p.payment_id) AS each,"
+		"         max(greatest(p.created_at, p.paid_at)) AS known, min(p.paid_at) AS first_at"
+		"    FROM p"
 		"   GROUP BY 1, 2, 3),"
 		" up AS ("
 		" UPDATE wagecheck.wage_month w"
@@ -264,27 +269,28 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"    AND w.known_to < 'infinity'::timestamptz"
 		"    AND (cardinality(w.paid_ats) = 0 OR w.paid_ats[cardinality(w.paid_ats)] < a.first_at)"
 		" RETURNING a.n, a.project_id, a.worker_id, a.period),"
-		/* the payments' rows of payment_off_card, in the same statement (one statement a payment) */
+		/*
+		 * the payments' rows of payment_off_card, in the same statement (one statement a
+		 * payment): the method and card as written, each payment read by its id
+		 */
 		" oc AS ("
 		" INSERT INTO wagecheck.payment_off_card"
-		" SELECT s.project_id, l.worker_id, s.period, y.payment_id, s.employer_id, y.amount, y.method, y.paid_at,"
-		"        y.created_at,"
+		" SELECT p.project_id, p.worker_id, p.period, p.payment_id, p.employer_id, p.amount, y.method, p.paid_at,"
+		"        p.created_at,"
 		"        CASE WHEN y.method = 'cash' THEN 'cash'"
 		"             WHEN k.wage_card IS NULL THEN 'worker has no registered card'"
 		"             ELSE 'not the worker''s registered card' END"
-		"   FROM wagecheck.wage_payment y"
-		"   JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
-		"   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
-		"   JOIN wagecheck.worker k ON k.worker_id = l.worker_id"
-		"  WHERE y.payment_id = ANY ($1)"
-		"    AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL"
+		"   FROM p"
+		"   JOIN wagecheck.wage_payment y ON y.payment_id = p.payment_id"
+		"   JOIN wagecheck.worker k ON k.worker_id = p.worker_id"
+		"  WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL"
 		"         OR y.card OPERATOR(wagecheck.<>) k.wage_card)"
 		" ORDER BY 1, 2, 3, 4"
 		" ON CONFLICT DO NOTHING)"
 		" SELECT coalesce(sum(up.n), 0)::bigint, array_agg(up.project_id), array_agg(up.worker_id),"
 		"        array_agg(up.period)"
 		"   FROM up",
-	1, {INT8ARRAYOID}},
+	5, {INT8ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID}},
 	[P_LINE_ADD] = {
 		"WITH n AS MATERIALIZED ("
 		"  SELECT s.project_id, u.worker_id, s.period, s.employer_id, u.days, u.payable, u.net,"
@@ -431,21 +437,57 @@ static const char *const wm_truncate_sql =
 "INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);"
 "INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);";
 
+static Datum numeric_array(const wc_datum_col *c);
+
+/* The columns of new payments that P_PAYMENT_ADD appends, read from the transition table. */
+#define PC_COLS 5
+static const char *const wm_payment_names[PC_COLS] = {"payment_id", "line_id", "amount", "paid_at", "created_at"};
+static const Oid wm_payment_types[PC_COLS] = {INT8OID, INT8OID, NUMERICOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+
+/* read_payments: the new payments' columns (numerics copied out of the slot, NULLs kept). */
+static void
+read_payments(TriggerData *td, Tuplestorestate *rows, wc_datum_col *cols)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(td->tg_relation), &TTSOpsMinimalTuple);
+	int			att[PC_COLS];
+
+	for (int c = 0; c < PC_COLS; c++)
+		att[c] = wc_trigger_column(td, FN, wm_payment_names[c], wm_payment_types[c]);
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+		for (int c = 0; c < PC_COLS; c++)
+		{
+			bool		isnull;
+			Datum		d = slot_getattr(slot, att[c], &isnull);
+
+			if (wm_payment_types[c] == NUMERICOID && !isnull)
+				d = datumCopy(d, false, -1);
+			wc_col_add(&cols[c], d, isnull);
+		}
+	ExecDropSingleTupleTableSlot(slot);
+}
+
 /*
- * payments_added: the insert path of new payments; false when some month must be
- * recomputed, keys[0..3) then the months that were appended (NULL arrays: none), which
- * the recomputation leaves alone.
+ * payments_added: the insert path of new payments (cols: read_payments'); false when some
+ * month must be recomputed, keys[0..3) then the months that were appended (NULL arrays:
+ * none), which the recomputation leaves alone. (A payment without a line in the table, as
+ * a load in replica mode may write, is covered by no month: its keys are recomputed.)
  */
 static bool
-payments_added(Datum ids, int n, Datum *keys, bool *keys_null)
+payments_added(const wc_datum_col *cols, Datum *keys, bool *keys_null)
 {
 	bool		isnull;
 	Datum		covered;
+	Datum		values[PC_COLS];
+	int			n = cols[0].n;
 
+	for (int c = 0; c < PC_COLS; c++)
+		values[c] = wm_payment_types[c] == NUMERICOID ? numeric_array(&cols[c])
+			: wc_col_array(&cols[c], wm_payment_types[c]);
 	if (n > 1)
-		run(P_PAYMENT_LOCK, &ids, SPI_OK_SELECT);
+		run(P_PAYMENT_LOCK, &values[1], SPI_OK_SELECT);
 	/* (the rows of payment_off_card before any recomputation: it replaces those of the months it recomputes) */
-	run(P_PAYMENT_ADD, &ids, SPI_OK_SELECT);
+	run(P_PAYMENT_ADD, values, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		elog(ERROR, "wagecheck: appending payments to wagecheck.wage_month returned %llu rows",
 			 (unsigned long long) SPI_processed);
@@ -630,27 +672,25 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 		}
 		else
 		{
-			att[0] = wc_trigger_column(td, FN, "payment_id", INT8OID);
-			read_cols(news, desc, att, cols, 1);
-			if (cols[0].n == 0)
+			Datum		rest[4];
+			char		rest_nulls[4] = {' ', ' ', ' ', ' '};
+			bool		keys_null[3];
+			wc_datum_col pcols[PC_COLS];
+			wc_datum_col lines = {0};
+
+			memset(pcols, 0, sizeof(pcols));
+			read_payments(td, news, pcols);
+			if (pcols[0].n == 0)
 			{
 				SPI_finish();
 				return PointerGetDatum(NULL);	/* no row written: nothing changed */
 			}
-			values[0] = wc_col_array(&cols[0], INT8OID);
-		}
-		if (t == WM_PAYMENT)
-		{
-			Datum		rest[4];
-			char		rest_nulls[4] = {' ', ' ', ' ', ' '};
-			bool		keys_null[3];
-			wc_datum_col		lines = {0};
-			int			latt = wc_trigger_column(td, FN, "line_id", INT8OID);
-
-			if (!payments_added(values[0], cols[0].n, &rest[1], keys_null))
+			if (!payments_added(pcols, &rest[1], keys_null))
 			{
 				/* the months of the new payments that were not appended, each recomputed once */
-				read_cols(news, desc, &latt, &lines, 1);
+				for (int i = 0; i < pcols[1].n; i++)
+					if (!pcols[1].isnull[i])
+						wc_col_add(&lines, pcols[1].v[i], false);
 				rest[0] = wc_col_array(&lines, INT8OID);
 				for (int i = 0; i < 3; i++)
 					rest_nulls[i + 1] = keys_null[i] ? 'n' : ' ';
