@@ -496,8 +496,6 @@ wc_accounts_closed(int64 project_id, const char *code, bool cached)
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(project_id);
 	bool		isnull;
-	uint64		i;
-	int64		open = 0;
 
 	if (cached)
 	{
@@ -509,13 +507,10 @@ wc_accounts_closed(int64 project_id, const char *code, bool cached)
 	else
 		l = &fresh;
 	SPI_connect();
-	wc_spi_select(WC_P_ACCT_SHARE,
-			   "SELECT a.closed_on IS NULL FROM wagecheck.wage_account a"
-			   " WHERE a.project_id = $1 FOR SHARE", 1, &type, &arg);
-	for (i = 0; i < SPI_processed; i++)
-		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)))
-			open++;
-	accounts_answer(l, project_id, code, (int64) SPI_processed, open);
+	wc_spi_select(WC_P_ACCT_SHARE, WC_ACCOUNTS_SQL("$1"), 1, &type, &arg);
+	accounts_answer(l, project_id, code,
+					DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+					DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)));
 	SPI_finish();
 	return l->flag ? l : NULL;
 }

@@ -445,17 +445,13 @@ static HTAB *paid_lines = NULL;
 #define PROJECT_ACCOUNTS(x, before, after) \
 	" UNION ALL SELECT " before " j.project_id, j.code, " after " a.accounts, a.open" \
 	"  FROM (SELECT DISTINCT " x ".project_id, " x ".code FROM " x " ORDER BY 1) j" \
-	"  CROSS JOIN LATERAL (SELECT count(*) AS accounts, count(*) FILTER (WHERE a.open) AS open" \
-	"                        FROM (SELECT a.closed_on IS NULL AS open FROM wagecheck.wage_account a" \
-	"                               WHERE a.project_id = j.project_id FOR SHARE OF a) a) a"
+	"  CROSS JOIN LATERAL (" WC_ACCOUNTS_SQL("j.project_id") ") a"
 /* a single payment's line and its project's accounts (as PAID_LINE_SQL and PROJECT_ACCOUNTS) */
 #define PAID_LINE_ACCTS_SQL PAID_LINE_COLS ", a.accounts, a.open" \
 	" FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)" \
 	" JOIN wagecheck.project p ON p.project_id = s.project_id" \
 	" JOIN wagecheck.worker w ON w.worker_id = l.worker_id" \
-	" CROSS JOIN LATERAL (SELECT count(*) AS accounts, count(*) FILTER (WHERE a.open) AS open" \
-	"                       FROM (SELECT a.closed_on IS NULL AS open FROM wagecheck.wage_account a" \
-	"                              WHERE a.project_id = s.project_id FOR SHARE OF a) a) a" \
+	" CROSS JOIN LATERAL (" WC_ACCOUNTS_SQL("s.project_id") ") a" \
 	" WHERE l.line_id = $1"
 /* the lines of an array of ids (PAID_LINES_SQL), then their projects' accounts */
 #define PAID_LINES_ACCTS_SQL \
