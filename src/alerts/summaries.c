@@ -195,6 +195,7 @@ typedef enum wm_plan
 								 * them to their months where they come last, and insert their rows
 								 * of payment_off_card */
 	P_LINE_ADD,					/* $1-$7 new lines (id, sheet, worker, days, payable, net, created_at): add them */
+	P_LINE_ONE,					/* $1-$7 as P_LINE_ADD, of a single line: values, not arrays */
 	P_UNPAID_LOCK,				/* $1 $2 $3 keys with a wage month now, no attendance_unpaid row: locked */
 	P_UNPAID_GONE,				/* $1 $2 $3 those keys: their attendance_unpaid rows go */
 	P_SHEET_LINES,				/* $1 sheet ids: has any of them a line? */
@@ -356,6 +357,52 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"                     WHERE (un.period, un.project_id, un.worker_id) = (up.period, up.project_id, up.worker_id))",
 	7, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID,
 	TIMESTAMPTZARRAYOID}},
+	/*
+	 * P_LINE_ADD for a single new line (a clerk's row): its parameters as values, no
+	 * arrays to unnest, no grouping; the same writes
+	 */
+	[P_LINE_ONE] = {
+		"WITH o AS MATERIALIZED ("
+		"  SELECT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = $1)"
+		"         OR EXISTS (SELECT 1 FROM wagecheck.wage_payment y WHERE y.line_id = $1) AS other),"
+		" up AS ("
+		"  INSERT INTO wagecheck.wage_month AS w"
+		"         (project_id, worker_id, period, employer_id, days, payable, net, paid, paid_ats, paid_each,"
+		"          known_to, settled_at)"
+		"  SELECT s.project_id, $3, s.period, s.employer_id, coalesce($4, 0), $5, $6, 0,"
+		"         '{}'::timestamptz[], '{}'::numeric(14,2)[], greatest($7, s.created_at),"
+		"         CASE WHEN $6 <= 0 THEN '-infinity'::timestamptz END"
+		"    FROM wagecheck.pay_sheet s, o"
+		"   WHERE s.sheet_id = $2 AND NOT o.other"
+		"  ON CONFLICT (project_id, worker_id, period) DO UPDATE"
+		"     SET employer_id = least(w.employer_id, excluded.employer_id), days = w.days + excluded.days,"
+		"         payable = w.payable + excluded.payable, net = w.net + excluded.net,"
+		"         known_to = greatest(w.known_to, excluded.known_to),"
+		"         settled_at = wagecheck._settled_at(w.net + excluded.net, w.paid_ats, w.paid_each)"
+		"  RETURNING w.project_id, w.worker_id, w.period, w.xmax = 0 AS added),"
+		" wp AS ("
+		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)"
+		"  SELECT up.worker_id, k.span, k.period, $5, CASE WHEN up.added THEN 1 ELSE 0 END"
+		"    FROM up"
+		"   CROSS JOIN LATERAL (VALUES ('month', up.period), ('year', date_trunc('year', up.period)::date))"
+		"         k(span, period)"
+		"   WHERE $5 <> 0 OR up.added"
+		"  ON CONFLICT (worker_id, span, period) DO UPDATE"
+		"     SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries),"
+		" sw AS ("
+		"  INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)"
+		"  SELECT up.project_id, up.worker_id, 1 FROM up WHERE up.added"
+		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months),"
+		" un AS ("
+		"  DELETE FROM wagecheck.attendance_unpaid t"
+		"   USING up"
+		"   WHERE up.added AND (t.period, t.project_id, t.worker_id) = (up.period, up.project_id, up.worker_id)"
+		"  RETURNING 1)"
+		" SELECT (SELECT NOT o.other FROM o),"
+		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
+		"   FROM up"
+		"  WHERE up.added AND NOT EXISTS (SELECT 1 FROM un)",
+	7, {INT8OID, INT8OID, INT8OID, NUMERICOID, NUMERICOID, NUMERICOID, TIMESTAMPTZOID}},
 	/*
 	 * the new months without an attendance_unpaid row: one is put in their place in key
 	 * order unless one is there by then (waiting for a writer of the attendance that is
@@ -587,9 +634,24 @@ lines_added(const wc_datum_col *cols)
 	Datum		keys[3];
 	bool		null_keys = false;
 
-	for (int c = 0; c < LC_COLS; c++)
-		values[c] = wm_line_types[c] == NUMERICOID ? numeric_array(&cols[c]) : wc_col_array(&cols[c], wm_line_types[c]);
-	run(P_LINE_ADD, values, SPI_OK_SELECT);
+	if (cols[0].n == 1)
+	{
+		char		nulls[LC_COLS];
+
+		for (int c = 0; c < LC_COLS; c++)
+		{
+			values[c] = cols[c].v[0];
+			nulls[c] = cols[c].isnull[0] ? 'n' : ' ';
+		}
+		run_nulls(P_LINE_ONE, values, nulls, SPI_OK_SELECT);
+	}
+	else
+	{
+		for (int c = 0; c < LC_COLS; c++)
+			values[c] = wm_line_types[c] == NUMERICOID ? numeric_array(&cols[c])
+				: wc_col_array(&cols[c], wm_line_types[c]);
+		run(P_LINE_ADD, values, SPI_OK_SELECT);
+	}
 	if (SPI_processed != 1)
 		elog(ERROR, "wagecheck: adding pay lines to wagecheck.wage_month returned %llu rows",
 			 (unsigned long long) SPI_processed);
