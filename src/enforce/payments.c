@@ -788,7 +788,23 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 		args[0] = PointerGetDatum(construct_array_builtin(sheets, n, INT8OID));
 		args[1] = PointerGetDatum(construct_array_builtin(workers, n, INT8OID));
 		SPI_connect();
-		wc_spi_select(WC_P_LINE_KEYS,
+		if (n == 1)
+		{
+			/* (a single line: its sheet, worker and accounts by their keys, no arrays) */
+			types[0] = types[1] = INT8OID;
+			args[0] = sheets[0];
+			args[1] = workers[0];
+			wc_spi_select(WC_P_LINE_KEY_ONE,
+					   "SELECT s.sheet_id, s.project_id, p.code, p.enforcement_mode, $2::bigint,"
+					   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+					   " WHERE r.project_id = s.project_id AND r.worker_id = $2), a.accounts, a.open"
+					   " FROM wagecheck.pay_sheet s JOIN wagecheck.project p ON p.project_id = s.project_id"
+					   " LEFT JOIN wagecheck.worker w ON w.worker_id = $2"
+					   " CROSS JOIN LATERAL (" WC_ACCOUNTS_SQL("s.project_id") ") a"
+					   " WHERE s.sheet_id = $1", 2, types, args);
+		}
+		else
+			wc_spi_select(WC_P_LINE_KEYS,
 				   "WITH x (sheet_id, project_id, code, mode, worker_id, known, name, rostered) AS MATERIALIZED ("
 				   "SELECT u.sheet_id, s.project_id, p.code, p.enforcement_mode, u.worker_id,"
 				   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
@@ -844,7 +860,19 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 				}
 			}
 		}
-		project_accounts(1, 2, 9);
+		if (n != 1)
+			project_accounts(1, 2, 9);
+		else if (SPI_processed == 1)
+		{
+			HeapTuple	r = SPI_tuptable->vals[0];
+			TupleDesc	rd = SPI_tuptable->tupdesc;
+			bool		isnull;
+
+			/* (its project's accounts on its row) */
+			wc_accounts_closed_known(DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)), SPI_getvalue(r, rd, 3),
+									 DatumGetInt64(SPI_getbinval(r, rd, 9, &isnull)),
+									 DatumGetInt64(SPI_getbinval(r, rd, 10, &isnull)));
+		}
 		SPI_finish();
 	}
 	wc_check_new_rows(td, map, wc_check_pay_line);
