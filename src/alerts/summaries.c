@@ -211,6 +211,31 @@ typedef enum wm_plan
 	"SELECT wagecheck._wage_month_refresh(array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period))" \
 	"  FROM (" keys ") x HAVING count(*) > 0"
 
+/*
+ * The pieces P_LINE_ADD and P_LINE_ONE share: the months added to (inserted, or added to
+ * under the row lock ON CONFLICT takes, RETURNING whether each was new), a worker's month
+ * and year in worker_pay and the months per sheet worker added to, the attendance_unpaid
+ * row of a month that came.
+ */
+#define MONTH_INSERT \
+	"INSERT INTO wagecheck.wage_month AS w" \
+	"       (project_id, worker_id, period, employer_id, days, payable, net, paid, paid_ats, paid_each," \
+	"        known_to, settled_at)"
+#define MONTH_ADD \
+	"ON CONFLICT (project_id, worker_id, period) DO UPDATE" \
+	"   SET employer_id = least(w.employer_id, excluded.employer_id), days = w.days + excluded.days," \
+	"       payable = w.payable + excluded.payable, net = w.net + excluded.net," \
+	"       known_to = greatest(w.known_to, excluded.known_to)," \
+	"       settled_at = wagecheck._settled_at(w.net + excluded.net, w.paid_ats, w.paid_each)" \
+	" RETURNING w.project_id, w.worker_id, w.period, w.xmax = 0 AS added),"
+#define MONTH_AND_YEAR \
+	"(VALUES ('month', up.period), ('year', date_trunc('year', up.period)::date)) k(span, period)"
+#define WORKER_PAY_ADD \
+	"ON CONFLICT (worker_id, span, period) DO UPDATE" \
+	"   SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries),"
+#define SHEET_WORKER_ADD "ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months),"
+#define UNPAID_OF_UP "(t.period, t.project_id, t.worker_id) = (up.period, up.project_id, up.worker_id)"
+
 static const wc_kept_sql wm_sql[P_PLANS] = {
 	[P_REFRESH_SHEET] = {REFRESH("SELECT DISTINCT u.project_id, l.worker_id, u.period"
 								 "  FROM unnest($1::bigint[], $2::bigint[], $3::date[]) u(sheet_id, project_id, period)"
@@ -309,35 +334,26 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"   WHERE NOT EXISTS (SELECT 1 FROM n WHERE n.other)"
 		"   GROUP BY 1, 2, 3),"
 		" up AS ("
-		"  INSERT INTO wagecheck.wage_month AS w"
-		"         (project_id, worker_id, period, employer_id, days, payable, net, paid, paid_ats, paid_each,"
-		"          known_to, settled_at)"
+		"  " MONTH_INSERT
 		"  SELECT g.project_id, g.worker_id, g.period, g.employer_id, g.days, g.payable, g.net, 0,"
 		"         '{}'::timestamptz[], '{}'::numeric(14,2)[], g.known,"
 		"         CASE WHEN g.net <= 0 THEN '-infinity'::timestamptz END"
 		"    FROM g"
 		"   ORDER BY 1, 2, 3"
-		"  ON CONFLICT (project_id, worker_id, period) DO UPDATE"
-		"     SET employer_id = least(w.employer_id, excluded.employer_id), days = w.days + excluded.days,"
-		"         payable = w.payable + excluded.payable, net = w.net + excluded.net,"
-		"         known_to = greatest(w.known_to, excluded.known_to),"
-		"         settled_at = wagecheck._settled_at(w.net + excluded.net, w.paid_ats, w.paid_each)"
-		"  RETURNING w.project_id, w.worker_id, w.period, w.xmax = 0 AS added),"
+		"  " MONTH_ADD
 		" wp AS ("
 		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)"
 		"  SELECT up.worker_id, k.span, k.period, sum(g.payable), count(*) FILTER (WHERE up.added)"
 		"    FROM up JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)"
-		"   CROSS JOIN LATERAL (VALUES ('month', up.period), ('year', date_trunc('year', up.period)::date))"
-		"         k(span, period)"
+		"   CROSS JOIN LATERAL " MONTH_AND_YEAR
 		"   GROUP BY 1, 2, 3"
 		"  HAVING sum(g.payable) <> 0 OR count(*) FILTER (WHERE up.added) <> 0"
 		"   ORDER BY 1, 2, 3"
-		"  ON CONFLICT (worker_id, span, period) DO UPDATE"
-		"     SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries),"
+		"  " WORKER_PAY_ADD
 		" sw AS ("
 		"  INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)"
 		"  SELECT up.project_id, up.worker_id, count(*) FROM up WHERE up.added GROUP BY 1, 2 ORDER BY 1, 2"
-		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months),"
+		"  " SHEET_WORKER_ADD
 		/*
 		 * the months that came end their attendance_unpaid rows: those there go now (each
 		 * locked by its delete, re-read on its latest version when a writer of the
@@ -347,7 +363,7 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		" un AS ("
 		"  DELETE FROM wagecheck.attendance_unpaid t"
 		"   USING up"
-		"   WHERE up.added AND (t.period, t.project_id, t.worker_id) = (up.period, up.project_id, up.worker_id)"
+		"   WHERE up.added AND " UNPAID_OF_UP
 		"  RETURNING t.period, t.project_id, t.worker_id)"
 		" SELECT NOT EXISTS (SELECT 1 FROM n WHERE n.other),"
 		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
@@ -366,37 +382,28 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"  SELECT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = $1)"
 		"         OR EXISTS (SELECT 1 FROM wagecheck.wage_payment y WHERE y.line_id = $1) AS other),"
 		" up AS ("
-		"  INSERT INTO wagecheck.wage_month AS w"
-		"         (project_id, worker_id, period, employer_id, days, payable, net, paid, paid_ats, paid_each,"
-		"          known_to, settled_at)"
+		"  " MONTH_INSERT
 		"  SELECT s.project_id, $3, s.period, s.employer_id, coalesce($4, 0), $5, $6, 0,"
 		"         '{}'::timestamptz[], '{}'::numeric(14,2)[], greatest($7, s.created_at),"
 		"         CASE WHEN $6 <= 0 THEN '-infinity'::timestamptz END"
 		"    FROM wagecheck.pay_sheet s, o"
 		"   WHERE s.sheet_id = $2 AND NOT o.other"
-		"  ON CONFLICT (project_id, worker_id, period) DO UPDATE"
-		"     SET employer_id = least(w.employer_id, excluded.employer_id), days = w.days + excluded.days,"
-		"         payable = w.payable + excluded.payable, net = w.net + excluded.net,"
-		"         known_to = greatest(w.known_to, excluded.known_to),"
-		"         settled_at = wagecheck._settled_at(w.net + excluded.net, w.paid_ats, w.paid_each)"
-		"  RETURNING w.project_id, w.worker_id, w.period, w.xmax = 0 AS added),"
+		"  " MONTH_ADD
 		" wp AS ("
 		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)"
 		"  SELECT up.worker_id, k.span, k.period, $5, CASE WHEN up.added THEN 1 ELSE 0 END"
 		"    FROM up"
-		"   CROSS JOIN LATERAL (VALUES ('month', up.period), ('year', date_trunc('year', up.period)::date))"
-		"         k(span, period)"
+		"   CROSS JOIN LATERAL " MONTH_AND_YEAR
 		"   WHERE $5 <> 0 OR up.added"
-		"  ON CONFLICT (worker_id, span, period) DO UPDATE"
-		"     SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries),"
+		"  " WORKER_PAY_ADD
 		" sw AS ("
 		"  INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)"
 		"  SELECT up.project_id, up.worker_id, 1 FROM up WHERE up.added"
-		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months),"
+		"  " SHEET_WORKER_ADD
 		" un AS ("
 		"  DELETE FROM wagecheck.attendance_unpaid t"
 		"   USING up"
-		"   WHERE up.added AND (t.period, t.project_id, t.worker_id) = (up.period, up.project_id, up.worker_id)"
+		"   WHERE up.added AND " UNPAID_OF_UP
 		"  RETURNING 1)"
 		" SELECT (SELECT NOT o.other FROM o),"
 		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
