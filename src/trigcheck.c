@@ -201,3 +201,23 @@ wc_trigger_column(TriggerData *td, const char *fn, const char *column, Oid typid
 					wc_rel_label(td->tg_relation))));
 	return 0;					/* not reached */
 }
+
+/*
+ * wc_trigger_transitions: the statement's old rows (NULL for an INSERT) and new rows (NULL
+ * for a DELETE); fails when the trigger was created without the REFERENCING clause its event
+ * needs. For AFTER ... FOR EACH STATEMENT triggers of INSERT, UPDATE and DELETE.
+ */
+void
+wc_trigger_transitions(TriggerData *td, const char *fn, Tuplestorestate **olds, Tuplestorestate **news)
+{
+	*olds = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? NULL : td->tg_oldtable;
+	*news = TRIGGER_FIRED_BY_DELETE(td->tg_event) ? NULL : td->tg_newtable;
+	if ((*olds == NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event)) ||
+		(*news == NULL && !TRIGGER_FIRED_BY_DELETE(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s needs the statement's transition table (REFERENCING NEW TABLE / OLD TABLE)", fn),
+				 errdetail("Trigger \"%s\" on %s was created without it.",
+						   td->tg_trigger->tgname, wc_rel_label(td->tg_relation)),
+				 errhint("Create the trigger again with REFERENCING OLD TABLE and NEW TABLE, as wagecheck's install script does.")));
+}

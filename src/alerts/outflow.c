@@ -802,13 +802,7 @@ wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 	}
 
-	olds = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? NULL : td->tg_oldtable;
-	news = TRIGGER_FIRED_BY_DELETE(td->tg_event) ? NULL : td->tg_newtable;
-	if ((olds == NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event)) ||
-		(news == NULL && !TRIGGER_FIRED_BY_DELETE(td->tg_event)))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s needs the statement's transition table (REFERENCING NEW TABLE / OLD TABLE)", FN)));
+	wc_trigger_transitions(td, FN, &olds, &news);
 
 	switch (t)
 	{
