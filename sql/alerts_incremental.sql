@@ -353,6 +353,8 @@ INSERT INTO wagecheck.attendance VALUES (50, 1, '2026-04-06', 8, '2026-04-06 18:
 INSERT INTO wagecheck.attendance VALUES (50, 2, '2026-04-06', 8, '2026-04-06 18:10+08');  -- none
 INSERT INTO wagecheck.attendance VALUES (51, 4, '2026-04-06', 8, '2026-04-06 18:20+08');  -- both: 51
 INSERT INTO wagecheck.attendance VALUES (50, 1, '2026-04-07', 8, '2026-04-07 18:00+08');  -- attendance: new moments
+INSERT INTO wagecheck.attendance VALUES (50, 4, '2026-04-07', 8, '2026-04-06 18:00+08');  -- attendance_month: new moments
+INSERT INTO wagecheck.attendance VALUES (50, 4, '2026-04-06', 8, '2026-04-06 18:00+08');  -- attendance_month: dated early
 INSERT INTO wagecheck.attendance VALUES (50, 3, '2026-04-06', 8, '2026-04-06 18:30+08'),
                                         (51, 5, '2026-04-06', 8, '2026-04-06 18:30+08');  -- attendance: none
 UPDATE wagecheck.attendance SET hours = 9 WHERE project_id = 50 AND day = '2026-04-06';  -- both: an update

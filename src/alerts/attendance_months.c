@@ -76,7 +76,9 @@ typedef enum am_plan
 	P_CHANGE_UPDATE,			/* $1 projects, $2 $3 the new rows' created_at and days: input_change */
 	P_CHANGE_DELETE,			/* $1 projects: input_change */
 	P_ADD_DAY1,					/* one month of new rows, $1-$8 as P_INSERT (scalars): if it only grows */
-	P_INSERT1,					/* one month of new rows, $1-$8 as P_INSERT (scalars), $9 change recorded */
+	P_INSERT1,					/* one month of new rows, $1-$8 as P_INSERT (scalars) */
+	P_INSERT1_KNOWN,			/* the same, when the change of the month, if it comes, is recorded already */
+	P_MONTH_CHANGE1,			/* $1 project, $2-$5 a month's bounds: its change recorded */
 	P_PLANS
 } am_plan;
 
@@ -105,6 +107,46 @@ typedef enum am_plan
 	" greatest(" kt ", ((" ld " + 1)::timestamp AT TIME ZONE 'UTC') + interval '12 hours'), '[]')"
 #define KEY_MATCH(a, b) \
 	"(" a ".project_id, " a ".worker_id, " a ".period) = (" b ".project_id, " b ".worker_id, " b ".period)"
+
+/*
+ * The parts of P_INSERT1 and P_INSERT1_KNOWN: the month added ($1-$8 as P_INSERT, as
+ * scalars), returning whether it came and whether its change is to be recorded (changed),
+ * with its bounds; its project month; its change recorded (P_INSERT1 only); its
+ * attendance_unpaid row locked when it came.
+ */
+#define INSERT1_UP(changed) \
+	"WITH up AS (" \
+	"  INSERT INTO wagecheck.attendance_month AS a" \
+	"         (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)" \
+	"  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)" \
+	"  ON CONFLICT (project_id, worker_id, period) DO UPDATE" \
+	"     SET " ADD_EXCLUDED "," \
+	"         extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day" \
+	"  RETURNING a.days = $4 AS came, " changed " AS changed," \
+	"            a.first_known, a.known_to, a.first_day, a.last_day)"
+#define INSERT1_PM \
+	" pm AS (" \
+	"  INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)" \
+	"  SELECT $1, $3, CASE WHEN up.came THEN 1 ELSE 0 END, $5, $6 FROM up" \
+	"  ON CONFLICT (project_id, period) DO UPDATE" \
+	"     SET workers = m.workers + excluded.workers," \
+	"         known_to = greatest(m.known_to, excluded.known_to)," \
+	"         last_day = greatest(m.last_day, excluded.last_day)" \
+	"   WHERE excluded.workers <> 0 OR excluded.known_to > m.known_to OR excluded.last_day > m.last_day)"
+#define INSERT1_IC \
+	" ic AS (" \
+	"  INSERT INTO wagecheck.input_change (table_name, moments, projects, op)" \
+	"  SELECT 'attendance_month'," \
+	"         tstzmultirange(" MOMENTS("up.first_known", "up.known_to", "up.first_day", "up.last_day") ")," \
+	"         ARRAY[$1], 'i'" \
+	"    FROM up WHERE up.changed)"
+#define INSERT1_UN \
+	" un AS (" \
+	"  INSERT INTO wagecheck.attendance_unpaid AS t (period, project_id, worker_id)" \
+	"  SELECT $3, $1, $2 FROM up WHERE up.came" \
+	"  ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id)"
+#define INSERT1_SELECT \
+	" SELECT up.came, up.changed, up.first_known, up.known_to, up.first_day, up.last_day FROM up"
 
 static const wc_kept_sql am_sql[P_PLANS] = {
 	/*
@@ -262,10 +304,10 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 	 * month does not come, nor move its moments: no input_change, no attendance_unpaid), in
 	 * one UPDATE of the month and its project month (the month's row lock taken before its
 	 * condition is read, on its latest version; the project month written only when its
-	 * latest moment or day moves); it returns whether it did. P_INSERT1, as P_INSERT. P_INSERT1's
-	 * $9: the change of the month, if it came, is recorded already in this transaction
-	 * (see wc_change_recorded); it returns whether the month came and, when it recorded a
-	 * change, the month's bounds.
+	 * latest moment or day moves); it returns whether it did. P_INSERT1, as P_INSERT;
+	 * P_INSERT1_KNOWN, when the change of the month, if it comes, is recorded already in
+	 * this transaction (see wc_change_recorded): it records none, and returns as changed a
+	 * month extended that did not come (P_MONTH_CHANGE1 records it).
 	 */
 	[P_ADD_DAY1] = {
 		"WITH up AS ("
@@ -282,35 +324,15 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 		" SELECT count(*) FROM up",
 		8, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID}},
 	[P_INSERT1] = {
-		"WITH up AS ("
-		"  INSERT INTO wagecheck.attendance_month AS a"
-		"         (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)"
-		"  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)"
-		"  ON CONFLICT (project_id, worker_id, period) DO UPDATE"
-		"     SET " ADD_EXCLUDED ","
-		"         extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day"
-		"  RETURNING a.days = $4 AS came, a.extended AND NOT (a.days = $4 AND $9) AS changed,"
-		"            a.first_known, a.known_to, a.first_day, a.last_day),"
-		" pm AS ("
-		"  INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)"
-		"  SELECT $1, $3, CASE WHEN up.came THEN 1 ELSE 0 END, $5, $6 FROM up"
-		"  ON CONFLICT (project_id, period) DO UPDATE"
-		"     SET workers = m.workers + excluded.workers,"
-		"         known_to = greatest(m.known_to, excluded.known_to),"
-		"         last_day = greatest(m.last_day, excluded.last_day)"
-		"   WHERE excluded.workers <> 0 OR excluded.known_to > m.known_to OR excluded.last_day > m.last_day),"
-		" ic AS ("
-		"  INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
-		"  SELECT 'attendance_month',"
-		"         tstzmultirange(" MOMENTS("up.first_known", "up.known_to", "up.first_day", "up.last_day") "),"
-		"         ARRAY[$1], 'i'"
-		"    FROM up WHERE up.changed),"
-		" un AS ("
-		"  INSERT INTO wagecheck.attendance_unpaid AS t (period, project_id, worker_id)"
-		"  SELECT $3, $1, $2 FROM up WHERE up.came"
-		"  ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id)"
-		" SELECT up.came, up.changed, up.first_known, up.known_to, up.first_day, up.last_day FROM up",
-		9, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID, BOOLOID}},
+		INSERT1_UP("a.extended") "," INSERT1_PM "," INSERT1_IC "," INSERT1_UN INSERT1_SELECT,
+		8, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID}},
+	[P_INSERT1_KNOWN] = {
+		INSERT1_UP("a.extended AND a.days <> $4") "," INSERT1_PM "," INSERT1_UN INSERT1_SELECT,
+		8, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID}},
+	[P_MONTH_CHANGE1] = {
+		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
+		" SELECT 'attendance_month', tstzmultirange(" MOMENTS("$2", "$3", "$4", "$5") "), ARRAY[$1], 'i'",
+		5, {INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID, DATEOID, DATEOID}},
 };
 
 static SPIPlanPtr am_plans[P_PLANS];
@@ -582,7 +604,7 @@ static bool am_last_came = false;
 static void
 inserted1(const wc_att_month *m)
 {
-	Datum		values[9];
+	Datum		values[8];
 	wc_span		moments;
 	bool		known;
 	bool		isnull;
@@ -609,9 +631,9 @@ inserted1(const wc_att_month *m)
 			return;
 	}
 	/* a month that comes holds only these rows: its change, when recorded already, is not again */
-	known = month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments);
-	values[8] = BoolGetDatum(known && wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1));
-	run(P_INSERT1, values, SPI_OK_SELECT);
+	known = month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments) &&
+		wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+	run(known ? P_INSERT1_KNOWN : P_INSERT1, values, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		elog(ERROR, "wagecheck: adding attendance to wagecheck.attendance_month returned %llu rows",
 			 (unsigned long long) SPI_processed);
@@ -628,6 +650,14 @@ inserted1(const wc_att_month *m)
 		DateADT		fd = DatumGetDateADT(SPI_getbinval(r, d, 5, &n[2])),
 					ld = DatumGetDateADT(SPI_getbinval(r, d, 6, &n[3]));
 
+		if (known)
+		{
+			/* (a month already there, extended: recorded by a statement of its own) */
+			Datum		mc[5] = {values[0], SPI_getbinval(r, d, 3, &n[0]), SPI_getbinval(r, d, 4, &n[1]),
+			SPI_getbinval(r, d, 5, &n[2]), SPI_getbinval(r, d, 6, &n[3])};
+
+			run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
+		}
 		if (!n[0] && !n[1] && !n[2] && !n[3] && month_moments(fk, kt, fd, ld, &moments))
 			wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
 	}
