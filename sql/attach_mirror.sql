@@ -187,6 +187,40 @@ SELECT w.name, r.source_key FROM wagecheck.worker w
   JOIN wagecheck.mirror_ref r ON r.source = 'legacy.ryxx2'::regclass AND r.target = jsonb_build_object('worker_id', w.worker_id);
 CALL wagecheck.mirror_backfill('legacy.ryxx2');
 
+-- a statement of many rows looks each reference up once per distinct value and joins it to
+-- its rows: a worker's ID written three ways and a project key with full-width letters resolve
+-- alike on every row; one row naming nobody refuses the whole statement, naming its value;
+-- in alert mode that row is recorded and the others are mirrored
+CREATE TABLE legacy.kq3 (kqid bigint PRIMARY KEY, xmbh text, sfzhm text, kqrq text, gs text);
+SELECT wagecheck.attach('legacy.kq3', 'attendance',
+    '{"key": "kqid", "project": "xmbh", "worker": "sfzhm", "day": "kqrq", "hours": "gs"}', mirror => true);
+CREATE TEMP VIEW july AS
+  SELECT 8000 + d AS kqid, CASE WHEN d % 2 = 0 THEN 'LS-2026-017' ELSE 'ＬＳ-2026-017' END AS xmbh,
+         CASE d % 3 WHEN 0 THEN '37130219780521001X' WHEN 1 THEN '371302 19780521 001x'
+                    ELSE '３７１３０２１９７８０５２１００１Ｘ' END AS sfzhm,
+         to_char(date '2026-07-01' + d, 'YYYYMMDD') AS kqrq, '8' AS gs
+    FROM generate_series(0, 99) AS d;
+INSERT INTO legacy.kq3 SELECT * FROM july UNION ALL SELECT 8100, 'LS-2026-017', '371302 19990909 9999', '20260701', '8';
+INSERT INTO legacy.kq3 SELECT * FROM july UNION ALL SELECT 8100, 'NO-SUCH-PROJECT', '37130219780521001X', '20260701', '8';
+SELECT count(*) AS days_from_july FROM wagecheck.attendance WHERE day >= '2026-07-01';
+INSERT INTO legacy.kq3 SELECT * FROM july;
+SELECT count(*) AS days_from_july, count(DISTINCT worker_id) AS workers, count(DISTINCT project_id) AS projects,
+       min(day) AS first, max(day) AS last
+  FROM wagecheck.attendance WHERE day >= '2026-07-01';
+SELECT count(*) AS refs, count(DISTINCT r.project_id) AS projects, count(*) FILTER (WHERE a.day IS NULL) AS dangling
+  FROM wagecheck.mirror_ref r
+  LEFT JOIN wagecheck.attendance a ON a.project_id = (r.target ->> 'project_id')::bigint
+       AND a.worker_id = (r.target ->> 'worker_id')::bigint AND a.day = (r.target ->> 'day')::date
+ WHERE r.source = 'legacy.kq3'::regclass;
+CREATE TABLE legacy.kq4 (LIKE legacy.kq3 INCLUDING ALL);
+SELECT wagecheck.attach('legacy.kq4', 'attendance',
+    '{"key": "kqid", "project": "xmbh", "worker": "sfzhm", "day": "kqrq", "hours": "gs"}', 'alert', mirror => true);
+INSERT INTO legacy.kq4 SELECT kqid + 1000, xmbh, sfzhm, to_char(to_date(kqrq, 'YYYYMMDD') + 100, 'YYYYMMDD'), gs FROM july
+  UNION ALL SELECT 9100, 'LS-2026-017', '371302 19990909 9999', '20261020', '8';
+SELECT count(*) AS days_from_october_9 FROM wagecheck.attendance WHERE day >= '2026-10-09';
+SELECT rule_code, subject_kind, subject_id, details ->> 'message' AS message FROM wagecheck.violation
+ WHERE source = 'legacy.kq4'::regclass;
+
 DROP SCHEMA legacy CASCADE;
 DROP EXTENSION wagecheck CASCADE;
 DROP ROLE mirror_clerk;

@@ -257,6 +257,18 @@ DECLARE
     refuse text := '';
     lbl text;
     n integer := 0;
+    lcols text[];
+    lk_names text[] := '{}';
+    lk_exprs text[] := '{}';
+    lk_dcols text[] := '{}';
+    joins text := '';
+    pre text;
+    src text;
+    proj_join text := '';
+    proj_col text;
+    i integer;
+    s_news text[];
+    inss text[];
 BEGIN
     SELECT * INTO m FROM wagecheck.mirror WHERE source = tbl;
     IF NOT FOUND THEN
@@ -313,6 +325,17 @@ BEGIN
                 t := (wagecheck._mirror_key(tbl, map, 'n', 'NULL')).expr;
                 x := t;
                 raw := t;
+            END IF;
+            IF r.how IN ('project', 'worker', 'employer', 'account', 'sheet', 'line', 'txn') THEN
+                -- a reference is looked up once per distinct value of the statement (the CTE
+                -- l_<role>, on the alias d), then joined to the rows by the columns' text; the
+                -- kinds looked up in mirror_ref are those of its partial index mirror_ref_key
+                lcols := CASE WHEN jsonb_typeof(map) = 'array'
+                              THEN ARRAY(SELECT DISTINCT e FROM jsonb_array_elements_text(map) e) ELSE ARRAY[col] END;
+                t := CASE WHEN jsonb_typeof(map) = 'array' THEN (wagecheck._mirror_key(tbl, map, 'd', 'NULL')).expr
+                          ELSE format('wagecheck._mirror_text(d.%I::text, false)', col) END;
+                x := CASE WHEN jsonb_typeof(map) = 'array' THEN t
+                          ELSE format('wagecheck._mirror_text(d.%I::text, true)', col) END;
             END IF;
             val := CASE
                 WHEN r.how = 'text' THEN t
@@ -377,6 +400,19 @@ BEGIN
                                        WHEN 'array' THEN map -> CASE r.how WHEN 'direction' THEN 'out' ELSE 'cash' END
                                        WHEN 'string' THEN jsonb_build_array(map -> CASE r.how WHEN 'direction' THEN 'out' ELSE 'cash' END)
                                   END) AS e));
+            END IF;
+            IF lcols IS NOT NULL THEN
+                lk_names := lk_names || format('%I (%s, id)', 'l_' || r.role,
+                                               (SELECT string_agg(format('k%s', o), ', ' ORDER BY o)
+                                                  FROM unnest(lcols) WITH ORDINALITY AS u(c, o)));
+                lk_exprs := lk_exprs || val;
+                lk_dcols := lk_dcols || (SELECT string_agg(format('n.%I::text AS %I', c, c), ', ' ORDER BY o)
+                                           FROM unnest(lcols) WITH ORDINALITY AS u(c, o));
+                joins := joins || format(' LEFT JOIN %I ON %s', 'l_' || r.role,
+                                         (SELECT string_agg(format('%I.k%s = n.%I::text', 'l_' || r.role, o, c), ' AND ' ORDER BY o)
+                                            FROM unnest(lcols) WITH ORDINALITY AS u(c, o)));
+                val := format('%I.id', 'l_' || r.role);
+                lcols := NULL;
             END IF;
         END IF;
         s_cols := s_cols || format(', %s AS %I, %s AS %I', raw, 'r_' || r.role, val, 'v_' || r.role);
@@ -454,16 +490,44 @@ BEGIN
                                                  ' ON ps.sheet_id = pl.sheet_id WHERE pl.line_id = s.v_line)'
                         WHEN 'account_txn' THEN '(SELECT a.project_id FROM wagecheck.wage_account a WHERE a.account_id = s.v_account)'
                         ELSE 's.v_project' END;
-    IF event = 'backfill' THEN
-        -- the rows already in the table: the next $3 by key after the high-water mark $2,
-        -- less those mirrored since (by the trigger, or a backfill interrupted after its commit)
-        s_new := format('SELECT %s FROM (SELECT * FROM %s n WHERE $2::text IS NULL OR %s'
-                        ' ORDER BY %s LIMIT $3) n WHERE NOT EXISTS (SELECT FROM wagecheck.mirror_ref r'
-                        ' WHERE r.source = $1::regclass AND r.source_key = %s)',
-                        s_cols, tbl, keyx.after, keyx.ord, keyx.expr);
-    ELSE
-        s_new := format('SELECT %s FROM wagecheck_new n', s_cols);
+    -- mirror_ref's project joined to the written rows (a hash join for a COPY), not a lookup per row
+    proj_col := proj;
+    IF m.kind = 'pay_line' THEN
+        proj_join := ' LEFT JOIN wagecheck.pay_sheet ps ON ps.sheet_id = s.v_sheet';
+        proj_col := 'ps.project_id';
+    ELSIF m.kind = 'wage_payment' THEN
+        proj_join := ' LEFT JOIN wagecheck.pay_line pl ON pl.line_id = s.v_line'
+                     ' LEFT JOIN wagecheck.pay_sheet ps ON ps.sheet_id = pl.sheet_id';
+        proj_col := 'ps.project_id';
+    ELSIF m.kind = 'account_txn' THEN
+        proj_join := ' LEFT JOIN wagecheck.wage_account pa ON pa.account_id = s.v_account';
+        proj_col := 'pa.project_id';
     END IF;
+    -- the statement's rows (n) with their references joined: for an insert the new rows; for an
+    -- update's insert those not mirrored yet; for a backfill the next $3 by key after the
+    -- high-water mark $2, less those mirrored since (by the trigger, or a backfill interrupted
+    -- after its commit), read once
+    FOR i IN 1 .. CASE WHEN event = 'update' THEN 2 ELSE 1 END LOOP
+        pre := NULL;
+        src := 'wagecheck_new';
+        IF event = 'backfill' THEN
+            pre := format('n0 AS MATERIALIZED (SELECT * FROM (SELECT * FROM %s n WHERE $2::text IS NULL OR %s'
+                          ' ORDER BY %s LIMIT $3) n WHERE NOT EXISTS (SELECT FROM wagecheck.mirror_ref r'
+                          ' WHERE r.source = $1::regclass AND r.source_key = %s))',
+                          tbl, keyx.after, keyx.ord, keyx.expr);
+            src := 'n0';
+        ELSIF i = 2 THEN
+            src := format('(SELECT * FROM wagecheck_new n WHERE NOT EXISTS (SELECT FROM wagecheck.mirror_ref r'
+                          ' WHERE r.source = $1::regclass AND r.source_key = %s))', keyx.expr);
+        END IF;
+        pre := concat_ws(', ', pre,
+                         (SELECT string_agg(format('%s AS (SELECT d.*, %s FROM (SELECT DISTINCT %s FROM %s n) d)',
+                                                   l.name, l.expr, l.dcols, src), ', ')
+                            FROM unnest(lk_names, lk_exprs, lk_dcols) AS l(name, expr, dcols)));
+        s_news[i] := CASE WHEN pre <> '' THEN 'WITH ' || pre || ' ' ELSE '' END
+                     || format('SELECT %s FROM %s n%s', s_cols, src, joins);
+    END LOOP;
+    s_new := s_news[1];
     IF m.mode = 'alert' THEN
         -- rows that cannot be mirrored are recorded as violations and left out
         viol := format('WITH s AS (%s) INSERT INTO wagecheck.violation (rule_code, subject_kind, subject_id, project_id,'
@@ -476,23 +540,30 @@ BEGIN
                        'message', 'wagecheck cannot mirror the row %s of %s: its role "%s" is empty', '(null)',
                        'wagecheck cannot mirror the row %s of %s: "%s" (role "%s") reads as no %s', '(null)',
                        'sqlstate', 'WC008', checks);
-        s_ok := format('SELECT * FROM (%s) s WHERE %s', s_new, oks);
-    ELSE
-        -- a row with a value that names nothing is refused as the rows are read, in the one
-        -- pass that writes them (OFFSET 0: each value is looked up once, not again in the test)
-        s_ok := format('SELECT * FROM (%s OFFSET 0) s WHERE CASE%s ELSE true END', s_new, refuse);
     END IF;
-    ins := format('WITH s AS (%s), t AS (INSERT INTO %s (%s) SELECT %s FROM s)'
-                  ' INSERT INTO wagecheck.mirror_ref (source, source_key, kind, project_id, target)'
-                  ' SELECT $1::regclass, s.k, %L, %s, %s FROM s'
-                  ' ON CONFLICT (source, source_key) DO UPDATE'
-                  ' SET kind = EXCLUDED.kind, project_id = EXCLUDED.project_id, target = EXCLUDED.target',
-                  CASE WHEN idcol IS NULL THEN s_ok
-                       ELSE format('SELECT nextval(%L::regclass) AS new_id, s0.* FROM (%s) s0',
-                                   pg_catalog.pg_get_serial_sequence(tgt, idcol), s_ok) END,
-                  tgt, CASE WHEN idcol IS NULL THEN '' ELSE quote_ident(idcol) || ', ' END || substr(ins_cols, 3),
-                  CASE WHEN idcol IS NULL THEN '' ELSE 's.new_id, ' END || substr(ins_vals, 3),
-                  m.kind, proj, target);
+    FOR i IN 1 .. array_length(s_news, 1) LOOP
+        IF m.mode = 'alert' THEN
+            s_ok := format('SELECT * FROM (%s) s WHERE %s', s_news[i], oks);
+        ELSE
+            -- a row with a value that names nothing is refused as the rows are read, in the one
+            -- pass that writes them (OFFSET 0: each value is computed once, not again in the test)
+            s_ok := format('SELECT * FROM (%s OFFSET 0) s WHERE CASE%s ELSE true END', s_news[i], refuse);
+        END IF;
+        inss[i] := format('WITH s AS (%s), t AS (INSERT INTO %s (%s) SELECT %s FROM s)'
+                          ' INSERT INTO wagecheck.mirror_ref (source, source_key, kind, project_id, target)'
+                          ' SELECT $1::regclass, s.k, %L, %s, %s FROM s%s'
+                          ' ON CONFLICT (source, source_key) DO UPDATE'
+                          ' SET kind = EXCLUDED.kind, project_id = EXCLUDED.project_id, target = EXCLUDED.target',
+                          CASE WHEN idcol IS NULL THEN s_ok
+                               ELSE format('SELECT nextval(%L::regclass) AS new_id, s0.* FROM (%s) s0',
+                                           pg_catalog.pg_get_serial_sequence(tgt, idcol), s_ok) END,
+                          tgt, CASE WHEN idcol IS NULL THEN '' ELSE quote_ident(idcol) || ', ' END || substr(ins_cols, 3),
+                          CASE WHEN idcol IS NULL THEN '' ELSE 's.new_id, ' END || substr(ins_vals, 3),
+                          m.kind, proj_col, target, proj_join);
+    END LOOP;
+    ins := inss[1];
+    s_ok := CASE WHEN m.mode = 'alert' THEN format('SELECT * FROM (%s) s WHERE %s', s_new, oks)
+                 ELSE format('SELECT * FROM (%s OFFSET 0) s WHERE CASE%s ELSE true END', s_new, refuse) END;
     del := format('WITH r AS (DELETE FROM wagecheck.mirror_ref r USING wagecheck_old n'
                   ' WHERE r.source = $1::regclass AND r.source_key = %s RETURNING r.target)'
                   ' DELETE FROM %s tt USING r WHERE %s', keyx.expr, tgt, match);
@@ -508,9 +579,7 @@ BEGIN
                      format('WITH s AS (%s) UPDATE %s tt SET (%s) = ROW(%s) FROM s JOIN wagecheck.mirror_ref r'
                             ' ON r.source = $1::regclass AND r.source_key = s.k WHERE %s',
                             s_ok, tgt, substr(upd_cols, 3), substr(upd_vals, 3), match),
-                     replace(ins, 'FROM wagecheck_new n',
-                             format('FROM wagecheck_new n WHERE NOT EXISTS (SELECT FROM wagecheck.mirror_ref r'
-                                    ' WHERE r.source = $1::regclass AND r.source_key = %s)', keyx.expr))];
+                     inss[2]];
     ELSIF event = 'delete' THEN
         RETURN ARRAY[del];
     ELSIF event = 'truncate' THEN

@@ -15,7 +15,10 @@
 # Then the same bank movements mirrored into wagecheck.account_txn, and payment records
 # (the pay line by the platform's key, one card in four written with blanks) mirrored
 # into wagecheck.wage_payment, each against its table alone.
-# Targets for a mirrored table: COPY <= 1.5x, single-row <= 2x.
+# Targets for a mirrored table: COPY <= 1.5x, single-row <= 2x. Each mirrored kind also has
+# its floor (the same rows resolved beforehand and written straight into wagecheck's table,
+# through its own keys and triggers, best of as many rounds) and prints mirrored / floor: what
+# the mirror itself adds.
 # WC_BENCH_PART=mirror runs the mirrored table only, =enforce the movements only.
 # Run by `make bench` (test/bench/run.sh sets PSQL and the cluster's environment).
 set -euo pipefail
@@ -101,7 +104,8 @@ $*
 SQL
 }
 # floor SETUP TIMED: milliseconds of the TIMED statements after the untimed SETUP, in one
-# session: the same rows written straight into wagecheck's table, resolved beforehand
+# session: the same rows written straight into wagecheck's table, resolved beforehand. Each
+# round runs it after the mirrored trials, so that both see the same load.
 floor() {
   $PSQL -d $db -At -v ON_ERROR_STOP=1 <<SQL | awk '/^Time: / { w += $2 } END { print w }'
 $1
@@ -156,35 +160,39 @@ COPY (SELECT format('INSERT INTO :tbl VALUES (%s, %L, %L, %L, %L);', kqid, xmbh,
         FROM days WHERE kqid > $rows ORDER BY kqid) TO '$kqinserts';
 SQL
   kq_single="\\i $kqinserts"
-  mcopy_plain=999999999; mcopy=999999999; mone_plain=999999999; mone=999999999
+  mfloor_run() { floor "TRUNCATE legacy.kq; DELETE FROM wagecheck.attendance; CREATE TEMP TABLE raw (LIKE legacy.kq_plain); COPY raw FROM '$kqdata';
+    CREATE TEMP TABLE resolved AS SELECT p.project_id, w.worker_id, to_date(r.kqrq, 'YYYYMMDD') AS day, r.gs::numeric AS hours
+      FROM raw r JOIN wagecheck.project p ON p.code = r.xmbh JOIN wagecheck.worker w ON w.resident_id::text = replace(r.sfzhm, ' ', '');
+    CHECKPOINT;" "INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) SELECT * FROM resolved;"; }
+  # the single-row statements' floor: legacy.kq_plain holds their rows after the round's trials
+  mfloor1_run() { floor "DELETE FROM wagecheck.attendance;
+    COPY (SELECT format('INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (%s, %s, %L, %s);',
+                        p.project_id, w.worker_id, to_date(r.kqrq, 'YYYYMMDD'), r.gs::numeric)
+            FROM legacy.kq_plain r JOIN wagecheck.project p ON p.code = r.xmbh
+            JOIN wagecheck.worker w ON w.resident_id::text = replace(r.sfzhm, ' ', '') ORDER BY r.kqid) TO '$dir/attach_direct.sql';
+    CHECKPOINT;" "\\i $dir/attach_direct.sql"; }
+  mcopy_plain=999999999; mcopy=999999999; mone_plain=999999999; mone=999999999; mfloor=999999999; mfloor1=999999999
   for r in $(seq "$rounds"); do
     mcopy_plain=$(min "$mcopy_plain" "$(timed legacy.kq_plain "COPY legacy.kq_plain FROM '$kqdata';")")
     mcopy=$(min "$mcopy" "$(timed legacy.kq "COPY legacy.kq FROM '$kqdata';")")
     mone_plain=$(min "$mone_plain" "$(timed legacy.kq_plain "$kq_single")")
     mone=$(min "$mone" "$(timed legacy.kq "$kq_single")")
-  done
-  load=$(cut -d' ' -f1-3 /proc/loadavg)
-  $PSQL -d $db -At <<SQL
+    [ "$r" != "$rounds" ] || $PSQL -d $db -At <<SQL
 SELECT 'attendance days mirrored after the last run: ' || count(*) || ' (legacy rows ' || (SELECT count(*) FROM legacy.kq) || ')'
   FROM wagecheck.attendance;
 SQL
-  mfloor=$(floor "TRUNCATE legacy.kq; CREATE TEMP TABLE raw (LIKE legacy.kq_plain); COPY raw FROM '$kqdata';
-    CREATE TEMP TABLE resolved AS SELECT p.project_id, w.worker_id, to_date(r.kqrq, 'YYYYMMDD') AS day, r.gs::numeric AS hours
-      FROM raw r JOIN wagecheck.project p ON p.code = r.xmbh JOIN wagecheck.worker w ON w.resident_id::text = replace(r.sfzhm, ' ', '');
-    CHECKPOINT;" "INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) SELECT * FROM resolved;")
-  # the single-row statements' floor: legacy.kq_plain holds their rows after the last round
-  mfloor1=$(floor "DELETE FROM wagecheck.attendance;
-    COPY (SELECT format('INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours) VALUES (%s, %s, %L, %s);',
-                        p.project_id, w.worker_id, to_date(r.kqrq, 'YYYYMMDD'), r.gs::numeric)
-            FROM legacy.kq_plain r JOIN wagecheck.project p ON p.code = r.xmbh
-            JOIN wagecheck.worker w ON w.resident_id::text = replace(r.sfzhm, ' ', '') ORDER BY r.kqid) TO '$dir/attach_direct.sql';
-    CHECKPOINT;" "\\i $dir/attach_direct.sql")
+    mfloor=$(min "$mfloor" "$(mfloor_run)")
+    mfloor1=$(min "$mfloor1" "$(mfloor1_run)")
+    $PSQL -d $db -c "DELETE FROM wagecheck.attendance" >/dev/null
+  done
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
   awk -v cp="$mcopy_plain" -v ca="$mcopy" -v op="$mone_plain" -v oa="$mone" -v fl="$mfloor" -v fl1="$mfloor1" -v n="$rows" -v s="$single" -v r="$rounds" 'BEGIN {
     printf "legacy attendance, mirrored into wagecheck.attendance vs alone, best of %d:\n", r
     printf "  COPY of %d rows       alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 1.5x)\n", n, cp, ca, ca / cp
     printf "  %d single-row INSERTs alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 2x)\n", s, op, oa, oa / op
     printf "  floor: the %d days resolved, inserted straight into wagecheck.attendance %8.0f ms   %.2fx\n", n, fl, fl / cp
     printf "  floor: the %d single-row INSERTs straight into wagecheck.attendance %8.0f ms   %.2fx\n", s, fl1, fl1 / op
+    printf "  what the mirror adds: mirrored / floor  COPY %.2fx   single-row %.2fx\n", ca / fl, oa / fl1
   }'
   echo "  load average after the runs: $load (2 cores)"
   [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$kqdata" "$kqinserts"
@@ -229,7 +237,9 @@ SQL
     $PSQL -d $db -c "SET session_replication_role = replica" -c "TRUNCATE $t" \
       -c "DELETE FROM wagecheck.wage_payment" -c "DELETE FROM wagecheck.account_txn" \
       -c "DELETE FROM wagecheck.mirror_ref WHERE kind IN ('account_txn', 'wage_payment')" \
-      -c "UPDATE wagecheck.wage_account SET balance = 0" -c "CHECKPOINT" >/dev/null
+      -c "UPDATE wagecheck.wage_account SET balance = 0" \
+      -c "VACUUM wagecheck.wage_payment, wagecheck.account_txn, wagecheck.mirror_ref, wagecheck.wage_account" \
+      -c "CHECKPOINT" >/dev/null
     timed_only "$t" "$@"
   }
   timed_only() {
@@ -240,29 +250,20 @@ $*
 \\timing off
 SQL
   }
-  tcopy_plain=999999999; tcopy=999999999; tone_plain=999999999; tone=999999999
-  pcopy_plain=999999999; pcopy=999999999; pone_plain=999999999; pone=999999999
-  for r in $(seq "$rounds"); do
-    tcopy_plain=$(min "$tcopy_plain" "$(timed legacy.yhjyls_plain "COPY legacy.yhjyls_plain FROM '$data';")")
-    tcopy=$(min "$tcopy" "$(fresh legacy.yhjyls_m "COPY legacy.yhjyls_m FROM '$data';")")
-    tone_plain=$(min "$tone_plain" "$(timed legacy.yhjyls_plain "$single_sql")")
-    tone=$(min "$tone" "$(timed_only legacy.yhjyls_m "$single_sql")")
-  done
-  $PSQL -d $db -At <<SQL
-SELECT 'movements mirrored after the last run: ' || count(*) || ' (legacy rows ' || (SELECT count(*) FROM legacy.yhjyls_m) || ')'
-  FROM wagecheck.account_txn;
-SQL
+  tcopy_plain=999999999; tcopy=999999999; tone_plain=999999999; tone=999999999; tfloor=999999999; tfloor1=999999999
+  pcopy_plain=999999999; pcopy=999999999; pone_plain=999999999; pone=999999999; pfloor=999999999; pfloor1=999999999
   reset="SET session_replication_role = replica; DELETE FROM wagecheck.wage_payment; DELETE FROM wagecheck.account_txn;
     DELETE FROM wagecheck.mirror_ref WHERE kind IN ('account_txn', 'wage_payment'); UPDATE wagecheck.wage_account SET balance = 0;
-    RESET session_replication_role;"
-  tfloor=$(floor "$reset CREATE TEMP TABLE raw (LIKE legacy.yhjyls_plain); COPY raw FROM '$data';
+    RESET session_replication_role;
+    VACUUM wagecheck.wage_payment, wagecheck.account_txn, wagecheck.mirror_ref, wagecheck.wage_account;"
+  tfloor_run() { floor "$reset CREATE TEMP TABLE raw (LIKE legacy.yhjyls_plain); COPY raw FROM '$data';
     CREATE TEMP TABLE resolved AS SELECT a.account_id, CASE r.jdbz WHEN '2' THEN 'in' ELSE 'out' END AS direction, r.jyje,
            replace(r.dfzh, ' ', '') AS dfzh, r.dfhm, CASE r.zy WHEN '人工费' THEN 'labour_cost' ELSE 'wage' END AS purpose,
            to_timestamp(r.jysj, 'YYYYMMDD HH24:MI:SS') AS booked_at
       FROM raw r JOIN wagecheck.wage_account a ON a.account_no = replace(r.zh, ' ', '') ORDER BY r.lsh;
     CHECKPOINT;" "INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, counterparty_name,
-                                                  purpose, booked_at) SELECT * FROM resolved;")
-  tfloor1=$(floor "$reset
+                                                  purpose, booked_at) SELECT * FROM resolved;"; }
+  tfloor1_run() { floor "$reset
     COPY (SELECT format('INSERT INTO wagecheck.account_txn (account_id, direction, amount, counterparty_account, counterparty_name,'
                         ' purpose, booked_at) VALUES (%s, %L, %s, %L, %L, %L, %L);', a.account_id,
                         CASE r.jdbz WHEN '2' THEN 'in' ELSE 'out' END, r.jyje, replace(r.dfzh, ' ', ''), r.dfhm,
@@ -271,29 +272,43 @@ SQL
       TO '$dir/attach_direct.sql';
     INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at)
     SELECT account_id, 'in', 900000000, 'labour_cost', '2026-01-10' FROM wagecheck.wage_account;
-    CHECKPOINT;" "\\i $dir/attach_direct.sql")
+    CHECKPOINT;" "\\i $dir/attach_direct.sql"; }
+  for r in $(seq "$rounds"); do
+    tcopy_plain=$(min "$tcopy_plain" "$(timed legacy.yhjyls_plain "COPY legacy.yhjyls_plain FROM '$data';")")
+    tcopy=$(min "$tcopy" "$(fresh legacy.yhjyls_m "COPY legacy.yhjyls_m FROM '$data';")")
+    tone_plain=$(min "$tone_plain" "$(timed legacy.yhjyls_plain "$single_sql")")
+    tone=$(min "$tone" "$(timed_only legacy.yhjyls_m "$single_sql")")
+    [ "$r" != "$rounds" ] || $PSQL -d $db -At <<SQL
+SELECT 'movements mirrored after the last run: ' || count(*) || ' (legacy rows ' || (SELECT count(*) FROM legacy.yhjyls_m) || ')'
+  FROM wagecheck.account_txn;
+SQL
+    tfloor=$(min "$tfloor" "$(tfloor_run)")
+    tfloor1=$(min "$tfloor1" "$(tfloor1_run)")
+  done
+  pfloor_run() { floor "$reset CREATE TEMP TABLE raw (LIKE legacy.ffjl_plain); COPY raw FROM '$ffdata';
+    CREATE TEMP TABLE resolved AS SELECT l.line_id, r.je::numeric AS amount, to_timestamp(r.ffsj, 'YYYYMMDD HH24:MI:SS') AS paid_at,
+           'account' AS method, replace(r.kh, ' ', '')::wagecheck.bank_card AS card
+      FROM raw r JOIN wagecheck.pay_line l ON l.worker_id = r.gzmxid::bigint ORDER BY r.ffid;
+    CHECKPOINT;" "INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card) SELECT * FROM resolved;"; }
+  pfloor1_run() { floor "$reset
+    COPY (SELECT format('INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card) VALUES (%s, %s, %L, %L, %L);',
+                        l.line_id, r.je::numeric, to_timestamp(r.ffsj, 'YYYYMMDD HH24:MI:SS'), 'account', replace(r.kh, ' ', ''))
+            FROM legacy.ffjl_plain r JOIN wagecheck.pay_line l ON l.worker_id = r.gzmxid::bigint ORDER BY r.ffid)
+      TO '$dir/attach_direct.sql';
+    CHECKPOINT;" "\\i $dir/attach_direct.sql"; }
   for r in $(seq "$rounds"); do
     pcopy_plain=$(min "$pcopy_plain" "$(timed legacy.ffjl_plain "COPY legacy.ffjl_plain FROM '$ffdata';")")
     pcopy=$(min "$pcopy" "$(fresh legacy.ffjl "COPY legacy.ffjl FROM '$ffdata';")")
     pone_plain=$(min "$pone_plain" "$(timed legacy.ffjl_plain "\\i $ffinserts")")
     pone=$(min "$pone" "$(timed_only legacy.ffjl "\\i $ffinserts")")
-  done
-  load=$(cut -d' ' -f1-3 /proc/loadavg)
-  $PSQL -d $db -At <<SQL
+    [ "$r" != "$rounds" ] || $PSQL -d $db -At <<SQL
 SELECT 'payments mirrored after the last run: ' || count(*) || ' (legacy rows ' || (SELECT count(*) FROM legacy.ffjl) || ')'
   FROM wagecheck.wage_payment;
 SQL
-  pfloor=$(floor "$reset CREATE TEMP TABLE raw (LIKE legacy.ffjl_plain); COPY raw FROM '$ffdata';
-    CREATE TEMP TABLE resolved AS SELECT l.line_id, r.je::numeric AS amount, to_timestamp(r.ffsj, 'YYYYMMDD HH24:MI:SS') AS paid_at,
-           'account' AS method, replace(r.kh, ' ', '')::wagecheck.bank_card AS card
-      FROM raw r JOIN wagecheck.pay_line l ON l.worker_id = r.gzmxid::bigint ORDER BY r.ffid;
-    CHECKPOINT;" "INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card) SELECT * FROM resolved;")
-  pfloor1=$(floor "$reset
-    COPY (SELECT format('INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card) VALUES (%s, %s, %L, %L, %L);',
-                        l.line_id, r.je::numeric, to_timestamp(r.ffsj, 'YYYYMMDD HH24:MI:SS'), 'account', replace(r.kh, ' ', ''))
-            FROM legacy.ffjl_plain r JOIN wagecheck.pay_line l ON l.worker_id = r.gzmxid::bigint ORDER BY r.ffid)
-      TO '$dir/attach_direct.sql';
-    CHECKPOINT;" "\\i $dir/attach_direct.sql")
+    pfloor=$(min "$pfloor" "$(pfloor_run)")
+    pfloor1=$(min "$pfloor1" "$(pfloor1_run)")
+  done
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
   rm -f "$dir/attach_direct.sql"
   awk -v tcp="$tcopy_plain" -v tca="$tcopy" -v top="$tone_plain" -v toa="$tone" -v tfl="$tfloor" -v tfl1="$tfloor1" \
       -v pcp="$pcopy_plain" -v pca="$pcopy" -v pop="$pone_plain" -v poa="$pone" -v pfl="$pfloor" -v pfl1="$pfloor1" \
@@ -303,11 +318,13 @@ SQL
     printf "  %d single-row INSERTs alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 2x)\n", s, top, toa, toa / top
     printf "  floor: the %d movements resolved, inserted straight into wagecheck.account_txn %8.0f ms   %.2fx\n", n, tfl, tfl / tcp
     printf "  floor: the %d single-row INSERTs straight into wagecheck.account_txn %8.0f ms   %.2fx\n", s, tfl1, tfl1 / top
+    printf "  what the mirror adds: mirrored / floor  COPY %.2fx   single-row %.2fx\n", tca / tfl, toa / tfl1
     printf "legacy payment records, mirrored into wagecheck.wage_payment vs alone, best of %d:\n", r
     printf "  COPY of %d rows       alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 1.5x)\n", n, pcp, pca, pca / pcp
     printf "  %d single-row INSERTs alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 2x)\n", s, pop, poa, poa / pop
     printf "  floor: the %d payments resolved, inserted straight into wagecheck.wage_payment %8.0f ms   %.2fx\n", n, pfl, pfl / pcp
     printf "  floor: the %d single-row INSERTs straight into wagecheck.wage_payment %8.0f ms   %.2fx\n", s, pfl1, pfl1 / pop
+    printf "  what the mirror adds: mirrored / floor  COPY %.2fx   single-row %.2fx\n", pca / pfl, poa / pfl1
   }'
   echo "  load average after the runs: $load (2 cores)"
   [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$ffdata" "$ffinserts"
