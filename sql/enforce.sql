@@ -310,6 +310,34 @@ SELECT count(*) AS lines, (SELECT count(*) FROM wagecheck.wage_payment y JOIN wa
                             WHERE l.sheet_id = :s3) AS payments
   FROM wagecheck.pay_line WHERE sheet_id = :s3;
 
+-- the accounts of the projects of a statement's new lines and payments are read with the
+-- lines (locked as AC05 locks them, in the same query): in one statement of two projects'
+-- rows only the closed project's are AC05; its account reopened in the same transaction,
+-- the next statement sees it open
+BEGIN;
+UPDATE wagecheck.project SET enforcement_mode = 'alert' WHERE project_id = :p3;
+CREATE TEMP TABLE seen5 AS SELECT max(violation_id) AS last FROM wagecheck.violation;
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net) VALUES
+    (2, 4, 1, 100, 0, 100), (:s3, 2, 1, 100, 0, 100), (2, 5, 1, 100, 0, 100);
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card)
+SELECT line_id, 1, '2026-07-20 09:00+08', 'account', '6228481234567890003'
+  FROM wagecheck.pay_line WHERE days = 1 AND payable = 100 ORDER BY line_id;
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card)
+SELECT line_id, 2, '2026-07-20 10:00+08', 'account', '6228481234567890003'
+  FROM wagecheck.pay_line WHERE days = 1 AND payable = 100 AND sheet_id = 2 ORDER BY line_id LIMIT 1;
+SELECT rule_code, subject_kind, v.project_id, details->>'amount' AS amount
+  FROM wagecheck.violation v WHERE violation_id > (SELECT last FROM seen5) AND rule_code = 'AC05' ORDER BY violation_id;
+UPDATE wagecheck.wage_account SET closed_on = NULL WHERE account_id = 2;
+TRUNCATE seen5;
+INSERT INTO seen5 SELECT max(violation_id) FROM wagecheck.violation;
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net) VALUES
+    (2, 4, 1, 100, 0, 100), (:s3, 2, 1, 100, 0, 100);
+INSERT INTO wagecheck.wage_payment (line_id, amount, paid_at, method, card)
+SELECT line_id, 3, '2026-07-20 11:00+08', 'account', '6228481234567890003'
+  FROM wagecheck.pay_line WHERE days = 1 AND payable = 100 AND sheet_id = 2 ORDER BY line_id LIMIT 1;
+SELECT count(*) AS ac05 FROM wagecheck.violation v WHERE violation_id > (SELECT last FROM seen5) AND rule_code = 'AC05';
+ROLLBACK;
+
 -- the trigger function refuses to be called any other way
 SELECT wagecheck.enforce();
 \echo :LAST_ERROR_SQLSTATE

@@ -303,6 +303,22 @@ SELECT worker_id, paid, cardinality(paid_ats) AS payments,
                                                                               ARRAY[w.period]) r) d) AS differing
   FROM wagecheck.wage_month w WHERE w.project_id = 70 AND w.period = '2026-05-01' ORDER BY worker_id;
 ROLLBACK;
+-- a new month of lines ends the month's attendance_unpaid row: deleted where there, with no
+-- row written before it; a month with no attendance gets a row in its place (a writer of the
+-- attendance at the same moment waits for it), deleted again by the same trigger
+BEGIN;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+VALUES (70, 1, '2026-06-03', 8, '2026-06-03 18:00');
+SELECT * FROM wagecheck.attendance_unpaid WHERE period = '2026-06-01';
+CREATE TRIGGER count_writes AFTER INSERT OR UPDATE OR DELETE ON wagecheck.attendance_unpaid
+    FOR EACH ROW EXECUTE FUNCTION fx.count_write();
+INSERT INTO wagecheck.pay_sheet (project_id, employer_id, period, prepared_on, created_at)
+VALUES (70, 2, '2026-06-01', '2026-07-05', '2026-07-05 10:00') RETURNING sheet_id AS s6 \gset
+INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, deductions, net, created_at)
+VALUES (:s6, 1, 1, 300, 0, 300, '2026-07-05 11:00'), (:s6, 2, 0, 300, 0, 300, '2026-07-05 11:00');
+SELECT op, worker_id, count(*) AS writes FROM fx.writes GROUP BY 1, 2 ORDER BY 2, 1;
+SELECT count(*) AS unpaid FROM wagecheck.attendance_unpaid WHERE period = '2026-06-01';
+ROLLBACK;
 -- a bank file: more than a thousand movements in one statement (their candidates are found
 -- by a query planned for their number), wages to workers on the roster or not, and transfers
 UPDATE wagecheck.project SET enforcement_mode = 'alert';

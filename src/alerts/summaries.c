@@ -17,7 +17,9 @@
  *     loads can break it) are added to their month, inserting it when new
  *     (INSERT ... ON CONFLICT in key order, as the recomputation locks); the workers' sums
  *     (worker_pay) and the months per sheet worker (sheet_worker) grow in the same
- *     statement; the months that came are synced in attendance_unpaid.
+ *     statement, which also ends the attendance_unpaid rows of the months that came
+ *     (deleted where there, else a row put in their place and deleted by one more
+ *     statement, so that a concurrent writer of the attendance waits and sees the month).
  * Both take each month's row lock before they read it (ON CONFLICT / UPDATE re-read the
  * latest version), so concurrent writers of a month add in turn, as with the
  * recomputation, which serialises on the same lock. Every other statement (an update, a
@@ -35,6 +37,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/datum.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
@@ -187,11 +190,14 @@ typedef enum wm_plan
 	P_REFRESH_LINE,				/* $1 sheet ids, $2 worker ids (pairs), $3 corrected line ids */
 	P_REFRESH_PAYMENT,			/* $1 line ids */
 	P_REFRESH_PAYMENT_REST,		/* $1 line ids, but the keys $2 $3 $4 (appended already) */
-	P_PAYMENT_LOCK,				/* $1 payment ids: lock their months in key order */
-	P_PAYMENT_ADD,				/* $1 payment ids: append them to their months where they come last,
-								 * and insert their rows of payment_off_card */
-	P_LINE_ADD,					/* $1 line ids: add them to their months */
-	P_UNPAID_SYNC,				/* $1 $2 $3 keys: attendance_unpaid */
+	P_PAYMENT_LOCK,				/* $1 the new payments' line ids: lock their months in key order */
+	P_PAYMENT_ADD,				/* $1-$5 new payments (id, line, amount, paid_at, created_at): append
+								 * them to their months where they come last, and insert their rows
+								 * of payment_off_card */
+	P_LINE_ADD,					/* $1-$7 new lines (id, sheet, worker, days, payable, net, created_at): add them */
+	P_LINE_ONE,					/* $1-$7 as P_LINE_ADD, of a single line: values, not arrays */
+	P_UNPAID_LOCK,				/* $1 $2 $3 keys with a wage month now, no attendance_unpaid row: locked */
+	P_UNPAID_GONE,				/* $1 $2 $3 those keys: their attendance_unpaid rows go */
 	P_SHEET_LINES,				/* $1 sheet ids: has any of them a line? */
 	P_PLANS
 } wm_plan;
@@ -204,6 +210,31 @@ typedef enum wm_plan
 #define REFRESH(keys) \
 	"SELECT wagecheck._wage_month_refresh(array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period))" \
 	"  FROM (" keys ") x HAVING count(*) > 0"
+
+/*
+ * The pieces P_LINE_ADD and P_LINE_ONE share: the months added to (inserted, or added to
+ * under the row lock ON CONFLICT takes, RETURNING whether each was new), a worker's month
+ * and year in worker_pay and the months per sheet worker added to, the attendance_unpaid
+ * row of a month that came.
+ */
+#define MONTH_INSERT \
+	"INSERT INTO wagecheck.wage_month AS w" \
+	"       (project_id, worker_id, period, employer_id, days, payable, net, paid, paid_ats, paid_each," \
+	"        known_to, settled_at)"
+#define MONTH_ADD \
+	"ON CONFLICT (project_id, worker_id, period) DO UPDATE" \
+	"   SET employer_id = least(w.employer_id, excluded.employer_id), days = w.days + excluded.days," \
+	"       payable = w.payable + excluded.payable, net = w.net + excluded.net," \
+	"       known_to = greatest(w.known_to, excluded.known_to)," \
+	"       settled_at = wagecheck._settled_at(w.net + excluded.net, w.paid_ats, w.paid_each)" \
+	" RETURNING w.project_id, w.worker_id, w.period, w.xmax = 0 AS added),"
+#define MONTH_AND_YEAR \
+	"(VALUES ('month', up.period), ('year', date_trunc('year', up.period)::date)) k(span, period)"
+#define WORKER_PAY_ADD \
+	"ON CONFLICT (worker_id, span, period) DO UPDATE" \
+	"   SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries),"
+#define SHEET_WORKER_ADD "ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months),"
+#define UNPAID_OF_UP "(t.period, t.project_id, t.worker_id) = (up.period, up.project_id, up.worker_id)"
 
 static const wc_kept_sql wm_sql[P_PLANS] = {
 	[P_REFRESH_SHEET] = {REFRESH("SELECT DISTINCT u.project_id, l.worker_id, u.period"
@@ -226,10 +257,9 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"SELECT 1 FROM wagecheck.wage_month w"
 		" WHERE (w.project_id, w.worker_id, w.period) IN"
 		"       (SELECT s.project_id, l.worker_id, s.period"
-		"          FROM wagecheck.wage_payment y"
-		"          JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
+		"          FROM wagecheck.pay_line l"
 		"          JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
-		"         WHERE y.payment_id = ANY ($1))"
+		"         WHERE l.line_id = ANY ($1))"
 		" ORDER BY w.project_id, w.worker_id, w.period"
 		"   FOR UPDATE OF w",
 	1, {INT8ARRAYOID}},
@@ -239,15 +269,20 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 	 * the latest version of the row)
 	 */
 	[P_PAYMENT_ADD] = {
-		"WITH a AS ("
-		"  SELECT s.project_id, l.worker_id, s.period, sum(y.amount) AS amount, count(*) AS n,"
-		"         array_agg(y.paid_at ORDER BY y.paid_at, y.payment_id) AS ats,"
-		"         array_agg(y.amount ORDER BY y.paid_at, y.payment_id) AS each,"
-		"         max(greatest(y.created_at, y.paid_at)) AS known, min(y.paid_at) AS first_at"
-		"    FROM wagecheck.wage_payment y"
-		"    JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
-		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
-		"   WHERE y.payment_id = ANY ($1)"
+		/* the new payments (from the transition table) with their months' keys, read once */
+		"WITH p AS MATERIALIZED ("
+		"  SELECT u.payment_id, u.amount, u.paid_at, u.created_at, s.project_id, l.worker_id, s.period,"
+		"         s.employer_id"
+		"    FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::timestamptz[], $5::timestamptz[])"
+		"         u(payment_id, line_id, amount, paid_at, created_at)"
+		"    JOIN wagecheck.pay_line l ON l.line_id = u.line_id"
+		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id),"
+		" a AS ("
+		"  SELECT p.project_id, p.worker_id, p.period, sum(p.amount) AS amount, count(*) AS n,"
+		"         array_agg(p.paid_at ORDER BY p.paid_at, p.payment_id) AS ats,"
+		"         array_agg(p.amount ORDER BY p.paid_at, p.payment_id) AS each,"
+		"         max(greatest(p.created_at, p.paid_at)) AS known, min(p.paid_at) AS first_at"
+		"    FROM p"
 		"   GROUP BY 1, 2, 3),"
 		" up AS ("
 		" UPDATE wagecheck.wage_month w"
@@ -260,36 +295,37 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"    AND w.known_to < 'infinity'::timestamptz"
 		"    AND (cardinality(w.paid_ats) = 0 OR w.paid_ats[cardinality(w.paid_ats)] < a.first_at)"
 		" RETURNING a.n, a.project_id, a.worker_id, a.period),"
-		/* the payments' rows of payment_off_card, in the same statement (one statement a payment) */
+		/*
+		 * the payments' rows of payment_off_card, in the same statement (one statement a
+		 * payment): the method and card as written, each payment read by its id
+		 */
 		" oc AS ("
 		" INSERT INTO wagecheck.payment_off_card"
-		" SELECT s.project_id, l.worker_id, s.period, y.payment_id, s.employer_id, y.amount, y.method, y.paid_at,"
-		"        y.created_at,"
+		" SELECT p.project_id, p.worker_id, p.period, p.payment_id, p.employer_id, p.amount, y.method, p.paid_at,"
+		"        p.created_at,"
 		"        CASE WHEN y.method = 'cash' THEN 'cash'"
 		"             WHEN k.wage_card IS NULL THEN 'worker has no registered card'"
 		"             ELSE 'not the worker''s registered card' END"
-		"   FROM wagecheck.wage_payment y"
-		"   JOIN wagecheck.pay_line l ON l.line_id = y.line_id"
-		"   JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
-		"   JOIN wagecheck.worker k ON k.worker_id = l.worker_id"
-		"  WHERE y.payment_id = ANY ($1)"
-		"    AND (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL"
+		"   FROM p"
+		"   JOIN wagecheck.wage_payment y ON y.payment_id = p.payment_id"
+		"   JOIN wagecheck.worker k ON k.worker_id = p.worker_id"
+		"  WHERE (y.method <> 'account' OR y.card IS NULL OR k.wage_card IS NULL"
 		"         OR y.card OPERATOR(wagecheck.<>) k.wage_card)"
 		" ORDER BY 1, 2, 3, 4"
 		" ON CONFLICT DO NOTHING)"
 		" SELECT coalesce(sum(up.n), 0)::bigint, array_agg(up.project_id), array_agg(up.worker_id),"
 		"        array_agg(up.period)"
 		"   FROM up",
-	1, {INT8ARRAYOID}},
+	5, {INT8ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID}},
 	[P_LINE_ADD] = {
 		"WITH n AS MATERIALIZED ("
-		"  SELECT s.project_id, l.worker_id, s.period, s.employer_id, l.days, l.payable, l.net,"
-		"         greatest(l.created_at, s.created_at) AS known,"
-		"         l.corrects_line_id IS NOT NULL"
-		"         OR EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)"
-		"         OR EXISTS (SELECT 1 FROM wagecheck.wage_payment y WHERE y.line_id = l.line_id) AS other"
-		"    FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id"
-		"   WHERE l.line_id = ANY ($1)),"
+		"  SELECT s.project_id, u.worker_id, s.period, s.employer_id, u.days, u.payable, u.net,"
+		"         greatest(u.created_at, s.created_at) AS known,"
+		"         EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = u.line_id)"
+		"         OR EXISTS (SELECT 1 FROM wagecheck.wage_payment y WHERE y.line_id = u.line_id) AS other"
+		"    FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric[], $5::numeric[], $6::numeric[],"
+		"                $7::timestamptz[]) u(line_id, sheet_id, worker_id, days, payable, net, created_at)"
+		"    JOIN wagecheck.pay_sheet s ON s.sheet_id = u.sheet_id),"
 		" g AS ("
 		"  SELECT n.project_id, n.worker_id, n.period, min(n.employer_id) AS employer_id,"
 		"         coalesce(sum(n.days), 0) AS days, sum(n.payable) AS payable, sum(n.net) AS net,"
@@ -298,41 +334,101 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"   WHERE NOT EXISTS (SELECT 1 FROM n WHERE n.other)"
 		"   GROUP BY 1, 2, 3),"
 		" up AS ("
-		"  INSERT INTO wagecheck.wage_month AS w"
-		"         (project_id, worker_id, period, employer_id, days, payable, net, paid, paid_ats, paid_each,"
-		"          known_to, settled_at)"
+		"  " MONTH_INSERT
 		"  SELECT g.project_id, g.worker_id, g.period, g.employer_id, g.days, g.payable, g.net, 0,"
 		"         '{}'::timestamptz[], '{}'::numeric(14,2)[], g.known,"
 		"         CASE WHEN g.net <= 0 THEN '-infinity'::timestamptz END"
 		"    FROM g"
 		"   ORDER BY 1, 2, 3"
-		"  ON CONFLICT (project_id, worker_id, period) DO UPDATE"
-		"     SET employer_id = least(w.employer_id, excluded.employer_id), days = w.days + excluded.days,"
-		"         payable = w.payable + excluded.payable, net = w.net + excluded.net,"
-		"         known_to = greatest(w.known_to, excluded.known_to),"
-		"         settled_at = wagecheck._settled_at(w.net + excluded.net, w.paid_ats, w.paid_each)"
-		"  RETURNING w.project_id, w.worker_id, w.period, w.xmax = 0 AS added),"
+		"  " MONTH_ADD
 		" wp AS ("
 		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)"
 		"  SELECT up.worker_id, k.span, k.period, sum(g.payable), count(*) FILTER (WHERE up.added)"
 		"    FROM up JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)"
-		"   CROSS JOIN LATERAL (VALUES ('month', up.period), ('year', date_trunc('year', up.period)::date))"
-		"         k(span, period)"
+		"   CROSS JOIN LATERAL " MONTH_AND_YEAR
 		"   GROUP BY 1, 2, 3"
 		"  HAVING sum(g.payable) <> 0 OR count(*) FILTER (WHERE up.added) <> 0"
 		"   ORDER BY 1, 2, 3"
-		"  ON CONFLICT (worker_id, span, period) DO UPDATE"
-		"     SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries),"
+		"  " WORKER_PAY_ADD
 		" sw AS ("
 		"  INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)"
 		"  SELECT up.project_id, up.worker_id, count(*) FROM up WHERE up.added GROUP BY 1, 2 ORDER BY 1, 2"
-		"  ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months)"
+		"  " SHEET_WORKER_ADD
+		/*
+		 * the months that came end their attendance_unpaid rows: those there go now (each
+		 * locked by its delete, re-read on its latest version when a writer of the
+		 * attendance changed it meanwhile); the keys without one are returned, for
+		 * P_UNPAID_LOCK and P_UNPAID_GONE
+		 */
+		" un AS ("
+		"  DELETE FROM wagecheck.attendance_unpaid t"
+		"   USING up"
+		"   WHERE up.added AND " UNPAID_OF_UP
+		"  RETURNING t.period, t.project_id, t.worker_id)"
 		" SELECT NOT EXISTS (SELECT 1 FROM n WHERE n.other),"
 		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
-		"   FROM up WHERE up.added",
-	1, {INT8ARRAYOID}},
-	[P_UNPAID_SYNC] = {"SELECT wagecheck._attendance_unpaid_sync($1, $2, $3)", 3,
-	{INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
+		"   FROM up"
+		"  WHERE up.added"
+		"    AND NOT EXISTS (SELECT 1 FROM un"
+		"                     WHERE (un.period, un.project_id, un.worker_id) = (up.period, up.project_id, up.worker_id))",
+	7, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID,
+	TIMESTAMPTZARRAYOID}},
+	/*
+	 * P_LINE_ADD for a single new line (a clerk's row): its parameters as values, no
+	 * arrays to unnest, no grouping; the same writes
+	 */
+	[P_LINE_ONE] = {
+		"WITH o AS MATERIALIZED ("
+		"  SELECT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = $1)"
+		"         OR EXISTS (SELECT 1 FROM wagecheck.wage_payment y WHERE y.line_id = $1) AS other),"
+		" up AS ("
+		"  " MONTH_INSERT
+		"  SELECT s.project_id, $3, s.period, s.employer_id, coalesce($4, 0), $5, $6, 0,"
+		"         '{}'::timestamptz[], '{}'::numeric(14,2)[], greatest($7, s.created_at),"
+		"         CASE WHEN $6 <= 0 THEN '-infinity'::timestamptz END"
+		"    FROM wagecheck.pay_sheet s, o"
+		"   WHERE s.sheet_id = $2 AND NOT o.other"
+		"  " MONTH_ADD
+		" wp AS ("
+		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)"
+		"  SELECT up.worker_id, k.span, k.period, $5, CASE WHEN up.added THEN 1 ELSE 0 END"
+		"    FROM up"
+		"   CROSS JOIN LATERAL " MONTH_AND_YEAR
+		"   WHERE $5 <> 0 OR up.added"
+		"  " WORKER_PAY_ADD
+		" sw AS ("
+		"  INSERT INTO wagecheck.sheet_worker AS t (project_id, worker_id, months)"
+		"  SELECT up.project_id, up.worker_id, 1 FROM up WHERE up.added"
+		"  " SHEET_WORKER_ADD
+		" un AS ("
+		"  DELETE FROM wagecheck.attendance_unpaid t"
+		"   USING up"
+		"   WHERE up.added AND " UNPAID_OF_UP
+		"  RETURNING 1)"
+		" SELECT (SELECT NOT o.other FROM o),"
+		"        array_agg(up.project_id), array_agg(up.worker_id), array_agg(up.period)"
+		"   FROM up"
+		"  WHERE up.added AND NOT EXISTS (SELECT 1 FROM un)",
+	7, {INT8OID, INT8OID, INT8OID, NUMERICOID, NUMERICOID, NUMERICOID, TIMESTAMPTZOID}},
+	/*
+	 * the new months without an attendance_unpaid row: one is put in their place in key
+	 * order unless one is there by then (waiting for a writer of the attendance that is
+	 * adding it), so that a later writer of the attendance waits for this one and sees its
+	 * month; P_UNPAID_GONE then removes them all
+	 */
+	[P_UNPAID_LOCK] = {
+		"INSERT INTO wagecheck.attendance_unpaid (period, project_id, worker_id)"
+		" SELECT u.period, u.project_id, u.worker_id"
+		"   FROM unnest($1::bigint[], $2::bigint[], $3::date[]) u(project_id, worker_id, period)"
+		"  ORDER BY 1, 2, 3"
+		" ON CONFLICT DO NOTHING",
+	3, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
+	/* (read after P_LINE_ADD's lock, with a fresh snapshot: each key looked up by its index) */
+	[P_UNPAID_GONE] = {
+		"DELETE FROM wagecheck.attendance_unpaid t"
+		" USING unnest($1::bigint[], $2::bigint[], $3::date[]) k(project_id, worker_id, period)"
+		" WHERE (t.period, t.project_id, t.worker_id) = (k.period, k.project_id, k.worker_id)",
+	3, {INT8ARRAYOID, INT8ARRAYOID, DATEARRAYOID}},
 	[P_SHEET_LINES] = {"SELECT 1 FROM wagecheck.pay_line l WHERE l.sheet_id = ANY ($1) LIMIT 1", 1, {INT8ARRAYOID}},
 };
 
@@ -395,21 +491,57 @@ static const char *const wm_truncate_sql =
 "INSERT INTO wagecheck.payment_off_card SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL);"
 "INSERT INTO wagecheck.attendance_unpaid SELECT * FROM wagecheck._attendance_unpaid_rows(NULL, NULL, NULL);";
 
+static Datum numeric_array(const wc_datum_col *c);
+
+/* The columns of new payments that P_PAYMENT_ADD appends, read from the transition table. */
+#define PC_COLS 5
+static const char *const wm_payment_names[PC_COLS] = {"payment_id", "line_id", "amount", "paid_at", "created_at"};
+static const Oid wm_payment_types[PC_COLS] = {INT8OID, INT8OID, NUMERICOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+
+/* read_payments: the new payments' columns (numerics copied out of the slot, NULLs kept). */
+static void
+read_payments(TriggerData *td, Tuplestorestate *rows, wc_datum_col *cols)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(td->tg_relation), &TTSOpsMinimalTuple);
+	int			att[PC_COLS];
+
+	for (int c = 0; c < PC_COLS; c++)
+		att[c] = wc_trigger_column(td, FN, wm_payment_names[c], wm_payment_types[c]);
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+		for (int c = 0; c < PC_COLS; c++)
+		{
+			bool		isnull;
+			Datum		d = slot_getattr(slot, att[c], &isnull);
+
+			if (wm_payment_types[c] == NUMERICOID && !isnull)
+				d = datumCopy(d, false, -1);
+			wc_col_add(&cols[c], d, isnull);
+		}
+	ExecDropSingleTupleTableSlot(slot);
+}
+
 /*
- * payments_added: the insert path of new payments; false when some month must be
- * recomputed, keys[0..3) then the months that were appended (NULL arrays: none), which
- * the recomputation leaves alone.
+ * payments_added: the insert path of new payments (cols: read_payments'); false when some
+ * month must be recomputed, keys[0..3) then the months that were appended (NULL arrays:
+ * none), which the recomputation leaves alone. (A payment without a line in the table, as
+ * a load in replica mode may write, is covered by no month: its keys are recomputed.)
  */
 static bool
-payments_added(Datum ids, int n, Datum *keys, bool *keys_null)
+payments_added(const wc_datum_col *cols, Datum *keys, bool *keys_null)
 {
 	bool		isnull;
 	Datum		covered;
+	Datum		values[PC_COLS];
+	int			n = cols[0].n;
 
+	for (int c = 0; c < PC_COLS; c++)
+		values[c] = wm_payment_types[c] == NUMERICOID ? numeric_array(&cols[c])
+			: wc_col_array(&cols[c], wm_payment_types[c]);
 	if (n > 1)
-		run(P_PAYMENT_LOCK, &ids, SPI_OK_SELECT);
+		run(P_PAYMENT_LOCK, &values[1], SPI_OK_SELECT);
 	/* (the rows of payment_off_card before any recomputation: it replaces those of the months it recomputes) */
-	run(P_PAYMENT_ADD, &ids, SPI_OK_SELECT);
+	run(P_PAYMENT_ADD, values, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		elog(ERROR, "wagecheck: appending payments to wagecheck.wage_month returned %llu rows",
 			 (unsigned long long) SPI_processed);
@@ -425,17 +557,108 @@ payments_added(Datum ids, int n, Datum *keys, bool *keys_null)
 	return false;
 }
 
-/* lines_added: the insert path of new pay lines; false when nothing was added (the keys must be recomputed). */
+/* The columns of new pay lines that P_LINE_ADD adds, read from the transition table. */
+typedef enum wm_line_col
+{
+	LC_ID,
+	LC_SHEET,
+	LC_WORKER,
+	LC_DAYS,
+	LC_PAYABLE,
+	LC_NET,
+	LC_CREATED,
+	LC_COLS
+} wm_line_col;
+
+static const char *const wm_line_names[LC_COLS] = {"line_id", "sheet_id", "worker_id", "days", "payable", "net",
+"created_at"};
+static const Oid wm_line_types[LC_COLS] = {INT8OID, INT8OID, INT8OID, NUMERICOID, NUMERICOID, NUMERICOID,
+TIMESTAMPTZOID};
+
+/*
+ * read_lines: the new lines' columns (numerics copied out of the slot); false when one of
+ * them corrects a line (recomputed) or names no line, sheet or worker (none does in
+ * wagecheck.pay_line: NOT NULL). *n: the rows.
+ */
 static bool
-lines_added(Datum ids)
+read_lines(TriggerData *td, Tuplestorestate *rows, wc_datum_col *cols, int *n)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	TupleTableSlot *slot;
+	int			att[LC_COLS];
+	int			catt = wc_trigger_column(td, FN, "corrects_line_id", INT8OID);
+	bool		plain = true;
+
+	for (int c = 0; c < LC_COLS; c++)
+		att[c] = wc_trigger_column(td, FN, wm_line_names[c], wm_line_types[c]);
+	*n = 0;
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	tuplestore_rescan(rows);
+	while (plain && tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		isnull;
+
+		(void) slot_getattr(slot, catt, &isnull);
+		if (!isnull)
+			plain = false;
+		for (int c = 0; plain && c < LC_COLS; c++)
+		{
+			Datum		d = slot_getattr(slot, att[c], &isnull);
+
+			if (isnull && c != LC_DAYS)
+				plain = false;	/* (days may be NULL: counted as none, as the recomputation sums it) */
+			else if (wm_line_types[c] == NUMERICOID && !isnull)
+				d = datumCopy(d, false, -1);
+			wc_col_add(&cols[c], d, isnull);
+		}
+		(*n)++;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	return plain;
+}
+
+/* numeric_array: a column of numerics (NULLs kept) as numeric[]. */
+static Datum
+numeric_array(const wc_datum_col *c)
+{
+	int			dims[1] = {c->n};
+	int			lbs[1] = {1};
+
+	return PointerGetDatum(construct_md_array(c->v, c->isnull, 1, dims, lbs, NUMERICOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * lines_added: the insert path of new pay lines (none a correction); false when nothing
+ * was added (the keys must be recomputed).
+ */
+static bool
+lines_added(const wc_datum_col *cols)
 {
 	HeapTuple	r;
 	TupleDesc	rd;
 	bool		isnull;
+	Datum		values[LC_COLS];
 	Datum		keys[3];
 	bool		null_keys = false;
 
-	run(P_LINE_ADD, &ids, SPI_OK_SELECT);
+	if (cols[0].n == 1)
+	{
+		char		nulls[LC_COLS];
+
+		for (int c = 0; c < LC_COLS; c++)
+		{
+			values[c] = cols[c].v[0];
+			nulls[c] = cols[c].isnull[0] ? 'n' : ' ';
+		}
+		run_nulls(P_LINE_ONE, values, nulls, SPI_OK_SELECT);
+	}
+	else
+	{
+		for (int c = 0; c < LC_COLS; c++)
+			values[c] = wm_line_types[c] == NUMERICOID ? numeric_array(&cols[c])
+				: wc_col_array(&cols[c], wm_line_types[c]);
+		run(P_LINE_ADD, values, SPI_OK_SELECT);
+	}
 	if (SPI_processed != 1)
 		elog(ERROR, "wagecheck: adding pay lines to wagecheck.wage_month returned %llu rows",
 			 (unsigned long long) SPI_processed);
@@ -447,10 +670,19 @@ lines_added(Datum ids)
 	{
 		keys[i] = SPI_getbinval(r, rd, i + 2, &isnull);
 		null_keys |= isnull;
+		if (!isnull)
+			keys[i] = PointerGetDatum(DatumGetArrayTypePCopy(keys[i]));	/* outlives the result */
 	}
-	/* the months that came: their attendance months now have a wage month */
+	/*
+	 * the months that came with no attendance_unpaid row to delete: a row put in their
+	 * place (or one a writer of the attendance was adding, waited for), then read again
+	 * with a fresh snapshot and deleted
+	 */
 	if (!null_keys)
-		run(P_UNPAID_SYNC, keys, SPI_OK_SELECT);
+	{
+		run(P_UNPAID_LOCK, keys, SPI_OK_INSERT);
+		run(P_UNPAID_GONE, keys, SPI_OK_DELETE);
+	}
 	return true;
 }
 
@@ -489,39 +721,50 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 	{
 		bool		done;
 
-		att[0] = wc_trigger_column(td, FN, t == WM_PAYMENT ? "payment_id" : "line_id", INT8OID);
 		if (t == WM_LINE)
-			att[1] = wc_trigger_column(td, FN, "corrects_line_id", INT8OID);
-		read_cols(news, desc, att, cols, t == WM_LINE ? 2 : 1);
-		if (cols[0].n == 0)
 		{
-			SPI_finish();
-			return PointerGetDatum(NULL);	/* no row written: nothing changed */
+			wc_datum_col lcols[LC_COLS];
+			int			n;
+
+			memset(lcols, 0, sizeof(lcols));
+			done = read_lines(td, news, lcols, &n);
+			if (n == 0)
+			{
+				SPI_finish();
+				return PointerGetDatum(NULL);	/* no row written: nothing changed */
+			}
+			if (done && lines_added(lcols))	/* (corrections recompute) */
+			{
+				SPI_finish();
+				return PointerGetDatum(NULL);
+			}
 		}
-		values[0] = wc_col_array(&cols[0], INT8OID);
-		if (t == WM_PAYMENT)
+		else
 		{
 			Datum		rest[4];
 			char		rest_nulls[4] = {' ', ' ', ' ', ' '};
 			bool		keys_null[3];
-			wc_datum_col		lines = {0};
-			int			latt = wc_trigger_column(td, FN, "line_id", INT8OID);
+			wc_datum_col pcols[PC_COLS];
+			wc_datum_col lines = {0};
 
-			if (!payments_added(values[0], cols[0].n, &rest[1], keys_null))
+			memset(pcols, 0, sizeof(pcols));
+			read_payments(td, news, pcols);
+			if (pcols[0].n == 0)
+			{
+				SPI_finish();
+				return PointerGetDatum(NULL);	/* no row written: nothing changed */
+			}
+			if (!payments_added(pcols, &rest[1], keys_null))
 			{
 				/* the months of the new payments that were not appended, each recomputed once */
-				read_cols(news, desc, &latt, &lines, 1);
+				for (int i = 0; i < pcols[1].n; i++)
+					if (!pcols[1].isnull[i])
+						wc_col_add(&lines, pcols[1].v[i], false);
 				rest[0] = wc_col_array(&lines, INT8OID);
 				for (int i = 0; i < 3; i++)
 					rest_nulls[i + 1] = keys_null[i] ? 'n' : ' ';
 				run_nulls(P_REFRESH_PAYMENT_REST, rest, rest_nulls, SPI_OK_SELECT);
 			}
-			SPI_finish();
-			return PointerGetDatum(NULL);
-		}
-		done = cols[1].n == 0 && lines_added(values[0]);	/* corrections recompute */
-		if (done)
-		{
 			SPI_finish();
 			return PointerGetDatum(NULL);
 		}

@@ -31,6 +31,21 @@ extern void wc_project_unresolved(wc_map *map, TupleTableSlot *slot, Oid relid, 
 extern wc_payee wc_payee_lookup(int64 project_id, const char *account, int len, wc_payee_entry **out);
 extern const char *wc_trim_n(const char *s, int *len);
 extern wc_lookup *wc_accounts_closed(int64 project_id, const char *code, bool cached);
+extern void wc_accounts_closed_known(int64 project_id, const char *code, int64 accounts, int64 open);
+/*
+ * WC_ACCOUNTS_SQL(project): one row, the project's accounts in wagecheck.wage_account
+ * (accounts: their number, or of the open ones when one is open) and the open ones (open),
+ * locked FOR SHARE: the open ones, found by their index (what a closure would change);
+ * every one only when none is open (what a reopening would change).
+ */
+#define WC_ACCOUNTS_SQL(project) \
+	"SELECT CASE WHEN o.open > 0 THEN o.open" \
+	"            ELSE (SELECT count(*) FROM (SELECT 1 FROM wagecheck.wage_account c" \
+	"                                         WHERE c.project_id = " project " FOR SHARE OF c) c) END AS accounts," \
+	"       o.open" \
+	"  FROM (SELECT count(*) AS open FROM (SELECT 1 FROM wagecheck.wage_account a" \
+	"                                       WHERE a.project_id = " project " AND a.closed_on IS NULL" \
+	"                                       FOR SHARE OF a) a) o"
 extern bool wc_line_paid(int64 line_id);
 extern int64 wc_line_net(wc_map *map, TupleTableSlot *slot);
 

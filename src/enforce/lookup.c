@@ -456,6 +456,24 @@ wc_trim_n(const char *s, int *len)
 }
 
 /*
+ * accounts_answer: the answer of wc_accounts_closed into l, from the project's accounts in
+ * wagecheck.wage_account (accounts, open of them: their rows locked FOR SHARE already) and
+ * the tables of accounts attached (SPI connected); then the project's ledger lock, taken
+ * shared after the account rows, so it never waits holding what a closure needs.
+ */
+static void
+accounts_answer(wc_lookup *l, int64 project_id, const char *code, int64 accounts, int64 open)
+{
+	Oid			legacy = wc_attached_accounts_closed(project_id, code);
+
+	l->found = true;
+	l->n1 = accounts;
+	l->flag = (accounts > 0 && open == 0) || legacy != InvalidOid;
+	l->n2 = (accounts > 0 && open == 0) ? InvalidOid : legacy;
+	wc_ledger_lock(project_id, ShareLock);
+}
+
+/*
  * wc_accounts_closed: is the dedicated account of a project closed? It is when the
  * project has accounts in wagecheck.wage_account and none is open (n2 =
  * InvalidOid), or when a table of accounts attached with wagecheck.attach()
@@ -464,7 +482,9 @@ wc_trim_n(const char *s, int *len)
  * SHARE first, then the project's ledger lock is taken shared: a closure in
  * progress is waited for and then seen; a closure starting later waits for
  * these wages and counts them. Cached for the statement when cached (callers
- * whose trigger has no statement-level part, which forgets the cache, ask afresh).
+ * whose trigger has no statement-level part, which forgets the cache, ask afresh);
+ * the statement-level checks of new lines and payments read the accounts of their
+ * projects with the lines (wc_accounts_closed_known) before they ask.
  */
 wc_lookup *
 wc_accounts_closed(int64 project_id, const char *code, bool cached)
@@ -476,10 +496,6 @@ wc_accounts_closed(int64 project_id, const char *code, bool cached)
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(project_id);
 	bool		isnull;
-	uint64		i;
-	int64		accounts;
-	bool		open = false;
-	Oid			legacy;
 
 	if (cached)
 	{
@@ -491,22 +507,30 @@ wc_accounts_closed(int64 project_id, const char *code, bool cached)
 	else
 		l = &fresh;
 	SPI_connect();
-	wc_spi_select(WC_P_ACCT_SHARE,
-			   "SELECT a.closed_on IS NULL FROM wagecheck.wage_account a"
-			   " WHERE a.project_id = $1 FOR SHARE", 1, &type, &arg);
-	accounts = (int64) SPI_processed;
-	for (i = 0; i < SPI_processed; i++)
-		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)))
-			open = true;
-	legacy = wc_attached_accounts_closed(project_id, code);
-	l->found = true;
-	l->n1 = accounts;
-	l->flag = (accounts > 0 && !open) || legacy != InvalidOid;
-	l->n2 = (accounts > 0 && !open) ? InvalidOid : legacy;
+	wc_spi_select(WC_P_ACCT_SHARE, WC_ACCOUNTS_SQL("$1"), 1, &type, &arg);
+	accounts_answer(l, project_id, code,
+					DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+					DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)));
 	SPI_finish();
-	/* after the account rows, so it never waits holding what a closure needs */
-	wc_ledger_lock(project_id, ShareLock);
 	return l->flag ? l : NULL;
+}
+
+/*
+ * wc_accounts_closed_known: the project's accounts as a statement's query read them
+ * (accounts, open of them; their rows locked FOR SHARE by it), kept for the statement
+ * as wc_accounts_closed(project_id, code, true) answers; SPI is connected.
+ */
+void
+wc_accounts_closed_known(int64 project_id, const char *code, int64 accounts, int64 open)
+{
+	char		key[96];
+	bool		found;
+	wc_lookup  *l;
+
+	snprintf(key, sizeof(key), "A" INT64_FORMAT, project_id);
+	l = wc_lookup_find(key, &found);
+	if (!found)
+		accounts_answer(l, project_id, code, accounts, open);
 }
 
 /* wc_line_paid: has a payment been recorded against pay line line_id? */

@@ -437,6 +437,29 @@ static HTAB *paid_lines = NULL;
 	"          WHERE p.project_id = s.project_id OFFSET 0) p," \
 	" LATERAL (SELECT w.name, w.wage_card FROM wagecheck.worker w WHERE w.worker_id = l.worker_id OFFSET 0) w"
 
+/*
+ * The accounts of each project of the lines, locked FOR SHARE (as wc_accounts_closed locks
+ * them) in the same query, as rows of their own after the lines' (no line id): project,
+ * code, number of accounts, open ones; each project once, in project order.
+ */
+#define PROJECT_ACCOUNTS(x, before, after) \
+	" UNION ALL SELECT " before " j.project_id, j.code, " after " a.accounts, a.open" \
+	"  FROM (SELECT DISTINCT " x ".project_id, " x ".code FROM " x " ORDER BY 1) j" \
+	"  CROSS JOIN LATERAL (" WC_ACCOUNTS_SQL("j.project_id") ") a"
+/* a single payment's line and its project's accounts (as PAID_LINE_SQL and PROJECT_ACCOUNTS) */
+#define PAID_LINE_ACCTS_SQL PAID_LINE_COLS ", a.accounts, a.open" \
+	" FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s USING (sheet_id)" \
+	" JOIN wagecheck.project p ON p.project_id = s.project_id" \
+	" JOIN wagecheck.worker w ON w.worker_id = l.worker_id" \
+	" CROSS JOIN LATERAL (" WC_ACCOUNTS_SQL("s.project_id") ") a" \
+	" WHERE l.line_id = $1"
+/* the lines of an array of ids (PAID_LINES_SQL), then their projects' accounts */
+#define PAID_LINES_ACCTS_SQL \
+	"WITH x (line_id, worker_id, project_id, code, mode, name, card, rostered) AS MATERIALIZED (" \
+	PAID_LINES_SQL ")" \
+	" SELECT x.*, NULL::bigint, NULL::bigint FROM x" \
+	PROJECT_ACCOUNTS("x", "NULL, NULL,", "NULL, NULL, NULL, NULL,")
+
 /* paid_line_read: the line of SPI's result row i into e (its texts in cxt). */
 static void
 paid_line_read(uint64 i, paid_line *e, MemoryContext cxt)
@@ -611,38 +634,105 @@ new_ids(TriggerData *td, wc_map *map, wc_role role, int *n)
 }
 
 /*
+ * project_accounts: the rows of SPI's result that give a project's accounts (no line: a
+ * NULL in column key_col) as wc_accounts_closed will answer them, after the rows are read
+ * (what it calls may run statements of its own); project and code in columns proj_col
+ * and proj_col + 1, the number of accounts and of open ones in acct_col and acct_col + 1.
+ */
+static void
+project_accounts(int key_col, int proj_col, int acct_col)
+{
+	SPITupleTable *t = SPI_tuptable;
+	uint64		n = SPI_processed;
+
+	for (uint64 i = 0; i < n; i++)
+	{
+		HeapTuple	r = t->vals[i];
+		bool		isnull;
+
+		(void) SPI_getbinval(r, t->tupdesc, key_col, &isnull);
+		if (!isnull)
+			continue;
+		wc_accounts_closed_known(DatumGetInt64(SPI_getbinval(r, t->tupdesc, proj_col, &isnull)),
+								 SPI_getvalue(r, t->tupdesc, proj_col + 1),
+								 DatumGetInt64(SPI_getbinval(r, t->tupdesc, acct_col, &isnull)),
+								 DatumGetInt64(SPI_getbinval(r, t->tupdesc, acct_col + 1, &isnull)));
+	}
+}
+
+/*
  * wc_check_new_payments: the statement's new wage payments, checked row by row after
- * the lines they pay are read in one query (a payroll file pays a line a row: one
- * query a row was most of its cost). What is read is the lines, rosters and cards as
- * the statement sees them: nothing is kept past it.
+ * the lines they pay, and the accounts of the lines' projects (locked FOR SHARE, as AC05
+ * asks), are read in one query (a payroll file pays a line a row: one query a row was
+ * most of its cost). What is read is the lines, rosters, cards and accounts as the
+ * statement sees them: nothing is kept past it.
  */
 void
 wc_check_new_payments(TriggerData *td, wc_map *map)
 {
-	/* (a single row is looked up as the row-level call does it: one query, no table to build) */
-	if (map->attnum[WC_R_LINE] != 0 && map->is_int[WC_R_LINE] && tuplestore_tuple_count(td->tg_newtable) > 1)
+	if (map->attnum[WC_R_LINE] != 0 && map->is_int[WC_R_LINE])
 	{
 		HASHCTL		ctl;
-		Oid			type = INT8ARRAYOID;
 		int			n;
-		Datum		arg = new_ids(td, map, WC_R_LINE, &n);
 		MemoryContext cxt = CurrentMemoryContext;
+		bool		one = tuplestore_tuple_count(td->tg_newtable) == 1;
+		Datum		arg = (Datum) 0;
 
+		if (one)
+		{
+			/* (a single row: its line by its id, no array to unnest) */
+			TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
+			int64		line;
+
+			tuplestore_rescan(td->tg_newtable);
+			n = tuplestore_gettupleslot(td->tg_newtable, true, false, slot) &&
+				wc_get_int64(map, slot, WC_R_LINE, &line);
+			if (n)
+				arg = Int64GetDatum(line);
+			ExecDropSingleTupleTableSlot(slot);
+		}
+		else
+			arg = new_ids(td, map, WC_R_LINE, &n);
 		ctl.keysize = sizeof(int64);
 		ctl.entrysize = sizeof(paid_line);
 		ctl.hcxt = cxt;
 		paid_lines = hash_create("wagecheck paid lines", Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		SPI_connect();
-		wc_spi_select(WC_P_PAYMENT_LINES, PAID_LINES_SQL, 1, &type, &arg);
-		for (uint64 i = 0; i < SPI_processed; i++)
+		if (n > 0)
 		{
-			bool		isnull;
-			int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-			paid_line  *e = hash_search(paid_lines, &id, HASH_ENTER, NULL);
+			Oid			type = one ? INT8OID : INT8ARRAYOID;
+			paid_line  *e = NULL;
 
-			paid_line_read(i, e, cxt);
+			SPI_connect();
+			if (one)
+				wc_spi_select(WC_P_PAYMENT_LINE_ACCTS, PAID_LINE_ACCTS_SQL, 1, &type, &arg);
+			else
+				wc_spi_select(WC_P_PAYMENT_LINES, PAID_LINES_ACCTS_SQL, 1, &type, &arg);
+
+			for (uint64 i = 0; i < SPI_processed; i++)
+			{
+				bool		isnull;
+				int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+
+				if (isnull)
+					continue;	/* a project's accounts */
+				e = hash_search(paid_lines, &id, HASH_ENTER, NULL);
+				paid_line_read(i, e, cxt);
+			}
+			/* (one line: its project's accounts on its row) */
+			if (one && e != NULL)
+			{
+				bool		isnull;
+
+				wc_accounts_closed_known(e->project_id, e->code,
+										 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+																	 9, &isnull)),
+										 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+																	 10, &isnull)));
+			}
+			if (!one)
+				project_accounts(1, 3, 9);
+			SPI_finish();
 		}
-		SPI_finish();
 	}
 	PG_TRY();
 	{
@@ -657,8 +747,9 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 
 /*
  * wc_check_new_lines: the statement's new pay-sheet lines, checked row by row after
- * their sheets and workers (name, on the project's roster) are read in one query into
- * the statement's lookups, where the checks find them.
+ * their sheets and workers (name, on the project's roster) and the accounts of their
+ * projects (locked FOR SHARE, as AC05 asks) are read in one query into the statement's
+ * lookups, where the checks find them.
  */
 void
 wc_check_new_lines(TriggerData *td, wc_map *map)
@@ -697,7 +788,24 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 		args[0] = PointerGetDatum(construct_array_builtin(sheets, n, INT8OID));
 		args[1] = PointerGetDatum(construct_array_builtin(workers, n, INT8OID));
 		SPI_connect();
-		wc_spi_select(WC_P_LINE_KEYS,
+		if (n == 1)
+		{
+			/* (a single line: its sheet, worker and accounts by their keys, no arrays) */
+			types[0] = types[1] = INT8OID;
+			args[0] = sheets[0];
+			args[1] = workers[0];
+			wc_spi_select(WC_P_LINE_KEY_ONE,
+					   "SELECT s.sheet_id, s.project_id, p.code, p.enforcement_mode, $2::bigint,"
+					   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+					   " WHERE r.project_id = s.project_id AND r.worker_id = $2), a.accounts, a.open"
+					   " FROM wagecheck.pay_sheet s JOIN wagecheck.project p ON p.project_id = s.project_id"
+					   " LEFT JOIN wagecheck.worker w ON w.worker_id = $2"
+					   " CROSS JOIN LATERAL (" WC_ACCOUNTS_SQL("s.project_id") ") a"
+					   " WHERE s.sheet_id = $1", 2, types, args);
+		}
+		else
+			wc_spi_select(WC_P_LINE_KEYS,
+				   "WITH x (sheet_id, project_id, code, mode, worker_id, known, name, rostered) AS MATERIALIZED ("
 				   "SELECT u.sheet_id, s.project_id, p.code, p.enforcement_mode, u.worker_id,"
 				   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
 				   " WHERE r.project_id = s.project_id AND r.worker_id = u.worker_id)"
@@ -708,7 +816,10 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 				   " CROSS JOIN LATERAL (SELECT p.code, p.enforcement_mode FROM wagecheck.project p"
 				   "                      WHERE p.project_id = s.project_id OFFSET 0) p"
 				   " LEFT JOIN LATERAL (SELECT w.worker_id, w.name FROM wagecheck.worker w"
-				   "                     WHERE w.worker_id = u.worker_id OFFSET 0) w ON true", 2, types, args);
+				   "                     WHERE w.worker_id = u.worker_id OFFSET 0) w ON true)"
+				   " SELECT x.*, NULL::bigint, NULL::bigint FROM x"
+				   /* then the accounts of the lines' projects (AC05), locked as wc_accounts_closed does */
+				   PROJECT_ACCOUNTS("x", "NULL,", "NULL, NULL, NULL, NULL, NULL,"), 2, types, args);
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			HeapTuple	r = SPI_tuptable->vals[i];
@@ -717,9 +828,14 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 						found;
 			char		key[96];
 			int64		sheet = DatumGetInt64(SPI_getbinval(r, rd, 1, &isnull)),
-						project = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)),
-						worker = DatumGetInt64(SPI_getbinval(r, rd, 5, &isnull));
+						project,
+						worker;
 			wc_lookup  *l;
+
+			if (isnull)
+				continue;		/* a project's accounts: read after the lines */
+			project = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull));
+			worker = DatumGetInt64(SPI_getbinval(r, rd, 5, &isnull));
 
 			/* the keys wc_project_lookup and wc_worker_lookup look for */
 			snprintf(key, sizeof(key), "S" INT64_FORMAT, sheet);
@@ -743,6 +859,19 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 					l->flag = DatumGetBool(SPI_getbinval(r, rd, 8, &isnull));
 				}
 			}
+		}
+		if (n != 1)
+			project_accounts(1, 2, 9);
+		else if (SPI_processed == 1)
+		{
+			HeapTuple	r = SPI_tuptable->vals[0];
+			TupleDesc	rd = SPI_tuptable->tupdesc;
+			bool		isnull;
+
+			/* (its project's accounts on its row) */
+			wc_accounts_closed_known(DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)), SPI_getvalue(r, rd, 3),
+									 DatumGetInt64(SPI_getbinval(r, rd, 9, &isnull)),
+									 DatumGetInt64(SPI_getbinval(r, rd, 10, &isnull)));
 		}
 		SPI_finish();
 	}
