@@ -342,6 +342,33 @@ SELECT project_id, worker_id, period, days, first_day, last_day, first_known, kn
  ORDER BY 1, 2, 3;
 ROLLBACK;
 
+-- a statement whose projects and moments statements before it in its transaction recorded
+-- already (same table and operation) records nothing: a scan reads those whenever it would
+-- read it. Not after a subtransaction holding some of them rolled back, nor once the
+-- transaction holds the scan lock (a scan in it reads only the changes recorded after it).
+BEGIN;
+TRUNCATE wagecheck.input_change;
+SET LOCAL session_replication_role = replica;
+INSERT INTO wagecheck.attendance VALUES (50, 1, '2026-04-06', 8, '2026-04-06 18:00+08');  -- both
+INSERT INTO wagecheck.attendance VALUES (50, 2, '2026-04-06', 8, '2026-04-06 18:10+08');  -- none
+INSERT INTO wagecheck.attendance VALUES (51, 4, '2026-04-06', 8, '2026-04-06 18:20+08');  -- both: 51
+INSERT INTO wagecheck.attendance VALUES (50, 1, '2026-04-07', 8, '2026-04-07 18:00+08');  -- attendance: new moments
+INSERT INTO wagecheck.attendance VALUES (50, 4, '2026-04-07', 8, '2026-04-06 18:00+08');  -- attendance_month: new moments
+INSERT INTO wagecheck.attendance VALUES (50, 4, '2026-04-06', 8, '2026-04-06 18:00+08');  -- attendance_month: dated early
+INSERT INTO wagecheck.attendance VALUES (50, 3, '2026-04-06', 8, '2026-04-06 18:30+08'),
+                                        (51, 5, '2026-04-06', 8, '2026-04-06 18:30+08');  -- attendance: none
+UPDATE wagecheck.attendance SET hours = 9 WHERE project_id = 50 AND day = '2026-04-06';  -- both: an update
+UPDATE wagecheck.attendance SET hours = 7 WHERE project_id = 50 AND day = '2026-04-06';  -- attendance_month only
+SAVEPOINT s;
+INSERT INTO wagecheck.attendance VALUES (50, 5, '2026-04-08', 8, '2026-04-08 18:00+08');  -- both, rolled back
+ROLLBACK TO SAVEPOINT s;
+INSERT INTO wagecheck.attendance VALUES (50, 6, '2026-04-06', 8, '2026-04-06 18:40+08');  -- both again
+SELECT pg_advisory_xact_lock(95946671341902);                         -- as a scan takes it
+INSERT INTO wagecheck.attendance VALUES (50, 7, '2026-04-06', 8, '2026-04-06 18:50+08');  -- both
+SELECT table_name, op, moments, projects FROM wagecheck.input_change
+ WHERE table_name IN ('attendance', 'attendance_month') ORDER BY seq;
+ROLLBACK;
+
 -- DP01 by project: a project's hit reads its contractor's arrears on all its projects, so the
 -- projects whose rows changed are widened to every project of their contractors (rule.peers),
 -- and a project leaving a contractor names that contractor's remaining projects. Projects 60

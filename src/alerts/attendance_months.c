@@ -7,16 +7,18 @@
  * created_at), groups the rows by project, worker and month in plain C (src/core/attmonth.c:
  * sorted, one entry per month with the change of its day count and the new rows' bounds) and
  * hands the months to plans prepared once per backend, as arrays in key order:
- *   - an INSERT first adds the days of the months already counted whose new rows are known
- *     and dated no earlier than what they count, in one UPDATE of the months and their
- *     project months (the fast path: a day's attendance for months already attended, the
- *     common case; nothing else changes: no month came, none moved its moments). The other
- *     months go in one statement (INSERT ... ON CONFLICT in key order, so concurrent
- *     writers of a month add in turn on its row lock; the counts are commutative) that also
- *     adds the workers who came to the project's months, records in input_change the
- *     projects whose months may now exist at other moments and locks the attendance_unpaid
- *     rows of the months that came; one more statement then reads those again (with a
- *     fresh snapshot, after the lock) and keeps only the ones without a wage month;
+ *   - an INSERT adds its months in one statement (INSERT ... ON CONFLICT in key order, so
+ *     concurrent writers of a month add in turn on its row lock; the counts are
+ *     commutative) that also adds the workers who came to the project's months, records in
+ *     input_change the projects whose months may now exist at other moments and locks the
+ *     attendance_unpaid rows of the months that came; their wage months are then read
+ *     (with a fresh snapshot, after the lock) through wage_month's primary key, and the
+ *     attendance_unpaid rows of those that have one go again. A one-month insert (a
+ *     one-row statement) first tries to add its days to the month already counted, when
+ *     its rows are known and dated no earlier than what the month counts (a day's
+ *     attendance for a month already attended, the common case: nothing else changes, no
+ *     month came, none moved its moments), in one UPDATE of the month and its project
+ *     month; its statements take the month as scalars;
  *   - an UPDATE or DELETE locks the months it touches in key order, then (with a fresh
  *     snapshot, after the lock) writes each month once: its days changed by the count,
  *     its bounds recomputed from the attendance rows left, the month deleted when no day is
@@ -24,10 +26,19 @@
  *     then the project months, attendance_unpaid and input_change, as before;
  *   - a TRUNCATE empties the three summaries.
  * A one-row INSERT into a month already attended is one statement; the first day of a
- * worker's month, two (three when the backend's previous one-month insert took the fast path).
+ * worker's month, one (two when the backend's previous one-month insert did not make its
+ * month come), and one more when the month has a wage month already. The change capture of
+ * attendance_month remembers, as capture.c does, the months that came whose change this
+ * transaction recorded already: a one-row statement does not record it again.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/nbtree.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -35,11 +46,15 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "alerts/capture.h"
 #include "alerts/kept_plans.h"
 #include "core/attmonth.h"
 #include "trigcheck.h"
@@ -52,7 +67,6 @@ static wc_table_ref am_ref = WC_TABLE_REF("attendance");
 /* The plans, prepared once per backend. */
 typedef enum am_plan
 {
-	P_ADD_DAYS,					/* months of new rows, $1-$8 as P_INSERT: the months that only grow */
 	P_INSERT,					/* months of new rows: $1-$3 keys, $4 days, $5-$8 bounds */
 	P_LOCK,						/* $1-$3 keys: lock their months in key order */
 	P_CHANGE,					/* $1-$3 keys, $4 change of days, $5-$8 the new rows' bounds, $9 their number */
@@ -61,11 +75,15 @@ typedef enum am_plan
 	P_UNPAID_DELETE,			/* $1-$3 keys: those without an attendance month or with a wage month go */
 	P_CHANGE_UPDATE,			/* $1 projects, $2 $3 the new rows' created_at and days: input_change */
 	P_CHANGE_DELETE,			/* $1 projects: input_change */
+	P_ADD_DAY1,					/* one month of new rows, $1-$8 as P_INSERT (scalars): if it only grows */
+	P_INSERT1,					/* one month of new rows, $1-$8 as P_INSERT (scalars) */
+	P_INSERT1_KNOWN,			/* the same, when the change of the month, if it comes, is recorded already */
+	P_MONTH_CHANGE1,			/* $1 project, $2-$5 a month's bounds: its change recorded */
 	P_PLANS
 } am_plan;
 
 #define KEYS "unnest($1::bigint[], $2::bigint[], $3::date[])"
-/* the months of P_ADD_DAYS and P_INSERT: $1-$3 keys, $4 days, $5-$8 bounds (month_values) */
+/* the months of P_INSERT: $1-$3 keys, $4 days, $5-$8 bounds (month_values) */
 #define MONTHS \
 	"unnest($1::bigint[], $2::bigint[], $3::date[], $4::bigint[], $5::timestamptz[], $6::date[]," \
 	"       $7::date[], $8::timestamptz[])"
@@ -90,6 +108,46 @@ typedef enum am_plan
 #define KEY_MATCH(a, b) \
 	"(" a ".project_id, " a ".worker_id, " a ".period) = (" b ".project_id, " b ".worker_id, " b ".period)"
 
+/*
+ * The parts of P_INSERT1 and P_INSERT1_KNOWN: the month added ($1-$8 as P_INSERT, as
+ * scalars), returning whether it came and whether its change is to be recorded (changed),
+ * with its bounds; its project month; its change recorded (P_INSERT1 only); its
+ * attendance_unpaid row locked when it came.
+ */
+#define INSERT1_UP(changed) \
+	"WITH up AS (" \
+	"  INSERT INTO wagecheck.attendance_month AS a" \
+	"         (project_id, worker_id, period, days, known_to, last_day, first_day, first_known, extended)" \
+	"  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)" \
+	"  ON CONFLICT (project_id, worker_id, period) DO UPDATE" \
+	"     SET " ADD_EXCLUDED "," \
+	"         extended = excluded.first_known < a.known_to OR excluded.first_day < a.first_day" \
+	"  RETURNING a.days = $4 AS came, " changed " AS changed," \
+	"            a.first_known, a.known_to, a.first_day, a.last_day)"
+#define INSERT1_PM \
+	" pm AS (" \
+	"  INSERT INTO wagecheck.attendance_project_month AS m (project_id, period, workers, known_to, last_day)" \
+	"  SELECT $1, $3, CASE WHEN up.came THEN 1 ELSE 0 END, $5, $6 FROM up" \
+	"  ON CONFLICT (project_id, period) DO UPDATE" \
+	"     SET workers = m.workers + excluded.workers," \
+	"         known_to = greatest(m.known_to, excluded.known_to)," \
+	"         last_day = greatest(m.last_day, excluded.last_day)" \
+	"   WHERE excluded.workers <> 0 OR excluded.known_to > m.known_to OR excluded.last_day > m.last_day)"
+#define INSERT1_IC \
+	" ic AS (" \
+	"  INSERT INTO wagecheck.input_change (table_name, moments, projects, op)" \
+	"  SELECT 'attendance_month'," \
+	"         tstzmultirange(" MOMENTS("up.first_known", "up.known_to", "up.first_day", "up.last_day") ")," \
+	"         ARRAY[$1], 'i'" \
+	"    FROM up WHERE up.changed)"
+#define INSERT1_UN \
+	" un AS (" \
+	"  INSERT INTO wagecheck.attendance_unpaid AS t (period, project_id, worker_id)" \
+	"  SELECT $3, $1, $2 FROM up WHERE up.came" \
+	"  ON CONFLICT (period, project_id, worker_id) DO UPDATE SET worker_id = excluded.worker_id)"
+#define INSERT1_SELECT \
+	" SELECT up.came, up.changed, up.first_known, up.known_to, up.first_day, up.last_day FROM up"
+
 static const wc_kept_sql am_sql[P_PLANS] = {
 	/*
 	 * A month is new when it holds only the new rows' days. extended: the statement added
@@ -97,33 +155,6 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 	 * (any other new row counts only after the month's row of first_day, known by
 	 * known_to, counts already; checked on the row as locked by ON CONFLICT).
 	 */
-	/*
-	 * The fast path: new rows that only add days to a month already there, known by and
-	 * dated from what it counts (the month does not come, nor move its moments: no
-	 * input_change, no attendance_unpaid), in one UPDATE of the months and their project
-	 * months (each month's row lock taken before its condition is read, on its latest
-	 * version; a project month is written only when its latest moment or day moves). It
-	 * returns the months it covered (their places in the arrays); the rest go the general way.
-	 */
-	[P_ADD_DAYS] = {
-		"WITH g AS ("
-		"  SELECT * FROM " MONTHS " WITH ORDINALITY g(" MONTHS_COLUMNS ", i)),"
-		" up AS ("
-		"  UPDATE wagecheck.attendance_month a"
-		"     SET days = a.days + g.days, known_to = greatest(a.known_to, g.known_to),"
-		"         last_day = greatest(a.last_day, g.last_day), extended = false"
-		"    FROM g"
-		"   WHERE " KEY_MATCH("a", "g") " AND g.first_known >= a.known_to AND g.first_day >= a.first_day"
-		"  RETURNING g.i, g.project_id, g.period, g.known_to, g.last_day),"
-		" pm AS ("
-		"  UPDATE wagecheck.attendance_project_month m"
-		"     SET known_to = greatest(m.known_to, x.known_to), last_day = greatest(m.last_day, x.last_day)"
-		"    FROM (SELECT up.project_id, up.period, max(up.known_to) AS known_to, max(up.last_day) AS last_day"
-		"            FROM up GROUP BY 1, 2) x"
-		"   WHERE (m.project_id, m.period) = (x.project_id, x.period)"
-		"     AND (x.known_to > m.known_to OR x.last_day > m.last_day))"
-		" SELECT array_agg(up.i) FROM up",
-		8, MONTHS_TYPES},
 	[P_INSERT] = {
 		"WITH g AS ("
 		"  SELECT * FROM " MONTHS " g(" MONTHS_COLUMNS ")),"
@@ -265,6 +296,43 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
 		" VALUES ('attendance_month', NULL, $1, 'd')",
 		1, {INT8ARRAYOID}},
+
+	/*
+	 * One month (a one-row statement, a device's day), its parameters as scalars, without
+	 * the arrays' unnest, join, grouping and sorts. P_ADD_DAY1, the fast path: new rows that
+	 * only add days to a month already there, known by and dated from what it counts (the
+	 * month does not come, nor move its moments: no input_change, no attendance_unpaid), in
+	 * one UPDATE of the month and its project month (the month's row lock taken before its
+	 * condition is read, on its latest version; the project month written only when its
+	 * latest moment or day moves); it returns whether it did. P_INSERT1, as P_INSERT;
+	 * P_INSERT1_KNOWN, when the change of the month, if it comes, is recorded already in
+	 * this transaction (see wc_change_recorded): it records none, and returns as changed a
+	 * month extended that did not come (P_MONTH_CHANGE1 records it).
+	 */
+	[P_ADD_DAY1] = {
+		"WITH up AS ("
+		"  UPDATE wagecheck.attendance_month a"
+		"     SET days = a.days + $4, known_to = greatest(a.known_to, $5), last_day = greatest(a.last_day, $6),"
+		"         extended = false"
+		"   WHERE (a.project_id, a.worker_id, a.period) = ($1, $2, $3) AND $8 >= a.known_to AND $7 >= a.first_day"
+		"  RETURNING 1),"
+		" pm AS ("
+		"  UPDATE wagecheck.attendance_project_month m"
+		"     SET known_to = greatest(m.known_to, $5), last_day = greatest(m.last_day, $6)"
+		"   WHERE (m.project_id, m.period) = ($1, $3) AND ($5 > m.known_to OR $6 > m.last_day)"
+		"     AND EXISTS (SELECT 1 FROM up))"
+		" SELECT count(*) FROM up",
+		8, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID}},
+	[P_INSERT1] = {
+		INSERT1_UP("a.extended") "," INSERT1_PM "," INSERT1_IC "," INSERT1_UN INSERT1_SELECT,
+		8, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID}},
+	[P_INSERT1_KNOWN] = {
+		INSERT1_UP("a.extended AND a.days <> $4") "," INSERT1_PM "," INSERT1_UN INSERT1_SELECT,
+		8, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID}},
+	[P_MONTH_CHANGE1] = {
+		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
+		" SELECT 'attendance_month', tstzmultirange(" MOMENTS("$2", "$3", "$4", "$5") "), ARRAY[$1], 'i'",
+		5, {INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID, DATEOID, DATEOID}},
 };
 
 static SPIPlanPtr am_plans[P_PLANS];
@@ -363,7 +431,7 @@ unpaid_sync(Datum *keys)
 	run(P_UNPAID_DELETE, keys, SPI_OK_DELETE);
 }
 
-/* month_values: the months' keys, days and bounds, the parameters of P_ADD_DAYS and P_INSERT. */
+/* month_values: the months' keys, days and bounds, the parameters of P_INSERT and P_CHANGE. */
 static void
 month_values(const wc_att_month *m, int k, Datum *values)
 {
@@ -381,52 +449,147 @@ month_values(const wc_att_month *m, int k, Datum *values)
 }
 
 /*
- * days_added: the fast path; the months it did not cover are moved to the front of m,
- * their number returned.
+ * The wage months of the keys whose attendance month came, read with a fresh snapshot
+ * (after the statement that added the months locked their attendance_unpaid rows): a
+ * key with one has its attendance_unpaid row deleted again (P_UNPAID_DELETE, which reads
+ * the same). Read through wage_month's primary key, not by a statement: most months that
+ * come have no wage month yet, and a statement for each would cost more than the rest.
  */
-static int
-days_added(wc_att_month *m, int k)
+typedef struct wm_probe
 {
-	Datum		values[8];
-	HeapTuple	r;
-	bool		isnull;
-	Datum		d;
-	bool	   *covered;
-	int			left = 0;
+	Relation	rel;
+	Relation	index;
+	Snapshot	snapshot;
+	TupleTableSlot *slot;
+} wm_probe;
 
-	month_values(m, k, values);
-	/* (one month: its row lock is the only one; more: taken in key order first, as elsewhere) */
-	if (k > 1)
-		run(P_LOCK, values, SPI_OK_SELECT);
-	run(P_ADD_DAYS, values, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-		elog(ERROR, "wagecheck: adding days to wagecheck.attendance_month returned %llu rows",
-			 (unsigned long long) SPI_processed);
-	r = SPI_tuptable->vals[0];
-	d = SPI_getbinval(r, SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
-		return k;				/* none covered */
-	covered = palloc0(sizeof(bool) * k);
+/* wm_probe_open: false when wage_month or its primary key is not as expected (the keys then go to P_UNPAID_DELETE). */
+static bool
+wm_probe_open(wm_probe *w)
+{
+	Oid			nsp = get_namespace_oid("wagecheck", true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid("wage_month", nsp) : InvalidOid;
+	Oid			pk;
+	static const char *const cols[3] = {"project_id", "worker_id", "period"};
+	static const Oid types[3] = {INT8OID, INT8OID, DATEOID};
+
+	if (!OidIsValid(relid))
+		return false;
+	w->rel = table_open(relid, AccessShareLock);
+	pk = w->rel->rd_rel->relkind == RELKIND_RELATION ? RelationGetPrimaryKeyIndex(w->rel) : InvalidOid;
+	if (!OidIsValid(pk))
 	{
-		Datum	   *ords;
-		bool	   *nulls;
-		int			n;
-
-		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &ords, &nulls, &n);
-		for (int i = 0; i < n; i++)
-		{
-			int64		o = nulls[i] ? 0 : DatumGetInt64(ords[i]);
-
-			if (o < 1 || o > k)
-				elog(ERROR, "wagecheck: adding days to wagecheck.attendance_month covered month %lld of %d",
-					 (long long) o, k);
-			covered[o - 1] = true;
-		}
+		table_close(w->rel, AccessShareLock);
+		return false;
 	}
-	for (int i = 0; i < k; i++)
-		if (!covered[i])
-			m[left++] = m[i];
-	return left;
+	w->index = index_open(pk, AccessShareLock);
+	if (w->index->rd_rel->relam != BTREE_AM_OID || w->index->rd_index->indnkeyatts != 3)
+		goto no;
+	for (int i = 0; i < 3; i++)
+	{
+		AttrNumber	a = w->index->rd_index->indkey.values[i];
+		Form_pg_attribute att;
+
+		if (a <= 0 || a > RelationGetDescr(w->rel)->natts)
+			goto no;
+		att = TupleDescAttr(RelationGetDescr(w->rel), a - 1);
+		if (att->attisdropped || att->atttypid != types[i] || strcmp(NameStr(att->attname), cols[i]) != 0 ||
+			w->index->rd_opcintype[i] != types[i])
+			goto no;
+	}
+	w->snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	w->slot = table_slot_create(w->rel, NULL);
+	return true;
+no:
+	index_close(w->index, AccessShareLock);
+	table_close(w->rel, AccessShareLock);
+	return false;
+}
+
+/* wm_probe_has: whether the key has a wage month. */
+static bool
+wm_probe_has(wm_probe *w, int64 project, int64 worker, DateADT period)
+{
+	ScanKeyData key[3];
+	IndexScanDesc scan;
+	bool		found;
+
+	ScanKeyInit(&key[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(project));
+	ScanKeyInit(&key[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(worker));
+	ScanKeyInit(&key[2], 3, BTEqualStrategyNumber, F_DATE_EQ, DateADTGetDatum(period));
+	scan = index_beginscan(w->rel, w->index, w->snapshot, 3, 0);
+	index_rescan(scan, key, 3, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, w->slot);
+	index_endscan(scan);
+	return found;
+}
+
+static void
+wm_probe_close(wm_probe *w)
+{
+	ExecDropSingleTupleTableSlot(w->slot);
+	UnregisterSnapshot(w->snapshot);
+	index_close(w->index, AccessShareLock);
+	table_close(w->rel, AccessShareLock);
+}
+
+/*
+ * came_unpaid: the keys (arrays of projects, workers, months) whose attendance month came:
+ * their attendance_unpaid rows, locked by the statement that added the months, go again
+ * where a wage month is there now.
+ */
+static void
+came_unpaid(Datum *keys)
+{
+	wm_probe	w;
+	Datum	   *k[3];
+	int			n[3];
+	wc_datum_col paid[3] = {{0}};
+
+	if (!wm_probe_open(&w))
+	{
+		run(P_UNPAID_DELETE, keys, SPI_OK_DELETE);
+		return;
+	}
+	deconstruct_array(DatumGetArrayTypeP(keys[0]), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &k[0], NULL, &n[0]);
+	deconstruct_array(DatumGetArrayTypeP(keys[1]), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &k[1], NULL, &n[1]);
+	deconstruct_array(DatumGetArrayTypeP(keys[2]), DATEOID, sizeof(DateADT), true, TYPALIGN_INT,
+					  &k[2], NULL, &n[2]);
+	if (n[0] != n[1] || n[0] != n[2])
+		elog(ERROR, "wagecheck: the months that came are %d projects, %d workers and %d months", n[0], n[1], n[2]);
+	for (int i = 0; i < n[0]; i++)
+		if (wm_probe_has(&w, DatumGetInt64(k[0][i]), DatumGetInt64(k[1][i]), DatumGetDateADT(k[2][i])))
+			for (int c = 0; c < 3; c++)
+				wc_col_add(&paid[c], k[c][i], false);
+	wm_probe_close(&w);
+	if (paid[0].n > 0)
+	{
+		Datum		pk[3] = {wc_col_array(&paid[0], INT8OID), wc_col_array(&paid[1], INT8OID),
+		wc_col_array(&paid[2], DATEOID)};
+
+		run(P_UNPAID_DELETE, pk, SPI_OK_DELETE);
+	}
+}
+
+/*
+ * month_moments: the moments from which a month of these bounds exists for a scan, as
+ * MOMENTS (wagecheck._attendance_month_moments) computes them; false when a bound is not
+ * a finite, valid time (the change is then not remembered).
+ */
+static bool
+month_moments(int64 first_known, int64 known_to, DateADT first_day, DateADT last_day, wc_span *out)
+{
+	const int64 h = USECS_PER_HOUR;
+
+	if (DATE_NOT_FINITE(first_day) || DATE_NOT_FINITE(last_day) || TIMESTAMP_NOT_FINITE(first_known) ||
+		TIMESTAMP_NOT_FINITE(known_to) || !IS_VALID_DATE(first_day) || !IS_VALID_DATE(last_day) ||
+		last_day >= (DateADT) (TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE - 1))
+		return false;
+	out->lo = Min(first_known, (int64) first_day * USECS_PER_DAY - 14 * h);
+	out->hi = Max(known_to, ((int64) last_day + 1) * USECS_PER_DAY + 12 * h);
+	return true;
 }
 
 /*
@@ -437,6 +600,78 @@ days_added(wc_att_month *m, int k)
  */
 static bool am_last_came = false;
 
+/* inserted1: the new rows of one month added (a one-row statement). */
+static void
+inserted1(const wc_att_month *m)
+{
+	Datum		values[8];
+	wc_span		moments;
+	bool		known;
+	bool		isnull;
+	HeapTuple	r;
+	TupleDesc	d;
+	bool		came,
+				changed;
+
+	values[0] = Int64GetDatum(m->project_id);
+	values[1] = Int64GetDatum(m->worker_id);
+	values[2] = DateADTGetDatum(m->period);
+	values[3] = Int64GetDatum(m->delta);
+	values[4] = TimestampTzGetDatum(m->known_to);
+	values[5] = DateADTGetDatum(m->last_day);
+	values[6] = DateADTGetDatum(m->first_day);
+	values[7] = TimestampTzGetDatum(m->first_known);
+	if (!am_last_came)
+	{
+		run(P_ADD_DAY1, values, SPI_OK_SELECT);
+		if (SPI_processed != 1)
+			elog(ERROR, "wagecheck: adding days to wagecheck.attendance_month returned %llu rows",
+				 (unsigned long long) SPI_processed);
+		if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) == 1)
+			return;
+	}
+	/* a month that comes holds only these rows: its change, when recorded already, is not again */
+	known = month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments) &&
+		wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+	run(known ? P_INSERT1_KNOWN : P_INSERT1, values, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		elog(ERROR, "wagecheck: adding attendance to wagecheck.attendance_month returned %llu rows",
+			 (unsigned long long) SPI_processed);
+	r = SPI_tuptable->vals[0];
+	d = SPI_tuptable->tupdesc;
+	came = DatumGetBool(SPI_getbinval(r, d, 1, &isnull));
+	changed = DatumGetBool(SPI_getbinval(r, d, 2, &isnull));
+	am_last_came = came;
+	if (changed)
+	{
+		bool		n[4];
+		int64		fk = DatumGetTimestampTz(SPI_getbinval(r, d, 3, &n[0])),
+					kt = DatumGetTimestampTz(SPI_getbinval(r, d, 4, &n[1]));
+		DateADT		fd = DatumGetDateADT(SPI_getbinval(r, d, 5, &n[2])),
+					ld = DatumGetDateADT(SPI_getbinval(r, d, 6, &n[3]));
+
+		if (known)
+		{
+			/* (a month already there, extended: recorded by a statement of its own) */
+			Datum		mc[5] = {values[0], SPI_getbinval(r, d, 3, &n[0]), SPI_getbinval(r, d, 4, &n[1]),
+			SPI_getbinval(r, d, 5, &n[2]), SPI_getbinval(r, d, 6, &n[3])};
+
+			run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
+		}
+		if (!n[0] && !n[1] && !n[2] && !n[3] && month_moments(fk, kt, fd, ld, &moments))
+			wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+	}
+	if (came)
+	{
+		Datum		k[3];
+
+		k[0] = wc_datums_array(&values[0], NULL, 1, INT8OID);
+		k[1] = wc_datums_array(&values[1], NULL, 1, INT8OID);
+		k[2] = wc_datums_array(&values[2], NULL, 1, DATEOID);
+		came_unpaid(k);
+	}
+}
+
 /* inserted: the new rows' months added. */
 static void
 inserted(wc_att_month *m, int k)
@@ -446,14 +681,10 @@ inserted(wc_att_month *m, int k)
 	bool		isnull[3];
 	Datum		keys[3];
 
-	if (k > 1 || !am_last_came)
+	if (k == 1)
 	{
-		k = days_added(m, k);
-		if (k == 0)
-		{
-			am_last_came = false;
-			return;
-		}
+		inserted1(m);
+		return;
 	}
 	month_values(m, k, values);
 	run(P_INSERT, values, SPI_OK_SELECT);
@@ -463,7 +694,7 @@ inserted(wc_att_month *m, int k)
 	r = SPI_tuptable->vals[0];
 	for (int i = 0; i < 3; i++)
 		keys[i] = SPI_getbinval(r, SPI_tuptable->tupdesc, i + 1, &isnull[i]);
-	am_last_came = k == 1 && !isnull[0];
+	am_last_came = false;
 	/*
 	 * the months that came: their attendance without a wage month (their rows of
 	 * attendance_unpaid were locked by the statement that added them; read again now)
@@ -474,7 +705,7 @@ inserted(wc_att_month *m, int k)
 		keys[0] = PointerGetDatum(DatumGetArrayTypePCopy(keys[0]));
 		keys[1] = PointerGetDatum(DatumGetArrayTypePCopy(keys[1]));
 		keys[2] = PointerGetDatum(DatumGetArrayTypePCopy(keys[2]));
-		run(P_UNPAID_DELETE, keys, SPI_OK_DELETE);
+		came_unpaid(keys);
 	}
 }
 

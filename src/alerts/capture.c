@@ -6,9 +6,22 @@
  * the transition tables in one pass, keeps the spans and ids compact as it goes,
  * and writes one row through a plan prepared once per backend (with the lookup of
  * the projects of pay lines, payments, account movements or workers).
+ *
+ * A statement whose rows' projects and moments an earlier statement of the same
+ * transaction recorded already (same table, same operation: for each project, the
+ * moments of the changes recorded for it cover the statement's) records nothing: a scan
+ * reads a change when its transaction is one the scan's snapshot did not see, or when its
+ * moments meet the scan's window, and takes its projects; the earlier changes are read
+ * whenever this one would be and name its projects. Not when the transaction ran a scan
+ * (it holds the scan lock: a scan in the same transaction reads only the changes recorded
+ * after it, and trims those before), nor after a subtransaction was rolled back (it may
+ * have taken the earlier changes with it). Only what names its projects by the rows' own
+ * project_id is remembered (wc_change_recorded, wc_change_note: the summaries' triggers
+ * record theirs the same way).
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -20,10 +33,14 @@
 #include "utils/memutils.h"
 #include "utils/multirangetypes.h"
 #include "utils/rangetypes.h"
+#include "utils/hsearch.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
+#include "storage/lock.h"
+#include "miscadmin.h"
 
+#include "alerts/capture.h"
 #include "compat.h"
 #include "core/changeset.h"
 #include "enforce/enforce.h"
@@ -252,6 +269,134 @@ moments_multirange(capture_buf *b)
 	return PointerGetDatum(make_multirange(TSTZMULTIRANGEOID, rtc, (int32) b->n, ranges));
 }
 
+/* The scan lock (advisory lock 95946671341902, src/alerts/20_scan.sql), held in exclusive mode. */
+#define SCAN_LOCK_KEY INT64CONST(95946671341902)
+
+/* One table, operation and project whose changes this transaction recorded, and their moments. */
+typedef struct recorded_key
+{
+	char		table[NAMEDATALEN];
+	char		op;
+	int64		project;
+} recorded_key;
+
+typedef struct recorded
+{
+	recorded_key key;
+	wc_span    *spans;			/* merged; in TopTransactionContext */
+	int			n;
+} recorded;
+
+/* The changes recorded in this transaction (NULL: none known), in TopTransactionContext. */
+static HTAB *recorded_changes = NULL;
+static bool recorded_callbacks = false;
+
+/* forgets the recorded changes at the end of the transaction, or when a subtransaction rolls back */
+static void
+recorded_xact(XactEvent event, void *arg)
+{
+	recorded_changes = NULL;
+}
+
+static void
+recorded_subxact(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		recorded_changes = NULL;
+}
+
+/* scan_ran: whether this transaction holds the scan lock (it ran a scan, or may). */
+static bool
+scan_ran(void)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (SCAN_LOCK_KEY >> 32), (uint32) SCAN_LOCK_KEY, 1);
+	return LockHeldByMe(&tag, ExclusiveLock);
+}
+
+static void
+recorded_key_of(recorded_key *k, const char *table, char op, int64 project)
+{
+	memset(k, 0, sizeof(*k));
+	strlcpy(k->table, table, NAMEDATALEN);
+	k->op = op;
+	k->project = project;
+}
+
+/*
+ * wc_change_recorded: whether this transaction recorded already, for each of the projects,
+ * changes of table by op whose moments cover spans[0..m) (merged) - a change of them
+ * recorded now would be read only when those are.
+ */
+bool
+wc_change_recorded(const char *table, char op, const int64 *projects, int np, const wc_span *spans, int m)
+{
+	if (recorded_changes == NULL || np == 0 || scan_ran())
+		return false;
+	for (int i = 0; i < np; i++)
+	{
+		recorded_key k;
+		recorded   *r;
+
+		recorded_key_of(&k, table, op, projects[i]);
+		r = hash_search(recorded_changes, &k, HASH_FIND, NULL);
+		if (r == NULL || !wc_spans_cover(r->spans, r->n, spans, m))
+			return false;
+	}
+	return true;
+}
+
+/* wc_change_note: this transaction recorded a change of table by op, of the projects and moments spans[0..m) (merged). */
+void
+wc_change_note(const char *table, char op, const int64 *projects, int np, const wc_span *spans, int m)
+{
+	MemoryContext old;
+
+	if (!IsTransactionState())
+		return;
+	if (!recorded_callbacks)
+	{
+		RegisterXactCallback(recorded_xact, NULL);
+		RegisterSubXactCallback(recorded_subxact, NULL);
+		recorded_callbacks = true;
+	}
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	if (recorded_changes == NULL)
+	{
+		HASHCTL		ctl = {.keysize = sizeof(recorded_key), .entrysize = sizeof(recorded),
+		.hcxt = TopTransactionContext};
+
+		recorded_changes = hash_create("wagecheck recorded changes", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	for (int i = 0; i < np; i++)
+	{
+		recorded_key k;
+		recorded   *r;
+		bool		found;
+		wc_span    *v;
+
+		recorded_key_of(&k, table, op, projects[i]);
+		r = hash_search(recorded_changes, &k, HASH_ENTER, &found);
+		if (!found)
+		{
+			r->spans = NULL;
+			r->n = 0;
+		}
+		if (m == 0 || (r->n > 0 && wc_spans_cover(r->spans, r->n, spans, m)))
+			continue;
+		v = palloc(sizeof(wc_span) * (r->n + m));
+		if (r->n > 0)
+			memcpy(v, r->spans, sizeof(wc_span) * r->n);
+		memcpy(v + r->n, spans, sizeof(wc_span) * m);
+		if (r->spans)
+			pfree(r->spans);
+		r->spans = v;
+		r->n = (int) wc_spans_merge(v, r->n + m);
+	}
+	MemoryContextSwitchTo(old);
+}
+
 /* capture_mode_arg: the trigger's argument. */
 static capture_mode
 capture_mode_arg(TriggerData *td)
@@ -353,6 +498,15 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 	values[4] = CharGetDatum(truncate ? 't' :
 							 TRIGGER_FIRED_BY_INSERT(td->tg_event) ? 'i' :
 							 TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? 'u' : 'd');
+	/* the rows' projects and moments recorded already in this transaction: nothing to add */
+	if (mode == MODE_PROJECT &&
+		wc_change_recorded(RelationGetRelationName(td->tg_relation), DatumGetChar(values[4]),
+						   (int64 *) keys.items, (int) keys.n, (wc_span *) spans.items, (int) spans.n))
+	{
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(cxt);
+		return PointerGetDatum(NULL);
+	}
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -370,6 +524,9 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 	if (SPI_execute_plan(mode_plans[mode], values, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "wagecheck: recording the change of %s failed", RelationGetRelationName(td->tg_relation));
 	SPI_finish();
+	if (mode == MODE_PROJECT)
+		wc_change_note(RelationGetRelationName(td->tg_relation), DatumGetChar(values[4]),
+					   (int64 *) keys.items, (int) keys.n, (wc_span *) spans.items, (int) spans.n);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 	return PointerGetDatum(NULL);

@@ -83,6 +83,31 @@ wc_spans_merge(wc_span *spans, size_t n)
 	return k + 1;
 }
 
+/* Whether merged spans cover each of the spans (see changeset.h). */
+bool
+wc_spans_cover(const wc_span *merged, size_t n, const wc_span *spans, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+	{
+		size_t		lo = 0,
+					hi = n;
+
+		/* the last merged span starting at or before this one's start */
+		while (lo < hi)
+		{
+			size_t		mid = lo + (hi - lo) / 2;
+
+			if (merged[mid].lo <= spans[i].lo)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == 0 || merged[lo - 1].hi < spans[i].hi)
+			return false;
+	}
+	return true;
+}
+
 /* Orders ids. */
 static int
 id_cmp(const void *a, const void *b)

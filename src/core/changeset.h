@@ -1,8 +1,8 @@
 /*
  * changeset.h — what the change capture records of a statement's rows, as pure
  * functions: the span of time a date or time value can turn a scan's result at
- * (wc_moment_span), spans merged (wc_spans_merge), ids made distinct
- * (wc_ids_unique). Times are PostgreSQL's: microseconds since 2000-01-01 00:00
+ * (wc_moment_span), spans merged (wc_spans_merge) and whether some cover others
+ * (wc_spans_cover), ids made distinct (wc_ids_unique). Times are PostgreSQL's: microseconds since 2000-01-01 00:00
  * UTC (timestamp, timestamptz), days since 2000-01-01 (date). No PostgreSQL header.
  */
 #ifndef WC_CORE_CHANGESET_H
@@ -44,6 +44,13 @@ bool		wc_moment_span(wc_moment_kind kind, int64_t value, wc_span *out);
 
 /* wc_spans_merge: sorts the spans and merges those that overlap or touch; returns how many remain. */
 size_t		wc_spans_merge(wc_span *spans, size_t n);
+
+/*
+ * wc_spans_cover: whether every one of spans[0..m) lies within one of merged[0..n) (spans
+ * as wc_spans_merge leaves them: sorted, apart). A time that meets one of the spans then
+ * meets one of merged.
+ */
+bool		wc_spans_cover(const wc_span *merged, size_t n, const wc_span *spans, size_t m);
 
 /* wc_ids_unique: sorts the ids and drops repeats; returns how many remain. */
 size_t		wc_ids_unique(int64_t *ids, size_t n);

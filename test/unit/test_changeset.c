@@ -71,6 +71,31 @@ main(void)
 	v[0] = (wc_span) {1, 1};
 	CHECK_INT(wc_spans_merge(v, 1), 1);
 
+	/* covering: each span within one merged span */
+	{
+		wc_span		m[3] = {{0, 20}, {21, 30}, {50, 70}};
+		wc_span		s[3];
+
+		s[0] = (wc_span) {0, 20};
+		s[1] = (wc_span) {55, 60};
+		CHECK(wc_spans_cover(m, 3, s, 2));
+		s[0] = (wc_span) {20, 21};	/* across the gap between two spans */
+		CHECK(!wc_spans_cover(m, 3, s, 1));
+		s[0] = (wc_span) {-1, 5};	/* before the first */
+		CHECK(!wc_spans_cover(m, 3, s, 1));
+		s[0] = (wc_span) {60, 71};	/* past the last */
+		CHECK(!wc_spans_cover(m, 3, s, 1));
+		s[0] = (wc_span) {31, 31};	/* between */
+		CHECK(!wc_spans_cover(m, 3, s, 1));
+		s[0] = (wc_span) {30, 30};
+		s[1] = (wc_span) {70, 70};
+		s[2] = (wc_span) {40, 40};	/* one of three not covered */
+		CHECK(wc_spans_cover(m, 3, s, 2));
+		CHECK(!wc_spans_cover(m, 3, s, 3));
+		CHECK(wc_spans_cover(m, 3, s, 0));
+		CHECK(!wc_spans_cover(m, 0, s, 1));
+	}
+
 	/* distinct ids */
 	ids[0] = 7; ids[1] = 3; ids[2] = 7; ids[3] = -1; ids[4] = 3; ids[5] = 3;
 	n = wc_ids_unique(ids, 6);

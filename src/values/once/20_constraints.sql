@@ -1,5 +1,8 @@
 -- The guards of every money column and business date (the functions they call and what they
--- check: 10_checks.sql): one named constraint per column, created once.
+-- check: 10_checks.sql): one named constraint per column, created once. The derived tables
+-- (their COMMENT says so: kept by triggers from the guarded inputs) have none: a sum of
+-- finite amounts is finite, a month or moment taken from a plausible one is plausible, and a
+-- guard there would be prepared again by every statement of the triggers that keep them.
 ALTER TABLE wagecheck.account_txn
     ADD CONSTRAINT account_txn_amount_positive CHECK (wagecheck._positive_fen(amount, 'account_txn', 'amount')),
     ADD CONSTRAINT account_txn_booked_at_plausible CHECK (wagecheck._plausible(booked_at, 'account_txn', 'booked_at')),
@@ -22,18 +25,6 @@ ALTER TABLE wagecheck.attendance
     ADD CONSTRAINT attendance_day_plausible CHECK (wagecheck._plausible(day, 'attendance', 'day')),
     ADD CONSTRAINT attendance_hours_finite CHECK (wagecheck._finite(hours, 'attendance', 'hours', 'hours')),
     ADD CONSTRAINT attendance_created_at_plausible CHECK (wagecheck._plausible(created_at, 'attendance', 'created_at'));
-ALTER TABLE wagecheck.attendance_month
-    ADD CONSTRAINT attendance_month_period_plausible CHECK (wagecheck._plausible(period, 'attendance_month', 'period')),
-    ADD CONSTRAINT attendance_month_known_to_plausible CHECK (wagecheck._plausible(known_to, 'attendance_month', 'known_to')),
-    ADD CONSTRAINT attendance_month_last_day_plausible CHECK (wagecheck._plausible(last_day, 'attendance_month', 'last_day')),
-    ADD CONSTRAINT attendance_month_first_day_plausible CHECK (wagecheck._plausible(first_day, 'attendance_month', 'first_day')),
-    ADD CONSTRAINT attendance_month_first_known_plausible CHECK (wagecheck._plausible(first_known, 'attendance_month', 'first_known'));
-ALTER TABLE wagecheck.attendance_project_month
-    ADD CONSTRAINT attendance_project_month_period_plausible CHECK (wagecheck._plausible(period, 'attendance_project_month', 'period')),
-    ADD CONSTRAINT attendance_project_month_known_to_plausible CHECK (CASE WHEN known_to = '-infinity' THEN true ELSE wagecheck._plausible(known_to, 'attendance_project_month', 'known_to') END),
-    ADD CONSTRAINT attendance_project_month_last_day_plausible CHECK (CASE WHEN last_day = '-infinity' THEN true ELSE wagecheck._plausible(last_day, 'attendance_project_month', 'last_day') END);
-ALTER TABLE wagecheck.attendance_unpaid
-    ADD CONSTRAINT attendance_unpaid_period_plausible CHECK (wagecheck._plausible(period, 'attendance_unpaid', 'period'));
 ALTER TABLE wagecheck.campaign
     ADD CONSTRAINT campaign_starts_on_plausible CHECK (wagecheck._plausible(starts_on, 'campaign', 'starts_on')),
     ADD CONSTRAINT campaign_ledger_due_on_plausible CHECK (wagecheck._plausible(ledger_due_on, 'campaign', 'ledger_due_on'));
@@ -131,11 +122,6 @@ ALTER TABLE wagecheck.payment_order
 ALTER TABLE wagecheck.payment_status
     ADD CONSTRAINT payment_status_reported_at_plausible CHECK (wagecheck._plausible(reported_at, 'payment_status', 'reported_at')),
     ADD CONSTRAINT payment_status_recorded_at_plausible CHECK (wagecheck._plausible(recorded_at, 'payment_status', 'recorded_at'));
-ALTER TABLE wagecheck.payment_off_card
-    ADD CONSTRAINT payment_off_card_period_plausible CHECK (wagecheck._plausible(period, 'payment_off_card', 'period')),
-    ADD CONSTRAINT payment_off_card_amount_finite CHECK (wagecheck._finite(amount, 'payment_off_card', 'amount', 'yuan')),
-    ADD CONSTRAINT payment_off_card_paid_at_plausible CHECK (wagecheck._plausible(paid_at, 'payment_off_card', 'paid_at')),
-    ADD CONSTRAINT payment_off_card_created_at_plausible CHECK (wagecheck._plausible(created_at, 'payment_off_card', 'created_at'));
 ALTER TABLE wagecheck.project
     ADD CONSTRAINT project_contract_value_finite CHECK (wagecheck._finite(contract_value, 'project', 'contract_value', 'yuan')),
     ADD CONSTRAINT project_contract_signed_on_plausible CHECK (wagecheck._plausible(contract_signed_on, 'project', 'contract_signed_on')),
@@ -171,20 +157,9 @@ ALTER TABLE wagecheck.wage_account
     ADD CONSTRAINT wage_account_closed_on_plausible CHECK (wagecheck._plausible(closed_on, 'wage_account', 'closed_on')),
     ADD CONSTRAINT wage_account_balance_finite CHECK (wagecheck._finite(balance, 'wage_account', 'balance', 'yuan')),
     ADD CONSTRAINT wage_account_created_at_plausible CHECK (wagecheck._plausible(created_at, 'wage_account', 'created_at'));
-ALTER TABLE wagecheck.wage_month
-    ADD CONSTRAINT wage_month_period_plausible CHECK (wagecheck._plausible(period, 'wage_month', 'period')),
-    ADD CONSTRAINT wage_month_days_finite CHECK (wagecheck._finite(days, 'wage_month', 'days', 'days')),
-    ADD CONSTRAINT wage_month_payable_finite CHECK (wagecheck._finite(payable, 'wage_month', 'payable', 'yuan')),
-    ADD CONSTRAINT wage_month_net_finite CHECK (wagecheck._finite(net, 'wage_month', 'net', 'yuan')),
-    ADD CONSTRAINT wage_month_paid_finite CHECK (wagecheck._finite(paid, 'wage_month', 'paid', 'yuan')),
-    ADD CONSTRAINT wage_month_known_to_plausible CHECK (CASE WHEN known_to = 'infinity' THEN true ELSE wagecheck._plausible(known_to, 'wage_month', 'known_to') END),
-    ADD CONSTRAINT wage_month_settled_at_plausible CHECK (CASE WHEN settled_at = '-infinity' THEN true ELSE wagecheck._plausible(settled_at, 'wage_month', 'settled_at') END);
 ALTER TABLE wagecheck.wage_payment
     ADD CONSTRAINT wage_payment_amount_positive CHECK (wagecheck._positive_fen(amount, 'wage_payment', 'amount')),
     ADD CONSTRAINT wage_payment_paid_at_plausible CHECK (wagecheck._plausible(paid_at, 'wage_payment', 'paid_at')),
     ADD CONSTRAINT wage_payment_created_at_plausible CHECK (wagecheck._plausible(created_at, 'wage_payment', 'created_at'));
 ALTER TABLE wagecheck.worker
     ADD CONSTRAINT worker_registered_at_plausible CHECK (wagecheck._plausible(registered_at, 'worker', 'registered_at'));
-ALTER TABLE wagecheck.worker_pay
-    ADD CONSTRAINT worker_pay_period_plausible CHECK (wagecheck._plausible(period, 'worker_pay', 'period')),
-    ADD CONSTRAINT worker_pay_payable_finite CHECK (wagecheck._finite(payable, 'worker_pay', 'payable', 'yuan'));
