@@ -102,6 +102,55 @@ SELECT fx.worker(5);
 INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
 VALUES (60, 5, 3, '2026-01-05', '2026-01-05', '2026-01-05 09:00');
 SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- entries added (and nothing else): only the candidates of their projects that are wages to
+-- their workers' cards may leave. Worker 3 onto P60 known only after his wage there (txn 3
+-- stays a candidate; on 03-25 no hit), with worker 1 onto P61 (no candidate there), in one statement
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at) VALUES
+    (60, 3, 3, '2026-03-10', '2026-03-10', '2026-03-10 09:00'),
+    (61, 1, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+SELECT txn_id FROM wagecheck.outflow_unmatched ORDER BY 1;
+SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- worker 3 onto P60 known before his wage (txn 3 leaves), with worker 2 (whose card is not the
+-- one his wage went to: nothing leaves for him)
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at) VALUES
+    (60, 3, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00'),
+    (60, 2, 3, '2026-01-07', '2026-01-07', '2026-01-07 09:00');
+SELECT txn_id FROM wagecheck.outflow_unmatched ORDER BY 1;
+SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- an entry of a project with no candidate at all (nothing to look at: no statement runs)
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+VALUES (61, 2, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- in one transaction, a wage from P62's account to worker 1 (not on its roster: a candidate),
+-- then worker 1 onto P62's roster: the entry sees the candidate written before it, which leaves
+BEGIN;
+SET LOCAL session_replication_role = replica;
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at)
+VALUES (10, 2, 'out', 3000, fx.card(1), '工人1', 'wage', '2026-03-07 10:00', '2026-03-07 10:00');
+SELECT txn_id, project_id FROM wagecheck.outflow_unmatched WHERE txn_id = 10;
+SET LOCAL session_replication_role = origin;
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+VALUES (62, 1, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+SELECT txn_id FROM wagecheck.outflow_unmatched WHERE txn_id = 10;
+COMMIT;
+SELECT s.*, a.* FROM fx.stale() s, fx.ac03('2026-03-25 12:00') a;
+-- a long series of entries added one by one in a transaction takes a bounded number of locks
+-- (the lock table is shared): beyond 64 pairs, one lock on all of them
+-- (replica mode, as a loader: workers 1001-1100 are not there)
+BEGIN;
+SET LOCAL session_replication_role = replica;
+DO $$ BEGIN
+    FOR i IN 1..100 LOOP
+        INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+        VALUES (62, 1000 + i, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+    END LOOP;
+END $$;
+-- (field4 of a pair's lock 0x574F = 22351, of all pairs' 0x5750 = 22352)
+SELECT count(*) FILTER (WHERE objsubid = 22351) AS pairs_locked,
+       bool_or(objsubid = 22352 AND mode = 'ExclusiveLock') AS all_locked
+  FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid();
+ROLLBACK;
 
 -- with the triggers disabled the table goes stale; rebuild_summaries() recomputes it
 ALTER TABLE wagecheck.account_txn DISABLE TRIGGER outflow_unmatched_ins;

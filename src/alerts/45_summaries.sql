@@ -160,7 +160,8 @@ COMMENT ON TABLE wagecheck.outflow_unmatched IS
     'derived (kept by triggers on account_txn, wage_account, roster and worker, not dumped): the outflows of dedicated accounts that are not wages, or wages whose account matched no card of a worker on the project''s roster when they were booked and recorded: AC03''s candidates';
 
 -- _outflow_unmatched_rows(txn_ids): the outflow_unmatched rows of these account movements
--- (all of them when NULL), from the raw rows: the outflows less the wages whose account, as
+-- (all of them when NULL; with their account's project and, of a wage, the digits of the
+-- account it went to), from the raw rows: the outflows less the wages whose account, as
 -- written or its digits, is the card of a worker on the project's roster known by then -
 -- joined, not looked up per movement. The reference recomputation that rebuild_summaries()
 -- and the tests compare the C trigger (src/alerts/outflow.c) with; each call is planned for
@@ -186,7 +187,9 @@ BEGIN
           JOIN wagecheck.roster r ON r.worker_id = k.worker_id AND r.project_id = t.project_id
          WHERE t.purpose = 'wage' AND r.created_at <= t.known
     )
-    SELECT t.txn_id FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched);
+    SELECT t.txn_id, t.project_id,
+           CASE WHEN t.purpose = 'wage' THEN nullif(regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'), '') END
+      FROM t WHERE t.txn_id NOT IN (SELECT matched.txn_id FROM matched);
 END
 $$;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS

@@ -12,9 +12,14 @@
  *   - an account moved to another project (wage_account, a row trigger that fires only when
  *     project_id changes: the balance the enforcing trigger writes after every statement
  *     fires nothing): the outflows of that account;
- *   - roster entries added, deleted, moved or made known at another moment (roster), workers
+ *   - roster entries deleted, moved or made known at another moment (roster), workers
  *     added or their cards changed (worker): the wages of the entries' projects to the
  *     workers' cards (old and new), found by the digits of their accounts;
+ *   - roster entries only added (a statement of no other change): they take no match away,
+ *     so only the candidates of their projects that are wages to their workers' cards may
+ *     leave (outflow_unmatched by project_id and card: most entries find none); transaction
+ *     locks per (project, worker), or on all of them for many, make such a statement and one
+ *     deleting or changing entries of the same pair wait for each other (lock_pairs);
  *   - TRUNCATE: account_txn empties the table, roster and wage_account rebuild it.
  * Judging outflows (refresh): one statement finds the wages that match a rostered worker's
  * card and locks FOR SHARE the account, roster entry and worker of each match, in key order
@@ -38,6 +43,16 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
+#include "access/genam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
 
 #include "alerts/kept_plans.h"
 #include "core/changeset.h"
@@ -74,6 +89,7 @@ typedef enum ou_plan
 	P_WAGES_OF_PROJECTS,		/* $1 project ids, $2 cards: the wages of their accounts that may be to those cards */
 	P_CARDS_OF_WORKERS,			/* $1 worker ids: their cards */
 	P_PROJECTS_OF_WORKERS,		/* $1 worker ids: (project, worker) of their roster entries */
+	P_SETTLE_ENTRIES,			/* $1 project ids, $2 worker ids (pairs): the candidates to the cards that match now, locked and deleted */
 	P_PLANS
 } ou_plan;
 
@@ -102,7 +118,14 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 	CURSOR_OPT_CUSTOM_PLAN},
 	[P_DELETE] = {"DELETE FROM wagecheck.outflow_unmatched WHERE txn_id = ANY ($1)", 1, {INT8ARRAYOID},
 	CURSOR_OPT_GENERIC_PLAN},
-	[P_INSERT] = {"INSERT INTO wagecheck.outflow_unmatched SELECT u FROM unnest($1::bigint[]) u"
+	/* (with the project of each one's account and a wage's card, each looked up by its key) */
+	[P_INSERT] = {"INSERT INTO wagecheck.outflow_unmatched (txn_id, project_id, card)"
+		" SELECT u.id, w.project_id, t.card FROM unnest($1::bigint[]) u(id)"
+		" CROSS JOIN LATERAL (SELECT t.account_id, CASE WHEN t.purpose = 'wage' THEN"
+		"                      nullif(regexp_replace(t.counterparty_account, '[^0-9]', '', 'g'), '') END AS card"
+		"                       FROM wagecheck.account_txn t WHERE t.txn_id = u.id OFFSET 0) t"
+		" CROSS JOIN LATERAL (SELECT w.project_id FROM wagecheck.wage_account w"
+		"                      WHERE w.account_id = t.account_id OFFSET 0) w"
 		" ON CONFLICT (txn_id) DO NOTHING", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 	[P_TXNS_OF_ACCOUNT] = {"SELECT " OUTFLOW_COLS " FROM wagecheck.account_txn t"
 		" WHERE t.account_id = $1 AND t.direction = 'out'", 1, {INT8OID}, CURSOR_OPT_GENERIC_PLAN},
@@ -120,6 +143,33 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 		" WHERE k.worker_id = ANY ($1) AND k.wage_card IS NOT NULL", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 	[P_PROJECTS_OF_WORKERS] = {"SELECT DISTINCT r.project_id, r.worker_id FROM wagecheck.roster r"
 		" WHERE r.worker_id = ANY ($1)", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+	/*
+	 * (the candidates of each entry's project that are wages to its worker's card, found by
+	 * both - most entries have none; then, as P_MATCH, those the card of a worker on the
+	 * roster known by then matches, locked in key order, and deleted: one statement. The
+	 * candidates go through arrays, so that the generic plan looks each up by its key; the
+	 * subquery keeps the arrays out of the rows joined.)
+	 */
+	[P_SETTLE_ENTRIES] = {"WITH c AS MATERIALIZED ("
+		"  SELECT array_agg(o.txn_id) AS ids, array_agg(t.account_id) AS accounts, array_agg(o.card) AS cards,"
+		"         array_agg(greatest(t.created_at, t.booked_at)) AS known"
+		"    FROM unnest($1::bigint[], $2::bigint[]) p(project_id, worker_id)"
+		"    JOIN wagecheck.worker k ON k.worker_id = p.worker_id"
+		"    JOIN wagecheck.outflow_unmatched o ON o.project_id = p.project_id AND o.card = k.wage_card::text"
+		"   CROSS JOIN LATERAL (SELECT t.account_id, t.created_at, t.booked_at FROM wagecheck.account_txn t"
+		"                        WHERE t.txn_id = o.txn_id AND t.direction = 'out' AND t.purpose = 'wage' OFFSET 0) t),"
+		" m AS ("
+		"  SELECT u.txn_id"
+		"    FROM (SELECT x.* FROM c CROSS JOIN LATERAL unnest(c.ids, c.accounts, c.cards, c.known)"
+		"                                              x(txn_id, account_id, card, known) OFFSET 0) u"
+		"    JOIN wagecheck.worker k ON k.wage_card::text = u.card"
+		"    JOIN wagecheck.roster r ON r.worker_id = k.worker_id"
+		"    JOIN wagecheck.wage_account a ON a.account_id = u.account_id AND a.project_id = r.project_id"
+		"   WHERE r.created_at <= u.known"
+		"   ORDER BY a.account_id, r.roster_id, k.worker_id"
+		"     FOR SHARE OF a, r, k)"
+		" DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id IN (SELECT m.txn_id FROM m)", 2,
+	{INT8ARRAYOID, INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 };
 
 static SPIPlanPtr ou_plans[P_PLANS];
@@ -574,6 +624,164 @@ entries_pairs(ou_entry *e, const bool *keep, int n, ou_pairs *p)
 	pairs_of_entries(projects, workers, k, p);
 }
 
+/* cmp_id: int64 order, for bsearch over wc_ids_unique's output. */
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* field4 of the advisory lock tags of a (project, worker) pair's roster entries, and of all pairs (SQL advisory locks use 1 and 2) */
+#define OU_PAIR_LOCK_FIELD4 0x574F
+#define OU_ALL_LOCK_FIELD4 0x5750
+/* the pair locks a transaction takes at most (the lock table is shared and bounded); beyond, one on all pairs */
+#define OU_PAIRS_MAX 64
+
+static LocalTransactionId pairs_lxid = InvalidLocalTransactionId;
+static int	pairs_taken;		/* pair locks taken by this transaction (an overestimate after a rollback to a savepoint) */
+
+/*
+ * lock_pairs: transaction locks that make a statement that only adds roster entries (which
+ * then reads the candidates of their projects, outflow_unmatched, and not the movements) and
+ * one that deletes or changes entries (whose old pairs may turn wages into candidates) of the
+ * same (project, worker) pair wait for each other: so an entry added waits for the deletion
+ * of another entry of its worker's on the project and then sees the candidate it left, or is
+ * waited for and seen by the deletion's match (READ COMMITTED: each statement reads what
+ * committed before it). A lock on each pair - ShareLock to add, RowExclusiveLock to delete,
+ * which conflict only with each other - under one on all pairs in a mode that conflicts with
+ * neither side's (AccessShareLock, RowShareLock). A transaction that would hold more than
+ * OU_PAIRS_MAX pair locks (a bulk load, a long series of single rows) takes the lock on all
+ * pairs instead, in a mode that conflicts with the other side's (ExclusiveLock to add,
+ * AccessExclusiveLock to delete), and no pair lock more. (Pairs whose ids share their low 32
+ * bits share a lock: that only makes one wait.)
+ */
+static void
+lock_pairs(ou_entry *e, int n, bool adding)
+{
+	LOCKTAG		all;
+	int64	   *keys;
+	int			nk;
+
+	if (MyProc->lxid != pairs_lxid)
+	{
+		pairs_lxid = MyProc->lxid;
+		pairs_taken = 0;
+	}
+	SET_LOCKTAG_ADVISORY(all, MyDatabaseId, 0, 0, OU_ALL_LOCK_FIELD4);
+	/* all pairs held against the other side already */
+	if (LockHeldByMe(&all, AccessExclusiveLock) || (adding && LockHeldByMe(&all, ExclusiveLock)))
+		return;
+	keys = palloc(sizeof(int64) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		keys[i] = (int64) (((uint64) (uint32) e[i].project_id << 32) | (uint32) e[i].worker_id);
+	nk = (int) wc_ids_unique(keys, n);
+	if (pairs_taken + nk > OU_PAIRS_MAX)
+	{
+		(void) LockAcquire(&all, adding ? ExclusiveLock : AccessExclusiveLock, false, false);
+		pfree(keys);
+		return;
+	}
+	(void) LockAcquire(&all, adding ? AccessShareLock : RowShareLock, false, false);
+	for (int i = 0; i < nk; i++)
+	{
+		LOCKTAG		tag;
+
+		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) ((uint64) keys[i] >> 32), (uint32) keys[i],
+							 OU_PAIR_LOCK_FIELD4);
+		(void) LockAcquire(&tag, adding ? ShareLock : RowExclusiveLock, false, false);
+	}
+	pairs_taken += nk;
+	pfree(keys);
+}
+
+/*
+ * projects_with_candidates: the projects (sorted, without repeats) of which
+ * outflow_unmatched holds a row, as the next statement would see it: each looked up by its
+ * index without a statement (most projects have none, and then an entry added costs no
+ * statement at all); how many are left in projects[].
+ */
+static int
+projects_with_candidates(int64 *projects, int n)
+{
+	Oid			nsp = get_namespace_oid("wagecheck", false);
+	Oid			relid = get_relname_relid("outflow_unmatched", nsp),
+				indexid = get_relname_relid("outflow_unmatched_project_card", nsp);
+	Relation	rel,
+				index;
+	TupleTableSlot *slot;
+	int			k = 0;
+
+	if (!OidIsValid(relid) || !OidIsValid(indexid))
+		return n;				/* (not the table this file knows: let the statement look) */
+	/* the snapshot a statement of SPI takes: after what this transaction wrote so far */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	rel = table_open(relid, AccessShareLock);
+	index = index_open(indexid, AccessShareLock);
+	slot = table_slot_create(rel, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		IndexScanDesc scan = index_beginscan(rel, index, GetActiveSnapshot(), 1, 0);
+		ScanKeyData key;
+
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(projects[i]));
+		index_rescan(scan, &key, 1, NULL, 0);
+		if (index_getnext_slot(scan, ForwardScanDirection, slot))
+			projects[k++] = projects[i];
+		index_endscan(scan);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	PopActiveSnapshot();
+	return k;
+}
+
+/*
+ * on_new_entries: roster entries added (and none changed or deleted): they take no match
+ * away, so only the candidates of their projects (rows of outflow_unmatched) that are wages
+ * to their workers' cards may leave: found by (project, card), matched and locked as any
+ * outflow judged, and deleted, in one statement; the others stay. (An entry repeated in the
+ * statement finds its candidates twice: the DELETE takes each once.)
+ */
+static void
+on_new_entries(ou_entry *e, int n)
+{
+	Datum	   *projects,
+			   *workers,
+				args[2];
+
+	int64	   *have;
+	int			nhave,
+				k = 0;
+
+	if (n == 0)
+		return;
+	lock_pairs(e, n, true);
+	/* the entries of projects with a candidate at all, first looked up cheaply */
+	have = palloc(sizeof(int64) * n);
+	for (int i = 0; i < n; i++)
+		have[i] = e[i].project_id;
+	nhave = projects_with_candidates(have, (int) wc_ids_unique(have, n));
+	if (nhave == 0)
+		return;
+	projects = palloc(sizeof(Datum) * n);
+	workers = palloc(sizeof(Datum) * n);
+	for (int i = 0; i < n; i++)
+		if (bsearch(&e[i].project_id, have, nhave, sizeof(int64), cmp_id) != NULL)
+		{
+			projects[k] = Int64GetDatum(e[i].project_id);
+			workers[k++] = Int64GetDatum(e[i].worker_id);
+		}
+	args[0] = PointerGetDatum(construct_array_builtin(projects, k, INT8OID));
+	args[1] = PointerGetDatum(construct_array_builtin(workers, k, INT8OID));
+	run(P_SETTLE_ENTRIES, args, NULL, SPI_OK_DELETE);
+}
+
 /*
  * on_roster: entries added, deleted or changed. Wages to the workers' cards in the entries'
  * projects are judged again: of the old entries that went or now count from later or for
@@ -615,13 +823,30 @@ on_roster(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 			keep_n[i] = !(m && m->project_id == nw[i].project_id && m->worker_id == nw[i].worker_id &&
 						  !m->created_null && !nw[i].created_null && m->created_at <= nw[i].created_at);
 		}
+		/* the pairs of the old entries that may lose matches (not those of an end date set) */
+		{
+			ou_entry   *lose = palloc(sizeof(ou_entry) * Max(no, 1));
+			int			nl = 0;
+
+			for (int i = 0; i < no; i++)
+				if (keep_o[i])
+					lose[nl++] = o[i];
+			if (nl > 0)
+				lock_pairs(lose, nl, false);
+		}
 		entries_pairs(o, keep_o, no, &p);
 		entries_pairs(nw, keep_n, nn, &p);
 	}
 	else if (o)
+	{
+		lock_pairs(o, no, false);
 		entries_pairs(o, NULL, no, &p);
+	}
 	else if (nw)
-		entries_pairs(nw, NULL, nn, &p);
+	{
+		on_new_entries(nw, nn);
+		return;
+	}
 	refresh_cards(&p);
 }
 

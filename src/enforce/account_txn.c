@@ -351,6 +351,7 @@ payee_key_cmp(const void *a, const void *b)
  * wc_payee_lookup's, per project and account) and put in the statement's cache: a COPY of a
  * day's wages asks once, not once per card. Each row's account is found (and locked) as its
  * check would, in the same order; a row whose account cannot be found is left to its check.
+ * A statement of one movement finds its account (by id) and payee in one query.
  */
 static void
 prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -365,7 +366,27 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
 	Datum		args[2];
 
-	if (map->attnum[WC_R_COUNTERPARTY] == 0 || tuplestore_tuple_count(td->tg_newtable) < 2)
+	if (map->attnum[WC_R_COUNTERPARTY] == 0)
+		return;
+	if (tuplestore_tuple_count(td->tg_newtable) == 1)
+	{
+		/* one movement (a clerk's, a device's): its account and payee in one query */
+		const char *cpp;
+		int			cplen;
+		int64		id;
+
+		tuplestore_rescan(td->tg_newtable);
+		if (map->is_int[WC_R_ACCOUNT] && tuplestore_gettupleslot(td->tg_newtable, true, false, slot) &&
+			wc_get_textn(map, slot, WC_R_COUNTERPARTY, &cpp, &cplen))
+		{
+			cplen = Min(cplen, 71);
+			cpp = wc_trim_n(cpp, &cplen);
+			if (cplen > 0 && cplen <= WC_PAYEE_KEYLEN && wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
+				(void) wc_account_get_paying(id, cpp, cplen);
+		}
+		return;
+	}
+	if (tuplestore_tuple_count(td->tg_newtable) < 2)
 		return;
 	tuplestore_rescan(td->tg_newtable);
 	while (tuplestore_gettupleslot(td->tg_newtable, true, false, slot))

@@ -304,6 +304,7 @@ typedef struct wc_payee_entry
 extern wc_payee_entry *wc_payee_find(int64 project_id, const char *account, int len);
 extern wc_payee_entry *wc_payee_store(int64 project_id, const char *account, int len, bool is_card);
 extern wc_account *wc_account_get(bool by_id, int64 id, const char *number);
+extern wc_account *wc_account_get_paying(int64 id, const char *cp, int cplen);
 extern void wc_balance_range_error(const wc_account *acct, const char *what, int64 amount) pg_attribute_noreturn();
 
 /* The largest balance wagecheck.wage_account.balance, numeric(14,2), holds: 999999999999.99 yuan. */
@@ -327,7 +328,7 @@ enum
 	WC_P_PROJECT_BY_CODE, WC_P_WORKER_BY_ID, WC_P_WORKER_BY_RID, WC_P_ACCT_SHARE,
 	WC_P_CORRECTS, WC_P_LINE_PAID, WC_P_PAYMENT_LINE, WC_P_OWED, WC_P_FLUSH,
 	WC_P_VIOLATION, WC_P_PAYMENT_CARD, WC_P_PAYMENT_LINES, WC_P_LINE_KEYS, WC_P_PAYEE_BATCH,
-	WC_P_PAYMENT_LINE_ACCTS, WC_P_LINE_KEY_ONE,
+	WC_P_PAYMENT_LINE_ACCTS, WC_P_LINE_KEY_ONE, WC_P_FLUSH_ONE, WC_P_ACCT_PAYEE,
 	WC_NPLANS
 };
 

@@ -104,6 +104,8 @@ static int64 recent_id[16];		/* their ids, scanned without touching the entries 
 static int	nrecent = 0;
 static SPIPlanPtr plans[WC_NPLANS];	/* one per WC_P_* slot of enforce.h */
 
+static wc_account *account_keep(const char *key, bool by_id);
+
 /* Prepares (once per backend) and returns the plan of a slot; SPI must be connected. */
 SPIPlanPtr
 wc_plan(int slot, const char *sql, int nargs, const Oid *argtypes)
@@ -169,7 +171,6 @@ wc_account_get(bool by_id, int64 id, const char *number)
 {
 	char		key[sizeof(((wc_account *) 0)->key)];
 	wc_account *a;
-	bool		found;
 	Datum		arg;
 	Oid			argtype;
 	int			rc;
@@ -222,6 +223,21 @@ wc_account_get(bool by_id, int64 id, const char *number)
 	}
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "wagecheck: account lookup failed: %s", SPI_result_code_string(rc));
+	a = account_keep(key, by_id);
+	SPI_finish();
+	return a;
+}
+
+/*
+ * account_keep: the account of the statement under key, from the first row of SPI's result
+ * (account_id, project_id, closed?, balance as text, project code, mode; no row: unknown);
+ * SPI is connected.
+ */
+static wc_account *
+account_keep(const char *key, bool by_id)
+{
+	wc_account *a;
+	bool		found;
 
 	a = hash_search(accounts, key, HASH_ENTER, &found);
 	a->known = SPI_processed > 0;
@@ -251,12 +267,95 @@ wc_account_get(bool by_id, int64 id, const char *number)
 			a->closed = a->closed_in != InvalidOid;
 		}
 	}
-	SPI_finish();
 	if (by_id && a->known && nrecent < (int) lengthof(recent))
 	{
 		recent_id[nrecent] = a->account_id;
 		recent[nrecent++] = a;
 	}
+	return a;
+}
+
+/*
+ * wc_account_get_paying: wc_account_get(true, id, NULL) for a statement of one movement to
+ * the counterparty account cp[0..cplen) (trimmed, 1 to WC_PAYEE_KEYLEN bytes): the account's
+ * row locked and read, and the payee (wc_payee_lookup's question, same answer) looked up, in
+ * one query; both kept for the statement. Only when the account's row is not locked by
+ * another transaction (SKIP LOCKED): a payee looked up before waiting for one could miss what
+ * it committed, so then wc_account_get waits and the row's check asks for the payee after.
+ */
+wc_account *
+wc_account_get_paying(int64 id, const char *cp, int cplen)
+{
+	char		key[sizeof(((wc_account *) 0)->key)];
+	wc_account *a;
+	Datum		args[2];
+	Oid			types[2] = {INT8OID, TEXTOID};
+	int			rc;
+	bool		card,
+				isnull;
+	int64		worker_id = 0;
+	char		name[sizeof(((wc_payee_worker *) 0)->name)];
+	bool		rostered = false;
+
+	for (int i = 0; i < nrecent; i++)
+		if (recent_id[i] == id)
+			return recent[i];
+	snprintf(key, sizeof(key), "i" INT64_FORMAT, id);
+	ensure_tables();
+	a = hash_search(accounts, key, HASH_FIND, NULL);
+	if (a)
+		return a;
+	args[0] = Int64GetDatum(id);
+	args[1] = PointerGetDatum(cstring_to_text_with_len(cp, cplen));
+	SPI_connect();
+	rc = SPI_execute_plan(wc_plan(WC_P_ACCT_PAYEE,
+								  "SELECT a.account_id, a.project_id, a.closed_on IS NOT NULL, a.balance::text,"
+								  " p.code, p.enforcement_mode, x.worker_id, x.name, x.rostered"
+								  " FROM wagecheck.wage_account a JOIN wagecheck.project p USING (project_id)"
+								  " LEFT JOIN LATERAL (SELECT w.worker_id, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+								  "   WHERE r.project_id = a.project_id AND r.worker_id = w.worker_id) AS rostered"
+								  "   FROM wagecheck.worker w WHERE w.wage_card OPERATOR(wagecheck.=) CASE"
+								  "   WHEN wagecheck.is_valid_bank_card($2) THEN $2::wagecheck.bank_card END"
+								  "   ORDER BY 3 DESC, 1 LIMIT 1) x ON true"
+								  " WHERE a.account_id = $1 FOR NO KEY UPDATE OF a SKIP LOCKED", 2, types),
+						  args, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "wagecheck: account lookup failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+	{
+		/* locked by another transaction (or no such account): as any other statement */
+		SPI_finish();
+		return wc_account_get(true, id, NULL);
+	}
+	/* the payee first: account_keep may run other statements */
+	card = SPI_processed > 0;
+	if (card)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+
+		worker_id = DatumGetInt64(SPI_getbinval(t, d, 7, &isnull));
+		card = !isnull;
+		if (card)
+		{
+			strlcpy(name, SPI_getvalue(t, d, 8), sizeof(name));
+			rostered = DatumGetBool(SPI_getbinval(t, d, 9, &isnull));
+		}
+	}
+	a = account_keep(key, true);
+	if (a->known)
+	{
+		/* only now, with the answer at hand, does the cache get an entry */
+		wc_payee_entry *e = wc_payee_store(a->project_id, cp, cplen, card);
+
+		if (card)
+		{
+			e->worker->worker_id = worker_id;
+			strlcpy(e->worker->name, name, sizeof(e->worker->name));
+			e->rostered = rostered;
+		}
+	}
+	SPI_finish();
 	return a;
 }
 
@@ -414,6 +513,51 @@ wc_flushing(void)
 }
 
 /*
+ * flush_run: the UPDATE of the balances: of one account (a statement of one movement) by its
+ * key - the generic plan of the arrays' join hashes the whole table of accounts on every
+ * statement - else of the arrays args (ids, balances); SPI is connected.
+ */
+static int
+flush_run(Datum *args, bool one)
+{
+	Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
+	Oid			types1[2] = {INT8OID, TEXTOID};
+
+	if (one)
+		return SPI_execute_plan(wc_plan(WC_P_FLUSH_ONE,
+										"UPDATE wagecheck.wage_account a SET balance = $2::numeric"
+										" WHERE a.account_id = $1", 2, types1),
+								args, NULL, false, 0);
+	return SPI_execute_plan(wc_plan(WC_P_FLUSH,
+									"UPDATE wagecheck.wage_account a SET balance = u.balance::numeric"
+									"  FROM unnest($1, $2) u(account_id, balance)"
+									" WHERE a.account_id = u.account_id", 2, types),
+							args, NULL, false, 0);
+}
+
+/* flush_write: runs flush_run with the account trigger told it is the balances being written. */
+static void
+flush_write(Datum *args, bool one)
+{
+	PG_TRY();
+	{
+		int			rc;
+
+		flushing = true;
+		SPI_connect();
+		rc = flush_run(args, one);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "wagecheck: balance update failed: %s", SPI_result_code_string(rc));
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		flushing = false;
+	}
+	PG_END_TRY();
+}
+
+/*
  * Statement end: writes each touched balance once, all in one UPDATE (one statement
  * for the account table's own triggers, however many accounts a bank file moved),
  * then forgets the statement.
@@ -447,29 +591,17 @@ wc_flush(void)
 	{
 		Datum		args[2];
 
-		args[0] = PointerGetDatum(construct_array_builtin(ids, n, INT8OID));
-		args[1] = PointerGetDatum(construct_array_builtin(balances, n, TEXTOID));
-		PG_TRY();
+		if (n == 1)
 		{
-			Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
-			int			rc;
-
-			flushing = true;
-			SPI_connect();
-			rc = SPI_execute_plan(wc_plan(WC_P_FLUSH,
-										  "UPDATE wagecheck.wage_account a SET balance = u.balance::numeric"
-										  "  FROM unnest($1, $2) u(account_id, balance)"
-										  " WHERE a.account_id = u.account_id", 2, types),
-								  args, NULL, false, 0);
-			if (rc != SPI_OK_UPDATE)
-				elog(ERROR, "wagecheck: balance update failed: %s", SPI_result_code_string(rc));
-			SPI_finish();
+			args[0] = ids[0];
+			args[1] = balances[0];
 		}
-		PG_FINALLY();
+		else
 		{
-			flushing = false;
+			args[0] = PointerGetDatum(construct_array_builtin(ids, n, INT8OID));
+			args[1] = PointerGetDatum(construct_array_builtin(balances, n, TEXTOID));
 		}
-		PG_END_TRY();
+		flush_write(args, n == 1);
 	}
 	reset_state();
 }

@@ -124,10 +124,15 @@ CREATE TABLE wagecheck.attendance_unpaid (
 -- of those waits for it and then looks at it again; a roster entry added, moved or deleted, a
 -- worker added (a restore loads workers last) or his card changed look again at the wages of
 -- the entries' projects to the workers' cards; an account moved to another project, at its
--- outflows.
+-- outflows. project_id is the project of the outflow's account, card the digits of the
+-- account a wage went to (NULL for other outflows, or none): a roster entry added can only
+-- match the candidates of its project that are wages to its worker's card, found by both.
 CREATE TABLE wagecheck.outflow_unmatched (
-    txn_id bigint PRIMARY KEY
+    txn_id bigint PRIMARY KEY,
+    project_id bigint NOT NULL,
+    card text
 );
+CREATE INDEX outflow_unmatched_project_card ON wagecheck.outflow_unmatched (project_id, card);
 
 -- finds a card by its text (AC03 compares an account's text with the rostered workers' cards)
 CREATE INDEX worker_wage_card_text ON wagecheck.worker ((wage_card::text));
