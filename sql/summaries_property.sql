@@ -205,20 +205,21 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     RETURN false;
 END $$;
--- fx.check_batch(batch): every summary against rebuild_summaries()'s, the rows that differ
--- recorded in fx.result
-CREATE FUNCTION fx.check_batch(b int) RETURNS void LANGUAGE plpgsql AS $$
+-- fx.check_batch(batch, target): every summary against rebuild_summaries()'s, the rows that
+-- differ recorded in the table target (fx.result unless said)
+CREATE FUNCTION fx.check_batch(b int, target regclass DEFAULT 'fx.result') RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
     PERFORM wagecheck.rebuild_summaries();
-    INSERT INTO fx.result
-    SELECT b, d.summary, sum(d.missing), sum(d.extra)
+    EXECUTE format($q$
+    INSERT INTO %s
+    SELECT $1, d.summary, sum(d.missing), sum(d.extra)
       FROM (SELECT x.summary, 0 AS missing, 1 AS extra
               FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
             UNION ALL
             SELECT y.summary, 1, 0
               FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
-     GROUP BY d.summary;
+     GROUP BY d.summary$q$, target) USING b;
     DROP TABLE kept;
 END $$;
 SET track_functions = 'all';     -- counts the trigger's calls and its recomputations
@@ -412,17 +413,7 @@ BEGIN
                 UPDATE fx.att_stats SET refused = refused + 1;
             END;
         END LOOP;
-        CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
-        PERFORM wagecheck.rebuild_summaries();
-        INSERT INTO fx.att_result
-        SELECT b, d.summary, sum(d.missing), sum(d.extra)
-          FROM (SELECT x.summary, 0 AS missing, 1 AS extra
-                  FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) x
-                UNION ALL
-                SELECT y.summary, 1, 0
-                  FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) y) d
-         GROUP BY d.summary;
-        DROP TABLE kept;
+        PERFORM fx.check_batch(b, 'fx.att_result');
     END LOOP;
     UPDATE fx.att_stats SET rows_end = (SELECT count(*) FROM wagecheck.attendance);
 END $$;
