@@ -40,6 +40,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
@@ -55,6 +56,7 @@
 #include "utils/tuplestore.h"
 
 #include "alerts/capture.h"
+#include "alerts/keyed.h"
 #include "alerts/kept_plans.h"
 #include "core/attmonth.h"
 #include "trigcheck.h"
@@ -600,6 +602,90 @@ month_moments(int64 first_known, int64 known_to, DateADT first_day, DateADT last
  */
 static bool am_last_came = false;
 
+/*
+ * add_days_keyed: P_ADD_DAY1 without its statement, the month and its project month
+ * written by key (src/alerts/keyed.c), each read first and locked only when its condition
+ * holds, then read again under the lock, as the UPDATEs do. 1 when the days were added, 0
+ * when the month is not one P_ADD_DAY1 adds to, -1 when the summaries are not tables
+ * written by key (P_ADD_DAY1 then runs).
+ */
+static int
+add_days_keyed(const wc_att_month *m)
+{
+	static const char *const mcols[3] = {"project_id", "worker_id", "period"};
+	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
+	static const char *const pcols[2] = {"project_id", "period"};
+	static const Oid ptypes[2] = {INT8OID, DATEOID};
+	wc_keyed	month,
+				pm;
+	Datum		key[3] = {Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id), DateADTGetDatum(m->period)};
+	Datum		pkey[2] = {key[0], key[2]};
+	int			days,
+				known_to,
+				last_day,
+				first_day,
+				extended,
+				pm_known_to,
+				pm_last_day;
+	int			done = 0;
+	int64		sum;
+
+	if (!wc_keyed_open(&month, "attendance_month", 3, mcols, mtypes))
+		return -1;
+	if (!wc_keyed_open(&pm, "attendance_project_month", 2, pcols, ptypes))
+	{
+		wc_keyed_close(&month);
+		return -1;
+	}
+	days = wc_keyed_column(&month, "days", INT8OID);
+	known_to = wc_keyed_column(&month, "known_to", TIMESTAMPTZOID);
+	last_day = wc_keyed_column(&month, "last_day", DATEOID);
+	first_day = wc_keyed_column(&month, "first_day", DATEOID);
+	extended = wc_keyed_column(&month, "extended", BOOLOID);
+	pm_known_to = wc_keyed_column(&pm, "known_to", TIMESTAMPTZOID);
+	pm_last_day = wc_keyed_column(&pm, "last_day", DATEOID);
+	if (days < 0 || known_to < 0 || last_day < 0 || first_day < 0 || extended < 0 || pm_known_to < 0 ||
+		pm_last_day < 0)
+		done = -1;
+#define MONTH_ADDS(k) (!(k).found->tts_isnull[known_to] && !(k).found->tts_isnull[first_day] && \
+	m->first_known >= DatumGetTimestampTz((k).found->tts_values[known_to]) && \
+	m->first_day >= DatumGetDateADT((k).found->tts_values[first_day]))
+#define PM_MOVES(k) ((k).found->tts_isnull[pm_known_to] || (k).found->tts_isnull[pm_last_day] || \
+	m->known_to > DatumGetTimestampTz((k).found->tts_values[pm_known_to]) || \
+	m->last_day > DatumGetDateADT((k).found->tts_values[pm_last_day]))
+	else if (wc_keyed_read(&month, key) && MONTH_ADDS(month) && wc_keyed_lock(&month, key) && MONTH_ADDS(month) &&
+			 !month.found->tts_isnull[days] &&
+			 !pg_add_s64_overflow(DatumGetInt64(month.found->tts_values[days]), m->delta, &sum))
+	{
+		Datum	   *v = month.next->tts_values;
+
+		v[days] = Int64GetDatum(sum);
+		if (m->known_to > DatumGetTimestampTz(v[known_to]))
+			v[known_to] = TimestampTzGetDatum(m->known_to);
+		if (!month.next->tts_isnull[last_day] && m->last_day > DatumGetDateADT(v[last_day]))
+			v[last_day] = DateADTGetDatum(m->last_day);
+		v[extended] = BoolGetDatum(false);
+		month.next->tts_isnull[extended] = false;
+		wc_keyed_update(&month);
+		if (wc_keyed_read(&pm, pkey) && PM_MOVES(pm) && wc_keyed_lock(&pm, pkey) && PM_MOVES(pm))
+		{
+			v = pm.next->tts_values;
+			if (pm.next->tts_isnull[pm_known_to] || m->known_to > DatumGetTimestampTz(v[pm_known_to]))
+				v[pm_known_to] = TimestampTzGetDatum(m->known_to);
+			if (pm.next->tts_isnull[pm_last_day] || m->last_day > DatumGetDateADT(v[pm_last_day]))
+				v[pm_last_day] = DateADTGetDatum(m->last_day);
+			pm.next->tts_isnull[pm_known_to] = pm.next->tts_isnull[pm_last_day] = false;
+			wc_keyed_update(&pm);
+		}
+		done = 1;
+	}
+#undef MONTH_ADDS
+#undef PM_MOVES
+	wc_keyed_close(&pm);
+	wc_keyed_close(&month);
+	return done;
+}
+
 /* inserted1: the new rows of one month added (a one-row statement). */
 static void
 inserted1(const wc_att_month *m)
@@ -612,6 +698,7 @@ inserted1(const wc_att_month *m)
 	TupleDesc	d;
 	bool		came,
 				changed;
+	int			keyed = 0;
 
 	values[0] = Int64GetDatum(m->project_id);
 	values[1] = Int64GetDatum(m->worker_id);
@@ -621,7 +708,9 @@ inserted1(const wc_att_month *m)
 	values[5] = DateADTGetDatum(m->last_day);
 	values[6] = DateADTGetDatum(m->first_day);
 	values[7] = TimestampTzGetDatum(m->first_known);
-	if (!am_last_came)
+	if (!am_last_came && (keyed = add_days_keyed(m)) == 1)
+		return;
+	if (!am_last_came && keyed < 0)
 	{
 		run(P_ADD_DAY1, values, SPI_OK_SELECT);
 		if (SPI_processed != 1)

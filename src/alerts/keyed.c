@@ -1,0 +1,313 @@
+/*
+ * keyed.c — writes to a derived table (a summary of schema wagecheck) by its primary key
+ * without a statement. A one-row write to an input table changes one summary row or two;
+ * an UPDATE through SPI costs more to plan check, start and end than the change itself.
+ * Here the row is found through the primary key, its latest version locked as UPDATE
+ * would lock it (waiting for a writer in progress, following a concurrent update to the
+ * newest version), and its new version written with the table's indexes kept, as the
+ * logical replication apply does (ExecSimpleRelationUpdate). Only a plain table with that
+ * primary key and without triggers, rules or forced row security is written this way:
+ * wc_keyed_open says false for any other, and the caller writes it by SQL.
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
+#include "nodes/pg_list.h"
+#include "storage/lmgr.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "alerts/keyed.h"
+
+/* keyed_eq: the equality function of a key column's type, InvalidOid for a type not used as a key. */
+static RegProcedure
+keyed_eq(Oid type)
+{
+	switch (type)
+	{
+		case INT8OID:
+			return F_INT8EQ;
+		case INT4OID:
+			return F_INT4EQ;
+		case DATEOID:
+			return F_DATE_EQ;
+		case TIMESTAMPTZOID:
+			return F_TIMESTAMPTZ_EQ;
+	}
+	return InvalidOid;
+}
+
+/*
+ * wc_keyed_open: opens wagecheck.<table> for keyed writes when it is a plain table without
+ * triggers, rules or forced row security whose primary key is a btree on cols (of types),
+ * in that order; false (nothing left open) otherwise.
+ */
+bool
+wc_keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, const Oid *types)
+{
+	Oid			nsp = get_namespace_oid("wagecheck", true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
+	Oid			pk;
+	TupleDesc	desc;
+
+	memset(k, 0, sizeof(*k));
+	if (!OidIsValid(relid) || nkeys < 1 || nkeys > WC_KEYED_MAX_KEYS)
+		return false;
+	k->rel = table_open(relid, RowExclusiveLock);
+	desc = RelationGetDescr(k->rel);
+	if (k->rel->rd_rel->relkind != RELKIND_RELATION || k->rel->trigdesc != NULL || k->rel->rd_rules != NULL ||
+		k->rel->rd_rel->relforcerowsecurity || k->rel->rd_rel->relispartition ||
+		!OidIsValid(pk = RelationGetPrimaryKeyIndex(k->rel)))
+	{
+		table_close(k->rel, RowExclusiveLock);
+		return false;
+	}
+	k->pk = index_open(pk, RowExclusiveLock);
+	if (k->pk->rd_rel->relam != BTREE_AM_OID || k->pk->rd_index->indnkeyatts != nkeys)
+		goto no;
+	for (int i = 0; i < nkeys; i++)
+	{
+		AttrNumber	a = k->pk->rd_index->indkey.values[i];
+		Form_pg_attribute att;
+
+		if (a <= 0 || a > desc->natts || !OidIsValid(keyed_eq(types[i])))
+			goto no;
+		att = TupleDescAttr(desc, a - 1);
+		if (att->attisdropped || att->atttypid != types[i] || strcmp(NameStr(att->attname), cols[i]) != 0 ||
+			k->pk->rd_opcintype[i] != types[i])
+			goto no;
+		k->keyatt[i] = a;
+	}
+	k->nkeys = nkeys;
+	k->estate = CreateExecutorState();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	k->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(k->rri, k->rel, 0, NULL, 0);
+	/* (as for INSERT ... ON CONFLICT: wc_keyed_insert checks the primary key before it writes) */
+	ExecOpenIndices(k->rri, true);
+	k->found = table_slot_create(k->rel, NULL);
+	k->next = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+	return true;
+no:
+	index_close(k->pk, RowExclusiveLock);
+	table_close(k->rel, RowExclusiveLock);
+	memset(k, 0, sizeof(*k));
+	return false;
+}
+
+/* keyed_keys: the scan keys of key (one Datum a key column). */
+static void
+keyed_keys(wc_keyed *k, const Datum *key, ScanKey sk)
+{
+	TupleDesc	desc = RelationGetDescr(k->rel);
+
+	for (int i = 0; i < k->nkeys; i++)
+		ScanKeyInit(&sk[i], i + 1, BTEqualStrategyNumber,
+					keyed_eq(TupleDescAttr(desc, k->keyatt[i] - 1)->atttypid), key[i]);
+}
+
+/* keyed_copy: the found row's values copied into k->next. */
+static void
+keyed_copy(wc_keyed *k)
+{
+	int			natts = RelationGetDescr(k->rel)->natts;
+
+	slot_getallattrs(k->found);
+	ExecClearTuple(k->next);
+	memcpy(k->next->tts_values, k->found->tts_values, sizeof(Datum) * natts);
+	memcpy(k->next->tts_isnull, k->found->tts_isnull, sizeof(bool) * natts);
+	ExecStoreVirtualTuple(k->next);
+}
+
+/*
+ * wc_keyed_column: the index in k->found and k->next of the table's column name of type
+ * type, -1 when it has none.
+ */
+int
+wc_keyed_column(wc_keyed *k, const char *name, Oid type)
+{
+	TupleDesc	desc = RelationGetDescr(k->rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && att->atttypid == type && strcmp(NameStr(att->attname), name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * wc_keyed_read: reads the latest committed version of the row of key (or this
+ * transaction's own) without locking it, as an UPDATE reads a row before its condition
+ * says whether to lock it: false when the key has no row; otherwise as wc_keyed_lock,
+ * but the row may not be passed to wc_keyed_update.
+ */
+bool
+wc_keyed_read(wc_keyed *k, const Datum *key)
+{
+	ScanKeyData sk[WC_KEYED_MAX_KEYS];
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	IndexScanDesc scan;
+	bool		found;
+
+	keyed_keys(k, key, sk);
+	scan = index_beginscan(k->rel, k->pk, snapshot, k->nkeys, 0);
+	index_rescan(scan, sk, k->nkeys, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, k->found);
+	index_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	if (found)
+		keyed_copy(k);
+	return found;
+}
+
+/*
+ * wc_keyed_lock: finds the row of key (one Datum a key column) and locks its latest version
+ * FOR NO KEY UPDATE, as an UPDATE by the key would: a version being written by another
+ * transaction is waited for, one updated or deleted meanwhile sends the search back to
+ * the index. False when the key has no row. Otherwise the row is in k->found and a copy of
+ * its values in k->next, for the caller to change and pass to wc_keyed_update.
+ */
+bool
+wc_keyed_lock(wc_keyed *k, const Datum *key)
+{
+	ScanKeyData sk[WC_KEYED_MAX_KEYS];
+
+	keyed_keys(k, key, sk);
+	for (;;)
+	{
+		SnapshotData dirty;
+		IndexScanDesc scan;
+		TransactionId xwait = InvalidTransactionId;
+		bool		found;
+		TM_FailureData tmfd;
+		TM_Result	res;
+
+		InitDirtySnapshot(dirty);
+		scan = index_beginscan(k->rel, k->pk, &dirty, k->nkeys, 0);
+		index_rescan(scan, sk, k->nkeys, NULL, 0);
+		found = index_getnext_slot(scan, ForwardScanDirection, k->found);
+		if (found)
+			xwait = TransactionIdIsValid(dirty.xmin) ? dirty.xmin : dirty.xmax;
+		index_endscan(scan);
+		if (!found)
+			return false;
+		if (TransactionIdIsValid(xwait))
+		{
+			XactLockTableWait(xwait, NULL, NULL, XLTW_None);
+			continue;
+		}
+		PushActiveSnapshot(GetLatestSnapshot());
+		res = table_tuple_lock(k->rel, &k->found->tts_tid, GetLatestSnapshot(), k->found,
+							   GetCurrentCommandId(false), LockTupleNoKeyExclusive, LockWaitBlock, 0, &tmfd);
+		PopActiveSnapshot();
+		if (res == TM_Updated || res == TM_Deleted)
+			continue;
+		if (res != TM_Ok)
+			elog(ERROR, "wagecheck: locking a row of %s by its key failed (%d)",
+				 RelationGetRelationName(k->rel), (int) res);
+		break;
+	}
+	keyed_copy(k);
+	return true;
+}
+
+/*
+ * wc_keyed_update: writes k->next as the new version of the row wc_keyed_lock locked
+ * (its not-null constraints checked, its indexes kept), and makes it visible to what
+ * runs next in the transaction.
+ */
+void
+wc_keyed_update(wc_keyed *k)
+{
+	ExecSimpleRelationUpdate(k->rri, k->estate, NULL, k->found, k->next);
+	ResetPerTupleExprContext(k->estate);
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+}
+
+/*
+ * wc_keyed_new: k->next emptied, for the caller to fill with a new row's values (every
+ * column: none is NULL) before wc_keyed_insert.
+ */
+void
+wc_keyed_new(wc_keyed *k)
+{
+	int			natts = RelationGetDescr(k->rel)->natts;
+
+	ExecClearTuple(k->next);
+	memset(k->next->tts_isnull, false, sizeof(bool) * natts);
+	ExecStoreVirtualTuple(k->next);
+}
+
+/*
+ * wc_keyed_insert: inserts k->next unless its key has a row, as INSERT ... ON CONFLICT DO
+ * NOTHING does: the primary key is checked first (waiting for a writer of the key in
+ * progress), the row inserted speculatively, and withdrawn when a concurrent writer took
+ * the key meanwhile (then checked again). False when the key has a row: the caller locks
+ * it (wc_keyed_lock) and updates it.
+ */
+bool
+wc_keyed_insert(wc_keyed *k)
+{
+	List	   *arbiters = list_make1_oid(RelationGetRelid(k->pk));
+	TupleTableSlot *slot = k->next;
+
+	for (;;)
+	{
+		ItemPointerData conflict;
+		uint32		token;
+		bool		taken = false;
+		List	   *recheck;
+
+		if (!ExecCheckIndexConstraints(k->rri, slot, k->estate, &conflict, arbiters))
+		{
+			ResetPerTupleExprContext(k->estate);
+			list_free(arbiters);
+			return false;
+		}
+		if (k->rel->rd_att->constr)
+			ExecConstraints(k->rri, slot, k->estate);
+		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+		table_tuple_insert_speculative(k->rel, slot, k->estate->es_output_cid, 0, NULL, token);
+		recheck = ExecInsertIndexTuples(k->rri, slot, k->estate, false, true, &taken, arbiters);
+		table_tuple_complete_speculative(k->rel, slot, token, !taken);
+		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+		list_free(recheck);
+		ResetPerTupleExprContext(k->estate);
+		if (!taken)
+			break;
+	}
+	list_free(arbiters);
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	return true;
+}
+
+/* wc_keyed_close: releases what wc_keyed_open took; the locks are kept to the transaction's end. */
+void
+wc_keyed_close(wc_keyed *k)
+{
+	if (k->rel == NULL)
+		return;
+	ExecDropSingleTupleTableSlot(k->next);
+	ExecDropSingleTupleTableSlot(k->found);
+	ExecCloseIndices(k->rri);
+	FreeExecutorState(k->estate);
+	index_close(k->pk, NoLock);
+	table_close(k->rel, NoLock);
+	memset(k, 0, sizeof(*k));
+}
