@@ -239,6 +239,16 @@ wc_keyed_update(wc_keyed *k)
 	k->estate->es_output_cid = GetCurrentCommandId(true);
 }
 
+/* wc_keyed_delete: deletes the row wc_keyed_lock locked, and makes that visible to what runs next. */
+void
+wc_keyed_delete(wc_keyed *k)
+{
+	ExecSimpleRelationDelete(k->rri, k->estate, NULL, k->found);
+	ResetPerTupleExprContext(k->estate);
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+}
+
 /*
  * wc_keyed_new: k->next emptied, for the caller to fill with a new row's values (every
  * column: none is NULL) before wc_keyed_insert.

@@ -32,6 +32,7 @@ extern int	wc_keyed_column(wc_keyed *k, const char *name, Oid type);
 extern bool wc_keyed_read(wc_keyed *k, const Datum *key);
 extern bool wc_keyed_lock(wc_keyed *k, const Datum *key);
 extern void wc_keyed_update(wc_keyed *k);
+extern void wc_keyed_delete(wc_keyed *k);
 extern void wc_keyed_new(wc_keyed *k);
 extern bool wc_keyed_insert(wc_keyed *k);
 extern void wc_keyed_close(wc_keyed *k);
