@@ -162,6 +162,16 @@ wc_attached_accounts_exist(void)
 }
 
 /*
+ * Is it known, without a query, that no table of accounts is attached? (False when the
+ * list must be read again: the caller connects SPI and asks wc_attached_accounts_closed.)
+ */
+bool
+wc_attached_accounts_none(void)
+{
+	return valid && ntables == 0;
+}
+
+/*
  * The first attached table of accounts that lists accounts of the project
  * (project_id, or its code) and has all of them closed, or InvalidOid. The
  * project's rows of every such table are locked FOR SHARE, so a closure in

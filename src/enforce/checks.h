@@ -7,6 +7,8 @@
 
 #include "enforce/enforce.h"
 #include "storage/lockdefs.h"
+#include "utils/relcache.h"
+#include "utils/snapshot.h"
 
 /* lookup.c */
 extern wc_mode wc_eff_mode(const wc_map *map, char pm);
@@ -32,6 +34,7 @@ extern wc_payee wc_payee_lookup(int64 project_id, const char *account, int len, 
 extern const char *wc_trim_n(const char *s, int *len);
 extern wc_lookup *wc_accounts_closed(int64 project_id, const char *code, bool cached);
 extern void wc_accounts_closed_known(int64 project_id, const char *code, int64 accounts, int64 open);
+extern void wc_accounts_closed_probed(int64 project_id, const char *code, int64 accounts, int64 open);
 /*
  * WC_ACCOUNTS_SQL(project): one row, the project's accounts in wagecheck.wage_account
  * (accounts: their number, or of the open ones when one is open) and the open ones (open),
@@ -60,6 +63,27 @@ extern void wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot
 extern void wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot);
 extern void wc_check_new_lines(TriggerData *td, wc_map *map);
 extern void wc_check_new_payments(TriggerData *td, wc_map *map);
+
+/* probe.c: the reads of a one-row statement's checks through the indexes, without a statement */
+#define WC_PROBE_TABLES 6
+#define WC_PROBE_CARD_LEN 20	/* a bank card's digits and the terminating zero */
+typedef struct wc_probe
+{
+	bool		active;
+	Snapshot	snapshot;
+	MemoryContext cxt;			/* where its slots are */
+	Relation	rel[WC_PROBE_TABLES];
+	Relation	index[WC_PROBE_TABLES];
+	TupleTableSlot *slot[WC_PROBE_TABLES];
+} wc_probe;
+extern bool wc_probe_begin(wc_probe *p);
+extern void wc_probe_end(wc_probe *p);
+extern bool wc_probe_sheet(wc_probe *p, int64 sheet, int64 *project);
+extern bool wc_probe_line(wc_probe *p, int64 line, int64 *sheet, int64 *worker);
+extern bool wc_probe_project(wc_probe *p, int64 project, char **code, char *mode);
+extern bool wc_probe_worker(wc_probe *p, int64 worker, char **name, char card[WC_PROBE_CARD_LEN]);
+extern int	wc_probe_rostered(wc_probe *p, int64 project, int64 worker);
+extern bool wc_probe_accounts(wc_probe *p, int64 project, int64 *accounts, int64 *open);
 
 /* closure.c */
 extern int wc_closure_notice_days;

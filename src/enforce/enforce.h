@@ -312,6 +312,7 @@ extern void wc_balance_range_error(const wc_account *acct, const char *what, int
 
 /* attached.c */
 extern bool wc_attached_accounts_exist(void);
+extern bool wc_attached_accounts_none(void);
 extern Oid	wc_attached_accounts_closed(int64 project_id, const char *code);
 extern void wc_account_set_balance(wc_account *acct, int64 balance);
 extern wc_lookup *wc_lookup_find(const char *key, bool *found);

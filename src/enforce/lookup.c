@@ -533,6 +533,23 @@ wc_accounts_closed_known(int64 project_id, const char *code, int64 accounts, int
 		accounts_answer(l, project_id, code, accounts, open);
 }
 
+/*
+ * wc_accounts_closed_probed: wc_accounts_closed_known for accounts read by a probe (probe.c),
+ * SPI not connected: it is connected only when tables of accounts are attached (or their
+ * list must be read again), whose queries answer for them.
+ */
+void
+wc_accounts_closed_probed(int64 project_id, const char *code, int64 accounts, int64 open)
+{
+	bool		spi = !wc_attached_accounts_none();
+
+	if (spi)
+		SPI_connect();
+	wc_accounts_closed_known(project_id, code, accounts, open);
+	if (spi)
+		SPI_finish();
+}
+
 /* wc_line_paid: has a payment been recorded against pay line line_id? */
 bool
 wc_line_paid(int64 line_id)
