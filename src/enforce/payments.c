@@ -708,13 +708,15 @@ payment_probe(int64 line, MemoryContext cxt)
 	bool		ok;
 	paid_line  *e;
 
-	if (!wc_probe_begin(&pr))
-		return false;
-	ok = wc_probe_line(&pr, line, &sheet, &worker) && wc_probe_sheet(&pr, sheet, &project) &&
-		wc_probe_project(&pr, project, &code, &mode) && wc_probe_worker(&pr, worker, &name, card) &&
-		(rostered = wc_probe_rostered(&pr, project, worker)) >= 0 &&
-		wc_probe_accounts(&pr, project, &accounts, &open);
-	wc_probe_end(&pr);
+	ok = wc_probe_begin(&pr);
+	if (ok)
+	{
+		ok = wc_probe_line(&pr, line, &sheet, &worker) && wc_probe_sheet(&pr, sheet, &project) &&
+			wc_probe_project(&pr, project, &code, &mode) && wc_probe_worker(&pr, worker, &name, card) &&
+			(rostered = wc_probe_rostered(&pr, project, worker)) >= 0 &&
+			wc_probe_accounts(&pr, project, &accounts, &open);
+		wc_probe_end(&pr);
+	}
 	elog(DEBUG1, ok ? "wagecheck: the new payment's line and accounts read by probes"
 		 : "wagecheck: the new payment's line and accounts read by the query (a probe could not answer)");
 	if (!ok)
@@ -925,11 +927,14 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 			workers[n++] = Int64GetDatum(worker);
 		}
 		ExecDropSingleTupleTableSlot(slot);
-		if (n == 1 && wc_probe_begin(&pr))
+		if (n == 1)
 		{
-			probed = line_probe(&pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]));
-			if (!probed)
-				wc_probe_end(&pr);
+			if (wc_probe_begin(&pr))
+			{
+				probed = line_probe(&pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]));
+				if (!probed)
+					wc_probe_end(&pr);
+			}
 			elog(DEBUG1, probed ? "wagecheck: the new pay line's sheet, worker and accounts read by probes"
 				 : "wagecheck: the new pay line's sheet, worker and accounts read by the query (a probe could not answer)");
 		}
