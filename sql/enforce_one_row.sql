@@ -79,13 +79,13 @@ CREATE FUNCTION fx.payments(rows_values text) RETURNS text LANGUAGE sql AS $$
     SELECT 'INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, method, card, paid_at, created_at)'
            ' SELECT v.*, ''2026-03-10 10:00'', ''2026-03-10 10:00'' FROM (VALUES ' || rows_values || ') v' $$;
 CREATE VIEW fx.judged AS
-SELECT 'pay_line' AS tbl, c.kind, one = several AS same, regexp_replace(one, ' ⟦[^⟧]*⟧', '', 'g') AS outcome
+SELECT 'pay_line' AS tbl, c.kind, one = several AS same, regexp_replace(one, ' ⟦[^⟧]*⟧', '', 'g') AS outcome, one
   FROM fx.line_case c,
        LATERAL (SELECT fx.judge(c.kind || ', one row', fx.lines(c.row_values)) AS one) o,
        LATERAL (SELECT fx.judge(c.kind || ', first of two',
                                 fx.lines(c.row_values || ', (201, 1, 1, 22, 6000, 0, 6000, NULL::bigint)')) AS several) s
 UNION ALL
-SELECT 'wage_payment', c.kind, one = several, regexp_replace(one, ' ⟦[^⟧]*⟧', '', 'g')
+SELECT 'wage_payment', c.kind, one = several, regexp_replace(one, ' ⟦[^⟧]*⟧', '', 'g'), one
   FROM fx.payment_case c,
        LATERAL (SELECT fx.judge(c.kind || ', one row', fx.payments(c.row_values)) AS one) o,
        LATERAL (SELECT fx.judge(c.kind || ', first of two',
@@ -95,14 +95,30 @@ SELECT 'wage_payment', c.kind, one = several, regexp_replace(one, ' ⟦[^⟧]*�
 -- reject mode
 UPDATE wagecheck.project SET enforcement_mode = 'reject';
 SET client_min_messages = debug1;
-SELECT tbl, kind, same, outcome FROM fx.judged;
+SELECT tbl, kind, same, outcome FROM fx.judged ORDER BY tbl, kind;
 RESET client_min_messages;
 
--- alert mode
+-- alert mode: the violations are written without a statement
 UPDATE wagecheck.project SET enforcement_mode = 'alert';
+CREATE TABLE fx.alert_judged AS SELECT * FROM fx.judged WITH NO DATA;
 SET client_min_messages = debug1;
-SELECT tbl, kind, same, outcome FROM fx.judged;
+INSERT INTO fx.alert_judged SELECT * FROM fx.judged;
 RESET client_min_messages;
+SELECT tbl, kind, same, outcome FROM fx.alert_judged ORDER BY tbl, kind;
+-- and they are the rows the INSERT statement writes (which a trigger on wagecheck.violation
+-- leaves to write them)
+BEGIN;
+CREATE FUNCTION fx.pass() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER pass BEFORE INSERT ON wagecheck.violation FOR EACH ROW EXECUTE FUNCTION fx.pass();
+SET LOCAL client_min_messages = debug1;
+SELECT regexp_replace(fx.judge('RN01 payment, the violation written by the statement',
+                               fx.payments(format('(300, 101, 6000, ''account'', %L)', fx.card(2)))),
+                      ' ⟦[^⟧]*⟧', '', 'g') AS outcome;
+RESET client_min_messages;
+SELECT count(*) AS cases, count(*) FILTER (WHERE j.one = a.one) AS same_as_by_statement,
+       count(*) FILTER (WHERE a.one LIKE 'accepted: %') AS with_violations
+  FROM fx.judged j JOIN fx.alert_judged a USING (tbl, kind);
+ROLLBACK;
 
 -- a correcting line written alone, checked against its corrected line by a probe, goes in
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id,
