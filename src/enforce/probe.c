@@ -187,7 +187,8 @@ resolve_table(int t, Oid nsp, Oid card_type)
 	/* what a statement would read otherwise: child tables, rows row security hides from the owner */
 	ok = rel->rd_rel->relkind == RELKIND_RELATION && !rel->rd_rel->relhassubclass &&
 		!(rel->rd_rel->relrowsecurity && rel->rd_rel->relforcerowsecurity) &&
-		pg_class_aclcheck(relid, wc_rules_owner(), t == PT_ACCOUNT ? ACL_SELECT | ACL_UPDATE : ACL_SELECT) == ACLCHECK_OK;
+		pg_class_aclcheck(relid, wc_rules_owner(), ACL_SELECT) == ACLCHECK_OK &&
+		(t != PT_ACCOUNT || pg_class_aclcheck(relid, wc_rules_owner(), ACL_UPDATE) == ACLCHECK_OK);
 	for (int c = 0; ok && c < PC_N; c++)
 	{
 		TupleDesc	desc = RelationGetDescr(rel);
@@ -235,7 +236,8 @@ resolve(void)
 	uint64		seen = invalidations;
 	Oid			nsp = get_namespace_oid("wagecheck", true);
 	Oid			card_type;
-	bool		ok = OidIsValid(nsp);
+	bool		ok = OidIsValid(nsp),
+				missing = !ok;
 
 	if (!callback_registered)
 	{
@@ -246,10 +248,14 @@ resolve(void)
 	card_type = ok ? GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 									 ObjectIdGetDatum(nsp)) : InvalidOid;
 	for (int t = 0; ok && t < PT_N; t++)
-		ok = resolve_table(t, nsp, card_type);
+		if (!(ok = resolve_table(t, nsp, card_type)) && !OidIsValid(found.relid[t]))
+			missing = true;
 	found.usable = ok;
-	/* an invalidation that arrived while resolving (a lock taken) means resolve again */
-	found.valid = invalidations == seen;
+	/*
+	 * an invalidation that arrived while resolving (a lock taken) means resolve again; so
+	 * does a table not found (no invalidation names a table created later)
+	 */
+	found.valid = invalidations == seen && !missing;
 }
 
 /*
