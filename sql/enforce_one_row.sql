@@ -138,6 +138,64 @@ SET client_min_messages = debug1;
 SELECT fx.judge('good line', fx.lines('(220, 1, 1, 22, 6000, 0, 6000, NULL::bigint)'));
 RESET client_min_messages;
 
+-- Updates and deletes are checked row by row: each row's lookups are read by probes too.
+-- Every kind of bad change is judged as the queries judge it (the probes refuse tables under
+-- forced row security, which the owner of wagecheck's tables, a superuser here, reads whole).
+SET session_replication_role = replica;
+INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, method, card, paid_at, created_at) VALUES
+    (400, 100, 6000, 'account', fx.card(1), '2026-03-02 10:00', '2026-03-02 10:00'),
+    (401, 103, 6000, 'account', fx.card(1), '2026-03-02 10:00', '2026-03-02 10:00');
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, created_at) VALUES
+    (105, 2, 4, 22, 6000, 0, 6000, '2026-03-01 10:00');
+RESET session_replication_role;
+CREATE TABLE fx.change_case (kind text, stmt text);
+INSERT INTO fx.change_case VALUES
+    ('line: paid line deleted', 'DELETE FROM wagecheck.pay_line WHERE line_id = 100'),
+    ('line: paid line changed', 'UPDATE wagecheck.pay_line SET days = 21 WHERE line_id = 100'),
+    ('line: unpaid line deleted', 'DELETE FROM wagecheck.pay_line WHERE line_id = 102'),
+    ('line: PS01 does not add up', 'UPDATE wagecheck.pay_line SET net = 5000 WHERE line_id = 104'),
+    ('line: RN01 worker off the roster', 'UPDATE wagecheck.pay_line SET net = 6100, payable = 6100 WHERE line_id = 101'),
+    ('line: RN01 moved to a worker off the roster', 'UPDATE wagecheck.pay_line SET worker_id = 2 WHERE line_id = 104'),
+    ('line: AC05 raised after closure', 'UPDATE wagecheck.pay_line SET net = 6100, payable = 6100 WHERE line_id = 105'),
+    ('line: lowered after closure', 'UPDATE wagecheck.pay_line SET net = 5900, payable = 5900 WHERE line_id = 105'),
+    ('line: moved to a closed project', 'UPDATE wagecheck.pay_line SET sheet_id = 2 WHERE line_id = 104'),
+    ('line: corrects another worker''s line', 'UPDATE wagecheck.pay_line SET corrects_line_id = 100 WHERE line_id = 104'),
+    ('line: good change', 'UPDATE wagecheck.pay_line SET days = 21 WHERE line_id = 104'),
+    ('payment: WP04 another card', format('UPDATE wagecheck.wage_payment SET card = %L WHERE payment_id = 400', fx.card(4))),
+    ('payment: WP04 cash', 'UPDATE wagecheck.wage_payment SET method = ''cash'', card = NULL WHERE payment_id = 400'),
+    ('payment: RN01 moved to a line off the roster', 'UPDATE wagecheck.wage_payment SET line_id = 101 WHERE payment_id = 400'),
+    ('payment: AC05 changed after closure', 'UPDATE wagecheck.wage_payment SET amount = 5000 WHERE payment_id = 401'),
+    ('payment: good change', 'UPDATE wagecheck.wage_payment SET paid_at = ''2026-03-03 10:00'' WHERE payment_id = 400');
+CREATE TABLE fx.change_judged (mode text, kind text, probed text, queried text);
+CREATE FUNCTION fx.judge_changes(m text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE wagecheck.project SET enforcement_mode = m;
+    INSERT INTO fx.change_judged (mode, kind, probed) SELECT m, c.kind, fx.judge(c.kind, c.stmt) FROM fx.change_case c;
+    ALTER TABLE wagecheck.pay_sheet FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.pay_line FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.wage_account FORCE ROW LEVEL SECURITY;
+    UPDATE fx.change_judged j SET queried = fx.judge(c.kind || ' (queried)', c.stmt)
+      FROM fx.change_case c WHERE j.mode = m AND j.kind = c.kind;
+    ALTER TABLE wagecheck.pay_sheet NO FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.pay_line NO FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.wage_account NO FORCE ROW LEVEL SECURITY;
+END
+$$;
+SELECT fx.judge_changes('reject');
+SELECT fx.judge_changes('alert');
+SELECT mode, kind, probed = queried AS same, regexp_replace(probed, ' ⟦[^⟧]*⟧', '', 'g') AS outcome
+  FROM fx.change_judged ORDER BY mode DESC, kind;
+-- how a changed row's lookups were read: by probes; under forced row security by the queries
+SET client_min_messages = debug1;
+SELECT fx.judge('payment moved to a line off the roster',
+                'UPDATE wagecheck.wage_payment SET line_id = 101 WHERE payment_id = 400') IS NOT NULL AS judged;
+BEGIN;
+ALTER TABLE wagecheck.pay_line FORCE ROW LEVEL SECURITY;
+SELECT fx.judge('payment moved to a line off the roster, pay_line under forced row security',
+                'UPDATE wagecheck.wage_payment SET line_id = 101 WHERE payment_id = 400') IS NOT NULL AS judged;
+ROLLBACK;
+RESET client_min_messages;
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

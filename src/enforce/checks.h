@@ -65,13 +65,14 @@ extern void wc_check_new_lines(TriggerData *td, wc_map *map);
 extern void wc_check_new_payments(TriggerData *td, wc_map *map);
 
 /* probe.c: the reads of a one-row statement's checks through the indexes, without a statement */
-#define WC_PROBE_TABLES 6
+#define WC_PROBE_TABLES 7
 #define WC_PROBE_CARD_LEN 20	/* a bank card's digits and the terminating zero */
 typedef struct wc_probe
 {
 	bool		active;
 	Snapshot	snapshot;
 	MemoryContext cxt;			/* where its slots are */
+	int			reads;			/* rows looked for by it */
 	Relation	rel[WC_PROBE_TABLES];
 	Relation	index[WC_PROBE_TABLES];
 	TupleTableSlot *slot[WC_PROBE_TABLES];
@@ -84,6 +85,11 @@ extern bool wc_probe_project(wc_probe *p, int64 project, char **code, char *mode
 extern bool wc_probe_worker(wc_probe *p, int64 worker, char **name, char card[WC_PROBE_CARD_LEN]);
 extern int	wc_probe_rostered(wc_probe *p, int64 project, int64 worker);
 extern bool wc_probe_accounts(wc_probe *p, int64 project, int64 *accounts, int64 *open);
+extern int	wc_probe_paid(wc_probe *p, int64 line);
+extern void wc_check_row_probed(TriggerData *td, wc_map *map, TupleTableSlot *slot, void (*check) (TriggerData *, wc_map *, TupleTableSlot *));
+
+/* lookup.c: the probe the checks of the row at hand read by when they can, or NULL (they query) */
+extern wc_probe *wc_row_probe;
 
 /* closure.c */
 extern int wc_closure_notice_days;

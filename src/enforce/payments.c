@@ -106,9 +106,6 @@ report_paid_after_closure(wc_mode mode, Oid relid, wc_violation *v, const char *
 	wc_report(mode, relid, v);
 }
 
-/* The probe of a statement of one new line (the line it corrects is read by it), or NULL. */
-static wc_probe *one_line_probe = NULL;
-
 /*
  * corrected_line: the worker and project of the pay line a line corrects, as WC_P_CORRECTS
  * reads them; false when there is no such line.
@@ -122,8 +119,8 @@ corrected_line(int64 id, int64 *worker, int64 *project)
 				isnull;
 	int64		sheet;
 
-	if (one_line_probe != NULL && wc_probe_line(one_line_probe, id, &sheet, worker) &&
-		wc_probe_sheet(one_line_probe, sheet, project))
+	if (wc_row_probe != NULL && wc_probe_line(wc_row_probe, id, &sheet, worker) &&
+		wc_probe_sheet(wc_row_probe, sheet, project))
 		return true;
 	SPI_connect();
 	wc_spi_select(WC_P_CORRECTS,
@@ -437,6 +434,8 @@ typedef struct paid_line
 	char	   *own;			/* the worker's registered card, or NULL */
 } paid_line;
 
+static bool paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt);
+
 /* The lines of the statement's new payments, read at once (NULL: looked up row by row). */
 static HTAB *paid_lines = NULL;
 
@@ -523,6 +522,8 @@ payment_line(int64 line, paid_line *out)
 			*out = *e;
 		return e != NULL;
 	}
+	if (wc_row_probe != NULL && paid_line_probe(wc_row_probe, line, out, caller))
+		return true;
 	SPI_connect();
 	wc_spi_select(WC_P_PAYMENT_LINE, PAID_LINE_SQL " WHERE l.line_id = $1", 1, &type, &arg);
 	found = SPI_processed > 0;
@@ -686,42 +687,27 @@ project_accounts(int key_col, int proj_col, int acct_col)
 }
 
 /*
- * payment_probe: what PAID_LINE_ACCTS_SQL reads for a statement's one new payment (its
- * line, the line's sheet, project and worker, his roster entry, the project's accounts locked
- * FOR SHARE) read by probes into paid_lines (texts in cxt) and the statement's lookups;
- * false (nothing kept) when a probe cannot answer as the query would: the query runs then.
+ * paid_line_probe: the line of a payment as PAID_LINE_SQL reads it (the line's sheet, project
+ * and worker, his roster entry), read by probes into *e (texts in cxt); false when a probe
+ * cannot answer as the query would.
  */
 static bool
-payment_probe(int64 line, MemoryContext cxt)
+paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt)
 {
-	wc_probe	pr;
 	int64		sheet,
 				worker,
-				project,
-				accounts,
-				open;
+				project;
 	char	   *code,
 			   *name,
 				mode,
 				card[WC_PROBE_CARD_LEN];
-	int			rostered = 0;
-	bool		ok;
-	paid_line  *e;
+	int			rostered;
 
-	ok = wc_probe_begin(&pr);
-	if (ok)
-	{
-		ok = wc_probe_line(&pr, line, &sheet, &worker) && wc_probe_sheet(&pr, sheet, &project) &&
-			wc_probe_project(&pr, project, &code, &mode) && wc_probe_worker(&pr, worker, &name, card) &&
-			(rostered = wc_probe_rostered(&pr, project, worker)) >= 0 &&
-			wc_probe_accounts(&pr, project, &accounts, &open);
-		wc_probe_end(&pr);
-	}
-	elog(DEBUG1, ok ? "wagecheck: the new payment's line and accounts read by probes"
-		 : "wagecheck: the new payment's line and accounts read by the query (a probe could not answer)");
-	if (!ok)
+	if (!wc_probe_line(pr, line, &sheet, &worker) || !wc_probe_sheet(pr, sheet, &project) ||
+		!wc_probe_project(pr, project, &code, &mode) || !wc_probe_worker(pr, worker, &name, card) ||
+		(rostered = wc_probe_rostered(pr, project, worker)) < 0)
 		return false;
-	e = hash_search(paid_lines, &line, HASH_ENTER, NULL);
+	e->line_id = line;
 	e->worker_id = worker;
 	e->project_id = project;
 	e->code = MemoryContextStrdup(cxt, code);
@@ -729,7 +715,36 @@ payment_probe(int64 line, MemoryContext cxt)
 	e->name = MemoryContextStrdup(cxt, wc_psprintf("%s (worker %lld)", name, (long long) worker));
 	e->own = card[0] != '\0' ? MemoryContextStrdup(cxt, card) : NULL;
 	e->rostered = rostered == 1;
-	wc_accounts_closed_probed(project, e->code, accounts, open);
+	return true;
+}
+
+/*
+ * payment_probe: what PAID_LINE_ACCTS_SQL reads for a statement's one new payment (its
+ * line as paid_line_probe reads it, the project's accounts locked FOR SHARE) read by probes
+ * into paid_lines (texts in cxt) and the statement's lookups; false (nothing kept) when a
+ * probe cannot answer as the query would: the query runs then.
+ */
+static bool
+payment_probe(int64 line, MemoryContext cxt)
+{
+	wc_probe	pr;
+	int64		accounts,
+				open;
+	paid_line	pl;
+	bool		ok;
+
+	ok = wc_probe_begin(&pr);
+	if (ok)
+	{
+		ok = paid_line_probe(&pr, line, &pl, cxt) && wc_probe_accounts(&pr, pl.project_id, &accounts, &open);
+		wc_probe_end(&pr);
+	}
+	elog(DEBUG1, ok ? "wagecheck: the new payment's line and accounts read by probes"
+		 : "wagecheck: the new payment's line and accounts read by the query (a probe could not answer)");
+	if (!ok)
+		return false;
+	*(paid_line *) hash_search(paid_lines, &line, HASH_ENTER, NULL) = pl;
+	wc_accounts_closed_probed(pl.project_id, pl.code, accounts, open);
 	return true;
 }
 
@@ -1016,12 +1031,12 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 	}
 	PG_TRY();
 	{
-		one_line_probe = &pr;
+		wc_row_probe = &pr;
 		wc_check_new_rows(td, map, wc_check_pay_line);
 	}
 	PG_FINALLY();
 	{
-		one_line_probe = NULL;
+		wc_row_probe = NULL;
 	}
 	PG_END_TRY();
 	wc_probe_end(&pr);

@@ -41,6 +41,7 @@
 #include "enforce/checks.h"
 
 StaticAssertDecl(WC_PROBE_CARD_LEN == WC_BANK_CARD_MAX + 1, "a card's text fits WC_PROBE_CARD_LEN");
+StaticAssertDecl(WC_PROBE_TABLES == 7, "a probe has a relation for each table it reads");
 
 /* The tables read, and the index each is read through. */
 enum
@@ -51,6 +52,7 @@ enum
 	PT_ROSTER,					/* roster by (project_id, worker_id, ...) */
 	PT_ACCOUNT,					/* wage_account by project_id, closed_on IS NULL */
 	PT_LINE,					/* pay_line by line_id */
+	PT_PAYMENT,					/* wage_payment by line_id */
 	PT_N
 };
 
@@ -87,13 +89,14 @@ static const struct
 	[PC_LINE_WORKER] = {PT_LINE, "worker_id", INT8OID},
 };
 
-static const char *const table_names[PT_N] = {"pay_sheet", "project", "worker", "roster", "wage_account", "pay_line"};
+static const char *const table_names[PT_N] = {"pay_sheet", "project", "worker", "roster", "wage_account", "pay_line",
+"wage_payment"};
 
 /* The tables and indexes found (until a relcache invalidation of any of them). */
 static struct
 {
 	bool		valid;			/* resolved, and nothing invalidated since */
-	bool		usable;			/* resolved as expected: probes may run */
+	bool		usable[PT_N];	/* found as expected: it may be probed */
 	Oid			relid[PT_N];
 	Oid			index[PT_N];
 	AttrNumber	att[PC_N];
@@ -149,6 +152,8 @@ index_matches(Relation rel, Relation index, int t, AttrNumber closed_att)
 		case PT_ROSTER:
 			return ix->indnkeyatts >= 2 && key_column(rel, index, 0, "project_id") &&
 				key_column(rel, index, 1, "worker_id") && RelationGetIndexPredicate(index) == NIL;
+		case PT_PAYMENT:
+			return key_column(rel, index, 0, "line_id") && RelationGetIndexPredicate(index) == NIL;
 		case PT_ACCOUNT:
 			{
 				List	   *pred;
@@ -248,9 +253,8 @@ resolve(void)
 	card_type = ok ? GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 									 ObjectIdGetDatum(nsp)) : InvalidOid;
 	for (int t = 0; ok && t < PT_N; t++)
-		if (!(ok = resolve_table(t, nsp, card_type)) && !OidIsValid(found.relid[t]))
+		if (!(found.usable[t] = resolve_table(t, nsp, card_type)) && !OidIsValid(found.relid[t]))
 			missing = true;
-	found.usable = ok;
 	/*
 	 * an invalidation that arrived while resolving (a lock taken) means resolve again; so
 	 * does a table not found (no invalidation names a table created later)
@@ -266,10 +270,14 @@ resolve(void)
 bool
 wc_probe_begin(wc_probe *p)
 {
+	bool		any = false;
+
 	memset(p, 0, sizeof(*p));
 	if (!found.valid)
 		resolve();
-	if (!found.usable)
+	for (int t = 0; t < PT_N; t++)
+		any |= found.usable[t];
+	if (!any)
 		return false;
 	CommandCounterIncrement();
 	p->snapshot = RegisterSnapshot(GetTransactionSnapshot());
@@ -285,7 +293,9 @@ probe_open(wc_probe *p, int t)
 	MemoryContext oldcxt;
 
 	if (p->rel[t] != NULL)
-		return true;
+		return found.valid;
+	if (!found.valid || !found.usable[t])
+		return false;
 	p->rel[t] = table_open(found.relid[t], t == PT_ACCOUNT ? RowShareLock : AccessShareLock);
 	p->index[t] = index_open(found.index[t], AccessShareLock);
 	/* (in the memory of the probe: a row's check may open a table in a context of its own) */
@@ -293,7 +303,7 @@ probe_open(wc_probe *p, int t)
 	p->slot[t] = table_slot_create(p->rel[t], NULL);
 	MemoryContextSwitchTo(oldcxt);
 	/* (a lock taken may have brought an invalidation: what was found may be gone) */
-	return found.valid && found.usable;
+	return found.valid && found.usable[t];
 }
 
 /* wc_probe_end: closes what p opened (the locks are kept to the transaction's end). */
@@ -332,6 +342,7 @@ probe_fetch(wc_probe *p, int t, int nkeys, const int64 *keys)
 	index_rescan(scan, sk, nkeys, NULL, 0);
 	hit = index_getnext_slot(scan, ForwardScanDirection, p->slot[t]);
 	index_endscan(scan);
+	p->reads++;
 	return hit ? 1 : 0;
 }
 
@@ -455,4 +466,11 @@ wc_probe_accounts(wc_probe *p, int64 project, int64 *accounts, int64 *open)
 	}
 	*accounts = *open = 1;
 	return true;
+}
+
+/* wc_probe_paid: 1 when a payment of pay line line is recorded, 0 when none, -1 when it cannot be read so. */
+int
+wc_probe_paid(wc_probe *p, int64 line)
+{
+	return probe_fetch(p, PT_PAYMENT, 1, &line);
 }
