@@ -17,7 +17,8 @@
  * after it, and trims those before), nor after a subtransaction was rolled back (it may
  * have taken the earlier changes with it). Only what names its projects by the rows' own
  * project_id is remembered (wc_change_recorded, wc_change_note: the summaries' triggers
- * record theirs the same way).
+ * record theirs the same way), or by a few sheets, lines or accounts whose projects are
+ * read by key (src/alerts/keyed.c) in place of the statement's lookup.
  */
 #include "postgres.h"
 
@@ -41,6 +42,7 @@
 #include "miscadmin.h"
 
 #include "alerts/capture.h"
+#include "alerts/keyed.h"
 #include "compat.h"
 #include "core/changeset.h"
 #include "enforce/enforce.h"
@@ -397,6 +399,89 @@ wc_change_note(const char *table, char op, const int64 *projects, int np, const 
 	MemoryContextSwitchTo(old);
 }
 
+/* At most this many keys of a statement have their projects read by key in C (more: by the statement's SQL). */
+#define PROBE_MAX_KEYS 16
+
+/* key_probe: a table opened to read one bigint column of a row by its bigint primary key. */
+typedef struct key_probe
+{
+	wc_keyed	k;
+	int			column;
+} key_probe;
+
+/* probe_open: wagecheck.<table> opened to read column by key; false when it is not as expected. */
+static bool
+probe_open(key_probe *p, const char *table, const char *key, const char *column)
+{
+	const char *cols[1] = {key};
+	Oid			types[1] = {INT8OID};
+
+	if (!wc_keyed_open_read(&p->k, table, 1, cols, types))
+		return false;
+	p->column = wc_keyed_column(&p->k, column, INT8OID);
+	if (p->column < 0)
+	{
+		wc_keyed_close(&p->k);
+		return false;
+	}
+	return true;
+}
+
+/* probe_get: the column of the row of id; false when there is none or the value is NULL. */
+static bool
+probe_get(key_probe *p, int64 id, int64 *out)
+{
+	Datum		key = Int64GetDatum(id);
+
+	if (!wc_keyed_read(&p->k, &key) || p->k.found->tts_isnull[p->column])
+		return false;
+	*out = DatumGetInt64(p->k.found->tts_values[p->column]);
+	return true;
+}
+
+/*
+ * projects_by_key: the projects of a few sheets, lines (and the lines corrected, keys2) or
+ * accounts, read by key as the mode's statement would find them, into projects; false
+ * when a key has none (the statement then looks them up).
+ */
+static bool
+projects_by_key(capture_mode mode, capture_buf *keys, capture_buf *keys2, capture_buf *projects)
+{
+	key_probe	sheet = {0},
+				line = {0},
+				account = {0};
+	bool		ok = true;
+
+	buf_compact(keys);
+	buf_compact(keys2);
+	if (mode == MODE_ACCOUNT)
+		ok = probe_open(&account, "wage_account", "account_id", "project_id");
+	else
+		ok = probe_open(&sheet, "pay_sheet", "sheet_id", "project_id") &&
+			((mode == MODE_SHEET && keys2->n == 0) || probe_open(&line, "pay_line", "line_id", "sheet_id"));
+	for (size_t i = 0; ok && i < keys->n + keys2->n; i++)
+	{
+		bool		second = i >= keys->n;
+		int64		id = second ? ((int64 *) keys2->items)[i - keys->n] : ((int64 *) keys->items)[i];
+		int64		project;
+
+		if (mode == MODE_ACCOUNT)
+			ok = probe_get(&account, id, &project);
+		else if (mode == MODE_SHEET && !second)
+			ok = probe_get(&sheet, id, &project);
+		else
+			ok = probe_get(&line, id, &id) && probe_get(&sheet, id, &project);
+		if (ok)
+			buf_add_id(projects, project);
+	}
+	wc_keyed_close(&account.k);
+	wc_keyed_close(&line.k);
+	wc_keyed_close(&sheet.k);
+	if (ok)
+		buf_compact(projects);
+	return ok;
+}
+
 /* capture_mode_arg: the trigger's argument. */
 static capture_mode
 capture_mode_arg(TriggerData *td)
@@ -486,6 +571,20 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 		{
 			values[1] = moments_multirange(&spans);
 			nulls[1] = ' ';
+		}
+		/* a few sheets, lines or accounts: their projects read by key, and remembered as the rows' own */
+		if ((mode == MODE_SHEET || mode == MODE_LINE || mode == MODE_ACCOUNT) &&
+			keys.n + keys2.n <= PROBE_MAX_KEYS)
+		{
+			capture_buf projects;
+
+			buf_init(&projects, false);
+			if (projects_by_key(mode, &keys, &keys2, &projects))
+			{
+				keys = projects;
+				keys2.n = 0;
+				mode = MODE_PROJECT;
+			}
 		}
 		if (mode != MODE_NONE)
 		{
