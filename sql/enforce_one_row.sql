@@ -2,24 +2,28 @@
 -- (src/enforce/probe.c) and a statement of several from one query: every kind of bad line
 -- and payment is judged the same both ways, in reject mode and in alert mode (the error,
 -- or the violations recorded). The DEBUG lines say which way a one-row statement was read:
--- by probes, or by the query when a probe cannot answer (a project without an open account).
+-- by probes, or by the query when a probe cannot answer as the query would (below: a table
+-- under forced row security; test/isolation/specs/enforce_one_row.spec: an account closed
+-- while the statement waited for it).
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
--- P40 with an open account, P41 with its only account closed
+-- P40 with an open account, P41 with its only account closed, P42 without an account
 SELECT fx.project(40, '371302', '2026-01-05', '2025-12-01');
 SELECT fx.project(41, '371302', '2026-01-05', '2025-12-01');
+SELECT fx.project(42, '371302', '2026-01-05', '2025-12-01');
 -- workers 1 and 4 on both rosters, 2 on none, 3 on P40's without a registered card
 SELECT fx.worker(i) FROM generate_series(1, 4) i;
 UPDATE wagecheck.worker SET wage_card = NULL WHERE worker_id = 3;
 SELECT count(*) FROM (SELECT fx.roster(p, w, '2026-01-05')
-                        FROM (VALUES (40, 1), (40, 3), (40, 4), (41, 1), (41, 4)) v(p, w)) r;
+                        FROM (VALUES (40, 1), (40, 3), (40, 4), (41, 1), (41, 4), (42, 1)) v(p, w)) r;
 INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, closure_notice_on,
                                     closed_on, created_at) VALUES
     (1, 40, '临商银行', 'A-40', '2026-01-05', NULL, NULL, '2026-01-05 10:00'),
     (2, 41, '临商银行', 'A-41', '2026-01-05', '2026-02-01', '2026-03-05', '2026-01-05 10:00');
 INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at) VALUES
     (1, 40, 3, '2026-02-01', '2026-03-01', '2026-03-01 10:00'),
-    (2, 41, 3, '2026-02-01', '2026-03-01', '2026-03-01 10:00');
+    (2, 41, 3, '2026-02-01', '2026-03-01', '2026-03-01 10:00'),
+    (3, 42, 3, '2026-02-01', '2026-03-01', '2026-03-01 10:00');
 -- the lines paid below, recorded as a clerk would have before the account closed and the roster changed
 SET session_replication_role = replica;
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, created_at) VALUES
@@ -27,7 +31,8 @@ INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, ded
     (101, 1, 2, 22, 6000, 0, 6000, '2026-03-01 10:00'),
     (102, 1, 3, 22, 6000, 0, 6000, '2026-03-01 10:00'),
     (103, 2, 1, 22, 6000, 0, 6000, '2026-03-01 10:00'),
-    (104, 1, 4, 22, 6000, 0, 6000, '2026-03-01 10:00');
+    (104, 1, 4, 22, 6000, 0, 6000, '2026-03-01 10:00'),
+    (106, 3, 1, 22, 6000, 0, 6000, '2026-03-01 10:00');
 RESET session_replication_role;
 
 -- judge(label, statement): what the statement's rows come to — refused (SQLSTATE, message) or
@@ -61,6 +66,7 @@ INSERT INTO fx.line_case VALUES
     ('PS01 negative', '(200, 1, 1, 22, -6000, 0, -6000, NULL::bigint)'),
     ('RN01 not on the roster', '(200, 1, 2, 22, 6000, 0, 6000, NULL::bigint)'),
     ('AC05 account closed', '(200, 2, 1, 22, 6000, 0, 6000, NULL::bigint)'),
+    ('project without an account', '(200, 3, 1, 22, 6000, 0, 6000, NULL::bigint)'),
     ('correction of the same worker', '(200, 1, 4, 22, 6000, 100, 5900, 104)'),
     ('correction of another worker', '(200, 1, 1, 22, 6000, 100, 5900, 104)');
 CREATE TABLE fx.payment_case (kind text, row_values text);
@@ -71,7 +77,8 @@ INSERT INTO fx.payment_case VALUES
     ('WP04 another account', format('(300, 100, 6000, ''other_account'', %L)', fx.card(4))),
     ('WP04 another card', format('(300, 100, 6000, ''account'', %L)', fx.card(4))),
     ('WP04 no registered card', format('(300, 102, 6000, ''account'', %L)', fx.card(3))),
-    ('AC05 account closed', format('(300, 103, 6000, ''account'', %L)', fx.card(1)));
+    ('AC05 account closed', format('(300, 103, 6000, ''account'', %L)', fx.card(1))),
+    ('project without an account', format('(300, 106, 6000, ''account'', %L)', fx.card(1)));
 CREATE FUNCTION fx.lines(rows_values text) RETURNS text LANGUAGE sql AS $$
     SELECT 'INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net,'
            ' corrects_line_id, created_at) SELECT v.*, ''2026-03-10 10:00'' FROM (VALUES ' || rows_values || ') v' $$;

@@ -1,7 +1,8 @@
 /*
  * probe.c — what the checks of a one-row statement of pay lines or payments read (the
- * line's sheet, project, worker, roster entry, the project's open account), read through
- * the tables' indexes without a statement. A one-row INSERT pays 20-100 µs for each SPI
+ * line's sheet, project, worker, roster entry, the project's open account; for an UPDATE or
+ * DELETE, row by row, also whether a line is paid), read through the tables' indexes
+ * without a statement. A one-row INSERT pays 20-100 µs for each SPI
  * statement its triggers run (plan check, executor start and end); these reads cost a few.
  *
  * Each read is the one the statement it replaces makes: the same snapshot (a new one after
@@ -104,18 +105,24 @@ static struct
 static uint64 invalidations = 0;
 static bool callback_registered = false;
 
-/* probe_invalidate: any of the tables changed (or all of them, relid InvalidOid): resolve again at the next use. */
+/*
+ * probe_invalidate: any of the tables or their indexes changed (or all of them, relid
+ * InvalidOid): resolve again at the next use. While they are not resolved (being resolved)
+ * every invalidation counts.
+ */
 static void
 probe_invalidate(Datum arg, Oid relid)
 {
-	if (!found.valid)
-		return;
-	for (int t = 0; t < PT_N && OidIsValid(relid); t++)
-		if (found.relid[t] == relid || found.index[t] == relid)
-			goto hit;
-	if (OidIsValid(relid))
-		return;
-hit:
+	if (found.valid && OidIsValid(relid))
+	{
+		int			t;
+
+		for (t = 0; t < PT_N; t++)
+			if (found.relid[t] == relid || found.index[t] == relid)
+				break;
+		if (t == PT_N)
+			return;
+	}
 	found.valid = false;
 	invalidations++;
 }
@@ -135,7 +142,7 @@ key_column(Relation rel, Relation index, int i, const char *name)
 }
 
 /*
- * open_index_matches: whether index is the one table t is read through: a valid btree whose
+ * index_matches: whether index is the one table t is read through: a valid btree whose
  * leading key columns are those the probe searches by (a primary key of one column; the
  * roster's (project_id, worker_id, ...) without a predicate; the accounts' unique index on
  * project_id WHERE closed_on IS NULL).
@@ -426,44 +433,107 @@ wc_probe_rostered(wc_probe *p, int64 project, int64 worker)
 }
 
 /*
- * wc_probe_accounts: the project's accounts as WC_ACCOUNTS_SQL counts them, when it has an
- * open one: that row found by the index of open accounts and locked FOR SHARE as the query
- * locks it (READ COMMITTED: its latest version, the condition checked again on it); then
- * accounts = open = 1. False when the project has no open account, or its row was updated,
- * deleted or closed meanwhile: the query answers then (it locks every account of the
- * project when none is open).
+ * account_locked: locks the row of wage_account at tid FOR SHARE as the query's FOR SHARE
+ * locks it (READ COMMITTED: its latest version, waiting for a writer in progress), into the
+ * slot; false when the lock finds it deleted, updated in a way the isolation level does not
+ * follow, or changed by this transaction. *moved: a newer version than the one found.
+ */
+static bool
+account_locked(wc_probe *p, ItemPointer tid, bool *moved)
+{
+	TM_FailureData tmfd;
+	TM_Result	res;
+
+	res = table_tuple_lock(p->rel[PT_ACCOUNT], tid, p->snapshot, p->slot[PT_ACCOUNT], GetCurrentCommandId(true),
+						   LockTupleShare, LockWaitBlock,
+						   IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+	*moved = res == TM_Ok && tmfd.traversed;
+	return res == TM_Ok;
+}
+
+/* account_of: whether the account row in the slot is the project's (and, when open_only, open). */
+static bool
+account_of(wc_probe *p, int64 project, bool open_only)
+{
+	int64		proj;
+	bool		isnull;
+
+	if (!get_int8(p, PC_ACCOUNT_PROJECT, &proj) || proj != project)
+		return false;
+	(void) slot_getattr(p->slot[PT_ACCOUNT], found.att[PC_ACCOUNT_CLOSED], &isnull);
+	return isnull || !open_only;
+}
+
+/*
+ * accounts_all: the project's accounts when none is open, as WC_ACCOUNTS_SQL counts them
+ * then: every row of the project (found by a scan of the table, as the query finds them:
+ * no index leads with project_id), each locked FOR SHARE; a row a concurrent update moved to
+ * another project is locked but not counted, as the query's recheck leaves it out. False
+ * when a lock cannot be taken as the query takes it: the query answers then.
+ */
+static bool
+accounts_all(wc_probe *p, int64 project, int64 *accounts)
+{
+	ScanKeyData key;
+	TableScanDesc scan;
+	ItemPointerData *tids;
+	int			n = 0,
+				cap = 8;
+
+	tids = palloc(sizeof(ItemPointerData) * cap);
+	ScanKeyInit(&key, found.att[PC_ACCOUNT_PROJECT], BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(project));
+	scan = table_beginscan(p->rel[PT_ACCOUNT], p->snapshot, 1, &key);
+	while (table_scan_getnextslot(scan, ForwardScanDirection, p->slot[PT_ACCOUNT]))
+	{
+		if (n == cap)
+		{
+			cap *= 2;
+			tids = repalloc(tids, sizeof(ItemPointerData) * cap);
+		}
+		tids[n++] = p->slot[PT_ACCOUNT]->tts_tid;
+	}
+	table_endscan(scan);
+	*accounts = 0;
+	for (int i = 0; i < n; i++)
+	{
+		bool		moved;
+
+		if (!account_locked(p, &tids[i], &moved))
+			return false;
+		if (!moved || account_of(p, project, false))
+			(*accounts)++;
+	}
+	pfree(tids);
+	return true;
+}
+
+/*
+ * wc_probe_accounts: the project's accounts as WC_ACCOUNTS_SQL counts them (accounts: all of
+ * them, or the open ones when one is open; open), their rows locked FOR SHARE as the query
+ * locks them. The open account is found by the index of open accounts and locked (READ
+ * COMMITTED: its latest version, the condition checked again on it): accounts = open = 1.
+ * Without one, every account of the project is (accounts_all). False when a row was updated,
+ * deleted or closed meanwhile in a way the query's recheck would see: the query answers then.
  */
 bool
 wc_probe_accounts(wc_probe *p, int64 project, int64 *accounts, int64 *open)
 {
-	TupleTableSlot *slot;
 	ItemPointerData tid;
-	TM_FailureData tmfd;
-	TM_Result	res;
-	int64		proj;
-	bool		isnull;
+	bool		moved;
+	int			r = probe_fetch(p, PT_ACCOUNT, 1, &project);
 
-	if (probe_fetch(p, PT_ACCOUNT, 1, &project) != 1)
+	if (r < 0)
 		return false;
-	slot = p->slot[PT_ACCOUNT];
-	if (!get_int8(p, PC_ACCOUNT_PROJECT, &proj) || proj != project)
-		return false;
-	(void) slot_getattr(slot, found.att[PC_ACCOUNT_CLOSED], &isnull);
-	if (!isnull)
-		return false;
-	tid = slot->tts_tid;
-	res = table_tuple_lock(p->rel[PT_ACCOUNT], &tid, p->snapshot, slot, GetCurrentCommandId(true),
-						   LockTupleShare, LockWaitBlock,
-						   IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
-	if (res != TM_Ok)
-		return false;
-	if (tmfd.traversed)
+	if (r == 0)
 	{
-		/* (a newer version, committed meanwhile: still this project's, still open?) */
-		(void) slot_getattr(slot, found.att[PC_ACCOUNT_CLOSED], &isnull);
-		if (!isnull || !get_int8(p, PC_ACCOUNT_PROJECT, &proj) || proj != project)
-			return false;
+		*open = 0;
+		return accounts_all(p, project, accounts);
 	}
+	if (!account_of(p, project, true))
+		return false;
+	tid = p->slot[PT_ACCOUNT]->tts_tid;
+	if (!account_locked(p, &tid, &moved) || (moved && !account_of(p, project, true)))
+		return false;
 	*accounts = *open = 1;
 	return true;
 }
