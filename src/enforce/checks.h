@@ -52,8 +52,10 @@ extern void wc_accounts_closed_probed(int64 project_id, const char *code, int64 
 extern bool wc_line_paid(int64 line_id);
 extern int64 wc_line_net(wc_map *map, TupleTableSlot *slot);
 
-/* account_txn.c */
+/* the check of one row of a statement */
 typedef void (*wc_row_check) (TriggerData *td, wc_map *map, TupleTableSlot *slot);
+
+/* account_txn.c */
 extern void wc_check_new_rows(TriggerData *td, wc_map *map, wc_row_check check);
 extern void wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot);
 extern void wc_check_new_table(TriggerData *td, wc_map *map);
@@ -86,10 +88,11 @@ extern bool wc_probe_worker(wc_probe *p, int64 worker, char **name, char card[WC
 extern int	wc_probe_rostered(wc_probe *p, int64 project, int64 worker);
 extern bool wc_probe_accounts(wc_probe *p, int64 project, int64 *accounts, int64 *open);
 extern int	wc_probe_paid(wc_probe *p, int64 line);
-extern void wc_check_row_probed(TriggerData *td, wc_map *map, TupleTableSlot *slot, void (*check) (TriggerData *, wc_map *, TupleTableSlot *));
 
 /* lookup.c: the probe the checks of the row at hand read by when they can, or NULL (they query) */
 extern wc_probe *wc_row_probe;
+extern int	wc_run_probed(wc_probe *pr, TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_row_check check);
+extern void wc_check_row_probed(TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_row_check check);
 
 /* closure.c */
 extern int wc_closure_notice_days;

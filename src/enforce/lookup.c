@@ -40,32 +40,50 @@
 wc_probe   *wc_row_probe = NULL;
 
 /*
- * wc_check_row_probed: check(td, map, slot) with wc_row_probe set: the row-level checks of an
- * UPDATE or DELETE of pay lines or payments, whose lookups would each be a statement.
+ * wc_run_probed: check(td, map, slot) with wc_row_probe set to pr (begun), or without a slot
+ * the check of each new row of the statement (wc_check_new_rows); then pr is ended. Returns
+ * how many rows it looked for.
  */
-void
-wc_check_row_probed(TriggerData *td, wc_map *map, TupleTableSlot *slot,
-					void (*check) (TriggerData *, wc_map *, TupleTableSlot *))
+int
+wc_run_probed(wc_probe *pr, TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_row_check check)
 {
-	wc_probe	pr;
+	int			reads;
 
-	if (!wc_probe_begin(&pr))
-	{
-		check(td, map, slot);
-		return;
-	}
 	PG_TRY();
 	{
-		wc_row_probe = &pr;
-		check(td, map, slot);
+		wc_row_probe = pr;
+		if (slot != NULL)
+			check(td, map, slot);
+		else
+			wc_check_new_rows(td, map, check);
 	}
 	PG_FINALLY();
 	{
 		wc_row_probe = NULL;
 	}
 	PG_END_TRY();
-	elog(DEBUG1, "wagecheck: lookups of the changed row: %d read by probes", pr.reads);
-	wc_probe_end(&pr);
+	reads = pr->reads;
+	wc_probe_end(pr);
+	return reads;
+}
+
+/*
+ * wc_check_row_probed: check(td, map, slot) with wc_row_probe set: the row-level checks of an
+ * UPDATE or DELETE of pay lines or payments, whose lookups would each be a statement.
+ */
+void
+wc_check_row_probed(TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_row_check check)
+{
+	wc_probe	pr;
+	int			reads;
+
+	if (!wc_probe_begin(&pr))
+	{
+		check(td, map, slot);
+		return;
+	}
+	reads = wc_run_probed(&pr, td, map, slot, check);
+	elog(DEBUG1, "wagecheck: lookups of the changed row: %d read by probes", reads);
 }
 
 /* wc_eff_mode: the mode that applies to a row of a project with enforcement_mode pm ('r'/'a'). */

@@ -1024,20 +1024,8 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 			SPI_finish();
 		}
 	}
-	if (!probed)
-	{
+	if (probed)
+		(void) wc_run_probed(&pr, td, map, NULL, wc_check_pay_line);
+	else
 		wc_check_new_rows(td, map, wc_check_pay_line);
-		return;
-	}
-	PG_TRY();
-	{
-		wc_row_probe = &pr;
-		wc_check_new_rows(td, map, wc_check_pay_line);
-	}
-	PG_FINALLY();
-	{
-		wc_row_probe = NULL;
-	}
-	PG_END_TRY();
-	wc_probe_end(&pr);
 }
