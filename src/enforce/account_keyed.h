@@ -1,0 +1,22 @@
+/*
+ * account_keyed.h — a statement of one movement judged without SPI statements: its account
+ * found, locked and read by key, its payee read through indexes, its new balance written by
+ * key (account_keyed.c).
+ */
+#ifndef WAGECHECK_ACCOUNT_KEYED_H
+#define WAGECHECK_ACCOUNT_KEYED_H
+
+#include "enforce/direct.h"
+#include "enforce/enforce.h"
+
+typedef struct wc_account_keyed
+{
+	wc_direct	account;		/* wage_account, its row locked in account.slot */
+	int			balance_att;
+	wc_account	acct;			/* what the row's check reads and changes */
+} wc_account_keyed;
+
+extern bool wc_account_keyed_begin(wc_account_keyed *k, int64 id, const char *cp, int cplen);
+extern void wc_account_keyed_end(wc_account_keyed *k);
+
+#endif							/* WAGECHECK_ACCOUNT_KEYED_H */
