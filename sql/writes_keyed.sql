@@ -104,6 +104,18 @@ SELECT * FROM fx.balance_audit;
 SELECT account_id, balance FROM wagecheck.wage_account ORDER BY 1;
 SELECT * FROM fx.check();
 
+-- a CHECK constraint of one's own on the balance: the keyed write checks it as the UPDATE does
+-- (the constraints it prepared before are prepared again after the ALTER)
+ALTER TABLE wagecheck.wage_account ADD CONSTRAINT no_deep_overdraft CHECK (balance >= -500);
+SET client_min_messages = debug1;
+SELECT fx.pay(17, 2, 'out', 3200, fx.card(3), '工人3', 'wage', '2026-03-14 10:00');
+SELECT fx.pay(18, 2, 'out', 500, fx.card(3), '工人3', 'wage', '2026-03-14 11:00');
+RESET client_min_messages;
+ALTER TABLE wagecheck.wage_account DROP CONSTRAINT no_deep_overdraft;
+SELECT fx.pay(18, 2, 'in', 3200, '8888', '临沂城投', 'labour_cost', '2026-03-14 12:00');
+SELECT account_id, balance FROM wagecheck.wage_account ORDER BY 1;
+SELECT * FROM fx.check();
+
 -- a closed account (AC05), by key: refused in reject mode
 UPDATE wagecheck.wage_account SET closure_notice_on = '2026-03-01', closed_on = '2026-04-05' WHERE account_id = 2;
 UPDATE wagecheck.project SET enforcement_mode = 'reject' WHERE project_id = 71;

@@ -465,7 +465,22 @@ cmp_match(const void *a, const void *b)
 	return (x->worker_id > y->worker_id) - (x->worker_id < y->worker_id);
 }
 
-/* The tables a match reads, opened for direct reads, and their columns. */
+/* A roster entry of a worker with a card, on a project (the rows of a match but the account's). */
+typedef struct ou_hit
+{
+	int64		roster_id;
+	int64		worker_id;
+	TimestampTz created;
+	bool		created_null;
+	ItemPointerData entry;
+	ItemPointerData worker;
+} ou_hit;
+
+/*
+ * The tables a match reads, opened for direct reads, and their columns; and what the last
+ * match read, under the same snapshot: the candidates a roster entry settles are wages to one
+ * card, mostly of one account.
+ */
 typedef struct ou_probe
 {
 	wc_direct	a,				/* wage_account, by its key */
@@ -476,6 +491,17 @@ typedef struct ou_probe
 				k_id,
 				r_id,
 				r_created;
+	Snapshot	snapshot;		/* of what follows */
+	bool		have_account;
+	int64		account;
+	bool		account_found;
+	int64		project;
+	ItemPointerData account_tid;
+	char	   *card;			/* the entries of (project, card) read last, or NULL */
+	int64		card_project;
+	ou_hit	   *hits;
+	int			nhits;
+	int			cap;
 } ou_probe;
 
 /* probe_open: the tables of a match opened; false (nothing left open) when one is not as this file knows it. */
@@ -534,56 +560,93 @@ static void
 probe_matches(ou_probe *p, Snapshot snapshot, int64 txn_id, int64 account, const char *card,
 			  TimestampTz known, bool known_null, ou_matches *out, int64 *project, bool *have_project)
 {
-	Datum		key = Int64GetDatum(account);
-	ItemPointerData account_tid;
+	Datum		key;
 	bool		isnull;
 
-	*have_project = false;
-	if (!wc_direct_first(&p->a, snapshot, &key, 1))
+	if (p->snapshot != snapshot)
+	{
+		p->snapshot = snapshot;
+		p->have_account = false;
+		p->card = NULL;
+	}
+	if (!p->have_account || p->account != account)
+	{
+		key = Int64GetDatum(account);
+		p->have_account = true;
+		p->account = account;
+		p->account_found = wc_direct_first(&p->a, snapshot, &key, 1);
+		if (p->account_found)
+		{
+			p->project = DatumGetInt64(slot_getattr(p->a.slot, p->a_project, &isnull));
+			p->account_tid = p->a.slot->tts_tid;
+		}
+	}
+	*have_project = p->account_found;
+	if (!p->account_found)
 		return;
-	*project = DatumGetInt64(slot_getattr(p->a.slot, p->a_project, &isnull));
-	*have_project = true;
+	*project = p->project;
 	if (card == NULL)
 		return;
-	account_tid = p->a.slot->tts_tid;
-	key = CStringGetTextDatum(card);
-	wc_direct_begin(&p->k, snapshot, &key, 1);
-	while (wc_direct_next(&p->k))
+	if (p->card == NULL || p->card_project != p->project || strcmp(p->card, card) != 0)
 	{
-		Datum		rk[2];
-		int64		worker = DatumGetInt64(slot_getattr(p->k.slot, p->k_id, &isnull));
-
-		if (isnull)
-			continue;
-		rk[0] = Int64GetDatum(*project);
-		rk[1] = Int64GetDatum(worker);
-		wc_direct_begin(&p->r, snapshot, rk, 2);
-		while (wc_direct_next(&p->r))
+		/* the entries on the project's roster of the workers whose card it is */
+		p->card = pstrdup(card);
+		p->card_project = p->project;
+		p->nhits = 0;
+		key = CStringGetTextDatum(card);
+		wc_direct_begin(&p->k, snapshot, &key, 1);
+		while (wc_direct_next(&p->k))
 		{
-			bool		cnull;
-			TimestampTz created = DatumGetTimestampTz(slot_getattr(p->r.slot, p->r_created, &cnull));
-			ou_match   *m;
+			Datum		rk[2];
+			int64		worker = DatumGetInt64(slot_getattr(p->k.slot, p->k_id, &isnull));
 
-			/* r.created_at <= u.known (NULL on either side: no) */
-			if (cnull || known_null || created > known)
+			if (isnull)
 				continue;
-			if (out->n == out->cap)
+			rk[0] = Int64GetDatum(p->project);
+			rk[1] = Int64GetDatum(worker);
+			wc_direct_begin(&p->r, snapshot, rk, 2);
+			while (wc_direct_next(&p->r))
 			{
-				out->cap = out->cap ? out->cap * 2 : 8;
-				out->v = out->v ? repalloc(out->v, sizeof(ou_match) * out->cap) : palloc(sizeof(ou_match) * out->cap);
+				ou_hit	   *h;
+
+				if (p->nhits == p->cap)
+				{
+					p->cap = p->cap ? p->cap * 2 : 8;
+					p->hits = p->hits ? repalloc(p->hits, sizeof(ou_hit) * p->cap) : palloc(sizeof(ou_hit) * p->cap);
+				}
+				h = &p->hits[p->nhits++];
+				h->roster_id = DatumGetInt64(slot_getattr(p->r.slot, p->r_id, &isnull));
+				h->worker_id = worker;
+				h->created = DatumGetTimestampTz(slot_getattr(p->r.slot, p->r_created, &h->created_null));
+				h->entry = p->r.slot->tts_tid;
+				h->worker = p->k.slot->tts_tid;
 			}
-			m = &out->v[out->n++];
-			m->account_id = account;
-			m->roster_id = DatumGetInt64(slot_getattr(p->r.slot, p->r_id, &isnull));
-			m->worker_id = worker;
-			m->txn_id = txn_id;
-			m->account = account_tid;
-			m->entry = p->r.slot->tts_tid;
-			m->worker = p->k.slot->tts_tid;
+			wc_direct_end(&p->r);
 		}
-		wc_direct_end(&p->r);
+		wc_direct_end(&p->k);
 	}
-	wc_direct_end(&p->k);
+	for (int i = 0; i < p->nhits; i++)
+	{
+		ou_hit	   *h = &p->hits[i];
+		ou_match   *m;
+
+		/* r.created_at <= u.known (NULL on either side: no) */
+		if (h->created_null || known_null || h->created > known)
+			continue;
+		if (out->n == out->cap)
+		{
+			out->cap = out->cap ? out->cap * 2 : 8;
+			out->v = out->v ? repalloc(out->v, sizeof(ou_match) * out->cap) : palloc(sizeof(ou_match) * out->cap);
+		}
+		m = &out->v[out->n++];
+		m->account_id = account;
+		m->roster_id = h->roster_id;
+		m->worker_id = h->worker_id;
+		m->txn_id = txn_id;
+		m->account = p->account_tid;
+		m->entry = h->entry;
+		m->worker = h->worker;
+	}
 }
 
 /*
@@ -598,10 +661,18 @@ probe_lock(ou_probe *p, ou_matches *m)
 	for (int i = 0; i < m->n; i++)
 	{
 		TM_FailureData tmfd;
+		ou_match   *x = &m->v[i],
+				   *prev = i > 0 ? &m->v[i - 1] : NULL;
 
-		if (wc_direct_lock(&p->a, &m->v[i].account, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed ||
-			wc_direct_lock(&p->r, &m->v[i].entry, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed ||
-			wc_direct_lock(&p->k, &m->v[i].worker, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed)
+		/* (a row locked for the match before is held already: the wages of one card share them) */
+		if ((prev == NULL || !ItemPointerEquals(&prev->account, &x->account)) &&
+			(wc_direct_lock(&p->a, &x->account, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed))
+			return false;
+		if ((prev == NULL || !ItemPointerEquals(&prev->entry, &x->entry)) &&
+			(wc_direct_lock(&p->r, &x->entry, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed))
+			return false;
+		if ((prev == NULL || !ItemPointerEquals(&prev->worker, &x->worker)) &&
+			(wc_direct_lock(&p->k, &x->worker, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed))
 			return false;
 	}
 	return true;

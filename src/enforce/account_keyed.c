@@ -3,20 +3,21 @@
  * device's) judged without SPI statements: its account is found by its key and locked FOR NO
  * KEY UPDATE as wc_account_get's query locks it, its project and the payee of its counterparty
  * account (wc_payee_lookup's question) are read through their indexes (direct.c), and the new
- * balance is written to the locked row by key (ExecSimpleRelationUpdate), as the UPDATE of
- * wc_flush writes it.
+ * balance is written to the locked row by key, as the UPDATE of wc_flush writes it (the
+ * table's CHECK constraints prepared once per backend: an UPDATE prepares them again at each
+ * statement).
  *
  * That UPDATE fires wage_account's triggers, and each of them does nothing for a change of the
  * balance alone: the enforcing row trigger and the change capture let the balances written
  * after a statement of movements through (wc_flushing), outflow_unmatched_upd fires only when
  * the project changes, the foreign keys' triggers only when a key does (or, of a row this
  * transaction wrote, to check again the key checked when it was written: of a constraint not
- * deferrable, that check has run). So the balance is
- * written without firing them, and only while wage_account has no trigger on UPDATE but those
- * (balance_write_plain); a statement this file cannot judge - several movements, an account
- * named by number, REPEATABLE READ or SERIALIZABLE (where the UPDATE fails on a row changed
- * since the snapshot), attached tables of accounts, a row changed or gone while waiting for
- * its lock - is judged by the SQL of state.c and lookup.c, as before.
+ * deferrable, that check has run). So the balance is written without firing them, and only
+ * while wage_account has no trigger on UPDATE but those (balance_write_plain); a statement
+ * this file cannot judge - several movements, an account named by number, REPEATABLE READ or
+ * SERIALIZABLE (where the UPDATE fails on a row changed since the snapshot), attached tables
+ * of accounts, a row changed or gone while waiting for its lock - is judged by the SQL of
+ * state.c and lookup.c, as before.
  */
 #include "postgres.h"
 
@@ -29,6 +30,7 @@
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -118,6 +120,94 @@ bank_card_type(void)
 {
 	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 						   ObjectIdGetDatum(get_namespace_oid("wagecheck", true)));
+}
+
+/*
+ * The CHECK constraints of wage_account, prepared once per backend (an UPDATE prepares each
+ * again at every statement: the most of what a statement of one movement cost): rebuilt after a
+ * change of any relation's cache entry or of a function.
+ */
+static MemoryContext checks_cxt = NULL;
+static List *checks = NIL;		/* ExprState of each */
+static ExprContext *checks_econtext = NULL;
+static Oid	checks_relid = InvalidOid;
+static bool checks_callbacks = false;
+
+static void
+checks_reset(void)
+{
+	if (checks_cxt != NULL)
+	{
+		/* (the expression context's memory is a child of checks_cxt: both go) */
+		MemoryContextDelete(checks_cxt);
+		checks_cxt = NULL;
+	}
+	checks = NIL;
+	checks_econtext = NULL;
+	checks_relid = InvalidOid;
+}
+
+static void
+checks_rel_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == checks_relid)
+		checks_reset();
+}
+
+static void
+checks_proc_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	checks_reset();
+}
+
+/*
+ * checks_hold: whether the new version of a row of rel in slot satisfies every CHECK
+ * constraint of rel, as ExecConstraints evaluates them (a NULL result passes).
+ */
+static bool
+checks_hold(Relation rel, TupleTableSlot *slot)
+{
+	TupleConstr *constr = rel->rd_att->constr;
+	bool		hold = true;
+	ListCell   *lc;
+
+	if (!checks_callbacks)
+	{
+		CacheRegisterRelcacheCallback(checks_rel_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(PROCOID, checks_proc_callback, (Datum) 0);
+		checks_callbacks = true;
+	}
+	if (constr == NULL || constr->num_check == 0)
+		return true;
+	if (checks_cxt == NULL || checks_relid != RelationGetRelid(rel))
+	{
+		MemoryContext old;
+
+		checks_reset();
+		checks_cxt = AllocSetContextCreate(TopMemoryContext, "wagecheck account checks", ALLOCSET_SMALL_SIZES);
+		old = MemoryContextSwitchTo(checks_cxt);
+		for (int i = 0; i < constr->num_check; i++)
+		{
+			/* (as ExecRelCheck prepares them) */
+			Expr	   *e = (Expr *) stringToNode(constr->check[i].ccbin);
+
+			checks = lappend(checks, ExecInitExpr(expression_planner(e), NULL));
+		}
+		checks_econtext = CreateStandaloneExprContext();
+		checks_relid = RelationGetRelid(rel);
+		MemoryContextSwitchTo(old);
+	}
+	checks_econtext->ecxt_scantuple = slot;
+	foreach(lc, checks)
+	{
+		if (!ExecCheck((ExprState *) lfirst(lc), checks_econtext))
+		{
+			hold = false;
+			break;
+		}
+	}
+	ResetExprContext(checks_econtext);
+	return hold;
 }
 
 /* text_column: the text value of column att of d's row, NULL when NULL. */
@@ -316,17 +406,21 @@ no:
 /*
  * wc_account_keyed_end: writes the balance the check left in k->acct (when it changed) to the
  * locked row, as wc_flush's UPDATE would (the value as numeric(14,2) takes it, the table's
- * constraints checked, its indexes kept), and closes what wc_account_keyed_begin opened.
+ * constraints checked - by checks_hold, and by ExecConstraints for the error when one fails -
+ * its indexes kept when the new version is not a heap-only one), and closes what
+ * wc_account_keyed_begin opened.
  */
 void
 wc_account_keyed_end(wc_account_keyed *k)
 {
 	Relation	rel = k->account.rel;
-	EState	   *estate;
-	ResultRelInfo *rri;
+	EState	   *estate = NULL;
+	ResultRelInfo *rri = NULL;
 	TupleTableSlot *next;
 	TupleDesc	desc;
 	int			natts;
+	ItemPointerData tid;
+	bool		update_indexes;
 
 	if (rel == NULL)
 		return;
@@ -338,12 +432,6 @@ wc_account_keyed_end(wc_account_keyed *k)
 	desc = RelationGetDescr(rel);
 	natts = desc->natts;
 	LockRelationOid(RelationGetRelid(rel), RowExclusiveLock);
-	estate = CreateExecutorState();
-	estate->es_output_cid = GetCurrentCommandId(true);
-	rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(rri, rel, 0, NULL, 0);
-	rri->ri_TrigDesc = NULL;	/* (balance_write_plain: none would do anything) */
-	ExecOpenIndices(rri, false);
 	next = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
 	slot_getallattrs(k->account.slot);
 	memcpy(next->tts_values, k->account.slot->tts_values, sizeof(Datum) * natts);
@@ -353,10 +441,34 @@ wc_account_keyed_end(wc_account_keyed *k)
 							Int32GetDatum(TupleDescAttr(desc, k->balance_att - 1)->atttypmod));
 	next->tts_isnull[k->balance_att - 1] = false;
 	ExecStoreVirtualTuple(next);
-	ExecSimpleRelationUpdate(rri, estate, NULL, k->account.slot, next);
+	/* (ExecSimpleRelationUpdate's steps, the triggers left out: balance_write_plain) */
+	CheckCmdReplicaIdentity(rel, CMD_UPDATE);
+	if (!checks_hold(rel, next))
+	{
+		estate = CreateExecutorState();
+		rri = makeNode(ResultRelInfo);
+		InitResultRelInfo(rri, rel, 0, NULL, 0);
+		ExecConstraints(rri, next, estate);		/* (raises the constraint's error) */
+	}
+	tid = k->account.slot->tts_tid;
+	simple_table_tuple_update(rel, &tid, next, InvalidSnapshot, &update_indexes);
+	if (update_indexes)
+	{
+		if (estate == NULL)
+		{
+			estate = CreateExecutorState();
+			rri = makeNode(ResultRelInfo);
+			InitResultRelInfo(rri, rel, 0, NULL, 0);
+		}
+		estate->es_output_cid = GetCurrentCommandId(true);
+		ExecOpenIndices(rri, false);
+		if (rri->ri_NumIndices > 0)
+			list_free(ExecInsertIndexTuples(rri, next, estate, true, false, NULL, NIL));
+		ExecCloseIndices(rri);
+	}
+	if (estate != NULL)
+		FreeExecutorState(estate);
 	ExecDropSingleTupleTableSlot(next);
-	ExecCloseIndices(rri);
-	FreeExecutorState(estate);
 	CommandCounterIncrement();
 	k->acct.dirty = false;
 	ereport(DEBUG1, (errmsg_internal("wagecheck: balance of account %lld written by key", (long long) k->acct.account_id)));

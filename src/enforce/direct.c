@@ -24,11 +24,78 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "executor/tuptable.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
 #include "enforce/direct.h"
+
+/*
+ * The tables and indexes opened before, by name: their OIDs and the equality functions of the
+ * index's keys (looked up in the catalogs once per backend; forgotten when the cache entry of
+ * the table or the index is invalidated).
+ */
+#define DIRECT_KNOWN 16
+
+typedef struct direct_known
+{
+	char		table[NAMEDATALEN];
+	char		index[NAMEDATALEN]; /* "" for the primary key */
+	Oid			relid;
+	Oid			indexid;
+	int			nkeys;
+	RegProcedure eq[WC_DIRECT_MAX_KEYS];
+} direct_known;
+
+static direct_known known[DIRECT_KNOWN];
+static int	nknown = 0;
+static bool known_callback = false;
+
+static void
+known_forget(Datum arg, Oid relid)
+{
+	int			k = 0;
+
+	for (int i = 0; i < nknown; i++)
+		if (OidIsValid(relid) && known[i].relid != relid && known[i].indexid != relid)
+			known[k++] = known[i];
+	nknown = k;
+}
+
+/*
+ * open_checked: the table relid and its index indexid opened in mode, when they are still the
+ * wagecheck.<table> and a btree index of it of the kind this file reads; false (nothing left
+ * open) otherwise.
+ */
+static bool
+open_checked(wc_direct *d, const char *table, Oid relid, Oid indexid, LOCKMODE mode)
+{
+	d->rel = try_table_open(relid, mode);
+	if (d->rel == NULL)
+		return false;
+	if (d->rel->rd_rel->relkind != RELKIND_RELATION || d->rel->rd_rel->relforcerowsecurity ||
+		d->rel->rd_rel->relispartition || strcmp(RelationGetRelationName(d->rel), table) != 0 ||
+		RelationGetNamespace(d->rel) != get_namespace_oid("wagecheck", true) || !OidIsValid(indexid))
+		goto no_index;
+	d->index = try_relation_open(indexid, mode);
+	if (d->index == NULL)
+		goto no_index;
+	if (d->index->rd_rel->relkind != RELKIND_INDEX || d->index->rd_index->indrelid != relid ||
+		d->index->rd_rel->relam != BTREE_AM_OID ||
+		!d->index->rd_index->indisvalid || !d->index->rd_index->indisready ||
+		!heap_attisnull(d->index->rd_indextuple, Anum_pg_index_indpred, NULL) ||
+		d->index->rd_index->indnkeyatts > WC_DIRECT_MAX_KEYS)
+	{
+		relation_close(d->index, mode);
+		goto no_index;
+	}
+	return true;
+no_index:
+	table_close(d->rel, mode);
+	d->rel = d->index = NULL;
+	return false;
+}
 
 /*
  * wc_direct_open: opens wagecheck.<table> (in mode) and its index named index (its primary
@@ -38,44 +105,88 @@
 bool
 wc_direct_open(wc_direct *d, const char *table, const char *index, LOCKMODE mode)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
-	Oid			indexid;
+	Oid			nsp,
+				relid;
+	direct_known *kn = NULL;
 
 	memset(d, 0, sizeof(*d));
-	if (!OidIsValid(relid))
-		return false;
-	d->rel = table_open(relid, mode);
-	if (d->rel->rd_rel->relkind != RELKIND_RELATION || d->rel->rd_rel->relforcerowsecurity ||
-		d->rel->rd_rel->relispartition)
-		goto no_index;
-	indexid = index == NULL ? RelationGetPrimaryKeyIndex(d->rel) : get_relname_relid(index, nsp);
-	if (!OidIsValid(indexid))
-		goto no_index;
-	d->index = index_open(indexid, mode);
-	if (d->index->rd_index->indrelid != relid || d->index->rd_rel->relam != BTREE_AM_OID ||
-		!d->index->rd_index->indisvalid || !d->index->rd_index->indisready ||
-		!heap_attisnull(d->index->rd_indextuple, Anum_pg_index_indpred, NULL) ||
-		d->index->rd_index->indnkeyatts > WC_DIRECT_MAX_KEYS)
-		goto no;
-	d->nkeys = d->index->rd_index->indnkeyatts;
-	for (int i = 0; i < d->nkeys; i++)
+	if (!known_callback)
 	{
-		Oid			type = d->index->rd_opcintype[i];
-		Oid			op = get_opfamily_member(d->index->rd_opfamily[i], type, type, BTEqualStrategyNumber);
-
-		if (!OidIsValid(op) || !OidIsValid(d->eq[i] = get_opcode(op)))
-			goto no;
-		d->coll[i] = d->index->rd_indcollation[i];
+		CacheRegisterRelcacheCallback(known_forget, (Datum) 0);
+		known_callback = true;
 	}
+	for (int i = 0; i < nknown; i++)
+		if (strcmp(known[i].table, table) == 0 && strcmp(known[i].index, index ? index : "") == 0)
+		{
+			kn = &known[i];
+			break;
+		}
+	if (kn != NULL)
+	{
+		direct_known k = *kn;	/* (opening may forget it) */
+
+		if (!open_checked(d, table, k.relid, k.indexid, mode))
+			return false;
+		d->nkeys = k.nkeys;
+		memcpy(d->eq, k.eq, sizeof(d->eq));
+	}
+	else
+	{
+		Oid			indexid = InvalidOid;
+
+		nsp = get_namespace_oid("wagecheck", true);
+		relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
+		if (!OidIsValid(relid))
+			return false;
+		if (index != NULL)
+			indexid = get_relname_relid(index, nsp);
+		else
+		{
+			Relation	r = try_table_open(relid, AccessShareLock);
+
+			if (r == NULL)
+				return false;
+			indexid = RelationGetPrimaryKeyIndex(r);
+			table_close(r, AccessShareLock);
+		}
+		if (!open_checked(d, table, relid, indexid, mode))
+			return false;
+		d->nkeys = d->index->rd_index->indnkeyatts;
+		for (int i = 0; i < d->nkeys; i++)
+		{
+			Oid			type = d->index->rd_opcintype[i];
+			Oid			op = get_opfamily_member(d->index->rd_opfamily[i], type, type, BTEqualStrategyNumber);
+
+			if (!OidIsValid(op) || !OidIsValid(d->eq[i] = get_opcode(op)))
+			{
+				relation_close(d->index, mode);
+				table_close(d->rel, mode);
+				memset(d, 0, sizeof(*d));
+				return false;
+			}
+		}
+		if (nknown < DIRECT_KNOWN)
+		{
+			kn = &known[nknown++];
+			strlcpy(kn->table, table, sizeof(kn->table));
+			strlcpy(kn->index, index ? index : "", sizeof(kn->index));
+			kn->relid = relid;
+			kn->indexid = indexid;
+			kn->nkeys = d->nkeys;
+			memcpy(kn->eq, d->eq, sizeof(kn->eq));
+		}
+	}
+	if (d->index->rd_rel->relkind != RELKIND_INDEX || d->nkeys != d->index->rd_index->indnkeyatts)
+	{
+		relation_close(d->index, mode);
+		table_close(d->rel, mode);
+		memset(d, 0, sizeof(*d));
+		return false;
+	}
+	for (int i = 0; i < d->nkeys; i++)
+		d->coll[i] = d->index->rd_indcollation[i];
 	d->slot = table_slot_create(d->rel, NULL);
 	return true;
-no:
-	index_close(d->index, mode);
-no_index:
-	table_close(d->rel, mode);
-	memset(d, 0, sizeof(*d));
-	return false;
 }
 
 /* wc_direct_column: the attribute number of the table's column name of type type, 0 when it has none. */
