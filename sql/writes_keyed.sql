@@ -68,6 +68,21 @@ INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signe
 RESET client_min_messages;
 SELECT txn_id FROM wagecheck.outflow_unmatched ORDER BY 1;
 SELECT * FROM fx.check();
+-- more candidates to one entry's card than are settled by key (33 wages to worker 7 before he
+-- is on the roster, loaded in replica mode): the statement settles them
+SET session_replication_role = replica;
+SELECT fx.worker(7);
+SELECT count(*) AS wages FROM (SELECT fx.pay(100 + i, 1, 'out', 10, fx.card(7), '工人7', 'wage', '2026-03-07 10:00')
+                                 FROM generate_series(1, 33) i) x;
+UPDATE wagecheck.wage_account SET balance = balance - 330 WHERE account_id = 1;   -- (as the loader books it)
+RESET session_replication_role;
+SELECT count(*) AS candidates_of_worker_7 FROM wagecheck.outflow_unmatched WHERE card = fx.card(7);
+SET client_min_messages = debug1;
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+VALUES (70, 7, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+RESET client_min_messages;
+SELECT count(*) AS candidates_of_worker_7 FROM wagecheck.outflow_unmatched WHERE card = fx.card(7);
+SELECT * FROM fx.check();
 
 -- reject mode: an overdraft and a wage to a card of no worker are refused by key as by the
 -- statements; the balance stays

@@ -1126,8 +1126,11 @@ projects_with_candidates(int64 *projects, int n)
 	return k;
 }
 
-/* the entries of one statement whose candidates are settled by key, not by P_SETTLE_ENTRIES, at most */
-#define OU_ENTRIES_KEYED 16
+/*
+ * the entries of one statement whose candidates are settled by key at most (a bulk load's are
+ * settled by P_SETTLE_ENTRIES, hashed)
+ */
+#define OU_ENTRIES_KEYED 1000
 /* the candidates of one entry settled by key at most; more go to P_SETTLE_ENTRIES */
 #define OU_CANDIDATES_KEYED 32
 
@@ -1304,7 +1307,7 @@ on_new_entries(ou_entry *e, int n)
 	nhave = projects_with_candidates(have, (int) wc_ids_unique(have, n));
 	if (nhave == 0)
 		return;
-	/* few entries: settled by key */
+	/* (not a bulk load) settled by key */
 	if (n <= OU_ENTRIES_KEYED)
 	{
 		ou_entry   *with = palloc(sizeof(ou_entry) * n);
