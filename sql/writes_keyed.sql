@@ -1,11 +1,11 @@
--- A statement of one movement, or of a few roster entries, is judged without SPI statements:
--- the account found, locked and read by key and its balance written by key
--- (src/enforce/account_keyed.c), the payee and the outflow's matches read through indexes and
--- an unmatched outflow's candidate inserted by key, the candidates a roster entry settles
--- deleted by key (src/alerts/outflow.c, src/enforce/direct.c). The answers are the
--- statements' - balances, refusals and violations, outflow_unmatched equal to a recomputation
--- - and what the keyed path cannot judge goes to the statements. DEBUG1 lines show which
--- path ran.
+-- Movements and roster entries are judged without SPI statements: of a statement of one
+-- movement, the account found, locked and read by key and its balance written by key, the
+-- payee read through indexes (src/enforce/account_keyed.c); of the movements of an INSERT, the
+-- outflows' matches read and locked through indexes and the unmatched ones' candidates
+-- inserted by key; of roster entries added, the candidates they settle deleted by key
+-- (src/alerts/outflow.c, src/enforce/direct.c). The answers are the statements' - balances,
+-- refusals and violations, outflow_unmatched equal to a recomputation - and what the keyed
+-- path cannot judge goes to the statements. DEBUG1 lines show which path ran.
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
 SELECT fx.project(70, '371302', '2026-01-05', '2025-12-01');
@@ -93,9 +93,10 @@ SELECT fx.pay(10, 1, 'out', 500, fx.luhn('622202000000099999'), '工人1', 'wage
 SELECT fx.pay(10, 1, 'out', 500, fx.card(1), '工人1', 'wage', '2026-03-11 10:00');
 SELECT account_id, balance FROM wagecheck.wage_account ORDER BY 1;
 
--- what the keyed path leaves to the statements (no DEBUG line): two movements in one
--- statement; a transaction of REPEATABLE READ; an account with a trigger of its own on UPDATE
--- (which then fires as before: the outflow is still judged by key), and without it again
+-- what the keyed path leaves to the statements: the balances of two movements in one statement
+-- (their outflows are judged by key); a transaction of REPEATABLE READ (neither); the balance of
+-- an account with a trigger of its own on UPDATE (which then fires as before), and without it
+-- again
 CREATE TABLE fx.balance_audit (account_id bigint, old numeric, new numeric);
 CREATE FUNCTION fx.audit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

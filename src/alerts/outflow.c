@@ -69,6 +69,8 @@
 
 /* the statements of more entries than this are planned for their number */
 #define OU_MANY 1000
+/* the movements of an INSERT judged by key at most (a bulk load's: by P_MATCH, hashed) */
+#define OU_TXNS_KEYED 20000
 
 /* The tables the trigger fires on. */
 typedef enum ou_table
@@ -678,86 +680,132 @@ probe_lock(ou_probe *p, ou_matches *m)
 	return true;
 }
 
+/* An outflow found unmatched: its candidate's row. */
+typedef struct ou_unmatched
+{
+	int64		txn_id;
+	int64		project_id;
+	char	   *card;			/* NULL: none */
+} ou_unmatched;
+
+static int
+cmp_unmatched(const void *a, const void *b)
+{
+	const ou_unmatched *x = a,
+			   *y = b;
+
+	return (x->txn_id > y->txn_id) - (x->txn_id < y->txn_id);
+}
+
 /*
- * on_one_txn: a statement that wrote one movement: an outflow judged by key (its matches
- * found and locked as P_MATCH would; an unmatched one inserted by key, as P_INSERT does);
- * false when this cannot be done, and the statements judge it.
+ * on_new_txns: a statement that inserted movements (up to OU_TXNS_KEYED): their outflows
+ * judged by key (matched and locked as P_MATCH would, in its order; the unmatched ones'
+ * candidates inserted by key in the order of their ids, as P_INSERT does); false when this
+ * cannot be done, and the statements judge them.
  */
 static bool
-on_one_txn(TriggerData *td, Tuplestorestate *rows)
+on_new_txns(TriggerData *td, Tuplestorestate *rows)
 {
-	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(td->tg_relation), &TTSOpsMinimalTuple);
+	TupleTableSlot *slot;
 	ou_txn_cols c;
-	ou_outflow	o;
-	bool		have_project;
-	int64		project = 0;
-	char	   *card = NULL;
-	bool		done = true;
+	bool		done;
 	ou_probe	p;
 	ou_matches	m = {0};
+	Snapshot	snapshot;
+	ou_outflow *o = NULL;
+	char	  **cards = NULL;
+	int			no = 0,
+				ocap = 0;
+	ou_unmatched *u;
+	int			nu = 0;
 
 	/* (REPEATABLE READ, SERIALIZABLE: P_MATCH's locks fail on a row changed since the snapshot) */
 	if (IsolationUsesXactSnapshot())
-	{
-		done = false;
-		goto out;
-	}
+		return false;
+	/* the outflows (an inflow is never a candidate), each wage's card the digits of its account */
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(td->tg_relation), &TTSOpsMinimalTuple);
 	trigger_txn_cols(td, &c);
 	tuplestore_rescan(rows);
-	if (!tuplestore_gettupleslot(rows, true, false, slot) || read_outflow(slot, &c, &o) <= 0)
-		goto out;				/* nothing to judge */
-	if (o.wage && o.cp != NULL)
+	while (tuplestore_gettupleslot(rows, true, false, slot))
 	{
-		card = palloc(o.cplen + 1);
-		card[wc_card_digits(o.cp, o.cplen, card)] = '\0';
-		if (card[0] == '\0')
-			card = NULL;		/* no card's text is empty; the candidate's card is NULL */
+		if (no == ocap)
+		{
+			ocap = ocap ? ocap * 2 : 16;
+			o = o ? repalloc_huge(o, sizeof(ou_outflow) * ocap) : palloc(sizeof(ou_outflow) * ocap);
+			cards = cards ? repalloc_huge(cards, sizeof(char *) * ocap) : palloc(sizeof(char *) * ocap);
+		}
+		if (read_outflow(slot, &c, &o[no]) <= 0)
+			continue;
+		cards[no] = NULL;
+		if (o[no].wage && o[no].cp != NULL)
+		{
+			char	   *card = palloc(o[no].cplen + 1);
+
+			card[wc_card_digits(o[no].cp, o[no].cplen, card)] = '\0';
+			/* (no card's text is empty; the candidate's card is NULL) */
+			cards[no] = card[0] ? card : NULL;
+		}
+		o[no].cp = NULL;		/* (the slot's bytes: not kept) */
+		no++;
 	}
+	ExecDropSingleTupleTableSlot(slot);
+	if (no == 0)
+		return true;
 	if (!probe_open(&p))
+		return false;
+	u = palloc(sizeof(ou_unmatched) * no);
+	snapshot = wc_direct_snapshot();
+	for (int i = 0; i < no; i++)
 	{
-		done = false;
-		goto out;
+		bool		have_project;
+		int64		project = 0;
+		int			before = m.n;
+
+		probe_matches(&p, snapshot, o[i].id, o[i].account, cards[i], o[i].known, o[i].known_null, &m,
+					  &project, &have_project);
+		if (!have_project || m.n > before)
+			continue;			/* no account, no project: no candidate; or matched */
+		u[nu].txn_id = o[i].id;
+		u[nu].project_id = project;
+		u[nu++].card = cards[i];
 	}
-	probe_matches(&p, wc_direct_snapshot(), o.id, o.account, card, o.known, o.known_null, &m, &project,
-				  &have_project);
 	done = m.n == 0 || probe_lock(&p, &m);
 	wc_direct_snapshot_done();
 	probe_close(&p);
-	if (done && m.n == 0 && have_project)
+	if (!done)
+		return false;
+	if (nu > 0)
 	{
-		wc_keyed	u;
+		wc_keyed	k;
 		const char *cols[1] = {"txn_id"};
 		Oid			types[1] = {INT8OID};
-		int			u_project,
-					u_card;
+		int			k_project,
+					k_card;
 
-		if (!wc_keyed_open(&u, "outflow_unmatched", 1, cols, types))
+		if (!wc_keyed_open(&k, "outflow_unmatched", 1, cols, types))
+			return false;
+		k_project = wc_keyed_column(&k, "project_id", INT8OID);
+		k_card = wc_keyed_column(&k, "card", TEXTOID);
+		if (k_project < 0 || k_card < 0 || RelationGetDescr(k.rel)->natts != 3)
 		{
-			done = false;
-			goto out;
+			wc_keyed_close(&k);
+			return false;
 		}
-		u_project = wc_keyed_column(&u, "project_id", INT8OID);
-		u_card = wc_keyed_column(&u, "card", TEXTOID);
-		if (u_project < 0 || u_card < 0 || RelationGetDescr(u.rel)->natts != 3)
+		qsort(u, nu, sizeof(ou_unmatched), cmp_unmatched);
+		for (int i = 0; i < nu; i++)
 		{
-			wc_keyed_close(&u);
-			done = false;
-			goto out;
+			wc_keyed_new(&k);
+			k.next->tts_values[k.keyatt[0] - 1] = Int64GetDatum(u[i].txn_id);
+			k.next->tts_values[k_project] = Int64GetDatum(u[i].project_id);
+			k.next->tts_values[k_card] = u[i].card ? CStringGetTextDatum(u[i].card) : (Datum) 0;
+			k.next->tts_isnull[k_card] = u[i].card == NULL;
+			/* ON CONFLICT (txn_id) DO NOTHING */
+			(void) wc_keyed_insert(&k);
 		}
-		wc_keyed_new(&u);
-		u.next->tts_values[u.keyatt[0] - 1] = Int64GetDatum(o.id);
-		u.next->tts_values[u_project] = Int64GetDatum(project);
-		u.next->tts_values[u_card] = card ? CStringGetTextDatum(card) : (Datum) 0;
-		u.next->tts_isnull[u_card] = card == NULL;
-		/* ON CONFLICT (txn_id) DO NOTHING */
-		(void) wc_keyed_insert(&u);
-		wc_keyed_close(&u);
+		wc_keyed_close(&k);
 	}
-	if (done)
-		ereport(DEBUG1, (errmsg_internal("wagecheck: outflow %lld judged by key", (long long) o.id)));
-out:
-	ExecDropSingleTupleTableSlot(slot);
-	return done;
+	ereport(DEBUG1, (errmsg_internal("wagecheck: outflows judged by key: %d, %d unmatched", no, nu)));
+	return true;
 }
 
 /* One (project, card) whose wages are judged again. */
@@ -1589,10 +1637,11 @@ wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 
 				memset(&b, 0, sizeof(b));
 				memset(&gone, 0, sizeof(gone));
-				/* movements deleted or changed: their rows go (a changed one is judged again) */
-				/* one movement written (a clerk's, a device's): without statements when it can */
-				if (olds == NULL && news != NULL && tuplestore_tuple_count(news) == 1 && on_one_txn(td, news))
+				/* movements inserted: by key when they can (not a bulk load) */
+				if (olds == NULL && news != NULL && tuplestore_tuple_count(news) <= OU_TXNS_KEYED &&
+					on_new_txns(td, news))
 					break;
+				/* movements deleted or changed: their rows go (a changed one is judged again) */
 				if (olds)
 					read_ids(olds, RelationGetDescr(td->tg_relation),
 							 wc_trigger_column(td, FN, "txn_id", INT8OID), &gone);

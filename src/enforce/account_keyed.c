@@ -220,27 +220,52 @@ text_column(wc_direct *d, int att)
 	return isnull ? NULL : TextDatumGetCString(v);
 }
 
+/* wc_payee_reader_open: worker and roster opened for wc_payee_reader_read; false (nothing left open) when they are not as this file knows them. */
+bool
+wc_payee_reader_open(wc_payee_reader *pr)
+{
+	memset(pr, 0, sizeof(*pr));
+	if (!wc_direct_open(&pr->w, "worker", "worker_wage_card_idx", AccessShareLock))
+		return false;
+	if (!wc_direct_open(&pr->r, "roster", "roster_project_id_worker_id_start_on_key", AccessShareLock) ||
+		pr->r.nkeys < 2 || (pr->a_id = wc_direct_column(&pr->w, "worker_id", INT8OID)) == 0 ||
+		(pr->a_name = wc_direct_column(&pr->w, "name", TEXTOID)) == 0 ||
+		wc_direct_column(&pr->r, "project_id", INT8OID) != pr->r.index->rd_index->indkey.values[0] ||
+		wc_direct_column(&pr->r, "worker_id", INT8OID) != pr->r.index->rd_index->indkey.values[1] ||
+		pr->w.index->rd_opcintype[0] != bank_card_type() ||
+		wc_direct_column(&pr->w, "wage_card", pr->w.index->rd_opcintype[0]) != pr->w.index->rd_index->indkey.values[0])
+	{
+		wc_payee_reader_close(pr);
+		return false;
+	}
+	return true;
+}
+
+void
+wc_payee_reader_close(wc_payee_reader *pr)
+{
+	wc_direct_close(&pr->r);
+	wc_direct_close(&pr->w);
+}
+
 /*
- * read_payee: wc_payee_lookup's answer for the counterparty account cp[0..cplen) of a movement
- * of project project_id (the worker whose registered card it is - one on the project's roster
- * first, then the lowest id - and whether he is on the roster), read through the indexes of
- * worker and roster as snapshot sees them, and kept in the statement's cache; false when the
- * answer cannot be had this way (the lookup's SQL asks then).
+ * wc_payee_reader_read: wc_payee_lookup's answer for the counterparty account cp[0..cplen) of
+ * a movement of project project_id (the worker whose registered card it is - one on the
+ * project's roster first, then the lowest id - and whether he is on the roster), read through
+ * the indexes of worker and roster as snapshot sees them, and kept in the statement's cache;
+ * false when the answer cannot be had this way (the lookup's SQL asks then).
  */
-static bool
-read_payee(Snapshot snapshot, int64 project_id, const char *cp, int cplen)
+bool
+wc_payee_reader_read(wc_payee_reader *pr, Snapshot snapshot, int64 project_id, const char *cp, int cplen)
 {
 	wc_compact	c;
 	int64_t		card = 0;
 	wc_ident_status st = wc_ident_compact_server(cp, cplen, &c, NULL);
-	wc_direct	w,
-				r;
-	int			a_id,
-				a_name,
-				best_rostered = -1;
+	int			best_rostered = -1;
 	int64		best_id = 0;
 	char	   *best_name = NULL;
 	wc_payee_entry *e;
+	Datum		key;
 
 	if (st == WC_IDENT_OK)
 		st = wc_bank_card_from_compact(&c, &card, NULL);
@@ -252,29 +277,12 @@ read_payee(Snapshot snapshot, int64 project_id, const char *cp, int cplen)
 		(void) wc_payee_store(project_id, cp, cplen, false);
 		return true;
 	}
-	if (!wc_direct_open(&w, "worker", "worker_wage_card_idx", AccessShareLock))
-		return false;
-	if (!wc_direct_open(&r, "roster", "roster_project_id_worker_id_start_on_key", AccessShareLock) ||
-		r.nkeys < 2 || (a_id = wc_direct_column(&w, "worker_id", INT8OID)) == 0 ||
-		(a_name = wc_direct_column(&w, "name", TEXTOID)) == 0 ||
-		wc_direct_column(&r, "project_id", INT8OID) != r.index->rd_index->indkey.values[0] ||
-		wc_direct_column(&r, "worker_id", INT8OID) != r.index->rd_index->indkey.values[1] ||
-		w.index->rd_opcintype[0] != bank_card_type() ||
-		wc_direct_column(&w, "wage_card", w.index->rd_opcintype[0]) != w.index->rd_index->indkey.values[0])
-	{
-		wc_direct_close(&r);
-		wc_direct_close(&w);
-		return false;
-	}
-	{
-		Datum		key = Int64GetDatum(card);
-
-		wc_direct_begin(&w, snapshot, &key, 1);
-	}
-	while (wc_direct_next(&w))
+	key = Int64GetDatum(card);
+	wc_direct_begin(&pr->w, snapshot, &key, 1);
+	while (wc_direct_next(&pr->w))
 	{
 		bool		isnull;
-		int64		id = DatumGetInt64(slot_getattr(w.slot, a_id, &isnull));
+		int64		id = DatumGetInt64(slot_getattr(pr->w.slot, pr->a_id, &isnull));
 		Datum		rk[2];
 		int			rostered;
 
@@ -282,18 +290,16 @@ read_payee(Snapshot snapshot, int64 project_id, const char *cp, int cplen)
 			continue;
 		rk[0] = Int64GetDatum(project_id);
 		rk[1] = Int64GetDatum(id);
-		rostered = wc_direct_first(&r, snapshot, rk, 2) ? 1 : 0;
+		rostered = wc_direct_first(&pr->r, snapshot, rk, 2) ? 1 : 0;
 		/* ORDER BY rostered DESC, worker_id LIMIT 1 */
 		if (rostered > best_rostered || (rostered == best_rostered && id < best_id))
 		{
 			best_rostered = rostered;
 			best_id = id;
-			best_name = text_column(&w, a_name);
+			best_name = text_column(&pr->w, pr->a_name);
 		}
 	}
-	wc_direct_end(&w);
-	wc_direct_close(&r);
-	wc_direct_close(&w);
+	wc_direct_end(&pr->w);
 	e = wc_payee_store(project_id, cp, cplen, best_rostered >= 0);
 	if (best_rostered >= 0)
 	{
@@ -394,7 +400,15 @@ wc_account_keyed_begin(wc_account_keyed *k, int64 id, const char *cp, int cplen)
 	k->acct.created_subid = GetCurrentSubTransactionId();
 	/* the payee, unless the statement has its answer already (else the check asks its SQL) */
 	if (cplen > 0 && cplen <= WC_PAYEE_KEYLEN && wc_payee_find(k->acct.project_id, cp, cplen) == NULL)
-		(void) read_payee(snapshot, k->acct.project_id, cp, cplen);
+	{
+		wc_payee_reader pr;
+
+		if (wc_payee_reader_open(&pr))
+		{
+			(void) wc_payee_reader_read(&pr, snapshot, k->acct.project_id, cp, cplen);
+			wc_payee_reader_close(&pr);
+		}
+	}
 	wc_direct_snapshot_done();
 	return true;
 no:

@@ -352,9 +352,10 @@ payee_key_cmp(const void *a, const void *b)
 
 /*
  * prefetch_payees: before the rows of a statement of several movements are checked, the
- * payees of all their counterparty accounts are looked up in one query (the same answer as
- * wc_payee_lookup's, per project and account) and put in the statement's cache: a COPY of a
- * day's wages asks once, not once per card. Each row's account is found (and locked) as its
+ * payees of all their counterparty accounts are looked up (the same answer as
+ * wc_payee_lookup's, per project and account: read through the indexes of worker and roster,
+ * else in one query) and put in the statement's cache: a COPY of a day's wages asks once, not
+ * once per card. Each row's account is found (and locked) as its
  * check would, in the same order; a row whose account cannot be found is left to its check.
  * A statement of one movement finds its account (by id) and payee in one query, or without
  * any (keyed_begin).
@@ -442,6 +443,25 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		if (payee_key_cmp(&keys[i], &keys[k]) != 0)
 			keys[++k] = keys[i];
 	n = k + 1;
+	/* read through the indexes of worker and roster; the query asks for those that cannot be */
+	{
+		wc_payee_reader pr;
+
+		if (wc_payee_reader_open(&pr))
+		{
+			Snapshot	snapshot = wc_direct_snapshot();
+			int			left = 0;
+
+			for (int i = 0; i < n; i++)
+				if (!wc_payee_reader_read(&pr, snapshot, keys[i].project_id, keys[i].account, keys[i].len))
+					keys[left++] = keys[i];
+			wc_direct_snapshot_done();
+			wc_payee_reader_close(&pr);
+			n = left;
+			if (n == 0)
+				return;
+		}
+	}
 	projects = palloc(sizeof(Datum) * n);
 	accounts = palloc(sizeof(Datum) * n);
 	found = palloc0(sizeof(bool) * n);
