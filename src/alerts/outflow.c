@@ -29,6 +29,13 @@
  * (when they may exist) and the unmatched ones inserted, each in one statement. The plans
  * are prepared once per backend, generic (a bank file of more than a thousand movements is
  * planned for its number); no catalog lookup per call, no temporary table.
+ * Movements inserted (up to OU_TXNS_KEYED in a statement) and roster entries added (up to
+ * OU_ENTRIES_KEYED) are judged by key instead, without those statements: the same rows read
+ * through the same indexes as the statement's snapshot would see them (src/enforce/direct.c),
+ * the same rows locked in the same order (a row changed while its lock was waited for sends
+ * the judgement back to the statements, which read it again), the candidates inserted and
+ * deleted by their key (src/alerts/keyed.c). REPEATABLE READ and SERIALIZABLE keep the
+ * statements.
  */
 #include "postgres.h"
 

@@ -45,6 +45,7 @@
 #include "enforce/account_keyed.h"
 #include "enforce/checks.h"
 #include "ident/ident_pg.h"
+#include "nls.h"
 
 /* Whether wage_account's balance may be written without its triggers: -1 not known yet. */
 static int	plain_verdict = -1;
