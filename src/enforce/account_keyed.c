@@ -132,6 +132,7 @@ static MemoryContext checks_cxt = NULL;
 static List *checks = NIL;		/* ExprState of each */
 static ExprContext *checks_econtext = NULL;
 static Oid	checks_relid = InvalidOid;
+static bool checks_stale = false;	/* (freed at the next use, never while a check runs) */
 static bool checks_callbacks = false;
 
 static void
@@ -152,13 +153,13 @@ static void
 checks_rel_callback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == checks_relid)
-		checks_reset();
+		checks_stale = true;
 }
 
 static void
 checks_proc_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
-	checks_reset();
+	checks_stale = true;
 }
 
 /*
@@ -180,11 +181,12 @@ checks_hold(Relation rel, TupleTableSlot *slot)
 	}
 	if (constr == NULL || constr->num_check == 0)
 		return true;
-	if (checks_cxt == NULL || checks_relid != RelationGetRelid(rel))
+	if (checks_cxt == NULL || checks_stale || checks_relid != RelationGetRelid(rel))
 	{
 		MemoryContext old;
 
 		checks_reset();
+		checks_stale = false;
 		checks_cxt = AllocSetContextCreate(TopMemoryContext, "wagecheck account checks", ALLOCSET_SMALL_SIZES);
 		old = MemoryContextSwitchTo(checks_cxt);
 		for (int i = 0; i < constr->num_check; i++)
