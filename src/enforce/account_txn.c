@@ -355,8 +355,8 @@ payee_key_cmp(const void *a, const void *b)
  * payees of all their counterparty accounts are looked up (the same answer as
  * wc_payee_lookup's, per project and account: read through the indexes of worker and roster,
  * else in one query) and put in the statement's cache: a COPY of a day's wages asks once, not
- * once per card. Each row's account is found (and locked) as its
- * check would, in the same order; a row whose account cannot be found is left to its check.
+ * once per card. Each row's account is found (and locked) as its check would, in the same
+ * order; a row whose account cannot be found is left to its check.
  * A statement of one movement finds its account (by id) and payee in one query, or without
  * any (keyed_begin).
  */
