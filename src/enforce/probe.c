@@ -103,15 +103,14 @@ static struct
 	AttrNumber	att[PC_N];
 }			found;
 static uint64 invalidations = 0;
-static bool callback_registered = false;
 
 /*
- * probe_invalidate: any of the tables or their indexes changed (or all of them, relid
+ * wc_probe_invalidate: any of the tables or their indexes changed (or all of them, relid
  * InvalidOid): resolve again at the next use. While they are not resolved (being resolved)
  * every invalidation counts.
  */
-static void
-probe_invalidate(Datum arg, Oid relid)
+void
+wc_probe_invalidate(Oid relid)
 {
 	if (found.valid && OidIsValid(relid))
 	{
@@ -251,11 +250,7 @@ resolve(void)
 	bool		ok = OidIsValid(nsp),
 				missing = !ok;
 
-	if (!callback_registered)
-	{
-		CacheRegisterRelcacheCallback(probe_invalidate, (Datum) 0);
-		callback_registered = true;
-	}
+	wc_enforce_relcache_register();
 	memset(&found, 0, sizeof(found));
 	card_type = ok ? GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 									 ObjectIdGetDatum(nsp)) : InvalidOid;

@@ -124,11 +124,10 @@ static struct
 	Oid			seq;
 	AttrNumber	att[VC_N];
 }			viol;
-static bool viol_callback = false;
 
-/* viol_invalidate: wagecheck.violation (or every table) changed: look again at the next violation. */
-static void
-viol_invalidate(Datum arg, Oid relid)
+/* wc_violation_invalidate: wagecheck.violation (or every table) changed: look again at the next violation. */
+void
+wc_violation_invalidate(Oid relid)
 {
 	if (!OidIsValid(relid) || relid == viol.relid)
 		viol.valid = false;
@@ -146,11 +145,7 @@ viol_resolve(void)
 	TupleDesc	desc;
 	int			seen = 0;
 
-	if (!viol_callback)
-	{
-		CacheRegisterRelcacheCallback(viol_invalidate, (Datum) 0);
-		viol_callback = true;
-	}
+	wc_enforce_relcache_register();
 	memset(&viol, 0, sizeof(viol));
 	viol.relid = OidIsValid(nsp) ? get_relname_relid("violation", nsp) : InvalidOid;
 	viol.valid = true;
