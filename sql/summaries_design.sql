@@ -55,25 +55,33 @@ SELECT q, fx.uses(q, i) AS uses, i AS index
     -- the latest known_to of wage_month: the end of its index
     ('SELECT max(w.known_to) FROM wagecheck.wage_month w', 'wage_month_known_to')) v(q, i);
 
+-- fx.updates(): the summaries' updates and HOT updates counted so far by this backend (its
+-- counts not yet reported included); fx.updates_since(before): those made since
+CREATE FUNCTION fx.updates() RETURNS jsonb LANGUAGE sql AS $$
+    SELECT jsonb_object_agg(relname, jsonb_build_array(n_tup_upd, n_tup_hot_upd))
+      FROM pg_stat_xact_user_tables
+     WHERE relid IN ('wagecheck.attendance_month'::regclass, 'wagecheck.attendance_project_month'::regclass,
+                     'wagecheck.sheet_worker'::regclass) $$;
+CREATE FUNCTION fx.updates_since(before jsonb)
+RETURNS TABLE (relname text, updates bigint, hot_updates bigint) LANGUAGE sql AS $$
+    SELECT a.key, (a.value ->> 0)::bigint - coalesce((before -> a.key ->> 0)::bigint, 0),
+           (a.value ->> 1)::bigint - coalesce((before -> a.key ->> 1)::bigint, 0)
+      FROM jsonb_each(fx.updates()) a ORDER BY 1 $$;
 -- January's attendance: a month per project and worker comes (inserted); then day after day
 -- the same months grow, each day's statement in its own transaction: updates in place, HOT
 INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
 SELECT p, w, '2026-01-05', 8, '2026-01-05 18:00' FROM generate_series(1, 3) w CROSS JOIN (VALUES (60), (61)) v(p);
 BEGIN;
+SELECT fx.updates() AS before \gset
 INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
 SELECT p, w, '2026-01-06', 8, '2026-01-06 18:00' FROM generate_series(1, 3) w CROSS JOIN (VALUES (60), (61)) v(p);
-SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd
-  FROM pg_stat_xact_user_tables
- WHERE relid IN ('wagecheck.attendance_month'::regclass, 'wagecheck.attendance_project_month'::regclass)
- ORDER BY 1;
+SELECT * FROM fx.updates_since(:'before');
 COMMIT;
 BEGIN;   -- a single row, a clerk's (written by key)
+SELECT fx.updates() AS before \gset
 INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
 VALUES (60, 1, '2026-01-07', 8, '2026-01-07 18:00');
-SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd
-  FROM pg_stat_xact_user_tables
- WHERE relid IN ('wagecheck.attendance_month'::regclass, 'wagecheck.attendance_project_month'::regclass)
- ORDER BY 1;
+SELECT * FROM fx.updates_since(:'before');
 COMMIT;
 -- the latest moment and day of attendance_month are those attendance_project_month holds
 SELECT (SELECT max(known_to) FROM wagecheck.attendance_month) = (SELECT max(known_to) FROM wagecheck.attendance_project_month)
@@ -97,12 +105,11 @@ INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net
     (3, 1, 3, 22, 6000, 6000, '2026-02-10 10:00'),
     (4, 2, 3, 22, 6000, 6000, '2026-02-10 10:00');
 BEGIN;   -- a second month of lines for workers 1 and 3 on P60: their sheet_worker rows, HOT
+SELECT fx.updates() AS before \gset
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at) VALUES
     (5, 3, 1, 22, 4500, 4500, '2026-03-10 10:00'),
     (6, 3, 3, 22, 6000, 6000, '2026-03-10 10:00');
-SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd
-  FROM pg_stat_xact_user_tables
- WHERE relid = 'wagecheck.sheet_worker'::regclass;
+SELECT * FROM fx.updates_since(:'before') WHERE relname = 'sheet_worker';
 COMMIT;
 SELECT project_id, worker_id, period, payable, w.payable < 4000 AS in_payable_index
   FROM wagecheck.wage_month w ORDER BY 1, 2, 3;
@@ -136,3 +143,7 @@ SELECT w.project_id, w.worker_id, w.period, w.settled_at IS NULL AS owed, cardin
  WHERE w.settled_at IS NULL OR cardinality(w.paid_each) = 0
  ORDER BY 1, 2, 3;
 SELECT * FROM wagecheck._wages_owed_by_project('2026-04-20 12:00', '{60,61}');
+
+SET client_min_messages = warning;
+DROP EXTENSION wagecheck CASCADE;
+DROP SCHEMA fx CASCADE;
