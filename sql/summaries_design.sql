@@ -143,6 +143,10 @@ SELECT w.project_id, w.worker_id, w.period, w.settled_at IS NULL AS owed, cardin
  WHERE w.settled_at IS NULL OR cardinality(w.paid_each) = 0
  ORDER BY 1, 2, 3;
 SELECT * FROM wagecheck._wages_owed_by_project('2026-04-20 12:00', '{60,61}');
+-- the views' runs of months owed read the months owed in key order from the index alone
+VACUUM wagecheck.wage_month;
+SELECT fx.uses('SELECT w.project_id, w.worker_id, w.period FROM wagecheck.wage_month w WHERE w.settled_at IS NULL'
+               ' ORDER BY 1, 2, 3', 'Index Only Scan using wage_month_open') AS owed_from_the_index;
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;

@@ -157,10 +157,11 @@ CREATE INDEX outflow_unmatched_project_card ON wagecheck.outflow_unmatched (proj
 -- finds a card by its text (AC03 compares an account's text with the rostered workers' cards)
 CREATE INDEX worker_wage_card_text ON wagecheck.worker ((wage_card::text));
 
--- the months still owed (settled_at NULL: WP02, WP03, AC05, the views' runs owed) and those
--- without any payment yet (the views' attendees unpaid): few, mostly the latest month, in one
--- index (a month's lines come unpaid and unsettled: one entry, not one in each of two)
-CREATE INDEX wage_month_open ON wagecheck.wage_month (project_id, period, worker_id)
+-- the months still owed (settled_at NULL: WP02, WP03, AC05, the views' runs owed, read in key
+-- order without their rows: settled_at is in the index) and those without any payment yet (the
+-- views' attendees unpaid): few, mostly the latest month, in one index (a month's lines come
+-- unpaid and unsettled: one entry, not one in each of two indexes)
+CREATE INDEX wage_month_open ON wagecheck.wage_month (project_id, worker_id, period) INCLUDE (settled_at)
     WHERE settled_at IS NULL OR cardinality(paid_each) = 0;
 -- per project and month, the months by when they were settled (DP01: those settled after the
 -- month's first pay date, read without their rows: an index-only scan)
