@@ -858,12 +858,13 @@ inserted1(const wc_att_month *m)
 		Datum		k[3] = {wc_datums_array(&values[0], NULL, 1, INT8OID), wc_datums_array(&values[1], NULL, 1, INT8OID),
 		wc_datums_array(&values[2], NULL, 1, DATEOID)};
 
-		if (!(month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments) &&
-			  wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1)))
-		{
+		if (!month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments))
 			run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
-			if (month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments))
-				wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+		else if (!wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+		{
+			if (!wc_change_append("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+				run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
+			wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
 		}
 		if (!unpaid_keyed(m))
 			run(P_UNPAID_LOCK, k, SPI_OK_INSERT);

@@ -259,24 +259,29 @@ ids_array(capture_buf *b)
 	return PointerGetDatum(construct_array_builtin(elems, (int) b->n, INT8OID));
 }
 
-/* moments_multirange: the spans as a tstzmultirange of closed ranges. */
+/* spans_multirange: spans[0..n) (merged) as a tstzmultirange of closed ranges. */
 static Datum
-moments_multirange(capture_buf *b)
+spans_multirange(const wc_span *spans, size_t n)
 {
 	TypeCacheEntry *rtc = lookup_type_cache(TSTZRANGEOID, TYPECACHE_RANGE_INFO);
-	RangeType **ranges;
+	RangeType **ranges = palloc(Max(n, 1) * sizeof(RangeType *));
 
-	buf_compact(b);
-	ranges = palloc(Max(b->n, 1) * sizeof(RangeType *));
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < n; i++)
 	{
-		wc_span    *s = &((wc_span *) b->items)[i];
-		RangeBound	lo = {.val = TimestampTzGetDatum(s->lo), .infinite = false, .inclusive = true, .lower = true};
-		RangeBound	hi = {.val = TimestampTzGetDatum(s->hi), .infinite = false, .inclusive = true, .lower = false};
+		RangeBound	lo = {.val = TimestampTzGetDatum(spans[i].lo), .infinite = false, .inclusive = true, .lower = true};
+		RangeBound	hi = {.val = TimestampTzGetDatum(spans[i].hi), .infinite = false, .inclusive = true, .lower = false};
 
 		ranges[i] = WC_MAKE_RANGE(rtc, &lo, &hi);
 	}
-	return PointerGetDatum(make_multirange(TSTZMULTIRANGEOID, rtc, (int32) b->n, ranges));
+	return PointerGetDatum(make_multirange(TSTZMULTIRANGEOID, rtc, (int32) n, ranges));
+}
+
+/* moments_multirange: the buffer's spans as a tstzmultirange of closed ranges. */
+static Datum
+moments_multirange(capture_buf *b)
+{
+	buf_compact(b);
+	return spans_multirange((wc_span *) b->items, b->n);
 }
 
 /* The scan lock (advisory lock 95946671341902, src/alerts/20_scan.sql), held in exclusive mode. */
@@ -562,6 +567,32 @@ change_append(const Datum *values, const char *nulls)
 no:
 	table_close(rel, RowExclusiveLock);
 	return false;
+}
+
+/*
+ * wc_change_append: records in input_change a change of table by op, of projects[0..np)
+ * (in order) and the moments spans[0..m) (merged), without a statement (change_append);
+ * false, with nothing written, when the table is not one written that way (the caller's
+ * statement then records it).
+ */
+bool
+wc_change_append(const char *table, char op, const int64 *projects, int np, const wc_span *spans, int m)
+{
+	Datum		values[5] = {0};
+	char		nulls[5] = {' ', 'n', ' ', 'n', ' '};
+	Datum	   *ids = palloc(Max(np, 1) * sizeof(Datum));
+
+	for (int i = 0; i < np; i++)
+		ids[i] = Int64GetDatum(projects[i]);
+	values[0] = CStringGetTextDatum(table);
+	if (m > 0)
+	{
+		values[1] = spans_multirange(spans, (size_t) m);
+		nulls[1] = ' ';
+	}
+	values[2] = PointerGetDatum(construct_array_builtin(ids, np, INT8OID));
+	values[4] = CharGetDatum(op);
+	return change_append(values, nulls);
 }
 
 /* capture_mode_arg: the trigger's argument. */
