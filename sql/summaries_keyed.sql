@@ -177,3 +177,7 @@ INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prep
 VALUES (20, 71, 2, '2026-03-01', '2026-04-05', '2026-04-05 09:00'), (21, 71, 3, '2026-03-01', '2026-04-05', '2026-04-05 09:00');
 SELECT project_id, worker_id, period, net FROM wagecheck.wage_month WHERE project_id = 71 AND period = '2026-03-01';
 SELECT * FROM fx.check('sheets');
+
+SET client_min_messages = warning;
+DROP EXTENSION wagecheck CASCADE;
+DROP SCHEMA fx CASCADE;
