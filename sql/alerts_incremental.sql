@@ -369,6 +369,32 @@ SELECT table_name, op, moments, projects FROM wagecheck.input_change
  WHERE table_name IN ('attendance', 'attendance_month') ORDER BY seq;
 ROLLBACK;
 
+-- so do statements of pay lines, payments and movements, their projects read through
+-- their sheets, corrected lines, lines and accounts
+BEGIN;
+TRUNCATE wagecheck.input_change;
+SET LOCAL session_replication_role = replica;
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, created_at)
+VALUES (20, 2, 4, 20, 30000, 0, 30000, '2026-04-06 09:10+08');                      -- 51
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, created_at)
+VALUES (21, 2, 5, 20, 30000, 0, 30000, '2026-04-06 09:20+08');                      -- none
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id, created_at)
+VALUES (22, 2, 6, 22, 40000, 0, 40000, 2, '2026-04-06 09:30+08');                   -- 50 and 51
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id, created_at)
+VALUES (23, 2, 6, 22, 40000, 0, 40000, 4, '2026-04-06 09:40+08');                   -- none
+INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+VALUES (20, 20, 30000, '2026-04-06 10:00+08', 'account', fx.card(4)::wagecheck.bank_card, '2026-04-06 10:05+08');  -- 51
+INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+VALUES (21, 21, 30000, '2026-04-06 10:10+08', 'account', fx.card(5)::wagecheck.bank_card, '2026-04-06 10:15+08');  -- none
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
+VALUES (1, 'in', 100, 'labour_cost', '2026-04-06 10:15+08', '2026-04-06 10:16+08');  -- 50
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
+VALUES (1, 'in', 100, 'labour_cost', '2026-04-06 10:25+08', '2026-04-06 10:26+08');  -- none
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
+VALUES (1, 'in', 100, 'labour_cost', '2026-04-08 10:25+08', '2026-04-08 10:26+08');  -- 50: new moments
+SELECT table_name, op, moments, projects FROM wagecheck.input_change ORDER BY seq;
+ROLLBACK;
+
 -- DP01 by project: a project's hit reads its contractor's arrears on all its projects, so the
 -- projects whose rows changed are widened to every project of their contractors (rule.peers),
 -- and a project leaving a contractor names that contractor's remaining projects. Projects 60

@@ -602,88 +602,228 @@ month_moments(int64 first_known, int64 known_to, DateADT first_day, DateADT last
  */
 static bool am_last_came = false;
 
-/*
- * add_days_keyed: P_ADD_DAY1 without its statement, the month and its project month
- * written by key (src/alerts/keyed.c), each read first and locked only when its condition
- * holds, then read again under the lock, as the UPDATEs do. 1 when the days were added, 0
- * when the month is not one P_ADD_DAY1 adds to, -1 when the summaries are not tables
- * written by key (P_ADD_DAY1 then runs).
- */
-static int
-add_days_keyed(const wc_att_month *m)
+/* The summaries of a one-month insert opened for keyed writes, with their columns' indexes. */
+typedef struct am_keyed
+{
+	wc_keyed	month;
+	wc_keyed	pm;
+	int			m_project,
+				m_worker,
+				m_period,
+				m_days,
+				m_known_to,
+				m_last_day,
+				m_first_day,
+				m_first_known,
+				m_extended;
+	int			p_project,
+				p_period,
+				p_workers,
+				p_known_to,
+				p_last_day;
+} am_keyed;
+
+/* am_keyed_open: attendance_month and attendance_project_month opened for keyed writes; false when either is not as expected. */
+static bool
+am_keyed_open(am_keyed *a)
 {
 	static const char *const mcols[3] = {"project_id", "worker_id", "period"};
 	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
 	static const char *const pcols[2] = {"project_id", "period"};
 	static const Oid ptypes[2] = {INT8OID, DATEOID};
-	wc_keyed	month,
-				pm;
-	Datum		key[3] = {Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id), DateADTGetDatum(m->period)};
-	Datum		pkey[2] = {key[0], key[2]};
-	int			days,
-				known_to,
-				last_day,
-				first_day,
-				extended,
-				pm_known_to,
-				pm_last_day;
-	int			done = 0;
-	int64		sum;
 
-	if (!wc_keyed_open(&month, "attendance_month", 3, mcols, mtypes))
-		return -1;
-	if (!wc_keyed_open(&pm, "attendance_project_month", 2, pcols, ptypes))
+	if (!wc_keyed_open(&a->month, "attendance_month", 3, mcols, mtypes))
+		return false;
+	if (!wc_keyed_open(&a->pm, "attendance_project_month", 2, pcols, ptypes))
 	{
-		wc_keyed_close(&month);
-		return -1;
+		wc_keyed_close(&a->month);
+		return false;
 	}
-	days = wc_keyed_column(&month, "days", INT8OID);
-	known_to = wc_keyed_column(&month, "known_to", TIMESTAMPTZOID);
-	last_day = wc_keyed_column(&month, "last_day", DATEOID);
-	first_day = wc_keyed_column(&month, "first_day", DATEOID);
-	extended = wc_keyed_column(&month, "extended", BOOLOID);
-	pm_known_to = wc_keyed_column(&pm, "known_to", TIMESTAMPTZOID);
-	pm_last_day = wc_keyed_column(&pm, "last_day", DATEOID);
-	if (days < 0 || known_to < 0 || last_day < 0 || first_day < 0 || extended < 0 || pm_known_to < 0 ||
-		pm_last_day < 0)
-		done = -1;
-#define MONTH_ADDS(k) (!(k).found->tts_isnull[known_to] && !(k).found->tts_isnull[first_day] && \
-	m->first_known >= DatumGetTimestampTz((k).found->tts_values[known_to]) && \
-	m->first_day >= DatumGetDateADT((k).found->tts_values[first_day]))
-#define PM_MOVES(k) ((k).found->tts_isnull[pm_known_to] || (k).found->tts_isnull[pm_last_day] || \
-	m->known_to > DatumGetTimestampTz((k).found->tts_values[pm_known_to]) || \
-	m->last_day > DatumGetDateADT((k).found->tts_values[pm_last_day]))
-	else if (wc_keyed_read(&month, key) && MONTH_ADDS(month) && wc_keyed_lock(&month, key) && MONTH_ADDS(month) &&
-			 !month.found->tts_isnull[days] &&
-			 !pg_add_s64_overflow(DatumGetInt64(month.found->tts_values[days]), m->delta, &sum))
+	a->m_project = wc_keyed_column(&a->month, "project_id", INT8OID);
+	a->m_worker = wc_keyed_column(&a->month, "worker_id", INT8OID);
+	a->m_period = wc_keyed_column(&a->month, "period", DATEOID);
+	a->m_days = wc_keyed_column(&a->month, "days", INT8OID);
+	a->m_known_to = wc_keyed_column(&a->month, "known_to", TIMESTAMPTZOID);
+	a->m_last_day = wc_keyed_column(&a->month, "last_day", DATEOID);
+	a->m_first_day = wc_keyed_column(&a->month, "first_day", DATEOID);
+	a->m_first_known = wc_keyed_column(&a->month, "first_known", TIMESTAMPTZOID);
+	a->m_extended = wc_keyed_column(&a->month, "extended", BOOLOID);
+	a->p_project = wc_keyed_column(&a->pm, "project_id", INT8OID);
+	a->p_period = wc_keyed_column(&a->pm, "period", DATEOID);
+	a->p_workers = wc_keyed_column(&a->pm, "workers", INT8OID);
+	a->p_known_to = wc_keyed_column(&a->pm, "known_to", TIMESTAMPTZOID);
+	a->p_last_day = wc_keyed_column(&a->pm, "last_day", DATEOID);
+	/* (exactly the columns the statements write: a table with another one, NOT NULL, is left to them) */
+	if (a->m_project < 0 || a->m_worker < 0 || a->m_period < 0 || a->m_days < 0 || a->m_known_to < 0 ||
+		a->m_last_day < 0 || a->m_first_day < 0 || a->m_first_known < 0 || a->m_extended < 0 ||
+		a->p_project < 0 || a->p_period < 0 || a->p_workers < 0 || a->p_known_to < 0 || a->p_last_day < 0 ||
+		RelationGetDescr(a->month.rel)->natts != 9 || RelationGetDescr(a->pm.rel)->natts != 5)
 	{
-		Datum	   *v = month.next->tts_values;
+		wc_keyed_close(&a->pm);
+		wc_keyed_close(&a->month);
+		return false;
+	}
+	return true;
+}
 
-		v[days] = Int64GetDatum(sum);
-		if (m->known_to > DatumGetTimestampTz(v[known_to]))
-			v[known_to] = TimestampTzGetDatum(m->known_to);
-		if (!month.next->tts_isnull[last_day] && m->last_day > DatumGetDateADT(v[last_day]))
-			v[last_day] = DateADTGetDatum(m->last_day);
-		v[extended] = BoolGetDatum(false);
-		month.next->tts_isnull[extended] = false;
-		wc_keyed_update(&month);
-		if (wc_keyed_read(&pm, pkey) && PM_MOVES(pm) && wc_keyed_lock(&pm, pkey) && PM_MOVES(pm))
+/* am_keyed_close: releases what am_keyed_open took. */
+static void
+am_keyed_close(am_keyed *a)
+{
+	wc_keyed_close(&a->pm);
+	wc_keyed_close(&a->month);
+}
+
+/* set_max: v[i] becomes value where it is less (both timestamps or both dates, as int64 or int32). */
+#define SET_MAX_TS(v, i, value) \
+	do { if ((value) > DatumGetTimestampTz((v)[i])) (v)[i] = TimestampTzGetDatum(value); } while (0)
+#define SET_MAX_DATE(v, i, value) \
+	do { if ((value) > DatumGetDateADT((v)[i])) (v)[i] = DateADTGetDatum(value); } while (0)
+
+/*
+ * pm_keyed: the project month of a month that came (came: one more worker) or whose
+ * latest moment or day may have moved, as INSERT1_PM and P_ADD_DAY1 write it: read first
+ * and locked only when it changes (a project month is shared by all the project's
+ * writers), inserted when it is not there.
+ */
+static void
+pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
+{
+	Datum		pkey[2] = {Int64GetDatum(m->project_id), DateADTGetDatum(m->period)};
+	wc_keyed   *k = &a->pm;
+
+#define PM_CHANGES(k) (came || m->known_to > DatumGetTimestampTz((k)->found->tts_values[a->p_known_to]) || \
+	m->last_day > DatumGetDateADT((k)->found->tts_values[a->p_last_day]))
+	if (!came && !(wc_keyed_read(k, pkey) && PM_CHANGES(k)))
+		return;
+	for (;;)
+	{
+		Datum	   *v;
+
+		if (came && !wc_keyed_read(k, pkey))
 		{
-			v = pm.next->tts_values;
-			if (pm.next->tts_isnull[pm_known_to] || m->known_to > DatumGetTimestampTz(v[pm_known_to]))
-				v[pm_known_to] = TimestampTzGetDatum(m->known_to);
-			if (pm.next->tts_isnull[pm_last_day] || m->last_day > DatumGetDateADT(v[pm_last_day]))
-				v[pm_last_day] = DateADTGetDatum(m->last_day);
-			pm.next->tts_isnull[pm_known_to] = pm.next->tts_isnull[pm_last_day] = false;
-			wc_keyed_update(&pm);
+			wc_keyed_new(k);
+			v = k->next->tts_values;
+			v[a->p_project] = pkey[0];
+			v[a->p_period] = pkey[1];
+			v[a->p_workers] = Int64GetDatum(1);
+			v[a->p_known_to] = TimestampTzGetDatum(m->known_to);
+			v[a->p_last_day] = DateADTGetDatum(m->last_day);
+			if (wc_keyed_insert(k))
+				return;
 		}
-		done = 1;
+		if (!wc_keyed_lock(k, pkey))
+		{
+			/* (deleted meanwhile: a month that came inserts it again, as ON CONFLICT would) */
+			if (came)
+				continue;
+			return;
+		}
+		if (!PM_CHANGES(k))
+			return;
+		v = k->next->tts_values;
+		if (came)
+			v[a->p_workers] = Int64GetDatum(DatumGetInt64(v[a->p_workers]) + 1);
+		SET_MAX_TS(v, a->p_known_to, m->known_to);
+		SET_MAX_DATE(v, a->p_last_day, m->last_day);
+		wc_keyed_update(k);
+		return;
+	}
+#undef PM_CHANGES
+}
+
+/*
+ * month_keyed: a one-month insert written by key (src/alerts/keyed.c) in place of
+ * P_ADD_DAY1 and P_INSERT1: its days added to the month already there when its rows are
+ * known and dated no earlier than what the month counts (the month read first and locked
+ * only then, as the UPDATE does), or the month inserted when it is not there (as ON
+ * CONFLICT does), with its project month. Returns 1 when the days were added, 2 when the
+ * month came (its attendance_unpaid row and its change are the caller's), 0 when the
+ * month is there but takes rows known or dated before what it counts (P_INSERT1 then
+ * runs), -1 when the summaries are not tables written by key.
+ */
+static int
+month_keyed(const wc_att_month *m)
+{
+	am_keyed	a;
+	Datum		key[3] = {Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id), DateADTGetDatum(m->period)};
+	wc_keyed   *k = &a.month;
+	int64		sum;
+	int			done = 0;
+
+	if (!am_keyed_open(&a))
+		return -1;
+#define MONTH_ADDS(k) (m->first_known >= DatumGetTimestampTz((k)->found->tts_values[a.m_known_to]) && \
+	m->first_day >= DatumGetDateADT((k)->found->tts_values[a.m_first_day]) && \
+	!pg_add_s64_overflow(DatumGetInt64((k)->found->tts_values[a.m_days]), m->delta, &sum))
+	if (wc_keyed_read(k, key))
+	{
+		if (MONTH_ADDS(k) && wc_keyed_lock(k, key) && MONTH_ADDS(k))
+		{
+			Datum	   *v = k->next->tts_values;
+
+			v[a.m_days] = Int64GetDatum(sum);
+			SET_MAX_TS(v, a.m_known_to, m->known_to);
+			SET_MAX_DATE(v, a.m_last_day, m->last_day);
+			v[a.m_extended] = BoolGetDatum(false);
+			wc_keyed_update(k);
+			pm_keyed(&a, m, false);
+			done = 1;
+		}
+	}
+	else
+	{
+		Datum	   *v;
+
+		wc_keyed_new(k);
+		v = k->next->tts_values;
+		v[a.m_project] = key[0];
+		v[a.m_worker] = key[1];
+		v[a.m_period] = key[2];
+		v[a.m_days] = Int64GetDatum(m->delta);
+		v[a.m_known_to] = TimestampTzGetDatum(m->known_to);
+		v[a.m_last_day] = DateADTGetDatum(m->last_day);
+		v[a.m_first_day] = DateADTGetDatum(m->first_day);
+		v[a.m_first_known] = TimestampTzGetDatum(m->first_known);
+		v[a.m_extended] = BoolGetDatum(true);
+		if (wc_keyed_insert(k))
+		{
+			pm_keyed(&a, m, true);
+			done = 2;
+		}
 	}
 #undef MONTH_ADDS
-#undef PM_MOVES
-	wc_keyed_close(&pm);
-	wc_keyed_close(&month);
+	am_keyed_close(&a);
 	return done;
+}
+
+/*
+ * unpaid_keyed: the attendance_unpaid row of a month that came inserted, or locked when
+ * there (as P_UNPAID_LOCK does); false when the table is not one written by key.
+ */
+static bool
+unpaid_keyed(const wc_att_month *m)
+{
+	static const char *const cols[3] = {"period", "project_id", "worker_id"};
+	static const Oid types[3] = {DATEOID, INT8OID, INT8OID};
+	wc_keyed	k;
+	Datum		key[3] = {DateADTGetDatum(m->period), Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id)};
+
+	if (!wc_keyed_open(&k, "attendance_unpaid", 3, cols, types))
+		return false;
+	if (RelationGetDescr(k.rel)->natts != 3)
+	{
+		wc_keyed_close(&k);
+		return false;
+	}
+	wc_keyed_new(&k);
+	/* (the primary key's columns are the table's, in its order: checked by wc_keyed_open) */
+	for (int i = 0; i < 3; i++)
+		k.next->tts_values[k.keyatt[i] - 1] = key[i];
+	if (!wc_keyed_insert(&k) && !wc_keyed_lock(&k, key))
+		elog(ERROR, "wagecheck: an attendance_unpaid row in the way of an insert is gone");
+	wc_keyed_close(&k);
+	return true;
 }
 
 /* inserted1: the new rows of one month added (a one-row statement). */
@@ -708,8 +848,30 @@ inserted1(const wc_att_month *m)
 	values[5] = DateADTGetDatum(m->last_day);
 	values[6] = DateADTGetDatum(m->first_day);
 	values[7] = TimestampTzGetDatum(m->first_known);
-	if (!am_last_came && (keyed = add_days_keyed(m)) == 1)
+	keyed = month_keyed(m);
+	if (keyed == 1)
 		return;
+	if (keyed == 2)
+	{
+		/* the month came: its change recorded unless this transaction has (P_MONTH_CHANGE1), its unpaid row */
+		Datum		mc[5] = {values[0], values[7], values[4], values[6], values[5]};
+		Datum		k[3] = {wc_datums_array(&values[0], NULL, 1, INT8OID), wc_datums_array(&values[1], NULL, 1, INT8OID),
+		wc_datums_array(&values[2], NULL, 1, DATEOID)};
+
+		if (!month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments))
+			run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
+		else if (!wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+		{
+			if (!wc_change_append("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+				run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
+			wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+		}
+		if (!unpaid_keyed(m))
+			run(P_UNPAID_LOCK, k, SPI_OK_INSERT);
+		came_unpaid(k);
+		am_last_came = true;
+		return;
+	}
 	if (!am_last_came && keyed < 0)
 	{
 		run(P_ADD_DAY1, values, SPI_OK_SELECT);

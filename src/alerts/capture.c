@@ -17,14 +17,21 @@
  * after it, and trims those before), nor after a subtransaction was rolled back (it may
  * have taken the earlier changes with it). Only what names its projects by the rows' own
  * project_id is remembered (wc_change_recorded, wc_change_note: the summaries' triggers
- * record theirs the same way).
+ * record theirs the same way), or by a few sheets, lines or accounts whose projects are
+ * read by key (src/alerts/keyed.c) in place of the statement's lookup.
  */
 #include "postgres.h"
 
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
+#include "nodes/makefuncs.h"
 #include "executor/tuptable.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -34,13 +41,16 @@
 #include "utils/multirangetypes.h"
 #include "utils/rangetypes.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
+#include "utils/xid8.h"
 #include "storage/lock.h"
 #include "miscadmin.h"
 
 #include "alerts/capture.h"
+#include "alerts/keyed.h"
 #include "compat.h"
 #include "core/changeset.h"
 #include "enforce/enforce.h"
@@ -249,24 +259,29 @@ ids_array(capture_buf *b)
 	return PointerGetDatum(construct_array_builtin(elems, (int) b->n, INT8OID));
 }
 
-/* moments_multirange: the spans as a tstzmultirange of closed ranges. */
+/* spans_multirange: spans[0..n) (merged) as a tstzmultirange of closed ranges. */
 static Datum
-moments_multirange(capture_buf *b)
+spans_multirange(const wc_span *spans, size_t n)
 {
 	TypeCacheEntry *rtc = lookup_type_cache(TSTZRANGEOID, TYPECACHE_RANGE_INFO);
-	RangeType **ranges;
+	RangeType **ranges = palloc(Max(n, 1) * sizeof(RangeType *));
 
-	buf_compact(b);
-	ranges = palloc(Max(b->n, 1) * sizeof(RangeType *));
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < n; i++)
 	{
-		wc_span    *s = &((wc_span *) b->items)[i];
-		RangeBound	lo = {.val = TimestampTzGetDatum(s->lo), .infinite = false, .inclusive = true, .lower = true};
-		RangeBound	hi = {.val = TimestampTzGetDatum(s->hi), .infinite = false, .inclusive = true, .lower = false};
+		RangeBound	lo = {.val = TimestampTzGetDatum(spans[i].lo), .infinite = false, .inclusive = true, .lower = true};
+		RangeBound	hi = {.val = TimestampTzGetDatum(spans[i].hi), .infinite = false, .inclusive = true, .lower = false};
 
 		ranges[i] = WC_MAKE_RANGE(rtc, &lo, &hi);
 	}
-	return PointerGetDatum(make_multirange(TSTZMULTIRANGEOID, rtc, (int32) b->n, ranges));
+	return PointerGetDatum(make_multirange(TSTZMULTIRANGEOID, rtc, (int32) n, ranges));
+}
+
+/* moments_multirange: the buffer's spans as a tstzmultirange of closed ranges. */
+static Datum
+moments_multirange(capture_buf *b)
+{
+	buf_compact(b);
+	return spans_multirange((wc_span *) b->items, b->n);
 }
 
 /* The scan lock (advisory lock 95946671341902, src/alerts/20_scan.sql), held in exclusive mode. */
@@ -397,6 +412,189 @@ wc_change_note(const char *table, char op, const int64 *projects, int np, const 
 	MemoryContextSwitchTo(old);
 }
 
+/* At most this many keys of a statement have their projects read by key in C (more: by the statement's SQL). */
+#define PROBE_MAX_KEYS 16
+
+/* key_probe: a table opened to read one bigint column of a row by its bigint primary key. */
+typedef struct key_probe
+{
+	wc_keyed	k;
+	int			column;
+} key_probe;
+
+/* probe_open: wagecheck.<table> opened to read column by key; false when it is not as expected. */
+static bool
+probe_open(key_probe *p, const char *table, const char *key, const char *column)
+{
+	const char *cols[1] = {key};
+	Oid			types[1] = {INT8OID};
+
+	if (!wc_keyed_open_read(&p->k, table, 1, cols, types))
+		return false;
+	p->column = wc_keyed_column(&p->k, column, INT8OID);
+	if (p->column < 0)
+	{
+		wc_keyed_close(&p->k);
+		return false;
+	}
+	return true;
+}
+
+/* probe_get: the column of the row of id; false when there is none or the value is NULL. */
+static bool
+probe_get(key_probe *p, int64 id, int64 *out)
+{
+	Datum		key = Int64GetDatum(id);
+
+	if (!wc_keyed_read(&p->k, &key) || p->k.found->tts_isnull[p->column])
+		return false;
+	*out = DatumGetInt64(p->k.found->tts_values[p->column]);
+	return true;
+}
+
+/*
+ * projects_by_key: the projects of a few sheets, lines (and the lines corrected, keys2) or
+ * accounts, read by key as the mode's statement would find them, into projects; false
+ * when a key has none (the statement then looks them up).
+ */
+static bool
+projects_by_key(capture_mode mode, capture_buf *keys, capture_buf *keys2, capture_buf *projects)
+{
+	key_probe	sheet = {0},
+				line = {0},
+				account = {0};
+	bool		ok = true;
+
+	buf_compact(keys);
+	buf_compact(keys2);
+	if (mode == MODE_ACCOUNT)
+		ok = probe_open(&account, "wage_account", "account_id", "project_id");
+	else
+		ok = probe_open(&sheet, "pay_sheet", "sheet_id", "project_id") &&
+			((mode == MODE_SHEET && keys2->n == 0) || probe_open(&line, "pay_line", "line_id", "sheet_id"));
+	for (size_t i = 0; ok && i < keys->n + keys2->n; i++)
+	{
+		bool		second = i >= keys->n;
+		int64		id = second ? ((int64 *) keys2->items)[i - keys->n] : ((int64 *) keys->items)[i];
+		int64		project;
+
+		if (mode == MODE_ACCOUNT)
+			ok = probe_get(&account, id, &project);
+		else if (mode == MODE_SHEET && !second)
+			ok = probe_get(&sheet, id, &project);
+		else
+			ok = probe_get(&line, id, &id) && probe_get(&sheet, id, &project);
+		if (ok)
+			buf_add_id(projects, project);
+	}
+	wc_keyed_close(&account.k);
+	wc_keyed_close(&line.k);
+	wc_keyed_close(&sheet.k);
+	if (ok)
+		buf_compact(projects);
+	return ok;
+}
+
+/* The columns of wagecheck.input_change, in order, and their types. */
+static const char *const change_cols[6] = {"table_name", "xid", "moments", "seq", "projects", "op"};
+static const Oid change_types[6] = {TEXTOID, XID8OID, TSTZMULTIRANGEOID, INT8OID, INT8ARRAYOID, CHAROID};
+
+/*
+ * change_append: the change (values and nulls as the mode statements take them: $1 table,
+ * $2 moments, $3 projects, $5 operation) appended to input_change without a statement:
+ * the writing transaction and the next number of seq as their defaults give them, the
+ * row's checks and index kept (ExecSimpleRelationInsert). False, with nothing written,
+ * when the table is not the plain table of those columns without triggers, rules or
+ * forced row security (the statement then writes it).
+ */
+static bool
+change_append(const Datum *values, const char *nulls)
+{
+	Oid			nsp = get_namespace_oid("wagecheck", true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid("input_change", nsp) : InvalidOid;
+	Relation	rel;
+	TupleDesc	desc;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	Oid			seq = InvalidOid;
+
+	if (!OidIsValid(relid))
+		return false;
+	rel = table_open(relid, RowExclusiveLock);
+	desc = RelationGetDescr(rel);
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->trigdesc != NULL || rel->rd_rules != NULL ||
+		rel->rd_rel->relforcerowsecurity || rel->rd_rel->relispartition || desc->natts != 6)
+		goto no;
+	for (int i = 0; i < 6; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+
+		if (a->attisdropped || a->atttypid != change_types[i] || strcmp(NameStr(a->attname), change_cols[i]) != 0)
+			goto no;
+	}
+	if (TupleDescAttr(desc, 3)->attidentity != ATTRIBUTE_IDENTITY_ALWAYS ||
+		!OidIsValid(seq = getIdentitySequence(relid, 4, true)))
+		goto no;
+
+	estate = CreateExecutorState();
+	estate->es_output_cid = GetCurrentCommandId(true);
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, rel, 0, NULL, 0);
+	ExecOpenIndices(rri, false);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+	ExecClearTuple(slot);
+	slot->tts_values[0] = values[0];
+	slot->tts_isnull[0] = false;
+	slot->tts_values[1] = FullTransactionIdGetDatum(GetTopFullTransactionId());
+	slot->tts_isnull[1] = false;
+	slot->tts_values[2] = values[1];
+	slot->tts_isnull[2] = nulls[1] == 'n';
+	slot->tts_values[3] = Int64GetDatum(nextval_internal(seq, false));
+	slot->tts_isnull[3] = false;
+	slot->tts_values[4] = values[2];
+	slot->tts_isnull[4] = nulls[2] == 'n';
+	slot->tts_values[5] = values[4];
+	slot->tts_isnull[5] = false;
+	ExecStoreVirtualTuple(slot);
+	ExecSimpleRelationInsert(rri, estate, slot);
+	CommandCounterIncrement();
+	ExecDropSingleTupleTableSlot(slot);
+	ExecCloseIndices(rri);
+	FreeExecutorState(estate);
+	table_close(rel, NoLock);
+	return true;
+no:
+	table_close(rel, RowExclusiveLock);
+	return false;
+}
+
+/*
+ * wc_change_append: records in input_change a change of table by op, of projects[0..np)
+ * (in order) and the moments spans[0..m) (merged), without a statement (change_append);
+ * false, with nothing written, when the table is not one written that way (the caller's
+ * statement then records it).
+ */
+bool
+wc_change_append(const char *table, char op, const int64 *projects, int np, const wc_span *spans, int m)
+{
+	Datum		values[5] = {0};
+	char		nulls[5] = {' ', 'n', ' ', 'n', ' '};
+	Datum	   *ids = palloc(Max(np, 1) * sizeof(Datum));
+
+	for (int i = 0; i < np; i++)
+		ids[i] = Int64GetDatum(projects[i]);
+	values[0] = CStringGetTextDatum(table);
+	if (m > 0)
+	{
+		values[1] = spans_multirange(spans, (size_t) m);
+		nulls[1] = ' ';
+	}
+	values[2] = PointerGetDatum(construct_array_builtin(ids, np, INT8OID));
+	values[4] = CharGetDatum(op);
+	return change_append(values, nulls);
+}
+
 /* capture_mode_arg: the trigger's argument. */
 static capture_mode
 capture_mode_arg(TriggerData *td)
@@ -487,6 +685,20 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 			values[1] = moments_multirange(&spans);
 			nulls[1] = ' ';
 		}
+		/* a few sheets, lines or accounts: their projects read by key, and remembered as the rows' own */
+		if ((mode == MODE_SHEET || mode == MODE_LINE || mode == MODE_ACCOUNT) &&
+			keys.n + keys2.n <= PROBE_MAX_KEYS)
+		{
+			capture_buf projects;
+
+			buf_init(&projects, false);
+			if (projects_by_key(mode, &keys, &keys2, &projects))
+			{
+				keys = projects;
+				keys2.n = 0;
+				mode = MODE_PROJECT;
+			}
+		}
 		if (mode != MODE_NONE)
 		{
 			values[2] = ids_array(&keys);
@@ -508,6 +720,9 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 	}
 
+	/* what names no project or its own: written without a statement */
+	if ((mode == MODE_PROJECT || mode == MODE_NONE) && change_append(values, nulls))
+		goto recorded;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (mode_plans[mode] == NULL)
@@ -524,6 +739,7 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 	if (SPI_execute_plan(mode_plans[mode], values, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "wagecheck: recording the change of %s failed", RelationGetRelationName(td->tg_relation));
 	SPI_finish();
+recorded:
 	if (mode == MODE_PROJECT)
 		wc_change_note(RelationGetRelationName(td->tg_relation), DatumGetChar(values[4]),
 					   (int64 *) keys.items, (int) keys.n, (wc_span *) spans.items, (int) spans.n);

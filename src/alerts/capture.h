@@ -1,6 +1,7 @@
 /*
  * capture.h — what the change capture (capture.c) remembers of the changes a transaction
- * recorded in wagecheck.input_change, for the triggers that record changes of their own.
+ * recorded in wagecheck.input_change, and how it records one, for the triggers that record
+ * changes of their own.
  */
 #ifndef WAGECHECK_CAPTURE_H
 #define WAGECHECK_CAPTURE_H
@@ -11,6 +12,8 @@
 
 extern bool wc_change_recorded(const char *table, char op, const int64 *projects, int np,
 							   const wc_span *spans, int m);
+extern bool wc_change_append(const char *table, char op, const int64 *projects, int np,
+							 const wc_span *spans, int m);
 extern void wc_change_note(const char *table, char op, const int64 *projects, int np,
 						   const wc_span *spans, int m);
 

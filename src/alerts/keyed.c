@@ -49,31 +49,33 @@ keyed_eq(Oid type)
 }
 
 /*
- * wc_keyed_open: opens wagecheck.<table> for keyed writes when it is a plain table without
- * triggers, rules or forced row security whose primary key is a btree on cols (of types),
- * in that order; false (nothing left open) otherwise.
+ * keyed_open: wagecheck.<table> opened (for keyed writes when write) when it is a plain
+ * table whose primary key is a btree on cols (of types), in that order, and, to be
+ * written, has no triggers, rules or forced row security; false (nothing left open)
+ * otherwise.
  */
-bool
-wc_keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, const Oid *types)
+static bool
+keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, const Oid *types, bool write)
 {
 	Oid			nsp = get_namespace_oid("wagecheck", true);
 	Oid			relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
+	LOCKMODE	lockmode = write ? RowExclusiveLock : AccessShareLock;
 	Oid			pk;
 	TupleDesc	desc;
 
 	memset(k, 0, sizeof(*k));
 	if (!OidIsValid(relid) || nkeys < 1 || nkeys > WC_KEYED_MAX_KEYS)
 		return false;
-	k->rel = table_open(relid, RowExclusiveLock);
+	k->rel = table_open(relid, lockmode);
 	desc = RelationGetDescr(k->rel);
-	if (k->rel->rd_rel->relkind != RELKIND_RELATION || k->rel->trigdesc != NULL || k->rel->rd_rules != NULL ||
-		k->rel->rd_rel->relforcerowsecurity || k->rel->rd_rel->relispartition ||
+	if (k->rel->rd_rel->relkind != RELKIND_RELATION || k->rel->rd_rel->relispartition ||
+		(write && (k->rel->trigdesc != NULL || k->rel->rd_rules != NULL || k->rel->rd_rel->relforcerowsecurity)) ||
 		!OidIsValid(pk = RelationGetPrimaryKeyIndex(k->rel)))
 	{
-		table_close(k->rel, RowExclusiveLock);
+		table_close(k->rel, lockmode);
 		return false;
 	}
-	k->pk = index_open(pk, RowExclusiveLock);
+	k->pk = index_open(pk, lockmode);
 	if (k->pk->rd_rel->relam != BTREE_AM_OID || k->pk->rd_index->indnkeyatts != nkeys)
 		goto no;
 	for (int i = 0; i < nkeys; i++)
@@ -90,20 +92,44 @@ wc_keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols
 		k->keyatt[i] = a;
 	}
 	k->nkeys = nkeys;
-	k->estate = CreateExecutorState();
-	k->estate->es_output_cid = GetCurrentCommandId(true);
-	k->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(k->rri, k->rel, 0, NULL, 0);
-	/* (as for INSERT ... ON CONFLICT: wc_keyed_insert checks the primary key before it writes) */
-	ExecOpenIndices(k->rri, true);
+	if (write)
+	{
+		k->estate = CreateExecutorState();
+		k->estate->es_output_cid = GetCurrentCommandId(true);
+		k->rri = makeNode(ResultRelInfo);
+		InitResultRelInfo(k->rri, k->rel, 0, NULL, 0);
+		/* (as for INSERT ... ON CONFLICT: wc_keyed_insert checks the primary key before it writes) */
+		ExecOpenIndices(k->rri, true);
+	}
 	k->found = table_slot_create(k->rel, NULL);
 	k->next = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
 	return true;
 no:
-	index_close(k->pk, RowExclusiveLock);
-	table_close(k->rel, RowExclusiveLock);
+	index_close(k->pk, lockmode);
+	table_close(k->rel, lockmode);
 	memset(k, 0, sizeof(*k));
 	return false;
+}
+
+/*
+ * wc_keyed_open: opens wagecheck.<table> for keyed writes when it is a plain table without
+ * triggers, rules or forced row security whose primary key is a btree on cols (of types),
+ * in that order; false (nothing left open) otherwise.
+ */
+bool
+wc_keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, const Oid *types)
+{
+	return keyed_open(k, table, nkeys, cols, types, true);
+}
+
+/*
+ * wc_keyed_open_read: opens wagecheck.<table> (any plain table with that primary key,
+ * triggers or not) for wc_keyed_read only.
+ */
+bool
+wc_keyed_open_read(wc_keyed *k, const char *table, int nkeys, const char *const *cols, const Oid *types)
+{
+	return keyed_open(k, table, nkeys, cols, types, false);
 }
 
 /* keyed_keys: the scan keys of key (one Datum a key column). */
@@ -315,8 +341,11 @@ wc_keyed_close(wc_keyed *k)
 		return;
 	ExecDropSingleTupleTableSlot(k->next);
 	ExecDropSingleTupleTableSlot(k->found);
-	ExecCloseIndices(k->rri);
-	FreeExecutorState(k->estate);
+	if (k->rri != NULL)
+	{
+		ExecCloseIndices(k->rri);
+		FreeExecutorState(k->estate);
+	}
 	index_close(k->pk, NoLock);
 	table_close(k->rel, NoLock);
 	memset(k, 0, sizeof(*k));

@@ -1,6 +1,7 @@
 /*
- * keyed.h — writes to a derived table by its primary key without a statement: a summary
- * row found, locked and rewritten in place of an UPDATE the SPI would plan and start.
+ * keyed.h — reads and writes by primary key without a statement: a summary row found,
+ * locked and rewritten in place of an UPDATE the SPI would plan and start; a row of any
+ * table read by its key in place of a SELECT.
  */
 #ifndef WAGECHECK_KEYED_H
 #define WAGECHECK_KEYED_H
@@ -28,6 +29,8 @@ typedef struct wc_keyed
 
 extern bool wc_keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols,
 						  const Oid *types);
+extern bool wc_keyed_open_read(wc_keyed *k, const char *table, int nkeys, const char *const *cols,
+							   const Oid *types);
 extern int	wc_keyed_column(wc_keyed *k, const char *name, Oid type);
 extern bool wc_keyed_read(wc_keyed *k, const Datum *key);
 extern bool wc_keyed_lock(wc_keyed *k, const Datum *key);

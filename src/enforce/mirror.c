@@ -170,10 +170,14 @@ mirror_as_owner(TriggerData *td)
 	 * a statement of many rows is planned for its rows: a plan made for one row (a
 	 * generic plan, or one built when wagecheck's tables were empty) joins a COPY's
 	 * rows by nested loops; a statement of a few rows (a clerk's INSERT) runs the
-	 * cached plan, whose planning would cost more than its execution. Only these
-	 * statements: the plans of the triggers they fire stay cached.
+	 * cached plan, whose planning would cost more than its execution. A TRUNCATE
+	 * removes every row mirrored from the table: planned for them (a plan kept from
+	 * when wagecheck's tables were empty scanned the removed references once for each
+	 * mirrored row). Only these statements: the plans of the triggers they fire stay
+	 * cached.
 	 */
-	many = (td->tg_newtable != NULL && tuplestore_tuple_count(td->tg_newtable) > MIRROR_SMALL) ||
+	many = TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) ||
+		(td->tg_newtable != NULL && tuplestore_tuple_count(td->tg_newtable) > MIRROR_SMALL) ||
 		(td->tg_oldtable != NULL && tuplestore_tuple_count(td->tg_oldtable) > MIRROR_SMALL);
 	for (i = 0; i < p->nwrites[ev]; i++)
 	{

@@ -17,7 +17,8 @@
 # (payroll days hold most payments) — before a day's rows, the held-back rows of the same and
 # the parent tables created earlier are inserted in the same transaction, untimed, with every
 # trigger disabled but the summaries' insert trigger (the summaries hold them, as they would),
-# so that lines find their sheets, payments their lines and movements their balance. Rows that reject mode refuses (the city's deliberate defects: cash payments,
+# so that lines find their sheets, payments their lines and movements their balance (and
+# attendance its months: the day's rows add days to months begun earlier in the window). Rows that reject mode refuses (the city's deliberate defects: cash payments,
 # workers off the roster, ...) and the rows that depend on them are left out of the held-back
 # sets, so both modes write the same rows.
 # WC_BENCH_SCALE (0.1), WC_BENCH_REPS (3), WC_BENCH_TABLES (all six), WC_BENCH_MODES (reject alert),
@@ -178,13 +179,21 @@ until=$($PSQL -d "$db" -At -c "SELECT extract(epoch FROM until)::bigint + 1 FROM
 # summary_on T: the statement that turns the summaries' insert trigger of T back on, so the rows
 # set up are in the summaries as they would be in production (a payment's month is there)
 summary_on() { case $1 in pay_sheet|pay_line|wage_payment) echo "ALTER TABLE wagecheck.$1 ENABLE ALWAYS TRIGGER wage_month_ins;";;
+               attendance) echo "ALTER TABLE wagecheck.$1 ENABLE ALWAYS TRIGGER attendance_month_ins;";;
                roster|account_txn) echo "ALTER TABLE wagecheck.$1 ENABLE ALWAYS TRIGGER outflow_unmatched_ins;";; esac; }
 # setup T FROM TO: inserts, triggers off but the summaries' insert trigger, the held-back rows
 # the rows of T created in [FROM, TO) need first: of the tables before T in $order those
 # created before TO, of T those before FROM.
 setup() {
   local t=$1 from=$2 to=$3 u sql=""
-  [ "$t" = attendance ] && return 0
+  # attendance needs no other held-back table: its own rows of the window before the day
+  if [ "$t" = attendance ]; then
+    [ "$from" = 0 ] && return 0
+    echo "ALTER TABLE wagecheck.$t DISABLE TRIGGER USER; $(summary_on "$t")
+      INSERT INTO wagecheck.$t SELECT * FROM wc_bench.wr_$t WHERE created_at < to_timestamp($from) ORDER BY created_at, $(key "$t");
+      ALTER TABLE wagecheck.$t ENABLE TRIGGER USER;"
+    return 0
+  fi
   for u in $order; do
     if [ "$u" = "$t" ]; then
       sql="$sql ALTER TABLE wagecheck.$u DISABLE TRIGGER USER; $(summary_on "$u")
