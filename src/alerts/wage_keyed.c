@@ -497,7 +497,8 @@ wc_line_one_keyed(const wc_line_in *l)
 	if (opened)
 	{
 		bool		other,
-					have_sheet;
+					have_sheet,
+					sheet_nulls = false;
 		int64		project = 0,
 					employer = 0;
 		bool		employer_null = true;
@@ -513,13 +514,14 @@ wc_line_one_keyed(const wc_line_in *l)
 			Datum	   *v = sheet.slot->tts_values;
 			bool	   *n = sheet.slot->tts_isnull;
 
-			have_sheet = !n[s_project] && !n[s_period] && !n[s_created];
+			/* (NOT NULL columns: a NULL is left to the statement, which refuses it) */
+			sheet_nulls = n[s_project] || n[s_period] || n[s_created];
 			project = DatumGetInt64(v[s_project]);
 			period = DatumGetDateADT(v[s_period]);
 			employer_null = n[s_employer];
 			if (!employer_null)
 				employer = DatumGetInt64(v[s_employer]);
-			if (have_sheet && DatumGetTimestampTz(v[s_created]) > known)
+			if (!sheet_nulls && DatumGetTimestampTz(v[s_created]) > known)
 				known = DatumGetTimestampTz(v[s_created]);
 		}
 		PopActiveSnapshot();
@@ -527,7 +529,7 @@ wc_line_one_keyed(const wc_line_in *l)
 			done = 0;
 		else if (!have_sheet)
 			done = 1;			/* (no month to add to: as the statement's join finds none) */
-		else if (!DATE_NOT_FINITE(period))	/* (the year of an infinite month: left to the statement) */
+		else if (!sheet_nulls && !DATE_NOT_FINITE(period))	/* (the year of an infinite month: left to the statement) */
 		{
 			Datum		key[3] = {Int64GetDatum(project), Int64GetDatum(l->worker_id), DateADTGetDatum(period)};
 			Datum		zero = num_zero();
