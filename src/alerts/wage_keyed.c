@@ -420,13 +420,10 @@ upsert_count(wc_keyed *k, const Datum *key, int col)
 			return;
 		if (wc_keyed_lock(k, key))
 		{
-			int64		sum;
-
 			if (k->next->tts_isnull[col])
 				return;			/* (NULL + 1 is NULL: the column is NOT NULL, never here) */
-			if (pg_add_s64_overflow(DatumGetInt64(k->next->tts_values[col]), 1, &sum))
-				ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE), errmsg("bigint out of range")));
-			k->next->tts_values[col] = Int64GetDatum(sum);
+			/* (+ as the statement adds: its error when out of range) */
+			k->next->tts_values[col] = DirectFunctionCall2(int8pl, k->next->tts_values[col], Int64GetDatum(1));
 			wc_keyed_update(k);
 			return;
 		}
@@ -625,13 +622,8 @@ wc_line_one_keyed(const wc_line_in *l)
 							break;
 						if (wp_lock(&wp, wkey))
 						{
-							int64		entries;
-
 							v[wp_payable] = num_to(num_add(v[wp_payable], payable), typmod_of(&wp.k, wp_payable));
-							if (pg_add_s64_overflow(DatumGetInt64(v[wp_entries]), added ? 1 : 0, &entries))
-								ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-												errmsg("bigint out of range")));
-							v[wp_entries] = Int64GetDatum(entries);
+							v[wp_entries] = DirectFunctionCall2(int8pl, v[wp_entries], Int64GetDatum(added ? 1 : 0));
 							wc_keyed_update(&wp.k);
 							break;
 						}
