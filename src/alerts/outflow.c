@@ -29,6 +29,13 @@
  * (when they may exist) and the unmatched ones inserted, each in one statement. The plans
  * are prepared once per backend, generic (a bank file of more than a thousand movements is
  * planned for its number); no catalog lookup per call, no temporary table.
+ * Movements inserted (up to OU_TXNS_KEYED in a statement) and roster entries added (up to
+ * OU_ENTRIES_KEYED) are judged by key instead, without those statements: the same rows read
+ * through the same indexes as the statement's snapshot would see them (src/enforce/direct.c),
+ * the same rows locked in the same order (a row changed while its lock was waited for sends
+ * the judgement back to the statements, which read it again), the candidates inserted and
+ * deleted by their key (src/alerts/keyed.c). REPEATABLE READ and SERIALIZABLE keep the
+ * statements.
  */
 #include "postgres.h"
 
@@ -47,15 +54,20 @@
 #include "storage/lock.h"
 #include "storage/proc.h"
 #include "access/genam.h"
+#include "access/xact.h"
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
+#include "alerts/keyed.h"
 #include "alerts/kept_plans.h"
+#include "enforce/direct.h"
 #include "core/changeset.h"
+#include "core/ident.h"
 #include "core/idset.h"
 #include "trigcheck.h"
 #include "nls.h"
@@ -64,6 +76,8 @@
 
 /* the statements of more entries than this are planned for their number */
 #define OU_MANY 1000
+/* the movements of an INSERT judged by key at most (a bulk load's: by P_MATCH, hashed) */
+#define OU_TXNS_KEYED 20000
 
 /* The tables the trigger fires on. */
 typedef enum ou_table
@@ -313,66 +327,492 @@ refresh(ou_batch *b, bool delete, int64 *del, int ndel)
 	}
 }
 
+/* The columns of account_txn an outflow is judged by (attribute numbers). */
+typedef struct ou_txn_cols
+{
+	int			id,
+				account,
+				dir,
+				purpose,
+				cp,
+				created,
+				booked;
+} ou_txn_cols;
+
+/* trigger_txn_cols: those of the trigger's table. */
+static void
+trigger_txn_cols(TriggerData *td, ou_txn_cols *c)
+{
+	c->id = wc_trigger_column(td, FN, "txn_id", INT8OID);
+	c->account = wc_trigger_column(td, FN, "account_id", INT8OID);
+	c->dir = wc_trigger_column(td, FN, "direction", TEXTOID);
+	c->purpose = wc_trigger_column(td, FN, "purpose", TEXTOID);
+	c->cp = wc_trigger_column(td, FN, "counterparty_account", TEXTOID);
+	c->created = wc_trigger_column(td, FN, "created_at", TIMESTAMPTZOID);
+	c->booked = wc_trigger_column(td, FN, "booked_at", TIMESTAMPTZOID);
+}
+
+/* An outflow as its row holds it. */
+typedef struct ou_outflow
+{
+	int64		id;
+	int64		account;
+	bool		wage;
+	const char *cp;				/* the counterparty account's bytes, NULL when none */
+	int			cplen;
+	TimestampTz known;			/* greatest(created_at, booked_at) */
+	bool		known_null;
+} ou_outflow;
+
+/*
+ * read_outflow: the movement in slot: -1 without an id (the primary key: never), else its id
+ * in o->id and 1 when it is an outflow of an account (the rest of *o filled), 0 when not (an
+ * inflow is never a candidate; no account, no project: the recomputation's join drops it too).
+ */
+static int
+read_outflow(TupleTableSlot *slot, const ou_txn_cols *c, ou_outflow *o)
+{
+	bool		isnull,
+				cnull,
+				bnull;
+	Datum		d;
+	text	   *t;
+	TimestampTz booked;
+
+	o->id = DatumGetInt64(slot_getattr(slot, c->id, &isnull));
+	if (isnull)
+		return -1;
+	d = slot_getattr(slot, c->dir, &isnull);
+	if (isnull)
+		return 0;
+	t = DatumGetTextPP(d);
+	if (VARSIZE_ANY_EXHDR(t) != 3 || memcmp(VARDATA_ANY(t), "out", 3) != 0)
+		return 0;
+	d = slot_getattr(slot, c->account, &isnull);
+	if (isnull)
+		return 0;
+	o->account = DatumGetInt64(d);
+	d = slot_getattr(slot, c->purpose, &isnull);
+	t = isnull ? NULL : DatumGetTextPP(d);
+	o->wage = t && VARSIZE_ANY_EXHDR(t) == 4 && memcmp(VARDATA_ANY(t), "wage", 4) == 0;
+	o->known = DatumGetTimestampTz(slot_getattr(slot, c->created, &cnull));
+	booked = DatumGetTimestampTz(slot_getattr(slot, c->booked, &bnull));
+	/* greatest(created_at, booked_at): NULLs ignored */
+	if (cnull)
+		o->known = booked;
+	else if (!bnull && booked > o->known)
+		o->known = booked;
+	o->known_null = cnull && bnull;
+	d = slot_getattr(slot, c->cp, &isnull);
+	t = isnull ? NULL : DatumGetTextPP(d);
+	o->cp = t ? VARDATA_ANY(t) : NULL;
+	o->cplen = t ? VARSIZE_ANY_EXHDR(t) : 0;
+	return 1;
+}
+
 /* The transition table's rows of account_txn: every id to ids (when given), the outflows to the batch. */
 static void
 read_txns(TriggerData *td, Tuplestorestate *rows, ou_batch *b, ou_batch *ids)
 {
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	int			a_id = wc_trigger_column(td, FN, "txn_id", INT8OID),
-				a_account = wc_trigger_column(td, FN, "account_id", INT8OID),
-				a_dir = wc_trigger_column(td, FN, "direction", TEXTOID),
-				a_purpose = wc_trigger_column(td, FN, "purpose", TEXTOID),
-				a_cp = wc_trigger_column(td, FN, "counterparty_account", TEXTOID),
-				a_created = wc_trigger_column(td, FN, "created_at", TIMESTAMPTZOID),
-				a_booked = wc_trigger_column(td, FN, "booked_at", TIMESTAMPTZOID);
-	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(td->tg_relation), &TTSOpsMinimalTuple);
+	ou_txn_cols c;
 
+	trigger_txn_cols(td, &c);
 	tuplestore_rescan(rows);
 	while (tuplestore_gettupleslot(rows, true, false, slot))
 	{
-		bool		isnull,
-					cnull,
-					bnull;
-		int64		id = DatumGetInt64(slot_getattr(slot, a_id, &isnull));
-		Datum		d;
-		text	   *t;
-		int64		account;
-		bool		wage;
-		TimestampTz created,
-					booked;
+		ou_outflow	o;
+		int			r = read_outflow(slot, &c, &o);
 
-		if (isnull)
-			continue;			/* (the primary key: never) */
+		if (r < 0)
+			continue;
 		if (ids)
-			batch_id(ids, id);
-		if (b == NULL)
-			continue;
-		d = slot_getattr(slot, a_dir, &isnull);
-		if (isnull)
-			continue;
-		t = DatumGetTextPP(d);
-		if (VARSIZE_ANY_EXHDR(t) != 3 || memcmp(VARDATA_ANY(t), "out", 3) != 0)
-			continue;			/* an inflow is never a candidate */
-		d = slot_getattr(slot, a_account, &isnull);
-		if (isnull)
-			continue;			/* no account, no project: the recomputation's join drops it too */
-		account = DatumGetInt64(d);
-		d = slot_getattr(slot, a_purpose, &isnull);
-		t = isnull ? NULL : DatumGetTextPP(d);
-		wage = t && VARSIZE_ANY_EXHDR(t) == 4 && memcmp(VARDATA_ANY(t), "wage", 4) == 0;
-		created = DatumGetTimestampTz(slot_getattr(slot, a_created, &cnull));
-		booked = DatumGetTimestampTz(slot_getattr(slot, a_booked, &bnull));
-		/* greatest(created_at, booked_at): NULLs ignored */
-		if (cnull)
-			created = booked;
-		else if (!bnull && booked > created)
-			created = booked;
-		d = slot_getattr(slot, a_cp, &isnull);
-		t = isnull ? NULL : DatumGetTextPP(d);
-		batch_add(b, id, account, wage, t ? VARDATA_ANY(t) : NULL, t ? VARSIZE_ANY_EXHDR(t) : 0,
-				  created, cnull && bnull);
+			batch_id(ids, o.id);
+		if (b != NULL && r > 0)
+			batch_add(b, o.id, o.account, o.wage, o.cp, o.cplen, o.known, o.known_null);
 	}
 	ExecDropSingleTupleTableSlot(slot);
+}
+
+/*
+ * Matching by key. P_MATCH for a few wages without its statement: for each wage (its account,
+ * the digits of its counterparty account, the moment known) the account's project read by key,
+ * the workers whose card is those digits (worker_wage_card_text), and their entries on that
+ * project's roster known by then (the roster's (project, worker) key); the rows of the matches
+ * then locked FOR SHARE - the account's, the entry's, the worker's - in P_MATCH's order
+ * (account, entry, worker). A row changed or gone while its lock was waited for sends the
+ * judgement back to the statement, which reads the latest rows again.
+ */
+typedef struct ou_match
+{
+	int64		account_id;
+	int64		roster_id;
+	int64		worker_id;
+	int64		txn_id;
+	ItemPointerData account;
+	ItemPointerData entry;
+	ItemPointerData worker;
+} ou_match;
+
+typedef struct ou_matches
+{
+	ou_match   *v;
+	int			n;
+	int			cap;
+} ou_matches;
+
+static int
+cmp_match(const void *a, const void *b)
+{
+	const ou_match *x = a,
+			   *y = b;
+
+	if (x->account_id != y->account_id)
+		return (x->account_id > y->account_id) - (x->account_id < y->account_id);
+	if (x->roster_id != y->roster_id)
+		return (x->roster_id > y->roster_id) - (x->roster_id < y->roster_id);
+	return (x->worker_id > y->worker_id) - (x->worker_id < y->worker_id);
+}
+
+/* A roster entry of a worker with a card, on a project (the rows of a match but the account's). */
+typedef struct ou_hit
+{
+	int64		roster_id;
+	int64		worker_id;
+	TimestampTz created;
+	bool		created_null;
+	ItemPointerData entry;
+	ItemPointerData worker;
+} ou_hit;
+
+/*
+ * The tables a match reads, opened for direct reads, and their columns; and what the last
+ * match read, under the same snapshot: the candidates a roster entry settles are wages to one
+ * card, mostly of one account.
+ */
+typedef struct ou_probe
+{
+	wc_direct	a,				/* wage_account, by its key */
+				k,				/* worker, by wage_card::text */
+				r;				/* roster, by (project_id, worker_id) */
+	int			a_id,
+				a_project,
+				k_id,
+				r_id,
+				r_created;
+	Snapshot	snapshot;		/* of what follows */
+	bool		have_account;
+	int64		account;
+	bool		account_found;
+	int64		project;
+	ItemPointerData account_tid;
+	char	   *card;			/* the entries of (project, card) read last, or NULL */
+	int64		card_project;
+	ou_hit	   *hits;
+	int			nhits;
+	int			cap;
+} ou_probe;
+
+/* probe_open: the tables of a match opened; false (nothing left open) when one is not as this file knows it. */
+static bool
+probe_open(ou_probe *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (!wc_direct_open(&p->a, "wage_account", NULL, RowShareLock))
+		return false;
+	if (!wc_direct_open(&p->k, "worker", "worker_wage_card_text", RowShareLock))
+	{
+		wc_direct_close(&p->a);
+		return false;
+	}
+	if (!wc_direct_open(&p->r, "roster", "roster_project_id_worker_id_start_on_key", RowShareLock))
+	{
+		wc_direct_close(&p->k);
+		wc_direct_close(&p->a);
+		return false;
+	}
+	if (p->a.nkeys != 1 || p->a.index->rd_opcintype[0] != INT8OID || p->k.nkeys != 1 ||
+		p->k.index->rd_opcintype[0] != TEXTOID ||
+		p->r.nkeys < 2 || p->r.index->rd_opcintype[0] != INT8OID || p->r.index->rd_opcintype[1] != INT8OID ||
+		(p->a_id = wc_direct_column(&p->a, "account_id", INT8OID)) != p->a.index->rd_index->indkey.values[0] ||
+		(p->a_project = wc_direct_column(&p->a, "project_id", INT8OID)) == 0 ||
+		(p->k_id = wc_direct_column(&p->k, "worker_id", INT8OID)) == 0 ||
+		p->k.index->rd_index->indkey.values[0] != 0 ||	/* (an expression: wage_card::text) */
+		(p->r_id = wc_direct_column(&p->r, "roster_id", INT8OID)) == 0 ||
+		(p->r_created = wc_direct_column(&p->r, "created_at", TIMESTAMPTZOID)) == 0 ||
+		wc_direct_column(&p->r, "project_id", INT8OID) != p->r.index->rd_index->indkey.values[0] ||
+		wc_direct_column(&p->r, "worker_id", INT8OID) != p->r.index->rd_index->indkey.values[1])
+	{
+		wc_direct_close(&p->r);
+		wc_direct_close(&p->k);
+		wc_direct_close(&p->a);
+		return false;
+	}
+	return true;
+}
+
+static void
+probe_close(ou_probe *p)
+{
+	wc_direct_close(&p->r);
+	wc_direct_close(&p->k);
+	wc_direct_close(&p->a);
+}
+
+/*
+ * probe_matches: the matches of wage txn_id (of account, to card - NULL: not a wage to a card,
+ * only the account's project is read - known at known) as snapshot sees them, added to out;
+ * its account's project in *project (*have_project false when the account is not there: then
+ * nothing matches).
+ */
+static void
+probe_matches(ou_probe *p, Snapshot snapshot, int64 txn_id, int64 account, const char *card,
+			  TimestampTz known, bool known_null, ou_matches *out, int64 *project, bool *have_project)
+{
+	Datum		key;
+	bool		isnull;
+
+	if (p->snapshot != snapshot)
+	{
+		p->snapshot = snapshot;
+		p->have_account = false;
+		p->card = NULL;
+	}
+	if (!p->have_account || p->account != account)
+	{
+		key = Int64GetDatum(account);
+		p->have_account = true;
+		p->account = account;
+		p->account_found = wc_direct_first(&p->a, snapshot, &key, 1);
+		if (p->account_found)
+		{
+			p->project = DatumGetInt64(slot_getattr(p->a.slot, p->a_project, &isnull));
+			p->account_tid = p->a.slot->tts_tid;
+		}
+	}
+	*have_project = p->account_found;
+	if (!p->account_found)
+		return;
+	*project = p->project;
+	if (card == NULL)
+		return;
+	if (p->card == NULL || p->card_project != p->project || strcmp(p->card, card) != 0)
+	{
+		/* the entries on the project's roster of the workers whose card it is */
+		p->card = pstrdup(card);
+		p->card_project = p->project;
+		p->nhits = 0;
+		key = CStringGetTextDatum(card);
+		wc_direct_begin(&p->k, snapshot, &key, 1);
+		while (wc_direct_next(&p->k))
+		{
+			Datum		rk[2];
+			int64		worker = DatumGetInt64(slot_getattr(p->k.slot, p->k_id, &isnull));
+
+			if (isnull)
+				continue;
+			rk[0] = Int64GetDatum(p->project);
+			rk[1] = Int64GetDatum(worker);
+			wc_direct_begin(&p->r, snapshot, rk, 2);
+			while (wc_direct_next(&p->r))
+			{
+				ou_hit	   *h;
+
+				if (p->nhits == p->cap)
+				{
+					p->cap = p->cap ? p->cap * 2 : 8;
+					p->hits = p->hits ? repalloc(p->hits, sizeof(ou_hit) * p->cap) : palloc(sizeof(ou_hit) * p->cap);
+				}
+				h = &p->hits[p->nhits++];
+				h->roster_id = DatumGetInt64(slot_getattr(p->r.slot, p->r_id, &isnull));
+				h->worker_id = worker;
+				h->created = DatumGetTimestampTz(slot_getattr(p->r.slot, p->r_created, &h->created_null));
+				h->entry = p->r.slot->tts_tid;
+				h->worker = p->k.slot->tts_tid;
+			}
+			wc_direct_end(&p->r);
+		}
+		wc_direct_end(&p->k);
+	}
+	for (int i = 0; i < p->nhits; i++)
+	{
+		ou_hit	   *h = &p->hits[i];
+		ou_match   *m;
+
+		/* r.created_at <= u.known (NULL on either side: no) */
+		if (h->created_null || known_null || h->created > known)
+			continue;
+		if (out->n == out->cap)
+		{
+			out->cap = out->cap ? out->cap * 2 : 8;
+			out->v = out->v ? repalloc(out->v, sizeof(ou_match) * out->cap) : palloc(sizeof(ou_match) * out->cap);
+		}
+		m = &out->v[out->n++];
+		m->account_id = account;
+		m->roster_id = h->roster_id;
+		m->worker_id = h->worker_id;
+		m->txn_id = txn_id;
+		m->account = p->account_tid;
+		m->entry = h->entry;
+		m->worker = h->worker;
+	}
+}
+
+/*
+ * probe_lock: the rows of the matches locked FOR SHARE in P_MATCH's order (ORDER BY
+ * a.account_id, r.roster_id, k.worker_id FOR SHARE OF a, r, k); false when one changed or went
+ * meanwhile (the statement judges again).
+ */
+static bool
+probe_lock(ou_probe *p, ou_matches *m)
+{
+	qsort(m->v, m->n, sizeof(ou_match), cmp_match);
+	for (int i = 0; i < m->n; i++)
+	{
+		TM_FailureData tmfd;
+		ou_match   *x = &m->v[i],
+				   *prev = i > 0 ? &m->v[i - 1] : NULL;
+
+		/* (a row locked for the match before is held already: the wages of one card share them) */
+		if ((prev == NULL || !ItemPointerEquals(&prev->account, &x->account)) &&
+			(wc_direct_lock(&p->a, &x->account, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed))
+			return false;
+		if ((prev == NULL || !ItemPointerEquals(&prev->entry, &x->entry)) &&
+			(wc_direct_lock(&p->r, &x->entry, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed))
+			return false;
+		if ((prev == NULL || !ItemPointerEquals(&prev->worker, &x->worker)) &&
+			(wc_direct_lock(&p->k, &x->worker, LockTupleShare, &tmfd) != TM_Ok || tmfd.traversed))
+			return false;
+	}
+	return true;
+}
+
+/* An outflow found unmatched: its candidate's row. */
+typedef struct ou_unmatched
+{
+	int64		txn_id;
+	int64		project_id;
+	char	   *card;			/* NULL: none */
+} ou_unmatched;
+
+static int
+cmp_unmatched(const void *a, const void *b)
+{
+	const ou_unmatched *x = a,
+			   *y = b;
+
+	return (x->txn_id > y->txn_id) - (x->txn_id < y->txn_id);
+}
+
+/*
+ * on_new_txns: a statement that inserted movements (up to OU_TXNS_KEYED): their outflows
+ * judged by key (matched and locked as P_MATCH would, in its order; the unmatched ones'
+ * candidates inserted by key in the order of their ids, as P_INSERT does); false when this
+ * cannot be done, and the statements judge them.
+ */
+static bool
+on_new_txns(TriggerData *td, Tuplestorestate *rows)
+{
+	TupleTableSlot *slot;
+	ou_txn_cols c;
+	bool		done;
+	ou_probe	p;
+	ou_matches	m = {0};
+	Snapshot	snapshot;
+	ou_outflow *o = NULL;
+	char	  **cards = NULL;
+	int			no = 0,
+				ocap = 0;
+	ou_unmatched *u;
+	int			nu = 0;
+
+	/* (REPEATABLE READ, SERIALIZABLE: P_MATCH's locks fail on a row changed since the snapshot) */
+	if (IsolationUsesXactSnapshot())
+		return false;
+	/* the outflows (an inflow is never a candidate), each wage's card the digits of its account */
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(td->tg_relation), &TTSOpsMinimalTuple);
+	trigger_txn_cols(td, &c);
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		if (no == ocap)
+		{
+			ocap = ocap ? ocap * 2 : 16;
+			o = o ? repalloc_huge(o, sizeof(ou_outflow) * ocap) : palloc(sizeof(ou_outflow) * ocap);
+			cards = cards ? repalloc_huge(cards, sizeof(char *) * ocap) : palloc(sizeof(char *) * ocap);
+		}
+		if (read_outflow(slot, &c, &o[no]) <= 0)
+			continue;
+		cards[no] = NULL;
+		if (o[no].wage && o[no].cp != NULL)
+		{
+			char	   *card = palloc(o[no].cplen + 1);
+
+			card[wc_card_digits(o[no].cp, o[no].cplen, card)] = '\0';
+			/* (no card's text is empty; the candidate's card is NULL) */
+			cards[no] = card[0] ? card : NULL;
+		}
+		o[no].cp = NULL;		/* (the slot's bytes: not kept) */
+		no++;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	if (no == 0)
+		return true;
+	if (!probe_open(&p))
+		return false;
+	u = palloc(sizeof(ou_unmatched) * no);
+	snapshot = wc_direct_snapshot();
+	for (int i = 0; i < no; i++)
+	{
+		bool		have_project;
+		int64		project = 0;
+		int			before = m.n;
+
+		probe_matches(&p, snapshot, o[i].id, o[i].account, cards[i], o[i].known, o[i].known_null, &m,
+					  &project, &have_project);
+		if (!have_project || m.n > before)
+			continue;			/* no account, no project: no candidate; or matched */
+		u[nu].txn_id = o[i].id;
+		u[nu].project_id = project;
+		u[nu++].card = cards[i];
+	}
+	done = m.n == 0 || probe_lock(&p, &m);
+	wc_direct_snapshot_done();
+	probe_close(&p);
+	if (!done)
+		return false;
+	if (nu > 0)
+	{
+		wc_keyed	k;
+		const char *cols[1] = {"txn_id"};
+		Oid			types[1] = {INT8OID};
+		int			k_project,
+					k_card;
+
+		if (!wc_keyed_open(&k, "outflow_unmatched", 1, cols, types))
+			return false;
+		k_project = wc_keyed_column(&k, "project_id", INT8OID);
+		k_card = wc_keyed_column(&k, "card", TEXTOID);
+		if (k_project < 0 || k_card < 0 || RelationGetDescr(k.rel)->natts != 3)
+		{
+			wc_keyed_close(&k);
+			return false;
+		}
+		qsort(u, nu, sizeof(ou_unmatched), cmp_unmatched);
+		for (int i = 0; i < nu; i++)
+		{
+			wc_keyed_new(&k);
+			k.next->tts_values[k.keyatt[0] - 1] = Int64GetDatum(u[i].txn_id);
+			k.next->tts_values[k_project] = Int64GetDatum(u[i].project_id);
+			k.next->tts_values[k_card] = u[i].card ? CStringGetTextDatum(u[i].card) : (Datum) 0;
+			k.next->tts_isnull[k_card] = u[i].card == NULL;
+			/* ON CONFLICT (txn_id) DO NOTHING */
+			(void) wc_keyed_insert(&k);
+		}
+		wc_keyed_close(&k);
+	}
+	ereport(DEBUG1, (errmsg_internal("wagecheck: outflows judged by key: %d, %d unmatched", no, nu)));
+	return true;
 }
 
 /* One (project, card) whose wages are judged again. */
@@ -742,6 +1182,159 @@ projects_with_candidates(int64 *projects, int n)
 }
 
 /*
+ * the entries of one statement whose candidates are settled by key at most (a bulk load's are
+ * settled by P_SETTLE_ENTRIES, hashed)
+ */
+#define OU_ENTRIES_KEYED 1000
+/* the candidates of one entry settled by key at most; more go to P_SETTLE_ENTRIES */
+#define OU_CANDIDATES_KEYED 32
+
+/*
+ * settle_by_key: P_SETTLE_ENTRIES for entries e[0..n) (of projects with candidates) without its
+ * statement: each entry's worker read by key, the candidates of its project to his card
+ * (outflow_unmatched_project_card) that are wages (account_txn by key), their matches found and
+ * locked (probe_matches, probe_lock: all of them in P_SETTLE_ENTRIES's order), and the matched
+ * candidates deleted by key. False when this cannot be done (the statement settles them then).
+ */
+static bool
+settle_by_key(ou_entry *e, int n)
+{
+	wc_direct	w,
+				o,
+				t;
+	ou_probe	p;
+	Snapshot	snapshot;
+	Oid			card_type;
+	int			w_card,
+				o_id;
+	ou_txn_cols tc;
+	ou_matches	m = {0};
+	bool		ok = true;
+
+	if (IsolationUsesXactSnapshot() || !probe_open(&p))
+		return false;
+	if (!wc_direct_open(&w, "worker", NULL, AccessShareLock))
+	{
+		probe_close(&p);
+		return false;
+	}
+	if (!wc_direct_open(&o, "outflow_unmatched", "outflow_unmatched_project_card", AccessShareLock))
+	{
+		wc_direct_close(&w);
+		probe_close(&p);
+		return false;
+	}
+	if (!wc_direct_open(&t, "account_txn", NULL, AccessShareLock))
+	{
+		wc_direct_close(&o);
+		wc_direct_close(&w);
+		probe_close(&p);
+		return false;
+	}
+	card_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
+								ObjectIdGetDatum(RelationGetNamespace(w.rel)));
+	if (w.nkeys != 1 || w.index->rd_opcintype[0] != INT8OID ||
+		wc_direct_column(&w, "worker_id", INT8OID) != w.index->rd_index->indkey.values[0] ||
+		!OidIsValid(card_type) || (w_card = wc_direct_column(&w, "wage_card", card_type)) == 0 ||
+		o.nkeys != 2 || o.index->rd_opcintype[0] != INT8OID || o.index->rd_opcintype[1] != TEXTOID ||
+		wc_direct_column(&o, "project_id", INT8OID) != o.index->rd_index->indkey.values[0] ||
+		wc_direct_column(&o, "card", TEXTOID) != o.index->rd_index->indkey.values[1] ||
+		(o_id = wc_direct_column(&o, "txn_id", INT8OID)) == 0 ||
+		t.nkeys != 1 || t.index->rd_opcintype[0] != INT8OID ||
+		(tc.id = wc_direct_column(&t, "txn_id", INT8OID)) != t.index->rd_index->indkey.values[0] ||
+		(tc.account = wc_direct_column(&t, "account_id", INT8OID)) == 0 ||
+		(tc.dir = wc_direct_column(&t, "direction", TEXTOID)) == 0 ||
+		(tc.purpose = wc_direct_column(&t, "purpose", TEXTOID)) == 0 ||
+		(tc.cp = wc_direct_column(&t, "counterparty_account", TEXTOID)) == 0 ||
+		(tc.created = wc_direct_column(&t, "created_at", TIMESTAMPTZOID)) == 0 ||
+		(tc.booked = wc_direct_column(&t, "booked_at", TIMESTAMPTZOID)) == 0)
+	{
+		ok = false;
+		goto done;
+	}
+	snapshot = wc_direct_snapshot();
+	for (int i = 0; i < n && ok; i++)
+	{
+		Datum		key[2];
+		bool		isnull;
+		char		card[WC_BANK_CARD_MAX + 1];
+		Datum		c;
+		int64		ids[OU_CANDIDATES_KEYED];
+		int			nids = 0;
+
+		key[0] = Int64GetDatum(e[i].worker_id);
+		if (!wc_direct_first(&w, snapshot, key, 1))
+			continue;			/* (a worker the roster's key names: always there) */
+		c = slot_getattr(w.slot, w_card, &isnull);
+		if (isnull)
+			continue;			/* no card: no candidate is a wage to it */
+		/* (k.wage_card::text: the card's digits) */
+		(void) wc_bank_card_format(DatumGetInt64(c), card);
+		key[0] = Int64GetDatum(e[i].project_id);
+		key[1] = CStringGetTextDatum(card);
+		wc_direct_begin(&o, snapshot, key, 2);
+		while (ok && wc_direct_next(&o))
+		{
+			if (nids == OU_CANDIDATES_KEYED)
+				ok = false;
+			else
+				ids[nids++] = DatumGetInt64(slot_getattr(o.slot, o_id, &isnull));
+		}
+		wc_direct_end(&o);
+		for (int j = 0; j < nids && ok; j++)
+		{
+			Datum		tk = Int64GetDatum(ids[j]);
+			ou_outflow	wage;
+			bool		have_project;
+			int64		project;
+
+			/* (P_SETTLE_ENTRIES's c: the candidates that are wages out of an account) */
+			if (!wc_direct_first(&t, snapshot, &tk, 1) || read_outflow(t.slot, &tc, &wage) <= 0 || !wage.wage)
+				continue;
+			probe_matches(&p, snapshot, ids[j], wage.account, card, wage.known, wage.known_null, &m, &project,
+						  &have_project);
+		}
+	}
+	if (ok && m.n > 0)
+		ok = probe_lock(&p, &m);
+	wc_direct_snapshot_done();
+	if (ok && m.n > 0)
+	{
+		/* DELETE FROM outflow_unmatched WHERE txn_id IN (the matched), each by key */
+		wc_keyed	d;
+		const char *cols[1] = {"txn_id"};
+		Oid			types[1] = {INT8OID};
+		int64	   *ids = palloc(sizeof(int64) * m.n);
+		int			nids;
+
+		for (int i = 0; i < m.n; i++)
+			ids[i] = m.v[i].txn_id;
+		nids = (int) wc_ids_unique(ids, m.n);
+		if (!wc_keyed_open(&d, "outflow_unmatched", 1, cols, types))
+			ok = false;
+		else
+		{
+			for (int i = 0; i < nids; i++)
+			{
+				Datum		key = Int64GetDatum(ids[i]);
+
+				if (wc_keyed_lock(&d, &key))
+					wc_keyed_delete(&d);
+			}
+			wc_keyed_close(&d);
+		}
+	}
+	if (ok)
+		ereport(DEBUG1, (errmsg_internal("wagecheck: candidates settled by key (roster entries: %d)", n)));
+done:
+	wc_direct_close(&t);
+	wc_direct_close(&o);
+	wc_direct_close(&w);
+	probe_close(&p);
+	return ok;
+}
+
+/*
  * on_new_entries: roster entries added (and none changed or deleted): they take no match
  * away, so only the candidates of their projects (rows of outflow_unmatched) that are wages
  * to their workers' cards may leave: found by (project, card), matched and locked as any
@@ -769,6 +1362,18 @@ on_new_entries(ou_entry *e, int n)
 	nhave = projects_with_candidates(have, (int) wc_ids_unique(have, n));
 	if (nhave == 0)
 		return;
+	/* (not a bulk load) settled by key */
+	if (n <= OU_ENTRIES_KEYED)
+	{
+		ou_entry   *with = palloc(sizeof(ou_entry) * n);
+		int			nwith = 0;
+
+		for (int i = 0; i < n; i++)
+			if (bsearch(&e[i].project_id, have, nhave, sizeof(int64), cmp_id) != NULL)
+				with[nwith++] = e[i];
+		if (settle_by_key(with, nwith))
+			return;
+	}
 	projects = palloc(sizeof(Datum) * n);
 	workers = palloc(sizeof(Datum) * n);
 	for (int i = 0; i < n; i++)
@@ -1039,6 +1644,10 @@ wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 
 				memset(&b, 0, sizeof(b));
 				memset(&gone, 0, sizeof(gone));
+				/* movements inserted: by key when they can (not a bulk load) */
+				if (olds == NULL && news != NULL && tuplestore_tuple_count(news) <= OU_TXNS_KEYED &&
+					on_new_txns(td, news))
+					break;
 				/* movements deleted or changed: their rows go (a changed one is judged again) */
 				if (olds)
 					read_ids(olds, RelationGetDescr(td->tg_relation),

@@ -25,6 +25,7 @@
 #include "storage/lock.h"
 
 #include "core/normalize.h"
+#include "enforce/account_keyed.h"
 #include "enforce/enforce.h"
 #include "enforce/checks.h"
 #include "errcodes.h"
@@ -83,6 +84,9 @@ check_payee_name(wc_map *map, TupleTableSlot *slot, wc_mode mode, Oid relid, wc_
 	wc_report(mode, relid, v);
 }
 
+/* The account of a statement of one movement, locked and read by key (account_keyed.c), or NULL. */
+static wc_account *keyed_account = NULL;
+
 /* Movements of a dedicated account: closed account, outflow rule, running balance. */
 void
 wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -115,7 +119,8 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 							  _("A movement names the dedicated account it belongs to."));
 			return;
 		}
-		acct = wc_account_get(true, id, NULL);
+		acct = keyed_account != NULL && keyed_account->account_id == id ? keyed_account
+			: wc_account_get(true, id, NULL);
 		if ((acct == NULL || !acct->known) && wc_fail_closed(map))
 			wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0,
 						  psprintf(INT64_FORMAT, id), _("No dedicated wage account (wagecheck.wage_account) has this id."));
@@ -347,11 +352,13 @@ payee_key_cmp(const void *a, const void *b)
 
 /*
  * prefetch_payees: before the rows of a statement of several movements are checked, the
- * payees of all their counterparty accounts are looked up in one query (the same answer as
- * wc_payee_lookup's, per project and account) and put in the statement's cache: a COPY of a
- * day's wages asks once, not once per card. Each row's account is found (and locked) as its
- * check would, in the same order; a row whose account cannot be found is left to its check.
- * A statement of one movement finds its account (by id) and payee in one query.
+ * payees of all their counterparty accounts are looked up (the same answer as
+ * wc_payee_lookup's, per project and account: read through the indexes of worker and roster,
+ * else in one query) and put in the statement's cache: a COPY of a day's wages asks once, not
+ * once per card. Each row's account is found (and locked) as its check would, in the same
+ * order; a row whose account cannot be found is left to its check.
+ * A statement of one movement finds its account (by id) and payee in one query, or without
+ * any (keyed_begin).
  */
 static void
 prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -366,7 +373,7 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
 	Datum		args[2];
 
-	if (map->attnum[WC_R_COUNTERPARTY] == 0)
+	if (map->attnum[WC_R_COUNTERPARTY] == 0 || keyed_account != NULL)
 		return;
 	if (tuplestore_tuple_count(td->tg_newtable) == 1)
 	{
@@ -436,6 +443,25 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		if (payee_key_cmp(&keys[i], &keys[k]) != 0)
 			keys[++k] = keys[i];
 	n = k + 1;
+	/* read through the indexes of worker and roster; the query asks for those that cannot be */
+	{
+		wc_payee_reader pr;
+
+		if (wc_payee_reader_open(&pr))
+		{
+			Snapshot	snapshot = wc_direct_snapshot();
+			int			left = 0;
+
+			for (int i = 0; i < n; i++)
+				if (!wc_payee_reader_read(&pr, snapshot, keys[i].project_id, keys[i].account, keys[i].len))
+					keys[left++] = keys[i];
+			wc_direct_snapshot_done();
+			wc_payee_reader_close(&pr);
+			n = left;
+			if (n == 0)
+				return;
+		}
+	}
 	projects = palloc(sizeof(Datum) * n);
 	accounts = palloc(sizeof(Datum) * n);
 	found = palloc0(sizeof(bool) * n);
@@ -479,6 +505,36 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 }
 
 /*
+ * keyed_begin: a statement of one movement of an account named by its id: the account locked
+ * and read, and the payee of its counterparty looked up, without a statement
+ * (wc_account_keyed_begin); false when not such a statement, or when that cannot be done.
+ */
+static bool
+keyed_begin(TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_account_keyed *k)
+{
+	const char *cpp = NULL;
+	int			cplen = 0;
+	int64		id;
+	bool		ok;
+
+	if (tuplestore_tuple_count(td->tg_newtable) != 1 || !map->is_int[WC_R_ACCOUNT])
+		return false;
+	tuplestore_rescan(td->tg_newtable);
+	if (!tuplestore_gettupleslot(td->tg_newtable, true, false, slot) ||
+		!wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
+		return false;
+	if (map->attnum[WC_R_COUNTERPARTY] != 0 && wc_get_textn(map, slot, WC_R_COUNTERPARTY, &cpp, &cplen))
+	{
+		/* as the row's check reads it */
+		cplen = Min(cplen, 71);
+		cpp = wc_trim_n(cpp, &cplen);
+	}
+	ok = wc_account_keyed_begin(k, id, cpp, Max(cplen, 0));
+	ExecClearTuple(slot);
+	return ok;
+}
+
+/*
  * wc_check_new_rows: the statement-level pass over a transition table of inserted rows
  * (COPY keeps its multi-row inserts: no BEFORE ROW trigger is needed), each checked
  * by check in insertion order, in a memory context reset after each row.
@@ -516,13 +572,33 @@ void
 wc_check_new_table(TriggerData *td, wc_map *map)
 {
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck payees",
-											  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old = MemoryContextSwitchTo(cxt);
+	MemoryContext cxt,
+				old;
+	wc_account_keyed k;
 
+	/* (what it opens lives to the statement's end: not in the payees' context) */
+	keyed_account = NULL;
+	if (keyed_begin(td, map, slot, &k))
+		keyed_account = &k.acct;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck payees", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
 	prefetch_payees(td, map, slot);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 	ExecDropSingleTupleTableSlot(slot);
-	wc_check_new_rows(td, map, wc_check_account_txn);
+	if (keyed_account == NULL)
+	{
+		wc_check_new_rows(td, map, wc_check_account_txn);
+		return;
+	}
+	PG_TRY();
+	{
+		wc_check_new_rows(td, map, wc_check_account_txn);
+	}
+	PG_FINALLY();
+	{
+		keyed_account = NULL;
+	}
+	PG_END_TRY();
+	wc_account_keyed_end(&k);
 }

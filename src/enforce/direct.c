@@ -1,0 +1,303 @@
+/*
+ * direct.c — reads of wagecheck's tables through one of their btree indexes, and row locks,
+ * without a statement (direct.h). A trigger of a one-row statement asks a few questions by
+ * key; an SPI statement costs 20-100 µs of plan check, executor start-up and shutdown for
+ * each, an index probe a few. Only a plain table of schema wagecheck without forced row
+ * security, and a btree index of it (valid, not partial, keys of types whose btree equality
+ * its operator family names) are read this way: wc_direct_open says false for any other, and
+ * the caller asks its SQL. The reads see what a statement of SPI started at the same moment
+ * would see (wc_direct_snapshot: the command counter advanced, a new snapshot in READ
+ * COMMITTED); the locks are taken as SELECT ... FOR UPDATE/SHARE takes them in READ COMMITTED
+ * (waiting for a writer in progress, then the row's latest version).
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
+#include "executor/tuptable.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "enforce/direct.h"
+
+/*
+ * The tables and indexes opened before, by name: their OIDs and the equality functions of the
+ * index's keys (looked up in the catalogs once per backend; forgotten when the cache entry of
+ * the table or the index is invalidated).
+ */
+#define DIRECT_KNOWN 16
+
+typedef struct direct_known
+{
+	char		table[NAMEDATALEN];
+	char		index[NAMEDATALEN]; /* "" for the primary key */
+	Oid			relid;
+	Oid			indexid;
+	int			nkeys;
+	RegProcedure eq[WC_DIRECT_MAX_KEYS];
+} direct_known;
+
+static direct_known known[DIRECT_KNOWN];
+static int	nknown = 0;
+static bool known_callback = false;
+
+static void
+known_forget(Datum arg, Oid relid)
+{
+	int			k = 0;
+
+	for (int i = 0; i < nknown; i++)
+		if (OidIsValid(relid) && known[i].relid != relid && known[i].indexid != relid)
+			known[k++] = known[i];
+	nknown = k;
+}
+
+/*
+ * open_checked: the table relid and its index indexid opened in mode, when they are still the
+ * wagecheck.<table> and a btree index of it of the kind this file reads; false (nothing left
+ * open) otherwise.
+ */
+static bool
+open_checked(wc_direct *d, const char *table, Oid relid, Oid indexid, LOCKMODE mode)
+{
+	d->rel = try_table_open(relid, mode);
+	if (d->rel == NULL)
+		return false;
+	if (d->rel->rd_rel->relkind != RELKIND_RELATION || d->rel->rd_rel->relforcerowsecurity ||
+		d->rel->rd_rel->relispartition || strcmp(RelationGetRelationName(d->rel), table) != 0 ||
+		RelationGetNamespace(d->rel) != get_namespace_oid("wagecheck", true) || !OidIsValid(indexid))
+		goto no_index;
+	d->index = try_relation_open(indexid, mode);
+	if (d->index == NULL)
+		goto no_index;
+	if (d->index->rd_rel->relkind != RELKIND_INDEX || d->index->rd_index->indrelid != relid ||
+		d->index->rd_rel->relam != BTREE_AM_OID ||
+		!d->index->rd_index->indisvalid || !d->index->rd_index->indisready ||
+		!heap_attisnull(d->index->rd_indextuple, Anum_pg_index_indpred, NULL) ||
+		d->index->rd_index->indnkeyatts > WC_DIRECT_MAX_KEYS)
+	{
+		relation_close(d->index, mode);
+		goto no_index;
+	}
+	return true;
+no_index:
+	table_close(d->rel, mode);
+	d->rel = d->index = NULL;
+	return false;
+}
+
+/*
+ * wc_direct_open: opens wagecheck.<table> (in mode) and its index named index (its primary
+ * key when index is NULL) for direct reads; false, nothing left open, when either is missing
+ * or not of the kind this file reads.
+ */
+bool
+wc_direct_open(wc_direct *d, const char *table, const char *index, LOCKMODE mode)
+{
+	Oid			nsp,
+				relid;
+	direct_known *kn = NULL;
+
+	memset(d, 0, sizeof(*d));
+	if (!known_callback)
+	{
+		CacheRegisterRelcacheCallback(known_forget, (Datum) 0);
+		known_callback = true;
+	}
+	for (int i = 0; i < nknown; i++)
+		if (strcmp(known[i].table, table) == 0 && strcmp(known[i].index, index ? index : "") == 0)
+		{
+			kn = &known[i];
+			break;
+		}
+	if (kn != NULL)
+	{
+		direct_known k = *kn;	/* (opening may forget it) */
+
+		if (!open_checked(d, table, k.relid, k.indexid, mode))
+			return false;
+		d->nkeys = k.nkeys;
+		memcpy(d->eq, k.eq, sizeof(d->eq));
+	}
+	else
+	{
+		Oid			indexid = InvalidOid;
+
+		nsp = get_namespace_oid("wagecheck", true);
+		relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
+		if (!OidIsValid(relid))
+			return false;
+		if (index != NULL)
+			indexid = get_relname_relid(index, nsp);
+		else
+		{
+			Relation	r = try_table_open(relid, AccessShareLock);
+
+			if (r == NULL)
+				return false;
+			indexid = RelationGetPrimaryKeyIndex(r);
+			table_close(r, AccessShareLock);
+		}
+		if (!open_checked(d, table, relid, indexid, mode))
+			return false;
+		d->nkeys = d->index->rd_index->indnkeyatts;
+		for (int i = 0; i < d->nkeys; i++)
+		{
+			Oid			type = d->index->rd_opcintype[i];
+			Oid			op = get_opfamily_member(d->index->rd_opfamily[i], type, type, BTEqualStrategyNumber);
+
+			if (!OidIsValid(op) || !OidIsValid(d->eq[i] = get_opcode(op)))
+			{
+				relation_close(d->index, mode);
+				table_close(d->rel, mode);
+				memset(d, 0, sizeof(*d));
+				return false;
+			}
+		}
+		if (nknown < DIRECT_KNOWN)
+		{
+			kn = &known[nknown++];
+			strlcpy(kn->table, table, sizeof(kn->table));
+			strlcpy(kn->index, index ? index : "", sizeof(kn->index));
+			kn->relid = relid;
+			kn->indexid = indexid;
+			kn->nkeys = d->nkeys;
+			memcpy(kn->eq, d->eq, sizeof(kn->eq));
+		}
+	}
+	if (d->index->rd_rel->relkind != RELKIND_INDEX || d->nkeys != d->index->rd_index->indnkeyatts)
+	{
+		relation_close(d->index, mode);
+		table_close(d->rel, mode);
+		memset(d, 0, sizeof(*d));
+		return false;
+	}
+	for (int i = 0; i < d->nkeys; i++)
+		d->coll[i] = d->index->rd_indcollation[i];
+	d->slot = table_slot_create(d->rel, NULL);
+	return true;
+}
+
+/* wc_direct_column: the attribute number of the table's column name of type type, 0 when it has none. */
+int
+wc_direct_column(wc_direct *d, const char *name, Oid type)
+{
+	TupleDesc	desc = RelationGetDescr(d->rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && att->atttypid == type && strcmp(NameStr(att->attname), name) == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+/*
+ * wc_direct_begin: starts a scan of the rows whose first nkeys index columns equal key[],
+ * as snapshot sees them; wc_direct_next reads them one by one into d->slot.
+ */
+void
+wc_direct_begin(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys)
+{
+	ScanKeyData sk[WC_DIRECT_MAX_KEYS];
+
+	Assert(nkeys >= 1 && nkeys <= d->nkeys);
+	for (int i = 0; i < nkeys; i++)
+		ScanKeyEntryInitialize(&sk[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid, d->coll[i], d->eq[i], key[i]);
+	d->scan = index_beginscan(d->rel, d->index, snapshot, nkeys, 0);
+	index_rescan(d->scan, sk, nkeys, NULL, 0);
+}
+
+/* wc_direct_next: the next row of the scan in d->slot; false when there is none. */
+bool
+wc_direct_next(wc_direct *d)
+{
+	return index_getnext_slot(d->scan, ForwardScanDirection, d->slot);
+}
+
+/* wc_direct_end: ends the scan (d->slot keeps the last row read). */
+void
+wc_direct_end(wc_direct *d)
+{
+	if (d->scan)
+		index_endscan(d->scan);
+	d->scan = NULL;
+}
+
+/* wc_direct_first: the first row whose first nkeys index columns equal key[], in d->slot; false when none. */
+bool
+wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys)
+{
+	bool		found;
+
+	wc_direct_begin(d, snapshot, key, nkeys);
+	found = wc_direct_next(d);
+	wc_direct_end(d);
+	return found;
+}
+
+/*
+ * wc_direct_lock: locks the row at tid (one read into d->slot) in mode as SELECT ... FOR <mode> does in READ
+ * COMMITTED: a writer in progress is waited for, and a row updated meanwhile is locked in its
+ * latest version, which is left in d->slot (tmfd->traversed says so). TM_Ok; otherwise (the row
+ * gone, or changed by this transaction since the snapshot) the caller asks its SQL.
+ */
+TM_Result
+wc_direct_lock(wc_direct *d, ItemPointer tid, LockTupleMode mode, TM_FailureData *tmfd)
+{
+	ItemPointerData t = *tid;
+	TM_Result	res;
+
+	res = table_tuple_lock(d->rel, &t, GetActiveSnapshot(), d->slot, GetCurrentCommandId(true),
+						   mode, LockWaitBlock, TUPLE_LOCK_FLAG_FIND_LAST_VERSION, tmfd);
+	if (res == TM_Invisible || res == TM_BeingModified || res == TM_WouldBlock)
+		elog(ERROR, "wagecheck: locking a row of %s failed (%d)", RelationGetRelationName(d->rel), (int) res);
+	return res;
+}
+
+/* wc_direct_close: releases what wc_direct_open took; the lock on the table stays to the transaction's end. */
+void
+wc_direct_close(wc_direct *d)
+{
+	if (d->rel == NULL)
+		return;
+	wc_direct_end(d);
+	ExecDropSingleTupleTableSlot(d->slot);
+	index_close(d->index, NoLock);
+	table_close(d->rel, NoLock);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * wc_direct_snapshot: the snapshot a statement of SPI started now would read with (after what
+ * this transaction wrote so far; a new one in READ COMMITTED), made active until
+ * wc_direct_snapshot_done.
+ */
+Snapshot
+wc_direct_snapshot(void)
+{
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	return GetActiveSnapshot();
+}
+
+/* wc_direct_snapshot_done: the snapshot of wc_direct_snapshot no longer active. */
+void
+wc_direct_snapshot_done(void)
+{
+	PopActiveSnapshot();
+}

@@ -1,0 +1,43 @@
+/*
+ * direct.h — reads of wagecheck's tables through one of their btree indexes, and row locks,
+ * without a statement: what a trigger of a one-row statement looks up by key (an account, a
+ * project, a worker's card, a roster entry, a candidate of outflow_unmatched) costs a probe of
+ * an index instead of an SPI statement's plan check, executor start-up and shutdown.
+ */
+#ifndef WAGECHECK_DIRECT_H
+#define WAGECHECK_DIRECT_H
+
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/tableam.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
+#include "utils/snapshot.h"
+
+#define WC_DIRECT_MAX_KEYS 3
+
+/* A table of schema wagecheck and one of its btree indexes, opened for direct reads. */
+typedef struct wc_direct
+{
+	Relation	rel;
+	Relation	index;
+	int			nkeys;			/* the index's key columns */
+	RegProcedure eq[WC_DIRECT_MAX_KEYS];	/* the equality function of each key column */
+	Oid			coll[WC_DIRECT_MAX_KEYS];
+	TupleTableSlot *slot;		/* the row found, deformed on demand */
+	IndexScanDesc scan;
+} wc_direct;
+
+extern bool wc_direct_open(wc_direct *d, const char *table, const char *index, LOCKMODE mode);
+extern int	wc_direct_column(wc_direct *d, const char *name, Oid type);
+extern void wc_direct_begin(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys);
+extern bool wc_direct_next(wc_direct *d);
+extern void wc_direct_end(wc_direct *d);
+extern bool wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys);
+extern TM_Result wc_direct_lock(wc_direct *d, ItemPointer tid, LockTupleMode mode, TM_FailureData *tmfd);
+extern void wc_direct_close(wc_direct *d);
+extern Snapshot wc_direct_snapshot(void);
+extern void wc_direct_snapshot_done(void);
+
+#endif							/* WAGECHECK_DIRECT_H */
