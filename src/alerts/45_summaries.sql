@@ -709,19 +709,24 @@ $$;
 COMMENT ON FUNCTION wagecheck.rebuild_summaries() IS
     'recomputes the derived summaries (attendance_month, attendance_project_month, wage_month, worker_pay, payment_off_card, sheet_worker, attendance_unpaid, outflow_unmatched) from the raw rows: needed only after their triggers were disabled; locks the input tables against writes while it runs';
 
--- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of.
+-- _summary_exact(name, as_of): the summary counts exactly the rows known at as_of. The latest
+-- moments (an empty summary is exact): of wage_month from the end of its index on known_to; of
+-- attendance_month from attendance_project_month, whose rows hold the latest known_to and
+-- last_day of their months' rows (a row per project and month, read whole: attendance_month
+-- has no index on either, its rows are updated in place). PL/pgSQL so that each name reads
+-- only its own summary (a rule asking of wages_owed reads no attendance).
 CREATE OR REPLACE FUNCTION wagecheck._summary_exact(p_name text, p_as_of timestamptz) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
-    -- the latest moments, from the ends of their indexes (an empty summary is exact)
-    SELECT CASE p_name
-        WHEN 'attendance_months' THEN
-            coalesce((SELECT max(a.known_to) FROM wagecheck.attendance_month a) <= p_as_of, true)
-            AND coalesce((SELECT max(a.last_day) FROM wagecheck.attendance_month a) <= p_as_of::date, true)
-        WHEN 'wages_owed' THEN
-            coalesce((SELECT max(w.known_to) FROM wagecheck.wage_month w) <= p_as_of, true)
-        ELSE false
-    END
+BEGIN
+    IF p_name = 'wages_owed' THEN
+        RETURN coalesce((SELECT max(w.known_to) FROM wagecheck.wage_month w) <= p_as_of, true);
+    ELSIF p_name = 'attendance_months' THEN
+        RETURN coalesce((SELECT max(m.known_to) <= p_as_of AND max(m.last_day) <= p_as_of::date
+                           FROM wagecheck.attendance_project_month m), true);
+    END IF;
+    RETURN false;
+END
 $$;
 COMMENT ON FUNCTION wagecheck._summary_exact(text, timestamptz) IS
     'true when the summary behind a building block (wages_owed, attendance_months) holds exactly what was known at the moment: no row it summarizes is known, paid or dated after it (internal)';

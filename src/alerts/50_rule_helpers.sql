@@ -118,8 +118,8 @@ COMMENT ON FUNCTION wagecheck._pay_dates_passing(timestamptz, timestamptz) IS
 -- attendance, whenever known) of the project-months whose pay date may pass between the two
 -- moments: a month of _pay_dates_passing, for any project when its terms are the default (a
 -- worker without pay terms), else for the projects with a roster entry of those terms. Most
--- days no terms in use pass and nothing is read; a month passing for the default terms is
--- read through the index on last_day, for other terms through the projects' keys.
+-- days no terms in use pass and nothing is read; a month passing is read through the
+-- projects' keys: for the default terms those of attendance_project_month in the month.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_pay_passing(from_ts timestamptz, to_ts timestamptz)
     RETURNS TABLE (project_id bigint, worker_id bigint, period date)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
@@ -134,9 +134,10 @@ $$
     )
     SELECT a.project_id, a.worker_id, a.period
       FROM anyp m
+      JOIN wagecheck.attendance_project_month pm ON pm.period = m.period
      CROSS JOIN LATERAL (SELECT a.project_id, a.worker_id, a.period
                            FROM wagecheck.attendance_month a
-                          WHERE a.last_day >= m.period AND a.last_day < (m.period + interval '1 month')::date
+                          WHERE a.project_id = pm.project_id AND a.period = pm.period
                          OFFSET 0) a
     UNION ALL
     SELECT a.project_id, a.worker_id, a.period
@@ -326,7 +327,7 @@ COMMENT ON FUNCTION wagecheck._wages_owed_projects(timestamptz, bigint[]) IS
     'wagecheck.wages_owed of the given projects only, computed from their raw rows (internal)';
 
 -- _wages_unpaid_summary(as_of, projects): the months of wage_month not fully paid (the partial
--- index wage_month_unsettled: few), with the pay date of the pay terms known then, past it;
+-- index wage_month_open: few), with the pay date of the pay terms known then, past it;
 -- of the given projects, or all when NULL. Exact only when _summary_exact('wages_owed', as_of).
 -- When the roster holds no pay terms but the default ones (15th of the next month), every
 -- month has those: the roster is not read per month.
@@ -607,7 +608,7 @@ COMMENT ON FUNCTION wagecheck.attendance_months(timestamptz) IS
 COMMENT ON TYPE wagecheck.pay_term_month IS 'a month and pay terms (pay day, month offset) (internal)';
 
 -- _owed_months_passing(months, as_of): the projects with a month still owed (the partial
--- index of wage_month's months owed, by period) among the given (month, pay terms), where the
+-- index of wage_month's open months, wage_month_open) among the given (month, pay terms), where the
 -- project uses those terms (the index roster_pay_terms), or they are the default ones (15th of
 -- the next month) and the month's worker has no pay terms on the project as of as_of. A
 -- superset of the projects with such a month owed for a worker of those terms, found without

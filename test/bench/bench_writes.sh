@@ -22,7 +22,8 @@
 # workers off the roster, ...) and the rows that depend on them are left out of the held-back
 # sets, so both modes write the same rows.
 # WC_BENCH_SCALE (0.1), WC_BENCH_REPS (3), WC_BENCH_TABLES (all six), WC_BENCH_MODES (reject alert),
-# WC_BENCH_INSERTS (2,000: the single-row INSERTs, fewer where a statement costs seconds).
+# WC_BENCH_INSERTS (2,000: the single-row INSERTs, fewer where a statement costs seconds),
+# WC_BENCH_CLOCK (wall; cpu: the backend's CPU time, Linux, which a loaded machine disturbs less).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 scale=${WC_BENCH_SCALE:-0.1}
@@ -249,15 +250,20 @@ SET client_min_messages = warning;
 BEGIN;
 $s
 $off
-SELECT clock_timestamp() AS t0 \gset
+SELECT clock_timestamp() AS t0, $cpu AS c0 \gset
 $stmt
-SELECT round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000);
+SELECT CASE WHEN '$clock' = 'cpu' THEN round(($cpu - :c0) / 1e6)
+            ELSE round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000) END;
 ROLLBACK;
 SQL
 }
+# WC_BENCH_CLOCK=cpu: the backend's own CPU time (the kernel's schedstat of its process, in ns:
+# not the time it waits for a core on a loaded machine) instead of the wall time
+clock=${WC_BENCH_CLOCK:-wall}
+cpu="(CASE WHEN '$clock' = 'cpu' THEN split_part(pg_read_file('/proc/' || pg_backend_pid() || '/schedstat'), ' ', 1)::bigint ELSE 0 END)"
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); clock: $clock"
 printf '%-7s %-13s %-22s %8s %10s %10s %7s\n' mode table write rows with without ratio
 for mode in $modes; do
   $PSQL -d "$db" -c "UPDATE wagecheck.project SET enforcement_mode = '$mode' WHERE enforcement_mode <> '$mode'"

@@ -13,6 +13,16 @@
 -- Pay dates are not stored: they depend on the roster's pay terms and the holiday
 -- calendar as of the moment asked, and are derived when the summary is read.
 
+-- Physical design: every index of a summary is written with each summary row an input row
+-- writes, so a summary keeps only the indexes its readers need, none on a column that most
+-- writes change where another way to the rows exists; a table whose rows are updated in place
+-- again and again and whose updated columns no index holds leaves room on its pages
+-- (fillfactor) for the new versions: HOT updates, no index entry written.
+-- attendance_month: only its key. A day's attendance changes days, known_to and last_day of
+-- the months attended (updated in place: HOT). The latest known_to and last_day are those of
+-- attendance_project_month (its rows hold the maxima of their months' rows: _summary_exact,
+-- RN03's horizon read it); the months of a period are found per project of the period there,
+-- by the key (_attendance_pay_passing).
 CREATE TABLE wagecheck.attendance_month (
     project_id bigint NOT NULL,
     worker_id  bigint NOT NULL,
@@ -24,10 +34,10 @@ CREATE TABLE wagecheck.attendance_month (
     first_day   date NOT NULL,
     first_known timestamptz NOT NULL,
     extended    boolean NOT NULL DEFAULT true
-);
-CREATE INDEX attendance_month_known_to ON wagecheck.attendance_month (known_to);
-CREATE INDEX attendance_month_last_day ON wagecheck.attendance_month (last_day);
+) WITH (fillfactor = 80);
 
+-- (a row per project and month, updated by every statement of attendance: HOT, no index but
+-- its key; read whole for the latest known_to and last_day, a few thousand rows)
 CREATE TABLE wagecheck.attendance_project_month (
     project_id bigint NOT NULL,
     period     date NOT NULL,
@@ -35,7 +45,7 @@ CREATE TABLE wagecheck.attendance_project_month (
     known_to   timestamptz NOT NULL,
     last_day   date NOT NULL,
     PRIMARY KEY (project_id, period)
-);
+) WITH (fillfactor = 80);
 
 CREATE TABLE wagecheck.wage_month (
     project_id   bigint NOT NULL,
@@ -52,16 +62,24 @@ CREATE TABLE wagecheck.wage_month (
     settled_at   timestamptz,
     PRIMARY KEY (project_id, worker_id, period)
 );
+-- (the latest known_to from the end of this index; its entries come in time order, at the
+-- right end: cheap to add)
 CREATE INDEX wage_month_known_to ON wagecheck.wage_month (known_to);
 -- WP05's candidates (paid below a bound for at least a number of days): both bounds are
--- checked in the index, no month read that is not one
-CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable, days);
+-- checked in the index, no month read that is not one. Only the months paid below 4,000 are
+-- in it (a few in a hundred; above every local minimum monthly wage in force, the highest
+-- Shanghai's 2,690 since 2023): a month's entry is written only when it is one of them; a
+-- bound set above 4,000 reads the whole table.
+CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable, days) WHERE payable < 4000;
 
 -- worker_pay: per worker, the sums of wage_month's payable over all projects, per month and
 -- per year. Kept by _wage_month_refresh, which adds each key's change (new minus old, taken
 -- under the wage_month row lock) to the worker's month and year: additions commute, so two
 -- writers of different projects only wait on the row lock of a month they share. Exact
--- whenever wage_month is. WP06 finds the sums over its limits by the index on payable.
+-- whenever wage_month is. WP06 finds the sums over its limits by the index on payable, which
+-- holds only the sums over half the catalogue's limits (25,000 a month, 150,000 a year; none
+-- in the generated city): every line changes the payable of its worker's month and year, and
+-- an entry is written only for a sum that high (limits set lower read the whole table).
 CREATE TABLE wagecheck.worker_pay (
     worker_id  bigint NOT NULL,
     span       text NOT NULL CHECK (span IN ('month', 'year')),
@@ -70,17 +88,19 @@ CREATE TABLE wagecheck.worker_pay (
     entries    bigint NOT NULL,
     PRIMARY KEY (worker_id, span, period)
 );
-CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable);
+CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable)
+    WHERE span = 'month' AND payable > 25000 OR span = 'year' AND payable > 150000;
 
 -- sheet_worker: the workers on each project's pay sheets (any line, whatever its moment),
 -- with the number of wage_month rows (months) they have there; kept by _wage_month_refresh
 -- by additions like worker_pay. RN01 looks for lines only of the pairs not on the roster.
+-- (a worker's row is updated by each month of lines he gets: HOT, room left on the pages)
 CREATE TABLE wagecheck.sheet_worker (
     project_id bigint NOT NULL,
     worker_id  bigint NOT NULL,
     months     bigint NOT NULL,
     PRIMARY KEY (project_id, worker_id)
-);
+) WITH (fillfactor = 80);
 
 -- payment_off_card: the payments made in cash or into an account other than the worker's
 -- registered card (WP04), under the wage_month key of their line, with what WP04 reports.
@@ -137,8 +157,12 @@ CREATE INDEX outflow_unmatched_project_card ON wagecheck.outflow_unmatched (proj
 -- finds a card by its text (AC03 compares an account's text with the rostered workers' cards)
 CREATE INDEX worker_wage_card_text ON wagecheck.worker ((wage_card::text));
 
--- the months still owed (few), for WP02 and WP03
-CREATE INDEX wage_month_unsettled ON wagecheck.wage_month (project_id, worker_id, period) WHERE settled_at IS NULL;
+-- the months still owed (settled_at NULL: WP02, WP03, AC05, the views' runs owed, read in key
+-- order without their rows: settled_at is in the index) and those without any payment yet (the
+-- views' attendees unpaid): few, mostly the latest month, in one index (a month's lines come
+-- unpaid and unsettled: one entry, not one in each of two indexes)
+CREATE INDEX wage_month_open ON wagecheck.wage_month (project_id, worker_id, period) INCLUDE (settled_at)
+    WHERE settled_at IS NULL OR cardinality(paid_each) = 0;
 -- per project and month, the months by when they were settled (DP01: those settled after the
 -- month's first pay date, read without their rows: an index-only scan)
 CREATE INDEX wage_month_settled ON wagecheck.wage_month (project_id, period, (coalesce(settled_at, 'infinity'::timestamptz)))

@@ -92,10 +92,10 @@ COMMENT ON FUNCTION wagecheck.eval_rn03_projects(timestamptz, bigint[]) IS
 
 -- RN03: a project's gap opens the day its start, or its last day attended, lies gap_days
 -- back (start_on + gap_days - 1, last day + gap_days in the window); it closes on an
--- attendance day (a row's date: named by the change capture). The last day attended comes
--- from the summary attendance_month, read through its index on last_day for the few months
--- that can end a gap in the window; NULL (cannot tell) when the summary holds rows known or
--- dated after to_ts.
+-- attendance day (a row's date: named by the change capture). The last day attended is the
+-- latest of the project's months in the summary attendance_project_month (a row per project
+-- and month: read whole, as eval_rn03 reads it); NULL (cannot tell) when the summary holds
+-- rows known or dated after to_ts.
 CREATE OR REPLACE FUNCTION wagecheck.eval_rn03_horizon(from_ts timestamptz, to_ts timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck AS
 $$
@@ -105,14 +105,15 @@ $$
           FROM (SELECT DISTINCT p.division FROM wagecheck.project p) d
     ),
     b AS MATERIALIZED (SELECT min(g.gap) AS gmin, max(g.gap) AS gmax FROM g),   -- gaps of every division
-    -- projects with a month last attended in (lo - longest gap, hi - shortest gap]: the
-    -- only ones whose last day attended can be in (lo - gap, hi - gap]; of those, a project
-    -- attended after hi - shortest gap is not (through attendance_month's index on last_day
-    -- and its key, not the last day of every candidate project)
+    -- projects last attended in (lo - longest gap, hi - shortest gap]: the only ones whose last
+    -- day attended can be in (lo - gap, hi - gap]
     cand AS MATERIALIZED (
-        SELECT DISTINCT m.project_id
-          FROM wagecheck.attendance_month m CROSS JOIN w CROSS JOIN b
-         WHERE m.last_day > w.lo - b.gmax AND m.last_day <= w.hi - b.gmin
+        SELECT l.project_id
+          FROM (SELECT m.project_id, max(m.last_day) AS last_day
+                  FROM wagecheck.attendance_project_month m
+                 GROUP BY m.project_id) l
+         CROSS JOIN w CROSS JOIN b
+         WHERE l.last_day > w.lo - b.gmax AND l.last_day <= w.hi - b.gmin
     )
     SELECT CASE WHEN wagecheck._summary_exact('attendance_months', to_ts) THEN ARRAY(
         SELECT p.project_id
@@ -121,10 +122,7 @@ $$
          CROSS JOIN w
          WHERE p.status = 'under_construction'
            AND (p.start_on + g.gap - 1 > w.lo AND p.start_on + g.gap - 1 <= w.hi
-                OR p.project_id IN (SELECT cand.project_id FROM cand)
-                   AND NOT EXISTS (SELECT 1 FROM wagecheck.attendance_month m
-                                    WHERE m.project_id = p.project_id
-                                      AND m.last_day > w.hi - (SELECT b.gmin FROM b)))
+                OR p.project_id IN (SELECT cand.project_id FROM cand))
          ORDER BY p.project_id) END
 $$;
 

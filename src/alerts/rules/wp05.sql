@@ -3,8 +3,9 @@
 
 -- _wp05_months(as_of, below, days): the months (project, worker) paid below `below` for at
 -- least `days` days, as known at as_of: from the summary wage_month by its index on payable
--- when it is exact for as_of, else from the raw rows. PL/pgSQL so that the bounds are known
--- to the planner (a custom plan: an index range, not a third of the table).
+-- (the months paid below 4,000: a bound above reads the whole table) when it is exact for
+-- as_of, else from the raw rows. PL/pgSQL so that the bounds are known to the planner (a
+-- custom plan: an index range, not a third of the table).
 CREATE OR REPLACE FUNCTION wagecheck._wp05_months(as_of timestamptz, below numeric, min_days numeric)
     RETURNS TABLE (project_id bigint, worker_id bigint, employer_id bigint, period date, days numeric,
                    payable numeric)

@@ -4,7 +4,8 @@
 -- _wp06_sums(as_of, month_over, year_over): a worker's sums of payable over all projects
 -- above month_over in a month (span month) or above year_over in a year (span year), with
 -- the first project (of the first month) and the lowest project. When the summaries are
--- exact for as_of, from worker_pay by its index on payable, and the projects from the
+-- exact for as_of, from worker_pay by its index on payable (the sums over 25,000 a month,
+-- 150,000 a year: limits set lower read the whole table), and the projects from the
 -- worker's pay lines; else from the raw rows (_wages_owed_compute). PL/pgSQL so that the
 -- bounds are known to the planner (a custom plan: an index range).
 CREATE OR REPLACE FUNCTION wagecheck._wp06_sums(as_of timestamptz, month_over numeric, year_over numeric)
