@@ -73,6 +73,7 @@ keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, c
 		!OidIsValid(pk = RelationGetPrimaryKeyIndex(k->rel)))
 	{
 		table_close(k->rel, lockmode);
+		memset(k, 0, sizeof(*k));
 		return false;
 	}
 	k->pk = index_open(pk, lockmode);

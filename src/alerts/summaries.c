@@ -22,7 +22,11 @@
  *     statement, so that a concurrent writer of the attendance waits and sees the month).
  * Both take each month's row lock before they read it (ON CONFLICT / UPDATE re-read the
  * latest version), so concurrent writers of a month add in turn, as with the
- * recomputation, which serialises on the same lock. Every other statement (an update, a
+ * recomputation, which serialises on the same lock. A statement of one new line or one
+ * payment (a clerk's or device's row) does what those statements do by key instead
+ * (src/alerts/wage_keyed.c: no plan to check, start and end), and a few new sheets look
+ * for their lines by pay_line's index; each falls back to its statement when the summaries
+ * are not tables it can write by key. Every other statement (an update, a
  * delete, payments that fall between those recorded, corrections) recomputes the keys it
  * touched with wagecheck._wage_month_refresh(), as before (new pay sheets only when a
  * line already names one of them: a restore may load lines before their sheets); a
@@ -44,6 +48,7 @@
 #include "utils/tuplestore.h"
 
 #include "alerts/kept_plans.h"
+#include "alerts/wage_keyed.h"
 #include "core/outflow.h"
 #include "core/settle.h"
 #include "trigcheck.h"
@@ -557,6 +562,50 @@ payments_added(const wc_datum_col *cols, Datum *keys, bool *keys_null)
 	return false;
 }
 
+/*
+ * payment_one: a one-payment statement's payment written to its month by key
+ * (src/alerts/wage_keyed.c): 1 appended, 0 not (its keys are recomputed), -1 when
+ * P_PAYMENT_ADD must run (cols: read_payments').
+ */
+static int
+payment_one(TriggerData *td, Tuplestorestate *rows, const wc_datum_col *cols)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			matt = wc_trigger_column(td, FN, "method", TEXTOID);
+	int			catt = 0;
+	TupleTableSlot *slot;
+	wc_payment_in p;
+	bool		isnull;
+	Datum		d;
+
+	for (int c = 1; c < PC_COLS; c++)
+		if (cols[c].isnull[0])
+			return -1;
+	for (int i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped && strcmp(NameStr(TupleDescAttr(desc, i)->attname), "card") == 0)
+			catt = i + 1;
+	/* (a bank card: int8-like, compared as a bigint) */
+	if (catt == 0 || TupleDescAttr(desc, catt - 1)->attlen != 8 || !TupleDescAttr(desc, catt - 1)->attbyval)
+		return -1;
+	p.payment_id = cols[0].isnull[0] ? 0 : DatumGetInt64(cols[0].v[0]);
+	p.line_id = DatumGetInt64(cols[1].v[0]);
+	p.amount = cols[2].v[0];
+	p.paid_at = DatumGetTimestampTz(cols[3].v[0]);
+	p.created_at = DatumGetTimestampTz(cols[4].v[0]);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	tuplestore_rescan(rows);
+	if (!tuplestore_gettupleslot(rows, true, false, slot))
+		elog(ERROR, "wagecheck: a payment's row is missing from its statement's new rows");
+	d = slot_getattr(slot, matt, &isnull);
+	p.method = isnull ? "" : TextDatumGetCString(d);
+	d = slot_getattr(slot, catt, &p.card_null);
+	p.card = p.card_null ? 0 : DatumGetInt64(d);
+	ExecDropSingleTupleTableSlot(slot);
+	if (isnull)
+		return -1;
+	return wc_payment_one_keyed(&p);
+}
+
 /* The columns of new pay lines that P_LINE_ADD adds, read from the transition table. */
 typedef enum wm_line_col
 {
@@ -644,6 +693,26 @@ lines_added(const wc_datum_col *cols)
 	if (cols[0].n == 1)
 	{
 		char		nulls[LC_COLS];
+		wc_line_in	l;
+
+		/* a clerk's line: written by key when the summaries allow it */
+		l.line_id = DatumGetInt64(cols[LC_ID].v[0]);
+		l.sheet_id = DatumGetInt64(cols[LC_SHEET].v[0]);
+		l.worker_id = DatumGetInt64(cols[LC_WORKER].v[0]);
+		l.days = cols[LC_DAYS].v[0];
+		l.days_null = cols[LC_DAYS].isnull[0];
+		l.payable = cols[LC_PAYABLE].v[0];
+		l.net = cols[LC_NET].v[0];
+		l.created_at = DatumGetTimestampTz(cols[LC_CREATED].v[0]);
+		switch (wc_line_one_keyed(&l))
+		{
+			case 1:
+				return true;
+			case 0:
+				return false;
+			default:
+				break;
+		}
 
 		for (int c = 0; c < LC_COLS; c++)
 		{
@@ -685,6 +754,9 @@ lines_added(const wc_datum_col *cols)
 	}
 	return true;
 }
+
+/* new sheets up to this many are looked for in pay_line by its index, not by P_SHEET_LINES */
+#define SHEETS_PROBED 16
 
 PG_FUNCTION_INFO_V1(wagecheck_wage_month_sync);
 /* Trigger on pay_sheet, pay_line and wage_payment (AFTER each statement): keeps wage_month. */
@@ -746,6 +818,7 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			bool		keys_null[3];
 			wc_datum_col pcols[PC_COLS];
 			wc_datum_col lines = {0};
+			int			keyed;
 
 			memset(pcols, 0, sizeof(pcols));
 			read_payments(td, news, pcols);
@@ -754,7 +827,10 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 				SPI_finish();
 				return PointerGetDatum(NULL);	/* no row written: nothing changed */
 			}
-			if (!payments_added(pcols, &rest[1], keys_null))
+			keyed = pcols[0].n == 1 ? payment_one(td, news, pcols) : -1;
+			if (keyed == 0)
+				keys_null[0] = keys_null[1] = keys_null[2] = true;	/* (none appended) */
+			if (keyed == 0 || (keyed < 0 && !payments_added(pcols, &rest[1], keys_null)))
 			{
 				/* the months of the new payments that were not appended, each recomputed once */
 				for (int i = 0; i < pcols[1].n; i++)
@@ -792,8 +868,14 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			 */
 			if (olds == NULL)
 			{
-				run(P_SHEET_LINES, values, SPI_OK_SELECT);
-				if (SPI_processed == 0)
+				int			have = cols[0].n <= SHEETS_PROBED ? wc_sheets_have_lines(cols[0].v, cols[0].n) : -1;
+
+				if (have < 0)
+				{
+					run(P_SHEET_LINES, values, SPI_OK_SELECT);
+					have = SPI_processed > 0;
+				}
+				if (!have)
 					break;
 			}
 			run(P_REFRESH_SHEET, values, SPI_OK_SELECT);
