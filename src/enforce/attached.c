@@ -31,12 +31,30 @@ static bool valid = false;
 static uint64 invalidations = 0;
 static bool callback_registered = false;
 
-/* Relcache callback: the list is built again at its next use (plans in use are not freed here). */
+/*
+ * Relcache callback: the list is built again at its next use (plans in use are not freed
+ * here); the probes' tables and wagecheck.violation are looked for again too (one callback
+ * for the three: a backend has only ten slots for relcache callbacks, PostgreSQL's and every
+ * library's together).
+ */
 static void
 attached_invalidate(Datum arg, Oid relid)
 {
 	valid = false;
 	invalidations++;
+	wc_probe_invalidate(relid);
+	wc_violation_invalidate(relid);
+}
+
+/* wc_enforce_relcache_register: registers the callback above (once per backend). */
+void
+wc_enforce_relcache_register(void)
+{
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(attached_invalidate, (Datum) 0);
+		callback_registered = true;
+	}
 }
 
 /* is_integer: an int2, int4 or int8 column (after looking through domains). */
@@ -109,11 +127,7 @@ build(void)
 	Oid		   *relids;
 	bool		isnull;
 
-	if (!callback_registered)
-	{
-		CacheRegisterRelcacheCallback(attached_invalidate, (Datum) 0);
-		callback_registered = true;
-	}
+	wc_enforce_relcache_register();
 	for (i = 0; i < ntables; i++)
 		SPI_freeplan(tables[i].plan);
 	ntables = 0;
@@ -159,6 +173,16 @@ wc_attached_accounts_exist(void)
 	if (!valid)
 		build();
 	return ntables > 0;
+}
+
+/*
+ * Is it known, without a query, that no table of accounts is attached? (False when the
+ * list must be read again: the caller connects SPI and asks wc_attached_accounts_closed.)
+ */
+bool
+wc_attached_accounts_none(void)
+{
+	return valid && ntables == 0;
 }
 
 /*

@@ -7,6 +7,8 @@
 
 #include "enforce/enforce.h"
 #include "storage/lockdefs.h"
+#include "utils/relcache.h"
+#include "utils/snapshot.h"
 
 /* lookup.c */
 extern wc_mode wc_eff_mode(const wc_map *map, char pm);
@@ -32,6 +34,7 @@ extern wc_payee wc_payee_lookup(int64 project_id, const char *account, int len, 
 extern const char *wc_trim_n(const char *s, int *len);
 extern wc_lookup *wc_accounts_closed(int64 project_id, const char *code, bool cached);
 extern void wc_accounts_closed_known(int64 project_id, const char *code, int64 accounts, int64 open);
+extern void wc_accounts_closed_probed(int64 project_id, const char *code, int64 accounts, int64 open);
 /*
  * WC_ACCOUNTS_SQL(project): one row, the project's accounts in wagecheck.wage_account
  * (accounts: their number, or of the open ones when one is open) and the open ones (open),
@@ -49,8 +52,10 @@ extern void wc_accounts_closed_known(int64 project_id, const char *code, int64 a
 extern bool wc_line_paid(int64 line_id);
 extern int64 wc_line_net(wc_map *map, TupleTableSlot *slot);
 
-/* account_txn.c */
+/* the check of one row of a statement */
 typedef void (*wc_row_check) (TriggerData *td, wc_map *map, TupleTableSlot *slot);
+
+/* account_txn.c */
 extern void wc_check_new_rows(TriggerData *td, wc_map *map, wc_row_check check);
 extern void wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot);
 extern void wc_check_new_table(TriggerData *td, wc_map *map);
@@ -60,6 +65,34 @@ extern void wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot
 extern void wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot);
 extern void wc_check_new_lines(TriggerData *td, wc_map *map);
 extern void wc_check_new_payments(TriggerData *td, wc_map *map);
+
+/* probe.c: the reads of a one-row statement's checks through the indexes, without a statement */
+#define WC_PROBE_TABLES 7
+#define WC_PROBE_CARD_LEN 20	/* a bank card's digits and the terminating zero */
+typedef struct wc_probe
+{
+	bool		active;
+	Snapshot	snapshot;
+	MemoryContext cxt;			/* where its slots are */
+	int			reads;			/* rows looked for by it */
+	Relation	rel[WC_PROBE_TABLES];
+	Relation	index[WC_PROBE_TABLES];
+	TupleTableSlot *slot[WC_PROBE_TABLES];
+} wc_probe;
+extern bool wc_probe_begin(wc_probe *p);
+extern void wc_probe_end(wc_probe *p);
+extern bool wc_probe_sheet(wc_probe *p, int64 sheet, int64 *project);
+extern bool wc_probe_line(wc_probe *p, int64 line, int64 *sheet, int64 *worker);
+extern bool wc_probe_project(wc_probe *p, int64 project, char **code, char *mode);
+extern bool wc_probe_worker(wc_probe *p, int64 worker, char **name, char card[WC_PROBE_CARD_LEN]);
+extern int	wc_probe_rostered(wc_probe *p, int64 project, int64 worker);
+extern bool wc_probe_accounts(wc_probe *p, int64 project, int64 *accounts, int64 *open);
+extern int	wc_probe_paid(wc_probe *p, int64 line);
+
+/* lookup.c: the probe the checks of the row at hand read by when they can, or NULL (they query) */
+extern wc_probe *wc_row_probe;
+extern int	wc_run_probed(wc_probe *pr, TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_row_check check);
+extern void wc_check_row_probed(TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_row_check check);
 
 /* closure.c */
 extern int wc_closure_notice_days;

@@ -166,10 +166,10 @@ enforce_as_owner(FunctionCallInfo fcinfo)
 			wc_check_account_txn(td, map, map->slot);
 			break;
 		case WC_KIND_PAY_LINE:
-			wc_check_pay_line(td, map, map->slot);
+			wc_check_row_probed(td, map, map->slot, wc_check_pay_line);
 			break;
 		case WC_KIND_WAGE_PAYMENT:
-			wc_check_wage_payment(td, map, map->slot);
+			wc_check_row_probed(td, map, map->slot, wc_check_wage_payment);
 			break;
 		case WC_KIND_WAGE_ACCOUNT:
 			wc_check_wage_account(td, map);

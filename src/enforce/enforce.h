@@ -312,6 +312,12 @@ extern void wc_balance_range_error(const wc_account *acct, const char *what, int
 
 /* attached.c */
 extern bool wc_attached_accounts_exist(void);
+extern bool wc_attached_accounts_none(void);
+extern void wc_enforce_relcache_register(void);
+
+/* probe.c, report.c: their caches of tables, forgotten on a relcache invalidation (attached.c's callback) */
+extern void wc_probe_invalidate(Oid relid);
+extern void wc_violation_invalidate(Oid relid);
 extern Oid	wc_attached_accounts_closed(int64 project_id, const char *code);
 extern void wc_account_set_balance(wc_account *acct, int64 balance);
 extern wc_lookup *wc_lookup_find(const char *key, bool *found);

@@ -33,6 +33,59 @@
 #include "trigcheck.h"
 #include "nls.h"
 
+/*
+ * The probe (probe.c) of the row being checked: the checks look up by it what it can
+ * answer, as their queries would, and query the rest; NULL: they query.
+ */
+wc_probe   *wc_row_probe = NULL;
+
+/*
+ * wc_run_probed: check(td, map, slot) with wc_row_probe set to pr (begun), or without a slot
+ * the check of each new row of the statement (wc_check_new_rows); then pr is ended. Returns
+ * how many rows it looked for.
+ */
+int
+wc_run_probed(wc_probe *pr, TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_row_check check)
+{
+	int			reads;
+
+	PG_TRY();
+	{
+		wc_row_probe = pr;
+		if (slot != NULL)
+			check(td, map, slot);
+		else
+			wc_check_new_rows(td, map, check);
+	}
+	PG_FINALLY();
+	{
+		wc_row_probe = NULL;
+	}
+	PG_END_TRY();
+	reads = pr->reads;
+	wc_probe_end(pr);
+	return reads;
+}
+
+/*
+ * wc_check_row_probed: check(td, map, slot) with wc_row_probe set: the row-level checks of an
+ * UPDATE or DELETE of pay lines or payments, whose lookups would each be a statement.
+ */
+void
+wc_check_row_probed(TriggerData *td, wc_map *map, TupleTableSlot *slot, wc_row_check check)
+{
+	wc_probe	pr;
+	int			reads;
+
+	if (!wc_probe_begin(&pr))
+	{
+		check(td, map, slot);
+		return;
+	}
+	reads = wc_run_probed(&pr, td, map, slot, check);
+	elog(DEBUG1, "wagecheck: lookups of the changed row: %d read by probes", reads);
+}
+
 /* wc_eff_mode: the mode that applies to a row of a project with enforcement_mode pm ('r'/'a'). */
 wc_mode
 wc_eff_mode(const wc_map *map, char pm)
@@ -263,6 +316,21 @@ wc_project_lookup(wc_map *map, TupleTableSlot *slot, bool cached)
 	}
 	else
 		l = &fresh;
+	if (plan == WC_P_SHEET && wc_row_probe != NULL)
+	{
+		int64		project;
+		char	   *code;
+		char		mode;
+
+		if (wc_probe_sheet(wc_row_probe, n, &project) && wc_probe_project(wc_row_probe, project, &code, &mode))
+		{
+			l->found = true;
+			l->n1 = project;
+			strlcpy(l->text1, code, sizeof(l->text1));
+			l->mode = mode;
+			return l;
+		}
+	}
 	SPI_connect();
 	wc_spi_select(plan, sql, 1, &type, &arg);
 	l->found = SPI_processed > 0;
@@ -313,6 +381,22 @@ wc_worker_lookup(wc_map *map, TupleTableSlot *slot, int64 project_id, char **lab
 		*label = wc_psprintf("ID %s", wc_masked(s));
 	}
 	l = wc_lookup_find(key, &found);
+	if (!found && s == NULL && wc_row_probe != NULL)
+	{
+		char	   *name,
+					card[WC_PROBE_CARD_LEN];
+		int			rostered;
+
+		if (wc_probe_worker(wc_row_probe, n, &name, card) &&
+			(rostered = wc_probe_rostered(wc_row_probe, project_id, n)) >= 0)
+		{
+			l->found = true;
+			l->n1 = n;
+			strlcpy(l->text1, name, sizeof(l->text1));
+			l->flag = rostered == 1;
+			found = true;
+		}
+	}
 	if (!found)
 	{
 		SPI_connect();
@@ -506,6 +590,23 @@ wc_accounts_closed(int64 project_id, const char *code, bool cached)
 	}
 	else
 		l = &fresh;
+	if (wc_row_probe != NULL)
+	{
+		int64		accounts,
+					open;
+
+		if (wc_probe_accounts(wc_row_probe, project_id, &accounts, &open))
+		{
+			bool		spi = !wc_attached_accounts_none();
+
+			if (spi)
+				SPI_connect();
+			accounts_answer(l, project_id, code, accounts, open);
+			if (spi)
+				SPI_finish();
+			return l->flag ? l : NULL;
+		}
+	}
 	SPI_connect();
 	wc_spi_select(WC_P_ACCT_SHARE, WC_ACCOUNTS_SQL("$1"), 1, &type, &arg);
 	accounts_answer(l, project_id, code,
@@ -533,6 +634,23 @@ wc_accounts_closed_known(int64 project_id, const char *code, int64 accounts, int
 		accounts_answer(l, project_id, code, accounts, open);
 }
 
+/*
+ * wc_accounts_closed_probed: wc_accounts_closed_known for accounts read by a probe (probe.c),
+ * SPI not connected: it is connected only when tables of accounts are attached (or their
+ * list must be read again), whose queries answer for them.
+ */
+void
+wc_accounts_closed_probed(int64 project_id, const char *code, int64 accounts, int64 open)
+{
+	bool		spi = !wc_attached_accounts_none();
+
+	if (spi)
+		SPI_connect();
+	wc_accounts_closed_known(project_id, code, accounts, open);
+	if (spi)
+		SPI_finish();
+}
+
 /* wc_line_paid: has a payment been recorded against pay line line_id? */
 bool
 wc_line_paid(int64 line_id)
@@ -540,7 +658,10 @@ wc_line_paid(int64 line_id)
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(line_id);
 	bool		paid;
+	int			probed;
 
+	if (wc_row_probe != NULL && (probed = wc_probe_paid(wc_row_probe, line_id)) >= 0)
+		return probed == 1;
 	SPI_connect();
 	wc_spi_select(WC_P_LINE_PAID,
 			   "SELECT 1 FROM wagecheck.wage_payment WHERE line_id = $1 LIMIT 1", 1, &type, &arg);

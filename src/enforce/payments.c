@@ -106,6 +106,36 @@ report_paid_after_closure(wc_mode mode, Oid relid, wc_violation *v, const char *
 	wc_report(mode, relid, v);
 }
 
+/*
+ * corrected_line: the worker and project of the pay line a line corrects, as WC_P_CORRECTS
+ * reads them; false when there is no such line.
+ */
+static bool
+corrected_line(int64 id, int64 *worker, int64 *project)
+{
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(id);
+	bool		found,
+				isnull;
+	int64		sheet;
+
+	if (wc_row_probe != NULL && wc_probe_line(wc_row_probe, id, &sheet, worker) &&
+		wc_probe_sheet(wc_row_probe, sheet, project))
+		return true;
+	SPI_connect();
+	wc_spi_select(WC_P_CORRECTS,
+				  "SELECT l.worker_id, s.project_id FROM wagecheck.pay_line l"
+				  " JOIN wagecheck.pay_sheet s USING (sheet_id) WHERE l.line_id = $1", 1, &type, &arg);
+	found = SPI_processed > 0;
+	if (found)
+	{
+		*worker = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		*project = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	SPI_finish();
+	return found;
+}
+
 /* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
 void
 wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -121,7 +151,6 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_mode		mode;
 	wc_violation v;
 	char	   *wlabel = NULL;
-	bool		found;
 	wc_lookup  *closed;
 	char	   *change = NULL;
 	char	   *defect = NULL;
@@ -200,19 +229,12 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 
 	if (wc_get_int64(map, slot, WC_R_CORRECTS, &id))
 	{
-		Oid			type = INT8OID;
-		Datum		arg = Int64GetDatum(id);
+		int64		cworker,
+					cproject;
 		bool		ok;
 
-		SPI_connect();
-		wc_spi_select(WC_P_CORRECTS,
-				   "SELECT l.worker_id, s.project_id FROM wagecheck.pay_line l"
-				   " JOIN wagecheck.pay_sheet s USING (sheet_id) WHERE l.line_id = $1", 1, &type, &arg);
-		ok = SPI_processed == 0 ||	/* the foreign key reports a missing line */
-			(w->found &&
-			 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &found)) == w->n1 &&
-			 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &found)) == p->n1);
-		SPI_finish();
+		ok = !corrected_line(id, &cworker, &cproject) ||	/* the foreign key reports a missing line */
+			(w->found && cworker == w->n1 && cproject == p->n1);
 		if (!ok)
 			ereport(ERROR,
 					(errcode(ERRCODE_WC_BAD_CORRECTION),
@@ -412,6 +434,8 @@ typedef struct paid_line
 	char	   *own;			/* the worker's registered card, or NULL */
 } paid_line;
 
+static bool paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt);
+
 /* The lines of the statement's new payments, read at once (NULL: looked up row by row). */
 static HTAB *paid_lines = NULL;
 
@@ -498,6 +522,8 @@ payment_line(int64 line, paid_line *out)
 			*out = *e;
 		return e != NULL;
 	}
+	if (wc_row_probe != NULL && paid_line_probe(wc_row_probe, line, out, caller))
+		return true;
 	SPI_connect();
 	wc_spi_select(WC_P_PAYMENT_LINE, PAID_LINE_SQL " WHERE l.line_id = $1", 1, &type, &arg);
 	found = SPI_processed > 0;
@@ -661,11 +687,74 @@ project_accounts(int key_col, int proj_col, int acct_col)
 }
 
 /*
+ * paid_line_probe: the line of a payment as PAID_LINE_SQL reads it (the line's sheet, project
+ * and worker, his roster entry), read by probes into *e (texts in cxt); false when a probe
+ * cannot answer as the query would.
+ */
+static bool
+paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt)
+{
+	int64		sheet,
+				worker,
+				project;
+	char	   *code,
+			   *name,
+				mode,
+				card[WC_PROBE_CARD_LEN];
+	int			rostered;
+
+	if (!wc_probe_line(pr, line, &sheet, &worker) || !wc_probe_sheet(pr, sheet, &project) ||
+		!wc_probe_project(pr, project, &code, &mode) || !wc_probe_worker(pr, worker, &name, card) ||
+		(rostered = wc_probe_rostered(pr, project, worker)) < 0)
+		return false;
+	e->line_id = line;
+	e->worker_id = worker;
+	e->project_id = project;
+	e->code = MemoryContextStrdup(cxt, code);
+	e->mode = mode;
+	e->name = MemoryContextStrdup(cxt, wc_psprintf("%s (worker %lld)", name, (long long) worker));
+	e->own = card[0] != '\0' ? MemoryContextStrdup(cxt, card) : NULL;
+	e->rostered = rostered == 1;
+	return true;
+}
+
+/*
+ * payment_probe: what PAID_LINE_ACCTS_SQL reads for a statement's one new payment (its
+ * line as paid_line_probe reads it, the project's accounts locked FOR SHARE) read by probes
+ * into paid_lines (texts in cxt) and the statement's lookups; false (nothing kept) when a
+ * probe cannot answer as the query would: the query runs then.
+ */
+static bool
+payment_probe(int64 line, MemoryContext cxt)
+{
+	wc_probe	pr;
+	int64		accounts,
+				open;
+	paid_line	pl;
+	bool		ok;
+
+	ok = wc_probe_begin(&pr);
+	if (ok)
+	{
+		ok = paid_line_probe(&pr, line, &pl, cxt) && wc_probe_accounts(&pr, pl.project_id, &accounts, &open);
+		wc_probe_end(&pr);
+	}
+	elog(DEBUG1, ok ? "wagecheck: the new payment's line and accounts read by probes"
+		 : "wagecheck: the new payment's line and accounts read by the query (a probe could not answer)");
+	if (!ok)
+		return false;
+	*(paid_line *) hash_search(paid_lines, &line, HASH_ENTER, NULL) = pl;
+	wc_accounts_closed_probed(pl.project_id, pl.code, accounts, open);
+	return true;
+}
+
+/*
  * wc_check_new_payments: the statement's new wage payments, checked row by row after
  * the lines they pay, and the accounts of the lines' projects (locked FOR SHARE, as AC05
  * asks), are read in one query (a payroll file pays a line a row: one query a row was
- * most of its cost). What is read is the lines, rosters, cards and accounts as the
- * statement sees them: nothing is kept past it.
+ * most of its cost; a statement of one payment reads them by probes, probe.c). What is
+ * read is the lines, rosters, cards and accounts as the statement sees them: nothing is
+ * kept past it.
  */
 void
 wc_check_new_payments(TriggerData *td, wc_map *map)
@@ -697,7 +786,7 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 		ctl.entrysize = sizeof(paid_line);
 		ctl.hcxt = cxt;
 		paid_lines = hash_create("wagecheck paid lines", Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		if (n > 0)
+		if (n > 0 && !(one && payment_probe(DatumGetInt64(arg), cxt)))
 		{
 			Oid			type = one ? INT8OID : INT8ARRAYOID;
 			paid_line  *e = NULL;
@@ -746,14 +835,82 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 }
 
 /*
+ * keep_line_keys: what the checks of a line look up (wc_project_lookup by its sheet,
+ * wc_worker_lookup by its project and worker), kept in the statement's lookups as the
+ * statement's query or probes read it: the sheet's project, its code and mode; whether the
+ * worker is known, his name, whether he is on the project's roster.
+ */
+static void
+keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 worker, bool known,
+			   const char *name, bool rostered)
+{
+	char		key[96];
+	bool		found;
+	wc_lookup  *l;
+
+	snprintf(key, sizeof(key), "S" INT64_FORMAT, sheet);
+	l = wc_lookup_find(key, &found);
+	if (!found)
+	{
+		l->found = true;
+		l->n1 = project;
+		strlcpy(l->text1, code, sizeof(l->text1));
+		l->mode = mode;
+	}
+	snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project, worker);
+	l = wc_lookup_find(key, &found);
+	if (!found)
+	{
+		l->found = known;
+		if (known)
+		{
+			l->n1 = worker;
+			strlcpy(l->text1, name, sizeof(l->text1));
+			l->flag = rostered;
+		}
+	}
+}
+
+/*
+ * line_probe: what WC_P_LINE_KEY_ONE reads for a statement's one new line (its sheet's
+ * project, the worker, his roster entry, the project's accounts locked FOR SHARE) read by
+ * probes and kept as keep_line_keys and wc_accounts_closed_known keep it; false (nothing
+ * kept) when a probe cannot answer as the query would: the query runs then.
+ */
+static bool
+line_probe(wc_probe *pr, int64 sheet, int64 worker)
+{
+	int64		project,
+				accounts,
+				open;
+	char	   *code,
+			   *name,
+				mode,
+				card[WC_PROBE_CARD_LEN];
+	int			rostered;
+
+	if (!wc_probe_sheet(pr, sheet, &project) || !wc_probe_project(pr, project, &code, &mode) ||
+		!wc_probe_worker(pr, worker, &name, card) || (rostered = wc_probe_rostered(pr, project, worker)) < 0 ||
+		!wc_probe_accounts(pr, project, &accounts, &open))
+		return false;
+	keep_line_keys(sheet, project, code, mode, worker, true, name, rostered == 1);
+	wc_accounts_closed_probed(project, code, accounts, open);
+	return true;
+}
+
+/*
  * wc_check_new_lines: the statement's new pay-sheet lines, checked row by row after
  * their sheets and workers (name, on the project's roster) and the accounts of their
  * projects (locked FOR SHARE, as AC05 asks) are read in one query into the statement's
- * lookups, where the checks find them.
+ * lookups, where the checks find them; a statement of one line reads them by probes
+ * (probe.c) instead, and the line it corrects, if any.
  */
 void
 wc_check_new_lines(TriggerData *td, wc_map *map)
 {
+	wc_probe	pr;
+	bool		probed = false;
+
 	if (map->attnum[WC_R_SHEET] != 0 && map->is_int[WC_R_SHEET] &&
 		map->attnum[WC_R_WORKER] != 0 && map->is_int[WC_R_WORKER])
 	{
@@ -785,95 +942,90 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 			workers[n++] = Int64GetDatum(worker);
 		}
 		ExecDropSingleTupleTableSlot(slot);
-		args[0] = PointerGetDatum(construct_array_builtin(sheets, n, INT8OID));
-		args[1] = PointerGetDatum(construct_array_builtin(workers, n, INT8OID));
-		SPI_connect();
 		if (n == 1)
 		{
-			/* (a single line: its sheet, worker and accounts by their keys, no arrays) */
-			types[0] = types[1] = INT8OID;
-			args[0] = sheets[0];
-			args[1] = workers[0];
-			wc_spi_select(WC_P_LINE_KEY_ONE,
-					   "SELECT s.sheet_id, s.project_id, p.code, p.enforcement_mode, $2::bigint,"
+			if (wc_probe_begin(&pr))
+			{
+				probed = line_probe(&pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]));
+				if (!probed)
+					wc_probe_end(&pr);
+			}
+			elog(DEBUG1, probed ? "wagecheck: the new pay line's sheet, worker and accounts read by probes"
+				 : "wagecheck: the new pay line's sheet, worker and accounts read by the query (a probe could not answer)");
+		}
+		if (!probed)
+		{
+			SPI_connect();
+			if (n == 1)
+			{
+				/* (a single line: its sheet, worker and accounts by their keys, no arrays) */
+				types[0] = types[1] = INT8OID;
+				args[0] = sheets[0];
+				args[1] = workers[0];
+				wc_spi_select(WC_P_LINE_KEY_ONE,
+						   "SELECT s.sheet_id, s.project_id, p.code, p.enforcement_mode, $2::bigint,"
+						   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
+						   " WHERE r.project_id = s.project_id AND r.worker_id = $2), a.accounts, a.open"
+						   " FROM wagecheck.pay_sheet s JOIN wagecheck.project p ON p.project_id = s.project_id"
+						   " LEFT JOIN wagecheck.worker w ON w.worker_id = $2"
+						   " CROSS JOIN LATERAL (" WC_ACCOUNTS_SQL("s.project_id") ") a"
+						   " WHERE s.sheet_id = $1", 2, types, args);
+			}
+			else
+			{
+				args[0] = PointerGetDatum(construct_array_builtin(sheets, n, INT8OID));
+				args[1] = PointerGetDatum(construct_array_builtin(workers, n, INT8OID));
+				wc_spi_select(WC_P_LINE_KEYS,
+					   "WITH x (sheet_id, project_id, code, mode, worker_id, known, name, rostered) AS MATERIALIZED ("
+					   "SELECT u.sheet_id, s.project_id, p.code, p.enforcement_mode, u.worker_id,"
 					   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
-					   " WHERE r.project_id = s.project_id AND r.worker_id = $2), a.accounts, a.open"
-					   " FROM wagecheck.pay_sheet s JOIN wagecheck.project p ON p.project_id = s.project_id"
-					   " LEFT JOIN wagecheck.worker w ON w.worker_id = $2"
-					   " CROSS JOIN LATERAL (" WC_ACCOUNTS_SQL("s.project_id") ") a"
-					   " WHERE s.sheet_id = $1", 2, types, args);
-		}
-		else
-			wc_spi_select(WC_P_LINE_KEYS,
-				   "WITH x (sheet_id, project_id, code, mode, worker_id, known, name, rostered) AS MATERIALIZED ("
-				   "SELECT u.sheet_id, s.project_id, p.code, p.enforcement_mode, u.worker_id,"
-				   " w.worker_id IS NOT NULL, w.name, EXISTS (SELECT 1 FROM wagecheck.roster r"
-				   " WHERE r.project_id = s.project_id AND r.worker_id = u.worker_id)"
-				   " FROM (SELECT DISTINCT * FROM unnest($1::bigint[], $2::bigint[]) v(sheet_id, worker_id)) u"
-				   /* (each looked up by its key's index: see PAID_LINES_SQL) */
-				   " CROSS JOIN LATERAL (SELECT s.project_id FROM wagecheck.pay_sheet s"
-				   "                      WHERE s.sheet_id = u.sheet_id OFFSET 0) s"
-				   " CROSS JOIN LATERAL (SELECT p.code, p.enforcement_mode FROM wagecheck.project p"
-				   "                      WHERE p.project_id = s.project_id OFFSET 0) p"
-				   " LEFT JOIN LATERAL (SELECT w.worker_id, w.name FROM wagecheck.worker w"
-				   "                     WHERE w.worker_id = u.worker_id OFFSET 0) w ON true)"
-				   " SELECT x.*, NULL::bigint, NULL::bigint FROM x"
-				   /* then the accounts of the lines' projects (AC05), locked as wc_accounts_closed does */
-				   PROJECT_ACCOUNTS("x", "NULL,", "NULL, NULL, NULL, NULL, NULL,"), 2, types, args);
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	r = SPI_tuptable->vals[i];
-			TupleDesc	rd = SPI_tuptable->tupdesc;
-			bool		isnull,
-						found;
-			char		key[96];
-			int64		sheet = DatumGetInt64(SPI_getbinval(r, rd, 1, &isnull)),
-						project,
-						worker;
-			wc_lookup  *l;
-
-			if (isnull)
-				continue;		/* a project's accounts: read after the lines */
-			project = DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull));
-			worker = DatumGetInt64(SPI_getbinval(r, rd, 5, &isnull));
-
-			/* the keys wc_project_lookup and wc_worker_lookup look for */
-			snprintf(key, sizeof(key), "S" INT64_FORMAT, sheet);
-			l = wc_lookup_find(key, &found);
-			if (!found)
-			{
-				l->found = true;
-				l->n1 = project;
-				strlcpy(l->text1, SPI_getvalue(r, rd, 3), sizeof(l->text1));
-				l->mode = SPI_getvalue(r, rd, 4)[0];
+					   " WHERE r.project_id = s.project_id AND r.worker_id = u.worker_id)"
+					   " FROM (SELECT DISTINCT * FROM unnest($1::bigint[], $2::bigint[]) v(sheet_id, worker_id)) u"
+					   /* (each looked up by its key's index: see PAID_LINES_SQL) */
+					   " CROSS JOIN LATERAL (SELECT s.project_id FROM wagecheck.pay_sheet s"
+					   "                      WHERE s.sheet_id = u.sheet_id OFFSET 0) s"
+					   " CROSS JOIN LATERAL (SELECT p.code, p.enforcement_mode FROM wagecheck.project p"
+					   "                      WHERE p.project_id = s.project_id OFFSET 0) p"
+					   " LEFT JOIN LATERAL (SELECT w.worker_id, w.name FROM wagecheck.worker w"
+					   "                     WHERE w.worker_id = u.worker_id OFFSET 0) w ON true)"
+					   " SELECT x.*, NULL::bigint, NULL::bigint FROM x"
+					   /* then the accounts of the lines' projects (AC05), locked as wc_accounts_closed does */
+					   PROJECT_ACCOUNTS("x", "NULL,", "NULL, NULL, NULL, NULL, NULL,"), 2, types, args);
 			}
-			snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project, worker);
-			l = wc_lookup_find(key, &found);
-			if (!found)
+			for (uint64 i = 0; i < SPI_processed; i++)
 			{
-				l->found = DatumGetBool(SPI_getbinval(r, rd, 6, &isnull));
-				if (l->found)
-				{
-					l->n1 = worker;
-					strlcpy(l->text1, SPI_getvalue(r, rd, 7), sizeof(l->text1));
-					l->flag = DatumGetBool(SPI_getbinval(r, rd, 8, &isnull));
-				}
-			}
-		}
-		if (n != 1)
-			project_accounts(1, 2, 9);
-		else if (SPI_processed == 1)
-		{
-			HeapTuple	r = SPI_tuptable->vals[0];
-			TupleDesc	rd = SPI_tuptable->tupdesc;
-			bool		isnull;
+				HeapTuple	r = SPI_tuptable->vals[i];
+				TupleDesc	rd = SPI_tuptable->tupdesc;
+				bool		isnull,
+							known;
+				int64		sheet = DatumGetInt64(SPI_getbinval(r, rd, 1, &isnull));
 
-			/* (its project's accounts on its row) */
-			wc_accounts_closed_known(DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)), SPI_getvalue(r, rd, 3),
-									 DatumGetInt64(SPI_getbinval(r, rd, 9, &isnull)),
-									 DatumGetInt64(SPI_getbinval(r, rd, 10, &isnull)));
+				if (isnull)
+					continue;	/* a project's accounts: read after the lines */
+				known = DatumGetBool(SPI_getbinval(r, rd, 6, &isnull));
+				keep_line_keys(sheet, DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)), SPI_getvalue(r, rd, 3),
+							   SPI_getvalue(r, rd, 4)[0], DatumGetInt64(SPI_getbinval(r, rd, 5, &isnull)), known,
+							   known ? SPI_getvalue(r, rd, 7) : NULL,
+							   known && DatumGetBool(SPI_getbinval(r, rd, 8, &isnull)));
+			}
+			if (n != 1)
+				project_accounts(1, 2, 9);
+			else if (SPI_processed == 1)
+			{
+				HeapTuple	r = SPI_tuptable->vals[0];
+				TupleDesc	rd = SPI_tuptable->tupdesc;
+				bool		isnull;
+
+				/* (its project's accounts on its row) */
+				wc_accounts_closed_known(DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)), SPI_getvalue(r, rd, 3),
+										 DatumGetInt64(SPI_getbinval(r, rd, 9, &isnull)),
+										 DatumGetInt64(SPI_getbinval(r, rd, 10, &isnull)));
+			}
+			SPI_finish();
 		}
-		SPI_finish();
 	}
-	wc_check_new_rows(td, map, wc_check_pay_line);
+	if (probed)
+		(void) wc_run_probed(&pr, td, map, NULL, wc_check_pay_line);
+	else
+		wc_check_new_rows(td, map, wc_check_pay_line);
 }

@@ -5,10 +5,25 @@
  */
 #include "postgres.h"
 
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
+#include "executor/executor.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/inval.h"
 #include "utils/json.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/timestamp.h"
 
 #include "enforce/enforce.h"
@@ -81,6 +96,147 @@ row_moment(TimestampTz *at)
 		wc_plausible_time(*at);
 }
 
+/*
+ * The columns of wagecheck.violation a violation is written into, in the order of the
+ * INSERT of WC_P_VIOLATION's arguments (after the id it takes from its identity).
+ */
+enum
+{
+	VC_ID, VC_RULE, VC_KIND, VC_SUBJECT, VC_PROJECT, VC_DETAILS, VC_SOURCE, VC_AT, VC_N
+};
+static const struct
+{
+	const char *name;
+	Oid			type;
+}			vcols[VC_N] =
+{
+	{"violation_id", INT8OID}, {"rule_code", TEXTOID}, {"subject_kind", TEXTOID},
+	{"subject_id", TEXTOID}, {"project_id", INT8OID}, {"details", JSONBOID},
+	{"source", REGCLASSOID}, {"occurred_at", TIMESTAMPTZOID}
+};
+
+/* wagecheck.violation as found (until a relcache invalidation of it): its columns, its identity's sequence. */
+static struct
+{
+	bool		valid;			/* looked for, and nothing invalidated since */
+	bool		usable;			/* found as expected: rows are written without a statement */
+	Oid			relid;
+	Oid			seq;
+	AttrNumber	att[VC_N];
+}			viol;
+
+/* wc_violation_invalidate: wagecheck.violation (or every table) changed: look again at the next violation. */
+void
+wc_violation_invalidate(Oid relid)
+{
+	if (!OidIsValid(relid) || relid == viol.relid)
+		viol.valid = false;
+}
+
+/*
+ * viol_resolve: finds wagecheck.violation: a plain table whose columns are the eight the
+ * INSERT writes (the id by its identity), and none else.
+ */
+static void
+viol_resolve(void)
+{
+	Oid			nsp = get_namespace_oid("wagecheck", true);
+	Relation	rel;
+	TupleDesc	desc;
+	int			seen = 0;
+
+	wc_enforce_relcache_register();
+	memset(&viol, 0, sizeof(viol));
+	viol.relid = OidIsValid(nsp) ? get_relname_relid("violation", nsp) : InvalidOid;
+	viol.valid = true;
+	if (!OidIsValid(viol.relid))
+		return;
+	rel = table_open(viol.relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	viol.usable = rel->rd_rel->relkind == RELKIND_RELATION;
+	for (int i = 0; i < desc->natts && viol.usable; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		int			c;
+
+		if (att->attisdropped)
+			continue;
+		for (c = 0; c < VC_N && strcmp(NameStr(att->attname), vcols[c].name) != 0; c++)
+			;
+		viol.usable = c < VC_N && att->atttypid == vcols[c].type && att->attgenerated == '\0' &&
+			(c == VC_ID) == (att->attidentity != '\0');
+		if (viol.usable)
+		{
+			viol.att[c] = i + 1;
+			seen++;
+		}
+	}
+	viol.usable = viol.usable && seen == VC_N;
+	if (viol.usable)
+		viol.seq = getIdentitySequence(viol.relid, viol.att[VC_ID], true);
+	viol.usable = viol.usable && OidIsValid(viol.seq);
+	table_close(rel, AccessShareLock);
+}
+
+/*
+ * violation_write: the violation row (values of its columns but the id, in vcols' order)
+ * written without a statement, as the INSERT of wc_report writes it: its id the identity's
+ * next value, its checks and indexes kept. False, nothing written, when the INSERT could do
+ * more than that: triggers or rules on insert, row security that applies, no privilege.
+ */
+static bool
+violation_write(Datum *values, bool *nulls)
+{
+	Relation	rel;
+	TriggerDesc *trig;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	bool		plain;
+
+	if (!viol.valid)
+		viol_resolve();
+	if (!viol.usable)
+		return false;
+	rel = table_open(viol.relid, RowExclusiveLock);
+	trig = rel->trigdesc;
+	plain = viol.valid && viol.usable && rel->rd_rules == NULL &&
+		(trig == NULL || !(trig->trig_insert_before_row || trig->trig_insert_after_row ||
+						   trig->trig_insert_instead_row || trig->trig_insert_before_statement ||
+						   trig->trig_insert_after_statement || trig->trig_insert_new_table)) &&
+		!(rel->rd_att->constr && rel->rd_att->constr->has_generated_stored) &&
+		check_enable_rls(viol.relid, InvalidOid, true) != RLS_ENABLED &&
+		pg_class_aclcheck(viol.relid, GetUserId(), ACL_INSERT) == ACLCHECK_OK;
+	if (!plain)
+	{
+		table_close(rel, RowExclusiveLock);
+		return false;
+	}
+	estate = CreateExecutorState();
+	estate->es_output_cid = GetCurrentCommandId(true);
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, rel, 0, NULL, 0);
+	ExecOpenIndices(rri, false);
+	slot = ExecInitExtraTupleSlot(estate, RelationGetDescr(rel), &TTSOpsVirtual);
+	ExecClearTuple(slot);
+	for (int i = 0; i < RelationGetDescr(rel)->natts; i++)
+		slot->tts_isnull[i] = true;
+	slot->tts_values[viol.att[VC_ID] - 1] = Int64GetDatum(nextval_internal(viol.seq, false));
+	slot->tts_isnull[viol.att[VC_ID] - 1] = false;
+	for (int c = VC_RULE; c < VC_N; c++)
+	{
+		slot->tts_values[viol.att[c] - 1] = values[c - 1];
+		slot->tts_isnull[viol.att[c] - 1] = nulls[c - 1];
+	}
+	ExecStoreVirtualTuple(slot);
+	ExecSimpleRelationInsert(rri, estate, slot);
+	ExecCloseIndices(rri);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	table_close(rel, NoLock);
+	return true;
+}
+
 /* Raises the violation (reject) or records it and lets the row in (alert). */
 void
 wc_report(wc_mode mode, Oid source, const wc_violation *v)
@@ -131,6 +287,28 @@ wc_report(wc_mode mode, Oid source, const wc_violation *v)
 		args[6] = TimestampTzGetDatum(at);
 	else
 		nulls[6] = 'n';
+
+	/* written by the statement's values without the statement when nothing else would run */
+	{
+		Datum		values[VC_N - 1];
+		bool		isnull[VC_N - 1];
+
+		for (int i = 0; i < VC_N - 1; i++)
+		{
+			values[i] = args[i];
+			isnull[i] = nulls[i] == 'n';
+		}
+		values[VC_DETAILS - 1] = DirectFunctionCall1(jsonb_in, CStringGetDatum(details.data));
+		/* coalesce($7, now()) */
+		if (isnull[VC_AT - 1])
+			values[VC_AT - 1] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		isnull[VC_AT - 1] = false;
+		if (violation_write(values, isnull))
+		{
+			elog(DEBUG1, "wagecheck: violation of %s recorded without a statement", v->rule);
+			return;
+		}
+	}
 	SPI_connect();
 	rc = SPI_execute_plan(wc_plan(WC_P_VIOLATION,
 								  "INSERT INTO wagecheck.violation"

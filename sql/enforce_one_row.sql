@@ -1,0 +1,208 @@
+-- The enforcing trigger judges a statement of one new pay line or payment from index probes
+-- (src/enforce/probe.c) and a statement of several from one query: every kind of bad line
+-- and payment is judged the same both ways, in reject mode and in alert mode (the error,
+-- or the violations recorded). The DEBUG lines say which way a one-row statement was read:
+-- by probes, or by the query when a probe cannot answer as the query would (below: a table
+-- under forced row security; test/isolation/specs/enforce_one_row.spec: an account closed
+-- while the statement waited for it).
+CREATE EXTENSION wagecheck;
+\i sql/include/rule_fixture.psql
+-- P40 with an open account, P41 with its only account closed, P42 without an account
+SELECT fx.project(40, '371302', '2026-01-05', '2025-12-01');
+SELECT fx.project(41, '371302', '2026-01-05', '2025-12-01');
+SELECT fx.project(42, '371302', '2026-01-05', '2025-12-01');
+-- workers 1 and 4 on both rosters, 2 on none, 3 on P40's without a registered card
+SELECT fx.worker(i) FROM generate_series(1, 4) i;
+UPDATE wagecheck.worker SET wage_card = NULL WHERE worker_id = 3;
+SELECT count(*) FROM (SELECT fx.roster(p, w, '2026-01-05')
+                        FROM (VALUES (40, 1), (40, 3), (40, 4), (41, 1), (41, 4), (42, 1)) v(p, w)) r;
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, closure_notice_on,
+                                    closed_on, created_at) VALUES
+    (1, 40, '临商银行', 'A-40', '2026-01-05', NULL, NULL, '2026-01-05 10:00'),
+    (2, 41, '临商银行', 'A-41', '2026-01-05', '2026-02-01', '2026-03-05', '2026-01-05 10:00');
+INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at) VALUES
+    (1, 40, 3, '2026-02-01', '2026-03-01', '2026-03-01 10:00'),
+    (2, 41, 3, '2026-02-01', '2026-03-01', '2026-03-01 10:00'),
+    (3, 42, 3, '2026-02-01', '2026-03-01', '2026-03-01 10:00');
+-- the lines paid below, recorded as a clerk would have before the account closed and the roster changed
+SET session_replication_role = replica;
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, created_at) VALUES
+    (100, 1, 1, 22, 6000, 0, 6000, '2026-03-01 10:00'),
+    (101, 1, 2, 22, 6000, 0, 6000, '2026-03-01 10:00'),
+    (102, 1, 3, 22, 6000, 0, 6000, '2026-03-01 10:00'),
+    (103, 2, 1, 22, 6000, 0, 6000, '2026-03-01 10:00'),
+    (104, 1, 4, 22, 6000, 0, 6000, '2026-03-01 10:00'),
+    (106, 3, 1, 22, 6000, 0, 6000, '2026-03-01 10:00');
+RESET session_replication_role;
+
+-- judge(label, statement): what the statement's rows come to — refused (SQLSTATE, message) or
+-- accepted with the violations recorded (each whole, its project, moment, source and details
+-- between ⟦ ⟧, compared but not shown) — rolled back after
+CREATE FUNCTION fx.judge(label text, stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint := (SELECT coalesce(max(violation_id), 0) FROM wagecheck.violation);
+    outcome text;
+BEGIN
+    RAISE NOTICE '%', label;
+    BEGIN
+        EXECUTE stmt;
+        SELECT 'accepted' || coalesce(': ' || string_agg(format('%s %s %s "%s" ⟦%s %s %s %s⟧', v.rule_code,
+                                                                v.subject_kind, v.subject_id, v.details->>'message',
+                                                                v.project_id, v.occurred_at, v.source, v.details),
+                                                         '; ' ORDER BY v.rule_code, v.subject_id), '')
+          INTO outcome FROM wagecheck.violation v WHERE v.violation_id > before;
+        RAISE EXCEPTION USING ERRCODE = 'P0099', MESSAGE = outcome;
+    EXCEPTION
+        WHEN SQLSTATE 'P0099' THEN RETURN SQLERRM;
+        WHEN OTHERS THEN RETURN 'refused ' || SQLSTATE || ': ' || SQLERRM;
+    END;
+END
+$$;
+-- the bad rows (and good ones): alone, and first of two (the second a good row)
+CREATE TABLE fx.line_case (kind text, row_values text);
+INSERT INTO fx.line_case VALUES
+    ('good', '(200, 1, 1, 22, 6000, 200, 5800, NULL::bigint)'),
+    ('PS01 does not add up', '(200, 1, 1, 22, 6000, 200, 6000, NULL::bigint)'),
+    ('PS01 negative', '(200, 1, 1, 22, -6000, 0, -6000, NULL::bigint)'),
+    ('RN01 not on the roster', '(200, 1, 2, 22, 6000, 0, 6000, NULL::bigint)'),
+    ('AC05 account closed', '(200, 2, 1, 22, 6000, 0, 6000, NULL::bigint)'),
+    ('project without an account', '(200, 3, 1, 22, 6000, 0, 6000, NULL::bigint)'),
+    ('correction of the same worker', '(200, 1, 4, 22, 6000, 100, 5900, 104)'),
+    ('correction of another worker', '(200, 1, 1, 22, 6000, 100, 5900, 104)');
+CREATE TABLE fx.payment_case (kind text, row_values text);
+INSERT INTO fx.payment_case VALUES
+    ('good', format('(300, 100, 6000, ''account'', %L)', fx.card(1))),
+    ('RN01 not on the roster', format('(300, 101, 6000, ''account'', %L)', fx.card(2))),
+    ('WP04 cash', '(300, 100, 6000, ''cash'', NULL::text)'),
+    ('WP04 another account', format('(300, 100, 6000, ''other_account'', %L)', fx.card(4))),
+    ('WP04 another card', format('(300, 100, 6000, ''account'', %L)', fx.card(4))),
+    ('WP04 no registered card', format('(300, 102, 6000, ''account'', %L)', fx.card(3))),
+    ('AC05 account closed', format('(300, 103, 6000, ''account'', %L)', fx.card(1))),
+    ('project without an account', format('(300, 106, 6000, ''account'', %L)', fx.card(1)));
+CREATE FUNCTION fx.lines(rows_values text) RETURNS text LANGUAGE sql AS $$
+    SELECT 'INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net,'
+           ' corrects_line_id, created_at) SELECT v.*, ''2026-03-10 10:00'' FROM (VALUES ' || rows_values || ') v' $$;
+CREATE FUNCTION fx.payments(rows_values text) RETURNS text LANGUAGE sql AS $$
+    SELECT 'INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, method, card, paid_at, created_at)'
+           ' SELECT v.*, ''2026-03-10 10:00'', ''2026-03-10 10:00'' FROM (VALUES ' || rows_values || ') v' $$;
+CREATE VIEW fx.judged AS
+SELECT 'pay_line' AS tbl, c.kind, one = several AS same, regexp_replace(one, ' ⟦[^⟧]*⟧', '', 'g') AS outcome, one
+  FROM fx.line_case c,
+       LATERAL (SELECT fx.judge(c.kind || ', one row', fx.lines(c.row_values)) AS one) o,
+       LATERAL (SELECT fx.judge(c.kind || ', first of two',
+                                fx.lines(c.row_values || ', (201, 1, 1, 22, 6000, 0, 6000, NULL::bigint)')) AS several) s
+UNION ALL
+SELECT 'wage_payment', c.kind, one = several, regexp_replace(one, ' ⟦[^⟧]*⟧', '', 'g'), one
+  FROM fx.payment_case c,
+       LATERAL (SELECT fx.judge(c.kind || ', one row', fx.payments(c.row_values)) AS one) o,
+       LATERAL (SELECT fx.judge(c.kind || ', first of two',
+                                fx.payments(c.row_values || format(', (301, 100, 10, ''account'', %L)', fx.card(1))))
+                AS several) s;
+
+-- reject mode
+UPDATE wagecheck.project SET enforcement_mode = 'reject';
+SET client_min_messages = debug1;
+SELECT tbl, kind, same, outcome FROM fx.judged ORDER BY tbl, kind;
+RESET client_min_messages;
+
+-- alert mode: the violations are written without a statement
+UPDATE wagecheck.project SET enforcement_mode = 'alert';
+CREATE TABLE fx.alert_judged AS SELECT * FROM fx.judged WITH NO DATA;
+SET client_min_messages = debug1;
+INSERT INTO fx.alert_judged SELECT * FROM fx.judged;
+RESET client_min_messages;
+SELECT tbl, kind, same, outcome FROM fx.alert_judged ORDER BY tbl, kind;
+-- and they are the rows the INSERT statement writes (which a trigger on wagecheck.violation
+-- leaves to write them)
+BEGIN;
+CREATE FUNCTION fx.pass() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER pass BEFORE INSERT ON wagecheck.violation FOR EACH ROW EXECUTE FUNCTION fx.pass();
+SET LOCAL client_min_messages = debug1;
+SELECT regexp_replace(fx.judge('RN01 payment, the violation written by the statement',
+                               fx.payments(format('(300, 101, 6000, ''account'', %L)', fx.card(2)))),
+                      ' ⟦[^⟧]*⟧', '', 'g') AS outcome;
+RESET client_min_messages;
+SELECT count(*) AS cases, count(*) FILTER (WHERE j.one = a.one) AS same_as_by_statement,
+       count(*) FILTER (WHERE a.one LIKE 'accepted: %') AS with_violations
+  FROM fx.judged j JOIN fx.alert_judged a USING (tbl, kind);
+ROLLBACK;
+
+-- a correcting line written alone, checked against its corrected line by a probe, goes in
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id,
+                                created_at)
+VALUES (210, 1, 4, 22, 6000, 100, 5900, 104, '2026-03-10 10:00');
+SELECT line_id, corrects_line_id FROM wagecheck.pay_line WHERE line_id = 210;
+
+-- row security forced on the roster: the query reads it as the policies let the owner of
+-- wagecheck's tables read it, so a one-row statement is read by the query too; afterwards
+-- (the change rolled back) by probes again
+BEGIN;
+ALTER TABLE wagecheck.roster FORCE ROW LEVEL SECURITY;
+SET LOCAL client_min_messages = debug1;
+SELECT fx.judge('good line, roster under forced row security', fx.lines('(220, 1, 1, 22, 6000, 0, 6000, NULL::bigint)'));
+ROLLBACK;
+SET client_min_messages = debug1;
+SELECT fx.judge('good line', fx.lines('(220, 1, 1, 22, 6000, 0, 6000, NULL::bigint)'));
+RESET client_min_messages;
+
+-- Updates and deletes are checked row by row: each row's lookups are read by probes too.
+-- Every kind of bad change is judged as the queries judge it (the probes refuse tables under
+-- forced row security, which the owner of wagecheck's tables, a superuser here, reads whole).
+SET session_replication_role = replica;
+INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, method, card, paid_at, created_at) VALUES
+    (400, 100, 6000, 'account', fx.card(1), '2026-03-02 10:00', '2026-03-02 10:00'),
+    (401, 103, 6000, 'account', fx.card(1), '2026-03-02 10:00', '2026-03-02 10:00');
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, created_at) VALUES
+    (105, 2, 4, 22, 6000, 0, 6000, '2026-03-01 10:00');
+RESET session_replication_role;
+CREATE TABLE fx.change_case (kind text, stmt text);
+INSERT INTO fx.change_case VALUES
+    ('line: paid line deleted', 'DELETE FROM wagecheck.pay_line WHERE line_id = 100'),
+    ('line: paid line changed', 'UPDATE wagecheck.pay_line SET days = 21 WHERE line_id = 100'),
+    ('line: unpaid line deleted', 'DELETE FROM wagecheck.pay_line WHERE line_id = 102'),
+    ('line: PS01 does not add up', 'UPDATE wagecheck.pay_line SET net = 5000 WHERE line_id = 104'),
+    ('line: RN01 worker off the roster', 'UPDATE wagecheck.pay_line SET net = 6100, payable = 6100 WHERE line_id = 101'),
+    ('line: RN01 moved to a worker off the roster', 'UPDATE wagecheck.pay_line SET worker_id = 2 WHERE line_id = 104'),
+    ('line: AC05 raised after closure', 'UPDATE wagecheck.pay_line SET net = 6100, payable = 6100 WHERE line_id = 105'),
+    ('line: lowered after closure', 'UPDATE wagecheck.pay_line SET net = 5900, payable = 5900 WHERE line_id = 105'),
+    ('line: moved to a closed project', 'UPDATE wagecheck.pay_line SET sheet_id = 2 WHERE line_id = 104'),
+    ('line: corrects another worker''s line', 'UPDATE wagecheck.pay_line SET corrects_line_id = 100 WHERE line_id = 104'),
+    ('line: good change', 'UPDATE wagecheck.pay_line SET days = 21 WHERE line_id = 104'),
+    ('payment: WP04 another card', format('UPDATE wagecheck.wage_payment SET card = %L WHERE payment_id = 400', fx.card(4))),
+    ('payment: WP04 cash', 'UPDATE wagecheck.wage_payment SET method = ''cash'', card = NULL WHERE payment_id = 400'),
+    ('payment: RN01 moved to a line off the roster', 'UPDATE wagecheck.wage_payment SET line_id = 101 WHERE payment_id = 400'),
+    ('payment: AC05 changed after closure', 'UPDATE wagecheck.wage_payment SET amount = 5000 WHERE payment_id = 401'),
+    ('payment: good change', 'UPDATE wagecheck.wage_payment SET paid_at = ''2026-03-03 10:00'' WHERE payment_id = 400');
+CREATE TABLE fx.change_judged (mode text, kind text, probed text, queried text);
+CREATE FUNCTION fx.judge_changes(m text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE wagecheck.project SET enforcement_mode = m;
+    INSERT INTO fx.change_judged (mode, kind, probed) SELECT m, c.kind, fx.judge(c.kind, c.stmt) FROM fx.change_case c;
+    ALTER TABLE wagecheck.pay_sheet FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.pay_line FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.wage_account FORCE ROW LEVEL SECURITY;
+    UPDATE fx.change_judged j SET queried = fx.judge(c.kind || ' (queried)', c.stmt)
+      FROM fx.change_case c WHERE j.mode = m AND j.kind = c.kind;
+    ALTER TABLE wagecheck.pay_sheet NO FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.pay_line NO FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.wage_account NO FORCE ROW LEVEL SECURITY;
+END
+$$;
+SELECT fx.judge_changes('reject');
+SELECT fx.judge_changes('alert');
+SELECT mode, kind, probed = queried AS same, regexp_replace(probed, ' ⟦[^⟧]*⟧', '', 'g') AS outcome
+  FROM fx.change_judged ORDER BY mode DESC, kind;
+-- how a changed row's lookups were read: by probes; under forced row security by the queries
+SET client_min_messages = debug1;
+SELECT fx.judge('payment moved to a line off the roster',
+                'UPDATE wagecheck.wage_payment SET line_id = 101 WHERE payment_id = 400') IS NOT NULL AS judged;
+BEGIN;
+ALTER TABLE wagecheck.pay_line FORCE ROW LEVEL SECURITY;
+SELECT fx.judge('payment moved to a line off the roster, pay_line under forced row security',
+                'UPDATE wagecheck.wage_payment SET line_id = 101 WHERE payment_id = 400') IS NOT NULL AS judged;
+ROLLBACK;
+RESET client_min_messages;
+
+SET client_min_messages = warning;
+DROP EXTENSION wagecheck CASCADE;
+DROP SCHEMA fx CASCADE;
