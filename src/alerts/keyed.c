@@ -44,6 +44,8 @@ keyed_eq(Oid type)
 			return F_DATE_EQ;
 		case TIMESTAMPTZOID:
 			return F_TIMESTAMPTZ_EQ;
+		case TEXTOID:
+			return F_TEXTEQ;
 	}
 	return InvalidOid;
 }
@@ -133,15 +135,18 @@ wc_keyed_open_read(wc_keyed *k, const char *table, int nkeys, const char *const 
 	return keyed_open(k, table, nkeys, cols, types, false);
 }
 
-/* keyed_keys: the scan keys of key (one Datum a key column). */
+/* keyed_keys: the scan keys of key (one Datum a key column), compared in the key's collations. */
 static void
 keyed_keys(wc_keyed *k, const Datum *key, ScanKey sk)
 {
 	TupleDesc	desc = RelationGetDescr(k->rel);
 
 	for (int i = 0; i < k->nkeys; i++)
+	{
 		ScanKeyInit(&sk[i], i + 1, BTEqualStrategyNumber,
 					keyed_eq(TupleDescAttr(desc, k->keyatt[i] - 1)->atttypid), key[i]);
+		sk[i].sk_collation = k->pk->rd_indcollation[i];
+	}
 }
 
 /* keyed_copy: the found row's values copied into k->next. */

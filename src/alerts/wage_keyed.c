@@ -10,11 +10,6 @@
  * Each function first opens everything it writes and checks it can (tables written by key:
  * keyed.c; the indexes it reads by name, each a btree whose first column is the one read):
  * when it cannot, it returns -1 having written nothing, and the caller runs the statement.
- *
- * worker_pay's key holds a text column (span), which keyed.c's lookups do not compare: its
- * row is opened and locked here (wp_open, wp_lock: keyed.c's open and lock with the key
- * columns compared by the equality operators and collations of the primary key), then
- * written by keyed.c.
  */
 #include "postgres.h"
 
@@ -144,143 +139,6 @@ statement_snapshot(void)
 	CommandCounterIncrement();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	UpdateActiveSnapshotCommandId();
-}
-
-/*
- * keyed_open: wc_keyed_open, and k emptied when it says false (it may leave k->rel set
- * then), so that wc_keyed_close of k does nothing.
- */
-static bool
-keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, const Oid *types)
-{
-	if (wc_keyed_open(k, table, nkeys, cols, types))
-		return true;
-	memset(k, 0, sizeof(*k));
-	return false;
-}
-
-/* ---------------------------------------------------------------------------------------
- * worker_pay, whose key holds a text column
- */
-
-typedef struct wp_keyed
-{
-	wc_keyed	k;
-	RegProcedure eq[3];
-	Oid			coll[3];
-} wp_keyed;
-
-/* wp_open: wagecheck.worker_pay opened as wc_keyed_open opens a table, its key (worker_id, span, period). */
-static bool
-wp_open(wp_keyed *w)
-{
-	static const char *const cols[3] = {"worker_id", "span", "period"};
-	static const Oid types[3] = {INT8OID, TEXTOID, DATEOID};
-	wc_keyed   *k = &w->k;
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid("worker_pay", nsp) : InvalidOid;
-	Oid			pk;
-	TupleDesc	desc;
-
-	memset(w, 0, sizeof(*w));
-	if (!OidIsValid(relid))
-		return false;
-	k->rel = table_open(relid, RowExclusiveLock);
-	desc = RelationGetDescr(k->rel);
-	if (k->rel->rd_rel->relkind != RELKIND_RELATION || k->rel->trigdesc != NULL || k->rel->rd_rules != NULL ||
-		k->rel->rd_rel->relforcerowsecurity || k->rel->rd_rel->relispartition ||
-		!OidIsValid(pk = RelationGetPrimaryKeyIndex(k->rel)))
-	{
-		table_close(k->rel, RowExclusiveLock);
-		memset(w, 0, sizeof(*w));
-		return false;
-	}
-	k->pk = index_open(pk, RowExclusiveLock);
-	if (k->pk->rd_rel->relam != BTREE_AM_OID || k->pk->rd_index->indnkeyatts != 3)
-		goto no;
-	for (int i = 0; i < 3; i++)
-	{
-		AttrNumber	a = k->pk->rd_index->indkey.values[i];
-		Oid			op;
-		Form_pg_attribute att;
-
-		if (a <= 0 || a > desc->natts)
-			goto no;
-		att = TupleDescAttr(desc, a - 1);
-		if (att->attisdropped || att->atttypid != types[i] || strcmp(NameStr(att->attname), cols[i]) != 0 ||
-			k->pk->rd_opcintype[i] != types[i])
-			goto no;
-		op = get_opfamily_member(k->pk->rd_opfamily[i], types[i], types[i], BTEqualStrategyNumber);
-		if (!OidIsValid(op) || !OidIsValid(w->eq[i] = get_opcode(op)))
-			goto no;
-		w->coll[i] = k->pk->rd_indcollation[i];
-		k->keyatt[i] = a;
-	}
-	k->nkeys = 3;
-	k->estate = CreateExecutorState();
-	k->estate->es_output_cid = GetCurrentCommandId(true);
-	k->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(k->rri, k->rel, 0, NULL, 0);
-	ExecOpenIndices(k->rri, true);
-	k->found = table_slot_create(k->rel, NULL);
-	k->next = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
-	return true;
-no:
-	index_close(k->pk, RowExclusiveLock);
-	table_close(k->rel, RowExclusiveLock);
-	memset(w, 0, sizeof(*w));
-	return false;
-}
-
-/* wp_lock: wc_keyed_lock of worker_pay's row of key (worker_id, span, period). */
-static bool
-wp_lock(wp_keyed *w, const Datum *key)
-{
-	wc_keyed   *k = &w->k;
-	ScanKeyData sk[3];
-	int			natts = RelationGetDescr(k->rel)->natts;
-
-	for (int i = 0; i < 3; i++)
-		ScanKeyEntryInitialize(&sk[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid, w->coll[i], w->eq[i], key[i]);
-	for (;;)
-	{
-		SnapshotData dirty;
-		IndexScanDesc scan;
-		TransactionId xwait = InvalidTransactionId;
-		bool		found;
-		TM_FailureData tmfd;
-		TM_Result	res;
-
-		InitDirtySnapshot(dirty);
-		scan = index_beginscan(k->rel, k->pk, &dirty, 3, 0);
-		index_rescan(scan, sk, 3, NULL, 0);
-		found = index_getnext_slot(scan, ForwardScanDirection, k->found);
-		if (found)
-			xwait = TransactionIdIsValid(dirty.xmin) ? dirty.xmin : dirty.xmax;
-		index_endscan(scan);
-		if (!found)
-			return false;
-		if (TransactionIdIsValid(xwait))
-		{
-			XactLockTableWait(xwait, NULL, NULL, XLTW_None);
-			continue;
-		}
-		PushActiveSnapshot(GetLatestSnapshot());
-		res = table_tuple_lock(k->rel, &k->found->tts_tid, GetLatestSnapshot(), k->found,
-							   GetCurrentCommandId(false), LockTupleNoKeyExclusive, LockWaitBlock, 0, &tmfd);
-		PopActiveSnapshot();
-		if (res == TM_Updated || res == TM_Deleted)
-			continue;
-		if (res != TM_Ok)
-			elog(ERROR, "wagecheck: locking a row of worker_pay by its key failed (%d)", (int) res);
-		break;
-	}
-	slot_getallattrs(k->found);
-	ExecClearTuple(k->next);
-	memcpy(k->next->tts_values, k->found->tts_values, sizeof(Datum) * natts);
-	memcpy(k->next->tts_isnull, k->found->tts_isnull, sizeof(bool) * natts);
-	ExecStoreVirtualTuple(k->next);
-	return true;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -446,13 +304,15 @@ wc_line_one_keyed(const wc_line_in *l)
 	static const Oid swtypes[2] = {INT8OID, INT8OID};
 	static const char *const ucols[3] = {"period", "project_id", "worker_id"};
 	static const Oid utypes[3] = {DATEOID, INT8OID, INT8OID};
+	static const char *const wcols[3] = {"worker_id", "span", "period"};
+	static const Oid wtypes[3] = {INT8OID, TEXTOID, DATEOID};
 	wk_probe	sheet,
 				corr,
 				paid;
 	wc_keyed	month,
 				sw,
 				unpaid;
-	wp_keyed	wp;
+	wc_keyed	wp;
 	wm_cols		c;
 	int			s_project,
 				s_period,
@@ -474,9 +334,9 @@ wc_line_one_keyed(const wc_line_in *l)
 	opened = probe_open(&sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
 		probe_open(&corr, "pay_line", "pay_line_corrected_once", "corrects_line_id") &&
 		probe_open(&paid, "wage_payment", "wage_payment_line_id_idx", "line_id") &&
-		keyed_open(&month, "wage_month", 3, mcols, mtypes) &&
-		keyed_open(&sw, "sheet_worker", 2, swcols, swtypes) &&
-		keyed_open(&unpaid, "attendance_unpaid", 3, ucols, utypes) && wp_open(&wp);
+		wc_keyed_open(&month, "wage_month", 3, mcols, mtypes) &&
+		wc_keyed_open(&sw, "sheet_worker", 2, swcols, swtypes) &&
+		wc_keyed_open(&unpaid, "attendance_unpaid", 3, ucols, utypes) && wc_keyed_open(&wp, "worker_pay", 3, wcols, wtypes);
 	if (opened)
 	{
 		s_project = probe_column(&sheet, "project_id", INT8OID);
@@ -484,11 +344,11 @@ wc_line_one_keyed(const wc_line_in *l)
 		s_employer = probe_column(&sheet, "employer_id", INT8OID);
 		s_created = probe_column(&sheet, "created_at", TIMESTAMPTZOID);
 		sw_months = wc_keyed_column(&sw, "months", INT8OID);
-		wp_payable = wc_keyed_column(&wp.k, "payable", NUMERICOID);
-		wp_entries = wc_keyed_column(&wp.k, "entries", INT8OID);
+		wp_payable = wc_keyed_column(&wp, "payable", NUMERICOID);
+		wp_entries = wc_keyed_column(&wp, "entries", INT8OID);
 		opened = s_project >= 0 && s_period >= 0 && s_employer >= 0 && s_created >= 0 && sw_months >= 0 &&
 			RelationGetDescr(sw.rel)->natts == 3 && wp_payable >= 0 && wp_entries >= 0 &&
-			RelationGetDescr(wp.k.rel)->natts == 5 && RelationGetDescr(unpaid.rel)->natts == 3 &&
+			RelationGetDescr(wp.rel)->natts == 5 && RelationGetDescr(unpaid.rel)->natts == 3 &&
 			wm_columns(&month, &c);
 	}
 	if (opened)
@@ -601,7 +461,7 @@ wc_line_one_keyed(const wc_line_in *l)
 				int			y,
 							mo,
 							d;
-				Datum		payable = num_to(l->payable, typmod_of(&wp.k, wp_payable));
+				Datum		payable = num_to(l->payable, typmod_of(&wp, wp_payable));
 
 				j2date(period + POSTGRES_EPOCH_JDATE, &y, &mo, &d);
 				for (int span = 0; span < 2; span++)
@@ -611,20 +471,20 @@ wc_line_one_keyed(const wc_line_in *l)
 
 					for (;;)
 					{
-						Datum	   *v = wp.k.next->tts_values;
+						Datum	   *v = wp.next->tts_values;
 
-						wc_keyed_new(&wp.k);
+						wc_keyed_new(&wp);
 						for (int i = 0; i < 3; i++)
-							v[wp.k.keyatt[i] - 1] = wkey[i];
+							v[wp.keyatt[i] - 1] = wkey[i];
 						v[wp_payable] = payable;
 						v[wp_entries] = Int64GetDatum(added ? 1 : 0);
-						if (wc_keyed_insert(&wp.k))
+						if (wc_keyed_insert(&wp))
 							break;
-						if (wp_lock(&wp, wkey))
+						if (wc_keyed_lock(&wp, wkey))
 						{
-							v[wp_payable] = num_to(num_add(v[wp_payable], payable), typmod_of(&wp.k, wp_payable));
+							v[wp_payable] = num_to(num_add(v[wp_payable], payable), typmod_of(&wp, wp_payable));
 							v[wp_entries] = DirectFunctionCall2(int8pl, v[wp_entries], Int64GetDatum(added ? 1 : 0));
-							wc_keyed_update(&wp.k);
+							wc_keyed_update(&wp);
 							break;
 						}
 					}
@@ -649,7 +509,7 @@ wc_line_one_keyed(const wc_line_in *l)
 			done = 1;
 		}
 	}
-	wc_keyed_close(&wp.k);
+	wc_keyed_close(&wp);
 	wc_keyed_close(&unpaid);
 	wc_keyed_close(&sw);
 	wc_keyed_close(&month);
@@ -694,7 +554,7 @@ wc_payment_one_keyed(const wc_payment_in *p)
 	opened = probe_open(&line, "pay_line", "pay_line_pkey", "line_id") &&
 		probe_open(&sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
 		probe_open(&worker, "worker", "worker_pkey", "worker_id") &&
-		keyed_open(&month, "wage_month", 3, mcols, mtypes);
+		wc_keyed_open(&month, "wage_month", 3, mcols, mtypes);
 	if (opened)
 	{
 		TupleDesc	wd = RelationGetDescr(worker.rel);
