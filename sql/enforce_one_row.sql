@@ -127,6 +127,59 @@ SELECT count(*) AS cases, count(*) FILTER (WHERE j.one = a.one) AS same_as_by_st
   FROM fx.judged j JOIN fx.alert_judged a USING (tbl, kind);
 ROLLBACK;
 
+-- Statements of several new rows are read by probes too, each sheet, project, worker, roster
+-- entry and line once, and each project's accounts locked once in project order: every case
+-- first of two, then all the cases in one statement (a line repeated among the payments; of
+-- the lines, those that alert mode may let in: a line that does not add up, or corrects
+-- another worker's, is refused in both modes), are judged by the probes and by the query
+-- (tables under forced row security send a statement to the query), in reject and alert
+-- mode, to the same outcome and the same violations.
+CREATE FUNCTION fx.renumbered(row_values text, first int, i int) RETURNS text LANGUAGE sql AS $$
+    SELECT regexp_replace(row_values, '^\(\d+,', format('(%s,', first + i)) $$;
+CREATE VIEW fx.several AS
+SELECT 'pay_line' AS tbl, c.kind, fx.lines(c.row_values || ', (201, 1, 1, 22, 6000, 0, 6000, NULL::bigint)') AS stmt
+  FROM fx.line_case c
+UNION ALL
+SELECT 'wage_payment', c.kind, fx.payments(c.row_values || format(', (301, 100, 10, ''account'', %L)', fx.card(1)))
+  FROM fx.payment_case c
+UNION ALL
+SELECT 'pay_line', 'all cases in one statement',
+       fx.lines(string_agg(fx.renumbered(c.row_values, 200, n::int), ', ' ORDER BY n))
+  FROM fx.line_case c, LATERAL (SELECT count(*) FROM fx.line_case d WHERE d.ctid < c.ctid) x(n)
+ WHERE c.kind NOT LIKE 'PS01%' AND c.kind <> 'correction of another worker'
+UNION ALL
+SELECT 'wage_payment', 'all cases in one statement',
+       fx.payments(string_agg(fx.renumbered(c.row_values, 300, n::int), ', ' ORDER BY n))
+  FROM fx.payment_case c, LATERAL (SELECT count(*) FROM fx.payment_case d WHERE d.ctid < c.ctid) x(n);
+CREATE TABLE fx.several_judged (mode text, tbl text, kind text, probed text, queried text);
+CREATE FUNCTION fx.judge_several(m text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE wagecheck.project SET enforcement_mode = m;
+    INSERT INTO fx.several_judged (mode, tbl, kind, probed) SELECT m, c.tbl, c.kind, fx.judge(c.kind, c.stmt) FROM fx.several c;
+    ALTER TABLE wagecheck.pay_sheet FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.pay_line FORCE ROW LEVEL SECURITY;
+    UPDATE fx.several_judged j SET queried = fx.judge(c.kind || ' (queried)', c.stmt)
+      FROM fx.several c WHERE j.mode = m AND j.tbl = c.tbl AND j.kind = c.kind;
+    ALTER TABLE wagecheck.pay_sheet NO FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.pay_line NO FORCE ROW LEVEL SECURITY;
+END
+$$;
+SET client_min_messages = warning;
+SELECT fx.judge_several('reject');
+SELECT fx.judge_several('alert');
+RESET client_min_messages;
+SELECT mode, tbl, kind, probed = queried AS same, regexp_replace(probed, ' ⟦[^⟧]*⟧', '', 'g') AS outcome
+  FROM fx.several_judged ORDER BY mode DESC, tbl, kind;
+-- which way they were read: by probes; under forced row security by the query
+SET client_min_messages = debug1;
+SELECT fx.judge(c.kind, c.stmt) IS NOT NULL AS judged FROM fx.several c WHERE c.kind = 'all cases in one statement' ORDER BY c.tbl;
+BEGIN;
+ALTER TABLE wagecheck.pay_sheet FORCE ROW LEVEL SECURITY;
+SELECT fx.judge(c.kind || ', pay_sheet under forced row security', c.stmt) IS NOT NULL AS judged
+  FROM fx.several c WHERE c.kind = 'all cases in one statement' ORDER BY c.tbl;
+ROLLBACK;
+RESET client_min_messages;
+
 -- a correcting line written alone, checked against its corrected line by a probe, goes in
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id,
                                 created_at)

@@ -276,14 +276,6 @@ spans_multirange(const wc_span *spans, size_t n)
 	return PointerGetDatum(make_multirange(TSTZMULTIRANGEOID, rtc, (int32) n, ranges));
 }
 
-/* moments_multirange: the buffer's spans as a tstzmultirange of closed ranges. */
-static Datum
-moments_multirange(capture_buf *b)
-{
-	buf_compact(b);
-	return spans_multirange((wc_span *) b->items, b->n);
-}
-
 /* The scan lock (advisory lock 95946671341902, src/alerts/20_scan.sql), held in exclusive mode. */
 #define SCAN_LOCK_KEY INT64CONST(95946671341902)
 
@@ -680,11 +672,7 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 			scan_rows(td->tg_newtable, desc, &spans, key, &keys, key2, &keys2);
 		if (td->tg_oldtable != NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event) && mode != MODE_NONE)
 			scan_rows(td->tg_oldtable, desc, NULL, key, &keys, key2, &keys2);
-		if (spans.n > 0)
-		{
-			values[1] = moments_multirange(&spans);
-			nulls[1] = ' ';
-		}
+		buf_compact(&spans);	/* (its multirange is built only when the change is written) */
 		/* a few sheets, lines or accounts: their projects read by key, and remembered as the rows' own */
 		if ((mode == MODE_SHEET || mode == MODE_LINE || mode == MODE_ACCOUNT) &&
 			keys.n + keys2.n <= PROBE_MAX_KEYS)
@@ -720,6 +708,11 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 	}
 
+	if (spans.n > 0)
+	{
+		values[1] = spans_multirange((wc_span *) spans.items, spans.n);
+		nulls[1] = ' ';
+	}
 	/* what names no project or its own: written without a statement */
 	if ((mode == MODE_PROJECT || mode == MODE_NONE) && change_append(values, nulls))
 		goto recorded;

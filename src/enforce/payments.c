@@ -136,6 +136,43 @@ corrected_line(int64 id, int64 *worker, int64 *project)
 	return found;
 }
 
+/* A pay line's sheet and worker as lines_probe reads them, and what the checks of its lines look up. */
+typedef struct line_key
+{
+	int64		sheet;			/* hash key, with worker */
+	int64		worker;
+	int64		project;
+	const char *code;
+	const char *name;
+	char		mode;
+	bool		rostered;
+	wc_lookup  *sheet_lookup;	/* wc_project_lookup's answer */
+	wc_lookup  *worker_lookup;	/* wc_worker_lookup's */
+	char	   *label;			/* the worker, as wc_worker_lookup labels him */
+	wc_lookup  *accounts;		/* wc_accounts_closed's (cached) of the project */
+} line_key;
+
+/*
+ * The sheets and workers of the statement's new lines read by lines_probe, while the checks
+ * of its lines run (NULL otherwise): each line finds what its checks look up by one hash
+ * probe of its (sheet, worker), as wc_project_lookup, wc_worker_lookup and
+ * wc_accounts_closed would find it in the statement's lookups.
+ */
+static HTAB *probed_lines = NULL;
+
+/* probed_line: the key of a new line of the statement read by lines_probe, or NULL. */
+static line_key *
+probed_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	int64		key[2];
+
+	if (probed_lines == NULL || !TRIGGER_FIRED_BY_INSERT(td->tg_event) ||
+		!map->is_int[WC_R_SHEET] || !map->is_int[WC_R_WORKER] ||
+		!wc_get_int64(map, slot, WC_R_SHEET, &key[0]) || !wc_get_int64(map, slot, WC_R_WORKER, &key[1]))
+		return NULL;
+	return hash_search(probed_lines, key, HASH_FIND, NULL);
+}
+
 /* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
 void
 wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -154,6 +191,7 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_lookup  *closed;
 	char	   *change = NULL;
 	char	   *defect = NULL;
+	line_key   *key;
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && map->mode == WC_MODE_PROJECT &&
 		wc_get_int64(map, map->oldslot, WC_R_ID, &id) && wc_line_paid(id))
@@ -166,7 +204,8 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
 
-	if ((p = wc_project_lookup(map, slot, true)) == NULL)
+	key = probed_line(td, map, slot);
+	if ((p = key ? key->sheet_lookup : wc_project_lookup(map, slot, true)) == NULL)
 	{
 		/* an attached table's row of no known project is refused or recorded; a foreign key answers for wagecheck's */
 		if (wc_fail_closed(map))
@@ -183,7 +222,13 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	}
 	wc_get_cents(map, slot, WC_R_DEDUCTIONS, &deductions);
 	has_net = wc_get_cents(map, slot, WC_R_NET, &net);
-	w = wc_worker_lookup(map, slot, p->n1, &wlabel, &defect);
+	if (key != NULL)
+	{
+		w = key->worker_lookup;
+		wlabel = key->label;
+	}
+	else
+		w = wc_worker_lookup(map, slot, p->n1, &wlabel, &defect);
 	if (w == NULL)
 	{
 		if (wc_fail_closed(map))
@@ -259,7 +304,7 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 			change = wc_psprintf("changed %s", change);
 	}
 	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
-		(closed = wc_accounts_closed(p->n1, p->text1, true)) != NULL)
+		(closed = key ? (key->accounts->flag ? key->accounts : NULL) : wc_accounts_closed(p->n1, p->text1, true)) != NULL)
 	{
 		char	   *what = change ? wc_psprintf(" (%s after closure)", change) : "";
 
@@ -619,10 +664,11 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 
 /*
  * new_ids: the distinct values of an integer role in the rows of the statement's
- * transition table (NULLs left out), as a bigint[] Datum; *n of them.
+ * transition table (NULLs left out), in the order they first come, as a bigint[] Datum; *n
+ * of them, also in *out.
  */
 static Datum
-new_ids(TriggerData *td, wc_map *map, wc_role role, int *n)
+new_ids(TriggerData *td, wc_map *map, wc_role role, int *n, int64 **out)
 {
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
 	HASHCTL		ctl;
@@ -656,7 +702,99 @@ new_ids(TriggerData *td, wc_map *map, wc_role role, int *n)
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	hash_destroy(seen);
+	*out = palloc(sizeof(int64) * Max(*n, 1));
+	for (int i = 0; i < *n; i++)
+		(*out)[i] = DatumGetInt64(ids[i]);
 	return PointerGetDatum(construct_array_builtin(ids, *n, INT8OID));
+}
+
+/*
+ * The projects of a statement's rows read by probes, each once: its code, then (in project
+ * order) its accounts as WC_ACCOUNTS_SQL counts them.
+ */
+typedef struct probed_project
+{
+	int64		project_id;		/* hash key */
+	const char *code;
+	int64		accounts;
+	int64		open;
+} probed_project;
+
+typedef struct probed_projects
+{
+	HTAB	   *seen;			/* project_id -> index in list + 1 */
+	probed_project *list;
+	int			n;
+	int			cap;
+} probed_projects;
+
+/* projects_init: no project yet (in the current memory context). */
+static void
+projects_init(probed_projects *pp)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(int64) * 2;
+	ctl.hcxt = CurrentMemoryContext;
+	pp->seen = hash_create("wagecheck probed projects", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	pp->cap = 16;
+	pp->n = 0;
+	pp->list = palloc(sizeof(probed_project) * pp->cap);
+}
+
+/* projects_add: project (of code) among the statement's projects, once. */
+static void
+projects_add(probed_projects *pp, int64 project, const char *code)
+{
+	bool		found;
+
+	hash_search(pp->seen, &project, HASH_ENTER, &found);
+	if (found)
+		return;
+	if (pp->n == pp->cap)
+	{
+		pp->cap *= 2;
+		pp->list = repalloc(pp->list, sizeof(probed_project) * pp->cap);
+	}
+	pp->list[pp->n].project_id = project;
+	pp->list[pp->n].code = code;
+	pp->n++;
+}
+
+/* project_cmp: qsort's order of projects, by id. */
+static int
+project_cmp(const void *a, const void *b)
+{
+	int64		x = ((const probed_project *) a)->project_id,
+				y = ((const probed_project *) b)->project_id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * projects_lock: the accounts of the statement's projects as PROJECT_ACCOUNTS reads them: each
+ * project once, in project order, its open account (or every account, when none is open)
+ * locked FOR SHARE. False when a probe cannot answer as the query would (the statement's query
+ * runs then, and takes the same locks).
+ */
+static bool
+projects_lock(wc_probe *pr, probed_projects *pp)
+{
+	qsort(pp->list, pp->n, sizeof(probed_project), project_cmp);
+	for (int i = 0; i < pp->n; i++)
+		if (!wc_probe_accounts(pr, pp->list[i].project_id, &pp->list[i].accounts, &pp->list[i].open))
+			return false;
+	return true;
+}
+
+/* projects_keep: the accounts read by projects_lock kept as the statement's query keeps them (project order). */
+static void
+projects_keep(probed_projects *pp)
+{
+	for (int i = 0; i < pp->n; i++)
+		wc_accounts_closed_probed(pp->list[i].project_id, pp->list[i].code, pp->list[i].accounts,
+								  pp->list[i].open);
 }
 
 /*
@@ -749,10 +887,46 @@ payment_probe(int64 line, MemoryContext cxt)
 }
 
 /*
+ * payments_probe: what PAID_LINES_ACCTS_SQL reads for a statement's new payments of lines[0..n)
+ * (distinct): each line as paid_line_probe reads it (its sheet, project, worker and roster
+ * entry each read once for the statement), then the accounts of their projects, each project
+ * once and in project order, locked FOR SHARE; kept into paid_lines (texts in cxt) and the
+ * statement's lookups only when every probe answered as the query would (else nothing is
+ * kept and the query runs).
+ */
+static bool
+payments_probe(int64 *lines, int n, MemoryContext cxt)
+{
+	wc_probe	pr;
+	paid_line  *read = palloc(sizeof(paid_line) * n);
+	probed_projects pp;
+	bool		ok = true;
+
+	if (!wc_probe_begin(&pr))
+		return false;
+	wc_probe_memoize(&pr);
+	projects_init(&pp);
+	for (int i = 0; ok && i < n; i++)
+		if ((ok = paid_line_probe(&pr, lines[i], &read[i], cxt)))
+			projects_add(&pp, read[i].project_id, read[i].code);
+	ok = ok && projects_lock(&pr, &pp);
+	wc_probe_end(&pr);
+	elog(DEBUG1, ok ? "wagecheck: the new payments' lines and accounts read by probes (distinct lines: %d)"
+		 : "wagecheck: the new payments' lines and accounts read by the query (distinct lines: %d; a probe could not answer)", n);
+	if (!ok)
+		return false;
+	for (int i = 0; i < n; i++)
+		*(paid_line *) hash_search(paid_lines, &lines[i], HASH_ENTER, NULL) = read[i];
+	projects_keep(&pp);
+	return true;
+}
+
+/*
  * wc_check_new_payments: the statement's new wage payments, checked row by row after
  * the lines they pay, and the accounts of the lines' projects (locked FOR SHARE, as AC05
  * asks), are read in one query (a payroll file pays a line a row: one query a row was
- * most of its cost; a statement of one payment reads them by probes, probe.c). What is
+ * most of its cost); they are read by probes (probe.c) instead, each line, sheet, project,
+ * worker and roster entry once, whenever the probes can answer as the query would. What is
  * read is the lines, rosters, cards and accounts as the statement sees them: nothing is
  * kept past it.
  */
@@ -766,6 +940,7 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 		MemoryContext cxt = CurrentMemoryContext;
 		bool		one = tuplestore_tuple_count(td->tg_newtable) == 1;
 		Datum		arg = (Datum) 0;
+		int64	   *ids = NULL;
 
 		if (one)
 		{
@@ -781,12 +956,12 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 			ExecDropSingleTupleTableSlot(slot);
 		}
 		else
-			arg = new_ids(td, map, WC_R_LINE, &n);
+			arg = new_ids(td, map, WC_R_LINE, &n, &ids);
 		ctl.keysize = sizeof(int64);
 		ctl.entrysize = sizeof(paid_line);
 		ctl.hcxt = cxt;
 		paid_lines = hash_create("wagecheck paid lines", Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		if (n > 0 && !(one && payment_probe(DatumGetInt64(arg), cxt)))
+		if (n > 0 && !(one ? payment_probe(DatumGetInt64(arg), cxt) : payments_probe(ids, n, cxt)))
 		{
 			Oid			type = one ? INT8OID : INT8ARRAYOID;
 			paid_line  *e = NULL;
@@ -842,7 +1017,7 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
  */
 static void
 keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 worker, bool known,
-			   const char *name, bool rostered)
+			   const char *name, bool rostered, wc_lookup **pl, wc_lookup **wl)
 {
 	char		key[96];
 	bool		found;
@@ -857,6 +1032,8 @@ keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 wo
 		strlcpy(l->text1, code, sizeof(l->text1));
 		l->mode = mode;
 	}
+	if (pl != NULL)
+		*pl = l;
 	snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project, worker);
 	l = wc_lookup_find(key, &found);
 	if (!found)
@@ -869,6 +1046,8 @@ keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 wo
 			l->flag = rostered;
 		}
 	}
+	if (wl != NULL)
+		*wl = l;
 }
 
 /*
@@ -893,8 +1072,77 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
 		!wc_probe_worker(pr, worker, &name, card) || (rostered = wc_probe_rostered(pr, project, worker)) < 0 ||
 		!wc_probe_accounts(pr, project, &accounts, &open))
 		return false;
-	keep_line_keys(sheet, project, code, mode, worker, true, name, rostered == 1);
+	keep_line_keys(sheet, project, code, mode, worker, true, name, rostered == 1, NULL, NULL);
 	wc_accounts_closed_probed(project, code, accounts, open);
+	return true;
+}
+
+/*
+ * lines_probe: what WC_P_LINE_KEYS reads for a statement's new lines (sheets[i], workers[i],
+ * i < n) read by probes: each distinct sheet and worker, each sheet's project, each worker's
+ * roster entry of it once, then the accounts of their projects, each project once and in
+ * project order, locked FOR SHARE; kept as keep_line_keys and wc_accounts_closed_known keep
+ * them only when every probe answered as the query would (else nothing is kept and the
+ * query runs).
+ */
+static bool
+lines_probe(wc_probe *pr, Datum *sheets, Datum *workers, int n)
+{
+	HASHCTL		ctl;
+	HTAB	   *keys;
+	probed_projects pp;
+	bool		ok = true;
+	HASH_SEQ_STATUS seq;
+	line_key   *k;
+
+	ctl.keysize = sizeof(int64) * 2;
+	ctl.entrysize = sizeof(line_key);
+	ctl.hcxt = CurrentMemoryContext;
+	keys = hash_create("wagecheck new lines' keys", Min(n, 1024), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	wc_probe_memoize(pr);
+	projects_init(&pp);
+	for (int i = 0; ok && i < n; i++)
+	{
+		int64		key[2] = {DatumGetInt64(sheets[i]), DatumGetInt64(workers[i])};
+		bool		found;
+		char	   *code,
+				   *name,
+					card[WC_PROBE_CARD_LEN];
+		int			rostered;
+
+		k = hash_search(keys, key, HASH_ENTER, &found);
+		if (found)
+			continue;
+		ok = wc_probe_sheet(pr, key[0], &k->project) && wc_probe_project(pr, k->project, &code, &k->mode) &&
+			wc_probe_worker(pr, key[1], &name, card) && (rostered = wc_probe_rostered(pr, k->project, key[1])) >= 0;
+		if (!ok)
+			break;
+		k->code = code;
+		k->name = name;
+		k->rostered = rostered == 1;
+		projects_add(&pp, k->project, code);
+	}
+	if (!(ok && projects_lock(pr, &pp)))
+		return false;
+	hash_seq_init(&seq, keys);
+	while ((k = hash_seq_search(&seq)) != NULL)
+	{
+		keep_line_keys(k->sheet, k->project, k->code, k->mode, k->worker, true, k->name, k->rostered,
+					   &k->sheet_lookup, &k->worker_lookup);
+		k->label = psprintf("%s (worker %lld)", k->worker_lookup->text1, (long long) k->worker);
+	}
+	projects_keep(&pp);
+	hash_seq_init(&seq, keys);
+	while ((k = hash_seq_search(&seq)) != NULL)
+	{
+		char		key[96];
+		bool		found;
+
+		snprintf(key, sizeof(key), "A" INT64_FORMAT, k->project);
+		k->accounts = wc_lookup_find(key, &found);
+		Assert(found);
+	}
+	probed_lines = keys;
 	return true;
 }
 
@@ -902,8 +1150,9 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
  * wc_check_new_lines: the statement's new pay-sheet lines, checked row by row after
  * their sheets and workers (name, on the project's roster) and the accounts of their
  * projects (locked FOR SHARE, as AC05 asks) are read in one query into the statement's
- * lookups, where the checks find them; a statement of one line reads them by probes
- * (probe.c) instead, and the line it corrects, if any.
+ * lookups, where the checks find them; they are read by probes (probe.c) instead, each
+ * sheet, project, worker and roster entry once, whenever the probes can answer as the query
+ * would, and so are the lines corrected.
  */
 void
 wc_check_new_lines(TriggerData *td, wc_map *map)
@@ -942,17 +1191,20 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 			workers[n++] = Int64GetDatum(worker);
 		}
 		ExecDropSingleTupleTableSlot(slot);
-		if (n == 1)
+		if (n >= 1 && wc_probe_begin(&pr))
 		{
-			if (wc_probe_begin(&pr))
-			{
-				probed = line_probe(&pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]));
-				if (!probed)
-					wc_probe_end(&pr);
-			}
+			probed = n == 1 ? line_probe(&pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]))
+				: lines_probe(&pr, sheets, workers, n);
+			if (!probed)
+				wc_probe_end(&pr);
+		}
+		if (n == 1)
 			elog(DEBUG1, probed ? "wagecheck: the new pay line's sheet, worker and accounts read by probes"
 				 : "wagecheck: the new pay line's sheet, worker and accounts read by the query (a probe could not answer)");
-		}
+		else if (n > 1)
+			elog(DEBUG1, probed ? "wagecheck: the new pay lines' sheets, workers and accounts read by probes (lines: %d)"
+				 : "wagecheck: the new pay lines' sheets, workers and accounts read by the query (lines: %d; a probe could not answer)",
+				 n);
 		if (!probed)
 		{
 			SPI_connect();
@@ -1006,7 +1258,7 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 				keep_line_keys(sheet, DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)), SPI_getvalue(r, rd, 3),
 							   SPI_getvalue(r, rd, 4)[0], DatumGetInt64(SPI_getbinval(r, rd, 5, &isnull)), known,
 							   known ? SPI_getvalue(r, rd, 7) : NULL,
-							   known && DatumGetBool(SPI_getbinval(r, rd, 8, &isnull)));
+							   known && DatumGetBool(SPI_getbinval(r, rd, 8, &isnull)), NULL, NULL);
 			}
 			if (n != 1)
 				project_accounts(1, 2, 9);
@@ -1025,7 +1277,17 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 		}
 	}
 	if (probed)
-		(void) wc_run_probed(&pr, td, map, NULL, wc_check_pay_line);
+	{
+		PG_TRY();
+		{
+			(void) wc_run_probed(&pr, td, map, NULL, wc_check_pay_line);
+		}
+		PG_FINALLY();
+		{
+			probed_lines = NULL;	/* its memory goes with the call's */
+		}
+		PG_END_TRY();
+	}
 	else
 		wc_check_new_rows(td, map, wc_check_pay_line);
 }

@@ -125,28 +125,37 @@ wc_plan(int slot, const char *sql, int nargs, const Oid *argtypes)
 	return plans[slot];
 }
 
-/* Creates the statement's hash tables on first use. */
+/* Creates the statement's table of lookups on first use (small: a one-row statement keeps a few). */
 static void
-ensure_tables(void)
+ensure_lookups(void)
 {
 	HASHCTL		ctl;
 
 	if (stmt_cxt == NULL)
 		stmt_cxt = AllocSetContextCreate(TopMemoryContext, "wagecheck statement state",
 										 ALLOCSET_DEFAULT_SIZES);
+	if (lookups == NULL)
+	{
+		ctl.keysize = sizeof(((wc_lookup *) 0)->key);
+		ctl.entrysize = sizeof(wc_lookup);
+		ctl.hcxt = stmt_cxt;
+		lookups = hash_create("wagecheck lookups", 16, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+}
+
+/* Creates the statement's hash tables on first use. */
+static void
+ensure_tables(void)
+{
+	HASHCTL		ctl;
+
+	ensure_lookups();
 	if (accounts == NULL)
 	{
 		ctl.keysize = sizeof(((wc_account *) 0)->key);
 		ctl.entrysize = sizeof(wc_account);
 		ctl.hcxt = stmt_cxt;
 		accounts = hash_create("wagecheck accounts", 16, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	}
-	if (lookups == NULL)
-	{
-		ctl.keysize = sizeof(((wc_lookup *) 0)->key);
-		ctl.entrysize = sizeof(wc_lookup);
-		ctl.hcxt = stmt_cxt;
-		lookups = hash_create("wagecheck lookups", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	}
 }
 
@@ -386,7 +395,7 @@ wc_lookup_find(const char *key, bool *found)
 {
 	char		k[sizeof(((wc_lookup *) 0)->key)];
 
-	ensure_tables();
+	ensure_lookups();
 	strlcpy(k, key, sizeof(k));
 	return hash_search(lookups, k, HASH_ENTER, found);
 }
@@ -652,7 +661,15 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId 
 	wc_account *a;
 
 	if (accounts == NULL)
+	{
+		/* (lookups may be kept without accounts: forgotten with the statement that failed) */
+		if (event == SUBXACT_EVENT_ABORT_SUB)
+		{
+			lookups = NULL;
+			payees = NULL;
+		}
 		return;
+	}
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
 		nrecent = 0;
