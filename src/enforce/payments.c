@@ -159,18 +159,34 @@ typedef struct line_key
  * wc_accounts_closed would find it in the statement's lookups.
  */
 static HTAB *probed_lines = NULL;
+static line_key *probed_one = NULL;	/* the same for a statement of one line (line_probe) */
 
-/* probed_line: the key of a new line of the statement read by lines_probe, or NULL. */
+/* probed_line: the key of a new line of the statement read by lines_probe or line_probe, or NULL. */
 static line_key *
 probed_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 {
 	int64		key[2];
 
-	if (probed_lines == NULL || !TRIGGER_FIRED_BY_INSERT(td->tg_event) ||
+	if ((probed_lines == NULL && probed_one == NULL) || !TRIGGER_FIRED_BY_INSERT(td->tg_event) ||
 		!map->is_int[WC_R_SHEET] || !map->is_int[WC_R_WORKER] ||
 		!wc_get_int64(map, slot, WC_R_SHEET, &key[0]) || !wc_get_int64(map, slot, WC_R_WORKER, &key[1]))
 		return NULL;
+	if (probed_one != NULL)
+		return probed_one->sheet == key[0] && probed_one->worker == key[1] ? probed_one : NULL;
 	return hash_search(probed_lines, key, HASH_FIND, NULL);
+}
+
+/* line_key_lookups: the lookups of k's lines, kept already in the statement's, into k. */
+static void
+line_key_lookups(line_key *k)
+{
+	char		key[96];
+	bool		found;
+
+	k->label = psprintf("%s (worker %lld)", k->worker_lookup->text1, (long long) k->worker);
+	snprintf(key, sizeof(key), "A" INT64_FORMAT, k->project);
+	k->accounts = wc_lookup_find(key, &found);
+	Assert(found);
 }
 
 /* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
@@ -1067,13 +1083,21 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
 				mode,
 				card[WC_PROBE_CARD_LEN];
 	int			rostered;
+	line_key   *k;
 
 	if (!wc_probe_sheet(pr, sheet, &project) || !wc_probe_project(pr, project, &code, &mode) ||
 		!wc_probe_worker(pr, worker, &name, card) || (rostered = wc_probe_rostered(pr, project, worker)) < 0 ||
 		!wc_probe_accounts(pr, project, &accounts, &open))
 		return false;
-	keep_line_keys(sheet, project, code, mode, worker, true, name, rostered == 1, NULL, NULL);
+	k = palloc0(sizeof(line_key));
+	k->sheet = sheet;
+	k->worker = worker;
+	k->project = project;
+	keep_line_keys(sheet, project, code, mode, worker, true, name, rostered == 1, &k->sheet_lookup,
+				   &k->worker_lookup);
 	wc_accounts_closed_probed(project, code, accounts, open);
+	line_key_lookups(k);
+	probed_one = k;
 	return true;
 }
 
@@ -1129,19 +1153,11 @@ lines_probe(wc_probe *pr, Datum *sheets, Datum *workers, int n)
 	{
 		keep_line_keys(k->sheet, k->project, k->code, k->mode, k->worker, true, k->name, k->rostered,
 					   &k->sheet_lookup, &k->worker_lookup);
-		k->label = psprintf("%s (worker %lld)", k->worker_lookup->text1, (long long) k->worker);
 	}
 	projects_keep(&pp);
 	hash_seq_init(&seq, keys);
 	while ((k = hash_seq_search(&seq)) != NULL)
-	{
-		char		key[96];
-		bool		found;
-
-		snprintf(key, sizeof(key), "A" INT64_FORMAT, k->project);
-		k->accounts = wc_lookup_find(key, &found);
-		Assert(found);
-	}
+		line_key_lookups(k);
 	probed_lines = keys;
 	return true;
 }
@@ -1160,6 +1176,8 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 	wc_probe	pr;
 	bool		probed = false;
 
+	probed_lines = NULL;		/* (none left over from a statement that failed) */
+	probed_one = NULL;
 	if (map->attnum[WC_R_SHEET] != 0 && map->is_int[WC_R_SHEET] &&
 		map->attnum[WC_R_WORKER] != 0 && map->is_int[WC_R_WORKER])
 	{
@@ -1285,6 +1303,7 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 		PG_FINALLY();
 		{
 			probed_lines = NULL;	/* its memory goes with the call's */
+			probed_one = NULL;
 		}
 		PG_END_TRY();
 	}
