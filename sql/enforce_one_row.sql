@@ -256,6 +256,30 @@ SELECT fx.judge('payment moved to a line off the roster, pay_line under forced r
 ROLLBACK;
 RESET client_min_messages;
 
+-- The change capture appends its rows to wagecheck.input_change without a statement, through
+-- the table and its identity's sequence found once in a backend; a change of the table is seen
+-- at once: with a trigger on it, the capture writes its rows by its statement (the trigger
+-- fires), and without again by itself.
+BEGIN;
+CREATE TABLE fx.fired (n int);
+CREATE FUNCTION fx.fired() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO fx.fired VALUES (1); RETURN NEW; END $$;
+CREATE FUNCTION fx.sheet_captured(sheet bigint, project bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint := (SELECT count(*) FROM wagecheck.input_change);
+BEGIN
+    INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at)
+    VALUES (sheet, project, 3, '2026-04-01', '2026-05-01', '2026-05-01 10:00');
+    RETURN format('changes recorded %s, trigger fired %s', (SELECT count(*) FROM wagecheck.input_change) - before,
+                  (SELECT count(*) FROM fx.fired));
+END
+$$;
+SELECT fx.sheet_captured(10, 40);
+CREATE TRIGGER fired AFTER INSERT ON wagecheck.input_change FOR EACH ROW EXECUTE FUNCTION fx.fired();
+SELECT fx.sheet_captured(11, 41);
+DROP TRIGGER fired ON wagecheck.input_change;
+SELECT fx.sheet_captured(12, 42);
+ROLLBACK;
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -22,6 +22,7 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
@@ -487,6 +488,25 @@ projects_by_key(capture_mode mode, capture_buf *keys, capture_buf *keys2, captur
 	return ok;
 }
 
+/*
+ * wagecheck.input_change as found (until a relcache invalidation of it: attached.c's callback)
+ * and its identity's sequence (InvalidOid: not looked up yet).
+ */
+static struct
+{
+	bool		valid;
+	Oid			relid;
+	Oid			seq;
+}			changes;
+
+/* wc_change_invalidate: wagecheck.input_change (or every table) changed: look again at the next change. */
+void
+wc_change_invalidate(Oid relid)
+{
+	if (!OidIsValid(relid) || relid == changes.relid)
+		changes.valid = false;
+}
+
 /* The columns of wagecheck.input_change, in order, and their types. */
 static const char *const change_cols[6] = {"table_name", "xid", "moments", "seq", "projects", "op"};
 static const Oid change_types[6] = {TEXTOID, XID8OID, TSTZMULTIRANGEOID, INT8OID, INT8ARRAYOID, CHAROID};
@@ -502,18 +522,39 @@ static const Oid change_types[6] = {TEXTOID, XID8OID, TSTZMULTIRANGEOID, INT8OID
 static bool
 change_append(const Datum *values, const char *nulls)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid("input_change", nsp) : InvalidOid;
-	Relation	rel;
+	Relation	rel = NULL;
 	TupleDesc	desc;
 	EState	   *estate;
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
 	Oid			seq = InvalidOid;
 
-	if (!OidIsValid(relid))
-		return false;
-	rel = table_open(relid, RowExclusiveLock);
+	/* the table as found before, unless it changed since (then found again, once) */
+	for (int tries = 0; rel == NULL; tries++)
+	{
+		if (!changes.valid)
+		{
+			Oid			nsp = get_namespace_oid("wagecheck", true);
+
+			wc_enforce_relcache_register();
+			changes.relid = OidIsValid(nsp) ? get_relname_relid("input_change", nsp) : InvalidOid;
+			changes.seq = InvalidOid;
+			changes.valid = OidIsValid(changes.relid);	/* (a table created later sends no invalidation) */
+		}
+		if (!OidIsValid(changes.relid))
+			return false;
+		rel = try_relation_open(changes.relid, RowExclusiveLock);
+		/* (a lock taken may have brought an invalidation of it) */
+		if (rel == NULL || !changes.valid)
+		{
+			if (rel != NULL)
+				relation_close(rel, RowExclusiveLock);
+			rel = NULL;
+			changes.valid = false;
+			if (tries > 0)
+				return false;	/* the statement writes it */
+		}
+	}
 	desc = RelationGetDescr(rel);
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->trigdesc != NULL || rel->rd_rules != NULL ||
 		rel->rd_rel->relforcerowsecurity || rel->rd_rel->relispartition || desc->natts != 6)
@@ -525,8 +566,11 @@ change_append(const Datum *values, const char *nulls)
 		if (a->attisdropped || a->atttypid != change_types[i] || strcmp(NameStr(a->attname), change_cols[i]) != 0)
 			goto no;
 	}
-	if (TupleDescAttr(desc, 3)->attidentity != ATTRIBUTE_IDENTITY_ALWAYS ||
-		!OidIsValid(seq = getIdentitySequence(relid, 4, true)))
+	if (TupleDescAttr(desc, 3)->attidentity != ATTRIBUTE_IDENTITY_ALWAYS)
+		goto no;
+	if (!OidIsValid(changes.seq))
+		changes.seq = getIdentitySequence(changes.relid, 4, true);
+	if (!OidIsValid(seq = changes.seq))
 		goto no;
 
 	estate = CreateExecutorState();

@@ -315,9 +315,10 @@ extern bool wc_attached_accounts_exist(void);
 extern bool wc_attached_accounts_none(void);
 extern void wc_enforce_relcache_register(void);
 
-/* probe.c, report.c: their caches of tables, forgotten on a relcache invalidation (attached.c's callback) */
+/* probe.c, report.c, capture.c: their caches of tables, forgotten on a relcache invalidation (attached.c's callback) */
 extern void wc_probe_invalidate(Oid relid);
 extern void wc_violation_invalidate(Oid relid);
+extern void wc_change_invalidate(Oid relid);	/* src/alerts/capture.c: wagecheck.input_change */
 extern Oid	wc_attached_accounts_closed(int64 project_id, const char *code);
 extern void wc_account_set_balance(wc_account *acct, int64 balance);
 extern wc_lookup *wc_lookup_find(const char *key, bool *found);
