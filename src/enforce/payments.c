@@ -136,20 +136,14 @@ corrected_line(int64 id, int64 *worker, int64 *project)
 	return found;
 }
 
-/* A pay line's sheet and worker as lines_probe reads them, and what the checks of its lines look up. */
+/* A pay line's sheet and worker as lines_probe reads them: what the checks of its lines look up. */
 typedef struct line_key
 {
 	int64		sheet;			/* hash key, with worker */
 	int64		worker;
-	int64		project;
-	const char *code;
-	const char *name;
-	char		mode;
-	bool		rostered;
-	wc_lookup  *sheet_lookup;	/* wc_project_lookup's answer */
-	wc_lookup  *worker_lookup;	/* wc_worker_lookup's */
-	char	   *label;			/* the worker, as wc_worker_lookup labels him */
-	wc_lookup  *accounts;		/* wc_accounts_closed's (cached) of the project */
+	wc_lookup	sheet_lookup;	/* as wc_project_lookup answers: the sheet's project, its code and mode */
+	wc_lookup	worker_lookup;	/* as wc_worker_lookup answers: known, name, on the project's roster */
+	wc_lookup  *accounts;		/* as wc_accounts_closed answers (the statement's lookup of the project) */
 } line_key;
 
 /*
@@ -176,17 +170,39 @@ probed_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	return hash_search(probed_lines, key, HASH_FIND, NULL);
 }
 
-/* line_key_lookups: the lookups of k's lines, kept already in the statement's, into k. */
+/*
+ * line_key_read: what lines_probe and line_probe read of a line's sheet and worker into k, as
+ * keep_line_keys would keep it in the statement's lookups (the worker known: the probes found
+ * him).
+ */
 static void
-line_key_lookups(line_key *k)
+line_key_read(line_key *k, int64 project, const char *code, char mode, const char *name, bool rostered)
+{
+	memset(&k->sheet_lookup, 0, sizeof(wc_lookup));
+	k->sheet_lookup.found = true;
+	k->sheet_lookup.n1 = project;
+	strlcpy(k->sheet_lookup.text1, code, sizeof(k->sheet_lookup.text1));
+	k->sheet_lookup.mode = mode;
+	memset(&k->worker_lookup, 0, sizeof(wc_lookup));
+	k->worker_lookup.found = true;
+	k->worker_lookup.n1 = k->worker;
+	strlcpy(k->worker_lookup.text1, name, sizeof(k->worker_lookup.text1));
+	k->worker_lookup.flag = rostered;
+	k->accounts = NULL;
+}
+
+/* project_answer: the statement's lookup of wc_accounts_closed for project (kept already). */
+static wc_lookup *
+project_answer(int64 project)
 {
 	char		key[96];
 	bool		found;
+	wc_lookup  *l;
 
-	k->label = psprintf("%s (worker %lld)", k->worker_lookup->text1, (long long) k->worker);
-	snprintf(key, sizeof(key), "A" INT64_FORMAT, k->project);
-	k->accounts = wc_lookup_find(key, &found);
+	snprintf(key, sizeof(key), "A" INT64_FORMAT, project);
+	l = wc_lookup_find(key, &found);
 	Assert(found);
+	return l;
 }
 
 /* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
@@ -221,7 +237,7 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		return;
 
 	key = probed_line(td, map, slot);
-	if ((p = key ? key->sheet_lookup : wc_project_lookup(map, slot, true)) == NULL)
+	if ((p = key ? &key->sheet_lookup : wc_project_lookup(map, slot, true)) == NULL)
 	{
 		/* an attached table's row of no known project is refused or recorded; a foreign key answers for wagecheck's */
 		if (wc_fail_closed(map))
@@ -240,8 +256,12 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	has_net = wc_get_cents(map, slot, WC_R_NET, &net);
 	if (key != NULL)
 	{
-		w = key->worker_lookup;
-		wlabel = key->label;
+		/* (a line of a known worker on the roster, that adds up, corrects none, of an open account: nothing to report) */
+		w = &key->worker_lookup;
+		if (wc_payline_check(payable, deductions, has_net ? net : payable - deductions) == WC_LINE_OK &&
+			w->flag && !wc_get_int64(map, slot, WC_R_CORRECTS, &id) && !key->accounts->flag)
+			return;
+		wlabel = wc_psprintf("%s (worker %lld)", w->text1, (long long) w->n1);
 	}
 	else
 		w = wc_worker_lookup(map, slot, p->n1, &wlabel, &defect);
@@ -734,6 +754,7 @@ typedef struct probed_project
 	const char *code;
 	int64		accounts;
 	int64		open;
+	wc_lookup  *answer;			/* wc_accounts_closed's, once kept */
 } probed_project;
 
 typedef struct probed_projects
@@ -1033,7 +1054,7 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
  */
 static void
 keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 worker, bool known,
-			   const char *name, bool rostered, wc_lookup **pl, wc_lookup **wl)
+			   const char *name, bool rostered)
 {
 	char		key[96];
 	bool		found;
@@ -1048,8 +1069,6 @@ keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 wo
 		strlcpy(l->text1, code, sizeof(l->text1));
 		l->mode = mode;
 	}
-	if (pl != NULL)
-		*pl = l;
 	snprintf(key, sizeof(key), "W" INT64_FORMAT ":" INT64_FORMAT, project, worker);
 	l = wc_lookup_find(key, &found);
 	if (!found)
@@ -1062,15 +1081,14 @@ keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 wo
 			l->flag = rostered;
 		}
 	}
-	if (wl != NULL)
-		*wl = l;
 }
 
 /*
  * line_probe: what WC_P_LINE_KEY_ONE reads for a statement's one new line (its sheet's
  * project, the worker, his roster entry, the project's accounts locked FOR SHARE) read by
- * probes and kept as keep_line_keys and wc_accounts_closed_known keep it; false (nothing
- * kept) when a probe cannot answer as the query would: the query runs then.
+ * probes, kept for the line's checks (probed_one) and its accounts as wc_accounts_closed_known
+ * keeps them; false (nothing kept) when a probe cannot answer as the query would: the query
+ * runs then.
  */
 static bool
 line_probe(wc_probe *pr, int64 sheet, int64 worker)
@@ -1089,14 +1107,12 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
 		!wc_probe_worker(pr, worker, &name, card) || (rostered = wc_probe_rostered(pr, project, worker)) < 0 ||
 		!wc_probe_accounts(pr, project, &accounts, &open))
 		return false;
-	k = palloc0(sizeof(line_key));
+	k = palloc(sizeof(line_key));
 	k->sheet = sheet;
 	k->worker = worker;
-	k->project = project;
-	keep_line_keys(sheet, project, code, mode, worker, true, name, rostered == 1, &k->sheet_lookup,
-				   &k->worker_lookup);
+	line_key_read(k, project, code, mode, name, rostered == 1);
 	wc_accounts_closed_probed(project, code, accounts, open);
-	line_key_lookups(k);
+	k->accounts = project_answer(project);
 	probed_one = k;
 	return true;
 }
@@ -1105,9 +1121,9 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
  * lines_probe: what WC_P_LINE_KEYS reads for a statement's new lines (sheets[i], workers[i],
  * i < n) read by probes: each distinct sheet and worker, each sheet's project, each worker's
  * roster entry of it once, then the accounts of their projects, each project once and in
- * project order, locked FOR SHARE; kept as keep_line_keys and wc_accounts_closed_known keep
- * them only when every probe answered as the query would (else nothing is kept and the
- * query runs).
+ * project order, locked FOR SHARE; kept for the lines' checks (probed_lines) and the
+ * accounts as wc_accounts_closed_known keeps them only when every probe answered as the query
+ * would (else nothing is kept and the query runs).
  */
 static bool
 lines_probe(wc_probe *pr, Datum *sheets, Datum *workers, int n)
@@ -1115,7 +1131,6 @@ lines_probe(wc_probe *pr, Datum *sheets, Datum *workers, int n)
 	HASHCTL		ctl;
 	HTAB	   *keys;
 	probed_projects pp;
-	bool		ok = true;
 	HASH_SEQ_STATUS seq;
 	line_key   *k;
 
@@ -1125,39 +1140,41 @@ lines_probe(wc_probe *pr, Datum *sheets, Datum *workers, int n)
 	keys = hash_create("wagecheck new lines' keys", Min(n, 1024), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	wc_probe_memoize(pr);
 	projects_init(&pp);
-	for (int i = 0; ok && i < n; i++)
+	for (int i = 0; i < n; i++)
 	{
-		int64		key[2] = {DatumGetInt64(sheets[i]), DatumGetInt64(workers[i])};
+		int64		key[2] = {DatumGetInt64(sheets[i]), DatumGetInt64(workers[i])},
+					project;
 		bool		found;
 		char	   *code,
 				   *name,
+					mode,
 					card[WC_PROBE_CARD_LEN];
 		int			rostered;
 
 		k = hash_search(keys, key, HASH_ENTER, &found);
 		if (found)
 			continue;
-		ok = wc_probe_sheet(pr, key[0], &k->project) && wc_probe_project(pr, k->project, &code, &k->mode) &&
-			wc_probe_worker(pr, key[1], &name, card) && (rostered = wc_probe_rostered(pr, k->project, key[1])) >= 0;
-		if (!ok)
-			break;
-		k->code = code;
-		k->name = name;
-		k->rostered = rostered == 1;
-		projects_add(&pp, k->project, code);
+		if (!wc_probe_sheet(pr, key[0], &project) || !wc_probe_project(pr, project, &code, &mode) ||
+			!wc_probe_worker(pr, key[1], &name, card) || (rostered = wc_probe_rostered(pr, project, key[1])) < 0)
+			return false;
+		line_key_read(k, project, code, mode, name, rostered == 1);
+		projects_add(&pp, project, code);
 	}
-	if (!(ok && projects_lock(pr, &pp)))
+	if (!projects_lock(pr, &pp))
 		return false;
+	projects_keep(&pp);
+	/* each line's project's answer, the projects now in order */
+	for (int i = 0; i < pp.n; i++)
+		pp.list[i].answer = project_answer(pp.list[i].project_id);
 	hash_seq_init(&seq, keys);
 	while ((k = hash_seq_search(&seq)) != NULL)
 	{
-		keep_line_keys(k->sheet, k->project, k->code, k->mode, k->worker, true, k->name, k->rostered,
-					   &k->sheet_lookup, &k->worker_lookup);
+		probed_project key = {.project_id = k->sheet_lookup.n1};
+		probed_project *j = bsearch(&key, pp.list, pp.n, sizeof(probed_project), project_cmp);
+
+		Assert(j != NULL);
+		k->accounts = j->answer;
 	}
-	projects_keep(&pp);
-	hash_seq_init(&seq, keys);
-	while ((k = hash_seq_search(&seq)) != NULL)
-		line_key_lookups(k);
 	probed_lines = keys;
 	return true;
 }
@@ -1276,7 +1293,7 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 				keep_line_keys(sheet, DatumGetInt64(SPI_getbinval(r, rd, 2, &isnull)), SPI_getvalue(r, rd, 3),
 							   SPI_getvalue(r, rd, 4)[0], DatumGetInt64(SPI_getbinval(r, rd, 5, &isnull)), known,
 							   known ? SPI_getvalue(r, rd, 7) : NULL,
-							   known && DatumGetBool(SPI_getbinval(r, rd, 8, &isnull)), NULL, NULL);
+							   known && DatumGetBool(SPI_getbinval(r, rd, 8, &isnull)));
 			}
 			if (n != 1)
 				project_accounts(1, 2, 9);
