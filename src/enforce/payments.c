@@ -511,7 +511,7 @@ typedef struct paid_line
 	char		mode;			/* the project's enforcement_mode */
 	bool		rostered;
 	char	   *code;			/* the project's code */
-	char	   *name;			/* "name (worker n)" */
+	char	   *name;			/* the worker's name */
 	char	   *own;			/* the worker's registered card, or NULL */
 } paid_line;
 
@@ -579,8 +579,7 @@ paid_line_read(uint64 i, paid_line *e, MemoryContext cxt)
 	e->code = MemoryContextStrdup(cxt, SPI_getvalue(r, rd, 4));
 	e->mode = SPI_getvalue(r, rd, 5)[0];
 	/* copied out of SPI memory (a palloc there would go with it at SPI_finish) */
-	e->name = MemoryContextStrdup(cxt, wc_psprintf("%s (worker %lld)", SPI_getvalue(r, rd, 6),
-												   (long long) e->worker_id));
+	e->name = MemoryContextStrdup(cxt, SPI_getvalue(r, rd, 6));
 	own = SPI_getvalue(r, rd, 7);
 	e->own = own ? MemoryContextStrdup(cxt, own) : NULL;
 	e->rostered = DatumGetBool(SPI_getbinval(r, rd, 8, &isnull));
@@ -628,6 +627,7 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	paid_line	pl;
 	wc_lookup  *closed;
 	char	   *change;
+	char	   *label;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
@@ -653,20 +653,26 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		return;					/* on wagecheck's own table the foreign key reports a missing line */
 	}
 	mode = wc_eff_mode(map, pl.mode);
+	/* a payment to a rostered worker's own card from an open account: nothing to report */
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && pl.rostered && (method == NULL || strcmp(method, "account") == 0) &&
+		card != NULL && pl.own != NULL && strcmp(card, pl.own) == 0 &&
+		wc_accounts_closed(pl.project_id, pl.code, true) == NULL)
+		return;
+	label = wc_psprintf("%s (worker %lld)", pl.name, (long long) pl.worker_id);
 
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "payment";
 	v.subject_id = wc_subject_id(map, slot);
 	v.project_id = pl.project_id;
 	v.amount = amount;
-	v.worker = pl.name;
+	v.worker = label;
 	if (!pl.rostered)
 	{
 		v.rule = "RN01";
 		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
-		v.message = wc_psprintf("%s is not on the real-name roster of project %s", pl.name, pl.code);
+		v.message = wc_psprintf("%s is not on the real-name roster of project %s", label, pl.code);
 		v.detail = wc_psprintf("Project %s, %s, payment of %s against pay-sheet line %lld.",
-							pl.code, pl.name, wc_cents_str(amount), (long long) line);
+							pl.code, label, wc_cents_str(amount), (long long) line);
 		v.hint = _("Add the worker to the project's roster (wagecheck.roster) first.");
 		wc_report(mode, relid, &v);
 	}
@@ -676,7 +682,7 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
 		v.message = wc_psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
 							 pl.code, strcmp(method, "cash") == 0 ? _("cash") : _("another account"));
-		v.detail = wc_psprintf("Project %s, %s, payment of %s.", pl.code, pl.name, wc_cents_str(amount));
+		v.detail = wc_psprintf("Project %s, %s, payment of %s.", pl.code, label, wc_cents_str(amount));
 		v.hint = _("Pay through the project's dedicated wage account into the worker's registered card.");
 		wc_report(mode, relid, &v);
 	}
@@ -685,7 +691,7 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.rule = "WP04";
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
 		v.message = wc_psprintf("wages of project %s must go to the worker's own registered card", pl.code);
-		v.detail = wc_psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", pl.code, pl.name,
+		v.detail = wc_psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", pl.code, label,
 							wc_cents_str(amount), card ? wc_masked(card) : "no card",
 							pl.own ? wc_masked(pl.own) : "none");
 		v.hint = pl.own ? _("Pay into the worker's registered card.") : _("Register the worker's own wage card first.");
@@ -695,7 +701,7 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	change = payment_change(td, map);
 	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
 		(closed = wc_accounts_closed(pl.project_id, pl.code, true)) != NULL)
-		report_paid_after_closure(mode, relid, &v, pl.code, closed, pl.name, amount, change);
+		report_paid_after_closure(mode, relid, &v, pl.code, closed, label, amount, change);
 }
 
 /*
@@ -887,7 +893,7 @@ paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt)
 	e->project_id = project;
 	e->code = MemoryContextStrdup(cxt, code);
 	e->mode = mode;
-	e->name = MemoryContextStrdup(cxt, wc_psprintf("%s (worker %lld)", name, (long long) worker));
+	e->name = MemoryContextStrdup(cxt, name);
 	e->own = card[0] != '\0' ? MemoryContextStrdup(cxt, card) : NULL;
 	e->rostered = rostered == 1;
 	return true;
