@@ -256,6 +256,57 @@ SELECT fx.judge('payment moved to a line off the roster, pay_line under forced r
 ROLLBACK;
 RESET client_min_messages;
 
+-- The change capture of new pay lines and payments judged by probes records the projects the
+-- enforcing trigger read for them (it fires first, in the same statement): the same changes
+-- as the capture records reading them itself (the enforcing trigger disabled), for one row and
+-- for several of several sheets, lines and projects.
+CREATE FUNCTION fx.captured_changes(stmts text[], enforced boolean) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint := (SELECT coalesce(max(seq), 0) FROM wagecheck.input_change);
+    s text;
+    changes text[];
+BEGIN
+    BEGIN
+        IF NOT enforced THEN
+            ALTER TABLE wagecheck.pay_line DISABLE TRIGGER enforce_insert;
+            ALTER TABLE wagecheck.wage_payment DISABLE TRIGGER enforce_insert;
+        END IF;
+        FOREACH s IN ARRAY stmts LOOP
+            EXECUTE s;
+        END LOOP;
+        SELECT array_agg(format('%s %s %s %s', c.table_name, c.op, c.projects, c.moments) ORDER BY c.seq)
+          INTO changes FROM wagecheck.input_change c WHERE c.seq > before;
+        RAISE EXCEPTION USING ERRCODE = 'P0099';
+    EXCEPTION WHEN SQLSTATE 'P0099' THEN
+        NULL;	-- (rolled back)
+    END;
+    RETURN changes;
+END
+$$;
+UPDATE wagecheck.project SET enforcement_mode = 'alert';
+CREATE TABLE fx.capture_case (kind text, stmts text[]);
+INSERT INTO fx.capture_case VALUES
+    ('one line', ARRAY[fx.lines('(230, 1, 1, 22, 6000, 0, 6000, NULL::bigint)')]),
+    ('lines of three sheets', ARRAY[fx.lines('(231, 1, 1, 22, 6000, 0, 6000, NULL::bigint), '
+                                            '(232, 2, 1, 22, 6000, 0, 6000, NULL::bigint), '
+                                            '(233, 3, 1, 22, 6000, 0, 6000, NULL::bigint), '
+                                            '(234, 1, 4, 22, 6000, 0, 6000, NULL::bigint)')]),
+    ('lines, one correcting', ARRAY[fx.lines('(235, 1, 1, 22, 6000, 0, 6000, NULL::bigint), '
+                                            '(236, 1, 3, 22, 6000, 100, 5900, 102)')]),
+    ('one payment', ARRAY[fx.payments(format('(330, 100, 10, ''account'', %L)', fx.card(1)))]),
+    ('payments of four lines', ARRAY[fx.payments(format('(331, 100, 10, ''account'', %L), (332, 103, 10, ''account'', %L), '
+                                                        '(333, 106, 10, ''account'', %L), (334, 104, 10, ''account'', %L), '
+                                                        '(335, 100, 10, ''account'', %L)',
+                                                        fx.card(1), fx.card(1), fx.card(1), fx.card(4), fx.card(1)))]),
+    ('a line, then its payments', ARRAY[fx.lines('(237, 2, 4, 22, 6000, 0, 6000, NULL::bigint)'),
+                                        fx.payments(format('(336, 237, 10, ''account'', %L), (337, 104, 10, ''account'', %L)',
+                                                           fx.card(4), fx.card(4)))]);
+SELECT c.kind, e.changes = d.changes AS same, cardinality(e.changes) AS changes
+  FROM fx.capture_case c,
+       LATERAL (SELECT fx.captured_changes(c.stmts, true) AS changes) e,
+       LATERAL (SELECT fx.captured_changes(c.stmts, false) AS changes) d
+ ORDER BY c.kind;
+
 -- The change capture appends its rows to wagecheck.input_change without a statement, through
 -- the table and its identity's sequence found once in a backend; a change of the table is seen
 -- at once: with a trigger on it, the capture writes its rows by its statement (the trigger

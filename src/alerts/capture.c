@@ -18,7 +18,9 @@
  * have taken the earlier changes with it). Only what names its projects by the rows' own
  * project_id is remembered (wc_change_recorded, wc_change_note: the summaries' triggers
  * record theirs the same way), or by a few sheets, lines or accounts whose projects are
- * read by key (src/alerts/keyed.c) in place of the statement's lookup.
+ * read by key (src/alerts/keyed.c) in place of the statement's lookup, or by the enforcing
+ * trigger of the same statement, which fires before this one (new pay lines and payments
+ * judged by probes: the projects it read for exactly these sheets or lines, src/enforce/state.c).
  */
 #include "postgres.h"
 
@@ -717,6 +719,21 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 		if (td->tg_oldtable != NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event) && mode != MODE_NONE)
 			scan_rows(td->tg_oldtable, desc, NULL, key, &keys, key2, &keys2);
 		buf_compact(&spans);	/* (its multirange is built only when the change is written) */
+		/* the new lines' sheets or the payments' lines whose projects the enforcing trigger read */
+		if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && ((mode == MODE_SHEET && keys2.n == 0) || mode == MODE_LINE))
+		{
+			int64	   *projects;
+			int			np;
+
+			buf_compact(&keys);
+			if (wc_enforced_take(RelationGetRelid(td->tg_relation), mode == MODE_SHEET ? 's' : 'l', td->tg_newtable,
+								 (int64 *) keys.items, (int) keys.n, &projects, &np))
+			{
+				keys.items = projects;
+				keys.n = keys.cap = (size_t) np;
+				mode = MODE_PROJECT;
+			}
+		}
 		/* a few sheets, lines or accounts: their projects read by key, and remembered as the rows' own */
 		if ((mode == MODE_SHEET || mode == MODE_LINE || mode == MODE_ACCOUNT) &&
 			keys.n + keys2.n <= PROBE_MAX_KEYS)

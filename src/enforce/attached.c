@@ -45,6 +45,7 @@ attached_invalidate(Datum arg, Oid relid)
 	wc_probe_invalidate(relid);
 	wc_violation_invalidate(relid);
 	wc_change_invalidate(relid);
+	wc_enforced_forget();		/* (a trigger enabled or disabled: the next statement reads again) */
 }
 
 /* wc_enforce_relcache_register: registers the callback above (once per backend). */

@@ -305,6 +305,11 @@ extern wc_payee_entry *wc_payee_find(int64 project_id, const char *account, int 
 extern wc_payee_entry *wc_payee_store(int64 project_id, const char *account, int len, bool is_card);
 extern wc_account *wc_account_get(bool by_id, int64 id, const char *number);
 extern wc_account *wc_account_get_paying(int64 id, const char *cp, int cplen);
+extern void wc_enforced_keep(Oid relid, char kind, const void *rows, const int64 *keys, int nkeys,
+							 const int64 *projects, int nprojects);
+extern bool wc_enforced_take(Oid relid, char kind, const void *rows, const int64 *keys, int nkeys,
+							 int64 **projects, int *nprojects);
+extern void wc_enforced_forget(void);
 extern void wc_balance_range_error(const wc_account *acct, const char *what, int64 amount) pg_attribute_noreturn();
 
 /* The largest balance wagecheck.wage_account.balance, numeric(14,2), holds: 999999999999.99 yuan. */

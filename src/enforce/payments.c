@@ -831,6 +831,21 @@ projects_lock(wc_probe *pr, probed_projects *pp)
 	return true;
 }
 
+/*
+ * keep_for_capture: the statement's new rows' keys (keys[0..n): sheets, kind 's', or lines,
+ * 'l') and the projects they belong to, as the probes read them, kept for the statement's
+ * change capture (state.c).
+ */
+static void
+keep_for_capture(TriggerData *td, char kind, const int64 *keys, int n, probed_projects *pp)
+{
+	int64	   *projects = palloc(sizeof(int64) * Max(pp->n, 1));
+
+	for (int i = 0; i < pp->n; i++)
+		projects[i] = pp->list[i].project_id;
+	wc_enforced_keep(RelationGetRelid(td->tg_relation), kind, td->tg_newtable, keys, n, projects, pp->n);
+}
+
 /* projects_keep: the accounts read by projects_lock kept as the statement's query keeps them (project order). */
 static void
 projects_keep(probed_projects *pp)
@@ -906,7 +921,7 @@ paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt)
  * probe cannot answer as the query would: the query runs then.
  */
 static bool
-payment_probe(int64 line, MemoryContext cxt)
+payment_probe(TriggerData *td, int64 line, MemoryContext cxt)
 {
 	wc_probe	pr;
 	int64		accounts,
@@ -926,6 +941,7 @@ payment_probe(int64 line, MemoryContext cxt)
 		return false;
 	*(paid_line *) hash_search(paid_lines, &line, HASH_ENTER, NULL) = pl;
 	wc_accounts_closed_probed(pl.project_id, pl.code, accounts, open);
+	wc_enforced_keep(RelationGetRelid(td->tg_relation), 'l', td->tg_newtable, &line, 1, &pl.project_id, 1);
 	return true;
 }
 
@@ -938,7 +954,7 @@ payment_probe(int64 line, MemoryContext cxt)
  * kept and the query runs).
  */
 static bool
-payments_probe(int64 *lines, int n, MemoryContext cxt)
+payments_probe(TriggerData *td, int64 *lines, int n, MemoryContext cxt)
 {
 	wc_probe	pr;
 	paid_line  *read = palloc(sizeof(paid_line) * n);
@@ -961,6 +977,7 @@ payments_probe(int64 *lines, int n, MemoryContext cxt)
 	for (int i = 0; i < n; i++)
 		*(paid_line *) hash_search(paid_lines, &lines[i], HASH_ENTER, NULL) = read[i];
 	projects_keep(&pp);
+	keep_for_capture(td, 'l', lines, n, &pp);
 	return true;
 }
 
@@ -976,6 +993,7 @@ payments_probe(int64 *lines, int n, MemoryContext cxt)
 void
 wc_check_new_payments(TriggerData *td, wc_map *map)
 {
+	wc_enforced_forget();		/* (nothing kept for the capture of an earlier statement) */
 	if (map->attnum[WC_R_LINE] != 0 && map->is_int[WC_R_LINE])
 	{
 		HASHCTL		ctl;
@@ -1004,7 +1022,7 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 		ctl.entrysize = sizeof(paid_line);
 		ctl.hcxt = cxt;
 		paid_lines = hash_create("wagecheck paid lines", Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		if (n > 0 && !(one ? payment_probe(DatumGetInt64(arg), cxt) : payments_probe(ids, n, cxt)))
+		if (n > 0 && !(one ? payment_probe(td, DatumGetInt64(arg), cxt) : payments_probe(td, ids, n, cxt)))
 		{
 			Oid			type = one ? INT8OID : INT8ARRAYOID;
 			paid_line  *e = NULL;
@@ -1097,7 +1115,7 @@ keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 wo
  * runs then.
  */
 static bool
-line_probe(wc_probe *pr, int64 sheet, int64 worker)
+line_probe(TriggerData *td, wc_probe *pr, int64 sheet, int64 worker)
 {
 	int64		project,
 				accounts,
@@ -1120,6 +1138,7 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
 	wc_accounts_closed_probed(project, code, accounts, open);
 	k->accounts = project_answer(project);
 	probed_one = k;
+	wc_enforced_keep(RelationGetRelid(td->tg_relation), 's', td->tg_newtable, &sheet, 1, &project, 1);
 	return true;
 }
 
@@ -1132,7 +1151,7 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
  * would (else nothing is kept and the query runs).
  */
 static bool
-lines_probe(wc_probe *pr, Datum *sheets, Datum *workers, int n)
+lines_probe(TriggerData *td, wc_probe *pr, Datum *sheets, Datum *workers, int n)
 {
 	HASHCTL		ctl;
 	HTAB	   *keys;
@@ -1182,6 +1201,13 @@ lines_probe(wc_probe *pr, Datum *sheets, Datum *workers, int n)
 		k->accounts = j->answer;
 	}
 	probed_lines = keys;
+	{
+		int64	   *ids = palloc(sizeof(int64) * n);
+
+		for (int i = 0; i < n; i++)
+			ids[i] = DatumGetInt64(sheets[i]);
+		keep_for_capture(td, 's', ids, n, &pp);
+	}
 	return true;
 }
 
@@ -1201,6 +1227,7 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 
 	probed_lines = NULL;		/* (none left over from a statement that failed) */
 	probed_one = NULL;
+	wc_enforced_forget();		/* (nor kept for the capture of an earlier statement) */
 	if (map->attnum[WC_R_SHEET] != 0 && map->is_int[WC_R_SHEET] &&
 		map->attnum[WC_R_WORKER] != 0 && map->is_int[WC_R_WORKER])
 	{
@@ -1234,8 +1261,8 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 		ExecDropSingleTupleTableSlot(slot);
 		if (n >= 1 && wc_probe_begin(&pr))
 		{
-			probed = n == 1 ? line_probe(&pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]))
-				: lines_probe(&pr, sheets, workers, n);
+			probed = n == 1 ? line_probe(td, &pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]))
+				: lines_probe(td, &pr, sheets, workers, n);
 			if (!probed)
 				wc_probe_end(&pr);
 		}
