@@ -81,6 +81,7 @@ typedef enum am_plan
 	P_INSERT1,					/* one month of new rows, $1-$8 as P_INSERT (scalars) */
 	P_INSERT1_KNOWN,			/* the same, when the change of the month, if it comes, is recorded already */
 	P_MONTH_CHANGE1,			/* $1 project, $2-$5 a month's bounds: its change recorded */
+	P_MONTHS_CHANGE,			/* $1 projects, $2-$5 months' bounds: their change recorded (keyed inserts) */
 	P_PLANS
 } am_plan;
 
@@ -335,6 +336,14 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
 		" SELECT 'attendance_month', tstzmultirange(" MOMENTS("$2", "$3", "$4", "$5") "), ARRAY[$1], 'i'",
 		5, {INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID, DATEOID, DATEOID}},
+	/* the change P_INSERT's ic records, of months written by key (inserted_keyed) */
+	[P_MONTHS_CHANGE] = {
+		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
+		" SELECT 'attendance_month', range_agg(" MOMENTS("u.fk", "u.kt", "u.fd", "u.ld") "),"
+		"        array_agg(DISTINCT u.p ORDER BY u.p), 'i'"
+		"   FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::date[], $5::date[]) u(p, fk, kt, fd, ld)"
+		" HAVING count(*) > 0",
+		5, {INT8ARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID, DATEARRAYOID}},
 };
 
 static SPIPlanPtr am_plans[P_PLANS];
@@ -797,6 +806,43 @@ month_keyed(const wc_att_month *m)
 	return done;
 }
 
+/* unpaid_open: attendance_unpaid opened for keyed writes; false when it is not as expected. */
+static bool
+unpaid_open(wc_keyed *k)
+{
+	static const char *const cols[3] = {"period", "project_id", "worker_id"};
+	static const Oid types[3] = {DATEOID, INT8OID, INT8OID};
+
+	if (!wc_keyed_open(k, "attendance_unpaid", 3, cols, types))
+		return false;
+	if (RelationGetDescr(k->rel)->natts != 3)
+	{
+		wc_keyed_close(k);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * unpaid_row: the attendance_unpaid row of a month that came inserted, or locked when
+ * there (as P_UNPAID_LOCK's ON CONFLICT: one deleted between the two looks is inserted).
+ */
+static void
+unpaid_row(wc_keyed *k, const wc_att_month *m)
+{
+	Datum		key[3] = {DateADTGetDatum(m->period), Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id)};
+
+	for (;;)
+	{
+		wc_keyed_new(k);
+		/* (the primary key's columns are the table's, in its order: checked by wc_keyed_open) */
+		for (int i = 0; i < 3; i++)
+			k->next->tts_values[k->keyatt[i] - 1] = key[i];
+		if (wc_keyed_insert(k) || wc_keyed_lock(k, key))
+			return;
+	}
+}
+
 /*
  * unpaid_keyed: the attendance_unpaid row of a month that came inserted, or locked when
  * there (as P_UNPAID_LOCK does); false when the table is not one written by key.
@@ -804,24 +850,11 @@ month_keyed(const wc_att_month *m)
 static bool
 unpaid_keyed(const wc_att_month *m)
 {
-	static const char *const cols[3] = {"period", "project_id", "worker_id"};
-	static const Oid types[3] = {DATEOID, INT8OID, INT8OID};
 	wc_keyed	k;
-	Datum		key[3] = {DateADTGetDatum(m->period), Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id)};
 
-	if (!wc_keyed_open(&k, "attendance_unpaid", 3, cols, types))
+	if (!unpaid_open(&k))
 		return false;
-	if (RelationGetDescr(k.rel)->natts != 3)
-	{
-		wc_keyed_close(&k);
-		return false;
-	}
-	wc_keyed_new(&k);
-	/* (the primary key's columns are the table's, in its order: checked by wc_keyed_open) */
-	for (int i = 0; i < 3; i++)
-		k.next->tts_values[k.keyatt[i] - 1] = key[i];
-	if (!wc_keyed_insert(&k) && !wc_keyed_lock(&k, key))
-		elog(ERROR, "wagecheck: an attendance_unpaid row in the way of an insert is gone");
+	unpaid_row(&k, m);
 	wc_keyed_close(&k);
 	return true;
 }
@@ -923,6 +956,310 @@ inserted1(const wc_att_month *m)
 	}
 }
 
+#define SET_MIN_TS(v, i, value) \
+	do { if ((value) < DatumGetTimestampTz((v)[i])) (v)[i] = TimestampTzGetDatum(value); } while (0)
+#define SET_MIN_DATE(v, i, value) \
+	do { if ((value) < DatumGetDateADT((v)[i])) (v)[i] = DateADTGetDatum(value); } while (0)
+
+/*
+ * month_add_keyed: month m of a statement of several months added by key as P_INSERT's
+ * ON CONFLICT adds it: its row locked and added to when there, inserted otherwise (one
+ * deleted between the two looks is inserted, one inserted meanwhile locked). Returns
+ * whether the month came (holds only these rows: up.days = g.days); *ext, whether its
+ * moments may have moved (extended, as P_INSERT sets it); *now, its bounds as written.
+ */
+static bool
+month_add_keyed(am_keyed *a, const wc_att_month *m, bool *ext, wc_att_month *now)
+{
+	Datum		key[3] = {Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id), DateADTGetDatum(m->period)};
+	wc_keyed   *k = &a->month;
+	Datum	   *v;
+
+	*now = *m;
+	for (;;)
+	{
+		if (wc_keyed_lock(k, key))
+		{
+			v = k->next->tts_values;
+			*ext = m->first_known < DatumGetTimestampTz(v[a->m_known_to]) ||
+				m->first_day < DatumGetDateADT(v[a->m_first_day]);
+			/* (bigint out of range as the statement's addition says it) */
+			v[a->m_days] = DirectFunctionCall2(int8pl, v[a->m_days], Int64GetDatum(m->delta));
+			SET_MAX_TS(v, a->m_known_to, m->known_to);
+			SET_MAX_DATE(v, a->m_last_day, m->last_day);
+			SET_MIN_DATE(v, a->m_first_day, m->first_day);
+			SET_MIN_TS(v, a->m_first_known, m->first_known);
+			v[a->m_extended] = BoolGetDatum(*ext);
+			now->known_to = DatumGetTimestampTz(v[a->m_known_to]);
+			now->last_day = DatumGetDateADT(v[a->m_last_day]);
+			now->first_day = DatumGetDateADT(v[a->m_first_day]);
+			now->first_known = DatumGetTimestampTz(v[a->m_first_known]);
+			wc_keyed_update(k);
+			return DatumGetInt64(v[a->m_days]) == m->delta;
+		}
+		wc_keyed_new(k);
+		v = k->next->tts_values;
+		v[a->m_project] = key[0];
+		v[a->m_worker] = key[1];
+		v[a->m_period] = key[2];
+		v[a->m_days] = Int64GetDatum(m->delta);
+		v[a->m_known_to] = TimestampTzGetDatum(m->known_to);
+		v[a->m_last_day] = DateADTGetDatum(m->last_day);
+		v[a->m_first_day] = DateADTGetDatum(m->first_day);
+		v[a->m_first_known] = TimestampTzGetDatum(m->first_known);
+		v[a->m_extended] = BoolGetDatum(true);
+		if (wc_keyed_insert(k))
+		{
+			*ext = true;
+			return true;
+		}
+	}
+}
+
+/* A project month of a statement of several months: its workers that came, the latest moment and day of the new rows. */
+typedef struct am_pm
+{
+	int64		project_id;
+	DateADT		period;
+	int64		workers;
+	TimestampTz known_to;
+	DateADT		last_day;
+} am_pm;
+
+static int
+am_pm_cmp(const void *a, const void *b)
+{
+	const am_pm *x = a,
+			   *y = b;
+
+	if (x->project_id != y->project_id)
+		return x->project_id < y->project_id ? -1 : 1;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	return 0;
+}
+
+/* unpaid_order_cmp: months (their indexes into the array arg) in attendance_unpaid's key order: period, project, worker. */
+static int
+unpaid_order_cmp(const void *a, const void *b, void *arg)
+{
+	const wc_att_month *m = arg;
+	const wc_att_month *x = &m[*(const int *) a],
+			   *y = &m[*(const int *) b];
+
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if (x->project_id != y->project_id)
+		return x->project_id < y->project_id ? -1 : 1;
+	if (x->worker_id != y->worker_id)
+		return x->worker_id < y->worker_id ? -1 : 1;
+	return 0;
+}
+
+/*
+ * pm_add_keyed: a project month of a statement of several months written by key as
+ * P_INSERT's ON CONFLICT ... WHERE writes it: its row locked when there (the SQL locks it
+ * whether its condition holds or not) and changed when workers came or its latest moment
+ * or day moves; inserted when not there.
+ */
+static void
+pm_add_keyed(am_keyed *a, const am_pm *p)
+{
+	Datum		pkey[2] = {Int64GetDatum(p->project_id), DateADTGetDatum(p->period)};
+	wc_keyed   *k = &a->pm;
+	Datum	   *v;
+
+	for (;;)
+	{
+		if (wc_keyed_lock(k, pkey))
+		{
+			v = k->next->tts_values;
+			if (p->workers != 0 || p->known_to > DatumGetTimestampTz(v[a->p_known_to]) ||
+				p->last_day > DatumGetDateADT(v[a->p_last_day]))
+			{
+				v[a->p_workers] = DirectFunctionCall2(int8pl, v[a->p_workers], Int64GetDatum(p->workers));
+				SET_MAX_TS(v, a->p_known_to, p->known_to);
+				SET_MAX_DATE(v, a->p_last_day, p->last_day);
+				wc_keyed_update(k);
+			}
+			return;
+		}
+		wc_keyed_new(k);
+		v = k->next->tts_values;
+		v[a->p_project] = pkey[0];
+		v[a->p_period] = pkey[1];
+		v[a->p_workers] = Int64GetDatum(p->workers);
+		v[a->p_known_to] = TimestampTzGetDatum(p->known_to);
+		v[a->p_last_day] = DateADTGetDatum(p->last_day);
+		if (wc_keyed_insert(k))
+			return;
+	}
+}
+
+/*
+ * inserted_keyed: the new rows of several months added by key (src/alerts/keyed.c) in place
+ * of P_INSERT, writing what it writes in the order it locks: the months in key order
+ * (each once: the rows of a month are grouped already), the attendance_unpaid rows of the
+ * months that came in that table's key order, the change of the months extended, the
+ * project months in key order (each once, with its months' workers that came and their
+ * rows' latest moment and day); then the months that came whose wage month is there now
+ * (came_unpaid). False, with nothing written, when a summary is not a table written by
+ * key: P_INSERT then adds them all.
+ */
+static bool
+inserted_keyed(const wc_att_month *m, int k)
+{
+	am_keyed	a;
+	wc_keyed	un;
+	wc_att_month *now;
+	bool	   *came,
+			   *ext;
+	int		   *order;
+	int			ncame = 0,
+				next = 0,
+				npm = 0;
+	am_pm	   *pm;
+	MemoryContext per_month,
+				old;
+
+	if (!am_keyed_open(&a))
+		return false;
+	if (!unpaid_open(&un))
+	{
+		am_keyed_close(&a);
+		return false;
+	}
+	now = palloc_extended(sizeof(wc_att_month) * k, MCXT_ALLOC_HUGE);
+	came = palloc_extended(sizeof(bool) * k, MCXT_ALLOC_HUGE);
+	ext = palloc_extended(sizeof(bool) * k, MCXT_ALLOC_HUGE);
+	order = palloc_extended(sizeof(int) * k, MCXT_ALLOC_HUGE);
+	pm = palloc_extended(sizeof(am_pm) * k, MCXT_ALLOC_HUGE);
+	/* (each month's scans and writes in a context of their own, emptied after it: the values are all by value) */
+	per_month = AllocSetContextCreate(CurrentMemoryContext, "attendance months by key", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(per_month);
+	/* the months, in key order */
+	for (int i = 0; i < k; i++)
+	{
+		came[i] = month_add_keyed(&a, &m[i], &ext[i], &now[i]);
+		if (came[i])
+			order[ncame++] = i;
+		if (ext[i])
+			next++;
+		MemoryContextReset(per_month);
+	}
+	/* the attendance_unpaid rows of the months that came, in that table's key order */
+	qsort_arg(order, ncame, sizeof(int), unpaid_order_cmp, (void *) m);
+	for (int i = 0; i < ncame; i++)
+	{
+		unpaid_row(&un, &m[order[i]]);
+		MemoryContextReset(per_month);
+	}
+	MemoryContextSwitchTo(old);
+	/* the change of the months extended: their projects and moments */
+	if (next > 0)
+	{
+		int64	   *projects = palloc(sizeof(int64) * next);
+		wc_span    *spans = palloc(sizeof(wc_span) * next);
+		int			n = 0,
+					np,
+					ns;
+		bool		exact = true;
+
+		for (int i = 0; i < k; i++)
+			if (ext[i])
+			{
+				projects[n] = now[i].project_id;
+				if (!month_moments(now[i].first_known, now[i].known_to, now[i].first_day, now[i].last_day, &spans[n]))
+					exact = false;
+				n++;
+			}
+		np = (int) wc_ids_unique(projects, n);
+		ns = exact ? (int) wc_spans_merge(spans, n) : 0;
+		if (!exact || !wc_change_append("attendance_month", 'i', projects, np, spans, ns))
+		{
+			Datum	   *c[5];
+			Datum		values[5];
+
+			for (int j = 0; j < 5; j++)
+				c[j] = palloc(sizeof(Datum) * next);
+			n = 0;
+			for (int i = 0; i < k; i++)
+				if (ext[i])
+				{
+					c[0][n] = Int64GetDatum(now[i].project_id);
+					c[1][n] = TimestampTzGetDatum(now[i].first_known);
+					c[2][n] = TimestampTzGetDatum(now[i].known_to);
+					c[3][n] = DateADTGetDatum(now[i].first_day);
+					c[4][n] = DateADTGetDatum(now[i].last_day);
+					n++;
+				}
+			values[0] = wc_datums_array(c[0], NULL, n, INT8OID);
+			values[1] = wc_datums_array(c[1], NULL, n, TIMESTAMPTZOID);
+			values[2] = wc_datums_array(c[2], NULL, n, TIMESTAMPTZOID);
+			values[3] = wc_datums_array(c[3], NULL, n, DATEOID);
+			values[4] = wc_datums_array(c[4], NULL, n, DATEOID);
+			run(P_MONTHS_CHANGE, values, SPI_OK_INSERT);
+		}
+		if (exact)
+			wc_change_note("attendance_month", 'i', projects, np, spans, ns);
+	}
+	/* the project months, in their key order, each once */
+	for (int i = 0; i < k; i++)
+	{
+		pm[i].project_id = m[i].project_id;
+		pm[i].period = m[i].period;
+		pm[i].workers = came[i] ? 1 : 0;
+		pm[i].known_to = m[i].known_to;
+		pm[i].last_day = m[i].last_day;
+	}
+	qsort(pm, k, sizeof(am_pm), am_pm_cmp);
+	for (int i = 0; i < k; i++)
+	{
+		if (npm > 0 && am_pm_cmp(&pm[npm - 1], &pm[i]) == 0)
+		{
+			pm[npm - 1].workers += pm[i].workers;
+			pm[npm - 1].known_to = Max(pm[npm - 1].known_to, pm[i].known_to);
+			pm[npm - 1].last_day = Max(pm[npm - 1].last_day, pm[i].last_day);
+		}
+		else
+			pm[npm++] = pm[i];
+	}
+	old = MemoryContextSwitchTo(per_month);
+	for (int i = 0; i < npm; i++)
+	{
+		pm_add_keyed(&a, &pm[i]);
+		MemoryContextReset(per_month);
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(per_month);
+	wc_keyed_close(&un);
+	am_keyed_close(&a);
+	ereport(DEBUG1, (errmsg_internal("wagecheck: attendance months written by key: %d, %d came, %d project months",
+									 k, ncame, npm)));
+	/* the months that came whose wage month is there now: their attendance_unpaid rows go again */
+	if (ncame > 0)
+	{
+		Datum	   *c[3];
+		Datum		keys[3];
+
+		for (int j = 0; j < 3; j++)
+			c[j] = palloc(sizeof(Datum) * ncame);
+		for (int i = 0, n = 0; i < k; i++)
+			if (came[i])
+			{
+				c[0][n] = Int64GetDatum(m[i].project_id);
+				c[1][n] = Int64GetDatum(m[i].worker_id);
+				c[2][n] = DateADTGetDatum(m[i].period);
+				n++;
+			}
+		keys[0] = wc_datums_array(c[0], NULL, ncame, INT8OID);
+		keys[1] = wc_datums_array(c[1], NULL, ncame, INT8OID);
+		keys[2] = wc_datums_array(c[2], NULL, ncame, DATEOID);
+		came_unpaid(keys);
+	}
+	return true;
+}
+
 /* inserted: the new rows' months added. */
 static void
 inserted(wc_att_month *m, int k)
@@ -935,6 +1272,11 @@ inserted(wc_att_month *m, int k)
 	if (k == 1)
 	{
 		inserted1(m);
+		return;
+	}
+	if (inserted_keyed(m, k))
+	{
+		am_last_came = false;
 		return;
 	}
 	month_values(m, k, values);
