@@ -4,30 +4,40 @@
  * (src/alerts/45_summaries.sql describes what they hold and who reads them).
  *
  * The trigger reads the statement's transition tables once (project, worker, day,
- * created_at), groups the rows by project, worker and month in plain C (src/core/attmonth.c:
- * sorted, one entry per month with the change of its day count and the new rows' bounds) and
- * hands the months to plans prepared once per backend, as arrays in key order:
- *   - an INSERT adds its months in one statement (INSERT ... ON CONFLICT in key order, so
- *     concurrent writers of a month add in turn on its row lock; the counts are
- *     commutative) that also adds the workers who came to the project's months, records in
- *     input_change the projects whose months may now exist at other moments and locks the
- *     attendance_unpaid rows of the months that came; their wage months are then read
- *     (with a fresh snapshot, after the lock) through wage_month's primary key, and the
- *     attendance_unpaid rows of those that have one go again. A one-month insert (a
- *     one-row statement) first tries to add its days to the month already counted, when
- *     its rows are known and dated no earlier than what the month counts (a day's
+ * created_at) and groups the rows by project, worker and month in plain C
+ * (src/core/attmonth.c: sorted, one entry per month with the change of its day count and
+ * the new rows' bounds). The summaries of an INSERT are written by key (src/alerts/keyed.c:
+ * no statement) when they are plain tables written that way (wc_keyed_open), and by plans
+ * prepared once per backend, taking the months as arrays in key order, when they are not:
+ *   - an INSERT of several months (inserted_keyed; the plan P_INSERT) adds each month once,
+ *     in key order, as INSERT ... ON CONFLICT adds it (concurrent writers of a month add in
+ *     turn on its row; the counts are commutative); then locks (a new row, or the row
+ *     there) the attendance_unpaid rows of the months that came, in that table's key
+ *     order; records in input_change the projects whose months may now exist at other
+ *     moments; and adds to the project months, in key order, each once, the workers who
+ *     came and the new rows' latest moment and day (the row locked whether it changes or
+ *     not, as ON CONFLICT ... WHERE locks it: a recomputation after a delete waits for
+ *     it). The wage months of the months that came are then read (with a fresh snapshot,
+ *     after the lock) through wage_month's primary key, and the attendance_unpaid rows of
+ *     those that have one go again;
+ *   - a one-month insert (a one-row statement: month_keyed; the plans P_ADD_DAY1 and
+ *     P_INSERT1, taking the month as scalars) adds its days to the month already counted
+ *     when its rows are known and dated no earlier than what the month counts (a day's
  *     attendance for a month already attended, the common case: nothing else changes, no
- *     month came, none moved its moments), in one UPDATE of the month and its project
- *     month; its statements take the month as scalars;
+ *     month came, none moved its moments), as one UPDATE of the month and its project
+ *     month would (read, and written only when its condition holds on the newest
+ *     version), or inserts the month that comes, with its project month, its
+ *     attendance_unpaid row and its change; a month known or dated earlier takes
+ *     P_INSERT1;
  *   - an UPDATE or DELETE locks the months it touches in key order, then (with a fresh
  *     snapshot, after the lock) writes each month once: its days changed by the count,
  *     its bounds recomputed from the attendance rows left, the month deleted when no day is
  *     left, a month that came inserted (or added to, when a concurrent insert made it);
- *     then the project months, attendance_unpaid and input_change, as before;
+ *     then the project months, attendance_unpaid and input_change, by statements;
  *   - a TRUNCATE empties the three summaries.
- * A one-row INSERT into a month already attended is one statement; the first day of a
- * worker's month, one (two when the backend's previous one-month insert did not make its
- * month come), and one more when the month has a wage month already. The change capture of
+ * A row written by key is read, then replaced where it was the newest version
+ * (keyed_update_read: as an UPDATE writes the version it read, without a lock of its own
+ * first), read again when another writer changed it meanwhile. The change capture of
  * attendance_month remembers, as capture.c does, the months that came whose change this
  * transaction recorded already: a one-row statement does not record it again.
  */
@@ -37,6 +47,8 @@
 #include "access/nbtree.h"
 #include "access/relation.h"
 #include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
@@ -683,6 +695,42 @@ am_keyed_close(am_keyed *a)
 	wc_keyed_close(&a->month);
 }
 
+/*
+ * keyed_update_read: writes k->next as the new version of the row wc_keyed_read found, as
+ * an UPDATE writes the version it read, without locking it first (wc_keyed_lock then
+ * wc_keyed_update write the row twice: its lock, then its new version): a writer of the row
+ * in progress is waited for; true when the version read was still the latest and is
+ * replaced (its not-null constraints checked, its indexes kept, the change made visible
+ * to what runs next, as wc_keyed_update); false, with nothing written, when another
+ * transaction updated or deleted it meanwhile: the caller reads it again and decides
+ * again, as an UPDATE rechecks its condition on the newest version. (A primitive of this
+ * file, next to those of keyed.c.)
+ */
+static bool
+keyed_update_read(wc_keyed *k)
+{
+	TM_FailureData tmfd;
+	LockTupleMode lockmode;
+	bool		update_indexes;
+	TM_Result	res;
+
+	CheckCmdReplicaIdentity(k->rel, CMD_UPDATE);
+	if (k->rel->rd_att->constr)
+		ExecConstraints(k->rri, k->next, k->estate);
+	res = table_tuple_update(k->rel, &k->found->tts_tid, k->next, GetCurrentCommandId(true), k->estate->es_snapshot,
+							 InvalidSnapshot, true, &tmfd, &lockmode, &update_indexes);
+	if (res == TM_Updated || res == TM_Deleted)
+		return false;
+	if (res != TM_Ok)
+		elog(ERROR, "wagecheck: updating a row of %s by its key failed (%d)", RelationGetRelationName(k->rel), (int) res);
+	if (update_indexes && k->rri->ri_NumIndices > 0)
+		list_free(ExecInsertIndexTuples(k->rri, k->next, k->estate, true, false, NULL, NIL));
+	ResetPerTupleExprContext(k->estate);
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	return true;
+}
+
 /* set_max: v[i] becomes value where it is less (both timestamps or both dates, as int64 or int32). */
 #define SET_MAX_TS(v, i, value) \
 	do { if ((value) > DatumGetTimestampTz((v)[i])) (v)[i] = TimestampTzGetDatum(value); } while (0)
@@ -692,8 +740,8 @@ am_keyed_close(am_keyed *a)
 /*
  * pm_keyed: the project month of a month that came (came: one more worker) or whose
  * latest moment or day may have moved, as INSERT1_PM and P_ADD_DAY1 write it: read first
- * and locked only when it changes (a project month is shared by all the project's
- * writers), inserted when it is not there.
+ * and written only when it changes (a project month is shared by all the project's
+ * writers: the UPDATE locks it only then), inserted when it is not there.
  */
 static void
 pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
@@ -701,16 +749,15 @@ pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
 	Datum		pkey[2] = {Int64GetDatum(m->project_id), DateADTGetDatum(m->period)};
 	wc_keyed   *k = &a->pm;
 
-#define PM_CHANGES(k) (came || m->known_to > DatumGetTimestampTz((k)->found->tts_values[a->p_known_to]) || \
-	m->last_day > DatumGetDateADT((k)->found->tts_values[a->p_last_day]))
-	if (!came && !(wc_keyed_read(k, pkey) && PM_CHANGES(k)))
-		return;
 	for (;;)
 	{
 		Datum	   *v;
 
-		if (came && !wc_keyed_read(k, pkey))
+		if (!wc_keyed_read(k, pkey))
 		{
+			/* (not there, or deleted meanwhile: a month that came inserts it, as ON CONFLICT would) */
+			if (!came)
+				return;
 			wc_keyed_new(k);
 			v = k->next->tts_values;
 			v[a->p_project] = pkey[0];
@@ -720,25 +767,19 @@ pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
 			v[a->p_last_day] = DateADTGetDatum(m->last_day);
 			if (wc_keyed_insert(k))
 				return;
+			continue;
 		}
-		if (!wc_keyed_lock(k, pkey))
-		{
-			/* (deleted meanwhile: a month that came inserts it again, as ON CONFLICT would) */
-			if (came)
-				continue;
-			return;
-		}
-		if (!PM_CHANGES(k))
-			return;
 		v = k->next->tts_values;
+		if (!came && m->known_to <= DatumGetTimestampTz(v[a->p_known_to]) &&
+			m->last_day <= DatumGetDateADT(v[a->p_last_day]))
+			return;
 		if (came)
-			v[a->p_workers] = Int64GetDatum(DatumGetInt64(v[a->p_workers]) + 1);
+			v[a->p_workers] = DirectFunctionCall2(int8pl, v[a->p_workers], Int64GetDatum(1));
 		SET_MAX_TS(v, a->p_known_to, m->known_to);
 		SET_MAX_DATE(v, a->p_last_day, m->last_day);
-		wc_keyed_update(k);
-		return;
+		if (keyed_update_read(k))
+			return;
 	}
-#undef PM_CHANGES
 }
 
 /*
@@ -759,49 +800,59 @@ month_keyed(const wc_att_month *m)
 	wc_keyed   *k = &a.month;
 	int64		sum;
 	int			done = 0;
+	bool		insert_first = am_last_came;
 
 	if (!am_keyed_open(&a))
 		return -1;
-#define MONTH_ADDS(k) (m->first_known >= DatumGetTimestampTz((k)->found->tts_values[a.m_known_to]) && \
-	m->first_day >= DatumGetDateADT((k)->found->tts_values[a.m_first_day]) && \
-	!pg_add_s64_overflow(DatumGetInt64((k)->found->tts_values[a.m_days]), m->delta, &sum))
-	if (wc_keyed_read(k, key))
-	{
-		if (MONTH_ADDS(k) && wc_keyed_lock(k, key) && MONTH_ADDS(k))
-		{
-			Datum	   *v = k->next->tts_values;
-
-			v[a.m_days] = Int64GetDatum(sum);
-			SET_MAX_TS(v, a.m_known_to, m->known_to);
-			SET_MAX_DATE(v, a.m_last_day, m->last_day);
-			v[a.m_extended] = BoolGetDatum(false);
-			wc_keyed_update(k);
-			pm_keyed(&a, m, false);
-			done = 1;
-		}
-	}
-	else
+	for (;;)
 	{
 		Datum	   *v;
 
-		wc_keyed_new(k);
-		v = k->next->tts_values;
-		v[a.m_project] = key[0];
-		v[a.m_worker] = key[1];
-		v[a.m_period] = key[2];
-		v[a.m_days] = Int64GetDatum(m->delta);
-		v[a.m_known_to] = TimestampTzGetDatum(m->known_to);
-		v[a.m_last_day] = DateADTGetDatum(m->last_day);
-		v[a.m_first_day] = DateADTGetDatum(m->first_day);
-		v[a.m_first_known] = TimestampTzGetDatum(m->first_known);
-		v[a.m_extended] = BoolGetDatum(true);
-		if (wc_keyed_insert(k))
+		/*
+		 * (after a month that came, the next one likely comes too: its insert is tried first,
+		 * which finds a month there just as well)
+		 */
+		if (insert_first || !wc_keyed_read(k, key))
 		{
-			pm_keyed(&a, m, true);
-			done = 2;
+			wc_keyed_new(k);
+			v = k->next->tts_values;
+			v[a.m_project] = key[0];
+			v[a.m_worker] = key[1];
+			v[a.m_period] = key[2];
+			v[a.m_days] = Int64GetDatum(m->delta);
+			v[a.m_known_to] = TimestampTzGetDatum(m->known_to);
+			v[a.m_last_day] = DateADTGetDatum(m->last_day);
+			v[a.m_first_day] = DateADTGetDatum(m->first_day);
+			v[a.m_first_known] = TimestampTzGetDatum(m->first_known);
+			v[a.m_extended] = BoolGetDatum(true);
+			if (wc_keyed_insert(k))
+			{
+				pm_keyed(&a, m, true);
+				done = 2;
+				break;
+			}
+			/* (there after all: read, as the UPDATE reads it) */
+			if (!insert_first || !wc_keyed_read(k, key))
+				break;
+		}
+		insert_first = false;
+		/* the UPDATE's condition, on the version read (again on the newest when it changed meanwhile) */
+		v = k->next->tts_values;
+		if (m->first_known < DatumGetTimestampTz(v[a.m_known_to]) ||
+			m->first_day < DatumGetDateADT(v[a.m_first_day]) ||
+			pg_add_s64_overflow(DatumGetInt64(v[a.m_days]), m->delta, &sum))
+			break;
+		v[a.m_days] = Int64GetDatum(sum);
+		SET_MAX_TS(v, a.m_known_to, m->known_to);
+		SET_MAX_DATE(v, a.m_last_day, m->last_day);
+		v[a.m_extended] = BoolGetDatum(false);
+		if (keyed_update_read(k))
+		{
+			pm_keyed(&a, m, false);
+			done = 1;
+			break;
 		}
 	}
-#undef MONTH_ADDS
 	am_keyed_close(&a);
 	return done;
 }
@@ -963,8 +1014,9 @@ inserted1(const wc_att_month *m)
 
 /*
  * month_add_keyed: month m of a statement of several months added by key as P_INSERT's
- * ON CONFLICT adds it: its row locked and added to when there, inserted otherwise (one
- * deleted between the two looks is inserted, one inserted meanwhile locked). Returns
+ * ON CONFLICT adds it: its row added to when there (read, then updated: read again when
+ * another writer changed it meanwhile), inserted otherwise (one deleted between the two
+ * looks is inserted, one inserted meanwhile read and added to). Returns
  * whether the month came (holds only these rows: up.days = g.days); *ext, whether its
  * moments may have moved (extended, as P_INSERT sets it); *now, its bounds as written.
  */
@@ -978,7 +1030,7 @@ month_add_keyed(am_keyed *a, const wc_att_month *m, bool *ext, wc_att_month *now
 	*now = *m;
 	for (;;)
 	{
-		if (wc_keyed_lock(k, key))
+		if (wc_keyed_read(k, key))
 		{
 			v = k->next->tts_values;
 			*ext = m->first_known < DatumGetTimestampTz(v[a->m_known_to]) ||
@@ -994,8 +1046,10 @@ month_add_keyed(am_keyed *a, const wc_att_month *m, bool *ext, wc_att_month *now
 			now->last_day = DatumGetDateADT(v[a->m_last_day]);
 			now->first_day = DatumGetDateADT(v[a->m_first_day]);
 			now->first_known = DatumGetTimestampTz(v[a->m_first_known]);
-			wc_keyed_update(k);
-			return DatumGetInt64(v[a->m_days]) == m->delta;
+			/* (updated or deleted meanwhile: read again, as ON CONFLICT follows the newest version) */
+			if (keyed_update_read(k))
+				return DatumGetInt64(v[a->m_days]) == m->delta;
+			continue;
 		}
 		wc_keyed_new(k);
 		v = k->next->tts_values;
