@@ -86,7 +86,17 @@ INSERT INTO fx.steps VALUES
            'printf "{p}\t%s\t2026-03-02\t8\t2026-03-02 18:00+08\n" 1 2 3 4 5'$s$),
 -- a statement of only months already there, no moment moved on the project months
 (5, $s$INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES
-           ({p}, 1, '2026-03-01', 8, '2026-03-02 17:00'), ({p}, 2, '2026-03-01', 8, '2026-03-02 17:00')$s$);
+           ({p}, 1, '2026-03-01', 8, '2026-03-02 17:00'), ({p}, 2, '2026-03-01', 8, '2026-03-02 17:00')$s$),
+-- what the statements write in both runs: a day moved into the next month and a worker's
+-- days deleted (an UPDATE and a DELETE), then a device's day sent again with one new row (ON
+-- CONFLICT DO NOTHING: the statement's new rows are the one)
+(6, $s$UPDATE wagecheck.attendance SET day = '2026-03-03', created_at = '2026-03-03 18:00'
+        WHERE project_id = {p} AND worker_id = 2 AND day = '2026-02-09'$s$),
+(7, $s$DELETE FROM wagecheck.attendance WHERE project_id = {p} AND worker_id = 5$s$),
+(8, $s$INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES
+           ({p}, 1, '2026-03-02', 8, '2026-03-02 18:00'), ({p}, 3, '2026-03-02', 8, '2026-03-02 18:00'),
+           ({p}, 3, '2026-03-04', 8, '2026-03-04 18:00')
+        ON CONFLICT DO NOTHING$s$);
 
 CREATE TABLE fx.runs (run text, summary text, r text);
 -- fx.run(label, p): the steps on projects p and p + 1, in one transaction; their summaries kept in fx.runs

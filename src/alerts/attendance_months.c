@@ -557,6 +557,43 @@ wm_probe_close(wm_probe *w)
 }
 
 /*
+ * came_unpaid_months: the months m[idx[0..n)] (m[0..n) without idx) whose attendance month
+ * came, as came_unpaid.
+ */
+static void
+came_unpaid_months(const wc_att_month *m, const int *idx, int n)
+{
+	wm_probe	w;
+	wc_datum_col paid[3] = {{0}};
+	bool		probe;
+
+	if (n == 0)
+		return;
+	probe = wm_probe_open(&w);
+	for (int j = 0; j < n; j++)
+	{
+		const wc_att_month *x = &m[idx ? idx[j] : j];
+
+		if (!probe || wm_probe_has(&w, x->project_id, x->worker_id, x->period))
+		{
+			wc_col_add(&paid[0], Int64GetDatum(x->project_id), false);
+			wc_col_add(&paid[1], Int64GetDatum(x->worker_id), false);
+			wc_col_add(&paid[2], DateADTGetDatum(x->period), false);
+		}
+	}
+	if (probe)
+		wm_probe_close(&w);
+	/* (without the probe, every key goes to P_UNPAID_DELETE, which reads the same) */
+	if (paid[0].n > 0)
+	{
+		Datum		pk[3] = {wc_col_array(&paid[0], INT8OID), wc_col_array(&paid[1], INT8OID),
+		wc_col_array(&paid[2], DATEOID)};
+
+		run(P_UNPAID_DELETE, pk, SPI_OK_DELETE);
+	}
+}
+
+/*
  * came_unpaid: the keys (arrays of projects, workers, months) whose attendance month came:
  * their attendance_unpaid rows, locked by the statement that added the months, go again
  * where a wage month is there now.
@@ -564,16 +601,10 @@ wm_probe_close(wm_probe *w)
 static void
 came_unpaid(Datum *keys)
 {
-	wm_probe	w;
 	Datum	   *k[3];
 	int			n[3];
-	wc_datum_col paid[3] = {{0}};
+	wc_att_month *m;
 
-	if (!wm_probe_open(&w))
-	{
-		run(P_UNPAID_DELETE, keys, SPI_OK_DELETE);
-		return;
-	}
 	deconstruct_array(DatumGetArrayTypeP(keys[0]), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 					  &k[0], NULL, &n[0]);
 	deconstruct_array(DatumGetArrayTypeP(keys[1]), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
@@ -582,18 +613,14 @@ came_unpaid(Datum *keys)
 					  &k[2], NULL, &n[2]);
 	if (n[0] != n[1] || n[0] != n[2])
 		elog(ERROR, "wagecheck: the months that came are %d projects, %d workers and %d months", n[0], n[1], n[2]);
+	m = palloc_extended(sizeof(wc_att_month) * Max(n[0], 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (int i = 0; i < n[0]; i++)
-		if (wm_probe_has(&w, DatumGetInt64(k[0][i]), DatumGetInt64(k[1][i]), DatumGetDateADT(k[2][i])))
-			for (int c = 0; c < 3; c++)
-				wc_col_add(&paid[c], k[c][i], false);
-	wm_probe_close(&w);
-	if (paid[0].n > 0)
 	{
-		Datum		pk[3] = {wc_col_array(&paid[0], INT8OID), wc_col_array(&paid[1], INT8OID),
-		wc_col_array(&paid[2], DATEOID)};
-
-		run(P_UNPAID_DELETE, pk, SPI_OK_DELETE);
+		m[i].project_id = DatumGetInt64(k[0][i]);
+		m[i].worker_id = DatumGetInt64(k[1][i]);
+		m[i].period = DatumGetDateADT(k[2][i]);
 	}
+	came_unpaid_months(m, NULL, n[0]);
 }
 
 /*
@@ -784,26 +811,24 @@ pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
 
 /*
  * month_keyed: a one-month insert written by key (src/alerts/keyed.c) in place of
- * P_ADD_DAY1 and P_INSERT1: its days added to the month already there when its rows are
- * known and dated no earlier than what the month counts (the month read first and locked
- * only then, as the UPDATE does), or the month inserted when it is not there (as ON
- * CONFLICT does), with its project month. Returns 1 when the days were added, 2 when the
- * month came (its attendance_unpaid row and its change are the caller's), 0 when the
- * month is there but takes rows known or dated before what it counts (P_INSERT1 then
- * runs), -1 when the summaries are not tables written by key.
+ * P_ADD_DAY1 and P_INSERT1, the summaries opened (a): its days added to the month already
+ * there when its rows are known and dated no earlier than what the month counts (the month
+ * read, and written only when the UPDATE's condition holds on its newest version), with
+ * its project month; or the month inserted when it is not there (as ON CONFLICT does).
+ * Returns 1 when the days were added, 2 when the month came (its attendance_unpaid row,
+ * its change and its project month are the caller's, in the order P_INSERT1 writes them),
+ * 0 when the month is there but takes rows known or dated before what it counts (P_INSERT1
+ * then runs).
  */
 static int
-month_keyed(const wc_att_month *m)
+month_keyed(am_keyed *ap, const wc_att_month *m)
 {
-	am_keyed	a;
 	Datum		key[3] = {Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id), DateADTGetDatum(m->period)};
-	wc_keyed   *k = &a.month;
+	wc_keyed   *k = &ap->month;
 	int64		sum;
 	int			done = 0;
 	bool		insert_first = am_last_came;
 
-	if (!am_keyed_open(&a))
-		return -1;
 	for (;;)
 	{
 		Datum	   *v;
@@ -816,18 +841,17 @@ month_keyed(const wc_att_month *m)
 		{
 			wc_keyed_new(k);
 			v = k->next->tts_values;
-			v[a.m_project] = key[0];
-			v[a.m_worker] = key[1];
-			v[a.m_period] = key[2];
-			v[a.m_days] = Int64GetDatum(m->delta);
-			v[a.m_known_to] = TimestampTzGetDatum(m->known_to);
-			v[a.m_last_day] = DateADTGetDatum(m->last_day);
-			v[a.m_first_day] = DateADTGetDatum(m->first_day);
-			v[a.m_first_known] = TimestampTzGetDatum(m->first_known);
-			v[a.m_extended] = BoolGetDatum(true);
+			v[ap->m_project] = key[0];
+			v[ap->m_worker] = key[1];
+			v[ap->m_period] = key[2];
+			v[ap->m_days] = Int64GetDatum(m->delta);
+			v[ap->m_known_to] = TimestampTzGetDatum(m->known_to);
+			v[ap->m_last_day] = DateADTGetDatum(m->last_day);
+			v[ap->m_first_day] = DateADTGetDatum(m->first_day);
+			v[ap->m_first_known] = TimestampTzGetDatum(m->first_known);
+			v[ap->m_extended] = BoolGetDatum(true);
 			if (wc_keyed_insert(k))
 			{
-				pm_keyed(&a, m, true);
 				done = 2;
 				break;
 			}
@@ -838,22 +862,21 @@ month_keyed(const wc_att_month *m)
 		insert_first = false;
 		/* the UPDATE's condition, on the version read (again on the newest when it changed meanwhile) */
 		v = k->next->tts_values;
-		if (m->first_known < DatumGetTimestampTz(v[a.m_known_to]) ||
-			m->first_day < DatumGetDateADT(v[a.m_first_day]) ||
-			pg_add_s64_overflow(DatumGetInt64(v[a.m_days]), m->delta, &sum))
+		if (m->first_known < DatumGetTimestampTz(v[ap->m_known_to]) ||
+			m->first_day < DatumGetDateADT(v[ap->m_first_day]) ||
+			pg_add_s64_overflow(DatumGetInt64(v[ap->m_days]), m->delta, &sum))
 			break;
-		v[a.m_days] = Int64GetDatum(sum);
-		SET_MAX_TS(v, a.m_known_to, m->known_to);
-		SET_MAX_DATE(v, a.m_last_day, m->last_day);
-		v[a.m_extended] = BoolGetDatum(false);
+		v[ap->m_days] = Int64GetDatum(sum);
+		SET_MAX_TS(v, ap->m_known_to, m->known_to);
+		SET_MAX_DATE(v, ap->m_last_day, m->last_day);
+		v[ap->m_extended] = BoolGetDatum(false);
 		if (keyed_update_read(k))
 		{
-			pm_keyed(&a, m, false);
+			pm_keyed(ap, m, false);
 			done = 1;
 			break;
 		}
 	}
-	am_keyed_close(&a);
 	return done;
 }
 
@@ -923,6 +946,7 @@ inserted1(const wc_att_month *m)
 	bool		came,
 				changed;
 	int			keyed = 0;
+	am_keyed	a;
 
 	values[0] = Int64GetDatum(m->project_id);
 	values[1] = Int64GetDatum(m->worker_id);
@@ -932,30 +956,47 @@ inserted1(const wc_att_month *m)
 	values[5] = DateADTGetDatum(m->last_day);
 	values[6] = DateADTGetDatum(m->first_day);
 	values[7] = TimestampTzGetDatum(m->first_known);
-	keyed = month_keyed(m);
-	if (keyed == 1)
-		return;
-	if (keyed == 2)
+	if (am_keyed_open(&a))
 	{
-		/* the month came: its change recorded unless this transaction has (P_MONTH_CHANGE1), its unpaid row */
-		Datum		mc[5] = {values[0], values[7], values[4], values[6], values[5]};
-		Datum		k[3] = {wc_datums_array(&values[0], NULL, 1, INT8OID), wc_datums_array(&values[1], NULL, 1, INT8OID),
-		wc_datums_array(&values[2], NULL, 1, DATEOID)};
-
-		if (!month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments))
-			run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
-		else if (!wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+		keyed = month_keyed(&a, m);
+		/*
+		 * the month came: its attendance_unpaid row locked (as P_UNPAID_LOCK), its change
+		 * recorded unless this transaction has (P_MONTH_CHANGE1), its project month; then
+		 * the row goes again when the month's wage month is there
+		 */
+		if (keyed == 2)
 		{
-			if (!wc_change_append("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+			Datum		mc[5] = {values[0], values[7], values[4], values[6], values[5]};
+
+			if (!unpaid_keyed(m))
+			{
+				Datum		k[3] = {wc_datums_array(&values[0], NULL, 1, INT8OID),
+					wc_datums_array(&values[1], NULL, 1, INT8OID), wc_datums_array(&values[2], NULL, 1, DATEOID)};
+
+				run(P_UNPAID_LOCK, k, SPI_OK_INSERT);
+			}
+			if (!month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments))
 				run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
-			wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+			else if (!wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+			{
+				if (!wc_change_append("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+					run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
+				wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+			}
+			pm_keyed(&a, m, true);
 		}
-		if (!unpaid_keyed(m))
-			run(P_UNPAID_LOCK, k, SPI_OK_INSERT);
-		came_unpaid(k);
-		am_last_came = true;
-		return;
+		am_keyed_close(&a);
+		if (keyed == 1)
+			return;
+		if (keyed == 2)
+		{
+			came_unpaid_months(m, NULL, 1);
+			am_last_came = true;
+			return;
+		}
 	}
+	else
+		keyed = -1;
 	if (!am_last_came && keyed < 0)
 	{
 		run(P_ADD_DAY1, values, SPI_OK_SELECT);
@@ -1291,26 +1332,7 @@ inserted_keyed(const wc_att_month *m, int k)
 	ereport(DEBUG1, (errmsg_internal("wagecheck: attendance months written by key: %d, %d came, %d project months",
 									 k, ncame, npm)));
 	/* the months that came whose wage month is there now: their attendance_unpaid rows go again */
-	if (ncame > 0)
-	{
-		Datum	   *c[3];
-		Datum		keys[3];
-
-		for (int j = 0; j < 3; j++)
-			c[j] = palloc(sizeof(Datum) * ncame);
-		for (int i = 0, n = 0; i < k; i++)
-			if (came[i])
-			{
-				c[0][n] = Int64GetDatum(m[i].project_id);
-				c[1][n] = Int64GetDatum(m[i].worker_id);
-				c[2][n] = DateADTGetDatum(m[i].period);
-				n++;
-			}
-		keys[0] = wc_datums_array(c[0], NULL, ncame, INT8OID);
-		keys[1] = wc_datums_array(c[1], NULL, ncame, INT8OID);
-		keys[2] = wc_datums_array(c[2], NULL, ncame, DATEOID);
-		came_unpaid(keys);
-	}
+	came_unpaid_months(m, order, ncame);
 	return true;
 }
 
