@@ -722,6 +722,40 @@ am_keyed_close(am_keyed *a)
 	wc_keyed_close(&a->month);
 }
 
+/* month_new: the month's new row (m alone: it came) in a->month.next, for wc_keyed_insert. */
+static void
+month_new(am_keyed *a, const wc_att_month *m)
+{
+	Datum	   *v;
+
+	wc_keyed_new(&a->month);
+	v = a->month.next->tts_values;
+	v[a->m_project] = Int64GetDatum(m->project_id);
+	v[a->m_worker] = Int64GetDatum(m->worker_id);
+	v[a->m_period] = DateADTGetDatum(m->period);
+	v[a->m_days] = Int64GetDatum(m->delta);
+	v[a->m_known_to] = TimestampTzGetDatum(m->known_to);
+	v[a->m_last_day] = DateADTGetDatum(m->last_day);
+	v[a->m_first_day] = DateADTGetDatum(m->first_day);
+	v[a->m_first_known] = TimestampTzGetDatum(m->first_known);
+	v[a->m_extended] = BoolGetDatum(true);
+}
+
+/* pm_new: a project month's new row in a->pm.next, for wc_keyed_insert. */
+static void
+pm_new(am_keyed *a, int64 project, DateADT period, int64 workers, TimestampTz known_to, DateADT last_day)
+{
+	Datum	   *v;
+
+	wc_keyed_new(&a->pm);
+	v = a->pm.next->tts_values;
+	v[a->p_project] = Int64GetDatum(project);
+	v[a->p_period] = DateADTGetDatum(period);
+	v[a->p_workers] = Int64GetDatum(workers);
+	v[a->p_known_to] = TimestampTzGetDatum(known_to);
+	v[a->p_last_day] = DateADTGetDatum(last_day);
+}
+
 /*
  * keyed_update_read: writes k->next as the new version of the row wc_keyed_read found, as
  * an UPDATE writes the version it read, without locking it first (wc_keyed_lock then
@@ -785,13 +819,7 @@ pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
 			/* (not there, or deleted meanwhile: a month that came inserts it, as ON CONFLICT would) */
 			if (!came)
 				return;
-			wc_keyed_new(k);
-			v = k->next->tts_values;
-			v[a->p_project] = pkey[0];
-			v[a->p_period] = pkey[1];
-			v[a->p_workers] = Int64GetDatum(1);
-			v[a->p_known_to] = TimestampTzGetDatum(m->known_to);
-			v[a->p_last_day] = DateADTGetDatum(m->last_day);
+			pm_new(a, m->project_id, m->period, 1, m->known_to, m->last_day);
 			if (wc_keyed_insert(k))
 				return;
 			continue;
@@ -839,17 +867,7 @@ month_keyed(am_keyed *ap, const wc_att_month *m)
 		 */
 		if (insert_first || !wc_keyed_read(k, key))
 		{
-			wc_keyed_new(k);
-			v = k->next->tts_values;
-			v[ap->m_project] = key[0];
-			v[ap->m_worker] = key[1];
-			v[ap->m_period] = key[2];
-			v[ap->m_days] = Int64GetDatum(m->delta);
-			v[ap->m_known_to] = TimestampTzGetDatum(m->known_to);
-			v[ap->m_last_day] = DateADTGetDatum(m->last_day);
-			v[ap->m_first_day] = DateADTGetDatum(m->first_day);
-			v[ap->m_first_known] = TimestampTzGetDatum(m->first_known);
-			v[ap->m_extended] = BoolGetDatum(true);
+			month_new(ap, m);
 			if (wc_keyed_insert(k))
 			{
 				done = 2;
@@ -1092,17 +1110,7 @@ month_add_keyed(am_keyed *a, const wc_att_month *m, bool *ext, wc_att_month *now
 				return DatumGetInt64(v[a->m_days]) == m->delta;
 			continue;
 		}
-		wc_keyed_new(k);
-		v = k->next->tts_values;
-		v[a->m_project] = key[0];
-		v[a->m_worker] = key[1];
-		v[a->m_period] = key[2];
-		v[a->m_days] = Int64GetDatum(m->delta);
-		v[a->m_known_to] = TimestampTzGetDatum(m->known_to);
-		v[a->m_last_day] = DateADTGetDatum(m->last_day);
-		v[a->m_first_day] = DateADTGetDatum(m->first_day);
-		v[a->m_first_known] = TimestampTzGetDatum(m->first_known);
-		v[a->m_extended] = BoolGetDatum(true);
+		month_new(a, m);
 		if (wc_keyed_insert(k))
 		{
 			*ext = true;
@@ -1179,13 +1187,7 @@ pm_add_keyed(am_keyed *a, const am_pm *p)
 			}
 			return;
 		}
-		wc_keyed_new(k);
-		v = k->next->tts_values;
-		v[a->p_project] = pkey[0];
-		v[a->p_period] = pkey[1];
-		v[a->p_workers] = Int64GetDatum(p->workers);
-		v[a->p_known_to] = TimestampTzGetDatum(p->known_to);
-		v[a->p_last_day] = DateADTGetDatum(p->last_day);
+		pm_new(a, p->project_id, p->period, p->workers, p->known_to, p->last_day);
 		if (wc_keyed_insert(k))
 			return;
 	}
