@@ -121,6 +121,16 @@ SELECT * FROM wagecheck.attendance_unpaid WHERE project_id IN (70, 71) ORDER BY 
 SELECT moments, projects, op FROM wagecheck.input_change
  WHERE table_name = 'attendance_month' AND projects <@ ARRAY[70, 71]::bigint[] ORDER BY seq;
 SELECT * FROM fx.check('keyed');
+-- a transaction of REPEATABLE READ: the statement (P_INSERT; P_INSERT1 for one month) adds
+-- them, no DEBUG1 line
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SET LOCAL client_min_messages = debug1;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES
+    (70, 1, '2026-03-05', 8, '2026-03-05 18:00'), (70, 4, '2026-03-05', 8, '2026-03-05 18:00');
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES
+    (70, 1, '2026-03-06', 8, '2026-03-06 18:00');
+COMMIT;
+SELECT * FROM fx.check('repeatable read');
 
 -- the same on projects 72 and 73 with a trigger on attendance_project_month: P_INSERT writes every month
 CREATE TABLE fx.pm_writes (n int);

@@ -7,8 +7,9 @@
  * created_at) and groups the rows by project, worker and month in plain C
  * (src/core/attmonth.c: sorted, one entry per month with the change of its day count and
  * the new rows' bounds). The summaries of an INSERT are written by key (src/alerts/keyed.c:
- * no statement) when they are plain tables written that way (wc_keyed_open), and by plans
- * prepared once per backend, taking the months as arrays in key order, when they are not:
+ * no statement) when they are plain tables written that way (wc_keyed_open) and the
+ * transaction is READ COMMITTED, and by plans prepared once per backend, taking the months
+ * as arrays in key order, when not:
  *   - an INSERT of several months (inserted_keyed; the plan P_INSERT) adds each month once,
  *     in key order, as INSERT ... ON CONFLICT adds it (concurrent writers of a month add in
  *     turn on its row; the counts are commutative); then locks (a new row, or the row
@@ -974,7 +975,7 @@ inserted1(const wc_att_month *m)
 	values[5] = DateADTGetDatum(m->last_day);
 	values[6] = DateADTGetDatum(m->first_day);
 	values[7] = TimestampTzGetDatum(m->first_known);
-	if (am_keyed_open(&a))
+	if (!IsolationUsesXactSnapshot() && am_keyed_open(&a))
 	{
 		keyed = month_keyed(&a, m);
 		/*
@@ -1201,7 +1202,9 @@ pm_add_keyed(am_keyed *a, const am_pm *p)
  * project months in key order (each once, with its months' workers that came and their
  * rows' latest moment and day); then the months that came whose wage month is there now
  * (came_unpaid). False, with nothing written, when a summary is not a table written by
- * key: P_INSERT then adds them all.
+ * key, or the transaction reads one snapshot (REPEATABLE READ, SERIALIZABLE: a row another
+ * transaction changed since fails the statement, as it should, and SERIALIZABLE sees what
+ * the statement read): P_INSERT then adds them all.
  */
 static bool
 inserted_keyed(const wc_att_month *m, int k)
@@ -1219,7 +1222,8 @@ inserted_keyed(const wc_att_month *m, int k)
 	MemoryContext per_month,
 				old;
 
-	if (!am_keyed_open(&a))
+	/* (a transaction of one snapshot: the statements, which fail where it cannot see the row they write) */
+	if (IsolationUsesXactSnapshot() || !am_keyed_open(&a))
 		return false;
 	if (!unpaid_open(&un))
 	{
