@@ -719,15 +719,20 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 		if (td->tg_oldtable != NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event) && mode != MODE_NONE)
 			scan_rows(td->tg_oldtable, desc, NULL, key, &keys, key2, &keys2);
 		buf_compact(&spans);	/* (its multirange is built only when the change is written) */
-		/* the new lines' sheets or the payments' lines whose projects the enforcing trigger read */
-		if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && ((mode == MODE_SHEET && keys2.n == 0) || mode == MODE_LINE))
+		/*
+		 * the new lines' sheets or the payments' lines whose projects the enforcing trigger
+		 * read (taken by every statement that may use them: none is left for a later one);
+		 * not for lines that correct others, whose projects it did not read
+		 */
+		if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (mode == MODE_SHEET || mode == MODE_LINE))
 		{
 			int64	   *projects;
 			int			np;
 
 			buf_compact(&keys);
 			if (wc_enforced_take(RelationGetRelid(td->tg_relation), mode == MODE_SHEET ? 's' : 'l', td->tg_newtable,
-								 (int64 *) keys.items, (int) keys.n, &projects, &np))
+								 (int64 *) keys.items, (int) keys.n, &projects, &np) &&
+				keys2.n == 0)
 			{
 				keys.items = projects;
 				keys.n = keys.cap = (size_t) np;
