@@ -93,10 +93,10 @@ SELECT fx.pay(10, 1, 'out', 500, fx.luhn('622202000000099999'), '工人1', 'wage
 SELECT fx.pay(10, 1, 'out', 500, fx.card(1), '工人1', 'wage', '2026-03-11 10:00');
 SELECT account_id, balance FROM wagecheck.wage_account ORDER BY 1;
 
--- what the keyed path leaves to the statements: the balances of two movements in one statement
--- (their outflows are judged by key); a transaction of REPEATABLE READ (neither); the balance of
--- an account with a trigger of its own on UPDATE (which then fires as before), and without it
--- again
+-- two movements in one statement: their account locked, read and written by key too, their
+-- outflows judged by key. What the keyed path leaves to the statements: a transaction of
+-- REPEATABLE READ; the balance of an account with a trigger of its own on UPDATE (which then
+-- fires as before), and without it again
 CREATE TABLE fx.balance_audit (account_id bigint, old numeric, new numeric);
 CREATE FUNCTION fx.audit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -136,6 +136,68 @@ SELECT * FROM fx.check();
 UPDATE wagecheck.wage_account SET closure_notice_on = '2026-03-01', closed_on = '2026-04-05' WHERE account_id = 2;
 UPDATE wagecheck.project SET enforcement_mode = 'reject' WHERE project_id = 71;
 SELECT fx.pay(16, 2, 'in', 100, '8888', '临沂城投', 'labour_cost', '2026-04-06 10:00');
+SELECT * FROM fx.check();
+
+-- a bank file of a day's wages, more cards than an eighth of the workers: one statement reads
+-- its payees and matches its wages by one read of worker and roster each (not a probe of each
+-- for each wage) and locks, reads and writes its accounts by key; its answers - violations,
+-- candidates, balances - are those of the same movements of a twin project booked one a
+-- statement (by probes). Workers 200-489 are on both rosters, 490-509 only from after the
+-- wages (candidates), 510-519 on neither (AC03); some wages are received under another name
+-- (WP04), some paid to a card written with blanks, some in cash or to an account of no worker.
+SELECT fx.project(72, '371302', '2026-01-05', '2025-12-01'), fx.project(73, '371311', '2026-01-05', '2025-12-01'),
+       fx.project(74, '371302', '2026-01-05', '2025-12-01');
+SELECT count(*) AS workers FROM (SELECT fx.worker(i) FROM generate_series(200, 519) i) x;
+SELECT count(*) AS entries FROM (SELECT fx.roster(p, i, CASE WHEN i < 490 THEN date '2026-01-06' ELSE date '2026-04-01' END)
+                                   FROM generate_series(200, 509) i, (VALUES (72), (73)) v(p)) x;
+ANALYZE wagecheck.worker, wagecheck.roster;
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at) VALUES
+    (3, 72, '临商银行', 'A-72', '2026-01-05', '2026-01-05 10:00'),
+    (4, 73, '临商银行', 'A-73', '2026-01-05', '2026-01-05 10:00'),
+    (5, 74, '临商银行', 'A-74', '2026-01-05', '2026-01-05 10:00');
+CREATE TABLE fx.bank_file AS
+SELECT n, dir, amount, cp, name, purpose, at FROM (
+    SELECT 0 AS n, 'in' AS dir, 200000::numeric AS amount, '8888' AS cp, '临沂城投' AS name, 'labour_cost' AS purpose,
+           timestamptz '2026-03-04 10:00' AS at
+    UNION ALL
+    SELECT i, 'out', 100 + i, CASE WHEN i % 50 = 0 THEN regexp_replace(fx.card(i), '(....)', '\1 ', 'g') ELSE fx.card(i) END,
+           CASE WHEN i % 97 = 0 THEN '张三' ELSE '工人' || i END, 'wage', timestamptz '2026-03-05 10:00' + i * interval '1 second'
+      FROM generate_series(200, 519) i
+    UNION ALL
+    SELECT 600 + i, 'out', 50, CASE WHEN i <= 3 THEN NULL ELSE '8888-000' || i END, '某人', CASE WHEN i <= 3 THEN 'cash' ELSE 'wage' END,
+           timestamptz '2026-03-06 10:00'
+      FROM generate_series(1, 6) i) f;
+-- project 72: one statement (with an inflow into project 74's account: two accounts by key)
+SET client_min_messages = debug1;
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at)
+SELECT 10000 + n, 3, dir, amount, cp, name, purpose, at, at FROM fx.bank_file
+UNION ALL SELECT 15000, 5, 'in', 10, '8888', '临沂城投', 'labour_cost', '2026-03-04 10:00', '2026-03-04 10:00'
+ORDER BY 1;
+RESET client_min_messages;
+-- project 73: one a statement
+DO $$
+DECLARE
+    f record;
+BEGIN
+    FOR f IN SELECT * FROM fx.bank_file ORDER BY n LOOP
+        PERFORM fx.pay(20000 + f.n, 4, f.dir, f.amount, f.cp, f.name, f.purpose, f.at);
+    END LOOP;
+END $$;
+SELECT project_id, rule_code, count(*) FROM wagecheck.violation WHERE project_id IN (72, 73) GROUP BY 1, 2 ORDER BY 1, 2;
+-- the violations, candidates and balances of the two, row for row (nothing differs)
+WITH v AS (SELECT project_id, rule_code, subject_id::bigint % 10000 AS n, details ->> 'amount' AS amount
+             FROM wagecheck.violation WHERE project_id IN (72, 73)),
+     o AS (SELECT project_id, txn_id % 10000 AS n, card FROM wagecheck.outflow_unmatched WHERE project_id IN (72, 73))
+SELECT (SELECT count(*) FROM ((SELECT rule_code, n, amount FROM v WHERE project_id = 72
+                               EXCEPT ALL SELECT rule_code, n, amount FROM v WHERE project_id = 73)
+                              UNION ALL (SELECT rule_code, n, amount FROM v WHERE project_id = 73
+                               EXCEPT ALL SELECT rule_code, n, amount FROM v WHERE project_id = 72)) x) AS violations_differ,
+       (SELECT count(*) FROM ((SELECT n, card FROM o WHERE project_id = 72 EXCEPT ALL SELECT n, card FROM o WHERE project_id = 73)
+                              UNION ALL (SELECT n, card FROM o WHERE project_id = 73
+                               EXCEPT ALL SELECT n, card FROM o WHERE project_id = 72)) y) AS candidates_differ,
+       (SELECT count(*) FROM o WHERE project_id = 72) AS candidates;
+SELECT account_id, balance FROM wagecheck.wage_account WHERE account_id IN (3, 4, 5) ORDER BY 1;
 SELECT * FROM fx.check();
 
 SET client_min_messages = warning;
