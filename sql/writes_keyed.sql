@@ -96,7 +96,7 @@ SELECT account_id, balance FROM wagecheck.wage_account ORDER BY 1;
 -- two movements in one statement: their account locked, read and written by key too, their
 -- outflows judged by key. What the keyed path leaves to the statements: a transaction of
 -- REPEATABLE READ; the balance of an account with a trigger of its own on UPDATE (which then
--- fires as before), and without it again
+-- fires as before), and without it again - of one movement and of two in a statement
 CREATE TABLE fx.balance_audit (account_id bigint, old numeric, new numeric);
 CREATE FUNCTION fx.audit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -110,9 +110,17 @@ INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counte
     (12, 2, 'out', 3000, fx.card(3), '工人3', 'wage', '2026-03-12 11:00', '2026-03-12 11:00');
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT fx.pay(13, 2, 'out', 1000, fx.card(3), '工人3', 'wage', '2026-03-13 10:00');
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at) VALUES
+    (21, 2, 'in', 100, '8888', '临沂城投', 'labour_cost', '2026-03-13 10:10', '2026-03-13 10:10'),
+    (22, 2, 'out', 100, fx.card(3), '工人3', 'wage', '2026-03-13 10:20', '2026-03-13 10:20');
 COMMIT;
 CREATE TRIGGER audit AFTER UPDATE ON wagecheck.wage_account FOR EACH ROW EXECUTE FUNCTION fx.audit();
 SELECT fx.pay(14, 2, 'out', 1000, fx.card(3), '工人3', 'wage', '2026-03-13 11:00');
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at) VALUES
+    (23, 2, 'in', 100, '8888', '临沂城投', 'labour_cost', '2026-03-13 11:10', '2026-03-13 11:10'),
+    (24, 2, 'out', 100, fx.card(3), '工人3', 'wage', '2026-03-13 11:20', '2026-03-13 11:20');
 DROP TRIGGER audit ON wagecheck.wage_account;
 SELECT fx.pay(15, 2, 'out', 1000, fx.card(3), '工人3', 'wage', '2026-03-13 12:00');
 RESET client_min_messages;
