@@ -724,7 +724,7 @@ typedef struct sc_account
 
 typedef struct sc_card
 {
-	char		card[24];		/* (the key: a card's digits) */
+	int64		card;			/* (the key: the card, as wagecheck.bank_card holds it) */
 	int			first;			/* its first worker in workers[], -1: none */
 } sc_card;
 
@@ -781,16 +781,30 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 				r_project,
 				r_worker;
 	bool		isnull;
+	int64	   *ckey;
+	bool	   *ckey_ok;
 
-	hcards = wc_direct_hash("wagecheck wage cards", sizeof(((sc_card *) 0)->card), sizeof(sc_card), no, true);
+	/*
+	 * each wage's card: the bank_card whose text (k.wage_card::text) is its digits, when one
+	 * is (a card's text is its canonical form: digits that are not one match no worker's)
+	 */
+	ckey = palloc(sizeof(int64) * no);
+	ckey_ok = palloc0(sizeof(bool) * no);
+	hcards = wc_direct_hash("wagecheck wage cards", sizeof(int64), sizeof(sc_card), no, false);
 	for (int i = 0; i < no; i++)
 	{
 		bool		found;
 		sc_card    *c;
+		int64_t		v;
+		char		text[WC_BANK_CARD_MAX + 1];
+		size_t		len = cards[i] ? strlen(cards[i]) : 0;
 
-		if (cards[i] == NULL || strlen(cards[i]) >= sizeof(((sc_card *) 0)->card))
-			continue;			/* (no card's text is that long: matches none) */
-		c = hash_search(hcards, cards[i], HASH_ENTER, &found);
+		if (len == 0 || len > WC_BANK_CARD_MAX || wc_bank_card_parse(cards[i], len, &v, NULL) != WC_IDENT_OK ||
+			wc_bank_card_format(v, text) != (int) len || memcmp(text, cards[i], len) != 0)
+			continue;
+		ckey[i] = v;
+		ckey_ok[i] = true;
+		c = hash_search(hcards, &ckey[i], HASH_ENTER, &found);
 		if (!found)
 			c->first = -1;
 	}
@@ -810,15 +824,15 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 	wc_direct_scan_begin(&p->k, snapshot);
 	while (wc_direct_scan_next(&p->k))
 	{
-		char		card[WC_BANK_CARD_MAX + 1];
 		Datum		v = slot_getattr(p->k.slot, k_card, &isnull);
-		int64		id;
+		int64		id,
+					card;
 		sc_card    *c;
 
 		if (isnull)
 			continue;
-		(void) wc_bank_card_format(DatumGetInt64(v), card);
-		if ((c = hash_search(hcards, card, HASH_FIND, NULL)) == NULL)
+		card = DatumGetInt64(v);
+		if ((c = hash_search(hcards, &card, HASH_FIND, NULL)) == NULL)
 			continue;
 		id = DatumGetInt64(slot_getattr(p->k.slot, p->k_id, &isnull));
 		if (isnull)
@@ -854,8 +868,7 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 				a->tid = p->a.slot->tts_tid;
 			}
 		}
-		if (!a->found || cards[i] == NULL ||
-			(c = hash_search(hcards, cards[i], HASH_FIND, NULL)) == NULL)
+		if (!a->found || !ckey_ok[i] || (c = hash_search(hcards, &ckey[i], HASH_FIND, NULL)) == NULL)
 			continue;
 		for (int w = c->first; w >= 0; w = workers[w].next)
 		{
@@ -905,7 +918,7 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 
 		if (a == NULL || !a->found)
 			continue;			/* no account, no project: no candidate */
-		if (cards[i] != NULL && (c = hash_search(hcards, cards[i], HASH_FIND, NULL)) != NULL)
+		if (ckey_ok[i] && (c = hash_search(hcards, &ckey[i], HASH_FIND, NULL)) != NULL)
 		{
 			for (int w = c->first; w >= 0; w = workers[w].next)
 			{
