@@ -208,6 +208,22 @@ SELECT (SELECT count(*) FROM ((SELECT rule_code, n, amount FROM v WHERE project_
 SELECT account_id, balance FROM wagecheck.wage_account WHERE account_id IN (3, 4, 5) ORDER BY 1;
 SELECT * FROM fx.check();
 
+-- a statement of movements of more accounts than are had by key (256): the first 256 in the
+-- order of its rows by key, the others by the statements, each balance right
+SELECT count(*) AS projects FROM (SELECT fx.project(1000 + i, '371302', '2026-01-05', '2025-12-01')
+                                    FROM generate_series(1, 260) i) x;
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at)
+SELECT 1000 + i, 1000 + i, '临商银行', 'A-' || (1000 + i), '2026-01-05', '2026-01-05 10:00' FROM generate_series(1, 260) i;
+SET client_min_messages = debug1;
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at)
+SELECT 30000 + i, 1000 + (i % 260) + 1, 'in', 10 + i % 7, '8888', '临沂城投', 'labour_cost', '2026-03-15 10:00', '2026-03-15 10:00'
+  FROM generate_series(0, 779) i
+ ORDER BY i % 3, i;
+RESET client_min_messages;
+SELECT count(*) AS accounts, sum(balance) AS total FROM wagecheck.wage_account WHERE account_id > 1000;
+SELECT * FROM fx.check();
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -640,9 +640,9 @@ no:
  * locked row, as wc_flush's UPDATE would (the value as numeric(14,2) takes it, the table's
  * constraints checked - by checks_hold, and by ExecConstraints for the error when one fails -
  * its indexes kept when the new version is not a heap-only one), and closes what
- * wc_account_keyed_begin opened.
+ * wc_account_keyed_begin opened; whether it wrote the balance.
  */
-void
+bool
 wc_account_keyed_end(wc_account_keyed *k)
 {
 	Relation	rel = k->account.rel;
@@ -655,11 +655,11 @@ wc_account_keyed_end(wc_account_keyed *k)
 	bool		update_indexes;
 
 	if (rel == NULL)
-		return;
+		return false;
 	if (!k->acct.dirty)
 	{
 		wc_direct_close(&k->account);
-		return;
+		return false;
 	}
 	desc = RelationGetDescr(rel);
 	natts = desc->natts;
@@ -703,6 +703,6 @@ wc_account_keyed_end(wc_account_keyed *k)
 	ExecDropSingleTupleTableSlot(next);
 	CommandCounterIncrement();
 	k->acct.dirty = false;
-	ereport(DEBUG1, (errmsg_internal("wagecheck: balance of account %lld written by key", (long long) k->acct.account_id)));
 	wc_direct_close(&k->account);
+	return true;
 }

@@ -19,7 +19,7 @@ typedef struct wc_account_keyed
 extern bool wc_account_keyed_begin(wc_account_keyed *k, int64 id, const char *cp, int cplen);
 extern bool wc_account_keyed_possible(void);
 extern bool wc_account_keyed_begin_checked(wc_account_keyed *k, int64 id, const char *cp, int cplen);
-extern void wc_account_keyed_end(wc_account_keyed *k);
+extern bool wc_account_keyed_end(wc_account_keyed *k);
 
 /* worker and roster opened to read payees by key */
 typedef struct wc_payee_reader

@@ -678,10 +678,11 @@ wc_check_new_table(TriggerData *td, wc_map *map)
 		MemoryContextDelete(cxt);
 		ExecDropSingleTupleTableSlot(slot);
 		wc_check_new_rows(td, map, wc_check_account_txn);
-		if (keyed_account != NULL)
-			wc_account_keyed_end(&k);
+		if (keyed_account != NULL && wc_account_keyed_end(&k))
+			ereport(DEBUG1, (errmsg_internal("wagecheck: balance of account %lld written by key",
+											 (long long) k.acct.account_id)));
 		for (int i = 0; i < nkeyed; i++)
-			wc_account_keyed_end(keyed_many[i]);
+			(void) wc_account_keyed_end(keyed_many[i]);
 		if (nkeyed > 0)
 			ereport(DEBUG1, (errmsg_internal("wagecheck: accounts of %d movements locked, read and written by key: %d",
 											 (int) tuplestore_tuple_count(td->tg_newtable), nkeyed)));
