@@ -224,6 +224,22 @@ RESET client_min_messages;
 SELECT count(*) AS accounts, sum(balance) AS total FROM wagecheck.wage_account WHERE account_id > 1000;
 SELECT * FROM fx.check();
 
+-- a table of roster entries of one's own that inherits from the roster (its rows are the
+-- roster's to the statements): the payee and the match are not read by key, which would miss
+-- them, but by the statements. Worker 520, new, is put on project 72's roster through it: his
+-- wage is no AC03 and no candidate.
+SELECT fx.worker(520);
+CREATE TABLE fx.roster_more () INHERITS (wagecheck.roster);
+INSERT INTO fx.roster_more (roster_id, project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+VALUES (9000, 72, 520, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+SET client_min_messages = debug1;
+SELECT fx.pay(16000, 3, 'out', 100, fx.card(520), '工人520', 'wage', '2026-03-16 10:00');
+RESET client_min_messages;
+SELECT count(*) AS violations FROM wagecheck.violation WHERE subject_id = '16000';
+SELECT count(*) AS candidates FROM wagecheck.outflow_unmatched WHERE txn_id = 16000;
+SELECT * FROM fx.check();
+DROP TABLE fx.roster_more;
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

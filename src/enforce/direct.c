@@ -3,12 +3,13 @@
  * without a statement (direct.h). A trigger of a one-row statement asks a few questions by
  * key; an SPI statement costs 20-100 µs of plan check, executor start-up and shutdown for
  * each, an index probe a few. Only a plain table of schema wagecheck without forced row
- * security, and a btree index of it (valid, not partial, keys of types whose btree equality
- * its operator family names) are read this way: wc_direct_open says false for any other, and
- * the caller asks its SQL. The reads see what a statement of SPI started at the same moment
- * would see (wc_direct_snapshot: the command counter advanced, a new snapshot in READ
- * COMMITTED); the locks are taken as SELECT ... FOR UPDATE/SHARE takes them in READ COMMITTED
- * (waiting for a writer in progress, then the row's latest version).
+ * security or child tables (whose rows the statements read too), and a btree index of it
+ * (valid, not partial, keys of types whose btree equality its operator family names) are read
+ * this way: wc_direct_open says false for any other, and the caller asks its SQL. The reads
+ * see what a statement of SPI started at the same moment would see (wc_direct_snapshot: the
+ * command counter advanced, a new snapshot in READ COMMITTED); the locks are taken as
+ * SELECT ... FOR UPDATE/SHARE takes them in READ COMMITTED (waiting for a writer in progress,
+ * then the row's latest version).
  */
 #include "postgres.h"
 
@@ -77,7 +78,8 @@ open_checked(wc_direct *d, const char *table, Oid relid, Oid indexid, LOCKMODE m
 	if (d->rel == NULL)
 		return false;
 	if (d->rel->rd_rel->relkind != RELKIND_RELATION || d->rel->rd_rel->relforcerowsecurity ||
-		d->rel->rd_rel->relispartition || strcmp(RelationGetRelationName(d->rel), table) != 0 ||
+		d->rel->rd_rel->relispartition || d->rel->rd_rel->relhassubclass ||
+		strcmp(RelationGetRelationName(d->rel), table) != 0 ||
 		RelationGetNamespace(d->rel) != get_namespace_oid("wagecheck", true) || !OidIsValid(indexid))
 		goto no_index;
 	d->index = try_relation_open(indexid, mode);
