@@ -318,6 +318,10 @@ extern void wc_enforce_relcache_register(void);
 /* probe.c, report.c: their caches of tables, forgotten on a relcache invalidation (attached.c's callback) */
 extern void wc_probe_invalidate(Oid relid);
 extern void wc_violation_invalidate(Oid relid);
+
+/* mirror_one.c: a one-row INSERT into a mirrored table written without reading its transition table by SQL */
+extern bool wc_mirror_one(TriggerData *td);
+extern void wc_mirror_invalidate(Oid relid);
 extern Oid	wc_attached_accounts_closed(int64 project_id, const char *code);
 extern void wc_account_set_balance(wc_account *acct, int64 balance);
 extern wc_lookup *wc_lookup_find(const char *key, bool *found);
