@@ -83,3 +83,42 @@ SELECT r.source_key, r.kind, r.project_id = a.project_id AS same_project, a.bank
        CASE WHEN a.created_at > now() - interval '1 hour' THEN 'the write' ELSE to_char(a.created_at, 'YYYY-MM-DD HH24:MI') END AS known, r.target = jsonb_build_object('account_id', a.account_id) AS way_back
   FROM wagecheck.mirror_ref r JOIN wagecheck.wage_account a ON a.account_id = (r.target ->> 'account_id')::bigint
  WHERE r.source = 'legacy.zh'::regclass ORDER BY 1;
+
+-- a bank's movements: the account by its number, the direction by a value map, the purpose
+-- by the default words, the amount from a numeric column; one row a statement, then the
+-- same rows in one statement: the same movements and ways back
+UPDATE wagecheck.worker SET wage_card = CASE name WHEN '张伟' THEN '6228481234567890003' ELSE '6228481234567890029' END;
+INSERT INTO wagecheck.roster (project_id, worker_id, employer_id, start_on) VALUES (1, 1, 2, '2026-03-01'), (2, 2, 2, '2026-03-01');
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at)
+SELECT account_id, 'in', 1000000, 'labour_cost', '2026-03-01' FROM wagecheck.wage_account;
+CREATE TABLE legacy.yhls (lsh bigint, zh text, jdbz text, jyje numeric(16,2), dfzh text, dfhm text, zy text, jysj text);
+SELECT wagecheck.attach('legacy.yhls', 'account_txn',
+    '{"key": "lsh", "account": "zh", "amount": "jyje", "counterparty": "dfzh", "counterparty_name": "dfhm",
+      "purpose": "zy", "at": "jysj", "direction": {"column": "jdbz", "in": ["2", "贷"], "out": ["1", "借"]}}', mirror => true);
+CREATE TEMP VIEW movements AS
+  SELECT r.source_key, r.kind, r.project_id, p.code, t.direction, t.amount, t.counterparty_account, t.counterparty_name,
+         t.purpose, t.booked_at
+    FROM wagecheck.mirror_ref r JOIN wagecheck.account_txn t ON t.txn_id = (r.target ->> 'txn_id')::bigint
+    JOIN wagecheck.project p ON p.project_id = r.project_id
+   WHERE r.source = 'legacy.yhls'::regclass;
+INSERT INTO legacy.yhls VALUES (1, '1523 0101 0400 3100 1', '贷', 5000.00, '9558800001000000001', '临沂城投', '人工费', '20260310 09:00:00');
+INSERT INTO legacy.yhls VALUES (2, '15230101040031001', '1', 3000.00, '6228 4812 3456 7890 003', '张伟', '3月工资', '20260315 10:00:00');
+INSERT INTO legacy.yhls VALUES (3, '15230101040031002', '借', 2000, '6228481234567890029', '王强', '代发工资', '2026-03-15');
+SELECT * FROM movements ORDER BY source_key;
+CREATE TEMP TABLE one_txn AS SELECT * FROM movements;
+-- an amount below zero, a direction outside the map, an account nobody has: to the statement, refused
+INSERT INTO legacy.yhls VALUES (4, '15230101040031001', '1', -3000.00, '6228481234567890003', '张伟', '工资', '20260316');
+INSERT INTO legacy.yhls VALUES (4, '15230101040031001', 'C', 3000.00, '6228481234567890003', '张伟', '工资', '20260316');
+INSERT INTO legacy.yhls VALUES (4, '15230101040039999', '1', 3000.00, '6228481234567890003', '张伟', '工资', '20260316');
+SET session_replication_role = replica;
+DELETE FROM wagecheck.account_txn t USING wagecheck.mirror_ref r
+ WHERE r.source = 'legacy.yhls'::regclass AND t.txn_id = (r.target ->> 'txn_id')::bigint;
+DELETE FROM wagecheck.mirror_ref WHERE source = 'legacy.yhls'::regclass;
+TRUNCATE legacy.yhls;
+RESET session_replication_role;
+INSERT INTO legacy.yhls VALUES (1, '1523 0101 0400 3100 1', '贷', 5000.00, '9558800001000000001', '临沂城投', '人工费', '20260310 09:00:00'),
+    (2, '15230101040031001', '1', 3000.00, '6228 4812 3456 7890 003', '张伟', '3月工资', '20260315 10:00:00'),
+    (3, '15230101040031002', '借', 2000, '6228481234567890029', '王强', '代发工资', '2026-03-15');
+SELECT (SELECT count(*) FROM one_txn) AS one_row_statements, (SELECT count(*) FROM movements) AS one_statement,
+       (SELECT count(*) FROM (SELECT * FROM one_txn EXCEPT SELECT * FROM movements) d) AS only_one_row,
+       (SELECT count(*) FROM (SELECT * FROM movements EXCEPT SELECT * FROM one_txn) d) AS only_one_statement;

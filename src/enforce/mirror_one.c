@@ -56,6 +56,7 @@ extern Datum resident_id_from_text(PG_FUNCTION_ARGS);
 #define ONE_ROLES 20
 #define PROJ_NONE (-1)
 #define PROJ_NEW (-2)
+#define PROJ_ACCOUNT (-3)
 
 typedef enum one_how
 {
@@ -66,7 +67,10 @@ typedef enum one_how
 	H_DATE,						/* _mirror_moment(v)::date */
 	H_TIME,						/* _mirror_moment(v)::timestamptz */
 	H_PROJECT,					/* wagecheck.project by its code */
-	H_WORKER					/* wagecheck.worker by the resident ID */
+	H_WORKER,					/* wagecheck.worker by the resident ID */
+	H_ACCOUNT,					/* wagecheck.wage_account by its number */
+	H_DIRECTION,				/* a direction word, by the value map's patterns */
+	H_PURPOSE					/* a purpose word, by the value map's patterns */
 } one_how;
 
 typedef struct one_role
@@ -75,6 +79,8 @@ typedef struct one_role
 	char	   *column;			/* its name, checked again at each use */
 	one_how		how;
 	bool		required;
+	const char *const *pa;		/* a word's patterns (in or wage, out or cash), NULL the defaults */
+	const char *const *pb;
 } one_role;
 
 /* The one-row path of one mirroring trigger. */
@@ -90,7 +96,9 @@ typedef struct mirror_one
 	one_role	roles[ONE_ROLES];
 	Oid			project_code_idx;	/* the unique indexes probed, InvalidOid when unused */
 	Oid			worker_rid_idx;
-	Oid			relids[5];		/* what the path was built from: the source, the target, project, worker, mirror_ref */
+	Oid			account_no_idx;
+	int64		account_project;	/* the project of the account found for the row */
+	Oid			relids[6];		/* what the path was built from: the source, the target, project, worker, mirror_ref, wage_account */
 	Oid			seq;			/* the sequence of the target's id, InvalidOid for a natural key */
 	char	   *idcol;
 	char	   *kind;
@@ -112,7 +120,7 @@ wc_mirror_invalidate(Oid relid)
 	{
 		if (o->state == 0)
 			continue;
-		for (int i = 0; i < 5; i++)
+		for (int i = 0; i < 6; i++)
 			if (!OidIsValid(relid) || o->relids[i] == relid)
 			{
 				o->state = 0;
@@ -150,11 +158,11 @@ unique_index(Oid relid, const char *col)
 
 /*
  * probe: the bigint column result of the row of table (the index's table) whose indexed
- * column equals key, read as the statement would read it (the transaction's snapshot);
- * false when there is none.
+ * column equals key, read as the statement would read it (the transaction's snapshot),
+ * and its bigint column result2 into out2 when asked; false when there is none.
  */
 static bool
-probe(Oid indexoid, Datum key, const char *result, int64 *out)
+probe2(Oid indexoid, Datum key, const char *result, int64 *out, const char *result2, int64 *out2)
 {
 	Relation	ir = index_open(indexoid, AccessShareLock);
 	Relation	rel = table_open(ir->rd_index->indrelid, AccessShareLock);
@@ -186,6 +194,16 @@ probe(Oid indexoid, Datum key, const char *result, int64 *out)
 				*out = DatumGetInt64(v);
 				found = true;
 			}
+			if (found && result2 != NULL)
+			{
+				AttrNumber	r2 = get_attnum(RelationGetRelid(rel), result2);
+
+				v = r2 > 0 ? slot_getattr(slot, r2, &isnull) : (Datum) 0;
+				if (r2 <= 0 || isnull)
+					found = false;
+				else
+					*out2 = DatumGetInt64(v);
+			}
 		}
 		index_endscan(scan);
 	}
@@ -197,9 +215,21 @@ probe(Oid indexoid, Datum key, const char *result, int64 *out)
 }
 
 static bool
+probe(Oid indexoid, Datum key, const char *result, int64 *out)
+{
+	return probe2(indexoid, key, result, out, NULL, NULL);
+}
+
+static bool
 is_text_type(Oid t)
 {
 	return t == TEXTOID || t == VARCHAROID;
+}
+
+static bool
+is_number_type(Oid t)
+{
+	return t == NUMERICOID || t == INT2OID || t == INT4OID || t == INT8OID;
 }
 
 /*
@@ -273,15 +303,28 @@ build(mirror_one *o, Relation src)
 		o->keycol = MemoryContextStrdup(TopMemoryContext, kcol);
 	}
 	/* the project of the mirror_ref row: the kinds whose project is not found through another row */
-	if (strcmp(kind, "pay_line") == 0 || strcmp(kind, "wage_payment") == 0 || strcmp(kind, "account_txn") == 0)
+	if (strcmp(kind, "pay_line") == 0 || strcmp(kind, "wage_payment") == 0)
 		return;
 	o->relids[1] = get_relname_relid(tgt, nsp);
 	if (!OidIsValid(o->relids[1]))
 		return;
 
-	if (SPI_execute_with_args("SELECT r.role, r.target, r.how, r.required, r.fallback,"
-							  " pg_catalog.jsonb_typeof(m.columns -> r.role), m.columns ->> r.role"
-							  " FROM wagecheck.mirror m, wagecheck._mirror_roles(m.kind) r WHERE m.source = $1",
+	/*
+	 * each role: how it is mapped, its column, and for a value map of words ({"column": c,
+	 * "in": [...], "out": [...]}, or wage and cash) its patterns as _mirror_sql reads them
+	 */
+	if (SPI_execute_with_args("SELECT r.role, r.target, r.how, r.required, r.fallback, pg_catalog.jsonb_typeof(j.map),"
+							  " CASE pg_catalog.jsonb_typeof(j.map) WHEN 'string' THEN j.map #>> '{}' WHEN 'object' THEN j.map ->> 'column' END,"
+							  " pg_catalog.jsonb_typeof(j.map) = 'object' AND (r.how NOT IN ('direction', 'purpose') OR EXISTS"
+							  "  (SELECT FROM pg_catalog.jsonb_object_keys(j.map) k WHERE k NOT IN ('column', 'in', 'out', 'wage', 'cash'))),"
+							  " (SELECT pg_catalog.array_agg(e) FROM pg_catalog.jsonb_array_elements_text(CASE pg_catalog.jsonb_typeof(j.map -> j.a)"
+							  "  WHEN 'array' THEN j.map -> j.a WHEN 'string' THEN pg_catalog.jsonb_build_array(j.map -> j.a) END) e),"
+							  " (SELECT pg_catalog.array_agg(e) FROM pg_catalog.jsonb_array_elements_text(CASE pg_catalog.jsonb_typeof(j.map -> j.b)"
+							  "  WHEN 'array' THEN j.map -> j.b WHEN 'string' THEN pg_catalog.jsonb_build_array(j.map -> j.b) END) e)"
+							  " FROM wagecheck.mirror m, wagecheck._mirror_roles(m.kind) r,"
+							  " LATERAL (SELECT m.columns -> r.role AS map, CASE r.how WHEN 'direction' THEN 'in' ELSE 'wage' END AS a,"
+							  "                 CASE r.how WHEN 'direction' THEN 'out' ELSE 'cash' END AS b) j"
+							  " WHERE m.source = $1",
 							  1, types, vals, NULL, true, 0) != SPI_OK_SELECT)
 		return;
 	initStringInfo(&cols);
@@ -318,10 +361,19 @@ build(mirror_one *o, Relation src)
 				appendStringInfo(&cols, ", %s", quote_identifier(tcol)), appendStringInfo(&exprs, ", %s", fb);
 			continue;
 		}
-		if (strcmp(mtype, "string") != 0 || n >= ONE_ROLES)
+		if ((strcmp(mtype, "string") != 0 && strcmp(mtype, "object") != 0) || mcol == NULL || n >= ONE_ROLES ||
+			DatumGetBool(SPI_getbinval(tup, td, 8, &isnull)))
 			return;
 		a = get_attnum(o->source, mcol);
-		if (a <= 0 || !is_text_type(TupleDescAttr(desc, a - 1)->atttypid))
+		if (a <= 0)
+			return;
+		/*
+		 * a text column; or a number's (its text, a plain number when not negative, is what
+		 * the statement's n.c::numeric of a value >= 0 gives; any other goes to the statement)
+		 */
+		if (!is_text_type(TupleDescAttr(desc, a - 1)->atttypid) &&
+			!(is_number_type(TupleDescAttr(desc, a - 1)->atttypid) &&
+			  (strcmp(how, "numeric") == 0 || strcmp(how, "money") == 0)))
 			return;
 		r = &o->roles[n];
 		r->att = a;
@@ -346,6 +398,28 @@ build(mirror_one *o, Relation src)
 			o->project_code_idx = OidIsValid(o->relids[2]) ? unique_index(o->relids[2], "code") : InvalidOid;
 			if (!OidIsValid(o->project_code_idx))
 				return;
+		}
+		else if (strcmp(how, "direction") == 0 || strcmp(how, "purpose") == 0)
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+			Datum		pa = SPI_getbinval(tup, td, 9, &isnull);
+			bool		pb_null;
+			Datum		pb = SPI_getbinval(tup, td, 10, &pb_null);
+			bool		dir = strcmp(how, "direction") == 0;
+
+			r->how = dir ? H_DIRECTION : H_PURPOSE, ptypes[n] = TEXTOID;
+			r->pa = wc_mirror_patterns(isnull ? NULL : DatumGetArrayTypeP(pa), how, dir ? "in" : "wage");
+			r->pb = wc_mirror_patterns(pb_null ? NULL : DatumGetArrayTypeP(pb), how, dir ? "out" : "cash");
+			MemoryContextSwitchTo(old);
+		}
+		else if (strcmp(how, "account") == 0)
+		{
+			r->how = H_ACCOUNT, ptypes[n] = INT8OID;
+			o->relids[5] = get_relname_relid("wage_account", nsp);
+			o->account_no_idx = OidIsValid(o->relids[5]) ? unique_index(o->relids[5], "account_no") : InvalidOid;
+			if (!OidIsValid(o->account_no_idx) || strcmp(kind, "account_txn") != 0)
+				return;
+			o->proj = PROJ_ACCOUNT;
 		}
 		else if (strcmp(how, "worker") == 0)
 		{
@@ -377,6 +451,11 @@ build(mirror_one *o, Relation src)
 		o->proj = PROJ_NONE;
 	else if (strcmp(kind, "project") == 0)
 		o->proj = PROJ_NEW;
+	else if (strcmp(kind, "account_txn") == 0)
+	{
+		if (o->proj != PROJ_ACCOUNT)
+			return;
+	}
 	else if (proj == NULL)
 		return;
 	o->nkeys = 0;
@@ -508,6 +587,19 @@ resolve(mirror_one *o, one_role *r, const char *v, Datum *out, bool *isnull)
 	*isnull = false;
 	if (v == NULL)
 		raw_null = true;
+	if (r->how == H_DIRECTION || r->how == H_PURPOSE)
+	{
+		/* the word of the value as it is, blanks or not (_mirror_word) */
+		const char *w = v ? wc_mirror_word(r->how == H_DIRECTION ? "direction" : "purpose", v, len, r->pa, r->pb) : NULL;
+
+		if (w != NULL)
+		{
+			*out = CStringGetTextDatum(w);
+			return true;
+		}
+		*isnull = true;
+		return raw_null && !r->required;
+	}
 	if (raw_null)
 	{
 		/* nothing written: NULL (the statement's fallback), unless required */
@@ -561,6 +653,20 @@ resolve(mirror_one *o, one_role *r, const char *v, Datum *out, bool *isnull)
 				*out = Int64GetDatum(id);
 				return true;
 			}
+		case H_ACCOUNT:
+			{
+				int64		id;
+
+				t = norm(v, len, true);
+				if (t == NULL || !probe2(o->account_no_idx, CStringGetTextDatum(t), "account_id", &id,
+										 "project_id", &o->account_project))
+					return false;
+				*out = Int64GetDatum(id);
+				return true;
+			}
+		case H_DIRECTION:
+		case H_PURPOSE:
+			return false;		/* read above */
 		case H_WORKER:
 			{
 				int64		id;
@@ -605,8 +711,7 @@ column_is(TupleDesc desc, AttrNumber att, const char *col, bool text_only)
 		return false;
 	a = TupleDescAttr(desc, att - 1);
 	return !a->attisdropped && strcmp(NameStr(a->attname), col) == 0 &&
-		(is_text_type(a->atttypid) ||
-		 (!text_only && (a->atttypid == INT2OID || a->atttypid == INT4OID || a->atttypid == INT8OID)));
+		(is_text_type(a->atttypid) || (!text_only && is_number_type(a->atttypid)));
 }
 
 /* json_value: v (of type typ) appended to buf as jsonb_build_object writes it. */
@@ -753,10 +858,12 @@ wc_mirror_one(TriggerData *td)
 	if (o->state != 1)
 		return false;
 	/* the columns as the path was built for them (a relcache invalidation also says so) */
-	if (!column_is(desc, o->keyatt, o->keycol, !o->key_int))
+	if (!column_is(desc, o->keyatt, o->keycol, !o->key_int) ||
+		TupleDescAttr(desc, o->keyatt - 1)->atttypid == NUMERICOID)
 		return false;
 	for (int i = 0; i < o->nroles; i++)
-		if (!column_is(desc, o->roles[i].att, o->roles[i].column, true))
+		if (!column_is(desc, o->roles[i].att, o->roles[i].column,
+					   o->roles[i].how != H_NUMERIC && o->roles[i].how != H_MONEY))
 			return false;
 
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
@@ -818,7 +925,8 @@ wc_mirror_one(TriggerData *td)
 	ref[0] = ObjectIdGetDatum(o->source);
 	ref[1] = CStringGetTextDatum(k);
 	ref[2] = CStringGetTextDatum(o->kind);
-	ref[3] = o->proj >= 0 ? vals[o->proj] : o->proj == PROJ_NEW ? vals[o->nroles] : (Datum) 0;
+	ref[3] = o->proj >= 0 ? vals[o->proj] : o->proj == PROJ_NEW ? vals[o->nroles] :
+		o->proj == PROJ_ACCOUNT ? Int64GetDatum(o->account_project) : (Datum) 0;
 	refnull[3] = o->proj >= 0 ? isnulls[o->proj] : o->proj == PROJ_NONE;
 	ref[4] = DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
 	if (!ref_write(o->relids[4], ref, refnull))
