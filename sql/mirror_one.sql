@@ -122,3 +122,40 @@ INSERT INTO legacy.yhls VALUES (1, '1523 0101 0400 3100 1', '贷', 5000.00, '955
 SELECT (SELECT count(*) FROM one_txn) AS one_row_statements, (SELECT count(*) FROM movements) AS one_statement,
        (SELECT count(*) FROM (SELECT * FROM one_txn EXCEPT SELECT * FROM movements) d) AS only_one_row,
        (SELECT count(*) FROM (SELECT * FROM movements EXCEPT SELECT * FROM one_txn) d) AS only_one_statement;
+
+-- payment records naming their pay line by the platform's key (looked up in mirror_ref), a
+-- method word and a card written with blanks: one row a statement, then in one statement
+CREATE TABLE legacy.gzb (gzbid text PRIMARY KEY, xmbh text, qyxydm text, ny text);
+CREATE TABLE legacy.gzmx (gzmxid text PRIMARY KEY, gzbid text, sfzhm text, yfgz numeric);
+CREATE TABLE legacy.ffjl (ffid bigint, gzmxid text, je text, fffs text, kh text, ffsj text);
+SELECT wagecheck.attach('legacy.gzb', 'pay_sheet', '{"key": "gzbid", "project": "xmbh", "employer": "qyxydm", "period": "ny"}',
+                        mirror => true);
+SELECT wagecheck.attach('legacy.gzmx', 'pay_line', '{"key": "gzmxid", "sheet": "gzbid", "worker": "sfzhm", "payable": "yfgz"}',
+                        mirror => true);
+SELECT wagecheck.attach('legacy.ffjl', 'wage_payment',
+    '{"key": "ffid", "line": "gzmxid", "amount": "je", "method": "fffs", "card": "kh", "at": "ffsj"}', mirror => true);
+INSERT INTO legacy.gzb VALUES ('G1', 'LS-2026-017', '91371302MA3N0L6GXQ', '202603');
+INSERT INTO legacy.gzmx VALUES ('L1', 'G1', '371302198503122131', 3000);
+CREATE TEMP VIEW payments AS
+  SELECT r.source_key, r.kind, p.code, t.amount, t.paid_at, t.method, t.card, l.payable
+    FROM wagecheck.mirror_ref r JOIN wagecheck.wage_payment t ON t.payment_id = (r.target ->> 'payment_id')::bigint
+    JOIN wagecheck.project p ON p.project_id = r.project_id JOIN wagecheck.pay_line l ON l.line_id = t.line_id
+   WHERE r.source = 'legacy.ffjl'::regclass;
+INSERT INTO legacy.ffjl VALUES (1, ' L1 ', '1,000.00', '专户代发', '6228 4812 3456 7890 003', '20260410 09:00:00');
+INSERT INTO legacy.ffjl VALUES (2, 'L1', '500', NULL, '6228481234567890003', '2026-04-11');
+SELECT * FROM payments ORDER BY source_key;
+CREATE TEMP TABLE one_payment AS SELECT * FROM payments;
+-- a line nobody mirrored, a card that is no card: to the statement, refused
+INSERT INTO legacy.ffjl VALUES (3, 'L9', '500', NULL, '6228481234567890003', '2026-04-11');
+INSERT INTO legacy.ffjl VALUES (3, 'L1', '500', NULL, '6228481234567890004', '2026-04-11');
+SET session_replication_role = replica;
+DELETE FROM wagecheck.wage_payment t USING wagecheck.mirror_ref r
+ WHERE r.source = 'legacy.ffjl'::regclass AND t.payment_id = (r.target ->> 'payment_id')::bigint;
+DELETE FROM wagecheck.mirror_ref WHERE source = 'legacy.ffjl'::regclass;
+TRUNCATE legacy.ffjl;
+RESET session_replication_role;
+INSERT INTO legacy.ffjl VALUES (1, ' L1 ', '1,000.00', '专户代发', '6228 4812 3456 7890 003', '20260410 09:00:00'),
+                               (2, 'L1', '500', NULL, '6228481234567890003', '2026-04-11');
+SELECT (SELECT count(*) FROM one_payment) AS one_row_statements, (SELECT count(*) FROM payments) AS one_statement,
+       (SELECT count(*) FROM (SELECT * FROM one_payment EXCEPT SELECT * FROM payments) d) AS only_one_row,
+       (SELECT count(*) FROM (SELECT * FROM payments EXCEPT SELECT * FROM one_payment) d) AS only_one_statement;

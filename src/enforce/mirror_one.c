@@ -35,6 +35,8 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
@@ -52,11 +54,15 @@
 
 extern Datum is_valid_resident_id(PG_FUNCTION_ARGS);
 extern Datum resident_id_from_text(PG_FUNCTION_ARGS);
+extern Datum is_valid_bank_card(PG_FUNCTION_ARGS);
+extern Datum is_valid_credit_code(PG_FUNCTION_ARGS);
+extern Datum is_valid_division_code(PG_FUNCTION_ARGS);
 
 #define ONE_ROLES 20
 #define PROJ_NONE (-1)
 #define PROJ_NEW (-2)
 #define PROJ_ACCOUNT (-3)
+#define PROJ_LINE (-4)
 
 typedef enum one_how
 {
@@ -70,7 +76,10 @@ typedef enum one_how
 	H_WORKER,					/* wagecheck.worker by the resident ID */
 	H_ACCOUNT,					/* wagecheck.wage_account by its number */
 	H_DIRECTION,				/* a direction word, by the value map's patterns */
-	H_PURPOSE					/* a purpose word, by the value map's patterns */
+	H_PURPOSE,					/* a purpose word, by the value map's patterns */
+	H_METHOD,					/* a payment method word */
+	H_IDENT_CHECKED,			/* a resident ID, bank card, credit or division code: compact, checked */
+	H_REF						/* a pay sheet, line or movement by its mirrored key */
 } one_how;
 
 typedef struct one_role
@@ -81,6 +90,9 @@ typedef struct one_role
 	bool		required;
 	const char *const *pa;		/* a word's patterns (in or wage, out or cash), NULL the defaults */
 	const char *const *pb;
+	PGFunction	valid;			/* H_IDENT_CHECKED: the check of the identifier */
+	const char *ref_kind;		/* H_REF: the kind named, and the id field of its mirror_ref target */
+	const char *ref_field;
 } one_role;
 
 /* The one-row path of one mirroring trigger. */
@@ -97,8 +109,13 @@ typedef struct mirror_one
 	Oid			project_code_idx;	/* the unique indexes probed, InvalidOid when unused */
 	Oid			worker_rid_idx;
 	Oid			account_no_idx;
+	Oid			ref_key_idx;	/* mirror_ref_key */
+	Oid			line_idx;		/* the primary keys of pay_line and pay_sheet */
+	Oid			sheet_idx;
+	int			line_role;		/* the role of the pay line (PROJ_LINE) */
 	int64		account_project;	/* the project of the account found for the row */
-	Oid			relids[6];		/* what the path was built from: the source, the target, project, worker, mirror_ref, wage_account */
+	Oid			relids[8];		/* what the path was built from: the source, the target, project, worker, mirror_ref,
+								 * wage_account, pay_line, pay_sheet */
 	Oid			seq;			/* the sequence of the target's id, InvalidOid for a natural key */
 	char	   *idcol;
 	char	   *kind;
@@ -120,7 +137,7 @@ wc_mirror_invalidate(Oid relid)
 	{
 		if (o->state == 0)
 			continue;
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < 8; i++)
 			if (!OidIsValid(relid) || o->relids[i] == relid)
 			{
 				o->state = 0;
@@ -220,6 +237,72 @@ probe(Oid indexoid, Datum key, const char *result, int64 *out)
 	return probe2(indexoid, key, result, out, NULL, NULL);
 }
 
+/*
+ * probe_ref: the id field of the target of the row mirrored from key as kind, from the
+ * first source (by oid) that has one, as _mirror_sql's lookup (kind, source_key) ORDER BY
+ * source LIMIT 1 reads it; false when there is none or it has no such id.
+ */
+static bool
+probe_ref(Oid indexoid, const char *kind, const char *key, const char *field, int64 *out)
+{
+	Relation	ir = index_open(indexoid, AccessShareLock);
+	Relation	rel = table_open(ir->rd_index->indrelid, AccessShareLock);
+	AttrNumber	satt = get_attnum(RelationGetRelid(rel), "source"),
+				tatt = get_attnum(RelationGetRelid(rel), "target");
+	ScanKeyData sk[2];
+	Snapshot	snap;
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	IndexScanDesc scan;
+	Oid			best = InvalidOid;
+	Datum		target = (Datum) 0;
+	bool		isnull,
+				found = false;
+
+	CommandCounterIncrement();
+	snap = RegisterSnapshot(GetTransactionSnapshot());
+	ScanKeyInit(&sk[0], 1, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(kind));
+	sk[0].sk_collation = ir->rd_indcollation[0];
+	ScanKeyInit(&sk[1], 2, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(key));
+	sk[1].sk_collation = ir->rd_indcollation[1];
+	scan = index_beginscan(rel, ir, snap, 2, 0);
+	index_rescan(scan, sk, 2, NULL, 0);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		Oid			src = DatumGetObjectId(slot_getattr(slot, satt, &isnull));
+
+		if (isnull || (OidIsValid(best) && src >= best))
+			continue;
+		best = src;
+		target = datumCopy(slot_getattr(slot, tatt, &isnull), false, -1);
+		if (isnull)
+			target = (Datum) 0;
+	}
+	index_endscan(scan);
+	if (OidIsValid(best) && target != (Datum) 0)
+	{
+		/* (target ->> field)::bigint of an integer written by jsonb_build_object; any other to the statement */
+		Jsonb	   *jb = DatumGetJsonbP(target);
+		JsonbValue	vbuf;
+		JsonbValue *v = JB_ROOT_IS_OBJECT(jb) ?
+			getKeyJsonValueFromContainer(&jb->root, field, strlen(field), &vbuf) : NULL;
+
+		if (v != NULL && v->type == jbvNumeric)
+		{
+			char	   *txt = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+			char	   *c = txt + (txt[0] == '-' ? 1 : 0);
+
+			found = *c != '\0' && strspn(c, "0123456789") == strlen(c) && strlen(c) <= 18;
+			if (found)
+				*out = strtoi64(txt, NULL, 10);
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	UnregisterSnapshot(snap);
+	table_close(rel, AccessShareLock);
+	index_close(ir, AccessShareLock);
+	return found;
+}
+
 static bool
 is_text_type(Oid t)
 {
@@ -230,6 +313,25 @@ static bool
 is_number_type(Oid t)
 {
 	return t == NUMERICOID || t == INT2OID || t == INT4OID || t == INT8OID;
+}
+
+/* ref_key_index: indexoid is mirror_ref's btree on (kind, source_key), as _mirror_sql's lookups read it. */
+static bool
+ref_key_index(Oid indexoid, Oid mirror_ref)
+{
+	Relation	ir;
+	bool		ok;
+
+	if (!OidIsValid(indexoid) || !OidIsValid(mirror_ref))
+		return false;
+	ir = index_open(indexoid, AccessShareLock);
+	ok = ir->rd_index->indrelid == mirror_ref && ir->rd_rel->relam == BTREE_AM_OID &&
+		ir->rd_index->indnkeyatts == 2 && RelationGetIndexExpressions(ir) == NIL &&
+		ir->rd_index->indkey.values[0] == get_attnum(mirror_ref, "kind") &&
+		ir->rd_index->indkey.values[1] == get_attnum(mirror_ref, "source_key") &&
+		ir->rd_opcintype[0] == TEXTOID && ir->rd_opcintype[1] == TEXTOID && ir->rd_index->indisvalid;
+	index_close(ir, AccessShareLock);
+	return ok;
 }
 
 /*
@@ -303,8 +405,9 @@ build(mirror_one *o, Relation src)
 		o->keycol = MemoryContextStrdup(TopMemoryContext, kcol);
 	}
 	/* the project of the mirror_ref row: the kinds whose project is not found through another row */
-	if (strcmp(kind, "pay_line") == 0 || strcmp(kind, "wage_payment") == 0)
+	if (strcmp(kind, "pay_line") == 0)
 		return;
+	o->line_role = -1;
 	o->relids[1] = get_relname_relid(tgt, nsp);
 	if (!OidIsValid(o->relids[1]))
 		return;
@@ -412,6 +515,37 @@ build(mirror_one *o, Relation src)
 			r->pb = wc_mirror_patterns(pb_null ? NULL : DatumGetArrayTypeP(pb), how, dir ? "out" : "cash");
 			MemoryContextSwitchTo(old);
 		}
+		else if (strcmp(how, "method") == 0)
+			r->how = H_METHOD, ptypes[n] = TEXTOID;
+		else if (strcmp(how, "resident_id") == 0 || strcmp(how, "bank_card") == 0 ||
+				 strcmp(how, "credit_code") == 0 || strcmp(how, "division") == 0)
+		{
+			r->how = H_IDENT_CHECKED, ptypes[n] = TEXTOID;
+			r->valid = how[0] == 'r' ? is_valid_resident_id : how[0] == 'b' ? is_valid_bank_card :
+				how[0] == 'c' ? is_valid_credit_code : is_valid_division_code;
+		}
+		else if (strcmp(how, "sheet") == 0 || strcmp(how, "line") == 0 || strcmp(how, "txn") == 0)
+		{
+			Oid			ki = get_relname_relid("mirror_ref_key", nsp);
+
+			r->how = H_REF, ptypes[n] = INT8OID;
+			r->ref_kind = how[0] == 's' ? "pay_sheet" : how[0] == 'l' ? "pay_line" : "account_txn";
+			r->ref_field = how[0] == 's' ? "sheet_id" : how[0] == 'l' ? "line_id" : "txn_id";
+			if (!ref_key_index(ki, o->relids[4]))
+				return;
+			o->ref_key_idx = ki;
+			if (how[0] == 'l')
+			{
+				/* a payment's project: its line's sheet's */
+				o->relids[6] = get_relname_relid("pay_line", nsp);
+				o->relids[7] = get_relname_relid("pay_sheet", nsp);
+				o->line_idx = OidIsValid(o->relids[6]) ? unique_index(o->relids[6], "line_id") : InvalidOid;
+				o->sheet_idx = OidIsValid(o->relids[7]) ? unique_index(o->relids[7], "sheet_id") : InvalidOid;
+				if (!OidIsValid(o->line_idx) || !OidIsValid(o->sheet_idx))
+					return;
+				o->line_role = n;
+			}
+		}
 		else if (strcmp(how, "account") == 0)
 		{
 			r->how = H_ACCOUNT, ptypes[n] = INT8OID;
@@ -455,6 +589,12 @@ build(mirror_one *o, Relation src)
 	{
 		if (o->proj != PROJ_ACCOUNT)
 			return;
+	}
+	else if (strcmp(kind, "wage_payment") == 0)
+	{
+		if (o->line_role < 0)
+			return;
+		o->proj = PROJ_LINE;
 	}
 	else if (proj == NULL)
 		return;
@@ -587,10 +727,11 @@ resolve(mirror_one *o, one_role *r, const char *v, Datum *out, bool *isnull)
 	*isnull = false;
 	if (v == NULL)
 		raw_null = true;
-	if (r->how == H_DIRECTION || r->how == H_PURPOSE)
+	if (r->how == H_DIRECTION || r->how == H_PURPOSE || r->how == H_METHOD)
 	{
 		/* the word of the value as it is, blanks or not (_mirror_word) */
-		const char *w = v ? wc_mirror_word(r->how == H_DIRECTION ? "direction" : "purpose", v, len, r->pa, r->pb) : NULL;
+		const char *w = v ? wc_mirror_word(r->how == H_DIRECTION ? "direction" : r->how == H_PURPOSE ? "purpose" : "method",
+										   v, len, r->pa, r->pb) : NULL;
 
 		if (w != NULL)
 		{
@@ -666,7 +807,24 @@ resolve(mirror_one *o, one_role *r, const char *v, Datum *out, bool *isnull)
 			}
 		case H_DIRECTION:
 		case H_PURPOSE:
+		case H_METHOD:
 			return false;		/* read above */
+		case H_IDENT_CHECKED:
+			t = norm(v, len, true);
+			if (t == NULL || !DatumGetBool(DirectFunctionCall1(r->valid, CStringGetTextDatum(t))))
+				return false;
+			*out = CStringGetTextDatum(t);
+			return true;
+		case H_REF:
+			{
+				int64		id;
+
+				t = norm(v, len, false);
+				if (t == NULL || !probe_ref(o->ref_key_idx, r->ref_kind, t, r->ref_field, &id))
+					return false;
+				*out = Int64GetDatum(id);
+				return true;
+			}
 		case H_WORKER:
 			{
 				int64		id;
@@ -894,6 +1052,16 @@ wc_mirror_one(TriggerData *td)
 	ExecDropSingleTupleTableSlot(slot);
 	if (!ok)
 		return false;
+	if (o->proj == PROJ_LINE)
+	{
+		/* the payment's project: its line's sheet's, as the statement joins them */
+		int64		sheet;
+
+		if (isnulls[o->line_role] ||
+			!probe(o->line_idx, vals[o->line_role], "sheet_id", &sheet) ||
+			!probe(o->sheet_idx, Int64GetDatum(sheet), "project_id", &o->account_project))
+			return false;
+	}
 	if (OidIsValid(o->seq))
 	{
 		vals[o->nroles] = Int64GetDatum(nextval_internal(o->seq, true));
@@ -926,7 +1094,7 @@ wc_mirror_one(TriggerData *td)
 	ref[1] = CStringGetTextDatum(k);
 	ref[2] = CStringGetTextDatum(o->kind);
 	ref[3] = o->proj >= 0 ? vals[o->proj] : o->proj == PROJ_NEW ? vals[o->nroles] :
-		o->proj == PROJ_ACCOUNT ? Int64GetDatum(o->account_project) : (Datum) 0;
+		o->proj == PROJ_ACCOUNT || o->proj == PROJ_LINE ? Int64GetDatum(o->account_project) : (Datum) 0;
 	refnull[3] = o->proj >= 0 ? isnulls[o->proj] : o->proj == PROJ_NONE;
 	ref[4] = DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
 	if (!ref_write(o->relids[4], ref, refnull))
