@@ -315,6 +315,14 @@ is_number_type(Oid t)
 	return t == NUMERICOID || t == INT2OID || t == INT4OID || t == INT8OID;
 }
 
+/* index_of: wagecheck.<table>'s unique index on col, the table kept in o->relids[slot]; InvalidOid when none. */
+static Oid
+index_of(mirror_one *o, int slot, Oid nsp, const char *table, const char *col)
+{
+	o->relids[slot] = get_relname_relid(table, nsp);
+	return OidIsValid(o->relids[slot]) ? unique_index(o->relids[slot], col) : InvalidOid;
+}
+
 /* ref_key_index: indexoid is mirror_ref's btree on (kind, source_key), as _mirror_sql's lookups read it. */
 static bool
 ref_key_index(Oid indexoid, Oid mirror_ref)
@@ -497,8 +505,7 @@ build(mirror_one *o, Relation src)
 		else if (strcmp(how, "project") == 0)
 		{
 			r->how = H_PROJECT, ptypes[n] = INT8OID;
-			o->relids[2] = get_relname_relid("project", nsp);
-			o->project_code_idx = OidIsValid(o->relids[2]) ? unique_index(o->relids[2], "code") : InvalidOid;
+			o->project_code_idx = index_of(o, 2, nsp, "project", "code");
 			if (!OidIsValid(o->project_code_idx))
 				return;
 		}
@@ -537,10 +544,8 @@ build(mirror_one *o, Relation src)
 			if (how[0] == 'l')
 			{
 				/* a payment's project: its line's sheet's */
-				o->relids[6] = get_relname_relid("pay_line", nsp);
-				o->relids[7] = get_relname_relid("pay_sheet", nsp);
-				o->line_idx = OidIsValid(o->relids[6]) ? unique_index(o->relids[6], "line_id") : InvalidOid;
-				o->sheet_idx = OidIsValid(o->relids[7]) ? unique_index(o->relids[7], "sheet_id") : InvalidOid;
+				o->line_idx = index_of(o, 6, nsp, "pay_line", "line_id");
+				o->sheet_idx = index_of(o, 7, nsp, "pay_sheet", "sheet_id");
 				if (!OidIsValid(o->line_idx) || !OidIsValid(o->sheet_idx))
 					return;
 				o->line_role = n;
@@ -549,8 +554,7 @@ build(mirror_one *o, Relation src)
 		else if (strcmp(how, "account") == 0)
 		{
 			r->how = H_ACCOUNT, ptypes[n] = INT8OID;
-			o->relids[5] = get_relname_relid("wage_account", nsp);
-			o->account_no_idx = OidIsValid(o->relids[5]) ? unique_index(o->relids[5], "account_no") : InvalidOid;
+			o->account_no_idx = index_of(o, 5, nsp, "wage_account", "account_no");
 			if (!OidIsValid(o->account_no_idx) || strcmp(kind, "account_txn") != 0)
 				return;
 			o->proj = PROJ_ACCOUNT;
@@ -558,8 +562,7 @@ build(mirror_one *o, Relation src)
 		else if (strcmp(how, "worker") == 0)
 		{
 			r->how = H_WORKER, ptypes[n] = INT8OID;
-			o->relids[3] = get_relname_relid("worker", nsp);
-			o->worker_rid_idx = OidIsValid(o->relids[3]) ? unique_index(o->relids[3], "resident_id") : InvalidOid;
+			o->worker_rid_idx = index_of(o, 3, nsp, "worker", "resident_id");
 			if (!OidIsValid(o->worker_rid_idx))
 				return;
 		}
