@@ -196,7 +196,8 @@ probe2(Oid indexoid, Datum key, const char *result, int64 *out, const char *resu
 	/* as the statement would see it: after the command counter's step SPI takes before a statement */
 	CommandCounterIncrement();
 	snap = RegisterSnapshot(GetTransactionSnapshot());
-	if (OidIsValid(eq) && ratt > 0)
+	/* (a table whose row security binds its owner too: read by the statement) */
+	if (OidIsValid(eq) && ratt > 0 && !rel->rd_rel->relforcerowsecurity)
 	{
 		ScanKeyInit(&sk, 1, BTEqualStrategyNumber, get_opcode(eq), key);
 		sk.sk_collation = ir->rd_indcollation[0];
@@ -266,7 +267,7 @@ probe_ref(Oid indexoid, const char *kind, const char *key, const char *field, in
 	sk[1].sk_collation = ir->rd_indcollation[1];
 	scan = index_beginscan(rel, ir, snap, 2, 0);
 	index_rescan(scan, sk, 2, NULL, 0);
-	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	while (!rel->rd_rel->relforcerowsecurity && index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		Oid			src = DatumGetObjectId(slot_getattr(slot, satt, &isnull));
 
