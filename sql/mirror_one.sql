@@ -159,3 +159,7 @@ INSERT INTO legacy.ffjl VALUES (1, ' L1 ', '1,000.00', '专户代发', '6228 481
 SELECT (SELECT count(*) FROM one_payment) AS one_row_statements, (SELECT count(*) FROM payments) AS one_statement,
        (SELECT count(*) FROM (SELECT * FROM one_payment EXCEPT SELECT * FROM payments) d) AS only_one_row,
        (SELECT count(*) FROM (SELECT * FROM payments EXCEPT SELECT * FROM one_payment) d) AS only_one_statement;
+
+SET client_min_messages = warning;
+DROP SCHEMA legacy CASCADE;
+DROP EXTENSION wagecheck CASCADE;

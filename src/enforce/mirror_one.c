@@ -1071,11 +1071,11 @@ wc_mirror_one(TriggerData *td)
 		vals[o->nroles] = Int64GetDatum(nextval_internal(o->seq, true));
 		nulls[o->nroles] = ' ';
 	}
-	rc = SPI_execute_plan(o->plan, vals, nulls, false, 0);
-	if (rc < 0)
-		elog(ERROR, "wagecheck: a mirrored statement failed: %s", SPI_result_code_string(rc));
-
-	/* its way back: mirror_ref's row, as the statement of many rows writes it */
+	/*
+	 * its way back first, then the row: the order the statement of many rows writes them
+	 * in (its main INSERT into mirror_ref, then its data-modifying CTE), so that writers
+	 * of one key or row through either path wait for each other in the same order
+	 */
 	initStringInfo(&json);
 	appendStringInfoChar(&json, '{');
 	if (OidIsValid(o->seq))
@@ -1114,5 +1114,8 @@ wc_mirror_one(TriggerData *td)
 								  5, types, ref, rn, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "wagecheck: the way back of a mirrored row could not be written");
 	}
+	rc = SPI_execute_plan(o->plan, vals, nulls, false, 0);
+	if (rc < 0)
+		elog(ERROR, "wagecheck: a mirrored statement failed: %s", SPI_result_code_string(rc));
 	return true;
 }
