@@ -519,9 +519,10 @@ COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
 
 -- _attendance_project_month_refresh(projects, periods): recomputes the rows of
 -- attendance_project_month of these project months from attendance_month. The rows are
--- locked first (a placeholder for a new one), in key order, then computed with a fresh
--- snapshot: an insert adding workers to one waits for the lock and adds them to the count
--- recomputed, and this one sees the workers' months of a writer it waited for.
+-- locked first (a placeholder for a new one), in key order, FOR UPDATE, then computed with a
+-- fresh snapshot: an insert adding workers to one waits for the lock and adds them to the count
+-- recomputed, and this one sees the workers' months of a writer it waited for (an insert
+-- of a day that leaves the project month as it is holds it FOR KEY SHARE: waited for too).
 CREATE OR REPLACE FUNCTION wagecheck._attendance_project_month_refresh(p_projects bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
