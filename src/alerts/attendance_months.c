@@ -328,10 +328,10 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 	 * latest moment or day moves, locked FOR KEY SHARE otherwise, so that a recomputation
 	 * after a delete, which locks it FOR UPDATE, waits and sees the month); it returns
 	 * whether it did, and whether the project month's version locked (its latest, after a
-	 * recomputation waited for) is older than the rows (P_PM_MOVE1 then moves it). P_INSERT1, as P_INSERT;
-	 * P_INSERT1_KNOWN, when the change of the month, if it comes, is recorded already in
-	 * this transaction (see wc_change_recorded): it records none, and returns as changed a
-	 * month extended that did not come (P_MONTH_CHANGE1 records it).
+	 * recomputation waited for) is older than the rows (P_PM_MOVE1 then moves it).
+	 * P_INSERT1, as P_INSERT; P_INSERT1_KNOWN, when the change of the month, if it comes, is
+	 * recorded already in this transaction (see wc_change_recorded): it records none, and
+	 * returns as changed a month extended that did not come (P_MONTH_CHANGE1 records it).
 	 */
 	[P_ADD_DAY1] = {
 		"WITH up AS ("
