@@ -247,19 +247,16 @@ typmod_of(wc_keyed *k, int col)
 
 /*
  * upsert_count: INSERT (key, add) ... ON CONFLICT DO UPDATE SET col = col + add into a table
- * of bigint keys and a bigint.
+ * of bigint keys and a bigint. The row is looked for first (a sheet worker's row is there but
+ * for his first month on the project): found, it is locked and added to as ON CONFLICT
+ * would; not found, inserted as ON CONFLICT inserts (a row a concurrent writer inserted
+ * meanwhile is then locked and added to).
  */
 static void
 upsert_count(wc_keyed *k, const Datum *key, int col, int64 add)
 {
 	for (;;)
 	{
-		wc_keyed_new(k);
-		for (int i = 0; i < k->nkeys; i++)
-			k->next->tts_values[k->keyatt[i] - 1] = key[i];
-		k->next->tts_values[col] = Int64GetDatum(add);
-		if (wc_keyed_insert(k))
-			return;
 		if (wc_keyed_lock(k, key))
 		{
 			if (k->next->tts_isnull[col])
@@ -269,7 +266,13 @@ upsert_count(wc_keyed *k, const Datum *key, int col, int64 add)
 			wc_keyed_update(k);
 			return;
 		}
-		/* the row went meanwhile: inserted again, as ON CONFLICT tries again */
+		wc_keyed_new(k);
+		for (int i = 0; i < k->nkeys; i++)
+			k->next->tts_values[k->keyatt[i] - 1] = key[i];
+		k->next->tts_values[col] = Int64GetDatum(add);
+		if (wc_keyed_insert(k))
+			return;
+		/* a concurrent writer's row: locked and added to, as ON CONFLICT does */
 	}
 }
 
@@ -579,17 +582,24 @@ months_apply(wk_lines *x, wk_month_add *a, int n)
 			Datum		wkey[3] = {Int64GetDatum(wp[i].worker), spans[wp[i].span], DateADTGetDatum(wp[i].period)};
 			Datum		payable = num_to(sum, typmod_of(&x->wp, x->wp_payable));
 
-			for (;;)
+			/*
+			 * (inserted, or added to under the lock ON CONFLICT takes; a worker's year is
+			 * there but for his first month of it: looked for first, then inserted)
+			 */
+			for (bool look = wp[i].span == 1;; look = false)
 			{
 				Datum	   *v = x->wp.next->tts_values;
 
-				wc_keyed_new(&x->wp);
-				for (int k = 0; k < 3; k++)
-					v[x->wp.keyatt[k] - 1] = wkey[k];
-				v[x->wp_payable] = payable;
-				v[x->wp_entries] = Int64GetDatum(entries);
-				if (wc_keyed_insert(&x->wp))
-					break;
+				if (!look)
+				{
+					wc_keyed_new(&x->wp);
+					for (int k = 0; k < 3; k++)
+						v[x->wp.keyatt[k] - 1] = wkey[k];
+					v[x->wp_payable] = payable;
+					v[x->wp_entries] = Int64GetDatum(entries);
+					if (wc_keyed_insert(&x->wp))
+						break;
+				}
 				if (wc_keyed_lock(&x->wp, wkey))
 				{
 					v[x->wp_payable] = num_to(num_add(v[x->wp_payable], payable), typmod_of(&x->wp, x->wp_payable));
