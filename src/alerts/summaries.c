@@ -22,11 +22,13 @@
  *     statement, so that a concurrent writer of the attendance waits and sees the month).
  * Both take each month's row lock before they read it (ON CONFLICT / UPDATE re-read the
  * latest version), so concurrent writers of a month add in turn, as with the
- * recomputation, which serialises on the same lock. A statement of one new line or one
- * payment (a clerk's or device's row) does what those statements do by key instead
- * (src/alerts/wage_keyed.c: no plan to check, start and end), and a few new sheets look
- * for their lines by pay_line's index; each falls back to its statement when the summaries
- * are not tables it can write by key. Every other statement (an update, a
+ * recomputation, which serialises on the same lock. New lines and payments (a clerk's or
+ * device's row, a COPY of up to KEYED_ROWS) are written by key instead
+ * (src/alerts/wage_keyed.c: no plan to check, start and end; a COPY's rows summed per
+ * summary row, each written once in key order), the corrections among new lines
+ * recomputed apart, and a few new sheets look for their lines by pay_line's index; each
+ * falls back to its statement when the summaries are not tables it can write by key.
+ * Every other statement (an update, a
  * delete, payments that fall between those recorded, corrections) recomputes the keys it
  * touched with wagecheck._wage_month_refresh(), as before (new pay sheets only when a
  * line already names one of them: a restore may load lines before their sheets); a

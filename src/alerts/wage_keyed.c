@@ -1,15 +1,21 @@
 /*
- * wage_keyed.c — a one-row statement on pay_line or wage_payment written to wage_month and
- * the summaries kept with it by key (src/alerts/keyed.c), without a statement: what
- * P_LINE_ONE and P_PAYMENT_ADD of src/alerts/summaries.c do for one row, in their order and
- * under the same row locks, with the rows they read (the line's sheet, the payment's line,
- * sheet and worker, whether a line is corrected or paid) found by their indexes under the
- * snapshot a statement would take. A clerk's or device's row costs the trigger no plan to
- * check, start and end.
+ * wage_keyed.c — new pay lines and payments written to wage_month and the summaries kept
+ * with it by key (src/alerts/keyed.c), without a statement: what P_LINE_ADD (P_LINE_ONE),
+ * P_UNPAID_LOCK, P_UNPAID_GONE, P_PAYMENT_LOCK and P_PAYMENT_ADD of src/alerts/summaries.c
+ * do, in their order and under the same row locks, with the rows they read (the line's
+ * sheet, the payment's line, sheet and worker, whether a line is corrected or paid) found
+ * by their indexes under the snapshot a statement would take. A clerk's or device's row
+ * costs the trigger no plan to check, start and end; a COPY's rows are read once, summed
+ * per summary row, and each summary row written once, each table's rows in its key order
+ * (the order the statements lock in), the tables opened once for the statement.
  *
  * Each function first opens everything it writes and checks it can (tables written by key:
  * keyed.c; the indexes it reads by name, each a btree whose first column is the one read):
  * when it cannot, it returns -1 having written nothing, and the caller runs the statement.
+ * What it finds it cannot judge before writing (a line corrected or paid already) it
+ * leaves whole to the caller's recomputation; what it finds while writing (a month being
+ * recomputed, payments before a month's last) it leaves to the recomputation of those
+ * months alone.
  */
 #include "postgres.h"
 
