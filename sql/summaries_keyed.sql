@@ -85,10 +85,10 @@ INSERT INTO fx.steps VALUES
               VALUES (6, 3, 100, '2026-03-13 10:00', 'account', fx.card(1), '2026-03-13 10:00')$s$),
 (18, false, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
                VALUES (7, 3, 100, '2026-03-12 10:00', 'account', fx.card(1), '2026-03-13 10:00')$s$),
--- in cash, to another card: a row of payment_off_card (the statement runs)
-(19, false, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+-- in cash, to another card: appended, with a row of payment_off_card (inserted by key too)
+(19, true, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
                VALUES (8, 1, 100, '2026-03-14 10:00', 'cash', NULL, '2026-03-14 10:00')$s$),
-(20, false, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+(20, true, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
                VALUES (9, 3, 100, '2026-03-14 10:00', 'account', fx.card(4), '2026-03-14 10:00')$s$),
 -- a correction: recomputed
 (21, false, $s$INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id,

@@ -282,6 +282,40 @@ upsert_count(wc_keyed *k, const Datum *key, int col, int64 add)
 	}
 }
 
+/*
+ * insert_fresh: k->next inserted as wc_keyed_insert inserts it, but without looking for its
+ * key first (a month or a worker's month a COPY brings is new, mostly): the row is inserted
+ * speculatively and withdrawn when the primary key's insertion finds the key taken (a row
+ * there, or a concurrent writer's, not waited for). True when inserted; false when the key
+ * was taken (nothing written): the caller goes on as ON CONFLICT does (wc_keyed_insert,
+ * which looks first and waits, then wc_keyed_lock).
+ */
+static bool
+insert_fresh(wc_keyed *k)
+{
+	List	   *arbiters = list_make1_oid(RelationGetRelid(k->pk));
+	TupleTableSlot *slot = k->next;
+	uint32		token;
+	bool		taken = false;
+	List	   *recheck;
+
+	if (k->rel->rd_att->constr)
+		ExecConstraints(k->rri, slot, k->estate);
+	token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+	table_tuple_insert_speculative(k->rel, slot, k->estate->es_output_cid, 0, NULL, token);
+	recheck = ExecInsertIndexTuples(k->rri, slot, k->estate, false, true, &taken, arbiters);
+	table_tuple_complete_speculative(k->rel, slot, token, !taken);
+	SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+	list_free(recheck);
+	list_free(arbiters);
+	ResetPerTupleExprContext(k->estate);
+	if (taken)
+		return false;
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	return true;
+}
+
 /* What the line paths have open: the rows they read (sheets; is a line corrected, paid?), the summaries they write. */
 typedef struct wk_lines
 {
@@ -300,6 +334,7 @@ typedef struct wk_lines
 				sw_months,
 				wp_payable,
 				wp_entries;
+	bool		fresh;			/* new months inserted without looking first (until a key is found taken) */
 } wk_lines;
 
 static void
@@ -459,7 +494,9 @@ month_add(wk_lines *x, wk_month_add *a)
 		v[c->known_to] = TimestampTzGetDatum(a->known);
 		v[c->settled] = TimestampTzGetDatum(DT_NOBEGIN);
 		n[c->settled] = num_cmp(a->net, zero) > 0;
-		if (wc_keyed_insert(m))
+		if (x->fresh && !insert_fresh(m))
+			x->fresh = false;
+		else if (x->fresh || wc_keyed_insert(m))
 		{
 			a->added = true;
 			return;
@@ -603,7 +640,9 @@ months_apply(wk_lines *x, wk_month_add *a, int n)
 						v[x->wp.keyatt[k] - 1] = wkey[k];
 					v[x->wp_payable] = payable;
 					v[x->wp_entries] = Int64GetDatum(entries);
-					if (wc_keyed_insert(&x->wp))
+					if (x->fresh && !insert_fresh(&x->wp))
+						x->fresh = false;
+					else if (x->fresh || wc_keyed_insert(&x->wp))
 						break;
 				}
 				if (wc_keyed_lock(&x->wp, wkey))
@@ -770,6 +809,8 @@ wc_lines_keyed(const wc_line_in *l, int n, bool *left)
 		}
 		na = m + 1;
 	}
+	/* (a statement of several lines brings new months, mostly) */
+	x.fresh = na > 1;
 	months_apply(&x, a, na);
 	pfree(a);
 	lines_close(&x);
