@@ -1187,21 +1187,6 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 	return covered;
 }
 
-/*
- * wc_payment_one_keyed: P_PAYMENT_ADD of one payment, by key (wc_payments_keyed of one): 1
- * when it was appended to its month, 0 when it was not (no month, a month being recomputed,
- * or the payment falls before the month's last: recomputed), -1 when the summaries are not
- * tables written by key (nothing written: P_PAYMENT_ADD runs).
- */
-int
-wc_payment_one_keyed(const wc_payment_in *p)
-{
-	wc_datum_col months[3];
-
-	memset(months, 0, sizeof(months));
-	return wc_payments_keyed(p, 1, months);
-}
-
 /* ---------------------------------------------------------------------------------------
  * New pay sheets
  */

@@ -37,7 +37,6 @@ typedef struct wc_payment_in
 
 extern int	wc_line_one_keyed(const wc_line_in *l);
 extern int	wc_lines_keyed(const wc_line_in *l, int n, bool *left);
-extern int	wc_payment_one_keyed(const wc_payment_in *p);
 extern int	wc_payments_keyed(const wc_payment_in *p, int n, wc_datum_col *months);
 extern int	wc_sheets_have_lines(const Datum *sheet_ids, int n);
 
