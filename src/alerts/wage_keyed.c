@@ -412,18 +412,25 @@ cmp_int64(int64 a, int64 b)
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/* the order of wage_month's key (P_LINE_ADD inserts in it) */
+/* cmp_month: the order of wage_month's key (project, worker, period): the statements lock in it */
+static int
+cmp_month(int64 project1, int64 worker1, DateADT period1, int64 project2, int64 worker2, DateADT period2)
+{
+	if (project1 != project2)
+		return cmp_int64(project1, project2);
+	if (worker1 != worker2)
+		return cmp_int64(worker1, worker2);
+	return period1 < period2 ? -1 : period1 > period2 ? 1 : 0;
+}
+
+/* (P_LINE_ADD inserts the months in their key's order) */
 static int
 cmp_month_key(const void *a, const void *b)
 {
 	const wk_month_add *x = a,
 			   *y = b;
 
-	if (x->project != y->project)
-		return cmp_int64(x->project, y->project);
-	if (x->worker != y->worker)
-		return cmp_int64(x->worker, y->worker);
-	return x->period < y->period ? -1 : x->period > y->period ? 1 : 0;
+	return cmp_month(x->project, x->worker, x->period, y->project, y->worker, y->period);
 }
 
 /* the order of attendance_unpaid's key, (period, project, worker): P_UNPAID_LOCK's */
@@ -873,11 +880,7 @@ typedef struct wk_pay
 static int
 cmp_pay_month(const wk_pay *x, const wk_pay *y)
 {
-	if (x->project != y->project)
-		return cmp_int64(x->project, y->project);
-	if (x->worker != y->worker)
-		return cmp_int64(x->worker, y->worker);
-	return x->period < y->period ? -1 : x->period > y->period ? 1 : 0;
+	return cmp_month(x->project, x->worker, x->period, y->project, y->worker, y->period);
 }
 
 /* the months' key order, then the order a month's payments are appended in (paid_at, payment_id) */
@@ -1150,16 +1153,9 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 		else if (shape < 0 && n == 1)
 		{
 			/* (an array this path does not append to, nothing written: the statement runs) */
-			MemoryContextSwitchTo(outer);
-			MemoryContextDelete(row);
-			pfree(off);
-			pfree(p);
-			wc_keyed_close(&offc);
-			wc_keyed_close(&month);
-			probe_close(&worker);
-			probe_close(&sheet);
-			probe_close(&line);
-			return -1;
+			covered = -1;
+			noff = 0;
+			break;
 		}
 #undef APPENDS
 		/* (a month not appended to, whatever the reason, is recomputed) */
