@@ -934,6 +934,17 @@ off_card_insert(wc_keyed *k, const int *oc, const wk_pay *p)
 	(void) wc_keyed_insert(k);
 }
 
+/* payments_close: what wc_payments_keyed opened (a table or index not opened is left alone) */
+static void
+payments_close(wc_keyed *offc, wc_keyed *month, wk_probe *worker, wk_probe *sheet, wk_probe *line)
+{
+	wc_keyed_close(offc);
+	wc_keyed_close(month);
+	probe_close(worker);
+	probe_close(sheet);
+	probe_close(line);
+}
+
 /*
  * wc_payments_keyed: P_PAYMENT_LOCK and P_PAYMENT_ADD of new payments, by key: each
  * payment's line, sheet and worker read; the months locked in key order (a statement of one
@@ -989,8 +1000,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 	opened = probe_open(&line, "pay_line", "pay_line_pkey", "line_id") &&
 		probe_open(&sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
 		probe_open(&worker, "worker", "worker_pkey", "worker_id") &&
-		wc_keyed_open(&month, "wage_month", 3, mcols, mtypes) &&
-		wc_keyed_open(&offc, "payment_off_card", 4, ocols, otypes);
+		wc_keyed_open(&month, "wage_month", 3, mcols, mtypes);
 	if (opened)
 	{
 		TupleDesc	wd = RelationGetDescr(worker.rel);
@@ -1003,26 +1013,14 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 		for (int i = 0; i < wd->natts; i++)
 			if (!TupleDescAttr(wd, i)->attisdropped && strcmp(NameStr(TupleDescAttr(wd, i)->attname), "wage_card") == 0)
 				k_card = i;
-		oc[0] = wc_keyed_column(&offc, "employer_id", INT8OID);
-		oc[1] = wc_keyed_column(&offc, "amount", NUMERICOID);
-		oc[2] = wc_keyed_column(&offc, "method", TEXTOID);
-		oc[3] = wc_keyed_column(&offc, "paid_at", TIMESTAMPTZOID);
-		oc[4] = wc_keyed_column(&offc, "created_at", TIMESTAMPTZOID);
-		oc[5] = wc_keyed_column(&offc, "reason", TEXTOID);
 		/* (the card compared as wagecheck.<> compares bank cards: as bigints) */
 		opened = l_sheet >= 0 && l_worker >= 0 && s_project >= 0 && s_period >= 0 && s_employer >= 0 &&
 			k_card >= 0 && TupleDescAttr(wd, k_card)->attlen == 8 && TupleDescAttr(wd, k_card)->attbyval &&
-			wm_columns(&month, &c) && RelationGetDescr(offc.rel)->natts == 10;
-		for (int i = 0; i < 6; i++)
-			opened = opened && oc[i] >= 0;
+			wm_columns(&month, &c);
 	}
 	if (!opened)
 	{
-		wc_keyed_close(&offc);
-		wc_keyed_close(&month);
-		probe_close(&worker);
-		probe_close(&sheet);
-		probe_close(&line);
+		payments_close(&offc, &month, &worker, &sheet, &line);
 		return -1;
 	}
 
@@ -1071,6 +1069,30 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 		np++;
 	}
 	PopActiveSnapshot();
+	/* payment_off_card, opened when a payment has a row there (nothing written yet: the statement runs when it cannot be) */
+	if (noff > 0)
+	{
+		opened = wc_keyed_open(&offc, "payment_off_card", 4, ocols, otypes);
+		if (opened)
+		{
+			oc[0] = wc_keyed_column(&offc, "employer_id", INT8OID);
+			oc[1] = wc_keyed_column(&offc, "amount", NUMERICOID);
+			oc[2] = wc_keyed_column(&offc, "method", TEXTOID);
+			oc[3] = wc_keyed_column(&offc, "paid_at", TIMESTAMPTZOID);
+			oc[4] = wc_keyed_column(&offc, "created_at", TIMESTAMPTZOID);
+			oc[5] = wc_keyed_column(&offc, "reason", TEXTOID);
+			opened = RelationGetDescr(offc.rel)->natts == 10;
+			for (int i = 0; i < 6; i++)
+				opened = opened && oc[i] >= 0;
+		}
+		if (!opened)
+		{
+			pfree(off);
+			pfree(p);
+			payments_close(&offc, &month, &worker, &sheet, &line);
+			return -1;
+		}
+	}
 
 	/* a: each month's payments in the order they are appended; the months in key order */
 	if (np > 1)
@@ -1175,11 +1197,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 	MemoryContextDelete(row);
 	pfree(off);
 	pfree(p);
-	wc_keyed_close(&offc);
-	wc_keyed_close(&month);
-	probe_close(&worker);
-	probe_close(&sheet);
-	probe_close(&line);
+	payments_close(&offc, &month, &worker, &sheet, &line);
 	return covered;
 }
 
