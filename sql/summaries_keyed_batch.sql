@@ -149,6 +149,19 @@ SELECT k.n, k.settled_at_calls AS keyed, s.settled_at_calls AS statements
   FROM fx.calls k JOIN fx.calls s ON s.n = k.n AND s.run = 'statements'
  WHERE k.run = 'keyed' ORDER BY 1;
 
+-- in a transaction of REPEATABLE READ the statements run (they fail on a summary row changed
+-- since the snapshot, where a keyed write would follow it): two lines added to months that
+-- are there call _settled_at twice, and the summaries stay exact
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT coalesce((SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = '_settled_at'), 0) AS before \gset
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at) VALUES
+    (20, 1, 1, 1, 100, 100, '2026-03-20 11:00'),
+    (21, 2, 2, 1, 100, 100, '2026-03-20 11:00');
+SELECT coalesce((SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = '_settled_at'), 0) - :before
+       AS settled_at_calls;
+COMMIT;
+SELECT * FROM fx.check('repeatable read');
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

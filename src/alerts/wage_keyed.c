@@ -11,8 +11,10 @@
  *
  * Each function first opens everything it writes and checks it can (tables written by key:
  * keyed.c; the indexes it reads by name, each a btree whose first column is the one read):
- * when it cannot, it returns -1 having written nothing, and the caller runs the statement.
- * What it finds it cannot judge before writing (a line corrected or paid already) it
+ * when it cannot, it returns -1 having written nothing, and the caller runs the statement
+ * (so it does in a transaction of REPEATABLE READ or SERIALIZABLE: the statements fail there
+ * on a summary row changed since the snapshot, where a keyed write would follow it). What
+ * it finds it cannot judge before writing (a line corrected or paid already) it
  * leaves whole to the caller's recomputation; what it finds while writing (a month being
  * recomputed, payments before a month's last) it leaves to the recomputation of those
  * months alone.
@@ -722,7 +724,8 @@ wc_lines_keyed(const wc_line_in *l, int n, bool *left)
 	DateADT		period = 0;
 	TimestampTz sheet_created = 0;
 
-	if (!lines_open(&x))
+	/* (REPEATABLE READ, SERIALIZABLE: the statements' writes fail on a row changed since the snapshot) */
+	if (IsolationUsesXactSnapshot() || !lines_open(&x))
 		return -1;
 	a = palloc(sizeof(wk_month_add) * Max(n, 1));
 
@@ -989,6 +992,9 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 	MemoryContext row,
 				outer;
 
+	/* (REPEATABLE READ, SERIALIZABLE: the statements' writes fail on a row changed since the snapshot) */
+	if (IsolationUsesXactSnapshot())
+		return -1;
 	for (int i = 0; i < n; i++)
 		if (in[i].method == NULL)
 			return -1;
