@@ -23,22 +23,7 @@ INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prep
     (3, 71, 2, '2026-02-01', '2026-03-05', '2026-03-05 10:00'),
     (4, 70, 3, '2026-03-01', '2026-04-05', '2026-04-05 09:00');
 
--- fx.summaries(): every summary of wage_month's trigger as text, tagged with its name
-CREATE FUNCTION fx.summaries() RETURNS TABLE (summary text, r text) LANGUAGE sql AS $$
-    SELECT 'wage_month', t::text FROM wagecheck.wage_month t
-    UNION ALL SELECT 'worker_pay', t::text FROM wagecheck.worker_pay t
-    UNION ALL SELECT 'sheet_worker', t::text FROM wagecheck.sheet_worker t
-    UNION ALL SELECT 'payment_off_card', t::text FROM wagecheck.payment_off_card t
-    UNION ALL SELECT 'attendance_unpaid', t::text FROM wagecheck.attendance_unpaid t $$;
--- fx.check(label): the rows of the summaries that differ from rebuild_summaries()'s
-CREATE FUNCTION fx.check(label text) RETURNS TABLE (run text, summary text, r text, side text) LANGUAGE plpgsql AS $$
-BEGIN
-    CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
-    PERFORM wagecheck.rebuild_summaries();
-    RETURN QUERY (SELECT label, k.*, 'kept' FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) k)
-           UNION ALL (SELECT label, f.*, 'rebuilt' FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) f);
-    DROP TABLE kept;
-END $$;
+\i sql/include/summaries_check.psql
 
 -- The statements, each of several rows
 CREATE TABLE fx.steps (n int PRIMARY KEY, stmt text);
