@@ -4,30 +4,41 @@
  * (src/alerts/45_summaries.sql describes what they hold and who reads them).
  *
  * The trigger reads the statement's transition tables once (project, worker, day,
- * created_at), groups the rows by project, worker and month in plain C (src/core/attmonth.c:
- * sorted, one entry per month with the change of its day count and the new rows' bounds) and
- * hands the months to plans prepared once per backend, as arrays in key order:
- *   - an INSERT adds its months in one statement (INSERT ... ON CONFLICT in key order, so
- *     concurrent writers of a month add in turn on its row lock; the counts are
- *     commutative) that also adds the workers who came to the project's months, records in
- *     input_change the projects whose months may now exist at other moments and locks the
- *     attendance_unpaid rows of the months that came; their wage months are then read
- *     (with a fresh snapshot, after the lock) through wage_month's primary key, and the
- *     attendance_unpaid rows of those that have one go again. A one-month insert (a
- *     one-row statement) first tries to add its days to the month already counted, when
- *     its rows are known and dated no earlier than what the month counts (a day's
+ * created_at) and groups the rows by project, worker and month in plain C
+ * (src/core/attmonth.c: sorted, one entry per month with the change of its day count and
+ * the new rows' bounds). The summaries of an INSERT are written by key (src/alerts/keyed.c:
+ * no statement) when they are plain tables written that way (wc_keyed_open) and the
+ * transaction is READ COMMITTED, and by plans prepared once per backend, taking the months
+ * as arrays in key order, when not:
+ *   - an INSERT of several months (inserted_keyed; the plan P_INSERT) adds each month once,
+ *     in key order, as INSERT ... ON CONFLICT adds it (concurrent writers of a month add in
+ *     turn on its row; the counts are commutative); then locks (a new row, or the row
+ *     there) the attendance_unpaid rows of the months that came, in that table's key
+ *     order; records in input_change the projects whose months may now exist at other
+ *     moments; and adds to the project months, in key order, each once, the workers who
+ *     came and the new rows' latest moment and day (the row locked whether it changes or
+ *     not, as ON CONFLICT ... WHERE locks it: a recomputation after a delete waits for
+ *     it). The wage months of the months that came are then read (with a fresh snapshot,
+ *     after the lock) through wage_month's primary key, and the attendance_unpaid rows of
+ *     those that have one go again;
+ *   - a one-month insert (a one-row statement: month_keyed; the plans P_ADD_DAY1 and
+ *     P_INSERT1, taking the month as scalars) adds its days to the month already counted
+ *     when its rows are known and dated no earlier than what the month counts (a day's
  *     attendance for a month already attended, the common case: nothing else changes, no
- *     month came, none moved its moments), in one UPDATE of the month and its project
- *     month; its statements take the month as scalars;
+ *     month came, none moved its moments), as one UPDATE of the month and its project
+ *     month would (read, and written only when its condition holds on the newest
+ *     version), or inserts the month that comes, with its project month, its
+ *     attendance_unpaid row and its change; a month known or dated earlier takes
+ *     P_INSERT1;
  *   - an UPDATE or DELETE locks the months it touches in key order, then (with a fresh
  *     snapshot, after the lock) writes each month once: its days changed by the count,
  *     its bounds recomputed from the attendance rows left, the month deleted when no day is
  *     left, a month that came inserted (or added to, when a concurrent insert made it);
- *     then the project months, attendance_unpaid and input_change, as before;
+ *     then the project months, attendance_unpaid and input_change, by statements;
  *   - a TRUNCATE empties the three summaries.
- * A one-row INSERT into a month already attended is one statement; the first day of a
- * worker's month, one (two when the backend's previous one-month insert did not make its
- * month come), and one more when the month has a wage month already. The change capture of
+ * A row written by key is read, then replaced where it was the newest version
+ * (keyed_update_read: as an UPDATE writes the version it read, without a lock of its own
+ * first), read again when another writer changed it meanwhile. The change capture of
  * attendance_month remembers, as capture.c does, the months that came whose change this
  * transaction recorded already: a one-row statement does not record it again.
  */
@@ -37,6 +48,8 @@
 #include "access/nbtree.h"
 #include "access/relation.h"
 #include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
@@ -81,6 +94,7 @@ typedef enum am_plan
 	P_INSERT1,					/* one month of new rows, $1-$8 as P_INSERT (scalars) */
 	P_INSERT1_KNOWN,			/* the same, when the change of the month, if it comes, is recorded already */
 	P_MONTH_CHANGE1,			/* $1 project, $2-$5 a month's bounds: its change recorded */
+	P_MONTHS_CHANGE,			/* $1 projects, $2-$5 months' bounds: their change recorded (keyed inserts) */
 	P_PLANS
 } am_plan;
 
@@ -335,6 +349,14 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
 		" SELECT 'attendance_month', tstzmultirange(" MOMENTS("$2", "$3", "$4", "$5") "), ARRAY[$1], 'i'",
 		5, {INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID, DATEOID, DATEOID}},
+	/* the change P_INSERT's ic records, of months written by key (inserted_keyed) */
+	[P_MONTHS_CHANGE] = {
+		"INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
+		" SELECT 'attendance_month', range_agg(" MOMENTS("u.fk", "u.kt", "u.fd", "u.ld") "),"
+		"        array_agg(DISTINCT u.p ORDER BY u.p), 'i'"
+		"   FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::date[], $5::date[]) u(p, fk, kt, fd, ld)"
+		" HAVING count(*) > 0",
+		5, {INT8ARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, DATEARRAYOID, DATEARRAYOID}},
 };
 
 static SPIPlanPtr am_plans[P_PLANS];
@@ -536,6 +558,43 @@ wm_probe_close(wm_probe *w)
 }
 
 /*
+ * came_unpaid_months: the months m[idx[0..n)] (m[0..n) without idx) whose attendance month
+ * came, as came_unpaid.
+ */
+static void
+came_unpaid_months(const wc_att_month *m, const int *idx, int n)
+{
+	wm_probe	w;
+	wc_datum_col paid[3] = {{0}};
+	bool		probe;
+
+	if (n == 0)
+		return;
+	probe = wm_probe_open(&w);
+	for (int j = 0; j < n; j++)
+	{
+		const wc_att_month *x = &m[idx ? idx[j] : j];
+
+		if (!probe || wm_probe_has(&w, x->project_id, x->worker_id, x->period))
+		{
+			wc_col_add(&paid[0], Int64GetDatum(x->project_id), false);
+			wc_col_add(&paid[1], Int64GetDatum(x->worker_id), false);
+			wc_col_add(&paid[2], DateADTGetDatum(x->period), false);
+		}
+	}
+	if (probe)
+		wm_probe_close(&w);
+	/* (without the probe, every key goes to P_UNPAID_DELETE, which reads the same) */
+	if (paid[0].n > 0)
+	{
+		Datum		pk[3] = {wc_col_array(&paid[0], INT8OID), wc_col_array(&paid[1], INT8OID),
+		wc_col_array(&paid[2], DATEOID)};
+
+		run(P_UNPAID_DELETE, pk, SPI_OK_DELETE);
+	}
+}
+
+/*
  * came_unpaid: the keys (arrays of projects, workers, months) whose attendance month came:
  * their attendance_unpaid rows, locked by the statement that added the months, go again
  * where a wage month is there now.
@@ -543,16 +602,10 @@ wm_probe_close(wm_probe *w)
 static void
 came_unpaid(Datum *keys)
 {
-	wm_probe	w;
 	Datum	   *k[3];
 	int			n[3];
-	wc_datum_col paid[3] = {{0}};
+	wc_att_month *m;
 
-	if (!wm_probe_open(&w))
-	{
-		run(P_UNPAID_DELETE, keys, SPI_OK_DELETE);
-		return;
-	}
 	deconstruct_array(DatumGetArrayTypeP(keys[0]), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 					  &k[0], NULL, &n[0]);
 	deconstruct_array(DatumGetArrayTypeP(keys[1]), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
@@ -561,18 +614,14 @@ came_unpaid(Datum *keys)
 					  &k[2], NULL, &n[2]);
 	if (n[0] != n[1] || n[0] != n[2])
 		elog(ERROR, "wagecheck: the months that came are %d projects, %d workers and %d months", n[0], n[1], n[2]);
+	m = palloc_extended(sizeof(wc_att_month) * Max(n[0], 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (int i = 0; i < n[0]; i++)
-		if (wm_probe_has(&w, DatumGetInt64(k[0][i]), DatumGetInt64(k[1][i]), DatumGetDateADT(k[2][i])))
-			for (int c = 0; c < 3; c++)
-				wc_col_add(&paid[c], k[c][i], false);
-	wm_probe_close(&w);
-	if (paid[0].n > 0)
 	{
-		Datum		pk[3] = {wc_col_array(&paid[0], INT8OID), wc_col_array(&paid[1], INT8OID),
-		wc_col_array(&paid[2], DATEOID)};
-
-		run(P_UNPAID_DELETE, pk, SPI_OK_DELETE);
+		m[i].project_id = DatumGetInt64(k[0][i]);
+		m[i].worker_id = DatumGetInt64(k[1][i]);
+		m[i].period = DatumGetDateADT(k[2][i]);
 	}
+	came_unpaid_months(m, NULL, n[0]);
 }
 
 /*
@@ -674,6 +723,76 @@ am_keyed_close(am_keyed *a)
 	wc_keyed_close(&a->month);
 }
 
+/* month_new: the month's new row (m alone: it came) in a->month.next, for wc_keyed_insert. */
+static void
+month_new(am_keyed *a, const wc_att_month *m)
+{
+	Datum	   *v;
+
+	wc_keyed_new(&a->month);
+	v = a->month.next->tts_values;
+	v[a->m_project] = Int64GetDatum(m->project_id);
+	v[a->m_worker] = Int64GetDatum(m->worker_id);
+	v[a->m_period] = DateADTGetDatum(m->period);
+	v[a->m_days] = Int64GetDatum(m->delta);
+	v[a->m_known_to] = TimestampTzGetDatum(m->known_to);
+	v[a->m_last_day] = DateADTGetDatum(m->last_day);
+	v[a->m_first_day] = DateADTGetDatum(m->first_day);
+	v[a->m_first_known] = TimestampTzGetDatum(m->first_known);
+	v[a->m_extended] = BoolGetDatum(true);
+}
+
+/* pm_new: a project month's new row in a->pm.next, for wc_keyed_insert. */
+static void
+pm_new(am_keyed *a, int64 project, DateADT period, int64 workers, TimestampTz known_to, DateADT last_day)
+{
+	Datum	   *v;
+
+	wc_keyed_new(&a->pm);
+	v = a->pm.next->tts_values;
+	v[a->p_project] = Int64GetDatum(project);
+	v[a->p_period] = DateADTGetDatum(period);
+	v[a->p_workers] = Int64GetDatum(workers);
+	v[a->p_known_to] = TimestampTzGetDatum(known_to);
+	v[a->p_last_day] = DateADTGetDatum(last_day);
+}
+
+/*
+ * keyed_update_read: writes k->next as the new version of the row wc_keyed_read found, as
+ * an UPDATE writes the version it read, without locking it first (wc_keyed_lock then
+ * wc_keyed_update write the row twice: its lock, then its new version): a writer of the row
+ * in progress is waited for; true when the version read was still the latest and is
+ * replaced (its not-null constraints checked, its indexes kept, the change made visible
+ * to what runs next, as wc_keyed_update); false, with nothing written, when another
+ * transaction updated or deleted it meanwhile: the caller reads it again and decides
+ * again, as an UPDATE rechecks its condition on the newest version. (A primitive of this
+ * file, next to those of keyed.c.)
+ */
+static bool
+keyed_update_read(wc_keyed *k)
+{
+	TM_FailureData tmfd;
+	LockTupleMode lockmode;
+	bool		update_indexes;
+	TM_Result	res;
+
+	CheckCmdReplicaIdentity(k->rel, CMD_UPDATE);
+	if (k->rel->rd_att->constr)
+		ExecConstraints(k->rri, k->next, k->estate);
+	res = table_tuple_update(k->rel, &k->found->tts_tid, k->next, GetCurrentCommandId(true), k->estate->es_snapshot,
+							 InvalidSnapshot, true, &tmfd, &lockmode, &update_indexes);
+	if (res == TM_Updated || res == TM_Deleted)
+		return false;
+	if (res != TM_Ok)
+		elog(ERROR, "wagecheck: updating a row of %s by its key failed (%d)", RelationGetRelationName(k->rel), (int) res);
+	if (update_indexes && k->rri->ri_NumIndices > 0)
+		list_free(ExecInsertIndexTuples(k->rri, k->next, k->estate, true, false, NULL, NIL));
+	ResetPerTupleExprContext(k->estate);
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	return true;
+}
+
 /* set_max: v[i] becomes value where it is less (both timestamps or both dates, as int64 or int32). */
 #define SET_MAX_TS(v, i, value) \
 	do { if ((value) > DatumGetTimestampTz((v)[i])) (v)[i] = TimestampTzGetDatum(value); } while (0)
@@ -683,8 +802,8 @@ am_keyed_close(am_keyed *a)
 /*
  * pm_keyed: the project month of a month that came (came: one more worker) or whose
  * latest moment or day may have moved, as INSERT1_PM and P_ADD_DAY1 write it: read first
- * and locked only when it changes (a project month is shared by all the project's
- * writers), inserted when it is not there.
+ * and written only when it changes (a project month is shared by all the project's
+ * writers: the UPDATE locks it only then), inserted when it is not there.
  */
 static void
 pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
@@ -692,109 +811,129 @@ pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
 	Datum		pkey[2] = {Int64GetDatum(m->project_id), DateADTGetDatum(m->period)};
 	wc_keyed   *k = &a->pm;
 
-#define PM_CHANGES(k) (came || m->known_to > DatumGetTimestampTz((k)->found->tts_values[a->p_known_to]) || \
-	m->last_day > DatumGetDateADT((k)->found->tts_values[a->p_last_day]))
-	if (!came && !(wc_keyed_read(k, pkey) && PM_CHANGES(k)))
-		return;
 	for (;;)
 	{
 		Datum	   *v;
 
-		if (came && !wc_keyed_read(k, pkey))
+		if (!wc_keyed_read(k, pkey))
 		{
-			wc_keyed_new(k);
-			v = k->next->tts_values;
-			v[a->p_project] = pkey[0];
-			v[a->p_period] = pkey[1];
-			v[a->p_workers] = Int64GetDatum(1);
-			v[a->p_known_to] = TimestampTzGetDatum(m->known_to);
-			v[a->p_last_day] = DateADTGetDatum(m->last_day);
+			/* (not there, or deleted meanwhile: a month that came inserts it, as ON CONFLICT would) */
+			if (!came)
+				return;
+			pm_new(a, m->project_id, m->period, 1, m->known_to, m->last_day);
 			if (wc_keyed_insert(k))
 				return;
+			continue;
 		}
-		if (!wc_keyed_lock(k, pkey))
-		{
-			/* (deleted meanwhile: a month that came inserts it again, as ON CONFLICT would) */
-			if (came)
-				continue;
-			return;
-		}
-		if (!PM_CHANGES(k))
-			return;
 		v = k->next->tts_values;
+		if (!came && m->known_to <= DatumGetTimestampTz(v[a->p_known_to]) &&
+			m->last_day <= DatumGetDateADT(v[a->p_last_day]))
+			return;
 		if (came)
-			v[a->p_workers] = Int64GetDatum(DatumGetInt64(v[a->p_workers]) + 1);
+			v[a->p_workers] = DirectFunctionCall2(int8pl, v[a->p_workers], Int64GetDatum(1));
 		SET_MAX_TS(v, a->p_known_to, m->known_to);
 		SET_MAX_DATE(v, a->p_last_day, m->last_day);
-		wc_keyed_update(k);
-		return;
+		if (keyed_update_read(k))
+			return;
 	}
-#undef PM_CHANGES
 }
 
 /*
  * month_keyed: a one-month insert written by key (src/alerts/keyed.c) in place of
- * P_ADD_DAY1 and P_INSERT1: its days added to the month already there when its rows are
- * known and dated no earlier than what the month counts (the month read first and locked
- * only then, as the UPDATE does), or the month inserted when it is not there (as ON
- * CONFLICT does), with its project month. Returns 1 when the days were added, 2 when the
- * month came (its attendance_unpaid row and its change are the caller's), 0 when the
- * month is there but takes rows known or dated before what it counts (P_INSERT1 then
- * runs), -1 when the summaries are not tables written by key.
+ * P_ADD_DAY1 and P_INSERT1, the summaries opened (a): its days added to the month already
+ * there when its rows are known and dated no earlier than what the month counts (the month
+ * read, and written only when the UPDATE's condition holds on its newest version), with
+ * its project month; or the month inserted when it is not there (as ON CONFLICT does).
+ * Returns 1 when the days were added, 2 when the month came (its attendance_unpaid row,
+ * its change and its project month are the caller's, in the order P_INSERT1 writes them),
+ * 0 when the month is there but takes rows known or dated before what it counts (P_INSERT1
+ * then runs).
  */
 static int
-month_keyed(const wc_att_month *m)
+month_keyed(am_keyed *ap, const wc_att_month *m)
 {
-	am_keyed	a;
 	Datum		key[3] = {Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id), DateADTGetDatum(m->period)};
-	wc_keyed   *k = &a.month;
+	wc_keyed   *k = &ap->month;
 	int64		sum;
 	int			done = 0;
+	bool		insert_first = am_last_came;
 
-	if (!am_keyed_open(&a))
-		return -1;
-#define MONTH_ADDS(k) (m->first_known >= DatumGetTimestampTz((k)->found->tts_values[a.m_known_to]) && \
-	m->first_day >= DatumGetDateADT((k)->found->tts_values[a.m_first_day]) && \
-	!pg_add_s64_overflow(DatumGetInt64((k)->found->tts_values[a.m_days]), m->delta, &sum))
-	if (wc_keyed_read(k, key))
-	{
-		if (MONTH_ADDS(k) && wc_keyed_lock(k, key) && MONTH_ADDS(k))
-		{
-			Datum	   *v = k->next->tts_values;
-
-			v[a.m_days] = Int64GetDatum(sum);
-			SET_MAX_TS(v, a.m_known_to, m->known_to);
-			SET_MAX_DATE(v, a.m_last_day, m->last_day);
-			v[a.m_extended] = BoolGetDatum(false);
-			wc_keyed_update(k);
-			pm_keyed(&a, m, false);
-			done = 1;
-		}
-	}
-	else
+	for (;;)
 	{
 		Datum	   *v;
 
-		wc_keyed_new(k);
-		v = k->next->tts_values;
-		v[a.m_project] = key[0];
-		v[a.m_worker] = key[1];
-		v[a.m_period] = key[2];
-		v[a.m_days] = Int64GetDatum(m->delta);
-		v[a.m_known_to] = TimestampTzGetDatum(m->known_to);
-		v[a.m_last_day] = DateADTGetDatum(m->last_day);
-		v[a.m_first_day] = DateADTGetDatum(m->first_day);
-		v[a.m_first_known] = TimestampTzGetDatum(m->first_known);
-		v[a.m_extended] = BoolGetDatum(true);
-		if (wc_keyed_insert(k))
+		/*
+		 * (after a month that came, the next one likely comes too: its insert is tried first,
+		 * which finds a month there just as well)
+		 */
+		if (insert_first || !wc_keyed_read(k, key))
 		{
-			pm_keyed(&a, m, true);
-			done = 2;
+			month_new(ap, m);
+			if (wc_keyed_insert(k))
+			{
+				done = 2;
+				break;
+			}
+			/* (there after all: read, as the UPDATE reads it) */
+			if (!insert_first || !wc_keyed_read(k, key))
+				break;
+		}
+		insert_first = false;
+		/* the UPDATE's condition, on the version read (again on the newest when it changed meanwhile) */
+		v = k->next->tts_values;
+		if (m->first_known < DatumGetTimestampTz(v[ap->m_known_to]) ||
+			m->first_day < DatumGetDateADT(v[ap->m_first_day]) ||
+			pg_add_s64_overflow(DatumGetInt64(v[ap->m_days]), m->delta, &sum))
+			break;
+		v[ap->m_days] = Int64GetDatum(sum);
+		SET_MAX_TS(v, ap->m_known_to, m->known_to);
+		SET_MAX_DATE(v, ap->m_last_day, m->last_day);
+		v[ap->m_extended] = BoolGetDatum(false);
+		if (keyed_update_read(k))
+		{
+			pm_keyed(ap, m, false);
+			done = 1;
+			break;
 		}
 	}
-#undef MONTH_ADDS
-	am_keyed_close(&a);
 	return done;
+}
+
+/* unpaid_open: attendance_unpaid opened for keyed writes; false when it is not as expected. */
+static bool
+unpaid_open(wc_keyed *k)
+{
+	static const char *const cols[3] = {"period", "project_id", "worker_id"};
+	static const Oid types[3] = {DATEOID, INT8OID, INT8OID};
+
+	if (!wc_keyed_open(k, "attendance_unpaid", 3, cols, types))
+		return false;
+	if (RelationGetDescr(k->rel)->natts != 3)
+	{
+		wc_keyed_close(k);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * unpaid_row: the attendance_unpaid row of a month that came inserted, or locked when
+ * there (as P_UNPAID_LOCK's ON CONFLICT: one deleted between the two looks is inserted).
+ */
+static void
+unpaid_row(wc_keyed *k, const wc_att_month *m)
+{
+	Datum		key[3] = {DateADTGetDatum(m->period), Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id)};
+
+	for (;;)
+	{
+		wc_keyed_new(k);
+		/* (the primary key's columns are the table's, in its order: checked by wc_keyed_open) */
+		for (int i = 0; i < 3; i++)
+			k->next->tts_values[k->keyatt[i] - 1] = key[i];
+		if (wc_keyed_insert(k) || wc_keyed_lock(k, key))
+			return;
+	}
 }
 
 /*
@@ -804,24 +943,11 @@ month_keyed(const wc_att_month *m)
 static bool
 unpaid_keyed(const wc_att_month *m)
 {
-	static const char *const cols[3] = {"period", "project_id", "worker_id"};
-	static const Oid types[3] = {DATEOID, INT8OID, INT8OID};
 	wc_keyed	k;
-	Datum		key[3] = {DateADTGetDatum(m->period), Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id)};
 
-	if (!wc_keyed_open(&k, "attendance_unpaid", 3, cols, types))
+	if (!unpaid_open(&k))
 		return false;
-	if (RelationGetDescr(k.rel)->natts != 3)
-	{
-		wc_keyed_close(&k);
-		return false;
-	}
-	wc_keyed_new(&k);
-	/* (the primary key's columns are the table's, in its order: checked by wc_keyed_open) */
-	for (int i = 0; i < 3; i++)
-		k.next->tts_values[k.keyatt[i] - 1] = key[i];
-	if (!wc_keyed_insert(&k) && !wc_keyed_lock(&k, key))
-		elog(ERROR, "wagecheck: an attendance_unpaid row in the way of an insert is gone");
+	unpaid_row(&k, m);
 	wc_keyed_close(&k);
 	return true;
 }
@@ -839,6 +965,7 @@ inserted1(const wc_att_month *m)
 	bool		came,
 				changed;
 	int			keyed = 0;
+	am_keyed	a;
 
 	values[0] = Int64GetDatum(m->project_id);
 	values[1] = Int64GetDatum(m->worker_id);
@@ -848,30 +975,47 @@ inserted1(const wc_att_month *m)
 	values[5] = DateADTGetDatum(m->last_day);
 	values[6] = DateADTGetDatum(m->first_day);
 	values[7] = TimestampTzGetDatum(m->first_known);
-	keyed = month_keyed(m);
-	if (keyed == 1)
-		return;
-	if (keyed == 2)
+	if (!IsolationUsesXactSnapshot() && am_keyed_open(&a))
 	{
-		/* the month came: its change recorded unless this transaction has (P_MONTH_CHANGE1), its unpaid row */
-		Datum		mc[5] = {values[0], values[7], values[4], values[6], values[5]};
-		Datum		k[3] = {wc_datums_array(&values[0], NULL, 1, INT8OID), wc_datums_array(&values[1], NULL, 1, INT8OID),
-		wc_datums_array(&values[2], NULL, 1, DATEOID)};
-
-		if (!month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments))
-			run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
-		else if (!wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+		keyed = month_keyed(&a, m);
+		/*
+		 * the month came: its attendance_unpaid row locked (as P_UNPAID_LOCK), its change
+		 * recorded unless this transaction has (P_MONTH_CHANGE1), its project month; then
+		 * the row goes again when the month's wage month is there
+		 */
+		if (keyed == 2)
 		{
-			if (!wc_change_append("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+			Datum		mc[5] = {values[0], values[7], values[4], values[6], values[5]};
+
+			if (!unpaid_keyed(m))
+			{
+				Datum		k[3] = {wc_datums_array(&values[0], NULL, 1, INT8OID),
+					wc_datums_array(&values[1], NULL, 1, INT8OID), wc_datums_array(&values[2], NULL, 1, DATEOID)};
+
+				run(P_UNPAID_LOCK, k, SPI_OK_INSERT);
+			}
+			if (!month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments))
 				run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
-			wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+			else if (!wc_change_recorded("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+			{
+				if (!wc_change_append("attendance_month", 'i', &m->project_id, 1, &moments, 1))
+					run(P_MONTH_CHANGE1, mc, SPI_OK_INSERT);
+				wc_change_note("attendance_month", 'i', &m->project_id, 1, &moments, 1);
+			}
+			pm_keyed(&a, m, true);
 		}
-		if (!unpaid_keyed(m))
-			run(P_UNPAID_LOCK, k, SPI_OK_INSERT);
-		came_unpaid(k);
-		am_last_came = true;
-		return;
+		am_keyed_close(&a);
+		if (keyed == 1)
+			return;
+		if (keyed == 2)
+		{
+			came_unpaid_months(m, NULL, 1);
+			am_last_came = true;
+			return;
+		}
 	}
+	else
+		keyed = -1;
 	if (!am_last_came && keyed < 0)
 	{
 		run(P_ADD_DAY1, values, SPI_OK_SELECT);
@@ -923,6 +1067,281 @@ inserted1(const wc_att_month *m)
 	}
 }
 
+#define SET_MIN_TS(v, i, value) \
+	do { if ((value) < DatumGetTimestampTz((v)[i])) (v)[i] = TimestampTzGetDatum(value); } while (0)
+#define SET_MIN_DATE(v, i, value) \
+	do { if ((value) < DatumGetDateADT((v)[i])) (v)[i] = DateADTGetDatum(value); } while (0)
+
+/*
+ * month_add_keyed: month m of a statement of several months added by key as P_INSERT's
+ * ON CONFLICT adds it: its row added to when there (read, then updated: read again when
+ * another writer changed it meanwhile), inserted otherwise (one deleted between the two
+ * looks is inserted, one inserted meanwhile read and added to). Returns
+ * whether the month came (holds only these rows: up.days = g.days); *ext, whether its
+ * moments may have moved (extended, as P_INSERT sets it); *now, its bounds as written.
+ */
+static bool
+month_add_keyed(am_keyed *a, const wc_att_month *m, bool *ext, wc_att_month *now)
+{
+	Datum		key[3] = {Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id), DateADTGetDatum(m->period)};
+	wc_keyed   *k = &a->month;
+	Datum	   *v;
+
+	*now = *m;
+	for (;;)
+	{
+		if (wc_keyed_read(k, key))
+		{
+			v = k->next->tts_values;
+			*ext = m->first_known < DatumGetTimestampTz(v[a->m_known_to]) ||
+				m->first_day < DatumGetDateADT(v[a->m_first_day]);
+			/* (bigint out of range as the statement's addition says it) */
+			v[a->m_days] = DirectFunctionCall2(int8pl, v[a->m_days], Int64GetDatum(m->delta));
+			SET_MAX_TS(v, a->m_known_to, m->known_to);
+			SET_MAX_DATE(v, a->m_last_day, m->last_day);
+			SET_MIN_DATE(v, a->m_first_day, m->first_day);
+			SET_MIN_TS(v, a->m_first_known, m->first_known);
+			v[a->m_extended] = BoolGetDatum(*ext);
+			now->known_to = DatumGetTimestampTz(v[a->m_known_to]);
+			now->last_day = DatumGetDateADT(v[a->m_last_day]);
+			now->first_day = DatumGetDateADT(v[a->m_first_day]);
+			now->first_known = DatumGetTimestampTz(v[a->m_first_known]);
+			/* (updated or deleted meanwhile: read again, as ON CONFLICT follows the newest version) */
+			if (keyed_update_read(k))
+				return DatumGetInt64(v[a->m_days]) == m->delta;
+			continue;
+		}
+		month_new(a, m);
+		if (wc_keyed_insert(k))
+		{
+			*ext = true;
+			return true;
+		}
+	}
+}
+
+/* A project month of a statement of several months: its workers that came, the latest moment and day of the new rows. */
+typedef struct am_pm
+{
+	int64		project_id;
+	DateADT		period;
+	int64		workers;
+	TimestampTz known_to;
+	DateADT		last_day;
+} am_pm;
+
+static int
+am_pm_cmp(const void *a, const void *b)
+{
+	const am_pm *x = a,
+			   *y = b;
+
+	if (x->project_id != y->project_id)
+		return x->project_id < y->project_id ? -1 : 1;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	return 0;
+}
+
+/* unpaid_order_cmp: months (their indexes into the array arg) in attendance_unpaid's key order: period, project, worker. */
+static int
+unpaid_order_cmp(const void *a, const void *b, void *arg)
+{
+	const wc_att_month *m = arg;
+	const wc_att_month *x = &m[*(const int *) a],
+			   *y = &m[*(const int *) b];
+
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if (x->project_id != y->project_id)
+		return x->project_id < y->project_id ? -1 : 1;
+	if (x->worker_id != y->worker_id)
+		return x->worker_id < y->worker_id ? -1 : 1;
+	return 0;
+}
+
+/*
+ * pm_add_keyed: a project month of a statement of several months written by key as
+ * P_INSERT's ON CONFLICT ... WHERE writes it: its row locked when there (the SQL locks it
+ * whether its condition holds or not) and changed when workers came or its latest moment
+ * or day moves; inserted when not there.
+ */
+static void
+pm_add_keyed(am_keyed *a, const am_pm *p)
+{
+	Datum		pkey[2] = {Int64GetDatum(p->project_id), DateADTGetDatum(p->period)};
+	wc_keyed   *k = &a->pm;
+	Datum	   *v;
+
+	for (;;)
+	{
+		if (wc_keyed_lock(k, pkey))
+		{
+			v = k->next->tts_values;
+			if (p->workers != 0 || p->known_to > DatumGetTimestampTz(v[a->p_known_to]) ||
+				p->last_day > DatumGetDateADT(v[a->p_last_day]))
+			{
+				v[a->p_workers] = DirectFunctionCall2(int8pl, v[a->p_workers], Int64GetDatum(p->workers));
+				SET_MAX_TS(v, a->p_known_to, p->known_to);
+				SET_MAX_DATE(v, a->p_last_day, p->last_day);
+				wc_keyed_update(k);
+			}
+			return;
+		}
+		pm_new(a, p->project_id, p->period, p->workers, p->known_to, p->last_day);
+		if (wc_keyed_insert(k))
+			return;
+	}
+}
+
+/*
+ * inserted_keyed: the new rows of several months added by key (src/alerts/keyed.c) in place
+ * of P_INSERT, writing what it writes in the order it locks: the months in key order
+ * (each once: the rows of a month are grouped already), the attendance_unpaid rows of the
+ * months that came in that table's key order, the change of the months extended, the
+ * project months in key order (each once, with its months' workers that came and their
+ * rows' latest moment and day); then the months that came whose wage month is there now
+ * (came_unpaid). False, with nothing written, when a summary is not a table written by
+ * key, or the transaction reads one snapshot (REPEATABLE READ, SERIALIZABLE: a row another
+ * transaction changed since fails the statement, as it should, and SERIALIZABLE sees what
+ * the statement read): P_INSERT then adds them all.
+ */
+static bool
+inserted_keyed(const wc_att_month *m, int k)
+{
+	am_keyed	a;
+	wc_keyed	un;
+	wc_att_month *now;
+	bool	   *came,
+			   *ext;
+	int		   *order;
+	int			ncame = 0,
+				next = 0,
+				npm = 0;
+	am_pm	   *pm;
+	MemoryContext per_month,
+				old;
+
+	/* (a transaction of one snapshot: the statements, which fail where it cannot see the row they write) */
+	if (IsolationUsesXactSnapshot() || !am_keyed_open(&a))
+		return false;
+	if (!unpaid_open(&un))
+	{
+		am_keyed_close(&a);
+		return false;
+	}
+	now = palloc_extended(sizeof(wc_att_month) * k, MCXT_ALLOC_HUGE);
+	came = palloc_extended(sizeof(bool) * k, MCXT_ALLOC_HUGE);
+	ext = palloc_extended(sizeof(bool) * k, MCXT_ALLOC_HUGE);
+	order = palloc_extended(sizeof(int) * k, MCXT_ALLOC_HUGE);
+	pm = palloc_extended(sizeof(am_pm) * k, MCXT_ALLOC_HUGE);
+	/* (each month's scans and writes in a context of their own, emptied after it: the values are all by value) */
+	per_month = AllocSetContextCreate(CurrentMemoryContext, "attendance months by key", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(per_month);
+	/* the months, in key order */
+	for (int i = 0; i < k; i++)
+	{
+		came[i] = month_add_keyed(&a, &m[i], &ext[i], &now[i]);
+		if (came[i])
+			order[ncame++] = i;
+		if (ext[i])
+			next++;
+		MemoryContextReset(per_month);
+	}
+	/* the attendance_unpaid rows of the months that came, in that table's key order */
+	qsort_arg(order, ncame, sizeof(int), unpaid_order_cmp, (void *) m);
+	for (int i = 0; i < ncame; i++)
+	{
+		unpaid_row(&un, &m[order[i]]);
+		MemoryContextReset(per_month);
+	}
+	MemoryContextSwitchTo(old);
+	/* the change of the months extended: their projects and moments */
+	if (next > 0)
+	{
+		int64	   *projects = palloc(sizeof(int64) * next);
+		wc_span    *spans = palloc(sizeof(wc_span) * next);
+		int			n = 0,
+					np,
+					ns;
+		bool		exact = true;
+
+		for (int i = 0; i < k; i++)
+			if (ext[i])
+			{
+				projects[n] = now[i].project_id;
+				if (!month_moments(now[i].first_known, now[i].known_to, now[i].first_day, now[i].last_day, &spans[n]))
+					exact = false;
+				n++;
+			}
+		np = (int) wc_ids_unique(projects, n);
+		ns = exact ? (int) wc_spans_merge(spans, n) : 0;
+		if (!exact || !wc_change_append("attendance_month", 'i', projects, np, spans, ns))
+		{
+			Datum	   *c[5];
+			Datum		values[5];
+
+			for (int j = 0; j < 5; j++)
+				c[j] = palloc(sizeof(Datum) * next);
+			n = 0;
+			for (int i = 0; i < k; i++)
+				if (ext[i])
+				{
+					c[0][n] = Int64GetDatum(now[i].project_id);
+					c[1][n] = TimestampTzGetDatum(now[i].first_known);
+					c[2][n] = TimestampTzGetDatum(now[i].known_to);
+					c[3][n] = DateADTGetDatum(now[i].first_day);
+					c[4][n] = DateADTGetDatum(now[i].last_day);
+					n++;
+				}
+			values[0] = wc_datums_array(c[0], NULL, n, INT8OID);
+			values[1] = wc_datums_array(c[1], NULL, n, TIMESTAMPTZOID);
+			values[2] = wc_datums_array(c[2], NULL, n, TIMESTAMPTZOID);
+			values[3] = wc_datums_array(c[3], NULL, n, DATEOID);
+			values[4] = wc_datums_array(c[4], NULL, n, DATEOID);
+			run(P_MONTHS_CHANGE, values, SPI_OK_INSERT);
+		}
+		if (exact)
+			wc_change_note("attendance_month", 'i', projects, np, spans, ns);
+	}
+	/* the project months, in their key order, each once */
+	for (int i = 0; i < k; i++)
+	{
+		pm[i].project_id = m[i].project_id;
+		pm[i].period = m[i].period;
+		pm[i].workers = came[i] ? 1 : 0;
+		pm[i].known_to = m[i].known_to;
+		pm[i].last_day = m[i].last_day;
+	}
+	qsort(pm, k, sizeof(am_pm), am_pm_cmp);
+	for (int i = 0; i < k; i++)
+	{
+		if (npm > 0 && am_pm_cmp(&pm[npm - 1], &pm[i]) == 0)
+		{
+			pm[npm - 1].workers += pm[i].workers;
+			pm[npm - 1].known_to = Max(pm[npm - 1].known_to, pm[i].known_to);
+			pm[npm - 1].last_day = Max(pm[npm - 1].last_day, pm[i].last_day);
+		}
+		else
+			pm[npm++] = pm[i];
+	}
+	old = MemoryContextSwitchTo(per_month);
+	for (int i = 0; i < npm; i++)
+	{
+		pm_add_keyed(&a, &pm[i]);
+		MemoryContextReset(per_month);
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(per_month);
+	wc_keyed_close(&un);
+	am_keyed_close(&a);
+	ereport(DEBUG1, (errmsg_internal("wagecheck: attendance months written by key: %d, %d came, %d project months",
+									 k, ncame, npm)));
+	/* the months that came whose wage month is there now: their attendance_unpaid rows go again */
+	came_unpaid_months(m, order, ncame);
+	return true;
+}
+
 /* inserted: the new rows' months added. */
 static void
 inserted(wc_att_month *m, int k)
@@ -935,6 +1354,11 @@ inserted(wc_att_month *m, int k)
 	if (k == 1)
 	{
 		inserted1(m);
+		return;
+	}
+	if (inserted_keyed(m, k))
+	{
+		am_last_came = false;
 		return;
 	}
 	month_values(m, k, values);
