@@ -93,10 +93,10 @@ SELECT fx.pay(10, 1, 'out', 500, fx.luhn('622202000000099999'), '工人1', 'wage
 SELECT fx.pay(10, 1, 'out', 500, fx.card(1), '工人1', 'wage', '2026-03-11 10:00');
 SELECT account_id, balance FROM wagecheck.wage_account ORDER BY 1;
 
--- what the keyed path leaves to the statements: the balances of two movements in one statement
--- (their outflows are judged by key); a transaction of REPEATABLE READ (neither); the balance of
--- an account with a trigger of its own on UPDATE (which then fires as before), and without it
--- again
+-- two movements in one statement: their account locked, read and written by key too, their
+-- outflows judged by key. What the keyed path leaves to the statements: a transaction of
+-- REPEATABLE READ; the balance of an account with a trigger of its own on UPDATE (which then
+-- fires as before), and without it again - of one movement and of two in a statement
 CREATE TABLE fx.balance_audit (account_id bigint, old numeric, new numeric);
 CREATE FUNCTION fx.audit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -110,9 +110,17 @@ INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counte
     (12, 2, 'out', 3000, fx.card(3), '工人3', 'wage', '2026-03-12 11:00', '2026-03-12 11:00');
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT fx.pay(13, 2, 'out', 1000, fx.card(3), '工人3', 'wage', '2026-03-13 10:00');
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at) VALUES
+    (21, 2, 'in', 100, '8888', '临沂城投', 'labour_cost', '2026-03-13 10:10', '2026-03-13 10:10'),
+    (22, 2, 'out', 100, fx.card(3), '工人3', 'wage', '2026-03-13 10:20', '2026-03-13 10:20');
 COMMIT;
 CREATE TRIGGER audit AFTER UPDATE ON wagecheck.wage_account FOR EACH ROW EXECUTE FUNCTION fx.audit();
 SELECT fx.pay(14, 2, 'out', 1000, fx.card(3), '工人3', 'wage', '2026-03-13 11:00');
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at) VALUES
+    (23, 2, 'in', 100, '8888', '临沂城投', 'labour_cost', '2026-03-13 11:10', '2026-03-13 11:10'),
+    (24, 2, 'out', 100, fx.card(3), '工人3', 'wage', '2026-03-13 11:20', '2026-03-13 11:20');
 DROP TRIGGER audit ON wagecheck.wage_account;
 SELECT fx.pay(15, 2, 'out', 1000, fx.card(3), '工人3', 'wage', '2026-03-13 12:00');
 RESET client_min_messages;
@@ -137,6 +145,100 @@ UPDATE wagecheck.wage_account SET closure_notice_on = '2026-03-01', closed_on = 
 UPDATE wagecheck.project SET enforcement_mode = 'reject' WHERE project_id = 71;
 SELECT fx.pay(16, 2, 'in', 100, '8888', '临沂城投', 'labour_cost', '2026-04-06 10:00');
 SELECT * FROM fx.check();
+
+-- a bank file of a day's wages, more cards than an eighth of the workers: one statement reads
+-- its payees and matches its wages by one read of worker and roster each (not a probe of each
+-- for each wage) and locks, reads and writes its accounts by key; its answers - violations,
+-- candidates, balances - are those of the same movements of a twin project booked one a
+-- statement (by probes). Workers 200-489 are on both rosters, 490-509 only from after the
+-- wages (candidates), 510-519 on neither (AC03); some wages are received under another name
+-- (WP04), some paid to a card written with blanks, some in cash or to an account of no worker.
+SELECT fx.project(72, '371302', '2026-01-05', '2025-12-01'), fx.project(73, '371311', '2026-01-05', '2025-12-01'),
+       fx.project(74, '371302', '2026-01-05', '2025-12-01');
+SELECT count(*) AS workers FROM (SELECT fx.worker(i) FROM generate_series(200, 519) i) x;
+SELECT count(*) AS entries FROM (SELECT fx.roster(p, i, CASE WHEN i < 490 THEN date '2026-01-06' ELSE date '2026-04-01' END)
+                                   FROM generate_series(200, 509) i, (VALUES (72), (73)) v(p)) x;
+ANALYZE wagecheck.worker, wagecheck.roster;
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at) VALUES
+    (3, 72, '临商银行', 'A-72', '2026-01-05', '2026-01-05 10:00'),
+    (4, 73, '临商银行', 'A-73', '2026-01-05', '2026-01-05 10:00'),
+    (5, 74, '临商银行', 'A-74', '2026-01-05', '2026-01-05 10:00');
+CREATE TABLE fx.bank_file AS
+SELECT n, dir, amount, cp, name, purpose, at FROM (
+    SELECT 0 AS n, 'in' AS dir, 200000::numeric AS amount, '8888' AS cp, '临沂城投' AS name, 'labour_cost' AS purpose,
+           timestamptz '2026-03-04 10:00' AS at
+    UNION ALL
+    SELECT i, 'out', 100 + i, CASE WHEN i % 50 = 0 THEN regexp_replace(fx.card(i), '(....)', '\1 ', 'g') ELSE fx.card(i) END,
+           CASE WHEN i % 97 = 0 THEN '张三' ELSE '工人' || i END, 'wage', timestamptz '2026-03-05 10:00' + i * interval '1 second'
+      FROM generate_series(200, 519) i
+    UNION ALL
+    SELECT 600 + i, 'out', 50, CASE WHEN i <= 3 THEN NULL ELSE '8888-000' || i END, '某人', CASE WHEN i <= 3 THEN 'cash' ELSE 'wage' END,
+           timestamptz '2026-03-06 10:00'
+      FROM generate_series(1, 6) i) f;
+-- project 72: one statement (with an inflow into project 74's account: two accounts by key)
+SET client_min_messages = debug1;
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at)
+SELECT 10000 + n, 3, dir, amount, cp, name, purpose, at, at FROM fx.bank_file
+UNION ALL SELECT 15000, 5, 'in', 10, '8888', '临沂城投', 'labour_cost', '2026-03-04 10:00', '2026-03-04 10:00'
+ORDER BY 1;
+RESET client_min_messages;
+-- project 73: one a statement
+DO $$
+DECLARE
+    f record;
+BEGIN
+    FOR f IN SELECT * FROM fx.bank_file ORDER BY n LOOP
+        PERFORM fx.pay(20000 + f.n, 4, f.dir, f.amount, f.cp, f.name, f.purpose, f.at);
+    END LOOP;
+END $$;
+SELECT project_id, rule_code, count(*) FROM wagecheck.violation WHERE project_id IN (72, 73) GROUP BY 1, 2 ORDER BY 1, 2;
+-- the violations, candidates and balances of the two, row for row (nothing differs)
+WITH v AS (SELECT project_id, rule_code, subject_id::bigint % 10000 AS n, details ->> 'amount' AS amount
+             FROM wagecheck.violation WHERE project_id IN (72, 73)),
+     o AS (SELECT project_id, txn_id % 10000 AS n, card FROM wagecheck.outflow_unmatched WHERE project_id IN (72, 73))
+SELECT (SELECT count(*) FROM ((SELECT rule_code, n, amount FROM v WHERE project_id = 72
+                               EXCEPT ALL SELECT rule_code, n, amount FROM v WHERE project_id = 73)
+                              UNION ALL (SELECT rule_code, n, amount FROM v WHERE project_id = 73
+                               EXCEPT ALL SELECT rule_code, n, amount FROM v WHERE project_id = 72)) x) AS violations_differ,
+       (SELECT count(*) FROM ((SELECT n, card FROM o WHERE project_id = 72 EXCEPT ALL SELECT n, card FROM o WHERE project_id = 73)
+                              UNION ALL (SELECT n, card FROM o WHERE project_id = 73
+                               EXCEPT ALL SELECT n, card FROM o WHERE project_id = 72)) y) AS candidates_differ,
+       (SELECT count(*) FROM o WHERE project_id = 72) AS candidates;
+SELECT account_id, balance FROM wagecheck.wage_account WHERE account_id IN (3, 4, 5) ORDER BY 1;
+SELECT * FROM fx.check();
+
+-- a statement of movements of more accounts than are had by key (256): the first 256 in the
+-- order of its rows by key, the others by the statements, each balance right
+SELECT count(*) AS projects FROM (SELECT fx.project(1000 + i, '371302', '2026-01-05', '2025-12-01')
+                                    FROM generate_series(1, 260) i) x;
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at)
+SELECT 1000 + i, 1000 + i, '临商银行', 'A-' || (1000 + i), '2026-01-05', '2026-01-05 10:00' FROM generate_series(1, 260) i;
+SET client_min_messages = debug1;
+INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, counterparty_account, counterparty_name,
+                                   purpose, booked_at, created_at)
+SELECT 30000 + i, 1000 + (i % 260) + 1, 'in', 10 + i % 7, '8888', '临沂城投', 'labour_cost', '2026-03-15 10:00', '2026-03-15 10:00'
+  FROM generate_series(0, 779) i
+ ORDER BY i % 3, i;
+RESET client_min_messages;
+SELECT count(*) AS accounts, sum(balance) AS total FROM wagecheck.wage_account WHERE account_id > 1000;
+SELECT * FROM fx.check();
+
+-- a table of roster entries of one's own that inherits from the roster (its rows are the
+-- roster's to the statements): the payee and the match are not read by key, which would miss
+-- them, but by the statements. Worker 520, new, is put on project 72's roster through it: his
+-- wage is no AC03 and no candidate.
+SELECT fx.worker(520);
+CREATE TABLE fx.roster_more () INHERITS (wagecheck.roster);
+INSERT INTO fx.roster_more (roster_id, project_id, worker_id, employer_id, contract_signed_on, start_on, created_at)
+VALUES (9000, 72, 520, 3, '2026-01-06', '2026-01-06', '2026-01-06 09:00');
+SET client_min_messages = debug1;
+SELECT fx.pay(16000, 3, 'out', 100, fx.card(520), '工人520', 'wage', '2026-03-16 10:00');
+RESET client_min_messages;
+SELECT count(*) AS violations FROM wagecheck.violation WHERE subject_id = '16000';
+SELECT count(*) AS candidates FROM wagecheck.outflow_unmatched WHERE txn_id = 16000;
+SELECT * FROM fx.check();
+DROP TABLE fx.roster_more;
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;

@@ -34,8 +34,10 @@
  * through the same indexes as the statement's snapshot would see them (src/enforce/direct.c),
  * the same rows locked in the same order (a row changed while its lock was waited for sends
  * the judgement back to the statements, which read it again), the candidates inserted and
- * deleted by their key (src/alerts/keyed.c). REPEATABLE READ and SERIALIZABLE keep the
- * statements.
+ * deleted by their key (src/alerts/keyed.c); the wages of a bank file of more cards than an
+ * eighth of the workers are matched by one read of worker and roster instead of a probe of
+ * each for each wage (scan_matches), and locked the same way. REPEATABLE READ and
+ * SERIALIZABLE keep the statements.
  */
 #include "postgres.h"
 
@@ -60,6 +62,7 @@
 #include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
@@ -705,6 +708,262 @@ cmp_unmatched(const void *a, const void *b)
 }
 
 /*
+ * Matching a statement's many wages at once. Probing worker and roster for each wage costs
+ * about a microsecond a probe; a bank file of a day's wages asks about most workers, and then
+ * one read of each table under the same snapshot - the workers of the wages' cards and the
+ * roster entries of their (project, worker) pairs kept in hash tables - finds the same rows
+ * (scan_matches). The matches are then locked as the probes' are (probe_lock).
+ */
+typedef struct sc_account
+{
+	int64		id;				/* (the key) */
+	bool		found;
+	int64		project;
+	ItemPointerData tid;
+} sc_account;
+
+typedef struct sc_card
+{
+	int64		card;			/* (the key: the card, as wagecheck.bank_card holds it) */
+	int			first;			/* its first worker in workers[], -1: none */
+} sc_card;
+
+typedef struct sc_worker
+{
+	int64		worker_id;
+	ItemPointerData tid;
+	int			next;
+} sc_worker;
+
+typedef struct sc_pair
+{
+	int64		key[2];			/* (the key: project, worker) */
+	int			first;			/* its first entry in entries[], -1: none */
+} sc_pair;
+
+typedef struct sc_entry
+{
+	int64		roster_id;
+	TimestampTz created;
+	bool		created_null;
+	ItemPointerData tid;
+	int			next;
+} sc_entry;
+
+/* the fewest distinct cards that make scan_matches read the tables rather than probe them */
+#define OU_SCAN_MIN 256
+/* ... and the share of the larger table's rows they must reach (1/OU_SCAN_SHARE) */
+#define OU_SCAN_SHARE 8
+
+/*
+ * scan_matches: the matches of outflows o[0..no) (cards[i]: the digits of a wage's account,
+ * NULL: no card) found by reading worker and roster once each as snapshot sees them, added to
+ * m, and the unmatched outflows (of an account that exists) to u[*nu]: probe_matches's answers
+ * for each. False, with nothing done, when the wages' distinct cards are too few for the
+ * reads to cost less than the probes.
+ */
+static bool
+scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no, ou_matches *m,
+			 ou_unmatched *u, int *nu)
+{
+	HTAB	   *hcards,
+			   *haccounts,
+			   *hpairs;
+	sc_worker  *workers = NULL;
+	int			nworkers = 0,
+				wcap = 0;
+	sc_entry   *entries = NULL;
+	int			nentries = 0,
+				ecap = 0;
+	long		ncards;
+	Oid			card_type;
+	int			k_card,
+				r_project,
+				r_worker;
+	bool		isnull;
+	int64	   *ckey;
+	bool	   *ckey_ok;
+
+	/*
+	 * each wage's card: the bank_card whose text (k.wage_card::text) is its digits, when one
+	 * is (a card's text is its canonical form: digits that are not one match no worker's)
+	 */
+	ckey = palloc(sizeof(int64) * no);
+	ckey_ok = palloc0(sizeof(bool) * no);
+	hcards = wc_direct_hash("wagecheck wage cards", sizeof(int64), sizeof(sc_card), no, false);
+	for (int i = 0; i < no; i++)
+	{
+		bool		found;
+		sc_card    *c;
+		int64_t		v;
+		char		text[WC_BANK_CARD_MAX + 1];
+		size_t		len = cards[i] ? strlen(cards[i]) : 0;
+
+		if (len == 0 || len > WC_BANK_CARD_MAX || wc_bank_card_parse(cards[i], len, &v, NULL) != WC_IDENT_OK ||
+			wc_bank_card_format(v, text) != (int) len || memcmp(text, cards[i], len) != 0)
+			continue;
+		ckey[i] = v;
+		ckey_ok[i] = true;
+		c = hash_search(hcards, &ckey[i], HASH_ENTER, &found);
+		if (!found)
+			c->first = -1;
+	}
+	ncards = hash_get_num_entries(hcards);
+	card_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
+								ObjectIdGetDatum(RelationGetNamespace(p->k.rel)));
+	if (ncards < OU_SCAN_MIN ||
+		ncards * OU_SCAN_SHARE < Max(wc_direct_rows(&p->k), wc_direct_rows(&p->r)) ||
+		!OidIsValid(card_type) || (k_card = wc_direct_column(&p->k, "wage_card", card_type)) == 0 ||
+		(r_project = wc_direct_column(&p->r, "project_id", INT8OID)) == 0 ||
+		(r_worker = wc_direct_column(&p->r, "worker_id", INT8OID)) == 0)
+	{
+		hash_destroy(hcards);
+		return false;
+	}
+	/* the workers whose card's text (k.wage_card::text: its digits) is one of the wages' */
+	wc_direct_scan_begin(&p->k, snapshot);
+	while (wc_direct_scan_next(&p->k))
+	{
+		Datum		v = slot_getattr(p->k.slot, k_card, &isnull);
+		int64		id,
+					card;
+		sc_card    *c;
+
+		if (isnull)
+			continue;
+		card = DatumGetInt64(v);
+		if ((c = hash_search(hcards, &card, HASH_FIND, NULL)) == NULL)
+			continue;
+		id = DatumGetInt64(slot_getattr(p->k.slot, p->k_id, &isnull));
+		if (isnull)
+			continue;
+		if (nworkers == wcap)
+		{
+			wcap = wcap ? wcap * 2 : 256;
+			workers = workers ? repalloc_huge(workers, sizeof(sc_worker) * wcap) : palloc(sizeof(sc_worker) * wcap);
+		}
+		workers[nworkers].worker_id = id;
+		workers[nworkers].tid = p->k.slot->tts_tid;
+		workers[nworkers].next = c->first;
+		c->first = nworkers++;
+	}
+	wc_direct_scan_end(&p->k);
+	/* each outflow's account (its project), and the (project, worker) pairs of the wages */
+	haccounts = wc_direct_hash("wagecheck accounts", sizeof(int64), sizeof(sc_account), 64, false);
+	hpairs = wc_direct_hash("wagecheck roster pairs", sizeof(int64) * 2, sizeof(sc_pair), nworkers, false);
+	for (int i = 0; i < no; i++)
+	{
+		bool		found;
+		sc_account *a = hash_search(haccounts, &o[i].account, HASH_ENTER, &found);
+		sc_card    *c;
+
+		if (!found)
+		{
+			Datum		key = Int64GetDatum(o[i].account);
+
+			a->found = wc_direct_first(&p->a, snapshot, &key, 1);
+			if (a->found)
+			{
+				a->project = DatumGetInt64(slot_getattr(p->a.slot, p->a_project, &isnull));
+				a->tid = p->a.slot->tts_tid;
+			}
+		}
+		if (!a->found || !ckey_ok[i] || (c = hash_search(hcards, &ckey[i], HASH_FIND, NULL)) == NULL)
+			continue;
+		for (int w = c->first; w >= 0; w = workers[w].next)
+		{
+			int64		key[2] = {a->project, workers[w].worker_id};
+			sc_pair    *pr = hash_search(hpairs, key, HASH_ENTER, &found);
+
+			if (!found)
+				pr->first = -1;
+		}
+	}
+	/* the roster entries of those pairs */
+	if (hash_get_num_entries(hpairs) > 0)
+	{
+		wc_direct_scan_begin(&p->r, snapshot);
+		while (wc_direct_scan_next(&p->r))
+		{
+			int64		key[2];
+			bool		pnull,
+						wnull;
+			sc_pair    *pr;
+			sc_entry   *e;
+
+			key[0] = DatumGetInt64(slot_getattr(p->r.slot, r_project, &pnull));
+			key[1] = DatumGetInt64(slot_getattr(p->r.slot, r_worker, &wnull));
+			if (pnull || wnull || (pr = hash_search(hpairs, key, HASH_FIND, NULL)) == NULL)
+				continue;
+			if (nentries == ecap)
+			{
+				ecap = ecap ? ecap * 2 : 256;
+				entries = entries ? repalloc_huge(entries, sizeof(sc_entry) * ecap) : palloc(sizeof(sc_entry) * ecap);
+			}
+			e = &entries[nentries];
+			e->roster_id = DatumGetInt64(slot_getattr(p->r.slot, p->r_id, &isnull));
+			e->created = DatumGetTimestampTz(slot_getattr(p->r.slot, p->r_created, &e->created_null));
+			e->tid = p->r.slot->tts_tid;
+			e->next = pr->first;
+			pr->first = nentries++;
+		}
+		wc_direct_scan_end(&p->r);
+	}
+	/* each outflow matched as probe_matches matches it */
+	for (int i = 0; i < no; i++)
+	{
+		sc_account *a = hash_search(haccounts, &o[i].account, HASH_FIND, NULL);
+		sc_card    *c;
+		int			before = m->n;
+
+		if (a == NULL || !a->found)
+			continue;			/* no account, no project: no candidate */
+		if (ckey_ok[i] && (c = hash_search(hcards, &ckey[i], HASH_FIND, NULL)) != NULL)
+		{
+			for (int w = c->first; w >= 0; w = workers[w].next)
+			{
+				int64		key[2] = {a->project, workers[w].worker_id};
+				sc_pair    *pr = hash_search(hpairs, key, HASH_FIND, NULL);
+
+				for (int x = pr ? pr->first : -1; x >= 0; x = entries[x].next)
+				{
+					sc_entry   *e = &entries[x];
+					ou_match   *mm;
+
+					/* r.created_at <= u.known (NULL on either side: no) */
+					if (e->created_null || o[i].known_null || e->created > o[i].known)
+						continue;
+					if (m->n == m->cap)
+					{
+						m->cap = m->cap ? m->cap * 2 : 8;
+						m->v = m->v ? repalloc_huge(m->v, sizeof(ou_match) * m->cap) : palloc(sizeof(ou_match) * m->cap);
+					}
+					mm = &m->v[m->n++];
+					mm->account_id = o[i].account;
+					mm->roster_id = e->roster_id;
+					mm->worker_id = workers[w].worker_id;
+					mm->txn_id = o[i].id;
+					mm->account = a->tid;
+					mm->entry = e->tid;
+					mm->worker = workers[w].tid;
+				}
+			}
+		}
+		if (m->n > before)
+			continue;			/* matched */
+		u[*nu].txn_id = o[i].id;
+		u[*nu].project_id = a->project;
+		u[(*nu)++].card = cards[i];
+	}
+	hash_destroy(hpairs);
+	hash_destroy(haccounts);
+	hash_destroy(hcards);
+	ereport(DEBUG1, (errmsg_internal("wagecheck: wages matched by one read of worker and roster: %d outflows, %ld cards",
+									 no, ncards)));
+	return true;
+}
+
+/*
  * on_new_txns: a statement that inserted movements (up to OU_TXNS_KEYED): their outflows
  * judged by key (matched and locked as P_MATCH would, in its order; the unmatched ones'
  * candidates inserted by key in the order of their ids, as P_INSERT does); false when this
@@ -762,7 +1021,8 @@ on_new_txns(TriggerData *td, Tuplestorestate *rows)
 		return false;
 	u = palloc(sizeof(ou_unmatched) * no);
 	snapshot = wc_direct_snapshot();
-	for (int i = 0; i < no; i++)
+	/* (a day's bank file: one read of worker and roster; else a probe of each for each wage) */
+	for (int i = scan_matches(&p, snapshot, o, cards, no, &m, u, &nu) ? no : 0; i < no; i++)
 	{
 		bool		have_project;
 		int64		project = 0;

@@ -13,11 +13,15 @@
  * the project changes, the foreign keys' triggers only when a key does (or, of a row this
  * transaction wrote, to check again the key checked when it was written: of a constraint not
  * deferrable, that check has run). So the balance is written without firing them, and only
- * while wage_account has no trigger on UPDATE but those (balance_write_plain); a statement
- * this file cannot judge - several movements, an account named by number, REPEATABLE READ or
- * SERIALIZABLE (where the UPDATE fails on a row changed since the snapshot), attached tables
- * of accounts, a row changed or gone while waiting for its lock - is judged by the SQL of
- * state.c and lookup.c, as before.
+ * while wage_account has no trigger on UPDATE but those (balance_write_plain). A statement of
+ * several movements has each of its accounts (named by id) locked and read by key at its first
+ * use, in the order of its rows as wc_account_get locks them, and the balances written by key
+ * at its end (account_txn.c); its payees are read through the indexes, or - a bank file asking
+ * about more cards than an eighth of the workers - by one read of worker and roster
+ * (wc_payee_reader_scan). What this file cannot judge - an account named by number, REPEATABLE
+ * READ or SERIALIZABLE (where the UPDATE fails on a row changed since the snapshot), attached
+ * tables of accounts, a row changed or gone while waiting for its lock - is judged by the SQL
+ * of state.c and lookup.c, as before.
  */
 #include "postgres.h"
 
@@ -33,6 +37,7 @@
 #include "optimizer/optimizer.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
@@ -313,6 +318,191 @@ wc_payee_reader_read(wc_payee_reader *pr, Snapshot snapshot, int64 project_id, c
 	return true;
 }
 
+/* A card some payees ask about, and the workers whose registered card it is. */
+typedef struct scan_card
+{
+	int64		card;			/* (the key) */
+	int			first;			/* its first worker in workers[], -1: none */
+} scan_card;
+
+typedef struct scan_worker
+{
+	int64		worker_id;
+	char	   *name;
+	int			next;
+} scan_worker;
+
+/* the fewest distinct cards that make wc_payee_reader_scan read the tables rather than probe them */
+#define PAYEE_SCAN_MIN 256
+/* ... and the share of the larger table's rows they must reach (1/PAYEE_SCAN_SHARE) */
+#define PAYEE_SCAN_SHARE 8
+
+/*
+ * wc_payee_reader_scan: wc_payee_reader_read's answers for the payees asks[0..n) (distinct
+ * (project, account) pairs) by one read of worker and roster each, as snapshot sees them - the
+ * workers of the cards asked about, and which of them are on the projects' rosters, kept in
+ * hash tables: a bank file of a day's wages asks about most workers, and a probe of each index
+ * for each costs more. asks[i].done says which were answered (the others: the lookup's SQL).
+ * False, with nothing done, when the cards asked about are too few for that.
+ */
+bool
+wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks, int n)
+{
+	int64	   *cards = palloc(sizeof(int64) * Max(n, 1));
+	char	   *is_card = palloc0(Max(n, 1));	/* 1 a card, 2 not one, 0 not known */
+	HTAB	   *hcards,
+			   *hpairs;
+	scan_worker *workers = NULL;
+	int			nworkers = 0,
+				cap = 0;
+	int			a_card,
+				r_project,
+				r_worker;
+	bool		isnull;
+
+	/* each account's card (as wc_payee_reader_read reads it) */
+	hcards = wc_direct_hash("wagecheck payee cards", sizeof(int64), sizeof(scan_card), n, false);
+	for (int i = 0; i < n; i++)
+	{
+		wc_compact	c;
+		int64_t		card = 0;
+		wc_ident_status st = wc_ident_compact_server(asks[i].account, asks[i].len, &c, NULL);
+		bool		found;
+		scan_card  *e;
+
+		asks[i].done = false;
+		if (st == WC_IDENT_OK)
+			st = wc_bank_card_from_compact(&c, &card, NULL);
+		if (st == WC_IDENT_NOMEM || st == WC_IDENT_ICU_ERROR)
+			continue;			/* (the SQL reports them) */
+		if (st != WC_IDENT_OK)
+		{
+			is_card[i] = 2;		/* not a card: no worker's */
+			continue;
+		}
+		cards[i] = card;
+		is_card[i] = 1;
+		e = hash_search(hcards, &cards[i], HASH_ENTER, &found);
+		if (!found)
+			e->first = -1;
+	}
+	if (hash_get_num_entries(hcards) < PAYEE_SCAN_MIN ||
+		hash_get_num_entries(hcards) * PAYEE_SCAN_SHARE < Max(wc_direct_rows(&pr->w), wc_direct_rows(&pr->r)) ||
+		(a_card = wc_direct_column(&pr->w, "wage_card", pr->w.index->rd_opcintype[0])) == 0 ||
+		(r_project = wc_direct_column(&pr->r, "project_id", INT8OID)) == 0 ||
+		(r_worker = wc_direct_column(&pr->r, "worker_id", INT8OID)) == 0)
+	{
+		hash_destroy(hcards);
+		return false;
+	}
+	/* the workers of those cards */
+	wc_direct_scan_begin(&pr->w, snapshot);
+	while (wc_direct_scan_next(&pr->w))
+	{
+		Datum		v = slot_getattr(pr->w.slot, a_card, &isnull);
+		int64		card,
+					id;
+		scan_card  *e;
+
+		if (isnull)
+			continue;
+		card = DatumGetInt64(v);
+		if ((e = hash_search(hcards, &card, HASH_FIND, NULL)) == NULL)
+			continue;
+		id = DatumGetInt64(slot_getattr(pr->w.slot, pr->a_id, &isnull));
+		if (isnull)
+			continue;
+		if (nworkers == cap)
+		{
+			cap = cap ? cap * 2 : 256;
+			workers = workers ? repalloc_huge(workers, sizeof(scan_worker) * cap) : palloc(sizeof(scan_worker) * cap);
+		}
+		workers[nworkers].worker_id = id;
+		workers[nworkers].name = text_column(&pr->w, pr->a_name);
+		workers[nworkers].next = e->first;
+		e->first = nworkers++;
+	}
+	wc_direct_scan_end(&pr->w);
+	/* the (project, worker) pairs asked about, and those on the roster */
+	hpairs = wc_direct_hash("wagecheck payee pairs", sizeof(int64) * 2, sizeof(int64) * 2, nworkers, false);
+	wc_direct_scan_begin(&pr->r, snapshot);
+	if (nworkers > 0)
+	{
+		HTAB	   *want = wc_direct_hash("wagecheck payee wanted", sizeof(int64) * 2, sizeof(int64) * 2, nworkers, false);
+
+		for (int i = 0; i < n; i++)
+		{
+			scan_card  *e;
+
+			if (is_card[i] != 1 || (e = hash_search(hcards, &cards[i], HASH_FIND, NULL)) == NULL)
+				continue;
+			for (int w = e->first; w >= 0; w = workers[w].next)
+			{
+				int64		key[2] = {asks[i].project_id, workers[w].worker_id};
+
+				(void) hash_search(want, key, HASH_ENTER, NULL);
+			}
+		}
+		while (wc_direct_scan_next(&pr->r))
+		{
+			int64		key[2];
+			bool		pnull,
+						wnull;
+
+			key[0] = DatumGetInt64(slot_getattr(pr->r.slot, r_project, &pnull));
+			key[1] = DatumGetInt64(slot_getattr(pr->r.slot, r_worker, &wnull));
+			if (!pnull && !wnull && hash_search(want, key, HASH_FIND, NULL) != NULL)
+				(void) hash_search(hpairs, key, HASH_ENTER, NULL);
+		}
+		hash_destroy(want);
+	}
+	wc_direct_scan_end(&pr->r);
+	/* each answer: the worker of the card on the project's roster first, then the lowest id */
+	for (int i = 0; i < n; i++)
+	{
+		scan_card  *e;
+		int			best_rostered = -1;
+		int64		best_id = 0;
+		const char *best_name = NULL;
+		wc_payee_entry *pe;
+
+		if (is_card[i] == 0)
+			continue;
+		if (is_card[i] == 2)
+		{
+			(void) wc_payee_store(asks[i].project_id, asks[i].account, asks[i].len, false);
+			asks[i].done = true;
+			continue;
+		}
+		e = hash_search(hcards, &cards[i], HASH_FIND, NULL);
+		for (int w = e ? e->first : -1; w >= 0; w = workers[w].next)
+		{
+			int64		key[2] = {asks[i].project_id, workers[w].worker_id};
+			int			rostered = hash_search(hpairs, key, HASH_FIND, NULL) != NULL ? 1 : 0;
+
+			/* ORDER BY rostered DESC, worker_id LIMIT 1 */
+			if (rostered > best_rostered || (rostered == best_rostered && workers[w].worker_id < best_id))
+			{
+				best_rostered = rostered;
+				best_id = workers[w].worker_id;
+				best_name = workers[w].name;
+			}
+		}
+		pe = wc_payee_store(asks[i].project_id, asks[i].account, asks[i].len, best_rostered >= 0);
+		if (best_rostered >= 0)
+		{
+			pe->worker->worker_id = best_id;
+			strlcpy(pe->worker->name, best_name ? best_name : "", sizeof(pe->worker->name));
+			pe->rostered = best_rostered == 1;
+		}
+		asks[i].done = true;
+	}
+	hash_destroy(hpairs);
+	hash_destroy(hcards);
+	ereport(DEBUG1, (errmsg_internal("wagecheck: payees read by one read of worker and roster: %d", n)));
+	return true;
+}
+
 /*
  * wc_account_keyed_begin: for a statement of one movement of wagecheck.wage_account's account
  * id, its account locked and read and its payee looked up (counterparty cp[0..cplen), trimmed;
@@ -321,6 +511,39 @@ wc_payee_reader_read(wc_payee_reader *pr, Snapshot snapshot, int64 project_id, c
  */
 bool
 wc_account_keyed_begin(wc_account_keyed *k, int64 id, const char *cp, int cplen)
+{
+	memset(k, 0, sizeof(*k));
+	if (!wc_account_keyed_possible())
+		return false;
+	return wc_account_keyed_begin_checked(k, id, cp, cplen);
+}
+
+/*
+ * wc_account_keyed_possible: whether the accounts of this statement may be locked, read and
+ * written by key at all: READ COMMITTED (in REPEATABLE READ or SERIALIZABLE the UPDATE fails
+ * on a row changed since the snapshot), and no attached table of accounts (whose closures
+ * wc_account_get reads).
+ */
+bool
+wc_account_keyed_possible(void)
+{
+	bool		attached;
+
+	if (IsolationUsesXactSnapshot())
+		return false;
+	SPI_connect();
+	attached = wc_attached_accounts_exist();
+	SPI_finish();
+	return !attached;
+}
+
+/*
+ * wc_account_keyed_begin_checked: wc_account_keyed_begin once wc_account_keyed_possible said
+ * true in the same statement (a statement of several movements asks it once, not for each of
+ * its accounts).
+ */
+bool
+wc_account_keyed_begin_checked(wc_account_keyed *k, int64 id, const char *cp, int cplen)
 {
 	Snapshot	snapshot;
 	Datum		key = Int64GetDatum(id);
@@ -334,16 +557,8 @@ wc_account_keyed_begin(wc_account_keyed *k, int64 id, const char *cp, int cplen)
 	bool		isnull;
 	wc_direct	p;
 	char	   *s;
-	bool		attached;
 
 	memset(k, 0, sizeof(*k));
-	if (IsolationUsesXactSnapshot())
-		return false;
-	SPI_connect();
-	attached = wc_attached_accounts_exist();
-	SPI_finish();
-	if (attached)
-		return false;
 	if (!wc_direct_open(&k->account, "wage_account", NULL, RowShareLock))
 		return false;
 	if (k->account.nkeys != 1 || k->account.index->rd_opcintype[0] != INT8OID ||
@@ -425,9 +640,9 @@ no:
  * locked row, as wc_flush's UPDATE would (the value as numeric(14,2) takes it, the table's
  * constraints checked - by checks_hold, and by ExecConstraints for the error when one fails -
  * its indexes kept when the new version is not a heap-only one), and closes what
- * wc_account_keyed_begin opened.
+ * wc_account_keyed_begin opened; whether it wrote the balance.
  */
-void
+bool
 wc_account_keyed_end(wc_account_keyed *k)
 {
 	Relation	rel = k->account.rel;
@@ -440,11 +655,11 @@ wc_account_keyed_end(wc_account_keyed *k)
 	bool		update_indexes;
 
 	if (rel == NULL)
-		return;
+		return false;
 	if (!k->acct.dirty)
 	{
 		wc_direct_close(&k->account);
-		return;
+		return false;
 	}
 	desc = RelationGetDescr(rel);
 	natts = desc->natts;
@@ -488,6 +703,6 @@ wc_account_keyed_end(wc_account_keyed *k)
 	ExecDropSingleTupleTableSlot(next);
 	CommandCounterIncrement();
 	k->acct.dirty = false;
-	ereport(DEBUG1, (errmsg_internal("wagecheck: balance of account %lld written by key", (long long) k->acct.account_id)));
 	wc_direct_close(&k->account);
+	return true;
 }

@@ -87,6 +87,71 @@ check_payee_name(wc_map *map, TupleTableSlot *slot, wc_mode mode, Oid relid, wc_
 /* The account of a statement of one movement, locked and read by key (account_keyed.c), or NULL. */
 static wc_account *keyed_account = NULL;
 
+/*
+ * The accounts (by id) of a statement of several movements, locked and read by key
+ * (account_keyed.c) each at its first use - in the order of the statement's rows, the order in
+ * which wc_account_get locks them - and their balances written by key at the statement's end;
+ * found by their ids in an open-addressing table. Past KEYED_MAX accounts, or once one cannot
+ * be had by key, the statement's other accounts are locked, read and written by the SQL of
+ * state.c as before (each account only one way: one found by key stays so).
+ */
+#define KEYED_MAX 256
+#define KEYED_SLOTS 512			/* a power of two, twice KEYED_MAX */
+static wc_account_keyed *keyed_many[KEYED_MAX];
+static int	nkeyed = 0;
+static bool keyed_more = false; /* accounts not found yet may still be had by key */
+static MemoryContext keyed_cxt = NULL;	/* (lives to the statement's end) */
+static int64 slot_id[KEYED_SLOTS];
+static int	slot_at[KEYED_SLOTS];	/* index in keyed_many, -1: empty */
+
+/* keyed_slot: the slot of account id in the table (its own, or the empty one it would take). */
+static int
+keyed_slot(int64 id)
+{
+	uint32		h = (uint32) ((uint64) id * UINT64CONST(0x9E3779B97F4A7C15) >> 32) & (KEYED_SLOTS - 1);
+
+	while (slot_at[h] >= 0 && slot_id[h] != id)
+		h = (h + 1) & (KEYED_SLOTS - 1);
+	return h;
+}
+
+/*
+ * statement_account: the account id of a movement of this statement: the one of a statement
+ * of one movement, one of the accounts had by key, a new one had by key (locked now, at its
+ * first use), or wc_account_get's.
+ */
+static wc_account *
+statement_account(int64 id)
+{
+	int			h;
+
+	if (keyed_account != NULL && keyed_account->account_id == id)
+		return keyed_account;
+	if (nkeyed == 0 && !keyed_more)
+		return wc_account_get(true, id, NULL);
+	h = keyed_slot(id);
+	if (slot_at[h] >= 0)
+		return &keyed_many[slot_at[h]]->acct;
+	if (keyed_more && nkeyed < KEYED_MAX)
+	{
+		MemoryContext old = MemoryContextSwitchTo(keyed_cxt);
+		wc_account_keyed *k = palloc(sizeof(wc_account_keyed));
+		bool		ok = wc_account_keyed_begin_checked(k, id, NULL, 0);
+
+		MemoryContextSwitchTo(old);
+		if (ok)
+		{
+			keyed_many[nkeyed] = k;
+			slot_id[h] = id;
+			slot_at[h] = nkeyed++;
+			return &k->acct;
+		}
+		pfree(k);
+		keyed_more = false;		/* (the rest by the SQL) */
+	}
+	return wc_account_get(true, id, NULL);
+}
+
 /* Movements of a dedicated account: closed account, outflow rule, running balance. */
 void
 wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -119,8 +184,7 @@ wc_check_account_txn(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 							  _("A movement names the dedicated account it belongs to."));
 			return;
 		}
-		acct = keyed_account != NULL && keyed_account->account_id == id ? keyed_account
-			: wc_account_get(true, id, NULL);
+		acct = statement_account(id);
 		if ((acct == NULL || !acct->known) && wc_fail_closed(map))
 			wc_unresolved(map, slot, relid, map->mode, WC_R_ACCOUNT, "AC03", "account_txn", 0,
 						  psprintf(INT64_FORMAT, id), _("No dedicated wage account (wagecheck.wage_account) has this id."));
@@ -413,7 +477,7 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 			int64		id;
 
 			if (wc_get_int64(map, slot, WC_R_ACCOUNT, &id))
-				acct = wc_account_get(true, id, NULL);
+				acct = statement_account(id);
 		}
 		else
 		{
@@ -451,10 +515,25 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		{
 			Snapshot	snapshot = wc_direct_snapshot();
 			int			left = 0;
+			wc_payee_ask *asks = palloc(sizeof(wc_payee_ask) * n);
 
+			/* (a day's bank file: one read of worker and roster; else a probe of each for each) */
 			for (int i = 0; i < n; i++)
-				if (!wc_payee_reader_read(&pr, snapshot, keys[i].project_id, keys[i].account, keys[i].len))
-					keys[left++] = keys[i];
+			{
+				asks[i].project_id = keys[i].project_id;
+				asks[i].account = keys[i].account;
+				asks[i].len = keys[i].len;
+			}
+			if (wc_payee_reader_scan(&pr, snapshot, asks, n))
+			{
+				for (int i = 0; i < n; i++)
+					if (!asks[i].done)
+						keys[left++] = keys[i];
+			}
+			else
+				for (int i = 0; i < n; i++)
+					if (!wc_payee_reader_read(&pr, snapshot, keys[i].project_id, keys[i].account, keys[i].len))
+						keys[left++] = keys[i];
 			wc_direct_snapshot_done();
 			wc_payee_reader_close(&pr);
 			n = left;
@@ -566,39 +645,53 @@ wc_check_new_rows(TriggerData *td, wc_map *map, wc_row_check check)
 /*
  * wc_check_new_table: the new movements of a statement, their payees looked up together
  * first (prefetch_payees), then each checked in insertion order against the running
- * balance; then the balances are written once (wc_flush).
+ * balance; then the balances are written once: by key those of the accounts had by key (a
+ * statement of one movement's, or of several movements' accounts named by id), the others by
+ * wc_flush.
  */
 void
 wc_check_new_table(TriggerData *td, wc_map *map)
 {
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
-	MemoryContext cxt,
-				old;
 	wc_account_keyed k;
 
 	/* (what it opens lives to the statement's end: not in the payees' context) */
 	keyed_account = NULL;
+	nkeyed = 0;
+	keyed_more = false;
 	if (keyed_begin(td, map, slot, &k))
 		keyed_account = &k.acct;
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck payees", ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(cxt);
-	prefetch_payees(td, map, slot);
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(cxt);
-	ExecDropSingleTupleTableSlot(slot);
-	if (keyed_account == NULL)
+	else if (tuplestore_tuple_count(td->tg_newtable) > 1 && map->is_int[WC_R_ACCOUNT] &&
+			 wc_account_keyed_possible())
 	{
-		wc_check_new_rows(td, map, wc_check_account_txn);
-		return;
+		keyed_more = true;
+		keyed_cxt = CurrentMemoryContext;
+		memset(slot_at, -1, sizeof(slot_at));
 	}
 	PG_TRY();
 	{
+		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "wagecheck payees", ALLOCSET_DEFAULT_SIZES);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		prefetch_payees(td, map, slot);
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(cxt);
+		ExecDropSingleTupleTableSlot(slot);
 		wc_check_new_rows(td, map, wc_check_account_txn);
+		if (keyed_account != NULL && wc_account_keyed_end(&k))
+			ereport(DEBUG1, (errmsg_internal("wagecheck: balance of account %lld written by key",
+											 (long long) k.acct.account_id)));
+		for (int i = 0; i < nkeyed; i++)
+			(void) wc_account_keyed_end(keyed_many[i]);
+		if (nkeyed > 0)
+			ereport(DEBUG1, (errmsg_internal("wagecheck: accounts of %d movements locked, read and written by key: %d",
+											 (int) tuplestore_tuple_count(td->tg_newtable), nkeyed)));
 	}
 	PG_FINALLY();
 	{
 		keyed_account = NULL;
+		nkeyed = 0;
+		keyed_more = false;
 	}
 	PG_END_TRY();
-	wc_account_keyed_end(&k);
 }

@@ -3,12 +3,13 @@
  * without a statement (direct.h). A trigger of a one-row statement asks a few questions by
  * key; an SPI statement costs 20-100 µs of plan check, executor start-up and shutdown for
  * each, an index probe a few. Only a plain table of schema wagecheck without forced row
- * security, and a btree index of it (valid, not partial, keys of types whose btree equality
- * its operator family names) are read this way: wc_direct_open says false for any other, and
- * the caller asks its SQL. The reads see what a statement of SPI started at the same moment
- * would see (wc_direct_snapshot: the command counter advanced, a new snapshot in READ
- * COMMITTED); the locks are taken as SELECT ... FOR UPDATE/SHARE takes them in READ COMMITTED
- * (waiting for a writer in progress, then the row's latest version).
+ * security or child tables (whose rows the statements read too), and a btree index of it
+ * (valid, not partial, keys of types whose btree equality its operator family names) are read
+ * this way: wc_direct_open says false for any other, and the caller asks its SQL. The reads
+ * see what a statement of SPI started at the same moment would see (wc_direct_snapshot: the
+ * command counter advanced, a new snapshot in READ COMMITTED); the locks are taken as
+ * SELECT ... FOR UPDATE/SHARE takes them in READ COMMITTED (waiting for a writer in progress,
+ * then the row's latest version).
  */
 #include "postgres.h"
 
@@ -24,6 +25,8 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "executor/tuptable.h"
+#include "storage/bufmgr.h"
+#include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -75,7 +78,8 @@ open_checked(wc_direct *d, const char *table, Oid relid, Oid indexid, LOCKMODE m
 	if (d->rel == NULL)
 		return false;
 	if (d->rel->rd_rel->relkind != RELKIND_RELATION || d->rel->rd_rel->relforcerowsecurity ||
-		d->rel->rd_rel->relispartition || strcmp(RelationGetRelationName(d->rel), table) != 0 ||
+		d->rel->rd_rel->relispartition || d->rel->rd_rel->relhassubclass ||
+		strcmp(RelationGetRelationName(d->rel), table) != 0 ||
 		RelationGetNamespace(d->rel) != get_namespace_oid("wagecheck", true) || !OidIsValid(indexid))
 		goto no_index;
 	d->index = try_relation_open(indexid, mode);
@@ -250,6 +254,64 @@ wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys)
 }
 
 /*
+ * wc_direct_rows: about how many rows the table holds (the planner's estimate, else from its
+ * size): a statement that asks about more keys than a fraction of them reads the table once
+ * (wc_direct_scan_begin) instead of probing the index for each.
+ */
+double
+wc_direct_rows(wc_direct *d)
+{
+	if (d->rel->rd_rel->reltuples >= 0 && d->rel->rd_rel->relpages > 0)
+		return Max(d->rel->rd_rel->reltuples / d->rel->rd_rel->relpages, 1.0) *
+			RelationGetNumberOfBlocks(d->rel);
+	return (double) RelationGetNumberOfBlocks(d->rel) * (BLCKSZ / 64);
+}
+
+/*
+ * wc_direct_scan_begin: starts a scan of every row of the table as snapshot sees them (the
+ * rows an index scan under the same snapshot would find, in the order of the heap);
+ * wc_direct_scan_next reads them one by one into d->slot (its tts_tid set).
+ */
+void
+wc_direct_scan_begin(wc_direct *d, Snapshot snapshot)
+{
+	d->tscan = table_beginscan(d->rel, snapshot, 0, NULL);
+}
+
+/* wc_direct_scan_next: the next row of the table's scan in d->slot; false when there is none. */
+bool
+wc_direct_scan_next(wc_direct *d)
+{
+	return table_scan_getnextslot(d->tscan, ForwardScanDirection, d->slot);
+}
+
+/* wc_direct_scan_end: ends the table's scan. */
+void
+wc_direct_scan_end(wc_direct *d)
+{
+	if (d->tscan)
+		table_endscan(d->tscan);
+	d->tscan = NULL;
+}
+
+/*
+ * wc_direct_hash: a hash table in the current memory context of entries of entrysize bytes
+ * starting with a key of keysize bytes (a C string when strings), for about n of them: what a
+ * statement reading a table once (wc_direct_scan_begin) keeps of the rows it asks about.
+ */
+HTAB *
+wc_direct_hash(const char *name, Size keysize, Size entrysize, long n, bool strings)
+{
+	HASHCTL		ctl;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = keysize;
+	ctl.entrysize = entrysize;
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, Max(n, 16), &ctl, HASH_ELEM | HASH_CONTEXT | (strings ? HASH_STRINGS : HASH_BLOBS));
+}
+
+/*
  * wc_direct_lock: locks the row at tid (one read into d->slot) in mode as SELECT ... FOR <mode> does in READ
  * COMMITTED: a writer in progress is waited for, and a row updated meanwhile is locked in its
  * latest version, which is left in d->slot (tmfd->traversed says so). TM_Ok; otherwise (the row
@@ -275,6 +337,7 @@ wc_direct_close(wc_direct *d)
 	if (d->rel == NULL)
 		return;
 	wc_direct_end(d);
+	wc_direct_scan_end(d);
 	ExecDropSingleTupleTableSlot(d->slot);
 	index_close(d->index, NoLock);
 	table_close(d->rel, NoLock);

@@ -12,6 +12,7 @@
 #include "access/genam.h"
 #include "access/tableam.h"
 #include "executor/tuptable.h"
+#include "utils/hsearch.h"
 #include "utils/rel.h"
 #include "utils/snapshot.h"
 
@@ -27,6 +28,7 @@ typedef struct wc_direct
 	Oid			coll[WC_DIRECT_MAX_KEYS];
 	TupleTableSlot *slot;		/* the row found, deformed on demand */
 	IndexScanDesc scan;
+	TableScanDesc tscan;		/* a scan of the whole table (wc_direct_scan_begin) */
 } wc_direct;
 
 extern bool wc_direct_open(wc_direct *d, const char *table, const char *index, LOCKMODE mode);
@@ -35,6 +37,11 @@ extern void wc_direct_begin(wc_direct *d, Snapshot snapshot, const Datum *key, i
 extern bool wc_direct_next(wc_direct *d);
 extern void wc_direct_end(wc_direct *d);
 extern bool wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys);
+extern double wc_direct_rows(wc_direct *d);
+extern void wc_direct_scan_begin(wc_direct *d, Snapshot snapshot);
+extern bool wc_direct_scan_next(wc_direct *d);
+extern void wc_direct_scan_end(wc_direct *d);
+extern HTAB *wc_direct_hash(const char *name, Size keysize, Size entrysize, long n, bool strings);
 extern TM_Result wc_direct_lock(wc_direct *d, ItemPointer tid, LockTupleMode mode, TM_FailureData *tmfd);
 extern void wc_direct_close(wc_direct *d);
 extern Snapshot wc_direct_snapshot(void);
