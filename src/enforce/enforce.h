@@ -15,6 +15,7 @@
 #include "fmgr.h"
 #include "catalog/pg_type_d.h"
 #include "datatype/timestamp.h"
+#include "utils/array.h"
 #include "utils/date.h"
 
 #include "core/outflow.h"
@@ -318,6 +319,14 @@ extern void wc_enforce_relcache_register(void);
 /* probe.c, report.c: their caches of tables, forgotten on a relcache invalidation (attached.c's callback) */
 extern void wc_probe_invalidate(Oid relid);
 extern void wc_violation_invalidate(Oid relid);
+
+/* mirror_one.c: a one-row INSERT into a mirrored table written without reading its transition table by SQL */
+extern bool wc_mirror_one(TriggerData *td);
+/* mirror.c: the words of a bank or payroll file, and the patterns of a value map */
+extern const char *wc_mirror_word(const char *role, const char *s, size_t len, const char *const *a,
+								  const char *const *b);
+extern const char *const *wc_mirror_patterns(ArrayType *arr, const char *role, const char *option);
+extern void wc_mirror_invalidate(Oid relid);
 extern Oid	wc_attached_accounts_closed(int64 project_id, const char *code);
 extern void wc_account_set_balance(wc_account *acct, int64 balance);
 extern wc_lookup *wc_lookup_find(const char *key, bool *found);

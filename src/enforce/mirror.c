@@ -165,6 +165,12 @@ mirror_as_owner(TriggerData *td)
 		elog(ERROR, "wagecheck: SPI_connect failed");
 	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "wagecheck: the transition tables of the statement could not be read");
+	/* a clerk's one-row INSERT whose values all resolve: written without the statement of many rows */
+	if (ev == 0 && wc_mirror_one(td))
+	{
+		SPI_finish();
+		return;
+	}
 	p = plans_for(td, ev);
 	/*
 	 * a statement of many rows is planned for its rows: a plan made for one row (a
@@ -286,9 +292,9 @@ wagecheck_mirror_moment(PG_FUNCTION_ARGS)
 	PG_RETURN_TIMESTAMP(ts);
 }
 
-/* patterns_of: a text[] of patterns as a NULL-terminated C array (NULL for a NULL array: the defaults); each checked. */
-static const char *const *
-patterns_of(ArrayType *arr, const char *role, const char *option)
+/* wc_mirror_patterns: a text[] of patterns as a NULL-terminated C array (NULL for a NULL array: the defaults); each checked. */
+const char *const *
+wc_mirror_patterns(ArrayType *arr, const char *role, const char *option)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -319,42 +325,27 @@ patterns_of(ArrayType *arr, const char *role, const char *option)
 	return (const char *const *) out;
 }
 
-PG_FUNCTION_INFO_V1(wagecheck_mirror_word);
-/* _mirror_word(role, v, a, b): a direction (a = in, b = out patterns), purpose (a = wage, b = cash) or payment method word as wagecheck's own; NULL when it reads as none. */
-Datum
-wagecheck_mirror_word(PG_FUNCTION_ARGS)
+/*
+ * wc_mirror_word: a direction (a = in, b = out patterns), purpose (a = wage, b = cash) or
+ * payment method word s (len bytes) as wagecheck's own, NULL when it reads as none; a and
+ * b NULL-terminated, NULL for the defaults. Shared by _mirror_word and mirror_one.c.
+ */
+const char *
+wc_mirror_word(const char *role, const char *s, size_t len, const char *const *a, const char *const *b)
 {
-	char	   *role;
-	text	   *t;
-	const char *s;
-	size_t		len;
-	const char *const *a;
-	const char *const *b;
 	char		buf[WC_PATTERN_TEXT_MAX + 1];
 	size_t		n;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	role = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	a = patterns_of(PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), role,
-					strcmp(role, "direction") == 0 ? "in" : "wage");
-	b = patterns_of(PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3), role,
-					strcmp(role, "direction") == 0 ? "out" : "cash");
-	if (PG_ARGISNULL(1))
-		PG_RETURN_NULL();
-	t = PG_GETARG_TEXT_PP(1);
-	s = VARDATA_ANY(t);
-	len = VARSIZE_ANY_EXHDR(t);
 	if (strcmp(role, "direction") == 0)
 	{
 		switch (wc_classify_direction(s, len, a, b))
 		{
 			case WC_DIR_IN:
-				PG_RETURN_TEXT_P(cstring_to_text("in"));
+				return "in";
 			case WC_DIR_OUT:
-				PG_RETURN_TEXT_P(cstring_to_text("out"));
+				return "out";
 			default:
-				PG_RETURN_NULL();
+				return NULL;
 		}
 	}
 	if (strcmp(role, "method") == 0)
@@ -363,13 +354,13 @@ wagecheck_mirror_word(PG_FUNCTION_ARGS)
 		{
 			case WC_METHOD_NONE:
 			case WC_METHOD_ACCOUNT:
-				PG_RETURN_TEXT_P(cstring_to_text("account"));
+				return "account";
 			case WC_METHOD_CASH:
-				PG_RETURN_TEXT_P(cstring_to_text("cash"));
+				return "cash";
 			case WC_METHOD_OTHER_ACCOUNT:
-				PG_RETURN_TEXT_P(cstring_to_text("other_account"));
+				return "other_account";
 			default:
-				PG_RETURN_NULL();
+				return NULL;
 		}
 	}
 	if (strcmp(role, "purpose") != 0)
@@ -384,17 +375,46 @@ wagecheck_mirror_word(PG_FUNCTION_ARGS)
 	switch (wc_classify_purpose(s, len, a, b))
 	{
 		case WC_PURPOSE_WAGE:
-			PG_RETURN_TEXT_P(cstring_to_text("wage"));
+			return "wage";
 		case WC_PURPOSE_CASH:
-			PG_RETURN_TEXT_P(cstring_to_text("cash"));
+			return "cash";
 		case WC_PURPOSE_INFLOW:
-			PG_RETURN_TEXT_P(cstring_to_text(pg_strcasecmp(buf, "top_up") == 0 ? "top_up" : "labour_cost"));
+			return pg_strcasecmp(buf, "top_up") == 0 ? "top_up" : "labour_cost";
 		default:
 			/* wagecheck's own words kept; any other word, or none, is "other" */
-			if (pg_strcasecmp(buf, "transfer") == 0 || pg_strcasecmp(buf, "refund") == 0)
-				PG_RETURN_TEXT_P(cstring_to_text(pg_strcasecmp(buf, "transfer") == 0 ? "transfer" : "refund"));
-			PG_RETURN_TEXT_P(cstring_to_text("other"));
+			if (pg_strcasecmp(buf, "transfer") == 0)
+				return "transfer";
+			if (pg_strcasecmp(buf, "refund") == 0)
+				return "refund";
+			return "other";
 	}
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_mirror_word);
+/* _mirror_word(role, v, a, b): a direction (a = in, b = out patterns), purpose (a = wage, b = cash) or payment method word as wagecheck's own; NULL when it reads as none. */
+Datum
+wagecheck_mirror_word(PG_FUNCTION_ARGS)
+{
+	char	   *role;
+	text	   *t;
+	const char *const *a;
+	const char *const *b;
+	const char *w;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	role = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	a = wc_mirror_patterns(PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), role,
+						   strcmp(role, "direction") == 0 ? "in" : "wage");
+	b = wc_mirror_patterns(PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3), role,
+						   strcmp(role, "direction") == 0 ? "out" : "cash");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	t = PG_GETARG_TEXT_PP(1);
+	w = wc_mirror_word(role, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), a, b);
+	if (w == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(w));
 }
 
 PG_FUNCTION_INFO_V1(wagecheck_mirror_refuse);

@@ -18,7 +18,8 @@
 # Targets for a mirrored table: COPY <= 1.5x, single-row <= 2x. Each mirrored kind also has
 # its floor (the same rows resolved beforehand and written straight into wagecheck's table,
 # through its own keys and triggers, best of as many rounds) and prints mirrored / floor: what
-# the mirror itself adds.
+# the mirror itself adds, and the shares of a mirrored write: the legacy row (the table alone),
+# the mirror (mirrored - floor) and wagecheck's own row with its keys and triggers (floor - alone).
 # WC_BENCH_PART=mirror runs the mirrored table only, =enforce the movements only.
 # Run by `make bench` (test/bench/run.sh sets PSQL and the cluster's environment).
 set -euo pipefail
@@ -193,6 +194,8 @@ SQL
     printf "  floor: the %d days resolved, inserted straight into wagecheck.attendance %8.0f ms   %.2fx\n", n, fl, fl / cp
     printf "  floor: the %d single-row INSERTs straight into wagecheck.attendance %8.0f ms   %.2fx\n", s, fl1, fl1 / op
     printf "  what the mirror adds: mirrored / floor  COPY %.2fx   single-row %.2fx\n", ca / fl, oa / fl1
+    printf "  shares of the mirrored write (legacy row / mirror / wagecheck'"'"'s row and triggers): COPY %.0f%% / %.0f%% / %.0f%%   single-row %.0f%% / %.0f%% / %.0f%%\n", \
+      100 * cp / ca, 100 * (ca - fl) / ca, 100 * (fl - cp) / ca, 100 * op / oa, 100 * (oa - fl1) / oa, 100 * (fl1 - op) / oa
   }'
   echo "  load average after the runs: $load (2 cores)"
   [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$kqdata" "$kqinserts"
@@ -319,12 +322,16 @@ SQL
     printf "  floor: the %d movements resolved, inserted straight into wagecheck.account_txn %8.0f ms   %.2fx\n", n, tfl, tfl / tcp
     printf "  floor: the %d single-row INSERTs straight into wagecheck.account_txn %8.0f ms   %.2fx\n", s, tfl1, tfl1 / top
     printf "  what the mirror adds: mirrored / floor  COPY %.2fx   single-row %.2fx\n", tca / tfl, toa / tfl1
+    printf "  shares of the mirrored write (legacy row / mirror / wagecheck'"'"'s row and triggers): COPY %.0f%% / %.0f%% / %.0f%%   single-row %.0f%% / %.0f%% / %.0f%%\n", \
+      100 * tcp / tca, 100 * (tca - tfl) / tca, 100 * (tfl - tcp) / tca, 100 * top / toa, 100 * (toa - tfl1) / toa, 100 * (tfl1 - top) / toa
     printf "legacy payment records, mirrored into wagecheck.wage_payment vs alone, best of %d:\n", r
     printf "  COPY of %d rows       alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 1.5x)\n", n, pcp, pca, pca / pcp
     printf "  %d single-row INSERTs alone %8.0f ms   mirrored %8.0f ms   %.2fx (target <= 2x)\n", s, pop, poa, poa / pop
     printf "  floor: the %d payments resolved, inserted straight into wagecheck.wage_payment %8.0f ms   %.2fx\n", n, pfl, pfl / pcp
     printf "  floor: the %d single-row INSERTs straight into wagecheck.wage_payment %8.0f ms   %.2fx\n", s, pfl1, pfl1 / pop
     printf "  what the mirror adds: mirrored / floor  COPY %.2fx   single-row %.2fx\n", pca / pfl, poa / pfl1
+    printf "  shares of the mirrored write (legacy row / mirror / wagecheck'"'"'s row and triggers): COPY %.0f%% / %.0f%% / %.0f%%   single-row %.0f%% / %.0f%% / %.0f%%\n", \
+      100 * pcp / pca, 100 * (pca - pfl) / pca, 100 * (pfl - pcp) / pca, 100 * pop / poa, 100 * (poa - pfl1) / poa, 100 * (pfl1 - pop) / poa
   }'
   echo "  load average after the runs: $load (2 cores)"
   [ -n "${WC_BENCH_KEEP:-}" ] || rm -f "$ffdata" "$ffinserts"
