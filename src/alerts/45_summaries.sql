@@ -519,9 +519,10 @@ COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
 
 -- _attendance_project_month_refresh(projects, periods): recomputes the rows of
 -- attendance_project_month of these project months from attendance_month. The rows are
--- locked first (a placeholder for a new one), in key order, then computed with a fresh
--- snapshot: an insert adding workers to one waits for the lock and adds them to the count
--- recomputed, and this one sees the workers' months of a writer it waited for.
+-- locked first (a placeholder for a new one), in key order, FOR UPDATE, then computed with a
+-- fresh snapshot: an insert adding workers to one waits for the lock and adds them to the count
+-- recomputed, and this one sees the workers' months of a writer it waited for (an insert
+-- of a day that leaves the project month as it is holds it FOR KEY SHARE: waited for too).
 CREATE OR REPLACE FUNCTION wagecheck._attendance_project_month_refresh(p_projects bigint[], p_periods date[])
     RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck SET plan_cache_mode = force_generic_plan AS
@@ -540,6 +541,16 @@ BEGIN
       WHERE (m.project_id, m.period) IN (SELECT u.project_id, u.period FROM unnest(p_projects, p_periods) u(project_id, period))
       ORDER BY m.project_id, m.period
         FOR UPDATE OF m;
+    -- (REPEATABLE READ reads the transaction's snapshot, not a fresh one: the months are locked
+    -- FOR SHARE, which fails the transaction where one was written since by a transaction that
+    -- committed - an insert that only locked the project month; those a writer in progress
+    -- holds are skipped: it locks the project month after this, and moves or recomputes it)
+    IF current_setting('transaction_isolation') = 'repeatable read' THEN
+        PERFORM 1
+           FROM wagecheck.attendance_month a
+          WHERE (a.project_id, a.period) IN (SELECT u.project_id, u.period FROM unnest(p_projects, p_periods) u(project_id, period))
+            FOR SHARE OF a SKIP LOCKED;
+    END IF;
     WITH x AS MATERIALIZED (
         SELECT k.project_id, k.period, count(a.worker_id) AS workers, max(a.known_to) AS known_to,
                max(a.last_day) AS last_day

@@ -27,14 +27,18 @@
  *     attendance for a month already attended, the common case: nothing else changes, no
  *     month came, none moved its moments), as one UPDATE of the month and its project
  *     month would (read, and written only when its condition holds on the newest
- *     version), or inserts the month that comes, with its project month, its
+ *     version; a project month it does not move locked FOR KEY SHARE and looked at again
+ *     on the version locked), or inserts the month that comes, with its project month, its
  *     attendance_unpaid row and its change; a month known or dated earlier takes
  *     P_INSERT1;
  *   - an UPDATE or DELETE locks the months it touches in key order, then (with a fresh
  *     snapshot, after the lock) writes each month once: its days changed by the count,
  *     its bounds recomputed from the attendance rows left, the month deleted when no day is
  *     left, a month that came inserted (or added to, when a concurrent insert made it);
- *     then the project months, attendance_unpaid and input_change, by statements;
+ *     then the project months, attendance_unpaid and input_change, by statements (a
+ *     project month recomputed after its row is locked FOR UPDATE, which waits for every
+ *     writer of one of its months: the inserters lock it too, FOR KEY SHARE when they do
+ *     not change it, so those do not wait for each other);
  *   - a TRUNCATE empties the three summaries.
  * A row written by key is read, then replaced where it was the newest version
  * (keyed_update_read: as an UPDATE writes the version it read, without a lock of its own
@@ -91,6 +95,7 @@ typedef enum am_plan
 	P_CHANGE_UPDATE,			/* $1 projects, $2 $3 the new rows' created_at and days: input_change */
 	P_CHANGE_DELETE,			/* $1 projects: input_change */
 	P_ADD_DAY1,					/* one month of new rows, $1-$8 as P_INSERT (scalars): if it only grows */
+	P_PM_MOVE1,					/* $1 project, $4 month: its project month takes $2 $3, the latest moment and day */
 	P_INSERT1,					/* one month of new rows, $1-$8 as P_INSERT (scalars) */
 	P_INSERT1_KNOWN,			/* the same, when the change of the month, if it comes, is recorded already */
 	P_MONTH_CHANGE1,			/* $1 project, $2-$5 a month's bounds: its change recorded */
@@ -320,10 +325,13 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 	 * month does not come, nor move its moments: no input_change, no attendance_unpaid), in
 	 * one UPDATE of the month and its project month (the month's row lock taken before its
 	 * condition is read, on its latest version; the project month written only when its
-	 * latest moment or day moves); it returns whether it did. P_INSERT1, as P_INSERT;
-	 * P_INSERT1_KNOWN, when the change of the month, if it comes, is recorded already in
-	 * this transaction (see wc_change_recorded): it records none, and returns as changed a
-	 * month extended that did not come (P_MONTH_CHANGE1 records it).
+	 * latest moment or day moves, locked FOR KEY SHARE otherwise, so that a recomputation
+	 * after a delete, which locks it FOR UPDATE, waits and sees the month); it returns
+	 * whether it did, and whether the project month's version locked (its latest, after a
+	 * recomputation waited for) is older than the rows (P_PM_MOVE1 then moves it).
+	 * P_INSERT1, as P_INSERT; P_INSERT1_KNOWN, when the change of the month, if it comes, is
+	 * recorded already in this transaction (see wc_change_recorded): it records none, and
+	 * returns as changed a month extended that did not come (P_MONTH_CHANGE1 records it).
 	 */
 	[P_ADD_DAY1] = {
 		"WITH up AS ("
@@ -336,9 +344,20 @@ static const wc_kept_sql am_sql[P_PLANS] = {
 		"  UPDATE wagecheck.attendance_project_month m"
 		"     SET known_to = greatest(m.known_to, $5), last_day = greatest(m.last_day, $6)"
 		"   WHERE (m.project_id, m.period) = ($1, $3) AND ($5 > m.known_to OR $6 > m.last_day)"
-		"     AND EXISTS (SELECT 1 FROM up))"
-		" SELECT count(*) FROM up",
+		"     AND EXISTS (SELECT 1 FROM up)"
+		"  RETURNING 1),"
+		" sh AS ("
+		"  SELECT m.known_to, m.last_day FROM wagecheck.attendance_project_month m"
+		"   WHERE (m.project_id, m.period) = ($1, $3) AND EXISTS (SELECT 1 FROM up) AND NOT EXISTS (SELECT 1 FROM pm)"
+		"     FOR KEY SHARE OF m)"
+		" SELECT (SELECT count(*) FROM up), EXISTS (SELECT 1 FROM sh WHERE $5 > sh.known_to OR $6 > sh.last_day)",
 		8, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID}},
+	/* the project month of P_ADD_DAY1 when the version it locked is older than the month's rows */
+	[P_PM_MOVE1] = {
+		"UPDATE wagecheck.attendance_project_month m"
+		"   SET known_to = greatest(m.known_to, $2), last_day = greatest(m.last_day, $3)"
+		" WHERE (m.project_id, m.period) = ($1, $4) AND ($2 > m.known_to OR $3 > m.last_day)",
+		4, {INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID}},
 	[P_INSERT1] = {
 		INSERT1_UP("a.extended") "," INSERT1_PM "," INSERT1_IC "," INSERT1_UN INSERT1_SELECT,
 		8, {INT8OID, INT8OID, DATEOID, INT8OID, TIMESTAMPTZOID, DATEOID, DATEOID, TIMESTAMPTZOID}},
@@ -800,10 +819,58 @@ keyed_update_read(wc_keyed *k)
 	do { if ((value) > DatumGetDateADT((v)[i])) (v)[i] = DateADTGetDatum(value); } while (0)
 
 /*
+ * keyed_share: the row wc_keyed_read found locked FOR KEY SHARE, as SELECT ... FOR KEY
+ * SHARE locks it in READ COMMITTED: a transaction holding a lock that conflicts (the FOR
+ * UPDATE of _attendance_project_month_refresh, a delete) is waited for and the newest
+ * version locked; an update in progress that keeps the key is not waited for (the version
+ * read and the one being written are both locked, as heap_lock_tuple does). Concurrent
+ * holders of FOR KEY SHARE or FOR NO KEY UPDATE do not wait for it. True with the version
+ * locked in k->found and its values in k->next (for keyed_update_read); false, nothing
+ * locked, when the row was deleted meanwhile: the caller reads it again. (A primitive of
+ * this file, next to those of keyed.c.)
+ */
+static bool
+keyed_share(wc_keyed *k)
+{
+	TM_FailureData tmfd;
+	TM_Result	res;
+	int			natts = RelationGetDescr(k->rel)->natts;
+
+	PushActiveSnapshot(GetLatestSnapshot());
+	res = table_tuple_lock(k->rel, &k->found->tts_tid, GetActiveSnapshot(), k->found, GetCurrentCommandId(false),
+						   LockTupleKeyShare, LockWaitBlock,
+						   TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS | TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+	PopActiveSnapshot();
+	if (res == TM_Deleted || res == TM_Updated)
+		return false;
+	if (res != TM_Ok)
+		elog(ERROR, "wagecheck: locking a row of %s by its key failed (%d)", RelationGetRelationName(k->rel), (int) res);
+	slot_getallattrs(k->found);
+	ExecClearTuple(k->next);
+	memcpy(k->next->tts_values, k->found->tts_values, sizeof(Datum) * natts);
+	memcpy(k->next->tts_isnull, k->found->tts_isnull, sizeof(bool) * natts);
+	ExecStoreVirtualTuple(k->next);
+	return true;
+}
+
+/* pm_moves: whether the project month in v (a->pm's row) takes month m's latest moment or day. */
+static bool
+pm_moves(am_keyed *a, const Datum *v, const wc_att_month *m)
+{
+	return m->known_to > DatumGetTimestampTz(v[a->p_known_to]) || m->last_day > DatumGetDateADT(v[a->p_last_day]);
+}
+
+/*
  * pm_keyed: the project month of a month that came (came: one more worker) or whose
  * latest moment or day may have moved, as INSERT1_PM and P_ADD_DAY1 write it: read first
  * and written only when it changes (a project month is shared by all the project's
- * writers: the UPDATE locks it only then), inserted when it is not there.
+ * writers: the UPDATE locks it only then), inserted when it is not there. When it does not
+ * move, its row is locked FOR KEY SHARE and looked at again on the version locked: a
+ * recomputation of the project month after a delete or an update of another worker's
+ * rows (_attendance_project_month_refresh locks it FOR UPDATE, then reads the months with
+ * a fresh snapshot) then waits for this transaction and sees its month, or, when it came
+ * first, is waited for here and its result read; concurrent inserters of the project month
+ * do not wait for each other on that lock.
  */
 static void
 pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
@@ -826,9 +893,14 @@ pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
 			continue;
 		}
 		v = k->next->tts_values;
-		if (!came && m->known_to <= DatumGetTimestampTz(v[a->p_known_to]) &&
-			m->last_day <= DatumGetDateADT(v[a->p_last_day]))
-			return;
+		if (!came && !pm_moves(a, v, m))
+		{
+			/* (deleted meanwhile: read again) */
+			if (!keyed_share(k))
+				continue;
+			if (!pm_moves(a, v, m))
+				return;
+		}
 		if (came)
 			v[a->p_workers] = DirectFunctionCall2(int8pl, v[a->p_workers], Int64GetDatum(1));
 		SET_MAX_TS(v, a->p_known_to, m->known_to);
@@ -1023,7 +1095,20 @@ inserted1(const wc_att_month *m)
 			elog(ERROR, "wagecheck: adding days to wagecheck.attendance_month returned %llu rows",
 				 (unsigned long long) SPI_processed);
 		if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) == 1)
+		{
+			/*
+			 * the project month it did not move, locked FOR KEY SHARE, is older than the
+			 * month's rows on the version locked (recomputed meanwhile): moved now, by a
+			 * statement of its own (a fresh snapshot)
+			 */
+			if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)))
+			{
+				Datum		pv[4] = {values[0], values[4], values[5], values[2]};
+
+				run(P_PM_MOVE1, pv, SPI_OK_UPDATE);
+			}
 			return;
+		}
 	}
 	/* a month that comes holds only these rows: its change, when recorded already, is not again */
 	known = month_moments(m->first_known, m->known_to, m->first_day, m->last_day, &moments) &&
