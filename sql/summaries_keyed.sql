@@ -17,22 +17,7 @@ SELECT fx.roster(p, w, '2026-01-05') FROM generate_series(70, 71) p, generate_se
 INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
 SELECT 70, 1, d, 8, d + interval '18 hours' FROM generate_series(date '2026-02-02', '2026-02-06', '1 day') d;
 
--- fx.summaries(): every summary of wage_month's trigger as text, tagged with its name
-CREATE FUNCTION fx.summaries() RETURNS TABLE (summary text, r text) LANGUAGE sql AS $$
-    SELECT 'wage_month', t::text FROM wagecheck.wage_month t
-    UNION ALL SELECT 'worker_pay', t::text FROM wagecheck.worker_pay t
-    UNION ALL SELECT 'sheet_worker', t::text FROM wagecheck.sheet_worker t
-    UNION ALL SELECT 'payment_off_card', t::text FROM wagecheck.payment_off_card t
-    UNION ALL SELECT 'attendance_unpaid', t::text FROM wagecheck.attendance_unpaid t $$;
--- fx.check(label): the rows of the summaries that differ from rebuild_summaries()'s
-CREATE FUNCTION fx.check(label text) RETURNS TABLE (run text, summary text, r text, side text) LANGUAGE plpgsql AS $$
-BEGIN
-    CREATE TEMP TABLE kept AS SELECT * FROM fx.summaries();
-    PERFORM wagecheck.rebuild_summaries();
-    RETURN QUERY (SELECT label, k.*, 'kept' FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM fx.summaries()) k)
-           UNION ALL (SELECT label, f.*, 'rebuilt' FROM (SELECT * FROM fx.summaries() EXCEPT ALL SELECT * FROM kept) f);
-    DROP TABLE kept;
-END $$;
+\i sql/include/summaries_check.psql
 
 -- The statements, each one row: n, the statement, and whether the keyed path writes it
 -- (false: it is recomputed, or written by a statement)
@@ -85,10 +70,10 @@ INSERT INTO fx.steps VALUES
               VALUES (6, 3, 100, '2026-03-13 10:00', 'account', fx.card(1), '2026-03-13 10:00')$s$),
 (18, false, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
                VALUES (7, 3, 100, '2026-03-12 10:00', 'account', fx.card(1), '2026-03-13 10:00')$s$),
--- in cash, to another card: a row of payment_off_card (the statement runs)
-(19, false, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+-- in cash, to another card: appended, with a row of payment_off_card (inserted by key too)
+(19, true, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
                VALUES (8, 1, 100, '2026-03-14 10:00', 'cash', NULL, '2026-03-14 10:00')$s$),
-(20, false, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+(20, true, $s$INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
                VALUES (9, 3, 100, '2026-03-14 10:00', 'account', fx.card(4), '2026-03-14 10:00')$s$),
 -- a correction: recomputed
 (21, false, $s$INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id,

@@ -90,13 +90,17 @@ BEGIN
                   FROM (SELECT sheet_id FROM wagecheck.pay_sheet ORDER BY sheet_id OFFSET %s LIMIT 1) s,
                        generate_series(%s, %s) w, (SELECT %s::numeric AS v) v',
                fx.n(0, 25), fx.moment(), fx.n(0, 5), fx.n(1, 3), fx.n(3, 6), fx.pick(ARRAY[0, 1000, 2500, 6000]))
-    WHEN k = 16 THEN    -- a correction of a line
+    WHEN k = 16 THEN    -- a correction of a line, alone or with new lines of a sheet (added by key)
         format('INSERT INTO wagecheck.pay_line (sheet_id, worker_id, days, payable, net, corrects_line_id, created_at)
-                SELECT sheet_id, worker_id, days, payable + d, net + d, line_id, %L
+                (SELECT sheet_id, worker_id, days, payable + d, net + d, line_id, %L
                   FROM wagecheck.pay_line l, (SELECT %s::numeric AS d) d
                  WHERE NOT EXISTS (SELECT 1 FROM wagecheck.pay_line c WHERE c.corrects_line_id = l.line_id)
-                 ORDER BY line_id OFFSET %s LIMIT 1',
-               fx.moment(), fx.n(-500, 500), fx.n(0, 10))
+                 ORDER BY line_id OFFSET %s LIMIT 1)
+                UNION ALL
+                SELECT s.sheet_id, w, 2, 800, 800, NULL, %L
+                  FROM (SELECT sheet_id FROM wagecheck.pay_sheet ORDER BY sheet_id OFFSET %s LIMIT 1) s,
+                       generate_series(%s, %s) w',
+               fx.moment(), fx.n(-500, 500), fx.n(0, 10), fx.moment(), fx.n(0, 5), fx.n(1, 6), fx.n(0, 6))
     WHEN k = 17 THEN
         format('UPDATE wagecheck.pay_line SET net = net + d, payable = payable + d, created_at = %L
                   FROM (SELECT %s::numeric AS d) d

@@ -22,11 +22,13 @@
  *     statement, so that a concurrent writer of the attendance waits and sees the month).
  * Both take each month's row lock before they read it (ON CONFLICT / UPDATE re-read the
  * latest version), so concurrent writers of a month add in turn, as with the
- * recomputation, which serialises on the same lock. A statement of one new line or one
- * payment (a clerk's or device's row) does what those statements do by key instead
- * (src/alerts/wage_keyed.c: no plan to check, start and end), and a few new sheets look
- * for their lines by pay_line's index; each falls back to its statement when the summaries
- * are not tables it can write by key. Every other statement (an update, a
+ * recomputation, which serialises on the same lock. New lines and payments (a clerk's or
+ * device's row, a COPY of up to KEYED_ROWS) are written by key instead
+ * (src/alerts/wage_keyed.c: no plan to check, start and end; a COPY's rows summed per
+ * summary row, each written once in key order), the corrections among new lines
+ * recomputed apart, and a few new sheets look for their lines by pay_line's index; each
+ * falls back to its statement when the summaries are not tables it can write by key.
+ * Every other statement (an update, a
  * delete, payments that fall between those recorded, corrections) recomputes the keys it
  * touched with wagecheck._wage_month_refresh(), as before (new pay sheets only when a
  * line already names one of them: a restore may load lines before their sheets); a
@@ -562,48 +564,62 @@ payments_added(const wc_datum_col *cols, Datum *keys, bool *keys_null)
 	return false;
 }
 
+/* a statement of up to this many new lines or payments is written by key (src/alerts/wage_keyed.c) */
+#define KEYED_ROWS 100000
+
 /*
- * payment_one: a one-payment statement's payment written to its month by key
- * (src/alerts/wage_keyed.c): 1 appended, 0 not (its keys are recomputed), -1 when
- * P_PAYMENT_ADD must run (cols: read_payments').
+ * payments_keyed: a statement's new payments appended to their months by key
+ * (src/alerts/wage_keyed.c): how many were appended (their months' keys in months[0..3)),
+ * -1 when P_PAYMENT_LOCK and P_PAYMENT_ADD must run (cols: read_payments').
  */
 static int
-payment_one(TriggerData *td, Tuplestorestate *rows, const wc_datum_col *cols)
+payments_keyed(TriggerData *td, Tuplestorestate *rows, const wc_datum_col *cols, wc_datum_col *months)
 {
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	int			matt = wc_trigger_column(td, FN, "method", TEXTOID);
 	int			catt = 0;
+	int			n = cols[0].n,
+				i = 0;
 	TupleTableSlot *slot;
-	wc_payment_in p;
-	bool		isnull;
-	Datum		d;
+	wc_payment_in *p;
 
+	if (n > KEYED_ROWS)
+		return -1;
 	for (int c = 1; c < PC_COLS; c++)
-		if (cols[c].isnull[0])
-			return -1;
-	for (int i = 0; i < desc->natts; i++)
-		if (!TupleDescAttr(desc, i)->attisdropped && strcmp(NameStr(TupleDescAttr(desc, i)->attname), "card") == 0)
-			catt = i + 1;
+		for (int r = 0; r < n; r++)
+			if (cols[c].isnull[r])
+				return -1;
+	for (int a = 0; a < desc->natts; a++)
+		if (!TupleDescAttr(desc, a)->attisdropped && strcmp(NameStr(TupleDescAttr(desc, a)->attname), "card") == 0)
+			catt = a + 1;
 	/* (a bank card: int8-like, compared as a bigint) */
 	if (catt == 0 || TupleDescAttr(desc, catt - 1)->attlen != 8 || !TupleDescAttr(desc, catt - 1)->attbyval)
 		return -1;
-	p.payment_id = cols[0].isnull[0] ? 0 : DatumGetInt64(cols[0].v[0]);
-	p.line_id = DatumGetInt64(cols[1].v[0]);
-	p.amount = cols[2].v[0];
-	p.paid_at = DatumGetTimestampTz(cols[3].v[0]);
-	p.created_at = DatumGetTimestampTz(cols[4].v[0]);
+	p = palloc(sizeof(wc_payment_in) * n);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	tuplestore_rescan(rows);
-	if (!tuplestore_gettupleslot(rows, true, false, slot))
-		elog(ERROR, "wagecheck: a payment's row is missing from its statement's new rows");
-	d = slot_getattr(slot, matt, &isnull);
-	p.method = isnull ? "" : TextDatumGetCString(d);
-	d = slot_getattr(slot, catt, &p.card_null);
-	p.card = p.card_null ? 0 : DatumGetInt64(d);
+	/* (read_payments read the same rows in the same order) */
+	while (i < n && tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		isnull;
+		Datum		d;
+
+		p[i].payment_id = cols[0].isnull[i] ? 0 : DatumGetInt64(cols[0].v[i]);
+		p[i].line_id = DatumGetInt64(cols[1].v[i]);
+		p[i].amount = cols[2].v[i];
+		p[i].paid_at = DatumGetTimestampTz(cols[3].v[i]);
+		p[i].created_at = DatumGetTimestampTz(cols[4].v[i]);
+		d = slot_getattr(slot, matt, &isnull);
+		p[i].method = isnull ? NULL : TextDatumGetCString(d);
+		d = slot_getattr(slot, catt, &p[i].card_null);
+		p[i].card = p[i].card_null ? 0 : DatumGetInt64(d);
+		i++;
+	}
 	ExecDropSingleTupleTableSlot(slot);
-	if (isnull)
-		return -1;
-	return wc_payment_one_keyed(&p);
+	if (i != n)
+		elog(ERROR, "wagecheck: a payment's row is missing from its statement's new rows");
+	/* (a payment without a method: left to the statements) */
+	return wc_payments_keyed(p, n, months);
 }
 
 /* The columns of new pay lines that P_LINE_ADD adds, read from the transition table. */
@@ -625,12 +641,13 @@ static const Oid wm_line_types[LC_COLS] = {INT8OID, INT8OID, INT8OID, NUMERICOID
 TIMESTAMPTZOID};
 
 /*
- * read_lines: the new lines' columns (numerics copied out of the slot); false when one of
- * them corrects a line (recomputed) or names no line, sheet or worker (none does in
- * wagecheck.pay_line: NOT NULL). *n: the rows.
+ * read_lines: the new lines' columns (numerics copied out of the slot), those of the
+ * corrections apart (corr[0..3): their sheet, worker and corrected line); false when one of
+ * them names no line, sheet or worker (none does in wagecheck.pay_line: NOT NULL). *n: the
+ * rows.
  */
 static bool
-read_lines(TriggerData *td, Tuplestorestate *rows, wc_datum_col *cols, int *n)
+read_lines(TriggerData *td, Tuplestorestate *rows, wc_datum_col *cols, wc_datum_col *corr, int *n)
 {
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	TupleTableSlot *slot;
@@ -645,22 +662,31 @@ read_lines(TriggerData *td, Tuplestorestate *rows, wc_datum_col *cols, int *n)
 	tuplestore_rescan(rows);
 	while (plain && tuplestore_gettupleslot(rows, true, false, slot))
 	{
-		bool		isnull;
+		bool		corrects;
+		Datum		corrected = slot_getattr(slot, catt, &corrects);
+		Datum		d[LC_COLS];
+		bool		isnull[LC_COLS];
 
-		(void) slot_getattr(slot, catt, &isnull);
-		if (!isnull)
-			plain = false;
-		for (int c = 0; plain && c < LC_COLS; c++)
+		corrects = !corrects;
+		for (int c = 0; c < LC_COLS; c++)
 		{
-			Datum		d = slot_getattr(slot, att[c], &isnull);
-
-			if (isnull && c != LC_DAYS)
+			d[c] = slot_getattr(slot, att[c], &isnull[c]);
+			if (isnull[c] && c != LC_DAYS)
 				plain = false;	/* (days may be NULL: counted as none, as the recomputation sums it) */
-			else if (wm_line_types[c] == NUMERICOID && !isnull)
-				d = datumCopy(d, false, -1);
-			wc_col_add(&cols[c], d, isnull);
 		}
 		(*n)++;
+		if (!plain)
+			break;
+		if (corrects)
+		{
+			wc_col_add(&corr[0], d[LC_SHEET], false);
+			wc_col_add(&corr[1], d[LC_WORKER], false);
+			wc_col_add(&corr[2], corrected, false);
+			continue;
+		}
+		for (int c = 0; c < LC_COLS; c++)
+			wc_col_add(&cols[c], wm_line_types[c] == NUMERICOID && !isnull[c] ? datumCopy(d[c], false, -1) : d[c],
+					   isnull[c]);
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	return plain;
@@ -678,10 +704,11 @@ numeric_array(const wc_datum_col *c)
 
 /*
  * lines_added: the insert path of new pay lines (none a correction); false when nothing
- * was added (the keys must be recomputed).
+ * was added (the keys must be recomputed). mixed: the statement's corrections are
+ * recomputed apart, so the lines are added by key or not at all.
  */
 static bool
-lines_added(const wc_datum_col *cols)
+lines_added(const wc_datum_col *cols, bool mixed)
 {
 	HeapTuple	r;
 	TupleDesc	rd;
@@ -690,7 +717,7 @@ lines_added(const wc_datum_col *cols)
 	Datum		keys[3];
 	bool		null_keys = false;
 
-	if (cols[0].n == 1)
+	if (cols[0].n == 1 && !mixed)
 	{
 		char		nulls[LC_COLS];
 		wc_line_in	l;
@@ -723,6 +750,45 @@ lines_added(const wc_datum_col *cols)
 	}
 	else
 	{
+		int			n = cols[0].n;
+		bool	   *left = palloc0(sizeof(bool) * n);
+		int			keyed = -1;
+		wc_datum_col rest[LC_COLS];
+
+		/* a COPY's lines: written by key when the summaries allow it, those it leaves by P_LINE_ADD */
+		if (n <= KEYED_ROWS)
+		{
+			wc_line_in *l = palloc(sizeof(wc_line_in) * n);
+
+			for (int i = 0; i < n; i++)
+			{
+				l[i].line_id = DatumGetInt64(cols[LC_ID].v[i]);
+				l[i].sheet_id = DatumGetInt64(cols[LC_SHEET].v[i]);
+				l[i].worker_id = DatumGetInt64(cols[LC_WORKER].v[i]);
+				l[i].days = cols[LC_DAYS].v[i];
+				l[i].days_null = cols[LC_DAYS].isnull[i];
+				l[i].payable = cols[LC_PAYABLE].v[i];
+				l[i].net = cols[LC_NET].v[i];
+				l[i].created_at = DatumGetTimestampTz(cols[LC_CREATED].v[i]);
+			}
+			keyed = wc_lines_keyed(l, n, left);
+			if (keyed == 0)
+				return false;
+		}
+		if (keyed < 0 && mixed)
+			return false;
+		if (keyed == 1)
+		{
+			/* the lines left: a statement of their own (their keys are not those written by key) */
+			memset(rest, 0, sizeof(rest));
+			for (int i = 0; i < n; i++)
+				if (left[i])
+					for (int c = 0; c < LC_COLS; c++)
+						wc_col_add(&rest[c], cols[c].v[i], cols[c].isnull[i]);
+			if (rest[0].n == 0)
+				return true;
+			cols = rest;
+		}
 		for (int c = 0; c < LC_COLS; c++)
 			values[c] = wm_line_types[c] == NUMERICOID ? numeric_array(&cols[c])
 				: wc_col_array(&cols[c], wm_line_types[c]);
@@ -796,17 +862,30 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 		if (t == WM_LINE)
 		{
 			wc_datum_col lcols[LC_COLS];
+			wc_datum_col ccols[3];
 			int			n;
 
 			memset(lcols, 0, sizeof(lcols));
-			done = read_lines(td, news, lcols, &n);
+			memset(ccols, 0, sizeof(ccols));
+			done = read_lines(td, news, lcols, ccols, &n);
 			if (n == 0)
 			{
 				SPI_finish();
 				return PointerGetDatum(NULL);	/* no row written: nothing changed */
 			}
-			if (done && lines_added(lcols))	/* (corrections recompute) */
+			/*
+			 * (corrections recompute: a statement of corrections alone, as a whole; the
+			 * corrections of a statement whose other lines were added, apart)
+			 */
+			if (done && lcols[0].n > 0 && lines_added(lcols, ccols[0].n > 0))
 			{
+				if (ccols[0].n > 0)
+				{
+					values[0] = wc_col_array(&ccols[0], INT8OID);
+					values[1] = wc_col_array(&ccols[1], INT8OID);
+					values[2] = wc_col_array(&ccols[2], INT8OID);
+					run(P_REFRESH_LINE, values, SPI_OK_SELECT);
+				}
 				SPI_finish();
 				return PointerGetDatum(NULL);
 			}
@@ -818,19 +897,32 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 			bool		keys_null[3];
 			wc_datum_col pcols[PC_COLS];
 			wc_datum_col lines = {0};
+			wc_datum_col appended[3];
 			int			keyed;
 
 			memset(pcols, 0, sizeof(pcols));
+			memset(appended, 0, sizeof(appended));
 			read_payments(td, news, pcols);
 			if (pcols[0].n == 0)
 			{
 				SPI_finish();
 				return PointerGetDatum(NULL);	/* no row written: nothing changed */
 			}
-			keyed = pcols[0].n == 1 ? payment_one(td, news, pcols) : -1;
-			if (keyed == 0)
-				keys_null[0] = keys_null[1] = keys_null[2] = true;	/* (none appended) */
-			if (keyed == 0 || (keyed < 0 && !payments_added(pcols, &rest[1], keys_null)))
+			keyed = payments_keyed(td, news, pcols, appended);
+			if (keyed == pcols[0].n)
+			{
+				SPI_finish();
+				return PointerGetDatum(NULL);
+			}
+			if (keyed >= 0)
+				for (int i = 0; i < 3; i++)
+				{
+					/* (the months appended to, left alone by the recomputation; none: NULL) */
+					keys_null[i] = appended[i].n == 0;
+					if (!keys_null[i])
+						rest[i + 1] = wc_col_array(&appended[i], i < 2 ? INT8OID : DATEOID);
+				}
+			if (keyed >= 0 || !payments_added(pcols, &rest[1], keys_null))
 			{
 				/* the months of the new payments that were not appended, each recomputed once */
 				for (int i = 0; i < pcols[1].n; i++)

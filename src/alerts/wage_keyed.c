@@ -1,15 +1,23 @@
 /*
- * wage_keyed.c — a one-row statement on pay_line or wage_payment written to wage_month and
- * the summaries kept with it by key (src/alerts/keyed.c), without a statement: what
- * P_LINE_ONE and P_PAYMENT_ADD of src/alerts/summaries.c do for one row, in their order and
- * under the same row locks, with the rows they read (the line's sheet, the payment's line,
- * sheet and worker, whether a line is corrected or paid) found by their indexes under the
- * snapshot a statement would take. A clerk's or device's row costs the trigger no plan to
- * check, start and end.
+ * wage_keyed.c — new pay lines and payments written to wage_month and the summaries kept
+ * with it by key (src/alerts/keyed.c), without a statement: what P_LINE_ADD (P_LINE_ONE),
+ * P_UNPAID_LOCK, P_UNPAID_GONE, P_PAYMENT_LOCK and P_PAYMENT_ADD of src/alerts/summaries.c
+ * do, in their order and under the same row locks, with the rows they read (the line's
+ * sheet, the payment's line, sheet and worker, whether a line is corrected or paid) found
+ * by their indexes under the snapshot a statement would take. A clerk's or device's row
+ * costs the trigger no plan to check, start and end; a COPY's rows are read once, summed
+ * per summary row, and each summary row written once, each table's rows in its key order
+ * (the order the statements lock in), the tables opened once for the statement.
  *
  * Each function first opens everything it writes and checks it can (tables written by key:
  * keyed.c; the indexes it reads by name, each a btree whose first column is the one read):
- * when it cannot, it returns -1 having written nothing, and the caller runs the statement.
+ * when it cannot, it returns -1 having written nothing, and the caller runs the statement
+ * (so it does in a transaction of REPEATABLE READ or SERIALIZABLE: the statements fail there
+ * on a summary row changed since the snapshot, where a keyed write would follow it). What
+ * it finds it cannot judge before writing (a line corrected or paid already) it
+ * leaves whole to the caller's recomputation; what it finds while writing (a month being
+ * recomputed, payments before a month's last) it leaves to the recomputation of those
+ * months alone.
  */
 #include "postgres.h"
 
@@ -204,27 +212,8 @@ one_dim(Datum arr, Oid elemtype, int16 len, bool byval, char align, Datum **v, b
 	return true;
 }
 
-/* appended: the elements v[0..n) and one more, as a one-dimensional array. */
-static Datum
-appended(Datum *v, bool *nulls, int n, Datum last, Oid elemtype, int16 len, bool byval, char align)
-{
-	Datum	   *v2 = palloc(sizeof(Datum) * (n + 1));
-	bool	   *n2 = palloc(sizeof(bool) * (n + 1));
-	int			dims[1] = {n + 1};
-	int			lbs[1] = {1};
-
-	if (n > 0)
-	{
-		memcpy(v2, v, sizeof(Datum) * n);
-		memcpy(n2, nulls, sizeof(bool) * n);
-	}
-	v2[n] = last;
-	n2[n] = false;
-	return PointerGetDatum(construct_md_array(v2, n2, 1, dims, lbs, elemtype, len, byval, align));
-}
-
 /* ---------------------------------------------------------------------------------------
- * A new pay line
+ * New pay lines
  */
 
 /* The columns of wage_month the two paths write. */
@@ -264,39 +253,135 @@ typmod_of(wc_keyed *k, int col)
 	return TupleDescAttr(RelationGetDescr(k->rel), col)->atttypmod;
 }
 
-/* upsert_count: INSERT (key, 1) ... ON CONFLICT DO UPDATE SET col = col + 1 into a table of two bigint keys and a bigint. */
+/*
+ * upsert_count: INSERT (key, add) ... ON CONFLICT DO UPDATE SET col = col + add into a table
+ * of bigint keys and a bigint. The row is looked for first (a sheet worker's row is there but
+ * for his first month on the project): found, it is locked and added to as ON CONFLICT
+ * would; not found, inserted as ON CONFLICT inserts (a row a concurrent writer inserted
+ * meanwhile is then locked and added to).
+ */
 static void
-upsert_count(wc_keyed *k, const Datum *key, int col)
+upsert_count(wc_keyed *k, const Datum *key, int col, int64 add)
 {
 	for (;;)
 	{
-		wc_keyed_new(k);
-		for (int i = 0; i < k->nkeys; i++)
-			k->next->tts_values[k->keyatt[i] - 1] = key[i];
-		k->next->tts_values[col] = Int64GetDatum(1);
-		if (wc_keyed_insert(k))
-			return;
 		if (wc_keyed_lock(k, key))
 		{
 			if (k->next->tts_isnull[col])
-				return;			/* (NULL + 1 is NULL: the column is NOT NULL, never here) */
+				return;			/* (NULL + n is NULL: the column is NOT NULL, never here) */
 			/* (+ as the statement adds: its error when out of range) */
-			k->next->tts_values[col] = DirectFunctionCall2(int8pl, k->next->tts_values[col], Int64GetDatum(1));
+			k->next->tts_values[col] = DirectFunctionCall2(int8pl, k->next->tts_values[col], Int64GetDatum(add));
 			wc_keyed_update(k);
 			return;
 		}
-		/* the row went meanwhile: inserted again, as ON CONFLICT tries again */
+		wc_keyed_new(k);
+		for (int i = 0; i < k->nkeys; i++)
+			k->next->tts_values[k->keyatt[i] - 1] = key[i];
+		k->next->tts_values[col] = Int64GetDatum(add);
+		if (wc_keyed_insert(k))
+			return;
+		/* a concurrent writer's row: locked and added to, as ON CONFLICT does */
 	}
 }
 
 /*
- * wc_line_one_keyed: P_LINE_ONE of a new line, by key. 1 when done (added to its month, or
- * its sheet is not there: nothing to add to), 0 when the line is corrected or paid (its keys
- * are recomputed), -1 when the summaries are not tables written by key or a value is out
- * of what this path writes (nothing written: P_LINE_ONE runs).
+ * lock_read: the row wc_keyed_read just read (its latest committed version, or this
+ * transaction's) locked as wc_keyed_lock locks it, without looking for it again: locked by
+ * its place when no one changed it since (a writer in progress waited for); found again by
+ * wc_keyed_lock when it was updated or deleted meanwhile. The result as wc_keyed_lock's,
+ * k->next a copy of the locked row.
  */
-int
-wc_line_one_keyed(const wc_line_in *l)
+static bool
+lock_read(wc_keyed *k, const Datum *key)
+{
+	TM_FailureData tmfd;
+	TM_Result	res;
+	int			natts = RelationGetDescr(k->rel)->natts;
+
+	PushActiveSnapshot(GetLatestSnapshot());
+	res = table_tuple_lock(k->rel, &k->found->tts_tid, GetLatestSnapshot(), k->found, GetCurrentCommandId(false),
+						   LockTupleNoKeyExclusive, LockWaitBlock, 0, &tmfd);
+	PopActiveSnapshot();
+	if (res != TM_Ok)
+		return wc_keyed_lock(k, key);
+	slot_getallattrs(k->found);
+	ExecClearTuple(k->next);
+	memcpy(k->next->tts_values, k->found->tts_values, sizeof(Datum) * natts);
+	memcpy(k->next->tts_isnull, k->found->tts_isnull, sizeof(bool) * natts);
+	ExecStoreVirtualTuple(k->next);
+	return true;
+}
+
+/*
+ * insert_fresh: k->next inserted as wc_keyed_insert inserts it, but without looking for its
+ * key first (a month or a worker's month a COPY brings is new, mostly): the row is inserted
+ * speculatively and withdrawn when the primary key's insertion finds the key taken (a row
+ * there, or a concurrent writer's, not waited for). True when inserted; false when the key
+ * was taken (nothing written): the caller goes on as ON CONFLICT does (wc_keyed_insert,
+ * which looks first and waits, then wc_keyed_lock).
+ */
+static bool
+insert_fresh(wc_keyed *k)
+{
+	List	   *arbiters = list_make1_oid(RelationGetRelid(k->pk));
+	TupleTableSlot *slot = k->next;
+	uint32		token;
+	bool		taken = false;
+	List	   *recheck;
+
+	if (k->rel->rd_att->constr)
+		ExecConstraints(k->rri, slot, k->estate);
+	token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+	table_tuple_insert_speculative(k->rel, slot, k->estate->es_output_cid, 0, NULL, token);
+	recheck = ExecInsertIndexTuples(k->rri, slot, k->estate, false, true, &taken, arbiters);
+	table_tuple_complete_speculative(k->rel, slot, token, !taken);
+	SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+	list_free(recheck);
+	list_free(arbiters);
+	ResetPerTupleExprContext(k->estate);
+	if (taken)
+		return false;
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	return true;
+}
+
+/* What the line paths have open: the rows they read (sheets; is a line corrected, paid?), the summaries they write. */
+typedef struct wk_lines
+{
+	wk_probe	sheet,
+				corr,
+				paid;
+	wc_keyed	month,
+				sw,
+				unpaid,
+				wp;
+	wm_cols		c;
+	int			s_project,
+				s_period,
+				s_employer,
+				s_created,
+				sw_months,
+				wp_payable,
+				wp_entries;
+	bool		fresh;			/* new months inserted without looking first (until a key is found taken) */
+} wk_lines;
+
+static void
+lines_close(wk_lines *x)
+{
+	wc_keyed_close(&x->wp);
+	wc_keyed_close(&x->unpaid);
+	wc_keyed_close(&x->sw);
+	wc_keyed_close(&x->month);
+	probe_close(&x->paid);
+	probe_close(&x->corr);
+	probe_close(&x->sheet);
+}
+
+/* lines_open: everything the line paths read and write, opened; false (nothing left open) when one is not as they need it. */
+static bool
+lines_open(wk_lines *x)
 {
 	static const char *const mcols[3] = {"project_id", "worker_id", "period"};
 	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
@@ -306,248 +391,643 @@ wc_line_one_keyed(const wc_line_in *l)
 	static const Oid utypes[3] = {DATEOID, INT8OID, INT8OID};
 	static const char *const wcols[3] = {"worker_id", "span", "period"};
 	static const Oid wtypes[3] = {INT8OID, TEXTOID, DATEOID};
-	wk_probe	sheet,
-				corr,
-				paid;
-	wc_keyed	month,
-				sw,
-				unpaid;
-	wc_keyed	wp;
-	wm_cols		c;
-	int			s_project,
-				s_period,
-				s_employer,
-				s_created,
-				sw_months,
-				wp_payable,
-				wp_entries;
-	int			done = -1;
 	bool		opened;
 
-	memset(&month, 0, sizeof(month));
-	memset(&sw, 0, sizeof(sw));
-	memset(&unpaid, 0, sizeof(unpaid));
-	memset(&wp, 0, sizeof(wp));
-	memset(&sheet, 0, sizeof(sheet));
-	memset(&corr, 0, sizeof(corr));
-	memset(&paid, 0, sizeof(paid));
-	opened = probe_open(&sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
-		probe_open(&corr, "pay_line", "pay_line_corrected_once", "corrects_line_id") &&
-		probe_open(&paid, "wage_payment", "wage_payment_line_id_idx", "line_id") &&
-		wc_keyed_open(&month, "wage_month", 3, mcols, mtypes) &&
-		wc_keyed_open(&sw, "sheet_worker", 2, swcols, swtypes) &&
-		wc_keyed_open(&unpaid, "attendance_unpaid", 3, ucols, utypes) && wc_keyed_open(&wp, "worker_pay", 3, wcols, wtypes);
+	memset(x, 0, sizeof(*x));
+	opened = probe_open(&x->sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
+		probe_open(&x->corr, "pay_line", "pay_line_corrected_once", "corrects_line_id") &&
+		probe_open(&x->paid, "wage_payment", "wage_payment_line_id_idx", "line_id") &&
+		wc_keyed_open(&x->month, "wage_month", 3, mcols, mtypes) &&
+		wc_keyed_open(&x->sw, "sheet_worker", 2, swcols, swtypes) &&
+		wc_keyed_open(&x->unpaid, "attendance_unpaid", 3, ucols, utypes) &&
+		wc_keyed_open(&x->wp, "worker_pay", 3, wcols, wtypes);
 	if (opened)
 	{
-		s_project = probe_column(&sheet, "project_id", INT8OID);
-		s_period = probe_column(&sheet, "period", DATEOID);
-		s_employer = probe_column(&sheet, "employer_id", INT8OID);
-		s_created = probe_column(&sheet, "created_at", TIMESTAMPTZOID);
-		sw_months = wc_keyed_column(&sw, "months", INT8OID);
-		wp_payable = wc_keyed_column(&wp, "payable", NUMERICOID);
-		wp_entries = wc_keyed_column(&wp, "entries", INT8OID);
-		opened = s_project >= 0 && s_period >= 0 && s_employer >= 0 && s_created >= 0 && sw_months >= 0 &&
-			RelationGetDescr(sw.rel)->natts == 3 && wp_payable >= 0 && wp_entries >= 0 &&
-			RelationGetDescr(wp.rel)->natts == 5 && RelationGetDescr(unpaid.rel)->natts == 3 &&
-			wm_columns(&month, &c);
+		x->s_project = probe_column(&x->sheet, "project_id", INT8OID);
+		x->s_period = probe_column(&x->sheet, "period", DATEOID);
+		x->s_employer = probe_column(&x->sheet, "employer_id", INT8OID);
+		x->s_created = probe_column(&x->sheet, "created_at", TIMESTAMPTZOID);
+		x->sw_months = wc_keyed_column(&x->sw, "months", INT8OID);
+		x->wp_payable = wc_keyed_column(&x->wp, "payable", NUMERICOID);
+		x->wp_entries = wc_keyed_column(&x->wp, "entries", INT8OID);
+		opened = x->s_project >= 0 && x->s_period >= 0 && x->s_employer >= 0 && x->s_created >= 0 &&
+			x->sw_months >= 0 && RelationGetDescr(x->sw.rel)->natts == 3 && x->wp_payable >= 0 &&
+			x->wp_entries >= 0 && RelationGetDescr(x->wp.rel)->natts == 5 &&
+			RelationGetDescr(x->unpaid.rel)->natts == 3 && wm_columns(&x->month, &x->c);
 	}
-	if (opened)
+	if (!opened)
+		lines_close(x);
+	return opened;
+}
+
+/* A month's new lines, summed: a row of P_LINE_ADD's g (and whether its month came, its attendance_unpaid row went). */
+typedef struct wk_month_add
+{
+	int64		project;
+	int64		worker;
+	DateADT		period;
+	bool		employer_null;
+	int64		employer;
+	Datum		days;			/* numeric sums, as the lines give them; days of the lines with days, 0 when none */
+	Datum		payable;
+	Datum		net;
+	TimestampTz known;
+	bool		added;
+	bool		gone;
+} wk_month_add;
+
+static int
+cmp_int64(int64 a, int64 b)
+{
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/* cmp_month: the order of wage_month's key (project, worker, period): the statements lock in it */
+static int
+cmp_month(int64 project1, int64 worker1, DateADT period1, int64 project2, int64 worker2, DateADT period2)
+{
+	if (project1 != project2)
+		return cmp_int64(project1, project2);
+	if (worker1 != worker2)
+		return cmp_int64(worker1, worker2);
+	return period1 < period2 ? -1 : period1 > period2 ? 1 : 0;
+}
+
+/* (P_LINE_ADD inserts the months in their key's order) */
+static int
+cmp_month_key(const void *a, const void *b)
+{
+	const wk_month_add *x = a,
+			   *y = b;
+
+	return cmp_month(x->project, x->worker, x->period, y->project, y->worker, y->period);
+}
+
+/* the order of attendance_unpaid's key, (period, project, worker): P_UNPAID_LOCK's */
+static int
+cmp_unpaid_key(const void *a, const void *b)
+{
+	const wk_month_add *x = *(wk_month_add *const *) a,
+			   *y = *(wk_month_add *const *) b;
+
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if (x->project != y->project)
+		return cmp_int64(x->project, y->project);
+	return cmp_int64(x->worker, y->worker);
+}
+
+/* A row of worker_pay a statement's months add to: the worker's month or year. */
+typedef struct wk_pay_add
+{
+	int64		worker;
+	int			span;			/* 0 month, 1 year ('month' < 'year', as the key sorts them) */
+	DateADT		period;
+	Datum		payable;		/* numeric: the months' sums of payable */
+	int64		entries;		/* the months that came */
+} wk_pay_add;
+
+static int
+cmp_pay_key(const void *a, const void *b)
+{
+	const wk_pay_add *x = a,
+			   *y = b;
+
+	if (x->worker != y->worker)
+		return cmp_int64(x->worker, y->worker);
+	if (x->span != y->span)
+		return x->span - y->span;
+	return x->period < y->period ? -1 : x->period > y->period ? 1 : 0;
+}
+
+/* month_add: one month's lines inserted as its row, or added to the row under the lock ON CONFLICT takes. */
+static void
+month_add(wk_lines *x, wk_month_add *a)
+{
+	wc_keyed   *m = &x->month;
+	wm_cols    *c = &x->c;
+	Datum		key[3] = {Int64GetDatum(a->project), Int64GetDatum(a->worker), DateADTGetDatum(a->period)};
+	Datum		zero = num_zero();
+	Datum		days = num_to(a->days, typmod_of(m, c->days));
+	Datum		payable = num_to(a->payable, typmod_of(m, c->payable));
+	Datum		net = num_to(a->net, typmod_of(m, c->net));
+
+	for (;;)
 	{
-		bool		other,
-					have_sheet,
-					sheet_nulls = false;
-		int64		project = 0,
-					employer = 0;
-		bool		employer_null = true;
-		DateADT		period = 0;
-		TimestampTz known = l->created_at;
+		Datum	   *v = m->next->tts_values;
+		bool	   *n = m->next->tts_isnull;
 
-		/* o: is the line corrected or paid already (a load in replica mode)? its sheet */
-		statement_snapshot();
-		other = probe_get(&corr, l->line_id) || probe_get(&paid, l->line_id);
-		have_sheet = !other && probe_get(&sheet, l->sheet_id);
-		if (have_sheet)
+		wc_keyed_new(m);
+		for (int i = 0; i < 3; i++)
+			v[m->keyatt[i] - 1] = key[i];
+		v[c->employer] = Int64GetDatum(a->employer);
+		n[c->employer] = a->employer_null;
+		v[c->days] = days;
+		v[c->payable] = payable;
+		v[c->net] = net;
+		v[c->paid] = num_to(zero, typmod_of(m, c->paid));
+		v[c->ats] = PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
+		v[c->each] = PointerGetDatum(construct_empty_array(NUMERICOID));
+		v[c->known_to] = TimestampTzGetDatum(a->known);
+		v[c->settled] = TimestampTzGetDatum(DT_NOBEGIN);
+		n[c->settled] = num_cmp(a->net, zero) > 0;
+		if (x->fresh && !insert_fresh(m))
+			x->fresh = false;
+		else if (x->fresh || wc_keyed_insert(m))
 		{
-			Datum	   *v = sheet.slot->tts_values;
-			bool	   *n = sheet.slot->tts_isnull;
-
-			/* (NOT NULL columns: a NULL is left to the statement, which refuses it) */
-			sheet_nulls = n[s_project] || n[s_period] || n[s_created];
-			project = DatumGetInt64(v[s_project]);
-			period = DatumGetDateADT(v[s_period]);
-			employer_null = n[s_employer];
-			if (!employer_null)
-				employer = DatumGetInt64(v[s_employer]);
-			if (!sheet_nulls && DatumGetTimestampTz(v[s_created]) > known)
-				known = DatumGetTimestampTz(v[s_created]);
+			a->added = true;
+			return;
 		}
-		PopActiveSnapshot();
-		if (other)
-			done = 0;
-		else if (!have_sheet)
-			done = 1;			/* (no month to add to: as the statement's join finds none) */
-		else if (!sheet_nulls && !DATE_NOT_FINITE(period))	/* (the year of an infinite month: left to the statement) */
+		if (wc_keyed_lock(m, key))
 		{
-			Datum		key[3] = {Int64GetDatum(project), Int64GetDatum(l->worker_id), DateADTGetDatum(period)};
-			Datum		zero = num_zero();
-			Datum		days = num_to(l->days_null ? zero : l->days, typmod_of(&month, c.days));
-			bool		added = false,
-						gone = false;
+			Datum		sum_net;
+			bool		isnull;
 
-			/* up: the month inserted, or added to under the lock ON CONFLICT takes */
-			for (;;)
+			if (n[c->employer] || (!a->employer_null && a->employer < DatumGetInt64(v[c->employer])))
 			{
-				Datum	   *v = month.next->tts_values;
-				bool	   *n = month.next->tts_isnull;
-
-				wc_keyed_new(&month);
-				for (int i = 0; i < 3; i++)
-					v[month.keyatt[i] - 1] = key[i];
-				v[c.employer] = Int64GetDatum(employer);
-				n[c.employer] = employer_null;
-				v[c.days] = days;
-				v[c.payable] = num_to(l->payable, typmod_of(&month, c.payable));
-				v[c.net] = num_to(l->net, typmod_of(&month, c.net));
-				v[c.paid] = num_to(zero, typmod_of(&month, c.paid));
-				v[c.ats] = PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
-				v[c.each] = PointerGetDatum(construct_empty_array(NUMERICOID));
-				v[c.known_to] = TimestampTzGetDatum(known);
-				v[c.settled] = TimestampTzGetDatum(DT_NOBEGIN);
-				n[c.settled] = num_cmp(l->net, zero) > 0;
-				if (wc_keyed_insert(&month))
-				{
-					added = true;
-					break;
-				}
-				if (wc_keyed_lock(&month, key))
-				{
-					Datum		sum_net;
-					bool		isnull;
-
-					if (n[c.employer] || (!employer_null && employer < DatumGetInt64(v[c.employer])))
-					{
-						v[c.employer] = Int64GetDatum(employer);
-						n[c.employer] = employer_null;
-					}
-					v[c.days] = num_to(num_add(v[c.days], days), typmod_of(&month, c.days));
-					v[c.payable] = num_to(num_add(v[c.payable], num_to(l->payable, typmod_of(&month, c.payable))),
-										  typmod_of(&month, c.payable));
-					sum_net = num_add(v[c.net], num_to(l->net, typmod_of(&month, c.net)));
-					v[c.net] = num_to(sum_net, typmod_of(&month, c.net));
-					if (known > DatumGetTimestampTz(v[c.known_to]))
-						v[c.known_to] = TimestampTzGetDatum(known);
-					v[c.settled] = settled_at(sum_net, v[c.ats], v[c.each], &isnull);
-					n[c.settled] = isnull;
-					wc_keyed_update(&month);
-					break;
-				}
+				v[c->employer] = Int64GetDatum(a->employer);
+				n[c->employer] = a->employer_null;
 			}
-			/* un: the month that came ends its attendance_unpaid row, when there */
-			if (added)
+			v[c->days] = num_to(num_add(v[c->days], days), typmod_of(m, c->days));
+			v[c->payable] = num_to(num_add(v[c->payable], payable), typmod_of(m, c->payable));
+			sum_net = num_add(v[c->net], net);
+			v[c->net] = num_to(sum_net, typmod_of(m, c->net));
+			if (a->known > DatumGetTimestampTz(v[c->known_to]))
+				v[c->known_to] = TimestampTzGetDatum(a->known);
+			v[c->settled] = settled_at(sum_net, v[c->ats], v[c->each], &isnull);
+			n[c->settled] = isnull;
+			wc_keyed_update(m);
+			return;
+		}
+		/* the row went meanwhile: inserted again, as ON CONFLICT tries again */
+	}
+}
+
+/*
+ * months_apply: what P_LINE_ADD (then P_UNPAID_LOCK, P_UNPAID_GONE) writes for the months
+ * a[0..n) (sorted by their key, each key once), by key, table by table, each table's rows in
+ * its key order: the months (up), the attendance_unpaid rows of the months that came (un),
+ * the months per sheet worker (sw), the workers' months and years (wp), and a row put in the
+ * place of each month that came without an attendance_unpaid row, then deleted.
+ */
+static void
+months_apply(wk_lines *x, wk_month_add *a, int n)
+{
+	MemoryContext row = AllocSetContextCreate(CurrentMemoryContext, "wagecheck keyed lines", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext outer = MemoryContextSwitchTo(row);
+	Datum		zero = num_zero();
+	Datum		spans[2];
+	wk_pay_add *wp;
+	wk_month_add **un;
+	int			nwp = 0,
+				nun = 0;
+
+	/* up: the months, in key order */
+	for (int i = 0; i < n; i++)
+	{
+		month_add(x, &a[i]);
+		MemoryContextReset(row);
+	}
+	/* un: the months that came end their attendance_unpaid rows, when there */
+	for (int i = 0; i < n; i++)
+		if (a[i].added)
+		{
+			Datum		ukey[3] = {DateADTGetDatum(a[i].period), Int64GetDatum(a[i].project), Int64GetDatum(a[i].worker)};
+
+			if (wc_keyed_read(&x->unpaid, ukey) && lock_read(&x->unpaid, ukey))
 			{
-				Datum		ukey[3] = {key[2], key[0], key[1]};
-
-				if (wc_keyed_read(&unpaid, ukey) && wc_keyed_lock(&unpaid, ukey))
-				{
-					wc_keyed_delete(&unpaid);
-					gone = true;
-				}
-				/* sw: one more month of the worker on the project's sheets */
-				upsert_count(&sw, key, sw_months);
+				wc_keyed_delete(&x->unpaid);
+				a[i].gone = true;
 			}
-			/* wp: the worker's month and year */
-			if (added || num_cmp(l->payable, zero) != 0)
-			{
-				int			y,
-							mo,
-							d;
-				Datum		payable = num_to(l->payable, typmod_of(&wp, wp_payable));
+			MemoryContextReset(row);
+		}
+	/* sw: the months that came, counted per project and worker (a's order is theirs) */
+	for (int i = 0; i < n;)
+	{
+		int64		months = 0;
+		int			j = i;
 
-				j2date(period + POSTGRES_EPOCH_JDATE, &y, &mo, &d);
-				for (int span = 0; span < 2; span++)
-				{
-					Datum		wkey[3] = {Int64GetDatum(l->worker_id), CStringGetTextDatum(span == 0 ? "month" : "year"),
-					DateADTGetDatum(span == 0 ? period : date2j(y, 1, 1) - POSTGRES_EPOCH_JDATE)};
+		for (; j < n && a[j].project == a[i].project && a[j].worker == a[i].worker; j++)
+			months += a[j].added ? 1 : 0;
+		if (months > 0)
+		{
+			Datum		key[2] = {Int64GetDatum(a[i].project), Int64GetDatum(a[i].worker)};
 
-					for (;;)
-					{
-						Datum	   *v = wp.next->tts_values;
+			upsert_count(&x->sw, key, x->sw_months, months);
+			MemoryContextReset(row);
+		}
+		i = j;
+	}
+	MemoryContextSwitchTo(outer);
 
-						wc_keyed_new(&wp);
-						for (int i = 0; i < 3; i++)
-							v[wp.keyatt[i] - 1] = wkey[i];
-						v[wp_payable] = payable;
-						v[wp_entries] = Int64GetDatum(added ? 1 : 0);
-						if (wc_keyed_insert(&wp))
-							break;
-						if (wc_keyed_lock(&wp, wkey))
-						{
-							v[wp_payable] = num_to(num_add(v[wp_payable], payable), typmod_of(&wp, wp_payable));
-							v[wp_entries] = DirectFunctionCall2(int8pl, v[wp_entries], Int64GetDatum(added ? 1 : 0));
-							wc_keyed_update(&wp);
-							break;
-						}
-					}
-				}
-			}
+	/* wp: the workers' months and years, summed, in their key order */
+	wp = palloc(sizeof(wk_pay_add) * 2 * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		int			y,
+					mo,
+					d;
+
+		j2date(a[i].period + POSTGRES_EPOCH_JDATE, &y, &mo, &d);
+		for (int span = 0; span < 2; span++)
+		{
+			wk_pay_add *p = &wp[nwp++];
+
+			p->worker = a[i].worker;
+			p->span = span;
+			p->period = span == 0 ? a[i].period : date2j(y, 1, 1) - POSTGRES_EPOCH_JDATE;
+			p->payable = a[i].payable;
+			p->entries = a[i].added ? 1 : 0;
+		}
+	}
+	if (nwp > 1)
+		qsort(wp, nwp, sizeof(wk_pay_add), cmp_pay_key);
+	spans[0] = CStringGetTextDatum("month");
+	spans[1] = CStringGetTextDatum("year");
+	MemoryContextSwitchTo(row);
+	for (int i = 0; i < nwp;)
+	{
+		Datum		sum = wp[i].payable;
+		int64		entries = wp[i].entries;
+		int			j = i + 1;
+
+		for (; j < nwp && cmp_pay_key(&wp[i], &wp[j]) == 0; j++)
+		{
+			sum = num_add(sum, wp[j].payable);
+			entries += wp[j].entries;
+		}
+		/* (HAVING sum(payable) <> 0 OR the months that came <> 0) */
+		if (entries != 0 || num_cmp(sum, zero) != 0)
+		{
+			Datum		wkey[3] = {Int64GetDatum(wp[i].worker), spans[wp[i].span], DateADTGetDatum(wp[i].period)};
+			Datum		payable = num_to(sum, typmod_of(&x->wp, x->wp_payable));
+
 			/*
-			 * a month that came without an attendance_unpaid row: one put in its place
-			 * unless there (a writer of the attendance adding it waited for), then the
-			 * key's row deleted (P_UNPAID_LOCK, P_UNPAID_GONE)
+			 * (inserted, or added to under the lock ON CONFLICT takes; a worker's year is
+			 * there but for his first month of it: looked for first, then inserted)
 			 */
-			if (added && !gone)
+			for (bool look = wp[i].span == 1;; look = false)
 			{
-				Datum		ukey[3] = {key[2], key[0], key[1]};
+				Datum	   *v = x->wp.next->tts_values;
 
-				wc_keyed_new(&unpaid);
-				for (int i = 0; i < 3; i++)
-					unpaid.next->tts_values[unpaid.keyatt[i] - 1] = ukey[i];
-				(void) wc_keyed_insert(&unpaid);
-				if (wc_keyed_lock(&unpaid, ukey))
-					wc_keyed_delete(&unpaid);
+				if (!look)
+				{
+					wc_keyed_new(&x->wp);
+					for (int k = 0; k < 3; k++)
+						v[x->wp.keyatt[k] - 1] = wkey[k];
+					v[x->wp_payable] = payable;
+					v[x->wp_entries] = Int64GetDatum(entries);
+					if (x->fresh && !insert_fresh(&x->wp))
+						x->fresh = false;
+					else if (x->fresh || wc_keyed_insert(&x->wp))
+						break;
+				}
+				if (wc_keyed_lock(&x->wp, wkey))
+				{
+					v[x->wp_payable] = num_to(num_add(v[x->wp_payable], payable), typmod_of(&x->wp, x->wp_payable));
+					v[x->wp_entries] = DirectFunctionCall2(int8pl, v[x->wp_entries], Int64GetDatum(entries));
+					wc_keyed_update(&x->wp);
+					break;
+				}
 			}
-			done = 1;
+			MemoryContextReset(row);
 		}
+		i = j;
 	}
-	wc_keyed_close(&wp);
-	wc_keyed_close(&unpaid);
-	wc_keyed_close(&sw);
-	wc_keyed_close(&month);
-	probe_close(&paid);
-	probe_close(&corr);
-	probe_close(&sheet);
-	return done;
+	MemoryContextSwitchTo(outer);
+
+	/*
+	 * the months that came without an attendance_unpaid row, in that table's key order: one
+	 * put in their place unless there (a writer of the attendance adding it waited for),
+	 * then the key's row deleted (P_UNPAID_LOCK, P_UNPAID_GONE)
+	 */
+	un = palloc(sizeof(wk_month_add *) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		if (a[i].added && !a[i].gone)
+			un[nun++] = &a[i];
+	if (nun > 1)
+		qsort(un, nun, sizeof(wk_month_add *), cmp_unpaid_key);
+	MemoryContextSwitchTo(row);
+	for (int i = 0; i < nun; i++)
+	{
+		Datum		ukey[3] = {DateADTGetDatum(un[i]->period), Int64GetDatum(un[i]->project), Int64GetDatum(un[i]->worker)};
+
+		wc_keyed_new(&x->unpaid);
+		for (int k = 0; k < 3; k++)
+			x->unpaid.next->tts_values[x->unpaid.keyatt[k] - 1] = ukey[k];
+		(void) wc_keyed_insert(&x->unpaid);
+		if (wc_keyed_lock(&x->unpaid, ukey))
+			wc_keyed_delete(&x->unpaid);
+		MemoryContextReset(row);
+	}
+	MemoryContextSwitchTo(outer);
+	MemoryContextDelete(row);
+	pfree(un);
+	pfree(wp);
+}
+
+/*
+ * wc_lines_keyed: P_LINE_ADD of new lines (none a correction), by key: each line's sheet
+ * read, whether it is corrected or paid already (a load in replica mode), then its month's
+ * lines summed and written once (months_apply). 1 when done: every line added to its month
+ * (or its sheet is not there: nothing to add to, as the statement's join finds none) but
+ * those marked in left[] (a sheet whose month this path does not write: P_LINE_ADD adds
+ * them); 0 when a line is corrected or paid (nothing written: the keys are recomputed); -1
+ * when the summaries are not tables written by key (nothing written: P_LINE_ADD runs).
+ */
+int
+wc_lines_keyed(const wc_line_in *l, int n, bool *left)
+{
+	wk_lines	x;
+	wk_month_add *a;
+	int			na = 0;
+	bool		other = false;
+	int64		last_sheet = 0;
+	bool		have_last = false,
+				have_sheet = false,
+				sheet_ok = false,
+				employer_null = true;
+	int64		project = 0,
+				employer = 0;
+	DateADT		period = 0;
+	TimestampTz sheet_created = 0;
+
+	/* (REPEATABLE READ, SERIALIZABLE: the statements' writes fail on a row changed since the snapshot) */
+	if (IsolationUsesXactSnapshot() || !lines_open(&x))
+		return -1;
+	a = palloc(sizeof(wk_month_add) * Max(n, 1));
+
+	/* n: each line's sheet (a statement's lines come sheet by sheet: the last one kept); is any corrected or paid? */
+	statement_snapshot();
+	for (int i = 0; i < n && !other; i++)
+	{
+		left[i] = false;
+		other = probe_get(&x.corr, l[i].line_id) || probe_get(&x.paid, l[i].line_id);
+		if (other)
+			break;
+		if (!have_last || l[i].sheet_id != last_sheet)
+		{
+			have_last = true;
+			last_sheet = l[i].sheet_id;
+			have_sheet = probe_get(&x.sheet, l[i].sheet_id);
+			if (have_sheet)
+			{
+				Datum	   *v = x.sheet.slot->tts_values;
+				bool	   *nl = x.sheet.slot->tts_isnull;
+
+				/*
+				 * (NOT NULL columns: a NULL is left to the statement, which refuses it; so is
+				 * the year of an infinite month)
+				 */
+				sheet_ok = !nl[x.s_project] && !nl[x.s_period] && !nl[x.s_created] &&
+					!DATE_NOT_FINITE(DatumGetDateADT(v[x.s_period]));
+				if (sheet_ok)
+				{
+					project = DatumGetInt64(v[x.s_project]);
+					period = DatumGetDateADT(v[x.s_period]);
+					employer_null = nl[x.s_employer];
+					employer = employer_null ? 0 : DatumGetInt64(v[x.s_employer]);
+					sheet_created = DatumGetTimestampTz(v[x.s_created]);
+				}
+			}
+		}
+		if (!have_sheet)
+			continue;			/* (no month to add to) */
+		if (!sheet_ok)
+		{
+			left[i] = true;
+			continue;
+		}
+		a[na].project = project;
+		a[na].worker = l[i].worker_id;
+		a[na].period = period;
+		a[na].employer_null = employer_null;
+		a[na].employer = employer;
+		a[na].days = l[i].days_null ? num_zero() : l[i].days;
+		a[na].payable = l[i].payable;
+		a[na].net = l[i].net;
+		a[na].known = Max(l[i].created_at, sheet_created);
+		a[na].added = a[na].gone = false;
+		na++;
+	}
+	PopActiveSnapshot();
+	if (other)
+	{
+		pfree(a);
+		lines_close(&x);
+		return 0;
+	}
+
+	/* g: the lines of a month summed, in the key order the months are written in */
+	if (na > 1)
+	{
+		int			m = 0;
+
+		qsort(a, na, sizeof(wk_month_add), cmp_month_key);
+		for (int i = 1; i < na; i++)
+		{
+			wk_month_add *g = &a[m];
+
+			if (cmp_month_key(g, &a[i]) != 0)
+			{
+				a[++m] = a[i];
+				continue;
+			}
+			/* (min(employer_id), the sums, max(known)) */
+			if (!a[i].employer_null && (g->employer_null || a[i].employer < g->employer))
+			{
+				g->employer = a[i].employer;
+				g->employer_null = false;
+			}
+			g->days = num_add(g->days, a[i].days);
+			g->payable = num_add(g->payable, a[i].payable);
+			g->net = num_add(g->net, a[i].net);
+			if (a[i].known > g->known)
+				g->known = a[i].known;
+		}
+		na = m + 1;
+	}
+	/* (a statement of several lines brings new months, mostly) */
+	x.fresh = na > 1;
+	months_apply(&x, a, na);
+	pfree(a);
+	lines_close(&x);
+	return 1;
+}
+
+/*
+ * wc_line_one_keyed: P_LINE_ONE of a new line, by key (wc_lines_keyed of one line). 1 when
+ * done (added to its month, or its sheet is not there: nothing to add to), 0 when the line is
+ * corrected or paid (its keys are recomputed), -1 when the summaries are not tables written
+ * by key or a value is out of what this path writes (nothing written: P_LINE_ONE runs).
+ */
+int
+wc_line_one_keyed(const wc_line_in *l)
+{
+	bool		left = false;
+	int			done = wc_lines_keyed(l, 1, &left);
+
+	return done == 1 && left ? -1 : done;
 }
 
 /* ---------------------------------------------------------------------------------------
- * A new payment
+ * New payments
  */
 
+/* appended: the elements v[0..n) and more[0..nmore) after them, as a one-dimensional array. */
+static Datum
+appended(Datum *v, bool *nulls, int n, const Datum *more, int nmore, Oid elemtype, int16 len, bool byval, char align)
+{
+	Datum	   *v2 = palloc(sizeof(Datum) * (n + nmore));
+	bool	   *n2 = palloc(sizeof(bool) * (n + nmore));
+	int			dims[1] = {n + nmore};
+	int			lbs[1] = {1};
+
+	if (n > 0)
+	{
+		memcpy(v2, v, sizeof(Datum) * n);
+		memcpy(n2, nulls, sizeof(bool) * n);
+	}
+	memcpy(v2 + n, more, sizeof(Datum) * nmore);
+	memset(n2 + n, false, sizeof(bool) * nmore);
+	return PointerGetDatum(construct_md_array(v2, n2, 1, dims, lbs, elemtype, len, byval, align));
+}
+
+/* A new payment with its month's key: a row of P_PAYMENT_ADD's p. */
+typedef struct wk_pay
+{
+	int64		project;
+	int64		worker;
+	DateADT		period;
+	TimestampTz paid_at;
+	int64		payment_id;
+	const wc_payment_in *in;
+	bool		employer_null;
+	int64		employer;
+	bool		off_card;		/* (a row of payment_off_card) */
+	const char *reason;
+} wk_pay;
+
+static int
+cmp_pay_month(const wk_pay *x, const wk_pay *y)
+{
+	return cmp_month(x->project, x->worker, x->period, y->project, y->worker, y->period);
+}
+
+/* the months' key order, then the order a month's payments are appended in (paid_at, payment_id) */
+static int
+cmp_pay_append(const void *a, const void *b)
+{
+	const wk_pay *x = a,
+			   *y = b;
+	int			c = cmp_pay_month(x, y);
+
+	if (c != 0)
+		return c;
+	if (x->paid_at != y->paid_at)
+		return x->paid_at < y->paid_at ? -1 : 1;
+	return cmp_int64(x->payment_id, y->payment_id);
+}
+
+/* payment_off_card's key order (the month's, then payment_id) */
+static int
+cmp_off_card(const void *a, const void *b)
+{
+	const wk_pay *x = *(wk_pay *const *) a,
+			   *y = *(wk_pay *const *) b;
+	int			c = cmp_pay_month(x, y);
+
+	return c != 0 ? c : cmp_int64(x->payment_id, y->payment_id);
+}
+
 /*
- * wc_payment_one_keyed: P_PAYMENT_ADD of one payment, by key: 1 when it was appended to its
- * month, 0 when it was not (no month, a month being recomputed, or the payment falls before
- * the month's last: recomputed), -1 when the summaries are not tables written by key or the
- * payment has a row of payment_off_card to write (nothing written: P_PAYMENT_ADD runs).
+ * off_card_insert: a payment's row of payment_off_card, inserted unless its key has one
+ * (ON CONFLICT DO NOTHING); the table's columns as P_PAYMENT_ADD writes them.
+ */
+static void
+off_card_insert(wc_keyed *k, const int *oc, const wk_pay *p)
+{
+	Datum	   *v = k->next->tts_values;
+	bool	   *n = k->next->tts_isnull;
+	Datum		key[4] = {Int64GetDatum(p->project), Int64GetDatum(p->worker), DateADTGetDatum(p->period),
+	Int64GetDatum(p->payment_id)};
+
+	wc_keyed_new(k);
+	for (int i = 0; i < 4; i++)
+		v[k->keyatt[i] - 1] = key[i];
+	v[oc[0]] = Int64GetDatum(p->employer);
+	n[oc[0]] = p->employer_null;	/* (NOT NULL: refused, as the statement refuses it) */
+	v[oc[1]] = num_to(p->in->amount, typmod_of(k, oc[1]));
+	v[oc[2]] = CStringGetTextDatum(p->in->method);
+	v[oc[3]] = TimestampTzGetDatum(p->in->paid_at);
+	v[oc[4]] = TimestampTzGetDatum(p->in->created_at);
+	v[oc[5]] = CStringGetTextDatum(p->reason);
+	(void) wc_keyed_insert(k);
+}
+
+/* payments_close: what wc_payments_keyed opened (a table or index not opened is left alone) */
+static void
+payments_close(wc_keyed *offc, wc_keyed *month, wk_probe *worker, wk_probe *sheet, wk_probe *line)
+{
+	wc_keyed_close(offc);
+	wc_keyed_close(month);
+	probe_close(worker);
+	probe_close(sheet);
+	probe_close(line);
+}
+
+/*
+ * wc_payments_keyed: P_PAYMENT_LOCK and P_PAYMENT_ADD of new payments, by key: each
+ * payment's line, sheet and worker read; the months locked in key order (a statement of one
+ * payment: read first, and locked only when the payment comes after the month's last, as
+ * the UPDATE's condition is), each month's payments appended at once where they all come
+ * after its last (under the lock), then the payments' rows of payment_off_card inserted.
+ * Returns how many payments were appended (the months they were appended to in months[0..3):
+ * project, worker, period), or -1 when the summaries are not tables written by key or a
+ * payment's method is not known (nothing written: the statements run). Payments not
+ * appended (no line or sheet, no month, a month being recomputed, a payment before the
+ * month's last) are recomputed by the caller.
  */
 int
-wc_payment_one_keyed(const wc_payment_in *p)
+wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 {
 	static const char *const mcols[3] = {"project_id", "worker_id", "period"};
 	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
+	static const char *const ocols[4] = {"project_id", "worker_id", "period", "payment_id"};
+	static const Oid otypes[4] = {INT8OID, INT8OID, DATEOID, INT8OID};
 	wk_probe	line,
 				sheet,
 				worker;
-	wc_keyed	month;
+	wc_keyed	month,
+				offc;
 	wm_cols		c;
 	int			l_sheet = -1,
 				l_worker = -1,
 				s_project = -1,
 				s_period = -1,
+				s_employer = -1,
 				k_card = -1;
-	int			done = -1;
+	int			oc[6];
 	bool		opened;
+	wk_pay	   *p;
+	wk_pay	  **off;
+	int			np = 0,
+				noff = 0,
+				covered = 0;
+	int64		last_sheet = 0;
+	bool		have_last = false,
+				have_sheet = false;
+	MemoryContext row,
+				outer;
 
+	/* (REPEATABLE READ, SERIALIZABLE: the statements' writes fail on a row changed since the snapshot) */
+	if (IsolationUsesXactSnapshot())
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (in[i].method == NULL)
+			return -1;
 	memset(&month, 0, sizeof(month));
+	memset(&offc, 0, sizeof(offc));
 	memset(&line, 0, sizeof(line));
 	memset(&sheet, 0, sizeof(sheet));
 	memset(&worker, 0, sizeof(worker));
@@ -563,98 +1043,196 @@ wc_payment_one_keyed(const wc_payment_in *p)
 		l_worker = probe_column(&line, "worker_id", INT8OID);
 		s_project = probe_column(&sheet, "project_id", INT8OID);
 		s_period = probe_column(&sheet, "period", DATEOID);
+		s_employer = probe_column(&sheet, "employer_id", INT8OID);
 		for (int i = 0; i < wd->natts; i++)
 			if (!TupleDescAttr(wd, i)->attisdropped && strcmp(NameStr(TupleDescAttr(wd, i)->attname), "wage_card") == 0)
 				k_card = i;
 		/* (the card compared as wagecheck.<> compares bank cards: as bigints) */
-		opened = l_sheet >= 0 && l_worker >= 0 && s_project >= 0 && s_period >= 0 && k_card >= 0 &&
-			TupleDescAttr(wd, k_card)->attlen == 8 && TupleDescAttr(wd, k_card)->attbyval &&
+		opened = l_sheet >= 0 && l_worker >= 0 && s_project >= 0 && s_period >= 0 && s_employer >= 0 &&
+			k_card >= 0 && TupleDescAttr(wd, k_card)->attlen == 8 && TupleDescAttr(wd, k_card)->attbyval &&
 			wm_columns(&month, &c);
 	}
-	if (opened)
+	if (!opened)
 	{
-		bool		have,
-					off_card = false;
-		int64		project = 0,
-					worker_id = 0;
-		DateADT		period = 0;
+		payments_close(&offc, &month, &worker, &sheet, &line);
+		return -1;
+	}
 
-		/* p: the payment's line and sheet; its worker's card */
-		statement_snapshot();
-		have = probe_get(&line, p->line_id) && !line.slot->tts_isnull[l_sheet] && !line.slot->tts_isnull[l_worker];
-		if (have)
-		{
-			worker_id = DatumGetInt64(line.slot->tts_values[l_worker]);
-			have = probe_get(&sheet, DatumGetInt64(line.slot->tts_values[l_sheet])) &&
-				!sheet.slot->tts_isnull[s_project] && !sheet.slot->tts_isnull[s_period];
-		}
-		if (have)
-		{
-			project = DatumGetInt64(sheet.slot->tts_values[s_project]);
-			period = DatumGetDateADT(sheet.slot->tts_values[s_period]);
-			/* oc: a payment in cash or to another card than the worker's has a row of payment_off_card */
-			if (probe_get(&worker, worker_id))
-				off_card = strcmp(p->method, "account") != 0 || p->card_null || worker.slot->tts_isnull[k_card] ||
-					p->card != DatumGetInt64(worker.slot->tts_values[k_card]);
-		}
-		PopActiveSnapshot();
-		if (!have)
-			done = 0;			/* (no month: the statement's join finds none; recomputed) */
-		else if (!off_card)
-		{
-			Datum		key[3] = {Int64GetDatum(project), Int64GetDatum(worker_id), DateADTGetDatum(period)};
-			TimestampTz known = Max(p->created_at, p->paid_at);
-			Datum	   *ats = NULL,
-					   *each = NULL;
-			bool	   *ats_null = NULL,
-					   *each_null = NULL;
-			int			nats = 0,
-						neach = 0;
-			int			shape = 1;
+	/* p: each payment's line and sheet (a statement's payments come sheet by sheet: the last one kept); its worker's card */
+	p = palloc(sizeof(wk_pay) * Max(n, 1));
+	off = palloc(sizeof(wk_pay *) * Max(n, 1));
+	statement_snapshot();
+	for (int i = 0; i < n; i++)
+	{
+		wk_pay	   *q = &p[np];
+		int64		sheet_id;
 
-			/*
-			 * up: the month's row read, and locked only when the payment comes after its
-			 * last (and it is not a recomputation's placeholder), then read again under the
-			 * lock, as the UPDATE's condition is
-			 */
+		if (!probe_get(&line, in[i].line_id) || line.slot->tts_isnull[l_sheet] || line.slot->tts_isnull[l_worker])
+			continue;			/* (no month: the statement's join finds none; recomputed) */
+		sheet_id = DatumGetInt64(line.slot->tts_values[l_sheet]);
+		if (!have_last || sheet_id != last_sheet)
+		{
+			have_last = true;
+			last_sheet = sheet_id;
+			have_sheet = probe_get(&sheet, sheet_id) && !sheet.slot->tts_isnull[s_project] &&
+				!sheet.slot->tts_isnull[s_period];
+		}
+		if (!have_sheet)
+			continue;
+		q->project = DatumGetInt64(sheet.slot->tts_values[s_project]);
+		q->worker = DatumGetInt64(line.slot->tts_values[l_worker]);
+		q->period = DatumGetDateADT(sheet.slot->tts_values[s_period]);
+		q->employer_null = sheet.slot->tts_isnull[s_employer];
+		q->employer = q->employer_null ? 0 : DatumGetInt64(sheet.slot->tts_values[s_employer]);
+		q->paid_at = in[i].paid_at;
+		q->payment_id = in[i].payment_id;
+		q->in = &in[i];
+		q->off_card = false;
+		/* oc: a payment in cash or to another card than the worker's has a row of payment_off_card */
+		if (probe_get(&worker, q->worker))
+		{
+			bool		no_card = worker.slot->tts_isnull[k_card];
+
+			q->off_card = strcmp(in[i].method, "account") != 0 || in[i].card_null || no_card ||
+				in[i].card != DatumGetInt64(worker.slot->tts_values[k_card]);
+			q->reason = strcmp(in[i].method, "cash") == 0 ? "cash" :
+				no_card ? "worker has no registered card" : "not the worker's registered card";
+			if (q->off_card)
+				off[noff++] = q;
+		}
+		np++;
+	}
+	PopActiveSnapshot();
+	/* payment_off_card, opened when a payment has a row there (nothing written yet: the statement runs when it cannot be) */
+	if (noff > 0)
+	{
+		opened = wc_keyed_open(&offc, "payment_off_card", 4, ocols, otypes);
+		if (opened)
+		{
+			oc[0] = wc_keyed_column(&offc, "employer_id", INT8OID);
+			oc[1] = wc_keyed_column(&offc, "amount", NUMERICOID);
+			oc[2] = wc_keyed_column(&offc, "method", TEXTOID);
+			oc[3] = wc_keyed_column(&offc, "paid_at", TIMESTAMPTZOID);
+			oc[4] = wc_keyed_column(&offc, "created_at", TIMESTAMPTZOID);
+			oc[5] = wc_keyed_column(&offc, "reason", TEXTOID);
+			opened = RelationGetDescr(offc.rel)->natts == 10;
+			for (int i = 0; i < 6; i++)
+				opened = opened && oc[i] >= 0;
+		}
+		if (!opened)
+		{
+			pfree(off);
+			pfree(p);
+			payments_close(&offc, &month, &worker, &sheet, &line);
+			return -1;
+		}
+	}
+
+	/* a: each month's payments in the order they are appended; the months in key order */
+	if (np > 1)
+	{
+		qsort(p, np, sizeof(wk_pay), cmp_pay_append);
+		/* (the rows of payment_off_card point into p: found again after the sort) */
+		noff = 0;
+		for (int i = 0; i < np; i++)
+			if (p[i].off_card)
+				off[noff++] = &p[i];
+	}
+	row = AllocSetContextCreate(CurrentMemoryContext, "wagecheck keyed payments", ALLOCSET_DEFAULT_SIZES);
+	outer = MemoryContextSwitchTo(row);
+	for (int i = 0; i < np;)
+	{
+		Datum		key[3] = {Int64GetDatum(p[i].project), Int64GetDatum(p[i].worker), DateADTGetDatum(p[i].period)};
+		TimestampTz first_at = p[i].paid_at,
+					known = 0;
+		Datum	   *ats = NULL,
+				   *each = NULL;
+		bool	   *ats_null = NULL,
+				   *each_null = NULL;
+		int			nats = 0,
+					neach = 0,
+					j = i;
+		int			shape = 1;
+
+		for (; j < np && cmp_pay_month(&p[i], &p[j]) == 0; j++)
+			known = Max(known, Max(p[j].in->created_at, p[j].paid_at));
+
+		/*
+		 * up: the month locked (P_PAYMENT_LOCK locks every month of a statement of several
+		 * payments; one payment's month is read first, and locked only when the payment comes
+		 * after its last and it is not a recomputation's placeholder), its condition read
+		 * again under the lock, as the UPDATE's is
+		 */
 #define APPENDS(k) (shape = one_dim((k).found->tts_values[c.ats], TIMESTAMPTZOID, sizeof(TimestampTz), true, TYPALIGN_DOUBLE, \
 									 &ats, &ats_null, &nats) ? 1 : -1, \
 					shape == 1 && !(k).found->tts_isnull[c.known_to] && \
 					DatumGetTimestampTz((k).found->tts_values[c.known_to]) < DT_NOEND && \
-					(nats == 0 || (!ats_null[nats - 1] && DatumGetTimestampTz(ats[nats - 1]) < p->paid_at)))
-			if (wc_keyed_read(&month, key) && APPENDS(month) && wc_keyed_lock(&month, key) && APPENDS(month) &&
-				one_dim(month.found->tts_values[c.each], NUMERICOID, -1, false, TYPALIGN_INT, &each, &each_null, &neach))
+					(nats == 0 || (!ats_null[nats - 1] && DatumGetTimestampTz(ats[nats - 1]) < first_at)))
+		if ((n > 1 ? wc_keyed_lock(&month, key) :
+			 wc_keyed_read(&month, key) && APPENDS(month) && lock_read(&month, key)) && APPENDS(month) &&
+			one_dim(month.found->tts_values[c.each], NUMERICOID, -1, false, TYPALIGN_INT, &each, &each_null, &neach))
+		{
+			Datum	   *v = month.next->tts_values;
+			bool	   *nl = month.next->tts_isnull;
+			Datum	   *more_ats = palloc(sizeof(Datum) * (j - i));
+			Datum	   *more_each = palloc(sizeof(Datum) * (j - i));
+			Datum		sum = p[i].in->amount;
+
+			for (int k = i; k < j; k++)
 			{
-				Datum	   *v = month.next->tts_values;
-				bool	   *n = month.next->tts_isnull;
-
-				v[c.paid] = num_to(num_add(v[c.paid], p->amount), typmod_of(&month, c.paid));
-				v[c.ats] = appended(ats, ats_null, nats, TimestampTzGetDatum(p->paid_at), TIMESTAMPTZOID,
-									sizeof(TimestampTz), true, TYPALIGN_DOUBLE);
-				v[c.each] = appended(each, each_null, neach, num_to(p->amount, typmod_of(&month, c.each)),
-									 NUMERICOID, -1, false, TYPALIGN_INT);
-				if (known > DatumGetTimestampTz(v[c.known_to]))
-					v[c.known_to] = TimestampTzGetDatum(known);
-				if (n[c.settled])
-				{
-					bool		isnull;
-
-					v[c.settled] = settled_at(v[c.net], v[c.ats], v[c.each], &isnull);
-					n[c.settled] = isnull;
-				}
-				wc_keyed_update(&month);
-				done = 1;
+				if (k > i)
+					sum = num_add(sum, p[k].in->amount);
+				more_ats[k - i] = TimestampTzGetDatum(p[k].paid_at);
+				more_each[k - i] = num_to(p[k].in->amount, typmod_of(&month, c.each));
 			}
-			else
-				done = shape < 0 ? -1 : 0;
-#undef APPENDS
+			v[c.paid] = num_to(num_add(v[c.paid], sum), typmod_of(&month, c.paid));
+			v[c.ats] = appended(ats, ats_null, nats, more_ats, j - i, TIMESTAMPTZOID, sizeof(TimestampTz), true,
+								TYPALIGN_DOUBLE);
+			v[c.each] = appended(each, each_null, neach, more_each, j - i, NUMERICOID, -1, false, TYPALIGN_INT);
+			if (known > DatumGetTimestampTz(v[c.known_to]))
+				v[c.known_to] = TimestampTzGetDatum(known);
+			if (nl[c.settled])
+			{
+				bool		isnull;
+
+				v[c.settled] = settled_at(v[c.net], v[c.ats], v[c.each], &isnull);
+				nl[c.settled] = isnull;
+			}
+			wc_keyed_update(&month);
+			covered += j - i;
+			MemoryContextSwitchTo(outer);
+			wc_col_add(&months[0], key[0], false);
+			wc_col_add(&months[1], key[1], false);
+			wc_col_add(&months[2], key[2], false);
+			MemoryContextSwitchTo(row);
 		}
+		else if (shape < 0 && n == 1)
+		{
+			/* (an array this path does not append to, nothing written: the statement runs) */
+			covered = -1;
+			noff = 0;
+			break;
+		}
+#undef APPENDS
+		/* (a month not appended to, whatever the reason, is recomputed) */
+		MemoryContextReset(row);
+		i = j;
 	}
-	wc_keyed_close(&month);
-	probe_close(&worker);
-	probe_close(&sheet);
-	probe_close(&line);
-	return done;
+
+	/* oc: the payments' rows of payment_off_card, in its key order */
+	if (noff > 1)
+		qsort(off, noff, sizeof(wk_pay *), cmp_off_card);
+	for (int i = 0; i < noff; i++)
+	{
+		off_card_insert(&offc, oc, off[i]);
+		MemoryContextReset(row);
+	}
+	MemoryContextSwitchTo(outer);
+	MemoryContextDelete(row);
+	pfree(off);
+	pfree(p);
+	payments_close(&offc, &month, &worker, &sheet, &line);
+	return covered;
 }
 
 /* ---------------------------------------------------------------------------------------

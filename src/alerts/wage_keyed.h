@@ -1,12 +1,13 @@
 /*
- * wage_keyed.h — a one-row statement on pay_line or wage_payment written to wage_month and
- * the summaries kept with it by key (src/alerts/keyed.c), without the statements of
- * src/alerts/summaries.c.
+ * wage_keyed.h — new pay lines and payments written to wage_month and the summaries kept
+ * with it by key (src/alerts/keyed.c), without the statements of src/alerts/summaries.c.
  */
 #ifndef WAGECHECK_WAGE_KEYED_H
 #define WAGECHECK_WAGE_KEYED_H
 
 #include "postgres.h"
+
+#include "alerts/kept_plans.h"
 
 /* A new pay line (no correction), as P_LINE_ONE takes it. */
 typedef struct wc_line_in
@@ -35,7 +36,8 @@ typedef struct wc_payment_in
 } wc_payment_in;
 
 extern int	wc_line_one_keyed(const wc_line_in *l);
-extern int	wc_payment_one_keyed(const wc_payment_in *p);
+extern int	wc_lines_keyed(const wc_line_in *l, int n, bool *left);
+extern int	wc_payments_keyed(const wc_payment_in *p, int n, wc_datum_col *months);
 extern int	wc_sheets_have_lines(const Datum *sheet_ids, int n);
 
 #endif							/* WAGECHECK_WAGE_KEYED_H */
