@@ -127,6 +127,59 @@ SELECT count(*) AS cases, count(*) FILTER (WHERE j.one = a.one) AS same_as_by_st
   FROM fx.judged j JOIN fx.alert_judged a USING (tbl, kind);
 ROLLBACK;
 
+-- Statements of several new rows are read by probes too, each sheet, project, worker, roster
+-- entry and line once, and each project's accounts locked once in project order: every case
+-- first of two, then all the cases in one statement (a line repeated among the payments; of
+-- the lines, those that alert mode may let in: a line that does not add up, or corrects
+-- another worker's, is refused in both modes), are judged by the probes and by the query
+-- (tables under forced row security send a statement to the query), in reject and alert
+-- mode, to the same outcome and the same violations.
+CREATE FUNCTION fx.renumbered(row_values text, first int, i int) RETURNS text LANGUAGE sql AS $$
+    SELECT regexp_replace(row_values, '^\(\d+,', format('(%s,', first + i)) $$;
+CREATE VIEW fx.several AS
+SELECT 'pay_line' AS tbl, c.kind, fx.lines(c.row_values || ', (201, 1, 1, 22, 6000, 0, 6000, NULL::bigint)') AS stmt
+  FROM fx.line_case c
+UNION ALL
+SELECT 'wage_payment', c.kind, fx.payments(c.row_values || format(', (301, 100, 10, ''account'', %L)', fx.card(1)))
+  FROM fx.payment_case c
+UNION ALL
+SELECT 'pay_line', 'all cases in one statement',
+       fx.lines(string_agg(fx.renumbered(c.row_values, 200, n::int), ', ' ORDER BY n))
+  FROM fx.line_case c, LATERAL (SELECT count(*) FROM fx.line_case d WHERE d.ctid < c.ctid) x(n)
+ WHERE c.kind NOT LIKE 'PS01%' AND c.kind <> 'correction of another worker'
+UNION ALL
+SELECT 'wage_payment', 'all cases in one statement',
+       fx.payments(string_agg(fx.renumbered(c.row_values, 300, n::int), ', ' ORDER BY n))
+  FROM fx.payment_case c, LATERAL (SELECT count(*) FROM fx.payment_case d WHERE d.ctid < c.ctid) x(n);
+CREATE TABLE fx.several_judged (mode text, tbl text, kind text, probed text, queried text);
+CREATE FUNCTION fx.judge_several(m text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE wagecheck.project SET enforcement_mode = m;
+    INSERT INTO fx.several_judged (mode, tbl, kind, probed) SELECT m, c.tbl, c.kind, fx.judge(c.kind, c.stmt) FROM fx.several c;
+    ALTER TABLE wagecheck.pay_sheet FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.pay_line FORCE ROW LEVEL SECURITY;
+    UPDATE fx.several_judged j SET queried = fx.judge(c.kind || ' (queried)', c.stmt)
+      FROM fx.several c WHERE j.mode = m AND j.tbl = c.tbl AND j.kind = c.kind;
+    ALTER TABLE wagecheck.pay_sheet NO FORCE ROW LEVEL SECURITY;
+    ALTER TABLE wagecheck.pay_line NO FORCE ROW LEVEL SECURITY;
+END
+$$;
+SET client_min_messages = warning;
+SELECT fx.judge_several('reject');
+SELECT fx.judge_several('alert');
+RESET client_min_messages;
+SELECT mode, tbl, kind, probed = queried AS same, regexp_replace(probed, ' ⟦[^⟧]*⟧', '', 'g') AS outcome
+  FROM fx.several_judged ORDER BY mode DESC, tbl, kind;
+-- which way they were read: by probes; under forced row security by the query
+SET client_min_messages = debug1;
+SELECT fx.judge(c.kind, c.stmt) IS NOT NULL AS judged FROM fx.several c WHERE c.kind = 'all cases in one statement' ORDER BY c.tbl;
+BEGIN;
+ALTER TABLE wagecheck.pay_sheet FORCE ROW LEVEL SECURITY;
+SELECT fx.judge(c.kind || ', pay_sheet under forced row security', c.stmt) IS NOT NULL AS judged
+  FROM fx.several c WHERE c.kind = 'all cases in one statement' ORDER BY c.tbl;
+ROLLBACK;
+RESET client_min_messages;
+
 -- a correcting line written alone, checked against its corrected line by a probe, goes in
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, deductions, net, corrects_line_id,
                                 created_at)
@@ -202,6 +255,81 @@ SELECT fx.judge('payment moved to a line off the roster, pay_line under forced r
                 'UPDATE wagecheck.wage_payment SET line_id = 101 WHERE payment_id = 400') IS NOT NULL AS judged;
 ROLLBACK;
 RESET client_min_messages;
+
+-- The change capture of new pay lines and payments judged by probes records the projects the
+-- enforcing trigger read for them (it fires first, in the same statement): the same changes
+-- as the capture records reading them itself (the enforcing trigger disabled), for one row and
+-- for several of several sheets, lines and projects.
+CREATE FUNCTION fx.captured_changes(stmts text[], enforced boolean) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint := (SELECT coalesce(max(seq), 0) FROM wagecheck.input_change);
+    s text;
+    changes text[];
+BEGIN
+    BEGIN
+        IF NOT enforced THEN
+            ALTER TABLE wagecheck.pay_line DISABLE TRIGGER enforce_insert;
+            ALTER TABLE wagecheck.wage_payment DISABLE TRIGGER enforce_insert;
+        END IF;
+        FOREACH s IN ARRAY stmts LOOP
+            EXECUTE s;
+        END LOOP;
+        SELECT array_agg(format('%s %s %s %s', c.table_name, c.op, c.projects, c.moments) ORDER BY c.seq)
+          INTO changes FROM wagecheck.input_change c WHERE c.seq > before;
+        RAISE EXCEPTION USING ERRCODE = 'P0099';
+    EXCEPTION WHEN SQLSTATE 'P0099' THEN
+        NULL;	-- (rolled back)
+    END;
+    RETURN changes;
+END
+$$;
+UPDATE wagecheck.project SET enforcement_mode = 'alert';
+CREATE TABLE fx.capture_case (kind text, stmts text[]);
+INSERT INTO fx.capture_case VALUES
+    ('one line', ARRAY[fx.lines('(230, 1, 1, 22, 6000, 0, 6000, NULL::bigint)')]),
+    ('lines of three sheets', ARRAY[fx.lines('(231, 1, 1, 22, 6000, 0, 6000, NULL::bigint), '
+                                            '(232, 2, 1, 22, 6000, 0, 6000, NULL::bigint), '
+                                            '(233, 3, 1, 22, 6000, 0, 6000, NULL::bigint), '
+                                            '(234, 1, 4, 22, 6000, 0, 6000, NULL::bigint)')]),
+    ('lines, one correcting', ARRAY[fx.lines('(235, 1, 1, 22, 6000, 0, 6000, NULL::bigint), '
+                                            '(236, 1, 3, 22, 6000, 100, 5900, 102)')]),
+    ('one payment', ARRAY[fx.payments(format('(330, 100, 10, ''account'', %L)', fx.card(1)))]),
+    ('payments of four lines', ARRAY[fx.payments(format('(331, 100, 10, ''account'', %L), (332, 103, 10, ''account'', %L), '
+                                                        '(333, 106, 10, ''account'', %L), (334, 104, 10, ''account'', %L), '
+                                                        '(335, 100, 10, ''account'', %L)',
+                                                        fx.card(1), fx.card(1), fx.card(1), fx.card(4), fx.card(1)))]),
+    ('a line, then its payments', ARRAY[fx.lines('(237, 2, 4, 22, 6000, 0, 6000, NULL::bigint)'),
+                                        fx.payments(format('(336, 237, 10, ''account'', %L), (337, 104, 10, ''account'', %L)',
+                                                           fx.card(4), fx.card(4)))]);
+SELECT c.kind, e.changes = d.changes AS same, cardinality(e.changes) AS changes
+  FROM fx.capture_case c,
+       LATERAL (SELECT fx.captured_changes(c.stmts, true) AS changes) e,
+       LATERAL (SELECT fx.captured_changes(c.stmts, false) AS changes) d
+ ORDER BY c.kind;
+
+-- The change capture appends its rows to wagecheck.input_change without a statement, through
+-- the table and its identity's sequence found once in a backend; a change of the table is seen
+-- at once: with a trigger on it, the capture writes its rows by its statement (the trigger
+-- fires), and without again by itself.
+BEGIN;
+CREATE TABLE fx.fired (n int);
+CREATE FUNCTION fx.fired() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO fx.fired VALUES (1); RETURN NEW; END $$;
+CREATE FUNCTION fx.sheet_captured(sheet bigint, project bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint := (SELECT count(*) FROM wagecheck.input_change);
+BEGIN
+    INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at)
+    VALUES (sheet, project, 3, '2026-04-01', '2026-05-01', '2026-05-01 10:00');
+    RETURN format('changes recorded %s, trigger fired %s', (SELECT count(*) FROM wagecheck.input_change) - before,
+                  (SELECT count(*) FROM fx.fired));
+END
+$$;
+SELECT fx.sheet_captured(10, 40);
+CREATE TRIGGER fired AFTER INSERT ON wagecheck.input_change FOR EACH ROW EXECUTE FUNCTION fx.fired();
+SELECT fx.sheet_captured(11, 41);
+DROP TRIGGER fired ON wagecheck.input_change;
+SELECT fx.sheet_captured(12, 42);
+ROLLBACK;
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;

@@ -18,10 +18,13 @@
  * have taken the earlier changes with it). Only what names its projects by the rows' own
  * project_id is remembered (wc_change_recorded, wc_change_note: the summaries' triggers
  * record theirs the same way), or by a few sheets, lines or accounts whose projects are
- * read by key (src/alerts/keyed.c) in place of the statement's lookup.
+ * read by key (src/alerts/keyed.c) in place of the statement's lookup, or by the enforcing
+ * trigger of the same statement, which fires before this one (new pay lines and payments
+ * judged by probes: the projects it read for exactly these sheets or lines, src/enforce/state.c).
  */
 #include "postgres.h"
 
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
@@ -276,14 +279,6 @@ spans_multirange(const wc_span *spans, size_t n)
 	return PointerGetDatum(make_multirange(TSTZMULTIRANGEOID, rtc, (int32) n, ranges));
 }
 
-/* moments_multirange: the buffer's spans as a tstzmultirange of closed ranges. */
-static Datum
-moments_multirange(capture_buf *b)
-{
-	buf_compact(b);
-	return spans_multirange((wc_span *) b->items, b->n);
-}
-
 /* The scan lock (advisory lock 95946671341902, src/alerts/20_scan.sql), held in exclusive mode. */
 #define SCAN_LOCK_KEY INT64CONST(95946671341902)
 
@@ -495,6 +490,25 @@ projects_by_key(capture_mode mode, capture_buf *keys, capture_buf *keys2, captur
 	return ok;
 }
 
+/*
+ * wagecheck.input_change as found (until a relcache invalidation of it: attached.c's callback)
+ * and its identity's sequence (InvalidOid: not looked up yet).
+ */
+static struct
+{
+	bool		valid;
+	Oid			relid;
+	Oid			seq;
+}			changes;
+
+/* wc_change_invalidate: wagecheck.input_change (or every table) changed: look again at the next change. */
+void
+wc_change_invalidate(Oid relid)
+{
+	if (!OidIsValid(relid) || relid == changes.relid)
+		changes.valid = false;
+}
+
 /* The columns of wagecheck.input_change, in order, and their types. */
 static const char *const change_cols[6] = {"table_name", "xid", "moments", "seq", "projects", "op"};
 static const Oid change_types[6] = {TEXTOID, XID8OID, TSTZMULTIRANGEOID, INT8OID, INT8ARRAYOID, CHAROID};
@@ -510,18 +524,39 @@ static const Oid change_types[6] = {TEXTOID, XID8OID, TSTZMULTIRANGEOID, INT8OID
 static bool
 change_append(const Datum *values, const char *nulls)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid("input_change", nsp) : InvalidOid;
-	Relation	rel;
+	Relation	rel = NULL;
 	TupleDesc	desc;
 	EState	   *estate;
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
 	Oid			seq = InvalidOid;
 
-	if (!OidIsValid(relid))
-		return false;
-	rel = table_open(relid, RowExclusiveLock);
+	/* the table as found before, unless it changed since (then found again, once) */
+	for (int tries = 0; rel == NULL; tries++)
+	{
+		if (!changes.valid)
+		{
+			Oid			nsp = get_namespace_oid("wagecheck", true);
+
+			wc_enforce_relcache_register();
+			changes.relid = OidIsValid(nsp) ? get_relname_relid("input_change", nsp) : InvalidOid;
+			changes.seq = InvalidOid;
+			changes.valid = OidIsValid(changes.relid);	/* (a table created later sends no invalidation) */
+		}
+		if (!OidIsValid(changes.relid))
+			return false;
+		rel = try_relation_open(changes.relid, RowExclusiveLock);
+		/* (a lock taken may have brought an invalidation of it) */
+		if (rel == NULL || !changes.valid)
+		{
+			if (rel != NULL)
+				relation_close(rel, RowExclusiveLock);
+			rel = NULL;
+			changes.valid = false;
+			if (tries > 0)
+				return false;	/* the statement writes it */
+		}
+	}
 	desc = RelationGetDescr(rel);
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->trigdesc != NULL || rel->rd_rules != NULL ||
 		rel->rd_rel->relforcerowsecurity || rel->rd_rel->relispartition || desc->natts != 6)
@@ -533,8 +568,11 @@ change_append(const Datum *values, const char *nulls)
 		if (a->attisdropped || a->atttypid != change_types[i] || strcmp(NameStr(a->attname), change_cols[i]) != 0)
 			goto no;
 	}
-	if (TupleDescAttr(desc, 3)->attidentity != ATTRIBUTE_IDENTITY_ALWAYS ||
-		!OidIsValid(seq = getIdentitySequence(relid, 4, true)))
+	if (TupleDescAttr(desc, 3)->attidentity != ATTRIBUTE_IDENTITY_ALWAYS)
+		goto no;
+	if (!OidIsValid(changes.seq))
+		changes.seq = getIdentitySequence(changes.relid, 4, true);
+	if (!OidIsValid(seq = changes.seq))
 		goto no;
 
 	estate = CreateExecutorState();
@@ -680,10 +718,26 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 			scan_rows(td->tg_newtable, desc, &spans, key, &keys, key2, &keys2);
 		if (td->tg_oldtable != NULL && !TRIGGER_FIRED_BY_INSERT(td->tg_event) && mode != MODE_NONE)
 			scan_rows(td->tg_oldtable, desc, NULL, key, &keys, key2, &keys2);
-		if (spans.n > 0)
+		buf_compact(&spans);	/* (its multirange is built only when the change is written) */
+		/*
+		 * the new lines' sheets or the payments' lines whose projects the enforcing trigger
+		 * read (taken by every statement that may use them: none is left for a later one);
+		 * not for lines that correct others, whose projects it did not read
+		 */
+		if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (mode == MODE_SHEET || mode == MODE_LINE))
 		{
-			values[1] = moments_multirange(&spans);
-			nulls[1] = ' ';
+			int64	   *projects;
+			int			np;
+
+			buf_compact(&keys);
+			if (wc_enforced_take(RelationGetRelid(td->tg_relation), mode == MODE_SHEET ? 's' : 'l', td->tg_newtable,
+								 (int64 *) keys.items, (int) keys.n, &projects, &np) &&
+				keys2.n == 0)
+			{
+				keys.items = projects;
+				keys.n = keys.cap = (size_t) np;
+				mode = MODE_PROJECT;
+			}
 		}
 		/* a few sheets, lines or accounts: their projects read by key, and remembered as the rows' own */
 		if ((mode == MODE_SHEET || mode == MODE_LINE || mode == MODE_ACCOUNT) &&
@@ -720,6 +774,11 @@ wagecheck_input_changed(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 	}
 
+	if (spans.n > 0)
+	{
+		values[1] = spans_multirange((wc_span *) spans.items, spans.n);
+		nulls[1] = ' ';
+	}
 	/* what names no project or its own: written without a statement */
 	if ((mode == MODE_PROJECT || mode == MODE_NONE) && change_append(values, nulls))
 		goto recorded;

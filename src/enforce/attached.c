@@ -33,9 +33,9 @@ static bool callback_registered = false;
 
 /*
  * Relcache callback: the list is built again at its next use (plans in use are not freed
- * here); the probes' tables, wagecheck.violation and the one-row paths of mirrored tables
- * are looked for again too (one callback for the four: a backend has only ten slots for
- * relcache callbacks, PostgreSQL's and every library's together).
+ * here); the probes' tables, wagecheck.violation, wagecheck.input_change and the one-row
+ * paths of mirrored tables are looked for again too (one callback for the five: a backend has
+ * only ten slots for relcache callbacks, PostgreSQL's and every library's together).
  */
 static void
 attached_invalidate(Datum arg, Oid relid)
@@ -44,7 +44,9 @@ attached_invalidate(Datum arg, Oid relid)
 	invalidations++;
 	wc_probe_invalidate(relid);
 	wc_violation_invalidate(relid);
+	wc_change_invalidate(relid);
 	wc_mirror_invalidate(relid);
+	wc_enforced_forget();		/* (a trigger enabled or disabled: the next statement reads again) */
 }
 
 /* wc_enforce_relcache_register: registers the callback above (once per backend). */

@@ -75,12 +75,14 @@ typedef struct wc_probe
 	Snapshot	snapshot;
 	MemoryContext cxt;			/* where its slots are */
 	int			reads;			/* rows looked for by it */
+	struct HTAB *memo;			/* what it read, by key (wc_probe_memoize), or NULL */
 	Relation	rel[WC_PROBE_TABLES];
 	Relation	index[WC_PROBE_TABLES];
 	TupleTableSlot *slot[WC_PROBE_TABLES];
 } wc_probe;
 extern bool wc_probe_begin(wc_probe *p);
 extern void wc_probe_end(wc_probe *p);
+extern void wc_probe_memoize(wc_probe *p);
 extern bool wc_probe_sheet(wc_probe *p, int64 sheet, int64 *project);
 extern bool wc_probe_line(wc_probe *p, int64 line, int64 *sheet, int64 *worker);
 extern bool wc_probe_project(wc_probe *p, int64 project, char **code, char *mode);

@@ -306,6 +306,11 @@ extern wc_payee_entry *wc_payee_find(int64 project_id, const char *account, int 
 extern wc_payee_entry *wc_payee_store(int64 project_id, const char *account, int len, bool is_card);
 extern wc_account *wc_account_get(bool by_id, int64 id, const char *number);
 extern wc_account *wc_account_get_paying(int64 id, const char *cp, int cplen);
+extern void wc_enforced_keep(Oid relid, char kind, const void *rows, const int64 *keys, int nkeys,
+							 const int64 *projects, int nprojects);
+extern bool wc_enforced_take(Oid relid, char kind, const void *rows, const int64 *keys, int nkeys,
+							 int64 **projects, int *nprojects);
+extern void wc_enforced_forget(void);
 extern void wc_balance_range_error(const wc_account *acct, const char *what, int64 amount) pg_attribute_noreturn();
 
 /* The largest balance wagecheck.wage_account.balance, numeric(14,2), holds: 999999999999.99 yuan. */
@@ -316,9 +321,10 @@ extern bool wc_attached_accounts_exist(void);
 extern bool wc_attached_accounts_none(void);
 extern void wc_enforce_relcache_register(void);
 
-/* probe.c, report.c: their caches of tables, forgotten on a relcache invalidation (attached.c's callback) */
+/* probe.c, report.c, capture.c: their caches of tables, forgotten on a relcache invalidation (attached.c's callback) */
 extern void wc_probe_invalidate(Oid relid);
 extern void wc_violation_invalidate(Oid relid);
+extern void wc_change_invalidate(Oid relid);	/* src/alerts/capture.c: wagecheck.input_change */
 
 /* mirror_one.c: a one-row INSERT into a mirrored table written without reading its transition table by SQL */
 extern bool wc_mirror_one(TriggerData *td);

@@ -136,6 +136,75 @@ corrected_line(int64 id, int64 *worker, int64 *project)
 	return found;
 }
 
+/* A pay line's sheet and worker as lines_probe reads them: what the checks of its lines look up. */
+typedef struct line_key
+{
+	int64		sheet;			/* hash key, with worker */
+	int64		worker;
+	wc_lookup	sheet_lookup;	/* as wc_project_lookup answers: the sheet's project, its code and mode */
+	wc_lookup	worker_lookup;	/* as wc_worker_lookup answers: known, name, on the project's roster */
+	wc_lookup  *accounts;		/* as wc_accounts_closed answers (the statement's lookup of the project) */
+} line_key;
+
+/*
+ * The sheets and workers of the statement's new lines read by lines_probe, while the checks
+ * of its lines run (NULL otherwise): each line finds what its checks look up by one hash
+ * probe of its (sheet, worker), as wc_project_lookup, wc_worker_lookup and
+ * wc_accounts_closed would find it in the statement's lookups.
+ */
+static HTAB *probed_lines = NULL;
+static line_key *probed_one = NULL;	/* the same for a statement of one line (line_probe) */
+
+/* probed_line: the key of a new line of the statement read by lines_probe or line_probe, or NULL. */
+static line_key *
+probed_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
+{
+	int64		key[2];
+
+	if ((probed_lines == NULL && probed_one == NULL) || !TRIGGER_FIRED_BY_INSERT(td->tg_event) ||
+		!map->is_int[WC_R_SHEET] || !map->is_int[WC_R_WORKER] ||
+		!wc_get_int64(map, slot, WC_R_SHEET, &key[0]) || !wc_get_int64(map, slot, WC_R_WORKER, &key[1]))
+		return NULL;
+	if (probed_one != NULL)
+		return probed_one->sheet == key[0] && probed_one->worker == key[1] ? probed_one : NULL;
+	return hash_search(probed_lines, key, HASH_FIND, NULL);
+}
+
+/*
+ * line_key_read: what lines_probe and line_probe read of a line's sheet and worker into k, as
+ * keep_line_keys would keep it in the statement's lookups (the worker known: the probes found
+ * him).
+ */
+static void
+line_key_read(line_key *k, int64 project, const char *code, char mode, const char *name, bool rostered)
+{
+	memset(&k->sheet_lookup, 0, sizeof(wc_lookup));
+	k->sheet_lookup.found = true;
+	k->sheet_lookup.n1 = project;
+	strlcpy(k->sheet_lookup.text1, code, sizeof(k->sheet_lookup.text1));
+	k->sheet_lookup.mode = mode;
+	memset(&k->worker_lookup, 0, sizeof(wc_lookup));
+	k->worker_lookup.found = true;
+	k->worker_lookup.n1 = k->worker;
+	strlcpy(k->worker_lookup.text1, name, sizeof(k->worker_lookup.text1));
+	k->worker_lookup.flag = rostered;
+	k->accounts = NULL;
+}
+
+/* project_answer: the statement's lookup of wc_accounts_closed for project (kept already). */
+static wc_lookup *
+project_answer(int64 project)
+{
+	char		key[96];
+	bool		found;
+	wc_lookup  *l;
+
+	snprintf(key, sizeof(key), "A" INT64_FORMAT, project);
+	l = wc_lookup_find(key, &found);
+	Assert(found);
+	return l;
+}
+
 /* Pay-sheet lines: paid lines frozen, arithmetic, real name, corrections, closed account. */
 void
 wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
@@ -154,6 +223,7 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	wc_lookup  *closed;
 	char	   *change = NULL;
 	char	   *defect = NULL;
+	line_key   *key;
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && map->mode == WC_MODE_PROJECT &&
 		wc_get_int64(map, map->oldslot, WC_R_ID, &id) && wc_line_paid(id))
@@ -166,7 +236,8 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
 
-	if ((p = wc_project_lookup(map, slot, true)) == NULL)
+	key = probed_line(td, map, slot);
+	if ((p = key ? &key->sheet_lookup : wc_project_lookup(map, slot, true)) == NULL)
 	{
 		/* an attached table's row of no known project is refused or recorded; a foreign key answers for wagecheck's */
 		if (wc_fail_closed(map))
@@ -183,7 +254,17 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	}
 	wc_get_cents(map, slot, WC_R_DEDUCTIONS, &deductions);
 	has_net = wc_get_cents(map, slot, WC_R_NET, &net);
-	w = wc_worker_lookup(map, slot, p->n1, &wlabel, &defect);
+	if (key != NULL)
+	{
+		/* (a line of a known worker on the roster, that adds up, corrects none, of an open account: nothing to report) */
+		w = &key->worker_lookup;
+		if (wc_payline_check(payable, deductions, has_net ? net : payable - deductions) == WC_LINE_OK &&
+			w->flag && !wc_get_int64(map, slot, WC_R_CORRECTS, &id) && !key->accounts->flag)
+			return;
+		wlabel = wc_psprintf("%s (worker %lld)", w->text1, (long long) w->n1);
+	}
+	else
+		w = wc_worker_lookup(map, slot, p->n1, &wlabel, &defect);
 	if (w == NULL)
 	{
 		if (wc_fail_closed(map))
@@ -259,7 +340,7 @@ wc_check_pay_line(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 			change = wc_psprintf("changed %s", change);
 	}
 	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
-		(closed = wc_accounts_closed(p->n1, p->text1, true)) != NULL)
+		(closed = key ? (key->accounts->flag ? key->accounts : NULL) : wc_accounts_closed(p->n1, p->text1, true)) != NULL)
 	{
 		char	   *what = change ? wc_psprintf(" (%s after closure)", change) : "";
 
@@ -430,7 +511,7 @@ typedef struct paid_line
 	char		mode;			/* the project's enforcement_mode */
 	bool		rostered;
 	char	   *code;			/* the project's code */
-	char	   *name;			/* "name (worker n)" */
+	char	   *name;			/* the worker's name */
 	char	   *own;			/* the worker's registered card, or NULL */
 } paid_line;
 
@@ -498,8 +579,7 @@ paid_line_read(uint64 i, paid_line *e, MemoryContext cxt)
 	e->code = MemoryContextStrdup(cxt, SPI_getvalue(r, rd, 4));
 	e->mode = SPI_getvalue(r, rd, 5)[0];
 	/* copied out of SPI memory (a palloc there would go with it at SPI_finish) */
-	e->name = MemoryContextStrdup(cxt, wc_psprintf("%s (worker %lld)", SPI_getvalue(r, rd, 6),
-												   (long long) e->worker_id));
+	e->name = MemoryContextStrdup(cxt, SPI_getvalue(r, rd, 6));
 	own = SPI_getvalue(r, rd, 7);
 	e->own = own ? MemoryContextStrdup(cxt, own) : NULL;
 	e->rostered = DatumGetBool(SPI_getbinval(r, rd, 8, &isnull));
@@ -547,6 +627,7 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	paid_line	pl;
 	wc_lookup  *closed;
 	char	   *change;
+	char	   *label;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return;
@@ -572,20 +653,26 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		return;					/* on wagecheck's own table the foreign key reports a missing line */
 	}
 	mode = wc_eff_mode(map, pl.mode);
+	/* a payment to a rostered worker's own card from an open account: nothing to report */
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && pl.rostered && (method == NULL || strcmp(method, "account") == 0) &&
+		card != NULL && pl.own != NULL && strcmp(card, pl.own) == 0 &&
+		wc_accounts_closed(pl.project_id, pl.code, true) == NULL)
+		return;
+	label = wc_psprintf("%s (worker %lld)", pl.name, (long long) pl.worker_id);
 
 	memset(&v, 0, sizeof(v));
 	v.subject_kind = "payment";
 	v.subject_id = wc_subject_id(map, slot);
 	v.project_id = pl.project_id;
 	v.amount = amount;
-	v.worker = pl.name;
+	v.worker = label;
 	if (!pl.rostered)
 	{
 		v.rule = "RN01";
 		v.sqlstate = ERRCODE_WC_NOT_ON_ROSTER;
-		v.message = wc_psprintf("%s is not on the real-name roster of project %s", pl.name, pl.code);
+		v.message = wc_psprintf("%s is not on the real-name roster of project %s", label, pl.code);
 		v.detail = wc_psprintf("Project %s, %s, payment of %s against pay-sheet line %lld.",
-							pl.code, pl.name, wc_cents_str(amount), (long long) line);
+							pl.code, label, wc_cents_str(amount), (long long) line);
 		v.hint = _("Add the worker to the project's roster (wagecheck.roster) first.");
 		wc_report(mode, relid, &v);
 	}
@@ -595,7 +682,7 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
 		v.message = wc_psprintf("wages of project %s must be paid from the dedicated account into the worker's own card, not by %s",
 							 pl.code, strcmp(method, "cash") == 0 ? _("cash") : _("another account"));
-		v.detail = wc_psprintf("Project %s, %s, payment of %s.", pl.code, pl.name, wc_cents_str(amount));
+		v.detail = wc_psprintf("Project %s, %s, payment of %s.", pl.code, label, wc_cents_str(amount));
 		v.hint = _("Pay through the project's dedicated wage account into the worker's registered card.");
 		wc_report(mode, relid, &v);
 	}
@@ -604,7 +691,7 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		v.rule = "WP04";
 		v.sqlstate = ERRCODE_WC_PAYEE_NOT_OWN_CARD;
 		v.message = wc_psprintf("wages of project %s must go to the worker's own registered card", pl.code);
-		v.detail = wc_psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", pl.code, pl.name,
+		v.detail = wc_psprintf("Project %s, %s, payment of %s to %s; registered card: %s.", pl.code, label,
 							wc_cents_str(amount), card ? wc_masked(card) : "no card",
 							pl.own ? wc_masked(pl.own) : "none");
 		v.hint = pl.own ? _("Pay into the worker's registered card.") : _("Register the worker's own wage card first.");
@@ -614,15 +701,16 @@ wc_check_wage_payment(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 	change = payment_change(td, map);
 	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) || change != NULL) &&
 		(closed = wc_accounts_closed(pl.project_id, pl.code, true)) != NULL)
-		report_paid_after_closure(mode, relid, &v, pl.code, closed, pl.name, amount, change);
+		report_paid_after_closure(mode, relid, &v, pl.code, closed, label, amount, change);
 }
 
 /*
  * new_ids: the distinct values of an integer role in the rows of the statement's
- * transition table (NULLs left out), as a bigint[] Datum; *n of them.
+ * transition table (NULLs left out), in the order they first come, as a bigint[] Datum; *n
+ * of them, also in *out.
  */
 static Datum
-new_ids(TriggerData *td, wc_map *map, wc_role role, int *n)
+new_ids(TriggerData *td, wc_map *map, wc_role role, int *n, int64 **out)
 {
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(map->desc, &TTSOpsMinimalTuple);
 	HASHCTL		ctl;
@@ -656,7 +744,115 @@ new_ids(TriggerData *td, wc_map *map, wc_role role, int *n)
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	hash_destroy(seen);
+	*out = palloc(sizeof(int64) * Max(*n, 1));
+	for (int i = 0; i < *n; i++)
+		(*out)[i] = DatumGetInt64(ids[i]);
 	return PointerGetDatum(construct_array_builtin(ids, *n, INT8OID));
+}
+
+/*
+ * The projects of a statement's rows read by probes, each once: its code, then (in project
+ * order) its accounts as WC_ACCOUNTS_SQL counts them.
+ */
+typedef struct probed_project
+{
+	int64		project_id;		/* hash key */
+	const char *code;
+	int64		accounts;
+	int64		open;
+	wc_lookup  *answer;			/* wc_accounts_closed's, once kept */
+} probed_project;
+
+typedef struct probed_projects
+{
+	HTAB	   *seen;			/* project_id -> index in list + 1 */
+	probed_project *list;
+	int			n;
+	int			cap;
+} probed_projects;
+
+/* projects_init: no project yet (in the current memory context). */
+static void
+projects_init(probed_projects *pp)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(int64) * 2;
+	ctl.hcxt = CurrentMemoryContext;
+	pp->seen = hash_create("wagecheck probed projects", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	pp->cap = 16;
+	pp->n = 0;
+	pp->list = palloc(sizeof(probed_project) * pp->cap);
+}
+
+/* projects_add: project (of code) among the statement's projects, once. */
+static void
+projects_add(probed_projects *pp, int64 project, const char *code)
+{
+	bool		found;
+
+	hash_search(pp->seen, &project, HASH_ENTER, &found);
+	if (found)
+		return;
+	if (pp->n == pp->cap)
+	{
+		pp->cap *= 2;
+		pp->list = repalloc(pp->list, sizeof(probed_project) * pp->cap);
+	}
+	pp->list[pp->n].project_id = project;
+	pp->list[pp->n].code = code;
+	pp->n++;
+}
+
+/* project_cmp: qsort's order of projects, by id. */
+static int
+project_cmp(const void *a, const void *b)
+{
+	int64		x = ((const probed_project *) a)->project_id,
+				y = ((const probed_project *) b)->project_id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * projects_lock: the accounts of the statement's projects as PROJECT_ACCOUNTS reads them: each
+ * project once, in project order, its open account (or every account, when none is open)
+ * locked FOR SHARE. False when a probe cannot answer as the query would (the statement's query
+ * runs then, and takes the same locks).
+ */
+static bool
+projects_lock(wc_probe *pr, probed_projects *pp)
+{
+	qsort(pp->list, pp->n, sizeof(probed_project), project_cmp);
+	for (int i = 0; i < pp->n; i++)
+		if (!wc_probe_accounts(pr, pp->list[i].project_id, &pp->list[i].accounts, &pp->list[i].open))
+			return false;
+	return true;
+}
+
+/*
+ * keep_for_capture: the statement's new rows' keys (keys[0..n): sheets, kind 's', or lines,
+ * 'l') and the projects they belong to, as the probes read them, kept for the statement's
+ * change capture (state.c).
+ */
+static void
+keep_for_capture(TriggerData *td, char kind, const int64 *keys, int n, probed_projects *pp)
+{
+	int64	   *projects = palloc(sizeof(int64) * Max(pp->n, 1));
+
+	for (int i = 0; i < pp->n; i++)
+		projects[i] = pp->list[i].project_id;
+	wc_enforced_keep(RelationGetRelid(td->tg_relation), kind, td->tg_newtable, keys, n, projects, pp->n);
+}
+
+/* projects_keep: the accounts read by projects_lock kept as the statement's query keeps them (project order). */
+static void
+projects_keep(probed_projects *pp)
+{
+	for (int i = 0; i < pp->n; i++)
+		wc_accounts_closed_probed(pp->list[i].project_id, pp->list[i].code, pp->list[i].accounts,
+								  pp->list[i].open);
 }
 
 /*
@@ -712,7 +908,7 @@ paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt)
 	e->project_id = project;
 	e->code = MemoryContextStrdup(cxt, code);
 	e->mode = mode;
-	e->name = MemoryContextStrdup(cxt, wc_psprintf("%s (worker %lld)", name, (long long) worker));
+	e->name = MemoryContextStrdup(cxt, name);
 	e->own = card[0] != '\0' ? MemoryContextStrdup(cxt, card) : NULL;
 	e->rostered = rostered == 1;
 	return true;
@@ -725,7 +921,7 @@ paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt)
  * probe cannot answer as the query would: the query runs then.
  */
 static bool
-payment_probe(int64 line, MemoryContext cxt)
+payment_probe(TriggerData *td, int64 line, MemoryContext cxt)
 {
 	wc_probe	pr;
 	int64		accounts,
@@ -745,6 +941,43 @@ payment_probe(int64 line, MemoryContext cxt)
 		return false;
 	*(paid_line *) hash_search(paid_lines, &line, HASH_ENTER, NULL) = pl;
 	wc_accounts_closed_probed(pl.project_id, pl.code, accounts, open);
+	wc_enforced_keep(RelationGetRelid(td->tg_relation), 'l', td->tg_newtable, &line, 1, &pl.project_id, 1);
+	return true;
+}
+
+/*
+ * payments_probe: what PAID_LINES_ACCTS_SQL reads for a statement's new payments of lines[0..n)
+ * (distinct): each line as paid_line_probe reads it (its sheet, project, worker and roster
+ * entry each read once for the statement), then the accounts of their projects, each project
+ * once and in project order, locked FOR SHARE; kept into paid_lines (texts in cxt) and the
+ * statement's lookups only when every probe answered as the query would (else nothing is
+ * kept and the query runs).
+ */
+static bool
+payments_probe(TriggerData *td, int64 *lines, int n, MemoryContext cxt)
+{
+	wc_probe	pr;
+	paid_line  *read = palloc(sizeof(paid_line) * n);
+	probed_projects pp;
+	bool		ok = true;
+
+	if (!wc_probe_begin(&pr))
+		return false;
+	wc_probe_memoize(&pr);
+	projects_init(&pp);
+	for (int i = 0; ok && i < n; i++)
+		if ((ok = paid_line_probe(&pr, lines[i], &read[i], cxt)))
+			projects_add(&pp, read[i].project_id, read[i].code);
+	ok = ok && projects_lock(&pr, &pp);
+	wc_probe_end(&pr);
+	elog(DEBUG1, ok ? "wagecheck: the new payments' lines and accounts read by probes (distinct lines: %d)"
+		 : "wagecheck: the new payments' lines and accounts read by the query (distinct lines: %d; a probe could not answer)", n);
+	if (!ok)
+		return false;
+	for (int i = 0; i < n; i++)
+		*(paid_line *) hash_search(paid_lines, &lines[i], HASH_ENTER, NULL) = read[i];
+	projects_keep(&pp);
+	keep_for_capture(td, 'l', lines, n, &pp);
 	return true;
 }
 
@@ -752,13 +985,15 @@ payment_probe(int64 line, MemoryContext cxt)
  * wc_check_new_payments: the statement's new wage payments, checked row by row after
  * the lines they pay, and the accounts of the lines' projects (locked FOR SHARE, as AC05
  * asks), are read in one query (a payroll file pays a line a row: one query a row was
- * most of its cost; a statement of one payment reads them by probes, probe.c). What is
+ * most of its cost); they are read by probes (probe.c) instead, each line, sheet, project,
+ * worker and roster entry once, whenever the probes can answer as the query would. What is
  * read is the lines, rosters, cards and accounts as the statement sees them: nothing is
  * kept past it.
  */
 void
 wc_check_new_payments(TriggerData *td, wc_map *map)
 {
+	wc_enforced_forget();		/* (nothing kept for the capture of an earlier statement) */
 	if (map->attnum[WC_R_LINE] != 0 && map->is_int[WC_R_LINE])
 	{
 		HASHCTL		ctl;
@@ -766,6 +1001,7 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 		MemoryContext cxt = CurrentMemoryContext;
 		bool		one = tuplestore_tuple_count(td->tg_newtable) == 1;
 		Datum		arg = (Datum) 0;
+		int64	   *ids = NULL;
 
 		if (one)
 		{
@@ -781,12 +1017,12 @@ wc_check_new_payments(TriggerData *td, wc_map *map)
 			ExecDropSingleTupleTableSlot(slot);
 		}
 		else
-			arg = new_ids(td, map, WC_R_LINE, &n);
+			arg = new_ids(td, map, WC_R_LINE, &n, &ids);
 		ctl.keysize = sizeof(int64);
 		ctl.entrysize = sizeof(paid_line);
 		ctl.hcxt = cxt;
 		paid_lines = hash_create("wagecheck paid lines", Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		if (n > 0 && !(one && payment_probe(DatumGetInt64(arg), cxt)))
+		if (n > 0 && !(one ? payment_probe(td, DatumGetInt64(arg), cxt) : payments_probe(td, ids, n, cxt)))
 		{
 			Oid			type = one ? INT8OID : INT8ARRAYOID;
 			paid_line  *e = NULL;
@@ -874,11 +1110,12 @@ keep_line_keys(int64 sheet, int64 project, const char *code, char mode, int64 wo
 /*
  * line_probe: what WC_P_LINE_KEY_ONE reads for a statement's one new line (its sheet's
  * project, the worker, his roster entry, the project's accounts locked FOR SHARE) read by
- * probes and kept as keep_line_keys and wc_accounts_closed_known keep it; false (nothing
- * kept) when a probe cannot answer as the query would: the query runs then.
+ * probes, kept for the line's checks (probed_one) and its accounts as wc_accounts_closed_known
+ * keeps them; false (nothing kept) when a probe cannot answer as the query would: the query
+ * runs then.
  */
 static bool
-line_probe(wc_probe *pr, int64 sheet, int64 worker)
+line_probe(TriggerData *td, wc_probe *pr, int64 sheet, int64 worker)
 {
 	int64		project,
 				accounts,
@@ -888,13 +1125,89 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
 				mode,
 				card[WC_PROBE_CARD_LEN];
 	int			rostered;
+	line_key   *k;
 
 	if (!wc_probe_sheet(pr, sheet, &project) || !wc_probe_project(pr, project, &code, &mode) ||
 		!wc_probe_worker(pr, worker, &name, card) || (rostered = wc_probe_rostered(pr, project, worker)) < 0 ||
 		!wc_probe_accounts(pr, project, &accounts, &open))
 		return false;
-	keep_line_keys(sheet, project, code, mode, worker, true, name, rostered == 1);
+	k = palloc(sizeof(line_key));
+	k->sheet = sheet;
+	k->worker = worker;
+	line_key_read(k, project, code, mode, name, rostered == 1);
 	wc_accounts_closed_probed(project, code, accounts, open);
+	k->accounts = project_answer(project);
+	probed_one = k;
+	wc_enforced_keep(RelationGetRelid(td->tg_relation), 's', td->tg_newtable, &sheet, 1, &project, 1);
+	return true;
+}
+
+/*
+ * lines_probe: what WC_P_LINE_KEYS reads for a statement's new lines (sheets[i], workers[i],
+ * i < n) read by probes: each distinct sheet and worker, each sheet's project, each worker's
+ * roster entry of it once, then the accounts of their projects, each project once and in
+ * project order, locked FOR SHARE; kept for the lines' checks (probed_lines) and the
+ * accounts as wc_accounts_closed_known keeps them only when every probe answered as the query
+ * would (else nothing is kept and the query runs).
+ */
+static bool
+lines_probe(TriggerData *td, wc_probe *pr, Datum *sheets, Datum *workers, int n)
+{
+	HASHCTL		ctl;
+	HTAB	   *keys;
+	probed_projects pp;
+	HASH_SEQ_STATUS seq;
+	line_key   *k;
+
+	ctl.keysize = sizeof(int64) * 2;
+	ctl.entrysize = sizeof(line_key);
+	ctl.hcxt = CurrentMemoryContext;
+	keys = hash_create("wagecheck new lines' keys", Min(n, 1024), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	wc_probe_memoize(pr);
+	projects_init(&pp);
+	for (int i = 0; i < n; i++)
+	{
+		int64		key[2] = {DatumGetInt64(sheets[i]), DatumGetInt64(workers[i])},
+					project;
+		bool		found;
+		char	   *code,
+				   *name,
+					mode,
+					card[WC_PROBE_CARD_LEN];
+		int			rostered;
+
+		k = hash_search(keys, key, HASH_ENTER, &found);
+		if (found)
+			continue;
+		if (!wc_probe_sheet(pr, key[0], &project) || !wc_probe_project(pr, project, &code, &mode) ||
+			!wc_probe_worker(pr, key[1], &name, card) || (rostered = wc_probe_rostered(pr, project, key[1])) < 0)
+			return false;
+		line_key_read(k, project, code, mode, name, rostered == 1);
+		projects_add(&pp, project, code);
+	}
+	if (!projects_lock(pr, &pp))
+		return false;
+	projects_keep(&pp);
+	/* each line's project's answer, the projects now in order */
+	for (int i = 0; i < pp.n; i++)
+		pp.list[i].answer = project_answer(pp.list[i].project_id);
+	hash_seq_init(&seq, keys);
+	while ((k = hash_seq_search(&seq)) != NULL)
+	{
+		probed_project key = {.project_id = k->sheet_lookup.n1};
+		probed_project *j = bsearch(&key, pp.list, pp.n, sizeof(probed_project), project_cmp);
+
+		Assert(j != NULL);
+		k->accounts = j->answer;
+	}
+	probed_lines = keys;
+	{
+		int64	   *ids = palloc(sizeof(int64) * n);
+
+		for (int i = 0; i < n; i++)
+			ids[i] = DatumGetInt64(sheets[i]);
+		keep_for_capture(td, 's', ids, n, &pp);
+	}
 	return true;
 }
 
@@ -902,8 +1215,9 @@ line_probe(wc_probe *pr, int64 sheet, int64 worker)
  * wc_check_new_lines: the statement's new pay-sheet lines, checked row by row after
  * their sheets and workers (name, on the project's roster) and the accounts of their
  * projects (locked FOR SHARE, as AC05 asks) are read in one query into the statement's
- * lookups, where the checks find them; a statement of one line reads them by probes
- * (probe.c) instead, and the line it corrects, if any.
+ * lookups, where the checks find them; they are read by probes (probe.c) instead, each
+ * sheet, project, worker and roster entry once, whenever the probes can answer as the query
+ * would, and so are the lines corrected.
  */
 void
 wc_check_new_lines(TriggerData *td, wc_map *map)
@@ -911,6 +1225,9 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 	wc_probe	pr;
 	bool		probed = false;
 
+	probed_lines = NULL;		/* (none left over from a statement that failed) */
+	probed_one = NULL;
+	wc_enforced_forget();		/* (nor kept for the capture of an earlier statement) */
 	if (map->attnum[WC_R_SHEET] != 0 && map->is_int[WC_R_SHEET] &&
 		map->attnum[WC_R_WORKER] != 0 && map->is_int[WC_R_WORKER])
 	{
@@ -942,17 +1259,20 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 			workers[n++] = Int64GetDatum(worker);
 		}
 		ExecDropSingleTupleTableSlot(slot);
-		if (n == 1)
+		if (n >= 1 && wc_probe_begin(&pr))
 		{
-			if (wc_probe_begin(&pr))
-			{
-				probed = line_probe(&pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]));
-				if (!probed)
-					wc_probe_end(&pr);
-			}
+			probed = n == 1 ? line_probe(td, &pr, DatumGetInt64(sheets[0]), DatumGetInt64(workers[0]))
+				: lines_probe(td, &pr, sheets, workers, n);
+			if (!probed)
+				wc_probe_end(&pr);
+		}
+		if (n == 1)
 			elog(DEBUG1, probed ? "wagecheck: the new pay line's sheet, worker and accounts read by probes"
 				 : "wagecheck: the new pay line's sheet, worker and accounts read by the query (a probe could not answer)");
-		}
+		else if (n > 1)
+			elog(DEBUG1, probed ? "wagecheck: the new pay lines' sheets, workers and accounts read by probes (lines: %d)"
+				 : "wagecheck: the new pay lines' sheets, workers and accounts read by the query (lines: %d; a probe could not answer)",
+				 n);
 		if (!probed)
 		{
 			SPI_connect();
@@ -1025,7 +1345,18 @@ wc_check_new_lines(TriggerData *td, wc_map *map)
 		}
 	}
 	if (probed)
-		(void) wc_run_probed(&pr, td, map, NULL, wc_check_pay_line);
+	{
+		PG_TRY();
+		{
+			(void) wc_run_probed(&pr, td, map, NULL, wc_check_pay_line);
+		}
+		PG_FINALLY();
+		{
+			probed_lines = NULL;	/* its memory goes with the call's */
+			probed_one = NULL;
+		}
+		PG_END_TRY();
+	}
 	else
 		wc_check_new_rows(td, map, wc_check_pay_line);
 }

@@ -12,6 +12,12 @@
  * as that statement would — a table that is not wagecheck's plain table with that index,
  * forced row security, child tables, a missing row, an account updated meanwhile, no open
  * account — it says so, and the caller runs the statement instead: nothing is waved through.
+ *
+ * A statement of several rows reads each sheet and project once (wc_probe_memoize: what a
+ * probe of them found is kept by its key for the rest of the statement, as the statement's
+ * query reads each key once under one snapshot; its rows' lines, workers and roster entries
+ * are mostly each their own, read by their callers once a key); accounts are never kept
+ * here: the caller locks each project's once.
  */
 #include "postgres.h"
 
@@ -31,6 +37,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -321,6 +328,8 @@ wc_probe_end(wc_probe *p)
 			index_close(p->index[t], NoLock);
 			table_close(p->rel[t], NoLock);
 		}
+	if (p->memo != NULL)
+		hash_destroy(p->memo);
 	UnregisterSnapshot(p->snapshot);
 	memset(p, 0, sizeof(*p));
 }
@@ -371,11 +380,70 @@ get_text(wc_probe *p, int c, char **out)
 	return !isnull;
 }
 
+/* What a probe of a statement's several rows found, by what it looked for (wc_probe_memoize). */
+typedef struct probe_memo_key
+{
+	int64		table;			/* PT_* */
+	int64		a;				/* the key */
+	int64		b;				/* its second column, if any, else 0 */
+} probe_memo_key;
+
+typedef struct probe_memo
+{
+	probe_memo_key key;
+	int64		n1;				/* a sheet's project */
+	char		mode;			/* a project's mode */
+	char	   *text;			/* a project's code (in the probe's memory) */
+} probe_memo;
+
+/* wc_probe_memoize: what p finds from now on is kept by its key and read once (for p's statement). */
+void
+wc_probe_memoize(wc_probe *p)
+{
+	HASHCTL		ctl;
+
+	if (p->memo != NULL)
+		return;
+	ctl.keysize = sizeof(probe_memo_key);
+	ctl.entrysize = sizeof(probe_memo);
+	ctl.hcxt = p->cxt;
+	p->memo = hash_create("wagecheck probed rows", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/* memo: the entry of (table, a, b) when kept (find) or a new one to fill (!find); NULL when p keeps none or has none. */
+static probe_memo *
+memo(wc_probe *p, int table, int64 a, int64 b, bool find)
+{
+	probe_memo_key key;
+	bool		present;
+	probe_memo *m;
+
+	if (p->memo == NULL)
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.table = table;
+	key.a = a;
+	key.b = b;
+	m = hash_search(p->memo, &key, find ? HASH_FIND : HASH_ENTER, &present);
+	return m;
+}
+
 /* wc_probe_sheet: the project of pay sheet sheet; false when there is no such sheet (or it cannot be read so). */
 bool
 wc_probe_sheet(wc_probe *p, int64 sheet, int64 *project)
 {
-	return probe_fetch(p, PT_SHEET, 1, &sheet) == 1 && get_int8(p, PC_SHEET_PROJECT, project);
+	probe_memo *m = memo(p, PT_SHEET, sheet, 0, true);
+
+	if (m != NULL)
+	{
+		*project = m->n1;
+		return true;
+	}
+	if (probe_fetch(p, PT_SHEET, 1, &sheet) != 1 || !get_int8(p, PC_SHEET_PROJECT, project))
+		return false;
+	if ((m = memo(p, PT_SHEET, sheet, 0, false)) != NULL)
+		m->n1 = *project;
+	return true;
 }
 
 /* wc_probe_line: the sheet and worker of pay line line; false when there is no such line. */
@@ -386,16 +454,28 @@ wc_probe_line(wc_probe *p, int64 line, int64 *sheet, int64 *worker)
 		get_int8(p, PC_LINE_WORKER, worker);
 }
 
-/* wc_probe_project: the code (palloc'd) and mode (its first letter) of a project; false when none. */
+/* wc_probe_project: the code (palloc'd, or kept by the probe: not to be changed) and mode (its first letter) of a project; false when none. */
 bool
 wc_probe_project(wc_probe *p, int64 project, char **code, char *mode)
 {
-	char	   *m;
+	probe_memo *m = memo(p, PT_PROJECT, project, 0, true);
+	char	   *s;
 
+	if (m != NULL)
+	{
+		*code = m->text;
+		*mode = m->mode;
+		return true;
+	}
 	if (probe_fetch(p, PT_PROJECT, 1, &project) != 1 || !get_text(p, PC_PROJECT_CODE, code) ||
-		!get_text(p, PC_PROJECT_MODE, &m))
+		!get_text(p, PC_PROJECT_MODE, &s))
 		return false;
-	*mode = m[0];
+	*mode = s[0];
+	if ((m = memo(p, PT_PROJECT, project, 0, false)) != NULL)
+	{
+		m->text = MemoryContextStrdup(p->cxt, *code);
+		m->mode = *mode;
+	}
 	return true;
 }
 

@@ -15,6 +15,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "storage/proc.h"
 #include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -125,28 +126,37 @@ wc_plan(int slot, const char *sql, int nargs, const Oid *argtypes)
 	return plans[slot];
 }
 
-/* Creates the statement's hash tables on first use. */
+/* Creates the statement's table of lookups on first use (small: a one-row statement keeps a few). */
 static void
-ensure_tables(void)
+ensure_lookups(void)
 {
 	HASHCTL		ctl;
 
 	if (stmt_cxt == NULL)
 		stmt_cxt = AllocSetContextCreate(TopMemoryContext, "wagecheck statement state",
 										 ALLOCSET_DEFAULT_SIZES);
+	if (lookups == NULL)
+	{
+		ctl.keysize = sizeof(((wc_lookup *) 0)->key);
+		ctl.entrysize = sizeof(wc_lookup);
+		ctl.hcxt = stmt_cxt;
+		lookups = hash_create("wagecheck lookups", 16, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+}
+
+/* Creates the statement's hash tables on first use. */
+static void
+ensure_tables(void)
+{
+	HASHCTL		ctl;
+
+	ensure_lookups();
 	if (accounts == NULL)
 	{
 		ctl.keysize = sizeof(((wc_account *) 0)->key);
 		ctl.entrysize = sizeof(wc_account);
 		ctl.hcxt = stmt_cxt;
 		accounts = hash_create("wagecheck accounts", 16, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	}
-	if (lookups == NULL)
-	{
-		ctl.keysize = sizeof(((wc_lookup *) 0)->key);
-		ctl.entrysize = sizeof(wc_lookup);
-		ctl.hcxt = stmt_cxt;
-		lookups = hash_create("wagecheck lookups", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	}
 }
 
@@ -386,7 +396,7 @@ wc_lookup_find(const char *key, bool *found)
 {
 	char		k[sizeof(((wc_lookup *) 0)->key)];
 
-	ensure_tables();
+	ensure_lookups();
 	strlcpy(k, key, sizeof(k));
 	return hash_search(lookups, k, HASH_ENTER, found);
 }
@@ -606,6 +616,120 @@ wc_flush(void)
 	reset_state();
 }
 
+/*
+ * The keys (sheets or lines) of the new rows of the latest statement whose enforcing trigger
+ * read their projects by probes, and those projects, for the change capture of the same
+ * statement (which fires after it): it records the statement's projects without reading
+ * them again. Taken once; forgotten at the end of the transaction, when a subtransaction
+ * rolls back, and on any relcache invalidation (a trigger enabled or disabled).
+ */
+static struct
+{
+	bool		set;
+	LocalTransactionId lxid;
+	Oid			relid;
+	char		kind;			/* 's': keys are sheets, 'l': lines */
+	const void *rows;			/* the statement's transition table */
+	int			nkeys;
+	int64	   *keys;			/* sorted, distinct */
+	int			nprojects;
+	int64	   *projects;		/* sorted, distinct */
+}			enforced;
+
+/* int64_order: qsort's order of int64s. */
+static int
+int64_order(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* sorted_distinct: v[0..n) sorted, repeats dropped; the new n. */
+static int
+sorted_distinct(int64 *v, int n)
+{
+	int			m = 0;
+
+	qsort(v, n, sizeof(int64), int64_order);
+	for (int i = 0; i < n; i++)
+		if (m == 0 || v[m - 1] != v[i])
+			v[m++] = v[i];
+	return m;
+}
+
+/*
+ * wc_enforced_forget: nothing is kept for the change capture (from a callback: its memory
+ * goes with the transaction's).
+ */
+void
+wc_enforced_forget(void)
+{
+	enforced.set = false;
+}
+
+/* enforced_free: forgets what is kept, and frees it. */
+static void
+enforced_free(void)
+{
+	if (enforced.set)
+	{
+		pfree(enforced.keys);
+		pfree(enforced.projects);
+	}
+	memset(&enforced, 0, sizeof(enforced));
+}
+
+/*
+ * wc_enforced_keep: the statement of transition table rows on relid, whose new rows have the
+ * keys (of kind) and belong to the projects (as its probes read them), kept for its change
+ * capture; copies are kept.
+ */
+void
+wc_enforced_keep(Oid relid, char kind, const void *rows, const int64 *keys, int nkeys,
+				 const int64 *projects, int nprojects)
+{
+	enforced_free();
+	if (nkeys <= 0 || nprojects <= 0)
+		return;
+	enforced.keys = MemoryContextAlloc(TopTransactionContext, sizeof(int64) * nkeys);
+	enforced.projects = MemoryContextAlloc(TopTransactionContext, sizeof(int64) * nprojects);
+	memcpy(enforced.keys, keys, sizeof(int64) * nkeys);
+	memcpy(enforced.projects, projects, sizeof(int64) * nprojects);
+	enforced.nkeys = sorted_distinct(enforced.keys, nkeys);
+	enforced.nprojects = sorted_distinct(enforced.projects, nprojects);
+	enforced.lxid = MyProc->lxid;
+	enforced.relid = relid;
+	enforced.kind = kind;
+	enforced.rows = rows;
+	enforced.set = true;
+}
+
+/*
+ * wc_enforced_take: the projects of the statement of transition table rows on relid whose new
+ * rows have exactly the keys keys[0..nkeys) (sorted, distinct) of kind, when its enforcing
+ * trigger kept them (into *projects, palloc'd, sorted and distinct; *nprojects of them); false
+ * otherwise. What was kept is forgotten either way.
+ */
+bool
+wc_enforced_take(Oid relid, char kind, const void *rows, const int64 *keys, int nkeys,
+				 int64 **projects, int *nprojects)
+{
+	bool		same = enforced.set && enforced.lxid == MyProc->lxid && enforced.relid == relid &&
+		enforced.kind == kind && enforced.rows == rows && enforced.nkeys == nkeys &&
+		memcmp(enforced.keys, keys, sizeof(int64) * nkeys) == 0;
+
+	if (same)
+	{
+		*projects = palloc(sizeof(int64) * enforced.nprojects);
+		memcpy(*projects, enforced.projects, sizeof(int64) * enforced.nprojects);
+		*nprojects = enforced.nprojects;
+	}
+	enforced_free();
+	return same;
+}
+
 /* Transaction end: nothing may stay unwritten; then forget everything. */
 static void
 xact_callback(XactEvent event, void *arg)
@@ -640,6 +764,7 @@ xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 			reset_state();
 			flushing = false;
+			memset(&enforced, 0, sizeof(enforced));	/* (its memory goes with the transaction's) */
 			break;
 	}
 }
@@ -651,8 +776,18 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId 
 	HASH_SEQ_STATUS seq;
 	wc_account *a;
 
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		wc_enforced_forget();
 	if (accounts == NULL)
+	{
+		/* (lookups may be kept without accounts: forgotten with the statement that failed) */
+		if (event == SUBXACT_EVENT_ABORT_SUB)
+		{
+			lookups = NULL;
+			payees = NULL;
+		}
 		return;
+	}
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
 		nrecent = 0;
