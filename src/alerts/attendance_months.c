@@ -41,7 +41,7 @@
  *     not change it, so those do not wait for each other);
  *   - a TRUNCATE empties the three summaries.
  * A row written by key is read, then replaced where it was the newest version
- * (keyed_update_read: as an UPDATE writes the version it read, without a lock of its own
+ * (wc_keyed_update_read: as an UPDATE writes the version it read, without a lock of its own
  * first), read again when another writer changed it meanwhile. The change capture of
  * attendance_month remembers, as capture.c does, the months that came whose change this
  * transaction recorded already: a one-row statement does not record it again.
@@ -776,82 +776,11 @@ pm_new(am_keyed *a, int64 project, DateADT period, int64 workers, TimestampTz kn
 	v[a->p_last_day] = DateADTGetDatum(last_day);
 }
 
-/*
- * keyed_update_read: writes k->next as the new version of the row wc_keyed_read found, as
- * an UPDATE writes the version it read, without locking it first (wc_keyed_lock then
- * wc_keyed_update write the row twice: its lock, then its new version): a writer of the row
- * in progress is waited for; true when the version read was still the latest and is
- * replaced (its not-null constraints checked, its indexes kept, the change made visible
- * to what runs next, as wc_keyed_update); false, with nothing written, when another
- * transaction updated or deleted it meanwhile: the caller reads it again and decides
- * again, as an UPDATE rechecks its condition on the newest version. (A primitive of this
- * file, next to those of keyed.c.)
- */
-static bool
-keyed_update_read(wc_keyed *k)
-{
-	TM_FailureData tmfd;
-	LockTupleMode lockmode;
-	bool		update_indexes;
-	TM_Result	res;
-
-	CheckCmdReplicaIdentity(k->rel, CMD_UPDATE);
-	if (k->rel->rd_att->constr)
-		ExecConstraints(k->rri, k->next, k->estate);
-	res = table_tuple_update(k->rel, &k->found->tts_tid, k->next, GetCurrentCommandId(true), k->estate->es_snapshot,
-							 InvalidSnapshot, true, &tmfd, &lockmode, &update_indexes);
-	if (res == TM_Updated || res == TM_Deleted)
-		return false;
-	if (res != TM_Ok)
-		elog(ERROR, "wagecheck: updating a row of %s by its key failed (%d)", RelationGetRelationName(k->rel), (int) res);
-	if (update_indexes && k->rri->ri_NumIndices > 0)
-		list_free(ExecInsertIndexTuples(k->rri, k->next, k->estate, true, false, NULL, NIL));
-	ResetPerTupleExprContext(k->estate);
-	CommandCounterIncrement();
-	k->estate->es_output_cid = GetCurrentCommandId(true);
-	return true;
-}
-
 /* set_max: v[i] becomes value where it is less (both timestamps or both dates, as int64 or int32). */
 #define SET_MAX_TS(v, i, value) \
 	do { if ((value) > DatumGetTimestampTz((v)[i])) (v)[i] = TimestampTzGetDatum(value); } while (0)
 #define SET_MAX_DATE(v, i, value) \
 	do { if ((value) > DatumGetDateADT((v)[i])) (v)[i] = DateADTGetDatum(value); } while (0)
-
-/*
- * keyed_share: the row wc_keyed_read found locked FOR KEY SHARE, as SELECT ... FOR KEY
- * SHARE locks it in READ COMMITTED: a transaction holding a lock that conflicts (the FOR
- * UPDATE of _attendance_project_month_refresh, a delete) is waited for and the newest
- * version locked; an update in progress that keeps the key is not waited for (the version
- * read and the one being written are both locked, as heap_lock_tuple does). Concurrent
- * holders of FOR KEY SHARE or FOR NO KEY UPDATE do not wait for it. True with the version
- * locked in k->found and its values in k->next (for keyed_update_read); false, nothing
- * locked, when the row was deleted meanwhile: the caller reads it again. (A primitive of
- * this file, next to those of keyed.c.)
- */
-static bool
-keyed_share(wc_keyed *k)
-{
-	TM_FailureData tmfd;
-	TM_Result	res;
-	int			natts = RelationGetDescr(k->rel)->natts;
-
-	PushActiveSnapshot(GetLatestSnapshot());
-	res = table_tuple_lock(k->rel, &k->found->tts_tid, GetActiveSnapshot(), k->found, GetCurrentCommandId(false),
-						   LockTupleKeyShare, LockWaitBlock,
-						   TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS | TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
-	PopActiveSnapshot();
-	if (res == TM_Deleted || res == TM_Updated)
-		return false;
-	if (res != TM_Ok)
-		elog(ERROR, "wagecheck: locking a row of %s by its key failed (%d)", RelationGetRelationName(k->rel), (int) res);
-	slot_getallattrs(k->found);
-	ExecClearTuple(k->next);
-	memcpy(k->next->tts_values, k->found->tts_values, sizeof(Datum) * natts);
-	memcpy(k->next->tts_isnull, k->found->tts_isnull, sizeof(bool) * natts);
-	ExecStoreVirtualTuple(k->next);
-	return true;
-}
 
 /* pm_moves: whether the project month in v (a->pm's row) takes month m's latest moment or day. */
 static bool
@@ -896,7 +825,7 @@ pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
 		if (!came && !pm_moves(a, v, m))
 		{
 			/* (deleted meanwhile: read again) */
-			if (!keyed_share(k))
+			if (!wc_keyed_share(k))
 				continue;
 			if (!pm_moves(a, v, m))
 				return;
@@ -905,7 +834,7 @@ pm_keyed(am_keyed *a, const wc_att_month *m, bool came)
 			v[a->p_workers] = DirectFunctionCall2(int8pl, v[a->p_workers], Int64GetDatum(1));
 		SET_MAX_TS(v, a->p_known_to, m->known_to);
 		SET_MAX_DATE(v, a->p_last_day, m->last_day);
-		if (keyed_update_read(k))
+		if (wc_keyed_update_read(k))
 			return;
 	}
 }
@@ -961,7 +890,7 @@ month_keyed(am_keyed *ap, const wc_att_month *m)
 		SET_MAX_TS(v, ap->m_known_to, m->known_to);
 		SET_MAX_DATE(v, ap->m_last_day, m->last_day);
 		v[ap->m_extended] = BoolGetDatum(false);
-		if (keyed_update_read(k))
+		if (wc_keyed_update_read(k))
 		{
 			pm_keyed(ap, m, false);
 			done = 1;
@@ -1192,7 +1121,7 @@ month_add_keyed(am_keyed *a, const wc_att_month *m, bool *ext, wc_att_month *now
 			now->first_day = DatumGetDateADT(v[a->m_first_day]);
 			now->first_known = DatumGetTimestampTz(v[a->m_first_known]);
 			/* (updated or deleted meanwhile: read again, as ON CONFLICT follows the newest version) */
-			if (keyed_update_read(k))
+			if (wc_keyed_update_read(k))
 				return DatumGetInt64(v[a->m_days]) == m->delta;
 			continue;
 		}

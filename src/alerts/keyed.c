@@ -296,6 +296,30 @@ wc_keyed_new(wc_keyed *k)
 }
 
 /*
+ * keyed_insert_speculative: k->next inserted speculatively (its constraints checked) and
+ * withdrawn when the primary key's insertion finds its key taken; true when it stays.
+ */
+static bool
+keyed_insert_speculative(wc_keyed *k, List *arbiters)
+{
+	TupleTableSlot *slot = k->next;
+	uint32		token;
+	bool		taken = false;
+	List	   *recheck;
+
+	if (k->rel->rd_att->constr)
+		ExecConstraints(k->rri, slot, k->estate);
+	token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+	table_tuple_insert_speculative(k->rel, slot, k->estate->es_output_cid, 0, NULL, token);
+	recheck = ExecInsertIndexTuples(k->rri, slot, k->estate, false, true, &taken, arbiters);
+	table_tuple_complete_speculative(k->rel, slot, token, !taken);
+	SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+	list_free(recheck);
+	ResetPerTupleExprContext(k->estate);
+	return !taken;
+}
+
+/*
  * wc_keyed_insert: inserts k->next unless its key has a row, as INSERT ... ON CONFLICT DO
  * NOTHING does: the primary key is checked first (waiting for a writer of the key in
  * progress), the row inserted speculatively, and withdrawn when a concurrent writer took
@@ -306,34 +330,130 @@ bool
 wc_keyed_insert(wc_keyed *k)
 {
 	List	   *arbiters = list_make1_oid(RelationGetRelid(k->pk));
-	TupleTableSlot *slot = k->next;
 
 	for (;;)
 	{
 		ItemPointerData conflict;
-		uint32		token;
-		bool		taken = false;
-		List	   *recheck;
 
-		if (!ExecCheckIndexConstraints(k->rri, slot, k->estate, &conflict, arbiters))
+		if (!ExecCheckIndexConstraints(k->rri, k->next, k->estate, &conflict, arbiters))
 		{
 			ResetPerTupleExprContext(k->estate);
 			list_free(arbiters);
 			return false;
 		}
-		if (k->rel->rd_att->constr)
-			ExecConstraints(k->rri, slot, k->estate);
-		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
-		table_tuple_insert_speculative(k->rel, slot, k->estate->es_output_cid, 0, NULL, token);
-		recheck = ExecInsertIndexTuples(k->rri, slot, k->estate, false, true, &taken, arbiters);
-		table_tuple_complete_speculative(k->rel, slot, token, !taken);
-		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
-		list_free(recheck);
-		ResetPerTupleExprContext(k->estate);
-		if (!taken)
+		if (keyed_insert_speculative(k, arbiters))
 			break;
 	}
 	list_free(arbiters);
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	return true;
+}
+
+/*
+ * wc_keyed_insert_fresh: k->next inserted as wc_keyed_insert inserts it, but without looking
+ * for its key first (for rows that are new mostly, as the months a COPY brings): inserted
+ * speculatively and withdrawn when the primary key's insertion finds the key taken (a row
+ * there, or a concurrent writer's, not waited for). True when inserted; false when the key
+ * was taken (nothing written): the caller goes on as ON CONFLICT does (wc_keyed_insert,
+ * which looks first and waits, then wc_keyed_lock).
+ */
+bool
+wc_keyed_insert_fresh(wc_keyed *k)
+{
+	List	   *arbiters = list_make1_oid(RelationGetRelid(k->pk));
+	bool		inserted = keyed_insert_speculative(k, arbiters);
+
+	list_free(arbiters);
+	if (!inserted)
+		return false;
+	CommandCounterIncrement();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	return true;
+}
+
+/*
+ * wc_keyed_lock_read: the row wc_keyed_read just read (its latest committed version, or this
+ * transaction's) locked as wc_keyed_lock locks it, without looking for it again: locked by
+ * its place when no one changed it since (a writer in progress waited for); found again by
+ * wc_keyed_lock when it was updated or deleted meanwhile. The result as wc_keyed_lock's,
+ * k->next a copy of the locked row.
+ */
+bool
+wc_keyed_lock_read(wc_keyed *k, const Datum *key)
+{
+	TM_FailureData tmfd;
+	TM_Result	res;
+
+	PushActiveSnapshot(GetLatestSnapshot());
+	res = table_tuple_lock(k->rel, &k->found->tts_tid, GetLatestSnapshot(), k->found, GetCurrentCommandId(false),
+						   LockTupleNoKeyExclusive, LockWaitBlock, 0, &tmfd);
+	PopActiveSnapshot();
+	if (res != TM_Ok)
+		return wc_keyed_lock(k, key);
+	keyed_copy(k);
+	return true;
+}
+
+/*
+ * wc_keyed_share: the row wc_keyed_read found locked FOR KEY SHARE, as SELECT ... FOR KEY
+ * SHARE locks it in READ COMMITTED: a transaction holding a lock that conflicts (a FOR
+ * UPDATE, a delete) is waited for and the newest version locked; an update in progress
+ * that keeps the key is not waited for (the version read and the one being written are
+ * both locked, as heap_lock_tuple does). Concurrent holders of FOR KEY SHARE or FOR NO KEY
+ * UPDATE do not wait for it. True with the version locked in k->found and its values in
+ * k->next (for wc_keyed_update_read); false, nothing locked, when the row was deleted
+ * meanwhile: the caller reads it again.
+ */
+bool
+wc_keyed_share(wc_keyed *k)
+{
+	TM_FailureData tmfd;
+	TM_Result	res;
+
+	PushActiveSnapshot(GetLatestSnapshot());
+	res = table_tuple_lock(k->rel, &k->found->tts_tid, GetActiveSnapshot(), k->found, GetCurrentCommandId(false),
+						   LockTupleKeyShare, LockWaitBlock,
+						   TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS | TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+	PopActiveSnapshot();
+	if (res == TM_Deleted || res == TM_Updated)
+		return false;
+	if (res != TM_Ok)
+		elog(ERROR, "wagecheck: locking a row of %s by its key failed (%d)", RelationGetRelationName(k->rel), (int) res);
+	keyed_copy(k);
+	return true;
+}
+
+/*
+ * wc_keyed_update_read: writes k->next as the new version of the row wc_keyed_read found,
+ * as an UPDATE writes the version it read, without locking it first (wc_keyed_lock then
+ * wc_keyed_update write the row twice: its lock, then its new version): a writer of the
+ * row in progress is waited for; true when the version read was still the latest and is
+ * replaced (its constraints checked, its indexes kept, the change made visible to what
+ * runs next, as wc_keyed_update); false, with nothing written, when another transaction
+ * updated or deleted it meanwhile: the caller reads it again and decides again, as an
+ * UPDATE rechecks its condition on the newest version.
+ */
+bool
+wc_keyed_update_read(wc_keyed *k)
+{
+	TM_FailureData tmfd;
+	LockTupleMode lockmode;
+	bool		update_indexes;
+	TM_Result	res;
+
+	CheckCmdReplicaIdentity(k->rel, CMD_UPDATE);
+	if (k->rel->rd_att->constr)
+		ExecConstraints(k->rri, k->next, k->estate);
+	res = table_tuple_update(k->rel, &k->found->tts_tid, k->next, GetCurrentCommandId(true), k->estate->es_snapshot,
+							 InvalidSnapshot, true, &tmfd, &lockmode, &update_indexes);
+	if (res == TM_Updated || res == TM_Deleted)
+		return false;
+	if (res != TM_Ok)
+		elog(ERROR, "wagecheck: updating a row of %s by its key failed (%d)", RelationGetRelationName(k->rel), (int) res);
+	if (update_indexes && k->rri->ri_NumIndices > 0)
+		list_free(ExecInsertIndexTuples(k->rri, k->next, k->estate, true, false, NULL, NIL));
+	ResetPerTupleExprContext(k->estate);
 	CommandCounterIncrement();
 	k->estate->es_output_cid = GetCurrentCommandId(true);
 	return true;

@@ -284,68 +284,6 @@ upsert_count(wc_keyed *k, const Datum *key, int col, int64 add)
 	}
 }
 
-/*
- * lock_read: the row wc_keyed_read just read (its latest committed version, or this
- * transaction's) locked as wc_keyed_lock locks it, without looking for it again: locked by
- * its place when no one changed it since (a writer in progress waited for); found again by
- * wc_keyed_lock when it was updated or deleted meanwhile. The result as wc_keyed_lock's,
- * k->next a copy of the locked row.
- */
-static bool
-lock_read(wc_keyed *k, const Datum *key)
-{
-	TM_FailureData tmfd;
-	TM_Result	res;
-	int			natts = RelationGetDescr(k->rel)->natts;
-
-	PushActiveSnapshot(GetLatestSnapshot());
-	res = table_tuple_lock(k->rel, &k->found->tts_tid, GetLatestSnapshot(), k->found, GetCurrentCommandId(false),
-						   LockTupleNoKeyExclusive, LockWaitBlock, 0, &tmfd);
-	PopActiveSnapshot();
-	if (res != TM_Ok)
-		return wc_keyed_lock(k, key);
-	slot_getallattrs(k->found);
-	ExecClearTuple(k->next);
-	memcpy(k->next->tts_values, k->found->tts_values, sizeof(Datum) * natts);
-	memcpy(k->next->tts_isnull, k->found->tts_isnull, sizeof(bool) * natts);
-	ExecStoreVirtualTuple(k->next);
-	return true;
-}
-
-/*
- * insert_fresh: k->next inserted as wc_keyed_insert inserts it, but without looking for its
- * key first (a month or a worker's month a COPY brings is new, mostly): the row is inserted
- * speculatively and withdrawn when the primary key's insertion finds the key taken (a row
- * there, or a concurrent writer's, not waited for). True when inserted; false when the key
- * was taken (nothing written): the caller goes on as ON CONFLICT does (wc_keyed_insert,
- * which looks first and waits, then wc_keyed_lock).
- */
-static bool
-insert_fresh(wc_keyed *k)
-{
-	List	   *arbiters = list_make1_oid(RelationGetRelid(k->pk));
-	TupleTableSlot *slot = k->next;
-	uint32		token;
-	bool		taken = false;
-	List	   *recheck;
-
-	if (k->rel->rd_att->constr)
-		ExecConstraints(k->rri, slot, k->estate);
-	token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
-	table_tuple_insert_speculative(k->rel, slot, k->estate->es_output_cid, 0, NULL, token);
-	recheck = ExecInsertIndexTuples(k->rri, slot, k->estate, false, true, &taken, arbiters);
-	table_tuple_complete_speculative(k->rel, slot, token, !taken);
-	SpeculativeInsertionLockRelease(GetCurrentTransactionId());
-	list_free(recheck);
-	list_free(arbiters);
-	ResetPerTupleExprContext(k->estate);
-	if (taken)
-		return false;
-	CommandCounterIncrement();
-	k->estate->es_output_cid = GetCurrentCommandId(true);
-	return true;
-}
-
 /* What the line paths have open: the rows they read (sheets; is a line corrected, paid?), the summaries they write. */
 typedef struct wk_lines
 {
@@ -531,7 +469,7 @@ month_add(wk_lines *x, wk_month_add *a)
 		v[c->known_to] = TimestampTzGetDatum(a->known);
 		v[c->settled] = TimestampTzGetDatum(DT_NOBEGIN);
 		n[c->settled] = num_cmp(a->net, zero) > 0;
-		if (x->fresh && !insert_fresh(m))
+		if (x->fresh && !wc_keyed_insert_fresh(m))
 			x->fresh = false;
 		else if (x->fresh || wc_keyed_insert(m))
 		{
@@ -594,7 +532,7 @@ months_apply(wk_lines *x, wk_month_add *a, int n)
 		{
 			Datum		ukey[3] = {DateADTGetDatum(a[i].period), Int64GetDatum(a[i].project), Int64GetDatum(a[i].worker)};
 
-			if (wc_keyed_read(&x->unpaid, ukey) && lock_read(&x->unpaid, ukey))
+			if (wc_keyed_read(&x->unpaid, ukey) && wc_keyed_lock_read(&x->unpaid, ukey))
 			{
 				wc_keyed_delete(&x->unpaid);
 				a[i].gone = true;
@@ -677,7 +615,7 @@ months_apply(wk_lines *x, wk_month_add *a, int n)
 						v[x->wp.keyatt[k] - 1] = wkey[k];
 					v[x->wp_payable] = payable;
 					v[x->wp_entries] = Int64GetDatum(entries);
-					if (x->fresh && !insert_fresh(&x->wp))
+					if (x->fresh && !wc_keyed_insert_fresh(&x->wp))
 						x->fresh = false;
 					else if (x->fresh || wc_keyed_insert(&x->wp))
 						break;
@@ -1169,7 +1107,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 					DatumGetTimestampTz((k).found->tts_values[c.known_to]) < DT_NOEND && \
 					(nats == 0 || (!ats_null[nats - 1] && DatumGetTimestampTz(ats[nats - 1]) < first_at)))
 		if ((n > 1 ? wc_keyed_lock(&month, key) :
-			 wc_keyed_read(&month, key) && APPENDS(month) && lock_read(&month, key)) && APPENDS(month) &&
+			 wc_keyed_read(&month, key) && APPENDS(month) && wc_keyed_lock_read(&month, key)) && APPENDS(month) &&
 			one_dim(month.found->tts_values[c.each], NUMERICOID, -1, false, TYPALIGN_INT, &each, &each_null, &neach))
 		{
 			Datum	   *v = month.next->tts_values;
