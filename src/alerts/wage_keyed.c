@@ -301,7 +301,8 @@ typedef struct wk_lines
 				s_created,
 				sw_months,
 				wp_payable,
-				wp_entries;
+				wp_entries,
+				wp_high;
 	bool		fresh;			/* new months inserted without looking first (until a key is found taken) */
 } wk_lines;
 
@@ -348,9 +349,10 @@ lines_open(wk_lines *x)
 		x->sw_months = wc_keyed_column(&x->sw, "months", INT8OID);
 		x->wp_payable = wc_keyed_column(&x->wp, "payable", NUMERICOID);
 		x->wp_entries = wc_keyed_column(&x->wp, "entries", INT8OID);
+		x->wp_high = wc_keyed_column(&x->wp, "high", BOOLOID);
 		opened = x->s_project >= 0 && x->s_period >= 0 && x->s_employer >= 0 && x->s_created >= 0 &&
 			x->sw_months >= 0 && RelationGetDescr(x->sw.rel)->natts == 3 && x->wp_payable >= 0 &&
-			x->wp_entries >= 0 && RelationGetDescr(x->wp.rel)->natts == 5 &&
+			x->wp_entries >= 0 && x->wp_high >= 0 && RelationGetDescr(x->wp.rel)->natts == 6 &&
 			RelationGetDescr(x->unpaid.rel)->natts == 3 && wm_columns(&x->month, &x->c);
 	}
 	if (!opened)
@@ -424,6 +426,18 @@ typedef struct wk_pay_add
 	Datum		payable;		/* numeric: the months' sums of payable */
 	int64		entries;		/* the months that came */
 } wk_pay_add;
+
+/*
+ * pay_high: worker_pay's high of a sum (as stored) of a span: over 25,000 a month, 150,000 a
+ * year, as _worker_pay_rows computes it (the row's index entry changes only when it does)
+ */
+static Datum
+pay_high(int span, Datum payable)
+{
+	Datum		bound = DirectFunctionCall1(int4_numeric, Int32GetDatum(span == 0 ? 25000 : 150000));
+
+	return BoolGetDatum(num_cmp(payable, bound) > 0);
+}
 
 static int
 cmp_pay_key(const void *a, const void *b)
@@ -615,6 +629,7 @@ months_apply(wk_lines *x, wk_month_add *a, int n)
 						v[x->wp.keyatt[k] - 1] = wkey[k];
 					v[x->wp_payable] = payable;
 					v[x->wp_entries] = Int64GetDatum(entries);
+					v[x->wp_high] = pay_high(wp[i].span, payable);
 					if (x->fresh && !wc_keyed_insert_fresh(&x->wp))
 						x->fresh = false;
 					else if (x->fresh || wc_keyed_insert(&x->wp))
@@ -624,6 +639,7 @@ months_apply(wk_lines *x, wk_month_add *a, int n)
 				{
 					v[x->wp_payable] = num_to(num_add(v[x->wp_payable], payable), typmod_of(&x->wp, x->wp_payable));
 					v[x->wp_entries] = DirectFunctionCall2(int8pl, v[x->wp_entries], Int64GetDatum(entries));
+					v[x->wp_high] = pay_high(wp[i].span, v[x->wp_payable]);
 					wc_keyed_update(&x->wp);
 					break;
 				}

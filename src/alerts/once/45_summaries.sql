@@ -76,20 +76,24 @@ CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable, days) WHERE pa
 -- per year. Kept by _wage_month_refresh, which adds each key's change (new minus old, taken
 -- under the wage_month row lock) to the worker's month and year: additions commute, so two
 -- writers of different projects only wait on the row lock of a month they share. Exact
--- whenever wage_month is. WP06 finds the sums over its limits by the index on payable, which
--- holds only the sums over half the catalogue's limits (25,000 a month, 150,000 a year; none
--- in the generated city): every line changes the payable of its worker's month and year, and
--- an entry is written only for a sum that high (limits set lower read the whole table).
+-- whenever wage_month is. Every pay line changes the payable of its worker's month and year:
+-- no index holds payable, so that the row is rewritten in place (HOT: room left on the pages,
+-- no index entry written). high says whether the sum is over half the catalogue's limits
+-- (25,000 a month, 150,000 a year; none in the generated city): it changes only when a sum
+-- crosses its bound, and WP06 finds the sums over its limits by the index of those rows
+-- (limits set lower read the whole table). Written only by wagecheck (the triggers, the
+-- rebuild), which name span 'month' or 'year' and compute high with the sum: no check
+-- constraint to prepare for every statement that writes a row.
 CREATE TABLE wagecheck.worker_pay (
     worker_id  bigint NOT NULL,
-    span       text NOT NULL CHECK (span IN ('month', 'year')),
+    span       text NOT NULL,
     period     date NOT NULL,
     payable    numeric(14,2) NOT NULL,
     entries    bigint NOT NULL,
+    high       boolean NOT NULL,
     PRIMARY KEY (worker_id, span, period)
-);
-CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable)
-    WHERE span = 'month' AND payable > 25000 OR span = 'year' AND payable > 150000;
+) WITH (fillfactor = 70);
+CREATE INDEX worker_pay_high ON wagecheck.worker_pay (span, worker_id, period) WHERE high;
 
 -- sheet_worker: the workers on each project's pay sheets (any line, whatever its moment),
 -- with the number of wage_month rows (months) they have there; kept by _wage_month_refresh
