@@ -156,6 +156,35 @@ VALUES (20, 71, 2, '2026-03-01', '2026-04-05', '2026-04-05 09:00'), (21, 71, 3, 
 SELECT project_id, worker_id, period, net FROM wagecheck.wage_month WHERE project_id = 71 AND period = '2026-03-01';
 SELECT * FROM fx.check('sheets');
 
+-- What the keyed path keeps across statements (src/alerts/keyed.c: the summaries' OIDs, their
+-- primary keys and key columns) is forgotten when the catalog changes: with sheet_worker's
+-- primary key made again on its columns in the other order, a line is written by the
+-- statements (the key is not the one the keyed path writes by; the index it knew is gone),
+-- and by key again once the key is back. fx.line(...): _settled_at's calls by one line
+-- added to a month that is there (the statements call it, the keyed path does not).
+INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at) VALUES
+    (30, 70, 3, '2026-05-01', '2026-06-05', '2026-06-05 09:00'),
+    (31, 70, 2, '2026-05-01', '2026-06-05', '2026-06-05 09:00');
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at) VALUES
+    (30, 30, 3, 2, 300, 300, '2026-06-05 10:00'),
+    (31, 30, 4, 2, 300, 300, '2026-06-05 10:00');
+CREATE FUNCTION fx.line(line bigint, sheet bigint, worker bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint := coalesce((SELECT f.calls FROM pg_stat_xact_user_functions f WHERE f.funcname = '_settled_at'), 0);
+BEGIN
+    INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+    VALUES (line, sheet, worker, 1, 100, 100, '2026-06-05 11:00');
+    RETURN coalesce((SELECT f.calls FROM pg_stat_xact_user_functions f WHERE f.funcname = '_settled_at'), 0) - before;
+END $$;
+BEGIN;
+SELECT fx.line(32, 31, 3) AS settled_at_calls;   -- by key
+ALTER TABLE wagecheck.sheet_worker DROP CONSTRAINT sheet_worker_pkey, ADD PRIMARY KEY (worker_id, project_id);
+SELECT fx.line(33, 31, 4) AS settled_at_calls;   -- by the statements
+ALTER TABLE wagecheck.sheet_worker DROP CONSTRAINT sheet_worker_pkey, ADD PRIMARY KEY (project_id, worker_id);
+SELECT fx.line(34, 31, 1) AS settled_at_calls;   -- by key (worker 1's May: a new month)
+COMMIT;
+SELECT * FROM fx.check('catalog changed');
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -69,15 +69,23 @@ typedef struct wk_probe
 static bool
 probe_open(wk_probe *p, const char *table, const char *index, const char *col)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
-	Oid			indexid = OidIsValid(nsp) ? get_relname_relid(index, nsp) : InvalidOid;
+	Oid			relid,
+				indexid;
 	AttrNumber	a;
 
 	memset(p, 0, sizeof(*p));
-	if (!OidIsValid(relid) || !OidIsValid(indexid))
+	/* (the OIDs by name kept across statements: keyed.c) */
+	p->rel = wc_keyed_table_open(table, AccessShareLock);
+	if (p->rel == NULL)
 		return false;
-	p->rel = table_open(relid, AccessShareLock);
+	relid = RelationGetRelid(p->rel);
+	indexid = wc_keyed_relid(index);
+	if (!OidIsValid(indexid))
+	{
+		table_close(p->rel, AccessShareLock);
+		memset(p, 0, sizeof(*p));
+		return false;
+	}
 	p->index = index_open(indexid, AccessShareLock);
 	a = p->index->rd_index->indnkeyatts >= 1 ? p->index->rd_index->indkey.values[0] : 0;
 	if (p->rel->rd_rel->relkind != RELKIND_RELATION || p->index->rd_index->indrelid != relid ||
