@@ -809,8 +809,13 @@ wc_lines_keyed(const wc_line_in *l, int n, bool *left)
 		}
 		na = m + 1;
 	}
-	/* (a statement of several lines brings new months, mostly) */
-	x.fresh = na > 1;
+	/*
+	 * (lines bring new months, mostly: a line is a worker's month on a sheet, and a worker has
+	 * one sheet of a project a month; so does a clerk's one line. A month that is there costs
+	 * the insertion withdrawn, then the lookups; without looking first a new month saves the
+	 * look for its key in wage_month and worker_pay)
+	 */
+	x.fresh = true;
 	months_apply(&x, a, na);
 	pfree(a);
 	lines_close(&x);

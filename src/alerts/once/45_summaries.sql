@@ -98,13 +98,15 @@ CREATE INDEX worker_pay_high ON wagecheck.worker_pay (span, worker_id, period) W
 -- sheet_worker: the workers on each project's pay sheets (any line, whatever its moment),
 -- with the number of wage_month rows (months) they have there; kept by _wage_month_refresh
 -- by additions like worker_pay. RN01 looks for lines only of the pairs not on the roster.
--- (a worker's row is updated by each month of lines he gets: HOT, room left on the pages)
+-- (a worker's row is updated by each month of lines he gets: HOT, room left on the pages;
+-- a month's payroll updates most rows of a page in one statement, whose versions cannot be
+-- pruned before it ends: half of each page is left free)
 CREATE TABLE wagecheck.sheet_worker (
     project_id bigint NOT NULL,
     worker_id  bigint NOT NULL,
     months     bigint NOT NULL,
     PRIMARY KEY (project_id, worker_id)
-) WITH (fillfactor = 80);
+) WITH (fillfactor = 50);
 
 -- payment_off_card: the payments made in cash or into an account other than the worker's
 -- registered card (WP04), under the wage_month key of their line, with what WP04 reports.
