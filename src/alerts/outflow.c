@@ -73,6 +73,7 @@
 #include "core/ident.h"
 #include "core/idset.h"
 #include "trigcheck.h"
+#include "trigowner.h"
 #include "nls.h"
 
 #define FN "wagecheck._outflow_unmatched_sync()"
@@ -1837,10 +1838,9 @@ static const char *const ou_rebuild_sql =
 "DELETE FROM wagecheck.outflow_unmatched;"
 "INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(NULL) ORDER BY 1;";
 
-PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
-/* Trigger on account_txn, roster, worker (AFTER each statement) and wage_account: keeps outflow_unmatched. */
-Datum
-wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
+/* The body of wagecheck_outflow_unmatched_sync(). */
+static Datum
+outflow_unmatched_sync(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	ou_table	t;
@@ -1930,4 +1930,12 @@ wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	return PointerGetDatum(NULL);
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
+/* Trigger on account_txn, roster, worker (AFTER each statement) and wage_account: keeps outflow_unmatched. */
+Datum
+wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
+{
+	return wc_trigger_call_owned(outflow_unmatched_sync, fcinfo);
 }
