@@ -76,7 +76,7 @@ typedef struct keyed_shape
 	Oid			relid;			/* InvalidOid: a free slot */
 	Oid			pk;
 	int			nkeys;
-	const char *cols[WC_KEYED_MAX_KEYS];	/* (the callers' constants) */
+	char		cols[WC_KEYED_MAX_KEYS][NAMEDATALEN];
 	Oid			types[WC_KEYED_MAX_KEYS];
 	AttrNumber	keyatt[WC_KEYED_MAX_KEYS];
 } keyed_shape;
@@ -194,7 +194,7 @@ keyed_shape_find(Oid relid, int nkeys, const char *const *cols, const Oid *types
 			continue;
 		same = true;
 		for (int k = 0; k < nkeys && same; k++)
-			same = sh->types[k] == types[k] && (sh->cols[k] == cols[k] || strcmp(sh->cols[k], cols[k]) == 0);
+			same = sh->types[k] == types[k] && strcmp(sh->cols[k], cols[k]) == 0;
 		if (same)
 			return sh;
 	}
@@ -218,7 +218,7 @@ keyed_shape_keep(Oid relid, Oid pk, int nkeys, const char *const *cols, const Oi
 	sh->nkeys = nkeys;
 	for (int k = 0; k < nkeys; k++)
 	{
-		sh->cols[k] = cols[k];
+		strlcpy(sh->cols[k], cols[k], NAMEDATALEN);
 		sh->types[k] = types[k];
 		sh->keyatt[k] = keyatt[k];
 	}
@@ -228,7 +228,7 @@ keyed_shape_keep(Oid relid, Oid pk, int nkeys, const char *const *cols, const Oi
  * keyed_open: wagecheck.<table> opened (for keyed writes when write) when it is a plain
  * table whose primary key is a btree on cols (of types), in that order, and, to be
  * written, has no triggers, rules or forced row security; false (nothing left open)
- * otherwise. cols are constants of the caller (kept by pointer with what was checked).
+ * otherwise.
  */
 static bool
 keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, const Oid *types, bool write)

@@ -6,8 +6,8 @@
 -- the first project (of the first month) and the lowest project. When the summaries are
 -- exact for as_of, from worker_pay by its index of the sums marked high (over 25,000 a month,
 -- 150,000 a year: limits set lower read the whole table), and the projects from the
--- worker's pay lines; else from the raw rows (_wages_owed_compute). PL/pgSQL so that the
--- bounds are known to the planner (a custom plan: an index range).
+-- worker's pay lines; else from the raw rows (_wages_owed_compute). PL/pgSQL so that each
+-- way is planned on its own.
 CREATE OR REPLACE FUNCTION wagecheck._wp06_sums(as_of timestamptz, month_over numeric, year_over numeric)
     RETURNS TABLE (worker_id bigint, span text, period date, payable numeric, first_project bigint,
                    min_project bigint)
