@@ -17,7 +17,13 @@
 -- writes, so a summary keeps only the indexes its readers need, none on a column that most
 -- writes change where another way to the rows exists; a table whose rows are updated in place
 -- again and again and whose updated columns no index holds leaves room on its pages
--- (fillfactor) for the new versions: HOT updates, no index entry written.
+-- (fillfactor) for the new versions: HOT updates, no index entry written. A pay line adds to
+-- its worker's year (and month) in worker_pay and to his months on the project in
+-- sheet_worker: both updated in place (worker_pay's index of high sums names a mark that
+-- changes only when a sum crosses its bound). A payment's month is not: paid_each and
+-- known_to change, which wage_month_open's condition and wage_month_known_to hold (and
+-- settled_at, which wage_month_settled holds, when it settles the month, as nearly every
+-- payment does): its new version is written to the indexes.
 -- attendance_month: only its key. A day's attendance changes days, known_to and last_day of
 -- the months attended (updated in place: HOT). The latest known_to and last_day are those of
 -- attendance_project_month (its rows hold the maxima of their months' rows: _summary_exact,
