@@ -184,6 +184,18 @@ ALTER TABLE wagecheck.sheet_worker DROP CONSTRAINT sheet_worker_pkey, ADD PRIMAR
 SELECT fx.line(34, 31, 1) AS settled_at_calls;   -- by key (worker 1's May: a new month)
 COMMIT;
 SELECT * FROM fx.check('catalog changed');
+-- a summary renamed and another table made in its place under its name: the line is written
+-- to the table of that name now (the OID kept for the name is forgotten), by key
+BEGIN;
+ALTER TABLE wagecheck.worker_pay RENAME TO worker_pay_away;
+CREATE TABLE wagecheck.worker_pay (LIKE wagecheck.worker_pay_away INCLUDING ALL);
+INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck.worker_pay_away;
+SELECT fx.line(35, 30, 3) AS settled_at_calls;   -- worker 3's May, 100 more
+SELECT 'now' AS t, worker_id, span, period, payable FROM wagecheck.worker_pay WHERE worker_id = 3
+UNION ALL
+SELECT 'away', worker_id, span, period, payable FROM wagecheck.worker_pay_away WHERE worker_id = 3
+ORDER BY 1, 2, 3, 4;
+ROLLBACK;
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
