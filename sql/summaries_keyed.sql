@@ -197,6 +197,39 @@ SELECT 'away', worker_id, span, period, payable FROM wagecheck.worker_pay_away W
 ORDER BY 1, 2, 3, 4;
 ROLLBACK;
 
+-- A payment's line (its sheet, worker) and the worker's card, as the enforcing trigger read
+-- them, are not read again by the summaries' trigger of the same statement: one probe of
+-- pay_line's and worker's keys less than when a trigger of another's on wage_payment (which
+-- could change them in between) has the summaries read them themselves; the same months
+-- and rows of payment_off_card either way. fx.pay(...): the index scans of pay_line and of
+-- worker by one payment.
+CREATE FUNCTION fx.scans() RETURNS bigint[] LANGUAGE sql AS $$
+    SELECT array_agg(coalesce(t.idx_scan, 0) ORDER BY t.relname)
+      FROM pg_stat_xact_user_tables t WHERE t.schemaname = 'wagecheck' AND t.relname IN ('pay_line', 'worker') $$;
+CREATE FUNCTION fx.pay(id bigint, line bigint, worker int, method text) RETURNS bigint[] LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint[] := fx.scans();
+    after bigint[];
+BEGIN
+    INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+    VALUES (id, line, 10, '2026-06-20 10:00'::timestamptz + id * interval '1 minute', method,
+            CASE method WHEN 'account' THEN fx.card(worker) END, '2026-06-20 10:00'::timestamptz + id * interval '1 minute');
+    after := fx.scans();
+    RETURN ARRAY[after[1] - before[1], after[2] - before[2]];
+END $$;
+BEGIN;
+SELECT fx.pay(40, 30, 3, 'account') AS shared_line_and_worker_scans;
+SELECT fx.pay(41, 31, 4, 'cash') AS shared_line_and_worker_scans;
+CREATE FUNCTION fx.nothing_stmt() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TRIGGER another AFTER INSERT ON wagecheck.wage_payment FOR EACH STATEMENT EXECUTE FUNCTION fx.nothing_stmt();
+SELECT fx.pay(42, 30, 3, 'account') AS read_again_scans;
+SELECT fx.pay(43, 31, 4, 'cash') AS read_again_scans;
+DROP TRIGGER another ON wagecheck.wage_payment;
+SELECT fx.pay(44, 32, 3, 'cash') AS shared_again_scans;
+COMMIT;
+SELECT project_id, worker_id, period, payment_id, reason FROM wagecheck.payment_off_card WHERE payment_id >= 40 ORDER BY 4;
+SELECT * FROM fx.check('shared');
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -31,6 +31,7 @@
 #include "utils/syscache.h"
 
 #include "alerts/keyed.h"
+#include "enforce/enforce.h"
 
 /* keyed_eq: the equality function of a key column's type, InvalidOid for a type not used as a key. */
 static RegProcedure
@@ -86,9 +87,13 @@ static keyed_shape keyed_shapes[KEYED_SHAPES];
 static uint64 keyed_generation;		/* counts the invalidations received */
 static bool keyed_registered;
 
-/* keyed_forget: a relation's cached lookups forgotten (all of them for InvalidOid) */
-static void
-keyed_forget(Datum arg, Oid relid)
+/*
+ * wc_keyed_invalidate: a relation's cached lookups forgotten (all of them for InvalidOid);
+ * called by the relcache callback of the enforcing triggers (src/enforce/attached.c: a
+ * backend has ten slots for relcache callbacks, PostgreSQL's and every library's together)
+ */
+void
+wc_keyed_invalidate(Oid relid)
 {
 	keyed_generation++;
 	for (int i = 0; i < KEYED_NAMES; i++)
@@ -103,7 +108,7 @@ keyed_forget(Datum arg, Oid relid)
 static void
 keyed_forget_all(Datum arg, int cacheid, uint32 hashvalue)
 {
-	keyed_forget(arg, InvalidOid);
+	wc_keyed_invalidate(InvalidOid);
 }
 
 /*
@@ -120,7 +125,7 @@ wc_keyed_relid(const char *name)
 
 	if (!keyed_registered)
 	{
-		CacheRegisterRelcacheCallback(keyed_forget, (Datum) 0);
+		wc_enforce_relcache_register();
 		CacheRegisterSyscacheCallback(NAMESPACEOID, keyed_forget_all, (Datum) 0);
 		keyed_registered = true;
 	}

@@ -52,6 +52,7 @@
 #include "alerts/kept_plans.h"
 #include "alerts/wage_keyed.h"
 #include "core/outflow.h"
+#include "enforce/paid_shared.h"
 #include "core/settle.h"
 #include "trigcheck.h"
 #include "trigowner.h"
@@ -626,7 +627,7 @@ payments_keyed(TriggerData *td, Tuplestorestate *rows, const wc_datum_col *cols,
 	if (i != n)
 		elog(ERROR, "wagecheck: a payment's row is missing from its statement's new rows");
 	/* (a payment without a method: left to the statements) */
-	return wc_payments_keyed(p, n, months);
+	return wc_payments_keyed(p, n, months, td->tg_relation, rows);
 }
 
 /* The columns of new pay lines that P_LINE_ADD adds, read from the transition table. */
@@ -1018,5 +1019,12 @@ PG_FUNCTION_INFO_V1(wagecheck_wage_month_sync);
 Datum
 wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 {
-	return wc_trigger_call_owned(wage_month_sync, fcinfo);
+	Datum		r = wc_trigger_call_owned(wage_month_sync, fcinfo);
+
+	/*
+	 * (what the statement's checks kept of its payments' lines is its own: gone with it,
+	 * whatever ran; an error forgets it with its transaction or subtransaction)
+	 */
+	wc_paid_lines_forget();
+	return r;
 }

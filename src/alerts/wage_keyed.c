@@ -47,6 +47,7 @@
 
 #include "alerts/keyed.h"
 #include "alerts/wage_keyed.h"
+#include "enforce/paid_shared.h"
 
 extern Datum wagecheck_settled_at(PG_FUNCTION_ARGS);
 
@@ -956,7 +957,7 @@ payments_close(wc_keyed *offc, wc_keyed *month, wk_probe *worker, wk_probe *shee
  * month's last) are recomputed by the caller.
  */
 int
-wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
+wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation rel, const void *rows)
 {
 	static const char *const mcols[3] = {"project_id", "worker_id", "period"};
 	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
@@ -986,6 +987,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 				have_sheet = false;
 	MemoryContext row,
 				outer;
+	bool		shared;
 
 	/* (REPEATABLE READ, SERIALIZABLE: the statements' writes fail on a row changed since the snapshot) */
 	if (IsolationUsesXactSnapshot())
@@ -993,31 +995,48 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 	for (int i = 0; i < n; i++)
 		if (in[i].method == NULL)
 			return -1;
+	/*
+	 * shared: every payment's line (its sheet and worker) and the worker's card as the
+	 * statement's checks read them just before (src/enforce/payments.c), not read again
+	 */
+	shared = wc_paid_lines_shared(rel, rows);
+	for (int i = 0; i < n && shared; i++)
+	{
+		int64		sheet_id,
+					worker_id,
+					card;
+		bool		card_null;
+
+		shared = wc_paid_line_shared(in[i].line_id, &sheet_id, &worker_id, &card_null, &card);
+	}
 	memset(&month, 0, sizeof(month));
 	memset(&offc, 0, sizeof(offc));
 	memset(&line, 0, sizeof(line));
 	memset(&sheet, 0, sizeof(sheet));
 	memset(&worker, 0, sizeof(worker));
-	opened = probe_open(&line, "pay_line", "pay_line_pkey", "line_id") &&
+	opened = (shared || (probe_open(&line, "pay_line", "pay_line_pkey", "line_id") &&
+						 probe_open(&worker, "worker", "worker_pkey", "worker_id"))) &&
 		probe_open(&sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
-		probe_open(&worker, "worker", "worker_pkey", "worker_id") &&
 		wc_keyed_open(&month, "wage_month", 3, mcols, mtypes);
-	if (opened)
+	if (opened && !shared)
 	{
 		TupleDesc	wd = RelationGetDescr(worker.rel);
 
 		l_sheet = probe_column(&line, "sheet_id", INT8OID);
 		l_worker = probe_column(&line, "worker_id", INT8OID);
-		s_project = probe_column(&sheet, "project_id", INT8OID);
-		s_period = probe_column(&sheet, "period", DATEOID);
-		s_employer = probe_column(&sheet, "employer_id", INT8OID);
 		for (int i = 0; i < wd->natts; i++)
 			if (!TupleDescAttr(wd, i)->attisdropped && strcmp(NameStr(TupleDescAttr(wd, i)->attname), "wage_card") == 0)
 				k_card = i;
 		/* (the card compared as wagecheck.<> compares bank cards: as bigints) */
-		opened = l_sheet >= 0 && l_worker >= 0 && s_project >= 0 && s_period >= 0 && s_employer >= 0 &&
-			k_card >= 0 && TupleDescAttr(wd, k_card)->attlen == 8 && TupleDescAttr(wd, k_card)->attbyval &&
-			wm_columns(&month, &c);
+		opened = l_sheet >= 0 && l_worker >= 0 && k_card >= 0 && TupleDescAttr(wd, k_card)->attlen == 8 &&
+			TupleDescAttr(wd, k_card)->attbyval;
+	}
+	if (opened)
+	{
+		s_project = probe_column(&sheet, "project_id", INT8OID);
+		s_period = probe_column(&sheet, "period", DATEOID);
+		s_employer = probe_column(&sheet, "employer_id", INT8OID);
+		opened = s_project >= 0 && s_period >= 0 && s_employer >= 0 && wm_columns(&month, &c);
 	}
 	if (!opened)
 	{
@@ -1032,11 +1051,30 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 	for (int i = 0; i < n; i++)
 	{
 		wk_pay	   *q = &p[np];
-		int64		sheet_id;
+		int64		sheet_id,
+					worker_id,
+					card = 0;
+		bool		have_worker,
+					no_card = true;
 
-		if (!probe_get(&line, in[i].line_id) || line.slot->tts_isnull[l_sheet] || line.slot->tts_isnull[l_worker])
-			continue;			/* (no month: the statement's join finds none; recomputed) */
-		sheet_id = DatumGetInt64(line.slot->tts_values[l_sheet]);
+		if (shared)
+		{
+			(void) wc_paid_line_shared(in[i].line_id, &sheet_id, &worker_id, &no_card, &card);
+			have_worker = true;
+		}
+		else
+		{
+			if (!probe_get(&line, in[i].line_id) || line.slot->tts_isnull[l_sheet] || line.slot->tts_isnull[l_worker])
+				continue;		/* (no month: the statement's join finds none; recomputed) */
+			sheet_id = DatumGetInt64(line.slot->tts_values[l_sheet]);
+			worker_id = DatumGetInt64(line.slot->tts_values[l_worker]);
+			have_worker = probe_get(&worker, worker_id);
+			if (have_worker)
+			{
+				no_card = worker.slot->tts_isnull[k_card];
+				card = no_card ? 0 : DatumGetInt64(worker.slot->tts_values[k_card]);
+			}
+		}
 		if (!have_last || sheet_id != last_sheet)
 		{
 			have_last = true;
@@ -1047,7 +1085,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 		if (!have_sheet)
 			continue;
 		q->project = DatumGetInt64(sheet.slot->tts_values[s_project]);
-		q->worker = DatumGetInt64(line.slot->tts_values[l_worker]);
+		q->worker = worker_id;
 		q->period = DatumGetDateADT(sheet.slot->tts_values[s_period]);
 		q->employer_null = sheet.slot->tts_isnull[s_employer];
 		q->employer = q->employer_null ? 0 : DatumGetInt64(sheet.slot->tts_values[s_employer]);
@@ -1056,12 +1094,9 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 		q->in = &in[i];
 		q->off_card = false;
 		/* oc: a payment in cash or to another card than the worker's has a row of payment_off_card */
-		if (probe_get(&worker, q->worker))
+		if (have_worker)
 		{
-			bool		no_card = worker.slot->tts_isnull[k_card];
-
-			q->off_card = strcmp(in[i].method, "account") != 0 || in[i].card_null || no_card ||
-				in[i].card != DatumGetInt64(worker.slot->tts_values[k_card]);
+			q->off_card = strcmp(in[i].method, "account") != 0 || in[i].card_null || no_card || in[i].card != card;
 			q->reason = strcmp(in[i].method, "cash") == 0 ? "cash" :
 				no_card ? "worker has no registered card" : "not the worker's registered card";
 			if (q->off_card)
