@@ -865,9 +865,22 @@ month_keyed(am_keyed *ap, const wc_att_month *m)
 
 		/*
 		 * (after a month that came, the next one likely comes too: its insert is tried first,
-		 * which finds a month there just as well)
+		 * without looking for its key (wc_keyed_insert_fresh); a month there, or one a
+		 * concurrent writer is inserting, withdraws it, and the month is then read as the
+		 * UPDATE reads it, or inserted as ON CONFLICT inserts it, waiting for that writer)
 		 */
-		if (insert_first || !wc_keyed_read(k, key))
+		if (insert_first)
+		{
+			insert_first = false;
+			month_new(ap, m);
+			if (wc_keyed_insert_fresh(k))
+			{
+				done = 2;
+				break;
+			}
+			continue;
+		}
+		if (!wc_keyed_read(k, key))
 		{
 			month_new(ap, m);
 			if (wc_keyed_insert(k))
@@ -875,11 +888,9 @@ month_keyed(am_keyed *ap, const wc_att_month *m)
 				done = 2;
 				break;
 			}
-			/* (there after all: read, as the UPDATE reads it) */
-			if (!insert_first || !wc_keyed_read(k, key))
-				break;
+			/* (there after all, inserted by a writer that committed meanwhile: P_INSERT1) */
+			break;
 		}
-		insert_first = false;
 		/* the UPDATE's condition, on the version read (again on the newest when it changed meanwhile) */
 		v = k->next->tts_values;
 		if (m->first_known < DatumGetTimestampTz(v[ap->m_known_to]) ||
@@ -920,11 +931,15 @@ unpaid_open(wc_keyed *k)
 /*
  * unpaid_row: the attendance_unpaid row of a month that came inserted, or locked when
  * there (as P_UNPAID_LOCK's ON CONFLICT: one deleted between the two looks is inserted).
+ * A month that came has no row there mostly (its attendance month was not there): the
+ * insert is tried first without looking for the key (wc_keyed_insert_fresh), then, when
+ * the key is taken, as ON CONFLICT tries it (waiting for a writer of the key in progress).
  */
 static void
 unpaid_row(wc_keyed *k, const wc_att_month *m)
 {
 	Datum		key[3] = {DateADTGetDatum(m->period), Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id)};
+	bool		fresh = true;
 
 	for (;;)
 	{
@@ -932,6 +947,13 @@ unpaid_row(wc_keyed *k, const wc_att_month *m)
 		/* (the primary key's columns are the table's, in its order: checked by wc_keyed_open) */
 		for (int i = 0; i < 3; i++)
 			k->next->tts_values[k->keyatt[i] - 1] = key[i];
+		if (fresh)
+		{
+			fresh = false;
+			if (wc_keyed_insert_fresh(k))
+				return;
+			continue;
+		}
 		if (wc_keyed_insert(k) || wc_keyed_lock(k, key))
 			return;
 	}
@@ -1006,8 +1028,12 @@ inserted1(const wc_att_month *m)
 			pm_keyed(&a, m, true);
 		}
 		am_keyed_close(&a);
+		/* (the month did not come: the next one-month insert reads its month first) */
 		if (keyed == 1)
+		{
+			am_last_came = false;
 			return;
+		}
 		if (keyed == 2)
 		{
 			came_unpaid_months(m, NULL, 1);
