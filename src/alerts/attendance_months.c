@@ -492,6 +492,80 @@ month_values(const wc_att_month *m, int k, Datum *values)
 }
 
 /*
+ * A table of schema wagecheck as found by its name and checked (wc_keyed_open, or the
+ * probe of wage_month), remembered until this backend processes a relcache invalidation of
+ * any relation (wc_relcache_invalidations): it is opened again by its OIDs, without looking
+ * up its name, its primary key's columns or the columns the caller reads (what the caller
+ * found of those stays true while nothing was invalidated).
+ */
+typedef struct am_table
+{
+	uint64		seen;			/* the invalidations counted when found; 0: not found */
+	Oid			relid;
+	Oid			pk;
+	int			nkeys;
+	AttrNumber	keyatt[WC_KEYED_MAX_KEYS];
+} am_table;
+
+/*
+ * am_table_open: t's table and primary key opened by their OIDs (lockmode), when no relcache
+ * invalidation came since t was found, also none that taking the lock brought; false,
+ * nothing left open, otherwise (the caller finds it by name).
+ */
+static bool
+am_table_open(const am_table *t, LOCKMODE lockmode, Relation *rel, Relation *pk)
+{
+	if (t->seen == 0 || t->seen != wc_relcache_invalidations())
+		return false;
+	*rel = try_relation_open(t->relid, lockmode);
+	if (*rel == NULL)
+		return false;
+	if (t->seen != wc_relcache_invalidations())
+	{
+		relation_close(*rel, lockmode);
+		return false;
+	}
+	*pk = index_open(t->pk, lockmode);
+	return true;
+}
+
+/* am_table_found: t is the table k opened by name, found when the invalidations counted were seen. */
+static void
+am_table_found(am_table *t, const wc_keyed *k, uint64 seen)
+{
+	t->seen = seen;
+	t->relid = RelationGetRelid(k->rel);
+	t->pk = RelationGetRelid(k->pk);
+	t->nkeys = k->nkeys;
+	memcpy(t->keyatt, k->keyatt, sizeof(t->keyatt));
+}
+
+/*
+ * am_keyed_reopen: k opened for keyed writes, as wc_keyed_open opens it, by the OIDs of t
+ * (am_table_open); false, nothing left open, when t may have changed since it was found (a
+ * table that has a trigger, a rule or forced row security now sent an invalidation).
+ * (A primitive of keyed.c's kind, written here: wc_keyed_open by the OIDs found before.)
+ */
+static bool
+am_keyed_reopen(const am_table *t, wc_keyed *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (!am_table_open(t, RowExclusiveLock, &k->rel, &k->pk))
+		return false;
+	k->nkeys = t->nkeys;
+	memcpy(k->keyatt, t->keyatt, sizeof(k->keyatt));
+	k->estate = CreateExecutorState();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	k->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(k->rri, k->rel, 0, NULL, 0);
+	/* (as for INSERT ... ON CONFLICT: wc_keyed_insert checks the primary key before it writes) */
+	ExecOpenIndices(k->rri, true);
+	k->found = table_slot_create(k->rel, NULL);
+	k->next = MakeSingleTupleTableSlot(RelationGetDescr(k->rel), &TTSOpsVirtual);
+	return true;
+}
+
+/*
  * The wage months of the keys whose attendance month came, read with a fresh snapshot
  * (after the statement that added the months locked their attendance_unpaid rows): a
  * key with one has its attendance_unpaid row deleted again (P_UNPAID_DELETE, which reads
@@ -510,12 +584,23 @@ typedef struct wm_probe
 static bool
 wm_probe_open(wm_probe *w)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid("wage_month", nsp) : InvalidOid;
+	static am_table found;
+	uint64		seen = wc_relcache_invalidations();
+	Oid			nsp;
+	Oid			relid;
 	Oid			pk;
 	static const char *const cols[3] = {"project_id", "worker_id", "period"};
 	static const Oid types[3] = {INT8OID, INT8OID, DATEOID};
 
+	if (am_table_open(&found, AccessShareLock, &w->rel, &w->index))
+	{
+		w->snapshot = RegisterSnapshot(GetTransactionSnapshot());
+		w->slot = table_slot_create(w->rel, NULL);
+		return true;
+	}
+	found.seen = 0;
+	nsp = get_namespace_oid("wagecheck", true);
+	relid = OidIsValid(nsp) ? get_relname_relid("wage_month", nsp) : InvalidOid;
 	if (!OidIsValid(relid))
 		return false;
 	w->rel = table_open(relid, AccessShareLock);
@@ -542,6 +627,9 @@ wm_probe_open(wm_probe *w)
 	}
 	w->snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	w->slot = table_slot_create(w->rel, NULL);
+	found.seen = seen;
+	found.relid = relid;
+	found.pk = pk;
 	return true;
 no:
 	index_close(w->index, AccessShareLock);
@@ -699,7 +787,27 @@ am_keyed_open(am_keyed *a)
 	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
 	static const char *const pcols[2] = {"project_id", "period"};
 	static const Oid ptypes[2] = {INT8OID, DATEOID};
+	/* the two tables and their columns as found before (see am_table) */
+	static am_table month_found,
+				pm_found;
+	static am_keyed columns;	/* (its wc_keyed members unused) */
+	uint64		seen = wc_relcache_invalidations();
 
+	if (am_keyed_reopen(&month_found, &a->month))
+	{
+		if (am_keyed_reopen(&pm_found, &a->pm))
+		{
+			wc_keyed	month = a->month,
+						pm = a->pm;
+
+			*a = columns;
+			a->month = month;
+			a->pm = pm;
+			return true;
+		}
+		wc_keyed_close(&a->month);
+	}
+	month_found.seen = pm_found.seen = 0;
 	if (!wc_keyed_open(&a->month, "attendance_month", 3, mcols, mtypes))
 		return false;
 	if (!wc_keyed_open(&a->pm, "attendance_project_month", 2, pcols, ptypes))
@@ -731,6 +839,9 @@ am_keyed_open(am_keyed *a)
 		wc_keyed_close(&a->month);
 		return false;
 	}
+	columns = *a;
+	am_table_found(&month_found, &a->month, seen);
+	am_table_found(&pm_found, &a->pm, seen);
 	return true;
 }
 
@@ -917,7 +1028,12 @@ unpaid_open(wc_keyed *k)
 {
 	static const char *const cols[3] = {"period", "project_id", "worker_id"};
 	static const Oid types[3] = {DATEOID, INT8OID, INT8OID};
+	static am_table found;		/* (see am_table) */
+	uint64		seen = wc_relcache_invalidations();
 
+	if (am_keyed_reopen(&found, k))
+		return true;
+	found.seen = 0;
 	if (!wc_keyed_open(k, "attendance_unpaid", 3, cols, types))
 		return false;
 	if (RelationGetDescr(k->rel)->natts != 3)
@@ -925,6 +1041,7 @@ unpaid_open(wc_keyed *k)
 		wc_keyed_close(k);
 		return false;
 	}
+	am_table_found(&found, k, seen);
 	return true;
 }
 

@@ -504,12 +504,28 @@ static struct
 	Oid			seq;
 }			changes;
 
+/* The relcache invalidations of any relation seen since the callback was registered. */
+static uint64 relcache_invalidations = 1;
+
 /* wc_change_invalidate: wagecheck.input_change (or every table) changed: look again at the next change. */
 void
 wc_change_invalidate(Oid relid)
 {
+	relcache_invalidations++;
 	if (!OidIsValid(relid) || relid == changes.relid)
 		changes.valid = false;
+}
+
+/*
+ * wc_relcache_invalidations: a count of the relcache invalidations of any relation this
+ * backend has processed (attached.c's callback, registered here, reports each): what was
+ * found of a relation while the count stayed the same still holds.
+ */
+uint64
+wc_relcache_invalidations(void)
+{
+	wc_enforce_relcache_register();
+	return relcache_invalidations;
 }
 
 /*

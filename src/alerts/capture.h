@@ -14,6 +14,7 @@ extern bool wc_change_recorded(const char *table, char op, const int64 *projects
 							   const wc_span *spans, int m);
 extern bool wc_change_append(const char *table, char op, const int64 *projects, int np,
 							 const wc_span *spans, int m);
+extern uint64 wc_relcache_invalidations(void);
 extern void wc_change_note(const char *table, char op, const int64 *projects, int np,
 						   const wc_span *spans, int m);
 
