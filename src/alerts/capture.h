@@ -1,7 +1,8 @@
 /*
  * capture.h — what the change capture (capture.c) remembers of the changes a transaction
  * recorded in wagecheck.input_change, and how it records one, for the triggers that record
- * changes of their own.
+ * changes of their own; and the count of relcache invalidations this backend processed, by
+ * which what was found of a table (its OIDs, its columns) is known to hold still.
  */
 #ifndef WAGECHECK_CAPTURE_H
 #define WAGECHECK_CAPTURE_H
