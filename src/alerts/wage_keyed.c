@@ -946,7 +946,9 @@ payments_close(wc_keyed *offc, wc_keyed *month, wk_probe *worker, wk_probe *shee
 
 /*
  * wc_payments_keyed: P_PAYMENT_LOCK and P_PAYMENT_ADD of new payments, by key: each
- * payment's line, sheet and worker read; the months locked in key order (a statement of one
+ * payment's line, sheet and worker read (the line's sheet and worker and the worker's card as
+ * the enforcing trigger of the statement, rel's of transition table rows, read them when it
+ * kept them: src/enforce/payments.c); the months locked in key order (a statement of one
  * payment: read first, and locked only when the payment comes after the month's last, as
  * the UPDATE's condition is), each month's payments appended at once where they all come
  * after its last (under the lock), then the payments' rows of payment_off_card inserted.
