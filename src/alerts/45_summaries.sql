@@ -510,10 +510,11 @@ COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
 -- after those recorded for their month are appended to it, and new pay lines (not
 -- corrections) added to their month, in one statement each, under the months' row locks;
 -- any other statement recomputes the keys (project, worker, month) of its old and new rows
--- with _wage_month_refresh; a TRUNCATE rebuilds from what is left.
+-- with _wage_month_refresh; a TRUNCATE rebuilds from what is left. It runs as the owner of
+-- wagecheck's tables, switched to in C (src/trigowner.c), not SECURITY DEFINER.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_wage_month_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
+    LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
     'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
 
