@@ -750,11 +750,6 @@ typedef struct sc_entry
 	int			next;
 } sc_entry;
 
-/* the fewest distinct cards that make scan_matches read the tables rather than probe them */
-#define OU_SCAN_MIN 256
-/* ... and the share of the larger table's rows they must reach (1/OU_SCAN_SHARE) */
-#define OU_SCAN_SHARE 8
-
 /*
  * scan_matches: the matches of outflows o[0..no) (cards[i]: the digits of a wage's account,
  * NULL: no card) found by reading worker and roster once each as snapshot sees them, added to
@@ -811,8 +806,7 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 	ncards = hash_get_num_entries(hcards);
 	card_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 								ObjectIdGetDatum(RelationGetNamespace(p->k.rel)));
-	if (ncards < OU_SCAN_MIN ||
-		ncards * OU_SCAN_SHARE < Max(wc_direct_rows(&p->k), wc_direct_rows(&p->r)) ||
+	if (!wc_direct_scan_pays(&p->k, &p->r, ncards) ||
 		!OidIsValid(card_type) || (k_card = wc_direct_column(&p->k, "wage_card", card_type)) == 0 ||
 		(r_project = wc_direct_column(&p->r, "project_id", INT8OID)) == 0 ||
 		(r_worker = wc_direct_column(&p->r, "worker_id", INT8OID)) == 0)

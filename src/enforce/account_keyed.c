@@ -332,11 +332,6 @@ typedef struct scan_worker
 	int			next;
 } scan_worker;
 
-/* the fewest distinct cards that make wc_payee_reader_scan read the tables rather than probe them */
-#define PAYEE_SCAN_MIN 256
-/* ... and the share of the larger table's rows they must reach (1/PAYEE_SCAN_SHARE) */
-#define PAYEE_SCAN_SHARE 8
-
 /*
  * wc_payee_reader_scan: wc_payee_reader_read's answers for the payees asks[0..n) (distinct
  * (project, account) pairs) by one read of worker and roster each, as snapshot sees them - the
@@ -386,8 +381,7 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		if (!found)
 			e->first = -1;
 	}
-	if (hash_get_num_entries(hcards) < PAYEE_SCAN_MIN ||
-		hash_get_num_entries(hcards) * PAYEE_SCAN_SHARE < Max(wc_direct_rows(&pr->w), wc_direct_rows(&pr->r)) ||
+	if (!wc_direct_scan_pays(&pr->w, &pr->r, hash_get_num_entries(hcards)) ||
 		(a_card = wc_direct_column(&pr->w, "wage_card", pr->w.index->rd_opcintype[0])) == 0 ||
 		(r_project = wc_direct_column(&pr->r, "project_id", INT8OID)) == 0 ||
 		(r_worker = wc_direct_column(&pr->r, "worker_id", INT8OID)) == 0)

@@ -24,6 +24,7 @@
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "pgstat.h"
 #include "executor/tuptable.h"
 #include "storage/bufmgr.h"
 #include "utils/hsearch.h"
@@ -32,6 +33,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
+#include "compat.h"
 #include "enforce/direct.h"
 
 /*
@@ -254,17 +256,53 @@ wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys)
 }
 
 /*
- * wc_direct_rows: about how many rows the table holds (the planner's estimate, else from its
- * size): a statement that asks about more keys than a fraction of them reads the table once
- * (wc_direct_scan_begin) instead of probing the index for each.
+ * Reading a table whole (wc_direct_scan_begin) or probing its index for each key asked about (a
+ * descent of the index and a fetch of the row each): a statement asking about DIRECT_SCAN_MIN
+ * keys or more, and about at least one for every DIRECT_SCAN_SHARE rows of the larger table,
+ * reads the tables; a page read by the scan (pinned, its line pointers walked) is counted as
+ * DIRECT_PAGE_ROWS rows.
  */
-double
-wc_direct_rows(wc_direct *d)
+#define DIRECT_SCAN_MIN 256
+#define DIRECT_SCAN_SHARE 8
+#define DIRECT_PAGE_ROWS 4
+
+/*
+ * scan_rows: what reading the table whole costs, in rows: its live rows - counted by the
+ * statistics collector (inserted and committed, less those deleted: not the rows of
+ * transactions rolled back, which fill pages until a vacuum takes them out), else the
+ * planner's estimate scaled to its size now - and its pages. (The planner's estimate alone,
+ * rows per page at the last vacuum times the pages now, counts a page of dead rows as full:
+ * a roster written and rolled back a hundred times looked ten times its size, and a day's
+ * bank file probed both tables for every card instead of reading them.)
+ */
+static double
+scan_rows(wc_direct *d)
 {
-	if (d->rel->rd_rel->reltuples >= 0 && d->rel->rd_rel->relpages > 0)
-		return Max(d->rel->rd_rel->reltuples / d->rel->rd_rel->relpages, 1.0) *
-			RelationGetNumberOfBlocks(d->rel);
-	return (double) RelationGetNumberOfBlocks(d->rel) * (BLCKSZ / 64);
+	BlockNumber nblocks = RelationGetNumberOfBlocks(d->rel);
+	PgStat_StatTabEntry *st = pgstat_fetch_stat_tabentry(RelationGetRelid(d->rel));
+	double		live;
+
+	if (st != NULL && WC_TABSTAT_LIVE(st) >= 0)
+		live = Max((double) WC_TABSTAT_LIVE(st), d->rel->rd_rel->reltuples);
+	else if (d->rel->rd_rel->reltuples >= 0 && d->rel->rd_rel->relpages > 0)
+		live = Max(d->rel->rd_rel->reltuples / d->rel->rd_rel->relpages, 1.0) * nblocks;
+	else
+		live = (double) nblocks * (BLCKSZ / 64);
+	return live + (double) nblocks * DIRECT_PAGE_ROWS;
+}
+
+/*
+ * wc_direct_scan_pays: whether asking about nkeys keys (distinct) costs less by reading the
+ * tables a and b whole (wc_direct_scan_begin: a day's bank file asks about most workers) than
+ * by probing their indexes for each; b may be NULL. The one measure of the statements that
+ * read worker and roster for many cards (the payees of movements, the matches of wages).
+ */
+bool
+wc_direct_scan_pays(wc_direct *a, wc_direct *b, long nkeys)
+{
+	if (nkeys < DIRECT_SCAN_MIN)
+		return false;
+	return (double) nkeys * DIRECT_SCAN_SHARE >= Max(scan_rows(a), b ? scan_rows(b) : 0.0);
 }
 
 /*

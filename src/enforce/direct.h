@@ -37,7 +37,7 @@ extern void wc_direct_begin(wc_direct *d, Snapshot snapshot, const Datum *key, i
 extern bool wc_direct_next(wc_direct *d);
 extern void wc_direct_end(wc_direct *d);
 extern bool wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys);
-extern double wc_direct_rows(wc_direct *d);
+extern bool wc_direct_scan_pays(wc_direct *a, wc_direct *b, long nkeys);
 extern void wc_direct_scan_begin(wc_direct *d, Snapshot snapshot);
 extern bool wc_direct_scan_next(wc_direct *d);
 extern void wc_direct_scan_end(wc_direct *d);
