@@ -280,6 +280,28 @@ SELECT count(*) AS candidates FROM wagecheck.outflow_unmatched WHERE txn_id = 16
 SELECT * FROM fx.check();
 DROP TABLE fx.roster_more;
 
+-- the writer's own settings: a search_path without wagecheck's schema, join_collapse_limit
+-- and jit its own. Movements judged by the statements (REPEATABLE READ) run them under the
+-- settings wagecheck makes for them (its names, no JIT, the joins as written), and the
+-- writer's are as they were after the statement.
+SET search_path = public;
+SET join_collapse_limit = 5;
+SET jit = on;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT fx.pay(16001, 3, 'out', 100, fx.card(521), '工人521', 'wage', '2026-03-16 11:00');
+SELECT fx.pay(16002, 3, 'out', 100, fx.card(200), '工人200', 'wage', '2026-03-16 11:00');
+SELECT current_setting('search_path') AS search_path, current_setting('join_collapse_limit') AS join_collapse_limit,
+       current_setting('jit') AS jit;
+COMMIT;
+SELECT txn_id, card FROM wagecheck.outflow_unmatched WHERE txn_id IN (16001, 16002) ORDER BY 1;
+RESET search_path;
+RESET join_collapse_limit;
+RESET jit;
+-- (worker 520's entry went with fx.roster_more, which no trigger saw: his wage 16000 is the one
+-- candidate a recomputation finds and the table lacks)
+SELECT txn_id FROM wagecheck._outflow_unmatched_rows(NULL) EXCEPT SELECT txn_id FROM wagecheck.outflow_unmatched;
+SELECT * FROM fx.check();
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -48,6 +48,7 @@
 #include "executor/tuptable.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
@@ -69,6 +70,7 @@
 #include "alerts/keyed.h"
 #include "alerts/kept_plans.h"
 #include "enforce/direct.h"
+#include "enforce/enforce.h"
 #include "core/changeset.h"
 #include "core/ident.h"
 #include "core/idset.h"
@@ -191,10 +193,34 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 
 static SPIPlanPtr ou_plans[P_PLANS];
 
+/*
+ * The settings the statements run under, made before the first statement of a call and undone
+ * at its end (the GUC nesting level, -1: not made): their names pinned to pg_catalog and
+ * wagecheck, no JIT (a bank file's estimated cost would have a statement compiled, which takes
+ * longer than running it), and the joins in the order written (see MATCH_SQL). A call judged
+ * by key runs no statement and sets nothing: as the function's own SET clauses, the three cost
+ * a one-row movement about as much as judging it.
+ */
+static int	ou_guc_nest = -1;
+
+static void
+sql_settings(void)
+{
+	if (ou_guc_nest >= 0)
+		return;
+	ou_guc_nest = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, wagecheck, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("join_collapse_limit", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+							 false);
+}
+
 /* run: executes plan p; SPI is connected. */
 static void
 run(ou_plan p, Datum *values, const char *nulls, int expect)
 {
+	sql_settings();
 	wc_kept_run(&ou_sql[p], &ou_plans[p], values, nulls, expect, "outflow_unmatched");
 }
 
@@ -1831,6 +1857,8 @@ static const char *const ou_rebuild_sql =
 "DELETE FROM wagecheck.outflow_unmatched;"
 "INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(NULL) ORDER BY 1;";
 
+static void sync_as_owner(TriggerData *td, ou_table t);
+
 PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
 /* Trigger on account_txn, roster, worker (AFTER each statement) and wage_account: keeps outflow_unmatched. */
 Datum
@@ -1838,8 +1866,8 @@ wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	ou_table	t;
-	Tuplestorestate *olds,
-			   *news;
+	Oid			save_uid;
+	int			save_ctx;
 
 	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE |
 					WC_TG_DELETE | WC_TG_TRUNCATE,
@@ -1854,15 +1882,47 @@ wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 						_("an AFTER ... FOR EACH STATEMENT (on wage_account: AFTER UPDATE ... FOR EACH ROW)")),
 				 errdetail("Trigger \"%s\" on %s fired it otherwise.",
 						   td->tg_trigger->tgname, wc_rel_label(td->tg_relation))));
+
+	/*
+	 * as the owner of wagecheck's tables (as the enforcing trigger runs; the function is not
+	 * SECURITY DEFINER, whose SET clauses every call would pay: the statements' settings are
+	 * made only when a statement runs, sql_settings)
+	 */
+	GetUserIdAndSecContext(&save_uid, &save_ctx);
+	SetUserIdAndSecContext(wc_rules_owner(), save_ctx | SECURITY_LOCAL_USERID_CHANGE);
+	PG_TRY();
+	{
+		sync_as_owner(td, t);
+		if (ou_guc_nest >= 0)
+			AtEOXact_GUC(true, ou_guc_nest);
+	}
+	PG_FINALLY();
+	{
+		/* (after an error the transaction's or savepoint's abort undoes the settings) */
+		ou_guc_nest = -1;
+		SetUserIdAndSecContext(save_uid, save_ctx);
+	}
+	PG_END_TRY();
+	return PointerGetDatum(NULL);
+}
+
+/* The body of wagecheck._outflow_unmatched_sync(), as the owner of wagecheck's tables. */
+static void
+sync_as_owner(TriggerData *td, ou_table t)
+{
+	Tuplestorestate *olds,
+			   *news;
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 	{
+		sql_settings();
 		if (SPI_execute(t == OU_TXN ? "TRUNCATE wagecheck.outflow_unmatched" : ou_rebuild_sql, false, 0) < 0)
 			elog(ERROR, "wagecheck: keeping wagecheck.outflow_unmatched after TRUNCATE failed");
 		SPI_finish();
-		return PointerGetDatum(NULL);
+		return;
 	}
 
 	if (t == OU_ACCOUNT)
@@ -1883,7 +1943,7 @@ wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 			refresh(&b, true, NULL, 0);
 		}
 		SPI_finish();
-		return PointerGetDatum(NULL);
+		return;
 	}
 
 	wc_trigger_transitions(td, FN, &olds, &news);
@@ -1923,5 +1983,4 @@ wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 			elog(ERROR, "wagecheck: unexpected table");
 	}
 	SPI_finish();
-	return PointerGetDatum(NULL);
 }
