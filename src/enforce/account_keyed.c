@@ -525,6 +525,8 @@ wc_account_keyed_possible(void)
 
 	if (IsolationUsesXactSnapshot())
 		return false;
+	if (wc_attached_accounts_none())
+		return true;			/* (known without connecting SPI: most statements) */
 	SPI_connect();
 	attached = wc_attached_accounts_exist();
 	SPI_finish();
