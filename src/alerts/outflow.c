@@ -609,10 +609,9 @@ probe_matches(ou_probe *p, Snapshot snapshot, int64 txn_id, int64 account, const
 	}
 	if (!p->have_account || p->account != account)
 	{
-		key = Int64GetDatum(account);
 		p->have_account = true;
 		p->account = account;
-		p->account_found = wc_direct_first(&p->a, snapshot, &key, 1);
+		p->account_found = wc_direct_first_id(&p->a, snapshot, account);
 		if (p->account_found)
 		{
 			p->project = DatumGetInt64(slot_getattr(p->a.slot, p->a_project, &isnull));
@@ -879,9 +878,7 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 
 		if (!found)
 		{
-			Datum		key = Int64GetDatum(o[i].account);
-
-			a->found = wc_direct_first(&p->a, snapshot, &key, 1);
+			a->found = wc_direct_first_id(&p->a, snapshot, o[i].account);
 			if (a->found)
 			{
 				a->project = DatumGetInt64(slot_getattr(p->a.slot, p->a_project, &isnull));

@@ -566,7 +566,7 @@ wc_account_keyed_begin_checked(wc_account_keyed *k, int64 id, const char *cp, in
 		goto no;
 	/* found and locked as SELECT ... FOR NO KEY UPDATE OF a finds and locks it */
 	snapshot = wc_direct_snapshot();
-	if (!wc_direct_first(&k->account, snapshot, &key, 1) ||
+	if (!wc_direct_first_id(&k->account, snapshot, id) ||
 		wc_direct_lock(&k->account, &k->account.slot->tts_tid, LockTupleNoKeyExclusive, &tmfd) != TM_Ok ||
 		DatumGetInt64(slot_getattr(k->account.slot, a_id, &isnull)) != id || isnull)
 	{
@@ -680,6 +680,8 @@ wc_account_keyed_end(wc_account_keyed *k)
 	}
 	tid = k->account.slot->tts_tid;
 	simple_table_tuple_update(rel, &tid, next, InvalidSnapshot, &update_indexes);
+	/* (the next statement of this transaction finds it there, not by the index) */
+	wc_direct_wrote(rel, k->acct.account_id, &next->tts_tid);
 	if (update_indexes)
 	{
 		if (estate == NULL)

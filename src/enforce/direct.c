@@ -24,9 +24,11 @@
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
 #include "pgstat.h"
 #include "executor/tuptable.h"
 #include "storage/bufmgr.h"
+#include "storage/proc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -253,6 +255,88 @@ wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys)
 	found = wc_direct_next(d);
 	wc_direct_end(d);
 	return found;
+}
+
+/*
+ * The rows this transaction wrote last, by their int8 key: where the version it wrote is. A
+ * series of one-row statements in one transaction (a loader's) writes an account's balance at
+ * each movement, and each version stays until the transaction ends: an index probe for the
+ * account walks them all before it finds the one it can see. The version written last is
+ * fetched instead, and used when the statement's snapshot sees it (only one version of a row
+ * is visible to a snapshot, and a version written later by anyone makes it invisible); else
+ * the index is probed. Forgotten at a subtransaction's abort (which may take the version and
+ * the lock that kept the table from being truncated) and at the transaction's end.
+ */
+#define RECENT_SLOTS 256		/* a power of two */
+
+typedef struct direct_recent
+{
+	LocalTransactionId lxid;
+	Oid			relid;
+	Oid			relnode;		/* (a table rewritten has another) */
+	int64		key;
+	ItemPointerData tid;
+} direct_recent;
+
+static direct_recent recent[RECENT_SLOTS];
+static bool recent_callback = false;
+
+static void
+recent_forget(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		memset(recent, 0, sizeof(recent));
+}
+
+static direct_recent *
+recent_slot(Oid relid, int64 key)
+{
+	uint32		h = (uint32) (((uint64) key * UINT64CONST(0x9E3779B97F4A7C15)) >> 32) ^ relid;
+
+	return &recent[h & (RECENT_SLOTS - 1)];
+}
+
+/* wc_direct_wrote: this transaction wrote the row of rel whose int8 key is key, its version at tid. */
+void
+wc_direct_wrote(Relation rel, int64 key, ItemPointer tid)
+{
+	direct_recent *r = recent_slot(RelationGetRelid(rel), key);
+
+	if (!recent_callback)
+	{
+		RegisterSubXactCallback(recent_forget, NULL);
+		recent_callback = true;
+	}
+	r->lxid = MyProc->lxid;
+	r->relid = RelationGetRelid(rel);
+	r->relnode = WC_REL_FILENUMBER(rel);
+	r->key = key;
+	r->tid = *tid;
+}
+
+/*
+ * wc_direct_first_id: wc_direct_first of a table opened on an index of one int8 column: the
+ * version this transaction wrote last of the row (wc_direct_wrote) when the snapshot sees it,
+ * else the index's answer.
+ */
+bool
+wc_direct_first_id(wc_direct *d, Snapshot snapshot, int64 key)
+{
+	direct_recent *r = recent_slot(RelationGetRelid(d->rel), key);
+	Datum		k = Int64GetDatum(key);
+
+	if (recent_callback && r->lxid == MyProc->lxid && r->key == key && r->relid == RelationGetRelid(d->rel) &&
+		r->relnode == WC_REL_FILENUMBER(d->rel) && d->nkeys == 1 && d->index->rd_index->indkey.values[0] != 0 &&
+		d->index->rd_opcintype[0] == INT8OID)
+	{
+		ItemPointerData tid = r->tid;
+		bool		isnull;
+
+		if (table_tuple_fetch_row_version(d->rel, &tid, snapshot, d->slot) &&
+			DatumGetInt64(slot_getattr(d->slot, d->index->rd_index->indkey.values[0], &isnull)) == key && !isnull)
+			return true;
+	}
+	return wc_direct_first(d, snapshot, &k, 1);
 }
 
 /*

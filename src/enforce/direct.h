@@ -37,6 +37,8 @@ extern void wc_direct_begin(wc_direct *d, Snapshot snapshot, const Datum *key, i
 extern bool wc_direct_next(wc_direct *d);
 extern void wc_direct_end(wc_direct *d);
 extern bool wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys);
+extern void wc_direct_wrote(Relation rel, int64 key, ItemPointer tid);
+extern bool wc_direct_first_id(wc_direct *d, Snapshot snapshot, int64 key);
 extern bool wc_direct_scan_pays(wc_direct *a, wc_direct *b, long nkeys);
 extern void wc_direct_scan_begin(wc_direct *d, Snapshot snapshot);
 extern bool wc_direct_scan_next(wc_direct *d);
