@@ -77,6 +77,7 @@
 #include "alerts/kept_plans.h"
 #include "core/attmonth.h"
 #include "trigcheck.h"
+#include "trigowner.h"
 #include "nls.h"
 
 #define FN "wagecheck._attendance_month_sync()"
@@ -1458,10 +1459,9 @@ static const char *const am_truncate_sql =
 "INSERT INTO wagecheck.input_change (table_name, moments, projects, op)"
 " VALUES ('attendance_month', NULL, NULL, 't');";
 
-PG_FUNCTION_INFO_V1(wagecheck_attendance_month_sync);
-/* Trigger on attendance (AFTER each statement): keeps attendance_month and the summaries kept with it. */
-Datum
-wagecheck_attendance_month_sync(PG_FUNCTION_ARGS)
+/* The body of wagecheck_attendance_month_sync(). */
+static Datum
+attendance_month_sync(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	Tuplestorestate *olds,
@@ -1511,4 +1511,12 @@ wagecheck_attendance_month_sync(PG_FUNCTION_ARGS)
 		changed(months, (int) k, &rows, TRIGGER_FIRED_BY_UPDATE(td->tg_event));
 	SPI_finish();
 	return PointerGetDatum(NULL);
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_attendance_month_sync);
+/* Trigger on attendance (AFTER each statement): keeps attendance_month and the summaries kept with it. */
+Datum
+wagecheck_attendance_month_sync(PG_FUNCTION_ARGS)
+{
+	return wc_trigger_call_owned(attendance_month_sync, fcinfo);
 }

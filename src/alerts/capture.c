@@ -58,6 +58,7 @@
 #include "core/changeset.h"
 #include "enforce/enforce.h"
 #include "trigcheck.h"
+#include "trigowner.h"
 #include "nls.h"
 
 #define FN "wagecheck._input_changed()"
@@ -647,10 +648,9 @@ capture_mode_arg(TriggerData *td)
 	return MODE_NONE;			/* not reached */
 }
 
-PG_FUNCTION_INFO_V1(wagecheck_input_changed);
-/* Change capture trigger: records a statement's table, moments and projects in wagecheck.input_change. */
-Datum
-wagecheck_input_changed(PG_FUNCTION_ARGS)
+/* The body of wagecheck_input_changed(). */
+static Datum
+input_changed(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	TupleDesc	desc;
@@ -805,4 +805,12 @@ recorded:
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 	return PointerGetDatum(NULL);
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_input_changed);
+/* Change capture trigger: records a statement's table, moments and projects in wagecheck.input_change. */
+Datum
+wagecheck_input_changed(PG_FUNCTION_ARGS)
+{
+	return wc_trigger_call_owned(input_changed, fcinfo);
 }

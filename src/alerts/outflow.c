@@ -75,6 +75,7 @@
 #include "core/ident.h"
 #include "core/idset.h"
 #include "trigcheck.h"
+#include "trigowner.h"
 #include "nls.h"
 
 #define FN "wagecheck._outflow_unmatched_sync()"
@@ -109,6 +110,7 @@ typedef enum ou_plan
 	P_CARDS_OF_WORKERS,			/* $1 worker ids: their cards */
 	P_PROJECTS_OF_WORKERS,		/* $1 worker ids: (project, worker) of their roster entries */
 	P_SETTLE_ENTRIES,			/* $1 project ids, $2 worker ids (pairs): the candidates to the cards that match now, locked and deleted */
+	P_PAIRS_OF_CARDS,			/* $1 project ids, $2 cards: (project, worker) of the workers whose card it is */
 	P_PLANS
 } ou_plan;
 
@@ -145,7 +147,7 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 		"                       FROM wagecheck.account_txn t WHERE t.txn_id = u.id OFFSET 0) t"
 		" CROSS JOIN LATERAL (SELECT w.project_id FROM wagecheck.wage_account w"
 		"                      WHERE w.account_id = t.account_id OFFSET 0) w"
-		" ON CONFLICT (txn_id) DO NOTHING", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+		" ON CONFLICT (txn_id) DO NOTHING RETURNING project_id, card", 1, {INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 	[P_TXNS_OF_ACCOUNT] = {"SELECT " OUTFLOW_COLS " FROM wagecheck.account_txn t"
 		" WHERE t.account_id = $1 AND t.direction = 'out'", 1, {INT8OID}, CURSOR_OPT_GENERIC_PLAN},
 	/*
@@ -189,6 +191,10 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 		"     FOR SHARE OF a, r, k)"
 		" DELETE FROM wagecheck.outflow_unmatched u WHERE u.txn_id IN (SELECT m.txn_id FROM m)", 2,
 	{INT8ARRAYOID, INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+	[P_PAIRS_OF_CARDS] = {"SELECT DISTINCT c.project_id, k.worker_id"
+		"  FROM unnest($1::bigint[], $2::text[]) c(project_id, card)"
+		"  JOIN wagecheck.worker k ON k.wage_card::text = c.card ORDER BY 1, 2", 2,
+	{INT8ARRAYOID, TEXTARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 };
 
 static SPIPlanPtr ou_plans[P_PLANS];
@@ -301,6 +307,8 @@ batch_add_row(ou_batch *b, HeapTuple tup, TupleDesc desc)
 			  known, knull);
 }
 
+static void settle_raced_entries(const int64 *projects, char **cards, int n);
+
 /*
  * refresh: judges the outflows of the batch again: the matches found and locked first, then
  * the rows of del[0..ndel) deleted (the batch's own ids when del is NULL and delete is set;
@@ -351,8 +359,25 @@ refresh(ou_batch *b, bool delete, int64 *del, int ndel)
 	if (n > 0)
 	{
 		Datum		arg = ids_array(b->ids, n);
+		uint64		nc = 0;
+		int64	   *projects;
+		char	  **cards;
 
-		run(P_INSERT, &arg, NULL, SPI_OK_INSERT);
+		run(P_INSERT, &arg, NULL, SPI_OK_INSERT_RETURNING);
+		/* the candidates written that are wages to a card */
+		projects = palloc(sizeof(int64) * Max(SPI_processed, 1));
+		cards = palloc(sizeof(char *) * Max(SPI_processed, 1));
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			bool		pnull,
+						cnull;
+			Datum		card = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &cnull);
+
+			projects[nc] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &pnull));
+			if (!pnull && !cnull)
+				cards[nc++] = TextDatumGetCString(card);
+		}
+		settle_raced_entries(projects, cards, (int) nc);
 	}
 }
 
@@ -1087,6 +1112,19 @@ on_new_txns(TriggerData *td, Tuplestorestate *rows)
 			(void) wc_keyed_insert(&k);
 		}
 		wc_keyed_close(&k);
+		{
+			int64	   *projects = palloc(sizeof(int64) * nu);
+			char	  **with_card = palloc(sizeof(char *) * nu);
+			int			nc = 0;
+
+			for (int i = 0; i < nu; i++)
+				if (u[i].card != NULL)
+				{
+					projects[nc] = u[i].project_id;
+					with_card[nc++] = u[i].card;
+				}
+			settle_raced_entries(projects, with_card, nc);
+		}
 	}
 	ereport(DEBUG1, (errmsg_internal("wagecheck: outflows judged by key: %d, %d unmatched", no, nu)));
 	return true;
@@ -1412,6 +1450,59 @@ lock_pairs(ou_entry *e, int n, bool adding)
 	}
 	pairs_taken += nk;
 	pfree(keys);
+}
+
+/*
+ * settle_raced_entries: wages just made candidates (projects[i], to cards[i]) that a roster
+ * entry added meanwhile matches. The entry's statement looked for candidates before these
+ * were written, and this one for entries before that one committed: so the (project, worker)
+ * pairs of the workers whose card it is are locked as a deletion of entries locks them
+ * (lock_pairs), which waits for a transaction that adds an entry of such a pair and makes one
+ * that adds it later wait for this one (and then see the candidates); after the lock, the
+ * candidates of those pairs that an entry matches now are settled (P_SETTLE_ENTRIES, with a
+ * new snapshot). Cards of no worker have no pair. REPEATABLE READ and SERIALIZABLE see no
+ * entry committed after their snapshot: nothing is done there.
+ */
+static void
+settle_raced_entries(const int64 *projects, char **cards, int n)
+{
+	Datum	   *p,
+			   *c,
+				args[2];
+	ou_entry *e;
+	uint64		np;
+
+	if (n == 0 || IsolationUsesXactSnapshot())
+		return;
+	p = palloc(sizeof(Datum) * n);
+	c = palloc(sizeof(Datum) * n);
+	for (int i = 0; i < n; i++)
+	{
+		p[i] = Int64GetDatum(projects[i]);
+		c[i] = CStringGetTextDatum(cards[i]);
+	}
+	args[0] = PointerGetDatum(construct_array_builtin(p, n, INT8OID));
+	args[1] = PointerGetDatum(construct_array_builtin(c, n, TEXTOID));
+	run(P_PAIRS_OF_CARDS, args, NULL, SPI_OK_SELECT);
+	np = SPI_processed;
+	if (np == 0)
+		return;
+	e = palloc0(sizeof(ou_entry) * np);
+	p = repalloc(p, sizeof(Datum) * np);
+	c = repalloc(c, sizeof(Datum) * np);
+	for (uint64 i = 0; i < np; i++)
+	{
+		bool		isnull;
+
+		e[i].project_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		e[i].worker_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		p[i] = Int64GetDatum(e[i].project_id);
+		c[i] = Int64GetDatum(e[i].worker_id);
+	}
+	lock_pairs(e, (int) np, false);
+	args[0] = PointerGetDatum(construct_array_builtin(p, (int) np, INT8OID));
+	args[1] = PointerGetDatum(construct_array_builtin(c, (int) np, INT8OID));
+	run(P_SETTLE_ENTRIES, args, NULL, SPI_OK_DELETE);
 }
 
 /*
@@ -1856,10 +1947,9 @@ static const char *const ou_rebuild_sql =
 
 static void sync_as_owner(TriggerData *td, ou_table t);
 
-PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
-/* Trigger on account_txn, roster, worker (AFTER each statement) and wage_account: keeps outflow_unmatched. */
-Datum
-wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
+/* The body of wagecheck_outflow_unmatched_sync(). */
+static Datum
+outflow_unmatched_sync(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	ou_table	t;
@@ -1980,4 +2070,12 @@ sync_as_owner(TriggerData *td, ou_table t)
 			elog(ERROR, "wagecheck: unexpected table");
 	}
 	SPI_finish();
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
+/* Trigger on account_txn, roster, worker (AFTER each statement) and wage_account: keeps outflow_unmatched. */
+Datum
+wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
+{
+	return wc_trigger_call_owned(outflow_unmatched_sync, fcinfo);
 }

@@ -54,6 +54,7 @@
 #include "core/outflow.h"
 #include "core/settle.h"
 #include "trigcheck.h"
+#include "trigowner.h"
 #include "nls.h"
 
 #define FN "wagecheck._wage_month_sync()"
@@ -824,10 +825,9 @@ lines_added(const wc_datum_col *cols, bool mixed)
 /* new sheets up to this many are looked for in pay_line by its index, not by P_SHEET_LINES */
 #define SHEETS_PROBED 16
 
-PG_FUNCTION_INFO_V1(wagecheck_wage_month_sync);
-/* Trigger on pay_sheet, pay_line and wage_payment (AFTER each statement): keeps wage_month. */
-Datum
-wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
+/* The body of wagecheck_wage_month_sync(). */
+static Datum
+wage_month_sync(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	wm_table	t;
@@ -1005,4 +1005,12 @@ wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	return PointerGetDatum(NULL);
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_wage_month_sync);
+/* Trigger on pay_sheet, pay_line and wage_payment (AFTER each statement): keeps wage_month. */
+Datum
+wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
+{
+	return wc_trigger_call_owned(wage_month_sync, fcinfo);
 }

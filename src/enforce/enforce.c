@@ -32,6 +32,7 @@
 #include "enforce/checks.h"
 #include "errcodes.h"
 #include "trigcheck.h"
+#include "trigowner.h"
 #include "nls.h"
 
 /*
@@ -90,10 +91,9 @@ check_firing(TriggerData *td)
 				 errhint("Attach the table with wagecheck.attach(table, kind, columns, mode): it checks the mapping and lists the table in wagecheck.attached.")));
 }
 
-PG_FUNCTION_INFO_V1(wagecheck_enforce);
-/* The enforcing trigger: row checks of its mapped kind; the statement-level call checks new movements and writes balances. */
-Datum
-wagecheck_enforce(PG_FUNCTION_ARGS)
+/* The body of wagecheck_enforce(). */
+static Datum
+enforce_statement_or_row(PG_FUNCTION_ARGS)
 {
 	Oid			save_uid;
 	int			save_ctx;
@@ -118,6 +118,14 @@ wagecheck_enforce(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	return result;
+}
+
+PG_FUNCTION_INFO_V1(wagecheck_enforce);
+/* The enforcing trigger: row checks of its mapped kind; the statement-level call checks new movements and writes balances. */
+Datum
+wagecheck_enforce(PG_FUNCTION_ARGS)
+{
+	return wc_trigger_call_owned(enforce_statement_or_row, fcinfo);
 }
 
 /* The body of wagecheck.enforce(), running as the owner of wagecheck's tables. */
