@@ -159,6 +159,50 @@ SELECT count(*) AS rows_each,
   FROM fx.runs WHERE run = 'keyed';
 SELECT summary, count(*) FROM fx.runs WHERE run = 'keyed' GROUP BY 1 ORDER BY 1;
 
+-- One-row statements, a clerk's (month_keyed, each month written by key): after a month that
+-- came, the next one-row insert tries its month's insert first, without looking for it (the
+-- speculative insertion withdrawn when the month is there: counted as an insert and a
+-- delete, then the month updated); after a day added to a month there, the next one reads
+-- its month first (updated, nothing inserted)
+SELECT fx.project(74, '371302', '2026-01-05', '2025-12-01');
+SELECT fx.roster(74, w, '2026-01-05') FROM generate_series(1, 3) w;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES
+    (74, 1, '2026-02-02', 8, '2026-02-02 18:00'), (74, 2, '2026-02-02', 8, '2026-02-02 18:00');
+-- fx.month_writes(): attendance_month's rows inserted, deleted and updated by this backend
+-- since fx.month_writes_from (the counts not yet reported included: none is reported in a
+-- transaction)
+CREATE FUNCTION fx.month_counts() RETURNS bigint[] LANGUAGE sql AS $$
+    SELECT ARRAY[n_tup_ins, n_tup_del, n_tup_upd]
+      FROM pg_stat_xact_user_tables WHERE relid = 'wagecheck.attendance_month'::regclass $$;
+CREATE TABLE fx.month_writes_from (c bigint[]);
+CREATE FUNCTION fx.month_writes() RETURNS text LANGUAGE sql AS $$
+    SELECT format('%s inserted, %s deleted, %s updated', n[1] - f.c[1], n[2] - f.c[2], n[3] - f.c[3])
+      FROM fx.month_writes_from f, fx.month_counts() n $$;
+BEGIN;
+INSERT INTO fx.month_writes_from SELECT fx.month_counts();
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+VALUES (74, 3, '2026-02-03', 8, '2026-02-03 18:00');
+SELECT fx.month_writes() AS came;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+VALUES (74, 1, '2026-02-03', 8, '2026-02-03 18:01');
+SELECT fx.month_writes() AS day_after_came;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+VALUES (74, 2, '2026-02-03', 8, '2026-02-03 18:02');
+SELECT fx.month_writes() AS day_after_day;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+VALUES (74, 1, '2026-02-04', 8, '2026-02-04 18:00');
+SELECT fx.month_writes() AS day_after_day;
+-- a month that comes after a day: looked for first, then inserted
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at)
+VALUES (74, 1, '2026-03-02', 8, '2026-03-02 18:00');
+SELECT fx.month_writes() AS came_after_day;
+COMMIT;
+SELECT project_id, worker_id, period, days, first_day, last_day FROM wagecheck.attendance_month
+ WHERE project_id = 74 ORDER BY 1, 2, 3;
+SELECT * FROM wagecheck.attendance_project_month WHERE project_id = 74 ORDER BY 1, 2;
+SELECT * FROM wagecheck.attendance_unpaid WHERE project_id = 74 ORDER BY 1, 2, 3;
+SELECT * FROM fx.check('one row');
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -493,6 +493,80 @@ month_values(const wc_att_month *m, int k, Datum *values)
 }
 
 /*
+ * A table of schema wagecheck as found by its name and checked (wc_keyed_open, or the
+ * probe of wage_month), remembered until this backend processes a relcache invalidation of
+ * any relation (wc_relcache_invalidations): it is opened again by its OIDs, without looking
+ * up its name, its primary key's columns or the columns the caller reads (what the caller
+ * found of those stays true while nothing was invalidated).
+ */
+typedef struct am_table
+{
+	uint64		seen;			/* the invalidations counted when found; 0: not found */
+	Oid			relid;
+	Oid			pk;
+	int			nkeys;
+	AttrNumber	keyatt[WC_KEYED_MAX_KEYS];
+} am_table;
+
+/*
+ * am_table_open: t's table and primary key opened by their OIDs (lockmode), when no relcache
+ * invalidation came since t was found, also none that taking the lock brought; false,
+ * nothing left open, otherwise (the caller finds it by name).
+ */
+static bool
+am_table_open(const am_table *t, LOCKMODE lockmode, Relation *rel, Relation *pk)
+{
+	if (t->seen == 0 || t->seen != wc_relcache_invalidations())
+		return false;
+	*rel = try_relation_open(t->relid, lockmode);
+	if (*rel == NULL)
+		return false;
+	if (t->seen != wc_relcache_invalidations())
+	{
+		relation_close(*rel, lockmode);
+		return false;
+	}
+	*pk = index_open(t->pk, lockmode);
+	return true;
+}
+
+/* am_table_found: t is the table k opened by name, found when the invalidations counted were seen. */
+static void
+am_table_found(am_table *t, const wc_keyed *k, uint64 seen)
+{
+	t->seen = seen;
+	t->relid = RelationGetRelid(k->rel);
+	t->pk = RelationGetRelid(k->pk);
+	t->nkeys = k->nkeys;
+	memcpy(t->keyatt, k->keyatt, sizeof(t->keyatt));
+}
+
+/*
+ * am_keyed_reopen: k opened for keyed writes, as wc_keyed_open opens it, by the OIDs of t
+ * (am_table_open); false, nothing left open, when t may have changed since it was found (a
+ * table that has a trigger, a rule or forced row security now sent an invalidation).
+ * (A primitive of keyed.c's kind, written here: wc_keyed_open by the OIDs found before.)
+ */
+static bool
+am_keyed_reopen(const am_table *t, wc_keyed *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (!am_table_open(t, RowExclusiveLock, &k->rel, &k->pk))
+		return false;
+	k->nkeys = t->nkeys;
+	memcpy(k->keyatt, t->keyatt, sizeof(k->keyatt));
+	k->estate = CreateExecutorState();
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	k->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(k->rri, k->rel, 0, NULL, 0);
+	/* (as for INSERT ... ON CONFLICT: wc_keyed_insert checks the primary key before it writes) */
+	ExecOpenIndices(k->rri, true);
+	k->found = table_slot_create(k->rel, NULL);
+	k->next = MakeSingleTupleTableSlot(RelationGetDescr(k->rel), &TTSOpsVirtual);
+	return true;
+}
+
+/*
  * The wage months of the keys whose attendance month came, read with a fresh snapshot
  * (after the statement that added the months locked their attendance_unpaid rows): a
  * key with one has its attendance_unpaid row deleted again (P_UNPAID_DELETE, which reads
@@ -511,12 +585,23 @@ typedef struct wm_probe
 static bool
 wm_probe_open(wm_probe *w)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid("wage_month", nsp) : InvalidOid;
+	static am_table found;
+	uint64		seen = wc_relcache_invalidations();
+	Oid			nsp;
+	Oid			relid;
 	Oid			pk;
 	static const char *const cols[3] = {"project_id", "worker_id", "period"};
 	static const Oid types[3] = {INT8OID, INT8OID, DATEOID};
 
+	if (am_table_open(&found, AccessShareLock, &w->rel, &w->index))
+	{
+		w->snapshot = RegisterSnapshot(GetTransactionSnapshot());
+		w->slot = table_slot_create(w->rel, NULL);
+		return true;
+	}
+	found.seen = 0;
+	nsp = get_namespace_oid("wagecheck", true);
+	relid = OidIsValid(nsp) ? get_relname_relid("wage_month", nsp) : InvalidOid;
 	if (!OidIsValid(relid))
 		return false;
 	w->rel = table_open(relid, AccessShareLock);
@@ -543,6 +628,9 @@ wm_probe_open(wm_probe *w)
 	}
 	w->snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	w->slot = table_slot_create(w->rel, NULL);
+	found.seen = seen;
+	found.relid = relid;
+	found.pk = pk;
 	return true;
 no:
 	index_close(w->index, AccessShareLock);
@@ -700,7 +788,27 @@ am_keyed_open(am_keyed *a)
 	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
 	static const char *const pcols[2] = {"project_id", "period"};
 	static const Oid ptypes[2] = {INT8OID, DATEOID};
+	/* the two tables and their columns as found before (see am_table) */
+	static am_table month_found,
+				pm_found;
+	static am_keyed columns;	/* (its wc_keyed members unused) */
+	uint64		seen = wc_relcache_invalidations();
 
+	if (am_keyed_reopen(&month_found, &a->month))
+	{
+		if (am_keyed_reopen(&pm_found, &a->pm))
+		{
+			wc_keyed	month = a->month,
+						pm = a->pm;
+
+			*a = columns;
+			a->month = month;
+			a->pm = pm;
+			return true;
+		}
+		wc_keyed_close(&a->month);
+	}
+	month_found.seen = pm_found.seen = 0;
 	if (!wc_keyed_open(&a->month, "attendance_month", 3, mcols, mtypes))
 		return false;
 	if (!wc_keyed_open(&a->pm, "attendance_project_month", 2, pcols, ptypes))
@@ -732,6 +840,9 @@ am_keyed_open(am_keyed *a)
 		wc_keyed_close(&a->month);
 		return false;
 	}
+	columns = *a;
+	am_table_found(&month_found, &a->month, seen);
+	am_table_found(&pm_found, &a->pm, seen);
 	return true;
 }
 
@@ -866,9 +977,22 @@ month_keyed(am_keyed *ap, const wc_att_month *m)
 
 		/*
 		 * (after a month that came, the next one likely comes too: its insert is tried first,
-		 * which finds a month there just as well)
+		 * without looking for its key (wc_keyed_insert_fresh); a month there, or one a
+		 * concurrent writer is inserting, withdraws it, and the month is then read as the
+		 * UPDATE reads it, or inserted as ON CONFLICT inserts it, waiting for that writer)
 		 */
-		if (insert_first || !wc_keyed_read(k, key))
+		if (insert_first)
+		{
+			insert_first = false;
+			month_new(ap, m);
+			if (wc_keyed_insert_fresh(k))
+			{
+				done = 2;
+				break;
+			}
+			continue;
+		}
+		if (!wc_keyed_read(k, key))
 		{
 			month_new(ap, m);
 			if (wc_keyed_insert(k))
@@ -876,11 +1000,9 @@ month_keyed(am_keyed *ap, const wc_att_month *m)
 				done = 2;
 				break;
 			}
-			/* (there after all: read, as the UPDATE reads it) */
-			if (!insert_first || !wc_keyed_read(k, key))
-				break;
+			/* (there after all, inserted by a writer that committed meanwhile: P_INSERT1) */
+			break;
 		}
-		insert_first = false;
 		/* the UPDATE's condition, on the version read (again on the newest when it changed meanwhile) */
 		v = k->next->tts_values;
 		if (m->first_known < DatumGetTimestampTz(v[ap->m_known_to]) ||
@@ -907,7 +1029,12 @@ unpaid_open(wc_keyed *k)
 {
 	static const char *const cols[3] = {"period", "project_id", "worker_id"};
 	static const Oid types[3] = {DATEOID, INT8OID, INT8OID};
+	static am_table found;		/* (see am_table) */
+	uint64		seen = wc_relcache_invalidations();
 
+	if (am_keyed_reopen(&found, k))
+		return true;
+	found.seen = 0;
 	if (!wc_keyed_open(k, "attendance_unpaid", 3, cols, types))
 		return false;
 	if (RelationGetDescr(k->rel)->natts != 3)
@@ -915,17 +1042,22 @@ unpaid_open(wc_keyed *k)
 		wc_keyed_close(k);
 		return false;
 	}
+	am_table_found(&found, k, seen);
 	return true;
 }
 
 /*
  * unpaid_row: the attendance_unpaid row of a month that came inserted, or locked when
  * there (as P_UNPAID_LOCK's ON CONFLICT: one deleted between the two looks is inserted).
+ * A month that came has no row there mostly (its attendance month was not there): the
+ * insert is tried first without looking for the key (wc_keyed_insert_fresh), then, when
+ * the key is taken, as ON CONFLICT tries it (waiting for a writer of the key in progress).
  */
 static void
 unpaid_row(wc_keyed *k, const wc_att_month *m)
 {
 	Datum		key[3] = {DateADTGetDatum(m->period), Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id)};
+	bool		fresh = true;
 
 	for (;;)
 	{
@@ -933,6 +1065,13 @@ unpaid_row(wc_keyed *k, const wc_att_month *m)
 		/* (the primary key's columns are the table's, in its order: checked by wc_keyed_open) */
 		for (int i = 0; i < 3; i++)
 			k->next->tts_values[k->keyatt[i] - 1] = key[i];
+		if (fresh)
+		{
+			fresh = false;
+			if (wc_keyed_insert_fresh(k))
+				return;
+			continue;
+		}
 		if (wc_keyed_insert(k) || wc_keyed_lock(k, key))
 			return;
 	}
@@ -1007,8 +1146,12 @@ inserted1(const wc_att_month *m)
 			pm_keyed(&a, m, true);
 		}
 		am_keyed_close(&a);
+		/* (the month did not come: the next one-month insert reads its month first) */
 		if (keyed == 1)
+		{
+			am_last_came = false;
 			return;
+		}
 		if (keyed == 2)
 		{
 			came_unpaid_months(m, NULL, 1);
@@ -1472,8 +1615,14 @@ attendance_month_sync(PG_FUNCTION_ARGS)
 	wc_att_month *months;
 	size_t		k;
 
-	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
-					_("an AFTER ... FOR EACH STATEMENT"));
+	/*
+	 * (every event is allowed: only an AFTER statement-level firing is let through, the
+	 * message's translation looked up only when it is refused - looking it up costs more
+	 * than the rest of the check)
+	 */
+	if (!TRIGGER_FIRED_AFTER(td->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
+		wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
+						_("an AFTER ... FOR EACH STATEMENT"));
 	wc_trigger_on_table(td, FN, &am_ref);
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 	{

@@ -26,6 +26,7 @@
 
 #include "access/relation.h"
 #include "access/table.h"
+#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
@@ -35,6 +36,8 @@
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "executor/tuptable.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -502,12 +505,110 @@ static struct
 	Oid			seq;
 }			changes;
 
+/* The relcache invalidations of any relation seen since the callback was registered. */
+static uint64 relcache_invalidations = 1;
+
 /* wc_change_invalidate: wagecheck.input_change (or every table) changed: look again at the next change. */
 void
 wc_change_invalidate(Oid relid)
 {
+	relcache_invalidations++;
 	if (!OidIsValid(relid) || relid == changes.relid)
 		changes.valid = false;
+}
+
+/*
+ * wc_relcache_invalidations: a count of the relcache invalidations of any relation this
+ * backend has processed (attached.c's callback, registered here, reports each): what was
+ * found of a relation while the count stayed the same still holds.
+ */
+uint64
+wc_relcache_invalidations(void)
+{
+	wc_enforce_relcache_register();
+	return relcache_invalidations;
+}
+
+/*
+ * The CHECK constraints of input_change as ExecConstraints evaluates them, prepared once
+ * (ExecConstraints prepares them for each ResultRelInfo, and change_append's is new each
+ * statement: parsing and planning them was most of what a change cost): in the order of
+ * the table's relcache entry they were prepared from, forgotten when input_change is looked
+ * up again after a relcache invalidation (the entry, and its checks, may have changed).
+ * Not kept when a check calls a function not built in (one replaced later would not
+ * invalidate them) or coerces to a domain (whose constraints may change): those are
+ * prepared each statement, as ExecConstraints does.
+ */
+static struct
+{
+	MemoryContext cxt;			/* holds exprs; NULL: not prepared */
+	ExprState **exprs;			/* NULL: prepared each statement */
+	Oid			relid;
+	bool		stale;			/* forget them at the next change */
+	bool		busy;			/* being evaluated: a change a check writes prepares its own */
+}			checks;
+
+/* check_not_builtin: true for a function that is not built in (check_functions_in_node's callback). */
+static bool
+check_not_builtin(Oid func, void *context)
+{
+	return func >= FirstGenbkiObjectId;
+}
+
+/* checks_volatile_walker: whether the check calls a function not built in or coerces to a domain. */
+static bool
+checks_volatile_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, CoerceToDomain) || IsA(node, SubLink) ||
+		check_functions_in_node(node, check_not_builtin, context))
+		return true;
+	return expression_tree_walker(node, checks_volatile_walker, context);
+}
+
+/*
+ * checks_prepared: input_change's CHECK constraints, prepared once (see checks) for rel,
+ * the table as opened now; NULL when they are prepared for each statement (the caller
+ * leaves them to ExecConstraints), or when they are being evaluated already.
+ */
+static ExprState **
+checks_prepared(Relation rel)
+{
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
+	MemoryContext old;
+	Node	  **nodes;
+	bool		keep = true;
+
+	if (checks.busy || constr == NULL || constr->num_check == 0)
+		return NULL;
+	if (checks.stale || checks.relid != RelationGetRelid(rel))
+	{
+		if (checks.cxt != NULL)
+			MemoryContextDelete(checks.cxt);
+		checks.cxt = NULL;
+		checks.exprs = NULL;
+		checks.stale = false;
+	}
+	if (checks.cxt != NULL)
+		return checks.exprs;
+	checks.cxt = AllocSetContextCreate(CacheMemoryContext, "wagecheck input_change checks", ALLOCSET_SMALL_SIZES);
+	checks.relid = RelationGetRelid(rel);
+	old = MemoryContextSwitchTo(checks.cxt);
+	nodes = palloc(sizeof(Node *) * constr->num_check);
+	for (int i = 0; i < constr->num_check && keep; i++)
+	{
+		nodes[i] = stringToNode(constr->check[i].ccbin);
+		keep = !checks_volatile_walker(nodes[i], NULL);
+	}
+	if (keep)
+	{
+		checks.exprs = palloc(sizeof(ExprState *) * constr->num_check);
+		for (int i = 0; i < constr->num_check; i++)
+			checks.exprs[i] = ExecInitExpr(expression_planner((Expr *) nodes[i]), NULL);
+	}
+	MemoryContextSwitchTo(old);
+	return checks.exprs;
 }
 
 /* The columns of wagecheck.input_change, in order, and their types. */
@@ -542,6 +643,7 @@ change_append(const Datum *values, const char *nulls)
 			wc_enforce_relcache_register();
 			changes.relid = OidIsValid(nsp) ? get_relname_relid("input_change", nsp) : InvalidOid;
 			changes.seq = InvalidOid;
+			checks.stale = true;
 			changes.valid = OidIsValid(changes.relid);	/* (a table created later sends no invalidation) */
 		}
 		if (!OidIsValid(changes.relid))
@@ -596,7 +698,23 @@ change_append(const Datum *values, const char *nulls)
 	slot->tts_values[5] = values[4];
 	slot->tts_isnull[5] = false;
 	ExecStoreVirtualTuple(slot);
-	ExecSimpleRelationInsert(rri, estate, slot);
+	/* (the checks prepared before, when they are: ExecConstraints prepares them when not) */
+	rri->ri_ConstraintExprs = checks_prepared(rel);
+	if (rri->ri_ConstraintExprs != NULL)
+	{
+		checks.busy = true;
+		PG_TRY();
+		{
+			ExecSimpleRelationInsert(rri, estate, slot);
+		}
+		PG_FINALLY();
+		{
+			checks.busy = false;
+		}
+		PG_END_TRY();
+	}
+	else
+		ExecSimpleRelationInsert(rri, estate, slot);
 	CommandCounterIncrement();
 	ExecDropSingleTupleTableSlot(slot);
 	ExecCloseIndices(rri);
@@ -666,8 +784,14 @@ input_changed(PG_FUNCTION_ARGS)
 	MemoryContext cxt,
 				old;
 
-	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
-					_("an AFTER ... FOR EACH STATEMENT"));
+	/*
+	 * (every event is allowed: only an AFTER statement-level firing is let through, the
+	 * message's translation looked up only when it is refused - looking it up costs more
+	 * than the rest of the check)
+	 */
+	if (!TRIGGER_FIRED_AFTER(td->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
+		wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
+						_("an AFTER ... FOR EACH STATEMENT"));
 	wc_trigger_on_own_table(td, FN);
 	mode = capture_mode_arg(td);
 	truncate = TRIGGER_FIRED_BY_TRUNCATE(td->tg_event);
