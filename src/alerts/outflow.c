@@ -772,24 +772,12 @@ typedef struct sc_account
 	ItemPointerData tid;
 } sc_account;
 
-typedef struct sc_card
-{
-	int64		card;			/* (the key: the card, as wagecheck.bank_card holds it) */
-	int			first;			/* its first worker in workers[], -1: none */
-} sc_card;
-
 typedef struct sc_worker
 {
 	int64		worker_id;
 	ItemPointerData tid;
 	int			next;
 } sc_worker;
-
-typedef struct sc_pair
-{
-	int64		key[2];			/* (the key: project, worker) */
-	int			first;			/* its first entry in entries[], -1: none */
-} sc_pair;
 
 typedef struct sc_entry
 {
@@ -811,9 +799,9 @@ static bool
 scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no, ou_matches *m,
 			 ou_unmatched *u, int *nu)
 {
-	HTAB	   *hcards,
-			   *haccounts,
-			   *hpairs;
+	HTAB	   *haccounts;
+	wc_idmap   *hcards,			/* card -> its first worker in workers[], -1: none */
+			   *hpairs;			/* (project, worker) -> its first entry in entries[], -1: none */
 	sc_worker  *workers = NULL;
 	int			nworkers = 0,
 				wcap = 0;
@@ -835,11 +823,11 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 	 */
 	ckey = palloc(sizeof(int64) * no);
 	ckey_ok = palloc0(sizeof(bool) * no);
-	hcards = wc_direct_hash("wagecheck wage cards", sizeof(int64), sizeof(sc_card), no, false);
+	hcards = wc_idmap_create(no);
 	for (int i = 0; i < no; i++)
 	{
 		bool		found;
-		sc_card    *c;
+		int		   *first;
 		int64_t		v;
 		char		text[WC_BANK_CARD_MAX + 1];
 		size_t		len = cards[i] ? strlen(cards[i]) : 0;
@@ -849,11 +837,11 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 			continue;
 		ckey[i] = v;
 		ckey_ok[i] = true;
-		c = hash_search(hcards, &ckey[i], HASH_ENTER, &found);
+		first = wc_idmap_enter(hcards, ckey[i], 0, &found);
 		if (!found)
-			c->first = -1;
+			*first = -1;
 	}
-	ncards = hash_get_num_entries(hcards);
+	ncards = wc_idmap_count(hcards);
 	card_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 								ObjectIdGetDatum(RelationGetNamespace(p->k.rel)));
 	if (!wc_direct_scan_pays(&p->k, &p->r, ncards) ||
@@ -861,7 +849,7 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 		(r_project = wc_direct_column(&p->r, "project_id", INT8OID)) == 0 ||
 		(r_worker = wc_direct_column(&p->r, "worker_id", INT8OID)) == 0)
 	{
-		hash_destroy(hcards);
+		wc_idmap_free(hcards);
 		return false;
 	}
 	/* the workers whose card's text (k.wage_card::text: its digits) is one of the wages' */
@@ -871,12 +859,12 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 		Datum		v = slot_getattr(p->k.slot, k_card, &isnull);
 		int64		id,
 					card;
-		sc_card    *c;
+		int		   *first;
 
 		if (isnull)
 			continue;
 		card = DatumGetInt64(v);
-		if ((c = hash_search(hcards, &card, HASH_FIND, NULL)) == NULL)
+		if ((first = wc_idmap_find(hcards, card, 0)) == NULL)
 			continue;
 		id = DatumGetInt64(slot_getattr(p->k.slot, p->k_id, &isnull));
 		if (isnull)
@@ -888,18 +876,18 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 		}
 		workers[nworkers].worker_id = id;
 		workers[nworkers].tid = p->k.slot->tts_tid;
-		workers[nworkers].next = c->first;
-		c->first = nworkers++;
+		workers[nworkers].next = *first;
+		*first = nworkers++;
 	}
 	wc_direct_scan_end(&p->k);
 	/* each outflow's account (its project), and the (project, worker) pairs of the wages */
 	haccounts = wc_direct_hash("wagecheck accounts", sizeof(int64), sizeof(sc_account), 64, false);
-	hpairs = wc_direct_hash("wagecheck roster pairs", sizeof(int64) * 2, sizeof(sc_pair), nworkers, false);
+	hpairs = wc_idmap_create(nworkers);
 	for (int i = 0; i < no; i++)
 	{
 		bool		found;
 		sc_account *a = hash_search(haccounts, &o[i].account, HASH_ENTER, &found);
-		sc_card    *c;
+		int		   *first;
 
 		if (!found)
 		{
@@ -910,32 +898,30 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 				a->tid = p->a.slot->tts_tid;
 			}
 		}
-		if (!a->found || !ckey_ok[i] || (c = hash_search(hcards, &ckey[i], HASH_FIND, NULL)) == NULL)
+		if (!a->found || !ckey_ok[i] || (first = wc_idmap_find(hcards, ckey[i], 0)) == NULL)
 			continue;
-		for (int w = c->first; w >= 0; w = workers[w].next)
+		for (int w = *first; w >= 0; w = workers[w].next)
 		{
-			int64		key[2] = {a->project, workers[w].worker_id};
-			sc_pair    *pr = hash_search(hpairs, key, HASH_ENTER, &found);
+			int		   *pfirst = wc_idmap_enter(hpairs, a->project, workers[w].worker_id, &found);
 
 			if (!found)
-				pr->first = -1;
+				*pfirst = -1;
 		}
 	}
 	/* the roster entries of those pairs */
-	if (hash_get_num_entries(hpairs) > 0)
+	if (wc_idmap_count(hpairs) > 0)
 	{
 		wc_direct_scan_begin(&p->r, snapshot);
 		while (wc_direct_scan_next(&p->r))
 		{
-			int64		key[2];
 			bool		pnull,
 						wnull;
-			sc_pair    *pr;
+			int64		project = DatumGetInt64(slot_getattr(p->r.slot, r_project, &pnull)),
+						worker = DatumGetInt64(slot_getattr(p->r.slot, r_worker, &wnull));
+			int		   *pfirst;
 			sc_entry   *e;
 
-			key[0] = DatumGetInt64(slot_getattr(p->r.slot, r_project, &pnull));
-			key[1] = DatumGetInt64(slot_getattr(p->r.slot, r_worker, &wnull));
-			if (pnull || wnull || (pr = hash_search(hpairs, key, HASH_FIND, NULL)) == NULL)
+			if (pnull || wnull || (pfirst = wc_idmap_find(hpairs, project, worker)) == NULL)
 				continue;
 			if (nentries == ecap)
 			{
@@ -946,8 +932,8 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 			e->roster_id = DatumGetInt64(slot_getattr(p->r.slot, p->r_id, &isnull));
 			e->created = DatumGetTimestampTz(slot_getattr(p->r.slot, p->r_created, &e->created_null));
 			e->tid = p->r.slot->tts_tid;
-			e->next = pr->first;
-			pr->first = nentries++;
+			e->next = *pfirst;
+			*pfirst = nentries++;
 		}
 		wc_direct_scan_end(&p->r);
 	}
@@ -955,19 +941,18 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 	for (int i = 0; i < no; i++)
 	{
 		sc_account *a = hash_search(haccounts, &o[i].account, HASH_FIND, NULL);
-		sc_card    *c;
+		int		   *first;
 		int			before = m->n;
 
 		if (a == NULL || !a->found)
 			continue;			/* no account, no project: no candidate */
-		if (ckey_ok[i] && (c = hash_search(hcards, &ckey[i], HASH_FIND, NULL)) != NULL)
+		if (ckey_ok[i] && (first = wc_idmap_find(hcards, ckey[i], 0)) != NULL)
 		{
-			for (int w = c->first; w >= 0; w = workers[w].next)
+			for (int w = *first; w >= 0; w = workers[w].next)
 			{
-				int64		key[2] = {a->project, workers[w].worker_id};
-				sc_pair    *pr = hash_search(hpairs, key, HASH_FIND, NULL);
+				int		   *pfirst = wc_idmap_find(hpairs, a->project, workers[w].worker_id);
 
-				for (int x = pr ? pr->first : -1; x >= 0; x = entries[x].next)
+				for (int x = pfirst ? *pfirst : -1; x >= 0; x = entries[x].next)
 				{
 					sc_entry   *e = &entries[x];
 					ou_match   *mm;
@@ -997,9 +982,9 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 		u[*nu].project_id = a->project;
 		u[(*nu)++].card = cards[i];
 	}
-	hash_destroy(hpairs);
+	wc_idmap_free(hpairs);
 	hash_destroy(haccounts);
-	hash_destroy(hcards);
+	wc_idmap_free(hcards);
 	ereport(DEBUG1, (errmsg_internal("wagecheck: wages matched by one read of worker and roster: %d outflows, %ld cards",
 									 no, ncards)));
 	return true;

@@ -318,13 +318,6 @@ wc_payee_reader_read(wc_payee_reader *pr, Snapshot snapshot, int64 project_id, c
 	return true;
 }
 
-/* A card some payees ask about, and the workers whose registered card it is. */
-typedef struct scan_card
-{
-	int64		card;			/* (the key) */
-	int			first;			/* its first worker in workers[], -1: none */
-} scan_card;
-
 typedef struct scan_worker
 {
 	int64		worker_id;
@@ -345,8 +338,8 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 {
 	int64	   *cards = palloc(sizeof(int64) * Max(n, 1));
 	char	   *is_card = palloc0(Max(n, 1));	/* 1 a card, 2 not one, 0 not known */
-	HTAB	   *hcards,
-			   *hpairs;
+	wc_idmap   *hcards,			/* card -> its first worker in workers[], -1: none */
+			   *want = NULL;	/* (project, worker) asked about -> 1 when on the roster */
 	scan_worker *workers = NULL;
 	int			nworkers = 0,
 				cap = 0;
@@ -356,14 +349,14 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 	bool		isnull;
 
 	/* each account's card (as wc_payee_reader_read reads it) */
-	hcards = wc_direct_hash("wagecheck payee cards", sizeof(int64), sizeof(scan_card), n, false);
+	hcards = wc_idmap_create(n);
 	for (int i = 0; i < n; i++)
 	{
 		wc_compact	c;
 		int64_t		card = 0;
 		wc_ident_status st = wc_ident_compact_server(asks[i].account, asks[i].len, &c, NULL);
 		bool		found;
-		scan_card  *e;
+		int		   *first;
 
 		asks[i].done = false;
 		if (st == WC_IDENT_OK)
@@ -377,16 +370,16 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		}
 		cards[i] = card;
 		is_card[i] = 1;
-		e = hash_search(hcards, &cards[i], HASH_ENTER, &found);
+		first = wc_idmap_enter(hcards, cards[i], 0, &found);
 		if (!found)
-			e->first = -1;
+			*first = -1;
 	}
-	if (!wc_direct_scan_pays(&pr->w, &pr->r, hash_get_num_entries(hcards)) ||
+	if (!wc_direct_scan_pays(&pr->w, &pr->r, wc_idmap_count(hcards)) ||
 		(a_card = wc_direct_column(&pr->w, "wage_card", pr->w.index->rd_opcintype[0])) == 0 ||
 		(r_project = wc_direct_column(&pr->r, "project_id", INT8OID)) == 0 ||
 		(r_worker = wc_direct_column(&pr->r, "worker_id", INT8OID)) == 0)
 	{
-		hash_destroy(hcards);
+		wc_idmap_free(hcards);
 		return false;
 	}
 	/* the workers of those cards */
@@ -396,12 +389,12 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		Datum		v = slot_getattr(pr->w.slot, a_card, &isnull);
 		int64		card,
 					id;
-		scan_card  *e;
+		int		   *first;
 
 		if (isnull)
 			continue;
 		card = DatumGetInt64(v);
-		if ((e = hash_search(hcards, &card, HASH_FIND, NULL)) == NULL)
+		if ((first = wc_idmap_find(hcards, card, 0)) == NULL)
 			continue;
 		id = DatumGetInt64(slot_getattr(pr->w.slot, pr->a_id, &isnull));
 		if (isnull)
@@ -413,48 +406,42 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		}
 		workers[nworkers].worker_id = id;
 		workers[nworkers].name = text_column(&pr->w, pr->a_name);
-		workers[nworkers].next = e->first;
-		e->first = nworkers++;
+		workers[nworkers].next = *first;
+		*first = nworkers++;
 	}
 	wc_direct_scan_end(&pr->w);
 	/* the (project, worker) pairs asked about, and those on the roster */
-	hpairs = wc_direct_hash("wagecheck payee pairs", sizeof(int64) * 2, sizeof(int64) * 2, nworkers, false);
 	wc_direct_scan_begin(&pr->r, snapshot);
 	if (nworkers > 0)
 	{
-		HTAB	   *want = wc_direct_hash("wagecheck payee wanted", sizeof(int64) * 2, sizeof(int64) * 2, nworkers, false);
-
+		want = wc_idmap_create(nworkers);
 		for (int i = 0; i < n; i++)
 		{
-			scan_card  *e;
+			int		   *first;
+			bool		found;
 
-			if (is_card[i] != 1 || (e = hash_search(hcards, &cards[i], HASH_FIND, NULL)) == NULL)
+			if (is_card[i] != 1 || (first = wc_idmap_find(hcards, cards[i], 0)) == NULL)
 				continue;
-			for (int w = e->first; w >= 0; w = workers[w].next)
-			{
-				int64		key[2] = {asks[i].project_id, workers[w].worker_id};
-
-				(void) hash_search(want, key, HASH_ENTER, NULL);
-			}
+			for (int w = *first; w >= 0; w = workers[w].next)
+				(void) wc_idmap_enter(want, asks[i].project_id, workers[w].worker_id, &found);
 		}
 		while (wc_direct_scan_next(&pr->r))
 		{
-			int64		key[2];
 			bool		pnull,
 						wnull;
+			int64		project = DatumGetInt64(slot_getattr(pr->r.slot, r_project, &pnull)),
+						worker = DatumGetInt64(slot_getattr(pr->r.slot, r_worker, &wnull));
+			int		   *on;
 
-			key[0] = DatumGetInt64(slot_getattr(pr->r.slot, r_project, &pnull));
-			key[1] = DatumGetInt64(slot_getattr(pr->r.slot, r_worker, &wnull));
-			if (!pnull && !wnull && hash_search(want, key, HASH_FIND, NULL) != NULL)
-				(void) hash_search(hpairs, key, HASH_ENTER, NULL);
+			if (!pnull && !wnull && (on = wc_idmap_find(want, project, worker)) != NULL)
+				*on = 1;
 		}
-		hash_destroy(want);
 	}
 	wc_direct_scan_end(&pr->r);
 	/* each answer: the worker of the card on the project's roster first, then the lowest id */
 	for (int i = 0; i < n; i++)
 	{
-		scan_card  *e;
+		int		   *first;
 		int			best_rostered = -1;
 		int64		best_id = 0;
 		const char *best_name = NULL;
@@ -468,11 +455,11 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 			asks[i].done = true;
 			continue;
 		}
-		e = hash_search(hcards, &cards[i], HASH_FIND, NULL);
-		for (int w = e ? e->first : -1; w >= 0; w = workers[w].next)
+		first = wc_idmap_find(hcards, cards[i], 0);
+		for (int w = first ? *first : -1; w >= 0; w = workers[w].next)
 		{
-			int64		key[2] = {asks[i].project_id, workers[w].worker_id};
-			int			rostered = hash_search(hpairs, key, HASH_FIND, NULL) != NULL ? 1 : 0;
+			int		   *on = want ? wc_idmap_find(want, asks[i].project_id, workers[w].worker_id) : NULL;
+			int			rostered = on != NULL && *on == 1 ? 1 : 0;
 
 			/* ORDER BY rostered DESC, worker_id LIMIT 1 */
 			if (rostered > best_rostered || (rostered == best_rostered && workers[w].worker_id < best_id))
@@ -491,8 +478,9 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		}
 		asks[i].done = true;
 	}
-	hash_destroy(hpairs);
-	hash_destroy(hcards);
+	if (want)
+		wc_idmap_free(want);
+	wc_idmap_free(hcards);
 	ereport(DEBUG1, (errmsg_internal("wagecheck: payees read by one read of worker and roster: %d", n)));
 	return true;
 }

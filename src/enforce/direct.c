@@ -32,6 +32,7 @@
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
@@ -433,6 +434,115 @@ wc_direct_hash(const char *name, Size keysize, Size entrysize, long n, bool stri
 	ctl.entrysize = entrysize;
 	ctl.hcxt = CurrentMemoryContext;
 	return hash_create(name, Max(n, 16), &ctl, HASH_ELEM | HASH_CONTEXT | (strings ? HASH_STRINGS : HASH_BLOBS));
+}
+
+/*
+ * wc_idmap: what a statement reading a table once keeps of the rows it asks about, by a key of
+ * one or two int64 (a card; a project and a worker), each with an int (the first of a list,
+ * a flag): open addressing with linear probing, at most half full, in the current memory
+ * context. A day's bank file looks up every row of worker and roster in such tables, for its
+ * payees and again for its wages' matches: in dynahash (wc_direct_hash) those lookups took 4%
+ * of the COPY, more than reading the rows; in these 2%.
+ */
+struct wc_idmap
+{
+	uint32		mask;			/* slots - 1 */
+	uint32		n;
+	wc_idmap_entry *slots;
+};
+
+static uint32
+idmap_hash(int64 k0, int64 k1)
+{
+	uint64		h = (uint64) k0 * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) k1;
+
+	h ^= h >> 29;
+	h *= UINT64CONST(0xBF58476D1CE4E5B9);
+	h ^= h >> 32;
+	return (uint32) h;
+}
+
+static wc_idmap_entry *
+idmap_slot(const wc_idmap *m, int64 k0, int64 k1)
+{
+	uint32		i = idmap_hash(k0, k1) & m->mask;
+
+	while (m->slots[i].used && (m->slots[i].k0 != k0 || m->slots[i].k1 != k1))
+		i = (i + 1) & m->mask;
+	return &m->slots[i];
+}
+
+/* wc_idmap_create: an empty map with room for about n keys (it grows past them). */
+wc_idmap *
+wc_idmap_create(long n)
+{
+	wc_idmap   *m = palloc(sizeof(wc_idmap));
+	uint32		slots = 16;
+
+	while (slots < (uint64) Max(n, 1) * 2 && slots < (1U << 30))
+		slots *= 2;
+	m->mask = slots - 1;
+	m->n = 0;
+	m->slots = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(wc_idmap_entry) * slots);
+	memset(m->slots, 0, sizeof(wc_idmap_entry) * slots);
+	return m;
+}
+
+/* wc_idmap_enter: the value of key (k0, k1), entered with value 0 when new (*found says which). */
+int *
+wc_idmap_enter(wc_idmap *m, int64 k0, int64 k1, bool *found)
+{
+	wc_idmap_entry *e;
+
+	if ((m->n + 1) * 2 > m->mask + 1)
+	{
+		/* twice the slots, every entry moved */
+		wc_idmap_entry *old = m->slots;
+		uint32		nold = m->mask + 1;
+
+		m->mask = nold * 2 - 1;
+		m->slots = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(wc_idmap_entry) * nold * 2);
+		memset(m->slots, 0, sizeof(wc_idmap_entry) * nold * 2);
+		for (uint32 i = 0; i < nold; i++)
+			if (old[i].used)
+				*idmap_slot(m, old[i].k0, old[i].k1) = old[i];
+		pfree(old);
+	}
+	e = idmap_slot(m, k0, k1);
+	*found = e->used;
+	if (!e->used)
+	{
+		e->used = true;
+		e->k0 = k0;
+		e->k1 = k1;
+		e->value = 0;
+		m->n++;
+	}
+	return &e->value;
+}
+
+/* wc_idmap_find: the value of key (k0, k1), NULL when it is not there. */
+int *
+wc_idmap_find(const wc_idmap *m, int64 k0, int64 k1)
+{
+	wc_idmap_entry *e = idmap_slot(m, k0, k1);
+
+	return e->used ? &e->value : NULL;
+}
+
+/* wc_idmap_count: the keys entered. */
+long
+wc_idmap_count(const wc_idmap *m)
+{
+	return m->n;
+}
+
+/* wc_idmap_free: the map's memory freed. */
+void
+wc_idmap_free(wc_idmap *m)
+{
+	pfree(m->slots);
+	pfree(m);
 }
 
 /*
