@@ -69,6 +69,7 @@
 
 #include "alerts/keyed.h"
 #include "alerts/kept_plans.h"
+#include "enforce/card_read.h"
 #include "enforce/direct.h"
 #include "enforce/enforce.h"
 #include "core/changeset.h"
@@ -761,8 +762,9 @@ cmp_unmatched(const void *a, const void *b)
  * Matching a statement's many wages at once. Probing worker and roster for each wage costs
  * about a microsecond a probe; a bank file of a day's wages asks about most workers, and then
  * one read of each table under the same snapshot - the workers of the wages' cards and the
- * roster entries of their (project, worker) pairs kept in hash tables - finds the same rows
- * (scan_matches). The matches are then locked as the probes' are (probe_lock).
+ * roster entries of their (project, worker) pairs, src/enforce/card_read.c, as the payees of the
+ * movements are read - finds the same rows (scan_matches). The matches are then locked as the
+ * probes' are (probe_lock).
  */
 typedef struct sc_account
 {
@@ -771,22 +773,6 @@ typedef struct sc_account
 	int64		project;
 	ItemPointerData tid;
 } sc_account;
-
-typedef struct sc_worker
-{
-	int64		worker_id;
-	ItemPointerData tid;
-	int			next;
-} sc_worker;
-
-typedef struct sc_entry
-{
-	int64		roster_id;
-	TimestampTz created;
-	bool		created_null;
-	ItemPointerData tid;
-	int			next;
-} sc_entry;
 
 /*
  * scan_matches: the matches of outflows o[0..no) (cards[i]: the digits of a wage's account,
@@ -800,14 +786,7 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 			 ou_unmatched *u, int *nu)
 {
 	HTAB	   *haccounts;
-	wc_idmap   *hcards,			/* card -> its first worker in workers[], -1: none */
-			   *hpairs;			/* (project, worker) -> its first entry in entries[], -1: none */
-	sc_worker  *workers = NULL;
-	int			nworkers = 0,
-				wcap = 0;
-	sc_entry   *entries = NULL;
-	int			nentries = 0,
-				ecap = 0;
+	wc_card_read cr;
 	long		ncards;
 	Oid			card_type;
 	int			k_card,
@@ -823,11 +802,9 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 	 */
 	ckey = palloc(sizeof(int64) * no);
 	ckey_ok = palloc0(sizeof(bool) * no);
-	hcards = wc_idmap_create(no);
+	wc_card_read_init(&cr, no);
 	for (int i = 0; i < no; i++)
 	{
-		bool		found;
-		int		   *first;
 		int64_t		v;
 		char		text[WC_BANK_CARD_MAX + 1];
 		size_t		len = cards[i] ? strlen(cards[i]) : 0;
@@ -837,11 +814,9 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 			continue;
 		ckey[i] = v;
 		ckey_ok[i] = true;
-		first = wc_idmap_enter(hcards, ckey[i], 0, &found);
-		if (!found)
-			*first = -1;
+		wc_card_read_ask_card(&cr, v);
 	}
-	ncards = wc_idmap_count(hcards);
+	ncards = wc_idmap_count(cr.cards);
 	card_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 								ObjectIdGetDatum(RelationGetNamespace(p->k.rel)));
 	if (!wc_direct_scan_pays(&p->k, &p->r, ncards) ||
@@ -849,45 +824,17 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 		(r_project = wc_direct_column(&p->r, "project_id", INT8OID)) == 0 ||
 		(r_worker = wc_direct_column(&p->r, "worker_id", INT8OID)) == 0)
 	{
-		wc_idmap_free(hcards);
+		wc_card_read_done(&cr);
 		return false;
 	}
 	/* the workers whose card's text (k.wage_card::text: its digits) is one of the wages' */
-	wc_direct_scan_begin(&p->k, snapshot);
-	while (wc_direct_scan_next(&p->k))
-	{
-		Datum		v = slot_getattr(p->k.slot, k_card, &isnull);
-		int64		id,
-					card;
-		int		   *first;
-
-		if (isnull)
-			continue;
-		card = DatumGetInt64(v);
-		if ((first = wc_idmap_find(hcards, card, 0)) == NULL)
-			continue;
-		id = DatumGetInt64(slot_getattr(p->k.slot, p->k_id, &isnull));
-		if (isnull)
-			continue;
-		if (nworkers == wcap)
-		{
-			wcap = wcap ? wcap * 2 : 256;
-			workers = workers ? repalloc_huge(workers, sizeof(sc_worker) * wcap) : palloc(sizeof(sc_worker) * wcap);
-		}
-		workers[nworkers].worker_id = id;
-		workers[nworkers].tid = p->k.slot->tts_tid;
-		workers[nworkers].next = *first;
-		*first = nworkers++;
-	}
-	wc_direct_scan_end(&p->k);
+	wc_card_read_workers(&cr, &p->k, snapshot, k_card, p->k_id, 0);
 	/* each outflow's account (its project), and the (project, worker) pairs of the wages */
 	haccounts = wc_direct_hash("wagecheck accounts", sizeof(int64), sizeof(sc_account), 64, false);
-	hpairs = wc_idmap_create(nworkers);
 	for (int i = 0; i < no; i++)
 	{
 		bool		found;
 		sc_account *a = hash_search(haccounts, &o[i].account, HASH_ENTER, &found);
-		int		   *first;
 
 		if (!found)
 		{
@@ -898,82 +845,45 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 				a->tid = p->a.slot->tts_tid;
 			}
 		}
-		if (!a->found || !ckey_ok[i] || (first = wc_idmap_find(hcards, ckey[i], 0)) == NULL)
+		if (!a->found || !ckey_ok[i])
 			continue;
-		for (int w = *first; w >= 0; w = workers[w].next)
-		{
-			int		   *pfirst = wc_idmap_enter(hpairs, a->project, workers[w].worker_id, &found);
-
-			if (!found)
-				*pfirst = -1;
-		}
+		for (int w = wc_card_read_first_worker(&cr, ckey[i]); w >= 0; w = cr.workers[w].next)
+			wc_card_read_ask_pair(&cr, a->project, cr.workers[w].worker_id);
 	}
 	/* the roster entries of those pairs */
-	if (wc_idmap_count(hpairs) > 0)
-	{
-		wc_direct_scan_begin(&p->r, snapshot);
-		while (wc_direct_scan_next(&p->r))
-		{
-			bool		pnull,
-						wnull;
-			int64		project = DatumGetInt64(slot_getattr(p->r.slot, r_project, &pnull)),
-						worker = DatumGetInt64(slot_getattr(p->r.slot, r_worker, &wnull));
-			int		   *pfirst;
-			sc_entry   *e;
-
-			if (pnull || wnull || (pfirst = wc_idmap_find(hpairs, project, worker)) == NULL)
-				continue;
-			if (nentries == ecap)
-			{
-				ecap = ecap ? ecap * 2 : 256;
-				entries = entries ? repalloc_huge(entries, sizeof(sc_entry) * ecap) : palloc(sizeof(sc_entry) * ecap);
-			}
-			e = &entries[nentries];
-			e->roster_id = DatumGetInt64(slot_getattr(p->r.slot, p->r_id, &isnull));
-			e->created = DatumGetTimestampTz(slot_getattr(p->r.slot, p->r_created, &e->created_null));
-			e->tid = p->r.slot->tts_tid;
-			e->next = *pfirst;
-			*pfirst = nentries++;
-		}
-		wc_direct_scan_end(&p->r);
-	}
+	wc_card_read_entries(&cr, &p->r, snapshot, r_project, r_worker, p->r_id, p->r_created);
 	/* each outflow matched as probe_matches matches it */
 	for (int i = 0; i < no; i++)
 	{
 		sc_account *a = hash_search(haccounts, &o[i].account, HASH_FIND, NULL);
-		int		   *first;
 		int			before = m->n;
 
 		if (a == NULL || !a->found)
 			continue;			/* no account, no project: no candidate */
-		if (ckey_ok[i] && (first = wc_idmap_find(hcards, ckey[i], 0)) != NULL)
+		for (int w = ckey_ok[i] ? wc_card_read_first_worker(&cr, ckey[i]) : -1; w >= 0; w = cr.workers[w].next)
 		{
-			for (int w = *first; w >= 0; w = workers[w].next)
+			for (int x = wc_card_read_first_entry(&cr, a->project, cr.workers[w].worker_id); x >= 0;
+				 x = cr.entries[x].next)
 			{
-				int		   *pfirst = wc_idmap_find(hpairs, a->project, workers[w].worker_id);
+				wc_card_entry *e = &cr.entries[x];
+				ou_match   *mm;
 
-				for (int x = pfirst ? *pfirst : -1; x >= 0; x = entries[x].next)
+				/* r.created_at <= u.known (NULL on either side: no) */
+				if (e->created_null || o[i].known_null || e->created > o[i].known)
+					continue;
+				if (m->n == m->cap)
 				{
-					sc_entry   *e = &entries[x];
-					ou_match   *mm;
-
-					/* r.created_at <= u.known (NULL on either side: no) */
-					if (e->created_null || o[i].known_null || e->created > o[i].known)
-						continue;
-					if (m->n == m->cap)
-					{
-						m->cap = m->cap ? m->cap * 2 : 8;
-						m->v = m->v ? repalloc_huge(m->v, sizeof(ou_match) * m->cap) : palloc(sizeof(ou_match) * m->cap);
-					}
-					mm = &m->v[m->n++];
-					mm->account_id = o[i].account;
-					mm->roster_id = e->roster_id;
-					mm->worker_id = workers[w].worker_id;
-					mm->txn_id = o[i].id;
-					mm->account = a->tid;
-					mm->entry = e->tid;
-					mm->worker = workers[w].tid;
+					m->cap = m->cap ? m->cap * 2 : 8;
+					m->v = m->v ? repalloc_huge(m->v, sizeof(ou_match) * m->cap) : palloc(sizeof(ou_match) * m->cap);
 				}
+				mm = &m->v[m->n++];
+				mm->account_id = o[i].account;
+				mm->roster_id = e->roster_id;
+				mm->worker_id = cr.workers[w].worker_id;
+				mm->txn_id = o[i].id;
+				mm->account = a->tid;
+				mm->entry = e->tid;
+				mm->worker = cr.workers[w].tid;
 			}
 		}
 		if (m->n > before)
@@ -982,9 +892,8 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 		u[*nu].project_id = a->project;
 		u[(*nu)++].card = cards[i];
 	}
-	wc_idmap_free(hpairs);
 	hash_destroy(haccounts);
-	wc_idmap_free(hcards);
+	wc_card_read_done(&cr);
 	ereport(DEBUG1, (errmsg_internal("wagecheck: wages matched by one read of worker and roster: %d outflows, %ld cards",
 									 no, ncards)));
 	return true;

@@ -48,6 +48,7 @@
 #include "core/ident.h"
 #include "core/outflow.h"
 #include "enforce/account_keyed.h"
+#include "enforce/card_read.h"
 #include "enforce/checks.h"
 #include "ident/ident_pg.h"
 #include "nls.h"
@@ -318,19 +319,12 @@ wc_payee_reader_read(wc_payee_reader *pr, Snapshot snapshot, int64 project_id, c
 	return true;
 }
 
-typedef struct scan_worker
-{
-	int64		worker_id;
-	char	   *name;
-	int			next;
-} scan_worker;
-
 /*
  * wc_payee_reader_scan: wc_payee_reader_read's answers for the payees asks[0..n) (distinct
  * (project, account) pairs) by one read of worker and roster each, as snapshot sees them - the
- * workers of the cards asked about, and which of them are on the projects' rosters, kept in
- * hash tables: a bank file of a day's wages asks about most workers, and a probe of each index
- * for each costs more. asks[i].done says which were answered (the others: the lookup's SQL).
+ * workers of the cards asked about, and which of them are on the projects' rosters (card_read.c,
+ * as the matches of the wages are read): a bank file of a day's wages asks about most workers,
+ * and a probe of each index for each costs more. asks[i].done says which were answered (the others: the lookup's SQL).
  * False, with nothing done, when the cards asked about are too few for that.
  */
 bool
@@ -338,25 +332,18 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 {
 	int64	   *cards = palloc(sizeof(int64) * Max(n, 1));
 	char	   *is_card = palloc0(Max(n, 1));	/* 1 a card, 2 not one, 0 not known */
-	wc_idmap   *hcards,			/* card -> its first worker in workers[], -1: none */
-			   *want = NULL;	/* (project, worker) asked about -> 1 when on the roster */
-	scan_worker *workers = NULL;
-	int			nworkers = 0,
-				cap = 0;
+	wc_card_read cr;
 	int			a_card,
 				r_project,
 				r_worker;
-	bool		isnull;
 
 	/* each account's card (as wc_payee_reader_read reads it) */
-	hcards = wc_idmap_create(n);
+	wc_card_read_init(&cr, n);
 	for (int i = 0; i < n; i++)
 	{
 		wc_compact	c;
 		int64_t		card = 0;
 		wc_ident_status st = wc_ident_compact_server(asks[i].account, asks[i].len, &c, NULL);
-		bool		found;
-		int		   *first;
 
 		asks[i].done = false;
 		if (st == WC_IDENT_OK)
@@ -370,78 +357,26 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		}
 		cards[i] = card;
 		is_card[i] = 1;
-		first = wc_idmap_enter(hcards, cards[i], 0, &found);
-		if (!found)
-			*first = -1;
+		wc_card_read_ask_card(&cr, card);
 	}
-	if (!wc_direct_scan_pays(&pr->w, &pr->r, wc_idmap_count(hcards)) ||
+	if (!wc_direct_scan_pays(&pr->w, &pr->r, wc_idmap_count(cr.cards)) ||
 		(a_card = wc_direct_column(&pr->w, "wage_card", pr->w.index->rd_opcintype[0])) == 0 ||
 		(r_project = wc_direct_column(&pr->r, "project_id", INT8OID)) == 0 ||
 		(r_worker = wc_direct_column(&pr->r, "worker_id", INT8OID)) == 0)
 	{
-		wc_idmap_free(hcards);
+		wc_card_read_done(&cr);
 		return false;
 	}
-	/* the workers of those cards */
-	wc_direct_scan_begin(&pr->w, snapshot);
-	while (wc_direct_scan_next(&pr->w))
-	{
-		Datum		v = slot_getattr(pr->w.slot, a_card, &isnull);
-		int64		card,
-					id;
-		int		   *first;
-
-		if (isnull)
-			continue;
-		card = DatumGetInt64(v);
-		if ((first = wc_idmap_find(hcards, card, 0)) == NULL)
-			continue;
-		id = DatumGetInt64(slot_getattr(pr->w.slot, pr->a_id, &isnull));
-		if (isnull)
-			continue;
-		if (nworkers == cap)
-		{
-			cap = cap ? cap * 2 : 256;
-			workers = workers ? repalloc_huge(workers, sizeof(scan_worker) * cap) : palloc(sizeof(scan_worker) * cap);
-		}
-		workers[nworkers].worker_id = id;
-		workers[nworkers].name = text_column(&pr->w, pr->a_name);
-		workers[nworkers].next = *first;
-		*first = nworkers++;
-	}
-	wc_direct_scan_end(&pr->w);
-	/* the (project, worker) pairs asked about, and those on the roster */
-	wc_direct_scan_begin(&pr->r, snapshot);
-	if (nworkers > 0)
-	{
-		want = wc_idmap_create(nworkers);
-		for (int i = 0; i < n; i++)
-		{
-			int		   *first;
-			bool		found;
-
-			if (is_card[i] != 1 || (first = wc_idmap_find(hcards, cards[i], 0)) == NULL)
-				continue;
-			for (int w = *first; w >= 0; w = workers[w].next)
-				(void) wc_idmap_enter(want, asks[i].project_id, workers[w].worker_id, &found);
-		}
-		while (wc_direct_scan_next(&pr->r))
-		{
-			bool		pnull,
-						wnull;
-			int64		project = DatumGetInt64(slot_getattr(pr->r.slot, r_project, &pnull)),
-						worker = DatumGetInt64(slot_getattr(pr->r.slot, r_worker, &wnull));
-			int		   *on;
-
-			if (!pnull && !wnull && (on = wc_idmap_find(want, project, worker)) != NULL)
-				*on = 1;
-		}
-	}
-	wc_direct_scan_end(&pr->r);
+	/* the workers of those cards, then the entries of the (project, worker) pairs asked about */
+	wc_card_read_workers(&cr, &pr->w, snapshot, a_card, pr->a_id, pr->a_name);
+	for (int i = 0; i < n; i++)
+		if (is_card[i] == 1)
+			for (int w = wc_card_read_first_worker(&cr, cards[i]); w >= 0; w = cr.workers[w].next)
+				wc_card_read_ask_pair(&cr, asks[i].project_id, cr.workers[w].worker_id);
+	wc_card_read_entries(&cr, &pr->r, snapshot, r_project, r_worker, 0, 0);
 	/* each answer: the worker of the card on the project's roster first, then the lowest id */
 	for (int i = 0; i < n; i++)
 	{
-		int		   *first;
 		int			best_rostered = -1;
 		int64		best_id = 0;
 		const char *best_name = NULL;
@@ -455,18 +390,17 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 			asks[i].done = true;
 			continue;
 		}
-		first = wc_idmap_find(hcards, cards[i], 0);
-		for (int w = first ? *first : -1; w >= 0; w = workers[w].next)
+		for (int w = wc_card_read_first_worker(&cr, cards[i]); w >= 0; w = cr.workers[w].next)
 		{
-			int		   *on = want ? wc_idmap_find(want, asks[i].project_id, workers[w].worker_id) : NULL;
-			int			rostered = on != NULL && *on == 1 ? 1 : 0;
+			wc_card_worker *k = &cr.workers[w];
+			int			rostered = wc_card_read_first_entry(&cr, asks[i].project_id, k->worker_id) >= 0 ? 1 : 0;
 
 			/* ORDER BY rostered DESC, worker_id LIMIT 1 */
-			if (rostered > best_rostered || (rostered == best_rostered && workers[w].worker_id < best_id))
+			if (rostered > best_rostered || (rostered == best_rostered && k->worker_id < best_id))
 			{
 				best_rostered = rostered;
-				best_id = workers[w].worker_id;
-				best_name = workers[w].name;
+				best_id = k->worker_id;
+				best_name = k->name;
 			}
 		}
 		pe = wc_payee_store(asks[i].project_id, asks[i].account, asks[i].len, best_rostered >= 0);
@@ -478,9 +412,7 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		}
 		asks[i].done = true;
 	}
-	if (want)
-		wc_idmap_free(want);
-	wc_idmap_free(hcards);
+	wc_card_read_done(&cr);
 	ereport(DEBUG1, (errmsg_internal("wagecheck: payees read by one read of worker and roster: %d", n)));
 	return true;
 }
