@@ -281,6 +281,22 @@ COMMIT;
 SELECT count(*) AS movements FROM wagecheck.account_txn WHERE txn_id BETWEEN 16010 AND 16019;
 SELECT * FROM fx.check();
 
+-- the balances' versions stay on their page (wage_account's fillfactor): thirty one-row
+-- movements of a new account in one transaction write a version of its row each, every one a
+-- heap-only one (no index entry)
+SELECT fx.project(75, '371302', '2026-01-05', '2025-12-01');
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at)
+VALUES (6, 75, '临商银行', 'A-75', '2026-01-05', '2026-01-05 10:00');
+SELECT reloptions FROM pg_class WHERE oid = 'wagecheck.wage_account'::regclass;
+BEGIN;
+SELECT count(*) FROM (SELECT fx.pay(16100 + i, 6, 'in', i, '8888', '临沂城投', 'labour_cost', '2026-03-17 10:00')
+                        FROM generate_series(1, 30) i) x;
+SELECT pg_stat_get_xact_tuples_updated('wagecheck.wage_account'::regclass) >= 30 AS each_updated,
+       pg_stat_get_xact_tuples_hot_updated('wagecheck.wage_account'::regclass)
+       = pg_stat_get_xact_tuples_updated('wagecheck.wage_account'::regclass) AS all_heap_only;
+COMMIT;
+SELECT balance FROM wagecheck.wage_account WHERE account_id = 6;
+
 -- the writer's own settings: a search_path without wagecheck's schema, join_collapse_limit
 -- and jit its own. Movements judged by the statements (REPEATABLE READ) run them under the
 -- settings wagecheck makes for them (its names, no JIT, the joins as written), and the
