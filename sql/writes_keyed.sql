@@ -281,12 +281,17 @@ COMMIT;
 SELECT count(*) AS movements FROM wagecheck.account_txn WHERE txn_id BETWEEN 16010 AND 16019;
 SELECT * FROM fx.check();
 
--- the balances' versions stay on their page (wage_account's fillfactor): thirty one-row
--- movements of a new account in one transaction write a version of its row each, every one a
+-- the balances' versions stay on their page (wage_account's fillfactor): a new account, the
+-- accounts of sixty more projects opened after it (a full page at fillfactor 100), and thirty
+-- one-row movements of it in one transaction: a version of its row each, every one a
 -- heap-only one (no index entry)
 SELECT fx.project(75, '371302', '2026-01-05', '2025-12-01');
+SELECT count(*) AS projects FROM (SELECT fx.project(2000 + i, '371302', '2026-01-05', '2025-12-01')
+                                    FROM generate_series(1, 60) i) x;
 INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at)
 VALUES (6, 75, '临商银行', 'A-75', '2026-01-05', '2026-01-05 10:00');
+INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at)
+SELECT 2000 + i, 2000 + i, '临商银行', 'A-' || (2000 + i), '2026-01-05', '2026-01-05 10:00' FROM generate_series(1, 60) i;
 SELECT reloptions FROM pg_class WHERE oid = 'wagecheck.wage_account'::regclass;
 BEGIN;
 SELECT count(*) FROM (SELECT fx.pay(16100 + i, 6, 'in', i, '8888', '临沂城投', 'labour_cost', '2026-03-17 10:00')
