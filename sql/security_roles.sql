@@ -185,7 +185,7 @@ BEGIN
                       WHERE t.tgfoid = p.oid ORDER BY 1 LIMIT 1) AS own_table
                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
               WHERE n.nspname = 'wagecheck' AND p.prorettype = 'trigger'::regtype
-                AND (p.prosecdef OR p.oid = ANY ('{wagecheck._attendance_month_sync(), wagecheck._input_changed(), wagecheck._wage_month_sync()}'::regprocedure[]))
+                AND (p.prosecdef OR p.oid = ANY ('{wagecheck._attendance_month_sync(), wagecheck._input_changed(), wagecheck._outflow_unmatched_sync(), wagecheck._wage_month_sync()}'::regprocedure[]))
               ORDER BY p.oid::regprocedure::text LOOP
         FOREACH timing IN ARRAY ARRAY['AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT',
                                       'AFTER INSERT ON %I FOR EACH ROW', 'BEFORE INSERT ON %I FOR EACH ROW'] LOOP

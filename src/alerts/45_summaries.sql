@@ -203,11 +203,14 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
 -- added, deleted, moved or known from another moment) and worker (added, card changed): the
 -- wages of the entries' projects to the workers' cards, old and new - no other outflow can
 -- change; a TRUNCATE of the roster or the accounts rebuilds. Judging locks FOR SHARE the
--- account, roster entry and worker of every match first (see the table's comment).
+-- account, roster entry and worker of every match first (see the table's comment). It runs as
+-- the owner of wagecheck's tables, switched to in C as the enforcing trigger does (not
+-- SECURITY DEFINER: a one-row movement judged by key runs no statement, and the SET clauses
+-- would cost it as much as the judging); its statements run with search_path, jit and
+-- join_collapse_limit set in C.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_outflow_unmatched_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off
-    SET join_collapse_limit = 1;
+    LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_sync() IS
     'trigger: keeps wagecheck.outflow_unmatched right after a statement on account_txn, roster or worker, or an account moved to another project (internal)';
 
