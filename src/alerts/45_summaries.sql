@@ -513,10 +513,11 @@ COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
 -- after those recorded for their month are appended to it, and new pay lines (not
 -- corrections) added to their month, in one statement each, under the months' row locks;
 -- any other statement recomputes the keys (project, worker, month) of its old and new rows
--- with _wage_month_refresh; a TRUNCATE rebuilds from what is left.
+-- with _wage_month_refresh; a TRUNCATE rebuilds from what is left. It runs as the owner of
+-- wagecheck's tables, switched to in C (src/trigowner.c), not SECURITY DEFINER.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_wage_month_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
+    LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
     'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
 
@@ -602,10 +603,12 @@ COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz
 -- attended names no project. The keys of the months it adds (those holding only the new
 -- rows' days), or of every month an update or delete touched, are synced in
 -- attendance_unpaid. An update or delete locks its months in key order and writes each once,
--- its bounds recomputed from the rows left.
+-- its bounds recomputed from the rows left. It runs as the owner of wagecheck's tables,
+-- switched to in C (src/trigowner.c), not SECURITY DEFINER: its statements' settings are
+-- made only when a statement runs.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_attendance_month_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
+    LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
     'trigger: keeps wagecheck.attendance_month (and attendance_unpaid) right after a statement on attendance (internal)';
 

@@ -48,7 +48,6 @@
 #include "executor/tuptable.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
@@ -71,7 +70,6 @@
 #include "alerts/kept_plans.h"
 #include "enforce/card_read.h"
 #include "enforce/direct.h"
-#include "enforce/enforce.h"
 #include "core/changeset.h"
 #include "core/ident.h"
 #include "core/idset.h"
@@ -200,34 +198,10 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 
 static SPIPlanPtr ou_plans[P_PLANS];
 
-/*
- * The settings the statements run under, made before the first statement of a call and undone
- * at its end (the GUC nesting level, -1: not made): their names pinned to pg_catalog and
- * wagecheck, no JIT (a bank file's estimated cost would have a statement compiled, which takes
- * longer than running it), and the joins in the order written (see MATCH_SQL). A call judged
- * by key runs no statement and sets nothing: as the function's own SET clauses, the three cost
- * a one-row movement about as much as judging it.
- */
-static int	ou_guc_nest = -1;
-
-static void
-sql_settings(void)
-{
-	if (ou_guc_nest >= 0)
-		return;
-	ou_guc_nest = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, wagecheck, pg_temp", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("join_collapse_limit", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-							 false);
-}
-
 /* run: executes plan p; SPI is connected. */
 static void
 run(ou_plan p, Datum *values, const char *nulls, int expect)
 {
-	sql_settings();
 	wc_kept_run(&ou_sql[p], &ou_plans[p], values, nulls, expect, "outflow_unmatched");
 }
 
@@ -1839,7 +1813,7 @@ static const char *const ou_rebuild_sql =
 "DELETE FROM wagecheck.outflow_unmatched;"
 "INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(NULL) ORDER BY 1;";
 
-static void sync_as_owner(TriggerData *td, ou_table t);
+static Datum sync_as_owner(PG_FUNCTION_ARGS);
 
 /* The body of wagecheck_outflow_unmatched_sync(). */
 static Datum
@@ -1847,8 +1821,6 @@ outflow_unmatched_sync(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	ou_table	t;
-	Oid			save_uid;
-	int			save_ctx;
 
 	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE |
 					WC_TG_DELETE | WC_TG_TRUNCATE,
@@ -1865,32 +1837,18 @@ outflow_unmatched_sync(PG_FUNCTION_ARGS)
 						   td->tg_trigger->tgname, wc_rel_label(td->tg_relation))));
 
 	/*
-	 * as the owner of wagecheck's tables (as the enforcing trigger runs; the function is not
-	 * SECURITY DEFINER, whose SET clauses every call would pay: the statements' settings are
-	 * made only when a statement runs, sql_settings)
+	 * as the owner of wagecheck's tables, its statements' joins in the order written (see
+	 * MATCH_SQL): src/trigowner.c
 	 */
-	GetUserIdAndSecContext(&save_uid, &save_ctx);
-	SetUserIdAndSecContext(wc_rules_owner(), save_ctx | SECURITY_LOCAL_USERID_CHANGE);
-	PG_TRY();
-	{
-		sync_as_owner(td, t);
-		if (ou_guc_nest >= 0)
-			AtEOXact_GUC(true, ou_guc_nest);
-	}
-	PG_FINALLY();
-	{
-		/* (after an error the transaction's or savepoint's abort undoes the settings) */
-		ou_guc_nest = -1;
-		SetUserIdAndSecContext(save_uid, save_ctx);
-	}
-	PG_END_TRY();
-	return PointerGetDatum(NULL);
+	return wc_trigger_run_as_owner(sync_as_owner, fcinfo, WC_TRIGGER_JOINS_AS_WRITTEN);
 }
 
-/* The body of wagecheck._outflow_unmatched_sync(), as the owner of wagecheck's tables. */
-static void
-sync_as_owner(TriggerData *td, ou_table t)
+/* The body of wagecheck._outflow_unmatched_sync(), as the owner of wagecheck's tables (its firing checked already). */
+static Datum
+sync_as_owner(PG_FUNCTION_ARGS)
 {
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	ou_table	t = (ou_table) wc_trigger_on_tables(td, FN, ou_refs, OU_TABLES, "account_txn, wage_account, roster or worker");
 	Tuplestorestate *olds,
 			   *news;
 
@@ -1899,11 +1857,11 @@ sync_as_owner(TriggerData *td, ou_table t)
 
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 	{
-		sql_settings();
+		wc_trigger_sql_settings();
 		if (SPI_execute(t == OU_TXN ? "TRUNCATE wagecheck.outflow_unmatched" : ou_rebuild_sql, false, 0) < 0)
 			elog(ERROR, "wagecheck: keeping wagecheck.outflow_unmatched after TRUNCATE failed");
 		SPI_finish();
-		return;
+		return PointerGetDatum(NULL);
 	}
 
 	if (t == OU_ACCOUNT)
@@ -1924,7 +1882,7 @@ sync_as_owner(TriggerData *td, ou_table t)
 			refresh(&b, true, NULL, 0);
 		}
 		SPI_finish();
-		return;
+		return PointerGetDatum(NULL);
 	}
 
 	wc_trigger_transitions(td, FN, &olds, &news);
@@ -1964,6 +1922,7 @@ sync_as_owner(TriggerData *td, ou_table t)
 			elog(ERROR, "wagecheck: unexpected table");
 	}
 	SPI_finish();
+	return PointerGetDatum(NULL);
 }
 
 PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
@@ -1971,5 +1930,5 @@ PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
 Datum
 wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 {
-	return wc_trigger_call_owned(outflow_unmatched_sync, fcinfo);
+	return outflow_unmatched_sync(fcinfo);
 }

@@ -23,6 +23,7 @@
 
 #include "enforce/enforce.h"
 #include "nls.h"
+#include "trigowner.h"
 
 /* load8: 8 bytes at p, any alignment. */
 static inline uint64
@@ -111,6 +112,7 @@ static wc_account *account_keep(const char *key, bool by_id);
 SPIPlanPtr
 wc_plan(int slot, const char *sql, int nargs, const Oid *argtypes)
 {
+	wc_trigger_sql_settings();
 	if (plans[slot] == NULL)
 	{
 		/* generic plans: planned once, not again on each call while a custom plan looks cheaper */
