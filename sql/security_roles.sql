@@ -171,8 +171,9 @@ SELECT current_user, * FROM public.sec_attach();
 SELECT current_user, * FROM public.sec_attach();
 \c - regress_sec_nobody
 SELECT current_user, * FROM public.sec_attach();
--- ... and the SECURITY DEFINER ones refuse to run anywhere but on their own tables, even
--- when the owner attaches them to a table of the same name, at any timing
+-- ... and the SECURITY DEFINER ones (and the summaries' and capture's triggers that run as the
+-- owner by switching to it in C, src/trigowner.c) refuse to run anywhere but on their own
+-- tables, even when the owner attaches them to a table of the same name, at any timing
 \c - postgres
 SET client_min_messages = warning;
 CREATE TEMP TABLE sec_guard (fn text, timing text, outcome text);
@@ -183,7 +184,8 @@ BEGIN
                     (SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                       WHERE t.tgfoid = p.oid ORDER BY 1 LIMIT 1) AS own_table
                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-              WHERE n.nspname = 'wagecheck' AND p.prorettype = 'trigger'::regtype AND p.prosecdef
+              WHERE n.nspname = 'wagecheck' AND p.prorettype = 'trigger'::regtype
+                AND (p.prosecdef OR p.oid = ANY ('{wagecheck._attendance_month_sync(), wagecheck._input_changed(), wagecheck._outflow_unmatched_sync(), wagecheck._wage_month_sync()}'::regprocedure[]))
               ORDER BY p.oid::regprocedure::text LOOP
         FOREACH timing IN ARRAY ARRAY['AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT',
                                       'AFTER INSERT ON %I FOR EACH ROW', 'BEFORE INSERT ON %I FOR EACH ROW'] LOOP

@@ -23,6 +23,20 @@
 #define WC_SOFT_ERROR_OCCURRED(escontext) SOFT_ERROR_OCCURRED(escontext)
 #endif
 
+/* The live rows the statistics collector counts of a table (renamed in PostgreSQL 16). */
+#if PG_VERSION_NUM < 160000
+#define WC_TABSTAT_LIVE(entry)		((entry)->n_live_tuples)
+#else
+#define WC_TABSTAT_LIVE(entry)		((entry)->live_tuples)
+#endif
+
+/* The number of a relation's file (RelFileNode became RelFileLocator in PostgreSQL 16). */
+#if PG_VERSION_NUM < 160000
+#define WC_REL_FILENUMBER(rel)		((rel)->rd_node.relNode)
+#else
+#define WC_REL_FILENUMBER(rel)		((rel)->rd_locator.relNumber)
+#endif
+
 /*
  * On-disk layout of numeric (src/backend/utils/adt/numeric.c), unchanged since
  * PostgreSQL 9.1 because pg_upgrade keeps numeric data as it is: after the

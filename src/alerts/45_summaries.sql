@@ -205,11 +205,14 @@ COMMENT ON FUNCTION wagecheck._outflow_unmatched_rows(bigint[]) IS
 -- added, deleted, moved or known from another moment) and worker (added, card changed): the
 -- wages of the entries' projects to the workers' cards, old and new - no other outflow can
 -- change; a TRUNCATE of the roster or the accounts rebuilds. Judging locks FOR SHARE the
--- account, roster entry and worker of every match first (see the table's comment).
+-- account, roster entry and worker of every match first (see the table's comment). It runs as
+-- the owner of wagecheck's tables, switched to in C as the enforcing trigger does (not
+-- SECURITY DEFINER: a one-row movement judged by key runs no statement, and the SET clauses
+-- would cost it as much as the judging); its statements run with search_path, jit and
+-- join_collapse_limit set in C.
 CREATE OR REPLACE FUNCTION wagecheck._outflow_unmatched_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_outflow_unmatched_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off
-    SET join_collapse_limit = 1;
+    LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION wagecheck._outflow_unmatched_sync() IS
     'trigger: keeps wagecheck.outflow_unmatched right after a statement on account_txn, roster or worker, or an account moved to another project (internal)';
 
@@ -521,10 +524,11 @@ COMMENT ON FUNCTION wagecheck._wage_month_refresh(bigint[], bigint[], date[]) IS
 -- after those recorded for their month are appended to it, and new pay lines (not
 -- corrections) added to their month, in one statement each, under the months' row locks;
 -- any other statement recomputes the keys (project, worker, month) of its old and new rows
--- with _wage_month_refresh; a TRUNCATE rebuilds from what is left.
+-- with _wage_month_refresh; a TRUNCATE rebuilds from what is left. It runs as the owner of
+-- wagecheck's tables, switched to in C (src/trigowner.c), not SECURITY DEFINER.
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_wage_month_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
+    LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION wagecheck._wage_month_sync() IS
     'trigger: keeps wagecheck.wage_month right after a statement on pay_sheet, pay_line or wage_payment (internal)';
 
@@ -610,10 +614,12 @@ COMMENT ON FUNCTION wagecheck._attendance_month_moments(timestamptz, timestamptz
 -- attended names no project. The keys of the months it adds (those holding only the new
 -- rows' days), or of every month an update or delete touched, are synced in
 -- attendance_unpaid. An update or delete locks its months in key order and writes each once,
--- its bounds recomputed from the rows left.
+-- its bounds recomputed from the rows left. It runs as the owner of wagecheck's tables,
+-- switched to in C (src/trigowner.c), not SECURITY DEFINER: its statements' settings are
+-- made only when a statement runs.
 CREATE OR REPLACE FUNCTION wagecheck._attendance_month_sync() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_attendance_month_sync'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp SET jit = off;
+    LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION wagecheck._attendance_month_sync() IS
     'trigger: keeps wagecheck.attendance_month (and attendance_unpaid) right after a statement on attendance (internal)';
 

@@ -30,10 +30,11 @@ COMMENT ON COLUMN wagecheck.rule_kept_hit.project_id IS 'the project of the hit 
 -- project_id), sheet (a pay line: its sheet's project, and that of the line it corrects),
 -- line (a payment: its line's project), account (a movement: its account's project),
 -- worker (a worker: the projects of his rosters and pay lines) or none (not limited to
--- projects). A statement that wrote no row records nothing.
+-- projects). A statement that wrote no row records nothing. It runs as the owner of
+-- wagecheck's tables, switched to in C (src/trigowner.c), not SECURITY DEFINER.
 CREATE OR REPLACE FUNCTION wagecheck._input_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'wagecheck_input_changed'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, wagecheck, pg_temp;
+    LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION wagecheck._input_changed() IS
     'trigger: records in wagecheck.input_change that a statement wrote a table the rules read, with the moments and projects of its rows (internal)';
 

@@ -1628,6 +1628,7 @@ attendance_month_sync(PG_FUNCTION_ARGS)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
+		wc_trigger_sql_settings();
 		if (SPI_execute(am_truncate_sql, false, 0) < 0)
 			elog(ERROR, "wagecheck: emptying wagecheck.attendance_month after TRUNCATE failed");
 		SPI_finish();
@@ -1667,5 +1668,5 @@ PG_FUNCTION_INFO_V1(wagecheck_attendance_month_sync);
 Datum
 wagecheck_attendance_month_sync(PG_FUNCTION_ARGS)
 {
-	return wc_trigger_call_owned(attendance_month_sync, fcinfo);
+	return wc_trigger_run_as_owner(attendance_month_sync, fcinfo, 0);
 }

@@ -908,6 +908,7 @@ input_changed(PG_FUNCTION_ARGS)
 		goto recorded;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	wc_trigger_sql_settings();
 	if (mode_plans[mode] == NULL)
 	{
 		Oid			types[5] = {TEXTOID, TSTZMULTIRANGEOID, INT8ARRAYOID, INT8ARRAYOID, CHAROID};
@@ -936,5 +937,5 @@ PG_FUNCTION_INFO_V1(wagecheck_input_changed);
 Datum
 wagecheck_input_changed(PG_FUNCTION_ARGS)
 {
-	return wc_trigger_call_owned(input_changed, fcinfo);
+	return wc_trigger_run_as_owner(input_changed, fcinfo, 0);
 }

@@ -12,6 +12,7 @@
 #include "utils/timestamp.h"
 
 #include "alerts/kept_plans.h"
+#include "trigowner.h"
 
 /*
  * wc_kept_run: executes stmt, preparing it into *plan on its first use (a generic plan unless
@@ -24,6 +25,7 @@ wc_kept_run(const wc_kept_sql *stmt, SPIPlanPtr *plan, Datum *values, const char
 {
 	int			rc;
 
+	wc_trigger_sql_settings();
 	if (*plan == NULL)
 	{
 		SPIPlanPtr	p = SPI_prepare_cursor(stmt->sql, stmt->nargs, (Oid *) stmt->types,

@@ -68,6 +68,7 @@
 
 #include "alerts/keyed.h"
 #include "alerts/kept_plans.h"
+#include "enforce/card_read.h"
 #include "enforce/direct.h"
 #include "core/changeset.h"
 #include "core/ident.h"
@@ -608,10 +609,9 @@ probe_matches(ou_probe *p, Snapshot snapshot, int64 txn_id, int64 account, const
 	}
 	if (!p->have_account || p->account != account)
 	{
-		key = Int64GetDatum(account);
 		p->have_account = true;
 		p->account = account;
-		p->account_found = wc_direct_first(&p->a, snapshot, &key, 1);
+		p->account_found = wc_direct_first_id(&p->a, snapshot, account);
 		if (p->account_found)
 		{
 			p->project = DatumGetInt64(slot_getattr(p->a.slot, p->a_project, &isnull));
@@ -736,8 +736,9 @@ cmp_unmatched(const void *a, const void *b)
  * Matching a statement's many wages at once. Probing worker and roster for each wage costs
  * about a microsecond a probe; a bank file of a day's wages asks about most workers, and then
  * one read of each table under the same snapshot - the workers of the wages' cards and the
- * roster entries of their (project, worker) pairs kept in hash tables - finds the same rows
- * (scan_matches). The matches are then locked as the probes' are (probe_lock).
+ * roster entries of their (project, worker) pairs, src/enforce/card_read.c, as the payees of the
+ * movements are read - finds the same rows (scan_matches). The matches are then locked as the
+ * probes' are (probe_lock).
  */
 typedef struct sc_account
 {
@@ -746,39 +747,6 @@ typedef struct sc_account
 	int64		project;
 	ItemPointerData tid;
 } sc_account;
-
-typedef struct sc_card
-{
-	int64		card;			/* (the key: the card, as wagecheck.bank_card holds it) */
-	int			first;			/* its first worker in workers[], -1: none */
-} sc_card;
-
-typedef struct sc_worker
-{
-	int64		worker_id;
-	ItemPointerData tid;
-	int			next;
-} sc_worker;
-
-typedef struct sc_pair
-{
-	int64		key[2];			/* (the key: project, worker) */
-	int			first;			/* its first entry in entries[], -1: none */
-} sc_pair;
-
-typedef struct sc_entry
-{
-	int64		roster_id;
-	TimestampTz created;
-	bool		created_null;
-	ItemPointerData tid;
-	int			next;
-} sc_entry;
-
-/* the fewest distinct cards that make scan_matches read the tables rather than probe them */
-#define OU_SCAN_MIN 256
-/* ... and the share of the larger table's rows they must reach (1/OU_SCAN_SHARE) */
-#define OU_SCAN_SHARE 8
 
 /*
  * scan_matches: the matches of outflows o[0..no) (cards[i]: the digits of a wage's account,
@@ -791,15 +759,8 @@ static bool
 scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no, ou_matches *m,
 			 ou_unmatched *u, int *nu)
 {
-	HTAB	   *hcards,
-			   *haccounts,
-			   *hpairs;
-	sc_worker  *workers = NULL;
-	int			nworkers = 0,
-				wcap = 0;
-	sc_entry   *entries = NULL;
-	int			nentries = 0,
-				ecap = 0;
+	HTAB	   *haccounts;
+	wc_card_read cr;
 	long		ncards;
 	Oid			card_type;
 	int			k_card,
@@ -815,11 +776,9 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 	 */
 	ckey = palloc(sizeof(int64) * no);
 	ckey_ok = palloc0(sizeof(bool) * no);
-	hcards = wc_direct_hash("wagecheck wage cards", sizeof(int64), sizeof(sc_card), no, false);
+	wc_card_read_init(&cr, no);
 	for (int i = 0; i < no; i++)
 	{
-		bool		found;
-		sc_card    *c;
 		int64_t		v;
 		char		text[WC_BANK_CARD_MAX + 1];
 		size_t		len = cards[i] ? strlen(cards[i]) : 0;
@@ -829,149 +788,76 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 			continue;
 		ckey[i] = v;
 		ckey_ok[i] = true;
-		c = hash_search(hcards, &ckey[i], HASH_ENTER, &found);
-		if (!found)
-			c->first = -1;
+		wc_card_read_ask_card(&cr, v);
 	}
-	ncards = hash_get_num_entries(hcards);
+	ncards = wc_idmap_count(cr.cards);
 	card_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 								ObjectIdGetDatum(RelationGetNamespace(p->k.rel)));
-	if (ncards < OU_SCAN_MIN ||
-		ncards * OU_SCAN_SHARE < Max(wc_direct_rows(&p->k), wc_direct_rows(&p->r)) ||
+	if (!wc_direct_scan_pays(&p->k, &p->r, ncards) ||
 		!OidIsValid(card_type) || (k_card = wc_direct_column(&p->k, "wage_card", card_type)) == 0 ||
 		(r_project = wc_direct_column(&p->r, "project_id", INT8OID)) == 0 ||
 		(r_worker = wc_direct_column(&p->r, "worker_id", INT8OID)) == 0)
 	{
-		hash_destroy(hcards);
+		wc_card_read_done(&cr);
 		return false;
 	}
 	/* the workers whose card's text (k.wage_card::text: its digits) is one of the wages' */
-	wc_direct_scan_begin(&p->k, snapshot);
-	while (wc_direct_scan_next(&p->k))
-	{
-		Datum		v = slot_getattr(p->k.slot, k_card, &isnull);
-		int64		id,
-					card;
-		sc_card    *c;
-
-		if (isnull)
-			continue;
-		card = DatumGetInt64(v);
-		if ((c = hash_search(hcards, &card, HASH_FIND, NULL)) == NULL)
-			continue;
-		id = DatumGetInt64(slot_getattr(p->k.slot, p->k_id, &isnull));
-		if (isnull)
-			continue;
-		if (nworkers == wcap)
-		{
-			wcap = wcap ? wcap * 2 : 256;
-			workers = workers ? repalloc_huge(workers, sizeof(sc_worker) * wcap) : palloc(sizeof(sc_worker) * wcap);
-		}
-		workers[nworkers].worker_id = id;
-		workers[nworkers].tid = p->k.slot->tts_tid;
-		workers[nworkers].next = c->first;
-		c->first = nworkers++;
-	}
-	wc_direct_scan_end(&p->k);
+	wc_card_read_workers(&cr, &p->k, snapshot, k_card, p->k_id, 0);
 	/* each outflow's account (its project), and the (project, worker) pairs of the wages */
 	haccounts = wc_direct_hash("wagecheck accounts", sizeof(int64), sizeof(sc_account), 64, false);
-	hpairs = wc_direct_hash("wagecheck roster pairs", sizeof(int64) * 2, sizeof(sc_pair), nworkers, false);
 	for (int i = 0; i < no; i++)
 	{
 		bool		found;
 		sc_account *a = hash_search(haccounts, &o[i].account, HASH_ENTER, &found);
-		sc_card    *c;
 
 		if (!found)
 		{
-			Datum		key = Int64GetDatum(o[i].account);
-
-			a->found = wc_direct_first(&p->a, snapshot, &key, 1);
+			a->found = wc_direct_first_id(&p->a, snapshot, o[i].account);
 			if (a->found)
 			{
 				a->project = DatumGetInt64(slot_getattr(p->a.slot, p->a_project, &isnull));
 				a->tid = p->a.slot->tts_tid;
 			}
 		}
-		if (!a->found || !ckey_ok[i] || (c = hash_search(hcards, &ckey[i], HASH_FIND, NULL)) == NULL)
+		if (!a->found || !ckey_ok[i])
 			continue;
-		for (int w = c->first; w >= 0; w = workers[w].next)
-		{
-			int64		key[2] = {a->project, workers[w].worker_id};
-			sc_pair    *pr = hash_search(hpairs, key, HASH_ENTER, &found);
-
-			if (!found)
-				pr->first = -1;
-		}
+		for (int w = wc_card_read_first_worker(&cr, ckey[i]); w >= 0; w = cr.workers[w].next)
+			wc_card_read_ask_pair(&cr, a->project, cr.workers[w].worker_id);
 	}
 	/* the roster entries of those pairs */
-	if (hash_get_num_entries(hpairs) > 0)
-	{
-		wc_direct_scan_begin(&p->r, snapshot);
-		while (wc_direct_scan_next(&p->r))
-		{
-			int64		key[2];
-			bool		pnull,
-						wnull;
-			sc_pair    *pr;
-			sc_entry   *e;
-
-			key[0] = DatumGetInt64(slot_getattr(p->r.slot, r_project, &pnull));
-			key[1] = DatumGetInt64(slot_getattr(p->r.slot, r_worker, &wnull));
-			if (pnull || wnull || (pr = hash_search(hpairs, key, HASH_FIND, NULL)) == NULL)
-				continue;
-			if (nentries == ecap)
-			{
-				ecap = ecap ? ecap * 2 : 256;
-				entries = entries ? repalloc_huge(entries, sizeof(sc_entry) * ecap) : palloc(sizeof(sc_entry) * ecap);
-			}
-			e = &entries[nentries];
-			e->roster_id = DatumGetInt64(slot_getattr(p->r.slot, p->r_id, &isnull));
-			e->created = DatumGetTimestampTz(slot_getattr(p->r.slot, p->r_created, &e->created_null));
-			e->tid = p->r.slot->tts_tid;
-			e->next = pr->first;
-			pr->first = nentries++;
-		}
-		wc_direct_scan_end(&p->r);
-	}
+	wc_card_read_entries(&cr, &p->r, snapshot, r_project, r_worker, p->r_id, p->r_created);
 	/* each outflow matched as probe_matches matches it */
 	for (int i = 0; i < no; i++)
 	{
 		sc_account *a = hash_search(haccounts, &o[i].account, HASH_FIND, NULL);
-		sc_card    *c;
 		int			before = m->n;
 
 		if (a == NULL || !a->found)
 			continue;			/* no account, no project: no candidate */
-		if (ckey_ok[i] && (c = hash_search(hcards, &ckey[i], HASH_FIND, NULL)) != NULL)
+		for (int w = ckey_ok[i] ? wc_card_read_first_worker(&cr, ckey[i]) : -1; w >= 0; w = cr.workers[w].next)
 		{
-			for (int w = c->first; w >= 0; w = workers[w].next)
+			for (int x = wc_card_read_first_entry(&cr, a->project, cr.workers[w].worker_id); x >= 0;
+				 x = cr.entries[x].next)
 			{
-				int64		key[2] = {a->project, workers[w].worker_id};
-				sc_pair    *pr = hash_search(hpairs, key, HASH_FIND, NULL);
+				wc_card_entry *e = &cr.entries[x];
+				ou_match   *mm;
 
-				for (int x = pr ? pr->first : -1; x >= 0; x = entries[x].next)
+				/* r.created_at <= u.known (NULL on either side: no) */
+				if (e->created_null || o[i].known_null || e->created > o[i].known)
+					continue;
+				if (m->n == m->cap)
 				{
-					sc_entry   *e = &entries[x];
-					ou_match   *mm;
-
-					/* r.created_at <= u.known (NULL on either side: no) */
-					if (e->created_null || o[i].known_null || e->created > o[i].known)
-						continue;
-					if (m->n == m->cap)
-					{
-						m->cap = m->cap ? m->cap * 2 : 8;
-						m->v = m->v ? repalloc_huge(m->v, sizeof(ou_match) * m->cap) : palloc(sizeof(ou_match) * m->cap);
-					}
-					mm = &m->v[m->n++];
-					mm->account_id = o[i].account;
-					mm->roster_id = e->roster_id;
-					mm->worker_id = workers[w].worker_id;
-					mm->txn_id = o[i].id;
-					mm->account = a->tid;
-					mm->entry = e->tid;
-					mm->worker = workers[w].tid;
+					m->cap = m->cap ? m->cap * 2 : 8;
+					m->v = m->v ? repalloc_huge(m->v, sizeof(ou_match) * m->cap) : palloc(sizeof(ou_match) * m->cap);
 				}
+				mm = &m->v[m->n++];
+				mm->account_id = o[i].account;
+				mm->roster_id = e->roster_id;
+				mm->worker_id = cr.workers[w].worker_id;
+				mm->txn_id = o[i].id;
+				mm->account = a->tid;
+				mm->entry = e->tid;
+				mm->worker = cr.workers[w].tid;
 			}
 		}
 		if (m->n > before)
@@ -980,9 +866,8 @@ scan_matches(ou_probe *p, Snapshot snapshot, ou_outflow *o, char **cards, int no
 		u[*nu].project_id = a->project;
 		u[(*nu)++].card = cards[i];
 	}
-	hash_destroy(hpairs);
 	hash_destroy(haccounts);
-	hash_destroy(hcards);
+	wc_card_read_done(&cr);
 	ereport(DEBUG1, (errmsg_internal("wagecheck: wages matched by one read of worker and roster: %d outflows, %ld cards",
 									 no, ncards)));
 	return true;
@@ -1928,14 +1813,14 @@ static const char *const ou_rebuild_sql =
 "DELETE FROM wagecheck.outflow_unmatched;"
 "INSERT INTO wagecheck.outflow_unmatched SELECT * FROM wagecheck._outflow_unmatched_rows(NULL) ORDER BY 1;";
 
+static Datum sync_as_owner(PG_FUNCTION_ARGS);
+
 /* The body of wagecheck_outflow_unmatched_sync(). */
 static Datum
 outflow_unmatched_sync(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = wc_trigger_data(fcinfo, FN);
 	ou_table	t;
-	Tuplestorestate *olds,
-			   *news;
 
 	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE |
 					WC_TG_DELETE | WC_TG_TRUNCATE,
@@ -1950,11 +1835,29 @@ outflow_unmatched_sync(PG_FUNCTION_ARGS)
 						_("an AFTER ... FOR EACH STATEMENT (on wage_account: AFTER UPDATE ... FOR EACH ROW)")),
 				 errdetail("Trigger \"%s\" on %s fired it otherwise.",
 						   td->tg_trigger->tgname, wc_rel_label(td->tg_relation))));
+
+	/*
+	 * as the owner of wagecheck's tables, its statements' joins in the order written (see
+	 * MATCH_SQL): src/trigowner.c
+	 */
+	return wc_trigger_run_as_owner(sync_as_owner, fcinfo, WC_TRIGGER_JOINS_AS_WRITTEN);
+}
+
+/* The body of wagecheck._outflow_unmatched_sync(), as the owner of wagecheck's tables (its firing checked already). */
+static Datum
+sync_as_owner(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	ou_table	t = (ou_table) wc_trigger_on_tables(td, FN, ou_refs, OU_TABLES, "account_txn, wage_account, roster or worker");
+	Tuplestorestate *olds,
+			   *news;
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 	{
+		wc_trigger_sql_settings();
 		if (SPI_execute(t == OU_TXN ? "TRUNCATE wagecheck.outflow_unmatched" : ou_rebuild_sql, false, 0) < 0)
 			elog(ERROR, "wagecheck: keeping wagecheck.outflow_unmatched after TRUNCATE failed");
 		SPI_finish();
@@ -2027,5 +1930,5 @@ PG_FUNCTION_INFO_V1(wagecheck_outflow_unmatched_sync);
 Datum
 wagecheck_outflow_unmatched_sync(PG_FUNCTION_ARGS)
 {
-	return wc_trigger_call_owned(outflow_unmatched_sync, fcinfo);
+	return outflow_unmatched_sync(fcinfo);
 }

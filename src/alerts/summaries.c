@@ -852,6 +852,7 @@ wage_month_sync(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 	{
+		wc_trigger_sql_settings();
 		if (SPI_execute(wm_truncate_sql, false, 0) < 0)
 			elog(ERROR, "wagecheck: rebuilding wagecheck.wage_month after TRUNCATE failed");
 		SPI_finish();
@@ -1019,7 +1020,7 @@ PG_FUNCTION_INFO_V1(wagecheck_wage_month_sync);
 Datum
 wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 {
-	Datum		r = wc_trigger_call_owned(wage_month_sync, fcinfo);
+	Datum		r = wc_trigger_run_as_owner(wage_month_sync, fcinfo, 0);
 
 	/*
 	 * (what the statement's checks kept of its payments' lines is its own: gone with it,

@@ -48,6 +48,7 @@
 #include "core/ident.h"
 #include "core/outflow.h"
 #include "enforce/account_keyed.h"
+#include "enforce/card_read.h"
 #include "enforce/checks.h"
 #include "ident/ident_pg.h"
 #include "nls.h"
@@ -318,31 +319,12 @@ wc_payee_reader_read(wc_payee_reader *pr, Snapshot snapshot, int64 project_id, c
 	return true;
 }
 
-/* A card some payees ask about, and the workers whose registered card it is. */
-typedef struct scan_card
-{
-	int64		card;			/* (the key) */
-	int			first;			/* its first worker in workers[], -1: none */
-} scan_card;
-
-typedef struct scan_worker
-{
-	int64		worker_id;
-	char	   *name;
-	int			next;
-} scan_worker;
-
-/* the fewest distinct cards that make wc_payee_reader_scan read the tables rather than probe them */
-#define PAYEE_SCAN_MIN 256
-/* ... and the share of the larger table's rows they must reach (1/PAYEE_SCAN_SHARE) */
-#define PAYEE_SCAN_SHARE 8
-
 /*
  * wc_payee_reader_scan: wc_payee_reader_read's answers for the payees asks[0..n) (distinct
  * (project, account) pairs) by one read of worker and roster each, as snapshot sees them - the
- * workers of the cards asked about, and which of them are on the projects' rosters, kept in
- * hash tables: a bank file of a day's wages asks about most workers, and a probe of each index
- * for each costs more. asks[i].done says which were answered (the others: the lookup's SQL).
+ * workers of the cards asked about, and which of them are on the projects' rosters (card_read.c,
+ * as the matches of the wages are read): a bank file of a day's wages asks about most workers,
+ * and a probe of each index for each costs more. asks[i].done says which were answered (the others: the lookup's SQL).
  * False, with nothing done, when the cards asked about are too few for that.
  */
 bool
@@ -350,25 +332,18 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 {
 	int64	   *cards = palloc(sizeof(int64) * Max(n, 1));
 	char	   *is_card = palloc0(Max(n, 1));	/* 1 a card, 2 not one, 0 not known */
-	HTAB	   *hcards,
-			   *hpairs;
-	scan_worker *workers = NULL;
-	int			nworkers = 0,
-				cap = 0;
+	wc_card_read cr;
 	int			a_card,
 				r_project,
 				r_worker;
-	bool		isnull;
 
 	/* each account's card (as wc_payee_reader_read reads it) */
-	hcards = wc_direct_hash("wagecheck payee cards", sizeof(int64), sizeof(scan_card), n, false);
+	wc_card_read_init(&cr, n);
 	for (int i = 0; i < n; i++)
 	{
 		wc_compact	c;
 		int64_t		card = 0;
 		wc_ident_status st = wc_ident_compact_server(asks[i].account, asks[i].len, &c, NULL);
-		bool		found;
-		scan_card  *e;
 
 		asks[i].done = false;
 		if (st == WC_IDENT_OK)
@@ -382,85 +357,26 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		}
 		cards[i] = card;
 		is_card[i] = 1;
-		e = hash_search(hcards, &cards[i], HASH_ENTER, &found);
-		if (!found)
-			e->first = -1;
+		wc_card_read_ask_card(&cr, card);
 	}
-	if (hash_get_num_entries(hcards) < PAYEE_SCAN_MIN ||
-		hash_get_num_entries(hcards) * PAYEE_SCAN_SHARE < Max(wc_direct_rows(&pr->w), wc_direct_rows(&pr->r)) ||
+	if (!wc_direct_scan_pays(&pr->w, &pr->r, wc_idmap_count(cr.cards)) ||
 		(a_card = wc_direct_column(&pr->w, "wage_card", pr->w.index->rd_opcintype[0])) == 0 ||
 		(r_project = wc_direct_column(&pr->r, "project_id", INT8OID)) == 0 ||
 		(r_worker = wc_direct_column(&pr->r, "worker_id", INT8OID)) == 0)
 	{
-		hash_destroy(hcards);
+		wc_card_read_done(&cr);
 		return false;
 	}
-	/* the workers of those cards */
-	wc_direct_scan_begin(&pr->w, snapshot);
-	while (wc_direct_scan_next(&pr->w))
-	{
-		Datum		v = slot_getattr(pr->w.slot, a_card, &isnull);
-		int64		card,
-					id;
-		scan_card  *e;
-
-		if (isnull)
-			continue;
-		card = DatumGetInt64(v);
-		if ((e = hash_search(hcards, &card, HASH_FIND, NULL)) == NULL)
-			continue;
-		id = DatumGetInt64(slot_getattr(pr->w.slot, pr->a_id, &isnull));
-		if (isnull)
-			continue;
-		if (nworkers == cap)
-		{
-			cap = cap ? cap * 2 : 256;
-			workers = workers ? repalloc_huge(workers, sizeof(scan_worker) * cap) : palloc(sizeof(scan_worker) * cap);
-		}
-		workers[nworkers].worker_id = id;
-		workers[nworkers].name = text_column(&pr->w, pr->a_name);
-		workers[nworkers].next = e->first;
-		e->first = nworkers++;
-	}
-	wc_direct_scan_end(&pr->w);
-	/* the (project, worker) pairs asked about, and those on the roster */
-	hpairs = wc_direct_hash("wagecheck payee pairs", sizeof(int64) * 2, sizeof(int64) * 2, nworkers, false);
-	wc_direct_scan_begin(&pr->r, snapshot);
-	if (nworkers > 0)
-	{
-		HTAB	   *want = wc_direct_hash("wagecheck payee wanted", sizeof(int64) * 2, sizeof(int64) * 2, nworkers, false);
-
-		for (int i = 0; i < n; i++)
-		{
-			scan_card  *e;
-
-			if (is_card[i] != 1 || (e = hash_search(hcards, &cards[i], HASH_FIND, NULL)) == NULL)
-				continue;
-			for (int w = e->first; w >= 0; w = workers[w].next)
-			{
-				int64		key[2] = {asks[i].project_id, workers[w].worker_id};
-
-				(void) hash_search(want, key, HASH_ENTER, NULL);
-			}
-		}
-		while (wc_direct_scan_next(&pr->r))
-		{
-			int64		key[2];
-			bool		pnull,
-						wnull;
-
-			key[0] = DatumGetInt64(slot_getattr(pr->r.slot, r_project, &pnull));
-			key[1] = DatumGetInt64(slot_getattr(pr->r.slot, r_worker, &wnull));
-			if (!pnull && !wnull && hash_search(want, key, HASH_FIND, NULL) != NULL)
-				(void) hash_search(hpairs, key, HASH_ENTER, NULL);
-		}
-		hash_destroy(want);
-	}
-	wc_direct_scan_end(&pr->r);
+	/* the workers of those cards, then the entries of the (project, worker) pairs asked about */
+	wc_card_read_workers(&cr, &pr->w, snapshot, a_card, pr->a_id, pr->a_name);
+	for (int i = 0; i < n; i++)
+		if (is_card[i] == 1)
+			for (int w = wc_card_read_first_worker(&cr, cards[i]); w >= 0; w = cr.workers[w].next)
+				wc_card_read_ask_pair(&cr, asks[i].project_id, cr.workers[w].worker_id);
+	wc_card_read_entries(&cr, &pr->r, snapshot, r_project, r_worker, 0, 0);
 	/* each answer: the worker of the card on the project's roster first, then the lowest id */
 	for (int i = 0; i < n; i++)
 	{
-		scan_card  *e;
 		int			best_rostered = -1;
 		int64		best_id = 0;
 		const char *best_name = NULL;
@@ -474,18 +390,17 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 			asks[i].done = true;
 			continue;
 		}
-		e = hash_search(hcards, &cards[i], HASH_FIND, NULL);
-		for (int w = e ? e->first : -1; w >= 0; w = workers[w].next)
+		for (int w = wc_card_read_first_worker(&cr, cards[i]); w >= 0; w = cr.workers[w].next)
 		{
-			int64		key[2] = {asks[i].project_id, workers[w].worker_id};
-			int			rostered = hash_search(hpairs, key, HASH_FIND, NULL) != NULL ? 1 : 0;
+			wc_card_worker *k = &cr.workers[w];
+			int			rostered = wc_card_read_first_entry(&cr, asks[i].project_id, k->worker_id) >= 0 ? 1 : 0;
 
 			/* ORDER BY rostered DESC, worker_id LIMIT 1 */
-			if (rostered > best_rostered || (rostered == best_rostered && workers[w].worker_id < best_id))
+			if (rostered > best_rostered || (rostered == best_rostered && k->worker_id < best_id))
 			{
 				best_rostered = rostered;
-				best_id = workers[w].worker_id;
-				best_name = workers[w].name;
+				best_id = k->worker_id;
+				best_name = k->name;
 			}
 		}
 		pe = wc_payee_store(asks[i].project_id, asks[i].account, asks[i].len, best_rostered >= 0);
@@ -497,8 +412,7 @@ wc_payee_reader_scan(wc_payee_reader *pr, Snapshot snapshot, wc_payee_ask *asks,
 		}
 		asks[i].done = true;
 	}
-	hash_destroy(hpairs);
-	hash_destroy(hcards);
+	wc_card_read_done(&cr);
 	ereport(DEBUG1, (errmsg_internal("wagecheck: payees read by one read of worker and roster: %d", n)));
 	return true;
 }
@@ -531,6 +445,8 @@ wc_account_keyed_possible(void)
 
 	if (IsolationUsesXactSnapshot())
 		return false;
+	if (wc_attached_accounts_none())
+		return true;			/* (known without connecting SPI: most statements) */
 	SPI_connect();
 	attached = wc_attached_accounts_exist();
 	SPI_finish();
@@ -570,7 +486,7 @@ wc_account_keyed_begin_checked(wc_account_keyed *k, int64 id, const char *cp, in
 		goto no;
 	/* found and locked as SELECT ... FOR NO KEY UPDATE OF a finds and locks it */
 	snapshot = wc_direct_snapshot();
-	if (!wc_direct_first(&k->account, snapshot, &key, 1) ||
+	if (!wc_direct_first_id(&k->account, snapshot, id) ||
 		wc_direct_lock(&k->account, &k->account.slot->tts_tid, LockTupleNoKeyExclusive, &tmfd) != TM_Ok ||
 		DatumGetInt64(slot_getattr(k->account.slot, a_id, &isnull)) != id || isnull)
 	{
@@ -684,6 +600,8 @@ wc_account_keyed_end(wc_account_keyed *k)
 	}
 	tid = k->account.slot->tts_tid;
 	simple_table_tuple_update(rel, &tid, next, InvalidSnapshot, &update_indexes);
+	/* (the next statement of this transaction finds it there, not by the index) */
+	wc_direct_wrote(rel, k->acct.account_id, &next->tts_tid);
 	if (update_indexes)
 	{
 		if (estate == NULL)

@@ -507,6 +507,7 @@ prefetch_payees(TriggerData *td, wc_map *map, TupleTableSlot *slot)
 		if (payee_key_cmp(&keys[i], &keys[k]) != 0)
 			keys[++k] = keys[i];
 	n = k + 1;
+	wc_payee_reserve(n);
 	/* read through the indexes of worker and roster; the query asks for those that cannot be */
 	{
 		wc_payee_reader pr;

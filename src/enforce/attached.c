@@ -17,6 +17,7 @@
 #include "utils/rel.h"
 
 #include "enforce/enforce.h"
+#include "trigowner.h"
 
 /* An attached table of accounts and its query: (accounts, open accounts) of project $1 / code $2. */
 typedef struct attached_table
@@ -108,6 +109,7 @@ table_plan(Oid relid, Oid enforce_fn)
 					   ? psprintf("%s = $1", quote_identifier(NameStr(project->attname)))
 					   : psprintf("pg_catalog.btrim(%s::pg_catalog.text, E' \\t') = $2",
 								  quote_identifier(NameStr(project->attname))));
+		wc_trigger_sql_settings();
 		plan = SPI_prepare(sql, 2, types);
 		if (plan == NULL)
 			elog(ERROR, "wagecheck: SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
@@ -135,6 +137,7 @@ build(void)
 		SPI_freeplan(tables[i].plan);
 	ntables = 0;
 	valid = false;
+	wc_trigger_sql_settings();
 	rc = SPI_execute("SELECT DISTINCT tg.tgrelid, tg.tgfoid FROM pg_catalog.pg_trigger tg"
 					 " WHERE tg.tgfoid = 'wagecheck.enforce()'::pg_catalog.regprocedure"
 					 " AND NOT tg.tgisinternal AND tg.tgrelid <> 'wagecheck.wage_account'::pg_catalog.regclass"
@@ -210,7 +213,10 @@ wc_attached_accounts_closed(int64 project_id, const char *code)
 		bool		isnull;
 		int64		accounts,
 					open;
-		int			rc = SPI_execute_plan(tables[i].plan, args, NULL, false, 0);
+		int			rc;
+
+		wc_trigger_sql_settings();
+		rc = SPI_execute_plan(tables[i].plan, args, NULL, false, 0);
 
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "wagecheck: accounts lookup in an attached table failed: %s", SPI_result_code_string(rc));

@@ -37,11 +37,28 @@ extern void wc_direct_begin(wc_direct *d, Snapshot snapshot, const Datum *key, i
 extern bool wc_direct_next(wc_direct *d);
 extern void wc_direct_end(wc_direct *d);
 extern bool wc_direct_first(wc_direct *d, Snapshot snapshot, const Datum *key, int nkeys);
-extern double wc_direct_rows(wc_direct *d);
+extern void wc_direct_wrote(Relation rel, int64 key, ItemPointer tid);
+extern bool wc_direct_first_id(wc_direct *d, Snapshot snapshot, int64 key);
+extern bool wc_direct_scan_pays(wc_direct *a, wc_direct *b, long nkeys);
 extern void wc_direct_scan_begin(wc_direct *d, Snapshot snapshot);
 extern bool wc_direct_scan_next(wc_direct *d);
 extern void wc_direct_scan_end(wc_direct *d);
 extern HTAB *wc_direct_hash(const char *name, Size keysize, Size entrysize, long n, bool strings);
+/* a map of int64 keys (one or two) to an int (wc_idmap_create) */
+typedef struct wc_idmap_entry
+{
+	int64		k0;
+	int64		k1;
+	int			value;
+	bool		used;
+} wc_idmap_entry;
+typedef struct wc_idmap wc_idmap;
+
+extern wc_idmap *wc_idmap_create(long n);
+extern int *wc_idmap_enter(wc_idmap *m, int64 k0, int64 k1, bool *found);
+extern int *wc_idmap_find(const wc_idmap *m, int64 k0, int64 k1);
+extern long wc_idmap_count(const wc_idmap *m);
+extern void wc_idmap_free(wc_idmap *m);
 extern TM_Result wc_direct_lock(wc_direct *d, ItemPointer tid, LockTupleMode mode, TM_FailureData *tmfd);
 extern void wc_direct_close(wc_direct *d);
 extern Snapshot wc_direct_snapshot(void);

@@ -95,10 +95,6 @@ check_firing(TriggerData *td)
 static Datum
 enforce_statement_or_row(PG_FUNCTION_ARGS)
 {
-	Oid			save_uid;
-	int			save_ctx;
-	volatile Datum result = (Datum) 0;
-
 	check_firing(wc_trigger_data(fcinfo, "wagecheck.enforce()"));
 	/* the balances written by wc_flush (nothing but the balance changes): let through unread */
 	if (wc_flushing() && TRIGGER_FIRED_FOR_ROW(((TriggerData *) fcinfo->context)->tg_event) &&
@@ -106,18 +102,8 @@ enforce_statement_or_row(PG_FUNCTION_ARGS)
 		strcmp(RelationGetRelationName(((TriggerData *) fcinfo->context)->tg_relation), "wage_account") == 0 &&
 		RelationGetNamespace(((TriggerData *) fcinfo->context)->tg_relation) == get_namespace_oid("wagecheck", true))
 		return PointerGetDatum(((TriggerData *) fcinfo->context)->tg_newtuple);
-	GetUserIdAndSecContext(&save_uid, &save_ctx);
-	SetUserIdAndSecContext(wc_rules_owner(), save_ctx | SECURITY_LOCAL_USERID_CHANGE);
-	PG_TRY();
-	{
-		result = enforce_as_owner(fcinfo);
-	}
-	PG_FINALLY();
-	{
-		SetUserIdAndSecContext(save_uid, save_ctx);
-	}
-	PG_END_TRY();
-	return result;
+	/* (its statements' names pinned to pg_catalog and wagecheck: src/trigowner.c) */
+	return wc_trigger_run_as_owner(enforce_as_owner, fcinfo, 0);
 }
 
 PG_FUNCTION_INFO_V1(wagecheck_enforce);
@@ -125,7 +111,7 @@ PG_FUNCTION_INFO_V1(wagecheck_enforce);
 Datum
 wagecheck_enforce(PG_FUNCTION_ARGS)
 {
-	return wc_trigger_call_owned(enforce_statement_or_row, fcinfo);
+	return enforce_statement_or_row(fcinfo);
 }
 
 /* The body of wagecheck.enforce(), running as the owner of wagecheck's tables. */

@@ -304,6 +304,7 @@ typedef struct wc_payee_entry
 /* state.c */
 extern wc_payee_entry *wc_payee_find(int64 project_id, const char *account, int len);
 extern wc_payee_entry *wc_payee_store(int64 project_id, const char *account, int len, bool is_card);
+extern void wc_payee_reserve(long n);
 extern wc_account *wc_account_get(bool by_id, int64 id, const char *number);
 extern wc_account *wc_account_get_paying(int64 id, const char *cp, int cplen);
 extern void wc_enforced_keep(Oid relid, char kind, const void *rows, const int64 *keys, int nkeys,

@@ -23,6 +23,7 @@
 
 #include "enforce/enforce.h"
 #include "nls.h"
+#include "trigowner.h"
 
 /* load8: 8 bytes at p, any alignment. */
 static inline uint64
@@ -111,6 +112,7 @@ static wc_account *account_keep(const char *key, bool by_id);
 SPIPlanPtr
 wc_plan(int slot, const char *sql, int nargs, const Oid *argtypes)
 {
+	wc_trigger_sql_settings();
 	if (plans[slot] == NULL)
 	{
 		/* generic plans: planned once, not again on each call while a custom plan looks cheaper */
@@ -457,6 +459,39 @@ payee_grow(payee_table *t)
 }
 
 /*
+ * wc_payee_reserve: room in the statement's cache for n more answers, made at once (a bank file
+ * of thousands of cards would otherwise double the table a dozen times, each time on fresh
+ * zeroed memory).
+ */
+void
+wc_payee_reserve(long n)
+{
+	uint32		slots = 256;
+
+	ensure_tables();
+	if (payees == NULL)
+	{
+		payees = MemoryContextAlloc(stmt_cxt, sizeof(payee_table));
+		payees->used = 0;
+		payees->mask = 0;
+		payees->slots = NULL;
+	}
+	/* at most half full, as payee_grow keeps it */
+	while (slots < (uint64) (payees->used + n) * 2 && slots < (1U << 30))
+		slots *= 2;
+	if (slots <= payees->mask + 1)
+		return;
+	if (payees->slots == NULL)
+	{
+		payees->slots = payee_slots(slots);
+		payees->mask = slots - 1;
+		return;
+	}
+	while (payees->mask + 1 < slots)
+		payee_grow(payees);
+}
+
+/*
  * An entry to fill with the answer for a project's counterparty account: in the
  * statement's cache (call it only once the answer is at hand, so a failed lookup
  * leaves nothing behind), or a scratch entry when the account is too long to cache.
@@ -475,12 +510,7 @@ wc_payee_store(int64 project_id, const char *account, int len, bool is_card)
 		return &payee_scratch;
 	}
 	if (payees == NULL)
-	{
-		payees = MemoryContextAlloc(stmt_cxt, sizeof(payee_table));
-		payees->mask = 255;
-		payees->used = 0;
-		payees->slots = payee_slots(256);
-	}
+		wc_payee_reserve(1);
 	if ((payees->used + 1) * 2 > payees->mask + 1)
 		payee_grow(payees);
 	hash = payee_hash(project_id, account, len);

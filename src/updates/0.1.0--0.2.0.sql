@@ -87,3 +87,6 @@ DROP VIEW wagecheck.supervision_ledger, wagecheck.alert_board;
 -- ==== new: XML interchange, the bank statement profiles and the index of bank references
 \ir ../interchange/once/10_profile.sql
 \ir ../interchange/once/20_payroll.sql
+
+-- ==== the accounts' pages leave room for the balances' new versions (src/schema/once/schema.sql)
+ALTER TABLE wagecheck.wage_account SET (fillfactor = 20);
