@@ -202,6 +202,42 @@ UPDATE wagecheck.worker SET wage_card = fx.card(3)::wagecheck.bank_card WHERE wo
 SELECT * FROM fx.stale();
 SELECT * FROM fx.wp04('2026-04-02 12:00');
 
+-- WP06 by the rows of worker_pay marked high (a sum over 25,000 a month: the limits below
+-- are above it, so only those rows are read): worker 2's January crosses 25,000 and back,
+-- by a one-row line (by key), a correction (recomputed), a line added and then deleted, and
+-- a line added in REPEATABLE READ (the statement, not the keyed path); at each step the
+-- marks equal a recomputation and WP06's hits a plain computation
+INSERT INTO wagecheck.rule_param_override VALUES ('WP06', '371302', '{"month_amount": 26000}');
+SELECT * FROM fx.check('2026-04-02 12:00') WHERE rule = 'WP06';
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+VALUES (11, 2, 2, 5, 28000, 28000, '2026-04-03 09:00');      -- 30,000: over
+SELECT * FROM fx.stale() WHERE diff <> 0;
+SELECT * FROM wagecheck.worker_pay WHERE worker_id = 2 ORDER BY 1, 2, 3;
+SELECT * FROM fx.check('2026-04-03 12:00') WHERE rule = 'WP06';
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, corrects_line_id, created_at)
+VALUES (12, 2, 2, 5, 20000, 20000, 11, '2026-04-04 09:00');  -- 22,000: under again
+SELECT * FROM fx.stale() WHERE diff <> 0;
+SELECT * FROM wagecheck.worker_pay WHERE worker_id = 2 ORDER BY 1, 2, 3;
+SELECT * FROM fx.check('2026-04-04 12:00') WHERE rule = 'WP06';
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+VALUES (13, 2, 2, 1, 10000, 10000, '2026-04-05 09:00');      -- 32,000: over
+SELECT * FROM wagecheck.worker_pay WHERE worker_id = 2 AND span = 'month' ORDER BY 1, 2, 3;
+SELECT * FROM fx.check('2026-04-05 12:00') WHERE rule = 'WP06';
+SET session_replication_role = replica;
+DELETE FROM wagecheck.pay_line WHERE line_id = 13;            -- 22,000: under
+RESET session_replication_role;
+SELECT * FROM fx.stale() WHERE diff <> 0;
+SELECT * FROM wagecheck.worker_pay WHERE worker_id = 2 AND span = 'month' ORDER BY 1, 2, 3;
+SELECT * FROM fx.check('2026-04-05 12:00') WHERE rule = 'WP06';
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+VALUES (14, 2, 2, 1, 5000, 5000, '2026-04-06 09:00');        -- 27,000: over
+COMMIT;
+SELECT * FROM fx.stale() WHERE diff <> 0;
+SELECT * FROM wagecheck.worker_pay WHERE worker_id = 2 AND span = 'month' ORDER BY 1, 2, 3;
+SELECT * FROM fx.check('2026-04-06 12:00') WHERE rule = 'WP06';
+DELETE FROM wagecheck.rule_param_override WHERE code = 'WP06' AND division_prefix = '371302';
+
 -- TRUNCATE (in replica mode, as generators do): the lines left unpaid, the sums unchanged;
 -- then every line: no sums left
 SET session_replication_role = replica;

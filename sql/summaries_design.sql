@@ -43,11 +43,12 @@ SELECT q, fx.uses(q, i) AS uses, i AS index
     ('SELECT * FROM wagecheck.wage_month w WHERE w.payable < 2200 AND w.days >= 21.75', 'wage_month_payable'),
     ('SELECT * FROM wagecheck.wage_month w WHERE w.payable < 3999.99 AND w.days >= 20', 'wage_month_payable'),
     ('SELECT * FROM wagecheck.wage_month w WHERE w.payable < 4500 AND w.days >= 21.75', 'wage_month_payable'),
-    -- WP06's candidates (the lowest limits of any division)
-    ('SELECT * FROM wagecheck.worker_pay w WHERE w.span = ''month'' AND w.payable > 50000', 'worker_pay_payable'),
-    ('SELECT * FROM wagecheck.worker_pay w WHERE w.span = ''year'' AND w.payable > 300000', 'worker_pay_payable'),
-    ('SELECT * FROM wagecheck.worker_pay w WHERE w.span = ''year'' AND w.payable > 60000', 'worker_pay_payable'),
-    ('SELECT * FROM wagecheck.worker_pay w WHERE w.span = ''month'' AND w.payable > 20000', 'worker_pay_payable'),
+    -- WP06's candidates (the lowest limits of any division, at or above the marks': the rows
+    -- marked high; lower limits read the whole table)
+    ('SELECT * FROM wagecheck.worker_pay w WHERE w.high AND w.span = ''month'' AND w.payable > 50000', 'worker_pay_high'),
+    ('SELECT * FROM wagecheck.worker_pay w WHERE w.high AND w.span = ''year'' AND w.payable > 300000', 'worker_pay_high'),
+    ('SELECT * FROM wagecheck.worker_pay w WHERE w.span = ''year'' AND w.payable > 60000', 'worker_pay_high'),
+    ('SELECT * FROM wagecheck.worker_pay w WHERE w.span = ''month'' AND w.payable > 20000', 'worker_pay_high'),
     -- the months owed (WP02, WP03, AC05, the views' runs owed) and unpaid (the views' attendees)
     ('SELECT * FROM wagecheck.wage_month w WHERE w.settled_at IS NULL', 'wage_month_open'),
     ('SELECT * FROM wagecheck.wage_month w WHERE w.settled_at IS NULL AND w.project_id = ANY (''{60,61}'')', 'wage_month_open'),
@@ -61,7 +62,7 @@ CREATE FUNCTION fx.updates() RETURNS jsonb LANGUAGE sql AS $$
     SELECT jsonb_object_agg(relname, jsonb_build_array(n_tup_upd, n_tup_hot_upd))
       FROM pg_stat_xact_user_tables
      WHERE relid IN ('wagecheck.attendance_month'::regclass, 'wagecheck.attendance_project_month'::regclass,
-                     'wagecheck.sheet_worker'::regclass) $$;
+                     'wagecheck.sheet_worker'::regclass, 'wagecheck.worker_pay'::regclass) $$;
 CREATE FUNCTION fx.updates_since(before jsonb)
 RETURNS TABLE (relname text, updates bigint, hot_updates bigint) LANGUAGE sql AS $$
     SELECT a.key, (a.value ->> 0)::bigint - coalesce((before -> a.key ->> 0)::bigint, 0),
@@ -104,12 +105,14 @@ INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net
     (2, 2, 2, 22, 3000, 3000, '2026-02-10 10:00'),
     (3, 1, 3, 22, 6000, 6000, '2026-02-10 10:00'),
     (4, 2, 3, 22, 6000, 6000, '2026-02-10 10:00');
-BEGIN;   -- a second month of lines for workers 1 and 3 on P60: their sheet_worker rows, HOT
+-- a second month of lines for workers 1 and 3 on P60: their sheet_worker rows and their
+-- years in worker_pay (payable changes, no index holds it), HOT
+BEGIN;
 SELECT fx.updates() AS before \gset
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at) VALUES
     (5, 3, 1, 22, 4500, 4500, '2026-03-10 10:00'),
     (6, 3, 3, 22, 6000, 6000, '2026-03-10 10:00');
-SELECT * FROM fx.updates_since(:'before') WHERE relname = 'sheet_worker';
+SELECT * FROM fx.updates_since(:'before') WHERE relname IN ('sheet_worker', 'worker_pay');
 COMMIT;
 SELECT project_id, worker_id, period, payable, w.payable < 4000 AS in_payable_index
   FROM wagecheck.wage_month w ORDER BY 1, 2, 3;
@@ -147,6 +150,35 @@ SELECT * FROM wagecheck._wages_owed_by_project('2026-04-20 12:00', '{60,61}');
 VACUUM wagecheck.wage_month;
 SELECT fx.uses('SELECT w.project_id, w.worker_id, w.period FROM wagecheck.wage_month w WHERE w.settled_at IS NULL'
                ' ORDER BY 1, 2, 3', 'Index Only Scan using wage_month_open') AS owed_from_the_index;
+
+-- one line (by key) adds to worker 2's January and year: HOT; so does the statement's path
+-- (REPEATABLE READ) and a correction (recomputed); a sum crossing 25,000 a month changes its
+-- mark (high): that update writes index entries (not HOT)
+BEGIN;
+SELECT fx.updates() AS before \gset
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+VALUES (7, 1, 2, 1, 100, 100, '2026-03-11 10:00');
+SELECT * FROM fx.updates_since(:'before') WHERE relname = 'worker_pay';
+COMMIT;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT fx.updates() AS before \gset
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+VALUES (8, 1, 2, 1, 100, 100, '2026-03-11 10:00');
+SELECT * FROM fx.updates_since(:'before') WHERE relname = 'worker_pay';
+COMMIT;
+BEGIN;
+SELECT fx.updates() AS before \gset
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, corrects_line_id, created_at)
+VALUES (9, 1, 2, 1, 200, 200, 8, '2026-03-11 11:00');
+SELECT * FROM fx.updates_since(:'before') WHERE relname = 'worker_pay';
+COMMIT;
+BEGIN;
+SELECT fx.updates() AS before \gset
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+VALUES (10, 1, 1, 1, 30000, 30000, '2026-03-11 12:00');
+SELECT * FROM fx.updates_since(:'before') WHERE relname = 'worker_pay';
+COMMIT;
+SELECT worker_id, span, period, payable, high FROM wagecheck.worker_pay ORDER BY 1, 2, 3;
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;

@@ -156,6 +156,80 @@ VALUES (20, 71, 2, '2026-03-01', '2026-04-05', '2026-04-05 09:00'), (21, 71, 3, 
 SELECT project_id, worker_id, period, net FROM wagecheck.wage_month WHERE project_id = 71 AND period = '2026-03-01';
 SELECT * FROM fx.check('sheets');
 
+-- What the keyed path keeps across statements (src/alerts/keyed.c: the summaries' OIDs, their
+-- primary keys and key columns) is forgotten when the catalog changes: with sheet_worker's
+-- primary key made again on its columns in the other order, a line is written by the
+-- statements (the key is not the one the keyed path writes by; the index it knew is gone),
+-- and by key again once the key is back. fx.line(...): _settled_at's calls by one line
+-- added to a month that is there (the statements call it, the keyed path does not).
+INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at) VALUES
+    (30, 70, 3, '2026-05-01', '2026-06-05', '2026-06-05 09:00'),
+    (31, 70, 2, '2026-05-01', '2026-06-05', '2026-06-05 09:00');
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at) VALUES
+    (30, 30, 3, 2, 300, 300, '2026-06-05 10:00'),
+    (31, 30, 4, 2, 300, 300, '2026-06-05 10:00');
+CREATE FUNCTION fx.line(line bigint, sheet bigint, worker bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint := coalesce((SELECT f.calls FROM pg_stat_xact_user_functions f WHERE f.funcname = '_settled_at'), 0);
+BEGIN
+    INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+    VALUES (line, sheet, worker, 1, 100, 100, '2026-06-05 11:00');
+    RETURN coalesce((SELECT f.calls FROM pg_stat_xact_user_functions f WHERE f.funcname = '_settled_at'), 0) - before;
+END $$;
+BEGIN;
+SELECT fx.line(32, 31, 3) AS settled_at_calls;   -- by key
+ALTER TABLE wagecheck.sheet_worker DROP CONSTRAINT sheet_worker_pkey, ADD PRIMARY KEY (worker_id, project_id);
+SELECT fx.line(33, 31, 4) AS settled_at_calls;   -- by the statements
+ALTER TABLE wagecheck.sheet_worker DROP CONSTRAINT sheet_worker_pkey, ADD PRIMARY KEY (project_id, worker_id);
+SELECT fx.line(34, 31, 1) AS settled_at_calls;   -- by key (worker 1's May: a new month)
+COMMIT;
+SELECT * FROM fx.check('catalog changed');
+-- a summary renamed and another table made in its place under its name: the line is written
+-- to the table of that name now (the OID kept for the name is forgotten), by key
+BEGIN;
+ALTER TABLE wagecheck.worker_pay RENAME TO worker_pay_away;
+CREATE TABLE wagecheck.worker_pay (LIKE wagecheck.worker_pay_away INCLUDING ALL);
+INSERT INTO wagecheck.worker_pay SELECT * FROM wagecheck.worker_pay_away;
+SELECT fx.line(35, 30, 3) AS settled_at_calls;   -- worker 3's May, 100 more
+SELECT 'now' AS t, worker_id, span, period, payable FROM wagecheck.worker_pay WHERE worker_id = 3
+UNION ALL
+SELECT 'away', worker_id, span, period, payable FROM wagecheck.worker_pay_away WHERE worker_id = 3
+ORDER BY 1, 2, 3, 4;
+ROLLBACK;
+
+-- A payment's line (its sheet, worker) and the worker's card, as the enforcing trigger read
+-- them, are not read again by the summaries' trigger of the same statement: one probe of
+-- pay_line's and worker's keys less than when a trigger of another's on wage_payment (which
+-- could change them in between) has the summaries read them themselves; the same months
+-- and rows of payment_off_card either way. fx.pay(...): the index scans of pay_line and of
+-- worker by one payment.
+CREATE FUNCTION fx.scans() RETURNS bigint[] LANGUAGE sql AS $$
+    SELECT array_agg(coalesce(t.idx_scan, 0) ORDER BY t.relname)
+      FROM pg_stat_xact_user_tables t WHERE t.schemaname = 'wagecheck' AND t.relname IN ('pay_line', 'worker') $$;
+CREATE FUNCTION fx.pay(id bigint, line bigint, worker int, method text) RETURNS bigint[] LANGUAGE plpgsql AS $$
+DECLARE
+    before bigint[] := fx.scans();
+    after bigint[];
+BEGIN
+    INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+    VALUES (id, line, 10, '2026-06-20 10:00'::timestamptz + id * interval '1 minute', method,
+            CASE method WHEN 'account' THEN fx.card(worker) END, '2026-06-20 10:00'::timestamptz + id * interval '1 minute');
+    after := fx.scans();
+    RETURN ARRAY[after[1] - before[1], after[2] - before[2]];
+END $$;
+BEGIN;
+SELECT fx.pay(40, 30, 3, 'account') AS shared_line_and_worker_scans;
+SELECT fx.pay(41, 31, 4, 'cash') AS shared_line_and_worker_scans;
+CREATE FUNCTION fx.nothing_stmt() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TRIGGER another AFTER INSERT ON wagecheck.wage_payment FOR EACH STATEMENT EXECUTE FUNCTION fx.nothing_stmt();
+SELECT fx.pay(42, 30, 3, 'account') AS read_again_scans;
+SELECT fx.pay(43, 31, 4, 'cash') AS read_again_scans;
+DROP TRIGGER another ON wagecheck.wage_payment;
+SELECT fx.pay(44, 32, 3, 'cash') AS shared_again_scans;
+COMMIT;
+SELECT project_id, worker_id, period, payment_id, reason FROM wagecheck.payment_off_card WHERE payment_id >= 40 ORDER BY 4;
+SELECT * FROM fx.check('shared');
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -37,6 +37,8 @@ COMMENT ON COLUMN wagecheck.worker_pay.period IS
     'first day of the month (span month) or of the year (span year)';
 COMMENT ON COLUMN wagecheck.worker_pay.entries IS
     'number of wage_month rows summed (the row goes when none is left)';
+COMMENT ON COLUMN wagecheck.worker_pay.high IS
+    'payable is over 25,000 (span month) or 150,000 (span year): the sums WP06 finds by its index';
 COMMENT ON TABLE wagecheck.sheet_worker IS
     'derived (kept with wagecheck.wage_month, not dumped): the workers on each project''s pay sheets and their number of months there';
 
@@ -366,20 +368,25 @@ COMMENT ON FUNCTION wagecheck._wage_month_rows(bigint[], bigint[], date[]) IS
     'wage_month rows of the given (project, worker, month) keys, or of all when NULL, from the raw rows (internal)';
 
 -- _worker_pay_rows(): worker_pay computed from wage_month (for TRUNCATE, rebuilds and checks).
+-- high: the sum over 25,000 a month or 150,000 a year (the same bounds in _worker_pay_add,
+-- the statements of src/alerts/summaries.c and src/alerts/wage_keyed.c, and WP06's reads).
 CREATE OR REPLACE FUNCTION wagecheck._worker_pay_rows() RETURNS SETOF wagecheck.worker_pay
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, wagecheck SET work_mem = '64MB' AS
 $$
-    SELECT w.worker_id, k.span, k.period, sum(w.payable), count(*)
-      FROM wagecheck.wage_month w
-     CROSS JOIN LATERAL (VALUES ('month', w.period), ('year', date_trunc('year', w.period)::date)) k(span, period)
-     GROUP BY 1, 2, 3
+    SELECT x.worker_id, x.span, x.period, x.payable, x.entries,
+           CASE x.span WHEN 'month' THEN x.payable > 25000 ELSE x.payable > 150000 END
+      FROM (SELECT w.worker_id, k.span, k.period, sum(w.payable)::numeric(14,2) AS payable, count(*) AS entries
+              FROM wagecheck.wage_month w
+             CROSS JOIN LATERAL (VALUES ('month', w.period), ('year', date_trunc('year', w.period)::date)) k(span, period)
+             GROUP BY 1, 2, 3) x
 $$;
 COMMENT ON FUNCTION wagecheck._worker_pay_rows() IS
     'wagecheck.worker_pay recomputed from wagecheck.wage_month (internal)';
 
 -- _worker_pay_add(workers, periods, payable, entries): adds changes of wage_month rows (one
 -- element per row: its month, the change of its payable and of the row count) to the
--- workers' month and year sums, in key order; sums left without rows go.
+-- workers' month and year sums, in key order (high again from the new sum: the row's
+-- index entry changes only when the sum crosses its bound); sums left without rows go.
 CREATE OR REPLACE FUNCTION wagecheck._worker_pay_add(p_workers bigint[], p_periods date[], p_payable numeric[],
                                           p_entries bigint[])
     RETURNS void
@@ -389,15 +396,19 @@ BEGIN
     IF coalesce(cardinality(p_workers), 0) = 0 THEN
         RETURN;
     END IF;
-    INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)
-    SELECT u.worker_id, k.span, k.period, sum(u.payable), sum(u.entries)
+    INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries, high)
+    SELECT u.worker_id, k.span, k.period, sum(u.payable), sum(u.entries),
+           CASE k.span WHEN 'month' THEN sum(u.payable)::numeric(14,2) > 25000
+                       ELSE sum(u.payable)::numeric(14,2) > 150000 END
       FROM unnest(p_workers, p_periods, p_payable, p_entries) u(worker_id, period, payable, entries)
      CROSS JOIN LATERAL (VALUES ('month', u.period), ('year', date_trunc('year', u.period)::date)) k(span, period)
      GROUP BY 1, 2, 3
     HAVING sum(u.payable) <> 0 OR sum(u.entries) <> 0
      ORDER BY 1, 2, 3
     ON CONFLICT (worker_id, span, period) DO UPDATE
-       SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries;
+       SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries,
+           high = CASE t.span WHEN 'month' THEN (t.payable + excluded.payable)::numeric(14,2) > 25000
+                              ELSE (t.payable + excluded.payable)::numeric(14,2) > 150000 END;
     DELETE FROM wagecheck.worker_pay t
      USING (SELECT DISTINCT u.worker_id, k.span, k.period
               FROM unnest(p_workers, p_periods) u(worker_id, period)

@@ -24,11 +24,14 @@
 #include "nodes/pg_list.h"
 #include "storage/lmgr.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "alerts/keyed.h"
+#include "enforce/enforce.h"
 
 /* keyed_eq: the equality function of a key column's type, InvalidOid for a type not used as a key. */
 static RegProcedure
@@ -50,6 +53,182 @@ keyed_eq(Oid type)
 	return InvalidOid;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * What a statement would look up again (the table's OID by its name; that its primary key is
+ * the btree on the columns asked, their attribute numbers), kept across statements until the
+ * catalog says the relation changed: a relcache invalidation of the table or of any relation
+ * (a table, an index, renamed, dropped, altered) or a change of a schema forgets it. Only
+ * OIDs and attribute numbers are kept: each statement opens and locks the relations again,
+ * and checks again what a relcache entry says without a look-up (triggers, rules, row
+ * security).
+ */
+
+#define KEYED_NAMES 48
+#define KEYED_SHAPES 24
+
+typedef struct keyed_name
+{
+	Oid			relid;			/* InvalidOid: a free slot */
+	char		name[NAMEDATALEN];
+} keyed_name;
+
+typedef struct keyed_shape
+{
+	Oid			relid;			/* InvalidOid: a free slot */
+	Oid			pk;
+	int			nkeys;
+	char		cols[WC_KEYED_MAX_KEYS][NAMEDATALEN];
+	Oid			types[WC_KEYED_MAX_KEYS];
+	AttrNumber	keyatt[WC_KEYED_MAX_KEYS];
+} keyed_shape;
+
+static keyed_name keyed_names[KEYED_NAMES];
+static keyed_shape keyed_shapes[KEYED_SHAPES];
+static uint64 keyed_generation;		/* counts the invalidations received */
+static bool keyed_registered;
+
+/*
+ * wc_keyed_invalidate: a relation's cached lookups forgotten (all of them for InvalidOid);
+ * called by the relcache callback of the enforcing triggers (src/enforce/attached.c: a
+ * backend has ten slots for relcache callbacks, PostgreSQL's and every library's together)
+ */
+void
+wc_keyed_invalidate(Oid relid)
+{
+	keyed_generation++;
+	for (int i = 0; i < KEYED_NAMES; i++)
+		if (!OidIsValid(relid) || keyed_names[i].relid == relid)
+			keyed_names[i].relid = InvalidOid;
+	for (int i = 0; i < KEYED_SHAPES; i++)
+		if (!OidIsValid(relid) || keyed_shapes[i].relid == relid || keyed_shapes[i].pk == relid)
+			keyed_shapes[i].relid = InvalidOid;
+}
+
+/* keyed_forget_all: a schema changed (renamed, dropped): every name looked up again */
+static void
+keyed_forget_all(Datum arg, int cacheid, uint32 hashvalue)
+{
+	wc_keyed_invalidate(InvalidOid);
+}
+
+/*
+ * wc_keyed_relid: the OID of the relation wagecheck.<name> (a table or an index), InvalidOid
+ * when there is none; looked up once and kept until the catalog changes it (not locked: the
+ * caller opens it).
+ */
+Oid
+wc_keyed_relid(const char *name)
+{
+	Oid			nsp,
+				relid;
+	int			free = -1;
+
+	if (!keyed_registered)
+	{
+		wc_enforce_relcache_register();
+		CacheRegisterSyscacheCallback(NAMESPACEOID, keyed_forget_all, (Datum) 0);
+		keyed_registered = true;
+	}
+	for (int i = 0; i < KEYED_NAMES; i++)
+	{
+		if (!OidIsValid(keyed_names[i].relid))
+		{
+			if (free < 0)
+				free = i;
+		}
+		else if (strcmp(keyed_names[i].name, name) == 0)
+			return keyed_names[i].relid;
+	}
+	nsp = get_namespace_oid("wagecheck", true);
+	relid = OidIsValid(nsp) ? get_relname_relid(name, nsp) : InvalidOid;
+	if (OidIsValid(relid) && free >= 0 && strlen(name) < NAMEDATALEN)
+	{
+		strlcpy(keyed_names[free].name, name, NAMEDATALEN);
+		keyed_names[free].relid = relid;
+	}
+	return relid;
+}
+
+/*
+ * wc_keyed_table_open: wagecheck.<name> opened and locked as table_open does, found by its
+ * cached OID (found again by name when the catalog changed while the lock was waited for);
+ * NULL when there is no such table.
+ */
+Relation
+wc_keyed_table_open(const char *name, LOCKMODE lockmode)
+{
+	for (int tries = 0;; tries++)
+	{
+		uint64		generation = keyed_generation;
+		Oid			relid = wc_keyed_relid(name);
+		Relation	rel;
+
+		if (!OidIsValid(relid))
+			return NULL;
+		rel = try_table_open(relid, lockmode);
+		/* (an invalidation received while locking: the name may name another table by now) */
+		if (generation == keyed_generation || tries > 0)
+		{
+			if (rel != NULL && tries > 0)
+			{
+				Oid			nsp = get_namespace_oid("wagecheck", true);
+
+				if (!OidIsValid(nsp) || get_relname_relid(name, nsp) != relid)
+				{
+					table_close(rel, lockmode);
+					return NULL;
+				}
+			}
+			return rel;
+		}
+		if (rel != NULL)
+			table_close(rel, lockmode);
+	}
+}
+
+/* keyed_shape_find: the primary key and key attributes checked for rel and these columns before, or NULL */
+static keyed_shape *
+keyed_shape_find(Oid relid, int nkeys, const char *const *cols, const Oid *types)
+{
+	for (int i = 0; i < KEYED_SHAPES; i++)
+	{
+		keyed_shape *sh = &keyed_shapes[i];
+		bool		same;
+
+		if (sh->relid != relid || sh->nkeys != nkeys)
+			continue;
+		same = true;
+		for (int k = 0; k < nkeys && same; k++)
+			same = sh->types[k] == types[k] && strcmp(sh->cols[k], cols[k]) == 0;
+		if (same)
+			return sh;
+	}
+	return NULL;
+}
+
+/* keyed_shape_keep: what keyed_open checked of a table kept, in a free slot (or the first) */
+static void
+keyed_shape_keep(Oid relid, Oid pk, int nkeys, const char *const *cols, const Oid *types, const AttrNumber *keyatt)
+{
+	keyed_shape *sh = &keyed_shapes[0];
+
+	for (int i = 0; i < KEYED_SHAPES; i++)
+		if (!OidIsValid(keyed_shapes[i].relid))
+		{
+			sh = &keyed_shapes[i];
+			break;
+		}
+	sh->relid = relid;
+	sh->pk = pk;
+	sh->nkeys = nkeys;
+	for (int k = 0; k < nkeys; k++)
+	{
+		strlcpy(sh->cols[k], cols[k], NAMEDATALEN);
+		sh->types[k] = types[k];
+		sh->keyatt[k] = keyatt[k];
+	}
+}
+
 /*
  * keyed_open: wagecheck.<table> opened (for keyed writes when write) when it is a plain
  * table whose primary key is a btree on cols (of types), in that order, and, to be
@@ -59,40 +238,57 @@ keyed_eq(Oid type)
 static bool
 keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, const Oid *types, bool write)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
 	LOCKMODE	lockmode = write ? RowExclusiveLock : AccessShareLock;
+	keyed_shape *sh;
 	Oid			pk;
 	TupleDesc	desc;
 
 	memset(k, 0, sizeof(*k));
-	if (!OidIsValid(relid) || nkeys < 1 || nkeys > WC_KEYED_MAX_KEYS)
+	if (nkeys < 1 || nkeys > WC_KEYED_MAX_KEYS)
 		return false;
-	k->rel = table_open(relid, lockmode);
+	k->rel = wc_keyed_table_open(table, lockmode);
+	if (k->rel == NULL)
+		return false;
 	desc = RelationGetDescr(k->rel);
 	if (k->rel->rd_rel->relkind != RELKIND_RELATION || k->rel->rd_rel->relispartition ||
-		(write && (k->rel->trigdesc != NULL || k->rel->rd_rules != NULL || k->rel->rd_rel->relforcerowsecurity)) ||
-		!OidIsValid(pk = RelationGetPrimaryKeyIndex(k->rel)))
+		(write && (k->rel->trigdesc != NULL || k->rel->rd_rules != NULL || k->rel->rd_rel->relforcerowsecurity)))
 	{
 		table_close(k->rel, lockmode);
 		memset(k, 0, sizeof(*k));
 		return false;
 	}
-	k->pk = index_open(pk, lockmode);
-	if (k->pk->rd_rel->relam != BTREE_AM_OID || k->pk->rd_index->indnkeyatts != nkeys)
-		goto no;
-	for (int i = 0; i < nkeys; i++)
+	/* (the table is locked: its cached shape is what the catalog says now) */
+	sh = keyed_shape_find(RelationGetRelid(k->rel), nkeys, cols, types);
+	if (sh != NULL)
 	{
-		AttrNumber	a = k->pk->rd_index->indkey.values[i];
-		Form_pg_attribute att;
+		k->pk = index_open(sh->pk, lockmode);
+		memcpy(k->keyatt, sh->keyatt, sizeof(AttrNumber) * nkeys);
+	}
+	else
+	{
+		if (!OidIsValid(pk = RelationGetPrimaryKeyIndex(k->rel)))
+		{
+			table_close(k->rel, lockmode);
+			memset(k, 0, sizeof(*k));
+			return false;
+		}
+		k->pk = index_open(pk, lockmode);
+		if (k->pk->rd_rel->relam != BTREE_AM_OID || k->pk->rd_index->indnkeyatts != nkeys)
+			goto no;
+		for (int i = 0; i < nkeys; i++)
+		{
+			AttrNumber	a = k->pk->rd_index->indkey.values[i];
+			Form_pg_attribute att;
 
-		if (a <= 0 || a > desc->natts || !OidIsValid(keyed_eq(types[i])))
-			goto no;
-		att = TupleDescAttr(desc, a - 1);
-		if (att->attisdropped || att->atttypid != types[i] || strcmp(NameStr(att->attname), cols[i]) != 0 ||
-			k->pk->rd_opcintype[i] != types[i])
-			goto no;
-		k->keyatt[i] = a;
+			if (a <= 0 || a > desc->natts || !OidIsValid(keyed_eq(types[i])))
+				goto no;
+			att = TupleDescAttr(desc, a - 1);
+			if (att->attisdropped || att->atttypid != types[i] || strcmp(NameStr(att->attname), cols[i]) != 0 ||
+				k->pk->rd_opcintype[i] != types[i])
+				goto no;
+			k->keyatt[i] = a;
+		}
+		keyed_shape_keep(RelationGetRelid(k->rel), pk, nkeys, cols, types, k->keyatt);
 	}
 	k->nkeys = nkeys;
 	if (write)

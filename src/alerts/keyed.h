@@ -27,6 +27,9 @@ typedef struct wc_keyed
 	AttrNumber	keyatt[WC_KEYED_MAX_KEYS];	/* the key columns' attribute numbers */
 } wc_keyed;
 
+extern Oid	wc_keyed_relid(const char *name);
+extern void wc_keyed_invalidate(Oid relid);
+extern Relation wc_keyed_table_open(const char *name, LOCKMODE lockmode);
 extern bool wc_keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols,
 						  const Oid *types);
 extern bool wc_keyed_open_read(wc_keyed *k, const char *table, int nkeys, const char *const *cols,

@@ -52,6 +52,7 @@
 #include "alerts/kept_plans.h"
 #include "alerts/wage_keyed.h"
 #include "core/outflow.h"
+#include "enforce/paid_shared.h"
 #include "core/settle.h"
 #include "trigcheck.h"
 #include "trigowner.h"
@@ -238,9 +239,13 @@ typedef enum wm_plan
 	" RETURNING w.project_id, w.worker_id, w.period, w.xmax = 0 AS added),"
 #define MONTH_AND_YEAR \
 	"(VALUES ('month', up.period), ('year', date_trunc('year', up.period)::date)) k(span, period)"
+/* (high: the sum over WP06's half limits, as _worker_pay_rows computes it; see once/45_summaries.sql) */
+#define WORKER_PAY_HIGH(span, sum) \
+	"CASE " span " WHEN 'month' THEN (" sum ")::numeric(14,2) > 25000 ELSE (" sum ")::numeric(14,2) > 150000 END"
 #define WORKER_PAY_ADD \
 	"ON CONFLICT (worker_id, span, period) DO UPDATE" \
-	"   SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries),"
+	"   SET payable = t.payable + excluded.payable, entries = t.entries + excluded.entries," \
+	"       high = " WORKER_PAY_HIGH("t.span", "t.payable + excluded.payable") "),"
 #define SHEET_WORKER_ADD "ON CONFLICT (project_id, worker_id) DO UPDATE SET months = t.months + excluded.months),"
 #define UNPAID_OF_UP "(t.period, t.project_id, t.worker_id) = (up.period, up.project_id, up.worker_id)"
 
@@ -350,8 +355,9 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"   ORDER BY 1, 2, 3"
 		"  " MONTH_ADD
 		" wp AS ("
-		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)"
-		"  SELECT up.worker_id, k.span, k.period, sum(g.payable), count(*) FILTER (WHERE up.added)"
+		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries, high)"
+		"  SELECT up.worker_id, k.span, k.period, sum(g.payable), count(*) FILTER (WHERE up.added),"
+		"         " WORKER_PAY_HIGH("k.span", "sum(g.payable)")
 		"    FROM up JOIN g ON (g.project_id, g.worker_id, g.period) = (up.project_id, up.worker_id, up.period)"
 		"   CROSS JOIN LATERAL " MONTH_AND_YEAR
 		"   GROUP BY 1, 2, 3"
@@ -398,8 +404,9 @@ static const wc_kept_sql wm_sql[P_PLANS] = {
 		"   WHERE s.sheet_id = $2 AND NOT o.other"
 		"  " MONTH_ADD
 		" wp AS ("
-		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries)"
-		"  SELECT up.worker_id, k.span, k.period, $5, CASE WHEN up.added THEN 1 ELSE 0 END"
+		"  INSERT INTO wagecheck.worker_pay AS t (worker_id, span, period, payable, entries, high)"
+		"  SELECT up.worker_id, k.span, k.period, $5, CASE WHEN up.added THEN 1 ELSE 0 END,"
+		"         " WORKER_PAY_HIGH("k.span", "$5::numeric")
 		"    FROM up"
 		"   CROSS JOIN LATERAL " MONTH_AND_YEAR
 		"   WHERE $5 <> 0 OR up.added"
@@ -620,7 +627,7 @@ payments_keyed(TriggerData *td, Tuplestorestate *rows, const wc_datum_col *cols,
 	if (i != n)
 		elog(ERROR, "wagecheck: a payment's row is missing from its statement's new rows");
 	/* (a payment without a method: left to the statements) */
-	return wc_payments_keyed(p, n, months);
+	return wc_payments_keyed(p, n, months, td->tg_relation, rows);
 }
 
 /* The columns of new pay lines that P_LINE_ADD adds, read from the transition table. */
@@ -1013,5 +1020,12 @@ PG_FUNCTION_INFO_V1(wagecheck_wage_month_sync);
 Datum
 wagecheck_wage_month_sync(PG_FUNCTION_ARGS)
 {
-	return wc_trigger_run_as_owner(wage_month_sync, fcinfo, 0);
+	Datum		r = wc_trigger_run_as_owner(wage_month_sync, fcinfo, 0);
+
+	/*
+	 * (what the statement's checks kept of its payments' lines is its own: gone with it,
+	 * whatever ran; an error forgets it with its transaction or subtransaction)
+	 */
+	wc_paid_lines_forget();
+	return r;
 }

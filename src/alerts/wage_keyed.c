@@ -47,6 +47,7 @@
 
 #include "alerts/keyed.h"
 #include "alerts/wage_keyed.h"
+#include "enforce/paid_shared.h"
 
 extern Datum wagecheck_settled_at(PG_FUNCTION_ARGS);
 
@@ -69,15 +70,23 @@ typedef struct wk_probe
 static bool
 probe_open(wk_probe *p, const char *table, const char *index, const char *col)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
-	Oid			indexid = OidIsValid(nsp) ? get_relname_relid(index, nsp) : InvalidOid;
+	Oid			relid,
+				indexid;
 	AttrNumber	a;
 
 	memset(p, 0, sizeof(*p));
-	if (!OidIsValid(relid) || !OidIsValid(indexid))
+	/* (the OIDs by name kept across statements: keyed.c) */
+	p->rel = wc_keyed_table_open(table, AccessShareLock);
+	if (p->rel == NULL)
 		return false;
-	p->rel = table_open(relid, AccessShareLock);
+	relid = RelationGetRelid(p->rel);
+	indexid = wc_keyed_relid(index);
+	if (!OidIsValid(indexid))
+	{
+		table_close(p->rel, AccessShareLock);
+		memset(p, 0, sizeof(*p));
+		return false;
+	}
 	p->index = index_open(indexid, AccessShareLock);
 	a = p->index->rd_index->indnkeyatts >= 1 ? p->index->rd_index->indkey.values[0] : 0;
 	if (p->rel->rd_rel->relkind != RELKIND_RELATION || p->index->rd_index->indrelid != relid ||
@@ -301,7 +310,8 @@ typedef struct wk_lines
 				s_created,
 				sw_months,
 				wp_payable,
-				wp_entries;
+				wp_entries,
+				wp_high;
 	bool		fresh;			/* new months inserted without looking first (until a key is found taken) */
 } wk_lines;
 
@@ -348,9 +358,10 @@ lines_open(wk_lines *x)
 		x->sw_months = wc_keyed_column(&x->sw, "months", INT8OID);
 		x->wp_payable = wc_keyed_column(&x->wp, "payable", NUMERICOID);
 		x->wp_entries = wc_keyed_column(&x->wp, "entries", INT8OID);
+		x->wp_high = wc_keyed_column(&x->wp, "high", BOOLOID);
 		opened = x->s_project >= 0 && x->s_period >= 0 && x->s_employer >= 0 && x->s_created >= 0 &&
 			x->sw_months >= 0 && RelationGetDescr(x->sw.rel)->natts == 3 && x->wp_payable >= 0 &&
-			x->wp_entries >= 0 && RelationGetDescr(x->wp.rel)->natts == 5 &&
+			x->wp_entries >= 0 && x->wp_high >= 0 && RelationGetDescr(x->wp.rel)->natts == 6 &&
 			RelationGetDescr(x->unpaid.rel)->natts == 3 && wm_columns(&x->month, &x->c);
 	}
 	if (!opened)
@@ -424,6 +435,18 @@ typedef struct wk_pay_add
 	Datum		payable;		/* numeric: the months' sums of payable */
 	int64		entries;		/* the months that came */
 } wk_pay_add;
+
+/*
+ * pay_high: worker_pay's high of a sum (as stored) of a span: over 25,000 a month, 150,000 a
+ * year, as _worker_pay_rows computes it (the row's index entry changes only when it does)
+ */
+static Datum
+pay_high(int span, Datum payable)
+{
+	Datum		bound = DirectFunctionCall1(int4_numeric, Int32GetDatum(span == 0 ? 25000 : 150000));
+
+	return BoolGetDatum(num_cmp(payable, bound) > 0);
+}
 
 static int
 cmp_pay_key(const void *a, const void *b)
@@ -615,6 +638,7 @@ months_apply(wk_lines *x, wk_month_add *a, int n)
 						v[x->wp.keyatt[k] - 1] = wkey[k];
 					v[x->wp_payable] = payable;
 					v[x->wp_entries] = Int64GetDatum(entries);
+					v[x->wp_high] = pay_high(wp[i].span, payable);
 					if (x->fresh && !wc_keyed_insert_fresh(&x->wp))
 						x->fresh = false;
 					else if (x->fresh || wc_keyed_insert(&x->wp))
@@ -624,6 +648,7 @@ months_apply(wk_lines *x, wk_month_add *a, int n)
 				{
 					v[x->wp_payable] = num_to(num_add(v[x->wp_payable], payable), typmod_of(&x->wp, x->wp_payable));
 					v[x->wp_entries] = DirectFunctionCall2(int8pl, v[x->wp_entries], Int64GetDatum(entries));
+					v[x->wp_high] = pay_high(wp[i].span, v[x->wp_payable]);
 					wc_keyed_update(&x->wp);
 					break;
 				}
@@ -785,8 +810,13 @@ wc_lines_keyed(const wc_line_in *l, int n, bool *left)
 		}
 		na = m + 1;
 	}
-	/* (a statement of several lines brings new months, mostly) */
-	x.fresh = na > 1;
+	/*
+	 * (lines bring new months, mostly: a line is a worker's month on a sheet, and a worker has
+	 * one sheet of a project a month; so does a clerk's one line. A month that is there costs
+	 * the insertion withdrawn, then the lookups; without looking first a new month saves the
+	 * look for its key in wage_month and worker_pay)
+	 */
+	x.fresh = true;
 	months_apply(&x, a, na);
 	pfree(a);
 	lines_close(&x);
@@ -916,7 +946,9 @@ payments_close(wc_keyed *offc, wc_keyed *month, wk_probe *worker, wk_probe *shee
 
 /*
  * wc_payments_keyed: P_PAYMENT_LOCK and P_PAYMENT_ADD of new payments, by key: each
- * payment's line, sheet and worker read; the months locked in key order (a statement of one
+ * payment's line, sheet and worker read (the line's sheet and worker and the worker's card as
+ * the enforcing trigger of the statement, rel's of transition table rows, read them when it
+ * kept them: src/enforce/payments.c); the months locked in key order (a statement of one
  * payment: read first, and locked only when the payment comes after the month's last, as
  * the UPDATE's condition is), each month's payments appended at once where they all come
  * after its last (under the lock), then the payments' rows of payment_off_card inserted.
@@ -927,7 +959,7 @@ payments_close(wc_keyed *offc, wc_keyed *month, wk_probe *worker, wk_probe *shee
  * month's last) are recomputed by the caller.
  */
 int
-wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
+wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation rel, const void *rows)
 {
 	static const char *const mcols[3] = {"project_id", "worker_id", "period"};
 	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
@@ -957,6 +989,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 				have_sheet = false;
 	MemoryContext row,
 				outer;
+	bool		shared;
 
 	/* (REPEATABLE READ, SERIALIZABLE: the statements' writes fail on a row changed since the snapshot) */
 	if (IsolationUsesXactSnapshot())
@@ -964,31 +997,48 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 	for (int i = 0; i < n; i++)
 		if (in[i].method == NULL)
 			return -1;
+	/*
+	 * shared: every payment's line (its sheet and worker) and the worker's card as the
+	 * statement's checks read them just before (src/enforce/payments.c), not read again
+	 */
+	shared = wc_paid_lines_shared(rel, rows);
+	for (int i = 0; i < n && shared; i++)
+	{
+		int64		sheet_id,
+					worker_id,
+					card;
+		bool		card_null;
+
+		shared = wc_paid_line_shared(in[i].line_id, &sheet_id, &worker_id, &card_null, &card);
+	}
 	memset(&month, 0, sizeof(month));
 	memset(&offc, 0, sizeof(offc));
 	memset(&line, 0, sizeof(line));
 	memset(&sheet, 0, sizeof(sheet));
 	memset(&worker, 0, sizeof(worker));
-	opened = probe_open(&line, "pay_line", "pay_line_pkey", "line_id") &&
+	opened = (shared || (probe_open(&line, "pay_line", "pay_line_pkey", "line_id") &&
+						 probe_open(&worker, "worker", "worker_pkey", "worker_id"))) &&
 		probe_open(&sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
-		probe_open(&worker, "worker", "worker_pkey", "worker_id") &&
 		wc_keyed_open(&month, "wage_month", 3, mcols, mtypes);
-	if (opened)
+	if (opened && !shared)
 	{
 		TupleDesc	wd = RelationGetDescr(worker.rel);
 
 		l_sheet = probe_column(&line, "sheet_id", INT8OID);
 		l_worker = probe_column(&line, "worker_id", INT8OID);
-		s_project = probe_column(&sheet, "project_id", INT8OID);
-		s_period = probe_column(&sheet, "period", DATEOID);
-		s_employer = probe_column(&sheet, "employer_id", INT8OID);
 		for (int i = 0; i < wd->natts; i++)
 			if (!TupleDescAttr(wd, i)->attisdropped && strcmp(NameStr(TupleDescAttr(wd, i)->attname), "wage_card") == 0)
 				k_card = i;
 		/* (the card compared as wagecheck.<> compares bank cards: as bigints) */
-		opened = l_sheet >= 0 && l_worker >= 0 && s_project >= 0 && s_period >= 0 && s_employer >= 0 &&
-			k_card >= 0 && TupleDescAttr(wd, k_card)->attlen == 8 && TupleDescAttr(wd, k_card)->attbyval &&
-			wm_columns(&month, &c);
+		opened = l_sheet >= 0 && l_worker >= 0 && k_card >= 0 && TupleDescAttr(wd, k_card)->attlen == 8 &&
+			TupleDescAttr(wd, k_card)->attbyval;
+	}
+	if (opened)
+	{
+		s_project = probe_column(&sheet, "project_id", INT8OID);
+		s_period = probe_column(&sheet, "period", DATEOID);
+		s_employer = probe_column(&sheet, "employer_id", INT8OID);
+		opened = s_project >= 0 && s_period >= 0 && s_employer >= 0 && wm_columns(&month, &c);
 	}
 	if (!opened)
 	{
@@ -1003,11 +1053,30 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 	for (int i = 0; i < n; i++)
 	{
 		wk_pay	   *q = &p[np];
-		int64		sheet_id;
+		int64		sheet_id,
+					worker_id,
+					card = 0;
+		bool		have_worker,
+					no_card = true;
 
-		if (!probe_get(&line, in[i].line_id) || line.slot->tts_isnull[l_sheet] || line.slot->tts_isnull[l_worker])
-			continue;			/* (no month: the statement's join finds none; recomputed) */
-		sheet_id = DatumGetInt64(line.slot->tts_values[l_sheet]);
+		if (shared)
+		{
+			(void) wc_paid_line_shared(in[i].line_id, &sheet_id, &worker_id, &no_card, &card);
+			have_worker = true;
+		}
+		else
+		{
+			if (!probe_get(&line, in[i].line_id) || line.slot->tts_isnull[l_sheet] || line.slot->tts_isnull[l_worker])
+				continue;		/* (no month: the statement's join finds none; recomputed) */
+			sheet_id = DatumGetInt64(line.slot->tts_values[l_sheet]);
+			worker_id = DatumGetInt64(line.slot->tts_values[l_worker]);
+			have_worker = probe_get(&worker, worker_id);
+			if (have_worker)
+			{
+				no_card = worker.slot->tts_isnull[k_card];
+				card = no_card ? 0 : DatumGetInt64(worker.slot->tts_values[k_card]);
+			}
+		}
 		if (!have_last || sheet_id != last_sheet)
 		{
 			have_last = true;
@@ -1018,7 +1087,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 		if (!have_sheet)
 			continue;
 		q->project = DatumGetInt64(sheet.slot->tts_values[s_project]);
-		q->worker = DatumGetInt64(line.slot->tts_values[l_worker]);
+		q->worker = worker_id;
 		q->period = DatumGetDateADT(sheet.slot->tts_values[s_period]);
 		q->employer_null = sheet.slot->tts_isnull[s_employer];
 		q->employer = q->employer_null ? 0 : DatumGetInt64(sheet.slot->tts_values[s_employer]);
@@ -1027,12 +1096,9 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months)
 		q->in = &in[i];
 		q->off_card = false;
 		/* oc: a payment in cash or to another card than the worker's has a row of payment_off_card */
-		if (probe_get(&worker, q->worker))
+		if (have_worker)
 		{
-			bool		no_card = worker.slot->tts_isnull[k_card];
-
-			q->off_card = strcmp(in[i].method, "account") != 0 || in[i].card_null || no_card ||
-				in[i].card != DatumGetInt64(worker.slot->tts_values[k_card]);
+			q->off_card = strcmp(in[i].method, "account") != 0 || in[i].card_null || no_card || in[i].card != card;
 			q->reason = strcmp(in[i].method, "cash") == 0 ? "cash" :
 				no_card ? "worker has no registered card" : "not the worker's registered card";
 			if (q->off_card)

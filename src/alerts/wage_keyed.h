@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "alerts/kept_plans.h"
+#include "utils/rel.h"
 
 /* A new pay line (no correction), as P_LINE_ONE takes it. */
 typedef struct wc_line_in
@@ -37,7 +38,7 @@ typedef struct wc_payment_in
 
 extern int	wc_line_one_keyed(const wc_line_in *l);
 extern int	wc_lines_keyed(const wc_line_in *l, int n, bool *left);
-extern int	wc_payments_keyed(const wc_payment_in *p, int n, wc_datum_col *months);
+extern int	wc_payments_keyed(const wc_payment_in *p, int n, wc_datum_col *months, Relation rel, const void *rows);
 extern int	wc_sheets_have_lines(const Datum *sheet_ids, int n);
 
 #endif							/* WAGECHECK_WAGE_KEYED_H */

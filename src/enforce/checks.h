@@ -87,6 +87,7 @@ extern bool wc_probe_sheet(wc_probe *p, int64 sheet, int64 *project);
 extern bool wc_probe_line(wc_probe *p, int64 line, int64 *sheet, int64 *worker);
 extern bool wc_probe_project(wc_probe *p, int64 project, char **code, char *mode);
 extern bool wc_probe_worker(wc_probe *p, int64 worker, char **name, char card[WC_PROBE_CARD_LEN]);
+extern bool wc_probe_worker_card(wc_probe *p, int64 *card);
 extern int	wc_probe_rostered(wc_probe *p, int64 project, int64 worker);
 extern bool wc_probe_accounts(wc_probe *p, int64 project, int64 *accounts, int64 *open);
 extern int	wc_probe_paid(wc_probe *p, int64 line);

@@ -14,6 +14,9 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
+#include "access/xact.h"
+#include "storage/proc.h"
 #include "utils/lsyscache.h"
 #include "miscadmin.h"
 #include "catalog/namespace.h"
@@ -26,6 +29,7 @@
 
 #include "enforce/enforce.h"
 #include "enforce/checks.h"
+#include "enforce/paid_shared.h"
 #include "errcodes.h"
 #include "trigcheck.h"
 #include "nls.h"
@@ -513,6 +517,9 @@ typedef struct paid_line
 	char	   *code;			/* the project's code */
 	char	   *name;			/* the worker's name */
 	char	   *own;			/* the worker's registered card, or NULL */
+	int64		sheet_id;		/* (read by the probes only: shared with the summaries) */
+	bool		card_null;
+	int64		card;			/* own, as the bank_card it is */
 } paid_line;
 
 static bool paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt);
@@ -911,7 +918,148 @@ paid_line_probe(wc_probe *pr, int64 line, paid_line *e, MemoryContext cxt)
 	e->name = MemoryContextStrdup(cxt, name);
 	e->own = card[0] != '\0' ? MemoryContextStrdup(cxt, card) : NULL;
 	e->rostered = rostered == 1;
+	e->sheet_id = sheet;
+	e->card_null = !wc_probe_worker_card(pr, &e->card);
 	return true;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * What the checks of a statement's new payments read of their lines (sheet, worker, the
+ * worker's card), shared with the summaries' trigger of the same statement
+ * (src/alerts/wage_keyed.c), which fires after this one and would read the same rows again.
+ * Kept only when the probes read them (as the statement sees them), for the statement's
+ * transition table (its rows, the table and the transaction name it), and forgotten when the
+ * summaries take it, when the next statement's checks begin, on any invalidation of the
+ * catalog (a trigger enabled, disabled, added) and at a subtransaction's abort; the summaries
+ * take it only when every other trigger of the table is wagecheck's (nothing of another's
+ * runs between the two).
+ */
+typedef struct shared_line
+{
+	int64		line_id;		/* hash key */
+	int64		sheet_id;
+	int64		worker_id;
+	bool		card_null;
+	int64		card;
+} shared_line;
+
+static struct
+{
+	bool		set;
+	LocalTransactionId lxid;
+	Oid			relid;
+	const void *rows;
+	HTAB	   *lines;			/* (in TopTransactionContext), or: */
+	int			nfew;			/* a few lines, in few[] */
+	shared_line few[8];
+} shared;
+static bool shared_registered = false;
+
+/* wc_paid_lines_invalidate: the catalog changed (called by the enforcing triggers' relcache callback): forgotten */
+void
+wc_paid_lines_invalidate(void)
+{
+	shared.set = false;
+}
+
+static void
+shared_forget_subxact(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		shared.set = false;
+}
+
+/* shared_forget: what is shared forgotten (its memory freed while its transaction runs) */
+static void
+shared_forget(void)
+{
+	if (shared.set && shared.lxid == MyProc->lxid && shared.lines != NULL)
+		hash_destroy(shared.lines);
+	memset(&shared, 0, sizeof(shared));
+}
+
+/* shared_keep: the lines the probes read for the statement's payments kept for its summaries */
+static void
+shared_keep(TriggerData *td, const paid_line *read, int n)
+{
+	HASHCTL		ctl;
+
+	shared_forget();
+	if (!shared_registered)
+	{
+		wc_enforce_relcache_register();
+		RegisterSubXactCallback(shared_forget_subxact, NULL);
+		shared_registered = true;
+	}
+	if (n > lengthof(shared.few))
+	{
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(shared_line);
+		ctl.hcxt = TopTransactionContext;
+		shared.lines = hash_create("wagecheck shared lines", n, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		shared_line *e = shared.lines != NULL ? hash_search(shared.lines, &read[i].line_id, HASH_ENTER, NULL) :
+			&shared.few[shared.nfew++];
+
+		e->line_id = read[i].line_id;
+		e->sheet_id = read[i].sheet_id;
+		e->worker_id = read[i].worker_id;
+		e->card_null = read[i].card_null;
+		e->card = read[i].card;
+	}
+	shared.lxid = MyProc->lxid;
+	shared.relid = RelationGetRelid(td->tg_relation);
+	shared.rows = td->tg_newtable;
+	shared.set = true;
+}
+
+/*
+ * wc_paid_lines_shared: whether the checks of the statement of transition table rows on relid
+ * (its new payments) kept what they read of the payments' lines (for wc_paid_line_shared).
+ */
+bool
+wc_paid_lines_shared(Relation rel, const void *rows)
+{
+	TriggerDesc *trig = rel->trigdesc;
+	Oid			nsp;
+
+	if (!shared.set || shared.lxid != MyProc->lxid || shared.relid != RelationGetRelid(rel) || shared.rows != rows ||
+		trig == NULL)
+		return false;
+	nsp = get_namespace_oid("wagecheck", true);
+	for (int i = 0; i < trig->numtriggers; i++)
+		if (!trig->triggers[i].tgisinternal && get_func_namespace(trig->triggers[i].tgfoid) != nsp)
+			return false;
+	return true;
+}
+
+/* wc_paid_line_shared: a line kept by the statement's checks (after wc_paid_lines_shared said true); false when not kept. */
+bool
+wc_paid_line_shared(int64 line, int64 *sheet, int64 *worker, bool *card_null, int64 *card)
+{
+	shared_line *e = NULL;
+
+	if (shared.set && shared.lines != NULL)
+		e = hash_search(shared.lines, &line, HASH_FIND, NULL);
+	for (int i = 0; shared.set && shared.lines == NULL && e == NULL && i < shared.nfew; i++)
+		if (shared.few[i].line_id == line)
+			e = &shared.few[i];
+	if (e == NULL)
+		return false;
+	*sheet = e->sheet_id;
+	*worker = e->worker_id;
+	*card_null = e->card_null;
+	*card = e->card;
+	return true;
+}
+
+/* wc_paid_lines_forget: what the statement's checks kept, forgotten (the summaries took it). */
+void
+wc_paid_lines_forget(void)
+{
+	shared_forget();
 }
 
 /*
@@ -940,6 +1088,7 @@ payment_probe(TriggerData *td, int64 line, MemoryContext cxt)
 	if (!ok)
 		return false;
 	*(paid_line *) hash_search(paid_lines, &line, HASH_ENTER, NULL) = pl;
+	shared_keep(td, &pl, 1);
 	wc_accounts_closed_probed(pl.project_id, pl.code, accounts, open);
 	wc_enforced_keep(RelationGetRelid(td->tg_relation), 'l', td->tg_newtable, &line, 1, &pl.project_id, 1);
 	return true;
@@ -976,6 +1125,7 @@ payments_probe(TriggerData *td, int64 *lines, int n, MemoryContext cxt)
 		return false;
 	for (int i = 0; i < n; i++)
 		*(paid_line *) hash_search(paid_lines, &lines[i], HASH_ENTER, NULL) = read[i];
+	shared_keep(td, read, n);
 	projects_keep(&pp);
 	keep_for_capture(td, 'l', lines, n, &pp);
 	return true;
@@ -994,6 +1144,7 @@ void
 wc_check_new_payments(TriggerData *td, wc_map *map)
 {
 	wc_enforced_forget();		/* (nothing kept for the capture of an earlier statement) */
+	shared_forget();			/* (nor for its summaries) */
 	if (map->attnum[WC_R_LINE] != 0 && map->is_int[WC_R_LINE])
 	{
 		HASHCTL		ctl;

@@ -47,6 +47,8 @@
 #include "core/ident.h"
 #include "enforce/enforce.h"
 #include "enforce/checks.h"
+#include "enforce/paid_shared.h"
+#include "alerts/keyed.h"
 
 StaticAssertDecl(WC_PROBE_CARD_LEN == WC_BANK_CARD_MAX + 1, "a card's text fits WC_PROBE_CARD_LEN");
 StaticAssertDecl(WC_PROBE_TABLES == 7, "a probe has a relation for each table it reads");
@@ -119,6 +121,13 @@ static uint64 invalidations = 0;
 void
 wc_probe_invalidate(Oid relid)
 {
+	/*
+	 * (and, called by the same relcache callback, so as not to take one of a backend's ten
+	 * slots each: the OIDs and keys kept by src/alerts/keyed.c, the payments' lines kept for
+	 * the summaries by payments.c)
+	 */
+	wc_keyed_invalidate(relid);
+	wc_paid_lines_invalidate();
 	if (found.valid && OidIsValid(relid))
 	{
 		int			t;
@@ -496,6 +505,17 @@ wc_probe_worker(wc_probe *p, int64 worker, char **name, char card[WC_PROBE_CARD_
 	if (!isnull)
 		wc_bank_card_format(DatumGetInt64(d), card);
 	return true;
+}
+
+/* wc_probe_worker_card: the registered card (a bank_card, int8-like) of the worker wc_probe_worker just read; false when none. */
+bool
+wc_probe_worker_card(wc_probe *p, int64 *card)
+{
+	bool		isnull;
+	Datum		d = slot_getattr(p->slot[PT_WORKER], found.att[PC_WORKER_CARD], &isnull);
+
+	*card = isnull ? 0 : DatumGetInt64(d);
+	return !isnull;
 }
 
 /* wc_probe_rostered: 1 when the worker has a roster entry of the project, 0 when not, -1 when it cannot be read so. */

@@ -17,7 +17,13 @@
 -- writes, so a summary keeps only the indexes its readers need, none on a column that most
 -- writes change where another way to the rows exists; a table whose rows are updated in place
 -- again and again and whose updated columns no index holds leaves room on its pages
--- (fillfactor) for the new versions: HOT updates, no index entry written.
+-- (fillfactor) for the new versions: HOT updates, no index entry written. A pay line adds to
+-- its worker's year (and month) in worker_pay and to his months on the project in
+-- sheet_worker: both updated in place (worker_pay's index of high sums names a mark that
+-- changes only when a sum crosses its bound). A payment's month is not: paid_each and
+-- known_to change, which wage_month_open's condition and wage_month_known_to hold (and
+-- settled_at, which wage_month_settled holds, when it settles the month, as nearly every
+-- payment does): its new version is written to the indexes.
 -- attendance_month: only its key. A day's attendance changes days, known_to and last_day of
 -- the months attended (updated in place: HOT). The latest known_to and last_day are those of
 -- attendance_project_month (its rows hold the maxima of their months' rows: _summary_exact,
@@ -76,31 +82,37 @@ CREATE INDEX wage_month_payable ON wagecheck.wage_month (payable, days) WHERE pa
 -- per year. Kept by _wage_month_refresh, which adds each key's change (new minus old, taken
 -- under the wage_month row lock) to the worker's month and year: additions commute, so two
 -- writers of different projects only wait on the row lock of a month they share. Exact
--- whenever wage_month is. WP06 finds the sums over its limits by the index on payable, which
--- holds only the sums over half the catalogue's limits (25,000 a month, 150,000 a year; none
--- in the generated city): every line changes the payable of its worker's month and year, and
--- an entry is written only for a sum that high (limits set lower read the whole table).
+-- whenever wage_month is. Every pay line changes the payable of its worker's month and year:
+-- no index holds payable, so that the row is rewritten in place (HOT: room left on the pages,
+-- no index entry written). high says whether the sum is over half the catalogue's limits
+-- (25,000 a month, 150,000 a year; none in the generated city): it changes only when a sum
+-- crosses its bound, and WP06 finds the sums over its limits by the index of those rows
+-- (limits set lower read the whole table). Written only by wagecheck (the triggers, the
+-- rebuild), which name span 'month' or 'year' and compute high with the sum: no check
+-- constraint to prepare for every statement that writes a row.
 CREATE TABLE wagecheck.worker_pay (
     worker_id  bigint NOT NULL,
-    span       text NOT NULL CHECK (span IN ('month', 'year')),
+    span       text NOT NULL,
     period     date NOT NULL,
     payable    numeric(14,2) NOT NULL,
     entries    bigint NOT NULL,
+    high       boolean NOT NULL,
     PRIMARY KEY (worker_id, span, period)
-);
-CREATE INDEX worker_pay_payable ON wagecheck.worker_pay (span, payable)
-    WHERE span = 'month' AND payable > 25000 OR span = 'year' AND payable > 150000;
+) WITH (fillfactor = 70);
+CREATE INDEX worker_pay_high ON wagecheck.worker_pay (span, worker_id, period) WHERE high;
 
 -- sheet_worker: the workers on each project's pay sheets (any line, whatever its moment),
 -- with the number of wage_month rows (months) they have there; kept by _wage_month_refresh
 -- by additions like worker_pay. RN01 looks for lines only of the pairs not on the roster.
--- (a worker's row is updated by each month of lines he gets: HOT, room left on the pages)
+-- (a worker's row is updated by each month of lines he gets: HOT, room left on the pages;
+-- a month's payroll updates most rows of a page in one statement, whose versions cannot be
+-- pruned before it ends: half of each page is left free)
 CREATE TABLE wagecheck.sheet_worker (
     project_id bigint NOT NULL,
     worker_id  bigint NOT NULL,
     months     bigint NOT NULL,
     PRIMARY KEY (project_id, worker_id)
-) WITH (fillfactor = 80);
+) WITH (fillfactor = 50);
 
 -- payment_off_card: the payments made in cash or into an account other than the worker's
 -- registered card (WP04), under the wage_month key of their line, with what WP04 reports.

@@ -4,10 +4,10 @@
 -- _wp06_sums(as_of, month_over, year_over): a worker's sums of payable over all projects
 -- above month_over in a month (span month) or above year_over in a year (span year), with
 -- the first project (of the first month) and the lowest project. When the summaries are
--- exact for as_of, from worker_pay by its index on payable (the sums over 25,000 a month,
+-- exact for as_of, from worker_pay by its index of the sums marked high (over 25,000 a month,
 -- 150,000 a year: limits set lower read the whole table), and the projects from the
--- worker's pay lines; else from the raw rows (_wages_owed_compute). PL/pgSQL so that the
--- bounds are known to the planner (a custom plan: an index range).
+-- worker's pay lines; else from the raw rows (_wages_owed_compute). PL/pgSQL so that each
+-- way is planned on its own.
 CREATE OR REPLACE FUNCTION wagecheck._wp06_sums(as_of timestamptz, month_over numeric, year_over numeric)
     RETURNS TABLE (worker_id bigint, span text, period date, payable numeric, first_project bigint,
                    min_project bigint)
@@ -16,14 +16,24 @@ $$
 BEGIN
     IF wagecheck._summary_exact('wages_owed', as_of) THEN
         RETURN QUERY
+        -- (a bound at or above worker_pay's high one reads the rows marked high by their index;
+        -- a lower one reads the whole table: each branch's bound test is a one-time filter)
         WITH over AS (
             SELECT w.worker_id, w.span, w.period, w.payable
               FROM wagecheck.worker_pay w
-             WHERE w.span = 'month' AND w.payable > month_over
+             WHERE w.high AND w.span = 'month' AND w.payable > month_over AND month_over >= 25000
             UNION ALL
             SELECT w.worker_id, w.span, w.period, w.payable
               FROM wagecheck.worker_pay w
-             WHERE w.span = 'year' AND w.payable > year_over
+             WHERE w.span = 'month' AND w.payable > month_over AND NOT month_over >= 25000
+            UNION ALL
+            SELECT w.worker_id, w.span, w.period, w.payable
+              FROM wagecheck.worker_pay w
+             WHERE w.high AND w.span = 'year' AND w.payable > year_over AND year_over >= 150000
+            UNION ALL
+            SELECT w.worker_id, w.span, w.period, w.payable
+              FROM wagecheck.worker_pay w
+             WHERE w.span = 'year' AND w.payable > year_over AND NOT year_over >= 150000
         )
         -- the projects of the sums' wage_month rows: the sheets of the worker's lines then
         SELECT o.worker_id, o.span, o.period, o.payable::numeric, f.first_project, f.min_project
