@@ -545,7 +545,6 @@ am_table_found(am_table *t, const wc_keyed *k, uint64 seen)
  * am_keyed_reopen: k opened for keyed writes, as wc_keyed_open opens it, by the OIDs of t
  * (am_table_open); false, nothing left open, when t may have changed since it was found (a
  * table that has a trigger, a rule or forced row security now sent an invalidation).
- * (A primitive of keyed.c's kind, written here: wc_keyed_open by the OIDs found before.)
  */
 static bool
 am_keyed_reopen(const am_table *t, wc_keyed *k)
@@ -555,14 +554,7 @@ am_keyed_reopen(const am_table *t, wc_keyed *k)
 		return false;
 	k->nkeys = t->nkeys;
 	memcpy(k->keyatt, t->keyatt, sizeof(k->keyatt));
-	k->estate = CreateExecutorState();
-	k->estate->es_output_cid = GetCurrentCommandId(true);
-	k->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(k->rri, k->rel, 0, NULL, 0);
-	/* (as for INSERT ... ON CONFLICT: wc_keyed_insert checks the primary key before it writes) */
-	ExecOpenIndices(k->rri, true);
-	k->found = table_slot_create(k->rel, NULL);
-	k->next = MakeSingleTupleTableSlot(RelationGetDescr(k->rel), &TTSOpsVirtual);
+	wc_keyed_prepare(k, true);
 	return true;
 }
 

@@ -291,6 +291,23 @@ keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, c
 		keyed_shape_keep(RelationGetRelid(k->rel), pk, nkeys, cols, types, k->keyatt);
 	}
 	k->nkeys = nkeys;
+	wc_keyed_prepare(k, write);
+	return true;
+no:
+	index_close(k->pk, lockmode);
+	table_close(k->rel, lockmode);
+	memset(k, 0, sizeof(*k));
+	return false;
+}
+
+/*
+ * wc_keyed_prepare: the executor state (for writes) and the slots of k, whose table, primary
+ * key and key attributes are set and checked: the last step of opening it, by name here or
+ * by OIDs found before.
+ */
+void
+wc_keyed_prepare(wc_keyed *k, bool write)
+{
 	if (write)
 	{
 		k->estate = CreateExecutorState();
@@ -301,13 +318,7 @@ keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, c
 		ExecOpenIndices(k->rri, true);
 	}
 	k->found = table_slot_create(k->rel, NULL);
-	k->next = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
-	return true;
-no:
-	index_close(k->pk, lockmode);
-	table_close(k->rel, lockmode);
-	memset(k, 0, sizeof(*k));
-	return false;
+	k->next = MakeSingleTupleTableSlot(RelationGetDescr(k->rel), &TTSOpsVirtual);
 }
 
 /*

@@ -45,6 +45,7 @@ extern bool wc_keyed_insert_fresh(wc_keyed *k);
 extern bool wc_keyed_lock_read(wc_keyed *k, const Datum *key);
 extern bool wc_keyed_share(wc_keyed *k);
 extern bool wc_keyed_update_read(wc_keyed *k);
+extern void wc_keyed_prepare(wc_keyed *k, bool write);
 extern void wc_keyed_close(wc_keyed *k);
 
 #endif							/* WAGECHECK_KEYED_H */
