@@ -5,7 +5,7 @@
 -- triggers ran under their own owner. After each, the summaries equal rebuild_summaries()'s,
 -- the locks the triggers took stay with the transaction, and no resource was left open (a
 -- warning would show here). A statement of 64 rows that a trigger refuses is undone whole, in
--- a savepoint or not, and the session goes on.
+-- a savepoint or not, and the connection goes on.
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
 SELECT fx.project(70, '371302', '2026-01-05', '2025-12-01');
