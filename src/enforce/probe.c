@@ -559,12 +559,25 @@ account_of(wc_probe *p, int64 project, bool open_only)
 	return isnull || !open_only;
 }
 
+/* tid_add: tid appended to tids[0..*n) (room for *cap, doubled when full); the array, perhaps moved. */
+static ItemPointerData *
+tid_add(ItemPointerData *tids, int *n, int *cap, ItemPointer tid)
+{
+	if (*n == *cap)
+	{
+		*cap *= 2;
+		tids = repalloc(tids, sizeof(ItemPointerData) * *cap);
+	}
+	tids[(*n)++] = *tid;
+	return tids;
+}
+
 /*
  * accounts_all: the project's accounts when none is open, as WC_ACCOUNTS_SQL counts them
- * then: every row of the project (found by a scan of the table, as the query finds them:
- * no index leads with project_id), each locked FOR SHARE; a row a concurrent update moved to
- * another project is locked but not counted, as the query's recheck leaves it out. False
- * when a lock cannot be taken as the query takes it: the query answers then.
+ * then: every row of the project (found by the index wage_account_project, or by a scan of the
+ * table when it is not there as expected), each locked FOR SHARE; a row a concurrent update
+ * moved to another project is locked but not counted, as the query's recheck leaves it out.
+ * False when a lock cannot be taken as the query takes it: the query answers then.
  */
 static bool
 accounts_all(wc_probe *p, int64 project, int64 *accounts)
@@ -574,20 +587,43 @@ accounts_all(wc_probe *p, int64 project, int64 *accounts)
 	ItemPointerData *tids;
 	int			n = 0,
 				cap = 8;
+	Oid			indexid = wc_keyed_relid("wage_account_project");
+	Relation	index = NULL;
 
 	tids = palloc(sizeof(ItemPointerData) * cap);
-	ScanKeyInit(&key, found.att[PC_ACCOUNT_PROJECT], BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(project));
-	scan = table_beginscan(p->rel[PT_ACCOUNT], p->snapshot, 1, &key);
-	while (table_scan_getnextslot(scan, ForwardScanDirection, p->slot[PT_ACCOUNT]))
+	if (OidIsValid(indexid))
 	{
-		if (n == cap)
+		index = index_open(indexid, AccessShareLock);
+		/* (a plain btree on project_id of this table, as created) */
+		if (index->rd_index->indrelid != RelationGetRelid(p->rel[PT_ACCOUNT]) ||
+			index->rd_rel->relam != BTREE_AM_OID || index->rd_index->indnkeyatts < 1 ||
+			index->rd_index->indkey.values[0] != found.att[PC_ACCOUNT_PROJECT] ||
+			index->rd_opcintype[0] != INT8OID ||
+			!heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, NULL))
 		{
-			cap *= 2;
-			tids = repalloc(tids, sizeof(ItemPointerData) * cap);
+			index_close(index, AccessShareLock);
+			index = NULL;
 		}
-		tids[n++] = p->slot[PT_ACCOUNT]->tts_tid;
 	}
-	table_endscan(scan);
+	if (index != NULL)
+	{
+		IndexScanDesc iscan = index_beginscan(p->rel[PT_ACCOUNT], index, p->snapshot, 1, 0);
+
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(project));
+		index_rescan(iscan, &key, 1, NULL, 0);
+		while (index_getnext_slot(iscan, ForwardScanDirection, p->slot[PT_ACCOUNT]))
+			tids = tid_add(tids, &n, &cap, &p->slot[PT_ACCOUNT]->tts_tid);
+		index_endscan(iscan);
+		index_close(index, AccessShareLock);
+	}
+	else
+	{
+		ScanKeyInit(&key, found.att[PC_ACCOUNT_PROJECT], BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(project));
+		scan = table_beginscan(p->rel[PT_ACCOUNT], p->snapshot, 1, &key);
+		while (table_scan_getnextslot(scan, ForwardScanDirection, p->slot[PT_ACCOUNT]))
+			tids = tid_add(tids, &n, &cap, &p->slot[PT_ACCOUNT]->tts_tid);
+		table_endscan(scan);
+	}
 	*accounts = 0;
 	for (int i = 0; i < n; i++)
 	{

@@ -90,3 +90,4 @@ DROP VIEW wagecheck.supervision_ledger, wagecheck.alert_board;
 
 -- ==== the accounts' pages leave room for the balances' new versions (src/schema/once/schema.sql)
 ALTER TABLE wagecheck.wage_account SET (fillfactor = 20);
+CREATE INDEX wage_account_project ON wagecheck.wage_account (project_id);
