@@ -37,7 +37,12 @@
  * deleted by their key (src/alerts/keyed.c); the wages of a bank file of more cards than an
  * eighth of the workers are matched by one read of worker and roster instead of a probe of
  * each for each wage (scan_matches), and locked the same way. REPEATABLE READ and
- * SERIALIZABLE keep the statements.
+ * SERIALIZABLE keep the statements, which read the transaction's snapshot: there a
+ * statement that wrote candidates, or added roster entries, still takes the pair locks and
+ * then fails with a serialization failure when, read with a new snapshot, a candidate of its
+ * pairs is matched by an entry (raced_check); one that judges the wages of (project, card)
+ * pairs again (entries deleted or changed, cards changed) fails when those wages, read with
+ * a new snapshot, are not the ones its snapshot sees (refresh_cards).
  */
 #include "postgres.h"
 
@@ -110,6 +115,7 @@ typedef enum ou_plan
 	P_PROJECTS_OF_WORKERS,		/* $1 worker ids: (project, worker) of their roster entries */
 	P_SETTLE_ENTRIES,			/* $1 project ids, $2 worker ids (pairs): the candidates to the cards that match now, locked and deleted */
 	P_PAIRS_OF_CARDS,			/* $1 project ids, $2 cards: (project, worker) of the workers whose card it is */
+	P_RACED,					/* $1 project ids, $2 worker ids (pairs): a candidate to the card that an entry matches */
 	P_PLANS
 } ou_plan;
 
@@ -194,6 +200,16 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 		"  FROM unnest($1::bigint[], $2::text[]) c(project_id, card)"
 		"  JOIN wagecheck.worker k ON k.wage_card::text = c.card ORDER BY 1, 2", 2,
 	{INT8ARRAYOID, TEXTARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+	/* (P_SETTLE_ENTRIES's match, read only: run with a new snapshot by raced_check) */
+	[P_RACED] = {"SELECT o.txn_id, o.project_id, k.worker_id"
+		"  FROM unnest($1::bigint[], $2::bigint[]) p(project_id, worker_id)"
+		"  JOIN wagecheck.worker k ON k.worker_id = p.worker_id"
+		"  JOIN wagecheck.outflow_unmatched o ON o.project_id = p.project_id AND o.card = k.wage_card::text"
+		"  JOIN wagecheck.account_txn t ON t.txn_id = o.txn_id AND t.direction = 'out' AND t.purpose = 'wage'"
+		"  JOIN wagecheck.wage_account a ON a.account_id = t.account_id"
+		"  JOIN wagecheck.roster r ON r.project_id = a.project_id AND r.worker_id = k.worker_id"
+		" WHERE r.created_at <= greatest(t.created_at, t.booked_at)"
+		" LIMIT 1", 2, {INT8ARRAYOID, INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 };
 
 static SPIPlanPtr ou_plans[P_PLANS];
@@ -203,6 +219,71 @@ static void
 run(ou_plan p, Datum *values, const char *nulls, int expect)
 {
 	wc_kept_run(&ou_sql[p], &ou_plans[p], values, nulls, expect, "outflow_unmatched");
+}
+
+/*
+ * run_latest: executes plan p (a SELECT) with a new snapshot, as READ COMMITTED would read,
+ * whatever the transaction's isolation level; SPI is connected.
+ */
+static void
+run_latest(ou_plan p, Datum *values)
+{
+	int			rc;
+
+	wc_trigger_sql_settings();
+	if (ou_plans[p] == NULL)
+	{
+		ou_plans[p] = SPI_prepare_cursor(ou_sql[p].sql, ou_sql[p].nargs, (Oid *) ou_sql[p].types, ou_sql[p].options);
+		if (ou_plans[p] == NULL)
+			elog(ERROR, "wagecheck: preparing a statement reading wagecheck.outflow_unmatched failed");
+		SPI_keepplan(ou_plans[p]);
+	}
+	rc = SPI_execute_snapshot(ou_plans[p], values, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "wagecheck: a statement reading wagecheck.outflow_unmatched failed: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * raced: a serialization failure - a transaction that reads its own snapshot (REPEATABLE READ,
+ * SERIALIZABLE) found, with a new one, that another one committed since what this file
+ * would have judged again, and cannot judge it by a snapshot that does not see it: outflow
+ * txn of project, to the card of worker, a candidate an entry matches (!wage), or a wage
+ * recorded, changed or deleted since (wage: worker not known).
+ */
+static void
+raced(bool wage, int64 txn, int64 project, int64 worker)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("could not serialize access due to a concurrent roster entry or wage to a worker's card"),
+			 wage ? errdetail("Wage %lld of project %lld was recorded, changed or deleted by a transaction that "
+							  "committed after this transaction's snapshot, while this one changed the roster entries "
+							  "or cards of the workers it may be paid to.", (long long) txn, (long long) project)
+			 : errdetail("Outflow %lld of project %lld, a wage to the card of worker %lld, would stay a candidate of "
+						 "AC03 while a roster entry of his matches it: one of the two was committed after this "
+						 "transaction's snapshot.", (long long) txn, (long long) project, (long long) worker),
+			 errhint("Retry the transaction.")));
+}
+
+/*
+ * raced_check: in REPEATABLE READ or SERIALIZABLE, after the locks on the (project, worker)
+ * pairs of projects and workers (bigint[]) were taken: a candidate of outflow_unmatched of
+ * those pairs (a wage to the worker's card in the project) that an entry on the project's
+ * roster matches, read with a new snapshot, is one this transaction cannot settle (the
+ * other writer committed after its snapshot, and its own statements see neither the entry
+ * nor the candidate): a serialization failure.
+ */
+static void
+raced_check(Datum projects, Datum workers)
+{
+	Datum		args[2] = {projects, workers};
+	bool		isnull;
+
+	run_latest(P_RACED, args);
+	if (SPI_processed > 0)
+		raced(false, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+			  DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)),
+			  DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull)));
 }
 
 /* ids_array: int64 ids as a bigint[]. */
@@ -998,6 +1079,19 @@ on_new_txns(TriggerData *td, Tuplestorestate *rows)
 	return true;
 }
 
+/* result_ids: the first column (bigint) of SPI's result, sorted, without repeats; *n of them. */
+static int64 *
+result_ids(int *n)
+{
+	int64	   *ids = palloc(sizeof(int64) * Max(SPI_processed, 1));
+	bool		isnull;
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+		ids[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+	*n = (int) wc_ids_unique(ids, (int) SPI_processed);
+	return ids;
+}
+
 /* One (project, card) whose wages are judged again. */
 typedef struct ou_pair
 {
@@ -1046,8 +1140,10 @@ pair_add(ou_pairs *p, int64 project_id, const char *card, int len)
 static void
 refresh_cards(ou_pairs *p)
 {
-	int64	   *projects;
-	int			np = 0;
+	int64	   *projects,
+			   *seen;
+	int			np = 0,
+				nseen = 0;
 	ou_batch	b;
 	Datum		args[2];
 
@@ -1067,6 +1163,7 @@ refresh_cards(ou_pairs *p)
 		args[1] = PointerGetDatum(construct_array_builtin(cards, p->n, TEXTOID));
 	}
 	run(P_WAGES_OF_PROJECTS, args, NULL, SPI_OK_SELECT);
+	seen = IsolationUsesXactSnapshot() ? result_ids(&nseen) : NULL;
 	memset(&b, 0, sizeof(b));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
@@ -1093,6 +1190,34 @@ refresh_cards(ou_pairs *p)
 		pfree(buf);
 		if (bsearch(&key, p->v, p->n, sizeof(ou_pair), cmp_pair) != NULL)
 			batch_add_row(&b, tup, desc);
+	}
+	/*
+	 * (REPEATABLE READ, SERIALIZABLE: a wage of these projects to these cards recorded,
+	 * changed or deleted by a transaction committed since the snapshot - one whose match
+	 * locked an entry this one deleted, then committed - is not seen by the statements: the
+	 * wages as a new snapshot reads them must be the same)
+	 */
+	if (seen != NULL)
+	{
+		int64	   *now;
+		int			nnow,
+					k = 0;
+
+		run_latest(P_WAGES_OF_PROJECTS, args);
+		now = result_ids(&nnow);
+		while (k < nseen && k < nnow && seen[k] == now[k])
+			k++;
+		if (k < nseen || k < nnow)
+		{
+			bool		isnull;
+			int64		txn = k < nnow && (k >= nseen || now[k] < seen[k]) ? now[k] : seen[k];
+			int64		project = 0;
+
+			for (uint64 i = 0; i < SPI_processed; i++)
+				if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)) == txn)
+					project = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 6, &isnull));
+			raced(true, txn, project, 0);
+		}
 	}
 	refresh(&b, true, NULL, 0);
 }
@@ -1329,7 +1454,9 @@ lock_pairs(ou_entry *e, int n, bool adding)
  * that adds it later wait for this one (and then see the candidates); after the lock, the
  * candidates of those pairs that an entry matches now are settled (P_SETTLE_ENTRIES, with a
  * new snapshot). Cards of no worker have no pair. REPEATABLE READ and SERIALIZABLE see no
- * entry committed after their snapshot: nothing is done there.
+ * entry committed after their snapshot: the same locks are taken, and a candidate of those
+ * pairs that an entry matches now (one committed since) is a serialization failure
+ * (raced_check).
  */
 static void
 settle_raced_entries(const int64 *projects, char **cards, int n)
@@ -1340,7 +1467,7 @@ settle_raced_entries(const int64 *projects, char **cards, int n)
 	ou_entry *e;
 	uint64		np;
 
-	if (n == 0 || IsolationUsesXactSnapshot())
+	if (n == 0)
 		return;
 	p = palloc(sizeof(Datum) * n);
 	c = palloc(sizeof(Datum) * n);
@@ -1370,7 +1497,10 @@ settle_raced_entries(const int64 *projects, char **cards, int n)
 	lock_pairs(e, (int) np, false);
 	args[0] = PointerGetDatum(construct_array_builtin(p, (int) np, INT8OID));
 	args[1] = PointerGetDatum(construct_array_builtin(c, (int) np, INT8OID));
-	run(P_SETTLE_ENTRIES, args, NULL, SPI_OK_DELETE);
+	if (IsolationUsesXactSnapshot())
+		raced_check(args[0], args[1]);
+	else
+		run(P_SETTLE_ENTRIES, args, NULL, SPI_OK_DELETE);
 }
 
 /*
@@ -1577,8 +1707,37 @@ done:
  * outflow judged, and deleted, in one statement; the others stay. (An entry repeated in the
  * statement finds its candidates twice: the DELETE takes each once.)
  */
+static void settle_new_entries(ou_entry *e, int n);
+
 static void
 on_new_entries(ou_entry *e, int n)
+{
+	if (n == 0)
+		return;
+	lock_pairs(e, n, true);
+	settle_new_entries(e, n);
+	/*
+	 * (REPEATABLE READ, SERIALIZABLE: a candidate committed since the snapshot, which the
+	 * statements above do not see, that an entry matches now is a serialization failure)
+	 */
+	if (IsolationUsesXactSnapshot())
+	{
+		Datum	   *projects = palloc(sizeof(Datum) * n),
+				   *workers = palloc(sizeof(Datum) * n);
+
+		for (int i = 0; i < n; i++)
+		{
+			projects[i] = Int64GetDatum(e[i].project_id);
+			workers[i] = Int64GetDatum(e[i].worker_id);
+		}
+		raced_check(PointerGetDatum(construct_array_builtin(projects, n, INT8OID)),
+					PointerGetDatum(construct_array_builtin(workers, n, INT8OID)));
+	}
+}
+
+/* settle_new_entries: on_new_entries's settling of the candidates (their pairs locked). */
+static void
+settle_new_entries(ou_entry *e, int n)
 {
 	Datum	   *projects,
 			   *workers,
@@ -1588,9 +1747,6 @@ on_new_entries(ou_entry *e, int n)
 	int			nhave,
 				k = 0;
 
-	if (n == 0)
-		return;
-	lock_pairs(e, n, true);
 	/* the entries of projects with a candidate at all, first looked up cheaply */
 	have = palloc(sizeof(int64) * n);
 	for (int i = 0; i < n; i++)
