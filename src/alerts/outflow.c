@@ -42,7 +42,8 @@
  * then fails with a serialization failure when, read with a new snapshot, a candidate of its
  * pairs is matched by an entry (raced_check); one that judges the wages of (project, card)
  * pairs again (entries deleted or changed, cards changed) fails when those wages, read with
- * a new snapshot, are not the ones its snapshot sees (refresh_cards).
+ * a new snapshot, are not the ones its snapshot sees (refresh_cards), and so does one that
+ * moved an account to another project (its outflows: raced_rows).
  */
 #include "postgres.h"
 
@@ -247,18 +248,18 @@ run_latest(ou_plan p, Datum *values)
  * raced: a serialization failure - a transaction that reads its own snapshot (REPEATABLE READ,
  * SERIALIZABLE) found, with a new one, that another one committed since what this file
  * would have judged again, and cannot judge it by a snapshot that does not see it: outflow
- * txn of project, to the card of worker, a candidate an entry matches (!wage), or a wage
- * recorded, changed or deleted since (wage: worker not known).
+ * txn of project, to the card of worker, a candidate an entry matches (!changed), or outflow
+ * txn recorded, changed or deleted since (changed: project and worker not known).
  */
 static void
-raced(bool wage, int64 txn, int64 project, int64 worker)
+raced(bool changed, int64 txn, int64 project, int64 worker)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 			 errmsg("could not serialize access due to a concurrent roster entry or wage to a worker's card"),
-			 wage ? errdetail("Wage %lld of project %lld was recorded, changed or deleted by a transaction that "
-							  "committed after this transaction's snapshot, while this one changed the roster entries "
-							  "or cards of the workers it may be paid to.", (long long) txn, (long long) project)
+			 changed ? errdetail("Outflow %lld was recorded, changed or deleted by a transaction that committed after "
+								 "this transaction's snapshot, while this one changed a roster entry, a worker's card or "
+								 "an account's project it is judged by.", (long long) txn)
 			 : errdetail("Outflow %lld of project %lld, a wage to the card of worker %lld, would stay a candidate of "
 						 "AC03 while a roster entry of his matches it: one of the two was committed after this "
 						 "transaction's snapshot.", (long long) txn, (long long) project, (long long) worker),
@@ -1092,6 +1093,28 @@ result_ids(int *n)
 	return ids;
 }
 
+/*
+ * raced_rows: in REPEATABLE READ or SERIALIZABLE, plan p (whose first column is an outflow's
+ * id) run again with a new snapshot must return the outflows seen[0..nseen) (sorted: its
+ * rows with the transaction's snapshot), else one was recorded, changed or deleted by a
+ * transaction committed since, which this one's statements cannot see: a serialization
+ * failure.
+ */
+static void
+raced_rows(ou_plan p, Datum *args, const int64 *seen, int nseen)
+{
+	int64	   *now;
+	int			nnow,
+				k = 0;
+
+	run_latest(p, args);
+	now = result_ids(&nnow);
+	while (k < nseen && k < nnow && seen[k] == now[k])
+		k++;
+	if (k < nseen || k < nnow)
+		raced(true, k < nnow && (k >= nseen || now[k] < seen[k]) ? now[k] : seen[k], 0, 0);
+}
+
 /* One (project, card) whose wages are judged again. */
 typedef struct ou_pair
 {
@@ -1198,27 +1221,7 @@ refresh_cards(ou_pairs *p)
 	 * wages as a new snapshot reads them must be the same)
 	 */
 	if (seen != NULL)
-	{
-		int64	   *now;
-		int			nnow,
-					k = 0;
-
-		run_latest(P_WAGES_OF_PROJECTS, args);
-		now = result_ids(&nnow);
-		while (k < nseen && k < nnow && seen[k] == now[k])
-			k++;
-		if (k < nseen || k < nnow)
-		{
-			bool		isnull;
-			int64		txn = k < nnow && (k >= nseen || now[k] < seen[k]) ? now[k] : seen[k];
-			int64		project = 0;
-
-			for (uint64 i = 0; i < SPI_processed; i++)
-				if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)) == txn)
-					project = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 6, &isnull));
-			raced(true, txn, project, 0);
-		}
-	}
+		raced_rows(P_WAGES_OF_PROJECTS, args, seen, nseen);
 	refresh(&b, true, NULL, 0);
 }
 
@@ -2031,10 +2034,18 @@ sync_as_owner(PG_FUNCTION_ARGS)
 
 		if (!isnull)
 		{
+			int64	   *seen = NULL;
+			int			nseen = 0;
+
 			run(P_TXNS_OF_ACCOUNT, &id, NULL, SPI_OK_SELECT);
+			if (IsolationUsesXactSnapshot())
+				seen = result_ids(&nseen);
 			memset(&b, 0, sizeof(b));
 			for (uint64 i = 0; i < SPI_processed; i++)
 				batch_add_row(&b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+			/* (REPEATABLE READ, SERIALIZABLE: as refresh_cards) */
+			if (seen != NULL)
+				raced_rows(P_TXNS_OF_ACCOUNT, &id, seen, nseen);
 			refresh(&b, true, NULL, 0);
 		}
 		SPI_finish();
