@@ -19,7 +19,10 @@
  *     so only the candidates of their projects that are wages to their workers' cards may
  *     leave (outflow_unmatched by project_id and card: most entries find none); transaction
  *     locks per (project, worker), or on all of them for many, make such a statement and one
- *     deleting or changing entries of the same pair wait for each other (lock_pairs);
+ *     deleting or changing entries of the same pair wait for each other (lock_pairs), and a
+ *     statement changing cards takes the lock on all pairs in a mode that conflicts with
+ *     both (on_worker), so that it and a statement adding an entry of a worker whose card
+ *     it changes wait for each other;
  *   - TRUNCATE: account_txn empties the table, roster and wage_account rebuild it.
  * Judging outflows (refresh): one statement finds the wages that match a rostered worker's
  * card and locks FOR SHARE the account, roster entry and worker of each match, in key order
@@ -244,25 +247,38 @@ run_latest(ou_plan p, Datum *values)
 		elog(ERROR, "wagecheck: a statement reading wagecheck.outflow_unmatched failed: %s", SPI_result_code_string(rc));
 }
 
+/* What a transaction that reads its own snapshot found changed since by another one. */
+typedef enum ou_race
+{
+	RACE_MATCHED,				/* a candidate an entry matches */
+	RACE_OUTFLOW,				/* an outflow recorded, changed or deleted */
+	RACE_ENTRIES				/* a worker's roster entries added, changed or deleted */
+} ou_race;
+
 /*
  * raced: a serialization failure - a transaction that reads its own snapshot (REPEATABLE READ,
  * SERIALIZABLE) found, with a new one, that another one committed since what this file
  * would have judged again, and cannot judge it by a snapshot that does not see it: outflow
- * txn of project, to the card of worker, a candidate an entry matches (!changed), or outflow
- * txn recorded, changed or deleted since (changed: project and worker not known).
+ * txn of project, to the card of worker, a candidate an entry matches (RACE_MATCHED); outflow
+ * txn recorded, changed or deleted (RACE_OUTFLOW); roster entries of worker (RACE_ENTRIES).
  */
 static void
-raced(bool changed, int64 txn, int64 project, int64 worker)
+raced(ou_race race, int64 txn, int64 project, int64 worker)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 			 errmsg("could not serialize access due to a concurrent roster entry or wage to a worker's card"),
-			 changed ? errdetail("Outflow %lld was recorded, changed or deleted by a transaction that committed after "
-								 "this transaction's snapshot, while this one changed a roster entry, a worker's card or "
-								 "an account's project it is judged by.", (long long) txn)
-			 : errdetail("Outflow %lld of project %lld, a wage to the card of worker %lld, would stay a candidate of "
-						 "AC03 while a roster entry of his matches it: one of the two was committed after this "
-						 "transaction's snapshot.", (long long) txn, (long long) project, (long long) worker),
+			 race == RACE_OUTFLOW ?
+			 errdetail("Outflow %lld was recorded, changed or deleted by a transaction that committed after "
+					   "this transaction's snapshot, while this one changed a roster entry, a worker's card or "
+					   "an account's project it is judged by.", (long long) txn) :
+			 race == RACE_ENTRIES ?
+			 errdetail("Roster entries of worker %lld were added, changed or deleted by a transaction that "
+					   "committed after this transaction's snapshot, while this one changed his card.",
+					   (long long) worker) :
+			 errdetail("Outflow %lld of project %lld, a wage to the card of worker %lld, would stay a candidate of "
+					   "AC03 while a roster entry of his matches it: one of the two was committed after this "
+					   "transaction's snapshot.", (long long) txn, (long long) project, (long long) worker),
 			 errhint("Retry the transaction.")));
 }
 
@@ -282,7 +298,7 @@ raced_check(Datum projects, Datum workers)
 
 	run_latest(P_RACED, args);
 	if (SPI_processed > 0)
-		raced(false, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+		raced(RACE_MATCHED, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
 			  DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)),
 			  DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull)));
 }
@@ -1080,6 +1096,8 @@ on_new_txns(TriggerData *td, Tuplestorestate *rows)
 	return true;
 }
 
+static int	cmp_id(const void *a, const void *b);
+
 /* result_ids: the first column (bigint) of SPI's result, sorted, without repeats; *n of them. */
 static int64 *
 result_ids(int *n)
@@ -1112,7 +1130,28 @@ raced_rows(ou_plan p, Datum *args, const int64 *seen, int nseen)
 	while (k < nseen && k < nnow && seen[k] == now[k])
 		k++;
 	if (k < nseen || k < nnow)
-		raced(true, k < nnow && (k >= nseen || now[k] < seen[k]) ? now[k] : seen[k], 0, 0);
+		raced(RACE_OUTFLOW, k < nnow && (k >= nseen || now[k] < seen[k]) ? now[k] : seen[k], 0, 0);
+}
+
+/*
+ * result_pairs: SPI's result of (project, worker) rows (bigint, bigint) as sorted keys, the
+ * project's low 32 bits above the worker's (a shared key only makes a difference unseen less
+ * likely to be told apart: the counts are compared too); *n of them.
+ */
+static int64 *
+result_pairs(int *n)
+{
+	int64	   *keys = palloc(sizeof(int64) * Max(SPI_processed, 1));
+	bool		isnull;
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+		keys[i] = (int64) (((uint64) (uint32) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+																		   1, &isnull)) << 32) |
+						   (uint32) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2,
+																&isnull)));
+	*n = (int) SPI_processed;
+	qsort(keys, *n, sizeof(int64), cmp_id);
+	return keys;
 }
 
 /* One (project, card) whose wages are judged again. */
@@ -1941,11 +1980,45 @@ on_worker(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 			cards[ncards++] = o[i];
 	if (ncards == 0)
 		return;
+	/*
+	 * cards changed: a statement adding or deleting roster entries holds the lock on all
+	 * (project, worker) pairs in a weak mode (lock_pairs) until its transaction ends, and reads
+	 * the cards of its workers; this one reads the entries of its workers: taken here in a
+	 * mode that conflicts with both sides', it makes each wait for the other (the entries'
+	 * statement then reads the new card, or this one the entries)
+	 */
+	if (olds != NULL)
+	{
+		LOCKTAG		all;
+
+		SET_LOCKTAG_ADVISORY(all, MyDatabaseId, 0, 0, OU_ALL_LOCK_FIELD4);
+		(void) LockAcquire(&all, AccessExclusiveLock, false, false);
+	}
 	ids = palloc(sizeof(int64) * ncards);
 	for (int i = 0; i < ncards; i++)
 		ids[i] = cards[i].worker_id;
 	nids = (int) wc_ids_unique(ids, ncards);
 	arg = ids_array(ids, nids);
+	/*
+	 * (REPEATABLE READ, SERIALIZABLE: the workers' entries as a new snapshot reads them - after
+	 * the lock - must be those of the transaction's snapshot; compared by their count and
+	 * their (project, worker) pairs)
+	 */
+	if (IsolationUsesXactSnapshot())
+	{
+		int64	   *seen,
+				   *now;
+		int			nseen,
+					nnow;
+
+		run(P_PROJECTS_OF_WORKERS, &arg, NULL, SPI_OK_SELECT);
+		seen = result_pairs(&nseen);
+		run_latest(P_PROJECTS_OF_WORKERS, &arg);
+		now = result_pairs(&nnow);
+		for (int i = 0; i < Max(nseen, nnow); i++)
+			if (i >= nseen || i >= nnow || seen[i] != now[i])
+				raced(RACE_ENTRIES, 0, 0, ((i < nnow ? now : seen)[i]) & 0xFFFFFFFF);
+	}
 	run(P_PROJECTS_OF_WORKERS, &arg, NULL, SPI_OK_SELECT);
 	/* (a worker may be there twice, with his old and his new card: the run of his id) */
 	qsort(cards, ncards, sizeof(ou_card), cmp_card);
