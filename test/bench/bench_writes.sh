@@ -23,9 +23,12 @@
 # attendance its months: the day's rows add days to months begun earlier in the window). Rows that reject mode refuses (the city's deliberate defects: cash payments,
 # workers off the roster, ...) and the rows that depend on them are left out of the held-back
 # sets, so both modes write the same rows.
+# Last, the heap tuples a COPY of the month with the triggers writes into each of wagecheck's
+# tables per 1,000 input rows (inserted, updated, heap-only, deleted) and their indexes.
 # WC_BENCH_SCALE (0.1), WC_BENCH_REPS (3), WC_BENCH_TABLES (all six), WC_BENCH_MODES (reject alert),
 # WC_BENCH_INSERTS (2,000: the single-row INSERTs, fewer where a statement costs seconds),
-# WC_BENCH_CLOCK (wall; cpu: the backend's CPU time, Linux, which a loaded machine disturbs less).
+# WC_BENCH_CLOCK (wall; cpu: the backend's CPU time, Linux, which a loaded machine disturbs less),
+# WC_BENCH_WRITES (1; 0: no count of the tuples written).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 scale=${WC_BENCH_SCALE:-0.1}
@@ -295,3 +298,36 @@ for mode in $modes; do
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# What a row costs in writes, whatever the machine: the heap tuples each COPY of a month with
+# the triggers writes into wagecheck's tables (pg_stat_get_xact_*: inserted, updated - of which
+# heap-only, no index entry written - deleted), per 1,000 rows of the input table, and the
+# indexes each table has (a tuple inserted or updated but not heap-only writes an entry into
+# each index whose predicate it meets). The input table's own row is the plain write's.
+[ "${WC_BENCH_WRITES:-1}" = 0 ] && exit 0
+echo
+echo "tuples written per 1,000 rows by a COPY of a month with the triggers ($mode mode)"
+printf '%-13s %-25s %8s %8s %8s %8s %8s\n' input "written to" inserted updated "(HOT)" deleted indexes
+for t in $tables; do
+  s=$(setup "$t" 0 "$until")
+  $PSQL -d "$db" -At -F' ' <<SQL | while read -r rel i u h d x; do printf '%-13s %-25s %8s %8s %8s %8s %8s\n' "$t" "$rel" "$i" "$u" "$h" "$d" "$x"; done
+SET client_min_messages = warning;
+BEGIN;
+$s
+CREATE TEMP TABLE wr_before ON COMMIT DROP AS
+SELECT c.oid AS relid, c.relname, pg_stat_get_xact_tuples_inserted(c.oid) AS i, pg_stat_get_xact_tuples_updated(c.oid) AS u,
+       pg_stat_get_xact_tuples_hot_updated(c.oid) AS h, pg_stat_get_xact_tuples_deleted(c.oid) AS d
+  FROM pg_class c WHERE c.relnamespace = 'wagecheck'::regnamespace AND c.relkind = 'r';
+COPY wagecheck.$t FROM '$dd/bench_writes.$t.month.copy';
+SELECT b.relname, round(1000.0 * (pg_stat_get_xact_tuples_inserted(b.relid) - b.i) / ${rows_month[$t]}, 1),
+       round(1000.0 * (pg_stat_get_xact_tuples_updated(b.relid) - b.u) / ${rows_month[$t]}, 1),
+       round(1000.0 * (pg_stat_get_xact_tuples_hot_updated(b.relid) - b.h) / ${rows_month[$t]}, 1),
+       round(1000.0 * (pg_stat_get_xact_tuples_deleted(b.relid) - b.d) / ${rows_month[$t]}, 1),
+       (SELECT count(*) FROM pg_index x WHERE x.indrelid = b.relid)
+  FROM wr_before b
+ WHERE pg_stat_get_xact_tuples_inserted(b.relid) + pg_stat_get_xact_tuples_updated(b.relid)
+       + pg_stat_get_xact_tuples_deleted(b.relid) > b.i + b.u + b.d
+ ORDER BY b.relname <> '$t', b.relname;
+ROLLBACK;
+SQL
+done
