@@ -140,6 +140,18 @@ SELECT fx.pay(18, 2, 'in', 3200, '8888', '临沂城投', 'labour_cost', '2026-03
 SELECT account_id, balance FROM wagecheck.wage_account ORDER BY 1;
 SELECT * FROM fx.check();
 
+-- a CHECK constraint calling a function of one's own: the function replaced, the keyed write
+-- checks the new body (the constraints it prepared are prepared again when a function changes)
+CREATE FUNCTION fx.balance_ok(b numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT b >= 0';
+ALTER TABLE wagecheck.wage_account ADD CONSTRAINT balance_ok CHECK (fx.balance_ok(balance));
+SELECT fx.pay(19, 2, 'in', 100, '8888', '临沂城投', 'labour_cost', '2026-03-14 13:00');
+CREATE OR REPLACE FUNCTION fx.balance_ok(b numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT b >= 5000';
+SET client_min_messages = debug1;
+SELECT fx.pay(20, 2, 'in', 100, '8888', '临沂城投', 'labour_cost', '2026-03-14 14:00');
+RESET client_min_messages;
+ALTER TABLE wagecheck.wage_account DROP CONSTRAINT balance_ok;
+SELECT account_id, balance FROM wagecheck.wage_account ORDER BY 1;
+
 -- a closed account (AC05), by key: refused in reject mode
 UPDATE wagecheck.wage_account SET closure_notice_on = '2026-03-01', closed_on = '2026-04-05' WHERE account_id = 2;
 UPDATE wagecheck.project SET enforcement_mode = 'reject' WHERE project_id = 71;

@@ -10,23 +10,12 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "utils/builtins.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "catalog_watch.h"
 #include "trigcheck.h"
 #include "nls.h"
-
-/* Bumped by every relcache invalidation: a cached table OID older than it is looked up again. */
-static uint64 inval_generation = 1;
-static bool callback_registered = false;
-
-/* Relcache callback: cached table OIDs may be stale (a table dropped, the extension recreated). */
-static void
-trigcheck_invalidate(Datum arg, Oid relid)
-{
-	inval_generation++;
-}
 
 /* The relation's schema-qualified name, for messages (a temporary table's name alone). */
 char *
@@ -76,20 +65,16 @@ void
 wc_trigger_on_table(TriggerData *td, const char *fn, wc_table_ref *table)
 {
 	Oid			relid = RelationGetRelid(td->tg_relation);
+	uint64		generation = wc_relcache_generation();
 
-	if (!callback_registered)
-	{
-		CacheRegisterRelcacheCallback(trigcheck_invalidate, (Datum) 0);
-		callback_registered = true;
-	}
-	if (OidIsValid(table->relid) && table->generation == inval_generation && table->relid == relid)
+	if (OidIsValid(table->relid) && table->generation == generation && table->relid == relid)
 		return;
 	/* looked up again after any invalidation, so a reused OID is never taken for the table */
 	{
 		Oid			nsp = get_namespace_oid("wagecheck", true);
 
 		table->relid = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
-		table->generation = inval_generation;
+		table->generation = generation;
 	}
 	if (table->relid != relid)
 		ereport(ERROR,
@@ -109,17 +94,13 @@ wc_trigger_on_tables(TriggerData *td, const char *fn, wc_table_ref *tables, int 
 	Oid			relid = RelationGetRelid(td->tg_relation);
 	Oid			nsp = InvalidOid;
 	bool		looked = false;
+	uint64		generation = wc_relcache_generation();
 
-	if (!callback_registered)
-	{
-		CacheRegisterRelcacheCallback(trigcheck_invalidate, (Datum) 0);
-		callback_registered = true;
-	}
 	for (int i = 0; i < n; i++)
 	{
 		wc_table_ref *table = &tables[i];
 
-		if (!OidIsValid(table->relid) || table->generation != inval_generation)
+		if (!OidIsValid(table->relid) || table->generation != generation)
 		{
 			/* looked up again after any invalidation, so a reused OID is never taken for the table */
 			if (!looked)
@@ -128,7 +109,7 @@ wc_trigger_on_tables(TriggerData *td, const char *fn, wc_table_ref *tables, int 
 				looked = true;
 			}
 			table->relid = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
-			table->generation = inval_generation;
+			table->generation = generation;
 		}
 		if (table->relid == relid)
 			return i;

@@ -23,12 +23,12 @@
 #define WC_TG_DELETE		0x0400
 #define WC_TG_TRUNCATE		0x0800
 
-/* A cached relation OID of a wagecheck table, reset when that relation is invalidated. */
+/* A cached relation OID of a wagecheck table, looked up again after any relcache invalidation. */
 typedef struct wc_table_ref
 {
 	const char *name;			/* table of schema wagecheck */
 	Oid			relid;			/* InvalidOid until looked up */
-	uint64		generation;		/* of the relcache invalidations when looked up */
+	uint64		generation;		/* wc_relcache_generation() when looked up */
 } wc_table_ref;
 
 #define WC_TABLE_REF(name) {(name), InvalidOid, 0}

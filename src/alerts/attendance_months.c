@@ -75,6 +75,7 @@
 #include "alerts/capture.h"
 #include "alerts/keyed.h"
 #include "alerts/kept_plans.h"
+#include "catalog_watch.h"
 #include "core/attmonth.h"
 #include "trigcheck.h"
 #include "trigowner.h"
@@ -495,9 +496,9 @@ month_values(const wc_att_month *m, int k, Datum *values)
 /*
  * A table of schema wagecheck as found by its name and checked (wc_keyed_open, or the
  * probe of wage_month), remembered until this backend processes a relcache invalidation of
- * any relation (wc_relcache_invalidations): it is opened again by its OIDs, without looking
- * up its name, its primary key's columns or the columns the caller reads (what the caller
- * found of those stays true while nothing was invalidated).
+ * any relation (wc_relcache_generation, src/catalog_watch.c): it is opened again by its
+ * OIDs, without looking up its name, its primary key's columns or the columns the caller
+ * reads (what the caller found of those stays true while nothing was invalidated).
  */
 typedef struct am_table
 {
@@ -516,12 +517,12 @@ typedef struct am_table
 static bool
 am_table_open(const am_table *t, LOCKMODE lockmode, Relation *rel, Relation *pk)
 {
-	if (t->seen == 0 || t->seen != wc_relcache_invalidations())
+	if (t->seen == 0 || t->seen != wc_relcache_generation())
 		return false;
 	*rel = try_relation_open(t->relid, lockmode);
 	if (*rel == NULL)
 		return false;
-	if (t->seen != wc_relcache_invalidations())
+	if (t->seen != wc_relcache_generation())
 	{
 		relation_close(*rel, lockmode);
 		return false;
@@ -578,7 +579,7 @@ static bool
 wm_probe_open(wm_probe *w)
 {
 	static am_table found;
-	uint64		seen = wc_relcache_invalidations();
+	uint64		seen = wc_relcache_generation();
 	Oid			nsp;
 	Oid			relid;
 	Oid			pk;
@@ -784,7 +785,7 @@ am_keyed_open(am_keyed *a)
 	static am_table month_found,
 				pm_found;
 	static am_keyed columns;	/* (its wc_keyed members unused) */
-	uint64		seen = wc_relcache_invalidations();
+	uint64		seen = wc_relcache_generation();
 
 	if (am_keyed_reopen(&month_found, &a->month))
 	{
@@ -1022,7 +1023,7 @@ unpaid_open(wc_keyed *k)
 	static const char *const cols[3] = {"period", "project_id", "worker_id"};
 	static const Oid types[3] = {DATEOID, INT8OID, INT8OID};
 	static am_table found;		/* (see am_table) */
-	uint64		seen = wc_relcache_invalidations();
+	uint64		seen = wc_relcache_generation();
 
 	if (am_keyed_reopen(&found, k))
 		return true;

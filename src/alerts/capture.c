@@ -57,6 +57,7 @@
 
 #include "alerts/capture.h"
 #include "alerts/keyed.h"
+#include "catalog_watch.h"
 #include "compat.h"
 #include "core/changeset.h"
 #include "enforce/enforce.h"
@@ -495,7 +496,7 @@ projects_by_key(capture_mode mode, capture_buf *keys, capture_buf *keys2, captur
 }
 
 /*
- * wagecheck.input_change as found (until a relcache invalidation of it: attached.c's callback)
+ * wagecheck.input_change as found (until a relcache invalidation of it: src/catalog_watch.c)
  * and its identity's sequence (InvalidOid: not looked up yet).
  */
 static struct
@@ -505,28 +506,12 @@ static struct
 	Oid			seq;
 }			changes;
 
-/* The relcache invalidations of any relation seen since the callback was registered. */
-static uint64 relcache_invalidations = 1;
-
-/* wc_change_invalidate: wagecheck.input_change (or every table) changed: look again at the next change. */
-void
-wc_change_invalidate(Oid relid)
+/* change_invalidate: wagecheck.input_change (or every table) changed: look again at the next change. */
+static void
+change_invalidate(Oid relid)
 {
-	relcache_invalidations++;
 	if (!OidIsValid(relid) || relid == changes.relid)
 		changes.valid = false;
-}
-
-/*
- * wc_relcache_invalidations: a count of the relcache invalidations of any relation this
- * backend has processed (attached.c's callback, registered here, reports each): what was
- * found of a relation while the count stayed the same still holds.
- */
-uint64
-wc_relcache_invalidations(void)
-{
-	wc_enforce_relcache_register();
-	return relcache_invalidations;
 }
 
 /*
@@ -640,7 +625,7 @@ change_append(const Datum *values, const char *nulls)
 		{
 			Oid			nsp = get_namespace_oid("wagecheck", true);
 
-			wc_enforce_relcache_register();
+			wc_relcache_subscribe(change_invalidate);
 			changes.relid = OidIsValid(nsp) ? get_relname_relid("input_change", nsp) : InvalidOid;
 			changes.seq = InvalidOid;
 			checks.stale = true;

@@ -24,14 +24,13 @@
 #include "nodes/pg_list.h"
 #include "storage/lmgr.h"
 #include "utils/fmgroids.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "alerts/keyed.h"
-#include "enforce/enforce.h"
+#include "catalog_watch.h"
 
 /* keyed_eq: the equality function of a key column's type, InvalidOid for a type not used as a key. */
 static RegProcedure
@@ -84,16 +83,12 @@ typedef struct keyed_shape
 
 static keyed_name keyed_names[KEYED_NAMES];
 static keyed_shape keyed_shapes[KEYED_SHAPES];
-static uint64 keyed_generation;		/* counts the invalidations received */
-static bool keyed_registered;
+static uint64 keyed_generation;		/* counts the invalidations received (relcache, schemas) */
+static bool keyed_subscribed;
 
-/*
- * wc_keyed_invalidate: a relation's cached lookups forgotten (all of them for InvalidOid);
- * called by the relcache callback of the enforcing triggers (src/enforce/attached.c: a
- * backend has ten slots for relcache callbacks, PostgreSQL's and every library's together)
- */
-void
-wc_keyed_invalidate(Oid relid)
+/* keyed_invalidate: a relation's cached lookups forgotten (all of them for InvalidOid; src/catalog_watch.c) */
+static void
+keyed_invalidate(Oid relid)
 {
 	keyed_generation++;
 	for (int i = 0; i < KEYED_NAMES; i++)
@@ -106,9 +101,9 @@ wc_keyed_invalidate(Oid relid)
 
 /* keyed_forget_all: a schema changed (renamed, dropped): every name looked up again */
 static void
-keyed_forget_all(Datum arg, int cacheid, uint32 hashvalue)
+keyed_forget_all(void)
 {
-	wc_keyed_invalidate(InvalidOid);
+	keyed_invalidate(InvalidOid);
 }
 
 /*
@@ -123,11 +118,11 @@ wc_keyed_relid(const char *name)
 				relid;
 	int			free = -1;
 
-	if (!keyed_registered)
+	if (!keyed_subscribed)
 	{
-		wc_enforce_relcache_register();
-		CacheRegisterSyscacheCallback(NAMESPACEOID, keyed_forget_all, (Datum) 0);
-		keyed_registered = true;
+		wc_relcache_subscribe(keyed_invalidate);
+		wc_syscache_subscribe(NAMESPACEOID, keyed_forget_all);
+		keyed_subscribed = true;
 	}
 	for (int i = 0; i < KEYED_NAMES; i++)
 	{

@@ -28,7 +28,6 @@ typedef struct wc_keyed
 } wc_keyed;
 
 extern Oid	wc_keyed_relid(const char *name);
-extern void wc_keyed_invalidate(Oid relid);
 extern Relation wc_keyed_table_open(const char *name, LOCKMODE lockmode);
 extern bool wc_keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols,
 						  const Oid *types);

@@ -9,7 +9,7 @@
 
 #include "core/workday.h"
 
-/* Registers the relcache callback that keeps the holiday cache fresh. */
+/* Subscribes to the relcache invalidations that keep the holiday cache fresh. */
 extern void wc_calendar_init(void);
 
 /* The holiday overrides of this backend, loaded on first use after a change. */

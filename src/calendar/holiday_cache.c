@@ -5,8 +5,9 @@
  * A statement-level trigger on the table calls CacheInvalidateRelcacheByRelid, so
  * every change queues a relcache invalidation of wagecheck.holiday: this backend
  * processes it at the end of the changing command (or at rollback), the others at
- * their next transaction after the commit; the relcache callback registered here
- * then marks the cache stale and the next call reloads it.
+ * their next transaction after the commit; the subscriber of the relcache
+ * invalidations subscribed here (src/catalog_watch.c) then marks the cache stale and
+ * the next call reloads it.
  */
 #include "postgres.h"
 
@@ -21,6 +22,7 @@
 #include "utils/memutils.h"
 
 #include "calendar/calendar.h"
+#include "catalog_watch.h"
 #include "trigcheck.h"
 #include "nls.h"
 
@@ -40,7 +42,7 @@ static bool noticed_far;		/* a year outside 1..9999 was reported */
 
 /* Marks the cache stale when wagecheck.holiday (or everything) is invalidated. */
 static void
-holiday_relcache_callback(Datum arg, Oid relid)
+holiday_invalidate(Oid relid)
 {
 	if (relid == InvalidOid || relid == cache_relid)
 	{
@@ -49,11 +51,11 @@ holiday_relcache_callback(Datum arg, Oid relid)
 	}
 }
 
-/* Registers the relcache callback that keeps the holiday cache fresh. */
+/* Subscribes to the relcache invalidations that keep the holiday cache fresh. */
 void
 wc_calendar_init(void)
 {
-	CacheRegisterRelcacheCallback(holiday_relcache_callback, (Datum) 0);
+	wc_relcache_subscribe(holiday_invalidate);
 }
 
 /* Reads wagecheck.holiday into a new sorted array and the covered-year map. */

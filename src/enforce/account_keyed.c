@@ -38,13 +38,13 @@
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/syscache.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 
+#include "catalog_watch.h"
 #include "core/ident.h"
 #include "core/outflow.h"
 #include "enforce/account_keyed.h"
@@ -53,16 +53,9 @@
 #include "ident/ident_pg.h"
 #include "nls.h"
 
-/* Whether wage_account's balance may be written without its triggers: -1 not known yet. */
-static int	plain_verdict = -1;
-static bool plain_callback = false;
-
-/* plain_reset: a relation's cache entry changed (its triggers among what may have). */
-static void
-plain_reset(Datum arg, Oid relid)
-{
-	plain_verdict = -1;
-}
+/* Whether wage_account's balance may be written without its triggers, as decided at plain_at. */
+static bool plain_verdict;
+static uint64 plain_at = 0;		/* wc_relcache_generation() when decided (0: not yet) */
 
 /* trigger_is: t calls wagecheck.<fn>() under the name name. */
 static bool
@@ -90,15 +83,11 @@ static bool
 balance_write_plain(Relation rel)
 {
 	TriggerDesc *td = rel->trigdesc;
+	uint64		generation = wc_relcache_generation();
 
-	if (!plain_callback)
-	{
-		CacheRegisterRelcacheCallback(plain_reset, (Datum) 0);
-		plain_callback = true;
-	}
-	if (plain_verdict >= 0)
-		return plain_verdict == 1;
-	plain_verdict = 1;
+	if (plain_at == generation)
+		return plain_verdict;
+	plain_verdict = true;
 	for (int i = 0; td != NULL && i < td->numtriggers; i++)
 	{
 		const Trigger *t = &td->triggers[i];
@@ -115,10 +104,12 @@ balance_write_plain(Relation rel)
 		if (TRIGGER_FOR_ROW(t->tgtype) && TRIGGER_FOR_AFTER(t->tgtype) && t->tgqual != NULL &&
 			trigger_is(t, "outflow_unmatched_upd", "_outflow_unmatched_sync"))
 			continue;			/* fires when the project changes */
-		plain_verdict = 0;
+		plain_verdict = false;
 		break;
 	}
-	return plain_verdict == 1;
+	/* (an invalidation the look-ups above brought: decided again next time) */
+	plain_at = generation;
+	return plain_verdict;
 }
 
 /* bank_card_type: the type wagecheck.bank_card (an int64 of its digits: core/ident.h). */
@@ -139,7 +130,7 @@ static List *checks = NIL;		/* ExprState of each */
 static ExprContext *checks_econtext = NULL;
 static Oid	checks_relid = InvalidOid;
 static bool checks_stale = false;	/* (freed at the next use, never while a check runs) */
-static bool checks_callbacks = false;
+static bool checks_subscribed = false;
 
 static void
 checks_reset(void)
@@ -155,15 +146,17 @@ checks_reset(void)
 	checks_relid = InvalidOid;
 }
 
+/* checks_rel_changed: wage_account's (or every relation's) cache entry changed (src/catalog_watch.c) */
 static void
-checks_rel_callback(Datum arg, Oid relid)
+checks_rel_changed(Oid relid)
 {
 	if (relid == InvalidOid || relid == checks_relid)
 		checks_stale = true;
 }
 
+/* checks_proc_changed: a function changed (src/catalog_watch.c) */
 static void
-checks_proc_callback(Datum arg, int cacheid, uint32 hashvalue)
+checks_proc_changed(void)
 {
 	checks_stale = true;
 }
@@ -179,11 +172,11 @@ checks_hold(Relation rel, TupleTableSlot *slot)
 	bool		hold = true;
 	ListCell   *lc;
 
-	if (!checks_callbacks)
+	if (!checks_subscribed)
 	{
-		CacheRegisterRelcacheCallback(checks_rel_callback, (Datum) 0);
-		CacheRegisterSyscacheCallback(PROCOID, checks_proc_callback, (Datum) 0);
-		checks_callbacks = true;
+		wc_relcache_subscribe(checks_rel_changed);
+		wc_syscache_subscribe(PROCOID, checks_proc_changed);
+		checks_subscribed = true;
 	}
 	if (constr == NULL || constr->num_check == 0)
 		return true;

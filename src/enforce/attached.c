@@ -11,12 +11,13 @@
 #include "access/relation.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
+#include "catalog_watch.h"
 #include "enforce/enforce.h"
+#include "enforce/paid_shared.h"
 #include "trigowner.h"
 
 /* An attached table of accounts and its query: (accounts, open accounts) of project $1 / code $2. */
@@ -28,37 +29,28 @@ typedef struct attached_table
 
 static attached_table *tables = NULL;
 static int	ntables = 0;
-static bool valid = false;
-static uint64 invalidations = 0;
-static bool callback_registered = false;
 
 /*
- * Relcache callback: the list is built again at its next use (plans in use are not freed
- * here); the probes' tables, wagecheck.violation, wagecheck.input_change and the one-row
- * paths of mirrored tables are looked for again too (one callback for the five: a backend has
- * only ten slots for relcache callbacks, PostgreSQL's and every library's together).
+ * wc_relcache_generation() when the list was built (0: never): it holds while no relcache
+ * invalidation came since (plans in use are not freed until it is built again).
  */
+static uint64 built_at = 0;
+
+/* paid_lines_forget: the lines of payments.c, forgotten on any relcache invalidation (src/catalog_watch.c). */
 static void
-attached_invalidate(Datum arg, Oid relid)
+paid_lines_forget(Oid relid)
 {
-	valid = false;
-	invalidations++;
-	wc_probe_invalidate(relid);
-	wc_violation_invalidate(relid);
-	wc_change_invalidate(relid);
-	wc_mirror_invalidate(relid);
-	wc_enforced_forget();		/* (a trigger enabled or disabled: the next statement reads again) */
+	wc_paid_lines_invalidate();
 }
 
-/* wc_enforce_relcache_register: registers the callback above (once per backend). */
+/*
+ * wc_enforce_relcache_register: the payments' lines shared with the summaries (payments.c)
+ * subscribed to the relcache invalidations, before payments.c keeps them.
+ */
 void
 wc_enforce_relcache_register(void)
 {
-	if (!callback_registered)
-	{
-		CacheRegisterRelcacheCallback(attached_invalidate, (Datum) 0);
-		callback_registered = true;
-	}
+	wc_relcache_subscribe(paid_lines_forget);
 }
 
 /* is_integer: an int2, int4 or int8 column (after looking through domains). */
@@ -127,16 +119,15 @@ build(void)
 	int			i,
 				rc;
 	uint64		n,
-				seen = invalidations;
+				seen = wc_relcache_generation();
 	Oid			enforce_fn;
 	Oid		   *relids;
 	bool		isnull;
 
-	wc_enforce_relcache_register();
 	for (i = 0; i < ntables; i++)
 		SPI_freeplan(tables[i].plan);
 	ntables = 0;
-	valid = false;
+	built_at = 0;
 	wc_trigger_sql_settings();
 	rc = SPI_execute("SELECT DISTINCT tg.tgrelid, tg.tgfoid FROM pg_catalog.pg_trigger tg"
 					 " WHERE tg.tgfoid = 'wagecheck.enforce()'::pg_catalog.regprocedure"
@@ -147,7 +138,7 @@ build(void)
 	n = SPI_processed;
 	if (n == 0)
 	{
-		valid = invalidations == seen;
+		built_at = seen;
 		return;
 	}
 	relids = palloc(sizeof(Oid) * n);
@@ -168,15 +159,15 @@ build(void)
 		tables[ntables].plan = plan;
 		ntables++;
 	}
-	/* an invalidation that arrived while building (a lock taken) means build again */
-	valid = invalidations == seen;
+	/* (an invalidation that arrived while building, a lock taken, means build again) */
+	built_at = seen;
 }
 
 /* Are there tables of accounts attached with wagecheck.attach()? SPI must be connected. */
 bool
 wc_attached_accounts_exist(void)
 {
-	if (!valid)
+	if (built_at != wc_relcache_generation())
 		build();
 	return ntables > 0;
 }
@@ -188,7 +179,7 @@ wc_attached_accounts_exist(void)
 bool
 wc_attached_accounts_none(void)
 {
-	return valid && ntables == 0;
+	return built_at == wc_relcache_generation() && ntables == 0;
 }
 
 /*

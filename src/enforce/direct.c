@@ -30,12 +30,12 @@
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
 #include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
+#include "catalog_watch.h"
 #include "compat.h"
 #include "enforce/direct.h"
 
@@ -58,10 +58,11 @@ typedef struct direct_known
 
 static direct_known known[DIRECT_KNOWN];
 static int	nknown = 0;
-static bool known_callback = false;
+static bool known_subscribed = false;
 
+/* known_forget: what was found of relid (of every relation for InvalidOid) forgotten (src/catalog_watch.c). */
 static void
-known_forget(Datum arg, Oid relid)
+known_forget(Oid relid)
 {
 	int			k = 0;
 
@@ -119,10 +120,10 @@ wc_direct_open(wc_direct *d, const char *table, const char *index, LOCKMODE mode
 	direct_known *kn = NULL;
 
 	memset(d, 0, sizeof(*d));
-	if (!known_callback)
+	if (!known_subscribed)
 	{
-		CacheRegisterRelcacheCallback(known_forget, (Datum) 0);
-		known_callback = true;
+		wc_relcache_subscribe(known_forget);
+		known_subscribed = true;
 	}
 	for (int i = 0; i < nknown; i++)
 		if (strcmp(known[i].table, table) == 0 && strcmp(known[i].index, index ? index : "") == 0)

@@ -320,12 +320,7 @@ extern void wc_balance_range_error(const wc_account *acct, const char *what, int
 /* attached.c */
 extern bool wc_attached_accounts_exist(void);
 extern bool wc_attached_accounts_none(void);
-extern void wc_enforce_relcache_register(void);
-
-/* probe.c, report.c, capture.c: their caches of tables, forgotten on a relcache invalidation (attached.c's callback) */
-extern void wc_probe_invalidate(Oid relid);
-extern void wc_violation_invalidate(Oid relid);
-extern void wc_change_invalidate(Oid relid);	/* src/alerts/capture.c: wagecheck.input_change */
+extern void wc_enforce_relcache_register(void);	/* payments.c's shared lines: src/catalog_watch.c */
 
 /* mirror_one.c: a one-row INSERT into a mirrored table written without reading its transition table by SQL */
 extern bool wc_mirror_one(TriggerData *td);
@@ -333,7 +328,6 @@ extern bool wc_mirror_one(TriggerData *td);
 extern const char *wc_mirror_word(const char *role, const char *s, size_t len, const char *const *a,
 								  const char *const *b);
 extern const char *const *wc_mirror_patterns(ArrayType *arr, const char *role, const char *option);
-extern void wc_mirror_invalidate(Oid relid);
 extern Oid	wc_attached_accounts_closed(int64 project_id, const char *code);
 extern void wc_account_set_balance(wc_account *acct, int64 balance);
 extern wc_lookup *wc_lookup_find(const char *key, bool *found);

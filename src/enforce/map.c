@@ -16,7 +16,6 @@
 #include "executor/tuptable.h"
 #include "fmgr.h"
 #include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -25,6 +24,7 @@
 #include "utils/datetime.h"
 #include "datatype/timestamp.h"
 
+#include "catalog_watch.h"
 #include "core/normalize.h"
 #include "enforce/enforce.h"
 #include "values/values.h"
@@ -105,9 +105,9 @@ wc_role_name(wc_role role)
 	return roles[role].name;
 }
 
-/* Relcache callback: forgets the mappings of an invalidated relation (all when relid is 0). */
+/* Forgets the mappings of an invalidated relation (all when relid is 0; src/catalog_watch.c). */
 static void
-map_invalidate(Datum arg, Oid relid)
+map_invalidate(Oid relid)
 {
 	HASH_SEQ_STATUS seq;
 	wc_map	   *m;
@@ -446,7 +446,7 @@ wc_get_map(TriggerData *trigdata)
 		ctl.hcxt = CacheMemoryContext;
 		map_cache = hash_create("wagecheck trigger mappings", 16, &ctl,
 								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		CacheRegisterRelcacheCallback(map_invalidate, (Datum) 0);
+		wc_relcache_subscribe(map_invalidate);
 	}
 	map = hash_search(map_cache, &tg->tgoid, HASH_ENTER, &found);
 	if (found && map->valid)

@@ -14,7 +14,7 @@
  * role with a value map) sends the row to the statement of many rows, which
  * refuses it or records it as a violation as before. The mapping each trigger's
  * path is built from is read once per backend and trigger and forgotten on a
- * relcache invalidation of any table it reads (attached.c's callback).
+ * relcache invalidation of any table it reads (src/catalog_watch.c).
  */
 #include "postgres.h"
 
@@ -49,6 +49,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "catalog_watch.h"
 #include "core/normalize.h"
 #include "enforce/enforce.h"
 
@@ -129,9 +130,9 @@ typedef struct mirror_one
 
 static mirror_one *all_one = NULL;
 
-/* wc_mirror_invalidate: the one-row paths built from relid (any, for InvalidOid) are built again at their next use. */
-void
-wc_mirror_invalidate(Oid relid)
+/* mirror_invalidate: the one-row paths built from relid (any, for InvalidOid) are built again at their next use. */
+static void
+mirror_invalidate(Oid relid)
 {
 	for (mirror_one *o = all_one; o != NULL; o = o->next)
 	{
@@ -1003,7 +1004,6 @@ wc_mirror_one(TriggerData *td)
 
 	if (td->tg_newtable == NULL || tuplestore_tuple_count(td->tg_newtable) != 1)
 		return false;
-	wc_enforce_relcache_register();
 	for (o = all_one; o != NULL; o = o->next)
 		if (o->tgoid == tgoid)
 			break;
@@ -1016,7 +1016,10 @@ wc_mirror_one(TriggerData *td)
 	}
 	o->source = RelationGetRelid(src);
 	if (o->state == 0)
+	{
+		wc_relcache_subscribe(mirror_invalidate);
 		build(o, src);
+	}
 	if (o->state != 1)
 		return false;
 	/* the columns as the path was built for them (a relcache invalidation also says so) */

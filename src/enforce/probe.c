@@ -38,17 +38,16 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "alerts/keyed.h"
+#include "catalog_watch.h"
 #include "core/ident.h"
 #include "enforce/enforce.h"
 #include "enforce/checks.h"
-#include "enforce/paid_shared.h"
-#include "alerts/keyed.h"
 
 StaticAssertDecl(WC_PROBE_CARD_LEN == WC_BANK_CARD_MAX + 1, "a card's text fits WC_PROBE_CARD_LEN");
 StaticAssertDecl(WC_PROBE_TABLES == 7, "a probe has a relation for each table it reads");
@@ -111,23 +110,14 @@ static struct
 	Oid			index[PT_N];
 	AttrNumber	att[PC_N];
 }			found;
-static uint64 invalidations = 0;
 
 /*
- * wc_probe_invalidate: any of the tables or their indexes changed (or all of them, relid
- * InvalidOid): resolve again at the next use. While they are not resolved (being resolved)
- * every invalidation counts.
+ * probe_invalidate: any of the tables or their indexes changed (or all of them, relid
+ * InvalidOid): resolve again at the next use (src/catalog_watch.c's subscriber).
  */
-void
-wc_probe_invalidate(Oid relid)
+static void
+probe_invalidate(Oid relid)
 {
-	/*
-	 * (and, called by the same relcache callback, so as not to take one of a backend's ten
-	 * slots each: the OIDs and keys kept by src/alerts/keyed.c, the payments' lines kept for
-	 * the summaries by payments.c)
-	 */
-	wc_keyed_invalidate(relid);
-	wc_paid_lines_invalidate();
 	if (found.valid && OidIsValid(relid))
 	{
 		int			t;
@@ -139,7 +129,6 @@ wc_probe_invalidate(Oid relid)
 			return;
 	}
 	found.valid = false;
-	invalidations++;
 }
 
 /* key_column: whether index column i (0-based) is the table's column name, bigint, of bigint's btree class. */
@@ -260,13 +249,17 @@ resolve_table(int t, Oid nsp, Oid card_type)
 static void
 resolve(void)
 {
-	uint64		seen = invalidations;
-	Oid			nsp = get_namespace_oid("wagecheck", true);
+	uint64		seen;
+	Oid			nsp;
 	Oid			card_type;
-	bool		ok = OidIsValid(nsp),
-				missing = !ok;
+	bool		ok,
+				missing;
 
-	wc_enforce_relcache_register();
+	wc_relcache_subscribe(probe_invalidate);
+	seen = wc_relcache_generation();
+	nsp = get_namespace_oid("wagecheck", true);
+	ok = OidIsValid(nsp);
+	missing = !ok;
 	memset(&found, 0, sizeof(found));
 	card_type = ok ? GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
 									 ObjectIdGetDatum(nsp)) : InvalidOid;
@@ -274,10 +267,10 @@ resolve(void)
 		if (!(found.usable[t] = resolve_table(t, nsp, card_type)) && !OidIsValid(found.relid[t]))
 			missing = true;
 	/*
-	 * an invalidation that arrived while resolving (a lock taken) means resolve again; so
-	 * does a table not found (no invalidation names a table created later)
+	 * an invalidation of any relation that arrived while resolving (a lock taken) means
+	 * resolve again; so does a table not found (no invalidation names a table created later)
 	 */
-	found.valid = invalidations == seen && !missing;
+	found.valid = wc_relcache_generation() == seen && !missing;
 }
 
 /*

@@ -19,13 +19,13 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
-#include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/timestamp.h"
 
+#include "catalog_watch.h"
 #include "enforce/enforce.h"
 #include "values/values.h"
 #include "nls.h"
@@ -125,9 +125,9 @@ static struct
 	AttrNumber	att[VC_N];
 }			viol;
 
-/* wc_violation_invalidate: wagecheck.violation (or every table) changed: look again at the next violation. */
-void
-wc_violation_invalidate(Oid relid)
+/* violation_invalidate: wagecheck.violation (or every table) changed: look again at the next violation. */
+static void
+violation_invalidate(Oid relid)
 {
 	if (!OidIsValid(relid) || relid == viol.relid)
 		viol.valid = false;
@@ -145,7 +145,7 @@ viol_resolve(void)
 	TupleDesc	desc;
 	int			seen = 0;
 
-	wc_enforce_relcache_register();
+	wc_relcache_subscribe(violation_invalidate);
 	memset(&viol, 0, sizeof(viol));
 	viol.relid = OidIsValid(nsp) ? get_relname_relid("violation", nsp) : InvalidOid;
 	viol.valid = true;

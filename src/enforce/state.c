@@ -21,6 +21,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
+#include "catalog_watch.h"
 #include "enforce/enforce.h"
 #include "nls.h"
 #include "trigowner.h"
@@ -699,6 +700,13 @@ wc_enforced_forget(void)
 	enforced.set = false;
 }
 
+/* enforced_invalidated: a relation's cache entry changed (a trigger enabled or disabled): nothing kept. */
+static void
+enforced_invalidated(Oid relid)
+{
+	wc_enforced_forget();
+}
+
 /* enforced_free: forgets what is kept, and frees it. */
 static void
 enforced_free(void)
@@ -858,10 +866,11 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId 
 	}
 }
 
-/* Registers the transaction callbacks; called from _PG_init. */
+/* Registers the transaction callbacks and the relcache invalidations' subscriber; called from _PG_init. */
 void
 wc_enforce_init(void)
 {
 	RegisterXactCallback(xact_callback, NULL);
 	RegisterSubXactCallback(subxact_callback, NULL);
+	wc_relcache_subscribe(enforced_invalidated);
 }

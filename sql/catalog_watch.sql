@@ -1,0 +1,44 @@
+-- What wagecheck keeps of the catalogs across statements of a session (OIDs of tables and
+-- indexes, column numbers, prepared paths: src/catalog_watch.c tells each cache when a
+-- relation's cache entry is invalidated) is forgotten when what it was found from changes
+-- in the same session: each case below has something kept, changes the catalog under it,
+-- and writes again, which must work on the catalog as it is now.
+CREATE EXTENSION wagecheck;
+\set SHOW_CONTEXT never
+SET datestyle = 'ISO, YMD';
+
+INSERT INTO wagecheck.enterprise (credit_code, name, role) VALUES
+    ('91371300MA3C8Q5N8C', '临沂城投建设有限公司', 'owner'),
+    ('91371302MA3N0L6GXQ', '沂河建工集团有限公司', 'general_contractor');
+INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
+    ('LS-2026-017', '兰山区人民医院门诊楼', '371302', 'housing', 'government', 1, 2);
+INSERT INTO wagecheck.worker (resident_id, name) VALUES
+    ('371302198503122131', '张伟'), ('37130219780521001X', '王强');
+
+-- 1. A mirrored table's one-row path (src/enforce/mirror_one.c) probes the unique indexes of
+-- project codes and resident IDs by the OIDs it found: rebuilt concurrently (a new index
+-- under the old name, the old one dropped), the path is built again from the new ones.
+CREATE SCHEMA legacy;
+CREATE TABLE legacy.kq (kqid text, xmbh text, sfzhm text, kqrq text, gs text, lrsj text);
+SELECT wagecheck.attach('legacy.kq', 'attendance',
+    '{"key": "kqid", "project": "xmbh", "worker": "sfzhm", "day": "kqrq", "hours": "gs", "at": "lrsj"}', mirror => true);
+CREATE TEMP TABLE index_before AS
+  SELECT 'wagecheck.project_code_key'::regclass::oid AS project_code, 'wagecheck.worker_resident_id_key'::regclass::oid AS resident_id;
+INSERT INTO legacy.kq VALUES ('K1', 'LS-2026-017', '371302198503122131', '20260302', '8', '2026-03-02 18:00');
+REINDEX INDEX CONCURRENTLY wagecheck.project_code_key;
+INSERT INTO legacy.kq VALUES ('K2', 'LS-2026-017', '37130219780521001X', '20260302', '9', '2026-03-02 18:00');
+REINDEX INDEX CONCURRENTLY wagecheck.worker_resident_id_key;
+INSERT INTO legacy.kq VALUES ('K3', 'LS-2026-017', '371302198503122131', '20260303', '7', '2026-03-03 18:00');
+SELECT project_code <> 'wagecheck.project_code_key'::regclass AS code_index_new,
+       resident_id <> 'wagecheck.worker_resident_id_key'::regclass AS resident_id_index_new
+  FROM index_before;
+SELECT r.source_key, p.code, w.name, a.day, a.hours
+  FROM wagecheck.mirror_ref r
+  JOIN wagecheck.attendance a ON r.target = jsonb_build_object('project_id', a.project_id, 'worker_id', a.worker_id, 'day', a.day)
+  JOIN wagecheck.project p ON p.project_id = a.project_id JOIN wagecheck.worker w ON w.worker_id = a.worker_id
+ WHERE r.source = 'legacy.kq'::regclass
+ ORDER BY r.source_key;
+
+SET client_min_messages = warning;
+DROP SCHEMA legacy CASCADE;
+DROP EXTENSION wagecheck CASCADE;
