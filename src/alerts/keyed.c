@@ -61,7 +61,8 @@ keyed_eq(Oid type)
  * (a table, an index, renamed, dropped, altered) or a change of a schema forgets it. Only
  * OIDs and attribute numbers are kept: each statement opens and locks the relations again,
  * and checks again what a relcache entry says without a look-up (triggers, rules, row
- * security).
+ * security), unless it takes the executor state an earlier statement of its transaction kept
+ * (below), made after that check while no relcache invalidation came since.
  */
 
 #define KEYED_NAMES 48
