@@ -203,6 +203,49 @@ SELECT * FROM wagecheck.attendance_project_month WHERE project_id = 74 ORDER BY 
 SELECT * FROM wagecheck.attendance_unpaid WHERE project_id = 74 ORDER BY 1, 2, 3;
 SELECT * FROM fx.check('one row');
 
+-- The executor state of a summary written by key (its indexes open) is kept for the
+-- transaction and taken by its next statement (src/alerts/keyed.c): between statements it
+-- holds no relation, so DDL of the same transaction runs, and what the DDL changed is seen by
+-- the next statement. An index added to attendance_month gets the entries of the months
+-- written after it (a new month; a month a day is added to, whose new version is then not a
+-- heap-only one); rebuild_summaries() (TRUNCATE) runs between one-row statements; a savepoint
+-- rolled back leaves nothing of its statement.
+SELECT fx.project(76, '371302', '2026-01-05', '2025-12-01');
+SELECT fx.roster(76, w, '2026-01-05') FROM generate_series(1, 3) w;
+BEGIN;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES (76, 1, '2026-02-02', 8, '2026-02-02 18:00');
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES (76, 1, '2026-02-03', 8, '2026-02-03 18:00');
+CREATE INDEX attendance_month_days ON wagecheck.attendance_month (days);
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES (76, 2, '2026-02-03', 8, '2026-02-03 18:01');
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES (76, 1, '2026-02-04', 8, '2026-02-04 18:00');
+COMMIT;
+-- (the index is read after the commit: one built over heap-only chains serves later transactions)
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM wagecheck.attendance_month WHERE days >= 1;
+SELECT count(*) AS months_by_the_new_index FROM wagecheck.attendance_month WHERE days >= 1;
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_indexonlyscan = off;
+SELECT count(*) AS months_by_the_table FROM wagecheck.attendance_month WHERE days >= 1;
+RESET enable_indexscan;
+RESET enable_indexonlyscan;
+RESET enable_bitmapscan;
+DROP INDEX wagecheck.attendance_month_days;
+BEGIN;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES (76, 3, '2026-02-03', 8, '2026-02-03 18:02');
+SELECT wagecheck.rebuild_summaries();
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES (76, 2, '2026-02-04', 8, '2026-02-04 18:01');
+SAVEPOINT s;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES (76, 3, '2026-02-04', 8, '2026-02-04 18:02');
+ROLLBACK TO SAVEPOINT s;
+INSERT INTO wagecheck.attendance (project_id, worker_id, day, hours, created_at) VALUES (76, 3, '2026-02-05', 8, '2026-02-05 18:00');
+COMMIT;
+SELECT project_id, worker_id, period, days, first_day, last_day FROM wagecheck.attendance_month
+ WHERE project_id = 76 ORDER BY 1, 2, 3;
+SELECT * FROM wagecheck.attendance_project_month WHERE project_id = 76 ORDER BY 1, 2;
+SELECT * FROM fx.check('kept across statements');
+
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA fx CASCADE;

@@ -551,6 +551,10 @@ static bool
 am_keyed_reopen(const am_table *t, wc_keyed *k)
 {
 	memset(k, 0, sizeof(*k));
+	/* (a handle the transaction holds already: src/alerts/keyed.c) */
+	if (t->seen != 0 && t->seen == wc_relcache_generation() &&
+		wc_keyed_reuse(t->relid, t->pk, t->nkeys, t->keyatt, k))
+		return true;
 	if (!am_table_open(t, RowExclusiveLock, &k->rel, &k->pk))
 		return false;
 	k->nkeys = t->nkeys;

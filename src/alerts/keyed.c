@@ -23,9 +23,11 @@
 #include "nodes/makefuncs.h"
 #include "nodes/pg_list.h"
 #include "storage/lmgr.h"
+#include "storage/proc.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
@@ -59,7 +61,8 @@ keyed_eq(Oid type)
  * (a table, an index, renamed, dropped, altered) or a change of a schema forgets it. Only
  * OIDs and attribute numbers are kept: each statement opens and locks the relations again,
  * and checks again what a relcache entry says without a look-up (triggers, rules, row
- * security).
+ * security), unless it takes the executor state an earlier statement of its transaction kept
+ * (below), made after that check while no relcache invalidation came since.
  */
 
 #define KEYED_NAMES 48
@@ -224,6 +227,193 @@ keyed_shape_keep(Oid relid, Oid pk, int nkeys, const char *const *cols, const Oi
 	}
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Executor state kept for the transaction. A table written by key in one statement is mostly
+ * written again by the next (a clerk's or a device's one-row statements): the executor state
+ * of a table opened for writes (its result relation with its indexes open, each index's
+ * information built) is kept when the statement closes the table, and taken again by the
+ * next statement that opens the same table while no relcache invalidation came since
+ * (wc_relcache_generation: a change of the table, of its indexes, triggers or rules, in this
+ * transaction or committed by another). Between statements it holds no reference to a
+ * relation (DDL in the same transaction - TRUNCATE, ALTER TABLE - finds none in use): a
+ * statement that takes it locks the table again, gets each relation again from the relcache
+ * (the same entries, or the state is dropped), and its own slots and command id. It lives in
+ * the transaction's memory and is forgotten at its end, and all of it when a subtransaction
+ * aborts (the locks it took may be gone).
+ */
+
+#ifndef RELCACHE_FORCE_RELEASE	/* (a build whose relcache entries go with their last reference) */
+#define KEYED_KEPT 8
+#else
+#define KEYED_KEPT 0
+#endif
+
+typedef struct keyed_kept
+{
+	Oid			relid;			/* InvalidOid: a free place */
+	bool		in_use;			/* taken by a statement that has not closed it yet */
+	uint64		generation;		/* wc_relcache_generation() when made */
+	wc_keyed	k;				/* rel, pk, estate, rri, nkeys, keyatt (no slots) */
+} keyed_kept;
+
+static keyed_kept kept[Max(KEYED_KEPT, 1)];
+static LocalTransactionId kept_lxid = InvalidLocalTransactionId;
+static bool kept_callback = false;
+
+/* kept_forget: a subtransaction aborted: nothing kept is taken again (its memory goes with the transaction's). */
+static void
+kept_forget(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		memset(kept, 0, sizeof(kept));
+}
+
+/* kept_drop: the state kept in h freed (it holds no reference to a relation). */
+static void
+kept_drop(keyed_kept *h)
+{
+	FreeExecutorState(h->k.estate);
+	memset(h, 0, sizeof(*h));
+}
+
+/* kept_relation: relid's relcache entry referenced again, when it is still rel; false (no reference kept) otherwise. */
+static bool
+kept_relation(Oid relid, Relation rel)
+{
+	Relation	r = RelationIdGetRelation(relid);
+
+	if (r == rel)
+		return true;
+	if (r != NULL)
+		RelationClose(r);
+	return false;
+}
+
+/*
+ * kept_take: the executor state kept of relid (primary key pk on keyatt), free and made since
+ * the last relcache invalidation, taken into k: the table locked, its relations referenced,
+ * its slots made; false when there is none (or it no longer holds: dropped).
+ */
+static bool
+kept_take(Oid relid, Oid pk, int nkeys, const AttrNumber *keyatt, wc_keyed *k)
+{
+	keyed_kept *h = NULL;
+	int			i;
+
+	if (kept_lxid != MyProc->lxid)
+		return false;
+	for (i = 0; i < KEYED_KEPT && h == NULL; i++)
+		if (kept[i].relid == relid && !kept[i].in_use && RelationGetRelid(kept[i].k.pk) == pk &&
+			kept[i].k.nkeys == nkeys && memcmp(kept[i].k.keyatt, keyatt, sizeof(AttrNumber) * nkeys) == 0)
+			h = &kept[i];
+	if (h == NULL)
+		return false;
+	/* (as table_open: locked first; a lock taken anew may bring invalidations) */
+	LockRelationOid(relid, RowExclusiveLock);
+	if (h->generation != wc_relcache_generation() || !kept_relation(relid, h->k.rel))
+	{
+		kept_drop(h);
+		return false;
+	}
+	if (!kept_relation(pk, h->k.pk))
+	{
+		RelationClose(h->k.rel);
+		kept_drop(h);
+		return false;
+	}
+	for (i = 0; i < h->k.rri->ri_NumIndices; i++)
+		if (!kept_relation(RelationGetRelid(h->k.rri->ri_IndexRelationDescs[i]), h->k.rri->ri_IndexRelationDescs[i]))
+			break;
+	if (i < h->k.rri->ri_NumIndices)
+	{
+		while (--i >= 0)
+			RelationClose(h->k.rri->ri_IndexRelationDescs[i]);
+		RelationClose(h->k.pk);
+		RelationClose(h->k.rel);
+		kept_drop(h);
+		return false;
+	}
+	h->in_use = true;
+	*k = h->k;
+	k->kept = (int) (h - kept) + 1;
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	ResetPerTupleExprContext(k->estate);
+	k->found = table_slot_create(k->rel, NULL);
+	k->next = MakeSingleTupleTableSlot(RelationGetDescr(k->rel), &TTSOpsVirtual);
+	return true;
+}
+
+/*
+ * kept_make: the executor state of k (opened for writes by this statement: rel, pk, nkeys,
+ * keyatt set) made in the transaction's memory and kept, in use until k is closed; false
+ * when no place is free (the caller makes it for the statement only).
+ */
+static bool
+kept_make(wc_keyed *k)
+{
+	keyed_kept *h = NULL;
+	MemoryContext cxt;
+
+	if (kept_lxid != MyProc->lxid)
+	{
+		memset(kept, 0, sizeof(kept));
+		kept_lxid = MyProc->lxid;
+	}
+	for (int i = 0; i < KEYED_KEPT && h == NULL; i++)
+		if (!OidIsValid(kept[i].relid))
+			h = &kept[i];
+	if (h == NULL)
+		return false;
+	if (!kept_callback)
+	{
+		RegisterSubXactCallback(kept_forget, NULL);
+		kept_callback = true;
+	}
+	cxt = MemoryContextSwitchTo(TopTransactionContext);
+	k->estate = CreateExecutorState();
+	MemoryContextSwitchTo(k->estate->es_query_cxt);
+	k->estate->es_output_cid = GetCurrentCommandId(true);
+	k->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(k->rri, k->rel, 0, NULL, 0);
+	/* (as for INSERT ... ON CONFLICT: wc_keyed_insert checks the primary key before it writes) */
+	ExecOpenIndices(k->rri, true);
+	MemoryContextSwitchTo(cxt);
+	h->relid = RelationGetRelid(k->rel);
+	h->in_use = true;
+	h->generation = wc_relcache_generation();
+	h->k = *k;
+	k->kept = (int) (h - kept) + 1;
+	return true;
+}
+
+/* kept_close: k's relations' references released (its slots dropped already), its executor state kept for the next statement. */
+static void
+kept_close(wc_keyed *k)
+{
+	keyed_kept *h = &kept[k->kept - 1];
+
+	/* (the locks stay to the transaction's end, as wc_keyed_close leaves them) */
+	for (int i = 0; i < k->rri->ri_NumIndices; i++)
+		RelationClose(k->rri->ri_IndexRelationDescs[i]);
+	RelationClose(k->pk);
+	RelationClose(k->rel);
+	if (kept_lxid == MyProc->lxid && h->in_use && h->k.estate == k->estate)
+		h->in_use = false;
+	memset(k, 0, sizeof(*k));
+}
+
+/*
+ * wc_keyed_reuse: k opened for keyed writes with the executor state kept for the transaction
+ * (see above) of table relid with primary key pk on keyatt; false when there is none (the
+ * caller opens it).
+ */
+bool
+wc_keyed_reuse(Oid relid, Oid pk, int nkeys, const AttrNumber *keyatt, wc_keyed *k)
+{
+	memset(k, 0, sizeof(*k));
+	return kept_take(relid, pk, nkeys, keyatt, k);
+}
+
 /*
  * keyed_open: wagecheck.<table> opened (for keyed writes when write) when it is a plain
  * table whose primary key is a btree on cols (of types), in that order, and, to be
@@ -241,6 +431,16 @@ keyed_open(wc_keyed *k, const char *table, int nkeys, const char *const *cols, c
 	memset(k, 0, sizeof(*k));
 	if (nkeys < 1 || nkeys > WC_KEYED_MAX_KEYS)
 		return false;
+	/* (executor state kept for the transaction: the shape as checked when it was made) */
+	if (write && kept_lxid == MyProc->lxid)
+	{
+		Oid			relid = wc_keyed_relid(table);
+
+		if (OidIsValid(relid) && (sh = keyed_shape_find(relid, nkeys, cols, types)) != NULL &&
+			kept_take(relid, sh->pk, nkeys, sh->keyatt, k))
+			return true;
+		memset(k, 0, sizeof(*k));
+	}
 	k->rel = wc_keyed_table_open(table, lockmode);
 	if (k->rel == NULL)
 		return false;
@@ -303,7 +503,9 @@ no:
 void
 wc_keyed_prepare(wc_keyed *k, bool write)
 {
-	if (write)
+	if (write && kept_make(k))
+		;						/* (kept for the transaction) */
+	else if (write)
 	{
 		k->estate = CreateExecutorState();
 		k->estate->es_output_cid = GetCurrentCommandId(true);
@@ -661,7 +863,7 @@ wc_keyed_update_read(wc_keyed *k)
 	return true;
 }
 
-/* wc_keyed_close: releases what wc_keyed_open took; the locks are kept to the transaction's end. */
+/* wc_keyed_close: releases what wc_keyed_open took (executor state kept for the transaction stays); the locks are kept to the transaction's end. */
 void
 wc_keyed_close(wc_keyed *k)
 {
@@ -669,6 +871,11 @@ wc_keyed_close(wc_keyed *k)
 		return;
 	ExecDropSingleTupleTableSlot(k->next);
 	ExecDropSingleTupleTableSlot(k->found);
+	if (k->kept > 0)
+	{
+		kept_close(k);
+		return;
+	}
 	if (k->rri != NULL)
 	{
 		ExecCloseIndices(k->rri);

@@ -25,6 +25,7 @@ typedef struct wc_keyed
 	TupleTableSlot *next;		/* its new version, filled by the caller */
 	int			nkeys;
 	AttrNumber	keyatt[WC_KEYED_MAX_KEYS];	/* the key columns' attribute numbers */
+	int			kept;			/* 1 + its place among the executor states kept for the transaction; 0: none */
 } wc_keyed;
 
 extern Oid	wc_keyed_relid(const char *name);
@@ -45,6 +46,7 @@ extern bool wc_keyed_lock_read(wc_keyed *k, const Datum *key);
 extern bool wc_keyed_share(wc_keyed *k);
 extern bool wc_keyed_update_read(wc_keyed *k);
 extern void wc_keyed_prepare(wc_keyed *k, bool write);
+extern bool wc_keyed_reuse(Oid relid, Oid pk, int nkeys, const AttrNumber *keyatt, wc_keyed *k);
 extern void wc_keyed_close(wc_keyed *k);
 
 #endif							/* WAGECHECK_KEYED_H */
