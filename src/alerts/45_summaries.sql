@@ -677,6 +677,15 @@ BEGIN
         RAISE EXCEPTION USING MESSAGE = wagecheck._msg('wagecheck._wage_month_cards() fires only AFTER each statement on worker, not on %s', TG_RELID::regclass),
               ERRCODE = 'trigger_protocol_violated';
     END IF;
+    -- the workers whose card changed, locked FOR UPDATE first: a transaction writing a pay
+    -- line of theirs holds the row FOR KEY SHARE (the line's foreign key) until it commits,
+    -- and its month may be one no statement of this one sees yet; this one waits for it and
+    -- then reads its lines and payments (a payment that read the old card is recomputed)
+    PERFORM 1 FROM wagecheck.worker k
+     WHERE k.worker_id IN (SELECT n.worker_id FROM old_rows o JOIN new_rows n ON n.worker_id = o.worker_id
+                            WHERE o.wage_card IS DISTINCT FROM n.wage_card)
+     ORDER BY k.worker_id
+       FOR UPDATE OF k;
     SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) INTO kp, kw, km
       FROM (SELECT DISTINCT s.project_id, l.worker_id, s.period
               FROM old_rows o

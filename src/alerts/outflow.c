@@ -19,7 +19,10 @@
  *     so only the candidates of their projects that are wages to their workers' cards may
  *     leave (outflow_unmatched by project_id and card: most entries find none); transaction
  *     locks per (project, worker), or on all of them for many, make such a statement and one
- *     deleting or changing entries of the same pair wait for each other (lock_pairs);
+ *     deleting or changing entries of the same pair wait for each other (lock_pairs), and a
+ *     statement changing cards takes the lock on all pairs in a mode that conflicts with
+ *     both (on_worker), so that it and a statement adding an entry of a worker whose card
+ *     it changes wait for each other;
  *   - TRUNCATE: account_txn empties the table, roster and wage_account rebuild it.
  * Judging outflows (refresh): one statement finds the wages that match a rostered worker's
  * card and locks FOR SHARE the account, roster entry and worker of each match, in key order
@@ -37,7 +40,13 @@
  * deleted by their key (src/alerts/keyed.c); the wages of a bank file of more cards than an
  * eighth of the workers are matched by one read of worker and roster instead of a probe of
  * each for each wage (scan_matches), and locked the same way. REPEATABLE READ and
- * SERIALIZABLE keep the statements.
+ * SERIALIZABLE keep the statements, which read the transaction's snapshot: there a
+ * statement that wrote candidates, or added roster entries, still takes the pair locks and
+ * then fails with a serialization failure when, read with a new snapshot, a candidate of its
+ * pairs is matched by an entry (raced_check); one that judges the wages of (project, card)
+ * pairs again (entries deleted or changed, cards changed) fails when those wages, read with
+ * a new snapshot, are not the ones its snapshot sees (refresh_cards), and so does one that
+ * moved an account to another project (its outflows: raced_rows).
  */
 #include "postgres.h"
 
@@ -110,6 +119,7 @@ typedef enum ou_plan
 	P_PROJECTS_OF_WORKERS,		/* $1 worker ids: (project, worker) of their roster entries */
 	P_SETTLE_ENTRIES,			/* $1 project ids, $2 worker ids (pairs): the candidates to the cards that match now, locked and deleted */
 	P_PAIRS_OF_CARDS,			/* $1 project ids, $2 cards: (project, worker) of the workers whose card it is */
+	P_RACED,					/* $1 project ids, $2 worker ids (pairs): a candidate to the card that an entry matches */
 	P_PLANS
 } ou_plan;
 
@@ -194,6 +204,16 @@ static const wc_kept_sql ou_sql[P_PLANS] = {
 		"  FROM unnest($1::bigint[], $2::text[]) c(project_id, card)"
 		"  JOIN wagecheck.worker k ON k.wage_card::text = c.card ORDER BY 1, 2", 2,
 	{INT8ARRAYOID, TEXTARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
+	/* (P_SETTLE_ENTRIES's match, read only: run with a new snapshot by raced_check) */
+	[P_RACED] = {"SELECT o.txn_id, o.project_id, k.worker_id"
+		"  FROM unnest($1::bigint[], $2::bigint[]) p(project_id, worker_id)"
+		"  JOIN wagecheck.worker k ON k.worker_id = p.worker_id"
+		"  JOIN wagecheck.outflow_unmatched o ON o.project_id = p.project_id AND o.card = k.wage_card::text"
+		"  JOIN wagecheck.account_txn t ON t.txn_id = o.txn_id AND t.direction = 'out' AND t.purpose = 'wage'"
+		"  JOIN wagecheck.wage_account a ON a.account_id = t.account_id"
+		"  JOIN wagecheck.roster r ON r.project_id = a.project_id AND r.worker_id = k.worker_id"
+		" WHERE r.created_at <= greatest(t.created_at, t.booked_at)"
+		" LIMIT 1", 2, {INT8ARRAYOID, INT8ARRAYOID}, CURSOR_OPT_GENERIC_PLAN},
 };
 
 static SPIPlanPtr ou_plans[P_PLANS];
@@ -203,6 +223,84 @@ static void
 run(ou_plan p, Datum *values, const char *nulls, int expect)
 {
 	wc_kept_run(&ou_sql[p], &ou_plans[p], values, nulls, expect, "outflow_unmatched");
+}
+
+/*
+ * run_latest: executes plan p (a SELECT) with a new snapshot, as READ COMMITTED would read,
+ * whatever the transaction's isolation level; SPI is connected.
+ */
+static void
+run_latest(ou_plan p, Datum *values)
+{
+	int			rc;
+
+	wc_trigger_sql_settings();
+	if (ou_plans[p] == NULL)
+	{
+		ou_plans[p] = SPI_prepare_cursor(ou_sql[p].sql, ou_sql[p].nargs, (Oid *) ou_sql[p].types, ou_sql[p].options);
+		if (ou_plans[p] == NULL)
+			elog(ERROR, "wagecheck: preparing a statement reading wagecheck.outflow_unmatched failed");
+		SPI_keepplan(ou_plans[p]);
+	}
+	rc = SPI_execute_snapshot(ou_plans[p], values, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "wagecheck: a statement reading wagecheck.outflow_unmatched failed: %s", SPI_result_code_string(rc));
+}
+
+/* What a transaction that reads its own snapshot found changed since by another one. */
+typedef enum ou_race
+{
+	RACE_MATCHED,				/* a candidate an entry matches */
+	RACE_OUTFLOW,				/* an outflow recorded, changed or deleted */
+	RACE_ENTRIES				/* a worker's roster entries added, changed or deleted */
+} ou_race;
+
+/*
+ * raced: a serialization failure - a transaction that reads its own snapshot (REPEATABLE READ,
+ * SERIALIZABLE) found, with a new one, that another one committed since what this file
+ * would have judged again, and cannot judge it by a snapshot that does not see it: outflow
+ * txn of project, to the card of worker, a candidate an entry matches (RACE_MATCHED); outflow
+ * txn recorded, changed or deleted (RACE_OUTFLOW); roster entries of worker (RACE_ENTRIES).
+ */
+static void
+raced(ou_race race, int64 txn, int64 project, int64 worker)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("could not serialize access due to a concurrent roster entry or wage to a worker's card"),
+			 race == RACE_OUTFLOW ?
+			 errdetail("Outflow %lld was recorded, changed or deleted by a transaction that committed after "
+					   "this transaction's snapshot, while this one changed a roster entry, a worker's card or "
+					   "an account's project it is judged by.", (long long) txn) :
+			 race == RACE_ENTRIES ?
+			 errdetail("Roster entries of worker %lld were added, changed or deleted by a transaction that "
+					   "committed after this transaction's snapshot, while this one changed his card.",
+					   (long long) worker) :
+			 errdetail("Outflow %lld of project %lld, a wage to the card of worker %lld, would stay a candidate of "
+					   "AC03 while a roster entry of his matches it: one of the two was committed after this "
+					   "transaction's snapshot.", (long long) txn, (long long) project, (long long) worker),
+			 errhint("Retry the transaction.")));
+}
+
+/*
+ * raced_check: in REPEATABLE READ or SERIALIZABLE, after the locks on the (project, worker)
+ * pairs of projects and workers (bigint[]) were taken: a candidate of outflow_unmatched of
+ * those pairs (a wage to the worker's card in the project) that an entry on the project's
+ * roster matches, read with a new snapshot, is one this transaction cannot settle (the
+ * other writer committed after its snapshot, and its own statements see neither the entry
+ * nor the candidate): a serialization failure.
+ */
+static void
+raced_check(Datum projects, Datum workers)
+{
+	Datum		args[2] = {projects, workers};
+	bool		isnull;
+
+	run_latest(P_RACED, args);
+	if (SPI_processed > 0)
+		raced(RACE_MATCHED, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+			  DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)),
+			  DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull)));
 }
 
 /* ids_array: int64 ids as a bigint[]. */
@@ -998,6 +1096,64 @@ on_new_txns(TriggerData *td, Tuplestorestate *rows)
 	return true;
 }
 
+static int	cmp_id(const void *a, const void *b);
+
+/* result_ids: the first column (bigint) of SPI's result, sorted, without repeats; *n of them. */
+static int64 *
+result_ids(int *n)
+{
+	int64	   *ids = palloc(sizeof(int64) * Max(SPI_processed, 1));
+	bool		isnull;
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+		ids[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+	*n = (int) wc_ids_unique(ids, (int) SPI_processed);
+	return ids;
+}
+
+/*
+ * raced_rows: in REPEATABLE READ or SERIALIZABLE, plan p (whose first column is an outflow's
+ * id) run again with a new snapshot must return the outflows seen[0..nseen) (sorted: its
+ * rows with the transaction's snapshot), else one was recorded, changed or deleted by a
+ * transaction committed since, which this one's statements cannot see: a serialization
+ * failure.
+ */
+static void
+raced_rows(ou_plan p, Datum *args, const int64 *seen, int nseen)
+{
+	int64	   *now;
+	int			nnow,
+				k = 0;
+
+	run_latest(p, args);
+	now = result_ids(&nnow);
+	while (k < nseen && k < nnow && seen[k] == now[k])
+		k++;
+	if (k < nseen || k < nnow)
+		raced(RACE_OUTFLOW, k < nnow && (k >= nseen || now[k] < seen[k]) ? now[k] : seen[k], 0, 0);
+}
+
+/*
+ * result_pairs: SPI's result of (project, worker) rows (bigint, bigint) as sorted keys, the
+ * project's low 32 bits above the worker's (a shared key only makes a difference unseen less
+ * likely to be told apart: the counts are compared too); *n of them.
+ */
+static int64 *
+result_pairs(int *n)
+{
+	int64	   *keys = palloc(sizeof(int64) * Max(SPI_processed, 1));
+	bool		isnull;
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+		keys[i] = (int64) (((uint64) (uint32) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+																		   1, &isnull)) << 32) |
+						   (uint32) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2,
+																&isnull)));
+	*n = (int) SPI_processed;
+	qsort(keys, *n, sizeof(int64), cmp_id);
+	return keys;
+}
+
 /* One (project, card) whose wages are judged again. */
 typedef struct ou_pair
 {
@@ -1046,8 +1202,10 @@ pair_add(ou_pairs *p, int64 project_id, const char *card, int len)
 static void
 refresh_cards(ou_pairs *p)
 {
-	int64	   *projects;
-	int			np = 0;
+	int64	   *projects,
+			   *seen;
+	int			np = 0,
+				nseen = 0;
 	ou_batch	b;
 	Datum		args[2];
 
@@ -1067,6 +1225,7 @@ refresh_cards(ou_pairs *p)
 		args[1] = PointerGetDatum(construct_array_builtin(cards, p->n, TEXTOID));
 	}
 	run(P_WAGES_OF_PROJECTS, args, NULL, SPI_OK_SELECT);
+	seen = IsolationUsesXactSnapshot() ? result_ids(&nseen) : NULL;
 	memset(&b, 0, sizeof(b));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
@@ -1094,6 +1253,14 @@ refresh_cards(ou_pairs *p)
 		if (bsearch(&key, p->v, p->n, sizeof(ou_pair), cmp_pair) != NULL)
 			batch_add_row(&b, tup, desc);
 	}
+	/*
+	 * (REPEATABLE READ, SERIALIZABLE: a wage of these projects to these cards recorded,
+	 * changed or deleted by a transaction committed since the snapshot - one whose match
+	 * locked an entry this one deleted, then committed - is not seen by the statements: the
+	 * wages as a new snapshot reads them must be the same)
+	 */
+	if (seen != NULL)
+		raced_rows(P_WAGES_OF_PROJECTS, args, seen, nseen);
 	refresh(&b, true, NULL, 0);
 }
 
@@ -1329,7 +1496,9 @@ lock_pairs(ou_entry *e, int n, bool adding)
  * that adds it later wait for this one (and then see the candidates); after the lock, the
  * candidates of those pairs that an entry matches now are settled (P_SETTLE_ENTRIES, with a
  * new snapshot). Cards of no worker have no pair. REPEATABLE READ and SERIALIZABLE see no
- * entry committed after their snapshot: nothing is done there.
+ * entry committed after their snapshot: the same locks are taken, and a candidate of those
+ * pairs that an entry matches now (one committed since) is a serialization failure
+ * (raced_check).
  */
 static void
 settle_raced_entries(const int64 *projects, char **cards, int n)
@@ -1340,7 +1509,7 @@ settle_raced_entries(const int64 *projects, char **cards, int n)
 	ou_entry *e;
 	uint64		np;
 
-	if (n == 0 || IsolationUsesXactSnapshot())
+	if (n == 0)
 		return;
 	p = palloc(sizeof(Datum) * n);
 	c = palloc(sizeof(Datum) * n);
@@ -1370,7 +1539,10 @@ settle_raced_entries(const int64 *projects, char **cards, int n)
 	lock_pairs(e, (int) np, false);
 	args[0] = PointerGetDatum(construct_array_builtin(p, (int) np, INT8OID));
 	args[1] = PointerGetDatum(construct_array_builtin(c, (int) np, INT8OID));
-	run(P_SETTLE_ENTRIES, args, NULL, SPI_OK_DELETE);
+	if (IsolationUsesXactSnapshot())
+		raced_check(args[0], args[1]);
+	else
+		run(P_SETTLE_ENTRIES, args, NULL, SPI_OK_DELETE);
 }
 
 /*
@@ -1577,8 +1749,37 @@ done:
  * outflow judged, and deleted, in one statement; the others stay. (An entry repeated in the
  * statement finds its candidates twice: the DELETE takes each once.)
  */
+static void settle_new_entries(ou_entry *e, int n);
+
 static void
 on_new_entries(ou_entry *e, int n)
+{
+	if (n == 0)
+		return;
+	lock_pairs(e, n, true);
+	settle_new_entries(e, n);
+	/*
+	 * (REPEATABLE READ, SERIALIZABLE: a candidate committed since the snapshot, which the
+	 * statements above do not see, that an entry matches now is a serialization failure)
+	 */
+	if (IsolationUsesXactSnapshot())
+	{
+		Datum	   *projects = palloc(sizeof(Datum) * n),
+				   *workers = palloc(sizeof(Datum) * n);
+
+		for (int i = 0; i < n; i++)
+		{
+			projects[i] = Int64GetDatum(e[i].project_id);
+			workers[i] = Int64GetDatum(e[i].worker_id);
+		}
+		raced_check(PointerGetDatum(construct_array_builtin(projects, n, INT8OID)),
+					PointerGetDatum(construct_array_builtin(workers, n, INT8OID)));
+	}
+}
+
+/* settle_new_entries: on_new_entries's settling of the candidates (their pairs locked). */
+static void
+settle_new_entries(ou_entry *e, int n)
 {
 	Datum	   *projects,
 			   *workers,
@@ -1588,9 +1789,6 @@ on_new_entries(ou_entry *e, int n)
 	int			nhave,
 				k = 0;
 
-	if (n == 0)
-		return;
-	lock_pairs(e, n, true);
 	/* the entries of projects with a candidate at all, first looked up cheaply */
 	have = palloc(sizeof(int64) * n);
 	for (int i = 0; i < n; i++)
@@ -1782,11 +1980,45 @@ on_worker(TriggerData *td, Tuplestorestate *olds, Tuplestorestate *news)
 			cards[ncards++] = o[i];
 	if (ncards == 0)
 		return;
+	/*
+	 * cards changed: a statement adding or deleting roster entries holds the lock on all
+	 * (project, worker) pairs in a weak mode (lock_pairs) until its transaction ends, and reads
+	 * the cards of its workers; this one reads the entries of its workers: taken here in a
+	 * mode that conflicts with both sides', it makes each wait for the other (the entries'
+	 * statement then reads the new card, or this one the entries)
+	 */
+	if (olds != NULL)
+	{
+		LOCKTAG		all;
+
+		SET_LOCKTAG_ADVISORY(all, MyDatabaseId, 0, 0, OU_ALL_LOCK_FIELD4);
+		(void) LockAcquire(&all, AccessExclusiveLock, false, false);
+	}
 	ids = palloc(sizeof(int64) * ncards);
 	for (int i = 0; i < ncards; i++)
 		ids[i] = cards[i].worker_id;
 	nids = (int) wc_ids_unique(ids, ncards);
 	arg = ids_array(ids, nids);
+	/*
+	 * (REPEATABLE READ, SERIALIZABLE: the workers' entries as a new snapshot reads them - after
+	 * the lock - must be those of the transaction's snapshot; compared by their count and
+	 * their (project, worker) pairs)
+	 */
+	if (IsolationUsesXactSnapshot())
+	{
+		int64	   *seen,
+				   *now;
+		int			nseen,
+					nnow;
+
+		run(P_PROJECTS_OF_WORKERS, &arg, NULL, SPI_OK_SELECT);
+		seen = result_pairs(&nseen);
+		run_latest(P_PROJECTS_OF_WORKERS, &arg);
+		now = result_pairs(&nnow);
+		for (int i = 0; i < Max(nseen, nnow); i++)
+			if (i >= nseen || i >= nnow || seen[i] != now[i])
+				raced(RACE_ENTRIES, 0, 0, ((i < nnow ? now : seen)[i]) & 0xFFFFFFFF);
+	}
 	run(P_PROJECTS_OF_WORKERS, &arg, NULL, SPI_OK_SELECT);
 	/* (a worker may be there twice, with his old and his new card: the run of his id) */
 	qsort(cards, ncards, sizeof(ou_card), cmp_card);
@@ -1875,10 +2107,18 @@ sync_as_owner(PG_FUNCTION_ARGS)
 
 		if (!isnull)
 		{
+			int64	   *seen = NULL;
+			int			nseen = 0;
+
 			run(P_TXNS_OF_ACCOUNT, &id, NULL, SPI_OK_SELECT);
+			if (IsolationUsesXactSnapshot())
+				seen = result_ids(&nseen);
 			memset(&b, 0, sizeof(b));
 			for (uint64 i = 0; i < SPI_processed; i++)
 				batch_add_row(&b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+			/* (REPEATABLE READ, SERIALIZABLE: as refresh_cards) */
+			if (seen != NULL)
+				raced_rows(P_TXNS_OF_ACCOUNT, &id, seen, nseen);
 			refresh(&b, true, NULL, 0);
 		}
 		SPI_finish();

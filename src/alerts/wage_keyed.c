@@ -933,6 +933,25 @@ off_card_insert(wc_keyed *k, const int *oc, const wk_pay *p)
 	(void) wc_keyed_insert(k);
 }
 
+/*
+ * month_seen_by: whether the version of a month locked in k->found was written by this
+ * transaction or by one that had committed when cards was taken (the snapshot the payments'
+ * workers' cards were read with). Another one - a card changed meanwhile, whose trigger
+ * recomputed the worker's months and held this one's lock until it committed - may have
+ * changed a card that was read: the month is then recomputed, with a fresh snapshot, instead
+ * of appended to by the card read (its payments' rows of payment_off_card with it).
+ */
+static bool
+month_seen_by(wc_keyed *k, Snapshot cards)
+{
+	bool		isnull;
+	TransactionId xmin = DatumGetTransactionId(slot_getsysattr(k->found, MinTransactionIdAttributeNumber, &isnull));
+
+	if (isnull || !TransactionIdIsNormal(xmin) || TransactionIdIsCurrentTransactionId(xmin))
+		return true;
+	return !XidInMVCCSnapshot(xmin, cards);
+}
+
 /* payments_close: what wc_payments_keyed opened (a table or index not opened is left alone) */
 static void
 payments_close(wc_keyed *offc, wc_keyed *month, wk_probe *worker, wk_probe *sheet, wk_probe *line)
@@ -990,6 +1009,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 	MemoryContext row,
 				outer;
 	bool		shared;
+	Snapshot	cards;			/* what the workers' cards were read with */
 
 	/* (REPEATABLE READ, SERIALIZABLE: the statements' writes fail on a row changed since the snapshot) */
 	if (IsolationUsesXactSnapshot())
@@ -1002,6 +1022,8 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 	 * statement's checks read them just before (src/enforce/payments.c), not read again
 	 */
 	shared = wc_paid_lines_shared(rel, rows);
+	cards = shared ? wc_paid_lines_snapshot() : NULL;
+	shared = shared && cards != NULL;
 	for (int i = 0; i < n && shared; i++)
 	{
 		int64		sheet_id,
@@ -1106,6 +1128,8 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 		}
 		np++;
 	}
+	if (!shared)
+		cards = wc_snapshot_copy(GetActiveSnapshot(), CurrentMemoryContext);
 	PopActiveSnapshot();
 	/* payment_off_card, opened when a payment has a row there (nothing written yet: the statement runs when it cannot be) */
 	if (noff > 0)
@@ -1174,6 +1198,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 					(nats == 0 || (!ats_null[nats - 1] && DatumGetTimestampTz(ats[nats - 1]) < first_at)))
 		if ((n > 1 ? wc_keyed_lock(&month, key) :
 			 wc_keyed_read(&month, key) && APPENDS(month) && wc_keyed_lock_read(&month, key)) && APPENDS(month) &&
+			month_seen_by(&month, cards) &&
 			one_dim(month.found->tts_values[c.each], NUMERICOID, -1, false, TYPALIGN_INT, &each, &each_null, &neach))
 		{
 			Datum	   *v = month.next->tts_values;

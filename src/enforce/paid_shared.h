@@ -9,9 +9,12 @@
 #include "postgres.h"
 
 #include "utils/rel.h"
+#include "utils/snapshot.h"
 
 extern bool wc_paid_lines_shared(Relation rel, const void *rows);
 extern bool wc_paid_line_shared(int64 line, int64 *sheet, int64 *worker, bool *card_null, int64 *card);
+extern Snapshot wc_paid_lines_snapshot(void);
+extern Snapshot wc_snapshot_copy(Snapshot s, MemoryContext cxt);
 extern void wc_paid_lines_forget(void);
 extern void wc_paid_lines_invalidate(void);
 

@@ -952,6 +952,7 @@ static struct
 	HTAB	   *lines;			/* (in TopTransactionContext), or: */
 	int			nfew;			/* a few lines, in few[] */
 	shared_line few[8];
+	Snapshot	snapshot;		/* what they were read with (a copy, in TopTransactionContext) */
 } shared;
 static bool shared_registered = false;
 
@@ -973,14 +974,47 @@ shared_forget_subxact(SubXactEvent event, SubTransactionId mySubid, SubTransacti
 static void
 shared_forget(void)
 {
-	if (shared.set && shared.lxid == MyProc->lxid && shared.lines != NULL)
-		hash_destroy(shared.lines);
+	if (shared.set && shared.lxid == MyProc->lxid)
+	{
+		if (shared.lines != NULL)
+			hash_destroy(shared.lines);
+		if (shared.snapshot != NULL)
+			pfree(shared.snapshot);
+	}
 	memset(&shared, 0, sizeof(shared));
 }
 
-/* shared_keep: the lines the probes read for the statement's payments kept for its summaries */
+/*
+ * wc_snapshot_copy: a copy of MVCC snapshot s in cxt, for telling afterwards whether a
+ * transaction had committed when s was taken (XidInMVCCSnapshot); not registered, never
+ * made active.
+ */
+Snapshot
+wc_snapshot_copy(Snapshot s, MemoryContext cxt)
+{
+	Size		size = add_size(add_size(sizeof(SnapshotData), mul_size(sizeof(TransactionId), s->xcnt)),
+								mul_size(sizeof(TransactionId), s->subxcnt > 0 ? s->subxcnt : 0));
+	Snapshot	c = MemoryContextAlloc(cxt, size);
+
+	memcpy(c, s, sizeof(SnapshotData));
+	c->xip = (TransactionId *) (c + 1);
+	if (s->xcnt > 0)
+		memcpy(c->xip, s->xip, sizeof(TransactionId) * s->xcnt);
+	c->subxip = c->xip + s->xcnt;
+	if (s->subxcnt > 0)
+		memcpy(c->subxip, s->subxip, sizeof(TransactionId) * s->subxcnt);
+	c->regd_count = 0;
+	c->active_count = 0;
+	c->copied = true;
+	return c;
+}
+
+/*
+ * shared_keep: the lines the probes read for the statement's payments kept for its summaries,
+ * with (a copy of) the snapshot they were read with, seen (in TopTransactionContext: kept)
+ */
 static void
-shared_keep(TriggerData *td, const paid_line *read, int n)
+shared_keep(TriggerData *td, const paid_line *read, int n, Snapshot seen)
 {
 	HASHCTL		ctl;
 
@@ -1009,6 +1043,7 @@ shared_keep(TriggerData *td, const paid_line *read, int n)
 		e->card_null = read[i].card_null;
 		e->card = read[i].card;
 	}
+	shared.snapshot = seen;
 	shared.lxid = MyProc->lxid;
 	shared.relid = RelationGetRelid(td->tg_relation);
 	shared.rows = td->tg_newtable;
@@ -1055,6 +1090,16 @@ wc_paid_line_shared(int64 line, int64 *sheet, int64 *worker, bool *card_null, in
 	return true;
 }
 
+/*
+ * wc_paid_lines_snapshot: the snapshot the kept lines and cards were read with (after
+ * wc_paid_lines_shared said true): a transaction it does not see may have changed a card since.
+ */
+Snapshot
+wc_paid_lines_snapshot(void)
+{
+	return shared.set ? shared.snapshot : NULL;
+}
+
 /* wc_paid_lines_forget: what the statement's checks kept, forgotten (the summaries took it). */
 void
 wc_paid_lines_forget(void)
@@ -1076,11 +1121,14 @@ payment_probe(TriggerData *td, int64 line, MemoryContext cxt)
 				open;
 	paid_line	pl;
 	bool		ok;
+	Snapshot	seen = NULL;
 
 	ok = wc_probe_begin(&pr);
 	if (ok)
 	{
 		ok = paid_line_probe(&pr, line, &pl, cxt) && wc_probe_accounts(&pr, pl.project_id, &accounts, &open);
+		if (ok)
+			seen = wc_snapshot_copy(pr.snapshot, TopTransactionContext);
 		wc_probe_end(&pr);
 	}
 	elog(DEBUG1, ok ? "wagecheck: the new payment's line and accounts read by probes"
@@ -1088,7 +1136,7 @@ payment_probe(TriggerData *td, int64 line, MemoryContext cxt)
 	if (!ok)
 		return false;
 	*(paid_line *) hash_search(paid_lines, &line, HASH_ENTER, NULL) = pl;
-	shared_keep(td, &pl, 1);
+	shared_keep(td, &pl, 1, seen);
 	wc_accounts_closed_probed(pl.project_id, pl.code, accounts, open);
 	wc_enforced_keep(RelationGetRelid(td->tg_relation), 'l', td->tg_newtable, &line, 1, &pl.project_id, 1);
 	return true;
@@ -1109,6 +1157,7 @@ payments_probe(TriggerData *td, int64 *lines, int n, MemoryContext cxt)
 	paid_line  *read = palloc(sizeof(paid_line) * n);
 	probed_projects pp;
 	bool		ok = true;
+	Snapshot	seen = NULL;
 
 	if (!wc_probe_begin(&pr))
 		return false;
@@ -1118,6 +1167,8 @@ payments_probe(TriggerData *td, int64 *lines, int n, MemoryContext cxt)
 		if ((ok = paid_line_probe(&pr, lines[i], &read[i], cxt)))
 			projects_add(&pp, read[i].project_id, read[i].code);
 	ok = ok && projects_lock(&pr, &pp);
+	if (ok)
+		seen = wc_snapshot_copy(pr.snapshot, TopTransactionContext);
 	wc_probe_end(&pr);
 	elog(DEBUG1, ok ? "wagecheck: the new payments' lines and accounts read by probes (distinct lines: %d)"
 		 : "wagecheck: the new payments' lines and accounts read by the query (distinct lines: %d; a probe could not answer)", n);
@@ -1125,7 +1176,7 @@ payments_probe(TriggerData *td, int64 *lines, int n, MemoryContext cxt)
 		return false;
 	for (int i = 0; i < n; i++)
 		*(paid_line *) hash_search(paid_lines, &lines[i], HASH_ENTER, NULL) = read[i];
-	shared_keep(td, read, n);
+	shared_keep(td, read, n, seen);
 	projects_keep(&pp);
 	keep_for_capture(td, 'l', lines, n, &pp);
 	return true;
