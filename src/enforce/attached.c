@@ -17,7 +17,6 @@
 
 #include "catalog_watch.h"
 #include "enforce/enforce.h"
-#include "enforce/paid_shared.h"
 #include "trigowner.h"
 
 /* An attached table of accounts and its query: (accounts, open accounts) of project $1 / code $2. */
@@ -35,23 +34,6 @@ static int	ntables = 0;
  * invalidation came since (plans in use are not freed until it is built again).
  */
 static uint64 built_at = 0;
-
-/* paid_lines_forget: the lines of payments.c, forgotten on any relcache invalidation (src/catalog_watch.c). */
-static void
-paid_lines_forget(Oid relid)
-{
-	wc_paid_lines_invalidate();
-}
-
-/*
- * wc_enforce_relcache_register: the payments' lines shared with the summaries (payments.c)
- * subscribed to the relcache invalidations, before payments.c keeps them.
- */
-void
-wc_enforce_relcache_register(void)
-{
-	wc_relcache_subscribe(paid_lines_forget);
-}
 
 /* is_integer: an int2, int4 or int8 column (after looking through domains). */
 static bool

@@ -320,7 +320,6 @@ extern void wc_balance_range_error(const wc_account *acct, const char *what, int
 /* attached.c */
 extern bool wc_attached_accounts_exist(void);
 extern bool wc_attached_accounts_none(void);
-extern void wc_enforce_relcache_register(void);	/* payments.c's shared lines: src/catalog_watch.c */
 
 /* mirror_one.c: a one-row INSERT into a mirrored table written without reading its transition table by SQL */
 extern bool wc_mirror_one(TriggerData *td);

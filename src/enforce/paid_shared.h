@@ -16,6 +16,5 @@ extern bool wc_paid_line_shared(int64 line, int64 *sheet, int64 *worker, bool *c
 extern Snapshot wc_paid_lines_snapshot(void);
 extern Snapshot wc_snapshot_copy(Snapshot s, MemoryContext cxt);
 extern void wc_paid_lines_forget(void);
-extern void wc_paid_lines_invalidate(void);
 
 #endif							/* WAGECHECK_PAID_SHARED_H */

@@ -29,6 +29,7 @@
 
 #include "enforce/enforce.h"
 #include "enforce/checks.h"
+#include "catalog_watch.h"
 #include "enforce/paid_shared.h"
 #include "errcodes.h"
 #include "trigcheck.h"
@@ -956,9 +957,9 @@ static struct
 } shared;
 static bool shared_registered = false;
 
-/* wc_paid_lines_invalidate: the catalog changed (called by the enforcing triggers' relcache callback): forgotten */
-void
-wc_paid_lines_invalidate(void)
+/* shared_invalidate: a relation's cache entry changed (src/catalog_watch.c): what is shared forgotten */
+static void
+shared_invalidate(Oid relid)
 {
 	shared.set = false;
 }
@@ -1021,7 +1022,7 @@ shared_keep(TriggerData *td, const paid_line *read, int n, Snapshot seen)
 	shared_forget();
 	if (!shared_registered)
 	{
-		wc_enforce_relcache_register();
+		wc_relcache_subscribe(shared_invalidate);
 		RegisterSubXactCallback(shared_forget_subxact, NULL);
 		shared_registered = true;
 	}
