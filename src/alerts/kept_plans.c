@@ -9,22 +9,20 @@
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/date.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "alerts/kept_plans.h"
 #include "trigowner.h"
 
 /*
- * wc_kept_run: executes stmt, preparing it into *plan on its first use (a generic plan unless
- * stmt asks otherwise: a custom plan, which looks cheaper for an array of keys, would be
- * planned again on every call); fails unless SPI returns expect. SPI is connected.
+ * kept_prepare: stmt prepared into *plan on its first use (a generic plan unless stmt asks
+ * otherwise: a custom plan, which looks cheaper for an array of keys, would be planned again
+ * on every call) and kept; the settings of the triggers' statements made.
  */
-void
-wc_kept_run(const wc_kept_sql *stmt, SPIPlanPtr *plan, Datum *values, const char *nulls, int expect,
-			const char *summary)
+static void
+kept_prepare(const wc_kept_sql *stmt, SPIPlanPtr *plan, const char *summary)
 {
-	int			rc;
-
 	wc_trigger_sql_settings();
 	if (*plan == NULL)
 	{
@@ -37,9 +35,36 @@ wc_kept_run(const wc_kept_sql *stmt, SPIPlanPtr *plan, Datum *values, const char
 		SPI_keepplan(p);
 		*plan = p;
 	}
+}
+
+/* wc_kept_run: executes stmt, prepared into *plan on its first use (kept_prepare); fails unless SPI returns expect. SPI is connected. */
+void
+wc_kept_run(const wc_kept_sql *stmt, SPIPlanPtr *plan, Datum *values, const char *nulls, int expect,
+			const char *summary)
+{
+	int			rc;
+
+	kept_prepare(stmt, plan, summary);
 	rc = SPI_execute_plan(*plan, values, nulls, false, 0);
 	if (rc != expect)
 		elog(ERROR, "wagecheck: a statement keeping wagecheck.%s failed: %s",
+			 summary, SPI_result_code_string(rc));
+}
+
+/*
+ * wc_kept_run_latest: wc_kept_run of a SELECT with a new snapshot, as READ COMMITTED would
+ * read, whatever the transaction's isolation level (what committed since its snapshot).
+ */
+void
+wc_kept_run_latest(const wc_kept_sql *stmt, SPIPlanPtr *plan, Datum *values, const char *nulls,
+				   const char *summary)
+{
+	int			rc;
+
+	kept_prepare(stmt, plan, summary);
+	rc = SPI_execute_snapshot(*plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "wagecheck: a statement reading wagecheck.%s failed: %s",
 			 summary, SPI_result_code_string(rc));
 }
 

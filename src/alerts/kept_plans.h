@@ -31,6 +31,8 @@ typedef struct wc_datum_col
 
 extern void wc_kept_run(const wc_kept_sql *stmt, SPIPlanPtr *plan, Datum *values, const char *nulls,
 						int expect, const char *summary);
+extern void wc_kept_run_latest(const wc_kept_sql *stmt, SPIPlanPtr *plan, Datum *values, const char *nulls,
+							   const char *summary);
 extern void wc_col_add(wc_datum_col *c, Datum d, bool isnull);
 extern Datum wc_datums_array(Datum *v, const bool *isnull, int n, Oid elemtype);
 extern Datum wc_col_array(const wc_datum_col *c, Oid elemtype);

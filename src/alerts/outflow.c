@@ -227,24 +227,12 @@ run(ou_plan p, Datum *values, const char *nulls, int expect)
 
 /*
  * run_latest: executes plan p (a SELECT) with a new snapshot, as READ COMMITTED would read,
- * whatever the transaction's isolation level; SPI is connected.
+ * whatever the transaction's isolation level (wc_kept_run_latest); SPI is connected.
  */
 static void
 run_latest(ou_plan p, Datum *values)
 {
-	int			rc;
-
-	wc_trigger_sql_settings();
-	if (ou_plans[p] == NULL)
-	{
-		ou_plans[p] = SPI_prepare_cursor(ou_sql[p].sql, ou_sql[p].nargs, (Oid *) ou_sql[p].types, ou_sql[p].options);
-		if (ou_plans[p] == NULL)
-			elog(ERROR, "wagecheck: preparing a statement reading wagecheck.outflow_unmatched failed");
-		SPI_keepplan(ou_plans[p]);
-	}
-	rc = SPI_execute_snapshot(ou_plans[p], values, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "wagecheck: a statement reading wagecheck.outflow_unmatched failed: %s", SPI_result_code_string(rc));
+	wc_kept_run_latest(&ou_sql[p], &ou_plans[p], values, NULL, "outflow_unmatched");
 }
 
 /* What a transaction that reads its own snapshot found changed since by another one. */
