@@ -353,6 +353,7 @@ kept_make(wc_keyed *k)
 {
 	keyed_kept *h = NULL;
 	MemoryContext cxt;
+	uint64		generation = wc_relcache_generation();	/* (before the indexes are looked at) */
 
 	if (kept_lxid != MyProc->lxid)
 	{
@@ -380,7 +381,7 @@ kept_make(wc_keyed *k)
 	MemoryContextSwitchTo(cxt);
 	h->relid = RelationGetRelid(k->rel);
 	h->in_use = true;
-	h->generation = wc_relcache_generation();
+	h->generation = generation;
 	h->k = *k;
 	k->kept = (int) (h - kept) + 1;
 	return true;
