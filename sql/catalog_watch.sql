@@ -42,3 +42,36 @@ SELECT r.source_key, p.code, w.name, a.day, a.hours
 SET client_min_messages = warning;
 DROP SCHEMA legacy CASCADE;
 DROP EXTENSION wagecheck CASCADE;
+RESET client_min_messages;
+
+-- 2. The OID of schema wagecheck is kept (wc_schema_oid); the extension and its schema
+-- dropped and created again in the session make a new schema: its triggers know it as
+-- theirs, and a movement of one account is still locked, read and written by key (the DEBUG
+-- line), through the new schema's tables.
+SET check_function_bodies = off;
+CREATE FUNCTION pg_temp.account_fixture() RETURNS void LANGUAGE sql AS $$
+    INSERT INTO wagecheck.enterprise (credit_code, name, role) VALUES
+        ('91371300MA3C8Q5N8C', '临沂城投建设有限公司', 'owner'),
+        ('91371302MA3N0L6GXQ', '沂河建工集团有限公司', 'general_contractor');
+    INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
+        ('LS-2026-017', '兰山区人民医院门诊楼', '371302', 'housing', 'government', 1, 2);
+    INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at)
+        VALUES (1, 1, '临商银行', 'A-1', '2026-01-05', '2026-01-05 10:00');
+$$;
+RESET check_function_bodies;
+CREATE EXTENSION wagecheck;
+SELECT pg_temp.account_fixture();
+SET client_min_messages = debug1;
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
+    VALUES (1, 'in', 90000, 'labour_cost', '2026-03-02 09:00', '2026-03-02 09:00');
+RESET client_min_messages;
+DROP EXTENSION wagecheck CASCADE;
+DROP SCHEMA wagecheck;
+CREATE EXTENSION wagecheck;
+SELECT pg_temp.account_fixture();
+SET client_min_messages = debug1;
+INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
+    VALUES (1, 'in', 90000, 'labour_cost', '2026-03-02 09:00', '2026-03-02 09:00');
+RESET client_min_messages;
+SELECT balance FROM wagecheck.wage_account;
+DROP EXTENSION wagecheck CASCADE;

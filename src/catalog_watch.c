@@ -10,7 +10,9 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "utils/inval.h"
+#include "utils/syscache.h"
 
 #include "catalog_watch.h"
 
@@ -108,4 +110,30 @@ wc_syscache_subscribe(int cacheid, wc_syscache_fn fn)
 	sys_subscribers[nsys_subscribers].cacheid = cacheid;
 	sys_subscribers[nsys_subscribers].fn = fn;
 	nsys_subscribers++;
+}
+
+/* The OID of schema wagecheck as last looked up (InvalidOid: look it up). */
+static Oid	schema_oid = InvalidOid;
+
+/* schema_changed: a row of pg_namespace changed: the schema looked up again at the next call. */
+static void
+schema_changed(void)
+{
+	schema_oid = InvalidOid;
+}
+
+/*
+ * wc_schema_oid: the OID of schema wagecheck (InvalidOid when there is none), without a
+ * catalog lookup per call: looked up again only after a change of pg_namespace (the extension
+ * dropped and created again, the schema renamed).
+ */
+Oid
+wc_schema_oid(void)
+{
+	if (!OidIsValid(schema_oid))
+	{
+		wc_syscache_subscribe(NAMESPACEOID, schema_changed);
+		schema_oid = get_namespace_oid("wagecheck", true);
+	}
+	return schema_oid;
 }

@@ -23,5 +23,6 @@ typedef void (*wc_syscache_fn) (void);
 extern uint64 wc_relcache_generation(void);
 extern void wc_relcache_subscribe(wc_relcache_fn fn);
 extern void wc_syscache_subscribe(int cacheid, wc_syscache_fn fn);
+extern Oid	wc_schema_oid(void);
 
 #endif							/* WAGECHECK_CATALOG_WATCH_H */

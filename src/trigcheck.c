@@ -71,7 +71,7 @@ wc_trigger_on_table(TriggerData *td, const char *fn, wc_table_ref *table)
 		return;
 	/* looked up again after any invalidation, so a reused OID is never taken for the table */
 	{
-		Oid			nsp = get_namespace_oid("wagecheck", true);
+		Oid			nsp = wc_schema_oid();
 
 		table->relid = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
 		table->generation = generation;
@@ -105,7 +105,7 @@ wc_trigger_on_tables(TriggerData *td, const char *fn, wc_table_ref *tables, int 
 			/* looked up again after any invalidation, so a reused OID is never taken for the table */
 			if (!looked)
 			{
-				nsp = get_namespace_oid("wagecheck", true);
+				nsp = wc_schema_oid();
 				looked = true;
 			}
 			table->relid = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
@@ -126,7 +126,7 @@ wc_trigger_on_tables(TriggerData *td, const char *fn, wc_table_ref *tables, int 
 void
 wc_trigger_on_own_table(TriggerData *td, const char *fn)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
+	Oid			nsp = wc_schema_oid();
 
 	if (!OidIsValid(nsp) || RelationGetNamespace(td->tg_relation) != nsp)
 		ereport(ERROR,

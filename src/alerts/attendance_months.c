@@ -597,7 +597,7 @@ wm_probe_open(wm_probe *w)
 		return true;
 	}
 	found.seen = 0;
-	nsp = get_namespace_oid("wagecheck", true);
+	nsp = wc_schema_oid();
 	relid = OidIsValid(nsp) ? get_relname_relid("wage_month", nsp) : InvalidOid;
 	if (!OidIsValid(relid))
 		return false;

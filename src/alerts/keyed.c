@@ -137,7 +137,7 @@ wc_keyed_relid(const char *name)
 		else if (strcmp(keyed_names[i].name, name) == 0)
 			return keyed_names[i].relid;
 	}
-	nsp = get_namespace_oid("wagecheck", true);
+	nsp = wc_schema_oid();
 	relid = OidIsValid(nsp) ? get_relname_relid(name, nsp) : InvalidOid;
 	if (OidIsValid(relid) && free >= 0 && strlen(name) < NAMEDATALEN)
 	{
@@ -169,7 +169,7 @@ wc_keyed_table_open(const char *name, LOCKMODE lockmode)
 		{
 			if (rel != NULL && tries > 0)
 			{
-				Oid			nsp = get_namespace_oid("wagecheck", true);
+				Oid			nsp = wc_schema_oid();
 
 				if (!OidIsValid(nsp) || get_relname_relid(name, nsp) != relid)
 				{

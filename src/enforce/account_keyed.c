@@ -68,7 +68,7 @@ trigger_is(const Trigger *t, const char *name, const char *fn)
 		return false;
 	f = get_func_name(t->tgfoid);
 	same = f != NULL && strcmp(f, fn) == 0 &&
-		get_func_namespace(t->tgfoid) == get_namespace_oid("wagecheck", true);
+		get_func_namespace(t->tgfoid) == wc_schema_oid();
 	if (f)
 		pfree(f);
 	return same;
@@ -117,7 +117,7 @@ static Oid
 bank_card_type(void)
 {
 	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bank_card"),
-						   ObjectIdGetDatum(get_namespace_oid("wagecheck", true)));
+						   ObjectIdGetDatum(wc_schema_oid()));
 }
 
 /*

@@ -86,7 +86,7 @@ open_checked(wc_direct *d, const char *table, Oid relid, Oid indexid, LOCKMODE m
 	if (d->rel->rd_rel->relkind != RELKIND_RELATION || d->rel->rd_rel->relforcerowsecurity ||
 		d->rel->rd_rel->relispartition || d->rel->rd_rel->relhassubclass ||
 		strcmp(RelationGetRelationName(d->rel), table) != 0 ||
-		RelationGetNamespace(d->rel) != get_namespace_oid("wagecheck", true) || !OidIsValid(indexid))
+		RelationGetNamespace(d->rel) != wc_schema_oid() || !OidIsValid(indexid))
 		goto no_index;
 	d->index = try_relation_open(indexid, mode);
 	if (d->index == NULL)
@@ -144,7 +144,7 @@ wc_direct_open(wc_direct *d, const char *table, const char *index, LOCKMODE mode
 	{
 		Oid			indexid = InvalidOid;
 
-		nsp = get_namespace_oid("wagecheck", true);
+		nsp = wc_schema_oid();
 		relid = OidIsValid(nsp) ? get_relname_relid(table, nsp) : InvalidOid;
 		if (!OidIsValid(relid))
 			return false;

@@ -28,6 +28,7 @@
 #include "utils/tuplestore.h"
 #include "storage/lock.h"
 
+#include "catalog_watch.h"
 #include "enforce/enforce.h"
 #include "enforce/checks.h"
 #include "errcodes.h"
@@ -81,7 +82,7 @@ check_firing(TriggerData *td)
 	else
 		wc_trigger_when(td, fn, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE, usage);
 	wc_trigger_plain_table(td, fn);
-	nsp = get_namespace_oid("wagecheck", true);
+	nsp = wc_schema_oid();
 	if (RelationGetNamespace(td->tg_relation) != nsp &&
 		strcmp(name, "wagecheck_enforce_row") != 0 && strcmp(name, "wagecheck_enforce_statement") != 0)
 		ereport(ERROR,
@@ -100,7 +101,7 @@ enforce_statement_or_row(PG_FUNCTION_ARGS)
 	if (wc_flushing() && TRIGGER_FIRED_FOR_ROW(((TriggerData *) fcinfo->context)->tg_event) &&
 		TRIGGER_FIRED_BY_UPDATE(((TriggerData *) fcinfo->context)->tg_event) &&
 		strcmp(RelationGetRelationName(((TriggerData *) fcinfo->context)->tg_relation), "wage_account") == 0 &&
-		RelationGetNamespace(((TriggerData *) fcinfo->context)->tg_relation) == get_namespace_oid("wagecheck", true))
+		RelationGetNamespace(((TriggerData *) fcinfo->context)->tg_relation) == wc_schema_oid())
 		return PointerGetDatum(((TriggerData *) fcinfo->context)->tg_newtuple);
 	/* (its statements' names pinned to pg_catalog and wagecheck: src/trigowner.c) */
 	return wc_trigger_run_as_owner(enforce_as_owner, fcinfo, 0);

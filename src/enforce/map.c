@@ -141,7 +141,7 @@ is_text_like(Oid typid, Oid base)
 	{
 		Oid			nsp = ((Form_pg_type) GETSTRUCT(tp))->typnamespace;
 
-		ours = (nsp == get_namespace_oid("wagecheck", true));
+		ours = (nsp == wc_schema_oid());
 		ReleaseSysCache(tp);
 	}
 	return ours;

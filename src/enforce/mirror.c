@@ -28,6 +28,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "catalog_watch.h"
 #include "core/normalize.h"
 #include "core/outflow.h"
 #include "enforce/enforce.h"
@@ -211,7 +212,7 @@ wagecheck_mirror(PG_FUNCTION_ARGS)
 	wc_trigger_plain_table(td, fn);
 	name = td->tg_trigger->tgname;
 	if (strncmp(name, "wagecheck_mirror_", strlen("wagecheck_mirror_")) != 0 ||
-		RelationGetNamespace(td->tg_relation) == get_namespace_oid("wagecheck", true))
+		RelationGetNamespace(td->tg_relation) == wc_schema_oid())
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("wagecheck.mirror() fires only on tables attached with wagecheck.attach(..., mirror => true), not through trigger \"%s\" on %s",

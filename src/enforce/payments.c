@@ -1064,7 +1064,7 @@ wc_paid_lines_shared(Relation rel, const void *rows)
 	if (!shared.set || shared.lxid != MyProc->lxid || shared.relid != RelationGetRelid(rel) || shared.rows != rows ||
 		trig == NULL)
 		return false;
-	nsp = get_namespace_oid("wagecheck", true);
+	nsp = wc_schema_oid();
 	for (int i = 0; i < trig->numtriggers; i++)
 		if (!trig->triggers[i].tgisinternal && get_func_namespace(trig->triggers[i].tgfoid) != nsp)
 			return false;

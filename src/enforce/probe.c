@@ -257,7 +257,7 @@ resolve(void)
 
 	wc_relcache_subscribe(probe_invalidate);
 	seen = wc_relcache_generation();
-	nsp = get_namespace_oid("wagecheck", true);
+	nsp = wc_schema_oid();
 	ok = OidIsValid(nsp);
 	missing = !ok;
 	memset(&found, 0, sizeof(found));

@@ -140,7 +140,7 @@ violation_invalidate(Oid relid)
 static void
 viol_resolve(void)
 {
-	Oid			nsp = get_namespace_oid("wagecheck", true);
+	Oid			nsp = wc_schema_oid();
 	Relation	rel;
 	TupleDesc	desc;
 	int			seen = 0;
