@@ -256,10 +256,11 @@ SELECT fx.judge('payment moved to a line off the roster, pay_line under forced r
 ROLLBACK;
 RESET client_min_messages;
 
--- The change capture of new pay lines and payments judged by probes records the projects the
--- enforcing trigger read for them (it fires first, in the same statement): the same changes
--- as the capture records reading them itself (the enforcing trigger disabled), for one row and
--- for several of several sheets, lines and projects.
+-- The change capture of new pay lines and payments judged by probes, and of movements whose
+-- accounts were locked and read by key, records the projects the enforcing trigger read for
+-- them (it fires first, in the same statement): the same changes as the capture records
+-- reading them itself (the enforcing trigger disabled), for one row and for several of several
+-- sheets, lines, accounts and projects.
 CREATE FUNCTION fx.captured_changes(stmts text[], enforced boolean) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
     before bigint := (SELECT coalesce(max(seq), 0) FROM wagecheck.input_change);
@@ -270,6 +271,7 @@ BEGIN
         IF NOT enforced THEN
             ALTER TABLE wagecheck.pay_line DISABLE TRIGGER enforce_insert;
             ALTER TABLE wagecheck.wage_payment DISABLE TRIGGER enforce_insert;
+            ALTER TABLE wagecheck.account_txn DISABLE TRIGGER enforce_statement;
         END IF;
         FOREACH s IN ARRAY stmts LOOP
             EXECUTE s;
@@ -300,7 +302,15 @@ INSERT INTO fx.capture_case VALUES
                                                         fx.card(1), fx.card(1), fx.card(1), fx.card(4), fx.card(1)))]),
     ('a line, then its payments', ARRAY[fx.lines('(237, 2, 4, 22, 6000, 0, 6000, NULL::bigint)'),
                                         fx.payments(format('(336, 237, 10, ''account'', %L), (337, 104, 10, ''account'', %L)',
-                                                           fx.card(4), fx.card(4)))]);
+                                                           fx.card(4), fx.card(4)))]),
+    ('one movement', ARRAY[$m$INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount, purpose, booked_at, created_at)
+                            VALUES (500, 1, 'in', 90000, 'labour_cost', '2026-03-02 09:00', '2026-03-02 09:00')$m$]),
+    ('movements of two accounts', ARRAY[format($m$INSERT INTO wagecheck.account_txn (txn_id, account_id, direction, amount,
+                                                      counterparty_account, purpose, booked_at, created_at)
+                                          VALUES (501, 1, 'in', 90000, NULL, 'labour_cost', '2026-03-02 09:00', '2026-03-02 09:00'),
+                                                 (502, 2, 'in', 5000, NULL, 'top_up', '2026-03-02 09:00', '2026-03-02 09:00'),
+                                                 (503, 1, 'out', 6000, %L, 'wage', '2026-03-02 10:00', '2026-03-02 10:00')$m$,
+                                          fx.card(1))]);
 SELECT c.kind, e.changes = d.changes AS same, cardinality(e.changes) AS changes
   FROM fx.capture_case c,
        LATERAL (SELECT fx.captured_changes(c.stmts, true) AS changes) e,

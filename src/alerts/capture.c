@@ -623,7 +623,7 @@ change_append(const Datum *values, const char *nulls)
 	{
 		if (!changes.valid)
 		{
-			Oid			nsp = get_namespace_oid("wagecheck", true);
+			Oid			nsp = wc_schema_oid();
 
 			wc_relcache_subscribe(change_invalidate);
 			changes.relid = OidIsValid(nsp) ? get_relname_relid("input_change", nsp) : InvalidOid;
@@ -829,17 +829,19 @@ input_changed(PG_FUNCTION_ARGS)
 			scan_rows(td->tg_oldtable, desc, NULL, key, &keys, key2, &keys2);
 		buf_compact(&spans);	/* (its multirange is built only when the change is written) */
 		/*
-		 * the new lines' sheets or the payments' lines whose projects the enforcing trigger
-		 * read (taken by every statement that may use them: none is left for a later one);
-		 * not for lines that correct others, whose projects it did not read
+		 * the new lines' sheets, the payments' lines or the movements' accounts whose projects
+		 * the enforcing trigger read (taken by every statement that may use them: none is left
+		 * for a later one); not for lines that correct others, whose projects it did not read
 		 */
-		if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && (mode == MODE_SHEET || mode == MODE_LINE))
+		if (TRIGGER_FIRED_BY_INSERT(td->tg_event) &&
+			(mode == MODE_SHEET || mode == MODE_LINE || mode == MODE_ACCOUNT))
 		{
 			int64	   *projects;
 			int			np;
 
 			buf_compact(&keys);
-			if (wc_enforced_take(RelationGetRelid(td->tg_relation), mode == MODE_SHEET ? 's' : 'l', td->tg_newtable,
+			if (wc_enforced_take(RelationGetRelid(td->tg_relation),
+								 mode == MODE_SHEET ? 's' : mode == MODE_LINE ? 'l' : 'a', td->tg_newtable,
 								 (int64 *) keys.items, (int) keys.n, &projects, &np) &&
 				keys2.n == 0)
 			{

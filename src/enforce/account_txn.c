@@ -644,6 +644,35 @@ wc_check_new_rows(TriggerData *td, wc_map *map, wc_row_check check)
 }
 
 /*
+ * keep_for_capture: the accounts of the statement's movements, locked and read by key (one,
+ * or those of keyed_many), with their projects, kept for the statement's change capture
+ * (state.c): a project read under the account's lock stays the account's until the
+ * transaction ends. Nothing is kept when an account is not known.
+ */
+static void
+keep_for_capture(TriggerData *td, const wc_account *one)
+{
+	int			n = one != NULL ? 1 : nkeyed;
+	int64	   *ids;
+	int64	   *projects;
+
+	if (n == 0)
+		return;
+	ids = palloc(sizeof(int64) * n);
+	projects = palloc(sizeof(int64) * n);
+	for (int i = 0; i < n; i++)
+	{
+		const wc_account *a = one != NULL ? one : &keyed_many[i]->acct;
+
+		if (!a->known)
+			return;
+		ids[i] = a->account_id;
+		projects[i] = a->project_id;
+	}
+	wc_enforced_keep(RelationGetRelid(td->tg_relation), 'a', td->tg_newtable, ids, n, projects, n);
+}
+
+/*
  * wc_check_new_table: the new movements of a statement, their payees looked up together
  * first (prefetch_payees), then each checked in insertion order against the running
  * balance; then the balances are written once: by key those of the accounts had by key (a
@@ -687,6 +716,7 @@ wc_check_new_table(TriggerData *td, wc_map *map)
 		if (nkeyed > 0)
 			ereport(DEBUG1, (errmsg_internal("wagecheck: accounts of %d movements locked, read and written by key: %d",
 											 (int) tuplestore_tuple_count(td->tg_newtable), nkeyed)));
+		keep_for_capture(td, keyed_account != NULL ? &k.acct : NULL);
 	}
 	PG_FINALLY();
 	{
