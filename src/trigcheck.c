@@ -39,7 +39,10 @@ wc_trigger_data(FunctionCallInfo fcinfo, const char *fn)
 	return (TriggerData *) fcinfo->context;
 }
 
-/* Refuses a firing at a timing, level or event outside allowed (WC_TG_* bits); usage says what is allowed. */
+/*
+ * Refuses a firing at a timing, level or event outside allowed (WC_TG_* bits); usage says
+ * what is allowed (untranslated, gettext_noop: translated only when the firing is refused).
+ */
 void
 wc_trigger_when(TriggerData *td, const char *fn, int allowed, const char *usage)
 {
@@ -55,7 +58,7 @@ wc_trigger_when(TriggerData *td, const char *fn, int allowed, const char *usage)
 	if (!(allowed & timing) || !(allowed & level) || !(allowed & event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s must be %s trigger", fn, usage),
+				 errmsg("%s must be %s trigger", fn, _(usage)),
 				 errdetail("Trigger \"%s\" on %s fired it otherwise.",
 						   td->tg_trigger->tgname, wc_rel_label(td->tg_relation))));
 }

@@ -1619,7 +1619,7 @@ attendance_month_sync(PG_FUNCTION_ARGS)
 	 */
 	if (!TRIGGER_FIRED_AFTER(td->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
 		wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
-						_("an AFTER ... FOR EACH STATEMENT"));
+						gettext_noop("an AFTER ... FOR EACH STATEMENT"));
 	wc_trigger_on_table(td, FN, &am_ref);
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 	{

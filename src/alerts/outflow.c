@@ -2044,7 +2044,7 @@ outflow_unmatched_sync(PG_FUNCTION_ARGS)
 
 	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE |
 					WC_TG_DELETE | WC_TG_TRUNCATE,
-					_("an AFTER ... FOR EACH STATEMENT (on wage_account: AFTER UPDATE ... FOR EACH ROW)"));
+					gettext_noop("an AFTER ... FOR EACH STATEMENT (on wage_account: AFTER UPDATE ... FOR EACH ROW)"));
 	t = (ou_table) wc_trigger_on_tables(td, FN, ou_refs, OU_TABLES, "account_txn, wage_account, roster or worker");
 	if ((TRIGGER_FIRED_FOR_ROW(td->tg_event) != 0) != (t == OU_ACCOUNT && !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event)) ||
 		(t == OU_ACCOUNT && !TRIGGER_FIRED_BY_UPDATE(td->tg_event) && !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event)) ||

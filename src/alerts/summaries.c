@@ -846,7 +846,7 @@ wage_month_sync(PG_FUNCTION_ARGS)
 	int			att[3];
 
 	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
-					_("an AFTER ... FOR EACH STATEMENT"));
+					gettext_noop("an AFTER ... FOR EACH STATEMENT"));
 	t = (wm_table) wc_trigger_on_tables(td, FN, wm_refs, WM_TABLES, "pay_sheet, pay_line or wage_payment");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

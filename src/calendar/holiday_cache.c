@@ -195,7 +195,7 @@ wagecheck_holiday_changed(PG_FUNCTION_ARGS)
 
 	wc_trigger_when(trigdata, "wagecheck.holiday_changed()",
 					WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
-					_("an AFTER ... FOR EACH STATEMENT"));
+					gettext_noop("an AFTER ... FOR EACH STATEMENT"));
 	wc_trigger_on_table(trigdata, "wagecheck.holiday_changed()", &holiday);
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);

@@ -92,10 +92,10 @@ wagecheck_holiday_guard(PG_FUNCTION_ARGS)
 	/* each row of INSERT, UPDATE or DELETE, and TRUNCATE (a statement: it has no row) */
 	if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 		wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE,
-						_("a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE"));
+						gettext_noop("a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE"));
 	else
 		wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_STATEMENT | WC_TG_TRUNCATE,
-						_("a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE"));
+						gettext_noop("a BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW or a BEFORE TRUNCATE"));
 	wc_trigger_on_table(trigdata, FN, &holiday);
 	if (creating_extension)
 		return PointerGetDatum(TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ?

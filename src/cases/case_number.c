@@ -155,7 +155,7 @@ wc_case_number_assign(PG_FUNCTION_ARGS)
 	Datum		vals[3];
 	bool		nulls[3] = {false, false, false};
 
-	wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT, _("a BEFORE INSERT FOR EACH ROW"));
+	wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT, gettext_noop("a BEFORE INSERT FOR EACH ROW"));
 	wc_trigger_on_table(trigdata, FN, &case_ledger);
 	tuple = trigdata->tg_trigtuple;
 	desc = trigdata->tg_relation->rd_att;

@@ -280,7 +280,7 @@ wc_case_closeout_guard(PG_FUNCTION_ARGS)
 	int			fixed_att[lengthof(fixed)];
 
 	wc_trigger_when(trigdata, FN, WC_TG_BEFORE | WC_TG_ROW | WC_TG_INSERT | WC_TG_UPDATE,
-					_("a BEFORE INSERT OR UPDATE FOR EACH ROW"));
+					gettext_noop("a BEFORE INSERT OR UPDATE FOR EACH ROW"));
 	wc_trigger_on_table(trigdata, FN, &case_ledger);
 	desc = RelationGetDescr(trigdata->tg_relation);
 	c.status = wc_trigger_column(trigdata, FN, "status", TEXTOID);

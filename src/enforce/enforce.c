@@ -73,7 +73,7 @@ static void
 check_firing(TriggerData *td)
 {
 	const char *fn = "wagecheck.enforce()";
-	const char *usage = _("a BEFORE INSERT, UPDATE or DELETE FOR EACH ROW or an AFTER INSERT, UPDATE or DELETE FOR EACH STATEMENT");
+	const char *usage = gettext_noop("a BEFORE INSERT, UPDATE or DELETE FOR EACH ROW or an AFTER INSERT, UPDATE or DELETE FOR EACH STATEMENT");
 	const char *name = td->tg_trigger->tgname;
 	Oid			nsp;
 

@@ -208,7 +208,7 @@ wagecheck_mirror(PG_FUNCTION_ARGS)
 	int			save_ctx;
 
 	wc_trigger_when(td, fn, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
-					_("an AFTER INSERT, UPDATE, DELETE or TRUNCATE FOR EACH STATEMENT"));
+					gettext_noop("an AFTER INSERT, UPDATE, DELETE or TRUNCATE FOR EACH STATEMENT"));
 	wc_trigger_plain_table(td, fn);
 	name = td->tg_trigger->tgname;
 	if (strncmp(name, "wagecheck_mirror_", strlen("wagecheck_mirror_")) != 0 ||
