@@ -577,8 +577,9 @@ wc_account_keyed_end(wc_account_keyed *k)
 	slot_getallattrs(k->account.slot);
 	memcpy(next->tts_values, k->account.slot->tts_values, sizeof(Datum) * natts);
 	memcpy(next->tts_isnull, k->account.slot->tts_isnull, sizeof(bool) * natts);
+	/* (the cents as a numeric of scale 2, held to the column's precision as its input is) */
 	next->tts_values[k->balance_att - 1] =
-		DirectFunctionCall3(numeric_in, CStringGetDatum(wc_cents_str(k->acct.balance)), ObjectIdGetDatum(InvalidOid),
+		DirectFunctionCall2(numeric, NumericGetDatum(int64_div_fast_to_numeric(k->acct.balance, 2)),
 							Int32GetDatum(TupleDescAttr(desc, k->balance_att - 1)->atttypmod));
 	next->tts_isnull[k->balance_att - 1] = false;
 	ExecStoreVirtualTuple(next);
