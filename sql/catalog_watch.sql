@@ -3,15 +3,28 @@
 -- relation's cache entry is invalidated) is forgotten when what it was found from changes
 -- in the same session: each case below has something kept, changes the catalog under it,
 -- and writes again, which must work on the catalog as it is now.
-CREATE EXTENSION wagecheck;
 \set SHOW_CONTEXT never
 SET datestyle = 'ISO, YMD';
+-- a project of two enterprises, made again after the extension is created again (case 2)
+SET check_function_bodies = off;
+CREATE FUNCTION pg_temp.project_fixture() RETURNS void LANGUAGE sql AS $$
+    INSERT INTO wagecheck.enterprise (credit_code, name, role) VALUES
+        ('91371300MA3C8Q5N8C', '临沂城投建设有限公司', 'owner'),
+        ('91371302MA3N0L6GXQ', '沂河建工集团有限公司', 'general_contractor');
+    INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
+        ('LS-2026-017', '兰山区人民医院门诊楼', '371302', 'housing', 'government', 1, 2);
+    INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at)
+        VALUES (1, 1, '临商银行', 'A-1', '2026-01-05', '2026-01-05 10:00');
+$$;
+-- a movement of the project's account, with the DEBUG lines of the statement
+CREATE FUNCTION pg_temp.movement() RETURNS void LANGUAGE sql SET client_min_messages = debug1 AS $$
+    INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
+        VALUES (1, 'in', 90000, 'labour_cost', '2026-03-02 09:00', '2026-03-02 09:00');
+$$;
+RESET check_function_bodies;
+CREATE EXTENSION wagecheck;
 
-INSERT INTO wagecheck.enterprise (credit_code, name, role) VALUES
-    ('91371300MA3C8Q5N8C', '临沂城投建设有限公司', 'owner'),
-    ('91371302MA3N0L6GXQ', '沂河建工集团有限公司', 'general_contractor');
-INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
-    ('LS-2026-017', '兰山区人民医院门诊楼', '371302', 'housing', 'government', 1, 2);
+SELECT pg_temp.project_fixture();
 INSERT INTO wagecheck.worker (resident_id, name) VALUES
     ('371302198503122131', '张伟'), ('37130219780521001X', '王强');
 
@@ -48,30 +61,13 @@ RESET client_min_messages;
 -- dropped and created again in the session make a new schema: its triggers know it as
 -- theirs, and a movement of one account is still locked, read and written by key (the DEBUG
 -- line), through the new schema's tables.
-SET check_function_bodies = off;
-CREATE FUNCTION pg_temp.account_fixture() RETURNS void LANGUAGE sql AS $$
-    INSERT INTO wagecheck.enterprise (credit_code, name, role) VALUES
-        ('91371300MA3C8Q5N8C', '临沂城投建设有限公司', 'owner'),
-        ('91371302MA3N0L6GXQ', '沂河建工集团有限公司', 'general_contractor');
-    INSERT INTO wagecheck.project (code, name, division, sector, funding, owner_id, contractor_id) VALUES
-        ('LS-2026-017', '兰山区人民医院门诊楼', '371302', 'housing', 'government', 1, 2);
-    INSERT INTO wagecheck.wage_account (account_id, project_id, bank, account_no, opened_on, created_at)
-        VALUES (1, 1, '临商银行', 'A-1', '2026-01-05', '2026-01-05 10:00');
-$$;
-RESET check_function_bodies;
 CREATE EXTENSION wagecheck;
-SELECT pg_temp.account_fixture();
-SET client_min_messages = debug1;
-INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
-    VALUES (1, 'in', 90000, 'labour_cost', '2026-03-02 09:00', '2026-03-02 09:00');
-RESET client_min_messages;
+SELECT pg_temp.project_fixture();
+SELECT pg_temp.movement();
 DROP EXTENSION wagecheck CASCADE;
 DROP SCHEMA wagecheck;
 CREATE EXTENSION wagecheck;
-SELECT pg_temp.account_fixture();
-SET client_min_messages = debug1;
-INSERT INTO wagecheck.account_txn (account_id, direction, amount, purpose, booked_at, created_at)
-    VALUES (1, 'in', 90000, 'labour_cost', '2026-03-02 09:00', '2026-03-02 09:00');
-RESET client_min_messages;
+SELECT pg_temp.project_fixture();
+SELECT pg_temp.movement();
 SELECT balance FROM wagecheck.wage_account;
 DROP EXTENSION wagecheck CASCADE;
