@@ -967,6 +967,7 @@ month_keyed(am_keyed *ap, const wc_att_month *m)
 	int64		sum;
 	int			done = 0;
 	bool		insert_first = am_last_came;
+	bool		fresh = !insert_first;	/* (an insert after the read missed: without looking again) */
 
 	for (;;)
 	{
@@ -991,11 +992,20 @@ month_keyed(am_keyed *ap, const wc_att_month *m)
 		}
 		if (!wc_keyed_read(k, key))
 		{
+			/*
+			 * (the read just missed it: inserted without looking for the key again, then, when
+			 * a writer took it meanwhile, read again and inserted as ON CONFLICT inserts it)
+			 */
 			month_new(ap, m);
-			if (wc_keyed_insert(k))
+			if (fresh ? wc_keyed_insert_fresh(k) : wc_keyed_insert(k))
 			{
 				done = 2;
 				break;
+			}
+			if (fresh)
+			{
+				fresh = false;
+				continue;
 			}
 			/* (there after all, inserted by a writer that committed meanwhile: P_INSERT1) */
 			break;
@@ -1241,6 +1251,7 @@ month_add_keyed(am_keyed *a, const wc_att_month *m, bool *ext, wc_att_month *now
 	Datum		key[3] = {Int64GetDatum(m->project_id), Int64GetDatum(m->worker_id), DateADTGetDatum(m->period)};
 	wc_keyed   *k = &a->month;
 	Datum	   *v;
+	bool		fresh = true;	/* (the insert after the first miss: without looking again) */
 
 	*now = *m;
 	for (;;)
@@ -1266,12 +1277,14 @@ month_add_keyed(am_keyed *a, const wc_att_month *m, bool *ext, wc_att_month *now
 				return DatumGetInt64(v[a->m_days]) == m->delta;
 			continue;
 		}
+		/* (taken meanwhile: read again, and inserted as ON CONFLICT inserts it when still missing) */
 		month_new(a, m);
-		if (wc_keyed_insert(k))
+		if (fresh ? wc_keyed_insert_fresh(k) : wc_keyed_insert(k))
 		{
 			*ext = true;
 			return true;
 		}
+		fresh = false;
 	}
 }
 
