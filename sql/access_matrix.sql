@@ -207,6 +207,7 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('function', 'wagecheck._mirror_word(text,text,text[],text[])', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._trigger_args(bytea)', 'X', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wage_month_cards()', '-', '-', '-', '-', '-', '-'),
+    ('function', 'wagecheck._wage_month_cards_raced(bigint[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wage_month_refresh(bigint[],bigint[],date[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wage_month_rows(bigint[],bigint[],date[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wage_month_sync()', '-', '-', '-', '-', '-', '-'),

@@ -662,6 +662,17 @@ BEGIN
 END
 $$;
 
+-- _wage_month_cards_raced(workers): in REPEATABLE READ or SERIALIZABLE, a serialization
+-- failure when the months (project, worker, period) of the workers' pay lines read with a
+-- new snapshot are not those of the transaction's snapshot (C: src/alerts/card_months.c);
+-- nothing in READ COMMITTED. STRICT (no workers, nothing to compare), VOLATILE and PARALLEL
+-- UNSAFE: it reads past the transaction's snapshot, and fails the transaction.
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_cards_raced(p_workers bigint[]) RETURNS void
+    AS 'MODULE_PATHNAME', 'wagecheck_wage_month_cards_raced'
+    LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION wagecheck._wage_month_cards_raced(bigint[]) IS
+    'fails with a serialization failure when the months of the workers'' pay lines committed since the transaction''s snapshot differ from those it sees (REPEATABLE READ, SERIALIZABLE; internal)';
+
 -- _wage_month_cards(): trigger on worker (statement level, after UPDATE): a worker's
 -- registered card changed, so the months of his lines are recomputed (payment_off_card).
 CREATE OR REPLACE FUNCTION wagecheck._wage_month_cards() RETURNS trigger
@@ -686,6 +697,16 @@ BEGIN
                             WHERE o.wage_card IS DISTINCT FROM n.wage_card)
      ORDER BY k.worker_id
        FOR UPDATE OF k;
+    -- (REPEATABLE READ, SERIALIZABLE: the statements below read the transaction's snapshot; a
+    -- month of theirs committed since, by a writer waited for or one that ended before, would
+    -- not be recomputed: the months as a new snapshot reads them must be those of the
+    -- snapshot, else a serialization failure)
+    IF current_setting('transaction_isolation') IN ('repeatable read', 'serializable') THEN
+        PERFORM wagecheck._wage_month_cards_raced(
+            (SELECT array_agg(DISTINCT n.worker_id)
+               FROM old_rows o JOIN new_rows n ON n.worker_id = o.worker_id
+              WHERE o.wage_card IS DISTINCT FROM n.wage_card));
+    END IF;
     SELECT array_agg(x.project_id), array_agg(x.worker_id), array_agg(x.period) INTO kp, kw, km
       FROM (SELECT DISTINCT s.project_id, l.worker_id, s.period
               FROM old_rows o
