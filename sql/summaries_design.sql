@@ -21,7 +21,7 @@ SELECT c.relname AS summary, coalesce(array_to_string(c.reloptions, ','), '') AS
  WHERE c.relnamespace = 'wagecheck'::regnamespace
    AND c.relname IN ('attendance_month', 'attendance_project_month', 'wage_month', 'worker_pay', 'sheet_worker',
                      'attendance_unpaid', 'payment_off_card', 'outflow_unmatched')
- ORDER BY 1, 3::text;
+ ORDER BY 1, i.indexrelid::regclass::text COLLATE "C";
 
 -- fx.uses(query, index): whether the plan of the query reads the index when a sequential scan
 -- is the last resort (the planner takes a partial index only for a condition that implies its
