@@ -298,26 +298,44 @@ typedef struct recorded_key
 typedef struct recorded
 {
 	recorded_key key;
-	wc_span    *spans;			/* merged; in TopTransactionContext */
+	wc_span    *spans;			/* merged; in recorded_cxt */
 	int			n;
 } recorded;
 
-/* The changes recorded in this transaction (NULL: none known), in TopTransactionContext. */
+/*
+ * At most this many spans are remembered of a table, operation and project: a statement
+ * whose moments they do not cover and would make more replaces them with its own (rows each
+ * of an hour apart from the others' would otherwise add a span a statement to the
+ * transaction's memory, and a copy of them all). Forgetting only makes a later statement
+ * record what it would have been spared.
+ */
+#define RECORDED_MAX_SPANS 64
+
+/*
+ * The changes recorded in this transaction (NULL: none known), and the context that holds
+ * them and their spans (a child of TopTransactionContext, freed when they are forgotten).
+ */
 static HTAB *recorded_changes = NULL;
+static MemoryContext recorded_cxt = NULL;
 static bool recorded_callbacks = false;
 
-/* forgets the recorded changes at the end of the transaction, or when a subtransaction rolls back */
+/* forgets the recorded changes at the end of the transaction (their memory goes with it) */
 static void
 recorded_xact(XactEvent event, void *arg)
 {
 	recorded_changes = NULL;
+	recorded_cxt = NULL;
 }
 
+/* forgets the recorded changes, and frees them, when a subtransaction rolls back */
 static void
 recorded_subxact(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
 {
-	if (event == SUBXACT_EVENT_ABORT_SUB)
-		recorded_changes = NULL;
+	if (event != SUBXACT_EVENT_ABORT_SUB || recorded_cxt == NULL)
+		return;
+	MemoryContextDelete(recorded_cxt);
+	recorded_changes = NULL;
+	recorded_cxt = NULL;
 }
 
 /* scan_ran: whether this transaction holds the scan lock (it ran a scan, or may). */
@@ -376,14 +394,16 @@ wc_change_note(const char *table, char op, const int64 *projects, int np, const 
 		RegisterSubXactCallback(recorded_subxact, NULL);
 		recorded_callbacks = true;
 	}
-	old = MemoryContextSwitchTo(TopTransactionContext);
 	if (recorded_changes == NULL)
 	{
-		HASHCTL		ctl = {.keysize = sizeof(recorded_key), .entrysize = sizeof(recorded),
-		.hcxt = TopTransactionContext};
+		HASHCTL		ctl = {.keysize = sizeof(recorded_key), .entrysize = sizeof(recorded)};
 
-		recorded_changes = hash_create("wagecheck recorded changes", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		recorded_cxt = AllocSetContextCreate(TopTransactionContext, "wagecheck recorded changes",
+											 ALLOCSET_SMALL_SIZES);
+		ctl.hcxt = recorded_cxt;
+		recorded_changes = hash_create("wagecheck recorded change keys", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
+	old = MemoryContextSwitchTo(recorded_cxt);
 	for (int i = 0; i < np; i++)
 	{
 		recorded_key k;
@@ -400,6 +420,15 @@ wc_change_note(const char *table, char op, const int64 *projects, int np, const 
 		}
 		if (m == 0 || (r->n > 0 && wc_spans_cover(r->spans, r->n, spans, m)))
 			continue;
+		if (r->n + m > RECORDED_MAX_SPANS)
+		{
+			if (r->spans)
+				pfree(r->spans);
+			r->spans = NULL;
+			r->n = 0;
+			if (m > RECORDED_MAX_SPANS)
+				continue;
+		}
 		v = palloc(sizeof(wc_span) * (r->n + m));
 		if (r->n > 0)
 			memcpy(v, r->spans, sizeof(wc_span) * r->n);

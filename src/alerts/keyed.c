@@ -239,7 +239,10 @@ keyed_shape_keep(Oid relid, Oid pk, int nkeys, const char *const *cols, const Oi
  * statement that takes it locks the table again, gets each relation again from the relcache
  * (the same entries, or the state is dropped), and its own slots and command id. It lives in
  * the transaction's memory and is forgotten at its end, and all of it when a subtransaction
- * aborts (the locks it took may be gone).
+ * aborts (the locks it took may be gone): then its memory is freed at once (a loop that
+ * rolls back a subtransaction a row would otherwise keep a state a row to its end), but
+ * that of a state a statement of an enclosing subtransaction still uses, which is freed
+ * when it closes it.
  */
 
 #ifndef RELCACHE_FORCE_RELEASE	/* (a build whose relcache entries go with their last reference) */
@@ -252,6 +255,7 @@ typedef struct keyed_kept
 {
 	Oid			relid;			/* InvalidOid: a free place */
 	bool		in_use;			/* taken by a statement that has not closed it yet */
+	SubTransactionId subid;		/* the subtransaction that took it last */
 	uint64		generation;		/* wc_relcache_generation() when made */
 	wc_keyed	k;				/* rel, pk, estate, rri, nkeys, keyatt (no slots) */
 } keyed_kept;
@@ -260,12 +264,20 @@ static keyed_kept kept[Max(KEYED_KEPT, 1)];
 static LocalTransactionId kept_lxid = InvalidLocalTransactionId;
 static bool kept_callback = false;
 
-/* kept_forget: a subtransaction aborted: nothing kept is taken again (its memory goes with the transaction's). */
+/*
+ * kept_forget: a subtransaction aborted: nothing kept is taken again. The states no statement
+ * uses, and those the statements it rolled back took (never closed), are freed; one a
+ * statement of an enclosing subtransaction took is freed when that closes it (kept_close).
+ */
 static void
 kept_forget(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
 {
-	if (event == SUBXACT_EVENT_ABORT_SUB)
-		memset(kept, 0, sizeof(kept));
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	for (int i = 0; i < KEYED_KEPT && kept_lxid == MyProc->lxid; i++)
+		if (OidIsValid(kept[i].relid) && (!kept[i].in_use || kept[i].subid >= mySubid))
+			MemoryContextDelete(kept[i].k.estate->es_query_cxt);
+	memset(kept, 0, sizeof(kept));
 }
 
 /* kept_drop: the state kept in h freed (it holds no reference to a relation). */
@@ -334,6 +346,7 @@ kept_take(Oid relid, Oid pk, int nkeys, const AttrNumber *keyatt, wc_keyed *k)
 		return false;
 	}
 	h->in_use = true;
+	h->subid = GetCurrentSubTransactionId();
 	*k = h->k;
 	k->kept = (int) (h - kept) + 1;
 	k->estate->es_output_cid = GetCurrentCommandId(true);
@@ -381,13 +394,17 @@ kept_make(wc_keyed *k)
 	MemoryContextSwitchTo(cxt);
 	h->relid = RelationGetRelid(k->rel);
 	h->in_use = true;
+	h->subid = GetCurrentSubTransactionId();
 	h->generation = generation;
 	h->k = *k;
 	k->kept = (int) (h - kept) + 1;
 	return true;
 }
 
-/* kept_close: k's relations' references released (its slots dropped already), its executor state kept for the next statement. */
+/*
+ * kept_close: k's relations' references released (its slots dropped already), its executor
+ * state kept for the next statement, or freed when a subtransaction's abort forgot it.
+ */
 static void
 kept_close(wc_keyed *k)
 {
@@ -400,6 +417,8 @@ kept_close(wc_keyed *k)
 	RelationClose(k->rel);
 	if (kept_lxid == MyProc->lxid && h->in_use && h->k.estate == k->estate)
 		h->in_use = false;
+	else
+		FreeExecutorState(k->estate);
 	memset(k, 0, sizeof(*k));
 }
 

@@ -971,11 +971,14 @@ shared_forget_subxact(SubXactEvent event, SubTransactionId mySubid, SubTransacti
 		shared.set = false;
 }
 
-/* shared_forget: what is shared forgotten (its memory freed while its transaction runs) */
+/*
+ * shared_forget: what is shared forgotten (its memory freed while its transaction runs, also
+ * after an invalidation or a subtransaction's abort made it unusable)
+ */
 static void
 shared_forget(void)
 {
-	if (shared.set && shared.lxid == MyProc->lxid)
+	if (shared.lxid == MyProc->lxid)
 	{
 		if (shared.lines != NULL)
 			hash_destroy(shared.lines);

@@ -692,7 +692,7 @@ sorted_distinct(int64 *v, int n)
 
 /*
  * wc_enforced_forget: nothing is kept for the change capture (from a callback: its memory
- * goes with the transaction's).
+ * is freed by the next wc_enforced_keep or take, or goes with the transaction's).
  */
 void
 wc_enforced_forget(void)
@@ -707,14 +707,16 @@ enforced_invalidated(Oid relid)
 	wc_enforced_forget();
 }
 
-/* enforced_free: forgets what is kept, and frees it. */
+/* enforced_free: forgets what is kept, and frees it (kept in this transaction, forgotten or not). */
 static void
 enforced_free(void)
 {
-	if (enforced.set)
+	if (enforced.lxid == MyProc->lxid)
 	{
-		pfree(enforced.keys);
-		pfree(enforced.projects);
+		if (enforced.keys != NULL)
+			pfree(enforced.keys);
+		if (enforced.projects != NULL)
+			pfree(enforced.projects);
 	}
 	memset(&enforced, 0, sizeof(enforced));
 }
