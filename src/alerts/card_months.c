@@ -19,6 +19,7 @@
 #include "datatype/timestamp.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 
@@ -86,8 +87,13 @@ cm_raced(const cm_month *m)
 				d;
 	char		month[16];
 
-	j2date(m->period + POSTGRES_EPOCH_JDATE, &y, &mo, &d);
-	snprintf(month, sizeof(month), "%04d-%02d", y, mo);
+	if (DATE_NOT_FINITE(m->period))
+		strlcpy(month, DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(m->period))), sizeof(month));
+	else
+	{
+		j2date(m->period + POSTGRES_EPOCH_JDATE, &y, &mo, &d);
+		snprintf(month, sizeof(month), "%04d-%02d", y, mo);
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 			 errmsg("could not serialize access due to a concurrent pay line of a worker whose card changed"),
@@ -117,7 +123,8 @@ wagecheck_wage_month_cards_raced(PG_FUNCTION_ARGS)
 
 	if (!IsolationUsesXactSnapshot())
 		PG_RETURN_VOID();
-	SPI_connect();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	wc_kept_run(&cm_months_sql, &cm_months_plan, &workers, NULL, SPI_OK_SELECT, "wage_month");
 	seen = cm_result(&nseen);
 	wc_kept_run_latest(&cm_months_sql, &cm_months_plan, &workers, NULL, "wage_month");
