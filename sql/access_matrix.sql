@@ -211,6 +211,7 @@ CREATE TEMP TABLE expected (kind, object, admin, inspector, sector, county, anal
     ('function', 'wagecheck._wage_month_refresh(bigint[],bigint[],date[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wage_month_rows(bigint[],bigint[],date[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wage_month_sync()', '-', '-', '-', '-', '-', '-'),
+    ('function', 'wagecheck._wage_month_workers()', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wages_late(timestamp with time zone,bigint[])', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wages_late_summary(timestamp with time zone,bigint[],datemultirange)', '-', '-', '-', '-', '-', '-'),
     ('function', 'wagecheck._wages_owed_by_project(timestamp with time zone,bigint[])', '-', '-', '-', '-', '-', '-'),

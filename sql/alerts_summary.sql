@@ -248,6 +248,24 @@ SELECT * FROM fx.stale();
 SELECT wagecheck.rebuild_summaries();
 SELECT * FROM fx.stale();
 
+-- a load in replica mode checks no foreign key: a pay line of worker 9 and a payment of it to
+-- an account that is not his card come before the worker; WP04's row of the payment is
+-- written when the worker comes (by his card then), as a recomputation writes it
+SET session_replication_role = replica;
+INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+VALUES (9, 3, 9, 5, 1500, 1500, '2026-02-10 11:00');
+INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+VALUES (9, 9, 1500, '2026-02-13 10:00', 'account', fx.card(8)::wagecheck.bank_card, '2026-02-13 10:00');
+SELECT count(*) AS off_card_before_the_worker FROM wagecheck.payment_off_card WHERE worker_id = 9;
+SELECT fx.worker(9);
+RESET session_replication_role;
+SELECT project_id, worker_id, period, payment_id, method, reason FROM wagecheck.payment_off_card WHERE worker_id = 9;
+SELECT count(*) AS off_card_stale FROM (
+    (SELECT * FROM wagecheck.payment_off_card EXCEPT ALL SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL))
+    UNION ALL
+    (SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL) EXCEPT ALL SELECT * FROM wagecheck.payment_off_card)) o;
+SELECT * FROM fx.stale();
+
 -- the summaries are derived data: not dumped with the extension's configuration
 SELECT c.relname FROM pg_catalog.pg_extension e CROSS JOIN LATERAL unnest(e.extconfig) t(oid)
   JOIN pg_catalog.pg_class c ON c.oid = t.oid

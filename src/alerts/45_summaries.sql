@@ -723,7 +723,19 @@ COMMENT ON FUNCTION wagecheck._wage_month_cards() IS
 CREATE OR REPLACE TRIGGER wage_month_cards AFTER UPDATE ON wagecheck.worker
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_cards();
-ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER wage_month_cards;
+-- _wage_month_workers(): trigger on worker (statement level, after INSERT): a worker who came
+-- after his pay lines (a load in replica mode checks no foreign key) has the months of his
+-- lines recomputed (payment_off_card); C (src/alerts/new_workers.c): a registration costs one
+-- probe of pay_line's index per worker, no statement.
+CREATE OR REPLACE FUNCTION wagecheck._wage_month_workers() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'wagecheck_wage_month_workers'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION wagecheck._wage_month_workers() IS
+    'trigger: recomputes the wage_month and payment_off_card rows of new workers whose pay lines came before them (internal)';
+CREATE OR REPLACE TRIGGER wage_month_workers AFTER INSERT ON wagecheck.worker
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION wagecheck._wage_month_workers();
+ALTER TABLE wagecheck.worker ENABLE ALWAYS TRIGGER wage_month_cards, ENABLE ALWAYS TRIGGER wage_month_workers;
 
 CREATE OR REPLACE FUNCTION wagecheck.rebuild_summaries() RETURNS void
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, wagecheck AS

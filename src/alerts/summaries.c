@@ -32,10 +32,13 @@
  * delete, payments that fall between those recorded, corrections) recomputes the keys it
  * touched with wagecheck._wage_month_refresh(), as before (new pay sheets only when a
  * line already names one of them: a restore may load lines before their sheets); a
- * TRUNCATE rebuilds.
+ * TRUNCATE rebuilds. In replica mode, a statement of lines or payments whose rows name a
+ * sheet, line or worker that is not there waits for that table's writers first
+ * (src/alerts/load_order.c) and recomputes its keys.
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -50,6 +53,7 @@
 #include "utils/tuplestore.h"
 
 #include "alerts/kept_plans.h"
+#include "alerts/load_order.h"
 #include "alerts/wage_keyed.h"
 #include "core/outflow.h"
 #include "enforce/paid_shared.h"
@@ -829,6 +833,78 @@ lines_added(const wc_datum_col *cols, bool mixed)
 	return true;
 }
 
+/* The parents a load may write rows before (src/alerts/load_order.c), and the children a new parent looks for. */
+static const wc_key_index wm_sheets = {"pay_sheet", "pay_sheet_pkey", "sheet_id"};
+static const wc_key_index wm_lines = {"pay_line", "pay_line_pkey", "line_id"};
+static const wc_key_index wm_workers = {"worker", "worker_pkey", "worker_id"};
+static const wc_key_index wm_sheet_lines = {"pay_line", "pay_line_sheet_id_idx", "sheet_id"};
+static const wc_key_index wm_line_payments = {"wage_payment", "wage_payment_line_id_idx", "line_id"};
+
+/* read_int8s: the bigint column att of rows (NULLs left out), into a palloc'd array; *n its length. */
+static int64 *
+read_int8s(Tuplestorestate *rows, TupleDesc desc, int att, int *n)
+{
+	wc_datum_col c = {0};
+	int64	   *v;
+
+	read_cols(rows, desc, &att, &c, 1);
+	v = palloc(sizeof(int64) * Max(c.n, 1));
+	*n = 0;
+	for (int i = 0; i < c.n; i++)
+		if (!c.isnull[i])
+			v[(*n)++] = DatumGetInt64(c.v[i]);
+	return v;
+}
+
+/*
+ * parents_waited: in replica mode (no foreign key checked), whether the new rows of a pay
+ * line statement name a sheet or worker that is not there, or those of a payment statement a
+ * line or a line's worker; if so, after waiting for the writers of those tables
+ * (src/alerts/load_order.c): the statement's keys are then recomputed, with new snapshots.
+ * Parents before children: pay_sheet, pay_line, then worker.
+ */
+static bool
+parents_waited(TriggerData *td, wm_table t, Tuplestorestate *news)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int64	   *workers;
+	int			nw,
+				mw;
+	bool		waited = false;
+
+	if (t == WM_LINE)
+	{
+		int			ns;
+		int64	   *sheets = read_int8s(news, desc, wc_trigger_column(td, FN, "sheet_id", INT8OID), &ns);
+		int			ms = wc_parents_missing(&wm_sheets, sheets, &ns, NULL, NULL);
+
+		workers = read_int8s(news, desc, wc_trigger_column(td, FN, "worker_id", INT8OID), &nw);
+		if (ms != 0)
+			wc_parents_wait(&wm_sheets, sheets, Max(ms, 0), gettext_noop("new pay lines"));
+		waited = ms != 0;
+	}
+	else
+	{
+		int			nl;
+		int64	   *lines = read_int8s(news, desc, wc_trigger_column(td, FN, "line_id", INT8OID), &nl);
+		int			ml;
+
+		workers = palloc(sizeof(int64) * Max(nl, 1));
+		ml = wc_parents_missing(&wm_lines, lines, &nl, "worker_id", workers);
+		if (ml != 0)
+			wc_parents_wait(&wm_lines, lines, Max(ml, 0), gettext_noop("new payments"));
+		waited = ml != 0;
+		/* (the workers of the lines found) */
+		nw = ml < 0 ? 0 : nl - ml;
+		workers += Max(ml, 0);
+	}
+	mw = wc_parents_missing(&wm_workers, workers, &nw, NULL, NULL);
+	if (mw != 0)
+		wc_parents_wait(&wm_workers, workers, Max(mw, 0),
+						t == WM_LINE ? gettext_noop("new pay lines") : gettext_noop("new payments"));
+	return waited || mw != 0;
+}
+
 /* new sheets up to this many are looked for in pay_line by its index, not by P_SHEET_LINES */
 #define SHEETS_PROBED 16
 
@@ -862,8 +938,12 @@ wage_month_sync(PG_FUNCTION_ARGS)
 	desc = RelationGetDescr(td->tg_relation);
 	memset(cols, 0, sizeof(cols));
 
+	/* (a load in replica mode: rows before their parents, which concurrent loaders may be writing) */
+	if (news != NULL && t != WM_SHEET && SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA &&
+		parents_waited(td, t, news))
+		;						/* the keys recomputed, below */
 	/* new rows only: the insert paths */
-	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && t != WM_SHEET)
+	else if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && t != WM_SHEET)
 	{
 		bool		done;
 
@@ -887,6 +967,20 @@ wage_month_sync(PG_FUNCTION_ARGS)
 			 */
 			if (done && lcols[0].n > 0 && lines_added(lcols, ccols[0].n > 0))
 			{
+				/*
+				 * (REPEATABLE READ, SERIALIZABLE: the lines were added as having no payment
+				 * in the transaction's snapshot; one a load committed since fails the
+				 * transaction)
+				 */
+				if (IsolationUsesXactSnapshot())
+				{
+					int64	   *ids = palloc(sizeof(int64) * lcols[LC_ID].n);
+
+					for (int i = 0; i < lcols[LC_ID].n; i++)
+						ids[i] = DatumGetInt64(lcols[LC_ID].v[i]);
+					wc_children_raced(&wm_line_payments, ids, lcols[LC_ID].n,
+									  gettext_noop("a new pay line"));
+				}
 				if (ccols[0].n > 0)
 				{
 					values[0] = wc_col_array(&ccols[0], INT8OID);
@@ -976,7 +1070,19 @@ wage_month_sync(PG_FUNCTION_ARGS)
 					have = SPI_processed > 0;
 				}
 				if (!have)
+				{
+					/* (REPEATABLE READ, SERIALIZABLE: lines a load committed since the snapshot fail the transaction) */
+					if (IsolationUsesXactSnapshot())
+					{
+						int64	   *ids = palloc(sizeof(int64) * cols[0].n);
+
+						for (int i = 0; i < cols[0].n; i++)
+							ids[i] = DatumGetInt64(cols[0].v[i]);
+						wc_children_raced(&wm_sheet_lines, ids, cols[0].n,
+										  gettext_noop("a new pay sheet"));
+					}
 					break;
+				}
 			}
 			run(P_REFRESH_SHEET, values, SPI_OK_SELECT);
 			break;

@@ -48,106 +48,9 @@
 #include "alerts/keyed.h"
 #include "alerts/wage_keyed.h"
 #include "enforce/paid_shared.h"
+#include "alerts/key_probe.h"
 
 extern Datum wagecheck_settled_at(PG_FUNCTION_ARGS);
-
-/* ---------------------------------------------------------------------------------------
- * Reads of the input tables by an index (the rows a statement would join)
- */
-
-/* An input table opened to read rows by one bigint column through an index. */
-typedef struct wk_probe
-{
-	Relation	rel;
-	Relation	index;
-	TupleTableSlot *slot;
-} wk_probe;
-
-/*
- * probe_open: wagecheck.<table> and its index <index> (a btree, not partial, whose first
- * column is col, a bigint), opened to read; false (nothing left open) otherwise.
- */
-static bool
-probe_open(wk_probe *p, const char *table, const char *index, const char *col)
-{
-	Oid			relid,
-				indexid;
-	AttrNumber	a;
-
-	memset(p, 0, sizeof(*p));
-	/* (the OIDs by name kept across statements: keyed.c) */
-	p->rel = wc_keyed_table_open(table, AccessShareLock);
-	if (p->rel == NULL)
-		return false;
-	relid = RelationGetRelid(p->rel);
-	indexid = wc_keyed_relid(index);
-	if (!OidIsValid(indexid))
-	{
-		table_close(p->rel, AccessShareLock);
-		memset(p, 0, sizeof(*p));
-		return false;
-	}
-	p->index = index_open(indexid, AccessShareLock);
-	a = p->index->rd_index->indnkeyatts >= 1 ? p->index->rd_index->indkey.values[0] : 0;
-	if (p->rel->rd_rel->relkind != RELKIND_RELATION || p->index->rd_index->indrelid != relid ||
-		p->index->rd_rel->relam != BTREE_AM_OID || !heap_attisnull(p->index->rd_indextuple, Anum_pg_index_indpred, NULL) ||
-		a <= 0 || a > RelationGetDescr(p->rel)->natts ||
-		TupleDescAttr(RelationGetDescr(p->rel), a - 1)->atttypid != INT8OID ||
-		strcmp(NameStr(TupleDescAttr(RelationGetDescr(p->rel), a - 1)->attname), col) != 0 ||
-		p->index->rd_opcintype[0] != INT8OID)
-	{
-		index_close(p->index, AccessShareLock);
-		table_close(p->rel, AccessShareLock);
-		memset(p, 0, sizeof(*p));
-		return false;
-	}
-	p->slot = table_slot_create(p->rel, NULL);
-	return true;
-}
-
-/* probe_column: the index in p->slot of the table's column name of type type, -1 when none. */
-static int
-probe_column(wk_probe *p, const char *name, Oid type)
-{
-	TupleDesc	desc = RelationGetDescr(p->rel);
-
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && att->atttypid == type && strcmp(NameStr(att->attname), name) == 0)
-			return i;
-	}
-	return -1;
-}
-
-/* probe_get: the first row whose indexed column is key, seen by the active snapshot, into p->slot. */
-static bool
-probe_get(wk_probe *p, int64 key)
-{
-	IndexScanDesc scan = index_beginscan(p->rel, p->index, GetActiveSnapshot(), 1, 0);
-	ScanKeyData sk;
-	bool		found;
-
-	ScanKeyInit(&sk, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(key));
-	index_rescan(scan, &sk, 1, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, p->slot);
-	index_endscan(scan);
-	if (found)
-		slot_getallattrs(p->slot);
-	return found;
-}
-
-static void
-probe_close(wk_probe *p)
-{
-	if (p->rel == NULL)
-		return;
-	ExecDropSingleTupleTableSlot(p->slot);
-	index_close(p->index, AccessShareLock);
-	table_close(p->rel, AccessShareLock);
-	memset(p, 0, sizeof(*p));
-}
 
 /* the snapshot a statement of SPI takes here: after what this transaction wrote so far */
 static void
@@ -296,7 +199,7 @@ upsert_count(wc_keyed *k, const Datum *key, int col, int64 add)
 /* What the line paths have open: the rows they read (sheets; is a line corrected, paid?), the summaries they write. */
 typedef struct wk_lines
 {
-	wk_probe	sheet,
+	wc_key_probe	sheet,
 				corr,
 				paid;
 	wc_keyed	month,
@@ -322,9 +225,9 @@ lines_close(wk_lines *x)
 	wc_keyed_close(&x->unpaid);
 	wc_keyed_close(&x->sw);
 	wc_keyed_close(&x->month);
-	probe_close(&x->paid);
-	probe_close(&x->corr);
-	probe_close(&x->sheet);
+	wc_key_probe_close(&x->paid);
+	wc_key_probe_close(&x->corr);
+	wc_key_probe_close(&x->sheet);
 }
 
 /* lines_open: everything the line paths read and write, opened; false (nothing left open) when one is not as they need it. */
@@ -342,19 +245,19 @@ lines_open(wk_lines *x)
 	bool		opened;
 
 	memset(x, 0, sizeof(*x));
-	opened = probe_open(&x->sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
-		probe_open(&x->corr, "pay_line", "pay_line_corrected_once", "corrects_line_id") &&
-		probe_open(&x->paid, "wage_payment", "wage_payment_line_id_idx", "line_id") &&
+	opened = wc_key_probe_open(&x->sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
+		wc_key_probe_open(&x->corr, "pay_line", "pay_line_corrected_once", "corrects_line_id") &&
+		wc_key_probe_open(&x->paid, "wage_payment", "wage_payment_line_id_idx", "line_id") &&
 		wc_keyed_open(&x->month, "wage_month", 3, mcols, mtypes) &&
 		wc_keyed_open(&x->sw, "sheet_worker", 2, swcols, swtypes) &&
 		wc_keyed_open(&x->unpaid, "attendance_unpaid", 3, ucols, utypes) &&
 		wc_keyed_open(&x->wp, "worker_pay", 3, wcols, wtypes);
 	if (opened)
 	{
-		x->s_project = probe_column(&x->sheet, "project_id", INT8OID);
-		x->s_period = probe_column(&x->sheet, "period", DATEOID);
-		x->s_employer = probe_column(&x->sheet, "employer_id", INT8OID);
-		x->s_created = probe_column(&x->sheet, "created_at", TIMESTAMPTZOID);
+		x->s_project = wc_key_probe_column(&x->sheet, "project_id", INT8OID);
+		x->s_period = wc_key_probe_column(&x->sheet, "period", DATEOID);
+		x->s_employer = wc_key_probe_column(&x->sheet, "employer_id", INT8OID);
+		x->s_created = wc_key_probe_column(&x->sheet, "created_at", TIMESTAMPTZOID);
 		x->sw_months = wc_keyed_column(&x->sw, "months", INT8OID);
 		x->wp_payable = wc_keyed_column(&x->wp, "payable", NUMERICOID);
 		x->wp_entries = wc_keyed_column(&x->wp, "entries", INT8OID);
@@ -725,14 +628,14 @@ wc_lines_keyed(const wc_line_in *l, int n, bool *left)
 	for (int i = 0; i < n && !other; i++)
 	{
 		left[i] = false;
-		other = probe_get(&x.corr, l[i].line_id) || probe_get(&x.paid, l[i].line_id);
+		other = wc_key_probe_get(&x.corr, l[i].line_id) || wc_key_probe_get(&x.paid, l[i].line_id);
 		if (other)
 			break;
 		if (!have_last || l[i].sheet_id != last_sheet)
 		{
 			have_last = true;
 			last_sheet = l[i].sheet_id;
-			have_sheet = probe_get(&x.sheet, l[i].sheet_id);
+			have_sheet = wc_key_probe_get(&x.sheet, l[i].sheet_id);
 			if (have_sheet)
 			{
 				Datum	   *v = x.sheet.slot->tts_values;
@@ -954,13 +857,13 @@ month_seen_by(wc_keyed *k, Snapshot cards)
 
 /* payments_close: what wc_payments_keyed opened (a table or index not opened is left alone) */
 static void
-payments_close(wc_keyed *offc, wc_keyed *month, wk_probe *worker, wk_probe *sheet, wk_probe *line)
+payments_close(wc_keyed *offc, wc_keyed *month, wc_key_probe *worker, wc_key_probe *sheet, wc_key_probe *line)
 {
 	wc_keyed_close(offc);
 	wc_keyed_close(month);
-	probe_close(worker);
-	probe_close(sheet);
-	probe_close(line);
+	wc_key_probe_close(worker);
+	wc_key_probe_close(sheet);
+	wc_key_probe_close(line);
 }
 
 /*
@@ -984,7 +887,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 	static const Oid mtypes[3] = {INT8OID, INT8OID, DATEOID};
 	static const char *const ocols[4] = {"project_id", "worker_id", "period", "payment_id"};
 	static const Oid otypes[4] = {INT8OID, INT8OID, DATEOID, INT8OID};
-	wk_probe	line,
+	wc_key_probe	line,
 				sheet,
 				worker;
 	wc_keyed	month,
@@ -1038,16 +941,16 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 	memset(&line, 0, sizeof(line));
 	memset(&sheet, 0, sizeof(sheet));
 	memset(&worker, 0, sizeof(worker));
-	opened = (shared || (probe_open(&line, "pay_line", "pay_line_pkey", "line_id") &&
-						 probe_open(&worker, "worker", "worker_pkey", "worker_id"))) &&
-		probe_open(&sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
+	opened = (shared || (wc_key_probe_open(&line, "pay_line", "pay_line_pkey", "line_id") &&
+						 wc_key_probe_open(&worker, "worker", "worker_pkey", "worker_id"))) &&
+		wc_key_probe_open(&sheet, "pay_sheet", "pay_sheet_pkey", "sheet_id") &&
 		wc_keyed_open(&month, "wage_month", 3, mcols, mtypes);
 	if (opened && !shared)
 	{
 		TupleDesc	wd = RelationGetDescr(worker.rel);
 
-		l_sheet = probe_column(&line, "sheet_id", INT8OID);
-		l_worker = probe_column(&line, "worker_id", INT8OID);
+		l_sheet = wc_key_probe_column(&line, "sheet_id", INT8OID);
+		l_worker = wc_key_probe_column(&line, "worker_id", INT8OID);
 		for (int i = 0; i < wd->natts; i++)
 			if (!TupleDescAttr(wd, i)->attisdropped && strcmp(NameStr(TupleDescAttr(wd, i)->attname), "wage_card") == 0)
 				k_card = i;
@@ -1057,9 +960,9 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 	}
 	if (opened)
 	{
-		s_project = probe_column(&sheet, "project_id", INT8OID);
-		s_period = probe_column(&sheet, "period", DATEOID);
-		s_employer = probe_column(&sheet, "employer_id", INT8OID);
+		s_project = wc_key_probe_column(&sheet, "project_id", INT8OID);
+		s_period = wc_key_probe_column(&sheet, "period", DATEOID);
+		s_employer = wc_key_probe_column(&sheet, "employer_id", INT8OID);
 		opened = s_project >= 0 && s_period >= 0 && s_employer >= 0 && wm_columns(&month, &c);
 	}
 	if (!opened)
@@ -1088,11 +991,11 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 		}
 		else
 		{
-			if (!probe_get(&line, in[i].line_id) || line.slot->tts_isnull[l_sheet] || line.slot->tts_isnull[l_worker])
+			if (!wc_key_probe_get(&line, in[i].line_id) || line.slot->tts_isnull[l_sheet] || line.slot->tts_isnull[l_worker])
 				continue;		/* (no month: the statement's join finds none; recomputed) */
 			sheet_id = DatumGetInt64(line.slot->tts_values[l_sheet]);
 			worker_id = DatumGetInt64(line.slot->tts_values[l_worker]);
-			have_worker = probe_get(&worker, worker_id);
+			have_worker = wc_key_probe_get(&worker, worker_id);
 			if (have_worker)
 			{
 				no_card = worker.slot->tts_isnull[k_card];
@@ -1103,7 +1006,7 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 		{
 			have_last = true;
 			last_sheet = sheet_id;
-			have_sheet = probe_get(&sheet, sheet_id) && !sheet.slot->tts_isnull[s_project] &&
+			have_sheet = wc_key_probe_get(&sheet, sheet_id) && !sheet.slot->tts_isnull[s_project] &&
 				!sheet.slot->tts_isnull[s_period];
 		}
 		if (!have_sheet)
@@ -1276,15 +1179,15 @@ wc_payments_keyed(const wc_payment_in *in, int n, wc_datum_col *months, Relation
 int
 wc_sheets_have_lines(const Datum *sheet_ids, int n)
 {
-	wk_probe	lines;
+	wc_key_probe	lines;
 	bool		have = false;
 
-	if (!probe_open(&lines, "pay_line", "pay_line_sheet_id_idx", "sheet_id"))
+	if (!wc_key_probe_open(&lines, "pay_line", "pay_line_sheet_id_idx", "sheet_id"))
 		return -1;
 	statement_snapshot();
 	for (int i = 0; i < n && !have; i++)
-		have = probe_get(&lines, DatumGetInt64(sheet_ids[i]));
+		have = wc_key_probe_get(&lines, DatumGetInt64(sheet_ids[i]));
 	PopActiveSnapshot();
-	probe_close(&lines);
+	wc_key_probe_close(&lines);
 	return have ? 1 : 0;
 }
