@@ -858,8 +858,8 @@ read_int8s(Tuplestorestate *rows, TupleDesc desc, int att, int *n)
 
 /*
  * parents_waited: in replica mode (no foreign key checked), whether the new rows of a pay
- * line statement name a sheet or worker that is not there, or those of a payment statement a
- * line or a line's worker; if so, after waiting for the writers of those tables
+ * line statement name a sheet, corrected line or worker that is not there, or those of a
+ * payment statement a line or a line's worker; if so, after waiting for the writers of those tables
  * (src/alerts/load_order.c): the statement's keys are then recomputed, with new snapshots.
  * Parents before children: pay_sheet, pay_line, then worker.
  */
@@ -878,10 +878,18 @@ parents_waited(TriggerData *td, wm_table t, Tuplestorestate *news)
 		int64	   *sheets = read_int8s(news, desc, wc_trigger_column(td, FN, "sheet_id", INT8OID), &ns);
 		int			ms = wc_parents_missing(&wm_sheets, sheets, &ns, NULL, NULL);
 
-		workers = read_int8s(news, desc, wc_trigger_column(td, FN, "worker_id", INT8OID), &nw);
+		int			nc;
+		int64	   *corrected = read_int8s(news, desc, wc_trigger_column(td, FN, "corrects_line_id", INT8OID), &nc);
+		int			mc;
+
 		if (ms != 0)
 			wc_parents_wait(&wm_sheets, sheets, Max(ms, 0), gettext_noop("new pay lines"));
-		waited = ms != 0;
+		/* (a correction before the line it corrects, which another loader may be writing) */
+		mc = nc > 0 ? wc_parents_missing(&wm_lines, corrected, &nc, NULL, NULL) : 0;
+		if (mc != 0)
+			wc_parents_wait(&wm_lines, corrected, Max(mc, 0), gettext_noop("new pay lines"));
+		workers = read_int8s(news, desc, wc_trigger_column(td, FN, "worker_id", INT8OID), &nw);
+		waited = ms != 0 || mc != 0;
 	}
 	else
 	{
