@@ -8,7 +8,8 @@
 -- (the recomputation); new lines without corrections take the insert path that adds them.
 -- Movements pay cards as written or with blanks, to rostered workers or not, and are
 -- corrected by a loader; roster entries come, move and go, workers come after their entries
--- and change cards, accounts move to another project: each moves outflow_unmatched.
+-- and change cards, accounts move to another project: each moves outflow_unmatched. Loads in
+-- replica mode write rows before the sheets, lines and workers they name.
 CREATE EXTENSION wagecheck;
 \i sql/include/rule_fixture.psql
 SELECT fx.project(p, '371302', '2026-01-05', '2025-12-01') FROM generate_series(70, 73) p;   -- (73: no account)
@@ -424,6 +425,103 @@ END $$;
 SELECT applied + refused AS statements, applied > 250 AS most_applied, rows_end > 0 AS attendance_left
   FROM fx.att_stats;
 SELECT batch, summary, missing, extra FROM fx.att_result ORDER BY 1, 2;
+
+-- loads in replica mode, which check no foreign key: rows before the rows they name - lines
+-- of sheets and workers not there yet, corrections of lines not there yet, payments of lines
+-- not there yet - then those rows, and some deleted or moved again; 200 random statements,
+-- after every 20 the summaries compared with rebuild_summaries()'s; workers 7 to 9, whom
+-- lines and payments name from the start, come later
+CREATE FUNCTION fx.load_statement() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    k int := fx.n(1, 13);
+    s int := fx.n(1001, 1015);
+    l int := fx.n(5001, 5060);
+    v numeric := fx.pick(ARRAY[0, 1000, 2500, 6000]);
+    m date := fx.pick(ARRAY['2026-01-01', '2026-02-01', '2026-03-01']::date[]);
+    method text := fx.pick(ARRAY['account', 'account', 'cash', 'other_account']);
+BEGIN
+    RETURN CASE
+    WHEN k <= 2 THEN
+        format('INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at)
+                VALUES (%s, %s, %s, %L, %L, %L) ON CONFLICT DO NOTHING',
+               s, fx.n(70, 72), fx.pick(ARRAY[2, 3]), m, m + 35, fx.moment())
+    WHEN k <= 5 THEN    -- lines of a sheet, of workers there or not (7 to 9 come later)
+        format('INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+                SELECT %s + i, %s, %s + i, 20, %s, %s, %L FROM generate_series(0, %s) i ON CONFLICT DO NOTHING',
+               l, s, fx.n(1, 7), v, v, fx.moment(), fx.n(0, 2))
+    WHEN k = 6 THEN     -- a correction of a line, there or not
+        format('INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, corrects_line_id,
+                                                created_at)
+                VALUES (%s, %s, %s, 20, %s, %s, %s, %L) ON CONFLICT DO NOTHING',
+               fx.n(5061, 5100), s, fx.n(1, 9), v + 100, v + 100, l, fx.moment())
+    WHEN k <= 10 THEN   -- payments of lines there or not
+        format('INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
+                SELECT %s + i, %s + i, %s, %L, %L, CASE WHEN %L = ''account'' THEN fx.card(%s)::wagecheck.bank_card END, %L
+                  FROM generate_series(0, %s) i ON CONFLICT DO NOTHING',
+               fx.n(9001, 9300), l, fx.pick(ARRAY[500, 1000, 2500]), fx.moment(), method, method, fx.n(1, 9),
+               fx.moment(), fx.n(0, 2))
+    WHEN k <= 11 THEN
+        fx.pick(ARRAY[format('DELETE FROM wagecheck.pay_sheet WHERE sheet_id = %s', s),
+                      format('DELETE FROM wagecheck.pay_line WHERE line_id = %s', l),
+                      format('DELETE FROM wagecheck.wage_payment WHERE line_id = %s', l)])
+    WHEN k = 12 THEN    -- a line moved to another sheet, there or not
+        format('UPDATE wagecheck.pay_line SET sheet_id = %s WHERE line_id = %s', s, l)
+    ELSE
+        format('UPDATE wagecheck.wage_payment SET line_id = %s WHERE payment_id IN
+                (SELECT payment_id FROM wagecheck.wage_payment WHERE payment_id > 9000 ORDER BY payment_id OFFSET %s LIMIT 1)',
+               l, fx.n(0, 20))
+    END;
+END $$;
+CREATE TABLE fx.load_result (batch int, summary text, missing bigint, extra bigint);
+CREATE TABLE fx.load_stats (applied int, refused int);
+INSERT INTO fx.load_stats VALUES (0, 0);
+DO $$
+DECLARE
+    s text;
+BEGIN
+    PERFORM setseed(0.1618);
+    PERFORM set_config('session_replication_role', 'replica', true);
+    -- (lines of workers 7 to 9 on a sheet of their own, paid in cash, before the workers)
+    INSERT INTO wagecheck.pay_sheet (sheet_id, project_id, employer_id, period, prepared_on, created_at)
+    VALUES (1020, 73, 3, '2026-02-01', '2026-03-07', '2026-03-07 10:00');
+    INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
+    SELECT 5100 + w, 1020, w, 20, 3000, 3000, '2026-03-07 11:00' FROM generate_series(7, 9) w;
+    INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, created_at)
+    SELECT 9400 + w, 5100 + w, 3000, '2026-03-10 10:00', 'cash', '2026-03-10 10:00' FROM generate_series(7, 9) w;
+    FOR b IN 1 .. 10 LOOP
+        FOR i IN 1 .. 20 LOOP
+            s := fx.load_statement();
+            BEGIN
+                EXECUTE s;
+                UPDATE fx.load_stats SET applied = applied + 1;
+            EXCEPTION WHEN OTHERS THEN
+                UPDATE fx.load_stats SET refused = refused + 1;
+            END;
+            -- workers 7, 8 and 9 come amid batches 4, 6 and 8, after lines and payments of theirs
+            IF i = 10 AND b IN (4, 6, 8) THEN
+                BEGIN   -- (a subtransaction, as each statement has)
+                    PERFORM fx.worker(7 + (b - 4) / 2);
+                EXCEPTION WHEN OTHERS THEN
+                    RAISE;
+                END;
+            END IF;
+        END LOOP;
+        PERFORM fx.check_batch(b, 'fx.load_result');
+    END LOOP;
+END $$;
+-- (each statement ran in a subtransaction of its own, in order: a row's xmin says which came first)
+SELECT applied + refused AS statements, applied > 150 AS most_applied,
+       (SELECT count(*) FROM wagecheck.pay_line l JOIN wagecheck.pay_sheet s ON s.sheet_id = l.sheet_id
+         WHERE l.line_id > 5000 AND l.xmin::text::bigint < s.xmin::text::bigint) > 0 AS lines_before_sheets,
+       (SELECT count(*) FROM wagecheck.wage_payment y JOIN wagecheck.pay_line l ON l.line_id = y.line_id
+         WHERE y.payment_id > 9000 AND y.xmin::text::bigint < l.xmin::text::bigint) > 0 AS payments_before_lines,
+       (SELECT count(*) FROM wagecheck.pay_line l JOIN wagecheck.worker k ON k.worker_id = l.worker_id
+         WHERE l.line_id > 5000 AND l.xmin::text::bigint < k.xmin::text::bigint) > 0 AS lines_before_workers,
+       (SELECT count(*) FROM wagecheck.pay_line c JOIN wagecheck.pay_line l ON l.line_id = c.corrects_line_id
+         WHERE c.line_id > 5000 AND c.xmin::text::bigint < l.xmin::text::bigint) > 0 AS corrections_before_lines,
+       (SELECT count(*) FROM wagecheck.payment_off_card WHERE payment_id > 9000) > 0 AS off_card
+  FROM fx.load_stats;
+SELECT batch, summary, missing, extra FROM fx.load_result ORDER BY 1, 2;
 
 SET client_min_messages = warning;
 DROP EXTENSION wagecheck CASCADE;
