@@ -186,6 +186,22 @@ wc_trigger_column(TriggerData *td, const char *fn, const char *column, Oid typid
 	return 0;					/* not reached */
 }
 
+/* wc_rel_column: the attribute number of rel's column name of type type, 0 when it has none. */
+int
+wc_rel_column(Relation rel, const char *name, Oid type)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && att->atttypid == type && strcmp(NameStr(att->attname), name) == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
 /*
  * wc_trigger_transitions: the statement's old rows (NULL for an INSERT) and new rows (NULL
  * for a DELETE); fails when the trigger was created without the REFERENCING clause its event

@@ -42,6 +42,7 @@ extern int	wc_trigger_on_tables(TriggerData *td, const char *fn, wc_table_ref *t
 extern void wc_trigger_on_own_table(TriggerData *td, const char *fn);
 extern void wc_trigger_plain_table(TriggerData *td, const char *fn);
 extern int	wc_trigger_column(TriggerData *td, const char *fn, const char *column, Oid typid);
+extern int	wc_rel_column(Relation rel, const char *name, Oid type);
 extern void wc_trigger_transitions(TriggerData *td, const char *fn, Tuplestorestate **olds,
 								   Tuplestorestate **news);
 

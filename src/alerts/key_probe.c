@@ -18,6 +18,7 @@
 
 #include "alerts/key_probe.h"
 #include "alerts/keyed.h"
+#include "trigcheck.h"
 
 /*
  * wc_key_probe_open: wagecheck.<table> and its index <index> (a btree, not partial, whose first
@@ -65,16 +66,7 @@ wc_key_probe_open(wc_key_probe *p, const char *table, const char *index, const c
 int
 wc_key_probe_column(wc_key_probe *p, const char *name, Oid type)
 {
-	TupleDesc	desc = RelationGetDescr(p->rel);
-
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && att->atttypid == type && strcmp(NameStr(att->attname), name) == 0)
-			return i;
-	}
-	return -1;
+	return wc_rel_column(p->rel, name, type) - 1;
 }
 
 /* wc_key_probe_find: the first row whose indexed column is key, seen by snapshot, into p->slot (deformed). */

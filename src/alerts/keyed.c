@@ -33,6 +33,7 @@
 
 #include "alerts/keyed.h"
 #include "catalog_watch.h"
+#include "trigcheck.h"
 
 /* keyed_eq: the equality function of a key column's type, InvalidOid for a type not used as a key. */
 static RegProcedure
@@ -593,16 +594,7 @@ keyed_copy(wc_keyed *k)
 int
 wc_keyed_column(wc_keyed *k, const char *name, Oid type)
 {
-	TupleDesc	desc = RelationGetDescr(k->rel);
-
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && att->atttypid == type && strcmp(NameStr(att->attname), name) == 0)
-			return i;
-	}
-	return -1;
+	return wc_rel_column(k->rel, name, type) - 1;
 }
 
 /*

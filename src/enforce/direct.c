@@ -38,6 +38,7 @@
 #include "catalog_watch.h"
 #include "compat.h"
 #include "enforce/direct.h"
+#include "trigcheck.h"
 
 /*
  * The tables and indexes opened before, by name: their OIDs and the equality functions of the
@@ -203,16 +204,7 @@ wc_direct_open(wc_direct *d, const char *table, const char *index, LOCKMODE mode
 int
 wc_direct_column(wc_direct *d, const char *name, Oid type)
 {
-	TupleDesc	desc = RelationGetDescr(d->rel);
-
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && att->atttypid == type && strcmp(NameStr(att->attname), name) == 0)
-			return i + 1;
-	}
-	return 0;
+	return wc_rel_column(d->rel, name, type);
 }
 
 /*
