@@ -248,18 +248,25 @@ SELECT * FROM fx.stale();
 SELECT wagecheck.rebuild_summaries();
 SELECT * FROM fx.stale();
 
--- a load in replica mode checks no foreign key: a pay line of worker 9 and a payment of it to
--- an account that is not his card come before the worker; WP04's row of the payment is
--- written when the worker comes (by his card then), as a recomputation writes it
+-- a load in replica mode checks no foreign key: pay lines of workers 9 and 30 and payments of
+-- them (to an account that is not worker 9's card; in cash) come before the workers; WP04's
+-- rows of the payments are written when the workers come (by their cards then), as a
+-- recomputation writes them. The workers come in one statement of ten: pay_line's index is
+-- looked at for those between its least and greatest worker_id (1 and 30), not for 40
 SET session_replication_role = replica;
 INSERT INTO wagecheck.pay_line (line_id, sheet_id, worker_id, days, payable, net, created_at)
-VALUES (9, 3, 9, 5, 1500, 1500, '2026-02-10 11:00');
+VALUES (9, 3, 9, 5, 1500, 1500, '2026-02-10 11:00'), (10, 3, 30, 5, 1500, 1500, '2026-02-10 11:00');
 INSERT INTO wagecheck.wage_payment (payment_id, line_id, amount, paid_at, method, card, created_at)
-VALUES (9, 9, 1500, '2026-02-13 10:00', 'account', fx.card(8)::wagecheck.bank_card, '2026-02-13 10:00');
-SELECT count(*) AS off_card_before_the_worker FROM wagecheck.payment_off_card WHERE worker_id = 9;
-SELECT fx.worker(9);
+VALUES (9, 9, 1500, '2026-02-13 10:00', 'account', fx.card(8)::wagecheck.bank_card, '2026-02-13 10:00'),
+       (10, 10, 1500, '2026-02-13 10:00', 'cash', NULL, '2026-02-13 10:00');
+SELECT count(*) AS off_card_before_the_workers FROM wagecheck.payment_off_card WHERE worker_id IN (9, 30);
+INSERT INTO wagecheck.worker (worker_id, resident_id, name, wage_card, registered_at)
+SELECT id, fx.rid('37130219800101' || lpad(id::text, 3, '0'))::wagecheck.resident_id, '工人' || id,
+       fx.luhn('622202' || lpad(id::text, 12, '0'))::wagecheck.bank_card, '2025-01-01'
+  FROM unnest(ARRAY[9, 10, 11, 12, 13, 14, 15, 16, 30, 40]) id;
 RESET session_replication_role;
-SELECT project_id, worker_id, period, payment_id, method, reason FROM wagecheck.payment_off_card WHERE worker_id = 9;
+SELECT project_id, worker_id, period, payment_id, method, reason FROM wagecheck.payment_off_card
+ WHERE worker_id IN (9, 30) ORDER BY worker_id;
 SELECT count(*) AS off_card_stale FROM (
     (SELECT * FROM wagecheck.payment_off_card EXCEPT ALL SELECT * FROM wagecheck._payment_off_card_rows(NULL, NULL, NULL))
     UNION ALL

@@ -86,6 +86,35 @@ wc_key_probe_find(wc_key_probe *p, Snapshot snapshot, int64 key)
 	return found;
 }
 
+/*
+ * wc_key_probe_ends: the least and greatest key of the rows snapshot sees, read from the two
+ * ends of the index; false when it sees none.
+ */
+bool
+wc_key_probe_ends(wc_key_probe *p, Snapshot snapshot, int64 *lo, int64 *hi)
+{
+	AttrNumber	att = p->index->rd_index->indkey.values[0];
+
+	for (int end = 0; end < 2; end++)
+	{
+		IndexScanDesc scan = index_beginscan(p->rel, p->index, snapshot, 0, 0);
+		bool		found,
+					isnull = true;
+		Datum		key = 0;
+
+		index_rescan(scan, NULL, 0, NULL, 0);
+		found = index_getnext_slot(scan, end == 0 ? ForwardScanDirection : BackwardScanDirection, p->slot);
+		if (found)
+			key = slot_getattr(p->slot, att, &isnull);
+		index_endscan(scan);
+		/* (a NULL key sorts last: the greatest key is then unknown) */
+		if (!found || isnull)
+			return false;
+		*(end == 0 ? lo : hi) = DatumGetInt64(key);
+	}
+	return true;
+}
+
 /* wc_key_probe_get: wc_key_probe_find with the active snapshot. */
 bool
 wc_key_probe_get(wc_key_probe *p, int64 key)

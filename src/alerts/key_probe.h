@@ -23,6 +23,7 @@ extern bool wc_key_probe_open(wc_key_probe *p, const char *table, const char *in
 extern int	wc_key_probe_column(wc_key_probe *p, const char *name, Oid type);
 extern bool wc_key_probe_find(wc_key_probe *p, Snapshot snapshot, int64 key);
 extern bool wc_key_probe_get(wc_key_probe *p, int64 key);
+extern bool wc_key_probe_ends(wc_key_probe *p, Snapshot snapshot, int64 *lo, int64 *hi);
 extern void wc_key_probe_close(wc_key_probe *p);
 
 #endif							/* WAGECHECK_KEY_PROBE_H */

@@ -27,6 +27,9 @@
 #include "alerts/load_order.h"
 #include "nls.h"
 
+/* keys from this many on: the index's ends read first */
+#define ENDS_FIRST 8
+
 static int
 cmp_key(const void *a, const void *b)
 {
@@ -53,6 +56,8 @@ wc_parents_missing(const wc_key_index *ix, int64 *ids, int *n, const char *col, 
 	int			m = 0,
 				attno = -1,
 				missing = 0;
+	int64		lo,
+				hi;
 
 	if (*n > 1)
 		qsort(ids, *n, sizeof(int64), cmp_key);
@@ -75,11 +80,20 @@ wc_parents_missing(const wc_key_index *ix, int64 *ids, int *n, const char *col, 
 	PushActiveSnapshot(GetTransactionSnapshot());
 	UpdateActiveSnapshotCommandId();
 	snapshot = GetActiveSnapshot();
+	/*
+	 * (many keys: those outside the least and greatest the index holds are missing without
+	 * looking, as new workers' ids are beyond every pay line's; a NULL key or none: all looked)
+	 */
+	if (m < ENDS_FIRST || !wc_key_probe_ends(&p, snapshot, &lo, &hi))
+	{
+		lo = PG_INT64_MIN;
+		hi = PG_INT64_MAX;
+	}
 	for (int i = 0; i < m; i++)
 	{
 		int64		key = ids[i];
 
-		if (!wc_key_probe_find(&p, snapshot, key))
+		if (key < lo || key > hi || !wc_key_probe_find(&p, snapshot, key))
 		{
 			/* (moved to the front, the found one it takes the place of kept with its column) */
 			int64		v = col != NULL ? cols[missing] : 0;
