@@ -124,26 +124,23 @@ wc_parents_wait(const wc_key_index *ix, const int64 *missing, int n, const char 
 {
 	Oid			relid = wc_keyed_relid(ix->table);
 	wc_key_probe p;
+	Snapshot	latest;
 
 	if (!OidIsValid(relid))
 		return;
 	LockRelationOid(relid, ShareLock);
 	if (!IsolationUsesXactSnapshot() || !wc_key_probe_open(&p, ix->table, ix->index, ix->column))
 		return;
+	latest = RegisterSnapshot(GetLatestSnapshot());
 	for (int i = 0; i < n; i++)
-	{
-		Snapshot	latest = RegisterSnapshot(GetLatestSnapshot());
-		bool		found = wc_key_probe_find(&p, latest, missing[i]);
-
-		UnregisterSnapshot(latest);
-		if (found)
+		if (wc_key_probe_find(&p, latest, missing[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 					 errmsg("could not serialize access due to a concurrent load of wagecheck.%s", ix->table),
 					 errdetail("The %s name row %lld of wagecheck.%s, which a transaction committed after this one's snapshot.",
 							   _(what), (long long) missing[i], ix->table),
 					 errhint("Retry the transaction.")));
-	}
+	UnregisterSnapshot(latest);
 	wc_key_probe_close(&p);
 }
 

@@ -859,9 +859,9 @@ read_int8s(Tuplestorestate *rows, TupleDesc desc, int att, int *n)
 /*
  * parents_waited: in replica mode (no foreign key checked), whether the new rows of a pay
  * line statement name a sheet, corrected line or worker that is not there, or those of a
- * payment statement a line or a line's worker; if so, after waiting for the writers of those tables
- * (src/alerts/load_order.c): the statement's keys are then recomputed, with new snapshots.
- * Parents before children: pay_sheet, pay_line, then worker.
+ * payment statement a line or a line's worker; if so, after waiting for the writers of
+ * those tables (src/alerts/load_order.c), in one order: pay_sheet, pay_line, worker. The
+ * statement's keys are then recomputed, with new snapshots.
  */
 static bool
 parents_waited(TriggerData *td, wm_table t, Tuplestorestate *news)
@@ -928,6 +928,7 @@ wage_month_sync(PG_FUNCTION_ARGS)
 	wc_datum_col		cols[3];
 	Datum		values[3];
 	int			att[3];
+	bool		waited;
 
 	wc_trigger_when(td, FN, WC_TG_AFTER | WC_TG_STATEMENT | WC_TG_INSERT | WC_TG_UPDATE | WC_TG_DELETE | WC_TG_TRUNCATE,
 					gettext_noop("an AFTER ... FOR EACH STATEMENT"));
@@ -946,12 +947,14 @@ wage_month_sync(PG_FUNCTION_ARGS)
 	desc = RelationGetDescr(td->tg_relation);
 	memset(cols, 0, sizeof(cols));
 
-	/* (a load in replica mode: rows before their parents, which concurrent loaders may be writing) */
-	if (news != NULL && t != WM_SHEET && SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA &&
-		parents_waited(td, t, news))
-		;						/* the keys recomputed, below */
+	/*
+	 * (a load in replica mode: rows before their parents, which concurrent loaders may be
+	 * writing; when it waited for them, the keys are recomputed below)
+	 */
+	waited = news != NULL && t != WM_SHEET && SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA &&
+		parents_waited(td, t, news);
 	/* new rows only: the insert paths */
-	else if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && t != WM_SHEET)
+	if (!waited && TRIGGER_FIRED_BY_INSERT(td->tg_event) && t != WM_SHEET)
 	{
 		bool		done;
 
