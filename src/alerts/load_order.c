@@ -17,6 +17,7 @@
  */
 #include "postgres.h"
 
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "storage/lmgr.h"
@@ -169,5 +170,36 @@ wc_children_raced(const wc_key_index *ix, const int64 *ids, int n, const char *w
 							   ix->table, _(what), (long long) ids[i]),
 					 errhint("Retry the transaction.")));
 	UnregisterSnapshot(latest);
+	wc_key_probe_close(&p);
+}
+
+/*
+ * wc_parents_share: the rows of the keys ids[0..n) that are there locked FOR KEY SHARE, as a
+ * foreign key's check locks the row it names: a transaction that locks one FOR UPDATE (a
+ * change of a worker's card) waits for this one to end, and then reads its rows.
+ */
+void
+wc_parents_share(const wc_key_index *ix, const int64 *ids, int n)
+{
+	wc_key_probe p;
+
+	if (n <= 0 || !wc_key_probe_open(&p, ix->table, ix->index, ix->column))
+		return;
+	PushActiveSnapshot(GetLatestSnapshot());
+	for (int i = 0; i < n; i++)
+	{
+		TM_FailureData tmfd;
+		TM_Result	res;
+
+		if (!wc_key_probe_find(&p, GetActiveSnapshot(), ids[i]))
+			continue;
+		res = table_tuple_lock(p.rel, &p.slot->tts_tid, GetActiveSnapshot(), p.slot, GetCurrentCommandId(false),
+							   LockTupleKeyShare, LockWaitBlock,
+							   TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS | TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+		/* (a row deleted meanwhile has no rows of the caller's to see) */
+		if (res != TM_Ok && res != TM_Deleted)
+			elog(ERROR, "wagecheck: locking a row of wagecheck.%s by its key failed (%d)", ix->table, (int) res);
+	}
+	PopActiveSnapshot();
 	wc_key_probe_close(&p);
 }

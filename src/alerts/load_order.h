@@ -17,5 +17,6 @@ typedef struct wc_key_index
 extern int	wc_parents_missing(const wc_key_index *ix, int64 *ids, int *n, const char *col, int64 *cols);
 extern void wc_parents_wait(const wc_key_index *ix, const int64 *missing, int n, const char *what);
 extern void wc_children_raced(const wc_key_index *ix, const int64 *ids, int n, const char *what);
+extern void wc_parents_share(const wc_key_index *ix, const int64 *ids, int n);
 
 #endif							/* WAGECHECK_LOAD_ORDER_H */

@@ -910,6 +910,12 @@ parents_waited(TriggerData *td, wm_table t, Tuplestorestate *news)
 	if (mw != 0)
 		wc_parents_wait(&wm_workers, workers, Max(mw, 0),
 						t == WM_LINE ? gettext_noop("new pay lines") : gettext_noop("new payments"));
+	/*
+	 * (lines hold their workers FOR KEY SHARE, as pay_line's foreign key would: a change of
+	 * a worker's card waits for them and recomputes their months too)
+	 */
+	if (t == WM_LINE)
+		wc_parents_share(&wm_workers, workers + Max(mw, 0), nw - Max(mw, 0));
 	return waited || mw != 0;
 }
 
