@@ -13,7 +13,9 @@
  * then sees its children). Its summaries are then recomputed by statements that read with new
  * snapshots, which see the parents committed meanwhile. A transaction that reads its own
  * snapshot (REPEATABLE READ, SERIALIZABLE) cannot see them: when a missing parent was
- * committed since, it fails with a serialization failure.
+ * committed since, it fails with a serialization failure. Parents that are there are locked
+ * FOR KEY SHARE where a foreign key's check would lock them (a line's worker: a change of his
+ * card locks him FOR UPDATE, and so waits for the load).
  */
 #include "postgres.h"
 

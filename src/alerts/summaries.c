@@ -34,7 +34,7 @@
  * line already names one of them: a restore may load lines before their sheets); a
  * TRUNCATE rebuilds. In replica mode, a statement of lines or payments whose rows name a
  * sheet, line or worker that is not there waits for that table's writers first
- * (src/alerts/load_order.c) and recomputes its keys.
+ * (src/alerts/load_order.c) and recomputes its keys; lines lock their workers FOR KEY SHARE.
  */
 #include "postgres.h"
 
