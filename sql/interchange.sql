@@ -76,11 +76,9 @@ SELECT count(*) AS movements_after_xxe FROM wagecheck.account_txn;
 -- the declaration after a comment, and an entity without a declaration
 SELECT * FROM wagecheck.xml_validate(E'<!-- statement -->\n<!DOCTYPE d SYSTEM "http://example.invalid/d.dtd"><d/>', 'camt.053.001.08');
 SELECT * FROM wagecheck.xml_validate('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">&xxe;</Document>', 'camt.053.001.08');
--- billion laughs fails at once (no entity is ever declared), well under a second
-SELECT clock_timestamp() AS t0 \gset
+-- billion laughs is refused at its document type declaration, before any entity is declared
 SELECT * FROM wagecheck.xml_validate(:'lol', 'camt.053.001.08');
 SELECT * FROM wagecheck.import_bank_statement(:'lol');
-SELECT clock_timestamp() - :'t0'::timestamptz < interval '1 second' AS fast;
 -- size limit
 SET wagecheck.xml_max_size = '1MB';
 SELECT count(*) FROM wagecheck.xml_validate(repeat(' ', 1100000) || '<a/>', 'camt.053.001.08');
