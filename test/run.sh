@@ -141,11 +141,14 @@ start_cluster() {
 # that reports fewer tests than the EXPECTED number it was given (pg_regress stops early,
 # e.g. on a missing expected file) counts as one more failure.
 parse_pg_regress() {
-  local ok bad
+  local ok bad names
   ok=$(grep -cE '(\.\.\. ok|^ok [0-9]+ )' "$2")
   bad=$(grep -cE '(\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ )' "$2")
   passed=$((passed + ok)); failed=$((failed + bad))
-  [ "$bad" -eq 0 ] || failures+=("$1: $bad")
+  # the failed tests by name, so that the summary's last lines say which ones
+  names=$(grep -E '(\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ )' "$2" |
+          sed -E 's/^(not ok [0-9]+ +- +|test +)//; s/ .*//' | paste -sd ' ' -)
+  [ "$bad" -eq 0 ] || failures+=("$1: $bad ($names)")
   if [ $((ok + bad)) -lt "$3" ]; then
     tail -n 20 "$2"
     count "$1 (only $((ok + bad)) of $3 tests reported)" fail
@@ -367,6 +370,13 @@ esac
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
+  # the start of each regression diff again, where a log's last lines show it
+  for d in regress/pg_regress isolation/pg_isolation_regress; do
+    case " ${failures[*]}" in *" ${d#*/}: "*)
+      [ -s "tmp/${d%/*}/regression.diffs" ] &&
+        { echo "first lines of tmp/${d%/*}/regression.diffs:"; head -n 16 "tmp/${d%/*}/regression.diffs"; } ;;
+    esac
+  done
   printf 'failed: %s\n' "${failures[@]}"
 fi
 echo "$passed passed, $failed failed"
