@@ -263,12 +263,14 @@ BEGIN
                    -- a live alert of the subject that the plan left out (a scan by project plans
                    -- only some) stays as it is. Only a scan of the rule, which holds the rule's
                    -- rule_scan row, writes its alerts, and no step makes an alert live again: no
-                   -- other transaction can add one (alert_one_live) before this one ends.
-                   AND NOT EXISTS (SELECT 1 FROM wagecheck.alert o
+                   -- other transaction can add one (alert_one_live) before this one ends. A rule
+                   -- evaluated in full plans every live alert of its own (changed IS NULL): a
+                   -- subject with one has its alert_id and no new_id, and nothing is looked up.
+                   AND (changed IS NULL OR NOT EXISTS (SELECT 1 FROM wagecheck.alert o
                                     WHERE o.rule_code = r.code AND o.subject_kind = f.subject_kind
                                       AND o.subject_id = f.subject_id AND o.period = f.period
                                       AND o.state IN ('open', 'overdue', 'rectified', 'verify_overdue',
-                                                      'verified', 'report_overdue'))
+                                                      'verified', 'report_overdue')))
                 RETURNING a.alert_id, a.project_id
             ),
             upd AS (
