@@ -4,7 +4,9 @@
 # one sequential pass over the input tables; then a scan after one more day of data.
 # Targets on the city-year (WC_BENCH_SCALE=1): scan ≥ 5× faster than plain SQL, ≤ 2× one
 # sequential pass; the next day's scan ≤ 1 s. WC_BENCH_SCALE (default 0.1: the 1/10 city),
-# WC_BENCH_RUNS (default 3: best of), WC_BENCH_PLAIN=0 to leave the plain SQL out. Prints
+# WC_BENCH_RUNS (default 3: best of), WC_BENCH_PLAIN=0 to leave the plain SQL out,
+# WC_BENCH_CLOCK (wall; cpu: the backend's CPU time, no parallel workers: a loaded machine
+# disturbs it less). Prints
 # timings, ratios and data sizes, and checks that the engine and the plain SQL find the same hits.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,9 +66,19 @@ $PSQL -d "$db" -c "TRUNCATE wagecheck.input_change"
 $PSQL -d "$db" -c "VACUUM ANALYZE"
 $PSQL -d "$db" -At -c "SET TimeZone = 'Asia/Shanghai'; SELECT 'summaries exact at the full scan''s moment: wages ' || wagecheck._summary_exact('wages_owed', '$as_of') || ', attendance ' || wagecheck._summary_exact('attendance_months', '$as_of')"
 
-# ms SQL...: runs the statements in one session and prints the elapsed milliseconds.
+# ms SQL...: runs the statements in one session and prints the elapsed milliseconds, or with
+# WC_BENCH_CLOCK=cpu the backend's own CPU time (its schedstat, Linux; superuser), with no
+# parallel workers, whose CPU it would not count.
+clock=${WC_BENCH_CLOCK:-wall}
+cpu_ns="split_part(pg_read_file('/proc/' || pg_backend_pid() || '/schedstat'), ' ', 1)::bigint"
 ms() {
-  local t0 t1
+  local t0 t1 out
+  if [ "$clock" = cpu ]; then
+    out=$($PSQL -d "$db" -At -c "SET max_parallel_workers_per_gather = 0" -c "SELECT 'wc_cpu ' || $cpu_ns" "$@" \
+            -c "SELECT 'wc_cpu ' || $cpu_ns" | grep '^wc_cpu ' | cut -d' ' -f2)
+    echo $(( ($(echo "$out" | tail -n 1) - $(echo "$out" | head -n 1)) / 1000000 ))
+    return
+  fi
   t0=$(date +%s%N)
   $PSQL -d "$db" "$@" >/dev/null
   t1=$(date +%s%N)
@@ -147,7 +159,7 @@ $PSQL -d "$db" -At -c "SET TimeZone = 'Asia/Shanghai'; SELECT 'the next day''s r
 t_day=$(ms -c "SET TimeZone = 'Asia/Shanghai'; SELECT count(*) FROM wagecheck.scan('$next')")
 $PSQL -d "$db" -At -c "SELECT 'events of the next day''s scan: ' || count(*) FROM wagecheck.alert_event WHERE at = '$next'"
 
-echo "-- timings (best of $runs, ms): one sequential pass $t_seq, scan() $t_scan, scan() again $t_again, plain SQL $t_plain, loading the next day's rows $t_load, next day's scan $t_day"
+echo "-- timings (best of $runs, ms, $clock clock): one sequential pass $t_seq, scan() $t_scan, scan() again $t_again, plain SQL $t_plain, loading the next day's rows $t_load (wall), next day's scan $t_day"
 awk -v s="$t_scan" -v p="$t_plain" -v q="$t_seq" -v d="$t_day" 'BEGIN {
   if (p > 0) printf "-- plain SQL / scan(): %.1fx (target >= 5)\n", p / s;
   printf "-- scan() / one sequential pass: %.2fx (target <= 2)\n", s / q;
