@@ -143,12 +143,12 @@ start_cluster() {
 parse_pg_regress() {
   local ok bad names
   ok=$(grep -cE '(\.\.\. ok|^ok [0-9]+ )' "$2")
-  bad=$(grep -cE '(\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ )' "$2")
-  passed=$((passed + ok)); failed=$((failed + bad))
   # the failed tests by name, so that the summary's last lines say which ones
   names=$(grep -E '(\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ )' "$2" |
-          sed -E 's/^(not ok [0-9]+ +- +|test +)//; s/ .*//' | paste -sd ' ' -)
-  [ "$bad" -eq 0 ] || failures+=("$1: $bad ($names)")
+          sed -E 's/^(not ok [0-9]+ +- +|test +)//; s/ .*//')
+  bad=$(printf '%s' "$names" | grep -c .)
+  passed=$((passed + ok)); failed=$((failed + bad))
+  [ "$bad" -eq 0 ] || failures+=("$1: $bad ($(echo $names))")
   if [ $((ok + bad)) -lt "$3" ]; then
     tail -n 20 "$2"
     count "$1 (only $((ok + bad)) of $3 tests reported)" fail
@@ -371,11 +371,13 @@ esac
 echo
 if [ ${#failures[@]} -gt 0 ]; then
   # the start of each regression diff again, where a log's last lines show it
-  for d in regress/pg_regress isolation/pg_isolation_regress; do
-    case " ${failures[*]}" in *" ${d#*/}: "*)
-      [ -s "tmp/${d%/*}/regression.diffs" ] &&
-        { echo "first lines of tmp/${d%/*}/regression.diffs:"; head -n 16 "tmp/${d%/*}/regression.diffs"; } ;;
+  for f in "${failures[@]}"; do
+    case "$f" in
+      "pg_regress: "*) d=tmp/regress/regression.diffs ;;
+      "pg_isolation_regress: "*) d=tmp/isolation/regression.diffs ;;
+      *) continue ;;
     esac
+    [ -s "$d" ] && { echo "first lines of $d:"; head -n 16 "$d"; }
   done
   printf 'failed: %s\n' "${failures[@]}"
 fi
